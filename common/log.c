@@ -1,0 +1,129 @@
+/* log: formats GLib structured log records into one readable line each on stderr.
+ * Our own lines go through g_log_structured with MEDIASEC_* fields; lines from GLib itself or from
+ * libraries using g_log are formatted the same way with component "glib". */
+#include "config.h"
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+const char *const log_level_names[] = { "error", "warning", "notice", "info", "debug", NULL };
+
+static const char *const level_tags[] = { "ERROR", "WARN", "NOTICE", "INFO", "DEBUG" };
+
+static struct {
+	const char *program;
+	enum log_level level;
+} state = { "mediasec", LOG_NOTICE };
+
+static enum log_level level_of_glib(GLogLevelFlags flags)
+{
+	if (flags & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL))
+		return LOG_ERROR;
+	if (flags & G_LOG_LEVEL_WARNING)
+		return LOG_WARNING;
+	if (flags & G_LOG_LEVEL_MESSAGE)
+		return LOG_NOTICE;
+	if (flags & G_LOG_LEVEL_INFO)
+		return LOG_INFO;
+	return LOG_DEBUG;
+}
+
+static GLogLevelFlags glib_of_level(enum log_level level)
+{
+	static const GLogLevelFlags map[] = { G_LOG_LEVEL_CRITICAL, G_LOG_LEVEL_WARNING, G_LOG_LEVEL_MESSAGE,
+					      G_LOG_LEVEL_INFO, G_LOG_LEVEL_DEBUG };
+	return map[level];
+}
+
+static void append_field(GString *line, const char *name, const char *value)
+{
+	if (value && *value)
+		g_string_append_printf(line, "%s=%s ", name, value);
+}
+
+static GLogWriterOutput writer(GLogLevelFlags flags, const GLogField *fields, gsize n, gpointer data)
+{
+	enum log_level level = level_of_glib(flags);
+	if (level > state.level)
+		return G_LOG_WRITER_HANDLED;
+
+	const char *message = NULL, *component = "glib", *call = NULL, *ctx = NULL, *term = NULL;
+	for (gsize i = 0; i < n; i++) {
+		const char *k = fields[i].key, *v = fields[i].value;
+		if (fields[i].length >= 0 && strcmp(k, "MESSAGE") != 0)
+			continue; /* binary fields: none of ours */
+		if (!strcmp(k, "MESSAGE"))
+			message = v;
+		else if (!strcmp(k, "MEDIASEC_COMPONENT"))
+			component = v;
+		else if (!strcmp(k, "MEDIASEC_CALL"))
+			call = v;
+		else if (!strcmp(k, "MEDIASEC_CTX"))
+			ctx = v;
+		else if (!strcmp(k, "MEDIASEC_TERM"))
+			term = v;
+	}
+
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	char stamp[32];
+	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+
+	GString *line = g_string_sized_new(160);
+	g_string_append_printf(line, "%s.%03ldZ %s %s %s ", stamp, ts.tv_nsec / 1000000, state.program,
+			       level_tags[level], component);
+	append_field(line, "call", call);
+	append_field(line, "ctx", ctx);
+	append_field(line, "term", term);
+	g_string_append(line, message ? message : "(no message)");
+	g_string_append_c(line, '\n');
+	fputs(line->str, stderr);
+	g_string_free(line, TRUE);
+	return G_LOG_WRITER_HANDLED;
+}
+
+void log_init(const char *program, enum log_level level)
+{
+	state.program = program;
+	state.level = level;
+	g_log_set_writer_func(writer, NULL, NULL);
+}
+
+void log_set_level(enum log_level level)
+{
+	state.level = level;
+}
+
+enum log_level log_get_level(void)
+{
+	return state.level;
+}
+
+void log_msg(enum log_level level, const char *component, const struct log_ids *ids, const char *fmt, ...)
+{
+	if (level > state.level)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *message = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+
+	static const struct log_ids none;
+	if (!ids)
+		ids = &none;
+	const GLogField fields[] = {
+		{ "MESSAGE", message, -1 },
+		{ "PRIORITY", "6", -1 },
+		{ "MEDIASEC_COMPONENT", component, -1 },
+		{ "MEDIASEC_CALL", ids->call ? ids->call : "", -1 },
+		{ "MEDIASEC_CTX", ids->ctx ? ids->ctx : "", -1 },
+		{ "MEDIASEC_TERM", ids->term ? ids->term : "", -1 },
+	};
+	g_log_structured_array(glib_of_level(level), fields, G_N_ELEMENTS(fields));
+	g_free(message);
+}

@@ -1,0 +1,35 @@
+/* log: GLib structured logging with the component and the ids (call, context, termination) that every
+ * line of mediasec carries, so a reader can follow one call or one context through the logs. */
+#ifndef MEDIASEC_LOG_H
+#define MEDIASEC_LOG_H
+
+#include <glib.h>
+
+/* What a log line is about; any field may be NULL/0 when it does not apply. */
+struct log_ids {
+	const char *call; /* SIP Call-ID (ims-alg) */
+	const char *ctx;  /* H.248 context id as text */
+	const char *term; /* H.248 termination id */
+};
+
+enum log_level { LOG_ERROR, LOG_WARNING, LOG_NOTICE, LOG_INFO, LOG_DEBUG };
+
+/* Level names as config and command line take them ("error" … "debug"); NULL-terminated. */
+extern const char *const log_level_names[];
+
+/* program: the binary's name at the start of each line; level: lines above it are dropped. */
+void log_init(const char *program, enum log_level level);
+void log_set_level(enum log_level level);
+enum log_level log_get_level(void);
+
+/* One line: "<time> <program> <LEVEL> <component> [call=… ctx=… term=…] <message>". */
+void log_msg(enum log_level level, const char *component, const struct log_ids *ids, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
+
+#define log_err(comp, ids, ...)    log_msg(LOG_ERROR, comp, ids, __VA_ARGS__)
+#define log_warn(comp, ids, ...)   log_msg(LOG_WARNING, comp, ids, __VA_ARGS__)
+#define log_notice(comp, ids, ...) log_msg(LOG_NOTICE, comp, ids, __VA_ARGS__)
+#define log_info(comp, ids, ...)   log_msg(LOG_INFO, comp, ids, __VA_ARGS__)
+#define log_debug(comp, ids, ...)  log_msg(LOG_DEBUG, comp, ids, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,31 @@
+/* trace: a JSON-lines record of every protocol event (SIP, H.248, TCP, TLS), one object per line:
+ *   {"ts":"2026-11-21T11:42:00.123456Z","component":"ims-agw","kind":"h248.rx",
+ *    "ids":{"ctx":"1","term":"ac/1"},"from":"127.0.0.1:2945","to":"127.0.0.1:2944",
+ *    "summary":"Transaction 7: Add","raw":"MEGACO/3 ..."}
+ * The lab merges the traces of all parties on the "ts" axis to draw the ladder diagram.
+ * Raw bytes that are not UTF-8 are written base64-encoded as "raw_b64" instead of "raw". */
+#ifndef MEDIASEC_TRACE_H
+#define MEDIASEC_TRACE_H
+
+#include <stddef.h>
+
+struct trace;
+
+struct trace_event {
+	const char *kind;                    /* "<protocol>.<what>": sip.rx, h248.tx, tcp.syn, tls.up ... */
+	const char *call, *ctx, *term, *tid; /* ids; NULL when not applicable */
+	const char *from, *to;               /* "addr:port" endpoints; NULL when not applicable */
+	const char *summary;                 /* one human line */
+	const char *raw;                     /* the message as on the wire; NULL for none */
+	size_t raw_len;
+};
+
+/* Opens (appends to) path. Returns NULL and sets *err on failure. */
+struct trace *trace_open(const char *path, const char *component, char **err);
+
+/* Writes one line and flushes it. A NULL trace is a disabled trace: nothing happens. */
+void trace_emit(struct trace *t, const struct trace_event *ev);
+
+void trace_close(struct trace *t);
+
+#endif
