@@ -1,0 +1,32 @@
+/* The unit-test suites: one X row per tests/unit/test_<name>.c, each defining register_<name>(). */
+#ifndef MEDIASEC_TEST_SUITES_H
+#define MEDIASEC_TEST_SUITES_H
+
+#include <CUnit/CUnit.h>
+
+#define UNIT_SUITES(X) \
+	X(cfg)         \
+	X(trace)       \
+	X(evloop)
+
+#define DECLARE(name) void register_##name(void);
+UNIT_SUITES(DECLARE)
+#undef DECLARE
+
+/* Adds a suite with its tests; aborts the run when CUnit cannot. */
+struct unit_test {
+	const char *name;
+	void (*fn)(void);
+};
+void unit_add_suite(const char *name, const struct unit_test *tests);
+
+/* Asserts two strings are equal and prints both when they are not. */
+#define ASSERT_STR(actual, expected)                                                                       \
+	do {                                                                                               \
+		const char *a_ = (actual), *e_ = (expected);                                               \
+		if (!a_ || strcmp(a_, e_))                                                                 \
+			fprintf(stderr, "\n    expected: %s\n    actual:   %s\n", e_, a_ ? a_ : "(null)"); \
+		CU_ASSERT_STRING_EQUAL_FATAL(a_ ? a_ : "(null)", e_);                                      \
+	} while (0)
+
+#endif
