@@ -1,0 +1,75 @@
+/* arena: a chain of blocks; allocation bumps a pointer in the newest one. */
+#include "config.h"
+#include "arena.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct block {
+	struct block *prev;
+	size_t size, used;
+	_Alignas(16) unsigned char data[];
+};
+
+struct arena {
+	struct block *top;
+	size_t limit, handed;
+};
+
+enum { BLOCK_MIN = 4096 - sizeof(struct block) };
+
+struct arena *arena_new(size_t limit)
+{
+	struct arena *a = calloc(1, sizeof *a);
+	if (a)
+		a->limit = limit;
+	return a;
+}
+
+void arena_free(struct arena *a)
+{
+	if (!a)
+		return;
+	for (struct block *b = a->top, *prev; b; b = prev) {
+		prev = b->prev;
+		free(b);
+	}
+	free(a);
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	size = (size + 7) & ~(size_t)7;
+	if (a->limit && (size > a->limit || a->handed > a->limit - size))
+		return NULL;
+	struct block *b = a->top;
+	if (!b || b->size - b->used < size) {
+		size_t want = size > BLOCK_MIN ? size : (b ? 2 * b->size : BLOCK_MIN);
+		if (want > 256 * 1024 && size <= 256 * 1024)
+			want = 256 * 1024;
+		b = malloc(sizeof *b + want);
+		if (!b)
+			return NULL;
+		b->prev = a->top, b->size = want, b->used = 0;
+		a->top = b;
+	}
+	void *p = b->data + b->used;
+	b->used += size;
+	a->handed += size;
+	memset(p, 0, size);
+	return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+size_t arena_used(const struct arena *a)
+{
+	return a->handed;
+}

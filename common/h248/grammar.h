@@ -1,0 +1,77 @@
+/* grammar: where each construct of the H.248.1 text encoding may appear (RFC 3525 Annex B.2 with the
+ * v2/v3 additions), as a table of contexts: for each, the tokens it may contain, whether package items
+ * and bare items may appear, and the error code a mistake there gets (§8.2.2 and H.248.8). Used by the
+ * parser; the printer needs none of it. */
+#ifndef MEDIASEC_H248_GRAMMAR_H
+#define MEDIASEC_H248_GRAMMAR_H
+
+#include <stdbool.h>
+
+#include "token.h"
+
+enum h248_ctx {
+	CTX_NONE,
+	CTX_BODY,
+	CTX_TRANS,
+	CTX_REPLY,
+	CTX_PENDING,
+	CTX_ACK,
+	CTX_ACTION_REQ,
+	CTX_ACTION_REPLY,
+	CTX_AMM_REQ,
+	CTX_SUB_REQ,
+	CTX_AUDIT_REQ,
+	CTX_NOTIFY_REQ,
+	CTX_SC_REQ,
+	CTX_CMD_REPLY,
+	CTX_NOTIFY_REPLY,
+	CTX_SC_REPLY,
+	CTX_SERVICES,
+	CTX_MEDIA,
+	CTX_STREAM,
+	CTX_LOCALCONTROL,
+	CTX_TERMSTATE,
+	CTX_EVENTS,
+	CTX_EVENT_PARAMS,
+	CTX_EMBED,
+	CTX_SIGNALS,
+	CTX_SIGNALLIST,
+	CTX_SIGNAL_PARAMS,
+	CTX_OBSERVED,
+	CTX_OBSERVED_PARAMS,
+	CTX_EVENTBUFFER,
+	CTX_AUDIT,
+	CTX_STATISTICS,
+	CTX_PACKAGES,
+	CTX_TOPOLOGY,
+	CTX_CONTEXTAUDIT,
+	CTX_CONTEXTATTR,
+	CTX_MUX,
+	CTX_MODEM,
+	CTX_REGNOTIFY,
+	CTX_COUNT
+};
+
+enum grammar_items {
+	G_PROP_PKGD = 1, /* package items "pkg/name …" */
+	G_PROP_NAME = 2, /* parameter items "name = value" (any name) */
+	G_ITEM = 4,      /* bare words */
+	G_QUOTED = 8,    /* quoted strings */
+	G_COMMAND = 16,  /* a command's own descriptors: 447/448/444 apply */
+};
+
+struct grammar_ctx {
+	const char *name;        /* for error messages: "Add", "LocalControl" … */
+	unsigned items;          /* enum grammar_items */
+	int error;               /* code for a syntax error inside */
+	enum h248_ctx prop_body; /* context of a package item's {…}, CTX_NONE when it takes none */
+};
+
+const struct grammar_ctx *grammar_ctx(enum h248_ctx c);
+bool grammar_allows(enum h248_ctx c, enum h248_tok t);
+/* The context of token t's {…} when it appears in a request or a reply. */
+enum h248_ctx grammar_body(enum h248_tok t, bool in_reply);
+/* Descriptors that may appear at most once in a command (448). */
+bool grammar_is_descriptor(enum h248_tok t);
+
+#endif

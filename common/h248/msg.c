@@ -1,0 +1,183 @@
+/* msg: building, reading and comparing the message model (see msg.h). */
+#include "config.h"
+#include "msg.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "arena.h"
+
+struct h248_msg *h248_msg_new(unsigned version, size_t limit)
+{
+	struct arena *a = arena_new(limit);
+	if (!a)
+		return NULL;
+	struct h248_msg *m = arena_alloc(a, sizeof *m);
+	if (!m) {
+		arena_free(a);
+		return NULL;
+	}
+	m->arena = a;
+	m->version = version;
+	m->mid.port = -1;
+	return m;
+}
+
+void h248_msg_free(struct h248_msg *m)
+{
+	if (m)
+		arena_free(m->arena);
+}
+
+struct h248_str h248_str_dup(struct h248_msg *m, const char *s, size_t n)
+{
+	char *p = arena_strndup(m->arena, s, n);
+	return (struct h248_str){ p, p ? n : 0 };
+}
+
+struct h248_str h248_cstr(struct h248_msg *m, const char *s)
+{
+	return h248_str_dup(m, s, strlen(s));
+}
+
+struct h248_node *h248_node_new(struct h248_msg *m, enum h248_kind kind, enum h248_tok tok)
+{
+	struct h248_node *n = arena_alloc(m->arena, sizeof *n);
+	if (n)
+		n->kind = kind, n->tok = tok;
+	return n;
+}
+
+void h248_append(struct h248_node *parent, struct h248_node *child)
+{
+	if (parent->last)
+		parent->last->next = child;
+	else
+		parent->first = child;
+	parent->last = child;
+	parent->flags |= H248_F_BODY;
+}
+
+void h248_msg_append(struct h248_msg *m, struct h248_node *n)
+{
+	if (m->last)
+		m->last->next = n;
+	else
+		m->first = n;
+	m->last = n;
+}
+
+struct h248_node *h248_add_token(struct h248_msg *m, struct h248_node *parent, enum h248_tok tok,
+				 const char *word)
+{
+	struct h248_node *n = h248_node_new(m, H248_NODE_TOKEN, tok);
+	if (!n)
+		return NULL;
+	if (word) {
+		n->value.form = H248_VAL_WORD;
+		n->value.text = h248_cstr(m, word);
+	}
+	if (parent)
+		h248_append(parent, n);
+	return n;
+}
+
+struct h248_node *h248_add_prop(struct h248_msg *m, struct h248_node *parent, const char *name,
+				const char *word)
+{
+	struct h248_node *n = h248_node_new(m, H248_NODE_PROP, H248_TOK_NONE);
+	if (!n)
+		return NULL;
+	n->name = h248_cstr(m, name);
+	if (word) {
+		n->rel = '=';
+		n->value.form = H248_VAL_WORD;
+		n->value.text = h248_cstr(m, word);
+	}
+	if (parent)
+		h248_append(parent, n);
+	return n;
+}
+
+struct h248_node *h248_child(const struct h248_node *parent, enum h248_tok tok, const struct h248_node *after)
+{
+	for (struct h248_node *c = after ? after->next : parent->first; c; c = c->next)
+		if (c->kind == H248_NODE_TOKEN && c->tok == tok)
+			return c;
+	return NULL;
+}
+
+bool h248_str_eq(struct h248_str s, const char *c)
+{
+	return strlen(c) == s.n && !memcmp(s.p, c, s.n);
+}
+
+bool h248_str_caseeq(struct h248_str s, const char *c)
+{
+	return strlen(c) == s.n && !strncasecmp(s.p, c, s.n);
+}
+
+struct h248_node *h248_prop(const struct h248_node *parent, const char *name)
+{
+	for (struct h248_node *c = parent->first; c; c = c->next)
+		if (c->kind == H248_NODE_PROP && h248_str_caseeq(c->name, name))
+			return c;
+	return NULL;
+}
+
+bool h248_str_u32(struct h248_str s, uint32_t *out)
+{
+	if (!s.n || s.n > 10)
+		return false;
+	uint64_t v = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(s.p[i] - '0');
+	}
+	if (v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+static bool str_same(struct h248_str a, struct h248_str b)
+{
+	return a.n == b.n && (!a.n || !memcmp(a.p, b.p, a.n));
+}
+
+static bool value_equal(const struct h248_value *a, const struct h248_value *b)
+{
+	if (a->form != b->form || a->tok != b->tok || a->nitems != b->nitems)
+		return false;
+	if (!a->tok && !str_same(a->text, b->text))
+		return false;
+	for (size_t i = 0; i < a->nitems; i++)
+		if (!value_equal(&a->items[i], &b->items[i]))
+			return false;
+	return true;
+}
+
+static bool nodes_equal(const struct h248_node *a, const struct h248_node *b)
+{
+	for (; a && b; a = a->next, b = b->next) {
+		if (a->kind != b->kind || a->tok != b->tok || a->flags != b->flags || a->rel != b->rel ||
+		    !str_same(a->name, b->name) || !str_same(a->stamp, b->stamp) ||
+		    !str_same(a->octets, b->octets) || !value_equal(&a->value, &b->value) ||
+		    !nodes_equal(a->first, b->first))
+			return false;
+	}
+	return !a && !b;
+}
+
+bool h248_msg_equal(const struct h248_msg *a, const struct h248_msg *b)
+{
+	if (a->version != b->version || a->mid.kind != b->mid.kind || a->mid.port != b->mid.port ||
+	    !str_same(a->mid.text, b->mid.text) || !a->auth != !b->auth)
+		return false;
+	if (a->auth && (!str_same(a->auth->spi, b->auth->spi) || !str_same(a->auth->seq, b->auth->seq) ||
+			!str_same(a->auth->data, b->auth->data)))
+		return false;
+	return nodes_equal(a->first, b->first);
+}

@@ -1,0 +1,122 @@
+/* msg: the H.248.1 text message model.
+ *
+ * A message is its header (version, optional authentication, mId) and a body: a list of nodes, one per
+ * transaction (Transaction, Reply, Pending, TransactionResponseAck, Segment) or one message-level Error.
+ * Every construct of the grammar is a node: a token with its value and children ("Add = A4444 {…}",
+ * "Mode = SendReceive", "Stream = 1 {…}"), a package item ("nt/jit = 40", "al/of {strict = state}",
+ * "19990729T22000000 : al/of"), or a bare item (a termination id in Topology, "3-5" in
+ * TransactionResponseAck, "nt-1" in Packages). Local, Remote and DigitMap keep their bodies as raw
+ * octets, byte for byte. Everything lives in the message's arena and is freed with it. */
+#ifndef MEDIASEC_H248_MSG_H
+#define MEDIASEC_H248_MSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "token.h"
+
+/* A byte string: not NUL-terminated in general (slices of the decoded input). */
+struct h248_str {
+	const char *p;
+	size_t n;
+};
+#define H248_STR(lit) ((struct h248_str){ (lit), sizeof(lit) - 1 })
+
+enum h248_kind {
+	H248_NODE_TOKEN,  /* a protocol token: tok */
+	H248_NODE_PROP,   /* a named item: pkgdName, parameter name or extension (name), with rel + value */
+	H248_NODE_ITEM,   /* a bare word in a list (name) */
+	H248_NODE_QUOTED, /* a quoted string in a list: the text of an Error descriptor (name, unquoted) */
+};
+
+enum h248_form {
+	H248_VAL_NONE,
+	H248_VAL_WORD,    /* text, or tok when the word is a token (Mode = SendReceive) */
+	H248_VAL_QUOTED,  /* text without the quotes */
+	H248_VAL_SUBLIST, /* [a, b]: all of */
+	H248_VAL_ALTLIST, /* {a, b}: one of */
+	H248_VAL_RANGE,   /* [a : b] */
+};
+
+struct h248_value {
+	enum h248_form form;
+	enum h248_tok tok; /* WORD that is a token; NONE otherwise */
+	struct h248_str text;
+	struct h248_value *items; /* lists and ranges */
+	size_t nitems;
+};
+
+enum h248_flag {
+	H248_F_OPTIONAL = 1, /* "O-" before a command */
+	H248_F_WILDCARD = 2, /* "W-" before a command */
+	H248_F_BODY = 4,     /* braces present ("Add = A1 { }" vs "Add = A1") */
+};
+
+struct h248_node {
+	enum h248_kind kind;
+	enum h248_tok tok;
+	uint8_t flags;
+	char rel;              /* PROP: '=', '#', '>', '<', or 0 without a value */
+	struct h248_str name;  /* PROP, ITEM, QUOTED */
+	struct h248_str stamp; /* observed event time stamp "yyyymmddThhmmssss", empty when none */
+	struct h248_value value;
+	struct h248_str octets; /* Local, Remote, DigitMap: the raw body */
+	struct h248_node *first, *last, *next;
+};
+
+enum h248_mid_kind { H248_MID_IP4, H248_MID_IP6, H248_MID_DOMAIN, H248_MID_DEVICE, H248_MID_MTP };
+
+struct h248_mid {
+	enum h248_mid_kind kind;
+	struct h248_str text; /* address, domain name, device name or MTP hex, without brackets */
+	int port;             /* -1 when absent */
+};
+
+struct h248_auth {
+	struct h248_str spi, seq, data; /* "0x…" words as written */
+};
+
+struct h248_msg {
+	struct arena *arena;
+	unsigned version;
+	struct h248_auth *auth;
+	struct h248_mid mid;
+	struct h248_node *first, *last; /* transactions, or one Error */
+};
+
+/* ---- building ---- */
+
+/* limit: arena bound in bytes (0: none). */
+struct h248_msg *h248_msg_new(unsigned version, size_t limit);
+void h248_msg_free(struct h248_msg *m);
+/* Copies s into the message's arena. */
+struct h248_str h248_str_dup(struct h248_msg *m, const char *s, size_t n);
+struct h248_str h248_cstr(struct h248_msg *m, const char *s);
+
+struct h248_node *h248_node_new(struct h248_msg *m, enum h248_kind kind, enum h248_tok tok);
+void h248_append(struct h248_node *parent, struct h248_node *child);
+void h248_msg_append(struct h248_msg *m, struct h248_node *n);
+/* parent's new child: token with an optional word value (NULL: none). */
+struct h248_node *h248_add_token(struct h248_msg *m, struct h248_node *parent, enum h248_tok tok,
+				 const char *word);
+/* parent's new child: a property "name = word". */
+struct h248_node *h248_add_prop(struct h248_msg *m, struct h248_node *parent, const char *name,
+				const char *word);
+
+/* ---- reading ---- */
+
+/* The first child with this token, after `after` (NULL: from the start); NULL when none. */
+struct h248_node *h248_child(const struct h248_node *parent, enum h248_tok tok,
+			     const struct h248_node *after);
+/* The first PROP child named name (case-insensitive); NULL when none. */
+struct h248_node *h248_prop(const struct h248_node *parent, const char *name);
+bool h248_str_eq(struct h248_str s, const char *c);     /* exact */
+bool h248_str_caseeq(struct h248_str s, const char *c); /* ASCII case-insensitive */
+/* Parses s as a decimal UINT32; false when it is not one. */
+bool h248_str_u32(struct h248_str s, uint32_t *out);
+
+/* Structural equality (tokens by identity, words by bytes). */
+bool h248_msg_equal(const struct h248_msg *a, const struct h248_msg *b);
+
+#endif

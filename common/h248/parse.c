@@ -1,0 +1,655 @@
+/* parse: a recursive-descent parser over one generic item syntax,
+ *     item = ["O-"]["W-"] WORD [ ("=" / "#" / ">" / "<") value ] [ "{" item *("," item) "}" ]
+ * steered by the token table (what value and body each token takes) and the grammar table (what may
+ * appear where, and which error code a mistake there gets). Words are slices of an arena copy of the
+ * input: nothing is copied twice. */
+#include "config.h"
+#include "parse.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "arena.h"
+#include "grammar.h"
+
+struct parser {
+	const char *buf, *p, *end;
+	struct h248_msg *m;
+	struct h248_error *err;
+	unsigned depth, max_depth;
+	bool in_reply, failed;
+};
+
+/* SafeChar of RFC 3525 B.2: ALPHA / DIGIT / "+-&!_/'?@^`~*$\()%|." */
+static const unsigned char safe[256] = {
+	['+'] = 1, ['-'] = 1, ['&'] = 1, ['!'] = 1, ['_'] = 1, ['/'] = 1,  ['\''] = 1, ['?'] = 1, ['@'] = 1,
+	['^'] = 1, ['`'] = 1, ['~'] = 1, ['*'] = 1, ['$'] = 1, ['\\'] = 1, ['('] = 1,  [')'] = 1, ['%'] = 1,
+	['|'] = 1, ['.'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1,  ['4'] = 1,  ['5'] = 1, ['6'] = 1,
+	['7'] = 1, ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1,  ['D'] = 1,  ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,  ['M'] = 1,  ['N'] = 1, ['O'] = 1,
+	['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,  ['V'] = 1,  ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,  ['e'] = 1,  ['f'] = 1, ['g'] = 1,
+	['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1,  ['n'] = 1,  ['o'] = 1, ['p'] = 1,
+	['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1,  ['w'] = 1,  ['x'] = 1, ['y'] = 1,
+	['z'] = 1,
+};
+
+static bool fail(struct parser *ps, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static bool fail(struct parser *ps, int code, const char *fmt, ...)
+{
+	if (ps->failed)
+		return false;
+	ps->failed = true;
+	struct h248_error *e = ps->err;
+	e->code = code;
+	e->line = 1, e->col = 1;
+	for (const char *c = ps->buf; c < ps->p && c < ps->end; c++) {
+		if (*c == '\n')
+			e->line++, e->col = 1;
+		else
+			e->col++;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->reason, sizeof e->reason, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+static bool oom(struct parser *ps)
+{
+	return fail(ps, 400, "message exceeds the decoder's memory bound");
+}
+
+static void skip_ws(struct parser *ps)
+{
+	while (ps->p < ps->end) {
+		char c = *ps->p;
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			ps->p++;
+		else if (c == ';')
+			while (ps->p < ps->end && *ps->p != '\n' && *ps->p != '\r')
+				ps->p++;
+		else
+			break;
+	}
+}
+
+/* The next significant character, or 0 at the end. */
+static char peek(struct parser *ps)
+{
+	skip_ws(ps);
+	return ps->p < ps->end ? *ps->p : 0;
+}
+
+static bool accept(struct parser *ps, char c)
+{
+	if (peek(ps) != c)
+		return false;
+	ps->p++;
+	return true;
+}
+
+/* A printable description of what stands at the cursor, for messages. */
+static const char *here(struct parser *ps, char out[24])
+{
+	skip_ws(ps);
+	if (ps->p >= ps->end)
+		return "the end of the message";
+	size_t n = 0;
+	out[n++] = '\'';
+	for (const char *c = ps->p; c < ps->end && n < 18 && (safe[(unsigned char)*c] || c == ps->p); c++)
+		out[n++] = (*c >= 0x20 && *c < 0x7f) ? *c : '?';
+	out[n++] = '\'';
+	out[n] = 0;
+	return out;
+}
+
+static bool expect(struct parser *ps, char c, int code, const char *after)
+{
+	if (accept(ps, c))
+		return true;
+	char h[24];
+	return fail(ps, code, "expected '%c' %s, found %s", c, after, here(ps, h));
+}
+
+static bool word(struct parser *ps, struct h248_str *w)
+{
+	skip_ws(ps);
+	const char *s = ps->p;
+	while (ps->p < ps->end && safe[(unsigned char)*ps->p])
+		ps->p++;
+	*w = (struct h248_str){ s, (size_t)(ps->p - s) };
+	return w->n > 0;
+}
+
+static bool quoted(struct parser *ps, struct h248_str *q, int code)
+{
+	const char *s = ++ps->p; /* past the opening quote */
+	while (ps->p < ps->end && *ps->p != '"')
+		ps->p++;
+	if (ps->p >= ps->end) {
+		ps->p = s - 1;
+		return fail(ps, code, "quoted string is not closed");
+	}
+	*q = (struct h248_str){ s, (size_t)(ps->p - s) };
+	ps->p++;
+	return true;
+}
+
+static bool is_uint(struct h248_str w)
+{
+	uint32_t v;
+	return h248_str_u32(w, &v);
+}
+
+/* A word or a quoted string. */
+static bool simple_value(struct parser *ps, struct h248_value *v, int code, const char *what)
+{
+	if (peek(ps) == '"') {
+		v->form = H248_VAL_QUOTED;
+		return quoted(ps, &v->text, code);
+	}
+	v->form = H248_VAL_WORD;
+	if (word(ps, &v->text))
+		return true;
+	char h[24];
+	return fail(ps, code, "expected %s, found %s", what, here(ps, h));
+}
+
+/* {a, b} alternatives, [a, b] sublist or [a : b] range; the cursor is on the bracket. */
+static bool list_value(struct parser *ps, struct h248_value *v, int code, bool tokens)
+{
+	char open = *ps->p++, close = open == '{' ? '}' : ']';
+	struct h248_value items[64];
+	size_t n = 0;
+	bool range = false;
+	v->form = open == '{' ? H248_VAL_ALTLIST : H248_VAL_SUBLIST;
+	do {
+		if (n == 64)
+			return fail(ps, code, "value list longer than 64 items");
+		items[n] = (struct h248_value){ 0 };
+		if (!simple_value(ps, &items[n], code, "a list value"))
+			return false;
+		if (tokens && items[n].form == H248_VAL_WORD)
+			items[n].tok = h248_token_lookup(items[n].text.p, items[n].text.n);
+		n++;
+		if (open == '[' && n == 1 && accept(ps, ':')) {
+			range = true;
+			items[n] = (struct h248_value){ 0 };
+			if (!simple_value(ps, &items[n++], code, "the upper end of the range"))
+				return false;
+			break;
+		}
+	} while (accept(ps, ','));
+	if (!expect(ps, close, code, "to close the value list"))
+		return false;
+	if (range)
+		v->form = H248_VAL_RANGE;
+	v->items = arena_alloc(ps->m->arena, n * sizeof *items);
+	if (!v->items)
+		return oom(ps);
+	memcpy(v->items, items, n * sizeof *items);
+	v->nitems = n;
+	return true;
+}
+
+/* An mId or a port (ServiceChangeAddress, MgcIdToTry), kept as written: "[1.2.3.4]:2944", "<a.b>", "MG1". */
+static bool mid_value(struct parser *ps, struct h248_value *v, int code)
+{
+	skip_ws(ps);
+	const char *s = ps->p;
+	char open = ps->p < ps->end ? *ps->p : 0;
+	if (open == '[' || open == '<') {
+		char close = open == '[' ? ']' : '>';
+		while (ps->p < ps->end && *ps->p != close && *ps->p != '\n')
+			ps->p++;
+		if (ps->p >= ps->end || *ps->p != close)
+			return fail(ps, code, "mId is not closed with '%c'", close);
+		ps->p++;
+		if (ps->p < ps->end && *ps->p == ':') {
+			ps->p++;
+			while (ps->p < ps->end && *ps->p >= '0' && *ps->p <= '9')
+				ps->p++;
+		}
+		v->form = H248_VAL_WORD;
+		v->text = (struct h248_str){ s, (size_t)(ps->p - s) };
+		return true;
+	}
+	return simple_value(ps, v, code, "an mId or a port");
+}
+
+static bool valid_termid(struct h248_str w)
+{
+	return w.n <= 64 + 1 + 64 /* pathNAME [@ domain] */;
+}
+
+static bool context_id(struct h248_str w)
+{
+	return (w.n == 1 && (*w.p == '$' || *w.p == '*' || *w.p == '-')) || is_uint(w);
+}
+
+/* Transaction id with the v3 segmentation suffix: "12", "12/3", "12/3/END". */
+static bool segmented_tid(struct h248_str w)
+{
+	const char *slash = memchr(w.p, '/', w.n);
+	struct h248_str id = { w.p, slash ? (size_t)(slash - w.p) : w.n };
+	return is_uint(id);
+}
+
+static bool token_value(struct parser *ps, struct h248_node *n, int code)
+{
+	const struct h248_token_info *ti = &h248_tokens[n->tok];
+	char spec = ti->value;
+	if (spec == '-') {
+		char c = peek(ps);
+		if (c == '=')
+			return fail(ps, code, "%s takes no value", ti->pretty);
+		return true;
+	}
+	if (!accept(ps, '=')) {
+		if (spec == 'w' || spec == 'u')
+			return true;
+		char h[24];
+		return fail(ps, code, "expected '=' after %s, found %s", ti->pretty, here(ps, h));
+	}
+	struct h248_value *v = &n->value;
+	char c = peek(ps);
+	switch (spec) {
+	case 'M':
+		return mid_value(ps, v, code);
+	case 'L':
+		if (c == '{' || c == '[')
+			return list_value(ps, v, code, true);
+		/* a single token or word */
+		__attribute__((fallthrough));
+	case 'K':
+		if (!simple_value(ps, v, code, "a value"))
+			return false;
+		if (v->form == H248_VAL_WORD)
+			v->tok = h248_token_lookup(v->text.p, v->text.n);
+		return true;
+	case 'W':
+	case 'w':
+		return simple_value(ps, v, code, "a value");
+	default:
+		break;
+	}
+	v->form = H248_VAL_WORD;
+	if (!word(ps, &v->text)) {
+		char h[24];
+		return fail(ps, code, "expected a value after %s =, found %s", ti->pretty, here(ps, h));
+	}
+	const char *end = ps->p;
+	ps->p = v->text.p; /* a refused value is reported where it starts */
+	switch (spec) {
+	case 'U':
+	case 'u':
+		if (!is_uint(v->text))
+			return fail(ps, code, "%s = %.*s: expected an unsigned 32-bit integer", ti->pretty,
+				    (int)v->text.n, v->text.p);
+		break;
+	case 'E':
+		if (v->text.n > 4 || !is_uint(v->text))
+			return fail(ps, code, "Error = %.*s: expected an error code of 1 to 4 digits",
+				    (int)v->text.n, v->text.p);
+		break;
+	case 'C':
+		if (!context_id(v->text))
+			return fail(ps, 422, "Context = %.*s: expected a number, '$', '*' or '-'",
+				    (int)v->text.n, v->text.p);
+		break;
+	case 'S':
+		if (!segmented_tid(v->text))
+			return fail(ps, 403, "%s = %.*s: expected a transaction id", ti->pretty,
+				    (int)v->text.n, v->text.p);
+		break;
+	case 'T':
+		if (!valid_termid(v->text))
+			return fail(ps, 442, "TerminationID %.20s... is longer than 64 characters",
+				    v->text.p);
+		break;
+	}
+	ps->p = end;
+	return true;
+}
+
+static bool items(struct parser *ps, struct h248_node *parent, enum h248_ctx ctx);
+
+/* Raw octets up to the unescaped closing brace ("\}" is an escaped one); the cursor is past '{'. */
+static bool octets(struct parser *ps, struct h248_node *n, int code, bool escapes)
+{
+	const char *s = ps->p;
+	while (ps->p < ps->end && *ps->p != '}') {
+		if (escapes && *ps->p == '\\' && ps->p + 1 < ps->end && ps->p[1] == '}')
+			ps->p++;
+		ps->p++;
+	}
+	if (ps->p >= ps->end) {
+		ps->p = s;
+		return fail(ps, code, "%s descriptor is not closed with '}'", h248_tokens[n->tok].pretty);
+	}
+	n->octets = (struct h248_str){ s, (size_t)(ps->p - s) };
+	ps->p++;
+	return true;
+}
+
+static bool token_body(struct parser *ps, struct h248_node *n, int code)
+{
+	const struct h248_token_info *ti = &h248_tokens[n->tok];
+	if (peek(ps) != '{') {
+		if (strchr("rxe", ti->body))
+			return fail(ps, code, "expected '{' after %s", ti->pretty);
+		return true;
+	}
+	if (ti->body == '-')
+		return fail(ps, code, "%s takes no '{…}'", ti->pretty);
+	ps->p++;
+	n->flags |= H248_F_BODY;
+	switch (ti->body) {
+	case 'x':
+		return octets(ps, n, code, true);
+	case 'd':
+		return octets(ps, n, code, false);
+	case 'e':
+		if (peek(ps) == '"') {
+			struct h248_node *q = h248_node_new(ps->m, H248_NODE_QUOTED, H248_TOK_NONE);
+			if (!q)
+				return oom(ps);
+			if (!quoted(ps, &q->name, code))
+				return false;
+			h248_append(n, q);
+		}
+		return expect(ps, '}', code, "to close the Error descriptor");
+	}
+	bool was_reply = ps->in_reply;
+	if (n->tok == H248_TOK_REPLY || n->tok == H248_TOK_PENDING)
+		ps->in_reply = true;
+	else if (n->tok == H248_TOK_TRANSACTION)
+		ps->in_reply = false;
+	enum h248_ctx body = grammar_body(n->tok, ps->in_reply);
+	bool ok = items(ps, n, body);
+	ps->in_reply = was_reply;
+	return ok;
+}
+
+static bool prop(struct parser *ps, struct h248_node *n, enum h248_ctx ctx, int code)
+{
+	char c = peek(ps);
+	if (c == '=' || c == '#' || c == '>' || c == '<') {
+		ps->p++;
+		n->rel = c;
+		if (c == '=' && (peek(ps) == '{' || peek(ps) == '['))
+			return list_value(ps, &n->value, code, false);
+		return simple_value(ps, &n->value, code, "a property value");
+	}
+	enum h248_ctx body = grammar_ctx(ctx)->prop_body;
+	if (c != '{')
+		return true;
+	if (!body)
+		return fail(ps, code, "%.*s takes no '{…}' in %s", (int)n->name.n, n->name.p,
+			    grammar_ctx(ctx)->name);
+	ps->p++;
+	n->flags |= H248_F_BODY;
+	return items(ps, n, body);
+}
+
+/* Strips "O-" and "W-" from a command word. */
+static struct h248_str prefixes(struct h248_str w, uint8_t *flags)
+{
+	for (;;) {
+		if (w.n > 2 && (w.p[0] == 'O' || w.p[0] == 'o') && w.p[1] == '-' &&
+		    !(*flags & H248_F_OPTIONAL))
+			*flags |= H248_F_OPTIONAL;
+		else if (w.n > 2 && (w.p[0] == 'W' || w.p[0] == 'w') && w.p[1] == '-' &&
+			 !(*flags & H248_F_WILDCARD))
+			*flags |= H248_F_WILDCARD;
+		else
+			return w;
+		w.p += 2, w.n -= 2;
+	}
+}
+
+static bool duplicate(const struct h248_node *parent, enum h248_tok t)
+{
+	return h248_child(parent, t, NULL) != NULL;
+}
+
+static bool item(struct parser *ps, struct h248_node *parent, enum h248_ctx ctx)
+{
+	const struct grammar_ctx *g = grammar_ctx(ctx);
+	char h[24];
+	if (peek(ps) == '"' && (g->items & G_QUOTED)) {
+		struct h248_node *q = h248_node_new(ps->m, H248_NODE_QUOTED, H248_TOK_NONE);
+		if (!q)
+			return oom(ps);
+		h248_append(parent, q);
+		return quoted(ps, &q->name, g->error);
+	}
+	const char *at = ps->p;
+	struct h248_str w, stamp = { 0 };
+	if (!word(ps, &w))
+		return fail(ps, g->error, "expected an item in %s, found %s", g->name, here(ps, h));
+	if (ctx == CTX_OBSERVED && accept(ps, ':')) { /* "yyyymmddThhmmssss : pkg/event" */
+		stamp = w;
+		if (!word(ps, &w))
+			return fail(ps, g->error, "expected an event after the time stamp, found %s",
+				    here(ps, h));
+	}
+	uint8_t flags = 0;
+	struct h248_str name = (ctx == CTX_ACTION_REQ || ctx == CTX_ACTION_REPLY) ? prefixes(w, &flags) : w;
+	enum h248_tok t = h248_token_lookup(name.p, name.n);
+
+	if (t && grammar_allows(ctx, t)) {
+		if ((g->items & G_COMMAND) && grammar_is_descriptor(t) && duplicate(parent, t)) {
+			ps->p = at;
+			return fail(ps, 448, "%s descriptor appears twice in %s", h248_tokens[t].pretty,
+				    g->name);
+		}
+		struct h248_node *n = h248_node_new(ps->m, H248_NODE_TOKEN, t);
+		if (!n)
+			return oom(ps);
+		n->flags = flags;
+		h248_append(parent, n);
+		if (t == H248_TOK_TRANSACTION || t == H248_TOK_REPLY) {
+			if (!token_value(ps, n, 403))
+				return false;
+			struct h248_str id = n->value.text;
+			const char *slash = memchr(id.p, '/', id.n);
+			if (slash)
+				id.n = (size_t)(slash - id.p);
+			ps->err->have_tid = h248_str_u32(id, &ps->err->tid);
+			ps->err->in_reply = t == H248_TOK_REPLY;
+		} else if (!token_value(ps, n, g->error))
+			return false;
+		return token_body(ps, n, g->error);
+	}
+	if (t && (g->items & G_COMMAND) && grammar_is_descriptor(t)) {
+		ps->p = at;
+		return fail(ps, 447, "%s descriptor is not legal in %s", h248_tokens[t].pretty, g->name);
+	}
+	bool pkgd = memchr(w.p, '/', w.n) != NULL;
+	bool extension = w.n > 2 && (w.p[0] == 'X' || w.p[0] == 'x') && (w.p[1] == '-' || w.p[1] == '+');
+	/* a parameter name may spell a token of another context ("ds" is also Discard's compact form) */
+	bool named =
+	    (g->items & G_PROP_NAME) && (extension || peek(ps) == '=' || (!t && !(g->items & G_ITEM)));
+	if ((pkgd && (g->items & (G_PROP_PKGD | G_PROP_NAME))) || named) {
+		struct h248_node *n = h248_node_new(ps->m, H248_NODE_PROP, H248_TOK_NONE);
+		if (!n)
+			return oom(ps);
+		n->name = w;
+		n->stamp = stamp;
+		h248_append(parent, n);
+		return prop(ps, n, ctx, g->error);
+	}
+	if (g->items & G_ITEM) {
+		struct h248_node *n = h248_node_new(ps->m, H248_NODE_ITEM, H248_TOK_NONE);
+		if (!n)
+			return oom(ps);
+		n->name = w;
+		h248_append(parent, n);
+		return true;
+	}
+	ps->p = at;
+	if (g->items & G_COMMAND)
+		return fail(ps, 444, "unknown descriptor '%.*s' in %s", (int)w.n, w.p, g->name);
+	return fail(ps, g->error, "unexpected '%.*s' in %s", (int)w.n, w.p, g->name);
+}
+
+/* The items of a {…} whose '{' was consumed, up to and including '}'. */
+static bool items(struct parser *ps, struct h248_node *parent, enum h248_ctx ctx)
+{
+	const struct grammar_ctx *g = grammar_ctx(ctx);
+	if (++ps->depth > ps->max_depth)
+		return fail(ps, g->error, "nesting deeper than %u", ps->max_depth);
+	if (!accept(ps, '}')) {
+		do {
+			if (peek(ps) == '}' && parent->first)
+				break; /* a trailing comma, as in RFC 3525's own examples: accepted */
+			if (!item(ps, parent, ctx))
+				return false;
+		} while (accept(ps, ','));
+		if (!expect(ps, '}', g->error, g->name[0] == 'm' ? "here" : "to close the list"))
+			return false;
+	}
+	ps->depth--;
+	return true;
+}
+
+static bool mid(struct parser *ps)
+{
+	struct h248_mid *m = &ps->m->mid;
+	skip_ws(ps);
+	const char *s = ps->p;
+	char c = ps->p < ps->end ? *ps->p : 0;
+	if (c == '[' || c == '<') {
+		char close = c == '[' ? ']' : '>';
+		s = ++ps->p;
+		while (ps->p < ps->end && *ps->p != close &&
+		       (safe[(unsigned char)*ps->p] || *ps->p == ':' || *ps->p == '.'))
+			ps->p++;
+		if (ps->p >= ps->end || *ps->p != close || ps->p == s)
+			return fail(ps, 400, "mId: expected an address closed with '%c'", close);
+		m->text = (struct h248_str){ s, (size_t)(ps->p - s) };
+		m->kind = c == '<'                    ? H248_MID_DOMAIN
+			  : memchr(s, ':', m->text.n) ? H248_MID_IP6
+						      : H248_MID_IP4;
+		ps->p++;
+		if (ps->p < ps->end && *ps->p == ':') {
+			ps->p++;
+			unsigned port = 0, digits = 0;
+			while (ps->p < ps->end && *ps->p >= '0' && *ps->p <= '9' && digits < 6)
+				port = port * 10 + (unsigned)(*ps->p++ - '0'), digits++;
+			if (!digits || port > 65535)
+				return fail(ps, 400, "mId: expected a port number after ':'");
+			m->port = (int)port;
+		}
+	} else {
+		struct h248_str w;
+		if (!word(ps, &w))
+			return fail(ps, 400, "expected an mId after the version");
+		if (w.n == 3 && !strncasecmp(w.p, "MTP", 3) && accept(ps, '{')) {
+			s = ps->p;
+			while (ps->p < ps->end && *ps->p != '}')
+				ps->p++;
+			if (ps->p >= ps->end)
+				return fail(ps, 400, "mId: MTP address is not closed with '}'");
+			m->kind = H248_MID_MTP;
+			m->text = (struct h248_str){ s, (size_t)(ps->p - s) };
+			ps->p++;
+		} else {
+			m->kind = H248_MID_DEVICE;
+			m->text = w;
+		}
+	}
+	if (ps->p < ps->end && !strchr(" \t\r\n;", *ps->p))
+		return fail(ps, 400, "expected white space after the mId");
+	return true;
+}
+
+static bool header(struct parser *ps, unsigned max_version)
+{
+	struct h248_str w;
+	char h[24];
+	if (!word(ps, &w))
+		return fail(ps, 400, "expected MEGACO/<version> or !/<version>, found %s", here(ps, h));
+	if (h248_token_lookup(w.p, w.n) == H248_TOK_AUTHENTICATION) {
+		struct h248_auth *a = arena_alloc(ps->m->arena, sizeof *a);
+		if (!a)
+			return oom(ps);
+		if (!expect(ps, '=', 400, "after Authentication") || !word(ps, &a->spi) || !accept(ps, ':') ||
+		    !word(ps, &a->seq) || !accept(ps, ':') || !word(ps, &a->data))
+			return fail(ps, 400, "Authentication: expected 0xSPI:0xSEQ:0xDATA");
+		ps->m->auth = a;
+		if (!word(ps, &w))
+			return fail(ps, 400, "expected MEGACO/<version> after the authentication header");
+	}
+	const char *slash = memchr(w.p, '/', w.n);
+	struct h248_str head = { w.p, slash ? (size_t)(slash - w.p) : w.n };
+	if (!slash ||
+	    !((head.n == 6 && !strncasecmp(head.p, "MEGACO", 6)) || (head.n == 1 && *head.p == '!'))) {
+		ps->p = w.p;
+		return fail(ps, 400, "expected MEGACO/<version> or !/<version>, found %s", here(ps, h));
+	}
+	struct h248_str ver = { slash + 1, w.n - head.n - 1 };
+	uint32_t v;
+	if (ver.n < 1 || ver.n > 2 || !h248_str_u32(ver, &v) || v == 0) {
+		ps->p = ver.p;
+		return fail(ps, 400, "expected a version of one or two digits after '/'");
+	}
+	if (v > max_version) {
+		ps->p = ver.p;
+		return fail(ps, 406, "version %u is not supported (highest: %u)", v, max_version);
+	}
+	ps->m->version = v;
+	if (ps->p >= ps->end || !strchr(" \t\r\n;", *ps->p))
+		return fail(ps, 400, "expected white space after the version");
+	return mid(ps);
+}
+
+struct h248_msg *h248_parse(const char *buf, size_t len, const struct h248_limits *limits,
+			    struct h248_error *err)
+{
+	memset(err, 0, sizeof *err);
+	struct h248_limits lim = limits ? *limits : (struct h248_limits){ 0 };
+	size_t bound = lim.arena ? lim.arena : 64 * len + 65536;
+	struct h248_msg *m = h248_msg_new(0, bound);
+	char *copy = m ? arena_strndup(m->arena, buf, len) : NULL;
+	struct parser ps = { .buf = copy,
+			     .p = copy,
+			     .end = copy + len,
+			     .m = m,
+			     .err = err,
+			     .max_depth = lim.depth ? lim.depth : 32 };
+	if (!copy) {
+		snprintf(err->reason, sizeof err->reason, "message exceeds the decoder's memory bound");
+		err->code = 400, err->line = err->col = 1;
+		h248_msg_free(m);
+		return NULL;
+	}
+	bool ok = header(&ps, lim.max_version ? lim.max_version : 3);
+	if (ok) {
+		struct h248_node root = { 0 };
+		while (ok && peek(&ps)) {
+			const char *before = ps.p; /* peek skipped the white space: this is the item */
+			ok = item(&ps, &root, CTX_BODY);
+			if (ok && root.last && root.last->tok == H248_TOK_ERROR && root.first != root.last)
+				ps.p = before,
+				ok = fail(&ps, 400, "an Error descriptor cannot follow transactions");
+			accept(&ps, ','); /* tolerated between transactions */
+		}
+		if (ok && !root.first)
+			ok = fail(
+			    &ps, 400,
+			    "expected a transaction or an Error descriptor, found the end of the message");
+		m->first = root.first, m->last = root.last;
+	}
+	if (!ok) {
+		h248_msg_free(m);
+		return NULL;
+	}
+	return m;
+}

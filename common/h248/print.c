@@ -1,0 +1,213 @@
+/* print: see print.h. One growable buffer, one recursive walk. */
+#include "config.h"
+#include "print.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct out {
+	char *p;
+	size_t n, cap;
+	bool pretty, failed;
+};
+
+static void put(struct out *o, const char *s, size_t n)
+{
+	if (o->failed)
+		return;
+	if (o->n + n + 1 > o->cap) {
+		size_t cap = o->cap ? o->cap : 512;
+		while (cap < o->n + n + 1)
+			cap *= 2;
+		char *p = realloc(o->p, cap);
+		if (!p) {
+			o->failed = true;
+			return;
+		}
+		o->p = p, o->cap = cap;
+	}
+	memcpy(o->p + o->n, s, n);
+	o->n += n;
+}
+
+static void puts_(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+static void str(struct out *o, struct h248_str s)
+{
+	put(o, s.p, s.n);
+}
+
+static void indent(struct out *o, unsigned depth)
+{
+	static const char spaces[] = "                                                                ";
+	size_t n = 2 * (size_t)depth;
+	while (n) {
+		size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+		put(o, spaces, k);
+		n -= k;
+	}
+}
+
+static void token(struct out *o, enum h248_tok t)
+{
+	puts_(o, o->pretty ? h248_tokens[t].pretty : h248_tokens[t].compact);
+}
+
+static void value(struct out *o, const struct h248_value *v)
+{
+	switch (v->form) {
+	case H248_VAL_NONE:
+		return;
+	case H248_VAL_WORD:
+		if (v->tok)
+			token(o, v->tok);
+		else
+			str(o, v->text);
+		return;
+	case H248_VAL_QUOTED:
+		put(o, "\"", 1);
+		str(o, v->text);
+		put(o, "\"", 1);
+		return;
+	case H248_VAL_SUBLIST:
+	case H248_VAL_ALTLIST:
+	case H248_VAL_RANGE:
+		put(o, v->form == H248_VAL_ALTLIST ? "{" : "[", 1);
+		for (size_t i = 0; i < v->nitems; i++) {
+			if (i)
+				puts_(o, v->form == H248_VAL_RANGE ? (o->pretty ? " : " : ":")
+								   : (o->pretty ? ", " : ","));
+			value(o, &v->items[i]);
+		}
+		put(o, v->form == H248_VAL_ALTLIST ? "}" : "]", 1);
+		return;
+	}
+}
+
+static void relation(struct out *o, char rel)
+{
+	if (o->pretty)
+		put(o, " ", 1);
+	put(o, &rel, 1);
+	if (o->pretty)
+		put(o, " ", 1);
+}
+
+static void node(struct out *o, const struct h248_node *n, unsigned depth);
+
+static void body(struct out *o, const struct h248_node *n, unsigned depth)
+{
+	bool raw = n->kind == H248_NODE_TOKEN && strchr("xd", h248_tokens[n->tok].body);
+	if (!(n->flags & H248_F_BODY) && !n->first && !(raw && n->octets.n))
+		return;
+	puts_(o, o->pretty ? " {" : "{");
+	if (raw) {
+		str(o, n->octets);
+		put(o, "}", 1);
+		return;
+	}
+	for (const struct h248_node *c = n->first; c; c = c->next) {
+		if (o->pretty) {
+			puts_(o, c == n->first ? "\n" : ",\n");
+			indent(o, depth + 1);
+		} else if (c != n->first)
+			put(o, ",", 1);
+		node(o, c, depth + 1);
+	}
+	if (o->pretty) {
+		if (n->first) {
+			put(o, "\n", 1);
+			indent(o, depth);
+		} else
+			put(o, " ", 1);
+	}
+	put(o, "}", 1);
+}
+
+static void node(struct out *o, const struct h248_node *n, unsigned depth)
+{
+	if (n->flags & H248_F_OPTIONAL)
+		puts_(o, "O-");
+	if (n->flags & H248_F_WILDCARD)
+		puts_(o, "W-");
+	switch (n->kind) {
+	case H248_NODE_TOKEN:
+		token(o, n->tok);
+		if (n->value.form != H248_VAL_NONE) {
+			relation(o, '=');
+			value(o, &n->value);
+		}
+		break;
+	case H248_NODE_PROP:
+		if (n->stamp.n) {
+			str(o, n->stamp);
+			puts_(o, o->pretty ? " : " : ":");
+		}
+		str(o, n->name);
+		if (n->rel) {
+			relation(o, n->rel);
+			value(o, &n->value);
+		}
+		break;
+	case H248_NODE_ITEM:
+		str(o, n->name);
+		break;
+	case H248_NODE_QUOTED:
+		put(o, "\"", 1);
+		str(o, n->name);
+		put(o, "\"", 1);
+		break;
+	}
+	body(o, n, depth);
+}
+
+static void mid(struct out *o, const struct h248_mid *m)
+{
+	static const char *const open[] = { "[", "[", "<", "", "MTP{" }, *const close[] = { "]", "]", ">", "",
+											    "}" };
+	puts_(o, open[m->kind]);
+	str(o, m->text);
+	puts_(o, close[m->kind]);
+	if (m->port >= 0) {
+		char port[16];
+		snprintf(port, sizeof port, ":%d", m->port);
+		puts_(o, port);
+	}
+}
+
+char *h248_print(const struct h248_msg *m, enum h248_style style, size_t *len)
+{
+	struct out o = { .pretty = style == H248_PRETTY };
+	if (m->auth) {
+		puts_(&o, o.pretty ? "Authentication = " : "AU=");
+		str(&o, m->auth->spi);
+		put(&o, ":", 1);
+		str(&o, m->auth->seq);
+		put(&o, ":", 1);
+		str(&o, m->auth->data);
+		put(&o, "\n", 1);
+	}
+	char head[16];
+	snprintf(head, sizeof head, "%s/%u ", o.pretty ? "MEGACO" : "!", m->version);
+	puts_(&o, head);
+	mid(&o, &m->mid);
+	put(&o, "\n", 1);
+	for (const struct h248_node *n = m->first; n; n = n->next) {
+		node(&o, n, 0);
+		if (o.pretty || n->next)
+			put(&o, "\n", 1);
+	}
+	if (o.failed) {
+		free(o.p);
+		return NULL;
+	}
+	o.p[o.n] = 0;
+	if (len)
+		*len = o.n;
+	return o.p;
+}
