@@ -53,7 +53,7 @@ struct cfg_common {
 	  0,                                                                                        \
 	  0,                                                                                        \
 	  log_level_names,                                                                          \
-	  "lowest level logged: error, warning, notice, info or debug" },                                     \
+	  "lowest level logged: error, warning, notice, info or debug" },                           \
 	{                                                                                           \
 		"trace.file", 't', CFG_STRING, offsetof(type, common.trace_file), "", 0, 0, NULL,   \
 		    "write a JSON-lines trace of every protocol event to this file (\"\" for none)" \

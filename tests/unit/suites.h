@@ -7,7 +7,8 @@
 #define UNIT_SUITES(X) \
 	X(cfg)         \
 	X(trace)       \
-	X(evloop)
+	X(evloop)      \
+	X(h248)
 
 #define DECLARE(name) void register_##name(void);
 UNIT_SUITES(DECLARE)
