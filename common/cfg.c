@@ -476,8 +476,10 @@ static const char *const type_metavar[] = {
 static void print_help(const struct cfg_program *prog, FILE *out)
 {
 	fprintf(out, "Usage: %s [OPTION]...\n%s\n\n", prog->name, prog->summary);
-	fprintf(out, "  -c, --config FILE                read the JSON configuration FILE (flags override it)\n");
-	fprintf(out, "      --print-config               print the effective configuration as JSON and exit\n");
+	fprintf(out,
+		"  -c, --config FILE                read the JSON configuration FILE (flags override it)\n");
+	fprintf(out,
+		"      --print-config               print the effective configuration as JSON and exit\n");
 	fprintf(out, "  -h, --help                       print this help and exit\n");
 	fprintf(out, "  -V, --version                    print the version and exit\n\n");
 	fprintf(out, "Configuration keys (JSON key = flag; booleans also take --no-FLAG):\n");
