@@ -13,17 +13,22 @@ struct block {
 };
 
 struct arena {
-	struct block *top;
+	_Alignas(16) struct block *top;
 	size_t limit, handed;
+	struct block *first; /* lives in the same allocation, right after the arena */
 };
 
-enum { BLOCK_MIN = 4096 - sizeof(struct block) };
+enum { FIRST = 8192, BLOCK_MIN = 4096 - sizeof(struct block) };
 
 struct arena *arena_new(size_t limit)
 {
-	struct arena *a = calloc(1, sizeof *a);
-	if (a)
-		a->limit = limit;
+	struct arena *a = malloc(sizeof *a + sizeof(struct block) + FIRST);
+	if (!a)
+		return NULL;
+	a->limit = limit, a->handed = 0;
+	a->first = (struct block *)(a + 1);
+	*a->first = (struct block){ .prev = NULL, .size = FIRST, .used = 0 };
+	a->top = a->first;
 	return a;
 }
 
@@ -31,14 +36,15 @@ void arena_free(struct arena *a)
 {
 	if (!a)
 		return;
-	for (struct block *b = a->top, *prev; b; b = prev) {
+	for (struct block *b = a->top, *prev; b != a->first; b = prev) {
 		prev = b->prev;
 		free(b);
 	}
 	free(a);
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+/* Not zeroed. */
+static void *raw(struct arena *a, size_t size)
 {
 	size = (size + 7) & ~(size_t)7;
 	if (a->limit && (size > a->limit || a->handed > a->limit - size))
@@ -57,15 +63,24 @@ void *arena_alloc(struct arena *a, size_t size)
 	void *p = b->data + b->used;
 	b->used += size;
 	a->handed += size;
-	memset(p, 0, size);
+	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	void *p = raw(a, size);
+	if (p)
+		memset(p, 0, size);
 	return p;
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
-	if (p)
+	char *p = raw(a, n + 1);
+	if (p) {
 		memcpy(p, s, n);
+		p[n] = 0;
+	}
 	return p;
 }
 

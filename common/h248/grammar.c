@@ -124,34 +124,19 @@ static const enum h248_ctx bodies[H248_TOK_COUNT][2] = {
 	[T(REGULATEDNOTIFY)] = { CTX_REGNOTIFY, CTX_REGNOTIFY },
 };
 
-static struct {
-	const struct grammar_ctx *info;
-	uint64_t allowed[(H248_TOK_COUNT + 63) / 64];
-} table[CTX_COUNT];
+struct grammar_entry grammar_table[CTX_COUNT];
 static bool built;
 
-static void build(void)
+void grammar_init(void)
 {
+	if (built)
+		return;
 	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
-		table[rows[r].ctx].info = &rows[r].info;
+		grammar_table[rows[r].ctx].info = &rows[r].info;
 		for (const enum h248_tok *t = rows[r].tokens; *t; t++)
-			table[rows[r].ctx].allowed[*t / 64] |= UINT64_C(1) << (*t % 64);
+			grammar_table[rows[r].ctx].allowed[*t / 64] |= UINT64_C(1) << (*t % 64);
 	}
 	built = true;
-}
-
-const struct grammar_ctx *grammar_ctx(enum h248_ctx c)
-{
-	if (!built)
-		build();
-	return table[c].info;
-}
-
-bool grammar_allows(enum h248_ctx c, enum h248_tok t)
-{
-	if (!built)
-		build();
-	return t && (table[c].allowed[t / 64] >> (t % 64)) & 1;
 }
 
 enum h248_ctx grammar_body(enum h248_tok t, bool in_reply)

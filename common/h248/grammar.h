@@ -6,6 +6,7 @@
 #define MEDIASEC_H248_GRAMMAR_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "token.h"
 
@@ -67,8 +68,24 @@ struct grammar_ctx {
 	enum h248_ctx prop_body; /* context of a package item's {…}, CTX_NONE when it takes none */
 };
 
-const struct grammar_ctx *grammar_ctx(enum h248_ctx c);
-bool grammar_allows(enum h248_ctx c, enum h248_tok t);
+/* Builds the tables; call once before the lookups below (idempotent). */
+void grammar_init(void);
+
+struct grammar_entry {
+	const struct grammar_ctx *info;
+	uint64_t allowed[(H248_TOK_COUNT + 63) / 64];
+};
+extern struct grammar_entry grammar_table[CTX_COUNT];
+
+static inline const struct grammar_ctx *grammar_ctx(enum h248_ctx c)
+{
+	return grammar_table[c].info;
+}
+
+static inline bool grammar_allows(enum h248_ctx c, enum h248_tok t)
+{
+	return t && (grammar_table[c].allowed[t / 64] >> (t % 64)) & 1;
+}
 /* The context of token t's {…} when it appears in a request or a reply. */
 enum h248_ctx grammar_body(enum h248_tok t, bool in_reply);
 /* Descriptors that may appear at most once in a command (448). */

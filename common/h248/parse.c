@@ -64,11 +64,13 @@ static bool oom(struct parser *ps)
 	return fail(ps, 400, "message exceeds the decoder's memory bound");
 }
 
-static void skip_ws(struct parser *ps)
+static const unsigned char space[256] = { [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1 };
+
+static void skip_ws_slow(struct parser *ps)
 {
 	while (ps->p < ps->end) {
 		char c = *ps->p;
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+		if (space[(unsigned char)c])
 			ps->p++;
 		else if (c == ';')
 			while (ps->p < ps->end && *ps->p != '\n' && *ps->p != '\r')
@@ -76,6 +78,22 @@ static void skip_ws(struct parser *ps)
 		else
 			break;
 	}
+}
+
+static inline void skip_ws(struct parser *ps)
+{
+	if (ps->p < ps->end && (unsigned char)*ps->p > ' ' && *ps->p != ';')
+		return;
+	skip_ws_slow(ps);
+}
+
+/* Words that can spell a token: letters and digits, or "&" and "!" (compact END and MEGACO). */
+static enum h248_tok lookup(struct h248_str w)
+{
+	unsigned char c = (unsigned char)w.p[0];
+	if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && c != '&' && c != '!')
+		return H248_TOK_NONE;
+	return h248_token_lookup(w.p, w.n);
 }
 
 /* The next significant character, or 0 at the end. */
@@ -319,21 +337,20 @@ static bool token_value(struct parser *ps, struct h248_node *n, int code)
 
 static bool items(struct parser *ps, struct h248_node *parent, enum h248_ctx ctx);
 
-/* Raw octets up to the unescaped closing brace ("\}" is an escaped one); the cursor is past '{'. */
+/* Raw octets up to the unescaped closing brace ("\\}" is an escaped one); the cursor is past '{'. */
 static bool octets(struct parser *ps, struct h248_node *n, int code, bool escapes)
 {
-	const char *s = ps->p;
-	while (ps->p < ps->end && *ps->p != '}') {
-		if (escapes && *ps->p == '\\' && ps->p + 1 < ps->end && ps->p[1] == '}')
-			ps->p++;
-		ps->p++;
+	const char *s = ps->p, *close = s;
+	for (;;) {
+		close = memchr(close, '}', (size_t)(ps->end - close));
+		if (!close || !escapes || close == s || close[-1] != '\\')
+			break;
+		close++;
 	}
-	if (ps->p >= ps->end) {
-		ps->p = s;
+	if (!close)
 		return fail(ps, code, "%s descriptor is not closed with '}'", h248_tokens[n->tok].pretty);
-	}
-	n->octets = (struct h248_str){ s, (size_t)(ps->p - s) };
-	ps->p++;
+	n->octets = (struct h248_str){ s, (size_t)(close - s) };
+	ps->p = close + 1;
 	return true;
 }
 
@@ -341,7 +358,7 @@ static bool token_body(struct parser *ps, struct h248_node *n, int code)
 {
 	const struct h248_token_info *ti = &h248_tokens[n->tok];
 	if (peek(ps) != '{') {
-		if (strchr("rxe", ti->body))
+		if (ti->body == 'r' || ti->body == 'x' || ti->body == 'e')
 			return fail(ps, code, "expected '{' after %s", ti->pretty);
 		return true;
 	}
@@ -441,7 +458,8 @@ static bool item(struct parser *ps, struct h248_node *parent, enum h248_ctx ctx)
 	}
 	uint8_t flags = 0;
 	struct h248_str name = (ctx == CTX_ACTION_REQ || ctx == CTX_ACTION_REPLY) ? prefixes(w, &flags) : w;
-	enum h248_tok t = h248_token_lookup(name.p, name.n);
+	bool pkgd = memchr(w.p, '/', w.n) != NULL; /* "pkg/name": never a token */
+	enum h248_tok t = pkgd ? H248_TOK_NONE : lookup(name);
 
 	if (t && grammar_allows(ctx, t)) {
 		if ((g->items & G_COMMAND) && grammar_is_descriptor(t) && duplicate(parent, t)) {
@@ -471,7 +489,6 @@ static bool item(struct parser *ps, struct h248_node *parent, enum h248_ctx ctx)
 		ps->p = at;
 		return fail(ps, 447, "%s descriptor is not legal in %s", h248_tokens[t].pretty, g->name);
 	}
-	bool pkgd = memchr(w.p, '/', w.n) != NULL;
 	bool extension = w.n > 2 && (w.p[0] == 'X' || w.p[0] == 'x') && (w.p[1] == '-' || w.p[1] == '+');
 	/* a parameter name may spell a token of another context ("ds" is also Discard's compact form) */
 	bool named =
@@ -614,6 +631,7 @@ struct h248_msg *h248_parse(const char *buf, size_t len, const struct h248_limit
 			    struct h248_error *err)
 {
 	memset(err, 0, sizeof *err);
+	grammar_init();
 	struct h248_limits lim = limits ? *limits : (struct h248_limits){ 0 };
 	size_t bound = lim.arena ? lim.arena : 64 * len + 65536;
 	struct h248_msg *m = h248_msg_new(0, bound);

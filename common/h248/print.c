@@ -3,6 +3,7 @@
 #include "print.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,21 +14,26 @@ struct out {
 	bool pretty, failed;
 };
 
-static void put(struct out *o, const char *s, size_t n)
+static bool grow(struct out *o, size_t n)
 {
 	if (o->failed)
-		return;
-	if (o->n + n + 1 > o->cap) {
-		size_t cap = o->cap ? o->cap : 512;
-		while (cap < o->n + n + 1)
-			cap *= 2;
-		char *p = realloc(o->p, cap);
-		if (!p) {
-			o->failed = true;
-			return;
-		}
-		o->p = p, o->cap = cap;
+		return false;
+	size_t cap = o->cap ? o->cap : 4096;
+	while (cap < o->n + n + 1)
+		cap *= 2;
+	char *p = realloc(o->p, cap);
+	if (!p) {
+		o->failed = true;
+		return false;
 	}
+	o->p = p, o->cap = cap;
+	return true;
+}
+
+static inline void put(struct out *o, const char *s, size_t n)
+{
+	if (o->n + n + 1 > o->cap && !grow(o, n))
+		return;
 	memcpy(o->p + o->n, s, n);
 	o->n += n;
 }
@@ -36,6 +42,8 @@ static void puts_(struct out *o, const char *s)
 {
 	put(o, s, strlen(s));
 }
+
+#define PUT(o, lit) put(o, lit, sizeof(lit) - 1)
 
 static void str(struct out *o, struct h248_str s)
 {
@@ -46,16 +54,19 @@ static void indent(struct out *o, unsigned depth)
 {
 	static const char spaces[] = "                                                                ";
 	size_t n = 2 * (size_t)depth;
-	while (n) {
-		size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
-		put(o, spaces, k);
-		n -= k;
-	}
+	if (n > sizeof spaces - 1)
+		n = sizeof spaces - 1; /* deeper than 32 levels: the parser refuses those anyway */
+	put(o, spaces, n);
 }
 
 static void token(struct out *o, enum h248_tok t)
 {
-	puts_(o, o->pretty ? h248_tokens[t].pretty : h248_tokens[t].compact);
+	static uint8_t len[H248_TOK_COUNT][2];
+	if (!len[t][0]) {
+		len[t][0] = (uint8_t)strlen(h248_tokens[t].pretty);
+		len[t][1] = (uint8_t)strlen(h248_tokens[t].compact);
+	}
+	put(o, o->pretty ? h248_tokens[t].pretty : h248_tokens[t].compact, len[t][!o->pretty]);
 }
 
 static void value(struct out *o, const struct h248_value *v)
@@ -102,10 +113,14 @@ static void node(struct out *o, const struct h248_node *n, unsigned depth);
 
 static void body(struct out *o, const struct h248_node *n, unsigned depth)
 {
-	bool raw = n->kind == H248_NODE_TOKEN && strchr("xd", h248_tokens[n->tok].body);
+	bool raw = n->kind == H248_NODE_TOKEN &&
+		   (h248_tokens[n->tok].body == 'x' || h248_tokens[n->tok].body == 'd');
 	if (!(n->flags & H248_F_BODY) && !n->first && !(raw && n->octets.n))
 		return;
-	puts_(o, o->pretty ? " {" : "{");
+	if (o->pretty)
+		PUT(o, " {");
+	else
+		PUT(o, "{");
 	if (raw) {
 		str(o, n->octets);
 		put(o, "}", 1);
@@ -113,10 +128,13 @@ static void body(struct out *o, const struct h248_node *n, unsigned depth)
 	}
 	for (const struct h248_node *c = n->first; c; c = c->next) {
 		if (o->pretty) {
-			puts_(o, c == n->first ? "\n" : ",\n");
+			if (c == n->first)
+				PUT(o, "\n");
+			else
+				PUT(o, ",\n");
 			indent(o, depth + 1);
 		} else if (c != n->first)
-			put(o, ",", 1);
+			PUT(o, ",");
 		node(o, c, depth + 1);
 	}
 	if (o->pretty) {
@@ -132,9 +150,9 @@ static void body(struct out *o, const struct h248_node *n, unsigned depth)
 static void node(struct out *o, const struct h248_node *n, unsigned depth)
 {
 	if (n->flags & H248_F_OPTIONAL)
-		puts_(o, "O-");
+		PUT(o, "O-");
 	if (n->flags & H248_F_WILDCARD)
-		puts_(o, "W-");
+		PUT(o, "W-");
 	switch (n->kind) {
 	case H248_NODE_TOKEN:
 		token(o, n->tok);
@@ -166,6 +184,17 @@ static void node(struct out *o, const struct h248_node *n, unsigned depth)
 	body(o, n, depth);
 }
 
+/* sep then the decimal digits of v */
+static void number(struct out *o, char sep, unsigned v)
+{
+	char buf[12], *p = buf + sizeof buf;
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	*--p = sep;
+	put(o, p, (size_t)(buf + sizeof buf - p));
+}
+
 static void mid(struct out *o, const struct h248_mid *m)
 {
 	static const char *const open[] = { "[", "[", "<", "", "MTP{" }, *const close[] = { "]", "]", ">", "",
@@ -173,11 +202,8 @@ static void mid(struct out *o, const struct h248_mid *m)
 	puts_(o, open[m->kind]);
 	str(o, m->text);
 	puts_(o, close[m->kind]);
-	if (m->port >= 0) {
-		char port[16];
-		snprintf(port, sizeof port, ":%d", m->port);
-		puts_(o, port);
-	}
+	if (m->port >= 0)
+		number(o, ':', (unsigned)m->port);
 }
 
 char *h248_print(const struct h248_msg *m, enum h248_style style, size_t *len)
@@ -192,9 +218,9 @@ char *h248_print(const struct h248_msg *m, enum h248_style style, size_t *len)
 		str(&o, m->auth->data);
 		put(&o, "\n", 1);
 	}
-	char head[16];
-	snprintf(head, sizeof head, "%s/%u ", o.pretty ? "MEGACO" : "!", m->version);
-	puts_(&o, head);
+	puts_(&o, o.pretty ? "MEGACO" : "!");
+	number(&o, '/', m->version);
+	put(&o, " ", 1);
 	mid(&o, &m->mid);
 	put(&o, "\n", 1);
 	for (const struct h248_node *n = m->first; n; n = n->next) {

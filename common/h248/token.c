@@ -3,6 +3,7 @@
 #include "token.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 const struct h248_token_info h248_tokens[H248_TOK_COUNT] = {
@@ -11,8 +12,14 @@ const struct h248_token_info h248_tokens[H248_TOK_COUNT] = {
 #undef H248_INFO
 };
 
-enum { SLOTS = 512 }; /* power of two, > 2 × the spellings */
-static uint16_t slots[SLOTS];
+/* Candidates by length and first character: a lookup compares a word with a few spellings (up to 13
+ * for the two-letter compact tokens starting with S, one character each). */
+enum { MAXLEN = 22, FIRSTS = 28, CANDS = 16 };
+static struct cand {
+	uint16_t tok;
+	uint8_t len;
+	char lower[MAXLEN + 1];
+} cands[MAXLEN + 1][FIRSTS][CANDS];
 static int built;
 
 static inline unsigned char fold(unsigned char c)
@@ -20,28 +27,25 @@ static inline unsigned char fold(unsigned char c)
 	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20) : c;
 }
 
-static uint32_t hash(const char *s, size_t n)
+static inline int first_index(unsigned char c)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ fold((unsigned char)s[i])) * 16777619u;
-	return h;
-}
-
-static int same(const char *word, size_t n, const char *spelling)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!spelling[i] || fold((unsigned char)word[i]) != fold((unsigned char)spelling[i]))
-			return 0;
-	return spelling[n] == 0;
+	c = fold(c);
+	return c >= 'a' && c <= 'z' ? c - 'a' : c == '&' ? 26 : c == '!' ? 27 : -1;
 }
 
 static void insert(const char *spelling, uint16_t tok)
 {
-	uint32_t i = hash(spelling, strlen(spelling)) & (SLOTS - 1);
-	while (slots[i] && slots[i] != tok)
-		i = (i + 1) & (SLOTS - 1);
-	slots[i] = tok;
+	size_t n = strlen(spelling);
+	struct cand *row = cands[n][first_index((unsigned char)spelling[0])];
+	int i = 0;
+	while (i < CANDS && row[i].tok && row[i].tok != tok)
+		i++;
+	if (i == CANDS)
+		abort(); /* the table outgrew CANDS: a build-time fact, caught by every test run */
+	row[i].tok = tok;
+	row[i].len = (uint8_t)n;
+	for (size_t k = 0; k < n; k++)
+		row[i].lower[k] = (char)fold((unsigned char)spelling[k]);
 }
 
 static void build(void)
@@ -57,9 +61,15 @@ enum h248_tok h248_token_lookup(const char *s, size_t n)
 {
 	if (!built)
 		build();
-	uint32_t i = hash(s, n) & (SLOTS - 1);
-	for (uint16_t t; (t = slots[i]); i = (i + 1) & (SLOTS - 1))
-		if (same(s, n, h248_tokens[t].pretty) || same(s, n, h248_tokens[t].compact))
-			return (enum h248_tok)t;
+	int f;
+	if (n == 0 || n > MAXLEN || (f = first_index((unsigned char)s[0])) < 0)
+		return H248_TOK_NONE;
+	for (const struct cand *c = cands[n][f]; c < cands[n][f] + CANDS && c->tok; c++) {
+		size_t k = 1;
+		while (k < n && fold((unsigned char)s[k]) == (unsigned char)c->lower[k])
+			k++;
+		if (k == n)
+			return (enum h248_tok)c->tok;
+	}
 	return H248_TOK_NONE;
 }
