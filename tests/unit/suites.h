@@ -8,7 +8,8 @@
 	X(cfg)         \
 	X(trace)       \
 	X(evloop)      \
-	X(h248)
+	X(h248)        \
+	X(tpkt)
 
 #define DECLARE(name) void register_##name(void);
 UNIT_SUITES(DECLARE)
