@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "suites.h"
 
 static int argc_, selected;
@@ -39,6 +40,7 @@ void unit_add_suite(const char *name, const struct unit_test *tests)
 int main(int argc, char **argv)
 {
 	argc_ = argc, argv_ = argv;
+	log_init("unit", getenv("UNIT_LOG") ? LOG_DEBUG : LOG_ERROR); /* UNIT_LOG=1 shows the modules' logs */
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
 #define REGISTER(name) register_##name();

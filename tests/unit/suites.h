@@ -9,7 +9,8 @@
 	X(trace)       \
 	X(evloop)      \
 	X(h248)        \
-	X(tpkt)
+	X(tpkt)        \
+	X(link)
 
 #define DECLARE(name) void register_##name(void);
 UNIT_SUITES(DECLARE)

@@ -1,0 +1,47 @@
+/* link: the H.248 transport of one entity (H.248.1 Annex D): a UDP socket (one message per datagram,
+ * at most max_udp bytes) and a TCP listener on the same address and port, plus TCP connections it
+ * accepts or opens, each framed with TPKT. Incoming messages are handed up with where they came from;
+ * an answer sent to that same `from` goes to the request's source (§9), over the same connection for TCP. */
+#ifndef MEDIASEC_H248_LINK_H
+#define MEDIASEC_H248_LINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evloop.h"
+#include "sockaddr.h"
+
+struct h248_link;
+
+/* Where a message came from, or where one goes: conn 0 is UDP to addr, otherwise a TCP connection. */
+struct h248_from {
+	union sa addr;
+	uint32_t conn;
+};
+
+struct h248_link_ops {
+	/* A whole message; text is not NUL-terminated and lives until the callback returns. */
+	void (*recv)(void *arg, const char *text, size_t len, const struct h248_from *from);
+	/* A TCP connection went away (closed by the peer, reset, or refused); optional. */
+	void (*closed)(void *arg, uint32_t conn, const char *why);
+};
+
+struct h248_link_opts {
+	size_t max_udp; /* largest datagram sent or accepted (default 8192) */
+};
+
+/* NULL and *err (g_free it) when the sockets cannot be bound. */
+struct h248_link *h248_link_new(struct ev_loop *loop, const union sa *local,
+				const struct h248_link_opts *opts, const struct h248_link_ops *ops, void *arg,
+				char **err);
+void h248_link_free(struct h248_link *l);
+/* The bound UDP/TCP address (the port is the real one when local asked for port 0). */
+const union sa *h248_link_local(const struct h248_link *l);
+
+/* 0, or -EMSGSIZE (over max_udp or TPKT's limit), -ENOTCONN (no such connection), -errno. */
+int h248_link_send(struct h248_link *l, const struct h248_from *to, const char *text, size_t len);
+/* Opens a TCP connection to peer; messages sent on it before it is up are queued. 0 or -errno. */
+int h248_link_connect(struct h248_link *l, const union sa *peer, uint32_t *conn);
+void h248_link_close(struct h248_link *l, uint32_t conn);
+
+#endif
