@@ -10,7 +10,8 @@
 	X(evloop)      \
 	X(h248)        \
 	X(tpkt)        \
-	X(link)
+	X(link)        \
+	X(tl)
 
 #define DECLARE(name) void register_##name(void);
 UNIT_SUITES(DECLARE)

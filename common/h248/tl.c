@@ -1,0 +1,488 @@
+/* tl: Annex D transactions over a link (see tl.h). Requests of ours are keyed by transaction id;
+ * requests of others by "sender mId / transaction id", as D.1.1 asks. */
+#include "config.h"
+#include "tl.h"
+
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "parse.h"
+
+struct request {
+	struct h248_tl *tl;
+	uint32_t tid;
+	struct h248_from to;
+	char *text;
+	size_t len;
+	uint64_t deadline;
+	unsigned rto, pendings;
+	struct ev_timer *timer;
+	h248_tl_result *done;
+	void *arg;
+};
+
+enum txn_state { EXECUTING, ANSWERED };
+
+struct h248_txn {
+	struct h248_tl *tl;
+	char *key;
+	uint32_t tid;
+	struct h248_from from;
+	enum txn_state state;
+	bool pending_sent;
+	char *reply; /* the stored answer, NULL once acknowledged */
+	size_t reply_len;
+	struct ev_timer *timer; /* while executing: the pending threshold; after: LONG-TIMER */
+};
+
+struct h248_tl {
+	struct ev_loop *loop;
+	struct h248_link *link;
+	struct h248_tl_opts o;
+	struct h248_tl_ops ops;
+	void *arg;
+	uint32_t next_tid;
+	GHashTable *requests; /* tid -> struct request */
+	GHashTable *txns;     /* "mid/tid" -> struct h248_txn */
+	struct h248_tl_stats stats;
+};
+
+static unsigned or_default(unsigned v, unsigned d)
+{
+	return v ? v : d;
+}
+
+static void request_free(gpointer p)
+{
+	struct request *r = p;
+	ev_timer_cancel(r->tl->loop, r->timer);
+	free(r->text);
+	g_free(r);
+}
+
+static void txn_free(gpointer p)
+{
+	struct h248_txn *t = p;
+	ev_timer_cancel(t->tl->loop, t->timer);
+	g_free(t->key);
+	free(t->reply);
+	g_free(t);
+}
+
+struct h248_tl *h248_tl_new(struct ev_loop *loop, struct h248_link *link, const struct h248_tl_opts *opts,
+			    const struct h248_tl_ops *ops, void *arg)
+{
+	struct h248_tl *tl = g_new0(struct h248_tl, 1);
+	tl->loop = loop, tl->link = link, tl->ops = *ops, tl->arg = arg;
+	tl->o = *opts;
+	tl->o.version = or_default(opts->version, 3);
+	tl->o.initial_rto_ms = or_default(opts->initial_rto_ms, 200);
+	tl->o.max_rto_ms = or_default(opts->max_rto_ms, 4000);
+	tl->o.tmax_ms = or_default(opts->tmax_ms, 30000);
+	tl->o.long_timer_ms = or_default(opts->long_timer_ms, 30000);
+	tl->o.pending_ms = or_default(opts->pending_ms, 1000);
+	tl->o.pending_wait_ms = or_default(opts->pending_wait_ms, 4000);
+	tl->o.max_pendings = or_default(opts->max_pendings, 10);
+	tl->next_tid = (uint32_t)g_random_int_range(1, 1 << 20); /* a restart does not reuse recent ids */
+	tl->requests = g_hash_table_new_full(NULL, NULL, NULL, request_free);
+	tl->txns = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, txn_free);
+	return tl;
+}
+
+void h248_tl_free(struct h248_tl *tl)
+{
+	if (!tl)
+		return;
+	g_hash_table_destroy(tl->requests);
+	g_hash_table_destroy(tl->txns);
+	g_free(tl);
+}
+
+void h248_tl_set_version(struct h248_tl *tl, unsigned version)
+{
+	tl->o.version = version;
+}
+
+const struct h248_tl_stats *h248_tl_stats(const struct h248_tl *tl)
+{
+	return &tl->stats;
+}
+
+static struct h248_msg *new_message(struct h248_tl *tl)
+{
+	struct h248_msg *m = h248_msg_new(tl->o.version, 0);
+	m->mid = tl->o.mid;
+	m->mid.text = h248_str_dup(m, tl->o.mid.text.p, tl->o.mid.text.n);
+	return m;
+}
+
+/* Prints and sends m (consumed); the printed text is returned when keep, else freed. */
+static char *emit(struct h248_tl *tl, const struct h248_from *to, struct h248_msg *m, bool keep, size_t *len,
+		  int *rc)
+{
+	size_t n = 0;
+	char *text = h248_print(m, tl->o.style, &n);
+	h248_msg_free(m);
+	*rc = text ? h248_link_send(tl->link, to, text, n) : -ENOMEM;
+	if (*rc < 0) {
+		char where[SA_TEXT_MAX];
+		log_warn("h248", NULL, "sending to %s: %s", sa_text(&to->addr, where), g_strerror(-*rc));
+	}
+	if (!keep || *rc < 0) {
+		free(text);
+		return NULL;
+	}
+	*len = n;
+	return text;
+}
+
+static void send_simple(struct h248_tl *tl, const struct h248_from *to, enum h248_tok tok, uint32_t tid)
+{
+	struct h248_msg *m = new_message(tl);
+	char id[12];
+	snprintf(id, sizeof id, "%u", tid);
+	struct h248_node *n = h248_add_token(m, NULL, tok, tok == H248_TOK_RESPONSEACK ? NULL : id);
+	if (tok == H248_TOK_RESPONSEACK) {
+		struct h248_node *item = h248_node_new(m, H248_NODE_ITEM, H248_TOK_NONE);
+		item->name = h248_cstr(m, id);
+		h248_append(n, item);
+	} else
+		n->flags |= H248_F_BODY; /* Pending = 7 { } */
+	h248_msg_append(m, n);
+	int rc;
+	emit(tl, to, m, false, NULL, &rc);
+}
+
+/* ---- requests of ours ---- */
+
+struct h248_msg *h248_tl_new_request(struct h248_tl *tl, struct h248_node **trans)
+{
+	struct h248_msg *m = new_message(tl);
+	*trans = h248_add_token(m, NULL, H248_TOK_TRANSACTION, "0");
+	(*trans)->flags |= H248_F_BODY;
+	h248_msg_append(m, *trans);
+	return m;
+}
+
+static void request_done(struct request *r, const struct h248_msg *m, const struct h248_node *reply)
+{
+	h248_tl_result *done = r->done;
+	void *arg = r->arg;
+	g_hash_table_remove(r->tl->requests, GUINT_TO_POINTER(r->tid));
+	done(arg, m, reply);
+}
+
+static void on_request_timer(struct ev_loop *loop, void *arg)
+{
+	struct request *r = arg;
+	struct h248_tl *tl = r->tl;
+	r->timer = NULL;
+	uint64_t now = ev_now(loop);
+	if (now >= r->deadline) {
+		tl->stats.timeouts++;
+		char where[SA_TEXT_MAX];
+		log_warn("h248", NULL, "transaction %u to %s: no reply within %u ms", r->tid,
+			 sa_text(&r->to.addr, where), tl->o.tmax_ms);
+		request_done(r, NULL, NULL);
+		return;
+	}
+	if (!r->to.conn) {
+		h248_link_send(tl->link, &r->to, r->text, r->len);
+		tl->stats.repeated++;
+		r->rto = MIN(r->rto * 2, tl->o.max_rto_ms);
+	}
+	unsigned next = r->to.conn ? (unsigned)(r->deadline - now) : r->rto;
+	if (r->pendings)
+		next = tl->o.pending_wait_ms;
+	r->timer = ev_timer_add(loop, MIN((uint64_t)next, r->deadline - now), on_request_timer, r);
+}
+
+uint32_t h248_tl_send(struct h248_tl *tl, const struct h248_from *to, struct h248_msg *m,
+		      h248_tl_result *done, void *arg)
+{
+	struct h248_node *trans = m->first;
+	while (trans && trans->tok != H248_TOK_TRANSACTION)
+		trans = trans->next;
+	if (!trans) {
+		h248_msg_free(m);
+		return 0;
+	}
+	uint32_t tid = tl->next_tid++;
+	if (!tl->next_tid)
+		tl->next_tid = 1;
+	char id[12];
+	snprintf(id, sizeof id, "%u", tid);
+	trans->value.form = H248_VAL_WORD;
+	trans->value.text = h248_cstr(m, id);
+	size_t len;
+	int rc;
+	char *text = emit(tl, to, m, true, &len, &rc);
+	if (!text)
+		return 0;
+	struct request *r = g_new0(struct request, 1);
+	*r = (struct request){ .tl = tl,
+			       .tid = tid,
+			       .to = *to,
+			       .text = text,
+			       .len = len,
+			       .deadline = ev_now(tl->loop) + tl->o.tmax_ms,
+			       .rto = tl->o.initial_rto_ms,
+			       .done = done,
+			       .arg = arg };
+	r->timer = ev_timer_add(tl->loop, to->conn ? tl->o.tmax_ms : MIN(r->rto, tl->o.tmax_ms),
+				on_request_timer, r);
+	g_hash_table_insert(tl->requests, GUINT_TO_POINTER(tid), r);
+	tl->stats.sent++;
+	return tid;
+}
+
+void h248_tl_cancel(struct h248_tl *tl, uint32_t tid)
+{
+	g_hash_table_remove(tl->requests, GUINT_TO_POINTER(tid));
+}
+
+/* The transaction id of a Reply/Pending value ("12" or the v3 segmented "12/3/END"). */
+static bool tid_of(const struct h248_node *n, uint32_t *tid)
+{
+	struct h248_str id = n->value.text;
+	const char *slash = memchr(id.p, '/', id.n);
+	if (slash)
+		id.n = (size_t)(slash - id.p);
+	return h248_str_u32(id, tid);
+}
+
+static void incoming_reply(struct h248_tl *tl, const struct h248_msg *m, const struct h248_node *n,
+			   const struct h248_from *from)
+{
+	uint32_t tid;
+	if (!tid_of(n, &tid))
+		return;
+	if (h248_child(n, H248_TOK_IMMACKREQUIRED, NULL)) {
+		send_simple(tl, from, H248_TOK_RESPONSEACK, tid);
+		tl->stats.acks_sent++;
+	}
+	struct request *r = g_hash_table_lookup(tl->requests, GUINT_TO_POINTER(tid));
+	if (!r)
+		return; /* a repeated or late Reply */
+	tl->stats.replies++;
+	request_done(r, m, n);
+}
+
+static void incoming_pending(struct h248_tl *tl, const struct h248_node *n)
+{
+	uint32_t tid;
+	struct request *r = tid_of(n, &tid) ? g_hash_table_lookup(tl->requests, GUINT_TO_POINTER(tid)) : NULL;
+	if (!r)
+		return; /* after the Reply: ignored (§8.2.3) */
+	tl->stats.pendings_received++;
+	if (++r->pendings > tl->o.max_pendings) {
+		tl->stats.timeouts++;
+		log_warn("h248", NULL, "transaction %u: more than %u Pendings, giving up", tid,
+			 tl->o.max_pendings);
+		request_done(r, NULL, NULL);
+		return;
+	}
+	ev_timer_cancel(tl->loop, r->timer);
+	r->deadline = ev_now(tl->loop) + tl->o.pending_wait_ms + tl->o.tmax_ms;
+	r->timer = ev_timer_add(tl->loop, tl->o.pending_wait_ms, on_request_timer, r);
+}
+
+/* ---- requests of others ---- */
+
+static char *txn_key(const struct h248_msg *m, uint32_t tid)
+{
+	char *mid = g_ascii_strdown(m->mid.text.p, (gssize)m->mid.text.n);
+	char *key = g_strdup_printf("%d/%s:%d/%u", m->mid.kind, mid, m->mid.port, tid);
+	g_free(mid);
+	return key;
+}
+
+static void on_long_timer(struct ev_loop *loop, void *arg)
+{
+	struct h248_txn *t = arg;
+	t->timer = NULL;
+	g_hash_table_remove(t->tl->txns, t->key);
+}
+
+static void on_pending_threshold(struct ev_loop *loop, void *arg)
+{
+	struct h248_txn *t = arg;
+	t->timer = NULL;
+	t->pending_sent = true;
+	t->tl->stats.pendings_sent++;
+	send_simple(t->tl, &t->from, H248_TOK_PENDING, t->tid);
+}
+
+static void incoming_request(struct h248_tl *tl, const struct h248_msg *m, const struct h248_node *n,
+			     const struct h248_from *from)
+{
+	uint32_t tid;
+	if (!h248_str_u32(n->value.text, &tid))
+		return;
+	char *key = txn_key(m, tid);
+	struct h248_txn *t = g_hash_table_lookup(tl->txns, key);
+	if (t) {
+		g_free(key);
+		tl->stats.duplicates++;
+		if (t->state == EXECUTING) {
+			t->pending_sent = true;
+			tl->stats.pendings_sent++;
+			send_simple(tl, from, H248_TOK_PENDING, tid);
+		} else if (t->reply) {
+			tl->stats.answered_from_cache++;
+			h248_link_send(tl->link, from, t->reply, t->reply_len);
+		}
+		return;
+	}
+	t = g_new0(struct h248_txn, 1);
+	*t = (struct h248_txn){ .tl = tl, .key = key, .tid = tid, .from = *from, .state = EXECUTING };
+	t->timer = ev_timer_add(tl->loop, tl->o.pending_ms, on_pending_threshold, t);
+	g_hash_table_insert(tl->txns, key, t);
+	tl->stats.executed++;
+	tl->ops.request(tl->arg, t, m, n);
+}
+
+struct h248_msg *h248_txn_new_reply(struct h248_txn *txn, struct h248_node **reply)
+{
+	struct h248_msg *m = new_message(txn->tl);
+	char id[12];
+	snprintf(id, sizeof id, "%u", txn->tid);
+	*reply = h248_add_token(m, NULL, H248_TOK_REPLY, id);
+	(*reply)->flags |= H248_F_BODY;
+	h248_msg_append(m, *reply);
+	return m;
+}
+
+void h248_txn_reply(struct h248_txn *t, struct h248_msg *m)
+{
+	struct h248_tl *tl = t->tl;
+	if (t->pending_sent && !t->from.conn) { /* D.1.4: the answer after a Pending asks for an ack */
+		struct h248_node *reply = m->first;
+		struct h248_node *ia = h248_node_new(m, H248_NODE_TOKEN, H248_TOK_IMMACKREQUIRED);
+		ia->next = reply->first;
+		reply->first = ia;
+		if (!reply->last)
+			reply->last = ia;
+	}
+	int rc;
+	t->reply = emit(tl, &t->from, m, true, &t->reply_len, &rc);
+	t->state = ANSWERED;
+	ev_timer_cancel(tl->loop, t->timer);
+	t->timer = ev_timer_add(tl->loop, tl->o.long_timer_ms, on_long_timer, t);
+}
+
+const struct h248_from *h248_txn_from(const struct h248_txn *txn)
+{
+	return &txn->from;
+}
+
+uint32_t h248_txn_id(const struct h248_txn *txn)
+{
+	return txn->tid;
+}
+
+static void ack_one(struct h248_tl *tl, const struct h248_msg *m, uint32_t tid)
+{
+	char *key = txn_key(m, tid);
+	struct h248_txn *t = g_hash_table_lookup(tl->txns, key);
+	g_free(key);
+	if (t && t->state == ANSWERED && t->reply) {
+		free(t->reply); /* the id stays until LONG-TIMER, to drop late repetitions */
+		t->reply = NULL;
+	}
+}
+
+static void incoming_ack(struct h248_tl *tl, const struct h248_msg *m, const struct h248_node *n)
+{
+	for (const struct h248_node *item = n->first; item; item = item->next) {
+		struct h248_str s = item->name;
+		const char *dash = memchr(s.p, '-', s.n);
+		uint32_t lo, hi;
+		struct h248_str a = { s.p, dash ? (size_t)(dash - s.p) : s.n };
+		struct h248_str b = dash ? (struct h248_str){ dash + 1, s.n - a.n - 1 } : a;
+		if (!h248_str_u32(a, &lo) || !h248_str_u32(b, &hi) || lo > hi)
+			continue;
+		tl->stats.acks_received++;
+		if ((uint64_t)hi - lo < 1024) {
+			for (uint64_t tid = lo; tid <= hi; tid++)
+				ack_one(tl, m, (uint32_t)tid);
+			continue;
+		}
+		GHashTableIter it; /* a wide range: look at what we hold instead */
+		gpointer v;
+		g_hash_table_iter_init(&it, tl->txns);
+		while (g_hash_table_iter_next(&it, NULL, &v)) {
+			struct h248_txn *t = v;
+			if (t->tid >= lo && t->tid <= hi)
+				ack_one(tl, m, t->tid);
+		}
+	}
+}
+
+/* ---- messages that do not parse ---- */
+
+static void answer_error(struct h248_tl *tl, const struct h248_error *err, const struct h248_from *from)
+{
+	char where[SA_TEXT_MAX];
+	log_warn("h248", NULL, "message from %s refused: error %d at %u:%u: %s", sa_text(&from->addr, where),
+		 err->code, err->line, err->col, err->reason);
+	if (err->have_tid && err->in_reply)
+		return; /* a Reply of theirs is broken: nothing to answer */
+	struct h248_msg *m = new_message(tl);
+	struct h248_node *top = NULL, *parent = NULL;
+	if (err->code != 400 && err->code != 406) {
+		char id[12];
+		snprintf(id, sizeof id, "%u", err->have_tid ? err->tid : 0);
+		top = parent = h248_add_token(m, NULL, H248_TOK_REPLY, id);
+	}
+	char code[8], *text = g_strdup_printf("line %u column %u: %s", err->line, err->col, err->reason);
+	for (char *c = text; *c; c++)
+		if (*c == '"' || (unsigned char)*c < 0x20)
+			*c = '\''; /* a quoted string cannot hold a quote */
+	snprintf(code, sizeof code, "%d", err->code);
+	struct h248_node *e = h248_add_token(m, parent, H248_TOK_ERROR, code);
+	struct h248_node *q = h248_node_new(m, H248_NODE_QUOTED, H248_TOK_NONE);
+	q->name = h248_cstr(m, text);
+	h248_append(e, q);
+	h248_msg_append(m, top ? top : e);
+	g_free(text);
+	tl->stats.errors_sent++;
+	int rc;
+	emit(tl, from, m, false, NULL, &rc);
+}
+
+void h248_tl_input(struct h248_tl *tl, const char *text, size_t len, const struct h248_from *from)
+{
+	struct h248_error err;
+	struct h248_msg *m = h248_parse(text, len, NULL, &err);
+	if (!m) {
+		answer_error(tl, &err, from);
+		return;
+	}
+	for (const struct h248_node *n = m->first; n; n = n->next) {
+		switch (n->tok) {
+		case H248_TOK_TRANSACTION:
+			incoming_request(tl, m, n, from);
+			break;
+		case H248_TOK_REPLY:
+			incoming_reply(tl, m, n, from);
+			break;
+		case H248_TOK_PENDING:
+			incoming_pending(tl, n);
+			break;
+		case H248_TOK_RESPONSEACK:
+			incoming_ack(tl, m, n);
+			break;
+		case H248_TOK_ERROR:
+			log_warn("h248", NULL, "message-level error from the peer: %.*s",
+				 n->first ? (int)n->first->name.n : 0, n->first ? n->first->name.p : "");
+			break;
+		default:
+			break; /* Segment replies: segmentation is not used by this entity */
+		}
+	}
+	h248_msg_free(m);
+}

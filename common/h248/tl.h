@@ -1,0 +1,79 @@
+/* tl: the H.248.1 transaction layer of one entity (Annex D), on top of a link.
+ *
+ * Requests: a Transaction gets the next transaction id, is printed once, and over UDP is repeated with
+ * exponential back-off (initial interval doubled, bounded by max_rto) until its Reply arrives or T-MAX
+ * has passed since the first send; over TCP it is sent once under the same T-MAX timer. A Pending
+ * restarts the wait on the longer pending interval. A Reply with ImmAckRequired is acknowledged at once.
+ *
+ * Requests received: each (sender mId, transaction id) executes at most once. A repetition of one that
+ * is executing gets a Pending; of one that was answered, the stored Reply again, for LONG-TIMER after
+ * the answer (or until a TransactionResponseAck frees the copy; the id is remembered for LONG-TIMER
+ * anyway). An answer that takes longer than the pending threshold is preceded by a Pending and, over
+ * UDP, carries ImmAckRequired. A message that does not parse is answered with the error the parser
+ * reported: in the failing transaction's Reply when its id was read, else as a message-level error. */
+#ifndef MEDIASEC_H248_TL_H
+#define MEDIASEC_H248_TL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "link.h"
+#include "msg.h"
+#include "print.h"
+
+struct h248_tl;
+struct h248_txn; /* a received request being executed */
+
+struct h248_tl_opts {
+	struct h248_mid mid;     /* this entity's mId in every message it sends */
+	unsigned version;        /* MEGACO/N of messages sent (changes with h248_tl_set_version) */
+	enum h248_style style;   /* pretty or compact */
+	unsigned initial_rto_ms; /* first repetition interval over UDP (default 200) */
+	unsigned max_rto_ms;     /* bound of the back-off (default 4000) */
+	unsigned tmax_ms;        /* T-MAX: give up a request this long after its first send (default 30000) */
+	unsigned long_timer_ms;  /* LONG-TIMER: how long answers and ids are kept (default 30000) */
+	unsigned pending_ms;     /* answer slower than this: send Pending first (default 1000) */
+	unsigned pending_wait_ms; /* after a Pending, wait this long for the Reply before asking again
+				     (default 4000) */
+	unsigned max_pendings;    /* Pendings accepted for one request before giving up (default 10) */
+};
+
+struct h248_tl_ops {
+	/* A request arrived (executed once per transaction id). Answer with h248_txn_reply(), now or later.
+	 */
+	void (*request)(void *arg, struct h248_txn *txn, const struct h248_msg *msg,
+			const struct h248_node *trans);
+};
+
+/* The Reply of a request of ours; reply is NULL when T-MAX passed (or too many Pendings) without one. */
+typedef void h248_tl_result(void *arg, const struct h248_msg *msg, const struct h248_node *reply);
+
+struct h248_tl *h248_tl_new(struct ev_loop *loop, struct h248_link *link, const struct h248_tl_opts *opts,
+			    const struct h248_tl_ops *ops, void *arg);
+void h248_tl_free(struct h248_tl *tl);
+/* The link's receive callback: pass every message from the link here. */
+void h248_tl_input(struct h248_tl *tl, const char *text, size_t len, const struct h248_from *from);
+void h248_tl_set_version(struct h248_tl *tl, unsigned version);
+
+/* A new message with this entity's header holding one Transaction; fill *trans with actions. */
+struct h248_msg *h248_tl_new_request(struct h248_tl *tl, struct h248_node **trans);
+/* Sends it (the message is consumed) and calls done exactly once. Returns the transaction id, or 0
+ * when it could not be sent at all (done is not called then). */
+uint32_t h248_tl_send(struct h248_tl *tl, const struct h248_from *to, struct h248_msg *m,
+		      h248_tl_result *done, void *arg);
+/* Forgets a request of ours: done will not be called. */
+void h248_tl_cancel(struct h248_tl *tl, uint32_t tid);
+
+/* The answer to a received request: a message holding its Reply (tid set); fill *reply. */
+struct h248_msg *h248_txn_new_reply(struct h248_txn *txn, struct h248_node **reply);
+void h248_txn_reply(struct h248_txn *txn, struct h248_msg *m); /* consumes m; txn is gone after */
+const struct h248_from *h248_txn_from(const struct h248_txn *txn);
+uint32_t h248_txn_id(const struct h248_txn *txn);
+
+struct h248_tl_stats {
+	uint64_t sent, repeated, replies, timeouts, pendings_sent, pendings_received, executed, duplicates,
+	    answered_from_cache, acks_sent, acks_received, errors_sent;
+};
+const struct h248_tl_stats *h248_tl_stats(const struct h248_tl *tl);
+
+#endif

@@ -1,0 +1,361 @@
+/* tl: Annex D over real loopback sockets. Through a relay that drops, duplicates and reorders
+ * datagrams both ways, every request executes exactly once and completes exactly once; repetitions get
+ * the stored reply, slow answers a Pending first. Also TCP, the back-off schedule up to T-MAX, and the
+ * exact error answer to a message that does not parse. */
+#include <glib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "suites.h"
+#include "tl.h"
+
+/* ---- a lossy UDP relay between a and b ---- */
+struct relay {
+	int fd;
+	struct ev_io *io;
+	union sa addr, a, b;
+	unsigned n, drop_every, dup_every, hold_every;
+	char held[9000];
+	ssize_t held_len;
+	union sa held_to;
+	bool blackhole;
+};
+
+static void relay_send(struct relay *r, const void *p, size_t n, const union sa *to)
+{
+	sendto(r->fd, p, n, 0, &to->sa, sa_len(to));
+}
+
+static void on_relay(struct ev_loop *loop, struct ev_io *io, uint32_t ev, void *arg)
+{
+	struct relay *r = arg;
+	char buf[9000];
+	union sa from;
+	socklen_t fl = sizeof from;
+	ssize_t n;
+	while ((n = recvfrom(r->fd, buf, sizeof buf, 0, &from.sa, &fl)) > 0) {
+		const union sa *to = sa_equal(&from, &r->b) ? &r->a : &r->b;
+		r->n++;
+		if (r->blackhole || (r->drop_every && r->n % r->drop_every == 0))
+			continue;
+		if (r->hold_every && r->n % r->hold_every == 0 && !r->held_len) {
+			memcpy(r->held, buf, (size_t)n), r->held_len = n, r->held_to = *to;
+			continue;
+		}
+		relay_send(r, buf, (size_t)n, to);
+		if (r->dup_every && r->n % r->dup_every == 0)
+			relay_send(r, buf, (size_t)n, to);
+		if (r->held_len) { /* released after a later one: reordered */
+			relay_send(r, r->held, (size_t)r->held_len, &r->held_to);
+			r->held_len = 0;
+		}
+		fl = sizeof from;
+	}
+}
+
+static void relay_open(struct ev_loop *loop, struct relay *r, const union sa *a, const union sa *b)
+{
+	union sa any;
+	sa_from_text(&any, "127.0.0.1", 0);
+	r->fd = sa_bind(SOCK_DGRAM, &any);
+	socklen_t l = sizeof r->addr;
+	getsockname(r->fd, &r->addr.sa, &l);
+	r->a = *a, r->b = *b;
+	r->io = ev_io_add(loop, r->fd, EPOLLIN, on_relay, r);
+}
+
+static void relay_close(struct ev_loop *loop, struct relay *r)
+{
+	ev_io_del(loop, r->io);
+	close(r->fd);
+}
+
+/* ---- an entity: link + transaction layer ---- */
+struct entity {
+	struct ev_loop *loop;
+	struct h248_link *link;
+	struct h248_tl *tl;
+	GHashTable *executed;  /* seq -> count, at the responder */
+	GHashTable *completed; /* tid -> count, at the requester */
+	unsigned answered, slow_every, failures, mismatches;
+};
+
+static void tl_recv(void *arg, const char *text, size_t len, const struct h248_from *from)
+{
+	struct entity *e = arg;
+	h248_tl_input(e->tl, text, len, from);
+}
+
+struct later {
+	struct h248_txn *txn;
+	char seq[16];
+};
+
+static void answer(struct h248_txn *txn, const char *seq)
+{
+	struct h248_node *reply;
+	struct h248_msg *m = h248_txn_new_reply(txn, &reply);
+	struct h248_node *ctx = h248_add_token(m, reply, H248_TOK_CONTEXT, "-");
+	struct h248_node *av = h248_add_token(m, ctx, H248_TOK_AUDITVALUE, "ROOT");
+	h248_add_prop(m, h248_add_token(m, av, H248_TOK_STATISTICS, NULL), "x/seq", seq);
+	h248_txn_reply(txn, m);
+}
+
+static void answer_later(struct ev_loop *loop, void *arg)
+{
+	struct later *l = arg;
+	answer(l->txn, l->seq);
+	g_free(l);
+}
+
+/* The responder: executes AuditValue ROOT { Audit { x/seq = N } } once per transaction id. */
+static void on_request(void *arg, struct h248_txn *txn, const struct h248_msg *msg,
+		       const struct h248_node *trans)
+{
+	struct entity *e = arg;
+	const struct h248_node *audit =
+	    h248_child(h248_child(h248_child(trans, H248_TOK_CONTEXT, NULL), H248_TOK_AUDITVALUE, NULL),
+		       H248_TOK_AUDIT, NULL);
+	const struct h248_node *seq = audit ? h248_prop(audit, "x/seq") : NULL;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(seq);
+	char *key = g_strndup(seq->value.text.p, seq->value.text.n);
+	unsigned count = GPOINTER_TO_UINT(g_hash_table_lookup(e->executed, key));
+	g_hash_table_insert(e->executed, key, GUINT_TO_POINTER(count + 1));
+	if (e->slow_every && atoi(key) % e->slow_every == 0) {
+		struct later *l = g_new0(struct later, 1);
+		l->txn = txn;
+		g_strlcpy(l->seq, key, sizeof l->seq);
+		ev_timer_add(e->loop, 120, answer_later, l); /* slower than the pending threshold */
+		return;
+	}
+	answer(txn, key);
+}
+
+static void on_done(void *arg, const struct h248_msg *msg, const struct h248_node *reply)
+{
+	struct entity *e = arg;
+	if (!reply) {
+		e->failures++;
+		return;
+	}
+	uint32_t tid;
+	CU_ASSERT_TRUE(h248_str_u32(reply->value.text, &tid));
+	unsigned count = GPOINTER_TO_UINT(g_hash_table_lookup(e->completed, GUINT_TO_POINTER(tid)));
+	g_hash_table_insert(e->completed, GUINT_TO_POINTER(tid), GUINT_TO_POINTER(count + 1));
+	e->answered++;
+}
+
+static void entity_open(struct ev_loop *loop, struct entity *e, const char *mid,
+			const struct h248_tl_opts *base)
+{
+	static const struct h248_link_ops lops = { tl_recv, NULL };
+	static const struct h248_tl_ops tops = { on_request };
+	union sa any;
+	char *err = NULL;
+	sa_from_text(&any, "127.0.0.1", 0);
+	e->loop = loop;
+	e->link = h248_link_new(loop, &any, NULL, &lops, e, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e->link);
+	struct h248_tl_opts o = *base;
+	o.mid = (struct h248_mid){ H248_MID_DEVICE, { mid, strlen(mid) }, -1 };
+	e->tl = h248_tl_new(loop, e->link, &o, &tops, e);
+	e->executed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	e->completed = g_hash_table_new(NULL, NULL);
+}
+
+static void entity_close(struct entity *e)
+{
+	h248_tl_free(e->tl);
+	h248_link_free(e->link);
+	g_hash_table_destroy(e->executed);
+	g_hash_table_destroy(e->completed);
+}
+
+static uint32_t send_audit(struct entity *e, const struct h248_from *to, int seq)
+{
+	struct h248_node *trans;
+	struct h248_msg *m = h248_tl_new_request(e->tl, &trans);
+	struct h248_node *ctx = h248_add_token(m, trans, H248_TOK_CONTEXT, "-");
+	struct h248_node *av = h248_add_token(m, ctx, H248_TOK_AUDITVALUE, "ROOT");
+	char s[16];
+	snprintf(s, sizeof s, "%d", seq);
+	h248_add_prop(m, h248_add_token(m, av, H248_TOK_AUDIT, NULL), "x/seq", s);
+	return h248_tl_send(e->tl, to, m, on_done, e);
+}
+
+static void stop(struct ev_loop *l, void *arg)
+{
+	ev_loop_stop(l);
+}
+
+static void check_until(struct ev_loop *loop, struct entity *a, unsigned want, unsigned ms)
+{
+	for (unsigned waited = 0; a->answered + a->failures < want && waited < ms; waited += 20) {
+		ev_timer_add(loop, 20, stop, NULL);
+		ev_loop_run(loop);
+	}
+}
+
+enum { LOSSY_REQUESTS = 300 };
+
+static void test_udp_with_loss(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct h248_tl_opts fast = { .initial_rto_ms = 15,
+				     .max_rto_ms = 60,
+				     .tmax_ms = 4000,
+				     .long_timer_ms = 4000,
+				     .pending_ms = 40,
+				     .pending_wait_ms = 80 };
+	struct entity a = { 0 }, b = { .slow_every = 25 };
+	entity_open(loop, &a, "MGC", &fast);
+	entity_open(loop, &b, "MG1", &fast);
+	struct relay r = { .drop_every = 7, .dup_every = 5, .hold_every = 11 };
+	relay_open(loop, &r, h248_link_local(a.link), h248_link_local(b.link));
+	struct h248_from to = { .addr = r.addr };
+	for (int i = 1; i <= LOSSY_REQUESTS; i++)
+		CU_ASSERT_NOT_EQUAL(send_audit(&a, &to, i), 0);
+	check_until(loop, &a, LOSSY_REQUESTS, 10000);
+
+	CU_ASSERT_EQUAL(a.failures, 0);
+	CU_ASSERT_EQUAL(a.answered, LOSSY_REQUESTS);
+	CU_ASSERT_EQUAL(g_hash_table_size(a.completed), LOSSY_REQUESTS);
+	CU_ASSERT_EQUAL(g_hash_table_size(b.executed), LOSSY_REQUESTS);
+	GHashTableIter it;
+	gpointer k, v;
+	unsigned more = 0;
+	g_hash_table_iter_init(&it, b.executed);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		more += GPOINTER_TO_UINT(v) != 1;
+	g_hash_table_iter_init(&it, a.completed);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		more += GPOINTER_TO_UINT(v) != 1;
+	CU_ASSERT_EQUAL(more, 0); /* executed once, completed once, each */
+	const struct h248_tl_stats *sa = h248_tl_stats(a.tl), *sb = h248_tl_stats(b.tl);
+	CU_ASSERT(sa->repeated > 0);            /* losses were recovered by repetition */
+	CU_ASSERT(sb->duplicates > 0);          /* duplicates arrived ... */
+	CU_ASSERT(sb->answered_from_cache > 0); /* ... and got the stored reply */
+	CU_ASSERT(sb->pendings_sent >= LOSSY_REQUESTS / 25);
+	CU_ASSERT(sa->pendings_received > 0);
+	CU_ASSERT(sa->acks_sent > 0); /* the answers after a Pending asked for an ack */
+	CU_ASSERT(sb->acks_received > 0);
+	if (more || a.failures || getenv("UNIT_LOG"))
+		fprintf(stderr,
+			"\n    relayed %u datagrams; requester: %lu repeated, %lu pendings, %lu acks sent; "
+			"responder: %lu duplicates, %lu from cache, %lu pendings sent; failures %u, not-once "
+			"%u\n",
+			r.n, (unsigned long)sa->repeated, (unsigned long)sa->pendings_received,
+			(unsigned long)sa->acks_sent, (unsigned long)sb->duplicates,
+			(unsigned long)sb->answered_from_cache, (unsigned long)sb->pendings_sent, a.failures,
+			more);
+	relay_close(loop, &r);
+	entity_close(&a), entity_close(&b);
+	ev_loop_free(loop);
+}
+
+static void test_tcp(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct h248_tl_opts o = { .tmax_ms = 2000, .pending_ms = 40 };
+	struct entity a = { 0 }, b = { .slow_every = 10 };
+	entity_open(loop, &a, "MGC", &o);
+	entity_open(loop, &b, "MG1", &o);
+	struct h248_from to = { .addr = *h248_link_local(b.link) };
+	CU_ASSERT_EQUAL(h248_link_connect(a.link, &to.addr, &to.conn), 0);
+	for (int i = 1; i <= 100; i++)
+		send_audit(&a, &to, i);
+	check_until(loop, &a, 100, 5000);
+	CU_ASSERT_EQUAL(a.answered, 100);
+	CU_ASSERT_EQUAL(g_hash_table_size(b.executed), 100);
+	CU_ASSERT_EQUAL(h248_tl_stats(a.tl)->repeated, 0); /* no repetition over TCP */
+	CU_ASSERT(h248_tl_stats(b.tl)->pendings_sent >= 10);
+	CU_ASSERT_EQUAL(h248_tl_stats(a.tl)->acks_sent, 0); /* and no ImmAckRequired over TCP (D.2) */
+	entity_close(&a), entity_close(&b);
+	ev_loop_free(loop);
+}
+
+static void test_backoff_to_tmax(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct h248_tl_opts o = { .initial_rto_ms = 20, .max_rto_ms = 80, .tmax_ms = 300 };
+	struct entity a = { 0 }, b = { 0 };
+	entity_open(loop, &a, "MGC", &o);
+	entity_open(loop, &b, "MG1", &o);
+	struct relay r = { .blackhole = true };
+	relay_open(loop, &r, h248_link_local(a.link), h248_link_local(b.link));
+	struct h248_from to = { .addr = r.addr };
+	uint64_t start = ev_now(loop);
+	send_audit(&a, &to, 1);
+	check_until(loop, &a, 1, 2000);
+	uint64_t took = ev_now(loop) - start;
+	CU_ASSERT_EQUAL(a.failures, 1);
+	/* sent at 0, repeated at 20, 60, 140 and 220 ms (interval 20, 40, 80, 80), given up at 300 */
+	CU_ASSERT_EQUAL(h248_tl_stats(a.tl)->repeated, 4);
+	CU_ASSERT_EQUAL(r.n, 5);
+	CU_ASSERT(took >= 300 && took < 400);
+	relay_close(loop, &r);
+	entity_close(&a), entity_close(&b);
+	ev_loop_free(loop);
+}
+
+struct raw {
+	GString *got;
+};
+
+static void raw_recv(void *arg, const char *text, size_t len, const struct h248_from *from)
+{
+	g_string_append_len(((struct raw *)arg)->got, text, (gssize)len);
+}
+
+static void test_error_answers(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct h248_tl_opts o = { .style = H248_PRETTY };
+	struct entity b = { 0 };
+	entity_open(loop, &b, "MG1", &o);
+	static const struct h248_link_ops rops = { raw_recv, NULL };
+	struct raw raw = { g_string_new("") };
+	union sa any;
+	char *err = NULL;
+	sa_from_text(&any, "127.0.0.1", 0);
+	struct h248_link *peer = h248_link_new(loop, &any, NULL, &rops, &raw, &err);
+	struct h248_from to = { .addr = *h248_link_local(b.link) };
+	const char *cases[][2] = {
+		{ "MEGACO/1 [1.2.3.4]:2944\nTransaction = 5 { Context = foo { } }",
+		  "MEGACO/3 MG1\nReply = 5 {\n  Error = 422 {\n    \"line 2 column 29: Context = foo: "
+		  "expected a "
+		  "number, '$', '*' or '-'\"\n  }\n}\n" },
+		{ "MEGACO/1 [1.2.3.4]:2944\nTransaction = {}",
+		  "MEGACO/3 MG1\nReply = 0 {\n  Error = 403 {\n    \"line 2 column 15: expected a value "
+		  "after "
+		  "Transaction =, found '{'\"\n  }\n}\n" },
+		{ "MEGACO/9 [1.2.3.4]:2944\nT=1{}", "MEGACO/3 MG1\nError = 406 {\n  \"line 1 column 8: "
+						    "version 9 is not supported (highest: 3)\"\n}\n" },
+		{ "MEGACO/1 [1.2.3.4]:2944\nP = 5 { C = x { } }", "" }, /* a broken Reply: not answered */
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_string_truncate(raw.got, 0);
+		h248_link_send(peer, &to, cases[i][0], strlen(cases[i][0]));
+		ev_timer_add(loop, 30, stop, NULL);
+		ev_loop_run(loop);
+		ASSERT_STR(raw.got->str, cases[i][1]);
+	}
+	CU_ASSERT_EQUAL(h248_tl_stats(b.tl)->errors_sent, 3);
+	h248_link_free(peer);
+	g_string_free(raw.got, TRUE);
+	entity_close(&b);
+	ev_loop_free(loop);
+}
+
+void register_tl(void)
+{
+	static const struct unit_test tests[] = {
+		{ "UDP with drops, duplicates, reordering: exactly once", test_udp_with_loss },
+		{ "TCP: no repetition, Pending without ImmAckRequired", test_tcp },
+		{ "back-off schedule up to T-MAX", test_backoff_to_tmax },
+		{ "errors answered as the parser reported them", test_error_answers },
+		{ NULL, NULL },
+	};
+	unit_add_suite("tl", tests);
+}
