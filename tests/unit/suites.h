@@ -11,7 +11,8 @@
 	X(h248)        \
 	X(tpkt)        \
 	X(link)        \
-	X(tl)
+	X(tl)          \
+	X(assoc)
 
 #define DECLARE(name) void register_##name(void);
 UNIT_SUITES(DECLARE)

@@ -348,6 +348,36 @@ static void test_error_answers(void)
 	ev_loop_free(loop);
 }
 
+/* Over TCP too, a repeated transaction id is not executed again: the stored Reply is sent again. */
+static void test_tcp_duplicate(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct h248_tl_opts o = { .style = H248_COMPACT };
+	struct entity b = { 0 };
+	entity_open(loop, &b, "MG1", &o);
+	static const struct h248_link_ops rops = { raw_recv, NULL };
+	struct raw raw = { g_string_new("") };
+	union sa any;
+	char *err = NULL;
+	sa_from_text(&any, "127.0.0.1", 0);
+	struct h248_link *peer = h248_link_new(loop, &any, NULL, &rops, &raw, &err);
+	struct h248_from to = { .addr = *h248_link_local(b.link) };
+	CU_ASSERT_EQUAL(h248_link_connect(peer, &to.addr, &to.conn), 0);
+	const char *req = "!/1 MGC\nT=42{C=-{AV=ROOT{AT{x/seq=7}}}}";
+	for (int i = 0; i < 2; i++)
+		h248_link_send(peer, &to, req, strlen(req));
+	ev_timer_add(loop, 50, stop, NULL);
+	ev_loop_run(loop);
+	CU_ASSERT_EQUAL(GPOINTER_TO_UINT(g_hash_table_lookup(b.executed, "7")), 1);
+	ASSERT_STR(raw.got->str,
+		   "!/3 MG1\nP=42{C=-{AV=ROOT{SA{x/seq=7}}}}!/3 MG1\nP=42{C=-{AV=ROOT{SA{x/seq=7}}}}");
+	CU_ASSERT_EQUAL(h248_tl_stats(b.tl)->answered_from_cache, 1);
+	h248_link_free(peer);
+	g_string_free(raw.got, TRUE);
+	entity_close(&b);
+	ev_loop_free(loop);
+}
+
 void register_tl(void)
 {
 	static const struct unit_test tests[] = {
@@ -355,6 +385,7 @@ void register_tl(void)
 		{ "TCP: no repetition, Pending without ImmAckRequired", test_tcp },
 		{ "back-off schedule up to T-MAX", test_backoff_to_tmax },
 		{ "errors answered as the parser reported them", test_error_answers },
+		{ "TCP: a repeated transaction answered from the cache", test_tcp_duplicate },
 		{ NULL, NULL },
 	};
 	unit_add_suite("tl", tests);

@@ -1,0 +1,358 @@
+/* assoc: ServiceChange registration, MG and MGC sides (see assoc.h). */
+#include "config.h"
+#include "assoc.h"
+
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+
+struct h248_mg {
+	struct ev_loop *loop;
+	struct h248_link *link;
+	struct h248_tl *tl;
+	struct h248_mg_opts o;
+	struct h248_mg_ops ops;
+	void *arg;
+	struct h248_from mgc;
+	bool registered, ever_registered;
+	unsigned retry, version;
+	uint32_t tid;
+	struct ev_timer *timer;
+};
+
+/* TimeStamp = Date "T" Time: yyyymmddThhmmssss, the last two digits hundredths of a second. */
+static void timestamp(char out[20])
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(out, 20, "%Y%m%dT%H%M%S", &tm);
+	unsigned cs = (unsigned)(ts.tv_nsec / 10000000) % 100;
+	out[n] = (char)('0' + cs / 10);
+	out[n + 1] = (char)('0' + cs % 10);
+	out[n + 2] = 0;
+}
+
+/* An mId or "port" value as an address: "[1.2.3.4]:2944", "[::1]:2944", or a port on the current host. */
+static bool address_of(struct h248_str v, const union sa *current, union sa *out)
+{
+	char text[80];
+	if (v.n >= sizeof text)
+		return false;
+	memcpy(text, v.p, v.n);
+	text[v.n] = 0;
+	unsigned port;
+	char tail;
+	if (sscanf(text, "%u%c", &port, &tail) == 1 && port > 0 && port < 65536) {
+		*out = *current;
+		out->in.sin_port = htons((uint16_t)port); /* same offset in sin6 */
+		return true;
+	}
+	char *close = strchr(text, ']');
+	if (text[0] != '[' || !close || close[1] != ':')
+		return false;
+	*close = 0;
+	return sscanf(close + 2, "%u%c", &port, &tail) == 1 && port > 0 && port < 65536 &&
+	       sa_from_text(out, text + 1, (uint16_t)port);
+}
+
+static void mg_register(struct h248_mg *mg);
+
+static void on_retry(struct ev_loop *loop, void *arg)
+{
+	struct h248_mg *mg = arg;
+	mg->timer = NULL;
+	mg_register(mg);
+}
+
+static void retry_later(struct h248_mg *mg)
+{
+	ev_timer_cancel(mg->loop, mg->timer);
+	mg->timer = ev_timer_add(mg->loop, mg->retry, on_retry, mg);
+	mg->retry = MIN(mg->retry * 2, mg->o.retry_max_ms);
+}
+
+static void on_registration(void *arg, const struct h248_msg *msg, const struct h248_node *reply)
+{
+	struct h248_mg *mg = arg;
+	char where[SA_TEXT_MAX];
+	mg->tid = 0;
+	sa_text(&mg->mgc.addr, where);
+	if (!reply) {
+		log_warn("h248", NULL, "registration with %s: no answer; trying again in %u ms", where,
+			 mg->retry);
+		retry_later(mg);
+		return;
+	}
+	const struct h248_node *ctx = h248_child(reply, H248_TOK_CONTEXT, NULL);
+	const struct h248_node *sc = ctx ? h248_child(ctx, H248_TOK_SERVICECHANGE, NULL) : NULL;
+	const struct h248_node *err = h248_child(reply, H248_TOK_ERROR, NULL);
+	if (!err && ctx)
+		err = h248_child(ctx, H248_TOK_ERROR, NULL);
+	if (!err && sc)
+		err = h248_child(sc, H248_TOK_ERROR, NULL);
+	if (err || !sc) {
+		log_warn("h248", NULL, "registration with %s refused (%.*s); trying again in %u ms", where,
+			 err ? (int)err->value.text.n : 2, err ? err->value.text.p : "no ServiceChange",
+			 mg->retry);
+		retry_later(mg);
+		return;
+	}
+	const struct h248_node *sv = h248_child(sc, H248_TOK_SERVICES, NULL);
+	const struct h248_node *to_try = sv ? h248_child(sv, H248_TOK_MGCIDTOTRY, NULL) : NULL;
+	const struct h248_node *addr = sv ? h248_child(sv, H248_TOK_SERVICECHANGEADDRESS, NULL) : NULL;
+	const struct h248_node *ver = sv ? h248_child(sv, H248_TOK_VERSION, NULL) : NULL;
+	union sa next;
+	if (to_try) {
+		if (!address_of(to_try->value.text, &mg->mgc.addr, &next)) {
+			log_warn("h248", NULL, "MgcIdToTry %.*s is not an address; staying with %s",
+				 (int)to_try->value.text.n, to_try->value.text.p, where);
+			retry_later(mg);
+			return;
+		}
+		char there[SA_TEXT_MAX];
+		log_notice("h248", NULL, "%s sends us to %s", where, sa_text(&next, there));
+		mg->mgc = (struct h248_from){ .addr = next };
+		mg_register(mg);
+		return;
+	}
+	uint32_t v = mg->version;
+	if (ver && (!h248_str_u32(ver->value.text, &v) || v < 1 || v > mg->version)) {
+		log_warn("h248", NULL, "%s answered Version = %.*s, outside 1..%u; trying again", where,
+			 (int)ver->value.text.n, ver->value.text.p, mg->version);
+		retry_later(mg);
+		return;
+	}
+	if (addr && address_of(addr->value.text, &mg->mgc.addr, &next) && !mg->mgc.conn)
+		mg->mgc.addr = next;
+	mg->version = v;
+	h248_tl_set_version(mg->tl, v);
+	mg->registered = mg->ever_registered = true;
+	mg->retry = mg->o.retry_ms;
+	log_notice("h248", NULL, "registered with %s, version %u", sa_text(&mg->mgc.addr, where), v);
+	if (mg->ops.registered)
+		mg->ops.registered(mg->arg, v);
+}
+
+static void send_service_change(struct h248_mg *mg, enum h248_tok method, const char *reason,
+				bool registration)
+{
+	struct h248_node *trans;
+	struct h248_msg *m = h248_tl_new_request(mg->tl, &trans);
+	struct h248_node *ctx = h248_add_token(m, trans, H248_TOK_CONTEXT, "-");
+	struct h248_node *sc = h248_add_token(m, ctx, H248_TOK_SERVICECHANGE, "ROOT");
+	struct h248_node *sv = h248_add_token(m, sc, H248_TOK_SERVICES, NULL);
+	struct h248_node *meth = h248_add_token(m, sv, H248_TOK_METHOD, h248_tokens[method].pretty);
+	meth->value.tok = method;
+	struct h248_node *re = h248_add_token(m, sv, H248_TOK_REASON, reason);
+	re->value.form = H248_VAL_QUOTED;
+	if (registration) {
+		char v[4], stamp[20];
+		snprintf(v, sizeof v, "%u", mg->o.max_version);
+		h248_add_token(m, sv, H248_TOK_VERSION, v);
+		if (mg->o.profile)
+			h248_add_token(m, sv, H248_TOK_PROFILE, mg->o.profile);
+		timestamp(stamp);
+		struct h248_node *ts = h248_node_new(m, H248_NODE_ITEM, H248_TOK_NONE);
+		ts->name = h248_cstr(m, stamp);
+		h248_append(sv, ts);
+	}
+	/* registration is always offered at our highest version; the reply may lower it */
+	if (registration)
+		h248_tl_set_version(mg->tl, mg->o.max_version);
+	mg->tid = h248_tl_send(mg->tl, &mg->mgc, m, registration ? on_registration : NULL, mg);
+}
+
+static void ignore_result(void *arg, const struct h248_msg *msg, const struct h248_node *reply)
+{
+}
+
+static void mg_register(struct h248_mg *mg)
+{
+	if (mg->o.tcp && !mg->mgc.conn) {
+		int rc = h248_link_connect(mg->link, &mg->mgc.addr, &mg->mgc.conn);
+		if (rc < 0) {
+			log_warn("h248", NULL, "connecting to the MGC: %s", g_strerror(-rc));
+			retry_later(mg);
+			return;
+		}
+	}
+	mg->version = mg->o.max_version;
+	bool again = mg->ever_registered;
+	send_service_change(mg, again ? H248_TOK_DISCONNECTED : H248_TOK_RESTART,
+			    again ? "900 Service Restored" : "901 Cold Boot", true);
+	if (!mg->tid)
+		retry_later(mg);
+}
+
+struct h248_mg *h248_mg_new(struct ev_loop *loop, struct h248_link *link, struct h248_tl *tl,
+			    const struct h248_mg_opts *opts, const struct h248_mg_ops *ops, void *arg)
+{
+	struct h248_mg *mg = g_new0(struct h248_mg, 1);
+	mg->loop = loop, mg->link = link, mg->tl = tl, mg->o = *opts, mg->ops = *ops, mg->arg = arg;
+	mg->o.max_version = opts->max_version ? opts->max_version : 3;
+	mg->o.retry_ms = opts->retry_ms ? opts->retry_ms : 1000;
+	mg->o.retry_max_ms = opts->retry_max_ms ? opts->retry_max_ms : 30000;
+	mg->retry = mg->o.retry_ms;
+	mg->mgc.addr = opts->mgc;
+	return mg;
+}
+
+void h248_mg_free(struct h248_mg *mg)
+{
+	if (!mg)
+		return;
+	if (mg->tid)
+		h248_tl_cancel(mg->tl, mg->tid);
+	ev_timer_cancel(mg->loop, mg->timer);
+	g_free(mg);
+}
+
+void h248_mg_start(struct h248_mg *mg)
+{
+	mg_register(mg);
+}
+
+void h248_mg_lost(struct h248_mg *mg, const char *why)
+{
+	if (!mg->registered)
+		return; /* already trying */
+	mg->registered = false;
+	log_warn("h248", NULL, "contact with the MGC lost (%s): registering again", why);
+	if (mg->ops.lost)
+		mg->ops.lost(mg->arg, why);
+	if (mg->mgc.conn) {
+		h248_link_close(mg->link, mg->mgc.conn);
+		mg->mgc.conn = 0;
+	}
+	mg_register(mg);
+}
+
+void h248_mg_conn_closed(struct h248_mg *mg, uint32_t conn)
+{
+	if (!conn || conn != mg->mgc.conn)
+		return;
+	mg->mgc.conn = 0;
+	if (mg->tid) { /* a registration was under way on it */
+		h248_tl_cancel(mg->tl, mg->tid);
+		mg->tid = 0;
+		retry_later(mg);
+		return;
+	}
+	h248_mg_lost(mg, "the TCP connection to the MGC closed");
+}
+
+bool h248_mg_is_registered(const struct h248_mg *mg)
+{
+	return mg->registered;
+}
+
+const struct h248_from *h248_mg_mgc(const struct h248_mg *mg)
+{
+	return &mg->mgc;
+}
+
+void h248_mg_service_change(struct h248_mg *mg, enum h248_tok method, const char *reason)
+{
+	struct h248_node *trans;
+	struct h248_msg *m = h248_tl_new_request(mg->tl, &trans);
+	struct h248_node *ctx = h248_add_token(m, trans, H248_TOK_CONTEXT, "-");
+	struct h248_node *sv = h248_add_token(m, h248_add_token(m, ctx, H248_TOK_SERVICECHANGE, "ROOT"),
+					      H248_TOK_SERVICES, NULL);
+	h248_add_token(m, sv, H248_TOK_METHOD, h248_tokens[method].pretty)->value.tok = method;
+	h248_add_token(m, sv, H248_TOK_REASON, reason)->value.form = H248_VAL_QUOTED;
+	h248_tl_send(mg->tl, &mg->mgc, m, ignore_result, NULL);
+	mg->registered = false;
+}
+
+/* ---- MGC side ---- */
+
+struct h248_mgc {
+	unsigned max_version;
+	struct h248_mgc_ops ops;
+	void *arg;
+};
+
+struct h248_mgc *h248_mgc_new(unsigned max_version, const struct h248_mgc_ops *ops, void *arg)
+{
+	struct h248_mgc *mgc = g_new0(struct h248_mgc, 1);
+	mgc->max_version = max_version ? max_version : 3;
+	mgc->ops = *ops, mgc->arg = arg;
+	return mgc;
+}
+
+void h248_mgc_free(struct h248_mgc *mgc)
+{
+	g_free(mgc);
+}
+
+static void reply_error(struct h248_txn *txn, const char *code, const char *text)
+{
+	struct h248_node *reply;
+	struct h248_msg *m = h248_txn_new_reply(txn, &reply);
+	struct h248_node *ctx = h248_add_token(m, reply, H248_TOK_CONTEXT, "-");
+	struct h248_node *sc = h248_add_token(m, ctx, H248_TOK_SERVICECHANGE, "ROOT");
+	struct h248_node *e = h248_add_token(m, sc, H248_TOK_ERROR, code);
+	struct h248_node *q = h248_node_new(m, H248_NODE_QUOTED, H248_TOK_NONE);
+	q->name = h248_cstr(m, text);
+	h248_append(e, q);
+	h248_txn_reply(txn, m);
+}
+
+bool h248_mgc_handle(struct h248_mgc *mgc, struct h248_txn *txn, const struct h248_msg *msg,
+		     const struct h248_node *trans)
+{
+	const struct h248_node *ctx = h248_child(trans, H248_TOK_CONTEXT, NULL);
+	const struct h248_node *sc = ctx ? h248_child(ctx, H248_TOK_SERVICECHANGE, NULL) : NULL;
+	if (!sc || !h248_str_caseeq(sc->value.text, "ROOT"))
+		return false;
+	char *mid = g_strndup(msg->mid.text.p, msg->mid.text.n);
+	const struct h248_node *sv = h248_child(sc, H248_TOK_SERVICES, NULL);
+	const struct h248_node *method = sv ? h248_child(sv, H248_TOK_METHOD, NULL) : NULL;
+	const struct h248_node *reason = sv ? h248_child(sv, H248_TOK_REASON, NULL) : NULL;
+	const struct h248_node *ver = sv ? h248_child(sv, H248_TOK_VERSION, NULL) : NULL;
+	if (!method || !reason) { /* both REQUIRED (§7.2.8) */
+		log_warn("h248", NULL, "ServiceChange from %s without %s", mid, method ? "Reason" : "Method");
+		reply_error(txn, "472", method ? "Reason is required" : "Method is required");
+		g_free(mid);
+		return true;
+	}
+	enum h248_tok how = method->value.tok;
+	if (how == H248_TOK_GRACEFUL || how == H248_TOK_FORCED) {
+		struct h248_node *reply;
+		struct h248_msg *m = h248_txn_new_reply(txn, &reply);
+		h248_add_token(m, h248_add_token(m, reply, H248_TOK_CONTEXT, "-"), H248_TOK_SERVICECHANGE,
+			       "ROOT");
+		h248_txn_reply(txn, m);
+		log_notice("h248", NULL, "MG %s out of service (%s)", mid, h248_tokens[how].pretty);
+		if (mgc->ops.down)
+			mgc->ops.down(mgc->arg, mid, h248_tokens[how].pretty);
+		g_free(mid);
+		return true;
+	}
+	uint32_t v = msg->version;
+	if (ver && (!h248_str_u32(ver->value.text, &v) || v < 1)) {
+		reply_error(txn, "449", "Version is not a version number");
+		g_free(mid);
+		return true;
+	}
+	unsigned agreed = MIN(v, mgc->max_version);
+	struct h248_node *reply;
+	struct h248_msg *m = h248_txn_new_reply(txn, &reply);
+	struct h248_node *rsc = h248_add_token(m, h248_add_token(m, reply, H248_TOK_CONTEXT, "-"),
+					       H248_TOK_SERVICECHANGE, "ROOT");
+	char vtext[12];
+	snprintf(vtext, sizeof vtext, "%u", agreed);
+	h248_add_token(m, h248_add_token(m, rsc, H248_TOK_SERVICES, NULL), H248_TOK_VERSION, vtext);
+	h248_txn_reply(txn, m);
+	log_notice("h248", NULL, "MG %s registered (%s), version %u", mid,
+		   h248_tokens[how ? how : H248_TOK_RESTART].pretty, agreed);
+	if (mgc->ops.up)
+		mgc->ops.up(mgc->arg, mid, h248_txn_from(txn), agreed);
+	g_free(mid);
+	return true;
+}

@@ -1,0 +1,61 @@
+/* assoc: the H.248 control association (H.248.1 §7.2.8, §11): registration by ServiceChange.
+ *
+ * MG side: registers with ServiceChange ROOT {Method=Restart, Reason="901 Cold Boot", Version,
+ * Profile, TimeStamp} and retries with back-off until answered. The reply's Version is the negotiated
+ * one (both ends switch to it), MgcIdToTry sends the MG to another MGC first, ServiceChangeAddress moves
+ * the MGC's address. When contact is lost (a request times out, the TCP connection drops), the MG
+ * registers again with Method=Disconnected (D.1.5). Graceful and Forced take it out of service.
+ *
+ * MGC side: answers ServiceChange requests on ROOT: Restart, Disconnected, Failover and HandOff
+ * register the MG at version min(its, ours); Graceful and Forced take it out of service. */
+#ifndef MEDIASEC_H248_ASSOC_H
+#define MEDIASEC_H248_ASSOC_H
+
+#include <stdbool.h>
+
+#include "tl.h"
+
+struct h248_mg;
+
+struct h248_mg_opts {
+	union sa mgc;          /* where to register */
+	bool tcp;              /* over TCP (TPKT) instead of UDP */
+	const char *profile;   /* "name/version", e.g. "IMS-AGW/1" */
+	unsigned max_version;  /* highest version offered (default 3) */
+	unsigned retry_ms;     /* first wait before registering again (default 1000), doubled up to */
+	unsigned retry_max_ms; /* (default 30000) */
+};
+
+struct h248_mg_ops {
+	void (*registered)(void *arg, unsigned version);
+	void (*lost)(void *arg, const char *why); /* contact lost; registration is being tried again */
+};
+
+struct h248_mg *h248_mg_new(struct ev_loop *loop, struct h248_link *link, struct h248_tl *tl,
+			    const struct h248_mg_opts *opts, const struct h248_mg_ops *ops, void *arg);
+void h248_mg_free(struct h248_mg *mg);
+void h248_mg_start(struct h248_mg *mg);
+/* Contact with the MGC was lost (a request of ours timed out): register again with Disconnected. */
+void h248_mg_lost(struct h248_mg *mg, const char *why);
+/* The link reports a closed TCP connection: when it is ours, contact is lost. */
+void h248_mg_conn_closed(struct h248_mg *mg, uint32_t conn);
+bool h248_mg_is_registered(const struct h248_mg *mg);
+/* Where messages to the MGC go (after MgcIdToTry / ServiceChangeAddress). */
+const struct h248_from *h248_mg_mgc(const struct h248_mg *mg);
+/* Sends ServiceChange ROOT with Graceful or Forced (out of service) and the given reason. */
+void h248_mg_service_change(struct h248_mg *mg, enum h248_tok method, const char *reason);
+
+struct h248_mgc;
+
+struct h248_mgc_ops {
+	void (*up)(void *arg, const char *mid, const struct h248_from *from, unsigned version);
+	void (*down)(void *arg, const char *mid, const char *method);
+};
+
+struct h248_mgc *h248_mgc_new(unsigned max_version, const struct h248_mgc_ops *ops, void *arg);
+void h248_mgc_free(struct h248_mgc *mgc);
+/* Answers trans when it is a ServiceChange on ROOT (true); false leaves it to the caller. */
+bool h248_mgc_handle(struct h248_mgc *mgc, struct h248_txn *txn, const struct h248_msg *msg,
+		     const struct h248_node *trans);
+
+#endif

@@ -1,0 +1,266 @@
+/* assoc: ServiceChange registration between a real MG and MGC on loopback — version negotiation,
+ * MgcIdToTry, re-registration with Disconnected after loss of contact, an MGC that appears late,
+ * TCP with its connection dropped, Graceful, and a ServiceChange without its required Reason. */
+#include <glib.h>
+#include <string.h>
+
+#include "assoc.h"
+#include "suites.h"
+
+struct node {
+	struct ev_loop *loop;
+	struct h248_link *link;
+	struct h248_tl *tl;
+	struct h248_mg *mg;   /* MG role */
+	struct h248_mgc *mgc; /* MGC role */
+	GString *seen;        /* raw messages received */
+	GString *events;      /* callbacks, in order */
+	const char *redirect; /* MGC role: answer every registration with MgcIdToTry = this */
+};
+
+static void n_recv(void *arg, const char *text, size_t len, const struct h248_from *from)
+{
+	struct node *n = arg;
+	g_string_append_len(n->seen, text, (gssize)len);
+	g_string_append(n->seen, "\n--\n");
+	h248_tl_input(n->tl, text, len, from);
+}
+
+static void n_closed(void *arg, uint32_t conn, const char *why)
+{
+	struct node *n = arg;
+	if (n->mg)
+		h248_mg_conn_closed(n->mg, conn);
+}
+
+static void n_request(void *arg, struct h248_txn *txn, const struct h248_msg *msg,
+		      const struct h248_node *trans)
+{
+	struct node *n = arg;
+	if (n->redirect) {
+		struct h248_node *reply;
+		struct h248_msg *m = h248_txn_new_reply(txn, &reply);
+		struct h248_node *sv =
+		    h248_add_token(m,
+				   h248_add_token(m, h248_add_token(m, reply, H248_TOK_CONTEXT, "-"),
+						  H248_TOK_SERVICECHANGE, "ROOT"),
+				   H248_TOK_SERVICES, NULL);
+		h248_add_token(m, sv, H248_TOK_MGCIDTOTRY, n->redirect);
+		h248_txn_reply(txn, m);
+		return;
+	}
+	CU_ASSERT_TRUE(n->mgc && h248_mgc_handle(n->mgc, txn, msg, trans));
+}
+
+static void on_registered(void *arg, unsigned version)
+{
+	g_string_append_printf(((struct node *)arg)->events, "registered v%u;", version);
+}
+
+static void on_lost(void *arg, const char *why)
+{
+	g_string_append_printf(((struct node *)arg)->events, "lost;");
+}
+
+static void on_up(void *arg, const char *mid, const struct h248_from *from, unsigned version)
+{
+	g_string_append_printf(((struct node *)arg)->events, "up %s v%u;", mid, version);
+}
+
+static void on_down(void *arg, const char *mid, const char *method)
+{
+	g_string_append_printf(((struct node *)arg)->events, "down %s %s;", mid, method);
+}
+
+static void node_open(struct ev_loop *loop, struct node *n, const char *mid, uint16_t port, unsigned version)
+{
+	static const struct h248_link_ops lops = { n_recv, n_closed };
+	static const struct h248_tl_ops tops = { n_request };
+	static const struct h248_mgc_ops mops = { on_up, on_down };
+	union sa local;
+	char *err = NULL;
+	sa_from_text(&local, "127.0.0.1", port);
+	n->loop = loop;
+	n->seen = g_string_new("");
+	n->events = g_string_new("");
+	n->link = h248_link_new(loop, &local, NULL, &lops, n, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n->link);
+	struct h248_tl_opts o = { .mid = { H248_MID_DEVICE, { mid, strlen(mid) }, -1 },
+				  .version = version,
+				  .style = H248_PRETTY,
+				  .initial_rto_ms = 20,
+				  .max_rto_ms = 40,
+				  .tmax_ms = 150 };
+	n->tl = h248_tl_new(loop, n->link, &o, &tops, n);
+	n->mgc = h248_mgc_new(version, &mops, n);
+}
+
+static void mg_role(struct node *n, const struct node *mgc, bool tcp)
+{
+	static const struct h248_mg_ops ops = { on_registered, on_lost };
+	struct h248_mg_opts o = { .mgc = *h248_link_local(mgc->link),
+				  .tcp = tcp,
+				  .profile = "IMS-AGW/1",
+				  .retry_ms = 30,
+				  .retry_max_ms = 60 };
+	n->mg = h248_mg_new(n->loop, n->link, n->tl, &o, &ops, n);
+}
+
+static void node_close(struct node *n)
+{
+	h248_mg_free(n->mg);
+	h248_mgc_free(n->mgc);
+	h248_tl_free(n->tl);
+	h248_link_free(n->link);
+	g_string_free(n->seen, TRUE);
+	g_string_free(n->events, TRUE);
+	memset(n, 0, sizeof *n);
+}
+
+static void stop(struct ev_loop *l, void *arg)
+{
+	ev_loop_stop(l);
+}
+
+static void run_for(struct ev_loop *loop, unsigned ms)
+{
+	ev_timer_add(loop, ms, stop, NULL);
+	ev_loop_run(loop);
+}
+
+static void test_register_and_negotiate(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct node mgc = { 0 }, mg = { 0 };
+	node_open(loop, &mgc, "ALG", 0, 2);
+	node_open(loop, &mg, "AGW", 0, 3);
+	mg_role(&mg, &mgc, false);
+	h248_mg_start(mg.mg);
+	run_for(loop, 100);
+	ASSERT_STR(mg.events->str, "registered v2;");
+	ASSERT_STR(mgc.events->str, "up AGW v2;");
+	CU_ASSERT_TRUE(h248_mg_is_registered(mg.mg));
+	CU_ASSERT_TRUE(g_regex_match_simple(
+	    "^MEGACO/3 AGW\nTransaction = [0-9]+ \\{\n  Context = - \\{\n"
+	    "    ServiceChange = ROOT \\{\n      Services \\{\n        Method = Restart,\n"
+	    "        Reason = \"901 Cold Boot\",\n        Version = 3,\n"
+	    "        Profile = IMS-AGW/1,\n        [0-9]{8}T[0-9]{8}\n      \\}\n    \\}\n  \\}\n\\}\n",
+	    mgc.seen->str, G_REGEX_MULTILINE, 0));
+	CU_ASSERT_TRUE(g_regex_match_simple(
+	    "^MEGACO/2 ALG\nReply = [0-9]+ \\{\n  Context = - \\{\n    ServiceChange = "
+	    "ROOT \\{\n      Services \\{\n        Version = 2\n      \\}\n    \\}\n  \\}\n\\}\n",
+	    mg.seen->str, 0, 0));
+
+	/* contact lost: registered again, now with Disconnected, answered at the agreed version */
+	g_string_truncate(mgc.seen, 0);
+	h248_mg_lost(mg.mg, "test");
+	run_for(loop, 100);
+	ASSERT_STR(mg.events->str, "registered v2;lost;registered v2;");
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(mgc.seen->str, "Method = Disconnected,\n        Reason = \"900 Service Restored\""));
+
+	/* out of service */
+	h248_mg_service_change(mg.mg, H248_TOK_GRACEFUL, "905 Termination taken out of service");
+	run_for(loop, 50);
+	ASSERT_STR(mgc.events->str, "up AGW v2;up AGW v2;down AGW Graceful;");
+	CU_ASSERT_FALSE(h248_mg_is_registered(mg.mg));
+	node_close(&mg), node_close(&mgc);
+	ev_loop_free(loop);
+}
+
+static void test_mgc_id_to_try(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct node first = { 0 }, second = { 0 }, mg = { 0 };
+	node_open(loop, &first, "ALG1", 0, 3);
+	node_open(loop, &second, "ALG2", 0, 3);
+	node_open(loop, &mg, "AGW", 0, 3);
+	char *there = g_strdup_printf("[127.0.0.1]:%u", sa_port(h248_link_local(second.link)));
+	first.redirect = there;
+	mg_role(&mg, &first, false);
+	h248_mg_start(mg.mg);
+	run_for(loop, 100);
+	ASSERT_STR(first.events->str, "");
+	ASSERT_STR(second.events->str, "up AGW v3;");
+	ASSERT_STR(mg.events->str, "registered v3;");
+	CU_ASSERT_TRUE(sa_equal(&h248_mg_mgc(mg.mg)->addr, h248_link_local(second.link)));
+	g_free(there);
+	node_close(&mg), node_close(&first), node_close(&second);
+	ev_loop_free(loop);
+}
+
+static void test_late_mgc(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct node mgc = { 0 }, mg = { 0 };
+	node_open(loop, &mgc, "ALG", 0, 3);
+	uint16_t port = sa_port(h248_link_local(mgc.link));
+	node_open(loop, &mg, "AGW", 0, 3);
+	mg_role(&mg, &mgc, false);
+	node_close(&mgc); /* nobody there yet */
+	h248_mg_start(mg.mg);
+	run_for(loop, 400); /* tries time out (T-MAX 150 ms) and are repeated */
+	ASSERT_STR(mg.events->str, "");
+	node_open(loop, &mgc, "ALG", port, 3);
+	run_for(loop, 300);
+	ASSERT_STR(mg.events->str, "registered v3;");
+	CU_ASSERT_PTR_NOT_NULL(strstr(mgc.seen->str, "Method = Restart")); /* never registered before */
+	CU_ASSERT(h248_tl_stats(mg.tl)->timeouts >= 2);
+	node_close(&mg), node_close(&mgc);
+	ev_loop_free(loop);
+}
+
+static void test_tcp_and_connection_loss(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct node mgc = { 0 }, mg = { 0 };
+	node_open(loop, &mgc, "ALG", 0, 3);
+	uint16_t port = sa_port(h248_link_local(mgc.link));
+	node_open(loop, &mg, "AGW", 0, 3);
+	mg_role(&mg, &mgc, true);
+	h248_mg_start(mg.mg);
+	run_for(loop, 100);
+	ASSERT_STR(mg.events->str, "registered v3;");
+	CU_ASSERT_NOT_EQUAL(h248_mg_mgc(mg.mg)->conn, 0);
+	node_close(&mgc); /* the MGC goes away: its TCP connection closes */
+	run_for(loop, 50);
+	ASSERT_STR(mg.events->str, "registered v3;lost;");
+	node_open(loop, &mgc, "ALG", port, 3);
+	run_for(loop, 300);
+	ASSERT_STR(mg.events->str, "registered v3;lost;registered v3;");
+	CU_ASSERT_PTR_NOT_NULL(strstr(mgc.seen->str, "Method = Disconnected"));
+	node_close(&mg), node_close(&mgc);
+	ev_loop_free(loop);
+}
+
+static void test_reason_required(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct node mgc = { 0 }, peer = { 0 };
+	node_open(loop, &mgc, "ALG", 0, 3);
+	node_open(loop, &peer, "AGW", 0, 3);
+	struct h248_from to = { .addr = *h248_link_local(mgc.link) };
+	const char *sc = "MEGACO/3 AGW\nTransaction = 77 { Context = - { ServiceChange = ROOT { Services { "
+			 "Method = Restart } } } }";
+	h248_link_send(peer.link, &to, sc, strlen(sc));
+	run_for(loop, 50);
+	ASSERT_STR(peer.seen->str,
+		   "MEGACO/3 ALG\nReply = 77 {\n  Context = - {\n    ServiceChange = ROOT {\n"
+		   "      Error = 472 {\n        \"Reason is required\"\n      }\n    }\n  }\n}\n\n--\n");
+	ASSERT_STR(mgc.events->str, "");
+	node_close(&peer), node_close(&mgc);
+	ev_loop_free(loop);
+}
+
+void register_assoc(void)
+{
+	static const struct unit_test tests[] = {
+		{ "registration, version negotiation, Disconnected, Graceful", test_register_and_negotiate },
+		{ "MgcIdToTry sends the MG to another MGC", test_mgc_id_to_try },
+		{ "an MGC that appears late", test_late_mgc },
+		{ "TCP: connection lost and registration again", test_tcp_and_connection_loss },
+		{ "ServiceChange without Reason refused", test_reason_required },
+		{ NULL, NULL },
+	};
+	unit_add_suite("assoc", tests);
+}
