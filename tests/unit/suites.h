@@ -12,7 +12,8 @@
 	X(tpkt)        \
 	X(link)        \
 	X(tl)          \
-	X(assoc)
+	X(assoc)       \
+	X(msdp)
 
 #define DECLARE(name) void register_##name(void);
 UNIT_SUITES(DECLARE)

@@ -1,0 +1,146 @@
+/* msdp: see msdp.h. sofia-sip parses; we only swap CHOOSE for parseable stand-ins and back. */
+#include "config.h"
+#include "msdp.h"
+
+#include <glib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <sofia-sip/sdp.h>
+#include <sofia-sip/su_alloc.h>
+
+const char *const msdp_setup_names[] = { "", "active", "passive", "actpass", "holdconn" };
+
+/* Calls fn on each line of text (without its end of line); fn may rewrite it into out. */
+typedef bool line_fn(GString *out, const char *line, size_t n, void *arg);
+
+static void each_line(const char *text, size_t len, GString *out, line_fn *fn, void *arg)
+{
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((eol ? eol : end) - p);
+		size_t body = n && p[n - 1] == '\r' ? n - 1 : n;
+		if (!fn(out, p, body, arg))
+			g_string_append_len(out, p, (gssize)body);
+		g_string_append_len(out, p + body, (gssize)(n - body)); /* the CR, if any */
+		if (eol)
+			g_string_append_c(out, '\n');
+		p += n + (eol ? 1 : 0);
+	}
+}
+
+struct fill {
+	const char *addr, *fingerprint;
+	unsigned port;
+	bool *addr_choose, *port_choose, *fp_choose; /* parse: note them */
+};
+
+static bool is(const char *line, size_t n, const char *prefix)
+{
+	size_t k = strlen(prefix);
+	return n >= k && !memcmp(line, prefix, k);
+}
+
+/* c=IN IP4 $  ->  c=IN IP4 <addr> */
+static bool fill_line(GString *out, const char *line, size_t n, void *arg)
+{
+	struct fill *f = arg;
+	if (is(line, n, "c=") && n >= 2 && line[n - 1] == '$' && line[n - 2] == ' ') {
+		if (f->addr_choose)
+			*f->addr_choose = true;
+		g_string_append_len(out, line, (gssize)n - 1);
+		g_string_append(out, f->addr);
+		return true;
+	}
+	if (is(line, n, "m=")) {
+		const char *sp = memchr(line, ' ', n);
+		if (sp && sp + 2 < line + n && sp[1] == '$' && sp[2] == ' ') {
+			if (f->port_choose)
+				*f->port_choose = true;
+			g_string_append_len(out, line, sp + 1 - line);
+			g_string_append_printf(out, "%u", f->port);
+			g_string_append_len(out, sp + 2, line + n - (sp + 2));
+			return true;
+		}
+	}
+	if (f->fingerprint && n == 15 && is(line, n, "a=fingerprint:$")) {
+		if (f->fp_choose)
+			*f->fp_choose = true;
+		g_string_append(out, "a=fingerprint:");
+		g_string_append(out, f->fingerprint);
+		return true;
+	}
+	return false;
+}
+
+char *msdp_fill(const char *text, size_t len, const char *addr, unsigned port, const char *fingerprint)
+{
+	GString *out = g_string_sized_new(len + 128);
+	struct fill f = { .addr = addr, .port = port, .fingerprint = fingerprint };
+	each_line(text, len, out, fill_line, &f);
+	return g_string_free(out, FALSE);
+}
+
+static enum msdp_setup setup_of(const char *v)
+{
+	for (int i = 1; i <= MSDP_SETUP_HOLDCONN; i++)
+		if (v && !g_ascii_strcasecmp(v, msdp_setup_names[i]))
+			return (enum msdp_setup)i;
+	return MSDP_SETUP_NONE;
+}
+
+bool msdp_parse(const char *text, size_t len, struct msdp *out, char **err)
+{
+	memset(out, 0, sizeof *out);
+	while (len && g_ascii_isspace(*text)) /* "Local {\nv=0…": the body often starts on the next line */
+		text++, len--;
+	GString *stand_in = g_string_sized_new(len);
+	struct fill f = { .addr = "0.0.0.0",
+			  .port = 9,
+			  .fingerprint = "$",
+			  .addr_choose = &out->addr_choose,
+			  .port_choose = &out->port_choose,
+			  .fp_choose = &out->fingerprint_choose };
+	each_line(text, len, stand_in, fill_line, &f);
+	su_home_t *home = su_home_new(sizeof(su_home_t));
+	sdp_parser_t *parser = sdp_parse(home, stand_in->str, (issize_t)stand_in->len, sdp_f_insane);
+	sdp_session_t *sess = sdp_session(parser);
+	bool ok = false;
+	if (!sess)
+		*err = g_strdup_printf("SDP: %s", sdp_parsing_error(parser));
+	else if (!sess->sdp_media || sess->sdp_media->m_next)
+		*err = g_strdup(sess->sdp_media ? "SDP: more than one m= line" : "SDP: no m= line");
+	else {
+		sdp_media_t *m = sess->sdp_media;
+		sdp_connection_t *c = m->m_connections ? m->m_connections : sess->sdp_connection;
+		g_strlcpy(out->media, m->m_type_name ? m->m_type_name : "", sizeof out->media);
+		g_strlcpy(out->proto, m->m_proto_name ? m->m_proto_name : "", sizeof out->proto);
+		out->port = (unsigned)m->m_port;
+		if (c && c->c_address) {
+			g_strlcpy(out->addr, c->c_address, sizeof out->addr);
+			out->family = c->c_addrtype == sdp_addr_ip6 ? AF_INET6 : AF_INET;
+		}
+		out->setup = setup_of(sdp_attribute_find(m->m_attributes, "setup")
+					  ? sdp_attribute_find(m->m_attributes, "setup")->a_value
+					  : NULL);
+		for (sdp_attribute_t *a = m->m_attributes; a; a = a->a_next) {
+			if (g_ascii_strcasecmp(a->a_name, "fingerprint") || !a->a_value ||
+			    !strcmp(a->a_value, "$"))
+				continue;
+			const char *sp = strchr(a->a_value, ' ');
+			if (!sp || out->nfingerprints == G_N_ELEMENTS(out->fingerprints))
+				continue;
+			struct msdp_fingerprint *fp = &out->fingerprints[out->nfingerprints++];
+			char *hash = g_ascii_strdown(a->a_value, sp - a->a_value);
+			g_strlcpy(fp->hash, hash, sizeof fp->hash);
+			g_strlcpy(fp->value, sp + 1, sizeof fp->value);
+			g_free(hash);
+		}
+		ok = true;
+	}
+	sdp_parser_free(parser);
+	su_home_unref(home);
+	g_string_free(stand_in, TRUE);
+	return ok;
+}

@@ -1,0 +1,47 @@
+/* msdp: the SDP of an H.248 Local or Remote descriptor, read with sofia-sip's parser. H.248 allows CHOOSE
+ * ("$") for the connection address and the m= port (H.248.1 §7.1.8), and the wire profile uses it for the
+ * fingerprint ("a=fingerprint:$"); those are noted and replaced before parsing. An answer is made by
+ * filling the CHOOSE fields in the received text, every other byte as it was. */
+#ifndef MEDIASEC_MSDP_H
+#define MEDIASEC_MSDP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum msdp_setup {
+	MSDP_SETUP_NONE,
+	MSDP_SETUP_ACTIVE,
+	MSDP_SETUP_PASSIVE,
+	MSDP_SETUP_ACTPASS,
+	MSDP_SETUP_HOLDCONN
+};
+extern const char *const msdp_setup_names[]; /* "", "active", "passive", "actpass", "holdconn" */
+
+struct msdp_fingerprint {
+	char hash[16];   /* lower case: "sha-256" */
+	char value[200]; /* as written: "4A:AD:…" */
+};
+
+/* The one media description of an H.248 session description. */
+struct msdp {
+	char media[16]; /* "message", "application", "image" */
+	char proto[32]; /* the transport token as written: "TCP/TLS/MSRP" */
+	unsigned port;
+	bool port_choose;
+	char addr[64]; /* the connection address (media level, else session level) */
+	int family;    /* AF_INET or AF_INET6; 0 without c= */
+	bool addr_choose;
+	enum msdp_setup setup;
+	bool fingerprint_choose;
+	struct msdp_fingerprint fingerprints[4];
+	unsigned nfingerprints;
+};
+
+/* Reads text[0..len). False with *err (g_free it) when sofia-sip refuses it or it has no m= line. */
+bool msdp_parse(const char *text, size_t len, struct msdp *out, char **err);
+
+/* text with the CHOOSE fields filled: c= address, m= port, a=fingerprint value (NULL: left as is).
+ * A g_malloc'd, NUL-terminated string. */
+char *msdp_fill(const char *text, size_t len, const char *addr, unsigned port, const char *fingerprint);
+
+#endif

@@ -1,0 +1,49 @@
+/* wire: the one table that maps each stage-2 information element to its H.248 text form, for the code
+ * points the specifications we could read leave unknown (design §4, doc/placeholders.md). Both
+ * binaries read the names from here; each can be replaced from configuration ("wire.<key>") so real
+ * code points replace the placeholders without a code change. */
+#ifndef MEDIASEC_WIRE_H
+#define MEDIASEC_WIRE_H
+
+#include "cfg.h"
+
+/* X(id, config key, default text, where it goes, status) — status: V verified, U unverified, P placeholder */
+#define WIRE_IES(X)                                                                                       \
+	X(TCP_UP, "tcp_up", "xtcp/up", "Events / ObservedEvents", 'P')                                    \
+	X(TCP_FAIL, "tcp_fail", "xtcp/fail", "Events / ObservedEvents (parameter reason)", 'P')           \
+	X(TCP_REL, "tcp_rel", "xtcp/rel", "Events / ObservedEvents", 'P')                                 \
+	X(TLS_EST, "tls_est", "xtls/est", "Signals: the MG starts (D)TLS as client", 'P')                 \
+	X(TLS_UP, "tls_up", "xtls/up", "Events / ObservedEvents", 'P')                                    \
+	X(TLS_FAIL, "tls_fail", "xtls/fail", "Events / ObservedEvents (parameter reason)", 'P')           \
+	X(TLS_PSK, "tls_psk", "xtls/psk", "LocalControl: pre-shared key (Mp, KMS)", 'P')                  \
+	X(REALM, "realm", "ipdc/realm", "LocalControl: IP realm of the termination", 'U')                 \
+	X(SAF, "saf", "gm/saf", "LocalControl: remote source address filtering", 'V')                     \
+	X(SPF, "spf", "gm/spf", "LocalControl: remote source port filtering", 'V')                        \
+	X(LATCH, "latch", "ipnapt/latch", "LocalControl: latching", 'U')                                  \
+	X(HEARTBEAT, "heartbeat", "hangterm/thb", "Events: termination heartbeat", 'U')                   \
+	X(HEARTBEAT_TIMER, "heartbeat_timer", "hangterm/timerx", "property: heartbeat interval (s)", 'U') \
+	X(OCTETS_SENT, "octets_sent", "nt/os", "Statistics", 'V')                                         \
+	X(OCTETS_RECEIVED, "octets_received", "nt/or", "Statistics", 'V')                                 \
+	X(DURATION, "duration", "nt/dur", "Statistics (seconds)", 'V')                                    \
+	X(PACKETS_SENT, "packets_sent", "xtcp/ps", "Statistics", 'P')                                     \
+	X(PACKETS_RECEIVED, "packets_received", "xtcp/pr", "Statistics", 'P')
+
+enum wire_ie {
+#define WIRE_ENUM(id, key, text, where, status) WIRE_##id,
+	WIRE_IES(WIRE_ENUM)
+#undef WIRE_ENUM
+	    WIRE_COUNT
+};
+
+/* The names in force: embed in the binary's config struct as `wire`. */
+struct wire_names {
+	char *text[WIRE_COUNT];
+};
+
+/* The configuration rows "wire.<key>" of a config struct with a `struct wire_names wire` member. */
+#define WIRE_ROW(type, id, key, deftext, where, status) \
+	{ "wire." key, 0, CFG_STRING, offsetof(type, wire.text[WIRE_##id]), deftext, 0, 0, NULL, where },
+
+extern const char *const wire_status[WIRE_COUNT];
+
+#endif

@@ -1,0 +1,95 @@
+/* msdp: H.248 SDP bodies with CHOOSE, every transport token of the wire profile, fingerprints, setup,
+ * filling the CHOOSE fields byte-exact, and refusals. */
+#include <glib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "msdp.h"
+#include "suites.h"
+
+static void test_choose(void)
+{
+	const char *body =
+	    "\nv=0\r\nc=IN IP4 $\r\nm=message $ TCP/TLS/MSRP *\r\na=setup:passive\r\na=fingerprint:$\r\n"
+	    "a=path:msrps://x;tcp\r\n";
+	struct msdp s;
+	char *err = NULL;
+	CU_ASSERT_TRUE_FATAL(msdp_parse(body, strlen(body), &s, &err));
+	ASSERT_STR(s.media, "message");
+	ASSERT_STR(s.proto, "TCP/TLS/MSRP");
+	CU_ASSERT_TRUE(s.port_choose);
+	CU_ASSERT_TRUE(s.addr_choose);
+	CU_ASSERT_TRUE(s.fingerprint_choose);
+	CU_ASSERT_EQUAL(s.setup, MSDP_SETUP_PASSIVE);
+	CU_ASSERT_EQUAL(s.nfingerprints, 0);
+	char *filled = msdp_fill(body, strlen(body), "192.0.2.10", 40002, "sha-256 AB:CD");
+	ASSERT_STR(filled,
+		   "\nv=0\r\nc=IN IP4 192.0.2.10\r\nm=message 40002 TCP/TLS/MSRP *\r\na=setup:passive\r\n"
+		   "a=fingerprint:sha-256 AB:CD\r\na=path:msrps://x;tcp\r\n");
+	g_free(filled);
+}
+
+static void test_remote(void)
+{
+	const char *body = "v=0\nc=IN IP6 ::1\nm=application 2855 TCP/TLS/BFCP *\na=setup:active\n"
+			   "a=fingerprint:SHA-256 4A:AD:B9\na=fingerprint:sha-1 01:02\n";
+	struct msdp s;
+	char *err = NULL;
+	CU_ASSERT_TRUE_FATAL(msdp_parse(body, strlen(body), &s, &err));
+	CU_ASSERT_FALSE(s.port_choose || s.addr_choose || s.fingerprint_choose);
+	CU_ASSERT_EQUAL(s.port, 2855);
+	ASSERT_STR(s.addr, "::1");
+	CU_ASSERT_EQUAL(s.family, AF_INET6);
+	CU_ASSERT_EQUAL(s.setup, MSDP_SETUP_ACTIVE);
+	CU_ASSERT_EQUAL_FATAL(s.nfingerprints, 2);
+	ASSERT_STR(s.fingerprints[0].hash, "sha-256");
+	ASSERT_STR(s.fingerprints[0].value, "4A:AD:B9");
+	ASSERT_STR(s.fingerprints[1].hash, "sha-1");
+	/* nothing to fill: the text comes back as it was */
+	char *same = msdp_fill(body, strlen(body), "x", 1, "y");
+	ASSERT_STR(same, body);
+	g_free(same);
+}
+
+static void test_tokens(void)
+{
+	const char *tokens[] = { "TCP",      "TCP/TLS",      "TCP/MSRP", "TCP/TLS/MSRP",
+				 "TCP/BFCP", "TCP/TLS/BFCP", "UDP",      "UDP/DTLS" };
+	for (size_t i = 0; i < G_N_ELEMENTS(tokens); i++) {
+		char *body = g_strdup_printf("v=0\nc=IN IP4 $\nm=message $ %s *\n", tokens[i]);
+		struct msdp s;
+		char *err = NULL;
+		CU_ASSERT_TRUE(msdp_parse(body, strlen(body), &s, &err));
+		ASSERT_STR(s.proto, tokens[i]); /* as written, never canonicalised */
+		g_free(body);
+	}
+}
+
+static void test_refused(void)
+{
+	struct msdp s;
+	char *err = NULL;
+	CU_ASSERT_FALSE(msdp_parse("v=0\nc=IN IP4 1.2.3.4\n", 20, &s, &err));
+	ASSERT_STR(err, "SDP: no m= line");
+	g_free(err), err = NULL;
+	const char *two = "v=0\nc=IN IP4 $\nm=message $ TCP *\nm=message $ TCP *\n";
+	CU_ASSERT_FALSE(msdp_parse(two, strlen(two), &s, &err));
+	ASSERT_STR(err, "SDP: more than one m= line");
+	g_free(err), err = NULL;
+	const char *bad = "v=0\nm=message port TCP *\n";
+	CU_ASSERT_FALSE(msdp_parse(bad, strlen(bad), &s, &err));
+	ASSERT_STR(err, "SDP: m= invalid port number");
+	g_free(err);
+}
+
+void register_msdp(void)
+{
+	static const struct unit_test tests[] = {
+		{ "CHOOSE read and filled byte-exact", test_choose },
+		{ "Remote: address, setup, fingerprints", test_remote },
+		{ "transport tokens kept as written", test_tokens },
+		{ "refused bodies", test_refused },
+		{ NULL, NULL },
+	};
+	unit_add_suite("msdp", tests);
+}
