@@ -13,7 +13,8 @@
 	X(link)        \
 	X(tl)          \
 	X(assoc)       \
-	X(msdp)
+	X(msdp)        \
+	X(cert)
 
 #define DECLARE(name) void register_##name(void);
 UNIT_SUITES(DECLARE)

@@ -1,0 +1,33 @@
+/* cert: the gateway's TLS/DTLS identity and certificate fingerprints (RFC 4572/8122). The identity is a
+ * certificate and key from files, or a self-signed ECDSA P-256 one generated at start (design §6: about
+ * five times the handshakes per core of RSA-2048). The fingerprint the SDP carries is "sha-256 AB:CD:…";
+ * a peer's certificate is matched against every a=fingerprint the SDP gave (sha-256, -384, -512; sha-1
+ * only when allowed). Shared by the TLS and the DTLS legs. */
+#ifndef MEDIASEC_TLS_CERT_H
+#define MEDIASEC_TLS_CERT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <gnutls/gnutls.h>
+
+struct msdp_fingerprint;
+
+struct tls_identity {
+	gnutls_certificate_credentials_t cred;
+	char fingerprint[128]; /* "sha-256 AB:CD:…" of the certificate */
+};
+
+/* From PEM files; both NULL or "": generate a self-signed ECDSA P-256 certificate for common_name. */
+bool tls_identity_init(struct tls_identity *id, const char *cert_file, const char *key_file,
+		       const char *common_name, char **err);
+void tls_identity_clear(struct tls_identity *id);
+
+/* "AB:CD:…" of der under hash ("sha-1", "sha-256", "sha-384", "sha-512"); false for other hashes. */
+bool tls_fingerprint(const gnutls_datum_t *der, const char *hash, char *out, size_t n);
+
+/* True when der matches one of the fingerprints (hex compared case-insensitively). */
+bool tls_fingerprint_match(const gnutls_datum_t *der, const struct msdp_fingerprint *fps, unsigned n,
+			   bool allow_sha1);
+
+#endif
