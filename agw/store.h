@@ -1,0 +1,83 @@
+/* store: the gateway's contexts and terminations (H.248.1 §6), and the realms' port ranges.
+ * Context ids are chosen by the MG on "$" (1, 2, …, never reused while in use); terminations are
+ * ephemeral, named <realm prefix>/<n> ("ac/1", "co/2"), created on "Add = $" and gone on Subtract.
+ * A context holds at most two terminations (one stream each side of the relay). */
+#ifndef MEDIASEC_AGW_STORE_H
+#define MEDIASEC_AGW_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "evloop.h"
+#include "msdp.h"
+#include "sockaddr.h"
+
+enum { AGW_MAX_TERMS = 2 };
+
+struct agw_realm {
+	const char *name;   /* "access", "core": the value of ipdc/realm */
+	const char *prefix; /* "ac", "co": the start of its termination ids */
+	union sa addr;      /* its local address */
+	uint16_t low, high; /* its port range */
+	uint16_t next;      /* next-fit cursor */
+};
+
+struct agw_ctx;
+struct leg;
+
+struct agw_term {
+	char id[24];
+	struct agw_ctx *ctx;
+	struct agw_realm *realm;
+	/* Media, as last set by the MGC (absent descriptors keep their values, §7.1.8) */
+	char *local_text, *remote_text; /* the MGC's bodies; local_text with CHOOSE filled */
+	struct msdp local, remote;
+	bool has_local, has_remote;
+	unsigned port; /* the chosen local port; 0 before Local */
+	int port_fd;   /* a TCP socket bound to it (the leg's), -1 when none */
+	int mode;      /* LocalControl Mode as a token, 0 when unset */
+	bool saf, spf;
+	/* Events requested: the RequestID and the names; heartbeat interval */
+	bool events_set;
+	char *events_rid;
+	char **events; /* NULL-terminated */
+	unsigned heartbeat_s;
+	struct ev_timer *heartbeat;
+	bool tls_est; /* the MG is (D)TLS client: signal xtls/est */
+	/* Statistics */
+	uint64_t octets_sent, octets_received, packets_sent, packets_received, created_ms;
+	struct leg *leg;
+};
+
+struct agw_ctx {
+	uint32_t id;
+	struct agw_term *terms[AGW_MAX_TERMS];
+	unsigned nterms;
+};
+
+struct agw_store;
+
+/* release: called for each termination as it goes (its leg and timers are the caller's). */
+struct agw_store *agw_store_new(struct agw_realm *realms, unsigned nrealms,
+				void (*release)(void *arg, struct agw_term *t), void *arg);
+void agw_store_free(struct agw_store *s);
+
+struct agw_ctx *agw_ctx_new(struct agw_store *s);
+struct agw_ctx *agw_ctx_find(struct agw_store *s, uint32_t id);
+void agw_ctx_free(struct agw_store *s, struct agw_ctx *c); /* frees its terminations too */
+/* Every context, in id order; *n set. Free the array with g_free. */
+struct agw_ctx **agw_ctx_all(struct agw_store *s, unsigned *n);
+unsigned agw_ctx_count(struct agw_store *s);
+
+struct agw_realm *agw_realm_find(struct agw_store *s, const char *name);
+struct agw_realm *agw_realm_default(struct agw_store *s, bool access);
+
+/* A new termination of realm in c (which has room). */
+struct agw_term *agw_term_new(struct agw_store *s, struct agw_ctx *c, struct agw_realm *realm);
+struct agw_term *agw_term_find(struct agw_store *s, const char *id);
+void agw_term_free(struct agw_store *s, struct agw_term *t); /* also takes it out of its context */
+
+/* Binds a TCP socket to a free port of the termination's realm; 0 or -errno (-EADDRNOTAVAIL: full). */
+int agw_term_bind_port(struct agw_store *s, struct agw_term *t);
+
+#endif
