@@ -1,0 +1,878 @@
+/* mg: executing the MGC's transactions (see mg.h).
+ *
+ * Commands of a transaction run in order; the first that fails ends the transaction (H.248.1 §8)
+ * unless it is marked optional ("O-"), and its reply carries the Error descriptor. A context created
+ * by "$" that ends the transaction empty is not kept. */
+#include "config.h"
+#include "mg.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "msdp.h"
+
+struct agw_mg {
+	struct ev_loop *loop;
+	struct h248_tl *tl;
+	struct h248_mg *assoc;
+	struct agw_store *store;
+	const struct wire_names *wire;
+	const struct tls_identity *identity;
+	struct agw_mg_hooks hooks;
+	GHashTable *heartbeats; /* term -> struct beat */
+};
+
+struct beat {
+	struct agw_mg *mg;
+	struct agw_term *t;
+	struct ev_timer *timer;
+};
+
+struct fault {
+	int code;
+	char text[240];
+};
+
+static bool fail(struct fault *f, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static bool fail(struct fault *f, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(f->text, sizeof f->text, fmt, ap);
+	va_end(ap);
+	for (char *c = f->text; *c; c++)
+		if (*c == '"')
+			*c = '\''; /* the text goes in a quoted string */
+	f->code = code;
+	return false;
+}
+
+/* The transport tokens the gateway terminates or relays (wire profile); TLS marks the TLS ones. */
+static const struct {
+	const char *token;
+	bool tls;
+} transports[] = {
+	{ "TCP", false },    { "TCP/MSRP", false },    { "TCP/BFCP", false },
+	{ "TCP/TLS", true }, { "TCP/TLS/MSRP", true }, { "TCP/TLS/BFCP", true },
+};
+
+static int transport_of(const char *proto)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(transports); i++)
+		if (!strcmp(transports[i].token, proto))
+			return (int)i;
+	return -1;
+}
+
+static bool is_tls(const struct msdp *s)
+{
+	int i = transport_of(s->proto);
+	return i >= 0 && transports[i].tls;
+}
+
+static const char *wire(const struct agw_mg *mg, enum wire_ie ie)
+{
+	return mg->wire->text[ie];
+}
+
+static bool named(const struct h248_node *n, const struct agw_mg *mg, enum wire_ie ie)
+{
+	return n->kind == H248_NODE_PROP && h248_str_caseeq(n->name, wire(mg, ie));
+}
+
+static char *text_of(struct h248_str s)
+{
+	return g_strndup(s.p, s.n);
+}
+
+struct agw_mg *agw_mg_new(struct ev_loop *loop, struct h248_tl *tl, struct h248_mg *assoc,
+			  struct agw_store *store, const struct wire_names *wire,
+			  const struct tls_identity *identity, const struct agw_mg_hooks *hooks)
+{
+	struct agw_mg *mg = g_new0(struct agw_mg, 1);
+	*mg = (struct agw_mg){ .loop = loop,
+			       .tl = tl,
+			       .assoc = assoc,
+			       .store = store,
+			       .wire = wire,
+			       .identity = identity,
+			       .hooks = hooks ? *hooks : (struct agw_mg_hooks){ 0 } };
+	mg->heartbeats = g_hash_table_new(NULL, NULL);
+	return mg;
+}
+
+void agw_mg_free(struct agw_mg *mg)
+{
+	if (!mg)
+		return;
+	GHashTableIter it;
+	gpointer v;
+	g_hash_table_iter_init(&it, mg->heartbeats);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct beat *b = v;
+		ev_timer_cancel(mg->loop, b->timer);
+		g_free(b);
+	}
+	g_hash_table_destroy(mg->heartbeats);
+	g_free(mg);
+}
+
+/* ---- Notify ---- */
+
+static void notified(void *arg, const struct h248_msg *msg, const struct h248_node *reply)
+{
+	struct agw_mg *mg = arg;
+	if (!reply && mg->assoc)
+		h248_mg_lost(mg->assoc, "a Notify was not answered");
+}
+
+static void stamp(char out[20])
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(out, 20, "%Y%m%dT%H%M%S", &tm);
+	unsigned cs = (unsigned)(ts.tv_nsec / 10000000) % 100;
+	out[n] = (char)('0' + cs / 10), out[n + 1] = (char)('0' + cs % 10), out[n + 2] = 0;
+}
+
+static bool requested(const struct agw_term *t, const char *name)
+{
+	for (char **e = t->events; e && *e; e++)
+		if (!g_ascii_strcasecmp(*e, name))
+			return true;
+	return false;
+}
+
+void agw_mg_event(struct agw_mg *mg, struct agw_term *t, enum wire_ie event, const char *reason)
+{
+	const struct log_ids ids = { .ctx = NULL, .term = t->id };
+	if (!t->events_set || !requested(t, wire(mg, event))) {
+		log_debug("mg", &ids, "%s happened, not requested", wire(mg, event));
+		return;
+	}
+	if (!mg->assoc || !h248_mg_is_registered(mg->assoc)) {
+		log_warn("mg", &ids, "%s not notified: not registered with an MGC", wire(mg, event));
+		return;
+	}
+	struct h248_node *trans;
+	struct h248_msg *m = h248_tl_new_request(mg->tl, &trans);
+	char ctx[12], when[20];
+	snprintf(ctx, sizeof ctx, "%u", t->ctx->id);
+	stamp(when);
+	struct h248_node *n =
+	    h248_add_token(m, h248_add_token(m, trans, H248_TOK_CONTEXT, ctx), H248_TOK_NOTIFY, t->id);
+	struct h248_node *oe =
+	    h248_add_token(m, n, H248_TOK_OBSERVEDEVENTS, t->events_rid ? t->events_rid : "0");
+	struct h248_node *ev = h248_add_prop(m, oe, wire(mg, event), NULL);
+	ev->stamp = h248_cstr(m, when);
+	if (reason) {
+		char *clean = g_strdup(reason);
+		g_strdelimit(clean, "\"", '\'');
+		h248_add_prop(m, ev, "reason", clean)->value.form = H248_VAL_QUOTED;
+		g_free(clean);
+	}
+	log_info("mg", &ids, "notifying %s%s%s", wire(mg, event), reason ? ": " : "", reason ? reason : "");
+	h248_tl_send(mg->tl, h248_mg_mgc(mg->assoc), m, notified, mg);
+}
+
+static void on_heartbeat(struct ev_loop *loop, void *arg)
+{
+	struct beat *b = arg;
+	b->timer = ev_timer_add(loop, b->t->heartbeat_s * 1000u, on_heartbeat, b);
+	agw_mg_event(b->mg, b->t, WIRE_HEARTBEAT, NULL);
+}
+
+static void heartbeat_stop(struct agw_mg *mg, struct agw_term *t)
+{
+	struct beat *b = g_hash_table_lookup(mg->heartbeats, t);
+	if (b) {
+		ev_timer_cancel(mg->loop, b->timer);
+		g_hash_table_remove(mg->heartbeats, t);
+		g_free(b);
+	}
+}
+
+static void heartbeat_update(struct agw_mg *mg, struct agw_term *t)
+{
+	heartbeat_stop(mg, t);
+	if (!t->heartbeat_s || !requested(t, wire(mg, WIRE_HEARTBEAT)))
+		return;
+	struct beat *b = g_new(struct beat, 1);
+	*b = (struct beat){ mg, t, ev_timer_add(mg->loop, t->heartbeat_s * 1000u, on_heartbeat, b) };
+	g_hash_table_insert(mg->heartbeats, t, b);
+}
+
+void agw_mg_release(struct agw_mg *mg, struct agw_term *t)
+{
+	heartbeat_stop(mg, t);
+}
+
+/* ---- applying descriptors to a termination ---- */
+
+/* What one command asks of a termination; applied only when all of it is valid. */
+struct change {
+	const struct h248_node *local, *remote, *lc, *events, *signals;
+	struct agw_realm *realm;
+	struct msdp lsdp, rsdp;
+	bool set_saf, saf, set_spf, spf, set_tls_est, tls_est;
+	int mode;
+	unsigned heartbeat_s;
+	bool set_heartbeat;
+};
+
+static bool empty_body(struct h248_str octets)
+{
+	for (size_t i = 0; i < octets.n; i++)
+		if (!g_ascii_isspace(octets.p[i]))
+			return false;
+	return true;
+}
+
+static bool on_off(const struct h248_node *p, bool *out, struct fault *f)
+{
+	if (h248_str_caseeq(p->value.text, "on"))
+		*out = true;
+	else if (h248_str_caseeq(p->value.text, "off"))
+		*out = false;
+	else
+		return fail(f, 449, "%.*s = %.*s: expected on or off", (int)p->name.n, p->name.p,
+			    (int)p->value.text.n, p->value.text.p);
+	return true;
+}
+
+static bool read_local_control(struct agw_mg *mg, const struct h248_node *lc, struct change *ch, bool adding,
+			       struct fault *f)
+{
+	for (const struct h248_node *p = lc->first; p; p = p->next) {
+		if (p->kind == H248_NODE_TOKEN) {
+			if (p->tok == H248_TOK_MODE)
+				ch->mode = p->value.tok;
+			continue; /* ReservedValue, ReservedGroup: one alternative per descriptor here anyway
+				   */
+		}
+		if (named(p, mg, WIRE_SAF)) {
+			if (!on_off(p, &ch->saf, f))
+				return false;
+			ch->set_saf = true;
+		} else if (named(p, mg, WIRE_SPF)) {
+			if (!on_off(p, &ch->spf, f))
+				return false;
+			ch->set_spf = true;
+		} else if (named(p, mg, WIRE_REALM)) {
+			char *name = text_of(p->value.text);
+			ch->realm = agw_realm_find(mg->store, name);
+			bool ok = ch->realm != NULL;
+			if (!ok)
+				fail(f, 449, "%s = %s: no such realm", wire(mg, WIRE_REALM), name);
+			else if (!adding)
+				ok = fail(f, 449, "%s: the realm of a termination is set when it is added",
+					  name);
+			g_free(name);
+			if (!ok)
+				return false;
+		} else if (named(p, mg, WIRE_HEARTBEAT_TIMER)) {
+			uint32_t s;
+			if (!h248_str_u32(p->value.text, &s) || s > 86400)
+				return fail(f, 449, "%s = %.*s: expected seconds from 0 to 86400",
+					    wire(mg, WIRE_HEARTBEAT_TIMER), (int)p->value.text.n,
+					    p->value.text.p);
+			ch->heartbeat_s = s, ch->set_heartbeat = true;
+		} else if (named(p, mg, WIRE_LATCH)) {
+			bool unused;
+			if (!on_off(p, &unused, f))
+				return false; /* TCP legs have nothing to latch: the connection is the latch
+					       */
+		} else
+			return fail(f, 445, "unsupported property %.*s in LocalControl", (int)p->name.n,
+				    p->name.p);
+	}
+	return true;
+}
+
+static bool read_sdp(const struct h248_node *n, struct msdp *out, const char *what, struct fault *f)
+{
+	char *err = NULL;
+	if (msdp_parse(n->octets.p, n->octets.n, out, &err))
+		return true;
+	fail(f, 474, "%s: %s", what, err);
+	g_free(err);
+	return false;
+}
+
+/* Collects and checks what cmd asks of t (NULL t: an Add being made). */
+static bool read_change(struct agw_mg *mg, const struct h248_node *cmd, struct agw_term *t, struct change *ch,
+			struct fault *f)
+{
+	memset(ch, 0, sizeof *ch);
+	ch->mode = -1;
+	for (const struct h248_node *d = cmd->first; d; d = d->next) {
+		switch (d->tok) {
+		case H248_TOK_MEDIA: {
+			const struct h248_node *params = d, *stream = h248_child(d, H248_TOK_STREAM, NULL);
+			if (stream) {
+				uint32_t id = 0;
+				if (h248_child(d, H248_TOK_STREAM, stream) ||
+				    !h248_str_u32(stream->value.text, &id) || id != 1)
+					return fail(f, 449, "a termination here has one stream, Stream = 1");
+				params = stream;
+			}
+			ch->lc = h248_child(params, H248_TOK_LOCALCONTROL, NULL);
+			ch->local = h248_child(params, H248_TOK_LOCAL, NULL);
+			ch->remote = h248_child(params, H248_TOK_REMOTE, NULL);
+			break;
+		}
+		case H248_TOK_EVENTS:
+			ch->events = d;
+			break;
+		case H248_TOK_SIGNALS:
+			ch->signals = d;
+			break;
+		case H248_TOK_AUDIT:
+			break; /* what the reply returns: the Local descriptor chosen, when Local was given */
+		default:
+			return fail(f, 444, "%s descriptor is not supported by this gateway",
+				    h248_tokens[d->tok].pretty);
+		}
+	}
+	if (ch->lc && !read_local_control(mg, ch->lc, ch, t == NULL, f))
+		return false;
+	bool have_local = ch->local && !empty_body(ch->local->octets);
+	bool have_remote = ch->remote && !empty_body(ch->remote->octets);
+	if (have_local && !read_sdp(ch->local, &ch->lsdp, "Local", f))
+		return false;
+	if (have_remote && !read_sdp(ch->remote, &ch->rsdp, "Remote", f))
+		return false;
+	const struct msdp *l = have_local ? &ch->lsdp : t && t->has_local ? &t->local : NULL;
+	const struct msdp *r = have_remote ? &ch->rsdp : NULL;
+	for (const struct msdp *s = l; s; s = s == l ? r : NULL)
+		if (transport_of(s->proto) < 0)
+			return fail(f, 449, "unsupported transport %s", s->proto);
+	if (l && r && (is_tls(l) != is_tls(r) || strcmp(l->media, r->media)))
+		return fail(f, 473, "Local is %s %s but Remote is %s %s", l->media, l->proto, r->media,
+			    r->proto);
+	if (have_local) {
+		if (!ch->lsdp.port_choose && (!t || ch->lsdp.port != t->port))
+			return fail(f, 449, "m= port %u: the gateway chooses its ports, use $",
+				    ch->lsdp.port);
+		if (ch->lsdp.fingerprint_choose && !is_tls(&ch->lsdp))
+			return fail(f, 473, "a=fingerprint:$ asked on %s, which has no TLS", ch->lsdp.proto);
+	}
+	if (!t && !have_local)
+		return fail(f, 441, "Add needs a Local descriptor: the transport selects the leg");
+	if (!ch->realm)
+		ch->realm = t ? t->realm : agw_realm_default(mg->store, is_tls(&ch->lsdp));
+	if (have_local && !ch->lsdp.addr_choose && g_strcmp0(ch->lsdp.addr, "")) {
+		char mine[SA_TEXT_MAX];
+		sa_text(&ch->realm->addr, mine);
+		*strrchr(mine, ':') = 0;
+		const char *plain = mine[0] == '[' ? mine + 1 : mine;
+		if (mine[0] == '[')
+			mine[strlen(mine) - 1] = 0;
+		if (strcmp(plain, ch->lsdp.addr))
+			return fail(f, 449, "c= %s is not an address of realm %s, use $", ch->lsdp.addr,
+				    ch->realm->name);
+	}
+	if (ch->events) {
+		for (const struct h248_node *e = ch->events->first; e; e = e->next) {
+			static const enum wire_ie known[] = { WIRE_TCP_UP, WIRE_TCP_FAIL, WIRE_TCP_REL,
+							      WIRE_TLS_UP, WIRE_TLS_FAIL, WIRE_HEARTBEAT };
+			bool ok = false;
+			for (size_t i = 0; i < G_N_ELEMENTS(known); i++)
+				ok |= named(e, mg, known[i]);
+			if (!ok)
+				return fail(f, 512, "the gateway cannot detect %.*s", (int)e->name.n,
+					    e->name.p);
+			const struct h248_node *timer =
+			    named(e, mg, WIRE_HEARTBEAT) ? h248_prop(e, "timerx") : NULL;
+			uint32_t sec;
+			if (timer && (!h248_str_u32(timer->value.text, &sec) || sec > 86400))
+				return fail(f, 449, "timerx = %.*s: expected seconds from 0 to 86400",
+					    (int)timer->value.text.n, timer->value.text.p);
+			if (timer)
+				ch->heartbeat_s = sec, ch->set_heartbeat = true;
+		}
+	}
+	if (ch->signals) {
+		ch->set_tls_est = true;
+		for (const struct h248_node *sg = ch->signals->first; sg; sg = sg->next) {
+			if (!named(sg, mg, WIRE_TLS_EST))
+				return fail(f, 513, "the gateway cannot generate %.*s",
+					    sg->kind == H248_NODE_PROP ? (int)sg->name.n : 10,
+					    sg->kind == H248_NODE_PROP ? sg->name.p : "SignalList");
+			if (!l || !is_tls(l))
+				return fail(f, 473, "%s on a termination without TLS",
+					    wire(mg, WIRE_TLS_EST));
+			ch->tls_est = true;
+		}
+	}
+	return true;
+}
+
+static char *realm_host(const struct agw_realm *r)
+{
+	char text[SA_TEXT_MAX];
+	sa_text(&r->addr, text);
+	*strrchr(text, ':') = 0;
+	if (text[0] == '[') {
+		text[strlen(text) - 1] = 0;
+		return g_strdup(text + 1);
+	}
+	return g_strdup(text);
+}
+
+/* Applies a checked change; only port allocation can still fail (510). */
+static bool apply_change(struct agw_mg *mg, struct agw_term *t, struct change *ch, struct fault *f)
+{
+	if (ch->local && empty_body(ch->local->octets)) {
+		t->has_local = false; /* an empty Local releases what it reserved (§7.1.8) */
+		g_clear_pointer(&t->local_text, g_free);
+	} else if (ch->local) {
+		if (!t->port) {
+			int rc = agw_term_bind_port(mg->store, t);
+			if (rc < 0)
+				return fail(f, 510, "no free port in realm %s: %s", t->realm->name,
+					    g_strerror(-rc));
+		}
+		char *host = realm_host(t->realm);
+		g_free(t->local_text);
+		t->local_text =
+		    msdp_fill(ch->local->octets.p, ch->local->octets.n, host, t->port,
+			      ch->lsdp.fingerprint_choose && mg->identity ? mg->identity->fingerprint : NULL);
+		g_free(host);
+		t->local = ch->lsdp;
+		t->has_local = true;
+	}
+	if (ch->remote && empty_body(ch->remote->octets)) {
+		t->has_remote = false;
+		g_clear_pointer(&t->remote_text, g_free);
+	} else if (ch->remote) {
+		g_free(t->remote_text);
+		t->remote_text = g_strndup(ch->remote->octets.p, ch->remote->octets.n);
+		t->remote = ch->rsdp;
+		t->has_remote = true;
+	}
+	if (ch->mode >= 0)
+		t->mode = ch->mode;
+	if (ch->set_saf)
+		t->saf = ch->saf;
+	if (ch->set_spf)
+		t->spf = ch->spf;
+	if (ch->set_tls_est)
+		t->tls_est = ch->tls_est;
+	if (ch->events) {
+		g_strfreev(t->events);
+		g_free(t->events_rid);
+		GPtrArray *names = g_ptr_array_new();
+		for (const struct h248_node *e = ch->events->first; e; e = e->next)
+			g_ptr_array_add(names, text_of(e->name));
+		g_ptr_array_add(names, NULL);
+		t->events = (char **)g_ptr_array_free(names, FALSE);
+		t->events_rid = ch->events->value.form ? text_of(ch->events->value.text) : NULL;
+		t->events_set = t->events[0] != NULL;
+	}
+	if (ch->set_heartbeat)
+		t->heartbeat_s = ch->heartbeat_s;
+	heartbeat_update(mg, t);
+	if (mg->hooks.configured)
+		mg->hooks.configured(mg->hooks.arg, t);
+	return true;
+}
+
+/* ---- replies ---- */
+
+static void add_error(struct h248_msg *m, struct h248_node *parent, const struct fault *f)
+{
+	char code[8];
+	snprintf(code, sizeof code, "%d", f->code);
+	struct h248_node *e = h248_add_token(m, parent, H248_TOK_ERROR, code);
+	struct h248_node *q = h248_node_new(m, H248_NODE_QUOTED, H248_TOK_NONE);
+	q->name = h248_cstr(m, f->text);
+	h248_append(e, q);
+}
+
+static void add_number(struct h248_msg *m, struct h248_node *parent, const char *name, uint64_t v)
+{
+	char text[24];
+	snprintf(text, sizeof text, "%" G_GUINT64_FORMAT, v);
+	h248_add_prop(m, parent, name, text);
+}
+
+static void add_statistics(struct agw_mg *mg, struct h248_msg *m, struct h248_node *parent,
+			   const struct agw_term *t)
+{
+	struct h248_node *sa = h248_add_token(m, parent, H248_TOK_STATISTICS, NULL);
+	add_number(m, sa, wire(mg, WIRE_OCTETS_SENT), t->octets_sent);
+	add_number(m, sa, wire(mg, WIRE_OCTETS_RECEIVED), t->octets_received);
+	add_number(m, sa, wire(mg, WIRE_PACKETS_SENT), t->packets_sent);
+	add_number(m, sa, wire(mg, WIRE_PACKETS_RECEIVED), t->packets_received);
+	add_number(m, sa, wire(mg, WIRE_DURATION), (ev_now(mg->loop) - t->created_ms) / 1000);
+}
+
+static void add_local(struct h248_msg *m, struct h248_node *parent, const char *token_text, const char *body)
+{
+	struct h248_node *media = h248_add_token(m, parent, H248_TOK_MEDIA, NULL);
+	struct h248_node *stream = h248_add_token(m, media, H248_TOK_STREAM, "1");
+	struct h248_node *d =
+	    h248_add_token(m, stream, token_text[0] == 'L' ? H248_TOK_LOCAL : H248_TOK_REMOTE, NULL);
+	d->octets = h248_cstr(m, body);
+	d->flags |= H248_F_BODY;
+}
+
+static void add_media(struct h248_msg *m, struct h248_node *parent, const struct agw_term *t)
+{
+	struct h248_node *media = h248_add_token(m, parent, H248_TOK_MEDIA, NULL);
+	struct h248_node *stream = h248_add_token(m, media, H248_TOK_STREAM, "1");
+	if (t->mode) {
+		struct h248_node *lc = h248_add_token(m, stream, H248_TOK_LOCALCONTROL, NULL);
+		h248_add_token(m, lc, H248_TOK_MODE, h248_tokens[t->mode].pretty)->value.tok = t->mode;
+	}
+	if (t->has_local) {
+		struct h248_node *l = h248_add_token(m, stream, H248_TOK_LOCAL, NULL);
+		l->octets = h248_cstr(m, t->local_text), l->flags |= H248_F_BODY;
+	}
+	if (t->has_remote) {
+		struct h248_node *r = h248_add_token(m, stream, H248_TOK_REMOTE, NULL);
+		r->octets = h248_cstr(m, t->remote_text), r->flags |= H248_F_BODY;
+	}
+}
+
+static void add_packages(struct agw_mg *mg, struct h248_msg *m, struct h248_node *parent)
+{
+	struct h248_node *pg = h248_add_token(m, parent, H248_TOK_PACKAGES, NULL);
+	static const char *const fixed[] = { "root-2", "nt-1", "gm-2", "ipdc-1", "hangterm-1" };
+	for (size_t i = 0; i < G_N_ELEMENTS(fixed); i++) {
+		h248_append(pg, h248_node_new(m, H248_NODE_ITEM, H248_TOK_NONE));
+		pg->last->name = h248_cstr(m, fixed[i]);
+	}
+	const enum wire_ie own[] = { WIRE_TCP_UP,
+				     WIRE_TLS_UP }; /* the placeholder packages, by their names */
+	for (size_t i = 0; i < G_N_ELEMENTS(own); i++) {
+		const char *name = wire(mg, own[i]), *slash = strchr(name, '/');
+		char *pkg = g_strdup_printf("%.*s-1", slash ? (int)(slash - name) : (int)strlen(name), name);
+		h248_append(pg, h248_node_new(m, H248_NODE_ITEM, H248_TOK_NONE));
+		pg->last->name = h248_cstr(m, pkg);
+		g_free(pkg);
+	}
+}
+
+/* What an Audit descriptor asks for (an absent descriptor: fallback). */
+static bool audit_asks(const struct h248_node *cmd, enum h248_tok what, bool fallback)
+{
+	const struct h248_node *a = h248_child(cmd, H248_TOK_AUDIT, NULL);
+	return a ? h248_child(a, what, NULL) != NULL : fallback;
+}
+
+/* ---- commands ---- */
+
+struct action {
+	struct agw_mg *mg;
+	struct h248_msg *rm;
+	struct h248_node *rctx; /* the reply's Context */
+	struct agw_ctx *ctx;    /* NULL: the null context */
+	bool choose, created, null_ctx;
+};
+
+/* The reply of a command to one more termination (wildcard "*" answers one per termination). */
+static struct h248_node *reply_for(struct action *a, enum h248_tok tok, const struct agw_term *t)
+{
+	return h248_add_token(a->rm, a->rctx, tok, t->id);
+}
+
+static struct agw_term *term_in_ctx(struct action *a, struct h248_str id, struct fault *f)
+{
+	char *name = text_of(id);
+	struct agw_term *t = agw_term_find(a->mg->store, name);
+	if (!t)
+		fail(f, 430, "unknown termination %s", name);
+	else if (t->ctx != a->ctx)
+		t = NULL,
+		fail(f, 435, "termination %s is not in context %s", name, a->ctx ? "this one" : "-");
+	g_free(name);
+	return t;
+}
+
+static bool need_ctx(struct action *a, struct fault *f)
+{
+	if (a->ctx)
+		return true;
+	if (!a->choose)
+		return fail(f, 421, "terminations cannot be added to the null context");
+	a->ctx = agw_ctx_new(a->mg->store);
+	a->created = true;
+	return true;
+}
+
+static bool cmd_add(struct action *a, const struct h248_node *cmd, struct h248_node *r, struct fault *f)
+{
+	struct agw_mg *mg = a->mg;
+	if (!h248_str_eq(cmd->value.text, "$")) {
+		char *name = text_of(cmd->value.text);
+		struct agw_term *t = agw_term_find(mg->store, name);
+		bool ok =
+		    t ? fail(f, 433, "termination %s is already in a context", name)
+		      : fail(f, 430,
+			     "unknown termination %s: the gateway's terminations are ephemeral, use $", name);
+		g_free(name);
+		return ok;
+	}
+	struct change ch;
+	if (!read_change(mg, cmd, NULL, &ch, f) || !need_ctx(a, f))
+		return false;
+	if (a->ctx->nterms >= AGW_MAX_TERMS)
+		return fail(f, 434, "context %u already holds %u terminations", a->ctx->id, AGW_MAX_TERMS);
+	struct agw_term *t = agw_term_new(mg->store, a->ctx, ch.realm);
+	t->created_ms = ev_now(mg->loop);
+	if (!apply_change(mg, t, &ch, f)) {
+		agw_term_free(mg->store, t);
+		return false;
+	}
+	r->value.text = h248_cstr(a->rm, t->id);
+	if (t->has_local)
+		add_local(a->rm, r, "L", t->local_text);
+	const struct log_ids ids = { .term = t->id };
+	log_info("mg", &ids, "added: %s %s, port %u in realm %s", t->local.media, t->local.proto, t->port,
+		 t->realm->name);
+	return true;
+}
+
+static bool cmd_modify(struct action *a, const struct h248_node *cmd, struct h248_node *r, struct fault *f)
+{
+	struct agw_mg *mg = a->mg;
+	if (h248_str_caseeq(cmd->value.text, "ROOT"))
+		return fail(f, 445, "ROOT has no property the MGC can modify here");
+	if (!a->ctx)
+		return fail(f, 421, "Modify of a termination needs its context");
+	bool all = h248_str_eq(cmd->value.text, "*");
+	struct agw_term *one = all ? NULL : term_in_ctx(a, cmd->value.text, f);
+	if (!all && !one)
+		return false;
+	if (all && !a->ctx->nterms)
+		return fail(f, 431, "no termination matches * in context %u", a->ctx->id);
+	struct agw_term *targets[AGW_MAX_TERMS] = { one };
+	unsigned n = all ? a->ctx->nterms : 1;
+	if (all)
+		memcpy(targets, a->ctx->terms, sizeof targets);
+	for (unsigned i = 0; i < n; i++) {
+		struct change ch;
+		struct h248_node *ri = i ? reply_for(a, H248_TOK_MODIFY, targets[i]) : r;
+		ri->value.text = h248_cstr(a->rm, targets[i]->id);
+		if (!read_change(mg, cmd, targets[i], &ch, f) || !apply_change(mg, targets[i], &ch, f))
+			return false;
+		if (ch.local && targets[i]->has_local)
+			add_local(a->rm, ri, "L", targets[i]->local_text);
+	}
+	return true;
+}
+
+static bool cmd_subtract(struct action *a, const struct h248_node *cmd, struct h248_node *r, struct fault *f)
+{
+	struct agw_mg *mg = a->mg;
+	if (!a->ctx)
+		return fail(f, 421, "Subtract from the null context is not allowed");
+	bool all = h248_str_eq(cmd->value.text, "*");
+	struct agw_term *one = all ? NULL : term_in_ctx(a, cmd->value.text, f);
+	if (!all && !one)
+		return false;
+	if (all && !a->ctx->nterms)
+		return fail(f, 431, "no termination matches * in context %u", a->ctx->id);
+	struct agw_term *targets[AGW_MAX_TERMS] = { one };
+	unsigned n = all ? a->ctx->nterms : 1;
+	if (all)
+		memcpy(targets, a->ctx->terms, sizeof targets);
+	bool stats = audit_asks(cmd, H248_TOK_STATISTICS, true); /* returned unless an Audit says otherwise */
+	for (unsigned i = 0; i < n; i++) {
+		struct h248_node *ri = i ? reply_for(a, H248_TOK_SUBTRACT, targets[i]) : r;
+		ri->value.text = h248_cstr(a->rm, targets[i]->id);
+		if (stats)
+			add_statistics(mg, a->rm, ri, targets[i]);
+		const struct log_ids ids = { .term = targets[i]->id };
+		log_info("mg", &ids,
+			 "subtracted: %" G_GUINT64_FORMAT " octets sent, %" G_GUINT64_FORMAT " received",
+			 targets[i]->octets_sent, targets[i]->octets_received);
+		agw_term_free(mg->store, targets[i]);
+	}
+	return true;
+}
+
+static bool cmd_move(struct action *a, const struct h248_node *cmd, struct h248_node *r, struct fault *f)
+{
+	struct agw_mg *mg = a->mg;
+	char *name = text_of(cmd->value.text);
+	struct agw_term *t = agw_term_find(mg->store, name);
+	bool ok = t != NULL;
+	if (!ok)
+		fail(f, 430, "unknown termination %s", name);
+	g_free(name);
+	if (!ok || !need_ctx(a, f))
+		return false;
+	if (t->ctx == a->ctx)
+		return true;
+	if (a->ctx->nterms >= AGW_MAX_TERMS)
+		return fail(f, 434, "context %u already holds %u terminations", a->ctx->id, AGW_MAX_TERMS);
+	struct change ch;
+	if (!read_change(mg, cmd, t, &ch, f))
+		return false;
+	struct agw_ctx *from = t->ctx;
+	for (unsigned i = 0; i < from->nterms; i++)
+		if (from->terms[i] == t)
+			from->terms[i] = from->terms[--from->nterms], from->terms[from->nterms] = NULL;
+	a->ctx->terms[a->ctx->nterms++] = t;
+	t->ctx = a->ctx;
+	if (!from->nterms)
+		agw_ctx_free(mg->store, from);
+	return apply_change(mg, t, &ch, f);
+}
+
+static void audit_term(struct agw_mg *mg, struct h248_msg *rm, struct h248_node *r,
+		       const struct h248_node *cmd, const struct agw_term *t)
+{
+	if (audit_asks(cmd, H248_TOK_MEDIA, false))
+		add_media(rm, r, t);
+	if (audit_asks(cmd, H248_TOK_EVENTS, false) && t->events_set) {
+		struct h248_node *e = h248_add_token(rm, r, H248_TOK_EVENTS, t->events_rid);
+		for (char **name = t->events; *name; name++)
+			h248_add_prop(rm, e, *name, NULL);
+	}
+	if (audit_asks(cmd, H248_TOK_STATISTICS, false))
+		add_statistics(mg, rm, r, t);
+	if (audit_asks(cmd, H248_TOK_PACKAGES, false))
+		add_packages(mg, rm, r);
+}
+
+static bool cmd_audit(struct action *a, const struct h248_node *cmd, struct h248_node *r, struct fault *f)
+{
+	struct agw_mg *mg = a->mg;
+	if (h248_str_caseeq(cmd->value.text, "ROOT")) {
+		r->value.text = H248_STR("ROOT");
+		if (audit_asks(cmd, H248_TOK_PACKAGES, cmd->tok == H248_TOK_AUDITCAP))
+			add_packages(mg, a->rm, r);
+		return true;
+	}
+	if (h248_str_eq(cmd->value.text, "*")) {
+		if (!a->ctx || !a->ctx->nterms)
+			return fail(f, 431, "no termination matches *");
+		for (unsigned i = 0; i < a->ctx->nterms; i++) {
+			struct h248_node *ri = i ? reply_for(a, cmd->tok, a->ctx->terms[i]) : r;
+			ri->value.text = h248_cstr(a->rm, a->ctx->terms[i]->id);
+			audit_term(mg, a->rm, ri, cmd, a->ctx->terms[i]);
+		}
+		return true;
+	}
+	struct agw_term *t = term_in_ctx(a, cmd->value.text, f);
+	if (!t)
+		return false;
+	audit_term(mg, a->rm, r, cmd, t);
+	return true;
+}
+
+static bool cmd_service_change(struct action *a, const struct h248_node *cmd, struct h248_node *r,
+			       struct fault *f)
+{
+	if (!h248_str_caseeq(cmd->value.text, "ROOT"))
+		return fail(f, 501, "ServiceChange from the MGC is supported on ROOT only");
+	const struct h248_node *sv = h248_child(cmd, H248_TOK_SERVICES, NULL);
+	const struct h248_node *method = sv ? h248_child(sv, H248_TOK_METHOD, NULL) : NULL;
+	log_notice("mg", NULL, "ServiceChange from the MGC: %s",
+		   method && method->value.tok ? h248_tokens[method->value.tok].pretty : "?");
+	r->value.text = H248_STR("ROOT");
+	return true;
+}
+
+static bool run_command(struct action *a, const struct h248_node *cmd, struct fault *f)
+{
+	struct h248_node *r = h248_add_token(a->rm, a->rctx, cmd->tok, NULL);
+	r->value.form = H248_VAL_WORD;
+	r->value.text =
+	    cmd->value.text.n ? h248_str_dup(a->rm, cmd->value.text.p, cmd->value.text.n) : H248_STR("-");
+	bool ok;
+	switch (cmd->tok) {
+	case H248_TOK_ADD:
+		ok = cmd_add(a, cmd, r, f);
+		break;
+	case H248_TOK_MODIFY:
+		ok = cmd_modify(a, cmd, r, f);
+		break;
+	case H248_TOK_SUBTRACT:
+		ok = cmd_subtract(a, cmd, r, f);
+		break;
+	case H248_TOK_MOVE:
+		ok = cmd_move(a, cmd, r, f);
+		break;
+	case H248_TOK_AUDITVALUE:
+	case H248_TOK_AUDITCAP:
+		ok = cmd_audit(a, cmd, r, f);
+		break;
+	case H248_TOK_SERVICECHANGE:
+		ok = cmd_service_change(a, cmd, r, f);
+		break;
+	default:
+		ok = fail(f, 443, "%s is not a command the gateway takes", h248_tokens[cmd->tok].pretty);
+	}
+	if (!ok)
+		add_error(a->rm, r, f);
+	return ok;
+}
+
+static bool is_command(enum h248_tok t)
+{
+	return t == H248_TOK_ADD || t == H248_TOK_MODIFY || t == H248_TOK_SUBTRACT || t == H248_TOK_MOVE ||
+	       t == H248_TOK_AUDITVALUE || t == H248_TOK_AUDITCAP || t == H248_TOK_NOTIFY ||
+	       t == H248_TOK_SERVICECHANGE;
+}
+
+/* Runs one action; false when a command failed and the transaction ends. */
+static bool run_action(struct agw_mg *mg, struct h248_msg *rm, struct h248_node *reply,
+		       const struct h248_node *act)
+{
+	struct action a = { .mg = mg, .rm = rm };
+	struct fault f = { 0 };
+	struct h248_str id = act->value.text;
+	uint32_t num = 0;
+	a.rctx = h248_add_token(rm, reply, H248_TOK_CONTEXT, "-");
+	if (h248_str_eq(id, "$"))
+		a.choose = true;
+	else if (h248_str_eq(id, "-"))
+		a.null_ctx = true;
+	else if (h248_str_eq(id, "*")) {
+		fail(&f, 501, "Context = * is not supported by this gateway");
+		add_error(rm, a.rctx, &f);
+		return false;
+	} else if (!h248_str_u32(id, &num) || !(a.ctx = agw_ctx_find(mg->store, num))) {
+		a.rctx->value.text = h248_str_dup(rm, id.p, id.n);
+		fail(&f, 411, "unknown context %.*s", (int)id.n, id.p);
+		add_error(rm, a.rctx, &f);
+		return false;
+	}
+	bool ok = true;
+	for (const struct h248_node *c = act->first; c && ok; c = c->next) {
+		if (!is_command(c->tok))
+			continue; /* context properties (Priority, Emergency, Topology …): nothing to do for a
+				     relay */
+		ok = run_command(&a, c, &f) || (c->flags & H248_F_OPTIONAL);
+	}
+	if (a.ctx && (a.ctx->nterms || !a.created)) {
+		char text[12];
+		snprintf(text, sizeof text, "%u", a.ctx->id);
+		a.rctx->value.text = h248_cstr(rm, text);
+	}
+	if (a.ctx && !a.ctx->nterms) /* what Subtract emptied, or a "$" whose Add failed, is not kept */
+		agw_ctx_free(mg->store, a.ctx);
+	return ok;
+}
+
+void agw_mg_execute(struct agw_mg *mg, struct h248_txn *txn, const struct h248_msg *msg,
+		    const struct h248_node *trans)
+{
+	struct h248_node *reply;
+	struct h248_msg *rm = h248_txn_new_reply(txn, &reply);
+	for (const struct h248_node *act = trans->first; act; act = act->next)
+		if (act->tok == H248_TOK_CONTEXT && !run_action(mg, rm, reply, act))
+			break;
+	h248_txn_reply(txn, rm);
+}
