@@ -2,13 +2,52 @@
 #include "config.h"
 #include "agw_cfg.h"
 
+static const char *const styles[] = { "pretty", "compact", NULL };
+static const char *const transports[] = { "udp", "tcp", NULL };
+
+#define AGW_WIRE_ROW(id, key, text, where, status) WIRE_ROW(struct agw_config, id, key, text, where, status)
+#define REALM_ROWS(realm, range, what)                                                                 \
+	{ "realm." #realm ".address",                                                                  \
+	  0,                                                                                           \
+	  CFG_ADDR,                                                                                    \
+	  offsetof(struct agw_config, realm.address),                                                  \
+	  "127.0.0.1",                                                                                 \
+	  0,                                                                                           \
+	  0,                                                                                           \
+	  NULL,                                                                                        \
+	  "local address of the " what " realm (ipdc/realm = " #realm ")" },                           \
+	{                                                                                              \
+		"realm." #realm ".ports", 0, CFG_PORT_RANGE, offsetof(struct agw_config, realm.ports), \
+		    range, 0, 0, NULL, "ports the gateway chooses from in the " what " realm"          \
+	}
+
 static const struct cfg_option agw_options[] = {
 	CFG_COMMON_ROWS(struct agw_config),
 	{ "h248.address", 0, CFG_ADDR, offsetof(struct agw_config, h248_address), "127.0.0.1", 0, 0, NULL,
 	  "local address of the H.248 control association (UDP and TCP)" },
 	{ "h248.port", 'p', CFG_INT, offsetof(struct agw_config, h248_port), "2944", 1, 65535, NULL,
 	  "local port of the H.248 control association (text encoding: 2944)" },
-	{ 0 },
+	{ "h248.mid", 0, CFG_STRING, offsetof(struct agw_config, h248_mid), "", 0, 0, NULL,
+	  "the MG's mId in every message (\"\": [h248.address]:h248.port)" },
+	{ "h248.profile", 0, CFG_STRING, offsetof(struct agw_config, h248_profile), "mediasec-Iq/1", 0, 0,
+	  NULL, "Profile announced at registration (name/version)" },
+	{ "h248.style", 0, CFG_ENUM, offsetof(struct agw_config, h248_style), "pretty", 0, 0, styles,
+	  "text encoding of messages sent: pretty or compact" },
+	{ "h248.max_udp", 0, CFG_INT, offsetof(struct agw_config, h248_max_udp), "8192", 1024, 65507, NULL,
+	  "largest H.248 datagram sent or accepted (bytes)" },
+	{ "mgc.address", 0, CFG_ADDR, offsetof(struct agw_config, mgc_address), "127.0.0.1", 0, 0, NULL,
+	  "the MGC to register with; only it is answered" },
+	{ "mgc.port", 0, CFG_INT, offsetof(struct agw_config, mgc_port), "2945", 1, 65535, NULL,
+	  "the MGC's H.248 port" },
+	{ "mgc.transport", 0, CFG_ENUM, offsetof(struct agw_config, mgc_transport), "udp", 0, 0, transports,
+	  "H.248 transport toward the MGC: udp or tcp (TPKT)" },
+	REALM_ROWS(access, "20000-29999", "access (UE side)"),
+	REALM_ROWS(core, "30000-39999", "core"),
+	{ "tls.certificate", 0, CFG_STRING, offsetof(struct agw_config, tls_certificate), "", 0, 0, NULL,
+	  "PEM certificate of the gateway (\"\": a self-signed ECDSA P-256 one is made at start)" },
+	{ "tls.key", 0, CFG_STRING, offsetof(struct agw_config, tls_key), "", 0, 0, NULL,
+	  "PEM private key of tls.certificate (\"\": in the certificate file)" },
+	WIRE_IES(AGW_WIRE_ROW){ 0 },
 };
 
 const struct cfg_program agw_program = {

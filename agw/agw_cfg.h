@@ -3,11 +3,30 @@
 #define MEDIASEC_AGW_CFG_H
 
 #include "cfg.h"
+#include "wire.h"
+
+enum agw_style { AGW_STYLE_PRETTY, AGW_STYLE_COMPACT };
+enum agw_transport { AGW_TRANSPORT_UDP, AGW_TRANSPORT_TCP };
+
+struct agw_realm_cfg {
+	char *address;
+	struct cfg_port_range ports;
+};
 
 struct agw_config {
 	struct cfg_common common;
 	char *h248_address; /* where the MG listens for its MGC (UDP and TCP) */
 	long h248_port;
+	char *h248_mid; /* "" : "[address]:port" */
+	char *h248_profile;
+	int h248_style; /* enum agw_style */
+	long h248_max_udp;
+	char *mgc_address;
+	long mgc_port;
+	int mgc_transport; /* enum agw_transport */
+	struct agw_realm_cfg access, core;
+	char *tls_certificate, *tls_key;
+	struct wire_names wire;
 };
 
 extern const struct cfg_program agw_program;

@@ -1,25 +1,42 @@
-/* ims-agw: the IMS access gateway (H.248 MG). Start-up, the event loop, and clean shutdown. */
+/* ims-agw: the IMS access gateway (H.248 MG). Start-up, the event loop, the control association with
+ * the MGC, and clean shutdown. */
 #include "config.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "agw_cfg.h"
+#include "assoc.h"
+#include "cert.h"
 #include "evloop.h"
+#include "link.h"
 #include "log.h"
+#include "mg.h"
 #include "sockaddr.h"
+#include "store.h"
+#include "tl.h"
 #include "trace.h"
 
 struct agw {
 	struct agw_config cfg;
 	struct ev_loop *loop;
 	struct trace *trace;
-	int sigfd, h248_udp, h248_tcp;
+	int sigfd;
 	struct ev_io *sig_io;
+	struct tls_identity identity;
+	struct agw_realm realms[2];
+	struct agw_store *store;
+	struct h248_link *link;
+	struct h248_tl *tl;
+	struct h248_mg *assoc;
+	struct agw_mg *mg;
+	union sa mgc;
+	char *mid;
 };
 
 static void on_signal(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg)
@@ -46,44 +63,188 @@ static int watch_signals(struct agw *g)
 	return 0;
 }
 
-/* The H.248 control association's local sockets (UDP and TCP on the same address and port). */
-static int bind_h248(struct agw *g)
+static void trace_h248(struct agw *g, const char *kind, const char *text, size_t len,
+		       const struct h248_from *peer, bool rx)
 {
-	union sa local;
-	char text[SA_TEXT_MAX];
-	sa_from_text(&local, g->cfg.h248_address, (uint16_t)g->cfg.h248_port);
-	sa_text(&local, text);
-	g->h248_udp = sa_bind(SOCK_DGRAM, &local);
-	if (g->h248_udp < 0) {
-		log_err("h248", NULL, "cannot bind H.248 UDP socket %s: %s", text, strerror(-g->h248_udp));
-		return -1;
+	if (!g->trace)
+		return;
+	char peer_text[SA_TEXT_MAX], local_text[SA_TEXT_MAX], summary[80] = "";
+	sa_text(&peer->addr, peer_text);
+	sa_text(h248_link_local(g->link), local_text);
+	const char *nl = memchr(text, '\n', len); /* the line after the header: "Transaction = 5 {" */
+	if (nl) {
+		const char *end = text + len, *s = nl + 1;
+		size_t n = 0;
+		while (s + n < end && s[n] != '{' && s[n] != '\n' && n < sizeof summary - 1)
+			n++;
+		memcpy(summary, s, n);
+		while (n && summary[n - 1] == ' ')
+			n--;
+		summary[n] = 0;
 	}
-	g->h248_tcp = sa_bind(SOCK_STREAM, &local);
-	if (g->h248_tcp < 0) {
-		log_err("h248", NULL, "cannot listen for H.248 over TCP on %s: %s", text,
-			strerror(-g->h248_tcp));
-		return -1;
-	}
-	log_notice("main", NULL, "ready: H.248 control on udp/tcp %s", text);
-	return 0;
+	trace_emit(g->trace, &(struct trace_event){ .kind = kind,
+						    .from = rx ? peer_text : local_text,
+						    .to = rx ? local_text : peer_text,
+						    .summary = summary,
+						    .raw = text,
+						    .raw_len = len });
 }
 
-static void agw_close(struct agw *g)
+static bool from_mgc(const struct agw *g, const struct h248_from *from)
 {
+	union sa a = from->addr, b = g->mgc;
+	if (a.sa.sa_family != b.sa.sa_family)
+		return false;
+	if (a.sa.sa_family == AF_INET)
+		return a.in.sin_addr.s_addr == b.in.sin_addr.s_addr;
+	return !memcmp(&a.in6.sin6_addr, &b.in6.sin6_addr, sizeof a.in6.sin6_addr);
+}
+
+static void on_h248(void *arg, const char *text, size_t len, const struct h248_from *from)
+{
+	struct agw *g = arg;
+	trace_h248(g, "h248.rx", text, len, from, true);
+	if (!from_mgc(g, from)) {
+		char who[SA_TEXT_MAX];
+		log_warn("h248", NULL, "ignored a message from %s: not the configured MGC",
+			 sa_text(&from->addr, who));
+		return;
+	}
+	h248_tl_input(g->tl, text, len, from);
+}
+
+static void on_h248_sent(void *arg, const char *text, size_t len, const struct h248_from *to)
+{
+	trace_h248(arg, "h248.tx", text, len, to, false);
+}
+
+static void on_h248_closed(void *arg, uint32_t conn, const char *why)
+{
+	struct agw *g = arg;
+	h248_mg_conn_closed(g->assoc, conn);
+}
+
+static void on_request(void *arg, struct h248_txn *txn, const struct h248_msg *msg,
+		       const struct h248_node *trans)
+{
+	struct agw *g = arg;
+	if (!h248_mg_is_registered(g->assoc)) { /* H.248.8: 505 before the ServiceChange reply */
+		struct h248_node *reply;
+		struct h248_msg *m = h248_txn_new_reply(txn, &reply);
+		struct h248_node *e = h248_add_token(m, reply, H248_TOK_ERROR, "505");
+		h248_append(e, h248_node_new(m, H248_NODE_QUOTED, H248_TOK_NONE));
+		e->last->name =
+		    H248_STR("Transaction Request Received before a Service Change Reply has been received");
+		h248_txn_reply(txn, m);
+		return;
+	}
+	agw_mg_execute(g->mg, txn, msg, trans);
+}
+
+static void on_registered(void *arg, unsigned version)
+{
+	log_notice("main", NULL, "registered with the MGC (H.248 version %u)", version);
+}
+
+static void on_release(void *arg, struct agw_term *t)
+{
+	struct agw *g = arg;
+	agw_mg_release(g->mg, t);
+}
+
+static bool realm_init(struct agw_realm *r, const char *name, const char *prefix,
+		       const struct agw_realm_cfg *c)
+{
+	*r = (struct agw_realm){ .name = name, .prefix = prefix, .low = c->ports.low, .high = c->ports.high };
+	return sa_from_text(&r->addr, c->address, 0);
+}
+
+static int start(struct agw *g)
+{
+	struct agw_config *c = &g->cfg;
+	char *err = NULL;
+	if (*c->common.trace_file && !(g->trace = trace_open(c->common.trace_file, "ims-agw", &err)))
+		goto failed;
+	if (!tls_identity_init(&g->identity, c->tls_certificate, c->tls_key, "ims-agw", &err))
+		goto failed;
+	log_info("main", NULL, "TLS identity: %s", g->identity.fingerprint);
+	if (!(g->loop = ev_loop_new())) {
+		err = g_strdup_printf("cannot create the event loop: %s", strerror(errno));
+		goto failed;
+	}
+	if (watch_signals(g) < 0)
+		return -1;
+	realm_init(&g->realms[0], "access", "ac", &c->access);
+	realm_init(&g->realms[1], "core", "co", &c->core);
+	g->store = agw_store_new(g->realms, 2, on_release, g);
+
+	union sa local;
+	sa_from_text(&local, c->h248_address, (uint16_t)c->h248_port);
+	sa_from_text(&g->mgc, c->mgc_address, (uint16_t)c->mgc_port);
+	static const struct h248_link_ops lops = { .recv = on_h248,
+						   .closed = on_h248_closed,
+						   .sent = on_h248_sent };
+	struct h248_link_opts lo = { .max_udp = (size_t)c->h248_max_udp };
+	if (!(g->link = h248_link_new(g->loop, &local, &lo, &lops, g, &err)))
+		goto failed;
+	char text[SA_TEXT_MAX];
+	sa_text(h248_link_local(g->link), text);
+	g->mid =
+	    *c->h248_mid ? g_strdup(c->h248_mid) : g_strdup_printf("[%s]:%ld", c->h248_address, c->h248_port);
+	struct h248_tl_opts to = { .style = c->h248_style == AGW_STYLE_COMPACT ? H248_COMPACT : H248_PRETTY };
+	const char *close = strchr(g->mid, ']');
+	if (g->mid[0] == '[' && close) { /* the mId as the codec models it */
+		to.mid.kind = strchr(g->mid, '.') ? H248_MID_IP4 : H248_MID_IP6;
+		to.mid.text = (struct h248_str){ g->mid + 1, (size_t)(close - g->mid - 1) };
+		to.mid.port = close[1] == ':' ? atoi(close + 2) : -1;
+	} else if (g->mid[0] == '<' && (close = strchr(g->mid, '>'))) {
+		to.mid.kind = H248_MID_DOMAIN;
+		to.mid.text = (struct h248_str){ g->mid + 1, (size_t)(close - g->mid - 1) };
+		to.mid.port = close[1] == ':' ? atoi(close + 2) : -1;
+	} else
+		to.mid = (struct h248_mid){ H248_MID_DEVICE, { g->mid, strlen(g->mid) }, -1 };
+	static const struct h248_tl_ops tops = { .request = on_request };
+	g->tl = h248_tl_new(g->loop, g->link, &to, &tops, g);
+	static const struct h248_mg_ops aops = { .registered = on_registered };
+	struct h248_mg_opts ao = { .mgc = g->mgc,
+				   .tcp = c->mgc_transport == AGW_TRANSPORT_TCP,
+				   .profile = c->h248_profile };
+	g->assoc = h248_mg_new(g->loop, g->link, g->tl, &ao, &aops, g);
+	g->mg = agw_mg_new(g->loop, g->tl, g->assoc, g->store, &c->wire, &g->identity, NULL);
+	char mgc[SA_TEXT_MAX];
+	log_notice("main", NULL, "ready: H.248 control on udp/tcp %s, registering with %s over %s", text,
+		   sa_text(&g->mgc, mgc), c->mgc_transport == AGW_TRANSPORT_TCP ? "tcp" : "udp");
+	h248_mg_start(g->assoc);
+	return 0;
+failed:
+	log_err("main", NULL, "%s", err);
+	g_free(err);
+	return -1;
+}
+
+static void stop(struct agw *g)
+{
+	if (g->assoc && h248_mg_is_registered(g->assoc))
+		h248_mg_service_change(g->assoc, H248_TOK_FORCED, "905 Termination taken out of service");
+	agw_store_free(g->store); /* releases terminations through g->mg: before it */
+	agw_mg_free(g->mg);
+	h248_mg_free(g->assoc);
+	h248_tl_free(g->tl);
+	h248_link_free(g->link);
 	if (g->loop)
 		ev_io_del(g->loop, g->sig_io);
-	int fds[] = { g->sigfd, g->h248_udp, g->h248_tcp };
-	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
+	if (g->sigfd >= 0)
+		close(g->sigfd);
 	ev_loop_free(g->loop);
+	tls_identity_clear(&g->identity);
 	trace_close(g->trace);
+	g_free(g->mid);
 	cfg_free(agw_program.options, &g->cfg);
 }
 
 int main(int argc, char **argv)
 {
-	struct agw g = { .sigfd = -1, .h248_udp = -1, .h248_tcp = -1 };
+	struct agw g = { .sigfd = -1 };
 	switch (cfg_from_args(&agw_program, argc, argv, &g.cfg, stdout, stderr)) {
 	case CFG_RUN:
 		break;
@@ -95,21 +256,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_init(agw_program.name, (enum log_level)g.cfg.common.log_level);
-
 	int status = 1;
-	char *err = NULL;
-	if (*g.cfg.common.trace_file && !(g.trace = trace_open(g.cfg.common.trace_file, "ims-agw", &err))) {
-		log_err("main", NULL, "%s", err);
-		g_free(err);
-	} else if (!(g.loop = ev_loop_new())) {
-		log_err("main", NULL, "cannot create the event loop: %s", strerror(errno));
-	} else if (watch_signals(&g) == 0 && bind_h248(&g) == 0) {
+	if (start(&g) == 0) {
 		int rc = ev_loop_run(g.loop);
 		if (rc < 0)
 			log_err("main", NULL, "event loop failed: %s", strerror(-rc));
 		status = rc < 0;
 	}
-	agw_close(&g);
+	stop(&g);
 	if (status == 0)
 		log_notice("main", NULL, "stopped");
 	return status;

@@ -246,7 +246,7 @@ const union sa *h248_link_local(const struct h248_link *l)
 	return &l->local;
 }
 
-int h248_link_send(struct h248_link *l, const struct h248_from *to, const char *text, size_t len)
+static int link_send(struct h248_link *l, const struct h248_from *to, const char *text, size_t len)
 {
 	if (!to->conn) {
 		if (len > l->max_udp)
@@ -265,6 +265,14 @@ int h248_link_send(struct h248_link *l, const struct h248_from *to, const char *
 	if (!c->connecting && !conn_flush(c))
 		return -ECONNRESET;
 	return 0;
+}
+
+int h248_link_send(struct h248_link *l, const struct h248_from *to, const char *text, size_t len)
+{
+	int rc = link_send(l, to, text, len);
+	if (rc == 0 && l->ops.sent)
+		l->ops.sent(l->arg, text, len, to);
+	return rc;
 }
 
 int h248_link_connect(struct h248_link *l, const union sa *peer, uint32_t *conn)

@@ -24,6 +24,8 @@ struct h248_link_ops {
 	void (*recv)(void *arg, const char *text, size_t len, const struct h248_from *from);
 	/* A TCP connection went away (closed by the peer, reset, or refused); optional. */
 	void (*closed)(void *arg, uint32_t conn, const char *why);
+	/* A message was handed to the network (for traces); optional. */
+	void (*sent)(void *arg, const char *text, size_t len, const struct h248_from *to);
 };
 
 struct h248_link_opts {

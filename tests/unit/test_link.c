@@ -33,7 +33,7 @@ static void on_closed(void *arg, uint32_t conn, const char *why)
 	g_string_append_printf(s->closed, "%s;", why);
 }
 
-static const struct h248_link_ops ops = { on_recv, on_closed };
+static const struct h248_link_ops ops = { .recv = on_recv, .closed = on_closed };
 
 static void stop(struct ev_loop *l, void *arg)
 {

@@ -149,7 +149,7 @@ static void on_done(void *arg, const struct h248_msg *msg, const struct h248_nod
 static void entity_open(struct ev_loop *loop, struct entity *e, const char *mid,
 			const struct h248_tl_opts *base)
 {
-	static const struct h248_link_ops lops = { tl_recv, NULL };
+	static const struct h248_link_ops lops = { .recv = tl_recv };
 	static const struct h248_tl_ops tops = { on_request };
 	union sa any;
 	char *err = NULL;
@@ -314,7 +314,7 @@ static void test_error_answers(void)
 	struct h248_tl_opts o = { .style = H248_PRETTY };
 	struct entity b = { 0 };
 	entity_open(loop, &b, "MG1", &o);
-	static const struct h248_link_ops rops = { raw_recv, NULL };
+	static const struct h248_link_ops rops = { .recv = raw_recv };
 	struct raw raw = { g_string_new("") };
 	union sa any;
 	char *err = NULL;
@@ -355,7 +355,7 @@ static void test_tcp_duplicate(void)
 	struct h248_tl_opts o = { .style = H248_COMPACT };
 	struct entity b = { 0 };
 	entity_open(loop, &b, "MG1", &o);
-	static const struct h248_link_ops rops = { raw_recv, NULL };
+	static const struct h248_link_ops rops = { .recv = raw_recv };
 	struct raw raw = { g_string_new("") };
 	union sa any;
 	char *err = NULL;
