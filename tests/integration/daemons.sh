@@ -11,7 +11,7 @@ start agw "$WORK/agw.log" "$AGW" --h248-port "$H248" --log-level info --trace-fi
 agw=$last_pid
 if wait_log "$WORK/agw.log" "ready: H.248 control on udp/tcp 127.0.0.1:$H248"; then ok "agw ready line"; else not_ok "agw ready line"; fi
 if (exec 3<>"/dev/tcp/127.0.0.1/$H248") 2>/dev/null; then ok "agw accepts TCP on $H248"; else not_ok "agw accepts TCP on $H248"; fi
-expect_match "agw log line format" "$(head -n1 "$WORK/agw.log")" \
+expect_match "agw log line format" "$(grep ' ready: ' "$WORK/agw.log")" \
 	'^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z ims-agw NOTICE main ready: '
 stop "$agw" TERM
 expect_eq "agw exits 0 on SIGTERM" "$stopped" 0
@@ -25,7 +25,7 @@ wait_log "$WORK/agw-a.log" "ready:" >/dev/null
 "$AGW" --h248-port "$H248" 2>"$WORK/agw-b.log"; status=$?
 expect_eq "port in use: status" "$status" 1
 expect_match "port in use: message" "$(cat "$WORK/agw-b.log")" \
-	"ERROR h248 cannot bind H.248 UDP socket 127.0.0.1:$H248: Address already in use"
+	"ERROR main cannot bind H.248 UDP socket 127.0.0.1:$H248: Address already in use"
 stop "$first" TERM
 
 # ims-alg: SIP on both sides, OPTIONS answered 200 over UDP, clean stop on SIGINT
