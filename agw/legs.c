@@ -1,0 +1,473 @@
+/* legs: TCP legs, the SYN filter and the relay (see legs.h). */
+#include "config.h"
+#include "legs.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <linux/filter.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+
+enum leg_state { LEG_IDLE, LEG_LISTENING, LEG_WAITING, LEG_CONNECTING, LEG_UP, LEG_DONE };
+static const char *const state_names[] = { "idle",       "listening", "waiting for its partner",
+					   "connecting", "up",        "closed" };
+
+struct leg {
+	struct legs *ls;
+	struct agw_term *t;
+	enum leg_state state;
+	int lfd, fd;
+	struct ev_io *lio, *io;
+	struct ev_timer *timer;
+	union sa peer;
+	char *buf; /* read here, not yet written to the partner: buf[off .. len) */
+	size_t off, len;
+	bool eof;  /* the peer of this leg finished sending */
+	bool shut; /* we finished sending to the peer of this leg */
+};
+
+struct legs {
+	struct ev_loop *loop;
+	struct agw_store *store;
+	struct agw_mg *mg;
+	struct legs_opts o;
+};
+
+struct legs *legs_new(struct ev_loop *loop, struct agw_store *store, const struct legs_opts *opts)
+{
+	struct legs *ls = g_new0(struct legs, 1);
+	ls->loop = loop, ls->store = store;
+	ls->o.connect_timeout_ms = opts && opts->connect_timeout_ms ? opts->connect_timeout_ms : 5000;
+	ls->o.buffer = opts && opts->buffer ? opts->buffer : 256 * 1024;
+	return ls;
+}
+
+void legs_free(struct legs *ls)
+{
+	g_free(ls);
+}
+
+void legs_set_mg(struct legs *ls, struct agw_mg *mg)
+{
+	ls->mg = mg;
+}
+
+static const struct log_ids *ids_of(const struct leg *l, struct log_ids *ids)
+{
+	*ids = (struct log_ids){ .term = l->t->id };
+	return ids;
+}
+
+static void event(struct leg *l, enum wire_ie ev, const char *reason)
+{
+	if (l->ls->mg)
+		agw_mg_event(l->ls->mg, l->t, ev, reason);
+}
+
+static struct leg *partner(const struct leg *l)
+{
+	struct agw_ctx *c = l->t->ctx;
+	for (unsigned i = 0; i < c->nterms; i++)
+		if (c->terms[i] != l->t && c->terms[i]->leg)
+			return c->terms[i]->leg;
+	return NULL;
+}
+
+static bool relaying(const struct leg *l)
+{
+	const struct leg *p = partner(l);
+	return l->state == LEG_UP && p && p->state == LEG_UP;
+}
+
+/* What the connection waits for: input when relaying and there is room, output when the partner
+ * has bytes for it (or while connecting). */
+static void update(struct leg *l)
+{
+	if (!l->io)
+		return;
+	struct leg *p = partner(l);
+	uint32_t ev = 0;
+	if (l->state == LEG_CONNECTING)
+		ev = EPOLLOUT;
+	else if (l->state == LEG_UP) {
+		if (relaying(l) && !l->eof && l->len < l->ls->o.buffer)
+			ev |= EPOLLIN;
+		if (p && p->len > p->off)
+			ev |= EPOLLOUT;
+	}
+	ev_io_mod(l->ls->loop, l->io, ev);
+}
+
+static void close_fd(struct leg *l, bool reset)
+{
+	if (l->fd < 0)
+		return;
+	if (reset) {
+		struct linger lg = { 1, 0 }; /* close with RST */
+		setsockopt(l->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	}
+	ev_io_del(l->ls->loop, l->io);
+	l->io = NULL;
+	close(l->fd);
+	l->fd = -1;
+}
+
+static void stop_listening(struct leg *l)
+{
+	if (l->lfd < 0)
+		return;
+	ev_io_del(l->ls->loop, l->lio);
+	l->lio = NULL;
+	close(l->lfd);
+	l->lfd = -1;
+	l->t->port_fd = -1; /* the listening socket was the termination's port */
+}
+
+static void drop_buffer(struct leg *l)
+{
+	g_free(l->buf);
+	l->buf = NULL;
+	l->off = l->len = 0;
+}
+
+static void finish(struct leg *l, bool reset, enum wire_ie ev, const char *reason)
+{
+	struct log_ids ids;
+	log_info("leg", ids_of(l, &ids), "%s%s%s", reset ? "reset" : "closed", reason ? ": " : "",
+		 reason ? reason : "");
+	ev_timer_cancel(l->ls->loop, l->timer);
+	l->timer = NULL;
+	stop_listening(l);
+	close_fd(l, reset);
+	drop_buffer(l);
+	l->state = LEG_DONE;
+	event(l, ev, reason);
+}
+
+static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg);
+
+/* ---- establishment ---- */
+
+static void up(struct leg *l);
+
+static void on_connect_timeout(struct ev_loop *loop, void *arg)
+{
+	struct leg *l = arg;
+	l->timer = NULL;
+	finish(l, false, WIRE_TCP_FAIL, "connect timed out");
+}
+
+static bool remote_of(const struct agw_term *t, union sa *out)
+{
+	return t->has_remote && t->remote.port && sa_from_text(out, t->remote.addr, (uint16_t)t->remote.port);
+}
+
+static void start_connect(struct leg *l)
+{
+	struct agw_term *t = l->t;
+	struct log_ids ids;
+	union sa to, from = t->realm->addr;
+	if (!remote_of(t, &to)) {
+		l->state = LEG_IDLE;
+		return;
+	}
+	stop_listening(l); /* an actpass leg told to connect: its port is rebound below */
+	int fd = t->port_fd;
+	t->port_fd = -1;
+	if (fd < 0) {
+		int one = 1;
+		fd = socket(to.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (from.sa.sa_family == AF_INET6)
+			from.in6.sin6_port = htons((uint16_t)t->port);
+		else
+			from.in.sin_port = htons((uint16_t)t->port);
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (fd < 0 || bind(fd, &from.sa, sa_len(&from)) < 0) {
+			char reason[96];
+			snprintf(reason, sizeof reason, "binding port %u: %s", t->port, g_strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			finish(l, false, WIRE_TCP_FAIL, reason);
+			return;
+		}
+	}
+	l->fd = fd;
+	l->peer = to;
+	char where[SA_TEXT_MAX];
+	log_info("leg", ids_of(l, &ids), "connecting to %s", sa_text(&to, where));
+	l->io = ev_io_add(l->ls->loop, fd, EPOLLOUT, on_io, l);
+	if (connect(fd, &to.sa, sa_len(&to)) < 0 && errno != EINPROGRESS) {
+		finish(l, false, WIRE_TCP_FAIL, g_strerror(errno));
+		return;
+	}
+	l->state = LEG_CONNECTING;
+	l->timer = ev_timer_add(l->ls->loop, l->ls->o.connect_timeout_ms, on_connect_timeout, l);
+}
+
+static void connected(struct leg *l)
+{
+	int err = 0;
+	socklen_t len = sizeof err;
+	getsockopt(l->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+	if (err) {
+		finish(l, false, WIRE_TCP_FAIL, g_strerror(err));
+		return;
+	}
+	ev_timer_cancel(l->ls->loop, l->timer);
+	l->timer = NULL;
+	up(l);
+}
+
+static void on_accept(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg)
+{
+	struct leg *l = arg;
+	union sa peer;
+	socklen_t len = sizeof peer;
+	int fd = accept4(l->lfd, &peer.sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	stop_listening(l); /* one connection per leg */
+	l->fd = fd;
+	l->peer = peer;
+	l->io = ev_io_add(loop, fd, 0, on_io, l);
+	up(l);
+}
+
+/* Accept SYNs only from the Remote address (and port), or none while no Remote is known. */
+static void syn_filter(struct leg *l)
+{
+	struct agw_term *t = l->t;
+	if (!t->saf && !t->spf) {
+		setsockopt(l->lfd, SOL_SOCKET, SO_DETACH_FILTER, NULL, 0);
+		return;
+	}
+	struct sock_filter code[16];
+	unsigned n = 0;
+	union sa r;
+	bool known = remote_of(t, &r);
+	if (known && t->saf && r.sa.sa_family == AF_INET) {
+		code[n++] =
+		    (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)SKF_NET_OFF + 12);
+		code[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+							 ntohl(r.in.sin_addr.s_addr), 0, 0);
+	} else if (known && t->saf) {
+		for (unsigned w = 0; w < 4; w++) {
+			uint32_t word;
+			memcpy(&word, (const char *)&r.in6.sin6_addr + 4 * w, 4);
+			code[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+								 (uint32_t)SKF_NET_OFF + 8 + 4 * w);
+			code[n++] =
+			    (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ntohl(word), 0, 0);
+		}
+	}
+	if (known && t->spf) {
+		code[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 0); /* TCP source port */
+		code[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, sa_port(&r), 0, 0);
+	}
+	unsigned accept_at = n, drop_at = n + 1;
+	code[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0xffffffff);
+	code[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
+	for (unsigned i = 0; i < accept_at; i++) /* each failed comparison drops */
+		if (BPF_CLASS(code[i].code) == BPF_JMP)
+			code[i].jf = (uint8_t)(drop_at - i - 1);
+	if (!known)
+		code[0] = code[drop_at], n = 1; /* nothing known: every SYN dropped */
+	struct sock_fprog prog = { (unsigned short)n, code };
+	struct log_ids ids;
+	if (setsockopt(l->lfd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0)
+		log_warn("leg", ids_of(l, &ids), "cannot filter SYNs: %s", g_strerror(errno));
+}
+
+static void start_listening(struct leg *l)
+{
+	struct log_ids ids;
+	if (l->lfd < 0) {
+		l->lfd = l->t->port_fd;
+		if (l->lfd < 0 || listen(l->lfd, 4) < 0) {
+			finish(l, false, WIRE_TCP_FAIL, "cannot listen on the termination's port");
+			return;
+		}
+		l->lio = ev_io_add(l->ls->loop, l->lfd, EPOLLIN, on_accept, l);
+		log_info("leg", ids_of(l, &ids), "listening on port %u", l->t->port);
+	}
+	l->state = LEG_LISTENING;
+	syn_filter(l);
+}
+
+static bool waits_for_partner(const struct leg *l)
+{
+	const struct leg *p = partner(l);
+	return p && (p->state == LEG_LISTENING ||
+		     (p->state == LEG_IDLE && p->t->local.setup != MSDP_SETUP_ACTIVE));
+}
+
+static void up(struct leg *l)
+{
+	struct log_ids ids;
+	char where[SA_TEXT_MAX];
+	l->state = LEG_UP;
+	log_info("leg", ids_of(l, &ids), "up with %s", sa_text(&l->peer, where));
+	event(l, WIRE_TCP_UP, NULL);
+	struct leg *p = partner(l);
+	if (p && p->state == LEG_WAITING) /* the incoming connection triggers the outgoing one */
+		start_connect(p);
+	update(l);
+	if (p)
+		update(p);
+}
+
+/* ---- relay ---- */
+
+static void check_closed(struct leg *l)
+{
+	struct leg *p = partner(l);
+	if (!p || !l->eof || !p->eof || l->len > l->off || p->len > p->off || !l->shut || !p->shut)
+		return;
+	finish(l, false, WIRE_TCP_REL, "closed by both sides");
+	finish(p, false, WIRE_TCP_REL, "closed by both sides");
+}
+
+/* Writes src's buffer to dst; half-closes dst once src ended and all is written. */
+static void flush(struct leg *src, struct leg *dst)
+{
+	while (src->len > src->off) {
+		ssize_t n = send(dst->fd, src->buf + src->off, src->len - src->off, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR) {
+				const char *why = g_strerror(errno);
+				finish(dst, true, WIRE_TCP_REL, why);
+				finish(src, true, WIRE_TCP_REL, "the other side failed");
+			}
+			break;
+		}
+		src->off += (size_t)n;
+		dst->t->octets_sent += (uint64_t)n;
+		dst->t->packets_sent++;
+	}
+	if (src->state != LEG_UP || dst->state != LEG_UP)
+		return;
+	if (src->off == src->len)
+		drop_buffer(src); /* buffers live only while they hold bytes */
+	if (src->eof && !src->buf && !dst->shut) {
+		shutdown(dst->fd, SHUT_WR);
+		dst->shut = true;
+	}
+	update(src);
+	update(dst);
+	check_closed(src);
+}
+
+static void pump(struct leg *src)
+{
+	struct leg *dst = partner(src);
+	size_t cap = src->ls->o.buffer;
+	while (dst && src->state == LEG_UP && dst->state == LEG_UP && !src->eof && src->len < cap) {
+		if (!src->buf)
+			src->buf = g_malloc(cap);
+		ssize_t n = recv(src->fd, src->buf + src->len, cap - src->len, 0);
+		if (n > 0) {
+			src->len += (size_t)n;
+			src->t->octets_received += (uint64_t)n;
+			src->t->packets_received++;
+			flush(src, dst);
+			continue;
+		}
+		if (n == 0) {
+			src->eof = true;
+			flush(src, dst);
+			break;
+		}
+		if (errno == EAGAIN || errno == EINTR)
+			break;
+		const char *why = g_strerror(errno); /* a reset: passed on as a reset */
+		finish(src, true, WIRE_TCP_REL, why);
+		finish(dst, true, WIRE_TCP_REL, "reset by the other side");
+		return;
+	}
+	if (src->state == LEG_UP && src->buf && src->len == src->off)
+		drop_buffer(src); /* nothing came: no buffer kept */
+	if (src->state == LEG_UP)
+		update(src);
+}
+
+static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg)
+{
+	struct leg *l = arg;
+	if (l->state == LEG_CONNECTING) {
+		connected(l);
+		return;
+	}
+	struct leg *p = partner(l);
+	if ((events & EPOLLOUT) && p && p->len > p->off)
+		flush(p, l);
+	if (l->state == LEG_UP && (events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
+		if (relaying(l))
+			pump(l);
+		else if (events & (EPOLLHUP | EPOLLERR)) /* gone before the relay started */
+			finish(l, true, WIRE_TCP_REL, "closed before the other leg was up");
+	}
+}
+
+/* ---- configuration ---- */
+
+void legs_configure(struct legs *ls, struct agw_term *t)
+{
+	if (!t->has_local) {
+		legs_release(ls, t);
+		return;
+	}
+	struct leg *l = t->leg;
+	if (!l) {
+		l = g_new0(struct leg, 1);
+		*l = (struct leg){ .ls = ls, .t = t, .lfd = -1, .fd = -1 };
+		t->leg = l;
+	}
+	if (l->state == LEG_CONNECTING || l->state == LEG_UP || l->state == LEG_DONE)
+		return; /* a re-offer keeping the transport does not touch the connection (open point 1) */
+	switch (t->local.setup) {
+	case MSDP_SETUP_HOLDCONN:
+		stop_listening(l);
+		l->state = LEG_IDLE;
+		break;
+	case MSDP_SETUP_ACTIVE:
+		stop_listening(l);
+		if (!t->has_remote)
+			l->state = LEG_IDLE;
+		else if (waits_for_partner(l))
+			l->state = LEG_WAITING;
+		else
+			start_connect(l);
+		break;
+	default: /* passive, actpass, or none: listen */
+		start_listening(l);
+		break;
+	}
+	struct log_ids ids;
+	log_debug("leg", ids_of(l, &ids), "%s (a=setup:%s)", state_names[l->state],
+		  msdp_setup_names[t->local.setup]);
+	/* a partner that was waiting for a Remote may go now */
+	struct leg *p = partner(l);
+	if (p && p->state == LEG_IDLE && p->t->local.setup == MSDP_SETUP_ACTIVE && p->t->has_remote &&
+	    !waits_for_partner(p))
+		start_connect(p);
+}
+
+void legs_release(struct legs *ls, struct agw_term *t)
+{
+	struct leg *l = t->leg;
+	if (!l)
+		return;
+	ev_timer_cancel(ls->loop, l->timer);
+	stop_listening(l);
+	close_fd(l, false);
+	drop_buffer(l);
+	t->leg = NULL;
+	struct leg *p = partner(l); /* computed after t->leg is gone: the partner stops relaying */
+	g_free(l);
+	if (p)
+		update(p);
+}

@@ -1,0 +1,36 @@
+/* legs: the connections behind terminations, and the relay between the two legs of a context.
+ *
+ * A leg's role comes from a=setup in its Local: active connects, passive listens, actpass listens (and
+ * the MGC may still make it connect), holdconn waits. Two legs in one context form a TCP proxy: an
+ * active leg whose partner listens waits until the partner accepts a connection, then connects (seed
+ * 004: "incoming TCP bearer establishment triggers an outgoing TCP bearer establishment"); an active
+ * leg with no listening partner connects as soon as its Remote is known. With gm/saf (and gm/spf) the
+ * listening socket drops every SYN but the Remote's, and all while no Remote is set: the peer
+ * retransmits, and its SYN after the Modify succeeds (the seeds' delayed establishment).
+ *
+ * Bytes flow only when both legs are up. Each direction has one buffer, allocated when data comes and
+ * freed when drained; a leg is not read while the other side's buffer is full (back-pressure), so no
+ * byte is lost and memory stays bounded. FIN is relayed as a half-close, a reset as a reset. */
+#ifndef MEDIASEC_AGW_LEGS_H
+#define MEDIASEC_AGW_LEGS_H
+
+#include "mg.h"
+#include "store.h"
+
+struct legs;
+
+struct legs_opts {
+	unsigned connect_timeout_ms; /* default 5000 */
+	size_t buffer;               /* per direction, default 256 KiB */
+};
+
+struct legs *legs_new(struct ev_loop *loop, struct agw_store *store, const struct legs_opts *opts);
+void legs_free(struct legs *ls);
+/* Events go to mg (set once both exist). */
+void legs_set_mg(struct legs *ls, struct agw_mg *mg);
+/* The termination's media or controls changed (an mg hook). */
+void legs_configure(struct legs *ls, struct agw_term *t);
+/* The termination is going: its connection closes. */
+void legs_release(struct legs *ls, struct agw_term *t);
+
+#endif
