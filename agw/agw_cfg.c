@@ -47,6 +47,10 @@ static const struct cfg_option agw_options[] = {
 	  "PEM certificate of the gateway (\"\": a self-signed ECDSA P-256 one is made at start)" },
 	{ "tls.key", 0, CFG_STRING, offsetof(struct agw_config, tls_key), "", 0, 0, NULL,
 	  "PEM private key of tls.certificate (\"\": in the certificate file)" },
+	{ "leg.connect_timeout", 0, CFG_INT, offsetof(struct agw_config, connect_timeout_ms), "5000", 100,
+	  600000, NULL, "how long the gateway's own TCP connect may take (ms) before xtcp/fail" },
+	{ "leg.buffer", 0, CFG_INT, offsetof(struct agw_config, buffer_kib), "256", 4, 65536, NULL,
+	  "relay buffer per direction and connection (KiB); reading stops while it is full" },
 	WIRE_IES(AGW_WIRE_ROW){ 0 },
 };
 

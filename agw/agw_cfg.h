@@ -26,6 +26,7 @@ struct agw_config {
 	int mgc_transport; /* enum agw_transport */
 	struct agw_realm_cfg access, core;
 	char *tls_certificate, *tls_key;
+	long connect_timeout_ms, buffer_kib;
 	struct wire_names wire;
 };
 

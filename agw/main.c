@@ -14,6 +14,7 @@
 #include "assoc.h"
 #include "cert.h"
 #include "evloop.h"
+#include "legs.h"
 #include "link.h"
 #include "log.h"
 #include "mg.h"
@@ -31,6 +32,7 @@ struct agw {
 	struct tls_identity identity;
 	struct agw_realm realms[2];
 	struct agw_store *store;
+	struct legs *legs;
 	struct h248_link *link;
 	struct h248_tl *tl;
 	struct h248_mg *assoc;
@@ -149,7 +151,14 @@ static void on_registered(void *arg, unsigned version)
 static void on_release(void *arg, struct agw_term *t)
 {
 	struct agw *g = arg;
+	legs_release(g->legs, t);
 	agw_mg_release(g->mg, t);
+}
+
+static void on_configured(void *arg, struct agw_term *t)
+{
+	struct agw *g = arg;
+	legs_configure(g->legs, t);
 }
 
 static bool realm_init(struct agw_realm *r, const char *name, const char *prefix,
@@ -177,6 +186,9 @@ static int start(struct agw *g)
 	realm_init(&g->realms[0], "access", "ac", &c->access);
 	realm_init(&g->realms[1], "core", "co", &c->core);
 	g->store = agw_store_new(g->realms, 2, on_release, g);
+	struct legs_opts legs = { .connect_timeout_ms = (unsigned)c->connect_timeout_ms,
+				  .buffer = (size_t)c->buffer_kib * 1024 };
+	g->legs = legs_new(g->loop, g->store, &legs);
 
 	union sa local;
 	sa_from_text(&local, c->h248_address, (uint16_t)c->h248_port);
@@ -210,7 +222,9 @@ static int start(struct agw *g)
 				   .tcp = c->mgc_transport == AGW_TRANSPORT_TCP,
 				   .profile = c->h248_profile };
 	g->assoc = h248_mg_new(g->loop, g->link, g->tl, &ao, &aops, g);
-	g->mg = agw_mg_new(g->loop, g->tl, g->assoc, g->store, &c->wire, &g->identity, NULL);
+	struct agw_mg_hooks hooks = { .configured = on_configured, .arg = g };
+	g->mg = agw_mg_new(g->loop, g->tl, g->assoc, g->store, &c->wire, &g->identity, &hooks);
+	legs_set_mg(g->legs, g->mg);
 	char mgc[SA_TEXT_MAX];
 	log_notice("main", NULL, "ready: H.248 control on udp/tcp %s, registering with %s over %s", text,
 		   sa_text(&g->mgc, mgc), c->mgc_transport == AGW_TRANSPORT_TCP ? "tcp" : "udp");
@@ -226,7 +240,8 @@ static void stop(struct agw *g)
 {
 	if (g->assoc && h248_mg_is_registered(g->assoc))
 		h248_mg_service_change(g->assoc, H248_TOK_FORCED, "905 Termination taken out of service");
-	agw_store_free(g->store); /* releases terminations through g->mg: before it */
+	agw_store_free(g->store); /* releases terminations through g->legs and g->mg: before them */
+	legs_free(g->legs);
 	agw_mg_free(g->mg);
 	h248_mg_free(g->assoc);
 	h248_tl_free(g->tl);
