@@ -1,0 +1,340 @@
+/* rig: see rig.h. */
+#include "rig.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "parse.h"
+#include "sockaddr.h"
+
+struct rig {
+	pid_t pid;
+	int fd; /* the MGC's UDP socket */
+	union sa agw;
+	uint32_t next_tid;
+	GQueue *notifies, *replies; /* texts */
+	bool registered;
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint16_t free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	union sa a;
+	sa_from_text(&a, "127.0.0.1", 0);
+	bind(fd, &a.sa, sa_len(&a));
+	socklen_t len = sizeof a;
+	getsockname(fd, &a.sa, &len);
+	close(fd);
+	return sa_port(&a);
+}
+
+static void answer(struct rig *r, const char *text)
+{
+	sendto(r->fd, text, strlen(text), 0, &r->agw.sa, sa_len(&r->agw));
+}
+
+/* Reads what arrived within ms; files Replies and Notifies, answers registrations and Notifies. */
+static void pump(struct rig *r, unsigned ms)
+{
+	char buf[65536];
+	struct pollfd p = { .fd = r->fd, .events = POLLIN };
+	if (poll(&p, 1, (int)ms) != 1)
+		return;
+	ssize_t n;
+	while ((n = recv(r->fd, buf, sizeof buf - 1, MSG_DONTWAIT)) > 0) {
+		buf[n] = 0;
+		struct h248_error err;
+		struct h248_msg *m = h248_parse(buf, (size_t)n, NULL, &err);
+		if (!m) {
+			fprintf(stderr, "rig: unparsable from the gateway: %s\n%s\n", err.reason, buf);
+			continue;
+		}
+		for (struct h248_node *t = m->first; t; t = t->next) {
+			if (t->tok == H248_TOK_REPLY) {
+				g_queue_push_tail(r->replies, g_strdup(buf));
+				continue;
+			}
+			if (t->tok != H248_TOK_TRANSACTION)
+				continue;
+			struct h248_node *ctx = h248_child(t, H248_TOK_CONTEXT, NULL);
+			struct h248_node *nt = ctx ? h248_child(ctx, H248_TOK_NOTIFY, NULL) : NULL;
+			char *reply;
+			if (nt) {
+				reply = g_strdup_printf("MEGACO/3 [127.0.0.1]:2945\nReply = %.*s { Context = "
+							"%.*s { Notify = %.*s } }",
+							(int)t->value.text.n, t->value.text.p,
+							(int)ctx->value.text.n, ctx->value.text.p,
+							(int)nt->value.text.n, nt->value.text.p);
+				/* the gateway's own transaction id and time stamp: normalised for comparison
+				 */
+				GRegex *tid =
+				    g_regex_new("^Transaction = [0-9]+", G_REGEX_MULTILINE, 0, NULL);
+				GRegex *ts = g_regex_new("[0-9]{8}T[0-9]{8}", 0, 0, NULL);
+				char *a =
+				    g_regex_replace_literal(tid, buf, -1, 0, "Transaction = N", 0, NULL);
+				g_queue_push_tail(r->notifies,
+						  g_regex_replace_literal(ts, a, -1, 0, "T", 0, NULL));
+				g_free(a);
+				g_regex_unref(tid), g_regex_unref(ts);
+			} else {
+				reply = g_strdup_printf("MEGACO/3 [127.0.0.1]:2945\nReply = %.*s { Context = "
+							"- { ServiceChange = ROOT { "
+							"Services { Version = 3 } } } }",
+							(int)t->value.text.n, t->value.text.p);
+				r->registered = true;
+			}
+			answer(r, reply);
+			g_free(reply);
+		}
+		h248_msg_free(m);
+	}
+}
+
+struct rig *rig_start(const char *const *extra)
+{
+	struct rig *r = g_new0(struct rig, 1);
+	r->notifies = g_queue_new(), r->replies = g_queue_new();
+	r->next_tid = 100;
+	uint16_t mgc = free_port(), agw = free_port();
+	union sa me;
+	sa_from_text(&me, "127.0.0.1", mgc);
+	sa_from_text(&r->agw, "127.0.0.1", agw);
+	r->fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (bind(r->fd, &me.sa, sa_len(&me)) < 0) {
+		perror("rig: bind");
+		return NULL;
+	}
+	const char *top = getenv("top_builddir") ? getenv("top_builddir") : ".";
+	char *bin = g_build_filename(top, "agw", "ims-agw", NULL);
+	char mgcp[8], agwp[8];
+	snprintf(mgcp, sizeof mgcp, "%u", mgc), snprintf(agwp, sizeof agwp, "%u", agw);
+	GPtrArray *argv = g_ptr_array_new();
+	const char *base[] = { bin,
+			       "--h248-port",
+			       agwp,
+			       "--mgc-port",
+			       mgcp,
+			       "--h248-mid",
+			       "[127.0.0.1]:2944",
+			       "--log-level",
+			       getenv("RIG_LOG") ? "debug" : "error" };
+	for (size_t i = 0; i < G_N_ELEMENTS(base); i++)
+		g_ptr_array_add(argv, (char *)base[i]);
+	for (const char *const *e = extra; e && *e; e++)
+		g_ptr_array_add(argv, (char *)*e);
+	g_ptr_array_add(argv, NULL);
+	pid_t parent = getpid();
+	r->pid = fork();
+	if (r->pid == 0) { /* the gateway dies with the test, even when the test crashes */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+		execv(bin, (char **)argv->pdata);
+		_exit(127);
+	}
+	g_ptr_array_free(argv, TRUE);
+	g_free(bin);
+	if (r->pid < 0) {
+		fprintf(stderr, "rig: cannot start ims-agw: %s\n", strerror(errno));
+		return NULL;
+	}
+	for (uint64_t end = now_ms() + 5000; !r->registered && now_ms() < end;)
+		pump(r, 100);
+	if (!r->registered) {
+		fprintf(stderr, "rig: ims-agw did not register\n");
+		rig_stop(r);
+		return NULL;
+	}
+	return r;
+}
+
+int rig_stop(struct rig *r)
+{
+	int status = -1;
+	kill(r->pid, SIGTERM);
+	for (int i = 0; i < 50; i++, usleep(100000))
+		if (waitpid(r->pid, &status, WNOHANG) == r->pid)
+			break;
+	if (status == -1 || !WIFEXITED(status)) {
+		kill(r->pid, SIGKILL);
+		waitpid(r->pid, NULL, 0);
+		status = -1;
+	} else
+		status = WEXITSTATUS(status);
+	close(r->fd);
+	g_queue_free_full(r->notifies, g_free);
+	g_queue_free_full(r->replies, g_free);
+	g_free(r);
+	return status;
+}
+
+char *rig_request(struct rig *r, const char *body)
+{
+	char *text = g_strdup_printf("MEGACO/3 [127.0.0.1]:2945\n%s", body);
+	answer(r, text);
+	g_free(text);
+	for (uint64_t end = now_ms() + 5000; now_ms() < end;) {
+		if (!g_queue_is_empty(r->replies))
+			return g_queue_pop_head(r->replies);
+		pump(r, 50);
+	}
+	return NULL;
+}
+
+char *rig_notify(struct rig *r, unsigned ms)
+{
+	for (uint64_t end = now_ms() + ms;;) {
+		if (!g_queue_is_empty(r->notifies))
+			return g_queue_pop_head(r->notifies);
+		if (now_ms() >= end)
+			return NULL;
+		pump(r, 20);
+	}
+}
+
+unsigned rig_local_port(const char *reply)
+{
+	const char *l = reply ? strstr(reply, "Local {") : NULL;
+	const char *m = l ? strstr(l, "\nm=") : NULL;
+	unsigned port = 0;
+	if (m)
+		sscanf(m, "\nm=%*s %u", &port);
+	return port;
+}
+
+int tcp_listen(uint16_t *port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+	union sa a;
+	sa_from_text(&a, "127.0.0.1", *port);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, &a.sa, sa_len(&a)) < 0 || listen(fd, 4) < 0) {
+		close(fd);
+		return -1;
+	}
+	socklen_t len = sizeof a;
+	getsockname(fd, &a.sa, &len);
+	*port = sa_port(&a);
+	return fd;
+}
+
+int tcp_accept(int lfd, unsigned ms)
+{
+	struct pollfd p = { .fd = lfd, .events = POLLIN };
+	return poll(&p, 1, (int)ms) == 1 ? accept(lfd, NULL, NULL) : -1;
+}
+
+int tcp_connect_from(uint16_t from, uint16_t to, unsigned ms, bool *connected)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
+	union sa a, b;
+	sa_from_text(&a, "127.0.0.1", from);
+	sa_from_text(&b, "127.0.0.1", to);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (from && bind(fd, &a.sa, sa_len(&a)) < 0) {
+		close(fd);
+		return -1;
+	}
+	connect(fd, &b.sa, sa_len(&b));
+	*connected = tcp_wait_connected(fd, ms);
+	return fd;
+}
+
+bool tcp_wait_connected(int fd, unsigned ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	int err = 0;
+	socklen_t len = sizeof err;
+	if (poll(&p, 1, (int)ms) != 1)
+		return false;
+	getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+	return err == 0;
+}
+
+ssize_t tcp_read_all(int fd, void *buf, size_t n, unsigned ms)
+{
+	size_t got = 0;
+	for (uint64_t end = now_ms() + ms; got < n && now_ms() < end;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, 50) != 1)
+			continue;
+		ssize_t k = recv(fd, (char *)buf + got, n - got, MSG_DONTWAIT);
+		if (k == 0)
+			break;
+		if (k < 0) {
+			if (errno == EAGAIN)
+				continue;
+			return -errno;
+		}
+		got += (size_t)k;
+	}
+	return (ssize_t)got;
+}
+
+bool tcp_exchange(int a, const void *a_out, size_t a_len, int b, const void *b_out, size_t b_len, unsigned ms)
+{
+	size_t sent[2] = { 0 }, got[2] = { 0 }, len[2] = { a_len, b_len };
+	const char *out[2] = { a_out, b_out };
+	char *in[2] = { g_malloc(b_len + 1), g_malloc(a_len + 1) }; /* a receives b's bytes and b a's */
+	int fd[2] = { a, b };
+	bool eof[2] = { false, false }, shut[2] = { false, false }, ok = false;
+	for (uint64_t end = now_ms() + ms; now_ms() < end;) {
+		struct pollfd p[2];
+		for (int i = 0; i < 2; i++)
+			p[i] = (struct pollfd){ .fd = fd[i],
+						.events = (eof[i] ? 0 : POLLIN) |
+							  (sent[i] < len[i] ? POLLOUT : 0) };
+		poll(p, 2, 50);
+		for (int i = 0; i < 2; i++) {
+			if (sent[i] < len[i]) {
+				ssize_t k =
+				    send(fd[i], out[i] + sent[i], MIN(len[i] - sent[i], (size_t)65536),
+					 MSG_DONTWAIT | MSG_NOSIGNAL);
+				if (k > 0)
+					sent[i] += (size_t)k;
+			}
+			if (sent[i] == len[i] && !shut[i])
+				shutdown(fd[i], SHUT_WR), shut[i] = true;
+			if (!eof[i]) {
+				size_t want = len[1 - i] + 1 - got[i];
+				ssize_t k = recv(fd[i], in[i] + got[i], want, MSG_DONTWAIT);
+				if (k == 0)
+					eof[i] = true;
+				else if (k > 0)
+					got[i] += (size_t)k;
+			}
+		}
+		if (eof[0] && eof[1]) {
+			ok = got[0] == b_len && got[1] == a_len && !memcmp(in[0], b_out, b_len) &&
+			     !memcmp(in[1], a_out, a_len);
+			if (!ok)
+				fprintf(stderr,
+					"\n    exchange: a got %zu of %zu, b got %zu of %zu, content %s\n",
+					got[0], b_len, got[1], a_len, ok ? "equal" : "different");
+			break;
+		}
+	}
+	if (!(eof[0] && eof[1]))
+		fprintf(stderr, "\n    exchange timed out: a sent %zu/%zu got %zu, b sent %zu/%zu got %zu\n",
+			sent[0], a_len, got[0], sent[1], b_len, got[1]);
+	g_free(in[0]), g_free(in[1]);
+	return ok;
+}

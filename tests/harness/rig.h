@@ -1,0 +1,39 @@
+/* rig: drives a real ims-agw from a C test. It starts the binary on free loopback ports, plays its MGC
+ * (answers the registration, answers and records Notifies), sends H.248 requests as text and returns
+ * the reply as text, and offers blocking TCP helpers with timeouts for the UE and core peers. */
+#ifndef MEDIASEC_TEST_RIG_H
+#define MEDIASEC_TEST_RIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct rig;
+
+/* Starts ims-agw (top_builddir from the environment) with extra flags (NULL-terminated) and waits for
+ * its registration. NULL on failure (the reason on stderr). */
+struct rig *rig_start(const char *const *extra);
+/* Stops it with SIGTERM; returns its exit status (-1 when it had to be killed). */
+int rig_stop(struct rig *r);
+
+/* Sends "MEGACO/3 [127.0.0.1]:2945\n" + body and returns the Reply's text (g_free it), or NULL. */
+char *rig_request(struct rig *r, const char *body);
+/* Waits up to ms for a Notify and returns its text with the transaction id and time stamp replaced
+ * by "N" and "T" (g_free it), or NULL. */
+char *rig_notify(struct rig *r, unsigned ms);
+/* The m= port of the Local in a reply text (0 when none). */
+unsigned rig_local_port(const char *reply);
+
+/* TCP helpers: every wait is bounded. */
+int tcp_listen(uint16_t *port);       /* on 127.0.0.1, port 0: chosen */
+int tcp_accept(int lfd, unsigned ms); /* -1 on timeout */
+int tcp_connect_from(uint16_t from, uint16_t to, unsigned ms, bool *connected); /* nonblocking */
+bool tcp_wait_connected(int fd, unsigned ms);
+/* Sends a_out on a and b_out on b at once while reading what each receives until both peers
+ * half-close (shutdown when done) or ms pass; returns false on a timeout or a mismatch. */
+bool tcp_exchange(int a, const void *a_out, size_t a_len, int b, const void *b_out, size_t b_len,
+		  unsigned ms);
+ssize_t tcp_read_all(int fd, void *buf, size_t n, unsigned ms); /* until n bytes, EOF or timeout */
+
+#endif

@@ -1,0 +1,258 @@
+/* ims-agw's TCP legs, end to end: the real gateway, H.248 from this test as its MGC, real TCP peers.
+ *   - seed 003 (TCP proxy, no TLS): the core peer's SYN triggers the gateway's connect to the UE; bytes
+ *     relayed exactly both ways at once; FIN relayed as a half-close in each direction; statistics.
+ *   - seed 004 delayed establishment: with gm/saf the SYN is dropped until the Modify gives the Remote,
+ *     then the retransmitted SYN succeeds; with gm/spf a SYN from another port never does.
+ *   - the gateway's connect refused: xtcp/fail notified with the reason.
+ *   - a reset on one side is passed on as a reset. */
+#include <CUnit/Basic.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <glib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "rig.h"
+
+static struct rig *rig;
+
+static int up(void)
+{
+	rig = rig_start((const char *const[]){ "--realm-access-ports", "43000-43099", "--realm-core-ports",
+					       "44000-44099", NULL });
+	return rig ? 0 : 1;
+}
+
+static int down(void)
+{
+	return rig_stop(rig) == 0 ? 0 : 1;
+}
+
+/* Sends one transaction with the next id: the gateway executes each id once (Annex D). */
+static char *request(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *request(const char *fmt, ...)
+{
+	static unsigned tid = 1000;
+	va_list ap;
+	va_start(ap, fmt);
+	char *inner = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	char *body = g_strdup_printf("Transaction = %u { %s }", ++tid, inner);
+	char *reply = rig_request(rig, body);
+	g_free(inner), g_free(body);
+	return reply;
+}
+
+static unsigned term_number(const char *reply, const char *prefix)
+{
+	unsigned n = 0;
+	const char *at = reply ? strstr(reply, prefix) : NULL;
+	if (at)
+		sscanf(at + strlen(prefix), "%u", &n);
+	return n;
+}
+
+static char *add(const char *ctx, const char *realm, const char *setup, const char *lc_extra, uint16_t remote,
+		 const char *events)
+{
+	char *remote_sdp =
+	    remote ? g_strdup_printf(",\n    Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n}",
+				     remote)
+		   : g_strdup("");
+	char *reply = request("Context = %s { Add = $ {\n  Media { Stream = 1 {\n"
+			      "    LocalControl { Mode = SendReceive, ipdc/realm = %s%s },\n"
+			      "    Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:%s\n}%s } },\n"
+			      "  Events = 9 { %s } } }",
+			      ctx, realm, lc_extra, setup, remote_sdp, events);
+	g_free(remote_sdp);
+	return reply;
+}
+
+static char *ctx_of(const char *reply)
+{
+	unsigned id = 0;
+	const char *c = reply ? strstr(reply, "Context = ") : NULL;
+	if (c)
+		sscanf(c, "Context = %u", &id);
+	return g_strdup_printf("%u", id);
+}
+
+static void fill(char *buf, size_t n, unsigned seed)
+{
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (char)((i * 131 + seed * 7 + (i >> 9)) & 0xff);
+}
+
+static void test_proxy(void)
+{
+	uint16_t ue_port = 0;
+	int ue_l = tcp_listen(&ue_port);
+	char *core = add("$", "core", "actpass", "", 0, "xtcp/up, xtcp/rel");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(core);
+	char *ctx = ctx_of(core);
+	unsigned core_port = rig_local_port(core);
+	CU_ASSERT_EQUAL(core_port, 44000);
+	char *access = add(ctx, "access", "active", "", ue_port, "xtcp/up, xtcp/rel, xtcp/fail");
+	CU_ASSERT_TRUE_FATAL(access && strstr(access, "Add = ac/"));
+	CU_ASSERT_EQUAL(rig_local_port(access), 43000);
+
+	/* the UE side is not connected before the core peer's SYN (the proxy trigger) */
+	CU_ASSERT_EQUAL(tcp_accept(ue_l, 300), -1);
+	bool connected;
+	int peer = tcp_connect_from(0, (uint16_t)core_port, 2000, &connected);
+	CU_ASSERT_TRUE_FATAL(connected);
+	int ue = tcp_accept(ue_l, 2000);
+	CU_ASSERT_TRUE_FATAL(ue >= 0);
+	char *n1 = rig_notify(rig, 2000), *n2 = rig_notify(rig, 2000);
+	CU_ASSERT_TRUE(n1 && strstr(n1, "Notify = co/") && strstr(n1, "T : xtcp/up"));
+	CU_ASSERT_TRUE(n2 && strstr(n2, "Notify = ac/") && strstr(n2, "T : xtcp/up"));
+
+	/* an MSRP SEND each way first, then 4 MiB and 3 MiB at the same time */
+	const char msrp[] =
+	    "MSRP a786hjs2 SEND\r\nTo-Path: msrp://127.0.0.1:2855/kjhd37s2s20w2a;tcp\r\n"
+	    "From-Path: msrp://127.0.0.1:7777/iau39soe2843z;tcp\r\nMessage-ID: 87652491\r\n"
+	    "Byte-Range: 1-25/25\r\nContent-Type: text/plain\r\n\r\nHey Bob, are you there?\r\n"
+	    "-------a786hjs2$\r\n";
+	char got[sizeof msrp];
+	CU_ASSERT_EQUAL(send(peer, msrp, sizeof msrp - 1, 0), (ssize_t)sizeof msrp - 1);
+	CU_ASSERT_EQUAL(tcp_read_all(ue, got, sizeof msrp - 1, 2000), (ssize_t)sizeof msrp - 1);
+	CU_ASSERT_EQUAL(memcmp(got, msrp, sizeof msrp - 1), 0);
+	CU_ASSERT_EQUAL(send(ue, msrp, sizeof msrp - 1, 0), (ssize_t)sizeof msrp - 1);
+	CU_ASSERT_EQUAL(tcp_read_all(peer, got, sizeof msrp - 1, 2000), (ssize_t)sizeof msrp - 1);
+	size_t big_a = 4 << 20, big_b = 3 << 20;
+	char *a = g_malloc(big_a), *b = g_malloc(big_b);
+	fill(a, big_a, 1), fill(b, big_b, 2);
+	/* both half-close when done: each FIN is relayed, the other direction keeps flowing */
+	CU_ASSERT_TRUE(tcp_exchange(peer, a, big_a, ue, b, big_b, 20000));
+	char *r1 = rig_notify(rig, 2000), *r2 = rig_notify(rig, 2000);
+	CU_ASSERT_TRUE(r1 && strstr(r1, "xtcp/rel"));
+	CU_ASSERT_TRUE(r2 && strstr(r2, "xtcp/rel"));
+
+	char *stats = request("Context = %s { Subtract = * }", ctx);
+	char *want = g_strdup_printf("Subtract = co/");
+	CU_ASSERT_TRUE_FATAL(stats && strstr(stats, want));
+	char *core_stats = g_strdup_printf("nt/os = %zu,\n        nt/or = %zu,", sizeof msrp - 1 + big_b,
+					   sizeof msrp - 1 + big_a);
+	char *access_stats = g_strdup_printf("nt/os = %zu,\n        nt/or = %zu,", sizeof msrp - 1 + big_a,
+					     sizeof msrp - 1 + big_b);
+	CU_ASSERT_PTR_NOT_NULL(strstr(stats, core_stats));
+	CU_ASSERT_PTR_NOT_NULL(strstr(stats, access_stats));
+	if (!strstr(stats, core_stats))
+		fprintf(stderr, "\n%s\n", stats);
+	close(peer), close(ue), close(ue_l);
+	g_free(a), g_free(b), g_free(stats), g_free(want), g_free(core_stats), g_free(access_stats);
+	g_free(core), g_free(access), g_free(ctx), g_free(n1), g_free(n2), g_free(r1), g_free(r2);
+}
+
+static void test_delayed_syn(void)
+{
+	uint16_t ue_port = 0;
+	int ue_l = tcp_listen(&ue_port);
+	char *core = add("$", "core", "actpass", ", gm/saf = on, gm/spf = on", 0, "xtcp/up");
+	char *ctx = ctx_of(core);
+	unsigned core_port = rig_local_port(core);
+	char *access = add(ctx, "access", "active", "", ue_port, "xtcp/up");
+	uint16_t mine = 0, other = 0;
+	int tmp = tcp_listen(&mine), tmp2 = tcp_listen(&other); /* two free ports to connect from */
+	close(tmp), close(tmp2);
+	bool connected;
+	int peer = tcp_connect_from(mine, (uint16_t)core_port, 500, &connected);
+	CU_ASSERT_FALSE(connected); /* no Remote yet: every SYN is dropped, none answered */
+	int stranger = tcp_connect_from(other, (uint16_t)core_port, 100, &connected);
+	CU_ASSERT_FALSE(connected);
+	unsigned co = term_number(core, "Add = co/");
+	CU_ASSERT_FATAL(co != 0);
+	char *reply = request("Context = %s { Modify = co/%u { Media { Stream = 1 { Remote {\n"
+			      "v=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n} } } } }",
+			      ctx, co, mine);
+	CU_ASSERT_TRUE(reply && strstr(reply, "Modify = co/") && !strstr(reply, "Error"));
+	/* the retransmitted SYN (1 s, then 3 s after the first) now gets through */
+	CU_ASSERT_TRUE(tcp_wait_connected(peer, 4000));
+	int ue = tcp_accept(ue_l, 2000);
+	CU_ASSERT_TRUE(ue >= 0);
+	CU_ASSERT_FALSE(tcp_wait_connected(stranger, 1500)); /* another source port: never */
+	CU_ASSERT_EQUAL(send(peer, "hello", 5, 0), 5);
+	char got[8] = "";
+	CU_ASSERT_EQUAL(tcp_read_all(ue, got, 5, 2000), 5);
+	CU_ASSERT_EQUAL(memcmp(got, "hello", 5), 0);
+	char *gone = request("Context = %s { Subtract = * { Audit { } } }", ctx);
+	CU_ASSERT_TRUE(gone && !strstr(gone, "Error"));
+	char *n;
+	while ((n = rig_notify(rig, 200)))
+		g_free(n);
+	close(peer), close(stranger), close(ue), close(ue_l);
+	g_free(core), g_free(access), g_free(ctx), g_free(reply), g_free(gone);
+}
+
+static void test_connect_refused(void)
+{
+	uint16_t nobody = 0;
+	close(tcp_listen(&nobody)); /* a port with no listener */
+	char *core = add("$", "core", "passive", "", 0, "xtcp/up");
+	char *ctx = ctx_of(core);
+	char *access = add(ctx, "access", "active", "", nobody, "xtcp/up, xtcp/fail");
+	bool connected;
+	int peer = tcp_connect_from(0, (uint16_t)rig_local_port(core), 2000, &connected);
+	CU_ASSERT_TRUE(connected);
+	char *up = rig_notify(rig, 2000), *fail = rig_notify(rig, 2000);
+	CU_ASSERT_TRUE(up && strstr(up, "xtcp/up"));
+	unsigned ac = term_number(access, "Add = ac/");
+	CU_ASSERT_FATAL(ac != 0);
+	char *want = g_strdup_printf(
+	    "MEGACO/3 [127.0.0.1]:2944\nTransaction = N {\n  Context = %s {\n    Notify = ac/%u {\n"
+	    "      ObservedEvents = 9 {\n        T : xtcp/fail {\n          reason = \"Connection "
+	    "refused\"\n        }\n      }\n    }\n  }\n}\n",
+	    ctx, ac);
+	CU_ASSERT_STRING_EQUAL(fail ? fail : "", want);
+	if (fail && strcmp(fail, want))
+		fprintf(stderr, "\n%s\n", fail);
+	g_free(request("Context = %s { Subtract = * { Audit { } } }", ctx));
+	close(peer);
+	g_free(core), g_free(ctx), g_free(access), g_free(up), g_free(fail), g_free(want);
+}
+
+static void test_reset(void)
+{
+	uint16_t ue_port = 0;
+	int ue_l = tcp_listen(&ue_port);
+	char *core = add("$", "core", "actpass", "", 0, "xtcp/rel");
+	char *ctx = ctx_of(core);
+	char *access = add(ctx, "access", "active", "", ue_port, "xtcp/rel");
+	bool connected;
+	int peer = tcp_connect_from(0, (uint16_t)rig_local_port(core), 2000, &connected);
+	int ue = tcp_accept(ue_l, 2000);
+	CU_ASSERT_TRUE_FATAL(connected && ue >= 0);
+	char one;
+	CU_ASSERT_EQUAL(send(ue, "x", 1, 0), 1); /* the session is up and relaying before the reset */
+	CU_ASSERT_EQUAL(tcp_read_all(peer, &one, 1, 2000), 1);
+	struct linger lg = { 1, 0 };
+	setsockopt(ue, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	close(ue); /* RST */
+	char buf[16];
+	ssize_t r = tcp_read_all(peer, buf, sizeof buf, 2000);
+	CU_ASSERT_EQUAL(r, -ECONNRESET);
+	char *n1 = rig_notify(rig, 2000), *n2 = rig_notify(rig, 2000);
+	CU_ASSERT_TRUE(n1 && strstr(n1, "xtcp/rel") && strstr(n1, "Connection reset by peer"));
+	CU_ASSERT_TRUE(n2 && strstr(n2, "xtcp/rel") && strstr(n2, "reset by the other side"));
+	g_free(request("Context = %s { Subtract = * { Audit { } } }", ctx));
+	close(peer), close(ue_l);
+	g_free(core), g_free(ctx), g_free(access), g_free(n1), g_free(n2);
+}
+
+int main(void)
+{
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	CU_pSuite s = CU_add_suite("agw TCP legs", up, down);
+	CU_add_test(s, "seed 003 TCP proxy: trigger, relay, half-close, statistics", test_proxy);
+	CU_add_test(s, "seed 004 delayed SYN with gm/saf and gm/spf", test_delayed_syn);
+	CU_add_test(s, "connect refused: xtcp/fail with the reason", test_connect_refused);
+	CU_add_test(s, "a reset passed on as a reset", test_reset);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	unsigned failed =
+	    CU_get_number_of_failures() + CU_get_number_of_tests_failed() + CU_get_number_of_suites_failed();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}
