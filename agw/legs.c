@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <gnutls/gnutls.h>
+
 #include "log.h"
 
 enum leg_state { LEG_IDLE, LEG_LISTENING, LEG_WAITING, LEG_CONNECTING, LEG_UP, LEG_DONE };
@@ -26,8 +28,12 @@ struct leg {
 	union sa peer;
 	char *buf; /* read here, not yet written to the partner: buf[off .. len) */
 	size_t off, len;
-	bool eof;  /* the peer of this leg finished sending */
-	bool shut; /* we finished sending to the peer of this leg */
+	bool eof;    /* the peer of this leg finished sending */
+	bool shut;   /* we finished sending to the peer of this leg */
+	bool active; /* we connected (TCP client) */
+	gnutls_session_t tls;
+	enum { TLS_NONE, TLS_HANDSHAKE, TLS_HELD, TLS_VERIFIED } tls_state;
+	char why[120]; /* the last I/O error, for the notification */
 };
 
 struct legs {
@@ -41,8 +47,11 @@ struct legs *legs_new(struct ev_loop *loop, struct agw_store *store, const struc
 {
 	struct legs *ls = g_new0(struct legs, 1);
 	ls->loop = loop, ls->store = store;
+	if (opts)
+		ls->o = *opts;
 	ls->o.connect_timeout_ms = opts && opts->connect_timeout_ms ? opts->connect_timeout_ms : 5000;
 	ls->o.buffer = opts && opts->buffer ? opts->buffer : 256 * 1024;
+	ls->o.tls_hold_ms = opts && opts->tls_hold_ms ? opts->tls_hold_ms : 10000;
 	return ls;
 }
 
@@ -77,10 +86,62 @@ static struct leg *partner(const struct leg *l)
 	return NULL;
 }
 
+/* Up, and for TLS verified: bytes may cross. */
+static bool ready(const struct leg *l)
+{
+	return l->state == LEG_UP && (!l->tls || l->tls_state == TLS_VERIFIED);
+}
+
 static bool relaying(const struct leg *l)
 {
 	const struct leg *p = partner(l);
-	return l->state == LEG_UP && p && p->state == LEG_UP;
+	return ready(l) && p && ready(p);
+}
+
+/* ---- a leg's I/O: plain TCP or GnuTLS; >0 bytes, 0 end of stream, -EAGAIN, or -errno (why set) ---- */
+
+static ssize_t leg_read(struct leg *l, void *buf, size_t n)
+{
+	if (!l->tls) {
+		ssize_t r = recv(l->fd, buf, n, 0);
+		if (r < 0 && errno != EAGAIN && errno != EINTR)
+			g_strlcpy(l->why, g_strerror(errno), sizeof l->why);
+		return r >= 0 ? r : (errno == EINTR ? -EAGAIN : -errno);
+	}
+	ssize_t r = gnutls_record_recv(l->tls, buf, n);
+	if (r >= 0)
+		return r; /* 0: close_notify */
+	if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
+		return -EAGAIN;
+	if (r == GNUTLS_E_PREMATURE_TERMINATION)
+		return 0; /* TCP ended without close_notify: the end all the same */
+	snprintf(l->why, sizeof l->why, "TLS: %s", gnutls_strerror((int)r));
+	return -ECONNRESET;
+}
+
+static ssize_t leg_write(struct leg *l, const void *buf, size_t n)
+{
+	if (!l->tls) {
+		ssize_t r = send(l->fd, buf, n, MSG_NOSIGNAL);
+		if (r < 0 && errno != EAGAIN && errno != EINTR)
+			g_strlcpy(l->why, g_strerror(errno), sizeof l->why);
+		return r >= 0 ? r : (errno == EINTR ? -EAGAIN : -errno);
+	}
+	ssize_t r = gnutls_record_send(l->tls, buf, MIN(n, (size_t)16384)); /* one record at a time */
+	if (r >= 0)
+		return r;
+	if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
+		return -EAGAIN;
+	snprintf(l->why, sizeof l->why, "TLS: %s", gnutls_strerror((int)r));
+	return -EPIPE;
+}
+
+/* The end of what we send on this leg: close_notify for TLS, then FIN. */
+static void leg_shutdown(struct leg *l)
+{
+	if (l->tls)
+		gnutls_bye(l->tls, GNUTLS_SHUT_WR);
+	shutdown(l->fd, SHUT_WR);
 }
 
 /* What the connection waits for: input when relaying and there is room, output when the partner
@@ -93,6 +154,8 @@ static void update(struct leg *l)
 	uint32_t ev = 0;
 	if (l->state == LEG_CONNECTING)
 		ev = EPOLLOUT;
+	else if (l->state == LEG_UP && l->tls_state == TLS_HANDSHAKE)
+		ev = gnutls_record_get_direction(l->tls) ? EPOLLOUT : EPOLLIN;
 	else if (l->state == LEG_UP) {
 		if (relaying(l) && !l->eof && l->len < l->ls->o.buffer)
 			ev |= EPOLLIN;
@@ -144,6 +207,10 @@ static void finish(struct leg *l, bool reset, enum wire_ie ev, const char *reaso
 	stop_listening(l);
 	close_fd(l, reset);
 	drop_buffer(l);
+	if (l->tls) {
+		gnutls_deinit(l->tls);
+		l->tls = NULL;
+	}
 	l->state = LEG_DONE;
 	event(l, ev, reason);
 }
@@ -197,6 +264,7 @@ static void start_connect(struct leg *l)
 	}
 	l->fd = fd;
 	l->peer = to;
+	l->active = true;
 	char where[SA_TEXT_MAX];
 	log_info("leg", ids_of(l, &ids), "connecting to %s", sa_text(&to, where));
 	l->io = ev_io_add(l->ls->loop, fd, EPOLLOUT, on_io, l);
@@ -305,6 +373,99 @@ static bool waits_for_partner(const struct leg *l)
 		     (p->state == LEG_IDLE && p->t->local.setup != MSDP_SETUP_ACTIVE));
 }
 
+/* ---- TLS ---- */
+
+static void relay_check(struct leg *l);
+
+static void on_hold_timeout(struct ev_loop *loop, void *arg)
+{
+	struct leg *l = arg;
+	l->timer = NULL;
+	gnutls_alert_send(l->tls, GNUTLS_AL_FATAL, GNUTLS_A_ACCESS_DENIED);
+	finish(l, false, WIRE_TLS_FAIL, "no remote fingerprint arrived in time");
+}
+
+/* The handshake is done: the peer certificate against the Remote's fingerprints, or held. */
+static void tls_verify(struct leg *l)
+{
+	struct log_ids ids;
+	unsigned n = 0;
+	const gnutls_datum_t *certs = gnutls_certificate_get_peers(l->tls, &n);
+	if (!certs || !n) {
+		gnutls_alert_send(l->tls, GNUTLS_AL_FATAL, GNUTLS_A_CERTIFICATE_REQUIRED);
+		finish(l, false, WIRE_TLS_FAIL, "the peer sent no certificate");
+		return;
+	}
+	const struct agw_term *t = l->t;
+	if (!t->has_remote || !t->remote.nfingerprints) {
+		if (l->tls_state != TLS_HELD) {
+			log_info("leg", ids_of(l, &ids),
+				 "TLS handshake done; held until the Remote fingerprint is known");
+			l->tls_state = TLS_HELD;
+			l->timer = ev_timer_add(l->ls->loop, l->ls->o.tls_hold_ms, on_hold_timeout, l);
+		}
+		return;
+	}
+	ev_timer_cancel(l->ls->loop, l->timer);
+	l->timer = NULL;
+	if (!tls_fingerprint_match(&certs[0], t->remote.fingerprints, t->remote.nfingerprints,
+				   l->ls->o.allow_sha1)) {
+		gnutls_alert_send(l->tls, GNUTLS_AL_FATAL, GNUTLS_A_BAD_CERTIFICATE);
+		finish(l, false, WIRE_TLS_FAIL, "the peer certificate does not match the fingerprint");
+		return;
+	}
+	l->tls_state = TLS_VERIFIED;
+	char *desc = gnutls_session_get_desc(l->tls);
+	log_info("leg", ids_of(l, &ids), "TLS up as %s, peer certificate matches: %s",
+		 l->active || l->t->tls_est ? "client" : "server", desc ? desc : "");
+	gnutls_free(desc);
+	event(l, WIRE_TLS_UP, NULL);
+	relay_check(l);
+}
+
+static void tls_step(struct leg *l)
+{
+	int rc = gnutls_handshake(l->tls);
+	if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED) {
+		update(l);
+		return;
+	}
+	if (rc < 0) {
+		char reason[160];
+		snprintf(reason, sizeof reason, "TLS handshake: %s", gnutls_strerror(rc));
+		if (rc != GNUTLS_E_FATAL_ALERT_RECEIVED)
+			gnutls_alert_send_appropriate(l->tls, rc); /* tell the peer why, in TLS's own terms */
+		finish(l, false, WIRE_TLS_FAIL, reason);
+		return;
+	}
+	tls_verify(l);
+	if (l->state == LEG_UP)
+		update(l);
+}
+
+static bool tls_start(struct leg *l)
+{
+	bool client = l->active || l->t->tls_est;
+	const char *where = NULL;
+	int rc = gnutls_init(&l->tls, (client ? GNUTLS_CLIENT : GNUTLS_SERVER) | GNUTLS_NONBLOCK);
+	if (rc >= 0)
+		rc = gnutls_priority_set_direct(
+		    l->tls, l->ls->o.tls_priority ? l->ls->o.tls_priority : "NORMAL", &where);
+	if (rc >= 0 && l->ls->o.identity)
+		rc = gnutls_credentials_set(l->tls, GNUTLS_CRD_CERTIFICATE, l->ls->o.identity->cred);
+	if (rc < 0) {
+		char reason[160];
+		snprintf(reason, sizeof reason, "TLS set-up: %s", gnutls_strerror(rc));
+		finish(l, false, WIRE_TLS_FAIL, reason);
+		return false;
+	}
+	if (!client)
+		gnutls_certificate_server_set_request(l->tls, GNUTLS_CERT_REQUIRE);
+	gnutls_transport_set_int(l->tls, l->fd);
+	l->tls_state = TLS_HANDSHAKE;
+	return true;
+}
+
 static void up(struct leg *l)
 {
 	struct log_ids ids;
@@ -315,6 +476,17 @@ static void up(struct leg *l)
 	struct leg *p = partner(l);
 	if (p && p->state == LEG_WAITING) /* the incoming connection triggers the outgoing one */
 		start_connect(p);
+	if (msdp_tls(&l->t->local) && l->state == LEG_UP) {
+		if (tls_start(l))
+			tls_step(l);
+		return;
+	}
+	relay_check(l);
+}
+
+static void relay_check(struct leg *l)
+{
+	struct leg *p = partner(l);
 	update(l);
 	if (p)
 		update(p);
@@ -335,10 +507,11 @@ static void check_closed(struct leg *l)
 static void flush(struct leg *src, struct leg *dst)
 {
 	while (src->len > src->off) {
-		ssize_t n = send(dst->fd, src->buf + src->off, src->len - src->off, MSG_NOSIGNAL);
+		ssize_t n = leg_write(dst, src->buf + src->off, src->len - src->off);
 		if (n < 0) {
-			if (errno != EAGAIN && errno != EINTR) {
-				const char *why = g_strerror(errno);
+			if (n != -EAGAIN) {
+				char why[sizeof dst->why];
+				g_strlcpy(why, dst->why, sizeof why);
 				finish(dst, true, WIRE_TCP_REL, why);
 				finish(src, true, WIRE_TCP_REL, "the other side failed");
 			}
@@ -353,7 +526,7 @@ static void flush(struct leg *src, struct leg *dst)
 	if (src->off == src->len)
 		drop_buffer(src); /* buffers live only while they hold bytes */
 	if (src->eof && !src->buf && !dst->shut) {
-		shutdown(dst->fd, SHUT_WR);
+		leg_shutdown(dst);
 		dst->shut = true;
 	}
 	update(src);
@@ -368,7 +541,7 @@ static void pump(struct leg *src)
 	while (dst && src->state == LEG_UP && dst->state == LEG_UP && !src->eof && src->len < cap) {
 		if (!src->buf)
 			src->buf = g_malloc(cap);
-		ssize_t n = recv(src->fd, src->buf + src->len, cap - src->len, 0);
+		ssize_t n = leg_read(src, src->buf + src->len, cap - src->len);
 		if (n > 0) {
 			src->len += (size_t)n;
 			src->t->octets_received += (uint64_t)n;
@@ -381,9 +554,10 @@ static void pump(struct leg *src)
 			flush(src, dst);
 			break;
 		}
-		if (errno == EAGAIN || errno == EINTR)
+		if (n == -EAGAIN)
 			break;
-		const char *why = g_strerror(errno); /* a reset: passed on as a reset */
+		char why[sizeof src->why]; /* a reset: passed on as a reset */
+		g_strlcpy(why, src->why, sizeof why);
 		finish(src, true, WIRE_TCP_REL, why);
 		finish(dst, true, WIRE_TCP_REL, "reset by the other side");
 		return;
@@ -401,9 +575,16 @@ static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void 
 		connected(l);
 		return;
 	}
+	if (l->state == LEG_UP && l->tls_state == TLS_HANDSHAKE) {
+		tls_step(l);
+		return;
+	}
 	struct leg *p = partner(l);
-	if ((events & EPOLLOUT) && p && p->len > p->off)
+	if ((events & EPOLLOUT) && p && p->len > p->off) {
 		flush(p, l);
+		if (p->state == LEG_UP && p->tls && relaying(p) && gnutls_record_check_pending(p->tls))
+			pump(p); /* records already decrypted inside GnuTLS raise no event of their own */
+	}
 	if (l->state == LEG_UP && (events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
 		if (relaying(l))
 			pump(l);
@@ -425,6 +606,10 @@ void legs_configure(struct legs *ls, struct agw_term *t)
 		l = g_new0(struct leg, 1);
 		*l = (struct leg){ .ls = ls, .t = t, .lfd = -1, .fd = -1 };
 		t->leg = l;
+	}
+	if (l->state == LEG_UP && l->tls_state == TLS_HELD && t->has_remote && t->remote.nfingerprints) {
+		tls_verify(l); /* the fingerprint the held handshake waited for */
+		return;
 	}
 	if (l->state == LEG_CONNECTING || l->state == LEG_UP || l->state == LEG_DONE)
 		return; /* a re-offer keeping the transport does not touch the connection (open point 1) */
@@ -465,6 +650,8 @@ void legs_release(struct legs *ls, struct agw_term *t)
 	stop_listening(l);
 	close_fd(l, false);
 	drop_buffer(l);
+	if (l->tls)
+		gnutls_deinit(l->tls);
 	t->leg = NULL;
 	struct leg *p = partner(l); /* computed after t->leg is gone: the partner stops relaying */
 	g_free(l);

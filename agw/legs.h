@@ -10,18 +10,32 @@
  *
  * Bytes flow only when both legs are up. Each direction has one buffer, allocated when data comes and
  * freed when drained; a leg is not read while the other side's buffer is full (back-pressure), so no
- * byte is lost and memory stays bounded. FIN is relayed as a half-close, a reset as a reset. */
+ * byte is lost and memory stays bounded. FIN is relayed as a half-close, a reset as a reset.
+ *
+ * A leg whose transport has TLS (TCP/TLS…) runs TLS with GnuTLS once TCP is up: as the client when it
+ * connected, or when the MGC signalled xtls/est, else as the server (asking for the peer's
+ * certificate). The peer certificate is checked against the Remote's a=fingerprint, and no byte crosses
+ * before it matches. When the fingerprint is not known yet (the terminating case, seed 004 step 12) the
+ * finished handshake is held until a Modify brings it, for at most tls_hold_ms. A mismatch or a failed
+ * handshake sends a TLS alert, closes TCP and notifies xtls/fail with the reason; a match notifies
+ * xtls/up. close_notify is relayed as a half-close toward the TCP side, and a FIN from there as
+ * close_notify. */
 #ifndef MEDIASEC_AGW_LEGS_H
 #define MEDIASEC_AGW_LEGS_H
 
+#include "cert.h"
 #include "mg.h"
 #include "store.h"
 
 struct legs;
 
 struct legs_opts {
-	unsigned connect_timeout_ms; /* default 5000 */
-	size_t buffer;               /* per direction, default 256 KiB */
+	unsigned connect_timeout_ms;         /* default 5000 */
+	size_t buffer;                       /* per direction, default 256 KiB */
+	const struct tls_identity *identity; /* the gateway's certificate */
+	const char *tls_priority;            /* GnuTLS priority string */
+	unsigned tls_hold_ms; /* how long a finished handshake waits for the Remote fingerprint */
+	bool allow_sha1;      /* accept sha-1 fingerprints */
 };
 
 struct legs *legs_new(struct ev_loop *loop, struct agw_store *store, const struct legs_opts *opts);

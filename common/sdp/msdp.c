@@ -82,6 +82,11 @@ char *msdp_fill(const char *text, size_t len, const char *addr, unsigned port, c
 	return g_string_free(out, FALSE);
 }
 
+bool msdp_tls(const struct msdp *s)
+{
+	return strstr(s->proto, "/TLS") != NULL;
+}
+
 static enum msdp_setup setup_of(const char *v)
 {
 	for (int i = 1; i <= MSDP_SETUP_HOLDCONN; i++)
