@@ -25,7 +25,9 @@ struct agw_config {
 	long mgc_port;
 	int mgc_transport; /* enum agw_transport */
 	struct agw_realm_cfg access, core;
-	char *tls_certificate, *tls_key;
+	char *tls_certificate, *tls_key, *tls_priority;
+	long tls_hold_ms;
+	bool tls_allow_sha1;
 	long connect_timeout_ms, buffer_kib;
 	struct wire_names wire;
 };

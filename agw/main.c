@@ -187,7 +187,11 @@ static int start(struct agw *g)
 	realm_init(&g->realms[1], "core", "co", &c->core);
 	g->store = agw_store_new(g->realms, 2, on_release, g);
 	struct legs_opts legs = { .connect_timeout_ms = (unsigned)c->connect_timeout_ms,
-				  .buffer = (size_t)c->buffer_kib * 1024 };
+				  .buffer = (size_t)c->buffer_kib * 1024,
+				  .identity = &g->identity,
+				  .tls_priority = c->tls_priority,
+				  .tls_hold_ms = (unsigned)c->tls_hold_ms,
+				  .allow_sha1 = c->tls_allow_sha1 };
 	g->legs = legs_new(g->loop, g->store, &legs);
 
 	union sa local;

@@ -57,6 +57,6 @@ for bin in "$AGW" "$ALG"; do
 		documented=$((${documented:-0} + 1))
 	done
 done
-expect_eq "keys documented (37 of ims-agw, 8 of ims-alg)" "$documented" 45
+expect_eq "keys documented (40 of ims-agw, 8 of ims-alg)" "$documented" 48
 
 finish
