@@ -1,0 +1,82 @@
+/* tlspeer: see tlspeer.h. */
+#include "tlspeer.h"
+
+#include <fcntl.h>
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "msdp.h"
+
+gnutls_session_t tlspeer_handshake(int fd, bool client, const struct tls_identity *id, const char *expect_fp,
+				   unsigned ms, char why[160])
+{
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	gnutls_session_t s;
+	gnutls_init(&s, client ? GNUTLS_CLIENT : GNUTLS_SERVER);
+	gnutls_set_default_priority(s);
+	gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, id->cred);
+	if (!client)
+		gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
+	gnutls_transport_set_int(s, fd);
+	gnutls_handshake_set_timeout(s, ms);
+	int rc;
+	do
+		rc = gnutls_handshake(s);
+	while (rc < 0 && !gnutls_error_is_fatal(rc));
+	if (rc < 0) {
+		snprintf(why, 160, "%s", gnutls_strerror(rc));
+		gnutls_deinit(s);
+		return NULL;
+	}
+	if (expect_fp) {
+		unsigned n = 0;
+		const gnutls_datum_t *certs = gnutls_certificate_get_peers(s, &n);
+		struct msdp_fingerprint fp = { "sha-256", "" };
+		g_strlcpy(fp.value, expect_fp + 8, sizeof fp.value);
+		if (!n || !tls_fingerprint_match(&certs[0], &fp, 1, false)) {
+			snprintf(why, 160, "the gateway's certificate does not match its fingerprint");
+			gnutls_deinit(s);
+			return NULL;
+		}
+	}
+	return s;
+}
+
+ssize_t tlspeer_read(gnutls_session_t s, void *buf, size_t n, unsigned ms)
+{
+	gnutls_record_set_timeout(s, ms);
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = gnutls_record_recv(s, (char *)buf + got, n - got);
+		if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (r <= 0)
+			return got ? (ssize_t)got : r;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+bool tlspeer_write(gnutls_session_t s, const void *buf, size_t n)
+{
+	size_t sent = 0;
+	while (sent < n) {
+		ssize_t r = gnutls_record_send(s, (const char *)buf + sent, n - sent);
+		if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (r < 0)
+			return false;
+		sent += (size_t)r;
+	}
+	return true;
+}
+
+void tlspeer_close(gnutls_session_t s, int fd)
+{
+	if (s)
+		gnutls_deinit(s);
+	if (fd >= 0)
+		close(fd);
+}

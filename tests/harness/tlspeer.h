@@ -1,0 +1,22 @@
+/* tlspeer: a GnuTLS endpoint for tests (a UE), blocking with timeouts, on an already connected socket. */
+#ifndef MEDIASEC_TEST_TLSPEER_H
+#define MEDIASEC_TEST_TLSPEER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <gnutls/gnutls.h>
+
+#include "cert.h"
+
+/* A handshake as client or server (the server asks for the client's certificate). On success, when
+ * expect_fp ("sha-256 AB:…") is given, the peer certificate must match it. NULL with *why on failure. */
+gnutls_session_t tlspeer_handshake(int fd, bool client, const struct tls_identity *id, const char *expect_fp,
+				   unsigned ms, char why[160]);
+/* Reads up to n bytes within ms: the count, 0 at close_notify, or a negative GnuTLS error. */
+ssize_t tlspeer_read(gnutls_session_t s, void *buf, size_t n, unsigned ms);
+bool tlspeer_write(gnutls_session_t s, const void *buf, size_t n);
+void tlspeer_close(gnutls_session_t s, int fd);
+
+#endif

@@ -1,0 +1,267 @@
+/* ims-agw's TLS legs, end to end, against GnuTLS UEs with their own certificates (seed 004):
+ *   - originating: the gateway connects to the UE (triggered by the core peer's SYN) and is the TLS
+ *     client; the UE checks the gateway's certificate against the fingerprint the gateway gave in its
+ *     Add reply, the gateway checks the UE's against the Remote; MSRP SEND both ways; close_notify
+ *     relayed as a half-close and a FIN as close_notify.
+ *   - fingerprint mismatch: an alert, xtls/fail with the reason, and not one application byte crosses.
+ *   - terminating: the UE connects and starts TLS before the gateway knows its fingerprint; the
+ *     finished handshake is held, the UE's bytes wait, and cross once the Modify brings it.
+ *   - no fingerprint in time: xtls/fail. */
+#include <CUnit/Basic.h>
+#include <glib.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "rig.h"
+#include "tlspeer.h"
+
+static struct rig *rig;
+static struct tls_identity ue;
+
+static int up(void)
+{
+	char *err = NULL;
+	if (!tls_identity_init(&ue, NULL, NULL, "UE A", &err))
+		return 1;
+	rig = rig_start((const char *const[]){ "--realm-access-ports", "45000-45099", "--realm-core-ports",
+					       "46000-46099", "--tls-hold-timeout", "1500", NULL });
+	return rig ? 0 : 1;
+}
+
+static int down(void)
+{
+	tls_identity_clear(&ue);
+	return rig_stop(rig) == 0 ? 0 : 1;
+}
+
+static char *request(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *request(const char *fmt, ...)
+{
+	static unsigned tid = 2000;
+	va_list ap;
+	va_start(ap, fmt);
+	char *inner = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	char *body = g_strdup_printf("Transaction = %u { %s }", ++tid, inner);
+	char *reply = rig_request(rig, body);
+	g_free(inner), g_free(body);
+	return reply;
+}
+
+static unsigned number_after(const char *text, const char *prefix)
+{
+	unsigned n = 0;
+	const char *at = text ? strstr(text, prefix) : NULL;
+	if (at)
+		sscanf(at + strlen(prefix), "%u", &n);
+	return n;
+}
+
+/* The gateway's fingerprint from a reply's Local ("sha-256 AB:…"). */
+static char *gateway_fp(const char *reply)
+{
+	const char *at = reply ? strstr(reply, "a=fingerprint:") : NULL;
+	return at ? g_strndup(at + 14, strcspn(at + 14, "\n")) : g_strdup("");
+}
+
+static char *remote_sdp(uint16_t port, const char *fp)
+{
+	return g_strdup_printf("Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/TLS/MSRP *\n%s%s%s}",
+			       port, fp ? "a=fingerprint:" : "", fp ? fp : "", fp ? "\n" : "");
+}
+
+static const char msrp[] =
+    "MSRP d93kswow SEND\r\nTo-Path: msrps://127.0.0.1:45000/s2s20w2a;tcp\r\n"
+    "From-Path: msrps://127.0.0.1:2855/iau39soe2843z;tcp\r\nMessage-ID: 12339sdqwer\r\n"
+    "Byte-Range: 1-16/16\r\nContent-Type: text/plain\r\n\r\nHi, I'm Alice!\r\n-------d93kswow$\r\n";
+
+/* Core (plain TCP, actpass) and access (TCP/TLS/MSRP) terminations of a new context. */
+static char *originating(uint16_t ue_port, const char *ue_fp, char **access_reply, unsigned *core_port)
+{
+	char *core = request(
+	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core }, Local {\n"
+	    "v=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n} } } } }");
+	unsigned ctx = number_after(core, "Context = ");
+	*core_port = (unsigned)rig_local_port(core);
+	char *remote = remote_sdp(ue_port, ue_fp);
+	*access_reply =
+	    request("Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
+		    "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP "
+		    "*\na=setup:active\na=fingerprint:$\n},\n%s } },\n"
+		    "Events = 5 { xtls/up, xtls/fail } } }",
+		    ctx, remote);
+	g_free(remote), g_free(core);
+	return g_strdup_printf("%u", ctx);
+}
+
+static void test_originating(void)
+{
+	uint16_t ue_port = 0;
+	int ue_l = tcp_listen(&ue_port);
+	char *access, *ctx;
+	unsigned core_port;
+	ctx = originating(ue_port, ue.fingerprint, &access, &core_port);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(access);
+	char *agw_fp = gateway_fp(access);
+	CU_ASSERT_TRUE(g_str_has_prefix(agw_fp, "sha-256 "));
+	bool connected;
+	int peer = tcp_connect_from(0, (uint16_t)core_port, 2000, &connected);
+	int fd = tcp_accept(ue_l, 2000);
+	CU_ASSERT_TRUE_FATAL(connected && fd >= 0);
+	char why[160] = "";
+	gnutls_session_t s =
+	    tlspeer_handshake(fd, false, &ue, agw_fp, 3000, why); /* the UE is the TLS server */
+	if (!s)
+		fprintf(stderr, "\n    UE handshake: %s\n", why);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	char *n = rig_notify(rig, 2000);
+	CU_ASSERT_TRUE(n && strstr(n, "T : xtls/up"));
+	char got[sizeof msrp];
+	CU_ASSERT_TRUE(tlspeer_write(s, msrp, sizeof msrp - 1));
+	CU_ASSERT_EQUAL(tcp_read_all(peer, got, sizeof msrp - 1, 2000), (ssize_t)sizeof msrp - 1);
+	CU_ASSERT_EQUAL(memcmp(got, msrp, sizeof msrp - 1), 0);
+	CU_ASSERT_EQUAL(send(peer, msrp, sizeof msrp - 1, 0), (ssize_t)sizeof msrp - 1);
+	CU_ASSERT_EQUAL(tlspeer_read(s, got, sizeof msrp - 1, 2000), (ssize_t)sizeof msrp - 1);
+	CU_ASSERT_EQUAL(memcmp(got, msrp, sizeof msrp - 1), 0);
+	/* close_notify from the UE: a FIN toward the core; the core's FIN: close_notify toward the UE */
+	gnutls_bye(s, GNUTLS_SHUT_WR);
+	CU_ASSERT_EQUAL(tcp_read_all(peer, got, 1, 2000), 0);
+	shutdown(peer, SHUT_WR);
+	CU_ASSERT_EQUAL(tlspeer_read(s, got, 1, 2000), 0);
+	g_free(request("Context = %s { Subtract = * { Audit { } } }", ctx));
+	tlspeer_close(s, fd);
+	close(peer), close(ue_l);
+	g_free(n), g_free(access), g_free(ctx), g_free(agw_fp);
+}
+
+static void test_mismatch(void)
+{
+	uint16_t ue_port = 0;
+	int ue_l = tcp_listen(&ue_port);
+	struct tls_identity other;
+	char *err = NULL, *access, *ctx;
+	CU_ASSERT_TRUE_FATAL(tls_identity_init(&other, NULL, NULL, "someone else", &err));
+	unsigned core_port;
+	ctx =
+	    originating(ue_port, other.fingerprint, &access, &core_port); /* the Remote names another cert */
+	bool connected;
+	int peer = tcp_connect_from(0, (uint16_t)core_port, 2000, &connected);
+	int fd = tcp_accept(ue_l, 2000);
+	CU_ASSERT_TRUE_FATAL(connected && fd >= 0);
+	char why[160] = "", got[8];
+	gnutls_session_t s = tlspeer_handshake(fd, false, &ue, NULL, 3000, why);
+	if (s) { /* TLS 1.3: the server may finish before the client's verdict; its bytes must still not cross
+		  */
+		tlspeer_write(s, "secret", 6);
+		CU_ASSERT(tlspeer_read(s, got, 1, 1000) <= 0); /* the alert, then the end */
+	}
+	char *n = rig_notify(rig, 2000);
+	CU_ASSERT_TRUE(
+	    n &&
+	    strstr(
+		n,
+		"xtls/fail {\n          reason = \"the peer certificate does not match the fingerprint\""));
+	CU_ASSERT(tcp_read_all(peer, got, sizeof got, 500) <= 0); /* not one byte crossed */
+	g_free(request("Context = %s { Subtract = * { Audit { } } }", ctx));
+	tlspeer_close(s, fd);
+	close(peer), close(ue_l);
+	tls_identity_clear(&other);
+	g_free(n), g_free(access), g_free(ctx);
+}
+
+/* Terminating: the access leg listens (the UE is TCP and TLS client), the core leg connects. */
+static void terminating(int *peer_l, uint16_t *peer_port, unsigned *ctx, unsigned *ac, unsigned *access_port,
+			char **agw_fp)
+{
+	*peer_port = 0;
+	*peer_l = tcp_listen(peer_port);
+	char *access = request(
+	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access }, Local {\n"
+	    "v=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP *\na=setup:passive\na=fingerprint:$\n} } },\n"
+	    "Events = 6 { xtls/up, xtls/fail } } }");
+	*ctx = number_after(access, "Context = ");
+	*ac = number_after(access, "Add = ac/");
+	*access_port = (unsigned)rig_local_port(access);
+	*agw_fp = gateway_fp(access);
+	char *core =
+	    request("Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core },\n"
+		    "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:active\n},\n"
+		    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n} } } } }",
+		    *ctx, *peer_port);
+	g_free(access), g_free(core);
+}
+
+static void test_terminating_held(void)
+{
+	int peer_l;
+	uint16_t peer_port;
+	unsigned ctx, ac, access_port;
+	char *agw_fp, why[160] = "", got[8];
+	terminating(&peer_l, &peer_port, &ctx, &ac, &access_port, &agw_fp);
+	bool connected;
+	int fd = tcp_connect_from(0, (uint16_t)access_port, 2000, &connected);
+	int peer = tcp_accept(peer_l, 2000); /* the UE's SYN triggered the gateway's connect to the core */
+	CU_ASSERT_TRUE_FATAL(connected && peer >= 0);
+	gnutls_session_t s = tlspeer_handshake(fd, true, &ue, agw_fp, 3000, why);
+	if (!s)
+		fprintf(stderr, "\n    UE handshake: %s\n", why);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_TRUE(tlspeer_write(s, "hello", 5));
+	CU_ASSERT_EQUAL(tcp_read_all(peer, got, 5, 500), 0); /* held: nothing crosses yet */
+	char *remote = remote_sdp(0, ue.fingerprint);
+	char *mod =
+	    request("Context = %u { Modify = ac/%u { Media { Stream = 1 { %s } } } }", ctx, ac, remote);
+	CU_ASSERT_TRUE(mod && !strstr(mod, "Error"));
+	char *n = rig_notify(rig, 2000);
+	CU_ASSERT_TRUE(n && strstr(n, "xtls/up"));
+	CU_ASSERT_EQUAL(tcp_read_all(peer, got, 5, 2000), 5);
+	CU_ASSERT_EQUAL(memcmp(got, "hello", 5), 0);
+	g_free(request("Context = %u { Subtract = * { Audit { } } }", ctx));
+	tlspeer_close(s, fd);
+	close(peer), close(peer_l);
+	g_free(agw_fp), g_free(remote), g_free(mod), g_free(n);
+}
+
+static void test_hold_timeout(void)
+{
+	int peer_l;
+	uint16_t peer_port;
+	unsigned ctx, ac, access_port;
+	char *agw_fp, why[160] = "", got[8];
+	terminating(&peer_l, &peer_port, &ctx, &ac, &access_port, &agw_fp);
+	bool connected;
+	int fd = tcp_connect_from(0, (uint16_t)access_port, 2000, &connected);
+	int peer = tcp_accept(peer_l, 2000);
+	gnutls_session_t s = tlspeer_handshake(fd, true, &ue, agw_fp, 3000, why);
+	if (!s)
+		fprintf(stderr, "\n    UE handshake: %s\n", why);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	char *n = rig_notify(rig, 3000); /* the hold timeout is 1.5 s in this rig */
+	CU_ASSERT_TRUE(n && strstr(n, "reason = \"no remote fingerprint arrived in time\""));
+	CU_ASSERT(tlspeer_read(s, got, 1, 1000) <= 0);
+	g_free(request("Context = %u { Subtract = * { Audit { } } }", ctx));
+	tlspeer_close(s, fd);
+	close(peer), close(peer_l);
+	g_free(agw_fp), g_free(n);
+}
+
+int main(void)
+{
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	CU_pSuite s = CU_add_suite("agw TLS legs", up, down);
+	CU_add_test(s, "originating: gateway as TLS client, both fingerprints, close_notify",
+		    test_originating);
+	CU_add_test(s, "fingerprint mismatch: alert, xtls/fail, no byte crosses", test_mismatch);
+	CU_add_test(s, "terminating: handshake held until the Modify brings the fingerprint",
+		    test_terminating_held);
+	CU_add_test(s, "no fingerprint in time: xtls/fail", test_hold_timeout);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	unsigned failed =
+	    CU_get_number_of_failures() + CU_get_number_of_tests_failed() + CU_get_number_of_suites_failed();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}
