@@ -203,18 +203,28 @@ struct h248_link *h248_link_new(struct ev_loop *loop, const union sa *local,
 	l->rxbuf = g_malloc(l->max_udp + 1);
 	l->conns = g_hash_table_new_full(NULL, NULL, NULL, conn_free);
 	l->local = *local;
-	l->tcp = -1;
+	l->udp = l->tcp = -1;
 	char text[SA_TEXT_MAX];
-	l->udp = sa_bind(SOCK_DGRAM, local);
+	/* UDP and TCP on one port: with port 0 the kernel picks the UDP one, which TCP may hold elsewhere;
+	 * then another pick is tried (a bounded number of times) */
+	for (int tries = 0; tries < (sa_port(local) ? 1 : 32); tries++) {
+		if (l->udp >= 0)
+			close(l->udp);
+		l->udp = sa_bind(SOCK_DGRAM, local);
+		if (l->udp < 0)
+			break;
+		socklen_t len = sizeof l->local;
+		getsockname(l->udp, &l->local.sa, &len);
+		l->tcp = sa_bind(SOCK_STREAM, &l->local);
+		if (l->tcp >= 0 || l->tcp != -EADDRINUSE)
+			break;
+	}
 	if (l->udp < 0) {
 		*err = g_strdup_printf("cannot bind H.248 UDP socket %s: %s", sa_text(local, text),
 				       g_strerror(-l->udp));
 		h248_link_free(l);
 		return NULL;
 	}
-	socklen_t len = sizeof l->local;
-	getsockname(l->udp, &l->local.sa, &len); /* port 0 asked: the real one, for TCP too */
-	l->tcp = sa_bind(SOCK_STREAM, &l->local);
 	if (l->tcp < 0) {
 		*err = g_strdup_printf("cannot listen for H.248 over TCP on %s: %s", sa_text(&l->local, text),
 				       g_strerror(-l->tcp));

@@ -11,7 +11,7 @@ D="$top_srcdir/tests/agw"
 set -- $("$FREEPORT" 2)
 AGWP=$1 MGCP=$2
 start agw "$WORK/agw.log" "$AGW" --h248-port "$AGWP" --mgc-port "$MGCP" --h248-mid "[127.0.0.1]:2944" \
-	--realm-access-ports 41000-41009 --realm-core-ports 42000-42009 --log-level info \
+	--realm-access-ports 21000-21009 --realm-core-ports 22000-22009 --log-level info \
 	--tls-certificate "$top_srcdir/tests/data/agw-cert.pem" --tls-key "$top_srcdir/tests/data/agw-key.pem" \
 	--trace-file "$WORK/agw.jsonl"
 agw=$last_pid

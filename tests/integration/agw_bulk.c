@@ -27,8 +27,8 @@ static int up(void)
 	total = (size_t)(getenv("BULK_MIB") ? atoi(getenv("BULK_MIB")) : 256) << 20;
 	if (!tls_identity_init(&ue, NULL, NULL, "UE", &err))
 		return 1;
-	rig = rig_start((const char *const[]){ "--realm-access-ports", "47000-47099", "--realm-core-ports",
-					       "48000-48099", NULL });
+	rig = rig_start((const char *const[]){ "--realm-access-ports", "27000-27099", "--realm-core-ports",
+					       "28000-28099", NULL });
 	return rig ? 0 : 1;
 }
 

@@ -19,8 +19,8 @@ static struct rig *rig;
 
 static int up(void)
 {
-	rig = rig_start((const char *const[]){ "--realm-access-ports", "43000-43099", "--realm-core-ports",
-					       "44000-44099", NULL });
+	rig = rig_start((const char *const[]){ "--realm-access-ports", "23000-23099", "--realm-core-ports",
+					       "24000-24099", NULL });
 	return rig ? 0 : 1;
 }
 
@@ -92,10 +92,10 @@ static void test_proxy(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(core);
 	char *ctx = ctx_of(core);
 	unsigned core_port = rig_local_port(core);
-	CU_ASSERT_EQUAL(core_port, 44000);
+	CU_ASSERT_EQUAL(core_port, 24000);
 	char *access = add(ctx, "access", "active", "", ue_port, "xtcp/up, xtcp/rel, xtcp/fail");
 	CU_ASSERT_TRUE_FATAL(access && strstr(access, "Add = ac/"));
-	CU_ASSERT_EQUAL(rig_local_port(access), 43000);
+	CU_ASSERT_EQUAL(rig_local_port(access), 23000);
 
 	/* the UE side is not connected before the core peer's SYN (the proxy trigger) */
 	CU_ASSERT_EQUAL(tcp_accept(ue_l, 300), -1);

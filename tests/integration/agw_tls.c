@@ -25,8 +25,8 @@ static int up(void)
 	char *err = NULL;
 	if (!tls_identity_init(&ue, NULL, NULL, "UE A", &err))
 		return 1;
-	rig = rig_start((const char *const[]){ "--realm-access-ports", "45000-45099", "--realm-core-ports",
-					       "46000-46099", "--tls-hold-timeout", "1500", NULL });
+	rig = rig_start((const char *const[]){ "--realm-access-ports", "25000-25099", "--realm-core-ports",
+					       "26000-26099", "--tls-hold-timeout", "1500", NULL });
 	return rig ? 0 : 1;
 }
 
@@ -73,7 +73,7 @@ static char *remote_sdp(uint16_t port, const char *fp)
 }
 
 static const char msrp[] =
-    "MSRP d93kswow SEND\r\nTo-Path: msrps://127.0.0.1:45000/s2s20w2a;tcp\r\n"
+    "MSRP d93kswow SEND\r\nTo-Path: msrps://127.0.0.1:25000/s2s20w2a;tcp\r\n"
     "From-Path: msrps://127.0.0.1:2855/iau39soe2843z;tcp\r\nMessage-ID: 12339sdqwer\r\n"
     "Byte-Range: 1-16/16\r\nContent-Type: text/plain\r\n\r\nHi, I'm Alice!\r\n-------d93kswow$\r\n";
 
