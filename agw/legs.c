@@ -33,6 +33,8 @@ struct leg {
 	bool active; /* we connected (TCP client) */
 	gnutls_session_t tls;
 	enum { TLS_NONE, TLS_HANDSHAKE, TLS_HELD, TLS_VERIFIED } tls_state;
+	char *raw; /* TLS: bytes read from the socket not yet taken by GnuTLS: raw[raw_off .. raw_len) */
+	size_t raw_off, raw_len;
 	char why[120]; /* the last I/O error, for the notification */
 };
 
@@ -211,6 +213,7 @@ static void finish(struct leg *l, bool reset, enum wire_ie ev, const char *reaso
 		gnutls_deinit(l->tls);
 		l->tls = NULL;
 	}
+	g_clear_pointer(&l->raw, g_free);
 	l->state = LEG_DONE;
 	event(l, ev, reason);
 }
@@ -443,11 +446,53 @@ static void tls_step(struct leg *l)
 		update(l);
 }
 
+/* GnuTLS asks for a record a few bytes at a time; serving it from one large read per wakeup saves most
+ * of the system calls. The buffer exists only while it holds bytes. */
+enum { RAW = 64 * 1024 };
+
+static ssize_t tls_pull(gnutls_transport_ptr_t ptr, void *data, size_t n)
+{
+	struct leg *l = ptr;
+	if (l->raw_off == l->raw_len) {
+		if (!l->raw)
+			l->raw = g_malloc(RAW);
+		ssize_t r = recv(l->fd, l->raw, RAW, 0);
+		if (r <= 0) {
+			int e = r < 0 ? errno : 0;
+			g_clear_pointer(&l->raw, g_free);
+			l->raw_off = l->raw_len = 0;
+			gnutls_transport_set_errno(l->tls, e);
+			return r;
+		}
+		l->raw_off = 0, l->raw_len = (size_t)r;
+	}
+	size_t k = MIN(n, l->raw_len - l->raw_off);
+	memcpy(data, l->raw + l->raw_off, k);
+	l->raw_off += k;
+	if (l->raw_off == l->raw_len) {
+		g_clear_pointer(&l->raw, g_free);
+		l->raw_off = l->raw_len = 0;
+	}
+	return (ssize_t)k;
+}
+
+static ssize_t tls_push(gnutls_transport_ptr_t ptr, const void *data, size_t n)
+{
+	struct leg *l = ptr;
+	ssize_t r = send(l->fd, data, n, MSG_NOSIGNAL);
+	if (r < 0)
+		gnutls_transport_set_errno(l->tls, errno);
+	return r;
+}
+
 static bool tls_start(struct leg *l)
 {
 	bool client = l->active || l->t->tls_est;
 	const char *where = NULL;
-	int rc = gnutls_init(&l->tls, (client ? GNUTLS_CLIENT : GNUTLS_SERVER) | GNUTLS_NONBLOCK);
+	/* no session tickets: these sessions are never resumed, and tickets cost a handshake step and memory
+	 */
+	int rc = gnutls_init(&l->tls,
+			     (client ? GNUTLS_CLIENT : GNUTLS_SERVER) | GNUTLS_NONBLOCK | GNUTLS_NO_TICKETS);
 	if (rc >= 0)
 		rc = gnutls_priority_set_direct(
 		    l->tls, l->ls->o.tls_priority ? l->ls->o.tls_priority : "NORMAL", &where);
@@ -461,7 +506,9 @@ static bool tls_start(struct leg *l)
 	}
 	if (!client)
 		gnutls_certificate_server_set_request(l->tls, GNUTLS_CERT_REQUIRE);
-	gnutls_transport_set_int(l->tls, l->fd);
+	gnutls_transport_set_ptr(l->tls, l);
+	gnutls_transport_set_pull_function(l->tls, tls_pull);
+	gnutls_transport_set_push_function(l->tls, tls_push);
 	l->tls_state = TLS_HANDSHAKE;
 	return true;
 }
@@ -484,12 +531,24 @@ static void up(struct leg *l)
 	relay_check(l);
 }
 
+static void pump(struct leg *src);
+
+/* TLS bytes already taken from the socket (our pull buffer, GnuTLS's records) raise no epoll event. */
+static bool tls_buffered(const struct leg *l)
+{
+	return l->tls && (l->raw || gnutls_record_check_pending(l->tls));
+}
+
 static void relay_check(struct leg *l)
 {
 	struct leg *p = partner(l);
 	update(l);
 	if (p)
 		update(p);
+	if (relaying(l) && tls_buffered(l))
+		pump(l);
+	if (p && relaying(p) && tls_buffered(p))
+		pump(p);
 }
 
 /* ---- relay ---- */
@@ -542,10 +601,12 @@ static void pump(struct leg *src)
 		if (!src->buf)
 			src->buf = g_malloc(cap);
 		ssize_t n = leg_read(src, src->buf + src->len, cap - src->len);
-		if (n > 0) {
+		if (n > 0) { /* keep reading while there is room: one large write beats many small ones */
 			src->len += (size_t)n;
 			src->t->octets_received += (uint64_t)n;
 			src->t->packets_received++;
+			if (src->len < cap && (!src->tls || tls_buffered(src)))
+				continue;
 			flush(src, dst);
 			continue;
 		}
@@ -554,8 +615,10 @@ static void pump(struct leg *src)
 			flush(src, dst);
 			break;
 		}
-		if (n == -EAGAIN)
+		if (n == -EAGAIN) {
+			flush(src, dst);
 			break;
+		}
 		char why[sizeof src->why]; /* a reset: passed on as a reset */
 		g_strlcpy(why, src->why, sizeof why);
 		finish(src, true, WIRE_TCP_REL, why);
@@ -582,8 +645,8 @@ static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void 
 	struct leg *p = partner(l);
 	if ((events & EPOLLOUT) && p && p->len > p->off) {
 		flush(p, l);
-		if (p->state == LEG_UP && p->tls && relaying(p) && gnutls_record_check_pending(p->tls))
-			pump(p); /* records already decrypted inside GnuTLS raise no event of their own */
+		if (p->state == LEG_UP && relaying(p) && tls_buffered(p))
+			pump(p); /* room again for what was already read */
 	}
 	if (l->state == LEG_UP && (events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
 		if (relaying(l))
@@ -652,6 +715,7 @@ void legs_release(struct legs *ls, struct agw_term *t)
 	drop_buffer(l);
 	if (l->tls)
 		gnutls_deinit(l->tls);
+	g_free(l->raw);
 	t->leg = NULL;
 	struct leg *p = partner(l); /* computed after t->leg is gone: the partner stops relaying */
 	g_free(l);
