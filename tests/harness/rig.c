@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,6 +154,12 @@ struct rig *rig_start(const char *const *extra)
 		char *opts =
 		    g_strdup_printf("%s%squarantine_size_mb=8", asan ? asan : "", asan && *asan ? ":" : "");
 		setenv("ASAN_OPTIONS", opts, 1);
+		if (getenv("RIG_TASKSET")) { /* benchmarks pin the gateway to one CPU, like its peers */
+			cpu_set_t set;
+			CPU_ZERO(&set);
+			CPU_SET(atoi(getenv("RIG_TASKSET")), &set);
+			sched_setaffinity(0, sizeof set, &set);
+		}
 		execv(bin, (char **)argv->pdata);
 		_exit(127);
 	}
@@ -170,6 +177,11 @@ struct rig *rig_start(const char *const *extra)
 		return NULL;
 	}
 	return r;
+}
+
+int rig_pid(const struct rig *r)
+{
+	return (int)r->pid;
 }
 
 long rig_rss_kib(const struct rig *r)

@@ -14,6 +14,8 @@ struct rig;
 /* Starts ims-agw (top_builddir from the environment) with extra flags (NULL-terminated) and waits for
  * its registration. NULL on failure (the reason on stderr). */
 struct rig *rig_start(const char *const *extra);
+/* The gateway's process id. */
+int rig_pid(const struct rig *r);
 /* The gateway's resident memory now, in KiB (VmRSS). */
 long rig_rss_kib(const struct rig *r);
 /* Stops it with SIGTERM; returns its exit status (-1 when it had to be killed). */
