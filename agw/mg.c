@@ -10,7 +10,6 @@
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "log.h"
 #include "msdp.h"
@@ -130,17 +129,6 @@ static void notified(void *arg, const struct h248_msg *msg, const struct h248_no
 		h248_mg_lost(mg->assoc, "a Notify was not answered");
 }
 
-static void stamp(char out[20])
-{
-	struct timespec ts;
-	struct tm tm;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	size_t n = strftime(out, 20, "%Y%m%dT%H%M%S", &tm);
-	unsigned cs = (unsigned)(ts.tv_nsec / 10000000) % 100;
-	out[n] = (char)('0' + cs / 10), out[n + 1] = (char)('0' + cs % 10), out[n + 2] = 0;
-}
-
 static bool requested(const struct agw_term *t, const char *name)
 {
 	for (char **e = t->events; e && *e; e++)
@@ -164,7 +152,7 @@ void agw_mg_event(struct agw_mg *mg, struct agw_term *t, enum wire_ie event, con
 	struct h248_msg *m = h248_tl_new_request(mg->tl, &trans);
 	char ctx[12], when[20];
 	snprintf(ctx, sizeof ctx, "%u", t->ctx->id);
-	stamp(when);
+	h248_timestamp(when);
 	struct h248_node *n =
 	    h248_add_token(m, h248_add_token(m, trans, H248_TOK_CONTEXT, ctx), H248_TOK_NOTIFY, t->id);
 	struct h248_node *oe =
@@ -641,6 +629,22 @@ static bool cmd_add(struct action *a, const struct h248_node *cmd, struct h248_n
 	return true;
 }
 
+/* The terminations a command names in the action's context: one, or every one for "*". */
+static bool targets_of(struct action *a, const struct h248_node *cmd, struct agw_term *targets[AGW_MAX_TERMS],
+		       unsigned *n, struct fault *f)
+{
+	if (!h248_str_eq(cmd->value.text, "*")) {
+		targets[0] = term_in_ctx(a, cmd->value.text, f);
+		*n = 1;
+		return targets[0] != NULL;
+	}
+	if (!a->ctx->nterms)
+		return fail(f, 431, "no termination matches * in context %u", a->ctx->id);
+	memcpy(targets, a->ctx->terms, sizeof a->ctx->terms);
+	*n = a->ctx->nterms;
+	return true;
+}
+
 static bool cmd_modify(struct action *a, const struct h248_node *cmd, struct h248_node *r, struct fault *f)
 {
 	struct agw_mg *mg = a->mg;
@@ -648,16 +652,10 @@ static bool cmd_modify(struct action *a, const struct h248_node *cmd, struct h24
 		return fail(f, 445, "ROOT has no property the MGC can modify here");
 	if (!a->ctx)
 		return fail(f, 421, "Modify of a termination needs its context");
-	bool all = h248_str_eq(cmd->value.text, "*");
-	struct agw_term *one = all ? NULL : term_in_ctx(a, cmd->value.text, f);
-	if (!all && !one)
+	struct agw_term *targets[AGW_MAX_TERMS];
+	unsigned n;
+	if (!targets_of(a, cmd, targets, &n, f))
 		return false;
-	if (all && !a->ctx->nterms)
-		return fail(f, 431, "no termination matches * in context %u", a->ctx->id);
-	struct agw_term *targets[AGW_MAX_TERMS] = { one };
-	unsigned n = all ? a->ctx->nterms : 1;
-	if (all)
-		memcpy(targets, a->ctx->terms, sizeof targets);
 	for (unsigned i = 0; i < n; i++) {
 		struct change ch;
 		struct h248_node *ri = i ? reply_for(a, H248_TOK_MODIFY, targets[i]) : r;
@@ -675,16 +673,10 @@ static bool cmd_subtract(struct action *a, const struct h248_node *cmd, struct h
 	struct agw_mg *mg = a->mg;
 	if (!a->ctx)
 		return fail(f, 421, "Subtract from the null context is not allowed");
-	bool all = h248_str_eq(cmd->value.text, "*");
-	struct agw_term *one = all ? NULL : term_in_ctx(a, cmd->value.text, f);
-	if (!all && !one)
+	struct agw_term *targets[AGW_MAX_TERMS];
+	unsigned n;
+	if (!targets_of(a, cmd, targets, &n, f))
 		return false;
-	if (all && !a->ctx->nterms)
-		return fail(f, 431, "no termination matches * in context %u", a->ctx->id);
-	struct agw_term *targets[AGW_MAX_TERMS] = { one };
-	unsigned n = all ? a->ctx->nterms : 1;
-	if (all)
-		memcpy(targets, a->ctx->terms, sizeof targets);
 	bool stats = audit_asks(cmd, H248_TOK_STATISTICS, true); /* returned unless an Audit says otherwise */
 	for (unsigned i = 0; i < n; i++) {
 		struct h248_node *ri = i ? reply_for(a, H248_TOK_SUBTRACT, targets[i]) : r;

@@ -23,20 +23,6 @@ struct h248_mg {
 	struct ev_timer *timer;
 };
 
-/* TimeStamp = Date "T" Time: yyyymmddThhmmssss, the last two digits hundredths of a second. */
-static void timestamp(char out[20])
-{
-	struct timespec ts;
-	struct tm tm;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	size_t n = strftime(out, 20, "%Y%m%dT%H%M%S", &tm);
-	unsigned cs = (unsigned)(ts.tv_nsec / 10000000) % 100;
-	out[n] = (char)('0' + cs / 10);
-	out[n + 1] = (char)('0' + cs % 10);
-	out[n + 2] = 0;
-}
-
 /* An mId or "port" value as an address: "[1.2.3.4]:2944", "[::1]:2944", or a port on the current host. */
 static bool address_of(struct h248_str v, const union sa *current, union sa *out)
 {
@@ -156,7 +142,7 @@ static void send_service_change(struct h248_mg *mg, enum h248_tok method, const 
 		h248_add_token(m, sv, H248_TOK_VERSION, v);
 		if (mg->o.profile)
 			h248_add_token(m, sv, H248_TOK_PROFILE, mg->o.profile);
-		timestamp(stamp);
+		h248_timestamp(stamp);
 		struct h248_node *ts = h248_node_new(m, H248_NODE_ITEM, H248_TOK_NONE);
 		ts->name = h248_cstr(m, stamp);
 		h248_append(sv, ts);

@@ -6,7 +6,22 @@
 #include <string.h>
 #include <strings.h>
 
+#include <time.h>
+
 #include "arena.h"
+
+void h248_timestamp(char out[20])
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(out, 20, "%Y%m%dT%H%M%S", &tm);
+	unsigned cs = (unsigned)(ts.tv_nsec / 10000000) % 100;
+	out[n] = (char)('0' + cs / 10);
+	out[n + 1] = (char)('0' + cs % 10);
+	out[n + 2] = 0;
+}
 
 struct h248_msg *h248_msg_new(unsigned version, size_t limit)
 {

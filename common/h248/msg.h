@@ -116,6 +116,9 @@ bool h248_str_caseeq(struct h248_str s, const char *c); /* ASCII case-insensitiv
 /* Parses s as a decimal UINT32; false when it is not one. */
 bool h248_str_u32(struct h248_str s, uint32_t *out);
 
+/* The current time as an H.248 TimeStamp, Date "T" Time: "yyyymmddThhmmssss" (hundredths last). */
+void h248_timestamp(char out[20]);
+
 /* Structural equality (tokens by identity, words by bytes). */
 bool h248_msg_equal(const struct h248_msg *a, const struct h248_msg *b);
 

@@ -140,37 +140,25 @@ static void sessions(int pid, const uint16_t *ports, uint16_t port, unsigned n, 
 /* ---- ims-agw provisioning over H.248 ---- */
 static struct rig *rig;
 
-static char *request(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *request(const char *fmt, ...)
-{
-	static unsigned tid = 1;
-	va_list ap;
-	va_start(ap, fmt);
-	char *inner = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	char *body = g_strdup_printf("Transaction = %u { %s }", ++tid, inner);
-	char *reply = rig_request(rig, body);
-	g_free(inner), g_free(body);
-	return reply;
-}
-
 /* One relayed session: access (TLS, passive, the client's fingerprint) and core (TCP, active, the sink). */
 static uint16_t provision(uint16_t sink_port, unsigned *ctx)
 {
-	char *a =
-	    request("Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
-		    "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/TLS *\na=setup:passive\na=fingerprint:$\n},\n"
-		    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message 9 TCP/TLS *\na=fingerprint:%s\n} } } } }",
-		    ue.fingerprint);
+	char *a = rig_requestf(
+	    rig,
+	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
+	    "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/TLS *\na=setup:passive\na=fingerprint:$\n},\n"
+	    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message 9 TCP/TLS *\na=fingerprint:%s\n} } } } }",
+	    ue.fingerprint);
 	unsigned port = rig_local_port(a);
 	*ctx = 0;
 	if (a && strstr(a, "Context = "))
 		sscanf(strstr(a, "Context = "), "Context = %u", ctx);
 	char *c =
-	    request("Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core },\n"
-		    "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP *\na=setup:active\n},\n"
-		    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP *\n} } } } }",
-		    *ctx, sink_port);
+	    rig_requestf(rig,
+			 "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core },\n"
+			 "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP *\na=setup:active\n},\n"
+			 "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP *\n} } } } }",
+			 *ctx, sink_port);
 	bool ok = c && !strstr(c, "Error");
 	g_free(a), g_free(c);
 	return ok ? (uint16_t)port : 0;
@@ -184,10 +172,11 @@ static double h248_cycles(void)
 		unsigned ctx;
 		if (!provision(9, &ctx))
 			break;
-		g_free(request("Context = %u { Modify = * { Media { Stream = 1 { LocalControl { Mode = "
-			       "SendReceive } } } } }",
-			       ctx));
-		g_free(request("Context = %u { Subtract = * { Audit { } } }", ctx));
+		g_free(rig_requestf(rig,
+				    "Context = %u { Modify = * { Media { Stream = 1 { LocalControl { Mode = "
+				    "SendReceive } } } } }",
+				    ctx));
+		g_free(rig_requestf(rig, "Context = %u { Subtract = * { Audit { } } }", ctx));
 	}
 	return n / (now() - t0);
 }

@@ -5,6 +5,7 @@
 #include <glib.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <sched.h>
 #include <sys/prctl.h>
@@ -35,16 +36,21 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* A loopback port free for both TCP and UDP right now (the gateway binds both). */
 static uint16_t free_port(void)
 {
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-	union sa a;
-	sa_from_text(&a, "127.0.0.1", 0);
-	bind(fd, &a.sa, sa_len(&a));
-	socklen_t len = sizeof a;
-	getsockname(fd, &a.sa, &len);
-	close(fd);
-	return sa_port(&a);
+	for (int tries = 0; tries < 64; tries++) {
+		int t = socket(AF_INET, SOCK_STREAM, 0), u = socket(AF_INET, SOCK_DGRAM, 0);
+		union sa a;
+		sa_from_text(&a, "127.0.0.1", 0);
+		socklen_t len = sizeof a;
+		bool ok = bind(t, &a.sa, sa_len(&a)) == 0 && getsockname(t, &a.sa, &len) == 0 &&
+			  bind(u, &a.sa, sa_len(&a)) == 0;
+		close(t), close(u);
+		if (ok)
+			return sa_port(&a);
+	}
+	return 0;
 }
 
 static void answer(struct rig *r, const char *text)
@@ -229,6 +235,18 @@ char *rig_request(struct rig *r, const char *body)
 		pump(r, 50);
 	}
 	return NULL;
+}
+
+char *rig_requestf(struct rig *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *inner = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	char *body = g_strdup_printf("Transaction = %u { %s }", ++r->next_tid, inner);
+	char *reply = rig_request(r, body);
+	g_free(inner), g_free(body);
+	return reply;
 }
 
 char *rig_notify(struct rig *r, unsigned ms)

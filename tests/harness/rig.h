@@ -23,6 +23,9 @@ int rig_stop(struct rig *r);
 
 /* Sends "MEGACO/3 [127.0.0.1]:2945\n" + body and returns the Reply's text (g_free it), or NULL. */
 char *rig_request(struct rig *r, const char *body);
+/* As rig_request, for "Transaction = <next id> { <fmt…> }": the gateway executes each transaction id
+ * once (H.248.1 Annex D), so every request gets a new one. */
+char *rig_requestf(struct rig *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Waits up to ms for a Notify and returns its text with the transaction id and time stamp replaced
  * by "N" and "T" (g_free it), or NULL. */
 char *rig_notify(struct rig *r, unsigned ms);

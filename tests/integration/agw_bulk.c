@@ -38,20 +38,6 @@ static int down(void)
 	return rig_stop(rig) == 0 ? 0 : 1;
 }
 
-static char *request(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *request(const char *fmt, ...)
-{
-	static unsigned tid = 3000;
-	va_list ap;
-	va_start(ap, fmt);
-	char *inner = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	char *body = g_strdup_printf("Transaction = %u { %s }", ++tid, inner);
-	char *reply = rig_request(rig, body);
-	g_free(inner), g_free(body);
-	return reply;
-}
-
 /* One direction's end: sends or receives `total` bytes of a seeded stream and hashes them. */
 struct end {
 	int fd;
@@ -105,12 +91,13 @@ static void test_bulk(void)
 {
 	uint16_t ue_port = 0;
 	int ue_l = tcp_listen(&ue_port);
-	char *core = request(
-	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core }, Local {\n"
-	    "v=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n} } } } }");
+	char *core = rig_requestf(
+	    rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core }, Local {\n"
+		 "v=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n} } } } }");
 	unsigned ctx = 0, core_port = rig_local_port(core);
 	sscanf(strstr(core, "Context = "), "Context = %u", &ctx);
-	char *access = request(
+	char *access = rig_requestf(
+	    rig,
 	    "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
 	    "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP *\na=setup:active\na=fingerprint:$\n},\n"
 	    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/TLS/MSRP *\na=fingerprint:%s\n} } } } }",
@@ -156,7 +143,7 @@ static void test_bulk(void)
 	CU_ASSERT_EQUAL(memcmp(ends[0].digest, ends[1].digest, 32), 0);
 	CU_ASSERT_EQUAL(memcmp(ends[2].digest, ends[3].digest, 32), 0);
 	CU_ASSERT(peak - before < 16 * 1024); /* two 256 KiB buffers and TLS records: far under 16 MiB */
-	g_free(request("Context = %u { Subtract = * { Audit { } } }", ctx));
+	g_free(rig_requestf(rig, "Context = %u { Subtract = * { Audit { } } }", ctx));
 	tlspeer_close(s, fd);
 	close(peer), close(ue_l);
 	g_free(core), g_free(access);
@@ -166,16 +153,17 @@ static void test_subtract_during_transfer(void)
 {
 	uint16_t ue_port = 0;
 	int ue_l = tcp_listen(&ue_port);
-	char *core = request(
-	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core }, Local {\n"
-	    "v=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n} } } } }");
+	char *core = rig_requestf(
+	    rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core }, Local {\n"
+		 "v=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n} } } } }");
 	unsigned ctx = 0, core_port = rig_local_port(core);
 	sscanf(strstr(core, "Context = "), "Context = %u", &ctx);
-	char *access =
-	    request("Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
-		    "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:active\n},\n"
-		    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n} } } } }",
-		    ctx, ue_port);
+	char *access = rig_requestf(
+	    rig,
+	    "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
+	    "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:active\n},\n"
+	    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n} } } } }",
+	    ctx, ue_port);
 	bool connected;
 	int peer = tcp_connect_from(0, (uint16_t)core_port, 2000, &connected);
 	int ue_fd = tcp_accept(ue_l, 2000);
@@ -183,7 +171,7 @@ static void test_subtract_during_transfer(void)
 	static unsigned char chunk[65536];
 	for (int i = 0; i < 32; i++) /* a transfer under way: 2 MiB in flight, nobody reading yet */
 		send(peer, chunk, sizeof chunk, MSG_DONTWAIT | MSG_NOSIGNAL);
-	char *gone = request("Context = %u { Subtract = * { Audit { } } }", ctx);
+	char *gone = rig_requestf(rig, "Context = %u { Subtract = * { Audit { } } }", ctx);
 	CU_ASSERT_TRUE(gone && !strstr(gone, "Error"));
 	unsigned char buf[65536];
 	ssize_t n;
@@ -192,7 +180,7 @@ static void test_subtract_during_transfer(void)
 		got += (size_t)n; /* whatever was relayed, then the end */
 	CU_ASSERT(n <= 0);
 	CU_ASSERT(got <= 32 * sizeof chunk);
-	char *still = request("Context = - { AuditValue = ROOT }"); /* the gateway goes on */
+	char *still = rig_requestf(rig, "Context = - { AuditValue = ROOT }"); /* the gateway goes on */
 	CU_ASSERT_TRUE(still && strstr(still, "AuditValue = ROOT"));
 	close(peer), close(ue_fd), close(ue_l);
 	g_free(core), g_free(access), g_free(gone), g_free(still);

@@ -29,21 +29,6 @@ static int down(void)
 	return rig_stop(rig) == 0 ? 0 : 1;
 }
 
-/* Sends one transaction with the next id: the gateway executes each id once (Annex D). */
-static char *request(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *request(const char *fmt, ...)
-{
-	static unsigned tid = 1000;
-	va_list ap;
-	va_start(ap, fmt);
-	char *inner = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	char *body = g_strdup_printf("Transaction = %u { %s }", ++tid, inner);
-	char *reply = rig_request(rig, body);
-	g_free(inner), g_free(body);
-	return reply;
-}
-
 static unsigned term_number(const char *reply, const char *prefix)
 {
 	unsigned n = 0;
@@ -60,11 +45,13 @@ static char *add(const char *ctx, const char *realm, const char *setup, const ch
 	    remote ? g_strdup_printf(",\n    Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n}",
 				     remote)
 		   : g_strdup("");
-	char *reply = request("Context = %s { Add = $ {\n  Media { Stream = 1 {\n"
-			      "    LocalControl { Mode = SendReceive, ipdc/realm = %s%s },\n"
-			      "    Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:%s\n}%s } },\n"
-			      "  Events = 9 { %s } } }",
-			      ctx, realm, lc_extra, setup, remote_sdp, events);
+	char *reply =
+	    rig_requestf(rig,
+			 "Context = %s { Add = $ {\n  Media { Stream = 1 {\n"
+			 "    LocalControl { Mode = SendReceive, ipdc/realm = %s%s },\n"
+			 "    Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:%s\n}%s } },\n"
+			 "  Events = 9 { %s } } }",
+			 ctx, realm, lc_extra, setup, remote_sdp, events);
 	g_free(remote_sdp);
 	return reply;
 }
@@ -129,7 +116,7 @@ static void test_proxy(void)
 	CU_ASSERT_TRUE(r1 && strstr(r1, "xtcp/rel"));
 	CU_ASSERT_TRUE(r2 && strstr(r2, "xtcp/rel"));
 
-	char *stats = request("Context = %s { Subtract = * }", ctx);
+	char *stats = rig_requestf(rig, "Context = %s { Subtract = * }", ctx);
 	char *want = g_strdup_printf("Subtract = co/");
 	CU_ASSERT_TRUE_FATAL(stats && strstr(stats, want));
 	char *core_stats = g_strdup_printf("nt/os = %zu,\n        nt/or = %zu,", sizeof msrp - 1 + big_b,
@@ -163,9 +150,10 @@ static void test_delayed_syn(void)
 	CU_ASSERT_FALSE(connected);
 	unsigned co = term_number(core, "Add = co/");
 	CU_ASSERT_FATAL(co != 0);
-	char *reply = request("Context = %s { Modify = co/%u { Media { Stream = 1 { Remote {\n"
-			      "v=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n} } } } }",
-			      ctx, co, mine);
+	char *reply = rig_requestf(rig,
+				   "Context = %s { Modify = co/%u { Media { Stream = 1 { Remote {\n"
+				   "v=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n} } } } }",
+				   ctx, co, mine);
 	CU_ASSERT_TRUE(reply && strstr(reply, "Modify = co/") && !strstr(reply, "Error"));
 	/* the retransmitted SYN (1 s, then 3 s after the first) now gets through */
 	CU_ASSERT_TRUE(tcp_wait_connected(peer, 4000));
@@ -176,7 +164,7 @@ static void test_delayed_syn(void)
 	char got[8] = "";
 	CU_ASSERT_EQUAL(tcp_read_all(ue, got, 5, 2000), 5);
 	CU_ASSERT_EQUAL(memcmp(got, "hello", 5), 0);
-	char *gone = request("Context = %s { Subtract = * { Audit { } } }", ctx);
+	char *gone = rig_requestf(rig, "Context = %s { Subtract = * { Audit { } } }", ctx);
 	CU_ASSERT_TRUE(gone && !strstr(gone, "Error"));
 	char *n;
 	while ((n = rig_notify(rig, 200)))
@@ -207,7 +195,7 @@ static void test_connect_refused(void)
 	CU_ASSERT_STRING_EQUAL(fail ? fail : "", want);
 	if (fail && strcmp(fail, want))
 		fprintf(stderr, "\n%s\n", fail);
-	g_free(request("Context = %s { Subtract = * { Audit { } } }", ctx));
+	g_free(rig_requestf(rig, "Context = %s { Subtract = * { Audit { } } }", ctx));
 	close(peer);
 	g_free(core), g_free(ctx), g_free(access), g_free(up), g_free(fail), g_free(want);
 }
@@ -235,7 +223,7 @@ static void test_reset(void)
 	char *n1 = rig_notify(rig, 2000), *n2 = rig_notify(rig, 2000);
 	CU_ASSERT_TRUE(n1 && strstr(n1, "xtcp/rel") && strstr(n1, "Connection reset by peer"));
 	CU_ASSERT_TRUE(n2 && strstr(n2, "xtcp/rel") && strstr(n2, "reset by the other side"));
-	g_free(request("Context = %s { Subtract = * { Audit { } } }", ctx));
+	g_free(rig_requestf(rig, "Context = %s { Subtract = * { Audit { } } }", ctx));
 	close(peer), close(ue_l);
 	g_free(core), g_free(ctx), g_free(access), g_free(n1), g_free(n2);
 }

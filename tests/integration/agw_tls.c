@@ -36,20 +36,6 @@ static int down(void)
 	return rig_stop(rig) == 0 ? 0 : 1;
 }
 
-static char *request(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *request(const char *fmt, ...)
-{
-	static unsigned tid = 2000;
-	va_list ap;
-	va_start(ap, fmt);
-	char *inner = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	char *body = g_strdup_printf("Transaction = %u { %s }", ++tid, inner);
-	char *reply = rig_request(rig, body);
-	g_free(inner), g_free(body);
-	return reply;
-}
-
 static unsigned number_after(const char *text, const char *prefix)
 {
 	unsigned n = 0;
@@ -80,18 +66,19 @@ static const char msrp[] =
 /* Core (plain TCP, actpass) and access (TCP/TLS/MSRP) terminations of a new context. */
 static char *originating(uint16_t ue_port, const char *ue_fp, char **access_reply, unsigned *core_port)
 {
-	char *core = request(
-	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core }, Local {\n"
-	    "v=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n} } } } }");
+	char *core = rig_requestf(
+	    rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core }, Local {\n"
+		 "v=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n} } } } }");
 	unsigned ctx = number_after(core, "Context = ");
 	*core_port = (unsigned)rig_local_port(core);
 	char *remote = remote_sdp(ue_port, ue_fp);
-	*access_reply =
-	    request("Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
-		    "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP "
-		    "*\na=setup:active\na=fingerprint:$\n},\n%s } },\n"
-		    "Events = 5 { xtls/up, xtls/fail } } }",
-		    ctx, remote);
+	*access_reply = rig_requestf(
+	    rig,
+	    "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
+	    "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP "
+	    "*\na=setup:active\na=fingerprint:$\n},\n%s } },\n"
+	    "Events = 5 { xtls/up, xtls/fail } } }",
+	    ctx, remote);
 	g_free(remote), g_free(core);
 	return g_strdup_printf("%u", ctx);
 }
@@ -130,7 +117,7 @@ static void test_originating(void)
 	CU_ASSERT_EQUAL(tcp_read_all(peer, got, 1, 2000), 0);
 	shutdown(peer, SHUT_WR);
 	CU_ASSERT_EQUAL(tlspeer_read(s, got, 1, 2000), 0);
-	g_free(request("Context = %s { Subtract = * { Audit { } } }", ctx));
+	g_free(rig_requestf(rig, "Context = %s { Subtract = * { Audit { } } }", ctx));
 	tlspeer_close(s, fd);
 	close(peer), close(ue_l);
 	g_free(n), g_free(access), g_free(ctx), g_free(agw_fp);
@@ -164,7 +151,7 @@ static void test_mismatch(void)
 		n,
 		"xtls/fail {\n          reason = \"the peer certificate does not match the fingerprint\""));
 	CU_ASSERT(tcp_read_all(peer, got, sizeof got, 500) <= 0); /* not one byte crossed */
-	g_free(request("Context = %s { Subtract = * { Audit { } } }", ctx));
+	g_free(rig_requestf(rig, "Context = %s { Subtract = * { Audit { } } }", ctx));
 	tlspeer_close(s, fd);
 	close(peer), close(ue_l);
 	tls_identity_clear(&other);
@@ -177,7 +164,8 @@ static void terminating(int *peer_l, uint16_t *peer_port, unsigned *ctx, unsigne
 {
 	*peer_port = 0;
 	*peer_l = tcp_listen(peer_port);
-	char *access = request(
+	char *access = rig_requestf(
+	    rig,
 	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access }, Local {\n"
 	    "v=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP *\na=setup:passive\na=fingerprint:$\n} } },\n"
 	    "Events = 6 { xtls/up, xtls/fail } } }");
@@ -186,10 +174,11 @@ static void terminating(int *peer_l, uint16_t *peer_port, unsigned *ctx, unsigne
 	*access_port = (unsigned)rig_local_port(access);
 	*agw_fp = gateway_fp(access);
 	char *core =
-	    request("Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core },\n"
-		    "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:active\n},\n"
-		    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n} } } } }",
-		    *ctx, *peer_port);
+	    rig_requestf(rig,
+			 "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core },\n"
+			 "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:active\n},\n"
+			 "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n} } } } }",
+			 *ctx, *peer_port);
 	g_free(access), g_free(core);
 }
 
@@ -211,14 +200,14 @@ static void test_terminating_held(void)
 	CU_ASSERT_TRUE(tlspeer_write(s, "hello", 5));
 	CU_ASSERT_EQUAL(tcp_read_all(peer, got, 5, 500), 0); /* held: nothing crosses yet */
 	char *remote = remote_sdp(0, ue.fingerprint);
-	char *mod =
-	    request("Context = %u { Modify = ac/%u { Media { Stream = 1 { %s } } } }", ctx, ac, remote);
+	char *mod = rig_requestf(rig, "Context = %u { Modify = ac/%u { Media { Stream = 1 { %s } } } }", ctx,
+				 ac, remote);
 	CU_ASSERT_TRUE(mod && !strstr(mod, "Error"));
 	char *n = rig_notify(rig, 2000);
 	CU_ASSERT_TRUE(n && strstr(n, "xtls/up"));
 	CU_ASSERT_EQUAL(tcp_read_all(peer, got, 5, 2000), 5);
 	CU_ASSERT_EQUAL(memcmp(got, "hello", 5), 0);
-	g_free(request("Context = %u { Subtract = * { Audit { } } }", ctx));
+	g_free(rig_requestf(rig, "Context = %u { Subtract = * { Audit { } } }", ctx));
 	tlspeer_close(s, fd);
 	close(peer), close(peer_l);
 	g_free(agw_fp), g_free(remote), g_free(mod), g_free(n);
@@ -241,7 +230,7 @@ static void test_hold_timeout(void)
 	char *n = rig_notify(rig, 3000); /* the hold timeout is 1.5 s in this rig */
 	CU_ASSERT_TRUE(n && strstr(n, "reason = \"no remote fingerprint arrived in time\""));
 	CU_ASSERT(tlspeer_read(s, got, 1, 1000) <= 0);
-	g_free(request("Context = %u { Subtract = * { Audit { } } }", ctx));
+	g_free(rig_requestf(rig, "Context = %u { Subtract = * { Audit { } } }", ctx));
 	tlspeer_close(s, fd);
 	close(peer), close(peer_l);
 	g_free(agw_fp), g_free(n);
