@@ -1,6 +1,8 @@
 /* rig: see rig.h. */
 #include "rig.h"
 
+#include <CUnit/Basic.h>
+
 #include <errno.h>
 #include <glib.h>
 #include <netinet/in.h>
@@ -268,6 +270,21 @@ unsigned rig_local_port(const char *reply)
 	if (m)
 		sscanf(m, "\nm=%*s %u", &port);
 	return port;
+}
+
+int rig_cunit_main(const char *suite, int (*init)(void), int (*clean)(void), const struct rig_test *tests)
+{
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	CU_pSuite s = CU_add_suite(suite, init, clean);
+	for (; s && tests->name; tests++)
+		CU_add_test(s, tests->name, tests->fn);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	unsigned failed =
+	    CU_get_number_of_failures() + CU_get_number_of_tests_failed() + CU_get_number_of_suites_failed();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
 }
 
 int tcp_listen(uint16_t *port)

@@ -32,6 +32,13 @@ char *rig_notify(struct rig *r, unsigned ms);
 /* The m= port of the Local in a reply text (0 when none). */
 unsigned rig_local_port(const char *reply);
 
+/* The main() of a CUnit integration program: one suite, verbose, exit 1 on any failure. */
+struct rig_test {
+	const char *name;
+	void (*fn)(void);
+};
+int rig_cunit_main(const char *suite, int (*init)(void), int (*clean)(void), const struct rig_test *tests);
+
 /* TCP helpers: every wait is bounded. */
 int tcp_listen(uint16_t *port);       /* on 127.0.0.1, port 0: chosen */
 int tcp_accept(int lfd, unsigned ms); /* -1 on timeout */

@@ -87,21 +87,36 @@ static void *run(void *arg)
 	return NULL;
 }
 
+/* A relay pair in a new context: the core leg listens (actpass), the access leg connects to the UE at
+ * ue_port with TLS (and the UE's fingerprint) or without. Returns the context id; *core_port set. */
+static unsigned relay_pair(uint16_t ue_port, bool tls, unsigned *core_port)
+{
+	char *core = rig_requestf(
+	    rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core }, Local {\n"
+		 "v=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n} } } } }");
+	unsigned ctx = 0;
+	*core_port = rig_local_port(core);
+	if (core && strstr(core, "Context = "))
+		sscanf(strstr(core, "Context = "), "Context = %u", &ctx);
+	const char *proto = tls ? "TCP/TLS/MSRP" : "TCP/MSRP";
+	const char *fp_local = tls ? "a=fingerprint:$\n" : "";
+	char *fp_remote = tls ? g_strdup_printf("a=fingerprint:%s\n", ue.fingerprint) : g_strdup("");
+	char *access = rig_requestf(
+	    rig,
+	    "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
+	    "Local {\nv=0\nc=IN IP4 $\nm=message $ %s *\na=setup:active\n%s},\n"
+	    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u %s *\n%s} } } } }",
+	    ctx, proto, fp_local, ue_port, proto, fp_remote);
+	CU_ASSERT_TRUE(access && !strstr(access, "Error"));
+	g_free(core), g_free(access), g_free(fp_remote);
+	return ctx;
+}
+
 static void test_bulk(void)
 {
 	uint16_t ue_port = 0;
 	int ue_l = tcp_listen(&ue_port);
-	char *core = rig_requestf(
-	    rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core }, Local {\n"
-		 "v=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n} } } } }");
-	unsigned ctx = 0, core_port = rig_local_port(core);
-	sscanf(strstr(core, "Context = "), "Context = %u", &ctx);
-	char *access = rig_requestf(
-	    rig,
-	    "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
-	    "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP *\na=setup:active\na=fingerprint:$\n},\n"
-	    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/TLS/MSRP *\na=fingerprint:%s\n} } } } }",
-	    ctx, ue_port, ue.fingerprint);
+	unsigned core_port, ctx = relay_pair(ue_port, true, &core_port);
 	bool connected;
 	int peer = tcp_connect_from(0, (uint16_t)core_port, 2000, &connected);
 	int fd = tcp_accept(ue_l, 2000);
@@ -146,24 +161,13 @@ static void test_bulk(void)
 	g_free(rig_requestf(rig, "Context = %u { Subtract = * { Audit { } } }", ctx));
 	tlspeer_close(s, fd);
 	close(peer), close(ue_l);
-	g_free(core), g_free(access);
 }
 
 static void test_subtract_during_transfer(void)
 {
 	uint16_t ue_port = 0;
 	int ue_l = tcp_listen(&ue_port);
-	char *core = rig_requestf(
-	    rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core }, Local {\n"
-		 "v=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n} } } } }");
-	unsigned ctx = 0, core_port = rig_local_port(core);
-	sscanf(strstr(core, "Context = "), "Context = %u", &ctx);
-	char *access = rig_requestf(
-	    rig,
-	    "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
-	    "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:active\n},\n"
-	    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n} } } } }",
-	    ctx, ue_port);
+	unsigned core_port, ctx = relay_pair(ue_port, false, &core_port);
 	bool connected;
 	int peer = tcp_connect_from(0, (uint16_t)core_port, 2000, &connected);
 	int ue_fd = tcp_accept(ue_l, 2000);
@@ -183,20 +187,15 @@ static void test_subtract_during_transfer(void)
 	char *still = rig_requestf(rig, "Context = - { AuditValue = ROOT }"); /* the gateway goes on */
 	CU_ASSERT_TRUE(still && strstr(still, "AuditValue = ROOT"));
 	close(peer), close(ue_fd), close(ue_l);
-	g_free(core), g_free(access), g_free(gone), g_free(still);
+	g_free(gone), g_free(still);
 }
 
 int main(void)
 {
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	CU_pSuite s = CU_add_suite("agw bulk relay", up, down);
-	CU_add_test(s, "256 MiB each way through TLS->TCP, slow reader, SHA-256, flat memory", test_bulk);
-	CU_add_test(s, "Subtract during a transfer", test_subtract_during_transfer);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	unsigned failed =
-	    CU_get_number_of_failures() + CU_get_number_of_tests_failed() + CU_get_number_of_suites_failed();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	static const struct rig_test tests[] = {
+		{ "256 MiB each way through TLS->TCP, slow reader, SHA-256, flat memory", test_bulk },
+		{ "Subtract during a transfer", test_subtract_during_transfer },
+		{ NULL, NULL },
+	};
+	return rig_cunit_main("agw bulk relay", up, down, tests);
 }

@@ -230,17 +230,12 @@ static void test_reset(void)
 
 int main(void)
 {
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	CU_pSuite s = CU_add_suite("agw TCP legs", up, down);
-	CU_add_test(s, "seed 003 TCP proxy: trigger, relay, half-close, statistics", test_proxy);
-	CU_add_test(s, "seed 004 delayed SYN with gm/saf and gm/spf", test_delayed_syn);
-	CU_add_test(s, "connect refused: xtcp/fail with the reason", test_connect_refused);
-	CU_add_test(s, "a reset passed on as a reset", test_reset);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	unsigned failed =
-	    CU_get_number_of_failures() + CU_get_number_of_tests_failed() + CU_get_number_of_suites_failed();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	static const struct rig_test tests[] = {
+		{ "seed 003 TCP proxy: trigger, relay, half-close, statistics", test_proxy },
+		{ "seed 004 delayed SYN with gm/saf and gm/spf", test_delayed_syn },
+		{ "connect refused: xtcp/fail with the reason", test_connect_refused },
+		{ "a reset passed on as a reset", test_reset },
+		{ NULL, NULL },
+	};
+	return rig_cunit_main("agw TCP legs", up, down, tests);
 }

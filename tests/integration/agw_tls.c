@@ -238,19 +238,13 @@ static void test_hold_timeout(void)
 
 int main(void)
 {
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	CU_pSuite s = CU_add_suite("agw TLS legs", up, down);
-	CU_add_test(s, "originating: gateway as TLS client, both fingerprints, close_notify",
-		    test_originating);
-	CU_add_test(s, "fingerprint mismatch: alert, xtls/fail, no byte crosses", test_mismatch);
-	CU_add_test(s, "terminating: handshake held until the Modify brings the fingerprint",
-		    test_terminating_held);
-	CU_add_test(s, "no fingerprint in time: xtls/fail", test_hold_timeout);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	unsigned failed =
-	    CU_get_number_of_failures() + CU_get_number_of_tests_failed() + CU_get_number_of_suites_failed();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	static const struct rig_test tests[] = {
+		{ "originating: gateway as TLS client, both fingerprints, close_notify", test_originating },
+		{ "fingerprint mismatch: alert, xtls/fail, no byte crosses", test_mismatch },
+		{ "terminating: handshake held until the Modify brings the fingerprint",
+		  test_terminating_held },
+		{ "no fingerprint in time: xtls/fail", test_hold_timeout },
+		{ NULL, NULL },
+	};
+	return rig_cunit_main("agw TLS legs", up, down, tests);
 }
