@@ -40,20 +40,24 @@ struct leg {
 
 struct legs {
 	struct ev_loop *loop;
-	struct agw_store *store;
 	struct agw_mg *mg;
 	struct legs_opts o;
 };
 
-struct legs *legs_new(struct ev_loop *loop, struct agw_store *store, const struct legs_opts *opts)
+struct legs *legs_new(struct ev_loop *loop, const struct legs_opts *opts)
 {
 	struct legs *ls = g_new0(struct legs, 1);
-	ls->loop = loop, ls->store = store;
+	ls->loop = loop;
 	if (opts)
 		ls->o = *opts;
-	ls->o.connect_timeout_ms = opts && opts->connect_timeout_ms ? opts->connect_timeout_ms : 5000;
-	ls->o.buffer = opts && opts->buffer ? opts->buffer : 256 * 1024;
-	ls->o.tls_hold_ms = opts && opts->tls_hold_ms ? opts->tls_hold_ms : 10000;
+	if (!ls->o.connect_timeout_ms)
+		ls->o.connect_timeout_ms = 5000;
+	if (!ls->o.buffer)
+		ls->o.buffer = 256 * 1024;
+	if (!ls->o.tls_hold_ms)
+		ls->o.tls_hold_ms = 10000;
+	if (!ls->o.tls_priority)
+		ls->o.tls_priority = "NORMAL";
 	return ls;
 }
 
@@ -199,11 +203,9 @@ static void drop_buffer(struct leg *l)
 	l->off = l->len = 0;
 }
 
-static void finish(struct leg *l, bool reset, enum wire_ie ev, const char *reason)
+/* Everything a leg holds: timer, sockets, buffers, TLS session. */
+static void teardown(struct leg *l, bool reset)
 {
-	struct log_ids ids;
-	log_info("leg", ids_of(l, &ids), "%s%s%s", reset ? "reset" : "closed", reason ? ": " : "",
-		 reason ? reason : "");
 	ev_timer_cancel(l->ls->loop, l->timer);
 	l->timer = NULL;
 	stop_listening(l);
@@ -214,6 +216,14 @@ static void finish(struct leg *l, bool reset, enum wire_ie ev, const char *reaso
 		l->tls = NULL;
 	}
 	g_clear_pointer(&l->raw, g_free);
+}
+
+static void finish(struct leg *l, bool reset, enum wire_ie ev, const char *reason)
+{
+	struct log_ids ids;
+	log_info("leg", ids_of(l, &ids), "%s%s%s", reset ? "reset" : "closed", reason ? ": " : "",
+		 reason ? reason : "");
+	teardown(l, reset);
 	l->state = LEG_DONE;
 	event(l, ev, reason);
 }
@@ -240,7 +250,7 @@ static void start_connect(struct leg *l)
 {
 	struct agw_term *t = l->t;
 	struct log_ids ids;
-	union sa to, from = t->realm->addr;
+	union sa to;
 	if (!remote_of(t, &to)) {
 		l->state = LEG_IDLE;
 		return;
@@ -248,22 +258,11 @@ static void start_connect(struct leg *l)
 	stop_listening(l); /* an actpass leg told to connect: its port is rebound below */
 	int fd = t->port_fd;
 	t->port_fd = -1;
-	if (fd < 0) {
-		int one = 1;
-		fd = socket(to.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		if (from.sa.sa_family == AF_INET6)
-			from.in6.sin6_port = htons((uint16_t)t->port);
-		else
-			from.in.sin_port = htons((uint16_t)t->port);
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-		if (fd < 0 || bind(fd, &from.sa, sa_len(&from)) < 0) {
-			char reason[96];
-			snprintf(reason, sizeof reason, "binding port %u: %s", t->port, g_strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			finish(l, false, WIRE_TCP_FAIL, reason);
-			return;
-		}
+	if (fd < 0 && (fd = agw_realm_socket(t->realm, t->port)) < 0) {
+		char reason[96];
+		snprintf(reason, sizeof reason, "binding port %u: %s", t->port, g_strerror(-fd));
+		finish(l, false, WIRE_TCP_FAIL, reason);
+		return;
 	}
 	l->fd = fd;
 	l->peer = to;
@@ -494,8 +493,7 @@ static bool tls_start(struct leg *l)
 	int rc = gnutls_init(&l->tls,
 			     (client ? GNUTLS_CLIENT : GNUTLS_SERVER) | GNUTLS_NONBLOCK | GNUTLS_NO_TICKETS);
 	if (rc >= 0)
-		rc = gnutls_priority_set_direct(
-		    l->tls, l->ls->o.tls_priority ? l->ls->o.tls_priority : "NORMAL", &where);
+		rc = gnutls_priority_set_direct(l->tls, l->ls->o.tls_priority, &where);
 	if (rc >= 0 && l->ls->o.identity)
 		rc = gnutls_credentials_set(l->tls, GNUTLS_CRD_CERTIFICATE, l->ls->o.identity->cred);
 	if (rc < 0) {
@@ -625,8 +623,6 @@ static void pump(struct leg *src)
 		finish(dst, true, WIRE_TCP_REL, "reset by the other side");
 		return;
 	}
-	if (src->state == LEG_UP && src->buf && src->len == src->off)
-		drop_buffer(src); /* nothing came: no buffer kept */
 	if (src->state == LEG_UP)
 		update(src);
 }
@@ -709,13 +705,7 @@ void legs_release(struct legs *ls, struct agw_term *t)
 	struct leg *l = t->leg;
 	if (!l)
 		return;
-	ev_timer_cancel(ls->loop, l->timer);
-	stop_listening(l);
-	close_fd(l, false);
-	drop_buffer(l);
-	if (l->tls)
-		gnutls_deinit(l->tls);
-	g_free(l->raw);
+	teardown(l, false);
 	t->leg = NULL;
 	struct leg *p = partner(l); /* computed after t->leg is gone: the partner stops relaying */
 	g_free(l);

@@ -38,7 +38,7 @@ struct legs_opts {
 	bool allow_sha1;      /* accept sha-1 fingerprints */
 };
 
-struct legs *legs_new(struct ev_loop *loop, struct agw_store *store, const struct legs_opts *opts);
+struct legs *legs_new(struct ev_loop *loop, const struct legs_opts *opts);
 void legs_free(struct legs *ls);
 /* Events go to mg (set once both exist). */
 void legs_set_mg(struct legs *ls, struct agw_mg *mg);

@@ -18,6 +18,7 @@
 #include "link.h"
 #include "log.h"
 #include "mg.h"
+#include "parse.h"
 #include "sockaddr.h"
 #include "store.h"
 #include "tl.h"
@@ -164,7 +165,9 @@ static void on_configured(void *arg, struct agw_term *t)
 static bool realm_init(struct agw_realm *r, const char *name, const char *prefix,
 		       const struct agw_realm_cfg *c)
 {
-	*r = (struct agw_realm){ .name = name, .prefix = prefix, .low = c->ports.low, .high = c->ports.high };
+	*r = (struct agw_realm){
+		.name = name, .prefix = prefix, .host = c->address, .low = c->ports.low, .high = c->ports.high
+	};
 	return sa_from_text(&r->addr, c->address, 0);
 }
 
@@ -192,7 +195,7 @@ static int start(struct agw *g)
 				  .tls_priority = c->tls_priority,
 				  .tls_hold_ms = (unsigned)c->tls_hold_ms,
 				  .allow_sha1 = c->tls_allow_sha1 };
-	g->legs = legs_new(g->loop, g->store, &legs);
+	g->legs = legs_new(g->loop, &legs);
 
 	union sa local;
 	sa_from_text(&local, c->h248_address, (uint16_t)c->h248_port);
@@ -208,17 +211,10 @@ static int start(struct agw *g)
 	g->mid =
 	    *c->h248_mid ? g_strdup(c->h248_mid) : g_strdup_printf("[%s]:%ld", c->h248_address, c->h248_port);
 	struct h248_tl_opts to = { .style = c->h248_style == AGW_STYLE_COMPACT ? H248_COMPACT : H248_PRETTY };
-	const char *close = strchr(g->mid, ']');
-	if (g->mid[0] == '[' && close) { /* the mId as the codec models it */
-		to.mid.kind = strchr(g->mid, '.') ? H248_MID_IP4 : H248_MID_IP6;
-		to.mid.text = (struct h248_str){ g->mid + 1, (size_t)(close - g->mid - 1) };
-		to.mid.port = close[1] == ':' ? atoi(close + 2) : -1;
-	} else if (g->mid[0] == '<' && (close = strchr(g->mid, '>'))) {
-		to.mid.kind = H248_MID_DOMAIN;
-		to.mid.text = (struct h248_str){ g->mid + 1, (size_t)(close - g->mid - 1) };
-		to.mid.port = close[1] == ':' ? atoi(close + 2) : -1;
-	} else
-		to.mid = (struct h248_mid){ H248_MID_DEVICE, { g->mid, strlen(g->mid) }, -1 };
+	if (!h248_mid_parse(g->mid, strlen(g->mid), &to.mid)) { /* the codec's own reading of an mId */
+		err = g_strdup_printf("h248.mid: \"%s\" is not an H.248 mId", g->mid);
+		goto failed;
+	}
 	static const struct h248_tl_ops tops = { .request = on_request };
 	g->tl = h248_tl_new(g->loop, g->link, &to, &tops, g);
 	static const struct h248_mg_ops aops = { .registered = on_registered };
@@ -264,16 +260,9 @@ static void stop(struct agw *g)
 int main(int argc, char **argv)
 {
 	struct agw g = { .sigfd = -1 };
-	switch (cfg_from_args(&agw_program, argc, argv, &g.cfg, stdout, stderr)) {
-	case CFG_RUN:
-		break;
-	case CFG_DONE:
-		cfg_free(agw_program.options, &g.cfg);
-		return 0;
-	case CFG_FAIL:
-		cfg_free(agw_program.options, &g.cfg);
-		return 2;
-	}
+	int exit_now = cfg_main(&agw_program, argc, argv, &g.cfg);
+	if (exit_now >= 0)
+		return exit_now;
 	log_init(agw_program.name, (enum log_level)g.cfg.common.log_level);
 	int status = 1;
 	if (start(&g) == 0) {

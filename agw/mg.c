@@ -50,27 +50,16 @@ static bool fail(struct fault *f, int code, const char *fmt, ...)
 	return false;
 }
 
-/* The transport tokens the gateway terminates or relays (wire profile); TLS marks the TLS ones. */
-static const struct {
-	const char *token;
-	bool tls;
-} transports[] = {
-	{ "TCP", false },    { "TCP/MSRP", false },    { "TCP/BFCP", false },
-	{ "TCP/TLS", true }, { "TCP/TLS/MSRP", true }, { "TCP/TLS/BFCP", true },
-};
+/* The transport tokens the gateway terminates or relays (wire profile). */
+static const char *const transports[] = { "TCP",     "TCP/MSRP",     "TCP/BFCP",
+					  "TCP/TLS", "TCP/TLS/MSRP", "TCP/TLS/BFCP" };
 
-static int transport_of(const char *proto)
+static bool supported(const char *proto)
 {
 	for (size_t i = 0; i < G_N_ELEMENTS(transports); i++)
-		if (!strcmp(transports[i].token, proto))
-			return (int)i;
-	return -1;
-}
-
-static bool is_tls(const struct msdp *s)
-{
-	int i = transport_of(s->proto);
-	return i >= 0 && transports[i].tls;
+		if (!strcmp(transports[i], proto))
+			return true;
+	return false;
 }
 
 static const char *wire(const struct agw_mg *mg, enum wire_ie ie)
@@ -339,30 +328,24 @@ static bool read_change(struct agw_mg *mg, const struct h248_node *cmd, struct a
 	const struct msdp *l = have_local ? &ch->lsdp : t && t->has_local ? &t->local : NULL;
 	const struct msdp *r = have_remote ? &ch->rsdp : NULL;
 	for (const struct msdp *s = l; s; s = s == l ? r : NULL)
-		if (transport_of(s->proto) < 0)
+		if (!supported(s->proto))
 			return fail(f, 449, "unsupported transport %s", s->proto);
-	if (l && r && (is_tls(l) != is_tls(r) || strcmp(l->media, r->media)))
+	if (l && r && (msdp_tls(l) != msdp_tls(r) || strcmp(l->media, r->media)))
 		return fail(f, 473, "Local is %s %s but Remote is %s %s", l->media, l->proto, r->media,
 			    r->proto);
 	if (have_local) {
 		if (!ch->lsdp.port_choose && (!t || ch->lsdp.port != t->port))
 			return fail(f, 449, "m= port %u: the gateway chooses its ports, use $",
 				    ch->lsdp.port);
-		if (ch->lsdp.fingerprint_choose && !is_tls(&ch->lsdp))
+		if (ch->lsdp.fingerprint_choose && !msdp_tls(&ch->lsdp))
 			return fail(f, 473, "a=fingerprint:$ asked on %s, which has no TLS", ch->lsdp.proto);
 	}
 	if (!t && !have_local)
 		return fail(f, 441, "Add needs a Local descriptor: the transport selects the leg");
 	if (!ch->realm)
-		ch->realm = t ? t->realm : agw_realm_default(mg->store, is_tls(&ch->lsdp));
+		ch->realm = t ? t->realm : agw_realm_default(mg->store, msdp_tls(&ch->lsdp));
 	if (have_local && !ch->lsdp.addr_choose && g_strcmp0(ch->lsdp.addr, "")) {
-		char mine[SA_TEXT_MAX];
-		sa_text(&ch->realm->addr, mine);
-		*strrchr(mine, ':') = 0;
-		const char *plain = mine[0] == '[' ? mine + 1 : mine;
-		if (mine[0] == '[')
-			mine[strlen(mine) - 1] = 0;
-		if (strcmp(plain, ch->lsdp.addr))
+		if (strcmp(ch->realm->host, ch->lsdp.addr))
 			return fail(f, 449, "c= %s is not an address of realm %s, use $", ch->lsdp.addr,
 				    ch->realm->name);
 	}
@@ -393,25 +376,13 @@ static bool read_change(struct agw_mg *mg, const struct h248_node *cmd, struct a
 				return fail(f, 513, "the gateway cannot generate %.*s",
 					    sg->kind == H248_NODE_PROP ? (int)sg->name.n : 10,
 					    sg->kind == H248_NODE_PROP ? sg->name.p : "SignalList");
-			if (!l || !is_tls(l))
+			if (!l || !msdp_tls(l))
 				return fail(f, 473, "%s on a termination without TLS",
 					    wire(mg, WIRE_TLS_EST));
 			ch->tls_est = true;
 		}
 	}
 	return true;
-}
-
-static char *realm_host(const struct agw_realm *r)
-{
-	char text[SA_TEXT_MAX];
-	sa_text(&r->addr, text);
-	*strrchr(text, ':') = 0;
-	if (text[0] == '[') {
-		text[strlen(text) - 1] = 0;
-		return g_strdup(text + 1);
-	}
-	return g_strdup(text);
 }
 
 /* Applies a checked change; only port allocation can still fail (510). */
@@ -427,12 +398,10 @@ static bool apply_change(struct agw_mg *mg, struct agw_term *t, struct change *c
 				return fail(f, 510, "no free port in realm %s: %s", t->realm->name,
 					    g_strerror(-rc));
 		}
-		char *host = realm_host(t->realm);
 		g_free(t->local_text);
 		t->local_text =
-		    msdp_fill(ch->local->octets.p, ch->local->octets.n, host, t->port,
+		    msdp_fill(ch->local->octets.p, ch->local->octets.n, t->realm->host, t->port,
 			      ch->lsdp.fingerprint_choose && mg->identity ? mg->identity->fingerprint : NULL);
-		g_free(host);
 		t->local = ch->lsdp;
 		t->has_local = true;
 	}
@@ -502,12 +471,12 @@ static void add_statistics(struct agw_mg *mg, struct h248_msg *m, struct h248_no
 	add_number(m, sa, wire(mg, WIRE_DURATION), (ev_now(mg->loop) - t->created_ms) / 1000);
 }
 
-static void add_local(struct h248_msg *m, struct h248_node *parent, const char *token_text, const char *body)
+/* Media { Stream = 1 { Local { body } } }: the Local the gateway chose, in its reply. */
+static void add_local(struct h248_msg *m, struct h248_node *parent, const char *body)
 {
 	struct h248_node *media = h248_add_token(m, parent, H248_TOK_MEDIA, NULL);
 	struct h248_node *stream = h248_add_token(m, media, H248_TOK_STREAM, "1");
-	struct h248_node *d =
-	    h248_add_token(m, stream, token_text[0] == 'L' ? H248_TOK_LOCAL : H248_TOK_REMOTE, NULL);
+	struct h248_node *d = h248_add_token(m, stream, H248_TOK_LOCAL, NULL);
 	d->octets = h248_cstr(m, body);
 	d->flags |= H248_F_BODY;
 }
@@ -563,13 +532,18 @@ struct action {
 	struct h248_msg *rm;
 	struct h248_node *rctx; /* the reply's Context */
 	struct agw_ctx *ctx;    /* NULL: the null context */
-	bool choose, created, null_ctx;
+	bool choose, created;
 };
 
-/* The reply of a command to one more termination (wildcard "*" answers one per termination). */
-static struct h248_node *reply_for(struct action *a, enum h248_tok tok, const struct agw_term *t)
+/* The reply to a command for its i-th termination: r itself, then one more per termination a wildcard
+ * matched; each names its termination. */
+static struct h248_node *reply_for(struct action *a, struct h248_node *r, unsigned i,
+				   const struct agw_term *t)
 {
-	return h248_add_token(a->rm, a->rctx, tok, t->id);
+	struct h248_node *ri = i ? h248_add_token(a->rm, a->rctx, r->tok, NULL) : r;
+	ri->value.form = H248_VAL_WORD;
+	ri->value.text = h248_cstr(a->rm, t->id);
+	return ri;
 }
 
 static struct agw_term *term_in_ctx(struct action *a, struct h248_str id, struct fault *f)
@@ -622,7 +596,7 @@ static bool cmd_add(struct action *a, const struct h248_node *cmd, struct h248_n
 	}
 	r->value.text = h248_cstr(a->rm, t->id);
 	if (t->has_local)
-		add_local(a->rm, r, "L", t->local_text);
+		add_local(a->rm, r, t->local_text);
 	const struct log_ids ids = { .term = t->id };
 	log_info("mg", &ids, "added: %s %s, port %u in realm %s", t->local.media, t->local.proto, t->port,
 		 t->realm->name);
@@ -658,12 +632,11 @@ static bool cmd_modify(struct action *a, const struct h248_node *cmd, struct h24
 		return false;
 	for (unsigned i = 0; i < n; i++) {
 		struct change ch;
-		struct h248_node *ri = i ? reply_for(a, H248_TOK_MODIFY, targets[i]) : r;
-		ri->value.text = h248_cstr(a->rm, targets[i]->id);
+		struct h248_node *ri = reply_for(a, r, i, targets[i]);
 		if (!read_change(mg, cmd, targets[i], &ch, f) || !apply_change(mg, targets[i], &ch, f))
 			return false;
 		if (ch.local && targets[i]->has_local)
-			add_local(a->rm, ri, "L", targets[i]->local_text);
+			add_local(a->rm, ri, targets[i]->local_text);
 	}
 	return true;
 }
@@ -679,8 +652,7 @@ static bool cmd_subtract(struct action *a, const struct h248_node *cmd, struct h
 		return false;
 	bool stats = audit_asks(cmd, H248_TOK_STATISTICS, true); /* returned unless an Audit says otherwise */
 	for (unsigned i = 0; i < n; i++) {
-		struct h248_node *ri = i ? reply_for(a, H248_TOK_SUBTRACT, targets[i]) : r;
-		ri->value.text = h248_cstr(a->rm, targets[i]->id);
+		struct h248_node *ri = reply_for(a, r, i, targets[i]);
 		if (stats)
 			add_statistics(mg, a->rm, ri, targets[i]);
 		const struct log_ids ids = { .term = targets[i]->id };
@@ -750,8 +722,7 @@ static bool cmd_audit(struct action *a, const struct h248_node *cmd, struct h248
 		if (!a->ctx || !a->ctx->nterms)
 			return fail(f, 431, "no termination matches *");
 		for (unsigned i = 0; i < a->ctx->nterms; i++) {
-			struct h248_node *ri = i ? reply_for(a, cmd->tok, a->ctx->terms[i]) : r;
-			ri->value.text = h248_cstr(a->rm, a->ctx->terms[i]->id);
+			struct h248_node *ri = reply_for(a, r, i, a->ctx->terms[i]);
 			audit_term(mg, a->rm, ri, cmd, a->ctx->terms[i]);
 		}
 		return true;
@@ -827,11 +798,10 @@ static bool run_action(struct agw_mg *mg, struct h248_msg *rm, struct h248_node 
 	struct h248_str id = act->value.text;
 	uint32_t num = 0;
 	a.rctx = h248_add_token(rm, reply, H248_TOK_CONTEXT, "-");
-	if (h248_str_eq(id, "$"))
-		a.choose = true;
-	else if (h248_str_eq(id, "-"))
-		a.null_ctx = true;
-	else if (h248_str_eq(id, "*")) {
+	a.choose = h248_str_eq(id, "$");
+	if (a.choose || h248_str_eq(id, "-")) {
+		/* a context made by the first Add, or the null context: a.ctx stays NULL for now */
+	} else if (h248_str_eq(id, "*")) {
 		fail(&f, 501, "Context = * is not supported by this gateway");
 		add_error(rm, a.rctx, &f);
 		return false;

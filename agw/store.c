@@ -157,6 +157,25 @@ void agw_term_free(struct agw_store *s, struct agw_term *t)
 	g_free(t);
 }
 
+int agw_realm_socket(const struct agw_realm *r, unsigned port)
+{
+	union sa a = r->addr;
+	if (a.sa.sa_family == AF_INET6)
+		a.in6.sin6_port = htons((uint16_t)port);
+	else
+		a.in.sin_port = htons((uint16_t)port);
+	int fd = socket(a.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, &a.sa, sa_len(&a)) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
 int agw_term_bind_port(struct agw_store *s, struct agw_term *t)
 {
 	struct agw_realm *r = t->realm;
@@ -169,21 +188,14 @@ int agw_term_bind_port(struct agw_store *s, struct agw_term *t)
 			g_free(key);
 			continue;
 		}
-		union sa a = r->addr;
-		if (a.sa.sa_family == AF_INET6)
-			a.in6.sin6_port = htons((uint16_t)port);
-		else
-			a.in.sin_port = htons((uint16_t)port);
-		int fd = socket(a.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
-		if (fd < 0) {
-			g_free(key);
-			return -errno;
-		}
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-		if (bind(fd, &a.sa, sa_len(&a)) < 0) {
-			close(fd); /* taken by someone else: try the next one */
+		int fd = agw_realm_socket(r, port);
+		if (fd == -EADDRINUSE) { /* taken by someone else: try the next one */
 			g_free(key);
 			continue;
+		}
+		if (fd < 0) {
+			g_free(key);
+			return fd;
 		}
 		g_hash_table_insert(s->ports, key, GINT_TO_POINTER(1));
 		t->port = port;

@@ -17,7 +17,8 @@ enum { AGW_MAX_TERMS = 2 };
 struct agw_realm {
 	const char *name;   /* "access", "core": the value of ipdc/realm */
 	const char *prefix; /* "ac", "co": the start of its termination ids */
-	union sa addr;      /* its local address */
+	const char *host;   /* its local address as SDP writes it ("127.0.0.1", "::1") */
+	union sa addr;      /* the same, as a socket address */
 	uint16_t low, high; /* its port range */
 	uint16_t next;      /* next-fit cursor */
 };
@@ -79,5 +80,7 @@ void agw_term_free(struct agw_store *s, struct agw_term *t); /* also takes it ou
 
 /* Binds a TCP socket to a free port of the termination's realm; 0 or -errno (-EADDRNOTAVAIL: full). */
 int agw_term_bind_port(struct agw_store *s, struct agw_term *t);
+/* A non-blocking TCP socket bound to the realm's address and port (SO_REUSEADDR); the fd or -errno. */
+int agw_realm_socket(const struct agw_realm *r, unsigned port);
 
 #endif

@@ -88,16 +88,9 @@ static int start_sip(struct alg *a)
 int main(int argc, char **argv)
 {
 	struct alg a = { 0 };
-	switch (cfg_from_args(&alg_program, argc, argv, &a.cfg, stdout, stderr)) {
-	case CFG_RUN:
-		break;
-	case CFG_DONE:
-		cfg_free(alg_program.options, &a.cfg);
-		return 0;
-	case CFG_FAIL:
-		cfg_free(alg_program.options, &a.cfg);
-		return 2;
-	}
+	int exit_now = cfg_main(&alg_program, argc, argv, &a.cfg);
+	if (exit_now >= 0)
+		return exit_now;
 	log_init(alg_program.name, (enum log_level)a.cfg.common.log_level);
 	signal(SIGPIPE, SIG_IGN);
 

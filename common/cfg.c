@@ -605,3 +605,12 @@ failed:
 	g_free(err);
 	return CFG_FAIL;
 }
+
+int cfg_main(const struct cfg_program *prog, int argc, char **argv, void *cfg)
+{
+	enum cfg_outcome r = cfg_from_args(prog, argc, argv, cfg, stdout, stderr);
+	if (r == CFG_RUN)
+		return -1;
+	cfg_free(prog->options, cfg);
+	return r == CFG_DONE ? 0 : 2;
+}

@@ -92,4 +92,8 @@ enum cfg_outcome {
 enum cfg_outcome cfg_from_args(const struct cfg_program *prog, int argc, char **argv, void *cfg, FILE *out,
 			       FILE *err);
 
+/* cfg_from_args for a daemon's main(): -1 to run, else the exit status (0 after --help, --version or
+ * --print-config; 2 after an error), the configuration freed. */
+int cfg_main(const struct cfg_program *prog, int argc, char **argv, void *cfg);
+
 #endif

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "parse.h"
 
 struct h248_mg {
 	struct ev_loop *loop;
@@ -23,27 +24,24 @@ struct h248_mg {
 	struct ev_timer *timer;
 };
 
-/* An mId or "port" value as an address: "[1.2.3.4]:2944", "[::1]:2944", or a port on the current host. */
+/* An mId or a port (ServiceChangeAddress, MgcIdToTry) as an address: "[1.2.3.4]:2944", "[::1]:2944", or a
+ * port on the current host. The mId is read by the codec's own rules. */
 static bool address_of(struct h248_str v, const union sa *current, union sa *out)
 {
-	char text[80];
-	if (v.n >= sizeof text)
-		return false;
-	memcpy(text, v.p, v.n);
-	text[v.n] = 0;
-	unsigned port;
-	char tail;
-	if (sscanf(text, "%u%c", &port, &tail) == 1 && port > 0 && port < 65536) {
+	uint32_t port;
+	if (h248_str_u32(v, &port)) {
 		*out = *current;
 		out->in.sin_port = htons((uint16_t)port); /* same offset in sin6 */
-		return true;
+		return port > 0 && port < 65536;
 	}
-	char *close = strchr(text, ']');
-	if (text[0] != '[' || !close || close[1] != ':')
+	struct h248_mid mid;
+	if (!h248_mid_parse(v.p, v.n, &mid) || (mid.kind != H248_MID_IP4 && mid.kind != H248_MID_IP6) ||
+	    mid.port <= 0)
 		return false;
-	*close = 0;
-	return sscanf(close + 2, "%u%c", &port, &tail) == 1 && port > 0 && port < 65536 &&
-	       sa_from_text(out, text + 1, (uint16_t)port);
+	char *host = g_strndup(mid.text.p, mid.text.n);
+	bool ok = sa_from_text(out, host, (uint16_t)mid.port);
+	g_free(host);
+	return ok;
 }
 
 static void mg_register(struct h248_mg *mg);

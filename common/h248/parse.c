@@ -627,6 +627,17 @@ static bool header(struct parser *ps, unsigned max_version)
 	return mid(ps);
 }
 
+bool h248_mid_parse(const char *text, size_t len, struct h248_mid *out)
+{
+	struct h248_msg m = { .mid.port = -1 };
+	struct h248_error err;
+	struct parser ps = { .buf = text, .p = text, .end = text + len, .m = &m, .err = &err };
+	bool ok = mid(&ps);
+	skip_ws(&ps);
+	*out = m.mid;
+	return ok && ps.p == ps.end;
+}
+
 struct h248_msg *h248_parse(const char *buf, size_t len, const struct h248_limits *limits,
 			    struct h248_error *err)
 {

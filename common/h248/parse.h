@@ -30,4 +30,8 @@ struct h248_error {
 struct h248_msg *h248_parse(const char *buf, size_t len, const struct h248_limits *limits,
 			    struct h248_error *err);
 
+/* Reads a whole mId ("[192.0.2.1]:2944", "[::1]", "<mgc.example.net>:2944", "MG1", "MTP{0A1B}") with the
+ * parser's own rules; out->text points into text. False when text is not exactly one mId. */
+bool h248_mid_parse(const char *text, size_t len, struct h248_mid *out);
+
 #endif

@@ -158,82 +158,89 @@ static void test_mismatch(void)
 	g_free(n), g_free(access), g_free(ctx);
 }
 
-/* Terminating: the access leg listens (the UE is TCP and TLS client), the core leg connects. */
-static void terminating(int *peer_l, uint16_t *peer_port, unsigned *ctx, unsigned *ac, unsigned *access_port,
-			char **agw_fp)
+/* Terminating: the access leg listens (the UE is TCP and TLS client), the core leg connects. The UE
+ * connects (its SYN triggers the gateway's connect to the core peer) and completes TLS before the
+ * gateway knows its fingerprint. */
+struct held {
+	unsigned ctx, ac;
+	int peer_l, peer, fd;
+	gnutls_session_t s;
+};
+
+static bool terminating(struct held *h)
 {
-	*peer_port = 0;
-	*peer_l = tcp_listen(peer_port);
+	uint16_t peer_port = 0;
+	h->peer_l = tcp_listen(&peer_port);
 	char *access = rig_requestf(
 	    rig,
 	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access }, Local {\n"
 	    "v=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP *\na=setup:passive\na=fingerprint:$\n} } },\n"
 	    "Events = 6 { xtls/up, xtls/fail } } }");
-	*ctx = number_after(access, "Context = ");
-	*ac = number_after(access, "Add = ac/");
-	*access_port = (unsigned)rig_local_port(access);
-	*agw_fp = gateway_fp(access);
+	h->ctx = number_after(access, "Context = ");
+	h->ac = number_after(access, "Add = ac/");
+	unsigned access_port = (unsigned)rig_local_port(access);
+	char *agw_fp = gateway_fp(access);
 	char *core =
 	    rig_requestf(rig,
 			 "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core },\n"
 			 "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:active\n},\n"
 			 "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n} } } } }",
-			 *ctx, *peer_port);
-	g_free(access), g_free(core);
+			 h->ctx, peer_port);
+	bool connected;
+	char why[160] = "";
+	h->fd = tcp_connect_from(0, (uint16_t)access_port, 2000, &connected);
+	h->peer = tcp_accept(h->peer_l, 2000);
+	CU_ASSERT_TRUE(connected && h->peer >= 0);
+	h->s = connected && h->peer >= 0 ? tlspeer_handshake(h->fd, true, &ue, agw_fp, 3000, why) : NULL;
+	if (!h->s)
+		fprintf(stderr, "\n    UE handshake: %s\n", why);
+	CU_ASSERT_PTR_NOT_NULL(h->s);
+	g_free(access), g_free(core), g_free(agw_fp);
+	return h->s != NULL;
+}
+
+static void held_close(struct held *h)
+{
+	g_free(rig_requestf(rig, "Context = %u { Subtract = * { Audit { } } }", h->ctx));
+	tlspeer_close(h->s, h->fd);
+	close(h->peer), close(h->peer_l);
 }
 
 static void test_terminating_held(void)
 {
-	int peer_l;
-	uint16_t peer_port;
-	unsigned ctx, ac, access_port;
-	char *agw_fp, why[160] = "", got[8];
-	terminating(&peer_l, &peer_port, &ctx, &ac, &access_port, &agw_fp);
-	bool connected;
-	int fd = tcp_connect_from(0, (uint16_t)access_port, 2000, &connected);
-	int peer = tcp_accept(peer_l, 2000); /* the UE's SYN triggered the gateway's connect to the core */
-	CU_ASSERT_TRUE_FATAL(connected && peer >= 0);
-	gnutls_session_t s = tlspeer_handshake(fd, true, &ue, agw_fp, 3000, why);
-	if (!s)
-		fprintf(stderr, "\n    UE handshake: %s\n", why);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	CU_ASSERT_TRUE(tlspeer_write(s, "hello", 5));
-	CU_ASSERT_EQUAL(tcp_read_all(peer, got, 5, 500), 0); /* held: nothing crosses yet */
+	struct held h;
+	char got[8];
+	if (!terminating(&h)) {
+		held_close(&h);
+		return;
+	}
+	CU_ASSERT_TRUE(tlspeer_write(h.s, "hello", 5));
+	CU_ASSERT_EQUAL(tcp_read_all(h.peer, got, 5, 500), 0); /* held: nothing crosses yet */
 	char *remote = remote_sdp(0, ue.fingerprint);
-	char *mod = rig_requestf(rig, "Context = %u { Modify = ac/%u { Media { Stream = 1 { %s } } } }", ctx,
-				 ac, remote);
+	char *mod = rig_requestf(rig, "Context = %u { Modify = ac/%u { Media { Stream = 1 { %s } } } }",
+				 h.ctx, h.ac, remote);
 	CU_ASSERT_TRUE(mod && !strstr(mod, "Error"));
 	char *n = rig_notify(rig, 2000);
 	CU_ASSERT_TRUE(n && strstr(n, "xtls/up"));
-	CU_ASSERT_EQUAL(tcp_read_all(peer, got, 5, 2000), 5);
+	CU_ASSERT_EQUAL(tcp_read_all(h.peer, got, 5, 2000), 5);
 	CU_ASSERT_EQUAL(memcmp(got, "hello", 5), 0);
-	g_free(rig_requestf(rig, "Context = %u { Subtract = * { Audit { } } }", ctx));
-	tlspeer_close(s, fd);
-	close(peer), close(peer_l);
-	g_free(agw_fp), g_free(remote), g_free(mod), g_free(n);
+	held_close(&h);
+	g_free(remote), g_free(mod), g_free(n);
 }
 
 static void test_hold_timeout(void)
 {
-	int peer_l;
-	uint16_t peer_port;
-	unsigned ctx, ac, access_port;
-	char *agw_fp, why[160] = "", got[8];
-	terminating(&peer_l, &peer_port, &ctx, &ac, &access_port, &agw_fp);
-	bool connected;
-	int fd = tcp_connect_from(0, (uint16_t)access_port, 2000, &connected);
-	int peer = tcp_accept(peer_l, 2000);
-	gnutls_session_t s = tlspeer_handshake(fd, true, &ue, agw_fp, 3000, why);
-	if (!s)
-		fprintf(stderr, "\n    UE handshake: %s\n", why);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	struct held h;
+	char got[8];
+	if (!terminating(&h)) {
+		held_close(&h);
+		return;
+	}
 	char *n = rig_notify(rig, 3000); /* the hold timeout is 1.5 s in this rig */
 	CU_ASSERT_TRUE(n && strstr(n, "reason = \"no remote fingerprint arrived in time\""));
-	CU_ASSERT(tlspeer_read(s, got, 1, 1000) <= 0);
-	g_free(rig_requestf(rig, "Context = %u { Subtract = * { Audit { } } }", ctx));
-	tlspeer_close(s, fd);
-	close(peer), close(peer_l);
-	g_free(agw_fp), g_free(n);
+	CU_ASSERT(tlspeer_read(h.s, got, 1, 1000) <= 0);
+	held_close(&h);
+	g_free(n);
 }
 
 int main(void)

@@ -28,6 +28,11 @@ expect_match "port in use: message" "$(cat "$WORK/agw-b.log")" \
 	"ERROR main cannot bind H.248 UDP socket 127.0.0.1:$H248: Address already in use"
 stop "$first" TERM
 
+# a configured mId the codec cannot read: refused at start, with the value named
+"$AGW" --h248-port "$H248" --h248-mid "[1.2.3" 2>"$WORK/agw-mid.log"; status=$?
+expect_eq "bad h248.mid: status" "$status" 1
+expect_match "bad h248.mid: message" "$(cat "$WORK/agw-mid.log")" 'ERROR main h248.mid: "\[1.2.3" is not an H.248 mId'
+
 # ims-alg: SIP on both sides, OPTIONS answered 200 over UDP, clean stop on SIGINT
 start alg "$WORK/alg.log" "$ALG" --sip-access-port "$SIPA" --sip-core-port "$SIPC" --log-level info
 alg=$last_pid

@@ -308,18 +308,27 @@ static void raw_recv(void *arg, const char *text, size_t len, const struct h248_
 	g_string_append_len(((struct raw *)arg)->got, text, (gssize)len);
 }
 
+/* A peer with no transaction layer: what it receives is kept byte for byte. */
+static struct h248_link *raw_peer(struct ev_loop *loop, struct raw *raw)
+{
+	static const struct h248_link_ops rops = { .recv = raw_recv };
+	union sa any;
+	char *err = NULL;
+	sa_from_text(&any, "127.0.0.1", 0);
+	raw->got = g_string_new("");
+	struct h248_link *peer = h248_link_new(loop, &any, NULL, &rops, raw, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(peer);
+	return peer;
+}
+
 static void test_error_answers(void)
 {
 	struct ev_loop *loop = ev_loop_new();
 	struct h248_tl_opts o = { .style = H248_PRETTY };
 	struct entity b = { 0 };
 	entity_open(loop, &b, "MG1", &o);
-	static const struct h248_link_ops rops = { .recv = raw_recv };
-	struct raw raw = { g_string_new("") };
-	union sa any;
-	char *err = NULL;
-	sa_from_text(&any, "127.0.0.1", 0);
-	struct h248_link *peer = h248_link_new(loop, &any, NULL, &rops, &raw, &err);
+	struct raw raw;
+	struct h248_link *peer = raw_peer(loop, &raw);
 	struct h248_from to = { .addr = *h248_link_local(b.link) };
 	const char *cases[][2] = {
 		{ "MEGACO/1 [1.2.3.4]:2944\nTransaction = 5 { Context = foo { } }",
@@ -355,12 +364,8 @@ static void test_tcp_duplicate(void)
 	struct h248_tl_opts o = { .style = H248_COMPACT };
 	struct entity b = { 0 };
 	entity_open(loop, &b, "MG1", &o);
-	static const struct h248_link_ops rops = { .recv = raw_recv };
-	struct raw raw = { g_string_new("") };
-	union sa any;
-	char *err = NULL;
-	sa_from_text(&any, "127.0.0.1", 0);
-	struct h248_link *peer = h248_link_new(loop, &any, NULL, &rops, &raw, &err);
+	struct raw raw;
+	struct h248_link *peer = raw_peer(loop, &raw);
 	struct h248_from to = { .addr = *h248_link_local(b.link) };
 	CU_ASSERT_EQUAL(h248_link_connect(peer, &to.addr, &to.conn), 0);
 	const char *req = "!/1 MGC\nT=42{C=-{AV=ROOT{AT{x/seq=7}}}}";
