@@ -38,7 +38,8 @@ struct legs_opts {
 	bool allow_sha1;      /* accept sha-1 fingerprints */
 };
 
-struct legs *legs_new(struct ev_loop *loop, const struct legs_opts *opts);
+/* NULL with *err when the priority string is not GnuTLS's. */
+struct legs *legs_new(struct ev_loop *loop, const struct legs_opts *opts, char **err);
 void legs_free(struct legs *ls);
 /* Events go to mg (set once both exist). */
 void legs_set_mg(struct legs *ls, struct agw_mg *mg);

@@ -195,7 +195,8 @@ static int start(struct agw *g)
 				  .tls_priority = c->tls_priority,
 				  .tls_hold_ms = (unsigned)c->tls_hold_ms,
 				  .allow_sha1 = c->tls_allow_sha1 };
-	g->legs = legs_new(g->loop, &legs);
+	if (!(g->legs = legs_new(g->loop, &legs, &err)))
+		goto failed;
 
 	union sa local;
 	sa_from_text(&local, c->h248_address, (uint16_t)c->h248_port);

@@ -33,6 +33,12 @@ stop "$first" TERM
 expect_eq "bad h248.mid: status" "$status" 1
 expect_match "bad h248.mid: message" "$(cat "$WORK/agw-mid.log")" 'ERROR main h248.mid: "\[1.2.3" is not an H.248 mId'
 
+# a priority string GnuTLS cannot read: refused at start, not at the first TLS leg
+"$AGW" --h248-port "$H248" --tls-priority "NORMAL:+NO-SUCH" 2>"$WORK/agw-prio.log"; status=$?
+expect_eq "bad tls.priority: status" "$status" 1
+expect_match "bad tls.priority: message" "$(cat "$WORK/agw-prio.log")" \
+	'ERROR main tls.priority: "NORMAL:\+NO-SUCH" is not a GnuTLS priority string \(.*, at "\+NO-SUCH"\)'
+
 # ims-alg: SIP on both sides, OPTIONS answered 200 over UDP, clean stop on SIGINT
 start alg "$WORK/alg.log" "$ALG" --sip-access-port "$SIPA" --sip-core-port "$SIPC" --log-level info
 alg=$last_pid
