@@ -343,7 +343,7 @@ ssize_t tcp_read_all(int fd, void *buf, size_t n, unsigned ms)
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		if (poll(&p, 1, 50) != 1)
 			continue;
-		ssize_t k = recv(fd, (char *)buf + got, n - got, MSG_DONTWAIT);
+		ssize_t k = read(fd, (char *)buf + got, n - got);
 		if (k == 0)
 			break;
 		if (k < 0) {

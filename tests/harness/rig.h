@@ -48,6 +48,6 @@ bool tcp_wait_connected(int fd, unsigned ms);
  * half-close (shutdown when done) or ms pass; returns false on a timeout or a mismatch. */
 bool tcp_exchange(int a, const void *a_out, size_t a_len, int b, const void *b_out, size_t b_len,
 		  unsigned ms);
-ssize_t tcp_read_all(int fd, void *buf, size_t n, unsigned ms); /* until n bytes, EOF or timeout */
+ssize_t tcp_read_all(int fd, void *buf, size_t n, unsigned ms); /* until n bytes, EOF or timeout; or a pipe */
 
 #endif

@@ -6,12 +6,16 @@
  *   - fingerprint mismatch: an alert, xtls/fail with the reason, and not one application byte crosses.
  *   - terminating: the UE connects and starts TLS before the gateway knows its fingerprint; the
  *     finished handshake is held, the UE's bytes wait, and cross once the Modify brings it.
- *   - no fingerprint in time: xtls/fail. */
+ *   - no fingerprint in time: xtls/fail.
+ *   - BFCP (TCP/TLS/BFCP), terminating, with openssl s_client as the UE where it is installed: a Hello
+ *     and a HelloAck cross byte-exact, and s_client's close_notify arrives as a FIN. */
 #include <CUnit/Basic.h>
 #include <glib.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "rig.h"
@@ -243,6 +247,113 @@ static void test_hold_timeout(void)
 	g_free(n);
 }
 
+/* BFCP (RFC 8855 §5.1): version 1, Hello (11) and HelloAck (12) with SUPPORTED-PRIMITIVES (21). */
+static const unsigned char bfcp_hello[] = { 0x20, 0x0b, 0x00, 0x00, 0x00, 0x00,
+					    0x00, 0x01, 0x00, 0x01, 0x00, 0x02 };
+static const unsigned char bfcp_hello_ack[] = { 0x20, 0x0c, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01,
+						0x00, 0x02, 0x2b, 0x06, 0x0b, 0x0c, 0x01, 0x02, 0x00, 0x00 };
+
+/* A UE certificate on disk for an outside TLS client: certtool writes it, we read its fingerprint. */
+static bool ue_files(const char *dir, struct tls_identity *id)
+{
+	char *key = g_build_filename(dir, "ue-key.pem", NULL), *cert = g_build_filename(dir, "ue.pem", NULL);
+	char *tmpl = g_build_filename(dir, "ue.tmpl", NULL), *err = NULL;
+	g_file_set_contents(
+	    tmpl, "cn = \"UE B\"\nserial = 7\nexpiration_days = 30\nsigning_key\ntls_www_client\n", -1, NULL);
+	const char *gen_key[] = { "certtool", "--generate-privkey", "--key-type", "ecdsa", "--outfile", key,
+				  NULL };
+	const char *gen_cert[] = { "certtool",
+				   "--generate-self-signed",
+				   "--load-privkey",
+				   key,
+				   "--template",
+				   tmpl,
+				   "--outfile",
+				   cert,
+				   NULL };
+	int st1 = -1, st2 = -1;
+	bool ok = g_spawn_sync(NULL, (char **)gen_key, NULL,
+			       G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+			       NULL, NULL, NULL, NULL, &st1, NULL) &&
+		  st1 == 0 &&
+		  g_spawn_sync(NULL, (char **)gen_cert, NULL,
+			       G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+			       NULL, NULL, NULL, NULL, &st2, NULL) &&
+		  st2 == 0 && tls_identity_init(id, cert, key, "UE B", &err);
+	if (err)
+		fprintf(stderr, "\n    %s\n", err);
+	g_free(err), g_free(key), g_free(cert), g_free(tmpl);
+	return ok;
+}
+
+static void test_bfcp_openssl(void)
+{
+	char *openssl = g_find_program_in_path("openssl"), *certtool = g_find_program_in_path("certtool");
+	if (!openssl || !certtool) {
+		fprintf(stderr, "\n    (openssl or certtool not installed: not run)\n");
+		g_free(openssl), g_free(certtool);
+		return;
+	}
+	char *dir = g_dir_make_tmp("agw-tls-XXXXXX", NULL);
+	struct tls_identity id;
+	CU_ASSERT_TRUE_FATAL(dir && ue_files(dir, &id));
+	uint16_t peer_port = 0;
+	int peer_l = tcp_listen(&peer_port);
+	char *access = rig_requestf(
+	    rig,
+	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
+	    "Local {\nv=0\nc=IN IP4 $\nm=application $ TCP/TLS/BFCP *\na=setup:passive\na=fingerprint:$\n},\n"
+	    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=application 9 TCP/TLS/BFCP *\na=fingerprint:%s\n} } },\n"
+	    "Events = 7 { xtls/up, xtls/fail } } }",
+	    id.fingerprint);
+	unsigned ctx = number_after(access, "Context = "), access_port = (unsigned)rig_local_port(access);
+	CU_ASSERT_TRUE(access && strstr(access, "m=application 25") && strstr(access, " TCP/TLS/BFCP *"));
+	char *core =
+	    rig_requestf(rig,
+			 "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core },\n"
+			 "Local {\nv=0\nc=IN IP4 $\nm=application $ TCP/BFCP *\na=setup:active\n},\n"
+			 "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=application %u TCP/BFCP *\n} } } } }",
+			 ctx, peer_port);
+	CU_ASSERT_TRUE(core && !strstr(core, "Error"));
+	char connect[32], *cert = g_build_filename(dir, "ue.pem", NULL),
+			  *key = g_build_filename(dir, "ue-key.pem", NULL);
+	snprintf(connect, sizeof connect, "127.0.0.1:%u", access_port);
+	const char *argv[] = { openssl, "s_client", "-connect", connect,       "-cert",       cert,
+			       "-key",  key,        "-quiet",   "-no_ign_eof", "-nocommands", NULL };
+	GPid pid;
+	int in = -1, out = -1;
+	CU_ASSERT_TRUE_FATAL(g_spawn_async_with_pipes(NULL, (char **)argv, NULL,
+						      G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
+						      NULL, NULL, &pid, &in, &out, NULL, NULL));
+	int peer = tcp_accept(peer_l, 3000); /* the UE's SYN triggered the gateway's connect */
+	CU_ASSERT_TRUE_FATAL(peer >= 0);
+	char *n = rig_notify(rig, 3000);
+	CU_ASSERT_TRUE(n && strstr(n, "T : xtls/up"));
+	unsigned char got[sizeof bfcp_hello_ack];
+	CU_ASSERT_EQUAL(write(in, bfcp_hello, sizeof bfcp_hello), (ssize_t)sizeof bfcp_hello);
+	CU_ASSERT_EQUAL(tcp_read_all(peer, got, sizeof bfcp_hello, 3000), (ssize_t)sizeof bfcp_hello);
+	CU_ASSERT_EQUAL(memcmp(got, bfcp_hello, sizeof bfcp_hello), 0);
+	CU_ASSERT_EQUAL(send(peer, bfcp_hello_ack, sizeof bfcp_hello_ack, 0), (ssize_t)sizeof bfcp_hello_ack);
+	CU_ASSERT_EQUAL(tcp_read_all(out, got, sizeof bfcp_hello_ack, 3000), (ssize_t)sizeof bfcp_hello_ack);
+	CU_ASSERT_EQUAL(memcmp(got, bfcp_hello_ack, sizeof bfcp_hello_ack), 0);
+	close(in); /* s_client sends close_notify: a FIN toward the core */
+	CU_ASSERT_EQUAL(tcp_read_all(peer, got, 1, 3000), 0);
+	int status = -1;
+	pid_t done = 0;
+	for (int i = 0; i < 300 && (done = waitpid(pid, &status, WNOHANG)) == 0; i++)
+		usleep(10000);
+	CU_ASSERT_TRUE(done == pid && WIFEXITED(status)); /* s_client ended on its own */
+	if (done != pid)
+		kill(pid, SIGKILL), waitpid(pid, NULL, 0);
+	g_free(rig_requestf(rig, "Context = %u { Subtract = * { Audit { } } }", ctx));
+	close(out), close(peer), close(peer_l);
+	tls_identity_clear(&id);
+	char *rm[] = { "rm", "-rf", dir, NULL };
+	g_spawn_sync(NULL, rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+	g_free(n), g_free(access), g_free(core), g_free(cert), g_free(key), g_free(dir), g_free(openssl),
+	    g_free(certtool);
+}
+
 int main(void)
 {
 	static const struct rig_test tests[] = {
@@ -251,6 +362,7 @@ int main(void)
 		{ "terminating: handshake held until the Modify brings the fingerprint",
 		  test_terminating_held },
 		{ "no fingerprint in time: xtls/fail", test_hold_timeout },
+		{ "BFCP with openssl s_client as the UE: Hello, HelloAck, close_notify", test_bfcp_openssl },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("agw TLS legs", up, down, tests);
