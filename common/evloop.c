@@ -210,26 +210,68 @@ static int next_timeout(struct ev_loop *l)
 	return due <= l->now ? 0 : (int)MIN(due - l->now, (uint64_t)INT32_MAX);
 }
 
-int ev_loop_run(struct ev_loop *l)
+/* One iteration: waits up to timeout ms (-1: until the next timer), runs what is ready. */
+static int iterate(struct ev_loop *l, int timeout)
 {
 	struct epoll_event evs[256];
+	l->now = clock_ms();
+	int n = epoll_wait(l->epfd, evs, G_N_ELEMENTS(evs), timeout < 0 ? next_timeout(l) : timeout);
+	if (n < 0 && errno != EINTR)
+		return -errno;
+	l->now = clock_ms();
+	for (int i = 0; i < n && l->running; i++) {
+		struct ev_io *io = evs[i].data.ptr;
+		if (!io->dead)
+			io->cb(l, io, evs[i].events, io->arg);
+	}
+	reap(l);
+	run_timers(l);
+	return 0;
+}
+
+int ev_loop_run(struct ev_loop *l)
+{
 	l->running = true;
 	while (l->running) {
-		l->now = clock_ms();
-		int n = epoll_wait(l->epfd, evs, G_N_ELEMENTS(evs), next_timeout(l));
-		if (n < 0 && errno != EINTR)
-			return -errno;
-		l->now = clock_ms();
-		for (int i = 0; i < n && l->running; i++) {
-			struct ev_io *io = evs[i].data.ptr;
-			if (!io->dead)
-				io->cb(l, io, evs[i].events, io->arg);
-		}
-		reap(l);
-		run_timers(l);
+		int rc = iterate(l, -1);
+		if (rc < 0)
+			return rc;
 	}
 	reap(l);
 	return 0;
+}
+
+/* ---- inside a GLib main loop ---- */
+
+struct ev_gsource {
+	GSource src;
+	struct ev_loop *loop;
+};
+
+static gboolean gs_prepare(GSource *src, gint *timeout)
+{
+	struct ev_loop *l = ((struct ev_gsource *)src)->loop;
+	l->now = clock_ms();
+	*timeout = next_timeout(l);
+	return *timeout == 0;
+}
+
+static gboolean gs_dispatch(GSource *src, GSourceFunc cb, gpointer data)
+{
+	(void)cb, (void)data;
+	struct ev_loop *l = ((struct ev_gsource *)src)->loop;
+	l->running = true;
+	iterate(l, 0);
+	return G_SOURCE_CONTINUE;
+}
+
+GSource *ev_loop_gsource(struct ev_loop *loop)
+{
+	static GSourceFuncs funcs = { .prepare = gs_prepare, .dispatch = gs_dispatch };
+	struct ev_gsource *s = (struct ev_gsource *)g_source_new(&funcs, sizeof *s);
+	s->loop = loop;
+	g_source_add_unix_fd(&s->src, loop->epfd, G_IO_IN);
+	return &s->src;
 }
 
 void ev_loop_stop(struct ev_loop *l)

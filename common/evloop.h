@@ -21,6 +21,10 @@ void ev_loop_free(struct ev_loop *loop);
 /* Runs until ev_loop_stop(); returns 0, or -errno when epoll fails. */
 int ev_loop_run(struct ev_loop *loop);
 void ev_loop_stop(struct ev_loop *loop);
+/* The loop as a GLib source (the controller runs in GLib's main loop): attach it, and its descriptors
+ * and timers are served there; ev_loop_run is not used then. */
+typedef struct _GSource GSource;
+GSource *ev_loop_gsource(struct ev_loop *loop);
 
 /* Milliseconds on the monotonic clock, as of the current loop iteration. */
 uint64_t ev_now(struct ev_loop *loop);

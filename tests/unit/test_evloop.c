@@ -77,11 +77,68 @@ static void test_io_and_deletion(void)
 	close(a[0]), close(a[1]), close(b[0]), close(b[1]);
 }
 
+/* Inside GLib's main loop: a descriptor and a timer of the evloop are served there, in order. */
+struct in_glib {
+	GMainLoop *main;
+	int order, read_at, timer_at;
+};
+
+static void glib_read(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg)
+{
+	(void)loop, (void)events;
+	struct in_glib *g = arg;
+	char c;
+	if (read(ev_io_fd(io), &c, 1) == 1)
+		g->read_at = ++g->order;
+}
+
+static void glib_timer(struct ev_loop *loop, void *arg)
+{
+	(void)loop;
+	struct in_glib *g = arg;
+	g->timer_at = ++g->order;
+	g_main_loop_quit(g->main);
+}
+
+static gboolean glib_give_up(gpointer data)
+{
+	g_main_loop_quit(data);
+	return G_SOURCE_REMOVE;
+}
+
+static void test_in_glib(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	GMainContext *ctx = g_main_context_new();
+	struct in_glib g = { .main = g_main_loop_new(ctx, FALSE) };
+	GSource *src = ev_loop_gsource(loop);
+	g_source_attach(src, ctx);
+	GSource *guard = g_timeout_source_new(2000);
+	g_source_set_callback(guard, glib_give_up, g.main, NULL);
+	g_source_attach(guard, ctx);
+	int p[2];
+	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+	struct ev_io *io = ev_io_add(loop, p[0], EPOLLIN, glib_read, &g);
+	CU_ASSERT_EQUAL(write(p[1], "x", 1), 1);
+	ev_timer_add(loop, 50, glib_timer, &g);
+	g_main_loop_run(g.main);
+	CU_ASSERT_EQUAL(g.read_at, 1);
+	CU_ASSERT_EQUAL(g.timer_at, 2);
+	ev_io_del(loop, io);
+	g_source_destroy(guard), g_source_unref(guard);
+	g_source_destroy(src), g_source_unref(src);
+	g_main_loop_unref(g.main);
+	g_main_context_unref(ctx);
+	ev_loop_free(loop);
+	close(p[0]), close(p[1]);
+}
+
 void register_evloop(void)
 {
 	static const struct unit_test tests[] = {
 		{ "timers", test_timers },
 		{ "io and deletion", test_io_and_deletion },
+		{ "served inside GLib's main loop", test_in_glib },
 		{ NULL, NULL },
 	};
 	unit_add_suite("evloop", tests);
