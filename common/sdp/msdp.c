@@ -11,10 +11,7 @@
 
 const char *const msdp_setup_names[] = { "", "active", "passive", "actpass", "holdconn" };
 
-/* Calls fn on each line of text (without its end of line); fn may rewrite it into out. */
-typedef bool line_fn(GString *out, const char *line, size_t n, void *arg);
-
-static void each_line(const char *text, size_t len, GString *out, line_fn *fn, void *arg)
+void msdp_each_line(const char *text, size_t len, GString *out, msdp_line_fn *fn, void *arg)
 {
 	const char *p = text, *end = text + len;
 	while (p < end) {
@@ -78,8 +75,85 @@ char *msdp_fill(const char *text, size_t len, const char *addr, unsigned port, c
 {
 	GString *out = g_string_sized_new(len + 128);
 	struct fill f = { .addr = addr, .port = port, .fingerprint = fingerprint };
-	each_line(text, len, out, fill_line, &f);
+	msdp_each_line(text, len, out, fill_line, &f);
 	return g_string_free(out, FALSE);
+}
+
+/* RFC 4566 §9: token-char = %x21 / %x23-27 / %x2A-2B / %x2D-2E / %x30-39 / %x41-5A / %x5E-7E */
+static bool token_char(unsigned char c)
+{
+	return c == 0x21 || (c >= 0x23 && c <= 0x27) || c == 0x2a || c == 0x2b || c == 0x2d || c == 0x2e ||
+	       (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x5e && c <= 0x7e);
+}
+
+/* A run of token chars, with "/" between runs when slash; the bytes taken, 0 when malformed. */
+static size_t token_run(const char *p, size_t n, bool slash)
+{
+	size_t k = 0;
+	for (;;) {
+		size_t start = k;
+		while (k < n && token_char((unsigned char)p[k]) && p[k] != '/')
+			k++;
+		if (k == start)
+			return 0;
+		if (!slash || k == n || p[k] != '/')
+			return k;
+		k++;
+	}
+}
+
+/* <media> SP <port>["/"<n>] SP <proto> 1*(SP <fmt>), every field made of tokens (RFC 4566 §5.14, §9). */
+static bool media_line_ok(const char *p, size_t n)
+{
+	unsigned field = 0;
+	for (size_t k = 0; k < n; field++) {
+		size_t run = token_run(p + k, n - k, field == 1 || field == 2);
+		if (!run)
+			return false;
+		k += run;
+		if (k < n && p[k++] != ' ')
+			return false;
+		if (k == n && p[n - 1] == ' ')
+			return false;
+	}
+	return field >= 4;
+}
+
+bool msdp_safe(const char *text, size_t len, char **err)
+{
+	/* lines are <type>=<value> ending in CRLF or LF (RFC 4566 §5): no control byte but TAB, no line
+	 * starting with white space */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		const char *why = NULL;
+		if (c == '\r' && (i + 1 == len || text[i + 1] != '\n'))
+			why = "a CR not followed by LF";
+		else if ((c < 0x20 && c != '\r' && c != '\n' && c != '\t') || c == 0x7f)
+			why = "a control byte";
+		else if ((c == ' ' || c == '\t') && (i == 0 || text[i - 1] == '\n'))
+			why = "a line starting with white space";
+		if (why) {
+			*err = g_strdup_printf("SDP: %s at offset %zu", why, i);
+			return false;
+		}
+	}
+	for (size_t i = 0; i < len;) {
+		size_t end = i;
+		while (end < len && text[end] != '\r' && text[end] != '\n')
+			end++;
+		if (end < len && text[end] == '\r')
+			end++; /* the LF of CRLF */
+		size_t n = end > i && text[end - 1] == '\r' ? end - 1 - i : end - i;
+		if (n >= 2 && text[i] == 'm' && text[i + 1] == '=' && !media_line_ok(text + i + 2, n - 2)) {
+			*err = g_strdup_printf(
+			    "SDP: m= line at offset %zu is not <media> <port> <proto> <fmt>… of "
+			    "RFC 4566 tokens",
+			    i);
+			return false;
+		}
+		i = end + 1;
+	}
+	return true;
 }
 
 bool msdp_tls(const struct msdp *s)
@@ -87,7 +161,7 @@ bool msdp_tls(const struct msdp *s)
 	return strstr(s->proto, "/TLS") != NULL;
 }
 
-static enum msdp_setup setup_of(const char *v)
+enum msdp_setup msdp_setup_of(const char *v)
 {
 	for (int i = 1; i <= MSDP_SETUP_HOLDCONN; i++)
 		if (v && !g_ascii_strcasecmp(v, msdp_setup_names[i]))
@@ -100,6 +174,8 @@ bool msdp_parse(const char *text, size_t len, struct msdp *out, char **err)
 	memset(out, 0, sizeof *out);
 	while (len && g_ascii_isspace(*text)) /* "Local {\nv=0…": the body often starts on the next line */
 		text++, len--;
+	if (!msdp_safe(text, len, err))
+		return false;
 	GString *stand_in = g_string_sized_new(len);
 	struct fill f = { .addr = "0.0.0.0",
 			  .port = 9,
@@ -107,7 +183,7 @@ bool msdp_parse(const char *text, size_t len, struct msdp *out, char **err)
 			  .addr_choose = &out->addr_choose,
 			  .port_choose = &out->port_choose,
 			  .fp_choose = &out->fingerprint_choose };
-	each_line(text, len, stand_in, fill_line, &f);
+	msdp_each_line(text, len, stand_in, fill_line, &f);
 	su_home_t *home = su_home_new(sizeof(su_home_t));
 	sdp_parser_t *parser = sdp_parse(home, stand_in->str, (issize_t)stand_in->len, sdp_f_insane);
 	sdp_session_t *sess = sdp_session(parser);
@@ -126,9 +202,9 @@ bool msdp_parse(const char *text, size_t len, struct msdp *out, char **err)
 			g_strlcpy(out->addr, c->c_address, sizeof out->addr);
 			out->family = c->c_addrtype == sdp_addr_ip6 ? AF_INET6 : AF_INET;
 		}
-		out->setup = setup_of(sdp_attribute_find(m->m_attributes, "setup")
-					  ? sdp_attribute_find(m->m_attributes, "setup")->a_value
-					  : NULL);
+		out->setup = msdp_setup_of(sdp_attribute_find(m->m_attributes, "setup")
+					       ? sdp_attribute_find(m->m_attributes, "setup")->a_value
+					       : NULL);
 		for (sdp_attribute_t *a = m->m_attributes; a; a = a->a_next) {
 			if (g_ascii_strcasecmp(a->a_name, "fingerprint") || !a->a_value ||
 			    !strcmp(a->a_value, "$"))

@@ -14,6 +14,7 @@
 	X(tl)          \
 	X(assoc)       \
 	X(msdp)        \
+	X(media)       \
 	X(cert)
 
 #define DECLARE(name) void register_##name(void);

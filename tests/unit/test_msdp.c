@@ -79,6 +79,11 @@ static void test_refused(void)
 	const char *bad = "v=0\nm=message port TCP *\n";
 	CU_ASSERT_FALSE(msdp_parse(bad, strlen(bad), &s, &err));
 	ASSERT_STR(err, "SDP: m= invalid port number");
+	g_free(err), err = NULL;
+	/* a Local the gateway would otherwise hand to a sofia-sip parse that never returns */
+	const char *loops = "v=0\nc=IN IP4 $\nm=message $ X\xb4\xaf *\n";
+	CU_ASSERT_FALSE(msdp_parse(loops, strlen(loops), &s, &err));
+	ASSERT_STR(err, "SDP: m= line at offset 15 is not <media> <port> <proto> <fmt>… of RFC 4566 tokens");
 	g_free(err);
 }
 

@@ -1,0 +1,270 @@
+/* media: see media.h. */
+#include "config.h"
+#include "media.h"
+
+#include <glib.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sofia-sip/sdp.h>
+#include <sofia-sip/su_alloc.h>
+
+const char *const media_mode_names[] = { "pass", "e2e", "e2ae" };
+
+/* The transports we carry, and their other half (TLS <-> plain). */
+static const struct {
+	const char *plain, *tls, *agnostic_plain, *agnostic_tls;
+	enum media_app app;
+} protos[] = {
+	{ "TCP/MSRP", "TCP/TLS/MSRP", "TCP", "TCP/TLS", MEDIA_APP_MSRP },
+	{ "TCP/BFCP", "TCP/TLS/BFCP", "TCP", "TCP/TLS", MEDIA_APP_BFCP },
+	{ "TCP", "TCP/TLS", "TCP", "TCP/TLS", MEDIA_APP_OTHER },
+};
+
+static int proto_row(const char *proto, bool *tls)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(protos); i++) {
+		if (!g_ascii_strcasecmp(proto, protos[i].plain) ||
+		    !g_ascii_strcasecmp(proto, protos[i].tls)) {
+			*tls = !g_ascii_strcasecmp(proto, protos[i].tls);
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+const char *media_proto(const struct media_line *l, bool tls)
+{
+	bool had;
+	int r = proto_row(l->proto, &had);
+	return r < 0 ? l->proto : tls ? protos[r].tls : protos[r].plain;
+}
+
+const char *media_agw_proto(const struct media_line *l, bool tls, bool aware)
+{
+	bool had;
+	int r = proto_row(l->proto, &had);
+	if (r < 0)
+		return tls ? "TCP/TLS" : "TCP";
+	return aware ? (tls ? protos[r].tls : protos[r].plain)
+		     : (tls ? protos[r].agnostic_tls : protos[r].agnostic_plain);
+}
+
+static bool read_line(const sdp_session_t *s, const sdp_media_t *m, struct media_line *l, char **err)
+{
+	memset(l, 0, sizeof *l);
+	if ((m->m_type_name && strlen(m->m_type_name) >= sizeof l->media) ||
+	    (m->m_proto_name && strlen(m->m_proto_name) >= sizeof l->proto)) {
+		*err =
+		    g_strdup_printf("SDP: m= media or transport longer than %zu bytes", sizeof l->proto - 1);
+		return false;
+	}
+	const sdp_connection_t *c = m->m_connections ? m->m_connections : s->sdp_connection;
+	g_strlcpy(l->media, m->m_type_name ? m->m_type_name : "", sizeof l->media);
+	g_strlcpy(l->proto, m->m_proto_name ? m->m_proto_name : "", sizeof l->proto);
+	l->port = (unsigned)m->m_port;
+	if (c && c->c_address)
+		g_strlcpy(l->addr, c->c_address, sizeof l->addr);
+	int r = proto_row(l->proto, &l->tls);
+	l->app = r < 0 ? MEDIA_APP_OTHER : protos[r].app;
+	for (const sdp_attribute_t *a = m->m_attributes; a; a = a->a_next) {
+		if (!g_ascii_strcasecmp(a->a_name, "setup"))
+			l->setup = msdp_setup_of(a->a_value);
+		else if (!g_ascii_strcasecmp(a->a_name, "3ge2ae") && a->a_value &&
+			 !g_ascii_strcasecmp(a->a_value, "requested"))
+			l->requested = true;
+		else if (!g_ascii_strcasecmp(a->a_name, "fingerprint") && a->a_value &&
+			 strlen(l->fingerprints) + strlen(a->a_value) + 2 < sizeof l->fingerprints) {
+			g_strlcat(l->fingerprints, a->a_value, sizeof l->fingerprints);
+			g_strlcat(l->fingerprints, "\n", sizeof l->fingerprints);
+		}
+	}
+	return true;
+}
+
+bool media_read(const char *sdp, size_t len, struct media_sdp *out, char **err)
+{
+	memset(out, 0, sizeof *out);
+	if (!msdp_safe(sdp, len, err))
+		return false;
+	su_home_t *home = su_home_new(sizeof(su_home_t));
+	sdp_parser_t *parser = sdp_parse(home, sdp, (issize_t)len, 0);
+	const sdp_session_t *s = sdp_session(parser);
+	bool ok = false;
+	if (!s)
+		*err = g_strdup_printf("SDP: %s", sdp_parsing_error(parser));
+	else if (!s->sdp_media)
+		*err = g_strdup("SDP: no m= line");
+	else {
+		ok = true;
+		for (const sdp_media_t *m = s->sdp_media; m && ok; m = m->m_next) {
+			if (out->n == MEDIA_MAX_LINES) {
+				*err = g_strdup_printf("SDP: more than %d m= lines", MEDIA_MAX_LINES);
+				ok = false;
+			} else
+				ok = read_line(s, m, &out->lines[out->n++], err);
+		}
+	}
+	sdp_parser_free(parser);
+	su_home_unref(home);
+	return ok;
+}
+
+enum media_mode media_decide(const struct media_line *l, bool originating, const struct media_policy *p)
+{
+	bool tcp = strncmp(l->proto, "TCP", 3) == 0;
+	bool tls;
+	if (!l->port || !tcp || proto_row(l->proto, &tls) < 0)
+		return MEDIA_PASS;
+	bool ue_supports = l->app == MEDIA_APP_MSRP   ? p->ue_msrp
+			   : l->app == MEDIA_APP_BFCP ? p->ue_bfcp
+						      : false;
+	if (originating) { /* TS 23.334 §6.2.10.3.1.1.1 step 1; seed 004 NOTE 1 */
+		if (l->tls && l->requested && ue_supports)
+			return MEDIA_E2AE;
+		if (l->tls && l->app == MEDIA_APP_MSRP && p->force_orig && l->fingerprints[0])
+			return MEDIA_E2AE;
+		return MEDIA_E2E;
+	}
+	/* terminating: §6.2.10.3.1.2.1 step 1; seed 004's terminating NOTE */
+	if (!l->tls && l->app != MEDIA_APP_OTHER &&
+	    (ue_supports || (p->force_term && l->app == MEDIA_APP_MSRP)))
+		return MEDIA_E2AE;
+	return MEDIA_E2E;
+}
+
+/* ---- rewriting ---- */
+
+struct line {
+	const char *p;
+	size_t n;   /* without the end of line */
+	size_t eol; /* 0, 1 (LF) or 2 (CRLF) */
+};
+
+static bool is(const struct line *l, const char *prefix)
+{
+	size_t k = strlen(prefix);
+	return l->n >= k && !g_ascii_strncasecmp(l->p, prefix, k);
+}
+
+static void put(GString *out, const char *eol, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static void put(GString *out, const char *eol, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	g_string_append_vprintf(out, fmt, ap);
+	va_end(ap);
+	g_string_append(out, eol);
+}
+
+static void put_m(GString *out, const struct line *l, const struct media_edit *e, const char *eol)
+{
+	/* m=<media> <port> <proto> <fmt …> */
+	char *text = g_strndup(l->p, l->n);
+	gchar **f = g_strsplit(text, " ", 4);
+	if (!f[0] || !f[1] || !f[2]) {
+		g_string_append_len(out, l->p, (gssize)l->n);
+		g_string_append(out, eol);
+	} else {
+		char port[12];
+		snprintf(port, sizeof port, "%u", e->port);
+		put(out, eol, "%s %s %s%s%s", f[0], e->port ? port : f[1], e->proto ? e->proto : f[2],
+		    f[3] ? " " : "", f[3] ? f[3] : "");
+	}
+	g_strfreev(f);
+	g_free(text);
+}
+
+static void put_section(GString *out, const struct line *ls, size_t from, size_t to,
+			const struct media_edit *e, const char *eol)
+{
+	bool c_done = false, setup_done = false;
+	for (size_t i = from; i < to; i++) {
+		const struct line *l = &ls[i];
+		const char *end = l->eol == 2 ? "\r\n" : l->eol == 1 ? "\n" : "";
+		if (i == from) {
+			put_m(out, l, e, end);
+			/* a media-level c= goes right after m= and any i= line */
+			size_t j = i + 1;
+			while (j < to && is(&ls[j], "i="))
+				j++;
+			bool has_c = j < to && is(&ls[j], "c=");
+			if (e->addr && !has_c) {
+				for (size_t k = i + 1; k < j; k++)
+					g_string_append_len(out, ls[k].p, (gssize)(ls[k].n + ls[k].eol));
+				put(out, eol, "c=IN %s %s", strchr(e->addr, ':') ? "IP6" : "IP4", e->addr);
+				c_done = true;
+				i = j - 1;
+			}
+			continue;
+		}
+		if (e->addr && !c_done && is(l, "c=")) {
+			put(out, end, "c=IN %s %s", strchr(e->addr, ':') ? "IP6" : "IP4", e->addr);
+			c_done = true;
+			continue;
+		}
+		if (e->setup && is(l, "a=setup:")) {
+			put(out, end, "a=setup:%s", msdp_setup_names[e->setup]);
+			setup_done = true;
+			continue;
+		}
+		if ((e->drop_fingerprints && is(l, "a=fingerprint:")) ||
+		    (e->drop_3ge2ae && is(l, "a=3ge2ae:")))
+			continue;
+		g_string_append_len(out, l->p, (gssize)(l->n + l->eol));
+	}
+	if (e->setup && !setup_done)
+		put(out, eol, "a=setup:%s", msdp_setup_names[e->setup]);
+	if (e->fingerprint)
+		put(out, eol, "a=fingerprint:%s", e->fingerprint);
+	if (e->applied)
+		put(out, eol, "a=3ge2ae:applied");
+}
+
+char *media_rewrite(const char *sdp, size_t len, const struct media_edit *edits, unsigned n)
+{
+	if (len && sdp[len - 1] != '\n') { /* a last line without its end: give it one, lines may follow */
+		char *ended =
+		    g_strdup_printf("%.*s%s", (int)len, sdp, memchr(sdp, '\r', len) ? "\r\n" : "\n");
+		char *out = media_rewrite(ended, strlen(ended), edits, n);
+		g_free(ended);
+		return out;
+	}
+	GArray *ls = g_array_new(FALSE, FALSE, sizeof(struct line));
+	const char *p = sdp, *end = sdp + len;
+	bool crlf = false;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		struct line l = { .p = p, .n = (size_t)((nl ? nl : end) - p) };
+		if (nl)
+			l.eol = 1;
+		if (l.n && p[l.n - 1] == '\r')
+			l.n--, l.eol++, crlf = true;
+		g_array_append_val(ls, l);
+		p = nl ? nl + 1 : end;
+	}
+	const char *eol = crlf ? "\r\n" : "\n";
+	GString *out = g_string_sized_new(len + 256);
+	const struct line *L = (const struct line *)ls->data;
+	size_t i = 0, count = ls->len;
+	while (i < count && !is(&L[i], "m=")) { /* the session part */
+		g_string_append_len(out, L[i].p, (gssize)(L[i].n + L[i].eol));
+		i++;
+	}
+	for (unsigned m = 0; i < count; m++) {
+		size_t j = i + 1;
+		while (j < count && !is(&L[j], "m="))
+			j++;
+		static const struct media_edit keep;
+		const struct media_edit *e = m < n && edits[m].edit ? &edits[m] : &keep;
+		if (e == &keep)
+			for (size_t k = i; k < j; k++)
+				g_string_append_len(out, L[k].p, (gssize)(L[k].n + L[k].eol));
+		else
+			put_section(out, L, i, j, e, eol);
+		i = j;
+	}
+	g_array_free(ls, TRUE);
+	return g_string_free(out, FALSE);
+}

@@ -1,0 +1,73 @@
+/* media: the controller's view of a SIP offer or answer — which media lines the gateway carries, how
+ * (TS 23.334 §6.2.10.3: e2ae, TLS terminated in the AGW; §6.2.10.3 e2e: transparent TCP), and the SDP
+ * rewritten for the other side. SDP is read with sofia-sip's parser; rewriting edits only the lines it
+ * was asked to (m=, c=, a=setup, a=fingerprint, a=3ge2ae) and keeps every other byte as it came. */
+#ifndef MEDIASEC_ALG_MEDIA_H
+#define MEDIASEC_ALG_MEDIA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "msdp.h"
+
+enum media_mode {
+	MEDIA_PASS, /* not ours: RTP and the like, or a disabled line */
+	MEDIA_E2E,  /* through the gateway as plain TCP, SDP's TLS attributes untouched */
+	MEDIA_E2AE, /* TLS toward the UE terminated in the gateway, plain toward the core */
+};
+extern const char *const media_mode_names[];
+
+enum media_app { MEDIA_APP_OTHER, MEDIA_APP_MSRP, MEDIA_APP_BFCP };
+
+enum { MEDIA_MAX_LINES = 8 };
+
+/* One m= line as written. */
+struct media_line {
+	char media[16], proto[32];
+	unsigned port;
+	char addr[64]; /* media-level c=, else session-level */
+	enum msdp_setup setup;
+	enum media_app app;
+	bool tls;
+	char fingerprints[512]; /* every a=fingerprint value, one per line, "\n"-terminated */
+	bool requested;         /* a=3ge2ae:requested */
+};
+
+struct media_sdp {
+	unsigned n;
+	struct media_line lines[MEDIA_MAX_LINES];
+};
+
+/* Reads an SDP body. False with *err (g_free it) when sofia-sip refuses it. */
+bool media_read(const char *sdp, size_t len, struct media_sdp *out, char **err);
+
+/* What the registration holds and what the operator chose. */
+struct media_policy {
+	bool ue_msrp, ue_bfcp; /* the UE registered msrp-tls / bfcp-tls and we offered it */
+	bool force_orig, force_term;
+};
+
+/* The mode of a line of an offer: from the UE (originating) or toward it (terminating). */
+enum media_mode media_decide(const struct media_line *l, bool originating, const struct media_policy *p);
+
+/* The transport token without (tls false) or with TLS: "TCP/MSRP" <-> "TCP/TLS/MSRP". */
+const char *media_proto(const struct media_line *l, bool tls);
+/* The token the gateway's termination gets: aware keeps the application, else "TCP" / "TCP/TLS". */
+const char *media_agw_proto(const struct media_line *l, bool tls, bool aware);
+
+/* How one line changes; fields left 0 / NULL stay as written. */
+struct media_edit {
+	bool edit;
+	const char *proto;
+	const char *addr;
+	unsigned port;
+	enum msdp_setup setup;
+	bool drop_fingerprints, drop_3ge2ae;
+	const char *fingerprint; /* added: "sha-256 AB:…" */
+	bool applied;            /* a=3ge2ae:applied added */
+};
+
+/* The body with the edits of lines[i] applied (g_free it); the line ending of the input is kept. */
+char *media_rewrite(const char *sdp, size_t len, const struct media_edit *edits, unsigned n);
+
+#endif
