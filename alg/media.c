@@ -10,24 +10,25 @@
 #include <sofia-sip/sdp.h>
 #include <sofia-sip/su_alloc.h>
 
-const char *const media_mode_names[] = { "pass", "e2e", "e2ae" };
-
-/* The transports we carry, and their other half (TLS <-> plain). */
+/* The transports we carry, plain and with TLS; the last row is the application-agnostic one. */
 static const struct {
-	const char *plain, *tls, *agnostic_plain, *agnostic_tls;
+	const char *plain, *tls;
 	enum media_app app;
 } protos[] = {
-	{ "TCP/MSRP", "TCP/TLS/MSRP", "TCP", "TCP/TLS", MEDIA_APP_MSRP },
-	{ "TCP/BFCP", "TCP/TLS/BFCP", "TCP", "TCP/TLS", MEDIA_APP_BFCP },
-	{ "TCP", "TCP/TLS", "TCP", "TCP/TLS", MEDIA_APP_OTHER },
+	{ "TCP/MSRP", "TCP/TLS/MSRP", MEDIA_APP_MSRP },
+	{ "TCP/BFCP", "TCP/TLS/BFCP", MEDIA_APP_BFCP },
+	{ "TCP", "TCP/TLS", MEDIA_APP_OTHER },
 };
+enum { AGNOSTIC = G_N_ELEMENTS(protos) - 1 };
 
+/* The row of proto (-1: not ours); *tls (when given) says which column. */
 static int proto_row(const char *proto, bool *tls)
 {
 	for (size_t i = 0; i < G_N_ELEMENTS(protos); i++) {
-		if (!g_ascii_strcasecmp(proto, protos[i].plain) ||
-		    !g_ascii_strcasecmp(proto, protos[i].tls)) {
-			*tls = !g_ascii_strcasecmp(proto, protos[i].tls);
+		bool with_tls = !g_ascii_strcasecmp(proto, protos[i].tls);
+		if (with_tls || !g_ascii_strcasecmp(proto, protos[i].plain)) {
+			if (tls)
+				*tls = with_tls;
 			return (int)i;
 		}
 	}
@@ -36,19 +37,16 @@ static int proto_row(const char *proto, bool *tls)
 
 const char *media_proto(const struct media_line *l, bool tls)
 {
-	bool had;
-	int r = proto_row(l->proto, &had);
+	int r = proto_row(l->proto, NULL);
 	return r < 0 ? l->proto : tls ? protos[r].tls : protos[r].plain;
 }
 
 const char *media_agw_proto(const struct media_line *l, bool tls, bool aware)
 {
-	bool had;
-	int r = proto_row(l->proto, &had);
-	if (r < 0)
-		return tls ? "TCP/TLS" : "TCP";
-	return aware ? (tls ? protos[r].tls : protos[r].plain)
-		     : (tls ? protos[r].agnostic_tls : protos[r].agnostic_plain);
+	int r = proto_row(l->proto, NULL);
+	if (r < 0 || !aware)
+		r = AGNOSTIC;
+	return tls ? protos[r].tls : protos[r].plain;
 }
 
 static bool read_line(const sdp_session_t *s, const sdp_media_t *m, struct media_line *l, char **err)
@@ -56,8 +54,8 @@ static bool read_line(const sdp_session_t *s, const sdp_media_t *m, struct media
 	memset(l, 0, sizeof *l);
 	if ((m->m_type_name && strlen(m->m_type_name) >= sizeof l->media) ||
 	    (m->m_proto_name && strlen(m->m_proto_name) >= sizeof l->proto)) {
-		*err =
-		    g_strdup_printf("SDP: m= media or transport longer than %zu bytes", sizeof l->proto - 1);
+		*err = g_strdup_printf("SDP: m= media longer than %zu or transport longer than %zu bytes",
+				       sizeof l->media - 1, sizeof l->proto - 1);
 		return false;
 	}
 	const sdp_connection_t *c = m->m_connections ? m->m_connections : s->sdp_connection;
@@ -113,9 +111,7 @@ bool media_read(const char *sdp, size_t len, struct media_sdp *out, char **err)
 
 enum media_mode media_decide(const struct media_line *l, bool originating, const struct media_policy *p)
 {
-	bool tcp = strncmp(l->proto, "TCP", 3) == 0;
-	bool tls;
-	if (!l->port || !tcp || proto_row(l->proto, &tls) < 0)
+	if (!l->port || proto_row(l->proto, NULL) < 0)
 		return MEDIA_PASS;
 	bool ue_supports = l->app == MEDIA_APP_MSRP   ? p->ue_msrp
 			   : l->app == MEDIA_APP_BFCP ? p->ue_bfcp
@@ -158,6 +154,11 @@ static void put(GString *out, const char *eol, const char *fmt, ...)
 	g_string_append(out, eol);
 }
 
+static void put_c(GString *out, const char *addr, const char *eol)
+{
+	put(out, eol, "c=IN %s %s", strchr(addr, ':') ? "IP6" : "IP4", addr);
+}
+
 static void put_m(GString *out, const struct line *l, const struct media_edit *e, const char *eol)
 {
 	/* m=<media> <port> <proto> <fmt …> */
@@ -182,7 +183,7 @@ static void put_section(GString *out, const struct line *ls, size_t from, size_t
 	bool c_done = false, setup_done = false;
 	for (size_t i = from; i < to; i++) {
 		const struct line *l = &ls[i];
-		const char *end = l->eol == 2 ? "\r\n" : l->eol == 1 ? "\n" : "";
+		const char *end = l->eol == 2 ? "\r\n" : "\n"; /* every line has one (media_rewrite) */
 		if (i == from) {
 			put_m(out, l, e, end);
 			/* a media-level c= goes right after m= and any i= line */
@@ -193,14 +194,14 @@ static void put_section(GString *out, const struct line *ls, size_t from, size_t
 			if (e->addr && !has_c) {
 				for (size_t k = i + 1; k < j; k++)
 					g_string_append_len(out, ls[k].p, (gssize)(ls[k].n + ls[k].eol));
-				put(out, eol, "c=IN %s %s", strchr(e->addr, ':') ? "IP6" : "IP4", e->addr);
+				put_c(out, e->addr, eol);
 				c_done = true;
 				i = j - 1;
 			}
 			continue;
 		}
 		if (e->addr && !c_done && is(l, "c=")) {
-			put(out, end, "c=IN %s %s", strchr(e->addr, ':') ? "IP6" : "IP4", e->addr);
+			put_c(out, e->addr, end);
 			c_done = true;
 			continue;
 		}
@@ -234,15 +235,13 @@ char *media_rewrite(const char *sdp, size_t len, const struct media_edit *edits,
 	GArray *ls = g_array_new(FALSE, FALSE, sizeof(struct line));
 	const char *p = sdp, *end = sdp + len;
 	bool crlf = false;
-	while (p < end) {
+	while (p < end) { /* the text ends in LF: every line has one */
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		struct line l = { .p = p, .n = (size_t)((nl ? nl : end) - p) };
-		if (nl)
-			l.eol = 1;
+		struct line l = { .p = p, .n = (size_t)(nl - p), .eol = 1 };
 		if (l.n && p[l.n - 1] == '\r')
 			l.n--, l.eol++, crlf = true;
 		g_array_append_val(ls, l);
-		p = nl ? nl + 1 : end;
+		p = nl + 1;
 	}
 	const char *eol = crlf ? "\r\n" : "\n";
 	GString *out = g_string_sized_new(len + 256);
@@ -256,13 +255,11 @@ char *media_rewrite(const char *sdp, size_t len, const struct media_edit *edits,
 		size_t j = i + 1;
 		while (j < count && !is(&L[j], "m="))
 			j++;
-		static const struct media_edit keep;
-		const struct media_edit *e = m < n && edits[m].edit ? &edits[m] : &keep;
-		if (e == &keep)
+		if (m < n && edits[m].edit)
+			put_section(out, L, i, j, &edits[m], eol);
+		else
 			for (size_t k = i; k < j; k++)
 				g_string_append_len(out, L[k].p, (gssize)(L[k].n + L[k].eol));
-		else
-			put_section(out, L, i, j, e, eol);
 		i = j;
 	}
 	g_array_free(ls, TRUE);

@@ -15,7 +15,6 @@ enum media_mode {
 	MEDIA_E2E,  /* through the gateway as plain TCP, SDP's TLS attributes untouched */
 	MEDIA_E2AE, /* TLS toward the UE terminated in the gateway, plain toward the core */
 };
-extern const char *const media_mode_names[];
 
 enum media_app { MEDIA_APP_OTHER, MEDIA_APP_MSRP, MEDIA_APP_BFCP };
 
@@ -52,7 +51,8 @@ enum media_mode media_decide(const struct media_line *l, bool originating, const
 
 /* The transport token without (tls false) or with TLS: "TCP/MSRP" <-> "TCP/TLS/MSRP". */
 const char *media_proto(const struct media_line *l, bool tls);
-/* The token the gateway's termination gets: aware keeps the application, else "TCP" / "TCP/TLS". */
+/* The token the gateway's termination gets: aware keeps the application, else "TCP" / "TCP/TLS" (also
+ * for a transport that is not ours). */
 const char *media_agw_proto(const struct media_line *l, bool tls, bool aware);
 
 /* How one line changes; fields left 0 / NULL stay as written. */

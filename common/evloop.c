@@ -259,9 +259,7 @@ static gboolean gs_prepare(GSource *src, gint *timeout)
 static gboolean gs_dispatch(GSource *src, GSourceFunc cb, gpointer data)
 {
 	(void)cb, (void)data;
-	struct ev_loop *l = ((struct ev_gsource *)src)->loop;
-	l->running = true;
-	iterate(l, 0);
+	iterate(((struct ev_gsource *)src)->loop, 0);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -270,6 +268,7 @@ GSource *ev_loop_gsource(struct ev_loop *loop)
 	static GSourceFuncs funcs = { .prepare = gs_prepare, .dispatch = gs_dispatch };
 	struct ev_gsource *s = (struct ev_gsource *)g_source_new(&funcs, sizeof *s);
 	s->loop = loop;
+	loop->running = true; /* GLib runs it from now on */
 	g_source_add_unix_fd(&s->src, loop->epfd, G_IO_IN);
 	return &s->src;
 }

@@ -11,7 +11,11 @@
 
 const char *const msdp_setup_names[] = { "", "active", "passive", "actpass", "holdconn" };
 
-void msdp_each_line(const char *text, size_t len, GString *out, msdp_line_fn *fn, void *arg)
+/* Calls fn on each line of text (without its end of line, which is copied as it was); fn either writes
+ * its own version of the line into out and returns true, or returns false to keep the line. */
+typedef bool line_fn(GString *out, const char *line, size_t n, void *arg);
+
+static void each_line(const char *text, size_t len, GString *out, line_fn *fn, void *arg)
 {
 	const char *p = text, *end = text + len;
 	while (p < end) {
@@ -75,7 +79,7 @@ char *msdp_fill(const char *text, size_t len, const char *addr, unsigned port, c
 {
 	GString *out = g_string_sized_new(len + 128);
 	struct fill f = { .addr = addr, .port = port, .fingerprint = fingerprint };
-	msdp_each_line(text, len, out, fill_line, &f);
+	each_line(text, len, out, fill_line, &f);
 	return g_string_free(out, FALSE);
 }
 
@@ -121,34 +125,29 @@ static bool media_line_ok(const char *p, size_t n)
 
 bool msdp_safe(const char *text, size_t len, char **err)
 {
-	/* lines are <type>=<value> ending in CRLF or LF (RFC 4566 §5): no control byte but TAB, no line
-	 * starting with white space */
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
+	for (size_t i = 0; i < len;) { /* lines are <type>=<value> ending in CRLF or LF (RFC 4566 §5) */
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - text) : len, n = end - i;
+		if (n && text[end - 1] == '\r')
+			n--;
 		const char *why = NULL;
-		if (c == '\r' && (i + 1 == len || text[i + 1] != '\n'))
-			why = "a CR not followed by LF";
-		else if ((c < 0x20 && c != '\r' && c != '\n' && c != '\t') || c == 0x7f)
-			why = "a control byte";
-		else if ((c == ' ' || c == '\t') && (i == 0 || text[i - 1] == '\n'))
+		size_t at = i;
+		if (n && (text[i] == ' ' || text[i] == '\t'))
 			why = "a line starting with white space";
-		if (why) {
-			*err = g_strdup_printf("SDP: %s at offset %zu", why, i);
-			return false;
+		for (size_t k = i; k < i + n && !why; k++) {
+			unsigned char c = (unsigned char)text[k];
+			at = k;
+			if (c == '\r')
+				why = "a CR not followed by LF";
+			else if ((c < 0x20 && c != '\t') || c == 0x7f)
+				why = "a control byte";
 		}
-	}
-	for (size_t i = 0; i < len;) {
-		size_t end = i;
-		while (end < len && text[end] != '\r' && text[end] != '\n')
-			end++;
-		if (end < len && text[end] == '\r')
-			end++; /* the LF of CRLF */
-		size_t n = end > i && text[end - 1] == '\r' ? end - 1 - i : end - i;
-		if (n >= 2 && text[i] == 'm' && text[i + 1] == '=' && !media_line_ok(text + i + 2, n - 2)) {
-			*err = g_strdup_printf(
-			    "SDP: m= line at offset %zu is not <media> <port> <proto> <fmt>… of "
-			    "RFC 4566 tokens",
-			    i);
+		if (!why && n >= 2 && text[i] == 'm' && text[i + 1] == '=' &&
+		    !media_line_ok(text + i + 2, n - 2))
+			why = "an m= line that is not <media> <port> <proto> <fmt>… of RFC 4566 tokens",
+			at = i;
+		if (why) {
+			*err = g_strdup_printf("SDP: %s at offset %zu", why, at);
 			return false;
 		}
 		i = end + 1;
@@ -183,7 +182,7 @@ bool msdp_parse(const char *text, size_t len, struct msdp *out, char **err)
 			  .addr_choose = &out->addr_choose,
 			  .port_choose = &out->port_choose,
 			  .fp_choose = &out->fingerprint_choose };
-	msdp_each_line(text, len, stand_in, fill_line, &f);
+	each_line(text, len, stand_in, fill_line, &f);
 	su_home_t *home = su_home_new(sizeof(su_home_t));
 	sdp_parser_t *parser = sdp_parse(home, stand_in->str, (issize_t)stand_in->len, sdp_f_insane);
 	sdp_session_t *sess = sdp_session(parser);

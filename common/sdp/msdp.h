@@ -40,15 +40,9 @@ struct msdp {
 /* "active" … "holdconn" (any case); MSDP_SETUP_NONE for anything else. */
 enum msdp_setup msdp_setup_of(const char *value);
 
-/* Calls fn on each line of text (without its end of line, which is copied as it was); fn either writes
- * its own version of the line into out and returns true, or returns false to keep the line. */
-typedef struct _GString GString;
-typedef bool msdp_line_fn(GString *out, const char *line, size_t n, void *arg);
-void msdp_each_line(const char *text, size_t len, GString *out, msdp_line_fn *fn, void *arg);
-
-/* Checks what sofia-sip's parser cannot be trusted with: lines end in CRLF or LF, no NUL byte, m= lines
- * are ASCII text and their transport an RFC 4566 token (its parser loops without end on two non-token
- * bytes in a row there). False with *err (g_free it). */
+/* Checks what sofia-sip's parser cannot be trusted with: lines end in CRLF or LF, hold no control byte
+ * but TAB and do not start with white space, and m= lines follow RFC 4566's grammar of tokens (its
+ * parser loops without end on some that do not). False with *err (g_free it). */
 bool msdp_safe(const char *text, size_t len, char **err);
 
 /* True when the transport token runs TLS (TCP/TLS, TCP/TLS/MSRP, TCP/TLS/BFCP). */

@@ -150,9 +150,7 @@ static uint16_t provision(uint16_t sink_port, unsigned *ctx)
 	    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message 9 TCP/TLS *\na=fingerprint:%s\n} } } } }",
 	    ue.fingerprint);
 	unsigned port = rig_local_port(a);
-	*ctx = 0;
-	if (a && strstr(a, "Context = "))
-		sscanf(strstr(a, "Context = "), "Context = %u", ctx);
+	*ctx = rig_number_after(a, "Context = ");
 	char *c =
 	    rig_requestf(rig,
 			 "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core },\n"

@@ -272,6 +272,15 @@ unsigned rig_local_port(const char *reply)
 	return port;
 }
 
+unsigned rig_number_after(const char *text, const char *prefix)
+{
+	unsigned n = 0;
+	const char *at = text ? strstr(text, prefix) : NULL;
+	if (at)
+		sscanf(at + strlen(prefix), "%u", &n);
+	return n;
+}
+
 int rig_cunit_main(const char *suite, int (*init)(void), int (*clean)(void), const struct rig_test *tests)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -334,6 +343,18 @@ bool tcp_wait_connected(int fd, unsigned ms)
 		return false;
 	getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
 	return err == 0;
+}
+
+bool tcp_through(uint16_t port, int listener, int *connected, int *accepted)
+{
+	bool up;
+	*connected = tcp_connect_from(0, port, 2000, &up);
+	*accepted = up ? tcp_accept(listener, 2000) : -1;
+	if (up && *accepted >= 0)
+		return true;
+	close(*connected);
+	*connected = -1;
+	return false;
 }
 
 ssize_t tcp_read_all(int fd, void *buf, size_t n, unsigned ms)

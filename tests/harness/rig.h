@@ -31,6 +31,8 @@ char *rig_requestf(struct rig *r, const char *fmt, ...) __attribute__((format(pr
 char *rig_notify(struct rig *r, unsigned ms);
 /* The m= port of the Local in a reply text (0 when none). */
 unsigned rig_local_port(const char *reply);
+/* The number right after prefix in text ("Context = ", "Add = ac/"): 0 when absent. */
+unsigned rig_number_after(const char *text, const char *prefix);
 
 /* The main() of a CUnit integration program: one suite, verbose, exit 1 on any failure. */
 struct rig_test {
@@ -44,6 +46,9 @@ int tcp_listen(uint16_t *port);       /* on 127.0.0.1, port 0: chosen */
 int tcp_accept(int lfd, unsigned ms); /* -1 on timeout */
 int tcp_connect_from(uint16_t from, uint16_t to, unsigned ms, bool *connected); /* nonblocking */
 bool tcp_wait_connected(int fd, unsigned ms);
+/* A TCP proxy triggered: connects to port (a gateway leg listening) and accepts on listener the
+ * connection the gateway makes on its other leg. True with both descriptors, else false (closed). */
+bool tcp_through(uint16_t port, int listener, int *connected, int *accepted);
 /* Sends a_out on a and b_out on b at once while reading what each receives until both peers
  * half-close (shutdown when done) or ms pass; returns false on a timeout or a mismatch. */
 bool tcp_exchange(int a, const void *a_out, size_t a_len, int b, const void *b_out, size_t b_len,

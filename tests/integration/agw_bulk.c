@@ -94,10 +94,8 @@ static unsigned relay_pair(uint16_t ue_port, bool tls, unsigned *core_port)
 	char *core = rig_requestf(
 	    rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core }, Local {\n"
 		 "v=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n} } } } }");
-	unsigned ctx = 0;
+	unsigned ctx = rig_number_after(core, "Context = ");
 	*core_port = rig_local_port(core);
-	if (core && strstr(core, "Context = "))
-		sscanf(strstr(core, "Context = "), "Context = %u", &ctx);
 	const char *proto = tls ? "TCP/TLS/MSRP" : "TCP/MSRP";
 	const char *fp_local = tls ? "a=fingerprint:$\n" : "";
 	char *fp_remote = tls ? g_strdup_printf("a=fingerprint:%s\n", ue.fingerprint) : g_strdup("");
@@ -117,10 +115,8 @@ static void test_bulk(void)
 	uint16_t ue_port = 0;
 	int ue_l = tcp_listen(&ue_port);
 	unsigned core_port, ctx = relay_pair(ue_port, true, &core_port);
-	bool connected;
-	int peer = tcp_connect_from(0, (uint16_t)core_port, 2000, &connected);
-	int fd = tcp_accept(ue_l, 2000);
-	CU_ASSERT_TRUE_FATAL(connected && fd >= 0);
+	int peer, fd;
+	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)core_port, ue_l, &peer, &fd));
 	char why[160];
 	gnutls_session_t s = tlspeer_handshake(fd, false, &ue, NULL, 3000, why);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
@@ -168,10 +164,8 @@ static void test_subtract_during_transfer(void)
 	uint16_t ue_port = 0;
 	int ue_l = tcp_listen(&ue_port);
 	unsigned core_port, ctx = relay_pair(ue_port, false, &core_port);
-	bool connected;
-	int peer = tcp_connect_from(0, (uint16_t)core_port, 2000, &connected);
-	int ue_fd = tcp_accept(ue_l, 2000);
-	CU_ASSERT_TRUE_FATAL(connected && ue_fd >= 0);
+	int peer, ue_fd;
+	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)core_port, ue_l, &peer, &ue_fd));
 	static unsigned char chunk[65536];
 	for (int i = 0; i < 32; i++) /* a transfer under way: 2 MiB in flight, nobody reading yet */
 		send(peer, chunk, sizeof chunk, MSG_DONTWAIT | MSG_NOSIGNAL);

@@ -29,15 +29,6 @@ static int down(void)
 	return rig_stop(rig) == 0 ? 0 : 1;
 }
 
-static unsigned term_number(const char *reply, const char *prefix)
-{
-	unsigned n = 0;
-	const char *at = reply ? strstr(reply, prefix) : NULL;
-	if (at)
-		sscanf(at + strlen(prefix), "%u", &n);
-	return n;
-}
-
 static char *add(const char *ctx, const char *realm, const char *setup, const char *lc_extra, uint16_t remote,
 		 const char *events)
 {
@@ -58,11 +49,7 @@ static char *add(const char *ctx, const char *realm, const char *setup, const ch
 
 static char *ctx_of(const char *reply)
 {
-	unsigned id = 0;
-	const char *c = reply ? strstr(reply, "Context = ") : NULL;
-	if (c)
-		sscanf(c, "Context = %u", &id);
-	return g_strdup_printf("%u", id);
+	return g_strdup_printf("%u", rig_number_after(reply, "Context = "));
 }
 
 static void fill(char *buf, size_t n, unsigned seed)
@@ -86,11 +73,8 @@ static void test_proxy(void)
 
 	/* the UE side is not connected before the core peer's SYN (the proxy trigger) */
 	CU_ASSERT_EQUAL(tcp_accept(ue_l, 300), -1);
-	bool connected;
-	int peer = tcp_connect_from(0, (uint16_t)core_port, 2000, &connected);
-	CU_ASSERT_TRUE_FATAL(connected);
-	int ue = tcp_accept(ue_l, 2000);
-	CU_ASSERT_TRUE_FATAL(ue >= 0);
+	int peer, ue;
+	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)core_port, ue_l, &peer, &ue));
 	char *n1 = rig_notify(rig, 2000), *n2 = rig_notify(rig, 2000);
 	CU_ASSERT_TRUE(n1 && strstr(n1, "Notify = co/") && strstr(n1, "T : xtcp/up"));
 	CU_ASSERT_TRUE(n2 && strstr(n2, "Notify = ac/") && strstr(n2, "T : xtcp/up"));
@@ -148,7 +132,7 @@ static void test_delayed_syn(void)
 	CU_ASSERT_FALSE(connected); /* no Remote yet: every SYN is dropped, none answered */
 	int stranger = tcp_connect_from(other, (uint16_t)core_port, 100, &connected);
 	CU_ASSERT_FALSE(connected);
-	unsigned co = term_number(core, "Add = co/");
+	unsigned co = rig_number_after(core, "Add = co/");
 	CU_ASSERT_FATAL(co != 0);
 	char *reply = rig_requestf(rig,
 				   "Context = %s { Modify = co/%u { Media { Stream = 1 { Remote {\n"
@@ -185,7 +169,7 @@ static void test_connect_refused(void)
 	CU_ASSERT_TRUE(connected);
 	char *up = rig_notify(rig, 2000), *fail = rig_notify(rig, 2000);
 	CU_ASSERT_TRUE(up && strstr(up, "xtcp/up"));
-	unsigned ac = term_number(access, "Add = ac/");
+	unsigned ac = rig_number_after(access, "Add = ac/");
 	CU_ASSERT_FATAL(ac != 0);
 	char *want = g_strdup_printf(
 	    "MEGACO/3 [127.0.0.1]:2944\nTransaction = N {\n  Context = %s {\n    Notify = ac/%u {\n"
@@ -207,10 +191,8 @@ static void test_reset(void)
 	char *core = add("$", "core", "actpass", "", 0, "xtcp/rel");
 	char *ctx = ctx_of(core);
 	char *access = add(ctx, "access", "active", "", ue_port, "xtcp/rel");
-	bool connected;
-	int peer = tcp_connect_from(0, (uint16_t)rig_local_port(core), 2000, &connected);
-	int ue = tcp_accept(ue_l, 2000);
-	CU_ASSERT_TRUE_FATAL(connected && ue >= 0);
+	int peer, ue;
+	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)rig_local_port(core), ue_l, &peer, &ue));
 	char one;
 	CU_ASSERT_EQUAL(send(ue, "x", 1, 0), 1); /* the session is up and relaying before the reset */
 	CU_ASSERT_EQUAL(tcp_read_all(peer, &one, 1, 2000), 1);

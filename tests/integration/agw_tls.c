@@ -40,15 +40,6 @@ static int down(void)
 	return rig_stop(rig) == 0 ? 0 : 1;
 }
 
-static unsigned number_after(const char *text, const char *prefix)
-{
-	unsigned n = 0;
-	const char *at = text ? strstr(text, prefix) : NULL;
-	if (at)
-		sscanf(at + strlen(prefix), "%u", &n);
-	return n;
-}
-
 /* The gateway's fingerprint from a reply's Local ("sha-256 AB:…"). */
 static char *gateway_fp(const char *reply)
 {
@@ -73,7 +64,7 @@ static char *originating(uint16_t ue_port, const char *ue_fp, char **access_repl
 	char *core = rig_requestf(
 	    rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core }, Local {\n"
 		 "v=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n} } } } }");
-	unsigned ctx = number_after(core, "Context = ");
+	unsigned ctx = rig_number_after(core, "Context = ");
 	*core_port = (unsigned)rig_local_port(core);
 	char *remote = remote_sdp(ue_port, ue_fp);
 	*access_reply = rig_requestf(
@@ -97,10 +88,8 @@ static void test_originating(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(access);
 	char *agw_fp = gateway_fp(access);
 	CU_ASSERT_TRUE(g_str_has_prefix(agw_fp, "sha-256 "));
-	bool connected;
-	int peer = tcp_connect_from(0, (uint16_t)core_port, 2000, &connected);
-	int fd = tcp_accept(ue_l, 2000);
-	CU_ASSERT_TRUE_FATAL(connected && fd >= 0);
+	int peer, fd;
+	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)core_port, ue_l, &peer, &fd));
 	char why[160] = "";
 	gnutls_session_t s =
 	    tlspeer_handshake(fd, false, &ue, agw_fp, 3000, why); /* the UE is the TLS server */
@@ -137,10 +126,8 @@ static void test_mismatch(void)
 	unsigned core_port;
 	ctx =
 	    originating(ue_port, other.fingerprint, &access, &core_port); /* the Remote names another cert */
-	bool connected;
-	int peer = tcp_connect_from(0, (uint16_t)core_port, 2000, &connected);
-	int fd = tcp_accept(ue_l, 2000);
-	CU_ASSERT_TRUE_FATAL(connected && fd >= 0);
+	int peer, fd;
+	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)core_port, ue_l, &peer, &fd));
 	char why[160] = "", got[8];
 	gnutls_session_t s = tlspeer_handshake(fd, false, &ue, NULL, 3000, why);
 	if (s) { /* TLS 1.3: the server may finish before the client's verdict; its bytes must still not cross
@@ -180,8 +167,8 @@ static bool terminating(struct held *h)
 	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access }, Local {\n"
 	    "v=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP *\na=setup:passive\na=fingerprint:$\n} } },\n"
 	    "Events = 6 { xtls/up, xtls/fail } } }");
-	h->ctx = number_after(access, "Context = ");
-	h->ac = number_after(access, "Add = ac/");
+	h->ctx = rig_number_after(access, "Context = ");
+	h->ac = rig_number_after(access, "Add = ac/");
 	unsigned access_port = (unsigned)rig_local_port(access);
 	char *agw_fp = gateway_fp(access);
 	char *core =
@@ -190,12 +177,10 @@ static bool terminating(struct held *h)
 			 "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:active\n},\n"
 			 "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n} } } } }",
 			 h->ctx, peer_port);
-	bool connected;
 	char why[160] = "";
-	h->fd = tcp_connect_from(0, (uint16_t)access_port, 2000, &connected);
-	h->peer = tcp_accept(h->peer_l, 2000);
-	CU_ASSERT_TRUE(connected && h->peer >= 0);
-	h->s = connected && h->peer >= 0 ? tlspeer_handshake(h->fd, true, &ue, agw_fp, 3000, why) : NULL;
+	bool through = tcp_through((uint16_t)access_port, h->peer_l, &h->fd, &h->peer);
+	CU_ASSERT_TRUE(through);
+	h->s = through ? tlspeer_handshake(h->fd, true, &ue, agw_fp, 3000, why) : NULL;
 	if (!h->s)
 		fprintf(stderr, "\n    UE handshake: %s\n", why);
 	CU_ASSERT_PTR_NOT_NULL(h->s);
@@ -306,7 +291,7 @@ static void test_bfcp_openssl(void)
 	    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=application 9 TCP/TLS/BFCP *\na=fingerprint:%s\n} } },\n"
 	    "Events = 7 { xtls/up, xtls/fail } } }",
 	    id.fingerprint);
-	unsigned ctx = number_after(access, "Context = "), access_port = (unsigned)rig_local_port(access);
+	unsigned ctx = rig_number_after(access, "Context = "), access_port = (unsigned)rig_local_port(access);
 	CU_ASSERT_TRUE(access && strstr(access, "m=application 25") && strstr(access, " TCP/TLS/BFCP *"));
 	char *core =
 	    rig_requestf(rig,

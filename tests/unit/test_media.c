@@ -167,7 +167,8 @@ static void test_refused(void)
 	const char loops[] = "v=0\r\nm=audio 1 RTP/A\xb4\xaf\r\n";
 	err = NULL;
 	CU_ASSERT_FALSE(media_read(loops, strlen(loops), &s, &err));
-	ASSERT_STR(err, "SDP: m= line at offset 5 is not <media> <port> <proto> <fmt>… of RFC 4566 tokens");
+	ASSERT_STR(
+	    err, "SDP: an m= line that is not <media> <port> <proto> <fmt>… of RFC 4566 tokens at offset 5");
 	g_free(err);
 }
 

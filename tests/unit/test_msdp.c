@@ -83,7 +83,8 @@ static void test_refused(void)
 	/* a Local the gateway would otherwise hand to a sofia-sip parse that never returns */
 	const char *loops = "v=0\nc=IN IP4 $\nm=message $ X\xb4\xaf *\n";
 	CU_ASSERT_FALSE(msdp_parse(loops, strlen(loops), &s, &err));
-	ASSERT_STR(err, "SDP: m= line at offset 15 is not <media> <port> <proto> <fmt>… of RFC 4566 tokens");
+	ASSERT_STR(
+	    err, "SDP: an m= line that is not <media> <port> <proto> <fmt>… of RFC 4566 tokens at offset 15");
 	g_free(err);
 }
 
