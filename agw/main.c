@@ -66,33 +66,6 @@ static int watch_signals(struct agw *g)
 	return 0;
 }
 
-static void trace_h248(struct agw *g, const char *kind, const char *text, size_t len,
-		       const struct h248_from *peer, bool rx)
-{
-	if (!g->trace)
-		return;
-	char peer_text[SA_TEXT_MAX], local_text[SA_TEXT_MAX], summary[80] = "";
-	sa_text(&peer->addr, peer_text);
-	sa_text(h248_link_local(g->link), local_text);
-	const char *nl = memchr(text, '\n', len); /* the line after the header: "Transaction = 5 {" */
-	if (nl) {
-		const char *end = text + len, *s = nl + 1;
-		size_t n = 0;
-		while (s + n < end && s[n] != '{' && s[n] != '\n' && n < sizeof summary - 1)
-			n++;
-		memcpy(summary, s, n);
-		while (n && summary[n - 1] == ' ')
-			n--;
-		summary[n] = 0;
-	}
-	trace_emit(g->trace, &(struct trace_event){ .kind = kind,
-						    .from = rx ? peer_text : local_text,
-						    .to = rx ? local_text : peer_text,
-						    .summary = summary,
-						    .raw = text,
-						    .raw_len = len });
-}
-
 static bool from_mgc(const struct agw *g, const struct h248_from *from)
 {
 	union sa a = from->addr, b = g->mgc;
@@ -106,7 +79,7 @@ static bool from_mgc(const struct agw *g, const struct h248_from *from)
 static void on_h248(void *arg, const char *text, size_t len, const struct h248_from *from)
 {
 	struct agw *g = arg;
-	trace_h248(g, "h248.rx", text, len, from, true);
+	h248_link_trace(g->link, g->trace, "h248.rx", text, len, from);
 	if (!from_mgc(g, from)) {
 		char who[SA_TEXT_MAX];
 		log_warn("h248", NULL, "ignored a message from %s: not the configured MGC",
@@ -118,7 +91,8 @@ static void on_h248(void *arg, const char *text, size_t len, const struct h248_f
 
 static void on_h248_sent(void *arg, const char *text, size_t len, const struct h248_from *to)
 {
-	trace_h248(arg, "h248.tx", text, len, to, false);
+	struct agw *g = arg;
+	h248_link_trace(g->link, g->trace, "h248.tx", text, len, to);
 }
 
 static void on_h248_closed(void *arg, uint32_t conn, const char *why)

@@ -28,11 +28,43 @@ const char *const alg_transport_names[] = { "both", "udp", "tcp", NULL };
 		    0, 0, alg_transport_names, "SIP transports on the " what " side: udp, tcp or both"       \
 	}
 
+#define ALG_WIRE_ROW(id, key, text, where, status) WIRE_ROW(struct alg_config, id, key, text, where, status)
+
 static const struct cfg_option alg_options[] = {
 	CFG_COMMON_ROWS(struct alg_config),
 	SIDE_ROWS(access, "5060", "access (UE)"),
 	SIDE_ROWS(core, "5070", "core (toward the S-CSCF or peer network)"),
-	{ 0 },
+	{ "sip.core.next_hop", 0, CFG_STRING, offsetof(struct alg_config, next_hop), "", 0, 0, NULL,
+	  "SIP URI every request from the access side goes to (empty: its Request-URI)" },
+	{ "sip.registrar", 0, CFG_BOOL, offsetof(struct alg_config, registrar), "true", 0, 0, NULL,
+	  "answer REGISTER here (a lab without a core); false forwards it to the next hop with a Path" },
+	{ "sip.expires", 0, CFG_INT, offsetof(struct alg_config, expires), "3600", 10, 86400, NULL,
+	  "registrar: the longest registration granted (s)" },
+	{ "sip.mediasec", 0, CFG_STRLIST, offsetof(struct alg_config, mediasec), "msrp-tls,bfcp-tls", 0, 0,
+	  NULL, "media security mechanisms announced in Security-Server (msrp-tls, bfcp-tls, udptl-dtls)" },
+	{ "h248.address", 0, CFG_ADDR, offsetof(struct alg_config, h248_address), "127.0.0.1", 0, 0, NULL,
+	  "the MGC's H.248 address (UDP and TCP)" },
+	{ "h248.port", 0, CFG_INT, offsetof(struct alg_config, h248_port), "2945", 1, 65535, NULL,
+	  "the MGC's H.248 port; gateways register here" },
+	{ "h248.mid", 0, CFG_STRING, offsetof(struct alg_config, h248_mid), "", 0, 0, NULL,
+	  "the MGC's H.248 mId (empty: [address]:port)" },
+	{ "h248.timeout", 0, CFG_INT, offsetof(struct alg_config, h248_timeout_ms), "4000", 100, 60000, NULL,
+	  "how long a request to a gateway may go unanswered (ms) before the call fails and the gateway is lost" },
+	{ "h248.audit", 0, CFG_INT, offsetof(struct alg_config, h248_audit_ms), "10000", 0, 3600000, NULL,
+	  "interval of the audit of each gateway's ROOT that finds a silent one (ms; 0: none)" },
+	{ "policy.force_e2ae_orig", 0, CFG_BOOL, offsetof(struct alg_config, force_orig), "false", 0, 0, NULL,
+	  "seed 004 NOTE 1: terminate TLS for every TCP/TLS/MSRP line with a fingerprint from the UE" },
+	{ "policy.force_e2ae_term", 0, CFG_BOOL, offsetof(struct alg_config, force_term), "false", 0, 0, NULL,
+	  "seed 004 terminating NOTE: e2ae toward the UE even when it did not register support" },
+	{ "policy.syn_filter", 0, CFG_BOOL, offsetof(struct alg_config, syn_filter), "false", 0, 0, NULL,
+	  "ask the gateway to drop SYNs from anyone but the remote (gm/saf, gm/spf): delayed establishment" },
+	{ "policy.combined", 0, CFG_BOOL, offsetof(struct alg_config, combined), "false", 0, 0, NULL,
+	  "seed 004 NOTE 2: add the access termination together with the answer's Modify" },
+	{ "policy.aware", 0, CFG_BOOL, offsetof(struct alg_config, aware), "true", 0, 0, NULL,
+	  "application-aware transports to the gateway (TCP/MSRP, TCP/TLS/MSRP); false: TCP, TCP/TLS" },
+	{ "policy.release_on_fail", 0, CFG_BOOL, offsetof(struct alg_config, release_on_fail), "true", 0, 0,
+	  NULL, "release the call with BYE on both sides when the gateway notifies xtls/fail or xtcp/fail" },
+	WIRE_IES(ALG_WIRE_ROW){ 0 },
 };
 
 const struct cfg_program alg_program = {

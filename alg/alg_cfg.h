@@ -2,7 +2,10 @@
 #ifndef MEDIASEC_ALG_CFG_H
 #define MEDIASEC_ALG_CFG_H
 
+#include <stdbool.h>
+
 #include "cfg.h"
+#include "wire.h"
 
 /* SIP transports a side listens on. */
 enum alg_transport { ALG_TRANSPORT_BOTH, ALG_TRANSPORT_UDP, ALG_TRANSPORT_TCP };
@@ -17,6 +20,22 @@ struct alg_sip_side {
 struct alg_config {
 	struct cfg_common common;
 	struct alg_sip_side access, core;
+	char *next_hop;     /* core next hop for originating requests ("" : the Request-URI) */
+	bool registrar;     /* answer REGISTER here instead of forwarding it to the core */
+	long expires;       /* registrar: the longest registration granted (s) */
+	char **mediasec;    /* media security mechanisms offered in Security-Server */
+	char *h248_address; /* the MGC's H.248 socket */
+	long h248_port;
+	char *h248_mid;
+	long h248_timeout_ms; /* T-MAX of a request to a gateway */
+	long h248_audit_ms;   /* audit of each gateway's ROOT, to find one that went silent */
+	bool force_orig;  /* NOTE 1: terminate TLS for TCP/TLS/MSRP with a fingerprint, indication or not */
+	bool force_term;  /* terminating NOTE: e2ae toward the UE even when it did not register support */
+	bool syn_filter;  /* gm/saf and gm/spf on the AGW's listening legs */
+	bool combined;    /* NOTE 2: add the access termination with the answer, in one transaction */
+	bool aware;       /* application-aware transports (TCP/MSRP) to the AGW, else agnostic (TCP) */
+	bool release_on_fail; /* xtls/fail or xtcp/fail: BYE both sides */
+	struct wire_names wire;
 };
 
 extern const struct cfg_program alg_program;

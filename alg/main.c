@@ -8,57 +8,28 @@
 #include <stdio.h>
 
 struct alg;
-#define SU_ROOT_MAGIC_T   struct alg
-#define NTA_AGENT_MAGIC_T struct alg
+#define SU_ROOT_MAGIC_T struct alg
 
-#include <sofia-sip/msg.h>
-#include <sofia-sip/nta.h>
-#include <sofia-sip/nta_stateless.h>
-#include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_glib.h>
 
 #include "alg_cfg.h"
+#include "call.h"
+#include "evloop.h"
 #include "log.h"
+#include "mgc.h"
+#include "proxy.h"
 #include "trace.h"
 
 struct alg {
 	struct alg_config cfg;
 	GMainLoop *main;
 	su_root_t *root;
-	nta_agent_t *agent;
+	struct ev_loop *loop; /* the H.248 stack's, served by GLib through ev */
+	GSource *ev;
+	struct mgc *mgc;
+	struct proxy *proxy;
 	struct trace *trace;
 };
-
-/* Requests the proxy does not handle yet are refused statelessly; OPTIONS answers as a keep-alive. */
-static int on_request(struct alg *a, nta_agent_t *agent, msg_t *msg, sip_t *sip)
-{
-	if (!sip || !sip->sip_request) {
-		msg_destroy(msg); /* stray response: no transaction of ours */
-		return 0;
-	}
-	const char *method = sip->sip_request->rq_method_name;
-	const char *call = sip->sip_call_id ? sip->sip_call_id->i_id : NULL;
-	const struct log_ids ids = { .call = call };
-	if (sip->sip_request->rq_method == sip_method_options) {
-		log_info("sip", &ids, "OPTIONS: answering 200 OK");
-		nta_msg_treply(agent, msg, SIP_200_OK, TAG_END());
-	} else {
-		log_notice("sip", &ids, "%s: answering 501 Not Implemented", method);
-		nta_msg_treply(agent, msg, SIP_501_NOT_IMPLEMENTED, TAG_END());
-	}
-	return 0;
-}
-
-static char *side_url(const struct alg_sip_side *s)
-{
-	char *host = strchr(s->address, ':') ? g_strdup_printf("[%s]", s->address) : g_strdup(s->address);
-	const char *tp = s->transport == ALG_TRANSPORT_UDP   ? ";transport=udp"
-			 : s->transport == ALG_TRANSPORT_TCP ? ";transport=tcp"
-							     : "";
-	char *url = g_strdup_printf("sip:%s:%ld%s", host, s->port, tp);
-	g_free(host);
-	return url;
-}
 
 static gboolean on_signal(gpointer data)
 {
@@ -68,21 +39,48 @@ static gboolean on_signal(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-static int start_sip(struct alg *a)
+static void on_event(void *arg, struct mgc_agw *agw, const char *ctx, const char *term, const char *event,
+		     const char *reason)
 {
-	char *access = side_url(&a->cfg.access), *core = side_url(&a->cfg.core);
-	int rc = -1;
-	a->agent = nta_agent_create(a->root, URL_STRING_MAKE(access), on_request, a, TAG_END());
-	if (!a->agent)
-		log_err("sip", NULL, "cannot bind the access side %s: %s", access, g_strerror(errno));
-	else if (nta_agent_add_tport(a->agent, URL_STRING_MAKE(core), TAG_END()) < 0)
-		log_err("sip", NULL, "cannot bind the core side %s: %s", core, g_strerror(errno));
-	else {
-		log_notice("main", NULL, "ready: SIP access side %s, core side %s", access, core);
-		rc = 0;
+	struct alg *a = arg;
+	calls_gateway_event(proxy_calls(a->proxy), agw, ctx, term, event, reason);
+}
+
+static void on_lost(void *arg, struct mgc_agw *agw, const char *why)
+{
+	struct alg *a = arg;
+	calls_gateway_lost(proxy_calls(a->proxy), agw, why);
+}
+
+static int start(struct alg *a)
+{
+	const struct alg_config *c = &a->cfg;
+	char *err = NULL, *mid = NULL;
+	if (!(a->loop = ev_loop_new())) {
+		log_err("main", NULL, "cannot create the event loop: %s", g_strerror(errno));
+		return -1;
 	}
-	g_free(access), g_free(core);
-	return rc;
+	a->ev = ev_loop_gsource(a->loop);
+	g_source_attach(a->ev, NULL);
+	struct mgc_opts mo = { .timeout_ms = (unsigned)c->h248_timeout_ms,
+			       .audit_ms = (unsigned)c->h248_audit_ms,
+			       .trace = a->trace };
+	sa_from_text(&mo.local, c->h248_address, (uint16_t)c->h248_port);
+	mo.mid = mid = *c->h248_mid ? g_strdup(c->h248_mid)
+				    : g_strdup_printf("[%s]:%ld", c->h248_address, c->h248_port);
+	static const struct mgc_ops ops = { .event = on_event, .lost = on_lost };
+	if (!(a->mgc = mgc_new(a->loop, &mo, &ops, a, &err)) ||
+	    !(a->proxy = proxy_new(a->root, c, a->mgc, a->trace, &err))) {
+		log_err("main", NULL, "%s", err);
+		g_free(err), g_free(mid);
+		return -1;
+	}
+	char where[SA_TEXT_MAX];
+	log_notice("main", NULL, "ready: SIP access side %s:%ld, core side %s:%ld; H.248 MGC %s on %s",
+		   c->access.address, c->access.port, c->core.address, c->core.port, mid,
+		   sa_text(mgc_local(a->mgc), where));
+	g_free(mid);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -109,15 +107,19 @@ int main(int argc, char **argv)
 		g_source_attach(src, NULL);
 		guint sigterm = g_unix_signal_add(SIGTERM, on_signal, &a);
 		guint sigint = g_unix_signal_add(SIGINT, on_signal, &a);
-		if (start_sip(&a) == 0) {
+		if (start(&a) == 0) {
 			g_main_loop_run(a.main);
 			status = 0;
 		}
 		g_source_remove(sigterm);
 		g_source_remove(sigint);
 	}
-	if (a.agent)
-		nta_agent_destroy(a.agent);
+	proxy_free(a.proxy);
+	mgc_free(a.mgc);
+	if (a.ev)
+		g_source_destroy(a.ev), g_source_unref(a.ev);
+	if (a.loop)
+		ev_loop_free(a.loop);
 	if (a.root)
 		su_root_destroy(a.root);
 	g_main_loop_unref(a.main);

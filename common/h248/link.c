@@ -4,12 +4,14 @@
 
 #include <errno.h>
 #include <glib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "tpkt.h"
+#include "trace.h"
 
 struct conn {
 	struct h248_link *link;
@@ -302,4 +304,32 @@ int h248_link_connect(struct h248_link *l, const union sa *peer, uint32_t *conn)
 void h248_link_close(struct h248_link *l, uint32_t conn)
 {
 	g_hash_table_remove(l->conns, GUINT_TO_POINTER(conn));
+}
+
+void h248_link_trace(const struct h248_link *l, struct trace *trace, const char *kind, const char *text,
+		     size_t len, const struct h248_from *peer)
+{
+	if (!trace)
+		return;
+	bool rx = !strcmp(kind, "h248.rx");
+	char peer_text[SA_TEXT_MAX], local_text[SA_TEXT_MAX], summary[80] = "";
+	sa_text(&peer->addr, peer_text);
+	sa_text(h248_link_local(l), local_text);
+	const char *nl = memchr(text, '\n', len); /* the line after the header: "Transaction = 5 {" */
+	if (nl) {
+		const char *end = text + len, *s = nl + 1;
+		size_t n = 0;
+		while (s + n < end && s[n] != '{' && s[n] != '\n' && n < sizeof summary - 1)
+			n++;
+		memcpy(summary, s, n);
+		while (n && summary[n - 1] == ' ')
+			n--;
+		summary[n] = 0;
+	}
+	trace_emit(trace, &(struct trace_event){ .kind = kind,
+						 .from = rx ? peer_text : local_text,
+						 .to = rx ? local_text : peer_text,
+						 .summary = summary,
+						 .raw = text,
+						 .raw_len = len });
 }

@@ -46,4 +46,10 @@ int h248_link_send(struct h248_link *l, const struct h248_from *to, const char *
 int h248_link_connect(struct h248_link *l, const union sa *peer, uint32_t *conn);
 void h248_link_close(struct h248_link *l, uint32_t conn);
 
+/* Records a message received from peer ("h248.rx") or sent to it ("h248.tx") in trace (NULL: off),
+ * summarised by the line after its header ("Transaction = 5", "Reply = 5"). */
+struct trace;
+void h248_link_trace(const struct h248_link *l, struct trace *trace, const char *kind, const char *text,
+		     size_t len, const struct h248_from *peer);
+
 #endif

@@ -38,8 +38,7 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* A loopback port free for both TCP and UDP right now (the gateway binds both). */
-static uint16_t free_port(void)
+uint16_t rig_free_port(void)
 {
 	for (int tries = 0; tries < 64; tries++) {
 		int t = socket(AF_INET, SOCK_STREAM, 0), u = socket(AF_INET, SOCK_DGRAM, 0);
@@ -117,12 +116,53 @@ static void pump(struct rig *r, unsigned ms)
 	}
 }
 
+pid_t rig_spawn(char **argv)
+{
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid == 0) { /* the daemon dies with the test, even when the test crashes */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+		/* under ASan, freed relay buffers wait in a quarantine (256 MB by default) that would hide
+		 * what the gateway itself holds: keep it small so memory bounds stay measurable */
+		const char *asan = getenv("ASAN_OPTIONS");
+		char *opts =
+		    g_strdup_printf("%s%squarantine_size_mb=8", asan ? asan : "", asan && *asan ? ":" : "");
+		setenv("ASAN_OPTIONS", opts, 1);
+		if (getenv("RIG_TASKSET")) { /* benchmarks pin the gateway to one CPU, like its peers */
+			cpu_set_t set;
+			CPU_ZERO(&set);
+			CPU_SET(atoi(getenv("RIG_TASKSET")), &set);
+			sched_setaffinity(0, sizeof set, &set);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+int rig_reap(pid_t pid)
+{
+	int status = -1;
+	kill(pid, SIGTERM);
+	for (int i = 0; i < 50; i++, usleep(100000))
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+	if (status == -1 || !WIFEXITED(status)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	return WEXITSTATUS(status);
+}
+
 struct rig *rig_start(const char *const *extra)
 {
 	struct rig *r = g_new0(struct rig, 1);
 	r->notifies = g_queue_new(), r->replies = g_queue_new();
 	r->next_tid = 100;
-	uint16_t mgc = free_port(), agw = free_port();
+	uint16_t mgc = rig_free_port(), agw = rig_free_port();
 	union sa me;
 	sa_from_text(&me, "127.0.0.1", mgc);
 	sa_from_text(&r->agw, "127.0.0.1", agw);
@@ -150,27 +190,7 @@ struct rig *rig_start(const char *const *extra)
 	for (const char *const *e = extra; e && *e; e++)
 		g_ptr_array_add(argv, (char *)*e);
 	g_ptr_array_add(argv, NULL);
-	pid_t parent = getpid();
-	r->pid = fork();
-	if (r->pid == 0) { /* the gateway dies with the test, even when the test crashes */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(1);
-		/* under ASan, freed relay buffers wait in a quarantine (256 MB by default) that would hide
-		 * what the gateway itself holds: keep it small so memory bounds stay measurable */
-		const char *asan = getenv("ASAN_OPTIONS");
-		char *opts =
-		    g_strdup_printf("%s%squarantine_size_mb=8", asan ? asan : "", asan && *asan ? ":" : "");
-		setenv("ASAN_OPTIONS", opts, 1);
-		if (getenv("RIG_TASKSET")) { /* benchmarks pin the gateway to one CPU, like its peers */
-			cpu_set_t set;
-			CPU_ZERO(&set);
-			CPU_SET(atoi(getenv("RIG_TASKSET")), &set);
-			sched_setaffinity(0, sizeof set, &set);
-		}
-		execv(bin, (char **)argv->pdata);
-		_exit(127);
-	}
+	r->pid = rig_spawn((char **)argv->pdata);
 	g_ptr_array_free(argv, TRUE);
 	g_free(bin);
 	if (r->pid < 0) {
@@ -208,17 +228,7 @@ long rig_rss_kib(const struct rig *r)
 
 int rig_stop(struct rig *r)
 {
-	int status = -1;
-	kill(r->pid, SIGTERM);
-	for (int i = 0; i < 50; i++, usleep(100000))
-		if (waitpid(r->pid, &status, WNOHANG) == r->pid)
-			break;
-	if (status == -1 || !WIFEXITED(status)) {
-		kill(r->pid, SIGKILL);
-		waitpid(r->pid, NULL, 0);
-		status = -1;
-	} else
-		status = WEXITSTATUS(status);
+	int status = rig_reap(r->pid);
 	close(r->fd);
 	g_queue_free_full(r->notifies, g_free);
 	g_queue_free_full(r->replies, g_free);

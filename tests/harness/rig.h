@@ -14,6 +14,13 @@ struct rig;
 /* Starts ims-agw (top_builddir from the environment) with extra flags (NULL-terminated) and waits for
  * its registration. NULL on failure (the reason on stderr). */
 struct rig *rig_start(const char *const *extra);
+/* A loopback port free for both TCP and UDP right now (the daemons bind both). */
+uint16_t rig_free_port(void);
+/* Starts argv[0] (a path) with argv; it is killed when the test dies. */
+pid_t rig_spawn(char **argv);
+/* SIGTERM, then SIGKILL after 5 s: its exit status, or -1 when it had to be killed or crashed. */
+int rig_reap(pid_t pid);
+
 /* The gateway's process id. */
 int rig_pid(const struct rig *r);
 /* The gateway's resident memory now, in KiB (VmRSS). */

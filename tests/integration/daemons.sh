@@ -40,9 +40,9 @@ expect_match "bad tls.priority: message" "$(cat "$WORK/agw-prio.log")" \
 	'ERROR main tls.priority: "NORMAL:\+NO-SUCH" is not a GnuTLS priority string \(.*, at "\+NO-SUCH"\)'
 
 # ims-alg: SIP on both sides, OPTIONS answered 200 over UDP, clean stop on SIGINT
-start alg "$WORK/alg.log" "$ALG" --sip-access-port "$SIPA" --sip-core-port "$SIPC" --log-level info
+start alg "$WORK/alg.log" "$ALG" --sip-access-port "$SIPA" --sip-core-port "$SIPC" --h248-port "$H248" --log-level info
 alg=$last_pid
-if wait_log "$WORK/alg.log" "ready: SIP access side sip:127.0.0.1:$SIPA, core side sip:127.0.0.1:$SIPC"; then ok "alg ready line"; else not_ok "alg ready line"; fi
+if wait_log "$WORK/alg.log" "ready: SIP access side 127.0.0.1:$SIPA, core side 127.0.0.1:$SIPC; H.248 MGC \[127.0.0.1\]:$H248 on 127.0.0.1:$H248"; then ok "alg ready line"; else not_ok "alg ready line"; fi
 
 options() { # options PORT METHOD
 	printf '%s sip:127.0.0.1:%s SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;rport;branch=z9hG4bK-%s\r\nMax-Forwards: 70\r\nFrom: <sip:test@127.0.0.1>;tag=1\r\nTo: <sip:127.0.0.1>\r\nCall-ID: up-%s\r\nCSeq: 1 %s\r\nContent-Length: 0\r\n\r\n' \

@@ -1,0 +1,62 @@
+/* call: one call's media as the IMS-ALG sees it — the per-line decision, the gateway's context and the
+ * H.248 sequences of seed 004 (TS 23.334 §6.2.10.3), kept as one state machine per call and per side:
+ *
+ *   originating (the UE offers)              terminating (the UE answers)
+ *   RESERVE_CORE   Add core termination      RESERVE_ACCESS  Add access termination (our fingerprint)
+ *   RESERVE_ACCESS Add access termination    RESERVE_CORE    Add core termination toward the offerer
+ *                  with the UE's Remote      OFFERED         offer sent to the UE
+ *   OFFERED        offer sent to the core    CONFIGURE       Modify access: the UE's Remote and
+ *   CONFIGURE      Modify core (Remote) and                  fingerprint, TLS direction
+ *                  access (TLS direction)    ACTIVE
+ *   ACTIVE
+ *
+ * NOTE 2 of the seed (policy.combined) moves the second Add into the CONFIGURE transaction. e2e lines
+ * (transparent TCP) add the leg facing the answerer with the answer, when its TCP direction is known.
+ * Every log line carries the Call-ID and the step. */
+#ifndef MEDIASEC_ALG_CALL_H
+#define MEDIASEC_ALG_CALL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "alg_cfg.h"
+#include "media.h"
+#include "mgc.h"
+
+struct call;
+struct calls;
+
+struct call_ops {
+	/* The gateway reported a failure (xtls/fail, xtcp/fail) or was lost: the proxy releases the call
+	 * (policy.release_on_fail) and then ends it. */
+	void (*failed)(void *arg, struct call *c, const char *why);
+};
+
+struct calls *calls_new(struct mgc *mgc, const struct alg_config *cfg, const struct call_ops *ops, void *arg);
+void calls_free(struct calls *cs);
+/* What the gateway pool reports (mgc's ops): an observed event, a gateway lost. */
+void calls_gateway_event(struct calls *cs, struct mgc_agw *agw, const char *ctx, const char *term,
+			 const char *event, const char *reason);
+void calls_gateway_lost(struct calls *cs, struct mgc_agw *agw, const char *why);
+/* Live calls. */
+unsigned calls_count(const struct calls *cs);
+
+/* A new call: originating when the UE is the caller. The proxy keeps the pointer. */
+struct call *call_new(struct calls *cs, const char *call_id, bool originating, const struct media_policy *p);
+const char *call_id(const struct call *c);
+/* The proxy's own pointer, kept with the call. */
+void call_set_owner(struct call *c, void *owner);
+void *call_owner(const struct call *c);
+
+/* How an offer or answer goes on: status 0 with the body for the other side (NULL: unchanged; the
+ * callee takes it, g_free), or a SIP status and reason phrase for the request. */
+typedef void call_next(void *arg, int status, const char *phrase, char *body);
+
+/* The offer (the INVITE's or a re-INVITE's SDP) and the answer. next is called exactly once, at once or
+ * when the gateway has answered, unless the call ends first. */
+void call_offer(struct call *c, const char *sdp, size_t len, call_next *next, void *arg);
+void call_answer(struct call *c, const char *sdp, size_t len, call_next *next, void *arg);
+/* Ends the call: Subtract when the gateway holds anything, then frees it (a pending next is dropped). */
+void call_end(struct call *c, const char *why);
+
+#endif

@@ -1,0 +1,75 @@
+/* mgc: ims-alg as the H.248 MGC of one or more gateways (TS 29.334 Iq; H.248.1 §11).
+ *
+ * Gateways register with ServiceChange on ROOT; each is kept by its mId for the life of the process,
+ * up or down. A call picks one that is up (round robin), sends it transactions written as H.248 text and
+ * gets each Reply back read: the context, per command its termination and Local descriptor, or the
+ * error. A gateway is lost when a request to it (a call's, or the periodic audit of ROOT) gets no Reply
+ * within the timeout, when it goes out of service (Graceful, Forced), or when it registers again with a
+ * restart (its contexts are gone): the owner hears of it once, and releases that gateway's calls. */
+#ifndef MEDIASEC_ALG_MGC_H
+#define MEDIASEC_ALG_MGC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "evloop.h"
+#include "sockaddr.h"
+
+struct mgc;
+struct mgc_agw;
+struct trace;
+
+enum { MGC_MAX_CMDS = 4 };
+
+/* What a Reply said. error is 0 on success, else the H.248 error code (or 0 with timeout set). */
+struct mgc_result {
+	bool timeout;
+	unsigned error;
+	char reason[160];
+	char ctx[16];
+	unsigned n; /* commands answered */
+	struct {
+		char term[32];
+		char local[1024]; /* the Local descriptor's SDP, "" when none */
+	} cmd[MGC_MAX_CMDS];
+};
+typedef void mgc_done(void *arg, const struct mgc_result *r);
+
+struct mgc_ops {
+	/* An observed event from a gateway's Notify (already answered): "xtls/up", reason or NULL. */
+	void (*event)(void *arg, struct mgc_agw *agw, const char *ctx, const char *term, const char *event,
+		      const char *reason);
+	/* The gateway's contexts are gone or unreachable. */
+	void (*lost)(void *arg, struct mgc_agw *agw, const char *why);
+};
+
+struct mgc_opts {
+	union sa local;       /* where gateways register */
+	const char *mid;      /* our mId */
+	unsigned timeout_ms;  /* T-MAX of our requests */
+	unsigned audit_ms;    /* audit of ROOT on each gateway that is up (0: never) */
+	struct trace *trace;  /* h248.rx / h248.tx lines (NULL: none) */
+};
+
+/* NULL and *err (g_free it) when the socket cannot be bound or the mId is not one. */
+struct mgc *mgc_new(struct ev_loop *loop, const struct mgc_opts *o, const struct mgc_ops *ops, void *arg,
+		    char **err);
+void mgc_free(struct mgc *m);
+/* The bound address (the real port when the options asked for 0). */
+const union sa *mgc_local(const struct mgc *m);
+
+/* A gateway that is up, round robin; NULL when none is. */
+struct mgc_agw *mgc_pick(struct mgc *m);
+const char *mgc_agw_mid(const struct mgc_agw *a);
+bool mgc_agw_up(const struct mgc_agw *a);
+/* Gateways that are up. */
+unsigned mgc_up_count(const struct mgc *m);
+
+/* Sends "Transaction = … { actions }" to a; done is called once with the result. Returns false when it
+ * could not be sent (a down, actions not H.248: logged; done is not called then). *tid, when given, can
+ * cancel it. */
+bool mgc_send(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *done, void *arg,
+	      uint32_t *tid);
+void mgc_cancel(struct mgc *m, uint32_t tid);
+
+#endif

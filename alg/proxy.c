@@ -1,0 +1,691 @@
+/* proxy: see proxy.h. */
+#include "config.h"
+
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
+struct side;
+struct fwd;
+#define NTA_AGENT_MAGIC_T    struct side
+#define NTA_LEG_MAGIC_T      struct side
+#define NTA_INCOMING_MAGIC_T struct fwd
+#define NTA_OUTGOING_MAGIC_T struct fwd
+
+#include <sofia-sip/msg_header.h>
+#include <sofia-sip/nta.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/sip_util.h>
+#include <sofia-sip/su_time.h>
+
+#include "log.h"
+#include "proxy.h"
+#include "reg.h"
+#include "trace.h"
+
+enum { ACCESS, CORE };
+static const char *const side_names[] = { "access", "core" };
+
+struct side {
+	struct proxy *p;
+	int which;
+	nta_agent_t *agent;
+	nta_leg_t *leg;
+	char *uri; /* our URI on this side: "sip:127.0.0.1:5060" */
+	url_t *url;
+	su_home_t home[1];
+};
+
+/* One INVITE dialog as the proxy follows it, with the call that holds its media. */
+struct dlg {
+	char *call_id, *caller_tag;
+	bool orig;
+	struct call *call;
+	struct proxy *p;
+	/* what a BYE of ours needs: each party's URI, tag, contact and the last CSeq it used */
+	msg_t *invite, *ok;
+};
+
+struct proxy {
+	const struct alg_config *cfg;
+	struct side sides[2];
+	struct reg *reg;
+	struct calls *calls;
+	struct trace *trace;
+	GHashTable *dialogs; /* Call-ID -> GSList of struct dlg */
+	unsigned mechs;      /* what we announce */
+	url_t *next_hop;
+	su_home_t home[1];
+};
+
+/* One forwarded request: the server transaction it came in on, the client transaction it went out on. */
+struct fwd {
+	struct proxy *p;
+	struct side *in, *out;
+	nta_incoming_t *irq;
+	nta_outgoing_t *orq;
+	msg_t *msg; /* the request being forwarded, while the call works on its SDP */
+	struct dlg *dlg;
+	sip_method_t method;
+	bool initial, cancelled, answering;
+	GQueue responses; /* msg_t * waiting while an earlier answer is with the call */
+};
+
+static uint64_t now_s(void)
+{
+	return (uint64_t)(g_get_monotonic_time() / G_USEC_PER_SEC);
+}
+
+static const char *call_of(const sip_t *sip)
+{
+	return sip && sip->sip_call_id ? sip->sip_call_id->i_id : NULL;
+}
+
+static void trace_msg(struct proxy *p, const char *kind, struct side *s, msg_t *msg)
+{
+	if (!p->trace)
+		return;
+	sip_t *sip = sip_object(msg);
+	char summary[96] = "";
+	if (sip && sip->sip_request)
+		snprintf(summary, sizeof summary, "%s %s", sip->sip_request->rq_method_name,
+			 sip->sip_request->rq_url->url_host ? sip->sip_request->rq_url->url_host : "");
+	else if (sip && sip->sip_status)
+		snprintf(summary, sizeof summary, "%d %s", sip->sip_status->st_status, sip->sip_status->st_phrase);
+	size_t len = 0;
+	su_home_t home[1] = { SU_HOME_INIT(home) };
+	char *text = msg_as_string(home, msg, NULL, 0, &len);
+	trace_emit(p->trace, &(struct trace_event){ .kind = kind,
+						    .call = call_of(sip),
+						    .from = !strcmp(kind, "sip.rx") ? NULL : s->uri,
+						    .to = !strcmp(kind, "sip.rx") ? s->uri : NULL,
+						    .summary = summary,
+						    .raw = text,
+						    .raw_len = text ? len : 0 });
+	su_home_deinit(home);
+}
+
+/* ---- dialogs ---- */
+
+static struct dlg *dlg_new(struct proxy *p, const sip_t *sip, bool orig)
+{
+	struct dlg *d = g_new0(struct dlg, 1);
+	d->p = p;
+	d->call_id = g_strdup(sip->sip_call_id->i_id);
+	d->caller_tag = g_strdup(sip->sip_from->a_tag ? sip->sip_from->a_tag : "");
+	d->orig = orig;
+	GSList *l = g_hash_table_lookup(p->dialogs, d->call_id);
+	g_hash_table_steal(p->dialogs, d->call_id);
+	g_hash_table_insert(p->dialogs, g_strdup(d->call_id), g_slist_prepend(l, d));
+	return d;
+}
+
+/* The dialog a request arriving on side belongs to: the caller's requests come from the UE's side when
+ * originating, from the core side when terminating (both halves of a hairpin share the Call-ID). */
+static struct dlg *dlg_find(struct proxy *p, const sip_t *sip, int side)
+{
+	if (!sip->sip_call_id || !sip->sip_from)
+		return NULL;
+	const char *tag = sip->sip_from->a_tag ? sip->sip_from->a_tag : "";
+	for (GSList *l = g_hash_table_lookup(p->dialogs, sip->sip_call_id->i_id); l; l = l->next) {
+		struct dlg *d = l->data;
+		bool from_caller = !strcmp(tag, d->caller_tag);
+		if (from_caller == ((side == ACCESS) == d->orig))
+			return d;
+	}
+	return NULL;
+}
+
+static void dlg_end(struct dlg *d, const char *why)
+{
+	if (!d)
+		return;
+	struct proxy *p = d->p;
+	GSList *l = g_hash_table_lookup(p->dialogs, d->call_id);
+	l = g_slist_remove(l, d);
+	if (l) {
+		g_hash_table_steal(p->dialogs, d->call_id);
+		g_hash_table_insert(p->dialogs, g_strdup(d->call_id), l);
+	} else {
+		g_hash_table_remove(p->dialogs, d->call_id);
+	}
+	if (d->call)
+		call_end(d->call, why);
+	if (d->invite)
+		msg_destroy(d->invite);
+	if (d->ok)
+		msg_destroy(d->ok);
+	g_free(d->call_id), g_free(d->caller_tag);
+	g_free(d);
+}
+
+/* ---- messages ---- */
+
+/* The body of msg replaced (Content-Length follows). */
+static void set_body(msg_t *msg, sip_t *sip, const char *body)
+{
+	if (sip->sip_payload)
+		sip_header_remove(msg, sip, (sip_header_t *)sip->sip_payload);
+	if (sip->sip_content_length)
+		sip_header_remove(msg, sip, (sip_header_t *)sip->sip_content_length);
+	char len[24];
+	snprintf(len, sizeof len, "%zu", strlen(body));
+	sip_add_tl(msg, sip, SIPTAG_CONTENT_LENGTH_STR(len), SIPTAG_PAYLOAD_STR(body), TAG_END());
+}
+
+static bool has_sdp(const sip_t *sip)
+{
+	return sip->sip_payload && sip->sip_payload->pl_len && sip->sip_content_type &&
+	       sip->sip_content_type->c_type && !g_ascii_strcasecmp(sip->sip_content_type->c_type, "application/sdp");
+}
+
+/* Whether url is this proxy's URI on side s (host and port). */
+static bool is_us(const struct side *s, const url_t *url)
+{
+	return url && url->url_host && !g_ascii_strcasecmp(url->url_host, s->url->url_host) &&
+	       !g_strcmp0(url_port(url), url_port(s->url));
+}
+
+/* Takes our own Route entries off: the receiving side's, then the other side's (double Record-Route). */
+static void pop_routes(struct proxy *p, msg_t *msg, sip_t *sip, int in)
+{
+	if (sip->sip_route && is_us(&p->sides[in], sip->sip_route->r_url)) {
+		sip_route_remove(msg, sip);
+		if (sip->sip_route && is_us(&p->sides[!in], sip->sip_route->r_url))
+			sip_route_remove(msg, sip);
+	}
+}
+
+static void record_route(struct proxy *p, msg_t *msg, sip_t *sip, int in)
+{
+	for (int i = 0; i < 2; i++) { /* the receiving side's entry first, the sending side's on top */
+		struct side *s = &p->sides[i ? !in : in];
+		sip_record_route_t *rr = sip_record_route_format(msg_home(msg), "<%s;lr>", s->uri);
+		msg_header_prepend(msg, (msg_pub_t *)sip, (msg_header_t **)&sip->sip_record_route, (msg_header_t *)rr);
+	}
+}
+
+/* ---- forwarding ---- */
+
+static void fwd_free(struct fwd *f)
+{
+	if (f->irq)
+		nta_incoming_destroy(f->irq);
+	if (f->orq)
+		nta_outgoing_destroy(f->orq);
+	if (f->msg)
+		msg_destroy(f->msg);
+	msg_t *m;
+	while ((m = g_queue_pop_head(&f->responses)))
+		msg_destroy(m);
+	g_free(f);
+}
+
+/* Fails the request with status (the proxy's own answer); the dialog ends when it was the INVITE. */
+static void fwd_fail(struct fwd *f, int status, const char *phrase)
+{
+	const struct log_ids ids = { .call = call_of(sip_object(f->msg)) };
+	log_notice("sip", &ids, "%s: answering %d %s", f->msg ? sip_object(f->msg)->sip_request->rq_method_name : "?",
+		   status, phrase);
+	nta_incoming_treply(f->irq, status, phrase, TAG_END());
+	if (f->initial && f->dlg) {
+		dlg_end(f->dlg, phrase);
+		f->dlg = NULL;
+	}
+	fwd_free(f);
+}
+
+static int on_response(struct fwd *f, nta_outgoing_t *orq, const sip_t *sip);
+
+static void send_on(struct fwd *f)
+{
+	struct proxy *p = f->p;
+	msg_t *msg = f->msg;
+	sip_t *sip = sip_object(msg);
+	f->msg = NULL;
+	const url_t *target = sip->sip_route ? sip->sip_route->r_url : NULL;
+	if (!target && f->in->which == ACCESS && f->initial)
+		target = p->next_hop ? p->next_hop : p->sides[CORE].url;
+	trace_msg(p, "sip.tx", f->out, msg);
+	bool ack = f->method == sip_method_ack;
+	f->orq = nta_outgoing_mcreate(f->out->agent, ack ? NULL : on_response, ack ? NULL : f,
+				      (const url_string_t *)target, msg, TAG_END());
+	if (!f->orq) {
+		msg_destroy(msg);
+		if (ack) {
+			fwd_free(f);
+			return;
+		}
+		f->msg = NULL;
+		nta_incoming_treply(f->irq, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
+		if (f->initial && f->dlg)
+			dlg_end(f->dlg, "the request could not be sent"), f->dlg = NULL;
+		fwd_free(f);
+		return;
+	}
+	if (ack) {
+		f->orq = NULL; /* nta is done with an ACK once it is sent */
+		fwd_free(f);
+	}
+}
+
+static void on_offer_done(void *arg, int status, const char *phrase, char *body)
+{
+	struct fwd *f = arg;
+	if (status) {
+		fwd_fail(f, status, phrase);
+		g_free(body);
+		return;
+	}
+	if (body)
+		set_body(f->msg, sip_object(f->msg), body);
+	g_free(body);
+	if (f->cancelled) { /* a CANCEL came while the gateway worked: never forwarded */
+		fwd_free(f);
+		return;
+	}
+	send_on(f);
+}
+
+/* ---- responses ---- */
+
+static void relay(struct fwd *f, msg_t *msg);
+static void relay_now(struct fwd *f, msg_t *msg);
+
+static void on_answer_done(void *arg, int status, const char *phrase, char *body)
+{
+	struct fwd *f = arg;
+	msg_t *msg = g_queue_pop_head(&f->responses);
+	sip_t *sip = sip_object(msg);
+	f->answering = false;
+	if (status) { /* the answer cannot be carried: the caller gets the failure, the callee a CANCEL/BYE */
+		log_notice("sip", &(struct log_ids){ .call = call_of(sip) }, "answer refused: %d %s", status, phrase);
+		nta_incoming_treply(f->irq, status, phrase, TAG_END());
+		if (f->dlg)
+			dlg_end(f->dlg, phrase), f->dlg = NULL;
+		if (sip->sip_status->st_status >= 200)
+			fwd_free(f); /* the server transaction is answered; the client one ends with it */
+		else
+			nta_incoming_destroy(f->irq), f->irq = NULL;
+		msg_destroy(msg);
+		return;
+	}
+	if (body)
+		set_body(msg, sip, body);
+	g_free(body);
+	relay_now(f, msg);
+}
+
+/* Sends one response back, in order; answers with SDP go through the call first. */
+static void relay(struct fwd *f, msg_t *msg)
+{
+	sip_t *sip = sip_object(msg);
+	int status = sip->sip_status->st_status;
+	if (f->dlg && f->dlg->call && status < 300 && has_sdp(sip) && !f->answering &&
+	    f->method == sip_method_invite) {
+		f->answering = true;
+		g_queue_push_head(&f->responses, msg);
+		call_answer(f->dlg->call, sip->sip_payload->pl_data, sip->sip_payload->pl_len, on_answer_done, f);
+		return;
+	}
+	relay_now(f, msg);
+}
+
+/* Sends it now, then the next one that waited. */
+static void relay_now(struct fwd *f, msg_t *msg)
+{
+	sip_t *sip = sip_object(msg);
+	int status = sip->sip_status->st_status;
+	if (status >= 200 && status < 300 && f->dlg && f->initial && !f->dlg->ok)
+		f->dlg->ok = msg_ref_create(msg);
+	trace_msg(f->p, "sip.tx", f->in, msg);
+	nta_incoming_mreply(f->irq, msg);
+	if (status >= 200) {
+		if (status >= 300 && f->initial && f->dlg)
+			dlg_end(f->dlg, sip->sip_status->st_phrase), f->dlg = NULL;
+		if (!f->answering && g_queue_is_empty(&f->responses)) {
+			fwd_free(f);
+			return;
+		}
+	}
+	msg_t *next = !f->answering ? g_queue_pop_head(&f->responses) : NULL;
+	if (next)
+		relay(f, next);
+}
+
+static int on_response(struct fwd *f, nta_outgoing_t *orq, const sip_t *sip)
+{
+	msg_t *got = nta_outgoing_getresponse(orq);
+	msg_t *msg = msg_copy(got);
+	msg_destroy(got);
+	sip_t *copy = sip_object(msg);
+	trace_msg(f->p, "sip.rx", f->out, msg);
+	sip_via_remove(msg, copy);
+	if (!f->irq) { /* the server side is gone (the answer failed): drop, and end with the final one */
+		int status = copy->sip_status->st_status;
+		msg_destroy(msg);
+		if (status >= 200)
+			fwd_free(f);
+		return 0;
+	}
+	if (f->answering)
+		g_queue_push_tail(&f->responses, msg);
+	else
+		relay(f, msg);
+	return 0;
+}
+
+static int on_cancel(struct fwd *f, nta_incoming_t *irq, const sip_t *sip)
+{
+	const struct log_ids ids = { .call = call_of(sip) };
+	if (f->orq) {
+		log_info("sip", &ids, "CANCEL: forwarded");
+		nta_outgoing_cancel(f->orq);
+		return 0;
+	}
+	log_info("sip", &ids, "CANCEL before the INVITE went on: answering 487, releasing the gateway");
+	nta_incoming_treply(f->irq, SIP_487_REQUEST_TERMINATED, TAG_END());
+	if (f->dlg)
+		dlg_end(f->dlg, "CANCEL"), f->dlg = NULL;
+	f->cancelled = true; /* the pending offer is dropped with the call; nothing else holds f */
+	fwd_free(f);
+	return 0;
+}
+
+/* ---- registration ---- */
+
+static void contact_key(const url_t *u, char *out, size_t size)
+{
+	snprintf(out, size, "%s:%s", u->url_host ? u->url_host : "", url_port(u));
+}
+
+static void aor_key(const url_t *u, char *out, size_t size)
+{
+	snprintf(out, size, "%s@%s", u->url_user ? u->url_user : "", u->url_host ? u->url_host : "");
+}
+
+static unsigned mechs_of(const sip_t *sip)
+{
+	unsigned m = 0;
+	for (const sip_security_client_t *sc = sip->sip_security_client; sc; sc = sc->sa_next)
+		if (sc->sa_mec && msg_params_find(sc->sa_params, "mediasec"))
+			m |= reg_mech_bit(sc->sa_mec);
+	return m;
+}
+
+static void record(struct proxy *p, const sip_t *req, const sip_t *ok)
+{
+	char aor[256], key[256];
+	aor_key(req->sip_to->a_url, aor, sizeof aor);
+	unsigned mechs = mechs_of(req);
+	for (const sip_contact_t *m = (ok ? ok : req)->sip_contact; m; m = m->m_next) {
+		unsigned expires = m->m_expires ? (unsigned)strtoul(m->m_expires, NULL, 10)
+				   : (ok ? ok : req)->sip_expires ? (ok ? ok : req)->sip_expires->ex_delta
+								   : 3600;
+		if (!ok && expires > (unsigned)p->cfg->expires)
+			expires = (unsigned)p->cfg->expires;
+		contact_key(m->m_url, key, sizeof key);
+		char *uri = url_as_string(NULL, m->m_url);
+		reg_set(p->reg, aor, uri, key, mechs, expires, now_s());
+		const struct log_ids ids = { .call = call_of(req) };
+		log_info("reg", &ids, "%s at %s for %us, media security 0x%x", aor, key, expires, mechs);
+		su_free(NULL, uri);
+	}
+}
+
+static int registrar(struct proxy *p, nta_incoming_t *irq, const sip_t *sip)
+{
+	record(p, sip, NULL);
+	char *server = reg_mech_header(p->mechs & mechs_of(sip));
+	char expires[16];
+	unsigned granted = sip->sip_expires ? sip->sip_expires->ex_delta : 3600;
+	snprintf(expires, sizeof expires, "%u", MIN(granted, (unsigned)p->cfg->expires));
+	nta_incoming_treply(irq, SIP_200_OK, SIPTAG_CONTACT(sip->sip_contact), SIPTAG_EXPIRES_STR(expires),
+			    TAG_IF(server, SIPTAG_SECURITY_SERVER_STR(server)), TAG_END());
+	g_free(server);
+	return 0;
+}
+
+/* ---- requests ---- */
+
+static void answer_now(nta_incoming_t *irq, int status, const char *phrase)
+{
+	nta_incoming_treply(irq, status, phrase, TAG_END());
+	nta_incoming_destroy(irq);
+}
+
+/* The originating UE's registration says which mechanisms it has (by contact, then by AOR). */
+static struct media_policy policy_of(struct proxy *p, const sip_t *sip, bool orig)
+{
+	char key[256];
+	unsigned mechs = 0;
+	const url_t *who = orig ? (sip->sip_contact ? sip->sip_contact->m_url : NULL) : sip->sip_request->rq_url;
+	if (who) {
+		contact_key(who, key, sizeof key);
+		if (!reg_find(p->reg, key, now_s(), NULL, &mechs)) {
+			aor_key(orig ? sip->sip_from->a_url : who, key, sizeof key);
+			reg_find(p->reg, key, now_s(), NULL, &mechs);
+		}
+	}
+	mechs &= p->mechs;
+	return (struct media_policy){ .ue_msrp = mechs & REG_MSRP_TLS,
+				      .ue_bfcp = mechs & REG_BFCP_TLS,
+				      .force_orig = p->cfg->force_orig,
+				      .force_term = p->cfg->force_term };
+}
+
+static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const sip_t *sip)
+{
+	struct proxy *p = s->p;
+	sip_method_t method = sip->sip_request->rq_method;
+	const struct log_ids ids = { .call = call_of(sip) };
+	msg_t *got = nta_incoming_getrequest(irq);
+	trace_msg(p, "sip.rx", s, got);
+	msg_destroy(got);
+	if (method == sip_method_options && !sip->sip_to->a_tag && is_us(s, sip->sip_request->rq_url))
+		return 200;
+	if (method == sip_method_register && s->which == ACCESS && p->cfg->registrar)
+		return registrar(p, irq, sip);
+	if (method != sip_method_ack && sip->sip_max_forwards && sip->sip_max_forwards->mf_count == 0) {
+		answer_now(irq, SIP_483_TOO_MANY_HOPS);
+		return 0;
+	}
+	struct fwd *f = g_new0(struct fwd, 1);
+	*f = (struct fwd){ .p = p, .in = s, .out = &p->sides[!s->which], .irq = irq, .method = method };
+	g_queue_init(&f->responses);
+	f->msg = msg_copy(got = nta_incoming_getrequest(irq));
+	msg_destroy(got);
+	sip_t *out = sip_object(f->msg);
+	if (out->sip_max_forwards) {
+		char mf[16];
+		snprintf(mf, sizeof mf, "%lu", out->sip_max_forwards->mf_count - 1);
+		sip_header_remove(f->msg, out, (sip_header_t *)out->sip_max_forwards);
+		sip_add_tl(f->msg, out, SIPTAG_MAX_FORWARDS_STR(mf), TAG_END());
+	}
+	pop_routes(p, f->msg, out, s->which);
+	f->initial = !sip->sip_to->a_tag;
+	if (method == sip_method_register) { /* forwarded: the core learns nothing of mediasec */
+		for (sip_security_client_t *sc = out->sip_security_client, *next; sc; sc = next) {
+			next = sc->sa_next;
+			if (sc->sa_mec && msg_params_find(sc->sa_params, "mediasec"))
+				sip_header_remove(f->msg, out, (sip_header_t *)sc);
+		}
+		sip_add_tl(f->msg, out, SIPTAG_PATH_STR(p->sides[CORE].uri), TAG_END());
+	}
+	if (s->which == CORE && !out->sip_route) { /* toward a UE: its registered contact */
+		char aor[256];
+		const char *uri;
+		aor_key(out->sip_request->rq_url, aor, sizeof aor);
+		if (reg_find(p->reg, aor, now_s(), &uri, NULL)) {
+			sip_request_t *rq = sip_request_create(msg_home(f->msg), method, out->sip_request->rq_method_name,
+							       URL_STRING_MAKE(uri), NULL);
+			if (rq)
+				msg_header_replace(f->msg, (msg_pub_t *)out, (msg_header_t *)out->sip_request,
+						   (msg_header_t *)rq);
+		}
+	}
+	if (method == sip_method_invite) {
+		nta_incoming_bind(irq, on_cancel, f);
+		if (f->initial) {
+			record_route(p, f->msg, out, s->which);
+			f->dlg = dlg_new(p, sip, s->which == ACCESS);
+			f->dlg->invite = msg_ref_create(f->msg);
+			struct media_policy pol = policy_of(p, sip, f->dlg->orig);
+			f->dlg->call = call_new(p->calls, sip->sip_call_id->i_id, f->dlg->orig, &pol);
+			call_set_owner(f->dlg->call, f->dlg);
+		} else {
+			f->dlg = dlg_find(p, sip, s->which);
+		}
+		if (f->dlg && has_sdp(out)) {
+			call_offer(f->dlg->call, out->sip_payload->pl_data, out->sip_payload->pl_len, on_offer_done, f);
+			return 0;
+		}
+	} else if (method == sip_method_bye) {
+		struct dlg *d = dlg_find(p, sip, s->which);
+		if (d)
+			dlg_end(d, "BYE");
+	}
+	log_debug("sip", &ids, "%s: forwarded to the %s side", sip->sip_request->rq_method_name,
+		  side_names[f->out->which]);
+	send_on(f);
+	return 0;
+}
+
+/* ---- release by the proxy: BYE to both parties ---- */
+
+static void bye(struct proxy *p, struct dlg *d, bool to_caller)
+{
+	sip_t *inv = sip_object(d->invite), *ok = sip_object(d->ok);
+	const sip_from_t *caller = inv->sip_from;
+	const sip_to_t *callee = ok->sip_to;
+	const sip_contact_t *target = to_caller ? inv->sip_contact : ok->sip_contact;
+	if (!target)
+		return;
+	int out = (to_caller == d->orig) ? ACCESS : CORE;
+	char cseq[32];
+	snprintf(cseq, sizeof cseq, "%u BYE", to_caller ? 1000000u + inv->sip_cseq->cs_seq : inv->sip_cseq->cs_seq + 1);
+	sip_from_t from = *(to_caller ? (const sip_from_t *)callee : caller);
+	sip_to_t to = *(to_caller ? (const sip_to_t *)caller : callee);
+	from.a_common->h_succ = NULL, to.a_common->h_succ = NULL;
+	msg_t *msg = nta_msg_create(p->sides[out].agent, 0);
+	sip_t *sip = sip_object(msg);
+	sip_request_t *rq =
+	    sip_request_create(msg_home(msg), SIP_METHOD_BYE, (const url_string_t *)target->m_url, NULL);
+	sip_add_tl(msg, sip, SIPTAG_REQUEST(rq), SIPTAG_CALL_ID(inv->sip_call_id), SIPTAG_FROM(&from),
+		   SIPTAG_TO(&to), SIPTAG_CSEQ_STR(cseq), SIPTAG_MAX_FORWARDS_STR("70"),
+		   SIPTAG_REASON_STR("SIP;cause=503;text=\"media failed\""), SIPTAG_CONTENT_LENGTH_STR("0"), TAG_END());
+	trace_msg(p, "sip.tx", &p->sides[out], msg);
+	nta_outgoing_t *o = nta_outgoing_mcreate(p->sides[out].agent, NULL, NULL, NULL, msg, TAG_END());
+	if (o)
+		nta_outgoing_destroy(o);
+	else
+		msg_destroy(msg);
+}
+
+static void on_call_failed(void *arg, struct call *c, const char *why)
+{
+	struct proxy *p = arg;
+	struct dlg *d = call_owner(c);
+	const struct log_ids ids = { .call = call_id(c) };
+	if (d->invite && d->ok) {
+		log_notice("sip", &ids, "releasing the call with BYE to both parties: %s", why);
+		bye(p, d, true);
+		bye(p, d, false);
+	} else {
+		log_notice("sip", &ids, "media failed before the call was answered: %s", why);
+	}
+	dlg_end(d, why);
+}
+
+/* ---- life ---- */
+
+static char *side_uri(const struct alg_sip_side *s)
+{
+	char *host = strchr(s->address, ':') ? g_strdup_printf("[%s]", s->address) : g_strdup(s->address);
+	char *uri = g_strdup_printf("sip:%s:%ld", host, s->port);
+	g_free(host);
+	return uri;
+}
+
+static bool side_start(struct proxy *p, su_root_t *root, int which, const struct alg_sip_side *c, char **err)
+{
+	struct side *s = &p->sides[which];
+	s->p = p, s->which = which;
+	su_home_init(s->home);
+	s->uri = side_uri(c);
+	s->url = url_make(s->home, s->uri);
+	const char *tp = c->transport == ALG_TRANSPORT_UDP ? ";transport=udp"
+			 : c->transport == ALG_TRANSPORT_TCP ? ";transport=tcp"
+							     : "";
+	char *bind = g_strdup_printf("%s%s", s->uri, tp);
+	s->agent = nta_agent_create(root, URL_STRING_MAKE(bind), NULL, NULL, NTATAG_UA(0), NTATAG_CANCEL_487(0),
+				    NTATAG_SERVER_RPORT(1), NTATAG_CLIENT_RPORT(1), TAG_END());
+	g_free(bind);
+	if (!s->agent) {
+		*err = g_strdup_printf("cannot bind the %s side %s: %s", side_names[which], s->uri, g_strerror(errno));
+		return false;
+	}
+	s->leg = nta_leg_tcreate(s->agent, on_request, s, NTATAG_NO_DIALOG(1), TAG_END());
+	return s->leg != NULL;
+}
+
+struct proxy *proxy_new(su_root_t *root, const struct alg_config *cfg, struct mgc *mgc, struct trace *trace,
+			char **err)
+{
+	struct proxy *p = g_new0(struct proxy, 1);
+	su_home_init(p->home);
+	p->cfg = cfg, p->trace = trace;
+	p->reg = reg_new();
+	p->dialogs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (char **m = cfg->mediasec; m && *m; m++)
+		p->mechs |= reg_mech_bit(*m);
+	static const struct call_ops cops = { .failed = on_call_failed };
+	p->calls = calls_new(mgc, cfg, &cops, p);
+	if (*cfg->next_hop && !(p->next_hop = url_make(p->home, cfg->next_hop))) {
+		*err = g_strdup_printf("sip.core.next_hop: \"%s\" is not a SIP URI", cfg->next_hop);
+		proxy_free(p);
+		return NULL;
+	}
+	if (!side_start(p, root, ACCESS, &cfg->access, err) || !side_start(p, root, CORE, &cfg->core, err)) {
+		proxy_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+struct calls *proxy_calls(struct proxy *p)
+{
+	return p->calls;
+}
+
+void proxy_free(struct proxy *p)
+{
+	if (!p)
+		return;
+	GPtrArray *all = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer v;
+	g_hash_table_iter_init(&it, p->dialogs);
+	while (g_hash_table_iter_next(&it, NULL, &v))
+		for (GSList *l = v; l; l = l->next)
+			g_ptr_array_add(all, l->data);
+	for (unsigned i = 0; i < all->len; i++)
+		dlg_end(all->pdata[i], "shutting down");
+	g_ptr_array_free(all, TRUE);
+	for (int i = 0; i < 2; i++) {
+		struct side *s = &p->sides[i];
+		if (s->leg)
+			nta_leg_destroy(s->leg);
+		if (s->agent)
+			nta_agent_destroy(s->agent);
+		if (s->uri)
+			su_home_deinit(s->home);
+		g_free(s->uri);
+	}
+	calls_free(p->calls);
+	reg_free(p->reg);
+	g_hash_table_destroy(p->dialogs);
+	su_home_deinit(p->home);
+	g_free(p);
+}

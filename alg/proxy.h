@@ -1,0 +1,33 @@
+/* proxy: the P-CSCF's SIP side on sofia-sip's nta — a stateful, record-routing proxy with an access side
+ * (toward the UEs) and a core side (toward the S-CSCF or the peer network), one nta agent each.
+ *
+ * A request is forwarded out of the other side: from the access side to sip.core.next_hop (or the
+ * registrar's own core side when there is none, so two UEs of a lab reach each other through both
+ * halves of the P-CSCF), from the core side to the registered contact of its Request-URI. Initial
+ * INVITEs are record-routed twice (one entry per side); our own Route entries are taken off in-dialog
+ * requests. REGISTER is answered here (sip.registrar) or forwarded with a Path; either way the UE's
+ * mediasec mechanisms are recorded and Security-Server tells it ours.
+ *
+ * Every SDP offer and answer of an INVITE dialog goes through its call (call.h) before it is
+ * forwarded: the call decides per line, drives the gateway and gives back the body for the other side,
+ * or a status that fails the request. */
+#ifndef MEDIASEC_ALG_PROXY_H
+#define MEDIASEC_ALG_PROXY_H
+
+#include <stdbool.h>
+
+#include "alg_cfg.h"
+#include "call.h"
+
+struct proxy;
+struct trace;
+typedef struct su_root_s su_root_t;
+
+/* NULL and *err when a side cannot be bound. */
+struct proxy *proxy_new(su_root_t *root, const struct alg_config *cfg, struct mgc *mgc, struct trace *trace,
+			char **err);
+void proxy_free(struct proxy *p);
+/* The calls table (for the gateway pool's reports). */
+struct calls *proxy_calls(struct proxy *p);
+
+#endif
