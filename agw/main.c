@@ -79,7 +79,6 @@ static bool from_mgc(const struct agw *g, const struct h248_from *from)
 static void on_h248(void *arg, const char *text, size_t len, const struct h248_from *from)
 {
 	struct agw *g = arg;
-	h248_link_trace(g->link, g->trace, "h248.rx", text, len, from);
 	if (!from_mgc(g, from)) {
 		char who[SA_TEXT_MAX];
 		log_warn("h248", NULL, "ignored a message from %s: not the configured MGC",
@@ -87,12 +86,6 @@ static void on_h248(void *arg, const char *text, size_t len, const struct h248_f
 		return;
 	}
 	h248_tl_input(g->tl, text, len, from);
-}
-
-static void on_h248_sent(void *arg, const char *text, size_t len, const struct h248_from *to)
-{
-	struct agw *g = arg;
-	h248_link_trace(g->link, g->trace, "h248.tx", text, len, to);
 }
 
 static void on_h248_closed(void *arg, uint32_t conn, const char *why)
@@ -106,13 +99,8 @@ static void on_request(void *arg, struct h248_txn *txn, const struct h248_msg *m
 {
 	struct agw *g = arg;
 	if (!h248_mg_is_registered(g->assoc)) { /* H.248.8: 505 before the ServiceChange reply */
-		struct h248_node *reply;
-		struct h248_msg *m = h248_txn_new_reply(txn, &reply);
-		struct h248_node *e = h248_add_token(m, reply, H248_TOK_ERROR, "505");
-		h248_append(e, h248_node_new(m, H248_NODE_QUOTED, H248_TOK_NONE));
-		e->last->name =
-		    H248_STR("Transaction Request Received before a Service Change Reply has been received");
-		h248_txn_reply(txn, m);
+		h248_txn_error(txn, 505,
+			       "Transaction Request Received before a Service Change Reply has been received");
 		return;
 	}
 	agw_mg_execute(g->mg, txn, msg, trans);
@@ -175,21 +163,15 @@ static int start(struct agw *g)
 	union sa local;
 	sa_from_text(&local, c->h248_address, (uint16_t)c->h248_port);
 	sa_from_text(&g->mgc, c->mgc_address, (uint16_t)c->mgc_port);
-	static const struct h248_link_ops lops = { .recv = on_h248,
-						   .closed = on_h248_closed,
-						   .sent = on_h248_sent };
-	struct h248_link_opts lo = { .max_udp = (size_t)c->h248_max_udp };
+	static const struct h248_link_ops lops = { .recv = on_h248, .closed = on_h248_closed };
+	struct h248_link_opts lo = { .max_udp = (size_t)c->h248_max_udp, .trace = g->trace };
 	if (!(g->link = h248_link_new(g->loop, &local, &lo, &lops, g, &err)))
 		goto failed;
 	char text[SA_TEXT_MAX];
 	sa_text(h248_link_local(g->link), text);
-	g->mid =
-	    *c->h248_mid ? g_strdup(c->h248_mid) : g_strdup_printf("[%s]:%ld", c->h248_address, c->h248_port);
 	struct h248_tl_opts to = { .style = c->h248_style == AGW_STYLE_COMPACT ? H248_COMPACT : H248_PRETTY };
-	if (!h248_mid_parse(g->mid, strlen(g->mid), &to.mid)) { /* the codec's own reading of an mId */
-		err = g_strdup_printf("h248.mid: \"%s\" is not an H.248 mId", g->mid);
+	if (!(g->mid = h248_mid_config(c->h248_mid, c->h248_address, c->h248_port, &to.mid, &err)))
 		goto failed;
-	}
 	static const struct h248_tl_ops tops = { .request = on_request };
 	g->tl = h248_tl_new(g->loop, g->link, &to, &tops, g);
 	static const struct h248_mg_ops aops = { .registered = on_registered };

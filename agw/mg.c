@@ -445,12 +445,7 @@ static bool apply_change(struct agw_mg *mg, struct agw_term *t, struct change *c
 
 static void add_error(struct h248_msg *m, struct h248_node *parent, const struct fault *f)
 {
-	char code[8];
-	snprintf(code, sizeof code, "%d", f->code);
-	struct h248_node *e = h248_add_token(m, parent, H248_TOK_ERROR, code);
-	struct h248_node *q = h248_node_new(m, H248_NODE_QUOTED, H248_TOK_NONE);
-	q->name = h248_cstr(m, f->text);
-	h248_append(e, q);
+	h248_add_error(m, parent, (unsigned)f->code, f->text);
 }
 
 static void add_number(struct h248_msg *m, struct h248_node *parent, const char *name, uint64_t v)

@@ -38,8 +38,7 @@ struct call {
 	char ctx[16];
 	unsigned n; /* m= lines */
 	struct line lines[MEDIA_MAX_LINES];
-	char *offer_out, *answer_out; /* what the last offer and answer became: a re-offer repeats them */
-	char *sdp;                    /* the body being worked on */
+	char *sdp; /* the body being worked on */
 	size_t len;
 	call_next *next;
 	void *next_arg;
@@ -68,6 +67,17 @@ static void step_to(struct call *c, enum step s)
 static bool carried(const struct line *l)
 {
 	return l->mode != MEDIA_PASS;
+}
+
+/* The leg facing the side that answers (originating: the core) and the one facing the offerer. */
+static struct leg *answerer_leg(const struct call *c, struct line *l)
+{
+	return c->orig ? &l->core : &l->access;
+}
+
+static struct leg *offerer_leg(const struct call *c, struct line *l)
+{
+	return c->orig ? &l->access : &l->core;
 }
 
 /* ---- H.248 text ---- */
@@ -189,12 +199,13 @@ static bool failed(struct call *c, const struct mgc_result *r, const char *what)
 	if (!r->timeout && !r->error)
 		return false;
 	const struct log_ids ids = { .call = c->id, .ctx = *c->ctx ? c->ctx : NULL };
-	log_warn("call", &ids, "[%s] %s: %s%s%u %s", step_names[c->step], what, r->timeout ? "" : "error ",
-		 r->timeout ? "" : "", r->timeout ? 0 : r->error, r->reason);
-	if (r->timeout)
+	if (r->timeout) {
+		log_warn("call", &ids, "[%s] %s: %s", step_names[c->step], what, r->reason);
 		finish(c, 500, "Media Gateway Not Reachable", NULL);
-	else
+	} else {
+		log_warn("call", &ids, "[%s] %s: error %u %s", step_names[c->step], what, r->error, r->reason);
 		finish(c, 488, "Not Acceptable Here (media gateway refused)", NULL);
+	}
 	return true;
 }
 
@@ -222,7 +233,7 @@ static char *offer_out(struct call *c)
 		struct line *l = &c->lines[i];
 		if (!carried(l))
 			continue;
-		struct leg *to = c->orig ? &l->core : &l->access;
+		struct leg *to = answerer_leg(c, l);
 		e[i] = (struct media_edit){ .edit = true, .addr = to->addr, .port = to->port };
 		if (e2ae(l) && c->orig)
 			e[i].proto = media_proto(&l->offer, false), e[i].drop_fingerprints = true,
@@ -241,7 +252,7 @@ static char *answer_out(struct call *c)
 		struct line *l = &c->lines[i];
 		if (!carried(l))
 			continue;
-		struct leg *to = c->orig ? &l->access : &l->core;
+		struct leg *to = offerer_leg(c, l);
 		e[i] = (struct media_edit){ .edit = true, .addr = to->addr, .port = to->port, .setup = to->setup };
 		if (e2ae(l) && c->orig)
 			e[i].proto = media_proto(&l->answer, true), e[i].fingerprint = to->fingerprint;
@@ -254,9 +265,7 @@ static char *answer_out(struct call *c)
 static void offered(struct call *c)
 {
 	step_to(c, OFFERED);
-	char *body = offer_out(c);
-	g_free(c->offer_out), c->offer_out = g_strdup(body);
-	finish(c, 0, NULL, body);
+	finish(c, 0, NULL, offer_out(c));
 }
 
 /* ---- the offer ---- */
@@ -269,7 +278,7 @@ static void on_second_add(void *arg, const struct mgc_result *r)
 	unsigned k = 0;
 	for (unsigned i = 0; i < c->n; i++) {
 		struct line *l = &c->lines[i];
-		if (e2ae(l) && !read_local(c->orig ? &l->access : &l->core, r, k++)) {
+		if (e2ae(l) && !read_local(offerer_leg(c, l), r, k++)) {
 			finish(c, 500, "Media Gateway Answer Unreadable", NULL);
 			return;
 		}
@@ -313,7 +322,7 @@ static void on_first_add(void *arg, const struct mgc_result *r)
 	unsigned k = 0;
 	for (unsigned i = 0; i < c->n; i++) {
 		struct line *l = &c->lines[i];
-		if (carried(l) && !read_local(c->orig ? &l->core : &l->access, r, k++)) {
+		if (carried(l) && !read_local(answerer_leg(c, l), r, k++)) {
 			finish(c, 500, "Media Gateway Answer Unreadable", NULL);
 			return;
 		}
@@ -335,20 +344,31 @@ static bool same_media(const struct call *c, const struct media_sdp *m)
 	return true;
 }
 
+/* Takes the body an offer or answer brings and who hears of the outcome; false (answered 400) when
+ * sofia-sip cannot read it. */
+static bool take_sdp(struct call *c, const char *what, const char *sdp, size_t len, call_next *next, void *arg,
+		     struct media_sdp *m)
+{
+	char *err = NULL;
+	c->next = next, c->next_arg = arg;
+	if (!media_read(sdp, len, m, &err)) {
+		const struct log_ids ids = { .call = c->id, .ctx = *c->ctx ? c->ctx : NULL };
+		log_notice("call", &ids, "[%s] %s refused: %s", step_names[c->step], what, err);
+		char *phrase = g_strdup_printf("Bad SDP: %s", g_str_has_prefix(err, "SDP: ") ? err + 5 : err);
+		finish(c, 400, phrase, NULL);
+		g_free(phrase), g_free(err);
+		return false;
+	}
+	g_free(c->sdp), c->sdp = g_strndup(sdp, len), c->len = len;
+	return true;
+}
+
 void call_offer(struct call *c, const char *sdp, size_t len, call_next *next, void *arg)
 {
 	const struct log_ids ids = { .call = c->id, .ctx = *c->ctx ? c->ctx : NULL };
 	struct media_sdp m;
-	char *err = NULL;
-	c->next = next, c->next_arg = arg;
-	if (!media_read(sdp, len, &m, &err)) {
-		log_notice("call", &ids, "[%s] offer refused: %s", step_names[c->step], err);
-		char *phrase = g_strdup_printf("Bad SDP: %s", g_str_has_prefix(err, "SDP: ") ? err + 5 : err);
-		finish(c, 400, phrase, NULL);
-		g_free(phrase), g_free(err);
+	if (!take_sdp(c, "offer", sdp, len, next, arg, &m))
 		return;
-	}
-	g_free(c->sdp), c->sdp = g_strndup(sdp, len), c->len = len;
 	if (c->step == ACTIVE) { /* a re-offer */
 		if (!same_media(c, &m)) {
 			log_notice("call", &ids, "[active] re-offer changes the media: refused");
@@ -370,14 +390,10 @@ void call_offer(struct call *c, const char *sdp, size_t len, call_next *next, vo
 		l->offer = m.lines[i];
 		l->mode = media_decide(&l->offer, c->orig, &c->policy);
 		any |= carried(l);
-		/* the gateway's a=setup on each leg, as far as the offer tells it */
-		if (c->orig) {
-			l->core.setup = MSDP_SETUP_ACTPASS;
-			l->access.setup = l->offer.setup == MSDP_SETUP_ACTIVE ? MSDP_SETUP_PASSIVE : MSDP_SETUP_ACTIVE;
-		} else {
-			l->access.setup = MSDP_SETUP_ACTPASS;
-			l->core.setup = l->offer.setup == MSDP_SETUP_ACTIVE ? MSDP_SETUP_PASSIVE : MSDP_SETUP_ACTIVE;
-		}
+		/* the gateway's a=setup on each leg, as far as the offer tells it: it offers actpass onward and
+		 * takes the other role toward the offerer */
+		answerer_leg(c, l)->setup = MSDP_SETUP_ACTPASS;
+		offerer_leg(c, l)->setup = l->offer.setup == MSDP_SETUP_ACTIVE ? MSDP_SETUP_PASSIVE : MSDP_SETUP_ACTIVE;
 		static const char *const modes[] = { "pass", "e2e", "e2ae" };
 		log_info("call", &ids, "[idle] m=%s %s: %s", l->offer.media, l->offer.proto, modes[l->mode]);
 	}
@@ -432,15 +448,13 @@ static void on_configured(void *arg, const struct mgc_result *r)
 			continue;
 		while (k < r->n && known(c, r->cmd[k].term))
 			k++;
-		if (!read_local(c->orig ? &l->access : &l->core, r, k++)) {
+		if (!read_local(offerer_leg(c, l), r, k++)) {
 			finish(c, 500, "Media Gateway Answer Unreadable", NULL);
 			return;
 		}
 	}
 	step_to(c, ACTIVE);
-	char *body = answer_out(c);
-	g_free(c->answer_out), c->answer_out = g_strdup(body);
-	finish(c, 0, NULL, body);
+	finish(c, 0, NULL, answer_out(c));
 }
 
 /* Originating: the core leg learns the answerer's address; the access leg, added now for e2e (and for
@@ -503,16 +517,8 @@ void call_answer(struct call *c, const char *sdp, size_t len, call_next *next, v
 {
 	const struct log_ids ids = { .call = c->id, .ctx = *c->ctx ? c->ctx : NULL };
 	struct media_sdp m;
-	char *err = NULL;
-	c->next = next, c->next_arg = arg;
-	if (!media_read(sdp, len, &m, &err)) {
-		log_notice("call", &ids, "[%s] answer refused: %s", step_names[c->step], err);
-		char *phrase = g_strdup_printf("Bad SDP: %s", g_str_has_prefix(err, "SDP: ") ? err + 5 : err);
-		finish(c, 400, phrase, NULL);
-		g_free(phrase), g_free(err);
+	if (!take_sdp(c, "answer", sdp, len, next, arg, &m))
 		return;
-	}
-	g_free(c->sdp), c->sdp = g_strndup(sdp, len), c->len = len;
 	if (c->step == ACTIVE) { /* the same answer again (200 after 183), or the answer to a re-offer */
 		finish(c, 0, NULL, answer_out(c));
 		return;
@@ -580,7 +586,7 @@ void *call_owner(const struct call *c)
 
 static void call_free(struct call *c)
 {
-	g_free(c->sdp), g_free(c->offer_out), g_free(c->answer_out), g_free(c->id);
+	g_free(c->sdp), g_free(c->id);
 	g_free(c);
 }
 
@@ -614,10 +620,9 @@ static struct call *by_context(struct calls *cs, struct mgc_agw *agw, const char
 	return NULL;
 }
 
-static void on_event(void *arg, struct mgc_agw *agw, const char *ctx, const char *term, const char *event,
-		     const char *reason)
+void calls_gateway_event(struct calls *cs, struct mgc_agw *agw, const char *ctx, const char *term,
+			 const char *event, const char *reason)
 {
-	struct calls *cs = arg;
 	struct call *c = by_context(cs, agw, ctx);
 	if (!c)
 		return;
@@ -632,9 +637,8 @@ static void on_event(void *arg, struct mgc_agw *agw, const char *ctx, const char
 	g_free(why);
 }
 
-static void on_lost(void *arg, struct mgc_agw *agw, const char *why)
+void calls_gateway_lost(struct calls *cs, struct mgc_agw *agw, const char *why)
 {
-	struct calls *cs = arg;
 	GPtrArray *gone = g_ptr_array_new();
 	GHashTableIter it;
 	gpointer key;
@@ -659,17 +663,6 @@ struct calls *calls_new(struct mgc *mgc, const struct alg_config *cfg, const str
 	return cs;
 }
 
-void calls_gateway_event(struct calls *cs, struct mgc_agw *agw, const char *ctx, const char *term,
-			 const char *event, const char *reason)
-{
-	on_event(cs, agw, ctx, term, event, reason);
-}
-
-void calls_gateway_lost(struct calls *cs, struct mgc_agw *agw, const char *why)
-{
-	on_lost(cs, agw, why);
-}
-
 void calls_free(struct calls *cs)
 {
 	GHashTableIter it;
@@ -682,9 +675,4 @@ void calls_free(struct calls *cs)
 	}
 	g_hash_table_destroy(cs->live);
 	g_free(cs);
-}
-
-unsigned calls_count(const struct calls *cs)
-{
-	return g_hash_table_size(cs->live);
 }

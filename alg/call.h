@@ -38,8 +38,6 @@ void calls_free(struct calls *cs);
 void calls_gateway_event(struct calls *cs, struct mgc_agw *agw, const char *ctx, const char *term,
 			 const char *event, const char *reason);
 void calls_gateway_lost(struct calls *cs, struct mgc_agw *agw, const char *why);
-/* Live calls. */
-unsigned calls_count(const struct calls *cs);
 
 /* A new call: originating when the UE is the caller. The proxy keeps the pointer. */
 struct call *call_new(struct calls *cs, const char *call_id, bool originating, const struct media_policy *p);

@@ -17,6 +17,7 @@ struct alg;
 #include "evloop.h"
 #include "log.h"
 #include "mgc.h"
+#include "parse.h"
 #include "proxy.h"
 #include "trace.h"
 
@@ -26,6 +27,7 @@ struct alg {
 	su_root_t *root;
 	struct ev_loop *loop; /* the H.248 stack's, served by GLib through ev */
 	GSource *ev;
+	char *mid; /* the MGC's, as every H.248 message names it */
 	struct mgc *mgc;
 	struct proxy *proxy;
 	struct trace *trace;
@@ -55,7 +57,7 @@ static void on_lost(void *arg, struct mgc_agw *agw, const char *why)
 static int start(struct alg *a)
 {
 	const struct alg_config *c = &a->cfg;
-	char *err = NULL, *mid = NULL;
+	char *err = NULL;
 	if (!(a->loop = ev_loop_new())) {
 		log_err("main", NULL, "cannot create the event loop: %s", g_strerror(errno));
 		return -1;
@@ -66,20 +68,18 @@ static int start(struct alg *a)
 			       .audit_ms = (unsigned)c->h248_audit_ms,
 			       .trace = a->trace };
 	sa_from_text(&mo.local, c->h248_address, (uint16_t)c->h248_port);
-	mo.mid = mid = *c->h248_mid ? g_strdup(c->h248_mid)
-				    : g_strdup_printf("[%s]:%ld", c->h248_address, c->h248_port);
 	static const struct mgc_ops ops = { .event = on_event, .lost = on_lost };
-	if (!(a->mgc = mgc_new(a->loop, &mo, &ops, a, &err)) ||
+	if (!(mo.mid_text = a->mid = h248_mid_config(c->h248_mid, c->h248_address, c->h248_port, &mo.mid, &err)) ||
+	    !(a->mgc = mgc_new(a->loop, &mo, &ops, a, &err)) ||
 	    !(a->proxy = proxy_new(a->root, c, a->mgc, a->trace, &err))) {
 		log_err("main", NULL, "%s", err);
-		g_free(err), g_free(mid);
+		g_free(err);
 		return -1;
 	}
 	char where[SA_TEXT_MAX];
 	log_notice("main", NULL, "ready: SIP access side %s:%ld, core side %s:%ld; H.248 MGC %s on %s",
-		   c->access.address, c->access.port, c->core.address, c->core.port, mid,
+		   c->access.address, c->access.port, c->core.address, c->core.port, a->mid,
 		   sa_text(mgc_local(a->mgc), where));
-	g_free(mid);
 	return 0;
 }
 
@@ -116,6 +116,7 @@ int main(int argc, char **argv)
 	}
 	proxy_free(a.proxy);
 	mgc_free(a.mgc);
+	g_free(a.mid);
 	if (a.ev)
 		g_source_destroy(a.ev), g_source_unref(a.ev);
 	if (a.loop)

@@ -27,8 +27,7 @@ struct mgc {
 	struct h248_mgc *assoc;
 	struct mgc_ops ops;
 	void *arg;
-	struct trace *trace;
-	char *mid;
+	const char *mid; /* the caller's text, as in the header of every message */
 	GPtrArray *agws; /* struct mgc_agw *, in order of first registration */
 	GHashTable *pending; /* tid -> struct pending: requests of ours not answered yet */
 	unsigned next;   /* round robin */
@@ -206,37 +205,23 @@ static void on_notify(struct mgc *m, struct mgc_agw *a, struct h248_txn *txn, co
 	struct h248_node *c = h248_add_token(out, reply, H248_TOK_CONTEXT, NULL);
 	c->value = ctx->value;
 	h248_add_token(out, c, H248_TOK_NOTIFY, NULL)->value = n->value;
-	char cid[16], term[32];
+	h248_txn_reply(txn, out); /* answered before anyone acts on it; the request lives on until we return */
+	char cid[16], term[32], event[64], reason[160];
 	copy_str(cid, sizeof cid, ctx->value.text);
 	copy_str(term, sizeof term, n->value.text);
+	const struct log_ids ids = { .ctx = cid, .term = term };
 	const struct h248_node *oe = h248_child(n, H248_TOK_OBSERVEDEVENTS, NULL);
-	GPtrArray *events = g_ptr_array_new_with_free_func(g_free), *reasons = g_ptr_array_new_with_free_func(g_free);
 	for (const struct h248_node *e = oe ? oe->first : NULL; e; e = e->next) {
 		if (e->kind != H248_NODE_PROP)
 			continue;
 		const struct h248_node *why = h248_prop(e, "reason");
-		g_ptr_array_add(events, g_strndup(e->name.p, e->name.n));
-		g_ptr_array_add(reasons, why ? g_strndup(why->value.text.p, why->value.text.n) : NULL);
-	}
-	h248_txn_reply(txn, out); /* answered before anyone acts on it */
-	const struct log_ids ids = { .ctx = cid, .term = term };
-	for (unsigned i = 0; i < events->len; i++) {
-		log_info("mgc", &ids, "gateway %s observed %s", a->mid, (char *)events->pdata[i]);
+		copy_str(event, sizeof event, e->name);
+		if (why)
+			copy_str(reason, sizeof reason, why->value.text);
+		log_info("mgc", &ids, "gateway %s observed %s", a->mid, event);
 		if (m->ops.event)
-			m->ops.event(m->arg, a, cid, term, events->pdata[i], reasons->pdata[i]);
+			m->ops.event(m->arg, a, cid, term, event, why ? reason : NULL);
 	}
-	g_ptr_array_free(events, TRUE), g_ptr_array_free(reasons, TRUE);
-}
-
-static void refuse(struct h248_txn *txn, const char *code, const char *text)
-{
-	struct h248_node *reply;
-	struct h248_msg *out = h248_txn_new_reply(txn, &reply);
-	struct h248_node *e = h248_add_token(out, reply, H248_TOK_ERROR, code);
-	struct h248_node *q = h248_node_new(out, H248_NODE_QUOTED, H248_TOK_NONE);
-	q->name = h248_cstr(out, text);
-	h248_append(e, q);
-	h248_txn_reply(txn, out);
 }
 
 static void on_request(void *arg, struct h248_txn *txn, const struct h248_msg *msg,
@@ -251,10 +236,10 @@ static void on_request(void *arg, struct h248_txn *txn, const struct h248_msg *m
 	const struct h248_node *n = ctx ? h248_child(ctx, H248_TOK_NOTIFY, NULL) : NULL;
 	if (!a || !a->up) { /* H.248.8 */
 		log_warn("mgc", NULL, "request from %s, which is not registered: refused", mid);
-		refuse(txn, "505", "Transaction Request Received before a Service Change Reply has been received");
+		h248_txn_error(txn, 505, "Transaction Request Received before a Service Change Reply has been received");
 	} else if (!n) {
 		log_warn("mgc", NULL, "request from %s is neither a ServiceChange nor a Notify: refused", mid);
-		refuse(txn, "501", "Not Implemented: the MGC takes ServiceChange and Notify");
+		h248_txn_error(txn, 501, "Not Implemented: the MGC takes ServiceChange and Notify");
 	} else {
 		on_notify(m, a, txn, ctx, n);
 	}
@@ -287,14 +272,7 @@ static void on_audit(struct ev_loop *loop, void *arg)
 static void on_recv(void *arg, const char *text, size_t len, const struct h248_from *from)
 {
 	struct mgc *m = arg;
-	h248_link_trace(m->link, m->trace, "h248.rx", text, len, from);
 	h248_tl_input(m->tl, text, len, from);
-}
-
-static void on_sent(void *arg, const char *text, size_t len, const struct h248_from *to)
-{
-	struct mgc *m = arg;
-	h248_link_trace(m->link, m->trace, "h248.tx", text, len, to);
 }
 
 static void on_closed(void *arg, uint32_t conn, const char *why)
@@ -311,18 +289,14 @@ struct mgc *mgc_new(struct ev_loop *loop, const struct mgc_opts *o, const struct
 		    char **err)
 {
 	struct mgc *m = g_new0(struct mgc, 1);
-	m->loop = loop, m->ops = *ops, m->arg = arg, m->trace = o->trace, m->audit_ms = o->audit_ms;
+	m->loop = loop, m->ops = *ops, m->arg = arg, m->audit_ms = o->audit_ms;
 	m->agws = g_ptr_array_new();
 	m->pending = g_hash_table_new_full(NULL, NULL, NULL, g_free);
-	struct h248_tl_opts to = { .tmax_ms = o->timeout_ms, .version = 3 };
-	m->mid = g_strdup(o->mid);
-	if (!h248_mid_parse(m->mid, strlen(m->mid), &to.mid)) {
-		*err = g_strdup_printf("h248.mid: \"%s\" is not an H.248 mId", m->mid);
-		mgc_free(m);
-		return NULL;
-	}
-	static const struct h248_link_ops lops = { .recv = on_recv, .sent = on_sent, .closed = on_closed };
-	if (!(m->link = h248_link_new(loop, &o->local, NULL, &lops, m, err))) {
+	m->mid = o->mid_text;
+	struct h248_tl_opts to = { .tmax_ms = o->timeout_ms, .version = 3, .mid = o->mid };
+	static const struct h248_link_ops lops = { .recv = on_recv, .closed = on_closed };
+	struct h248_link_opts lo = { .trace = o->trace };
+	if (!(m->link = h248_link_new(loop, &o->local, &lo, &lops, m, err))) {
 		mgc_free(m);
 		return NULL;
 	}
@@ -354,7 +328,6 @@ void mgc_free(struct mgc *m)
 		g_free(a);
 	}
 	g_ptr_array_free(m->agws, TRUE);
-	g_free(m->mid);
 	g_free(m);
 }
 
@@ -383,12 +356,4 @@ const char *mgc_agw_mid(const struct mgc_agw *a)
 bool mgc_agw_up(const struct mgc_agw *a)
 {
 	return a->up;
-}
-
-unsigned mgc_up_count(const struct mgc *m)
-{
-	unsigned n = 0;
-	for (unsigned i = 0; i < m->agws->len; i++)
-		n += ((struct mgc_agw *)g_ptr_array_index(m->agws, i))->up;
-	return n;
 }

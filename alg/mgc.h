@@ -13,13 +13,14 @@
 #include <stdint.h>
 
 #include "evloop.h"
+#include "msg.h"
 #include "sockaddr.h"
 
 struct mgc;
 struct mgc_agw;
 struct trace;
 
-enum { MGC_MAX_CMDS = 4 };
+enum { MGC_MAX_CMDS = 16 }; /* two per m= line of a call (MEDIA_MAX_LINES) */
 
 /* What a Reply said. error is 0 on success, else the H.248 error code (or 0 with timeout set). */
 struct mgc_result {
@@ -45,13 +46,14 @@ struct mgc_ops {
 
 struct mgc_opts {
 	union sa local;       /* where gateways register */
-	const char *mid;      /* our mId */
+	const char *mid_text; /* our mId as written (h248_mid_config), alive as long as the mgc */
+	struct h248_mid mid;  /* the same, read */
 	unsigned timeout_ms;  /* T-MAX of our requests */
 	unsigned audit_ms;    /* audit of ROOT on each gateway that is up (0: never) */
 	struct trace *trace;  /* h248.rx / h248.tx lines (NULL: none) */
 };
 
-/* NULL and *err (g_free it) when the socket cannot be bound or the mId is not one. */
+/* NULL and *err (g_free it) when the socket cannot be bound. */
 struct mgc *mgc_new(struct ev_loop *loop, const struct mgc_opts *o, const struct mgc_ops *ops, void *arg,
 		    char **err);
 void mgc_free(struct mgc *m);
@@ -62,8 +64,6 @@ const union sa *mgc_local(const struct mgc *m);
 struct mgc_agw *mgc_pick(struct mgc *m);
 const char *mgc_agw_mid(const struct mgc_agw *a);
 bool mgc_agw_up(const struct mgc_agw *a);
-/* Gateways that are up. */
-unsigned mgc_up_count(const struct mgc *m);
 
 /* Sends "Transaction = … { actions }" to a; done is called once with the result. Returns false when it
  * could not be sent (a down, actions not H.248: logged; done is not called then). *tid, when given, can

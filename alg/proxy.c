@@ -68,7 +68,7 @@ struct fwd {
 	msg_t *msg; /* the request being forwarded, while the call works on its SDP */
 	struct dlg *dlg;
 	sip_method_t method;
-	bool initial, cancelled, answering;
+	bool initial, answering;
 	GQueue responses; /* msg_t * waiting while an earlier answer is with the call */
 };
 
@@ -82,7 +82,8 @@ static const char *call_of(const sip_t *sip)
 	return sip && sip->sip_call_id ? sip->sip_call_id->i_id : NULL;
 }
 
-static void trace_msg(struct proxy *p, const char *kind, struct side *s, msg_t *msg)
+/* A message received (rx) or sent on side s, in the trace. */
+static void trace_msg(struct proxy *p, bool rx, struct side *s, msg_t *msg)
 {
 	if (!p->trace)
 		return;
@@ -96,10 +97,10 @@ static void trace_msg(struct proxy *p, const char *kind, struct side *s, msg_t *
 	size_t len = 0;
 	su_home_t home[1] = { SU_HOME_INIT(home) };
 	char *text = msg_as_string(home, msg, NULL, 0, &len);
-	trace_emit(p->trace, &(struct trace_event){ .kind = kind,
+	trace_emit(p->trace, &(struct trace_event){ .kind = rx ? "sip.rx" : "sip.tx",
 						    .call = call_of(sip),
-						    .from = !strcmp(kind, "sip.rx") ? NULL : s->uri,
-						    .to = !strcmp(kind, "sip.rx") ? s->uri : NULL,
+						    .from = rx ? NULL : s->uri,
+						    .to = rx ? s->uri : NULL,
 						    .summary = summary,
 						    .raw = text,
 						    .raw_len = text ? len : 0 });
@@ -116,8 +117,7 @@ static struct dlg *dlg_new(struct proxy *p, const sip_t *sip, bool orig)
 	d->caller_tag = g_strdup(sip->sip_from->a_tag ? sip->sip_from->a_tag : "");
 	d->orig = orig;
 	GSList *l = g_hash_table_lookup(p->dialogs, d->call_id);
-	g_hash_table_steal(p->dialogs, d->call_id);
-	g_hash_table_insert(p->dialogs, g_strdup(d->call_id), g_slist_prepend(l, d));
+	g_hash_table_replace(p->dialogs, g_strdup(d->call_id), g_slist_prepend(l, d));
 	return d;
 }
 
@@ -142,14 +142,11 @@ static void dlg_end(struct dlg *d, const char *why)
 	if (!d)
 		return;
 	struct proxy *p = d->p;
-	GSList *l = g_hash_table_lookup(p->dialogs, d->call_id);
-	l = g_slist_remove(l, d);
-	if (l) {
-		g_hash_table_steal(p->dialogs, d->call_id);
-		g_hash_table_insert(p->dialogs, g_strdup(d->call_id), l);
-	} else {
+	GSList *l = g_slist_remove(g_hash_table_lookup(p->dialogs, d->call_id), d);
+	if (l)
+		g_hash_table_replace(p->dialogs, g_strdup(d->call_id), l);
+	else
 		g_hash_table_remove(p->dialogs, d->call_id);
-	}
 	if (d->call)
 		call_end(d->call, why);
 	if (d->invite)
@@ -206,6 +203,89 @@ static void record_route(struct proxy *p, msg_t *msg, sip_t *sip, int in)
 	}
 }
 
+/* ---- registration ---- */
+
+static void contact_key(const url_t *u, char *out, size_t size)
+{
+	snprintf(out, size, "%s:%s", u->url_host ? u->url_host : "", url_port(u));
+}
+
+static void aor_key(const url_t *u, char *out, size_t size)
+{
+	snprintf(out, size, "%s@%s", u->url_user ? u->url_user : "", u->url_host ? u->url_host : "");
+}
+
+static unsigned mechs_of(const sip_t *sip)
+{
+	unsigned m = 0;
+	for (const sip_security_client_t *sc = sip->sip_security_client; sc; sc = sc->sa_next)
+		if (sc->sa_mec && msg_params_find(sc->sa_params, "mediasec"))
+			m |= reg_mech_bit(sc->sa_mec);
+	return m;
+}
+
+/* A binding's lifetime: its Contact's expires, else the message's Expires, else an hour. */
+static unsigned expires_of(const sip_t *sip, const sip_contact_t *m)
+{
+	return m && m->m_expires ? (unsigned)strtoul(m->m_expires, NULL, 10)
+	       : sip->sip_expires ? sip->sip_expires->ex_delta
+				  : 3600;
+}
+
+/* Records the contacts of req with the UE's mechanisms, for as long as ok (the core registrar's 200)
+ * grants, or when we are the registrar, as long as asked up to sip.expires. */
+static void record(struct proxy *p, const sip_t *req, const sip_t *ok)
+{
+	char aor[256], key[256], other[256];
+	aor_key(req->sip_to->a_url, aor, sizeof aor);
+	unsigned mechs = mechs_of(req);
+	for (const sip_contact_t *m = req->sip_contact; m; m = m->m_next) {
+		contact_key(m->m_url, key, sizeof key);
+		unsigned expires = MIN(expires_of(req, m), (unsigned)p->cfg->expires);
+		if (ok) {
+			const sip_contact_t *g = ok->sip_contact;
+			for (; g; g = g->m_next)
+				if (contact_key(g->m_url, other, sizeof other), !strcmp(key, other))
+					break;
+			expires = expires_of(ok, g);
+		}
+		char *uri = url_as_string(NULL, m->m_url);
+		reg_set(p->reg, aor, uri, key, mechs, expires, now_s());
+		const struct log_ids ids = { .call = call_of(req) };
+		log_info("reg", &ids, "%s at %s for %us, media security 0x%x", aor, key, expires, mechs);
+		su_free(NULL, uri);
+	}
+}
+
+/* What Security-Server tells the UE: the mechanisms it offered that we have (g_free it; NULL: none). */
+static char *security_server(const struct proxy *p, const sip_t *req)
+{
+	return reg_mech_header(p->mechs & mechs_of(req));
+}
+
+static void registrar(struct proxy *p, nta_incoming_t *irq, const sip_t *sip)
+{
+	record(p, sip, NULL);
+	char *server = security_server(p, sip), expires[16];
+	snprintf(expires, sizeof expires, "%u", MIN(expires_of(sip, NULL), (unsigned)p->cfg->expires));
+	nta_incoming_treply(irq, SIP_200_OK, SIPTAG_CONTACT(sip->sip_contact), SIPTAG_EXPIRES_STR(expires),
+			    TAG_IF(server, SIPTAG_SECURITY_SERVER_STR(server)), TAG_END());
+	nta_incoming_destroy(irq);
+	g_free(server);
+}
+
+/* The core registrar's 2xx to a REGISTER we forwarded: recorded, and our mechanisms added for the UE. */
+static void registered(struct fwd *f, msg_t *msg, sip_t *sip)
+{
+	msg_t *req = nta_incoming_getrequest(f->irq);
+	record(f->p, sip_object(req), sip);
+	char *server = security_server(f->p, sip_object(req));
+	if (server)
+		sip_add_tl(msg, sip, SIPTAG_SECURITY_SERVER_STR(server), TAG_END());
+	g_free(server);
+	msg_destroy(req);
+}
+
 /* ---- forwarding ---- */
 
 static void fwd_free(struct fwd *f)
@@ -225,9 +305,9 @@ static void fwd_free(struct fwd *f)
 /* Fails the request with status (the proxy's own answer); the dialog ends when it was the INVITE. */
 static void fwd_fail(struct fwd *f, int status, const char *phrase)
 {
-	const struct log_ids ids = { .call = call_of(sip_object(f->msg)) };
-	log_notice("sip", &ids, "%s: answering %d %s", f->msg ? sip_object(f->msg)->sip_request->rq_method_name : "?",
-		   status, phrase);
+	const sip_t *sip = sip_object(f->msg);
+	const struct log_ids ids = { .call = call_of(sip) };
+	log_notice("sip", &ids, "%s: answering %d %s", sip->sip_request->rq_method_name, status, phrase);
 	nta_incoming_treply(f->irq, status, phrase, TAG_END());
 	if (f->initial && f->dlg) {
 		dlg_end(f->dlg, phrase);
@@ -241,31 +321,21 @@ static int on_response(struct fwd *f, nta_outgoing_t *orq, const sip_t *sip);
 static void send_on(struct fwd *f)
 {
 	struct proxy *p = f->p;
-	msg_t *msg = f->msg;
-	sip_t *sip = sip_object(msg);
-	f->msg = NULL;
+	sip_t *sip = sip_object(f->msg);
 	const url_t *target = sip->sip_route ? sip->sip_route->r_url : NULL;
 	if (!target && f->in->which == ACCESS && f->initial)
 		target = p->next_hop ? p->next_hop : p->sides[CORE].url;
-	trace_msg(p, "sip.tx", f->out, msg);
+	trace_msg(p, false, f->out, f->msg);
 	bool ack = f->method == sip_method_ack;
 	f->orq = nta_outgoing_mcreate(f->out->agent, ack ? NULL : on_response, ack ? NULL : f,
-				      (const url_string_t *)target, msg, TAG_END());
-	if (!f->orq) {
-		msg_destroy(msg);
-		if (ack) {
-			fwd_free(f);
-			return;
-		}
-		f->msg = NULL;
-		nta_incoming_treply(f->irq, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
-		if (f->initial && f->dlg)
-			dlg_end(f->dlg, "the request could not be sent"), f->dlg = NULL;
-		fwd_free(f);
+				      (const url_string_t *)target, f->msg, TAG_END());
+	if (!f->orq && !ack) { /* f->msg is still ours */
+		fwd_fail(f, SIP_503_SERVICE_UNAVAILABLE);
 		return;
 	}
-	if (ack) {
-		f->orq = NULL; /* nta is done with an ACK once it is sent */
+	f->msg = NULL; /* nta's now */
+	if (ack) { /* nta is done with an ACK once it is sent */
+		f->orq = NULL;
 		fwd_free(f);
 	}
 }
@@ -281,10 +351,6 @@ static void on_offer_done(void *arg, int status, const char *phrase, char *body)
 	if (body)
 		set_body(f->msg, sip_object(f->msg), body);
 	g_free(body);
-	if (f->cancelled) { /* a CANCEL came while the gateway worked: never forwarded */
-		fwd_free(f);
-		return;
-	}
 	send_on(f);
 }
 
@@ -339,7 +405,9 @@ static void relay_now(struct fwd *f, msg_t *msg)
 	int status = sip->sip_status->st_status;
 	if (status >= 200 && status < 300 && f->dlg && f->initial && !f->dlg->ok)
 		f->dlg->ok = msg_ref_create(msg);
-	trace_msg(f->p, "sip.tx", f->in, msg);
+	if (status >= 200 && status < 300 && f->method == sip_method_register)
+		registered(f, msg, sip);
+	trace_msg(f->p, false, f->in, msg);
 	nta_incoming_mreply(f->irq, msg);
 	if (status >= 200) {
 		if (status >= 300 && f->initial && f->dlg)
@@ -360,7 +428,7 @@ static int on_response(struct fwd *f, nta_outgoing_t *orq, const sip_t *sip)
 	msg_t *msg = msg_copy(got);
 	msg_destroy(got);
 	sip_t *copy = sip_object(msg);
-	trace_msg(f->p, "sip.rx", f->out, msg);
+	trace_msg(f->p, true, f->out, msg);
 	sip_via_remove(msg, copy);
 	if (!f->irq) { /* the server side is gone (the answer failed): drop, and end with the final one */
 		int status = copy->sip_status->st_status;
@@ -388,72 +456,11 @@ static int on_cancel(struct fwd *f, nta_incoming_t *irq, const sip_t *sip)
 	nta_incoming_treply(f->irq, SIP_487_REQUEST_TERMINATED, TAG_END());
 	if (f->dlg)
 		dlg_end(f->dlg, "CANCEL"), f->dlg = NULL;
-	f->cancelled = true; /* the pending offer is dropped with the call; nothing else holds f */
-	fwd_free(f);
-	return 0;
-}
-
-/* ---- registration ---- */
-
-static void contact_key(const url_t *u, char *out, size_t size)
-{
-	snprintf(out, size, "%s:%s", u->url_host ? u->url_host : "", url_port(u));
-}
-
-static void aor_key(const url_t *u, char *out, size_t size)
-{
-	snprintf(out, size, "%s@%s", u->url_user ? u->url_user : "", u->url_host ? u->url_host : "");
-}
-
-static unsigned mechs_of(const sip_t *sip)
-{
-	unsigned m = 0;
-	for (const sip_security_client_t *sc = sip->sip_security_client; sc; sc = sc->sa_next)
-		if (sc->sa_mec && msg_params_find(sc->sa_params, "mediasec"))
-			m |= reg_mech_bit(sc->sa_mec);
-	return m;
-}
-
-static void record(struct proxy *p, const sip_t *req, const sip_t *ok)
-{
-	char aor[256], key[256];
-	aor_key(req->sip_to->a_url, aor, sizeof aor);
-	unsigned mechs = mechs_of(req);
-	for (const sip_contact_t *m = (ok ? ok : req)->sip_contact; m; m = m->m_next) {
-		unsigned expires = m->m_expires ? (unsigned)strtoul(m->m_expires, NULL, 10)
-				   : (ok ? ok : req)->sip_expires ? (ok ? ok : req)->sip_expires->ex_delta
-								   : 3600;
-		if (!ok && expires > (unsigned)p->cfg->expires)
-			expires = (unsigned)p->cfg->expires;
-		contact_key(m->m_url, key, sizeof key);
-		char *uri = url_as_string(NULL, m->m_url);
-		reg_set(p->reg, aor, uri, key, mechs, expires, now_s());
-		const struct log_ids ids = { .call = call_of(req) };
-		log_info("reg", &ids, "%s at %s for %us, media security 0x%x", aor, key, expires, mechs);
-		su_free(NULL, uri);
-	}
-}
-
-static int registrar(struct proxy *p, nta_incoming_t *irq, const sip_t *sip)
-{
-	record(p, sip, NULL);
-	char *server = reg_mech_header(p->mechs & mechs_of(sip));
-	char expires[16];
-	unsigned granted = sip->sip_expires ? sip->sip_expires->ex_delta : 3600;
-	snprintf(expires, sizeof expires, "%u", MIN(granted, (unsigned)p->cfg->expires));
-	nta_incoming_treply(irq, SIP_200_OK, SIPTAG_CONTACT(sip->sip_contact), SIPTAG_EXPIRES_STR(expires),
-			    TAG_IF(server, SIPTAG_SECURITY_SERVER_STR(server)), TAG_END());
-	g_free(server);
+	fwd_free(f); /* the call's pending offer went with it: nothing else holds f */
 	return 0;
 }
 
 /* ---- requests ---- */
-
-static void answer_now(nta_incoming_t *irq, int status, const char *phrase)
-{
-	nta_incoming_treply(irq, status, phrase, TAG_END());
-	nta_incoming_destroy(irq);
-}
 
 /* The originating UE's registration says which mechanisms it has (by contact, then by AOR). */
 static struct media_policy policy_of(struct proxy *p, const sip_t *sip, bool orig)
@@ -481,21 +488,25 @@ static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const
 	sip_method_t method = sip->sip_request->rq_method;
 	const struct log_ids ids = { .call = call_of(sip) };
 	msg_t *got = nta_incoming_getrequest(irq);
-	trace_msg(p, "sip.rx", s, got);
-	msg_destroy(got);
-	if (method == sip_method_options && !sip->sip_to->a_tag && is_us(s, sip->sip_request->rq_url))
+	trace_msg(p, true, s, got);
+	if (method == sip_method_options && !sip->sip_to->a_tag && is_us(s, sip->sip_request->rq_url)) {
+		msg_destroy(got);
 		return 200;
-	if (method == sip_method_register && s->which == ACCESS && p->cfg->registrar)
-		return registrar(p, irq, sip);
-	if (method != sip_method_ack && sip->sip_max_forwards && sip->sip_max_forwards->mf_count == 0) {
-		answer_now(irq, SIP_483_TOO_MANY_HOPS);
+	}
+	if (method == sip_method_register && s->which == ACCESS && p->cfg->registrar) {
+		msg_destroy(got);
+		registrar(p, irq, sip);
 		return 0;
 	}
 	struct fwd *f = g_new0(struct fwd, 1);
 	*f = (struct fwd){ .p = p, .in = s, .out = &p->sides[!s->which], .irq = irq, .method = method };
 	g_queue_init(&f->responses);
-	f->msg = msg_copy(got = nta_incoming_getrequest(irq));
+	f->msg = msg_copy(got);
 	msg_destroy(got);
+	if (method != sip_method_ack && sip->sip_max_forwards && sip->sip_max_forwards->mf_count == 0) {
+		fwd_fail(f, SIP_483_TOO_MANY_HOPS);
+		return 0;
+	}
 	sip_t *out = sip_object(f->msg);
 	if (out->sip_max_forwards) {
 		char mf[16];
@@ -511,7 +522,9 @@ static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const
 			if (sc->sa_mec && msg_params_find(sc->sa_params, "mediasec"))
 				sip_header_remove(f->msg, out, (sip_header_t *)sc);
 		}
-		sip_add_tl(f->msg, out, SIPTAG_PATH_STR(p->sides[CORE].uri), TAG_END());
+		char *path = g_strdup_printf("<%s;lr>", p->sides[CORE].uri); /* RFC 3327: loose routing */
+		sip_add_tl(f->msg, out, SIPTAG_PATH_STR(path), TAG_END());
+		g_free(path);
 	}
 	if (s->which == CORE && !out->sip_route) { /* toward a UE: its registered contact */
 		char aor[256];
@@ -557,16 +570,14 @@ static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const
 static void bye(struct proxy *p, struct dlg *d, bool to_caller)
 {
 	sip_t *inv = sip_object(d->invite), *ok = sip_object(d->ok);
-	const sip_from_t *caller = inv->sip_from;
-	const sip_to_t *callee = ok->sip_to;
+	const sip_addr_t *caller = inv->sip_from, *callee = ok->sip_to;
 	const sip_contact_t *target = to_caller ? inv->sip_contact : ok->sip_contact;
 	if (!target)
 		return;
 	int out = (to_caller == d->orig) ? ACCESS : CORE;
 	char cseq[32];
 	snprintf(cseq, sizeof cseq, "%u BYE", to_caller ? 1000000u + inv->sip_cseq->cs_seq : inv->sip_cseq->cs_seq + 1);
-	sip_from_t from = *(to_caller ? (const sip_from_t *)callee : caller);
-	sip_to_t to = *(to_caller ? (const sip_to_t *)caller : callee);
+	sip_addr_t from = *(to_caller ? callee : caller), to = *(to_caller ? caller : callee);
 	from.a_common->h_succ = NULL, to.a_common->h_succ = NULL;
 	msg_t *msg = nta_msg_create(p->sides[out].agent, 0);
 	sip_t *sip = sip_object(msg);
@@ -575,7 +586,7 @@ static void bye(struct proxy *p, struct dlg *d, bool to_caller)
 	sip_add_tl(msg, sip, SIPTAG_REQUEST(rq), SIPTAG_CALL_ID(inv->sip_call_id), SIPTAG_FROM(&from),
 		   SIPTAG_TO(&to), SIPTAG_CSEQ_STR(cseq), SIPTAG_MAX_FORWARDS_STR("70"),
 		   SIPTAG_REASON_STR("SIP;cause=503;text=\"media failed\""), SIPTAG_CONTENT_LENGTH_STR("0"), TAG_END());
-	trace_msg(p, "sip.tx", &p->sides[out], msg);
+	trace_msg(p, false, &p->sides[out], msg);
 	nta_outgoing_t *o = nta_outgoing_mcreate(p->sides[out].agent, NULL, NULL, NULL, msg, TAG_END());
 	if (o)
 		nta_outgoing_destroy(o);

@@ -90,14 +90,3 @@ bool reg_find(struct reg *r, const char *key, uint64_t now, const char **contact
 		*mechs = b->mechs;
 	return true;
 }
-
-unsigned reg_count(struct reg *r, uint64_t now)
-{
-	GHashTableIter it;
-	gpointer k, v;
-	unsigned n = 0;
-	g_hash_table_iter_init(&it, r->by);
-	while (g_hash_table_iter_next(&it, &k, &v))
-		n += !strcmp(k, ((struct binding *)v)->key) && ((struct binding *)v)->until > now;
-	return n;
-}

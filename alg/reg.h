@@ -23,6 +23,5 @@ void reg_set(struct reg *r, const char *aor, const char *contact_uri, const char
 	     unsigned expires, uint64_t now);
 /* By AOR or contact key: the contact URI (owned by reg) and mechanisms; false when not registered. */
 bool reg_find(struct reg *r, const char *key, uint64_t now, const char **contact_uri, unsigned *mechs);
-unsigned reg_count(struct reg *r, uint64_t now);
 
 #endif

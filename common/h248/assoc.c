@@ -274,16 +274,12 @@ void h248_mgc_free(struct h248_mgc *mgc)
 	g_free(mgc);
 }
 
-static void reply_error(struct h248_txn *txn, const char *code, const char *text)
+static void reply_error(struct h248_txn *txn, unsigned code, const char *text)
 {
 	struct h248_node *reply;
 	struct h248_msg *m = h248_txn_new_reply(txn, &reply);
 	struct h248_node *ctx = h248_add_token(m, reply, H248_TOK_CONTEXT, "-");
-	struct h248_node *sc = h248_add_token(m, ctx, H248_TOK_SERVICECHANGE, "ROOT");
-	struct h248_node *e = h248_add_token(m, sc, H248_TOK_ERROR, code);
-	struct h248_node *q = h248_node_new(m, H248_NODE_QUOTED, H248_TOK_NONE);
-	q->name = h248_cstr(m, text);
-	h248_append(e, q);
+	h248_add_error(m, h248_add_token(m, ctx, H248_TOK_SERVICECHANGE, "ROOT"), code, text);
 	h248_txn_reply(txn, m);
 }
 
@@ -301,7 +297,7 @@ bool h248_mgc_handle(struct h248_mgc *mgc, struct h248_txn *txn, const struct h2
 	const struct h248_node *ver = sv ? h248_child(sv, H248_TOK_VERSION, NULL) : NULL;
 	if (!method || !reason) { /* both REQUIRED (§7.2.8) */
 		log_warn("h248", NULL, "ServiceChange from %s without %s", mid, method ? "Reason" : "Method");
-		reply_error(txn, "472", method ? "Reason is required" : "Method is required");
+		reply_error(txn, 472, method ? "Reason is required" : "Method is required");
 		g_free(mid);
 		return true;
 	}
@@ -320,7 +316,7 @@ bool h248_mgc_handle(struct h248_mgc *mgc, struct h248_txn *txn, const struct h2
 	}
 	uint32_t v = msg->version;
 	if (ver && (!h248_str_u32(ver->value.text, &v) || v < 1)) {
-		reply_error(txn, "449", "Version is not a version number");
+		reply_error(txn, 449, "Version is not a version number");
 		g_free(mid);
 		return true;
 	}

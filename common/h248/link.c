@@ -28,6 +28,7 @@ struct h248_link {
 	struct h248_link_ops ops;
 	void *arg;
 	size_t max_udp;
+	struct trace *trace;
 	union sa local;
 	int udp, tcp;
 	struct ev_io *udp_io, *tcp_io;
@@ -35,6 +36,34 @@ struct h248_link {
 	uint32_t next_id;
 	char *rxbuf;
 };
+
+/* A message received from peer (rx) or sent to it, in the trace. */
+static void trace_message(const struct h248_link *l, bool rx, const char *text, size_t len,
+			  const struct h248_from *peer)
+{
+	if (!l->trace)
+		return;
+	char peer_text[SA_TEXT_MAX], local_text[SA_TEXT_MAX], summary[80] = "";
+	sa_text(&peer->addr, peer_text);
+	sa_text(h248_link_local(l), local_text);
+	const char *nl = memchr(text, '\n', len); /* the line after the header: "Transaction = 5 {" */
+	if (nl) {
+		const char *end = text + len, *s = nl + 1;
+		size_t n = 0;
+		while (s + n < end && s[n] != '{' && s[n] != '\n' && n < sizeof summary - 1)
+			n++;
+		memcpy(summary, s, n);
+		while (n && summary[n - 1] == ' ')
+			n--;
+		summary[n] = 0;
+	}
+	trace_emit(l->trace, &(struct trace_event){ .kind = rx ? "h248.rx" : "h248.tx",
+							.from = rx ? peer_text : local_text,
+							.to = rx ? local_text : peer_text,
+							.summary = summary,
+							.raw = text,
+							.raw_len = len });
+}
 
 static void conn_drop(struct conn *c, const char *why)
 {
@@ -96,6 +125,7 @@ static bool conn_deframe(struct conn *c)
 		if (st == TPKT_PARTIAL)
 			break;
 		struct h248_from from = { .addr = c->peer, .conn = id };
+		trace_message(l, true, (const char *)c->in->data + off + TPKT_HEADER, payload, &from);
 		l->ops.recv(l->arg, (const char *)c->in->data + off + TPKT_HEADER, payload, &from);
 		off += TPKT_HEADER + payload;
 		if (!g_hash_table_contains(l->conns, GUINT_TO_POINTER(id)))
@@ -191,6 +221,7 @@ static void on_udp(struct ev_loop *loop, struct ev_io *io, uint32_t events, void
 				 n, sa_text(&from.addr, text), l->max_udp);
 			continue;
 		}
+		trace_message(l, true, l->rxbuf, (size_t)n, &from);
 		l->ops.recv(l->arg, l->rxbuf, (size_t)n, &from);
 	}
 }
@@ -202,6 +233,7 @@ struct h248_link *h248_link_new(struct ev_loop *loop, const union sa *local,
 	struct h248_link *l = g_new0(struct h248_link, 1);
 	l->loop = loop, l->ops = *ops, l->arg = arg;
 	l->max_udp = opts && opts->max_udp ? opts->max_udp : 8192;
+	l->trace = opts ? opts->trace : NULL;
 	l->rxbuf = g_malloc(l->max_udp + 1);
 	l->conns = g_hash_table_new_full(NULL, NULL, NULL, conn_free);
 	l->local = *local;
@@ -282,8 +314,8 @@ static int link_send(struct h248_link *l, const struct h248_from *to, const char
 int h248_link_send(struct h248_link *l, const struct h248_from *to, const char *text, size_t len)
 {
 	int rc = link_send(l, to, text, len);
-	if (rc == 0 && l->ops.sent)
-		l->ops.sent(l->arg, text, len, to);
+	if (rc == 0)
+		trace_message(l, false, text, len, to);
 	return rc;
 }
 
@@ -304,32 +336,4 @@ int h248_link_connect(struct h248_link *l, const union sa *peer, uint32_t *conn)
 void h248_link_close(struct h248_link *l, uint32_t conn)
 {
 	g_hash_table_remove(l->conns, GUINT_TO_POINTER(conn));
-}
-
-void h248_link_trace(const struct h248_link *l, struct trace *trace, const char *kind, const char *text,
-		     size_t len, const struct h248_from *peer)
-{
-	if (!trace)
-		return;
-	bool rx = !strcmp(kind, "h248.rx");
-	char peer_text[SA_TEXT_MAX], local_text[SA_TEXT_MAX], summary[80] = "";
-	sa_text(&peer->addr, peer_text);
-	sa_text(h248_link_local(l), local_text);
-	const char *nl = memchr(text, '\n', len); /* the line after the header: "Transaction = 5 {" */
-	if (nl) {
-		const char *end = text + len, *s = nl + 1;
-		size_t n = 0;
-		while (s + n < end && s[n] != '{' && s[n] != '\n' && n < sizeof summary - 1)
-			n++;
-		memcpy(summary, s, n);
-		while (n && summary[n - 1] == ' ')
-			n--;
-		summary[n] = 0;
-	}
-	trace_emit(trace, &(struct trace_event){ .kind = kind,
-						 .from = rx ? peer_text : local_text,
-						 .to = rx ? local_text : peer_text,
-						 .summary = summary,
-						 .raw = text,
-						 .raw_len = len });
 }

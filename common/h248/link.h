@@ -24,12 +24,13 @@ struct h248_link_ops {
 	void (*recv)(void *arg, const char *text, size_t len, const struct h248_from *from);
 	/* A TCP connection went away (closed by the peer, reset, or refused); optional. */
 	void (*closed)(void *arg, uint32_t conn, const char *why);
-	/* A message was handed to the network (for traces); optional. */
-	void (*sent)(void *arg, const char *text, size_t len, const struct h248_from *to);
 };
 
+struct trace;
 struct h248_link_opts {
-	size_t max_udp; /* largest datagram sent or accepted (default 8192) */
+	size_t max_udp;      /* largest datagram sent or accepted (default 8192) */
+	struct trace *trace; /* every message received ("h248.rx") and sent ("h248.tx"), summarised by the
+				line after its header ("Transaction = 5"); NULL: none */
 };
 
 /* NULL and *err (g_free it) when the sockets cannot be bound. */
@@ -45,11 +46,5 @@ int h248_link_send(struct h248_link *l, const struct h248_from *to, const char *
 /* Opens a TCP connection to peer; messages sent on it before it is up are queued. 0 or -errno. */
 int h248_link_connect(struct h248_link *l, const union sa *peer, uint32_t *conn);
 void h248_link_close(struct h248_link *l, uint32_t conn);
-
-/* Records a message received from peer ("h248.rx") or sent to it ("h248.tx") in trace (NULL: off),
- * summarised by the line after its header ("Transaction = 5", "Reply = 5"). */
-struct trace;
-void h248_link_trace(const struct h248_link *l, struct trace *trace, const char *kind, const char *text,
-		     size_t len, const struct h248_from *peer);
 
 #endif

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "msg.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -96,6 +97,26 @@ struct h248_node *h248_add_token(struct h248_msg *m, struct h248_node *parent, e
 	if (parent)
 		h248_append(parent, n);
 	return n;
+}
+
+struct h248_node *h248_add_error(struct h248_msg *m, struct h248_node *parent, unsigned code, const char *text)
+{
+	char num[12];
+	snprintf(num, sizeof num, "%u", code);
+	struct h248_node *e = h248_add_token(m, parent, H248_TOK_ERROR, num);
+	struct h248_node *q = h248_node_new(m, H248_NODE_QUOTED, H248_TOK_NONE);
+	if (!e || !q)
+		return e;
+	q->name = h248_cstr(m, text);
+	for (size_t i = 0; i < q->name.n; i++) { /* the arena's own copy */
+		char *c = (char *)q->name.p + i;
+		if (*c == '"' || (unsigned char)*c < 0x20)
+			*c = '\'';
+	}
+	h248_append(e, q);
+	if (!parent)
+		h248_msg_append(m, e);
+	return e;
 }
 
 struct h248_node *h248_add_prop(struct h248_msg *m, struct h248_node *parent, const char *name,

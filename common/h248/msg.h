@@ -100,6 +100,9 @@ void h248_msg_append(struct h248_msg *m, struct h248_node *n);
 /* parent's new child: token with an optional word value (NULL: none). */
 struct h248_node *h248_add_token(struct h248_msg *m, struct h248_node *parent, enum h248_tok tok,
 				 const char *word);
+/* parent's new child (a message-level one when parent is NULL): Error = code { "text" }, with the quotes
+ * and control bytes a quoted string cannot hold turned into '. */
+struct h248_node *h248_add_error(struct h248_msg *m, struct h248_node *parent, unsigned code, const char *text);
 /* parent's new child: a property "name = word". */
 struct h248_node *h248_add_prop(struct h248_msg *m, struct h248_node *parent, const char *name,
 				const char *word);

@@ -6,6 +6,7 @@
 #include "config.h"
 #include "parse.h"
 
+#include <glib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -681,4 +682,14 @@ struct h248_msg *h248_parse(const char *buf, size_t len, const struct h248_limit
 		return NULL;
 	}
 	return m;
+}
+
+char *h248_mid_config(const char *configured, const char *address, long port, struct h248_mid *out, char **err)
+{
+	char *mid = *configured ? g_strdup(configured) : g_strdup_printf("[%s]:%ld", address, port);
+	if (h248_mid_parse(mid, strlen(mid), out))
+		return mid;
+	*err = g_strdup_printf("h248.mid: \"%s\" is not an H.248 mId", mid);
+	g_free(mid);
+	return NULL;
 }

@@ -34,4 +34,8 @@ struct h248_msg *h248_parse(const char *buf, size_t len, const struct h248_limit
  * parser's own rules; out->text points into text. False when text is not exactly one mId. */
 bool h248_mid_parse(const char *text, size_t len, struct h248_mid *out);
 
+/* The mId a daemon's h248.mid key gives: configured, or "[address]:port" when it is empty. Returns the
+ * text (g_free it; out points into it), or NULL with *err naming the key when the codec cannot read it. */
+char *h248_mid_config(const char *configured, const char *address, long port, struct h248_mid *out, char **err);
+
 #endif

@@ -374,6 +374,14 @@ void h248_txn_reply(struct h248_txn *t, struct h248_msg *m)
 	t->timer = ev_timer_add(tl->loop, tl->o.long_timer_ms, on_long_timer, t);
 }
 
+void h248_txn_error(struct h248_txn *txn, unsigned code, const char *text)
+{
+	struct h248_node *reply;
+	struct h248_msg *m = h248_txn_new_reply(txn, &reply);
+	h248_add_error(m, reply, code, text);
+	h248_txn_reply(txn, m);
+}
+
 const struct h248_from *h248_txn_from(const struct h248_txn *txn)
 {
 	return &txn->from;
@@ -438,16 +446,10 @@ static void answer_error(struct h248_tl *tl, const struct h248_error *err, const
 		snprintf(id, sizeof id, "%u", err->have_tid ? err->tid : 0);
 		top = parent = h248_add_token(m, NULL, H248_TOK_REPLY, id);
 	}
-	char code[8], *text = g_strdup_printf("line %u column %u: %s", err->line, err->col, err->reason);
-	for (char *c = text; *c; c++)
-		if (*c == '"' || (unsigned char)*c < 0x20)
-			*c = '\''; /* a quoted string cannot hold a quote */
-	snprintf(code, sizeof code, "%d", err->code);
-	struct h248_node *e = h248_add_token(m, parent, H248_TOK_ERROR, code);
-	struct h248_node *q = h248_node_new(m, H248_NODE_QUOTED, H248_TOK_NONE);
-	q->name = h248_cstr(m, text);
-	h248_append(e, q);
-	h248_msg_append(m, top ? top : e);
+	char *text = g_strdup_printf("line %u column %u: %s", err->line, err->col, err->reason);
+	h248_add_error(m, parent, (unsigned)err->code, text);
+	if (top)
+		h248_msg_append(m, top);
 	g_free(text);
 	tl->stats.errors_sent++;
 	int rc;

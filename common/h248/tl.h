@@ -67,6 +67,8 @@ void h248_tl_cancel(struct h248_tl *tl, uint32_t tid);
 /* The answer to a received request: a message holding its Reply (tid set); fill *reply. */
 struct h248_msg *h248_txn_new_reply(struct h248_txn *txn, struct h248_node **reply);
 void h248_txn_reply(struct h248_txn *txn, struct h248_msg *m); /* consumes m; txn is gone after */
+/* The answer that refuses the whole transaction: Reply = id { Error = code { "text" } }. */
+void h248_txn_error(struct h248_txn *txn, unsigned code, const char *text);
 const struct h248_from *h248_txn_from(const struct h248_txn *txn);
 uint32_t h248_txn_id(const struct h248_txn *txn);
 

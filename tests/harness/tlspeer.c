@@ -5,9 +5,11 @@
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "msdp.h"
+#include "rig.h"
 
 gnutls_session_t tlspeer_handshake(int fd, bool client, const struct tls_identity *id, const char *expect_fp,
 				   unsigned ms, char why[160])
@@ -79,4 +81,14 @@ void tlspeer_close(gnutls_session_t s, int fd)
 		gnutls_deinit(s);
 	if (fd >= 0)
 		close(fd);
+}
+
+bool tlspeer_cross(gnutls_session_t s, int plain, const void *msg, size_t n, unsigned ms)
+{
+	char *got = g_malloc(n);
+	bool ok = tlspeer_write(s, msg, n) && tcp_read_all(plain, got, n, ms) == (ssize_t)n && !memcmp(got, msg, n) &&
+		  send(plain, msg, n, 0) == (ssize_t)n && tlspeer_read(s, got, n, ms) == (ssize_t)n &&
+		  !memcmp(got, msg, n);
+	g_free(got);
+	return ok;
 }

@@ -18,5 +18,8 @@ gnutls_session_t tlspeer_handshake(int fd, bool client, const struct tls_identit
 ssize_t tlspeer_read(gnutls_session_t s, void *buf, size_t n, unsigned ms);
 bool tlspeer_write(gnutls_session_t s, const void *buf, size_t n);
 void tlspeer_close(gnutls_session_t s, int fd);
+/* Sends msg on the TLS session and reads it on the plain TCP socket, then the other way: true when both
+ * arrive whole and byte-exact within ms each (what a gateway leg pair must do). */
+bool tlspeer_cross(gnutls_session_t s, int plain, const void *msg, size_t n, unsigned ms);
 
 #endif
