@@ -93,7 +93,8 @@ static void trace_msg(struct proxy *p, bool rx, struct side *s, msg_t *msg)
 		snprintf(summary, sizeof summary, "%s %s", sip->sip_request->rq_method_name,
 			 sip->sip_request->rq_url->url_host ? sip->sip_request->rq_url->url_host : "");
 	else if (sip && sip->sip_status)
-		snprintf(summary, sizeof summary, "%d %s", sip->sip_status->st_status, sip->sip_status->st_phrase);
+		snprintf(summary, sizeof summary, "%d %s", sip->sip_status->st_status,
+			 sip->sip_status->st_phrase);
 	size_t len = 0;
 	su_home_t home[1] = { SU_HOME_INIT(home) };
 	char *text = msg_as_string(home, msg, NULL, 0, &len);
@@ -174,7 +175,8 @@ static void set_body(msg_t *msg, sip_t *sip, const char *body)
 static bool has_sdp(const sip_t *sip)
 {
 	return sip->sip_payload && sip->sip_payload->pl_len && sip->sip_content_type &&
-	       sip->sip_content_type->c_type && !g_ascii_strcasecmp(sip->sip_content_type->c_type, "application/sdp");
+	       sip->sip_content_type->c_type &&
+	       !g_ascii_strcasecmp(sip->sip_content_type->c_type, "application/sdp");
 }
 
 /* Whether url is this proxy's URI on side s (host and port). */
@@ -194,12 +196,32 @@ static void pop_routes(struct proxy *p, msg_t *msg, sip_t *sip, int in)
 	}
 }
 
-static void record_route(struct proxy *p, msg_t *msg, sip_t *sip, int in)
+/* Whether SIP on a side travels over TCP: the request's own transport on the side it came from; the
+ * configured transport, or the next hop's, on the side it goes to. */
+static bool side_tcp(const struct proxy *p, int which, int in, const sip_t *sip)
 {
-	for (int i = 0; i < 2; i++) { /* the receiving side's entry first, the sending side's on top */
-		struct side *s = &p->sides[i ? !in : in];
-		sip_record_route_t *rr = sip_record_route_format(msg_home(msg), "<%s;lr>", s->uri);
-		msg_header_prepend(msg, (msg_pub_t *)sip, (msg_header_t **)&sip->sip_record_route, (msg_header_t *)rr);
+	const struct alg_sip_side *c = which == ACCESS ? &p->cfg->access : &p->cfg->core;
+	if (c->transport != ALG_TRANSPORT_BOTH)
+		return c->transport == ALG_TRANSPORT_TCP;
+	if (which == in)
+		return sip->sip_via && sip->sip_via->v_protocol && strstr(sip->sip_via->v_protocol, "TCP");
+	char tp[8] = "";
+	return which == CORE && p->next_hop &&
+	       url_param(p->next_hop->url_params, "transport", tp, sizeof tp) &&
+	       !g_ascii_strcasecmp(tp, "tcp");
+}
+
+/* Two Record-Route entries (RFC 3261 §16.6 step 4, one per side, the receiving side's first and the
+ * sending side's on top), each naming the transport its side speaks when that is TCP. */
+static void record_route(struct proxy *p, msg_t *msg, sip_t *sip, int in, const sip_t *got)
+{
+	for (int i = 0; i < 2; i++) {
+		int which = i ? !in : in;
+		sip_record_route_t *rr =
+		    sip_record_route_format(msg_home(msg), "<%s;lr%s>", p->sides[which].uri,
+					    side_tcp(p, which, in, got) ? ";transport=tcp" : "");
+		msg_header_prepend(msg, (msg_pub_t *)sip, (msg_header_t **)&sip->sip_record_route,
+				   (msg_header_t *)rr);
 	}
 }
 
@@ -227,7 +249,7 @@ static unsigned mechs_of(const sip_t *sip)
 /* A binding's lifetime: its Contact's expires, else the message's Expires, else an hour. */
 static unsigned expires_of(const sip_t *sip, const sip_contact_t *m)
 {
-	return m && m->m_expires ? (unsigned)strtoul(m->m_expires, NULL, 10)
+	return m && m->m_expires  ? (unsigned)strtoul(m->m_expires, NULL, 10)
 	       : sip->sip_expires ? sip->sip_expires->ex_delta
 				  : 3600;
 }
@@ -334,7 +356,7 @@ static void send_on(struct fwd *f)
 		return;
 	}
 	f->msg = NULL; /* nta's now */
-	if (ack) { /* nta is done with an ACK once it is sent */
+	if (ack) {     /* nta is done with an ACK once it is sent */
 		f->orq = NULL;
 		fwd_free(f);
 	}
@@ -366,7 +388,8 @@ static void on_answer_done(void *arg, int status, const char *phrase, char *body
 	sip_t *sip = sip_object(msg);
 	f->answering = false;
 	if (status) { /* the answer cannot be carried: the caller gets the failure, the callee a CANCEL/BYE */
-		log_notice("sip", &(struct log_ids){ .call = call_of(sip) }, "answer refused: %d %s", status, phrase);
+		log_notice("sip", &(struct log_ids){ .call = call_of(sip) }, "answer refused: %d %s", status,
+			   phrase);
 		nta_incoming_treply(f->irq, status, phrase, TAG_END());
 		if (f->dlg)
 			dlg_end(f->dlg, phrase), f->dlg = NULL;
@@ -392,7 +415,8 @@ static void relay(struct fwd *f, msg_t *msg)
 	    f->method == sip_method_invite) {
 		f->answering = true;
 		g_queue_push_head(&f->responses, msg);
-		call_answer(f->dlg->call, sip->sip_payload->pl_data, sip->sip_payload->pl_len, on_answer_done, f);
+		call_answer(f->dlg->call, sip->sip_payload->pl_data, sip->sip_payload->pl_len, on_answer_done,
+			    f);
 		return;
 	}
 	relay_now(f, msg);
@@ -467,7 +491,8 @@ static struct media_policy policy_of(struct proxy *p, const sip_t *sip, bool ori
 {
 	char key[256];
 	unsigned mechs = 0;
-	const url_t *who = orig ? (sip->sip_contact ? sip->sip_contact->m_url : NULL) : sip->sip_request->rq_url;
+	const url_t *who =
+	    orig ? (sip->sip_contact ? sip->sip_contact->m_url : NULL) : sip->sip_request->rq_url;
 	if (who) {
 		contact_key(who, key, sizeof key);
 		if (!reg_find(p->reg, key, now_s(), NULL, &mechs)) {
@@ -531,8 +556,9 @@ static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const
 		const char *uri;
 		aor_key(out->sip_request->rq_url, aor, sizeof aor);
 		if (reg_find(p->reg, aor, now_s(), &uri, NULL)) {
-			sip_request_t *rq = sip_request_create(msg_home(f->msg), method, out->sip_request->rq_method_name,
-							       URL_STRING_MAKE(uri), NULL);
+			sip_request_t *rq =
+			    sip_request_create(msg_home(f->msg), method, out->sip_request->rq_method_name,
+					       URL_STRING_MAKE(uri), NULL);
 			if (rq)
 				msg_header_replace(f->msg, (msg_pub_t *)out, (msg_header_t *)out->sip_request,
 						   (msg_header_t *)rq);
@@ -541,7 +567,7 @@ static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const
 	if (method == sip_method_invite) {
 		nta_incoming_bind(irq, on_cancel, f);
 		if (f->initial) {
-			record_route(p, f->msg, out, s->which);
+			record_route(p, f->msg, out, s->which, sip);
 			f->dlg = dlg_new(p, sip, s->which == ACCESS);
 			f->dlg->invite = msg_ref_create(f->msg);
 			struct media_policy pol = policy_of(p, sip, f->dlg->orig);
@@ -551,7 +577,8 @@ static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const
 			f->dlg = dlg_find(p, sip, s->which);
 		}
 		if (f->dlg && has_sdp(out)) {
-			call_offer(f->dlg->call, out->sip_payload->pl_data, out->sip_payload->pl_len, on_offer_done, f);
+			call_offer(f->dlg->call, out->sip_payload->pl_data, out->sip_payload->pl_len,
+				   on_offer_done, f);
 			return 0;
 		}
 	} else if (method == sip_method_bye) {
@@ -576,7 +603,8 @@ static void bye(struct proxy *p, struct dlg *d, bool to_caller)
 		return;
 	int out = (to_caller == d->orig) ? ACCESS : CORE;
 	char cseq[32];
-	snprintf(cseq, sizeof cseq, "%u BYE", to_caller ? 1000000u + inv->sip_cseq->cs_seq : inv->sip_cseq->cs_seq + 1);
+	snprintf(cseq, sizeof cseq, "%u BYE",
+		 to_caller ? 1000000u + inv->sip_cseq->cs_seq : inv->sip_cseq->cs_seq + 1);
 	sip_addr_t from = *(to_caller ? callee : caller), to = *(to_caller ? caller : callee);
 	from.a_common->h_succ = NULL, to.a_common->h_succ = NULL;
 	msg_t *msg = nta_msg_create(p->sides[out].agent, 0);
@@ -585,7 +613,8 @@ static void bye(struct proxy *p, struct dlg *d, bool to_caller)
 	    sip_request_create(msg_home(msg), SIP_METHOD_BYE, (const url_string_t *)target->m_url, NULL);
 	sip_add_tl(msg, sip, SIPTAG_REQUEST(rq), SIPTAG_CALL_ID(inv->sip_call_id), SIPTAG_FROM(&from),
 		   SIPTAG_TO(&to), SIPTAG_CSEQ_STR(cseq), SIPTAG_MAX_FORWARDS_STR("70"),
-		   SIPTAG_REASON_STR("SIP;cause=503;text=\"media failed\""), SIPTAG_CONTENT_LENGTH_STR("0"), TAG_END());
+		   SIPTAG_REASON_STR("SIP;cause=503;text=\"media failed\""), SIPTAG_CONTENT_LENGTH_STR("0"),
+		   TAG_END());
 	trace_msg(p, false, &p->sides[out], msg);
 	nta_outgoing_t *o = nta_outgoing_mcreate(p->sides[out].agent, NULL, NULL, NULL, msg, TAG_END());
 	if (o)
@@ -626,15 +655,17 @@ static bool side_start(struct proxy *p, su_root_t *root, int which, const struct
 	su_home_init(s->home);
 	s->uri = side_uri(c);
 	s->url = url_make(s->home, s->uri);
-	const char *tp = c->transport == ALG_TRANSPORT_UDP ? ";transport=udp"
+	const char *tp = c->transport == ALG_TRANSPORT_UDP   ? ";transport=udp"
 			 : c->transport == ALG_TRANSPORT_TCP ? ";transport=tcp"
 							     : "";
 	char *bind = g_strdup_printf("%s%s", s->uri, tp);
-	s->agent = nta_agent_create(root, URL_STRING_MAKE(bind), NULL, NULL, NTATAG_UA(0), NTATAG_CANCEL_487(0),
-				    NTATAG_SERVER_RPORT(1), NTATAG_CLIENT_RPORT(1), TAG_END());
+	s->agent =
+	    nta_agent_create(root, URL_STRING_MAKE(bind), NULL, NULL, NTATAG_UA(0), NTATAG_CANCEL_487(0),
+			     NTATAG_SERVER_RPORT(1), NTATAG_CLIENT_RPORT(1), TAG_END());
 	g_free(bind);
 	if (!s->agent) {
-		*err = g_strdup_printf("cannot bind the %s side %s: %s", side_names[which], s->uri, g_strerror(errno));
+		*err = g_strdup_printf("cannot bind the %s side %s: %s", side_names[which], s->uri,
+				       g_strerror(errno));
 		return false;
 	}
 	s->leg = nta_leg_tcreate(s->agent, on_request, s, NTATAG_NO_DIALOG(1), TAG_END());

@@ -1,0 +1,161 @@
+/* algrig: see algrig.h. */
+#include "algrig.h"
+
+#include <glib.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rig.h"
+#include "sippeer.h"
+
+const char *algrig_log_level(void)
+{
+	return getenv("RIG_LOG") ? "debug" : "error";
+}
+
+static char *binary(const char *dir, const char *name)
+{
+	const char *top = getenv("top_builddir") ? getenv("top_builddir") : ".";
+	return g_build_filename(top, dir, name, NULL);
+}
+
+static void add_all(GPtrArray *argv, const char *const *more)
+{
+	for (; more && *more; more++)
+		g_ptr_array_add(argv, g_strdup(*more));
+}
+
+static pid_t spawn(GPtrArray *argv)
+{
+	g_ptr_array_add(argv, NULL);
+	pid_t pid = rig_spawn((char **)argv->pdata);
+	g_ptr_array_free(argv, TRUE);
+	return pid;
+}
+
+static bool registered(const struct algrig *r)
+{
+	char *text = NULL;
+	bool yes = g_file_get_contents(r->trace, &text, NULL, NULL) && strstr(text, "\"h248.tx\"") &&
+		   strstr(text, "ServiceChange = ROOT");
+	g_free(text);
+	return yes;
+}
+
+bool algrig_start(struct algrig *r, const struct algrig_opts *o)
+{
+	*r = (struct algrig){ .access = rig_free_port(), .core = rig_free_port(), .h248 = rig_free_port() };
+	static unsigned serial;
+	r->trace = g_strdup_printf("%s/algrig-%d-%u.jsonl", g_get_tmp_dir(), (int)getpid(), ++serial);
+	unlink(r->trace);
+	GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(argv, binary("alg", "ims-alg"));
+	g_ptr_array_add(argv, g_strdup_printf("--sip-access-port=%u", r->access));
+	g_ptr_array_add(argv, g_strdup_printf("--sip-core-port=%u", r->core));
+	g_ptr_array_add(argv, g_strdup_printf("--sip-core-next-hop=sip:127.0.0.1:%u%s", o->next_hop,
+					      o->tcp ? ";transport=tcp" : ""));
+	g_ptr_array_add(argv, g_strdup_printf("--h248-port=%u", r->h248));
+	g_ptr_array_add(argv, g_strdup_printf("--trace-file=%s", r->trace));
+	g_ptr_array_add(argv, g_strdup_printf("--log-level=%s", algrig_log_level()));
+	add_all(argv, o->alg);
+	r->alg = spawn(argv);
+	if (r->alg <= 0 || !o->access_ports)
+		return r->alg > 0;
+	usleep(200000); /* bound before the gateway's first ServiceChange (which it would repeat anyway) */
+	argv = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(argv, binary("agw", "ims-agw"));
+	g_ptr_array_add(argv, g_strdup_printf("--h248-port=%u", rig_free_port()));
+	g_ptr_array_add(argv, g_strdup_printf("--mgc-port=%u", r->h248));
+	g_ptr_array_add(argv, g_strdup_printf("--realm-access-ports=%s", o->access_ports));
+	g_ptr_array_add(argv, g_strdup_printf("--realm-core-ports=%s", o->core_ports));
+	g_ptr_array_add(argv, g_strdup_printf("--log-level=%s", algrig_log_level()));
+	add_all(argv, o->agw);
+	r->agw = spawn(argv);
+	for (int i = 0; i < 50 && r->agw > 0 && !registered(r); i++)
+		usleep(100000);
+	if (r->agw > 0 && registered(r))
+		return true;
+	fprintf(stderr, "algrig: the gateway did not register with the ALG\n");
+	algrig_stop(r);
+	return false;
+}
+
+bool algrig_stop(struct algrig *r)
+{
+	int a = r->agw > 0 ? rig_reap(r->agw) : 0, b = r->alg > 0 ? rig_reap(r->alg) : 0;
+	if (r->trace && !getenv("RIG_KEEP"))
+		unlink(r->trace);
+	g_free(r->trace);
+	*r = (struct algrig){ 0 };
+	return a == 0 && b == 0;
+}
+
+long algrig_mark(const struct algrig *r)
+{
+	struct stat st;
+	return stat(r->trace, &st) == 0 ? (long)st.st_size : 0;
+}
+
+/* A record of kind with a transaction in it: sent, only requests (not the replies to Notifies);
+ * received, requests and replies. The periodic audit and the registration are left out. */
+static bool wanted(json_object *o, const char *kind, const char **raw)
+{
+	json_object *k, *v;
+	if (!o || !json_object_object_get_ex(o, "kind", &k) || strcmp(json_object_get_string(k), kind) ||
+	    !json_object_object_get_ex(o, "raw", &v))
+		return false;
+	*raw = json_object_get_string(v);
+	bool rx = !strcmp(kind, "h248.rx");
+	return (strstr(*raw, "\nTransaction = ") || (rx && strstr(*raw, "\nReply = "))) &&
+	       !strstr(*raw, "AuditValue = ROOT") && !strstr(*raw, "ServiceChange = ROOT");
+}
+
+char *algrig_h248(const struct algrig *r, long from, bool rx)
+{
+	GString *all = g_string_new(NULL);
+	FILE *f = fopen(r->trace, "r");
+	char line[16384];
+	GRegex *tid = g_regex_new("^(Transaction|Reply) = [0-9]+", G_REGEX_MULTILINE, 0, NULL);
+	if (f && fseek(f, from, SEEK_SET) == 0)
+		while (fgets(line, sizeof line, f)) {
+			json_object *o = json_tokener_parse(line);
+			const char *raw;
+			if (wanted(o, rx ? "h248.rx" : "h248.tx", &raw)) {
+				char *t = g_regex_replace(tid, raw, -1, 0, "\\1 = N", 0, NULL);
+				g_string_append(all, t);
+				g_free(t);
+			}
+			json_object_put(o);
+		}
+	if (f)
+		fclose(f);
+	g_regex_unref(tid);
+	return g_string_free(all, FALSE);
+}
+
+bool algrig_register(const struct algrig *r, struct sippeer *p, const char *user, bool mediasec)
+{
+	char *head = sippeer_request(
+	    p, "REGISTER", user, user, "reg", 1,
+	    mediasec ? "Expires: 600\r\nSecurity-Client: msrp-tls;mediasec, bfcp-tls;mediasec\r\n"
+		     : "Expires: 600\r\n",
+	    false);
+	sippeer_send(p, r->access, head, NULL);
+	g_free(head);
+	char *ok = sippeer_recv(p, 3000);
+	bool yes = ok && g_str_has_prefix(ok, "SIP/2.0 200 ");
+	g_free(ok);
+	return yes;
+}
+
+char *algrig_msrp_offer(unsigned port, const char *fingerprint)
+{
+	return g_strdup_printf("v=0\r\no=ue 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+			       "m=message %u TCP/TLS/MSRP *\r\na=accept-types:text/plain\r\n"
+			       "a=path:msrps://127.0.0.1:%u/ue;tcp\r\na=setup:actpass\r\na=fingerprint:%s\r\n"
+			       "a=3ge2ae:requested\r\n",
+			       port, port, fingerprint);
+}

@@ -1,0 +1,45 @@
+/* algrig: a real ims-alg and, when asked, a real ims-agw registered to it, on free loopback ports, for
+ * the controller's integration tests; and readers of the H.248 the ALG's trace file recorded. */
+#ifndef MEDIASEC_TEST_ALGRIG_H
+#define MEDIASEC_TEST_ALGRIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct algrig {
+	pid_t alg, agw;
+	uint16_t access, core, h248; /* the ALG's SIP access and core ports, its H.248 port */
+	char *trace;                 /* the ALG's trace file */
+};
+
+struct algrig_opts {
+	uint16_t next_hop;        /* the core's SIP port on 127.0.0.1 */
+	bool tcp;                 /* the next hop over TCP */
+	const char *const *alg;   /* more ims-alg flags (NULL-terminated), or NULL */
+	const char *access_ports; /* the gateway's realm port ranges; NULL: no gateway */
+	const char *core_ports;
+	const char *const *agw; /* more ims-agw flags */
+};
+
+/* Starts them and waits until the gateway's ServiceChange was answered. False (stopped) on failure. */
+bool algrig_start(struct algrig *r, const struct algrig_opts *o);
+/* Stops both: true when both exited cleanly. Keeps the trace when RIG_KEEP is set. */
+bool algrig_stop(struct algrig *r);
+/* "debug" when RIG_LOG is set, else "error". */
+const char *algrig_log_level(void);
+
+/* The trace file's size now: where the next test's records start. */
+long algrig_mark(const struct algrig *r);
+/* The H.248 requests the ALG sent (rx: the requests and replies it received) from byte `from` of its trace
+ * on, transaction ids written "N", the periodic audit and the registration left out (g_free it). */
+char *algrig_h248(const struct algrig *r, long from, bool rx);
+
+struct sippeer;
+/* A UE at p registers as user at r's access side, with the msrp-tls and bfcp-tls mediasec mechanisms
+ * or none; true on 200. */
+bool algrig_register(const struct algrig *r, struct sippeer *p, const char *user, bool mediasec);
+/* The e2ae MSRP offer of a UE listening on port (seed 004 step 1), with its fingerprint (g_free it). */
+char *algrig_msrp_offer(unsigned port, const char *fingerprint);
+
+#endif

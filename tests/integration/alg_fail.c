@@ -1,0 +1,169 @@
+/* ims-alg with the real ims-agw when the gateway fails the call, each failure answered in SIP's terms
+ * and nothing left allocated:
+ *   - the gateway refuses the Add (no free port in the access realm): 488 to the UE, nothing to the
+ *     core, the context the first Add made subtracted;
+ *   - the gateway reports xtls/fail (the UE's certificate does not match its SDP fingerprint): the
+ *     call is released with BYE to both parties and the context subtracted;
+ *   - the gateway dies: the Add goes unanswered, 500 to the UE; the next call finds no gateway, 500. */
+#include <CUnit/Basic.h>
+#include <glib.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "algrig.h"
+#include "rig.h"
+#include "sippeer.h"
+#include "tlspeer.h"
+
+static struct algrig rig, full; /* full: its gateway's only access port is taken */
+static struct sippeer ue, core;
+static struct tls_identity ue_id, other_id;
+static int taken = -1;
+
+/* UE A offers e2ae MSRP through r as call; the INVITE's outcome as the UE sees it (g_free it). */
+static char *ue_calls(struct algrig *r, const char *call, int *listener)
+{
+	uint16_t port = 0;
+	*listener = tcp_listen(&port);
+	char *offer = algrig_msrp_offer(port, ue_id.fingerprint),
+	     *head = sippeer_request(&ue, "INVITE", "a", "b", call, 1, NULL, true);
+	sippeer_send(&ue, r->access, head, offer);
+	g_free(head), g_free(offer);
+	char *got = sippeer_recv(&ue, 5000);
+	if (got && g_str_has_prefix(got, "SIP/2.0 ") && !g_str_has_prefix(got, "SIP/2.0 2"))
+		sippeer_ack(&ue, r->access, "sip:b@example.net", got);
+	return got;
+}
+
+static void test_add_refused(void)
+{
+	long mark = algrig_mark(&full);
+	int l;
+	char *r = ue_calls(&full, "r1", &l);
+	CU_ASSERT_TRUE(r &&
+		       g_str_has_prefix(r, "SIP/2.0 488 Not Acceptable Here (media gateway refused)\r\n"));
+	CU_ASSERT_PTR_NULL(sippeer_recv(&core, 300));
+	usleep(200000);
+	char *rx = algrig_h248(&full, mark, true), *tx = algrig_h248(&full, mark, false);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rx, "Error = 510 {"));
+	/* Add core, Add access (refused), then the core leg goes */
+	CU_ASSERT_TRUE(
+	    g_str_has_suffix(tx, "Transaction = N {\n  Context = 1 {\n    Subtract = *\n  }\n}\n"));
+	char **adds = g_strsplit(tx, "Add = $", -1);
+	CU_ASSERT_EQUAL(g_strv_length(adds), 3);
+	g_strfreev(adds);
+	close(l);
+	g_free(tx), g_free(rx), g_free(r);
+}
+
+/* The answered call whose TLS handshake fails: the UE shows another certificate than its SDP said. */
+static void test_tls_fail_releases(void)
+{
+	long mark = algrig_mark(&rig);
+	int l;
+	uint16_t port = 0;
+	l = tcp_listen(&port);
+	char *offer = algrig_msrp_offer(port, ue_id.fingerprint),
+	     *head = sippeer_request(&ue, "INVITE", "a", "b", "x1", 1, NULL, true);
+	sippeer_send(&ue, rig.access, head, offer);
+	char *inv = sippeer_recv(&core, 5000);
+	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE "));
+	unsigned agw_core = sdp_port(sip_body(inv), "message");
+	const char answer[] = "v=0\r\no=b 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+			      "m=message 2856 TCP/MSRP *\r\na=accept-types:text/plain\r\na=setup:active\r\n";
+	sippeer_answer(&core, inv, "b", "200 OK", answer);
+	char *ok = sippeer_recv(&ue, 5000);
+	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
+	struct sipdlg d;
+	sipdlg_caller(&d, &ue, ok, 1);
+	sipdlg_send(&d, "ACK", NULL);
+	char *ack = sippeer_recv(&core, 3000), *agw_fp = sdp_fingerprint(sip_body(ok)), why[160] = "";
+	CU_ASSERT_TRUE(ack && g_str_has_prefix(ack, "ACK "));
+	int peer, fd;
+	char got[1];
+	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)agw_core, l, &peer, &fd));
+	/* the gateway checks the certificate once the handshake is done (it may have to wait for the
+	 * fingerprint), and answers a wrong one with a bad_certificate alert */
+	gnutls_session_t s = tlspeer_handshake(fd, false, &other_id, agw_fp, 3000, why);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(tlspeer_read(s, got, 1, 3000), GNUTLS_E_FATAL_ALERT_RECEIVED);
+	CU_ASSERT_EQUAL(gnutls_alert_get(s), GNUTLS_A_BAD_CERTIFICATE);
+	/* BYE both ways, each with the reason */
+	char *bye_core = sippeer_recv(&core, 3000), *bye_ue = sippeer_recv(&ue, 3000);
+	CU_ASSERT_TRUE_FATAL(bye_core && g_str_has_prefix(bye_core, "BYE sip:b@127.0.0.1:"));
+	CU_ASSERT_TRUE_FATAL(bye_ue && g_str_has_prefix(bye_ue, "BYE sip:a@127.0.0.1:"));
+	char *reason = sip_header(bye_ue, "Reason");
+	CU_ASSERT_STRING_EQUAL(reason, "SIP;cause=503;text=\"media failed\"");
+	sippeer_answer(&core, bye_core, "b", "200 OK", NULL);
+	sippeer_answer(&ue, bye_ue, "a", "200 OK", NULL);
+	CU_ASSERT_EQUAL(tcp_read_all(peer, got, 1, 3000), 0); /* the context is gone */
+	char *rx = algrig_h248(&rig, mark, true), *tx = algrig_h248(&rig, mark, false);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rx, "xtls/fail"));
+	CU_ASSERT_TRUE(
+	    g_str_has_suffix(tx, "Transaction = N {\n  Context = 1 {\n    Subtract = *\n  }\n}\n"));
+	tlspeer_close(s, fd);
+	close(peer), close(l);
+	sipdlg_clear(&d);
+	g_free(tx), g_free(rx), g_free(reason), g_free(bye_ue), g_free(bye_core), g_free(ack), g_free(agw_fp);
+	g_free(ok), g_free(inv), g_free(head), g_free(offer);
+}
+
+/* The gateway dies without a word: the Add times out (500), the gateway is lost, the next call has none. */
+static void test_gateway_unreachable(void)
+{
+	kill(rig.agw, SIGKILL);
+	waitpid(rig.agw, NULL, 0);
+	rig.agw = 0;
+	int l1, l2;
+	char *r = ue_calls(&rig, "u1", &l1);
+	CU_ASSERT_TRUE(r && g_str_has_prefix(r, "SIP/2.0 500 Media Gateway Not Reachable\r\n"));
+	char *again = ue_calls(&rig, "u2", &l2);
+	CU_ASSERT_TRUE(again && g_str_has_prefix(again, "SIP/2.0 500 No Media Gateway Available\r\n"));
+	CU_ASSERT_PTR_NULL(sippeer_recv(&core, 300)); /* the core heard of neither */
+	close(l1), close(l2);
+	g_free(again), g_free(r);
+}
+
+static int up(void)
+{
+	char *err = NULL;
+	uint16_t port = rig_free_port();
+	char range[16];
+	snprintf(range, sizeof range, "%u-%u", port, port);
+	taken = tcp_listen(&port);
+	if (!tls_identity_init(&ue_id, NULL, NULL, "UE", &err) ||
+	    !tls_identity_init(&other_id, NULL, NULL, "not UE", &err) || !sippeer_open(&ue, false) ||
+	    !sippeer_open(&core, false) || taken < 0)
+		return 1;
+	bool ok = algrig_start(
+		      &rig, &(struct algrig_opts){ .next_hop = core.port,
+						   .alg = (const char *const[]){ "--h248-timeout=600", NULL },
+						   .access_ports = "29600-29649",
+						   .core_ports = "29650-29699" }) &&
+		  algrig_start(&full, &(struct algrig_opts){ .next_hop = core.port,
+							     .access_ports = range,
+							     .core_ports = "29700-29749" });
+	return ok && algrig_register(&rig, &ue, "a", true) && algrig_register(&full, &ue, "a", true) ? 0 : 1;
+}
+
+static int down(void)
+{
+	bool ok = algrig_stop(&rig) & algrig_stop(&full);
+	tls_identity_clear(&ue_id), tls_identity_clear(&other_id);
+	sippeer_close(&ue), sippeer_close(&core);
+	close(taken);
+	return ok ? 0 : 1;
+}
+
+int main(void)
+{
+	static const struct rig_test tests[] = {
+		{ "the gateway refuses the Add: 488, context subtracted", test_add_refused },
+		{ "xtls/fail: BYE to both parties", test_tls_fail_releases },
+		{ "the gateway dies: 500, then no gateway: 500", test_gateway_unreachable },
+		{ NULL, NULL },
+	};
+	return rig_cunit_main("ims-alg when the gateway fails", up, down, tests);
+}

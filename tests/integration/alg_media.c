@@ -1,0 +1,483 @@
+/* ims-alg with the real ims-agw, the media decisions of seed 004 call by call. The test plays the UE on
+ * the access side and the core (S-CSCF and remote party) on the core side and asserts the exact SDP each
+ * side sees and the exact H.248 the ALG sends (from its trace), then carries real application bytes
+ * through the gateway:
+ *   - e2ae originating (5.2.1.2.2 MSRP, 5.2.1.3.2 BFCP) and terminating (5.2.1.2.3, 5.2.1.3.3): TLS from
+ *     the UE ends in the gateway, plain TCP toward the core; an MSRP SEND or a BFCP Hello crosses byte for
+ *     byte; the originating MSRP call also over SIP on TCP, and with a re-INVITE that keeps transport and
+ *     fingerprint (open point 1: no H.248, the TLS session carries on);
+ *   - e2e: an offer without a=3ge2ae:requested, and a UE that registered no mediasec: the gateway relays
+ *     plain TCP, only c= and m= change, the TLS attributes pass untouched;
+ *   - the operator switches of seed 004's NOTEs: force e2ae on the UE's TCP/TLS/MSRP offer, and toward a
+ *     terminating UE that did not register support. */
+#include <CUnit/Basic.h>
+#include <glib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "algrig.h"
+#include "rig.h"
+#include "sippeer.h"
+#include "tlspeer.h"
+
+static struct algrig rig, forced; /* forced: both policy switches on */
+static struct sippeer ue, plain_ue, core;
+static struct tls_identity ue_id;
+
+/* What a media line carries: its m= media, transports, attributes and one real message of the protocol. */
+struct kind {
+	const char *media, *plain, *tls, *attrs;
+	const char *bytes;
+	size_t n;
+};
+
+static const char msrp_send[] =
+    "MSRP a786hjs2 SEND\r\nTo-Path: msrp://127.0.0.1:9/core;tcp\r\n"
+    "From-Path: msrps://127.0.0.1:8/ue;tcp\r\nMessage-ID: 87652491\r\nByte-Range: 1-5/5\r\n"
+    "Content-Type: text/plain\r\n\r\nhello\r\n-------a786hjs2$\r\n";
+/* BFCP Hello (RFC 8855 §5.3.11): version 1, primitive 11, no attributes; conference 4321, transaction 1,
+ * user 1234 */
+static const char bfcp_hello[] = { 0x20, 0x0b,       0x00, 0x00, 0x00, 0x00,
+				   0x10, (char)0xe1, 0x00, 0x01, 0x04, (char)0xd2 };
+
+static const struct kind MSRP = {
+	"message",      "TCP/MSRP",
+	"TCP/TLS/MSRP", "a=accept-types:text/plain\r\na=path:msrp://127.0.0.1:2855/s;tcp\r\n",
+	msrp_send,      sizeof msrp_send - 1
+};
+static const struct kind BFCP = {
+	"application",  "TCP/BFCP",
+	"TCP/TLS/BFCP", "a=floorctrl:c-s\r\na=confid:4321\r\na=userid:1234\r\na=floorid:1 mstrm:10\r\n",
+	bfcp_hello,     sizeof bfcp_hello
+};
+
+/* A session description from user on port with one line of kind k: tls, setup, the UE's fingerprint
+ * and a=3ge2ae:<e2ae> as asked (NULL: none). */
+static char *sdp(const char *user, const struct kind *k, unsigned port, bool tls, const char *setup,
+		 const char *fingerprint, const char *e2ae)
+{
+	GString *s = g_string_new(NULL);
+	g_string_append_printf(
+	    s, "v=0\r\no=%s 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n", user);
+	g_string_append_printf(s, "m=%s %u %s *\r\n%sa=setup:%s\r\n", k->media, port, tls ? k->tls : k->plain,
+			       k->attrs, setup);
+	if (fingerprint)
+		g_string_append_printf(s, "a=fingerprint:%s\r\n", fingerprint);
+	if (e2ae)
+		g_string_append_printf(s, "a=3ge2ae:%s\r\n", e2ae);
+	return g_string_free(s, FALSE);
+}
+
+/* The same with the gateway's address written in as the ALG does: a media-level c= after m=. */
+static char *sdp_via_gw(const char *user, const struct kind *k, unsigned port, bool tls, const char *setup,
+			const char *fingerprint, const char *e2ae)
+{
+	char *s = sdp(user, k, port, tls, setup, fingerprint, e2ae);
+	char *m = strstr(s, "\r\nm=") + 2, *eol = strstr(m, "\r\n") + 2;
+	char *out = g_strdup_printf("%.*sc=IN IP4 127.0.0.1\r\n%s", (int)(eol - s), s, eol);
+	g_free(s);
+	return out;
+}
+
+/* Sends an INVITE with sdp from p (user from, to user to) to port; the request the other side got. */
+static char *invite(struct sippeer *p, uint16_t port, const char *from, const char *to, const char *call,
+		    const char *body, struct sippeer *other)
+{
+	char *head = sippeer_request(p, "INVITE", from, to, call, 1, NULL, true);
+	sippeer_send(p, port, head, body);
+	g_free(head);
+	return sippeer_recv(other, 5000);
+}
+
+/* Asserts text equal to want, printing both when they differ (the test's log tells what changed). */
+static void assert_text(const char *what, const char *text, const char *want)
+{
+	if (strcmp(text ? text : "", want))
+		fprintf(stderr, "\n--- %s: got\n%s\n--- want\n%s\n", what, text ? text : "(nothing)", want);
+	CU_ASSERT_STRING_EQUAL(text ? text : "", want);
+}
+
+/* The end of every call here: BYE from one party, 200 from the other; then the legs must close. */
+static void hang_up(struct sipdlg *by, struct sippeer *other, int leg)
+{
+	sipdlg_send(by, "BYE", NULL);
+	char *bye = sippeer_recv(other, 3000), *ok = NULL, got[1];
+	CU_ASSERT_TRUE(bye && g_str_has_prefix(bye, "BYE "));
+	if (bye) {
+		sippeer_answer(other, bye, "x", "200 OK", NULL);
+		ok = sippeer_recv(by->me, 3000);
+	}
+	CU_ASSERT_TRUE(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
+	CU_ASSERT_EQUAL(tcp_read_all(leg, got, 1, 3000), 0); /* Subtract closed the gateway's leg */
+	g_free(ok), g_free(bye);
+}
+
+/* Seed 004 originating (5.2.1.2.2 steps 2-18; 5.2.1.3.2 the same for BFCP) and the Subtract. %1$u the
+ * MGC's port, %2$s m= media, %3$s the plain and %4$s the TLS transport, %5$u the UE's port, %6$s its
+ * fingerprint, %7$s the context, %8$s and %9$s the core and access terminations. */
+static const char orig_h248[] =
+    "MEGACO/3 [127.0.0.1]:%1$u\n"
+    "Transaction = N {\n  Context = $ {\n    Add = $ {\n      Media {\n        Stream = 1 {\n"
+    "          LocalControl {\n            Mode = SendReceive,\n            ipdc/realm = core\n          },\n"
+    "          Local {\nv=0\nc=IN IP4 $\nm=%2$s $ %3$s *\na=setup:actpass\n}\n        }\n      },\n"
+    "      Events = 1 {\n        xtcp/fail\n      }\n    }\n  }\n}\n"
+    "MEGACO/3 [127.0.0.1]:%1$u\n"
+    "Transaction = N {\n  Context = %7$s {\n    Add = $ {\n      Media {\n        Stream = 1 {\n"
+    "          LocalControl {\n            Mode = SendReceive,\n            ipdc/realm = access\n          "
+    "},\n"
+    "          Local {\nv=0\nc=IN IP4 $\nm=%2$s $ %4$s *\na=setup:active\na=fingerprint:$\n},\n"
+    "          Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=%2$s %5$u %4$s *\na=setup:actpass\n"
+    "a=fingerprint:%6$s\n}\n        }\n      },\n"
+    "      Events = 2 {\n        xtls/up,\n        xtls/fail,\n        xtcp/fail\n      }\n    }\n  }\n}\n"
+    "MEGACO/3 [127.0.0.1]:%1$u\n"
+    "Transaction = N {\n  Context = %7$s {\n    Modify = %8$s {\n      Media {\n        Stream = 1 {\n"
+    "          Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=%2$s 2856 %3$s *\na=setup:active\n}\n"
+    "        }\n      }\n    },\n    Modify = %9$s {\n      Signals {\n        xtls/est\n      }\n    }\n  "
+    "}\n}\n"
+    "MEGACO/3 [127.0.0.1]:%1$u\n"
+    "Transaction = N {\n  Context = %7$s {\n    Subtract = *\n  }\n}\n";
+
+/* The e2ae originating call of seed 004 through r: ue (registered) offers kind k with a=3ge2ae:<e2ae>;
+ * with reinvite, it offers the same again once the media flows. Everything asserted. */
+static void e2ae_originating(struct algrig *r, struct sippeer *a, struct sippeer *b, const struct kind *k,
+			     const char *call, const char *e2ae, bool reinvite, const char *ctx,
+			     const char *co, const char *ac)
+{
+	long mark = algrig_mark(r);
+	uint16_t ue_port = 0;
+	int ue_l = tcp_listen(&ue_port);
+	char *offer = sdp("ue", k, ue_port, true, "actpass", ue_id.fingerprint, e2ae);
+	char *inv = invite(a, r->access, "a", "b", call, offer, b);
+	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE sip:b@example.net SIP/2.0\r\n"));
+	/* seed 004 step 8: the plain transport, no fingerprint, no a=3ge2ae, the gateway's core address */
+	unsigned agw_core = sdp_port(sip_body(inv), k->media);
+	char *want = sdp_via_gw("ue", k, agw_core, false, "actpass", NULL, NULL);
+	assert_text("offer toward the core", sip_body(inv), want);
+	g_free(want);
+	const char *tp = a->tcp ? ";transport=tcp" : "";
+	char *rr = sip_headers(inv, "Record-Route"), *mf = sip_header(inv, "Max-Forwards");
+	want = g_strdup_printf(
+	    "Record-Route: <sip:127.0.0.1:%u;lr%s>\r\nRecord-Route: <sip:127.0.0.1:%u;lr%s>\r\n", r->core, tp,
+	    r->access, tp);
+	CU_ASSERT_STRING_EQUAL(rr, want);
+	CU_ASSERT_STRING_EQUAL(mf, "69");
+	g_free(rr), g_free(mf), g_free(want);
+
+	/* the core answers active: it will connect to the gateway's core leg */
+	char *answer = sdp("b", k, 2856, false, "active", NULL, NULL);
+	sippeer_answer(b, inv, "b", "200 OK", answer);
+	char *ok = sippeer_recv(a, 5000);
+	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
+	/* steps 19-20: TLS, the gateway's access address and fingerprint, a=setup:active */
+	unsigned agw_access = sdp_port(sip_body(ok), k->media);
+	char *agw_fp = sdp_fingerprint(sip_body(ok));
+	want = sdp_via_gw("b", k, agw_access, true, "active", agw_fp, NULL);
+	assert_text("answer toward the UE", sip_body(ok), want);
+	CU_ASSERT_TRUE(g_str_has_prefix(agw_fp, "sha-256 "));
+	g_free(want);
+	struct sipdlg da, db;
+	sipdlg_caller(&da, a, ok, 1);
+	sipdlg_callee(&db, b, inv, "b");
+	sipdlg_send(&da, "ACK", NULL);
+	char *ack = sippeer_recv(b, 3000);
+	CU_ASSERT_TRUE(ack && g_str_has_prefix(ack, "ACK sip:b@127.0.0.1:"));
+	g_free(ack);
+
+	/* real bytes: the core connects, the gateway connects to the UE and is its TLS client */
+	int peer, fd;
+	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)agw_core, ue_l, &peer, &fd));
+	char why[160] = "";
+	gnutls_session_t s = tlspeer_handshake(fd, false, &ue_id, agw_fp, 3000, why);
+	if (!s)
+		fprintf(stderr, "\n    UE handshake: %s\n", why);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_TRUE(tlspeer_cross(s, peer, k->bytes, k->n, 2000));
+
+	if (reinvite) { /* open point 1: the same transport and fingerprint leave the gateway alone */
+		long again = algrig_mark(r);
+		sipdlg_send(&da, "INVITE", offer);
+		char *re = sippeer_recv(b, 3000);
+		CU_ASSERT_TRUE_FATAL(re && g_str_has_prefix(re, "INVITE sip:b@127.0.0.1:"));
+		assert_text("re-offer toward the core", sip_body(re), sip_body(inv));
+		sippeer_answer(b, re, "b", "200 OK", answer);
+		char *re_ok = sippeer_recv(a, 3000);
+		CU_ASSERT_TRUE_FATAL(re_ok && g_str_has_prefix(re_ok, "SIP/2.0 200 OK\r\n"));
+		assert_text("re-answer toward the UE", sip_body(re_ok), sip_body(ok));
+		sipdlg_send(&da, "ACK", NULL);
+		char *re_ack = sippeer_recv(b, 3000), *none = algrig_h248(r, again, false);
+		CU_ASSERT_TRUE(re_ack && g_str_has_prefix(re_ack, "ACK "));
+		CU_ASSERT_STRING_EQUAL(none, "");
+		CU_ASSERT_TRUE(tlspeer_cross(s, peer, k->bytes, k->n, 2000)); /* the same TLS session */
+		g_free(none), g_free(re_ack), g_free(re_ok), g_free(re);
+	}
+	hang_up(&da, b, peer);
+	char *h248 = algrig_h248(r, mark, false);
+	want = g_strdup_printf(orig_h248, r->h248, k->media, k->plain, k->tls, ue_port, ue_id.fingerprint,
+			       ctx, co, ac);
+	assert_text("H.248", h248, want);
+	tlspeer_close(s, fd);
+	close(peer), close(ue_l);
+	sipdlg_clear(&da), sipdlg_clear(&db);
+	g_free(h248), g_free(want), g_free(agw_fp), g_free(ok), g_free(answer), g_free(inv), g_free(offer);
+}
+
+/* Seed 004 terminating (5.2.1.2.3 steps 2-16; 5.2.1.3.3 for BFCP) and the Subtract. %1$u the MGC's
+ * port, %2$s m= media, %3$s the plain and %4$s the TLS transport, %5$u the core's port, %6$s the UE's
+ * fingerprint, %7$s the context, %8$s the access termination. */
+static const char term_h248[] =
+    "MEGACO/3 [127.0.0.1]:%1$u\n"
+    "Transaction = N {\n  Context = $ {\n    Add = $ {\n      Media {\n        Stream = 1 {\n"
+    "          LocalControl {\n            Mode = SendReceive,\n            ipdc/realm = access\n          "
+    "},\n"
+    "          Local {\nv=0\nc=IN IP4 $\nm=%2$s $ %4$s *\na=setup:actpass\na=fingerprint:$\n}\n        }\n   "
+    "   },\n"
+    "      Events = 1 {\n        xtls/up,\n        xtls/fail,\n        xtcp/fail\n      }\n    }\n  }\n}\n"
+    "MEGACO/3 [127.0.0.1]:%1$u\n"
+    "Transaction = N {\n  Context = %7$s {\n    Add = $ {\n      Media {\n        Stream = 1 {\n"
+    "          LocalControl {\n            Mode = SendReceive,\n            ipdc/realm = core\n          },\n"
+    "          Local {\nv=0\nc=IN IP4 $\nm=%2$s $ %3$s *\na=setup:active\n},\n"
+    "          Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=%2$s %5$u %3$s *\na=setup:actpass\n}\n        }\n      "
+    "},\n"
+    "      Events = 2 {\n        xtcp/fail\n      }\n    }\n  }\n}\n"
+    "MEGACO/3 [127.0.0.1]:%1$u\n"
+    "Transaction = N {\n  Context = %7$s {\n    Modify = %8$s {\n      Media {\n        Stream = 1 {\n"
+    "          Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=%2$s 9 %4$s *\na=setup:active\na=fingerprint:%6$s\n}\n"
+    "        }\n      }\n    }\n  }\n}\n"
+    "MEGACO/3 [127.0.0.1]:%1$u\n"
+    "Transaction = N {\n  Context = %7$s {\n    Subtract = *\n  }\n}\n";
+
+/* The e2ae terminating call through r: the core (user c) calls `user`, registered at ue, with kind k. */
+static void e2ae_terminating(struct algrig *r, struct sippeer *u, const char *user, struct sippeer *c,
+			     const struct kind *k, const char *call, const char *ctx, const char *ac)
+{
+	long mark = algrig_mark(r);
+	uint16_t core_port = 0;
+	int core_l = tcp_listen(&core_port);
+	char *offer = sdp("c", k, core_port, false, "actpass", NULL, NULL);
+	char *inv = invite(c, r->core, "c", user, call, offer, u);
+	char *ruri = g_strdup_printf("INVITE sip:%s@127.0.0.1:%u SIP/2.0\r\n", user, u->port);
+	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, ruri));
+	g_free(ruri);
+	/* step 8: TLS, a=3ge2ae:applied, the gateway's fingerprint and access address */
+	unsigned agw_access = sdp_port(sip_body(inv), k->media);
+	char *agw_fp = sdp_fingerprint(sip_body(inv));
+	char *want = sdp_via_gw("c", k, agw_access, true, "actpass", agw_fp, "applied");
+	assert_text("offer toward the UE", sip_body(inv), want);
+	g_free(want);
+
+	/* the UE answers active with its certificate's fingerprint (step 13) */
+	char *answer = sdp(user, k, 9, true, "active", ue_id.fingerprint, NULL);
+	sippeer_answer(u, inv, user, "200 OK", answer);
+	char *ok = sippeer_recv(c, 5000);
+	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
+	/* step 17: the plain transport, no fingerprint, the gateway's core address; it connects to us */
+	unsigned agw_core = sdp_port(sip_body(ok), k->media);
+	want = sdp_via_gw(user, k, agw_core, false, "active", NULL, NULL);
+	assert_text("answer toward the core", sip_body(ok), want);
+	g_free(want);
+	struct sipdlg dc, du;
+	sipdlg_caller(&dc, c, ok, 1);
+	sipdlg_callee(&du, u, inv, user);
+	sipdlg_send(&dc, "ACK", NULL);
+	char *ack = sippeer_recv(u, 3000);
+	CU_ASSERT_TRUE(ack && g_str_has_prefix(ack, "ACK "));
+	g_free(ack);
+
+	/* steps 10-12: the UE connects and is the TLS client; the gateway connects to the core */
+	int fd, peer;
+	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)agw_access, core_l, &fd, &peer));
+	char why[160] = "";
+	gnutls_session_t s = tlspeer_handshake(fd, true, &ue_id, agw_fp, 3000, why);
+	if (!s)
+		fprintf(stderr, "\n    UE handshake: %s\n", why);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_TRUE(tlspeer_cross(s, peer, k->bytes, k->n, 2000));
+	hang_up(&dc, u, peer);
+	char *h248 = algrig_h248(r, mark, false);
+	want = g_strdup_printf(term_h248, r->h248, k->media, k->plain, k->tls, core_port, ue_id.fingerprint,
+			       ctx, ac);
+	assert_text("H.248", h248, want);
+	tlspeer_close(s, fd);
+	close(peer), close(core_l);
+	sipdlg_clear(&dc), sipdlg_clear(&du);
+	g_free(h248), g_free(want), g_free(agw_fp), g_free(ok), g_free(answer), g_free(inv), g_free(offer);
+}
+
+/* A call the gateway relays as plain TCP (e2e): only c= and m= change. Originating, the UE offers TLS
+ * without a=3ge2ae:requested and the core answers TLS; terminating, the core offers plain TCP/MSRP to a
+ * UE that registered no mediasec. The bytes cross unchanged. %1$u the MGC's port, %2$u the offerer's
+ * media port, %3$s the context, %4$s the first termination. The leg toward the answerer is reserved
+ * with the offer; the one toward the offerer comes with the answer, when the TCP direction is known. */
+#define E2E_H248(first_realm, second_realm)                                                                 \
+	"MEGACO/3 [127.0.0.1]:%1$u\n"                                                                       \
+	"Transaction = N {\n  Context = $ {\n    Add = $ {\n      Media {\n        Stream = 1 {\n"          \
+	"          LocalControl {\n            Mode = SendReceive,\n            ipdc/realm = " first_realm  \
+	"\n          },\n          Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n}\n"  \
+	"        }\n      },\n      Events = 1 {\n        xtcp/fail\n      }\n    }\n  }\n}\n"              \
+	"MEGACO/3 [127.0.0.1]:%1$u\n"                                                                       \
+	"Transaction = N {\n  Context = %3$s {\n    Add = $ {\n      Media {\n        Stream = 1 {\n"       \
+	"          LocalControl {\n            Mode = SendReceive,\n            ipdc/realm = " second_realm \
+	"\n          },\n          Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:active\n},\n"  \
+	"          Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %2$u TCP/MSRP *\na=setup:actpass\n}\n"      \
+	"        }\n      },\n      Events = 2 {\n        xtcp/fail\n      }\n    },\n"                     \
+	"    Modify = %4$s {\n      Media {\n        Stream = 1 {\n"                                        \
+	"          Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message 2856 TCP/MSRP *\na=setup:active\n}\n"       \
+	"        }\n      }\n    }\n  }\n}\n"                                                               \
+	"MEGACO/3 [127.0.0.1]:%1$u\n"                                                                       \
+	"Transaction = N {\n  Context = %3$s {\n    Subtract = *\n  }\n}\n"
+static const char e2e_orig_h248[] = E2E_H248("core", "access"), e2e_term_h248[] = E2E_H248("access", "core");
+
+static void e2e_call(struct algrig *r, bool orig, const char *call, const char *ctx, const char *first)
+{
+	long mark = algrig_mark(r);
+	struct sippeer *offerer = orig ? &ue : &core, *answerer = orig ? &core : &plain_ue;
+	const char *from = orig ? "a" : "c", *to = orig ? "b" : "d";
+	uint16_t port = 0;
+	int l = tcp_listen(&port);
+	const char *fp = orig ? ue_id.fingerprint : NULL, *peer_fp = orig ? "sha-256 00:11" : NULL;
+	char *offer = sdp(from, &MSRP, port, orig, "actpass", fp, NULL);
+	char *inv = invite(offerer, orig ? r->access : r->core, from, to, call, offer, answerer);
+	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE "));
+	unsigned agw_near_answerer = sdp_port(sip_body(inv), "message");
+	char *want = sdp_via_gw(from, &MSRP, agw_near_answerer, orig, "actpass", fp, NULL);
+	assert_text("offer", sip_body(inv), want);
+	g_free(want);
+	char *answer = sdp(to, &MSRP, 2856, orig, "active", peer_fp, NULL);
+	sippeer_answer(answerer, inv, to, "200 OK", answer);
+	char *ok = sippeer_recv(offerer, 5000);
+	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
+	unsigned agw_near_offerer = sdp_port(sip_body(ok), "message");
+	want = sdp_via_gw(to, &MSRP, agw_near_offerer, orig, "active", peer_fp, NULL);
+	assert_text("answer", sip_body(ok), want);
+	g_free(want);
+	struct sipdlg d;
+	sipdlg_caller(&d, offerer, ok, 1);
+	sipdlg_send(&d, "ACK", NULL);
+	char *ack = sippeer_recv(answerer, 3000);
+	CU_ASSERT_TRUE(ack && g_str_has_prefix(ack, "ACK "));
+	/* the answerer connects to the gateway, the gateway to the offerer: bytes pass as they are */
+	int a, b;
+	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)agw_near_answerer, l, &a, &b));
+	CU_ASSERT_TRUE(
+	    tcp_exchange(a, msrp_send, sizeof msrp_send - 1, b, bfcp_hello, sizeof bfcp_hello, 2000));
+	hang_up(&d, answerer, b);
+	char *h248 = algrig_h248(r, mark, false);
+	want = g_strdup_printf(orig ? e2e_orig_h248 : e2e_term_h248, r->h248, port, ctx, first);
+	assert_text("H.248", h248, want);
+	close(a), close(b), close(l);
+	sipdlg_clear(&d);
+	g_free(h248), g_free(want), g_free(ack), g_free(ok), g_free(answer), g_free(inv), g_free(offer);
+}
+
+static void test_msrp_orig(void)
+{
+	e2ae_originating(&rig, &ue, &core, &MSRP, "m1", "requested", false, "1", "co/1", "ac/2");
+}
+
+static void test_msrp_orig_reinvite(void)
+{
+	e2ae_originating(&rig, &ue, &core, &MSRP, "m2", "requested", true, "2", "co/3", "ac/4");
+}
+
+static void test_msrp_term(void)
+{
+	e2ae_terminating(&rig, &ue, "a", &core, &MSRP, "m3", "3", "ac/5");
+}
+
+static void test_bfcp_orig(void)
+{
+	e2ae_originating(&rig, &ue, &core, &BFCP, "b1", "requested", false, "4", "co/7", "ac/8");
+}
+
+static void test_bfcp_term(void)
+{
+	e2ae_terminating(&rig, &ue, "a", &core, &BFCP, "b2", "5", "ac/9");
+}
+
+static void test_e2e_orig(void)
+{
+	e2e_call(&rig, true, "e1", "6", "co/11");
+}
+
+static void test_no_mediasec_term(void)
+{
+	e2e_call(&rig, false, "e2", "7", "ac/13");
+}
+
+/* NOTE 1: the UE registered nothing and asked nothing, yet its TLS ends in the gateway. */
+static void test_force_orig(void)
+{
+	CU_ASSERT_TRUE_FATAL(algrig_register(&forced, &plain_ue, "a", false));
+	e2ae_originating(&forced, &plain_ue, &core, &MSRP, "f1", NULL, false, "1", "co/1", "ac/2");
+}
+
+/* The terminating NOTE: TLS toward the UE though it registered no support. */
+static void test_force_term(void)
+{
+	e2ae_terminating(&forced, &plain_ue, "a", &core, &MSRP, "f2", "2", "ac/3");
+}
+
+/* The originating call with SIP over TCP on both sides: the UE connects to the ALG, the ALG to the core. */
+static void test_msrp_orig_tcp(void)
+{
+	struct sippeer a, b;
+	struct algrig t;
+	CU_ASSERT_TRUE_FATAL(sippeer_open(&a, true) && sippeer_open(&b, true));
+	CU_ASSERT_TRUE_FATAL(algrig_start(
+	    &t, &(struct algrig_opts){ .next_hop = b.port,
+				       .tcp = true,
+				       .alg = (const char *const[]){ "--sip-access-transport=tcp",
+								     "--sip-core-transport=tcp", NULL },
+				       .access_ports = "29500-29549",
+				       .core_ports = "29550-29599" }));
+	CU_ASSERT_TRUE(algrig_register(&t, &a, "a", true));
+	e2ae_originating(&t, &a, &b, &MSRP, "t1", "requested", false, "1", "co/1", "ac/2");
+	CU_ASSERT_TRUE(algrig_stop(&t));
+	sippeer_close(&a), sippeer_close(&b);
+}
+
+static int up(void)
+{
+	char *err = NULL;
+	if (!tls_identity_init(&ue_id, NULL, NULL, "UE", &err) || !sippeer_open(&ue, false) ||
+	    !sippeer_open(&plain_ue, false) || !sippeer_open(&core, false))
+		return 1;
+	bool ok = algrig_start(&rig, &(struct algrig_opts){ .next_hop = core.port,
+							    .access_ports = "29200-29249",
+							    .core_ports = "29250-29299" }) &&
+		  algrig_start(&forced, &(struct algrig_opts){
+					    .next_hop = core.port,
+					    .alg = (const char *const[]){ "--policy-force-e2ae-orig",
+									  "--policy-force-e2ae-term", NULL },
+					    .access_ports = "29300-29349",
+					    .core_ports = "29350-29399" });
+	return ok && algrig_register(&rig, &ue, "a", true) && algrig_register(&rig, &plain_ue, "d", false)
+		   ? 0
+		   : 1;
+}
+
+static int down(void)
+{
+	bool ok = algrig_stop(&rig) & algrig_stop(&forced);
+	tls_identity_clear(&ue_id);
+	sippeer_close(&ue), sippeer_close(&plain_ue), sippeer_close(&core);
+	return ok ? 0 : 1;
+}
+
+int main(void)
+{
+	static const struct rig_test tests[] = {
+		{ "e2ae MSRP originating: MSRP over TLS to the gateway, TCP on", test_msrp_orig },
+		{ "e2ae MSRP originating, re-INVITE keeps the TLS session", test_msrp_orig_reinvite },
+		{ "e2ae MSRP terminating", test_msrp_term },
+		{ "e2ae BFCP originating", test_bfcp_orig },
+		{ "e2ae BFCP terminating", test_bfcp_term },
+		{ "e2e MSRP: the UE's TLS line relayed as plain TCP", test_e2e_orig },
+		{ "terminating UE without mediasec: no TLS at the gateway", test_no_mediasec_term },
+		{ "policy: e2ae forced on the originating UE's TLS offer", test_force_orig },
+		{ "policy: e2ae forced toward the terminating UE", test_force_term },
+		{ "e2ae MSRP originating, SIP over TCP", test_msrp_orig_tcp },
+		{ NULL, NULL },
+	};
+	return rig_cunit_main("ims-alg media decisions with ims-agw", up, down, tests);
+}
