@@ -1,0 +1,119 @@
+#!/bin/bash
+# tests/bench/calls.sh BUILD-DIR: call setups per second through a SIP proxy, in one run: ims-alg with
+# ims-agw doing the e2ae MSRP work of seed 004 (four H.248 transactions per call: Add, Add, Modify,
+# Subtract), and Kamailio (Debian package) as a plain stateful record-routing proxy. The same SIPp
+# scenarios drive both: INVITE with an e2ae MSRP offer, 200, ACK, BYE, 200 (tests/bench/sipp). The
+# proxy under test (with its gateway) runs on CPU 0, SIPp on CPU 1. BENCH_CALLS calls (default 20,000),
+# at most BENCH_LIMIT (default 20) at once, SIPp told to go as fast as it can. Any failed call is
+# reported. Prints each rate and the ratio. Kamailio runs 4 children on its one CPU; with 200 calls at
+# once it drops datagrams there (the kernel's RcvbufErrors count) and its rate falls to a few hundred
+# per second with failed calls, so the default holds both proxies where neither loses a call.
+set -u
+build=$1
+src=$(cd "$(dirname "$0")/../.." && pwd)
+n=${BENCH_CALLS:-20000}
+limit=${BENCH_LIMIT:-20}
+work=$(mktemp -d)
+pids=""
+trap 'kill $pids 2>/dev/null; wait 2>/dev/null; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
+free() { "$build/tests/util/freeport" 1; }
+for tool in sipp kamailio; do
+	command -v $tool >/dev/null || { echo "calls: $tool is not installed (scripts/setup installs it)"; exit 0; }
+done
+
+uas=$(free)
+taskset -c 1 sipp -sf "$src/tests/bench/sipp/uas.xml" -i 127.0.0.1 -p "$uas" -buff_size 4194304 -nostdin -bg \
+	-trace_err -error_file "$work/uas.err" >"$work/uas.out" 2>&1
+pids="$pids $(pgrep -f "sipp -sf $src/tests/bench/sipp/uas.xml -i 127.0.0.1 -p $uas" | tr '\n' ' ')"
+
+# run NAME PORT: n calls from a SIPp UAC to 127.0.0.1:PORT; prints "calls/s successful failed"
+run() {
+	local start end
+	start=$(date +%s.%N)
+	taskset -c 1 sipp "127.0.0.1:$2" -sf "$src/tests/bench/sipp/uac.xml" -i 127.0.0.1 -p "$(free)" \
+		-m "$n" -r 100000 -l "$limit" -buff_size 4194304 -nostdin -timeout 300s -timeout_error \
+		-trace_stat -stf "$work/$1.csv" -trace_err -error_file "$work/$1.err" >"$work/$1.out" 2>&1
+	end=$(date +%s.%N)
+	# the last line of SIPp's statistics, read by column name
+	awk -F';' -v s="$start" -v e="$end" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i }
+		END { ok = $col["SuccessfulCall(C)"]; printf "%.0f %d %d\n", ok / (e - s), ok, $col["FailedCall(C)"] }' \
+		"$work/$1.csv"
+}
+
+# ---- Kamailio: stateful proxy, record-routing, every new INVITE to the UAS ----
+kam=$(free)
+mods=$(dirname "$(find /usr/lib -name tm.so -path '*kamailio*' | head -1)")
+cat >"$work/kamailio.cfg" <<CFG
+#!KAMAILIO
+debug=-1
+log_stderror=yes
+children=4
+maxbuffer=4194304
+listen=udp:127.0.0.1:$kam
+mpath="$mods"
+loadmodule "tm.so"
+loadmodule "tmx.so"
+loadmodule "sl.so"
+loadmodule "rr.so"
+loadmodule "maxfwd.so"
+loadmodule "pv.so"
+loadmodule "textops.so"
+loadmodule "siputils.so"
+request_route {
+	if (!mf_process_maxfwd_header("10")) { sl_send_reply("483", "Too Many Hops"); exit; }
+	if (has_totag()) {
+		if (loose_route()) { t_relay(); exit; }
+		if (is_method("ACK") && t_check_trans()) t_relay();
+		exit;
+	}
+	if (is_method("CANCEL")) { if (t_check_trans()) t_relay(); exit; }
+	if (t_precheck_trans()) { t_check_trans(); exit; } # a retransmission another process is handling
+	t_check_trans();
+	record_route();
+	\$du = "sip:127.0.0.1:$uas";
+	t_relay();
+}
+CFG
+taskset -c 0 kamailio -f "$work/kamailio.cfg" -DD -E -m 256 -M 16 -P "$work/kam.pid" >"$work/kam.log" 2>&1 &
+pids="$pids $!"
+sleep 1
+kill -0 $! 2>/dev/null || { echo "calls: kamailio did not start:"; tail -5 "$work/kam.log"; exit 1; }
+n_all=$n n=50 # a warm-up: Kamailio's first calls after its start are not what it does later
+run warmup "$kam" >/dev/null
+n=$n_all
+read -r kam_rate kam_ok kam_failed < <(run kamailio "$kam")
+kill "$(cat "$work/kam.pid" 2>/dev/null)" 2>/dev/null
+
+# ---- ims-alg with ims-agw: e2ae for the UE's TCP/TLS/MSRP offer (seed 004 NOTE 1: the bench UE does
+# not register), the gateway provisioned per call ----
+h248=$(free) access=$(free) core=$(free)
+alg() {
+	taskset -c 0 "$build/alg/ims-alg" --sip-access-port "$access" --sip-core-port "$core" \
+		--sip-core-next-hop "sip:127.0.0.1:$uas" --h248-port "$h248" --policy-force-e2ae-orig \
+		--log-level error "$@" 2>>"$work/alg.log" &
+	pids="$pids $!"
+	alg_pid=$!
+	taskset -c 0 "$build/agw/ims-agw" --h248-port "$(free)" --mgc-port "$h248" \
+		--realm-access-ports 10000-19999 --realm-core-ports 20000-29999 --log-level error 2>>"$work/agw.log" &
+	pids="$pids $!"
+	agw_pid=$!
+	sleep 1.5
+}
+# first a few calls with the ALG's trace on, to count what it sends the gateway per call
+alg --trace-file "$work/trace.jsonl"
+n=10
+read -r _ _ probe_failed < <(run probe "$access")
+n=$n_all
+kill $alg_pid $agw_pid 2>/dev/null
+wait $alg_pid $agw_pid 2>/dev/null
+txns=$(grep '"h248.tx"' "$work/trace.jsonl" | grep '\\nTransaction = ' | grep -cv 'AuditValue = ROOT\|ServiceChange')
+alg
+read -r alg_rate alg_ok alg_failed < <(run alg "$access")
+
+echo "call setups per second (INVITE/200/ACK/BYE/200 with an e2ae MSRP offer, $n calls, at most $limit at once):"
+printf '  %-34s %6s calls/s  %s completed, %s failed\n' "Kamailio $(kamailio -v | awk 'NR==1{print $3}') (stateful proxy)" \
+	"$kam_rate" "$kam_ok" "$kam_failed"
+printf '  %-34s %6s calls/s  %s completed, %s failed\n' "ims-alg + ims-agw (e2ae, H.248)" "$alg_rate" "$alg_ok" "$alg_failed"
+echo "  (ims-alg sent $txns H.248 requests to the gateway in 10 probe calls, $probe_failed failed)"
+awk -v a="$alg_rate" -v k="$kam_rate" 'BEGIN { if (k > 0) printf "  ratio ims-alg / Kamailio: %.2f (goal: at least 0.50)\n", a / k }'
