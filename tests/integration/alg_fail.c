@@ -150,7 +150,7 @@ static int up(void)
 
 static int down(void)
 {
-	bool ok = algrig_stop(&rig) & algrig_stop(&full);
+	bool a = algrig_stop(&rig), b = algrig_stop(&full), ok = a && b;
 	tls_identity_clear(&ue_id), tls_identity_clear(&other_id);
 	sippeer_close(&ue), sippeer_close(&core);
 	close(taken);

@@ -458,7 +458,7 @@ static int up(void)
 
 static int down(void)
 {
-	bool ok = algrig_stop(&rig) & algrig_stop(&forced);
+	bool a = algrig_stop(&rig), b = algrig_stop(&forced), ok = a && b;
 	tls_identity_clear(&ue_id);
 	sippeer_close(&ue), sippeer_close(&plain_ue), sippeer_close(&core);
 	return ok ? 0 : 1;
