@@ -172,6 +172,13 @@ static void set_body(msg_t *msg, sip_t *sip, const char *body)
 	sip_add_tl(msg, sip, SIPTAG_CONTENT_LENGTH_STR(len), SIPTAG_PAYLOAD_STR(body), TAG_END());
 }
 
+/* The methods whose request carries an offer and whose 2xx the answer (RFC 3264 §4 with RFC 3311,
+ * RFC 3262). */
+static bool offers(sip_method_t m)
+{
+	return m == sip_method_invite || m == sip_method_update || m == sip_method_prack;
+}
+
 static bool has_sdp(const sip_t *sip)
 {
 	return sip->sip_payload && sip->sip_payload->pl_len && sip->sip_content_type &&
@@ -411,8 +418,7 @@ static void relay(struct fwd *f, msg_t *msg)
 {
 	sip_t *sip = sip_object(msg);
 	int status = sip->sip_status->st_status;
-	if (f->dlg && f->dlg->call && status < 300 && has_sdp(sip) && !f->answering &&
-	    f->method == sip_method_invite) {
+	if (f->dlg && f->dlg->call && status < 300 && has_sdp(sip) && !f->answering && offers(f->method)) {
 		f->answering = true;
 		g_queue_push_head(&f->responses, msg);
 		call_answer(f->dlg->call, sip->sip_payload->pl_data, sip->sip_payload->pl_len, on_answer_done,
@@ -581,6 +587,11 @@ static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const
 				   on_offer_done, f);
 			return 0;
 		}
+	} else if (offers(method) && has_sdp(out) && (f->dlg = dlg_find(p, sip, s->which))) {
+		/* an offer inside the dialog (RFC 3311 UPDATE, RFC 3262 PRACK): the answer is in the 2xx */
+		call_offer(f->dlg->call, out->sip_payload->pl_data, out->sip_payload->pl_len, on_offer_done,
+			   f);
+		return 0;
 	} else if (method == sip_method_bye) {
 		struct dlg *d = dlg_find(p, sip, s->which);
 		if (d)
