@@ -136,6 +136,18 @@ pid_t rig_spawn(char **argv)
 			CPU_SET(atoi(getenv("RIG_TASKSET")), &set);
 			sched_setaffinity(0, sizeof set, &set);
 		}
+		if (getenv(
+			"RIG_VALGRIND")) { /* the daemon under memcheck: a leak or an error fails its exit */
+			GPtrArray *vg = g_ptr_array_new();
+			const char *pre[] = { "valgrind", "-q", "--leak-check=full",
+					      "--errors-for-leak-kinds=definite", "--error-exitcode=99" };
+			for (size_t i = 0; i < G_N_ELEMENTS(pre); i++)
+				g_ptr_array_add(vg, (char *)pre[i]);
+			for (char **a = argv; *a; a++)
+				g_ptr_array_add(vg, *a);
+			g_ptr_array_add(vg, NULL);
+			execvp("valgrind", (char **)vg->pdata);
+		}
 		execv(argv[0], argv);
 		_exit(127);
 	}

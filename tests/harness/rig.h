@@ -16,7 +16,8 @@ struct rig;
 struct rig *rig_start(const char *const *extra);
 /* A loopback port free for both TCP and UDP right now (the daemons bind both). */
 uint16_t rig_free_port(void);
-/* Starts argv[0] (a path) with argv; it is killed when the test dies. */
+/* Starts argv[0] (a path) with argv; it is killed when the test dies. With RIG_VALGRIND set it runs
+ * under valgrind memcheck, and a definite leak or a memory error makes its exit status 99. */
 pid_t rig_spawn(char **argv);
 /* SIGTERM, then SIGKILL after 5 s: its exit status, or -1 when it had to be killed or crashed. */
 int rig_reap(pid_t pid);
