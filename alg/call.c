@@ -289,6 +289,10 @@ static void on_second_add(void *arg, const struct mgc_result *r)
 /* The second Add of the offer: the e2ae lines' other leg (unless NOTE 2 defers it to the answer). */
 static void second_add(struct call *c)
 {
+	if (c->cs->cfg->combined) {
+		offered(c);
+		return;
+	}
 	bool any = false;
 	GString *s = g_string_new(NULL);
 	context_open(c, s);
@@ -304,7 +308,7 @@ static void second_add(struct call *c)
 		any = true;
 	}
 	g_string_append(s, "\n}");
-	if (!any || c->cs->cfg->combined) {
+	if (!any) {
 		g_string_free(s, TRUE);
 		offered(c);
 		return;

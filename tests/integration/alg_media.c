@@ -9,7 +9,8 @@
  *   - e2e: an offer without a=3ge2ae:requested, and a UE that registered no mediasec: the gateway relays
  *     plain TCP, only c= and m= change, the TLS attributes pass untouched;
  *   - the operator switches of seed 004's NOTEs: force e2ae on the UE's TCP/TLS/MSRP offer, and toward a
- *     terminating UE that did not register support. */
+ *     terminating UE that did not register support; SYN filtering on the core leg; NOTE 2's access leg
+ *     added with the answer. */
 #include <CUnit/Basic.h>
 #include <glib.h>
 #include <string.h>
@@ -112,47 +113,66 @@ static void hang_up(struct sipdlg *by, struct sippeer *other, int leg)
 	g_free(ok), g_free(bye);
 }
 
-/* Seed 004 originating (5.2.1.2.2 steps 2-18; 5.2.1.3.2 the same for BFCP) and the Subtract. %1$u the
- * MGC's port, %2$s m= media, %3$s the plain and %4$s the TLS transport, %5$u the UE's port, %6$s its
- * fingerprint, %7$s the context, %8$s and %9$s the core and access terminations. */
+/* Seed 004 originating (5.2.1.2.2 steps 2-18; 5.2.1.3.2 the same for BFCP) and the Subtract, built from
+ * its transactions. %1$u the MGC's port, %2$s m= media, %3$s the plain and %4$s the TLS transport, %5$u
+ * the UE's port, %6$s its fingerprint, %7$s the context, %8$s and %9$s the core and access terminations.
+ * A policy variant adds SYN filtering (f: the LocalControl properties) or, under NOTE 2, adds the access
+ * leg with the answer's Modify. */
+#define TXN(ctx, actions) \
+	"MEGACO/3 [127.0.0.1]:%1$u\nTransaction = N {\n  Context = " ctx " {\n" actions "\n  }\n}\n"
+#define ADD_CORE(f)                                                                                          \
+	TXN("$",                                                                                             \
+	    "    Add = $ {\n      Media {\n        Stream = 1 {\n          LocalControl {\n"                 \
+	    "            Mode = SendReceive,\n            ipdc/realm = core" f "\n          },\n"            \
+	    "          Local {\nv=0\nc=IN IP4 $\nm=%2$s $ %3$s *\na=setup:actpass\n}\n        }\n      },\n" \
+	    "      Events = 1 {\n        xtcp/fail\n      }\n    }")
+#define ADD_ACCESS                                                                                   \
+	"    Add = $ {\n      Media {\n        Stream = 1 {\n          LocalControl {\n"             \
+	"            Mode = SendReceive,\n            ipdc/realm = access\n          },\n"           \
+	"          Local {\nv=0\nc=IN IP4 $\nm=%2$s $ %4$s *\na=setup:active\na=fingerprint:$\n},\n" \
+	"          Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=%2$s %5$u %4$s "                             \
+	"*\na=setup:actpass\na=fingerprint:%6$s\n}\n"                                                \
+	"        }\n      },\n      Events = 2 {\n        xtls/up,\n        xtls/fail,\n        "    \
+	"xtcp/fail\n      }\n    }"
+#define MODIFY_CORE(f)                                                                                       \
+	"    Modify = %8$s {\n      Media {\n        Stream = 1 {\n" f                                       \
+	"          Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=%2$s 2856 %3$s *\na=setup:active\n}\n        }\n   " \
+	"   }\n    }"
+#define TLS_EST   ",\n    Modify = %9$s {\n      Signals {\n        xtls/est\n      }\n    }"
+#define SUBTRACT  TXN("%7$s", "    Subtract = *")
+#define FILTER_ON "gm/saf = on,\n            gm/spf = on"
+#define FILTER_LC "          LocalControl {\n            " FILTER_ON "\n          },\n"
 static const char orig_h248[] =
-    "MEGACO/3 [127.0.0.1]:%1$u\n"
-    "Transaction = N {\n  Context = $ {\n    Add = $ {\n      Media {\n        Stream = 1 {\n"
-    "          LocalControl {\n            Mode = SendReceive,\n            ipdc/realm = core\n          },\n"
-    "          Local {\nv=0\nc=IN IP4 $\nm=%2$s $ %3$s *\na=setup:actpass\n}\n        }\n      },\n"
-    "      Events = 1 {\n        xtcp/fail\n      }\n    }\n  }\n}\n"
-    "MEGACO/3 [127.0.0.1]:%1$u\n"
-    "Transaction = N {\n  Context = %7$s {\n    Add = $ {\n      Media {\n        Stream = 1 {\n"
-    "          LocalControl {\n            Mode = SendReceive,\n            ipdc/realm = access\n          "
-    "},\n"
-    "          Local {\nv=0\nc=IN IP4 $\nm=%2$s $ %4$s *\na=setup:active\na=fingerprint:$\n},\n"
-    "          Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=%2$s %5$u %4$s *\na=setup:actpass\n"
-    "a=fingerprint:%6$s\n}\n        }\n      },\n"
-    "      Events = 2 {\n        xtls/up,\n        xtls/fail,\n        xtcp/fail\n      }\n    }\n  }\n}\n"
-    "MEGACO/3 [127.0.0.1]:%1$u\n"
-    "Transaction = N {\n  Context = %7$s {\n    Modify = %8$s {\n      Media {\n        Stream = 1 {\n"
-    "          Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=%2$s 2856 %3$s *\na=setup:active\n}\n"
-    "        }\n      }\n    },\n    Modify = %9$s {\n      Signals {\n        xtls/est\n      }\n    }\n  "
-    "}\n}\n"
-    "MEGACO/3 [127.0.0.1]:%1$u\n"
-    "Transaction = N {\n  Context = %7$s {\n    Subtract = *\n  }\n}\n";
+    ADD_CORE("") TXN("%7$s", ADD_ACCESS) TXN("%7$s", MODIFY_CORE("") TLS_EST) SUBTRACT;
+static const char syn_h248[] = ADD_CORE(",\n            " FILTER_ON) TXN("%7$s", ADD_ACCESS)
+    TXN("%7$s", MODIFY_CORE(FILTER_LC) TLS_EST) SUBTRACT;
+static const char combined_h248[] = ADD_CORE("") TXN("%7$s", ADD_ACCESS ",\n" MODIFY_CORE("")) SUBTRACT;
 
-/* The e2ae originating call of seed 004 through r: ue (registered) offers kind k with a=3ge2ae:<e2ae>;
- * with reinvite, it offers the same again (re-INVITE, then UPDATE) once the media flows. Everything
- * asserted. */
-static void e2ae_originating(struct algrig *r, struct sippeer *a, struct sippeer *b, const struct kind *k,
-			     const char *call, const char *e2ae, bool reinvite, const char *ctx,
-			     const char *co, const char *ac)
+/* Which H.248 an originating call causes: seed 004's, or that of a policy variant. */
+enum h248_of { SEED, SYN_FILTER, COMBINED };
+
+/* One originating call: what it offers and the H.248 it must cause. */
+struct orig {
+	const struct kind *k;
+	const char *call, *e2ae;   /* the offer's a=3ge2ae value; NULL: none */
+	bool reoffer;              /* offer the same again (re-INVITE, then UPDATE) once the media flows */
+	const char *ctx, *co, *ac; /* the context and the terminations the gateway will name */
+	enum h248_of h248;         /* the whole call's H.248 */
+};
+
+/* The e2ae originating call of seed 004 through r: the UE at a (registered) offers, the core at b
+ * answers. Everything asserted. */
+static void e2ae_originating(struct algrig *r, struct sippeer *a, struct sippeer *b, const struct orig *o)
 {
 	long mark = algrig_mark(r);
 	uint16_t ue_port = 0;
 	int ue_l = tcp_listen(&ue_port);
-	char *offer = sdp("ue", k, ue_port, true, "actpass", ue_id.fingerprint, e2ae);
-	char *inv = invite(a, r->access, "a", "b", call, offer, b);
+	char *offer = sdp("ue", o->k, ue_port, true, "actpass", ue_id.fingerprint, o->e2ae);
+	char *inv = invite(a, r->access, "a", "b", o->call, offer, b);
 	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE sip:b@example.net SIP/2.0\r\n"));
 	/* seed 004 step 8: the plain transport, no fingerprint, no a=3ge2ae, the gateway's core address */
-	unsigned agw_core = sdp_port(sip_body(inv), k->media);
-	char *want = sdp_via_gw("ue", k, agw_core, false, "actpass", NULL, NULL);
+	unsigned agw_core = sdp_port(sip_body(inv), o->k->media);
+	char *want = sdp_via_gw("ue", o->k, agw_core, false, "actpass", NULL, NULL);
 	assert_text("offer toward the core", sip_body(inv), want);
 	g_free(want);
 	const char *tp = a->tcp ? ";transport=tcp" : "";
@@ -165,14 +185,14 @@ static void e2ae_originating(struct algrig *r, struct sippeer *a, struct sippeer
 	g_free(rr), g_free(mf), g_free(want);
 
 	/* the core answers active: it will connect to the gateway's core leg */
-	char *answer = sdp("b", k, 2856, false, "active", NULL, NULL);
+	char *answer = sdp("b", o->k, 2856, false, "active", NULL, NULL);
 	sippeer_answer(b, inv, "b", "200 OK", answer);
 	char *ok = sippeer_recv(a, 5000);
 	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
 	/* steps 19-20: TLS, the gateway's access address and fingerprint, a=setup:active */
-	unsigned agw_access = sdp_port(sip_body(ok), k->media);
+	unsigned agw_access = sdp_port(sip_body(ok), o->k->media);
 	char *agw_fp = sdp_fingerprint(sip_body(ok));
-	want = sdp_via_gw("b", k, agw_access, true, "active", agw_fp, NULL);
+	want = sdp_via_gw("b", o->k, agw_access, true, "active", agw_fp, NULL);
 	assert_text("answer toward the UE", sip_body(ok), want);
 	CU_ASSERT_TRUE(g_str_has_prefix(agw_fp, "sha-256 "));
 	g_free(want);
@@ -186,17 +206,25 @@ static void e2ae_originating(struct algrig *r, struct sippeer *a, struct sippeer
 
 	/* real bytes: the core connects, the gateway connects to the UE and is its TLS client */
 	int peer, fd;
-	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)agw_core, ue_l, &peer, &fd));
+	if (o->h248 == SYN_FILTER) { /* the gateway takes the SYN only from the answer's address and port */
+		bool up;
+		peer = tcp_connect_from(2856, (uint16_t)agw_core, 2000, &up);
+		CU_ASSERT_TRUE_FATAL(peer >= 0 && (up || tcp_wait_connected(peer, 2000)));
+		CU_ASSERT_TRUE_FATAL((fd = tcp_accept(ue_l, 2000)) >= 0);
+	} else {
+		CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)agw_core, ue_l, &peer, &fd));
+	}
 	char why[160] = "";
 	gnutls_session_t s = tlspeer_handshake(fd, false, &ue_id, agw_fp, 3000, why);
 	if (!s)
 		fprintf(stderr, "\n    UE handshake: %s\n", why);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	CU_ASSERT_TRUE(tlspeer_cross(s, peer, k->bytes, k->n, 2000));
+	CU_ASSERT_TRUE(tlspeer_cross(s, peer, o->k->bytes, o->k->n, 2000));
 
 	/* open point 1: a re-offer (re-INVITE, then UPDATE) with the same transport and fingerprint leaves
 	 * the gateway alone and the TLS session carries on */
-	for (const char *const *m = (const char *const[]){ "INVITE", "UPDATE", NULL }; reinvite && *m; m++) {
+	for (const char *const *m = (const char *const[]){ "INVITE", "UPDATE", NULL }; o->reoffer && *m;
+	     m++) {
 		long again = algrig_mark(r);
 		sipdlg_send(&da, *m, offer);
 		char *re = sippeer_recv(b, 3000), *start = g_strdup_printf("%s sip:b@127.0.0.1:", *m);
@@ -214,13 +242,16 @@ static void e2ae_originating(struct algrig *r, struct sippeer *a, struct sippeer
 		}
 		char *none = algrig_h248(r, again, false);
 		CU_ASSERT_STRING_EQUAL(none, "");
-		CU_ASSERT_TRUE(tlspeer_cross(s, peer, k->bytes, k->n, 2000)); /* the same TLS session */
+		CU_ASSERT_TRUE(tlspeer_cross(s, peer, o->k->bytes, o->k->n, 2000)); /* the same TLS session */
 		g_free(none), g_free(re_ok), g_free(start), g_free(re);
 	}
 	hang_up(&da, b, peer);
 	char *h248 = algrig_h248(r, mark, false);
-	want = g_strdup_printf(orig_h248, r->h248, k->media, k->plain, k->tls, ue_port, ue_id.fingerprint,
-			       ctx, co, ac);
+	want = g_strdup_printf(o->h248 == SYN_FILTER ? syn_h248
+			       : o->h248 == COMBINED ? combined_h248
+						     : orig_h248,
+			       r->h248, o->k->media, o->k->plain, o->k->tls, ue_port, ue_id.fingerprint,
+			       o->ctx, o->co, o->ac);
 	assert_text("H.248", h248, want);
 	tlspeer_close(s, fd);
 	close(peer), close(ue_l);
@@ -378,12 +409,14 @@ static void e2e_call(struct algrig *r, bool orig, const char *call, const char *
 
 static void test_msrp_orig(void)
 {
-	e2ae_originating(&rig, &ue, &core, &MSRP, "m1", "requested", false, "1", "co/1", "ac/2");
+	e2ae_originating(&rig, &ue, &core,
+			 &(struct orig){ &MSRP, "m1", "requested", false, "1", "co/1", "ac/2", SEED });
 }
 
 static void test_msrp_orig_reinvite(void)
 {
-	e2ae_originating(&rig, &ue, &core, &MSRP, "m2", "requested", true, "2", "co/3", "ac/4");
+	e2ae_originating(&rig, &ue, &core,
+			 &(struct orig){ &MSRP, "m2", "requested", true, "2", "co/3", "ac/4", SEED });
 }
 
 static void test_msrp_term(void)
@@ -393,7 +426,8 @@ static void test_msrp_term(void)
 
 static void test_bfcp_orig(void)
 {
-	e2ae_originating(&rig, &ue, &core, &BFCP, "b1", "requested", false, "4", "co/7", "ac/8");
+	e2ae_originating(&rig, &ue, &core,
+			 &(struct orig){ &BFCP, "b1", "requested", false, "4", "co/7", "ac/8", SEED });
 }
 
 static void test_bfcp_term(void)
@@ -415,13 +449,44 @@ static void test_no_mediasec_term(void)
 static void test_force_orig(void)
 {
 	CU_ASSERT_TRUE_FATAL(algrig_register(&forced, &plain_ue, "a", false));
-	e2ae_originating(&forced, &plain_ue, &core, &MSRP, "f1", NULL, false, "1", "co/1", "ac/2");
+	e2ae_originating(&forced, &plain_ue, &core,
+			 &(struct orig){ &MSRP, "f1", NULL, false, "1", "co/1", "ac/2", SEED });
 }
 
 /* The terminating NOTE: TLS toward the UE though it registered no support. */
 static void test_force_term(void)
 {
 	e2ae_terminating(&forced, &plain_ue, "a", &core, &MSRP, "f2", "2", "ac/3");
+}
+
+/* An originating call through an ALG started with flags (one more gateway realm pair each). */
+static void variant(const char *const *flags, const char *access_ports, const char *core_ports,
+		    const char *call, enum h248_of h248)
+{
+	struct algrig v;
+	CU_ASSERT_TRUE_FATAL(algrig_start(&v, &(struct algrig_opts){ .next_hop = core.port,
+								     .alg = flags,
+								     .access_ports = access_ports,
+								     .core_ports = core_ports }));
+	CU_ASSERT_TRUE(algrig_register(&v, &ue, "a", true));
+	e2ae_originating(&v, &ue, &core,
+			 &(struct orig){ &MSRP, call, "requested", false, "1", "co/1", "ac/2", h248 });
+	CU_ASSERT_TRUE(algrig_stop(&v));
+}
+
+/* Seed 004 steps 2 and 13-15 with SYN filtering: the core leg ignores SYNs until the Modify names the
+ * answerer, then takes them from it alone. */
+static void test_syn_filter(void)
+{
+	variant((const char *const[]){ "--policy-syn-filter", NULL }, "29400-29424", "29425-29449", "s1",
+		SYN_FILTER);
+}
+
+/* NOTE 2: the access leg is added with the answer's Modify, in one transaction. */
+static void test_combined(void)
+{
+	variant((const char *const[]){ "--policy-combined", NULL }, "29450-29474", "29475-29499", "c1",
+		COMBINED);
 }
 
 /* The originating call with SIP over TCP on both sides: the UE connects to the ALG, the ALG to the core. */
@@ -438,7 +503,8 @@ static void test_msrp_orig_tcp(void)
 				       .access_ports = "29500-29549",
 				       .core_ports = "29550-29599" }));
 	CU_ASSERT_TRUE(algrig_register(&t, &a, "a", true));
-	e2ae_originating(&t, &a, &b, &MSRP, "t1", "requested", false, "1", "co/1", "ac/2");
+	e2ae_originating(&t, &a, &b,
+			 &(struct orig){ &MSRP, "t1", "requested", false, "1", "co/1", "ac/2", SEED });
 	CU_ASSERT_TRUE(algrig_stop(&t));
 	sippeer_close(&a), sippeer_close(&b);
 }
@@ -485,6 +551,8 @@ int main(void)
 		{ "policy: e2ae forced on the originating UE's TLS offer", test_force_orig },
 		{ "policy: e2ae forced toward the terminating UE", test_force_term },
 		{ "e2ae MSRP originating, SIP over TCP", test_msrp_orig_tcp },
+		{ "policy: SYN filtering on the core leg", test_syn_filter },
+		{ "policy: NOTE 2, the access leg added with the answer", test_combined },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("ims-alg media decisions with ims-agw", up, down, tests);
