@@ -203,31 +203,41 @@ static void pop_routes(struct proxy *p, msg_t *msg, sip_t *sip, int in)
 	}
 }
 
-/* Whether SIP on a side travels over TCP: the request's own transport on the side it came from; the
- * configured transport, or the next hop's, on the side it goes to. */
-static bool side_tcp(const struct proxy *p, int which, int in, const sip_t *sip)
+/* Where a request goes on (RFC 3261 §16.6 steps 6-7): its first Route, the core next hop (else our core
+ * side, a hairpin) for a new request from the access side, else its Request-URI. */
+static const url_t *target_of(const struct proxy *p, const struct fwd *f, const sip_t *sip)
+{
+	if (sip->sip_route)
+		return sip->sip_route->r_url;
+	if (f->in->which == ACCESS && f->initial)
+		return p->next_hop ? p->next_hop : p->sides[CORE].url;
+	return sip->sip_request->rq_url;
+}
+
+/* Whether SIP on a side travels over TCP: as configured; else on the side the request came from, as it
+ * came (its Via), and on the side it goes to, as its target says. */
+static bool side_tcp(const struct proxy *p, int which, const struct fwd *f, const sip_t *got, const url_t *to)
 {
 	const struct alg_sip_side *c = which == ACCESS ? &p->cfg->access : &p->cfg->core;
 	if (c->transport != ALG_TRANSPORT_BOTH)
 		return c->transport == ALG_TRANSPORT_TCP;
-	if (which == in)
-		return sip->sip_via && sip->sip_via->v_protocol && strstr(sip->sip_via->v_protocol, "TCP");
+	if (which == f->in->which)
+		return got->sip_via && got->sip_via->v_protocol && strstr(got->sip_via->v_protocol, "TCP");
 	char tp[8] = "";
-	return which == CORE && p->next_hop &&
-	       url_param(p->next_hop->url_params, "transport", tp, sizeof tp) &&
-	       !g_ascii_strcasecmp(tp, "tcp");
+	return url_param(to->url_params, "transport", tp, sizeof tp) && !g_ascii_strcasecmp(tp, "tcp");
 }
 
 /* Two Record-Route entries (RFC 3261 §16.6 step 4, one per side, the receiving side's first and the
  * sending side's on top), each naming the transport its side speaks when that is TCP. */
-static void record_route(struct proxy *p, msg_t *msg, sip_t *sip, int in, const sip_t *got)
+static void record_route(struct proxy *p, struct fwd *f, sip_t *sip, const sip_t *got)
 {
+	const url_t *to = target_of(p, f, sip);
 	for (int i = 0; i < 2; i++) {
-		int which = i ? !in : in;
+		int which = i ? f->out->which : f->in->which;
 		sip_record_route_t *rr =
-		    sip_record_route_format(msg_home(msg), "<%s;lr%s>", p->sides[which].uri,
-					    side_tcp(p, which, in, got) ? ";transport=tcp" : "");
-		msg_header_prepend(msg, (msg_pub_t *)sip, (msg_header_t **)&sip->sip_record_route,
+		    sip_record_route_format(msg_home(f->msg), "<%s;lr%s>", p->sides[which].uri,
+					    side_tcp(p, which, f, got, to) ? ";transport=tcp" : "");
+		msg_header_prepend(f->msg, (msg_pub_t *)sip, (msg_header_t **)&sip->sip_record_route,
 				   (msg_header_t *)rr);
 	}
 }
@@ -351,9 +361,7 @@ static void send_on(struct fwd *f)
 {
 	struct proxy *p = f->p;
 	sip_t *sip = sip_object(f->msg);
-	const url_t *target = sip->sip_route ? sip->sip_route->r_url : NULL;
-	if (!target && f->in->which == ACCESS && f->initial)
-		target = p->next_hop ? p->next_hop : p->sides[CORE].url;
+	const url_t *target = target_of(p, f, sip);
 	trace_msg(p, false, f->out, f->msg);
 	bool ack = f->method == sip_method_ack;
 	f->orq = nta_outgoing_mcreate(f->out->agent, ack ? NULL : on_response, ack ? NULL : f,
@@ -573,26 +581,22 @@ static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const
 	if (method == sip_method_invite) {
 		nta_incoming_bind(irq, on_cancel, f);
 		if (f->initial) {
-			record_route(p, f->msg, out, s->which, sip);
+			record_route(p, f, out, sip);
 			f->dlg = dlg_new(p, sip, s->which == ACCESS);
 			f->dlg->invite = msg_ref_create(f->msg);
 			struct media_policy pol = policy_of(p, sip, f->dlg->orig);
 			f->dlg->call = call_new(p->calls, sip->sip_call_id->i_id, f->dlg->orig, &pol);
 			call_set_owner(f->dlg->call, f->dlg);
-		} else {
-			f->dlg = dlg_find(p, sip, s->which);
 		}
-		if (f->dlg && has_sdp(out)) {
-			call_offer(f->dlg->call, out->sip_payload->pl_data, out->sip_payload->pl_len,
-				   on_offer_done, f);
-			return 0;
-		}
-	} else if (offers(method) && has_sdp(out) && (f->dlg = dlg_find(p, sip, s->which))) {
-		/* an offer inside the dialog (RFC 3311 UPDATE, RFC 3262 PRACK): the answer is in the 2xx */
+	}
+	if (offers(method) && !f->dlg)
+		f->dlg = dlg_find(p, sip, s->which);
+	if (f->dlg && has_sdp(out)) { /* an offer (in a re-INVITE, RFC 3311 UPDATE or RFC 3262 PRACK too) */
 		call_offer(f->dlg->call, out->sip_payload->pl_data, out->sip_payload->pl_len, on_offer_done,
 			   f);
 		return 0;
-	} else if (method == sip_method_bye) {
+	}
+	if (method == sip_method_bye) {
 		struct dlg *d = dlg_find(p, sip, s->which);
 		if (d)
 			dlg_end(d, "BYE");

@@ -49,6 +49,15 @@ cpu() {
 		awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); t += $12 + $13 } END { printf "%.3f\n", t / hz }'
 }
 
+# measure NAME PORT PID...: run, and the CPU seconds PID... used meanwhile: "calls/s successful failed cpu"
+measure() {
+	local name=$1 port=$2 c0 line
+	shift 2
+	c0=$(cpu "$@")
+	line=$(run "$name" "$port")
+	echo "$line $(awk -v a="$c0" -v b="$(cpu "$@")" 'BEGIN { print b - a }')"
+}
+
 # ---- Kamailio: stateful proxy, record-routing, every new INVITE to the UAS ----
 kam=$(free)
 mods=$(dirname "$(find /usr/lib -name tm.so -path '*kamailio*' | head -1)")
@@ -90,10 +99,7 @@ kill -0 $! 2>/dev/null || { echo "calls: kamailio did not start:"; tail -5 "$wor
 n_all=$n n=50 # a warm-up: Kamailio's first calls after its start are not what it does later
 run warmup "$kam" >/dev/null
 n=$n_all
-kam_main=$(cat "$work/kam.pid")
-c0=$(cpu "$kam_main")
-read -r kam_rate kam_ok kam_failed < <(run kamailio "$kam")
-kam_cpu=$(awk -v a="$c0" -v b="$(cpu "$kam_main")" 'BEGIN { print b - a }')
+read -r kam_rate kam_ok kam_failed kam_cpu < <(measure kamailio "$kam" "$(cat "$work/kam.pid")")
 kill "$(cat "$work/kam.pid" 2>/dev/null)" 2>/dev/null
 
 # ---- ims-alg with ims-agw: e2ae for the UE's TCP/TLS/MSRP offer (seed 004 NOTE 1: the bench UE does
@@ -120,18 +126,17 @@ kill $alg_pid $agw_pid 2>/dev/null
 wait $alg_pid $agw_pid 2>/dev/null
 txns=$(grep '"h248.tx"' "$work/trace.jsonl" | grep '\\nTransaction = ' | grep -cv 'AuditValue = ROOT\|ServiceChange')
 alg
-c0=$(cpu $alg_pid $agw_pid)
-read -r alg_rate alg_ok alg_failed < <(run alg "$access")
-alg_cpu=$(awk -v a="$c0" -v b="$(cpu $alg_pid $agw_pid)" 'BEGIN { print b - a }')
+read -r alg_rate alg_ok alg_failed alg_cpu < <(measure alg "$access" "$alg_pid" "$agw_pid")
 
 echo "call setups per second (INVITE/200/ACK/BYE/200 with an e2ae MSRP offer, $n calls, at most $limit at once):"
-# calls per CPU second: what each proxy costs, even when SIPp (one CPU for both of its sides) sets the pace
-per_cpu() { awk -v n="$1" -v c="$2" 'BEGIN { if (c > 0) printf "%.0f", n / c; else printf "-" }'; }
-printf '  %-34s %6s calls/s  %s completed, %s failed; %s s CPU, %s calls per CPU second\n' \
-	"Kamailio $(kamailio -v | awk 'NR==1{print $3}') (stateful proxy)" "$kam_rate" "$kam_ok" "$kam_failed" \
-	"$kam_cpu" "$(per_cpu "$kam_ok" "$kam_cpu")"
-printf '  %-34s %6s calls/s  %s completed, %s failed; %s s CPU, %s calls per CPU second\n' \
-	"ims-alg + ims-agw (e2ae, H.248)" "$alg_rate" "$alg_ok" "$alg_failed" "$alg_cpu" "$(per_cpu "$alg_ok" "$alg_cpu")"
+# report NAME RATE COMPLETED FAILED CPU: one proxy's line; calls per CPU second say what each proxy
+# costs even when SIPp (one CPU for both of its sides) sets the pace
+report() {
+	printf '  %-34s %6s calls/s  %s completed, %s failed; %s s CPU, %s calls per CPU second\n' "$1" "$2" "$3" \
+		"$4" "$5" "$(awk -v n="$3" -v c="$5" 'BEGIN { if (c > 0) printf "%.0f", n / c; else printf "-" }')"
+}
+report "Kamailio $(kamailio -v | awk 'NR==1{print $3}') (stateful proxy)" "$kam_rate" "$kam_ok" "$kam_failed" "$kam_cpu"
+report "ims-alg + ims-agw (e2ae, H.248)" "$alg_rate" "$alg_ok" "$alg_failed" "$alg_cpu"
 echo "  (ims-alg sent $txns H.248 requests to the gateway in 10 probe calls, $probe_failed failed)"
 awk -v a="$alg_rate" -v k="$kam_rate" -v ac="$alg_cpu" -v kc="$kam_cpu" -v ao="$alg_ok" -v ko="$kam_ok" 'BEGIN {
 	if (k > 0) printf "  ratio ims-alg / Kamailio: %.2f in calls per second (goal: at least 0.50)", a / k

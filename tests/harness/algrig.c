@@ -11,17 +11,6 @@
 #include "rig.h"
 #include "sippeer.h"
 
-const char *algrig_log_level(void)
-{
-	return getenv("RIG_LOG") ? "debug" : "error";
-}
-
-static char *binary(const char *dir, const char *name)
-{
-	const char *top = getenv("top_builddir") ? getenv("top_builddir") : ".";
-	return g_build_filename(top, dir, name, NULL);
-}
-
 static void add_all(GPtrArray *argv, const char *const *more)
 {
 	for (; more && *more; more++)
@@ -52,27 +41,26 @@ bool algrig_start(struct algrig *r, const struct algrig_opts *o)
 	r->trace = g_strdup_printf("%s/algrig-%d-%u.jsonl", g_get_tmp_dir(), (int)getpid(), ++serial);
 	unlink(r->trace);
 	GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
-	g_ptr_array_add(argv, binary("alg", "ims-alg"));
+	g_ptr_array_add(argv, rig_binary("alg", "ims-alg"));
 	g_ptr_array_add(argv, g_strdup_printf("--sip-access-port=%u", r->access));
 	g_ptr_array_add(argv, g_strdup_printf("--sip-core-port=%u", r->core));
 	g_ptr_array_add(argv, g_strdup_printf("--sip-core-next-hop=sip:127.0.0.1:%u%s", o->next_hop,
 					      o->tcp ? ";transport=tcp" : ""));
 	g_ptr_array_add(argv, g_strdup_printf("--h248-port=%u", r->h248));
 	g_ptr_array_add(argv, g_strdup_printf("--trace-file=%s", r->trace));
-	g_ptr_array_add(argv, g_strdup_printf("--log-level=%s", algrig_log_level()));
+	g_ptr_array_add(argv, g_strdup_printf("--log-level=%s", rig_log_level()));
 	add_all(argv, o->alg);
 	r->alg = spawn(argv);
 	if (r->alg <= 0 || !o->access_ports)
 		return r->alg > 0;
 	usleep(200000); /* bound before the gateway's first ServiceChange (which it would repeat anyway) */
 	argv = g_ptr_array_new_with_free_func(g_free);
-	g_ptr_array_add(argv, binary("agw", "ims-agw"));
+	g_ptr_array_add(argv, rig_binary("agw", "ims-agw"));
 	g_ptr_array_add(argv, g_strdup_printf("--h248-port=%u", rig_free_port()));
 	g_ptr_array_add(argv, g_strdup_printf("--mgc-port=%u", r->h248));
 	g_ptr_array_add(argv, g_strdup_printf("--realm-access-ports=%s", o->access_ports));
 	g_ptr_array_add(argv, g_strdup_printf("--realm-core-ports=%s", o->core_ports));
-	g_ptr_array_add(argv, g_strdup_printf("--log-level=%s", algrig_log_level()));
-	add_all(argv, o->agw);
+	g_ptr_array_add(argv, g_strdup_printf("--log-level=%s", rig_log_level()));
 	r->agw = spawn(argv);
 	for (int i = 0; i < 50 && r->agw > 0 && !registered(r); i++)
 		usleep(100000);
@@ -136,26 +124,61 @@ char *algrig_h248(const struct algrig *r, long from, bool rx)
 	return g_string_free(all, FALSE);
 }
 
+void algrig_send_register(struct sippeer *p, uint16_t port, const char *user, const char *security_client)
+{
+	char *extra = g_strdup_printf("Expires: 600\r\n%s%s%s", security_client ? "Security-Client: " : "",
+				      security_client ? security_client : "", security_client ? "\r\n" : "");
+	char *head = sippeer_request(p, "REGISTER", user, user, "reg", 1, extra, false);
+	sippeer_send(p, port, head, NULL);
+	g_free(head), g_free(extra);
+}
+
 bool algrig_register(const struct algrig *r, struct sippeer *p, const char *user, bool mediasec)
 {
-	char *head = sippeer_request(
-	    p, "REGISTER", user, user, "reg", 1,
-	    mediasec ? "Expires: 600\r\nSecurity-Client: msrp-tls;mediasec, bfcp-tls;mediasec\r\n"
-		     : "Expires: 600\r\n",
-	    false);
-	sippeer_send(p, r->access, head, NULL);
-	g_free(head);
+	algrig_send_register(p, r->access, user, mediasec ? "msrp-tls;mediasec, bfcp-tls;mediasec" : NULL);
 	char *ok = sippeer_recv(p, 3000);
 	bool yes = ok && g_str_has_prefix(ok, "SIP/2.0 200 ");
 	g_free(ok);
 	return yes;
 }
 
-char *algrig_msrp_offer(unsigned port, const char *fingerprint)
+static const char msrp_send[] =
+    "MSRP a786hjs2 SEND\r\nTo-Path: msrp://127.0.0.1:9/core;tcp\r\n"
+    "From-Path: msrps://127.0.0.1:8/ue;tcp\r\nMessage-ID: 87652491\r\nByte-Range: 1-5/5\r\n"
+    "Content-Type: text/plain\r\n\r\nhello\r\n-------a786hjs2$\r\n";
+/* BFCP Hello (RFC 8855 §5.3.11): version 1, primitive 11, no attributes; conference 4321, transaction 1,
+ * user 1234 */
+static const char bfcp_hello[] = { 0x20, 0x0b,       0x00, 0x00, 0x00, 0x00,
+				   0x10, (char)0xe1, 0x00, 0x01, 0x04, (char)0xd2 };
+
+const struct algrig_media algrig_msrp = {
+	.media = "message",
+	.plain = "TCP/MSRP",
+	.tls = "TCP/TLS/MSRP",
+	.attrs = "a=accept-types:text/plain\r\na=path:msrp://127.0.0.1:2855/s;tcp\r\n",
+	.bytes = msrp_send,
+	.n = sizeof msrp_send - 1
+};
+const struct algrig_media algrig_bfcp = {
+	.media = "application",
+	.plain = "TCP/BFCP",
+	.tls = "TCP/TLS/BFCP",
+	.attrs = "a=floorctrl:c-s\r\na=confid:4321\r\na=userid:1234\r\na=floorid:1 mstrm:10\r\n",
+	.bytes = bfcp_hello,
+	.n = sizeof bfcp_hello
+};
+
+char *algrig_sdp(const char *user, const struct algrig_media *m, unsigned port, bool tls, const char *setup,
+		 const char *fingerprint, const char *e2ae)
 {
-	return g_strdup_printf("v=0\r\no=ue 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-			       "m=message %u TCP/TLS/MSRP *\r\na=accept-types:text/plain\r\n"
-			       "a=path:msrps://127.0.0.1:%u/ue;tcp\r\na=setup:actpass\r\na=fingerprint:%s\r\n"
-			       "a=3ge2ae:requested\r\n",
-			       port, port, fingerprint);
+	GString *s = g_string_new(NULL);
+	g_string_append_printf(
+	    s, "v=0\r\no=%s 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n", user);
+	g_string_append_printf(s, "m=%s %u %s *\r\n%sa=setup:%s\r\n", m->media, port, tls ? m->tls : m->plain,
+			       m->attrs, setup);
+	if (fingerprint)
+		g_string_append_printf(s, "a=fingerprint:%s\r\n", fingerprint);
+	if (e2ae)
+		g_string_append_printf(s, "a=3ge2ae:%s\r\n", e2ae);
+	return g_string_free(s, FALSE);
 }

@@ -4,6 +4,7 @@
 #define MEDIASEC_TEST_ALGRIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -19,15 +20,12 @@ struct algrig_opts {
 	const char *const *alg;   /* more ims-alg flags (NULL-terminated), or NULL */
 	const char *access_ports; /* the gateway's realm port ranges; NULL: no gateway */
 	const char *core_ports;
-	const char *const *agw; /* more ims-agw flags */
 };
 
 /* Starts them and waits until the gateway's ServiceChange was answered. False (stopped) on failure. */
 bool algrig_start(struct algrig *r, const struct algrig_opts *o);
 /* Stops both: true when both exited cleanly. Keeps the trace when RIG_KEEP is set. */
 bool algrig_stop(struct algrig *r);
-/* "debug" when RIG_LOG is set, else "error". */
-const char *algrig_log_level(void);
 
 /* The trace file's size now: where the next test's records start. */
 long algrig_mark(const struct algrig *r);
@@ -36,10 +34,23 @@ long algrig_mark(const struct algrig *r);
 char *algrig_h248(const struct algrig *r, long from, bool rx);
 
 struct sippeer;
+/* A UE at p sends REGISTER as user to port with this Security-Client (NULL: none). */
+void algrig_send_register(struct sippeer *p, uint16_t port, const char *user, const char *security_client);
 /* A UE at p registers as user at r's access side, with the msrp-tls and bfcp-tls mediasec mechanisms
  * or none; true on 200. */
 bool algrig_register(const struct algrig *r, struct sippeer *p, const char *user, bool mediasec);
-/* The e2ae MSRP offer of a UE listening on port (seed 004 step 1), with its fingerprint (g_free it). */
-char *algrig_msrp_offer(unsigned port, const char *fingerprint);
+
+/* What a media line of the tests carries: its m= media, its transports without and with TLS, its
+ * attributes, and one real message of the protocol. */
+struct algrig_media {
+	const char *media, *plain, *tls, *attrs;
+	const char *bytes;
+	size_t n;
+};
+extern const struct algrig_media algrig_msrp, algrig_bfcp;
+/* An SDP body from user with one line of m on port: TLS or not, a=setup, a=fingerprint and a=3ge2ae as
+ * given (NULL: none) (g_free it). */
+char *algrig_sdp(const char *user, const struct algrig_media *m, unsigned port, bool tls, const char *setup,
+		 const char *fingerprint, const char *e2ae);
 
 #endif

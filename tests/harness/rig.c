@@ -116,6 +116,17 @@ static void pump(struct rig *r, unsigned ms)
 	}
 }
 
+char *rig_binary(const char *dir, const char *name)
+{
+	const char *top = getenv("top_builddir") ? getenv("top_builddir") : ".";
+	return g_build_filename(top, dir, name, NULL);
+}
+
+const char *rig_log_level(void)
+{
+	return getenv("RIG_LOG") ? "debug" : "error";
+}
+
 pid_t rig_spawn(char **argv)
 {
 	pid_t parent = getpid();
@@ -136,8 +147,8 @@ pid_t rig_spawn(char **argv)
 			CPU_SET(atoi(getenv("RIG_TASKSET")), &set);
 			sched_setaffinity(0, sizeof set, &set);
 		}
-		if (getenv(
-			"RIG_VALGRIND")) { /* the daemon under memcheck: a leak or an error fails its exit */
+		/* the daemon under memcheck: a definite leak or a memory error fails its exit */
+		if (getenv("RIG_VALGRIND")) {
 			GPtrArray *vg = g_ptr_array_new();
 			const char *pre[] = { "valgrind", "-q", "--leak-check=full",
 					      "--errors-for-leak-kinds=definite", "--error-exitcode=99" };
@@ -183,20 +194,12 @@ struct rig *rig_start(const char *const *extra)
 		perror("rig: bind");
 		return NULL;
 	}
-	const char *top = getenv("top_builddir") ? getenv("top_builddir") : ".";
-	char *bin = g_build_filename(top, "agw", "ims-agw", NULL);
+	char *bin = rig_binary("agw", "ims-agw");
 	char mgcp[8], agwp[8];
 	snprintf(mgcp, sizeof mgcp, "%u", mgc), snprintf(agwp, sizeof agwp, "%u", agw);
 	GPtrArray *argv = g_ptr_array_new();
-	const char *base[] = { bin,
-			       "--h248-port",
-			       agwp,
-			       "--mgc-port",
-			       mgcp,
-			       "--h248-mid",
-			       "[127.0.0.1]:2944",
-			       "--log-level",
-			       getenv("RIG_LOG") ? "debug" : "error" };
+	const char *base[] = { bin,          "--h248-port",      agwp,          "--mgc-port",   mgcp,
+			       "--h248-mid", "[127.0.0.1]:2944", "--log-level", rig_log_level() };
 	for (size_t i = 0; i < G_N_ELEMENTS(base); i++)
 		g_ptr_array_add(argv, (char *)base[i]);
 	for (const char *const *e = extra; e && *e; e++)

@@ -16,6 +16,10 @@ struct rig;
 struct rig *rig_start(const char *const *extra);
 /* A loopback port free for both TCP and UDP right now (the daemons bind both). */
 uint16_t rig_free_port(void);
+/* A program of this build: top_builddir (from the environment, else ".")/dir/name (g_free it). */
+char *rig_binary(const char *dir, const char *name);
+/* The daemons' --log-level: "debug" when RIG_LOG is set, else "error". */
+const char *rig_log_level(void);
 /* Starts argv[0] (a path) with argv; it is killed when the test dies. With RIG_VALGRIND set it runs
  * under valgrind memcheck, and a definite leak or a memory error makes its exit status 99. */
 pid_t rig_spawn(char **argv);

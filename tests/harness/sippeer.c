@@ -222,6 +222,14 @@ char *sippeer_request(const struct sippeer *p, const char *method, const char *f
 	    sdp ? "Content-Type: application/sdp\r\n" : "");
 }
 
+void sippeer_invite(struct sippeer *p, uint16_t port, const char *from, const char *to, const char *call,
+		    const char *sdp)
+{
+	char *head = sippeer_request(p, "INVITE", from, to, call, 1, NULL, true);
+	sippeer_send(p, port, head, sdp);
+	g_free(head);
+}
+
 /* The URI inside "<…>" of a Contact or Route value. */
 static char *uri_of(const char *value)
 {

@@ -46,6 +46,10 @@ char *sdp_fingerprint(const char *sdp);                /* the first a=fingerprin
 char *sippeer_request(const struct sippeer *p, const char *method, const char *from, const char *to,
 		      const char *call, unsigned cseq, const char *extra, bool sdp);
 
+/* Sends an initial INVITE (CSeq 1) from user `from` to user `to` with the SDP body to 127.0.0.1:port. */
+void sippeer_invite(struct sippeer *p, uint16_t port, const char *from, const char *to, const char *call,
+		    const char *sdp);
+
 /* The dialog an INVITE made, as one party sees it: where its in-dialog requests go and what they say. */
 struct sipdlg {
 	struct sippeer *me;

@@ -18,6 +18,7 @@
 
 #include "algrig.h"
 #include "rig.h"
+#include "seed004.h"
 #include "sippeer.h"
 #include "tlspeer.h"
 
@@ -25,55 +26,11 @@ static struct algrig rig, forced; /* forced: both policy switches on */
 static struct sippeer ue, plain_ue, core;
 static struct tls_identity ue_id;
 
-/* What a media line carries: its m= media, transports, attributes and one real message of the protocol. */
-struct kind {
-	const char *media, *plain, *tls, *attrs;
-	const char *bytes;
-	size_t n;
-};
-
-static const char msrp_send[] =
-    "MSRP a786hjs2 SEND\r\nTo-Path: msrp://127.0.0.1:9/core;tcp\r\n"
-    "From-Path: msrps://127.0.0.1:8/ue;tcp\r\nMessage-ID: 87652491\r\nByte-Range: 1-5/5\r\n"
-    "Content-Type: text/plain\r\n\r\nhello\r\n-------a786hjs2$\r\n";
-/* BFCP Hello (RFC 8855 §5.3.11): version 1, primitive 11, no attributes; conference 4321, transaction 1,
- * user 1234 */
-static const char bfcp_hello[] = { 0x20, 0x0b,       0x00, 0x00, 0x00, 0x00,
-				   0x10, (char)0xe1, 0x00, 0x01, 0x04, (char)0xd2 };
-
-static const struct kind MSRP = {
-	"message",      "TCP/MSRP",
-	"TCP/TLS/MSRP", "a=accept-types:text/plain\r\na=path:msrp://127.0.0.1:2855/s;tcp\r\n",
-	msrp_send,      sizeof msrp_send - 1
-};
-static const struct kind BFCP = {
-	"application",  "TCP/BFCP",
-	"TCP/TLS/BFCP", "a=floorctrl:c-s\r\na=confid:4321\r\na=userid:1234\r\na=floorid:1 mstrm:10\r\n",
-	bfcp_hello,     sizeof bfcp_hello
-};
-
-/* A session description from user on port with one line of kind k: tls, setup, the UE's fingerprint
- * and a=3ge2ae:<e2ae> as asked (NULL: none). */
-static char *sdp(const char *user, const struct kind *k, unsigned port, bool tls, const char *setup,
-		 const char *fingerprint, const char *e2ae)
-{
-	GString *s = g_string_new(NULL);
-	g_string_append_printf(
-	    s, "v=0\r\no=%s 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n", user);
-	g_string_append_printf(s, "m=%s %u %s *\r\n%sa=setup:%s\r\n", k->media, port, tls ? k->tls : k->plain,
-			       k->attrs, setup);
-	if (fingerprint)
-		g_string_append_printf(s, "a=fingerprint:%s\r\n", fingerprint);
-	if (e2ae)
-		g_string_append_printf(s, "a=3ge2ae:%s\r\n", e2ae);
-	return g_string_free(s, FALSE);
-}
-
 /* The same with the gateway's address written in as the ALG does: a media-level c= after m=. */
-static char *sdp_via_gw(const char *user, const struct kind *k, unsigned port, bool tls, const char *setup,
-			const char *fingerprint, const char *e2ae)
+static char *sdp_via_gw(const char *user, const struct algrig_media *k, unsigned port, bool tls,
+			const char *setup, const char *fingerprint, const char *e2ae)
 {
-	char *s = sdp(user, k, port, tls, setup, fingerprint, e2ae);
+	char *s = algrig_sdp(user, k, port, tls, setup, fingerprint, e2ae);
 	char *m = strstr(s, "\r\nm=") + 2, *eol = strstr(m, "\r\n") + 2;
 	char *out = g_strdup_printf("%.*sc=IN IP4 127.0.0.1\r\n%s", (int)(eol - s), s, eol);
 	g_free(s);
@@ -84,9 +41,7 @@ static char *sdp_via_gw(const char *user, const struct kind *k, unsigned port, b
 static char *invite(struct sippeer *p, uint16_t port, const char *from, const char *to, const char *call,
 		    const char *body, struct sippeer *other)
 {
-	char *head = sippeer_request(p, "INVITE", from, to, call, 1, NULL, true);
-	sippeer_send(p, port, head, body);
-	g_free(head);
+	sippeer_invite(p, port, from, to, call, body);
 	return sippeer_recv(other, 5000);
 }
 
@@ -96,6 +51,18 @@ static void assert_text(const char *what, const char *text, const char *want)
 	if (strcmp(text ? text : "", want))
 		fprintf(stderr, "\n--- %s: got\n%s\n--- want\n%s\n", what, text ? text : "(nothing)", want);
 	CU_ASSERT_STRING_EQUAL(text ? text : "", want);
+}
+
+/* The UE's TLS session with the gateway on fd, as client or server, the gateway's certificate checked
+ * against agw_fp; the test stops when the handshake fails. */
+static gnutls_session_t ue_tls(int fd, bool client, const char *agw_fp)
+{
+	char why[160] = "";
+	gnutls_session_t s = tlspeer_handshake(fd, client, &ue_id, agw_fp, 3000, why);
+	if (!s)
+		fprintf(stderr, "\n    UE handshake: %s\n", why);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	return s;
 }
 
 /* The end of every call here: BYE from one party, 200 from the other; then the legs must close. */
@@ -113,47 +80,22 @@ static void hang_up(struct sipdlg *by, struct sippeer *other, int leg)
 	g_free(ok), g_free(bye);
 }
 
-/* Seed 004 originating (5.2.1.2.2 steps 2-18; 5.2.1.3.2 the same for BFCP) and the Subtract, built from
- * its transactions. %1$u the MGC's port, %2$s m= media, %3$s the plain and %4$s the TLS transport, %5$u
- * the UE's port, %6$s its fingerprint, %7$s the context, %8$s and %9$s the core and access terminations.
- * A policy variant adds SYN filtering (f: the LocalControl properties) or, under NOTE 2, adds the access
- * leg with the answer's Modify. */
-#define TXN(ctx, actions) \
-	"MEGACO/3 [127.0.0.1]:%1$u\nTransaction = N {\n  Context = " ctx " {\n" actions "\n  }\n}\n"
-#define ADD_CORE(f)                                                                                          \
-	TXN("$",                                                                                             \
-	    "    Add = $ {\n      Media {\n        Stream = 1 {\n          LocalControl {\n"                 \
-	    "            Mode = SendReceive,\n            ipdc/realm = core" f "\n          },\n"            \
-	    "          Local {\nv=0\nc=IN IP4 $\nm=%2$s $ %3$s *\na=setup:actpass\n}\n        }\n      },\n" \
-	    "      Events = 1 {\n        xtcp/fail\n      }\n    }")
-#define ADD_ACCESS                                                                                   \
-	"    Add = $ {\n      Media {\n        Stream = 1 {\n          LocalControl {\n"             \
-	"            Mode = SendReceive,\n            ipdc/realm = access\n          },\n"           \
-	"          Local {\nv=0\nc=IN IP4 $\nm=%2$s $ %4$s *\na=setup:active\na=fingerprint:$\n},\n" \
-	"          Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=%2$s %5$u %4$s "                             \
-	"*\na=setup:actpass\na=fingerprint:%6$s\n}\n"                                                \
-	"        }\n      },\n      Events = 2 {\n        xtls/up,\n        xtls/fail,\n        "    \
-	"xtcp/fail\n      }\n    }"
-#define MODIFY_CORE(f)                                                                                       \
-	"    Modify = %8$s {\n      Media {\n        Stream = 1 {\n" f                                       \
-	"          Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=%2$s 2856 %3$s *\na=setup:active\n}\n        }\n   " \
-	"   }\n    }"
-#define TLS_EST   ",\n    Modify = %9$s {\n      Signals {\n        xtls/est\n      }\n    }"
-#define SUBTRACT  TXN("%7$s", "    Subtract = *")
-#define FILTER_ON "gm/saf = on,\n            gm/spf = on"
-#define FILTER_LC "          LocalControl {\n            " FILTER_ON "\n          },\n"
-static const char orig_h248[] =
-    ADD_CORE("") TXN("%7$s", ADD_ACCESS) TXN("%7$s", MODIFY_CORE("") TLS_EST) SUBTRACT;
-static const char syn_h248[] = ADD_CORE(",\n            " FILTER_ON) TXN("%7$s", ADD_ACCESS)
-    TXN("%7$s", MODIFY_CORE(FILTER_LC) TLS_EST) SUBTRACT;
-static const char combined_h248[] = ADD_CORE("") TXN("%7$s", ADD_ACCESS ",\n" MODIFY_CORE("")) SUBTRACT;
+/* The whole originating call's H.248 (seed004.h): the seed's, with SYN filtering (the filters with the
+ * core leg's Add and with its Modify), and under NOTE 2 (the access leg added with the answer's Modify). */
+static const char orig_h248[] = SEED_ORIG;
+static const char syn_h248[] =
+    SEED_ORIG_ADD_CORE(",\n            " SEED_FILTERS) SEED_TXN("%7$s", SEED_ORIG_ADD_ACCESS)
+	SEED_TXN("%7$s", SEED_ORIG_MODIFY_CORE(SEED_FILTER_CONTROL) SEED_TLS_EST("%9$s"))
+	    SEED_SUBTRACT("%7$s");
+static const char combined_h248[] = SEED_ORIG_ADD_CORE("")
+    SEED_TXN("%7$s", SEED_ORIG_ADD_ACCESS ",\n" SEED_ORIG_MODIFY_CORE("")) SEED_SUBTRACT("%7$s");
 
 /* Which H.248 an originating call causes: seed 004's, or that of a policy variant. */
 enum h248_of { SEED, SYN_FILTER, COMBINED };
 
 /* One originating call: what it offers and the H.248 it must cause. */
 struct orig {
-	const struct kind *k;
+	const struct algrig_media *k;
 	const char *call, *e2ae;   /* the offer's a=3ge2ae value; NULL: none */
 	bool reoffer;              /* offer the same again (re-INVITE, then UPDATE) once the media flows */
 	const char *ctx, *co, *ac; /* the context and the terminations the gateway will name */
@@ -167,7 +109,7 @@ static void e2ae_originating(struct algrig *r, struct sippeer *a, struct sippeer
 	long mark = algrig_mark(r);
 	uint16_t ue_port = 0;
 	int ue_l = tcp_listen(&ue_port);
-	char *offer = sdp("ue", o->k, ue_port, true, "actpass", ue_id.fingerprint, o->e2ae);
+	char *offer = algrig_sdp("ue", o->k, ue_port, true, "actpass", ue_id.fingerprint, o->e2ae);
 	char *inv = invite(a, r->access, "a", "b", o->call, offer, b);
 	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE sip:b@example.net SIP/2.0\r\n"));
 	/* seed 004 step 8: the plain transport, no fingerprint, no a=3ge2ae, the gateway's core address */
@@ -185,7 +127,7 @@ static void e2ae_originating(struct algrig *r, struct sippeer *a, struct sippeer
 	g_free(rr), g_free(mf), g_free(want);
 
 	/* the core answers active: it will connect to the gateway's core leg */
-	char *answer = sdp("b", o->k, 2856, false, "active", NULL, NULL);
+	char *answer = algrig_sdp("b", o->k, 2856, false, "active", NULL, NULL);
 	sippeer_answer(b, inv, "b", "200 OK", answer);
 	char *ok = sippeer_recv(a, 5000);
 	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
@@ -214,11 +156,7 @@ static void e2ae_originating(struct algrig *r, struct sippeer *a, struct sippeer
 	} else {
 		CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)agw_core, ue_l, &peer, &fd));
 	}
-	char why[160] = "";
-	gnutls_session_t s = tlspeer_handshake(fd, false, &ue_id, agw_fp, 3000, why);
-	if (!s)
-		fprintf(stderr, "\n    UE handshake: %s\n", why);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	gnutls_session_t s = ue_tls(fd, false, agw_fp);
 	CU_ASSERT_TRUE(tlspeer_cross(s, peer, o->k->bytes, o->k->n, 2000));
 
 	/* open point 1: a re-offer (re-INVITE, then UPDATE) with the same transport and fingerprint leaves
@@ -259,39 +197,16 @@ static void e2ae_originating(struct algrig *r, struct sippeer *a, struct sippeer
 	g_free(h248), g_free(want), g_free(agw_fp), g_free(ok), g_free(answer), g_free(inv), g_free(offer);
 }
 
-/* Seed 004 terminating (5.2.1.2.3 steps 2-16; 5.2.1.3.3 for BFCP) and the Subtract. %1$u the MGC's
- * port, %2$s m= media, %3$s the plain and %4$s the TLS transport, %5$u the core's port, %6$s the UE's
- * fingerprint, %7$s the context, %8$s the access termination. */
-static const char term_h248[] =
-    "MEGACO/3 [127.0.0.1]:%1$u\n"
-    "Transaction = N {\n  Context = $ {\n    Add = $ {\n      Media {\n        Stream = 1 {\n"
-    "          LocalControl {\n            Mode = SendReceive,\n            ipdc/realm = access\n          "
-    "},\n"
-    "          Local {\nv=0\nc=IN IP4 $\nm=%2$s $ %4$s *\na=setup:actpass\na=fingerprint:$\n}\n        }\n   "
-    "   },\n"
-    "      Events = 1 {\n        xtls/up,\n        xtls/fail,\n        xtcp/fail\n      }\n    }\n  }\n}\n"
-    "MEGACO/3 [127.0.0.1]:%1$u\n"
-    "Transaction = N {\n  Context = %7$s {\n    Add = $ {\n      Media {\n        Stream = 1 {\n"
-    "          LocalControl {\n            Mode = SendReceive,\n            ipdc/realm = core\n          },\n"
-    "          Local {\nv=0\nc=IN IP4 $\nm=%2$s $ %3$s *\na=setup:active\n},\n"
-    "          Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=%2$s %5$u %3$s *\na=setup:actpass\n}\n        }\n      "
-    "},\n"
-    "      Events = 2 {\n        xtcp/fail\n      }\n    }\n  }\n}\n"
-    "MEGACO/3 [127.0.0.1]:%1$u\n"
-    "Transaction = N {\n  Context = %7$s {\n    Modify = %8$s {\n      Media {\n        Stream = 1 {\n"
-    "          Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=%2$s 9 %4$s *\na=setup:active\na=fingerprint:%6$s\n}\n"
-    "        }\n      }\n    }\n  }\n}\n"
-    "MEGACO/3 [127.0.0.1]:%1$u\n"
-    "Transaction = N {\n  Context = %7$s {\n    Subtract = *\n  }\n}\n";
+static const char term_h248[] = SEED_TERM;
 
 /* The e2ae terminating call through r: the core (user c) calls `user`, registered at ue, with kind k. */
 static void e2ae_terminating(struct algrig *r, struct sippeer *u, const char *user, struct sippeer *c,
-			     const struct kind *k, const char *call, const char *ctx, const char *ac)
+			     const struct algrig_media *k, const char *call, const char *ctx, const char *ac)
 {
 	long mark = algrig_mark(r);
 	uint16_t core_port = 0;
 	int core_l = tcp_listen(&core_port);
-	char *offer = sdp("c", k, core_port, false, "actpass", NULL, NULL);
+	char *offer = algrig_sdp("c", k, core_port, false, "actpass", NULL, NULL);
 	char *inv = invite(c, r->core, "c", user, call, offer, u);
 	char *ruri = g_strdup_printf("INVITE sip:%s@127.0.0.1:%u SIP/2.0\r\n", user, u->port);
 	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, ruri));
@@ -304,7 +219,7 @@ static void e2ae_terminating(struct algrig *r, struct sippeer *u, const char *us
 	g_free(want);
 
 	/* the UE answers active with its certificate's fingerprint (step 13) */
-	char *answer = sdp(user, k, 9, true, "active", ue_id.fingerprint, NULL);
+	char *answer = algrig_sdp(user, k, 9, true, "active", ue_id.fingerprint, NULL);
 	sippeer_answer(u, inv, user, "200 OK", answer);
 	char *ok = sippeer_recv(c, 5000);
 	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
@@ -324,11 +239,7 @@ static void e2ae_terminating(struct algrig *r, struct sippeer *u, const char *us
 	/* steps 10-12: the UE connects and is the TLS client; the gateway connects to the core */
 	int fd, peer;
 	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)agw_access, core_l, &fd, &peer));
-	char why[160] = "";
-	gnutls_session_t s = tlspeer_handshake(fd, true, &ue_id, agw_fp, 3000, why);
-	if (!s)
-		fprintf(stderr, "\n    UE handshake: %s\n", why);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	gnutls_session_t s = ue_tls(fd, true, agw_fp);
 	CU_ASSERT_TRUE(tlspeer_cross(s, peer, k->bytes, k->n, 2000));
 	hang_up(&dc, u, peer);
 	char *h248 = algrig_h248(r, mark, false);
@@ -346,23 +257,18 @@ static void e2ae_terminating(struct algrig *r, struct sippeer *u, const char *us
  * UE that registered no mediasec. The bytes cross unchanged. %1$u the MGC's port, %2$u the offerer's
  * media port, %3$s the context, %4$s the first termination. The leg toward the answerer is reserved
  * with the offer; the one toward the offerer comes with the answer, when the TCP direction is known. */
-#define E2E_H248(first_realm, second_realm)                                                                 \
-	"MEGACO/3 [127.0.0.1]:%1$u\n"                                                                       \
-	"Transaction = N {\n  Context = $ {\n    Add = $ {\n      Media {\n        Stream = 1 {\n"          \
-	"          LocalControl {\n            Mode = SendReceive,\n            ipdc/realm = " first_realm  \
-	"\n          },\n          Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n}\n"  \
-	"        }\n      },\n      Events = 1 {\n        xtcp/fail\n      }\n    }\n  }\n}\n"              \
-	"MEGACO/3 [127.0.0.1]:%1$u\n"                                                                       \
-	"Transaction = N {\n  Context = %3$s {\n    Add = $ {\n      Media {\n        Stream = 1 {\n"       \
-	"          LocalControl {\n            Mode = SendReceive,\n            ipdc/realm = " second_realm \
-	"\n          },\n          Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:active\n},\n"  \
-	"          Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %2$u TCP/MSRP *\na=setup:actpass\n}\n"      \
-	"        }\n      },\n      Events = 2 {\n        xtcp/fail\n      }\n    },\n"                     \
-	"    Modify = %4$s {\n      Media {\n        Stream = 1 {\n"                                        \
-	"          Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message 2856 TCP/MSRP *\na=setup:active\n}\n"       \
-	"        }\n      }\n    }\n  }\n}\n"                                                               \
-	"MEGACO/3 [127.0.0.1]:%1$u\n"                                                                       \
-	"Transaction = N {\n  Context = %3$s {\n    Subtract = *\n  }\n}\n"
+#define E2E_H248(first_realm, second_realm)                                                                \
+	SEED_TXN("$", SEED_ADD(first_realm, "", SEED_LOCAL("m=message $ TCP/MSRP *\na=setup:actpass\n"),   \
+			       SEED_EVENTS_TCP("1")))                                                      \
+	SEED_TXN("%3$s",                                                                                   \
+		 SEED_ADD(second_realm, "",                                                                \
+			  SEED_LOCAL("m=message $ TCP/MSRP *\na=setup:active\n") ",\n" SEED_REMOTE(        \
+			      "m=message %2$u TCP/MSRP *\na=setup:actpass\n"),                             \
+			  SEED_EVENTS_TCP(                                                                 \
+			      "2")) ",\n" SEED_MODIFY("%4$s", "",                                          \
+						      SEED_REMOTE(                                         \
+							  "m=message 2856 TCP/MSRP *\na=setup:active\n"))) \
+	SEED_SUBTRACT("%3$s")
 static const char e2e_orig_h248[] = E2E_H248("core", "access"), e2e_term_h248[] = E2E_H248("access", "core");
 
 static void e2e_call(struct algrig *r, bool orig, const char *call, const char *ctx, const char *first)
@@ -373,19 +279,19 @@ static void e2e_call(struct algrig *r, bool orig, const char *call, const char *
 	uint16_t port = 0;
 	int l = tcp_listen(&port);
 	const char *fp = orig ? ue_id.fingerprint : NULL, *peer_fp = orig ? "sha-256 00:11" : NULL;
-	char *offer = sdp(from, &MSRP, port, orig, "actpass", fp, NULL);
+	char *offer = algrig_sdp(from, &algrig_msrp, port, orig, "actpass", fp, NULL);
 	char *inv = invite(offerer, orig ? r->access : r->core, from, to, call, offer, answerer);
 	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE "));
 	unsigned agw_near_answerer = sdp_port(sip_body(inv), "message");
-	char *want = sdp_via_gw(from, &MSRP, agw_near_answerer, orig, "actpass", fp, NULL);
+	char *want = sdp_via_gw(from, &algrig_msrp, agw_near_answerer, orig, "actpass", fp, NULL);
 	assert_text("offer", sip_body(inv), want);
 	g_free(want);
-	char *answer = sdp(to, &MSRP, 2856, orig, "active", peer_fp, NULL);
+	char *answer = algrig_sdp(to, &algrig_msrp, 2856, orig, "active", peer_fp, NULL);
 	sippeer_answer(answerer, inv, to, "200 OK", answer);
 	char *ok = sippeer_recv(offerer, 5000);
 	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
 	unsigned agw_near_offerer = sdp_port(sip_body(ok), "message");
-	want = sdp_via_gw(to, &MSRP, agw_near_offerer, orig, "active", peer_fp, NULL);
+	want = sdp_via_gw(to, &algrig_msrp, agw_near_offerer, orig, "active", peer_fp, NULL);
 	assert_text("answer", sip_body(ok), want);
 	g_free(want);
 	struct sipdlg d;
@@ -397,7 +303,7 @@ static void e2e_call(struct algrig *r, bool orig, const char *call, const char *
 	int a, b;
 	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)agw_near_answerer, l, &a, &b));
 	CU_ASSERT_TRUE(
-	    tcp_exchange(a, msrp_send, sizeof msrp_send - 1, b, bfcp_hello, sizeof bfcp_hello, 2000));
+	    tcp_exchange(a, algrig_msrp.bytes, algrig_msrp.n, b, algrig_bfcp.bytes, algrig_bfcp.n, 2000));
 	hang_up(&d, answerer, b);
 	char *h248 = algrig_h248(r, mark, false);
 	want = g_strdup_printf(orig ? e2e_orig_h248 : e2e_term_h248, r->h248, port, ctx, first);
@@ -410,29 +316,29 @@ static void e2e_call(struct algrig *r, bool orig, const char *call, const char *
 static void test_msrp_orig(void)
 {
 	e2ae_originating(&rig, &ue, &core,
-			 &(struct orig){ &MSRP, "m1", "requested", false, "1", "co/1", "ac/2", SEED });
+			 &(struct orig){ &algrig_msrp, "m1", "requested", false, "1", "co/1", "ac/2", SEED });
 }
 
 static void test_msrp_orig_reinvite(void)
 {
 	e2ae_originating(&rig, &ue, &core,
-			 &(struct orig){ &MSRP, "m2", "requested", true, "2", "co/3", "ac/4", SEED });
+			 &(struct orig){ &algrig_msrp, "m2", "requested", true, "2", "co/3", "ac/4", SEED });
 }
 
 static void test_msrp_term(void)
 {
-	e2ae_terminating(&rig, &ue, "a", &core, &MSRP, "m3", "3", "ac/5");
+	e2ae_terminating(&rig, &ue, "a", &core, &algrig_msrp, "m3", "3", "ac/5");
 }
 
 static void test_bfcp_orig(void)
 {
 	e2ae_originating(&rig, &ue, &core,
-			 &(struct orig){ &BFCP, "b1", "requested", false, "4", "co/7", "ac/8", SEED });
+			 &(struct orig){ &algrig_bfcp, "b1", "requested", false, "4", "co/7", "ac/8", SEED });
 }
 
 static void test_bfcp_term(void)
 {
-	e2ae_terminating(&rig, &ue, "a", &core, &BFCP, "b2", "5", "ac/9");
+	e2ae_terminating(&rig, &ue, "a", &core, &algrig_bfcp, "b2", "5", "ac/9");
 }
 
 static void test_e2e_orig(void)
@@ -450,13 +356,13 @@ static void test_force_orig(void)
 {
 	CU_ASSERT_TRUE_FATAL(algrig_register(&forced, &plain_ue, "a", false));
 	e2ae_originating(&forced, &plain_ue, &core,
-			 &(struct orig){ &MSRP, "f1", NULL, false, "1", "co/1", "ac/2", SEED });
+			 &(struct orig){ &algrig_msrp, "f1", NULL, false, "1", "co/1", "ac/2", SEED });
 }
 
 /* The terminating NOTE: TLS toward the UE though it registered no support. */
 static void test_force_term(void)
 {
-	e2ae_terminating(&forced, &plain_ue, "a", &core, &MSRP, "f2", "2", "ac/3");
+	e2ae_terminating(&forced, &plain_ue, "a", &core, &algrig_msrp, "f2", "2", "ac/3");
 }
 
 /* An originating call through an ALG started with flags (one more gateway realm pair each). */
@@ -470,7 +376,7 @@ static void variant(const char *const *flags, const char *access_ports, const ch
 								     .core_ports = core_ports }));
 	CU_ASSERT_TRUE(algrig_register(&v, &ue, "a", true));
 	e2ae_originating(&v, &ue, &core,
-			 &(struct orig){ &MSRP, call, "requested", false, "1", "co/1", "ac/2", h248 });
+			 &(struct orig){ &algrig_msrp, call, "requested", false, "1", "co/1", "ac/2", h248 });
 	CU_ASSERT_TRUE(algrig_stop(&v));
 }
 
@@ -504,7 +410,7 @@ static void test_msrp_orig_tcp(void)
 				       .core_ports = "29550-29599" }));
 	CU_ASSERT_TRUE(algrig_register(&t, &a, "a", true));
 	e2ae_originating(&t, &a, &b,
-			 &(struct orig){ &MSRP, "t1", "requested", false, "1", "co/1", "ac/2", SEED });
+			 &(struct orig){ &algrig_msrp, "t1", "requested", false, "1", "co/1", "ac/2", SEED });
 	CU_ASSERT_TRUE(algrig_stop(&t));
 	sippeer_close(&a), sippeer_close(&b);
 }
