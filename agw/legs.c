@@ -14,6 +14,7 @@
 #include <gnutls/gnutls.h>
 
 #include "log.h"
+#include "trace.h"
 
 enum leg_state { LEG_IDLE, LEG_LISTENING, LEG_WAITING, LEG_CONNECTING, LEG_UP, LEG_DONE };
 static const char *const state_names[] = { "idle",       "listening", "waiting for its partner",
@@ -32,6 +33,7 @@ struct leg {
 	bool eof;    /* the peer of this leg finished sending */
 	bool shut;   /* we finished sending to the peer of this leg */
 	bool active; /* we connected (TCP client) */
+	bool fin;    /* our FIN (or RST) is in the trace */
 	gnutls_session_t tls;
 	enum { TLS_NONE, TLS_HANDSHAKE, TLS_HELD, TLS_VERIFIED } tls_state;
 	char *raw; /* TLS: bytes read from the socket not yet taken by GnuTLS: raw[raw_off .. raw_len) */
@@ -87,6 +89,23 @@ static const struct log_ids *ids_of(const struct leg *l, struct log_ids *ids)
 {
 	*ids = (struct log_ids){ .term = l->t->id };
 	return ids;
+}
+
+/* One TCP or TLS event between the leg's local address and its peer; out: sent by the gateway. */
+static void trace(struct leg *l, const char *kind, bool out, const char *summary)
+{
+	if (!l->ls->o.trace)
+		return;
+	union sa me;
+	socklen_t len = sizeof me;
+	char here[SA_TEXT_MAX] = "", there[SA_TEXT_MAX], ctx[16];
+	if (getsockname(l->fd >= 0 ? l->fd : l->lfd, &me.sa, &len) == 0)
+		sa_text(&me, here);
+	sa_text(&l->peer, there);
+	snprintf(ctx, sizeof ctx, "%u", l->t->ctx->id);
+	trace_emit(l->ls->o.trace, &(struct trace_event){ .kind = kind, .ctx = ctx, .term = l->t->id,
+							  .from = out ? here : there, .to = out ? there : here,
+							  .summary = summary });
 }
 
 static void event(struct leg *l, enum wire_ie ev, const char *reason)
@@ -157,9 +176,13 @@ static ssize_t leg_write(struct leg *l, const void *buf, size_t n)
 /* The end of what we send on this leg: close_notify for TLS, then FIN. */
 static void leg_shutdown(struct leg *l)
 {
-	if (l->tls)
+	if (l->tls) {
 		gnutls_bye(l->tls, GNUTLS_SHUT_WR);
+		trace(l, "tls.close_notify", true, "close_notify");
+	}
 	shutdown(l->fd, SHUT_WR);
+	trace(l, "tcp.fin", true, "FIN");
+	l->fin = true;
 }
 
 /* What the connection waits for: input when relaying and there is room, output when the partner
@@ -190,6 +213,9 @@ static void close_fd(struct leg *l, bool reset)
 	if (reset) {
 		struct linger lg = { 1, 0 }; /* close with RST */
 		setsockopt(l->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+		trace(l, "tcp.rst", true, "RST");
+	} else if (!l->fin && l->state != LEG_CONNECTING) {
+		trace(l, "tcp.fin", true, "FIN");
 	}
 	ev_io_del(l->ls->loop, l->io);
 	l->io = NULL;
@@ -287,6 +313,7 @@ static void start_connect(struct leg *l)
 		return;
 	}
 	l->state = LEG_CONNECTING;
+	trace(l, "tcp.syn", true, "SYN");
 	l->timer = ev_timer_add(l->ls->loop, l->ls->o.connect_timeout_ms, on_connect_timeout, l);
 }
 
@@ -295,12 +322,16 @@ static void connected(struct leg *l)
 	int err = 0;
 	socklen_t len = sizeof err;
 	getsockopt(l->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+	if (err == ECONNREFUSED)
+		trace(l, "tcp.rst", false, "RST (connection refused)");
 	if (err) {
 		finish(l, false, WIRE_TCP_FAIL, g_strerror(err));
 		return;
 	}
 	ev_timer_cancel(l->ls->loop, l->timer);
 	l->timer = NULL;
+	trace(l, "tcp.synack", false, "SYN-ACK");
+	trace(l, "tcp.ack", true, "ACK");
 	up(l);
 }
 
@@ -316,6 +347,7 @@ static void on_accept(struct ev_loop *loop, struct ev_io *io, uint32_t events, v
 	l->fd = fd;
 	l->peer = peer;
 	l->io = ev_io_add(loop, fd, 0, on_io, l);
+	trace(l, "tcp.accept", false, "accepted");
 	up(l);
 }
 
@@ -391,11 +423,20 @@ static bool waits_for_partner(const struct leg *l)
 
 static void relay_check(struct leg *l);
 
+/* A fatal alert to the peer, in the trace by its RFC name. */
+static void alert(struct leg *l, gnutls_alert_description_t desc)
+{
+	gnutls_alert_send(l->tls, GNUTLS_AL_FATAL, desc);
+	char name[48], what[64];
+	snprintf(what, sizeof what, "alert %s", tls_alert_name(desc, name, sizeof name));
+	trace(l, "tls.alert", true, what);
+}
+
 static void on_hold_timeout(struct ev_loop *loop, void *arg)
 {
 	struct leg *l = arg;
 	l->timer = NULL;
-	gnutls_alert_send(l->tls, GNUTLS_AL_FATAL, GNUTLS_A_ACCESS_DENIED);
+	alert(l, GNUTLS_A_ACCESS_DENIED);
 	finish(l, false, WIRE_TLS_FAIL, "no remote fingerprint arrived in time");
 }
 
@@ -406,7 +447,7 @@ static void tls_verify(struct leg *l)
 	unsigned n = 0;
 	const gnutls_datum_t *certs = gnutls_certificate_get_peers(l->tls, &n);
 	if (!certs || !n) {
-		gnutls_alert_send(l->tls, GNUTLS_AL_FATAL, GNUTLS_A_CERTIFICATE_REQUIRED);
+		alert(l, GNUTLS_A_CERTIFICATE_REQUIRED);
 		finish(l, false, WIRE_TLS_FAIL, "the peer sent no certificate");
 		return;
 	}
@@ -424,7 +465,7 @@ static void tls_verify(struct leg *l)
 	l->timer = NULL;
 	if (!tls_fingerprint_match(&certs[0], t->remote.fingerprints, t->remote.nfingerprints,
 				   l->ls->o.allow_sha1)) {
-		gnutls_alert_send(l->tls, GNUTLS_AL_FATAL, GNUTLS_A_BAD_CERTIFICATE);
+		alert(l, GNUTLS_A_BAD_CERTIFICATE);
 		finish(l, false, WIRE_TLS_FAIL, "the peer certificate does not match the fingerprint");
 		return;
 	}
@@ -432,6 +473,7 @@ static void tls_verify(struct leg *l)
 	char *desc = gnutls_session_get_desc(l->tls);
 	log_info("leg", ids_of(l, &ids), "TLS up as %s, peer certificate matches: %s",
 		 l->active || l->t->tls_est ? "client" : "server", desc ? desc : "");
+	trace(l, "tls.up", false, desc ? desc : "TLS up");
 	gnutls_free(desc);
 	event(l, WIRE_TLS_UP, NULL);
 	relay_check(l);
@@ -447,8 +489,9 @@ static void tls_step(struct leg *l)
 	if (rc < 0) {
 		char reason[160];
 		snprintf(reason, sizeof reason, "TLS handshake: %s", gnutls_strerror(rc));
-		if (rc != GNUTLS_E_FATAL_ALERT_RECEIVED)
-			gnutls_alert_send_appropriate(l->tls, rc); /* tell the peer why, in TLS's own terms */
+		int level;
+		if (rc != GNUTLS_E_FATAL_ALERT_RECEIVED) /* tell the peer why, in TLS's own terms */
+			alert(l, (gnutls_alert_description_t)gnutls_error_to_alert(rc, &level));
 		finish(l, false, WIRE_TLS_FAIL, reason);
 		return;
 	}
@@ -521,6 +564,8 @@ static bool tls_start(struct leg *l)
 	gnutls_transport_set_pull_function(l->tls, tls_pull);
 	gnutls_transport_set_vec_push_function(l->tls, tls_push_vec);
 	l->tls_state = TLS_HANDSHAKE;
+	if (client)
+		trace(l, "tls.client_hello", true, "ClientHello");
 	return true;
 }
 

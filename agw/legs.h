@@ -19,7 +19,11 @@
  * finished handshake is held until a Modify brings it, for at most tls_hold_ms. A mismatch or a failed
  * handshake sends a TLS alert, closes TCP and notifies xtls/fail with the reason; a match notifies
  * xtls/up. close_notify is relayed as a half-close toward the TCP side, and a FIN from there as
- * close_notify. */
+ * close_notify.
+ *
+ * The trace shows each TCP handshake once, from the side that opened it (tcp.syn when connect() starts,
+ * tcp.synack and tcp.ack when it completes; tcp.accept on the other side), and every FIN and RST from
+ * the side that sent it; TLS as tls.client_hello, tls.alert (sent) and tls.up. */
 #ifndef MEDIASEC_AGW_LEGS_H
 #define MEDIASEC_AGW_LEGS_H
 
@@ -36,6 +40,7 @@ struct legs_opts {
 	const char *tls_priority;            /* GnuTLS priority string */
 	unsigned tls_hold_ms; /* how long a finished handshake waits for the Remote fingerprint */
 	bool allow_sha1;      /* accept sha-1 fingerprints */
+	struct trace *trace;  /* TCP and TLS events for the lab's ladder (NULL: none) */
 };
 
 /* NULL with *err when the priority string is not GnuTLS's. */

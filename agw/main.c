@@ -156,7 +156,8 @@ static int start(struct agw *g)
 				  .identity = &g->identity,
 				  .tls_priority = c->tls_priority,
 				  .tls_hold_ms = (unsigned)c->tls_hold_ms,
-				  .allow_sha1 = c->tls_allow_sha1 };
+				  .allow_sha1 = c->tls_allow_sha1,
+				  .trace = g->trace };
 	if (!(g->legs = legs_new(g->loop, &legs, &err)))
 		goto failed;
 

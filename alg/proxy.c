@@ -12,9 +12,11 @@ struct fwd;
 #define NTA_INCOMING_MAGIC_T struct fwd
 #define NTA_OUTGOING_MAGIC_T struct fwd
 
+#include <sofia-sip/msg_addr.h>
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/nta.h>
 #include <sofia-sip/sip_header.h>
+#include <sofia-sip/su_tagarg.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/sip_util.h>
 #include <sofia-sip/su_time.h>
@@ -83,7 +85,28 @@ static const char *call_of(const sip_t *sip)
 }
 
 /* A message received (rx) or sent on side s, in the trace. */
-static void trace_msg(struct proxy *p, bool rx, struct side *s, msg_t *msg)
+/* Where a message came from (rx: its source) or goes (a request: its target; a response: its top Via,
+ * received and rport first), as "host:port" for the trace. */
+static void peer_of(msg_t *msg, bool rx, const url_t *target, char out[80])
+{
+	sip_t *sip = sip_object(msg);
+	su_addrinfo_t *ai = msg_addrinfo(msg);
+	su_sockaddr_t *su = ai ? (su_sockaddr_t *)ai->ai_addr : NULL;
+	char host[64] = "";
+	*out = 0;
+	if (rx && su && ai->ai_addrlen) {
+		su_inet_ntop(su->su_family, SU_ADDR(su), host, sizeof host);
+		snprintf(out, 80, "%s:%u", host, ntohs(su->su_port));
+	} else if (target && target->url_host) {
+		snprintf(out, 80, "%s:%s", target->url_host, target->url_port ? target->url_port : "5060");
+	} else if (!rx && sip && sip->sip_status && sip->sip_via) {
+		const sip_via_t *v = sip->sip_via;
+		snprintf(out, 80, "%s:%s", v->v_received ? v->v_received : v->v_host,
+			 v->v_rport && *v->v_rport ? v->v_rport : v->v_port ? v->v_port : "5060");
+	}
+}
+
+static void trace_msg(struct proxy *p, bool rx, struct side *s, msg_t *msg, const url_t *target)
 {
 	if (!p->trace)
 		return;
@@ -97,15 +120,33 @@ static void trace_msg(struct proxy *p, bool rx, struct side *s, msg_t *msg)
 			 sip->sip_status->st_phrase);
 	size_t len = 0;
 	su_home_t home[1] = { SU_HOME_INIT(home) };
-	char *text = msg_as_string(home, msg, NULL, 0, &len);
+	char *text = msg_as_string(home, msg, NULL, 0, &len), peer[80];
+	peer_of(msg, rx, target, peer);
 	trace_emit(p->trace, &(struct trace_event){ .kind = rx ? "sip.rx" : "sip.tx",
 						    .call = call_of(sip),
-						    .from = rx ? NULL : s->uri,
-						    .to = rx ? s->uri : NULL,
+						    .from = rx ? peer : s->uri,
+						    .to = rx ? s->uri : peer,
 						    .summary = summary,
 						    .raw = text,
 						    .raw_len = text ? len : 0 });
 	su_home_deinit(home);
+}
+
+/* The proxy's own answer to a request received on side s, in the trace like every message it sends. */
+static void reply(struct proxy *p, struct side *s, nta_incoming_t *irq, int status, const char *phrase,
+		  tag_type_t tag, tag_value_t value, ...)
+{
+	ta_list ta;
+	ta_start(ta, tag, value);
+	msg_t *msg = nta_incoming_create_response(irq, status, phrase);
+	if (msg && sip_add_tl(msg, sip_object(msg), ta_tags(ta)) >= 0) {
+		trace_msg(p, false, s, msg, NULL);
+		nta_incoming_mreply(irq, msg);
+	} else {
+		msg_destroy(msg);
+		nta_incoming_treply(irq, status, phrase, ta_tags(ta));
+	}
+	(void)ta_end(ta); /* the macro ends in a value nobody uses */
 }
 
 /* ---- dialogs ---- */
@@ -302,13 +343,13 @@ static char *security_server(const struct proxy *p, const sip_t *req)
 	return reg_mech_header(p->mechs & mechs_of(req));
 }
 
-static void registrar(struct proxy *p, nta_incoming_t *irq, const sip_t *sip)
+static void registrar(struct proxy *p, struct side *s, nta_incoming_t *irq, const sip_t *sip)
 {
 	record(p, sip, NULL);
 	char *server = security_server(p, sip), expires[16];
 	snprintf(expires, sizeof expires, "%u", MIN(expires_of(sip, NULL), (unsigned)p->cfg->expires));
-	nta_incoming_treply(irq, SIP_200_OK, SIPTAG_CONTACT(sip->sip_contact), SIPTAG_EXPIRES_STR(expires),
-			    TAG_IF(server, SIPTAG_SECURITY_SERVER_STR(server)), TAG_END());
+	reply(p, s, irq, SIP_200_OK, SIPTAG_CONTACT(sip->sip_contact), SIPTAG_EXPIRES_STR(expires),
+	      TAG_IF(server, SIPTAG_SECURITY_SERVER_STR(server)), TAG_END());
 	nta_incoming_destroy(irq);
 	g_free(server);
 }
@@ -347,7 +388,7 @@ static void fwd_fail(struct fwd *f, int status, const char *phrase)
 	const sip_t *sip = sip_object(f->msg);
 	const struct log_ids ids = { .call = call_of(sip) };
 	log_notice("sip", &ids, "%s: answering %d %s", sip->sip_request->rq_method_name, status, phrase);
-	nta_incoming_treply(f->irq, status, phrase, TAG_END());
+	reply(f->p, f->in, f->irq, status, phrase, TAG_END());
 	if (f->initial && f->dlg) {
 		dlg_end(f->dlg, phrase);
 		f->dlg = NULL;
@@ -362,7 +403,7 @@ static void send_on(struct fwd *f)
 	struct proxy *p = f->p;
 	sip_t *sip = sip_object(f->msg);
 	const url_t *target = target_of(p, f, sip);
-	trace_msg(p, false, f->out, f->msg);
+	trace_msg(p, false, f->out, f->msg, target);
 	bool ack = f->method == sip_method_ack;
 	f->orq = nta_outgoing_mcreate(f->out->agent, ack ? NULL : on_response, ack ? NULL : f,
 				      (const url_string_t *)target, f->msg, TAG_END());
@@ -405,7 +446,7 @@ static void on_answer_done(void *arg, int status, const char *phrase, char *body
 	if (status) { /* the answer cannot be carried: the caller gets the failure, the callee a CANCEL/BYE */
 		log_notice("sip", &(struct log_ids){ .call = call_of(sip) }, "answer refused: %d %s", status,
 			   phrase);
-		nta_incoming_treply(f->irq, status, phrase, TAG_END());
+		reply(f->p, f->in, f->irq, status, phrase, TAG_END());
 		if (f->dlg)
 			dlg_end(f->dlg, phrase), f->dlg = NULL;
 		if (sip->sip_status->st_status >= 200)
@@ -445,7 +486,7 @@ static void relay_now(struct fwd *f, msg_t *msg)
 		f->dlg->ok = msg_ref_create(msg);
 	if (status >= 200 && status < 300 && f->method == sip_method_register)
 		registered(f, msg, sip);
-	trace_msg(f->p, false, f->in, msg);
+	trace_msg(f->p, false, f->in, msg, NULL);
 	nta_incoming_mreply(f->irq, msg);
 	if (status >= 200) {
 		if (status >= 300 && f->initial && f->dlg)
@@ -464,9 +505,9 @@ static int on_response(struct fwd *f, nta_outgoing_t *orq, const sip_t *sip)
 {
 	msg_t *got = nta_outgoing_getresponse(orq);
 	msg_t *msg = msg_copy(got);
+	trace_msg(f->p, true, f->out, got, NULL);
 	msg_destroy(got);
 	sip_t *copy = sip_object(msg);
-	trace_msg(f->p, true, f->out, msg);
 	sip_via_remove(msg, copy);
 	if (!f->irq) { /* the server side is gone (the answer failed): drop, and end with the final one */
 		int status = copy->sip_status->st_status;
@@ -491,7 +532,7 @@ static int on_cancel(struct fwd *f, nta_incoming_t *irq, const sip_t *sip)
 		return 0;
 	}
 	log_info("sip", &ids, "CANCEL before the INVITE went on: answering 487, releasing the gateway");
-	nta_incoming_treply(f->irq, SIP_487_REQUEST_TERMINATED, TAG_END());
+	reply(f->p, f->in, f->irq, SIP_487_REQUEST_TERMINATED, TAG_END());
 	if (f->dlg)
 		dlg_end(f->dlg, "CANCEL"), f->dlg = NULL;
 	fwd_free(f); /* the call's pending offer went with it: nothing else holds f */
@@ -527,14 +568,14 @@ static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const
 	sip_method_t method = sip->sip_request->rq_method;
 	const struct log_ids ids = { .call = call_of(sip) };
 	msg_t *got = nta_incoming_getrequest(irq);
-	trace_msg(p, true, s, got);
+	trace_msg(p, true, s, got, NULL);
 	if (method == sip_method_options && !sip->sip_to->a_tag && is_us(s, sip->sip_request->rq_url)) {
 		msg_destroy(got);
 		return 200;
 	}
 	if (method == sip_method_register && s->which == ACCESS && p->cfg->registrar) {
 		msg_destroy(got);
-		registrar(p, irq, sip);
+		registrar(p, s, irq, sip);
 		return 0;
 	}
 	struct fwd *f = g_new0(struct fwd, 1);
@@ -630,7 +671,7 @@ static void bye(struct proxy *p, struct dlg *d, bool to_caller)
 		   SIPTAG_TO(&to), SIPTAG_CSEQ_STR(cseq), SIPTAG_MAX_FORWARDS_STR("70"),
 		   SIPTAG_REASON_STR("SIP;cause=503;text=\"media failed\""), SIPTAG_CONTENT_LENGTH_STR("0"),
 		   TAG_END());
-	trace_msg(p, false, &p->sides[out], msg);
+	trace_msg(p, false, &p->sides[out], msg, target->m_url);
 	nta_outgoing_t *o = nta_outgoing_mcreate(p->sides[out].agent, NULL, NULL, NULL, msg, TAG_END());
 	if (o)
 		nta_outgoing_destroy(o);

@@ -134,3 +134,16 @@ void tls_identity_clear(struct tls_identity *id)
 		gnutls_certificate_free_credentials(id->cred);
 	id->cred = NULL;
 }
+
+const char *tls_alert_name(int desc, char *buf, size_t n)
+{
+	const char *s = gnutls_alert_get_strname((gnutls_alert_description_t)desc); /* "GNUTLS_A_BAD_CERTIFICATE" */
+	if (!s)
+		s = "unknown";
+	if (g_str_has_prefix(s, "GNUTLS_A_"))
+		s += strlen("GNUTLS_A_");
+	g_strlcpy(buf, s, n);
+	for (char *c = buf; *c; c++)
+		*c = g_ascii_tolower(*c);
+	return buf;
+}

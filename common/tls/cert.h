@@ -30,4 +30,7 @@ bool tls_fingerprint(const gnutls_datum_t *der, const char *hash, char *out, siz
 bool tls_fingerprint_match(const gnutls_datum_t *der, const struct msdp_fingerprint *fps, unsigned n,
 			   bool allow_sha1);
 
+/* An alert's name as the TLS RFCs write it ("bad_certificate"), into buf (at least 48 bytes). */
+const char *tls_alert_name(int desc, char *buf, size_t n);
+
 #endif

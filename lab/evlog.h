@@ -1,0 +1,35 @@
+/* evlog: the JSON-lines traces of every party of a run (ims-alg's SIP and H.248, ims-agw's TCP and TLS,
+ * the lab's own UEs), read as they grow and merged on one time axis. Each event's two ends are resolved
+ * to columns of the ladder (a party's name, "alg" or "agw") from the ports each column owns. */
+#ifndef MEDIASEC_LAB_EVLOG_H
+#define MEDIASEC_LAB_EVLOG_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct lab_event {
+	double t; /* seconds since the epoch */
+	char *component, *kind, *from, *to, *summary, *ctx, *term;
+	char *raw; /* the message as on the wire (base64 decoded), NUL-terminated; NULL when none */
+	size_t raw_len;
+	const char *src, *dst; /* columns; NULL when the address belongs to none */
+	char *label;           /* the seed step whose expectation matched it */
+	bool used;             /* matched by an expectation already */
+};
+
+struct evlog;
+
+struct evlog *evlog_new(void);
+void evlog_free(struct evlog *l);
+void evlog_add_file(struct evlog *l, const char *path);
+/* Ports [lo, hi] (on any loopback address) belong to column (a static or long-lived string). */
+void evlog_own(struct evlog *l, uint16_t lo, uint16_t hi, const char *column);
+/* Reads what the files gained since the last call; events stay sorted by time. */
+void evlog_read(struct evlog *l);
+/* The events, oldest first (struct lab_event *). */
+GPtrArray *evlog_events(const struct evlog *l);
+/* The column owning the port of "addr:port", or NULL. */
+const char *evlog_column(const struct evlog *l, const char *addr);
+
+#endif

@@ -1,0 +1,547 @@
+/* expect: see expect.h. */
+#include "config.h"
+#include "expect.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sofia-sip/msg.h>
+#include <sofia-sip/sdp.h>
+#include <sofia-sip/sip.h>
+#include <sofia-sip/sip_parser.h>
+
+#include "evlog.h"
+#include "msdp.h"
+#include "parse.h"
+#include "party.h"
+#include "scenario.h"
+#include "wire.h"
+
+static const char *const wire_text[WIRE_COUNT] = {
+#define WIRE_TEXT(id, key, text, where, status) [WIRE_##id] = text,
+	WIRE_IES(WIRE_TEXT)
+#undef WIRE_TEXT
+};
+
+struct party *expect_party(const struct expect_ctx *c, const char *name)
+{
+	for (struct party **p = c->parties; name && *p; p++)
+		if (!strcmp((*p)->name, name))
+			return *p;
+	return NULL;
+}
+
+const char *expect_title(const struct expect_ctx *c, const char *column)
+{
+	struct party *p = expect_party(c, column);
+	if (p)
+		return p->title;
+	return !column ? "an unknown address" : !strcmp(column, "alg") ? "ims-alg" : "ims-agw";
+}
+
+static bool same(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+/* ---- taking events ---- */
+
+static bool taken(const struct expect_ctx *c, const struct lab_event *e, int part)
+{
+	char key[40];
+	snprintf(key, sizeof key, "%p:%d", (const void *)e, part);
+	return g_hash_table_contains(c->used, key);
+}
+
+static void take(struct expect_ctx *c, struct lab_event *e, int part, const char *step)
+{
+	g_hash_table_add(c->used, g_strdup_printf("%p:%d", (void *)e, part));
+	if (!e->label) {
+		e->label = g_strdup(step);
+	} else if (!strstr(e->label, step)) {
+		char *both = g_strdup_printf("%s, %s", e->label, step);
+		g_free(e->label);
+		e->label = both;
+	}
+}
+
+/* ---- SDP ---- */
+
+struct sdp_view {
+	char proto[32], setup[16], fingerprint[256], e2ae[16], addr[64];
+	unsigned port;
+	bool has_fingerprint;
+};
+
+static const char *attr(const sdp_session_t *s, const char *name)
+{
+	sdp_attribute_t *a = sdp_attribute_find(s->sdp_media->m_attributes, name);
+	if (!a)
+		a = sdp_attribute_find(s->sdp_attributes, name);
+	return a ? (a->a_value ? a->a_value : "") : NULL;
+}
+
+/* NULL when text is an SDP body with an m= line, else why not. */
+static char *sdp_view(const char *text, size_t len, struct sdp_view *v)
+{
+	*v = (struct sdp_view){ 0 };
+	su_home_t *home = su_home_new(sizeof *home);
+	sdp_parser_t *pa = sdp_parse(home, text, (issize_t)len, 0);
+	sdp_session_t *s = sdp_session(pa);
+	char *why = NULL;
+	if (!s || !s->sdp_media) {
+		why = g_strdup_printf("its SDP could not be read: %s", s ? "no m= line" : sdp_parsing_error(pa));
+	} else {
+		const sdp_media_t *m = s->sdp_media;
+		g_strlcpy(v->proto, m->m_proto_name ? m->m_proto_name : "", sizeof v->proto);
+		v->port = m->m_port;
+		const sdp_connection_t *cn = m->m_connections ? m->m_connections : s->sdp_connection;
+		g_strlcpy(v->addr, cn && cn->c_address ? cn->c_address : "", sizeof v->addr);
+		const char *a;
+		if ((a = attr(s, "setup")))
+			g_strlcpy(v->setup, a, sizeof v->setup);
+		if ((a = attr(s, "3ge2ae")))
+			g_strlcpy(v->e2ae, a, sizeof v->e2ae);
+		if ((a = attr(s, "fingerprint"))) {
+			v->has_fingerprint = true;
+			g_strlcpy(v->fingerprint, a, sizeof v->fingerprint);
+		}
+	}
+	sdp_parser_free(pa);
+	su_home_unref(home);
+	return why;
+}
+
+/* ---- H.248 ---- */
+
+/* Every node with token tok under n, depth first. */
+static void collect(const struct h248_node *n, enum h248_tok tok, GPtrArray *out)
+{
+	for (const struct h248_node *k = n->first; k; k = k->next) {
+		if (k->kind == H248_NODE_TOKEN && k->tok == tok)
+			g_ptr_array_add(out, (void *)k);
+		collect(k, tok, out);
+	}
+}
+
+static const struct h248_node *find(const struct h248_node *n, enum h248_tok tok)
+{
+	GPtrArray *all = g_ptr_array_new();
+	collect(n, tok, all);
+	const struct h248_node *first = all->len ? all->pdata[0] : NULL;
+	g_ptr_array_free(all, TRUE);
+	return first;
+}
+
+/* A PROP named name anywhere under n. */
+static const struct h248_node *find_prop(const struct h248_node *n, const char *name)
+{
+	for (const struct h248_node *k = n->first; k; k = k->next) {
+		if (k->kind == H248_NODE_PROP && h248_str_caseeq(k->name, name))
+			return k;
+		const struct h248_node *deeper = find_prop(k, name);
+		if (deeper)
+			return deeper;
+	}
+	return NULL;
+}
+
+static struct h248_msg *h248_of(const struct lab_event *e)
+{
+	struct h248_error err;
+	return e->raw ? h248_parse(e->raw, e->raw_len, NULL, &err) : NULL;
+}
+
+/* The fingerprints the gateway gave in the Locals of its replies: the one the SDP must carry as "agw". */
+static bool agw_fingerprint(const struct expect_ctx *c, const char *value)
+{
+	GPtrArray *events = evlog_events(c->log);
+	bool found = false;
+	for (guint i = 0; i < events->len && !found; i++) {
+		const struct lab_event *e = events->pdata[i];
+		if (!same(e->kind, "h248.rx") || !same(e->component, "ims-alg"))
+			continue;
+		struct h248_msg *m = h248_of(e);
+		GPtrArray *locals = g_ptr_array_new();
+		for (const struct h248_node *t = m ? m->first : NULL; t; t = t->next)
+			if (t->tok == H248_TOK_REPLY)
+				collect(t, H248_TOK_LOCAL, locals);
+		for (guint k = 0; k < locals->len && !found; k++) {
+			const struct h248_node *l = locals->pdata[k];
+			struct msdp s;
+			char *err = NULL;
+			if (msdp_parse(l->octets.p, l->octets.n, &s, &err))
+				for (unsigned f = 0; f < s.nfingerprints && !found; f++) {
+					char *fp = g_strdup_printf("%s %s", s.fingerprints[f].hash, s.fingerprints[f].value);
+					found = !g_ascii_strcasecmp(fp, value);
+					g_free(fp);
+				}
+			g_free(err);
+		}
+		g_ptr_array_free(locals, TRUE);
+		h248_msg_free(m);
+	}
+	return found;
+}
+
+/* want: "absent", "present", "agw", "$" (H.248 CHOOSE) or a party's name. NULL when fp fits. */
+static char *fingerprint_mismatch(const struct expect_ctx *c, const char *want, bool has, bool choose,
+				  const char *fp, const char *where)
+{
+	struct party *p = expect_party(c, want);
+	if (!strcmp(want, "absent"))
+		return has || choose ? g_strdup_printf("a=fingerprint %s was present (%s), expected none", where, fp)
+				     : NULL;
+	if (!strcmp(want, "$"))
+		return choose ? NULL : g_strdup_printf("a=fingerprint %s was not CHOOSE ($)", where);
+	if (!has)
+		return g_strdup_printf("a=fingerprint %s was missing", where);
+	if (!strcmp(want, "present"))
+		return NULL;
+	if (!strcmp(want, "agw"))
+		return agw_fingerprint(c, fp) ? NULL
+					       : g_strdup_printf("a=fingerprint %s was %s, not the gateway's", where, fp);
+	if (p && g_ascii_strcasecmp(fp, p->id.fingerprint))
+		return g_strdup_printf("a=fingerprint %s was %s, not %s's certificate", where, fp, p->title);
+	return NULL;
+}
+
+/* want: "$", "agw" (in the gateway's realms), a party's name (its media port) or a number. */
+static char *port_mismatch(const struct expect_ctx *c, const char *want, unsigned port, bool choose,
+			   const char *where)
+{
+	struct party *p = expect_party(c, want);
+	bool ok = !strcmp(want, "$")	 ? choose
+		  : !strcmp(want, "agw") ? !choose && ((port >= c->realm[0][0] && port <= c->realm[0][1]) ||
+						       (port >= c->realm[1][0] && port <= c->realm[1][1]))
+		  : p			 ? port == p->media_port
+					 : port == (unsigned)atoi(want);
+	return ok ? NULL
+		  : g_strdup_printf("the m= port %s was %s%u, expected %s%s", where, choose ? "CHOOSE, not " : "",
+				    port, p ? "the port of " : "", p ? p->title : want);
+}
+
+static char *word_mismatch(const char *what, const char *want, const char *got, const char *where)
+{
+	if (!strcmp(want, "absent"))
+		return *got ? g_strdup_printf("%s %s was %s, expected none", what, where, got) : NULL;
+	if (!*got)
+		return g_strdup_printf("%s %s was missing (expected %s)", what, where, want);
+	return strcmp(want, got) ? g_strdup_printf("%s %s was %s, expected %s", what, where, got, want) : NULL;
+}
+
+/* An SDP against a check object: the first difference, or NULL. */
+static char *sdp_mismatch(const struct expect_ctx *c, json_object *chk, const char *text, size_t len,
+			  const char *where)
+{
+	struct sdp_view v;
+	char *why = sdp_view(text, len, &v);
+	const char *w;
+	if (why)
+		return why;
+	if ((w = jstr(chk, "proto", NULL)) && (why = word_mismatch("the m= transport", w, v.proto, where)))
+		return why;
+	if ((w = jstr(chk, "setup", NULL)) && (why = word_mismatch("a=setup", w, v.setup, where)))
+		return why;
+	if ((w = jstr(chk, "e2ae", NULL)) && (why = word_mismatch("a=3ge2ae", w, v.e2ae, where)))
+		return why;
+	if ((w = jstr(chk, "address", NULL)) && (why = word_mismatch("the c= address", w, v.addr, where)))
+		return why;
+	if ((w = jstr(chk, "fingerprint", NULL)) &&
+	    (why = fingerprint_mismatch(c, w, v.has_fingerprint, false, v.fingerprint, where)))
+		return why;
+	if ((w = jstr(chk, "port", NULL)) && (why = port_mismatch(c, w, v.port, false, where)))
+		return why;
+	return NULL;
+}
+
+/* ---- the kinds of expectation ---- */
+
+/* "toward UE A" or "from UE A" */
+static char *hop(const struct expect_ctx *c, const char *from, const char *to)
+{
+	return expect_party(c, to) ? g_strdup_printf("toward %s", expect_title(c, to))
+				   : g_strdup_printf("from %s", expect_title(c, from));
+}
+
+static char *try_sip(struct expect_ctx *c, json_object *o, const char *step)
+{
+	const char *from = jstr(o, "from", ""), *to = jstr(o, "to", ""), *method = jstr(o, "method", NULL);
+	const char *reason = jstr(o, "reason", NULL);
+	int status = jint(o, "status", 0);
+	json_object *chk = jget(o, "sdp");
+	char *where = hop(c, from, to), *why = NULL;
+	GPtrArray *events = evlog_events(c->log);
+	bool met = false;
+	for (guint i = 0; i < events->len && !met; i++) {
+		struct lab_event *e = events->pdata[i];
+		if (!g_str_has_prefix(e->kind, "sip.") || !same(e->component, "ims-alg") || !same(e->src, from) ||
+		    !same(e->dst, to) || !e->raw || taken(c, e, 0))
+			continue;
+		msg_t *m = msg_make(sip_default_mclass(), 0, e->raw, (ssize_t)e->raw_len);
+		sip_t *sip = sip_object(m);
+		bool fits = sip && (method ? sip->sip_request && !strcmp(sip->sip_request->rq_method_name, method)
+					   : sip->sip_status && sip->sip_status->st_status == status);
+		char *bad = NULL;
+		if (fits && reason && (!sip->sip_status || strcmp(sip->sip_status->st_phrase, reason)))
+			bad = g_strdup_printf("the %d %s was \"%s\", expected \"%s\"", status, where,
+					      sip->sip_status->st_phrase, reason);
+		else if (fits && chk && !(sip->sip_payload && sip->sip_payload->pl_len))
+			bad = g_strdup_printf("the %s %s had no SDP", method ? method : "response", where);
+		else if (fits && chk)
+			bad = sdp_mismatch(c, chk, sip->sip_payload->pl_data, sip->sip_payload->pl_len, where);
+		msg_destroy(m);
+		if (fits && !bad) {
+			take(c, e, 0, step);
+			met = true;
+		} else if (bad && !why) {
+			why = bad;
+		} else {
+			g_free(bad);
+		}
+	}
+	if (!met && !why) {
+		char code[16];
+		snprintf(code, sizeof code, "%d", status);
+		why = g_strdup_printf("no SIP %s from %s to %s was seen", method ? method : code,
+				      expect_title(c, from), expect_title(c, to));
+	}
+	g_free(where);
+	if (met)
+		g_clear_pointer(&why, g_free);
+	return why;
+}
+
+/* A Local or Remote of cmd against its check object. */
+static char *media_mismatch(const struct expect_ctx *c, const struct h248_node *cmd, enum h248_tok tok,
+			    json_object *chk, const char *name)
+{
+	const struct h248_node *d = find(cmd, tok);
+	if (!d)
+		return g_strdup_printf("the %s had no %s", name, tok == H248_TOK_LOCAL ? "Local" : "Remote");
+	struct msdp s;
+	char *err = NULL, *why = NULL, *where = g_strdup_printf("in the %s's %s", name,
+								tok == H248_TOK_LOCAL ? "Local" : "Remote");
+	const char *w;
+	if (!msdp_parse(d->octets.p, d->octets.n, &s, &err))
+		why = g_strdup_printf("%s: %s", where, err);
+	else if ((w = jstr(chk, "transport", NULL)) && strcmp(w, s.proto))
+		why = g_strdup_printf("the transport %s was %s, expected %s", where, s.proto, w);
+	else if ((w = jstr(chk, "setup", NULL)) &&
+		 (why = word_mismatch("a=setup", w, msdp_setup_names[s.setup], where)))
+		;
+	else if ((w = jstr(chk, "fingerprint", NULL))) {
+		char fp[256] = "";
+		if (s.nfingerprints)
+			snprintf(fp, sizeof fp, "%s %s", s.fingerprints[0].hash, s.fingerprints[0].value);
+		why = fingerprint_mismatch(c, w, s.nfingerprints > 0, s.fingerprint_choose, fp, where);
+	}
+	if (!why && (w = jstr(chk, "port", NULL)))
+		why = port_mismatch(c, w, s.port, s.port_choose, where);
+	g_free(err), g_free(where);
+	return why;
+}
+
+/* cmd (an Add, Modify, Subtract or Notify) against the h248 check object. */
+static char *command_mismatch(const struct expect_ctx *c, const struct h248_node *cmd, json_object *o,
+			      const char *name)
+{
+	const char *w;
+	json_object *chk, *list;
+	const struct h248_node *n;
+	if ((w = jstr(o, "realm", NULL)) &&
+	    (!(n = find_prop(cmd, wire_text[WIRE_REALM])) || !h248_str_eq(n->value.text, w)))
+		return g_strdup_printf("the %s was not in realm %s", name, w);
+	if (jbool(o, "filters", false) &&
+	    (!find_prop(cmd, wire_text[WIRE_SAF]) || !find_prop(cmd, wire_text[WIRE_SPF])))
+		return g_strdup_printf("the %s asked for no source filtering (%s, %s)", name, wire_text[WIRE_SAF],
+				       wire_text[WIRE_SPF]);
+	if (jget(o, "filters") && !jbool(o, "filters", true) && find_prop(cmd, wire_text[WIRE_SAF]))
+		return g_strdup_printf("the %s asked for source filtering", name);
+	for (int k = 0; k < 2; k++) {
+		char *why;
+		if ((chk = jget(o, k ? "remote" : "local")) &&
+		    (why = media_mismatch(c, cmd, k ? H248_TOK_REMOTE : H248_TOK_LOCAL, chk, name)))
+			return why;
+	}
+	if ((w = jstr(o, "signal", NULL)) && (!(n = find(cmd, H248_TOK_SIGNALS)) || !find_prop(n, w)))
+		return g_strdup_printf("the %s did not signal %s", name, w);
+	if ((w = jstr(o, "event", NULL)) && (!(n = find(cmd, H248_TOK_OBSERVEDEVENTS)) || !find_prop(n, w)))
+		return g_strdup_printf("the %s did not report %s", name, w);
+	for (size_t i = 0; (list = jget(o, "events")) && i < json_object_array_length(list); i++) {
+		w = json_object_get_string(json_object_array_get_idx(list, i));
+		if (!(n = find(cmd, H248_TOK_EVENTS)) || !find_prop(n, w))
+			return g_strdup_printf("the %s did not request the event %s", name, w);
+	}
+	return NULL;
+}
+
+/* The reply to transaction tid that ims-alg received: NULL when it fits chk (labelled), else why. */
+static char *reply_mismatch(struct expect_ctx *c, struct h248_str tid, int nth, json_object *chk, const char *name,
+			    const char *step)
+{
+	GPtrArray *events = evlog_events(c->log);
+	int want = jint(chk, "error", 0);
+	for (guint i = 0; i < events->len; i++) {
+		struct lab_event *e = events->pdata[i];
+		if (!same(e->kind, "h248.rx") || !same(e->component, "ims-alg"))
+			continue;
+		struct h248_msg *m = h248_of(e);
+		const struct h248_node *t = m ? m->first : NULL;
+		while (t && !(t->tok == H248_TOK_REPLY && t->value.text.n == tid.n &&
+			      !memcmp(t->value.text.p, tid.p, tid.n)))
+			t = t->next;
+		char *why = NULL;
+		if (t) {
+			const struct h248_node *err = find(t, H248_TOK_ERROR);
+			uint32_t code = 0;
+			if (err)
+				h248_str_u32(err->value.text, &code);
+			if (want && (int)code != want)
+				why = g_strdup_printf("the reply to the %s was %s%u, expected Error = %d", name,
+						      err ? "Error = " : "success, not ", code, want);
+			else if (!want && err)
+				why = g_strdup_printf("the %s was refused: Error = %u", name, code);
+			else
+				take(c, e, nth, step);
+		}
+		h248_msg_free(m);
+		if (t)
+			return why;
+	}
+	return g_strdup_printf("no reply to the %s arrived", name);
+}
+
+static char *try_h248(struct expect_ctx *c, json_object *o, const char *step)
+{
+	const char *cmd_name = jstr(o, "command", "");
+	bool notify = !strcmp(cmd_name, "Notify");
+	enum h248_tok tok = notify			  ? H248_TOK_NOTIFY
+			    : !strcmp(cmd_name, "Add")	  ? H248_TOK_ADD
+			    : !strcmp(cmd_name, "Modify") ? H248_TOK_MODIFY
+							  : H248_TOK_SUBTRACT;
+	char *name = jstr(o, "realm", NULL) ? g_strdup_printf("%s in realm %s", cmd_name, jstr(o, "realm", ""))
+					    : g_strdup(cmd_name);
+	char *why = NULL;
+	bool met = false;
+	GPtrArray *events = evlog_events(c->log);
+	for (guint i = 0; i < events->len && !met; i++) {
+		struct lab_event *e = events->pdata[i];
+		if (!same(e->kind, notify ? "h248.rx" : "h248.tx") || !same(e->component, "ims-alg"))
+			continue;
+		struct h248_msg *m = h248_of(e);
+		int nth = 0;
+		for (const struct h248_node *t = m ? m->first : NULL; t && !met; t = t->next) {
+			if (t->tok != H248_TOK_TRANSACTION)
+				continue;
+			GPtrArray *cmds = g_ptr_array_new();
+			collect(t, tok, cmds);
+			for (guint k = 0; k < cmds->len && !met; k++, nth++) {
+				const struct h248_node *cmd = cmds->pdata[k];
+				if ((cmd->value.text.n == 4 && !memcmp(cmd->value.text.p, "ROOT", 4)) ||
+				    taken(c, e, nth + 1))
+					continue;
+				char *bad = command_mismatch(c, cmd, o, name);
+				if (!bad && jget(o, "reply"))
+					bad = reply_mismatch(c, t->value.text, nth + 1, jget(o, "reply"), name, step);
+				if (!bad) {
+					take(c, e, nth + 1, step);
+					met = true;
+				} else if (!why) {
+					why = bad;
+				} else {
+					g_free(bad);
+				}
+			}
+			g_ptr_array_free(cmds, TRUE);
+		}
+		h248_msg_free(m);
+	}
+	if (met)
+		g_clear_pointer(&why, g_free);
+	else if (!why)
+		why = g_strdup_printf(notify ? "no H.248 %s reached ims-alg" : "ims-alg sent no H.248 %s", name);
+	g_free(name);
+	return why;
+}
+
+/* tcp and tls: an event of kind between two columns; for alerts, the alert named. */
+static char *try_event(struct expect_ctx *c, json_object *o, const char *proto, const char *step)
+{
+	const char *from = jstr(o, "from", ""), *to = jstr(o, "to", ""), *what = jstr(o, "event", "");
+	const char *alert = jstr(o, "alert", NULL);
+	char *kind = g_strdup_printf("%s.%s", proto, what);
+	GPtrArray *events = evlog_events(c->log);
+	bool met = false;
+	for (guint i = 0; i < events->len && !met; i++) {
+		struct lab_event *e = events->pdata[i];
+		if (same(e->kind, kind) && same(e->src, from) && same(e->dst, to) && !taken(c, e, 0) &&
+		    (!alert || (e->summary && strstr(e->summary, alert)))) {
+			take(c, e, 0, step);
+			met = true;
+		}
+	}
+	g_free(kind);
+	static const char *const names[][2] = { { "syn", "SYN" },	  { "synack", "SYN-ACK" },
+						{ "ack", "ACK" },	  { "accept", "accepted connection" },
+						{ "fin", "FIN" },	  { "rst", "RST" },
+						{ "client_hello", "ClientHello" }, { "up", "session up" },
+						{ "alert", "alert" },	  { "close_notify", "close_notify" } };
+	const char *word = what;
+	for (size_t k = 0; k < G_N_ELEMENTS(names); k++)
+		if (!strcmp(names[k][0], what))
+			word = names[k][1];
+	return met ? NULL
+		   : g_strdup_printf("no %s %s%s%s from %s to %s was seen", !strcmp(proto, "tcp") ? "TCP" : "TLS",
+				     word, alert ? " " : "", alert ? alert : "", expect_title(c, from),
+				     expect_title(c, to));
+}
+
+static char *try_data(struct expect_ctx *c, json_object *o, const char *step)
+{
+	const char *from = jstr(o, "from", ""), *to = jstr(o, "to", "");
+	GPtrArray *events = evlog_events(c->log);
+	for (guint i = 0; i < events->len; i++) {
+		struct lab_event *tx = events->pdata[i];
+		if (!same(tx->kind, "data.tx") || !same(tx->src, from) || taken(c, tx, 0))
+			continue;
+		for (guint k = i + 1; k < events->len; k++) {
+			struct lab_event *rx = events->pdata[k];
+			if (same(rx->kind, "data.rx") && same(rx->dst, to) && !taken(c, rx, 0) &&
+			    rx->raw_len == tx->raw_len && !memcmp(rx->raw, tx->raw, rx->raw_len)) {
+				take(c, tx, 0, step);
+				take(c, rx, 0, step);
+				return NULL;
+			}
+		}
+	}
+	return g_strdup_printf("no bytes from %s reached %s byte-exact", expect_title(c, from),
+			       expect_title(c, to));
+}
+
+static char *attempt(struct expect_ctx *c, json_object *exp, const char *step)
+{
+	json_object *o;
+	if ((o = jget(exp, "sip")))
+		return try_sip(c, o, step);
+	if ((o = jget(exp, "h248")))
+		return try_h248(c, o, step);
+	if ((o = jget(exp, "tcp")))
+		return try_event(c, o, "tcp", step);
+	if ((o = jget(exp, "tls")))
+		return try_event(c, o, "tls", step);
+	return try_data(c, jget(exp, "data"), step);
+}
+
+char *expect_check(struct expect_ctx *c, json_object *exp, const char *step, unsigned ms)
+{
+	gint64 end = g_get_monotonic_time() + (gint64)ms * 1000;
+	for (;;) {
+		evlog_read(c->log);
+		char *why = attempt(c, exp, step);
+		if (!why || g_get_monotonic_time() >= end)
+			return why;
+		g_free(why);
+		lab_spin(c->root, 20);
+	}
+}

@@ -1,0 +1,199 @@
+/* ims-lab: plays the scenarios of scenarios/ through a real ims-alg and ims-agw (see doc/scenarios.md and
+ * ims-lab(1)). Exit status: 0 every scenario passed, 1 one failed, 2 the command line or a scenario file
+ * is wrong. */
+#include "config.h"
+
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sofia-sip/su.h>
+
+#include "run.h"
+#include "scenario.h"
+
+struct args {
+	struct lab_opts lab;
+	char *junit, *colour;
+	gboolean check, ladder, quiet;
+	char **files;
+};
+
+static const char *paint(bool colour, const char *code)
+{
+	return colour ? code : "";
+}
+
+/* The scenario files named: files as given, directories as their *.json in name order. */
+static GPtrArray *expand(char **names, char **err)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	for (char **n = names; n && *n; n++) {
+		if (!g_file_test(*n, G_FILE_TEST_IS_DIR)) {
+			g_ptr_array_add(out, g_strdup(*n));
+			continue;
+		}
+		GDir *d = g_dir_open(*n, 0, NULL);
+		GPtrArray *in = g_ptr_array_new_with_free_func(g_free);
+		for (const char *e; d && (e = g_dir_read_name(d));)
+			if (g_str_has_suffix(e, ".json"))
+				g_ptr_array_add(in, g_build_filename(*n, e, NULL));
+		g_ptr_array_sort(in, (GCompareFunc)(void *)g_ascii_strcasecmp);
+		for (guint i = 0; i < in->len; i++)
+			g_ptr_array_add(out, g_strdup(in->pdata[i]));
+		g_ptr_array_free(in, TRUE);
+		if (d)
+			g_dir_close(d);
+	}
+	if (!out->len)
+		*err = g_strdup("no scenario files given");
+	return out;
+}
+
+static void xml(GString *s, const char *text)
+{
+	char *e = g_markup_escape_text(text ? text : "", -1);
+	g_string_append(s, e);
+	g_free(e);
+}
+
+/* JUnit XML: one testsuite, one testcase per scenario, a failure with the step that failed. */
+static void junit_case(GString *x, const struct scenario *s, const struct run_result *r)
+{
+	g_string_append(x, "  <testcase classname=\"scenarios\" name=\"");
+	xml(x, s->name);
+	g_string_append_printf(x, "\" file=\"%s\" time=\"%.3f\">\n", s->file, r->secs);
+	for (guint i = 0; i < r->steps->len && !r->ok; i++) {
+		const struct step_result *st = &g_array_index(r->steps, struct step_result, i);
+		if (st->verdict != VERDICT_FAIL)
+			continue;
+		g_string_append(x, "    <failure message=\"");
+		char *m = g_strdup_printf("%s%s step %s: %s", *s->seed ? "seed " : "", s->seed, st->step, st->why);
+		xml(x, m);
+		g_string_append(x, "\"/>\n");
+		g_free(m);
+	}
+	if (r->error) {
+		g_string_append(x, "    <error message=\"");
+		xml(x, r->error);
+		g_string_append(x, "\"/>\n");
+	}
+	g_string_append(x, "    <system-out>ladder: ");
+	xml(x, r->html);
+	g_string_append(x, "</system-out>\n  </testcase>\n");
+}
+
+static void report(const struct args *a, const struct scenario *s, const struct run_result *r, bool colour)
+{
+	const char *green = paint(colour, "\033[32m"), *red = paint(colour, "\033[31m"),
+		   *dim = paint(colour, "\033[90m"), *bold = paint(colour, "\033[1m"), *off = paint(colour, "\033[0m");
+	printf("%s%s%s%s%s%s  (%s)\n", bold, *s->seed ? "seed " : "", s->seed, *s->seed ? " — " : "", s->name, off,
+	       s->file);
+	for (guint i = 0; i < r->steps->len; i++) {
+		const struct step_result *st = &g_array_index(r->steps, struct step_result, i);
+		const char *mark = st->verdict == VERDICT_PASS ? "pass" : st->verdict == VERDICT_FAIL ? "FAIL" : "skip";
+		const char *c = st->verdict == VERDICT_PASS ? green : st->verdict == VERDICT_FAIL ? red : dim;
+		if (!a->quiet || st->verdict == VERDICT_FAIL)
+			printf("  %s%s%s  step %-8s %s%s%s\n", c, mark, off, st->step, st->title,
+			       st->verdict == VERDICT_SKIP ? dim : "", st->verdict == VERDICT_SKIP ? "" : "");
+		if (st->why)
+			printf("        %s%s%s step %s: %s%s\n", red, *s->seed ? "seed " : "", s->seed, st->step,
+			       st->why, off);
+	}
+	if (r->error)
+		printf("  %sERROR%s %s\n", red, off, r->error);
+	printf("%s%s%s %s  (%u steps, %.2f s)  ladder: %s\n\n", r->ok ? green : red, r->ok ? "PASS" : "FAIL", off,
+	       s->name, r->steps->len, r->secs, r->html);
+	if (a->ladder || (!r->ok && !a->quiet)) {
+		char *text = NULL;
+		if (g_file_get_contents(r->text, &text, NULL, NULL))
+			printf("%s\n", text);
+		g_free(text);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = { .lab = { .out = "lab-out", .timeout = 3000, .log_level = "info" }, .colour = NULL };
+	int timeout = 3000;
+	char *out = NULL, *bindir = NULL, *level = NULL;
+	GOptionEntry entries[] = {
+		{ "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "directory for traces, logs and ladders (lab-out)",
+		  "DIR" },
+		{ "junit", 'j', 0, G_OPTION_ARG_FILENAME, &a.junit, "write a JUnit XML report here", "FILE" },
+		{ "bindir", 'b', 0, G_OPTION_ARG_FILENAME, &bindir,
+		  "where ims-alg and ims-agw are (default: beside ims-lab, or the build tree)", "DIR" },
+		{ "timeout", 't', 0, G_OPTION_ARG_INT, &timeout, "ms an expectation may take to show (3000)", "MS" },
+		{ "color", 0, 0, G_OPTION_ARG_STRING, &a.colour, "auto (on a terminal), always or never", "WHEN" },
+		{ "ladder", 'l', 0, G_OPTION_ARG_NONE, &a.ladder, "print every ladder, not only a failed one's", NULL },
+		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &a.quiet, "only verdicts and failures", NULL },
+		{ "check", 'c', 0, G_OPTION_ARG_NONE, &a.check, "only validate the scenario files", NULL },
+		{ "log-level", 0, 0, G_OPTION_ARG_STRING, &level, "the daemons' log level (info)", "LEVEL" },
+		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a.files, NULL, "SCENARIO…" },
+		{ NULL }
+	};
+	GOptionContext *ctx = g_option_context_new("SCENARIO|DIR… — play call flows through ims-alg and ims-agw");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	GError *gerr = NULL;
+	char *err = NULL;
+	if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
+		fprintf(stderr, "ims-lab: %s\n", gerr->message);
+		return 2;
+	}
+	g_option_context_free(ctx);
+	a.lab.out = out ? out : a.lab.out, a.lab.bindir = bindir, a.lab.timeout = (unsigned)MAX(timeout, 100);
+	a.lab.log_level = level ? level : a.lab.log_level;
+	bool colour = a.colour ? !strcmp(a.colour, "always") : isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+
+	GPtrArray *files = expand(a.files, &err);
+	GPtrArray *scenarios = g_ptr_array_new_with_free_func((GDestroyNotify)scenario_free);
+	for (guint i = 0; !err && i < files->len; i++) {
+		struct scenario *s = scenario_load(files->pdata[i], &err);
+		if (s)
+			g_ptr_array_add(scenarios, s);
+	}
+	if (err) {
+		fprintf(stderr, "ims-lab: %s\n", err);
+		return 2;
+	}
+	if (a.check) {
+		printf("%u scenario files valid\n", scenarios->len);
+		return 0;
+	}
+	su_init();
+	unsigned failed = 0;
+	GString *junit = g_string_new(NULL);
+	double total = 0;
+	for (guint i = 0; i < scenarios->len; i++) {
+		const struct scenario *s = scenarios->pdata[i];
+		struct run_result *r = run_scenario(&a.lab, s);
+		report(&a, s, r, colour);
+		junit_case(junit, s, r);
+		failed += !r->ok;
+		total += r->secs;
+		run_result_free(r);
+	}
+	printf("%s%u of %u scenarios passed%s; traces, logs and ladders in %s/\n",
+	       paint(colour, failed ? "\033[31m" : "\033[32m"), scenarios->len - failed, scenarios->len,
+	       paint(colour, "\033[0m"), a.lab.out);
+	if (a.junit) {
+		FILE *f = fopen(a.junit, "w");
+		if (f) {
+			fprintf(f,
+				"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"mediasec lab\" "
+				"tests=\"%u\" failures=\"%u\" time=\"%.3f\">\n%s</testsuite>\n",
+				scenarios->len, failed, total, junit->str);
+			fclose(f);
+		} else {
+			fprintf(stderr, "ims-lab: cannot write %s\n", a.junit);
+		}
+	}
+	g_string_free(junit, TRUE);
+	g_ptr_array_free(scenarios, TRUE);
+	g_ptr_array_free(files, TRUE);
+	g_strfreev(a.files);
+	g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour);
+	su_deinit();
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,429 @@
+/* party: see party.h. */
+#include "config.h"
+#include "party.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <sofia-sip/nua.h>
+#include <sofia-sip/sip_protos.h>
+#include <sofia-sip/sip_tag.h>
+
+#include "evlog.h"
+#include "msdp.h"
+#include "sockaddr.h"
+#include "trace.h"
+
+/* ---- the trace ---- */
+
+static void addr_of(int fd, bool peer, char out[SA_TEXT_MAX])
+{
+	union sa a;
+	socklen_t len = sizeof a;
+	*out = 0;
+	if ((peer ? getpeername(fd, &a.sa, &len) : getsockname(fd, &a.sa, &len)) == 0)
+		sa_text(&a, out);
+}
+
+/* An event on fd between p (here) and the other end; out: sent by p. */
+static void note(struct party *p, int fd, const char *kind, bool out, const char *summary, const char *raw,
+		 size_t n)
+{
+	char here[SA_TEXT_MAX], there[SA_TEXT_MAX];
+	addr_of(fd, false, here);
+	g_strlcpy(there, p->peer, sizeof there); /* known even once the peer has reset */
+	trace_emit(p->trace, &(struct trace_event){ .kind = kind,
+						    .from = out ? here : there,
+						    .to = out ? there : here,
+						    .summary = summary,
+						    .raw = raw,
+						    .raw_len = n });
+}
+
+/* ---- SIP ---- */
+
+void sip_seen_free(struct sip_seen *s)
+{
+	if (!s)
+		return;
+	g_free(s->phrase), g_free(s->sdp);
+	g_free(s);
+}
+
+static void on_nua(nua_event_t event, int status, char const *phrase, nua_t *nua, nua_magic_t *magic,
+		   nua_handle_t *nh, nua_hmagic_t *hmagic, sip_t const *sip, tagi_t tags[])
+{
+	struct party *p = (struct party *)magic;
+	const char *method = NULL;
+	switch (event) {
+	case nua_i_invite:
+		method = "INVITE";
+		if (!p->call)
+			p->call = nh;
+		break;
+	case nua_i_ack:
+		method = "ACK";
+		break;
+	case nua_i_bye:
+		method = "BYE";
+		break;
+	case nua_i_cancel:
+		method = "CANCEL";
+		break;
+	case nua_r_register:
+	case nua_r_invite:
+	case nua_r_bye:
+		if (status < 200)
+			return;
+		break;
+	case nua_r_shutdown:
+		p->down = status >= 200;
+		return;
+	default:
+		return;
+	}
+	struct sip_seen *s = g_new0(struct sip_seen, 1);
+	g_strlcpy(s->method, method ? method : "", sizeof s->method);
+	s->status = method ? 0 : status;
+	s->phrase = g_strdup(phrase);
+	if (sip && sip->sip_payload && sip->sip_payload->pl_len)
+		s->sdp = g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+	g_queue_push_tail(&p->seen, s);
+}
+
+void lab_spin(su_root_t *root, unsigned ms)
+{
+	gint64 end = g_get_monotonic_time() + (gint64)ms * 1000;
+	for (gint64 now; (now = g_get_monotonic_time()) < end;)
+		su_root_step(root, (su_duration_t)MAX(1, (end - now) / 1000));
+}
+
+struct sip_seen *party_wait(struct party *p, const char *method, unsigned ms)
+{
+	gint64 end = g_get_monotonic_time() + (gint64)ms * 1000;
+	for (;;) {
+		for (GList *l = p->seen.head; l; l = l->next) {
+			struct sip_seen *s = l->data;
+			if (method ? !strcmp(s->method, method) : !*s->method) {
+				g_queue_delete_link(&p->seen, l);
+				return s;
+			}
+		}
+		gint64 now = g_get_monotonic_time();
+		if (now >= end)
+			return NULL;
+		su_root_step(p->root, (su_duration_t)MAX(1, MIN(50, (end - now) / 1000)));
+	}
+}
+
+static char *uri(const char *user)
+{
+	return g_strdup_printf("sip:%s@example.net", user);
+}
+
+void party_register(struct party *p, const char *registrar)
+{
+	char *aor = uri(p->user);
+	nua_handle_t *h = nua_handle(p->nua, NULL, SIPTAG_TO_STR(aor), SIPTAG_FROM_STR(aor), TAG_END());
+	nua_register(h, NUTAG_REGISTRAR(registrar), NUTAG_M_USERNAME(p->user),
+		     TAG_IF(p->security_client, SIPTAG_SECURITY_CLIENT_STR(p->security_client)),
+		     SIPTAG_EXPIRES_STR("600"), TAG_END());
+	g_free(aor);
+}
+
+void party_invite(struct party *p, const char *to_user, const char *sdp)
+{
+	char *from = uri(p->user), *to = uri(to_user);
+	p->call = nua_handle(p->nua, NULL, SIPTAG_TO_STR(to), SIPTAG_FROM_STR(from), TAG_END());
+	nua_invite(p->call, NUTAG_M_USERNAME(p->user), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+		   SIPTAG_PAYLOAD_STR(sdp), TAG_END());
+	g_free(from), g_free(to);
+}
+
+void party_respond(struct party *p, int status, const char *phrase, const char *sdp)
+{
+	nua_respond(p->call, status, phrase, NUTAG_M_USERNAME(p->user),
+		    TAG_IF(sdp, SIPTAG_CONTENT_TYPE_STR("application/sdp")), TAG_IF(sdp, SIPTAG_PAYLOAD_STR(sdp)),
+		    TAG_END());
+}
+
+void party_bye(struct party *p)
+{
+	if (p->call)
+		nua_bye(p->call, TAG_END());
+}
+
+/* ---- media ---- */
+
+bool party_listen(struct party *p)
+{
+	union sa a;
+	sa_from_text(&a, "127.0.0.1", 0);
+	if ((p->lfd = sa_bind(SOCK_STREAM, &a)) < 0)
+		return false;
+	socklen_t len = sizeof a;
+	getsockname(p->lfd, &a.sa, &len);
+	p->media_port = sa_port(&a);
+	evlog_own(p->log, p->media_port, p->media_port, p->name);
+	return true;
+}
+
+bool party_connect(struct party *p, const char *addr, unsigned port)
+{
+	union sa to;
+	if (!sa_from_text(&to, addr, (uint16_t)port) ||
+	    (p->fd = socket(to.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
+		return false;
+	if (connect(p->fd, &to.sa, sa_len(&to)) < 0 && errno != EINPROGRESS)
+		return false;
+	char where[SA_TEXT_MAX], here[SA_TEXT_MAX];
+	addr_of(p->fd, false, here);
+	evlog_own(p->log, (uint16_t)atoi(strrchr(here, ':') + 1), (uint16_t)atoi(strrchr(here, ':') + 1), p->name);
+	g_strlcpy(p->peer, sa_text(&to, where), sizeof p->peer);
+	note(p, p->fd, "tcp.syn", true, "SYN", NULL, 0);
+	p->connecting = p->active = true;
+	return true;
+}
+
+int party_established(struct party *p, unsigned ms)
+{
+	if (!p->connecting)
+		return p->fd >= 0;
+	struct pollfd pf = { p->fd, POLLOUT, 0 };
+	if (poll(&pf, 1, (int)ms) <= 0)
+		return -1;
+	p->connecting = false;
+	int err = 0;
+	socklen_t len = sizeof err;
+	getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+	if (err) {
+		note(p, p->fd, "tcp.rst", false, "RST (connection refused)", NULL, 0);
+		close(p->fd);
+		p->fd = -1;
+		return 0;
+	}
+	/* the SYNs the kernel repeated (a filter dropped the first): from the socket's own count */
+	struct tcp_info ti;
+	len = sizeof ti;
+	if (getsockopt(p->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0)
+		for (unsigned i = 0; i < ti.tcpi_total_retrans; i++)
+			note(p, p->fd, "tcp.syn", true, "SYN (retransmitted)", NULL, 0);
+	note(p, p->fd, "tcp.synack", false, "SYN-ACK", NULL, 0);
+	note(p, p->fd, "tcp.ack", true, "ACK", NULL, 0);
+	fcntl(p->fd, F_SETFL, fcntl(p->fd, F_GETFL) & ~O_NONBLOCK);
+	return 1;
+}
+
+bool party_accept(struct party *p, unsigned ms)
+{
+	struct pollfd pf = { p->lfd, POLLIN, 0 };
+	if (p->lfd < 0 || poll(&pf, 1, (int)ms) <= 0 || (p->fd = accept4(p->lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
+		return false;
+	addr_of(p->fd, true, p->peer);
+	note(p, p->fd, "tcp.accept", false, "accepted", NULL, 0);
+	return true;
+}
+
+bool party_tls(struct party *p, bool client, const char *fingerprint, unsigned ms, char why[160])
+{
+	gnutls_session_t s;
+	gnutls_init(&s, client ? GNUTLS_CLIENT : GNUTLS_SERVER);
+	gnutls_set_default_priority(s);
+	gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, (p->other_cert ? &p->other : &p->id)->cred);
+	if (!client)
+		gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
+	gnutls_transport_set_int(s, p->fd);
+	gnutls_handshake_set_timeout(s, ms);
+	if (client)
+		note(p, p->fd, "tls.client_hello", true, "ClientHello", NULL, 0);
+	int rc;
+	do
+		rc = gnutls_handshake(s);
+	while (rc < 0 && !gnutls_error_is_fatal(rc));
+	char name[48];
+	if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+		snprintf(why, 160, "alert %s", tls_alert_name((int)gnutls_alert_get(s), name, sizeof name));
+	} else if (rc < 0) {
+		snprintf(why, 160, "%s", gnutls_strerror(rc));
+	} else {
+		unsigned n = 0;
+		const gnutls_datum_t *certs = gnutls_certificate_get_peers(s, &n);
+		struct msdp_fingerprint fp = { "sha-256", "" };
+		if (fingerprint && g_str_has_prefix(fingerprint, "sha-256 "))
+			g_strlcpy(fp.value, fingerprint + 8, sizeof fp.value);
+		if (!n || !tls_fingerprint_match(&certs[0], &fp, 1, false)) {
+			gnutls_alert_send(s, GNUTLS_AL_FATAL, GNUTLS_A_BAD_CERTIFICATE);
+			note(p, p->fd, "tls.alert", true, "alert bad_certificate", NULL, 0);
+			snprintf(why, 160, "the peer's certificate does not match a=fingerprint:%s",
+				 fingerprint ? fingerprint : "(none)");
+			rc = -1;
+		}
+	}
+	if (rc < 0) {
+		gnutls_deinit(s);
+		return false;
+	}
+	char *desc = gnutls_session_get_desc(s);
+	note(p, p->fd, "tls.up", false, desc, NULL, 0);
+	gnutls_free(desc);
+	p->tls = s;
+	return true;
+}
+
+bool party_send(struct party *p, const void *data, size_t n, const char *what)
+{
+	if (p->fd < 0)
+		return false;
+	ssize_t w = p->tls ? gnutls_record_send(p->tls, data, n) : send(p->fd, data, n, MSG_NOSIGNAL);
+	if (w == (ssize_t)n)
+		note(p, p->fd, "data.tx", true, what, data, n);
+	return w == (ssize_t)n;
+}
+
+static size_t recv_n(struct party *p, void *buf, size_t n, unsigned ms)
+{
+	size_t got = 0;
+	gint64 end = g_get_monotonic_time() + (gint64)ms * 1000;
+	while (p->fd >= 0 && got < n) {
+		gint64 left = (end - g_get_monotonic_time()) / 1000;
+		struct pollfd pf = { p->fd, POLLIN, 0 };
+		bool pending = p->tls && gnutls_record_check_pending(p->tls);
+		if (left <= 0 || (!pending && poll(&pf, 1, (int)left) <= 0))
+			break;
+		ssize_t r = p->tls ? gnutls_record_recv(p->tls, (char *)buf + got, n - got)
+				   : recv(p->fd, (char *)buf + got, n - got, 0);
+		if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	return got;
+}
+
+bool party_expect(struct party *p, const void *want, size_t n, unsigned ms, const char *what, char why[160])
+{
+	char *got = g_malloc(n);
+	size_t k = recv_n(p, got, n, ms);
+	bool same = k == n && !memcmp(got, want, n);
+	if (same) {
+		char *summary = g_strdup_printf("%s (%zu bytes, byte-exact)", what, n);
+		note(p, p->fd, "data.rx", false, summary, got, n);
+		g_free(summary);
+	} else if (k < n) {
+		snprintf(why, 160, "%s: %zu of its %zu bytes arrived", what, k, n);
+	} else {
+		size_t at = 0;
+		while (got[at] == ((const char *)want)[at])
+			at++;
+		snprintf(why, 160, "%s: byte %zu differs (0x%02x, sent 0x%02x)", what, at, (unsigned char)got[at],
+			 ((const unsigned char *)want)[at]);
+	}
+	g_free(got);
+	return same;
+}
+
+void party_close(struct party *p)
+{
+	if (p->fd < 0)
+		return;
+	if (p->tls) {
+		gnutls_bye(p->tls, GNUTLS_SHUT_WR);
+		note(p, p->fd, "tls.close_notify", true, "close_notify", NULL, 0);
+		gnutls_deinit(p->tls);
+		p->tls = NULL;
+	}
+	shutdown(p->fd, SHUT_WR);
+	note(p, p->fd, "tcp.fin", true, "FIN", NULL, 0);
+	close(p->fd);
+	p->fd = -1;
+}
+
+/* ---- life ---- */
+
+struct party *party_new(su_root_t *root, const char *name, json_object *spec, const char *proxy,
+			struct evlog *log, const char *trace_file, char **err)
+{
+	struct party *p = g_new0(struct party, 1);
+	p->name = g_strdup(name);
+	p->ue = !strcmp(json_object_get_string(json_object_object_get(spec, "role")), "ue");
+	p->title = g_strdup_printf("%s %s", p->ue ? "UE" : "core", name);
+	p->user = json_object_get_string(json_object_object_get(spec, "user"));
+	p->lfd = p->fd = -1;
+	p->media_port = 9;
+	p->root = root;
+	p->log = log;
+	json_object *mechs = json_object_object_get(spec, "mediasec"), *cert;
+	GString *sc = g_string_new(NULL);
+	for (size_t i = 0; mechs && i < json_object_array_length(mechs); i++)
+		g_string_append_printf(sc, "%s%s;mediasec", sc->len ? ", " : "",
+				       json_object_get_string(json_object_array_get_idx(mechs, i)));
+	p->security_client = sc->len ? g_string_free(sc, FALSE) : (g_string_free(sc, TRUE), NULL);
+	p->other_cert = json_object_object_get_ex(spec, "certificate", &cert) &&
+			!strcmp(json_object_get_string(cert), "other");
+	if (!tls_identity_init(&p->id, NULL, NULL, p->title, err) ||
+	    !tls_identity_init(&p->other, NULL, NULL, p->title, err) ||
+	    !(p->trace = trace_open(trace_file, p->title, err))) {
+		party_free(p);
+		return NULL;
+	}
+	/* a SIP port of its own, so that the ladder knows its messages */
+	union sa a;
+	sa_from_text(&a, "127.0.0.1", 0);
+	int probe = sa_bind(SOCK_DGRAM, &a);
+	socklen_t len = sizeof a;
+	getsockname(probe, &a.sa, &len);
+	p->sip_port = sa_port(&a);
+	close(probe);
+	char *url = g_strdup_printf("sip:127.0.0.1:%u;transport=udp", p->sip_port);
+	p->nua = nua_create(root, on_nua, (nua_magic_t *)p, NUTAG_URL(url), TAG_IF(proxy, NUTAG_PROXY(proxy)),
+			    NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOANSWER(0), NUTAG_SESSION_TIMER(0),
+			    NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify"), NUTAG_M_USERNAME(p->user),
+			    TAG_END());
+	g_free(url);
+	if (!p->nua) {
+		*err = g_strdup_printf("%s: sofia-sip could not start a user agent on 127.0.0.1:%u", p->title,
+				       p->sip_port);
+		party_free(p);
+		return NULL;
+	}
+	evlog_own(log, p->sip_port, p->sip_port, p->name);
+	return p;
+}
+
+void party_stop(struct party *p)
+{
+	if (!p->nua)
+		return;
+	nua_shutdown(p->nua);
+	for (int i = 0; i < 100 && !p->down; i++)
+		su_root_step(p->root, 20);
+	nua_destroy(p->nua);
+	p->nua = NULL;
+}
+
+void party_free(struct party *p)
+{
+	if (!p)
+		return;
+	party_stop(p);
+	if (p->tls)
+		gnutls_deinit(p->tls);
+	if (p->fd >= 0)
+		close(p->fd);
+	if (p->lfd >= 0)
+		close(p->lfd);
+	g_queue_clear_full(&p->seen, (GDestroyNotify)sip_seen_free);
+	tls_identity_clear(&p->id);
+	tls_identity_clear(&p->other);
+	trace_close(p->trace);
+	g_free(p->security_client), g_free(p->title), g_free(p->name), g_free(p->sdp);
+	g_free(p);
+}

@@ -1,0 +1,94 @@
+/* party: one party the lab plays — a UE on the access side or the peer on the core side — as a real SIP
+ * user agent (sofia-sip nua, SDP given and read as text with its media engine off) with a real media
+ * endpoint: a TCP socket that listens or connects as its SDP says, TLS over it with GnuTLS and the
+ * party's own self-signed certificate, and the messages of its protocol (MSRP, BFCP). Every TCP and TLS
+ * event it causes goes to the lab's trace, from the side that sent it, so the ladder shows each once. */
+#ifndef MEDIASEC_LAB_PARTY_H
+#define MEDIASEC_LAB_PARTY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+#include <gnutls/gnutls.h>
+#include <json-c/json.h>
+#include <sofia-sip/su_wait.h>
+
+#include "cert.h"
+
+struct evlog;
+struct trace;
+
+/* What reached a party over SIP: a request (method set) or a response to one of its requests. */
+struct sip_seen {
+	char method[16]; /* "" for a response */
+	int status;      /* responses */
+	char *phrase, *sdp;
+};
+
+struct party {
+	char *name;  /* the scenario's key: "A" */
+	char *title; /* "UE A", "core B" */
+	bool ue;
+	const char *user;
+	char *security_client; /* the mediasec mechanisms offered at registration, or NULL */
+	bool other_cert;       /* presents a certificate other than the one its SDP names */
+	struct tls_identity id, other;
+	uint16_t sip_port;
+	/* SIP */
+	void *nua, *call; /* nua_t, nua_handle_t */
+	GQueue seen;      /* struct sip_seen *: not yet taken */
+	char *sdp;        /* the last SDP it received (kept by the runner) */
+	bool down;        /* nua shut down */
+	/* media */
+	int lfd, fd;
+	uint16_t media_port; /* listening, or 9 (discard) */
+	char peer[64];       /* the media connection's other end, "addr:port" */
+	bool connecting, active; /* active: it connected (so it is the TLS client) */
+	gnutls_session_t tls;
+	struct trace *trace;
+	struct evlog *log;
+	su_root_t *root;
+};
+
+/* spec: the scenario's party object. proxy: where its SIP goes ("sip:127.0.0.1:5060"; NULL: set later
+ * with NUTAG_PROXY). NULL with *err. */
+struct party *party_new(su_root_t *root, const char *name, json_object *spec, const char *proxy,
+			struct evlog *log, const char *trace_file, char **err);
+/* Ends its SIP (un-REGISTER included) while the ALG is still there. */
+void party_stop(struct party *p);
+void party_free(struct party *p);
+
+/* ---- SIP ---- */
+void party_register(struct party *p, const char *registrar);
+void party_invite(struct party *p, const char *to_user, const char *sdp);
+/* Answers the INVITE received (sdp NULL: none). */
+void party_respond(struct party *p, int status, const char *phrase, const char *sdp);
+void party_bye(struct party *p);
+/* Runs the SIP stack until a request with method (NULL: a final response) reached p, or ms passed. The
+ * caller owns the result (sip_seen_free); NULL on timeout. */
+struct sip_seen *party_wait(struct party *p, const char *method, unsigned ms);
+void sip_seen_free(struct sip_seen *s);
+/* Runs the SIP stack for ms. */
+void lab_spin(su_root_t *root, unsigned ms);
+
+/* ---- media ---- */
+bool party_listen(struct party *p);
+/* Starts connecting to addr:port (non-blocking). */
+bool party_connect(struct party *p, const char *addr, unsigned port);
+/* Waits for the connect started: 1 up, 0 refused or reset, -1 still nothing after ms. */
+int party_established(struct party *p, unsigned ms);
+bool party_accept(struct party *p, unsigned ms);
+/* TLS as client or server; the peer's certificate must match fingerprint ("sha-256 AB:…"). False with
+ * why (the alert received, or the mismatch). */
+bool party_tls(struct party *p, bool client, const char *fingerprint, unsigned ms, char why[160]);
+/* Sends one message of the call's protocol (what: "MSRP SEND" …), in the trace as data.tx. */
+bool party_send(struct party *p, const void *data, size_t n, const char *what);
+/* Reads n bytes within ms: true when they are exactly want (in the trace as data.rx); else why says
+ * what came instead. */
+bool party_expect(struct party *p, const void *want, size_t n, unsigned ms, const char *what, char why[160]);
+/* Closes the media connection (FIN, close_notify first when TLS). */
+void party_close(struct party *p);
+
+#endif

@@ -1,0 +1,578 @@
+/* run: see run.h. */
+#include "config.h"
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sofia-sip/nua.h>
+
+#include "evlog.h"
+#include "expect.h"
+#include "ladder.h"
+#include "msdp.h"
+#include "party.h"
+#include "sockaddr.h"
+
+/* The media a call carries: its m= line, transports, attributes and one real message of the protocol. */
+static const char msrp_send[] = "MSRP a786hjs2 SEND\r\nTo-Path: msrp://127.0.0.1:9/core;tcp\r\n"
+				"From-Path: msrps://127.0.0.1:8/ue;tcp\r\nMessage-ID: 87652491\r\n"
+				"Byte-Range: 1-5/5\r\nContent-Type: text/plain\r\n\r\nhello\r\n-------a786hjs2$\r\n";
+/* BFCP Hello (RFC 8855 §5.3.11): version 1, primitive 11, no attributes; conference 4321, transaction 1,
+ * user 1234 */
+static const char bfcp_hello[] = { 0x20, 0x0b, 0x00, 0x00, 0x00, 0x00, 0x10, (char)0xe1, 0x00, 0x01, 0x04, (char)0xd2 };
+static const struct media {
+	const char *name, *media, *plain, *tls, *attrs, *what;
+	const char *bytes;
+	size_t n;
+} medias[] = {
+	{ "msrp", "message", "TCP/MSRP", "TCP/TLS/MSRP",
+	  "a=accept-types:text/plain\r\na=path:msrp://127.0.0.1:2855/s;tcp\r\n", "MSRP SEND", msrp_send,
+	  sizeof msrp_send - 1 },
+	{ "bfcp", "application", "TCP/BFCP", "TCP/TLS/BFCP",
+	  "a=floorctrl:c-s\r\na=confid:4321\r\na=userid:1234\r\na=floorid:1 mstrm:10\r\n", "BFCP Hello",
+	  bfcp_hello, sizeof bfcp_hello },
+};
+
+static const struct {
+	int status;
+	const char *phrase;
+} phrases[] = { { 200, "OK" }, { 486, "Busy Here" }, { 488, "Not Acceptable Here" }, { 603, "Decline" } };
+
+enum { MAX_PARTIES = 8, REALM_PORTS = 8 };
+
+struct run {
+	const struct lab_opts *o;
+	const struct scenario *s;
+	su_root_t *root;
+	struct evlog *log;
+	struct party *parties[MAX_PARTIES + 1];
+	struct expect_ctx ex;
+	pid_t alg, agw;
+	uint16_t access, core, h248, agw_h248;
+	int held; /* the access port the lab keeps taken (gateway.access_port_taken), or -1 */
+	char *dir;
+	/* the call */
+	const struct media *media;
+	struct party *offerer, *answerer;
+};
+
+/* ---- ports and daemons ---- */
+
+/* A port free for TCP and UDP on 127.0.0.1 now. */
+static uint16_t free_port(void)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		union sa a;
+		sa_from_text(&a, "127.0.0.1", 0);
+		int t = sa_bind(SOCK_STREAM, &a);
+		socklen_t len = sizeof a;
+		getsockname(t, &a.sa, &len);
+		int u = sa_bind(SOCK_DGRAM, &a);
+		close(t);
+		if (u >= 0) {
+			close(u);
+			return sa_port(&a);
+		}
+	}
+	return 0;
+}
+
+/* n consecutive ports free for TCP now, from 40000 up (outside the tests' own ranges). */
+static uint16_t free_range(unsigned n)
+{
+	for (unsigned base = 40000 + (unsigned)g_random_int_range(0, 2000) * 8; base < 60000; base += n) {
+		unsigned k = 0;
+		for (; k < n; k++) {
+			union sa a;
+			sa_from_text(&a, "127.0.0.1", (uint16_t)(base + k));
+			int fd = sa_bind(SOCK_STREAM, &a);
+			if (fd < 0)
+				break;
+			close(fd);
+		}
+		if (k == n)
+			return (uint16_t)base;
+	}
+	return 0;
+}
+
+static char *binary(const struct lab_opts *o, const char *dir, const char *name)
+{
+	if (o->bindir)
+		return g_build_filename(o->bindir, name, NULL);
+	char *self = g_file_read_link("/proc/self/exe", NULL), *here = g_path_get_dirname(self);
+	char *in_tree = g_build_filename(here, "..", dir, name, NULL), *beside = g_build_filename(here, name, NULL);
+	char *path = g_file_test(in_tree, G_FILE_TEST_IS_EXECUTABLE) ? g_strdup(in_tree) : g_strdup(beside);
+	g_free(self), g_free(here), g_free(in_tree), g_free(beside);
+	return path;
+}
+
+static pid_t spawn(GPtrArray *argv, const char *log)
+{
+	g_ptr_array_add(argv, NULL);
+	pid_t parent = getpid(), pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* the daemons die with the lab */
+		if (getppid() != parent)
+			_exit(1);
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd >= 0)
+			dup2(fd, STDERR_FILENO);
+		execv(argv->pdata[0], (char **)argv->pdata);
+		dprintf(STDERR_FILENO, "ims-lab: cannot run %s: %s\n", (char *)argv->pdata[0], g_strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
+
+/* SIGTERM, then the exit status (-1: it had to be killed or was gone). */
+static int reap(pid_t pid)
+{
+	int status = -1;
+	if (pid <= 0)
+		return 0;
+	kill(pid, SIGTERM);
+	for (int i = 0; i < 50; i++, g_usleep(100000))
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -1;
+}
+
+/* The scenario's "alg" or "agw" settings as flags: "policy.syn_filter": true → --policy-syn-filter=true */
+static void add_flags(GPtrArray *argv, json_object *flags)
+{
+	if (!flags)
+		return;
+	json_object_object_foreach(flags, key, value)
+	{
+		char *name = g_strdelimit(g_strdup(key), "._", '-');
+		g_ptr_array_add(argv, g_strdup_printf("--%s=%s", name, json_object_get_string(value)));
+		g_free(name);
+	}
+}
+
+static bool registered(const struct run *r)
+{
+	char *path = g_build_filename(r->dir, "alg.jsonl", NULL), *text = NULL;
+	bool yes = g_file_get_contents(path, &text, NULL, NULL) && strstr(text, "\"h248.tx\"") &&
+		   strstr(text, "ServiceChange = ROOT");
+	g_free(path), g_free(text);
+	return yes;
+}
+
+static char *start_daemons(struct run *r)
+{
+	struct party *core = NULL;
+	for (struct party **p = r->parties; *p; p++)
+		if (!(*p)->ue && !core)
+			core = *p;
+	r->access = free_port(), r->core = free_port(), r->h248 = free_port(), r->agw_h248 = free_port();
+	uint16_t ac = free_range(REALM_PORTS), co = free_range(REALM_PORTS);
+	if (!r->access || !r->core || !r->h248 || !r->agw_h248 || !ac || !co)
+		return g_strdup("no free loopback ports");
+	unsigned ac_n = REALM_PORTS;
+	if (jbool(jget(r->s->root, "gateway"), "access_port_taken", false)) { /* the gateway's only port */
+		union sa a;
+		sa_from_text(&a, "127.0.0.1", ac);
+		r->held = sa_bind(SOCK_STREAM, &a);
+		ac_n = 1;
+	}
+	r->ex.realm[0][0] = ac, r->ex.realm[0][1] = (uint16_t)(ac + ac_n - 1);
+	r->ex.realm[1][0] = co, r->ex.realm[1][1] = (uint16_t)(co + REALM_PORTS - 1);
+	evlog_own(r->log, r->access, r->access, "alg");
+	evlog_own(r->log, r->core, r->core, "alg");
+	evlog_own(r->log, r->h248, r->h248, "alg");
+	evlog_own(r->log, r->agw_h248, r->agw_h248, "agw");
+	evlog_own(r->log, ac, (uint16_t)(ac + ac_n - 1), "agw");
+	evlog_own(r->log, co, (uint16_t)(co + REALM_PORTS - 1), "agw");
+
+	GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(argv, binary(r->o, "alg", "ims-alg"));
+	g_ptr_array_add(argv, g_strdup_printf("--sip-access-port=%u", r->access));
+	g_ptr_array_add(argv, g_strdup_printf("--sip-core-port=%u", r->core));
+	if (core)
+		g_ptr_array_add(argv, g_strdup_printf("--sip-core-next-hop=sip:127.0.0.1:%u", core->sip_port));
+	g_ptr_array_add(argv, g_strdup_printf("--h248-port=%u", r->h248));
+	g_ptr_array_add(argv, g_strdup_printf("--trace-file=%s/alg.jsonl", r->dir));
+	g_ptr_array_add(argv, g_strdup_printf("--log-level=%s", r->o->log_level));
+	add_flags(argv, jget(r->s->root, "alg"));
+	char *log = g_build_filename(r->dir, "alg.log", NULL);
+	r->alg = spawn(argv, log);
+	g_ptr_array_free(argv, TRUE), g_free(log);
+
+	argv = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(argv, binary(r->o, "agw", "ims-agw"));
+	g_ptr_array_add(argv, g_strdup_printf("--h248-port=%u", r->agw_h248));
+	g_ptr_array_add(argv, g_strdup_printf("--mgc-port=%u", r->h248));
+	g_ptr_array_add(argv, g_strdup_printf("--realm-access-ports=%u-%u", ac, ac + ac_n - 1));
+	g_ptr_array_add(argv, g_strdup_printf("--realm-core-ports=%u-%u", co, co + REALM_PORTS - 1));
+	g_ptr_array_add(argv, g_strdup_printf("--trace-file=%s/agw.jsonl", r->dir));
+	g_ptr_array_add(argv, g_strdup_printf("--log-level=%s", r->o->log_level));
+	add_flags(argv, jget(r->s->root, "agw"));
+	log = g_build_filename(r->dir, "agw.log", NULL);
+	r->agw = spawn(argv, log);
+	g_ptr_array_free(argv, TRUE), g_free(log);
+
+	for (int i = 0; i < 100 && !registered(r); i++)
+		g_usleep(50000);
+	return registered(r) ? NULL
+			     : g_strdup_printf("ims-agw did not register with ims-alg within 5 s (see %s/agw.log "
+					       "and alg.log)",
+					       r->dir);
+}
+
+/* ---- the steps' actions ---- */
+
+static struct party *party(const struct run *r, json_object *o, const char *key)
+{
+	return expect_party(&r->ex, jstr(o, key, NULL));
+}
+
+static const char *phrase(int status)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(phrases); i++)
+		if (phrases[i].status == status)
+			return phrases[i].phrase;
+	return "Response";
+}
+
+/* The SDP of p for the call's media, listening first when its role is to. */
+static char *sdp_of(struct run *r, struct party *p, json_object *o, bool offer)
+{
+	const struct media *m = r->media;
+	bool tls = jbool(o, "tls", false);
+	const char *setup = jstr(o, "setup", offer ? "actpass" : "active"), *e2ae = jstr(o, "e2ae", NULL);
+	bool listens = jbool(o, "listen", !strcmp(setup, "actpass") || !strcmp(setup, "passive"));
+	if (listens && p->lfd < 0)
+		party_listen(p);
+	GString *s = g_string_new(NULL);
+	g_string_append_printf(s, "v=0\r\no=%s 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n",
+			       p->user);
+	g_string_append_printf(s, "m=%s %u %s *\r\n%sa=setup:%s\r\n", m->media, listens ? p->media_port : 9,
+			       tls ? m->tls : m->plain, m->attrs, setup);
+	if (jbool(o, "fingerprint", tls))
+		g_string_append_printf(s, "a=fingerprint:%s\r\n", p->id.fingerprint);
+	if (e2ae)
+		g_string_append_printf(s, "a=3ge2ae:%s\r\n", e2ae);
+	return g_string_free(s, FALSE);
+}
+
+static void keep_sdp(struct party *p, struct sip_seen *seen)
+{
+	if (seen && seen->sdp) {
+		g_free(p->sdp);
+		p->sdp = g_strdup(seen->sdp);
+	}
+}
+
+/* Waits for p's final response: NULL when it is want, else why. */
+static char *final(struct run *r, struct party *p, int want, const char *what)
+{
+	struct sip_seen *s = party_wait(p, NULL, r->o->timeout);
+	char *why = !s		       ? g_strdup_printf("%s got no final response to its %s", p->title, what)
+		    : s->status != want ? g_strdup_printf("%s got %d %s to its %s, expected %d", p->title, s->status,
+							  s->phrase, what, want)
+					: NULL;
+	keep_sdp(p, s);
+	sip_seen_free(s);
+	return why;
+}
+
+static char *got(struct run *r, struct party *p, const char *method)
+{
+	struct sip_seen *s = party_wait(p, method, r->o->timeout);
+	char *why = s ? NULL : g_strdup_printf("%s received no %s", p->title, method);
+	keep_sdp(p, s);
+	sip_seen_free(s);
+	return why;
+}
+
+static char *act_register(struct run *r, json_object *o)
+{
+	struct party *p = party(r, o, "party");
+	char *registrar = g_strdup_printf("sip:127.0.0.1:%u", r->access);
+	party_register(p, registrar);
+	g_free(registrar);
+	return final(r, p, jint(o, "status", 200), "REGISTER");
+}
+
+static char *act_offer(struct run *r, json_object *o)
+{
+	struct party *from = party(r, o, "from"), *to = party(r, o, "to");
+	for (size_t i = 0; i < G_N_ELEMENTS(medias); i++)
+		if (!strcmp(medias[i].name, jstr(o, "media", "")))
+			r->media = &medias[i];
+	r->offerer = from, r->answerer = to;
+	char *sdp = sdp_of(r, from, o, true);
+	party_invite(from, to->user, sdp);
+	g_free(sdp);
+	int status = jint(o, "status", 0); /* a failure the network answers before the callee sees it */
+	return status ? final(r, from, status, "INVITE") : got(r, to, "INVITE");
+}
+
+static char *act_answer(struct run *r, json_object *o)
+{
+	struct party *by = party(r, o, "by");
+	if (by != r->answerer || !r->media)
+		return g_strdup_printf("%s has no offer to answer", by->title);
+	int status = jint(o, "status", 200);
+	char *sdp = status < 300 ? sdp_of(r, by, o, false) : NULL, *why;
+	party_respond(by, status, phrase(status), sdp);
+	g_free(sdp);
+	if (!(why = final(r, r->offerer, status, "INVITE")) && status < 300)
+		why = got(r, by, "ACK"); /* the offerer's stack acknowledges */
+	return why;
+}
+
+static char *act_connect(struct run *r, json_object *o)
+{
+	struct party *p = party(r, o, "from");
+	struct msdp s;
+	char *err = NULL;
+	if (!p->sdp || !msdp_parse(p->sdp, strlen(p->sdp), &s, &err)) {
+		char *why = g_strdup_printf("%s has no SDP to connect to%s%s", p->title, err ? ": " : "",
+					    err ? err : "");
+		g_free(err);
+		return why;
+	}
+	return party_connect(p, s.addr, s.port)
+		   ? NULL
+		   : g_strdup_printf("%s could not connect to %s:%u: %s", p->title, s.addr, s.port, g_strerror(errno));
+}
+
+static char *act_established(struct run *r, json_object *o)
+{
+	struct party *p = party(r, o, "party");
+	const char *want = jstr(o, "result", "up");
+	int rc = party_established(p, (unsigned)jint(o, "within", (int)r->o->timeout));
+	const char *is = rc > 0 ? "up" : rc == 0 ? "refused" : "still connecting";
+	return strcmp(is, want) ? g_strdup_printf("%s's TCP connection was %s, expected %s", p->title, is, want)
+				: NULL;
+}
+
+static char *act_accept(struct run *r, json_object *o)
+{
+	struct party *p = party(r, o, "party");
+	return party_accept(p, r->o->timeout) ? NULL
+					      : g_strdup_printf("no TCP connection reached %s (port %u)", p->title,
+								p->media_port);
+}
+
+static char *act_tls(struct run *r, json_object *o)
+{
+	struct party *p = party(r, o, "party");
+	const char *want = jstr(o, "result", "up"), *alert = jstr(o, "alert", NULL);
+	struct msdp s;
+	char *err = NULL, fp[256] = "", why[160] = "";
+	if (p->sdp && msdp_parse(p->sdp, strlen(p->sdp), &s, &err) && s.nfingerprints)
+		snprintf(fp, sizeof fp, "%s %s", s.fingerprints[0].hash, s.fingerprints[0].value);
+	g_free(err);
+	if (p->fd < 0)
+		return g_strdup_printf("%s has no TCP connection for TLS", p->title);
+	bool up = party_tls(p, p->active, *fp ? fp : NULL, r->o->timeout, why);
+	if (!strcmp(want, "up"))
+		return up ? NULL : g_strdup_printf("%s's TLS handshake failed: %s", p->title, why);
+	if (up)
+		return g_strdup_printf("%s's TLS handshake succeeded, expected an alert", p->title);
+	return alert && !strstr(why, alert) ? g_strdup_printf("%s's TLS failed with %s, expected alert %s", p->title,
+							      why, alert)
+					    : NULL;
+}
+
+static char *act_send(struct run *r, json_object *o)
+{
+	struct party *from = party(r, o, "from"), *to = party(r, o, "to");
+	char why[160];
+	if (!r->media || !party_send(from, r->media->bytes, r->media->n, r->media->what))
+		return g_strdup_printf("%s could not send", from->title);
+	return party_expect(to, r->media->bytes, r->media->n, r->o->timeout, r->media->what, why)
+		   ? NULL
+		   : g_strdup_printf("at %s: %s", to->title, why);
+}
+
+static char *act_bye(struct run *r, json_object *o)
+{
+	struct party *from = party(r, o, "from"), *other = from == r->offerer ? r->answerer : r->offerer;
+	party_bye(from);
+	char *why = final(r, from, 200, "BYE");
+	if (!why && other)
+		why = got(r, other, "BYE");
+	party_close(from);
+	if (other)
+		party_close(other);
+	return why;
+}
+
+static char *act_pause(struct run *r, json_object *o)
+{
+	lab_spin(r->root, (unsigned)jint(o, "ms", 0));
+	return NULL;
+}
+
+static const struct {
+	const char *name;
+	char *(*run)(struct run *r, json_object *o);
+} actions[] = {
+	{ "register", act_register }, { "offer", act_offer },	{ "answer", act_answer },
+	{ "connect", act_connect },   { "accept", act_accept }, { "established", act_established },
+	{ "tls", act_tls },	      { "send", act_send },	{ "bye", act_bye },
+	{ "pause", act_pause },
+};
+
+static char *do_action(struct run *r, json_object *action)
+{
+	json_object_object_foreach(action, name, o)
+	{
+		for (size_t i = 0; i < G_N_ELEMENTS(actions); i++)
+			if (!strcmp(actions[i].name, name))
+				return actions[i].run(r, o);
+	}
+	return NULL;
+}
+
+/* ---- one step, the whole run ---- */
+
+static void play_step(struct run *r, json_object *step, struct step_result *sr)
+{
+	gint64 t0 = g_get_monotonic_time();
+	json_object *action = jget(step, "do"), *expect = jget(step, "expect");
+	char *why = action ? do_action(r, action) : NULL;
+	for (size_t i = 0; !why && expect && i < json_object_array_length(expect); i++)
+		why = expect_check(&r->ex, json_object_array_get_idx(expect, i), sr->step, r->o->timeout);
+	sr->why = why;
+	sr->verdict = why ? VERDICT_FAIL : VERDICT_PASS;
+	sr->secs = (double)(g_get_monotonic_time() - t0) / 1e6;
+}
+
+static void draw(struct run *r, struct run_result *res)
+{
+	struct ladder_column cols[MAX_PARTIES + 2];
+	unsigned n = 0;
+	for (int pass = 0; pass < 3; pass++) { /* UEs, then the controller and gateway, then the core */
+		for (struct party **p = r->parties; *p && pass != 1; p++)
+			if ((*p)->ue == (pass == 0))
+				cols[n++] = (struct ladder_column){ (*p)->name, (*p)->title };
+		if (pass == 1) {
+			cols[n++] = (struct ladder_column){ "alg", "ims-alg" };
+			cols[n++] = (struct ladder_column){ "agw", "ims-agw" };
+		}
+	}
+	evlog_read(r->log);
+	GPtrArray *events = ladder_events(evlog_events(r->log));
+	char *title = g_strdup_printf("%s%s%s", *r->s->seed ? "seed " : "", *r->s->seed ? r->s->seed : "",
+				      *r->s->seed ? " — " : "");
+	char *full = g_strconcat(title, r->s->name, NULL);
+	res->text = g_build_filename(r->dir, "ladder.txt", NULL);
+	res->html = g_build_filename(r->dir, "ladder.html", NULL);
+	FILE *f = fopen(res->text, "w");
+	if (f) {
+		ladder_text(f, full, cols, n, events, FALSE);
+		fclose(f);
+	}
+	if ((f = fopen(res->html, "w"))) {
+		ladder_html(f, full, cols, n, events);
+		fclose(f);
+	}
+	g_ptr_array_free(events, TRUE);
+	g_free(title), g_free(full);
+}
+
+struct run_result *run_scenario(const struct lab_opts *o, const struct scenario *s)
+{
+	struct run_result *res = g_new0(struct run_result, 1);
+	res->steps = g_array_new(FALSE, TRUE, sizeof(struct step_result));
+	gint64 t0 = g_get_monotonic_time();
+	struct run r = { .o = o, .s = s, .held = -1 };
+	char *base = g_path_get_basename(s->file);
+	if (g_str_has_suffix(base, ".json"))
+		base[strlen(base) - 5] = 0;
+	r.dir = res->dir = g_build_filename(o->out, base, NULL);
+	g_free(base);
+	g_mkdir_with_parents(r.dir, 0755);
+	static const char *const files[] = { "alg.jsonl", "agw.jsonl", "lab.jsonl" };
+	r.log = evlog_new();
+	for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+		char *path = g_build_filename(r.dir, files[i], NULL);
+		unlink(path);
+		evlog_add_file(r.log, path);
+		g_free(path);
+	}
+	r.root = su_root_create(NULL);
+	r.ex = (struct expect_ctx){ .log = r.log, .root = r.root, .parties = r.parties,
+				    .used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) };
+	char *lab_trace = g_build_filename(r.dir, "lab.jsonl", NULL), *err = NULL;
+	unsigned n = 0;
+	json_object_object_foreach(s->parties, name, spec)
+	{
+		if (n == MAX_PARTIES) {
+			err = g_strdup_printf("more than %d parties", MAX_PARTIES);
+			break;
+		}
+		r.parties[n] = party_new(r.root, name, spec, NULL, r.log, lab_trace, &err);
+		if (!r.parties[n++])
+			break;
+	}
+	g_free(lab_trace);
+	if (!err)
+		err = start_daemons(&r);
+	/* each party's SIP goes to its side of the ALG */
+	for (struct party **p = r.parties; !err && *p; p++) {
+		char *proxy = g_strdup_printf("sip:127.0.0.1:%u", (*p)->ue ? r.access : r.core);
+		nua_set_params((*p)->nua, NUTAG_PROXY(proxy), TAG_END());
+		g_free(proxy);
+	}
+	lab_spin(r.root, 50);
+	res->error = err;
+	bool failed = err != NULL;
+	for (size_t i = 0; i < json_object_array_length(s->steps); i++) {
+		json_object *step = json_object_array_get_idx(s->steps, i);
+		struct step_result sr = { .step = g_strdup(jstr(step, "step", "")),
+					  .title = g_strdup(jstr(step, "title", "")),
+					  .verdict = VERDICT_SKIP };
+		if (!failed) {
+			play_step(&r, step, &sr);
+			failed = sr.verdict == VERDICT_FAIL;
+		}
+		g_array_append_val(res->steps, sr);
+	}
+	for (struct party **p = r.parties; *p; p++)
+		party_stop(*p);
+	int alg = reap(r.alg), agw = reap(r.agw);
+	if (!res->error && (alg || agw))
+		res->error = g_strdup_printf("%s exited with status %d (see %s/%s.log)", agw ? "ims-agw" : "ims-alg",
+					     agw ? agw : alg, r.dir, agw ? "agw" : "alg");
+	if (r.held >= 0)
+		close(r.held);
+	draw(&r, res);
+	for (struct party **p = r.parties; *p; p++)
+		party_free(*p);
+	res->ok = !failed && !res->error;
+	res->secs = (double)(g_get_monotonic_time() - t0) / 1e6;
+	g_hash_table_destroy(r.ex.used);
+	evlog_free(r.log);
+	su_root_destroy(r.root);
+	return res;
+}
+
+void run_result_free(struct run_result *r)
+{
+	if (!r)
+		return;
+	for (guint i = 0; i < r->steps->len; i++) {
+		struct step_result *s = &g_array_index(r->steps, struct step_result, i);
+		g_free(s->step), g_free(s->title), g_free(s->why);
+	}
+	g_array_free(r->steps, TRUE);
+	g_free(r->error), g_free(r->dir), g_free(r->text), g_free(r->html);
+	g_free(r);
+}

@@ -1,0 +1,422 @@
+/* scenario: loading and the schema (see scenario.h; the schema's prose is doc/scenarios.md). */
+#include "config.h"
+#include "scenario.h"
+
+#include <glib.h>
+#include <string.h>
+
+/* ---- the schema: one table per object kind ---- */
+
+enum jt {
+	J_STR,   /* any string */
+	J_INT,   /* an integer */
+	J_BOOL,  /* true or false */
+	J_WORD,  /* one of words */
+	J_WORDS, /* a list of words */
+	J_STRS,  /* a list of strings */
+	J_PARTY, /* the name of a party */
+	J_NODE,  /* a party, "alg" or "agw" */
+	J_OBJ,   /* an object of shape */
+	J_LIST,  /* a list of objects of shape */
+	J_MAP,   /* an object whose members (any name) are objects of shape */
+	J_FLAGS, /* an object whose members (any name) are strings, numbers or booleans */
+};
+
+struct key {
+	const char *name;
+	enum jt type;
+	bool required;
+	const struct shape *shape;
+	const char *const *words;
+};
+
+struct shape {
+	bool one; /* exactly one of its keys */
+	struct key keys[12];
+};
+
+#define WORDS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+static const char *const setups[] = { "active", "passive", "actpass", "holdconn", NULL };
+
+static const struct shape party = { .keys = {
+					    { "role", J_WORD, true, .words = WORDS("ue", "core") },
+					    { "user", J_STR, true },
+					    { "mediasec", J_WORDS, .words = WORDS("msrp-tls", "bfcp-tls", "udptl-dtls") },
+					    { "certificate", J_WORD, .words = WORDS("own", "other") },
+				    } };
+
+/* what a step does */
+static const struct shape act_register = { .keys = { { "party", J_PARTY, true }, { "status", J_INT } } };
+static const struct shape act_offer = { .keys = {
+						{ "from", J_PARTY, true },
+						{ "to", J_PARTY, true },
+						{ "media", J_WORD, true, .words = WORDS("msrp", "bfcp") },
+						{ "tls", J_BOOL },
+						{ "setup", J_WORD, .words = setups },
+						{ "fingerprint", J_BOOL },
+						{ "e2ae", J_WORD, .words = WORDS("requested", "applied") },
+						{ "listen", J_BOOL },
+						{ "status", J_INT },
+					} };
+static const struct shape act_answer = { .keys = {
+						 { "by", J_PARTY, true },
+						 { "status", J_INT },
+						 { "tls", J_BOOL },
+						 { "setup", J_WORD, .words = setups },
+						 { "fingerprint", J_BOOL },
+						 { "listen", J_BOOL },
+					 } };
+static const struct shape act_party = { .keys = { { "party", J_PARTY, true } } };
+static const struct shape act_established = { .keys = {
+						      { "party", J_PARTY, true },
+						      { "result", J_WORD, .words = WORDS("up", "refused", "closed") },
+						      { "within", J_INT },
+					      } };
+static const struct shape act_tls = { .keys = {
+					      { "party", J_PARTY, true },
+					      { "result", J_WORD, .words = WORDS("up", "alert") },
+					      { "alert", J_STR },
+				      } };
+static const struct shape act_from = { .keys = { { "from", J_PARTY, true } } };
+static const struct shape act_send = { .keys = { { "from", J_PARTY, true }, { "to", J_PARTY, true } } };
+static const struct shape act_pause = { .keys = { { "ms", J_INT, true } } };
+static const struct shape action = { .one = true,
+				     .keys = {
+					 { "register", J_OBJ, .shape = &act_register },
+					 { "offer", J_OBJ, .shape = &act_offer },
+					 { "answer", J_OBJ, .shape = &act_answer },
+					 { "connect", J_OBJ, .shape = &act_from },
+					 { "accept", J_OBJ, .shape = &act_party },
+					 { "established", J_OBJ, .shape = &act_established },
+					 { "tls", J_OBJ, .shape = &act_tls },
+					 { "send", J_OBJ, .shape = &act_send },
+					 { "bye", J_OBJ, .shape = &act_from },
+					 { "pause", J_OBJ, .shape = &act_pause },
+				     } };
+
+/* what must be seen */
+static const struct shape sdp_check = { .keys = {
+						{ "proto", J_STR },
+						{ "setup", J_WORD, .words = setups },
+						{ "fingerprint", J_STR },
+						{ "e2ae", J_WORD, .words = WORDS("requested", "applied", "absent") },
+						{ "address", J_STR },
+						{ "port", J_STR },
+					} };
+static const struct shape exp_sip = { .keys = {
+					      { "from", J_NODE, true },
+					      { "to", J_NODE, true },
+					      { "method", J_STR },
+					      { "status", J_INT },
+					      { "reason", J_STR },
+					      { "sdp", J_OBJ, .shape = &sdp_check },
+				      } };
+static const struct shape media_check = { .keys = {
+						  { "transport", J_STR },
+						  { "setup", J_WORD, .words = setups },
+						  { "fingerprint", J_STR },
+						  { "port", J_STR },
+					  } };
+static const struct shape reply_check = { .keys = { { "error", J_INT } } };
+static const struct shape exp_h248 = { .keys = {
+					       { "command", J_WORD, true,
+						 .words = WORDS("Add", "Modify", "Subtract", "Notify") },
+					       { "realm", J_WORD, .words = WORDS("access", "core") },
+					       { "local", J_OBJ, .shape = &media_check },
+					       { "remote", J_OBJ, .shape = &media_check },
+					       { "filters", J_BOOL },
+					       { "signal", J_STR },
+					       { "events", J_STRS },
+					       { "event", J_STR },
+					       { "reply", J_OBJ, .shape = &reply_check },
+				       } };
+static const struct shape exp_tcp = { .keys = {
+					      { "from", J_NODE, true },
+					      { "to", J_NODE, true },
+					      { "event", J_WORD, true,
+						.words = WORDS("syn", "synack", "ack", "accept", "fin", "rst") },
+				      } };
+static const struct shape exp_tls = { .keys = {
+					      { "from", J_NODE, true },
+					      { "to", J_NODE, true },
+					      { "event", J_WORD, true,
+						.words = WORDS("client_hello", "up", "alert", "close_notify") },
+					      { "alert", J_STR },
+				      } };
+static const struct shape exp_data = { .keys = { { "from", J_PARTY, true }, { "to", J_PARTY, true } } };
+static const struct shape expectation = { .one = true,
+					  .keys = {
+					      { "sip", J_OBJ, .shape = &exp_sip },
+					      { "h248", J_OBJ, .shape = &exp_h248 },
+					      { "tcp", J_OBJ, .shape = &exp_tcp },
+					      { "tls", J_OBJ, .shape = &exp_tls },
+					      { "data", J_OBJ, .shape = &exp_data },
+					  } };
+static const struct shape step = { .keys = {
+					   { "step", J_STR, true },
+					   { "title", J_STR },
+					   { "do", J_OBJ, .shape = &action },
+					   { "expect", J_LIST, .shape = &expectation },
+				   } };
+static const struct shape gateway = { .keys = { { "access_port_taken", J_BOOL } } };
+static const struct shape top = { .keys = {
+					  { "name", J_STR, true },
+					  { "seed", J_STR },
+					  { "figure", J_STR },
+					  { "description", J_STR },
+					  { "alg", J_FLAGS },
+					  { "agw", J_FLAGS },
+					  { "gateway", J_OBJ, .shape = &gateway },
+					  { "parties", J_MAP, true, .shape = &party },
+					  { "steps", J_LIST, true, .shape = &step },
+				  } };
+
+/* ---- validation ---- */
+
+struct check {
+	GString *err;
+	json_object *parties;
+};
+
+static const char *type_name(json_object *v)
+{
+	static const char *const names[] = { [json_type_null] = "null",     [json_type_boolean] = "a boolean",
+					     [json_type_double] = "a number", [json_type_int] = "an integer",
+					     [json_type_object] = "an object", [json_type_array] = "a list",
+					     [json_type_string] = "a string" };
+	return names[json_object_get_type(v)];
+}
+
+static void fail(struct check *c, const char *path, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static void fail(struct check *c, const char *path, const char *fmt, ...)
+{
+	if (c->err->len)
+		return; /* the first error is the one to fix */
+	va_list ap;
+	va_start(ap, fmt);
+	g_string_append_printf(c->err, "%s: ", *path ? path : "(top)");
+	g_string_append_vprintf(c->err, fmt, ap);
+	va_end(ap);
+}
+
+static char *joined(const char *const *words)
+{
+	return g_strjoinv(", ", (char **)words);
+}
+
+static bool is_word(const char *s, const char *const *words)
+{
+	for (; *words; words++)
+		if (!strcmp(s, *words))
+			return true;
+	return false;
+}
+
+static void check_shape(struct check *c, const char *path, json_object *o, const struct shape *sh);
+
+static void check_word(struct check *c, const char *path, json_object *v, const char *const *words)
+{
+	if (!json_object_is_type(v, json_type_string)) {
+		fail(c, path, "expected a string; found %s", type_name(v));
+	} else if (!is_word(json_object_get_string(v), words)) {
+		char *all = joined(words);
+		fail(c, path, "expected one of %s; found \"%s\"", all, json_object_get_string(v));
+		g_free(all);
+	}
+}
+
+static void check_party(struct check *c, const char *path, json_object *v, bool nodes)
+{
+	if (!json_object_is_type(v, json_type_string)) {
+		fail(c, path, "expected the name of a party; found %s", type_name(v));
+		return;
+	}
+	const char *name = json_object_get_string(v);
+	if (nodes && (!strcmp(name, "alg") || !strcmp(name, "agw")))
+		return;
+	if (!c->parties || !json_object_object_get_ex(c->parties, name, NULL))
+		fail(c, path, "no party named \"%s\" in parties%s", name, nodes ? " (nor alg, agw)" : "");
+}
+
+static void check_value(struct check *c, const char *path, json_object *v, const struct key *k)
+{
+	switch (k->type) {
+	case J_STR:
+		if (!json_object_is_type(v, json_type_string))
+			fail(c, path, "expected a string; found %s", type_name(v));
+		break;
+	case J_INT:
+		if (!json_object_is_type(v, json_type_int))
+			fail(c, path, "expected an integer; found %s", type_name(v));
+		break;
+	case J_BOOL:
+		if (!json_object_is_type(v, json_type_boolean))
+			fail(c, path, "expected true or false; found %s", type_name(v));
+		break;
+	case J_WORD:
+		check_word(c, path, v, k->words);
+		break;
+	case J_PARTY:
+	case J_NODE:
+		check_party(c, path, v, k->type == J_NODE);
+		break;
+	case J_OBJ:
+		check_shape(c, path, v, k->shape);
+		break;
+	case J_WORDS:
+	case J_STRS:
+	case J_LIST:
+		if (!json_object_is_type(v, json_type_array)) {
+			fail(c, path, "expected a list; found %s", type_name(v));
+			break;
+		}
+		for (size_t i = 0; i < json_object_array_length(v); i++) {
+			char *at = g_strdup_printf("%s[%zu]", path, i);
+			json_object *e = json_object_array_get_idx(v, i);
+			if (k->type == J_WORDS)
+				check_word(c, at, e, k->words);
+			else if (k->type == J_LIST)
+				check_shape(c, at, e, k->shape);
+			else if (!json_object_is_type(e, json_type_string))
+				fail(c, at, "expected a string; found %s", type_name(e));
+			g_free(at);
+		}
+		break;
+	case J_MAP:
+	case J_FLAGS:
+		if (!json_object_is_type(v, json_type_object)) {
+			fail(c, path, "expected an object; found %s", type_name(v));
+			break;
+		}
+		json_object_object_foreach(v, name, member)
+		{
+			char *at = g_strdup_printf("%s.%s", path, name);
+			json_type t = json_object_get_type(member);
+			if (k->type == J_MAP)
+				check_shape(c, at, member, k->shape);
+			else if (t != json_type_string && t != json_type_int && t != json_type_boolean)
+				fail(c, at, "expected a string, an integer or a boolean; found %s", type_name(member));
+			g_free(at);
+		}
+		break;
+	}
+}
+
+static void check_shape(struct check *c, const char *path, json_object *o, const struct shape *sh)
+{
+	if (!json_object_is_type(o, json_type_object)) {
+		fail(c, path, "expected an object; found %s", type_name(o));
+		return;
+	}
+	json_object_object_foreach(o, name, v)
+	{
+		const struct key *k = sh->keys;
+		while (k->name && strcmp(k->name, name))
+			k++;
+		char *at = g_strdup_printf("%s%s%s", path, *path ? "." : "", name);
+		if (!k->name) {
+			GString *known = g_string_new(NULL);
+			for (k = sh->keys; k->name; k++)
+				g_string_append_printf(known, "%s%s", known->len ? ", " : "", k->name);
+			fail(c, at, "unknown key (known here: %s)", known->str);
+			g_string_free(known, TRUE);
+		} else {
+			check_value(c, at, v, k);
+		}
+		g_free(at);
+	}
+	for (const struct key *k = sh->keys; k->name; k++)
+		if (k->required && !json_object_object_get_ex(o, k->name, NULL))
+			fail(c, path, "the key \"%s\" is required here", k->name);
+	if (sh->one && json_object_object_length(o) != 1) {
+		GString *known = g_string_new(NULL);
+		for (const struct key *k = sh->keys; k->name; k++)
+			g_string_append_printf(known, "%s%s", known->len ? ", " : "", k->name);
+		fail(c, path, "expected exactly one of %s; found %d keys", known->str, json_object_object_length(o));
+		g_string_free(known, TRUE);
+	}
+}
+
+struct scenario *scenario_parse(const char *file, const char *text, char **err)
+{
+	enum json_tokener_error jerr;
+	json_tokener *tok = json_tokener_new();
+	json_object *root = json_tokener_parse_ex(tok, text, (int)strlen(text));
+	jerr = json_tokener_get_error(tok);
+	if (!root || jerr != json_tokener_success || (size_t)json_tokener_get_parse_end(tok) != strlen(text)) {
+		*err = g_strdup_printf("%s: not JSON at byte %zu: %s", file, json_tokener_get_parse_end(tok),
+				       json_tokener_error_desc(jerr == json_tokener_success ? json_tokener_error_parse_eof
+												  : jerr));
+		json_tokener_free(tok);
+		json_object_put(root);
+		return NULL;
+	}
+	json_tokener_free(tok);
+	struct check c = { g_string_new(NULL), NULL };
+	if (json_object_is_type(root, json_type_object))
+		c.parties = jget(root, "parties");
+	check_shape(&c, "", root, &top);
+	if (c.err->len) {
+		*err = g_strdup_printf("%s: %s", file, c.err->str);
+		g_string_free(c.err, TRUE);
+		json_object_put(root);
+		return NULL;
+	}
+	g_string_free(c.err, TRUE);
+	struct scenario *s = g_new0(struct scenario, 1);
+	s->file = g_strdup(file);
+	s->root = root;
+	s->name = jstr(root, "name", "");
+	s->seed = jstr(root, "seed", "");
+	s->figure = jstr(root, "figure", "");
+	s->parties = jget(root, "parties");
+	s->steps = jget(root, "steps");
+	return s;
+}
+
+struct scenario *scenario_load(const char *path, char **err)
+{
+	char *text = NULL;
+	GError *e = NULL;
+	if (!g_file_get_contents(path, &text, NULL, &e)) {
+		*err = g_strdup_printf("%s: cannot read the scenario: %s", path, e->message);
+		g_error_free(e);
+		return NULL;
+	}
+	struct scenario *s = scenario_parse(path, text, err);
+	g_free(text);
+	return s;
+}
+
+void scenario_free(struct scenario *s)
+{
+	if (!s)
+		return;
+	json_object_put(s->root);
+	g_free(s->file);
+	g_free(s);
+}
+
+json_object *jget(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+const char *jstr(json_object *o, const char *key, const char *def)
+{
+	json_object *v = jget(o, key);
+	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : def;
+}
+
+int jint(json_object *o, const char *key, int def)
+{
+	json_object *v = jget(o, key);
+	return v && json_object_is_type(v, json_type_int) ? json_object_get_int(v) : def;
+}
+
+bool jbool(json_object *o, const char *key, bool def)
+{
+	json_object *v = jget(o, key);
+	return v && json_object_is_type(v, json_type_boolean) ? json_object_get_boolean(v) : def;
+}
