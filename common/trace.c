@@ -41,6 +41,8 @@ void trace_emit(struct trace *t, const struct trace_event *ev)
 	struct tm tm;
 	char stamp[64], date[32];
 	clock_gettime(CLOCK_REALTIME, &ts);
+	long long ns = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec - (long long)ev->ago_ms * 1000000LL;
+	ts.tv_sec = (time_t)(ns / 1000000000LL), ts.tv_nsec = (long)(ns % 1000000000LL);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(stamp, sizeof stamp, "%s.%06dZ", date, (int)(ts.tv_nsec / 1000) % 1000000);

@@ -16,6 +16,7 @@ struct trace_event {
 	const char *call, *ctx, *term, *tid; /* ids; NULL when not applicable */
 	const char *from, *to;               /* "addr:port" endpoints; NULL when not applicable */
 	const char *summary;                 /* one human line */
+	unsigned ago_ms;                     /* it happened this long before now (known only later) */
 	const char *raw;                     /* the message as on the wire; NULL for none */
 	size_t raw_len;
 };

@@ -430,7 +430,7 @@ static char *try_h248(struct expect_ctx *c, json_object *o, const char *step)
 		if (!same(e->kind, notify ? "h248.rx" : "h248.tx") || !same(e->component, "ims-alg"))
 			continue;
 		struct h248_msg *m = h248_of(e);
-		int nth = 0;
+		int nth = (int)tok * 100; /* the event's parts: one per command, unique across command kinds */
 		for (const struct h248_node *t = m ? m->first : NULL; t && !met; t = t->next) {
 			if (t->tok != H248_TOK_TRANSACTION)
 				continue;

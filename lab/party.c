@@ -33,8 +33,8 @@ static void addr_of(int fd, bool peer, char out[SA_TEXT_MAX])
 }
 
 /* An event on fd between p (here) and the other end; out: sent by p. */
-static void note(struct party *p, int fd, const char *kind, bool out, const char *summary, const char *raw,
-		 size_t n)
+static void note_ago(struct party *p, int fd, const char *kind, bool out, const char *summary, const char *raw,
+		     size_t n, unsigned ago_ms)
 {
 	char here[SA_TEXT_MAX], there[SA_TEXT_MAX];
 	addr_of(fd, false, here);
@@ -44,7 +44,14 @@ static void note(struct party *p, int fd, const char *kind, bool out, const char
 						    .to = out ? there : here,
 						    .summary = summary,
 						    .raw = raw,
-						    .raw_len = n });
+						    .raw_len = n,
+						    .ago_ms = ago_ms });
+}
+
+static void note(struct party *p, int fd, const char *kind, bool out, const char *summary, const char *raw,
+		 size_t n)
+{
+	note_ago(p, fd, kind, out, summary, raw, n, 0);
 }
 
 /* ---- SIP ---- */
@@ -177,15 +184,21 @@ bool party_listen(struct party *p)
 
 bool party_connect(struct party *p, const char *addr, unsigned port)
 {
-	union sa to;
+	union sa to, me;
+	/* from the port its SDP gives (chosen now when it gave none), as a source filter expects */
 	if (!sa_from_text(&to, addr, (uint16_t)port) ||
+	    !sa_from_text(&me, "127.0.0.1", p->lfd < 0 && p->media_port != 9 ? p->media_port : 0) ||
 	    (p->fd = socket(to.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
 		return false;
-	if (connect(p->fd, &to.sa, sa_len(&to)) < 0 && errno != EINPROGRESS)
+	setsockopt(p->fd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int));
+	if (bind(p->fd, &me.sa, sa_len(&me)) < 0 || (connect(p->fd, &to.sa, sa_len(&to)) < 0 && errno != EINPROGRESS))
 		return false;
-	char where[SA_TEXT_MAX], here[SA_TEXT_MAX];
-	addr_of(p->fd, false, here);
-	evlog_own(p->log, (uint16_t)atoi(strrchr(here, ':') + 1), (uint16_t)atoi(strrchr(here, ':') + 1), p->name);
+	socklen_t len = sizeof me;
+	getsockname(p->fd, &me.sa, &len);
+	if (p->lfd < 0)
+		p->media_port = sa_port(&me);
+	evlog_own(p->log, sa_port(&me), sa_port(&me), p->name);
+	char where[SA_TEXT_MAX];
 	g_strlcpy(p->peer, sa_text(&to, where), sizeof p->peer);
 	note(p, p->fd, "tcp.syn", true, "SYN", NULL, 0);
 	p->connecting = p->active = true;
@@ -209,14 +222,15 @@ int party_established(struct party *p, unsigned ms)
 		p->fd = -1;
 		return 0;
 	}
-	/* the SYNs the kernel repeated (a filter dropped the first): from the socket's own count */
-	struct tcp_info ti;
+	/* the SYNs the kernel repeated (a filter dropped the first), from the socket's own count, and when
+	 * the handshake really ended: the SYN-ACK was the last segment received */
+	struct tcp_info ti = { 0 };
 	len = sizeof ti;
-	if (getsockopt(p->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0)
-		for (unsigned i = 0; i < ti.tcpi_total_retrans; i++)
-			note(p, p->fd, "tcp.syn", true, "SYN (retransmitted)", NULL, 0);
-	note(p, p->fd, "tcp.synack", false, "SYN-ACK", NULL, 0);
-	note(p, p->fd, "tcp.ack", true, "ACK", NULL, 0);
+	getsockopt(p->fd, IPPROTO_TCP, TCP_INFO, &ti, &len);
+	for (unsigned i = 0; i < ti.tcpi_total_retrans; i++)
+		note_ago(p, p->fd, "tcp.syn", true, "SYN (retransmitted)", NULL, 0, ti.tcpi_last_ack_recv);
+	note_ago(p, p->fd, "tcp.synack", false, "SYN-ACK", NULL, 0, ti.tcpi_last_ack_recv);
+	note_ago(p, p->fd, "tcp.ack", true, "ACK", NULL, 0, ti.tcpi_last_ack_recv);
 	fcntl(p->fd, F_SETFL, fcntl(p->fd, F_GETFL) & ~O_NONBLOCK);
 	return 1;
 }
@@ -275,6 +289,20 @@ bool party_tls(struct party *p, bool client, const char *fingerprint, unsigned m
 	gnutls_free(desc);
 	p->tls = s;
 	return true;
+}
+
+bool party_tls_alert(struct party *p, unsigned ms, char why[160])
+{
+	char byte, name[48];
+	gnutls_record_set_timeout(p->tls, ms);
+	ssize_t r;
+	do
+		r = gnutls_record_recv(p->tls, &byte, 1);
+	while (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED);
+	if (r != GNUTLS_E_FATAL_ALERT_RECEIVED)
+		return true;
+	snprintf(why, 160, "alert %s", tls_alert_name((int)gnutls_alert_get(p->tls), name, sizeof name));
+	return false;
 }
 
 bool party_send(struct party *p, const void *data, size_t n, const char *what)

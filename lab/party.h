@@ -75,7 +75,8 @@ void lab_spin(su_root_t *root, unsigned ms);
 
 /* ---- media ---- */
 bool party_listen(struct party *p);
-/* Starts connecting to addr:port (non-blocking). */
+/* Starts connecting to addr:port (non-blocking), from media_port when it does not listen (the port its
+ * SDP names then, chosen now when it was 9). */
 bool party_connect(struct party *p, const char *addr, unsigned port);
 /* Waits for the connect started: 1 up, 0 refused or reset, -1 still nothing after ms. */
 int party_established(struct party *p, unsigned ms);
@@ -83,6 +84,9 @@ bool party_accept(struct party *p, unsigned ms);
 /* TLS as client or server; the peer's certificate must match fingerprint ("sha-256 AB:…"). False with
  * why (the alert received, or the mismatch). */
 bool party_tls(struct party *p, bool client, const char *fingerprint, unsigned ms, char why[160]);
+/* After a handshake that succeeded: false with why ("alert bad_certificate") when the peer sends a fatal
+ * alert within ms (a gateway that checks the fingerprint once the handshake is done). */
+bool party_tls_alert(struct party *p, unsigned ms, char why[160]);
 /* Sends one message of the call's protocol (what: "MSRP SEND" …), in the trace as data.tx. */
 bool party_send(struct party *p, const void *data, size_t n, const char *what);
 /* Reads n bytes within ms: true when they are exactly want (in the trace as data.rx); else why says

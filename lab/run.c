@@ -258,7 +258,7 @@ static char *sdp_of(struct run *r, struct party *p, json_object *o, bool offer)
 	GString *s = g_string_new(NULL);
 	g_string_append_printf(s, "v=0\r\no=%s 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n",
 			       p->user);
-	g_string_append_printf(s, "m=%s %u %s *\r\n%sa=setup:%s\r\n", m->media, listens ? p->media_port : 9,
+	g_string_append_printf(s, "m=%s %u %s *\r\n%sa=setup:%s\r\n", m->media, p->media_port,
 			       tls ? m->tls : m->plain, m->attrs, setup);
 	if (jbool(o, "fingerprint", tls))
 		g_string_append_printf(s, "a=fingerprint:%s\r\n", p->id.fingerprint);
@@ -368,25 +368,57 @@ static char *act_accept(struct run *r, json_object *o)
 								p->media_port);
 }
 
+/* The fingerprint p's last SDP gave for its peer, "" when none. */
+static void peer_fingerprint(const struct party *p, char fp[256])
+{
+	struct msdp s;
+	char *err = NULL;
+	*fp = 0;
+	if (p->sdp && msdp_parse(p->sdp, strlen(p->sdp), &s, &err) && s.nfingerprints)
+		snprintf(fp, 256, "%s %s", s.fingerprints[0].hash, s.fingerprints[0].value);
+	g_free(err);
+}
+
+struct handshake {
+	struct party *p;
+	unsigned ms;
+	bool up;
+	char why[160];
+};
+
+/* p's TLS: the TCP-active side is the client, the peer's certificate checked against p's last SDP. */
+static gpointer handshake(gpointer arg)
+{
+	struct handshake *h = arg;
+	char fp[256];
+	peer_fingerprint(h->p, fp);
+	h->up = party_tls(h->p, h->p->active, *fp ? fp : NULL, h->ms, h->why);
+	return NULL;
+}
+
 static char *act_tls(struct run *r, json_object *o)
 {
-	struct party *p = party(r, o, "party");
+	struct party *p = party(r, o, "party"), *with = party(r, o, "with");
 	const char *want = jstr(o, "result", "up"), *alert = jstr(o, "alert", NULL);
-	struct msdp s;
-	char *err = NULL, fp[256] = "", why[160] = "";
-	if (p->sdp && msdp_parse(p->sdp, strlen(p->sdp), &s, &err) && s.nfingerprints)
-		snprintf(fp, sizeof fp, "%s %s", s.fingerprints[0].hash, s.fingerprints[0].value);
-	g_free(err);
-	if (p->fd < 0)
-		return g_strdup_printf("%s has no TCP connection for TLS", p->title);
-	bool up = party_tls(p, p->active, *fp ? fp : NULL, r->o->timeout, why);
+	if (p->fd < 0 || (with && with->fd < 0))
+		return g_strdup_printf("%s has no TCP connection for TLS", (p->fd < 0 ? p : with)->title);
+	/* end to end, both ends are the lab's: the other handshake runs beside this one */
+	struct handshake h = { p, r->o->timeout, false, "" }, w = { with, r->o->timeout, false, "" };
+	GThread *t = with ? g_thread_new("tls", handshake, &w) : NULL;
+	handshake(&h);
+	if (t)
+		g_thread_join(t);
+	if (h.up && !strcmp(want, "alert")) /* the alert may come once the handshake is done */
+		h.up = party_tls_alert(p, r->o->timeout, h.why);
 	if (!strcmp(want, "up"))
-		return up ? NULL : g_strdup_printf("%s's TLS handshake failed: %s", p->title, why);
-	if (up)
-		return g_strdup_printf("%s's TLS handshake succeeded, expected an alert", p->title);
-	return alert && !strstr(why, alert) ? g_strdup_printf("%s's TLS failed with %s, expected alert %s", p->title,
-							      why, alert)
-					    : NULL;
+		return !h.up   ? g_strdup_printf("%s's TLS handshake failed: %s", p->title, h.why)
+		       : with && !w.up ? g_strdup_printf("%s's TLS handshake failed: %s", with->title, w.why)
+				       : NULL;
+	if (h.up)
+		return g_strdup_printf("%s's TLS session came up, expected an alert", p->title);
+	return alert && !strstr(h.why, alert) ? g_strdup_printf("%s's TLS failed with %s, expected alert %s",
+								 p->title, h.why, alert)
+					      : NULL;
 }
 
 static char *act_send(struct run *r, json_object *o)

@@ -76,6 +76,7 @@ static const struct shape act_tls = { .keys = {
 					      { "party", J_PARTY, true },
 					      { "result", J_WORD, .words = WORDS("up", "alert") },
 					      { "alert", J_STR },
+					      { "with", J_PARTY },
 				      } };
 static const struct shape act_from = { .keys = { { "from", J_PARTY, true } } };
 static const struct shape act_send = { .keys = { { "from", J_PARTY, true }, { "to", J_PARTY, true } } };
