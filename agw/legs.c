@@ -308,12 +308,16 @@ static void start_connect(struct leg *l)
 	char where[SA_TEXT_MAX];
 	log_info("leg", ids_of(l, &ids), "connecting to %s", sa_text(&to, where));
 	l->io = ev_io_add(l->ls->loop, fd, EPOLLOUT, on_io, l);
+	trace(l, "tcp.syn", true, "SYN");
 	if (connect(fd, &to.sa, sa_len(&to)) < 0 && errno != EINPROGRESS) {
-		finish(l, false, WIRE_TCP_FAIL, g_strerror(errno));
+		int e = errno;
+		if (e == ECONNREFUSED)
+			trace(l, "tcp.rst", false, "RST (connection refused)");
+		l->fin = true; /* nothing was ever sent */
+		finish(l, false, WIRE_TCP_FAIL, g_strerror(e));
 		return;
 	}
 	l->state = LEG_CONNECTING;
-	trace(l, "tcp.syn", true, "SYN");
 	l->timer = ev_timer_add(l->ls->loop, l->ls->o.connect_timeout_ms, on_connect_timeout, l);
 }
 
@@ -347,7 +351,8 @@ static void on_accept(struct ev_loop *loop, struct ev_io *io, uint32_t events, v
 	l->fd = fd;
 	l->peer = peer;
 	l->io = ev_io_add(loop, fd, 0, on_io, l);
-	trace(l, "tcp.accept", false, "accepted");
+	trace(l, "tcp.synack", true, "SYN-ACK"); /* the handshake the peer opened (it traces its SYN) */
+	trace(l, "tcp.ack", false, "ACK");
 	up(l);
 }
 

@@ -21,9 +21,9 @@
  * xtls/up. close_notify is relayed as a half-close toward the TCP side, and a FIN from there as
  * close_notify.
  *
- * The trace shows each TCP handshake once, from the side that opened it (tcp.syn when connect() starts,
- * tcp.synack and tcp.ack when it completes; tcp.accept on the other side), and every FIN and RST from
- * the side that sent it; TLS as tls.client_hello, tls.alert (sent) and tls.up. */
+ * The trace shows each TCP handshake once: tcp.syn from the side that opened it when connect() starts,
+ * tcp.synack and tcp.ack when the gateway's connect completes or when it accepts; every FIN and RST
+ * from the side that sent it; TLS as tls.client_hello, tls.alert (sent) and tls.up. */
 #ifndef MEDIASEC_AGW_LEGS_H
 #define MEDIASEC_AGW_LEGS_H
 

@@ -25,6 +25,11 @@ static const char *paint(bool colour, const char *code)
 	return colour ? code : "";
 }
 
+static gint by_name(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* The scenario files named: files as given, directories as their *.json in name order. */
 static GPtrArray *expand(char **names, char **err)
 {
@@ -39,7 +44,7 @@ static GPtrArray *expand(char **names, char **err)
 		for (const char *e; d && (e = g_dir_read_name(d));)
 			if (g_str_has_suffix(e, ".json"))
 				g_ptr_array_add(in, g_build_filename(*n, e, NULL));
-		g_ptr_array_sort(in, (GCompareFunc)(void *)g_ascii_strcasecmp);
+		g_ptr_array_sort(in, by_name);
 		for (guint i = 0; i < in->len; i++)
 			g_ptr_array_add(out, g_strdup(in->pdata[i]));
 		g_ptr_array_free(in, TRUE);
@@ -146,7 +151,10 @@ int main(int argc, char **argv)
 	a.lab.log_level = level ? level : a.lab.log_level;
 	bool colour = a.colour ? !strcmp(a.colour, "always") : isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 
-	GPtrArray *files = expand(a.files, &err);
+	char *installed[] = { SCENARIODIR, NULL };
+	if (!a.files && !g_file_test(SCENARIODIR, G_FILE_TEST_IS_DIR))
+		fprintf(stderr, "ims-lab: no scenario given and none installed in %s\n", SCENARIODIR);
+	GPtrArray *files = expand(a.files ? a.files : installed, &err);
 	GPtrArray *scenarios = g_ptr_array_new_with_free_func((GDestroyNotify)scenario_free);
 	for (guint i = 0; !err && i < files->len; i++) {
 		struct scenario *s = scenario_load(files->pdata[i], &err);

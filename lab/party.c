@@ -191,16 +191,17 @@ bool party_connect(struct party *p, const char *addr, unsigned port)
 	    (p->fd = socket(to.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
 		return false;
 	setsockopt(p->fd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int));
-	if (bind(p->fd, &me.sa, sa_len(&me)) < 0 || (connect(p->fd, &to.sa, sa_len(&to)) < 0 && errno != EINPROGRESS))
-		return false;
 	socklen_t len = sizeof me;
-	getsockname(p->fd, &me.sa, &len);
+	if (bind(p->fd, &me.sa, sa_len(&me)) < 0 || getsockname(p->fd, &me.sa, &len) < 0)
+		return false;
 	if (p->lfd < 0)
 		p->media_port = sa_port(&me);
 	evlog_own(p->log, sa_port(&me), sa_port(&me), p->name);
 	char where[SA_TEXT_MAX];
 	g_strlcpy(p->peer, sa_text(&to, where), sizeof p->peer);
-	note(p, p->fd, "tcp.syn", true, "SYN", NULL, 0);
+	note(p, p->fd, "tcp.syn", true, "SYN", NULL, 0); /* before: on loopback the answer is immediate */
+	if (connect(p->fd, &to.sa, sa_len(&to)) < 0 && errno != EINPROGRESS)
+		return false;
 	p->connecting = p->active = true;
 	return true;
 }
@@ -222,15 +223,13 @@ int party_established(struct party *p, unsigned ms)
 		p->fd = -1;
 		return 0;
 	}
-	/* the SYNs the kernel repeated (a filter dropped the first), from the socket's own count, and when
-	 * the handshake really ended: the SYN-ACK was the last segment received */
+	/* the SYNs the kernel repeated (a filter dropped the first), from the socket's own count, just
+	 * before the SYN-ACK, the last segment received (the gateway traces SYN-ACK and ACK as it accepts) */
 	struct tcp_info ti = { 0 };
 	len = sizeof ti;
 	getsockopt(p->fd, IPPROTO_TCP, TCP_INFO, &ti, &len);
 	for (unsigned i = 0; i < ti.tcpi_total_retrans; i++)
-		note_ago(p, p->fd, "tcp.syn", true, "SYN (retransmitted)", NULL, 0, ti.tcpi_last_ack_recv);
-	note_ago(p, p->fd, "tcp.synack", false, "SYN-ACK", NULL, 0, ti.tcpi_last_ack_recv);
-	note_ago(p, p->fd, "tcp.ack", true, "ACK", NULL, 0, ti.tcpi_last_ack_recv);
+		note_ago(p, p->fd, "tcp.syn", true, "SYN (retransmitted)", NULL, 0, ti.tcpi_last_ack_recv + 1);
 	fcntl(p->fd, F_SETFL, fcntl(p->fd, F_GETFL) & ~O_NONBLOCK);
 	return 1;
 }

@@ -255,6 +255,8 @@ static char *sdp_of(struct run *r, struct party *p, json_object *o, bool offer)
 	bool listens = jbool(o, "listen", !strcmp(setup, "actpass") || !strcmp(setup, "passive"));
 	if (listens && p->lfd < 0)
 		party_listen(p);
+	if (p->media_port == 9 && strcmp(setup, "active")) /* a port it may be called at, if in vain */
+		evlog_own(r->log, 9, 9, p->name);
 	GString *s = g_string_new(NULL);
 	g_string_append_printf(s, "v=0\r\no=%s 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n",
 			       p->user);
