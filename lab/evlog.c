@@ -88,8 +88,8 @@ static double stamp(const char *ts)
 {
 	struct tm tm = { 0 };
 	int usec = 0;
-	if (!ts || sscanf(ts, "%4d-%2d-%2dT%2d:%2d:%2d.%6dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-			  &tm.tm_min, &tm.tm_sec, &usec) != 7)
+	if (!ts || sscanf(ts, "%4d-%2d-%2dT%2d:%2d:%2d.%6dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+			  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &usec) != 7)
 		return 0;
 	tm.tm_year -= 1900, tm.tm_mon -= 1;
 	return (double)timegm(&tm) + usec / 1e6;
@@ -159,7 +159,7 @@ void evlog_read(struct evlog *l)
 	}
 	if (more)
 		g_ptr_array_sort(l->events, by_time); /* a stable merge sort: equal times keep file order */
-	for (guint i = 0; i < l->events->len; i++) { /* ports claimed since an event was read */
+	for (guint i = 0; i < l->events->len; i++) {  /* ports claimed since an event was read */
 		struct lab_event *e = l->events->pdata[i];
 		if (!e->src)
 			e->src = evlog_column(l, e->from);

@@ -90,7 +90,8 @@ static char *sdp_view(const char *text, size_t len, struct sdp_view *v)
 	sdp_session_t *s = sdp_session(pa);
 	char *why = NULL;
 	if (!s || !s->sdp_media) {
-		why = g_strdup_printf("its SDP could not be read: %s", s ? "no m= line" : sdp_parsing_error(pa));
+		why = g_strdup_printf("its SDP could not be read: %s",
+				      s ? "no m= line" : sdp_parsing_error(pa));
 	} else {
 		const sdp_media_t *m = s->sdp_media;
 		g_strlcpy(v->proto, m->m_proto_name ? m->m_proto_name : "", sizeof v->proto);
@@ -172,7 +173,8 @@ static bool agw_fingerprint(const struct expect_ctx *c, const char *value)
 			char *err = NULL;
 			if (msdp_parse(l->octets.p, l->octets.n, &s, &err))
 				for (unsigned f = 0; f < s.nfingerprints && !found; f++) {
-					char *fp = g_strdup_printf("%s %s", s.fingerprints[f].hash, s.fingerprints[f].value);
+					char *fp = g_strdup_printf("%s %s", s.fingerprints[f].hash,
+								   s.fingerprints[f].value);
 					found = !g_ascii_strcasecmp(fp, value);
 					g_free(fp);
 				}
@@ -190,8 +192,9 @@ static char *fingerprint_mismatch(const struct expect_ctx *c, const char *want, 
 {
 	struct party *p = expect_party(c, want);
 	if (!strcmp(want, "absent"))
-		return has || choose ? g_strdup_printf("a=fingerprint %s was present (%s), expected none", where, fp)
-				     : NULL;
+		return has || choose
+			   ? g_strdup_printf("a=fingerprint %s was present (%s), expected none", where, fp)
+			   : NULL;
 	if (!strcmp(want, "$"))
 		return choose ? NULL : g_strdup_printf("a=fingerprint %s was not CHOOSE ($)", where);
 	if (!has)
@@ -199,8 +202,9 @@ static char *fingerprint_mismatch(const struct expect_ctx *c, const char *want, 
 	if (!strcmp(want, "present"))
 		return NULL;
 	if (!strcmp(want, "agw"))
-		return agw_fingerprint(c, fp) ? NULL
-					       : g_strdup_printf("a=fingerprint %s was %s, not the gateway's", where, fp);
+		return agw_fingerprint(c, fp)
+			   ? NULL
+			   : g_strdup_printf("a=fingerprint %s was %s, not the gateway's", where, fp);
 	if (p && g_ascii_strcasecmp(fp, p->id.fingerprint))
 		return g_strdup_printf("a=fingerprint %s was %s, not %s's certificate", where, fp, p->title);
 	return NULL;
@@ -211,14 +215,15 @@ static char *port_mismatch(const struct expect_ctx *c, const char *want, unsigne
 			   const char *where)
 {
 	struct party *p = expect_party(c, want);
-	bool ok = !strcmp(want, "$")	 ? choose
+	bool ok = !strcmp(want, "$")     ? choose
 		  : !strcmp(want, "agw") ? !choose && ((port >= c->realm[0][0] && port <= c->realm[0][1]) ||
 						       (port >= c->realm[1][0] && port <= c->realm[1][1]))
-		  : p			 ? port == p->media_port
+		  : p                    ? port == p->media_port
 					 : port == (unsigned)atoi(want);
 	return ok ? NULL
-		  : g_strdup_printf("the m= port %s was %s%u, expected %s%s", where, choose ? "CHOOSE, not " : "",
-				    port, p ? "the port of " : "", p ? p->title : want);
+		  : g_strdup_printf("the m= port %s was %s%u, expected %s%s", where,
+				    choose ? "CHOOSE, not " : "", port, p ? "the port of " : "",
+				    p ? p->title : want);
 }
 
 static char *word_mismatch(const char *what, const char *want, const char *got, const char *where)
@@ -227,7 +232,8 @@ static char *word_mismatch(const char *what, const char *want, const char *got, 
 		return *got ? g_strdup_printf("%s %s was %s, expected none", what, where, got) : NULL;
 	if (!*got)
 		return g_strdup_printf("%s %s was missing (expected %s)", what, where, want);
-	return strcmp(want, got) ? g_strdup_printf("%s %s was %s, expected %s", what, where, got, want) : NULL;
+	return strcmp(want, got) ? g_strdup_printf("%s %s was %s, expected %s", what, where, got, want)
+				 : NULL;
 }
 
 /* An SDP against a check object: the first difference, or NULL. */
@@ -275,21 +281,23 @@ static char *try_sip(struct expect_ctx *c, json_object *o, const char *step)
 	bool met = false;
 	for (guint i = 0; i < events->len && !met; i++) {
 		struct lab_event *e = events->pdata[i];
-		if (!g_str_has_prefix(e->kind, "sip.") || !same(e->component, "ims-alg") || !same(e->src, from) ||
-		    !same(e->dst, to) || !e->raw || taken(c, e, 0))
+		if (!g_str_has_prefix(e->kind, "sip.") || !same(e->component, "ims-alg") ||
+		    !same(e->src, from) || !same(e->dst, to) || !e->raw || taken(c, e, 0))
 			continue;
 		msg_t *m = msg_make(sip_default_mclass(), 0, e->raw, (ssize_t)e->raw_len);
 		sip_t *sip = sip_object(m);
-		bool fits = sip && (method ? sip->sip_request && !strcmp(sip->sip_request->rq_method_name, method)
-					   : sip->sip_status && sip->sip_status->st_status == status);
+		bool fits =
+		    sip && (method ? sip->sip_request && !strcmp(sip->sip_request->rq_method_name, method)
+				   : sip->sip_status && sip->sip_status->st_status == status);
 		char *bad = NULL;
+		if (fits && chk && !(sip->sip_payload && sip->sip_payload->pl_len))
+			fits = false; /* an SDP check is about messages with SDP (not the 200 to a REGISTER) */
 		if (fits && reason && (!sip->sip_status || strcmp(sip->sip_status->st_phrase, reason)))
 			bad = g_strdup_printf("the %d %s was \"%s\", expected \"%s\"", status, where,
 					      sip->sip_status->st_phrase, reason);
-		else if (fits && chk && !(sip->sip_payload && sip->sip_payload->pl_len))
-			bad = g_strdup_printf("the %s %s had no SDP", method ? method : "response", where);
 		else if (fits && chk)
-			bad = sdp_mismatch(c, chk, sip->sip_payload->pl_data, sip->sip_payload->pl_len, where);
+			bad =
+			    sdp_mismatch(c, chk, sip->sip_payload->pl_data, sip->sip_payload->pl_len, where);
 		msg_destroy(m);
 		if (fits && !bad) {
 			take(c, e, 0, step);
@@ -303,8 +311,8 @@ static char *try_sip(struct expect_ctx *c, json_object *o, const char *step)
 	if (!met && !why) {
 		char code[16];
 		snprintf(code, sizeof code, "%d", status);
-		why = g_strdup_printf("no SIP %s from %s to %s was seen", method ? method : code,
-				      expect_title(c, from), expect_title(c, to));
+		why = g_strdup_printf("no SIP %s%s from %s to %s was seen", method ? method : code,
+				      chk ? " with SDP" : "", expect_title(c, from), expect_title(c, to));
 	}
 	g_free(where);
 	if (met)
@@ -320,8 +328,8 @@ static char *media_mismatch(const struct expect_ctx *c, const struct h248_node *
 	if (!d)
 		return g_strdup_printf("the %s had no %s", name, tok == H248_TOK_LOCAL ? "Local" : "Remote");
 	struct msdp s;
-	char *err = NULL, *why = NULL, *where = g_strdup_printf("in the %s's %s", name,
-								tok == H248_TOK_LOCAL ? "Local" : "Remote");
+	char *err = NULL, *why = NULL,
+	     *where = g_strdup_printf("in the %s's %s", name, tok == H248_TOK_LOCAL ? "Local" : "Remote");
 	const char *w;
 	if (!msdp_parse(d->octets.p, d->octets.n, &s, &err))
 		why = g_strdup_printf("%s: %s", where, err);
@@ -354,8 +362,8 @@ static char *command_mismatch(const struct expect_ctx *c, const struct h248_node
 		return g_strdup_printf("the %s was not in realm %s", name, w);
 	if (jbool(o, "filters", false) &&
 	    (!find_prop(cmd, wire_text[WIRE_SAF]) || !find_prop(cmd, wire_text[WIRE_SPF])))
-		return g_strdup_printf("the %s asked for no source filtering (%s, %s)", name, wire_text[WIRE_SAF],
-				       wire_text[WIRE_SPF]);
+		return g_strdup_printf("the %s asked for no source filtering (%s, %s)", name,
+				       wire_text[WIRE_SAF], wire_text[WIRE_SPF]);
 	if (jget(o, "filters") && !jbool(o, "filters", true) && find_prop(cmd, wire_text[WIRE_SAF]))
 		return g_strdup_printf("the %s asked for source filtering", name);
 	for (int k = 0; k < 2; k++) {
@@ -377,8 +385,8 @@ static char *command_mismatch(const struct expect_ctx *c, const struct h248_node
 }
 
 /* The reply to transaction tid that ims-alg received: NULL when it fits chk (labelled), else why. */
-static char *reply_mismatch(struct expect_ctx *c, struct h248_str tid, int nth, json_object *chk, const char *name,
-			    const char *step)
+static char *reply_mismatch(struct expect_ctx *c, struct h248_str tid, int nth, json_object *chk,
+			    const char *name, const char *step)
 {
 	GPtrArray *events = evlog_events(c->log);
 	int want = jint(chk, "error", 0);
@@ -398,8 +406,8 @@ static char *reply_mismatch(struct expect_ctx *c, struct h248_str tid, int nth, 
 			if (err)
 				h248_str_u32(err->value.text, &code);
 			if (want && (int)code != want)
-				why = g_strdup_printf("the reply to the %s was %s%u, expected Error = %d", name,
-						      err ? "Error = " : "success, not ", code, want);
+				why = g_strdup_printf("the reply to the %s was %s%u, expected Error = %d",
+						      name, err ? "Error = " : "success, not ", code, want);
 			else if (!want && err)
 				why = g_strdup_printf("the %s was refused: Error = %u", name, code);
 			else
@@ -416,12 +424,13 @@ static char *try_h248(struct expect_ctx *c, json_object *o, const char *step)
 {
 	const char *cmd_name = jstr(o, "command", "");
 	bool notify = !strcmp(cmd_name, "Notify");
-	enum h248_tok tok = notify			  ? H248_TOK_NOTIFY
-			    : !strcmp(cmd_name, "Add")	  ? H248_TOK_ADD
+	enum h248_tok tok = notify                        ? H248_TOK_NOTIFY
+			    : !strcmp(cmd_name, "Add")    ? H248_TOK_ADD
 			    : !strcmp(cmd_name, "Modify") ? H248_TOK_MODIFY
 							  : H248_TOK_SUBTRACT;
-	char *name = jstr(o, "realm", NULL) ? g_strdup_printf("%s in realm %s", cmd_name, jstr(o, "realm", ""))
-					    : g_strdup(cmd_name);
+	char *name = jstr(o, "realm", NULL)
+			 ? g_strdup_printf("%s in realm %s", cmd_name, jstr(o, "realm", ""))
+			 : g_strdup(cmd_name);
 	char *why = NULL;
 	bool met = false;
 	GPtrArray *events = evlog_events(c->log);
@@ -430,7 +439,8 @@ static char *try_h248(struct expect_ctx *c, json_object *o, const char *step)
 		if (!same(e->kind, notify ? "h248.rx" : "h248.tx") || !same(e->component, "ims-alg"))
 			continue;
 		struct h248_msg *m = h248_of(e);
-		int nth = (int)tok * 100; /* the event's parts: one per command, unique across command kinds */
+		int nth =
+		    (int)tok * 100; /* the event's parts: one per command, unique across command kinds */
 		for (const struct h248_node *t = m ? m->first : NULL; t && !met; t = t->next) {
 			if (t->tok != H248_TOK_TRANSACTION)
 				continue;
@@ -443,7 +453,8 @@ static char *try_h248(struct expect_ctx *c, json_object *o, const char *step)
 					continue;
 				char *bad = command_mismatch(c, cmd, o, name);
 				if (!bad && jget(o, "reply"))
-					bad = reply_mismatch(c, t->value.text, nth + 1, jget(o, "reply"), name, step);
+					bad = reply_mismatch(c, t->value.text, nth + 1, jget(o, "reply"),
+							     name, step);
 				if (!bad) {
 					take(c, e, nth + 1, step);
 					met = true;
@@ -460,7 +471,8 @@ static char *try_h248(struct expect_ctx *c, json_object *o, const char *step)
 	if (met)
 		g_clear_pointer(&why, g_free);
 	else if (!why)
-		why = g_strdup_printf(notify ? "no H.248 %s reached ims-alg" : "ims-alg sent no H.248 %s", name);
+		why = g_strdup_printf(notify ? "no H.248 %s reached ims-alg" : "ims-alg sent no H.248 %s",
+				      name);
 	g_free(name);
 	return why;
 }
@@ -482,19 +494,24 @@ static char *try_event(struct expect_ctx *c, json_object *o, const char *proto, 
 		}
 	}
 	g_free(kind);
-	static const char *const names[][2] = { { "syn", "SYN" },	  { "synack", "SYN-ACK" },
-						{ "ack", "ACK" },	  { "accept", "accepted connection" },
-						{ "fin", "FIN" },	  { "rst", "RST" },
-						{ "client_hello", "ClientHello" }, { "up", "session up" },
-						{ "alert", "alert" },	  { "close_notify", "close_notify" } };
+	static const char *const names[][2] = { { "syn", "SYN" },
+						{ "synack", "SYN-ACK" },
+						{ "ack", "ACK" },
+						{ "accept", "accepted connection" },
+						{ "fin", "FIN" },
+						{ "rst", "RST" },
+						{ "client_hello", "ClientHello" },
+						{ "up", "session up" },
+						{ "alert", "alert" },
+						{ "close_notify", "close_notify" } };
 	const char *word = what;
 	for (size_t k = 0; k < G_N_ELEMENTS(names); k++)
 		if (!strcmp(names[k][0], what))
 			word = names[k][1];
 	return met ? NULL
-		   : g_strdup_printf("no %s %s%s%s from %s to %s was seen", !strcmp(proto, "tcp") ? "TCP" : "TLS",
-				     word, alert ? " " : "", alert ? alert : "", expect_title(c, from),
-				     expect_title(c, to));
+		   : g_strdup_printf("no %s %s%s%s from %s to %s was seen",
+				     !strcmp(proto, "tcp") ? "TCP" : "TLS", word, alert ? " " : "",
+				     alert ? alert : "", expect_title(c, from), expect_title(c, to));
 }
 
 static char *try_data(struct expect_ctx *c, json_object *o, const char *step)

@@ -18,10 +18,10 @@ struct party;
 
 struct expect_ctx {
 	struct evlog *log;
-	su_root_t *root;         /* kept running while waiting: the parties' SIP goes on */
-	struct party **parties;  /* NULL-terminated */
-	uint16_t realm[2][2];    /* the gateway's access and core port ranges */
-	GHashTable *used;        /* "event:command" pairs taken */
+	su_root_t *root;        /* kept running while waiting: the parties' SIP goes on */
+	struct party **parties; /* NULL-terminated */
+	uint16_t realm[2][2];   /* the gateway's access and core port ranges */
+	GHashTable *used;       /* "event:command" pairs taken */
 };
 
 /* NULL when exp was met within ms (the event labelled with step), else what was wrong (g_free it). */

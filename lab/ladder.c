@@ -18,8 +18,9 @@
 static const struct {
 	const char *prefix, *ansi, *svg;
 } protos[] = {
-	{ "sip.", "\033[34m", "#1f5fbf" }, { "h248.", "\033[32m", "#2e7d32" }, { "tcp.", "\033[90m", "#616161" },
-	{ "tls.", "\033[33m", "#c25e00" }, { "data.", "\033[35m", "#7b1fa2" },
+	{ "sip.", "\033[34m", "#1f5fbf" },  { "h248.", "\033[32m", "#2e7d32" },
+	{ "tcp.", "\033[90m", "#616161" },  { "tls.", "\033[33m", "#c25e00" },
+	{ "data.", "\033[35m", "#7b1fa2" },
 };
 
 static unsigned proto_of(const struct lab_event *e)
@@ -117,17 +118,20 @@ static void h248_command(GString *head, GString *detail, const struct h248_node 
 			if (msdp_parse(n->octets.p, n->octets.n, &s, &err)) {
 				if (!s.port_choose)
 					snprintf(port, sizeof port, "%u", s.port);
-				g_string_append_printf(detail, "%s%s %s:%s %s a=setup:%s", detail->len ? "; " : "",
-						       n->tok == H248_TOK_LOCAL ? "L" : "R", s.addr_choose ? "$" : s.addr,
-						       port, s.proto, msdp_setup_names[s.setup]);
+				g_string_append_printf(
+				    detail, "%s%s %s:%s %s a=setup:%s", detail->len ? "; " : "",
+				    n->tok == H248_TOK_LOCAL ? "L" : "R", s.addr_choose ? "$" : s.addr, port,
+				    s.proto, msdp_setup_names[s.setup]);
 				if (s.fingerprint_choose)
 					g_string_append(detail, " a=fingerprint:$");
 				else if (s.nfingerprints)
-					g_string_append_printf(detail, " a=fingerprint:%s %s", s.fingerprints[0].hash,
+					g_string_append_printf(detail, " a=fingerprint:%s %s",
+							       s.fingerprints[0].hash,
 							       s.fingerprints[0].value);
 			}
 			g_free(err);
-		} else if (n->kind == H248_NODE_PROP && n != cmd && n->name.n && memchr(n->name.p, '/', n->name.n)) {
+		} else if (n->kind == H248_NODE_PROP && n != cmd && n->name.n &&
+			   memchr(n->name.p, '/', n->name.n)) {
 			g_string_append(detail, detail->len ? ", " : "");
 			str_append(detail, n->name);
 			if (n->rel && n->value.text.n) {
@@ -220,7 +224,8 @@ void ladder_text(FILE *out, const char *title, const struct ladder_column *cols,
 		describe(e, head, detail);
 		put_lifelines(line, ncols);
 		char stamp[LEFT + 1];
-		snprintf(stamp, sizeof stamp, "%-12.12s %8.1f ", e->label ? e->label : "", (e->t - t0) * 1000);
+		snprintf(stamp, sizeof stamp, "%-12.12s %8.1f ", e->label ? e->label : "",
+			 (e->t - t0) * 1000);
 		memcpy(line->str, stamp, strlen(stamp));
 		if (a >= 0 && b >= 0 && a != b) {
 			int from = LEFT + COL * MIN(a, b), to = LEFT + COL * MAX(a, b), span = to - from - 1;
@@ -257,11 +262,20 @@ static void escape(FILE *out, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		switch (s[i]) {
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '&': fputs("&amp;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\r': break;
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		case '\r':
+			break;
 		default:
 			if ((unsigned char)s[i] < 0x20 && s[i] != '\n')
 				fprintf(out, "\\x%02x", (unsigned char)s[i]);
@@ -287,12 +301,16 @@ void ladder_html(FILE *out, const char *title, const struct ladder_column *cols,
 	      "</style></head><body>\n<h1>",
 	      out);
 	escape_str(out, title);
-	fputs("</h1>\n<p>Time runs down. Each arrow is one message or TCP/TLS event, from the side that sent it; "
-	      "the left margin gives the seed step an expectation matched it to and the milliseconds since the "
-	      "first event. Hover an arrow for the message as it was on the wire.</p>\n",
-	      out);
-	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\">\n", width, height);
-	fputs("<defs><marker id=\"a\" markerWidth=\"8\" markerHeight=\"8\" refX=\"8\" refY=\"4\" orient=\"auto\">"
+	fputs(
+	    "</h1>\n<p>Time runs down. Each arrow is one message or TCP/TLS event, from the side that sent "
+	    "it; "
+	    "the left margin gives the seed step an expectation matched it to and the milliseconds since the "
+	    "first event. Hover an arrow for the message as it was on the wire.</p>\n",
+	    out);
+	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\">\n", width,
+		height);
+	fputs("<defs><marker id=\"a\" markerWidth=\"8\" markerHeight=\"8\" refX=\"8\" refY=\"4\" "
+	      "orient=\"auto\">"
 	      "<path d=\"M0,0 L8,4 L0,8 z\"/></marker></defs>\n",
 	      out);
 	for (unsigned i = 0; i < ncols; i++) {
@@ -314,21 +332,26 @@ void ladder_html(FILE *out, const char *title, const struct ladder_column *cols,
 		if (e->raw)
 			escape(out, e->raw, e->raw_len);
 		fputs("</title>\n", out);
-		fprintf(out, "<text x=\"4\" y=\"%d\">%s</text><text class=\"detail\" x=\"90\" y=\"%d\">%.1f</text>\n",
-			y, e->label ? e->label : "", y, (e->t - t0) * 1000);
+		fprintf(
+		    out,
+		    "<text x=\"4\" y=\"%d\">%s</text><text class=\"detail\" x=\"90\" y=\"%d\">%.1f</text>\n",
+		    y, e->label ? e->label : "", y, (e->t - t0) * 1000);
 		int xa = left + col * MAX(a, 0) + col / 2, xb = left + col * MAX(b, 0) + col / 2;
 		if (a >= 0 && b >= 0 && a != b) {
 			fprintf(out,
-				"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"1.5\" "
+				"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
+				"stroke-width=\"1.5\" "
 				"marker-end=\"url(#a)\"/>\n",
 				xa, y, xb, y, colour);
 			xa = (xa + xb) / 2;
 		} else {
 			xa = a >= 0 ? xa : xb;
 		}
-		fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"%s\">", xa, y - 4, colour);
+		fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"%s\">", xa, y - 4,
+			colour);
 		escape_str(out, head->str);
-		fprintf(out, "</text><text class=\"detail\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">", xa, y + 12);
+		fprintf(out, "</text><text class=\"detail\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">", xa,
+			y + 12);
 		escape_str(out, detail->str);
 		fputs("</text></g>\n", out);
 		g_string_free(head, TRUE), g_string_free(detail, TRUE);

@@ -74,7 +74,8 @@ static void junit_case(GString *x, const struct scenario *s, const struct run_re
 		if (st->verdict != VERDICT_FAIL)
 			continue;
 		g_string_append(x, "    <failure message=\"");
-		char *m = g_strdup_printf("%s%s step %s: %s", *s->seed ? "seed " : "", s->seed, st->step, st->why);
+		char *m =
+		    g_strdup_printf("%s%s step %s: %s", *s->seed ? "seed " : "", s->seed, st->step, st->why);
 		xml(x, m);
 		g_string_append(x, "\"/>\n");
 		g_free(m);
@@ -92,24 +93,27 @@ static void junit_case(GString *x, const struct scenario *s, const struct run_re
 static void report(const struct args *a, const struct scenario *s, const struct run_result *r, bool colour)
 {
 	const char *green = paint(colour, "\033[32m"), *red = paint(colour, "\033[31m"),
-		   *dim = paint(colour, "\033[90m"), *bold = paint(colour, "\033[1m"), *off = paint(colour, "\033[0m");
-	printf("%s%s%s%s%s%s  (%s)\n", bold, *s->seed ? "seed " : "", s->seed, *s->seed ? " — " : "", s->name, off,
-	       s->file);
+		   *dim = paint(colour, "\033[90m"), *bold = paint(colour, "\033[1m"),
+		   *off = paint(colour, "\033[0m");
+	printf("%s%s%s%s%s%s  (%s)\n", bold, *s->seed ? "seed " : "", s->seed, *s->seed ? " — " : "", s->name,
+	       off, s->file);
 	for (guint i = 0; i < r->steps->len; i++) {
 		const struct step_result *st = &g_array_index(r->steps, struct step_result, i);
-		const char *mark = st->verdict == VERDICT_PASS ? "pass" : st->verdict == VERDICT_FAIL ? "FAIL" : "skip";
+		const char *mark = st->verdict == VERDICT_PASS   ? "pass"
+				   : st->verdict == VERDICT_FAIL ? "FAIL"
+								 : "skip";
 		const char *c = st->verdict == VERDICT_PASS ? green : st->verdict == VERDICT_FAIL ? red : dim;
 		if (!a->quiet || st->verdict == VERDICT_FAIL)
 			printf("  %s%s%s  step %-8s %s%s%s\n", c, mark, off, st->step, st->title,
 			       st->verdict == VERDICT_SKIP ? dim : "", st->verdict == VERDICT_SKIP ? "" : "");
 		if (st->why)
-			printf("        %s%s%s step %s: %s%s\n", red, *s->seed ? "seed " : "", s->seed, st->step,
-			       st->why, off);
+			printf("        %s%s%s step %s: %s%s\n", red, *s->seed ? "seed " : "", s->seed,
+			       st->step, st->why, off);
 	}
 	if (r->error)
 		printf("  %sERROR%s %s\n", red, off, r->error);
-	printf("%s%s%s %s  (%u steps, %.2f s)  ladder: %s\n\n", r->ok ? green : red, r->ok ? "PASS" : "FAIL", off,
-	       s->name, r->steps->len, r->secs, r->html);
+	printf("%s%s%s %s  (%u steps, %.2f s)  ladder: %s\n\n", r->ok ? green : red, r->ok ? "PASS" : "FAIL",
+	       off, s->name, r->steps->len, r->secs, r->html);
 	if (a->ladder || (!r->ok && !a->quiet)) {
 		char *text = NULL;
 		if (g_file_get_contents(r->text, &text, NULL, NULL))
@@ -118,32 +122,73 @@ static void report(const struct args *a, const struct scenario *s, const struct 
 	}
 }
 
+/* Runs every scenario and reports: 0 all passed, 1 one failed. */
+static int play(const struct args *a, GPtrArray *scenarios, bool colour)
+{
+	su_init();
+	unsigned failed = 0;
+	GString *junit = g_string_new(NULL);
+	double total = 0;
+	for (guint i = 0; i < scenarios->len; i++) {
+		const struct scenario *s = scenarios->pdata[i];
+		struct run_result *r = run_scenario(&a->lab, s);
+		report(a, s, r, colour);
+		junit_case(junit, s, r);
+		failed += !r->ok;
+		total += r->secs;
+		run_result_free(r);
+	}
+	printf("%s%u of %u scenarios passed%s; traces, logs and ladders in %s/\n",
+	       paint(colour, failed ? "\033[31m" : "\033[32m"), scenarios->len - failed, scenarios->len,
+	       paint(colour, "\033[0m"), a->lab.out);
+	FILE *f = a->junit ? fopen(a->junit, "w") : NULL;
+	if (f) {
+		fprintf(f,
+			"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"mediasec lab\" "
+			"tests=\"%u\" "
+			"failures=\"%u\" time=\"%.3f\">\n%s</testsuite>\n",
+			scenarios->len, failed, total, junit->str);
+		fclose(f);
+	} else if (a->junit) {
+		fprintf(stderr, "ims-lab: cannot write %s\n", a->junit);
+	}
+	g_string_free(junit, TRUE);
+	su_deinit();
+	return failed ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct args a = { .lab = { .out = "lab-out", .timeout = 3000, .log_level = "info" }, .colour = NULL };
 	int timeout = 3000;
 	char *out = NULL, *bindir = NULL, *level = NULL;
 	GOptionEntry entries[] = {
-		{ "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "directory for traces, logs and ladders (lab-out)",
-		  "DIR" },
+		{ "out", 'o', 0, G_OPTION_ARG_FILENAME, &out,
+		  "directory for traces, logs and ladders (lab-out)", "DIR" },
 		{ "junit", 'j', 0, G_OPTION_ARG_FILENAME, &a.junit, "write a JUnit XML report here", "FILE" },
 		{ "bindir", 'b', 0, G_OPTION_ARG_FILENAME, &bindir,
 		  "where ims-alg and ims-agw are (default: beside ims-lab, or the build tree)", "DIR" },
-		{ "timeout", 't', 0, G_OPTION_ARG_INT, &timeout, "ms an expectation may take to show (3000)", "MS" },
-		{ "color", 0, 0, G_OPTION_ARG_STRING, &a.colour, "auto (on a terminal), always or never", "WHEN" },
-		{ "ladder", 'l', 0, G_OPTION_ARG_NONE, &a.ladder, "print every ladder, not only a failed one's", NULL },
+		{ "timeout", 't', 0, G_OPTION_ARG_INT, &timeout, "ms an expectation may take to show (3000)",
+		  "MS" },
+		{ "color", 0, 0, G_OPTION_ARG_STRING, &a.colour, "auto (on a terminal), always or never",
+		  "WHEN" },
+		{ "ladder", 'l', 0, G_OPTION_ARG_NONE, &a.ladder,
+		  "print every ladder, not only a failed one's", NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &a.quiet, "only verdicts and failures", NULL },
 		{ "check", 'c', 0, G_OPTION_ARG_NONE, &a.check, "only validate the scenario files", NULL },
 		{ "log-level", 0, 0, G_OPTION_ARG_STRING, &level, "the daemons' log level (info)", "LEVEL" },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a.files, NULL, "SCENARIO…" },
 		{ NULL }
 	};
-	GOptionContext *ctx = g_option_context_new("SCENARIO|DIR… — play call flows through ims-alg and ims-agw");
+	GOptionContext *ctx =
+	    g_option_context_new("SCENARIO|DIR… — play call flows through ims-alg and ims-agw");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	GError *gerr = NULL;
 	char *err = NULL;
 	if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
 		fprintf(stderr, "ims-lab: %s\n", gerr->message);
+		g_error_free(gerr);
+		g_option_context_free(ctx);
 		return 2;
 	}
 	g_option_context_free(ctx);
@@ -161,47 +206,19 @@ int main(int argc, char **argv)
 		if (s)
 			g_ptr_array_add(scenarios, s);
 	}
+	int status = 0;
 	if (err) {
 		fprintf(stderr, "ims-lab: %s\n", err);
-		return 2;
-	}
-	if (a.check) {
+		status = 2;
+	} else if (a.check) {
 		printf("%u scenario files valid\n", scenarios->len);
-		return 0;
+	} else {
+		status = play(&a, scenarios, colour);
 	}
-	su_init();
-	unsigned failed = 0;
-	GString *junit = g_string_new(NULL);
-	double total = 0;
-	for (guint i = 0; i < scenarios->len; i++) {
-		const struct scenario *s = scenarios->pdata[i];
-		struct run_result *r = run_scenario(&a.lab, s);
-		report(&a, s, r, colour);
-		junit_case(junit, s, r);
-		failed += !r->ok;
-		total += r->secs;
-		run_result_free(r);
-	}
-	printf("%s%u of %u scenarios passed%s; traces, logs and ladders in %s/\n",
-	       paint(colour, failed ? "\033[31m" : "\033[32m"), scenarios->len - failed, scenarios->len,
-	       paint(colour, "\033[0m"), a.lab.out);
-	if (a.junit) {
-		FILE *f = fopen(a.junit, "w");
-		if (f) {
-			fprintf(f,
-				"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"mediasec lab\" "
-				"tests=\"%u\" failures=\"%u\" time=\"%.3f\">\n%s</testsuite>\n",
-				scenarios->len, failed, total, junit->str);
-			fclose(f);
-		} else {
-			fprintf(stderr, "ims-lab: cannot write %s\n", a.junit);
-		}
-	}
-	g_string_free(junit, TRUE);
+	g_free(err);
 	g_ptr_array_free(scenarios, TRUE);
 	g_ptr_array_free(files, TRUE);
 	g_strfreev(a.files);
 	g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour);
-	su_deinit();
-	return failed ? 1 : 0;
+	return status;
 }

@@ -33,8 +33,8 @@ static void addr_of(int fd, bool peer, char out[SA_TEXT_MAX])
 }
 
 /* An event on fd between p (here) and the other end; out: sent by p. */
-static void note_ago(struct party *p, int fd, const char *kind, bool out, const char *summary, const char *raw,
-		     size_t n, unsigned ago_ms)
+static void note_ago(struct party *p, int fd, const char *kind, bool out, const char *summary,
+		     const char *raw, size_t n, unsigned ago_ms)
 {
 	char here[SA_TEXT_MAX], there[SA_TEXT_MAX];
 	addr_of(fd, false, here);
@@ -157,8 +157,8 @@ void party_invite(struct party *p, const char *to_user, const char *sdp)
 void party_respond(struct party *p, int status, const char *phrase, const char *sdp)
 {
 	nua_respond(p->call, status, phrase, NUTAG_M_USERNAME(p->user),
-		    TAG_IF(sdp, SIPTAG_CONTENT_TYPE_STR("application/sdp")), TAG_IF(sdp, SIPTAG_PAYLOAD_STR(sdp)),
-		    TAG_END());
+		    TAG_IF(sdp, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
+		    TAG_IF(sdp, SIPTAG_PAYLOAD_STR(sdp)), TAG_END());
 }
 
 void party_bye(struct party *p)
@@ -229,7 +229,8 @@ int party_established(struct party *p, unsigned ms)
 	len = sizeof ti;
 	getsockopt(p->fd, IPPROTO_TCP, TCP_INFO, &ti, &len);
 	for (unsigned i = 0; i < ti.tcpi_total_retrans; i++)
-		note_ago(p, p->fd, "tcp.syn", true, "SYN (retransmitted)", NULL, 0, ti.tcpi_last_ack_recv + 1);
+		note_ago(p, p->fd, "tcp.syn", true, "SYN (retransmitted)", NULL, 0,
+			 ti.tcpi_last_ack_recv + 1);
 	fcntl(p->fd, F_SETFL, fcntl(p->fd, F_GETFL) & ~O_NONBLOCK);
 	return 1;
 }
@@ -237,7 +238,8 @@ int party_established(struct party *p, unsigned ms)
 bool party_accept(struct party *p, unsigned ms)
 {
 	struct pollfd pf = { p->lfd, POLLIN, 0 };
-	if (p->lfd < 0 || poll(&pf, 1, (int)ms) <= 0 || (p->fd = accept4(p->lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
+	if (p->lfd < 0 || poll(&pf, 1, (int)ms) <= 0 ||
+	    (p->fd = accept4(p->lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
 		return false;
 	addr_of(p->fd, true, p->peer);
 	note(p, p->fd, "tcp.accept", false, "accepted", NULL, 0);
@@ -350,8 +352,8 @@ bool party_expect(struct party *p, const void *want, size_t n, unsigned ms, cons
 		size_t at = 0;
 		while (got[at] == ((const char *)want)[at])
 			at++;
-		snprintf(why, 160, "%s: byte %zu differs (0x%02x, sent 0x%02x)", what, at, (unsigned char)got[at],
-			 ((const unsigned char *)want)[at]);
+		snprintf(why, 160, "%s: byte %zu differs (0x%02x, sent 0x%02x)", what, at,
+			 (unsigned char)got[at], ((const unsigned char *)want)[at]);
 	}
 	g_free(got);
 	return same;
@@ -412,8 +414,8 @@ struct party *party_new(su_root_t *root, const char *name, json_object *spec, co
 	char *url = g_strdup_printf("sip:127.0.0.1:%u;transport=udp", p->sip_port);
 	p->nua = nua_create(root, on_nua, (nua_magic_t *)p, NUTAG_URL(url), TAG_IF(proxy, NUTAG_PROXY(proxy)),
 			    NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOANSWER(0), NUTAG_SESSION_TIMER(0),
-			    NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify"), NUTAG_M_USERNAME(p->user),
-			    TAG_END());
+			    NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify"),
+			    NUTAG_M_USERNAME(p->user), TAG_END());
 	g_free(url);
 	if (!p->nua) {
 		*err = g_strdup_printf("%s: sofia-sip could not start a user agent on 127.0.0.1:%u", p->title,

@@ -43,8 +43,8 @@ struct party {
 	bool down;        /* nua shut down */
 	/* media */
 	int lfd, fd;
-	uint16_t media_port; /* listening, or 9 (discard) */
-	char peer[64];       /* the media connection's other end, "addr:port" */
+	uint16_t media_port;     /* listening, or 9 (discard) */
+	char peer[64];           /* the media connection's other end, "addr:port" */
 	bool connecting, active; /* active: it connected (so it is the TLS client) */
 	gnutls_session_t tls;
 	struct trace *trace;

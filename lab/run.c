@@ -22,12 +22,14 @@
 #include "sockaddr.h"
 
 /* The media a call carries: its m= line, transports, attributes and one real message of the protocol. */
-static const char msrp_send[] = "MSRP a786hjs2 SEND\r\nTo-Path: msrp://127.0.0.1:9/core;tcp\r\n"
-				"From-Path: msrps://127.0.0.1:8/ue;tcp\r\nMessage-ID: 87652491\r\n"
-				"Byte-Range: 1-5/5\r\nContent-Type: text/plain\r\n\r\nhello\r\n-------a786hjs2$\r\n";
+static const char msrp_send[] =
+    "MSRP a786hjs2 SEND\r\nTo-Path: msrp://127.0.0.1:9/core;tcp\r\n"
+    "From-Path: msrps://127.0.0.1:8/ue;tcp\r\nMessage-ID: 87652491\r\n"
+    "Byte-Range: 1-5/5\r\nContent-Type: text/plain\r\n\r\nhello\r\n-------a786hjs2$\r\n";
 /* BFCP Hello (RFC 8855 §5.3.11): version 1, primitive 11, no attributes; conference 4321, transaction 1,
  * user 1234 */
-static const char bfcp_hello[] = { 0x20, 0x0b, 0x00, 0x00, 0x00, 0x00, 0x10, (char)0xe1, 0x00, 0x01, 0x04, (char)0xd2 };
+static const char bfcp_hello[] = { 0x20, 0x0b,       0x00, 0x00, 0x00, 0x00,
+				   0x10, (char)0xe1, 0x00, 0x01, 0x04, (char)0xd2 };
 static const struct media {
 	const char *name, *media, *plain, *tls, *attrs, *what;
 	const char *bytes;
@@ -109,7 +111,8 @@ static char *binary(const struct lab_opts *o, const char *dir, const char *name)
 	if (o->bindir)
 		return g_build_filename(o->bindir, name, NULL);
 	char *self = g_file_read_link("/proc/self/exe", NULL), *here = g_path_get_dirname(self);
-	char *in_tree = g_build_filename(here, "..", dir, name, NULL), *beside = g_build_filename(here, name, NULL);
+	char *in_tree = g_build_filename(here, "..", dir, name, NULL),
+	     *beside = g_build_filename(here, name, NULL);
 	char *path = g_file_test(in_tree, G_FILE_TEST_IS_EXECUTABLE) ? g_strdup(in_tree) : g_strdup(beside);
 	g_free(self), g_free(here), g_free(in_tree), g_free(beside);
 	return path;
@@ -127,7 +130,8 @@ static pid_t spawn(GPtrArray *argv, const char *log)
 		if (fd >= 0)
 			dup2(fd, STDERR_FILENO);
 		execv(argv->pdata[0], (char **)argv->pdata);
-		dprintf(STDERR_FILENO, "ims-lab: cannot run %s: %s\n", (char *)argv->pdata[0], g_strerror(errno));
+		dprintf(STDERR_FILENO, "ims-lab: cannot run %s: %s\n", (char *)argv->pdata[0],
+			g_strerror(errno));
 		_exit(127);
 	}
 	return pid;
@@ -153,8 +157,7 @@ static void add_flags(GPtrArray *argv, json_object *flags)
 {
 	if (!flags)
 		return;
-	json_object_object_foreach(flags, key, value)
-	{
+	json_object_object_foreach (flags, key, value) {
 		char *name = g_strdelimit(g_strdup(key), "._", '-');
 		g_ptr_array_add(argv, g_strdup_printf("--%s=%s", name, json_object_get_string(value)));
 		g_free(name);
@@ -201,7 +204,8 @@ static char *start_daemons(struct run *r)
 	g_ptr_array_add(argv, g_strdup_printf("--sip-access-port=%u", r->access));
 	g_ptr_array_add(argv, g_strdup_printf("--sip-core-port=%u", r->core));
 	if (core)
-		g_ptr_array_add(argv, g_strdup_printf("--sip-core-next-hop=sip:127.0.0.1:%u", core->sip_port));
+		g_ptr_array_add(argv,
+				g_strdup_printf("--sip-core-next-hop=sip:127.0.0.1:%u", core->sip_port));
 	g_ptr_array_add(argv, g_strdup_printf("--h248-port=%u", r->h248));
 	g_ptr_array_add(argv, g_strdup_printf("--trace-file=%s/alg.jsonl", r->dir));
 	g_ptr_array_add(argv, g_strdup_printf("--log-level=%s", r->o->log_level));
@@ -225,10 +229,11 @@ static char *start_daemons(struct run *r)
 
 	for (int i = 0; i < 100 && !registered(r); i++)
 		g_usleep(50000);
-	return registered(r) ? NULL
-			     : g_strdup_printf("ims-agw did not register with ims-alg within 5 s (see %s/agw.log "
-					       "and alg.log)",
-					       r->dir);
+	return registered(r)
+		   ? NULL
+		   : g_strdup_printf("ims-agw did not register with ims-alg within 5 s (see %s/agw.log "
+				     "and alg.log)",
+				     r->dir);
 }
 
 /* ---- the steps' actions ---- */
@@ -258,8 +263,8 @@ static char *sdp_of(struct run *r, struct party *p, json_object *o, bool offer)
 	if (p->media_port == 9 && strcmp(setup, "active")) /* a port it may be called at, if in vain */
 		evlog_own(r->log, 9, 9, p->name);
 	GString *s = g_string_new(NULL);
-	g_string_append_printf(s, "v=0\r\no=%s 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n",
-			       p->user);
+	g_string_append_printf(
+	    s, "v=0\r\no=%s 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n", p->user);
 	g_string_append_printf(s, "m=%s %u %s *\r\n%sa=setup:%s\r\n", m->media, p->media_port,
 			       tls ? m->tls : m->plain, m->attrs, setup);
 	if (jbool(o, "fingerprint", tls))
@@ -278,12 +283,12 @@ static void keep_sdp(struct party *p, struct sip_seen *seen)
 }
 
 /* Waits for p's final response: NULL when it is want, else why. */
-static char *final(struct run *r, struct party *p, int want, const char *what)
+static char * final(struct run *r, struct party *p, int want, const char *what)
 {
 	struct sip_seen *s = party_wait(p, NULL, r->o->timeout);
-	char *why = !s		       ? g_strdup_printf("%s got no final response to its %s", p->title, what)
-		    : s->status != want ? g_strdup_printf("%s got %d %s to its %s, expected %d", p->title, s->status,
-							  s->phrase, what, want)
+	char *why = !s ? g_strdup_printf("%s got no final response to its %s", p->title, what)
+		    : s->status != want ? g_strdup_printf("%s got %d %s to its %s, expected %d", p->title,
+							  s->status, s->phrase, what, want)
 					: NULL;
 	keep_sdp(p, s);
 	sip_seen_free(s);
@@ -349,7 +354,8 @@ static char *act_connect(struct run *r, json_object *o)
 	}
 	return party_connect(p, s.addr, s.port)
 		   ? NULL
-		   : g_strdup_printf("%s could not connect to %s:%u: %s", p->title, s.addr, s.port, g_strerror(errno));
+		   : g_strdup_printf("%s could not connect to %s:%u: %s", p->title, s.addr, s.port,
+				     g_strerror(errno));
 }
 
 static char *act_established(struct run *r, json_object *o)
@@ -358,16 +364,17 @@ static char *act_established(struct run *r, json_object *o)
 	const char *want = jstr(o, "result", "up");
 	int rc = party_established(p, (unsigned)jint(o, "within", (int)r->o->timeout));
 	const char *is = rc > 0 ? "up" : rc == 0 ? "refused" : "still connecting";
-	return strcmp(is, want) ? g_strdup_printf("%s's TCP connection was %s, expected %s", p->title, is, want)
-				: NULL;
+	return strcmp(is, want)
+		   ? g_strdup_printf("%s's TCP connection was %s, expected %s", p->title, is, want)
+		   : NULL;
 }
 
 static char *act_accept(struct run *r, json_object *o)
 {
 	struct party *p = party(r, o, "party");
-	return party_accept(p, r->o->timeout) ? NULL
-					      : g_strdup_printf("no TCP connection reached %s (port %u)", p->title,
-								p->media_port);
+	return party_accept(p, r->o->timeout)
+		   ? NULL
+		   : g_strdup_printf("no TCP connection reached %s (port %u)", p->title, p->media_port);
 }
 
 /* The fingerprint p's last SDP gave for its peer, "" when none. */
@@ -413,14 +420,14 @@ static char *act_tls(struct run *r, json_object *o)
 	if (h.up && !strcmp(want, "alert")) /* the alert may come once the handshake is done */
 		h.up = party_tls_alert(p, r->o->timeout, h.why);
 	if (!strcmp(want, "up"))
-		return !h.up   ? g_strdup_printf("%s's TLS handshake failed: %s", p->title, h.why)
+		return !h.up           ? g_strdup_printf("%s's TLS handshake failed: %s", p->title, h.why)
 		       : with && !w.up ? g_strdup_printf("%s's TLS handshake failed: %s", with->title, w.why)
 				       : NULL;
 	if (h.up)
 		return g_strdup_printf("%s's TLS session came up, expected an alert", p->title);
-	return alert && !strstr(h.why, alert) ? g_strdup_printf("%s's TLS failed with %s, expected alert %s",
-								 p->title, h.why, alert)
-					      : NULL;
+	return alert && !strstr(h.why, alert)
+		   ? g_strdup_printf("%s's TLS failed with %s, expected alert %s", p->title, h.why, alert)
+		   : NULL;
 }
 
 static char *act_send(struct run *r, json_object *o)
@@ -457,16 +464,15 @@ static const struct {
 	const char *name;
 	char *(*run)(struct run *r, json_object *o);
 } actions[] = {
-	{ "register", act_register }, { "offer", act_offer },	{ "answer", act_answer },
+	{ "register", act_register }, { "offer", act_offer },   { "answer", act_answer },
 	{ "connect", act_connect },   { "accept", act_accept }, { "established", act_established },
-	{ "tls", act_tls },	      { "send", act_send },	{ "bye", act_bye },
+	{ "tls", act_tls },           { "send", act_send },     { "bye", act_bye },
 	{ "pause", act_pause },
 };
 
 static char *do_action(struct run *r, json_object *action)
 {
-	json_object_object_foreach(action, name, o)
-	{
+	json_object_object_foreach (action, name, o) {
 		for (size_t i = 0; i < G_N_ELEMENTS(actions); i++)
 			if (!strcmp(actions[i].name, name))
 				return actions[i].run(r, o);
@@ -542,12 +548,13 @@ struct run_result *run_scenario(const struct lab_opts *o, const struct scenario 
 		g_free(path);
 	}
 	r.root = su_root_create(NULL);
-	r.ex = (struct expect_ctx){ .log = r.log, .root = r.root, .parties = r.parties,
+	r.ex = (struct expect_ctx){ .log = r.log,
+				    .root = r.root,
+				    .parties = r.parties,
 				    .used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) };
 	char *lab_trace = g_build_filename(r.dir, "lab.jsonl", NULL), *err = NULL;
 	unsigned n = 0;
-	json_object_object_foreach(s->parties, name, spec)
-	{
+	json_object_object_foreach (s->parties, name, spec) {
 		if (n == MAX_PARTIES) {
 			err = g_strdup_printf("more than %d parties", MAX_PARTIES);
 			break;
@@ -583,8 +590,9 @@ struct run_result *run_scenario(const struct lab_opts *o, const struct scenario 
 		party_stop(*p);
 	int alg = reap(r.alg), agw = reap(r.agw);
 	if (!res->error && (alg || agw))
-		res->error = g_strdup_printf("%s exited with status %d (see %s/%s.log)", agw ? "ims-agw" : "ims-alg",
-					     agw ? agw : alg, r.dir, agw ? "agw" : "alg");
+		res->error =
+		    g_strdup_printf("%s exited with status %d (see %s/%s.log)", agw ? "ims-agw" : "ims-alg",
+				    agw ? agw : alg, r.dir, agw ? "agw" : "alg");
 	if (r.held >= 0)
 		close(r.held);
 	draw(&r, res);

@@ -39,44 +39,46 @@ struct shape {
 static const char *const setups[] = { "active", "passive", "actpass", "holdconn", NULL };
 
 static const struct shape party = { .keys = {
-					    { "role", J_WORD, true, .words = WORDS("ue", "core") },
-					    { "user", J_STR, true },
-					    { "mediasec", J_WORDS, .words = WORDS("msrp-tls", "bfcp-tls", "udptl-dtls") },
-					    { "certificate", J_WORD, .words = WORDS("own", "other") },
+					{ "role", J_WORD, true, .words = WORDS("ue", "core") },
+					{ "user", J_STR, true },
+					{ "mediasec", J_WORDS,
+					  .words = WORDS("msrp-tls", "bfcp-tls", "udptl-dtls") },
+					{ "certificate", J_WORD, .words = WORDS("own", "other") },
 				    } };
 
 /* what a step does */
 static const struct shape act_register = { .keys = { { "party", J_PARTY, true }, { "status", J_INT } } };
 static const struct shape act_offer = { .keys = {
-						{ "from", J_PARTY, true },
-						{ "to", J_PARTY, true },
-						{ "media", J_WORD, true, .words = WORDS("msrp", "bfcp") },
-						{ "tls", J_BOOL },
-						{ "setup", J_WORD, .words = setups },
-						{ "fingerprint", J_BOOL },
-						{ "e2ae", J_WORD, .words = WORDS("requested", "applied") },
-						{ "listen", J_BOOL },
-						{ "status", J_INT },
+					    { "from", J_PARTY, true },
+					    { "to", J_PARTY, true },
+					    { "media", J_WORD, true, .words = WORDS("msrp", "bfcp") },
+					    { "tls", J_BOOL },
+					    { "setup", J_WORD, .words = setups },
+					    { "fingerprint", J_BOOL },
+					    { "e2ae", J_WORD, .words = WORDS("requested", "applied") },
+					    { "listen", J_BOOL },
+					    { "status", J_INT },
 					} };
 static const struct shape act_answer = { .keys = {
-						 { "by", J_PARTY, true },
-						 { "status", J_INT },
-						 { "tls", J_BOOL },
-						 { "setup", J_WORD, .words = setups },
-						 { "fingerprint", J_BOOL },
-						 { "listen", J_BOOL },
+					     { "by", J_PARTY, true },
+					     { "status", J_INT },
+					     { "tls", J_BOOL },
+					     { "setup", J_WORD, .words = setups },
+					     { "fingerprint", J_BOOL },
+					     { "listen", J_BOOL },
 					 } };
 static const struct shape act_party = { .keys = { { "party", J_PARTY, true } } };
 static const struct shape act_established = { .keys = {
-						      { "party", J_PARTY, true },
-						      { "result", J_WORD, .words = WORDS("up", "refused", "closed") },
-						      { "within", J_INT },
+						  { "party", J_PARTY, true },
+						  { "result", J_WORD,
+						    .words = WORDS("up", "refused", "closed") },
+						  { "within", J_INT },
 					      } };
 static const struct shape act_tls = { .keys = {
-					      { "party", J_PARTY, true },
-					      { "result", J_WORD, .words = WORDS("up", "alert") },
-					      { "alert", J_STR },
-					      { "with", J_PARTY },
+					  { "party", J_PARTY, true },
+					  { "result", J_WORD, .words = WORDS("up", "alert") },
+					  { "alert", J_STR },
+					  { "with", J_PARTY },
 				      } };
 static const struct shape act_from = { .keys = { { "from", J_PARTY, true } } };
 static const struct shape act_send = { .keys = { { "from", J_PARTY, true }, { "to", J_PARTY, true } } };
@@ -97,52 +99,53 @@ static const struct shape action = { .one = true,
 
 /* what must be seen */
 static const struct shape sdp_check = { .keys = {
-						{ "proto", J_STR },
-						{ "setup", J_WORD, .words = setups },
-						{ "fingerprint", J_STR },
-						{ "e2ae", J_WORD, .words = WORDS("requested", "applied", "absent") },
-						{ "address", J_STR },
-						{ "port", J_STR },
+					    { "proto", J_STR },
+					    { "setup", J_WORD, .words = setups },
+					    { "fingerprint", J_STR },
+					    { "e2ae", J_WORD,
+					      .words = WORDS("requested", "applied", "absent") },
+					    { "address", J_STR },
+					    { "port", J_STR },
 					} };
 static const struct shape exp_sip = { .keys = {
-					      { "from", J_NODE, true },
-					      { "to", J_NODE, true },
-					      { "method", J_STR },
-					      { "status", J_INT },
-					      { "reason", J_STR },
-					      { "sdp", J_OBJ, .shape = &sdp_check },
+					  { "from", J_NODE, true },
+					  { "to", J_NODE, true },
+					  { "method", J_STR },
+					  { "status", J_INT },
+					  { "reason", J_STR },
+					  { "sdp", J_OBJ, .shape = &sdp_check },
 				      } };
 static const struct shape media_check = { .keys = {
-						  { "transport", J_STR },
-						  { "setup", J_WORD, .words = setups },
-						  { "fingerprint", J_STR },
-						  { "port", J_STR },
+					      { "transport", J_STR },
+					      { "setup", J_WORD, .words = setups },
+					      { "fingerprint", J_STR },
+					      { "port", J_STR },
 					  } };
 static const struct shape reply_check = { .keys = { { "error", J_INT } } };
 static const struct shape exp_h248 = { .keys = {
-					       { "command", J_WORD, true,
-						 .words = WORDS("Add", "Modify", "Subtract", "Notify") },
-					       { "realm", J_WORD, .words = WORDS("access", "core") },
-					       { "local", J_OBJ, .shape = &media_check },
-					       { "remote", J_OBJ, .shape = &media_check },
-					       { "filters", J_BOOL },
-					       { "signal", J_STR },
-					       { "events", J_STRS },
-					       { "event", J_STR },
-					       { "reply", J_OBJ, .shape = &reply_check },
+					   { "command", J_WORD, true,
+					     .words = WORDS("Add", "Modify", "Subtract", "Notify") },
+					   { "realm", J_WORD, .words = WORDS("access", "core") },
+					   { "local", J_OBJ, .shape = &media_check },
+					   { "remote", J_OBJ, .shape = &media_check },
+					   { "filters", J_BOOL },
+					   { "signal", J_STR },
+					   { "events", J_STRS },
+					   { "event", J_STR },
+					   { "reply", J_OBJ, .shape = &reply_check },
 				       } };
 static const struct shape exp_tcp = { .keys = {
-					      { "from", J_NODE, true },
-					      { "to", J_NODE, true },
-					      { "event", J_WORD, true,
-						.words = WORDS("syn", "synack", "ack", "accept", "fin", "rst") },
+					  { "from", J_NODE, true },
+					  { "to", J_NODE, true },
+					  { "event", J_WORD, true,
+					    .words = WORDS("syn", "synack", "ack", "accept", "fin", "rst") },
 				      } };
 static const struct shape exp_tls = { .keys = {
-					      { "from", J_NODE, true },
-					      { "to", J_NODE, true },
-					      { "event", J_WORD, true,
-						.words = WORDS("client_hello", "up", "alert", "close_notify") },
-					      { "alert", J_STR },
+					  { "from", J_NODE, true },
+					  { "to", J_NODE, true },
+					  { "event", J_WORD, true,
+					    .words = WORDS("client_hello", "up", "alert", "close_notify") },
+					  { "alert", J_STR },
 				      } };
 static const struct shape exp_data = { .keys = { { "from", J_PARTY, true }, { "to", J_PARTY, true } } };
 static const struct shape expectation = { .one = true,
@@ -154,22 +157,22 @@ static const struct shape expectation = { .one = true,
 					      { "data", J_OBJ, .shape = &exp_data },
 					  } };
 static const struct shape step = { .keys = {
-					   { "step", J_STR, true },
-					   { "title", J_STR },
-					   { "do", J_OBJ, .shape = &action },
-					   { "expect", J_LIST, .shape = &expectation },
+				       { "step", J_STR, true },
+				       { "title", J_STR },
+				       { "do", J_OBJ, .shape = &action },
+				       { "expect", J_LIST, .shape = &expectation },
 				   } };
 static const struct shape gateway = { .keys = { { "access_port_taken", J_BOOL } } };
 static const struct shape top = { .keys = {
-					  { "name", J_STR, true },
-					  { "seed", J_STR },
-					  { "figure", J_STR },
-					  { "description", J_STR },
-					  { "alg", J_FLAGS },
-					  { "agw", J_FLAGS },
-					  { "gateway", J_OBJ, .shape = &gateway },
-					  { "parties", J_MAP, true, .shape = &party },
-					  { "steps", J_LIST, true, .shape = &step },
+				      { "name", J_STR, true },
+				      { "seed", J_STR },
+				      { "figure", J_STR },
+				      { "description", J_STR },
+				      { "alg", J_FLAGS },
+				      { "agw", J_FLAGS },
+				      { "gateway", J_OBJ, .shape = &gateway },
+				      { "parties", J_MAP, true, .shape = &party },
+				      { "steps", J_LIST, true, .shape = &step },
 				  } };
 
 /* ---- validation ---- */
@@ -181,10 +184,12 @@ struct check {
 
 static const char *type_name(json_object *v)
 {
-	static const char *const names[] = { [json_type_null] = "null",     [json_type_boolean] = "a boolean",
-					     [json_type_double] = "a number", [json_type_int] = "an integer",
-					     [json_type_object] = "an object", [json_type_array] = "a list",
-					     [json_type_string] = "a string" };
+	static const char *const names[] = {
+		[json_type_null] = "null",        [json_type_boolean] = "a boolean",
+		[json_type_double] = "a number",  [json_type_int] = "an integer",
+		[json_type_object] = "an object", [json_type_array] = "a list",
+		[json_type_string] = "a string"
+	};
 	return names[json_object_get_type(v)];
 }
 
@@ -289,14 +294,14 @@ static void check_value(struct check *c, const char *path, json_object *v, const
 			fail(c, path, "expected an object; found %s", type_name(v));
 			break;
 		}
-		json_object_object_foreach(v, name, member)
-		{
+		json_object_object_foreach (v, name, member) {
 			char *at = g_strdup_printf("%s.%s", path, name);
 			json_type t = json_object_get_type(member);
 			if (k->type == J_MAP)
 				check_shape(c, at, member, k->shape);
 			else if (t != json_type_string && t != json_type_int && t != json_type_boolean)
-				fail(c, at, "expected a string, an integer or a boolean; found %s", type_name(member));
+				fail(c, at, "expected a string, an integer or a boolean; found %s",
+				     type_name(member));
 			g_free(at);
 		}
 		break;
@@ -309,8 +314,7 @@ static void check_shape(struct check *c, const char *path, json_object *o, const
 		fail(c, path, "expected an object; found %s", type_name(o));
 		return;
 	}
-	json_object_object_foreach(o, name, v)
-	{
+	json_object_object_foreach (o, name, v) {
 		const struct key *k = sh->keys;
 		while (k->name && strcmp(k->name, name))
 			k++;
@@ -333,7 +337,8 @@ static void check_shape(struct check *c, const char *path, json_object *o, const
 		GString *known = g_string_new(NULL);
 		for (const struct key *k = sh->keys; k->name; k++)
 			g_string_append_printf(known, "%s%s", known->len ? ", " : "", k->name);
-		fail(c, path, "expected exactly one of %s; found %d keys", known->str, json_object_object_length(o));
+		fail(c, path, "expected exactly one of %s; found %d keys", known->str,
+		     json_object_object_length(o));
 		g_string_free(known, TRUE);
 	}
 }
@@ -344,10 +349,12 @@ struct scenario *scenario_parse(const char *file, const char *text, char **err)
 	json_tokener *tok = json_tokener_new();
 	json_object *root = json_tokener_parse_ex(tok, text, (int)strlen(text));
 	jerr = json_tokener_get_error(tok);
-	if (!root || jerr != json_tokener_success || (size_t)json_tokener_get_parse_end(tok) != strlen(text)) {
-		*err = g_strdup_printf("%s: not JSON at byte %zu: %s", file, json_tokener_get_parse_end(tok),
-				       json_tokener_error_desc(jerr == json_tokener_success ? json_tokener_error_parse_eof
-												  : jerr));
+	if (!root || jerr != json_tokener_success ||
+	    (size_t)json_tokener_get_parse_end(tok) != strlen(text)) {
+		*err =
+		    g_strdup_printf("%s: not JSON at byte %zu: %s", file, json_tokener_get_parse_end(tok),
+				    json_tokener_error_desc(
+					jerr == json_tokener_success ? json_tokener_error_parse_eof : jerr));
 		json_tokener_free(tok);
 		json_object_put(root);
 		return NULL;

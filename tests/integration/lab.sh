@@ -1,0 +1,73 @@
+#!/bin/bash
+# ims-lab: every scenario of scenarios/ passes through the real daemons (JUnit report, ladders); the
+# ladder of seed 004's originating MSRP flow shows the seed's steps in the figure's order; each negative
+# scenario fails when its expected outcome is altered (the runner can fail); a bad scenario file is
+# refused naming the offending key.
+. "$top_srcdir/tests/integration/lib.sh"
+LAB="$top_builddir/lab/ims-lab"
+S="$top_srcdir/scenarios"
+run() { "$LAB" --color=never --quiet "$@"; }
+
+out=$(run -o "$WORK/all" --junit "$WORK/junit.xml" "$S"); status=$?
+expect_eq "every scenario passes" "$status" 0
+[ "$status" = 0 ] || printf '%s\n' "$out"
+n=$(ls "$S"/*.json | wc -l)
+expect_match "JUnit report: every scenario, no failure" "$(cat "$WORK/junit.xml")" \
+	"<testsuite name=\"mediasec lab\" tests=\"$n\" failures=\"0\""
+for f in "$S"/*.json; do
+	b=$(basename "$f" .json)
+	if [ -s "$WORK/all/$b/ladder.html" ] && [ -s "$WORK/all/$b/ladder.txt" ]; then ok "ladders drawn: $b"
+	else not_ok "ladders drawn: $b"; fi
+done
+
+# the originating MSRP ladder: the steps of Figure 5.2.1.2.2.1 in its order, with the run's real ports
+steps=$(awk 'NR > 2 && substr($0, 1, 12) !~ /^ *$/ { print substr($0, 1, 12) }' \
+	"$WORK/all/004-msrp-originating/ladder.txt" | sed 's/ *$//' | uniq | tr '\n' '|')
+expect_eq "seed 004 5.2.1.2.2 ladder: the figure's steps in order" "$steps" \
+	"0|1|2-4|5-7|8-9|10|11|12|13-15, 16-18|19-20|21|media|end|"
+expect_match "ladder: the gateway's fingerprint toward UE A" \
+	"$(grep -A1 '^19-20' "$WORK/all/004-msrp-originating/ladder.txt")" \
+	"TCP/TLS/MSRP a=setup:active a=fingerprint:sha-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}"
+expect_match "ladder: TCP handshake toward the UE with the gateway's real port" \
+	"$(grep -A1 '^11 .*SYN' "$WORK/all/004-msrp-originating/ladder.txt" | head -2)" \
+	"127\.0\.0\.1:[0-9]+ -> 127\.0\.0\.1:[0-9]+"
+
+# the runner fails a scenario whose expected outcome is altered, naming the step and what was seen
+mutate() { # NAME SCENARIO SED-EXPRESSION EXPECTED-MESSAGE
+	sed "$3" "$S/$2.json" >"$WORK/$2.json"
+	if cmp -s "$S/$2.json" "$WORK/$2.json"; then not_ok "$1: the mutation changed nothing"; return; fi
+	out=$(run -o "$WORK/mut" "$WORK/$2.json"); status=$?
+	expect_eq "$1: fails" "$status" 1
+	expect_match "$1: says why" "$out" "$4"
+}
+mutate "fingerprint mismatch, another alert expected" neg-fingerprint-mismatch \
+	's/"alert": "bad_certificate"/"alert": "handshake_failure"/' \
+	"seed 004 5\.2\.1\.2\.2 step 21: UE A's TLS failed with alert bad_certificate, expected alert handshake_failure"
+mutate "gateway refusal, another error code expected" neg-agw-refusal 's/"error": 510/"error": 502/' \
+	"step 5-7: the reply to the Add in realm access was Error = 510, expected Error = 502"
+mutate "no mediasec, e2ae expected anyway" neg-no-mediasec '0,/"e2ae": "absent"/s//"e2ae": "applied"/' \
+	"step 8-9: a=3ge2ae toward UE B was missing \(expected applied\)"
+mutate "TCP connect failure, a FIN expected instead of the RST" neg-tcp-connect-failure \
+	's/"event": "rst"/"event": "fin"/' "step 11: no TCP FIN from UE A to ims-agw was seen"
+mutate "originating MSRP, no fingerprint expected toward UE A" 004-msrp-originating \
+	'/"19-20"/,/"21"/s/"fingerprint": "agw"/"fingerprint": "absent"/' \
+	"seed 004 5\.2\.1\.2\.2 step 19-20: a=fingerprint toward UE A was present \(sha-256 "
+
+# scenario files are checked before anything runs
+sed '0,/"setup": "actpass"/s//"setup": "actve"/' "$S/004-msrp-originating.json" >"$WORK/typo.json"
+err=$(run --check "$WORK/typo.json" 2>&1); status=$?
+expect_eq "bad value: status 2" "$status" 2
+expect_match "bad value: the key's path and the allowed words" "$err" \
+	'typo\.json: steps\[1\]\.do\.offer\.setup: expected one of active, passive, actpass, holdconn; found "actve"'
+sed 's/"to": "B"/"to": "C"/' "$S/004-msrp-originating.json" >"$WORK/party.json"
+err=$(run --check "$WORK/party.json" 2>&1)
+expect_match "unknown party named" "$err" 'party\.json: steps\[1\]\.do\.offer\.to: no party named "C" in parties'
+printf '{"name": "x", "parties": {}, "steps": [{"step": "1", "do": {"dance": {}}}]}' >"$WORK/act.json"
+err=$(run --check "$WORK/act.json" 2>&1)
+expect_match "unknown action: the known ones listed" "$err" \
+	'act\.json: steps\[0\]\.do\.dance: unknown key \(known here: register, offer, answer, connect'
+printf '{"name": "x",' >"$WORK/cut.json"
+err=$(run --check "$WORK/cut.json" 2>&1)
+expect_match "not JSON: where" "$err" 'cut\.json: not JSON at byte'
+out=$(run --check "$S"); expect_eq "the shipped scenarios are valid" "$out" "$n scenario files valid"
+finish
