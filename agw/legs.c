@@ -103,8 +103,11 @@ static void trace(struct leg *l, const char *kind, bool out, const char *summary
 		sa_text(&me, here);
 	sa_text(&l->peer, there);
 	snprintf(ctx, sizeof ctx, "%u", l->t->ctx->id);
-	trace_emit(l->ls->o.trace, &(struct trace_event){ .kind = kind, .ctx = ctx, .term = l->t->id,
-							  .from = out ? here : there, .to = out ? there : here,
+	trace_emit(l->ls->o.trace, &(struct trace_event){ .kind = kind,
+							  .ctx = ctx,
+							  .term = l->t->id,
+							  .from = out ? here : there,
+							  .to = out ? there : here,
 							  .summary = summary });
 }
 

@@ -102,7 +102,9 @@ static void peer_of(msg_t *msg, bool rx, const url_t *target, char out[80])
 	} else if (!rx && sip && sip->sip_status && sip->sip_via) {
 		const sip_via_t *v = sip->sip_via;
 		snprintf(out, 80, "%s:%s", v->v_received ? v->v_received : v->v_host,
-			 v->v_rport && *v->v_rport ? v->v_rport : v->v_port ? v->v_port : "5060");
+			 v->v_rport && *v->v_rport ? v->v_rport
+			 : v->v_port               ? v->v_port
+						   : "5060");
 	}
 }
 

@@ -291,7 +291,8 @@ static char *try_sip(struct expect_ctx *c, json_object *o, const char *step)
 				   : sip->sip_status && sip->sip_status->st_status == status);
 		char *bad = NULL;
 		if (fits && chk && !(sip->sip_payload && sip->sip_payload->pl_len))
-			fits = false; /* an SDP check is about messages with SDP (not the 200 to a REGISTER) */
+			fits =
+			    false; /* an SDP check is about messages with SDP (not the 200 to a REGISTER) */
 		if (fits && reason && (!sip->sip_status || strcmp(sip->sip_status->st_phrase, reason)))
 			bad = g_strdup_printf("the %d %s was \"%s\", expected \"%s\"", status, where,
 					      sip->sip_status->st_phrase, reason);

@@ -178,7 +178,7 @@ int main(int argc, char **argv)
 		{ "check", 'c', 0, G_OPTION_ARG_NONE, &a.check, "only validate the scenario files", NULL },
 		{ "log-level", 0, 0, G_OPTION_ARG_STRING, &level, "the daemons' log level (info)", "LEVEL" },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a.files, NULL, "SCENARIO…" },
-		{ NULL }
+		{ 0 }
 	};
 	GOptionContext *ctx =
 	    g_option_context_new("SCENARIO|DIR… — play call flows through ims-alg and ims-agw");

@@ -19,29 +19,8 @@
 #include "ladder.h"
 #include "msdp.h"
 #include "party.h"
+#include "payload.h"
 #include "sockaddr.h"
-
-/* The media a call carries: its m= line, transports, attributes and one real message of the protocol. */
-static const char msrp_send[] =
-    "MSRP a786hjs2 SEND\r\nTo-Path: msrp://127.0.0.1:9/core;tcp\r\n"
-    "From-Path: msrps://127.0.0.1:8/ue;tcp\r\nMessage-ID: 87652491\r\n"
-    "Byte-Range: 1-5/5\r\nContent-Type: text/plain\r\n\r\nhello\r\n-------a786hjs2$\r\n";
-/* BFCP Hello (RFC 8855 §5.3.11): version 1, primitive 11, no attributes; conference 4321, transaction 1,
- * user 1234 */
-static const char bfcp_hello[] = { 0x20, 0x0b,       0x00, 0x00, 0x00, 0x00,
-				   0x10, (char)0xe1, 0x00, 0x01, 0x04, (char)0xd2 };
-static const struct media {
-	const char *name, *media, *plain, *tls, *attrs, *what;
-	const char *bytes;
-	size_t n;
-} medias[] = {
-	{ "msrp", "message", "TCP/MSRP", "TCP/TLS/MSRP",
-	  "a=accept-types:text/plain\r\na=path:msrp://127.0.0.1:2855/s;tcp\r\n", "MSRP SEND", msrp_send,
-	  sizeof msrp_send - 1 },
-	{ "bfcp", "application", "TCP/BFCP", "TCP/TLS/BFCP",
-	  "a=floorctrl:c-s\r\na=confid:4321\r\na=userid:1234\r\na=floorid:1 mstrm:10\r\n", "BFCP Hello",
-	  bfcp_hello, sizeof bfcp_hello },
-};
 
 static const struct {
 	int status;
@@ -62,7 +41,7 @@ struct run {
 	int held; /* the access port the lab keeps taken (gateway.access_port_taken), or -1 */
 	char *dir;
 	/* the call */
-	const struct media *media;
+	const struct payload *media;
 	struct party *offerer, *answerer;
 };
 
@@ -254,7 +233,7 @@ static const char *phrase(int status)
 /* The SDP of p for the call's media, listening first when its role is to. */
 static char *sdp_of(struct run *r, struct party *p, json_object *o, bool offer)
 {
-	const struct media *m = r->media;
+	const struct payload *m = r->media;
 	bool tls = jbool(o, "tls", false);
 	const char *setup = jstr(o, "setup", offer ? "actpass" : "active"), *e2ae = jstr(o, "e2ae", NULL);
 	bool listens = jbool(o, "listen", !strcmp(setup, "actpass") || !strcmp(setup, "passive"));
@@ -316,9 +295,7 @@ static char *act_register(struct run *r, json_object *o)
 static char *act_offer(struct run *r, json_object *o)
 {
 	struct party *from = party(r, o, "from"), *to = party(r, o, "to");
-	for (size_t i = 0; i < G_N_ELEMENTS(medias); i++)
-		if (!strcmp(medias[i].name, jstr(o, "media", "")))
-			r->media = &medias[i];
+	r->media = payload_find(jstr(o, "media", ""));
 	r->offerer = from, r->answerer = to;
 	char *sdp = sdp_of(r, from, o, true);
 	party_invite(from, to->user, sdp);

@@ -38,141 +38,157 @@ struct shape {
 #define WORDS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 static const char *const setups[] = { "active", "passive", "actpass", "holdconn", NULL };
 
-static const struct shape party = { .keys = {
-					{ "role", J_WORD, true, .words = WORDS("ue", "core") },
-					{ "user", J_STR, true },
-					{ "mediasec", J_WORDS,
-					  .words = WORDS("msrp-tls", "bfcp-tls", "udptl-dtls") },
-					{ "certificate", J_WORD, .words = WORDS("own", "other") },
-				    } };
+static const struct shape
+    party = { .keys = {
+		  { .name = "role", .type = J_WORD, .required = true, .words = WORDS("ue", "core") },
+		  { .name = "user", .type = J_STR, .required = true },
+		  { .name = "mediasec",
+		    .type = J_WORDS,
+		    .words = WORDS("msrp-tls", "bfcp-tls", "udptl-dtls") },
+		  { .name = "certificate", .type = J_WORD, .words = WORDS("own", "other") },
+	      } };
 
 /* what a step does */
-static const struct shape act_register = { .keys = { { "party", J_PARTY, true }, { "status", J_INT } } };
-static const struct shape act_offer = { .keys = {
-					    { "from", J_PARTY, true },
-					    { "to", J_PARTY, true },
-					    { "media", J_WORD, true, .words = WORDS("msrp", "bfcp") },
-					    { "tls", J_BOOL },
-					    { "setup", J_WORD, .words = setups },
-					    { "fingerprint", J_BOOL },
-					    { "e2ae", J_WORD, .words = WORDS("requested", "applied") },
-					    { "listen", J_BOOL },
-					    { "status", J_INT },
-					} };
+static const struct shape act_register = { .keys = { { .name = "party", .type = J_PARTY, .required = true },
+						     { .name = "status", .type = J_INT } } };
+static const struct shape
+    act_offer = { .keys = {
+		      { .name = "from", .type = J_PARTY, .required = true },
+		      { .name = "to", .type = J_PARTY, .required = true },
+		      { .name = "media", .type = J_WORD, .required = true, .words = WORDS("msrp", "bfcp") },
+		      { .name = "tls", .type = J_BOOL },
+		      { .name = "setup", .type = J_WORD, .words = setups },
+		      { .name = "fingerprint", .type = J_BOOL },
+		      { .name = "e2ae", .type = J_WORD, .words = WORDS("requested", "applied") },
+		      { .name = "listen", .type = J_BOOL },
+		      { .name = "status", .type = J_INT },
+		  } };
 static const struct shape act_answer = { .keys = {
-					     { "by", J_PARTY, true },
-					     { "status", J_INT },
-					     { "tls", J_BOOL },
-					     { "setup", J_WORD, .words = setups },
-					     { "fingerprint", J_BOOL },
-					     { "listen", J_BOOL },
+					     { .name = "by", .type = J_PARTY, .required = true },
+					     { .name = "status", .type = J_INT },
+					     { .name = "tls", .type = J_BOOL },
+					     { .name = "setup", .type = J_WORD, .words = setups },
+					     { .name = "fingerprint", .type = J_BOOL },
+					     { .name = "listen", .type = J_BOOL },
 					 } };
-static const struct shape act_party = { .keys = { { "party", J_PARTY, true } } };
+static const struct shape act_party = { .keys = { { .name = "party", .type = J_PARTY, .required = true } } };
 static const struct shape act_established = { .keys = {
-						  { "party", J_PARTY, true },
-						  { "result", J_WORD,
+						  { .name = "party", .type = J_PARTY, .required = true },
+						  { .name = "result",
+						    .type = J_WORD,
 						    .words = WORDS("up", "refused", "closed") },
-						  { "within", J_INT },
+						  { .name = "within", .type = J_INT },
 					      } };
 static const struct shape act_tls = { .keys = {
-					  { "party", J_PARTY, true },
-					  { "result", J_WORD, .words = WORDS("up", "alert") },
-					  { "alert", J_STR },
-					  { "with", J_PARTY },
+					  { .name = "party", .type = J_PARTY, .required = true },
+					  { .name = "result", .type = J_WORD, .words = WORDS("up", "alert") },
+					  { .name = "alert", .type = J_STR },
+					  { .name = "with", .type = J_PARTY },
 				      } };
-static const struct shape act_from = { .keys = { { "from", J_PARTY, true } } };
-static const struct shape act_send = { .keys = { { "from", J_PARTY, true }, { "to", J_PARTY, true } } };
-static const struct shape act_pause = { .keys = { { "ms", J_INT, true } } };
+static const struct shape act_from = { .keys = { { .name = "from", .type = J_PARTY, .required = true } } };
+static const struct shape act_send = { .keys = { { .name = "from", .type = J_PARTY, .required = true },
+						 { .name = "to", .type = J_PARTY, .required = true } } };
+static const struct shape act_pause = { .keys = { { .name = "ms", .type = J_INT, .required = true } } };
 static const struct shape action = { .one = true,
 				     .keys = {
-					 { "register", J_OBJ, .shape = &act_register },
-					 { "offer", J_OBJ, .shape = &act_offer },
-					 { "answer", J_OBJ, .shape = &act_answer },
-					 { "connect", J_OBJ, .shape = &act_from },
-					 { "accept", J_OBJ, .shape = &act_party },
-					 { "established", J_OBJ, .shape = &act_established },
-					 { "tls", J_OBJ, .shape = &act_tls },
-					 { "send", J_OBJ, .shape = &act_send },
-					 { "bye", J_OBJ, .shape = &act_from },
-					 { "pause", J_OBJ, .shape = &act_pause },
+					 { .name = "register", .type = J_OBJ, .shape = &act_register },
+					 { .name = "offer", .type = J_OBJ, .shape = &act_offer },
+					 { .name = "answer", .type = J_OBJ, .shape = &act_answer },
+					 { .name = "connect", .type = J_OBJ, .shape = &act_from },
+					 { .name = "accept", .type = J_OBJ, .shape = &act_party },
+					 { .name = "established", .type = J_OBJ, .shape = &act_established },
+					 { .name = "tls", .type = J_OBJ, .shape = &act_tls },
+					 { .name = "send", .type = J_OBJ, .shape = &act_send },
+					 { .name = "bye", .type = J_OBJ, .shape = &act_from },
+					 { .name = "pause", .type = J_OBJ, .shape = &act_pause },
 				     } };
 
 /* what must be seen */
 static const struct shape sdp_check = { .keys = {
-					    { "proto", J_STR },
-					    { "setup", J_WORD, .words = setups },
-					    { "fingerprint", J_STR },
-					    { "e2ae", J_WORD,
+					    { .name = "proto", .type = J_STR },
+					    { .name = "setup", .type = J_WORD, .words = setups },
+					    { .name = "fingerprint", .type = J_STR },
+					    { .name = "e2ae",
+					      .type = J_WORD,
 					      .words = WORDS("requested", "applied", "absent") },
-					    { "address", J_STR },
-					    { "port", J_STR },
+					    { .name = "address", .type = J_STR },
+					    { .name = "port", .type = J_STR },
 					} };
 static const struct shape exp_sip = { .keys = {
-					  { "from", J_NODE, true },
-					  { "to", J_NODE, true },
-					  { "method", J_STR },
-					  { "status", J_INT },
-					  { "reason", J_STR },
-					  { "sdp", J_OBJ, .shape = &sdp_check },
+					  { .name = "from", .type = J_NODE, .required = true },
+					  { .name = "to", .type = J_NODE, .required = true },
+					  { .name = "method", .type = J_STR },
+					  { .name = "status", .type = J_INT },
+					  { .name = "reason", .type = J_STR },
+					  { .name = "sdp", .type = J_OBJ, .shape = &sdp_check },
 				      } };
 static const struct shape media_check = { .keys = {
-					      { "transport", J_STR },
-					      { "setup", J_WORD, .words = setups },
-					      { "fingerprint", J_STR },
-					      { "port", J_STR },
+					      { .name = "transport", .type = J_STR },
+					      { .name = "setup", .type = J_WORD, .words = setups },
+					      { .name = "fingerprint", .type = J_STR },
+					      { .name = "port", .type = J_STR },
 					  } };
-static const struct shape reply_check = { .keys = { { "error", J_INT } } };
+static const struct shape reply_check = { .keys = { { .name = "error", .type = J_INT } } };
 static const struct shape exp_h248 = { .keys = {
-					   { "command", J_WORD, true,
+					   { .name = "command",
+					     .type = J_WORD,
+					     .required = true,
 					     .words = WORDS("Add", "Modify", "Subtract", "Notify") },
-					   { "realm", J_WORD, .words = WORDS("access", "core") },
-					   { "local", J_OBJ, .shape = &media_check },
-					   { "remote", J_OBJ, .shape = &media_check },
-					   { "filters", J_BOOL },
-					   { "signal", J_STR },
-					   { "events", J_STRS },
-					   { "event", J_STR },
-					   { "reply", J_OBJ, .shape = &reply_check },
+					   { .name = "realm",
+					     .type = J_WORD,
+					     .words = WORDS("access", "core") },
+					   { .name = "local", .type = J_OBJ, .shape = &media_check },
+					   { .name = "remote", .type = J_OBJ, .shape = &media_check },
+					   { .name = "filters", .type = J_BOOL },
+					   { .name = "signal", .type = J_STR },
+					   { .name = "events", .type = J_STRS },
+					   { .name = "event", .type = J_STR },
+					   { .name = "reply", .type = J_OBJ, .shape = &reply_check },
 				       } };
 static const struct shape exp_tcp = { .keys = {
-					  { "from", J_NODE, true },
-					  { "to", J_NODE, true },
-					  { "event", J_WORD, true,
+					  { .name = "from", .type = J_NODE, .required = true },
+					  { .name = "to", .type = J_NODE, .required = true },
+					  { .name = "event",
+					    .type = J_WORD,
+					    .required = true,
 					    .words = WORDS("syn", "synack", "ack", "accept", "fin", "rst") },
 				      } };
 static const struct shape exp_tls = { .keys = {
-					  { "from", J_NODE, true },
-					  { "to", J_NODE, true },
-					  { "event", J_WORD, true,
+					  { .name = "from", .type = J_NODE, .required = true },
+					  { .name = "to", .type = J_NODE, .required = true },
+					  { .name = "event",
+					    .type = J_WORD,
+					    .required = true,
 					    .words = WORDS("client_hello", "up", "alert", "close_notify") },
-					  { "alert", J_STR },
+					  { .name = "alert", .type = J_STR },
 				      } };
-static const struct shape exp_data = { .keys = { { "from", J_PARTY, true }, { "to", J_PARTY, true } } };
+static const struct shape exp_data = { .keys = { { .name = "from", .type = J_PARTY, .required = true },
+						 { .name = "to", .type = J_PARTY, .required = true } } };
 static const struct shape expectation = { .one = true,
 					  .keys = {
-					      { "sip", J_OBJ, .shape = &exp_sip },
-					      { "h248", J_OBJ, .shape = &exp_h248 },
-					      { "tcp", J_OBJ, .shape = &exp_tcp },
-					      { "tls", J_OBJ, .shape = &exp_tls },
-					      { "data", J_OBJ, .shape = &exp_data },
+					      { .name = "sip", .type = J_OBJ, .shape = &exp_sip },
+					      { .name = "h248", .type = J_OBJ, .shape = &exp_h248 },
+					      { .name = "tcp", .type = J_OBJ, .shape = &exp_tcp },
+					      { .name = "tls", .type = J_OBJ, .shape = &exp_tls },
+					      { .name = "data", .type = J_OBJ, .shape = &exp_data },
 					  } };
 static const struct shape step = { .keys = {
-				       { "step", J_STR, true },
-				       { "title", J_STR },
-				       { "do", J_OBJ, .shape = &action },
-				       { "expect", J_LIST, .shape = &expectation },
+				       { .name = "step", .type = J_STR, .required = true },
+				       { .name = "title", .type = J_STR },
+				       { .name = "do", .type = J_OBJ, .shape = &action },
+				       { .name = "expect", .type = J_LIST, .shape = &expectation },
 				   } };
-static const struct shape gateway = { .keys = { { "access_port_taken", J_BOOL } } };
+static const struct shape gateway = { .keys = { { .name = "access_port_taken", .type = J_BOOL } } };
 static const struct shape top = { .keys = {
-				      { "name", J_STR, true },
-				      { "seed", J_STR },
-				      { "figure", J_STR },
-				      { "description", J_STR },
-				      { "alg", J_FLAGS },
-				      { "agw", J_FLAGS },
-				      { "gateway", J_OBJ, .shape = &gateway },
-				      { "parties", J_MAP, true, .shape = &party },
-				      { "steps", J_LIST, true, .shape = &step },
+				      { .name = "name", .type = J_STR, .required = true },
+				      { .name = "seed", .type = J_STR },
+				      { .name = "figure", .type = J_STR },
+				      { .name = "description", .type = J_STR },
+				      { .name = "alg", .type = J_FLAGS },
+				      { .name = "agw", .type = J_FLAGS },
+				      { .name = "gateway", .type = J_OBJ, .shape = &gateway },
+				      { .name = "parties", .type = J_MAP, .required = true, .shape = &party },
+				      { .name = "steps", .type = J_LIST, .required = true, .shape = &step },
 				  } };
 
 /* ---- validation ---- */
@@ -308,6 +324,15 @@ static void check_value(struct check *c, const char *path, json_object *v, const
 	}
 }
 
+/* "a, b, c": the keys a shape knows, for the messages */
+static char *known(const struct shape *sh)
+{
+	GString *all = g_string_new(NULL);
+	for (const struct key *k = sh->keys; k->name; k++)
+		g_string_append_printf(all, "%s%s", all->len ? ", " : "", k->name);
+	return g_string_free(all, FALSE);
+}
+
 static void check_shape(struct check *c, const char *path, json_object *o, const struct shape *sh)
 {
 	if (!json_object_is_type(o, json_type_object)) {
@@ -320,11 +345,9 @@ static void check_shape(struct check *c, const char *path, json_object *o, const
 			k++;
 		char *at = g_strdup_printf("%s%s%s", path, *path ? "." : "", name);
 		if (!k->name) {
-			GString *known = g_string_new(NULL);
-			for (k = sh->keys; k->name; k++)
-				g_string_append_printf(known, "%s%s", known->len ? ", " : "", k->name);
-			fail(c, at, "unknown key (known here: %s)", known->str);
-			g_string_free(known, TRUE);
+			char *all = known(sh);
+			fail(c, at, "unknown key (known here: %s)", all);
+			g_free(all);
 		} else {
 			check_value(c, at, v, k);
 		}

@@ -137,7 +137,8 @@ void tls_identity_clear(struct tls_identity *id)
 
 const char *tls_alert_name(int desc, char *buf, size_t n)
 {
-	const char *s = gnutls_alert_get_strname((gnutls_alert_description_t)desc); /* "GNUTLS_A_BAD_CERTIFICATE" */
+	const char *s =
+	    gnutls_alert_get_strname((gnutls_alert_description_t)desc); /* "GNUTLS_A_BAD_CERTIFICATE" */
 	if (!s)
 		s = "unknown";
 	if (g_str_has_prefix(s, "GNUTLS_A_"))

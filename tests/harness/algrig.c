@@ -142,33 +142,7 @@ bool algrig_register(const struct algrig *r, struct sippeer *p, const char *user
 	return yes;
 }
 
-static const char msrp_send[] =
-    "MSRP a786hjs2 SEND\r\nTo-Path: msrp://127.0.0.1:9/core;tcp\r\n"
-    "From-Path: msrps://127.0.0.1:8/ue;tcp\r\nMessage-ID: 87652491\r\nByte-Range: 1-5/5\r\n"
-    "Content-Type: text/plain\r\n\r\nhello\r\n-------a786hjs2$\r\n";
-/* BFCP Hello (RFC 8855 §5.3.11): version 1, primitive 11, no attributes; conference 4321, transaction 1,
- * user 1234 */
-static const char bfcp_hello[] = { 0x20, 0x0b,       0x00, 0x00, 0x00, 0x00,
-				   0x10, (char)0xe1, 0x00, 0x01, 0x04, (char)0xd2 };
-
-const struct algrig_media algrig_msrp = {
-	.media = "message",
-	.plain = "TCP/MSRP",
-	.tls = "TCP/TLS/MSRP",
-	.attrs = "a=accept-types:text/plain\r\na=path:msrp://127.0.0.1:2855/s;tcp\r\n",
-	.bytes = msrp_send,
-	.n = sizeof msrp_send - 1
-};
-const struct algrig_media algrig_bfcp = {
-	.media = "application",
-	.plain = "TCP/BFCP",
-	.tls = "TCP/TLS/BFCP",
-	.attrs = "a=floorctrl:c-s\r\na=confid:4321\r\na=userid:1234\r\na=floorid:1 mstrm:10\r\n",
-	.bytes = bfcp_hello,
-	.n = sizeof bfcp_hello
-};
-
-char *algrig_sdp(const char *user, const struct algrig_media *m, unsigned port, bool tls, const char *setup,
+char *algrig_sdp(const char *user, const struct payload *m, unsigned port, bool tls, const char *setup,
 		 const char *fingerprint, const char *e2ae)
 {
 	GString *s = g_string_new(NULL);

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "payload.h"
+
 struct algrig {
 	pid_t alg, agw;
 	uint16_t access, core, h248; /* the ALG's SIP access and core ports, its H.248 port */
@@ -40,17 +42,9 @@ void algrig_send_register(struct sippeer *p, uint16_t port, const char *user, co
  * or none; true on 200. */
 bool algrig_register(const struct algrig *r, struct sippeer *p, const char *user, bool mediasec);
 
-/* What a media line of the tests carries: its m= media, its transports without and with TLS, its
- * attributes, and one real message of the protocol. */
-struct algrig_media {
-	const char *media, *plain, *tls, *attrs;
-	const char *bytes;
-	size_t n;
-};
-extern const struct algrig_media algrig_msrp, algrig_bfcp;
 /* An SDP body from user with one line of m on port: TLS or not, a=setup, a=fingerprint and a=3ge2ae as
  * given (NULL: none) (g_free it). */
-char *algrig_sdp(const char *user, const struct algrig_media *m, unsigned port, bool tls, const char *setup,
+char *algrig_sdp(const char *user, const struct payload *m, unsigned port, bool tls, const char *setup,
 		 const char *fingerprint, const char *e2ae);
 
 #endif

@@ -100,7 +100,7 @@ static void test_cancel(void)
 	uint16_t ue_msrp;
 	int ue_l = tcp_listen(&ue_msrp);
 	char *offer =
-	    algrig_sdp("ue", &algrig_msrp, ue_msrp, true, "actpass", ue_id.fingerprint, "requested");
+	    algrig_sdp("ue", &payload_msrp, ue_msrp, true, "actpass", ue_id.fingerprint, "requested");
 	sippeer_invite(&ue, rig.access, "a", "b", "call3", offer);
 	char *inv = sippeer_recv(&core, 5000);
 	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE "));

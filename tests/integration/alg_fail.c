@@ -28,7 +28,7 @@ static int ue_offers(struct algrig *r, const char *call, uint16_t *port)
 {
 	*port = 0;
 	int listener = tcp_listen(port);
-	char *offer = algrig_sdp("ue", &algrig_msrp, *port, true, "actpass", ue_id.fingerprint, "requested");
+	char *offer = algrig_sdp("ue", &payload_msrp, *port, true, "actpass", ue_id.fingerprint, "requested");
 	sippeer_invite(&ue, r->access, "a", "b", call, offer);
 	g_free(offer);
 	return listener;
@@ -76,7 +76,7 @@ static void test_tls_fail_releases(void)
 	char *inv = sippeer_recv(&core, 5000);
 	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE "));
 	unsigned agw_core = sdp_port(sip_body(inv), "message");
-	char *answer = algrig_sdp("b", &algrig_msrp, 2856, false, "active", NULL, NULL);
+	char *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
 	sippeer_answer(&core, inv, "b", "200 OK", answer);
 	char *ok = sippeer_recv(&ue, 5000);
 	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));

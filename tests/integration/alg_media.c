@@ -27,8 +27,8 @@ static struct sippeer ue, plain_ue, core;
 static struct tls_identity ue_id;
 
 /* The same with the gateway's address written in as the ALG does: a media-level c= after m=. */
-static char *sdp_via_gw(const char *user, const struct algrig_media *k, unsigned port, bool tls,
-			const char *setup, const char *fingerprint, const char *e2ae)
+static char *sdp_via_gw(const char *user, const struct payload *k, unsigned port, bool tls, const char *setup,
+			const char *fingerprint, const char *e2ae)
 {
 	char *s = algrig_sdp(user, k, port, tls, setup, fingerprint, e2ae);
 	char *m = strstr(s, "\r\nm=") + 2, *eol = strstr(m, "\r\n") + 2;
@@ -95,7 +95,7 @@ enum h248_of { SEED, SYN_FILTER, COMBINED };
 
 /* One originating call: what it offers and the H.248 it must cause. */
 struct orig {
-	const struct algrig_media *k;
+	const struct payload *k;
 	const char *call, *e2ae;   /* the offer's a=3ge2ae value; NULL: none */
 	bool reoffer;              /* offer the same again (re-INVITE, then UPDATE) once the media flows */
 	const char *ctx, *co, *ac; /* the context and the terminations the gateway will name */
@@ -201,7 +201,7 @@ static const char term_h248[] = SEED_TERM;
 
 /* The e2ae terminating call through r: the core (user c) calls `user`, registered at ue, with kind k. */
 static void e2ae_terminating(struct algrig *r, struct sippeer *u, const char *user, struct sippeer *c,
-			     const struct algrig_media *k, const char *call, const char *ctx, const char *ac)
+			     const struct payload *k, const char *call, const char *ctx, const char *ac)
 {
 	long mark = algrig_mark(r);
 	uint16_t core_port = 0;
@@ -279,19 +279,19 @@ static void e2e_call(struct algrig *r, bool orig, const char *call, const char *
 	uint16_t port = 0;
 	int l = tcp_listen(&port);
 	const char *fp = orig ? ue_id.fingerprint : NULL, *peer_fp = orig ? "sha-256 00:11" : NULL;
-	char *offer = algrig_sdp(from, &algrig_msrp, port, orig, "actpass", fp, NULL);
+	char *offer = algrig_sdp(from, &payload_msrp, port, orig, "actpass", fp, NULL);
 	char *inv = invite(offerer, orig ? r->access : r->core, from, to, call, offer, answerer);
 	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE "));
 	unsigned agw_near_answerer = sdp_port(sip_body(inv), "message");
-	char *want = sdp_via_gw(from, &algrig_msrp, agw_near_answerer, orig, "actpass", fp, NULL);
+	char *want = sdp_via_gw(from, &payload_msrp, agw_near_answerer, orig, "actpass", fp, NULL);
 	assert_text("offer", sip_body(inv), want);
 	g_free(want);
-	char *answer = algrig_sdp(to, &algrig_msrp, 2856, orig, "active", peer_fp, NULL);
+	char *answer = algrig_sdp(to, &payload_msrp, 2856, orig, "active", peer_fp, NULL);
 	sippeer_answer(answerer, inv, to, "200 OK", answer);
 	char *ok = sippeer_recv(offerer, 5000);
 	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
 	unsigned agw_near_offerer = sdp_port(sip_body(ok), "message");
-	want = sdp_via_gw(to, &algrig_msrp, agw_near_offerer, orig, "active", peer_fp, NULL);
+	want = sdp_via_gw(to, &payload_msrp, agw_near_offerer, orig, "active", peer_fp, NULL);
 	assert_text("answer", sip_body(ok), want);
 	g_free(want);
 	struct sipdlg d;
@@ -303,7 +303,7 @@ static void e2e_call(struct algrig *r, bool orig, const char *call, const char *
 	int a, b;
 	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)agw_near_answerer, l, &a, &b));
 	CU_ASSERT_TRUE(
-	    tcp_exchange(a, algrig_msrp.bytes, algrig_msrp.n, b, algrig_bfcp.bytes, algrig_bfcp.n, 2000));
+	    tcp_exchange(a, payload_msrp.bytes, payload_msrp.n, b, payload_bfcp.bytes, payload_bfcp.n, 2000));
 	hang_up(&d, answerer, b);
 	char *h248 = algrig_h248(r, mark, false);
 	want = g_strdup_printf(orig ? e2e_orig_h248 : e2e_term_h248, r->h248, port, ctx, first);
@@ -315,30 +315,32 @@ static void e2e_call(struct algrig *r, bool orig, const char *call, const char *
 
 static void test_msrp_orig(void)
 {
-	e2ae_originating(&rig, &ue, &core,
-			 &(struct orig){ &algrig_msrp, "m1", "requested", false, "1", "co/1", "ac/2", SEED });
+	e2ae_originating(
+	    &rig, &ue, &core,
+	    &(struct orig){ &payload_msrp, "m1", "requested", false, "1", "co/1", "ac/2", SEED });
 }
 
 static void test_msrp_orig_reinvite(void)
 {
 	e2ae_originating(&rig, &ue, &core,
-			 &(struct orig){ &algrig_msrp, "m2", "requested", true, "2", "co/3", "ac/4", SEED });
+			 &(struct orig){ &payload_msrp, "m2", "requested", true, "2", "co/3", "ac/4", SEED });
 }
 
 static void test_msrp_term(void)
 {
-	e2ae_terminating(&rig, &ue, "a", &core, &algrig_msrp, "m3", "3", "ac/5");
+	e2ae_terminating(&rig, &ue, "a", &core, &payload_msrp, "m3", "3", "ac/5");
 }
 
 static void test_bfcp_orig(void)
 {
-	e2ae_originating(&rig, &ue, &core,
-			 &(struct orig){ &algrig_bfcp, "b1", "requested", false, "4", "co/7", "ac/8", SEED });
+	e2ae_originating(
+	    &rig, &ue, &core,
+	    &(struct orig){ &payload_bfcp, "b1", "requested", false, "4", "co/7", "ac/8", SEED });
 }
 
 static void test_bfcp_term(void)
 {
-	e2ae_terminating(&rig, &ue, "a", &core, &algrig_bfcp, "b2", "5", "ac/9");
+	e2ae_terminating(&rig, &ue, "a", &core, &payload_bfcp, "b2", "5", "ac/9");
 }
 
 static void test_e2e_orig(void)
@@ -356,13 +358,13 @@ static void test_force_orig(void)
 {
 	CU_ASSERT_TRUE_FATAL(algrig_register(&forced, &plain_ue, "a", false));
 	e2ae_originating(&forced, &plain_ue, &core,
-			 &(struct orig){ &algrig_msrp, "f1", NULL, false, "1", "co/1", "ac/2", SEED });
+			 &(struct orig){ &payload_msrp, "f1", NULL, false, "1", "co/1", "ac/2", SEED });
 }
 
 /* The terminating NOTE: TLS toward the UE though it registered no support. */
 static void test_force_term(void)
 {
-	e2ae_terminating(&forced, &plain_ue, "a", &core, &algrig_msrp, "f2", "2", "ac/3");
+	e2ae_terminating(&forced, &plain_ue, "a", &core, &payload_msrp, "f2", "2", "ac/3");
 }
 
 /* An originating call through an ALG started with flags (one more gateway realm pair each). */
@@ -375,8 +377,9 @@ static void variant(const char *const *flags, const char *access_ports, const ch
 								     .access_ports = access_ports,
 								     .core_ports = core_ports }));
 	CU_ASSERT_TRUE(algrig_register(&v, &ue, "a", true));
-	e2ae_originating(&v, &ue, &core,
-			 &(struct orig){ &algrig_msrp, call, "requested", false, "1", "co/1", "ac/2", h248 });
+	e2ae_originating(
+	    &v, &ue, &core,
+	    &(struct orig){ &payload_msrp, call, "requested", false, "1", "co/1", "ac/2", h248 });
 	CU_ASSERT_TRUE(algrig_stop(&v));
 }
 
@@ -409,8 +412,8 @@ static void test_msrp_orig_tcp(void)
 				       .access_ports = "29500-29549",
 				       .core_ports = "29550-29599" }));
 	CU_ASSERT_TRUE(algrig_register(&t, &a, "a", true));
-	e2ae_originating(&t, &a, &b,
-			 &(struct orig){ &algrig_msrp, "t1", "requested", false, "1", "co/1", "ac/2", SEED });
+	e2ae_originating(
+	    &t, &a, &b, &(struct orig){ &payload_msrp, "t1", "requested", false, "1", "co/1", "ac/2", SEED });
 	CU_ASSERT_TRUE(algrig_stop(&t));
 	sippeer_close(&a), sippeer_close(&b);
 }
