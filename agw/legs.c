@@ -33,7 +33,6 @@ struct leg {
 	bool eof;    /* the peer of this leg finished sending */
 	bool shut;   /* we finished sending to the peer of this leg */
 	bool active; /* we connected (TCP client) */
-	bool fin;    /* our FIN (or RST) is in the trace */
 	gnutls_session_t tls;
 	enum { TLS_NONE, TLS_HANDSHAKE, TLS_HELD, TLS_VERIFIED } tls_state;
 	char *raw; /* TLS: bytes read from the socket not yet taken by GnuTLS: raw[raw_off .. raw_len) */
@@ -184,8 +183,8 @@ static void leg_shutdown(struct leg *l)
 		trace(l, "tls.close_notify", true, "close_notify");
 	}
 	shutdown(l->fd, SHUT_WR);
+	l->shut = true;
 	trace(l, "tcp.fin", true, "FIN");
-	l->fin = true;
 }
 
 /* What the connection waits for: input when relaying and there is room, output when the partner
@@ -217,7 +216,7 @@ static void close_fd(struct leg *l, bool reset)
 		struct linger lg = { 1, 0 }; /* close with RST */
 		setsockopt(l->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 		trace(l, "tcp.rst", true, "RST");
-	} else if (!l->fin && l->state != LEG_CONNECTING) {
+	} else if (!l->shut && l->state != LEG_CONNECTING) { /* close() sends the FIN shutdown() did not */
 		trace(l, "tcp.fin", true, "FIN");
 	}
 	ev_io_del(l->ls->loop, l->io);
@@ -312,15 +311,14 @@ static void start_connect(struct leg *l)
 	log_info("leg", ids_of(l, &ids), "connecting to %s", sa_text(&to, where));
 	l->io = ev_io_add(l->ls->loop, fd, EPOLLOUT, on_io, l);
 	trace(l, "tcp.syn", true, "SYN");
+	l->state = LEG_CONNECTING;
 	if (connect(fd, &to.sa, sa_len(&to)) < 0 && errno != EINPROGRESS) {
 		int e = errno;
 		if (e == ECONNREFUSED)
 			trace(l, "tcp.rst", false, "RST (connection refused)");
-		l->fin = true; /* nothing was ever sent */
 		finish(l, false, WIRE_TCP_FAIL, g_strerror(e));
 		return;
 	}
-	l->state = LEG_CONNECTING;
 	l->timer = ev_timer_add(l->ls->loop, l->ls->o.connect_timeout_ms, on_connect_timeout, l);
 }
 
@@ -650,10 +648,8 @@ static void flush(struct leg *src, struct leg *dst)
 		return;
 	if (src->off == src->len)
 		drop_buffer(src); /* buffers live only while they hold bytes */
-	if (src->eof && !src->buf && !dst->shut) {
+	if (src->eof && !src->buf && !dst->shut)
 		leg_shutdown(dst);
-		dst->shut = true;
-	}
 	update(src);
 	update(dst);
 	check_closed(src);

@@ -24,6 +24,7 @@ struct fwd;
 #include "log.h"
 #include "proxy.h"
 #include "reg.h"
+#include "sockaddr.h"
 #include "trace.h"
 
 enum { ACCESS, CORE };
@@ -84,19 +85,17 @@ static const char *call_of(const sip_t *sip)
 	return sip && sip->sip_call_id ? sip->sip_call_id->i_id : NULL;
 }
 
-/* A message received (rx) or sent on side s, in the trace. */
 /* Where a message came from (rx: its source) or goes (a request: its target; a response: its top Via,
  * received and rport first), as "host:port" for the trace. */
 static void peer_of(msg_t *msg, bool rx, const url_t *target, char out[80])
 {
 	sip_t *sip = sip_object(msg);
 	su_addrinfo_t *ai = msg_addrinfo(msg);
-	su_sockaddr_t *su = ai ? (su_sockaddr_t *)ai->ai_addr : NULL;
-	char host[64] = "";
+	union sa from = { 0 };
 	*out = 0;
-	if (rx && su && ai->ai_addrlen) {
-		su_inet_ntop(su->su_family, SU_ADDR(su), host, sizeof host);
-		snprintf(out, 80, "%s:%u", host, ntohs(su->su_port));
+	if (rx && ai && ai->ai_addr && ai->ai_addrlen && ai->ai_addrlen <= sizeof from) {
+		memcpy(&from, ai->ai_addr, ai->ai_addrlen);
+		sa_text(&from, out);
 	} else if (target && target->url_host) {
 		snprintf(out, 80, "%s:%s", target->url_host, target->url_port ? target->url_port : "5060");
 	} else if (!rx && sip && sip->sip_status && sip->sip_via) {
@@ -108,6 +107,8 @@ static void peer_of(msg_t *msg, bool rx, const url_t *target, char out[80])
 	}
 }
 
+/* A message received (rx) or sent on side s, in the trace; target: where a request goes (NULL: from
+ * the message). */
 static void trace_msg(struct proxy *p, bool rx, struct side *s, msg_t *msg, const url_t *target)
 {
 	if (!p->trace)

@@ -3,10 +3,14 @@
 #include "evlog.h"
 
 #include <json-c/json.h>
+#include <sofia-sip/sip_parser.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "msdp.h"
+#include "parse.h"
 
 struct owner {
 	uint16_t lo, hi;
@@ -28,6 +32,10 @@ static void event_free(gpointer p)
 	struct lab_event *e = p;
 	g_free(e->component), g_free(e->kind), g_free(e->from), g_free(e->to), g_free(e->summary);
 	g_free(e->ctx), g_free(e->term), g_free(e->raw), g_free(e->label);
+	h248_msg_free(e->h248);
+	if (e->sip)
+		msg_destroy(e->sip);
+	g_free(e->sdp);
 	g_free(e);
 }
 
@@ -166,6 +174,46 @@ void evlog_read(struct evlog *l)
 		if (!e->dst)
 			e->dst = evlog_column(l, e->to);
 	}
+}
+
+static void parse_once(struct lab_event *e)
+{
+	if (e->parsed || !e->raw)
+		return;
+	e->parsed = true;
+	if (g_str_has_prefix(e->kind, "h248.")) {
+		struct h248_error err;
+		e->h248 = h248_parse(e->raw, e->raw_len, NULL, &err);
+		return;
+	}
+	if (!g_str_has_prefix(e->kind, "sip."))
+		return;
+	e->sip = msg_make(sip_default_mclass(), 0, e->raw, (ssize_t)e->raw_len);
+	const sip_t *sip = sip_object(e->sip);
+	struct msdp s;
+	char *err = NULL;
+	if (sip && sip->sip_payload && sip->sip_payload->pl_len &&
+	    msdp_parse(sip->sip_payload->pl_data, sip->sip_payload->pl_len, &s, &err))
+		*(e->sdp = g_new(struct msdp, 1)) = s;
+	g_free(err);
+}
+
+const struct h248_msg *evlog_h248(struct lab_event *e)
+{
+	parse_once(e);
+	return e->h248;
+}
+
+const sip_t *evlog_sip(struct lab_event *e)
+{
+	parse_once(e);
+	return e->sip ? sip_object(e->sip) : NULL;
+}
+
+const struct msdp *evlog_sdp(struct lab_event *e)
+{
+	parse_once(e);
+	return e->sdp;
 }
 
 GPtrArray *evlog_events(const struct evlog *l)

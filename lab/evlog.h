@@ -8,6 +8,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <sofia-sip/sip.h>
+
+struct h248_msg;
+struct msdp;
+
 struct lab_event {
 	double t; /* seconds since the epoch */
 	char *component, *kind, *from, *to, *summary, *ctx, *term;
@@ -15,7 +20,12 @@ struct lab_event {
 	size_t raw_len;
 	const char *src, *dst; /* columns; NULL when the address belongs to none */
 	char *label;           /* the seed step whose expectation matched it */
-	bool used;             /* matched by an expectation already */
+	uint64_t taken;        /* parts matched: bit 0 the event, bit 1 + k its k-th H.248 command */
+	/* the message read once, on first use (evlog_h248, evlog_sip, evlog_sdp) */
+	bool parsed;
+	struct h248_msg *h248;
+	msg_t *sip;
+	struct msdp *sdp;
 };
 
 struct evlog;
@@ -29,6 +39,11 @@ void evlog_own(struct evlog *l, uint16_t lo, uint16_t hi, const char *column);
 void evlog_read(struct evlog *l);
 /* The events, oldest first (struct lab_event *). */
 GPtrArray *evlog_events(const struct evlog *l);
+/* An event's message, parsed the first time it is asked for: the H.248 message of an h248.* event,
+ * the SIP message of a sip.* event and that message's SDP; NULL when it has none or it is unreadable. */
+const struct h248_msg *evlog_h248(struct lab_event *e);
+const sip_t *evlog_sip(struct lab_event *e);
+const struct msdp *evlog_sdp(struct lab_event *e);
 /* The column owning the port of "addr:port", or NULL. */
 const char *evlog_column(const struct evlog *l, const char *addr);
 

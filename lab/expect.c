@@ -5,14 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sofia-sip/msg.h>
-#include <sofia-sip/sdp.h>
-#include <sofia-sip/sip.h>
-#include <sofia-sip/sip_parser.h>
-
 #include "evlog.h"
 #include "msdp.h"
-#include "parse.h"
+#include "msg.h"
 #include "party.h"
 #include "scenario.h"
 #include "wire.h"
@@ -44,18 +39,17 @@ static bool same(const char *a, const char *b)
 	return a && b && !strcmp(a, b);
 }
 
-/* ---- taking events ---- */
+/* ---- taking events: bit 0 the event itself, bit 1 + k its k-th H.248 command ---- */
 
-static bool taken(const struct expect_ctx *c, const struct lab_event *e, int part)
+static bool taken(const struct lab_event *e, unsigned part)
 {
-	char key[40];
-	snprintf(key, sizeof key, "%p:%d", (const void *)e, part);
-	return g_hash_table_contains(c->used, key);
+	return part < 64 && (e->taken >> part & 1);
 }
 
-static void take(struct expect_ctx *c, struct lab_event *e, int part, const char *step)
+static void take(struct lab_event *e, unsigned part, const char *step)
 {
-	g_hash_table_add(c->used, g_strdup_printf("%p:%d", (void *)e, part));
+	if (part < 64)
+		e->taken |= UINT64_C(1) << part;
 	if (!e->label) {
 		e->label = g_strdup(step);
 	} else if (!strstr(e->label, step)) {
@@ -65,52 +59,18 @@ static void take(struct expect_ctx *c, struct lab_event *e, int part, const char
 	}
 }
 
-/* ---- SDP ---- */
-
-struct sdp_view {
-	char proto[32], setup[16], fingerprint[256], e2ae[16], addr[64];
-	unsigned port;
-	bool has_fingerprint;
-};
-
-static const char *attr(const sdp_session_t *s, const char *name)
+/* One candidate judged: true when it fits (bad NULL); else the first candidate's reason stays in *why. */
+static bool judge(char **why, char *bad)
 {
-	sdp_attribute_t *a = sdp_attribute_find(s->sdp_media->m_attributes, name);
-	if (!a)
-		a = sdp_attribute_find(s->sdp_attributes, name);
-	return a ? (a->a_value ? a->a_value : "") : NULL;
-}
-
-/* NULL when text is an SDP body with an m= line, else why not. */
-static char *sdp_view(const char *text, size_t len, struct sdp_view *v)
-{
-	*v = (struct sdp_view){ 0 };
-	su_home_t *home = su_home_new(sizeof *home);
-	sdp_parser_t *pa = sdp_parse(home, text, (issize_t)len, 0);
-	sdp_session_t *s = sdp_session(pa);
-	char *why = NULL;
-	if (!s || !s->sdp_media) {
-		why = g_strdup_printf("its SDP could not be read: %s",
-				      s ? "no m= line" : sdp_parsing_error(pa));
-	} else {
-		const sdp_media_t *m = s->sdp_media;
-		g_strlcpy(v->proto, m->m_proto_name ? m->m_proto_name : "", sizeof v->proto);
-		v->port = m->m_port;
-		const sdp_connection_t *cn = m->m_connections ? m->m_connections : s->sdp_connection;
-		g_strlcpy(v->addr, cn && cn->c_address ? cn->c_address : "", sizeof v->addr);
-		const char *a;
-		if ((a = attr(s, "setup")))
-			g_strlcpy(v->setup, a, sizeof v->setup);
-		if ((a = attr(s, "3ge2ae")))
-			g_strlcpy(v->e2ae, a, sizeof v->e2ae);
-		if ((a = attr(s, "fingerprint"))) {
-			v->has_fingerprint = true;
-			g_strlcpy(v->fingerprint, a, sizeof v->fingerprint);
-		}
+	if (!bad) {
+		g_clear_pointer(why, g_free);
+		return true;
 	}
-	sdp_parser_free(pa);
-	su_home_unref(home);
-	return why;
+	if (!*why)
+		*why = bad;
+	else
+		g_free(bad);
+	return false;
 }
 
 /* ---- H.248 ---- */
@@ -127,11 +87,12 @@ static void collect(const struct h248_node *n, enum h248_tok tok, GPtrArray *out
 
 static const struct h248_node *find(const struct h248_node *n, enum h248_tok tok)
 {
-	GPtrArray *all = g_ptr_array_new();
-	collect(n, tok, all);
-	const struct h248_node *first = all->len ? all->pdata[0] : NULL;
-	g_ptr_array_free(all, TRUE);
-	return first;
+	for (const struct h248_node *k = n->first; k; k = k->next) {
+		const struct h248_node *hit = k->kind == H248_NODE_TOKEN && k->tok == tok ? k : find(k, tok);
+		if (hit)
+			return hit;
+	}
+	return NULL;
 }
 
 /* A PROP named name anywhere under n. */
@@ -147,22 +108,23 @@ static const struct h248_node *find_prop(const struct h248_node *n, const char *
 	return NULL;
 }
 
-static struct h248_msg *h248_of(const struct lab_event *e)
+/* "sha-256 AB:…" of s's first fingerprint, "" without. */
+static void fingerprint_text(const struct msdp *s, char out[256])
 {
-	struct h248_error err;
-	return e->raw ? h248_parse(e->raw, e->raw_len, NULL, &err) : NULL;
+	*out = 0;
+	if (s->nfingerprints)
+		snprintf(out, 256, "%s %s", s->fingerprints[0].hash, s->fingerprints[0].value);
 }
 
-/* The fingerprints the gateway gave in the Locals of its replies: the one the SDP must carry as "agw". */
+/* value is a fingerprint the gateway gave in the Local of one of its replies: what "agw" means. */
 static bool agw_fingerprint(const struct expect_ctx *c, const char *value)
 {
 	GPtrArray *events = evlog_events(c->log);
 	bool found = false;
 	for (guint i = 0; i < events->len && !found; i++) {
-		const struct lab_event *e = events->pdata[i];
-		if (!same(e->kind, "h248.rx") || !same(e->component, "ims-alg"))
-			continue;
-		struct h248_msg *m = h248_of(e);
+		struct lab_event *e = events->pdata[i];
+		const struct h248_msg *m =
+		    same(e->kind, "h248.rx") && same(e->component, "ims-alg") ? evlog_h248(e) : NULL;
 		GPtrArray *locals = g_ptr_array_new();
 		for (const struct h248_node *t = m ? m->first : NULL; t; t = t->next)
 			if (t->tok == H248_TOK_REPLY)
@@ -170,18 +132,14 @@ static bool agw_fingerprint(const struct expect_ctx *c, const char *value)
 		for (guint k = 0; k < locals->len && !found; k++) {
 			const struct h248_node *l = locals->pdata[k];
 			struct msdp s;
-			char *err = NULL;
-			if (msdp_parse(l->octets.p, l->octets.n, &s, &err))
-				for (unsigned f = 0; f < s.nfingerprints && !found; f++) {
-					char *fp = g_strdup_printf("%s %s", s.fingerprints[f].hash,
-								   s.fingerprints[f].value);
-					found = !g_ascii_strcasecmp(fp, value);
-					g_free(fp);
-				}
+			char *err = NULL, fp[256];
+			if (msdp_parse(l->octets.p, l->octets.n, &s, &err)) {
+				fingerprint_text(&s, fp);
+				found = !g_ascii_strcasecmp(fp, value);
+			}
 			g_free(err);
 		}
 		g_ptr_array_free(locals, TRUE);
-		h248_msg_free(m);
 	}
 	return found;
 }
@@ -236,27 +194,29 @@ static char *word_mismatch(const char *what, const char *want, const char *got, 
 				 : NULL;
 }
 
-/* An SDP against a check object: the first difference, or NULL. */
-static char *sdp_mismatch(const struct expect_ctx *c, json_object *chk, const char *text, size_t len,
-			  const char *where)
+/* An SDP — a SIP body, an H.248 Local or Remote — against a media check object: the first difference,
+ * or NULL. */
+static char *media_mismatch(const struct expect_ctx *c, json_object *chk, const struct msdp *s,
+			    const char *where)
 {
-	struct sdp_view v;
-	char *why = sdp_view(text, len, &v);
 	const char *w;
-	if (why)
+	char *why = NULL, fp[256];
+	fingerprint_text(s, fp);
+	if ((w = jstr(chk, "transport", NULL)) &&
+	    (why = word_mismatch("the m= transport", w, s->proto, where)))
 		return why;
-	if ((w = jstr(chk, "proto", NULL)) && (why = word_mismatch("the m= transport", w, v.proto, where)))
+	if ((w = jstr(chk, "setup", NULL)) &&
+	    (why = word_mismatch("a=setup", w, msdp_setup_names[s->setup], where)))
 		return why;
-	if ((w = jstr(chk, "setup", NULL)) && (why = word_mismatch("a=setup", w, v.setup, where)))
+	if ((w = jstr(chk, "e2ae", NULL)) && (why = word_mismatch("a=3ge2ae", w, s->e2ae, where)))
 		return why;
-	if ((w = jstr(chk, "e2ae", NULL)) && (why = word_mismatch("a=3ge2ae", w, v.e2ae, where)))
-		return why;
-	if ((w = jstr(chk, "address", NULL)) && (why = word_mismatch("the c= address", w, v.addr, where)))
+	if ((w = jstr(chk, "address", NULL)) &&
+	    (why = word_mismatch("the c= address", w, s->addr_choose ? "$" : s->addr, where)))
 		return why;
 	if ((w = jstr(chk, "fingerprint", NULL)) &&
-	    (why = fingerprint_mismatch(c, w, v.has_fingerprint, false, v.fingerprint, where)))
+	    (why = fingerprint_mismatch(c, w, s->nfingerprints > 0, s->fingerprint_choose, fp, where)))
 		return why;
-	if ((w = jstr(chk, "port", NULL)) && (why = port_mismatch(c, w, v.port, false, where)))
+	if ((w = jstr(chk, "port", NULL)) && (why = port_mismatch(c, w, s->port, s->port_choose, where)))
 		return why;
 	return NULL;
 }
@@ -282,32 +242,26 @@ static char *try_sip(struct expect_ctx *c, json_object *o, const char *step)
 	for (guint i = 0; i < events->len && !met; i++) {
 		struct lab_event *e = events->pdata[i];
 		if (!g_str_has_prefix(e->kind, "sip.") || !same(e->component, "ims-alg") ||
-		    !same(e->src, from) || !same(e->dst, to) || !e->raw || taken(c, e, 0))
+		    !same(e->src, from) || !same(e->dst, to) || taken(e, 0))
 			continue;
-		msg_t *m = msg_make(sip_default_mclass(), 0, e->raw, (ssize_t)e->raw_len);
-		sip_t *sip = sip_object(m);
-		bool fits =
-		    sip && (method ? sip->sip_request && !strcmp(sip->sip_request->rq_method_name, method)
-				   : sip->sip_status && sip->sip_status->st_status == status);
+		const sip_t *sip = evlog_sip(e);
+		const struct msdp *sdp = evlog_sdp(e);
+		bool has_body = sip && sip->sip_payload && sip->sip_payload->pl_len;
+		if (!sip ||
+		    (method ? !sip->sip_request || strcmp(sip->sip_request->rq_method_name, method)
+			    : !sip->sip_status || sip->sip_status->st_status != status) ||
+		    (chk && !has_body)) /* an SDP check is about messages with SDP (not a REGISTER's 200) */
+			continue;
 		char *bad = NULL;
-		if (fits && chk && !(sip->sip_payload && sip->sip_payload->pl_len))
-			fits =
-			    false; /* an SDP check is about messages with SDP (not the 200 to a REGISTER) */
-		if (fits && reason && (!sip->sip_status || strcmp(sip->sip_status->st_phrase, reason)))
+		if (reason && (!sip->sip_status || strcmp(sip->sip_status->st_phrase, reason)))
 			bad = g_strdup_printf("the %d %s was \"%s\", expected \"%s\"", status, where,
-					      sip->sip_status->st_phrase, reason);
-		else if (fits && chk)
-			bad =
-			    sdp_mismatch(c, chk, sip->sip_payload->pl_data, sip->sip_payload->pl_len, where);
-		msg_destroy(m);
-		if (fits && !bad) {
-			take(c, e, 0, step);
-			met = true;
-		} else if (bad && !why) {
-			why = bad;
-		} else {
-			g_free(bad);
-		}
+					      sip->sip_status ? sip->sip_status->st_phrase : "", reason);
+		else if (chk && !sdp)
+			bad = g_strdup_printf("the SDP %s could not be read", where);
+		else if (chk)
+			bad = media_mismatch(c, chk, sdp, where);
+		if ((met = judge(&why, bad)))
+			take(e, 0, step);
 	}
 	if (!met && !why) {
 		char code[16];
@@ -316,37 +270,21 @@ static char *try_sip(struct expect_ctx *c, json_object *o, const char *step)
 				      chk ? " with SDP" : "", expect_title(c, from), expect_title(c, to));
 	}
 	g_free(where);
-	if (met)
-		g_clear_pointer(&why, g_free);
 	return why;
 }
 
 /* A Local or Remote of cmd against its check object. */
-static char *media_mismatch(const struct expect_ctx *c, const struct h248_node *cmd, enum h248_tok tok,
-			    json_object *chk, const char *name)
+static char *descriptor_mismatch(const struct expect_ctx *c, const struct h248_node *cmd, enum h248_tok tok,
+				 json_object *chk, const char *name)
 {
+	const char *which = tok == H248_TOK_LOCAL ? "Local" : "Remote";
 	const struct h248_node *d = find(cmd, tok);
 	if (!d)
-		return g_strdup_printf("the %s had no %s", name, tok == H248_TOK_LOCAL ? "Local" : "Remote");
+		return g_strdup_printf("the %s had no %s", name, which);
 	struct msdp s;
-	char *err = NULL, *why = NULL,
-	     *where = g_strdup_printf("in the %s's %s", name, tok == H248_TOK_LOCAL ? "Local" : "Remote");
-	const char *w;
-	if (!msdp_parse(d->octets.p, d->octets.n, &s, &err))
-		why = g_strdup_printf("%s: %s", where, err);
-	else if ((w = jstr(chk, "transport", NULL)) && strcmp(w, s.proto))
-		why = g_strdup_printf("the transport %s was %s, expected %s", where, s.proto, w);
-	else if ((w = jstr(chk, "setup", NULL)) &&
-		 (why = word_mismatch("a=setup", w, msdp_setup_names[s.setup], where)))
-		;
-	else if ((w = jstr(chk, "fingerprint", NULL))) {
-		char fp[256] = "";
-		if (s.nfingerprints)
-			snprintf(fp, sizeof fp, "%s %s", s.fingerprints[0].hash, s.fingerprints[0].value);
-		why = fingerprint_mismatch(c, w, s.nfingerprints > 0, s.fingerprint_choose, fp, where);
-	}
-	if (!why && (w = jstr(chk, "port", NULL)))
-		why = port_mismatch(c, w, s.port, s.port_choose, where);
+	char *err = NULL, *why, *where = g_strdup_printf("in the %s's %s", name, which);
+	why = msdp_parse(d->octets.p, d->octets.n, &s, &err) ? media_mismatch(c, chk, &s, where)
+							     : g_strdup_printf("%s: %s", where, err);
 	g_free(err), g_free(where);
 	return why;
 }
@@ -370,7 +308,7 @@ static char *command_mismatch(const struct expect_ctx *c, const struct h248_node
 	for (int k = 0; k < 2; k++) {
 		char *why;
 		if ((chk = jget(o, k ? "remote" : "local")) &&
-		    (why = media_mismatch(c, cmd, k ? H248_TOK_REMOTE : H248_TOK_LOCAL, chk, name)))
+		    (why = descriptor_mismatch(c, cmd, k ? H248_TOK_REMOTE : H248_TOK_LOCAL, chk, name)))
 			return why;
 	}
 	if ((w = jstr(o, "signal", NULL)) && (!(n = find(cmd, H248_TOK_SIGNALS)) || !find_prop(n, w)))
@@ -385,38 +323,50 @@ static char *command_mismatch(const struct expect_ctx *c, const struct h248_node
 	return NULL;
 }
 
+struct command {
+	const struct h248_node *txn, *cmd;
+};
+
+/* The commands of m's transactions in order (NULL m: none); the k-th is the event's part 1 + k. */
+static GArray *commands_of(const struct h248_msg *m)
+{
+	GArray *out = g_array_new(FALSE, FALSE, sizeof(struct command));
+	for (const struct h248_node *t = m ? m->first : NULL; t; t = t->next)
+		for (const struct h248_node *ctx = t->tok == H248_TOK_TRANSACTION ? t->first : NULL; ctx;
+		     ctx = ctx->next)
+			for (const struct h248_node *cmd = ctx->first; cmd; cmd = cmd->next)
+				if (cmd->kind == H248_NODE_TOKEN)
+					g_array_append_val(out, ((struct command){ t, cmd }));
+	return out;
+}
+
 /* The reply to transaction tid that ims-alg received: NULL when it fits chk (labelled), else why. */
-static char *reply_mismatch(struct expect_ctx *c, struct h248_str tid, int nth, json_object *chk,
-			    const char *name, const char *step)
+static char *reply_mismatch(struct expect_ctx *c, struct h248_str tid, json_object *chk, const char *name,
+			    const char *step)
 {
 	GPtrArray *events = evlog_events(c->log);
 	int want = jint(chk, "error", 0);
 	for (guint i = 0; i < events->len; i++) {
 		struct lab_event *e = events->pdata[i];
-		if (!same(e->kind, "h248.rx") || !same(e->component, "ims-alg"))
-			continue;
-		struct h248_msg *m = h248_of(e);
+		const struct h248_msg *m =
+		    same(e->kind, "h248.rx") && same(e->component, "ims-alg") ? evlog_h248(e) : NULL;
 		const struct h248_node *t = m ? m->first : NULL;
 		while (t && !(t->tok == H248_TOK_REPLY && t->value.text.n == tid.n &&
 			      !memcmp(t->value.text.p, tid.p, tid.n)))
 			t = t->next;
-		char *why = NULL;
-		if (t) {
-			const struct h248_node *err = find(t, H248_TOK_ERROR);
-			uint32_t code = 0;
-			if (err)
-				h248_str_u32(err->value.text, &code);
-			if (want && (int)code != want)
-				why = g_strdup_printf("the reply to the %s was %s%u, expected Error = %d",
-						      name, err ? "Error = " : "success, not ", code, want);
-			else if (!want && err)
-				why = g_strdup_printf("the %s was refused: Error = %u", name, code);
-			else
-				take(c, e, nth, step);
-		}
-		h248_msg_free(m);
-		if (t)
-			return why;
+		if (!t)
+			continue;
+		const struct h248_node *err = find(t, H248_TOK_ERROR);
+		uint32_t code = 0;
+		if (err)
+			h248_str_u32(err->value.text, &code);
+		if (want && (int)code != want)
+			return g_strdup_printf("the reply to the %s was %s%u, expected Error = %d", name,
+					       err ? "Error = " : "success, not ", code, want);
+		if (!want && err)
+			return g_strdup_printf("the %s was refused: Error = %u", name, code);
+		take(e, 0, step);
+		return NULL;
 	}
 	return g_strdup_printf("no reply to the %s arrived", name);
 }
@@ -437,41 +387,24 @@ static char *try_h248(struct expect_ctx *c, json_object *o, const char *step)
 	GPtrArray *events = evlog_events(c->log);
 	for (guint i = 0; i < events->len && !met; i++) {
 		struct lab_event *e = events->pdata[i];
-		if (!same(e->kind, notify ? "h248.rx" : "h248.tx") || !same(e->component, "ims-alg"))
-			continue;
-		struct h248_msg *m = h248_of(e);
-		int nth =
-		    (int)tok * 100; /* the event's parts: one per command, unique across command kinds */
-		for (const struct h248_node *t = m ? m->first : NULL; t && !met; t = t->next) {
-			if (t->tok != H248_TOK_TRANSACTION)
+		const struct h248_msg *m =
+		    same(e->kind, notify ? "h248.rx" : "h248.tx") && same(e->component, "ims-alg")
+			? evlog_h248(e)
+			: NULL;
+		GArray *cmds = commands_of(m);
+		for (guint k = 0; k < cmds->len && !met; k++) {
+			const struct command *x = &g_array_index(cmds, struct command, k);
+			if (x->cmd->tok != tok || h248_str_eq(x->cmd->value.text, "ROOT") || taken(e, 1 + k))
 				continue;
-			GPtrArray *cmds = g_ptr_array_new();
-			collect(t, tok, cmds);
-			for (guint k = 0; k < cmds->len && !met; k++, nth++) {
-				const struct h248_node *cmd = cmds->pdata[k];
-				if ((cmd->value.text.n == 4 && !memcmp(cmd->value.text.p, "ROOT", 4)) ||
-				    taken(c, e, nth + 1))
-					continue;
-				char *bad = command_mismatch(c, cmd, o, name);
-				if (!bad && jget(o, "reply"))
-					bad = reply_mismatch(c, t->value.text, nth + 1, jget(o, "reply"),
-							     name, step);
-				if (!bad) {
-					take(c, e, nth + 1, step);
-					met = true;
-				} else if (!why) {
-					why = bad;
-				} else {
-					g_free(bad);
-				}
-			}
-			g_ptr_array_free(cmds, TRUE);
+			char *bad = command_mismatch(c, x->cmd, o, name);
+			if (!bad && jget(o, "reply"))
+				bad = reply_mismatch(c, x->txn->value.text, jget(o, "reply"), name, step);
+			if ((met = judge(&why, bad)))
+				take(e, 1 + k, step);
 		}
-		h248_msg_free(m);
+		g_array_free(cmds, TRUE);
 	}
-	if (met)
-		g_clear_pointer(&why, g_free);
-	else if (!why)
+	if (!met && !why)
 		why = g_strdup_printf(notify ? "no H.248 %s reached ims-alg" : "ims-alg sent no H.248 %s",
 				      name);
 	g_free(name);
@@ -488,9 +421,9 @@ static char *try_event(struct expect_ctx *c, json_object *o, const char *proto, 
 	bool met = false;
 	for (guint i = 0; i < events->len && !met; i++) {
 		struct lab_event *e = events->pdata[i];
-		if (same(e->kind, kind) && same(e->src, from) && same(e->dst, to) && !taken(c, e, 0) &&
+		if (same(e->kind, kind) && same(e->src, from) && same(e->dst, to) && !taken(e, 0) &&
 		    (!alert || (e->summary && strstr(e->summary, alert)))) {
-			take(c, e, 0, step);
+			take(e, 0, step);
 			met = true;
 		}
 	}
@@ -521,14 +454,14 @@ static char *try_data(struct expect_ctx *c, json_object *o, const char *step)
 	GPtrArray *events = evlog_events(c->log);
 	for (guint i = 0; i < events->len; i++) {
 		struct lab_event *tx = events->pdata[i];
-		if (!same(tx->kind, "data.tx") || !same(tx->src, from) || taken(c, tx, 0))
+		if (!same(tx->kind, "data.tx") || !same(tx->src, from) || taken(tx, 0))
 			continue;
 		for (guint k = i + 1; k < events->len; k++) {
 			struct lab_event *rx = events->pdata[k];
-			if (same(rx->kind, "data.rx") && same(rx->dst, to) && !taken(c, rx, 0) &&
+			if (same(rx->kind, "data.rx") && same(rx->dst, to) && !taken(rx, 0) &&
 			    rx->raw_len == tx->raw_len && !memcmp(rx->raw, tx->raw, rx->raw_len)) {
-				take(c, tx, 0, step);
-				take(c, rx, 0, step);
+				take(tx, 0, step);
+				take(rx, 0, step);
 				return NULL;
 			}
 		}

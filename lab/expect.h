@@ -8,7 +8,6 @@
 #ifndef MEDIASEC_LAB_EXPECT_H
 #define MEDIASEC_LAB_EXPECT_H
 
-#include <glib.h>
 #include <json-c/json.h>
 #include <stdint.h>
 #include <sofia-sip/su_wait.h>
@@ -21,7 +20,6 @@ struct expect_ctx {
 	su_root_t *root;        /* kept running while waiting: the parties' SIP goes on */
 	struct party **parties; /* NULL-terminated */
 	uint16_t realm[2][2];   /* the gateway's access and core port ranges */
-	GHashTable *used;       /* "event:command" pairs taken */
 };
 
 /* NULL when exp was met within ms (the event labelled with step), else what was wrong (g_free it). */

@@ -51,39 +51,41 @@ GPtrArray *ladder_events(GPtrArray *events)
 
 /* ---- what an arrow says: a head line and the detail under it ---- */
 
-static void sdp_detail(GString *d, const char *body, size_t len)
+/* The SDP fields the seeds' figures name: c=, the m= port and transport, a=setup, a=3ge2ae, a=fingerprint;
+ * "$" where an H.248 descriptor leaves the choice to the gateway. */
+static void sdp_detail(GString *d, const struct msdp *s)
 {
-	su_home_t *home = su_home_new(sizeof *home);
-	sdp_parser_t *pa = sdp_parse(home, body, (issize_t)len, 0);
-	sdp_session_t *s = sdp_session(pa);
-	for (const sdp_media_t *m = s ? s->sdp_media : NULL; m; m = m->m_next) {
-		const sdp_connection_t *c = m->m_connections ? m->m_connections : s->sdp_connection;
-		g_string_append_printf(d, "c=%s m=%lu %s", c && c->c_address ? c->c_address : "?", m->m_port,
-				       m->m_proto_name ? m->m_proto_name : "?");
-		static const char *const shown[] = { "setup", "3ge2ae", "fingerprint" };
-		for (unsigned i = 0; i < G_N_ELEMENTS(shown); i++) {
-			const sdp_attribute_t *a = sdp_attribute_find(m->m_attributes, shown[i]);
-			if (a)
-				g_string_append_printf(d, " a=%s:%s", shown[i], a->a_value ? a->a_value : "");
-		}
-	}
-	sdp_parser_free(pa);
-	su_home_unref(home);
+	if (s->addr_choose)
+		g_string_append(d, "c=$");
+	else
+		g_string_append_printf(d, "c=%s", s->addr);
+	if (s->port_choose)
+		g_string_append_printf(d, " m=$ %s", s->proto);
+	else
+		g_string_append_printf(d, " m=%u %s", s->port, s->proto);
+	if (s->setup)
+		g_string_append_printf(d, " a=setup:%s", msdp_setup_names[s->setup]);
+	if (*s->e2ae)
+		g_string_append_printf(d, " a=3ge2ae:%s", s->e2ae);
+	if (s->fingerprint_choose)
+		g_string_append(d, " a=fingerprint:$");
+	for (unsigned i = 0; i < s->nfingerprints; i++)
+		g_string_append_printf(d, " a=fingerprint:%s %s", s->fingerprints[i].hash,
+				       s->fingerprints[i].value);
 }
 
-static void sip_text(const struct lab_event *e, GString *head, GString *detail)
+static void sip_text(struct lab_event *e, GString *head, GString *detail)
 {
-	msg_t *m = msg_make(sip_default_mclass(), 0, e->raw, (ssize_t)e->raw_len);
-	sip_t *sip = sip_object(m);
+	const sip_t *sip = evlog_sip(e);
+	const struct msdp *sdp = evlog_sdp(e);
 	if (sip && sip->sip_request)
 		g_string_append(head, sip->sip_request->rq_method_name);
 	else if (sip && sip->sip_status)
 		g_string_append_printf(head, "%d %s", sip->sip_status->st_status, sip->sip_status->st_phrase);
 	if (sip && sip->sip_cseq && sip->sip_status)
 		g_string_append_printf(head, " (%s)", sip->sip_cseq->cs_method_name);
-	if (sip && sip->sip_payload && sip->sip_payload->pl_len)
-		sdp_detail(detail, sip->sip_payload->pl_data, sip->sip_payload->pl_len);
-	msg_destroy(m);
+	if (sdp)
+		sdp_detail(detail, sdp);
 }
 
 static void str_append(GString *s, struct h248_str v)
@@ -91,86 +93,65 @@ static void str_append(GString *s, struct h248_str v)
 	g_string_append_len(s, v.p, (gssize)v.n);
 }
 
-/* "Add $ core TCP/MSRP $ actpass" for each command of a transaction or reply */
-static void h248_command(GString *head, GString *detail, const struct h248_node *cmd)
+/* Under an H.248 command, depth first: each Local and Remote (L, R) and each package item (realm,
+ * filters, signals, events, statistics). */
+static void h248_detail(GString *detail, const struct h248_node *n)
 {
-	g_string_append_printf(head, "%s%s ", g_str_has_suffix(head->str, " ") ? "" : ", ",
-			       h248_tokens[cmd->tok].pretty);
-	str_append(head, cmd->value.text);
-	for (const struct h248_node *k = cmd->first; k; k = k->next)
-		if (k->tok == H248_TOK_ERROR) {
-			g_string_append(head, " Error ");
-			str_append(head, k->value.text);
-		}
-	GPtrArray *stack = g_ptr_array_new();
-	g_ptr_array_add(stack, (void *)cmd);
-	while (stack->len) { /* every Local, Remote, signal and event under the command, depth first */
-		const struct h248_node *n = g_ptr_array_steal_index(stack, stack->len - 1);
-		GPtrArray *kids = g_ptr_array_new();
-		for (const struct h248_node *k = n->first; k; k = k->next)
-			g_ptr_array_add(kids, (void *)k);
-		for (guint i = kids->len; i-- > 0;)
-			g_ptr_array_add(stack, kids->pdata[i]);
-		g_ptr_array_free(kids, TRUE);
-		if (n->tok == H248_TOK_LOCAL || n->tok == H248_TOK_REMOTE) {
-			struct msdp s;
-			char *err = NULL, port[12] = "$";
-			if (msdp_parse(n->octets.p, n->octets.n, &s, &err)) {
-				if (!s.port_choose)
-					snprintf(port, sizeof port, "%u", s.port);
-				g_string_append_printf(
-				    detail, "%s%s %s:%s %s a=setup:%s", detail->len ? "; " : "",
-				    n->tok == H248_TOK_LOCAL ? "L" : "R", s.addr_choose ? "$" : s.addr, port,
-				    s.proto, msdp_setup_names[s.setup]);
-				if (s.fingerprint_choose)
-					g_string_append(detail, " a=fingerprint:$");
-				else if (s.nfingerprints)
-					g_string_append_printf(detail, " a=fingerprint:%s %s",
-							       s.fingerprints[0].hash,
-							       s.fingerprints[0].value);
-			}
-			g_free(err);
-		} else if (n->kind == H248_NODE_PROP && n != cmd && n->name.n &&
-			   memchr(n->name.p, '/', n->name.n)) {
+	for (const struct h248_node *k = n->first; k; k = k->next) {
+		struct msdp s;
+		char *err = NULL;
+		if ((k->tok == H248_TOK_LOCAL || k->tok == H248_TOK_REMOTE) &&
+		    msdp_parse(k->octets.p, k->octets.n, &s, &err)) {
+			g_string_append_printf(detail, "%s%s ", detail->len ? "; " : "",
+					       k->tok == H248_TOK_LOCAL ? "L" : "R");
+			sdp_detail(detail, &s);
+		} else if (k->kind == H248_NODE_PROP && k->name.n && memchr(k->name.p, '/', k->name.n)) {
 			g_string_append(detail, detail->len ? ", " : "");
-			str_append(detail, n->name);
-			if (n->rel && n->value.text.n) {
+			str_append(detail, k->name);
+			if (k->rel && k->value.text.n) {
 				g_string_append(detail, "=");
-				str_append(detail, n->value.text);
+				str_append(detail, k->value.text);
 			}
 		}
+		g_free(err);
+		h248_detail(detail, k);
 	}
-	g_ptr_array_free(stack, TRUE);
 }
 
-static void h248_text(const struct lab_event *e, GString *head, GString *detail)
+/* "Reply C=1 Add co/1, Modify ac/2 Error 510": the transactions, their contexts and commands */
+static void h248_text(struct lab_event *e, GString *head, GString *detail)
 {
-	struct h248_error err;
-	struct h248_msg *m = e->raw ? h248_parse(e->raw, e->raw_len, NULL, &err) : NULL;
+	const struct h248_msg *m = evlog_h248(e);
 	for (const struct h248_node *t = m ? m->first : NULL; t; t = t->next) {
 		g_string_append(head, t->tok == H248_TOK_REPLY ? "Reply " : "");
 		for (const struct h248_node *c = t->first; c; c = c->next) {
-			if (c->tok == H248_TOK_ERROR) {
-				g_string_append(head, "Error ");
+			if (c->tok == H248_TOK_ERROR || c->tok == H248_TOK_CONTEXT) {
+				g_string_append(head, c->tok == H248_TOK_ERROR ? "Error " : "C=");
 				str_append(head, c->value.text);
-				continue;
+				g_string_append(head, " ");
 			}
-			if (c->tok != H248_TOK_CONTEXT)
-				continue;
-			g_string_append(head, "C=");
-			str_append(head, c->value.text);
-			g_string_append(head, " ");
-			for (const struct h248_node *cmd = c->first; cmd; cmd = cmd->next)
-				if (cmd->kind == H248_NODE_TOKEN && cmd->tok != H248_TOK_ERROR)
-					h248_command(head, detail, cmd);
+			for (const struct h248_node *cmd = c->first; c->tok == H248_TOK_CONTEXT && cmd;
+			     cmd = cmd->next) {
+				if (cmd->kind != H248_NODE_TOKEN)
+					continue;
+				g_string_append_printf(head, "%s%s ",
+						       g_str_has_suffix(head->str, " ") ? "" : ", ",
+						       h248_tokens[cmd->tok].pretty);
+				str_append(head, cmd->value.text);
+				for (const struct h248_node *k = cmd->first; k; k = k->next)
+					if (k->tok == H248_TOK_ERROR) { /* the command refused */
+						g_string_append(head, " Error ");
+						str_append(head, k->value.text);
+					}
+				h248_detail(detail, cmd);
+			}
 		}
 	}
 	if (!m)
 		g_string_append(head, e->summary ? e->summary : "H.248");
-	h248_msg_free(m);
 }
 
-static void describe(const struct lab_event *e, GString *head, GString *detail)
+static void describe(struct lab_event *e, GString *head, GString *detail)
 {
 	if (g_str_has_prefix(e->kind, "sip.") && e->raw)
 		sip_text(e, head, detail);
@@ -218,7 +199,7 @@ void ladder_text(FILE *out, const char *title, const struct ladder_column *cols,
 	fputc('\n', out);
 	double t0 = events->len ? ((struct lab_event *)events->pdata[0])->t : 0;
 	for (guint i = 0; i < events->len; i++) {
-		const struct lab_event *e = events->pdata[i];
+		struct lab_event *e = events->pdata[i];
 		int a = is_note(e) ? -1 : column_of(cols, ncols, e->src), b = column_of(cols, ncols, e->dst);
 		GString *head = g_string_new(NULL), *detail = g_string_new(NULL), *line = g_string_new(NULL);
 		describe(e, head, detail);
@@ -322,7 +303,7 @@ void ladder_html(FILE *out, const char *title, const struct ladder_column *cols,
 	}
 	double t0 = events->len ? ((struct lab_event *)events->pdata[0])->t : 0;
 	for (guint i = 0; i < events->len; i++) {
-		const struct lab_event *e = events->pdata[i];
+		struct lab_event *e = events->pdata[i];
 		int a = is_note(e) ? -1 : column_of(cols, ncols, e->src), b = column_of(cols, ncols, e->dst),
 		    y = top + row * (int)i;
 		const char *colour = protos[proto_of(e)].svg;

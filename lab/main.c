@@ -74,8 +74,7 @@ static void junit_case(GString *x, const struct scenario *s, const struct run_re
 		if (st->verdict != VERDICT_FAIL)
 			continue;
 		g_string_append(x, "    <failure message=\"");
-		char *m =
-		    g_strdup_printf("%s%s step %s: %s", *s->seed ? "seed " : "", s->seed, st->step, st->why);
+		char *m = scenario_failure(s, st->step, st->why);
 		xml(x, m);
 		g_string_append(x, "\"/>\n");
 		g_free(m);
@@ -95,8 +94,9 @@ static void report(const struct args *a, const struct scenario *s, const struct 
 	const char *green = paint(colour, "\033[32m"), *red = paint(colour, "\033[31m"),
 		   *dim = paint(colour, "\033[90m"), *bold = paint(colour, "\033[1m"),
 		   *off = paint(colour, "\033[0m");
-	printf("%s%s%s%s%s%s  (%s)\n", bold, *s->seed ? "seed " : "", s->seed, *s->seed ? " — " : "", s->name,
-	       off, s->file);
+	char *title = scenario_title(s);
+	printf("%s%s%s  (%s)\n", bold, title, off, s->file);
+	g_free(title);
 	for (guint i = 0; i < r->steps->len; i++) {
 		const struct step_result *st = &g_array_index(r->steps, struct step_result, i);
 		const char *mark = st->verdict == VERDICT_PASS   ? "pass"
@@ -104,11 +104,12 @@ static void report(const struct args *a, const struct scenario *s, const struct 
 								 : "skip";
 		const char *c = st->verdict == VERDICT_PASS ? green : st->verdict == VERDICT_FAIL ? red : dim;
 		if (!a->quiet || st->verdict == VERDICT_FAIL)
-			printf("  %s%s%s  step %-8s %s%s%s\n", c, mark, off, st->step, st->title,
-			       st->verdict == VERDICT_SKIP ? dim : "", st->verdict == VERDICT_SKIP ? "" : "");
-		if (st->why)
-			printf("        %s%s%s step %s: %s%s\n", red, *s->seed ? "seed " : "", s->seed,
-			       st->step, st->why, off);
+			printf("  %s%s%s  step %-8s %s\n", c, mark, off, st->step, st->title);
+		if (st->why) {
+			char *m = scenario_failure(s, st->step, st->why);
+			printf("        %s%s%s\n", red, m, off);
+			g_free(m);
+		}
 	}
 	if (r->error)
 		printf("  %sERROR%s %s\n", red, off, r->error);

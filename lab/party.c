@@ -32,12 +32,12 @@ static void addr_of(int fd, bool peer, char out[SA_TEXT_MAX])
 		sa_text(&a, out);
 }
 
-/* An event on fd between p (here) and the other end; out: sent by p. */
-static void note_ago(struct party *p, int fd, const char *kind, bool out, const char *summary,
-		     const char *raw, size_t n, unsigned ago_ms)
+/* An event on p's connection between p (here) and the other end; out: sent by p. */
+static void note_ago(struct party *p, const char *kind, bool out, const char *summary, const char *raw,
+		     size_t n, unsigned ago_ms)
 {
 	char here[SA_TEXT_MAX], there[SA_TEXT_MAX];
-	addr_of(fd, false, here);
+	addr_of(p->fd, false, here);
 	g_strlcpy(there, p->peer, sizeof there); /* known even once the peer has reset */
 	trace_emit(p->trace, &(struct trace_event){ .kind = kind,
 						    .from = out ? here : there,
@@ -48,10 +48,9 @@ static void note_ago(struct party *p, int fd, const char *kind, bool out, const 
 						    .ago_ms = ago_ms });
 }
 
-static void note(struct party *p, int fd, const char *kind, bool out, const char *summary, const char *raw,
-		 size_t n)
+static void note(struct party *p, const char *kind, bool out, const char *summary, const char *raw, size_t n)
 {
-	note_ago(p, fd, kind, out, summary, raw, n, 0);
+	note_ago(p, kind, out, summary, raw, n, 0);
 }
 
 /* ---- SIP ---- */
@@ -199,7 +198,7 @@ bool party_connect(struct party *p, const char *addr, unsigned port)
 	evlog_own(p->log, sa_port(&me), sa_port(&me), p->name);
 	char where[SA_TEXT_MAX];
 	g_strlcpy(p->peer, sa_text(&to, where), sizeof p->peer);
-	note(p, p->fd, "tcp.syn", true, "SYN", NULL, 0); /* before: on loopback the answer is immediate */
+	note(p, "tcp.syn", true, "SYN", NULL, 0); /* before: on loopback the answer is immediate */
 	if (connect(p->fd, &to.sa, sa_len(&to)) < 0 && errno != EINPROGRESS)
 		return false;
 	p->connecting = p->active = true;
@@ -218,7 +217,7 @@ int party_established(struct party *p, unsigned ms)
 	socklen_t len = sizeof err;
 	getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len);
 	if (err) {
-		note(p, p->fd, "tcp.rst", false, "RST (connection refused)", NULL, 0);
+		note(p, "tcp.rst", false, "RST (connection refused)", NULL, 0);
 		close(p->fd);
 		p->fd = -1;
 		return 0;
@@ -229,8 +228,7 @@ int party_established(struct party *p, unsigned ms)
 	len = sizeof ti;
 	getsockopt(p->fd, IPPROTO_TCP, TCP_INFO, &ti, &len);
 	for (unsigned i = 0; i < ti.tcpi_total_retrans; i++)
-		note_ago(p, p->fd, "tcp.syn", true, "SYN (retransmitted)", NULL, 0,
-			 ti.tcpi_last_ack_recv + 1);
+		note_ago(p, "tcp.syn", true, "SYN (retransmitted)", NULL, 0, ti.tcpi_last_ack_recv + 1);
 	fcntl(p->fd, F_SETFL, fcntl(p->fd, F_GETFL) & ~O_NONBLOCK);
 	return 1;
 }
@@ -242,12 +240,18 @@ bool party_accept(struct party *p, unsigned ms)
 	    (p->fd = accept4(p->lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
 		return false;
 	addr_of(p->fd, true, p->peer);
-	note(p, p->fd, "tcp.accept", false, "accepted", NULL, 0);
+	note(p, "tcp.accept", false, "accepted", NULL, 0);
 	return true;
 }
 
-bool party_tls(struct party *p, bool client, const char *fingerprint, unsigned ms, char why[160])
+bool party_tls(struct party *p, unsigned ms, char why[160])
 {
+	struct msdp sdp = { 0 };
+	char *err = NULL;
+	if (p->sdp && !msdp_parse(p->sdp, strlen(p->sdp), &sdp, &err))
+		sdp.nfingerprints = 0;
+	g_free(err);
+	bool client = p->active;
 	gnutls_session_t s;
 	gnutls_init(&s, client ? GNUTLS_CLIENT : GNUTLS_SERVER);
 	gnutls_set_default_priority(s);
@@ -257,7 +261,7 @@ bool party_tls(struct party *p, bool client, const char *fingerprint, unsigned m
 	gnutls_transport_set_int(s, p->fd);
 	gnutls_handshake_set_timeout(s, ms);
 	if (client)
-		note(p, p->fd, "tls.client_hello", true, "ClientHello", NULL, 0);
+		note(p, "tls.client_hello", true, "ClientHello", NULL, 0);
 	int rc;
 	do
 		rc = gnutls_handshake(s);
@@ -270,14 +274,11 @@ bool party_tls(struct party *p, bool client, const char *fingerprint, unsigned m
 	} else {
 		unsigned n = 0;
 		const gnutls_datum_t *certs = gnutls_certificate_get_peers(s, &n);
-		struct msdp_fingerprint fp = { "sha-256", "" };
-		if (fingerprint && g_str_has_prefix(fingerprint, "sha-256 "))
-			g_strlcpy(fp.value, fingerprint + 8, sizeof fp.value);
-		if (!n || !tls_fingerprint_match(&certs[0], &fp, 1, false)) {
+		if (!n || !tls_fingerprint_match(&certs[0], sdp.fingerprints, sdp.nfingerprints, false)) {
 			gnutls_alert_send(s, GNUTLS_AL_FATAL, GNUTLS_A_BAD_CERTIFICATE);
-			note(p, p->fd, "tls.alert", true, "alert bad_certificate", NULL, 0);
-			snprintf(why, 160, "the peer's certificate does not match a=fingerprint:%s",
-				 fingerprint ? fingerprint : "(none)");
+			note(p, "tls.alert", true, "alert bad_certificate", NULL, 0);
+			snprintf(why, 160, "the peer's certificate does not match the a=fingerprint %s",
+				 sdp.nfingerprints ? "its SDP gave" : "(its SDP gave none)");
 			rc = -1;
 		}
 	}
@@ -286,7 +287,7 @@ bool party_tls(struct party *p, bool client, const char *fingerprint, unsigned m
 		return false;
 	}
 	char *desc = gnutls_session_get_desc(s);
-	note(p, p->fd, "tls.up", false, desc, NULL, 0);
+	note(p, "tls.up", false, desc, NULL, 0);
 	gnutls_free(desc);
 	p->tls = s;
 	return true;
@@ -312,7 +313,7 @@ bool party_send(struct party *p, const void *data, size_t n, const char *what)
 		return false;
 	ssize_t w = p->tls ? gnutls_record_send(p->tls, data, n) : send(p->fd, data, n, MSG_NOSIGNAL);
 	if (w == (ssize_t)n)
-		note(p, p->fd, "data.tx", true, what, data, n);
+		note(p, "data.tx", true, what, data, n);
 	return w == (ssize_t)n;
 }
 
@@ -344,7 +345,7 @@ bool party_expect(struct party *p, const void *want, size_t n, unsigned ms, cons
 	bool same = k == n && !memcmp(got, want, n);
 	if (same) {
 		char *summary = g_strdup_printf("%s (%zu bytes, byte-exact)", what, n);
-		note(p, p->fd, "data.rx", false, summary, got, n);
+		note(p, "data.rx", false, summary, got, n);
 		g_free(summary);
 	} else if (k < n) {
 		snprintf(why, 160, "%s: %zu of its %zu bytes arrived", what, k, n);
@@ -365,20 +366,20 @@ void party_close(struct party *p)
 		return;
 	if (p->tls) {
 		gnutls_bye(p->tls, GNUTLS_SHUT_WR);
-		note(p, p->fd, "tls.close_notify", true, "close_notify", NULL, 0);
+		note(p, "tls.close_notify", true, "close_notify", NULL, 0);
 		gnutls_deinit(p->tls);
 		p->tls = NULL;
 	}
 	shutdown(p->fd, SHUT_WR);
-	note(p, p->fd, "tcp.fin", true, "FIN", NULL, 0);
+	note(p, "tcp.fin", true, "FIN", NULL, 0);
 	close(p->fd);
 	p->fd = -1;
 }
 
 /* ---- life ---- */
 
-struct party *party_new(su_root_t *root, const char *name, json_object *spec, const char *proxy,
-			struct evlog *log, const char *trace_file, char **err)
+struct party *party_new(su_root_t *root, const char *name, json_object *spec, struct evlog *log,
+			const char *trace_file, char **err)
 {
 	struct party *p = g_new0(struct party, 1);
 	p->name = g_strdup(name);
@@ -412,8 +413,8 @@ struct party *party_new(su_root_t *root, const char *name, json_object *spec, co
 	p->sip_port = sa_port(&a);
 	close(probe);
 	char *url = g_strdup_printf("sip:127.0.0.1:%u;transport=udp", p->sip_port);
-	p->nua = nua_create(root, on_nua, (nua_magic_t *)p, NUTAG_URL(url), TAG_IF(proxy, NUTAG_PROXY(proxy)),
-			    NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOANSWER(0), NUTAG_SESSION_TIMER(0),
+	p->nua = nua_create(root, on_nua, (nua_magic_t *)p, NUTAG_URL(url), NUTAG_MEDIA_ENABLE(0),
+			    NUTAG_AUTOANSWER(0), NUTAG_SESSION_TIMER(0),
 			    NUTAG_OUTBOUND("no-options-keepalive no-validate no-natify"),
 			    NUTAG_M_USERNAME(p->user), TAG_END());
 	g_free(url);
@@ -425,6 +426,13 @@ struct party *party_new(su_root_t *root, const char *name, json_object *spec, co
 	}
 	evlog_own(log, p->sip_port, p->sip_port, p->name);
 	return p;
+}
+
+void party_route(struct party *p, uint16_t port)
+{
+	char *proxy = g_strdup_printf("sip:127.0.0.1:%u", port);
+	nua_set_params(p->nua, NUTAG_PROXY(proxy), TAG_END());
+	g_free(proxy);
 }
 
 void party_stop(struct party *p)

@@ -52,10 +52,11 @@ struct party {
 	su_root_t *root;
 };
 
-/* spec: the scenario's party object. proxy: where its SIP goes ("sip:127.0.0.1:5060"; NULL: set later
- * with NUTAG_PROXY). NULL with *err. */
-struct party *party_new(su_root_t *root, const char *name, json_object *spec, const char *proxy,
-			struct evlog *log, const char *trace_file, char **err);
+/* spec: the scenario's party object. NULL with *err. */
+struct party *party_new(su_root_t *root, const char *name, json_object *spec, struct evlog *log,
+			const char *trace_file, char **err);
+/* Its SIP goes to 127.0.0.1:port from now on (its side of the ALG, known once the ALG runs). */
+void party_route(struct party *p, uint16_t port);
 /* Ends its SIP (un-REGISTER included) while the ALG is still there. */
 void party_stop(struct party *p);
 void party_free(struct party *p);
@@ -81,9 +82,10 @@ bool party_connect(struct party *p, const char *addr, unsigned port);
 /* Waits for the connect started: 1 up, 0 refused or reset, -1 still nothing after ms. */
 int party_established(struct party *p, unsigned ms);
 bool party_accept(struct party *p, unsigned ms);
-/* TLS as client or server; the peer's certificate must match fingerprint ("sha-256 AB:…"). False with
- * why (the alert received, or the mismatch). */
-bool party_tls(struct party *p, bool client, const char *fingerprint, unsigned ms, char why[160]);
+/* TLS on its connection: the client when it connected (the TCP-active side), else the server; the
+ * peer's certificate must match an a=fingerprint of the last SDP it received. False with why (the
+ * alert received, or the mismatch). */
+bool party_tls(struct party *p, unsigned ms, char why[160]);
 /* After a handshake that succeeded: false with why ("alert bad_certificate") when the peer sends a fatal
  * alert within ms (a gateway that checks the fingerprint once the handshake is done). */
 bool party_tls_alert(struct party *p, unsigned ms, char why[160]);

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <sofia-sip/nua.h>
+#include <sofia-sip/sip_status.h>
 
 #include "evlog.h"
 #include "expect.h"
@@ -21,11 +21,6 @@
 #include "party.h"
 #include "payload.h"
 #include "sockaddr.h"
-
-static const struct {
-	int status;
-	const char *phrase;
-} phrases[] = { { 200, "OK" }, { 486, "Busy Here" }, { 488, "Not Acceptable Here" }, { 603, "Decline" } };
 
 enum { MAX_PARTIES = 8, REALM_PORTS = 8 };
 
@@ -143,13 +138,30 @@ static void add_flags(GPtrArray *argv, json_object *flags)
 	}
 }
 
-static bool registered(const struct run *r)
+/* The ALG answered the gateway's ServiceChange: it is registered. */
+static bool registered(struct run *r)
 {
-	char *path = g_build_filename(r->dir, "alg.jsonl", NULL), *text = NULL;
-	bool yes = g_file_get_contents(path, &text, NULL, NULL) && strstr(text, "\"h248.tx\"") &&
-		   strstr(text, "ServiceChange = ROOT");
-	g_free(path), g_free(text);
-	return yes;
+	evlog_read(r->log);
+	GPtrArray *events = evlog_events(r->log);
+	for (guint i = 0; i < events->len; i++) {
+		const struct lab_event *e = events->pdata[i];
+		if (!strcmp(e->kind, "h248.tx") && e->raw && strstr(e->raw, "ServiceChange = ROOT"))
+			return true;
+	}
+	return false;
+}
+
+/* One daemon: its own flags, then its trace, log level and the scenario's settings; stderr to its log. */
+static pid_t start_daemon(struct run *r, const char *dir, const char *name, GPtrArray *argv)
+{
+	g_ptr_array_insert(argv, 0, binary(r->o, dir, name));
+	g_ptr_array_add(argv, g_strdup_printf("--trace-file=%s/%s.jsonl", r->dir, dir));
+	g_ptr_array_add(argv, g_strdup_printf("--log-level=%s", r->o->log_level));
+	add_flags(argv, jget(r->s->root, dir));
+	char *log = g_strdup_printf("%s/%s.log", r->dir, dir);
+	pid_t pid = spawn(argv, log);
+	g_ptr_array_free(argv, TRUE), g_free(log);
+	return pid;
 }
 
 static char *start_daemons(struct run *r)
@@ -179,32 +191,20 @@ static char *start_daemons(struct run *r)
 	evlog_own(r->log, co, (uint16_t)(co + REALM_PORTS - 1), "agw");
 
 	GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
-	g_ptr_array_add(argv, binary(r->o, "alg", "ims-alg"));
 	g_ptr_array_add(argv, g_strdup_printf("--sip-access-port=%u", r->access));
 	g_ptr_array_add(argv, g_strdup_printf("--sip-core-port=%u", r->core));
 	if (core)
 		g_ptr_array_add(argv,
 				g_strdup_printf("--sip-core-next-hop=sip:127.0.0.1:%u", core->sip_port));
 	g_ptr_array_add(argv, g_strdup_printf("--h248-port=%u", r->h248));
-	g_ptr_array_add(argv, g_strdup_printf("--trace-file=%s/alg.jsonl", r->dir));
-	g_ptr_array_add(argv, g_strdup_printf("--log-level=%s", r->o->log_level));
-	add_flags(argv, jget(r->s->root, "alg"));
-	char *log = g_build_filename(r->dir, "alg.log", NULL);
-	r->alg = spawn(argv, log);
-	g_ptr_array_free(argv, TRUE), g_free(log);
+	r->alg = start_daemon(r, "alg", "ims-alg", argv);
 
 	argv = g_ptr_array_new_with_free_func(g_free);
-	g_ptr_array_add(argv, binary(r->o, "agw", "ims-agw"));
 	g_ptr_array_add(argv, g_strdup_printf("--h248-port=%u", r->agw_h248));
 	g_ptr_array_add(argv, g_strdup_printf("--mgc-port=%u", r->h248));
 	g_ptr_array_add(argv, g_strdup_printf("--realm-access-ports=%u-%u", ac, ac + ac_n - 1));
 	g_ptr_array_add(argv, g_strdup_printf("--realm-core-ports=%u-%u", co, co + REALM_PORTS - 1));
-	g_ptr_array_add(argv, g_strdup_printf("--trace-file=%s/agw.jsonl", r->dir));
-	g_ptr_array_add(argv, g_strdup_printf("--log-level=%s", r->o->log_level));
-	add_flags(argv, jget(r->s->root, "agw"));
-	log = g_build_filename(r->dir, "agw.log", NULL);
-	r->agw = spawn(argv, log);
-	g_ptr_array_free(argv, TRUE), g_free(log);
+	r->agw = start_daemon(r, "agw", "ims-agw", argv);
 
 	for (int i = 0; i < 100 && !registered(r); i++)
 		g_usleep(50000);
@@ -220,14 +220,6 @@ static char *start_daemons(struct run *r)
 static struct party *party(const struct run *r, json_object *o, const char *key)
 {
 	return expect_party(&r->ex, jstr(o, key, NULL));
-}
-
-static const char *phrase(int status)
-{
-	for (size_t i = 0; i < G_N_ELEMENTS(phrases); i++)
-		if (phrases[i].status == status)
-			return phrases[i].phrase;
-	return "Response";
 }
 
 /* The SDP of p for the call's media, listening first when its role is to. */
@@ -311,7 +303,7 @@ static char *act_answer(struct run *r, json_object *o)
 		return g_strdup_printf("%s has no offer to answer", by->title);
 	int status = jint(o, "status", 200);
 	char *sdp = status < 300 ? sdp_of(r, by, o, false) : NULL, *why;
-	party_respond(by, status, phrase(status), sdp);
+	party_respond(by, status, sip_status_phrase(status), sdp);
 	g_free(sdp);
 	if (!(why = final(r, r->offerer, status, "INVITE")) && status < 300)
 		why = got(r, by, "ACK"); /* the offerer's stack acknowledges */
@@ -354,17 +346,6 @@ static char *act_accept(struct run *r, json_object *o)
 		   : g_strdup_printf("no TCP connection reached %s (port %u)", p->title, p->media_port);
 }
 
-/* The fingerprint p's last SDP gave for its peer, "" when none. */
-static void peer_fingerprint(const struct party *p, char fp[256])
-{
-	struct msdp s;
-	char *err = NULL;
-	*fp = 0;
-	if (p->sdp && msdp_parse(p->sdp, strlen(p->sdp), &s, &err) && s.nfingerprints)
-		snprintf(fp, 256, "%s %s", s.fingerprints[0].hash, s.fingerprints[0].value);
-	g_free(err);
-}
-
 struct handshake {
 	struct party *p;
 	unsigned ms;
@@ -372,13 +353,10 @@ struct handshake {
 	char why[160];
 };
 
-/* p's TLS: the TCP-active side is the client, the peer's certificate checked against p's last SDP. */
 static gpointer handshake(gpointer arg)
 {
 	struct handshake *h = arg;
-	char fp[256];
-	peer_fingerprint(h->p, fp);
-	h->up = party_tls(h->p, h->p->active, *fp ? fp : NULL, h->ms, h->why);
+	h->up = party_tls(h->p, h->ms, h->why);
 	return NULL;
 }
 
@@ -486,9 +464,7 @@ static void draw(struct run *r, struct run_result *res)
 	}
 	evlog_read(r->log);
 	GPtrArray *events = ladder_events(evlog_events(r->log));
-	char *title = g_strdup_printf("%s%s%s", *r->s->seed ? "seed " : "", *r->s->seed ? r->s->seed : "",
-				      *r->s->seed ? " — " : "");
-	char *full = g_strconcat(title, r->s->name, NULL);
+	char *full = scenario_title(r->s);
 	res->text = g_build_filename(r->dir, "ladder.txt", NULL);
 	res->html = g_build_filename(r->dir, "ladder.html", NULL);
 	FILE *f = fopen(res->text, "w");
@@ -501,7 +477,7 @@ static void draw(struct run *r, struct run_result *res)
 		fclose(f);
 	}
 	g_ptr_array_free(events, TRUE);
-	g_free(title), g_free(full);
+	g_free(full);
 }
 
 struct run_result *run_scenario(const struct lab_opts *o, const struct scenario *s)
@@ -525,10 +501,7 @@ struct run_result *run_scenario(const struct lab_opts *o, const struct scenario 
 		g_free(path);
 	}
 	r.root = su_root_create(NULL);
-	r.ex = (struct expect_ctx){ .log = r.log,
-				    .root = r.root,
-				    .parties = r.parties,
-				    .used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) };
+	r.ex = (struct expect_ctx){ .log = r.log, .root = r.root, .parties = r.parties };
 	char *lab_trace = g_build_filename(r.dir, "lab.jsonl", NULL), *err = NULL;
 	unsigned n = 0;
 	json_object_object_foreach (s->parties, name, spec) {
@@ -536,19 +509,15 @@ struct run_result *run_scenario(const struct lab_opts *o, const struct scenario 
 			err = g_strdup_printf("more than %d parties", MAX_PARTIES);
 			break;
 		}
-		r.parties[n] = party_new(r.root, name, spec, NULL, r.log, lab_trace, &err);
+		r.parties[n] = party_new(r.root, name, spec, r.log, lab_trace, &err);
 		if (!r.parties[n++])
 			break;
 	}
 	g_free(lab_trace);
 	if (!err)
 		err = start_daemons(&r);
-	/* each party's SIP goes to its side of the ALG */
-	for (struct party **p = r.parties; !err && *p; p++) {
-		char *proxy = g_strdup_printf("sip:127.0.0.1:%u", (*p)->ue ? r.access : r.core);
-		nua_set_params((*p)->nua, NUTAG_PROXY(proxy), TAG_END());
-		g_free(proxy);
-	}
+	for (struct party **p = r.parties; !err && *p; p++) /* each party's SIP goes to its side of the ALG */
+		party_route(*p, (*p)->ue ? r.access : r.core);
 	lab_spin(r.root, 50);
 	res->error = err;
 	bool failed = err != NULL;
@@ -577,7 +546,6 @@ struct run_result *run_scenario(const struct lab_opts *o, const struct scenario 
 		party_free(*p);
 	res->ok = !failed && !res->error;
 	res->secs = (double)(g_get_monotonic_time() - t0) / 1e6;
-	g_hash_table_destroy(r.ex.used);
 	evlog_free(r.log);
 	su_root_destroy(r.root);
 	return res;

@@ -104,30 +104,25 @@ static const struct shape action = { .one = true,
 				     } };
 
 /* what must be seen */
-static const struct shape sdp_check = { .keys = {
-					    { .name = "proto", .type = J_STR },
-					    { .name = "setup", .type = J_WORD, .words = setups },
-					    { .name = "fingerprint", .type = J_STR },
-					    { .name = "e2ae",
-					      .type = J_WORD,
-					      .words = WORDS("requested", "applied", "absent") },
-					    { .name = "address", .type = J_STR },
-					    { .name = "port", .type = J_STR },
-					} };
+/* an SDP: a SIP message's body, an H.248 Local or Remote */
+static const struct shape media_check = { .keys = {
+					      { .name = "transport", .type = J_STR },
+					      { .name = "setup", .type = J_WORD, .words = setups },
+					      { .name = "fingerprint", .type = J_STR },
+					      { .name = "e2ae",
+						.type = J_WORD,
+						.words = WORDS("requested", "applied", "absent") },
+					      { .name = "address", .type = J_STR },
+					      { .name = "port", .type = J_STR },
+					  } };
 static const struct shape exp_sip = { .keys = {
 					  { .name = "from", .type = J_NODE, .required = true },
 					  { .name = "to", .type = J_NODE, .required = true },
 					  { .name = "method", .type = J_STR },
 					  { .name = "status", .type = J_INT },
 					  { .name = "reason", .type = J_STR },
-					  { .name = "sdp", .type = J_OBJ, .shape = &sdp_check },
+					  { .name = "sdp", .type = J_OBJ, .shape = &media_check },
 				      } };
-static const struct shape media_check = { .keys = {
-					      { .name = "transport", .type = J_STR },
-					      { .name = "setup", .type = J_WORD, .words = setups },
-					      { .name = "fingerprint", .type = J_STR },
-					      { .name = "port", .type = J_STR },
-					  } };
 static const struct shape reply_check = { .keys = { { .name = "error", .type = J_INT } } };
 static const struct shape exp_h248 = { .keys = {
 					   { .name = "command",
@@ -426,6 +421,17 @@ void scenario_free(struct scenario *s)
 	json_object_put(s->root);
 	g_free(s->file);
 	g_free(s);
+}
+
+char *scenario_title(const struct scenario *s)
+{
+	return *s->seed ? g_strdup_printf("seed %s — %s", s->seed, s->name) : g_strdup(s->name);
+}
+
+char *scenario_failure(const struct scenario *s, const char *number, const char *why)
+{
+	return g_strdup_printf("%s%s%sstep %s: %s", *s->seed ? "seed " : "", s->seed, *s->seed ? " " : "",
+			       number, why);
 }
 
 json_object *jget(json_object *o, const char *key)

@@ -22,6 +22,11 @@ struct scenario *scenario_load(const char *path, char **err);
 struct scenario *scenario_parse(const char *file, const char *text, char **err);
 void scenario_free(struct scenario *s);
 
+/* "seed 004 5.2.1.2.2 — e2ae MSRP, originating" (the name alone without a seed); g_free it. */
+char *scenario_title(const struct scenario *s);
+/* A step's failure in the seed's terms: "seed 004 5.2.1.2.2 step 19-20: <why>"; g_free it. */
+char *scenario_failure(const struct scenario *s, const char *number, const char *why);
+
 /* Readers of validated objects: the member's value, or def when it is absent. */
 const char *jstr(json_object *o, const char *key, const char *def);
 int jint(json_object *o, const char *key, int def);

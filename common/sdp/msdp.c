@@ -204,6 +204,8 @@ bool msdp_parse(const char *text, size_t len, struct msdp *out, char **err)
 		out->setup = msdp_setup_of(sdp_attribute_find(m->m_attributes, "setup")
 					       ? sdp_attribute_find(m->m_attributes, "setup")->a_value
 					       : NULL);
+		const sdp_attribute_t *e2ae = sdp_attribute_find(m->m_attributes, "3ge2ae");
+		g_strlcpy(out->e2ae, e2ae && e2ae->a_value ? e2ae->a_value : "", sizeof out->e2ae);
 		for (sdp_attribute_t *a = m->m_attributes; a; a = a->a_next) {
 			if (g_ascii_strcasecmp(a->a_name, "fingerprint") || !a->a_value ||
 			    !strcmp(a->a_value, "$"))

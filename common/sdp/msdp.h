@@ -35,6 +35,7 @@ struct msdp {
 	bool fingerprint_choose;
 	struct msdp_fingerprint fingerprints[4];
 	unsigned nfingerprints;
+	char e2ae[16]; /* a=3ge2ae: "requested", "applied"; "" without */
 };
 
 /* "active" … "holdconn" (any case); MSDP_SETUP_NONE for anything else. */

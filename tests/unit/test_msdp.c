@@ -32,7 +32,7 @@ static void test_choose(void)
 static void test_remote(void)
 {
 	const char *body = "v=0\nc=IN IP6 ::1\nm=application 2855 TCP/TLS/BFCP *\na=setup:active\n"
-			   "a=fingerprint:SHA-256 4A:AD:B9\na=fingerprint:sha-1 01:02\n";
+			   "a=fingerprint:SHA-256 4A:AD:B9\na=fingerprint:sha-1 01:02\na=3ge2ae:applied\n";
 	struct msdp s;
 	char *err = NULL;
 	CU_ASSERT_TRUE_FATAL(msdp_parse(body, strlen(body), &s, &err));
@@ -45,6 +45,7 @@ static void test_remote(void)
 	ASSERT_STR(s.fingerprints[0].hash, "sha-256");
 	ASSERT_STR(s.fingerprints[0].value, "4A:AD:B9");
 	ASSERT_STR(s.fingerprints[1].hash, "sha-1");
+	ASSERT_STR(s.e2ae, "applied");
 	/* nothing to fill: the text comes back as it was */
 	char *same = msdp_fill(body, strlen(body), "x", 1, "y");
 	ASSERT_STR(same, body);
@@ -92,7 +93,7 @@ void register_msdp(void)
 {
 	static const struct unit_test tests[] = {
 		{ "CHOOSE read and filled byte-exact", test_choose },
-		{ "Remote: address, setup, fingerprints", test_remote },
+		{ "Remote: address, setup, fingerprints, a=3ge2ae", test_remote },
 		{ "transport tokens kept as written", test_tokens },
 		{ "refused bodies", test_refused },
 		{ NULL, NULL },
