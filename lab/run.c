@@ -145,7 +145,9 @@ static bool registered(struct run *r)
 	GPtrArray *events = evlog_events(r->log);
 	for (guint i = 0; i < events->len; i++) {
 		const struct lab_event *e = events->pdata[i];
-		if (!strcmp(e->kind, "h248.tx") && e->raw && strstr(e->raw, "ServiceChange = ROOT"))
+		if (!strcmp(e->kind, "h248.tx") && e->component && !strcmp(e->component, "ims-alg") &&
+		    e->raw &&
+		    strstr(e->raw, "ServiceChange = ROOT")) /* the ALG's reply, not the gateway's request */
 			return true;
 	}
 	return false;
