@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "msdp.h"
+#include "transport.h"
 
 struct agw_mg {
 	struct ev_loop *loop;
@@ -50,16 +51,10 @@ static bool fail(struct fault *f, int code, const char *fmt, ...)
 	return false;
 }
 
-/* The transport tokens the gateway terminates or relays (wire profile). */
-static const char *const transports[] = { "TCP",     "TCP/MSRP",     "TCP/BFCP",
-					  "TCP/TLS", "TCP/TLS/MSRP", "TCP/TLS/BFCP" };
-
-static bool supported(const char *proto)
+/* The transport of a descriptor: the gateway's row for its token (profiles/transport.c). */
+static const struct tp_bearer *bearer(const struct msdp *s)
 {
-	for (size_t i = 0; i < G_N_ELEMENTS(transports); i++)
-		if (!strcmp(transports[i], proto))
-			return true;
-	return false;
+	return tp_bearer_of(s->proto);
 }
 
 static const char *wire(const struct agw_mg *mg, enum wire_ie ie)
@@ -197,7 +192,7 @@ struct change {
 	const struct h248_node *local, *remote, *lc, *events, *signals;
 	struct agw_realm *realm;
 	struct msdp lsdp, rsdp;
-	bool set_saf, saf, set_spf, spf, set_tls_est, tls_est;
+	bool set_saf, saf, set_spf, spf, set_latch, latch, set_tls_est, tls_est;
 	int mode;
 	unsigned heartbeat_s;
 	bool set_heartbeat;
@@ -261,10 +256,9 @@ static bool read_local_control(struct agw_mg *mg, const struct h248_node *lc, st
 					    p->value.text.p);
 			ch->heartbeat_s = s, ch->set_heartbeat = true;
 		} else if (named(p, mg, WIRE_LATCH)) {
-			bool unused;
-			if (!on_off(p, &unused, f))
-				return false; /* TCP legs have nothing to latch: the connection is the latch
-					       */
+			if (!on_off(p, &ch->latch, f)) /* UDP legs latch; on TCP the connection is the latch */
+				return false;
+			ch->set_latch = true;
 		} else
 			return fail(f, 445, "unsupported property %.*s in LocalControl", (int)p->name.n,
 				    p->name.p);
@@ -328,22 +322,27 @@ static bool read_change(struct agw_mg *mg, const struct h248_node *cmd, struct a
 	const struct msdp *l = have_local ? &ch->lsdp : t && t->has_local ? &t->local : NULL;
 	const struct msdp *r = have_remote ? &ch->rsdp : NULL;
 	for (const struct msdp *s = l; s; s = s == l ? r : NULL)
-		if (!supported(s->proto))
+		if (!bearer(s))
 			return fail(f, 449, "unsupported transport %s", s->proto);
-	if (l && r && (msdp_tls(l) != msdp_tls(r) || strcmp(l->media, r->media)))
+	if (l && r &&
+	    (bearer(l)->secure != bearer(r)->secure || bearer(l)->dgram != bearer(r)->dgram ||
+	     strcmp(l->media, r->media)))
 		return fail(f, 473, "Local is %s %s but Remote is %s %s", l->media, l->proto, r->media,
 			    r->proto);
 	if (have_local) {
 		if (!ch->lsdp.port_choose && (!t || ch->lsdp.port != t->port))
 			return fail(f, 449, "m= port %u: the gateway chooses its ports, use $",
 				    ch->lsdp.port);
-		if (ch->lsdp.fingerprint_choose && !msdp_tls(&ch->lsdp))
+		if (ch->lsdp.fingerprint_choose && !bearer(&ch->lsdp)->secure)
 			return fail(f, 473, "a=fingerprint:$ asked on %s, which has no TLS", ch->lsdp.proto);
+		if (t && t->has_local && bearer(&t->local)->dgram != bearer(&ch->lsdp)->dgram)
+			return fail(f, 473, "%s cannot become %s: the port is bound for %s", t->local.proto,
+				    ch->lsdp.proto, bearer(&t->local)->dgram ? "UDP" : "TCP");
 	}
 	if (!t && !have_local)
 		return fail(f, 441, "Add needs a Local descriptor: the transport selects the leg");
 	if (!ch->realm)
-		ch->realm = t ? t->realm : agw_realm_default(mg->store, msdp_tls(&ch->lsdp));
+		ch->realm = t ? t->realm : agw_realm_default(mg->store, bearer(&ch->lsdp)->secure);
 	if (have_local && !ch->lsdp.addr_choose && g_strcmp0(ch->lsdp.addr, "")) {
 		if (strcmp(ch->realm->host, ch->lsdp.addr))
 			return fail(f, 449, "c= %s is not an address of realm %s, use $", ch->lsdp.addr,
@@ -353,9 +352,9 @@ static bool read_change(struct agw_mg *mg, const struct h248_node *cmd, struct a
 		for (const struct h248_node *e = ch->events->first; e; e = e->next) {
 			static const enum wire_ie known[] = { WIRE_TCP_UP, WIRE_TCP_FAIL, WIRE_TCP_REL,
 							      WIRE_TLS_UP, WIRE_TLS_FAIL, WIRE_HEARTBEAT };
-			bool ok = false;
-			for (size_t i = 0; i < G_N_ELEMENTS(known); i++)
-				ok |= named(e, mg, known[i]);
+			bool ok = false, udp = l && bearer(l)->dgram;
+			for (size_t i = 0; i < G_N_ELEMENTS(known); i++) /* UDP legs have no TCP to report */
+				ok |= named(e, mg, known[i]) && !(udp && known[i] <= WIRE_TCP_REL);
 			if (!ok)
 				return fail(f, 512, "the gateway cannot detect %.*s", (int)e->name.n,
 					    e->name.p);
@@ -376,7 +375,7 @@ static bool read_change(struct agw_mg *mg, const struct h248_node *cmd, struct a
 				return fail(f, 513, "the gateway cannot generate %.*s",
 					    sg->kind == H248_NODE_PROP ? (int)sg->name.n : 10,
 					    sg->kind == H248_NODE_PROP ? sg->name.p : "SignalList");
-			if (!l || !msdp_tls(l))
+			if (!l || !bearer(l)->secure)
 				return fail(f, 473, "%s on a termination without TLS",
 					    wire(mg, WIRE_TLS_EST));
 			ch->tls_est = true;
@@ -393,7 +392,7 @@ static bool apply_change(struct agw_mg *mg, struct agw_term *t, struct change *c
 		g_clear_pointer(&t->local_text, g_free);
 	} else if (ch->local) {
 		if (!t->port) {
-			int rc = agw_term_bind_port(mg->store, t);
+			int rc = agw_term_bind_port(mg->store, t, bearer(&ch->lsdp)->dgram);
 			if (rc < 0)
 				return fail(f, 510, "no free port in realm %s: %s", t->realm->name,
 					    g_strerror(-rc));
@@ -420,6 +419,8 @@ static bool apply_change(struct agw_mg *mg, struct agw_term *t, struct change *c
 		t->saf = ch->saf;
 	if (ch->set_spf)
 		t->spf = ch->spf;
+	if (ch->set_latch)
+		t->latch = ch->latch;
 	if (ch->set_tls_est)
 		t->tls_est = ch->tls_est;
 	if (ch->events) {

@@ -157,14 +157,15 @@ void agw_term_free(struct agw_store *s, struct agw_term *t)
 	g_free(t);
 }
 
-int agw_realm_socket(const struct agw_realm *r, unsigned port)
+int agw_realm_socket(const struct agw_realm *r, unsigned port, bool dgram)
 {
 	union sa a = r->addr;
 	if (a.sa.sa_family == AF_INET6)
 		a.in6.sin6_port = htons((uint16_t)port);
 	else
 		a.in.sin_port = htons((uint16_t)port);
-	int fd = socket(a.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
+	int fd = socket(a.sa.sa_family, (dgram ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0),
+	    one = 1;
 	if (fd < 0)
 		return -errno;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -176,7 +177,7 @@ int agw_realm_socket(const struct agw_realm *r, unsigned port)
 	return fd;
 }
 
-int agw_term_bind_port(struct agw_store *s, struct agw_term *t)
+int agw_term_bind_port(struct agw_store *s, struct agw_term *t, bool dgram)
 {
 	struct agw_realm *r = t->realm;
 	unsigned span = (unsigned)r->high - r->low + 1;
@@ -188,7 +189,7 @@ int agw_term_bind_port(struct agw_store *s, struct agw_term *t)
 			g_free(key);
 			continue;
 		}
-		int fd = agw_realm_socket(r, port);
+		int fd = agw_realm_socket(r, port, dgram);
 		if (fd == -EADDRINUSE) { /* taken by someone else: try the next one */
 			g_free(key);
 			continue;

@@ -35,9 +35,9 @@ struct agw_term {
 	struct msdp local, remote;
 	bool has_local, has_remote;
 	unsigned port; /* the chosen local port; 0 before Local */
-	int port_fd;   /* a TCP socket bound to it (the leg's), -1 when none */
+	int port_fd;   /* a TCP or UDP socket bound to it (the leg's), -1 when none */
 	int mode;      /* LocalControl Mode as a token, 0 when unset */
-	bool saf, spf;
+	bool saf, spf, latch;
 	/* Events requested: the RequestID and the names; heartbeat interval */
 	bool events_set;
 	char *events_rid;
@@ -78,9 +78,11 @@ struct agw_term *agw_term_new(struct agw_store *s, struct agw_ctx *c, struct agw
 struct agw_term *agw_term_find(struct agw_store *s, const char *id);
 void agw_term_free(struct agw_store *s, struct agw_term *t); /* also takes it out of its context */
 
-/* Binds a TCP socket to a free port of the termination's realm; 0 or -errno (-EADDRNOTAVAIL: full). */
-int agw_term_bind_port(struct agw_store *s, struct agw_term *t);
-/* A non-blocking TCP socket bound to the realm's address and port (SO_REUSEADDR); the fd or -errno. */
-int agw_realm_socket(const struct agw_realm *r, unsigned port);
+/* Binds a TCP (dgram: UDP) socket to a free port of the termination's realm; 0 or -errno
+ * (-EADDRNOTAVAIL: full). */
+int agw_term_bind_port(struct agw_store *s, struct agw_term *t, bool dgram);
+/* A non-blocking TCP (dgram: UDP) socket bound to the realm's address and port (SO_REUSEADDR); the fd or
+ * -errno. */
+int agw_realm_socket(const struct agw_realm *r, unsigned port, bool dgram);
 
 #endif

@@ -40,7 +40,7 @@ static const struct cfg_option alg_options[] = {
 	  "answer REGISTER here (a lab without a core); false forwards it to the next hop with a Path" },
 	{ "sip.expires", 0, CFG_INT, offsetof(struct alg_config, expires), "3600", 10, 86400, NULL,
 	  "registrar: the longest registration granted (s)" },
-	{ "sip.mediasec", 0, CFG_STRLIST, offsetof(struct alg_config, mediasec), "msrp-tls,bfcp-tls", 0, 0,
+	{ "sip.mediasec", 0, CFG_STRLIST, offsetof(struct alg_config, mediasec), "msrp-tls,bfcp-tls,udptl-dtls", 0, 0,
 	  NULL, "media security mechanisms announced in Security-Server (msrp-tls, bfcp-tls, udptl-dtls)" },
 	{ "h248.address", 0, CFG_ADDR, offsetof(struct alg_config, h248_address), "127.0.0.1", 0, 0, NULL,
 	  "the MGC's H.248 address (UDP and TCP)" },

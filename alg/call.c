@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "transport.h"
 #include "wire.h"
 
 enum step { IDLE, RESERVE_CORE, RESERVE_ACCESS, OFFERED, CONFIGURE, ACTIVE };
@@ -82,17 +83,25 @@ static struct leg *offerer_leg(const struct call *c, struct line *l)
 
 /* ---- H.248 text ---- */
 
-/* A Local or Remote descriptor: port 0 and addr NULL write "$" (the gateway chooses). */
+/* Whether the line runs over UDP (T.38): no TCP setup toward the core, no TCP events. */
+static bool dgram(const struct line *l)
+{
+	return l->offer.app == TP_APP_T38;
+}
+
+/* A Local or Remote descriptor: port 0 and addr NULL write "$" (the gateway chooses). a=setup goes only
+ * where it means something: TCP, and DTLS's roles (RFC 5763 §5). */
 static void put_desc(GString *s, const char *name, const struct media_line *l, const char *addr, unsigned port,
 		     const char *proto, enum msdp_setup setup, const char *fingerprints)
 {
+	const struct tp_bearer *b = tp_bearer_of(proto);
 	g_string_append_printf(s, "%s {\nv=0\nc=IN %s %s\n", name, addr && strchr(addr, ':') ? "IP6" : "IP4",
 			       addr ? addr : "$");
 	if (port)
-		g_string_append_printf(s, "m=%s %u %s *\n", l->media, port, proto);
+		g_string_append_printf(s, "m=%s %u %s %s\n", l->media, port, proto, media_agw_fmt(l));
 	else
-		g_string_append_printf(s, "m=%s $ %s *\n", l->media, proto);
-	if (setup)
+		g_string_append_printf(s, "m=%s $ %s %s\n", l->media, proto, media_agw_fmt(l));
+	if (setup && !(b && b->dgram && !b->secure))
 		g_string_append_printf(s, "a=setup:%s\n", msdp_setup_names[setup]);
 	for (const char *f = fingerprints; f && *f;) {
 		const char *nl = strchr(f, '\n');
@@ -111,12 +120,15 @@ static void put_control(struct call *c, GString *s, const char *realm, bool filt
 	g_string_append(s, " }");
 }
 
-static void put_events(struct call *c, GString *s, bool tls)
+/* What the gateway reports on a leg: (D)TLS's outcome when it terminates it, TCP's failure on TCP. */
+static void put_events(struct call *c, GString *s, const struct line *l, bool tls)
 {
-	if (tls)
+	if (tls && dgram(l))
+		g_string_append_printf(s, ", Events = %u { %s, %s }", ++c->rid, W(c, TLS_UP), W(c, TLS_FAIL));
+	else if (tls)
 		g_string_append_printf(s, ", Events = %u { %s, %s, %s }", ++c->rid, W(c, TLS_UP), W(c, TLS_FAIL),
 				       W(c, TCP_FAIL));
-	else
+	else if (!dgram(l))
 		g_string_append_printf(s, ", Events = %u { %s }", ++c->rid, W(c, TCP_FAIL));
 }
 
@@ -126,7 +138,8 @@ static bool e2ae(const struct line *l)
 }
 
 /* The access leg's Add. Originating: Remote is the UE's offer; terminating: none yet. */
-static void add_access(struct call *c, GString *s, struct line *l, const struct media_line *remote)
+static void add_access(struct call *c, GString *s, struct line *l, const struct media_line *remote,
+		       bool establish)
 {
 	bool tls = e2ae(l), aware = c->cs->cfg->aware;
 	const char *proto = media_agw_proto(&l->offer, tls, aware);
@@ -140,7 +153,9 @@ static void add_access(struct call *c, GString *s, struct line *l, const struct 
 			 tls ? remote->fingerprints : NULL);
 	}
 	g_string_append(s, " } }");
-	put_events(c, s, tls);
+	put_events(c, s, l, tls);
+	if (establish && tls && dgram(l) && l->access.setup == MSDP_SETUP_ACTIVE)
+		g_string_append_printf(s, ", Signals { %s }", W(c, TLS_EST)); /* DTLS has no connect to start it */
 	g_string_append(s, " }");
 }
 
@@ -157,7 +172,7 @@ static void add_core(struct call *c, GString *s, struct line *l, const struct me
 		put_desc(s, "Remote", remote, remote->addr, remote->port, proto, remote->setup, NULL);
 	}
 	g_string_append(s, " } }");
-	put_events(c, s, false);
+	put_events(c, s, l, false);
 	g_string_append(s, " }");
 }
 
@@ -237,7 +252,7 @@ static char *offer_out(struct call *c)
 		e[i] = (struct media_edit){ .edit = true, .addr = to->addr, .port = to->port };
 		if (e2ae(l) && c->orig)
 			e[i].proto = media_proto(&l->offer, false), e[i].drop_fingerprints = true,
-			e[i].drop_3ge2ae = true;
+			e[i].drop_3ge2ae = true, e[i].drop_setup = dgram(l);
 		else if (e2ae(l))
 			e[i].proto = media_proto(&l->offer, true), e[i].fingerprint = to->fingerprint,
 			e[i].applied = true, e[i].setup = MSDP_SETUP_ACTPASS;
@@ -257,7 +272,8 @@ static char *answer_out(struct call *c)
 		if (e2ae(l) && c->orig)
 			e[i].proto = media_proto(&l->answer, true), e[i].fingerprint = to->fingerprint;
 		else if (e2ae(l))
-			e[i].proto = media_proto(&l->answer, false), e[i].drop_fingerprints = true;
+			e[i].proto = media_proto(&l->answer, false), e[i].drop_fingerprints = true,
+			e[i].drop_setup = dgram(l);
 	}
 	return media_rewrite(c->sdp, c->len, e, c->n);
 }
@@ -302,7 +318,7 @@ static void second_add(struct call *c)
 			continue;
 		g_string_append(s, any ? ",\n" : "");
 		if (c->orig)
-			add_access(c, s, l, &l->offer);
+			add_access(c, s, l, &l->offer, false);
 		else
 			add_core(c, s, l, &l->offer);
 		any = true;
@@ -398,6 +414,11 @@ void call_offer(struct call *c, const char *sdp, size_t len, call_next *next, vo
 		 * takes the other role toward the offerer */
 		answerer_leg(c, l)->setup = MSDP_SETUP_ACTPASS;
 		offerer_leg(c, l)->setup = l->offer.setup == MSDP_SETUP_ACTIVE ? MSDP_SETUP_PASSIVE : MSDP_SETUP_ACTIVE;
+		if (dgram(l)) { /* UDP has no setup; DTLS's role is the access leg's alone */
+			l->core.setup = MSDP_SETUP_NONE;
+			if (!e2ae(l))
+				l->access.setup = MSDP_SETUP_NONE;
+		}
 		static const char *const modes[] = { "pass", "e2e", "e2ae" };
 		log_info("call", &ids, "[idle] m=%s %s: %s", l->offer.media, l->offer.proto, modes[l->mode]);
 	}
@@ -421,7 +442,7 @@ void call_offer(struct call *c, const char *sdp, size_t len, call_next *next, vo
 		if (c->orig)
 			add_core(c, s, l, NULL);
 		else
-			add_access(c, s, l, NULL);
+			add_access(c, s, l, NULL, false);
 		first = false;
 	}
 	g_string_append(s, "\n}");
@@ -468,13 +489,13 @@ static void configure_orig(struct call *c, GString *s, struct line *l)
 	bool tls = e2ae(l);
 	const char *plain = media_agw_proto(&l->offer, false, c->cs->cfg->aware);
 	enum msdp_setup v = l->answer.setup ? l->answer.setup : MSDP_SETUP_ACTIVE;
-	if (!tls)
+	if (!tls && !dgram(l))
 		l->access.setup = v; /* the UE sees the answerer's direction: TLS runs end to end */
 	if (!tls || c->cs->cfg->combined) {
-		add_access(c, s, l, &l->offer);
+		add_access(c, s, l, &l->offer, true);
 		g_string_append(s, ",\n");
 	}
-	enum msdp_setup core = v == MSDP_SETUP_PASSIVE ? MSDP_SETUP_ACTIVE : MSDP_SETUP_NONE;
+	enum msdp_setup core = v == MSDP_SETUP_PASSIVE && !dgram(l) ? MSDP_SETUP_ACTIVE : MSDP_SETUP_NONE;
 	g_string_append_printf(s, "Modify = %s { Media { Stream = 1 { ", l->core.term);
 	if (c->cs->cfg->syn_filter)
 		g_string_append_printf(s, "LocalControl { %s = on, %s = on },\n", W(c, SAF), W(c, SPF));
@@ -496,7 +517,7 @@ static void configure_term(struct call *c, GString *s, struct line *l)
 	bool tls = e2ae(l);
 	const char *proto = media_agw_proto(&l->offer, tls, c->cs->cfg->aware);
 	enum msdp_setup u = l->answer.setup ? l->answer.setup : MSDP_SETUP_ACTIVE;
-	if (!tls)
+	if (!tls && !dgram(l))
 		l->core.setup = u;
 	if (!tls || c->cs->cfg->combined) {
 		add_core(c, s, l, &l->offer);

@@ -10,43 +10,33 @@
 #include <sofia-sip/sdp.h>
 #include <sofia-sip/su_alloc.h>
 
-/* The transports we carry, plain and with TLS; the last row is the application-agnostic one. */
-static const struct {
-	const char *plain, *tls;
-	enum media_app app;
-} protos[] = {
-	{ "TCP/MSRP", "TCP/TLS/MSRP", MEDIA_APP_MSRP },
-	{ "TCP/BFCP", "TCP/TLS/BFCP", MEDIA_APP_BFCP },
-	{ "TCP", "TCP/TLS", MEDIA_APP_OTHER },
-};
-enum { AGNOSTIC = G_N_ELEMENTS(protos) - 1 };
-
-/* The row of proto (-1: not ours); *tls (when given) says which column. */
-static int proto_row(const char *proto, bool *tls)
+static const struct tp_media *row_of(const struct media_line *l)
 {
-	for (size_t i = 0; i < G_N_ELEMENTS(protos); i++) {
-		bool with_tls = !g_ascii_strcasecmp(proto, protos[i].tls);
-		if (with_tls || !g_ascii_strcasecmp(proto, protos[i].plain)) {
-			if (tls)
-				*tls = with_tls;
-			return (int)i;
-		}
-	}
-	return -1;
+	const struct tp_media *r = tp_media_of(l->proto, NULL);
+	if (r)
+		return r;
+	unsigned n;
+	const struct tp_media *all = tp_media_all(&n);
+	return &all[n - 1]; /* not ours: the application-agnostic TCP row */
 }
 
 const char *media_proto(const struct media_line *l, bool tls)
 {
-	int r = proto_row(l->proto, NULL);
-	return r < 0 ? l->proto : tls ? protos[r].tls : protos[r].plain;
+	const struct tp_media *r = tp_media_of(l->proto, NULL);
+	return !r ? l->proto : tls ? r->sip_secure : r->sip_plain;
 }
 
 const char *media_agw_proto(const struct media_line *l, bool tls, bool aware)
 {
-	int r = proto_row(l->proto, NULL);
-	if (r < 0 || !aware)
-		r = AGNOSTIC;
-	return tls ? protos[r].tls : protos[r].plain;
+	const struct tp_media *r = row_of(l);
+	if (aware && r->aware_plain)
+		return tls ? r->aware_secure : r->aware_plain;
+	return tls ? r->agw_secure : r->agw_plain;
+}
+
+const char *media_agw_fmt(const struct media_line *l)
+{
+	return row_of(l)->fmt;
 }
 
 static bool read_line(const sdp_session_t *s, const sdp_media_t *m, struct media_line *l, char **err)
@@ -64,8 +54,8 @@ static bool read_line(const sdp_session_t *s, const sdp_media_t *m, struct media
 	l->port = (unsigned)m->m_port;
 	if (c && c->c_address)
 		g_strlcpy(l->addr, c->c_address, sizeof l->addr);
-	int r = proto_row(l->proto, &l->tls);
-	l->app = r < 0 ? MEDIA_APP_OTHER : protos[r].app;
+	const struct tp_media *r = tp_media_of(l->proto, &l->tls);
+	l->app = r ? r->app : TP_APP_OTHER;
 	for (const sdp_attribute_t *a = m->m_attributes; a; a = a->a_next) {
 		if (!g_ascii_strcasecmp(a->a_name, "setup"))
 			l->setup = msdp_setup_of(a->a_value);
@@ -111,21 +101,22 @@ bool media_read(const char *sdp, size_t len, struct media_sdp *out, char **err)
 
 enum media_mode media_decide(const struct media_line *l, bool originating, const struct media_policy *p)
 {
-	if (!l->port || proto_row(l->proto, NULL) < 0)
+	if (!l->port || !tp_media_of(l->proto, NULL))
 		return MEDIA_PASS;
-	bool ue_supports = l->app == MEDIA_APP_MSRP   ? p->ue_msrp
-			   : l->app == MEDIA_APP_BFCP ? p->ue_bfcp
-						      : false;
+	bool ue_supports = l->app == TP_APP_MSRP   ? p->ue_msrp
+			   : l->app == TP_APP_BFCP ? p->ue_bfcp
+			   : l->app == TP_APP_T38  ? p->ue_t38
+						   : false;
 	if (originating) { /* TS 23.334 §6.2.10.3.1.1.1 step 1; seed 004 NOTE 1 */
 		if (l->tls && l->requested && ue_supports)
 			return MEDIA_E2AE;
-		if (l->tls && l->app == MEDIA_APP_MSRP && p->force_orig && l->fingerprints[0])
+		if (l->tls && l->app == TP_APP_MSRP && p->force_orig && l->fingerprints[0])
 			return MEDIA_E2AE;
 		return MEDIA_E2E;
 	}
 	/* terminating: §6.2.10.3.1.2.1 step 1; seed 004's terminating NOTE */
-	if (!l->tls && l->app != MEDIA_APP_OTHER &&
-	    (ue_supports || (p->force_term && l->app == MEDIA_APP_MSRP)))
+	if (!l->tls && l->app != TP_APP_OTHER &&
+	    (ue_supports || (p->force_term && l->app == TP_APP_MSRP)))
 		return MEDIA_E2AE;
 	return MEDIA_E2E;
 }
@@ -205,12 +196,14 @@ static void put_section(GString *out, const struct line *ls, size_t from, size_t
 			c_done = true;
 			continue;
 		}
+		if (e->drop_setup && is(l, "a=setup:"))
+			continue;
 		if (e->setup && is(l, "a=setup:")) {
 			put(out, end, "a=setup:%s", msdp_setup_names[e->setup]);
 			setup_done = true;
 			continue;
 		}
-		if ((e->drop_fingerprints && is(l, "a=fingerprint:")) ||
+		if ((e->drop_fingerprints && (is(l, "a=fingerprint:") || is(l, "a=tls-id:"))) ||
 		    (e->drop_3ge2ae && is(l, "a=3ge2ae:")))
 			continue;
 		g_string_append_len(out, l->p, (gssize)(l->n + l->eol));

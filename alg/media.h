@@ -9,14 +9,13 @@
 #include <stddef.h>
 
 #include "msdp.h"
+#include "transport.h"
 
 enum media_mode {
 	MEDIA_PASS, /* not ours: RTP and the like, or a disabled line */
 	MEDIA_E2E,  /* through the gateway as plain TCP, SDP's TLS attributes untouched */
 	MEDIA_E2AE, /* TLS toward the UE terminated in the gateway, plain toward the core */
 };
-
-enum media_app { MEDIA_APP_OTHER, MEDIA_APP_MSRP, MEDIA_APP_BFCP };
 
 enum { MEDIA_MAX_LINES = 8 };
 
@@ -26,8 +25,8 @@ struct media_line {
 	unsigned port;
 	char addr[64]; /* media-level c=, else session-level */
 	enum msdp_setup setup;
-	enum media_app app;
-	bool tls;
+	enum tp_app app;
+	bool tls; /* the secure token of its row (TCP/TLS/MSRP, UDP/TLS/UDPTL) */
 	char fingerprints[512]; /* every a=fingerprint value, one per line, "\n"-terminated */
 	bool requested;         /* a=3ge2ae:requested */
 };
@@ -42,18 +41,21 @@ bool media_read(const char *sdp, size_t len, struct media_sdp *out, char **err);
 
 /* What the registration holds and what the operator chose. */
 struct media_policy {
-	bool ue_msrp, ue_bfcp; /* the UE registered msrp-tls / bfcp-tls and we offered it */
+	bool ue_msrp, ue_bfcp, ue_t38; /* the UE registered msrp-tls / bfcp-tls / udptl-dtls, and we did */
 	bool force_orig, force_term;
 };
 
 /* The mode of a line of an offer: from the UE (originating) or toward it (terminating). */
 enum media_mode media_decide(const struct media_line *l, bool originating, const struct media_policy *p);
 
-/* The transport token without (tls false) or with TLS: "TCP/MSRP" <-> "TCP/TLS/MSRP". */
+/* The transport token without (tls false) or with TLS: "TCP/MSRP" <-> "TCP/TLS/MSRP", "udptl" <->
+ * "UDP/TLS/UDPTL". */
 const char *media_proto(const struct media_line *l, bool tls);
-/* The token the gateway's termination gets: aware keeps the application, else "TCP" / "TCP/TLS" (also
- * for a transport that is not ours). */
+/* The token the gateway's termination gets: aware keeps the application where the gateway may be told
+ * it, else "TCP" / "TCP/TLS", "UDP" / "UDP/DTLS" (TCP also for a transport that is not ours). */
 const char *media_agw_proto(const struct media_line *l, bool tls, bool aware);
+/* The m= format the gateway's descriptors carry: "*", "t38". */
+const char *media_agw_fmt(const struct media_line *l);
 
 /* How one line changes; fields left 0 / NULL stay as written. */
 struct media_edit {
@@ -62,7 +64,8 @@ struct media_edit {
 	const char *addr;
 	unsigned port;
 	enum msdp_setup setup;
-	bool drop_fingerprints, drop_3ge2ae;
+	bool drop_fingerprints; /* a=fingerprint and a=tls-id: TLS's, gone where TLS ends */
+	bool drop_3ge2ae, drop_setup;
 	const char *fingerprint; /* added: "sha-256 AB:…" */
 	bool applied;            /* a=3ge2ae:applied added */
 };

@@ -561,6 +561,7 @@ static struct media_policy policy_of(struct proxy *p, const sip_t *sip, bool ori
 	mechs &= p->mechs;
 	return (struct media_policy){ .ue_msrp = mechs & REG_MSRP_TLS,
 				      .ue_bfcp = mechs & REG_BFCP_TLS,
+				      .ue_t38 = mechs & REG_UDPTL_DTLS,
 				      .force_orig = p->cfg->force_orig,
 				      .force_term = p->cfg->force_term };
 }

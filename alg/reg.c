@@ -5,22 +5,23 @@
 #include <glib.h>
 #include <string.h>
 
-static const char *const mech_names[] = { "msrp-tls", "bfcp-tls", "udptl-dtls" };
+#include "transport.h"
 
+/* A mechanism's bit is 1 << its row in the transport table (transport.h). */
 unsigned reg_mech_bit(const char *name)
 {
-	for (unsigned i = 0; i < G_N_ELEMENTS(mech_names); i++)
-		if (!g_ascii_strcasecmp(name, mech_names[i]))
-			return 1u << i;
-	return 0;
+	unsigned row;
+	return tp_media_of_mechanism(name, &row) ? 1u << row : 0;
 }
 
 char *reg_mech_header(unsigned mechs)
 {
 	GString *s = g_string_new(NULL);
-	for (unsigned i = 0; i < G_N_ELEMENTS(mech_names); i++)
-		if (mechs & (1u << i))
-			g_string_append_printf(s, "%s%s;mediasec", s->len ? ", " : "", mech_names[i]);
+	unsigned n;
+	const struct tp_media *rows = tp_media_all(&n);
+	for (unsigned i = 0; i < n; i++)
+		if (rows[i].mechanism && (mechs & (1u << i)))
+			g_string_append_printf(s, "%s%s;mediasec", s->len ? ", " : "", rows[i].mechanism);
 	return g_string_free(s, s->len == 0);
 }
 

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The bits follow the rows of profiles/transport.c. */
 enum reg_mech { REG_MSRP_TLS = 1, REG_BFCP_TLS = 2, REG_UDPTL_DTLS = 4 };
 
 /* The bit of a mechanism name ("msrp-tls"), 0 for one we do not know. */

@@ -155,11 +155,6 @@ bool msdp_safe(const char *text, size_t len, char **err)
 	return true;
 }
 
-bool msdp_tls(const struct msdp *s)
-{
-	return strstr(s->proto, "/TLS") != NULL;
-}
-
 enum msdp_setup msdp_setup_of(const char *v)
 {
 	for (int i = 1; i <= MSDP_SETUP_HOLDCONN; i++)

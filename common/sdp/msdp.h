@@ -46,9 +46,6 @@ enum msdp_setup msdp_setup_of(const char *value);
  * parser loops without end on some that do not). False with *err (g_free it). */
 bool msdp_safe(const char *text, size_t len, char **err);
 
-/* True when the transport token runs TLS (TCP/TLS, TCP/TLS/MSRP, TCP/TLS/BFCP). */
-bool msdp_tls(const struct msdp *s);
-
 /* Reads text[0..len). False with *err (g_free it) when sofia-sip refuses it or it has no m= line. */
 bool msdp_parse(const char *text, size_t len, struct msdp *out, char **err);
 

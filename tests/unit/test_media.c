@@ -36,11 +36,11 @@ static void test_read(void)
 	ASSERT_STR(s.lines[1].addr, "192.0.2.1");
 	CU_ASSERT_EQUAL(s.lines[1].port, 7394);
 	CU_ASSERT_EQUAL(s.lines[1].setup, MSDP_SETUP_ACTPASS);
-	CU_ASSERT_EQUAL(s.lines[1].app, MEDIA_APP_MSRP);
+	CU_ASSERT_EQUAL(s.lines[1].app, TP_APP_MSRP);
 	CU_ASSERT_TRUE(s.lines[1].tls && s.lines[1].requested);
 	ASSERT_STR(s.lines[1].fingerprints,
 		   "SHA-256 4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:19:E5:7C:AB\n");
-	CU_ASSERT_EQUAL(s.lines[0].app, MEDIA_APP_OTHER);
+	CU_ASSERT_EQUAL(s.lines[0].app, TP_APP_OTHER);
 	ASSERT_STR(media_proto(&s.lines[1], false), "TCP/MSRP");
 	ASSERT_STR(media_agw_proto(&s.lines[1], true, false), "TCP/TLS");
 	ASSERT_STR(media_agw_proto(&s.lines[1], false, true), "TCP/MSRP");

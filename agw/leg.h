@@ -1,0 +1,93 @@
+/* leg: what the gateway's TCP legs (tcp.c), UDP legs (udp.c) and their (D)TLS sessions (sess.c) share.
+ * Internal to the legs module: its API is legs.h. */
+#ifndef MEDIASEC_AGW_LEG_H
+#define MEDIASEC_AGW_LEG_H
+
+#include <gnutls/dtls.h>
+#include <gnutls/gnutls.h>
+#include <sys/types.h>
+
+#include "legs.h"
+#include "log.h"
+#include "wire.h"
+
+enum leg_state { LEG_IDLE, LEG_LISTENING, LEG_WAITING, LEG_CONNECTING, LEG_UP, LEG_DONE };
+extern const char *const leg_state_names[];
+
+enum tls_state { TLS_NONE, TLS_HANDSHAKE, TLS_HELD, TLS_VERIFIED };
+
+struct leg {
+	struct legs *ls;
+	struct agw_term *t;
+	enum leg_state state;
+	bool dgram; /* a UDP leg (udp.c), else TCP (tcp.c) */
+	int lfd, fd;
+	struct ev_io *lio, *io;
+	struct ev_timer *timer; /* TCP: connect; (D)TLS: retransmission, then the fingerprint hold */
+	union sa peer;          /* TCP: the connection's; UDP: where datagrams go (has_peer) */
+	bool has_peer;
+	/* TCP relay: read here, not yet written to the partner: buf[off .. len) */
+	char *buf;
+	size_t off, len;
+	bool eof;    /* the peer of this leg finished sending */
+	bool shut;   /* we finished sending to the peer of this leg */
+	bool active; /* we connected (TCP client) */
+	/* (D)TLS */
+	gnutls_session_t tls;
+	enum tls_state tls_state;
+	bool client;
+	char *raw; /* TLS: bytes read from the socket not yet taken by GnuTLS: raw[raw_off .. raw_len) */
+	size_t raw_off, raw_len;
+	const void *dg; /* DTLS: the datagram GnuTLS reads now */
+	size_t dg_len;
+	/* UDP */
+	bool latched;
+	uint64_t dropped; /* datagrams not relayed: filtered, or no way on yet */
+	char why[120];    /* the last I/O error, for the notification */
+};
+
+struct legs {
+	struct ev_loop *loop;
+	struct agw_mg *mg;
+	struct legs_opts o;
+	gnutls_priority_t priority; /* parsed once: every session shares it */
+};
+
+const struct log_ids *leg_ids(const struct leg *l, struct log_ids *ids);
+/* One TCP, UDP or (D)TLS event between the leg's local address and its peer; out: sent by the gateway. */
+void leg_trace(struct leg *l, const char *kind, bool out, const char *summary);
+void leg_event(struct leg *l, enum wire_ie ev, const char *reason);
+struct leg *leg_partner(const struct leg *l);
+/* The Remote's address, when it has one with a port. */
+bool leg_remote(const struct agw_term *t, union sa *out);
+/* The leg ends: sockets, timers, buffers and session go, and ev is notified with the reason. */
+void leg_finish(struct leg *l, bool reset, enum wire_ie ev, const char *reason);
+
+/* ---- the (D)TLS session of a leg (sess.c) ---- */
+
+/* A session as client or server over the leg's stream or datagrams; false when it ended the leg. */
+bool sess_start(struct leg *l, bool client);
+enum sess_step { SESS_AGAIN, SESS_DONE, SESS_FAILED };
+/* One step of the handshake; SESS_FAILED has sent an alert and ended the leg. A datagram leg's
+ * retransmission timer is armed on SESS_AGAIN. */
+enum sess_step sess_handshake(struct leg *l);
+enum sess_verdict { SESS_VERIFIED, SESS_HELD, SESS_REJECTED };
+/* The finished handshake's peer certificate against the Remote's fingerprints: verified (xtls/up sent),
+ * held until a Remote brings them, or rejected (alert sent, leg ended). */
+enum sess_verdict sess_verify(struct leg *l);
+/* A fatal alert, in the trace by its RFC name. */
+void sess_alert(struct leg *l, gnutls_alert_description_t desc);
+/* Whether GnuTLS or our pull buffer hold bytes already taken from a stream socket. */
+bool sess_buffered(const struct leg *l);
+void sess_free(struct leg *l);
+
+/* ---- the two kinds ---- */
+
+void tcp_configure(struct leg *l);
+void tcp_teardown(struct leg *l, bool reset);
+void tcp_verified(struct leg *l);
+void tcp_update(struct leg *l);
+void udp_configure(struct leg *l);
+void udp_teardown(struct leg *l);
+
+#endif

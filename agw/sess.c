@@ -1,0 +1,233 @@
+/* sess: the (D)TLS session of a leg (see leg.h). TLS over a TCP leg and DTLS over a UDP leg differ only
+ * in how GnuTLS reads and writes: a stream through one large read per wakeup, or the datagram in hand.
+ * Set-up, the handshake, the fingerprint check and its hold, and the alerts are one path. */
+#include "config.h"
+#include "leg.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cert.h"
+#include "transport.h"
+
+/* ---- a stream: TLS over TCP ---- */
+
+/* GnuTLS asks for a record a few bytes at a time; serving it from one large read per wakeup saves most
+ * of the system calls. The buffer exists only while it holds bytes. */
+enum { RAW = 64 * 1024 };
+
+static ssize_t stream_pull(gnutls_transport_ptr_t ptr, void *data, size_t n)
+{
+	struct leg *l = ptr;
+	if (l->raw_off == l->raw_len) {
+		if (!l->raw)
+			l->raw = g_malloc(RAW);
+		ssize_t r = recv(l->fd, l->raw, RAW, 0);
+		if (r <= 0) {
+			int e = r < 0 ? errno : 0;
+			g_clear_pointer(&l->raw, g_free);
+			l->raw_off = l->raw_len = 0;
+			gnutls_transport_set_errno(l->tls, e);
+			return r;
+		}
+		l->raw_off = 0, l->raw_len = (size_t)r;
+	}
+	size_t k = MIN(n, l->raw_len - l->raw_off);
+	memcpy(data, l->raw + l->raw_off, k);
+	l->raw_off += k;
+	if (l->raw_off == l->raw_len) {
+		g_clear_pointer(&l->raw, g_free);
+		l->raw_off = l->raw_len = 0;
+	}
+	return (ssize_t)k;
+}
+
+/* A whole flight (or a run of records) in one system call: fewer wakeups and segments per handshake. */
+static ssize_t stream_push(gnutls_transport_ptr_t ptr, const giovec_t *iov, int n)
+{
+	struct leg *l = ptr;
+	struct msghdr m = { .msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)n };
+	ssize_t r = sendmsg(l->fd, &m, MSG_NOSIGNAL);
+	if (r < 0)
+		gnutls_transport_set_errno(l->tls, errno);
+	return r;
+}
+
+/* ---- datagrams: DTLS over UDP ---- */
+
+/* The datagram the leg received, once; then "nothing yet" (the leg's loop hands over the next one). */
+static ssize_t dgram_pull(gnutls_transport_ptr_t ptr, void *data, size_t n)
+{
+	struct leg *l = ptr;
+	if (!l->dg) {
+		gnutls_transport_set_errno(l->tls, EAGAIN);
+		return -1;
+	}
+	size_t k = MIN(n, l->dg_len); /* a datagram longer than asked for is cut, as recv() would */
+	memcpy(data, l->dg, k);
+	l->dg = NULL;
+	return (ssize_t)k;
+}
+
+static int dgram_pull_timeout(gnutls_transport_ptr_t ptr, unsigned ms)
+{
+	(void)ms; /* non-blocking: never waits */
+	return ((struct leg *)ptr)->dg ? 1 : 0;
+}
+
+static ssize_t dgram_push(gnutls_transport_ptr_t ptr, const void *data, size_t n)
+{
+	struct leg *l = ptr;
+	if (!l->has_peer) {
+		gnutls_transport_set_errno(l->tls, EAGAIN);
+		return -1;
+	}
+	ssize_t r = sendto(l->fd, data, n, 0, &l->peer.sa, sa_len(&l->peer));
+	if (r < 0)
+		gnutls_transport_set_errno(l->tls, errno);
+	return r;
+}
+
+/* ---- the session ---- */
+
+void sess_alert(struct leg *l, gnutls_alert_description_t desc)
+{
+	gnutls_alert_send(l->tls, GNUTLS_AL_FATAL, desc);
+	char name[48], what[64];
+	snprintf(what, sizeof what, "alert %s", tls_alert_name(desc, name, sizeof name));
+	leg_trace(l, "tls.alert", true, what);
+}
+
+bool sess_start(struct leg *l, bool client)
+{
+	/* no session tickets: these sessions are never resumed, and tickets cost a handshake step and
+	 * memory */
+	unsigned flags = (client ? GNUTLS_CLIENT : GNUTLS_SERVER) | GNUTLS_NONBLOCK | GNUTLS_NO_TICKETS |
+			 (l->dgram ? GNUTLS_DATAGRAM : 0);
+	int rc = gnutls_init(&l->tls, flags);
+	if (rc >= 0)
+		rc = gnutls_priority_set(l->tls, l->ls->priority);
+	if (rc >= 0 && l->ls->o.identity)
+		rc = gnutls_credentials_set(l->tls, GNUTLS_CRD_CERTIFICATE, l->ls->o.identity->cred);
+	if (rc < 0) {
+		char reason[160];
+		snprintf(reason, sizeof reason, "%s set-up: %s", l->dgram ? "DTLS" : "TLS", gnutls_strerror(rc));
+		leg_finish(l, false, WIRE_TLS_FAIL, reason);
+		return false;
+	}
+	l->client = client;
+	if (!client)
+		gnutls_certificate_server_set_request(l->tls, GNUTLS_CERT_REQUIRE);
+	gnutls_transport_set_ptr(l->tls, l);
+	if (l->dgram) {
+		gnutls_transport_set_pull_function(l->tls, dgram_pull);
+		gnutls_transport_set_pull_timeout_function(l->tls, dgram_pull_timeout);
+		gnutls_transport_set_push_function(l->tls, dgram_push);
+		/* RFC 6347 §4.2.4: 1 s, doubling; given up after the connect timeout's worth of flights */
+		gnutls_dtls_set_timeouts(l->tls, 1000, MAX(l->ls->o.connect_timeout_ms, 2000) * 4);
+	} else {
+		gnutls_transport_set_pull_function(l->tls, stream_pull);
+		gnutls_transport_set_vec_push_function(l->tls, stream_push);
+	}
+	l->tls_state = TLS_HANDSHAKE;
+	if (client)
+		leg_trace(l, "tls.client_hello", true, l->dgram ? "DTLS ClientHello" : "ClientHello");
+	return true;
+}
+
+static void on_retransmit(struct ev_loop *loop, void *arg)
+{
+	struct leg *l = arg;
+	(void)loop;
+	l->timer = NULL;
+	if (sess_handshake(l) == SESS_DONE)
+		sess_verify(l); /* only datagram legs retransmit: nothing waits on the verdict */
+}
+
+enum sess_step sess_handshake(struct leg *l)
+{
+	int rc = gnutls_handshake(l->tls);
+	if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED) {
+		if (l->dgram) { /* a lost flight is sent again when its timer runs out (RFC 6347 §4.2.4) */
+			ev_timer_cancel(l->ls->loop, l->timer);
+			l->timer = ev_timer_add(l->ls->loop, gnutls_dtls_get_timeout(l->tls), on_retransmit, l);
+		}
+		return SESS_AGAIN;
+	}
+	ev_timer_cancel(l->ls->loop, l->timer);
+	l->timer = NULL;
+	if (rc < 0) {
+		char reason[160];
+		snprintf(reason, sizeof reason, "%s handshake: %s", l->dgram ? "DTLS" : "TLS", gnutls_strerror(rc));
+		int level;
+		if (rc != GNUTLS_E_FATAL_ALERT_RECEIVED && rc != GNUTLS_E_TIMEDOUT) /* tell the peer why */
+			sess_alert(l, (gnutls_alert_description_t)gnutls_error_to_alert(rc, &level));
+		leg_finish(l, false, WIRE_TLS_FAIL, reason);
+		return SESS_FAILED;
+	}
+	return SESS_DONE;
+}
+
+static void on_hold_timeout(struct ev_loop *loop, void *arg)
+{
+	struct leg *l = arg;
+	(void)loop;
+	l->timer = NULL;
+	sess_alert(l, GNUTLS_A_ACCESS_DENIED);
+	leg_finish(l, false, WIRE_TLS_FAIL, "no remote fingerprint arrived in time");
+}
+
+enum sess_verdict sess_verify(struct leg *l)
+{
+	struct log_ids ids;
+	unsigned n = 0;
+	const gnutls_datum_t *certs = gnutls_certificate_get_peers(l->tls, &n);
+	if (!certs || !n) {
+		sess_alert(l, GNUTLS_A_CERTIFICATE_REQUIRED);
+		leg_finish(l, false, WIRE_TLS_FAIL, "the peer sent no certificate");
+		return SESS_REJECTED;
+	}
+	const struct agw_term *t = l->t;
+	if (!t->has_remote || !t->remote.nfingerprints) {
+		if (l->tls_state != TLS_HELD) {
+			log_info("leg", leg_ids(l, &ids),
+				 "%s handshake done; held until the Remote fingerprint is known",
+				 l->dgram ? "DTLS" : "TLS");
+			l->tls_state = TLS_HELD;
+			l->timer = ev_timer_add(l->ls->loop, l->ls->o.tls_hold_ms, on_hold_timeout, l);
+		}
+		return SESS_HELD;
+	}
+	ev_timer_cancel(l->ls->loop, l->timer);
+	l->timer = NULL;
+	if (!tls_fingerprint_match(&certs[0], t->remote.fingerprints, t->remote.nfingerprints,
+				   l->ls->o.allow_sha1)) {
+		sess_alert(l, GNUTLS_A_BAD_CERTIFICATE);
+		leg_finish(l, false, WIRE_TLS_FAIL, "the peer certificate does not match the fingerprint");
+		return SESS_REJECTED;
+	}
+	l->tls_state = TLS_VERIFIED;
+	char *desc = gnutls_session_get_desc(l->tls);
+	log_info("leg", leg_ids(l, &ids), "%s up as %s, peer certificate matches: %s", l->dgram ? "DTLS" : "TLS",
+		 l->client ? "client" : "server", desc ? desc : "");
+	leg_trace(l, "tls.up", false, desc ? desc : "TLS up");
+	gnutls_free(desc);
+	leg_event(l, WIRE_TLS_UP, NULL);
+	return SESS_VERIFIED;
+}
+
+bool sess_buffered(const struct leg *l)
+{
+	return l->tls && (l->raw || gnutls_record_check_pending(l->tls));
+}
+
+void sess_free(struct leg *l)
+{
+	if (l->tls) {
+		gnutls_deinit(l->tls);
+		l->tls = NULL;
+	}
+	g_clear_pointer(&l->raw, g_free);
+}

@@ -1,0 +1,487 @@
+/* tcp: TCP legs, the SYN filter and the relay (see legs.h). */
+#include "config.h"
+#include "leg.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <linux/filter.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "transport.h"
+
+/* Up, and for TLS verified: bytes may cross. */
+static bool ready(const struct leg *l)
+{
+	return l->state == LEG_UP && (!l->tls || l->tls_state == TLS_VERIFIED);
+}
+
+static bool relaying(const struct leg *l)
+{
+	const struct leg *p = leg_partner(l);
+	return ready(l) && p && ready(p);
+}
+
+/* ---- a leg's I/O: plain TCP or GnuTLS; >0 bytes, 0 end of stream, -EAGAIN, or -errno (why set) ---- */
+
+static ssize_t leg_read(struct leg *l, void *buf, size_t n)
+{
+	if (!l->tls) {
+		ssize_t r = recv(l->fd, buf, n, 0);
+		if (r < 0 && errno != EAGAIN && errno != EINTR)
+			g_strlcpy(l->why, g_strerror(errno), sizeof l->why);
+		return r >= 0 ? r : (errno == EINTR ? -EAGAIN : -errno);
+	}
+	ssize_t r = gnutls_record_recv(l->tls, buf, n);
+	if (r >= 0)
+		return r; /* 0: close_notify */
+	if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
+		return -EAGAIN;
+	if (r == GNUTLS_E_PREMATURE_TERMINATION)
+		return 0; /* TCP ended without close_notify: the end all the same */
+	snprintf(l->why, sizeof l->why, "TLS: %s", gnutls_strerror((int)r));
+	return -ECONNRESET;
+}
+
+static ssize_t leg_write(struct leg *l, const void *buf, size_t n)
+{
+	if (!l->tls) {
+		ssize_t r = send(l->fd, buf, n, MSG_NOSIGNAL);
+		if (r < 0 && errno != EAGAIN && errno != EINTR)
+			g_strlcpy(l->why, g_strerror(errno), sizeof l->why);
+		return r >= 0 ? r : (errno == EINTR ? -EAGAIN : -errno);
+	}
+	ssize_t r = gnutls_record_send(l->tls, buf, MIN(n, (size_t)16384)); /* one record at a time */
+	if (r >= 0)
+		return r;
+	if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
+		return -EAGAIN;
+	snprintf(l->why, sizeof l->why, "TLS: %s", gnutls_strerror((int)r));
+	return -EPIPE;
+}
+
+/* The end of what we send on this leg: close_notify for TLS, then FIN. */
+static void leg_shutdown(struct leg *l)
+{
+	if (l->tls) {
+		gnutls_bye(l->tls, GNUTLS_SHUT_WR);
+		leg_trace(l, "tls.close_notify", true, "close_notify");
+	}
+	shutdown(l->fd, SHUT_WR);
+	l->shut = true;
+	leg_trace(l, "tcp.fin", true, "FIN");
+}
+
+/* What the connection waits for: input when relaying and there is room, output when the partner
+ * has bytes for it (or while connecting). */
+void tcp_update(struct leg *l)
+{
+	if (!l->io)
+		return;
+	struct leg *p = leg_partner(l);
+	uint32_t ev = 0;
+	if (l->state == LEG_CONNECTING)
+		ev = EPOLLOUT;
+	else if (l->state == LEG_UP && l->tls_state == TLS_HANDSHAKE)
+		ev = gnutls_record_get_direction(l->tls) ? EPOLLOUT : EPOLLIN;
+	else if (l->state == LEG_UP) {
+		if (relaying(l) && !l->eof && l->len < l->ls->o.buffer)
+			ev |= EPOLLIN;
+		if (p && p->len > p->off)
+			ev |= EPOLLOUT;
+	}
+	ev_io_mod(l->ls->loop, l->io, ev);
+}
+
+static void close_fd(struct leg *l, bool reset)
+{
+	if (l->fd < 0)
+		return;
+	if (reset) {
+		struct linger lg = { 1, 0 }; /* close with RST */
+		setsockopt(l->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+		leg_trace(l, "tcp.rst", true, "RST");
+	} else if (!l->shut && l->state != LEG_CONNECTING) { /* close() sends the FIN shutdown() did not */
+		leg_trace(l, "tcp.fin", true, "FIN");
+	}
+	ev_io_del(l->ls->loop, l->io);
+	l->io = NULL;
+	close(l->fd);
+	l->fd = -1;
+}
+
+static void stop_listening(struct leg *l)
+{
+	if (l->lfd < 0)
+		return;
+	ev_io_del(l->ls->loop, l->lio);
+	l->lio = NULL;
+	close(l->lfd);
+	l->lfd = -1;
+	l->t->port_fd = -1; /* the listening socket was the termination's port */
+}
+
+static void drop_buffer(struct leg *l)
+{
+	g_free(l->buf);
+	l->buf = NULL;
+	l->off = l->len = 0;
+}
+
+/* What a TCP leg holds: sockets and buffer (legs.c drops timer and session). */
+void tcp_teardown(struct leg *l, bool reset)
+{
+	stop_listening(l);
+	close_fd(l, reset);
+	drop_buffer(l);
+}
+
+static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg);
+
+/* ---- establishment ---- */
+
+static void up(struct leg *l);
+
+static void on_connect_timeout(struct ev_loop *loop, void *arg)
+{
+	struct leg *l = arg;
+	l->timer = NULL;
+	leg_finish(l, false, WIRE_TCP_FAIL, "connect timed out");
+}
+
+static void start_connect(struct leg *l)
+{
+	struct agw_term *t = l->t;
+	struct log_ids ids;
+	union sa to;
+	if (!leg_remote(t, &to)) {
+		l->state = LEG_IDLE;
+		return;
+	}
+	stop_listening(l); /* an actpass leg told to connect: its port is rebound below */
+	int fd = t->port_fd;
+	t->port_fd = -1;
+	if (fd < 0 && (fd = agw_realm_socket(t->realm, t->port, false)) < 0) {
+		char reason[96];
+		snprintf(reason, sizeof reason, "binding port %u: %s", t->port, g_strerror(-fd));
+		leg_finish(l, false, WIRE_TCP_FAIL, reason);
+		return;
+	}
+	l->fd = fd;
+	l->peer = to;
+	l->active = true;
+	char where[SA_TEXT_MAX];
+	log_info("leg", leg_ids(l, &ids), "connecting to %s", sa_text(&to, where));
+	l->io = ev_io_add(l->ls->loop, fd, EPOLLOUT, on_io, l);
+	leg_trace(l, "tcp.syn", true, "SYN");
+	l->state = LEG_CONNECTING;
+	if (connect(fd, &to.sa, sa_len(&to)) < 0 && errno != EINPROGRESS) {
+		int e = errno;
+		if (e == ECONNREFUSED)
+			leg_trace(l, "tcp.rst", false, "RST (connection refused)");
+		leg_finish(l, false, WIRE_TCP_FAIL, g_strerror(e));
+		return;
+	}
+	l->timer = ev_timer_add(l->ls->loop, l->ls->o.connect_timeout_ms, on_connect_timeout, l);
+}
+
+static void connected(struct leg *l)
+{
+	int err = 0;
+	socklen_t len = sizeof err;
+	getsockopt(l->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+	if (err == ECONNREFUSED)
+		leg_trace(l, "tcp.rst", false, "RST (connection refused)");
+	if (err) {
+		leg_finish(l, false, WIRE_TCP_FAIL, g_strerror(err));
+		return;
+	}
+	ev_timer_cancel(l->ls->loop, l->timer);
+	l->timer = NULL;
+	leg_trace(l, "tcp.synack", false, "SYN-ACK");
+	leg_trace(l, "tcp.ack", true, "ACK");
+	up(l);
+}
+
+static void on_accept(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg)
+{
+	struct leg *l = arg;
+	union sa peer;
+	socklen_t len = sizeof peer;
+	int fd = accept4(l->lfd, &peer.sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	stop_listening(l); /* one connection per leg */
+	l->fd = fd;
+	l->peer = peer;
+	l->io = ev_io_add(loop, fd, 0, on_io, l);
+	leg_trace(l, "tcp.synack", true, "SYN-ACK"); /* the handshake the peer opened (it traces its SYN) */
+	leg_trace(l, "tcp.ack", false, "ACK");
+	up(l);
+}
+
+/* Accept SYNs only from the Remote address (and port), or none while no Remote is known. */
+static void syn_filter(struct leg *l)
+{
+	struct agw_term *t = l->t;
+	if (!t->saf && !t->spf) {
+		setsockopt(l->lfd, SOL_SOCKET, SO_DETACH_FILTER, NULL, 0);
+		return;
+	}
+	struct sock_filter code[16];
+	unsigned n = 0;
+	union sa r;
+	bool known = leg_remote(t, &r);
+	if (known && t->saf && r.sa.sa_family == AF_INET) {
+		code[n++] =
+		    (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)SKF_NET_OFF + 12);
+		code[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+							 ntohl(r.in.sin_addr.s_addr), 0, 0);
+	} else if (known && t->saf) {
+		for (unsigned w = 0; w < 4; w++) {
+			uint32_t word;
+			memcpy(&word, (const char *)&r.in6.sin6_addr + 4 * w, 4);
+			code[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+								 (uint32_t)SKF_NET_OFF + 8 + 4 * w);
+			code[n++] =
+			    (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ntohl(word), 0, 0);
+		}
+	}
+	if (known && t->spf) {
+		code[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 0); /* TCP source port */
+		code[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, sa_port(&r), 0, 0);
+	}
+	unsigned accept_at = n, drop_at = n + 1;
+	code[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0xffffffff);
+	code[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
+	for (unsigned i = 0; i < accept_at; i++) /* each failed comparison drops */
+		if (BPF_CLASS(code[i].code) == BPF_JMP)
+			code[i].jf = (uint8_t)(drop_at - i - 1);
+	if (!known)
+		code[0] = code[drop_at], n = 1; /* nothing known: every SYN dropped */
+	struct sock_fprog prog = { (unsigned short)n, code };
+	struct log_ids ids;
+	if (setsockopt(l->lfd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0)
+		log_warn("leg", leg_ids(l, &ids), "cannot filter SYNs: %s", g_strerror(errno));
+}
+
+static void start_listening(struct leg *l)
+{
+	struct log_ids ids;
+	if (l->lfd < 0) {
+		l->lfd = l->t->port_fd;
+		if (l->lfd < 0 || listen(l->lfd, 4) < 0) {
+			leg_finish(l, false, WIRE_TCP_FAIL, "cannot listen on the termination's port");
+			return;
+		}
+		l->lio = ev_io_add(l->ls->loop, l->lfd, EPOLLIN, on_accept, l);
+		log_info("leg", leg_ids(l, &ids), "listening on port %u", l->t->port);
+	}
+	l->state = LEG_LISTENING;
+	syn_filter(l);
+}
+
+static bool waits_for_partner(const struct leg *l)
+{
+	const struct leg *p = leg_partner(l);
+	return p && (p->state == LEG_LISTENING ||
+		     (p->state == LEG_IDLE && p->t->local.setup != MSDP_SETUP_ACTIVE));
+}
+
+static void relay_check(struct leg *l);
+
+/* One step of the TLS handshake, and the relay once the peer is verified. */
+static void tls_step(struct leg *l)
+{
+	switch (sess_handshake(l)) {
+	case SESS_AGAIN:
+		tcp_update(l);
+		return;
+	case SESS_FAILED:
+		return;
+	case SESS_DONE:
+		break;
+	}
+	if (sess_verify(l) == SESS_VERIFIED)
+		relay_check(l);
+	else if (l->state == LEG_UP)
+		tcp_update(l);
+}
+
+void tcp_verified(struct leg *l)
+{
+	relay_check(l);
+}
+
+static void up(struct leg *l)
+{
+	struct log_ids ids;
+	char where[SA_TEXT_MAX];
+	l->state = LEG_UP;
+	/* a relay adds no delay of its own: what arrives is written at once (MSRP and BFCP are chatty) */
+	setsockopt(l->fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
+	log_info("leg", leg_ids(l, &ids), "up with %s", sa_text(&l->peer, where));
+	leg_event(l, WIRE_TCP_UP, NULL);
+	struct leg *p = leg_partner(l);
+	if (p && p->state == LEG_WAITING) /* the incoming connection triggers the outgoing one */
+		start_connect(p);
+	if (tp_bearer_of(l->t->local.proto)->secure && l->state == LEG_UP) {
+		if (sess_start(l, l->active || l->t->tls_est))
+			tls_step(l);
+		return;
+	}
+	relay_check(l);
+}
+
+static void pump(struct leg *src);
+
+static void relay_check(struct leg *l)
+{
+	struct leg *p = leg_partner(l);
+	tcp_update(l);
+	if (p)
+		tcp_update(p);
+	if (relaying(l) && sess_buffered(l))
+		pump(l);
+	if (p && relaying(p) && sess_buffered(p))
+		pump(p);
+}
+
+/* ---- relay ---- */
+
+static void check_closed(struct leg *l)
+{
+	struct leg *p = leg_partner(l);
+	if (!p || !l->eof || !p->eof || l->len > l->off || p->len > p->off || !l->shut || !p->shut)
+		return;
+	leg_finish(l, false, WIRE_TCP_REL, "closed by both sides");
+	leg_finish(p, false, WIRE_TCP_REL, "closed by both sides");
+}
+
+/* Writes src's buffer to dst; half-closes dst once src ended and all is written. */
+static void flush(struct leg *src, struct leg *dst)
+{
+	while (src->len > src->off) {
+		ssize_t n = leg_write(dst, src->buf + src->off, src->len - src->off);
+		if (n < 0) {
+			if (n != -EAGAIN) {
+				char why[sizeof dst->why];
+				g_strlcpy(why, dst->why, sizeof why);
+				leg_finish(dst, true, WIRE_TCP_REL, why);
+				leg_finish(src, true, WIRE_TCP_REL, "the other side failed");
+			}
+			break;
+		}
+		src->off += (size_t)n;
+		dst->t->octets_sent += (uint64_t)n;
+		dst->t->packets_sent++;
+	}
+	if (src->state != LEG_UP || dst->state != LEG_UP)
+		return;
+	if (src->off == src->len)
+		drop_buffer(src); /* buffers live only while they hold bytes */
+	if (src->eof && !src->buf && !dst->shut)
+		leg_shutdown(dst);
+	tcp_update(src);
+	tcp_update(dst);
+	check_closed(src);
+}
+
+static void pump(struct leg *src)
+{
+	struct leg *dst = leg_partner(src);
+	size_t cap = src->ls->o.buffer;
+	while (dst && src->state == LEG_UP && dst->state == LEG_UP && !src->eof && src->len < cap) {
+		if (!src->buf)
+			src->buf = g_malloc(cap);
+		ssize_t n = leg_read(src, src->buf + src->len, cap - src->len);
+		if (n > 0) { /* keep reading while there is room: one large write beats many small ones */
+			src->len += (size_t)n;
+			src->t->octets_received += (uint64_t)n;
+			src->t->packets_received++;
+			if (src->len < cap && (!src->tls || sess_buffered(src)))
+				continue;
+			flush(src, dst);
+			continue;
+		}
+		if (n == 0) {
+			src->eof = true;
+			flush(src, dst);
+			break;
+		}
+		if (n == -EAGAIN) {
+			flush(src, dst);
+			break;
+		}
+		char why[sizeof src->why]; /* a reset: passed on as a reset */
+		g_strlcpy(why, src->why, sizeof why);
+		leg_finish(src, true, WIRE_TCP_REL, why);
+		leg_finish(dst, true, WIRE_TCP_REL, "reset by the other side");
+		return;
+	}
+	if (src->state == LEG_UP)
+		tcp_update(src);
+}
+
+static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg)
+{
+	struct leg *l = arg;
+	if (l->state == LEG_CONNECTING) {
+		connected(l);
+		return;
+	}
+	if (l->state == LEG_UP && l->tls_state == TLS_HANDSHAKE) {
+		tls_step(l);
+		return;
+	}
+	struct leg *p = leg_partner(l);
+	if ((events & EPOLLOUT) && p && p->len > p->off) {
+		flush(p, l);
+		if (p->state == LEG_UP && relaying(p) && sess_buffered(p))
+			pump(p); /* room again for what was already read */
+	}
+	if (l->state == LEG_UP && (events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
+		if (relaying(l))
+			pump(l);
+		else if (events & (EPOLLHUP | EPOLLERR)) /* gone before the relay started */
+			leg_finish(l, true, WIRE_TCP_REL, "closed before the other leg was up");
+	}
+}
+
+/* ---- configuration ---- */
+
+void tcp_configure(struct leg *l)
+{
+	struct agw_term *t = l->t;
+	if (l->state == LEG_CONNECTING || l->state == LEG_UP || l->state == LEG_DONE)
+		return; /* a re-offer keeping the transport does not touch the connection (open point 1) */
+	switch (t->local.setup) {
+	case MSDP_SETUP_HOLDCONN:
+		stop_listening(l);
+		l->state = LEG_IDLE;
+		break;
+	case MSDP_SETUP_ACTIVE:
+		stop_listening(l);
+		if (!t->has_remote)
+			l->state = LEG_IDLE;
+		else if (waits_for_partner(l))
+			l->state = LEG_WAITING;
+		else
+			start_connect(l);
+		break;
+	default: /* passive, actpass, or none: listen */
+		start_listening(l);
+		break;
+	}
+	struct log_ids ids;
+	log_debug("leg", leg_ids(l, &ids), "%s (a=setup:%s)", leg_state_names[l->state],
+		  msdp_setup_names[t->local.setup]);
+	/* a partner that was waiting for a Remote may go now */
+	struct leg *p = leg_partner(l);
+	if (p && p->state == LEG_IDLE && p->t->local.setup == MSDP_SETUP_ACTIVE && p->t->has_remote &&
+	    !waits_for_partner(p))
+		start_connect(p);
+}

@@ -1,0 +1,196 @@
+/* udp: UDP legs — datagrams relayed one for one, DTLS terminated on the secured side (see legs.h).
+ *
+ * A leg sends to its Remote (c=, m= port) or, with ipnapt/latch, to the source of the first datagram it
+ * admits (H.248.37: the address a NAT gave the UE). With gm/saf (gm/spf) only datagrams from that
+ * address (port) are admitted: the latched one once latched, else the Remote's, and none while neither
+ * is known (TS 23.334 §6.2.4). A DTLS leg is the client when the MGC signalled xtls/est (its Remote is
+ * where the handshake goes), else the server for the first ClientHello it admits; the peer certificate
+ * is checked as for TLS (sess.c). Datagrams cross only when both legs can pass them on: those that
+ * cannot are dropped and counted, never queued (UDPTL carries its own redundancy, T.38 §9.1). */
+#include "config.h"
+#include "leg.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "transport.h"
+
+enum { BATCH = 32, DGRAM = 4096, SOCKBUF = 1 << 20 };
+
+static bool secure(const struct leg *l)
+{
+	return tp_bearer_of(l->t->local.proto)->secure;
+}
+
+/* Datagrams may leave this leg: it knows where to, and DTLS (if any) is verified. */
+static bool ready(const struct leg *l)
+{
+	return l->state == LEG_UP && l->has_peer && (!secure(l) || l->tls_state == TLS_VERIFIED);
+}
+
+static bool same(const union sa *a, const union sa *b, bool port)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	if (port && sa_port(a) != sa_port(b))
+		return false;
+	return a->sa.sa_family == AF_INET6 ? !memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr, 16)
+					   : a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
+}
+
+/* Whether a datagram from src may enter: latching, then the source filter. */
+static bool admit(struct leg *l, const union sa *src)
+{
+	struct agw_term *t = l->t;
+	char where[SA_TEXT_MAX], summary[SA_TEXT_MAX + 16];
+	if (t->latch && !l->latched) {
+		l->peer = *src, l->has_peer = l->latched = true;
+		struct log_ids ids;
+		log_info("leg", leg_ids(l, &ids), "latched to %s", sa_text(src, where));
+		snprintf(summary, sizeof summary, "latched to %s", where);
+		leg_trace(l, "udp.latch", false, summary);
+		return true;
+	}
+	if (!t->saf && !t->spf)
+		return true;
+	union sa ref;
+	bool known = l->latched ? (ref = l->peer, true) : leg_remote(t, &ref);
+	bool ok = known && (!t->saf || same(src, &ref, false)) && (!t->spf || sa_port(src) == sa_port(&ref));
+	if (!ok && !l->dropped++) { /* the first one is news; the count is logged when the leg goes */
+		struct log_ids ids;
+		log_notice("leg", leg_ids(l, &ids), "dropped a datagram from %s: not the admitted source",
+			   sa_text(src, where));
+		snprintf(summary, sizeof summary, "dropped from %s", where);
+		leg_trace(l, "udp.drop", false, summary);
+	}
+	return ok;
+}
+
+/* One datagram toward the partner's peer, through its DTLS session if it has one. */
+static void forward(struct leg *src, const void *data, size_t n)
+{
+	struct leg *dst = leg_partner(src);
+	if (!dst || !ready(src) || !ready(dst)) {
+		src->dropped++;
+		return;
+	}
+	ssize_t r;
+	if (dst->tls)
+		r = gnutls_record_send(dst->tls, data, n);
+	else
+		r = sendto(dst->fd, data, n, 0, &dst->peer.sa, sa_len(&dst->peer));
+	if (r < 0) { /* a full socket buffer or an ICMP error: UDP's loss, counted */
+		dst->dropped++;
+		return;
+	}
+	dst->t->octets_sent += n;
+	dst->t->packets_sent++;
+}
+
+/* The DTLS side of one admitted datagram: the handshake, or records to pass on. */
+static void dtls_input(struct leg *l, const void *data, size_t n, const union sa *src)
+{
+	if (!l->tls) {
+		if (l->t->tls_est) { /* the client speaks first: nothing to answer before it did */
+			l->dropped++;
+			return;
+		}
+		if (!l->has_peer) /* the server answers whoever the filter let open the session */
+			l->peer = *src, l->has_peer = true;
+		if (!sess_start(l, false))
+			return;
+	}
+	l->dg = data, l->dg_len = n;
+	if (l->tls_state == TLS_HANDSHAKE) {
+		if (sess_handshake(l) == SESS_DONE)
+			sess_verify(l);
+		l->dg = NULL;
+		return;
+	}
+	char plain[DGRAM];
+	for (;;) {
+		ssize_t r = gnutls_record_recv(l->tls, plain, sizeof plain);
+		if (r > 0 && l->tls_state == TLS_VERIFIED)
+			forward(l, plain, (size_t)r);
+		else if (r > 0)
+			l->dropped++; /* held: nothing crosses before the fingerprint matched */
+		else if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED || (r < 0 && !gnutls_error_is_fatal((int)r)))
+			break; /* all read, or a record DTLS drops (RFC 6347 §4.1.2.7) */
+		if (r > 0)
+			continue;
+		char reason[160];
+		snprintf(reason, sizeof reason, "DTLS: %s", r == 0 ? "close_notify" : gnutls_strerror((int)r));
+		leg_finish(l, false, r == 0 ? WIRE_TCP_REL : WIRE_TLS_FAIL, reason);
+		return;
+	}
+	l->dg = NULL;
+}
+
+static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg)
+{
+	struct leg *l = arg;
+	(void)loop, (void)io, (void)events;
+	static char bufs[BATCH][DGRAM];
+	struct mmsghdr m[BATCH];
+	struct iovec iov[BATCH];
+	union sa from[BATCH];
+	for (unsigned round = 0; round < 8 && l->state == LEG_UP; round++) { /* then others get a turn */
+		for (unsigned i = 0; i < BATCH; i++) {
+			iov[i] = (struct iovec){ bufs[i], DGRAM };
+			m[i].msg_hdr = (struct msghdr){
+				.msg_name = &from[i], .msg_namelen = sizeof from[i], .msg_iov = &iov[i], .msg_iovlen = 1
+			};
+		}
+		int n = recvmmsg(l->fd, m, BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			return;
+		for (int i = 0; i < n && l->state == LEG_UP; i++) {
+			if (!admit(l, &from[i]))
+				continue;
+			l->t->octets_received += m[i].msg_len;
+			l->t->packets_received++;
+			if (secure(l))
+				dtls_input(l, bufs[i], m[i].msg_len, &from[i]);
+			else
+				forward(l, bufs[i], m[i].msg_len);
+		}
+		if (n < BATCH)
+			return;
+	}
+}
+
+void udp_configure(struct leg *l)
+{
+	struct agw_term *t = l->t;
+	struct log_ids ids;
+	if (l->state == LEG_DONE)
+		return;
+	if (l->state == LEG_IDLE) { /* the termination's port becomes the leg's */
+		l->fd = t->port_fd;
+		t->port_fd = -1;
+		setsockopt(l->fd, SOL_SOCKET, SO_RCVBUF, &(int){ SOCKBUF }, sizeof(int));
+		setsockopt(l->fd, SOL_SOCKET, SO_SNDBUF, &(int){ SOCKBUF }, sizeof(int));
+		l->io = ev_io_add(l->ls->loop, l->fd, EPOLLIN, on_io, l);
+		l->state = LEG_UP;
+		log_info("leg", leg_ids(l, &ids), "UDP on port %u%s%s", t->port, t->latch ? ", latching" : "",
+			 t->saf ? ", source filtered" : "");
+	}
+	if (!l->latched && !(l->tls && l->has_peer)) /* the Remote, until latching or a session says */
+		l->has_peer = leg_remote(t, &l->peer);
+	if (secure(l) && t->tls_est && !l->tls && l->has_peer && sess_start(l, true) &&
+	    sess_handshake(l) == SESS_DONE)
+		sess_verify(l);
+}
+
+void udp_teardown(struct leg *l)
+{
+	if (l->fd < 0)
+		return;
+	ev_io_del(l->ls->loop, l->io);
+	l->io = NULL;
+	close(l->fd);
+	l->fd = -1;
+}
