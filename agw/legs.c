@@ -8,8 +8,8 @@
 #include "trace.h"
 #include "transport.h"
 
-const char *const leg_state_names[] = { "idle", "listening", "waiting for its partner", "connecting", "up",
-					"closed" };
+const char *const leg_state_names[] = { "idle",       "listening", "waiting for its partner",
+					"connecting", "up",        "closed" };
 
 struct legs *legs_new(struct ev_loop *loop, const struct legs_opts *opts, char **err)
 {
@@ -124,7 +124,9 @@ void legs_configure(struct legs *ls, struct agw_term *t)
 	struct leg *l = t->leg;
 	if (!l) {
 		l = g_new0(struct leg, 1);
-		*l = (struct leg){ .ls = ls, .t = t, .lfd = -1, .fd = -1, .dgram = tp_bearer_of(t->local.proto)->dgram };
+		*l = (struct leg){
+			.ls = ls, .t = t, .lfd = -1, .fd = -1, .dgram = tp_bearer_of(t->local.proto)->dgram
+		};
 		t->leg = l;
 	}
 	if (l->tls && l->tls_state == TLS_HELD && t->has_remote && t->remote.nfingerprints) {

@@ -256,7 +256,8 @@ static bool read_local_control(struct agw_mg *mg, const struct h248_node *lc, st
 					    p->value.text.p);
 			ch->heartbeat_s = s, ch->set_heartbeat = true;
 		} else if (named(p, mg, WIRE_LATCH)) {
-			if (!on_off(p, &ch->latch, f)) /* UDP legs latch; on TCP the connection is the latch */
+			if (!on_off(p, &ch->latch,
+				    f)) /* UDP legs latch; on TCP the connection is the latch */
 				return false;
 			ch->set_latch = true;
 		} else

@@ -113,7 +113,8 @@ bool sess_start(struct leg *l, bool client)
 		rc = gnutls_credentials_set(l->tls, GNUTLS_CRD_CERTIFICATE, l->ls->o.identity->cred);
 	if (rc < 0) {
 		char reason[160];
-		snprintf(reason, sizeof reason, "%s set-up: %s", l->dgram ? "DTLS" : "TLS", gnutls_strerror(rc));
+		snprintf(reason, sizeof reason, "%s set-up: %s", l->dgram ? "DTLS" : "TLS",
+			 gnutls_strerror(rc));
 		leg_finish(l, false, WIRE_TLS_FAIL, reason);
 		return false;
 	}
@@ -152,7 +153,8 @@ enum sess_step sess_handshake(struct leg *l)
 	if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED) {
 		if (l->dgram) { /* a lost flight is sent again when its timer runs out (RFC 6347 §4.2.4) */
 			ev_timer_cancel(l->ls->loop, l->timer);
-			l->timer = ev_timer_add(l->ls->loop, gnutls_dtls_get_timeout(l->tls), on_retransmit, l);
+			l->timer =
+			    ev_timer_add(l->ls->loop, gnutls_dtls_get_timeout(l->tls), on_retransmit, l);
 		}
 		return SESS_AGAIN;
 	}
@@ -160,7 +162,8 @@ enum sess_step sess_handshake(struct leg *l)
 	l->timer = NULL;
 	if (rc < 0) {
 		char reason[160];
-		snprintf(reason, sizeof reason, "%s handshake: %s", l->dgram ? "DTLS" : "TLS", gnutls_strerror(rc));
+		snprintf(reason, sizeof reason, "%s handshake: %s", l->dgram ? "DTLS" : "TLS",
+			 gnutls_strerror(rc));
 		int level;
 		if (rc != GNUTLS_E_FATAL_ALERT_RECEIVED && rc != GNUTLS_E_TIMEDOUT) /* tell the peer why */
 			sess_alert(l, (gnutls_alert_description_t)gnutls_error_to_alert(rc, &level));
@@ -210,8 +213,8 @@ enum sess_verdict sess_verify(struct leg *l)
 	}
 	l->tls_state = TLS_VERIFIED;
 	char *desc = gnutls_session_get_desc(l->tls);
-	log_info("leg", leg_ids(l, &ids), "%s up as %s, peer certificate matches: %s", l->dgram ? "DTLS" : "TLS",
-		 l->client ? "client" : "server", desc ? desc : "");
+	log_info("leg", leg_ids(l, &ids), "%s up as %s, peer certificate matches: %s",
+		 l->dgram ? "DTLS" : "TLS", l->client ? "client" : "server", desc ? desc : "");
 	leg_trace(l, "tls.up", false, desc ? desc : "TLS up");
 	gnutls_free(desc);
 	leg_event(l, WIRE_TLS_UP, NULL);

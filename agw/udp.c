@@ -117,12 +117,14 @@ static void dtls_input(struct leg *l, const void *data, size_t n, const union sa
 			forward(l, plain, (size_t)r);
 		else if (r > 0)
 			l->dropped++; /* held: nothing crosses before the fingerprint matched */
-		else if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED || (r < 0 && !gnutls_error_is_fatal((int)r)))
+		else if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED ||
+			 (r < 0 && !gnutls_error_is_fatal((int)r)))
 			break; /* all read, or a record DTLS drops (RFC 6347 §4.1.2.7) */
 		if (r > 0)
 			continue;
 		char reason[160];
-		snprintf(reason, sizeof reason, "DTLS: %s", r == 0 ? "close_notify" : gnutls_strerror((int)r));
+		snprintf(reason, sizeof reason, "DTLS: %s",
+			 r == 0 ? "close_notify" : gnutls_strerror((int)r));
 		leg_finish(l, false, r == 0 ? WIRE_TCP_REL : WIRE_TLS_FAIL, reason);
 		return;
 	}
@@ -140,9 +142,10 @@ static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void 
 	for (unsigned round = 0; round < 8 && l->state == LEG_UP; round++) { /* then others get a turn */
 		for (unsigned i = 0; i < BATCH; i++) {
 			iov[i] = (struct iovec){ bufs[i], DGRAM };
-			m[i].msg_hdr = (struct msghdr){
-				.msg_name = &from[i], .msg_namelen = sizeof from[i], .msg_iov = &iov[i], .msg_iovlen = 1
-			};
+			m[i].msg_hdr = (struct msghdr){ .msg_name = &from[i],
+							.msg_namelen = sizeof from[i],
+							.msg_iov = &iov[i],
+							.msg_iovlen = 1 };
 		}
 		int n = recvmmsg(l->fd, m, BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)

@@ -11,8 +11,8 @@
 #include "wire.h"
 
 enum step { IDLE, RESERVE_CORE, RESERVE_ACCESS, OFFERED, CONFIGURE, ACTIVE };
-static const char *const step_names[] = { "idle", "reserve-core", "reserve-access", "offered", "configure",
-					  "active" };
+static const char *const step_names[] = { "idle",    "reserve-core", "reserve-access",
+					  "offered", "configure",    "active" };
 
 /* One m= line the gateway carries: its two terminations and what each side was told. */
 struct leg {
@@ -91,8 +91,8 @@ static bool dgram(const struct line *l)
 
 /* A Local or Remote descriptor: port 0 and addr NULL write "$" (the gateway chooses). a=setup goes only
  * where it means something: TCP, and DTLS's roles (RFC 5763 §5). */
-static void put_desc(GString *s, const char *name, const struct media_line *l, const char *addr, unsigned port,
-		     const char *proto, enum msdp_setup setup, const char *fingerprints)
+static void put_desc(GString *s, const char *name, const struct media_line *l, const char *addr,
+		     unsigned port, const char *proto, enum msdp_setup setup, const char *fingerprints)
 {
 	const struct tp_bearer *b = tp_bearer_of(proto);
 	g_string_append_printf(s, "%s {\nv=0\nc=IN %s %s\n", name, addr && strchr(addr, ':') ? "IP6" : "IP4",
@@ -126,8 +126,8 @@ static void put_events(struct call *c, GString *s, const struct line *l, bool tl
 	if (tls && dgram(l))
 		g_string_append_printf(s, ", Events = %u { %s, %s }", ++c->rid, W(c, TLS_UP), W(c, TLS_FAIL));
 	else if (tls)
-		g_string_append_printf(s, ", Events = %u { %s, %s, %s }", ++c->rid, W(c, TLS_UP), W(c, TLS_FAIL),
-				       W(c, TCP_FAIL));
+		g_string_append_printf(s, ", Events = %u { %s, %s, %s }", ++c->rid, W(c, TLS_UP),
+				       W(c, TLS_FAIL), W(c, TCP_FAIL));
 	else if (!dgram(l))
 		g_string_append_printf(s, ", Events = %u { %s }", ++c->rid, W(c, TCP_FAIL));
 }
@@ -155,7 +155,8 @@ static void add_access(struct call *c, GString *s, struct line *l, const struct 
 	g_string_append(s, " } }");
 	put_events(c, s, l, tls);
 	if (establish && tls && dgram(l) && l->access.setup == MSDP_SETUP_ACTIVE)
-		g_string_append_printf(s, ", Signals { %s }", W(c, TLS_EST)); /* DTLS has no connect to start it */
+		g_string_append_printf(s, ", Signals { %s }",
+				       W(c, TLS_EST)); /* DTLS has no connect to start it */
 	g_string_append(s, " }");
 }
 
@@ -218,7 +219,8 @@ static bool failed(struct call *c, const struct mgc_result *r, const char *what)
 		log_warn("call", &ids, "[%s] %s: %s", step_names[c->step], what, r->reason);
 		finish(c, 500, "Media Gateway Not Reachable", NULL);
 	} else {
-		log_warn("call", &ids, "[%s] %s: error %u %s", step_names[c->step], what, r->error, r->reason);
+		log_warn("call", &ids, "[%s] %s: error %u %s", step_names[c->step], what, r->error,
+			 r->reason);
 		finish(c, 488, "Not Acceptable Here (media gateway refused)", NULL);
 	}
 	return true;
@@ -268,7 +270,9 @@ static char *answer_out(struct call *c)
 		if (!carried(l))
 			continue;
 		struct leg *to = offerer_leg(c, l);
-		e[i] = (struct media_edit){ .edit = true, .addr = to->addr, .port = to->port, .setup = to->setup };
+		e[i] = (struct media_edit){
+			.edit = true, .addr = to->addr, .port = to->port, .setup = to->setup
+		};
 		if (e2ae(l) && c->orig)
 			e[i].proto = media_proto(&l->answer, true), e[i].fingerprint = to->fingerprint;
 		else if (e2ae(l))
@@ -357,8 +361,8 @@ static bool same_media(const struct call *c, const struct media_sdp *m)
 		return false;
 	for (unsigned i = 0; i < c->n; i++) {
 		const struct media_line *a = &m->lines[i], *b = &c->lines[i].offer;
-		if (strcmp(a->proto, b->proto) || strcmp(a->fingerprints, b->fingerprints) || a->port != b->port ||
-		    strcmp(a->addr, b->addr))
+		if (strcmp(a->proto, b->proto) || strcmp(a->fingerprints, b->fingerprints) ||
+		    a->port != b->port || strcmp(a->addr, b->addr))
 			return false;
 	}
 	return true;
@@ -366,8 +370,8 @@ static bool same_media(const struct call *c, const struct media_sdp *m)
 
 /* Takes the body an offer or answer brings and who hears of the outcome; false (answered 400) when
  * sofia-sip cannot read it. */
-static bool take_sdp(struct call *c, const char *what, const char *sdp, size_t len, call_next *next, void *arg,
-		     struct media_sdp *m)
+static bool take_sdp(struct call *c, const char *what, const char *sdp, size_t len, call_next *next,
+		     void *arg, struct media_sdp *m)
 {
 	char *err = NULL;
 	c->next = next, c->next_arg = arg;
@@ -395,7 +399,8 @@ void call_offer(struct call *c, const char *sdp, size_t len, call_next *next, vo
 			finish(c, 488, "Not Acceptable Here (media change)", NULL);
 			return;
 		}
-		log_info("call", &ids, "[active] re-offer keeps transport and fingerprints: gateway untouched");
+		log_info("call", &ids,
+			 "[active] re-offer keeps transport and fingerprints: gateway untouched");
 		finish(c, 0, NULL, offer_out(c));
 		return;
 	}
@@ -410,10 +415,11 @@ void call_offer(struct call *c, const char *sdp, size_t len, call_next *next, vo
 		l->offer = m.lines[i];
 		l->mode = media_decide(&l->offer, c->orig, &c->policy);
 		any |= carried(l);
-		/* the gateway's a=setup on each leg, as far as the offer tells it: it offers actpass onward and
-		 * takes the other role toward the offerer */
+		/* the gateway's a=setup on each leg, as far as the offer tells it: it offers actpass onward
+		 * and takes the other role toward the offerer */
 		answerer_leg(c, l)->setup = MSDP_SETUP_ACTPASS;
-		offerer_leg(c, l)->setup = l->offer.setup == MSDP_SETUP_ACTIVE ? MSDP_SETUP_PASSIVE : MSDP_SETUP_ACTIVE;
+		offerer_leg(c, l)->setup =
+		    l->offer.setup == MSDP_SETUP_ACTIVE ? MSDP_SETUP_PASSIVE : MSDP_SETUP_ACTIVE;
 		if (dgram(l)) { /* UDP has no setup; DTLS's role is the access leg's alone */
 			l->core.setup = MSDP_SETUP_NONE;
 			if (!e2ae(l))
@@ -652,7 +658,8 @@ void calls_gateway_event(struct calls *cs, struct mgc_agw *agw, const char *ctx,
 	if (!c)
 		return;
 	const struct log_ids ids = { .call = c->id, .ctx = ctx, .term = term };
-	log_info("call", &ids, "[%s] %s%s%s", step_names[c->step], event, reason ? ": " : "", reason ? reason : "");
+	log_info("call", &ids, "[%s] %s%s%s", step_names[c->step], event, reason ? ": " : "",
+		 reason ? reason : "");
 	const struct wire_names *w = &cs->cfg->wire;
 	if (strcmp(event, w->text[WIRE_TLS_FAIL]) && strcmp(event, w->text[WIRE_TCP_FAIL]))
 		return;

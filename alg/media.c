@@ -115,8 +115,7 @@ enum media_mode media_decide(const struct media_line *l, bool originating, const
 		return MEDIA_E2E;
 	}
 	/* terminating: §6.2.10.3.1.2.1 step 1; seed 004's terminating NOTE */
-	if (!l->tls && l->app != TP_APP_OTHER &&
-	    (ue_supports || (p->force_term && l->app == TP_APP_MSRP)))
+	if (!l->tls && l->app != TP_APP_OTHER && (ue_supports || (p->force_term && l->app == TP_APP_MSRP)))
 		return MEDIA_E2AE;
 	return MEDIA_E2E;
 }

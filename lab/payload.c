@@ -14,6 +14,8 @@ static const char bfcp_hello[] = { 0x20, 0x0b,       0x00, 0x00, 0x00, 0x00,
 
 const struct payload payload_msrp = { "msrp",
 				      "message",
+				      "*",
+				      false,
 				      "TCP/MSRP",
 				      "TCP/TLS/MSRP",
 				      "a=accept-types:text/plain\r\na=path:msrp://127.0.0.1:2855/s;tcp\r\n",
@@ -23,6 +25,8 @@ const struct payload payload_msrp = { "msrp",
 const struct payload payload_bfcp = {
 	"bfcp",
 	"application",
+	"*",
+	false,
 	"TCP/BFCP",
 	"TCP/TLS/BFCP",
 	"a=floorctrl:c-s\r\na=confid:4321\r\na=userid:1234\r\na=floorid:1 mstrm:10\r\n",
@@ -31,7 +35,39 @@ const struct payload payload_bfcp = {
 	sizeof bfcp_hello
 };
 
+size_t payload_udptl(uint16_t seq, unsigned indicator, uint8_t out[UDPTL_MAX])
+{
+	out[0] = (uint8_t)(seq >> 8), out[1] = (uint8_t)seq;
+	out[2] = 1; /* primary-ifp-packet: its length, then the IFP */
+	/* IFPPacket: data-field absent (1 bit), type-of-msg t30-indicator (1 bit), the indicator's
+	 * extension bit and 4-bit value; the octet's last bit is padding */
+	out[3] = (uint8_t)((indicator & 0x0f) << 1);
+	out[4] = 0x00; /* error-recovery: secondary-ifp-packets */
+	out[5] = 0x00; /* none */
+	return 6;
+}
+
+/* CED from the called fax, sequence 0 */
+static const char udptl_ced[] = { 0x00, 0x00, 0x01, (char)(T38_CED << 1), 0x00, 0x00 };
+
+const struct payload payload_t38 = {
+	"t38",
+	"image",
+	"t38",
+	true,
+	"udptl",
+	"UDP/TLS/UDPTL",
+	"a=T38FaxVersion:0\r\na=T38MaxBitRate:14400\r\na=T38FaxRateManagement:transferredTCF\r\n"
+	"a=T38FaxMaxDatagram:316\r\na=T38FaxUdpEC:t38UDPRedundancy\r\n",
+	"UDPTL CED",
+	udptl_ced,
+	sizeof udptl_ced
+};
+
 const struct payload *payload_find(const char *name)
 {
-	return !strcmp(name, "msrp") ? &payload_msrp : !strcmp(name, "bfcp") ? &payload_bfcp : NULL;
+	return !strcmp(name, "msrp")   ? &payload_msrp
+	       : !strcmp(name, "bfcp") ? &payload_bfcp
+	       : !strcmp(name, "t38")  ? &payload_t38
+				       : NULL;
 }

@@ -33,13 +33,17 @@ static const struct tp_media media[] = {
 	  .agw_secure = "UDP/DTLS",
 	  .fmt = "t38",
 	  .mechanism = "udptl-dtls" },
-	{ .sip_plain = "TCP", .sip_secure = "TCP/TLS", .agw_plain = "TCP", .agw_secure = "TCP/TLS", .fmt = "*" },
+	{ .sip_plain = "TCP",
+	  .sip_secure = "TCP/TLS",
+	  .agw_plain = "TCP",
+	  .agw_secure = "TCP/TLS",
+	  .fmt = "*" },
 };
 
 static const struct tp_bearer bearers[] = {
-	{ "TCP", false, false },	{ "TCP/MSRP", false, false },	  { "TCP/BFCP", false, false },
-	{ "TCP/TLS", false, true },	{ "TCP/TLS/MSRP", false, true }, { "TCP/TLS/BFCP", false, true },
-	{ "UDP", true, false },		{ "UDP/DTLS", true, true },
+	{ "TCP", false, false },    { "TCP/MSRP", false, false },    { "TCP/BFCP", false, false },
+	{ "TCP/TLS", false, true }, { "TCP/TLS/MSRP", false, true }, { "TCP/TLS/BFCP", false, true },
+	{ "UDP", true, false },     { "UDP/DTLS", true, true },
 };
 
 const struct tp_media *tp_media_of(const char *proto, bool *secure)

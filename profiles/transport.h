@@ -12,7 +12,7 @@ enum tp_app { TP_APP_OTHER, TP_APP_MSRP, TP_APP_BFCP, TP_APP_T38 };
 struct tp_media {
 	const char *sip_plain, *sip_secure; /* the SDP tokens: "TCP/MSRP", "TCP/TLS/MSRP" */
 	enum tp_app app;
-	const char *agw_plain, *agw_secure; /* the gateway's, application-agnostic: "TCP", "TCP/TLS" */
+	const char *agw_plain, *agw_secure;     /* the gateway's, application-agnostic: "TCP", "TCP/TLS" */
 	const char *aware_plain, *aware_secure; /* application-aware (NULL: the gateway is never told) */
 	const char *fmt;                        /* the m= format in H.248 Local and Remote */
 	const char *mechanism;                  /* Security-Client / -Server mechanism (TS 24.229 §7.2A.7) */

@@ -15,8 +15,10 @@ gnutls_session_t tlspeer_handshake(int fd, bool client, const struct tls_identit
 				   unsigned ms, char why[160])
 {
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	int type = SOCK_STREAM;
+	getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &(socklen_t){ sizeof type });
 	gnutls_session_t s;
-	gnutls_init(&s, client ? GNUTLS_CLIENT : GNUTLS_SERVER);
+	gnutls_init(&s, (client ? GNUTLS_CLIENT : GNUTLS_SERVER) | (type == SOCK_DGRAM ? GNUTLS_DATAGRAM : 0));
 	gnutls_set_default_priority(s);
 	gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, id->cred);
 	if (!client)

@@ -1,4 +1,5 @@
-/* tlspeer: a GnuTLS endpoint for tests (a UE), blocking with timeouts, on an already connected socket. */
+/* tlspeer: a GnuTLS endpoint for tests (a UE), blocking with timeouts, on an already connected socket:
+ * TLS over TCP, DTLS over UDP. */
 #ifndef MEDIASEC_TEST_TLSPEER_H
 #define MEDIASEC_TEST_TLSPEER_H
 
@@ -10,7 +11,8 @@
 
 #include "cert.h"
 
-/* A handshake as client or server (the server asks for the client's certificate). On success, when
+/* A handshake as client or server (the server asks for the client's certificate), TLS on a stream
+ * socket, DTLS on a connected datagram socket. On success, when
  * expect_fp ("sha-256 AB:…") is given, the peer certificate must match it. NULL with *why on failure. */
 gnutls_session_t tlspeer_handshake(int fd, bool client, const struct tls_identity *id, const char *expect_fp,
 				   unsigned ms, char why[160]);

@@ -73,6 +73,37 @@ static void test_decide(void)
 	CU_ASSERT_EQUAL(media_decide(&s.lines[1], false, &msrp), MEDIA_PASS); /* a disabled line */
 }
 
+/* T.38 (TS 23.334 §6.2.10.4): its own row, DTLS toward the UE, UDP toward the core, udptl-dtls support. */
+static void test_t38(void)
+{
+	static const char t38[] = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+				  "m=image 6000 UDP/TLS/UDPTL t38\r\na=setup:actpass\r\n"
+				  "a=fingerprint:sha-256 4A:AD\r\na=tls-id:abc\r\na=3ge2ae:requested\r\n";
+	struct media_sdp s;
+	char *err = NULL;
+	CU_ASSERT_TRUE_FATAL(media_read(t38, strlen(t38), &s, &err));
+	const struct media_line *l = &s.lines[0];
+	CU_ASSERT_EQUAL(l->app, TP_APP_T38);
+	CU_ASSERT_TRUE(l->tls);
+	ASSERT_STR(media_proto(l, false), "udptl");
+	ASSERT_STR(media_agw_proto(l, true, true), "UDP/DTLS"); /* never told the application */
+	ASSERT_STR(media_agw_proto(l, false, false), "UDP");
+	ASSERT_STR(media_agw_fmt(l), "t38");
+	struct media_policy t = { .ue_t38 = true }, msrp = { .ue_msrp = true };
+	CU_ASSERT_EQUAL(media_decide(l, true, &t), MEDIA_E2AE);
+	CU_ASSERT_EQUAL(media_decide(l, true, &msrp), MEDIA_E2E);
+	/* toward the core: udptl, and none of TLS's attributes, a=setup or a=3ge2ae */
+	struct media_edit e = { .edit = true,
+				.proto = "udptl",
+				.drop_fingerprints = true,
+				.drop_3ge2ae = true,
+				.drop_setup = true };
+	char *out = media_rewrite(t38, strlen(t38), &e, 1);
+	ASSERT_STR(out, "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+			"m=image 6000 udptl t38\r\n");
+	g_free(out);
+}
+
 static void test_rewrite_toward_core(void)
 {
 	/* seed 004 step 8: TCP/MSRP, no fingerprint, no 3ge2ae, the AGW's core address */
@@ -177,6 +208,7 @@ void register_media(void)
 	static const struct unit_test tests[] = {
 		{ "an offer read: lines, transport, setup, fingerprints, 3ge2ae", test_read },
 		{ "per-line decision: e2ae, e2e, pass, both NOTEs", test_decide },
+		{ "T.38: UDP/TLS/UDPTL <-> udptl, UDP/DTLS and UDP at the gateway", test_t38 },
 		{ "toward the core: seed 004 step 8, other lines byte-exact", test_rewrite_toward_core },
 		{ "toward the UE: TLS, fingerprint, 3ge2ae:applied, IPv6 c=", test_rewrite_toward_ue },
 		{ "every transport token survives sofia-sip's parse and print", test_tokens_round_trip },

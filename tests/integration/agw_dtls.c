@@ -1,0 +1,419 @@
+/* ims-agw's UDP legs and DTLS (TS 23.334 §6.2.10.4: T.38 over UDPTL, DTLS toward the UE), against GnuTLS
+ * UEs with their own certificates and plain UDP core peers, all on loopback:
+ *   - originating, the gateway the DTLS client (the UE answered passive; xtls/est): the exact Add reply,
+ *     the UE checks the gateway's certificate, xtls/up, UDPTL packets cross byte-exact both ways.
+ *   - terminating, the gateway the DTLS server: the finished handshake is held until the Modify brings
+ *     the UE's fingerprint; nothing crosses before.
+ *   - fingerprint mismatch: an alert, xtls/fail with the reason, and not one datagram relayed.
+ *   - a lost flight: the UE drops the gateway's first ClientHello; the gateway's retransmission timer
+ *     sends it again and the handshake completes.
+ *   - 100,000 UDPTL packets through the DTLS leg arrive complete and in order.
+ *   - plain UDP: latching onto the source a NAT would give, and a spoofed source filtered (gm/saf).
+ *   - refusals: TCP events on a UDP termination (512), xtls/est without DTLS (473). */
+#include <CUnit/Basic.h>
+#include <arpa/inet.h>
+#include <glib.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "payload.h"
+#include "rig.h"
+#include "tlspeer.h"
+
+static struct rig *rig;
+static struct tls_identity ue;
+
+static int up(void)
+{
+	char *err = NULL;
+	if (!tls_identity_init(&ue, NULL, NULL, "UE A", &err))
+		return 1;
+	rig = rig_start((const char *const[]){ "--realm-access-ports", "27000-27099", "--realm-core-ports",
+					       "28000-28099", "--tls-hold-timeout", "1500", NULL });
+	return rig ? 0 : 1;
+}
+
+static int down(void)
+{
+	tls_identity_clear(&ue);
+	return rig_stop(rig) == 0 ? 0 : 1;
+}
+
+static void udp_connect(int fd, uint16_t to)
+{
+	struct sockaddr_in b = { .sin_family = AF_INET, .sin_port = htons(to) };
+	inet_pton(AF_INET, "127.0.0.1", &b.sin_addr);
+	connect(fd, (struct sockaddr *)&b, sizeof b);
+}
+
+/* A UDP socket on addr (port 0: chosen), connected to 127.0.0.1:to when to is not 0. */
+static int udp_socket(const char *addr, uint16_t *port, uint16_t to)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(*port) };
+	inet_pton(AF_INET, addr, &a.sin_addr);
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &(int){ 1 << 20 }, sizeof(int));
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0)
+		return -1;
+	socklen_t len = sizeof a;
+	getsockname(fd, (struct sockaddr *)&a, &len);
+	*port = ntohs(a.sin_port);
+	if (to)
+		udp_connect(fd, to);
+	return fd;
+}
+
+/* One datagram within ms: its length, or -1. */
+static ssize_t udp_recv(int fd, void *buf, size_t n, unsigned ms)
+{
+	struct pollfd pf = { fd, POLLIN, 0 };
+	return poll(&pf, 1, (int)ms) == 1 ? recv(fd, buf, n, 0) : -1;
+}
+
+static char *gateway_fp(const char *reply)
+{
+	const char *at = reply ? strstr(reply, "a=fingerprint:") : NULL;
+	return at ? g_strndup(at + 14, strcspn(at + 14, "\n")) : g_strdup("");
+}
+
+/* A context with a core UDP leg toward core_port and an access UDP/DTLS leg: the gateway's a=setup,
+ * the UE's Remote (port 0: none yet) with fingerprint fp. */
+struct call {
+	unsigned ctx, ac, co;
+	uint16_t access_port, core_port;
+	char *access, *fp;
+};
+
+static bool call_add(struct call *c, uint16_t core_peer, const char *setup, uint16_t ue_port, const char *fp)
+{
+	char *core = rig_requestf(
+	    rig,
+	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core }, Local {\n"
+	    "v=0\nc=IN IP4 $\nm=image $ UDP t38\n},\nRemote {\nv=0\nc=IN IP4 127.0.0.1\n"
+	    "m=image %u UDP t38\n} } } } }",
+	    core_peer);
+	c->ctx = rig_number_after(core, "Context = ");
+	c->co = rig_number_after(core, "Add = co/");
+	c->core_port = (uint16_t)rig_local_port(core);
+	g_free(core);
+	char remote[512] = "";
+	if (ue_port)
+		snprintf(remote, sizeof remote,
+			 ",\nRemote {\nv=0\nc=IN IP4 127.0.0.1\nm=image %u UDP/DTLS t38\na=setup:%s\n"
+			 "a=fingerprint:%s\n}",
+			 ue_port, !strcmp(setup, "active") ? "passive" : "active", fp);
+	c->access = rig_requestf(
+	    rig,
+	    "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
+	    "Local {\nv=0\nc=IN IP4 $\nm=image $ UDP/DTLS t38\na=setup:%s\na=fingerprint:$\n}%s } },\n"
+	    "Events = 7 { xtls/up, xtls/fail } } }",
+	    c->ctx, setup, remote);
+	c->ac = rig_number_after(c->access, "Add = ac/");
+	c->access_port = (uint16_t)rig_local_port(c->access);
+	c->fp = gateway_fp(c->access);
+	return c->ctx && c->ac && c->co && c->access_port && c->core_port;
+}
+
+static void call_end(struct call *c)
+{
+	g_free(rig_requestf(rig, "Context = %u { Subtract = * }", c->ctx));
+	g_free(c->access), g_free(c->fp);
+}
+
+/* A UDPTL packet from the UE over DTLS to the core peer and one back: byte-exact. */
+static bool cross(gnutls_session_t s, int core, uint16_t seq)
+{
+	uint8_t out[UDPTL_MAX], in[64];
+	size_t n = payload_udptl(seq, T38_CED, out);
+	if (!tlspeer_write(s, out, n) || udp_recv(core, in, sizeof in, 2000) != (ssize_t)n ||
+	    memcmp(in, out, n))
+		return false;
+	n = payload_udptl(seq, T38_CNG, out);
+	return send(core, out, n, 0) == (ssize_t)n && tlspeer_read(s, in, n, 2000) == (ssize_t)n &&
+	       !memcmp(in, out, n);
+}
+
+static void test_originating_client(void)
+{
+	uint16_t core_port = 0, ue_port = 0;
+	int core = udp_socket("127.0.0.1", &core_port, 0);
+	int fd = udp_socket("127.0.0.1", &ue_port, 0);
+	struct call c;
+	CU_ASSERT_TRUE_FATAL(call_add(&c, core_port, "active", ue_port, ue.fingerprint));
+	char *want = g_strdup_printf(
+	    "MEGACO/3 [127.0.0.1]:2944\nReply = N {\n  Context = %u {\n    Add = ac/%u {\n      Media {\n    "
+	    "    Stream = 1 {\n"
+	    "          Local {\nv=0\nc=IN IP4 127.0.0.1\nm=image %u UDP/DTLS t38\na=setup:active\n"
+	    "a=fingerprint:%s\n}\n        }\n      }\n    }\n  }\n}\n",
+	    c.ctx, c.ac, c.access_port, c.fp);
+	char *got =
+	    g_regex_replace(g_regex_new("Reply = \\d+", 0, 0, NULL), c.access, -1, 0, "Reply = N", 0, NULL);
+	CU_ASSERT_STRING_EQUAL(got, want);
+	g_free(got), g_free(want);
+	udp_connect(core, c.core_port);
+	udp_connect(fd, c.access_port);
+	char *r = rig_requestf(rig, "Context = %u { Modify = ac/%u { Signals { xtls/est } } }", c.ctx, c.ac);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r, "Modify = ac/"));
+	g_free(r);
+	char why[160] = "";
+	gnutls_session_t s = tlspeer_handshake(fd, false, &ue, c.fp, 3000, why); /* the UE is DTLS server */
+	if (!s)
+		fprintf(stderr, "\n    UE handshake: %s\n", why);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	char *n = rig_notify(rig, 2000);
+	CU_ASSERT_TRUE(n && strstr(n, "T : xtls/up"));
+	CU_ASSERT_TRUE(cross(s, core, 1));
+	call_end(&c);
+	tlspeer_close(s, fd);
+	close(core), g_free(n);
+}
+
+/* Terminating, the UE active: it opens DTLS before the gateway knows its fingerprint. */
+static gnutls_session_t terminating(struct call *c, int *core, int *fd)
+{
+	uint16_t core_port = 0, ue_port = 0;
+	*core = udp_socket("127.0.0.1", &core_port, 0);
+	*fd = udp_socket("127.0.0.1", &ue_port, 0);
+	CU_ASSERT_TRUE(call_add(c, core_port, "passive", 0, NULL));
+	udp_connect(*core, c->core_port);
+	udp_connect(*fd, c->access_port);
+	char why[160] = "";
+	gnutls_session_t s = tlspeer_handshake(*fd, true, &ue, c->fp, 3000, why);
+	if (!s)
+		fprintf(stderr, "\n    UE handshake: %s\n", why);
+	return s;
+}
+
+static char *configure(const struct call *c, const char *fp)
+{
+	return rig_requestf(
+	    rig,
+	    "Context = %u { Modify = ac/%u { Media { Stream = 1 { Remote {\nv=0\n"
+	    "c=IN IP4 127.0.0.1\nm=image 9 UDP/DTLS t38\na=setup:active\na=fingerprint:%s\n} } } } }",
+	    c->ctx, c->ac, fp);
+}
+
+static void test_terminating_server_held(void)
+{
+	struct call c;
+	int core, fd;
+	gnutls_session_t s = terminating(&c, &core, &fd);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	uint8_t out[UDPTL_MAX], in[16];
+	size_t n = payload_udptl(7, T38_CED, out);
+	CU_ASSERT_TRUE(tlspeer_write(s, out, n));
+	CU_ASSERT_EQUAL(udp_recv(core, in, sizeof in, 300), -1); /* held: nothing crosses */
+	g_free(configure(&c, ue.fingerprint));
+	char *note = rig_notify(rig, 2000);
+	CU_ASSERT_TRUE(note && strstr(note, "T : xtls/up"));
+	CU_ASSERT_TRUE(cross(s, core, 8));
+	call_end(&c);
+	tlspeer_close(s, fd);
+	close(core), g_free(note);
+}
+
+static void test_mismatch(void)
+{
+	struct tls_identity other;
+	char *err = NULL;
+	CU_ASSERT_TRUE_FATAL(tls_identity_init(&other, NULL, NULL, "someone else", &err));
+	struct call c;
+	int core, fd;
+	gnutls_session_t s = terminating(&c, &core, &fd);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	g_free(configure(&c, other.fingerprint));
+	char *note = rig_notify(rig, 2000);
+	CU_ASSERT_TRUE(note && strstr(note, "xtls/fail {\n          reason = \"the peer certificate does not "
+					    "match the fingerprint\""));
+	uint8_t out[UDPTL_MAX], in[16];
+	size_t n = payload_udptl(9, T38_CED, out);
+	tlspeer_write(s, out, n);
+	CU_ASSERT(tlspeer_read(s, in, 1, 500) < 0);              /* the alert: bad_certificate */
+	CU_ASSERT_EQUAL(udp_recv(core, in, sizeof in, 300), -1); /* not one datagram relayed */
+	call_end(&c);
+	tlspeer_close(s, fd);
+	close(core), g_free(note);
+	tls_identity_clear(&other);
+}
+
+/* The UE loses the gateway's first ClientHello: the gateway sends it again after its timer (1 s). */
+static void test_lost_flight(void)
+{
+	uint16_t core_port = 0, ue_port = 0;
+	int core = udp_socket("127.0.0.1", &core_port, 0);
+	int fd = udp_socket("127.0.0.1", &ue_port, 0);
+	struct call c;
+	CU_ASSERT_TRUE_FATAL(call_add(&c, core_port, "active", ue_port, ue.fingerprint));
+	udp_connect(core, c.core_port);
+	udp_connect(fd, c.access_port);
+	g_free(rig_requestf(rig, "Context = %u { Modify = ac/%u { Signals { xtls/est } } }", c.ctx, c.ac));
+	uint8_t lost[2048];
+	gint64 t0 = g_get_monotonic_time();
+	CU_ASSERT(udp_recv(fd, lost, sizeof lost, 2000) > 0); /* the first flight, dropped here */
+	CU_ASSERT_EQUAL(lost[0], 22);                         /* a handshake record */
+	char why[160] = "";
+	gnutls_session_t s = tlspeer_handshake(fd, false, &ue, c.fp, 5000, why);
+	gint64 took = (g_get_monotonic_time() - t0) / 1000;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT(took >= 800); /* it waited for the retransmission */
+	char *note = rig_notify(rig, 2000);
+	CU_ASSERT_TRUE(note && strstr(note, "T : xtls/up"));
+	CU_ASSERT_TRUE(cross(s, core, 2));
+	call_end(&c);
+	tlspeer_close(s, fd);
+	close(core), g_free(note);
+}
+
+/* 100,000 UDPTL packets from the UE through DTLS to the core peer, at most 64 on the way at once so that
+ * no socket buffer overflows: every one arrives, in order. */
+static void test_hundred_thousand(void)
+{
+	struct call c;
+	int core, fd;
+	gnutls_session_t s = terminating(&c, &core, &fd);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	g_free(configure(&c, ue.fingerprint));
+	char *note = rig_notify(rig, 2000);
+	g_free(note);
+	enum { N = 100000, WINDOW = 64 };
+	unsigned sent = 0, got = 0, bad = 0;
+	gint64 t0 = g_get_monotonic_time(), deadline = t0 + 60 * G_USEC_PER_SEC;
+	while (got < N && g_get_monotonic_time() < deadline) {
+		while (sent < N && sent - got < WINDOW) {
+			uint8_t out[UDPTL_MAX];
+			size_t n = payload_udptl((uint16_t)sent, sent % 4, out);
+			if (!tlspeer_write(s, out, n))
+				break;
+			sent++;
+		}
+		uint8_t in[64];
+		ssize_t r = udp_recv(core, in, sizeof in, 1000);
+		if (r < 0)
+			break;
+		uint8_t want[UDPTL_MAX];
+		size_t n = payload_udptl((uint16_t)got, got % 4, want);
+		bad += r != (ssize_t)n || memcmp(in, want, n);
+		got++;
+	}
+	double secs = (double)(g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
+	fprintf(stderr, "\n    %u of %u UDPTL packets in order through DTLS in %.2f s (%.0f/s)\n", got - bad,
+		N, secs, got / secs);
+	CU_ASSERT_EQUAL(got, N);
+	CU_ASSERT_EQUAL(bad, 0);
+	call_end(&c);
+	tlspeer_close(s, fd);
+	close(core);
+}
+
+/* Plain UDP both sides: the access leg's LocalControl (lc) and its Remote's address and port. */
+static bool udp_call(struct call *c, uint16_t core_peer, const char *lc, const char *addr, uint16_t port)
+{
+	memset(c, 0, sizeof *c);
+	char *core = rig_requestf(
+	    rig,
+	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core }, Local {\n"
+	    "v=0\nc=IN IP4 $\nm=image $ UDP t38\n},\nRemote {\nv=0\nc=IN IP4 127.0.0.1\n"
+	    "m=image %u UDP t38\n} } } } }",
+	    core_peer);
+	c->ctx = rig_number_after(core, "Context = ");
+	c->core_port = (uint16_t)rig_local_port(core);
+	g_free(core);
+	c->access = rig_requestf(
+	    rig,
+	    "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access%s },\n"
+	    "Local {\nv=0\nc=IN IP4 $\nm=image $ UDP t38\n},\nRemote {\nv=0\nc=IN IP4 %s\n"
+	    "m=image %u UDP t38\n} } } } }",
+	    c->ctx, lc, addr, port);
+	c->access_port = (uint16_t)rig_local_port(c->access);
+	return c->ctx && c->access_port && c->core_port;
+}
+
+/* Sends one packet from fd to the gateway's port and says whether the core peer got it. */
+static bool relayed(int fd, uint16_t to, int core, uint16_t seq)
+{
+	uint8_t out[UDPTL_MAX], in[16];
+	size_t n = payload_udptl(seq, T38_V21_PREAMBLE, out);
+	struct sockaddr_in b = { .sin_family = AF_INET, .sin_port = htons(to) };
+	inet_pton(AF_INET, "127.0.0.1", &b.sin_addr);
+	sendto(fd, out, n, 0, (struct sockaddr *)&b, sizeof b);
+	return udp_recv(core, in, sizeof in, 300) == (ssize_t)n && !memcmp(in, out, n);
+}
+
+/* The UE is behind a NAT: its SDP names 10.0.0.2:5000, its packets come from 127.0.0.3 (the NAT's
+ * address here). The gateway latches onto that source, answers there, and filters everything else. */
+static void test_latch(void)
+{
+	uint16_t core_port = 0, ue_port = 0, spoof_port = 0;
+	int core = udp_socket("127.0.0.1", &core_port, 0);
+	int nat = udp_socket("127.0.0.3", &ue_port, 0);
+	int spoof = udp_socket("127.0.0.4", &spoof_port, 0);
+	struct call c;
+	CU_ASSERT_TRUE_FATAL(
+	    udp_call(&c, core_port, ", ipnapt/latch = on, gm/saf = on, gm/spf = on", "10.0.0.2", 5000));
+	udp_connect(core, c.core_port);
+	CU_ASSERT_TRUE(relayed(nat, c.access_port, core, 1)); /* latched */
+	uint8_t out[UDPTL_MAX], in[16];
+	size_t n = payload_udptl(2, T38_CNG, out);
+	send(core, out, n, 0);
+	CU_ASSERT_EQUAL(udp_recv(nat, in, sizeof in, 1000), (ssize_t)n); /* to the latched address */
+	CU_ASSERT_FALSE(relayed(spoof, c.access_port, core, 3));         /* spoofed: dropped */
+	CU_ASSERT_TRUE(relayed(nat, c.access_port, core, 4));
+	call_end(&c);
+	close(core), close(nat), close(spoof);
+}
+
+/* No latching: only the Remote's address and port get in (gm/saf, gm/spf). */
+static void test_source_filter(void)
+{
+	uint16_t core_port = 0, ue_port = 0, other_port = 0, spoof_port = 0;
+	int core = udp_socket("127.0.0.1", &core_port, 0);
+	int fd = udp_socket("127.0.0.1", &ue_port, 0);
+	int other = udp_socket("127.0.0.1", &other_port, 0);
+	int spoof = udp_socket("127.0.0.2", &spoof_port, 0);
+	struct call c;
+	CU_ASSERT_TRUE_FATAL(udp_call(&c, core_port, ", gm/saf = on, gm/spf = on", "127.0.0.1", ue_port));
+	udp_connect(core, c.core_port);
+	CU_ASSERT_FALSE(relayed(spoof, c.access_port, core, 1)); /* another address */
+	CU_ASSERT_FALSE(relayed(other, c.access_port, core, 2)); /* the address, another port */
+	CU_ASSERT_TRUE(relayed(fd, c.access_port, core, 3));
+	call_end(&c);
+	close(core), close(fd), close(other), close(spoof);
+}
+
+static void test_refusals(void)
+{
+	char *r =
+	    rig_requestf(rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = "
+			      "core }, Local {\nv=0\nc=IN IP4 $\nm=image $ UDP t38\n} } },\n"
+			      "Events = 1 { xtcp/fail } } }");
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+	    r, "Add = $ {\n      Error = 512 {\n        \"the gateway cannot detect xtcp/fail\"\n      }"));
+	g_free(r);
+	r = rig_requestf(rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = "
+			      "access }, Local {\nv=0\nc=IN IP4 $\nm=image $ UDP t38\n} } },\n"
+			      "Signals { xtls/est } } }");
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+	    r, "Add = $ {\n      Error = 473 {\n        \"xtls/est on a termination without TLS\"\n      }"));
+	g_free(r);
+}
+
+int main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	return rig_cunit_main(
+	    "ims-agw UDP and DTLS legs", up, down,
+	    (const struct rig_test[]){
+		{ "originating: the gateway is DTLS client on xtls/est", test_originating_client },
+		{ "terminating: the gateway is DTLS server, held for the fingerprint",
+		  test_terminating_server_held },
+		{ "fingerprint mismatch: alert, xtls/fail, nothing relayed", test_mismatch },
+		{ "a lost flight is sent again", test_lost_flight },
+		{ "100,000 UDPTL packets complete and in order", test_hundred_thousand },
+		{ "latching onto the NAT's address, spoofed source dropped", test_latch },
+		{ "source address and port filtering", test_source_filter },
+		{ "refusals: TCP events on UDP, xtls/est without DTLS", test_refusals },
+		{ NULL, NULL } });
+}
