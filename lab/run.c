@@ -166,7 +166,28 @@ static pid_t start_daemon(struct run *r, const char *dir, const char *name, GPtr
 	return pid;
 }
 
-static char *start_daemons(struct run *r)
+static char *start_daemons(struct run *r, int attempt);
+
+/* A daemon that already exited lost its port to another program between our check and its bind (the
+ * ports are the kernel's ephemeral ones, and other tests take them too): both go, and new ports are
+ * tried, up to three times in all. */
+static char *start_again(struct run *r, int attempt)
+{
+	int st;
+	if (attempt == 3)
+		return NULL;
+	bool alg_gone = waitpid(r->alg, &st, WNOHANG) == r->alg,
+	     agw_gone = waitpid(r->agw, &st, WNOHANG) == r->agw;
+	if (!alg_gone && !agw_gone)
+		return NULL;
+	reap(alg_gone ? 0 : r->alg), reap(agw_gone ? 0 : r->agw);
+	r->alg = r->agw = 0;
+	if (r->held >= 0)
+		close(r->held), r->held = -1;
+	return start_daemons(r, attempt + 1);
+}
+
+static char *start_daemons(struct run *r, int attempt)
 {
 	struct party *core = NULL;
 	for (struct party **p = r->parties; *p; p++)
@@ -210,11 +231,12 @@ static char *start_daemons(struct run *r)
 
 	for (int i = 0; i < 100 && !registered(r); i++)
 		g_usleep(50000);
-	return registered(r)
-		   ? NULL
-		   : g_strdup_printf("ims-agw did not register with ims-alg within 5 s (see %s/agw.log "
-				     "and alg.log)",
-				     r->dir);
+	char *again = registered(r) ? NULL : start_again(r, attempt);
+	if (again || registered(r))
+		return again;
+	return g_strdup_printf("ims-agw did not register with ims-alg within 5 s (see %s/agw.log "
+			       "and alg.log)",
+			       r->dir);
 }
 
 /* ---- the steps' actions ---- */
@@ -517,7 +539,7 @@ struct run_result *run_scenario(const struct lab_opts *o, const struct scenario 
 	}
 	g_free(lab_trace);
 	if (!err)
-		err = start_daemons(&r);
+		err = start_daemons(&r, 1);
 	for (struct party **p = r.parties; !err && *p; p++) /* each party's SIP goes to its side of the ALG */
 		party_route(*p, (*p)->ue ? r.access : r.core);
 	lab_spin(r.root, 50);

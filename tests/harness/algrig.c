@@ -148,8 +148,10 @@ char *algrig_sdp(const char *user, const struct payload *m, unsigned port, bool 
 	GString *s = g_string_new(NULL);
 	g_string_append_printf(
 	    s, "v=0\r\no=%s 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n", user);
-	g_string_append_printf(s, "m=%s %u %s *\r\n%sa=setup:%s\r\n", m->media, port, tls ? m->tls : m->plain,
-			       m->attrs, setup);
+	g_string_append_printf(s, "m=%s %u %s %s\r\n%s", m->media, port, tls ? m->tls : m->plain, m->fmt,
+			       m->attrs);
+	if (setup)
+		g_string_append_printf(s, "a=setup:%s\r\n", setup);
 	if (fingerprint)
 		g_string_append_printf(s, "a=fingerprint:%s\r\n", fingerprint);
 	if (e2ae)

@@ -1,0 +1,287 @@
+/* ims-alg with the real ims-agw, T.38 fax e2ae over DTLS (TS 23.334 §6.2.10.4, RFC 7345): the exact SDP
+ * each side sees and the exact H.248 the ALG sends, then a UDPTL packet through the gateway's DTLS leg:
+ *   - originating, the UE offers actpass: the gateway is the DTLS client (xtls/est with the answer), the
+ *     UE hears a=setup:active; the UE offers active: the gateway is the server, the UE hears passive;
+ *   - terminating, the ALG offers actpass to the UE: it answers active (the gateway is the server) or
+ *     passive (the gateway is the client, Local a=setup:active and xtls/est in the Modify).
+ * Toward the core the line is plain udptl without a=setup, a=fingerprint or a=3ge2ae. */
+#include <CUnit/Basic.h>
+#include <arpa/inet.h>
+#include <glib.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "algrig.h"
+#include "rig.h"
+#include "seed004.h"
+#include "sippeer.h"
+#include "tlspeer.h"
+
+static struct algrig rig;
+static struct sippeer ue, core;
+static struct tls_identity ue_id;
+
+/* The ALG writes the gateway's address as a media-level c= after m=. */
+static char *via_gw(const char *user, unsigned port, bool tls, const char *setup, const char *fp,
+		    const char *e2ae)
+{
+	char *s = algrig_sdp(user, &payload_t38, port, tls, setup, fp, e2ae);
+	char *m = strstr(s, "\r\nm=") + 2, *eol = strstr(m, "\r\n") + 2;
+	char *out = g_strdup_printf("%.*sc=IN IP4 127.0.0.1\r\n%s", (int)(eol - s), s, eol);
+	g_free(s);
+	return out;
+}
+
+static void assert_text(const char *what, const char *text, const char *want)
+{
+	if (strcmp(text ? text : "", want))
+		fprintf(stderr, "\n--- %s: got\n%s\n--- want\n%s\n", what, text ? text : "(nothing)", want);
+	CU_ASSERT_STRING_EQUAL(text ? text : "", want);
+}
+
+static int udp_on(uint16_t *port)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+	bind(fd, (struct sockaddr *)&a, sizeof a);
+	getsockname(fd, (struct sockaddr *)&a, &len);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+static void udp_to(int fd, unsigned port)
+{
+	struct sockaddr_in b = { .sin_family = AF_INET,
+				 .sin_port = htons((uint16_t)port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	connect(fd, (struct sockaddr *)&b, sizeof b);
+}
+
+/* A UDPTL packet from the UE over DTLS reaches the core peer byte-exact, and one back. */
+static void cross(gnutls_session_t s, int core_fd)
+{
+	uint8_t out[UDPTL_MAX], in[32];
+	size_t n = payload_udptl(1, T38_CED, out);
+	struct pollfd pf = { core_fd, POLLIN, 0 };
+	CU_ASSERT_TRUE(tlspeer_write(s, out, n));
+	CU_ASSERT_TRUE(poll(&pf, 1, 2000) == 1 && recv(core_fd, in, sizeof in, 0) == (ssize_t)n &&
+		       !memcmp(in, out, n));
+	n = payload_udptl(2, T38_CNG, out);
+	send(core_fd, out, n, 0);
+	CU_ASSERT_TRUE(tlspeer_read(s, in, n, 2000) == (ssize_t)n && !memcmp(in, out, n));
+}
+
+static void hang_up(struct sipdlg *by, struct sippeer *other)
+{
+	sipdlg_send(by, "BYE", NULL);
+	char *bye = sippeer_recv(other, 3000), *ok = NULL;
+	CU_ASSERT_TRUE(bye && g_str_has_prefix(bye, "BYE "));
+	if (bye) {
+		sippeer_answer(other, bye, "x", "200 OK", NULL);
+		ok = sippeer_recv(by->me, 3000);
+	}
+	CU_ASSERT_TRUE(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
+	g_free(ok), g_free(bye);
+}
+
+/* The H.248 of the T.38 calls, from seed004.h's pieces: %1$u the MGC's port, %2$u the UE's port, %3$s the
+ * UE's fingerprint, %4$s the context, %5$s the access and %6$s the core termination, %7$u the core
+ * peer's port. The core leg is plain UDP: no a=setup, and no events to report. */
+/* A Local with the gateway's address and port filled in (%9$s), as a Modify repeats it */
+#define SEED_LOCAL_AT(sdp) "          Local {\nv=0\nc=IN IP4 127.0.0.1\n" sdp "}"
+#define T38_ADD_CORE(remote)                                                                         \
+	"    Add = $ {\n      Media {\n        Stream = 1 {\n          LocalControl {\n"             \
+	"            Mode = SendReceive,\n            ipdc/realm = core\n          },\n" SEED_LOCAL( \
+	    "m=image $ UDP t38\n") remote "\n        }\n      }\n    }"
+#define T38_EVENTS(id)        id " {\n        xtls/up,\n        xtls/fail"
+#define T38_ACCESS(setup, fp) "m=image $ UDP/DTLS t38\na=setup:" setup "\na=fingerprint:" fp "\n"
+#define T38_UE(setup)         "m=image %2$u UDP/DTLS t38\na=setup:" setup "\na=fingerprint:%3$s\n"
+#define T38_CORE_REMOTE       ",\n" SEED_REMOTE("m=image %7$u UDP t38\n")
+
+/* Originating: core leg, access leg with the UE's offer, then the core's answer (and xtls/est). */
+#define T38_ORIG(gw, ue, est)                                                                          \
+	SEED_TXN("$", T38_ADD_CORE(""))                                                                \
+	SEED_TXN("%4$s",                                                                               \
+		 SEED_ADD("access", "", SEED_LOCAL(T38_ACCESS(gw, "$")) ",\n" SEED_REMOTE(T38_UE(ue)), \
+			  T38_EVENTS("1")))                                                            \
+	SEED_TXN("%4$s", SEED_MODIFY("%6$s", "", SEED_REMOTE("m=image %7$u UDP t38\n")) est)           \
+	SEED_SUBTRACT("%4$s")
+static const char orig_client_h248[] = T38_ORIG("active", "actpass", SEED_TLS_EST("%5$s"));
+static const char orig_server_h248[] = T38_ORIG("passive", "active", "%5$.0s"); /* no xtls/est */
+
+/* Terminating: access leg with the gateway's fingerprint, core leg toward the offerer, then the UE's
+ * answer; when the UE is passive the gateway turns active and starts DTLS. */
+#define T38_TERM(modify)                                                                               \
+	SEED_TXN("$", SEED_ADD("access", "", SEED_LOCAL(T38_ACCESS("actpass", "$")), T38_EVENTS("1"))) \
+	SEED_TXN("%4$s", T38_ADD_CORE(T38_CORE_REMOTE))                                                \
+	SEED_TXN("%4$s", modify) SEED_SUBTRACT("%4$s") "%6$.0s"
+static const char term_server_h248[] = T38_TERM(
+    SEED_MODIFY("%5$s", "", SEED_REMOTE(T38_UE("active")))) "%8$.0s%9$.0s"; /* no Local, no xtls/est */
+static const char term_client_h248[] = T38_TERM("    Modify = %5$s {\n      Media {\n        Stream = 1 "
+						"{\n" SEED_LOCAL_AT("m=image %9$s UDP/DTLS "
+								    "t38\na=setup:active\na=fingerprint:%8$"
+								    "s\n") ",\n" SEED_REMOTE(
+						    T38_UE("passive")) "\n        }\n      },\n      Signals "
+								       "{\n        xtls/est\n      }\n    }");
+
+struct names {
+	const char *ctx, *ac, *co;
+};
+
+static void originating(const char *ue_setup, const char *gw_setup, struct names n)
+{
+	long mark = algrig_mark(&rig);
+	uint16_t ue_port, core_port;
+	int fd = udp_on(&ue_port), core_fd = udp_on(&core_port);
+	char *offer = algrig_sdp("ue", &payload_t38, ue_port, true, ue_setup, ue_id.fingerprint, "requested");
+	sippeer_invite(&ue, rig.access, "a", "b", ue_setup, offer);
+	char *inv = sippeer_recv(&core, 5000);
+	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE sip:b@example.net SIP/2.0\r\n"));
+	unsigned agw_core = sdp_port(sip_body(inv), "image");
+	char *want = via_gw("ue", agw_core, false, NULL, NULL, NULL);
+	assert_text("offer toward the core", sip_body(inv), want);
+	g_free(want);
+	char *answer = algrig_sdp("b", &payload_t38, core_port, false, NULL, NULL, NULL);
+	sippeer_answer(&core, inv, "b", "200 OK", answer);
+	char *ok = sippeer_recv(&ue, 5000);
+	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
+	unsigned agw_access = sdp_port(sip_body(ok), "image");
+	char *agw_fp = sdp_fingerprint(sip_body(ok));
+	want = via_gw("b", agw_access, true, gw_setup, agw_fp, NULL);
+	assert_text("answer toward the UE", sip_body(ok), want);
+	g_free(want);
+	struct sipdlg da, db;
+	sipdlg_caller(&da, &ue, ok, 1);
+	sipdlg_callee(&db, &core, inv, "b");
+	sipdlg_send(&da, "ACK", NULL);
+	g_free(sippeer_recv(&core, 3000));
+	udp_to(fd, agw_access), udp_to(core_fd, agw_core);
+	char why[160] = "";
+	gnutls_session_t s = tlspeer_handshake(fd, !strcmp(gw_setup, "passive"), &ue_id, agw_fp, 3000, why);
+	if (!s)
+		fprintf(stderr, "\n    UE handshake: %s\n", why);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	cross(s, core_fd);
+	hang_up(&da, &core);
+	char *h248 = algrig_h248(&rig, mark, false);
+	bool client = !strcmp(gw_setup, "active");
+	want = g_strdup_printf(client ? orig_client_h248 : orig_server_h248, rig.h248, ue_port,
+			       ue_id.fingerprint, n.ctx, n.ac, n.co, core_port);
+	assert_text("H.248", h248, want);
+	g_free(h248), g_free(want);
+	tlspeer_close(s, fd);
+	close(core_fd);
+	sipdlg_clear(&da), sipdlg_clear(&db);
+	g_free(agw_fp), g_free(ok), g_free(answer), g_free(inv), g_free(offer);
+}
+
+static void test_orig_client(void)
+{
+	originating("actpass", "active", (struct names){ "1", "ac/2", "co/1" });
+}
+
+static void test_orig_server(void)
+{
+	originating("active", "passive", (struct names){ "2", "ac/4", "co/3" });
+}
+
+/* The core offers udptl to the UE, which answers with ue_setup. */
+static void terminating(const char *ue_setup, struct names n)
+{
+	long mark = algrig_mark(&rig);
+	uint16_t ue_port, core_port;
+	int fd = udp_on(&ue_port), core_fd = udp_on(&core_port);
+	char *offer = algrig_sdp("c", &payload_t38, core_port, false, NULL, NULL, NULL);
+	sippeer_invite(&core, rig.core, "c", "a", ue_setup, offer);
+	char *inv = sippeer_recv(&ue, 5000);
+	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE sip:a@127.0.0.1:"));
+	/* UDP/TLS/UDPTL, a=setup:actpass, the gateway's fingerprint, a=3ge2ae:applied (§6.2.10.4) */
+	unsigned agw_access = sdp_port(sip_body(inv), "image");
+	char *agw_fp = sdp_fingerprint(sip_body(inv));
+	char *want = via_gw("c", agw_access, true, "actpass", agw_fp, "applied");
+	assert_text("offer toward the UE", sip_body(inv), want);
+	g_free(want);
+	char *answer = algrig_sdp("a", &payload_t38, ue_port, true, ue_setup, ue_id.fingerprint, NULL);
+	sippeer_answer(&ue, inv, "a", "200 OK", answer);
+	char *ok = sippeer_recv(&core, 5000);
+	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
+	unsigned agw_core = sdp_port(sip_body(ok), "image");
+	want = via_gw("a", agw_core, false, NULL, NULL, NULL);
+	assert_text("answer toward the core", sip_body(ok), want);
+	g_free(want);
+	struct sipdlg dc, du;
+	sipdlg_caller(&dc, &core, ok, 1);
+	sipdlg_callee(&du, &ue, inv, "a");
+	sipdlg_send(&dc, "ACK", NULL);
+	g_free(sippeer_recv(&ue, 3000));
+	udp_to(fd, agw_access), udp_to(core_fd, agw_core);
+	char why[160] = "";
+	gnutls_session_t s = tlspeer_handshake(fd, !strcmp(ue_setup, "active"), &ue_id, agw_fp, 3000, why);
+	if (!s)
+		fprintf(stderr, "\n    UE handshake: %s\n", why);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	cross(s, core_fd);
+	hang_up(&dc, &ue);
+	char *h248 = algrig_h248(&rig, mark, false);
+	char port[8];
+	snprintf(port, sizeof port, "%u", agw_access);
+	bool server = !strcmp(ue_setup, "active");
+	want = g_strdup_printf(server ? term_server_h248 : term_client_h248, rig.h248, ue_port,
+			       ue_id.fingerprint, n.ctx, n.ac, n.co, core_port, agw_fp, port);
+	assert_text("H.248", h248, want);
+	g_free(h248), g_free(want);
+	tlspeer_close(s, fd);
+	close(core_fd);
+	sipdlg_clear(&dc), sipdlg_clear(&du);
+	g_free(agw_fp), g_free(ok), g_free(answer), g_free(inv), g_free(offer);
+}
+
+static void test_term_server(void)
+{
+	terminating("active", (struct names){ "3", "ac/5", "co/6" });
+}
+
+static void test_term_client(void)
+{
+	terminating("passive", (struct names){ "4", "ac/7", "co/8" });
+}
+
+static int up(void)
+{
+	char *err = NULL;
+	if (!tls_identity_init(&ue_id, NULL, NULL, "UE", &err) || !sippeer_open(&ue, false) ||
+	    !sippeer_open(&core, false))
+		return 1;
+	if (!algrig_start(&rig, &(struct algrig_opts){ .next_hop = core.port,
+						       .access_ports = "29400-29449",
+						       .core_ports = "29450-29499" }))
+		return 1;
+	algrig_send_register(&ue, rig.access, "a", "udptl-dtls;mediasec");
+	char *ok = sippeer_recv(&ue, 3000);
+	bool registered = ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n");
+	g_free(ok);
+	return registered ? 0 : 1;
+}
+
+static int down(void)
+{
+	bool ok = algrig_stop(&rig);
+	tls_identity_clear(&ue_id);
+	sippeer_close(&ue), sippeer_close(&core);
+	return ok ? 0 : 1;
+}
+
+int main(void)
+{
+	static const struct rig_test tests[] = {
+		{ "T.38 originating, the gateway DTLS client", test_orig_client },
+		{ "T.38 originating, the gateway DTLS server", test_orig_server },
+		{ "T.38 terminating, the gateway DTLS server", test_term_server },
+		{ "T.38 terminating, the gateway DTLS client (xtls/est)", test_term_client },
+		{ NULL, NULL },
+	};
+	return rig_cunit_main("ims-alg T.38 over DTLS with ims-agw", up, down, tests);
+}
