@@ -5,7 +5,8 @@
 # gateway certificate (tests/data). Prints bulk throughput, handshakes per second, resident memory per
 # idle session at BENCH_SESSIONS sessions (default 10,000, fewer when the open-file limit cannot hold
 # two sockets per session at the relay), and ims-agw's H.248 Add/Add/Modify/Subtract cycles per
-# second; then the ratios to the better peer.
+# second; then the ratios to the better peer. Then the datagram legs: UDPTL packets per second through
+# ims-agw's DTLS->UDP leg pair (T.38 e2ae) and its UDP->UDP pair, next to socat relaying UDP.
 set -u
 build=$1
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -87,3 +88,23 @@ cat "$work/agw" "$work/haproxy" "$work/stunnel" 2>/dev/null | awk '
 	$1 == "ims-agw" { g = $2; h = $3; m = $4; next }
 	{ if ($2 > bg) bg = $2; if ($3 > bh) bh = $3; if (bm == "" || $4 < bm) bm = $4 }
 	END { if (bg) printf "ratios to the better peer: throughput %.2f, handshakes %.2f, memory per session %.2f (goals: >= 1, >= 1, <= 0.5)\n", g / bg, h / bh, m / bm }'
+
+# Datagrams: T.38's UDPTL through the DTLS leg pair, the plain UDP pair, and socat's UDP relay
+p=${BENCH_PACKETS:-200000}
+dgram="$build/tests/bench/dgram_bench"
+top_builddir="$build" taskset -c 1 "$dgram" agw "$work/ue-cert.pem" "$work/ue-key.pem" "$p" >"$work/dgram" ||
+	echo "ims-agw datagrams: failed"
+if command -v socat >/dev/null; then
+	in=$(free) sink=$(free)
+	taskset -c 0 socat -u UDP4-RECV:"$in",bind=127.0.0.1,rcvbuf=1048576 UDP4-SENDTO:127.0.0.1:"$sink" & so=$!
+	pids="$pids $so"
+	sleep 0.3
+	taskset -c 1 "$dgram" ext socat "$in" "$sink" "$p" >>"$work/dgram" || echo "socat: failed"
+	kill $so 2>/dev/null; wait $so 2>/dev/null
+else
+	echo "(socat not installed)"
+fi
+echo "UDPTL datagram relays (6-byte T.38 packets, 64 on the way at once, every one in order): packets/s"
+awk '{ printf "%-14s %12s\n", $1, $2 }' "$work/dgram"
+awk '$1 == "ims-agw-dtls" { d = $2 } $1 == "ims-agw-udp" { u = $2 } $1 == "socat" { s = $2 }
+	END { if (s) printf "ratios to socat (plain UDP): ims-agw DTLS->UDP %.2f, ims-agw UDP->UDP %.2f\n", d / s, u / s }' "$work/dgram"

@@ -321,6 +321,35 @@ int rig_cunit_main(const char *suite, int (*init)(void), int (*clean)(void), con
 	return failed ? 1 : 0;
 }
 
+int udp_socket(const char *addr, uint16_t *port)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	union sa a;
+	sa_from_text(&a, addr, *port);
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &(int){ 1 << 20 }, sizeof(int));
+	if (bind(fd, &a.sa, sa_len(&a)) < 0) {
+		close(fd);
+		return -1;
+	}
+	socklen_t len = sizeof a;
+	getsockname(fd, &a.sa, &len);
+	*port = sa_port(&a);
+	return fd;
+}
+
+void udp_connect(int fd, uint16_t to)
+{
+	union sa b;
+	sa_from_text(&b, "127.0.0.1", to);
+	connect(fd, &b.sa, sa_len(&b));
+}
+
+ssize_t udp_recv(int fd, void *buf, size_t n, unsigned ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	return poll(&p, 1, (int)ms) == 1 ? recv(fd, buf, n, 0) : -1;
+}
+
 int tcp_listen(uint16_t *port)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;

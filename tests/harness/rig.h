@@ -53,6 +53,12 @@ struct rig_test {
 };
 int rig_cunit_main(const char *suite, int (*init)(void), int (*clean)(void), const struct rig_test *tests);
 
+/* UDP helpers: a socket on addr (port 0: chosen; a 1 MiB receive buffer), connected to 127.0.0.1:to, and
+ * one datagram within ms (its length, or -1). */
+int udp_socket(const char *addr, uint16_t *port);
+void udp_connect(int fd, uint16_t to);
+ssize_t udp_recv(int fd, void *buf, size_t n, unsigned ms);
+
 /* TCP helpers: every wait is bounded. */
 int tcp_listen(uint16_t *port);       /* on 127.0.0.1, port 0: chosen */
 int tcp_accept(int lfd, unsigned ms); /* -1 on timeout */

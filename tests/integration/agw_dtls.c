@@ -42,37 +42,6 @@ static int down(void)
 	return rig_stop(rig) == 0 ? 0 : 1;
 }
 
-static void udp_connect(int fd, uint16_t to)
-{
-	struct sockaddr_in b = { .sin_family = AF_INET, .sin_port = htons(to) };
-	inet_pton(AF_INET, "127.0.0.1", &b.sin_addr);
-	connect(fd, (struct sockaddr *)&b, sizeof b);
-}
-
-/* A UDP socket on addr (port 0: chosen), connected to 127.0.0.1:to when to is not 0. */
-static int udp_socket(const char *addr, uint16_t *port, uint16_t to)
-{
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(*port) };
-	inet_pton(AF_INET, addr, &a.sin_addr);
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &(int){ 1 << 20 }, sizeof(int));
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0)
-		return -1;
-	socklen_t len = sizeof a;
-	getsockname(fd, (struct sockaddr *)&a, &len);
-	*port = ntohs(a.sin_port);
-	if (to)
-		udp_connect(fd, to);
-	return fd;
-}
-
-/* One datagram within ms: its length, or -1. */
-static ssize_t udp_recv(int fd, void *buf, size_t n, unsigned ms)
-{
-	struct pollfd pf = { fd, POLLIN, 0 };
-	return poll(&pf, 1, (int)ms) == 1 ? recv(fd, buf, n, 0) : -1;
-}
-
 static char *gateway_fp(const char *reply)
 {
 	const char *at = reply ? strstr(reply, "a=fingerprint:") : NULL;
@@ -139,8 +108,8 @@ static bool cross(gnutls_session_t s, int core, uint16_t seq)
 static void test_originating_client(void)
 {
 	uint16_t core_port = 0, ue_port = 0;
-	int core = udp_socket("127.0.0.1", &core_port, 0);
-	int fd = udp_socket("127.0.0.1", &ue_port, 0);
+	int core = udp_socket("127.0.0.1", &core_port);
+	int fd = udp_socket("127.0.0.1", &ue_port);
 	struct call c;
 	CU_ASSERT_TRUE_FATAL(call_add(&c, core_port, "active", ue_port, ue.fingerprint));
 	char *want = g_strdup_printf(
@@ -175,8 +144,8 @@ static void test_originating_client(void)
 static gnutls_session_t terminating(struct call *c, int *core, int *fd)
 {
 	uint16_t core_port = 0, ue_port = 0;
-	*core = udp_socket("127.0.0.1", &core_port, 0);
-	*fd = udp_socket("127.0.0.1", &ue_port, 0);
+	*core = udp_socket("127.0.0.1", &core_port);
+	*fd = udp_socket("127.0.0.1", &ue_port);
 	CU_ASSERT_TRUE(call_add(c, core_port, "passive", 0, NULL));
 	udp_connect(*core, c->core_port);
 	udp_connect(*fd, c->access_port);
@@ -243,8 +212,8 @@ static void test_mismatch(void)
 static void test_lost_flight(void)
 {
 	uint16_t core_port = 0, ue_port = 0;
-	int core = udp_socket("127.0.0.1", &core_port, 0);
-	int fd = udp_socket("127.0.0.1", &ue_port, 0);
+	int core = udp_socket("127.0.0.1", &core_port);
+	int fd = udp_socket("127.0.0.1", &ue_port);
 	struct call c;
 	CU_ASSERT_TRUE_FATAL(call_add(&c, core_port, "active", ue_port, ue.fingerprint));
 	udp_connect(core, c.core_port);
@@ -347,9 +316,9 @@ static bool relayed(int fd, uint16_t to, int core, uint16_t seq)
 static void test_latch(void)
 {
 	uint16_t core_port = 0, ue_port = 0, spoof_port = 0;
-	int core = udp_socket("127.0.0.1", &core_port, 0);
-	int nat = udp_socket("127.0.0.3", &ue_port, 0);
-	int spoof = udp_socket("127.0.0.4", &spoof_port, 0);
+	int core = udp_socket("127.0.0.1", &core_port);
+	int nat = udp_socket("127.0.0.3", &ue_port);
+	int spoof = udp_socket("127.0.0.4", &spoof_port);
 	struct call c;
 	CU_ASSERT_TRUE_FATAL(
 	    udp_call(&c, core_port, ", ipnapt/latch = on, gm/saf = on, gm/spf = on", "10.0.0.2", 5000));
@@ -369,10 +338,10 @@ static void test_latch(void)
 static void test_source_filter(void)
 {
 	uint16_t core_port = 0, ue_port = 0, other_port = 0, spoof_port = 0;
-	int core = udp_socket("127.0.0.1", &core_port, 0);
-	int fd = udp_socket("127.0.0.1", &ue_port, 0);
-	int other = udp_socket("127.0.0.1", &other_port, 0);
-	int spoof = udp_socket("127.0.0.2", &spoof_port, 0);
+	int core = udp_socket("127.0.0.1", &core_port);
+	int fd = udp_socket("127.0.0.1", &ue_port);
+	int other = udp_socket("127.0.0.1", &other_port);
+	int spoof = udp_socket("127.0.0.2", &spoof_port);
 	struct call c;
 	CU_ASSERT_TRUE_FATAL(udp_call(&c, core_port, ", gm/saf = on, gm/spf = on", "127.0.0.1", ue_port));
 	udp_connect(core, c.core_port);

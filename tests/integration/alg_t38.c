@@ -41,34 +41,13 @@ static void assert_text(const char *what, const char *text, const char *want)
 	CU_ASSERT_STRING_EQUAL(text ? text : "", want);
 }
 
-static int udp_on(uint16_t *port)
-{
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof a;
-	bind(fd, (struct sockaddr *)&a, sizeof a);
-	getsockname(fd, (struct sockaddr *)&a, &len);
-	*port = ntohs(a.sin_port);
-	return fd;
-}
-
-static void udp_to(int fd, unsigned port)
-{
-	struct sockaddr_in b = { .sin_family = AF_INET,
-				 .sin_port = htons((uint16_t)port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	connect(fd, (struct sockaddr *)&b, sizeof b);
-}
-
 /* A UDPTL packet from the UE over DTLS reaches the core peer byte-exact, and one back. */
 static void cross(gnutls_session_t s, int core_fd)
 {
 	uint8_t out[UDPTL_MAX], in[32];
 	size_t n = payload_udptl(1, T38_CED, out);
-	struct pollfd pf = { core_fd, POLLIN, 0 };
 	CU_ASSERT_TRUE(tlspeer_write(s, out, n));
-	CU_ASSERT_TRUE(poll(&pf, 1, 2000) == 1 && recv(core_fd, in, sizeof in, 0) == (ssize_t)n &&
-		       !memcmp(in, out, n));
+	CU_ASSERT_TRUE(udp_recv(core_fd, in, sizeof in, 2000) == (ssize_t)n && !memcmp(in, out, n));
 	n = payload_udptl(2, T38_CNG, out);
 	send(core_fd, out, n, 0);
 	CU_ASSERT_TRUE(tlspeer_read(s, in, n, 2000) == (ssize_t)n && !memcmp(in, out, n));
@@ -120,12 +99,12 @@ static const char orig_server_h248[] = T38_ORIG("passive", "active", "%5$.0s"); 
 	SEED_TXN("%4$s", modify) SEED_SUBTRACT("%4$s") "%6$.0s"
 static const char term_server_h248[] = T38_TERM(
     SEED_MODIFY("%5$s", "", SEED_REMOTE(T38_UE("active")))) "%8$.0s%9$.0s"; /* no Local, no xtls/est */
-static const char term_client_h248[] = T38_TERM("    Modify = %5$s {\n      Media {\n        Stream = 1 "
-						"{\n" SEED_LOCAL_AT("m=image %9$s UDP/DTLS "
-								    "t38\na=setup:active\na=fingerprint:%8$"
-								    "s\n") ",\n" SEED_REMOTE(
-						    T38_UE("passive")) "\n        }\n      },\n      Signals "
-								       "{\n        xtls/est\n      }\n    }");
+static const char term_client_h248[] = T38_TERM(
+    "    Modify = %5$s {\n      Media {\n        Stream = 1 "
+    "{\n" SEED_LOCAL_AT("m=image %9$s UDP/DTLS "
+			"t38\na=setup:active\na=fingerprint:%8$"
+			"s\n") ",\n" SEED_REMOTE(T38_UE("passive")) "\n        }\n      },\n      Signals "
+								    "{\n        xtls/est\n      }\n    }");
 
 struct names {
 	const char *ctx, *ac, *co;
@@ -134,8 +113,8 @@ struct names {
 static void originating(const char *ue_setup, const char *gw_setup, struct names n)
 {
 	long mark = algrig_mark(&rig);
-	uint16_t ue_port, core_port;
-	int fd = udp_on(&ue_port), core_fd = udp_on(&core_port);
+	uint16_t ue_port = 0, core_port = 0;
+	int fd = udp_socket("127.0.0.1", &ue_port), core_fd = udp_socket("127.0.0.1", &core_port);
 	char *offer = algrig_sdp("ue", &payload_t38, ue_port, true, ue_setup, ue_id.fingerprint, "requested");
 	sippeer_invite(&ue, rig.access, "a", "b", ue_setup, offer);
 	char *inv = sippeer_recv(&core, 5000);
@@ -158,7 +137,7 @@ static void originating(const char *ue_setup, const char *gw_setup, struct names
 	sipdlg_callee(&db, &core, inv, "b");
 	sipdlg_send(&da, "ACK", NULL);
 	g_free(sippeer_recv(&core, 3000));
-	udp_to(fd, agw_access), udp_to(core_fd, agw_core);
+	udp_connect(fd, (uint16_t)agw_access), udp_connect(core_fd, (uint16_t)agw_core);
 	char why[160] = "";
 	gnutls_session_t s = tlspeer_handshake(fd, !strcmp(gw_setup, "passive"), &ue_id, agw_fp, 3000, why);
 	if (!s)
@@ -192,8 +171,8 @@ static void test_orig_server(void)
 static void terminating(const char *ue_setup, struct names n)
 {
 	long mark = algrig_mark(&rig);
-	uint16_t ue_port, core_port;
-	int fd = udp_on(&ue_port), core_fd = udp_on(&core_port);
+	uint16_t ue_port = 0, core_port = 0;
+	int fd = udp_socket("127.0.0.1", &ue_port), core_fd = udp_socket("127.0.0.1", &core_port);
 	char *offer = algrig_sdp("c", &payload_t38, core_port, false, NULL, NULL, NULL);
 	sippeer_invite(&core, rig.core, "c", "a", ue_setup, offer);
 	char *inv = sippeer_recv(&ue, 5000);
@@ -217,7 +196,7 @@ static void terminating(const char *ue_setup, struct names n)
 	sipdlg_callee(&du, &ue, inv, "a");
 	sipdlg_send(&dc, "ACK", NULL);
 	g_free(sippeer_recv(&ue, 3000));
-	udp_to(fd, agw_access), udp_to(core_fd, agw_core);
+	udp_connect(fd, (uint16_t)agw_access), udp_connect(core_fd, (uint16_t)agw_core);
 	char why[160] = "";
 	gnutls_session_t s = tlspeer_handshake(fd, !strcmp(ue_setup, "active"), &ue_id, agw_fp, 3000, why);
 	if (!s)
