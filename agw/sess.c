@@ -143,6 +143,7 @@ static void on_retransmit(struct ev_loop *loop, void *arg)
 	struct leg *l = arg;
 	(void)loop;
 	l->timer = NULL;
+	leg_trace(l, "tls.retransmit", true, "DTLS flight sent again");
 	if (sess_handshake(l) == SESS_DONE)
 		sess_verify(l); /* only datagram legs retransmit: nothing waits on the verdict */
 }

@@ -435,6 +435,7 @@ static char *try_event(struct expect_ctx *c, json_object *o, const char *proto, 
 						{ "fin", "FIN" },
 						{ "rst", "RST" },
 						{ "client_hello", "ClientHello" },
+						{ "retransmit", "retransmitted flight" },
 						{ "up", "session up" },
 						{ "alert", "alert" },
 						{ "close_notify", "close_notify" } };

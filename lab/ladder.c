@@ -20,7 +20,7 @@ static const struct {
 } protos[] = {
 	{ "sip.", "\033[34m", "#1f5fbf" },  { "h248.", "\033[32m", "#2e7d32" },
 	{ "tcp.", "\033[90m", "#616161" },  { "tls.", "\033[33m", "#c25e00" },
-	{ "data.", "\033[35m", "#7b1fa2" },
+	{ "data.", "\033[35m", "#7b1fa2" }, { "udp.", "\033[90m", "#616161" },
 };
 
 static unsigned proto_of(const struct lab_event *e)
@@ -37,7 +37,7 @@ static bool worth(const struct lab_event *e)
 		/* ims-alg's view only (the gateway's H.248 is the same text), without the periodic audit */
 		return !strcmp(e->component, "ims-alg") && !(e->raw && strstr(e->raw, "AuditValue = ROOT"));
 	return g_str_has_prefix(e->kind, "tcp.") || g_str_has_prefix(e->kind, "tls.") ||
-	       g_str_has_prefix(e->kind, "data.");
+	       g_str_has_prefix(e->kind, "data.") || g_str_has_prefix(e->kind, "udp.");
 }
 
 GPtrArray *ladder_events(GPtrArray *events)
@@ -168,7 +168,8 @@ static void describe(struct lab_event *e, GString *head, GString *detail)
 /* Events one side observes rather than sends: drawn as a note at that side (the event's "to"). */
 static bool is_note(const struct lab_event *e)
 {
-	return !strcmp(e->kind, "tcp.accept") || !strcmp(e->kind, "tls.up");
+	return !strcmp(e->kind, "tcp.accept") || !strcmp(e->kind, "tls.up") ||
+	       g_str_has_prefix(e->kind, "udp.");
 }
 
 static int column_of(const struct ladder_column *cols, unsigned n, const char *key)

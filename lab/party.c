@@ -181,8 +181,42 @@ bool party_listen(struct party *p)
 	return true;
 }
 
+bool party_bind_udp(struct party *p)
+{
+	union sa a;
+	sa_from_text(&a, "127.0.0.1", 0);
+	if ((p->fd = sa_bind(SOCK_DGRAM, &a)) < 0)
+		return false;
+	socklen_t len = sizeof a;
+	getsockname(p->fd, &a.sa, &len);
+	p->media_port = sa_port(&a);
+	p->dgram = true;
+	evlog_own(p->log, p->media_port, p->media_port, p->name);
+	return true;
+}
+
+/* UDP: the socket aimed at the other end's SDP address (there is no connection to wait for). */
+static bool aim(struct party *p)
+{
+	struct msdp s;
+	char *err = NULL;
+	union sa to;
+	if (p->aimed)
+		return true;
+	if (!p->sdp || !msdp_parse(p->sdp, strlen(p->sdp), &s, &err) ||
+	    !sa_from_text(&to, s.addr, (uint16_t)s.port) || connect(p->fd, &to.sa, sa_len(&to)) < 0) {
+		g_free(err);
+		return false;
+	}
+	char where[SA_TEXT_MAX];
+	g_strlcpy(p->peer, sa_text(&to, where), sizeof p->peer);
+	return p->aimed = true;
+}
+
 bool party_connect(struct party *p, const char *addr, unsigned port)
 {
+	if (p->dgram)
+		return aim(p);
 	union sa to, me;
 	/* from the port its SDP gives (chosen now when it gave none), as a source filter expects */
 	if (!sa_from_text(&to, addr, (uint16_t)port) ||
@@ -244,16 +278,34 @@ bool party_accept(struct party *p, unsigned ms)
 	return true;
 }
 
-bool party_tls(struct party *p, unsigned ms, char why[160])
+/* UDP: drops the first n datagrams that arrive within ms, as a lossy network would. */
+static void lose_first(struct party *p, unsigned n, unsigned ms)
+{
+	char buf[2048];
+	for (unsigned i = 0; i < n; i++) {
+		struct pollfd pf = { p->fd, POLLIN, 0 };
+		if (poll(&pf, 1, (int)ms) <= 0 || recv(p->fd, buf, sizeof buf, 0) < 0)
+			return;
+		note(p, "udp.lost", false, "a datagram lost (induced)", NULL, 0);
+	}
+}
+
+bool party_tls(struct party *p, unsigned ms, unsigned lose, char why[160])
 {
 	struct msdp sdp = { 0 };
 	char *err = NULL;
 	if (p->sdp && !msdp_parse(p->sdp, strlen(p->sdp), &sdp, &err))
 		sdp.nfingerprints = 0;
 	g_free(err);
-	bool client = p->active;
+	bool client = p->dgram ? !strcmp(p->setup, "active") || sdp.setup == MSDP_SETUP_PASSIVE : p->active;
+	if (p->dgram && !aim(p)) {
+		snprintf(why, 160, "no address to run DTLS with");
+		return false;
+	}
+	if (p->dgram)
+		lose_first(p, lose, ms);
 	gnutls_session_t s;
-	gnutls_init(&s, client ? GNUTLS_CLIENT : GNUTLS_SERVER);
+	gnutls_init(&s, (client ? GNUTLS_CLIENT : GNUTLS_SERVER) | (p->dgram ? GNUTLS_DATAGRAM : 0));
 	gnutls_set_default_priority(s);
 	gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, (p->other_cert ? &p->other : &p->id)->cred);
 	if (!client)
@@ -261,7 +313,7 @@ bool party_tls(struct party *p, unsigned ms, char why[160])
 	gnutls_transport_set_int(s, p->fd);
 	gnutls_handshake_set_timeout(s, ms);
 	if (client)
-		note(p, "tls.client_hello", true, "ClientHello", NULL, 0);
+		note(p, "tls.client_hello", true, p->dgram ? "DTLS ClientHello" : "ClientHello", NULL, 0);
 	int rc;
 	do
 		rc = gnutls_handshake(s);
@@ -309,7 +361,7 @@ bool party_tls_alert(struct party *p, unsigned ms, char why[160])
 
 bool party_send(struct party *p, const void *data, size_t n, const char *what)
 {
-	if (p->fd < 0)
+	if (p->fd < 0 || (p->dgram && !aim(p)))
 		return false;
 	ssize_t w = p->tls ? gnutls_record_send(p->tls, data, n) : send(p->fd, data, n, MSG_NOSIGNAL);
 	if (w == (ssize_t)n)
@@ -370,8 +422,10 @@ void party_close(struct party *p)
 		gnutls_deinit(p->tls);
 		p->tls = NULL;
 	}
-	shutdown(p->fd, SHUT_WR);
-	note(p, "tcp.fin", true, "FIN", NULL, 0);
+	if (!p->dgram) {
+		shutdown(p->fd, SHUT_WR);
+		note(p, "tcp.fin", true, "FIN", NULL, 0);
+	}
 	close(p->fd);
 	p->fd = -1;
 }

@@ -46,6 +46,9 @@ struct party {
 	uint16_t media_port;     /* listening, or 9 (discard) */
 	char peer[64];           /* the media connection's other end, "addr:port" */
 	bool connecting, active; /* active: it connected (so it is the TLS client) */
+	bool dgram;              /* UDP media (T.38): fd is its bound UDP socket */
+	bool aimed;              /* UDP: the socket is connected to the other end's address */
+	char setup[12];          /* the a=setup its own last SDP gave ("" for none) */
 	gnutls_session_t tls;
 	struct trace *trace;
 	struct evlog *log;
@@ -76,16 +79,20 @@ void lab_spin(su_root_t *root, unsigned ms);
 
 /* ---- media ---- */
 bool party_listen(struct party *p);
+/* UDP media: a socket on a port of its own, its SDP's port. */
+bool party_bind_udp(struct party *p);
 /* Starts connecting to addr:port (non-blocking), from media_port when it does not listen (the port its
  * SDP names then, chosen now when it was 9). */
 bool party_connect(struct party *p, const char *addr, unsigned port);
 /* Waits for the connect started: 1 up, 0 refused or reset, -1 still nothing after ms. */
 int party_established(struct party *p, unsigned ms);
 bool party_accept(struct party *p, unsigned ms);
-/* TLS on its connection: the client when it connected (the TCP-active side), else the server; the
- * peer's certificate must match an a=fingerprint of the last SDP it received. False with why (the
- * alert received, or the mismatch). */
-bool party_tls(struct party *p, unsigned ms, char why[160]);
+/* TLS on its connection: the client when it connected (the TCP-active side), else the server; over UDP,
+ * DTLS toward the address the other side's SDP gave, the client when its own a=setup was active or the
+ * other side's passive (RFC 5763 §5). lose: that many datagrams received first are dropped (a lost
+ * flight the other side must send again). The peer's certificate must match an a=fingerprint of the
+ * last SDP it received. False with why (the alert received, or the mismatch). */
+bool party_tls(struct party *p, unsigned ms, unsigned lose, char why[160]);
 /* After a handshake that succeeded: false with why ("alert bad_certificate") when the peer sends a fatal
  * alert within ms (a gateway that checks the fingerprint once the handshake is done). */
 bool party_tls_alert(struct party *p, unsigned ms, char why[160]);

@@ -253,15 +253,22 @@ static char *sdp_of(struct run *r, struct party *p, json_object *o, bool offer)
 	bool tls = jbool(o, "tls", false);
 	const char *setup = jstr(o, "setup", offer ? "actpass" : "active"), *e2ae = jstr(o, "e2ae", NULL);
 	bool listens = jbool(o, "listen", !strcmp(setup, "actpass") || !strcmp(setup, "passive"));
-	if (listens && p->lfd < 0)
+	if (m->dgram && p->fd < 0)
+		party_bind_udp(p);
+	else if (!m->dgram && listens && p->lfd < 0)
 		party_listen(p);
+	if (m->dgram && !tls) /* plain UDPTL has no a=setup */
+		setup = jstr(o, "setup", "");
+	g_strlcpy(p->setup, setup, sizeof p->setup);
 	if (p->media_port == 9 && strcmp(setup, "active")) /* a port it may be called at, if in vain */
 		evlog_own(r->log, 9, 9, p->name);
 	GString *s = g_string_new(NULL);
 	g_string_append_printf(
 	    s, "v=0\r\no=%s 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n", p->user);
-	g_string_append_printf(s, "m=%s %u %s *\r\n%sa=setup:%s\r\n", m->media, p->media_port,
-			       tls ? m->tls : m->plain, m->attrs, setup);
+	g_string_append_printf(s, "m=%s %u %s %s\r\n%s", m->media, p->media_port, tls ? m->tls : m->plain,
+			       m->fmt, m->attrs);
+	if (*setup)
+		g_string_append_printf(s, "a=setup:%s\r\n", setup);
 	if (jbool(o, "fingerprint", tls))
 		g_string_append_printf(s, "a=fingerprint:%s\r\n", p->id.fingerprint);
 	if (e2ae)
@@ -372,7 +379,7 @@ static char *act_accept(struct run *r, json_object *o)
 
 struct handshake {
 	struct party *p;
-	unsigned ms;
+	unsigned ms, lose;
 	bool up;
 	char why[160];
 };
@@ -380,7 +387,7 @@ struct handshake {
 static gpointer handshake(gpointer arg)
 {
 	struct handshake *h = arg;
-	h->up = party_tls(h->p, h->ms, h->why);
+	h->up = party_tls(h->p, h->ms, h->lose, h->why);
 	return NULL;
 }
 
@@ -391,7 +398,8 @@ static char *act_tls(struct run *r, json_object *o)
 	if (p->fd < 0 || (with && with->fd < 0))
 		return g_strdup_printf("%s has no TCP connection for TLS", (p->fd < 0 ? p : with)->title);
 	/* end to end, both ends are the lab's: the other handshake runs beside this one */
-	struct handshake h = { p, r->o->timeout, false, "" }, w = { with, r->o->timeout, false, "" };
+	struct handshake h = { p, r->o->timeout, (unsigned)jint(o, "lose", 0), false, "" },
+			 w = { with, r->o->timeout, 0, false, "" };
 	GThread *t = with ? g_thread_new("tls", handshake, &w) : NULL;
 	handshake(&h);
 	if (t)

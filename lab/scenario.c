@@ -37,6 +37,7 @@ struct shape {
 
 #define WORDS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 static const char *const setups[] = { "active", "passive", "actpass", "holdconn", NULL };
+static const char *const seen_setups[] = { "active", "passive", "actpass", "holdconn", "absent", NULL };
 
 static const struct shape
     party = { .keys = {
@@ -51,18 +52,22 @@ static const struct shape
 /* what a step does */
 static const struct shape act_register = { .keys = { { .name = "party", .type = J_PARTY, .required = true },
 						     { .name = "status", .type = J_INT } } };
-static const struct shape
-    act_offer = { .keys = {
-		      { .name = "from", .type = J_PARTY, .required = true },
-		      { .name = "to", .type = J_PARTY, .required = true },
-		      { .name = "media", .type = J_WORD, .required = true, .words = WORDS("msrp", "bfcp") },
-		      { .name = "tls", .type = J_BOOL },
-		      { .name = "setup", .type = J_WORD, .words = setups },
-		      { .name = "fingerprint", .type = J_BOOL },
-		      { .name = "e2ae", .type = J_WORD, .words = WORDS("requested", "applied") },
-		      { .name = "listen", .type = J_BOOL },
-		      { .name = "status", .type = J_INT },
-		  } };
+static const struct shape act_offer = { .keys = {
+					    { .name = "from", .type = J_PARTY, .required = true },
+					    { .name = "to", .type = J_PARTY, .required = true },
+					    { .name = "media",
+					      .type = J_WORD,
+					      .required = true,
+					      .words = WORDS("msrp", "bfcp", "t38") },
+					    { .name = "tls", .type = J_BOOL },
+					    { .name = "setup", .type = J_WORD, .words = setups },
+					    { .name = "fingerprint", .type = J_BOOL },
+					    { .name = "e2ae",
+					      .type = J_WORD,
+					      .words = WORDS("requested", "applied") },
+					    { .name = "listen", .type = J_BOOL },
+					    { .name = "status", .type = J_INT },
+					} };
 static const struct shape act_answer = { .keys = {
 					     { .name = "by", .type = J_PARTY, .required = true },
 					     { .name = "status", .type = J_INT },
@@ -84,6 +89,7 @@ static const struct shape act_tls = { .keys = {
 					  { .name = "result", .type = J_WORD, .words = WORDS("up", "alert") },
 					  { .name = "alert", .type = J_STR },
 					  { .name = "with", .type = J_PARTY },
+					  { .name = "lose", .type = J_INT },
 				      } };
 static const struct shape act_from = { .keys = { { .name = "from", .type = J_PARTY, .required = true } } };
 static const struct shape act_send = { .keys = { { .name = "from", .type = J_PARTY, .required = true },
@@ -107,7 +113,7 @@ static const struct shape action = { .one = true,
 /* an SDP: a SIP message's body, an H.248 Local or Remote */
 static const struct shape media_check = { .keys = {
 					      { .name = "transport", .type = J_STR },
-					      { .name = "setup", .type = J_WORD, .words = setups },
+					      { .name = "setup", .type = J_WORD, .words = seen_setups },
 					      { .name = "fingerprint", .type = J_STR },
 					      { .name = "e2ae",
 						.type = J_WORD,
@@ -154,7 +160,8 @@ static const struct shape exp_tls = { .keys = {
 					  { .name = "event",
 					    .type = J_WORD,
 					    .required = true,
-					    .words = WORDS("client_hello", "up", "alert", "close_notify") },
+					    .words = WORDS("client_hello", "retransmit", "up", "alert",
+							   "close_notify") },
 					  { .name = "alert", .type = J_STR },
 				      } };
 static const struct shape exp_data = { .keys = { { .name = "from", .type = J_PARTY, .required = true },

@@ -1,8 +1,8 @@
 #!/bin/bash
 # ims-lab: every scenario of scenarios/ passes through the real daemons (JUnit report, ladders); the
 # ladder of seed 004's originating MSRP flow shows the seed's steps in the figure's order; each negative
-# scenario fails when its expected outcome is altered (the runner can fail); a bad scenario file is
-# refused naming the offending key.
+# scenario, and the T.38 ones, fails when its expected outcome is altered (the runner can fail); a bad
+# scenario file is refused naming the offending key.
 . "$top_srcdir/tests/integration/lib.sh"
 LAB="$top_builddir/lab/ims-lab"
 S="$top_srcdir/scenarios"
@@ -49,6 +49,13 @@ mutate "no mediasec, e2ae expected anyway" neg-no-mediasec '0,/"e2ae": "absent"/
 	"step 8-9: a=3ge2ae toward UE B was missing \(expected applied\)"
 mutate "TCP connect failure, a FIN expected instead of the RST" neg-tcp-connect-failure \
 	's/"event": "rst"/"event": "fin"/' "step 11: no TCP FIN from UE A to ims-agw was seen"
+mutate "DTLS fingerprint mismatch, xtls/up expected" neg-dtls-fingerprint-mismatch \
+	's/"event": "xtls\/fail"/"event": "xtls\/up"/' "step 16: the Notify did not report xtls/up"
+mutate "lost flight, no loss induced: no retransmission to see" t38-lost-flight 's/"lose": 1/"lose": 0/' \
+	"step 16: no TLS retransmitted flight from ims-agw to UE A was seen"
+mutate "T.38 toward the core, a=setup expected" t38-originating-client \
+	'/"8-9"/,/"10"/s/"setup": "absent"/"setup": "actpass"/' \
+	"step 8-9: a=setup toward core B was missing \(expected actpass\)"
 mutate "originating MSRP, no fingerprint expected toward UE A" 004-msrp-originating \
 	'/"19-20"/,/"21"/s/"fingerprint": "agw"/"fingerprint": "absent"/' \
 	"seed 004 5\.2\.1\.2\.2 step 19-20: a=fingerprint toward UE A was present \(sha-256 "
