@@ -29,11 +29,13 @@ struct alg_config {
 	char *h248_mid;
 	long h248_timeout_ms; /* T-MAX of a request to a gateway */
 	long h248_audit_ms;   /* audit of each gateway's ROOT, to find one that went silent */
-	bool force_orig;  /* NOTE 1: terminate TLS for TCP/TLS/MSRP with a fingerprint, indication or not */
-	bool force_term;  /* terminating NOTE: e2ae toward the UE even when it did not register support */
-	bool syn_filter;  /* gm/saf and gm/spf on the AGW's listening legs */
-	bool combined;    /* NOTE 2: add the access termination with the answer, in one transaction */
-	bool aware;       /* application-aware transports (TCP/MSRP) to the AGW, else agnostic (TCP) */
+	bool force_orig; /* NOTE 1: terminate TLS for TCP/TLS/MSRP with a fingerprint, indication or not */
+	bool force_term; /* terminating NOTE: e2ae toward the UE even when it did not register support */
+	bool syn_filter; /* gm/saf and gm/spf on the AGW's listening legs */
+	bool combined;   /* NOTE 2: add the access termination with the answer, in one transaction */
+	bool merge_nat;  /* TCP merge mode (TS 23.334 §6.2.18.4) toward UEs that registered behind a NAT */
+	bool merge_all;  /* TCP merge mode toward every UE */
+	bool aware;      /* application-aware transports (TCP/MSRP) to the AGW, else agnostic (TCP) */
 	bool release_on_fail; /* xtls/fail or xtcp/fail: BYE both sides */
 	struct wire_names wire;
 };

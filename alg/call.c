@@ -258,6 +258,8 @@ static char *offer_out(struct call *c)
 		else if (e2ae(l))
 			e[i].proto = media_proto(&l->offer, true), e[i].fingerprint = to->fingerprint,
 			e[i].applied = true, e[i].setup = MSDP_SETUP_ACTPASS;
+		if (!c->orig && c->policy.merge && !dgram(l)) /* the gateway's role: the UE answers active */
+			e[i].setup = MSDP_SETUP_PASSIVE;
 	}
 	return media_rewrite(c->sdp, c->len, e, c->n);
 }
@@ -420,6 +422,8 @@ void call_offer(struct call *c, const char *sdp, size_t len, call_next *next, vo
 		answerer_leg(c, l)->setup = MSDP_SETUP_ACTPASS;
 		offerer_leg(c, l)->setup =
 		    l->offer.setup == MSDP_SETUP_ACTIVE ? MSDP_SETUP_PASSIVE : MSDP_SETUP_ACTIVE;
+		if (c->policy.merge && !dgram(l)) /* TS 23.334 §6.2.18.4: the UE's own SYN opens its NAT */
+			l->access.setup = MSDP_SETUP_PASSIVE;
 		if (dgram(l)) { /* UDP has no setup; DTLS's role is the access leg's alone */
 			l->core.setup = MSDP_SETUP_NONE;
 			if (!e2ae(l))
@@ -495,7 +499,7 @@ static void configure_orig(struct call *c, GString *s, struct line *l)
 	bool tls = e2ae(l);
 	const char *plain = media_agw_proto(&l->offer, false, c->cs->cfg->aware);
 	enum msdp_setup v = l->answer.setup ? l->answer.setup : MSDP_SETUP_ACTIVE;
-	if (!tls && !dgram(l))
+	if (!tls && !dgram(l) && !c->policy.merge)
 		l->access.setup = v; /* the UE sees the answerer's direction: TLS runs end to end */
 	if (!tls || c->cs->cfg->combined) {
 		add_access(c, s, l, &l->offer, true);
@@ -525,12 +529,15 @@ static void configure_term(struct call *c, GString *s, struct line *l)
 	enum msdp_setup u = l->answer.setup ? l->answer.setup : MSDP_SETUP_ACTIVE;
 	if (!tls && !dgram(l))
 		l->core.setup = u;
+	/* the UE passive: the gateway connects and starts (D)TLS; in merge mode it stays passive (TS 23.334
+	 * §6.2.18.4), and a UE that will not connect fails as the gateway's notifications then say */
+	bool turn = u == MSDP_SETUP_PASSIVE && !(c->policy.merge && !dgram(l));
 	if (!tls || c->cs->cfg->combined) {
 		add_core(c, s, l, &l->offer);
 		g_string_append(s, ",\n");
 	}
 	g_string_append_printf(s, "Modify = %s { Media { Stream = 1 { ", l->access.term);
-	if (u == MSDP_SETUP_PASSIVE) {
+	if (turn) {
 		l->access.setup = MSDP_SETUP_ACTIVE;
 		put_desc(s, "Local", &l->offer, l->access.addr, l->access.port, proto, MSDP_SETUP_ACTIVE,
 			 tls ? l->access.fingerprint : NULL);
@@ -539,7 +546,7 @@ static void configure_term(struct call *c, GString *s, struct line *l)
 	put_desc(s, "Remote", &l->answer, l->answer.addr, l->answer.port, proto, u,
 		 tls ? l->answer.fingerprints : NULL);
 	g_string_append(s, " } }");
-	if (tls && u == MSDP_SETUP_PASSIVE)
+	if (tls && turn)
 		g_string_append_printf(s, ", Signals { %s }", W(c, TLS_EST));
 	g_string_append(s, " }");
 }

@@ -69,7 +69,8 @@ static int start(struct alg *a)
 			       .trace = a->trace };
 	sa_from_text(&mo.local, c->h248_address, (uint16_t)c->h248_port);
 	static const struct mgc_ops ops = { .event = on_event, .lost = on_lost };
-	if (!(mo.mid_text = a->mid = h248_mid_config(c->h248_mid, c->h248_address, c->h248_port, &mo.mid, &err)) ||
+	if (!(mo.mid_text = a->mid =
+		  h248_mid_config(c->h248_mid, c->h248_address, c->h248_port, &mo.mid, &err)) ||
 	    !(a->mgc = mgc_new(a->loop, &mo, &ops, a, &err)) ||
 	    !(a->proxy = proxy_new(a->root, c, a->mgc, a->trace, &err))) {
 		log_err("main", NULL, "%s", err);

@@ -26,7 +26,7 @@ struct media_line {
 	char addr[64]; /* media-level c=, else session-level */
 	enum msdp_setup setup;
 	enum tp_app app;
-	bool tls; /* the secure token of its row (TCP/TLS/MSRP, UDP/TLS/UDPTL) */
+	bool tls;               /* the secure token of its row (TCP/TLS/MSRP, UDP/TLS/UDPTL) */
 	char fingerprints[512]; /* every a=fingerprint value, one per line, "\n"-terminated */
 	bool requested;         /* a=3ge2ae:requested */
 };
@@ -43,6 +43,7 @@ bool media_read(const char *sdp, size_t len, struct media_sdp *out, char **err);
 struct media_policy {
 	bool ue_msrp, ue_bfcp, ue_t38; /* the UE registered msrp-tls / bfcp-tls / udptl-dtls, and we did */
 	bool force_orig, force_term;
+	bool merge; /* TCP merge mode: the UE is the TCP client of the gateway's passive access leg */
 };
 
 /* The mode of a line of an offer: from the UE (originating) or toward it (terminating). */

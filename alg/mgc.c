@@ -27,10 +27,10 @@ struct mgc {
 	struct h248_mgc *assoc;
 	struct mgc_ops ops;
 	void *arg;
-	const char *mid; /* the caller's text, as in the header of every message */
-	GPtrArray *agws; /* struct mgc_agw *, in order of first registration */
+	const char *mid;     /* the caller's text, as in the header of every message */
+	GPtrArray *agws;     /* struct mgc_agw *, in order of first registration */
 	GHashTable *pending; /* tid -> struct pending: requests of ours not answered yet */
-	unsigned next;   /* round robin */
+	unsigned next;       /* round robin */
 	unsigned audit_ms;
 	struct ev_timer *audit;
 };
@@ -68,8 +68,8 @@ static void on_up(void *arg, const char *mid, const struct h248_from *from, unsi
 	}
 	a->to = *from, a->version = version, a->up = true;
 	char where[SA_TEXT_MAX];
-	log_notice("mgc", NULL, "gateway %s registered from %s (H.248 version %u)", mid, sa_text(&from->addr, where),
-		   version);
+	log_notice("mgc", NULL, "gateway %s registered from %s (H.248 version %u)", mid,
+		   sa_text(&from->addr, where), version);
 }
 
 static void on_down(void *arg, const char *mid, const char *method)
@@ -159,8 +159,7 @@ static void on_result(void *arg, const struct h248_msg *msg, const struct h248_n
 	g_hash_table_remove(p->agw->mgc->pending, GUINT_TO_POINTER(p->tid)); /* frees p */
 }
 
-bool mgc_send(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *done, void *arg,
-	      uint32_t *tid)
+bool mgc_send(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *done, void *arg, uint32_t *tid)
 {
 	if (!a || !a->up)
 		return false;
@@ -205,7 +204,8 @@ static void on_notify(struct mgc *m, struct mgc_agw *a, struct h248_txn *txn, co
 	struct h248_node *c = h248_add_token(out, reply, H248_TOK_CONTEXT, NULL);
 	c->value = ctx->value;
 	h248_add_token(out, c, H248_TOK_NOTIFY, NULL)->value = n->value;
-	h248_txn_reply(txn, out); /* answered before anyone acts on it; the request lives on until we return */
+	h248_txn_reply(txn,
+		       out); /* answered before anyone acts on it; the request lives on until we return */
 	char cid[16], term[32], event[64], reason[160];
 	copy_str(cid, sizeof cid, ctx->value.text);
 	copy_str(term, sizeof term, n->value.text);
@@ -236,9 +236,11 @@ static void on_request(void *arg, struct h248_txn *txn, const struct h248_msg *m
 	const struct h248_node *n = ctx ? h248_child(ctx, H248_TOK_NOTIFY, NULL) : NULL;
 	if (!a || !a->up) { /* H.248.8 */
 		log_warn("mgc", NULL, "request from %s, which is not registered: refused", mid);
-		h248_txn_error(txn, 505, "Transaction Request Received before a Service Change Reply has been received");
+		h248_txn_error(
+		    txn, 505, "Transaction Request Received before a Service Change Reply has been received");
 	} else if (!n) {
-		log_warn("mgc", NULL, "request from %s is neither a ServiceChange nor a Notify: refused", mid);
+		log_warn("mgc", NULL, "request from %s is neither a ServiceChange nor a Notify: refused",
+			 mid);
 		h248_txn_error(txn, 501, "Not Implemented: the MGC takes ServiceChange and Notify");
 	} else {
 		on_notify(m, a, txn, ctx, n);
@@ -261,8 +263,8 @@ static void on_audit(struct ev_loop *loop, void *arg)
 	for (unsigned i = 0; i < m->agws->len; i++) {
 		struct mgc_agw *a = g_ptr_array_index(m->agws, i);
 		if (a->up && !a->auditing)
-			a->auditing = mgc_send(m, a, "Context = - { AuditValue = ROOT { Audit { } } }", on_audited, a,
-					       NULL);
+			a->auditing = mgc_send(m, a, "Context = - { AuditValue = ROOT { Audit { } } }",
+					       on_audited, a, NULL);
 	}
 	m->audit = ev_timer_add(loop, m->audit_ms, on_audit, m);
 }

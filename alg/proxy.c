@@ -321,8 +321,12 @@ static void record(struct proxy *p, const sip_t *req, const sip_t *ok)
 {
 	char aor[256], key[256], other[256];
 	aor_key(req->sip_to->a_url, aor, sizeof aor);
-	unsigned mechs = mechs_of(req);
+	const sip_via_t *v = req->sip_via; /* nta notes the source in received= when the Via names another */
+	const char *source = v ? (v->v_received ? v->v_received : v->v_host) : NULL;
 	for (const sip_contact_t *m = req->sip_contact; m; m = m->m_next) {
+		unsigned mechs = mechs_of(req);
+		if (source && m->m_url->url_host && g_ascii_strcasecmp(source, m->m_url->url_host))
+			mechs |= REG_BEHIND_NAT;
 		contact_key(m->m_url, key, sizeof key);
 		unsigned expires = MIN(expires_of(req, m), (unsigned)p->cfg->expires);
 		if (ok) {
@@ -335,7 +339,8 @@ static void record(struct proxy *p, const sip_t *req, const sip_t *ok)
 		char *uri = url_as_string(NULL, m->m_url);
 		reg_set(p->reg, aor, uri, key, mechs, expires, now_s());
 		const struct log_ids ids = { .call = call_of(req) };
-		log_info("reg", &ids, "%s at %s for %us, media security 0x%x", aor, key, expires, mechs);
+		log_info("reg", &ids, "%s at %s for %us, media security 0x%x%s", aor, key, expires,
+			 mechs & ~REG_BEHIND_NAT, mechs & REG_BEHIND_NAT ? ", behind a NAT" : "");
 		su_free(NULL, uri);
 	}
 }
@@ -558,8 +563,10 @@ static struct media_policy policy_of(struct proxy *p, const sip_t *sip, bool ori
 			reg_find(p->reg, key, now_s(), NULL, &mechs);
 		}
 	}
+	bool nat = mechs & REG_BEHIND_NAT;
 	mechs &= p->mechs;
-	return (struct media_policy){ .ue_msrp = mechs & REG_MSRP_TLS,
+	return (struct media_policy){ .merge = p->cfg->merge_all || (nat && p->cfg->merge_nat),
+				      .ue_msrp = mechs & REG_MSRP_TLS,
 				      .ue_bfcp = mechs & REG_BFCP_TLS,
 				      .ue_t38 = mechs & REG_UDPTL_DTLS,
 				      .force_orig = p->cfg->force_orig,
