@@ -48,7 +48,8 @@ static const struct cfg_option agw_options[] = {
 	{ "tls.key", 0, CFG_STRING, offsetof(struct agw_config, tls_key), "", 0, 0, NULL,
 	  "PEM private key of tls.certificate (\"\": in the certificate file)" },
 	{ "tls.priority", 0, CFG_STRING, offsetof(struct agw_config, tls_priority),
-	  "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:+VERS-DTLS1.2:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:+CHACHA20-"
+	  "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:+VERS-DTLS1.2:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:+"
+	  "CHACHA20-"
 	  "POLY1305:%SERVER_PRECEDENCE",
 	  0, 0, NULL, "GnuTLS priority string: TLS 1.2 and 1.3, DTLS 1.2, AEAD suites only, AES-GCM first" },
 	{ "tls.hold_timeout", 0, CFG_INT, offsetof(struct agw_config, tls_hold_ms), "10000", 100, 600000,

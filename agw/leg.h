@@ -42,8 +42,9 @@ struct leg {
 	size_t dg_len;
 	/* UDP */
 	bool latched;
-	uint64_t dropped; /* datagrams not relayed: filtered, or no way on yet */
-	char why[120];    /* the last I/O error, for the notification */
+	uint64_t dropped;  /* datagrams not relayed: no way on yet, or a full socket */
+	uint64_t filtered; /* datagrams from a source not admitted */
+	char why[120];     /* the last I/O error, for the notification */
 };
 
 struct legs {
@@ -56,6 +57,8 @@ struct legs {
 const struct log_ids *leg_ids(const struct leg *l, struct log_ids *ids);
 /* One TCP, UDP or (D)TLS event between the leg's local address and its peer; out: sent by the gateway. */
 void leg_trace(struct leg *l, const char *kind, bool out, const char *summary);
+/* The same with another peer than the leg's (a datagram's source the filter dropped). */
+void leg_trace_with(struct leg *l, const union sa *peer, const char *kind, bool out, const char *summary);
 void leg_event(struct leg *l, enum wire_ie ev, const char *reason);
 struct leg *leg_partner(const struct leg *l);
 /* The Remote's address, when it has one with a port. */

@@ -56,6 +56,11 @@ const struct log_ids *leg_ids(const struct leg *l, struct log_ids *ids)
 
 void leg_trace(struct leg *l, const char *kind, bool out, const char *summary)
 {
+	leg_trace_with(l, !l->dgram || l->has_peer ? &l->peer : NULL, kind, out, summary);
+}
+
+void leg_trace_with(struct leg *l, const union sa *peer, const char *kind, bool out, const char *summary)
+{
 	if (!l->ls->o.trace)
 		return;
 	union sa me;
@@ -63,8 +68,8 @@ void leg_trace(struct leg *l, const char *kind, bool out, const char *summary)
 	char here[SA_TEXT_MAX] = "", there[SA_TEXT_MAX] = "", ctx[16];
 	if (getsockname(l->fd >= 0 ? l->fd : l->lfd, &me.sa, &len) == 0)
 		sa_text(&me, here);
-	if (!l->dgram || l->has_peer)
-		sa_text(&l->peer, there);
+	if (peer)
+		sa_text(peer, there);
 	snprintf(ctx, sizeof ctx, "%u", l->t->ctx->id);
 	trace_emit(l->ls->o.trace, &(struct trace_event){ .kind = kind,
 							  .ctx = ctx,
@@ -149,9 +154,11 @@ void legs_release(struct legs *ls, struct agw_term *t)
 	teardown(l, false);
 	t->leg = NULL;
 	struct leg *p = leg_partner(l); /* computed after t->leg is gone: the partner stops relaying */
-	if (l->dropped) {
+	if (l->dropped || l->filtered) {
 		struct log_ids ids;
-		log_info("leg", leg_ids(l, &ids), "%" G_GUINT64_FORMAT " datagrams dropped", l->dropped);
+		log_info("leg", leg_ids(l, &ids),
+			 "%" G_GUINT64_FORMAT " datagrams dropped, %" G_GUINT64_FORMAT " filtered",
+			 l->dropped, l->filtered);
 	}
 	g_free(l);
 	if (p && !p->dgram)

@@ -99,8 +99,8 @@ static void on_request(void *arg, struct h248_txn *txn, const struct h248_msg *m
 {
 	struct agw *g = arg;
 	if (!h248_mg_is_registered(g->assoc)) { /* H.248.8: 505 before the ServiceChange reply */
-		h248_txn_error(txn, 505,
-			       "Transaction Request Received before a Service Change Reply has been received");
+		h248_txn_error(
+		    txn, 505, "Transaction Request Received before a Service Change Reply has been received");
 		return;
 	}
 	agw_mg_execute(g->mg, txn, msg, trans);

@@ -59,12 +59,12 @@ static bool admit(struct leg *l, const union sa *src)
 	union sa ref;
 	bool known = l->latched ? (ref = l->peer, true) : leg_remote(t, &ref);
 	bool ok = known && (!t->saf || same(src, &ref, false)) && (!t->spf || sa_port(src) == sa_port(&ref));
-	if (!ok && !l->dropped++) { /* the first one is news; the count is logged when the leg goes */
+	if (!ok && ++l->filtered <= 8) { /* the first few are news; the count is logged when the leg goes */
 		struct log_ids ids;
 		log_notice("leg", leg_ids(l, &ids), "dropped a datagram from %s: not the admitted source",
 			   sa_text(src, where));
 		snprintf(summary, sizeof summary, "dropped from %s", where);
-		leg_trace(l, "udp.drop", false, summary);
+		leg_trace_with(l, src, "udp.drop", false, summary);
 	}
 	return ok;
 }

@@ -112,9 +112,13 @@ static void put_desc(GString *s, const char *name, const struct media_line *l, c
 	g_string_append(s, "}");
 }
 
-static void put_control(struct call *c, GString *s, const char *realm, bool filter)
+/* latch: the gateway sends to the source of what it receives (a UE behind a NAT), and with filter takes
+ * only that source once latched. */
+static void put_control(struct call *c, GString *s, const char *realm, bool filter, bool latch)
 {
 	g_string_append_printf(s, "LocalControl { Mode = SendReceive, %s = %s", W(c, REALM), realm);
+	if (latch)
+		g_string_append_printf(s, ", %s = on", W(c, LATCH));
 	if (filter)
 		g_string_append_printf(s, ", %s = on, %s = on", W(c, SAF), W(c, SPF));
 	g_string_append(s, " }");
@@ -144,7 +148,8 @@ static void add_access(struct call *c, GString *s, struct line *l, const struct 
 	bool tls = e2ae(l), aware = c->cs->cfg->aware;
 	const char *proto = media_agw_proto(&l->offer, tls, aware);
 	g_string_append(s, "Add = $ { Media { Stream = 1 { ");
-	put_control(c, s, "access", false);
+	bool natted = c->policy.merge && dgram(l); /* UDP behind a NAT: latch onto it, and only it */
+	put_control(c, s, "access", natted, natted);
 	g_string_append(s, ",\n");
 	put_desc(s, "Local", &l->offer, NULL, 0, proto, l->access.setup, tls ? "$" : NULL);
 	if (remote) {
@@ -165,7 +170,7 @@ static void add_core(struct call *c, GString *s, struct line *l, const struct me
 {
 	const char *proto = media_agw_proto(&l->offer, false, c->cs->cfg->aware);
 	g_string_append(s, "Add = $ { Media { Stream = 1 { ");
-	put_control(c, s, "core", c->cs->cfg->syn_filter && !remote);
+	put_control(c, s, "core", c->cs->cfg->syn_filter && !remote, false);
 	g_string_append(s, ",\n");
 	put_desc(s, "Local", &l->offer, NULL, 0, proto, l->core.setup, NULL);
 	if (remote) {
@@ -258,7 +263,8 @@ static char *offer_out(struct call *c)
 		else if (e2ae(l))
 			e[i].proto = media_proto(&l->offer, true), e[i].fingerprint = to->fingerprint,
 			e[i].applied = true, e[i].setup = MSDP_SETUP_ACTPASS;
-		if (!c->orig && c->policy.merge && !dgram(l)) /* the gateway's role: the UE answers active */
+		if (!c->orig && c->policy.merge &&
+		    (!dgram(l) || e2ae(l))) /* the gateway's role: the UE answers active */
 			e[i].setup = MSDP_SETUP_PASSIVE;
 	}
 	return media_rewrite(c->sdp, c->len, e, c->n);
@@ -422,7 +428,8 @@ void call_offer(struct call *c, const char *sdp, size_t len, call_next *next, vo
 		answerer_leg(c, l)->setup = MSDP_SETUP_ACTPASS;
 		offerer_leg(c, l)->setup =
 		    l->offer.setup == MSDP_SETUP_ACTIVE ? MSDP_SETUP_PASSIVE : MSDP_SETUP_ACTIVE;
-		if (c->policy.merge && !dgram(l)) /* TS 23.334 §6.2.18.4: the UE's own SYN opens its NAT */
+		if (c->policy
+			.merge) /* TS 23.334 §6.2.18.4: the UE's own SYN (or ClientHello) opens its NAT */
 			l->access.setup = MSDP_SETUP_PASSIVE;
 		if (dgram(l)) { /* UDP has no setup; DTLS's role is the access leg's alone */
 			l->core.setup = MSDP_SETUP_NONE;
@@ -531,7 +538,7 @@ static void configure_term(struct call *c, GString *s, struct line *l)
 		l->core.setup = u;
 	/* the UE passive: the gateway connects and starts (D)TLS; in merge mode it stays passive (TS 23.334
 	 * §6.2.18.4), and a UE that will not connect fails as the gateway's notifications then say */
-	bool turn = u == MSDP_SETUP_PASSIVE && !(c->policy.merge && !dgram(l));
+	bool turn = u == MSDP_SETUP_PASSIVE && !c->policy.merge;
 	if (!tls || c->cs->cfg->combined) {
 		add_core(c, s, l, &l->offer);
 		g_string_append(s, ",\n");

@@ -305,6 +305,10 @@ static char *command_mismatch(const struct expect_ctx *c, const struct h248_node
 				       wire_text[WIRE_SAF], wire_text[WIRE_SPF]);
 	if (jget(o, "filters") && !jbool(o, "filters", true) && find_prop(cmd, wire_text[WIRE_SAF]))
 		return g_strdup_printf("the %s asked for source filtering", name);
+	if (jget(o, "latch") && jbool(o, "latch", false) != (find_prop(cmd, wire_text[WIRE_LATCH]) != NULL))
+		return g_strdup_printf("the %s %s latching (%s)", name,
+				       jbool(o, "latch", false) ? "asked for no" : "asked for",
+				       wire_text[WIRE_LATCH]);
 	for (int k = 0; k < 2; k++) {
 		char *why;
 		if ((chk = jget(o, k ? "remote" : "local")) &&
@@ -411,7 +415,7 @@ static char *try_h248(struct expect_ctx *c, json_object *o, const char *step)
 	return why;
 }
 
-/* tcp and tls: an event of kind between two columns; for alerts, the alert named. */
+/* tcp, tls and udp: an event of kind between two columns; for alerts, the alert named. */
 static char *try_event(struct expect_ctx *c, json_object *o, const char *proto, const char *step)
 {
 	const char *from = jstr(o, "from", ""), *to = jstr(o, "to", ""), *what = jstr(o, "event", "");
@@ -436,6 +440,9 @@ static char *try_event(struct expect_ctx *c, json_object *o, const char *proto, 
 						{ "rst", "RST" },
 						{ "client_hello", "ClientHello" },
 						{ "retransmit", "retransmitted flight" },
+						{ "latch", "latching" },
+						{ "drop", "dropped datagram" },
+						{ "lost", "lost datagram" },
 						{ "up", "session up" },
 						{ "alert", "alert" },
 						{ "close_notify", "close_notify" } };
@@ -445,8 +452,11 @@ static char *try_event(struct expect_ctx *c, json_object *o, const char *proto, 
 			word = names[k][1];
 	return met ? NULL
 		   : g_strdup_printf("no %s %s%s%s from %s to %s was seen",
-				     !strcmp(proto, "tcp") ? "TCP" : "TLS", word, alert ? " " : "",
-				     alert ? alert : "", expect_title(c, from), expect_title(c, to));
+				     !strcmp(proto, "tcp")   ? "TCP"
+				     : !strcmp(proto, "udp") ? "UDP"
+							     : "TLS",
+				     word, alert ? " " : "", alert ? alert : "", expect_title(c, from),
+				     expect_title(c, to));
 }
 
 static char *try_data(struct expect_ctx *c, json_object *o, const char *step)
@@ -482,6 +492,8 @@ static char *attempt(struct expect_ctx *c, json_object *exp, const char *step)
 		return try_event(c, o, "tcp", step);
 	if ((o = jget(exp, "tls")))
 		return try_event(c, o, "tls", step);
+	if ((o = jget(exp, "udp")))
+		return try_event(c, o, "udp", step);
 	return try_data(c, jget(exp, "data"), step);
 }
 

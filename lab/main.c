@@ -84,6 +84,12 @@ static void junit_case(GString *x, const struct scenario *s, const struct run_re
 		xml(x, r->error);
 		g_string_append(x, "\"/>\n");
 	}
+	if (r->skipped) {
+		g_string_append(x, "    <skipped message=\"");
+		xml(x, r->skipped);
+		g_string_append(x, "\"/>\n  </testcase>\n");
+		return;
+	}
 	g_string_append(x, "    <system-out>ladder: ");
 	xml(x, r->html);
 	g_string_append(x, "</system-out>\n  </testcase>\n");
@@ -113,6 +119,10 @@ static void report(const struct args *a, const struct scenario *s, const struct 
 	}
 	if (r->error)
 		printf("  %sERROR%s %s\n", red, off, r->error);
+	if (r->skipped) {
+		printf("%sSKIP%s %s: %s\n\n", dim, off, s->name, r->skipped);
+		return;
+	}
 	printf("%s%s%s %s  (%u steps, %.2f s)  ladder: %s\n\n", r->ok ? green : red, r->ok ? "PASS" : "FAIL",
 	       off, s->name, r->steps->len, r->secs, r->html);
 	if (a->ladder || (!r->ok && !a->quiet)) {
@@ -127,7 +137,7 @@ static void report(const struct args *a, const struct scenario *s, const struct 
 static int play(const struct args *a, GPtrArray *scenarios, bool colour)
 {
 	su_init();
-	unsigned failed = 0;
+	unsigned failed = 0, skipped = 0;
 	GString *junit = g_string_new(NULL);
 	double total = 0;
 	for (guint i = 0; i < scenarios->len; i++) {
@@ -136,19 +146,23 @@ static int play(const struct args *a, GPtrArray *scenarios, bool colour)
 		report(a, s, r, colour);
 		junit_case(junit, s, r);
 		failed += !r->ok;
+		skipped += r->skipped != NULL;
 		total += r->secs;
 		run_result_free(r);
 	}
-	printf("%s%u of %u scenarios passed%s; traces, logs and ladders in %s/\n",
-	       paint(colour, failed ? "\033[31m" : "\033[32m"), scenarios->len - failed, scenarios->len,
-	       paint(colour, "\033[0m"), a->lab.out);
+	char also[32] = "";
+	if (skipped)
+		snprintf(also, sizeof also, ", %u skipped", skipped);
+	printf("%s%u of %u scenarios passed%s%s; traces, logs and ladders in %s/\n",
+	       paint(colour, failed ? "\033[31m" : "\033[32m"), scenarios->len - failed - skipped,
+	       scenarios->len, also, paint(colour, "\033[0m"), a->lab.out);
 	FILE *f = a->junit ? fopen(a->junit, "w") : NULL;
 	if (f) {
 		fprintf(f,
 			"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"mediasec lab\" "
 			"tests=\"%u\" "
-			"failures=\"%u\" time=\"%.3f\">\n%s</testsuite>\n",
-			scenarios->len, failed, total, junit->str);
+			"failures=\"%u\" skipped=\"%u\" time=\"%.3f\">\n%s</testsuite>\n",
+			scenarios->len, failed, skipped, total, junit->str);
 		fclose(f);
 	} else if (a->junit) {
 		fprintf(stderr, "ims-lab: cannot write %s\n", a->junit);
@@ -162,7 +176,7 @@ int main(int argc, char **argv)
 {
 	struct args a = { .lab = { .out = "lab-out", .timeout = 3000, .log_level = "info" }, .colour = NULL };
 	int timeout = 3000;
-	char *out = NULL, *bindir = NULL, *level = NULL;
+	char *out = NULL, *bindir = NULL, *level = NULL, *nat = NULL;
 	GOptionEntry entries[] = {
 		{ "out", 'o', 0, G_OPTION_ARG_FILENAME, &out,
 		  "directory for traces, logs and ladders (lab-out)", "DIR" },
@@ -178,6 +192,11 @@ int main(int argc, char **argv)
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &a.quiet, "only verdicts and failures", NULL },
 		{ "check", 'c', 0, G_OPTION_ARG_NONE, &a.check, "only validate the scenario files", NULL },
 		{ "log-level", 0, 0, G_OPTION_ARG_STRING, &level, "the daemons' log level (info)", "LEVEL" },
+		{ "nat", 0, 0, G_OPTION_ARG_STRING, &nat,
+		  "play the UEs marked behind_nat in network namespace NETNS at UE-ADDRESS, reaching the "
+		  "gateway's "
+		  "access realm at ACCESS-ADDRESS through a NAT",
+		  "NETNS,UE-ADDRESS,ACCESS-ADDRESS" },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a.files, NULL, "SCENARIO…" },
 		{ 0 }
 	};
@@ -195,6 +214,15 @@ int main(int argc, char **argv)
 	g_option_context_free(ctx);
 	a.lab.out = out ? out : a.lab.out, a.lab.bindir = bindir, a.lab.timeout = (unsigned)MAX(timeout, 100);
 	a.lab.log_level = level ? level : a.lab.log_level;
+	gchar **nat_parts = nat ? g_strsplit(nat, ",", 3) : NULL;
+	if (nat && g_strv_length(nat_parts) != 3) {
+		fprintf(stderr, "ims-lab: --nat: expected NETNS,UE-ADDRESS,ACCESS-ADDRESS, found \"%s\"\n",
+			nat);
+		g_strfreev(nat_parts), g_free(nat);
+		return 2;
+	}
+	if (nat_parts)
+		a.lab.nat_netns = nat_parts[0], a.lab.nat_ue = nat_parts[1], a.lab.nat_access = nat_parts[2];
 	bool colour = a.colour ? !strcmp(a.colour, "always") : isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 
 	char *installed[] = { SCENARIODIR, NULL };
@@ -220,6 +248,7 @@ int main(int argc, char **argv)
 	g_ptr_array_free(scenarios, TRUE);
 	g_ptr_array_free(files, TRUE);
 	g_strfreev(a.files);
-	g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour);
+	g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour), g_free(nat);
+	g_strfreev(nat_parts);
 	return status;
 }

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -168,11 +169,50 @@ void party_bye(struct party *p)
 
 /* ---- media ---- */
 
+bool party_behind_nat(struct party *p, const char *netns_path, const char *addr, char **err)
+{
+	if ((p->netns = open(netns_path, O_RDONLY | O_CLOEXEC)) < 0) {
+		*err = g_strdup_printf("%s: cannot open the network namespace %s: %s", p->title, netns_path,
+				       g_strerror(errno));
+		return false;
+	}
+	g_strlcpy(p->addr, addr, sizeof p->addr);
+	return true;
+}
+
+/* Media sockets are made in the party's network namespace (this thread enters it, then comes back). */
+static int enter(const struct party *p)
+{
+	if (p->netns < 0)
+		return -1;
+	int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	setns(p->netns, CLONE_NEWNET);
+	return home;
+}
+
+static void leave(int home)
+{
+	if (home >= 0) {
+		setns(home, CLONE_NEWNET);
+		close(home);
+	}
+}
+
+/* A socket of type bound to the party's address (port 0: chosen), in its namespace. */
+static int bound(const struct party *p, int type, uint16_t port)
+{
+	union sa a;
+	if (!sa_from_text(&a, p->addr, port))
+		return -1;
+	int home = enter(p), fd = sa_bind(type, &a);
+	leave(home);
+	return fd;
+}
+
 bool party_listen(struct party *p)
 {
 	union sa a;
-	sa_from_text(&a, "127.0.0.1", 0);
-	if ((p->lfd = sa_bind(SOCK_STREAM, &a)) < 0)
+	if ((p->lfd = bound(p, SOCK_STREAM, 0)) < 0)
 		return false;
 	socklen_t len = sizeof a;
 	getsockname(p->lfd, &a.sa, &len);
@@ -184,8 +224,7 @@ bool party_listen(struct party *p)
 bool party_bind_udp(struct party *p)
 {
 	union sa a;
-	sa_from_text(&a, "127.0.0.1", 0);
-	if ((p->fd = sa_bind(SOCK_DGRAM, &a)) < 0)
+	if ((p->fd = bound(p, SOCK_DGRAM, 0)) < 0)
 		return false;
 	socklen_t len = sizeof a;
 	getsockname(p->fd, &a.sa, &len);
@@ -219,10 +258,14 @@ bool party_connect(struct party *p, const char *addr, unsigned port)
 		return aim(p);
 	union sa to, me;
 	/* from the port its SDP gives (chosen now when it gave none), as a source filter expects */
+	int home = enter(p);
 	if (!sa_from_text(&to, addr, (uint16_t)port) ||
-	    !sa_from_text(&me, "127.0.0.1", p->lfd < 0 && p->media_port != 9 ? p->media_port : 0) ||
-	    (p->fd = socket(to.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
+	    !sa_from_text(&me, p->addr, p->lfd < 0 && p->media_port != 9 ? p->media_port : 0) ||
+	    (p->fd = socket(to.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) {
+		leave(home);
 		return false;
+	}
+	leave(home);
 	setsockopt(p->fd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int));
 	socklen_t len = sizeof me;
 	if (bind(p->fd, &me.sa, sa_len(&me)) < 0 || getsockname(p->fd, &me.sa, &len) < 0)
@@ -440,8 +483,9 @@ struct party *party_new(su_root_t *root, const char *name, json_object *spec, st
 	p->ue = !strcmp(json_object_get_string(json_object_object_get(spec, "role")), "ue");
 	p->title = g_strdup_printf("%s %s", p->ue ? "UE" : "core", name);
 	p->user = json_object_get_string(json_object_object_get(spec, "user"));
-	p->lfd = p->fd = -1;
+	p->lfd = p->fd = p->netns = -1;
 	p->media_port = 9;
+	g_strlcpy(p->addr, "127.0.0.1", sizeof p->addr);
 	p->root = root;
 	p->log = log;
 	json_object *mechs = json_object_object_get(spec, "mediasec"), *cert;
@@ -511,6 +555,8 @@ void party_free(struct party *p)
 		close(p->fd);
 	if (p->lfd >= 0)
 		close(p->lfd);
+	if (p->netns >= 0)
+		close(p->netns);
 	g_queue_clear_full(&p->seen, (GDestroyNotify)sip_seen_free);
 	tls_identity_clear(&p->id);
 	tls_identity_clear(&p->other);

@@ -42,6 +42,8 @@ struct party {
 	char *sdp;        /* the last SDP it received (kept by the runner) */
 	bool down;        /* nua shut down */
 	/* media */
+	char addr[64]; /* its media address: 127.0.0.1, or its own behind a NAT */
+	int netns;     /* behind a NAT: the network namespace its media sockets live in, else -1 */
 	int lfd, fd;
 	uint16_t media_port;     /* listening, or 9 (discard) */
 	char peer[64];           /* the media connection's other end, "addr:port" */
@@ -58,6 +60,9 @@ struct party {
 /* spec: the scenario's party object. NULL with *err. */
 struct party *party_new(su_root_t *root, const char *name, json_object *spec, struct evlog *log,
 			const char *trace_file, char **err);
+/* Its media sockets from now on in the network namespace at netns_path (/run/netns/NAME), on addr: a
+ * UE behind the NAT that namespace's routes lead through. False with *err. */
+bool party_behind_nat(struct party *p, const char *netns_path, const char *addr, char **err);
 /* Its SIP goes to 127.0.0.1:port from now on (its side of the ALG, known once the ALG runs). */
 void party_route(struct party *p, uint16_t port);
 /* Ends its SIP (un-REGISTER included) while the ALG is still there. */

@@ -227,6 +227,8 @@ static char *start_daemons(struct run *r, int attempt)
 	g_ptr_array_add(argv, g_strdup_printf("--mgc-port=%u", r->h248));
 	g_ptr_array_add(argv, g_strdup_printf("--realm-access-ports=%u-%u", ac, ac + ac_n - 1));
 	g_ptr_array_add(argv, g_strdup_printf("--realm-core-ports=%u-%u", co, co + REALM_PORTS - 1));
+	if (r->o->nat_access) /* where the UEs behind the NAT reach it */
+		g_ptr_array_add(argv, g_strdup_printf("--realm-access-address=%s", r->o->nat_access));
 	r->agw = start_daemon(r, "agw", "ims-agw", argv);
 
 	for (int i = 0; i < 100 && !registered(r); i++)
@@ -263,8 +265,8 @@ static char *sdp_of(struct run *r, struct party *p, json_object *o, bool offer)
 	if (p->media_port == 9 && strcmp(setup, "active")) /* a port it may be called at, if in vain */
 		evlog_own(r->log, 9, 9, p->name);
 	GString *s = g_string_new(NULL);
-	g_string_append_printf(
-	    s, "v=0\r\no=%s 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n", p->user);
+	g_string_append_printf(s, "v=0\r\no=%s 1 1 IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\n", p->user,
+			       p->addr, p->addr);
 	g_string_append_printf(s, "m=%s %u %s %s\r\n%s", m->media, p->media_port, tls ? m->tls : m->plain,
 			       m->fmt, m->attrs);
 	if (*setup)
@@ -428,6 +430,23 @@ static char *act_send(struct run *r, json_object *o)
 		   : g_strdup_printf("at %s: %s", to->title, why);
 }
 
+/* A datagram of the call's protocol from another party to where like's media goes: a spoofed source. */
+static char *act_spoof(struct run *r, json_object *o)
+{
+	struct party *from = party(r, o, "from"), *like = party(r, o, "like");
+	union sa to;
+	char host[64];
+	const char *colon = strrchr(like->peer, ':');
+	if (!r->media || !colon || !party_bind_udp(from))
+		return g_strdup_printf("%s has nowhere to spoof %s's datagrams to", from->title, like->title);
+	g_strlcpy(host, like->peer, MIN(sizeof host, (size_t)(colon - like->peer) + 1));
+	if (!sa_from_text(&to, host, (uint16_t)atoi(colon + 1)) ||
+	    sendto(from->fd, r->media->bytes, r->media->n, 0, &to.sa, sa_len(&to)) < 0)
+		return g_strdup_printf("%s could not send to %s: %s", from->title, like->peer,
+				       g_strerror(errno));
+	return NULL;
+}
+
 static char *act_bye(struct run *r, json_object *o)
 {
 	struct party *from = party(r, o, "from"), *other = from == r->offerer ? r->answerer : r->offerer;
@@ -454,7 +473,7 @@ static const struct {
 	{ "register", act_register }, { "offer", act_offer },   { "answer", act_answer },
 	{ "connect", act_connect },   { "accept", act_accept }, { "established", act_established },
 	{ "tls", act_tls },           { "send", act_send },     { "bye", act_bye },
-	{ "pause", act_pause },
+	{ "pause", act_pause },       { "spoof", act_spoof },
 };
 
 static char *do_action(struct run *r, json_object *action)
@@ -516,6 +535,18 @@ struct run_result *run_scenario(const struct lab_opts *o, const struct scenario 
 {
 	struct run_result *res = g_new0(struct run_result, 1);
 	res->steps = g_array_new(FALSE, TRUE, sizeof(struct step_result));
+	bool nat = false;
+	json_object_object_foreach (s->parties, who, what) {
+		(void)who;
+		nat |= jbool(what, "behind_nat", false);
+	}
+	if (nat && !o->nat_netns) {
+		res->ok = true;
+		res->skipped =
+		    g_strdup("a UE is behind a NAT, and none was given (--nat; tests/integration/nat.sh "
+			     "builds one in network namespaces)");
+		return res;
+	}
 	gint64 t0 = g_get_monotonic_time();
 	struct run r = { .o = o, .s = s, .held = -1 };
 	char *base = g_path_get_basename(s->file);
@@ -543,6 +574,12 @@ struct run_result *run_scenario(const struct lab_opts *o, const struct scenario 
 		}
 		r.parties[n] = party_new(r.root, name, spec, r.log, lab_trace, &err);
 		if (!r.parties[n++])
+			break;
+		char *ns =
+		    jbool(spec, "behind_nat", false) ? g_strdup_printf("/run/netns/%s", o->nat_netns) : NULL;
+		bool behind = !ns || party_behind_nat(r.parties[n - 1], ns, o->nat_ue, &err);
+		g_free(ns);
+		if (!behind)
 			break;
 	}
 	g_free(lab_trace);
@@ -592,6 +629,6 @@ void run_result_free(struct run_result *r)
 		g_free(s->step), g_free(s->title), g_free(s->why);
 	}
 	g_array_free(r->steps, TRUE);
-	g_free(r->error), g_free(r->dir), g_free(r->text), g_free(r->html);
+	g_free(r->error), g_free(r->skipped), g_free(r->dir), g_free(r->text), g_free(r->html);
 	g_free(r);
 }

@@ -15,6 +15,10 @@ struct lab_opts {
 	const char *bindir; /* where ims-alg and ims-agw are; NULL: next to ims-lab, or the build tree */
 	unsigned timeout;   /* ms an expectation may take to show (default 3000) */
 	const char *log_level;
+	/* A NAT between the UEs marked behind_nat and the gateway (tests/integration/nat.sh builds one):
+	 * the network namespace their media lives in, their address there, and the gateway's access
+	 * address they reach through the NAT. NULL: scenarios that need it are skipped. */
+	const char *nat_netns, *nat_ue, *nat_access;
 };
 
 enum verdict { VERDICT_PASS, VERDICT_FAIL, VERDICT_SKIP };
@@ -28,6 +32,7 @@ struct step_result {
 struct run_result {
 	bool ok;
 	char *error;             /* the run could not start: why */
+	char *skipped;           /* not run: why (no NAT to run it behind) */
 	GArray *steps;           /* struct step_result */
 	char *dir, *text, *html; /* the output directory, the text and HTML ladders */
 	double secs;

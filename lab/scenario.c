@@ -47,6 +47,7 @@ static const struct shape
 		    .type = J_WORDS,
 		    .words = WORDS("msrp-tls", "bfcp-tls", "udptl-dtls") },
 		  { .name = "certificate", .type = J_WORD, .words = WORDS("own", "other") },
+		  { .name = "behind_nat", .type = J_BOOL },
 	      } };
 
 /* what a step does */
@@ -94,6 +95,8 @@ static const struct shape act_tls = { .keys = {
 static const struct shape act_from = { .keys = { { .name = "from", .type = J_PARTY, .required = true } } };
 static const struct shape act_send = { .keys = { { .name = "from", .type = J_PARTY, .required = true },
 						 { .name = "to", .type = J_PARTY, .required = true } } };
+static const struct shape act_spoof = { .keys = { { .name = "from", .type = J_PARTY, .required = true },
+						  { .name = "like", .type = J_PARTY, .required = true } } };
 static const struct shape act_pause = { .keys = { { .name = "ms", .type = J_INT, .required = true } } };
 static const struct shape action = { .one = true,
 				     .keys = {
@@ -105,6 +108,7 @@ static const struct shape action = { .one = true,
 					 { .name = "established", .type = J_OBJ, .shape = &act_established },
 					 { .name = "tls", .type = J_OBJ, .shape = &act_tls },
 					 { .name = "send", .type = J_OBJ, .shape = &act_send },
+					 { .name = "spoof", .type = J_OBJ, .shape = &act_spoof },
 					 { .name = "bye", .type = J_OBJ, .shape = &act_from },
 					 { .name = "pause", .type = J_OBJ, .shape = &act_pause },
 				     } };
@@ -141,6 +145,7 @@ static const struct shape exp_h248 = { .keys = {
 					   { .name = "local", .type = J_OBJ, .shape = &media_check },
 					   { .name = "remote", .type = J_OBJ, .shape = &media_check },
 					   { .name = "filters", .type = J_BOOL },
+					   { .name = "latch", .type = J_BOOL },
 					   { .name = "signal", .type = J_STR },
 					   { .name = "events", .type = J_STRS },
 					   { .name = "event", .type = J_STR },
@@ -164,6 +169,14 @@ static const struct shape exp_tls = { .keys = {
 							   "close_notify") },
 					  { .name = "alert", .type = J_STR },
 				      } };
+static const struct shape exp_udp = { .keys = {
+					  { .name = "from", .type = J_NODE, .required = true },
+					  { .name = "to", .type = J_NODE, .required = true },
+					  { .name = "event",
+					    .type = J_WORD,
+					    .required = true,
+					    .words = WORDS("latch", "drop", "lost") },
+				      } };
 static const struct shape exp_data = { .keys = { { .name = "from", .type = J_PARTY, .required = true },
 						 { .name = "to", .type = J_PARTY, .required = true } } };
 static const struct shape expectation = { .one = true,
@@ -172,6 +185,7 @@ static const struct shape expectation = { .one = true,
 					      { .name = "h248", .type = J_OBJ, .shape = &exp_h248 },
 					      { .name = "tcp", .type = J_OBJ, .shape = &exp_tcp },
 					      { .name = "tls", .type = J_OBJ, .shape = &exp_tls },
+					      { .name = "udp", .type = J_OBJ, .shape = &exp_udp },
 					      { .name = "data", .type = J_OBJ, .shape = &exp_data },
 					  } };
 static const struct shape step = { .keys = {
