@@ -321,12 +321,21 @@ static void record(struct proxy *p, const sip_t *req, const sip_t *ok)
 {
 	char aor[256], key[256], other[256];
 	aor_key(req->sip_to->a_url, aor, sizeof aor);
-	const sip_via_t *v = req->sip_via; /* nta notes the source in received= when the Via names another */
+	/* where the REGISTER came from: nta writes received= (and rport=) when the Via names another address
+	 */
+	const sip_via_t *v = req->sip_via;
 	const char *source = v ? (v->v_received ? v->v_received : v->v_host) : NULL;
+	const char *source_port = v && v->v_rport && *v->v_rport ? v->v_rport : v ? v->v_port : NULL;
 	for (const sip_contact_t *m = req->sip_contact; m; m = m->m_next) {
 		unsigned mechs = mechs_of(req);
-		if (source && m->m_url->url_host && g_ascii_strcasecmp(source, m->m_url->url_host))
+		url_t *to = url_hdup(NULL, m->m_url); /* where requests for this contact go */
+		if (source && to->url_host && g_ascii_strcasecmp(source, to->url_host)) {
+			/* behind a NAT: the contact names an address no one can reach; the request's source
+			 * is the NAT's binding, so the contact's requests go there (as RFC 3581 answers do)
+			 */
 			mechs |= REG_BEHIND_NAT;
+			to->url_host = source, to->url_port = source_port;
+		}
 		contact_key(m->m_url, key, sizeof key);
 		unsigned expires = MIN(expires_of(req, m), (unsigned)p->cfg->expires);
 		if (ok) {
@@ -336,7 +345,8 @@ static void record(struct proxy *p, const sip_t *req, const sip_t *ok)
 					break;
 			expires = expires_of(ok, g);
 		}
-		char *uri = url_as_string(NULL, m->m_url);
+		char *uri = url_as_string(NULL, to);
+		su_free(NULL, to);
 		reg_set(p->reg, aor, uri, key, mechs, expires, now_s());
 		const struct log_ids ids = { .call = call_of(req) };
 		log_info("reg", &ids, "%s at %s for %us, media security 0x%x%s", aor, key, expires,

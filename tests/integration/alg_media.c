@@ -418,6 +418,60 @@ static void test_msrp_orig_tcp(void)
 	sippeer_close(&a), sippeer_close(&b);
 }
 
+/* A UE registered from behind a NAT: its Via and Contact name 10.9.9.9:5060, its packets come from here.
+ * The ALG routes its requests to the source (received=, rport=) and uses TCP merge mode toward it: the
+ * gateway's access leg passive, the UE the TCP (and TLS) client (TS 23.334 §6.2.18.4). */
+static void test_merge_behind_nat(void)
+{
+	struct sippeer n;
+	CU_ASSERT_TRUE_FATAL(sippeer_open(&n, false));
+	char *head = sippeer_request(&n, "REGISTER", "n", "n", "reg-n", 1,
+				     "Expires: 600\r\nSecurity-Client: msrp-tls;mediasec\r\n", false);
+	char *mine = g_strdup_printf("127\\.0\\.0\\.1:%u", n.port); /* in the Via and the Contact */
+	GRegex *re = g_regex_new(mine, 0, 0, NULL);
+	char *natted = g_regex_replace_literal(re, head, -1, 0, "10.9.9.9:5060", 0, NULL);
+	g_regex_unref(re);
+	sippeer_send(&n, rig.access, natted, NULL);
+	char *ok = sippeer_recv(&n, 3000);
+	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 "));
+	long mark = algrig_mark(&rig);
+	uint16_t core_port = 0;
+	int core_l = tcp_listen(&core_port);
+	char *offer = algrig_sdp("c", &payload_msrp, core_port, false, "actpass", NULL, NULL);
+	char *inv = invite(&core, rig.core, "c", "n", "merge-1", offer, &n); /* reached the NAT's binding */
+	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE sip:n@"));
+	unsigned agw_access = sdp_port(sip_body(inv), "message");
+	char *agw_fp = sdp_fingerprint(sip_body(inv));
+	char *want = sdp_via_gw("c", &payload_msrp, agw_access, true, "passive", agw_fp, "applied");
+	assert_text("offer toward the UE behind the NAT", sip_body(inv), want);
+	g_free(want);
+	char *h248 = algrig_h248(&rig, mark, false);
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(h248, "ipdc/realm = access\n          },\n          Local {\nv=0\nc=IN IP4 $\n"
+			 "m=message $ TCP/TLS/MSRP *\na=setup:passive\na=fingerprint:$\n}"));
+	char *answer = algrig_sdp("n", &payload_msrp, 9, true, "active", ue_id.fingerprint, NULL);
+	sippeer_answer(&n, inv, "n", "200 OK", answer);
+	char *ok2 = sippeer_recv(&core, 5000);
+	CU_ASSERT_TRUE_FATAL(ok2 && g_str_has_prefix(ok2, "SIP/2.0 200 OK\r\n"));
+	struct sipdlg dc, dn;
+	sipdlg_caller(&dc, &core, ok2, 1);
+	sipdlg_callee(&dn, &n, inv, "n");
+	sipdlg_send(&dc, "ACK", NULL);
+	g_free(sippeer_recv(&n, 3000));
+	int fd,
+	    peer; /* the UE connects (its SYN would open its NAT); the gateway then connects to the core */
+	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)agw_access, core_l, &fd, &peer));
+	gnutls_session_t s = ue_tls(fd, true, agw_fp);
+	CU_ASSERT_TRUE(tlspeer_cross(s, peer, payload_msrp.bytes, payload_msrp.n, 2000));
+	hang_up(&dc, &n, peer);
+	tlspeer_close(s, fd);
+	close(peer), close(core_l);
+	sipdlg_clear(&dc), sipdlg_clear(&dn);
+	sippeer_close(&n);
+	g_free(h248), g_free(agw_fp), g_free(ok2), g_free(answer), g_free(inv), g_free(offer), g_free(ok);
+	g_free(head), g_free(mine), g_free(natted);
+}
+
 static int up(void)
 {
 	char *err = NULL;
@@ -462,6 +516,7 @@ int main(void)
 		{ "e2ae MSRP originating, SIP over TCP", test_msrp_orig_tcp },
 		{ "policy: SYN filtering on the core leg", test_syn_filter },
 		{ "policy: NOTE 2, the access leg added with the answer", test_combined },
+		{ "TCP merge mode toward a UE registered from behind a NAT", test_merge_behind_nat },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("ims-alg media decisions with ims-agw", up, down, tests);
