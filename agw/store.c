@@ -168,7 +168,8 @@ int agw_realm_socket(const struct agw_realm *r, unsigned port, bool dgram)
 	    one = 1;
 	if (fd < 0)
 		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (!dgram) /* TCP: a port in TIME_WAIT may be reused; UDP: it would let another socket share it */
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	if (bind(fd, &a.sa, sa_len(&a)) < 0) {
 		int e = errno;
 		close(fd);

@@ -287,6 +287,12 @@ char *rig_notify(struct rig *r, unsigned ms)
 	}
 }
 
+char *rig_fingerprint(const char *reply)
+{
+	const char *at = reply ? strstr(reply, "a=fingerprint:") : NULL;
+	return at ? g_strndup(at + 14, strcspn(at + 14, "\n")) : g_strdup("");
+}
+
 unsigned rig_local_port(const char *reply)
 {
 	const char *l = reply ? strstr(reply, "Local {") : NULL;
@@ -321,12 +327,16 @@ int rig_cunit_main(const char *suite, int (*init)(void), int (*clean)(void), con
 	return failed ? 1 : 0;
 }
 
-int udp_socket(const char *addr, uint16_t *port)
+/* A socket of type on addr:*port (0: chosen, then set); -1 when it cannot bind. */
+static int bound(const char *addr, int type, uint16_t *port)
 {
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
 	union sa a;
 	sa_from_text(&a, addr, *port);
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &(int){ 1 << 20 }, sizeof(int));
+	if (type == SOCK_STREAM) /* for UDP it would let two sockets share a port */
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int));
+	else
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &(int){ 1 << 20 }, sizeof(int));
 	if (bind(fd, &a.sa, sa_len(&a)) < 0) {
 		close(fd);
 		return -1;
@@ -335,6 +345,11 @@ int udp_socket(const char *addr, uint16_t *port)
 	getsockname(fd, &a.sa, &len);
 	*port = sa_port(&a);
 	return fd;
+}
+
+int udp_socket(const char *addr, uint16_t *port)
+{
+	return bound(addr, SOCK_DGRAM, port);
 }
 
 void udp_connect(int fd, uint16_t to)
@@ -352,17 +367,11 @@ ssize_t udp_recv(int fd, void *buf, size_t n, unsigned ms)
 
 int tcp_listen(uint16_t *port)
 {
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
-	union sa a;
-	sa_from_text(&a, "127.0.0.1", *port);
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (bind(fd, &a.sa, sa_len(&a)) < 0 || listen(fd, 4) < 0) {
+	int fd = bound("127.0.0.1", SOCK_STREAM, port);
+	if (fd >= 0 && listen(fd, 4) < 0) {
 		close(fd);
 		return -1;
 	}
-	socklen_t len = sizeof a;
-	getsockname(fd, &a.sa, &len);
-	*port = sa_port(&a);
 	return fd;
 }
 

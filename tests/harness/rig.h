@@ -41,6 +41,8 @@ char *rig_requestf(struct rig *r, const char *fmt, ...) __attribute__((format(pr
 /* Waits up to ms for a Notify and returns its text with the transaction id and time stamp replaced
  * by "N" and "T" (g_free it), or NULL. */
 char *rig_notify(struct rig *r, unsigned ms);
+/* The gateway's fingerprint from a reply's Local ("sha-256 AB:…"; "" when none; g_free it). */
+char *rig_fingerprint(const char *reply);
 /* The m= port of the Local in a reply text (0 when none). */
 unsigned rig_local_port(const char *reply);
 /* The number right after prefix in text ("Context = ", "Add = ac/"): 0 when absent. */

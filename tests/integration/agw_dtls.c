@@ -42,12 +42,6 @@ static int down(void)
 	return rig_stop(rig) == 0 ? 0 : 1;
 }
 
-static char *gateway_fp(const char *reply)
-{
-	const char *at = reply ? strstr(reply, "a=fingerprint:") : NULL;
-	return at ? g_strndup(at + 14, strcspn(at + 14, "\n")) : g_strdup("");
-}
-
 /* A context with a core UDP leg toward core_port and an access UDP/DTLS leg: the gateway's a=setup,
  * the UE's Remote (port 0: none yet) with fingerprint fp. */
 struct call {
@@ -82,14 +76,31 @@ static bool call_add(struct call *c, uint16_t core_peer, const char *setup, uint
 	    c->ctx, setup, remote);
 	c->ac = rig_number_after(c->access, "Add = ac/");
 	c->access_port = (uint16_t)rig_local_port(c->access);
-	c->fp = gateway_fp(c->access);
+	c->fp = rig_fingerprint(c->access);
 	return c->ctx && c->ac && c->co && c->access_port && c->core_port;
+}
+
+/* Whether the next Notify (within 2 s) says what. */
+static bool notified(const char *what)
+{
+	char *n = rig_notify(rig, 2000);
+	bool yes = n && strstr(n, what);
+	g_free(n);
+	return yes;
 }
 
 static void call_end(struct call *c)
 {
 	g_free(rig_requestf(rig, "Context = %u { Subtract = * }", c->ctx));
 	g_free(c->access), g_free(c->fp);
+}
+
+/* The context goes; the UE's session and both peers' sockets close. */
+static void hang(struct call *c, gnutls_session_t s, int fd, int core)
+{
+	call_end(c);
+	tlspeer_close(s, fd);
+	close(core);
 }
 
 /* A UDPTL packet from the UE over DTLS to the core peer and one back: byte-exact. */
@@ -132,12 +143,9 @@ static void test_originating_client(void)
 	if (!s)
 		fprintf(stderr, "\n    UE handshake: %s\n", why);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	char *n = rig_notify(rig, 2000);
-	CU_ASSERT_TRUE(n && strstr(n, "T : xtls/up"));
+	CU_ASSERT_TRUE(notified("T : xtls/up"));
 	CU_ASSERT_TRUE(cross(s, core, 1));
-	call_end(&c);
-	tlspeer_close(s, fd);
-	close(core), g_free(n);
+	hang(&c, s, fd, core);
 }
 
 /* Terminating, the UE active: it opens DTLS before the gateway knows its fingerprint. */
@@ -176,12 +184,9 @@ static void test_terminating_server_held(void)
 	CU_ASSERT_TRUE(tlspeer_write(s, out, n));
 	CU_ASSERT_EQUAL(udp_recv(core, in, sizeof in, 300), -1); /* held: nothing crosses */
 	g_free(configure(&c, ue.fingerprint));
-	char *note = rig_notify(rig, 2000);
-	CU_ASSERT_TRUE(note && strstr(note, "T : xtls/up"));
+	CU_ASSERT_TRUE(notified("T : xtls/up"));
 	CU_ASSERT_TRUE(cross(s, core, 8));
-	call_end(&c);
-	tlspeer_close(s, fd);
-	close(core), g_free(note);
+	hang(&c, s, fd, core);
 }
 
 static void test_mismatch(void)
@@ -194,17 +199,14 @@ static void test_mismatch(void)
 	gnutls_session_t s = terminating(&c, &core, &fd);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	g_free(configure(&c, other.fingerprint));
-	char *note = rig_notify(rig, 2000);
-	CU_ASSERT_TRUE(note && strstr(note, "xtls/fail {\n          reason = \"the peer certificate does not "
-					    "match the fingerprint\""));
+	CU_ASSERT_TRUE(notified("xtls/fail {\n          reason = \"the peer certificate does not match the "
+				"fingerprint\""));
 	uint8_t out[UDPTL_MAX], in[16];
 	size_t n = payload_udptl(9, T38_CED, out);
 	tlspeer_write(s, out, n);
 	CU_ASSERT(tlspeer_read(s, in, 1, 500) < 0);              /* the alert: bad_certificate */
 	CU_ASSERT_EQUAL(udp_recv(core, in, sizeof in, 300), -1); /* not one datagram relayed */
-	call_end(&c);
-	tlspeer_close(s, fd);
-	close(core), g_free(note);
+	hang(&c, s, fd, core);
 	tls_identity_clear(&other);
 }
 
@@ -228,12 +230,9 @@ static void test_lost_flight(void)
 	gint64 took = (g_get_monotonic_time() - t0) / 1000;
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	CU_ASSERT(took >= 800); /* it waited for the retransmission */
-	char *note = rig_notify(rig, 2000);
-	CU_ASSERT_TRUE(note && strstr(note, "T : xtls/up"));
+	CU_ASSERT_TRUE(notified("T : xtls/up"));
 	CU_ASSERT_TRUE(cross(s, core, 2));
-	call_end(&c);
-	tlspeer_close(s, fd);
-	close(core), g_free(note);
+	hang(&c, s, fd, core);
 }
 
 /* 100,000 UDPTL packets from the UE through DTLS to the core peer, at most 64 on the way at once so that
@@ -245,8 +244,7 @@ static void test_hundred_thousand(void)
 	gnutls_session_t s = terminating(&c, &core, &fd);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	g_free(configure(&c, ue.fingerprint));
-	char *note = rig_notify(rig, 2000);
-	g_free(note);
+	CU_ASSERT_TRUE(notified("T : xtls/up"));
 	enum { N = 100000, WINDOW = 64 };
 	unsigned sent = 0, got = 0, bad = 0;
 	gint64 t0 = g_get_monotonic_time(), deadline = t0 + 60 * G_USEC_PER_SEC;
@@ -272,9 +270,7 @@ static void test_hundred_thousand(void)
 		N, secs, got / secs);
 	CU_ASSERT_EQUAL(got, N);
 	CU_ASSERT_EQUAL(bad, 0);
-	call_end(&c);
-	tlspeer_close(s, fd);
-	close(core);
+	hang(&c, s, fd, core);
 }
 
 /* Plain UDP both sides: the access leg's LocalControl (lc) and its Remote's address and port. */

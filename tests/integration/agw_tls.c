@@ -40,13 +40,6 @@ static int down(void)
 	return rig_stop(rig) == 0 ? 0 : 1;
 }
 
-/* The gateway's fingerprint from a reply's Local ("sha-256 AB:…"). */
-static char *gateway_fp(const char *reply)
-{
-	const char *at = reply ? strstr(reply, "a=fingerprint:") : NULL;
-	return at ? g_strndup(at + 14, strcspn(at + 14, "\n")) : g_strdup("");
-}
-
 static char *remote_sdp(uint16_t port, const char *fp)
 {
 	return g_strdup_printf("Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/TLS/MSRP *\n%s%s%s}",
@@ -86,7 +79,7 @@ static void test_originating(void)
 	unsigned core_port;
 	ctx = originating(ue_port, ue.fingerprint, &access, &core_port);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(access);
-	char *agw_fp = gateway_fp(access);
+	char *agw_fp = rig_fingerprint(access);
 	CU_ASSERT_TRUE(g_str_has_prefix(agw_fp, "sha-256 "));
 	int peer, fd;
 	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)core_port, ue_l, &peer, &fd));
@@ -165,7 +158,7 @@ static bool terminating(struct held *h)
 	h->ctx = rig_number_after(access, "Context = ");
 	h->ac = rig_number_after(access, "Add = ac/");
 	unsigned access_port = (unsigned)rig_local_port(access);
-	char *agw_fp = gateway_fp(access);
+	char *agw_fp = rig_fingerprint(access);
 	char *core =
 	    rig_requestf(rig,
 			 "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core },\n"

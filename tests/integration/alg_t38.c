@@ -66,6 +66,40 @@ static void hang_up(struct sipdlg *by, struct sippeer *other)
 	g_free(ok), g_free(bye);
 }
 
+/* A call once answered: the caller ACKs, the UE runs DTLS with the gateway (the client when ue_client)
+ * and a UDPTL packet crosses each way, the caller hangs up. Returns the H.248 the call caused. */
+struct leg_pair {
+	struct sippeer *caller, *callee;
+	const char *callee_user;
+	const char *inv, *ok;
+	int fd, core_fd; /* the UE's and the core peer's UDP sockets */
+	unsigned agw_access, agw_core;
+	const char *agw_fp;
+	long mark;
+};
+
+static char *carry(const struct leg_pair *c, bool ue_client)
+{
+	struct sipdlg dr, de;
+	sipdlg_caller(&dr, c->caller, c->ok, 1);
+	sipdlg_callee(&de, c->callee, c->inv, c->callee_user);
+	sipdlg_send(&dr, "ACK", NULL);
+	g_free(sippeer_recv(c->callee, 3000));
+	udp_connect(c->fd, (uint16_t)c->agw_access), udp_connect(c->core_fd, (uint16_t)c->agw_core);
+	char why[160] = "";
+	gnutls_session_t s = tlspeer_handshake(c->fd, ue_client, &ue_id, c->agw_fp, 3000, why);
+	if (!s)
+		fprintf(stderr, "\n    UE handshake: %s\n", why);
+	CU_ASSERT_PTR_NOT_NULL(s);
+	if (s)
+		cross(s, c->core_fd);
+	hang_up(&dr, c->callee);
+	tlspeer_close(s, c->fd);
+	close(c->core_fd);
+	sipdlg_clear(&dr), sipdlg_clear(&de);
+	return algrig_h248(&rig, c->mark, false);
+}
+
 /* The H.248 of the T.38 calls, from seed004.h's pieces: %1$u the MGC's port, %2$u the UE's port, %3$s the
  * UE's fingerprint, %4$s the context, %5$s the access and %6$s the core termination, %7$u the core
  * peer's port. The core leg is plain UDP: no a=setup, and no events to report. */
@@ -132,28 +166,14 @@ static void originating(const char *ue_setup, const char *gw_setup, struct names
 	want = via_gw("b", agw_access, true, gw_setup, agw_fp, NULL);
 	assert_text("answer toward the UE", sip_body(ok), want);
 	g_free(want);
-	struct sipdlg da, db;
-	sipdlg_caller(&da, &ue, ok, 1);
-	sipdlg_callee(&db, &core, inv, "b");
-	sipdlg_send(&da, "ACK", NULL);
-	g_free(sippeer_recv(&core, 3000));
-	udp_connect(fd, (uint16_t)agw_access), udp_connect(core_fd, (uint16_t)agw_core);
-	char why[160] = "";
-	gnutls_session_t s = tlspeer_handshake(fd, !strcmp(gw_setup, "passive"), &ue_id, agw_fp, 3000, why);
-	if (!s)
-		fprintf(stderr, "\n    UE handshake: %s\n", why);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	cross(s, core_fd);
-	hang_up(&da, &core);
-	char *h248 = algrig_h248(&rig, mark, false);
+	char *h248 = carry(
+	    &(struct leg_pair){ &ue, &core, "b", inv, ok, fd, core_fd, agw_access, agw_core, agw_fp, mark },
+	    !strcmp(gw_setup, "passive"));
 	bool client = !strcmp(gw_setup, "active");
 	want = g_strdup_printf(client ? orig_client_h248 : orig_server_h248, rig.h248, ue_port,
 			       ue_id.fingerprint, n.ctx, n.ac, n.co, core_port);
 	assert_text("H.248", h248, want);
 	g_free(h248), g_free(want);
-	tlspeer_close(s, fd);
-	close(core_fd);
-	sipdlg_clear(&da), sipdlg_clear(&db);
 	g_free(agw_fp), g_free(ok), g_free(answer), g_free(inv), g_free(offer);
 }
 
@@ -191,20 +211,9 @@ static void terminating(const char *ue_setup, struct names n)
 	want = via_gw("a", agw_core, false, NULL, NULL, NULL);
 	assert_text("answer toward the core", sip_body(ok), want);
 	g_free(want);
-	struct sipdlg dc, du;
-	sipdlg_caller(&dc, &core, ok, 1);
-	sipdlg_callee(&du, &ue, inv, "a");
-	sipdlg_send(&dc, "ACK", NULL);
-	g_free(sippeer_recv(&ue, 3000));
-	udp_connect(fd, (uint16_t)agw_access), udp_connect(core_fd, (uint16_t)agw_core);
-	char why[160] = "";
-	gnutls_session_t s = tlspeer_handshake(fd, !strcmp(ue_setup, "active"), &ue_id, agw_fp, 3000, why);
-	if (!s)
-		fprintf(stderr, "\n    UE handshake: %s\n", why);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	cross(s, core_fd);
-	hang_up(&dc, &ue);
-	char *h248 = algrig_h248(&rig, mark, false);
+	char *h248 = carry(
+	    &(struct leg_pair){ &core, &ue, "a", inv, ok, fd, core_fd, agw_access, agw_core, agw_fp, mark },
+	    !strcmp(ue_setup, "active"));
 	char port[8];
 	snprintf(port, sizeof port, "%u", agw_access);
 	bool server = !strcmp(ue_setup, "active");
@@ -212,9 +221,6 @@ static void terminating(const char *ue_setup, struct names n)
 			       ue_id.fingerprint, n.ctx, n.ac, n.co, core_port, agw_fp, port);
 	assert_text("H.248", h248, want);
 	g_free(h248), g_free(want);
-	tlspeer_close(s, fd);
-	close(core_fd);
-	sipdlg_clear(&dc), sipdlg_clear(&du);
 	g_free(agw_fp), g_free(ok), g_free(answer), g_free(inv), g_free(offer);
 }
 
