@@ -50,7 +50,8 @@ struct call {
 	char *access, *fp;
 };
 
-static bool call_add(struct call *c, uint16_t core_peer, const char *setup, uint16_t ue_port, const char *fp)
+/* A new context with its core leg: plain UDP toward the core peer's port. */
+static void add_core(struct call *c, uint16_t core_peer)
 {
 	char *core = rig_requestf(
 	    rig,
@@ -62,6 +63,11 @@ static bool call_add(struct call *c, uint16_t core_peer, const char *setup, uint
 	c->co = rig_number_after(core, "Add = co/");
 	c->core_port = (uint16_t)rig_local_port(core);
 	g_free(core);
+}
+
+static bool call_add(struct call *c, uint16_t core_peer, const char *setup, uint16_t ue_port, const char *fp)
+{
+	add_core(c, core_peer);
 	char remote[512] = "";
 	if (ue_port)
 		snprintf(remote, sizeof remote,
@@ -277,15 +283,7 @@ static void test_hundred_thousand(void)
 static bool udp_call(struct call *c, uint16_t core_peer, const char *lc, const char *addr, uint16_t port)
 {
 	memset(c, 0, sizeof *c);
-	char *core = rig_requestf(
-	    rig,
-	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core }, Local {\n"
-	    "v=0\nc=IN IP4 $\nm=image $ UDP t38\n},\nRemote {\nv=0\nc=IN IP4 127.0.0.1\n"
-	    "m=image %u UDP t38\n} } } } }",
-	    core_peer);
-	c->ctx = rig_number_after(core, "Context = ");
-	c->core_port = (uint16_t)rig_local_port(core);
-	g_free(core);
+	add_core(c, core_peer);
 	c->access = rig_requestf(
 	    rig,
 	    "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access%s },\n"
