@@ -135,8 +135,9 @@ static void test_originating_client(void)
 	    "          Local {\nv=0\nc=IN IP4 127.0.0.1\nm=image %u UDP/DTLS t38\na=setup:active\n"
 	    "a=fingerprint:%s\n}\n        }\n      }\n    }\n  }\n}\n",
 	    c.ctx, c.ac, c.access_port, c.fp);
-	char *got =
-	    g_regex_replace(g_regex_new("Reply = \\d+", 0, 0, NULL), c.access, -1, 0, "Reply = N", 0, NULL);
+	GRegex *tid = g_regex_new("Reply = \\d+", 0, 0, NULL);
+	char *got = g_regex_replace(tid, c.access, -1, 0, "Reply = N", 0, NULL);
+	g_regex_unref(tid);
 	CU_ASSERT_STRING_EQUAL(got, want);
 	g_free(got), g_free(want);
 	udp_connect(core, c.core_port);
