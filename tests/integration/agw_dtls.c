@@ -7,6 +7,7 @@
  *   - fingerprint mismatch: an alert, xtls/fail with the reason, and not one datagram relayed.
  *   - a lost flight: the UE drops the gateway's first ClientHello; the gateway's retransmission timer
  *     sends it again and the handshake completes.
+ *   - a reordered flight: the UE's certificate flight in small fragments, each pair sent swapped.
  *   - 100,000 UDPTL packets through the DTLS leg arrive complete and in order.
  *   - plain UDP: latching onto the source a NAT would give, and a spoofed source filtered (gm/saf).
  *   - refusals: TCP events on a UDP termination (512), xtls/est without DTLS (473). */
@@ -18,6 +19,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <gnutls/dtls.h>
 
 #include "payload.h"
 #include "rig.h"
@@ -217,6 +220,93 @@ static void test_mismatch(void)
 	tls_identity_clear(&other);
 }
 
+/* A UE transport that swaps each pair of datagrams it sends once the gateway answered (the odd one out
+ * goes when it next waits): the gateway gets the certificate flight's fragments out of order. */
+struct swapper {
+	int fd;
+	bool armed; /* from the second flight on */
+	void *held;
+	size_t n;
+	unsigned swapped;
+};
+
+static void swap_flush(struct swapper *w)
+{
+	if (w->held)
+		send(w->fd, w->held, w->n, 0);
+	g_clear_pointer(&w->held, g_free);
+}
+
+static ssize_t swap_push(gnutls_transport_ptr_t p, const void *data, size_t n)
+{
+	struct swapper *w = p;
+	if (!w->armed) { /* the ClientHello goes as it is: the server keeps no state before it */
+		send(w->fd, data, n, 0);
+		return (ssize_t)n;
+	}
+	if (!w->held) {
+		w->held = g_memdup2(data, n), w->n = n;
+		return (ssize_t)n;
+	}
+	send(w->fd, data, n, 0);
+	swap_flush(w);
+	w->swapped++;
+	return (ssize_t)n;
+}
+
+static ssize_t swap_pull(gnutls_transport_ptr_t p, void *data, size_t n)
+{
+	struct swapper *w = p;
+	swap_flush(w);
+	ssize_t r = recv(w->fd, data, n, 0);
+	w->armed |= r > 0;
+	return r;
+}
+
+static int swap_wait(gnutls_transport_ptr_t p, unsigned ms)
+{
+	struct swapper *w = p;
+	swap_flush(w);
+	struct pollfd pf = { w->fd, POLLIN, 0 };
+	return poll(&pf, 1, (int)ms);
+}
+
+/* Terminating, the UE the DTLS client with a small MTU, its fragments reordered: the gateway puts them
+ * back together (RFC 6347 §4.2.2), and the session carries UDPTL. */
+static void test_reordered(void)
+{
+	uint16_t core_port = 0, ue_port = 0;
+	int core = udp_socket("127.0.0.1", &core_port), fd = udp_socket("127.0.0.1", &ue_port);
+	struct call c;
+	CU_ASSERT_TRUE_FATAL(call_add(&c, core_port, "passive", 0, NULL));
+	udp_connect(core, c.core_port), udp_connect(fd, c.access_port);
+	struct swapper w = { .fd = fd };
+	gnutls_session_t s;
+	gnutls_init(&s, GNUTLS_CLIENT | GNUTLS_DATAGRAM);
+	gnutls_set_default_priority(s);
+	gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, ue.cred);
+	gnutls_transport_set_ptr(s, &w);
+	gnutls_transport_set_push_function(s, swap_push);
+	gnutls_transport_set_pull_function(s, swap_pull);
+	gnutls_transport_set_pull_timeout_function(s, swap_wait);
+	gnutls_dtls_set_mtu(s, 200); /* the certificate flight in several fragments */
+	gnutls_handshake_set_timeout(s, 5000);
+	int rc;
+	do
+		rc = gnutls_handshake(s);
+	while (rc < 0 && !gnutls_error_is_fatal(rc));
+	if (rc < 0)
+		fprintf(stderr, "\n    UE handshake: %s\n", gnutls_strerror(rc));
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	CU_ASSERT(w.swapped >= 2); /* at least two pairs went out swapped */
+	w.armed = false;           /* the packets after it go in order */
+	g_free(configure(&c, ue.fingerprint));
+	CU_ASSERT_TRUE(notified("T : xtls/up"));
+	CU_ASSERT_TRUE(cross(s, core, 11));
+	gnutls_deinit(s);
+	hang(&c, NULL, fd, core);
+}
+
 /* The UE loses the gateway's first ClientHello: the gateway sends it again after its timer (1 s). */
 static void test_lost_flight(void)
 {
@@ -375,6 +465,7 @@ int main(void)
 		  test_terminating_server_held },
 		{ "fingerprint mismatch: alert, xtls/fail, nothing relayed", test_mismatch },
 		{ "a lost flight is sent again", test_lost_flight },
+		{ "a reordered flight is put back in order", test_reordered },
 		{ "100,000 UDPTL packets complete and in order", test_hundred_thousand },
 		{ "latching onto the NAT's address, spoofed source dropped", test_latch },
 		{ "source address and port filtering", test_source_filter },
