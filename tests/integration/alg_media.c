@@ -421,19 +421,33 @@ static void test_msrp_orig_tcp(void)
 /* A UE registered from behind a NAT: its Via and Contact name 10.9.9.9:5060, its packets come from here.
  * The ALG routes its requests to the source (received=, rport=) and uses TCP merge mode toward it: the
  * gateway's access leg passive, the UE the TCP (and TLS) client (TS 23.334 §6.2.18.4). */
+/* Sends head (and body) from n as a UE behind a NAT writes it: its Via and Contact name 10.9.9.9:5060. */
+static void send_natted(struct sippeer *n, uint16_t to, const char *head, const char *body)
+{
+	char *mine = g_strdup_printf("127\\.0\\.0\\.1:%u", n->port);
+	GRegex *re = g_regex_new(mine, 0, 0, NULL);
+	char *natted = g_regex_replace_literal(re, head, -1, 0, "10.9.9.9:5060", 0, NULL);
+	sippeer_send(n, to, natted, body);
+	g_regex_unref(re);
+	g_free(mine), g_free(natted);
+}
+
+/* n registers as user from behind a NAT, with msrp-tls. */
+static void register_natted(struct sippeer *n, const char *user)
+{
+	char *head = sippeer_request(n, "REGISTER", user, user, "reg-nat", 1,
+				     "Expires: 600\r\nSecurity-Client: msrp-tls;mediasec\r\n", false);
+	send_natted(n, rig.access, head, NULL);
+	char *ok = sippeer_recv(n, 3000);
+	CU_ASSERT_TRUE(ok && g_str_has_prefix(ok, "SIP/2.0 200 "));
+	g_free(head), g_free(ok);
+}
+
 static void test_merge_behind_nat(void)
 {
 	struct sippeer n;
 	CU_ASSERT_TRUE_FATAL(sippeer_open(&n, false));
-	char *head = sippeer_request(&n, "REGISTER", "n", "n", "reg-n", 1,
-				     "Expires: 600\r\nSecurity-Client: msrp-tls;mediasec\r\n", false);
-	char *mine = g_strdup_printf("127\\.0\\.0\\.1:%u", n.port); /* in the Via and the Contact */
-	GRegex *re = g_regex_new(mine, 0, 0, NULL);
-	char *natted = g_regex_replace_literal(re, head, -1, 0, "10.9.9.9:5060", 0, NULL);
-	g_regex_unref(re);
-	sippeer_send(&n, rig.access, natted, NULL);
-	char *ok = sippeer_recv(&n, 3000);
-	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 "));
+	register_natted(&n, "n");
 	long mark = algrig_mark(&rig);
 	uint16_t core_port = 0;
 	int core_l = tcp_listen(&core_port);
@@ -468,8 +482,58 @@ static void test_merge_behind_nat(void)
 	close(peer), close(core_l);
 	sipdlg_clear(&dc), sipdlg_clear(&dn);
 	sippeer_close(&n);
-	g_free(h248), g_free(agw_fp), g_free(ok2), g_free(answer), g_free(inv), g_free(offer), g_free(ok);
-	g_free(head), g_free(mine), g_free(natted);
+	g_free(h248), g_free(agw_fp), g_free(ok2), g_free(answer), g_free(inv), g_free(offer);
+}
+
+/* Originating from a UE behind a NAT: it offers actpass; the gateway's access leg is passive and the
+ * answer tells the UE a=setup:passive, so the UE connects (and is the TLS client). */
+static void test_merge_behind_nat_orig(void)
+{
+	struct sippeer n;
+	CU_ASSERT_TRUE_FATAL(sippeer_open(&n, false));
+	register_natted(&n, "m");
+	long mark = algrig_mark(&rig);
+	char *offer = algrig_sdp("m", &payload_msrp, 7000, true, "actpass", ue_id.fingerprint, "requested");
+	char *head = sippeer_request(&n, "INVITE", "m", "b", "merge-2", 1, NULL, true);
+	send_natted(&n, rig.access, head, offer);
+	char *inv = sippeer_recv(&core, 5000);
+	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE sip:b@example.net SIP/2.0\r\n"));
+	unsigned agw_core = sdp_port(sip_body(inv), "message");
+	char *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
+	sippeer_answer(&core, inv, "b", "200 OK", answer);
+	char *ok = sippeer_recv(&n, 5000); /* back through the NAT's binding (rport) */
+	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
+	unsigned agw_access = sdp_port(sip_body(ok), "message");
+	char *agw_fp = sdp_fingerprint(sip_body(ok));
+	char *want = sdp_via_gw("b", &payload_msrp, agw_access, true, "passive", agw_fp, NULL);
+	assert_text("answer toward the UE behind the NAT", sip_body(ok), want);
+	char *h248 = algrig_h248(&rig, mark, false);
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(h248, "ipdc/realm = access\n          },\n          Local {\nv=0\nc=IN IP4 $\n"
+			 "m=message $ TCP/TLS/MSRP *\na=setup:passive\na=fingerprint:$\n}"));
+	CU_ASSERT_PTR_NULL(strstr(h248, "xtls/est")); /* the gateway is the TLS server */
+	bool up;
+	int peer = tcp_connect_from(2856, (uint16_t)agw_core, 2000, &up); /* the core, active */
+	CU_ASSERT_TRUE_FATAL(peer >= 0 && (up || tcp_wait_connected(peer, 2000)));
+	int fd = tcp_connect_from(0, (uint16_t)agw_access, 2000, &up); /* the UE: its SYN opens its NAT */
+	CU_ASSERT_TRUE_FATAL(fd >= 0 && (up || tcp_wait_connected(fd, 2000)));
+	gnutls_session_t s = ue_tls(fd, true, agw_fp);
+	CU_ASSERT_TRUE(tlspeer_cross(s, peer, payload_msrp.bytes, payload_msrp.n, 2000));
+	struct sipdlg dn;
+	sipdlg_caller(&dn, &n, ok, 1);
+	sipdlg_send(&dn, "ACK", NULL);
+	g_free(sippeer_recv(&core, 3000));
+	tlspeer_close(s, fd);
+	close(peer);
+	sipdlg_send(&dn, "BYE", NULL);
+	char *bye = sippeer_recv(&core, 3000);
+	if (bye)
+		sippeer_answer(&core, bye, "b", "200 OK", NULL);
+	g_free(sippeer_recv(&n, 3000));
+	sipdlg_clear(&dn);
+	sippeer_close(&n);
+	g_free(bye), g_free(h248), g_free(want), g_free(agw_fp), g_free(ok), g_free(answer), g_free(inv);
+	g_free(head), g_free(offer);
 }
 
 static int up(void)
@@ -517,6 +581,7 @@ int main(void)
 		{ "policy: SYN filtering on the core leg", test_syn_filter },
 		{ "policy: NOTE 2, the access leg added with the answer", test_combined },
 		{ "TCP merge mode toward a UE registered from behind a NAT", test_merge_behind_nat },
+		{ "TCP merge mode for a call from a UE behind a NAT", test_merge_behind_nat_orig },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("ims-alg media decisions with ims-agw", up, down, tests);

@@ -19,7 +19,8 @@
 #include "sippeer.h"
 #include "tlspeer.h"
 
-static struct algrig rig;
+static struct algrig plain, combined; /* combined: policy.combined (NOTE 2) */
+static struct algrig *rig = &plain;   /* the one the test at hand calls through */
 static struct sippeer ue, core;
 static struct tls_identity ue_id;
 
@@ -97,7 +98,7 @@ static char *carry(const struct leg_pair *c, bool ue_client)
 	tlspeer_close(s, c->fd);
 	close(c->core_fd);
 	sipdlg_clear(&dr), sipdlg_clear(&de);
-	return algrig_h248(&rig, c->mark, false);
+	return algrig_h248(rig, c->mark, false);
 }
 
 /* The H.248 of the T.38 calls, from seed004.h's pieces: %1$u the MGC's port, %2$u the UE's port, %3$s the
@@ -122,6 +123,16 @@ static char *carry(const struct leg_pair *c, bool ue_client)
 			  T38_EVENTS("1")))                                                            \
 	SEED_TXN("%4$s", SEED_MODIFY("%6$s", "", SEED_REMOTE("m=image %7$u UDP t38\n")) est)           \
 	SEED_SUBTRACT("%4$s")
+/* NOTE 2 (policy.combined): the access leg added with the answer, xtls/est in its Add */
+static const char orig_combined_h248[] = SEED_TXN("$", T38_ADD_CORE("")) SEED_TXN(
+    "%4$s",
+    SEED_ADD(
+	"access", "", SEED_LOCAL(T38_ACCESS("active", "$")) ",\n" SEED_REMOTE(T38_UE("actpass")),
+	T38_EVENTS("1") "\n      },\n      Signals {\n        xtls/est") ",\n" SEED_MODIFY("%6$s", "",
+											   SEED_REMOTE(
+											       "m=image %7$u "
+											       "UDP t38\n")))
+    SEED_SUBTRACT("%4$s") "%5$.0s";
 static const char orig_client_h248[] = T38_ORIG("active", "actpass", SEED_TLS_EST("%5$s"));
 static const char orig_server_h248[] = T38_ORIG("passive", "active", "%5$.0s"); /* no xtls/est */
 
@@ -146,11 +157,11 @@ struct names {
 
 static void originating(const char *ue_setup, const char *gw_setup, struct names n)
 {
-	long mark = algrig_mark(&rig);
+	long mark = algrig_mark(rig);
 	uint16_t ue_port = 0, core_port = 0;
 	int fd = udp_socket("127.0.0.1", &ue_port), core_fd = udp_socket("127.0.0.1", &core_port);
 	char *offer = algrig_sdp("ue", &payload_t38, ue_port, true, ue_setup, ue_id.fingerprint, "requested");
-	sippeer_invite(&ue, rig.access, "a", "b", ue_setup, offer);
+	sippeer_invite(&ue, rig->access, "a", "b", ue_setup, offer);
 	char *inv = sippeer_recv(&core, 5000);
 	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE sip:b@example.net SIP/2.0\r\n"));
 	unsigned agw_core = sdp_port(sip_body(inv), "image");
@@ -170,8 +181,10 @@ static void originating(const char *ue_setup, const char *gw_setup, struct names
 	    &(struct leg_pair){ &ue, &core, "b", inv, ok, fd, core_fd, agw_access, agw_core, agw_fp, mark },
 	    !strcmp(gw_setup, "passive"));
 	bool client = !strcmp(gw_setup, "active");
-	want = g_strdup_printf(client ? orig_client_h248 : orig_server_h248, rig.h248, ue_port,
-			       ue_id.fingerprint, n.ctx, n.ac, n.co, core_port);
+	want = g_strdup_printf(rig == &combined ? orig_combined_h248
+			       : client         ? orig_client_h248
+						: orig_server_h248,
+			       rig->h248, ue_port, ue_id.fingerprint, n.ctx, n.ac, n.co, core_port);
 	assert_text("H.248", h248, want);
 	g_free(h248), g_free(want);
 	g_free(agw_fp), g_free(ok), g_free(answer), g_free(inv), g_free(offer);
@@ -182,6 +195,13 @@ static void test_orig_client(void)
 	originating("actpass", "active", (struct names){ "1", "ac/2", "co/1" });
 }
 
+static void test_orig_combined(void)
+{
+	rig = &combined;
+	originating("actpass", "active", (struct names){ "1", "ac/2", "co/1" });
+	rig = &plain;
+}
+
 static void test_orig_server(void)
 {
 	originating("active", "passive", (struct names){ "2", "ac/4", "co/3" });
@@ -190,11 +210,11 @@ static void test_orig_server(void)
 /* The core offers udptl to the UE, which answers with ue_setup. */
 static void terminating(const char *ue_setup, struct names n)
 {
-	long mark = algrig_mark(&rig);
+	long mark = algrig_mark(rig);
 	uint16_t ue_port = 0, core_port = 0;
 	int fd = udp_socket("127.0.0.1", &ue_port), core_fd = udp_socket("127.0.0.1", &core_port);
 	char *offer = algrig_sdp("c", &payload_t38, core_port, false, NULL, NULL, NULL);
-	sippeer_invite(&core, rig.core, "c", "a", ue_setup, offer);
+	sippeer_invite(&core, rig->core, "c", "a", ue_setup, offer);
 	char *inv = sippeer_recv(&ue, 5000);
 	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE sip:a@127.0.0.1:"));
 	/* UDP/TLS/UDPTL, a=setup:actpass, the gateway's fingerprint, a=3ge2ae:applied (§6.2.10.4) */
@@ -217,7 +237,7 @@ static void terminating(const char *ue_setup, struct names n)
 	char port[8];
 	snprintf(port, sizeof port, "%u", agw_access);
 	bool server = !strcmp(ue_setup, "active");
-	want = g_strdup_printf(server ? term_server_h248 : term_client_h248, rig.h248, ue_port,
+	want = g_strdup_printf(server ? term_server_h248 : term_client_h248, rig->h248, ue_port,
 			       ue_id.fingerprint, n.ctx, n.ac, n.co, core_port, agw_fp, port);
 	assert_text("H.248", h248, want);
 	g_free(h248), g_free(want);
@@ -240,20 +260,28 @@ static int up(void)
 	if (!tls_identity_init(&ue_id, NULL, NULL, "UE", &err) || !sippeer_open(&ue, false) ||
 	    !sippeer_open(&core, false))
 		return 1;
-	if (!algrig_start(&rig, &(struct algrig_opts){ .next_hop = core.port,
-						       .access_ports = "29400-29449",
-						       .core_ports = "29450-29499" }))
+	if (!algrig_start(&plain, &(struct algrig_opts){ .next_hop = core.port,
+							 .access_ports = "29400-29449",
+							 .core_ports = "29450-29499" }) ||
+	    !algrig_start(&combined,
+			  &(struct algrig_opts){ .next_hop = core.port,
+						 .alg = (const char *const[]){ "--policy-combined", NULL },
+						 .access_ports = "29500-29549",
+						 .core_ports = "29550-29599" }))
 		return 1;
-	algrig_send_register(&ue, rig.access, "a", "udptl-dtls;mediasec");
-	char *ok = sippeer_recv(&ue, 3000);
-	bool registered = ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n");
-	g_free(ok);
+	bool registered = true;
+	for (struct algrig *r = &plain; r; r = r == &plain ? &combined : NULL) {
+		algrig_send_register(&ue, r->access, "a", "udptl-dtls;mediasec");
+		char *ok = sippeer_recv(&ue, 3000);
+		registered &= ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n");
+		g_free(ok);
+	}
 	return registered ? 0 : 1;
 }
 
 static int down(void)
 {
-	bool ok = algrig_stop(&rig);
+	bool a = algrig_stop(&plain), b = algrig_stop(&combined), ok = a && b;
 	tls_identity_clear(&ue_id);
 	sippeer_close(&ue), sippeer_close(&core);
 	return ok ? 0 : 1;
@@ -266,6 +294,7 @@ int main(void)
 		{ "T.38 originating, the gateway DTLS server", test_orig_server },
 		{ "T.38 terminating, the gateway DTLS server", test_term_server },
 		{ "T.38 terminating, the gateway DTLS client (xtls/est)", test_term_client },
+		{ "T.38 originating under NOTE 2: xtls/est in the access leg's Add", test_orig_combined },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("ims-alg T.38 over DTLS with ims-agw", up, down, tests);
