@@ -2,6 +2,8 @@
 #include "config.h"
 #include "agw_cfg.h"
 
+#include "profile.h"
+
 static const char *const styles[] = { "pretty", "compact", NULL };
 static const char *const transports[] = { "udp", "tcp", NULL };
 
@@ -29,8 +31,10 @@ static const struct cfg_option agw_options[] = {
 	  "local port of the H.248 control association (text encoding: 2944)" },
 	{ "h248.mid", 0, CFG_STRING, offsetof(struct agw_config, h248_mid), "", 0, 0, NULL,
 	  "the MG's mId in every message (\"\": [h248.address]:h248.port)" },
-	{ "h248.profile", 0, CFG_STRING, offsetof(struct agw_config, h248_profile), "mediasec-Iq/1", 0, 0,
-	  NULL, "Profile announced at registration (name/version)" },
+	{ "profile", 0, CFG_ENUM, offsetof(struct agw_config, profile), "iq", 0, 0, profile_names,
+	  "the interface profile: iq (IMS-AGW), ix (TrGW) or mp (MRFP); what it carries and takes" },
+	{ "h248.profile", 0, CFG_STRING, offsetof(struct agw_config, h248_profile), "", 0, 0, NULL,
+	  "Profile announced at registration (name/version; \"\": the profile's, mediasec-Iq/1 for iq)" },
 	{ "h248.style", 0, CFG_ENUM, offsetof(struct agw_config, h248_style), "pretty", 0, 0, styles,
 	  "text encoding of messages sent: pretty or compact" },
 	{ "h248.max_udp", 0, CFG_INT, offsetof(struct agw_config, h248_max_udp), "8192", 1024, 65507, NULL,

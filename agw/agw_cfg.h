@@ -18,7 +18,8 @@ struct agw_config {
 	char *h248_address; /* where the MG listens for its MGC (UDP and TCP) */
 	long h248_port;
 	char *h248_mid; /* "" : "[address]:port" */
-	char *h248_profile;
+	int profile;        /* index into profile_names */
+	char *h248_profile; /* "" : the profile's own name */
 	int h248_style; /* enum agw_style */
 	long h248_max_udp;
 	char *mgc_address;

@@ -21,6 +21,7 @@ struct agw_mg {
 	struct h248_mg *assoc;
 	struct agw_store *store;
 	const struct wire_names *wire;
+	const struct profile *profile;
 	const struct tls_identity *identity;
 	struct agw_mg_hooks hooks;
 	GHashTable *heartbeats; /* term -> struct beat */
@@ -67,13 +68,33 @@ static bool named(const struct h248_node *n, const struct agw_mg *mg, enum wire_
 	return n->kind == H248_NODE_PROP && h248_str_caseeq(n->name, wire(mg, ie));
 }
 
+/* The information element a property, event or signal name stands for; WIRE_COUNT for none. */
+static enum wire_ie ie_of(const struct h248_node *n, const struct agw_mg *mg)
+{
+	for (int ie = 0; ie < WIRE_COUNT; ie++)
+		if (h248_str_caseeq(n->name, wire(mg, (enum wire_ie)ie)))
+			return (enum wire_ie)ie;
+	return WIRE_COUNT;
+}
+
+/* An element the profile does not use: 445 for a property (TS 29.334 §5.17.1, H.248.8). */
+static bool out_of_profile(const struct h248_node *p, const struct agw_mg *mg, struct fault *f)
+{
+	enum wire_ie ie = ie_of(p, mg);
+	if (ie == WIRE_COUNT || profile_allows_ie(mg->profile, ie))
+		return false;
+	fail(f, 445, "%.*s is not used under the %s profile (%s)", (int)p->name.n, p->name.p,
+	     mg->profile->interface, mg->profile->gateway);
+	return true;
+}
+
 static char *text_of(struct h248_str s)
 {
 	return g_strndup(s.p, s.n);
 }
 
 struct agw_mg *agw_mg_new(struct ev_loop *loop, struct h248_tl *tl, struct h248_mg *assoc,
-			  struct agw_store *store, const struct wire_names *wire,
+			  struct agw_store *store, const struct wire_names *wire, const struct profile *profile,
 			  const struct tls_identity *identity, const struct agw_mg_hooks *hooks)
 {
 	struct agw_mg *mg = g_new0(struct agw_mg, 1);
@@ -82,6 +103,7 @@ struct agw_mg *agw_mg_new(struct ev_loop *loop, struct h248_tl *tl, struct h248_
 			       .assoc = assoc,
 			       .store = store,
 			       .wire = wire,
+			       .profile = profile,
 			       .identity = identity,
 			       .hooks = hooks ? *hooks : (struct agw_mg_hooks){ 0 } };
 	mg->heartbeats = g_hash_table_new(NULL, NULL);
@@ -228,6 +250,10 @@ static bool read_local_control(struct agw_mg *mg, const struct h248_node *lc, st
 			continue; /* ReservedValue, ReservedGroup: one alternative per descriptor here anyway
 				   */
 		}
+		if (out_of_profile(p, mg, f))
+			return false;
+		if (named(p, mg, WIRE_TLS_PSK)) /* Mp's KMS case (TS 23.333 §6.2.19) */
+			return fail(f, 501, "%s: pre-shared keys are not implemented yet", wire(mg, WIRE_TLS_PSK));
 		if (named(p, mg, WIRE_SAF)) {
 			if (!on_off(p, &ch->saf, f))
 				return false;
@@ -322,9 +348,13 @@ static bool read_change(struct agw_mg *mg, const struct h248_node *cmd, struct a
 		return false;
 	const struct msdp *l = have_local ? &ch->lsdp : t && t->has_local ? &t->local : NULL;
 	const struct msdp *r = have_remote ? &ch->rsdp : NULL;
-	for (const struct msdp *s = l; s; s = s == l ? r : NULL)
+	for (const struct msdp *s = l; s; s = s == l ? r : NULL) {
 		if (!bearer(s))
 			return fail(f, 449, "unsupported transport %s", s->proto);
+		if (!profile_allows_bearer(mg->profile, bearer(s)))
+			return fail(f, 449, "transport %s is not carried under the %s profile (%s)", s->proto,
+				    mg->profile->interface, mg->profile->gateway);
+	}
 	if (l && r &&
 	    (bearer(l)->secure != bearer(r)->secure || bearer(l)->dgram != bearer(r)->dgram ||
 	     strcmp(l->media, r->media)))
@@ -355,7 +385,8 @@ static bool read_change(struct agw_mg *mg, const struct h248_node *cmd, struct a
 							      WIRE_TLS_UP, WIRE_TLS_FAIL, WIRE_HEARTBEAT };
 			bool ok = false, udp = l && bearer(l)->dgram;
 			for (size_t i = 0; i < G_N_ELEMENTS(known); i++) /* UDP legs have no TCP to report */
-				ok |= named(e, mg, known[i]) && !(udp && known[i] <= WIRE_TCP_REL);
+				ok |= named(e, mg, known[i]) && !(udp && known[i] <= WIRE_TCP_REL) &&
+				      profile_allows_ie(mg->profile, known[i]);
 			if (!ok)
 				return fail(f, 512, "the gateway cannot detect %.*s", (int)e->name.n,
 					    e->name.p);
@@ -372,7 +403,7 @@ static bool read_change(struct agw_mg *mg, const struct h248_node *cmd, struct a
 	if (ch->signals) {
 		ch->set_tls_est = true;
 		for (const struct h248_node *sg = ch->signals->first; sg; sg = sg->next) {
-			if (!named(sg, mg, WIRE_TLS_EST))
+			if (!named(sg, mg, WIRE_TLS_EST) || !profile_allows_ie(mg->profile, WIRE_TLS_EST))
 				return fail(f, 513, "the gateway cannot generate %.*s",
 					    sg->kind == H248_NODE_PROP ? (int)sg->name.n : 10,
 					    sg->kind == H248_NODE_PROP ? sg->name.p : "SignalList");

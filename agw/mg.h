@@ -6,6 +6,7 @@
 
 #include "assoc.h"
 #include "cert.h"
+#include "profile.h"
 #include "store.h"
 #include "tl.h"
 #include "wire.h"
@@ -18,8 +19,10 @@ struct agw_mg_hooks {
 	void *arg;
 };
 
+/* profile: what the gateway carries and which information elements it takes (profiles/profile.h);
+ * anything else is refused with the error H.248.8 gives for it. */
 struct agw_mg *agw_mg_new(struct ev_loop *loop, struct h248_tl *tl, struct h248_mg *assoc,
-			  struct agw_store *store, const struct wire_names *wire,
+			  struct agw_store *store, const struct wire_names *wire, const struct profile *profile,
 			  const struct tls_identity *identity, const struct agw_mg_hooks *hooks);
 void agw_mg_free(struct agw_mg *mg);
 

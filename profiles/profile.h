@@ -1,0 +1,34 @@
+/* profile: the Iq, Ix and Mp profiles (TS 29.334, TS 29.238, TS 29.333), as tables both binaries load.
+ * Each says which transports its gateway carries, which of the wire profile's information elements
+ * (wire.h) it uses, whether its gateway terminates (D)TLS, what the controller decides for a media line,
+ * and the names it goes by. The binaries ask the table; nothing else knows which profile allows what.
+ * Readings that could not be checked against the stage-3 texts are listed in doc/placeholders.md. */
+#ifndef MEDIASEC_PROFILE_H
+#define MEDIASEC_PROFILE_H
+
+#include <stdbool.h>
+
+#include "transport.h"
+#include "wire.h"
+
+struct profile {
+	const char *name;           /* "iq": the --profile value */
+	const char *interface;      /* "Iq" */
+	const char *specs;          /* "TS 23.334 / TS 29.334" */
+	const char *controller;     /* "IMS-ALG" */
+	const char *gateway;        /* "IMS-AGW" */
+	const char *h248;           /* the Profile announced at registration: "mediasec-Iq/1" */
+	const char *const *bearers; /* the gateway's transports (tp_bearer tokens), NULL-terminated */
+	const enum wire_ie *ies;    /* the information elements used, ending with WIRE_COUNT */
+	bool e2ae;                  /* the controller may have the gateway terminate (D)TLS toward a UE */
+};
+
+/* "iq", "ix", "mp", NULL-terminated: the values of the profile option, in table order. */
+extern const char *const profile_names[];
+
+/* By index into profile_names (a CFG_ENUM value). */
+const struct profile *profile_at(int index);
+bool profile_allows_bearer(const struct profile *p, const struct tp_bearer *b);
+bool profile_allows_ie(const struct profile *p, enum wire_ie ie);
+
+#endif
