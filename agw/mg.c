@@ -94,8 +94,9 @@ static char *text_of(struct h248_str s)
 }
 
 struct agw_mg *agw_mg_new(struct ev_loop *loop, struct h248_tl *tl, struct h248_mg *assoc,
-			  struct agw_store *store, const struct wire_names *wire, const struct profile *profile,
-			  const struct tls_identity *identity, const struct agw_mg_hooks *hooks)
+			  struct agw_store *store, const struct wire_names *wire,
+			  const struct profile *profile, const struct tls_identity *identity,
+			  const struct agw_mg_hooks *hooks)
 {
 	struct agw_mg *mg = g_new0(struct agw_mg, 1);
 	*mg = (struct agw_mg){ .loop = loop,
@@ -253,7 +254,8 @@ static bool read_local_control(struct agw_mg *mg, const struct h248_node *lc, st
 		if (out_of_profile(p, mg, f))
 			return false;
 		if (named(p, mg, WIRE_TLS_PSK)) /* Mp's KMS case (TS 23.333 §6.2.19) */
-			return fail(f, 501, "%s: pre-shared keys are not implemented yet", wire(mg, WIRE_TLS_PSK));
+			return fail(f, 501, "%s: pre-shared keys are not implemented yet",
+				    wire(mg, WIRE_TLS_PSK));
 		if (named(p, mg, WIRE_SAF)) {
 			if (!on_off(p, &ch->saf, f))
 				return false;

@@ -30,8 +30,13 @@ const char *const alg_transport_names[] = { "both", "udp", "tcp", NULL };
 
 #define ALG_WIRE_ROW(id, key, text, where, status) WIRE_ROW(struct alg_config, id, key, text, where, status)
 
+/* The profiles the controller plays, in profile_names' order: the MRFC (mp) is not there yet. */
+static const char *const alg_profiles[] = { "iq", "ix", NULL };
+
 static const struct cfg_option alg_options[] = {
 	CFG_COMMON_ROWS(struct alg_config),
+	{ "profile", 0, CFG_ENUM, offsetof(struct alg_config, profile), "iq", 0, 0, alg_profiles,
+	  "the interface profile: iq (IMS-ALG in the P-CSCF) or ix (IBCF, all media end to end)" },
 	SIDE_ROWS(access, "5060", "access (UE)"),
 	SIDE_ROWS(core, "5070", "core (toward the S-CSCF or peer network)"),
 	{ "sip.core.next_hop", 0, CFG_STRING, offsetof(struct alg_config, next_hop), "", 0, 0, NULL,

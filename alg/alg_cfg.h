@@ -29,6 +29,7 @@ struct alg_config {
 	char *h248_mid;
 	long h248_timeout_ms; /* T-MAX of a request to a gateway */
 	long h248_audit_ms;   /* audit of each gateway's ROOT, to find one that went silent */
+	int profile;          /* index into profile_names (iq, ix) */
 	bool force_orig; /* NOTE 1: terminate TLS for TCP/TLS/MSRP with a fingerprint, indication or not */
 	bool force_term; /* terminating NOTE: e2ae toward the UE even when it did not register support */
 	bool syn_filter; /* gm/saf and gm/spf on the AGW's listening legs */

@@ -103,6 +103,8 @@ enum media_mode media_decide(const struct media_line *l, bool originating, const
 {
 	if (!l->port || !tp_media_of(l->proto, NULL))
 		return MEDIA_PASS;
+	if (!p->e2ae) /* Ix: the TrGW relays, TLS runs end to end (TS 29.162; digest §3.9) */
+		return MEDIA_E2E;
 	bool ue_supports = l->app == TP_APP_MSRP   ? p->ue_msrp
 			   : l->app == TP_APP_BFCP ? p->ue_bfcp
 			   : l->app == TP_APP_T38  ? p->ue_t38

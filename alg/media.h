@@ -44,6 +44,7 @@ struct media_policy {
 	bool ue_msrp, ue_bfcp, ue_t38; /* the UE registered msrp-tls / bfcp-tls / udptl-dtls, and we did */
 	bool force_orig, force_term;
 	bool merge; /* TCP merge mode: the UE is the TCP client of the gateway's passive access leg */
+	bool e2ae;  /* the profile lets the gateway terminate (D)TLS (profiles/profile.c); else all is e2e */
 };
 
 /* The mode of a line of an offer: from the UE (originating) or toward it (terminating). */

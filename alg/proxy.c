@@ -23,6 +23,7 @@ struct fwd;
 
 #include "log.h"
 #include "proxy.h"
+#include "profile.h"
 #include "reg.h"
 #include "sockaddr.h"
 #include "trace.h"
@@ -575,7 +576,8 @@ static struct media_policy policy_of(struct proxy *p, const sip_t *sip, bool ori
 	}
 	bool nat = mechs & REG_BEHIND_NAT;
 	mechs &= p->mechs;
-	return (struct media_policy){ .merge = p->cfg->merge_all || (nat && p->cfg->merge_nat),
+	return (struct media_policy){ .e2ae = profile_at(p->cfg->profile)->e2ae,
+				      .merge = p->cfg->merge_all || (nat && p->cfg->merge_nat),
 				      .ue_msrp = mechs & REG_MSRP_TLS,
 				      .ue_bfcp = mechs & REG_BFCP_TLS,
 				      .ue_t38 = mechs & REG_UDPTL_DTLS,

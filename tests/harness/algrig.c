@@ -61,6 +61,7 @@ bool algrig_start(struct algrig *r, const struct algrig_opts *o)
 	g_ptr_array_add(argv, g_strdup_printf("--realm-access-ports=%s", o->access_ports));
 	g_ptr_array_add(argv, g_strdup_printf("--realm-core-ports=%s", o->core_ports));
 	g_ptr_array_add(argv, g_strdup_printf("--log-level=%s", rig_log_level()));
+	add_all(argv, o->agw);
 	r->agw = spawn(argv);
 	for (int i = 0; i < 50 && r->agw > 0 && !registered(r); i++)
 		usleep(100000);

@@ -20,6 +20,7 @@ struct algrig_opts {
 	uint16_t next_hop;        /* the core's SIP port on 127.0.0.1 */
 	bool tcp;                 /* the next hop over TCP */
 	const char *const *alg;   /* more ims-alg flags (NULL-terminated), or NULL */
+	const char *const *agw;   /* more ims-agw flags, likewise */
 	const char *access_ports; /* the gateway's realm port ranges; NULL: no gateway */
 	const char *core_ports;
 };

@@ -23,6 +23,7 @@
 #include "tlspeer.h"
 
 static struct algrig rig, forced; /* forced: both policy switches on */
+static struct algrig ix;          /* ims-alg as IBCF, ims-agw as TrGW (--profile ix) */
 static struct sippeer ue, plain_ue, core;
 static struct tls_identity ue_id;
 
@@ -271,7 +272,8 @@ static void e2ae_terminating(struct algrig *r, struct sippeer *u, const char *us
 	SEED_SUBTRACT("%3$s")
 static const char e2e_orig_h248[] = E2E_H248("core", "access"), e2e_term_h248[] = E2E_H248("access", "core");
 
-static void e2e_call(struct algrig *r, bool orig, const char *call, const char *ctx, const char *first)
+static void e2e_call(struct algrig *r, bool orig, const char *call, const char *ctx, const char *first,
+		     const char *e2ae)
 {
 	long mark = algrig_mark(r);
 	struct sippeer *offerer = orig ? &ue : &core, *answerer = orig ? &core : &plain_ue;
@@ -279,11 +281,11 @@ static void e2e_call(struct algrig *r, bool orig, const char *call, const char *
 	uint16_t port = 0;
 	int l = tcp_listen(&port);
 	const char *fp = orig ? ue_id.fingerprint : NULL, *peer_fp = orig ? "sha-256 00:11" : NULL;
-	char *offer = algrig_sdp(from, &payload_msrp, port, orig, "actpass", fp, NULL);
+	char *offer = algrig_sdp(from, &payload_msrp, port, orig, "actpass", fp, e2ae);
 	char *inv = invite(offerer, orig ? r->access : r->core, from, to, call, offer, answerer);
 	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE "));
 	unsigned agw_near_answerer = sdp_port(sip_body(inv), "message");
-	char *want = sdp_via_gw(from, &payload_msrp, agw_near_answerer, orig, "actpass", fp, NULL);
+	char *want = sdp_via_gw(from, &payload_msrp, agw_near_answerer, orig, "actpass", fp, e2ae);
 	assert_text("offer", sip_body(inv), want);
 	g_free(want);
 	char *answer = algrig_sdp(to, &payload_msrp, 2856, orig, "active", peer_fp, NULL);
@@ -345,12 +347,12 @@ static void test_bfcp_term(void)
 
 static void test_e2e_orig(void)
 {
-	e2e_call(&rig, true, "e1", "6", "co/11");
+	e2e_call(&rig, true, "e1", "6", "co/11", NULL);
 }
 
 static void test_no_mediasec_term(void)
 {
-	e2e_call(&rig, false, "e2", "7", "ac/13");
+	e2e_call(&rig, false, "e2", "7", "ac/13", NULL);
 }
 
 /* NOTE 1: the UE registered nothing and asked nothing, yet its TLS ends in the gateway. */
@@ -536,6 +538,14 @@ static void test_merge_behind_nat_orig(void)
 	g_free(head), g_free(offer);
 }
 
+/* Ix (TS 29.162, TS 29.238): the IBCF never has the TrGW terminate TLS. A UE that registered msrp-tls
+ * and asks for e2ae gets its TLS end to end: the TrGW relays plain TCP, only c= and m= change, a=3ge2ae
+ * and the fingerprints pass untouched; and the H.248 has no TLS in it. */
+static void test_ix_e2e(void)
+{
+	e2e_call(&ix, true, "x1", "1", "co/1", "requested");
+}
+
 static int up(void)
 {
 	char *err = NULL;
@@ -551,14 +561,21 @@ static int up(void)
 									  "--policy-force-e2ae-term", NULL },
 					    .access_ports = "29300-29349",
 					    .core_ports = "29350-29399" });
-	return ok && algrig_register(&rig, &ue, "a", true) && algrig_register(&rig, &plain_ue, "d", false)
+	ok = ok &&
+	     algrig_start(&ix, &(struct algrig_opts){ .next_hop = core.port,
+						      .alg = (const char *const[]){ "--profile", "ix", NULL },
+						      .agw = (const char *const[]){ "--profile", "ix", NULL },
+						      .access_ports = "29600-29649",
+						      .core_ports = "29650-29699" });
+	return ok && algrig_register(&rig, &ue, "a", true) && algrig_register(&rig, &plain_ue, "d", false) &&
+		       algrig_register(&ix, &ue, "a", true)
 		   ? 0
 		   : 1;
 }
 
 static int down(void)
 {
-	bool a = algrig_stop(&rig), b = algrig_stop(&forced), ok = a && b;
+	bool a = algrig_stop(&rig), b = algrig_stop(&forced), c = algrig_stop(&ix), ok = a && b && c;
 	tls_identity_clear(&ue_id);
 	sippeer_close(&ue), sippeer_close(&plain_ue), sippeer_close(&core);
 	return ok ? 0 : 1;
@@ -582,6 +599,7 @@ int main(void)
 		{ "policy: NOTE 2, the access leg added with the answer", test_combined },
 		{ "TCP merge mode toward a UE registered from behind a NAT", test_merge_behind_nat },
 		{ "TCP merge mode for a call from a UE behind a NAT", test_merge_behind_nat_orig },
+		{ "Ix: IBCF and TrGW carry e2e TLS though the UE asked for e2ae", test_ix_e2e },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("ims-alg media decisions with ims-agw", up, down, tests);

@@ -59,6 +59,8 @@ mutate "lost flight, no loss induced: no retransmission to see" t38-lost-flight 
 mutate "T.38 toward the core, a=setup expected" t38-originating-client \
 	'/"8-9"/,/"10"/s/"setup": "absent"/"setup": "actpass"/' \
 	"step 8-9: a=setup toward core B was missing \(expected actpass\)"
+mutate "Ix played as Iq: the UE's request for e2ae taken" ix-msrp-e2e 's/"profile": "ix"/"profile": "iq"/g' \
+	"step 3: the m= transport toward core B was TCP/MSRP, expected TCP/TLS/MSRP"
 mutate "originating MSRP, no fingerprint expected toward UE A" 004-msrp-originating \
 	'/"19-20"/,/"21"/s/"fingerprint": "agw"/"fingerprint": "absent"/' \
 	"seed 004 5\.2\.1\.2\.2 step 19-20: a=fingerprint toward UE A was present \(sha-256 "
