@@ -17,10 +17,10 @@ struct agw_config {
 	struct cfg_common common;
 	char *h248_address; /* where the MG listens for its MGC (UDP and TCP) */
 	long h248_port;
-	char *h248_mid; /* "" : "[address]:port" */
+	char *h248_mid;     /* "" : "[address]:port" */
 	int profile;        /* index into profile_names */
 	char *h248_profile; /* "" : the profile's own name */
-	int h248_style; /* enum agw_style */
+	int h248_style;     /* enum agw_style */
 	long h248_max_udp;
 	char *mgc_address;
 	long mgc_port;

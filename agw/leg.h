@@ -34,6 +34,8 @@ struct leg {
 	bool active; /* we connected (TCP client) */
 	/* (D)TLS */
 	gnutls_session_t tls;
+	gnutls_psk_client_credentials_t psk_client; /* Mp's pre-shared key (t->psk_key), else NULL */
+	gnutls_psk_server_credentials_t psk_server;
 	enum tls_state tls_state;
 	bool client;
 	char *raw; /* TLS: bytes read from the socket not yet taken by GnuTLS: raw[raw_off .. raw_len) */
@@ -51,7 +53,8 @@ struct legs {
 	struct ev_loop *loop;
 	struct agw_mg *mg;
 	struct legs_opts o;
-	gnutls_priority_t priority; /* parsed once: every session shares it */
+	gnutls_priority_t priority;     /* parsed once: every session shares it */
+	gnutls_priority_t psk_priority; /* the same with the PSK key exchanges, for Mp's KMS case */
 };
 
 const struct log_ids *leg_ids(const struct leg *l, struct log_ids *ids);

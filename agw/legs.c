@@ -27,6 +27,13 @@ struct legs *legs_new(struct ev_loop *loop, const struct legs_opts *opts, char *
 		ls->o.tls_priority = "NORMAL";
 	const char *where = NULL;
 	int rc = gnutls_priority_init2(&ls->priority, ls->o.tls_priority, &where, 0);
+	if (rc >= 0) { /* TLS-PSK (TS 33.328 Annex H via TS 23.333 §6.2.19): ECDHE-PSK, and PSK in TLS 1.3 */
+		char *psk = g_strdup_printf("%s:+ECDHE-PSK:+PSK", ls->o.tls_priority);
+		rc = gnutls_priority_init2(&ls->psk_priority, psk, &where, 0);
+		g_free(psk);
+		if (rc < 0)
+			gnutls_priority_deinit(ls->priority);
+	}
 	if (rc < 0) {
 		*err = g_strdup_printf("tls.priority: \"%s\" is not a GnuTLS priority string (%s, at \"%s\")",
 				       ls->o.tls_priority, gnutls_strerror(rc), where ? where : "");
@@ -39,7 +46,7 @@ struct legs *legs_new(struct ev_loop *loop, const struct legs_opts *opts, char *
 void legs_free(struct legs *ls)
 {
 	if (ls)
-		gnutls_priority_deinit(ls->priority);
+		gnutls_priority_deinit(ls->priority), gnutls_priority_deinit(ls->psk_priority);
 	g_free(ls);
 }
 

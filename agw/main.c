@@ -178,7 +178,8 @@ static int start(struct agw *g)
 	static const struct h248_mg_ops aops = { .registered = on_registered };
 	struct h248_mg_opts ao = { .mgc = g->mgc,
 				   .tcp = c->mgc_transport == AGW_TRANSPORT_TCP,
-				   .profile = *c->h248_profile ? c->h248_profile : profile_at(c->profile)->h248 };
+				   .profile =
+				       *c->h248_profile ? c->h248_profile : profile_at(c->profile)->h248 };
 	g->assoc = h248_mg_new(g->loop, g->link, g->tl, &ao, &aops, g);
 	struct agw_mg_hooks hooks = { .configured = on_configured, .arg = g };
 	g->mg = agw_mg_new(g->loop, g->tl, g->assoc, g->store, &c->wire, profile_at(c->profile), &g->identity,

@@ -216,6 +216,7 @@ struct change {
 	struct agw_realm *realm;
 	struct msdp lsdp, rsdp;
 	bool set_saf, saf, set_spf, spf, set_latch, latch, set_tls_est, tls_est;
+	struct h248_str psk; /* xtls/psk's value (p == NULL: not given), checked */
 	int mode;
 	unsigned heartbeat_s;
 	bool set_heartbeat;
@@ -241,6 +242,34 @@ static bool on_off(const struct h248_node *p, bool *out, struct fault *f)
 	return true;
 }
 
+/* xtls/psk = "identity:hexkey" (or just the key, identity "mediasec"): the identity and the key in hex
+ * (16 to 64 octets), g_malloc'd; false when the value is not of that form. */
+static bool split_psk(struct h248_str value, char **identity, char **key)
+{
+	char *v = text_of(value), *colon = strrchr(v, ':'), *k = colon ? colon + 1 : v;
+	size_t n = strlen(k);
+	bool ok = n >= 32 && n <= 128 && n % 2 == 0 && colon != v;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = g_ascii_isxdigit(k[i]);
+	if (ok && identity) {
+		*key = g_strdup(k);
+		if (colon)
+			*colon = 0;
+		*identity = g_strdup(colon ? v : "mediasec");
+	}
+	g_free(v);
+	return ok;
+}
+
+static bool read_psk(const struct h248_node *p, struct change *ch, const struct agw_mg *mg, struct fault *f)
+{
+	if (!split_psk(p->value.text, NULL, NULL))
+		return fail(f, 449, "%s: expected \"identity:key\" with the key in hex, 16 to 64 octets",
+			    wire(mg, WIRE_TLS_PSK));
+	ch->psk = p->value.text;
+	return true;
+}
+
 static bool read_local_control(struct agw_mg *mg, const struct h248_node *lc, struct change *ch, bool adding,
 			       struct fault *f)
 {
@@ -253,9 +282,12 @@ static bool read_local_control(struct agw_mg *mg, const struct h248_node *lc, st
 		}
 		if (out_of_profile(p, mg, f))
 			return false;
-		if (named(p, mg, WIRE_TLS_PSK)) /* Mp's KMS case (TS 23.333 §6.2.19) */
-			return fail(f, 501, "%s: pre-shared keys are not implemented yet",
-				    wire(mg, WIRE_TLS_PSK));
+		if (named(p, mg,
+			  WIRE_TLS_PSK)) { /* Mp's KMS case (TS 23.333 §6.2.19): "[identity:]hex key" */
+			if (!read_psk(p, ch, mg, f))
+				return false;
+			continue;
+		}
 		if (named(p, mg, WIRE_SAF)) {
 			if (!on_off(p, &ch->saf, f))
 				return false;
@@ -374,6 +406,8 @@ static bool read_change(struct agw_mg *mg, const struct h248_node *cmd, struct a
 	}
 	if (!t && !have_local)
 		return fail(f, 441, "Add needs a Local descriptor: the transport selects the leg");
+	if (ch->psk.p && (!l || !bearer(l)->secure || bearer(l)->dgram))
+		return fail(f, 473, "%s on a termination without TLS over TCP", wire(mg, WIRE_TLS_PSK));
 	if (!ch->realm)
 		ch->realm = t ? t->realm : agw_realm_default(mg->store, bearer(&ch->lsdp)->secure);
 	if (have_local && !ch->lsdp.addr_choose && g_strcmp0(ch->lsdp.addr, "")) {
@@ -455,6 +489,10 @@ static bool apply_change(struct agw_mg *mg, struct agw_term *t, struct change *c
 		t->spf = ch->spf;
 	if (ch->set_latch)
 		t->latch = ch->latch;
+	if (ch->psk.p) {
+		g_free(t->psk_identity), g_free(t->psk_key);
+		split_psk(ch->psk, &t->psk_identity, &t->psk_key);
+	}
 	if (ch->set_tls_est)
 		t->tls_est = ch->tls_est;
 	if (ch->events) {

@@ -22,8 +22,9 @@ struct agw_mg_hooks {
 /* profile: what the gateway carries and which information elements it takes (profiles/profile.h);
  * anything else is refused with the error H.248.8 gives for it. */
 struct agw_mg *agw_mg_new(struct ev_loop *loop, struct h248_tl *tl, struct h248_mg *assoc,
-			  struct agw_store *store, const struct wire_names *wire, const struct profile *profile,
-			  const struct tls_identity *identity, const struct agw_mg_hooks *hooks);
+			  struct agw_store *store, const struct wire_names *wire,
+			  const struct profile *profile, const struct tls_identity *identity,
+			  const struct agw_mg_hooks *hooks);
 void agw_mg_free(struct agw_mg *mg);
 
 /* Executes a Transaction from the MGC and answers it. */

@@ -100,16 +100,54 @@ void sess_alert(struct leg *l, gnutls_alert_description_t desc)
 	leg_trace(l, "tls.alert", true, what);
 }
 
+/* The server's key for the identity the client named: the termination's, when the identity is its. */
+static int psk_lookup(gnutls_session_t s, const char *identity, gnutls_datum_t *key)
+{
+	const struct leg *l = gnutls_session_get_ptr(s);
+	if (!l || !l->t->psk_key || strcmp(identity, l->t->psk_identity))
+		return -1;
+	gnutls_datum_t hex = { (unsigned char *)l->t->psk_key, (unsigned)strlen(l->t->psk_key) };
+	return gnutls_hex_decode2(&hex, key) < 0 ? -1 : 0;
+}
+
+/* Mp's KMS case: the pre-shared key stands in for certificates and fingerprints. */
+static int psk_credentials(struct leg *l, bool client)
+{
+	const struct agw_term *t = l->t;
+	gnutls_datum_t key = { (unsigned char *)t->psk_key, (unsigned)strlen(t->psk_key) };
+	int rc;
+	if (client) {
+		rc = gnutls_psk_allocate_client_credentials(&l->psk_client);
+		if (rc >= 0)
+			rc = gnutls_psk_set_client_credentials(l->psk_client, t->psk_identity, &key,
+							       GNUTLS_PSK_KEY_HEX);
+		if (rc >= 0)
+			rc = gnutls_credentials_set(l->tls, GNUTLS_CRD_PSK, l->psk_client);
+	} else {
+		rc = gnutls_psk_allocate_server_credentials(&l->psk_server);
+		if (rc >= 0) {
+			gnutls_psk_set_server_credentials_function(l->psk_server, psk_lookup);
+			rc = gnutls_credentials_set(l->tls, GNUTLS_CRD_PSK, l->psk_server);
+		}
+	}
+	return rc;
+}
+
 bool sess_start(struct leg *l, bool client)
 {
 	/* no session tickets: these sessions are never resumed, and tickets cost a handshake step and
 	 * memory */
 	unsigned flags = (client ? GNUTLS_CLIENT : GNUTLS_SERVER) | GNUTLS_NONBLOCK | GNUTLS_NO_TICKETS |
 			 (l->dgram ? GNUTLS_DATAGRAM : 0);
+	bool psk = l->t->psk_key != NULL;
 	int rc = gnutls_init(&l->tls, flags);
-	if (rc >= 0)
-		rc = gnutls_priority_set(l->tls, l->ls->priority);
-	if (rc >= 0 && l->ls->o.identity)
+	if (rc >= 0) {
+		gnutls_session_set_ptr(l->tls, l);
+		rc = gnutls_priority_set(l->tls, psk ? l->ls->psk_priority : l->ls->priority);
+	}
+	if (rc >= 0 && psk)
+		rc = psk_credentials(l, client);
+	else if (rc >= 0 && l->ls->o.identity)
 		rc = gnutls_credentials_set(l->tls, GNUTLS_CRD_CERTIFICATE, l->ls->o.identity->cred);
 	if (rc < 0) {
 		char reason[160];
@@ -119,7 +157,7 @@ bool sess_start(struct leg *l, bool client)
 		return false;
 	}
 	l->client = client;
-	if (!client)
+	if (!client && !psk)
 		gnutls_certificate_server_set_request(l->tls, GNUTLS_CERT_REQUIRE);
 	gnutls_transport_set_ptr(l->tls, l);
 	if (l->dgram) {
@@ -183,10 +221,26 @@ static void on_hold_timeout(struct ev_loop *loop, void *arg)
 	leg_finish(l, false, WIRE_TLS_FAIL, "no remote fingerprint arrived in time");
 }
 
+/* Verified: xtls/up, the trace, the log. */
+static enum sess_verdict verified(struct leg *l, const char *how)
+{
+	struct log_ids ids;
+	l->tls_state = TLS_VERIFIED;
+	char *desc = gnutls_session_get_desc(l->tls);
+	log_info("leg", leg_ids(l, &ids), "%s up as %s, %s: %s", l->dgram ? "DTLS" : "TLS",
+		 l->client ? "client" : "server", how, desc ? desc : "");
+	leg_trace(l, "tls.up", false, desc ? desc : "TLS up");
+	gnutls_free(desc);
+	leg_event(l, WIRE_TLS_UP, NULL);
+	return SESS_VERIFIED;
+}
+
 enum sess_verdict sess_verify(struct leg *l)
 {
 	struct log_ids ids;
 	unsigned n = 0;
+	if (l->t->psk_key) /* the handshake itself proved the peer holds the key */
+		return verified(l, "pre-shared key agreed");
 	const gnutls_datum_t *certs = gnutls_certificate_get_peers(l->tls, &n);
 	if (!certs || !n) {
 		sess_alert(l, GNUTLS_A_CERTIFICATE_REQUIRED);
@@ -212,14 +266,7 @@ enum sess_verdict sess_verify(struct leg *l)
 		leg_finish(l, false, WIRE_TLS_FAIL, "the peer certificate does not match the fingerprint");
 		return SESS_REJECTED;
 	}
-	l->tls_state = TLS_VERIFIED;
-	char *desc = gnutls_session_get_desc(l->tls);
-	log_info("leg", leg_ids(l, &ids), "%s up as %s, peer certificate matches: %s",
-		 l->dgram ? "DTLS" : "TLS", l->client ? "client" : "server", desc ? desc : "");
-	leg_trace(l, "tls.up", false, desc ? desc : "TLS up");
-	gnutls_free(desc);
-	leg_event(l, WIRE_TLS_UP, NULL);
-	return SESS_VERIFIED;
+	return verified(l, "peer certificate matches");
 }
 
 bool sess_buffered(const struct leg *l)
@@ -233,5 +280,10 @@ void sess_free(struct leg *l)
 		gnutls_deinit(l->tls);
 		l->tls = NULL;
 	}
+	if (l->psk_client)
+		gnutls_psk_free_client_credentials(l->psk_client);
+	if (l->psk_server)
+		gnutls_psk_free_server_credentials(l->psk_server);
+	l->psk_client = NULL, l->psk_server = NULL;
 	g_clear_pointer(&l->raw, g_free);
 }

@@ -45,6 +45,8 @@ struct agw_term {
 	unsigned heartbeat_s;
 	struct ev_timer *heartbeat;
 	bool tls_est; /* the MG is (D)TLS client: signal xtls/est */
+	/* Mp's pre-shared key (xtls/psk, TS 23.333 §6.2.19): TLS-PSK instead of certificates; NULL: none */
+	char *psk_identity, *psk_key; /* the key in hex */
 	/* Statistics */
 	uint64_t octets_sent, octets_received, packets_sent, packets_received, created_ms;
 	struct leg *leg;

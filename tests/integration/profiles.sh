@@ -1,9 +1,9 @@
 #!/bin/bash
 # ims-agw under each profile (profiles/profile.c) against a scripted MGC over real UDP on loopback: what
-# the profile leaves out is refused with the H.248.8 code for it — a transport with 449 and the value in
-# the text (TS 29.334 §5.17.1), a property with 445, an event with 512, a signal with 513, Mp's
-# pre-shared key with 501 (not implemented) — and what it allows is taken; the replies are compared byte
-# for byte with tests/profiles/*-expected.txt; the Profile announced at registration is the profile's.
+# the profile leaves out is refused with the H.248.8 code for it (a transport with 449 and the value in
+# the text, TS 29.334 §5.17.1; a property with 445; an event with 512; a signal with 513) and what it
+# allows is taken, Mp's pre-shared key among it. The replies are compared byte for byte with
+# tests/profiles/*-expected.txt; the Profile announced at registration is the profile's.
 . "$top_srcdir/tests/integration/lib.sh"
 PEER="$top_builddir/tests/util/h248peer"
 D="$top_srcdir/tests/profiles"
