@@ -94,7 +94,10 @@ static void forward(struct leg *src, const void *data, size_t n)
 static void dtls_input(struct leg *l, const void *data, size_t n, const union sa *src)
 {
 	if (!l->tls) {
-		if (l->t->tls_est) { /* the client speaks first: nothing to answer before it did */
+		/* the client speaks first, and only a DTLS handshake record (RFC 6347 §4.1: content type 22,
+		 * version 254.x) opens a session: stray datagrams must not spend the leg */
+		const unsigned char *b = data;
+		if (l->t->tls_est || n < 13 || b[0] != 22 || b[1] != 254) {
 			l->dropped++;
 			return;
 		}

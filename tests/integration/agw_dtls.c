@@ -158,7 +158,8 @@ static void test_originating_client(void)
 	hang(&c, s, fd, core);
 }
 
-/* Terminating, the UE active: it opens DTLS before the gateway knows its fingerprint. */
+/* Terminating, the UE active: it opens DTLS before the gateway knows its fingerprint. A stray datagram
+ * from elsewhere that is no DTLS handshake comes first: it must not become the session's peer. */
 static gnutls_session_t terminating(struct call *c, int *core, int *fd)
 {
 	uint16_t core_port = 0, ue_port = 0;
@@ -167,6 +168,12 @@ static gnutls_session_t terminating(struct call *c, int *core, int *fd)
 	CU_ASSERT_TRUE(call_add(c, core_port, "passive", 0, NULL));
 	udp_connect(*core, c->core_port);
 	udp_connect(*fd, c->access_port);
+	uint16_t stray_port = 0;
+	int stray = udp_socket("127.0.0.2", &stray_port);
+	uint8_t junk[UDPTL_MAX];
+	udp_connect(stray, c->access_port);
+	send(stray, junk, payload_udptl(0, T38_CNG, junk), 0);
+	close(stray);
 	char why[160] = "";
 	gnutls_session_t s = tlspeer_handshake(*fd, true, &ue, c->fp, 3000, why);
 	if (!s)
