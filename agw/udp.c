@@ -41,11 +41,21 @@ static bool same(const union sa *a, const union sa *b, bool port)
 					   : a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
 }
 
-/* Whether a datagram from src may enter: latching, then the source filter. */
-static bool admit(struct leg *l, const union sa *src)
+/* A DTLS handshake record (RFC 6347 §4.1: content type 22, version 254.x): what may open a session. */
+static bool handshake_record(const void *data, size_t n)
+{
+	const unsigned char *b = data;
+	return n >= 13 && b[0] == 22 && b[1] == 254;
+}
+
+/* Whether a datagram from src may enter: latching, then the source filter. A DTLS leg latches only onto
+ * the source of a handshake: a stray datagram must not choose its peer. */
+static bool admit(struct leg *l, const union sa *src, const void *data, size_t n)
 {
 	struct agw_term *t = l->t;
 	char where[SA_TEXT_MAX], summary[SA_TEXT_MAX + 16];
+	if (t->latch && !l->latched && secure(l) && !handshake_record(data, n))
+		return false;
 	if (t->latch && !l->latched) {
 		l->peer = *src, l->has_peer = l->latched = true;
 		struct log_ids ids;
@@ -94,10 +104,9 @@ static void forward(struct leg *src, const void *data, size_t n)
 static void dtls_input(struct leg *l, const void *data, size_t n, const union sa *src)
 {
 	if (!l->tls) {
-		/* the client speaks first, and only a DTLS handshake record (RFC 6347 §4.1: content type 22,
-		 * version 254.x) opens a session: stray datagrams must not spend the leg */
-		const unsigned char *b = data;
-		if (l->t->tls_est || n < 13 || b[0] != 22 || b[1] != 254) {
+		/* the client speaks first, and only a handshake opens a session: stray datagrams must not
+		 * choose the session's peer */
+		if (l->t->tls_est || !handshake_record(data, n)) {
 			l->dropped++;
 			return;
 		}
@@ -154,7 +163,7 @@ static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void 
 		if (n <= 0)
 			return;
 		for (int i = 0; i < n && l->state == LEG_UP; i++) {
-			if (!admit(l, &from[i]))
+			if (!admit(l, &from[i], bufs[i], m[i].msg_len))
 				continue;
 			l->t->octets_received += m[i].msg_len;
 			l->t->packets_received++;

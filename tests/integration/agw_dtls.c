@@ -339,6 +339,38 @@ static void test_lost_flight(void)
 	hang(&c, s, fd, core);
 }
 
+/* A DTLS leg that latches (a UE behind a NAT) latches onto the source of the ClientHello, not onto a
+ * stray datagram that came first from elsewhere; the filter then keeps the stray source out. */
+static void test_dtls_latch(void)
+{
+	uint16_t core_port = 0, ue_port = 0, stray_port = 0;
+	int core = udp_socket("127.0.0.1", &core_port), fd = udp_socket("127.0.0.3", &ue_port);
+	int stray = udp_socket("127.0.0.4", &stray_port);
+	struct call c;
+	CU_ASSERT_TRUE_FATAL(call_add(&c, core_port, "passive", 0, NULL));
+	g_free(rig_requestf(
+	    rig,
+	    "Context = %u { Modify = ac/%u { Media { Stream = 1 { LocalControl { ipnapt/latch = on, "
+	    "gm/saf = on, gm/spf = on } } } } }",
+	    c.ctx, c.ac));
+	udp_connect(core, c.core_port), udp_connect(fd, c.access_port), udp_connect(stray, c.access_port);
+	uint8_t junk[UDPTL_MAX];
+	send(stray, junk, payload_udptl(0, T38_CNG, junk), 0);
+	char why[160] = "";
+	gnutls_session_t s = tlspeer_handshake(fd, true, &ue, c.fp, 3000, why);
+	if (!s)
+		fprintf(stderr, "\n    UE handshake: %s\n", why);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	g_free(configure(&c, ue.fingerprint));
+	CU_ASSERT_TRUE(notified("T : xtls/up"));
+	CU_ASSERT_TRUE(cross(s, core, 12));
+	uint8_t in[16];
+	send(stray, junk, payload_udptl(1, T38_CNG, junk), 0);
+	CU_ASSERT_EQUAL(udp_recv(core, in, sizeof in, 300), -1); /* filtered: not the latched source */
+	close(stray);
+	hang(&c, s, fd, core);
+}
+
 /* 100,000 UDPTL packets from the UE through DTLS to the core peer, at most 64 on the way at once so that
  * no socket buffer overflows: every one arrives, in order. */
 static void test_hundred_thousand(void)
@@ -473,6 +505,7 @@ int main(void)
 		{ "fingerprint mismatch: alert, xtls/fail, nothing relayed", test_mismatch },
 		{ "a lost flight is sent again", test_lost_flight },
 		{ "a reordered flight is put back in order", test_reordered },
+		{ "a latching DTLS leg latches onto the ClientHello's source", test_dtls_latch },
 		{ "100,000 UDPTL packets complete and in order", test_hundred_thousand },
 		{ "latching onto the NAT's address, spoofed source dropped", test_latch },
 		{ "source address and port filtering", test_source_filter },
