@@ -169,6 +169,33 @@ void party_bye(struct party *p)
 
 /* ---- media ---- */
 
+uint16_t lab_free_ports(unsigned n)
+{
+	enum { LOW = 31000, HIGH = 32767 };
+	static unsigned next;
+	if (!next)
+		next = LOW + (unsigned)g_random_int_range(0, (HIGH - LOW) / 2);
+	for (unsigned tries = 0; tries < HIGH - LOW; tries++) {
+		unsigned base = next;
+		next = base + n > HIGH - n ? LOW : base + n;
+		unsigned k = 0;
+		for (; k < n; k++) {
+			union sa a;
+			sa_from_text(&a, "127.0.0.1", (uint16_t)(base + k));
+			int t = sa_bind(SOCK_STREAM, &a), u = sa_bind(SOCK_DGRAM, &a);
+			if (t >= 0)
+				close(t);
+			if (u >= 0)
+				close(u);
+			if (t < 0 || u < 0)
+				break;
+		}
+		if (k == n)
+			return (uint16_t)base;
+	}
+	return 0;
+}
+
 bool party_behind_nat(struct party *p, const char *netns_path, const char *addr, char **err)
 {
 	if ((p->netns = open(netns_path, O_RDONLY | O_CLOEXEC)) < 0) {
@@ -502,14 +529,7 @@ struct party *party_new(su_root_t *root, const char *name, json_object *spec, st
 		party_free(p);
 		return NULL;
 	}
-	/* a SIP port of its own, so that the ladder knows its messages */
-	union sa a;
-	sa_from_text(&a, "127.0.0.1", 0);
-	int probe = sa_bind(SOCK_DGRAM, &a);
-	socklen_t len = sizeof a;
-	getsockname(probe, &a.sa, &len);
-	p->sip_port = sa_port(&a);
-	close(probe);
+	p->sip_port = lab_free_ports(1); /* a SIP port of its own, so that the ladder knows its messages */
 	char *url = g_strdup_printf("sip:127.0.0.1:%u;transport=udp", p->sip_port);
 	p->nua = nua_create(root, on_nua, (nua_magic_t *)p, NUTAG_URL(url), NUTAG_MEDIA_ENABLE(0),
 			    NUTAG_AUTOANSWER(0), NUTAG_SESSION_TIMER(0),

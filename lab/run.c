@@ -42,44 +42,6 @@ struct run {
 
 /* ---- ports and daemons ---- */
 
-/* A port free for TCP and UDP on 127.0.0.1 now. */
-static uint16_t free_port(void)
-{
-	for (int tries = 0; tries < 100; tries++) {
-		union sa a;
-		sa_from_text(&a, "127.0.0.1", 0);
-		int t = sa_bind(SOCK_STREAM, &a);
-		socklen_t len = sizeof a;
-		getsockname(t, &a.sa, &len);
-		int u = sa_bind(SOCK_DGRAM, &a);
-		close(t);
-		if (u >= 0) {
-			close(u);
-			return sa_port(&a);
-		}
-	}
-	return 0;
-}
-
-/* n consecutive ports free for TCP now, from 40000 up (outside the tests' own ranges). */
-static uint16_t free_range(unsigned n)
-{
-	for (unsigned base = 40000 + (unsigned)g_random_int_range(0, 2000) * 8; base < 60000; base += n) {
-		unsigned k = 0;
-		for (; k < n; k++) {
-			union sa a;
-			sa_from_text(&a, "127.0.0.1", (uint16_t)(base + k));
-			int fd = sa_bind(SOCK_STREAM, &a);
-			if (fd < 0)
-				break;
-			close(fd);
-		}
-		if (k == n)
-			return (uint16_t)base;
-	}
-	return 0;
-}
-
 static char *binary(const struct lab_opts *o, const char *dir, const char *name)
 {
 	if (o->bindir)
@@ -193,8 +155,9 @@ static char *start_daemons(struct run *r, int attempt)
 	for (struct party **p = r->parties; *p; p++)
 		if (!(*p)->ue && !core)
 			core = *p;
-	r->access = free_port(), r->core = free_port(), r->h248 = free_port(), r->agw_h248 = free_port();
-	uint16_t ac = free_range(REALM_PORTS), co = free_range(REALM_PORTS);
+	r->access = lab_free_ports(1), r->core = lab_free_ports(1), r->h248 = lab_free_ports(1),
+	r->agw_h248 = lab_free_ports(1);
+	uint16_t ac = lab_free_ports(REALM_PORTS), co = lab_free_ports(REALM_PORTS);
 	if (!r->access || !r->core || !r->h248 || !r->agw_h248 || !ac || !co)
 		return g_strdup("no free loopback ports");
 	unsigned ac_n = REALM_PORTS;
