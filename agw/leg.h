@@ -9,6 +9,7 @@
 
 #include "legs.h"
 #include "log.h"
+#include "transport.h"
 #include "wire.h"
 
 enum leg_state { LEG_IDLE, LEG_LISTENING, LEG_WAITING, LEG_CONNECTING, LEG_UP, LEG_DONE };
@@ -20,7 +21,8 @@ struct leg {
 	struct legs *ls;
 	struct agw_term *t;
 	enum leg_state state;
-	bool dgram; /* a UDP leg (udp.c), else TCP (tcp.c) */
+	const struct tp_bearer *bearer; /* the Local's transport, as of the last configuration */
+	bool dgram;                     /* a UDP leg (udp.c), else TCP (tcp.c): fixed at creation */
 	int lfd, fd;
 	struct ev_io *lio, *io;
 	struct ev_timer *timer; /* TCP: connect; (D)TLS: retransmission, then the fingerprint hold */

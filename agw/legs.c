@@ -6,7 +6,6 @@
 #include <sys/socket.h>
 
 #include "trace.h"
-#include "transport.h"
 
 const char *const leg_state_names[] = { "idle",       "listening", "waiting for its partner",
 					"connecting", "up",        "closed" };
@@ -134,13 +133,13 @@ void legs_configure(struct legs *ls, struct agw_term *t)
 		return;
 	}
 	struct leg *l = t->leg;
+	const struct tp_bearer *b = tp_bearer_of(t->local.proto); /* mg checked it: never NULL */
 	if (!l) {
 		l = g_new0(struct leg, 1);
-		*l = (struct leg){
-			.ls = ls, .t = t, .lfd = -1, .fd = -1, .dgram = tp_bearer_of(t->local.proto)->dgram
-		};
+		*l = (struct leg){ .ls = ls, .t = t, .lfd = -1, .fd = -1, .dgram = b->dgram };
 		t->leg = l;
 	}
+	l->bearer = b; /* looked up here, once, not per datagram */
 	if (l->tls && l->tls_state == TLS_HELD && t->has_remote && t->remote.nfingerprints) {
 		if (sess_verify(l) == SESS_VERIFIED && !l->dgram)
 			tcp_verified(l); /* the fingerprint the held handshake waited for */

@@ -77,17 +77,6 @@ static enum wire_ie ie_of(const struct h248_node *n, const struct agw_mg *mg)
 	return WIRE_COUNT;
 }
 
-/* An element the profile does not use: 445 for a property (TS 29.334 §5.17.1, H.248.8). */
-static bool out_of_profile(const struct h248_node *p, const struct agw_mg *mg, struct fault *f)
-{
-	enum wire_ie ie = ie_of(p, mg);
-	if (ie == WIRE_COUNT || profile_allows_ie(mg->profile, ie))
-		return false;
-	fail(f, 445, "%.*s is not used under the %s profile (%s)", (int)p->name.n, p->name.p,
-	     mg->profile->interface, mg->profile->gateway);
-	return true;
-}
-
 static char *text_of(struct h248_str s)
 {
 	return g_strndup(s.p, s.n);
@@ -270,59 +259,67 @@ static bool read_psk(const struct h248_node *p, struct change *ch, const struct 
 	return true;
 }
 
+static bool read_realm(struct agw_mg *mg, const struct h248_node *p, struct change *ch, bool adding,
+		       struct fault *f)
+{
+	char *name = text_of(p->value.text);
+	ch->realm = agw_realm_find(mg->store, name);
+	bool ok = ch->realm != NULL;
+	if (!ok)
+		fail(f, 449, "%s = %s: no such realm", wire(mg, WIRE_REALM), name);
+	else if (!adding)
+		ok = fail(f, 449, "%s: the realm of a termination is set when it is added", name);
+	g_free(name);
+	return ok;
+}
+
+/* Each property: the information element it names, refused with 445 when the profile does not use it
+ * (TS 29.334 §5.17.1, H.248.8) or the gateway knows no such one. */
 static bool read_local_control(struct agw_mg *mg, const struct h248_node *lc, struct change *ch, bool adding,
 			       struct fault *f)
 {
 	for (const struct h248_node *p = lc->first; p; p = p->next) {
-		if (p->kind == H248_NODE_TOKEN) {
+		if (p->kind ==
+		    H248_NODE_TOKEN) { /* ReservedValue, ReservedGroup: one alternative here anyway */
 			if (p->tok == H248_TOK_MODE)
 				ch->mode = p->value.tok;
-			continue; /* ReservedValue, ReservedGroup: one alternative per descriptor here anyway
-				   */
-		}
-		if (out_of_profile(p, mg, f))
-			return false;
-		if (named(p, mg,
-			  WIRE_TLS_PSK)) { /* Mp's KMS case (TS 23.333 §6.2.19): "[identity:]hex key" */
-			if (!read_psk(p, ch, mg, f))
-				return false;
 			continue;
 		}
-		if (named(p, mg, WIRE_SAF)) {
-			if (!on_off(p, &ch->saf, f))
-				return false;
-			ch->set_saf = true;
-		} else if (named(p, mg, WIRE_SPF)) {
-			if (!on_off(p, &ch->spf, f))
-				return false;
-			ch->set_spf = true;
-		} else if (named(p, mg, WIRE_REALM)) {
-			char *name = text_of(p->value.text);
-			ch->realm = agw_realm_find(mg->store, name);
-			bool ok = ch->realm != NULL;
-			if (!ok)
-				fail(f, 449, "%s = %s: no such realm", wire(mg, WIRE_REALM), name);
-			else if (!adding)
-				ok = fail(f, 449, "%s: the realm of a termination is set when it is added",
-					  name);
-			g_free(name);
-			if (!ok)
-				return false;
-		} else if (named(p, mg, WIRE_HEARTBEAT_TIMER)) {
-			uint32_t s;
-			if (!h248_str_u32(p->value.text, &s) || s > 86400)
+		enum wire_ie ie = ie_of(p, mg);
+		if (ie != WIRE_COUNT && !profile_allows_ie(mg->profile, ie))
+			return fail(f, 445, "%.*s is not used under the %s profile (%s)", (int)p->name.n,
+				    p->name.p, mg->profile->interface, mg->profile->gateway);
+		bool ok = true;
+		uint32_t secs;
+		switch (ie) {
+		case WIRE_SAF:
+			ok = on_off(p, &ch->saf, f), ch->set_saf = true;
+			break;
+		case WIRE_SPF:
+			ok = on_off(p, &ch->spf, f), ch->set_spf = true;
+			break;
+		case WIRE_LATCH: /* UDP legs latch; on TCP the connection is the latch */
+			ok = on_off(p, &ch->latch, f), ch->set_latch = true;
+			break;
+		case WIRE_REALM:
+			ok = read_realm(mg, p, ch, adding, f);
+			break;
+		case WIRE_TLS_PSK: /* Mp's KMS case (TS 23.333 §6.2.19): "[identity:]hex key" */
+			ok = read_psk(p, ch, mg, f);
+			break;
+		case WIRE_HEARTBEAT_TIMER:
+			if (!h248_str_u32(p->value.text, &secs) || secs > 86400)
 				return fail(f, 449, "%s = %.*s: expected seconds from 0 to 86400",
 					    wire(mg, WIRE_HEARTBEAT_TIMER), (int)p->value.text.n,
 					    p->value.text.p);
-			ch->heartbeat_s = s, ch->set_heartbeat = true;
-		} else if (named(p, mg, WIRE_LATCH)) {
-			if (!on_off(p, &ch->latch,
-				    f)) /* UDP legs latch; on TCP the connection is the latch */
-				return false;
-			ch->set_latch = true;
-		} else
+			ch->heartbeat_s = secs, ch->set_heartbeat = true;
+			break;
+		default:
 			return fail(f, 445, "unsupported property %.*s in LocalControl", (int)p->name.n,
 				    p->name.p);
+		}
+		if (!ok)
+			return false;
 	}
 	return true;
 }
@@ -417,17 +414,15 @@ static bool read_change(struct agw_mg *mg, const struct h248_node *cmd, struct a
 	}
 	if (ch->events) {
 		for (const struct h248_node *e = ch->events->first; e; e = e->next) {
-			static const enum wire_ie known[] = { WIRE_TCP_UP, WIRE_TCP_FAIL, WIRE_TCP_REL,
-							      WIRE_TLS_UP, WIRE_TLS_FAIL, WIRE_HEARTBEAT };
-			bool ok = false, udp = l && bearer(l)->dgram;
-			for (size_t i = 0; i < G_N_ELEMENTS(known); i++) /* UDP legs have no TCP to report */
-				ok |= named(e, mg, known[i]) && !(udp && known[i] <= WIRE_TCP_REL) &&
-				      profile_allows_ie(mg->profile, known[i]);
+			enum wire_ie ie = e->kind == H248_NODE_PROP ? ie_of(e, mg) : WIRE_COUNT;
+			bool tcp = ie == WIRE_TCP_UP || ie == WIRE_TCP_FAIL || ie == WIRE_TCP_REL;
+			bool ok = (tcp || ie == WIRE_TLS_UP || ie == WIRE_TLS_FAIL || ie == WIRE_HEARTBEAT) &&
+				  !(tcp && l && bearer(l)->dgram) && /* UDP legs have no TCP to report */
+				  profile_allows_ie(mg->profile, ie);
 			if (!ok)
 				return fail(f, 512, "the gateway cannot detect %.*s", (int)e->name.n,
 					    e->name.p);
-			const struct h248_node *timer =
-			    named(e, mg, WIRE_HEARTBEAT) ? h248_prop(e, "timerx") : NULL;
+			const struct h248_node *timer = ie == WIRE_HEARTBEAT ? h248_prop(e, "timerx") : NULL;
 			uint32_t sec;
 			if (timer && (!h248_str_u32(timer->value.text, &sec) || sec > 86400))
 				return fail(f, 449, "timerx = %.*s: expected seconds from 0 to 86400",

@@ -92,6 +92,11 @@ static ssize_t dgram_push(gnutls_transport_ptr_t ptr, const void *data, size_t n
 
 /* ---- the session ---- */
 
+static const char *kind(const struct leg *l)
+{
+	return l->dgram ? "DTLS" : "TLS";
+}
+
 void sess_alert(struct leg *l, gnutls_alert_description_t desc)
 {
 	gnutls_alert_send(l->tls, GNUTLS_AL_FATAL, desc);
@@ -103,7 +108,7 @@ void sess_alert(struct leg *l, gnutls_alert_description_t desc)
 /* The server's key for the identity the client named: the termination's, when the identity is its. */
 static int psk_lookup(gnutls_session_t s, const char *identity, gnutls_datum_t *key)
 {
-	const struct leg *l = gnutls_session_get_ptr(s);
+	const struct leg *l = gnutls_transport_get_ptr(s);
 	if (!l || !l->t->psk_key || strcmp(identity, l->t->psk_identity))
 		return -1;
 	gnutls_datum_t hex = { (unsigned char *)l->t->psk_key, (unsigned)strlen(l->t->psk_key) };
@@ -142,7 +147,7 @@ bool sess_start(struct leg *l, bool client)
 	bool psk = l->t->psk_key != NULL;
 	int rc = gnutls_init(&l->tls, flags);
 	if (rc >= 0) {
-		gnutls_session_set_ptr(l->tls, l);
+		gnutls_transport_set_ptr(l->tls, l); /* every callback's way back to the leg */
 		rc = gnutls_priority_set(l->tls, psk ? l->ls->psk_priority : l->ls->priority);
 	}
 	if (rc >= 0 && psk)
@@ -151,15 +156,13 @@ bool sess_start(struct leg *l, bool client)
 		rc = gnutls_credentials_set(l->tls, GNUTLS_CRD_CERTIFICATE, l->ls->o.identity->cred);
 	if (rc < 0) {
 		char reason[160];
-		snprintf(reason, sizeof reason, "%s set-up: %s", l->dgram ? "DTLS" : "TLS",
-			 gnutls_strerror(rc));
+		snprintf(reason, sizeof reason, "%s set-up: %s", kind(l), gnutls_strerror(rc));
 		leg_finish(l, false, WIRE_TLS_FAIL, reason);
 		return false;
 	}
 	l->client = client;
 	if (!client && !psk)
 		gnutls_certificate_server_set_request(l->tls, GNUTLS_CERT_REQUIRE);
-	gnutls_transport_set_ptr(l->tls, l);
 	if (l->dgram) {
 		gnutls_transport_set_pull_function(l->tls, dgram_pull);
 		gnutls_transport_set_pull_timeout_function(l->tls, dgram_pull_timeout);
@@ -201,8 +204,7 @@ enum sess_step sess_handshake(struct leg *l)
 	l->timer = NULL;
 	if (rc < 0) {
 		char reason[160];
-		snprintf(reason, sizeof reason, "%s handshake: %s", l->dgram ? "DTLS" : "TLS",
-			 gnutls_strerror(rc));
+		snprintf(reason, sizeof reason, "%s handshake: %s", kind(l), gnutls_strerror(rc));
 		int level;
 		if (rc != GNUTLS_E_FATAL_ALERT_RECEIVED && rc != GNUTLS_E_TIMEDOUT) /* tell the peer why */
 			sess_alert(l, (gnutls_alert_description_t)gnutls_error_to_alert(rc, &level));
@@ -227,8 +229,8 @@ static enum sess_verdict verified(struct leg *l, const char *how)
 	struct log_ids ids;
 	l->tls_state = TLS_VERIFIED;
 	char *desc = gnutls_session_get_desc(l->tls);
-	log_info("leg", leg_ids(l, &ids), "%s up as %s, %s: %s", l->dgram ? "DTLS" : "TLS",
-		 l->client ? "client" : "server", how, desc ? desc : "");
+	log_info("leg", leg_ids(l, &ids), "%s up as %s, %s: %s", kind(l), l->client ? "client" : "server",
+		 how, desc ? desc : "");
 	leg_trace(l, "tls.up", false, desc ? desc : "TLS up");
 	gnutls_free(desc);
 	leg_event(l, WIRE_TLS_UP, NULL);
@@ -251,8 +253,7 @@ enum sess_verdict sess_verify(struct leg *l)
 	if (!t->has_remote || !t->remote.nfingerprints) {
 		if (l->tls_state != TLS_HELD) {
 			log_info("leg", leg_ids(l, &ids),
-				 "%s handshake done; held until the Remote fingerprint is known",
-				 l->dgram ? "DTLS" : "TLS");
+				 "%s handshake done; held until the Remote fingerprint is known", kind(l));
 			l->tls_state = TLS_HELD;
 			l->timer = ev_timer_add(l->ls->loop, l->ls->o.tls_hold_ms, on_hold_timeout, l);
 		}

@@ -11,8 +11,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "transport.h"
-
 /* Up, and for TLS verified: bytes may cross. */
 static bool ready(const struct leg *l)
 {
@@ -328,7 +326,7 @@ static void up(struct leg *l)
 	struct leg *p = leg_partner(l);
 	if (p && p->state == LEG_WAITING) /* the incoming connection triggers the outgoing one */
 		start_connect(p);
-	if (tp_bearer_of(l->t->local.proto)->secure && l->state == LEG_UP) {
+	if (l->bearer->secure && l->state == LEG_UP) {
 		if (sess_start(l, l->active || l->t->tls_est))
 			tls_step(l);
 		return;

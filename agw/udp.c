@@ -16,13 +16,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "transport.h"
-
 enum { BATCH = 32, DGRAM = 4096, SOCKBUF = 1 << 20 };
 
 static bool secure(const struct leg *l)
 {
-	return tp_bearer_of(l->t->local.proto)->secure;
+	return l->bearer->secure;
 }
 
 /* Datagrams may leave this leg: it knows where to, and DTLS (if any) is verified. */
@@ -125,15 +123,15 @@ static void dtls_input(struct leg *l, const void *data, size_t n, const union sa
 	char plain[DGRAM];
 	for (;;) {
 		ssize_t r = gnutls_record_recv(l->tls, plain, sizeof plain);
-		if (r > 0 && l->tls_state == TLS_VERIFIED)
-			forward(l, plain, (size_t)r);
-		else if (r > 0)
-			l->dropped++; /* held: nothing crosses before the fingerprint matched */
-		else if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED ||
-			 (r < 0 && !gnutls_error_is_fatal((int)r)))
-			break; /* all read, or a record DTLS drops (RFC 6347 §4.1.2.7) */
-		if (r > 0)
+		if (r > 0) {
+			if (l->tls_state == TLS_VERIFIED)
+				forward(l, plain, (size_t)r);
+			else
+				l->dropped++; /* held: nothing crosses before the fingerprint matched */
 			continue;
+		}
+		if (r < 0 && !gnutls_error_is_fatal((int)r))
+			break; /* all read (AGAIN), or a record DTLS drops (RFC 6347 §4.1.2.7) */
 		char reason[160];
 		snprintf(reason, sizeof reason, "DTLS: %s",
 			 r == 0 ? "close_notify" : gnutls_strerror((int)r));

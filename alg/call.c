@@ -86,7 +86,7 @@ static struct leg *offerer_leg(const struct call *c, struct line *l)
 /* Whether the line runs over UDP (T.38): no TCP setup toward the core, no TCP events. */
 static bool dgram(const struct line *l)
 {
-	return l->offer.app == TP_APP_T38;
+	return media_dgram(&l->offer);
 }
 
 /* A Local or Remote descriptor: port 0 and addr NULL write "$" (the gateway chooses). a=setup goes only
@@ -160,8 +160,7 @@ static void add_access(struct call *c, GString *s, struct line *l, const struct 
 	g_string_append(s, " } }");
 	put_events(c, s, l, tls);
 	if (establish && tls && dgram(l) && l->access.setup == MSDP_SETUP_ACTIVE)
-		g_string_append_printf(s, ", Signals { %s }",
-				       W(c, TLS_EST)); /* DTLS has no connect to start it */
+		g_string_append_printf(s, ", Signals { %s }", W(c, TLS_EST)); /* no connect starts DTLS */
 	g_string_append(s, " }");
 }
 
@@ -263,8 +262,8 @@ static char *offer_out(struct call *c)
 		else if (e2ae(l))
 			e[i].proto = media_proto(&l->offer, true), e[i].fingerprint = to->fingerprint,
 			e[i].applied = true, e[i].setup = MSDP_SETUP_ACTPASS;
-		if (!c->orig && c->policy.merge &&
-		    (!dgram(l) || e2ae(l))) /* the gateway's role: the UE answers active */
+		/* merge mode: the gateway's role, so that the UE answers active */
+		if (!c->orig && c->policy.merge && (!dgram(l) || e2ae(l)))
 			e[i].setup = MSDP_SETUP_PASSIVE;
 	}
 	return media_rewrite(c->sdp, c->len, e, c->n);
@@ -428,8 +427,8 @@ void call_offer(struct call *c, const char *sdp, size_t len, call_next *next, vo
 		answerer_leg(c, l)->setup = MSDP_SETUP_ACTPASS;
 		offerer_leg(c, l)->setup =
 		    l->offer.setup == MSDP_SETUP_ACTIVE ? MSDP_SETUP_PASSIVE : MSDP_SETUP_ACTIVE;
-		if (c->policy
-			.merge) /* TS 23.334 §6.2.18.4: the UE's own SYN (or ClientHello) opens its NAT */
+		/* TS 23.334 §6.2.18.4: the UE's own SYN (or ClientHello) opens its NAT */
+		if (c->policy.merge)
 			l->access.setup = MSDP_SETUP_PASSIVE;
 		if (dgram(l)) { /* UDP has no setup; DTLS's role is the access leg's alone */
 			l->core.setup = MSDP_SETUP_NONE;

@@ -39,6 +39,11 @@ const char *media_agw_fmt(const struct media_line *l)
 	return row_of(l)->fmt;
 }
 
+bool media_dgram(const struct media_line *l)
+{
+	return tp_bearer_of(row_of(l)->agw_plain)->dgram;
+}
+
 static bool read_line(const sdp_session_t *s, const sdp_media_t *m, struct media_line *l, char **err)
 {
 	memset(l, 0, sizeof *l);

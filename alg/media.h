@@ -58,6 +58,8 @@ const char *media_proto(const struct media_line *l, bool tls);
 const char *media_agw_proto(const struct media_line *l, bool tls, bool aware);
 /* The m= format the gateway's descriptors carry: "*", "t38". */
 const char *media_agw_fmt(const struct media_line *l);
+/* Whether the gateway carries the line over UDP (T.38), as its transport row says. */
+bool media_dgram(const struct media_line *l);
 
 /* How one line changes; fields left 0 / NULL stay as written. */
 struct media_edit {

@@ -88,6 +88,14 @@ static const char *call_of(const sip_t *sip)
 
 /* Where a message came from (rx: its source) or goes (a request: its target; a response: its top Via,
  * received and rport first), as "host:port" for the trace. */
+/* Where a message came from as its top Via says, received= and rport= first (RFC 3581): the host, and
+ * the port (NULL: the default). */
+static const char *via_source(const sip_via_t *v, const char **port)
+{
+	*port = v->v_rport && *v->v_rport ? v->v_rport : v->v_port;
+	return v->v_received ? v->v_received : v->v_host;
+}
+
 static void peer_of(msg_t *msg, bool rx, const url_t *target, char out[80])
 {
 	sip_t *sip = sip_object(msg);
@@ -100,11 +108,8 @@ static void peer_of(msg_t *msg, bool rx, const url_t *target, char out[80])
 	} else if (target && target->url_host) {
 		snprintf(out, 80, "%s:%s", target->url_host, target->url_port ? target->url_port : "5060");
 	} else if (!rx && sip && sip->sip_status && sip->sip_via) {
-		const sip_via_t *v = sip->sip_via;
-		snprintf(out, 80, "%s:%s", v->v_received ? v->v_received : v->v_host,
-			 v->v_rport && *v->v_rport ? v->v_rport
-			 : v->v_port               ? v->v_port
-						   : "5060");
+		const char *port, *host = via_source(sip->sip_via, &port);
+		snprintf(out, 80, "%s:%s", host, port ? port : "5060");
 	}
 }
 
@@ -324,11 +329,11 @@ static void record(struct proxy *p, const sip_t *req, const sip_t *ok)
 	aor_key(req->sip_to->a_url, aor, sizeof aor);
 	/* where the REGISTER came from: nta writes received= (and rport=) when the Via names another address
 	 */
-	const sip_via_t *v = req->sip_via;
-	const char *source = v ? (v->v_received ? v->v_received : v->v_host) : NULL;
-	const char *source_port = v && v->v_rport && *v->v_rport ? v->v_rport : v ? v->v_port : NULL;
+	const char *source_port = NULL,
+		   *source = req->sip_via ? via_source(req->sip_via, &source_port) : NULL;
+	unsigned offered = mechs_of(req);
 	for (const sip_contact_t *m = req->sip_contact; m; m = m->m_next) {
-		unsigned mechs = mechs_of(req);
+		unsigned mechs = offered;
 		url_t *to = url_hdup(NULL, m->m_url); /* where requests for this contact go */
 		if (source && to->url_host && g_ascii_strcasecmp(source, to->url_host)) {
 			/* behind a NAT: the contact names an address no one can reach; the request's source

@@ -262,32 +262,38 @@ bool party_bind_udp(struct party *p)
 }
 
 /* UDP: the socket aimed at the other end's SDP address (there is no connection to wait for). */
-static bool aim(struct party *p)
+bool party_media_peer(const struct party *p, union sa *out)
 {
 	struct msdp s;
 	char *err = NULL;
+	bool ok = p->sdp && msdp_parse(p->sdp, strlen(p->sdp), &s, &err) &&
+		  sa_from_text(out, s.addr, (uint16_t)s.port);
+	g_free(err);
+	return ok;
+}
+
+static bool aim(struct party *p)
+{
 	union sa to;
 	if (p->aimed)
 		return true;
-	if (!p->sdp || !msdp_parse(p->sdp, strlen(p->sdp), &s, &err) ||
-	    !sa_from_text(&to, s.addr, (uint16_t)s.port) || connect(p->fd, &to.sa, sa_len(&to)) < 0) {
-		g_free(err);
+	if (!party_media_peer(p, &to) || connect(p->fd, &to.sa, sa_len(&to)) < 0)
 		return false;
-	}
 	char where[SA_TEXT_MAX];
 	g_strlcpy(p->peer, sa_text(&to, where), sizeof p->peer);
 	return p->aimed = true;
 }
 
-bool party_connect(struct party *p, const char *addr, unsigned port)
+bool party_connect(struct party *p)
 {
 	if (p->dgram)
 		return aim(p);
 	union sa to, me;
+	if (!party_media_peer(p, &to))
+		return false;
 	/* from the port its SDP gives (chosen now when it gave none), as a source filter expects */
 	int home = enter(p);
-	if (!sa_from_text(&to, addr, (uint16_t)port) ||
-	    !sa_from_text(&me, p->addr, p->lfd < 0 && p->media_port != 9 ? p->media_port : 0) ||
+	if (!sa_from_text(&me, p->addr, p->lfd < 0 && p->media_port != 9 ? p->media_port : 0) ||
 	    (p->fd = socket(to.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) {
 		leave(home);
 		return false;

@@ -16,6 +16,7 @@
 #include <sofia-sip/su_wait.h>
 
 #include "cert.h"
+#include "sockaddr.h"
 
 struct evlog;
 struct trace;
@@ -91,9 +92,12 @@ uint16_t lab_free_ports(unsigned n);
 bool party_listen(struct party *p);
 /* UDP media: a socket on a port of its own, its SDP's port. */
 bool party_bind_udp(struct party *p);
-/* Starts connecting to addr:port (non-blocking), from media_port when it does not listen (the port its
- * SDP names then, chosen now when it was 9). */
-bool party_connect(struct party *p, const char *addr, unsigned port);
+/* Where the other end's media is, as the last SDP p received says; false without one. */
+bool party_media_peer(const struct party *p, union sa *out);
+/* Starts connecting (non-blocking) to the other end's media as the last SDP it received gives it, from
+ * media_port when it does not listen (the port its SDP names then, chosen now when it was 9); for UDP
+ * media, aims its socket there. False without such an SDP, or when the connect fails at once. */
+bool party_connect(struct party *p);
 /* Waits for the connect started: 1 up, 0 refused or reset, -1 still nothing after ms. */
 int party_established(struct party *p, unsigned ms);
 bool party_accept(struct party *p, unsigned ms);

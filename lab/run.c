@@ -17,7 +17,6 @@
 #include "evlog.h"
 #include "expect.h"
 #include "ladder.h"
-#include "msdp.h"
 #include "party.h"
 #include "payload.h"
 #include "sockaddr.h"
@@ -309,18 +308,13 @@ static char *act_answer(struct run *r, json_object *o)
 static char *act_connect(struct run *r, json_object *o)
 {
 	struct party *p = party(r, o, "from");
-	struct msdp s;
-	char *err = NULL;
-	if (!p->sdp || !msdp_parse(p->sdp, strlen(p->sdp), &s, &err)) {
-		char *why = g_strdup_printf("%s has no SDP to connect to%s%s", p->title, err ? ": " : "",
-					    err ? err : "");
-		g_free(err);
-		return why;
-	}
-	return party_connect(p, s.addr, s.port)
-		   ? NULL
-		   : g_strdup_printf("%s could not connect to %s:%u: %s", p->title, s.addr, s.port,
-				     g_strerror(errno));
+	union sa to;
+	char where[SA_TEXT_MAX];
+	if (!party_media_peer(p, &to))
+		return g_strdup_printf("%s has no SDP with an address to connect to", p->title);
+	return party_connect(p) ? NULL
+				: g_strdup_printf("%s could not connect to %s: %s", p->title,
+						  sa_text(&to, where), g_strerror(errno));
 }
 
 static char *act_established(struct run *r, json_object *o)
@@ -398,14 +392,11 @@ static char *act_spoof(struct run *r, json_object *o)
 {
 	struct party *from = party(r, o, "from"), *like = party(r, o, "like");
 	union sa to;
-	char host[64];
-	const char *colon = strrchr(like->peer, ':');
-	if (!r->media || !colon || !party_bind_udp(from))
+	char where[SA_TEXT_MAX];
+	if (!r->media || !party_media_peer(like, &to) || !party_bind_udp(from))
 		return g_strdup_printf("%s has nowhere to spoof %s's datagrams to", from->title, like->title);
-	g_strlcpy(host, like->peer, MIN(sizeof host, (size_t)(colon - like->peer) + 1));
-	if (!sa_from_text(&to, host, (uint16_t)atoi(colon + 1)) ||
-	    sendto(from->fd, r->media->bytes, r->media->n, 0, &to.sa, sa_len(&to)) < 0)
-		return g_strdup_printf("%s could not send to %s: %s", from->title, like->peer,
+	if (sendto(from->fd, r->media->bytes, r->media->n, 0, &to.sa, sa_len(&to)) < 0)
+		return g_strdup_printf("%s could not send to %s: %s", from->title, sa_text(&to, where),
 				       g_strerror(errno));
 	return NULL;
 }

@@ -125,13 +125,25 @@ static bool cross(gnutls_session_t s, int core, uint16_t seq)
 	       !memcmp(in, out, n);
 }
 
-static void test_originating_client(void)
+/* Originating, the UE passive: the gateway is told xtls/est and starts DTLS toward the UE's Remote. */
+static void originating(struct call *c, int *core, int *fd)
 {
 	uint16_t core_port = 0, ue_port = 0;
-	int core = udp_socket("127.0.0.1", &core_port);
-	int fd = udp_socket("127.0.0.1", &ue_port);
+	*core = udp_socket("127.0.0.1", &core_port);
+	*fd = udp_socket("127.0.0.1", &ue_port);
+	CU_ASSERT_TRUE_FATAL(call_add(c, core_port, "active", ue_port, ue.fingerprint));
+	udp_connect(*core, c->core_port), udp_connect(*fd, c->access_port);
+	char *r =
+	    rig_requestf(rig, "Context = %u { Modify = ac/%u { Signals { xtls/est } } }", c->ctx, c->ac);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r, "Modify = ac/"));
+	g_free(r);
+}
+
+static void test_originating_client(void)
+{
 	struct call c;
-	CU_ASSERT_TRUE_FATAL(call_add(&c, core_port, "active", ue_port, ue.fingerprint));
+	int core, fd;
+	originating(&c, &core, &fd);
 	char *want = g_strdup_printf(
 	    "MEGACO/3 [127.0.0.1]:2944\nReply = N {\n  Context = %u {\n    Add = ac/%u {\n      Media {\n    "
 	    "    Stream = 1 {\n"
@@ -143,11 +155,6 @@ static void test_originating_client(void)
 	g_regex_unref(tid);
 	CU_ASSERT_STRING_EQUAL(got, want);
 	g_free(got), g_free(want);
-	udp_connect(core, c.core_port);
-	udp_connect(fd, c.access_port);
-	char *r = rig_requestf(rig, "Context = %u { Modify = ac/%u { Signals { xtls/est } } }", c.ctx, c.ac);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r, "Modify = ac/"));
-	g_free(r);
 	char why[160] = "";
 	gnutls_session_t s = tlspeer_handshake(fd, false, &ue, c.fp, 3000, why); /* the UE is DTLS server */
 	if (!s)
@@ -317,14 +324,9 @@ static void test_reordered(void)
 /* The UE loses the gateway's first ClientHello: the gateway sends it again after its timer (1 s). */
 static void test_lost_flight(void)
 {
-	uint16_t core_port = 0, ue_port = 0;
-	int core = udp_socket("127.0.0.1", &core_port);
-	int fd = udp_socket("127.0.0.1", &ue_port);
 	struct call c;
-	CU_ASSERT_TRUE_FATAL(call_add(&c, core_port, "active", ue_port, ue.fingerprint));
-	udp_connect(core, c.core_port);
-	udp_connect(fd, c.access_port);
-	g_free(rig_requestf(rig, "Context = %u { Modify = ac/%u { Signals { xtls/est } } }", c.ctx, c.ac));
+	int core, fd;
+	originating(&c, &core, &fd);
 	uint8_t lost[2048];
 	gint64 t0 = g_get_monotonic_time();
 	CU_ASSERT(udp_recv(fd, lost, sizeof lost, 2000) > 0); /* the first flight, dropped here */

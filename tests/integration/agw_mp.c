@@ -93,39 +93,52 @@ static unsigned mp_context(const char *setup, uint16_t ue_port, uint16_t peer_po
 	return ctx;
 }
 
-static void test_ue_client(void)
+/* A UE that connects to the MRFP's passive access leg (the MRFP then connects to the peer) and runs
+ * TLS-PSK with the key in hex. */
+struct ue_call {
+	int peer_l, fd, peer;
+	unsigned ctx;
+	gnutls_psk_client_credentials_t cc;
+	gnutls_session_t s;
+};
+
+static void ue_connects(struct ue_call *u, const char *hex)
 {
 	uint16_t peer_port = 0;
-	int peer_l = tcp_listen(&peer_port), fd, peer;
-	unsigned access_port, ctx = mp_context("passive", 0, peer_port, &access_port);
-	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)access_port, peer_l, &fd, &peer));
-	gnutls_psk_client_credentials_t cc = NULL;
-	gnutls_session_t s = psk_client(fd, "kms-tek-1", key, &cc);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	unsigned access_port;
+	u->peer_l = tcp_listen(&peer_port);
+	u->ctx = mp_context("passive", 0, peer_port, &access_port);
+	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)access_port, u->peer_l, &u->fd, &u->peer));
+	u->s = psk_client(u->fd, "kms-tek-1", hex, &u->cc);
+}
+
+static void ue_ends(struct ue_call *u)
+{
+	g_free(rig_requestf(rig, "Context = %u { Subtract = * }", u->ctx));
+	tlspeer_close(u->s, u->fd);
+	gnutls_psk_free_client_credentials(u->cc);
+	close(u->peer), close(u->peer_l);
+}
+
+static void test_ue_client(void)
+{
+	struct ue_call u;
+	ue_connects(&u, key);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(u.s);
 	CU_ASSERT_TRUE(notified("T : xtls/up"));
-	CU_ASSERT_TRUE(tlspeer_cross(s, peer, payload_msrp.bytes, payload_msrp.n, 2000));
-	g_free(rig_requestf(rig, "Context = %u { Subtract = * }", ctx));
-	tlspeer_close(s, fd);
-	gnutls_psk_free_client_credentials(cc);
-	close(peer), close(peer_l);
+	CU_ASSERT_TRUE(tlspeer_cross(u.s, u.peer, payload_msrp.bytes, payload_msrp.n, 2000));
+	ue_ends(&u);
 }
 
 static void test_wrong_key(void)
 {
-	uint16_t peer_port = 0;
-	int peer_l = tcp_listen(&peer_port), fd, peer;
-	unsigned access_port, ctx = mp_context("passive", 0, peer_port, &access_port);
-	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)access_port, peer_l, &fd, &peer));
-	gnutls_psk_client_credentials_t cc = NULL;
-	gnutls_session_t s = psk_client(fd, "kms-tek-1", "ffeeddccbbaa99887766554433221100", &cc);
-	CU_ASSERT_PTR_NULL(s);
-	CU_ASSERT_TRUE(notified("xtls/fail"));
+	struct ue_call u;
+	ue_connects(&u, "ffeeddccbbaa99887766554433221100");
+	CU_ASSERT_PTR_NULL(u.s);
+	CU_ASSERT_TRUE(notified("xtls/fail {\n          reason = \"TLS handshake: "));
 	char got[8];
-	CU_ASSERT(tcp_read_all(peer, got, sizeof got, 500) <= 0); /* not one byte crossed */
-	g_free(rig_requestf(rig, "Context = %u { Subtract = * }", ctx));
-	tlspeer_close(s, fd);
-	gnutls_psk_free_client_credentials(cc);
-	close(peer), close(peer_l);
+	CU_ASSERT(tcp_read_all(u.peer, got, sizeof got, 500) <= 0); /* not one byte crossed */
+	ue_ends(&u);
 }
 
 static int psk_of_test(gnutls_session_t s, const char *identity, gnutls_datum_t *k)
