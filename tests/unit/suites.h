@@ -15,7 +15,9 @@
 	X(assoc)       \
 	X(msdp)        \
 	X(media)       \
-	X(cert)
+	X(cert)        \
+	X(msrp)        \
+	X(bfcp)
 
 #define DECLARE(name) void register_##name(void);
 UNIT_SUITES(DECLARE)
