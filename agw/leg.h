@@ -4,6 +4,7 @@
 #define MEDIASEC_AGW_LEG_H
 
 #include <gnutls/dtls.h>
+#include <glib.h>
 #include <gnutls/gnutls.h>
 #include <sys/types.h>
 
@@ -49,6 +50,8 @@ struct leg {
 	uint64_t dropped;  /* datagrams not relayed: no way on yet, or a full socket */
 	uint64_t filtered; /* datagrams from a source not admitted */
 	char why[120];     /* the last I/O error, for the notification */
+	/* A conference participant (conf.c): its protocol state; NULL for a relay leg */
+	struct member *member;
 };
 
 struct legs {
@@ -57,6 +60,7 @@ struct legs {
 	struct legs_opts o;
 	gnutls_priority_t priority;     /* parsed once: every session shares it */
 	gnutls_priority_t psk_priority; /* the same with the PSK key exchanges, for Mp's KMS case */
+	GHashTable *confs;              /* the conference server's: context id -> its conference (conf.c) */
 };
 
 const struct log_ids *leg_ids(const struct leg *l, struct log_ids *ids);
@@ -89,12 +93,32 @@ void sess_alert(struct leg *l, gnutls_alert_description_t desc);
 bool sess_buffered(const struct leg *l);
 void sess_free(struct leg *l);
 
+/* ---- the conference server (conf.c): a participant's MSRP or BFCP ends at the gateway ---- */
+
+/* Whether the leg is a participant (the gateway is the focus and the transport names MSRP or BFCP). */
+bool conf_member(const struct leg *l);
+/* The participant's leg is up and verified: it joins its context's conference. */
+void conf_join(struct leg *l);
+/* Bytes the participant sent; answers and switched messages are queued on the legs (conf_output). */
+void conf_input(struct leg *l, const void *data, size_t n);
+/* What waits to be written to the participant (NULL: nothing), and that n bytes of it were written. */
+GByteArray *conf_output(struct leg *l);
+void conf_written(struct leg *l, size_t n);
+/* Whether reading from the participant waits for another one's backlog to drain. */
+bool conf_paused(const struct leg *l);
+/* Whether the server ended the participant's session and closes once its output is written. */
+bool conf_closing(const struct leg *l);
+/* The participant goes: its floor requests end (the next one granted) and its state is freed. */
+void conf_leave(struct leg *l);
+
 /* ---- the two kinds ---- */
 
 void tcp_configure(struct leg *l);
 void tcp_teardown(struct leg *l, bool reset);
 void tcp_verified(struct leg *l);
 void tcp_update(struct leg *l);
+/* A conference participant may be read again: what its TLS session holds is read now. */
+void tcp_resume(struct leg *l);
 void udp_configure(struct leg *l);
 void udp_teardown(struct leg *l);
 

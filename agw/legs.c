@@ -94,9 +94,13 @@ void leg_event(struct leg *l, enum wire_ie ev, const char *reason)
 struct leg *leg_partner(const struct leg *l)
 {
 	struct agw_ctx *c = l->t->ctx;
-	for (unsigned i = 0; i < c->nterms; i++)
-		if (c->terms[i] != l->t && c->terms[i]->leg && c->terms[i]->leg->dgram == l->dgram)
+	if (conf_member(l)) /* a participant of a conference relays to no one */
+		return NULL;
+	for (unsigned i = 0; i < c->nterms; i++) {
+		const struct leg *o = c->terms[i]->leg;
+		if (c->terms[i] != l->t && o && o->dgram == l->dgram && !conf_member(o))
 			return c->terms[i]->leg;
+	}
 	return NULL;
 }
 

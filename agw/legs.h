@@ -23,7 +23,11 @@
  *
  * The trace shows each TCP handshake once: tcp.syn from the side that opened it when connect() starts,
  * tcp.synack and tcp.ack when the gateway's connect completes or when it accepts; every FIN and RST
- * from the side that sent it; TLS as tls.client_hello, tls.alert (sent) and tls.up. */
+ * from the side that sent it; TLS as tls.client_hello, tls.alert (sent) and tls.up.
+ *
+ * As the conference server (the Mp profile's MRFP, opts.focus), a leg whose transport names MSRP or BFCP
+ * is a participant, not half of a relay: the gateway ends the protocol itself, switching each MSRP SEND
+ * to the context's other participants and serving BFCP floor control (see conf.c). */
 #ifndef MEDIASEC_AGW_LEGS_H
 #define MEDIASEC_AGW_LEGS_H
 
@@ -40,6 +44,7 @@ struct legs_opts {
 	const char *tls_priority;            /* GnuTLS priority string */
 	unsigned tls_hold_ms; /* how long a finished handshake waits for the Remote fingerprint */
 	bool allow_sha1;      /* accept sha-1 fingerprints */
+	bool focus;           /* the conference server: MSRP and BFCP legs end here (conf.c), no relay */
 	struct trace *trace;  /* TCP and TLS events for the lab's ladder (NULL: none) */
 };
 

@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "msdp.h"
+#include "msrp.h"
 #include "transport.h"
 
 struct agw_mg {
@@ -397,6 +398,10 @@ static bool read_change(struct agw_mg *mg, const struct h248_node *cmd, struct a
 				    ch->lsdp.port);
 		if (ch->lsdp.fingerprint_choose && !bearer(&ch->lsdp)->secure)
 			return fail(f, 473, "a=fingerprint:$ asked on %s, which has no TLS", ch->lsdp.proto);
+		if (ch->lsdp.path_choose && (!mg->profile->focus || bearer(&ch->lsdp)->app != TP_APP_MSRP))
+			return fail(f, 473,
+				    "a=path:$ asked on %s: the %s ends MSRP only as %s conference server",
+				    ch->lsdp.proto, mg->profile->gateway, mg->profile->interface);
 		if (t && t->has_local && bearer(&t->local)->dgram != bearer(&ch->lsdp)->dgram)
 			return fail(f, 473, "%s cannot become %s: the port is bound for %s", t->local.proto,
 				    ch->lsdp.proto, bearer(&t->local)->dgram ? "UDP" : "TCP");
@@ -447,6 +452,16 @@ static bool read_change(struct agw_mg *mg, const struct h248_node *cmd, struct a
 	return true;
 }
 
+/* The conference server's MSRP URI on t (RFC 4975 §6): its address and port, a fresh session id. */
+static char *msrp_uri(const struct agw_term *t, bool secure)
+{
+	char session[17];
+	msrp_new_id(session);
+	bool v6 = strchr(t->realm->host, ':');
+	return g_strdup_printf("%s://%s%s%s:%u/%s;tcp", secure ? "msrps" : "msrp", v6 ? "[" : "",
+			       t->realm->host, v6 ? "]" : "", t->port, session);
+}
+
 /* Applies a checked change; only port allocation can still fail (510). */
 static bool apply_change(struct agw_mg *mg, struct agw_term *t, struct change *ch, struct fault *f)
 {
@@ -460,10 +475,13 @@ static bool apply_change(struct agw_mg *mg, struct agw_term *t, struct change *c
 				return fail(f, 510, "no free port in realm %s: %s", t->realm->name,
 					    g_strerror(-rc));
 		}
+		if (ch->lsdp.path_choose && !t->msrp_path)
+			t->msrp_path = msrp_uri(t, bearer(&ch->lsdp)->secure);
 		g_free(t->local_text);
 		t->local_text =
 		    msdp_fill(ch->local->octets.p, ch->local->octets.n, t->realm->host, t->port,
-			      ch->lsdp.fingerprint_choose && mg->identity ? mg->identity->fingerprint : NULL);
+			      ch->lsdp.fingerprint_choose && mg->identity ? mg->identity->fingerprint : NULL,
+			      t->msrp_path);
 		t->local = ch->lsdp;
 		t->has_local = true;
 	}
@@ -649,8 +667,9 @@ static bool cmd_add(struct action *a, const struct h248_node *cmd, struct h248_n
 	struct change ch;
 	if (!read_change(mg, cmd, NULL, &ch, f) || !need_ctx(a, f))
 		return false;
-	if (a->ctx->nterms >= AGW_MAX_TERMS)
-		return fail(f, 434, "context %u already holds %u terminations", a->ctx->id, AGW_MAX_TERMS);
+	if (a->ctx->nterms >= mg->profile->terms_per_context)
+		return fail(f, 434, "context %u already holds %u terminations", a->ctx->id,
+			    mg->profile->terms_per_context);
 	struct agw_term *t = agw_term_new(mg->store, a->ctx, ch.realm);
 	t->created_ms = ev_now(mg->loop);
 	if (!apply_change(mg, t, &ch, f)) {
@@ -740,8 +759,9 @@ static bool cmd_move(struct action *a, const struct h248_node *cmd, struct h248_
 		return false;
 	if (t->ctx == a->ctx)
 		return true;
-	if (a->ctx->nterms >= AGW_MAX_TERMS)
-		return fail(f, 434, "context %u already holds %u terminations", a->ctx->id, AGW_MAX_TERMS);
+	if (a->ctx->nterms >= mg->profile->terms_per_context)
+		return fail(f, 434, "context %u already holds %u terminations", a->ctx->id,
+			    mg->profile->terms_per_context);
 	struct change ch;
 	if (!read_change(mg, cmd, t, &ch, f))
 		return false;

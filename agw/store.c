@@ -154,7 +154,7 @@ void agw_term_free(struct agw_store *s, struct agw_term *t)
 	g_free(t->remote_text);
 	g_free(t->events_rid);
 	g_strfreev(t->events);
-	g_free(t->psk_identity), g_free(t->psk_key);
+	g_free(t->psk_identity), g_free(t->psk_key), g_free(t->msrp_path);
 	g_free(t);
 }
 

@@ -1,7 +1,8 @@
 /* store: the gateway's contexts and terminations (H.248.1 §6), and the realms' port ranges.
  * Context ids are chosen by the MG on "$" (1, 2, …, never reused while in use); terminations are
  * ephemeral, named <realm prefix>/<n> ("ac/1", "co/2"), created on "Add = $" and gone on Subtract.
- * A context holds at most two terminations (one stream each side of the relay). */
+ * A context holds at most AGW_MAX_TERMS terminations; the profile says how many it takes (two for a
+ * relay, more for a conference). */
 #ifndef MEDIASEC_AGW_STORE_H
 #define MEDIASEC_AGW_STORE_H
 
@@ -12,7 +13,7 @@
 #include "msdp.h"
 #include "sockaddr.h"
 
-enum { AGW_MAX_TERMS = 2 };
+enum { AGW_MAX_TERMS = 16 };
 
 struct agw_realm {
 	const char *name;   /* "access", "core": the value of ipdc/realm */
@@ -47,6 +48,7 @@ struct agw_term {
 	bool tls_est; /* the MG is (D)TLS client: signal xtls/est */
 	/* Mp's pre-shared key (xtls/psk, TS 23.333 §6.2.19): TLS-PSK instead of certificates; NULL: none */
 	char *psk_identity, *psk_key; /* the key in hex */
+	char *msrp_path;              /* the conference server's MSRP URI, when the Local asked a=path:$ */
 	/* Statistics */
 	uint64_t octets_sent, octets_received, packets_sent, packets_received, created_ms;
 	struct leg *leg;

@@ -20,7 +20,7 @@ static bool ready(const struct leg *l)
 static bool relaying(const struct leg *l)
 {
 	const struct leg *p = leg_partner(l);
-	return ready(l) && p && ready(p);
+	return ready(l) && (conf_member(l) || (p && ready(p)));
 }
 
 /* ---- a leg's I/O: plain TCP or GnuTLS; >0 bytes, 0 end of stream, -EAGAIN, or -errno (why set) ---- */
@@ -85,7 +85,12 @@ void tcp_update(struct leg *l)
 		ev = EPOLLOUT;
 	else if (l->state == LEG_UP && l->tls_state == TLS_HANDSHAKE)
 		ev = gnutls_record_get_direction(l->tls) ? EPOLLOUT : EPOLLIN;
-	else if (l->state == LEG_UP) {
+	else if (l->state == LEG_UP && conf_member(l)) {
+		if (ready(l) && !l->eof && !conf_paused(l) && !conf_closing(l))
+			ev |= EPOLLIN;
+		if (conf_output(l))
+			ev |= EPOLLOUT;
+	} else if (l->state == LEG_UP) {
 		if (relaying(l) && !l->eof && l->len < l->ls->o.buffer)
 			ev |= EPOLLIN;
 		if (p && p->len > p->off)
@@ -132,6 +137,7 @@ static void drop_buffer(struct leg *l)
 /* What a TCP leg holds: sockets and buffer (legs.c drops timer and session). */
 void tcp_teardown(struct leg *l, bool reset)
 {
+	conf_leave(l);
 	stop_listening(l);
 	close_fd(l, reset);
 	drop_buffer(l);
@@ -336,8 +342,16 @@ static void up(struct leg *l)
 
 static void pump(struct leg *src);
 
+static void member_read(struct leg *l);
+
 static void relay_check(struct leg *l)
 {
+	if (conf_member(l)) {
+		if (ready(l))
+			conf_join(l);
+		tcp_resume(l);
+		return;
+	}
 	struct leg *p = leg_partner(l);
 	tcp_update(l);
 	if (p)
@@ -424,6 +438,67 @@ static void pump(struct leg *src)
 		tcp_update(src);
 }
 
+/* ---- a conference participant (conf.c ends its protocol) ---- */
+
+/* Writes what the conference queued for the participant; closes once all is written after its end or
+ * the server's. */
+static void member_write(struct leg *l)
+{
+	GByteArray *out;
+	while ((out = conf_output(l))) {
+		ssize_t n = leg_write(l, out->data, out->len);
+		if (n == -EAGAIN)
+			break;
+		if (n < 0) {
+			char why[sizeof l->why];
+			g_strlcpy(why, l->why, sizeof why);
+			leg_finish(l, true, WIRE_TCP_REL, why);
+			return;
+		}
+		l->t->octets_sent += (uint64_t)n;
+		l->t->packets_sent++;
+		conf_written(l, (size_t)n);
+	}
+	if (!conf_output(l) && (l->eof || conf_closing(l))) {
+		leg_shutdown(l);
+		leg_finish(l, false, WIRE_TCP_REL,
+			   l->eof ? "closed by the participant" : "ended by the conference server");
+		return;
+	}
+	tcp_update(l);
+}
+
+static void member_read(struct leg *l)
+{
+	char buf[16384];
+	while (ready(l) && !l->eof && !conf_paused(l) && !conf_closing(l)) {
+		ssize_t n = leg_read(l, buf, sizeof buf);
+		if (n > 0) {
+			l->t->octets_received += (uint64_t)n;
+			l->t->packets_received++;
+			conf_input(l, buf, (size_t)n);
+			continue;
+		}
+		if (n == 0)
+			l->eof = true;
+		if (n == 0 || n == -EAGAIN)
+			break;
+		char why[sizeof l->why];
+		g_strlcpy(why, l->why, sizeof why);
+		leg_finish(l, true, WIRE_TCP_REL, why);
+		return;
+	}
+	if (l->state == LEG_UP)
+		member_write(l);
+}
+
+void tcp_resume(struct leg *l)
+{
+	tcp_update(l);
+	if (ready(l) && sess_buffered(l) && !conf_paused(l))
+		member_read(l); /* what TLS already holds raises no EPOLLIN */
+}
+
 static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg)
 {
 	struct leg *l = arg;
@@ -433,6 +508,15 @@ static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void 
 	}
 	if (l->state == LEG_UP && l->tls_state == TLS_HANDSHAKE) {
 		tls_step(l);
+		return;
+	}
+	if (conf_member(l)) {
+		if (events & EPOLLOUT)
+			member_write(l);
+		if (l->state == LEG_UP && ready(l) && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+			member_read(l);
+		else if (l->state == LEG_UP && (events & (EPOLLHUP | EPOLLERR)))
+			leg_finish(l, true, WIRE_TCP_REL, "closed before its TLS peer was verified");
 		return;
 	}
 	struct leg *p = leg_partner(l);

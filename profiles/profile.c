@@ -56,7 +56,7 @@ static const enum wire_ie ix_ies[] = {
 
 /* Mp (TS 23.333 §6.2.19, §6.2.20; TS 29.333): the MRFP terminates TLS for MSRP and BFCP as the conference
  * server, with certificate fingerprints or a pre-shared key (KMS), and starts TCP as the MRFC asks;
- * no T.38 over DTLS. */
+ * no T.38 over DTLS. Behind TLS it is the conference's MSRP switch and BFCP floor control server. */
 static const char *const mp_bearers[] = { "TCP",          "TCP/MSRP",     "TCP/BFCP", "TCP/TLS",
 					  "TCP/TLS/MSRP", "TCP/TLS/BFCP", NULL };
 static const enum wire_ie mp_ies[] = {
@@ -75,7 +75,8 @@ static const struct profile profiles[] = {
 	  .h248 = "mediasec-Iq/1",
 	  .bearers = iq_bearers,
 	  .ies = iq_ies,
-	  .e2ae = true },
+	  .e2ae = true,
+	  .terms_per_context = 2 },
 	{ .name = "ix",
 	  .interface = "Ix",
 	  .specs = "TS 29.162 / TS 29.238",
@@ -84,7 +85,8 @@ static const struct profile profiles[] = {
 	  .h248 = "mediasec-Ix/1",
 	  .bearers = ix_bearers,
 	  .ies = ix_ies,
-	  .e2ae = false },
+	  .e2ae = false,
+	  .terms_per_context = 2 },
 	{ .name = "mp",
 	  .interface = "Mp",
 	  .specs = "TS 23.333 / TS 29.333",
@@ -93,7 +95,9 @@ static const struct profile profiles[] = {
 	  .h248 = "mediasec-Mp/1",
 	  .bearers = mp_bearers,
 	  .ies = mp_ies,
-	  .e2ae = true },
+	  .e2ae = true,
+	  .focus = true,
+	  .terms_per_context = 16 },
 };
 
 const struct profile *profile_at(int index)

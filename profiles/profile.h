@@ -21,6 +21,11 @@ struct profile {
 	const char *const *bearers; /* the gateway's transports (tp_bearer tokens), NULL-terminated */
 	const enum wire_ie *ies;    /* the information elements used, ending with WIRE_COUNT */
 	bool e2ae;                  /* the controller may have the gateway terminate (D)TLS toward a UE */
+	/* The gateway is the conference server (the MRFP of TS 23.333): a termination whose transport names
+	 * MSRP or BFCP ends that protocol at the gateway, each termination of a context is a participant,
+	 * and a context holds up to terms_per_context of them. Otherwise a context is a relay of two. */
+	bool focus;
+	unsigned terms_per_context;
 };
 
 /* "iq", "ix", "mp", NULL-terminated: the values of the profile option, in table order. */

@@ -41,9 +41,14 @@ static const struct tp_media media[] = {
 };
 
 static const struct tp_bearer bearers[] = {
-	{ "TCP", false, false },    { "TCP/MSRP", false, false },    { "TCP/BFCP", false, false },
-	{ "TCP/TLS", false, true }, { "TCP/TLS/MSRP", false, true }, { "TCP/TLS/BFCP", false, true },
-	{ "UDP", true, false },     { "UDP/DTLS", true, true },
+	{ "TCP", false, false, TP_APP_OTHER },
+	{ "TCP/MSRP", false, false, TP_APP_MSRP },
+	{ "TCP/BFCP", false, false, TP_APP_BFCP },
+	{ "TCP/TLS", false, true, TP_APP_OTHER },
+	{ "TCP/TLS/MSRP", false, true, TP_APP_MSRP },
+	{ "TCP/TLS/BFCP", false, true, TP_APP_BFCP },
+	{ "UDP", true, false, TP_APP_OTHER },
+	{ "UDP/DTLS", true, true, TP_APP_OTHER },
 };
 
 const struct tp_media *tp_media_of(const char *proto, bool *secure)

@@ -29,7 +29,8 @@ const struct tp_media *tp_media_all(unsigned *n);
 struct tp_bearer {
 	const char *token;
 	bool dgram;  /* UDP: datagram legs; else TCP */
-	bool secure; /* TLS over TCP, DTLS over UDP */
+	bool secure;     /* TLS over TCP, DTLS over UDP */
+	enum tp_app app; /* the application it names ("TCP/TLS/MSRP"), TP_APP_OTHER when agnostic */
 };
 
 /* The gateway's row for token (exact case, as H.248 carries it); NULL when it carries no such one. */

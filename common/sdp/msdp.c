@@ -3,6 +3,7 @@
 #include "msdp.h"
 
 #include <glib.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -32,9 +33,9 @@ static void each_line(const char *text, size_t len, GString *out, line_fn *fn, v
 }
 
 struct fill {
-	const char *addr, *fingerprint;
+	const char *addr, *fingerprint, *path;
 	unsigned port;
-	bool *addr_choose, *port_choose, *fp_choose; /* parse: note them */
+	bool *addr_choose, *port_choose, *fp_choose, *path_choose; /* parse: note them */
 };
 
 static bool is(const char *line, size_t n, const char *prefix)
@@ -72,13 +73,21 @@ static bool fill_line(GString *out, const char *line, size_t n, void *arg)
 		g_string_append(out, f->fingerprint);
 		return true;
 	}
+	if (f->path && n == 8 && is(line, n, "a=path:$")) {
+		if (f->path_choose)
+			*f->path_choose = true;
+		g_string_append(out, "a=path:");
+		g_string_append(out, f->path);
+		return true;
+	}
 	return false;
 }
 
-char *msdp_fill(const char *text, size_t len, const char *addr, unsigned port, const char *fingerprint)
+char *msdp_fill(const char *text, size_t len, const char *addr, unsigned port, const char *fingerprint,
+		const char *path)
 {
 	GString *out = g_string_sized_new(len + 128);
-	struct fill f = { .addr = addr, .port = port, .fingerprint = fingerprint };
+	struct fill f = { .addr = addr, .port = port, .fingerprint = fingerprint, .path = path };
 	each_line(text, len, out, fill_line, &f);
 	return g_string_free(out, FALSE);
 }
@@ -163,6 +172,35 @@ enum msdp_setup msdp_setup_of(const char *v)
 	return MSDP_SETUP_NONE;
 }
 
+/* An unsigned decimal of at most max, all of s up to a space or the end; false otherwise. */
+static bool number(const char *s, unsigned long max, unsigned long *v)
+{
+	char *end;
+	if (!s || !g_ascii_isdigit(*s))
+		return false;
+	*v = strtoul(s, &end, 10);
+	return *v <= max && (!*end || *end == ' ');
+}
+
+/* a=path (its first URI), a=confid, a=userid and a=floorid */
+static void application_attrs(const sdp_attribute_t *a, struct msdp *out)
+{
+	unsigned long v;
+	for (; a; a = a->a_next) {
+		const char *name = a->a_name, *value = a->a_value;
+		if (!g_ascii_strcasecmp(name, "path") && value && strcmp(value, "$")) {
+			size_t n = strcspn(value, " ");
+			g_strlcpy(out->path, value, MIN(n + 1, sizeof out->path));
+		} else if (!g_ascii_strcasecmp(name, "confid") && number(value, UINT32_MAX, &v))
+			out->confid = (uint32_t)v;
+		else if (!g_ascii_strcasecmp(name, "userid") && number(value, UINT16_MAX, &v))
+			out->userid = (uint16_t)v;
+		else if (!g_ascii_strcasecmp(name, "floorid") && number(value, UINT16_MAX, &v) &&
+			 out->nfloorids < G_N_ELEMENTS(out->floorids))
+			out->floorids[out->nfloorids++] = (uint16_t)v;
+	}
+}
+
 bool msdp_parse(const char *text, size_t len, struct msdp *out, char **err)
 {
 	memset(out, 0, sizeof *out);
@@ -174,9 +212,11 @@ bool msdp_parse(const char *text, size_t len, struct msdp *out, char **err)
 	struct fill f = { .addr = "0.0.0.0",
 			  .port = 9,
 			  .fingerprint = "$",
+			  .path = "$",
 			  .addr_choose = &out->addr_choose,
 			  .port_choose = &out->port_choose,
-			  .fp_choose = &out->fingerprint_choose };
+			  .fp_choose = &out->fingerprint_choose,
+			  .path_choose = &out->path_choose };
 	each_line(text, len, stand_in, fill_line, &f);
 	su_home_t *home = su_home_new(sizeof(su_home_t));
 	sdp_parser_t *parser = sdp_parse(home, stand_in->str, (issize_t)stand_in->len, sdp_f_insane);
@@ -214,6 +254,7 @@ bool msdp_parse(const char *text, size_t len, struct msdp *out, char **err)
 			g_strlcpy(fp->value, sp + 1, sizeof fp->value);
 			g_free(hash);
 		}
+		application_attrs(m->m_attributes, out);
 		ok = true;
 	}
 	sdp_parser_free(parser);

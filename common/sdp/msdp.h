@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum msdp_setup {
 	MSDP_SETUP_NONE,
@@ -36,6 +37,15 @@ struct msdp {
 	struct msdp_fingerprint fingerprints[4];
 	unsigned nfingerprints;
 	char e2ae[16]; /* a=3ge2ae: "requested", "applied"; "" without */
+	/* An MSRP endpoint's URI (a=path, RFC 4975 §8.1): the first of the path; "a=path:$" asks the gateway
+	 * to end MSRP and write its own (the wire profile's CHOOSE, as for the fingerprint) */
+	char path[256];
+	bool path_choose;
+	/* BFCP (RFC 8856): a=confid, a=userid, the floors of a=floorid; 0 when absent */
+	uint32_t confid;
+	uint16_t userid;
+	uint16_t floorids[4];
+	unsigned nfloorids;
 };
 
 /* "active" … "holdconn" (any case); MSDP_SETUP_NONE for anything else. */
@@ -49,8 +59,9 @@ bool msdp_safe(const char *text, size_t len, char **err);
 /* Reads text[0..len). False with *err (g_free it) when sofia-sip refuses it or it has no m= line. */
 bool msdp_parse(const char *text, size_t len, struct msdp *out, char **err);
 
-/* text with the CHOOSE fields filled: c= address, m= port, a=fingerprint value (NULL: left as is).
- * A g_malloc'd, NUL-terminated string. */
-char *msdp_fill(const char *text, size_t len, const char *addr, unsigned port, const char *fingerprint);
+/* text with the CHOOSE fields filled: c= address, m= port, a=fingerprint and a=path values (NULL: left
+ * as is). A g_malloc'd, NUL-terminated string. */
+char *msdp_fill(const char *text, size_t len, const char *addr, unsigned port, const char *fingerprint,
+		const char *path);
 
 #endif

@@ -1,9 +1,9 @@
 /* ims-agw as MRFP (--profile mp, TS 23.333 §6.2.19, §6.2.20) against GnuTLS UEs using a pre-shared key,
  * the KMS case of TS 33.328 Annex H (the key given as xtls/psk, doc/placeholders.md):
- *   - the UE connects and is the TLS-PSK client: xtls/up, an MSRP SEND crosses both ways to the peer
- *     the MRFP connected to;
- *   - the MRFP connects (the answer's a=setup:active) and is the TLS-PSK client;
- *   - a UE with another key: the handshake fails, xtls/fail, and not one byte crosses;
+ *   - the UE connects and is the TLS-PSK client: xtls/up, and MSRP SENDs cross the conference both
+ *     ways to a participant on plain TCP the MRFP connected to (and bound with an empty SEND);
+ *   - the MRFP connects (the answer's a=setup:active) and is the TLS-PSK client: BFCP Hello answered;
+ *   - a UE with another key: the handshake fails, xtls/fail, and nothing reaches the other participant;
  *   - the MRFP's connect refused: xtcp/fail with the reason;
  *   - a malformed key is refused with 449, a key on plain TCP with 473. */
 #include <CUnit/Basic.h>
@@ -13,7 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "payload.h"
+#include "apppeer.h"
+#include "bfcp.h"
 #include "rig.h"
 #include "tlspeer.h"
 
@@ -67,49 +68,86 @@ static gnutls_session_t psk_client(int fd, const char *identity, const char *hex
 	return s;
 }
 
-/* Access (TCP/TLS/MSRP with the key, setup, optional Remote) and core (TCP/MSRP, active toward the
- * peer's port) terminations of a new context: the context and the access port. */
-static unsigned mp_context(const char *setup, uint16_t ue_port, uint16_t peer_port, unsigned *access_port)
+/* The text after prefix in reply up to the end of its line, into out. */
+static void line_after(const char *reply, const char *prefix, char *out, size_t n)
 {
+	const char *at = reply ? strstr(reply, prefix) : NULL;
+	*out = '\0';
+	if (at)
+		g_strlcpy(out, at + strlen(prefix), MIN(n, strcspn(at + strlen(prefix), "\r\n") + 1));
+}
+
+/* A conference of UE A (TCP/TLS/<app> with the key and a=setup as given; its Remote when ue_port) and,
+ * for MSRP, UE B on plain TCP/MSRP whom the MRFP connects to on b_port. The context; *a_port is the
+ * MRFP's port for A, a_server and b_server its MSRP URIs. */
+static unsigned mp_context(const char *app, const char *setup, uint16_t ue_port, uint16_t b_port,
+			   unsigned *a_port, char a_server[128], char b_server[128])
+{
+	bool msrp = !strcmp(app, "MSRP");
+	const char *media = msrp ? "message" : "application";
 	char remote[256] = "";
 	if (ue_port)
 		snprintf(remote, sizeof remote,
-			 ",\nRemote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/TLS/MSRP *\n}", ue_port);
-	char *a = rig_requestf(
-	    rig,
-	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access, "
-	    "xtls/psk = \"kms-tek-1:%s\" },\nLocal {\nv=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP *\n"
-	    "a=setup:%s\n}%s } },\nEvents = 4 { xtls/up, xtls/fail, xtcp/fail } } }",
-	    key, setup, remote);
-	unsigned ctx = rig_number_after(a, "Context = ");
-	*access_port = rig_local_port(a);
-	g_free(a);
-	g_free(
+			 ",\nRemote {\nv=0\nc=IN IP4 127.0.0.1\nm=%s %u TCP/TLS/%s *\n%s}", media, ue_port,
+			 app, msrp ? "a=path:msrps://127.0.0.1:9/ueA;tcp\n" : "");
+	char *a =
 	    rig_requestf(rig,
-			 "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core },\n"
-			 "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:active\n},\n"
-			 "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n} } } } }",
-			 ctx, peer_port));
+			 "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access, "
+			 "xtls/psk = \"kms-tek-1:%s\" },\nLocal {\nv=0\nc=IN IP4 $\nm=%s $ TCP/TLS/%s *\n"
+			 "a=setup:%s\n%s}%s } },\nEvents = 4 { xtls/up, xtls/fail, xtcp/fail } } }",
+			 key, media, app, setup, msrp ? "a=path:$\n" : "", remote);
+	unsigned ctx = rig_number_after(a, "Context = ");
+	*a_port = rig_local_port(a);
+	line_after(a, "a=path:", a_server, 128);
+	g_free(a);
+	if (!msrp)
+		return ctx;
+	char *b = rig_requestf(
+	    rig,
+	    "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
+	    "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:active\na=path:$\n},\n"
+	    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n"
+	    "a=path:msrp://127.0.0.1:%u/ueB;tcp\n} } } } }",
+	    ctx, b_port, b_port);
+	line_after(b, "a=path:", b_server, 128);
+	g_free(b);
 	return ctx;
 }
 
-/* A UE that connects to the MRFP's passive access leg (the MRFP then connects to the peer) and runs
- * TLS-PSK with the key in hex. */
+/* UE A connects to the MRFP's passive leg and runs TLS-PSK with the key in hex; B, on plain TCP, is
+ * connected to by the MRFP, which binds B's session with an empty SEND (RFC 4975 §5.4). */
 struct ue_call {
-	int peer_l, fd, peer;
+	int b_l, fd, b;
 	unsigned ctx;
+	char a_server[128], b_server[128], b_path[64];
 	gnutls_psk_client_credentials_t cc;
 	gnutls_session_t s;
+	struct apppeer pa, pb;
 };
 
 static void ue_connects(struct ue_call *u, const char *hex)
 {
-	uint16_t peer_port = 0;
+	uint16_t b_port = 0;
 	unsigned access_port;
-	u->peer_l = tcp_listen(&peer_port);
-	u->ctx = mp_context("passive", 0, peer_port, &access_port);
-	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)access_port, u->peer_l, &u->fd, &u->peer));
+	u->b_l = tcp_listen(&b_port);
+	snprintf(u->b_path, sizeof u->b_path, "msrp://127.0.0.1:%u/ueB;tcp", b_port);
+	u->ctx = mp_context("MSRP", "passive", 0, b_port, &access_port, u->a_server, u->b_server);
+	u->b = tcp_accept(u->b_l, 2000);
+	bool connected = false;
+	u->fd = tcp_connect_from(0, (uint16_t)access_port, 2000, &connected);
+	CU_ASSERT_TRUE_FATAL(u->b >= 0 && (connected || tcp_wait_connected(u->fd, 2000)));
 	u->s = psk_client(u->fd, "kms-tek-1", hex, &u->cc);
+	apppeer_init(&u->pa, u->fd, u->s);
+	apppeer_init(&u->pb, u->b, NULL);
+	struct msrp_frame f;
+	char *bind = apppeer_msrp(&u->pb, 2000, &f);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(bind);
+	char *mid = msrp_header(&f, "Message-ID");
+	char *want = g_strdup_printf("MSRP %s SEND\r\nTo-Path: %s\r\nFrom-Path: %s\r\nMessage-ID: %s\r\n"
+				     "Byte-Range: 1-0/0\r\n-------%s$\r\n",
+				     f.tid, u->b_path, u->b_server, mid, f.tid);
+	CU_ASSERT_STRING_EQUAL(bind, want);
+	g_free(bind), g_free(mid), g_free(want);
 }
 
 static void ue_ends(struct ue_call *u)
@@ -117,7 +155,30 @@ static void ue_ends(struct ue_call *u)
 	g_free(rig_requestf(rig, "Context = %u { Subtract = * }", u->ctx));
 	tlspeer_close(u->s, u->fd);
 	gnutls_psk_free_client_credentials(u->cc);
-	close(u->peer), close(u->peer_l);
+	apppeer_clear(&u->pa), apppeer_clear(&u->pb);
+	close(u->b), close(u->b_l);
+}
+
+/* from sends a SEND chunk of body to the server at server_path; to receives it switched, byte for byte. */
+static void crosses(struct apppeer *from, const char *from_path, const char *server_from, struct apppeer *to,
+		    const char *to_path, const char *server_to, const char *body)
+{
+	char *send = g_strdup_printf(
+	    "MSRP t0000001 SEND\r\nTo-Path: %s\r\nFrom-Path: %s\r\nMessage-ID: m1\r\n"
+	    "Byte-Range: 1-%zu/%zu\r\nContent-Type: text/plain\r\n\r\n%s\r\n-------t0000001$\r\n",
+	    server_from, from_path, strlen(body), strlen(body), body);
+	CU_ASSERT_TRUE(apppeer_send(from, send, strlen(send)));
+	struct msrp_frame f;
+	char *ok = apppeer_msrp(from, 2000, &f);
+	CU_ASSERT_PTR_NOT_NULL(ok && g_str_has_prefix(ok, "MSRP t0000001 200 OK\r\n") ? ok : NULL);
+	char *got = apppeer_msrp(to, 2000, &f);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+	char *want =
+	    g_strdup_printf("MSRP %s SEND\r\nTo-Path: %s\r\nFrom-Path: %s\r\nMessage-ID: m1\r\n"
+			    "Byte-Range: 1-%zu/%zu\r\nContent-Type: text/plain\r\n\r\n%s\r\n-------%s$\r\n",
+			    f.tid, to_path, server_to, strlen(body), strlen(body), body, f.tid);
+	CU_ASSERT_STRING_EQUAL(got, want);
+	g_free(send), g_free(ok), g_free(got), g_free(want);
 }
 
 static void test_ue_client(void)
@@ -126,7 +187,9 @@ static void test_ue_client(void)
 	ue_connects(&u, key);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(u.s);
 	CU_ASSERT_TRUE(notified("T : xtls/up"));
-	CU_ASSERT_TRUE(tlspeer_cross(u.s, u.peer, payload_msrp.bytes, payload_msrp.n, 2000));
+	crosses(&u.pa, "msrps://127.0.0.1:9/ueA;tcp", u.a_server, &u.pb, u.b_path, u.b_server,
+		"over TLS-PSK");
+	crosses(&u.pb, u.b_path, u.b_server, &u.pa, "msrps://127.0.0.1:9/ueA;tcp", u.a_server, "and back");
 	ue_ends(&u);
 }
 
@@ -136,8 +199,8 @@ static void test_wrong_key(void)
 	ue_connects(&u, "ffeeddccbbaa99887766554433221100");
 	CU_ASSERT_PTR_NULL(u.s);
 	CU_ASSERT_TRUE(notified("xtls/fail {\n          reason = \"TLS handshake: "));
-	char got[8];
-	CU_ASSERT(tcp_read_all(u.peer, got, sizeof got, 500) <= 0); /* not one byte crossed */
+	struct msrp_frame f;
+	CU_ASSERT_PTR_NULL(apppeer_msrp(&u.pb, 500, &f)); /* nothing after the bind reached B */
 	ue_ends(&u);
 }
 
@@ -150,14 +213,16 @@ static int psk_of_test(gnutls_session_t s, const char *identity, gnutls_datum_t 
 	return gnutls_hex_decode2(&hex, k) < 0 ? -1 : 0;
 }
 
-/* The MRFP starts TCP toward the UE (TS 23.333 §6.2.20 step 5) and is the TLS-PSK client. */
+/* The MRFP starts TCP toward the UE (TS 23.333 §6.2.20 step 5) and is the TLS-PSK client; the UE's BFCP
+ * Hello is answered by the floor control server behind it. */
 static void test_mrfp_client(void)
 {
-	uint16_t ue_port = 0, peer_port = 0;
-	int ue_l = tcp_listen(&ue_port), peer_l = tcp_listen(&peer_port);
-	unsigned access_port, ctx = mp_context("active", ue_port, peer_port, &access_port);
-	int fd = tcp_accept(ue_l, 2000), peer = tcp_accept(peer_l, 2000);
-	CU_ASSERT_TRUE_FATAL(fd >= 0 && peer >= 0);
+	uint16_t ue_port = 0;
+	int ue_l = tcp_listen(&ue_port);
+	char unused[128];
+	unsigned access_port, ctx = mp_context("BFCP", "active", ue_port, 0, &access_port, unused, unused);
+	int fd = tcp_accept(ue_l, 2000);
+	CU_ASSERT_TRUE_FATAL(fd >= 0);
 	gnutls_psk_server_credentials_t sc;
 	gnutls_psk_allocate_server_credentials(&sc);
 	gnutls_psk_set_server_credentials_function(sc, psk_of_test);
@@ -174,11 +239,19 @@ static void test_mrfp_client(void)
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
 	CU_ASSERT_STRING_EQUAL(gnutls_psk_server_get_username(s), "kms-tek-1");
 	CU_ASSERT_TRUE(notified("T : xtls/up"));
-	CU_ASSERT_TRUE(tlspeer_cross(s, peer, payload_bfcp.bytes, payload_bfcp.n, 2000));
+	struct apppeer p;
+	apppeer_init(&p, fd, s);
+	static const uint8_t hello[] = { 0x20, BFCP_HELLO, 0, 0, 0, 0, 0, 1, 0, 1, 0, 2 };
+	CU_ASSERT_TRUE(apppeer_send(&p, hello, sizeof hello));
+	char *ack = apppeer_bfcp(&p, 2000);
+	CU_ASSERT_PTR_NOT_NULL(
+	    ack && g_str_has_prefix(ack, "HelloAck conf 1 tid 1 user 2 {SUPPORTED-PRIMITIVES") ? ack : NULL);
+	g_free(ack);
+	apppeer_clear(&p);
 	g_free(rig_requestf(rig, "Context = %u { Subtract = * }", ctx));
 	tlspeer_close(s, fd);
 	gnutls_psk_free_server_credentials(sc);
-	close(peer), close(peer_l), close(ue_l);
+	close(ue_l);
 }
 
 /* TS 23.333 §6.2.20: the MRFC asked for xtcp/fail; the UE's port refuses. */
@@ -186,7 +259,9 @@ static void test_connect_refused(void)
 {
 	uint16_t closed_port = 0;
 	close(tcp_listen(&closed_port)); /* a port nobody listens on */
-	unsigned access_port, ctx = mp_context("active", closed_port, 9, &access_port);
+	char unused[128];
+	unsigned access_port,
+	    ctx = mp_context("BFCP", "active", closed_port, 0, &access_port, unused, unused);
 	CU_ASSERT_TRUE(notified("xtcp/fail {\n          reason = \"Connection refused\""));
 	g_free(rig_requestf(rig, "Context = %u { Subtract = * }", ctx));
 }
@@ -216,9 +291,9 @@ int main(void)
 	signal(SIGPIPE, SIG_IGN);
 	return rig_cunit_main("ims-agw as MRFP (Mp): TLS with a pre-shared key", up, down,
 			      (const struct rig_test[]){
-				  { "the UE connects, TLS-PSK, MSRP both ways", test_ue_client },
+				  { "the UE connects, TLS-PSK, MSRP switched both ways", test_ue_client },
 				  { "another key: xtls/fail, nothing crosses", test_wrong_key },
-				  { "the MRFP connects and is the TLS-PSK client", test_mrfp_client },
+				  { "the MRFP connects, TLS-PSK client, BFCP Hello", test_mrfp_client },
 				  { "the MRFP's connect refused: xtcp/fail", test_connect_refused },
 				  { "refusals: a malformed key 449, a key on plain TCP 473", test_refusals },
 				  { NULL, NULL } });

@@ -22,7 +22,9 @@ static void test_choose(void)
 	CU_ASSERT_TRUE(s.fingerprint_choose);
 	CU_ASSERT_EQUAL(s.setup, MSDP_SETUP_PASSIVE);
 	CU_ASSERT_EQUAL(s.nfingerprints, 0);
-	char *filled = msdp_fill(body, strlen(body), "192.0.2.10", 40002, "sha-256 AB:CD");
+	ASSERT_STR(s.path, "msrps://x;tcp");
+	CU_ASSERT_FALSE(s.path_choose);
+	char *filled = msdp_fill(body, strlen(body), "192.0.2.10", 40002, "sha-256 AB:CD", "unused");
 	ASSERT_STR(filled,
 		   "\nv=0\r\nc=IN IP4 192.0.2.10\r\nm=message 40002 TCP/TLS/MSRP *\r\na=setup:passive\r\n"
 		   "a=fingerprint:sha-256 AB:CD\r\na=path:msrps://x;tcp\r\n");
@@ -47,9 +49,32 @@ static void test_remote(void)
 	ASSERT_STR(s.fingerprints[1].hash, "sha-1");
 	ASSERT_STR(s.e2ae, "applied");
 	/* nothing to fill: the text comes back as it was */
-	char *same = msdp_fill(body, strlen(body), "x", 1, "y");
+	char *same = msdp_fill(body, strlen(body), "x", 1, "y", "z");
 	ASSERT_STR(same, body);
 	g_free(same);
+}
+
+/* The conference server's Local (Mp): its MSRP URI chosen, the BFCP conference, user and floors */
+static void test_application(void)
+{
+	const char *msrp = "v=0\r\nc=IN IP4 $\r\nm=message $ TCP/TLS/MSRP *\r\na=path:$\r\n";
+	struct msdp s;
+	char *err = NULL;
+	CU_ASSERT_TRUE_FATAL(msdp_parse(msrp, strlen(msrp), &s, &err));
+	CU_ASSERT_TRUE(s.path_choose);
+	ASSERT_STR(s.path, "");
+	char *filled = msdp_fill(msrp, strlen(msrp), "::1", 7, NULL, "msrps://[::1]:7/s1;tcp");
+	ASSERT_STR(filled,
+		   "v=0\r\nc=IN IP4 ::1\r\nm=message 7 TCP/TLS/MSRP *\r\na=path:msrps://[::1]:7/s1;tcp\r\n");
+	g_free(filled);
+	const char *bfcp = "v=0\nc=IN IP4 $\nm=application $ TCP/TLS/BFCP *\na=floorctrl:s-only\n"
+			   "a=confid:4321\na=userid:7\na=floorid:1 mstrm:10\na=floorid:2\na=userid:x\n";
+	CU_ASSERT_TRUE_FATAL(msdp_parse(bfcp, strlen(bfcp), &s, &err));
+	CU_ASSERT_EQUAL(s.confid, 4321);
+	CU_ASSERT_EQUAL(s.userid, 7);
+	CU_ASSERT_EQUAL_FATAL(s.nfloorids, 2);
+	CU_ASSERT_EQUAL(s.floorids[0], 1);
+	CU_ASSERT_EQUAL(s.floorids[1], 2);
 }
 
 static void test_tokens(void)
@@ -95,6 +120,7 @@ void register_msdp(void)
 		{ "CHOOSE read and filled byte-exact", test_choose },
 		{ "Remote: address, setup, fingerprints, a=3ge2ae", test_remote },
 		{ "transport tokens kept as written", test_tokens },
+		{ "MSRP path and BFCP ids", test_application },
 		{ "refused bodies", test_refused },
 		{ NULL, NULL },
 	};
