@@ -30,13 +30,14 @@ const char *const alg_transport_names[] = { "both", "udp", "tcp", NULL };
 
 #define ALG_WIRE_ROW(id, key, text, where, status) WIRE_ROW(struct alg_config, id, key, text, where, status)
 
-/* The profiles the controller plays, in profile_names' order: the MRFC (mp) is not there yet. */
-static const char *const alg_profiles[] = { "iq", "ix", NULL };
+/* The profiles the controller plays, in profile_names' order. */
+static const char *const alg_profiles[] = { "iq", "ix", "mp", NULL };
 
 static const struct cfg_option alg_options[] = {
 	CFG_COMMON_ROWS(struct alg_config),
 	{ "profile", 0, CFG_ENUM, offsetof(struct alg_config, profile), "iq", 0, 0, alg_profiles,
-	  "the interface profile: iq (IMS-ALG in the P-CSCF) or ix (IBCF, all media end to end)" },
+	  "the interface profile: iq (IMS-ALG in the P-CSCF), ix (IBCF, all media end to end) or mp (MRFC of "
+	  "a conference focus)" },
 	SIDE_ROWS(access, "5060", "access (UE)"),
 	SIDE_ROWS(core, "5070", "core (toward the S-CSCF or peer network)"),
 	{ "sip.core.next_hop", 0, CFG_STRING, offsetof(struct alg_config, next_hop), "", 0, 0, NULL,
@@ -76,6 +77,10 @@ static const struct cfg_option alg_options[] = {
 	  "application-aware transports to the gateway (TCP/MSRP, TCP/TLS/MSRP); false: TCP, TCP/TLS" },
 	{ "policy.release_on_fail", 0, CFG_BOOL, offsetof(struct alg_config, release_on_fail), "true", 0, 0,
 	  NULL, "release the call with BYE on both sides when the gateway notifies xtls/fail or xtcp/fail" },
+	{ "mrfc.conferences", 0, CFG_STRLIST, offsetof(struct alg_config, conferences), "conference", 0, 0,
+	  NULL, "mp: the user parts of the conference URIs the MRFC answers (sip:<name>@<access side>)" },
+	{ "mrfc.psk", 0, CFG_STRING, offsetof(struct alg_config, conference_psk), "", 0, 0, NULL,
+	  "mp: TLS with this pre-shared key (\"identity:hexkey\", the KMS case) instead of fingerprints" },
 	WIRE_IES(ALG_WIRE_ROW){ 0 },
 };
 

@@ -29,7 +29,7 @@ struct alg_config {
 	char *h248_mid;
 	long h248_timeout_ms; /* T-MAX of a request to a gateway */
 	long h248_audit_ms;   /* audit of each gateway's ROOT, to find one that went silent */
-	int profile;          /* index into profile_names (iq, ix) */
+	int profile;          /* index into profile_names (iq, ix, mp) */
 	bool force_orig; /* NOTE 1: terminate TLS for TCP/TLS/MSRP with a fingerprint, indication or not */
 	bool force_term; /* terminating NOTE: e2ae toward the UE even when it did not register support */
 	bool syn_filter; /* gm/saf and gm/spf on the AGW's listening legs */
@@ -38,6 +38,8 @@ struct alg_config {
 	bool merge_all;  /* TCP merge mode toward every UE */
 	bool aware;      /* application-aware transports (TCP/MSRP) to the AGW, else agnostic (TCP) */
 	bool release_on_fail; /* xtls/fail or xtcp/fail: BYE both sides */
+	char **conferences;   /* mp: the conference URIs' user parts the MRFC answers */
+	char *conference_psk; /* mp: "identity:hexkey" for TLS-PSK at the MRFP, "" for fingerprints */
 	struct wire_names wire;
 };
 

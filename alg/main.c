@@ -45,13 +45,13 @@ static void on_event(void *arg, struct mgc_agw *agw, const char *ctx, const char
 		     const char *reason)
 {
 	struct alg *a = arg;
-	calls_gateway_event(proxy_calls(a->proxy), agw, ctx, term, event, reason);
+	proxy_gateway_event(a->proxy, agw, ctx, term, event, reason);
 }
 
 static void on_lost(void *arg, struct mgc_agw *agw, const char *why)
 {
 	struct alg *a = arg;
-	calls_gateway_lost(proxy_calls(a->proxy), agw, why);
+	proxy_gateway_lost(a->proxy, agw, why);
 }
 
 static int start(struct alg *a)

@@ -67,6 +67,8 @@ static bool read_line(const sdp_session_t *s, const sdp_media_t *m, struct media
 		else if (!g_ascii_strcasecmp(a->a_name, "3ge2ae") && a->a_value &&
 			 !g_ascii_strcasecmp(a->a_value, "requested"))
 			l->requested = true;
+		else if (!g_ascii_strcasecmp(a->a_name, "path") && a->a_value)
+			g_strlcpy(l->path, a->a_value, sizeof l->path);
 		else if (!g_ascii_strcasecmp(a->a_name, "fingerprint") && a->a_value &&
 			 strlen(l->fingerprints) + strlen(a->a_value) + 2 < sizeof l->fingerprints) {
 			g_strlcat(l->fingerprints, a->a_value, sizeof l->fingerprints);

@@ -29,6 +29,7 @@ struct media_line {
 	bool tls;               /* the secure token of its row (TCP/TLS/MSRP, UDP/TLS/UDPTL) */
 	char fingerprints[512]; /* every a=fingerprint value, one per line, "\n"-terminated */
 	bool requested;         /* a=3ge2ae:requested */
+	char path[256];         /* a=path (MSRP, RFC 4975 §8.1), "" without */
 };
 
 struct media_sdp {

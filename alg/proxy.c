@@ -21,6 +21,7 @@ struct fwd;
 #include <sofia-sip/sip_util.h>
 #include <sofia-sip/su_time.h>
 
+#include "focus.h"
 #include "log.h"
 #include "proxy.h"
 #include "profile.h"
@@ -46,6 +47,7 @@ struct dlg {
 	char *call_id, *caller_tag;
 	bool orig;
 	struct call *call;
+	struct participant *part; /* a dial-in to the conference focus (mp): the MRFC is the UAS */
 	struct proxy *p;
 	/* what a BYE of ours needs: each party's URI, tag, contact and the last CSeq it used */
 	msg_t *invite, *ok;
@@ -56,6 +58,7 @@ struct proxy {
 	struct side sides[2];
 	struct reg *reg;
 	struct calls *calls;
+	struct focus *focus; /* mp: the MRFC's conferences; NULL under the other profiles */
 	struct trace *trace;
 	GHashTable *dialogs; /* Call-ID -> GSList of struct dlg */
 	unsigned mechs;      /* what we announce */
@@ -200,6 +203,8 @@ static void dlg_end(struct dlg *d, const char *why)
 		g_hash_table_remove(p->dialogs, d->call_id);
 	if (d->call)
 		call_end(d->call, why);
+	if (d->part)
+		focus_leave(d->part, why);
 	if (d->invite)
 		msg_destroy(d->invite);
 	if (d->ok)
@@ -590,6 +595,83 @@ static struct media_policy policy_of(struct proxy *p, const sip_t *sip, bool ori
 				      .force_term = p->cfg->force_term };
 }
 
+/* ---- the MRFC as conference focus (mp): the UAS of a dial-in ---- */
+
+static void bye(struct proxy *p, struct dlg *d, bool to_caller);
+
+struct dial_in {
+	struct side *s;
+	nta_incoming_t *irq;
+	struct dlg *d;
+};
+
+static void on_focus_answer(void *arg, int status, const char *phrase, char *body)
+{
+	struct dial_in *in = arg;
+	struct proxy *p = in->s->p;
+	if (status) {
+		reply(p, in->s, in->irq, status, phrase, TAG_END());
+		dlg_end(in->d, phrase); /* the participant goes with it */
+	} else {
+		msg_t *msg = nta_incoming_create_response(in->irq, SIP_200_OK);
+		sip_t *sip = msg ? sip_object(msg) : NULL;
+		const char *tag = nta_incoming_tag(in->irq, NULL); /* the dialog's, ours as its UAS */
+		if (sip && sip->sip_to && !sip->sip_to->a_tag && tag)
+			sip_to_tag(msg_home(msg), sip->sip_to, tag);
+		if (sip && sip_add_tl(msg, sip, SIPTAG_CONTACT_STR(in->s->uri),
+				      SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(body),
+				      TAG_END()) >= 0) {
+			in->d->ok = msg_ref_create(msg);
+			trace_msg(p, false, in->s, msg, NULL);
+			nta_incoming_mreply(in->irq, msg);
+		} else {
+			msg_destroy(msg);
+			reply(p, in->s, in->irq, SIP_500_INTERNAL_SERVER_ERROR, TAG_END());
+		}
+	}
+	g_free(body);
+	g_free(in);
+}
+
+/* An initial INVITE to a conference URI: the MRFC answers it itself (TS 23.333 §6.2.20). */
+static void dial_in(struct proxy *p, struct side *s, nta_incoming_t *irq, const sip_t *sip, msg_t *got)
+{
+	struct dlg *d = dlg_new(p, sip, true);
+	d->invite = got;
+	struct dial_in *in = g_new(struct dial_in, 1);
+	*in = (struct dial_in){ .s = s, .irq = irq, .d = d };
+	d->part = focus_join(p->focus, sip->sip_request->rq_url->url_user, sip->sip_call_id->i_id, d);
+	focus_offer(d->part, sip->sip_payload ? sip->sip_payload->pl_data : NULL,
+		    sip->sip_payload ? sip->sip_payload->pl_len : 0, on_focus_answer, in);
+}
+
+static void on_focus_failed(void *arg, struct participant *part, const char *why)
+{
+	struct proxy *p = arg;
+	struct dlg *d = focus_owner(part);
+	const struct log_ids ids = { .call = focus_call_id(part) };
+	log_notice("sip", &ids, "the conference's media failed, BYE to the participant: %s", why);
+	if (d->ok)
+		bye(p, d, true);
+	dlg_end(d, why);
+}
+
+/* ACK and BYE of a dial-in's dialog: the MRFC is their UAS. True when taken. */
+static bool in_dial_in(struct proxy *p, struct side *s, nta_incoming_t *irq, const sip_t *sip)
+{
+	struct dlg *d = s->which == ACCESS && sip->sip_to->a_tag ? dlg_find(p, sip, ACCESS) : NULL;
+	if (!d || !d->part)
+		return false;
+	sip_method_t method = sip->sip_request->rq_method;
+	if (method == sip_method_bye) {
+		reply(p, s, irq, SIP_200_OK, TAG_END());
+		dlg_end(d, "BYE");
+	} else if (method != sip_method_ack) {
+		reply(p, s, irq, SIP_501_NOT_IMPLEMENTED, TAG_END());
+	}
+	return true;
+}
+
 static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const sip_t *sip)
 {
 	struct proxy *p = s->p;
@@ -604,6 +686,15 @@ static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const
 	if (method == sip_method_register && s->which == ACCESS && p->cfg->registrar) {
 		msg_destroy(got);
 		registrar(p, s, irq, sip);
+		return 0;
+	}
+	if (p->focus && s->which == ACCESS && method == sip_method_invite && !sip->sip_to->a_tag &&
+	    focus_serves(p->focus, sip->sip_request->rq_url->url_user)) {
+		dial_in(p, s, irq, sip, got);
+		return 0;
+	}
+	if (p->focus && in_dial_in(p, s, irq, sip)) {
+		msg_destroy(got);
 		return 0;
 	}
 	struct fwd *f = g_new0(struct fwd, 1);
@@ -768,6 +859,9 @@ struct proxy *proxy_new(su_root_t *root, const struct alg_config *cfg, struct mg
 		p->mechs |= reg_mech_bit(*m);
 	static const struct call_ops cops = { .failed = on_call_failed };
 	p->calls = calls_new(mgc, cfg, &cops, p);
+	static const struct focus_ops fops = { .failed = on_focus_failed };
+	if (profile_at(cfg->profile)->focus)
+		p->focus = focus_new(mgc, cfg, &fops, p);
 	if (*cfg->next_hop && !(p->next_hop = url_make(p->home, cfg->next_hop))) {
 		*err = g_strdup_printf("sip.core.next_hop: \"%s\" is not a SIP URI", cfg->next_hop);
 		proxy_free(p);
@@ -780,9 +874,17 @@ struct proxy *proxy_new(su_root_t *root, const struct alg_config *cfg, struct mg
 	return p;
 }
 
-struct calls *proxy_calls(struct proxy *p)
+void proxy_gateway_event(struct proxy *p, struct mgc_agw *agw, const char *ctx, const char *term,
+			 const char *event, const char *reason)
 {
-	return p->calls;
+	calls_gateway_event(p->calls, agw, ctx, term, event, reason);
+	focus_gateway_event(p->focus, agw, ctx, term, event, reason);
+}
+
+void proxy_gateway_lost(struct proxy *p, struct mgc_agw *agw, const char *why)
+{
+	calls_gateway_lost(p->calls, agw, why);
+	focus_gateway_lost(p->focus, agw, why);
 }
 
 void proxy_free(struct proxy *p)
@@ -810,6 +912,7 @@ void proxy_free(struct proxy *p)
 		g_free(s->uri);
 	}
 	calls_free(p->calls);
+	focus_free(p->focus);
 	reg_free(p->reg);
 	g_hash_table_destroy(p->dialogs);
 	su_home_deinit(p->home);

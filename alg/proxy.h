@@ -27,7 +27,9 @@ typedef struct su_root_s su_root_t;
 struct proxy *proxy_new(su_root_t *root, const struct alg_config *cfg, struct mgc *mgc, struct trace *trace,
 			char **err);
 void proxy_free(struct proxy *p);
-/* The calls table (for the gateway pool's reports). */
-struct calls *proxy_calls(struct proxy *p);
+/* What the gateway pool reports: an observed event, a gateway lost (to the calls and the focus). */
+void proxy_gateway_event(struct proxy *p, struct mgc_agw *agw, const char *ctx, const char *term,
+			 const char *event, const char *reason);
+void proxy_gateway_lost(struct proxy *p, struct mgc_agw *agw, const char *why);
 
 #endif

@@ -1,0 +1,377 @@
+/* focus: the MRFC's conference focus (see focus.h). */
+#include "config.h"
+#include "focus.h"
+
+#include <glib.h>
+#include <string.h>
+
+#include "log.h"
+#include "media.h"
+
+#define W(fc, id) ((fc)->cfg->wire.text[WIRE_##id])
+
+struct conference {
+	char *name;
+	uint32_t confid;     /* a=confid: the conference's place in mrfc.conferences, from 1 */
+	struct mgc_agw *agw; /* the MRFP holding its context, while it has one */
+	char ctx[16];        /* "" before the first participant's Add answered */
+	bool creating;       /* the first Add is on its way: the next participants wait for its context */
+	GQueue waiting;      /* struct participant */
+	uint16_t next_user;  /* a=userid of the next participant */
+	unsigned members;
+};
+
+struct participant {
+	struct focus *fc;
+	struct conference *conf;
+	char *call_id;
+	void *owner;
+	call_next *next;
+	void *next_arg;
+	uint32_t tid;
+	char *sdp; /* the offer */
+	struct media_sdp offer;
+	bool carried[MEDIA_MAX_LINES];
+	char terms[MEDIA_MAX_LINES][32];
+	unsigned nterms;
+	uint16_t user;
+};
+
+struct focus {
+	struct mgc *mgc;
+	const struct alg_config *cfg;
+	struct focus_ops ops;
+	void *arg;
+	GPtrArray *confs;  /* struct conference, in mrfc.conferences order */
+	GHashTable *terms; /* termination id -> struct participant */
+	unsigned rid;
+};
+
+struct focus *focus_new(struct mgc *mgc, const struct alg_config *cfg, const struct focus_ops *ops, void *arg)
+{
+	struct focus *fc = g_new0(struct focus, 1);
+	*fc = (struct focus){ .mgc = mgc, .cfg = cfg, .ops = *ops, .arg = arg };
+	fc->confs = g_ptr_array_new();
+	for (char **n = cfg->conferences; n && *n; n++) {
+		struct conference *c = g_new0(struct conference, 1);
+		c->name = g_strdup(*n);
+		c->confid = fc->confs->len + 1;
+		g_queue_init(&c->waiting);
+		g_ptr_array_add(fc->confs, c);
+	}
+	fc->terms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	return fc;
+}
+
+void focus_free(struct focus *fc)
+{
+	if (!fc)
+		return;
+	for (guint i = 0; i < fc->confs->len; i++) {
+		struct conference *c = fc->confs->pdata[i];
+		g_queue_clear(&c->waiting);
+		g_free(c->name), g_free(c);
+	}
+	g_ptr_array_free(fc->confs, TRUE);
+	g_hash_table_destroy(fc->terms);
+	g_free(fc);
+}
+
+static struct conference *conference_of(const struct focus *fc, const char *user)
+{
+	for (guint i = 0; user && i < fc->confs->len; i++) {
+		struct conference *c = fc->confs->pdata[i];
+		if (!strcmp(c->name, user))
+			return c;
+	}
+	return NULL;
+}
+
+bool focus_serves(const struct focus *fc, const char *user)
+{
+	return conference_of(fc, user) != NULL;
+}
+
+void *focus_owner(const struct participant *p)
+{
+	return p->owner;
+}
+
+const char *focus_call_id(const struct participant *p)
+{
+	return p->call_id;
+}
+
+static void finish(struct participant *p, int status, const char *phrase, char *body)
+{
+	call_next *next = p->next;
+	p->next = NULL, p->tid = 0;
+	if (next)
+		next(p->next_arg, status, phrase, body);
+	else
+		g_free(body);
+}
+
+/* ---- the H.248 of one participant ---- */
+
+/* The setup the MRFP takes: it starts TCP unless the UE said it would (§6.2.20 step 4). */
+static enum msdp_setup mrfp_setup(const struct media_line *l)
+{
+	return l->setup == MSDP_SETUP_ACTIVE ? MSDP_SETUP_PASSIVE : MSDP_SETUP_ACTIVE;
+}
+
+static void put_add(struct participant *p, GString *s, const struct media_line *l)
+{
+	struct focus *fc = p->fc;
+	bool psk = *fc->cfg->conference_psk && l->tls, v6 = strchr(l->addr, ':');
+	g_string_append_printf(s, "Add = $ { Media { Stream = 1 { LocalControl { %s = access", W(fc, REALM));
+	if (psk)
+		g_string_append_printf(s, ", %s = \"%s\"", W(fc, TLS_PSK), fc->cfg->conference_psk);
+	g_string_append_printf(s, " },\nLocal {\nv=0\nc=IN %s $\nm=%s $ %s *\na=setup:%s\n",
+			       v6 ? "IP6" : "IP4", l->media, l->proto, msdp_setup_names[mrfp_setup(l)]);
+	if (l->tls && !psk)
+		g_string_append(s, "a=fingerprint:$\n");
+	if (l->app == TP_APP_MSRP)
+		g_string_append(s, "a=path:$\n");
+	else
+		g_string_append_printf(s, "a=floorctrl:s-only\na=confid:%u\na=userid:%u\na=floorid:1\n",
+				       p->conf->confid, p->user);
+	g_string_append_printf(s, "},\nRemote {\nv=0\nc=IN %s %s\nm=%s %u %s *\n", v6 ? "IP6" : "IP4",
+			       l->addr, l->media, l->port, l->proto);
+	if (l->setup)
+		g_string_append_printf(s, "a=setup:%s\n", msdp_setup_names[l->setup]);
+	for (const char *f = l->fingerprints; l->tls && !psk && *f;) {
+		size_t n = strcspn(f, "\n");
+		g_string_append_printf(s, "a=fingerprint:%.*s\n", (int)n, f);
+		f += n + (f[n] ? 1 : 0);
+	}
+	if (*l->path)
+		g_string_append_printf(s, "a=path:%s\n", l->path);
+	g_string_append_printf(s, "} } },\nEvents = %u { %s", ++fc->rid, W(fc, TCP_FAIL));
+	if (l->tls)
+		g_string_append_printf(s, ", %s", W(fc, TLS_FAIL));
+	g_string_append(s, " } }");
+}
+
+/* The m= line i of the offer as written, with port 0: refused (RFC 3264 §6). */
+static void put_refused(GString *out, const char *sdp, unsigned i)
+{
+	const char *m = sdp;
+	for (unsigned k = 0; m && (m = strstr(m, "m=")); m += 2)
+		if ((m == sdp || m[-1] == '\n') && k++ == i)
+			break;
+	if (!m)
+		return;
+	size_t n = strcspn(m, "\r\n");
+	char *line = g_strndup(m, n);
+	gchar **f = g_strsplit(line, " ", 3);
+	if (f[0] && f[1] && f[2])
+		g_string_append_printf(out, "%s 0 %s\r\n", f[0], f[2]);
+	g_strfreev(f);
+	g_free(line);
+}
+
+/* The MRFP's Local from its m= line on, in CRLF lines; its c= address into addr. */
+static void put_local(GString *out, const char *local, char addr[64])
+{
+	gchar **lines = g_strsplit(local, "\n", -1);
+	bool media = false;
+	for (gchar **l = lines; *l; l++) {
+		g_strchomp(*l);
+		if (g_str_has_prefix(*l, "c=IN "))
+			g_strlcpy(addr, *l + 9, 64);
+		else if (g_str_has_prefix(*l, "m="))
+			media = true;
+		if (media && **l && !g_str_has_prefix(*l, "c="))
+			g_string_append_printf(out, "%s\r\n", *l);
+	}
+	g_strfreev(lines);
+}
+
+static char *answer_of(struct participant *p, const struct mgc_result *r)
+{
+	GString *media = g_string_new(NULL);
+	char addr[64] = "";
+	for (unsigned i = 0, k = 0; i < p->offer.n; i++) {
+		if (p->carried[i] && k < r->n)
+			put_local(media, r->cmd[k++].local, addr);
+		else
+			put_refused(media, p->sdp, i);
+	}
+	const char *ip = strchr(addr, ':') ? "IP6" : "IP4";
+	char *body = g_strdup_printf("v=0\r\no=- %u 1 IN %s %s\r\ns=%s\r\nc=IN %s %s\r\nt=0 0\r\n%s", p->user,
+				     ip, addr, p->conf->name, ip, addr, media->str);
+	g_string_free(media, TRUE);
+	return body;
+}
+
+static void send_adds(struct participant *p);
+
+/* The next participants waiting for the context go on. */
+static void release_waiting(struct conference *c)
+{
+	struct participant *w;
+	while (!c->creating && (w = g_queue_pop_head(&c->waiting)))
+		send_adds(w);
+}
+
+static void on_added(void *arg, const struct mgc_result *r)
+{
+	struct participant *p = arg;
+	struct conference *c = p->conf;
+	const struct log_ids ids = { .call = p->call_id, .ctx = *c->ctx ? c->ctx : NULL };
+	p->tid = 0;
+	bool first = c->creating;
+	c->creating = false;
+	if (r->timeout || r->error) {
+		log_warn("focus", &ids, "joining %s: %s%u %s", c->name, r->timeout ? "" : "error ", r->error,
+			 r->reason);
+		if (first)
+			c->agw = NULL;
+		release_waiting(c);
+		finish(p, r->timeout ? 500 : 488,
+		       r->timeout ? "Media Gateway Not Reachable"
+				  : "Not Acceptable Here (media gateway refused)",
+		       NULL);
+		return;
+	}
+	g_strlcpy(c->ctx, r->ctx, sizeof c->ctx);
+	c->members++;
+	for (unsigned i = 0; i < r->n; i++) {
+		g_strlcpy(p->terms[p->nterms], r->cmd[i].term, sizeof p->terms[0]);
+		g_hash_table_insert(p->fc->terms, g_strdup(r->cmd[i].term), p);
+		p->nterms++;
+	}
+	log_info("focus", &ids, "joined %s as user %u: %u participants", c->name, p->user, c->members);
+	release_waiting(c);
+	finish(p, 0, NULL, answer_of(p, r));
+}
+
+static void send_adds(struct participant *p)
+{
+	struct conference *c = p->conf;
+	if (!*c->ctx && c->creating) {
+		g_queue_push_tail(&c->waiting, p);
+		return;
+	}
+	if (!*c->ctx && !(c->agw = mgc_pick(p->fc->mgc))) {
+		finish(p, 500, "Media Gateway Not Reachable", NULL);
+		return;
+	}
+	c->creating = !*c->ctx;
+	p->user = ++c->next_user ? c->next_user : ++c->next_user;
+	GString *s = g_string_new(NULL);
+	g_string_append_printf(s, "Context = %s {\n", *c->ctx ? c->ctx : "$");
+	bool any = false;
+	for (unsigned i = 0; i < p->offer.n; i++) {
+		if (!p->carried[i])
+			continue;
+		g_string_append(s, any ? ",\n" : "");
+		put_add(p, s, &p->offer.lines[i]);
+		any = true;
+	}
+	g_string_append(s, " }");
+	if (!mgc_send(p->fc->mgc, c->agw, s->str, on_added, p, &p->tid)) {
+		c->creating = false;
+		release_waiting(c);
+		finish(p, 500, "Media Gateway Not Reachable", NULL);
+	}
+	g_string_free(s, TRUE);
+}
+
+struct participant *focus_join(struct focus *fc, const char *conference, const char *call_id, void *owner)
+{
+	struct participant *p = g_new0(struct participant, 1);
+	*p = (struct participant){
+		.fc = fc, .conf = conference_of(fc, conference), .call_id = g_strdup(call_id), .owner = owner
+	};
+	return p;
+}
+
+void focus_offer(struct participant *p, const char *sdp, size_t len, call_next *next, void *arg)
+{
+	p->next = next, p->next_arg = arg;
+	p->sdp = g_strndup(sdp ? sdp : "", len);
+	const struct log_ids ids = { .call = p->call_id };
+	char *err = NULL;
+	if (!sdp || !len || !media_read(sdp, len, &p->offer, &err)) {
+		log_notice("focus", &ids, "dial-in to %s refused: %s", p->conf->name,
+			   err ? err : "no SDP offer");
+		g_free(err);
+		finish(p, 488, "Not Acceptable Here (no SDP offer)", NULL);
+		return;
+	}
+	bool any = false;
+	for (unsigned i = 0; i < p->offer.n; i++) {
+		const struct media_line *l = &p->offer.lines[i];
+		p->carried[i] = (l->app == TP_APP_MSRP || l->app == TP_APP_BFCP) && l->port && *l->addr;
+		any = any || p->carried[i];
+	}
+	if (!any) {
+		log_notice("focus", &ids, "dial-in to %s refused: no MSRP or BFCP line", p->conf->name);
+		finish(p, 488, "Not Acceptable Here (the conference carries MSRP and BFCP)", NULL);
+		return;
+	}
+	send_adds(p);
+}
+
+static void on_subtracted(void *arg, const struct mgc_result *r)
+{
+	(void)arg, (void)r; /* the gateway frees what it can; nothing is kept here either way */
+}
+
+void focus_leave(struct participant *p, const char *why)
+{
+	if (!p)
+		return;
+	struct conference *c = p->conf;
+	const struct log_ids ids = { .call = p->call_id, .ctx = c && *c->ctx ? c->ctx : NULL };
+	if (p->tid)
+		mgc_cancel(p->fc->mgc, p->tid);
+	if (c)
+		g_queue_remove(&c->waiting, p);
+	if (p->nterms && c->agw) {
+		GString *s = g_string_new(NULL);
+		g_string_append_printf(s, "Context = %s { ", c->ctx);
+		for (unsigned i = 0; i < p->nterms; i++) {
+			g_string_append_printf(s, "%sSubtract = %s", i ? ", " : "", p->terms[i]);
+			g_hash_table_remove(p->fc->terms, p->terms[i]);
+		}
+		g_string_append(s, " }");
+		mgc_send(p->fc->mgc, c->agw, s->str, on_subtracted, NULL, NULL);
+		g_string_free(s, TRUE);
+		if (!--c->members) /* the gateway drops the emptied context */
+			*c->ctx = '\0', c->agw = NULL;
+		log_info("focus", &ids, "user %u left %s (%s): %u participants", p->user, c->name, why,
+			 c->members);
+	}
+	g_free(p->call_id), g_free(p->sdp);
+	g_free(p);
+}
+
+void focus_gateway_event(struct focus *fc, struct mgc_agw *agw, const char *ctx, const char *term,
+			 const char *event, const char *reason)
+{
+	(void)agw, (void)ctx;
+	struct participant *p = fc ? g_hash_table_lookup(fc->terms, term) : NULL;
+	if (!p || (strcmp(event, W(fc, TLS_FAIL)) && strcmp(event, W(fc, TCP_FAIL))))
+		return;
+	char *why = g_strdup_printf("%s on %s%s%s", event, term, reason ? ": " : "", reason ? reason : "");
+	fc->ops.failed(fc->arg, p, why);
+	g_free(why);
+}
+
+void focus_gateway_lost(struct focus *fc, struct mgc_agw *agw, const char *why)
+{
+	if (!fc)
+		return;
+	GList *all = g_hash_table_get_values(fc->terms), *gone = NULL;
+	for (GList *l = all; l; l = l->next) {
+		struct participant *p = l->data;
+		if (p->conf->agw == agw && !g_list_find(gone, p))
+			gone = g_list_prepend(gone, p);
+	}
+	for (GList *l = gone; l; l = l->next)
+		fc->ops.failed(fc->arg, l->data, why);
+	g_list_free(all), g_list_free(gone);
+}

@@ -1,0 +1,269 @@
+/* ims-alg as MRFC and ims-agw as MRFP (both --profile mp, TS 23.333 §6.2.19, §6.2.20): UEs dial in to
+ * sip:conference@… with MSRP over TLS (a=setup:actpass, their fingerprint and a=path):
+ *   - the MRFC's H.248 for the first dial-in, exactly: Add to a new context with the UE's Remote, the
+ *     Local asking the MRFP's port, fingerprint and MSRP URI with a=setup:active, xtcp/fail and
+ *     xtls/fail; the second dial-in joins the same context;
+ *   - each UE's 200 OK answer, exactly: the MRFP's c=, port, a=setup:active, fingerprint and a=path;
+ *   - the MRFP connects to each UE and is the TLS client, binds the MSRP session with an empty SEND,
+ *     and a SEND from one UE reaches the other two;
+ *   - BYE from a UE: 200 OK and its termination subtracted;
+ *   - a UE whose port refuses: xtcp/fail, and the MRFC sends it BYE. */
+#include <CUnit/Basic.h>
+#include <glib.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "algrig.h"
+#include "apppeer.h"
+#include "rig.h"
+#include "sippeer.h"
+#include "tlspeer.h"
+
+static struct algrig rig;
+static struct tls_identity ue_id;
+
+static int up(void)
+{
+	char *err = NULL;
+	if (!tls_identity_init(&ue_id, NULL, NULL, "UE", &err))
+		return 1;
+	return algrig_start(&rig,
+			    &(struct algrig_opts){ .alg = (const char *const[]){ "--profile", "mp", NULL },
+						   .agw = (const char *const[]){ "--profile", "mp", NULL },
+						   .access_ports = "29800-29849",
+						   .core_ports = "29850-29899" })
+		   ? 0
+		   : 1;
+}
+
+static int down(void)
+{
+	tls_identity_clear(&ue_id);
+	return algrig_stop(&rig) ? 0 : 1;
+}
+
+static void assert_text(const char *what, const char *text, const char *want)
+{
+	if (strcmp(text ? text : "", want))
+		fprintf(stderr, "\n--- %s: got\n%s\n--- want\n%s\n", what, text ? text : "(nothing)", want);
+	CU_ASSERT_STRING_EQUAL(text ? text : "", want);
+}
+
+/* The value after prefix in text up to the end of its line (g_free it); "" when absent. */
+static char *value_after(const char *text, const char *prefix)
+{
+	const char *at = text ? strstr(text, prefix) : NULL;
+	return at ? g_strndup(at + strlen(prefix), strcspn(at + strlen(prefix), "\r\n")) : g_strdup("");
+}
+
+/* A UE in the conference: its SIP peer and dialog, its TLS session with the MRFP, its MSRP URI. */
+struct ue {
+	struct sippeer sip;
+	struct sipdlg dlg;
+	int l, fd;
+	gnutls_session_t s;
+	struct apppeer p;
+	char name[16], path[80], *answer, *server_path;
+};
+
+static char *offer(struct ue *u, uint16_t port)
+{
+	snprintf(u->path, sizeof u->path, "msrps://127.0.0.1:%u/%s;tcp", port, u->name);
+	return g_strdup_printf("v=0\r\no=%s 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+			       "m=message %u TCP/TLS/MSRP *\r\na=accept-types:text/plain\r\na=path:%s\r\n"
+			       "a=setup:actpass\r\na=fingerprint:%s\r\n",
+			       u->name, port, u->path, ue_id.fingerprint);
+}
+
+/* u dials in; returns the 200 OK (g_free it) or NULL. u listens on its offered port. */
+static char *dial_in(struct ue *u, const char *name, const char *call)
+{
+	g_strlcpy(u->name, name, sizeof u->name);
+	CU_ASSERT_TRUE_FATAL(sippeer_open(&u->sip, false));
+	uint16_t port = 0;
+	u->l = tcp_listen(&port);
+	char *sdp = offer(u, port);
+	sippeer_invite(&u->sip, rig.access, name, "conference", call, sdp);
+	g_free(sdp);
+	char *ok = NULL;
+	for (int i = 0; i < 3 && !ok; i++) { /* past 100 Trying */
+		char *m = sippeer_recv(&u->sip, 3000);
+		if (m && !g_str_has_prefix(m, "SIP/2.0 1"))
+			ok = m;
+		else
+			g_free(m);
+	}
+	if (ok && g_str_has_prefix(ok, "SIP/2.0 200 ")) {
+		sipdlg_caller(&u->dlg, &u->sip, ok, 1);
+		sipdlg_send(&u->dlg, "ACK", NULL);
+	}
+	return ok;
+}
+
+/* The MRFP connects to u and is the TLS client; it binds the session with an empty SEND. */
+static void media_up(struct ue *u)
+{
+	u->server_path = value_after(sip_body(u->answer), "a=path:");
+	char *fp = sdp_fingerprint(sip_body(u->answer)), why[160] = "";
+	u->fd = tcp_accept(u->l, 3000);
+	CU_ASSERT_TRUE_FATAL(u->fd >= 0);
+	u->s = tlspeer_handshake(u->fd, false, &ue_id, fp, 3000, why);
+	if (!u->s)
+		fprintf(stderr, "\n    %s\n", why);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(u->s);
+	g_free(fp);
+	apppeer_init(&u->p, u->fd, u->s);
+	struct msrp_frame f;
+	char *bind = apppeer_msrp(&u->p, 2000, &f);
+	char *mid = bind ? msrp_header(&f, "Message-ID") : NULL;
+	char *want = g_strdup_printf("MSRP %s SEND\r\nTo-Path: %s\r\nFrom-Path: %s\r\nMessage-ID: %s\r\n"
+				     "Byte-Range: 1-0/0\r\n-------%s$\r\n",
+				     f.tid, u->path, u->server_path, mid, f.tid);
+	assert_text("bind", bind, want);
+	g_free(bind), g_free(mid), g_free(want);
+}
+
+static void leave(struct ue *u)
+{
+	tlspeer_close(u->s, u->fd);
+	apppeer_clear(&u->p);
+	close(u->l);
+	sipdlg_clear(&u->dlg);
+	sippeer_close(&u->sip);
+	g_free(u->answer), g_free(u->server_path);
+}
+
+static void test_three(void)
+{
+	long mark = algrig_mark(&rig);
+	struct ue u[3] = { 0 };
+	static const char *const names[] = { "alice", "bob", "carol" }, *const calls[] = { "c-a", "c-b",
+											   "c-c" };
+	for (int i = 0; i < 3; i++) {
+		u[i].answer = dial_in(&u[i], names[i], calls[i]);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(u[i].answer);
+		CU_ASSERT_TRUE_FATAL(g_str_has_prefix(u[i].answer, "SIP/2.0 200 OK\r\n"));
+		media_up(&u[i]);
+	}
+	/* the answer: the MRFP's Local under one c= */
+	const char *body = sip_body(u[0].answer);
+	char *fp = sdp_fingerprint(body);
+	char *want = g_strdup_printf(
+	    "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=conference\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+	    "m=message %u TCP/TLS/MSRP *\r\na=setup:active\r\na=fingerprint:%s\r\na=path:%s\r\n",
+	    sdp_port(body, "message"), fp, u[0].server_path);
+	assert_text("alice's answer", body, want);
+	g_free(want), g_free(fp);
+
+	/* the MRFC's H.248: the first dial-in creates the context, the next ones join it */
+	char *h248 = algrig_h248(&rig, mark, false);
+	char *port0 = g_strndup(u[0].path + strlen("msrps://127.0.0.1:"), strcspn(u[0].path + 18, "/"));
+	char *alice =
+	    g_strdup_printf("MEGACO/3 [127.0.0.1]:%u\nTransaction = N {\n  Context = $ {\n    Add = $ {\n    "
+			    "  Media {\n        Stream = 1 {\n"
+			    "          LocalControl {\n            ipdc/realm = access\n          },\n       "
+			    "   Local {\nv=0\nc=IN IP4 $\n"
+			    "m=message $ TCP/TLS/MSRP *\na=setup:active\na=fingerprint:$\na=path:$\n},\n     "
+			    "     Remote {\nv=0\n"
+			    "c=IN IP4 127.0.0.1\nm=message %s TCP/TLS/MSRP "
+			    "*\na=setup:actpass\na=fingerprint:%s\na=path:%s\n}\n"
+			    "        }\n      },\n      Events = 1 {\n        xtcp/fail,\n        "
+			    "xtls/fail\n      }\n    }\n  }\n}\n",
+			    rig.h248, port0, ue_id.fingerprint, u[0].path);
+	CU_ASSERT_PTR_NOT_NULL(g_str_has_prefix(h248, alice) ? h248 : NULL);
+	if (!g_str_has_prefix(h248, alice))
+		fprintf(stderr, "\n--- H.248: got\n%s\n--- want first\n%s\n", h248, alice);
+	char *join = g_strdup_printf(
+	    "MEGACO/3 [127.0.0.1]:%u\nTransaction = N {\n  Context = 1 {\n    Add = $ {", rig.h248);
+	char *second = strstr(h248 + 1, "MEGACO/3");
+	CU_ASSERT_PTR_NOT_NULL(second && g_str_has_prefix(second, join) ? second
+									: NULL); /* bob joins alice */
+	g_free(join);
+	g_free(alice), g_free(port0), g_free(h248);
+
+	/* alice speaks: bob and carol hear it */
+	static const char send_fmt[] =
+	    "MSRP a0000001 SEND\r\nTo-Path: %s\r\nFrom-Path: %s\r\nMessage-ID: hi1\r\n"
+	    "Byte-Range: 1-9/9\r\nContent-Type: text/plain\r\n\r\nhi, both!\r\n-------a0000001$\r\n";
+	char *send = g_strdup_printf(send_fmt, u[0].server_path, u[0].path);
+	CU_ASSERT_TRUE(apppeer_send(&u[0].p, send, strlen(send)));
+	g_free(send);
+	struct msrp_frame f;
+	char *ok = apppeer_msrp(&u[0].p, 2000, &f);
+	CU_ASSERT_TRUE(ok && f.status == 200);
+	g_free(ok);
+	for (int i = 1; i < 3; i++) {
+		char *got = apppeer_msrp(&u[i].p, 2000, &f);
+		char *w = g_strdup_printf(
+		    "MSRP %s SEND\r\nTo-Path: %s\r\nFrom-Path: %s\r\nMessage-ID: hi1\r\n"
+		    "Byte-Range: 1-9/9\r\nContent-Type: text/plain\r\n\r\nhi, both!\r\n-------%s$\r\n",
+		    f.tid, u[i].path, u[i].server_path, f.tid);
+		assert_text(names[i], got, w);
+		g_free(got), g_free(w);
+	}
+
+	/* carol hangs up: 200 OK, her termination subtracted */
+	mark = algrig_mark(&rig);
+	sipdlg_send(&u[2].dlg, "BYE", NULL);
+	char *bye_ok = sippeer_recv(&u[2].sip, 3000);
+	CU_ASSERT_TRUE(bye_ok && g_str_has_prefix(bye_ok, "SIP/2.0 200 OK\r\n"));
+	g_free(bye_ok);
+	usleep(200000);
+	h248 = algrig_h248(&rig, mark, false);
+	char *subtract = g_strdup_printf(
+	    "MEGACO/3 [127.0.0.1]:%u\nTransaction = N {\n  Context = 1 {\n    Subtract = ac/3\n  }\n}\n",
+	    rig.h248);
+	assert_text("subtract", h248, subtract);
+	g_free(subtract);
+	g_free(h248);
+	for (int i = 0; i < 3; i++) {
+		if (i < 2) {
+			sipdlg_send(&u[i].dlg, "BYE", NULL);
+			g_free(sippeer_recv(&u[i].sip, 3000));
+		}
+		leave(&u[i]);
+	}
+}
+
+/* TS 23.333 §6.2.20: the MRFP cannot reach the UE: xtcp/fail, and the MRFC releases the UE with BYE. */
+static void test_connect_fails(void)
+{
+	struct ue u = { 0 };
+	g_strlcpy(u.name, "dave", sizeof u.name);
+	CU_ASSERT_TRUE_FATAL(sippeer_open(&u.sip, false));
+	uint16_t closed = 0;
+	close(tcp_listen(&closed));
+	u.l = -1;
+	char *sdp = offer(&u, closed);
+	sippeer_invite(&u.sip, rig.access, "dave", "conference", "c-d", sdp);
+	g_free(sdp);
+	char *m = NULL, *bye = NULL;
+	for (int i = 0; i < 4 && !bye; i++) {
+		g_free(m);
+		m = sippeer_recv(&u.sip, 3000);
+		if (m && g_str_has_prefix(m, "SIP/2.0 200 ")) {
+			sipdlg_caller(&u.dlg, &u.sip, m, 1);
+			sipdlg_send(&u.dlg, "ACK", NULL);
+		} else if (m && g_str_has_prefix(m, "BYE ")) {
+			bye = m, m = NULL;
+		}
+	}
+	CU_ASSERT_PTR_NOT_NULL_FATAL(bye);
+	char *reason = sip_header(bye, "Reason");
+	assert_text("Reason", reason, "SIP;cause=503;text=\"media failed\"");
+	sippeer_answer(&u.sip, bye, "dave", "200 OK", NULL);
+	g_free(reason), g_free(bye), g_free(m);
+	sipdlg_clear(&u.dlg);
+	sippeer_close(&u.sip);
+}
+
+int main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	return rig_cunit_main("ims-alg as MRFC with ims-agw as MRFP (Mp): dial-in conferences", up, down,
+			      (const struct rig_test[]){
+				  { "three UEs dial in, MSRP over TLS switched, one hangs up", test_three },
+				  { "the MRFP cannot connect: xtcp/fail, BYE to the UE", test_connect_fails },
+				  { NULL, NULL } });
+}
