@@ -100,6 +100,8 @@ static enum msrp_status body_of(const char *body, const char *end, struct msrp_f
 enum msrp_status msrp_frame(const char *buf, size_t len, struct msrp_frame *f, const char **why)
 {
 	*f = (struct msrp_frame){ 0 };
+	if (!len) /* an empty buffer may have no storage at all */
+		return MSRP_PARTIAL;
 	size_t sn = MIN(len, sizeof start - 1);
 	if (memcmp(buf, start, sn))
 		return invalid(why, "not an MSRP start line");

@@ -45,6 +45,7 @@ static void test_read(void)
 	struct bfcp_msg m;
 	enum bfcp_error_code e;
 	const char *why = NULL;
+	CU_ASSERT_EQUAL(bfcp_frame(NULL, 0, &m, &e, &why), BFCP_PARTIAL); /* an empty GByteArray's data */
 	for (size_t cut = 0; cut < b->len; cut++)
 		CU_ASSERT_EQUAL(bfcp_frame(b->data, cut, &m, &e, &why), BFCP_PARTIAL);
 	CU_ASSERT_EQUAL_FATAL(bfcp_frame(b->data, b->len, &m, &e, &why), BFCP_COMPLETE);

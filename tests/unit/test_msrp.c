@@ -27,6 +27,7 @@ static void test_frames(void)
 	struct msrp_frame f;
 	const char *why = NULL;
 	size_t first = strstr(send_then_empty, "MSRP dkei") - send_then_empty;
+	CU_ASSERT_EQUAL(msrp_frame(NULL, 0, &f, &why), MSRP_PARTIAL); /* an empty GByteArray's data */
 	for (size_t cut = 0; cut < first; cut++)
 		CU_ASSERT_EQUAL(msrp_frame(send_then_empty, cut, &f, &why), MSRP_PARTIAL);
 	CU_ASSERT_EQUAL_FATAL(msrp_frame(send_then_empty, sizeof send_then_empty - 1, &f, &why),
