@@ -40,7 +40,6 @@ struct conf {
 
 struct member {
 	struct conf *conf;
-	enum tp_app app;
 	GByteArray *in, *out;
 	bool closing;
 	bool subscribed; /* BFCP: FloorQuery asked for FloorStatus */
@@ -55,8 +54,6 @@ bool conf_member(const struct leg *l)
 
 static struct conf *conf_of(struct legs *ls, uint32_t ctx)
 {
-	if (!ls->confs)
-		ls->confs = g_hash_table_new(g_direct_hash, g_direct_equal);
 	struct conf *c = g_hash_table_lookup(ls->confs, GUINT_TO_POINTER(ctx));
 	if (!c) {
 		c = g_new0(struct conf, 1);
@@ -115,8 +112,16 @@ void conf_written(struct leg *l, size_t n)
 
 /* ---- MSRP ---- */
 
+/* Traces are written only when asked for (the lab): their text is work the switching does not need. */
+static bool tracing(const struct leg *l)
+{
+	return l->ls->o.trace != NULL;
+}
+
 static void msrp_trace(struct leg *l, bool out, const struct msrp_frame *f, size_t body)
 {
+	if (!tracing(l))
+		return;
 	char summary[96];
 	if (f->status)
 		snprintf(summary, sizeof summary, "MSRP %u (%s)", f->status, f->tid);
@@ -165,17 +170,15 @@ static void msrp_frame_in(struct leg *l, const struct msrp_frame *f)
 	msrp_trace(l, false, f, f->body_len);
 	if (f->status)
 		return; /* the answer to what the server sent: nothing more to do */
-	char *to = msrp_header(f, "To-Path"), *from = msrp_header(f, "From-Path");
-	size_t first = to ? strcspn(to, " ") : 0;
-	if (!to || !from || !l->t->msrp_path || first != strlen(l->t->msrp_path) ||
-	    strncmp(to, l->t->msrp_path, first)) {
+	struct msrp_value to = msrp_first_uri(f->field[MSRP_TO_PATH]),
+			  from = msrp_first_uri(f->field[MSRP_FROM_PATH]);
+	const char *mine = l->t->msrp_path;
+	if (!to.p || !from.p || !mine || to.n != strlen(mine) || memcmp(to.p, mine, to.n)) {
 		msrp_answer(l, f, 481, "Session does not exist");
-		g_free(to), g_free(from);
 		return;
 	}
 	if (!l->member->peer_path)
-		l->member->peer_path = g_strndup(from, strcspn(from, " "));
-	g_free(to), g_free(from);
+		l->member->peer_path = g_strndup(from.p, from.n);
 	if (!strcmp(f->method, "REPORT"))
 		return;
 	if (strcmp(f->method, "SEND")) {
@@ -185,14 +188,14 @@ static void msrp_frame_in(struct leg *l, const struct msrp_frame *f)
 	msrp_answer(l, f, 200, "OK");
 	if (!f->body)
 		return; /* an empty SEND binds the session or keeps it alive: nothing to switch */
-	char *mid = msrp_header(f, "Message-ID"), *range = msrp_header(f, "Byte-Range"),
-	     *type = msrp_header(f, "Content-Type");
+	char *mid = msrp_field_dup(f, MSRP_MESSAGE_ID), *range = msrp_field_dup(f, MSRP_BYTE_RANGE),
+	     *type = msrp_field_dup(f, MSRP_CONTENT_TYPE);
 	char whole[32];
 	snprintf(whole, sizeof whole, "1-%zu/%zu", f->body_len, f->body_len);
 	GPtrArray *ms = l->member->conf->members;
 	for (guint i = 0; i < ms->len; i++) {
 		struct leg *o = ms->pdata[i];
-		if (o != l && o->member->app == TP_APP_MSRP)
+		if (o != l && o->bearer->app == TP_APP_MSRP)
 			msrp_send_to(o, f, mid ? mid : f->tid, range ? range : whole,
 				     type ? type : "text/plain");
 	}
@@ -238,16 +241,22 @@ static void msrp_bind(struct leg *l)
 
 /* ---- BFCP ---- */
 
+static void bfcp_trace(struct leg *l, bool out, const struct bfcp_msg *m)
+{
+	if (!tracing(l))
+		return;
+	char *d = bfcp_describe(m);
+	leg_trace(l, "bfcp", out, d);
+	g_free(d);
+}
+
 static void bfcp_out(struct leg *to, GByteArray *b)
 {
 	struct bfcp_msg m;
 	enum bfcp_error_code e;
 	const char *why;
-	if (bfcp_frame(b->data, b->len, &m, &e, &why) == BFCP_COMPLETE) {
-		char *d = bfcp_describe(&m);
-		leg_trace(to, "bfcp", true, d);
-		g_free(d);
-	}
+	if (tracing(to) && bfcp_frame(b->data, b->len, &m, &e, &why) == BFCP_COMPLETE)
+		bfcp_trace(to, true, &m);
 	send_bytes(to, b->data, b->len);
 }
 
@@ -447,7 +456,9 @@ static void floor_query(struct leg *l, const struct bfcp_msg *m)
 	floor_status(me->conf, l, m, floor);
 }
 
-static void hello_ack(struct leg *l, const struct bfcp_msg *m, enum bfcp_primitive p)
+/* HelloAck (with what the server supports) or GoodbyeAck: the acknowledgements of a participant's
+ * Hello and Goodbye. */
+static void acknowledge(struct leg *l, const struct bfcp_msg *m, enum bfcp_primitive p)
 {
 	static const uint8_t primitives[] = {
 		BFCP_FLOOR_REQUEST, BFCP_FLOOR_RELEASE, BFCP_FLOOR_REQUEST_STATUS,
@@ -496,9 +507,7 @@ static void bfcp_message(struct leg *l, const struct bfcp_msg *m)
 {
 	const struct msdp *local = &l->t->local;
 	const char *why = NULL;
-	char *d = bfcp_describe(m);
-	leg_trace(l, "bfcp", false, d);
-	g_free(d);
+	bfcp_trace(l, false, m);
 	if (m->responder)
 		return; /* an acknowledgement of what the server sent */
 	if (!bfcp_attrs_valid(m->attrs, m->attrs_len, &why))
@@ -511,7 +520,7 @@ static void bfcp_message(struct leg *l, const struct bfcp_msg *m)
 		return bfcp_error(l, m, BFCP_E_MANDATORY, "unknown mandatory attribute");
 	switch (m->primitive) {
 	case BFCP_HELLO:
-		return hello_ack(l, m, BFCP_HELLO_ACK);
+		return acknowledge(l, m, BFCP_HELLO_ACK);
 	case BFCP_FLOOR_REQUEST:
 		return floor_request(l, m);
 	case BFCP_FLOOR_RELEASE:
@@ -519,7 +528,7 @@ static void bfcp_message(struct leg *l, const struct bfcp_msg *m)
 	case BFCP_FLOOR_QUERY:
 		return floor_query(l, m);
 	case BFCP_GOODBYE:
-		hello_ack(l, m, BFCP_GOODBYE_ACK);
+		acknowledge(l, m, BFCP_GOODBYE_ACK);
 		l->member->closing = true; /* the client closes; the server's end follows the written ack */
 		return;
 	case BFCP_FLOOR_REQUEST_STATUS_ACK:
@@ -558,7 +567,7 @@ static void bfcp_input(struct leg *l)
 		used += msg.size;
 	}
 	if (l->member)
-		g_byte_array_remove_range(m->in, 0, (guint)MIN(used, m->in->len));
+		g_byte_array_remove_range(m->in, 0, (guint)used);
 }
 
 /* ---- participants ---- */
@@ -569,7 +578,6 @@ void conf_join(struct leg *l)
 		return;
 	struct member *m = g_new0(struct member, 1);
 	m->conf = conf_of(l->ls, l->t->ctx->id);
-	m->app = l->bearer->app;
 	m->in = g_byte_array_new();
 	m->out = g_byte_array_new();
 	if (*l->t->remote.path && l->t->has_remote)
@@ -577,9 +585,10 @@ void conf_join(struct leg *l)
 	l->member = m;
 	g_ptr_array_add(m->conf->members, l);
 	struct log_ids ids;
+	bool msrp = l->bearer->app == TP_APP_MSRP;
 	log_info("conf", leg_ids(l, &ids), "joins conference %u (%s), %u participants", m->conf->ctx,
-		 m->app == TP_APP_MSRP ? "MSRP" : "BFCP", m->conf->members->len);
-	if (m->app == TP_APP_MSRP)
+		 msrp ? "MSRP" : "BFCP", m->conf->members->len);
+	if (msrp)
 		msrp_bind(l);
 }
 
@@ -588,7 +597,7 @@ void conf_input(struct leg *l, const void *data, size_t n)
 	if (!l->member)
 		return;
 	g_byte_array_append(l->member->in, data, (guint)n);
-	if (l->member->app == TP_APP_MSRP)
+	if (l->bearer->app == TP_APP_MSRP)
 		msrp_input(l);
 	else
 		bfcp_input(l);
@@ -618,7 +627,5 @@ void conf_leave(struct leg *l)
 		g_ptr_array_free(c->members, TRUE);
 		g_ptr_array_free(c->requests, TRUE);
 		g_free(c);
-		if (!g_hash_table_size(l->ls->confs))
-			g_clear_pointer(&l->ls->confs, g_hash_table_destroy);
 	}
 }

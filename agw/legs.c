@@ -39,13 +39,16 @@ struct legs *legs_new(struct ev_loop *loop, const struct legs_opts *opts, char *
 		g_free(ls);
 		return NULL;
 	}
+	ls->confs = g_hash_table_new(g_direct_hash, g_direct_equal);
 	return ls;
 }
 
 void legs_free(struct legs *ls)
 {
-	if (ls)
-		gnutls_priority_deinit(ls->priority), gnutls_priority_deinit(ls->psk_priority);
+	if (!ls)
+		return;
+	gnutls_priority_deinit(ls->priority), gnutls_priority_deinit(ls->psk_priority);
+	g_hash_table_destroy(ls->confs); /* empty: each conference went with its last participant */
 	g_free(ls);
 }
 

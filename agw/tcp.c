@@ -20,7 +20,7 @@ static bool ready(const struct leg *l)
 static bool relaying(const struct leg *l)
 {
 	const struct leg *p = leg_partner(l);
-	return ready(l) && (conf_member(l) || (p && ready(p)));
+	return ready(l) && p && ready(p);
 }
 
 /* ---- a leg's I/O: plain TCP or GnuTLS; >0 bytes, 0 end of stream, -EAGAIN, or -errno (why set) ---- */
@@ -341,8 +341,6 @@ static void up(struct leg *l)
 }
 
 static void pump(struct leg *src);
-
-static void member_read(struct leg *l);
 
 static void relay_check(struct leg *l)
 {

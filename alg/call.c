@@ -89,29 +89,6 @@ static bool dgram(const struct line *l)
 	return media_dgram(&l->offer);
 }
 
-/* A Local or Remote descriptor: port 0 and addr NULL write "$" (the gateway chooses). a=setup goes only
- * where it means something: TCP, and DTLS's roles (RFC 5763 §5). */
-static void put_desc(GString *s, const char *name, const struct media_line *l, const char *addr,
-		     unsigned port, const char *proto, enum msdp_setup setup, const char *fingerprints)
-{
-	const struct tp_bearer *b = tp_bearer_of(proto);
-	g_string_append_printf(s, "%s {\nv=0\nc=IN %s %s\n", name, addr && strchr(addr, ':') ? "IP6" : "IP4",
-			       addr ? addr : "$");
-	if (port)
-		g_string_append_printf(s, "m=%s %u %s %s\n", l->media, port, proto, media_agw_fmt(l));
-	else
-		g_string_append_printf(s, "m=%s $ %s %s\n", l->media, proto, media_agw_fmt(l));
-	if (setup && !(b && b->dgram && !b->secure))
-		g_string_append_printf(s, "a=setup:%s\n", msdp_setup_names[setup]);
-	for (const char *f = fingerprints; f && *f;) {
-		const char *nl = strchr(f, '\n');
-		size_t n = nl ? (size_t)(nl - f) : strlen(f);
-		g_string_append_printf(s, "a=fingerprint:%.*s\n", (int)n, f);
-		f += n + (nl ? 1 : 0);
-	}
-	g_string_append(s, "}");
-}
-
 /* latch: the gateway sends to the source of what it receives (a UE behind a NAT), and with filter takes
  * only that source once latched. */
 static void put_control(struct call *c, GString *s, const char *realm, bool filter, bool latch)
@@ -151,11 +128,11 @@ static void add_access(struct call *c, GString *s, struct line *l, const struct 
 	bool natted = c->policy.merge && dgram(l); /* UDP behind a NAT: latch onto it, and only it */
 	put_control(c, s, "access", natted, natted);
 	g_string_append(s, ",\n");
-	put_desc(s, "Local", &l->offer, NULL, 0, proto, l->access.setup, tls ? "$" : NULL);
+	media_put_desc(s, "Local", &l->offer, NULL, 0, proto, l->access.setup, tls ? "$" : NULL, NULL);
 	if (remote) {
 		g_string_append(s, ",\n");
-		put_desc(s, "Remote", remote, remote->addr, remote->port, proto, remote->setup,
-			 tls ? remote->fingerprints : NULL);
+		media_put_desc(s, "Remote", remote, remote->addr, remote->port, proto, remote->setup,
+			       tls ? remote->fingerprints : NULL, NULL);
 	}
 	g_string_append(s, " } }");
 	put_events(c, s, l, tls);
@@ -171,10 +148,11 @@ static void add_core(struct call *c, GString *s, struct line *l, const struct me
 	g_string_append(s, "Add = $ { Media { Stream = 1 { ");
 	put_control(c, s, "core", c->cs->cfg->syn_filter && !remote, false);
 	g_string_append(s, ",\n");
-	put_desc(s, "Local", &l->offer, NULL, 0, proto, l->core.setup, NULL);
+	media_put_desc(s, "Local", &l->offer, NULL, 0, proto, l->core.setup, NULL, NULL);
 	if (remote) {
 		g_string_append(s, ",\n");
-		put_desc(s, "Remote", remote, remote->addr, remote->port, proto, remote->setup, NULL);
+		media_put_desc(s, "Remote", remote, remote->addr, remote->port, proto, remote->setup, NULL,
+			       NULL);
 	}
 	g_string_append(s, " } }");
 	put_events(c, s, l, false);
@@ -517,10 +495,10 @@ static void configure_orig(struct call *c, GString *s, struct line *l)
 		g_string_append_printf(s, "LocalControl { %s = on, %s = on },\n", W(c, SAF), W(c, SPF));
 	if (core) {
 		l->core.setup = core;
-		put_desc(s, "Local", &l->offer, l->core.addr, l->core.port, plain, core, NULL);
+		media_put_desc(s, "Local", &l->offer, l->core.addr, l->core.port, plain, core, NULL, NULL);
 		g_string_append(s, ",\n");
 	}
-	put_desc(s, "Remote", &l->answer, l->answer.addr, l->answer.port, plain, v, NULL);
+	media_put_desc(s, "Remote", &l->answer, l->answer.addr, l->answer.port, plain, v, NULL, NULL);
 	g_string_append(s, " } } }");
 	if (tls && l->access.setup == MSDP_SETUP_ACTIVE && !c->cs->cfg->combined)
 		g_string_append_printf(s, ",\nModify = %s { Signals { %s } }", l->access.term, W(c, TLS_EST));
@@ -545,12 +523,12 @@ static void configure_term(struct call *c, GString *s, struct line *l)
 	g_string_append_printf(s, "Modify = %s { Media { Stream = 1 { ", l->access.term);
 	if (turn) {
 		l->access.setup = MSDP_SETUP_ACTIVE;
-		put_desc(s, "Local", &l->offer, l->access.addr, l->access.port, proto, MSDP_SETUP_ACTIVE,
-			 tls ? l->access.fingerprint : NULL);
+		media_put_desc(s, "Local", &l->offer, l->access.addr, l->access.port, proto,
+			       MSDP_SETUP_ACTIVE, tls ? l->access.fingerprint : NULL, NULL);
 		g_string_append(s, ",\n");
 	}
-	put_desc(s, "Remote", &l->answer, l->answer.addr, l->answer.port, proto, u,
-		 tls ? l->answer.fingerprints : NULL);
+	media_put_desc(s, "Remote", &l->answer, l->answer.addr, l->answer.port, proto, u,
+		       tls ? l->answer.fingerprints : NULL, NULL);
 	g_string_append(s, " } }");
 	if (tls && turn)
 		g_string_append_printf(s, ", Signals { %s }", W(c, TLS_EST));

@@ -123,34 +123,25 @@ static enum msdp_setup mrfp_setup(const struct media_line *l)
 static void put_add(struct participant *p, GString *s, const struct media_line *l)
 {
 	struct focus *fc = p->fc;
-	bool psk = *fc->cfg->conference_psk && l->tls, v6 = strchr(l->addr, ':');
+	bool psk = *fc->cfg->conference_psk && l->tls;
 	g_string_append_printf(s, "Add = $ { Media { Stream = 1 { LocalControl { %s = access", W(fc, REALM));
 	if (psk)
 		g_string_append_printf(s, ", %s = \"%s\"", W(fc, TLS_PSK), fc->cfg->conference_psk);
-	g_string_append_printf(s, " },\nLocal {\nv=0\nc=IN %s $\nm=%s $ %s *\na=setup:%s\n",
-			       v6 ? "IP6" : "IP4", l->media, l->proto, msdp_setup_names[mrfp_setup(l)]);
-	if (l->tls && !psk)
-		g_string_append(s, "a=fingerprint:$\n");
-	if (l->app == TP_APP_MSRP)
-		g_string_append(s, "a=path:$\n");
-	else
-		g_string_append_printf(s, "a=floorctrl:s-only\na=confid:%u\na=userid:%u\na=floorid:1\n",
-				       p->conf->confid, p->user);
-	g_string_append_printf(s, "},\nRemote {\nv=0\nc=IN %s %s\nm=%s %u %s *\n", v6 ? "IP6" : "IP4",
-			       l->addr, l->media, l->port, l->proto);
-	if (l->setup)
-		g_string_append_printf(s, "a=setup:%s\n", msdp_setup_names[l->setup]);
-	for (const char *f = l->fingerprints; l->tls && !psk && *f;) {
-		size_t n = strcspn(f, "\n");
-		g_string_append_printf(s, "a=fingerprint:%.*s\n", (int)n, f);
-		f += n + (f[n] ? 1 : 0);
-	}
-	if (*l->path)
-		g_string_append_printf(s, "a=path:%s\n", l->path);
-	g_string_append_printf(s, "} } },\nEvents = %u { %s", ++fc->rid, W(fc, TCP_FAIL));
+	g_string_append(s, " },\n");
+	char *server = l->app == TP_APP_MSRP
+			   ? g_strdup("a=path:$\n")
+			   : g_strdup_printf("a=floorctrl:s-only\na=confid:%u\na=userid:%u\na=floorid:1\n",
+					     p->conf->confid, p->user);
+	char *path = *l->path ? g_strdup_printf("a=path:%s\n", l->path) : NULL;
+	media_put_desc(s, "Local", l, NULL, 0, l->proto, mrfp_setup(l), l->tls && !psk ? "$" : NULL, server);
+	g_string_append(s, ",\n");
+	media_put_desc(s, "Remote", l, l->addr, l->port, l->proto, l->setup,
+		       l->tls && !psk ? l->fingerprints : NULL, path);
+	g_string_append_printf(s, " } },\nEvents = %u { %s", ++fc->rid, W(fc, TCP_FAIL));
 	if (l->tls)
 		g_string_append_printf(s, ", %s", W(fc, TLS_FAIL));
 	g_string_append(s, " } }");
+	g_free(server), g_free(path);
 }
 
 /* The m= line i of the offer as written, with port 0: refused (RFC 3264 §6). */

@@ -44,6 +44,26 @@ bool media_dgram(const struct media_line *l)
 	return tp_bearer_of(row_of(l)->agw_plain)->dgram;
 }
 
+void media_put_desc(GString *s, const char *name, const struct media_line *l, const char *addr, unsigned port,
+		    const char *proto, enum msdp_setup setup, const char *fingerprints, const char *extra)
+{
+	const struct tp_bearer *b = tp_bearer_of(proto);
+	g_string_append_printf(s, "%s {\nv=0\nc=IN %s %s\n", name, addr && strchr(addr, ':') ? "IP6" : "IP4",
+			       addr ? addr : "$");
+	if (port)
+		g_string_append_printf(s, "m=%s %u %s %s\n", l->media, port, proto, media_agw_fmt(l));
+	else
+		g_string_append_printf(s, "m=%s $ %s %s\n", l->media, proto, media_agw_fmt(l));
+	if (setup && !(b && b->dgram && !b->secure))
+		g_string_append_printf(s, "a=setup:%s\n", msdp_setup_names[setup]);
+	for (const char *f = fingerprints; f && *f;) {
+		size_t n = strcspn(f, "\n");
+		g_string_append_printf(s, "a=fingerprint:%.*s\n", (int)n, f);
+		f += n + (f[n] ? 1 : 0);
+	}
+	g_string_append_printf(s, "%s}", extra ? extra : "");
+}
+
 static bool read_line(const sdp_session_t *s, const sdp_media_t *m, struct media_line *l, char **err)
 {
 	memset(l, 0, sizeof *l);

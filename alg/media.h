@@ -5,6 +5,7 @@
 #ifndef MEDIASEC_ALG_MEDIA_H
 #define MEDIASEC_ALG_MEDIA_H
 
+#include <glib.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -61,6 +62,13 @@ const char *media_agw_proto(const struct media_line *l, bool tls, bool aware);
 const char *media_agw_fmt(const struct media_line *l);
 /* Whether the gateway carries the line over UDP (T.38), as its transport row says. */
 bool media_dgram(const struct media_line *l);
+
+/* An H.248 Local or Remote descriptor for line l, appended to s: port 0 and addr NULL write "$" (the
+ * gateway chooses); a=setup only where it means something (TCP, DTLS's roles, RFC 5763 §5); each
+ * "\n"-terminated value of fingerprints ("$": the gateway's) as a=fingerprint; then the lines of extra
+ * (NULL: none), each ending in "\n". */
+void media_put_desc(GString *s, const char *name, const struct media_line *l, const char *addr, unsigned port,
+		    const char *proto, enum msdp_setup setup, const char *fingerprints, const char *extra);
 
 /* How one line changes; fields left 0 / NULL stay as written. */
 struct media_edit {

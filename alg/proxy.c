@@ -48,6 +48,7 @@ struct dlg {
 	bool orig;
 	struct call *call;
 	struct participant *part; /* a dial-in to the conference focus (mp): the MRFC is the UAS */
+	nta_incoming_t *dial_in;  /* its INVITE, while the focus works on the answer */
 	struct proxy *p;
 	/* what a BYE of ours needs: each party's URI, tag, contact and the last CSeq it used */
 	msg_t *invite, *ok;
@@ -144,21 +145,37 @@ static void trace_msg(struct proxy *p, bool rx, struct side *s, msg_t *msg, cons
 	su_home_deinit(home);
 }
 
-/* The proxy's own answer to a request received on side s, in the trace like every message it sends. */
-static void reply(struct proxy *p, struct side *s, nta_incoming_t *irq, int status, const char *phrase,
-		  tag_type_t tag, tag_value_t value, ...)
+/* The proxy's own answer to a request received on side s, in the trace like every message it sends. With
+ * keep (a dialog's 2xx, the MRFC's), it carries our To tag and a reference is returned for the dialog;
+ * NULL otherwise or when it could not be built (it is then sent without the trace). */
+static msg_t *respond(struct proxy *p, struct side *s, nta_incoming_t *irq, bool keep, int status,
+		      const char *phrase, tag_type_t tag, tag_value_t value, ...)
 {
 	ta_list ta;
 	ta_start(ta, tag, value);
-	msg_t *msg = nta_incoming_create_response(irq, status, phrase);
-	if (msg && sip_add_tl(msg, sip_object(msg), ta_tags(ta)) >= 0) {
+	msg_t *msg = nta_incoming_create_response(irq, status, phrase), *kept = NULL;
+	sip_t *sip = msg ? sip_object(msg) : NULL;
+	if (keep && sip && sip->sip_to && !sip->sip_to->a_tag)
+		sip_to_tag(msg_home(msg), sip->sip_to, nta_incoming_tag(irq, NULL));
+	if (sip && sip_add_tl(msg, sip, ta_tags(ta)) >= 0) {
 		trace_msg(p, false, s, msg, NULL);
+		kept = keep ? msg_ref_create(msg) : NULL;
 		nta_incoming_mreply(irq, msg);
 	} else {
 		msg_destroy(msg);
 		nta_incoming_treply(irq, status, phrase, ta_tags(ta));
 	}
 	(void)ta_end(ta); /* the macro ends in a value nobody uses */
+	return kept;
+}
+
+static void reply(struct proxy *p, struct side *s, nta_incoming_t *irq, int status, const char *phrase,
+		  tag_type_t tag, tag_value_t value, ...)
+{
+	ta_list ta;
+	ta_start(ta, tag, value);
+	respond(p, s, irq, false, status, phrase, ta_tags(ta));
+	(void)ta_end(ta);
 }
 
 /* ---- dialogs ---- */
@@ -599,50 +616,32 @@ static struct media_policy policy_of(struct proxy *p, const sip_t *sip, bool ori
 
 static void bye(struct proxy *p, struct dlg *d, bool to_caller);
 
-struct dial_in {
-	struct side *s;
-	nta_incoming_t *irq;
-	struct dlg *d;
-};
-
 static void on_focus_answer(void *arg, int status, const char *phrase, char *body)
 {
-	struct dial_in *in = arg;
-	struct proxy *p = in->s->p;
+	struct dlg *d = arg;
+	struct side *s = &d->p->sides[ACCESS];
+	nta_incoming_t *irq = d->dial_in;
+	d->dial_in = NULL;
 	if (status) {
-		reply(p, in->s, in->irq, status, phrase, TAG_END());
-		dlg_end(in->d, phrase); /* the participant goes with it */
+		reply(d->p, s, irq, status, phrase, TAG_END());
+		dlg_end(d, phrase); /* the participant goes with it */
 	} else {
-		msg_t *msg = nta_incoming_create_response(in->irq, SIP_200_OK);
-		sip_t *sip = msg ? sip_object(msg) : NULL;
-		const char *tag = nta_incoming_tag(in->irq, NULL); /* the dialog's, ours as its UAS */
-		if (sip && sip->sip_to && !sip->sip_to->a_tag && tag)
-			sip_to_tag(msg_home(msg), sip->sip_to, tag);
-		if (sip && sip_add_tl(msg, sip, SIPTAG_CONTACT_STR(in->s->uri),
-				      SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(body),
-				      TAG_END()) >= 0) {
-			in->d->ok = msg_ref_create(msg);
-			trace_msg(p, false, in->s, msg, NULL);
-			nta_incoming_mreply(in->irq, msg);
-		} else {
-			msg_destroy(msg);
-			reply(p, in->s, in->irq, SIP_500_INTERNAL_SERVER_ERROR, TAG_END());
-		}
+		d->ok =
+		    respond(d->p, s, irq, true, SIP_200_OK, SIPTAG_CONTACT_STR(s->uri),
+			    SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(body), TAG_END());
 	}
 	g_free(body);
-	g_free(in);
 }
 
 /* An initial INVITE to a conference URI: the MRFC answers it itself (TS 23.333 §6.2.20). */
-static void dial_in(struct proxy *p, struct side *s, nta_incoming_t *irq, const sip_t *sip, msg_t *got)
+static void dial_in(struct proxy *p, nta_incoming_t *irq, const sip_t *sip, msg_t *got)
 {
 	struct dlg *d = dlg_new(p, sip, true);
 	d->invite = got;
-	struct dial_in *in = g_new(struct dial_in, 1);
-	*in = (struct dial_in){ .s = s, .irq = irq, .d = d };
+	d->dial_in = irq;
 	d->part = focus_join(p->focus, sip->sip_request->rq_url->url_user, sip->sip_call_id->i_id, d);
 	focus_offer(d->part, sip->sip_payload ? sip->sip_payload->pl_data : NULL,
-		    sip->sip_payload ? sip->sip_payload->pl_len : 0, on_focus_answer, in);
+		    sip->sip_payload ? sip->sip_payload->pl_len : 0, on_focus_answer, d);
 }
 
 static void on_focus_failed(void *arg, struct participant *part, const char *why)
@@ -690,7 +689,7 @@ static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const
 	}
 	if (p->focus && s->which == ACCESS && method == sip_method_invite && !sip->sip_to->a_tag &&
 	    focus_serves(p->focus, sip->sip_request->rq_url->url_user)) {
-		dial_in(p, s, irq, sip, got);
+		dial_in(p, irq, sip, got);
 		return 0;
 	}
 	if (p->focus && in_dial_in(p, s, irq, sip)) {

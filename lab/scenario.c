@@ -93,8 +93,9 @@ static const struct shape act_tls = { .keys = {
 					  { .name = "lose", .type = J_INT },
 				      } };
 static const struct shape act_from = { .keys = { { .name = "from", .type = J_PARTY, .required = true } } };
-static const struct shape act_send = { .keys = { { .name = "from", .type = J_PARTY, .required = true },
-						 { .name = "to", .type = J_PARTY, .required = true } } };
+/* a "send" action and a "data" expectation: bytes from one party to another */
+static const struct shape from_to = { .keys = { { .name = "from", .type = J_PARTY, .required = true },
+						{ .name = "to", .type = J_PARTY, .required = true } } };
 static const struct shape act_spoof = { .keys = { { .name = "from", .type = J_PARTY, .required = true },
 						  { .name = "like", .type = J_PARTY, .required = true } } };
 static const struct shape act_pause = { .keys = { { .name = "ms", .type = J_INT, .required = true } } };
@@ -107,7 +108,7 @@ static const struct shape action = { .one = true,
 					 { .name = "accept", .type = J_OBJ, .shape = &act_party },
 					 { .name = "established", .type = J_OBJ, .shape = &act_established },
 					 { .name = "tls", .type = J_OBJ, .shape = &act_tls },
-					 { .name = "send", .type = J_OBJ, .shape = &act_send },
+					 { .name = "send", .type = J_OBJ, .shape = &from_to },
 					 { .name = "spoof", .type = J_OBJ, .shape = &act_spoof },
 					 { .name = "bye", .type = J_OBJ, .shape = &act_from },
 					 { .name = "pause", .type = J_OBJ, .shape = &act_pause },
@@ -177,8 +178,6 @@ static const struct shape exp_udp = { .keys = {
 					    .required = true,
 					    .words = WORDS("latch", "drop", "lost") },
 				      } };
-static const struct shape exp_data = { .keys = { { .name = "from", .type = J_PARTY, .required = true },
-						 { .name = "to", .type = J_PARTY, .required = true } } };
 static const struct shape expectation = { .one = true,
 					  .keys = {
 					      { .name = "sip", .type = J_OBJ, .shape = &exp_sip },
@@ -186,7 +185,7 @@ static const struct shape expectation = { .one = true,
 					      { .name = "tcp", .type = J_OBJ, .shape = &exp_tcp },
 					      { .name = "tls", .type = J_OBJ, .shape = &exp_tls },
 					      { .name = "udp", .type = J_OBJ, .shape = &exp_udp },
-					      { .name = "data", .type = J_OBJ, .shape = &exp_data },
+					      { .name = "data", .type = J_OBJ, .shape = &from_to },
 					  } };
 static const struct shape step = { .keys = {
 				       { .name = "step", .type = J_STR, .required = true },

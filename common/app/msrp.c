@@ -8,6 +8,12 @@
 
 static const char start[] = "MSRP ", dashes[] = "-------";
 
+static const char *const field_names[MSRP_FIELDS] = {
+	[MSRP_TO_PATH] = "To-Path",           [MSRP_FROM_PATH] = "From-Path",
+	[MSRP_MESSAGE_ID] = "Message-ID",     [MSRP_BYTE_RANGE] = "Byte-Range",
+	[MSRP_CONTENT_TYPE] = "Content-Type", [MSRP_FAILURE_REPORT] = "Failure-Report",
+};
+
 /* ident-char of RFC 4975 §9: alphanum / "." / "-" / "+" / "%" / "=" */
 static bool ident_char(char c)
 {
@@ -72,29 +78,40 @@ static bool flag_ok(char c)
 	return c == '$' || c == '+' || c == '#';
 }
 
-/* The body from body to its end line: COMPLETE, PARTIAL, or INVALID with a bad flag. */
-static enum msrp_status body_of(const char *body, const char *end, struct msrp_frame *f, const char **why)
+/* The body from body to its end line: COMPLETE (size set from buf), PARTIAL, or INVALID with a bad
+ * flag. */
+static enum msrp_status body_of(const char *buf, const char *body, const char *end, struct msrp_frame *f,
+				const char **why)
 {
 	char delim[2 + sizeof dashes + MSRP_TID_MAX];
 	int dn = snprintf(delim, sizeof delim, "\r\n%s%s", dashes, f->tid);
-	const char *at = g_strstr_len(body, end - body, delim);
-	if (!at) { /* g_strstr_len stops at a NUL: a binary body is searched on after it */
-		for (const char *p = body; p + dn <= end; p++)
-			if (*p == '\r' && !memcmp(p, delim, (size_t)dn)) {
-				at = p;
-				break;
-			}
-		if (!at)
-			return MSRP_PARTIAL;
-	}
-	if (at + dn + 3 > end)
+	const char *at = memmem(body, (size_t)(end - body), delim, (size_t)dn); /* bodies may hold NULs */
+	if (!at || at + dn + 3 > end)
 		return MSRP_PARTIAL;
 	if (!flag_ok(at[dn]) || at[dn + 1] != '\r' || at[dn + 2] != '\n')
 		return invalid(why, "MSRP end line has no continuation flag");
 	f->body = body;
 	f->body_len = (size_t)(at - body);
 	f->flag = at[dn];
+	f->size = (size_t)(at + dn + 3 - buf);
 	return MSRP_COMPLETE;
+}
+
+/* The header field line[0..n) (it has a colon): kept when it is one the project reads. */
+static void note_field(struct msrp_frame *f, const char *line, size_t n)
+{
+	const char *colon = memchr(line, ':', n);
+	size_t nn = (size_t)(colon - line);
+	for (int i = 0; i < MSRP_FIELDS; i++)
+		if (!f->field[i].p && strlen(field_names[i]) == nn &&
+		    !g_ascii_strncasecmp(line, field_names[i], nn)) {
+			const char *v = colon + 1, *e = line + n;
+			while (v < e && (*v == ' ' || *v == '\t'))
+				v++;
+			while (e > v && (e[-1] == ' ' || e[-1] == '\t'))
+				e--;
+			f->field[i] = (struct msrp_value){ v, (size_t)(e - v) };
+		}
 }
 
 enum msrp_status msrp_frame(const char *buf, size_t len, struct msrp_frame *f, const char **why)
@@ -111,7 +128,6 @@ enum msrp_status msrp_frame(const char *buf, size_t len, struct msrp_frame *f, c
 		return len >= MSRP_HEADERS_MAX ? invalid(why, "MSRP start line too long") : MSRP_PARTIAL;
 	if (!start_line(buf, eol, f, why))
 		return MSRP_INVALID;
-	f->headers = eol + 2;
 	for (const char *line = eol + 2;;) {
 		const char *next = find_crlf(line, limit);
 		if (!next)
@@ -121,39 +137,27 @@ enum msrp_status msrp_frame(const char *buf, size_t len, struct msrp_frame *f, c
 		if (end_line(f, line, n, &f->flag)) {
 			if (!flag_ok(f->flag))
 				return invalid(why, "MSRP end line has no continuation flag");
-			f->headers_len = (size_t)(line - f->headers);
 			f->size = (size_t)(next + 2 - buf);
 			return MSRP_COMPLETE;
 		}
-		if (n == 0) {
-			f->headers_len = (size_t)(line - f->headers);
-			enum msrp_status st = body_of(next + 2, end, f, why);
-			if (st == MSRP_COMPLETE)
-				f->size = (size_t)(f->body + f->body_len - buf) + 2 + sizeof dashes - 1 +
-					  strlen(f->tid) + 3;
-			return st;
-		}
+		if (n == 0)
+			return body_of(buf, next + 2, end, f, why);
 		if (!memchr(line, ':', n))
 			return invalid(why, "MSRP header field without a colon");
+		note_field(f, line, n);
 		line = next + 2;
 	}
 }
 
-char *msrp_header(const struct msrp_frame *f, const char *name)
+char *msrp_field_dup(const struct msrp_frame *f, enum msrp_field which)
 {
-	size_t nn = strlen(name);
-	const char *p = f->headers, *end = f->headers + f->headers_len;
-	while (p < end) {
-		const char *eol = find_crlf(p, end);
-		if (!eol)
-			break;
-		if ((size_t)(eol - p) > nn && p[nn] == ':' && !g_ascii_strncasecmp(p, name, nn)) {
-			char *v = g_strndup(p + nn + 1, (size_t)(eol - p) - nn - 1);
-			return g_strstrip(v);
-		}
-		p = eol + 2;
-	}
-	return NULL;
+	return f->field[which].p ? g_strndup(f->field[which].p, f->field[which].n) : NULL;
+}
+
+struct msrp_value msrp_first_uri(struct msrp_value path)
+{
+	const char *sp = path.p ? memchr(path.p, ' ', path.n) : NULL;
+	return (struct msrp_value){ path.p, sp ? (size_t)(sp - path.p) : path.n };
 }
 
 void msrp_append_send(GString *out, const char *tid, const char *to_path, const char *from_path,
@@ -174,22 +178,22 @@ void msrp_append_send(GString *out, const char *tid, const char *to_path, const 
 void msrp_append_response(GString *out, const struct msrp_frame *request, unsigned status,
 			  const char *comment, const char *from_path)
 {
-	char *to = msrp_header(request, "From-Path");
-	g_string_append_printf(out, "MSRP %s %03u%s%s\r\nTo-Path: %s\r\nFrom-Path: %s\r\n%s%s$\r\n",
-			       request->tid, status, comment ? " " : "", comment ? comment : "", to ? to : "",
-			       from_path, dashes, request->tid);
-	g_free(to);
+	const struct msrp_value *to = &request->field[MSRP_FROM_PATH];
+	g_string_append_printf(out, "MSRP %s %03u%s%s\r\nTo-Path: %.*s\r\nFrom-Path: %s\r\n%s%s$\r\n",
+			       request->tid, status, comment ? " " : "", comment ? comment : "", (int)to->n,
+			       to->p ? to->p : "", from_path, dashes, request->tid);
 }
 
 bool msrp_wants_response(const struct msrp_frame *request, unsigned status)
 {
 	if (strcmp(request->method, "SEND"))
 		return false;
-	char *fr = msrp_header(request, "Failure-Report");
-	bool wants =
-	    !fr || (!g_ascii_strcasecmp(fr, "partial") ? status >= 300 : g_ascii_strcasecmp(fr, "no"));
-	g_free(fr);
-	return wants;
+	const struct msrp_value *fr = &request->field[MSRP_FAILURE_REPORT];
+	if (!fr->p)
+		return true;
+	if (fr->n == 7 && !g_ascii_strncasecmp(fr->p, "partial", 7))
+		return status >= 300;
+	return !(fr->n == 2 && !g_ascii_strncasecmp(fr->p, "no", 2));
 }
 
 void msrp_new_id(char out[17])

@@ -12,13 +12,29 @@
 
 enum { MSRP_TID_MAX = 32, MSRP_HEADERS_MAX = 8192 };
 
+/* The header fields the project reads (RFC 4975 §9), found while the frame is framed. */
+enum msrp_field {
+	MSRP_TO_PATH,
+	MSRP_FROM_PATH,
+	MSRP_MESSAGE_ID,
+	MSRP_BYTE_RANGE,
+	MSRP_CONTENT_TYPE,
+	MSRP_FAILURE_REPORT,
+	MSRP_FIELDS
+};
+
+/* A header field's value in the buffer, trimmed; p NULL when the frame has no such field. */
+struct msrp_value {
+	const char *p;
+	size_t n;
+};
+
 struct msrp_frame {
 	char tid[MSRP_TID_MAX + 1];
-	char method[24];     /* a request's method ("SEND", "REPORT"); "" for a response */
-	unsigned status;     /* a response's code (200); 0 for a request */
-	const char *headers; /* the header fields, CRLF-separated, from after the start line */
-	size_t headers_len;
-	const char *body; /* the body (NULL: none) */
+	char method[24];                      /* a request's method ("SEND", "REPORT"); "" for a response */
+	unsigned status;                      /* a response's code (200); 0 for a request */
+	struct msrp_value field[MSRP_FIELDS]; /* the first of each, any case */
+	const char *body;                     /* the body (NULL: none) */
 	size_t body_len;
 	char flag;   /* '$', '+' or '#' */
 	size_t size; /* the bytes the frame takes, end line included */
@@ -35,8 +51,10 @@ enum msrp_status {
  * here (the caller bounds its buffer). */
 enum msrp_status msrp_frame(const char *buf, size_t len, struct msrp_frame *f, const char **why);
 
-/* The value of header field name (any case), trimmed; NULL when absent. g_free it. */
-char *msrp_header(const struct msrp_frame *f, const char *name);
+/* The field's value as a string (g_free it); NULL when absent. */
+char *msrp_field_dup(const struct msrp_frame *f, enum msrp_field which);
+/* The first URI of a path field (To-Path, From-Path: URIs separated by spaces). */
+struct msrp_value msrp_first_uri(struct msrp_value path);
 
 /* Appends a SEND chunk: To-Path, From-Path, Message-ID, Byte-Range and (with a body) Content-Type. */
 void msrp_append_send(GString *out, const char *tid, const char *to_path, const char *from_path,

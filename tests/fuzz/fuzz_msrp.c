@@ -9,7 +9,7 @@
 
 static void touch(const struct msrp_frame *f)
 {
-	g_free(msrp_header(f, "To-Path"));
+	g_free(msrp_field_dup(f, MSRP_TO_PATH));
 	GString *out = g_string_new(NULL);
 	msrp_append_response(out, f, 200, "OK", "msrp://h:1/s;tcp");
 	struct msrp_frame r;

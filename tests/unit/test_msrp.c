@@ -38,17 +38,17 @@ static void test_frames(void)
 	CU_ASSERT_EQUAL(f.flag, '$');
 	CU_ASSERT_EQUAL(f.body_len, 25);
 	CU_ASSERT_NSTRING_EQUAL(f.body, "Hey Bob, are you there?\r\n", 25);
-	char *v = msrp_header(&f, "message-id");
+	char *v = msrp_field_dup(&f, MSRP_MESSAGE_ID);
 	ASSERT_STR(v, "87652491");
 	g_free(v);
-	CU_ASSERT_PTR_NULL(msrp_header(&f, "Failure-Report"));
+	CU_ASSERT_PTR_NULL(msrp_field_dup(&f, MSRP_FAILURE_REPORT));
 	CU_ASSERT_TRUE(msrp_wants_response(&f, 200));
 
 	const char *second = send_then_empty + first;
 	CU_ASSERT_EQUAL_FATAL(msrp_frame(second, strlen(second), &f, &why), MSRP_COMPLETE);
 	CU_ASSERT_EQUAL(f.size, strlen(second));
 	CU_ASSERT_PTR_NULL(f.body);
-	v = msrp_header(&f, "Byte-Range");
+	v = msrp_field_dup(&f, MSRP_BYTE_RANGE);
 	ASSERT_STR(v, "1-0/0");
 	g_free(v);
 }
@@ -95,6 +95,23 @@ static void test_failure_report(void)
 	CU_ASSERT_TRUE(msrp_wants_response(&f, 413));
 }
 
+/* Field names in any case, values trimmed; a path's first URI */
+static void test_fields(void)
+{
+	static const char text[] = "MSRP abcd SEND\r\nmessage-id:  lower \r\n"
+				   "TO-PATH: msrp://a:1/x;tcp msrp://b:2/y;tcp\r\n-------abcd$\r\n";
+	struct msrp_frame f;
+	const char *why;
+	CU_ASSERT_EQUAL_FATAL(msrp_frame(text, strlen(text), &f, &why), MSRP_COMPLETE);
+	char *v = msrp_field_dup(&f, MSRP_MESSAGE_ID);
+	ASSERT_STR(v, "lower");
+	g_free(v);
+	struct msrp_value first = msrp_first_uri(f.field[MSRP_TO_PATH]);
+	CU_ASSERT_EQUAL(first.n, strlen("msrp://a:1/x;tcp"));
+	CU_ASSERT_NSTRING_EQUAL(first.p, "msrp://a:1/x;tcp", first.n);
+	CU_ASSERT_PTR_NULL(msrp_first_uri(f.field[MSRP_FROM_PATH]).p);
+}
+
 static void test_invalid(void)
 {
 	static const struct {
@@ -138,6 +155,7 @@ void register_msrp(void)
 		{ "frames", test_frames },
 		{ "response and send", test_response_and_send },
 		{ "Failure-Report", test_failure_report },
+		{ "fields in any case", test_fields },
 		{ "invalid", test_invalid },
 		{ "ids", test_ids },
 		{ NULL, NULL },
