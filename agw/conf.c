@@ -118,20 +118,13 @@ static bool tracing(const struct leg *l)
 	return l->ls->o.trace != NULL;
 }
 
-static void msrp_trace(struct leg *l, bool out, const struct msrp_frame *f, size_t body)
+static void msrp_trace(struct leg *l, bool out, const struct msrp_frame *f)
 {
 	if (!tracing(l))
 		return;
 	char summary[96];
-	if (f->status)
-		snprintf(summary, sizeof summary, "MSRP %u (%s)", f->status, f->tid);
-	else
-		snprintf(summary, sizeof summary, "MSRP %s %zu bytes%s (%s)", f->method, body,
-			 f->flag == '$'   ? ""
-			 : f->flag == '+' ? ", more follow"
-					  : ", aborted",
-			 f->tid);
-	leg_trace(l, "msrp", out, summary);
+	msrp_summary(f, summary, sizeof summary);
+	leg_trace(l, out ? "msrp.tx" : "msrp.rx", out, summary);
 }
 
 static void msrp_send_to(struct leg *to, const struct msrp_frame *f, const char *message_id,
@@ -140,14 +133,14 @@ static void msrp_send_to(struct leg *to, const struct msrp_frame *f, const char 
 	struct agw_term *t = to->t;
 	if (!to->member->peer_path || !t->msrp_path)
 		return; /* it has not said where it is yet: it gets what comes after */
-	struct msrp_frame out = { .flag = f->flag };
+	struct msrp_frame out = { .flag = f->flag, .body_len = f->body_len };
 	msrp_new_id(out.tid);
 	g_strlcpy(out.method, "SEND", sizeof out.method);
 	GString *s = g_string_new(NULL);
 	msrp_append_send(s, out.tid, to->member->peer_path, t->msrp_path, message_id, byte_range,
 			 f->body ? content_type : NULL, f->body, f->body_len, f->flag);
 	send_bytes(to, s->str, s->len);
-	msrp_trace(to, true, &out, f->body_len);
+	msrp_trace(to, true, &out);
 	g_string_free(s, TRUE);
 }
 
@@ -160,14 +153,14 @@ static void msrp_answer(struct leg *l, const struct msrp_frame *f, unsigned stat
 	send_bytes(l, s->str, s->len);
 	struct msrp_frame r = { .status = status };
 	g_strlcpy(r.tid, f->tid, sizeof r.tid);
-	msrp_trace(l, true, &r, 0);
+	msrp_trace(l, true, &r);
 	g_string_free(s, TRUE);
 }
 
 /* One request or response from the participant on l. */
 static void msrp_frame_in(struct leg *l, const struct msrp_frame *f)
 {
-	msrp_trace(l, false, f, f->body_len);
+	msrp_trace(l, false, f);
 	if (f->status)
 		return; /* the answer to what the server sent: nothing more to do */
 	struct msrp_value to = msrp_first_uri(f->field[MSRP_TO_PATH]),
@@ -246,7 +239,7 @@ static void bfcp_trace(struct leg *l, bool out, const struct bfcp_msg *m)
 	if (!tracing(l))
 		return;
 	char *d = bfcp_describe(m);
-	leg_trace(l, "bfcp", out, d);
+	leg_trace(l, out ? "bfcp.tx" : "bfcp.rx", out, d);
 	g_free(d);
 }
 

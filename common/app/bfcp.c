@@ -184,6 +184,19 @@ bool bfcp_attr_find(const uint8_t *p, size_t len, unsigned type, struct bfcp_att
 	return false;
 }
 
+bool bfcp_request_status(const struct bfcp_msg *m, uint16_t *request_id, unsigned *status, unsigned *position)
+{
+	struct bfcp_attr info, overall, st;
+	if (!bfcp_attr_find(m->attrs, m->attrs_len, BFCP_A_FLOOR_REQUEST_INFORMATION, &info) ||
+	    info.len < 2 || !bfcp_attr_u16(&info, request_id) ||
+	    !bfcp_attr_find(info.value + 2, info.len - 2, BFCP_A_OVERALL_REQUEST_STATUS, &overall) ||
+	    overall.len < 2 ||
+	    !bfcp_attr_find(overall.value + 2, overall.len - 2, BFCP_A_REQUEST_STATUS, &st) || st.len < 2)
+		return false;
+	*status = st.value[0], *position = st.value[1];
+	return true;
+}
+
 /* ---- writing ---- */
 
 static void put16(GByteArray *out, size_t at, uint16_t v)

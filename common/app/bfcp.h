@@ -120,6 +120,10 @@ bool bfcp_attrs_valid(const uint8_t *attrs, size_t len, const char **why);
 bool bfcp_attr_u16(const struct bfcp_attr *a, uint16_t *v);
 /* The first attribute of type in attrs (one level); false when none. */
 bool bfcp_attr_find(const uint8_t *attrs, size_t len, unsigned type, struct bfcp_attr *a);
+/* The first FLOOR-REQUEST-INFORMATION of a FloorRequestStatus or FloorStatus: its floor request id and
+ * its OVERALL-REQUEST-STATUS's REQUEST-STATUS (status, queue position). False when m has none. */
+bool bfcp_request_status(const struct bfcp_msg *m, uint16_t *request_id, unsigned *status,
+			 unsigned *position);
 
 /* ---- writing: a message is begun, its attributes appended (groups nest), then ended ---- */
 

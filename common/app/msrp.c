@@ -196,6 +196,18 @@ bool msrp_wants_response(const struct msrp_frame *request, unsigned status)
 	return !(fr->n == 2 && !g_ascii_strncasecmp(fr->p, "no", 2));
 }
 
+void msrp_summary(const struct msrp_frame *f, char *out, size_t n)
+{
+	if (f->status)
+		snprintf(out, n, "MSRP %u (%s)", f->status, f->tid);
+	else
+		snprintf(out, n, "MSRP %s %zu bytes%s (%s)", f->method, f->body_len,
+			 f->flag == '$'   ? ""
+			 : f->flag == '+' ? ", more follow"
+					  : ", aborted",
+			 f->tid);
+}
+
 void msrp_new_id(char out[17])
 {
 	static const char alphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";

@@ -66,6 +66,9 @@ void msrp_append_response(GString *out, const struct msrp_frame *request, unsign
 /* Whether request wants a response of this status (its Failure-Report, §7.1.2): SEND requests want
  * every status unless "no", only failures with "partial"; REPORT requests never. */
 bool msrp_wants_response(const struct msrp_frame *request, unsigned status);
+/* One line for traces: "MSRP SEND 5 bytes (tid)", "MSRP SEND 0 bytes, more follow (tid)", "MSRP 200 (tid)".
+ */
+void msrp_summary(const struct msrp_frame *f, char *out, size_t n);
 /* A fresh transaction or message identifier: 16 characters of [0-9a-z] from GnuTLS's nonce generator. */
 void msrp_new_id(char out[17]);
 

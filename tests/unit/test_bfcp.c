@@ -58,6 +58,15 @@ static void test_read(void)
 	CU_ASSERT_TRUE_FATAL(bfcp_attr_find(m.attrs, m.attrs_len, BFCP_A_FLOOR_REQUEST_INFORMATION, &a));
 	CU_ASSERT_TRUE(bfcp_attr_u16(&a, &v));
 	CU_ASSERT_EQUAL(v, 1);
+	uint16_t id = 0;
+	unsigned status = 0, position = 9;
+	CU_ASSERT_TRUE(bfcp_request_status(&m, &id, &status, &position));
+	CU_ASSERT_EQUAL(id, 1);
+	CU_ASSERT_EQUAL(status, BFCP_GRANTED);
+	CU_ASSERT_EQUAL(position, 0);
+	struct bfcp_msg bare = m;
+	bare.attrs_len = 0;
+	CU_ASSERT_FALSE(bfcp_request_status(&bare, &id, &status, &position));
 	char *d = bfcp_describe(&m);
 	ASSERT_STR(d, "FloorRequestStatus conf 16909060 tid 7 user 2 {FLOOR-REQUEST-INFORMATION 1 "
 		      "{OVERALL-REQUEST-STATUS 1 {REQUEST-STATUS Granted 0}, FLOOR-REQUEST-STATUS 5 {}}}");

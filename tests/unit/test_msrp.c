@@ -43,6 +43,9 @@ static void test_frames(void)
 	g_free(v);
 	CU_ASSERT_PTR_NULL(msrp_field_dup(&f, MSRP_FAILURE_REPORT));
 	CU_ASSERT_TRUE(msrp_wants_response(&f, 200));
+	char line[96];
+	msrp_summary(&f, line, sizeof line);
+	ASSERT_STR(line, "MSRP SEND 25 bytes (a786hjs2)");
 
 	const char *second = send_then_empty + first;
 	CU_ASSERT_EQUAL_FATAL(msrp_frame(second, strlen(second), &f, &why), MSRP_COMPLETE);
@@ -51,6 +54,9 @@ static void test_frames(void)
 	v = msrp_field_dup(&f, MSRP_BYTE_RANGE);
 	ASSERT_STR(v, "1-0/0");
 	g_free(v);
+	f.status = 200;
+	msrp_summary(&f, line, sizeof line);
+	ASSERT_STR(line, "MSRP 200 (dkei38sd)");
 }
 
 static void test_response_and_send(void)
