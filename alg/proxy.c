@@ -157,8 +157,9 @@ static msg_t *respond(struct proxy *p, struct side *s, nta_incoming_t *irq, bool
 	sip_t *sip = msg ? sip_object(msg) : NULL;
 	if (keep && sip && sip->sip_to && !sip->sip_to->a_tag)
 		sip_to_tag(msg_home(msg), sip->sip_to, nta_incoming_tag(irq, NULL));
-	if (sip && sip_add_tl(msg, sip, ta_tags(ta)) >= 0) {
-		trace_msg(p, false, s, msg, NULL);
+	if (sip && sip_add_tl(msg, sip, ta_tags(ta)) >= 0 && sip_complete_message(msg) >= 0) {
+		trace_msg(p, false, s, msg,
+			  NULL); /* complete: Content-Length and the body's separator, as sent */
 		kept = keep ? msg_ref_create(msg) : NULL;
 		nta_incoming_mreply(irq, msg);
 	} else {
@@ -694,6 +695,16 @@ static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const
 	}
 	if (p->focus && in_dial_in(p, s, irq, sip)) {
 		msg_destroy(got);
+		return 0;
+	}
+	if (sip->sip_to->a_tag && !sip->sip_route && is_us(s, sip->sip_request->rq_url)) {
+		/* a dialog whose UAS we were (a dial-in the MRFC has ended meanwhile): forwarding it to its
+		 * Request-URI would send it to ourselves, round and round until Max-Forwards runs out */
+		log_info("sip", &ids, "%s for a dialog that no longer exists",
+			 sip->sip_request->rq_method_name);
+		msg_destroy(got);
+		if (method != sip_method_ack)
+			reply(p, s, irq, SIP_481_NO_TRANSACTION, TAG_END());
 		return 0;
 	}
 	struct fwd *f = g_new0(struct fwd, 1);

@@ -7,7 +7,8 @@
  *   - the MRFP connects to each UE and is the TLS client, binds the MSRP session with an empty SEND,
  *     and a SEND from one UE reaches the other two;
  *   - BYE from a UE: 200 OK and its termination subtracted;
- *   - a UE whose port refuses: xtcp/fail, and the MRFC sends it BYE. */
+ *   - a UE whose port refuses: xtcp/fail, and the MRFC sends it BYE; a request in that ended dialog
+ *     gets 481. */
 #include <CUnit/Basic.h>
 #include <glib.h>
 #include <signal.h>
@@ -252,7 +253,12 @@ static void test_connect_fails(void)
 	char *reason = sip_header(bye, "Reason");
 	assert_text("Reason", reason, "SIP;cause=503;text=\"media failed\"");
 	sippeer_answer(&u.sip, bye, "dave", "200 OK", NULL);
-	g_free(reason), g_free(bye), g_free(m);
+	/* the dialog is gone: a request in it is answered 481, not forwarded to its Request-URI, which is
+	 * the MRFC itself (the loop the lab once saw with a late ACK) */
+	sipdlg_send(&u.dlg, "BYE", NULL);
+	char *gone = sippeer_recv(&u.sip, 3000);
+	CU_ASSERT_TRUE(gone && g_str_has_prefix(gone, "SIP/2.0 481 "));
+	g_free(reason), g_free(bye), g_free(m), g_free(gone);
 	sipdlg_clear(&u.dlg);
 	sippeer_close(&u.sip);
 }
