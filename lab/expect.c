@@ -5,9 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
+#include "bfcp.h"
 #include "evlog.h"
 #include "msdp.h"
 #include "msg.h"
+#include "msrp.h"
 #include "party.h"
 #include "scenario.h"
 #include "wire.h"
@@ -305,6 +308,9 @@ static char *command_mismatch(const struct expect_ctx *c, const struct h248_node
 				       wire_text[WIRE_SAF], wire_text[WIRE_SPF]);
 	if (jget(o, "filters") && !jbool(o, "filters", true) && find_prop(cmd, wire_text[WIRE_SAF]))
 		return g_strdup_printf("the %s asked for source filtering", name);
+	if (jget(o, "psk") && jbool(o, "psk", false) != (find_prop(cmd, wire_text[WIRE_TLS_PSK]) != NULL))
+		return g_strdup_printf("the %s %s a pre-shared key (%s)", name,
+				       jbool(o, "psk", false) ? "gave no" : "gave", wire_text[WIRE_TLS_PSK]);
 	if (jget(o, "latch") && jbool(o, "latch", false) != (find_prop(cmd, wire_text[WIRE_LATCH]) != NULL))
 		return g_strdup_printf("the %s %s latching (%s)", name,
 				       jbool(o, "latch", false) ? "asked for no" : "asked for",
@@ -481,6 +487,131 @@ static char *try_data(struct expect_ctx *c, json_object *o, const char *step)
 			       expect_title(c, to));
 }
 
+/* ---- MSRP and BFCP: a message that reached a party (its trace keeps the bytes) or the gateway (the
+ * summary only) ---- */
+
+/* The Message-ID of an MSRP frame's bytes; "" when it has none. */
+static void message_id(const char *raw, size_t n, char out[64])
+{
+	struct msrp_frame f;
+	const char *bad;
+	*out = 0;
+	if (raw && msrp_frame(raw, n, &f, &bad) == MSRP_COMPLETE && f.field[MSRP_MESSAGE_ID].p)
+		snprintf(out, 64, "%.*s", (int)f.field[MSRP_MESSAGE_ID].n, f.field[MSRP_MESSAGE_ID].p);
+}
+
+/* Whether party sent (msrp.tx) a SEND with the Message-ID id. */
+static bool sent_id(const struct expect_ctx *c, const char *party, const char *id)
+{
+	GPtrArray *events = evlog_events(c->log);
+	char other[64];
+	for (guint i = 0; *id && i < events->len; i++) {
+		const struct lab_event *e = events->pdata[i];
+		if (same(e->kind, "msrp.tx") && same(e->src, party) &&
+		    (message_id(e->raw, e->raw_len, other), !strcmp(other, id)))
+			return true;
+	}
+	return false;
+}
+
+static char *msrp_mismatch(const struct expect_ctx *c, json_object *o, const struct lab_event *e)
+{
+	struct msrp_frame f = { 0 };
+	const char *bad, *want = jstr(o, "method", NULL), *body = jstr(o, "body", NULL),
+			 *from = jstr(o, "message_id", NULL);
+	bool framed = e->raw && msrp_frame(e->raw, e->raw_len, &f, &bad) == MSRP_COMPLETE;
+	char word[24] = "";
+	if (!framed && e->summary) /* "MSRP SEND 5 bytes (tid)", "MSRP 200 (tid)" */
+		sscanf(e->summary, "MSRP %23s", word);
+	const char *method = framed ? f.method : g_ascii_isdigit(*word) ? "" : word;
+	unsigned status = framed ? f.status : (unsigned)atoi(word);
+	if (want && strcmp(method, want))
+		return g_strdup_printf("an MSRP %s%s, not %s", *method ? method : "response ",
+				       *method ? "" : word, want);
+	if (jint(o, "status", 0) && status != (unsigned)jint(o, "status", 0))
+		return g_strdup_printf("an MSRP %s%u, not %d", status ? "" : "request, ", status,
+				       jint(o, "status", 0));
+	if ((body || from) && !framed)
+		return g_strdup("a message whose bytes the trace did not keep");
+	if (body && (!f.body || f.body_len != strlen(body) || memcmp(f.body, body, f.body_len)))
+		return g_strdup_printf("a SEND with the body \"%.*s\", not \"%s\"", (int)MIN(f.body_len, 40),
+				       f.body ? f.body : "", body);
+	char id[64];
+	message_id(e->raw, e->raw_len, id);
+	if (from && !sent_id(c, from, id))
+		return g_strdup_printf("a SEND with the Message-ID %s, which %s never sent",
+				       *id ? id : "(none)", expect_title(c, from));
+	return NULL;
+}
+
+static char *bfcp_mismatch(json_object *o, const struct lab_event *e)
+{
+	struct bfcp_msg m = { 0 };
+	enum bfcp_error_code ec;
+	const char *bad, *want = jstr(o, "primitive", ""), *status = jstr(o, "status", NULL);
+	bool framed =
+	    e->raw && bfcp_frame((const uint8_t *)e->raw, e->raw_len, &m, &ec, &bad) == BFCP_COMPLETE;
+	const char *name = framed ? bfcp_primitive_name(m.primitive) : NULL;
+	size_t n = name         ? strlen(name)
+		   : e->summary ? strcspn(e->summary, " ")
+				: 0; /* the summary's first word */
+	if (!name)
+		name = e->summary ? e->summary : "";
+	if (strlen(want) != n || strncmp(name, want, n))
+		return g_strdup_printf("a %.*s, not a %s", (int)n, name, want);
+	if ((status || jget(o, "position") || jget(o, "error")) && !framed)
+		return g_strdup("a message whose bytes the trace did not keep");
+	uint16_t id;
+	unsigned st = 0, position = 0;
+	bool has = bfcp_request_status(&m, &id, &st, &position);
+	if (status && (!has || strcmp(bfcp_status_name(st) ? bfcp_status_name(st) : "", status)))
+		return g_strdup_printf("a %s with the status %s, not %s", want,
+				       has && bfcp_status_name(st) ? bfcp_status_name(st) : "(none)", status);
+	if (jget(o, "position") && (!has || position != (unsigned)jint(o, "position", 0)))
+		return g_strdup_printf("a %s with the queue position %u, not %d", want, position,
+				       jint(o, "position", 0));
+	struct bfcp_attr a;
+	unsigned code = bfcp_attr_find(m.attrs, m.attrs_len, BFCP_A_ERROR_CODE, &a) && a.len ? a.value[0] : 0;
+	if (jget(o, "error") && code != (unsigned)jint(o, "error", 0))
+		return g_strdup_printf("an Error with the code %u, not %d", code, jint(o, "error", 0));
+	return NULL;
+}
+
+/* The first message of proto (msrp, bfcp) from one column to another that fits o; the sender's record of
+ * it (the same summary) is labelled too. */
+static char *try_app(struct expect_ctx *c, json_object *o, const char *proto, const char *step)
+{
+	const char *from = jstr(o, "from", ""), *to = jstr(o, "to", "");
+	char *rx = g_strdup_printf("%s.rx", proto), *tx = g_strdup_printf("%s.tx", proto), *why = NULL;
+	GPtrArray *events = evlog_events(c->log);
+	struct lab_event *met = NULL;
+	for (guint i = 0; i < events->len && !met; i++) {
+		struct lab_event *e = events->pdata[i];
+		if (!same(e->kind, rx) || !same(e->src, from) || !same(e->dst, to) || taken(e, 0))
+			continue;
+		char *bad = !strcmp(proto, "msrp") ? msrp_mismatch(c, o, e) : bfcp_mismatch(o, e);
+		if (judge(&why, bad))
+			met = e;
+	}
+	for (guint i = 0; met && i < events->len; i++) {
+		struct lab_event *e = events->pdata[i];
+		if (same(e->kind, tx) && same(e->src, from) && same(e->dst, to) && !taken(e, 0) &&
+		    same(e->summary, met->summary)) {
+			take(e, 0, step);
+			break;
+		}
+	}
+	if (met)
+		take(met, 0, step);
+	char *failure =
+	    met ? NULL
+		: g_strdup_printf("no %s message from %s to %s was seen%s%s",
+				  !strcmp(proto, "msrp") ? "MSRP" : "BFCP", expect_title(c, from),
+				  expect_title(c, to), why ? "; the first was " : "", why ? why : "");
+	g_free(why), g_free(rx), g_free(tx);
+	return failure;
+}
+
 static char *attempt(struct expect_ctx *c, json_object *exp, const char *step)
 {
 	json_object *o;
@@ -494,6 +625,10 @@ static char *attempt(struct expect_ctx *c, json_object *exp, const char *step)
 		return try_event(c, o, "tls", step);
 	if ((o = jget(exp, "udp")))
 		return try_event(c, o, "udp", step);
+	if ((o = jget(exp, "msrp")))
+		return try_app(c, o, "msrp", step);
+	if ((o = jget(exp, "bfcp")))
+		return try_app(c, o, "bfcp", step);
 	return try_data(c, jget(exp, "data"), step);
 }
 
@@ -501,6 +636,8 @@ char *expect_check(struct expect_ctx *c, json_object *exp, const char *step, uns
 {
 	gint64 end = g_get_monotonic_time() + (gint64)ms * 1000;
 	for (;;) {
+		for (struct party **p = c->parties; *p; p++) /* what reached the participants */
+			app_pump(*p);
 		evlog_read(c->log);
 		char *why = attempt(c, exp, step);
 		if (!why || g_get_monotonic_time() >= end)

@@ -21,6 +21,7 @@ static const struct {
 	{ "sip.", "\033[34m", "#1f5fbf" },  { "h248.", "\033[32m", "#2e7d32" },
 	{ "tcp.", "\033[90m", "#616161" },  { "tls.", "\033[33m", "#c25e00" },
 	{ "data.", "\033[35m", "#7b1fa2" }, { "udp.", "\033[90m", "#616161" },
+	{ "msrp.", "\033[35m", "#7b1fa2" }, { "bfcp.", "\033[36m", "#00838f" },
 };
 
 static unsigned proto_of(const struct lab_event *e)
@@ -37,7 +38,9 @@ static bool worth(const struct lab_event *e)
 		/* ims-alg's view only (the gateway's H.248 is the same text), without the periodic audit */
 		return !strcmp(e->component, "ims-alg") && !(e->raw && strstr(e->raw, "AuditValue = ROOT"));
 	return g_str_has_prefix(e->kind, "tcp.") || g_str_has_prefix(e->kind, "tls.") ||
-	       g_str_has_prefix(e->kind, "data.") || g_str_has_prefix(e->kind, "udp.");
+	       g_str_has_prefix(e->kind, "data.") || g_str_has_prefix(e->kind, "udp.") ||
+	       /* MSRP and BFCP as their sender traced them: each message once */
+	       !strcmp(e->kind, "msrp.tx") || !strcmp(e->kind, "bfcp.tx");
 }
 
 GPtrArray *ladder_events(GPtrArray *events)

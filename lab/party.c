@@ -54,6 +54,11 @@ static void note(struct party *p, const char *kind, bool out, const char *summar
 	note_ago(p, kind, out, summary, raw, n, 0);
 }
 
+void party_note(struct party *p, const char *kind, bool out, const char *summary, const void *raw, size_t n)
+{
+	note_ago(p, kind, out, summary, (const char *)raw, n, 0);
+}
+
 /* ---- SIP ---- */
 
 void sip_seen_free(struct sip_seen *s)
@@ -382,10 +387,19 @@ bool party_tls(struct party *p, unsigned ms, unsigned lose, char why[160])
 		lose_first(p, lose, ms);
 	gnutls_session_t s;
 	gnutls_init(&s, (client ? GNUTLS_CLIENT : GNUTLS_SERVER) | (p->dgram ? GNUTLS_DATAGRAM : 0));
-	gnutls_set_default_priority(s);
-	gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, (p->other_cert ? &p->other : &p->id)->cred);
-	if (!client)
-		gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
+	gnutls_session_set_ptr(s, p);
+	if (p->psk_key) { /* the key authenticates both ends: no certificate, no fingerprint */
+		gnutls_priority_set_direct(s, "NORMAL:+ECDHE-PSK:+PSK", NULL);
+		if (client)
+			gnutls_credentials_set(s, GNUTLS_CRD_PSK, p->psk_client);
+		else
+			gnutls_credentials_set(s, GNUTLS_CRD_PSK, p->psk_server);
+	} else {
+		gnutls_set_default_priority(s);
+		gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, (p->other_cert ? &p->other : &p->id)->cred);
+		if (!client)
+			gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
+	}
 	gnutls_transport_set_int(s, p->fd);
 	gnutls_handshake_set_timeout(s, ms);
 	if (client)
@@ -399,7 +413,7 @@ bool party_tls(struct party *p, unsigned ms, unsigned lose, char why[160])
 		snprintf(why, 160, "alert %s", tls_alert_name((int)gnutls_alert_get(s), name, sizeof name));
 	} else if (rc < 0) {
 		snprintf(why, 160, "%s", gnutls_strerror(rc));
-	} else {
+	} else if (!p->psk_key) {
 		unsigned n = 0;
 		const gnutls_datum_t *certs = gnutls_certificate_get_peers(s, &n);
 		if (!n || !tls_fingerprint_match(&certs[0], sdp.fingerprints, sdp.nfingerprints, false)) {
@@ -435,13 +449,12 @@ bool party_tls_alert(struct party *p, unsigned ms, char why[160])
 	return false;
 }
 
-bool party_send(struct party *p, const void *data, size_t n, const char *what)
+bool party_send(struct party *p, const char *kind, const void *data, size_t n, const char *what)
 {
 	if (p->fd < 0 || (p->dgram && !aim(p)))
 		return false;
+	note(p, kind, true, what, data, n); /* before: on loopback the answer may be traced first */
 	ssize_t w = p->tls ? gnutls_record_send(p->tls, data, n) : send(p->fd, data, n, MSG_NOSIGNAL);
-	if (w == (ssize_t)n)
-		note(p, "data.tx", true, what, data, n);
 	return w == (ssize_t)n;
 }
 
@@ -464,6 +477,21 @@ static size_t recv_n(struct party *p, void *buf, size_t n, unsigned ms)
 		got += (size_t)r;
 	}
 	return got;
+}
+
+ssize_t party_read(struct party *p, void *buf, size_t n)
+{
+	struct pollfd pf = { p->fd, POLLIN, 0 };
+	if (p->fd < 0)
+		return -1;
+	for (;;) {
+		if (!(p->tls && gnutls_record_check_pending(p->tls)) && poll(&pf, 1, 0) <= 0)
+			return 0;
+		ssize_t r = p->tls ? gnutls_record_recv(p->tls, buf, n) : recv(p->fd, buf, n, 0);
+		if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
+			continue;
+		return r > 0 ? r : -1;
+	}
 }
 
 bool party_expect(struct party *p, const void *want, size_t n, unsigned ms, const char *what, char why[160])
@@ -508,6 +536,33 @@ void party_close(struct party *p)
 
 /* ---- life ---- */
 
+/* The server's key for the identity the client named, when it is the party's. */
+static int psk_lookup(gnutls_session_t s, const char *identity, gnutls_datum_t *key)
+{
+	const struct party *p = gnutls_session_get_ptr(s);
+	if (!p || strcmp(identity, p->psk_identity))
+		return -1;
+	gnutls_datum_t hex = { (unsigned char *)p->psk_key, (unsigned)strlen(p->psk_key) };
+	return gnutls_hex_decode2(&hex, key) < 0 ? -1 : 0;
+}
+
+/* "identity:hexkey", or the key alone with the identity "mediasec", as xtls/psk gives it. */
+static bool psk_init(struct party *p, const char *value, char **err)
+{
+	const char *colon = strrchr(value, ':');
+	p->psk_identity = colon ? g_strndup(value, (gsize)(colon - value)) : g_strdup("mediasec");
+	p->psk_key = g_strdup(colon ? colon + 1 : value);
+	gnutls_datum_t key = { (unsigned char *)p->psk_key, (unsigned)strlen(p->psk_key) };
+	if (gnutls_psk_allocate_server_credentials(&p->psk_server) < 0 ||
+	    gnutls_psk_allocate_client_credentials(&p->psk_client) < 0 ||
+	    gnutls_psk_set_client_credentials(p->psk_client, p->psk_identity, &key, GNUTLS_PSK_KEY_HEX) < 0) {
+		*err = g_strdup_printf("%s: the pre-shared key is not \"identity:hexkey\"", p->title);
+		return false;
+	}
+	gnutls_psk_set_server_credentials_function(p->psk_server, psk_lookup);
+	return true;
+}
+
 struct party *party_new(su_root_t *root, const char *name, json_object *spec, struct evlog *log,
 			const char *trace_file, char **err)
 {
@@ -529,7 +584,9 @@ struct party *party_new(su_root_t *root, const char *name, json_object *spec, st
 	p->security_client = sc->len ? g_string_free(sc, FALSE) : (g_string_free(sc, TRUE), NULL);
 	p->other_cert = json_object_object_get_ex(spec, "certificate", &cert) &&
 			!strcmp(json_object_get_string(cert), "other");
-	if (!tls_identity_init(&p->id, NULL, NULL, p->title, err) ||
+	json_object *psk = json_object_object_get(spec, "psk");
+	if ((psk && !psk_init(p, json_object_get_string(psk), err)) ||
+	    !tls_identity_init(&p->id, NULL, NULL, p->title, err) ||
 	    !tls_identity_init(&p->other, NULL, NULL, p->title, err) ||
 	    !(p->trace = trace_open(trace_file, p->title, err))) {
 		party_free(p);
@@ -586,6 +643,13 @@ void party_free(struct party *p)
 	g_queue_clear_full(&p->seen, (GDestroyNotify)sip_seen_free);
 	tls_identity_clear(&p->id);
 	tls_identity_clear(&p->other);
+	if (p->psk_server)
+		gnutls_psk_free_server_credentials(p->psk_server);
+	if (p->psk_client)
+		gnutls_psk_free_client_credentials(p->psk_client);
+	if (p->in)
+		g_byte_array_free(p->in, TRUE);
+	g_free(p->psk_identity), g_free(p->psk_key);
 	trace_close(p->trace);
 	g_free(p->security_client), g_free(p->title), g_free(p->name), g_free(p->sdp);
 	g_free(p);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <glib.h>
 #include <gnutls/gnutls.h>
@@ -19,6 +20,7 @@
 #include "sockaddr.h"
 
 struct evlog;
+struct payload;
 struct trace;
 
 /* What reached a party over SIP: a request (method set) or a response to one of its requests. */
@@ -53,6 +55,16 @@ struct party {
 	bool aimed;              /* UDP: the socket is connected to the other end's address */
 	char setup[12];          /* the a=setup its own last SDP gave ("" for none) */
 	gnutls_session_t tls;
+	char *psk_identity, *psk_key; /* TLS-PSK instead of certificates (the spec's "psk"), or NULL */
+	gnutls_psk_server_credentials_t psk_server;
+	gnutls_psk_client_credentials_t psk_client;
+	/* a conference's application over the media connection (app.c) */
+	const struct payload *media; /* what its last SDP carried */
+	bool secure;                 /* over TLS: its application starts once the handshake is done */
+	char path[128];              /* MSRP: its own URI, its SDP's a=path */
+	GByteArray *in;              /* a conference participant: received, not yet a whole message */
+	uint16_t bfcp_tid;           /* BFCP: its last transaction id */
+	uint16_t floor_request;      /* BFCP: the FLOOR-REQUEST-ID of its last FloorRequestStatus */
 	struct trace *trace;
 	struct evlog *log;
 	su_root_t *root;
@@ -110,11 +122,17 @@ bool party_tls(struct party *p, unsigned ms, unsigned lose, char why[160]);
 /* After a handshake that succeeded: false with why ("alert bad_certificate") when the peer sends a fatal
  * alert within ms (a gateway that checks the fingerprint once the handshake is done). */
 bool party_tls_alert(struct party *p, unsigned ms, char why[160]);
-/* Sends one message of the call's protocol (what: "MSRP SEND" …), in the trace as data.tx. */
-bool party_send(struct party *p, const void *data, size_t n, const char *what);
+/* Sends one message of the call's protocol (what: "MSRP SEND" …), in the trace as kind (data.tx for
+ * bytes to be compared whole, msrp.tx …). */
+bool party_send(struct party *p, const char *kind, const void *data, size_t n, const char *what);
 /* Reads n bytes within ms: true when they are exactly want (in the trace as data.rx); else why says
  * what came instead. */
 bool party_expect(struct party *p, const void *want, size_t n, unsigned ms, const char *what, char why[160]);
+/* What has arrived on its media connection, without waiting: the bytes read (at most n), 0 when none are
+ * there, -1 when the connection is closed or failed. */
+ssize_t party_read(struct party *p, void *buf, size_t n);
+/* An event on its media connection for the trace: out, sent by p; raw, the message (NULL: none). */
+void party_note(struct party *p, const char *kind, bool out, const char *summary, const void *raw, size_t n);
 /* Closes the media connection (FIN, close_notify first when TLS). */
 void party_close(struct party *p);
 

@@ -18,7 +18,8 @@ const struct payload payload_msrp = { "msrp",
 				      false,
 				      "TCP/MSRP",
 				      "TCP/TLS/MSRP",
-				      "a=accept-types:text/plain\r\na=path:msrp://127.0.0.1:2855/s;tcp\r\n",
+				      "a=accept-types:text/plain\r\n",
+				      true,
 				      "MSRP SEND",
 				      msrp_send,
 				      sizeof msrp_send - 1 };
@@ -30,6 +31,7 @@ const struct payload payload_bfcp = {
 	"TCP/BFCP",
 	"TCP/TLS/BFCP",
 	"a=floorctrl:c-s\r\na=confid:4321\r\na=userid:1234\r\na=floorid:1 mstrm:10\r\n",
+	false,
 	"BFCP Hello",
 	bfcp_hello,
 	sizeof bfcp_hello
@@ -59,6 +61,7 @@ const struct payload payload_t38 = {
 	"UDP/TLS/UDPTL",
 	"a=T38FaxVersion:0\r\na=T38MaxBitRate:14400\r\na=T38FaxRateManagement:transferredTCF\r\n"
 	"a=T38FaxMaxDatagram:316\r\na=T38FaxUdpEC:t38UDPRedundancy\r\n",
+	false,
 	"UDPTL CED",
 	udptl_ced,
 	sizeof udptl_ced

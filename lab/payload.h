@@ -15,8 +15,9 @@ struct payload {
 	bool dgram;              /* over UDP: one message per datagram */
 	const char *plain, *tls; /* transports */
 	const char *attrs;       /* SDP attribute lines, CRLF-ended */
-	const char *what;        /* "MSRP SEND" */
-	const char *bytes;       /* the message */
+	bool path;         /* MSRP: an a=path with the endpoint's own URI follows them (RFC 4975 §8.1) */
+	const char *what;  /* "MSRP SEND" */
+	const char *bytes; /* the message */
 	size_t n;
 };
 

@@ -14,6 +14,7 @@
 
 #include <sofia-sip/sip_status.h>
 
+#include "app.h"
 #include "evlog.h"
 #include "expect.h"
 #include "ladder.h"
@@ -210,11 +211,10 @@ static struct party *party(const struct run *r, json_object *o, const char *key)
 	return expect_party(&r->ex, jstr(o, key, NULL));
 }
 
-/* The SDP of p for the call's media, listening first when its role is to. */
-static char *sdp_of(struct run *r, struct party *p, json_object *o, bool offer)
+/* The SDP of p for media m, over TLS or not, listening first when its role is to. */
+static char *sdp_of(struct run *r, struct party *p, const struct payload *m, bool tls, json_object *o,
+		    bool offer)
 {
-	const struct payload *m = r->media;
-	bool tls = jbool(o, "tls", false);
 	const char *setup = jstr(o, "setup", offer ? "actpass" : "active"), *e2ae = jstr(o, "e2ae", NULL);
 	bool listens = jbool(o, "listen", !strcmp(setup, "actpass") || !strcmp(setup, "passive"));
 	if (m->dgram && p->fd < 0)
@@ -231,9 +231,15 @@ static char *sdp_of(struct run *r, struct party *p, json_object *o, bool offer)
 			       p->addr, p->addr);
 	g_string_append_printf(s, "m=%s %u %s %s\r\n%s", m->media, p->media_port, tls ? m->tls : m->plain,
 			       m->fmt, m->attrs);
+	p->media = m, p->secure = tls;
+	if (m->path) { /* its own URI: where it listens, or may be reached (RFC 4975 §6) */
+		snprintf(p->path, sizeof p->path, "%s://%s:%u/%s;tcp", tls ? "msrps" : "msrp", p->addr,
+			 p->media_port, p->user);
+		g_string_append_printf(s, "a=path:%s\r\n", p->path);
+	}
 	if (*setup)
 		g_string_append_printf(s, "a=setup:%s\r\n", setup);
-	if (jbool(o, "fingerprint", tls))
+	if (jbool(o, "fingerprint", tls && !p->psk_key))
 		g_string_append_printf(s, "a=fingerprint:%s\r\n", p->id.fingerprint);
 	if (e2ae)
 		g_string_append_printf(s, "a=3ge2ae:%s\r\n", e2ae);
@@ -284,7 +290,7 @@ static char *act_offer(struct run *r, json_object *o)
 	struct party *from = party(r, o, "from"), *to = party(r, o, "to");
 	r->media = payload_find(jstr(o, "media", ""));
 	r->offerer = from, r->answerer = to;
-	char *sdp = sdp_of(r, from, o, true);
+	char *sdp = sdp_of(r, from, r->media, jbool(o, "tls", false), o, true);
 	party_invite(from, to->user, sdp);
 	g_free(sdp);
 	int status = jint(o, "status", 0); /* a failure the network answers before the callee sees it */
@@ -297,7 +303,7 @@ static char *act_answer(struct run *r, json_object *o)
 	if (by != r->answerer || !r->media)
 		return g_strdup_printf("%s has no offer to answer", by->title);
 	int status = jint(o, "status", 200);
-	char *sdp = status < 300 ? sdp_of(r, by, o, false) : NULL, *why;
+	char *sdp = status < 300 ? sdp_of(r, by, r->media, jbool(o, "tls", false), o, false) : NULL, *why;
 	party_respond(by, status, sip_status_phrase(status), sdp);
 	g_free(sdp);
 	if (!(why = final(r, r->offerer, status, "INVITE")) && status < 300)
@@ -380,11 +386,39 @@ static char *act_send(struct run *r, json_object *o)
 {
 	struct party *from = party(r, o, "from"), *to = party(r, o, "to");
 	char why[160];
-	if (!r->media || !party_send(from, r->media->bytes, r->media->n, r->media->what))
+	if (!r->media || !party_send(from, "data.tx", r->media->bytes, r->media->n, r->media->what))
 		return g_strdup_printf("%s could not send", from->title);
 	return party_expect(to, r->media->bytes, r->media->n, r->o->timeout, r->media->what, why)
 		   ? NULL
 		   : g_strdup_printf("at %s: %s", to->title, why);
+}
+
+/* A UE dials in to a conference: its INVITE to the conference URI, its final response (ACKed by its
+ * stack); from then on it is a participant. */
+static char *act_dial_in(struct run *r, json_object *o)
+{
+	struct party *from = party(r, o, "from");
+	const struct payload *m = payload_find(jstr(o, "media", ""));
+	char *sdp = sdp_of(r, from, m, jbool(o, "tls", true), o, true); /* TLS unless told otherwise */
+	party_invite(from, jstr(o, "conference", "conference"), sdp);
+	g_free(sdp);
+	app_join(from);
+	return final(r, from, jint(o, "status", 200), "INVITE");
+}
+
+static char *act_msrp(struct run *r, json_object *o)
+{
+	char why[160];
+	return app_msrp_send(party(r, o, "from"), jstr(o, "text", ""), why) ? NULL : g_strdup(why);
+}
+
+static char *act_bfcp(struct run *r, json_object *o)
+{
+	char why[160];
+	return app_bfcp_send(party(r, o, "from"), jstr(o, "primitive", ""), (uint16_t)jint(o, "floor", 0),
+			     why)
+		   ? NULL
+		   : g_strdup(why);
 }
 
 /* A datagram of the call's protocol from another party to where like's media goes: a spoofed source. */
@@ -427,7 +461,8 @@ static const struct {
 	{ "register", act_register }, { "offer", act_offer },   { "answer", act_answer },
 	{ "connect", act_connect },   { "accept", act_accept }, { "established", act_established },
 	{ "tls", act_tls },           { "send", act_send },     { "bye", act_bye },
-	{ "pause", act_pause },       { "spoof", act_spoof },
+	{ "pause", act_pause },       { "spoof", act_spoof },   { "dial_in", act_dial_in },
+	{ "msrp", act_msrp },         { "bfcp", act_bfcp },
 };
 
 static char *do_action(struct run *r, json_object *action)

@@ -32,7 +32,7 @@ struct key {
 
 struct shape {
 	bool one; /* exactly one of its keys */
-	struct key keys[12];
+	struct key keys[16];
 };
 
 #define WORDS(...) ((const char *const[]){ __VA_ARGS__, NULL })
@@ -48,6 +48,7 @@ static const struct shape
 		    .words = WORDS("msrp-tls", "bfcp-tls", "udptl-dtls") },
 		  { .name = "certificate", .type = J_WORD, .words = WORDS("own", "other") },
 		  { .name = "behind_nat", .type = J_BOOL },
+		  { .name = "psk", .type = J_STR },
 	      } };
 
 /* what a step does */
@@ -98,6 +99,26 @@ static const struct shape from_to = { .keys = { { .name = "from", .type = J_PART
 						{ .name = "to", .type = J_PARTY, .required = true } } };
 static const struct shape act_spoof = { .keys = { { .name = "from", .type = J_PARTY, .required = true },
 						  { .name = "like", .type = J_PARTY, .required = true } } };
+static const struct shape
+    act_dial_in = { .keys = {
+			{ .name = "from", .type = J_PARTY, .required = true },
+			{ .name = "conference", .type = J_STR },
+			{ .name = "media", .type = J_WORD, .required = true, .words = WORDS("msrp", "bfcp") },
+			{ .name = "tls", .type = J_BOOL },
+			{ .name = "setup", .type = J_WORD, .words = setups },
+			{ .name = "fingerprint", .type = J_BOOL },
+			{ .name = "listen", .type = J_BOOL },
+			{ .name = "status", .type = J_INT },
+		    } };
+static const struct shape act_msrp = { .keys = { { .name = "from", .type = J_PARTY, .required = true },
+						 { .name = "text", .type = J_STR, .required = true } } };
+#define BFCP_REQUESTS "Hello", "FloorRequest", "FloorRelease", "FloorQuery", "Goodbye"
+static const struct shape
+    act_bfcp = { .keys = {
+		     { .name = "from", .type = J_PARTY, .required = true },
+		     { .name = "primitive", .type = J_WORD, .required = true, .words = WORDS(BFCP_REQUESTS) },
+		     { .name = "floor", .type = J_INT },
+		 } };
 static const struct shape act_pause = { .keys = { { .name = "ms", .type = J_INT, .required = true } } };
 static const struct shape action = { .one = true,
 				     .keys = {
@@ -112,6 +133,9 @@ static const struct shape action = { .one = true,
 					 { .name = "spoof", .type = J_OBJ, .shape = &act_spoof },
 					 { .name = "bye", .type = J_OBJ, .shape = &act_from },
 					 { .name = "pause", .type = J_OBJ, .shape = &act_pause },
+					 { .name = "dial_in", .type = J_OBJ, .shape = &act_dial_in },
+					 { .name = "msrp", .type = J_OBJ, .shape = &act_msrp },
+					 { .name = "bfcp", .type = J_OBJ, .shape = &act_bfcp },
 				     } };
 
 /* what must be seen */
@@ -147,6 +171,7 @@ static const struct shape exp_h248 = { .keys = {
 					   { .name = "remote", .type = J_OBJ, .shape = &media_check },
 					   { .name = "filters", .type = J_BOOL },
 					   { .name = "latch", .type = J_BOOL },
+					   { .name = "psk", .type = J_BOOL },
 					   { .name = "signal", .type = J_STR },
 					   { .name = "events", .type = J_STRS },
 					   { .name = "event", .type = J_STR },
@@ -178,6 +203,32 @@ static const struct shape exp_udp = { .keys = {
 					    .required = true,
 					    .words = WORDS("latch", "drop", "lost") },
 				      } };
+/* an MSRP frame or a BFCP message that reached a party or the gateway */
+static const struct shape exp_msrp = { .keys = {
+					   { .name = "from", .type = J_NODE, .required = true },
+					   { .name = "to", .type = J_NODE, .required = true },
+					   { .name = "method",
+					     .type = J_WORD,
+					     .words = WORDS("SEND", "REPORT") },
+					   { .name = "status", .type = J_INT },
+					   { .name = "body", .type = J_STR },
+					   { .name = "message_id", .type = J_PARTY },
+				       } };
+static const struct shape exp_bfcp = { .keys = {
+					   { .name = "from", .type = J_NODE, .required = true },
+					   { .name = "to", .type = J_NODE, .required = true },
+					   { .name = "primitive",
+					     .type = J_WORD,
+					     .required = true,
+					     .words = WORDS(BFCP_REQUESTS, "HelloAck", "FloorRequestStatus",
+							    "FloorStatus", "Error", "GoodbyeAck") },
+					   { .name = "status",
+					     .type = J_WORD,
+					     .words = WORDS("Pending", "Accepted", "Granted", "Denied",
+							    "Cancelled", "Released", "Revoked") },
+					   { .name = "position", .type = J_INT },
+					   { .name = "error", .type = J_INT },
+				       } };
 static const struct shape expectation = { .one = true,
 					  .keys = {
 					      { .name = "sip", .type = J_OBJ, .shape = &exp_sip },
@@ -186,6 +237,8 @@ static const struct shape expectation = { .one = true,
 					      { .name = "tls", .type = J_OBJ, .shape = &exp_tls },
 					      { .name = "udp", .type = J_OBJ, .shape = &exp_udp },
 					      { .name = "data", .type = J_OBJ, .shape = &from_to },
+					      { .name = "msrp", .type = J_OBJ, .shape = &exp_msrp },
+					      { .name = "bfcp", .type = J_OBJ, .shape = &exp_bfcp },
 					  } };
 static const struct shape step = { .keys = {
 				       { .name = "step", .type = J_STR, .required = true },

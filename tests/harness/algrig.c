@@ -151,6 +151,8 @@ char *algrig_sdp(const char *user, const struct payload *m, unsigned port, bool 
 	    s, "v=0\r\no=%s 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n", user);
 	g_string_append_printf(s, "m=%s %u %s %s\r\n%s", m->media, port, tls ? m->tls : m->plain, m->fmt,
 			       m->attrs);
+	if (m->path) /* the same URI whatever the port: these tests do not speak MSRP to it */
+		g_string_append(s, "a=path:msrp://127.0.0.1:2855/s;tcp\r\n");
 	if (setup)
 		g_string_append_printf(s, "a=setup:%s\r\n", setup);
 	if (fingerprint)

@@ -1,0 +1,182 @@
+/* app: see app.h. */
+#include "config.h"
+#include "app.h"
+
+#include <string.h>
+
+#include "bfcp.h"
+#include "msdp.h"
+#include "msrp.h"
+#include "party.h"
+#include "payload.h"
+
+void app_join(struct party *p)
+{
+	if (!p->in)
+		p->in = g_byte_array_new();
+	g_byte_array_set_size(p->in, 0);
+	p->bfcp_tid = 0, p->floor_request = 0;
+}
+
+/* The SDP answer the party received, parsed; false with why. */
+static bool answer_of(const struct party *p, struct msdp *s, char why[160])
+{
+	char *err = NULL;
+	bool ok = p->sdp && msdp_parse(p->sdp, strlen(p->sdp), s, &err);
+	if (!ok)
+		snprintf(why, 160, "%s has no SDP answer to address the focus with%s%s", p->title,
+			 err ? ": " : "", err ? err : "");
+	g_free(err);
+	return ok;
+}
+
+/* ---- MSRP ---- */
+
+bool app_msrp_send(struct party *p, const char *text, char why[160])
+{
+	struct msdp s;
+	if (!answer_of(p, &s, why))
+		return false;
+	if (!*s.path) {
+		snprintf(why, 160, "the answer %s received has no a=path", p->title);
+		return false;
+	}
+	char tid[17], mid[17], range[48], summary[96];
+	msrp_new_id(tid), msrp_new_id(mid);
+	size_t n = strlen(text);
+	snprintf(range, sizeof range, "1-%zu/%zu", n, n);
+	GString *b = g_string_new(NULL);
+	msrp_append_send(b, tid, s.path, p->path, mid, range, "text/plain", text, n, '$');
+	struct msrp_frame f;
+	const char *bad;
+	msrp_frame(b->str, b->len, &f, &bad);
+	msrp_summary(&f, summary, sizeof summary);
+	bool ok = party_send(p, "msrp.tx", b->str, b->len, summary);
+	g_string_free(b, TRUE);
+	if (!ok)
+		snprintf(why, 160, "%s could not send its MSRP SEND", p->title);
+	return ok;
+}
+
+static void msrp_in(struct party *p, const struct msrp_frame *f, const char *raw)
+{
+	char summary[96];
+	msrp_summary(f, summary, sizeof summary);
+	party_note(p, "msrp.rx", false, summary, raw, f->size);
+	if (f->status || strcmp(f->method, "SEND") || !msrp_wants_response(f, 200))
+		return;
+	GString *b = g_string_new(NULL);
+	msrp_append_response(b, f, 200, "OK", p->path);
+	struct msrp_frame r = { .status = 200 };
+	g_strlcpy(r.tid, f->tid, sizeof r.tid);
+	msrp_summary(&r, summary, sizeof summary);
+	party_send(p, "msrp.tx", b->str, b->len, summary);
+	g_string_free(b, TRUE);
+}
+
+/* ---- BFCP ---- */
+
+static unsigned primitive_of(const char *name)
+{
+	for (unsigned i = 1; i <= BFCP_GOODBYE_ACK; i++)
+		if (bfcp_primitive_name(i) && !strcmp(bfcp_primitive_name(i), name))
+			return i;
+	return 0;
+}
+
+bool app_bfcp_send(struct party *p, const char *primitive, uint16_t floor, char why[160])
+{
+	struct msdp s;
+	unsigned prim = primitive_of(primitive);
+	if (!answer_of(p, &s, why))
+		return false;
+	if (!s.confid || !s.userid) {
+		snprintf(why, 160, "the answer %s received has no a=confid and a=userid", p->title);
+		return false;
+	}
+	if (!floor && s.nfloorids)
+		floor = (uint16_t)s.floorids[0];
+	if (++p->bfcp_tid == 0) /* 0 is the server's, for what no request asked (RFC 8855 §8.1) */
+		p->bfcp_tid = 1;
+	GByteArray *b = g_byte_array_new();
+	struct bfcp_msg h = { .primitive = (uint8_t)prim,
+			      .conference_id = s.confid,
+			      .transaction_id = p->bfcp_tid,
+			      .user_id = (uint16_t)s.userid };
+	size_t start = bfcp_begin(b, &h);
+	if ((prim == BFCP_FLOOR_REQUEST || prim == BFCP_FLOOR_QUERY) && floor)
+		bfcp_put_u16(b, BFCP_A_FLOOR_ID, floor);
+	if (prim == BFCP_FLOOR_RELEASE)
+		bfcp_put_u16(b, BFCP_A_FLOOR_REQUEST_ID, p->floor_request);
+	bfcp_end(b, start);
+	struct bfcp_msg m;
+	enum bfcp_error_code e;
+	const char *bad;
+	bfcp_frame(b->data, b->len, &m, &e, &bad);
+	char *summary = bfcp_describe(&m);
+	bool ok = party_send(p, "bfcp.tx", b->data, b->len, summary);
+	g_free(summary);
+	g_byte_array_free(b, TRUE);
+	if (!ok)
+		snprintf(why, 160, "%s could not send its BFCP %s", p->title, primitive);
+	return ok;
+}
+
+static void bfcp_in(struct party *p, const struct bfcp_msg *m, const uint8_t *raw)
+{
+	char *summary = bfcp_describe(m);
+	party_note(p, "bfcp.rx", false, summary, raw, m->size);
+	g_free(summary);
+	uint16_t id;
+	unsigned status, position;
+	if (m->primitive == BFCP_FLOOR_REQUEST_STATUS && bfcp_request_status(m, &id, &status, &position))
+		p->floor_request = id;
+}
+
+/* ---- reading ---- */
+
+/* The whole messages at the start of p->in, each taken; false when the stream cannot be framed. */
+static bool take_messages(struct party *p, const char **why)
+{
+	bool msrp = p->media == &payload_msrp;
+	size_t used = 0;
+	for (;;) {
+		const uint8_t *at = p->in->data + used;
+		size_t left = p->in->len - used;
+		struct msrp_frame f;
+		struct bfcp_msg m;
+		enum bfcp_error_code e;
+		int st = msrp ? (int)msrp_frame((const char *)at, left, &f, why)
+			      : (int)bfcp_frame(at, left, &m, &e, why);
+		if (msrp ? st == MSRP_INVALID : st == BFCP_INVALID)
+			return false;
+		if (msrp ? st == MSRP_PARTIAL : st == BFCP_PARTIAL)
+			break;
+		if (msrp)
+			msrp_in(p, &f, (const char *)at);
+		else
+			bfcp_in(p, &m, at);
+		used += msrp ? f.size : m.size;
+	}
+	g_byte_array_remove_range(p->in, 0, (guint)used);
+	return true;
+}
+
+void app_pump(struct party *p)
+{
+	uint8_t buf[4096];
+	ssize_t n;
+	if (!p->in || !p->media || (p->secure && !p->tls))
+		return;
+	while ((n = party_read(p, buf, sizeof buf)) > 0) {
+		g_byte_array_append(p->in, buf, (guint)n);
+		const char *why = NULL;
+		if (!take_messages(p, &why)) {
+			char *summary = g_strdup_printf("unreadable: %s", why);
+			party_note(p, p->media == &payload_msrp ? "msrp.rx" : "bfcp.rx", false, summary,
+				   p->in->data, p->in->len);
+			g_free(summary);
+			g_byte_array_set_size(p->in, 0);
+		}
+	}
+}
