@@ -1,7 +1,7 @@
 #!/bin/bash
 # ims-lab: every scenario of scenarios/ passes through the real daemons (JUnit report, ladders); the
 # ladder of seed 004's originating MSRP flow shows the seed's steps in the figure's order; each negative
-# scenario, and the T.38 ones, fails when its expected outcome is altered (the runner can fail); a bad
+# scenario, and the T.38, Ix and Mp ones, fails when its expected outcome is altered (the runner can fail); a bad
 # scenario file is refused naming the offending key.
 . "$top_srcdir/tests/integration/lib.sh"
 LAB="$top_builddir/lab/ims-lab"
@@ -64,6 +64,16 @@ mutate "Ix played as Iq: the UE's request for e2ae taken" ix-msrp-e2e 's/"profil
 mutate "originating MSRP, no fingerprint expected toward UE A" 004-msrp-originating \
 	'/"19-20"/,/"21"/s/"fingerprint": "agw"/"fingerprint": "absent"/' \
 	"seed 004 5\.2\.1\.2\.2 step 19-20: a=fingerprint toward UE A was present \(sha-256 "
+mutate "Mp conference: another text expected at UE C" mp-msrp-conference \
+	'/"to": "C",/{n;n;s/"body": "Hello from alice"/"body": "Hello from bob"/}' \
+	'step 13: no MSRP message from ims-agw to UE C was seen; the first was a SEND with the body "Hello from alice", not "Hello from bob"'
+mutate "Mp floor control: the second request expected granted at once" mp-bfcp-floor \
+	's/"status": "Pending"/"status": "Granted"/' \
+	"step 10: no BFCP message from ims-agw to UE B was seen; the first was a FloorRequestStatus with the status Pending, not Granted"
+mutate "Mp with a pre-shared key: no key expected in the Add" mp-bfcp-psk '0,/"psk": true/s//"psk": false/' \
+	"step 1: the Add in realm access gave a pre-shared key \(xtls/psk\)"
+mutate "Mp connect failure: xtls/fail expected instead" mp-tcp-connect-failure \
+	's/"event": "xtcp\/fail"/"event": "xtls\/fail"/' "step 3: the Notify did not report xtls/fail"
 
 # scenario files are checked before anything runs
 sed '0,/"setup": "actpass"/s//"setup": "actve"/' "$S/004-msrp-originating.json" >"$WORK/typo.json"
