@@ -228,11 +228,11 @@ static enum sess_verdict verified(struct leg *l, const char *how)
 {
 	struct log_ids ids;
 	l->tls_state = TLS_VERIFIED;
-	char *desc = gnutls_session_get_desc(l->tls);
+	char *desc = tls_session_text(l->tls);
 	log_info("leg", leg_ids(l, &ids), "%s up as %s, %s: %s", kind(l), l->client ? "client" : "server",
-		 how, desc ? desc : "");
-	leg_trace(l, "tls.up", false, desc ? desc : "TLS up");
-	gnutls_free(desc);
+		 how, desc);
+	leg_trace(l, "tls.up", false, desc);
+	g_free(desc);
 	leg_event(l, WIRE_TLS_UP, NULL);
 	return SESS_VERIFIED;
 }

@@ -428,9 +428,9 @@ bool party_tls(struct party *p, unsigned ms, unsigned lose, char why[160])
 		gnutls_deinit(s);
 		return false;
 	}
-	char *desc = gnutls_session_get_desc(s);
+	char *desc = tls_session_text(s);
 	note(p, "tls.up", false, desc, NULL, 0);
-	gnutls_free(desc);
+	g_free(desc);
 	p->tls = s;
 	return true;
 }

@@ -148,3 +148,16 @@ const char *tls_alert_name(int desc, char *buf, size_t n)
 		*c = g_ascii_tolower(*c);
 	return buf;
 }
+
+char *tls_session_text(gnutls_session_t s)
+{
+	char *desc = gnutls_session_get_desc(s);
+	gnutls_kx_algorithm_t kx = gnutls_kx_get(s);
+	bool psk = kx == GNUTLS_KX_PSK || kx == GNUTLS_KX_ECDHE_PSK || kx == GNUTLS_KX_DHE_PSK;
+	gnutls_group_t g = gnutls_group_get(s);
+	char *text = g_strdup_printf("%s%s%s%s%s", desc ? desc : "TLS", psk ? " " : "",
+				     psk ? gnutls_kx_get_name(kx) : "", psk && g ? " " : "",
+				     psk && g ? gnutls_group_get_name(g) : "");
+	gnutls_free(desc);
+	return text;
+}

@@ -30,6 +30,10 @@ bool tls_fingerprint(const gnutls_datum_t *der, const char *hash, char *out, siz
 bool tls_fingerprint_match(const gnutls_datum_t *der, const struct msdp_fingerprint *fps, unsigned n,
 			   bool allow_sha1);
 
+/* What a session negotiated, for logs and traces (g_free it): GnuTLS's description, and for a pre-shared
+ * key how it was used ("… ECDHE-PSK SECP256R1": with forward secrecy), which that description leaves out. */
+char *tls_session_text(gnutls_session_t s);
+
 /* An alert's name as the TLS RFCs write it ("bad_certificate"), into buf (at least 48 bytes). */
 const char *tls_alert_name(int desc, char *buf, size_t n);
 

@@ -35,6 +35,10 @@ expect_match "ladder: TCP handshake toward the UE with the gateway's real port" 
 	"$(grep -A1 '^11 .*SYN' "$WORK/all/004-msrp-originating/ladder.txt" | head -2)" \
 	"127\.0\.0\.1:[0-9]+ -> 127\.0\.0\.1:[0-9]+"
 
+# TLS-PSK toward the conference: the key used with ECDHE (forward secrecy), both ends of both UEs
+expect_eq "Mp PSK ladder: ECDHE-PSK at each end" \
+	"$(grep -c 'TLS up .*ECDHE-PSK' "$WORK/all/mp-bfcp-psk/ladder.txt")" 4
+
 # the runner fails a scenario whose expected outcome is altered, naming the step and what was seen
 mutate() { # NAME SCENARIO SED-EXPRESSION EXPECTED-MESSAGE
 	sed "$3" "$S/$2.json" >"$WORK/$2.json"
