@@ -18,10 +18,14 @@ void app_join(struct party *p)
 	p->bfcp_tid = 0, p->floor_request = 0;
 }
 
-/* The SDP answer the party received, parsed; false with why. */
-static bool answer_of(const struct party *p, struct msdp *s, char why[160])
+/* The SDP answer the party received for its m line, parsed; false with why. */
+static bool answer_of(const struct party *p, const struct payload *m, struct msdp *s, char why[160])
 {
 	char *err = NULL;
+	if (p->media != m || !p->in) {
+		snprintf(why, 160, "%s has not dialed in with %s", p->title, m->name);
+		return false;
+	}
 	bool ok = p->sdp && msdp_parse(p->sdp, strlen(p->sdp), s, &err);
 	if (!ok)
 		snprintf(why, 160, "%s has no SDP answer to address the focus with%s%s", p->title,
@@ -35,7 +39,7 @@ static bool answer_of(const struct party *p, struct msdp *s, char why[160])
 bool app_msrp_send(struct party *p, const char *text, char why[160])
 {
 	struct msdp s;
-	if (!answer_of(p, &s, why))
+	if (!answer_of(p, &payload_msrp, &s, why))
 		return false;
 	if (!*s.path) {
 		snprintf(why, 160, "the answer %s received has no a=path", p->title);
@@ -88,7 +92,7 @@ bool app_bfcp_send(struct party *p, const char *primitive, uint16_t floor, char 
 {
 	struct msdp s;
 	unsigned prim = primitive_of(primitive);
-	if (!answer_of(p, &s, why))
+	if (!answer_of(p, &payload_bfcp, &s, why))
 		return false;
 	if (!s.confid || !s.userid) {
 		snprintf(why, 160, "the answer %s received has no a=confid and a=userid", p->title);
