@@ -195,30 +195,25 @@ static void msrp_frame_in(struct leg *l, const struct msrp_frame *f)
 	g_free(mid), g_free(range), g_free(type);
 }
 
-static void msrp_input(struct leg *l)
+/* The MSRP frame at the start of buf[0..len) handled: its size, 0 when more bytes are needed, -1 when
+ * the stream cannot be framed (the participant's leg is then finished). */
+static ssize_t msrp_take(struct leg *l, const uint8_t *buf, size_t len)
 {
-	struct member *m = l->member;
-	size_t used = 0;
-	while (l->state == LEG_UP && !m->closing) {
-		struct msrp_frame f;
-		const char *why = NULL;
-		enum msrp_status st =
-		    msrp_frame((const char *)m->in->data + used, m->in->len - used, &f, &why);
-		if (st == MSRP_PARTIAL && m->in->len - used > l->ls->o.buffer)
-			st = MSRP_INVALID, why = "MSRP chunk larger than the gateway's buffer";
-		if (st == MSRP_INVALID) {
-			char reason[160];
-			snprintf(reason, sizeof reason, "conference: %s", why);
-			leg_finish(l, true, WIRE_TCP_REL, reason);
-			return;
-		}
-		if (st == MSRP_PARTIAL)
-			break;
-		msrp_frame_in(l, &f);
-		used += f.size;
+	struct msrp_frame f;
+	const char *why = NULL;
+	enum msrp_status st = msrp_frame((const char *)buf, len, &f, &why);
+	if (st == MSRP_PARTIAL && len > l->ls->o.buffer)
+		st = MSRP_INVALID, why = "MSRP chunk larger than the gateway's buffer";
+	if (st == MSRP_INVALID) {
+		char reason[160];
+		snprintf(reason, sizeof reason, "conference: %s", why);
+		leg_finish(l, true, WIRE_TCP_REL, reason);
+		return -1;
 	}
-	if (l->member)
-		g_byte_array_remove_range(m->in, 0, (guint)used);
+	if (st == MSRP_PARTIAL)
+		return 0;
+	msrp_frame_in(l, &f);
+	return (ssize_t)f.size;
 }
 
 /* The server opened the connection: it binds the session (RFC 4975 §5.4). */
@@ -535,32 +530,28 @@ static void bfcp_message(struct leg *l, const struct bfcp_msg *m)
 	}
 }
 
-static void bfcp_input(struct leg *l)
+/* The BFCP message at the start of buf[0..len) handled: its size, 0 when more bytes are needed, -1 when
+ * the stream cannot be framed (an Error says why, and the participant's BFCP is closed). */
+static ssize_t bfcp_take(struct leg *l, const uint8_t *buf, size_t len)
 {
-	struct member *m = l->member;
-	size_t used = 0;
-	while (l->state == LEG_UP && !m->closing) {
-		struct bfcp_msg msg;
-		enum bfcp_error_code code = BFCP_E_PARSE;
-		const char *why = NULL;
-		enum bfcp_status st = bfcp_frame(m->in->data + used, m->in->len - used, &msg, &code, &why);
-		if (st == BFCP_PARTIAL && m->in->len - used > l->ls->o.buffer)
-			st = BFCP_INVALID, code = BFCP_E_LENGTH,
-			why = "BFCP message larger than the gateway's buffer";
-		if (st == BFCP_INVALID) { /* the stream cannot be framed again: say why, then close */
-			bfcp_error(l, &msg, code, why);
-			m->closing = true;
-			struct log_ids ids;
-			log_info("conf", leg_ids(l, &ids), "closing the participant's BFCP: %s", why);
-			break;
-		}
-		if (st == BFCP_PARTIAL)
-			break;
-		bfcp_message(l, &msg);
-		used += msg.size;
+	struct bfcp_msg msg;
+	enum bfcp_error_code code = BFCP_E_PARSE;
+	const char *why = NULL;
+	enum bfcp_status st = bfcp_frame(buf, len, &msg, &code, &why);
+	if (st == BFCP_PARTIAL && len > l->ls->o.buffer)
+		st = BFCP_INVALID, code = BFCP_E_LENGTH,
+		why = "BFCP message larger than the gateway's buffer";
+	if (st == BFCP_INVALID) {
+		bfcp_error(l, &msg, code, why);
+		l->member->closing = true;
+		struct log_ids ids;
+		log_info("conf", leg_ids(l, &ids), "closing the participant's BFCP: %s", why);
+		return -1;
 	}
-	if (l->member)
-		g_byte_array_remove_range(m->in, 0, (guint)used);
+	if (st == BFCP_PARTIAL)
+		return 0;
+	bfcp_message(l, &msg);
+	return (ssize_t)msg.size;
 }
 
 /* ---- participants ---- */
@@ -589,11 +580,16 @@ void conf_input(struct leg *l, const void *data, size_t n)
 {
 	if (!l->member)
 		return;
-	g_byte_array_append(l->member->in, data, (guint)n);
-	if (l->bearer->app == TP_APP_MSRP)
-		msrp_input(l);
-	else
-		bfcp_input(l);
+	struct member *m = l->member;
+	g_byte_array_append(m->in, data, (guint)n);
+	ssize_t (*take)(struct leg *, const uint8_t *, size_t) =
+	    l->bearer->app == TP_APP_MSRP ? msrp_take : bfcp_take;
+	size_t used = 0;
+	ssize_t k;
+	while (l->state == LEG_UP && !m->closing && (k = take(l, m->in->data + used, m->in->len - used)) > 0)
+		used += (size_t)k;
+	if (l->member) /* not finished meanwhile */
+		g_byte_array_remove_range(m->in, 0, (guint)used);
 }
 
 void conf_leave(struct leg *l)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cert.h"
 #include "log.h"
 #include "msdp.h"
 #include "msrp.h"
@@ -232,28 +233,18 @@ static bool on_off(const struct h248_node *p, bool *out, struct fault *f)
 	return true;
 }
 
-/* xtls/psk = "identity:hexkey" (or just the key, identity "mediasec"): the identity and the key in hex
- * (16 to 64 octets), g_malloc'd; false when the value is not of that form. */
-static bool split_psk(struct h248_str value, char **identity, char **key)
+/* xtls/psk's value as text (g_free it), and whether it is a key of the form tls_psk_split reads. */
+static bool psk_of(struct h248_str value, char **identity, char **key)
 {
-	char *v = text_of(value), *colon = strrchr(v, ':'), *k = colon ? colon + 1 : v;
-	size_t n = strlen(k);
-	bool ok = n >= 32 && n <= 128 && n % 2 == 0 && colon != v;
-	for (size_t i = 0; ok && i < n; i++)
-		ok = g_ascii_isxdigit(k[i]);
-	if (ok && identity) {
-		*key = g_strdup(k);
-		if (colon)
-			*colon = 0;
-		*identity = g_strdup(colon ? v : "mediasec");
-	}
+	char *v = text_of(value);
+	bool ok = tls_psk_split(v, identity, key);
 	g_free(v);
 	return ok;
 }
 
 static bool read_psk(const struct h248_node *p, struct change *ch, const struct agw_mg *mg, struct fault *f)
 {
-	if (!split_psk(p->value.text, NULL, NULL))
+	if (!psk_of(p->value.text, NULL, NULL))
 		return fail(f, 449, "%s: expected \"identity:key\" with the key in hex, 16 to 64 octets",
 			    wire(mg, WIRE_TLS_PSK));
 	ch->psk = p->value.text;
@@ -504,7 +495,7 @@ static bool apply_change(struct agw_mg *mg, struct agw_term *t, struct change *c
 		t->latch = ch->latch;
 	if (ch->psk.p) {
 		g_free(t->psk_identity), g_free(t->psk_key);
-		split_psk(ch->psk, &t->psk_identity, &t->psk_key);
+		psk_of(ch->psk, &t->psk_identity, &t->psk_key);
 	}
 	if (ch->set_tls_est)
 		t->tls_est = ch->tls_est;

@@ -109,10 +109,7 @@ void sess_alert(struct leg *l, gnutls_alert_description_t desc)
 static int psk_lookup(gnutls_session_t s, const char *identity, gnutls_datum_t *key)
 {
 	const struct leg *l = gnutls_transport_get_ptr(s);
-	if (!l || !l->t->psk_key || strcmp(identity, l->t->psk_identity))
-		return -1;
-	gnutls_datum_t hex = { (unsigned char *)l->t->psk_key, (unsigned)strlen(l->t->psk_key) };
-	return gnutls_hex_decode2(&hex, key) < 0 ? -1 : 0;
+	return l ? tls_psk_key(identity, l->t->psk_identity, l->t->psk_key, key) : -1;
 }
 
 /* Mp's KMS case: the pre-shared key stands in for certificates and fingerprints. */

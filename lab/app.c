@@ -139,31 +139,23 @@ static void bfcp_in(struct party *p, const struct bfcp_msg *m, const uint8_t *ra
 
 /* ---- reading ---- */
 
-/* The whole messages at the start of p->in, each taken; false when the stream cannot be framed. */
-static bool take_messages(struct party *p, const char **why)
+/* The message at the start of buf[0..len) taken: its size, 0 when more bytes are needed, -1 when the
+ * stream cannot be framed (*why says why). */
+static ssize_t take(struct party *p, const uint8_t *buf, size_t len, const char **why)
 {
-	bool msrp = p->media == &payload_msrp;
-	size_t used = 0;
-	for (;;) {
-		const uint8_t *at = p->in->data + used;
-		size_t left = p->in->len - used;
+	if (p->media == &payload_msrp) {
 		struct msrp_frame f;
-		struct bfcp_msg m;
-		enum bfcp_error_code e;
-		int st = msrp ? (int)msrp_frame((const char *)at, left, &f, why)
-			      : (int)bfcp_frame(at, left, &m, &e, why);
-		if (msrp ? st == MSRP_INVALID : st == BFCP_INVALID)
-			return false;
-		if (msrp ? st == MSRP_PARTIAL : st == BFCP_PARTIAL)
-			break;
-		if (msrp)
-			msrp_in(p, &f, (const char *)at);
-		else
-			bfcp_in(p, &m, at);
-		used += msrp ? f.size : m.size;
+		enum msrp_status st = msrp_frame((const char *)buf, len, &f, why);
+		if (st == MSRP_COMPLETE)
+			msrp_in(p, &f, (const char *)buf);
+		return st == MSRP_COMPLETE ? (ssize_t)f.size : st == MSRP_PARTIAL ? 0 : -1;
 	}
-	g_byte_array_remove_range(p->in, 0, (guint)used);
-	return true;
+	struct bfcp_msg m;
+	enum bfcp_error_code e;
+	enum bfcp_status st = bfcp_frame(buf, len, &m, &e, why);
+	if (st == BFCP_COMPLETE)
+		bfcp_in(p, &m, buf);
+	return st == BFCP_COMPLETE ? (ssize_t)m.size : st == BFCP_PARTIAL ? 0 : -1;
 }
 
 void app_pump(struct party *p)
@@ -175,12 +167,17 @@ void app_pump(struct party *p)
 	while ((n = party_read(p, buf, sizeof buf)) > 0) {
 		g_byte_array_append(p->in, buf, (guint)n);
 		const char *why = NULL;
-		if (!take_messages(p, &why)) {
+		size_t used = 0;
+		ssize_t k;
+		while ((k = take(p, p->in->data + used, p->in->len - used, &why)) > 0)
+			used += (size_t)k;
+		if (k < 0) { /* traced whole, then dropped: nothing after it can be framed */
 			char *summary = g_strdup_printf("unreadable: %s", why);
 			party_note(p, p->media == &payload_msrp ? "msrp.rx" : "bfcp.rx", false, summary,
-				   p->in->data, p->in->len);
+				   p->in->data + used, p->in->len - used);
 			g_free(summary);
-			g_byte_array_set_size(p->in, 0);
+			used = p->in->len;
 		}
+		g_byte_array_remove_range(p->in, 0, (guint)used);
 	}
 }

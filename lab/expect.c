@@ -490,25 +490,25 @@ static char *try_data(struct expect_ctx *c, json_object *o, const char *step)
 /* ---- MSRP and BFCP: a message that reached a party (its trace keeps the bytes) or the gateway (the
  * summary only) ---- */
 
-/* The Message-ID of an MSRP frame's bytes; "" when it has none. */
-static void message_id(const char *raw, size_t n, char out[64])
+/* The Message-ID of an MSRP frame; "" when it has none. */
+static void message_id(const struct msrp_frame *f, char out[64])
 {
-	struct msrp_frame f;
-	const char *bad;
-	*out = 0;
-	if (raw && msrp_frame(raw, n, &f, &bad) == MSRP_COMPLETE && f.field[MSRP_MESSAGE_ID].p)
-		snprintf(out, 64, "%.*s", (int)f.field[MSRP_MESSAGE_ID].n, f.field[MSRP_MESSAGE_ID].p);
+	struct msrp_value v = f->field[MSRP_MESSAGE_ID];
+	snprintf(out, 64, "%.*s", v.p ? (int)v.n : 0, v.p ? v.p : "");
 }
 
 /* Whether party sent (msrp.tx) a SEND with the Message-ID id. */
 static bool sent_id(const struct expect_ctx *c, const char *party, const char *id)
 {
 	GPtrArray *events = evlog_events(c->log);
+	struct msrp_frame f;
+	const char *bad;
 	char other[64];
 	for (guint i = 0; *id && i < events->len; i++) {
 		const struct lab_event *e = events->pdata[i];
-		if (same(e->kind, "msrp.tx") && same(e->src, party) &&
-		    (message_id(e->raw, e->raw_len, other), !strcmp(other, id)))
+		if (same(e->kind, "msrp.tx") && same(e->src, party) && e->raw &&
+		    msrp_frame(e->raw, e->raw_len, &f, &bad) == MSRP_COMPLETE &&
+		    (message_id(&f, other), !strcmp(other, id)))
 			return true;
 	}
 	return false;
@@ -537,7 +537,7 @@ static char *msrp_mismatch(const struct expect_ctx *c, json_object *o, const str
 		return g_strdup_printf("a SEND with the body \"%.*s\", not \"%s\"", (int)MIN(f.body_len, 40),
 				       f.body ? f.body : "", body);
 	char id[64];
-	message_id(e->raw, e->raw_len, id);
+	message_id(&f, id);
 	if (from && !sent_id(c, from, id))
 		return g_strdup_printf("a SEND with the Message-ID %s, which %s never sent",
 				       *id ? id : "(none)", expect_title(c, from));
@@ -564,9 +564,9 @@ static char *bfcp_mismatch(json_object *o, const struct lab_event *e)
 	uint16_t id;
 	unsigned st = 0, position = 0;
 	bool has = bfcp_request_status(&m, &id, &st, &position);
-	if (status && (!has || strcmp(bfcp_status_name(st) ? bfcp_status_name(st) : "", status)))
-		return g_strdup_printf("a %s with the status %s, not %s", want,
-				       has && bfcp_status_name(st) ? bfcp_status_name(st) : "(none)", status);
+	const char *is = has ? bfcp_status_name(st) : NULL;
+	if (status && g_strcmp0(is, status))
+		return g_strdup_printf("a %s with the status %s, not %s", want, is ? is : "(none)", status);
 	if (jget(o, "position") && (!has || position != (unsigned)jint(o, "position", 0)))
 		return g_strdup_printf("a %s with the queue position %u, not %d", want, position,
 				       jint(o, "position", 0));

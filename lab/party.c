@@ -49,11 +49,6 @@ static void note_ago(struct party *p, const char *kind, bool out, const char *su
 						    .ago_ms = ago_ms });
 }
 
-static void note(struct party *p, const char *kind, bool out, const char *summary, const char *raw, size_t n)
-{
-	note_ago(p, kind, out, summary, raw, n, 0);
-}
-
 void party_note(struct party *p, const char *kind, bool out, const char *summary, const void *raw, size_t n)
 {
 	note_ago(p, kind, out, summary, (const char *)raw, n, 0);
@@ -313,7 +308,7 @@ bool party_connect(struct party *p)
 	evlog_own(p->log, sa_port(&me), sa_port(&me), p->name);
 	char where[SA_TEXT_MAX];
 	g_strlcpy(p->peer, sa_text(&to, where), sizeof p->peer);
-	note(p, "tcp.syn", true, "SYN", NULL, 0); /* before: on loopback the answer is immediate */
+	party_note(p, "tcp.syn", true, "SYN", NULL, 0); /* before: on loopback the answer is immediate */
 	if (connect(p->fd, &to.sa, sa_len(&to)) < 0 && errno != EINPROGRESS)
 		return false;
 	p->connecting = p->active = true;
@@ -332,7 +327,7 @@ int party_established(struct party *p, unsigned ms)
 	socklen_t len = sizeof err;
 	getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len);
 	if (err) {
-		note(p, "tcp.rst", false, "RST (connection refused)", NULL, 0);
+		party_note(p, "tcp.rst", false, "RST (connection refused)", NULL, 0);
 		close(p->fd);
 		p->fd = -1;
 		return 0;
@@ -355,7 +350,7 @@ bool party_accept(struct party *p, unsigned ms)
 	    (p->fd = accept4(p->lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
 		return false;
 	addr_of(p->fd, true, p->peer);
-	note(p, "tcp.accept", false, "accepted", NULL, 0);
+	party_note(p, "tcp.accept", false, "accepted", NULL, 0);
 	return true;
 }
 
@@ -367,7 +362,7 @@ static void lose_first(struct party *p, unsigned n, unsigned ms)
 		struct pollfd pf = { p->fd, POLLIN, 0 };
 		if (poll(&pf, 1, (int)ms) <= 0 || recv(p->fd, buf, sizeof buf, 0) < 0)
 			return;
-		note(p, "udp.lost", false, "a datagram lost (induced)", NULL, 0);
+		party_note(p, "udp.lost", false, "a datagram lost (induced)", NULL, 0);
 	}
 }
 
@@ -403,7 +398,8 @@ bool party_tls(struct party *p, unsigned ms, unsigned lose, char why[160])
 	gnutls_transport_set_int(s, p->fd);
 	gnutls_handshake_set_timeout(s, ms);
 	if (client)
-		note(p, "tls.client_hello", true, p->dgram ? "DTLS ClientHello" : "ClientHello", NULL, 0);
+		party_note(p, "tls.client_hello", true, p->dgram ? "DTLS ClientHello" : "ClientHello", NULL,
+			   0);
 	int rc;
 	do
 		rc = gnutls_handshake(s);
@@ -418,7 +414,7 @@ bool party_tls(struct party *p, unsigned ms, unsigned lose, char why[160])
 		const gnutls_datum_t *certs = gnutls_certificate_get_peers(s, &n);
 		if (!n || !tls_fingerprint_match(&certs[0], sdp.fingerprints, sdp.nfingerprints, false)) {
 			gnutls_alert_send(s, GNUTLS_AL_FATAL, GNUTLS_A_BAD_CERTIFICATE);
-			note(p, "tls.alert", true, "alert bad_certificate", NULL, 0);
+			party_note(p, "tls.alert", true, "alert bad_certificate", NULL, 0);
 			snprintf(why, 160, "the peer's certificate does not match the a=fingerprint %s",
 				 sdp.nfingerprints ? "its SDP gave" : "(its SDP gave none)");
 			rc = -1;
@@ -429,7 +425,7 @@ bool party_tls(struct party *p, unsigned ms, unsigned lose, char why[160])
 		return false;
 	}
 	char *desc = tls_session_text(s);
-	note(p, "tls.up", false, desc, NULL, 0);
+	party_note(p, "tls.up", false, desc, NULL, 0);
 	g_free(desc);
 	p->tls = s;
 	return true;
@@ -453,7 +449,7 @@ bool party_send(struct party *p, const char *kind, const void *data, size_t n, c
 {
 	if (p->fd < 0 || (p->dgram && !aim(p)))
 		return false;
-	note(p, kind, true, what, data, n); /* before: on loopback the answer may be traced first */
+	party_note(p, kind, true, what, data, n); /* before: on loopback the answer may be traced first */
 	ssize_t w = p->tls ? gnutls_record_send(p->tls, data, n) : send(p->fd, data, n, MSG_NOSIGNAL);
 	return w == (ssize_t)n;
 }
@@ -501,7 +497,7 @@ bool party_expect(struct party *p, const void *want, size_t n, unsigned ms, cons
 	bool same = k == n && !memcmp(got, want, n);
 	if (same) {
 		char *summary = g_strdup_printf("%s (%zu bytes, byte-exact)", what, n);
-		note(p, "data.rx", false, summary, got, n);
+		party_note(p, "data.rx", false, summary, got, n);
 		g_free(summary);
 	} else if (k < n) {
 		snprintf(why, 160, "%s: %zu of its %zu bytes arrived", what, k, n);
@@ -522,13 +518,13 @@ void party_close(struct party *p)
 		return;
 	if (p->tls) {
 		gnutls_bye(p->tls, GNUTLS_SHUT_WR);
-		note(p, "tls.close_notify", true, "close_notify", NULL, 0);
+		party_note(p, "tls.close_notify", true, "close_notify", NULL, 0);
 		gnutls_deinit(p->tls);
 		p->tls = NULL;
 	}
 	if (!p->dgram) {
 		shutdown(p->fd, SHUT_WR);
-		note(p, "tcp.fin", true, "FIN", NULL, 0);
+		party_note(p, "tcp.fin", true, "FIN", NULL, 0);
 	}
 	close(p->fd);
 	p->fd = -1;
@@ -540,23 +536,24 @@ void party_close(struct party *p)
 static int psk_lookup(gnutls_session_t s, const char *identity, gnutls_datum_t *key)
 {
 	const struct party *p = gnutls_session_get_ptr(s);
-	if (!p || strcmp(identity, p->psk_identity))
-		return -1;
-	gnutls_datum_t hex = { (unsigned char *)p->psk_key, (unsigned)strlen(p->psk_key) };
-	return gnutls_hex_decode2(&hex, key) < 0 ? -1 : 0;
+	return p ? tls_psk_key(identity, p->psk_identity, p->psk_key, key) : -1;
 }
 
-/* "identity:hexkey", or the key alone with the identity "mediasec", as xtls/psk gives it. */
+/* Its pre-shared key, as xtls/psk gives it, for both TLS roles. */
 static bool psk_init(struct party *p, const char *value, char **err)
 {
-	const char *colon = strrchr(value, ':');
-	p->psk_identity = colon ? g_strndup(value, (gsize)(colon - value)) : g_strdup("mediasec");
-	p->psk_key = g_strdup(colon ? colon + 1 : value);
+	if (!tls_psk_split(value, &p->psk_identity, &p->psk_key)) {
+		*err = g_strdup_printf(
+		    "%s: the pre-shared key is not \"identity:hexkey\" with 16 to 64 octets in "
+		    "hex",
+		    p->title);
+		return false;
+	}
 	gnutls_datum_t key = { (unsigned char *)p->psk_key, (unsigned)strlen(p->psk_key) };
 	if (gnutls_psk_allocate_server_credentials(&p->psk_server) < 0 ||
 	    gnutls_psk_allocate_client_credentials(&p->psk_client) < 0 ||
 	    gnutls_psk_set_client_credentials(p->psk_client, p->psk_identity, &key, GNUTLS_PSK_KEY_HEX) < 0) {
-		*err = g_strdup_printf("%s: the pre-shared key is not \"identity:hexkey\"", p->title);
+		*err = g_strdup_printf("%s: GnuTLS refused its pre-shared key", p->title);
 		return false;
 	}
 	gnutls_psk_set_server_credentials_function(p->psk_server, psk_lookup);

@@ -35,8 +35,7 @@ struct run {
 	uint16_t access, core, h248, agw_h248;
 	int held; /* the access port the lab keeps taken (gateway.access_port_taken), or -1 */
 	char *dir;
-	/* the call */
-	const struct payload *media;
+	/* the call (its media: what the offerer's SDP carries, from->media) */
 	struct party *offerer, *answerer;
 };
 
@@ -288,9 +287,8 @@ static char *act_register(struct run *r, json_object *o)
 static char *act_offer(struct run *r, json_object *o)
 {
 	struct party *from = party(r, o, "from"), *to = party(r, o, "to");
-	r->media = payload_find(jstr(o, "media", ""));
 	r->offerer = from, r->answerer = to;
-	char *sdp = sdp_of(r, from, r->media, jbool(o, "tls", false), o, true);
+	char *sdp = sdp_of(r, from, payload_find(jstr(o, "media", "")), jbool(o, "tls", false), o, true);
 	party_invite(from, to->user, sdp);
 	g_free(sdp);
 	int status = jint(o, "status", 0); /* a failure the network answers before the callee sees it */
@@ -300,10 +298,11 @@ static char *act_offer(struct run *r, json_object *o)
 static char *act_answer(struct run *r, json_object *o)
 {
 	struct party *by = party(r, o, "by");
-	if (by != r->answerer || !r->media)
+	if (by != r->answerer || !r->offerer->media)
 		return g_strdup_printf("%s has no offer to answer", by->title);
 	int status = jint(o, "status", 200);
-	char *sdp = status < 300 ? sdp_of(r, by, r->media, jbool(o, "tls", false), o, false) : NULL, *why;
+	char *sdp = status < 300 ? sdp_of(r, by, r->offerer->media, jbool(o, "tls", false), o, false) : NULL,
+	     *why;
 	party_respond(by, status, sip_status_phrase(status), sdp);
 	g_free(sdp);
 	if (!(why = final(r, r->offerer, status, "INVITE")) && status < 300)
@@ -385,10 +384,11 @@ static char *act_tls(struct run *r, json_object *o)
 static char *act_send(struct run *r, json_object *o)
 {
 	struct party *from = party(r, o, "from"), *to = party(r, o, "to");
+	const struct payload *m = from->media;
 	char why[160];
-	if (!r->media || !party_send(from, "data.tx", r->media->bytes, r->media->n, r->media->what))
+	if (!m || !party_send(from, "data.tx", m->bytes, m->n, m->what))
 		return g_strdup_printf("%s could not send", from->title);
-	return party_expect(to, r->media->bytes, r->media->n, r->o->timeout, r->media->what, why)
+	return party_expect(to, m->bytes, m->n, r->o->timeout, m->what, why)
 		   ? NULL
 		   : g_strdup_printf("at %s: %s", to->title, why);
 }
@@ -427,9 +427,10 @@ static char *act_spoof(struct run *r, json_object *o)
 	struct party *from = party(r, o, "from"), *like = party(r, o, "like");
 	union sa to;
 	char where[SA_TEXT_MAX];
-	if (!r->media || !party_media_peer(like, &to) || !party_bind_udp(from))
+	const struct payload *m = like->media;
+	if (!m || !party_media_peer(like, &to) || !party_bind_udp(from))
 		return g_strdup_printf("%s has nowhere to spoof %s's datagrams to", from->title, like->title);
-	if (sendto(from->fd, r->media->bytes, r->media->n, 0, &to.sa, sa_len(&to)) < 0)
+	if (sendto(from->fd, m->bytes, m->n, 0, &to.sa, sa_len(&to)) < 0)
 		return g_strdup_printf("%s could not send to %s: %s", from->title, sa_text(&to, where),
 				       g_strerror(errno));
 	return NULL;

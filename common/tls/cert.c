@@ -149,6 +149,28 @@ const char *tls_alert_name(int desc, char *buf, size_t n)
 	return buf;
 }
 
+bool tls_psk_split(const char *value, char **identity, char **key)
+{
+	const char *colon = strrchr(value, ':'), *k = colon ? colon + 1 : value;
+	size_t n = strlen(k);
+	bool ok = n >= 32 && n <= 128 && n % 2 == 0 && colon != value;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = g_ascii_isxdigit(k[i]);
+	if (ok && identity) {
+		*identity = colon ? g_strndup(value, (gsize)(colon - value)) : g_strdup("mediasec");
+		*key = g_strdup(k);
+	}
+	return ok;
+}
+
+int tls_psk_key(const char *identity, const char *want, const char *hex_key, gnutls_datum_t *key)
+{
+	if (!want || !hex_key || strcmp(identity, want))
+		return -1;
+	gnutls_datum_t hex = { (unsigned char *)hex_key, (unsigned)strlen(hex_key) };
+	return gnutls_hex_decode2(&hex, key) < 0 ? -1 : 0;
+}
+
 char *tls_session_text(gnutls_session_t s)
 {
 	char *desc = gnutls_session_get_desc(s);

@@ -30,6 +30,14 @@ bool tls_fingerprint(const gnutls_datum_t *der, const char *hash, char *out, siz
 bool tls_fingerprint_match(const gnutls_datum_t *der, const struct msdp_fingerprint *fps, unsigned n,
 			   bool allow_sha1);
 
+/* A pre-shared key as xtls/psk and mrfc.psk write it (TS 33.328 Annex H's KMS case): "identity:hexkey",
+ * or the key alone with the identity "mediasec"; the key 16 to 64 octets in hex. False when value is not
+ * of that form; else, when identity is not NULL, both g_malloc'd. */
+bool tls_psk_split(const char *value, char **identity, char **key);
+/* A server's key lookup (gnutls_psk_set_server_credentials_function): hex_key decoded into *key when
+ * the identity the client named is want; -1 otherwise, as GnuTLS expects. */
+int tls_psk_key(const char *identity, const char *want, const char *hex_key, gnutls_datum_t *key);
+
 /* What a session negotiated, for logs and traces (g_free it): GnuTLS's description, and for a pre-shared
  * key how it was used ("… ECDHE-PSK SECP256R1": with forward secrecy), which that description leaves out. */
 char *tls_session_text(gnutls_session_t s);

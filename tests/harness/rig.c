@@ -312,6 +312,14 @@ unsigned rig_number_after(const char *text, const char *prefix)
 	return n;
 }
 
+void rig_line_after(const char *text, const char *prefix, char *out, size_t n)
+{
+	const char *at = text ? strstr(text, prefix) : NULL;
+	*out = '\0';
+	if (at)
+		g_strlcpy(out, at + strlen(prefix), MIN(n, strcspn(at + strlen(prefix), "\r\n") + 1));
+}
+
 int rig_cunit_main(const char *suite, int (*init)(void), int (*clean)(void), const struct rig_test *tests)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)

@@ -4,10 +4,24 @@
 #ifndef MEDIASEC_TEST_RIG_H
 #define MEDIASEC_TEST_RIG_H
 
+#include <CUnit/CUnit.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/types.h>
+
+/* text (NULL: "") equals want; when not, both are printed whole under what, so a failed run shows how
+ * they differ. A macro, so that CUnit names the caller's line. */
+#define ASSERT_TEXT(what, text, want)                                                                       \
+	do {                                                                                                \
+		const char *t_ = (text), *w_ = (want);                                                      \
+		if (strcmp(t_ ? t_ : "", w_))                                                               \
+			fprintf(stderr, "\n--- %s: got\n%s\n--- want\n%s\n", (what), t_ ? t_ : "(nothing)", \
+				w_);                                                                        \
+		CU_ASSERT_STRING_EQUAL(t_ ? t_ : "", w_);                                                   \
+	} while (0)
 
 struct rig;
 
@@ -47,6 +61,8 @@ char *rig_fingerprint(const char *reply);
 unsigned rig_local_port(const char *reply);
 /* The number right after prefix in text ("Context = ", "Add = ac/"): 0 when absent. */
 unsigned rig_number_after(const char *text, const char *prefix);
+/* The text after prefix in text up to the end of its line, into out ("" when absent). */
+void rig_line_after(const char *text, const char *prefix, char *out, size_t n);
 
 /* The main() of a CUnit integration program: one suite, verbose, exit 1 on any failure. */
 struct rig_test {

@@ -68,15 +68,6 @@ static gnutls_session_t psk_client(int fd, const char *identity, const char *hex
 	return s;
 }
 
-/* The text after prefix in reply up to the end of its line, into out. */
-static void line_after(const char *reply, const char *prefix, char *out, size_t n)
-{
-	const char *at = reply ? strstr(reply, prefix) : NULL;
-	*out = '\0';
-	if (at)
-		g_strlcpy(out, at + strlen(prefix), MIN(n, strcspn(at + strlen(prefix), "\r\n") + 1));
-}
-
 /* A conference of UE A (TCP/TLS/<app> with the key and a=setup as given; its Remote when ue_port) and,
  * for MSRP, UE B on plain TCP/MSRP whom the MRFP connects to on b_port. The context; *a_port is the
  * MRFP's port for A, a_server and b_server its MSRP URIs. */
@@ -98,7 +89,7 @@ static unsigned mp_context(const char *app, const char *setup, uint16_t ue_port,
 			 key, media, app, setup, msrp ? "a=path:$\n" : "", remote);
 	unsigned ctx = rig_number_after(a, "Context = ");
 	*a_port = rig_local_port(a);
-	line_after(a, "a=path:", a_server, 128);
+	rig_line_after(a, "a=path:", a_server, 128);
 	g_free(a);
 	if (!msrp)
 		return ctx;
@@ -109,7 +100,7 @@ static unsigned mp_context(const char *app, const char *setup, uint16_t ue_port,
 	    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n"
 	    "a=path:msrp://127.0.0.1:%u/ueB;tcp\n} } } } }",
 	    ctx, b_port, b_port);
-	line_after(b, "a=path:", b_server, 128);
+	rig_line_after(b, "a=path:", b_server, 128);
 	g_free(b);
 	return ctx;
 }

@@ -46,14 +46,6 @@ static char *invite(struct sippeer *p, uint16_t port, const char *from, const ch
 	return sippeer_recv(other, 5000);
 }
 
-/* Asserts text equal to want, printing both when they differ (the test's log tells what changed). */
-static void assert_text(const char *what, const char *text, const char *want)
-{
-	if (strcmp(text ? text : "", want))
-		fprintf(stderr, "\n--- %s: got\n%s\n--- want\n%s\n", what, text ? text : "(nothing)", want);
-	CU_ASSERT_STRING_EQUAL(text ? text : "", want);
-}
-
 /* The UE's TLS session with the gateway on fd, as client or server, the gateway's certificate checked
  * against agw_fp; the test stops when the handshake fails. */
 static gnutls_session_t ue_tls(int fd, bool client, const char *agw_fp)
@@ -116,7 +108,7 @@ static void e2ae_originating(struct algrig *r, struct sippeer *a, struct sippeer
 	/* seed 004 step 8: the plain transport, no fingerprint, no a=3ge2ae, the gateway's core address */
 	unsigned agw_core = sdp_port(sip_body(inv), o->k->media);
 	char *want = sdp_via_gw("ue", o->k, agw_core, false, "actpass", NULL, NULL);
-	assert_text("offer toward the core", sip_body(inv), want);
+	ASSERT_TEXT("offer toward the core", sip_body(inv), want);
 	g_free(want);
 	const char *tp = a->tcp ? ";transport=tcp" : "";
 	char *rr = sip_headers(inv, "Record-Route"), *mf = sip_header(inv, "Max-Forwards");
@@ -136,7 +128,7 @@ static void e2ae_originating(struct algrig *r, struct sippeer *a, struct sippeer
 	unsigned agw_access = sdp_port(sip_body(ok), o->k->media);
 	char *agw_fp = sdp_fingerprint(sip_body(ok));
 	want = sdp_via_gw("b", o->k, agw_access, true, "active", agw_fp, NULL);
-	assert_text("answer toward the UE", sip_body(ok), want);
+	ASSERT_TEXT("answer toward the UE", sip_body(ok), want);
 	CU_ASSERT_TRUE(g_str_has_prefix(agw_fp, "sha-256 "));
 	g_free(want);
 	struct sipdlg da, db;
@@ -168,11 +160,11 @@ static void e2ae_originating(struct algrig *r, struct sippeer *a, struct sippeer
 		sipdlg_send(&da, *m, offer);
 		char *re = sippeer_recv(b, 3000), *start = g_strdup_printf("%s sip:b@127.0.0.1:", *m);
 		CU_ASSERT_TRUE_FATAL(re && g_str_has_prefix(re, start));
-		assert_text("re-offer toward the core", sip_body(re), sip_body(inv));
+		ASSERT_TEXT("re-offer toward the core", sip_body(re), sip_body(inv));
 		sippeer_answer(b, re, "b", "200 OK", answer);
 		char *re_ok = sippeer_recv(a, 3000);
 		CU_ASSERT_TRUE_FATAL(re_ok && g_str_has_prefix(re_ok, "SIP/2.0 200 OK\r\n"));
-		assert_text("re-answer toward the UE", sip_body(re_ok), sip_body(ok));
+		ASSERT_TEXT("re-answer toward the UE", sip_body(re_ok), sip_body(ok));
 		if (!strcmp(*m, "INVITE")) {
 			sipdlg_send(&da, "ACK", NULL);
 			char *re_ack = sippeer_recv(b, 3000);
@@ -191,7 +183,7 @@ static void e2ae_originating(struct algrig *r, struct sippeer *a, struct sippeer
 						     : orig_h248,
 			       r->h248, o->k->media, o->k->plain, o->k->tls, ue_port, ue_id.fingerprint,
 			       o->ctx, o->co, o->ac);
-	assert_text("H.248", h248, want);
+	ASSERT_TEXT("H.248", h248, want);
 	tlspeer_close(s, fd);
 	close(peer), close(ue_l);
 	sipdlg_clear(&da), sipdlg_clear(&db);
@@ -216,7 +208,7 @@ static void e2ae_terminating(struct algrig *r, struct sippeer *u, const char *us
 	unsigned agw_access = sdp_port(sip_body(inv), k->media);
 	char *agw_fp = sdp_fingerprint(sip_body(inv));
 	char *want = sdp_via_gw("c", k, agw_access, true, "actpass", agw_fp, "applied");
-	assert_text("offer toward the UE", sip_body(inv), want);
+	ASSERT_TEXT("offer toward the UE", sip_body(inv), want);
 	g_free(want);
 
 	/* the UE answers active with its certificate's fingerprint (step 13) */
@@ -227,7 +219,7 @@ static void e2ae_terminating(struct algrig *r, struct sippeer *u, const char *us
 	/* step 17: the plain transport, no fingerprint, the gateway's core address; it connects to us */
 	unsigned agw_core = sdp_port(sip_body(ok), k->media);
 	want = sdp_via_gw(user, k, agw_core, false, "active", NULL, NULL);
-	assert_text("answer toward the core", sip_body(ok), want);
+	ASSERT_TEXT("answer toward the core", sip_body(ok), want);
 	g_free(want);
 	struct sipdlg dc, du;
 	sipdlg_caller(&dc, c, ok, 1);
@@ -246,7 +238,7 @@ static void e2ae_terminating(struct algrig *r, struct sippeer *u, const char *us
 	char *h248 = algrig_h248(r, mark, false);
 	want = g_strdup_printf(term_h248, r->h248, k->media, k->plain, k->tls, core_port, ue_id.fingerprint,
 			       ctx, ac);
-	assert_text("H.248", h248, want);
+	ASSERT_TEXT("H.248", h248, want);
 	tlspeer_close(s, fd);
 	close(peer), close(core_l);
 	sipdlg_clear(&dc), sipdlg_clear(&du);
@@ -286,7 +278,7 @@ static void e2e_call(struct algrig *r, bool orig, const char *call, const char *
 	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE "));
 	unsigned agw_near_answerer = sdp_port(sip_body(inv), "message");
 	char *want = sdp_via_gw(from, &payload_msrp, agw_near_answerer, orig, "actpass", fp, e2ae);
-	assert_text("offer", sip_body(inv), want);
+	ASSERT_TEXT("offer", sip_body(inv), want);
 	g_free(want);
 	char *answer = algrig_sdp(to, &payload_msrp, 2856, orig, "active", peer_fp, NULL);
 	sippeer_answer(answerer, inv, to, "200 OK", answer);
@@ -294,7 +286,7 @@ static void e2e_call(struct algrig *r, bool orig, const char *call, const char *
 	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
 	unsigned agw_near_offerer = sdp_port(sip_body(ok), "message");
 	want = sdp_via_gw(to, &payload_msrp, agw_near_offerer, orig, "active", peer_fp, NULL);
-	assert_text("answer", sip_body(ok), want);
+	ASSERT_TEXT("answer", sip_body(ok), want);
 	g_free(want);
 	struct sipdlg d;
 	sipdlg_caller(&d, offerer, ok, 1);
@@ -309,7 +301,7 @@ static void e2e_call(struct algrig *r, bool orig, const char *call, const char *
 	hang_up(&d, answerer, b);
 	char *h248 = algrig_h248(r, mark, false);
 	want = g_strdup_printf(orig ? e2e_orig_h248 : e2e_term_h248, r->h248, port, ctx, first);
-	assert_text("H.248", h248, want);
+	ASSERT_TEXT("H.248", h248, want);
 	close(a), close(b), close(l);
 	sipdlg_clear(&d);
 	g_free(h248), g_free(want), g_free(ack), g_free(ok), g_free(answer), g_free(inv), g_free(offer);
@@ -459,7 +451,7 @@ static void test_merge_behind_nat(void)
 	unsigned agw_access = sdp_port(sip_body(inv), "message");
 	char *agw_fp = sdp_fingerprint(sip_body(inv));
 	char *want = sdp_via_gw("c", &payload_msrp, agw_access, true, "passive", agw_fp, "applied");
-	assert_text("offer toward the UE behind the NAT", sip_body(inv), want);
+	ASSERT_TEXT("offer toward the UE behind the NAT", sip_body(inv), want);
 	g_free(want);
 	char *h248 = algrig_h248(&rig, mark, false);
 	CU_ASSERT_PTR_NOT_NULL(
@@ -508,7 +500,7 @@ static void test_merge_behind_nat_orig(void)
 	unsigned agw_access = sdp_port(sip_body(ok), "message");
 	char *agw_fp = sdp_fingerprint(sip_body(ok));
 	char *want = sdp_via_gw("b", &payload_msrp, agw_access, true, "passive", agw_fp, NULL);
-	assert_text("answer toward the UE behind the NAT", sip_body(ok), want);
+	ASSERT_TEXT("answer toward the UE behind the NAT", sip_body(ok), want);
 	char *h248 = algrig_h248(&rig, mark, false);
 	CU_ASSERT_PTR_NOT_NULL(
 	    strstr(h248, "ipdc/realm = access\n          },\n          Local {\nv=0\nc=IN IP4 $\n"

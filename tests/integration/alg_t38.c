@@ -35,13 +35,6 @@ static char *via_gw(const char *user, unsigned port, bool tls, const char *setup
 	return out;
 }
 
-static void assert_text(const char *what, const char *text, const char *want)
-{
-	if (strcmp(text ? text : "", want))
-		fprintf(stderr, "\n--- %s: got\n%s\n--- want\n%s\n", what, text ? text : "(nothing)", want);
-	CU_ASSERT_STRING_EQUAL(text ? text : "", want);
-}
-
 /* A UDPTL packet from the UE over DTLS reaches the core peer byte-exact, and one back. */
 static void cross(gnutls_session_t s, int core_fd)
 {
@@ -166,7 +159,7 @@ static void originating(const char *ue_setup, const char *gw_setup, struct names
 	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE sip:b@example.net SIP/2.0\r\n"));
 	unsigned agw_core = sdp_port(sip_body(inv), "image");
 	char *want = via_gw("ue", agw_core, false, NULL, NULL, NULL);
-	assert_text("offer toward the core", sip_body(inv), want);
+	ASSERT_TEXT("offer toward the core", sip_body(inv), want);
 	g_free(want);
 	char *answer = algrig_sdp("b", &payload_t38, core_port, false, NULL, NULL, NULL);
 	sippeer_answer(&core, inv, "b", "200 OK", answer);
@@ -175,7 +168,7 @@ static void originating(const char *ue_setup, const char *gw_setup, struct names
 	unsigned agw_access = sdp_port(sip_body(ok), "image");
 	char *agw_fp = sdp_fingerprint(sip_body(ok));
 	want = via_gw("b", agw_access, true, gw_setup, agw_fp, NULL);
-	assert_text("answer toward the UE", sip_body(ok), want);
+	ASSERT_TEXT("answer toward the UE", sip_body(ok), want);
 	g_free(want);
 	char *h248 = carry(
 	    &(struct leg_pair){ &ue, &core, "b", inv, ok, fd, core_fd, agw_access, agw_core, agw_fp, mark },
@@ -185,7 +178,7 @@ static void originating(const char *ue_setup, const char *gw_setup, struct names
 			       : client         ? orig_client_h248
 						: orig_server_h248,
 			       rig->h248, ue_port, ue_id.fingerprint, n.ctx, n.ac, n.co, core_port);
-	assert_text("H.248", h248, want);
+	ASSERT_TEXT("H.248", h248, want);
 	g_free(h248), g_free(want);
 	g_free(agw_fp), g_free(ok), g_free(answer), g_free(inv), g_free(offer);
 }
@@ -221,7 +214,7 @@ static void terminating(const char *ue_setup, struct names n)
 	unsigned agw_access = sdp_port(sip_body(inv), "image");
 	char *agw_fp = sdp_fingerprint(sip_body(inv));
 	char *want = via_gw("c", agw_access, true, "actpass", agw_fp, "applied");
-	assert_text("offer toward the UE", sip_body(inv), want);
+	ASSERT_TEXT("offer toward the UE", sip_body(inv), want);
 	g_free(want);
 	char *answer = algrig_sdp("a", &payload_t38, ue_port, true, ue_setup, ue_id.fingerprint, NULL);
 	sippeer_answer(&ue, inv, "a", "200 OK", answer);
@@ -229,7 +222,7 @@ static void terminating(const char *ue_setup, struct names n)
 	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
 	unsigned agw_core = sdp_port(sip_body(ok), "image");
 	want = via_gw("a", agw_core, false, NULL, NULL, NULL);
-	assert_text("answer toward the core", sip_body(ok), want);
+	ASSERT_TEXT("answer toward the core", sip_body(ok), want);
 	g_free(want);
 	char *h248 = carry(
 	    &(struct leg_pair){ &core, &ue, "a", inv, ok, fd, core_fd, agw_access, agw_core, agw_fp, mark },
@@ -239,7 +232,7 @@ static void terminating(const char *ue_setup, struct names n)
 	bool server = !strcmp(ue_setup, "active");
 	want = g_strdup_printf(server ? term_server_h248 : term_client_h248, rig->h248, ue_port,
 			       ue_id.fingerprint, n.ctx, n.ac, n.co, core_port, agw_fp, port);
-	assert_text("H.248", h248, want);
+	ASSERT_TEXT("H.248", h248, want);
 	g_free(h248), g_free(want);
 	g_free(agw_fp), g_free(ok), g_free(answer), g_free(inv), g_free(offer);
 }

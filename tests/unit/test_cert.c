@@ -45,10 +45,34 @@ static void test_identity(void)
 	g_free(err);
 }
 
+static void test_psk(void)
+{
+	static const char key[] = "000102030405060708090a0b0c0d0e0f";
+	char *identity = NULL, *hex = NULL, *with = g_strdup_printf("kms-1:%s", key);
+	CU_ASSERT_TRUE_FATAL(tls_psk_split(with, &identity, &hex));
+	ASSERT_STR(identity, "kms-1");
+	ASSERT_STR(hex, key);
+	g_free(identity), g_free(hex);
+	CU_ASSERT_TRUE_FATAL(tls_psk_split(key, &identity, &hex)); /* the key alone */
+	ASSERT_STR(identity, "mediasec");
+	gnutls_datum_t k = { 0 };
+	CU_ASSERT_EQUAL(tls_psk_key("mediasec", identity, hex, &k), 0);
+	CU_ASSERT_EQUAL(k.size, 16);
+	CU_ASSERT_EQUAL(k.data[15], 0x0f);
+	gnutls_free(k.data);
+	CU_ASSERT_EQUAL(tls_psk_key("other", identity, hex, &k), -1);
+	g_free(identity), g_free(hex);
+	CU_ASSERT_FALSE(tls_psk_split(":000102030405060708090a0b0c0d0e0f", NULL, NULL));  /* empty identity */
+	CU_ASSERT_FALSE(tls_psk_split("x:0001020304050607", NULL, NULL));                 /* 8 octets */
+	CU_ASSERT_FALSE(tls_psk_split("x:zz0102030405060708090a0b0c0d0e0f", NULL, NULL)); /* not hex */
+	g_free(with);
+}
+
 void register_cert(void)
 {
 	static const struct unit_test tests[] = {
 		{ "generated identity, fingerprints, matching", test_identity },
+		{ "pre-shared keys: identity:hexkey, lookup", test_psk },
 		{ NULL, NULL },
 	};
 	unit_add_suite("cert", tests);
