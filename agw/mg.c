@@ -213,12 +213,10 @@ struct change {
 	bool set_heartbeat;
 };
 
-static bool empty_body(struct h248_str octets)
+/* A Local or Remote with no SDP in it, only the layout Annex B allows around the braces. */
+static bool empty_body(const struct h248_node *d)
 {
-	for (size_t i = 0; i < octets.n; i++)
-		if (!g_ascii_isspace(octets.p[i]))
-			return false;
-	return true;
+	return h248_sdp(d).n == 0;
 }
 
 static bool on_off(const struct h248_node *p, bool *out, struct fault *f)
@@ -319,7 +317,8 @@ static bool read_local_control(struct agw_mg *mg, const struct h248_node *lc, st
 static bool read_sdp(const struct h248_node *n, struct msdp *out, const char *what, struct fault *f)
 {
 	char *err = NULL;
-	if (msdp_parse(n->octets.p, n->octets.n, out, &err))
+	struct h248_str sdp = h248_sdp(n);
+	if (msdp_parse(sdp.p, sdp.n, out, &err))
 		return true;
 	fail(f, 474, "%s: %s", what, err);
 	g_free(err);
@@ -363,8 +362,8 @@ static bool read_change(struct agw_mg *mg, const struct h248_node *cmd, struct a
 	}
 	if (ch->lc && !read_local_control(mg, ch->lc, ch, t == NULL, f))
 		return false;
-	bool have_local = ch->local && !empty_body(ch->local->octets);
-	bool have_remote = ch->remote && !empty_body(ch->remote->octets);
+	bool have_local = ch->local && !empty_body(ch->local);
+	bool have_remote = ch->remote && !empty_body(ch->remote);
 	if (have_local && !read_sdp(ch->local, &ch->lsdp, "Local", f))
 		return false;
 	if (have_remote && !read_sdp(ch->remote, &ch->rsdp, "Remote", f))
@@ -456,7 +455,7 @@ static char *msrp_uri(const struct agw_term *t, bool secure)
 /* Applies a checked change; only port allocation can still fail (510). */
 static bool apply_change(struct agw_mg *mg, struct agw_term *t, struct change *ch, struct fault *f)
 {
-	if (ch->local && empty_body(ch->local->octets)) {
+	if (ch->local && empty_body(ch->local)) {
 		t->has_local = false; /* an empty Local releases what it reserved (§7.1.8) */
 		g_clear_pointer(&t->local_text, g_free);
 	} else if (ch->local) {
@@ -469,19 +468,21 @@ static bool apply_change(struct agw_mg *mg, struct agw_term *t, struct change *c
 		if (ch->lsdp.path_choose && !t->msrp_path)
 			t->msrp_path = msrp_uri(t, bearer(&ch->lsdp)->secure);
 		g_free(t->local_text);
+		struct h248_str sdp = h248_sdp(ch->local);
 		t->local_text =
-		    msdp_fill(ch->local->octets.p, ch->local->octets.n, t->realm->host, t->port,
+		    msdp_fill(sdp.p, sdp.n, t->realm->host, t->port,
 			      ch->lsdp.fingerprint_choose && mg->identity ? mg->identity->fingerprint : NULL,
 			      t->msrp_path);
 		t->local = ch->lsdp;
 		t->has_local = true;
 	}
-	if (ch->remote && empty_body(ch->remote->octets)) {
+	if (ch->remote && empty_body(ch->remote)) {
 		t->has_remote = false;
 		g_clear_pointer(&t->remote_text, g_free);
 	} else if (ch->remote) {
 		g_free(t->remote_text);
-		t->remote_text = g_strndup(ch->remote->octets.p, ch->remote->octets.n);
+		struct h248_str sdp = h248_sdp(ch->remote);
+		t->remote_text = g_strndup(sdp.p, sdp.n);
 		t->remote = ch->rsdp;
 		t->has_remote = true;
 	}

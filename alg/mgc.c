@@ -130,7 +130,7 @@ static void read_reply(const struct h248_node *reply, struct mgc_result *r)
 		copy_str(r->cmd[r->n].term, sizeof r->cmd[r->n].term, c->value.text);
 		const struct h248_node *local = find_tok(c, H248_TOK_LOCAL);
 		if (local)
-			copy_str(r->cmd[r->n].local, sizeof r->cmd[r->n].local, local->octets);
+			copy_str(r->cmd[r->n].local, sizeof r->cmd[r->n].local, h248_sdp(local));
 		r->n++;
 	}
 }

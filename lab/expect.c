@@ -136,7 +136,8 @@ static bool agw_fingerprint(const struct expect_ctx *c, const char *value)
 			const struct h248_node *l = locals->pdata[k];
 			struct msdp s;
 			char *err = NULL, fp[256];
-			if (msdp_parse(l->octets.p, l->octets.n, &s, &err)) {
+			struct h248_str sdp = h248_sdp(l);
+			if (msdp_parse(sdp.p, sdp.n, &s, &err)) {
 				fingerprint_text(&s, fp);
 				found = !g_ascii_strcasecmp(fp, value);
 			}
@@ -286,8 +287,9 @@ static char *descriptor_mismatch(const struct expect_ctx *c, const struct h248_n
 		return g_strdup_printf("the %s had no %s", name, which);
 	struct msdp s;
 	char *err = NULL, *why, *where = g_strdup_printf("in the %s's %s", name, which);
-	why = msdp_parse(d->octets.p, d->octets.n, &s, &err) ? media_mismatch(c, chk, &s, where)
-							     : g_strdup_printf("%s: %s", where, err);
+	struct h248_str sdp = h248_sdp(d);
+	why = msdp_parse(sdp.p, sdp.n, &s, &err) ? media_mismatch(c, chk, &s, where)
+						 : g_strdup_printf("%s: %s", where, err);
 	g_free(err), g_free(where);
 	return why;
 }

@@ -103,8 +103,9 @@ static void h248_detail(GString *detail, const struct h248_node *n)
 	for (const struct h248_node *k = n->first; k; k = k->next) {
 		struct msdp s;
 		char *err = NULL;
+		struct h248_str sdp = h248_sdp(k);
 		if ((k->tok == H248_TOK_LOCAL || k->tok == H248_TOK_REMOTE) &&
-		    msdp_parse(k->octets.p, k->octets.n, &s, &err)) {
+		    msdp_parse(sdp.p, sdp.n, &s, &err)) {
 			g_string_append_printf(detail, "%s%s ", detail->len ? "; " : "",
 					       k->tok == H248_TOK_LOCAL ? "L" : "R");
 			sdp_detail(detail, &s);

@@ -178,6 +178,48 @@ bool h248_str_u32(struct h248_str s, uint32_t *out)
 	return true;
 }
 
+static bool wsp(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Whether the line [p, end) is layout: only SP, HTAB and CR, or a comment (";" after SP/HTAB). */
+static bool layout_line(const char *p, const char *end)
+{
+	while (p < end && (wsp(*p) || *p == '\r'))
+		p++;
+	return p == end || *p == ';';
+}
+
+struct h248_str h248_sdp(const struct h248_node *n)
+{
+	const char *p = n->octets.p, *end = p ? p + n->octets.n : p;
+	while (p < end) { /* LWSP after '{': WSP, EOL, COMMENT = ";" … EOL */
+		if (wsp(*p) || *p == '\r' || *p == '\n')
+			p++;
+		else if (*p == ';') {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			p = nl ? nl + 1 : end;
+		} else
+			break;
+	}
+	const char *e = end;
+	while (e > p && wsp(e[-1])) /* the '}' indented after the last line end */
+		e--;
+	/* when the last SDP line has no line end, the bytes after it are its own */
+	if (e > p && e[-1] != '\n')
+		e = end;
+	while (e > p && e[-1] == '\n') { /* blank or comment lines before the '}' */
+		const char *start = e - 1;
+		while (start > p && start[-1] != '\n')
+			start--;
+		if (!layout_line(start, e - 1))
+			break;
+		e = start;
+	}
+	return (struct h248_str){ p, (size_t)(e - p) };
+}
+
 static bool str_same(struct h248_str a, struct h248_str b)
 {
 	return a.n == b.n && (!a.n || !memcmp(a.p, b.p, a.n));
@@ -195,13 +237,20 @@ static bool value_equal(const struct h248_value *a, const struct h248_value *b)
 	return true;
 }
 
+/* Raw bodies: an SDP's by its bytes without the Annex B layout around it, a digit map's as written. */
+static bool octets_equal(const struct h248_node *a, const struct h248_node *b)
+{
+	if (a->kind == H248_NODE_TOKEN && h248_tokens[a->tok].body == 'x')
+		return str_same(h248_sdp(a), h248_sdp(b));
+	return str_same(a->octets, b->octets);
+}
+
 static bool nodes_equal(const struct h248_node *a, const struct h248_node *b)
 {
 	for (; a && b; a = a->next, b = b->next) {
 		if (a->kind != b->kind || a->tok != b->tok || a->flags != b->flags || a->rel != b->rel ||
-		    !str_same(a->name, b->name) || !str_same(a->stamp, b->stamp) ||
-		    !str_same(a->octets, b->octets) || !value_equal(&a->value, &b->value) ||
-		    !nodes_equal(a->first, b->first))
+		    !str_same(a->name, b->name) || !str_same(a->stamp, b->stamp) || !octets_equal(a, b) ||
+		    !value_equal(&a->value, &b->value) || !nodes_equal(a->first, b->first))
 			return false;
 	}
 	return !a && !b;

@@ -119,10 +119,23 @@ bool h248_str_caseeq(struct h248_str s, const char *c); /* ASCII case-insensitiv
 /* Parses s as a decimal UINT32; false when it is not one. */
 bool h248_str_u32(struct h248_str s, uint32_t *out);
 
+/* The SDP that a Local or Remote descriptor's body carries, without the layout around it (a slice of
+ * n->octets, which stay as they were received). H.248.1 Annex B writes localDescriptor = LocalToken
+ * LBRKT octetString RBRKT, with LBRKT = LWSP "{" LWSP, RBRKT = LWSP "}" LWSP and LWSP = *(WSP / COMMENT /
+ * EOL): an encoder may put white space, line ends and comments after the '{' and before the '}' (Erlang/OTP
+ * megaco's pretty text writes "Local { " EOL … EOL EOL and indents the '}'). An SDP line starts with
+ * <type>= (RFC 4566 §5), never with WSP, ';' or a line end, so what is removed is:
+ *  - before the first SDP line: SP, HTAB, CR, LF and comments (";" to the line end);
+ *  - after the last line end: a run of SP/HTAB, and whole lines that hold only SP/HTAB (and CR), or a
+ *    comment, before it.
+ * The SDP's own bytes, its last line end included, are kept exactly. An all-layout body gives an empty
+ * string; so does a node without octets. */
+struct h248_str h248_sdp(const struct h248_node *n);
+
 /* The current time as an H.248 TimeStamp, Date "T" Time: "yyyymmddThhmmssss" (hundredths last). */
 void h248_timestamp(char out[20]);
 
-/* Structural equality (tokens by identity, words by bytes). */
+/* Structural equality (tokens by identity, words by bytes, a Local's or Remote's SDP by h248_sdp). */
 bool h248_msg_equal(const struct h248_msg *a, const struct h248_msg *b);
 
 #endif

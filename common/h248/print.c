@@ -121,7 +121,9 @@ static void body(struct out *o, const struct h248_node *n, unsigned depth)
 		PUT(o, " {");
 	else
 		PUT(o, "{");
-	if (raw) {
+	if (raw) { /* a bare SDP (no layout before it: see h248_sdp) starts on a line of its own */
+		if (h248_tokens[n->tok].body == 'x' && n->octets.n && h248_sdp(n).p == n->octets.p)
+			PUT(o, "\n");
 		str(o, n->octets);
 		put(o, "}", 1);
 		return;

@@ -17,7 +17,8 @@
 	X(media)       \
 	X(cert)        \
 	X(msrp)        \
-	X(bfcp)
+	X(bfcp)        \
+	X(msg_sdp)
 
 #define DECLARE(name) void register_##name(void);
 UNIT_SUITES(DECLARE)
