@@ -46,6 +46,9 @@ static const struct cfg_option alg_options[] = {
 	  "answer REGISTER here (a lab without a core); false forwards it to the next hop with a Path" },
 	{ "sip.expires", 0, CFG_INT, offsetof(struct alg_config, expires), "3600", 10, 86400, NULL,
 	  "registrar: the longest registration granted (s)" },
+	{ "sip.min_expires", 0, CFG_INT, offsetof(struct alg_config, min_expires), "0", 0, 86400, NULL,
+	  "registrar: the shortest registration accepted (s); one asking less gets 423 with Min-Expires "
+	  "(0: any)" },
 	{ "sip.mediasec", 0, CFG_STRLIST, offsetof(struct alg_config, mediasec),
 	  "msrp-tls,bfcp-tls,udptl-dtls", 0, 0, NULL,
 	  "media security mechanisms announced in Security-Server (msrp-tls, bfcp-tls, udptl-dtls)" },

@@ -23,6 +23,7 @@ struct alg_config {
 	char *next_hop;     /* core next hop for originating requests ("" : the Request-URI) */
 	bool registrar;     /* answer REGISTER here instead of forwarding it to the core */
 	long expires;       /* registrar: the longest registration granted (s) */
+	long min_expires;   /* registrar: the shortest accepted, else 423 (s; 0: any) */
 	char **mediasec;    /* media security mechanisms offered in Security-Server */
 	char *h248_address; /* the MGC's H.248 socket */
 	long h248_port;

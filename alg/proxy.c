@@ -336,12 +336,19 @@ static unsigned mechs_of(const sip_t *sip)
 	return m;
 }
 
-/* A binding's lifetime: its Contact's expires, else the message's Expires, else an hour. */
+/* A binding's lifetime as asked or granted (RFC 3261 §10.3 step 7): its Contact's expires, else the
+ * message's Expires, else an hour. */
 static unsigned expires_of(const sip_t *sip, const sip_contact_t *m)
 {
 	return m && m->m_expires  ? (unsigned)strtoul(m->m_expires, NULL, 10)
 	       : sip->sip_expires ? sip->sip_expires->ex_delta
 				  : 3600;
+}
+
+/* What the registrar grants a contact of req: what it asks, up to sip.expires. */
+static unsigned granted(const struct proxy *p, const sip_t *req, const sip_contact_t *m)
+{
+	return MIN(expires_of(req, m), (unsigned)p->cfg->expires);
 }
 
 /* Records the contacts of req with the UE's mechanisms, for as long as ok (the core registrar's 200)
@@ -366,7 +373,7 @@ static void record(struct proxy *p, const sip_t *req, const sip_t *ok)
 			to->url_host = source, to->url_port = source_port;
 		}
 		contact_key(m->m_url, key, sizeof key);
-		unsigned expires = MIN(expires_of(req, m), (unsigned)p->cfg->expires);
+		unsigned expires = granted(p, req, m);
 		if (ok) {
 			const sip_contact_t *g = ok->sip_contact;
 			for (; g; g = g->m_next)
@@ -374,13 +381,13 @@ static void record(struct proxy *p, const sip_t *req, const sip_t *ok)
 					break;
 			expires = expires_of(ok, g);
 		}
-		char *uri = url_as_string(NULL, to);
+		char *uri = url_as_string(NULL, to), *contact = url_as_string(NULL, m->m_url);
 		su_free(NULL, to);
-		reg_set(p->reg, aor, uri, key, mechs, expires, now_s());
+		reg_set(p->reg, aor, contact, uri, key, mechs, expires, now_s());
 		const struct log_ids ids = { .call = call_of(req) };
 		log_info("reg", &ids, "%s at %s for %us, media security 0x%x%s", aor, key, expires,
 			 mechs & ~REG_BEHIND_NAT, mechs & REG_BEHIND_NAT ? ", behind a NAT" : "");
-		su_free(NULL, uri);
+		su_free(NULL, uri), su_free(NULL, contact);
 	}
 }
 
@@ -390,14 +397,59 @@ static char *security_server(const struct proxy *p, const sip_t *req)
 	return reg_mech_header(p->mechs & mechs_of(req));
 }
 
+/* Whether a REGISTER may change the bindings (RFC 3261 §10.3 steps 6-7): 0, else the status that
+ * refuses it and its phrase. */
+static int register_refused(const struct proxy *p, const sip_t *sip, const char **phrase)
+{
+	const sip_contact_t *first = sip->sip_contact;
+	for (const sip_contact_t *m = first; m; m = m->m_next) {
+		unsigned asked = expires_of(sip, m);
+		if (m->m_url->url_type == url_any &&
+		    (m != first || m->m_next || !sip->sip_expires || sip->sip_expires->ex_delta))
+			return *phrase = "Contact * only alone and with Expires: 0", 400;
+		if (m->m_url->url_type != url_any && asked && asked < (unsigned)p->cfg->min_expires)
+			return *phrase = sip_423_Interval_too_brief, 423;
+	}
+	return 0;
+}
+
+static void list_binding(const char *contact, unsigned expires, void *arg)
+{
+	g_string_append_printf(arg, "%s<%s>;expires=%u", ((GString *)arg)->len ? ", " : "", contact, expires);
+}
+
+/* A REGISTER at the registrar: the bindings changed (Contact: * removes them all), the 200 listing each
+ * current one with the expiry granted, and Expires the one granted to the first contact (step 8). */
 static void registrar(struct proxy *p, struct side *s, nta_incoming_t *irq, const sip_t *sip)
 {
-	record(p, sip, NULL);
-	char *server = security_server(p, sip), expires[16];
-	snprintf(expires, sizeof expires, "%u", MIN(expires_of(sip, NULL), (unsigned)p->cfg->expires));
-	reply(p, s, irq, SIP_200_OK, SIPTAG_CONTACT(sip->sip_contact), SIPTAG_EXPIRES_STR(expires),
+	const struct log_ids ids = { .call = call_of(sip) };
+	const char *phrase = NULL;
+	char aor[256], expires[16] = "", min[24];
+	int status = register_refused(p, sip, &phrase);
+	if (status) {
+		log_notice("reg", &ids, "REGISTER refused: %d %s", status, phrase);
+		snprintf(min, sizeof min, "%ld", p->cfg->min_expires);
+		reply(p, s, irq, status, phrase, TAG_IF(status == 423, SIPTAG_MIN_EXPIRES_STR(min)),
+		      TAG_END());
+		nta_incoming_destroy(irq);
+		return;
+	}
+	aor_key(sip->sip_to->a_url, aor, sizeof aor);
+	if (sip->sip_contact && sip->sip_contact->m_url->url_type == url_any) {
+		reg_clear(p->reg, aor);
+		log_info("reg", &ids, "%s: every binding removed (Contact: *)", aor);
+	} else if (sip->sip_contact) {
+		record(p, sip, NULL);
+		snprintf(expires, sizeof expires, "%u", granted(p, sip, sip->sip_contact));
+	}
+	GString *bound = g_string_new(NULL);
+	reg_each(p->reg, aor, now_s(), list_binding, bound);
+	char *server = security_server(p, sip);
+	reply(p, s, irq, SIP_200_OK, TAG_IF(bound->len, SIPTAG_CONTACT_STR(bound->str)),
+	      TAG_IF(*expires, SIPTAG_EXPIRES_STR(expires)),
 	      TAG_IF(server, SIPTAG_SECURITY_SERVER_STR(server)), TAG_END());
 	nta_incoming_destroy(irq);
+	g_string_free(bound, TRUE);
 	g_free(server);
 }
 
@@ -613,6 +665,80 @@ static struct media_policy policy_of(struct proxy *p, const sip_t *sip, bool ori
 				      .force_term = p->cfg->force_term };
 }
 
+/* The option tags ims-alg understands (RFC 3261 §8.2.2.3, §16.3 step 4): sec-agree, the agreement whose
+ * Security-Client and Security-Server it handles (RFC 3329 §4.2, TS 24.229 §5.2.2). */
+static const char *const option_tags[] = { "sec-agree", NULL };
+
+/* Appends the option tags of a Require or Proxy-Require that ims-alg does not understand to out. */
+static void not_understood(const msg_list_t *list, GString *out)
+{
+	for (; list; list = list->k_next)
+		for (const msg_param_t *t = list->k_items; t && *t; t++)
+			if (!g_strv_contains(option_tags, *t))
+				g_string_append_printf(out, "%s%s", out->len ? ", " : "", *t);
+}
+
+/* A request that needs an option tag ims-alg does not understand gets 420 with Unsupported naming it.
+ * As a proxy only Proxy-Require is ours (RFC 3261 §16.3 step 4); a Require is for the UAS, which
+ * answers it itself. As the UAS (uas: the registrar, OPTIONS to us, the MRFC's dial-in) Require too
+ * (§8.2.2.3). ACK and CANCEL are never refused. True when answered. */
+static bool bad_extension(struct proxy *p, struct side *s, nta_incoming_t *irq, const sip_t *sip, bool uas)
+{
+	sip_method_t m = sip->sip_request->rq_method;
+	if (m == sip_method_ack || m == sip_method_cancel)
+		return false;
+	GString *tags = g_string_new(NULL);
+	not_understood(sip->sip_proxy_require, tags);
+	if (uas)
+		not_understood(sip->sip_require, tags);
+	bool refused = tags->len > 0;
+	if (refused) {
+		log_notice("sip", &(struct log_ids){ .call = call_of(sip) },
+			   "%s needs what we do not support: %s", sip->sip_request->rq_method_name,
+			   tags->str);
+		reply(p, s, irq, SIP_420_BAD_EXTENSION, SIPTAG_UNSUPPORTED_STR(tags->str), TAG_END());
+		nta_incoming_destroy(irq);
+	}
+	g_string_free(tags, TRUE);
+	return refused;
+}
+
+/* Where a request to an address of record goes (RFC 3261 §16.5): from the core side, to the AOR's
+ * registered contact. A new one for an AOR without a binding ends here when it would come back to us:
+ * 404 for an AOR never registered, 480 for one without a current binding. It would when ims-alg is a
+ * lab's registrar without a core (from the access side, its next stop is our own core side) and when
+ * its Request-URI names us; forwarded, it came back to the other side as a new request, a call and
+ * its Adds each time, until Max-Forwards ran out. 0 when it goes on. */
+static int to_aor(struct proxy *p, struct fwd *f, sip_t *out)
+{
+	bool lab = f->in->which == ACCESS && !p->next_hop && p->cfg->registrar;
+	if (out->sip_route || (f->in->which == ACCESS && !lab))
+		return 0;
+	const url_t *ru = out->sip_request->rq_url;
+	char aor[256], key[256];
+	const char *uri;
+	aor_key(ru, aor, sizeof aor);
+	enum reg_state st = reg_state_of(p->reg, aor, now_s());
+	if (st == REG_BOUND) {
+		if (f->in->which == CORE && reg_find(p->reg, aor, now_s(), &uri, NULL)) {
+			sip_request_t *rq =
+			    sip_request_create(msg_home(f->msg), f->method, out->sip_request->rq_method_name,
+					       URL_STRING_MAKE(uri), NULL);
+			if (rq)
+				msg_header_replace(f->msg, (msg_pub_t *)out, (msg_header_t *)out->sip_request,
+						   (msg_header_t *)rq);
+		}
+		return 0;
+	}
+	contact_key(ru, key, sizeof key);
+	if (!f->initial || f->method == sip_method_ack || f->method == sip_method_cancel ||
+	    reg_find(p->reg, key, now_s(), NULL, NULL))
+		return 0; /* in a dialog, or to a contact registered here */
+	if (!lab && !is_us(&p->sides[ACCESS], ru) && !is_us(&p->sides[CORE], ru))
+		return 0;
+	return st == REG_UNBOUND ? 480 : 404;
+}
+
 /* ---- the MRFC as conference focus (mp): the UAS of a dial-in ---- */
 
 static void bye(struct proxy *p, struct dlg *d, bool to_caller);
@@ -679,17 +805,24 @@ static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const
 	const struct log_ids ids = { .call = call_of(sip) };
 	msg_t *got = nta_incoming_getrequest(irq);
 	trace_msg(p, true, s, got, NULL);
-	if (method == sip_method_options && !sip->sip_to->a_tag && is_us(s, sip->sip_request->rq_url)) {
+	bool ping = method == sip_method_options && !sip->sip_to->a_tag && is_us(s, sip->sip_request->rq_url),
+	     registering = method == sip_method_register && s->which == ACCESS && p->cfg->registrar,
+	     dialing_in = p->focus && s->which == ACCESS && method == sip_method_invite &&
+			  !sip->sip_to->a_tag && focus_serves(p->focus, sip->sip_request->rq_url->url_user);
+	if (bad_extension(p, s, irq, sip, ping || registering || dialing_in)) {
+		msg_destroy(got);
+		return 0;
+	}
+	if (ping) {
 		msg_destroy(got);
 		return 200;
 	}
-	if (method == sip_method_register && s->which == ACCESS && p->cfg->registrar) {
+	if (registering) {
 		msg_destroy(got);
 		registrar(p, s, irq, sip);
 		return 0;
 	}
-	if (p->focus && s->which == ACCESS && method == sip_method_invite && !sip->sip_to->a_tag &&
-	    focus_serves(p->focus, sip->sip_request->rq_url->url_user)) {
+	if (dialing_in) {
 		dial_in(p, irq, sip, got);
 		return 0;
 	}
@@ -735,18 +868,10 @@ static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const
 		sip_add_tl(f->msg, out, SIPTAG_PATH_STR(path), TAG_END());
 		g_free(path);
 	}
-	if (s->which == CORE && !out->sip_route) { /* toward a UE: its registered contact */
-		char aor[256];
-		const char *uri;
-		aor_key(out->sip_request->rq_url, aor, sizeof aor);
-		if (reg_find(p->reg, aor, now_s(), &uri, NULL)) {
-			sip_request_t *rq =
-			    sip_request_create(msg_home(f->msg), method, out->sip_request->rq_method_name,
-					       URL_STRING_MAKE(uri), NULL);
-			if (rq)
-				msg_header_replace(f->msg, (msg_pub_t *)out, (msg_header_t *)out->sip_request,
-						   (msg_header_t *)rq);
-		}
+	int unbound = to_aor(p, f, out);
+	if (unbound) {
+		fwd_fail(f, unbound, unbound == 480 ? sip_480_Temporarily_unavailable : sip_404_Not_found);
+		return 0;
 	}
 	if (method == sip_method_invite) {
 		nta_incoming_bind(irq, on_cancel, f);

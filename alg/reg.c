@@ -25,69 +25,145 @@ char *reg_mech_header(unsigned mechs)
 	return g_string_free(s, s->len == 0);
 }
 
+struct aor;
+
 struct binding {
-	char *aor, *uri, *key;
+	struct aor *aor;
+	char *contact, *uri, *key;
 	unsigned mechs;
 	uint64_t until;
-	unsigned refs; /* indexed under aor and key */
+};
+
+struct aor {
+	char *name;
+	GQueue bindings; /* struct binding *, oldest first */
 };
 
 struct reg {
-	GHashTable *by; /* aor or contact key -> struct binding */
+	GHashTable *aors;     /* name -> struct aor, kept without bindings once registered */
+	GHashTable *contacts; /* contact key -> struct binding (its AOR's) */
 };
 
-static void unref(gpointer p)
+static void aor_free(gpointer p)
 {
-	struct binding *b = p;
-	if (--b->refs)
-		return;
-	g_free(b->aor), g_free(b->uri), g_free(b->key);
-	g_free(b);
+	struct aor *a = p;
+	struct binding *b;
+	while ((b = g_queue_pop_head(&a->bindings))) {
+		g_free(b->contact), g_free(b->uri), g_free(b->key);
+		g_free(b);
+	}
+	g_free(a->name);
+	g_free(a);
 }
 
 struct reg *reg_new(void)
 {
 	struct reg *r = g_new0(struct reg, 1);
-	r->by = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, unref);
+	r->aors = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, aor_free);
+	r->contacts = g_hash_table_new(g_str_hash, g_str_equal);
 	return r;
 }
 
 void reg_free(struct reg *r)
 {
-	g_hash_table_destroy(r->by);
+	g_hash_table_destroy(r->contacts);
+	g_hash_table_destroy(r->aors);
 	g_free(r);
 }
 
-void reg_set(struct reg *r, const char *aor, const char *contact_uri, const char *contact_key, unsigned mechs,
-	     unsigned expires, uint64_t now)
+static void unbind(struct reg *r, struct binding *b)
 {
-	struct binding *old = g_hash_table_lookup(r->by, contact_key);
-	if (old) { /* the contact moves to this binding (or away) */
-		if (old->aor && g_hash_table_lookup(r->by, old->aor) == old)
-			g_hash_table_remove(r->by, old->aor);
-		g_hash_table_remove(r->by, contact_key);
+	g_hash_table_remove(r->contacts, b->key);
+	g_queue_remove(&b->aor->bindings, b);
+	g_free(b->contact), g_free(b->uri), g_free(b->key);
+	g_free(b);
+}
+
+/* The bindings of a that have expired go. */
+static void expire(struct reg *r, struct aor *a, uint64_t now)
+{
+	for (GList *l = a->bindings.head, *next; l; l = next) {
+		next = l->next;
+		struct binding *b = l->data;
+		if (b->until <= now)
+			unbind(r, b);
 	}
+}
+
+void reg_set(struct reg *r, const char *aor, const char *contact, const char *uri, const char *key,
+	     unsigned mechs, unsigned expires, uint64_t now)
+{
+	struct binding *old = g_hash_table_lookup(r->contacts, key);
+	if (old) /* the contact is bound anew (or moves to this AOR, or goes) */
+		unbind(r, old);
+	struct aor *a = g_hash_table_lookup(r->aors, aor);
+	if (!a) {
+		a = g_new0(struct aor, 1);
+		a->name = g_strdup(aor);
+		g_queue_init(&a->bindings);
+		g_hash_table_insert(r->aors, a->name, a);
+	}
+	expire(r, a, now);
 	if (!expires)
 		return;
 	struct binding *b = g_new0(struct binding, 1);
-	*b = (struct binding){ .aor = g_strdup(aor),
-			       .uri = g_strdup(contact_uri),
-			       .key = g_strdup(contact_key),
+	*b = (struct binding){ .aor = a,
+			       .contact = g_strdup(contact),
+			       .uri = g_strdup(uri),
+			       .key = g_strdup(key),
 			       .mechs = mechs,
-			       .until = now + expires,
-			       .refs = 2 };
-	g_hash_table_replace(r->by, g_strdup(aor), b);
-	g_hash_table_replace(r->by, g_strdup(contact_key), b);
+			       .until = now + expires };
+	g_queue_push_tail(&a->bindings, b);
+	g_hash_table_insert(r->contacts, b->key, b);
 }
 
-bool reg_find(struct reg *r, const char *key, uint64_t now, const char **contact_uri, unsigned *mechs)
+void reg_clear(struct reg *r, const char *aor)
 {
-	struct binding *b = g_hash_table_lookup(r->by, key);
+	struct aor *a = g_hash_table_lookup(r->aors, aor);
+	while (a && a->bindings.head)
+		unbind(r, a->bindings.head->data);
+}
+
+/* The newest current binding of aor, NULL when none. */
+static struct binding *newest(struct reg *r, const char *aor, uint64_t now)
+{
+	struct aor *a = g_hash_table_lookup(r->aors, aor);
+	for (GList *l = a ? a->bindings.tail : NULL; l; l = l->prev) {
+		struct binding *b = l->data;
+		if (b->until > now)
+			return b;
+	}
+	return NULL;
+}
+
+bool reg_find(struct reg *r, const char *key, uint64_t now, const char **uri, unsigned *mechs)
+{
+	struct binding *b = g_hash_table_lookup(r->contacts, key);
 	if (!b || b->until <= now)
+		b = newest(r, key, now);
+	if (!b)
 		return false;
-	if (contact_uri)
-		*contact_uri = b->uri;
+	if (uri)
+		*uri = b->uri;
 	if (mechs)
 		*mechs = b->mechs;
 	return true;
+}
+
+enum reg_state reg_state_of(struct reg *r, const char *aor, uint64_t now)
+{
+	return newest(r, aor, now)                   ? REG_BOUND
+	       : g_hash_table_contains(r->aors, aor) ? REG_UNBOUND
+						     : REG_UNKNOWN;
+}
+
+void reg_each(struct reg *r, const char *aor, uint64_t now,
+	      void (*fn)(const char *contact, unsigned expires, void *arg), void *arg)
+{
+	struct aor *a = g_hash_table_lookup(r->aors, aor);
+	for (GList *l = a ? a->bindings.head : NULL; l; l = l->next) {
+		struct binding *b = l->data;
+		if (b->until > now)
+			fn(b->contact, (unsigned)(b->until - now), arg);
+	}
 }

@@ -1,6 +1,8 @@
-/* reg: what registration told the IMS-ALG — per registered contact, the media security mechanisms the
- * UE announced in Security-Client with the "mediasec" parameter (TS 24.229 §5.1.1.2.1, digest §4.1).
- * Looked up by AOR ("user@host") or by contact ("host:port"); entries expire. */
+/* reg: what registration told the IMS-ALG — per address of record ("user@host") its bindings, each a
+ * contact ("host:port" as the key) with the media security mechanisms the UE announced in
+ * Security-Client with the "mediasec" parameter (TS 24.229 §5.1.1.2.1, digest §4.1); bindings expire.
+ * An AOR once registered stays known without bindings, so a request to it can be told 480 rather than
+ * 404 (RFC 3261 §10.3, §16.5). */
 #ifndef MEDIASEC_ALG_REG_H
 #define MEDIASEC_ALG_REG_H
 
@@ -16,14 +18,27 @@ unsigned reg_mech_bit(const char *name);
 /* "msrp-tls;mediasec, bfcp-tls;mediasec" for the bits set (g_free it); NULL when none. */
 char *reg_mech_header(unsigned mechs);
 
+/* What the registration store knows of an AOR. */
+enum reg_state { REG_UNKNOWN, REG_UNBOUND, REG_BOUND };
+
 struct reg;
 struct reg *reg_new(void);
 void reg_free(struct reg *r);
-/* Records aor's binding to contact (its URI, and "host:port" as the key) for expires seconds; 0
- * removes it. now: seconds on a monotonic clock. */
-void reg_set(struct reg *r, const char *aor, const char *contact_uri, const char *contact_key, unsigned mechs,
-	     unsigned expires, uint64_t now);
-/* By AOR or contact key: the contact URI (owned by reg) and mechanisms; false when not registered. */
-bool reg_find(struct reg *r, const char *key, uint64_t now, const char **contact_uri, unsigned *mechs);
+/* Binds aor to a contact for expires seconds (0 removes the binding): contact as registered (the
+ * Contact's URI), uri where requests for it go, key "host:port". A contact bound to another AOR moves
+ * here. now: seconds on a monotonic clock. */
+void reg_set(struct reg *r, const char *aor, const char *contact, const char *uri, const char *key,
+	     unsigned mechs, unsigned expires, uint64_t now);
+/* Removes every binding of aor (Contact: *, RFC 3261 §10.3 step 6). */
+void reg_clear(struct reg *r, const char *aor);
+/* By contact key, else by AOR (its newest binding): the URI requests go to (owned by reg) and the
+ * mechanisms; false when not registered. */
+bool reg_find(struct reg *r, const char *key, uint64_t now, const char **uri, unsigned *mechs);
+/* Whether aor has a current binding, or had one. */
+enum reg_state reg_state_of(struct reg *r, const char *aor, uint64_t now);
+/* Calls fn for each current binding of aor, oldest first: the contact as registered and the seconds
+ * it has left. */
+void reg_each(struct reg *r, const char *aor, uint64_t now,
+	      void (*fn)(const char *contact, unsigned expires, void *arg), void *arg);
 
 #endif
