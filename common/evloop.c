@@ -256,6 +256,15 @@ static gboolean gs_prepare(GSource *src, gint *timeout)
 	return *timeout == 0;
 }
 
+/* After GLib's poll, which may have slept long: another source's callback (a SIP request) that arms a
+ * timer or reads ev_now must see the time now, not the time before the poll. */
+static gboolean gs_check(GSource *src)
+{
+	struct ev_loop *l = ((struct ev_gsource *)src)->loop;
+	l->now = clock_ms();
+	return next_timeout(l) == 0;
+}
+
 static gboolean gs_dispatch(GSource *src, GSourceFunc cb, gpointer data)
 {
 	(void)cb, (void)data;
@@ -265,7 +274,7 @@ static gboolean gs_dispatch(GSource *src, GSourceFunc cb, gpointer data)
 
 GSource *ev_loop_gsource(struct ev_loop *loop)
 {
-	static GSourceFuncs funcs = { .prepare = gs_prepare, .dispatch = gs_dispatch };
+	static GSourceFuncs funcs = { .prepare = gs_prepare, .check = gs_check, .dispatch = gs_dispatch };
 	struct ev_gsource *s = (struct ev_gsource *)g_source_new(&funcs, sizeof *s);
 	s->loop = loop;
 	loop->running = true; /* GLib runs it from now on */
