@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "parse.h"
+#include "peers.h"
 
 struct h248_mg {
 	struct ev_loop *loop;
@@ -18,6 +19,7 @@ struct h248_mg {
 	struct h248_mg_ops ops;
 	void *arg;
 	struct h248_from mgc;
+	char *mgc_mid; /* from the answer to our registration */
 	bool registered, ever_registered;
 	unsigned retry, version;
 	uint32_t tid;
@@ -115,6 +117,8 @@ static void on_registration(void *arg, const struct h248_msg *msg, const struct 
 		mg->mgc.addr = next;
 	mg->version = v;
 	h248_tl_set_version(mg->tl, v);
+	g_free(mg->mgc_mid);
+	mg->mgc_mid = h248_mid_key(&msg->mid);
 	mg->registered = mg->ever_registered = true;
 	mg->retry = mg->o.retry_ms;
 	log_notice("h248", NULL, "registered with %s, version %u", sa_text(&mg->mgc.addr, where), v);
@@ -193,6 +197,7 @@ void h248_mg_free(struct h248_mg *mg)
 	if (mg->tid)
 		h248_tl_cancel(mg->tl, mg->tid);
 	ev_timer_cancel(mg->loop, mg->timer);
+	g_free(mg->mgc_mid);
 	g_free(mg);
 }
 
@@ -238,6 +243,23 @@ bool h248_mg_is_registered(const struct h248_mg *mg)
 const struct h248_from *h248_mg_mgc(const struct h248_mg *mg)
 {
 	return &mg->mgc;
+}
+
+const char *h248_mg_mgc_mid(const struct h248_mg *mg)
+{
+	return mg->mgc_mid;
+}
+
+bool h248_mg_from_mgc(const struct h248_mg *mg, const struct h248_msg *msg, const struct h248_from *from)
+{
+	if (mg->mgc.conn ? from->conn != mg->mgc.conn : from->conn || !sa_equal(&from->addr, &mg->mgc.addr))
+		return false;
+	if (!msg || !mg->mgc_mid)
+		return true;
+	char *mid = h248_mid_key(&msg->mid);
+	bool same = !strcmp(mid, mg->mgc_mid);
+	g_free(mid);
+	return same;
 }
 
 void h248_mg_service_change(struct h248_mg *mg, enum h248_tok method, const char *reason)
@@ -290,7 +312,7 @@ bool h248_mgc_handle(struct h248_mgc *mgc, struct h248_txn *txn, const struct h2
 	const struct h248_node *sc = ctx ? h248_child(ctx, H248_TOK_SERVICECHANGE, NULL) : NULL;
 	if (!sc || !h248_str_caseeq(sc->value.text, "ROOT"))
 		return false;
-	char *mid = g_strndup(msg->mid.text.p, msg->mid.text.n);
+	char *mid = h248_mid_key(&msg->mid);
 	const struct h248_node *sv = h248_child(sc, H248_TOK_SERVICES, NULL);
 	const struct h248_node *method = sv ? h248_child(sv, H248_TOK_METHOD, NULL) : NULL;
 	const struct h248_node *reason = sv ? h248_child(sv, H248_TOK_REASON, NULL) : NULL;

@@ -7,7 +7,9 @@
  * registers again with Method=Disconnected (D.1.5). Graceful and Forced take it out of service.
  *
  * MGC side: answers ServiceChange requests on ROOT: Restart, Disconnected, Failover and HandOff
- * register the MG at version min(its, ours); Graceful and Forced take it out of service. */
+ * register the MG at version min(its, ours); Graceful and Forced take it out of service. Who may
+ * register is the owner's decision (tl's admit hook) before this sees the request; mIds are handed up
+ * in h248_mid_key form. */
 #ifndef MEDIASEC_H248_ASSOC_H
 #define MEDIASEC_H248_ASSOC_H
 
@@ -40,8 +42,13 @@ void h248_mg_lost(struct h248_mg *mg, const char *why);
 /* The link reports a closed TCP connection: when it is ours, contact is lost. */
 void h248_mg_conn_closed(struct h248_mg *mg, uint32_t conn);
 bool h248_mg_is_registered(const struct h248_mg *mg);
-/* Where messages to the MGC go (after MgcIdToTry / ServiceChangeAddress). */
+/* Where messages to the MGC go (after MgcIdToTry / ServiceChangeAddress): the only peer an MG answers. */
 const struct h248_from *h248_mg_mgc(const struct h248_mg *mg);
+/* The MGC's mId as its answer to our registration gave it (h248_mid_key form); NULL before. */
+const char *h248_mg_mgc_mid(const struct h248_mg *mg);
+/* Does this message come from our MGC: its address and port (or our TCP connection to it), and once
+ * registered its mId? msg NULL checks the source only. */
+bool h248_mg_from_mgc(const struct h248_mg *mg, const struct h248_msg *msg, const struct h248_from *from);
 /* Sends ServiceChange ROOT with Graceful or Forced (out of service) and the given reason. */
 void h248_mg_service_change(struct h248_mg *mg, enum h248_tok method, const char *reason);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "peers.h"
 #include "tpkt.h"
 #include "trace.h"
 
@@ -27,7 +28,8 @@ struct h248_link {
 	struct ev_loop *loop;
 	struct h248_link_ops ops;
 	void *arg;
-	size_t max_udp;
+	size_t max_udp, max_tcp;
+	struct h248_refusals oversized;
 	struct trace *trace;
 	union sa local;
 	int udp, tcp;
@@ -124,6 +126,12 @@ static bool conn_deframe(struct conn *c)
 		}
 		if (st == TPKT_PARTIAL)
 			break;
+		if (payload > l->max_tcp) {
+			h248_refused(&l->oversized, &c->peer, "a %zu-byte message on TCP connection %u, over the "
+				     "%zu-byte limit: dropped unread", payload, id, l->max_tcp);
+			off += TPKT_HEADER + payload;
+			continue;
+		}
 		struct h248_from from = { .addr = c->peer, .conn = id };
 		trace_message(l, true, (const char *)c->in->data + off + TPKT_HEADER, payload, &from);
 		l->ops.recv(l->arg, (const char *)c->in->data + off + TPKT_HEADER, payload, &from);
@@ -216,9 +224,8 @@ static void on_udp(struct ev_loop *loop, struct ev_io *io, uint32_t events, void
 		if (n < 0)
 			return; /* EAGAIN, or an ICMP error for an earlier datagram: nothing to hand up */
 		if ((size_t)n > l->max_udp) {
-			char text[SA_TEXT_MAX];
-			log_warn("h248", NULL, "dropped a %zd-byte datagram from %s: over the %zu-byte limit",
-				 n, sa_text(&from.addr, text), l->max_udp);
+			h248_refused(&l->oversized, &from.addr, "a %zd-byte datagram, over the %zu-byte limit: "
+				     "dropped unread", n, l->max_udp);
 			continue;
 		}
 		trace_message(l, true, l->rxbuf, (size_t)n, &from);
@@ -233,6 +240,8 @@ struct h248_link *h248_link_new(struct ev_loop *loop, const union sa *local,
 	struct h248_link *l = g_new0(struct h248_link, 1);
 	l->loop = loop, l->ops = *ops, l->arg = arg;
 	l->max_udp = opts && opts->max_udp ? opts->max_udp : 8192;
+	l->max_tcp = opts && opts->max_tcp ? opts->max_tcp : 16384;
+	l->oversized.what = "H.248 from";
 	l->trace = opts ? opts->trace : NULL;
 	l->rxbuf = g_malloc(l->max_udp + 1);
 	l->conns = g_hash_table_new_full(NULL, NULL, NULL, conn_free);
@@ -336,4 +345,9 @@ int h248_link_connect(struct h248_link *l, const union sa *peer, uint32_t *conn)
 void h248_link_close(struct h248_link *l, uint32_t conn)
 {
 	g_hash_table_remove(l->conns, GUINT_TO_POINTER(conn));
+}
+
+uint64_t h248_link_oversized(const struct h248_link *l)
+{
+	return l->oversized.count;
 }

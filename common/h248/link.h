@@ -29,6 +29,7 @@ struct h248_link_ops {
 struct trace;
 struct h248_link_opts {
 	size_t max_udp;      /* largest datagram sent or accepted (default 8192) */
+	size_t max_tcp;      /* largest message accepted over TCP (default 16384; TPKT allows 65531) */
 	struct trace *trace; /* every message received ("h248.rx") and sent ("h248.tx"), summarised by the
 				line after its header ("Transaction = 5"); NULL: none */
 };
@@ -46,5 +47,7 @@ int h248_link_send(struct h248_link *l, const struct h248_from *to, const char *
 /* Opens a TCP connection to peer; messages sent on it before it is up are queued. 0 or -errno. */
 int h248_link_connect(struct h248_link *l, const union sa *peer, uint32_t *conn);
 void h248_link_close(struct h248_link *l, uint32_t conn);
+/* Messages dropped unread for being over max_udp or max_tcp (counted, logged at a bounded rate). */
+uint64_t h248_link_oversized(const struct h248_link *l);
 
 #endif

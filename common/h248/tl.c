@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "parse.h"
+#include "peers.h"
 
 struct request {
 	struct h248_tl *tl;
@@ -47,7 +48,9 @@ struct h248_tl {
 	uint32_t next_tid;
 	GHashTable *requests; /* tid -> struct request */
 	GHashTable *txns;     /* "mid/tid" -> struct h248_txn */
+	size_t cached;        /* bytes of stored answers */
 	struct h248_tl_stats stats;
+	struct h248_refusals strays;
 };
 
 static unsigned or_default(unsigned v, unsigned d)
@@ -63,12 +66,20 @@ static void request_free(gpointer p)
 	g_free(r);
 }
 
+static void txn_forget_reply(struct h248_txn *t)
+{
+	if (t->reply)
+		t->tl->cached -= t->reply_len;
+	free(t->reply);
+	t->reply = NULL;
+}
+
 static void txn_free(gpointer p)
 {
 	struct h248_txn *t = p;
 	ev_timer_cancel(t->tl->loop, t->timer);
 	g_free(t->key);
-	free(t->reply);
+	txn_forget_reply(t);
 	g_free(t);
 }
 
@@ -86,6 +97,8 @@ struct h248_tl *h248_tl_new(struct ev_loop *loop, struct h248_link *link, const 
 	tl->o.pending_ms = or_default(opts->pending_ms, 1000);
 	tl->o.pending_wait_ms = or_default(opts->pending_wait_ms, 4000);
 	tl->o.max_pendings = or_default(opts->max_pendings, 10);
+	tl->o.max_cache = opts->max_cache ? opts->max_cache : 4u << 20;
+	tl->strays.what = "a Reply or Pending from";
 	tl->next_tid = (uint32_t)g_random_int_range(1, 1 << 20); /* a restart does not reuse recent ids */
 	tl->requests = g_hash_table_new_full(NULL, NULL, NULL, request_free);
 	tl->txns = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, txn_free);
@@ -260,23 +273,33 @@ static void incoming_reply(struct h248_tl *tl, const struct h248_msg *m, const s
 	uint32_t tid;
 	if (!tid_of(n, &tid))
 		return;
+	struct request *r = g_hash_table_lookup(tl->requests, GUINT_TO_POINTER(tid));
+	if (r && !h248_from_equal(&r->to, from)) {
+		tl->stats.stray_replies++;
+		h248_refused(&tl->strays, &from->addr, "transaction %u went elsewhere: ignored", tid);
+		return;
+	}
 	if (h248_child(n, H248_TOK_IMMACKREQUIRED, NULL)) {
 		send_simple(tl, from, H248_TOK_RESPONSEACK, tid);
 		tl->stats.acks_sent++;
 	}
-	struct request *r = g_hash_table_lookup(tl->requests, GUINT_TO_POINTER(tid));
 	if (!r)
 		return; /* a repeated or late Reply */
 	tl->stats.replies++;
 	request_done(r, m, n);
 }
 
-static void incoming_pending(struct h248_tl *tl, const struct h248_node *n)
+static void incoming_pending(struct h248_tl *tl, const struct h248_node *n, const struct h248_from *from)
 {
 	uint32_t tid;
 	struct request *r = tid_of(n, &tid) ? g_hash_table_lookup(tl->requests, GUINT_TO_POINTER(tid)) : NULL;
 	if (!r)
 		return; /* after the Reply: ignored (§8.2.3) */
+	if (!h248_from_equal(&r->to, from)) {
+		tl->stats.stray_replies++;
+		h248_refused(&tl->strays, &from->addr, "transaction %u went elsewhere: ignored", tid);
+		return;
+	}
 	tl->stats.pendings_received++;
 	if (++r->pendings > tl->o.max_pendings) {
 		tl->stats.timeouts++;
@@ -369,6 +392,13 @@ void h248_txn_reply(struct h248_txn *t, struct h248_msg *m)
 	}
 	int rc;
 	t->reply = emit(tl, &t->from, m, true, &t->reply_len, &rc);
+	if (t->reply && tl->cached + t->reply_len > tl->o.max_cache) {
+		tl->stats.not_cached++; /* sent; a repetition of the request will go unanswered */
+		free(t->reply);
+		t->reply = NULL;
+	} else if (t->reply) {
+		tl->cached += t->reply_len;
+	}
 	t->state = ANSWERED;
 	ev_timer_cancel(tl->loop, t->timer);
 	t->timer = ev_timer_add(tl->loop, tl->o.long_timer_ms, on_long_timer, t);
@@ -397,10 +427,8 @@ static void ack_one(struct h248_tl *tl, const struct h248_msg *m, uint32_t tid)
 	char *key = txn_key(m, tid);
 	struct h248_txn *t = g_hash_table_lookup(tl->txns, key);
 	g_free(key);
-	if (t && t->state == ANSWERED && t->reply) {
-		free(t->reply); /* the id stays until LONG-TIMER, to drop late repetitions */
-		t->reply = NULL;
-	}
+	if (t && t->state == ANSWERED && t->reply)
+		txn_forget_reply(t); /* the id stays until LONG-TIMER, to drop late repetitions */
 }
 
 static void incoming_ack(struct h248_tl *tl, const struct h248_msg *m, const struct h248_node *n)
@@ -464,6 +492,11 @@ void h248_tl_input(struct h248_tl *tl, const char *text, size_t len, const struc
 		answer_error(tl, &err, from);
 		return;
 	}
+	if (tl->ops.admit && !tl->ops.admit(tl->arg, m, from)) {
+		tl->stats.refused++;
+		h248_msg_free(m);
+		return;
+	}
 	for (const struct h248_node *n = m->first; n; n = n->next) {
 		switch (n->tok) {
 		case H248_TOK_TRANSACTION:
@@ -473,7 +506,7 @@ void h248_tl_input(struct h248_tl *tl, const char *text, size_t len, const struc
 			incoming_reply(tl, m, n, from);
 			break;
 		case H248_TOK_PENDING:
-			incoming_pending(tl, n);
+			incoming_pending(tl, n, from);
 			break;
 		case H248_TOK_RESPONSEACK:
 			incoming_ack(tl, m, n);

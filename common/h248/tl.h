@@ -10,7 +10,13 @@
  * the answer (or until a TransactionResponseAck frees the copy; the id is remembered for LONG-TIMER
  * anyway). An answer that takes longer than the pending threshold is preceded by a Pending and, over
  * UDP, carries ImmAckRequired. A message that does not parse is answered with the error the parser
- * reported: in the failing transaction's Reply when its id was read, else as a message-level error. */
+ * reported: in the failing transaction's Reply when its id was read, else as a message-level error.
+ *
+ * Who may speak: the owner's admit hook sees every message that parses, with its source, before
+ * anything in it is acted on; a message it refuses is dropped unanswered. A Reply or Pending is taken
+ * only from where its request went (the same address and port, or the same TCP connection); from
+ * anywhere else it is dropped and counted. Stored answers take at most max_cache bytes together; beyond
+ * that an answer is sent but not kept (a repetition of its request then goes unanswered). */
 #ifndef MEDIASEC_H248_TL_H
 #define MEDIASEC_H248_TL_H
 
@@ -36,6 +42,7 @@ struct h248_tl_opts {
 	unsigned pending_wait_ms; /* after a Pending, wait this long for the Reply before asking again
 				     (default 4000) */
 	unsigned max_pendings;    /* Pendings accepted for one request before giving up (default 10) */
+	size_t max_cache;         /* bytes of stored answers (default 4 MiB) */
 };
 
 struct h248_tl_ops {
@@ -43,6 +50,8 @@ struct h248_tl_ops {
 	 */
 	void (*request)(void *arg, struct h248_txn *txn, const struct h248_msg *msg,
 			const struct h248_node *trans);
+	/* Optional: false drops msg from `from` unanswered (the owner counts and logs it). */
+	bool (*admit)(void *arg, const struct h248_msg *msg, const struct h248_from *from);
 };
 
 /* The Reply of a request of ours; reply is NULL when T-MAX passed (or too many Pendings) without one. */
@@ -75,6 +84,9 @@ uint32_t h248_txn_id(const struct h248_txn *txn);
 struct h248_tl_stats {
 	uint64_t sent, repeated, replies, timeouts, pendings_sent, pendings_received, executed, duplicates,
 	    answered_from_cache, acks_sent, acks_received, errors_sent;
+	uint64_t refused;       /* messages the admit hook dropped */
+	uint64_t stray_replies; /* Replies and Pendings from elsewhere than their request went */
+	uint64_t not_cached;    /* answers sent but not kept: over max_cache */
 };
 const struct h248_tl_stats *h248_tl_stats(const struct h248_tl *tl);
 

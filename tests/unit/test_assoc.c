@@ -75,7 +75,7 @@ static void on_down(void *arg, const char *mid, const char *method)
 static void node_open(struct ev_loop *loop, struct node *n, const char *mid, uint16_t port, unsigned version)
 {
 	static const struct h248_link_ops lops = { .recv = n_recv, .closed = n_closed };
-	static const struct h248_tl_ops tops = { n_request };
+	static const struct h248_tl_ops tops = { .request = n_request };
 	static const struct h248_mgc_ops mops = { on_up, on_down };
 	union sa local;
 	char *err = NULL;

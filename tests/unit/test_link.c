@@ -46,14 +46,14 @@ static void run_for(struct ev_loop *loop, unsigned ms)
 	ev_loop_run(loop);
 }
 
-static struct h248_link *open_side(struct ev_loop *loop, struct side *s, size_t max_udp)
+static struct h248_link *open_side(struct ev_loop *loop, struct side *s, size_t max_udp, size_t max_tcp)
 {
 	union sa any;
 	char *err = NULL;
 	sa_from_text(&any, "127.0.0.1", 0);
 	s->got = g_ptr_array_new_with_free_func(g_free);
 	s->closed = g_string_new("");
-	struct h248_link_opts opts = { .max_udp = max_udp };
+	struct h248_link_opts opts = { .max_udp = max_udp, .max_tcp = max_tcp };
 	s->link = h248_link_new(loop, &any, &opts, &ops, s, &err);
 	CU_ASSERT_PTR_NULL(err);
 	return s->link;
@@ -70,8 +70,8 @@ static void test_udp(void)
 {
 	struct ev_loop *loop = ev_loop_new();
 	struct side a = { 0 }, b = { .echo = "!/1 MG2\nP=1{C=-{N=ROOT}}" };
-	open_side(loop, &a, 0);
-	open_side(loop, &b, 64);
+	open_side(loop, &a, 0, 0);
+	open_side(loop, &b, 64, 0);
 	struct h248_from to = { .addr = *h248_link_local(b.link) };
 	const char *req = "!/1 MG1\nT=1{C=-{N=ROOT{OE=1{g/x}}}}";
 	CU_ASSERT_EQUAL(h248_link_send(a.link, &to, req, strlen(req)), 0);
@@ -95,8 +95,8 @@ static void test_tcp(void)
 {
 	struct ev_loop *loop = ev_loop_new();
 	struct side a = { 0 }, b = { .echo = "!/1 MGC\nP=9{C=-{N=ROOT}}" };
-	open_side(loop, &a, 0);
-	open_side(loop, &b, 0);
+	open_side(loop, &a, 0, TPKT_MAX_PAYLOAD);
+	open_side(loop, &b, 0, TPKT_MAX_PAYLOAD);
 	uint32_t conn = 0;
 	CU_ASSERT_EQUAL(h248_link_connect(a.link, h248_link_local(b.link), &conn), 0);
 	CU_ASSERT_NOT_EQUAL(conn, 0);
@@ -140,7 +140,7 @@ static void test_tcp_split_and_invalid(void)
 {
 	struct ev_loop *loop = ev_loop_new();
 	struct side b = { 0 };
-	open_side(loop, &b, 0);
+	open_side(loop, &b, 0, 0);
 	/* a frame written one byte per send, the loop running in between */
 	int fd = raw_client(h248_link_local(b.link));
 	uint8_t frame[64];
@@ -173,12 +173,40 @@ static void test_tcp_split_and_invalid(void)
 	ev_loop_free(loop);
 }
 
+/* A message over max_tcp is dropped unread and counted; the connection and the next message go on. */
+static void test_tcp_over_limit(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct side a = { 0 }, b = { 0 };
+	open_side(loop, &a, 0, 0);
+	open_side(loop, &b, 0, 2048);
+	uint32_t conn = 0;
+	CU_ASSERT_EQUAL(h248_link_connect(a.link, h248_link_local(b.link), &conn), 0);
+	struct h248_from to = { .addr = *h248_link_local(b.link), .conn = conn };
+	char big[2049];
+	memset(big, 'x', sizeof big);
+	CU_ASSERT_EQUAL(h248_link_send(a.link, &to, "first", 5), 0);
+	CU_ASSERT_EQUAL(h248_link_send(a.link, &to, big, sizeof big), 0); /* a may send it, b drops it */
+	CU_ASSERT_EQUAL(h248_link_send(a.link, &to, big, 2048), 0);       /* at the limit: taken */
+	CU_ASSERT_EQUAL(h248_link_send(a.link, &to, "last", 4), 0);
+	run_for(loop, 200);
+	CU_ASSERT_EQUAL_FATAL(b.got->len, 3);
+	ASSERT_STR(g_ptr_array_index(b.got, 0), "first");
+	CU_ASSERT_EQUAL(strlen(g_ptr_array_index(b.got, 1)), 2048);
+	ASSERT_STR(g_ptr_array_index(b.got, 2), "last");
+	CU_ASSERT_EQUAL(h248_link_oversized(b.link), 1);
+	ASSERT_STR(b.closed->str, "");
+	close_side(&a), close_side(&b);
+	ev_loop_free(loop);
+}
+
 void register_link(void)
 {
 	static const struct unit_test tests[] = {
 		{ "UDP: reply to the source, size limit", test_udp },
 		{ "TCP: TPKT, queued, coalesced, largest frame", test_tcp },
 		{ "TCP: split frame, invalid framing, refused connect", test_tcp_split_and_invalid },
+		{ "TCP: a message over the limit dropped unread, counted", test_tcp_over_limit },
 		{ NULL, NULL },
 	};
 	unit_add_suite("link", tests);

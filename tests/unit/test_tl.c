@@ -132,6 +132,12 @@ static void on_request(void *arg, struct h248_txn *txn, const struct h248_msg *m
 	answer(txn, key);
 }
 
+/* Every entity here refuses the mId EVIL, as an owner refuses a stranger. */
+static bool admit(void *arg, const struct h248_msg *msg, const struct h248_from *from)
+{
+	return !(msg->mid.text.n == 4 && !memcmp(msg->mid.text.p, "EVIL", 4));
+}
+
 static void on_done(void *arg, const struct h248_msg *msg, const struct h248_node *reply)
 {
 	struct entity *e = arg;
@@ -150,7 +156,7 @@ static void entity_open(struct ev_loop *loop, struct entity *e, const char *mid,
 			const struct h248_tl_opts *base)
 {
 	static const struct h248_link_ops lops = { .recv = tl_recv };
-	static const struct h248_tl_ops tops = { on_request };
+	static const struct h248_tl_ops tops = { .request = on_request, .admit = admit };
 	union sa any;
 	char *err = NULL;
 	sa_from_text(&any, "127.0.0.1", 0);
@@ -383,6 +389,72 @@ static void test_tcp_duplicate(void)
 	ev_loop_free(loop);
 }
 
+/* A Reply is taken only from where its request went; the admit hook drops what the owner refuses. */
+static void test_reply_from_elsewhere(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct h248_tl_opts o = { .style = H248_COMPACT, .initial_rto_ms = 1000 };
+	struct entity a = { 0 };
+	entity_open(loop, &a, "MGC", &o);
+	struct raw real, forger;
+	struct h248_link *gw = raw_peer(loop, &real), *other = raw_peer(loop, &forger);
+	struct h248_from to_gw = { .addr = *h248_link_local(gw) }, to_a = { .addr = *h248_link_local(a.link) };
+	uint32_t tid = send_audit(&a, &to_gw, 1);
+	CU_ASSERT_NOT_EQUAL_FATAL(tid, 0);
+	char *reply = g_strdup_printf("!/1 MG1\nP=%u{C=-{AV=ROOT{SA{x/seq=1}}}}", tid);
+	h248_link_send(other, &to_a, reply, strlen(reply)); /* the right id, the wrong source */
+	ev_timer_add(loop, 30, stop, NULL);
+	ev_loop_run(loop);
+	CU_ASSERT_EQUAL(a.answered, 0);
+	CU_ASSERT_EQUAL(h248_tl_stats(a.tl)->stray_replies, 1);
+	CU_ASSERT_EQUAL(forger.got->len, 0); /* not even acknowledged */
+	h248_link_send(gw, &to_a, reply, strlen(reply));
+	ev_timer_add(loop, 30, stop, NULL);
+	ev_loop_run(loop);
+	CU_ASSERT_EQUAL(a.answered, 1);
+	/* a request under a refused mId: not executed, not answered */
+	const char *evil = "!/1 EVIL\nT=9{C=-{AV=ROOT{AT{x/seq=5}}}}";
+	h248_link_send(other, &to_a, evil, strlen(evil));
+	ev_timer_add(loop, 30, stop, NULL);
+	ev_loop_run(loop);
+	CU_ASSERT_EQUAL(g_hash_table_size(a.executed), 0);
+	CU_ASSERT_EQUAL(forger.got->len, 0);
+	CU_ASSERT_EQUAL(h248_tl_stats(a.tl)->refused, 1);
+	g_free(reply);
+	h248_link_free(gw), h248_link_free(other);
+	g_string_free(real.got, TRUE), g_string_free(forger.got, TRUE);
+	entity_close(&a);
+	ev_loop_free(loop);
+}
+
+/* Stored answers are bounded: beyond max_cache an answer is sent but not kept. */
+static void test_cache_bound(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct h248_tl_opts o = { .style = H248_COMPACT, .max_cache = 60 };
+	struct entity b = { 0 };
+	entity_open(loop, &b, "MG1", &o);
+	struct raw raw;
+	struct h248_link *peer = raw_peer(loop, &raw);
+	struct h248_from to = { .addr = *h248_link_local(b.link) };
+	const char *reqs[] = { "!/1 MGC\nT=1{C=-{AV=ROOT{AT{x/seq=1}}}}", "!/1 MGC\nT=2{C=-{AV=ROOT{AT{x/seq=2}}}}" };
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 2; i++) {
+			h248_link_send(peer, &to, reqs[i], strlen(reqs[i]));
+			ev_timer_add(loop, 20, stop, NULL);
+			ev_loop_run(loop);
+		}
+	/* the first answer (36 bytes) is kept and sent again; the second would pass 60: sent once */
+	ASSERT_STR(raw.got->str, "!/3 MG1\nP=1{C=-{AV=ROOT{SA{x/seq=1}}}}!/3 MG1\nP=2{C=-{AV=ROOT{SA{x/seq=2}}}}"
+				 "!/3 MG1\nP=1{C=-{AV=ROOT{SA{x/seq=1}}}}");
+	CU_ASSERT_EQUAL(h248_tl_stats(b.tl)->not_cached, 1);
+	CU_ASSERT_EQUAL(g_hash_table_size(b.executed), 2);
+	h248_link_free(peer);
+	g_string_free(raw.got, TRUE);
+	entity_close(&b);
+	ev_loop_free(loop);
+}
+
 void register_tl(void)
 {
 	static const struct unit_test tests[] = {
@@ -391,6 +463,8 @@ void register_tl(void)
 		{ "back-off schedule up to T-MAX", test_backoff_to_tmax },
 		{ "errors answered as the parser reported them", test_error_answers },
 		{ "TCP: a repeated transaction answered from the cache", test_tcp_duplicate },
+		{ "a Reply only from where the request went; refused mIds dropped", test_reply_from_elsewhere },
+		{ "stored answers bounded in bytes", test_cache_bound },
 		{ NULL, NULL },
 	};
 	unit_add_suite("tl", tests);
