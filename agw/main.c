@@ -19,6 +19,7 @@
 #include "log.h"
 #include "mg.h"
 #include "parse.h"
+#include "peers.h"
 #include "sockaddr.h"
 #include "store.h"
 #include "tl.h"
@@ -40,6 +41,7 @@ struct agw {
 	struct agw_mg *mg;
 	union sa mgc;
 	char *mid;
+	struct h248_refusals strangers, over_limit;
 };
 
 static void on_signal(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg)
@@ -66,26 +68,72 @@ static int watch_signals(struct agw *g)
 	return 0;
 }
 
-static bool from_mgc(const struct agw *g, const struct h248_from *from)
-{
-	union sa a = from->addr, b = g->mgc;
-	if (a.sa.sa_family != b.sa.sa_family)
-		return false;
-	if (a.sa.sa_family == AF_INET)
-		return a.in.sin_addr.s_addr == b.in.sin_addr.s_addr;
-	return !memcmp(&a.in6.sin6_addr, &b.in6.sin6_addr, sizeof a.in6.sin6_addr);
-}
-
+/* Only the MGC's address and port (or our TCP connection to it) get as far as the parser; nothing else
+ * is answered, not even an error (the gateway reflects nothing). */
 static void on_h248(void *arg, const char *text, size_t len, const struct h248_from *from)
 {
 	struct agw *g = arg;
-	if (!from_mgc(g, from)) {
-		char who[SA_TEXT_MAX];
-		log_warn("h248", NULL, "ignored a message from %s: not the configured MGC",
-			 sa_text(&from->addr, who));
+	if (!h248_mg_from_mgc(g->assoc, NULL, from)) {
+		char mgc[SA_TEXT_MAX];
+		h248_refused(&g->strangers, &from->addr, "not the MGC's address and port (%s%s)",
+			     sa_text(&h248_mg_mgc(g->assoc)->addr, mgc), from->conn ? ", over TCP" : "");
 		return;
 	}
 	h248_tl_input(g->tl, text, len, from);
+}
+
+/* After registration, the MGC's mId as it answered: a message from its address under another is dropped. */
+static bool admit(void *arg, const struct h248_msg *msg, const struct h248_from *from)
+{
+	struct agw *g = arg;
+	if (h248_mg_from_mgc(g->assoc, msg, from))
+		return true;
+	char *mid = h248_mid_key(&msg->mid);
+	h248_refused(&g->strangers, &from->addr, "mId %s is not the MGC's (%s)", mid, h248_mg_mgc_mid(g->assoc));
+	g_free(mid);
+	return false;
+}
+
+/* Contexts and terminations trans would create ("Context = $", "Add = $"). */
+static void wanted(const struct h248_node *trans, unsigned *ctxs, unsigned *terms)
+{
+	*ctxs = *terms = 0;
+	for (const struct h248_node *c = trans->first; c; c = c->next) {
+		if (c->kind != H248_NODE_TOKEN || c->tok != H248_TOK_CONTEXT)
+			continue;
+		*ctxs += h248_str_caseeq(c->value.text, "$");
+		for (const struct h248_node *cmd = c->first; cmd; cmd = cmd->next)
+			*terms += cmd->kind == H248_NODE_TOKEN && cmd->tok == H248_TOK_ADD;
+	}
+}
+
+/* The association's limits on contexts and terminations: over them the whole transaction is refused
+ * with H.248.8 510 before anything is made. */
+static bool within_limits(struct agw *g, struct h248_txn *txn, const struct h248_node *trans)
+{
+	unsigned ctxs, terms, n, held = 0;
+	wanted(trans, &ctxs, &terms);
+	if (!ctxs && !terms)
+		return true;
+	struct agw_ctx **all = agw_ctx_all(g->store, &n);
+	for (unsigned i = 0; i < n; i++)
+		held += all[i]->nterms;
+	g_free(all);
+	const char *what = NULL;
+	if (n + ctxs > (unsigned long)g->cfg.max_contexts)
+		what = "contexts";
+	else if (held + terms > (unsigned long)g->cfg.max_terms)
+		what = "terminations";
+	if (!what)
+		return true;
+	char text[96];
+	snprintf(text, sizeof text, "Insufficient Resources: at most %ld %s", !strcmp(what, "contexts") ?
+		 g->cfg.max_contexts : g->cfg.max_terms, what);
+	h248_refused(&g->over_limit, &h248_txn_from(txn)->addr, "transaction %u would hold %u contexts and %u "
+		     "terminations (limits %ld and %ld): refused with 510", h248_txn_id(txn), n + ctxs,
+		     held + terms, g->cfg.max_contexts, g->cfg.max_terms);
+	h248_txn_error(txn, 510, text);
+	return false;
 }
 
 static void on_h248_closed(void *arg, uint32_t conn, const char *why)
@@ -103,7 +151,8 @@ static void on_request(void *arg, struct h248_txn *txn, const struct h248_msg *m
 		    txn, 505, "Transaction Request Received before a Service Change Reply has been received");
 		return;
 	}
-	agw_mg_execute(g->mg, txn, msg, trans);
+	if (within_limits(g, txn, trans))
+		agw_mg_execute(g->mg, txn, msg, trans);
 }
 
 static void on_registered(void *arg, unsigned version)
@@ -166,7 +215,9 @@ static int start(struct agw *g)
 	sa_from_text(&local, c->h248_address, (uint16_t)c->h248_port);
 	sa_from_text(&g->mgc, c->mgc_address, (uint16_t)c->mgc_port);
 	static const struct h248_link_ops lops = { .recv = on_h248, .closed = on_h248_closed };
-	struct h248_link_opts lo = { .max_udp = (size_t)c->h248_max_udp, .trace = g->trace };
+	struct h248_link_opts lo = { .max_udp = (size_t)c->h248_max_udp,
+				     .max_tcp = (size_t)c->h248_max_tcp,
+				     .trace = g->trace };
 	if (!(g->link = h248_link_new(g->loop, &local, &lo, &lops, g, &err)))
 		goto failed;
 	char text[SA_TEXT_MAX];
@@ -174,7 +225,7 @@ static int start(struct agw *g)
 	struct h248_tl_opts to = { .style = c->h248_style == AGW_STYLE_COMPACT ? H248_COMPACT : H248_PRETTY };
 	if (!(g->mid = h248_mid_config(c->h248_mid, c->h248_address, c->h248_port, &to.mid, &err)))
 		goto failed;
-	static const struct h248_tl_ops tops = { .request = on_request };
+	static const struct h248_tl_ops tops = { .request = on_request, .admit = admit };
 	g->tl = h248_tl_new(g->loop, g->link, &to, &tops, g);
 	static const struct h248_mg_ops aops = { .registered = on_registered };
 	struct h248_mg_opts ao = { .mgc = g->mgc,
@@ -199,6 +250,11 @@ failed:
 
 static void stop(struct agw *g)
 {
+	if (g->tl)
+		log_notice("main", NULL, "H.248 refused: %" G_GUINT64_FORMAT " from strangers, %" G_GUINT64_FORMAT
+			   " over the context or termination limits, %" G_GUINT64_FORMAT " oversized, %"
+			   G_GUINT64_FORMAT " stray replies", g->strangers.count, g->over_limit.count,
+			   h248_link_oversized(g->link), h248_tl_stats(g->tl)->stray_replies);
 	if (g->assoc && h248_mg_is_registered(g->assoc))
 		h248_mg_service_change(g->assoc, H248_TOK_FORCED, "905 Termination taken out of service");
 	agw_store_free(g->store); /* releases terminations through g->legs and g->mg: before them */
@@ -220,7 +276,9 @@ static void stop(struct agw *g)
 
 int main(int argc, char **argv)
 {
-	struct agw g = { .sigfd = -1 };
+	struct agw g = { .sigfd = -1,
+			 .strangers = { .what = "H.248 from" },
+			 .over_limit = { .what = "H.248 from the MGC at" } };
 	int exit_now = cfg_main(&agw_program, argc, argv, &g.cfg);
 	if (exit_now >= 0)
 		return exit_now;

@@ -253,10 +253,20 @@ int rig_stop(struct rig *r)
 
 char *rig_request(struct rig *r, const char *body)
 {
-	char *text = g_strdup_printf("MEGACO/3 [127.0.0.1]:2945\n%s", body);
+	return rig_request_mid(r, "[127.0.0.1]:2945", body, 5000);
+}
+
+uint16_t rig_h248_port(const struct rig *r)
+{
+	return sa_port(&r->agw);
+}
+
+char *rig_request_mid(struct rig *r, const char *mid, const char *body, unsigned ms)
+{
+	char *text = g_strdup_printf("MEGACO/3 %s\n%s", mid, body);
 	answer(r, text);
 	g_free(text);
-	for (uint64_t end = now_ms() + 5000; now_ms() < end;) {
+	for (uint64_t end = now_ms() + ms; now_ms() < end;) {
 		if (!g_queue_is_empty(r->replies))
 			return g_queue_pop_head(r->replies);
 		pump(r, 50);

@@ -49,6 +49,10 @@ int rig_stop(struct rig *r);
 
 /* Sends "MEGACO/3 [127.0.0.1]:2945\n" + body and returns the Reply's text (g_free it), or NULL. */
 char *rig_request(struct rig *r, const char *body);
+/* The same from the MGC's socket under another mId: the Reply within ms, or NULL. */
+char *rig_request_mid(struct rig *r, const char *mid, const char *body, unsigned ms);
+/* The gateway's H.248 port (UDP and TCP on 127.0.0.1). */
+uint16_t rig_h248_port(const struct rig *r);
 /* As rig_request, for "Transaction = <next id> { <fmt…> }": the gateway executes each transaction id
  * once (H.248.1 Annex D), so every request gets a new one. */
 char *rig_requestf(struct rig *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

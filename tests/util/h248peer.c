@@ -55,7 +55,7 @@ static uint32_t handle(const char *buf, size_t n, bool *notify)
 			printf("<<< ServiceChange %s\n---\n",
 			       meth && meth->value.tok ? h248_tokens[meth->value.tok].pretty : "?");
 			answer = g_strdup_printf(
-			    "MEGACO/3 [127.0.0.1]:0\nReply = %.*s { Context = - { ServiceChange = ROOT { "
+			    "MEGACO/3 [127.0.0.1]:2945\nReply = %.*s { Context = - { ServiceChange = ROOT { "
 			    "Services { Version = 3 } } } }",
 			    (int)t->value.text.n, t->value.text.p);
 			registered = 1;
@@ -63,7 +63,7 @@ static uint32_t handle(const char *buf, size_t n, bool *notify)
 			printf("<<< %.*s\n---\n", (int)n, buf);
 			*notify = true;
 			answer = g_strdup_printf(
-			    "MEGACO/3 [127.0.0.1]:0\nReply = %.*s { Context = %.*s { Notify = %.*s } }",
+			    "MEGACO/3 [127.0.0.1]:2945\nReply = %.*s { Context = %.*s { Notify = %.*s } }",
 			    (int)t->value.text.n, t->value.text.p, (int)ctx->value.text.n, ctx->value.text.p,
 			    (int)nt->value.text.n, nt->value.text.p);
 		} else
