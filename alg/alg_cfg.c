@@ -63,6 +63,11 @@ static const struct cfg_option alg_options[] = {
 	  "lost" },
 	{ "h248.audit", 0, CFG_INT, offsetof(struct alg_config, h248_audit_ms), "10000", 0, 3600000, NULL,
 	  "interval of the audit of each gateway's ROOT that finds a silent one (ms; 0: none)" },
+	{ "h248.gateways", 0, CFG_STRLIST, offsetof(struct alg_config, h248_gateways), "127.0.0.1", 0, 0, NULL,
+	  "the gateways that may register, each [MID@]ADDRESS[/PREFIX][:PORT]; anyone else is answered "
+	  "nothing" },
+	{ "h248.max_pending", 0, CFG_INT, offsetof(struct alg_config, h248_max_pending), "256", 1, 100000,
+	  NULL, "requests to one gateway that may await their Reply at once; beyond, the call fails" },
 	{ "policy.force_e2ae_orig", 0, CFG_BOOL, offsetof(struct alg_config, force_orig), "false", 0, 0, NULL,
 	  "seed 004 NOTE 1: terminate TLS for every TCP/TLS/MSRP line with a fingerprint from the UE" },
 	{ "policy.force_e2ae_term", 0, CFG_BOOL, offsetof(struct alg_config, force_term), "false", 0, 0, NULL,

@@ -30,6 +30,8 @@ struct alg_config {
 	char *h248_mid;
 	long h248_timeout_ms; /* T-MAX of a request to a gateway */
 	long h248_audit_ms;   /* audit of each gateway's ROOT, to find one that went silent */
+	char **h248_gateways; /* who may register: [MID@]ADDRESS[/PREFIX][:PORT] (peers.h) */
+	long h248_max_pending; /* requests to one gateway awaiting their Reply */
 	int profile;          /* index into profile_names (iq, ix, mp) */
 	bool force_orig; /* NOTE 1: terminate TLS for TCP/TLS/MSRP with a fingerprint, indication or not */
 	bool force_term; /* terminating NOTE: e2ae toward the UE even when it did not register support */

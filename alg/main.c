@@ -66,7 +66,9 @@ static int start(struct alg *a)
 	g_source_attach(a->ev, NULL);
 	struct mgc_opts mo = { .timeout_ms = (unsigned)c->h248_timeout_ms,
 			       .audit_ms = (unsigned)c->h248_audit_ms,
-			       .trace = a->trace };
+			       .trace = a->trace,
+			       .gateways = (const char *const *)c->h248_gateways,
+			       .max_pending = (unsigned)c->h248_max_pending };
 	sa_from_text(&mo.local, c->h248_address, (uint16_t)c->h248_port);
 	static const struct mgc_ops ops = { .event = on_event, .lost = on_lost };
 	if (!(mo.mid_text = a->mid =
@@ -116,6 +118,13 @@ int main(int argc, char **argv)
 		g_source_remove(sigint);
 	}
 	proxy_free(a.proxy);
+	if (a.mgc) {
+		struct mgc_stats st;
+		mgc_stats(a.mgc, &st);
+		log_notice("main", NULL, "H.248 refused: %" G_GUINT64_FORMAT " from strangers, %" G_GUINT64_FORMAT
+			   " claiming a registered gateway from elsewhere; %" G_GUINT64_FORMAT
+			   " requests not sent over h248.max_pending", st.strangers, st.takeovers, st.over_pending);
+	}
 	mgc_free(a.mgc);
 	g_free(a.mid);
 	if (a.ev)

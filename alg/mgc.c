@@ -9,6 +9,7 @@
 #include "assoc.h"
 #include "log.h"
 #include "parse.h"
+#include "peers.h"
 #include "tl.h"
 
 struct mgc_agw {
@@ -16,6 +17,7 @@ struct mgc_agw {
 	char *mid;
 	struct h248_from to;
 	unsigned version;
+	unsigned pending; /* requests awaiting their Reply */
 	bool up;
 	bool auditing;
 };
@@ -33,6 +35,10 @@ struct mgc {
 	unsigned next;       /* round robin */
 	unsigned audit_ms;
 	struct ev_timer *audit;
+	struct h248_allow *allow; /* who may register */
+	unsigned nallow, max_pending;
+	struct h248_refusals strangers, takeovers;
+	uint64_t over_pending;
 };
 
 static struct mgc_agw *find(struct mgc *m, const char *mid)
@@ -153,6 +159,7 @@ static void on_result(void *arg, const struct h248_msg *msg, const struct h248_n
 	} else {
 		read_reply(reply, r);
 	}
+	p->agw->pending--;
 	if (p->done)
 		p->done(p->arg, r);
 	g_free(r);
@@ -163,6 +170,12 @@ bool mgc_send(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *d
 {
 	if (!a || !a->up)
 		return false;
+	if (a->pending >= m->max_pending) {
+		m->over_pending++;
+		log_warn("mgc", NULL, "not sent to %s: %u requests already await their Reply (h248.max_pending)",
+			 a->mid, a->pending);
+		return false;
+	}
 	char *text = g_strdup_printf("MEGACO/%u %s\nTransaction = 0 {\n%s\n}\n", a->version, m->mid, actions);
 	struct h248_error perr;
 	struct h248_msg *msg = h248_parse(text, strlen(text), NULL, &perr);
@@ -180,6 +193,7 @@ bool mgc_send(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *d
 		return false;
 	}
 	p->tid = id;
+	a->pending++;
 	g_hash_table_insert(m->pending, GUINT_TO_POINTER(id), p);
 	if (tid)
 		*tid = id;
@@ -192,6 +206,42 @@ void mgc_cancel(struct mgc *m, uint32_t tid)
 	struct pending *p = tid ? g_hash_table_lookup(m->pending, GUINT_TO_POINTER(tid)) : NULL;
 	if (p)
 		p->done = NULL;
+}
+
+/* ---- who may speak: the configured gateways, each bound to where it registered from ---- */
+
+/* The first gate, before the parser: a source no entry allows is a stranger. */
+static bool source_allowed(struct mgc *m, const struct h248_from *from)
+{
+	if (h248_allow_any(m->allow, m->nallow, &from->addr, NULL))
+		return true;
+	h248_refused(&m->strangers, &from->addr, "no h248.gateways entry allows this source");
+	return false;
+}
+
+/* The second, once the mId is read: a registered gateway only from where it registered; any other mId
+ * (or a gateway that is not up) only from a source its entry allows. */
+static bool admit(void *arg, const struct h248_msg *msg, const struct h248_from *from)
+{
+	struct mgc *m = arg;
+	char *mid = h248_mid_key(&msg->mid);
+	struct mgc_agw *a = find(m, mid);
+	bool ok;
+	if (a && a->up) {
+		ok = h248_from_equal(&a->to, from);
+		if (!ok) {
+			char bound[SA_TEXT_MAX];
+			h248_refused(&m->takeovers, &from->addr, "claims gateway %s, which is registered from "
+				     "%s%s: not a takeover, ignored", mid, sa_text(&a->to.addr, bound),
+				     a->to.conn ? " over TCP" : "");
+		}
+	} else {
+		ok = h248_allow_any(m->allow, m->nallow, &from->addr, mid);
+		if (!ok)
+			h248_refused(&m->strangers, &from->addr, "no h248.gateways entry allows mId %s here", mid);
+	}
+	g_free(mid);
+	return ok;
 }
 
 /* ---- requests from gateways: registration and Notify ---- */
@@ -230,7 +280,7 @@ static void on_request(void *arg, struct h248_txn *txn, const struct h248_msg *m
 	struct mgc *m = arg;
 	if (h248_mgc_handle(m->assoc, txn, msg, trans))
 		return;
-	char *mid = g_strndup(msg->mid.text.p, msg->mid.text.n);
+	char *mid = h248_mid_key(&msg->mid);
 	struct mgc_agw *a = find(m, mid);
 	const struct h248_node *ctx = h248_child(trans, H248_TOK_CONTEXT, NULL);
 	const struct h248_node *n = ctx ? h248_child(ctx, H248_TOK_NOTIFY, NULL) : NULL;
@@ -274,7 +324,8 @@ static void on_audit(struct ev_loop *loop, void *arg)
 static void on_recv(void *arg, const char *text, size_t len, const struct h248_from *from)
 {
 	struct mgc *m = arg;
-	h248_tl_input(m->tl, text, len, from);
+	if (source_allowed(m, from))
+		h248_tl_input(m->tl, text, len, from);
 }
 
 static void on_closed(void *arg, uint32_t conn, const char *why)
@@ -295,6 +346,20 @@ struct mgc *mgc_new(struct ev_loop *loop, const struct mgc_opts *o, const struct
 	m->agws = g_ptr_array_new();
 	m->pending = g_hash_table_new_full(NULL, NULL, NULL, g_free);
 	m->mid = o->mid_text;
+	m->max_pending = o->max_pending ? o->max_pending : 256;
+	m->strangers.what = "H.248 from", m->takeovers.what = "H.248 from";
+	unsigned n = 0;
+	while (o->gateways && o->gateways[n])
+		n++;
+	m->allow = g_new0(struct h248_allow, n + 1);
+	for (; m->nallow < n; m->nallow++)
+		if (!h248_allow_parse(o->gateways[m->nallow], &m->allow[m->nallow], err)) {
+			char *why = *err;
+			*err = g_strdup_printf("h248.gateways: %s", why);
+			g_free(why);
+			mgc_free(m);
+			return NULL;
+		}
 	struct h248_tl_opts to = { .tmax_ms = o->timeout_ms, .version = 3, .mid = o->mid };
 	static const struct h248_link_ops lops = { .recv = on_recv, .closed = on_closed };
 	struct h248_link_opts lo = { .trace = o->trace };
@@ -302,7 +367,7 @@ struct mgc *mgc_new(struct ev_loop *loop, const struct mgc_opts *o, const struct
 		mgc_free(m);
 		return NULL;
 	}
-	static const struct h248_tl_ops tops = { .request = on_request };
+	static const struct h248_tl_ops tops = { .request = on_request, .admit = admit };
 	m->tl = h248_tl_new(loop, m->link, &to, &tops, m);
 	static const struct h248_mgc_ops aops = { .up = on_up, .down = on_down };
 	m->assoc = h248_mgc_new(3, &aops, m);
@@ -330,7 +395,17 @@ void mgc_free(struct mgc *m)
 		g_free(a);
 	}
 	g_ptr_array_free(m->agws, TRUE);
+	for (unsigned i = 0; i < m->nallow; i++)
+		g_free(m->allow[i].mid);
+	g_free(m->allow);
 	g_free(m);
+}
+
+void mgc_stats(const struct mgc *m, struct mgc_stats *out)
+{
+	*out = (struct mgc_stats){ .strangers = m->strangers.count,
+				   .takeovers = m->takeovers.count,
+				   .over_pending = m->over_pending };
 }
 
 const union sa *mgc_local(const struct mgc *m)

@@ -5,7 +5,15 @@
  * gets each Reply back read: the context, per command its termination and Local descriptor, or the
  * error. A gateway is lost when a request to it (a call's, or the periodic audit of ROOT) gets no Reply
  * within the timeout, when it goes out of service (Graceful, Forced), or when it registers again with a
- * restart (its contexts are gone): the owner hears of it once, and releases that gateway's calls. */
+ * restart (its contexts are gone): the owner hears of it once, and releases that gateway's calls.
+ *
+ * The association is a pairing, not an address. Only sources some configured entry allows (address or
+ * network, port, mId: peers.h) get as far as the parser; a gateway is bound to the address and port (or
+ * TCP connection) it registered from, and while it is up every message under its mId from anywhere else,
+ * a ServiceChange included, is dropped: it cannot be taken over. A gateway that moves registers again
+ * from its new address once the old association is gone (lost, or out of service). Replies are taken
+ * only from where the request went. Strangers are answered nothing, counted and logged at a bounded
+ * rate. Each gateway has at most max_pending requests awaiting their Reply. */
 #ifndef MEDIASEC_ALG_MGC_H
 #define MEDIASEC_ALG_MGC_H
 
@@ -51,9 +59,11 @@ struct mgc_opts {
 	unsigned timeout_ms;  /* T-MAX of our requests */
 	unsigned audit_ms;    /* audit of ROOT on each gateway that is up (0: never) */
 	struct trace *trace;  /* h248.rx / h248.tx lines (NULL: none) */
+	const char *const *gateways; /* who may register (peers.h entries), NULL-terminated */
+	unsigned max_pending;        /* per gateway (0: 256) */
 };
 
-/* NULL and *err (g_free it) when the socket cannot be bound. */
+/* NULL and *err (g_free it) when the socket cannot be bound or a gateways entry is wrong. */
 struct mgc *mgc_new(struct ev_loop *loop, const struct mgc_opts *o, const struct mgc_ops *ops, void *arg,
 		    char **err);
 void mgc_free(struct mgc *m);
@@ -71,5 +81,12 @@ bool mgc_agw_up(const struct mgc_agw *a);
 bool mgc_send(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *done, void *arg,
 	      uint32_t *tid);
 void mgc_cancel(struct mgc *m, uint32_t tid);
+
+struct mgc_stats {
+	uint64_t strangers;   /* messages from sources or mIds the configuration does not allow */
+	uint64_t takeovers;   /* messages under a registered gateway's mId from elsewhere than it is bound */
+	uint64_t over_pending; /* requests not sent: the gateway had max_pending awaiting their Reply */
+};
+void mgc_stats(const struct mgc *m, struct mgc_stats *out);
 
 #endif

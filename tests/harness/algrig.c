@@ -56,7 +56,8 @@ bool algrig_start(struct algrig *r, const struct algrig_opts *o)
 	usleep(200000); /* bound before the gateway's first ServiceChange (which it would repeat anyway) */
 	argv = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_add(argv, rig_binary("agw", "ims-agw"));
-	g_ptr_array_add(argv, g_strdup_printf("--h248-port=%u", rig_free_port()));
+	r->agw_h248 = rig_free_port();
+	g_ptr_array_add(argv, g_strdup_printf("--h248-port=%u", r->agw_h248));
 	g_ptr_array_add(argv, g_strdup_printf("--mgc-port=%u", r->h248));
 	g_ptr_array_add(argv, g_strdup_printf("--realm-access-ports=%s", o->access_ports));
 	g_ptr_array_add(argv, g_strdup_printf("--realm-core-ports=%s", o->core_ports));

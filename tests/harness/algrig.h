@@ -13,6 +13,7 @@
 struct algrig {
 	pid_t alg, agw;
 	uint16_t access, core, h248; /* the ALG's SIP access and core ports, its H.248 port */
+	uint16_t agw_h248;           /* the gateway's H.248 port (its mId is [127.0.0.1]:agw_h248) */
 	char *trace;                 /* the ALG's trace file */
 };
 
