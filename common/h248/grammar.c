@@ -14,77 +14,103 @@
 #define TERM_DESCS       T(MEDIA), T(MODEM), T(MUX), T(EVENTS), T(SIGNALS), T(DIGITMAP), T(EVENTBUFFER)
 #define NOTIFY_BEHAVIOUR T(NEVERNOTIFY), T(IMMEDIATENOTIFY), T(REGULATEDNOTIFY), T(RESETEVENTSDESCRIPTOR)
 
+/* The contexts. need: items that must all appear; one_of: at least one of them must (RFC 3525 B.2, H.248.1
+ * v3 Annex B: transactionRequest needs an actionRequest, transactionReply an actionReply or an Error,
+ * notifyRequest an observedEventsDescriptor, serviceChangeRequest a serviceChangeDescriptor whose
+ * serviceChangeMethod and serviceChangeReason are required, auditRequest an auditDescriptor). */
+#define NEED(...)   { __VA_ARGS__ }
+#define ONE_OF(...) { __VA_ARGS__ }
+#define NE          G_NONEMPTY
 static const struct {
 	enum h248_ctx ctx;
 	struct grammar_ctx info;
 	enum h248_tok tokens[40];
 } rows[] = {
 	{ CTX_BODY,
-	  { "message", 0, 400, CTX_NONE },
+	  { "message", 0, 400, CTX_NONE, NEED(0), ONE_OF(0) },
 	  { T(TRANSACTION), T(REPLY), T(PENDING), T(RESPONSEACK), T(SEGMENT), T(ERROR), END } },
-	{ CTX_TRANS, { "Transaction", 0, 403, CTX_NONE }, { T(CONTEXT), END } },
-	{ CTX_REPLY, { "Reply", 0, 403, CTX_NONE }, { T(IMMACKREQUIRED), T(CONTEXT), T(ERROR), END } },
-	{ CTX_PENDING, { "Pending", 0, 403, CTX_NONE }, { END } },
-	{ CTX_ACK, { "TransactionResponseAck", G_ITEM, 403, CTX_NONE }, { END } },
-	{ CTX_ACTION_REQ, { "Context", 0, 422, CTX_NONE }, { CTXPROPS, CMDS, END } },
-	{ CTX_ACTION_REPLY, { "Context", 0, 422, CTX_NONE }, { CTXPROPS, CMDS, T(ERROR), END } },
-	{ CTX_AMM_REQ, { "command", G_COMMAND, 442, CTX_NONE }, { TERM_DESCS, T(AUDIT), END } },
-	{ CTX_SUB_REQ, { "Subtract", G_COMMAND, 442, CTX_NONE }, { T(AUDIT), END } },
-	{ CTX_AUDIT_REQ, { "audit command", G_COMMAND, 442, CTX_NONE }, { T(AUDIT), END } },
-	{ CTX_NOTIFY_REQ, { "Notify", G_COMMAND, 442, CTX_NONE }, { T(OBSERVEDEVENTS), T(ERROR), END } },
-	{ CTX_SC_REQ, { "ServiceChange", G_COMMAND, 442, CTX_NONE }, { T(SERVICES), END } },
+	{ CTX_TRANS, { "Transaction", 0, 403, CTX_NONE, NEED(0), ONE_OF(T(CONTEXT)) }, { T(CONTEXT), END } },
+	{ CTX_REPLY,
+	  { "Reply", 0, 403, CTX_NONE, NEED(0), ONE_OF(T(CONTEXT), T(ERROR)) },
+	  { T(IMMACKREQUIRED), T(CONTEXT), T(ERROR), END } },
+	{ CTX_PENDING, { "Pending", 0, 403, CTX_NONE, NEED(0), ONE_OF(0) }, { END } },
+	{ CTX_ACK, { "TransactionResponseAck", G_ITEM | NE, 403, CTX_NONE, NEED(0), ONE_OF(0) }, { END } },
+	{ CTX_ACTION_REQ, { "Context", NE, 422, CTX_NONE, NEED(0), ONE_OF(0) }, { CTXPROPS, CMDS, END } },
+	{ CTX_ACTION_REPLY,
+	  { "Context", NE, 422, CTX_NONE, NEED(0), ONE_OF(0) },
+	  { CTXPROPS, CMDS, T(ERROR), END } },
+	{ CTX_AMM_REQ, { "command", G_COMMAND | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) }, { TERM_DESCS, T(AUDIT), END } },
+	{ CTX_SUB_REQ, { "Subtract", G_COMMAND | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) }, { T(AUDIT), END } },
+	{ CTX_AUDIT_REQ, { "audit command", G_COMMAND, 442, CTX_NONE, NEED(T(AUDIT)), ONE_OF(0) }, { T(AUDIT), END } },
+	{ CTX_NOTIFY_REQ,
+	  { "Notify", G_COMMAND, 442, CTX_NONE, NEED(T(OBSERVEDEVENTS)), ONE_OF(0) },
+	  { T(OBSERVEDEVENTS), T(ERROR), END } },
+	{ CTX_SC_REQ,
+	  { "ServiceChange", G_COMMAND, 442, CTX_NONE, NEED(T(SERVICES)), ONE_OF(0) },
+	  { T(SERVICES), END } },
 	{ CTX_CMD_REPLY,
-	  { "command reply", G_COMMAND, 442, CTX_NONE },
+	  { "command reply", G_COMMAND | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
 	  { TERM_DESCS, T(OBSERVEDEVENTS), T(STATISTICS), T(PACKAGES), T(ERROR), T(AUDIT), END } },
-	{ CTX_NOTIFY_REPLY, { "Notify reply", G_COMMAND, 442, CTX_NONE }, { T(ERROR), END } },
-	{ CTX_SC_REPLY, { "ServiceChange reply", G_COMMAND, 442, CTX_NONE }, { T(SERVICES), T(ERROR), END } },
+	{ CTX_NOTIFY_REPLY, { "Notify reply", G_COMMAND | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) }, { T(ERROR), END } },
+	{ CTX_SC_REPLY,
+	  { "ServiceChange reply", G_COMMAND | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
+	  { T(SERVICES), T(ERROR), END } },
 	{ CTX_SERVICES,
-	  { "Services", G_PROP_NAME | G_ITEM, 442, CTX_NONE },
+	  { "Services", G_PROP_NAME | G_ITEM, 442, CTX_NONE, NEED(T(METHOD), T(REASON)), ONE_OF(0) },
 	  { T(METHOD), T(REASON), T(DELAY), T(SERVICECHANGEADDRESS), T(PROFILE), T(VERSION), T(MGCIDTOTRY),
 	    T(SERVICECHANGEINC), T(AUDIT), END } },
+	{ CTX_SERVICES_REPLY, /* servChgReplyParm: no Method, Reason, Delay or extension in a reply */
+	  { "ServiceChange reply Services", G_ITEM | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
+	  { T(SERVICECHANGEADDRESS), T(PROFILE), T(VERSION), T(MGCIDTOTRY), END } },
 	{ CTX_MEDIA,
-	  { "Media", 0, 442, CTX_NONE },
+	  { "Media", NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
 	  { T(STREAM), T(TERMINATIONSTATE), T(LOCALCONTROL), T(LOCAL), T(REMOTE), T(STATISTICS), END } },
 	{ CTX_STREAM,
-	  { "Stream", 0, 442, CTX_NONE },
+	  { "Stream", NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
 	  { T(LOCALCONTROL), T(LOCAL), T(REMOTE), T(STATISTICS), END } },
 	{ CTX_LOCALCONTROL,
-	  { "LocalControl", G_PROP_PKGD, 442, CTX_NONE },
+	  { "LocalControl", G_PROP_PKGD | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
 	  { T(MODE), T(RESERVEDVALUE), T(RESERVEDGROUP), END } },
 	{ CTX_TERMSTATE,
-	  { "TerminationState", G_PROP_PKGD, 442, CTX_NONE },
+	  { "TerminationState", G_PROP_PKGD | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
 	  { T(SERVICESTATES), T(BUFFER), END } },
-	{ CTX_EVENTS, { "Events", G_PROP_PKGD, 442, CTX_EVENT_PARAMS }, { END } },
+	{ CTX_EVENTS, { "Events", G_PROP_PKGD | NE, 442, CTX_EVENT_PARAMS, NEED(0), ONE_OF(0) }, { END } },
 	{ CTX_EVENT_PARAMS,
-	  { "event", G_PROP_NAME, 442, CTX_NONE },
+	  { "event", G_PROP_NAME | G_BARE | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
 	  { T(KEEPACTIVE), T(EMBED), T(DIGITMAP), T(STREAM), NOTIFY_BEHAVIOUR, END } },
-	{ CTX_EMBED, { "Embed", 0, 442, CTX_NONE }, { T(SIGNALS), T(EVENTS), END } },
-	{ CTX_SIGNALS, { "Signals", G_PROP_PKGD, 442, CTX_SIGNAL_PARAMS }, { T(SIGNALLIST), END } },
-	{ CTX_SIGNALLIST, { "SignalList", G_PROP_PKGD, 442, CTX_SIGNAL_PARAMS }, { END } },
+	{ CTX_EMBED, { "Embed", NE, 442, CTX_NONE, NEED(0), ONE_OF(0) }, { T(SIGNALS), T(EVENTS), END } },
+	{ CTX_SIGNALS, { "Signals", G_PROP_PKGD, 442, CTX_SIGNAL_PARAMS, NEED(0), ONE_OF(0) }, { T(SIGNALLIST), END } },
+	{ CTX_SIGNALLIST, { "SignalList", G_PROP_PKGD | NE, 442, CTX_SIGNAL_PARAMS, NEED(0), ONE_OF(0) }, { END } },
 	{ CTX_SIGNAL_PARAMS,
-	  { "signal", G_PROP_NAME, 442, CTX_NONE },
+	  { "signal", G_PROP_NAME | G_BARE | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
 	  { T(SIGNALTYPE), T(DURATION), T(NOTIFYCOMPLETION), T(KEEPACTIVE), T(STREAM), T(DIRECTION),
 	    T(REQUESTID), T(INTERSIGNAL), T(ITERATION), END } },
-	{ CTX_OBSERVED, { "ObservedEvents", G_PROP_PKGD, 442, CTX_OBSERVED_PARAMS }, { END } },
-	{ CTX_OBSERVED_PARAMS, { "observed event", G_PROP_NAME, 442, CTX_NONE }, { T(STREAM), END } },
-	{ CTX_EVENTBUFFER, { "EventBuffer", G_PROP_PKGD, 442, CTX_EVENT_PARAMS }, { END } },
+	{ CTX_OBSERVED,
+	  { "ObservedEvents", G_PROP_PKGD | NE, 442, CTX_OBSERVED_PARAMS, NEED(0), ONE_OF(0) },
+	  { END } },
+	{ CTX_OBSERVED_PARAMS,
+	  { "observed event", G_PROP_NAME | G_BARE | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
+	  { T(STREAM), END } },
+	{ CTX_EVENTBUFFER,
+	  { "EventBuffer", G_PROP_PKGD | NE, 442, CTX_EVENT_PARAMS, NEED(0), ONE_OF(0) },
+	  { END } },
 	{ CTX_AUDIT,
-	  { "Audit", G_PROP_PKGD, 442, CTX_NONE },
+	  { "Audit", G_PROP_PKGD | G_BARE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
 	  { TERM_DESCS, T(OBSERVEDEVENTS), T(STATISTICS), T(PACKAGES), T(TERMINATIONSTATE), T(STREAM),
 	    T(LOCALCONTROL), END } },
-	{ CTX_STATISTICS, { "Statistics", G_PROP_PKGD, 442, CTX_NONE }, { END } },
-	{ CTX_PACKAGES, { "Packages", G_ITEM, 442, CTX_NONE }, { END } },
+	{ CTX_STATISTICS, { "Statistics", G_PROP_PKGD | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) }, { END } },
+	{ CTX_PACKAGES, { "Packages", G_ITEM | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) }, { END } },
 	{ CTX_TOPOLOGY,
-	  { "Topology", G_ITEM, 442, CTX_NONE },
+	  { "Topology", G_ITEM | G_BARE | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
 	  { T(BOTHWAY), T(ISOLATE), T(ONEWAY), T(ONEWAYEXTERNAL), T(ONEWAYBOTH), T(STREAM), END } },
 	{ CTX_CONTEXTAUDIT,
-	  { "ContextAudit", G_PROP_PKGD, 422, CTX_NONE },
+	  { "ContextAudit", G_PROP_PKGD | G_BARE | NE, 422, CTX_NONE, NEED(0), ONE_OF(0) },
 	  { T(TOPOLOGY), T(EMERGENCY), T(PRIORITY), T(IEPSCALL), T(CONTEXTATTR), T(CONTEXTLIST), T(DIRECTION),
 	    T(ANDLGC), T(ORLGC), T(EMERGENCYVALUE), END } },
-	{ CTX_CONTEXTATTR, { "ContextAttr", G_PROP_PKGD, 422, CTX_NONE }, { END } },
-	{ CTX_MUX, { "Mux", G_ITEM, 442, CTX_NONE }, { END } },
-	{ CTX_MODEM, { "Modem", G_PROP_PKGD, 442, CTX_NONE }, { END } },
-	{ CTX_REGNOTIFY, { "RegulatedNotify", 0, 442, CTX_NONE }, { T(EMBED), END } },
+	{ CTX_CONTEXTATTR, { "ContextAttr", G_PROP_PKGD | NE, 422, CTX_NONE, NEED(0), ONE_OF(0) }, { END } },
+	{ CTX_MUX, { "Mux", G_ITEM | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) }, { END } },
+	{ CTX_MODEM, { "Modem", G_PROP_PKGD, 442, CTX_NONE, NEED(0), ONE_OF(0) }, { END } },
+	{ CTX_REGNOTIFY, { "RegulatedNotify", 0, 442, CTX_NONE, NEED(0), ONE_OF(0) }, { T(EMBED), END } },
 };
 
 /* Where each token's {…} leads: [token] = { request context, reply context }. */
@@ -102,7 +128,7 @@ static const enum h248_ctx bodies[H248_TOK_COUNT][2] = {
 	[T(AUDITCAP)] = { CTX_AUDIT_REQ, CTX_CMD_REPLY },
 	[T(NOTIFY)] = { CTX_NOTIFY_REQ, CTX_NOTIFY_REPLY },
 	[T(SERVICECHANGE)] = { CTX_SC_REQ, CTX_SC_REPLY },
-	[T(SERVICES)] = { CTX_SERVICES, CTX_SERVICES },
+	[T(SERVICES)] = { CTX_SERVICES, CTX_SERVICES_REPLY },
 	[T(MEDIA)] = { CTX_MEDIA, CTX_MEDIA },
 	[T(STREAM)] = { CTX_STREAM, CTX_STREAM },
 	[T(LOCALCONTROL)] = { CTX_LOCALCONTROL, CTX_LOCALCONTROL },
@@ -142,6 +168,47 @@ void grammar_init(void)
 enum h248_ctx grammar_body(enum h248_tok t, bool in_reply)
 {
 	return bodies[t][in_reply];
+}
+
+/* Shapes (grammar.h): descriptors whose rule is Token LBRKT … RBRKT, and the Events pairing. */
+static const uint8_t shapes[H248_TOK_COUNT] = {
+	[T(MEDIA)] = S_BODY,	  [T(STREAM)] = S_BODY,	  [T(STATISTICS)] = S_BODY,
+	[T(PACKAGES)] = S_BODY,	  [T(TOPOLOGY)] = S_BODY, [T(MUX)] = S_BODY,
+	[T(OBSERVEDEVENTS)] = S_BODY | S_PAIRED,	  [T(EVENTS)] = S_PAIRED,
+};
+
+unsigned grammar_shape(enum h248_tok t)
+{
+	return shapes[t];
+}
+
+/* Enumerated values (Annex B: streamMode, serviceChangeMethod, serviceState, eventBufferControl,
+ * signalType, reservedValueMode, reservedGroupMode, iepsValue, direction). */
+static const struct {
+	enum h248_tok tok;
+	bool extension;
+	enum h248_tok values[8];
+} enums[] = {
+	{ T(MODE), false, { T(SENDONLY), T(RECVONLY), T(SENDRECV), T(INACTIVE), T(LOOPBACK), END } },
+	{ T(METHOD), true, { T(FAILOVER), T(FORCED), T(GRACEFUL), T(RESTART), T(DISCONNECTED), T(HANDOFF), END } },
+	{ T(SERVICESTATES), false, { T(TEST), T(OUTOFSERVICE), T(INSERVICE), END } },
+	{ T(BUFFER), false, { T(OFF), T(LOCKSTEP), END } },
+	{ T(SIGNALTYPE), false, { T(ONOFF), T(TIMEOUT), T(BRIEF), END } },
+	{ T(RESERVEDVALUE), false, { T(ON), T(OFF), END } },
+	{ T(RESERVEDGROUP), false, { T(ON), T(OFF), END } },
+	{ T(IEPSCALL), false, { T(ON), T(OFF), END } },
+	{ T(DIRECTION), false, { T(EXTERNAL), T(INTERNAL), T(BOTH), END } },
+};
+
+const enum h248_tok *grammar_enum(enum h248_tok t, bool *extension)
+{
+	for (size_t i = 0; i < sizeof enums / sizeof enums[0]; i++)
+		if (enums[i].tok == t) {
+			*extension = enums[i].extension;
+			return enums[i].values;
+		}
+	*extension = false;
+	return NULL;
 }
 
 bool grammar_is_descriptor(enum h248_tok t)

@@ -28,6 +28,7 @@ enum h248_ctx {
 	CTX_NOTIFY_REPLY,
 	CTX_SC_REPLY,
 	CTX_SERVICES,
+	CTX_SERVICES_REPLY,
 	CTX_MEDIA,
 	CTX_STREAM,
 	CTX_LOCALCONTROL,
@@ -59,13 +60,25 @@ enum grammar_items {
 	G_ITEM = 4,      /* bare words */
 	G_QUOTED = 8,    /* quoted strings */
 	G_COMMAND = 16,  /* a command's own descriptors: 447/448/444 apply */
+	G_BARE = 32,     /* tokens here are parameters or audit items: their own shape rules do not apply */
+	G_NONEMPTY = 64, /* "{ }" is refused: the rule is LBRKT item *(COMMA item) RBRKT */
 };
+
+/* What a token itself must carry where it stands (outside G_BARE contexts), beyond its token-table
+ * spelling: Annex B rules the generic item syntax cannot say. */
+enum grammar_shape {
+	S_BODY = 1,      /* its {…} is required ("Media", "Stream = 1" alone are refused) */
+	S_PAIRED = 2,    /* its value and its {…} come together or not at all ("Events = 1 {…}" or "Events") */
+};
+/* A token whose body context has need or one_of items must have its {…} as well. */
 
 struct grammar_ctx {
 	const char *name;        /* for error messages: "Add", "LocalControl" … */
 	unsigned items;          /* enum grammar_items */
 	int error;               /* code for a syntax error inside */
 	enum h248_ctx prop_body; /* context of a package item's {…}, CTX_NONE when it takes none */
+	enum h248_tok need[2];   /* tokens that must all appear in the {…} */
+	enum h248_tok one_of[6]; /* when set: at least one of these must appear */
 };
 
 /* Builds the tables; call once before the lookups below (idempotent). */
@@ -90,5 +103,10 @@ static inline bool grammar_allows(enum h248_ctx c, enum h248_tok t)
 enum h248_ctx grammar_body(enum h248_tok t, bool in_reply);
 /* Descriptors that may appear at most once in a command (448). */
 bool grammar_is_descriptor(enum h248_tok t);
+/* enum grammar_shape of token t. */
+unsigned grammar_shape(enum h248_tok t);
+/* The tokens a value of token t must be one of (NULL: any), and whether an extension "X-…"/"X+…" is
+ * allowed too; a value outside them gets 449 (H.248.8: unknown parameter or property value). */
+const enum h248_tok *grammar_enum(enum h248_tok t, bool *extension);
 
 #endif

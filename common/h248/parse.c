@@ -57,6 +57,10 @@ static bool fail(struct parser *ps, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->reason, sizeof e->reason, fmt, ap);
 	va_end(ap);
+	/* the reason goes into an Error descriptor's quotedString: SafeChar, RestChar and WSP only */
+	for (char *c = e->reason; *c; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e || *c == '"')
+			*c = '?';
 	return false;
 }
 
@@ -259,6 +263,34 @@ static bool segmented_tid(struct h248_str w)
 	return is_uint(id);
 }
 
+static bool is_extension(struct h248_str w)
+{
+	return w.n > 2 && (w.p[0] == 'X' || w.p[0] == 'x') && (w.p[1] == '-' || w.p[1] == '+');
+}
+
+/* A token's value from an enumeration (grammar_enum): anything else is an unknown value, 449. */
+static bool enumerated(struct parser *ps, const struct h248_node *n)
+{
+	bool ext;
+	const enum h248_tok *allowed = grammar_enum(n->tok, &ext);
+	if (!allowed || (ext && n->value.form == H248_VAL_WORD && is_extension(n->value.text)))
+		return true;
+	for (const enum h248_tok *a = allowed; *a; a++)
+		if (n->value.tok == *a)
+			return true;
+	char list[160];
+	size_t len = 0;
+	for (const enum h248_tok *a = allowed; *a && len < sizeof list; a++)
+		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
+					a == allowed	 ? ""
+					: a[1] || ext ? ", "
+						       : " or ",
+					h248_tokens[*a].pretty);
+	ps->p = n->value.text.p - (n->value.form == H248_VAL_QUOTED);
+	return fail(ps, 449, "%s = %.*s: expected %s%s", h248_tokens[n->tok].pretty, (int)n->value.text.n,
+		    n->value.text.p, list, ext ? " or an extension X-name" : "");
+}
+
 static bool token_value(struct parser *ps, struct h248_node *n, int code)
 {
 	const struct h248_token_info *ti = &h248_tokens[n->tok];
@@ -290,7 +322,7 @@ static bool token_value(struct parser *ps, struct h248_node *n, int code)
 			return false;
 		if (v->form == H248_VAL_WORD)
 			v->tok = h248_token_lookup(v->text.p, v->text.n);
-		return true;
+		return enumerated(ps, n);
 	case 'W':
 	case 'w':
 		return simple_value(ps, v, code, "a value");
@@ -364,7 +396,7 @@ static bool token_body(struct parser *ps, struct h248_node *n, int code)
 		return true;
 	}
 	if (ti->body == '-')
-		return fail(ps, code, "%s takes no '{…}'", ti->pretty);
+		return fail(ps, code, "%s takes no '{...}'", ti->pretty);
 	ps->p++;
 	n->flags |= H248_F_BODY;
 	switch (ti->body) {
@@ -408,7 +440,7 @@ static bool prop(struct parser *ps, struct h248_node *n, enum h248_ctx ctx, int 
 	if (c != '{')
 		return true;
 	if (!body)
-		return fail(ps, code, "%.*s takes no '{…}' in %s", (int)n->name.n, n->name.p,
+		return fail(ps, code, "%.*s takes no '{...}' in %s", (int)n->name.n, n->name.p,
 			    grammar_ctx(ctx)->name);
 	ps->p++;
 	n->flags |= H248_F_BODY;
@@ -434,6 +466,79 @@ static struct h248_str prefixes(struct h248_str w, uint8_t *flags)
 static bool duplicate(const struct h248_node *parent, enum h248_tok t)
 {
 	return h248_child(parent, t, NULL) != NULL;
+}
+
+/* "Notify = T1", "Services", "al/of": the item as a message names it. */
+static const char *describe(const struct h248_node *n, char out[64])
+{
+	struct h248_str name = n->kind == H248_NODE_TOKEN ? (struct h248_str){ h248_tokens[n->tok].pretty,
+									     strlen(h248_tokens[n->tok].pretty) }
+							  : n->name;
+	if (n->kind == H248_NODE_TOKEN && n->value.form == H248_VAL_WORD && n->value.text.n)
+		snprintf(out, 64, "%.*s = %.*s", (int)name.n, name.p, (int)n->value.text.n, n->value.text.p);
+	else
+		snprintf(out, 64, "%.*s", (int)name.n, name.p);
+	return out;
+}
+
+/* The items a context requires (grammar_ctx need, one_of and G_NONEMPTY) are there; the cursor is on
+ * the closing '}' (or past the token when it has no body), where a missing item is reported. */
+static bool complete(struct parser *ps, const struct h248_node *parent, enum h248_ctx ctx)
+{
+	const struct grammar_ctx *g = grammar_ctx(ctx);
+	char d[64];
+	for (size_t i = 0; i < sizeof g->need / sizeof g->need[0] && g->need[i]; i++)
+		if (!h248_child(parent, g->need[i], NULL))
+			return fail(ps, g->error, "%s has no %s descriptor%s", describe(parent, d),
+				    h248_tokens[g->need[i]].pretty, ctx == CTX_SERVICES ? " (required)" : "");
+	if (g->one_of[0]) {
+		bool found = false;
+		for (size_t i = 0; i < sizeof g->one_of / sizeof g->one_of[0] && g->one_of[i] && !found; i++)
+			found = h248_child(parent, g->one_of[i], NULL) != NULL;
+		if (!found)
+			return fail(ps, g->error, "%s has no %s%s", describe(parent, d),
+				    h248_tokens[g->one_of[0]].pretty,
+				    g->one_of[1] ? " and no Error descriptor" : ": it needs at least one");
+	}
+	if ((g->items & G_NONEMPTY) && !parent->first)
+		return fail(ps, g->error, "%s { } is empty: %s needs at least one item", describe(parent, d),
+			    g->name);
+	return true;
+}
+
+/* The code for a mistake in a token's own value: that of the construct it opens ("Add = {" is a
+ * syntax error in a command, 442; "Context = x" one in an action, 422), else the surrounding one. */
+static int own_code(enum h248_tok t, const struct grammar_ctx *g, bool in_reply)
+{
+	enum h248_ctx body = grammar_body(t, in_reply);
+	return body ? grammar_ctx(body)->error : g->error;
+}
+
+/* What the token itself must carry (grammar_shape, and the {…} of a body context with required items);
+ * at is where the token starts. */
+static bool shaped(struct parser *ps, struct h248_node *n, const char *at)
+{
+	unsigned shape = grammar_shape(n->tok);
+	enum h248_ctx body = grammar_body(n->tok, ps->in_reply);
+	const struct grammar_ctx *bg = body ? grammar_ctx(body) : NULL;
+	bool has_body = n->flags & H248_F_BODY, has_value = n->value.form != H248_VAL_NONE;
+	char d[64];
+	if (has_body) {
+		if (!(shape & S_PAIRED) || has_value)
+			return true;
+		ps->p = at;
+		return fail(ps, bg->error, "%s {...} needs a request identifier: %s = <id> {...}", describe(n, d),
+			    describe(n, d));
+	}
+	if ((shape & S_BODY) || (shape & S_PAIRED && has_value) || (bg && (bg->need[0] || bg->one_of[0]))) {
+		const char *end = ps->p;
+		ps->p = at;
+		if (bg && !(shape & (S_BODY | S_PAIRED)))
+			return complete(ps, n, body); /* names the first item missing */
+		ps->p = end;
+		return fail(ps, bg ? bg->error : 442, "%s needs its {...}", describe(n, d));
+	}
+	return true;
 }
 
 static bool item(struct parser *ps, struct h248_node *parent, enum h248_ctx ctx)
@@ -482,15 +587,17 @@ static bool item(struct parser *ps, struct h248_node *parent, enum h248_ctx ctx)
 				id.n = (size_t)(slash - id.p);
 			ps->err->have_tid = h248_str_u32(id, &ps->err->tid);
 			ps->err->in_reply = t == H248_TOK_REPLY;
-		} else if (!token_value(ps, n, g->error))
+		} else if (!token_value(ps, n, own_code(t, g, ps->in_reply)))
 			return false;
-		return token_body(ps, n, g->error);
+		if (!token_body(ps, n, g->error))
+			return false;
+		return (g->items & G_BARE) || shaped(ps, n, at);
 	}
 	if (t && (g->items & G_COMMAND) && grammar_is_descriptor(t)) {
 		ps->p = at;
 		return fail(ps, 447, "%s descriptor is not legal in %s", h248_tokens[t].pretty, g->name);
 	}
-	bool extension = w.n > 2 && (w.p[0] == 'X' || w.p[0] == 'x') && (w.p[1] == '-' || w.p[1] == '+');
+	bool extension = is_extension(w);
 	/* a parameter name may spell a token of another context ("ds" is also Discard's compact form) */
 	bool named =
 	    (g->items & G_PROP_NAME) && (extension || peek(ps) == '=' || (!t && !(g->items & G_ITEM)));
@@ -502,6 +609,10 @@ static bool item(struct parser *ps, struct h248_node *parent, enum h248_ctx ctx)
 		n->stamp = stamp;
 		h248_append(parent, n);
 		return prop(ps, n, ctx, g->error);
+	}
+	if (t && (peek(ps) == '=' || peek(ps) == '{')) {
+		ps->p = at;
+		return fail(ps, g->error, "%s is not legal in %s", h248_tokens[t].pretty, g->name);
 	}
 	if (g->items & G_ITEM) {
 		struct h248_node *n = h248_node_new(ps->m, H248_NODE_ITEM, H248_TOK_NONE);
@@ -523,16 +634,18 @@ static bool items(struct parser *ps, struct h248_node *parent, enum h248_ctx ctx
 	const struct grammar_ctx *g = grammar_ctx(ctx);
 	if (++ps->depth > ps->max_depth)
 		return fail(ps, g->error, "nesting deeper than %u", ps->max_depth);
-	if (!accept(ps, '}')) {
+	if (peek(ps) != '}') {
 		do {
 			if (peek(ps) == '}' && parent->first)
 				break; /* a trailing comma, as in RFC 3525's own examples: accepted */
 			if (!item(ps, parent, ctx))
 				return false;
 		} while (accept(ps, ','));
-		if (!expect(ps, '}', g->error, g->name[0] == 'm' ? "here" : "to close the list"))
-			return false;
 	}
+	if (peek(ps) == '}' && !complete(ps, parent, ctx))
+		return false;
+	if (!expect(ps, '}', g->error, g->name[0] == 'm' ? "here" : "to close the list"))
+		return false;
 	ps->depth--;
 	return true;
 }

@@ -6,12 +6,16 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+
+#include "grammar.h"
 
 struct out {
 	char *p;
 	size_t n, cap;
-	bool pretty, failed;
+	bool pretty, failed, in_reply;
+	bool invalid; /* an empty {…} the grammar forbids, where the token cannot stand alone */
 };
 
 static bool grow(struct out *o, size_t n)
@@ -109,14 +113,40 @@ static void relation(struct out *o, char rel)
 		put(o, " ", 1);
 }
 
-static void node(struct out *o, const struct h248_node *n, unsigned depth);
+static void node(struct out *o, const struct h248_node *n, unsigned depth, enum h248_ctx where);
 
-static void body(struct out *o, const struct h248_node *n, unsigned depth)
+/* An empty body where Annex B wants at least one item: left out where the token may stand alone
+ * ("Add = A1 { }" is printed "Add = A1"), refused where it may not ("Reply = 1 { }", "Services { }"). */
+static bool empty_body(struct out *o, const struct h248_node *n, enum h248_ctx ctx, enum h248_ctx where)
+{
+	const struct grammar_ctx *g = grammar_ctx(ctx);
+	if (!g || (where && (grammar_ctx(where)->items & G_BARE)))
+		return !(n->flags & H248_F_BODY);
+	bool needs_items = (g->items & G_NONEMPTY) || g->need[0] || g->one_of[0];
+	bool needs_body = h248_tokens[n->tok].body == 'r' || g->need[0] || g->one_of[0] ||
+			  (grammar_shape(n->tok) & S_BODY) ||
+			  ((grammar_shape(n->tok) & S_PAIRED) && n->value.form != H248_VAL_NONE);
+	if (needs_body && (needs_items || !(n->flags & H248_F_BODY)))
+		o->invalid = o->failed = true;
+	return needs_items || !(n->flags & H248_F_BODY);
+}
+
+static void body(struct out *o, const struct h248_node *n, unsigned depth, enum h248_ctx where)
 {
 	bool raw = n->kind == H248_NODE_TOKEN &&
 		   (h248_tokens[n->tok].body == 'x' || h248_tokens[n->tok].body == 'd');
+	bool was_reply = o->in_reply;
+	if (n->kind == H248_NODE_TOKEN && (n->tok == H248_TOK_REPLY || n->tok == H248_TOK_TRANSACTION))
+		o->in_reply = n->tok == H248_TOK_REPLY;
+	enum h248_ctx ctx = n->kind == H248_NODE_TOKEN ? grammar_body(n->tok, o->in_reply) : CTX_NONE;
+	if (!n->first && !raw && (n->kind == H248_NODE_TOKEN ? empty_body(o, n, ctx, where) : !(n->flags & H248_F_BODY))) {
+		o->in_reply = was_reply;
+		return;
+	}
 	if (!(n->flags & H248_F_BODY) && !n->first && !(raw && n->octets.n))
 		return;
+	if (n->kind != H248_NODE_TOKEN && where)
+		ctx = grammar_ctx(where)->prop_body;
 	if (o->pretty)
 		PUT(o, " {");
 	else
@@ -137,8 +167,9 @@ static void body(struct out *o, const struct h248_node *n, unsigned depth)
 			indent(o, depth + 1);
 		} else if (c != n->first)
 			PUT(o, ",");
-		node(o, c, depth + 1);
+		node(o, c, depth + 1, ctx);
 	}
+	o->in_reply = was_reply;
 	if (o->pretty) {
 		if (n->first) {
 			put(o, "\n", 1);
@@ -149,7 +180,7 @@ static void body(struct out *o, const struct h248_node *n, unsigned depth)
 	put(o, "}", 1);
 }
 
-static void node(struct out *o, const struct h248_node *n, unsigned depth)
+static void node(struct out *o, const struct h248_node *n, unsigned depth, enum h248_ctx where)
 {
 	if (n->flags & H248_F_OPTIONAL)
 		PUT(o, "O-");
@@ -183,7 +214,7 @@ static void node(struct out *o, const struct h248_node *n, unsigned depth)
 		put(o, "\"", 1);
 		break;
 	}
-	body(o, n, depth);
+	body(o, n, depth, where);
 }
 
 /* sep then the decimal digits of v */
@@ -210,6 +241,7 @@ static void mid(struct out *o, const struct h248_mid *m)
 
 char *h248_print(const struct h248_msg *m, enum h248_style style, size_t *len)
 {
+	grammar_init();
 	struct out o = { .pretty = style == H248_PRETTY };
 	if (m->auth) {
 		puts_(&o, o.pretty ? "Authentication = " : "AU=");
@@ -226,12 +258,13 @@ char *h248_print(const struct h248_msg *m, enum h248_style style, size_t *len)
 	mid(&o, &m->mid);
 	put(&o, "\n", 1);
 	for (const struct h248_node *n = m->first; n; n = n->next) {
-		node(&o, n, 0);
+		node(&o, n, 0, CTX_BODY);
 		if (o.pretty || n->next)
 			put(&o, "\n", 1);
 	}
 	if (o.failed) {
 		free(o.p);
+		errno = o.invalid ? EINVAL : ENOMEM;
 		return NULL;
 	}
 	o.p[o.n] = 0;

@@ -10,7 +10,10 @@
 
 enum h248_style { H248_PRETTY, H248_COMPACT };
 
-/* A malloc'd, NUL-terminated text (free() it) with its length in *len; NULL when out of memory. */
+/* A malloc'd, NUL-terminated text (free() it) with its length in *len; NULL with errno ENOMEM when out of
+ * memory, or EINVAL when the model holds an empty {…} that Annex B forbids and the token cannot stand
+ * without ("Reply = 1 { }", "Transaction = 1 { }", "Context = 1 { }", "Services { }"): such text is
+ * never printed. An empty {…} a token may simply leave out ("Add = A1 { }" in a reply) is left out. */
 char *h248_print(const struct h248_msg *m, enum h248_style style, size_t *len);
 
 #endif
