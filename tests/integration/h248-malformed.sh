@@ -1,0 +1,47 @@
+#!/bin/bash
+# The malformed H.248 suite (tests/h248/malformed, one message per Annex B rule that can be broken, the
+# expected H.248.8 code and Erlang/OTP megaco's verdict in its EXPECTED table): megaco's pretty and
+# compact text decoders give the verdict the table records, `ims-h248 check` refuses every message with
+# the code the table gives, and ims-agw, sent each message by a megaco-decoding MGC
+# (h248-malformed.escript), answers every request with that code in a message megaco decodes.
+# Skipped (exit 77) without escript or Erlang/OTP megaco.
+. "$top_srcdir/tests/integration/lib.sh"
+H248="$top_builddir/common/h248/ims-h248"
+M=$(cd "$top_srcdir/tests/h248/malformed" && pwd)
+ESCRIPT=$(cd "$top_srcdir/tests/integration" && pwd)/h248-malformed.escript
+command -v escript >/dev/null || { echo "escript not installed: skipped"; exit 77; }
+erl -noshell -eval 'halt(case code:which(megaco_pretty_text_encoder) of non_existing -> 1; _ -> 0 end).' ||
+	{ echo "Erlang/OTP megaco not installed: skipped"; exit 77; }
+
+grep -v '^#' "$M/EXPECTED" | cut -d' ' -f1-3 >"$WORK/table"
+expect_match "the suite holds 30 or more messages" "$(wc -l <"$WORK/table")" '^([3-9][0-9]|[1-9][0-9]{2})$'
+expect_eq "every message file is in the table" "$(ls "$M" | grep -c '\.txt$')" "$(wc -l <"$WORK/table")"
+
+(cd "$M" && escript "$ESCRIPT" decode $(cut -d' ' -f1 "$WORK/table" | sed 's/$/.txt/')) >"$WORK/megaco" 2>&1
+while read -r name code verdict; do
+	out=$("$H248" check "$M/$name.txt")
+	expect_match "$name: ims-h248 refuses it with $code" "$out" "^$M/$name.txt: error $code at [0-9]+:[0-9]+: "
+	case $verdict in rejects) want=error ;; *) want=ok ;; esac
+	expect_eq "$name: megaco $verdict it (pretty and compact)" "$(grep "^$name.txt " "$WORK/megaco")" \
+		"$name.txt pretty=$want compact=$want"
+done <"$WORK/table"
+
+set -- $("$FREEPORT" 2)
+AGWP=$1 MGCP=$2
+start agw "$WORK/agw.log" "$AGW" --h248-port "$AGWP" --mgc-port "$MGCP" --h248-mid "[127.0.0.1]:2944" \
+	--realm-access-ports 21000-21009 --realm-core-ports 22000-22009 --log-level info
+agw=$last_pid
+(cd "$M" && escript "$ESCRIPT" mgc "$MGCP" "$AGWP" $(cut -d' ' -f1 "$WORK/table" | sed 's/$/.txt/')) \
+	>"$WORK/mgc" 2>&1
+expect_eq "the megaco MGC ran" "$?" 0
+while read -r name code verdict; do
+	if grep -q "^Reply = " "$M/$name.txt"; then
+		expect_eq "$name: a broken Reply is not answered" "$(grep "^$name.txt " "$WORK/mgc")" "$name.txt no answer"
+	else
+		expect_eq "$name: ims-agw's answer decodes with megaco, Error $code" "$(grep "^$name.txt " "$WORK/mgc")" \
+			"$name.txt decodes: error $code"
+	fi
+done <"$WORK/table"
+stop "$agw" TERM
+expect_eq "agw exits 0" "$stopped" 0
+finish
