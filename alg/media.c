@@ -178,6 +178,20 @@ static void put_c(GString *out, const char *addr, const char *eol)
 	put(out, eol, "c=IN %s %s", strchr(addr, ':') ? "IP6" : "IP4", addr);
 }
 
+/* o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address> with the address replaced. */
+static void put_o(GString *out, const struct line *l, const char *addr, const char *eol)
+{
+	char *text = g_strndup(l->p, l->n);
+	gchar **f = g_strsplit(text, " ", 6);
+	if (g_strv_length(f) == 6)
+		put(out, eol, "%s %s %s %s %s %s", f[0], f[1], f[2], f[3], strchr(addr, ':') ? "IP6" : "IP4",
+		    addr);
+	else
+		put(out, eol, "%s", text);
+	g_strfreev(f);
+	g_free(text);
+}
+
 static void put_m(GString *out, const struct line *l, const struct media_edit *e, const char *eol)
 {
 	/* m=<media> <port> <proto> <fmt …> */
@@ -244,6 +258,23 @@ static void put_section(GString *out, const struct line *ls, size_t from, size_t
 		put(out, eol, "a=3ge2ae:applied");
 }
 
+/* A section the gateway does not take, as written; with keep_c (the session c= it relied on, now the
+ * gateway's) as its own c= when it has none. */
+static void put_kept(GString *out, const struct line *ls, size_t from, size_t to, const struct line *keep_c)
+{
+	size_t j = from + 1;
+	while (j < to && is(&ls[j], "i="))
+		j++;
+	bool own_c = j < to && is(&ls[j], "c=");
+	for (size_t k = from; k < to; k++) {
+		if (k == j && keep_c && !own_c)
+			g_string_append_len(out, keep_c->p, (gssize)(keep_c->n + keep_c->eol));
+		g_string_append_len(out, ls[k].p, (gssize)(ls[k].n + ls[k].eol));
+	}
+	if (j == to && keep_c && !own_c)
+		g_string_append_len(out, keep_c->p, (gssize)(keep_c->n + keep_c->eol));
+}
+
 char *media_rewrite(const char *sdp, size_t len, const struct media_edit *edits, unsigned n)
 {
 	if (len && sdp[len - 1] != '\n') { /* a last line without its end: give it one, lines may follow */
@@ -253,6 +284,10 @@ char *media_rewrite(const char *sdp, size_t len, const struct media_edit *edits,
 		g_free(ended);
 		return out;
 	}
+	/* the gateway's address for the session level: the first line it takes */
+	const char *gw = NULL;
+	for (unsigned m = 0; m < n && !gw; m++)
+		gw = edits[m].edit ? edits[m].addr : NULL;
 	GArray *ls = g_array_new(FALSE, FALSE, sizeof(struct line));
 	const char *p = sdp, *end = sdp + len;
 	bool crlf = false;
@@ -268,9 +303,18 @@ char *media_rewrite(const char *sdp, size_t len, const struct media_edit *edits,
 	GString *out = g_string_sized_new(len + 256);
 	const struct line *L = (const struct line *)ls->data;
 	size_t i = 0, count = ls->len;
-	while (i < count && !is(&L[i], "m=")) { /* the session part */
-		g_string_append_len(out, L[i].p, (gssize)(L[i].n + L[i].eol));
-		i++;
+	/* the session part: where the gateway takes media, the origin's and the connection's address are
+	 * the gateway's (a reader of the first c= must not find the party behind it, RFC 4566 §5.7), and
+	 * the lines it leaves alone keep the old session c= as their own */
+	const struct line *session_c = NULL;
+	for (; i < count && !is(&L[i], "m="); i++) {
+		const struct line *l = &L[i];
+		if (gw && is(l, "o="))
+			put_o(out, l, gw, l->eol == 2 ? "\r\n" : "\n");
+		else if (gw && is(l, "c="))
+			put_c(out, gw, l->eol == 2 ? "\r\n" : "\n"), session_c = l;
+		else
+			g_string_append_len(out, l->p, (gssize)(l->n + l->eol));
 	}
 	for (unsigned m = 0; i < count; m++) {
 		size_t j = i + 1;
@@ -279,8 +323,7 @@ char *media_rewrite(const char *sdp, size_t len, const struct media_edit *edits,
 		if (m < n && edits[m].edit)
 			put_section(out, L, i, j, &edits[m], eol);
 		else
-			for (size_t k = i; k < j; k++)
-				g_string_append_len(out, L[k].p, (gssize)(L[k].n + L[k].eol));
+			put_kept(out, L, i, j, session_c);
 		i = j;
 	}
 	g_array_free(ls, TRUE);

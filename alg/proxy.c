@@ -52,6 +52,8 @@ struct dlg {
 	struct proxy *p;
 	/* what a BYE of ours needs: each party's URI, tag, contact and the last CSeq it used */
 	msg_t *invite, *ok;
+	GSList *fwds;  /* its requests under way (struct fwd *): the INVITE, a re-offer */
+	bool released; /* we sent BYE to both parties */
 };
 
 struct proxy {
@@ -73,7 +75,8 @@ struct fwd {
 	struct side *in, *out;
 	nta_incoming_t *irq;
 	nta_outgoing_t *orq;
-	msg_t *msg; /* the request being forwarded, while the call works on its SDP */
+	msg_t *msg;     /* the request being forwarded, while the call works on its SDP */
+	url_t *target;  /* where it went */
 	struct dlg *dlg;
 	sip_method_t method;
 	bool initial, answering;
@@ -209,7 +212,14 @@ static struct dlg *dlg_find(struct proxy *p, const sip_t *sip, int side)
 	return NULL;
 }
 
-static void dlg_end(struct dlg *d, const char *why)
+static void fwd_abort(struct fwd *f, const char *call, int status, const char *phrase, const char *why,
+		      bool bye);
+
+/* Ends the dialog and its call. Its requests still under way are answered with status and phrase,
+ * whatever the other party still sends them is cancelled or, a 2xx, acknowledged and released: a
+ * request must never outlive its dialog (its call's pending next went with the call) nor carry an
+ * answer the gateway has not seen. The request whose handling ends the dialog unbinds itself first. */
+static void dlg_end_as(struct dlg *d, int status, const char *phrase, const char *why)
 {
 	if (!d)
 		return;
@@ -219,6 +229,8 @@ static void dlg_end(struct dlg *d, const char *why)
 		g_hash_table_replace(p->dialogs, g_strdup(d->call_id), l);
 	else
 		g_hash_table_remove(p->dialogs, d->call_id);
+	while (d->fwds) /* each unbinds itself */
+		fwd_abort(d->fwds->data, d->call_id, status, phrase, why, !d->released);
 	if (d->call)
 		call_end(d->call, why);
 	if (d->part)
@@ -229,6 +241,11 @@ static void dlg_end(struct dlg *d, const char *why)
 		msg_destroy(d->ok);
 	g_free(d->call_id), g_free(d->caller_tag);
 	g_free(d);
+}
+
+static void dlg_end(struct dlg *d, const char *why)
+{
+	dlg_end_as(d, SIP_487_REQUEST_TERMINATED, why);
 }
 
 /* ---- messages ---- */
@@ -465,16 +482,112 @@ static void registered(struct fwd *f, msg_t *msg, sip_t *sip)
 	msg_destroy(req);
 }
 
+/* ---- requests of our own in a dialog (RFC 3261 §12.2.1.1) ---- */
+
+/* Sends method on side out toward one party of the dialog that the INVITE inv and its 2xx ok set up:
+ * the caller (at inv's Contact, ok's To as From) or the callee (at ok's Contact); CSeq seq. */
+static void send_own(struct proxy *p, int out, const sip_t *inv, const sip_t *ok, bool to_caller,
+		     sip_method_t method, const char *name, uint32_t seq)
+{
+	const sip_addr_t *caller = inv->sip_from, *callee = ok->sip_to;
+	const sip_contact_t *target = to_caller ? inv->sip_contact : ok->sip_contact;
+	if (!target)
+		return;
+	char cseq[40];
+	snprintf(cseq, sizeof cseq, "%u %s", seq, name);
+	sip_addr_t from = *(to_caller ? callee : caller), to = *(to_caller ? caller : callee);
+	from.a_common->h_succ = NULL, to.a_common->h_succ = NULL;
+	msg_t *msg = nta_msg_create(p->sides[out].agent, 0);
+	sip_t *sip = sip_object(msg);
+	sip_request_t *rq =
+	    sip_request_create(msg_home(msg), method, name, (const url_string_t *)target->m_url, NULL);
+	sip_add_tl(msg, sip, SIPTAG_REQUEST(rq), SIPTAG_CALL_ID(inv->sip_call_id), SIPTAG_FROM(&from),
+		   SIPTAG_TO(&to), SIPTAG_CSEQ_STR(cseq), SIPTAG_MAX_FORWARDS_STR("70"),
+		   TAG_IF(method == sip_method_bye, SIPTAG_REASON_STR("SIP;cause=503;text=\"media failed\"")),
+		   SIPTAG_CONTENT_LENGTH_STR("0"), TAG_END());
+	trace_msg(p, false, &p->sides[out], msg, target->m_url);
+	nta_outgoing_t *o = nta_outgoing_mcreate(p->sides[out].agent, NULL, NULL, NULL, msg, TAG_END());
+	if (o)
+		nta_outgoing_destroy(o);
+	else
+		msg_destroy(msg);
+}
+
+/* BYE to one party of an answered dialog. */
+static void bye(struct proxy *p, struct dlg *d, bool to_caller)
+{
+	const sip_t *inv = sip_object(d->invite), *ok = sip_object(d->ok);
+	uint32_t seq = inv->sip_cseq->cs_seq;
+	send_own(p, (to_caller == d->orig) ? ACCESS : CORE, inv, ok, to_caller, SIP_METHOD_BYE,
+		 to_caller ? 1000000u + seq : seq + 1);
+}
+
+/* A 2xx to an INVITE whose dialog has ended: the callee holds a session nobody will use. It gets its
+ * ACK and, unless it was already sent one, a BYE (RFC 3261 §15). */
+static void release_callee(struct fwd *f, const sip_t *ok, bool with_bye)
+{
+	if (f->method != sip_method_invite || !f->orq)
+		return;
+	msg_t *req = nta_outgoing_getrequest(f->orq);
+	const sip_t *inv = req ? sip_object(req) : NULL;
+	if (inv && inv->sip_cseq && ok->sip_to && ok->sip_to->a_tag) {
+		log_notice("sip", &(struct log_ids){ .call = call_of(inv) },
+			   "2xx after the dialog ended: ACK%s to the callee", with_bye ? " and BYE" : "");
+		send_own(f->p, f->out->which, inv, ok, false, SIP_METHOD_ACK, inv->sip_cseq->cs_seq);
+		if (with_bye)
+			send_own(f->p, f->out->which, inv, ok, false, SIP_METHOD_BYE, inv->sip_cseq->cs_seq + 1);
+	}
+	if (req)
+		msg_destroy(req);
+}
+
+/* The proxy ends a dialog whose media failed: an answered one with BYE to both parties, one still
+ * being set up with status to the caller and CANCEL to the callee (ACK and BYE after a 2xx). */
+static void release(struct proxy *p, struct dlg *d, int status, const char *phrase, const char *why)
+{
+	if (!d)
+		return;
+	const struct log_ids ids = { .call = d->call_id };
+	if (d->invite && d->ok) {
+		log_notice("sip", &ids, "releasing the call with BYE to both parties: %s", why);
+		bye(p, d, true);
+		bye(p, d, false);
+		d->released = true;
+	} else {
+		log_notice("sip", &ids, "ending the call before its answer: %s", why);
+	}
+	dlg_end_as(d, status, phrase, why);
+}
+
 /* ---- forwarding ---- */
+
+static void fwd_bind(struct fwd *f, struct dlg *d)
+{
+	f->dlg = d;
+	if (d)
+		d->fwds = g_slist_prepend(d->fwds, f);
+}
+
+/* f no longer belongs to its dialog; returns the dialog it had. */
+static struct dlg *fwd_unbind(struct fwd *f)
+{
+	struct dlg *d = f->dlg;
+	if (d)
+		d->fwds = g_slist_remove(d->fwds, f);
+	f->dlg = NULL;
+	return d;
+}
 
 static void fwd_free(struct fwd *f)
 {
+	fwd_unbind(f);
 	if (f->irq)
 		nta_incoming_destroy(f->irq);
 	if (f->orq)
 		nta_outgoing_destroy(f->orq);
 	if (f->msg)
 		msg_destroy(f->msg);
+	su_free(NULL, f->target);
 	msg_t *m;
 	while ((m = g_queue_pop_head(&f->responses)))
 		msg_destroy(m);
@@ -488,11 +601,56 @@ static void fwd_fail(struct fwd *f, int status, const char *phrase)
 	const struct log_ids ids = { .call = call_of(sip) };
 	log_notice("sip", &ids, "%s: answering %d %s", sip->sip_request->rq_method_name, status, phrase);
 	reply(f->p, f->in, f->irq, status, phrase, TAG_END());
-	if (f->initial && f->dlg) {
-		dlg_end(f->dlg, phrase);
-		f->dlg = NULL;
-	}
+	struct dlg *d = fwd_unbind(f);
+	if (f->initial)
+		dlg_end_as(d, status, phrase, phrase);
 	fwd_free(f);
+}
+
+/* CANCEL of the INVITE f sent on (RFC 3261 §9.1), in the trace. */
+static void cancel_on(struct fwd *f)
+{
+	nta_outgoing_t *c = nta_outgoing_tcancel(f->orq, NULL, NULL, TAG_END());
+	msg_t *m = c ? nta_outgoing_getrequest(c) : NULL;
+	if (m)
+		trace_msg(f->p, false, f->out, m, f->target), msg_destroy(m);
+	if (c)
+		nta_outgoing_destroy(c);
+}
+
+/* The dialog of f ended under it (dlg_end_as): the request is answered with status now, whatever
+ * waited on the call is dropped (a 2xx among it released), and the request that went on is cancelled;
+ * f lives on without its server side until the final response. */
+static void fwd_abort(struct fwd *f, const char *call, int status, const char *phrase, const char *why,
+		      bool bye)
+{
+	fwd_unbind(f);
+	if (f->irq) {
+		log_notice("sip", &(struct log_ids){ .call = call }, "a request under way answered %d: %s",
+			   status, why);
+		reply(f->p, f->in, f->irq, status, phrase, TAG_END());
+		nta_incoming_destroy(f->irq), f->irq = NULL;
+	}
+	if (f->msg) { /* it had not gone on yet: the call held its offer */
+		fwd_free(f);
+		return;
+	}
+	bool final = false;
+	msg_t *m;
+	while ((m = g_queue_pop_head(&f->responses))) {
+		int st = sip_object(m)->sip_status->st_status;
+		if (st >= 200 && st < 300)
+			release_callee(f, sip_object(m), bye);
+		final |= st >= 200;
+		msg_destroy(m);
+	}
+	f->answering = false;
+	if (final || !f->orq) {
+		fwd_free(f);
+		return;
+	}
+	if (f->method == sip_method_invite)
+		cancel_on(f);
 }
 
 static int on_response(struct fwd *f, nta_outgoing_t *orq, const sip_t *sip);
@@ -503,6 +661,7 @@ static void send_on(struct fwd *f)
 	sip_t *sip = sip_object(f->msg);
 	const url_t *target = target_of(p, f, sip);
 	trace_msg(p, false, f->out, f->msg, target);
+	f->target = url_hdup(NULL, target);
 	bool ack = f->method == sip_method_ack;
 	f->orq = nta_outgoing_mcreate(f->out->agent, ack ? NULL : on_response, ack ? NULL : f,
 				      (const url_string_t *)target, f->msg, TAG_END());
@@ -542,17 +701,15 @@ static void on_answer_done(void *arg, int status, const char *phrase, char *body
 	msg_t *msg = g_queue_pop_head(&f->responses);
 	sip_t *sip = sip_object(msg);
 	f->answering = false;
-	if (status) { /* the answer cannot be carried: the caller gets the failure, the callee a CANCEL/BYE */
+	if (status) { /* the answer cannot be carried: the call ends (the offerer gets the failure, the
+		       * answerer a CANCEL, or ACK and BYE after its 2xx) */
 		log_notice("sip", &(struct log_ids){ .call = call_of(sip) }, "answer refused: %d %s", status,
 			   phrase);
-		reply(f->p, f->in, f->irq, status, phrase, TAG_END());
+		g_queue_push_head(&f->responses, msg);
 		if (f->dlg)
-			dlg_end(f->dlg, phrase), f->dlg = NULL;
-		if (sip->sip_status->st_status >= 200)
-			fwd_free(f); /* the server transaction is answered; the client one ends with it */
+			release(f->p, f->dlg, status, phrase, phrase);
 		else
-			nta_incoming_destroy(f->irq), f->irq = NULL;
-		msg_destroy(msg);
+			fwd_abort(f, call_of(sip), status, phrase, phrase, true);
 		return;
 	}
 	if (body)
@@ -589,7 +746,7 @@ static void relay_now(struct fwd *f, msg_t *msg)
 	nta_incoming_mreply(f->irq, msg);
 	if (status >= 200) {
 		if (status >= 300 && f->initial && f->dlg)
-			dlg_end(f->dlg, sip->sip_status->st_phrase), f->dlg = NULL;
+			dlg_end(fwd_unbind(f), sip->sip_status->st_phrase);
 		if (!f->answering && g_queue_is_empty(&f->responses)) {
 			fwd_free(f);
 			return;
@@ -608,8 +765,10 @@ static int on_response(struct fwd *f, nta_outgoing_t *orq, const sip_t *sip)
 	msg_destroy(got);
 	sip_t *copy = sip_object(msg);
 	sip_via_remove(msg, copy);
-	if (!f->irq) { /* the server side is gone (the answer failed): drop, and end with the final one */
+	if (!f->irq) { /* the server side is answered (its dialog ended): drop, end with the final one */
 		int status = copy->sip_status->st_status;
+		if (status >= 200 && status < 300)
+			release_callee(f, copy, true);
 		msg_destroy(msg);
 		if (status >= 200)
 			fwd_free(f);
@@ -627,13 +786,13 @@ static int on_cancel(struct fwd *f, nta_incoming_t *irq, const sip_t *sip)
 	const struct log_ids ids = { .call = call_of(sip) };
 	if (f->orq) {
 		log_info("sip", &ids, "CANCEL: forwarded");
-		nta_outgoing_cancel(f->orq);
+		cancel_on(f);
 		return 0;
 	}
 	log_info("sip", &ids, "CANCEL before the INVITE went on: answering 487, releasing the gateway");
 	reply(f->p, f->in, f->irq, SIP_487_REQUEST_TERMINATED, TAG_END());
 	if (f->dlg)
-		dlg_end(f->dlg, "CANCEL"), f->dlg = NULL;
+		dlg_end(fwd_unbind(f), "CANCEL");
 	fwd_free(f); /* the call's pending offer went with it: nothing else holds f */
 	return 0;
 }
@@ -740,8 +899,6 @@ static int to_aor(struct proxy *p, struct fwd *f, sip_t *out)
 }
 
 /* ---- the MRFC as conference focus (mp): the UAS of a dial-in ---- */
-
-static void bye(struct proxy *p, struct dlg *d, bool to_caller);
 
 static void on_focus_answer(void *arg, int status, const char *phrase, char *body)
 {
@@ -877,7 +1034,7 @@ static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const
 		nta_incoming_bind(irq, on_cancel, f);
 		if (f->initial) {
 			record_route(p, f, out, sip);
-			f->dlg = dlg_new(p, sip, s->which == ACCESS);
+			fwd_bind(f, dlg_new(p, sip, s->which == ACCESS));
 			f->dlg->invite = msg_ref_create(f->msg);
 			struct media_policy pol = policy_of(p, sip, f->dlg->orig);
 			f->dlg->call = call_new(p->calls, sip->sip_call_id->i_id, f->dlg->orig, &pol);
@@ -885,7 +1042,7 @@ static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const
 		}
 	}
 	if (offers(method) && !f->dlg)
-		f->dlg = dlg_find(p, sip, s->which);
+		fwd_bind(f, dlg_find(p, sip, s->which));
 	if (f->dlg && has_sdp(out)) { /* an offer (in a re-INVITE, RFC 3311 UPDATE or RFC 3262 PRACK too) */
 		call_offer(f->dlg->call, out->sip_payload->pl_data, out->sip_payload->pl_len, on_offer_done,
 			   f);
@@ -904,48 +1061,9 @@ static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const
 
 /* ---- release by the proxy: BYE to both parties ---- */
 
-static void bye(struct proxy *p, struct dlg *d, bool to_caller)
-{
-	sip_t *inv = sip_object(d->invite), *ok = sip_object(d->ok);
-	const sip_addr_t *caller = inv->sip_from, *callee = ok->sip_to;
-	const sip_contact_t *target = to_caller ? inv->sip_contact : ok->sip_contact;
-	if (!target)
-		return;
-	int out = (to_caller == d->orig) ? ACCESS : CORE;
-	char cseq[32];
-	snprintf(cseq, sizeof cseq, "%u BYE",
-		 to_caller ? 1000000u + inv->sip_cseq->cs_seq : inv->sip_cseq->cs_seq + 1);
-	sip_addr_t from = *(to_caller ? callee : caller), to = *(to_caller ? caller : callee);
-	from.a_common->h_succ = NULL, to.a_common->h_succ = NULL;
-	msg_t *msg = nta_msg_create(p->sides[out].agent, 0);
-	sip_t *sip = sip_object(msg);
-	sip_request_t *rq =
-	    sip_request_create(msg_home(msg), SIP_METHOD_BYE, (const url_string_t *)target->m_url, NULL);
-	sip_add_tl(msg, sip, SIPTAG_REQUEST(rq), SIPTAG_CALL_ID(inv->sip_call_id), SIPTAG_FROM(&from),
-		   SIPTAG_TO(&to), SIPTAG_CSEQ_STR(cseq), SIPTAG_MAX_FORWARDS_STR("70"),
-		   SIPTAG_REASON_STR("SIP;cause=503;text=\"media failed\""), SIPTAG_CONTENT_LENGTH_STR("0"),
-		   TAG_END());
-	trace_msg(p, false, &p->sides[out], msg, target->m_url);
-	nta_outgoing_t *o = nta_outgoing_mcreate(p->sides[out].agent, NULL, NULL, NULL, msg, TAG_END());
-	if (o)
-		nta_outgoing_destroy(o);
-	else
-		msg_destroy(msg);
-}
-
 static void on_call_failed(void *arg, struct call *c, const char *why)
 {
-	struct proxy *p = arg;
-	struct dlg *d = call_owner(c);
-	const struct log_ids ids = { .call = call_id(c) };
-	if (d->invite && d->ok) {
-		log_notice("sip", &ids, "releasing the call with BYE to both parties: %s", why);
-		bye(p, d, true);
-		bye(p, d, false);
-	} else {
-		log_notice("sip", &ids, "media failed before the call was answered: %s", why);
-	}
-	dlg_end(d, why);
+	release(arg, call_owner(c), 488, "Not Acceptable Here (media failed)", why);
 }
 
 /* ---- life ---- */

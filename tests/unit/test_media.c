@@ -109,7 +109,8 @@ static void test_t38(void)
 
 static void test_rewrite_toward_core(void)
 {
-	/* seed 004 step 8: TCP/MSRP, no fingerprint, no 3ge2ae, the AGW's core address */
+	/* seed 004 step 8: TCP/MSRP, no fingerprint, no 3ge2ae, the AGW's core address, at the session
+	 * level too (o= and c=); the audio line the gateway leaves alone keeps the UE's address as its own */
 	struct media_edit e[2] = { { 0 },
 				   { .edit = true,
 				     .proto = "TCP/MSRP",
@@ -119,11 +120,12 @@ static void test_rewrite_toward_core(void)
 				     .drop_3ge2ae = true } };
 	char *out = media_rewrite(offer, strlen(offer), e, 2);
 	ASSERT_STR(out, "v=0\r\n"
-			"o=alice 2890844526 2890844527 IN IP4 192.0.2.1\r\n"
+			"o=alice 2890844526 2890844527 IN IP4 127.0.0.1\r\n"
 			"s=-\r\n"
-			"c=IN IP4 192.0.2.1\r\n"
+			"c=IN IP4 127.0.0.1\r\n"
 			"t=0 0\r\n"
 			"m=audio 49170 RTP/AVP 0\r\n"
+			"c=IN IP4 192.0.2.1\r\n"
 			"a=rtpmap:0 PCMU/8000\r\n"
 			"m=message 20000 TCP/MSRP *\r\n"
 			"c=IN IP4 127.0.0.1\r\n"
@@ -147,7 +149,7 @@ static void test_rewrite_toward_ue(void)
 				.applied = true };
 	char *out = media_rewrite(in, strlen(in), &e, 1);
 	ASSERT_STR(out,
-		   "v=0\nc=IN IP4 198.51.100.7\nm=message 10000 TCP/TLS/MSRP *\nc=IN IP6 ::1\n"
+		   "v=0\nc=IN IP6 ::1\nm=message 10000 TCP/TLS/MSRP *\nc=IN IP6 ::1\n"
 		   "a=setup:actpass\na=path:msrp://198.51.100.7:2855/x;tcp\na=fingerprint:sha-256 1F:84\n"
 		   "a=3ge2ae:applied\n");
 	g_free(out);

@@ -1,0 +1,271 @@
+/* ims-alg with the real ims-agw when a call's media fails at each point of the call, each ended cleanly
+ * (issue: a UE whose media failed before the answer made the P-CSCF read freed memory):
+ *   - the gateway's connect to the UE is refused (xtcp/fail) after the core rang, before its answer:
+ *     488 to the UE, CANCEL to the core, the context subtracted;
+ *   - the same with the core's 200 crossing our CANCEL: the core gets ACK and BYE, the UE only the 488;
+ *   - the media fails while the UE's re-INVITE is with the core: BYE to both parties, the re-INVITE
+ *     answered 488 and cancelled toward the core;
+ *   - the gateway falls silent while it is told the answer: 500 to the UE, ACK and BYE to the core.
+ * The failures before the first Add reply and between the Adds are alg_fail's. Run under ASan by
+ * `make check` in the sanitizer build, where a use after free fails the test. */
+#include <CUnit/Basic.h>
+#include <glib.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "algrig.h"
+#include "rig.h"
+#include "seed004.h"
+#include "sippeer.h"
+#include "tlspeer.h"
+
+static struct algrig rig, silent; /* silent: its gateway is stopped in the middle of a call */
+static struct sippeer ue, core;
+static struct tls_identity ue_id;
+
+#define MEDIA_FAILED "SIP/2.0 488 Not Acceptable Here (media failed)\r\n"
+#define REASON       "SIP;cause=503;text=\"media failed\""
+
+/* A loopback port nothing listens on: the gateway's connect to it is refused. */
+static uint16_t dead_port(void)
+{
+	uint16_t port = 0;
+	close(tcp_listen(&port));
+	return port;
+}
+
+/* UE A offers e2ae MSRP (a=setup:actpass) on port through r; the core gets the INVITE (g_free it). */
+static char *offer(struct algrig *r, const char *call, uint16_t port)
+{
+	char *sdp = algrig_sdp("ue", &payload_msrp, port, true, "actpass", ue_id.fingerprint, "requested");
+	sippeer_invite(&ue, r->access, "a", "b", call, sdp);
+	g_free(sdp);
+	char *inv = sippeer_recv(&core, 5000);
+	CU_ASSERT_TRUE(inv && g_str_has_prefix(inv, "INVITE "));
+	return inv;
+}
+
+/* The next message at p that is not a provisional response, within ms (g_free it). */
+static char *next_final(struct sippeer *p, unsigned ms)
+{
+	char *m;
+	while ((m = sippeer_recv(p, ms)) && g_str_has_prefix(m, "SIP/2.0 1"))
+		g_free(m);
+	return m;
+}
+
+/* The core connects to the gateway's core leg (seed 004 step 10): the gateway connects to the UE (step
+ * 11), which refuses, and notifies xtcp/fail. Returns the core's socket. */
+static int core_connects(const char *inv)
+{
+	bool up;
+	int fd = tcp_connect_from(0, (uint16_t)sdp_port(sip_body(inv), "message"), 2000, &up);
+	CU_ASSERT_TRUE(up);
+	return fd;
+}
+
+/* Two messages at p within ms, in any order: the one starting with a and the one with b (g_free). */
+static void two(struct sippeer *p, const char *a, char **got_a, const char *b, char **got_b)
+{
+	*got_a = *got_b = NULL;
+	for (int i = 0; i < 2; i++) {
+		char *m = sippeer_recv(p, 5000);
+		if (m && g_str_has_prefix(m, a) && !*got_a)
+			*got_a = m;
+		else if (m && g_str_has_prefix(m, b) && !*got_b)
+			*got_b = m;
+		else
+			g_free(m);
+	}
+	CU_ASSERT_PTR_NOT_NULL(*got_a);
+	CU_ASSERT_PTR_NOT_NULL(*got_b);
+}
+
+/* The H.248 the ALG sent since mark, against the originating call up to the Adds, then what follows. */
+static void assert_h248(struct algrig *r, long mark, uint16_t port, bool modified)
+{
+	usleep(200000);
+	char *rx = algrig_h248(r, mark, true), *tx = algrig_h248(r, mark, false), ctx[16], co[16], ac[16];
+	snprintf(ctx, sizeof ctx, "%u", rig_number_after(rx, "Context = "));
+	snprintf(co, sizeof co, "co/%u", rig_number_after(rx, "Add = co/"));
+	snprintf(ac, sizeof ac, "ac/%u", rig_number_after(rx, "Add = ac/"));
+	char *want = modified ? g_strdup_printf(SEED_ORIG, r->h248, "message", "TCP/MSRP", "TCP/TLS/MSRP",
+						port, ue_id.fingerprint, ctx, co, ac)
+			      : g_strdup_printf(SEED_ORIG_ADD_CORE("") SEED_TXN("%7$s", SEED_ORIG_ADD_ACCESS)
+							SEED_SUBTRACT("%7$s"),
+						r->h248, "message", "TCP/MSRP", "TCP/TLS/MSRP", port,
+						ue_id.fingerprint, ctx);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rx, "xtcp/fail"));
+	ASSERT_TEXT("H.248 sent", tx, want);
+	g_free(want), g_free(tx), g_free(rx);
+}
+
+/* The ALG's failure toward the UE, acknowledged; nothing else reaches the UE. */
+static void assert_ue_refused(struct algrig *r)
+{
+	char *got = next_final(&ue, 5000);
+	CU_ASSERT_TRUE(got && g_str_has_prefix(got, MEDIA_FAILED));
+	if (got && g_str_has_prefix(got, "SIP/2.0 4"))
+		sippeer_ack(&ue, r->access, "sip:b@example.net", got);
+	char *more = sippeer_recv(&ue, 500);
+	CU_ASSERT_PTR_NULL(more); /* above all no 200 OK the gateway has not seen */
+	g_free(more), g_free(got);
+}
+
+static void test_connect_refused_before_answer(void)
+{
+	long mark = algrig_mark(&rig);
+	uint16_t port = dead_port();
+	char *inv = offer(&rig, "t1", port);
+	sippeer_answer(&core, inv, "b", "180 Ringing", NULL);
+	int fd = core_connects(inv);
+	char *cancel = sippeer_recv(&core, 3000);
+	CU_ASSERT_TRUE_FATAL(cancel && g_str_has_prefix(cancel, "CANCEL sip:b@example.net SIP/2.0\r\n"));
+	sippeer_answer(&core, cancel, "b", "200 OK", NULL);
+	sippeer_answer(&core, inv, "b", "487 Request Terminated", NULL);
+	char *ack = sippeer_recv(&core, 3000);
+	CU_ASSERT_TRUE(ack && g_str_has_prefix(ack, "ACK sip:b@example.net SIP/2.0\r\n"));
+	assert_ue_refused(&rig);
+	assert_h248(&rig, mark, port, false);
+	close(fd);
+	g_free(ack), g_free(cancel), g_free(inv);
+}
+
+static void test_answer_crosses_cancel(void)
+{
+	long mark = algrig_mark(&rig);
+	uint16_t port = dead_port();
+	char *inv = offer(&rig, "t2", port);
+	sippeer_answer(&core, inv, "b", "180 Ringing", NULL);
+	int fd = core_connects(inv);
+	char *cancel = sippeer_recv(&core, 3000);
+	CU_ASSERT_TRUE_FATAL(cancel && g_str_has_prefix(cancel, "CANCEL sip:b@"));
+	/* the core answered before the CANCEL reached it */
+	char *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
+	sippeer_answer(&core, inv, "b", "200 OK", answer);
+	sippeer_answer(&core, cancel, "b", "200 OK", NULL);
+	char *ack = sippeer_recv(&core, 3000), *bye = sippeer_recv(&core, 3000);
+	CU_ASSERT_TRUE(ack && g_str_has_prefix(ack, "ACK sip:b@127.0.0.1:"));
+	CU_ASSERT_TRUE_FATAL(bye && g_str_has_prefix(bye, "BYE sip:b@127.0.0.1:"));
+	char *reason = sip_header(bye, "Reason"), *cseq = sip_header(bye, "CSeq");
+	CU_ASSERT_STRING_EQUAL(reason, REASON);
+	CU_ASSERT_STRING_EQUAL(cseq, "2 BYE");
+	sippeer_answer(&core, bye, "b", "200 OK", NULL);
+	assert_ue_refused(&rig);
+	assert_h248(&rig, mark, port, false);
+	close(fd);
+	g_free(cseq), g_free(reason), g_free(bye), g_free(ack), g_free(answer), g_free(cancel),
+	    g_free(inv);
+}
+
+static void test_fails_during_reinvite(void)
+{
+	long mark = algrig_mark(&rig);
+	uint16_t port = dead_port();
+	char *inv = offer(&rig, "t3", port);
+	char *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
+	sippeer_answer(&core, inv, "b", "200 OK", answer);
+	char *ok = next_final(&ue, 5000);
+	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
+	struct sipdlg d;
+	sipdlg_caller(&d, &ue, ok, 1);
+	sipdlg_send(&d, "ACK", NULL);
+	char *ack = sippeer_recv(&core, 3000);
+	CU_ASSERT_TRUE(ack && g_str_has_prefix(ack, "ACK "));
+	/* the same offer again (the gateway is left alone): it reaches the core, which has not answered
+	 * when the media fails */
+	char *sdp = algrig_sdp("ue", &payload_msrp, port, true, "actpass", ue_id.fingerprint, "requested");
+	sipdlg_send(&d, "INVITE", sdp);
+	char *reinv = sippeer_recv(&core, 3000);
+	CU_ASSERT_TRUE_FATAL(reinv && g_str_has_prefix(reinv, "INVITE "));
+	sippeer_answer(&core, reinv, "b", "100 Trying", NULL);
+	int fd = core_connects(inv);
+	char *bye_ue, *refused, *bye_core, *cancel;
+	two(&ue, "BYE sip:a@", &bye_ue, MEDIA_FAILED, &refused);
+	two(&core, "BYE sip:b@", &bye_core, "CANCEL sip:b@", &cancel);
+	char *more = sippeer_recv(&ue, 300);
+	CU_ASSERT_PTR_NULL(more); /* no 180, no 200 */
+	if (refused)
+		sippeer_ack(&ue, rig.access, "sip:b@example.net", refused);
+	if (bye_ue)
+		sippeer_answer(&ue, bye_ue, "a", "200 OK", NULL);
+	if (bye_core)
+		sippeer_answer(&core, bye_core, "b", "200 OK", NULL);
+	if (cancel)
+		sippeer_answer(&core, cancel, "b", "200 OK", NULL);
+	sippeer_answer(&core, reinv, "b", "487 Request Terminated", NULL);
+	char *ack487 = sippeer_recv(&core, 3000);
+	CU_ASSERT_TRUE(ack487 && g_str_has_prefix(ack487, "ACK "));
+	assert_h248(&rig, mark, port, true);
+	close(fd);
+	sipdlg_clear(&d);
+	g_free(ack487), g_free(more), g_free(bye_ue), g_free(refused), g_free(bye_core), g_free(cancel),
+	    g_free(reinv), g_free(sdp), g_free(ack), g_free(ok), g_free(answer), g_free(inv);
+}
+
+static void test_gateway_silent_during_answer(void)
+{
+	uint16_t port = 0;
+	int l = tcp_listen(&port);
+	char *inv = offer(&silent, "t4", port);
+	kill(silent.agw, SIGSTOP);
+	char *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
+	sippeer_answer(&core, inv, "b", "200 OK", answer);
+	char *got = next_final(&ue, 5000);
+	CU_ASSERT_TRUE(got && g_str_has_prefix(got, "SIP/2.0 500 Media Gateway Not Reachable\r\n"));
+	if (got && g_str_has_prefix(got, "SIP/2.0 5"))
+		sippeer_ack(&ue, silent.access, "sip:b@example.net", got);
+	char *ack = sippeer_recv(&core, 3000), *bye = sippeer_recv(&core, 3000);
+	CU_ASSERT_TRUE(ack && g_str_has_prefix(ack, "ACK sip:b@127.0.0.1:"));
+	CU_ASSERT_TRUE(bye && g_str_has_prefix(bye, "BYE sip:b@127.0.0.1:"));
+	if (bye)
+		sippeer_answer(&core, bye, "b", "200 OK", NULL);
+	char *more = sippeer_recv(&ue, 300);
+	CU_ASSERT_PTR_NULL(more);
+	kill(silent.agw, SIGCONT);
+	close(l);
+	g_free(more), g_free(bye), g_free(ack), g_free(got), g_free(answer), g_free(inv);
+}
+
+static int up(void)
+{
+	char *err = NULL;
+	if (!tls_identity_init(&ue_id, NULL, NULL, "UE", &err) || !sippeer_open(&ue, false) ||
+	    !sippeer_open(&core, false))
+		return 1;
+	bool ok = algrig_start(&rig, &(struct algrig_opts){ .next_hop = core.port,
+							    .access_ports = "30300-30349",
+							    .core_ports = "30350-30399" }) &&
+		  algrig_start(&silent, &(struct algrig_opts){
+					    .next_hop = core.port,
+					    .alg = (const char *const[]){ "--h248-timeout=600", NULL },
+					    .access_ports = "30400-30424",
+					    .core_ports = "30425-30449" });
+	return ok && algrig_register(&rig, &ue, "a", true) && algrig_register(&silent, &ue, "a", true) ? 0
+													  : 1;
+}
+
+static int down(void)
+{
+	bool a = algrig_stop(&rig), b = algrig_stop(&silent);
+	tls_identity_clear(&ue_id);
+	sippeer_close(&ue), sippeer_close(&core);
+	return a && b ? 0 : 1;
+}
+
+int main(void)
+{
+	static const struct rig_test tests[] = {
+		{ "xtcp/fail after the core rang: 488 to the UE, CANCEL to the core",
+		  test_connect_refused_before_answer },
+		{ "the core's 200 crosses the CANCEL: ACK and BYE to the core", test_answer_crosses_cancel },
+		{ "media fails during a re-INVITE: BYE to both, the re-INVITE refused and cancelled",
+		  test_fails_during_reinvite },
+		{ "the gateway falls silent during the answer: 500 to the UE, ACK and BYE to the core",
+		  test_gateway_silent_during_answer },
+		{ NULL, NULL },
+	};
+	return rig_cunit_main("ims-alg when the media fails at each point of a call", up, down, tests);
+}
