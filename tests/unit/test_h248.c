@@ -366,10 +366,10 @@ static void count_sdp(const struct h248_node *n, bool crlf, int *exact, int *oth
 				o.n--;
 			bool found = false;
 			for (int i = 0; i < 2 && !found; i++) {
-				char *want = crlf ? g_strjoinv("\r\n", g_strsplit(i ? megaco_remote : megaco_local, "\n", -1))
-						  : g_strdup(i ? megaco_remote : megaco_local);
+				char **lines = g_strsplit(i ? megaco_remote : megaco_local, "\n", -1);
+				char *want = g_strjoinv(crlf ? "\r\n" : "\n", lines);
 				found = o.n == strlen(want) && !memcmp(o.p, want, o.n);
-				g_free(want);
+				g_free(want), g_strfreev(lines);
 			}
 			(*(found ? exact : other))++;
 		}
