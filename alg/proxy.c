@@ -369,11 +369,18 @@ static unsigned granted(const struct proxy *p, const sip_t *req, const sip_conta
 }
 
 /* Records the contacts of req with the UE's mechanisms, for as long as ok (the core registrar's 200)
- * grants, or when we are the registrar, as long as asked up to sip.expires. */
+ * grants, or when we are the registrar, as long as asked up to sip.expires. A contact the core's 200
+ * does not list is not bound (RFC 3261 §10.3 step 8); Contact: * removes every binding (step 6). */
 static void record(struct proxy *p, const sip_t *req, const sip_t *ok)
 {
 	char aor[256], key[256], other[256];
 	aor_key(req->sip_to->a_url, aor, sizeof aor);
+	if (req->sip_contact && req->sip_contact->m_url->url_type == url_any) {
+		reg_clear(p->reg, aor);
+		log_info("reg", &(struct log_ids){ .call = call_of(req) },
+			 "%s: every binding removed (Contact: *)", aor);
+		return;
+	}
 	/* where the REGISTER came from: nta writes received= (and rport=) when the Via names another address
 	 */
 	const char *source_port = NULL,
@@ -396,7 +403,10 @@ static void record(struct proxy *p, const sip_t *req, const sip_t *ok)
 			for (; g; g = g->m_next)
 				if (contact_key(g->m_url, other, sizeof other), !strcmp(key, other))
 					break;
-			expires = expires_of(ok, g);
+			expires = g                 ? expires_of(ok, g)
+				  : ok->sip_contact ? 0
+				  : ok->sip_expires ? ok->sip_expires->ex_delta
+						    : expires_of(req, m);
 		}
 		char *uri = url_as_string(NULL, to), *contact = url_as_string(NULL, m->m_url);
 		su_free(NULL, to);
@@ -452,13 +462,9 @@ static void registrar(struct proxy *p, struct side *s, nta_incoming_t *irq, cons
 		return;
 	}
 	aor_key(sip->sip_to->a_url, aor, sizeof aor);
-	if (sip->sip_contact && sip->sip_contact->m_url->url_type == url_any) {
-		reg_clear(p->reg, aor);
-		log_info("reg", &ids, "%s: every binding removed (Contact: *)", aor);
-	} else if (sip->sip_contact) {
-		record(p, sip, NULL);
+	record(p, sip, NULL);
+	if (sip->sip_contact && sip->sip_contact->m_url->url_type != url_any)
 		snprintf(expires, sizeof expires, "%u", granted(p, sip, sip->sip_contact));
-	}
 	GString *bound = g_string_new(NULL);
 	reg_each(p->reg, aor, now_s(), list_binding, bound);
 	char *server = security_server(p, sip);
