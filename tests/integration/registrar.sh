@@ -3,7 +3,9 @@
 # as the UEs, an outside SIP stack, and the real ims-agw registered as the ALG's gateway. ims-alg runs as a
 # lab's registrar without a core (no next hop: the access side's new requests go to its own core side),
 # sip.expires 3600 and sip.min_expires 60. Each scenario in tests/integration/sipp asserts the exact
-# responses; this script also asserts that the refused INVITEs sent nothing to the gateway.
+# responses; this script also asserts that the refused INVITEs sent nothing to the gateway. A second
+# ims-alg forwards REGISTER to a SIPp core registrar (sip.registrar false) and must drop the bindings it
+# recorded when the core's 200 answers Contact: *.
 . "$top_srcdir/tests/integration/lib.sh"
 command -v sipp >/dev/null || { echo "SKIP: sipp is not installed"; exit 77; }
 SC="$top_srcdir/tests/integration/sipp"
@@ -63,4 +65,22 @@ expect_eq "UE B received the INVITE with its Require and answered it" "$status" 
 stop "$alg" TERM
 expect_eq "ims-alg exits 0" "$stopped" 0
 stop "$agw" TERM
+
+# sip.registrar false: the bindings ims-alg records from the core registrar's 200s follow Contact: *
+set -- $("$FREEPORT" 4)
+SIPA=$1 SIPC=$2 CORE=$3 H248=$4
+start alg "$WORK/alg-fwd.log" "$ALG" --sip-access-port "$SIPA" --sip-core-port "$SIPC" --h248-port "$H248" \
+	--no-sip-registrar --sip-core-next-hop "sip:127.0.0.1:$CORE" --log-level info
+alg=$last_pid
+wait_log "$WORK/alg-fwd.log" "ready:" >/dev/null
+timeout 60 sipp -sf "$SC/core-registrar.xml" -i 127.0.0.1 -p "$CORE" -key access "127.0.0.1:$SIPA" -m 1 -nostdin \
+	-timeout 20s -timeout_error -trace_err -error_file "$WORK/core.err" >"$WORK/core.out" 2>&1 &
+core=$!
+sleep 0.3
+uac "forwarded REGISTER, then Contact: * with Expires: 0, both answered by the core" forwarded-ue.xml
+wait "$core"; status=$?
+expect_eq "the core's INVITE to the removed AOR got 480 from ims-alg" "$status" 0
+[ "$status" = 0 ] || head -c 600 "$WORK/core.err"
+stop "$alg" TERM
+expect_eq "ims-alg (forwarding REGISTER) exits 0" "$stopped" 0
 finish
