@@ -70,6 +70,8 @@ static const struct cfg_option alg_options[] = {
 	  NULL, "requests to one gateway that may await their Reply at once; beyond, the call fails" },
 	{ "policy.force_e2ae_orig", 0, CFG_BOOL, offsetof(struct alg_config, force_orig), "false", 0, 0, NULL,
 	  "seed 004 NOTE 1: terminate TLS for every TCP/TLS/MSRP line with a fingerprint from the UE" },
+	{ "policy.allow_sha1", 0, CFG_BOOL, offsetof(struct alg_config, allow_sha1), "false", 0, 0, NULL,
+	  "take a UE's certificate fingerprint with sha-1 (RFC 8122 §5 deprecates it); md5 and md2 never" },
 	{ "policy.force_e2ae_term", 0, CFG_BOOL, offsetof(struct alg_config, force_term), "false", 0, 0, NULL,
 	  "seed 004 terminating NOTE: e2ae toward the UE even when it did not register support" },
 	{ "policy.syn_filter", 0, CFG_BOOL, offsetof(struct alg_config, syn_filter), "false", 0, 0, NULL,

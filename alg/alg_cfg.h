@@ -35,6 +35,7 @@ struct alg_config {
 	int profile;          /* index into profile_names (iq, ix, mp) */
 	bool force_orig; /* NOTE 1: terminate TLS for TCP/TLS/MSRP with a fingerprint, indication or not */
 	bool force_term; /* terminating NOTE: e2ae toward the UE even when it did not register support */
+	bool allow_sha1; /* a UE's fingerprint may use sha-1 (RFC 8122 §5 deprecates it) */
 	bool syn_filter; /* gm/saf and gm/spf on the AGW's listening legs */
 	bool combined;   /* NOTE 2: add the access termination with the answer, in one transaction */
 	bool merge_nat;  /* TCP merge mode (TS 23.334 §6.2.18.4) toward UEs that registered behind a NAT */

@@ -372,6 +372,26 @@ static bool take_sdp(struct call *c, const char *what, const char *sdp, size_t l
 	return true;
 }
 
+/* The UE's certificate named with a hash the policy does not take (its offer, or its answer when
+ * terminating) on a line whose TLS the gateway terminates: refused now, 488, before the gateway is asked
+ * anything, rather than answered and failed at the handshake. */
+static bool refused_weak(struct call *c, bool answer)
+{
+	for (unsigned i = 0; i < c->n; i++) {
+		const struct line *l = &c->lines[i];
+		const char *weak =
+		    e2ae(l) ? media_weak_fingerprint(answer ? &l->answer : &l->offer, &c->policy) : NULL;
+		if (weak) {
+			const struct log_ids ids = { .call = c->id, .ctx = *c->ctx ? c->ctx : NULL };
+			log_notice("call", &ids, "[%s] m=%s: the UE's fingerprint uses %s: refused",
+				   step_names[c->step], l->offer.media, weak);
+			finish(c, 488, "Not Acceptable Here (fingerprint hash too weak)", NULL);
+			return true;
+		}
+	}
+	return false;
+}
+
 void call_offer(struct call *c, const char *sdp, size_t len, call_next *next, void *arg)
 {
 	const struct log_ids ids = { .call = c->id, .ctx = *c->ctx ? c->ctx : NULL };
@@ -416,6 +436,8 @@ void call_offer(struct call *c, const char *sdp, size_t len, call_next *next, vo
 		static const char *const modes[] = { "pass", "e2e", "e2ae" };
 		log_info("call", &ids, "[idle] m=%s %s: %s", l->offer.media, l->offer.proto, modes[l->mode]);
 	}
+	if (c->orig && refused_weak(c, false))
+		return;
 	if (!any) {
 		step_to(c, ACTIVE);
 		finish(c, 0, NULL, NULL);
@@ -551,12 +573,15 @@ void call_answer(struct call *c, const char *sdp, size_t len, call_next *next, v
 		finish(c, 488, "Not Acceptable Here (answer does not match the offer)", NULL);
 		return;
 	}
+	for (unsigned i = 0; i < c->n; i++)
+		c->lines[i].answer = m.lines[i];
+	if (!c->orig && refused_weak(c, true))
+		return;
 	GString *s = g_string_new(NULL);
 	context_open(c, s);
 	bool first = true;
 	for (unsigned i = 0; i < c->n; i++) {
 		struct line *l = &c->lines[i];
-		l->answer = m.lines[i];
 		if (!carried(l))
 			continue;
 		if (!l->answer.port) { /* refused by the answerer: the line stays as it is */

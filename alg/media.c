@@ -20,6 +20,26 @@ static const struct tp_media *row_of(const struct media_line *l)
 	return &all[n - 1]; /* not ours: the application-agnostic TCP row */
 }
 
+/* RFC 4572 §5 hash functions no longer fit to name a certificate (RFC 8122 §5): sha-1 unless allowed. */
+static const struct {
+	const char *name;
+	bool allowable;
+} weak_hashes[] = { { "sha-1", true }, { "md5", false }, { "md2", false } };
+
+const char *media_weak_fingerprint(const struct media_line *l, const struct media_policy *p)
+{
+	for (const char *f = l->fingerprints; *f;) {
+		const char *end = strchr(f, '\n');
+		size_t n = strcspn(f, " \n");
+		for (size_t i = 0; i < G_N_ELEMENTS(weak_hashes); i++)
+			if (n == strlen(weak_hashes[i].name) && !g_ascii_strncasecmp(f, weak_hashes[i].name, n) &&
+			    !(weak_hashes[i].allowable && p->weak_hashes))
+				return weak_hashes[i].name;
+		f = end ? end + 1 : f + strlen(f);
+	}
+	return NULL;
+}
+
 const char *media_proto(const struct media_line *l, bool tls)
 {
 	const struct tp_media *r = tp_media_of(l->proto, NULL);

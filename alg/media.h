@@ -47,10 +47,15 @@ struct media_policy {
 	bool force_orig, force_term;
 	bool merge; /* TCP merge mode: the UE is the TCP client of the gateway's passive access leg */
 	bool e2ae;  /* the profile lets the gateway terminate (D)TLS (profiles/profile.c); else all is e2e */
+	bool weak_hashes; /* a fingerprint may use sha-1 (RFC 8122 §5 deprecates it); md5 and md2 never */
 };
 
 /* The mode of a line of an offer: from the UE (originating) or toward it (terminating). */
 enum media_mode media_decide(const struct media_line *l, bool originating, const struct media_policy *p);
+
+/* The weakest hash of l's fingerprints that p does not take ("sha-1", "md5"), NULL when there is none:
+ * a gateway would verify the UE's certificate against it only after the call was answered. */
+const char *media_weak_fingerprint(const struct media_line *l, const struct media_policy *p);
 
 /* The transport token without (tls false) or with TLS: "TCP/MSRP" <-> "TCP/TLS/MSRP", "udptl" <->
  * "UDP/TLS/UDPTL". */

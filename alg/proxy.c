@@ -827,7 +827,8 @@ static struct media_policy policy_of(struct proxy *p, const sip_t *sip, bool ori
 				      .ue_bfcp = mechs & REG_BFCP_TLS,
 				      .ue_t38 = mechs & REG_UDPTL_DTLS,
 				      .force_orig = p->cfg->force_orig,
-				      .force_term = p->cfg->force_term };
+				      .force_term = p->cfg->force_term,
+				      .weak_hashes = p->cfg->allow_sha1 };
 }
 
 /* The option tags ims-alg understands (RFC 3261 §8.2.2.3, §16.3 step 4): sec-agree, the agreement whose

@@ -3,11 +3,13 @@
 #include "trace.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 struct trace {
 	FILE *f;
@@ -16,8 +18,12 @@ struct trace {
 
 struct trace *trace_open(const char *path, const char *component, char **err)
 {
-	FILE *f = fopen(path, "a");
+	/* owner only: a trace holds every SIP and H.248 message, and with them who called whom */
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
 	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		*err = g_strdup_printf("%s: cannot open the trace file: %s", path, g_strerror(errno));
 		return NULL;
 	}

@@ -21,7 +21,8 @@ struct trace_event {
 	size_t raw_len;
 };
 
-/* Opens (appends to) path. Returns NULL and sets *err on failure. */
+/* Opens (appends to) path, created readable and writable by its owner only (0600). Returns NULL and
+ * sets *err on failure. */
 struct trace *trace_open(const char *path, const char *component, char **err);
 
 /* Writes one line and flushes it. A NULL trace is a disabled trace: nothing happens. */

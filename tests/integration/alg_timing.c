@@ -205,6 +205,24 @@ static void test_fails_during_reinvite(void)
 	    g_free(reinv), g_free(sdp), g_free(ack), g_free(ok), g_free(answer), g_free(inv);
 }
 
+/* A sha-1 fingerprint for a line the gateway terminates: refused at the offer, before any H.248. */
+static void test_weak_fingerprint(void)
+{
+	long mark = algrig_mark(&rig);
+	char *sdp = algrig_sdp("ue", &payload_msrp, dead_port(), true, "actpass",
+			       "sha-1 4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:19:E5:7C:AB", "requested");
+	sippeer_invite(&ue, rig.access, "a", "b", "t5", sdp);
+	char *got = next_final(&ue, 5000);
+	CU_ASSERT_TRUE(got &&
+		       g_str_has_prefix(got, "SIP/2.0 488 Not Acceptable Here (fingerprint hash too weak)\r\n"));
+	if (got)
+		sippeer_ack(&ue, rig.access, "sip:b@example.net", got);
+	char *none = sippeer_recv(&core, 300), *tx = algrig_h248(&rig, mark, false);
+	CU_ASSERT_PTR_NULL(none);
+	CU_ASSERT_STRING_EQUAL(tx, "");
+	g_free(tx), g_free(none), g_free(got), g_free(sdp);
+}
+
 static void test_gateway_silent_during_answer(void)
 {
 	uint16_t port = 0;
@@ -263,6 +281,7 @@ int main(void)
 		{ "the core's 200 crosses the CANCEL: ACK and BYE to the core", test_answer_crosses_cancel },
 		{ "media fails during a re-INVITE: BYE to both, the re-INVITE refused and cancelled",
 		  test_fails_during_reinvite },
+		{ "a sha-1 fingerprint: 488 at the offer, no H.248", test_weak_fingerprint },
 		{ "the gateway falls silent during the answer: 500 to the UE, ACK and BYE to the core",
 		  test_gateway_silent_during_answer },
 		{ NULL, NULL },

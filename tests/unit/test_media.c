@@ -155,6 +155,22 @@ static void test_rewrite_toward_ue(void)
 	g_free(out);
 }
 
+/* RFC 8122 §5: sha-1 only when the policy allows it, md5 never, sha-256 always. */
+static void test_weak_fingerprints(void)
+{
+	struct media_line l = { 0 };
+	struct media_policy strict = { 0 }, lax = { .weak_hashes = true };
+	g_strlcpy(l.fingerprints, "sha-256 1F:84\nSHA-1 AB:CD\n", sizeof l.fingerprints);
+	ASSERT_STR(media_weak_fingerprint(&l, &strict), "sha-1");
+	CU_ASSERT_PTR_NULL(media_weak_fingerprint(&l, &lax));
+	g_strlcpy(l.fingerprints, "md5 AB:CD\n", sizeof l.fingerprints);
+	ASSERT_STR(media_weak_fingerprint(&l, &lax), "md5");
+	g_strlcpy(l.fingerprints, "sha-256 1F:84\nsha-512 00\n", sizeof l.fingerprints);
+	CU_ASSERT_PTR_NULL(media_weak_fingerprint(&l, &strict));
+	l.fingerprints[0] = 0;
+	CU_ASSERT_PTR_NULL(media_weak_fingerprint(&l, &strict));
+}
+
 /* Every token we emit: sofia-sip parses it back as written, our rewrite writes it as given, and
  * sofia-sip's own printer would canonicalise one of them (why we edit lines instead of printing). */
 static void test_tokens_round_trip(void)
@@ -216,6 +232,7 @@ void register_media(void)
 		{ "T.38: UDP/TLS/UDPTL <-> udptl, UDP/DTLS and UDP at the gateway", test_t38 },
 		{ "toward the core: seed 004 step 8, other lines byte-exact", test_rewrite_toward_core },
 		{ "toward the UE: TLS, fingerprint, 3ge2ae:applied, IPv6 c=", test_rewrite_toward_ue },
+		{ "weak fingerprint hashes: sha-1 by policy, md5 never", test_weak_fingerprints },
 		{ "every transport token survives sofia-sip's parse and print", test_tokens_round_trip },
 		{ "malformed SDP refused with the parser's reason", test_refused },
 		{ NULL, NULL },

@@ -3,6 +3,7 @@
 #include <glib/gstdio.h>
 #include <json-c/json.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "suites.h"
@@ -76,6 +77,23 @@ static void test_lines(void)
 	g_free(path);
 }
 
+/* A trace it creates is its owner's alone, whatever the umask (it holds every message of every call). */
+static void test_mode(void)
+{
+	char *dir = g_dir_make_tmp("mediasec-trace-XXXXXX", NULL), *err = NULL;
+	char *path = g_build_filename(dir, "t.jsonl", NULL);
+	mode_t old = umask(0);
+	struct trace *t = trace_open(path, "ims-alg", &err);
+	umask(old);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	struct stat st;
+	CU_ASSERT_EQUAL(g_stat(path, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 0777, 0600);
+	trace_close(t);
+	g_unlink(path), g_rmdir(dir);
+	g_free(path), g_free(dir);
+}
+
 static void test_open_failure(void)
 {
 	char *err = NULL;
@@ -89,6 +107,7 @@ void register_trace(void)
 {
 	static const struct unit_test tests[] = {
 		{ "lines and fields", test_lines },
+		{ "created 0600", test_mode },
 		{ "open failure", test_open_failure },
 		{ NULL, NULL },
 	};
