@@ -123,6 +123,7 @@ run() { # ENCODING VERSION
 	wait "$mgpid"
 	expect_eq "$label: megaco answered through Subtract" "$?" 0
 	stop "$alg" TERM
+	expect_eq "$label: ims-alg exits 0" "$stopped" 0
 	kill "$uaspid" 2>/dev/null
 	wait "$uaspid" 2>/dev/null
 
