@@ -57,6 +57,6 @@ for bin in "$AGW" "$ALG"; do
 		documented=$((${documented:-0} + 1))
 	done
 done
-expect_eq "keys documented (40 of ims-agw, 45 of ims-alg)" "$documented" 85
+expect_eq "keys documented (43 of ims-agw, 49 of ims-alg)" "$documented" 92
 
 finish
