@@ -325,6 +325,36 @@ static bool read_sdp(const struct h248_node *n, struct msdp *out, const char *wh
 	return false;
 }
 
+/* The profile whose gateway ends MSRP as conference server (Mp's MRFP): what a=path:$ needs, whatever
+ * the gateway's own profile is. */
+static const struct profile *focus_profile(void)
+{
+	for (int i = 0; profile_names[i]; i++)
+		if (profile_at(i)->focus)
+			return profile_at(i);
+	g_assert_not_reached();
+}
+
+/* Every CHOOSE ($) in the Local is one the gateway fills (H.248.1 §7.1.8: c= address, m= port; the wire
+ * profile's a=fingerprint:$ with its certificate and, as conference server, a=path:$); any other is
+ * refused naming its line, never echoed back in the reply. */
+static bool choose_filled(const struct agw_mg *mg, const struct change *ch, struct fault *f)
+{
+	struct h248_str sdp = h248_sdp(ch->local);
+	char *filled = msdp_fill(sdp.p, sdp.n, "0.0.0.0", 9,
+				 ch->lsdp.fingerprint_choose && mg->identity ? mg->identity->fingerprint : NULL,
+				 ch->lsdp.path_choose ? "msrp://0.0.0.0:9/x;tcp" : NULL);
+	const char *dollar = strchr(filled, '$');
+	if (dollar) {
+		const char *from = dollar, *to = dollar + strcspn(dollar, "\r\n");
+		while (from > filled && from[-1] != '\n' && from[-1] != '\r')
+			from--;
+		fail(f, 449, "Local %.*s: the gateway has no value to choose for $ there", (int)(to - from), from);
+	}
+	g_free(filled);
+	return dollar == NULL;
+}
+
 /* Collects and checks what cmd asks of t (NULL t: an Add being made). */
 static bool read_change(struct agw_mg *mg, const struct h248_node *cmd, struct agw_term *t, struct change *ch,
 			struct fault *f)
@@ -391,7 +421,9 @@ static bool read_change(struct agw_mg *mg, const struct h248_node *cmd, struct a
 		if (ch->lsdp.path_choose && (!mg->profile->focus || bearer(&ch->lsdp)->app != TP_APP_MSRP))
 			return fail(f, 473,
 				    "a=path:$ asked on %s: the %s ends MSRP only as %s conference server",
-				    ch->lsdp.proto, mg->profile->gateway, mg->profile->interface);
+				    ch->lsdp.proto, focus_profile()->gateway, focus_profile()->interface);
+		if (!choose_filled(mg, ch, f))
+			return false;
 		if (t && t->has_local && bearer(&t->local)->dgram != bearer(&ch->lsdp)->dgram)
 			return fail(f, 473, "%s cannot become %s: the port is bound for %s", t->local.proto,
 				    ch->lsdp.proto, bearer(&t->local)->dgram ? "UDP" : "TCP");

@@ -8,7 +8,8 @@
  *     finished handshake is held, the UE's bytes wait, and cross once the Modify brings it.
  *   - no fingerprint in time: xtls/fail.
  *   - BFCP (TCP/TLS/BFCP), terminating, with openssl s_client as the UE where it is installed: a Hello
- *     and a HelloAck cross byte-exact, and s_client's close_notify arrives as a FIN. */
+ *     and a HelloAck cross byte-exact, and s_client's close_notify arrives as a FIN.
+ *   - a $ the gateway cannot fill is refused with 449 naming the line, never echoed. */
 #include <CUnit/Basic.h>
 #include <glib.h>
 #include <signal.h>
@@ -327,6 +328,46 @@ static void test_bfcp_openssl(void)
 	    g_free(certtool);
 }
 
+/* ---- CHOOSE ($) the gateway cannot fill (H.248.1 §7.1.8) ---- */
+
+static void refused_choose(const char *line, const char *want)
+{
+	char *r = rig_requestf(
+	    rig,
+	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access }, Local {\n"
+	    "v=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP *\na=setup:active\n%s\n} } } } }",
+	    line);
+	char *body = r ? strstr(r, "Add = $ {") : NULL;
+	ASSERT_TEXT(line, body, want);
+	g_free(r);
+}
+
+static void test_choose_unfilled(void)
+{
+	refused_choose("a=fingerprint:sha-256 $",
+		       "Add = $ {\n      Error = 449 {\n        \"Local "
+		       "a=fingerprint:sha-256 $: the gateway has no value to choose for $ there\"\n      }\n    "
+		       "}\n  }\n}\n");
+	refused_choose("a=path:msrps://127.0.0.1:$/kjhd37s2s20w2a;tcp",
+		       "Add = $ {\n      Error = 449 {\n        \"Local "
+		       "a=path:msrps://127.0.0.1:$/kjhd37s2s20w2a;tcp: the gateway has no value to choose for $ "
+		       "there\"\n      }\n    }\n  }\n}\n");
+	refused_choose("a=accept-types:$",
+		       "Add = $ {\n      Error = 449 {\n        \"Local "
+		       "a=accept-types:$: the gateway has no value to choose for $ there\"\n      }\n    }\n  "
+		       "}\n}\n");
+	/* what it can fill is filled: no $ comes back */
+	char *r = rig_requestf(
+	    rig,
+	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access }, Local {\n"
+	    "v=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP *\na=setup:active\na=fingerprint:$\n} } } } }");
+	const char *local = r ? strstr(r, "Local {") : NULL;
+	CU_ASSERT_TRUE(local && !strchr(local, '$') && strstr(local, "a=fingerprint:sha-256 "));
+	unsigned ctx = rig_number_after(r, "Context = ");
+	g_free(rig_requestf(rig, "Context = %u { Subtract = * }", ctx));
+	g_free(r);
+}
+
 int main(void)
 {
 	static const struct rig_test tests[] = {
@@ -336,6 +377,7 @@ int main(void)
 		  test_terminating_held },
 		{ "no fingerprint in time: xtls/fail", test_hold_timeout },
 		{ "BFCP with openssl s_client as the UE: Hello, HelloAck, close_notify", test_bfcp_openssl },
+		{ "a $ the gateway cannot fill: 449 naming the line", test_choose_unfilled },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("agw TLS legs", up, down, tests);

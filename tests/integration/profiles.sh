@@ -29,7 +29,7 @@ play() { # PROFILE REQUEST-FILES…
 	expect_eq "$profile: exits 0" "$stopped" 0
 }
 
-play iq "$D/iq-refusals.txt"
+play iq "$D/iq-refusals.txt" "$D/iq-path.txt"
 expect_match "iq: registered as mediasec-Iq/1" "$(cat "$WORK/iq.jsonl")" 'Profile = mediasec-Iq/1'
 play ix "$D/ix.txt" "$D/ix-refusals.txt"
 expect_match "ix: registered as mediasec-Ix/1" "$(cat "$WORK/ix.jsonl")" 'Profile = mediasec-Ix/1'
