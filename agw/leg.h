@@ -41,6 +41,9 @@ struct leg {
 	gnutls_psk_server_credentials_t psk_server;
 	enum tls_state tls_state;
 	bool client;
+	bool alerted;     /* a fatal alert went out: the session ends without close_notify */
+	bool bye_sent;    /* our close_notify went out */
+	bool bye_rcvd;    /* the peer's close_notify arrived */
 	char *raw; /* TLS: bytes read from the socket not yet taken by GnuTLS: raw[raw_off .. raw_len) */
 	size_t raw_off, raw_len;
 	const void *dg; /* DTLS: the datagram GnuTLS reads now */
@@ -61,6 +64,8 @@ struct legs {
 	gnutls_priority_t priority;     /* parsed once: every session shares it */
 	gnutls_priority_t psk_priority; /* the same with the PSK key exchanges, for Mp's KMS case */
 	GHashTable *confs;              /* the conference server's: context id -> its conference (conf.c) */
+	GHashTable *lingering;          /* connections ended by the gateway, kept until the peer's end */
+	uint64_t close_notify_sent, close_notify_received; /* over all (D)TLS sessions */
 };
 
 const struct log_ids *leg_ids(const struct leg *l, struct log_ids *ids);
@@ -89,6 +94,11 @@ enum sess_verdict { SESS_VERIFIED, SESS_HELD, SESS_REJECTED };
 enum sess_verdict sess_verify(struct leg *l);
 /* A fatal alert, in the trace by its RFC name. */
 void sess_alert(struct leg *l, gnutls_alert_description_t desc);
+/* Our close_notify (RFC 8446 §6.1), once, without waiting: not after a fatal alert, nor before the
+ * handshake finished. False when the socket cannot take it now (call again when writable). */
+bool sess_bye(struct leg *l);
+/* The peer's close_notify arrived (GnuTLS read the end of the session): counted and traced once. */
+void sess_bye_received(struct leg *l);
 /* Whether GnuTLS or our pull buffer hold bytes already taken from a stream socket. */
 bool sess_buffered(const struct leg *l);
 void sess_free(struct leg *l);
@@ -121,5 +131,14 @@ void tcp_update(struct leg *l);
 void tcp_resume(struct leg *l);
 void udp_configure(struct leg *l);
 void udp_teardown(struct leg *l);
+
+/* ---- the last moments of a TCP leg the gateway ended (linger.c) ---- */
+
+/* Takes the leg's socket and session: close_notify (TLS) and FIN are sent if they were not, then what
+ * the peer still sends is read (its close_notify counted and traced) and dropped until its FIN or
+ * LINGER_MS, so that the close never answers the peer with RST. */
+void linger_start(struct leg *l);
+/* Every lingering connection closes now (the gateway stops). */
+void linger_stop_all(struct legs *ls);
 
 #endif

@@ -40,6 +40,7 @@ struct legs *legs_new(struct ev_loop *loop, const struct legs_opts *opts, char *
 		return NULL;
 	}
 	ls->confs = g_hash_table_new(g_direct_hash, g_direct_equal);
+	ls->lingering = g_hash_table_new(g_direct_hash, g_direct_equal);
 	return ls;
 }
 
@@ -47,6 +48,11 @@ void legs_free(struct legs *ls)
 {
 	if (!ls)
 		return;
+	linger_stop_all(ls);
+	g_hash_table_destroy(ls->lingering);
+	if (ls->close_notify_sent || ls->close_notify_received)
+		log_info("leg", NULL, "(D)TLS close_notify: %" G_GUINT64_FORMAT " sent, %" G_GUINT64_FORMAT
+			 " received", ls->close_notify_sent, ls->close_notify_received);
 	gnutls_priority_deinit(ls->priority), gnutls_priority_deinit(ls->psk_priority);
 	g_hash_table_destroy(ls->confs); /* empty: each conference went with its last participant */
 	g_free(ls);

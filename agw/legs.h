@@ -19,11 +19,14 @@
  * finished handshake is held until a Modify brings it, for at most tls_hold_ms. A mismatch or a failed
  * handshake sends a TLS alert, closes TCP and notifies xtls/fail with the reason; a match notifies
  * xtls/up. close_notify is relayed as a half-close toward the TCP side, and a FIN from there as
- * close_notify.
+ * close_notify. A connection the gateway ends (Subtract, or both sides done) sends close_notify, then
+ * FIN, and lingers, reading, until the peer's FIN (two seconds at most): its close is never a RST. A DTLS
+ * leg sends close_notify when it goes and answers the peer's with its own.
  *
  * The trace shows each TCP handshake once: tcp.syn from the side that opened it when connect() starts,
  * tcp.synack and tcp.ack when the gateway's connect completes or when it accepts; every FIN and RST
- * from the side that sent it; TLS as tls.client_hello, tls.alert (sent) and tls.up.
+ * from the side that sent it; TLS as tls.client_hello, tls.alert (sent), tls.up, tls.close_notify (sent)
+ * and tls.close_notify_rx (the peer's, received).
  *
  * As the conference server (the Mp profile's MRFP, opts.focus), a leg whose transport names MSRP or BFCP
  * is a participant, not half of a relay: the gateway ends the protocol itself, switching each MSRP SEND

@@ -99,10 +99,41 @@ static const char *kind(const struct leg *l)
 
 void sess_alert(struct leg *l, gnutls_alert_description_t desc)
 {
+	l->alerted = true;
 	gnutls_alert_send(l->tls, GNUTLS_AL_FATAL, desc);
 	char name[48], what[64];
 	snprintf(what, sizeof what, "alert %s", tls_alert_name(desc, name, sizeof name));
 	leg_trace(l, "tls.alert", true, what);
+}
+
+bool sess_bye(struct leg *l)
+{
+	if (!l->tls || l->alerted || l->bye_sent || (l->tls_state != TLS_HELD && l->tls_state != TLS_VERIFIED))
+		return true;
+	int rc = gnutls_bye(l->tls, GNUTLS_SHUT_WR);
+	if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
+		return false;
+	l->bye_sent = true; /* tried once: a socket that refused it will not take it later */
+	struct log_ids ids;
+	if (rc < 0) {
+		log_info("leg", leg_ids(l, &ids), "%s close_notify not sent: %s", kind(l), gnutls_strerror(rc));
+		return true;
+	}
+	l->ls->close_notify_sent++;
+	leg_trace(l, "tls.close_notify", true, "close_notify");
+	log_debug("leg", leg_ids(l, &ids), "%s close_notify sent", kind(l));
+	return true;
+}
+
+void sess_bye_received(struct leg *l)
+{
+	if (l->bye_rcvd)
+		return;
+	l->bye_rcvd = true;
+	l->ls->close_notify_received++;
+	leg_trace(l, "tls.close_notify_rx", false, "close_notify received");
+	struct log_ids ids;
+	log_debug("leg", leg_ids(l, &ids), "%s close_notify received", kind(l));
 }
 
 /* The server's key for the identity the client named: the termination's, when the identity is its. */

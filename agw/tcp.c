@@ -34,6 +34,8 @@ static ssize_t leg_read(struct leg *l, void *buf, size_t n)
 		return r >= 0 ? r : (errno == EINTR ? -EAGAIN : -errno);
 	}
 	ssize_t r = gnutls_record_recv(l->tls, buf, n);
+	if (r == 0)
+		sess_bye_received(l);
 	if (r >= 0)
 		return r; /* 0: close_notify */
 	if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
@@ -64,10 +66,7 @@ static ssize_t leg_write(struct leg *l, const void *buf, size_t n)
 /* The end of what we send on this leg: close_notify for TLS, then FIN. */
 static void leg_shutdown(struct leg *l)
 {
-	if (l->tls) {
-		gnutls_bye(l->tls, GNUTLS_SHUT_WR);
-		leg_trace(l, "tls.close_notify", true, "close_notify");
-	}
+	sess_bye(l); /* a full socket here is not worth a wait: the FIN still ends the stream */
 	shutdown(l->fd, SHUT_WR);
 	l->shut = true;
 	leg_trace(l, "tcp.fin", true, "FIN");
@@ -134,11 +133,14 @@ static void drop_buffer(struct leg *l)
 	l->off = l->len = 0;
 }
 
-/* What a TCP leg holds: sockets and buffer (legs.c drops timer and session). */
+/* What a TCP leg holds: sockets and buffer (legs.c drops timer and session). A connection that is up
+ * and not reset lingers until its peer's end (linger.c): close_notify, FIN, and no RST. */
 void tcp_teardown(struct leg *l, bool reset)
 {
 	conf_leave(l);
 	stop_listening(l);
+	if (!reset && l->fd >= 0 && l->state == LEG_UP)
+		linger_start(l);
 	close_fd(l, reset);
 	drop_buffer(l);
 }

@@ -6,7 +6,8 @@
  * is known (TS 23.334 §6.2.4). A DTLS leg is the client when the MGC signalled xtls/est (its Remote is
  * where the handshake goes), else the server for the first ClientHello it admits; the peer certificate
  * is checked as for TLS (sess.c). Datagrams cross only when both legs can pass them on: those that
- * cannot are dropped and counted, never queued (UDPTL carries its own redundancy, T.38 §9.1). */
+ * cannot are dropped and counted, never queued (UDPTL carries its own redundancy, T.38 §9.1). A DTLS
+ * leg that goes sends close_notify, and answers the peer's close_notify with its own. */
 #include "config.h"
 #include "leg.h"
 
@@ -132,6 +133,10 @@ static void dtls_input(struct leg *l, const void *data, size_t n, const union sa
 		}
 		if (r < 0 && !gnutls_error_is_fatal((int)r))
 			break; /* all read (AGAIN), or a record DTLS drops (RFC 6347 §4.1.2.7) */
+		if (r == 0) { /* the peer's close_notify, answered with ours (RFC 6347 §4.1 via RFC 5246 §7.2.1) */
+			sess_bye_received(l);
+			sess_bye(l);
+		}
 		char reason[160];
 		snprintf(reason, sizeof reason, "DTLS: %s",
 			 r == 0 ? "close_notify" : gnutls_strerror((int)r));
@@ -202,6 +207,7 @@ void udp_teardown(struct leg *l)
 {
 	if (l->fd < 0)
 		return;
+	sess_bye(l); /* a datagram: nothing lingers, and no RST can follow */
 	ev_io_del(l->ls->loop, l->io);
 	l->io = NULL;
 	close(l->fd);

@@ -169,11 +169,12 @@ static void describe(struct lab_event *e, GString *head, GString *detail)
 				       e->to ? e->to : "?");
 }
 
-/* Events one side observes rather than sends: drawn as a note at that side (the event's "to"). */
+/* Events one side observes rather than sends: drawn as a note at that side (the event's "to"). A
+ * close_notify received is one: its sender (a lab UE) draws the arrow, an outside peer none. */
 static bool is_note(const struct lab_event *e)
 {
 	return !strcmp(e->kind, "tcp.accept") || !strcmp(e->kind, "tls.up") ||
-	       g_str_has_prefix(e->kind, "udp.");
+	       !strcmp(e->kind, "tls.close_notify_rx") || g_str_has_prefix(e->kind, "udp.");
 }
 
 static int column_of(const struct ladder_column *cols, unsigned n, const char *key)

@@ -10,7 +10,9 @@
  *   - a reordered flight: the UE's certificate flight in small fragments, each pair sent swapped.
  *   - 100,000 UDPTL packets through the DTLS leg arrive complete and in order.
  *   - plain UDP: latching onto the source a NAT would give, and a spoofed source filtered (gm/saf).
- *   - refusals: TCP events on a UDP termination (512), xtls/est without DTLS (473). */
+ *   - refusals: TCP events on a UDP termination (512), xtls/est without DTLS (473).
+ *   - openssl s_client -dtls1_2 as the UE, the gateway the DTLS server: on Subtract the UE receives the
+ *     gateway's close_notify. */
 #include <CUnit/Basic.h>
 #include <arpa/inet.h>
 #include <glib.h>
@@ -22,6 +24,7 @@
 
 #include <gnutls/dtls.h>
 
+#include "outside.h"
 #include "payload.h"
 #include "rig.h"
 #include "tlspeer.h"
@@ -495,6 +498,44 @@ static void test_refusals(void)
 	g_free(r);
 }
 
+/* RFC 6347 §4.1 (RFC 5246 §7.2.1): the DTLS session ends with close_notify, here on Subtract. */
+static void test_close_notify_openssl(void)
+{
+	if (!outside_have((const char *const[]){ "openssl", "certtool", NULL }))
+		return;
+	char *d = g_dir_make_tmp("agw-dtls-XXXXXX", NULL);
+	struct tls_identity id;
+	CU_ASSERT_TRUE_FATAL(outside_identity(d, "UE A", &id));
+	uint16_t core_peer = 0, ue_port = rig_free_port();
+	int core = udp_socket("127.0.0.1", &core_peer);
+	struct call c = { 0 };
+	CU_ASSERT_TRUE_FATAL(call_add(&c, core_peer, "passive", ue_port, id.fingerprint));
+	char to[32], from[32], *cert = g_build_filename(d, "cert.pem", NULL),
+			       *key = g_build_filename(d, "key.pem", NULL);
+	snprintf(to, sizeof to, "127.0.0.1:%u", c.access_port);
+	snprintf(from, sizeof from, "127.0.0.1:%u", ue_port);
+	struct outside cli;
+	CU_ASSERT_TRUE_FATAL(outside_start(&cli,
+					   (const char *const[]){ "openssl", "s_client", "-dtls1_2", "-connect", to,
+								  "-bind", from, "-cert", cert, "-key", key,
+								  "-msg", "-nocommands", NULL },
+					   false));
+	CU_ASSERT_TRUE(notified("xtls/up"));
+	call_end(&c);
+	/* OpenSSL 3.0 prints a DTLS record it received as "Not TLS data" with its bytes: an alert (content
+	 * type 21) of two bytes, warning (1) close_notify (0); later versions name it */
+	bool seen = outside_msg(&cli, "<<<", "close_notify", 2000);
+	const char *a = strstr(cli.seen->str, "<<< Not TLS data or unknown version (version=65277, "
+					      "content_type=21) [length 0002]\n    01 00\n");
+	CU_ASSERT_TRUE(seen || a);
+	outside_stop(&cli);
+	close(core);
+	tls_identity_clear(&id);
+	g_spawn_sync(NULL, (char *[]){ "rm", "-rf", d, NULL }, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+		     NULL, NULL);
+	g_free(cert), g_free(key), g_free(d);
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -512,5 +553,6 @@ int main(void)
 		{ "latching onto the NAT's address, spoofed source dropped", test_latch },
 		{ "source address and port filtering", test_source_filter },
 		{ "refusals: TCP events on UDP, xtls/est without DTLS", test_refusals },
+		{ "openssl s_client -dtls1_2 UE: close_notify on Subtract", test_close_notify_openssl },
 		{ NULL, NULL } });
 }
