@@ -66,6 +66,9 @@ static const struct cfg_option agw_options[] = {
 	  NULL, "how long a finished handshake waits for the Remote fingerprint (ms) before xtls/fail" },
 	{ "tls.allow_sha1", 0, CFG_BOOL, offsetof(struct agw_config, tls_allow_sha1), "false", 0, 0, NULL,
 	  "accept sha-1 fingerprints (legacy peers)" },
+	{ "tls.autostart", 0, CFG_BOOL, offsetof(struct agw_config, tls_autostart), "false", 0, 0, NULL,
+	  "start TLS as client as soon as the gateway's own TCP connect completes, without waiting for the "
+	  "establish signal (xtls/est)" },
 	{ "leg.connect_timeout", 0, CFG_INT, offsetof(struct agw_config, connect_timeout_ms), "5000", 100,
 	  600000, NULL, "how long the gateway's own TCP connect may take (ms) before xtcp/fail" },
 	{ "leg.buffer", 0, CFG_INT, offsetof(struct agw_config, buffer_kib), "256", 4, 65536, NULL,

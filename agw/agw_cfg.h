@@ -31,6 +31,7 @@ struct agw_config {
 	char *tls_certificate, *tls_key, *tls_priority;
 	long tls_hold_ms;
 	bool tls_allow_sha1;
+	bool tls_autostart; /* open point 2's autonomous start: a leg that connected is TLS client at once */
 	long connect_timeout_ms, buffer_kib;
 	struct wire_names wire;
 };

@@ -12,9 +12,11 @@
  * freed when drained; a leg is not read while the other side's buffer is full (back-pressure), so no
  * byte is lost and memory stays bounded. FIN is relayed as a half-close, a reset as a reset.
  *
- * A leg whose transport has TLS (TCP/TLS…) runs TLS with GnuTLS once TCP is up: as the client when it
- * connected, or when the MGC signalled xtls/est, else as the server (asking for the peer's
- * certificate). The peer certificate is checked against the Remote's a=fingerprint, and no byte crosses
+ * A leg whose transport has TLS (TCP/TLS…) runs TLS with GnuTLS once TCP is up: as the client when the
+ * MGC signalled xtls/est (seed 004: steps 16-18 configure the TLS direction, step 21 sets TLS up), as the
+ * server when the peer connected (asking for the peer's certificate). A leg that connected without
+ * xtls/est waits for it, or for the peer's ClientHello (then it is the server); with tls_autostart it
+ * starts as client at once (open point 2's autonomous start). The peer certificate is checked against the Remote's a=fingerprint, and no byte crosses
  * before it matches. When the fingerprint is not known yet (the terminating case, seed 004 step 12) the
  * finished handshake is held until a Modify brings it, for at most tls_hold_ms. A mismatch or a failed
  * handshake sends a TLS alert, closes TCP and notifies xtls/fail with the reason; a match notifies
@@ -47,6 +49,7 @@ struct legs_opts {
 	const char *tls_priority;            /* GnuTLS priority string */
 	unsigned tls_hold_ms; /* how long a finished handshake waits for the Remote fingerprint */
 	bool allow_sha1;      /* accept sha-1 fingerprints */
+	bool tls_autostart;   /* a leg that connected starts TLS as client at once, without xtls/est */
 	bool focus;           /* the conference server: MSRP and BFCP legs end here (conf.c), no relay */
 	struct trace *trace;  /* TCP and TLS events for the lab's ladder (NULL: none) */
 };

@@ -206,6 +206,7 @@ static int start(struct agw *g)
 				  .tls_priority = c->tls_priority,
 				  .tls_hold_ms = (unsigned)c->tls_hold_ms,
 				  .allow_sha1 = c->tls_allow_sha1,
+				  .tls_autostart = c->tls_autostart,
 				  .focus = profile_at(c->profile)->focus,
 				  .trace = g->trace };
 	if (!(g->legs = legs_new(g->loop, &legs, &err)))

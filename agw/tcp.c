@@ -14,7 +14,13 @@
 /* Up, and for TLS verified: bytes may cross. */
 static bool ready(const struct leg *l)
 {
-	return l->state == LEG_UP && (!l->tls || l->tls_state == TLS_VERIFIED);
+	return l->state == LEG_UP && (!l->bearer->secure || l->tls_state == TLS_VERIFIED);
+}
+
+/* Up with TLS to run, and no session yet: the gateway waits for xtls/est (or the peer's ClientHello). */
+static bool tls_waiting(const struct leg *l)
+{
+	return l->state == LEG_UP && l->bearer->secure && !l->tls;
 }
 
 static bool relaying(const struct leg *l)
@@ -82,6 +88,8 @@ void tcp_update(struct leg *l)
 	uint32_t ev = 0;
 	if (l->state == LEG_CONNECTING)
 		ev = EPOLLOUT;
+	else if (tls_waiting(l))
+		ev = EPOLLIN; /* the peer speaking first makes the gateway the server */
 	else if (l->state == LEG_UP && l->tls_state == TLS_HANDSHAKE)
 		ev = gnutls_record_get_direction(l->tls) ? EPOLLOUT : EPOLLIN;
 	else if (l->state == LEG_UP && conf_member(l)) {
@@ -322,6 +330,30 @@ void tcp_verified(struct leg *l)
 	relay_check(l);
 }
 
+static void tls_run(struct leg *l, bool client)
+{
+	if (sess_start(l, client))
+		tls_step(l);
+}
+
+/* TCP is up on a TLS leg. The gateway is the TLS client when the MGC signalled xtls/est (seed 004 steps
+ * 16-18, then 21), or with tls.autostart when it connected (open point 2's autonomous start); the
+ * server when the peer connected. A leg that connected without either waits: for xtls/est, or for the
+ * peer's ClientHello, which makes it the server. */
+static void tls_begin(struct leg *l)
+{
+	struct log_ids ids;
+	if (l->t->tls_est || (l->active && l->ls->o.tls_autostart))
+		tls_run(l, true);
+	else if (!l->active)
+		tls_run(l, false);
+	else {
+		log_info("leg", leg_ids(l, &ids),
+			 "TLS waits for the establish signal (or the peer's ClientHello) before it starts");
+		tcp_update(l);
+	}
+}
+
 static void up(struct leg *l)
 {
 	struct log_ids ids;
@@ -335,8 +367,7 @@ static void up(struct leg *l)
 	if (p && p->state == LEG_WAITING) /* the incoming connection triggers the outgoing one */
 		start_connect(p);
 	if (l->bearer->secure && l->state == LEG_UP) {
-		if (sess_start(l, l->active || l->t->tls_est))
-			tls_step(l);
+		tls_begin(l);
 		return;
 	}
 	relay_check(l);
@@ -506,6 +537,10 @@ static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void 
 		connected(l);
 		return;
 	}
+	if (tls_waiting(l)) { /* the peer spoke first: its ClientHello, or its end */
+		tls_run(l, false);
+		return;
+	}
 	if (l->state == LEG_UP && l->tls_state == TLS_HANDSHAKE) {
 		tls_step(l);
 		return;
@@ -538,6 +573,10 @@ static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void 
 void tcp_configure(struct leg *l)
 {
 	struct agw_term *t = l->t;
+	if (tls_waiting(l) && t->tls_est) { /* the establish signal the connected leg waited for */
+		tls_run(l, true);
+		return;
+	}
 	if (l->state == LEG_CONNECTING || l->state == LEG_UP || l->state == LEG_DONE)
 		return; /* a re-offer keeping the transport does not touch the connection (open point 1) */
 	switch (t->local.setup) {

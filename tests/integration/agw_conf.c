@@ -29,7 +29,8 @@ static int up(void)
 	if (!tls_identity_init(&id, NULL, NULL, "UE", &err))
 		return 1;
 	rig = rig_start((const char *const[]){ "--profile", "mp", "--realm-access-ports", "30100-30179",
-					       "--realm-core-ports", "30180-30199", NULL });
+					       "--realm-core-ports", "30180-30199",
+					       /* the MRFC's Adds carry no xtls/est yet */ "--tls-autostart", NULL });
 	return rig ? 0 : 1;
 }
 

@@ -24,7 +24,8 @@ static const char key[] = "00112233445566778899aabbccddeeff00112233445566778899a
 static int up(void)
 {
 	rig = rig_start((const char *const[]){ "--profile", "mp", "--realm-access-ports", "30000-30049",
-					       "--realm-core-ports", "30050-30099", NULL });
+					       "--realm-core-ports", "30050-30099",
+					       /* the MRFC's Adds carry no xtls/est yet */ "--tls-autostart", NULL });
 	return rig ? 0 : 1;
 }
 

@@ -1,6 +1,6 @@
 /* ims-agw's TLS legs, end to end, against GnuTLS UEs with their own certificates (seed 004):
- *   - originating: the gateway connects to the UE (triggered by the core peer's SYN) and is the TLS
- *     client; the UE checks the gateway's certificate against the fingerprint the gateway gave in its
+ *   - originating: the gateway connects to the UE (triggered by the core peer's SYN) and, told xtls/est
+ *     (steps 16-18), is the TLS client; the UE checks the gateway's certificate against the fingerprint the gateway gave in its
  *     Add reply, the gateway checks the UE's against the Remote; MSRP SEND both ways; close_notify
  *     relayed as a half-close and a FIN as close_notify.
  *   - fingerprint mismatch: an alert, xtls/fail with the reason, and not one application byte crosses.
@@ -9,6 +9,13 @@
  *   - no fingerprint in time: xtls/fail.
  *   - BFCP (TCP/TLS/BFCP), terminating, with openssl s_client as the UE where it is installed: a Hello
  *     and a HelloAck cross byte-exact, and s_client's close_notify arrives as a FIN.
+ * With outside peers (openssl s_server and s_client as the UE, tshark on the loopback):
+ *   - the ClientHello waits for the Modify carrying xtls/est (seed 004 steps 16-18, then 21), in the
+ *     UE's view and in the gateway's trace; on Subtract the UE gets close_notify before the end, and the
+ *     gateway sends no RST when the UE answers it;
+ *   - with tls.autostart (open point 2's autonomous start) the ClientHello leaves as TCP is up;
+ *   - the UE closes first (close_notify, FIN) while the handshake is held: the Subtract that follows
+ *     reads it (traced as received) and sends no RST.
  *   - a $ the gateway cannot fill is refused with 449 naming the line, never echoed. */
 #include <CUnit/Basic.h>
 #include <glib.h>
@@ -19,26 +26,35 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "outside.h"
 #include "rig.h"
 #include "tlspeer.h"
 
 static struct rig *rig;
 static struct tls_identity ue;
+static char *suite_dir, *trace; /* the suite's files; the gateway's trace (--trace-file) */
 
 static int up(void)
 {
 	char *err = NULL;
 	if (!tls_identity_init(&ue, NULL, NULL, "UE A", &err))
 		return 1;
+	suite_dir = g_dir_make_tmp("agw-tls-XXXXXX", NULL);
+	trace = g_build_filename(suite_dir, "agw.jsonl", NULL);
 	rig = rig_start((const char *const[]){ "--realm-access-ports", "25000-25099", "--realm-core-ports",
-					       "26000-26099", "--tls-hold-timeout", "1500", NULL });
+					       "26000-26099", "--tls-hold-timeout", "1500", "--trace-file", trace,
+					       NULL });
 	return rig ? 0 : 1;
 }
 
 static int down(void)
 {
 	tls_identity_clear(&ue);
-	return rig_stop(rig) == 0 ? 0 : 1;
+	int rc = rig_stop(rig) == 0 ? 0 : 1;
+	g_spawn_sync(NULL, (char *[]){ "rm", "-rf", suite_dir, NULL }, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+		     NULL, NULL, NULL, NULL);
+	g_free(trace), g_free(suite_dir);
+	return rc;
 }
 
 static char *remote_sdp(uint16_t port, const char *fp)
@@ -72,6 +88,15 @@ static char *originating(uint16_t ue_port, const char *ue_fp, char **access_repl
 	return g_strdup_printf("%u", ctx);
 }
 
+/* Seed 004 steps 16-18: the access termination is told the TLS direction, the gateway the client. */
+static void establish(const char *ctx, const char *access)
+{
+	char *r = rig_requestf(rig, "Context = %s { Modify = ac/%u { Signals { xtls/est } } }", ctx,
+			       rig_number_after(access, "Add = ac/"));
+	CU_ASSERT_TRUE(r && !strstr(r, "Error"));
+	g_free(r);
+}
+
 static void test_originating(void)
 {
 	uint16_t ue_port = 0;
@@ -84,6 +109,7 @@ static void test_originating(void)
 	CU_ASSERT_TRUE(g_str_has_prefix(agw_fp, "sha-256 "));
 	int peer, fd;
 	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)core_port, ue_l, &peer, &fd));
+	establish(ctx, access);
 	char why[160] = "";
 	gnutls_session_t s =
 	    tlspeer_handshake(fd, false, &ue, agw_fp, 3000, why); /* the UE is the TLS server */
@@ -117,6 +143,7 @@ static void test_mismatch(void)
 	    originating(ue_port, other.fingerprint, &access, &core_port); /* the Remote names another cert */
 	int peer, fd;
 	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)core_port, ue_l, &peer, &fd));
+	establish(ctx, access);
 	char why[160] = "", got[8];
 	gnutls_session_t s = tlspeer_handshake(fd, false, &ue, NULL, 3000, why);
 	if (s) { /* TLS 1.3: the server may finish before the client's verdict; its bytes must still not cross
@@ -227,39 +254,6 @@ static const unsigned char bfcp_hello[] = { 0x20, 0x0b, 0x00, 0x00, 0x00, 0x00,
 static const unsigned char bfcp_hello_ack[] = { 0x20, 0x0c, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01,
 						0x00, 0x02, 0x2b, 0x06, 0x0b, 0x0c, 0x01, 0x02, 0x00, 0x00 };
 
-/* A UE certificate on disk for an outside TLS client: certtool writes it, we read its fingerprint. */
-static bool ue_files(const char *dir, struct tls_identity *id)
-{
-	char *key = g_build_filename(dir, "ue-key.pem", NULL), *cert = g_build_filename(dir, "ue.pem", NULL);
-	char *tmpl = g_build_filename(dir, "ue.tmpl", NULL), *err = NULL;
-	g_file_set_contents(
-	    tmpl, "cn = \"UE B\"\nserial = 7\nexpiration_days = 30\nsigning_key\ntls_www_client\n", -1, NULL);
-	const char *gen_key[] = { "certtool", "--generate-privkey", "--key-type", "ecdsa", "--outfile", key,
-				  NULL };
-	const char *gen_cert[] = { "certtool",
-				   "--generate-self-signed",
-				   "--load-privkey",
-				   key,
-				   "--template",
-				   tmpl,
-				   "--outfile",
-				   cert,
-				   NULL };
-	int st1 = -1, st2 = -1;
-	bool ok = g_spawn_sync(NULL, (char **)gen_key, NULL,
-			       G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-			       NULL, NULL, NULL, NULL, &st1, NULL) &&
-		  st1 == 0 &&
-		  g_spawn_sync(NULL, (char **)gen_cert, NULL,
-			       G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-			       NULL, NULL, NULL, NULL, &st2, NULL) &&
-		  st2 == 0 && tls_identity_init(id, cert, key, "UE B", &err);
-	if (err)
-		fprintf(stderr, "\n    %s\n", err);
-	g_free(err), g_free(key), g_free(cert), g_free(tmpl);
-	return ok;
-}
-
 static void test_bfcp_openssl(void)
 {
 	char *openssl = g_find_program_in_path("openssl"), *certtool = g_find_program_in_path("certtool");
@@ -270,7 +264,7 @@ static void test_bfcp_openssl(void)
 	}
 	char *dir = g_dir_make_tmp("agw-tls-XXXXXX", NULL);
 	struct tls_identity id;
-	CU_ASSERT_TRUE_FATAL(dir && ue_files(dir, &id));
+	CU_ASSERT_TRUE_FATAL(dir && outside_identity(dir, "UE B", &id));
 	uint16_t peer_port = 0;
 	int peer_l = tcp_listen(&peer_port);
 	char *access = rig_requestf(
@@ -289,8 +283,8 @@ static void test_bfcp_openssl(void)
 			 "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=application %u TCP/BFCP *\n} } } } }",
 			 ctx, peer_port);
 	CU_ASSERT_TRUE(core && !strstr(core, "Error"));
-	char connect[32], *cert = g_build_filename(dir, "ue.pem", NULL),
-			  *key = g_build_filename(dir, "ue-key.pem", NULL);
+	char connect[32], *cert = g_build_filename(dir, "cert.pem", NULL),
+			  *key = g_build_filename(dir, "key.pem", NULL);
 	snprintf(connect, sizeof connect, "127.0.0.1:%u", access_port);
 	const char *argv[] = { openssl, "s_client", "-connect", connect,       "-cert",       cert,
 			       "-key",  key,        "-quiet",   "-no_ign_eof", "-nocommands", NULL };
@@ -326,6 +320,206 @@ static void test_bfcp_openssl(void)
 	g_spawn_sync(NULL, rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
 	g_free(n), g_free(access), g_free(core), g_free(cert), g_free(key), g_free(dir), g_free(openssl),
 	    g_free(certtool);
+}
+
+/* ---- outside peers: openssl as the UE, tshark on the loopback ---- */
+
+static bool received(struct outside *o, const char *what)
+{
+	return outside_msg(o, "<<<", what, 2000);
+}
+
+/* The line number (from 0) of the first line of the gateway's trace holding both a and b, -1 when none;
+ * waits up to ms for it. Its "ts" is copied to ts. */
+static int traced(const char *a, const char *b, unsigned ms, char ts[40])
+{
+	for (unsigned waited = 0;; waited += 50) {
+		char *text = NULL;
+		g_file_get_contents(trace, &text, NULL, NULL);
+		char **lines = g_strsplit(text ? text : "", "\n", -1);
+		int at = -1;
+		for (int i = 0; lines[i] && at < 0; i++)
+			if (strstr(lines[i], a) && strstr(lines[i], b)) {
+				at = i;
+				const char *t = strstr(lines[i], "\"ts\":\"");
+				if (ts)
+					g_strlcpy(ts, t ? t + 6 : "", MIN(40, t ? strcspn(t + 6, "\"") + 1 : 1));
+			}
+		g_strfreev(lines), g_free(text);
+		if (at >= 0 || waited >= ms)
+			return at;
+		usleep(50000);
+	}
+}
+
+/* openssl s_server as UE A, TLS server for the gateway (seed 004 originating), its certificate in d. */
+static bool ue_server(struct outside *o, const char *d, uint16_t port)
+{
+	char accept[32], *cert = g_build_filename(d, "cert.pem", NULL), *key = g_build_filename(d, "key.pem", NULL);
+	snprintf(accept, sizeof accept, "127.0.0.1:%u", port);
+	bool ok = outside_start(o,
+				(const char *const[]){ "openssl", "s_server", "-accept", accept, "-cert", cert, "-key",
+						       key, "-Verify", "1", "-msg", "-naccept", "1", NULL },
+				false) &&
+		  outside_wait(o, "ACCEPT", 5000);
+	g_free(cert), g_free(key);
+	return ok;
+}
+
+/* The originating call toward an s_server UE up to TCP: core leg, access leg, the core's SYN making the
+ * gateway connect (steps 2-11). The access reply and the core peer's socket; the UE's TCP is up. */
+static char *outside_originating(struct outside *ue_srv, const char *d, struct tls_identity *id, char **access,
+				 int *core)
+{
+	uint16_t ue_port = rig_free_port();
+	if (!outside_identity(d, "UE A", id) || !ue_server(ue_srv, d, ue_port))
+		return NULL;
+	unsigned core_port;
+	char *ctx = originating(ue_port, id->fingerprint, access, &core_port);
+	bool up = false;
+	*core = tcp_connect_from(0, (uint16_t)core_port, 2000, &up);
+	CU_ASSERT_TRUE(up);
+	char term[40];
+	snprintf(term, sizeof term, "\"term\":\"ac/%u\"", rig_number_after(*access, "Add = ac/"));
+	CU_ASSERT(traced(term, "\"kind\":\"tcp.synack\"", 2000, NULL) >= 0); /* step 11: TCP to the UE */
+	return ctx;
+}
+
+static void test_client_hello_waits(void)
+{
+	if (!outside_have((const char *const[]){ "openssl", "certtool", NULL }))
+		return;
+	char *d = g_dir_make_tmp("agw-tls-XXXXXX", NULL), *access = NULL, term[40], est[80], ts_est[40] = "",
+	     ts_hello[40] = "";
+	struct tls_identity id;
+	struct outside srv;
+	int core = -1;
+	char *ctx = outside_originating(&srv, d, &id, &access, &core);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+	unsigned ac = rig_number_after(access, "Add = ac/");
+	snprintf(term, sizeof term, "\"term\":\"ac/%u\"", ac);
+	/* TCP is up and nothing was said about TLS yet: no ClientHello, in the UE's view nor the trace */
+	CU_ASSERT_FALSE(outside_wait(&srv, "ClientHello", 800));
+	CU_ASSERT_EQUAL(traced(term, "\"kind\":\"tls.client_hello\"", 0, NULL), -1);
+	establish(ctx, access); /* steps 16-18 */
+	char *n = rig_notify(rig, 3000);
+	CU_ASSERT_TRUE(n && strstr(n, "T : xtls/up")); /* step 21: the UE's certificate matched */
+	CU_ASSERT_TRUE(received(&srv, "ClientHello"));
+	snprintf(est, sizeof est, "Modify = ac/%u { Signals { xtls/est } }", ac);
+	int at_est = traced("\"kind\":\"h248.rx\"", est, 0, ts_est);
+	int at_hello = traced(term, "\"kind\":\"tls.client_hello\"", 0, ts_hello);
+	CU_ASSERT(at_est >= 0 && at_hello > at_est);
+	CU_ASSERT(*ts_est && strcmp(ts_est, ts_hello) <= 0);
+	/* Subtract: close_notify, then the end; the UE answers with its own, and the gateway no RST */
+	struct capture cap;
+	unsigned access_port = (unsigned)rig_local_port(access);
+	bool capturing = outside_have((const char *const[]){ "tshark", NULL }) &&
+			 capture_start(&cap, d, "subtract", access_port);
+	g_free(rig_requestf(rig, "Context = %s { Subtract = * { Audit { } } }", ctx));
+	CU_ASSERT_TRUE(received(&srv, "close_notify"));
+	CU_ASSERT_TRUE(outside_exited(&srv, 3000)); /* s_server ends with its one connection */
+	outside_wait(&srv, NULL, 200);
+	CU_ASSERT_PTR_NULL(strstr(srv.seen->str, "unexpected eof"));
+	if (capturing)
+		CU_ASSERT_EQUAL(capture_rsts(&cap, (uint16_t)access_port), 0);
+	CU_ASSERT(traced(term, "\"kind\":\"tls.close_notify\"", 1000, NULL) >= 0);
+	CU_ASSERT(traced(term, "\"kind\":\"tls.close_notify_rx\"", 1000, NULL) >= 0);
+	outside_stop(&srv);
+	close(core);
+	tls_identity_clear(&id);
+	g_spawn_sync(NULL, (char *[]){ "rm", "-rf", d, NULL }, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+		     NULL, NULL);
+	g_free(n), g_free(access), g_free(ctx), g_free(d);
+}
+
+/* With tls.autostart a second gateway starts TLS as soon as its connect to the UE completes. */
+static void test_autostart(void)
+{
+	if (!outside_have((const char *const[]){ "openssl", "certtool", NULL }))
+		return;
+	char *d = g_dir_make_tmp("agw-tls-XXXXXX", NULL), *access = NULL;
+	struct tls_identity id;
+	struct outside srv;
+	uint16_t ue_port = rig_free_port();
+	CU_ASSERT_TRUE_FATAL(outside_identity(d, "UE A", &id) && ue_server(&srv, d, ue_port));
+	struct rig *main_rig = rig, *autostart = rig_start((const char *const[]){
+					       "--realm-access-ports", "25100-25199", "--realm-core-ports",
+					       "26100-26199", "--tls-autostart", NULL });
+	CU_ASSERT_PTR_NOT_NULL(autostart);
+	if (autostart) {
+		rig = autostart; /* this test's gateway, until its end */
+		unsigned core_port;
+		char *ctx = originating(ue_port, id.fingerprint, &access, &core_port);
+		bool up = false;
+		int core = tcp_connect_from(0, (uint16_t)core_port, 2000, &up);
+		CU_ASSERT_TRUE(up);
+		char *n = rig_notify(rig, 3000); /* no xtls/est: the gateway started on its own */
+		CU_ASSERT_TRUE(n && strstr(n, "T : xtls/up"));
+		CU_ASSERT_TRUE(received(&srv, "ClientHello"));
+		g_free(rig_requestf(rig, "Context = %s { Subtract = * }", ctx));
+		CU_ASSERT_TRUE(outside_exited(&srv, 3000));
+		close(core);
+		CU_ASSERT_EQUAL(rig_stop(autostart), 0);
+		rig = main_rig;
+		g_free(n), g_free(ctx);
+	}
+	outside_stop(&srv);
+	tls_identity_clear(&id);
+	g_spawn_sync(NULL, (char *[]){ "rm", "-rf", d, NULL }, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+		     NULL, NULL);
+	g_free(access), g_free(d);
+}
+
+/* Terminating, the handshake held (no fingerprint yet): s_client, the UE, closes first (close_notify,
+ * FIN) and exits; the Subtract that follows reads what it left and closes without RST. */
+static void test_ue_closes_first(void)
+{
+	if (!outside_have((const char *const[]){ "openssl", "certtool", "tshark", NULL }))
+		return;
+	char *d = g_dir_make_tmp("agw-tls-XXXXXX", NULL), term[40];
+	struct tls_identity id;
+	CU_ASSERT_TRUE_FATAL(outside_identity(d, "UE B", &id));
+	uint16_t peer_port = 0;
+	int peer_l = tcp_listen(&peer_port);
+	char *access = rig_requestf(
+	    rig,
+	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access }, Local {\n"
+	    "v=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP *\na=setup:passive\na=fingerprint:$\n} } },\n"
+	    "Events = 6 { xtls/up, xtls/fail } } }");
+	unsigned ctx = rig_number_after(access, "Context = "), access_port = (unsigned)rig_local_port(access);
+	snprintf(term, sizeof term, "\"term\":\"ac/%u\"", rig_number_after(access, "Add = ac/"));
+	char *core = rig_requestf(rig,
+				  "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core },\n"
+				  "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:active\n},\n"
+				  "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n} } } } }",
+				  ctx, peer_port);
+	struct capture cap;
+	bool capturing = capture_start(&cap, d, "ue-first", access_port);
+	char connect[32], *cert = g_build_filename(d, "cert.pem", NULL), *key = g_build_filename(d, "key.pem", NULL);
+	snprintf(connect, sizeof connect, "127.0.0.1:%u", access_port);
+	struct outside cli;
+	CU_ASSERT_TRUE_FATAL(outside_start(&cli,
+					   (const char *const[]){ "openssl", "s_client", "-connect", connect, "-cert",
+								  cert, "-key", key, "-msg", "-no_ign_eof",
+								  "-nocommands", NULL },
+					   false));
+	int peer = tcp_accept(peer_l, 3000); /* the UE's SYN made the gateway connect to the core */
+	CU_ASSERT(peer >= 0);
+	CU_ASSERT_TRUE(outside_msg(&cli, ">>>", "Finished", 3000));
+	usleep(200000); /* the gateway has the UE's Finished: held, waiting for the fingerprint */
+	close(cli.in), cli.in = -1; /* s_client ends: close_notify, FIN */
+	CU_ASSERT_TRUE(outside_exited(&cli, 3000));
+	usleep(200000);
+	g_free(rig_requestf(rig, "Context = %u { Subtract = * }", ctx));
+	if (capturing)
+		CU_ASSERT_EQUAL(capture_rsts(&cap, (uint16_t)access_port), 0);
+	CU_ASSERT(traced(term, "\"kind\":\"tls.close_notify_rx\"", 1000, NULL) >= 0);
+	outside_stop(&cli);
+	close(peer), close(peer_l);
+	tls_identity_clear(&id);
+	g_spawn_sync(NULL, (char *[]){ "rm", "-rf", d, NULL }, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+		     NULL, NULL);
+	g_free(access), g_free(core), g_free(cert), g_free(key), g_free(d);
 }
 
 /* ---- CHOOSE ($) the gateway cannot fill (H.248.1 §7.1.8) ---- */
@@ -377,6 +571,10 @@ int main(void)
 		  test_terminating_held },
 		{ "no fingerprint in time: xtls/fail", test_hold_timeout },
 		{ "BFCP with openssl s_client as the UE: Hello, HelloAck, close_notify", test_bfcp_openssl },
+		{ "openssl s_server UE: no ClientHello before xtls/est; close_notify and no RST on Subtract",
+		  test_client_hello_waits },
+		{ "tls.autostart: the ClientHello as TCP is up, without xtls/est", test_autostart },
+		{ "openssl s_client UE closes first while held: no RST on Subtract", test_ue_closes_first },
 		{ "a $ the gateway cannot fill: 449 naming the line", test_choose_unfilled },
 		{ NULL, NULL },
 	};

@@ -31,7 +31,8 @@ static int up(void)
 		return 1;
 	return algrig_start(&rig,
 			    &(struct algrig_opts){ .alg = (const char *const[]){ "--profile", "mp", NULL },
-						   .agw = (const char *const[]){ "--profile", "mp", NULL },
+						   /* ims-alg's MRFC sends no xtls/est yet: the MRFP starts TLS on its own */
+						   .agw = (const char *const[]){ "--profile", "mp", "--tls-autostart", NULL },
 						   .access_ports = "29800-29849",
 						   .core_ports = "29850-29899" })
 		   ? 0
