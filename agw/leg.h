@@ -41,10 +41,10 @@ struct leg {
 	gnutls_psk_server_credentials_t psk_server;
 	enum tls_state tls_state;
 	bool client;
-	bool alerted;     /* a fatal alert went out: the session ends without close_notify */
-	bool bye_sent;    /* our close_notify went out */
-	bool bye_rcvd;    /* the peer's close_notify arrived */
-	char *raw; /* TLS: bytes read from the socket not yet taken by GnuTLS: raw[raw_off .. raw_len) */
+	bool alerted;  /* a fatal alert went out: the session ends without close_notify */
+	bool bye_sent; /* our close_notify went out */
+	bool bye_rcvd; /* the peer's close_notify arrived */
+	char *raw;     /* TLS: bytes read from the socket not yet taken by GnuTLS: raw[raw_off .. raw_len) */
 	size_t raw_off, raw_len;
 	const void *dg; /* DTLS: the datagram GnuTLS reads now */
 	size_t dg_len;

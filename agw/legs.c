@@ -51,8 +51,9 @@ void legs_free(struct legs *ls)
 	linger_stop_all(ls);
 	g_hash_table_destroy(ls->lingering);
 	if (ls->close_notify_sent || ls->close_notify_received)
-		log_info("leg", NULL, "(D)TLS close_notify: %" G_GUINT64_FORMAT " sent, %" G_GUINT64_FORMAT
-			 " received", ls->close_notify_sent, ls->close_notify_received);
+		log_info("leg", NULL,
+			 "(D)TLS close_notify: %" G_GUINT64_FORMAT " sent, %" G_GUINT64_FORMAT " received",
+			 ls->close_notify_sent, ls->close_notify_received);
 	gnutls_priority_deinit(ls->priority), gnutls_priority_deinit(ls->psk_priority);
 	g_hash_table_destroy(ls->confs); /* empty: each conference went with its last participant */
 	g_free(ls);

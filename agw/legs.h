@@ -16,14 +16,14 @@
  * MGC signalled xtls/est (seed 004: steps 16-18 configure the TLS direction, step 21 sets TLS up), as the
  * server when the peer connected (asking for the peer's certificate). A leg that connected without
  * xtls/est waits for it, or for the peer's ClientHello (then it is the server); with tls_autostart it
- * starts as client at once (open point 2's autonomous start). The peer certificate is checked against the Remote's a=fingerprint, and no byte crosses
- * before it matches. When the fingerprint is not known yet (the terminating case, seed 004 step 12) the
- * finished handshake is held until a Modify brings it, for at most tls_hold_ms. A mismatch or a failed
- * handshake sends a TLS alert, closes TCP and notifies xtls/fail with the reason; a match notifies
- * xtls/up. close_notify is relayed as a half-close toward the TCP side, and a FIN from there as
- * close_notify. A connection the gateway ends (Subtract, or both sides done) sends close_notify, then
- * FIN, and lingers, reading, until the peer's FIN (two seconds at most): its close is never a RST. A DTLS
- * leg sends close_notify when it goes and answers the peer's with its own.
+ * starts as client at once (open point 2's autonomous start). The peer certificate is checked against the
+ * Remote's a=fingerprint, and no byte crosses before it matches. When the fingerprint is not known yet (the
+ * terminating case, seed 004 step 12) the finished handshake is held until a Modify brings it, for at most
+ * tls_hold_ms. A mismatch or a failed handshake sends a TLS alert, closes TCP and notifies xtls/fail with the
+ * reason; a match notifies xtls/up. close_notify is relayed as a half-close toward the TCP side, and a FIN
+ * from there as close_notify. A connection the gateway ends (Subtract, or both sides done) sends
+ * close_notify, then FIN, and lingers, reading, until the peer's FIN (two seconds at most): its close is
+ * never a RST. A DTLS leg sends close_notify when it goes and answers the peer's with its own.
  *
  * The trace shows each TCP handshake once: tcp.syn from the side that opened it when connect() starts,
  * tcp.synack and tcp.ack when the gateway's connect completes or when it accepts; every FIN and RST

@@ -26,7 +26,7 @@ struct lingering {
 	gnutls_session_t tls; /* the leg's session, until its close_notify arrived */
 	gnutls_psk_client_credentials_t psk_client;
 	gnutls_psk_server_credentials_t psk_server;
-	GByteArray *raw; /* what the leg read from the socket and GnuTLS had not taken yet */
+	GByteArray *raw;  /* what the leg read from the socket and GnuTLS had not taken yet */
 	bool bye_pending; /* our close_notify waits for room in the socket; the FIN after it */
 	bool fin_sent, bye_rcvd;
 	char ctx[16], term[24], here[SA_TEXT_MAX], there[SA_TEXT_MAX];
@@ -128,7 +128,7 @@ static bool drain(struct lingering *g)
 				continue; /* a record GnuTLS skips */
 			if (r < 0)
 				return true; /* the TCP end without close_notify, or a broken stream */
-			continue;     /* application data after the end: dropped */
+			continue;            /* application data after the end: dropped */
 		}
 		if (g->raw && g->raw->len) /* a plain leg's bytes the relay had not taken */
 			g_byte_array_set_size(g->raw, 0);
@@ -167,7 +167,8 @@ void linger_start(struct leg *l)
 	struct lingering *g = g_new0(struct lingering, 1);
 	g->ls = l->ls;
 	g->fd = l->fd;
-	/* our close_notify is due unless a fatal alert ended the session, or it never finished its handshake */
+	/* our close_notify is due unless a fatal alert ended the session, or it never finished its handshake
+	 */
 	g->bye_pending = l->tls && !l->alerted && !l->bye_sent &&
 			 (l->tls_state == TLS_HELD || l->tls_state == TLS_VERIFIED);
 	l->bye_sent = true;
@@ -189,7 +190,8 @@ void linger_start(struct leg *l)
 	}
 	if (l->raw && l->raw_len > l->raw_off) {
 		g->raw = g_byte_array_sized_new((guint)(l->raw_len - l->raw_off));
-		g_byte_array_append(g->raw, (const guint8 *)l->raw + l->raw_off, (guint)(l->raw_len - l->raw_off));
+		g_byte_array_append(g->raw, (const guint8 *)l->raw + l->raw_off,
+				    (guint)(l->raw_len - l->raw_off));
 	}
 	g_clear_pointer(&l->raw, g_free);
 	l->raw_off = l->raw_len = 0;

@@ -341,15 +341,17 @@ static const struct profile *focus_profile(void)
 static bool choose_filled(const struct agw_mg *mg, const struct change *ch, struct fault *f)
 {
 	struct h248_str sdp = h248_sdp(ch->local);
-	char *filled = msdp_fill(sdp.p, sdp.n, "0.0.0.0", 9,
-				 ch->lsdp.fingerprint_choose && mg->identity ? mg->identity->fingerprint : NULL,
-				 ch->lsdp.path_choose ? "msrp://0.0.0.0:9/x;tcp" : NULL);
+	char *filled =
+	    msdp_fill(sdp.p, sdp.n, "0.0.0.0", 9,
+		      ch->lsdp.fingerprint_choose && mg->identity ? mg->identity->fingerprint : NULL,
+		      ch->lsdp.path_choose ? "msrp://0.0.0.0:9/x;tcp" : NULL);
 	const char *dollar = strchr(filled, '$');
 	if (dollar) {
 		const char *from = dollar, *to = dollar + strcspn(dollar, "\r\n");
 		while (from > filled && from[-1] != '\n' && from[-1] != '\r')
 			from--;
-		fail(f, 449, "Local %.*s: the gateway has no value to choose for $ there", (int)(to - from), from);
+		fail(f, 449, "Local %.*s: the gateway has no value to choose for $ there", (int)(to - from),
+		     from);
 	}
 	g_free(filled);
 	return dollar == NULL;

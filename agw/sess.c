@@ -108,7 +108,8 @@ void sess_alert(struct leg *l, gnutls_alert_description_t desc)
 
 bool sess_bye(struct leg *l)
 {
-	if (!l->tls || l->alerted || l->bye_sent || (l->tls_state != TLS_HELD && l->tls_state != TLS_VERIFIED))
+	if (!l->tls || l->alerted || l->bye_sent ||
+	    (l->tls_state != TLS_HELD && l->tls_state != TLS_VERIFIED))
 		return true;
 	int rc = gnutls_bye(l->tls, GNUTLS_SHUT_WR);
 	if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
@@ -116,7 +117,8 @@ bool sess_bye(struct leg *l)
 	l->bye_sent = true; /* tried once: a socket that refused it will not take it later */
 	struct log_ids ids;
 	if (rc < 0) {
-		log_info("leg", leg_ids(l, &ids), "%s close_notify not sent: %s", kind(l), gnutls_strerror(rc));
+		log_info("leg", leg_ids(l, &ids), "%s close_notify not sent: %s", kind(l),
+			 gnutls_strerror(rc));
 		return true;
 	}
 	l->ls->close_notify_sent++;

@@ -133,7 +133,8 @@ static void dtls_input(struct leg *l, const void *data, size_t n, const union sa
 		}
 		if (r < 0 && !gnutls_error_is_fatal((int)r))
 			break; /* all read (AGAIN), or a record DTLS drops (RFC 6347 §4.1.2.7) */
-		if (r == 0) { /* the peer's close_notify, answered with ours (RFC 6347 §4.1 via RFC 5246 §7.2.1) */
+		if (r ==
+		    0) { /* the peer's close_notify, answered with ours (RFC 6347 §4.1 via RFC 5246 §7.2.1) */
 			sess_bye_received(l);
 			sess_bye(l);
 		}

@@ -47,8 +47,9 @@ bool outside_start(struct outside *o, const char *const *argv, bool watch_stderr
 	GSpawnFlags flags = G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
 			    (watch_stderr ? G_SPAWN_STDOUT_TO_DEV_NULL : G_SPAWN_STDERR_TO_DEV_NULL);
 	GError *err = NULL;
-	bool ok = g_spawn_async_with_pipes(NULL, (char **)args->pdata, NULL, flags, NULL, NULL, &o->pid,
-					   &o->in, watch_stderr ? NULL : &o->out, watch_stderr ? &o->out : NULL, &err);
+	bool ok =
+	    g_spawn_async_with_pipes(NULL, (char **)args->pdata, NULL, flags, NULL, NULL, &o->pid, &o->in,
+				     watch_stderr ? NULL : &o->out, watch_stderr ? &o->out : NULL, &err);
 	g_ptr_array_free(args, TRUE);
 	if (!ok) {
 		fprintf(stderr, "\n    starting %s: %s\n", argv[0], err ? err->message : "failed");
@@ -124,8 +125,8 @@ static bool run(const char *const *argv)
 {
 	int status = -1;
 	return g_spawn_sync(NULL, (char **)argv, NULL,
-			    G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-			    NULL, NULL, NULL, &status, NULL) &&
+			    G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+			    NULL, NULL, NULL, NULL, &status, NULL) &&
 	       status == 0;
 }
 
@@ -153,9 +154,9 @@ bool capture_start(struct capture *c, const char *dir, const char *name, uint16_
 	char filter[32], *pcap = g_strdup_printf("%s/%s.pcap", dir, name);
 	snprintf(filter, sizeof filter, "tcp port %u", port);
 	c->file = pcap;
-	if (!outside_start(&c->o, (const char *const[]){ "tshark", "-n", "-i", "lo", "-f", filter, "-w", pcap,
-							 NULL },
-			   true))
+	if (!outside_start(
+		&c->o, (const char *const[]){ "tshark", "-n", "-i", "lo", "-f", filter, "-w", pcap, NULL },
+		true))
 		return false;
 	if (outside_wait(&c->o, "Capturing on", 10000))
 		return true;
@@ -173,10 +174,11 @@ int capture_rsts(struct capture *c, uint16_t src)
 	char filter[96], *out = NULL;
 	snprintf(filter, sizeof filter, "tcp.flags.reset == 1 && tcp.srcport == %u", src);
 	int status = -1, n = -1;
-	if (g_spawn_sync(NULL, (char *[]){ "tshark", "-n", "-r", c->file, "-Y", filter, "-T", "fields", "-e",
-					   "frame.number", NULL },
-			 NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status,
-			 NULL) &&
+	if (g_spawn_sync(NULL,
+			 (char *[]){ "tshark", "-n", "-r", c->file, "-Y", filter, "-T", "fields", "-e",
+				     "frame.number", NULL },
+			 NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
+			 &status, NULL) &&
 	    status == 0) {
 		n = 0;
 		for (const char *p = out; *p; p++)

@@ -12,7 +12,7 @@
 
 struct outside {
 	GPid pid;
-	int in, out; /* its stdin; its stdout (or stderr, as started) */
+	int in, out;   /* its stdin; its stdout (or stderr, as started) */
 	GString *seen; /* what it printed so far */
 	bool reaped;
 	int status;

@@ -515,11 +515,11 @@ static void test_close_notify_openssl(void)
 	snprintf(to, sizeof to, "127.0.0.1:%u", c.access_port);
 	snprintf(from, sizeof from, "127.0.0.1:%u", ue_port);
 	struct outside cli;
-	CU_ASSERT_TRUE_FATAL(outside_start(&cli,
-					   (const char *const[]){ "openssl", "s_client", "-dtls1_2", "-connect", to,
-								  "-bind", from, "-cert", cert, "-key", key,
-								  "-msg", "-nocommands", NULL },
-					   false));
+	CU_ASSERT_TRUE_FATAL(outside_start(
+	    &cli,
+	    (const char *const[]){ "openssl", "s_client", "-dtls1_2", "-connect", to, "-bind", from, "-cert",
+				   cert, "-key", key, "-msg", "-nocommands", NULL },
+	    false));
 	CU_ASSERT_TRUE(notified("xtls/up"));
 	call_end(&c);
 	/* OpenSSL 3.0 prints a DTLS record it received as "Not TLS data" with its bytes: an alert (content
@@ -531,8 +531,8 @@ static void test_close_notify_openssl(void)
 	outside_stop(&cli);
 	close(core);
 	tls_identity_clear(&id);
-	g_spawn_sync(NULL, (char *[]){ "rm", "-rf", d, NULL }, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-		     NULL, NULL);
+	g_spawn_sync(NULL, (char *[]){ "rm", "-rf", d, NULL }, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+		     NULL, NULL, NULL);
 	g_free(cert), g_free(key), g_free(d);
 }
 

@@ -1,8 +1,8 @@
 /* ims-agw's TLS legs, end to end, against GnuTLS UEs with their own certificates (seed 004):
  *   - originating: the gateway connects to the UE (triggered by the core peer's SYN) and, told xtls/est
- *     (steps 16-18), is the TLS client; the UE checks the gateway's certificate against the fingerprint the gateway gave in its
- *     Add reply, the gateway checks the UE's against the Remote; MSRP SEND both ways; close_notify
- *     relayed as a half-close and a FIN as close_notify.
+ *     (steps 16-18), is the TLS client; the UE checks the gateway's certificate against the fingerprint the
+ * gateway gave in its Add reply, the gateway checks the UE's against the Remote; MSRP SEND both ways;
+ * close_notify relayed as a half-close and a FIN as close_notify.
  *   - fingerprint mismatch: an alert, xtls/fail with the reason, and not one application byte crosses.
  *   - terminating: the UE connects and starts TLS before the gateway knows its fingerprint; the
  *     finished handshake is held, the UE's bytes wait, and cross once the Modify brings it.
@@ -42,8 +42,8 @@ static int up(void)
 	suite_dir = g_dir_make_tmp("agw-tls-XXXXXX", NULL);
 	trace = g_build_filename(suite_dir, "agw.jsonl", NULL);
 	rig = rig_start((const char *const[]){ "--realm-access-ports", "25000-25099", "--realm-core-ports",
-					       "26000-26099", "--tls-hold-timeout", "1500", "--trace-file", trace,
-					       NULL });
+					       "26000-26099", "--tls-hold-timeout", "1500", "--trace-file",
+					       trace, NULL });
 	return rig ? 0 : 1;
 }
 
@@ -343,7 +343,8 @@ static int traced(const char *a, const char *b, unsigned ms, char ts[40])
 				at = i;
 				const char *t = strstr(lines[i], "\"ts\":\"");
 				if (ts)
-					g_strlcpy(ts, t ? t + 6 : "", MIN(40, t ? strcspn(t + 6, "\"") + 1 : 1));
+					g_strlcpy(ts, t ? t + 6 : "",
+						  MIN(40, t ? strcspn(t + 6, "\"") + 1 : 1));
 			}
 		g_strfreev(lines), g_free(text);
 		if (at >= 0 || waited >= ms)
@@ -355,21 +356,23 @@ static int traced(const char *a, const char *b, unsigned ms, char ts[40])
 /* openssl s_server as UE A, TLS server for the gateway (seed 004 originating), its certificate in d. */
 static bool ue_server(struct outside *o, const char *d, uint16_t port)
 {
-	char accept[32], *cert = g_build_filename(d, "cert.pem", NULL), *key = g_build_filename(d, "key.pem", NULL);
+	char accept[32], *cert = g_build_filename(d, "cert.pem", NULL),
+			 *key = g_build_filename(d, "key.pem", NULL);
 	snprintf(accept, sizeof accept, "127.0.0.1:%u", port);
-	bool ok = outside_start(o,
-				(const char *const[]){ "openssl", "s_server", "-accept", accept, "-cert", cert, "-key",
-						       key, "-Verify", "1", "-msg", "-naccept", "1", NULL },
-				false) &&
-		  outside_wait(o, "ACCEPT", 5000);
+	bool ok =
+	    outside_start(o,
+			  (const char *const[]){ "openssl", "s_server", "-accept", accept, "-cert", cert,
+						 "-key", key, "-Verify", "1", "-msg", "-naccept", "1", NULL },
+			  false) &&
+	    outside_wait(o, "ACCEPT", 5000);
 	g_free(cert), g_free(key);
 	return ok;
 }
 
 /* The originating call toward an s_server UE up to TCP: core leg, access leg, the core's SYN making the
  * gateway connect (steps 2-11). The access reply and the core peer's socket; the UE's TCP is up. */
-static char *outside_originating(struct outside *ue_srv, const char *d, struct tls_identity *id, char **access,
-				 int *core)
+static char *outside_originating(struct outside *ue_srv, const char *d, struct tls_identity *id,
+				 char **access, int *core)
 {
 	uint16_t ue_port = rig_free_port();
 	if (!outside_identity(d, "UE A", id) || !ue_server(ue_srv, d, ue_port))
@@ -427,8 +430,8 @@ static void test_client_hello_waits(void)
 	outside_stop(&srv);
 	close(core);
 	tls_identity_clear(&id);
-	g_spawn_sync(NULL, (char *[]){ "rm", "-rf", d, NULL }, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-		     NULL, NULL);
+	g_spawn_sync(NULL, (char *[]){ "rm", "-rf", d, NULL }, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+		     NULL, NULL, NULL);
 	g_free(n), g_free(access), g_free(ctx), g_free(d);
 }
 
@@ -443,8 +446,8 @@ static void test_autostart(void)
 	uint16_t ue_port = rig_free_port();
 	CU_ASSERT_TRUE_FATAL(outside_identity(d, "UE A", &id) && ue_server(&srv, d, ue_port));
 	struct rig *main_rig = rig, *autostart = rig_start((const char *const[]){
-					       "--realm-access-ports", "25100-25199", "--realm-core-ports",
-					       "26100-26199", "--tls-autostart", NULL });
+					"--realm-access-ports", "25100-25199", "--realm-core-ports",
+					"26100-26199", "--tls-autostart", NULL });
 	CU_ASSERT_PTR_NOT_NULL(autostart);
 	if (autostart) {
 		rig = autostart; /* this test's gateway, until its end */
@@ -465,8 +468,8 @@ static void test_autostart(void)
 	}
 	outside_stop(&srv);
 	tls_identity_clear(&id);
-	g_spawn_sync(NULL, (char *[]){ "rm", "-rf", d, NULL }, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-		     NULL, NULL);
+	g_spawn_sync(NULL, (char *[]){ "rm", "-rf", d, NULL }, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+		     NULL, NULL, NULL);
 	g_free(access), g_free(d);
 }
 
@@ -488,25 +491,27 @@ static void test_ue_closes_first(void)
 	    "Events = 6 { xtls/up, xtls/fail } } }");
 	unsigned ctx = rig_number_after(access, "Context = "), access_port = (unsigned)rig_local_port(access);
 	snprintf(term, sizeof term, "\"term\":\"ac/%u\"", rig_number_after(access, "Add = ac/"));
-	char *core = rig_requestf(rig,
-				  "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core },\n"
-				  "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:active\n},\n"
-				  "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n} } } } }",
-				  ctx, peer_port);
+	char *core =
+	    rig_requestf(rig,
+			 "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core },\n"
+			 "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:active\n},\n"
+			 "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n} } } } }",
+			 ctx, peer_port);
 	struct capture cap;
 	bool capturing = capture_start(&cap, d, "ue-first", access_port);
-	char connect[32], *cert = g_build_filename(d, "cert.pem", NULL), *key = g_build_filename(d, "key.pem", NULL);
+	char connect[32], *cert = g_build_filename(d, "cert.pem", NULL),
+			  *key = g_build_filename(d, "key.pem", NULL);
 	snprintf(connect, sizeof connect, "127.0.0.1:%u", access_port);
 	struct outside cli;
-	CU_ASSERT_TRUE_FATAL(outside_start(&cli,
-					   (const char *const[]){ "openssl", "s_client", "-connect", connect, "-cert",
-								  cert, "-key", key, "-msg", "-no_ign_eof",
-								  "-nocommands", NULL },
-					   false));
+	CU_ASSERT_TRUE_FATAL(
+	    outside_start(&cli,
+			  (const char *const[]){ "openssl", "s_client", "-connect", connect, "-cert", cert,
+						 "-key", key, "-msg", "-no_ign_eof", "-nocommands", NULL },
+			  false));
 	int peer = tcp_accept(peer_l, 3000); /* the UE's SYN made the gateway connect to the core */
 	CU_ASSERT(peer >= 0);
 	CU_ASSERT_TRUE(outside_msg(&cli, ">>>", "Finished", 3000));
-	usleep(200000); /* the gateway has the UE's Finished: held, waiting for the fingerprint */
+	usleep(200000);             /* the gateway has the UE's Finished: held, waiting for the fingerprint */
 	close(cli.in), cli.in = -1; /* s_client ends: close_notify, FIN */
 	CU_ASSERT_TRUE(outside_exited(&cli, 3000));
 	usleep(200000);
@@ -517,8 +522,8 @@ static void test_ue_closes_first(void)
 	outside_stop(&cli);
 	close(peer), close(peer_l);
 	tls_identity_clear(&id);
-	g_spawn_sync(NULL, (char *[]){ "rm", "-rf", d, NULL }, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-		     NULL, NULL);
+	g_spawn_sync(NULL, (char *[]){ "rm", "-rf", d, NULL }, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+		     NULL, NULL, NULL);
 	g_free(access), g_free(core), g_free(cert), g_free(key), g_free(d);
 }
 
@@ -538,18 +543,21 @@ static void refused_choose(const char *line, const char *want)
 
 static void test_choose_unfilled(void)
 {
-	refused_choose("a=fingerprint:sha-256 $",
-		       "Add = $ {\n      Error = 449 {\n        \"Local "
-		       "a=fingerprint:sha-256 $: the gateway has no value to choose for $ there\"\n      }\n    "
-		       "}\n  }\n}\n");
-	refused_choose("a=path:msrps://127.0.0.1:$/kjhd37s2s20w2a;tcp",
-		       "Add = $ {\n      Error = 449 {\n        \"Local "
-		       "a=path:msrps://127.0.0.1:$/kjhd37s2s20w2a;tcp: the gateway has no value to choose for $ "
-		       "there\"\n      }\n    }\n  }\n}\n");
-	refused_choose("a=accept-types:$",
-		       "Add = $ {\n      Error = 449 {\n        \"Local "
-		       "a=accept-types:$: the gateway has no value to choose for $ there\"\n      }\n    }\n  "
-		       "}\n}\n");
+	refused_choose(
+	    "a=fingerprint:sha-256 $",
+	    "Add = $ {\n      Error = 449 {\n        \"Local "
+	    "a=fingerprint:sha-256 $: the gateway has no value to choose for $ there\"\n      }\n    "
+	    "}\n  }\n}\n");
+	refused_choose(
+	    "a=path:msrps://127.0.0.1:$/kjhd37s2s20w2a;tcp",
+	    "Add = $ {\n      Error = 449 {\n        \"Local "
+	    "a=path:msrps://127.0.0.1:$/kjhd37s2s20w2a;tcp: the gateway has no value to choose for $ "
+	    "there\"\n      }\n    }\n  }\n}\n");
+	refused_choose(
+	    "a=accept-types:$",
+	    "Add = $ {\n      Error = 449 {\n        \"Local "
+	    "a=accept-types:$: the gateway has no value to choose for $ there\"\n      }\n    }\n  "
+	    "}\n}\n");
 	/* what it can fill is filled: no $ comes back */
 	char *r = rig_requestf(
 	    rig,
