@@ -3,6 +3,8 @@
 #include "grammar.h"
 
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #define T(x) H248_TOK_##x
 #define END  H248_TOK_NONE
@@ -18,99 +20,175 @@
  * v3 Annex B: transactionRequest needs an actionRequest, transactionReply an actionReply or an Error,
  * notifyRequest an observedEventsDescriptor, serviceChangeRequest a serviceChangeDescriptor whose
  * serviceChangeMethod and serviceChangeReason are required, auditRequest an auditDescriptor). */
-#define NEED(...)   { __VA_ARGS__ }
-#define ONE_OF(...) { __VA_ARGS__ }
+#define NEED(...)           \
+	{                   \
+		__VA_ARGS__ \
+	}
+#define ONE_OF(...)         \
+	{                   \
+		__VA_ARGS__ \
+	}
 #define NE          G_NONEMPTY
+#define TWICE(code) code
+#define REPEAT(...)         \
+	{                   \
+		__VA_ARGS__ \
+	}
+#define EXCL(a, b)   \
+	{            \
+		a, b \
+	}
 static const struct {
 	enum h248_ctx ctx;
 	struct grammar_ctx info;
 	enum h248_tok tokens[40];
 } rows[] = {
 	{ CTX_BODY,
-	  { "message", 0, 400, CTX_NONE, NEED(0), ONE_OF(0) },
+	  { "message", 0, 400, CTX_NONE, NEED(0), ONE_OF(0), TWICE(0), REPEAT(0), EXCL(0, 0) },
 	  { T(TRANSACTION), T(REPLY), T(PENDING), T(RESPONSEACK), T(SEGMENT), T(ERROR), END } },
-	{ CTX_TRANS, { "Transaction", 0, 403, CTX_NONE, NEED(0), ONE_OF(T(CONTEXT)) }, { T(CONTEXT), END } },
+	{ CTX_TRANS,
+	  { "Transaction", 0, 403, CTX_NONE, NEED(0), ONE_OF(T(CONTEXT)), TWICE(0), REPEAT(0), EXCL(0, 0) },
+	  { T(CONTEXT), END } },
 	{ CTX_REPLY,
-	  { "Reply", 0, 403, CTX_NONE, NEED(0), ONE_OF(T(CONTEXT), T(ERROR)) },
+	  { "Reply", 0, 403, CTX_NONE, NEED(0), ONE_OF(T(CONTEXT), T(ERROR)), TWICE(403), REPEAT(T(CONTEXT)),
+	    EXCL(T(ERROR), T(CONTEXT)) },
 	  { T(IMMACKREQUIRED), T(CONTEXT), T(ERROR), END } },
-	{ CTX_PENDING, { "Pending", 0, 403, CTX_NONE, NEED(0), ONE_OF(0) }, { END } },
-	{ CTX_ACK, { "TransactionResponseAck", G_ITEM | NE, 403, CTX_NONE, NEED(0), ONE_OF(0) }, { END } },
-	{ CTX_ACTION_REQ, { "Context", NE, 422, CTX_NONE, NEED(0), ONE_OF(0) }, { CTXPROPS, CMDS, END } },
+	{ CTX_PENDING,
+	  { "Pending", 0, 403, CTX_NONE, NEED(0), ONE_OF(0), TWICE(0), REPEAT(0), EXCL(0, 0) },
+	  { END } },
+	{ CTX_ACK,
+	  { "TransactionResponseAck", G_ITEM | G_ACKS | NE, 403, CTX_NONE, NEED(0), ONE_OF(0), TWICE(0),
+	    REPEAT(0), EXCL(0, 0) },
+	  { END } },
+	{ CTX_ACTION_REQ,
+	  { "Context", NE, 422, CTX_NONE, NEED(0), ONE_OF(0), TWICE(0), REPEAT(0), EXCL(0, 0) },
+	  { CTXPROPS, CMDS, END } },
 	{ CTX_ACTION_REPLY,
-	  { "Context", NE, 422, CTX_NONE, NEED(0), ONE_OF(0) },
+	  { "Context", NE, 422, CTX_NONE, NEED(0), ONE_OF(0), TWICE(0), REPEAT(0), EXCL(0, 0) },
 	  { CTXPROPS, CMDS, T(ERROR), END } },
-	{ CTX_AMM_REQ, { "command", G_COMMAND | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) }, { TERM_DESCS, T(AUDIT), END } },
-	{ CTX_SUB_REQ, { "Subtract", G_COMMAND | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) }, { T(AUDIT), END } },
-	{ CTX_AUDIT_REQ, { "audit command", G_COMMAND, 442, CTX_NONE, NEED(T(AUDIT)), ONE_OF(0) }, { T(AUDIT), END } },
+	{ CTX_AMM_REQ,
+	  { "command", G_COMMAND | NE, 442, CTX_NONE, NEED(0), ONE_OF(0), TWICE(0), REPEAT(0), EXCL(0, 0) },
+	  { TERM_DESCS, T(AUDIT), END } },
+	{ CTX_SUB_REQ,
+	  { "Subtract", G_COMMAND | NE, 442, CTX_NONE, NEED(0), ONE_OF(0), TWICE(0), REPEAT(0), EXCL(0, 0) },
+	  { T(AUDIT), END } },
+	{ CTX_AUDIT_REQ,
+	  { "audit command", G_COMMAND, 442, CTX_NONE, NEED(T(AUDIT)), ONE_OF(0), TWICE(0), REPEAT(0),
+	    EXCL(0, 0) },
+	  { T(AUDIT), END } },
 	{ CTX_NOTIFY_REQ,
-	  { "Notify", G_COMMAND, 442, CTX_NONE, NEED(T(OBSERVEDEVENTS)), ONE_OF(0) },
+	  { "Notify", G_COMMAND, 442, CTX_NONE, NEED(T(OBSERVEDEVENTS)), ONE_OF(0), TWICE(0), REPEAT(0),
+	    EXCL(0, 0) },
 	  { T(OBSERVEDEVENTS), T(ERROR), END } },
 	{ CTX_SC_REQ,
-	  { "ServiceChange", G_COMMAND, 442, CTX_NONE, NEED(T(SERVICES)), ONE_OF(0) },
+	  { "ServiceChange", G_COMMAND, 442, CTX_NONE, NEED(T(SERVICES)), ONE_OF(0), TWICE(0), REPEAT(0),
+	    EXCL(0, 0) },
 	  { T(SERVICES), END } },
 	{ CTX_CMD_REPLY,
-	  { "command reply", G_COMMAND | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
+	  { "command reply", G_COMMAND | NE, 442, CTX_NONE, NEED(0), ONE_OF(0), TWICE(0), REPEAT(0),
+	    EXCL(0, 0) },
 	  { TERM_DESCS, T(OBSERVEDEVENTS), T(STATISTICS), T(PACKAGES), T(ERROR), T(AUDIT), END } },
-	{ CTX_NOTIFY_REPLY, { "Notify reply", G_COMMAND | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) }, { T(ERROR), END } },
+	{ CTX_NOTIFY_REPLY,
+	  { "Notify reply", G_COMMAND | NE, 442, CTX_NONE, NEED(0), ONE_OF(0), TWICE(442), REPEAT(0),
+	    EXCL(0, 0) },
+	  { T(ERROR), END } },
 	{ CTX_SC_REPLY,
-	  { "ServiceChange reply", G_COMMAND | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
+	  { "ServiceChange reply", G_COMMAND | NE, 442, CTX_NONE, NEED(0), ONE_OF(0), TWICE(442), REPEAT(0),
+	    EXCL(T(ERROR), T(SERVICES)) },
 	  { T(SERVICES), T(ERROR), END } },
 	{ CTX_SERVICES,
-	  { "Services", G_PROP_NAME | G_ITEM, 442, CTX_NONE, NEED(T(METHOD), T(REASON)), ONE_OF(0) },
+	  { "Services", G_PROP_NAME | G_ITEM, 442, CTX_NONE, NEED(T(METHOD), T(REASON)), ONE_OF(0),
+	    TWICE(442), REPEAT(0), EXCL(T(SERVICECHANGEADDRESS), T(MGCIDTOTRY)) },
 	  { T(METHOD), T(REASON), T(DELAY), T(SERVICECHANGEADDRESS), T(PROFILE), T(VERSION), T(MGCIDTOTRY),
 	    T(SERVICECHANGEINC), T(AUDIT), END } },
 	{ CTX_SERVICES_REPLY, /* servChgReplyParm: no Method, Reason, Delay or extension in a reply */
-	  { "ServiceChange reply Services", G_ITEM | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
+	  { "ServiceChange reply Services", G_ITEM | NE, 442, CTX_NONE, NEED(0), ONE_OF(0), TWICE(442),
+	    REPEAT(0), EXCL(T(SERVICECHANGEADDRESS), T(MGCIDTOTRY)) },
 	  { T(SERVICECHANGEADDRESS), T(PROFILE), T(VERSION), T(MGCIDTOTRY), END } },
 	{ CTX_MEDIA,
-	  { "Media", NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
+	  { "Media", NE, 442, CTX_NONE, NEED(0), ONE_OF(0), TWICE(442), REPEAT(T(STREAM)), EXCL(0, 0) },
 	  { T(STREAM), T(TERMINATIONSTATE), T(LOCALCONTROL), T(LOCAL), T(REMOTE), T(STATISTICS), END } },
 	{ CTX_STREAM,
-	  { "Stream", NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
+	  { "Stream", NE, 442, CTX_NONE, NEED(0), ONE_OF(0), TWICE(442), REPEAT(0), EXCL(0, 0) },
 	  { T(LOCALCONTROL), T(LOCAL), T(REMOTE), T(STATISTICS), END } },
 	{ CTX_LOCALCONTROL,
-	  { "LocalControl", G_PROP_PKGD | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
+	  { "LocalControl", G_PROP_PKGD | NE, 442, CTX_NONE, NEED(0), ONE_OF(0), TWICE(456), REPEAT(0),
+	    EXCL(0, 0) },
 	  { T(MODE), T(RESERVEDVALUE), T(RESERVEDGROUP), END } },
 	{ CTX_TERMSTATE,
-	  { "TerminationState", G_PROP_PKGD | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
+	  { "TerminationState", G_PROP_PKGD | NE, 442, CTX_NONE, NEED(0), ONE_OF(0), TWICE(456), REPEAT(0),
+	    EXCL(0, 0) },
 	  { T(SERVICESTATES), T(BUFFER), END } },
-	{ CTX_EVENTS, { "Events", G_PROP_PKGD | NE, 442, CTX_EVENT_PARAMS, NEED(0), ONE_OF(0) }, { END } },
+	{ CTX_EVENTS,
+	  { "Events", G_PROP_PKGD | NE, 442, CTX_EVENT_PARAMS, NEED(0), ONE_OF(0), TWICE(0), REPEAT(0),
+	    EXCL(0, 0) },
+	  { END } },
 	{ CTX_EVENT_PARAMS,
-	  { "event", G_PROP_NAME | G_BARE | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
+	  { "event", G_PROP_NAME | G_BARE | NE, 442, CTX_NONE, NEED(0), ONE_OF(0), TWICE(0), REPEAT(0),
+	    EXCL(0, 0) },
 	  { T(KEEPACTIVE), T(EMBED), T(DIGITMAP), T(STREAM), NOTIFY_BEHAVIOUR, END } },
-	{ CTX_EMBED, { "Embed", NE, 442, CTX_NONE, NEED(0), ONE_OF(0) }, { T(SIGNALS), T(EVENTS), END } },
-	{ CTX_SIGNALS, { "Signals", G_PROP_PKGD, 442, CTX_SIGNAL_PARAMS, NEED(0), ONE_OF(0) }, { T(SIGNALLIST), END } },
-	{ CTX_SIGNALLIST, { "SignalList", G_PROP_PKGD | NE, 442, CTX_SIGNAL_PARAMS, NEED(0), ONE_OF(0) }, { END } },
+	{ CTX_EMBED,
+	  { "Embed", NE, 442, CTX_NONE, NEED(0), ONE_OF(0), TWICE(442), REPEAT(0), EXCL(0, 0) },
+	  { T(SIGNALS), T(EVENTS), END } },
+	{ CTX_SIGNALS,
+	  { "Signals", G_PROP_PKGD, 442, CTX_SIGNAL_PARAMS, NEED(0), ONE_OF(0), TWICE(0), REPEAT(0),
+	    EXCL(0, 0) },
+	  { T(SIGNALLIST), END } },
+	{ CTX_SIGNALLIST,
+	  { "SignalList", G_PROP_PKGD | NE, 442, CTX_SIGNAL_PARAMS, NEED(0), ONE_OF(0), TWICE(0), REPEAT(0),
+	    EXCL(0, 0) },
+	  { END } },
 	{ CTX_SIGNAL_PARAMS,
-	  { "signal", G_PROP_NAME | G_BARE | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
+	  { "signal", G_PROP_NAME | G_BARE | NE, 442, CTX_NONE, NEED(0), ONE_OF(0), TWICE(0), REPEAT(0),
+	    EXCL(0, 0) },
 	  { T(SIGNALTYPE), T(DURATION), T(NOTIFYCOMPLETION), T(KEEPACTIVE), T(STREAM), T(DIRECTION),
 	    T(REQUESTID), T(INTERSIGNAL), T(ITERATION), END } },
 	{ CTX_OBSERVED,
-	  { "ObservedEvents", G_PROP_PKGD | NE, 442, CTX_OBSERVED_PARAMS, NEED(0), ONE_OF(0) },
+	  { "ObservedEvents", G_PROP_PKGD | NE, 442, CTX_OBSERVED_PARAMS, NEED(0), ONE_OF(0), TWICE(0),
+	    REPEAT(0), EXCL(0, 0) },
 	  { END } },
 	{ CTX_OBSERVED_PARAMS,
-	  { "observed event", G_PROP_NAME | G_BARE | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
+	  { "observed event", G_PROP_NAME | G_BARE | NE, 442, CTX_NONE, NEED(0), ONE_OF(0), TWICE(0),
+	    REPEAT(0), EXCL(0, 0) },
 	  { T(STREAM), END } },
 	{ CTX_EVENTBUFFER,
-	  { "EventBuffer", G_PROP_PKGD | NE, 442, CTX_EVENT_PARAMS, NEED(0), ONE_OF(0) },
+	  { "EventBuffer", G_PROP_PKGD | NE, 442, CTX_EVENT_PARAMS, NEED(0), ONE_OF(0), TWICE(0), REPEAT(0),
+	    EXCL(0, 0) },
 	  { END } },
 	{ CTX_AUDIT,
-	  { "Audit", G_PROP_PKGD | G_BARE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
+	  { "Audit", G_PROP_PKGD | G_BARE | G_NAMES, 442, CTX_NONE, NEED(0), ONE_OF(0), TWICE(0), REPEAT(0),
+	    EXCL(0, 0) },
 	  { TERM_DESCS, T(OBSERVEDEVENTS), T(STATISTICS), T(PACKAGES), T(TERMINATIONSTATE), T(STREAM),
 	    T(LOCALCONTROL), END } },
-	{ CTX_STATISTICS, { "Statistics", G_PROP_PKGD | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) }, { END } },
-	{ CTX_PACKAGES, { "Packages", G_ITEM | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) }, { END } },
+	{ CTX_STATISTICS,
+	  { "Statistics", G_PROP_PKGD | NE, 442, CTX_NONE, NEED(0), ONE_OF(0), TWICE(0), REPEAT(0),
+	    EXCL(0, 0) },
+	  { END } },
+	{ CTX_PACKAGES,
+	  { "Packages", G_ITEM | NE, 442, CTX_NONE, NEED(0), ONE_OF(0), TWICE(0), REPEAT(0), EXCL(0, 0) },
+	  { END } },
 	{ CTX_TOPOLOGY,
-	  { "Topology", G_ITEM | G_BARE | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) },
+	  { "Topology", G_ITEM | G_BARE | NE, 422, CTX_NONE, NEED(0), ONE_OF(0), TWICE(0), REPEAT(0),
+	    EXCL(0, 0) },
 	  { T(BOTHWAY), T(ISOLATE), T(ONEWAY), T(ONEWAYEXTERNAL), T(ONEWAYBOTH), T(STREAM), END } },
 	{ CTX_CONTEXTAUDIT,
-	  { "ContextAudit", G_PROP_PKGD | G_BARE | NE, 422, CTX_NONE, NEED(0), ONE_OF(0) },
+	  { "ContextAudit", G_PROP_PKGD | G_BARE | G_NAMES | NE, 422, CTX_NONE, NEED(0), ONE_OF(0), TWICE(0),
+	    REPEAT(0), EXCL(0, 0) },
 	  { T(TOPOLOGY), T(EMERGENCY), T(PRIORITY), T(IEPSCALL), T(CONTEXTATTR), T(CONTEXTLIST), T(DIRECTION),
 	    T(ANDLGC), T(ORLGC), T(EMERGENCYVALUE), END } },
-	{ CTX_CONTEXTATTR, { "ContextAttr", G_PROP_PKGD | NE, 422, CTX_NONE, NEED(0), ONE_OF(0) }, { END } },
-	{ CTX_MUX, { "Mux", G_ITEM | NE, 442, CTX_NONE, NEED(0), ONE_OF(0) }, { END } },
-	{ CTX_MODEM, { "Modem", G_PROP_PKGD, 442, CTX_NONE, NEED(0), ONE_OF(0) }, { END } },
-	{ CTX_REGNOTIFY, { "RegulatedNotify", 0, 442, CTX_NONE, NEED(0), ONE_OF(0) }, { T(EMBED), END } },
+	{ CTX_CONTEXTATTR,
+	  { "ContextAttr", G_PROP_PKGD | NE, 422, CTX_NONE, NEED(0), ONE_OF(0), TWICE(0), REPEAT(0),
+	    EXCL(0, 0) },
+	  { END } },
+	{ CTX_MUX,
+	  { "Mux", G_ITEM | NE, 442, CTX_NONE, NEED(0), ONE_OF(0), TWICE(0), REPEAT(0), EXCL(0, 0) },
+	  { END } },
+	{ CTX_MODEM,
+	  { "Modem", G_PROP_PKGD, 442, CTX_NONE, NEED(0), ONE_OF(0), TWICE(0), REPEAT(0), EXCL(0, 0) },
+	  { END } },
+	{ CTX_REGNOTIFY,
+	  { "RegulatedNotify", 0, 442, CTX_NONE, NEED(0), ONE_OF(0), TWICE(0), REPEAT(0), EXCL(0, 0) },
+	  { T(EMBED), END } },
 };
 
 /* Where each token's {…} leads: [token] = { request context, reply context }. */
@@ -172,10 +250,46 @@ enum h248_ctx grammar_body(enum h248_tok t, bool in_reply)
 
 /* Shapes (grammar.h): descriptors whose rule is Token LBRKT … RBRKT, and the Events pairing. */
 static const uint8_t shapes[H248_TOK_COUNT] = {
-	[T(MEDIA)] = S_BODY,	  [T(STREAM)] = S_BODY,	  [T(STATISTICS)] = S_BODY,
-	[T(PACKAGES)] = S_BODY,	  [T(TOPOLOGY)] = S_BODY, [T(MUX)] = S_BODY,
-	[T(OBSERVEDEVENTS)] = S_BODY | S_PAIRED,	  [T(EVENTS)] = S_PAIRED,
+	[T(MEDIA)] = S_BODY,
+	[T(STREAM)] = S_BODY,
+	[T(STATISTICS)] = S_BODY,
+	[T(PACKAGES)] = S_BODY,
+	[T(TOPOLOGY)] = S_BODY,
+	[T(MUX)] = S_BODY,
+	[T(OBSERVEDEVENTS)] = S_BODY | S_PAIRED,
+	[T(EVENTS)] = S_PAIRED,
 };
+
+/* Values narrower than UINT32: priority and StreamID are UINT16, Version is 1*2(DIGIT). */
+uint32_t grammar_max(enum h248_tok t)
+{
+	switch (t) {
+	case T(PRIORITY):
+	case T(STREAM):
+		return 65535;
+	case T(VERSION):
+		return 99;
+	default:
+		return UINT32_MAX;
+	}
+}
+
+/* Tokens H.248.1 version 3 added to the text grammar (Annex B of H.248.1 v3; Erlang/OTP megaco's v1 and
+ * v2 decoders refuse them too): segmentation, context attributes and IEPS, EmergencyOff, the notification
+ * behaviours, ServiceChangeInc, the one-way topology variants, the audit selection logic and context
+ * lists. */
+static const uint8_t since[H248_TOK_COUNT] = {
+	[T(SEGMENT)] = 3,         [T(CONTEXTATTR)] = 3,           [T(IEPSCALL)] = 3,
+	[T(EMERGENCYOFF)] = 3,    [T(NEVERNOTIFY)] = 3,           [T(IMMEDIATENOTIFY)] = 3,
+	[T(REGULATEDNOTIFY)] = 3, [T(RESETEVENTSDESCRIPTOR)] = 3, [T(SERVICECHANGEINC)] = 3,
+	[T(ONEWAYBOTH)] = 3,      [T(ONEWAYEXTERNAL)] = 3,        [T(ANDLGC)] = 3,
+	[T(ORLGC)] = 3,           [T(EMERGENCYVALUE)] = 3,        [T(CONTEXTLIST)] = 3,
+};
+
+unsigned grammar_since(enum h248_tok t)
+{
+	return since[t] ? since[t] : 1;
+}
 
 unsigned grammar_shape(enum h248_tok t)
 {
@@ -190,7 +304,9 @@ static const struct {
 	enum h248_tok values[8];
 } enums[] = {
 	{ T(MODE), false, { T(SENDONLY), T(RECVONLY), T(SENDRECV), T(INACTIVE), T(LOOPBACK), END } },
-	{ T(METHOD), true, { T(FAILOVER), T(FORCED), T(GRACEFUL), T(RESTART), T(DISCONNECTED), T(HANDOFF), END } },
+	{ T(METHOD),
+	  true,
+	  { T(FAILOVER), T(FORCED), T(GRACEFUL), T(RESTART), T(DISCONNECTED), T(HANDOFF), END } },
 	{ T(SERVICESTATES), false, { T(TEST), T(OUTOFSERVICE), T(INSERVICE), END } },
 	{ T(BUFFER), false, { T(OFF), T(LOCKSTEP), END } },
 	{ T(SIGNALTYPE), false, { T(ONOFF), T(TIMEOUT), T(BRIEF), END } },
@@ -230,4 +346,135 @@ bool grammar_is_descriptor(enum h248_tok t)
 	default:
 		return false;
 	}
+}
+
+bool grammar_extension(struct h248_str w)
+{
+	return w.n > 2 && (w.p[0] == 'X' || w.p[0] == 'x') && (w.p[1] == '-' || w.p[1] == '+');
+}
+
+int grammar_value(const struct h248_node *n, char *why, size_t size)
+{
+	bool ext;
+	const enum h248_tok *allowed = grammar_enum(n->tok, &ext);
+	if (!allowed || (ext && n->value.form == H248_VAL_WORD && grammar_extension(n->value.text)))
+		return 0;
+	for (const enum h248_tok *a = allowed; *a; a++)
+		if (n->value.tok == *a)
+			return 0;
+	char list[160];
+	size_t len = 0;
+	for (const enum h248_tok *a = allowed; *a && len < sizeof list; a++)
+		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
+					a == allowed  ? ""
+					: a[1] || ext ? ", "
+						      : " or ",
+					h248_tokens[*a].pretty);
+	snprintf(why, size, "%s = %.*s: expected %s%s", h248_tokens[n->tok].pretty, (int)n->value.text.n,
+		 n->value.text.p, list, ext ? " or an extension X-name" : "");
+	return 449;
+}
+
+bool grammar_transaction_ack(struct h248_str w)
+{
+	uint32_t v;
+	const char *dash = memchr(w.p, '-', w.n);
+	struct h248_str first = { w.p, dash ? (size_t)(dash - w.p) : w.n };
+	return h248_str_u32(first, &v) &&
+	       (!dash || h248_str_u32((struct h248_str){ dash + 1, w.n - first.n - 1 }, &v));
+}
+
+const char *grammar_describe(const struct h248_node *n, char out[64])
+{
+	struct h248_str name =
+	    n->kind == H248_NODE_TOKEN
+		? (struct h248_str){ h248_tokens[n->tok].pretty, strlen(h248_tokens[n->tok].pretty) }
+		: n->name;
+	if (n->kind == H248_NODE_TOKEN && n->value.form == H248_VAL_WORD && n->value.text.n)
+		snprintf(out, 64, "%.*s = %.*s", (int)name.n, name.p, (int)n->value.text.n, n->value.text.p);
+	else
+		snprintf(out, 64, "%.*s", (int)name.n, name.p);
+	return out;
+}
+
+int grammar_missing(enum h248_ctx ctx, const struct h248_node *parent, char *why, size_t size)
+{
+	const struct grammar_ctx *g = grammar_ctx(ctx);
+	char d[64];
+	for (size_t i = 0; i < sizeof g->need / sizeof g->need[0] && g->need[i]; i++)
+		if (!h248_child(parent, g->need[i], NULL)) {
+			snprintf(why, size, "%s has no %s descriptor%s", grammar_describe(parent, d),
+				 h248_tokens[g->need[i]].pretty, ctx == CTX_SERVICES ? " (required)" : "");
+			return g->error;
+		}
+	size_t n = 0, len = 0;
+	bool found = !g->one_of[0];
+	for (; n < sizeof g->one_of / sizeof g->one_of[0] && g->one_of[n]; n++)
+		found = found || h248_child(parent, g->one_of[n], NULL);
+	if (!found) {
+		len = (size_t)snprintf(why, size, "%s has no ", grammar_describe(parent, d));
+		for (size_t i = 0; i < n && len < size; i++)
+			len += (size_t)snprintf(why + len, size - len, "%s%s", i ? " and no " : "",
+						h248_tokens[g->one_of[i]].pretty);
+		if (len < size)
+			snprintf(why + len, size - len, "%s",
+				 n > 1 ? " descriptor" : ": it needs at least one");
+		return g->error;
+	}
+	if (g->exclusive[0] && h248_child(parent, g->exclusive[0], NULL) &&
+	    h248_child(parent, g->exclusive[1], NULL)) {
+		snprintf(why, size, "%s holds %s and %s: one or the other", grammar_describe(parent, d),
+			 h248_tokens[g->exclusive[0]].pretty, h248_tokens[g->exclusive[1]].pretty);
+		return g->error;
+	}
+	if ((g->items & G_NONEMPTY) && !parent->first) {
+		snprintf(why, size, "%s { } is empty: %s needs at least one item",
+			 grammar_describe(parent, d), g->name);
+		return g->error;
+	}
+	return 0;
+}
+
+int grammar_value_code(enum h248_tok t, int around, bool in_reply)
+{
+	enum h248_ctx body = grammar_body(t, in_reply);
+	return body ? grammar_ctx(body)->error : around;
+}
+
+bool grammar_context_id(struct h248_str w)
+{
+	uint32_t v;
+	return (w.n == 1 && (*w.p == '$' || *w.p == '*' || *w.p == '-')) || h248_str_u32(w, &v);
+}
+
+bool grammar_transaction_id(struct h248_str w)
+{
+	uint32_t v;
+	const char *slash = memchr(w.p, '/', w.n);
+	return h248_str_u32((struct h248_str){ w.p, slash ? (size_t)(slash - w.p) : w.n }, &v);
+}
+
+int grammar_shaped(const struct h248_node *n, bool in_reply, bool *on_token, char *why, size_t size)
+{
+	unsigned shape = grammar_shape(n->tok);
+	enum h248_ctx body = grammar_body(n->tok, in_reply);
+	const struct grammar_ctx *bg = body ? grammar_ctx(body) : NULL;
+	bool has_body = n->flags & H248_F_BODY, has_value = n->value.form != H248_VAL_NONE;
+	char d[64];
+	*on_token = true;
+	if (has_body) {
+		if (!(shape & S_PAIRED) || has_value)
+			return 0;
+		snprintf(why, size, "%s {...} needs a request identifier: %s = <id> {...}",
+			 grammar_describe(n, d), d);
+		return bg->error;
+	}
+	if (bg && !(shape & (S_BODY | S_PAIRED)) && (bg->need[0] || bg->one_of[0]))
+		return grammar_missing(body, n, why, size); /* names the first item missing */
+	if ((shape & S_BODY) || (shape & S_PAIRED && has_value)) {
+		*on_token = false;
+		snprintf(why, size, "%s needs its {...}", grammar_describe(n, d));
+		return bg ? bg->error : 442;
+	}
+	return 0;
 }

@@ -23,20 +23,6 @@ struct parser {
 	bool in_reply, failed;
 };
 
-/* SafeChar of RFC 3525 B.2: ALPHA / DIGIT / "+-&!_/'?@^`~*$\()%|." */
-static const unsigned char safe[256] = {
-	['+'] = 1, ['-'] = 1, ['&'] = 1, ['!'] = 1, ['_'] = 1, ['/'] = 1,  ['\''] = 1, ['?'] = 1, ['@'] = 1,
-	['^'] = 1, ['`'] = 1, ['~'] = 1, ['*'] = 1, ['$'] = 1, ['\\'] = 1, ['('] = 1,  [')'] = 1, ['%'] = 1,
-	['|'] = 1, ['.'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1,  ['4'] = 1,  ['5'] = 1, ['6'] = 1,
-	['7'] = 1, ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1,  ['D'] = 1,  ['E'] = 1, ['F'] = 1,
-	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,  ['M'] = 1,  ['N'] = 1, ['O'] = 1,
-	['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,  ['V'] = 1,  ['W'] = 1, ['X'] = 1,
-	['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,  ['e'] = 1,  ['f'] = 1, ['g'] = 1,
-	['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1,  ['n'] = 1,  ['o'] = 1, ['p'] = 1,
-	['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1,  ['w'] = 1,  ['x'] = 1, ['y'] = 1,
-	['z'] = 1,
-};
-
 static bool fail(struct parser *ps, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static bool fail(struct parser *ps, int code, const char *fmt, ...)
@@ -124,7 +110,8 @@ static const char *here(struct parser *ps, char out[24])
 		return "the end of the message";
 	size_t n = 0;
 	out[n++] = '\'';
-	for (const char *c = ps->p; c < ps->end && n < 18 && (safe[(unsigned char)*c] || c == ps->p); c++)
+	for (const char *c = ps->p; c < ps->end && n < 18 && (h248_safechar[(unsigned char)*c] || c == ps->p);
+	     c++)
 		out[n++] = (*c >= 0x20 && *c < 0x7f) ? *c : '?';
 	out[n++] = '\'';
 	out[n] = 0;
@@ -143,7 +130,7 @@ static bool word(struct parser *ps, struct h248_str *w)
 {
 	skip_ws(ps);
 	const char *s = ps->p;
-	while (ps->p < ps->end && safe[(unsigned char)*ps->p])
+	while (ps->p < ps->end && h248_safechar[(unsigned char)*ps->p])
 		ps->p++;
 	*w = (struct h248_str){ s, (size_t)(ps->p - s) };
 	return w->n > 0;
@@ -245,53 +232,19 @@ static bool mid_value(struct parser *ps, struct h248_value *v, int code)
 	return simple_value(ps, v, code, "an mId or a port");
 }
 
-static bool valid_termid(struct h248_str w)
-{
-	return w.n <= 64 + 1 + 64 /* pathNAME [@ domain] */;
-}
-
-static bool context_id(struct h248_str w)
-{
-	return (w.n == 1 && (*w.p == '$' || *w.p == '*' || *w.p == '-')) || is_uint(w);
-}
-
-/* Transaction id with the v3 segmentation suffix: "12", "12/3", "12/3/END". */
-static bool segmented_tid(struct h248_str w)
-{
-	const char *slash = memchr(w.p, '/', w.n);
-	struct h248_str id = { w.p, slash ? (size_t)(slash - w.p) : w.n };
-	return is_uint(id);
-}
-
-static bool is_extension(struct h248_str w)
-{
-	return w.n > 2 && (w.p[0] == 'X' || w.p[0] == 'x') && (w.p[1] == '-' || w.p[1] == '+');
-}
-
-/* A token's value from an enumeration (grammar_enum): anything else is an unknown value, 449. */
+/* A token's value from an enumeration (grammar_value): anything else is an unknown value, 449. */
 static bool enumerated(struct parser *ps, const struct h248_node *n)
 {
-	bool ext;
-	const enum h248_tok *allowed = grammar_enum(n->tok, &ext);
-	if (!allowed || (ext && n->value.form == H248_VAL_WORD && is_extension(n->value.text)))
+	char why[200];
+	int code = grammar_value(n, why, sizeof why);
+	if (!code)
 		return true;
-	for (const enum h248_tok *a = allowed; *a; a++)
-		if (n->value.tok == *a)
-			return true;
-	char list[160];
-	size_t len = 0;
-	for (const enum h248_tok *a = allowed; *a && len < sizeof list; a++)
-		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
-					a == allowed	 ? ""
-					: a[1] || ext ? ", "
-						       : " or ",
-					h248_tokens[*a].pretty);
 	ps->p = n->value.text.p - (n->value.form == H248_VAL_QUOTED);
-	return fail(ps, 449, "%s = %.*s: expected %s%s", h248_tokens[n->tok].pretty, (int)n->value.text.n,
-		    n->value.text.p, list, ext ? " or an extension X-name" : "");
+	return fail(ps, code, "%s", why);
 }
 
-static bool token_value(struct parser *ps, struct h248_node *n, int code)
+/* bare: the context takes the token as an audit item, without the value it takes elsewhere. */
+static bool token_value(struct parser *ps, struct h248_node *n, int code, bool bare)
 {
 	const struct h248_token_info *ti = &h248_tokens[n->tok];
 	char spec = ti->value;
@@ -302,7 +255,7 @@ static bool token_value(struct parser *ps, struct h248_node *n, int code)
 		return true;
 	}
 	if (!accept(ps, '=')) {
-		if (spec == 'w' || spec == 'u')
+		if (spec == 'w' || spec == 'u' || (bare && (peek(ps) == ',' || peek(ps) == '}')))
 			return true;
 		char h[24];
 		return fail(ps, code, "expected '=' after %s, found %s", ti->pretty, here(ps, h));
@@ -338,28 +291,33 @@ static bool token_value(struct parser *ps, struct h248_node *n, int code)
 	ps->p = v->text.p; /* a refused value is reported where it starts */
 	switch (spec) {
 	case 'U':
-	case 'u':
-		if (!is_uint(v->text))
+	case 'u': {
+		uint32_t u;
+		if (!h248_str_u32(v->text, &u))
 			return fail(ps, code, "%s = %.*s: expected an unsigned 32-bit integer", ti->pretty,
 				    (int)v->text.n, v->text.p);
+		if (u > grammar_max(n->tok))
+			return fail(ps, code, "%s = %.*s: expected at most %u", ti->pretty, (int)v->text.n,
+				    v->text.p, (unsigned)grammar_max(n->tok));
 		break;
+	}
 	case 'E':
 		if (v->text.n > 4 || !is_uint(v->text))
 			return fail(ps, code, "Error = %.*s: expected an error code of 1 to 4 digits",
 				    (int)v->text.n, v->text.p);
 		break;
 	case 'C':
-		if (!context_id(v->text))
+		if (!grammar_context_id(v->text))
 			return fail(ps, 422, "Context = %.*s: expected a number, '$', '*' or '-'",
 				    (int)v->text.n, v->text.p);
 		break;
 	case 'S':
-		if (!segmented_tid(v->text))
+		if (!grammar_transaction_id(v->text))
 			return fail(ps, 403, "%s = %.*s: expected a transaction id", ti->pretty,
 				    (int)v->text.n, v->text.p);
 		break;
 	case 'T':
-		if (!valid_termid(v->text))
+		if (v->text.n > 64 + 1 + 64 /* pathNAME [@ domain] */)
 			return fail(ps, 442, "TerminationID %.20s... is longer than 64 characters",
 				    v->text.p);
 		break;
@@ -468,77 +426,63 @@ static bool duplicate(const struct h248_node *parent, enum h248_tok t)
 	return h248_child(parent, t, NULL) != NULL;
 }
 
-/* "Notify = T1", "Services", "al/of": the item as a message names it. */
-static const char *describe(const struct h248_node *n, char out[64])
-{
-	struct h248_str name = n->kind == H248_NODE_TOKEN ? (struct h248_str){ h248_tokens[n->tok].pretty,
-									     strlen(h248_tokens[n->tok].pretty) }
-							  : n->name;
-	if (n->kind == H248_NODE_TOKEN && n->value.form == H248_VAL_WORD && n->value.text.n)
-		snprintf(out, 64, "%.*s = %.*s", (int)name.n, name.p, (int)n->value.text.n, n->value.text.p);
-	else
-		snprintf(out, 64, "%.*s", (int)name.n, name.p);
-	return out;
-}
-
-/* The items a context requires (grammar_ctx need, one_of and G_NONEMPTY) are there; the cursor is on
- * the closing '}' (or past the token when it has no body), where a missing item is reported. */
+/* The items a context requires (grammar_missing) are there; the cursor is on the closing '}' (or on the
+ * token when it has no body), where a missing item is reported. */
 static bool complete(struct parser *ps, const struct h248_node *parent, enum h248_ctx ctx)
 {
-	const struct grammar_ctx *g = grammar_ctx(ctx);
-	char d[64];
-	for (size_t i = 0; i < sizeof g->need / sizeof g->need[0] && g->need[i]; i++)
-		if (!h248_child(parent, g->need[i], NULL))
-			return fail(ps, g->error, "%s has no %s descriptor%s", describe(parent, d),
-				    h248_tokens[g->need[i]].pretty, ctx == CTX_SERVICES ? " (required)" : "");
-	if (g->one_of[0]) {
-		bool found = false;
-		for (size_t i = 0; i < sizeof g->one_of / sizeof g->one_of[0] && g->one_of[i] && !found; i++)
-			found = h248_child(parent, g->one_of[i], NULL) != NULL;
-		if (!found)
-			return fail(ps, g->error, "%s has no %s%s", describe(parent, d),
-				    h248_tokens[g->one_of[0]].pretty,
-				    g->one_of[1] ? " and no Error descriptor" : ": it needs at least one");
-	}
-	if ((g->items & G_NONEMPTY) && !parent->first)
-		return fail(ps, g->error, "%s { } is empty: %s needs at least one item", describe(parent, d),
-			    g->name);
-	return true;
+	char why[200];
+	int code = grammar_missing(ctx, parent, why, sizeof why);
+	return !code || fail(ps, code, "%s", why);
 }
 
-/* The code for a mistake in a token's own value: that of the construct it opens ("Add = {" is a
- * syntax error in a command, 442; "Context = x" one in an action, 422), else the surrounding one. */
-static int own_code(enum h248_tok t, const struct grammar_ctx *g, bool in_reply)
-{
-	enum h248_ctx body = grammar_body(t, in_reply);
-	return body ? grammar_ctx(body)->error : g->error;
-}
-
-/* What the token itself must carry (grammar_shape, and the {…} of a body context with required items);
- * at is where the token starts. */
+/* What the token itself must carry (grammar_shaped); at is where the token starts. */
 static bool shaped(struct parser *ps, struct h248_node *n, const char *at)
 {
-	unsigned shape = grammar_shape(n->tok);
-	enum h248_ctx body = grammar_body(n->tok, ps->in_reply);
-	const struct grammar_ctx *bg = body ? grammar_ctx(body) : NULL;
-	bool has_body = n->flags & H248_F_BODY, has_value = n->value.form != H248_VAL_NONE;
-	char d[64];
-	if (has_body) {
-		if (!(shape & S_PAIRED) || has_value)
-			return true;
+	char why[200];
+	bool on_token;
+	int code = grammar_shaped(n, ps->in_reply, &on_token, why, sizeof why);
+	if (code && on_token)
 		ps->p = at;
-		return fail(ps, bg->error, "%s {...} needs a request identifier: %s = <id> {...}", describe(n, d),
-			    describe(n, d));
-	}
-	if ((shape & S_BODY) || (shape & S_PAIRED && has_value) || (bg && (bg->need[0] || bg->one_of[0]))) {
-		const char *end = ps->p;
+	return !code || fail(ps, code, "%s", why);
+}
+
+/* A token allowed in ctx (its word read, at its start): version, repetition, value, body and shape. */
+static bool token_item(struct parser *ps, struct h248_node *parent, enum h248_ctx ctx, enum h248_tok t,
+		       uint8_t flags, const char *at)
+{
+	const struct grammar_ctx *g = grammar_ctx(ctx);
+	if (grammar_since(t) > ps->m->version) {
 		ps->p = at;
-		if (bg && !(shape & (S_BODY | S_PAIRED)))
-			return complete(ps, n, body); /* names the first item missing */
-		ps->p = end;
-		return fail(ps, bg ? bg->error : 442, "%s needs its {...}", describe(n, d));
+		return fail(ps, g->error, "%s is not in H.248.1 version %u (it is from version %u on)",
+			    h248_tokens[t].pretty, ps->m->version, grammar_since(t));
 	}
-	return true;
+	if ((g->items & G_COMMAND) && grammar_is_descriptor(t) && duplicate(parent, t)) {
+		ps->p = at;
+		return fail(ps, 448, "%s descriptor appears twice in %s", h248_tokens[t].pretty, g->name);
+	}
+	if (g->twice && t != g->repeat[0] && t != g->repeat[1] && duplicate(parent, t)) {
+		ps->p = at;
+		return fail(ps, g->twice, "%s appears twice in %s", h248_tokens[t].pretty, g->name);
+	}
+	struct h248_node *n = h248_node_new(ps->m, H248_NODE_TOKEN, t);
+	if (!n)
+		return oom(ps);
+	n->flags = flags;
+	h248_append(parent, n);
+	if (t == H248_TOK_TRANSACTION || t == H248_TOK_REPLY) {
+		if (!token_value(ps, n, 403, false))
+			return false;
+		struct h248_str id = n->value.text;
+		const char *slash = memchr(id.p, '/', id.n);
+		if (slash)
+			id.n = (size_t)(slash - id.p);
+		ps->err->have_tid = h248_str_u32(id, &ps->err->tid);
+		ps->err->in_reply = t == H248_TOK_REPLY;
+	} else if (!token_value(ps, n, grammar_value_code(t, g->error, ps->in_reply), g->items & G_NAMES))
+		return false;
+	if (!token_body(ps, n, g->error))
+		return false;
+	return (g->items & G_BARE) || shaped(ps, n, at);
 }
 
 static bool item(struct parser *ps, struct h248_node *parent, enum h248_ctx ctx)
@@ -567,37 +511,13 @@ static bool item(struct parser *ps, struct h248_node *parent, enum h248_ctx ctx)
 	bool pkgd = memchr(w.p, '/', w.n) != NULL; /* "pkg/name": never a token */
 	enum h248_tok t = pkgd ? H248_TOK_NONE : lookup(name);
 
-	if (t && grammar_allows(ctx, t)) {
-		if ((g->items & G_COMMAND) && grammar_is_descriptor(t) && duplicate(parent, t)) {
-			ps->p = at;
-			return fail(ps, 448, "%s descriptor appears twice in %s", h248_tokens[t].pretty,
-				    g->name);
-		}
-		struct h248_node *n = h248_node_new(ps->m, H248_NODE_TOKEN, t);
-		if (!n)
-			return oom(ps);
-		n->flags = flags;
-		h248_append(parent, n);
-		if (t == H248_TOK_TRANSACTION || t == H248_TOK_REPLY) {
-			if (!token_value(ps, n, 403))
-				return false;
-			struct h248_str id = n->value.text;
-			const char *slash = memchr(id.p, '/', id.n);
-			if (slash)
-				id.n = (size_t)(slash - id.p);
-			ps->err->have_tid = h248_str_u32(id, &ps->err->tid);
-			ps->err->in_reply = t == H248_TOK_REPLY;
-		} else if (!token_value(ps, n, own_code(t, g, ps->in_reply)))
-			return false;
-		if (!token_body(ps, n, g->error))
-			return false;
-		return (g->items & G_BARE) || shaped(ps, n, at);
-	}
+	if (t && grammar_allows(ctx, t))
+		return token_item(ps, parent, ctx, t, flags, at);
 	if (t && (g->items & G_COMMAND) && grammar_is_descriptor(t)) {
 		ps->p = at;
 		return fail(ps, 447, "%s descriptor is not legal in %s", h248_tokens[t].pretty, g->name);
 	}
-	bool extension = is_extension(w);
+	bool extension = grammar_extension(w);
 	/* a parameter name may spell a token of another context ("ds" is also Discard's compact form) */
 	bool named =
 	    (g->items & G_PROP_NAME) && (extension || peek(ps) == '=' || (!t && !(g->items & G_ITEM)));
@@ -613,6 +533,11 @@ static bool item(struct parser *ps, struct h248_node *parent, enum h248_ctx ctx)
 	if (t && (peek(ps) == '=' || peek(ps) == '{')) {
 		ps->p = at;
 		return fail(ps, g->error, "%s is not legal in %s", h248_tokens[t].pretty, g->name);
+	}
+	if ((g->items & G_ACKS) && !grammar_transaction_ack(w)) {
+		ps->p = at;
+		return fail(ps, g->error, "%.*s: expected a transaction id or a range of them (N-N)",
+			    (int)w.n, w.p);
 	}
 	if (g->items & G_ITEM) {
 		struct h248_node *n = h248_node_new(ps->m, H248_NODE_ITEM, H248_TOK_NONE);
@@ -660,7 +585,7 @@ static bool mid(struct parser *ps)
 		char close = c == '[' ? ']' : '>';
 		s = ++ps->p;
 		while (ps->p < ps->end && *ps->p != close &&
-		       (safe[(unsigned char)*ps->p] || *ps->p == ':' || *ps->p == '.'))
+		       (h248_safechar[(unsigned char)*ps->p] || *ps->p == ':' || *ps->p == '.'))
 			ps->p++;
 		if (ps->p >= ps->end || *ps->p != close || ps->p == s)
 			return fail(ps, 400, "mId: expected an address closed with '%c'", close);
@@ -797,7 +722,8 @@ struct h248_msg *h248_parse(const char *buf, size_t len, const struct h248_limit
 	return m;
 }
 
-char *h248_mid_config(const char *configured, const char *address, long port, struct h248_mid *out, char **err)
+char *h248_mid_config(const char *configured, const char *address, long port, struct h248_mid *out,
+		      char **err)
 {
 	char *mid = *configured ? g_strdup(configured) : g_strdup_printf("[%s]:%ld", address, port);
 	if (h248_mid_parse(mid, strlen(mid), out))

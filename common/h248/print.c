@@ -139,7 +139,8 @@ static void body(struct out *o, const struct h248_node *n, unsigned depth, enum 
 	if (n->kind == H248_NODE_TOKEN && (n->tok == H248_TOK_REPLY || n->tok == H248_TOK_TRANSACTION))
 		o->in_reply = n->tok == H248_TOK_REPLY;
 	enum h248_ctx ctx = n->kind == H248_NODE_TOKEN ? grammar_body(n->tok, o->in_reply) : CTX_NONE;
-	if (!n->first && !raw && (n->kind == H248_NODE_TOKEN ? empty_body(o, n, ctx, where) : !(n->flags & H248_F_BODY))) {
+	if (!n->first && !raw &&
+	    (n->kind == H248_NODE_TOKEN ? empty_body(o, n, ctx, where) : !(n->flags & H248_F_BODY))) {
 		o->in_reply = was_reply;
 		return;
 	}

@@ -150,6 +150,9 @@ struct h248_token_info {
 
 extern const struct h248_token_info h248_tokens[H248_TOK_COUNT];
 
+/* SafeChar of RFC 3525 B.2 (ALPHA / DIGIT / "+-&!_/'?@^`~*$\()%|."): 1 for each, 0 else. */
+extern const unsigned char h248_safechar[256];
+
 /* The token spelled s[0..n) in either form, case-insensitively; H248_TOK_NONE when none. */
 enum h248_tok h248_token_lookup(const char *s, size_t n);
 

@@ -251,24 +251,31 @@ static const struct bad bad[] = {
 	/* what Annex B requires (issue 18 item 3; tests/h248/malformed holds one message per rule) */
 	{ HDR "Transaction = 4 { }", 403, 2, 19, "Transaction = 4 has no Context: it needs at least one", 4 },
 	{ HDR "Reply = 4 { }", 403, 2, 13, "Reply = 4 has no Context and no Error descriptor", 4 },
-	{ HDR "Reply = 4 { ImmAckRequired }", 403, 2, 28, "Reply = 4 has no Context and no Error descriptor", 4 },
-	{ HDR "T = 4 { C = 1 { } }", 422, 2, 17, "Context = 1 { } is empty: Context needs at least one item", 4 },
+	{ HDR "Reply = 4 { ImmAckRequired }", 403, 2, 28, "Reply = 4 has no Context and no Error descriptor",
+	  4 },
+	{ HDR "T = 4 { C = 1 { } }", 422, 2, 17, "Context = 1 { } is empty: Context needs at least one item",
+	  4 },
 	{ HDR "T = 4 { C { S = T1 } }", 422, 2, 11, "expected '=' after Context, found '{'", 4 },
-	{ HDR "T = 4 { C = 1 { A { M { O { MO = SR } } } } }", 442, 2, 19, "expected '=' after Add, found '{'", 4 },
-	{ HDR "T = 4 { C = 1 { A = $ { } } }", 442, 2, 25, "Add = $ { } is empty: command needs at least one item", 4 },
-	{ HDR "T = 4 { C = 1 { N = T1 { } } }", 442, 2, 26, "Notify = T1 has no ObservedEvents descriptor", 4 },
+	{ HDR "T = 4 { C = 1 { A { M { O { MO = SR } } } } }", 442, 2, 19,
+	  "expected '=' after Add, found '{'", 4 },
+	{ HDR "T = 4 { C = 1 { A = $ { } } }", 442, 2, 25,
+	  "Add = $ { } is empty: command needs at least one item", 4 },
+	{ HDR "T = 4 { C = 1 { N = T1 { } } }", 442, 2, 26, "Notify = T1 has no ObservedEvents descriptor",
+	  4 },
 	{ HDR "T = 4 { C = 1 { N = T1 } }", 442, 2, 17, "Notify = T1 has no ObservedEvents descriptor", 4 },
 	{ HDR "T = 4 { C = 1 { N = T1 { OE { a/b } } } }", 442, 2, 26,
 	  "ObservedEvents {...} needs a request identifier: ObservedEvents = <id> {...}", 4 },
-	{ HDR "T = 4 { C = - { SC = ROOT { SV { MT = RS } } } }", 442, 2, 42, "Services has no Reason descriptor (required)",
-	  4 },
+	{ HDR "T = 4 { C = - { SC = ROOT { SV { MT = RS } } } }", 442, 2, 42,
+	  "Services has no Reason descriptor (required)", 4 },
 	{ HDR "T = 4 { C = - { SC = ROOT { SV { RE = 901 } } } }", 442, 2, 43,
 	  "Services has no Method descriptor (required)", 4 },
 	{ HDR "T = 4 { C = - { SC = ROOT { SV { MT = Reboot, RE = 901 } } } }", 449, 2, 39,
-	  "Method = Reboot: expected Failover, Forced, Graceful, Restart, Disconnected, HandOff or an extension "
+	  "Method = Reboot: expected Failover, Forced, Graceful, Restart, Disconnected, HandOff or an "
+	  "extension "
 	  "X-name",
 	  4 },
-	{ HDR "T = 4 { C = - { SC = ROOT } }", 442, 2, 17, "ServiceChange = ROOT has no Services descriptor", 4 },
+	{ HDR "T = 4 { C = - { SC = ROOT } }", 442, 2, 17, "ServiceChange = ROOT has no Services descriptor",
+	  4 },
 	{ HDR "T = 4 { C = 1 { A = $ { M { O { MO = \"Listen\xff\" } } } } }", 449, 2, 38,
 	  "Mode = Listen?: expected SendOnly, ReceiveOnly, SendReceive, Inactive or Loopback", 4 },
 	{ HDR "T = 4 { C = 1 { A = $ { M { O { } } } } }", 442, 2, 33,
@@ -279,10 +286,23 @@ static const struct bad bad[] = {
 	{ HDR "T = 4 { C = - { AV = ROOT } }", 442, 2, 17, "AuditValue = ROOT has no Audit descriptor", 4 },
 	{ HDR "P = 4 { C = - { SC = ROOT { SV { MT = RS } } } }", 442, 2, 34,
 	  "Method is not legal in ServiceChange reply Services", 4 },
-	{ HDR "P = 4 { C = 1 { A = T1 { } } }", 442, 2, 26, "Add = T1 { } is empty: command reply needs at least one item",
+	{ HDR "P = 4 { C = 1 { A = T1 { } } }", 442, 2, 26,
+	  "Add = T1 { } is empty: command reply needs at least one item", 4 },
+	{ HDR "K { }", 403, 2, 5,
+	  "TransactionResponseAck { } is empty: TransactionResponseAck needs at least one item", -1 },
+	{ HDR "K { 3-x }", 403, 2, 5, "3-x: expected a transaction id or a range of them (N-N)", -1 },
+	{ HDR "T = 4 { C = 1 { IEPS = ON, S = T1 } }", 422, 2, 17,
+	  "IEPSCall is not in H.248.1 version 1 (it is from version 3 on)", 4 },
+	{ HDR "T = 4 { C = 1 { A = $ { M { O { MO = SO, MO = RC } } } } }", 456, 2, 42,
+	  "Mode appears twice in LocalControl", 4 },
+	{ HDR "P = 4 { ER = 400 { \"a\" }, ER = 401 { \"b\" } }", 403, 2, 27, "Error appears twice in Reply",
 	  4 },
-	{ HDR "K { }", 403, 2, 5, "TransactionResponseAck { } is empty: TransactionResponseAck needs at least one item",
-	  -1 },
+	{ HDR "P = 4 { C = 1 { S = T1 }, ER = 401 { \"b\" } }", 403, 2, 44,
+	  "Reply = 4 holds Error and Context: one or the other", 4 },
+	{ HDR "T = 4 { C = - { SC = ROOT { SV { MT = RS, RE = 901, AD = 2944, MG = [1.2.3.4] } } } }", 442, 2,
+	  79, "Services holds ServiceChangeAddress and MgcIdToTry: one or the other", 4 },
+	{ HDR "T = 4 { C = 1 { PR = 65536, S = T1 } }", 422, 2, 22,
+	  "Priority = 65536: expected at most 65535", 4 },
 };
 
 static void test_malformed(void)
@@ -297,8 +317,8 @@ static void test_malformed(void)
 		char *want = g_strdup_printf("%d at %u:%u: %s (tid %d)", bad[i].code, bad[i].line, bad[i].col,
 					     bad[i].reason, bad[i].tid);
 		if (strcmp(got, want))
-			fprintf(stderr, "\n    case %zu: %s\n    expected: %s\n    actual:   %s\n", i, bad[i].text,
-				want, got);
+			fprintf(stderr, "\n    case %zu: %s\n    expected: %s\n    actual:   %s\n", i,
+				bad[i].text, want, got);
 		CU_ASSERT_STRING_EQUAL(got, want); /* every case reported, not only the first */
 		g_free(got), g_free(want);
 	}
@@ -351,7 +371,8 @@ static void test_case_and_compact_input(void)
 
 /* The SDP Erlang/OTP megaco was given for Local and Remote (tests/h248/megaco/gen.escript). */
 static const char megaco_local[] = "v=0\nc=IN IP4 $\nm=audio $ RTP/AVP 4\na=ptime:30";
-static const char megaco_remote[] = "v=0\nc=IN IP4 124.124.124.222\nm=audio 2222 RTP/AVP 4\na=ptime:30\na=recvonly";
+static const char megaco_remote[] =
+    "v=0\nc=IN IP4 124.124.124.222\nm=audio 2222 RTP/AVP 4\na=ptime:30\na=recvonly";
 
 /* Counts the Local and Remote bodies under n whose octets are exactly white space, then one of the SDPs
  * (its line ends as given in crlf), then white space; *other counts the rest. */
