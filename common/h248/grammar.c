@@ -291,6 +291,11 @@ unsigned grammar_since(enum h248_tok t)
 	return since[t] ? since[t] : 1;
 }
 
+bool grammar_body_optional(enum h248_tok t, bool in_reply, unsigned version)
+{
+	return t == T(CONTEXT) && in_reply && version >= 3;
+}
+
 unsigned grammar_shape(enum h248_tok t)
 {
 	return shapes[t];

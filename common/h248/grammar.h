@@ -114,6 +114,10 @@ bool grammar_is_descriptor(enum h248_tok t);
 uint32_t grammar_max(enum h248_tok t);
 /* The first version of H.248.1 whose text grammar has token t (1 for most; 3 for the v3 additions). */
 unsigned grammar_since(enum h248_tok t);
+/* Whether token t, whose body the token table requires, may stand without it: H.248.1 v3 made an
+ * actionReply's {...} optional ("Context = 5" alone in a Reply; megaco's v3 decoder agrees, its v1 and v2
+ * ones refuse it). */
+bool grammar_body_optional(enum h248_tok t, bool in_reply, unsigned version);
 /* enum grammar_shape of token t. */
 unsigned grammar_shape(enum h248_tok t);
 /* The tokens a value of token t must be one of (NULL: any), and whether an extension "X-…"/"X+…" is

@@ -349,7 +349,8 @@ static bool token_body(struct parser *ps, struct h248_node *n, int code)
 {
 	const struct h248_token_info *ti = &h248_tokens[n->tok];
 	if (peek(ps) != '{') {
-		if (ti->body == 'r' || ti->body == 'x' || ti->body == 'e')
+		if ((ti->body == 'r' && !grammar_body_optional(n->tok, ps->in_reply, ps->m->version)) ||
+		    ti->body == 'x' || ti->body == 'e')
 			return fail(ps, code, "expected '{' after %s", ti->pretty);
 		return true;
 	}

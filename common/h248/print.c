@@ -15,6 +15,7 @@ struct out {
 	char *p;
 	size_t n, cap;
 	bool pretty, failed, in_reply;
+	unsigned version;
 	bool invalid; /* an empty {…} the grammar forbids, where the token cannot stand alone */
 };
 
@@ -123,9 +124,10 @@ static bool empty_body(struct out *o, const struct h248_node *n, enum h248_ctx c
 	if (!g || (where && (grammar_ctx(where)->items & G_BARE)))
 		return !(n->flags & H248_F_BODY);
 	bool needs_items = (g->items & G_NONEMPTY) || g->need[0] || g->one_of[0];
-	bool needs_body = h248_tokens[n->tok].body == 'r' || g->need[0] || g->one_of[0] ||
-			  (grammar_shape(n->tok) & S_BODY) ||
-			  ((grammar_shape(n->tok) & S_PAIRED) && n->value.form != H248_VAL_NONE);
+	bool needs_body =
+	    (h248_tokens[n->tok].body == 'r' && !grammar_body_optional(n->tok, o->in_reply, o->version)) ||
+	    g->need[0] || g->one_of[0] || (grammar_shape(n->tok) & S_BODY) ||
+	    ((grammar_shape(n->tok) & S_PAIRED) && n->value.form != H248_VAL_NONE);
 	if (needs_body && (needs_items || !(n->flags & H248_F_BODY)))
 		o->invalid = o->failed = true;
 	return needs_items || !(n->flags & H248_F_BODY);
@@ -243,7 +245,7 @@ static void mid(struct out *o, const struct h248_mid *m)
 char *h248_print(const struct h248_msg *m, enum h248_style style, size_t *len)
 {
 	grammar_init();
-	struct out o = { .pretty = style == H248_PRETTY };
+	struct out o = { .pretty = style == H248_PRETTY, .version = m->version };
 	if (m->auth) {
 		puts_(&o, o.pretty ? "Authentication = " : "AU=");
 		str(&o, m->auth->spi);

@@ -290,6 +290,8 @@ static const struct bad bad[] = {
 	  "Add = T1 { } is empty: command reply needs at least one item", 4 },
 	{ HDR "K { }", 403, 2, 5,
 	  "TransactionResponseAck { } is empty: TransactionResponseAck needs at least one item", -1 },
+	{ HDR "P = 4 { C = 1 }", 403, 2, 15, "expected '{' after Context",
+	  4 }, /* v3 allows it, v1 does not */
 	{ HDR "K { 3-x }", 403, 2, 5, "3-x: expected a transaction id or a range of them (N-N)", -1 },
 	{ HDR "T = 4 { C = 1 { IEPS = ON, S = T1 } }", 422, 2, 17,
 	  "IEPSCall is not in H.248.1 version 1 (it is from version 3 on)", 4 },
@@ -354,6 +356,11 @@ static void test_bounds(void)
 
 static void test_case_and_compact_input(void)
 {
+	/* v3: an actionReply may stand without its {...} */
+	struct h248_error err;
+	struct h248_msg *v3 = h248_parse("!/3 MG1\np=1{c=5}", 16, NULL, &err);
+	CU_ASSERT_PTR_NOT_NULL(v3);
+	h248_msg_free(v3);
 	const char *a = "!/2 MG1\nt=1{c=${a=$,mf=ac/1{m{o{mo=sr}}}}}";
 	const char *b = "megaco/2 mg1 TRANSACTION = 1 { CONTEXT = $ { ADD = $, Modify = ac/1 { MEDIA { "
 			"LocalControl { MODE = SendReceive } } } } }";
@@ -458,9 +465,15 @@ static void test_print_empty_bodies(void)
 	struct h248_node *pending = h248_add_token(m, NULL, H248_TOK_PENDING, "22");
 	pending->flags |= H248_F_BODY;
 	h248_msg_append(m, pending);
+	h248_add_token(m, reply, H248_TOK_CONTEXT, "8")->flags |= H248_F_BODY; /* v3: "C=8" alone */
 	char *out = h248_print(m, H248_COMPACT, NULL);
-	ASSERT_STR(out, "!/3 [127.0.0.1]:2944\nP=21{C=7{A=T1,N=T1}}\nPN=22{}");
+	ASSERT_STR(out, "!/3 [127.0.0.1]:2944\nP=21{C=7{A=T1,N=T1},C=8}\nPN=22{}");
 	free(out);
+	m->version = 2; /* v1 and v2 want the actionReply's {...} */
+	errno = 0;
+	CU_ASSERT_PTR_NULL(h248_print(m, H248_COMPACT, NULL));
+	CU_ASSERT_EQUAL(errno, EINVAL);
+	m->version = 3;
 	h248_add_token(m, ctx, H248_TOK_SERVICECHANGE, "ROOT")->flags |= H248_F_BODY;
 	h248_add_token(m, h248_child(ctx, H248_TOK_SERVICECHANGE, NULL), H248_TOK_SERVICES, NULL)->flags |=
 	    H248_F_BODY;
