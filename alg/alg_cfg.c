@@ -46,6 +46,10 @@ static const struct cfg_option alg_options[] = {
 	  "answer REGISTER here (a lab without a core); false forwards it to the next hop with a Path" },
 	{ "sip.expires", 0, CFG_INT, offsetof(struct alg_config, expires), "3600", 10, 86400, NULL,
 	  "registrar: the longest registration granted (s)" },
+	{ "sip.registered_only", 0, CFG_BOOL, offsetof(struct alg_config, registered_only), "true", 0, 0, NULL,
+	  "iq: refuse (403) a new request from an access address no UE registered from, before any H.248" },
+	{ "sip.max_calls", 0, CFG_INT, offsetof(struct alg_config, max_calls), "32", 1, 100000, NULL,
+	  "calls at once from one access address; beyond, a new INVITE gets 403" },
 	{ "sip.min_expires", 0, CFG_INT, offsetof(struct alg_config, min_expires), "0", 0, 86400, NULL,
 	  "registrar: the shortest registration accepted (s); one asking less gets 423 with Min-Expires "
 	  "(0: any)" },

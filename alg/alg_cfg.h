@@ -24,6 +24,8 @@ struct alg_config {
 	bool registrar;     /* answer REGISTER here instead of forwarding it to the core */
 	long expires;       /* registrar: the longest registration granted (s) */
 	long min_expires;   /* registrar: the shortest accepted, else 423 (s; 0: any) */
+	bool registered_only; /* iq: initial requests only from addresses with a registration (403) */
+	long max_calls;       /* calls at once from one access address (403 beyond) */
 	char **mediasec;    /* media security mechanisms offered in Security-Server */
 	char *h248_address; /* the MGC's H.248 socket */
 	long h248_port;

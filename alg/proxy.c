@@ -45,6 +45,7 @@ struct side {
 /* One INVITE dialog as the proxy follows it, with the call that holds its media. */
 struct dlg {
 	char *call_id, *caller_tag;
+	char *ue; /* the access address that originated it, counted in ue_calls; NULL otherwise */
 	bool orig;
 	struct call *call;
 	struct participant *part; /* a dial-in to the conference focus (mp): the MRFC is the UAS */
@@ -64,6 +65,8 @@ struct proxy {
 	struct focus *focus; /* mp: the MRFC's conferences; NULL under the other profiles */
 	struct trace *trace;
 	GHashTable *dialogs; /* Call-ID -> GSList of struct dlg */
+	GHashTable *ue_calls; /* access address -> calls it originated now (GUINT_TO_POINTER) */
+	struct log_counter unregistered, too_many;
 	unsigned mechs;      /* what we announce */
 	url_t *next_hop;
 	su_home_t home[1];
@@ -215,6 +218,17 @@ static struct dlg *dlg_find(struct proxy *p, const sip_t *sip, int side)
 static void fwd_abort(struct fwd *f, const char *call, int status, const char *phrase, const char *why,
 		      bool bye);
 
+/* The calls an access address has under way, changed by delta; the count after. */
+static unsigned ue_count(struct proxy *p, const char *ue, int delta)
+{
+	unsigned n = GPOINTER_TO_UINT(g_hash_table_lookup(p->ue_calls, ue)) + (unsigned)delta;
+	if (n)
+		g_hash_table_insert(p->ue_calls, g_strdup(ue), GUINT_TO_POINTER(n));
+	else
+		g_hash_table_remove(p->ue_calls, ue);
+	return n;
+}
+
 /* Ends the dialog and its call. Its requests still under way are answered with status and phrase,
  * whatever the other party still sends them is cancelled or, a 2xx, acknowledged and released: a
  * request must never outlive its dialog (its call's pending next went with the call) nor carry an
@@ -239,7 +253,9 @@ static void dlg_end_as(struct dlg *d, int status, const char *phrase, const char
 		msg_destroy(d->invite);
 	if (d->ok)
 		msg_destroy(d->ok);
-	g_free(d->call_id), g_free(d->caller_tag);
+	if (d->ue)
+		ue_count(p, d->ue, -1);
+	g_free(d->call_id), g_free(d->caller_tag), g_free(d->ue);
 	g_free(d);
 }
 
@@ -410,7 +426,7 @@ static void record(struct proxy *p, const sip_t *req, const sip_t *ok)
 		}
 		char *uri = url_as_string(NULL, to), *contact = url_as_string(NULL, m->m_url);
 		su_free(NULL, to);
-		reg_set(p->reg, aor, contact, uri, key, mechs, expires, now_s());
+		reg_set(p->reg, aor, contact, uri, key, source, mechs, expires, now_s());
 		const struct log_ids ids = { .call = call_of(req) };
 		log_info("reg", &ids, "%s at %s for %us, media security 0x%x%s", aor, key, expires,
 			 mechs & ~REG_BEHIND_NAT, mechs & REG_BEHIND_NAT ? ", behind a NAT" : "");
@@ -962,6 +978,40 @@ static bool in_dial_in(struct proxy *p, struct side *s, nta_incoming_t *irq, con
 	return true;
 }
 
+/* The address a request came from (the top Via's received=, which nta writes when it differs). */
+static const char *source_of(const sip_t *sip)
+{
+	const char *port;
+	return sip->sip_via ? via_source(sip->sip_via, &port) : "";
+}
+
+/* A P-CSCF serves the UEs registered with it (TS 24.229 §5.2.6.3): a new request from the access side
+ * from an address no UE registered from gets 403, and so does an INVITE beyond the calls one address
+ * may have at once, before any H.248. True when refused. */
+static bool refused_stranger(struct proxy *p, struct side *s, nta_incoming_t *irq, const sip_t *sip)
+{
+	sip_method_t m = sip->sip_request->rq_method;
+	if (s->which != ACCESS || sip->sip_to->a_tag || m == sip_method_register || m == sip_method_ack ||
+	    m == sip_method_cancel)
+		return false;
+	const struct log_ids ids = { .call = call_of(sip) };
+	const char *from = source_of(sip);
+	if (p->cfg->registered_only && profile_at(p->cfg->profile)->registered_ues &&
+	    !reg_from(p->reg, from, now_s())) {
+		log_counted(&p->unregistered, &ids, "%s from %s", sip->sip_request->rq_method_name, from);
+		reply(p, s, irq, 403, "Forbidden (not registered)", TAG_END());
+		nta_incoming_destroy(irq);
+		return true;
+	}
+	if (m == sip_method_invite && ue_count(p, from, 0) >= (unsigned)p->cfg->max_calls) {
+		log_counted(&p->too_many, &ids, "INVITE from %s, which has %ld calls", from, p->cfg->max_calls);
+		reply(p, s, irq, 403, "Forbidden (too many calls)", TAG_END());
+		nta_incoming_destroy(irq);
+		return true;
+	}
+	return false;
+}
+
 static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const sip_t *sip)
 {
 	struct proxy *p = s->p;
@@ -1004,6 +1054,10 @@ static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const
 			reply(p, s, irq, SIP_481_NO_TRANSACTION, TAG_END());
 		return 0;
 	}
+	if (refused_stranger(p, s, irq, sip)) {
+		msg_destroy(got);
+		return 0;
+	}
 	struct fwd *f = g_new0(struct fwd, 1);
 	*f = (struct fwd){ .p = p, .in = s, .out = &p->sides[!s->which], .irq = irq, .method = method };
 	g_queue_init(&f->responses);
@@ -1042,6 +1096,8 @@ static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const
 		if (f->initial) {
 			record_route(p, f, out, sip);
 			fwd_bind(f, dlg_new(p, sip, s->which == ACCESS));
+			if (s->which == ACCESS)
+				f->dlg->ue = g_strdup(source_of(sip)), ue_count(p, f->dlg->ue, +1);
 			f->dlg->invite = msg_ref_create(f->msg);
 			struct media_policy pol = policy_of(p, sip, f->dlg->orig);
 			f->dlg->call = call_new(p->calls, sip->sip_call_id->i_id, f->dlg->orig, &pol);
@@ -1115,6 +1171,9 @@ struct proxy *proxy_new(su_root_t *root, const struct alg_config *cfg, struct mg
 	p->cfg = cfg, p->trace = trace;
 	p->reg = reg_new();
 	p->dialogs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	p->ue_calls = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	p->unregistered = (struct log_counter){ .component = "sip", .what = "refused: no UE registered from there" };
+	p->too_many = (struct log_counter){ .component = "sip", .what = "refused: too many calls from one address" };
 	for (char **m = cfg->mediasec; m && *m; m++)
 		p->mechs |= reg_mech_bit(*m);
 	static const struct call_ops cops = { .failed = on_call_failed };
@@ -1175,6 +1234,7 @@ void proxy_free(struct proxy *p)
 	focus_free(p->focus);
 	reg_free(p->reg);
 	g_hash_table_destroy(p->dialogs);
+	g_hash_table_destroy(p->ue_calls);
 	su_home_deinit(p->home);
 	g_free(p);
 }

@@ -30,6 +30,7 @@ struct aor;
 struct binding {
 	struct aor *aor;
 	char *contact, *uri, *key;
+	char *source; /* the address the REGISTER came from */
 	unsigned mechs;
 	uint64_t until;
 };
@@ -42,6 +43,7 @@ struct aor {
 struct reg {
 	GHashTable *aors;     /* name -> struct aor, kept without bindings once registered */
 	GHashTable *contacts; /* contact key -> struct binding (its AOR's) */
+	GHashTable *sources;  /* source address -> GSList of struct binding */
 };
 
 static void aor_free(gpointer p)
@@ -49,7 +51,7 @@ static void aor_free(gpointer p)
 	struct aor *a = p;
 	struct binding *b;
 	while ((b = g_queue_pop_head(&a->bindings))) {
-		g_free(b->contact), g_free(b->uri), g_free(b->key);
+		g_free(b->contact), g_free(b->uri), g_free(b->key), g_free(b->source);
 		g_free(b);
 	}
 	g_free(a->name);
@@ -61,11 +63,18 @@ struct reg *reg_new(void)
 	struct reg *r = g_new0(struct reg, 1);
 	r->aors = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, aor_free);
 	r->contacts = g_hash_table_new(g_str_hash, g_str_equal);
+	r->sources = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	return r;
 }
 
 void reg_free(struct reg *r)
 {
+	GHashTableIter it;
+	gpointer list;
+	g_hash_table_iter_init(&it, r->sources);
+	while (g_hash_table_iter_next(&it, NULL, &list))
+		g_slist_free(list);
+	g_hash_table_destroy(r->sources);
 	g_hash_table_destroy(r->contacts);
 	g_hash_table_destroy(r->aors);
 	g_free(r);
@@ -75,7 +84,12 @@ static void unbind(struct reg *r, struct binding *b)
 {
 	g_hash_table_remove(r->contacts, b->key);
 	g_queue_remove(&b->aor->bindings, b);
-	g_free(b->contact), g_free(b->uri), g_free(b->key);
+	GSList *from = g_slist_remove(g_hash_table_lookup(r->sources, b->source), b);
+	if (from)
+		g_hash_table_insert(r->sources, g_strdup(b->source), from);
+	else
+		g_hash_table_remove(r->sources, b->source);
+	g_free(b->contact), g_free(b->uri), g_free(b->key), g_free(b->source);
 	g_free(b);
 }
 
@@ -91,7 +105,7 @@ static void expire(struct reg *r, struct aor *a, uint64_t now)
 }
 
 void reg_set(struct reg *r, const char *aor, const char *contact, const char *uri, const char *key,
-	     unsigned mechs, unsigned expires, uint64_t now)
+	     const char *source, unsigned mechs, unsigned expires, uint64_t now)
 {
 	struct binding *old = g_hash_table_lookup(r->contacts, key);
 	if (old) /* the contact is bound anew (or moves to this AOR, or goes) */
@@ -111,10 +125,13 @@ void reg_set(struct reg *r, const char *aor, const char *contact, const char *ur
 			       .contact = g_strdup(contact),
 			       .uri = g_strdup(uri),
 			       .key = g_strdup(key),
+			       .source = g_strdup(source ? source : ""),
 			       .mechs = mechs,
 			       .until = now + expires };
 	g_queue_push_tail(&a->bindings, b);
 	g_hash_table_insert(r->contacts, b->key, b);
+	g_hash_table_insert(r->sources, g_strdup(b->source),
+			    g_slist_prepend(g_hash_table_lookup(r->sources, b->source), b));
 }
 
 void reg_clear(struct reg *r, const char *aor)
@@ -166,4 +183,12 @@ void reg_each(struct reg *r, const char *aor, uint64_t now,
 		if (b->until > now)
 			fn(b->contact, (unsigned)(b->until - now), arg);
 	}
+}
+
+bool reg_from(struct reg *r, const char *source, uint64_t now)
+{
+	for (GSList *l = g_hash_table_lookup(r->sources, source); l; l = l->next)
+		if (((struct binding *)l->data)->until > now)
+			return true;
+	return false;
 }

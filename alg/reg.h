@@ -25,10 +25,13 @@ struct reg;
 struct reg *reg_new(void);
 void reg_free(struct reg *r);
 /* Binds aor to a contact for expires seconds (0 removes the binding): contact as registered (the
- * Contact's URI), uri where requests for it go, key "host:port". A contact bound to another AOR moves
- * here. now: seconds on a monotonic clock. */
+ * Contact's URI), uri where requests for it go, key "host:port", source the address the REGISTER came
+ * from. A contact bound to another AOR moves here. now: seconds on a monotonic clock. */
 void reg_set(struct reg *r, const char *aor, const char *contact, const char *uri, const char *key,
-	     unsigned mechs, unsigned expires, uint64_t now);
+	     const char *source, unsigned mechs, unsigned expires, uint64_t now);
+/* Whether a current binding was registered from source (an address, no port: a UE's TCP connections
+ * come from ports of their own). */
+bool reg_from(struct reg *r, const char *source, uint64_t now);
 /* Removes every binding of aor (Contact: *, RFC 3261 §10.3 step 6). */
 void reg_clear(struct reg *r, const char *aor);
 /* By contact key, else by AOR (its newest binding): the URI requests go to (owned by reg) and the

@@ -127,3 +127,20 @@ void log_msg(enum log_level level, const char *component, const struct log_ids *
 	g_log_structured_array(glib_of_level(level), fields, G_N_ELEMENTS(fields));
 	g_free(message);
 }
+
+void log_counted(struct log_counter *c, const struct log_ids *ids, const char *fmt, ...)
+{
+	uint64_t n = ++c->count;
+	if (n != 1 && n % LOG_EVERY)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *why = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	if (n == 1)
+		log_warn(c->component, ids, "%s: %s (further ones logged once per %u)", c->what, why, LOG_EVERY);
+	else
+		log_warn(c->component, ids, "%s: %s (%" G_GUINT64_FORMAT " in all, %u not logged)", c->what,
+			 why, n, LOG_EVERY - 1);
+	g_free(why);
+}

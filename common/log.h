@@ -4,6 +4,7 @@
 #define MEDIASEC_LOG_H
 
 #include <glib.h>
+#include <stdint.h>
 
 /* What a log line is about; any field may be NULL/0 when it does not apply. */
 struct log_ids {
@@ -25,6 +26,15 @@ enum log_level log_get_level(void);
 /* One line: "<time> <program> <LEVEL> <component> [call=… ctx=… term=…] <message>". */
 void log_msg(enum log_level level, const char *component, const struct log_ids *ids, const char *fmt, ...)
     G_GNUC_PRINTF(4, 5);
+
+/* What a stranger can make us log many times over: counted, and logged for the first and then once per
+ * LOG_EVERY with the count, so a flood neither fills the disk nor hides what it was. */
+enum { LOG_EVERY = 100 };
+struct log_counter {
+	const char *component, *what; /* "sip", "request from an unregistered source" */
+	uint64_t count;
+};
+void log_counted(struct log_counter *c, const struct log_ids *ids, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 
 #define log_err(comp, ids, ...)    log_msg(LOG_ERROR, comp, ids, __VA_ARGS__)
 #define log_warn(comp, ids, ...)   log_msg(LOG_WARNING, comp, ids, __VA_ARGS__)

@@ -76,6 +76,7 @@ static const struct profile profiles[] = {
 	  .bearers = iq_bearers,
 	  .ies = iq_ies,
 	  .e2ae = true,
+	  .registered_ues = true,
 	  .terms_per_context = 2 },
 	{ .name = "ix",
 	  .interface = "Ix",

@@ -21,6 +21,9 @@ struct profile {
 	const char *const *bearers; /* the gateway's transports (tp_bearer tokens), NULL-terminated */
 	const enum wire_ie *ies;    /* the information elements used, ending with WIRE_COUNT */
 	bool e2ae;                  /* the controller may have the gateway terminate (D)TLS toward a UE */
+	/* The access side is UEs that register with the controller (the P-CSCF, TS 24.229 §5.2.6.3):
+	 * initial requests from an address with no registration are refused before any H.248. */
+	bool registered_ues;
 	/* The gateway is the conference server (the MRFP of TS 23.333): a termination whose transport names
 	 * MSRP or BFCP ends that protocol at the gateway, each termination of a context is a participant,
 	 * and a context holds up to terms_per_context of them. Otherwise a context is a relay of two. */

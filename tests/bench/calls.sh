@@ -103,12 +103,13 @@ read -r kam_rate kam_ok kam_failed kam_cpu < <(measure kamailio "$kam" "$(cat "$
 kill "$(cat "$work/kam.pid" 2>/dev/null)" 2>/dev/null
 
 # ---- ims-alg with ims-agw: e2ae for the UE's TCP/TLS/MSRP offer (seed 004 NOTE 1: the bench UE does
-# not register), the gateway provisioned per call ----
+# not register), the gateway provisioned per call; SIPp's one address stands for many UEs, so the
+# P-CSCF's access control (sip.registered_only, sip.max_calls) is off, as Kamailio has none here ----
 h248=$(free) access=$(free) core=$(free)
 alg() {
 	taskset -c 0 "$build/alg/ims-alg" --sip-access-port "$access" --sip-core-port "$core" \
 		--sip-core-next-hop "sip:127.0.0.1:$uas" --h248-port "$h248" --policy-force-e2ae-orig \
-		--log-level error "$@" 2>>"$work/alg.log" &
+		--no-sip-registered-only --sip-max-calls 100000 --log-level error "$@" 2>>"$work/alg.log" &
 	pids="$pids $!"
 	alg_pid=$!
 	taskset -c 0 "$build/agw/ims-agw" --h248-port "$(free)" --mgc-port "$h248" \

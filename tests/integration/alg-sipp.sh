@@ -6,7 +6,9 @@
 #     ACKed and released with BYE; the context is subtracted and ims-alg lives on (under ASan in the
 #     sanitizer build: a use after free here once took the P-CSCF down);
 #   - the offer the core gets names the gateway at the session level too (o= and c=), while the audio
-#     line the gateway leaves alone keeps the UE's address as its own c=: byte for byte.
+#     line the gateway leaves alone keeps the UE's address as its own c=: byte for byte;
+#   - a P-CSCF serves its registered UEs: an INVITE from an address no UE registered from gets 403,
+#     and so does one beyond sip.max_calls from one address, each before any H.248.
 . "$top_srcdir/tests/integration/lib.sh"
 S="$top_srcdir/tests/integration/sipp"
 for tool in sipp socat; do
@@ -17,7 +19,7 @@ set -- $("$FREEPORT" 6)
 access=$1 core=$2 h248=$3 agw_h248=$4 ue=$5 peer=$6
 start alg "$WORK/alg.log" "$ALG" --sip-access-port "$access" --sip-core-port "$core" \
 	--sip-core-next-hop "sip:127.0.0.1:$peer" --h248-port "$h248" --trace-file "$WORK/alg.jsonl" \
-	--log-level info
+	--log-level info --sip-max-calls 1
 alg=$last_pid
 start agw "$WORK/agw.log" "$AGW" --h248-port "$agw_h248" --mgc-port "$h248" \
 	--realm-access-ports 30500-30509 --realm-core-ports 30510-30519 --log-level info \
@@ -95,6 +97,41 @@ expect_eq "the UE heard 180 and 488 per call, never a 200" "$(to_ue)" "180 Ringi
 488 Not Acceptable Here (media failed)"
 sleep 0.3
 expect_eq "both contexts subtracted" "$(grep -c 'Subtract = \*' "$WORK/alg.jsonl")" 2
+
+# A registered UE's call rings, holding the one call its address may have; meanwhile a party at the
+# same address and one at an address nobody registered from try to call.
+sipp -sf "$S/ringing-core.xml" -i 127.0.0.1 -p "$peer" -m 1 -nd -timeout 20 -timeout_error \
+	-trace_msg -message_file "$WORK/ringing-core.msg" >/dev/null 2>&1 &
+core_pid=$!
+sleep 0.3
+sipp -sf "$S/ringing-ue.xml" "127.0.0.1:$access" -i 127.0.0.1 -p "$ue" -m 1 -nd -timeout 20 -trace_err -error_file "$WORK/ringing-ue.err" \
+	-timeout_error >/dev/null 2>&1 &
+ue_pid=$!
+wait_log "$WORK/ringing-core.msg" "^INVITE " >/dev/null
+adds=$(grep -c 'h248.tx.*Add = ' "$WORK/alg.jsonl")
+set -- $("$FREEPORT" 2)
+same=$1 stranger=$2
+for who in "127.0.0.1 $same" "127.0.0.3 $stranger"; do
+	set -- $who
+	sipp -sf "$S/stranger-ue.xml" "127.0.0.1:$access" -i "$1" -p "$2" -m 1 -nd -timeout 10 \
+		-timeout_error >/dev/null 2>&1
+	expect_eq "an INVITE from $1 refused (403, ACK)" "$?" 0
+done
+expect_eq "no H.248 for either" "$(grep -c 'h248.tx.*Add = ' "$WORK/alg.jsonl")" "$adds"
+wait "$ue_pid"
+expect_eq "the ringing call ends busy (486, ACK)" "$?" 0
+wait "$core_pid"
+expect_eq "the core rang, then was busy" "$?" 0
+refusals=$(python3 - "$WORK/alg.jsonl" "$same" "$stranger" <<'EOF'
+import json, sys
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    if o.get("kind") == "sip.tx" and o.get("to", "").rsplit(":", 1)[-1] in sys.argv[2:]:
+        print(o["to"].split(":")[0], o.get("summary"))
+EOF
+)
+expect_eq "the refusals say why" "$refusals" "127.0.0.1 403 Forbidden (too many calls)
+127.0.0.3 403 Forbidden (not registered)"
 
 stop "$agw" TERM
 expect_eq "ims-agw exits 0" "$stopped" 0

@@ -13,8 +13,10 @@ set -- $("$FREEPORT" 5)
 H248=$1 SIPA=$2 SIPC=$3 AGWP=$4 BOB=$5
 TRACE="$WORK/alg.jsonl"
 
+# These scenarios are about what the registrar answers for an AOR (RFC 3261 §10.3), whoever calls it;
+# which callers the P-CSCF serves at all (sip.registered_only) is alg-sipp.sh's.
 start alg "$WORK/alg.log" "$ALG" --sip-access-port "$SIPA" --sip-core-port "$SIPC" --h248-port "$H248" \
-	--h248-audit 0 --sip-min-expires 60 --trace-file "$TRACE" --log-level info
+	--h248-audit 0 --sip-min-expires 60 --trace-file "$TRACE" --log-level info --no-sip-registered-only
 alg=$last_pid
 start agw "$WORK/agw.log" "$AGW" --h248-port "$AGWP" --mgc-port "$H248" --log-level info
 agw=$last_pid
