@@ -406,11 +406,14 @@ int grammar_missing(enum h248_ctx ctx, const struct h248_node *parent, char *why
 {
 	const struct grammar_ctx *g = grammar_ctx(ctx);
 	char d[64];
+	/* a required item missing is H.248.8's 472, Required Information Missing (what ims-alg's MGC answered
+	 * a ServiceChange without its Reason with before the codec checked it) */
 	for (size_t i = 0; i < sizeof g->need / sizeof g->need[0] && g->need[i]; i++)
 		if (!h248_child(parent, g->need[i], NULL)) {
-			snprintf(why, size, "%s has no %s descriptor%s", grammar_describe(parent, d),
-				 h248_tokens[g->need[i]].pretty, ctx == CTX_SERVICES ? " (required)" : "");
-			return g->error;
+			snprintf(why, size, "%s has no %s%s: it is required", grammar_describe(parent, d),
+				 h248_tokens[g->need[i]].pretty,
+				 grammar_is_descriptor(g->need[i]) ? " descriptor" : "");
+			return 472;
 		}
 	size_t n = 0, len = 0;
 	bool found = !g->one_of[0];

@@ -133,7 +133,8 @@ bool grammar_transaction_ack(struct h248_str w);
 /* "Notify = T1", "Services", "al/of": node n as an error text names it. */
 const char *grammar_describe(const struct h248_node *n, char out[64]);
 /* 0 when parent, whose body is context ctx, holds what ctx requires (need, one_of, exclusive,
- * G_NONEMPTY); else ctx's error code with the reason in why. */
+ * G_NONEMPTY); else the code (472 for a need item, ctx's error code for the rest) with the reason in
+ * why. */
 int grammar_missing(enum h248_ctx ctx, const struct h248_node *parent, char *why, size_t size);
 /* The code for a mistake in token t's own value: that of the construct it opens ("Add = {" is a syntax
  * error in a command, 442; "Context = x" one in an action, 422), else around's. */

@@ -244,9 +244,9 @@ static void test_reason_required(void)
 			 "Method = Restart } } } }";
 	h248_link_send(peer.link, &to, sc, strlen(sc));
 	run_for(loop, 50);
-	ASSERT_STR(peer.seen->str,
-		   "MEGACO/3 ALG\nReply = 77 {\n  Context = - {\n    ServiceChange = ROOT {\n"
-		   "      Error = 472 {\n        \"Reason is required\"\n      }\n    }\n  }\n}\n\n--\n");
+	ASSERT_STR(peer.seen->str, /* the codec refuses it now (issue 18): 472 for the transaction */
+		   "MEGACO/3 ALG\nReply = 77 {\n  Error = 472 {\n"
+		   "    \"line 2 column 85: Services has no Reason: it is required\"\n  }\n}\n\n--\n");
 	ASSERT_STR(mgc.events->str, "");
 	node_close(&peer), node_close(&mgc);
 	ev_loop_free(loop);
