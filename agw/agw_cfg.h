@@ -22,7 +22,7 @@ struct agw_config {
 	char *h248_profile; /* "" : the profile's own name */
 	int h248_style;     /* enum agw_style */
 	long h248_max_udp;
-	long h248_max_tcp;             /* largest message accepted over TCP */
+	long h248_max_tcp;            /* largest message accepted over TCP */
 	long max_contexts, max_terms; /* the association's limits */
 	char *mgc_address;
 	long mgc_port;

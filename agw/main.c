@@ -89,7 +89,8 @@ static bool admit(void *arg, const struct h248_msg *msg, const struct h248_from 
 	if (h248_mg_from_mgc(g->assoc, msg, from))
 		return true;
 	char *mid = h248_mid_key(&msg->mid);
-	h248_refused(&g->strangers, &from->addr, "mId %s is not the MGC's (%s)", mid, h248_mg_mgc_mid(g->assoc));
+	h248_refused(&g->strangers, &from->addr, "mId %s is not the MGC's (%s)", mid,
+		     h248_mg_mgc_mid(g->assoc));
 	g_free(mid);
 	return false;
 }
@@ -127,11 +128,12 @@ static bool within_limits(struct agw *g, struct h248_txn *txn, const struct h248
 	if (!what)
 		return true;
 	char text[96];
-	snprintf(text, sizeof text, "Insufficient Resources: at most %ld %s", !strcmp(what, "contexts") ?
-		 g->cfg.max_contexts : g->cfg.max_terms, what);
-	h248_refused(&g->over_limit, &h248_txn_from(txn)->addr, "transaction %u would hold %u contexts and %u "
-		     "terminations (limits %ld and %ld): refused with 510", h248_txn_id(txn), n + ctxs,
-		     held + terms, g->cfg.max_contexts, g->cfg.max_terms);
+	snprintf(text, sizeof text, "Insufficient Resources: at most %ld %s",
+		 !strcmp(what, "contexts") ? g->cfg.max_contexts : g->cfg.max_terms, what);
+	h248_refused(&g->over_limit, &h248_txn_from(txn)->addr,
+		     "transaction %u would hold %u contexts and %u "
+		     "terminations (limits %ld and %ld): refused with 510",
+		     h248_txn_id(txn), n + ctxs, held + terms, g->cfg.max_contexts, g->cfg.max_terms);
 	h248_txn_error(txn, 510, text);
 	return false;
 }
@@ -252,10 +254,12 @@ failed:
 static void stop(struct agw *g)
 {
 	if (g->tl)
-		log_notice("main", NULL, "H.248 refused: %" G_GUINT64_FORMAT " from strangers, %" G_GUINT64_FORMAT
-			   " over the context or termination limits, %" G_GUINT64_FORMAT " oversized, %"
-			   G_GUINT64_FORMAT " stray replies", g->strangers.count, g->over_limit.count,
-			   h248_link_oversized(g->link), h248_tl_stats(g->tl)->stray_replies);
+		log_notice("main", NULL,
+			   "H.248 refused: %" G_GUINT64_FORMAT " from strangers, %" G_GUINT64_FORMAT
+			   " over the context or termination limits, %" G_GUINT64_FORMAT
+			   " oversized, %" G_GUINT64_FORMAT " stray replies",
+			   g->strangers.count, g->over_limit.count, h248_link_oversized(g->link),
+			   h248_tl_stats(g->tl)->stray_replies);
 	if (g->assoc && h248_mg_is_registered(g->assoc))
 		h248_mg_service_change(g->assoc, H248_TOK_FORCED, "905 Termination taken out of service");
 	agw_store_free(g->store); /* releases terminations through g->legs and g->mg: before them */

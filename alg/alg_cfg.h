@@ -20,21 +20,21 @@ struct alg_sip_side {
 struct alg_config {
 	struct cfg_common common;
 	struct alg_sip_side access, core;
-	char *next_hop;     /* core next hop for originating requests ("" : the Request-URI) */
-	bool registrar;     /* answer REGISTER here instead of forwarding it to the core */
-	long expires;       /* registrar: the longest registration granted (s) */
-	long min_expires;   /* registrar: the shortest accepted, else 423 (s; 0: any) */
+	char *next_hop;       /* core next hop for originating requests ("" : the Request-URI) */
+	bool registrar;       /* answer REGISTER here instead of forwarding it to the core */
+	long expires;         /* registrar: the longest registration granted (s) */
+	long min_expires;     /* registrar: the shortest accepted, else 423 (s; 0: any) */
 	bool registered_only; /* iq: initial requests only from addresses with a registration (403) */
 	long max_calls;       /* calls at once from one access address (403 beyond) */
-	char **mediasec;    /* media security mechanisms offered in Security-Server */
-	char *h248_address; /* the MGC's H.248 socket */
+	char **mediasec;      /* media security mechanisms offered in Security-Server */
+	char *h248_address;   /* the MGC's H.248 socket */
 	long h248_port;
 	char *h248_mid;
-	long h248_timeout_ms; /* T-MAX of a request to a gateway */
-	long h248_audit_ms;   /* audit of each gateway's ROOT, to find one that went silent */
-	char **h248_gateways; /* who may register: [MID@]ADDRESS[/PREFIX][:PORT] (peers.h) */
+	long h248_timeout_ms;  /* T-MAX of a request to a gateway */
+	long h248_audit_ms;    /* audit of each gateway's ROOT, to find one that went silent */
+	char **h248_gateways;  /* who may register: [MID@]ADDRESS[/PREFIX][:PORT] (peers.h) */
 	long h248_max_pending; /* requests to one gateway awaiting their Reply */
-	int profile;          /* index into profile_names (iq, ix, mp) */
+	int profile;           /* index into profile_names (iq, ix, mp) */
 	bool force_orig; /* NOTE 1: terminate TLS for TCP/TLS/MSRP with a fingerprint, indication or not */
 	bool force_term; /* terminating NOTE: e2ae toward the UE even when it did not register support */
 	bool allow_sha1; /* a UE's fingerprint may use sha-1 (RFC 8122 §5 deprecates it) */

@@ -121,9 +121,11 @@ int main(int argc, char **argv)
 	if (a.mgc) {
 		struct mgc_stats st;
 		mgc_stats(a.mgc, &st);
-		log_notice("main", NULL, "H.248 refused: %" G_GUINT64_FORMAT " from strangers, %" G_GUINT64_FORMAT
+		log_notice("main", NULL,
+			   "H.248 refused: %" G_GUINT64_FORMAT " from strangers, %" G_GUINT64_FORMAT
 			   " claiming a registered gateway from elsewhere; %" G_GUINT64_FORMAT
-			   " requests not sent over h248.max_pending", st.strangers, st.takeovers, st.over_pending);
+			   " requests not sent over h248.max_pending",
+			   st.strangers, st.takeovers, st.over_pending);
 	}
 	mgc_free(a.mgc);
 	g_free(a.mid);

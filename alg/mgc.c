@@ -172,8 +172,9 @@ bool mgc_send(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *d
 		return false;
 	if (a->pending >= m->max_pending) {
 		m->over_pending++;
-		log_warn("mgc", NULL, "not sent to %s: %u requests already await their Reply (h248.max_pending)",
-			 a->mid, a->pending);
+		log_warn("mgc", NULL,
+			 "not sent to %s: %u requests already await their Reply (h248.max_pending)", a->mid,
+			 a->pending);
 		return false;
 	}
 	char *text = g_strdup_printf("MEGACO/%u %s\nTransaction = 0 {\n%s\n}\n", a->version, m->mid, actions);
@@ -231,14 +232,16 @@ static bool admit(void *arg, const struct h248_msg *msg, const struct h248_from 
 		ok = h248_from_equal(&a->to, from);
 		if (!ok) {
 			char bound[SA_TEXT_MAX];
-			h248_refused(&m->takeovers, &from->addr, "claims gateway %s, which is registered from "
-				     "%s%s: not a takeover, ignored", mid, sa_text(&a->to.addr, bound),
-				     a->to.conn ? " over TCP" : "");
+			h248_refused(&m->takeovers, &from->addr,
+				     "claims gateway %s, which is registered from "
+				     "%s%s: not a takeover, ignored",
+				     mid, sa_text(&a->to.addr, bound), a->to.conn ? " over TCP" : "");
 		}
 	} else {
 		ok = h248_allow_any(m->allow, m->nallow, &from->addr, mid);
 		if (!ok)
-			h248_refused(&m->strangers, &from->addr, "no h248.gateways entry allows mId %s here", mid);
+			h248_refused(&m->strangers, &from->addr, "no h248.gateways entry allows mId %s here",
+				     mid);
 	}
 	g_free(mid);
 	return ok;

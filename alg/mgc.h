@@ -53,12 +53,12 @@ struct mgc_ops {
 };
 
 struct mgc_opts {
-	union sa local;       /* where gateways register */
-	const char *mid_text; /* our mId as written (h248_mid_config), alive as long as the mgc */
-	struct h248_mid mid;  /* the same, read */
-	unsigned timeout_ms;  /* T-MAX of our requests */
-	unsigned audit_ms;    /* audit of ROOT on each gateway that is up (0: never) */
-	struct trace *trace;  /* h248.rx / h248.tx lines (NULL: none) */
+	union sa local;              /* where gateways register */
+	const char *mid_text;        /* our mId as written (h248_mid_config), alive as long as the mgc */
+	struct h248_mid mid;         /* the same, read */
+	unsigned timeout_ms;         /* T-MAX of our requests */
+	unsigned audit_ms;           /* audit of ROOT on each gateway that is up (0: never) */
+	struct trace *trace;         /* h248.rx / h248.tx lines (NULL: none) */
 	const char *const *gateways; /* who may register (peers.h entries), NULL-terminated */
 	unsigned max_pending;        /* per gateway (0: 256) */
 };
@@ -83,8 +83,8 @@ bool mgc_send(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *d
 void mgc_cancel(struct mgc *m, uint32_t tid);
 
 struct mgc_stats {
-	uint64_t strangers;   /* messages from sources or mIds the configuration does not allow */
-	uint64_t takeovers;   /* messages under a registered gateway's mId from elsewhere than it is bound */
+	uint64_t strangers;    /* messages from sources or mIds the configuration does not allow */
+	uint64_t takeovers;    /* messages under a registered gateway's mId from elsewhere than it is bound */
 	uint64_t over_pending; /* requests not sent: the gateway had max_pending awaiting their Reply */
 };
 void mgc_stats(const struct mgc *m, struct mgc_stats *out);

@@ -60,11 +60,11 @@ static void trace_message(const struct h248_link *l, bool rx, const char *text, 
 		summary[n] = 0;
 	}
 	trace_emit(l->trace, &(struct trace_event){ .kind = rx ? "h248.rx" : "h248.tx",
-							.from = rx ? peer_text : local_text,
-							.to = rx ? local_text : peer_text,
-							.summary = summary,
-							.raw = text,
-							.raw_len = len });
+						    .from = rx ? peer_text : local_text,
+						    .to = rx ? local_text : peer_text,
+						    .summary = summary,
+						    .raw = text,
+						    .raw_len = len });
 }
 
 static void conn_drop(struct conn *c, const char *why)
@@ -127,8 +127,10 @@ static bool conn_deframe(struct conn *c)
 		if (st == TPKT_PARTIAL)
 			break;
 		if (payload > l->max_tcp) {
-			h248_refused(&l->oversized, &c->peer, "a %zu-byte message on TCP connection %u, over the "
-				     "%zu-byte limit: dropped unread", payload, id, l->max_tcp);
+			h248_refused(&l->oversized, &c->peer,
+				     "a %zu-byte message on TCP connection %u, over the "
+				     "%zu-byte limit: dropped unread",
+				     payload, id, l->max_tcp);
 			off += TPKT_HEADER + payload;
 			continue;
 		}
@@ -224,8 +226,10 @@ static void on_udp(struct ev_loop *loop, struct ev_io *io, uint32_t events, void
 		if (n < 0)
 			return; /* EAGAIN, or an ICMP error for an earlier datagram: nothing to hand up */
 		if ((size_t)n > l->max_udp) {
-			h248_refused(&l->oversized, &from.addr, "a %zd-byte datagram, over the %zu-byte limit: "
-				     "dropped unread", n, l->max_udp);
+			h248_refused(&l->oversized, &from.addr,
+				     "a %zd-byte datagram, over the %zu-byte limit: "
+				     "dropped unread",
+				     n, l->max_udp);
 			continue;
 		}
 		trace_message(l, true, l->rxbuf, (size_t)n, &from);

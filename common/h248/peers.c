@@ -20,7 +20,8 @@ char *h248_mid_key(const struct h248_mid *m)
 		t = low;
 	}
 	char port[12] = "";
-	if (m->port >= 0 && (m->kind == H248_MID_IP4 || m->kind == H248_MID_IP6 || m->kind == H248_MID_DOMAIN))
+	if (m->port >= 0 &&
+	    (m->kind == H248_MID_IP4 || m->kind == H248_MID_IP6 || m->kind == H248_MID_DOMAIN))
 		snprintf(port, sizeof port, ":%d", m->port);
 	char *key;
 	switch (m->kind) {
@@ -170,10 +171,11 @@ void h248_refused(struct h248_refusals *r, const union sa *from, const char *fmt
 	why = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
 	if (n == 1)
-		log_warn("h248", NULL, "%s %s: %s (answered nothing; further ones logged once per %u)", r->what,
-			 sa_text(from, where), why, H248_REFUSAL_EVERY);
+		log_warn("h248", NULL, "%s %s: %s (answered nothing; further ones logged once per %u)",
+			 r->what, sa_text(from, where), why, H248_REFUSAL_EVERY);
 	else
-		log_warn("h248", NULL, "%s %s: %s (answered nothing; %" G_GUINT64_FORMAT " in all, %u not logged)",
-			 r->what, sa_text(from, where), why, n, H248_REFUSAL_EVERY - 1);
+		log_warn("h248", NULL,
+			 "%s %s: %s (answered nothing; %" G_GUINT64_FORMAT " in all, %u not logged)", r->what,
+			 sa_text(from, where), why, n, H248_REFUSAL_EVERY - 1);
 	g_free(why);
 }

@@ -28,12 +28,13 @@
 
 static char *add_core(struct rig *r, const char *ctx, const char *extra_sdp)
 {
-	return rig_requestf(r,
-			    "Context = %s { Add = $ {\n  Media { Stream = 1 {\n"
-			    "    LocalControl { Mode = SendReceive, ipdc/realm = core },\n"
-			    "    Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n%s} } },\n"
-			    "  Events = 9 { xtcp/up, xtcp/rel } } }",
-			    ctx, extra_sdp ? extra_sdp : "");
+	return rig_requestf(
+	    r,
+	    "Context = %s { Add = $ {\n  Media { Stream = 1 {\n"
+	    "    LocalControl { Mode = SendReceive, ipdc/realm = core },\n"
+	    "    Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n%s} } },\n"
+	    "  Events = 9 { xtcp/up, xtcp/rel } } }",
+	    ctx, extra_sdp ? extra_sdp : "");
 }
 
 /* A datagram from a socket bound to addr (port 0: any) to the gateway; whatever comes back within ms. */
@@ -54,20 +55,20 @@ static char *send_from(const char *addr, uint16_t to, const char *text, unsigned
 static void test_agw_subtract_from_elsewhere(void)
 {
 	struct rig *r = rig_start((const char *const[]){ "--realm-access-ports", "23200-23209",
-							  "--realm-core-ports", "24200-24209", NULL });
+							 "--realm-core-ports", "24200-24209", NULL });
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	uint16_t ue_port = 0;
 	int ue_l = tcp_listen(&ue_port);
 	char *core = add_core(r, "$", NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(core);
 	unsigned ctx = rig_number_after(core, "Context = "), core_port = rig_local_port(core);
-	char *access = rig_requestf(
-	    r,
-	    "Context = %u { Add = $ {\n  Media { Stream = 1 {\n"
-	    "    LocalControl { Mode = SendReceive, ipdc/realm = access },\n"
-	    "    Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:active\n},\n"
-	    "    Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n} } } } }",
-	    ctx, ue_port);
+	char *access =
+	    rig_requestf(r,
+			 "Context = %u { Add = $ {\n  Media { Stream = 1 {\n"
+			 "    LocalControl { Mode = SendReceive, ipdc/realm = access },\n"
+			 "    Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:active\n},\n"
+			 "    Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n} } } } }",
+			 ctx, ue_port);
 	CU_ASSERT_TRUE_FATAL(access && strstr(access, "Add = ac/"));
 	int peer, ue;
 	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)core_port, ue_l, &peer, &ue));
@@ -75,12 +76,14 @@ static void test_agw_subtract_from_elsewhere(void)
 	char *subtract = g_strdup_printf("MEGACO/3 [127.0.0.1]:2945\nTransaction = 7001 { Context = %u { "
 					 "Subtract = * } }",
 					 ctx);
-	char *other = send_from("127.0.0.1", rig_h248_port(r), subtract, 500); /* the MGC's IP, another port */
+	char *other =
+	    send_from("127.0.0.1", rig_h248_port(r), subtract, 500); /* the MGC's IP, another port */
 	CU_ASSERT_PTR_NULL(other);
 	char *stranger = send_from("127.0.0.9", rig_h248_port(r), subtract, 500);
 	CU_ASSERT_PTR_NULL(stranger);
 	char *body = g_strdup_printf("Transaction = 7002 { Context = %u { Subtract = * } }", ctx);
-	char *wrong_mid = rig_request_mid(r, "[127.0.0.1]:2946", body, 500); /* the MGC's socket, not its mId */
+	char *wrong_mid =
+	    rig_request_mid(r, "[127.0.0.1]:2946", body, 500); /* the MGC's socket, not its mId */
 	CU_ASSERT_PTR_NULL(wrong_mid);
 
 	/* the media still flows both ways */
@@ -103,9 +106,9 @@ static void test_agw_subtract_from_elsewhere(void)
 
 static void test_agw_limits(void)
 {
-	struct rig *r = rig_start((const char *const[]){ "--realm-access-ports", "23300-23399",
-							  "--realm-core-ports", "24300-24399", "--h248-max-contexts",
-							  "20", "--h248-max-terminations", "30", NULL });
+	struct rig *r = rig_start(
+	    (const char *const[]){ "--realm-access-ports", "23300-23399", "--realm-core-ports", "24300-24399",
+				   "--h248-max-contexts", "20", "--h248-max-terminations", "30", NULL });
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	/* ~7 KB of SDP attributes in each Add: within the 8 KB datagram */
 	GString *pad = g_string_new(NULL);
@@ -117,7 +120,8 @@ static void test_agw_limits(void)
 		char *reply = add_core(r, "$", pad->str);
 		if (reply && strstr(reply, "Add = co/") && made < 20)
 			ctxs[made++] = rig_number_after(reply, "Context = ");
-		else if (reply && strstr(reply, "Error = 510 {\n    \"Insufficient Resources: at most 20 contexts\""))
+		else if (reply &&
+			 strstr(reply, "Error = 510 {\n    \"Insufficient Resources: at most 20 contexts\""))
 			refused++;
 		else
 			other++;
@@ -133,14 +137,16 @@ static void test_agw_limits(void)
 		snprintf(ctx, sizeof ctx, "%u", ctxs[i]);
 		char *reply = add_core(r, ctx, NULL);
 		more += reply && strstr(reply, "Add = co/");
-		over += reply && strstr(reply, "Error = 510 {\n    \"Insufficient Resources: at most 30 terminations\"");
+		over +=
+		    reply &&
+		    strstr(reply, "Error = 510 {\n    \"Insufficient Resources: at most 30 terminations\"");
 		g_free(reply);
 	}
 	CU_ASSERT_EQUAL(more, 10);
 	CU_ASSERT_EQUAL(over, 10);
 	long after = rig_rss_kib(r);
-	printf("\n    ims-agw RSS %ld KiB before, %ld KiB after 320 Adds of 7 KB (20 contexts held)\n", before,
-	       after);
+	printf("\n    ims-agw RSS %ld KiB before, %ld KiB after 320 Adds of 7 KB (20 contexts held)\n",
+	       before, after);
 	CU_ASSERT_TRUE(after - before < 16 * 1024);
 	/* a freed context makes room again */
 	char *sub = rig_requestf(r, "Context = %u { Subtract = * }", made ? ctxs[0] : 1);
@@ -206,8 +212,9 @@ static void hang_up(struct sipdlg *d)
 	sipdlg_clear(d);
 }
 
-static const char restart[] = "MEGACO/3 [127.0.0.1]:%u\nTransaction = %u { Context = - { ServiceChange = "
-			      "ROOT { Services { Method = Restart, Reason = \"901 Cold Boot\", Version = 3 } } } }";
+static const char restart[] =
+    "MEGACO/3 [127.0.0.1]:%u\nTransaction = %u { Context = - { ServiceChange = "
+    "ROOT { Services { Method = Restart, Reason = \"901 Cold Boot\", Version = 3 } } } }";
 
 static void test_alg_hijack(void)
 {
@@ -253,11 +260,13 @@ static void test_alg_stranger_notify(void)
 		snprintf(term, sizeof term, "ac/%u", rig_number_after(at, "Add = ac/"));
 	ctx[strcspn(ctx, " {")] = 0;
 	CU_ASSERT_TRUE_FATAL(*ctx && *term);
-	char *notify = g_strdup_printf("MEGACO/3 [127.0.0.1]:%u\nTransaction = 77 { Context = %s { Notify = %s "
-				       "{ ObservedEvents = 2 { 20260101T00000000 : xtls/fail { reason = "
-				       "\"forged\" } } } } }",
-				       alg.agw_h248, ctx, term);
-	char *r1 = send_from("127.0.0.9", alg.h248, notify, 500), *r2 = send_from("127.0.0.1", alg.h248, notify, 500);
+	char *notify =
+	    g_strdup_printf("MEGACO/3 [127.0.0.1]:%u\nTransaction = 77 { Context = %s { Notify = %s "
+			    "{ ObservedEvents = 2 { 20260101T00000000 : xtls/fail { reason = "
+			    "\"forged\" } } } } }",
+			    alg.agw_h248, ctx, term);
+	char *r1 = send_from("127.0.0.9", alg.h248, notify, 500),
+	     *r2 = send_from("127.0.0.1", alg.h248, notify, 500);
 	CU_ASSERT_PTR_NULL(r1);
 	CU_ASSERT_PTR_NULL(r2);
 	char *bye_ue = sippeer_recv(&ue, 1000), *bye_core = sippeer_recv(&core, 300);
@@ -302,13 +311,15 @@ static void test_alg_reply_from_elsewhere(void)
 	int to;
 	char *add = gw_recv(3000, &tid, ~0u, &to);
 	CU_ASSERT_TRUE_FATAL(add && strstr(add, "Add = $") && tid);
-	const char reply[] = "MEGACO/3 [127.0.0.1]:%u\nReply = %u { Context = 7 { Add = co/1 { Media { Stream = 1 "
-			     "{ Local {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\na=setup:actpass\n} } } "
-			     "} } }";
+	const char reply[] =
+	    "MEGACO/3 [127.0.0.1]:%u\nReply = %u { Context = 7 { Add = co/1 { Media { Stream = 1 "
+	    "{ Local {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\na=setup:actpass\n} } } "
+	    "} } }";
 	/* forged: from a stranger, from the gateway's address on another port, and from the other
 	 * registered gateway under its own mId (which passes every check but where the request went) */
 	char *forged = g_strdup_printf(reply, gw_port[to], tid, 6666u);
-	char *f1 = send_from("127.0.0.9", fake.h248, forged, 200), *f2 = send_from("127.0.0.1", fake.h248, forged, 200);
+	char *f1 = send_from("127.0.0.9", fake.h248, forged, 200),
+	     *f2 = send_from("127.0.0.1", fake.h248, forged, 200);
 	CU_ASSERT_PTR_NULL(f1);
 	CU_ASSERT_PTR_NULL(f2);
 	char *other = g_strdup_printf(reply, gw_port[!to], tid, 6667u);
@@ -348,10 +359,11 @@ static int up(void)
 	/* the played gateways: the only ones the second ALG accepts, by address, port and mId */
 	for (int i = 0; i < 2; i++)
 		gw[i] = udp_socket("127.0.0.1", &gw_port[i]);
-	char *entry = g_strdup_printf("--h248-gateways=[127.0.0.1]:%u@127.0.0.1:%u,[127.0.0.1]:%u@127.0.0.1:%u",
-				      gw_port[0], gw_port[0], gw_port[1], gw_port[1]);
-	bool ok = algrig_start(&fake, &(struct algrig_opts){
-					  .next_hop = core.port,
+	char *entry =
+	    g_strdup_printf("--h248-gateways=[127.0.0.1]:%u@127.0.0.1:%u,[127.0.0.1]:%u@127.0.0.1:%u",
+			    gw_port[0], gw_port[0], gw_port[1], gw_port[1]);
+	bool ok = algrig_start(
+	    &fake, &(struct algrig_opts){ .next_hop = core.port,
 					  .alg = (const char *const[]){ entry, "--h248-audit=0", NULL } });
 	g_free(entry);
 	if (!ok || gw[0] < 0 || gw[1] < 0)
@@ -368,7 +380,8 @@ static int up(void)
 		ok = answer && strstr(answer, "ServiceChange = ROOT") && which == i;
 		g_free(answer);
 	}
-	return ok && algrig_register(&alg, &ue, "a", false) && algrig_register(&fake, &ue, "a", false) ? 0 : 1;
+	return ok && algrig_register(&alg, &ue, "a", false) && algrig_register(&fake, &ue, "a", false) ? 0
+												       : 1;
 }
 
 static int down(void)
@@ -385,10 +398,13 @@ int main(void)
 		{ "ims-agw: a Subtract from another port, address or mId is not executed",
 		  test_agw_subtract_from_elsewhere },
 		{ "ims-agw: contexts and terminations over the limits refused with 510", test_agw_limits },
-		{ "ims-alg: a stranger's ServiceChange with the gateway's mId takes nothing over", test_alg_hijack },
+		{ "ims-alg: a stranger's ServiceChange with the gateway's mId takes nothing over",
+		  test_alg_hijack },
 		{ "ims-alg: a stranger's Notify xtls/fail releases no call", test_alg_stranger_notify },
-		{ "ims-alg: a Reply from elsewhere than the request went is ignored", test_alg_reply_from_elsewhere },
-		{ "ims-alg: a gateway h248.gateways does not name cannot register", test_alg_unlisted_gateway },
+		{ "ims-alg: a Reply from elsewhere than the request went is ignored",
+		  test_alg_reply_from_elsewhere },
+		{ "ims-alg: a gateway h248.gateways does not name cannot register",
+		  test_alg_unlisted_gateway },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("the H.248 association is a pairing", up, down, tests);

@@ -398,7 +398,8 @@ static void test_reply_from_elsewhere(void)
 	entity_open(loop, &a, "MGC", &o);
 	struct raw real, forger;
 	struct h248_link *gw = raw_peer(loop, &real), *other = raw_peer(loop, &forger);
-	struct h248_from to_gw = { .addr = *h248_link_local(gw) }, to_a = { .addr = *h248_link_local(a.link) };
+	struct h248_from to_gw = { .addr = *h248_link_local(gw) },
+			 to_a = { .addr = *h248_link_local(a.link) };
 	uint32_t tid = send_audit(&a, &to_gw, 1);
 	CU_ASSERT_NOT_EQUAL_FATAL(tid, 0);
 	char *reply = g_strdup_printf("!/1 MG1\nP=%u{C=-{AV=ROOT{SA{x/seq=1}}}}", tid);
@@ -437,7 +438,8 @@ static void test_cache_bound(void)
 	struct raw raw;
 	struct h248_link *peer = raw_peer(loop, &raw);
 	struct h248_from to = { .addr = *h248_link_local(b.link) };
-	const char *reqs[] = { "!/1 MGC\nT=1{C=-{AV=ROOT{AT{x/seq=1}}}}", "!/1 MGC\nT=2{C=-{AV=ROOT{AT{x/seq=2}}}}" };
+	const char *reqs[] = { "!/1 MGC\nT=1{C=-{AV=ROOT{AT{x/seq=1}}}}",
+			       "!/1 MGC\nT=2{C=-{AV=ROOT{AT{x/seq=2}}}}" };
 	for (int round = 0; round < 2; round++)
 		for (int i = 0; i < 2; i++) {
 			h248_link_send(peer, &to, reqs[i], strlen(reqs[i]));
@@ -445,8 +447,9 @@ static void test_cache_bound(void)
 			ev_loop_run(loop);
 		}
 	/* the first answer (36 bytes) is kept and sent again; the second would pass 60: sent once */
-	ASSERT_STR(raw.got->str, "!/3 MG1\nP=1{C=-{AV=ROOT{SA{x/seq=1}}}}!/3 MG1\nP=2{C=-{AV=ROOT{SA{x/seq=2}}}}"
-				 "!/3 MG1\nP=1{C=-{AV=ROOT{SA{x/seq=1}}}}");
+	ASSERT_STR(raw.got->str,
+		   "!/3 MG1\nP=1{C=-{AV=ROOT{SA{x/seq=1}}}}!/3 MG1\nP=2{C=-{AV=ROOT{SA{x/seq=2}}}}"
+		   "!/3 MG1\nP=1{C=-{AV=ROOT{SA{x/seq=1}}}}");
 	CU_ASSERT_EQUAL(h248_tl_stats(b.tl)->not_cached, 1);
 	CU_ASSERT_EQUAL(g_hash_table_size(b.executed), 2);
 	h248_link_free(peer);
@@ -463,7 +466,8 @@ void register_tl(void)
 		{ "back-off schedule up to T-MAX", test_backoff_to_tmax },
 		{ "errors answered as the parser reported them", test_error_answers },
 		{ "TCP: a repeated transaction answered from the cache", test_tcp_duplicate },
-		{ "a Reply only from where the request went; refused mIds dropped", test_reply_from_elsewhere },
+		{ "a Reply only from where the request went; refused mIds dropped",
+		  test_reply_from_elsewhere },
 		{ "stored answers bounded in bytes", test_cache_bound },
 		{ NULL, NULL },
 	};
