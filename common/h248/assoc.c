@@ -170,6 +170,8 @@ static void mg_register(struct h248_mg *mg)
 		}
 	}
 	mg->version = mg->o.max_version;
+	g_free(mg->mgc_mid); /* the answer names it anew: the MGC may be another (MgcIdToTry) or renamed */
+	mg->mgc_mid = NULL;
 	bool again = mg->ever_registered;
 	send_service_change(mg, again ? H248_TOK_DISCONNECTED : H248_TOK_RESTART,
 			    again ? "900 Service Restored" : "901 Cold Boot", true);

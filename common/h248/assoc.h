@@ -44,7 +44,8 @@ void h248_mg_conn_closed(struct h248_mg *mg, uint32_t conn);
 bool h248_mg_is_registered(const struct h248_mg *mg);
 /* Where messages to the MGC go (after MgcIdToTry / ServiceChangeAddress): the only peer an MG answers. */
 const struct h248_from *h248_mg_mgc(const struct h248_mg *mg);
-/* The MGC's mId as its answer to our registration gave it (h248_mid_key form); NULL before. */
+/* The MGC's mId as its answer to our registration gave it (h248_mid_key form); NULL before, and while
+ * registering again (only the address and port are checked then). */
 const char *h248_mg_mgc_mid(const struct h248_mg *mg);
 /* Does this message come from our MGC: its address and port (or our TCP connection to it), and once
  * registered its mId? msg NULL checks the source only. */

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "assoc.h"
+#include "parse.h"
+#include "peers.h"
 #include "suites.h"
 
 struct node {
@@ -252,6 +254,115 @@ static void test_reason_required(void)
 	ev_loop_free(loop);
 }
 
+/* After registration the MG takes messages only from its MGC's address and port and under the mId the
+ * MGC answered with; registering again forgets the mId until the new answer names it. */
+static void test_mg_pairing(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct node mgc = { 0 }, mg = { 0 };
+	node_open(loop, &mgc, "ALG", 0, 3);
+	node_open(loop, &mg, "AGW", 0, 3);
+	mg_role(&mg, &mgc, false);
+	CU_ASSERT_PTR_NULL(h248_mg_mgc_mid(mg.mg));
+	h248_mg_start(mg.mg);
+	run_for(loop, 100);
+	ASSERT_STR(mg.events->str, "registered v3;");
+	ASSERT_STR(h248_mg_mgc_mid(mg.mg), "ALG");
+	struct h248_error err;
+	const char *ok_text =
+		       "MEGACO/3 ALG\nTransaction = 1 { Context = - { AuditValue = ROOT { Audit { } } } }",
+		   *other_text = "MEGACO/3 [127.0.0.1]:2945\nTransaction = 1 { Context = - { AuditValue = "
+				 "ROOT { Audit { } } } }";
+	struct h248_msg *ok = h248_parse(ok_text, strlen(ok_text), NULL, &err),
+			*other = h248_parse(other_text, strlen(other_text), NULL, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ok);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(other);
+	struct h248_from right = { .addr = *h248_link_local(mgc.link) }, port = right, host = right,
+			 tcp = right;
+	port.addr.in.sin_port = htons((uint16_t)(sa_port(&right.addr) + 1));
+	sa_from_text(&host.addr, "127.0.0.9", sa_port(&right.addr));
+	tcp.conn = 7;
+	CU_ASSERT_TRUE(h248_mg_from_mgc(mg.mg, ok, &right));
+	CU_ASSERT_FALSE(h248_mg_from_mgc(mg.mg, other, &right)); /* another mId */
+	CU_ASSERT_FALSE(h248_mg_from_mgc(mg.mg, ok, &port));     /* another port */
+	CU_ASSERT_FALSE(h248_mg_from_mgc(mg.mg, NULL, &host));   /* another address */
+	CU_ASSERT_FALSE(h248_mg_from_mgc(mg.mg, NULL, &tcp));    /* a connection it did not open */
+	h248_mg_lost(mg.mg, "test");
+	CU_ASSERT_PTR_NULL(h248_mg_mgc_mid(mg.mg)); /* registering again: the answer names it anew */
+	run_for(loop, 100);
+	ASSERT_STR(h248_mg_mgc_mid(mg.mg), "ALG");
+	h248_msg_free(ok), h248_msg_free(other);
+	node_close(&mg), node_close(&mgc);
+	ev_loop_free(loop);
+}
+
+/* Allow entries and the canonical mId. */
+static void test_allow_entries(void)
+{
+	static const struct {
+		const char *entry, *from, *mid;
+		bool match;
+	} cases[] = {
+		{ "127.0.0.1", "127.0.0.1:2944", "[127.0.0.1]:2944", true },
+		{ "127.0.0.1", "127.0.0.9:2944", NULL, false },
+		{ "10.1.0.0/16", "10.1.200.3:9", NULL, true },
+		{ "10.1.0.0/16", "10.2.0.3:9", NULL, false },
+		{ "10.1.0.0/15", "10.0.255.255:9", NULL, true },
+		{ "127.0.0.1:2944", "127.0.0.1:2944", NULL, true },
+		{ "127.0.0.1:2944", "127.0.0.1:2945", NULL, false },
+		{ "[127.0.0.1]:2944@127.0.0.1:2944", "127.0.0.1:2944", "[127.0.0.1]:2944", true },
+		{ "[127.0.0.1]:2944@127.0.0.1:2944", "127.0.0.1:2944", "[127.0.0.1]:2945", false },
+		{ "[127.0.0.1]:2944@127.0.0.1:2944", "127.0.0.1:2944", NULL, true }, /* the source only */
+		{ "<AGW.example>:2944@127.0.0.1", "127.0.0.1:1", "<agw.example>:2944", true },
+		{ "[::1]:2944", "[::1]:2944", NULL, true },
+		{ "[::1]:2944", "127.0.0.1:2944", NULL, false },
+		{ "2001:db8::/32", "[2001:db8:1::5]:1", NULL, true },
+		{ "2001:db8::/32", "[2001:db9::5]:1", NULL, false },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct h248_allow e;
+		char *err = NULL, host[64];
+		CU_ASSERT_TRUE_FATAL(h248_allow_parse(cases[i].entry, &e, &err));
+		const char *f = cases[i].from, *colon = strrchr(f, ':');
+		bool v6 = *f == '[';
+		snprintf(host, sizeof host, "%.*s", (int)(colon - f - 2 * v6), f + v6);
+		union sa from;
+		CU_ASSERT_TRUE_FATAL(sa_from_text(&from, host, (uint16_t)atoi(colon + 1)));
+		if (h248_allow_match(&e, &from, cases[i].mid) != cases[i].match)
+			fprintf(stderr, "\n%s vs %s %s: expected %d\n", cases[i].entry, f,
+				cases[i].mid ? cases[i].mid : "", cases[i].match);
+		CU_ASSERT_EQUAL(h248_allow_match(&e, &from, cases[i].mid), cases[i].match);
+		g_free(e.mid);
+	}
+	static const char *const bad[][2] = {
+		{ "127.0.0.300", "\"127.0.0.300\": not an IPv4 or IPv6 address" },
+		{ "10.0.0.0/33", "\"10.0.0.0/33\": the prefix length is not 0 to 32" },
+		{ "127.0.0.1:0", "\"127.0.0.1:0\": the port is not 1 to 65535" },
+		{ "[::1", "\"[::1\": '[' without ']'" },
+		{ "[1.2.3@127.0.0.1", "\"[1.2.3\" is not an H.248 mId" },
+		{ "127.0.0.1:5x", "\"127.0.0.1:5x\": unexpected \"x\"" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+		struct h248_allow e;
+		char *err = NULL;
+		CU_ASSERT_FALSE(h248_allow_parse(bad[i][0], &e, &err));
+		ASSERT_STR(err, bad[i][1]);
+		g_free(err);
+	}
+	const char *mids[][2] = { { "[10.0.0.1]:2944", "[10.0.0.1]:2944" },
+				  { "[::1]", "[::1]" },
+				  { "<MGC.Example.net>:2944", "<mgc.example.net>:2944" },
+				  { "MG1", "MG1" },
+				  { "MTP{0A1B}", "MTP{0A1B}" } };
+	for (size_t i = 0; i < G_N_ELEMENTS(mids); i++) {
+		struct h248_mid m;
+		CU_ASSERT_TRUE_FATAL(h248_mid_parse(mids[i][0], strlen(mids[i][0]), &m));
+		char *key = h248_mid_key(&m);
+		ASSERT_STR(key, mids[i][1]);
+		g_free(key);
+	}
+}
+
 void register_assoc(void)
 {
 	static const struct unit_test tests[] = {
@@ -260,6 +371,8 @@ void register_assoc(void)
 		{ "an MGC that appears late", test_late_mgc },
 		{ "TCP: connection lost and registration again", test_tcp_and_connection_loss },
 		{ "ServiceChange without Reason refused", test_reason_required },
+		{ "MG: only the MGC's address, port and registered mId", test_mg_pairing },
+		{ "allow entries and the canonical mId", test_allow_entries },
 		{ NULL, NULL },
 	};
 	unit_add_suite("assoc", tests);
