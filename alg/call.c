@@ -136,8 +136,9 @@ static void add_access(struct call *c, GString *s, struct line *l, const struct 
 	}
 	g_string_append(s, " } }");
 	put_events(c, s, l, tls);
-	if (establish && tls && dgram(l) && l->access.setup == MSDP_SETUP_ACTIVE)
-		g_string_append_printf(s, ", Signals { %s }", W(c, TLS_EST)); /* no connect starts DTLS */
+	/* NOTE 2's combined Add is also steps 16-18: the TLS direction, as the signal (D)TLS waits for */
+	if (establish && tls && l->access.setup == MSDP_SETUP_ACTIVE)
+		g_string_append_printf(s, ", Signals { %s }", W(c, TLS_EST));
 	g_string_append(s, " }");
 }
 

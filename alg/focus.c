@@ -140,7 +140,11 @@ static void put_add(struct participant *p, GString *s, const struct media_line *
 	g_string_append_printf(s, " } },\nEvents = %u { %s", ++fc->rid, W(fc, TCP_FAIL));
 	if (l->tls)
 		g_string_append_printf(s, ", %s", W(fc, TLS_FAIL));
-	g_string_append(s, " } }");
+	g_string_append(s, " }");
+	/* the MRFP connects, and is told it is the TLS client (it starts TLS on the signal only) */
+	if (l->tls && mrfp_setup(l) == MSDP_SETUP_ACTIVE)
+		g_string_append_printf(s, ",\nSignals { %s }", W(fc, TLS_EST));
+	g_string_append(s, " }");
 	g_free(server), g_free(path);
 }
 

@@ -46,7 +46,10 @@ void trace_emit(struct trace *t, const struct trace_event *ev)
 	struct timespec ts;
 	struct tm tm;
 	char stamp[64], date[32];
-	clock_gettime(CLOCK_REALTIME, &ts);
+	if (ev->at)
+		ts = *ev->at;
+	else
+		clock_gettime(CLOCK_REALTIME, &ts);
 	long long ns = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec - (long long)ev->ago_ms * 1000000LL;
 	ts.tv_sec = (time_t)(ns / 1000000000LL), ts.tv_nsec = (long)(ns % 1000000000LL);
 	gmtime_r(&ts.tv_sec, &tm);

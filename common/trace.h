@@ -8,6 +8,7 @@
 #define MEDIASEC_TRACE_H
 
 #include <stddef.h>
+#include <time.h>
 
 struct trace;
 
@@ -17,6 +18,7 @@ struct trace_event {
 	const char *from, *to;               /* "addr:port" endpoints; NULL when not applicable */
 	const char *summary;                 /* one human line */
 	unsigned ago_ms;                     /* it happened this long before now (known only later) */
+	const struct timespec *at;           /* it happened then (CLOCK_REALTIME); NULL: now */
 	const char *raw;                     /* the message as on the wire; NULL for none */
 	size_t raw_len;
 };

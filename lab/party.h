@@ -56,6 +56,7 @@ struct party {
 	char setup[12];          /* the a=setup its own last SDP gave ("" for none) */
 	gnutls_session_t tls;
 	char *psk_identity, *psk_key; /* TLS-PSK instead of certificates (the spec's "psk"), or NULL */
+	bool unchecked; /* its next handshake leaves the peer's certificate unchecked (no answer yet) */
 	gnutls_psk_server_credentials_t psk_server;
 	gnutls_psk_client_credentials_t psk_client;
 	/* a conference's application over the media connection (app.c) */
@@ -117,7 +118,8 @@ bool party_accept(struct party *p, unsigned ms);
  * DTLS toward the address the other side's SDP gave, the client when its own a=setup was active or the
  * other side's passive (RFC 5763 §5). lose: that many datagrams received first are dropped (a lost
  * flight the other side must send again). The peer's certificate must match an a=fingerprint of the
- * last SDP it received. False with why (the alert received, or the mismatch). */
+ * last SDP it received, unless p->unchecked (a UE that has no answer yet to check it against). False
+ * with why (the alert received, or the mismatch). */
 bool party_tls(struct party *p, unsigned ms, unsigned lose, char why[160]);
 /* After a handshake that succeeded: false with why ("alert bad_certificate") when the peer sends a fatal
  * alert within ms (a gateway that checks the fingerprint once the handshake is done). */

@@ -364,6 +364,7 @@ static char *act_tls(struct run *r, json_object *o)
 	/* end to end, both ends are the lab's: the other handshake runs beside this one */
 	struct handshake h = { p, r->o->timeout, (unsigned)jint(o, "lose", 0), false, "" },
 			 w = { with, r->o->timeout, 0, false, "" };
+	p->unchecked = !jbool(o, "check_peer", true);
 	GThread *t = with ? g_thread_new("tls", handshake, &w) : NULL;
 	handshake(&h);
 	if (t)

@@ -92,6 +92,7 @@ static const struct shape act_tls = { .keys = {
 					  { .name = "alert", .type = J_STR },
 					  { .name = "with", .type = J_PARTY },
 					  { .name = "lose", .type = J_INT },
+					  { .name = "check_peer", .type = J_BOOL },
 				      } };
 static const struct shape act_from = { .keys = { { .name = "from", .type = J_PARTY, .required = true } } };
 /* a "send" action and a "data" expectation: bytes from one party to another */

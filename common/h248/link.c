@@ -39,9 +39,9 @@ struct h248_link {
 	char *rxbuf;
 };
 
-/* A message received from peer (rx) or sent to it, in the trace. */
+/* A message received from peer (rx) or sent to it, in the trace; at: when (NULL: now). */
 static void trace_message(const struct h248_link *l, bool rx, const char *text, size_t len,
-			  const struct h248_from *peer)
+			  const struct h248_from *peer, const struct timespec *at)
 {
 	if (!l->trace)
 		return;
@@ -63,6 +63,7 @@ static void trace_message(const struct h248_link *l, bool rx, const char *text, 
 						    .from = rx ? peer_text : local_text,
 						    .to = rx ? local_text : peer_text,
 						    .summary = summary,
+						    .at = at,
 						    .raw = text,
 						    .raw_len = len });
 }
@@ -135,7 +136,7 @@ static bool conn_deframe(struct conn *c)
 			continue;
 		}
 		struct h248_from from = { .addr = c->peer, .conn = id };
-		trace_message(l, true, (const char *)c->in->data + off + TPKT_HEADER, payload, &from);
+		trace_message(l, true, (const char *)c->in->data + off + TPKT_HEADER, payload, &from, NULL);
 		l->ops.recv(l->arg, (const char *)c->in->data + off + TPKT_HEADER, payload, &from);
 		off += TPKT_HEADER + payload;
 		if (!g_hash_table_contains(l->conns, GUINT_TO_POINTER(id)))
@@ -232,7 +233,7 @@ static void on_udp(struct ev_loop *loop, struct ev_io *io, uint32_t events, void
 				     n, l->max_udp);
 			continue;
 		}
-		trace_message(l, true, l->rxbuf, (size_t)n, &from);
+		trace_message(l, true, l->rxbuf, (size_t)n, &from, NULL);
 		l->ops.recv(l->arg, l->rxbuf, (size_t)n, &from);
 	}
 }
@@ -326,9 +327,12 @@ static int link_send(struct h248_link *l, const struct h248_from *to, const char
 
 int h248_link_send(struct h248_link *l, const struct h248_from *to, const char *text, size_t len)
 {
+	/* stamped before it leaves: the peer may act on it, and trace its acts, before send returns */
+	struct timespec at;
+	clock_gettime(CLOCK_REALTIME, &at);
 	int rc = link_send(l, to, text, len);
 	if (rc == 0)
-		trace_message(l, false, text, len, to);
+		trace_message(l, false, text, len, to, &at);
 	return rc;
 }
 

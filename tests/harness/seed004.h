@@ -14,11 +14,15 @@
 /* A Local the gateway fills in, a Remote at 127.0.0.1: sdp is the m= line and attributes */
 #define SEED_LOCAL(sdp)  "          Local {\nv=0\nc=IN IP4 $\n" sdp "}"
 #define SEED_REMOTE(sdp) "          Remote {\nv=0\nc=IN IP4 127.0.0.1\n" sdp "}"
-/* An Add in realm (f: more LocalControl properties) with its descriptors and Events */
-#define SEED_ADD(realm, f, descriptors, events)                                                             \
+/* An Add in realm (f: more LocalControl properties) with its descriptors and Events, then after (more
+ * descriptors: SEED_SIGNAL_EST) */
+#define SEED_ADDX(realm, f, descriptors, events, after)                                                     \
 	"    Add = $ {\n      Media {\n        Stream = 1 {\n          LocalControl {\n"                    \
 	"            Mode = SendReceive,\n            ipdc/realm = " realm f "\n          },\n" descriptors \
-	"\n        }\n      },\n      Events = " events "\n      }\n    }"
+	"\n        }\n      },\n      Events = " events "\n      }" after "\n    }"
+#define SEED_ADD(realm, f, descriptors, events) SEED_ADDX(realm, f, descriptors, events, "")
+/* Steps 16-18's TLS direction carried by an Add (NOTE 2): the gateway is the TLS client */
+#define SEED_SIGNAL_EST ",\n      Signals {\n        xtls/est\n      }"
 #define SEED_EVENTS_TCP(id) id " {\n        xtcp/fail"
 #define SEED_EVENTS_TLS(id) id " {\n        xtls/up,\n        xtls/fail,\n        xtcp/fail"
 /* A Modify of term's media (f: a LocalControl first) */
@@ -35,11 +39,12 @@
 #define SEED_ORIG_ADD_CORE(f)                                                               \
 	SEED_TXN("$", SEED_ADD("core", f, SEED_LOCAL("m=%2$s $ %3$s *\na=setup:actpass\n"), \
 			       SEED_EVENTS_TCP("1")))
-#define SEED_ORIG_ADD_ACCESS                                                                         \
-	SEED_ADD("access", "",                                                                       \
-		 SEED_LOCAL("m=%2$s $ %4$s *\na=setup:active\na=fingerprint:$\n") ",\n" SEED_REMOTE( \
-		     "m=%2$s %5$u %4$s *\na=setup:actpass\na=fingerprint:%6$s\n"),                   \
-		 SEED_EVENTS_TLS("2"))
+#define SEED_ORIG_ADD_ACCESSX(after)                                                                  \
+	SEED_ADDX("access", "",                                                                       \
+		  SEED_LOCAL("m=%2$s $ %4$s *\na=setup:active\na=fingerprint:$\n") ",\n" SEED_REMOTE( \
+		      "m=%2$s %5$u %4$s *\na=setup:actpass\na=fingerprint:%6$s\n"),                   \
+		  SEED_EVENTS_TLS("2"), after)
+#define SEED_ORIG_ADD_ACCESS SEED_ORIG_ADD_ACCESSX("")
 /* steps 13-18: the core leg learns the answerer (active on port 2856), the gateway is the UE's TLS client */
 #define SEED_ORIG_MODIFY_CORE(f) SEED_MODIFY("%8$s", f, SEED_REMOTE("m=%2$s 2856 %3$s *\na=setup:active\n"))
 #define SEED_ORIG                              \

@@ -30,7 +30,7 @@ static int up(void)
 		return 1;
 	rig = rig_start((const char *const[]){ "--profile", "mp", "--realm-access-ports", "30100-30179",
 					       "--realm-core-ports", "30180-30199",
-					       /* the MRFC's Adds carry no xtls/est yet */ "--tls-autostart", NULL });
+					       NULL });
 	return rig ? 0 : 1;
 }
 

@@ -24,8 +24,7 @@ static const char key[] = "00112233445566778899aabbccddeeff00112233445566778899a
 static int up(void)
 {
 	rig = rig_start((const char *const[]){ "--profile", "mp", "--realm-access-ports", "30000-30049",
-					       "--realm-core-ports", "30050-30099",
-					       /* the MRFC's Adds carry no xtls/est yet */ "--tls-autostart", NULL });
+					       "--realm-core-ports", "30050-30099", NULL });
 	return rig ? 0 : 1;
 }
 
@@ -86,8 +85,9 @@ static unsigned mp_context(const char *app, const char *setup, uint16_t ue_port,
 	    rig_requestf(rig,
 			 "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access, "
 			 "xtls/psk = \"kms-tek-1:%s\" },\nLocal {\nv=0\nc=IN IP4 $\nm=%s $ TCP/TLS/%s *\n"
-			 "a=setup:%s\n%s}%s } },\nEvents = 4 { xtls/up, xtls/fail, xtcp/fail } } }",
-			 key, media, app, setup, msrp ? "a=path:$\n" : "", remote);
+			 "a=setup:%s\n%s}%s } },\nEvents = 4 { xtls/up, xtls/fail, xtcp/fail }%s } }",
+			 key, media, app, setup, msrp ? "a=path:$\n" : "", remote,
+			 strcmp(setup, "active") ? "" : ",\nSignals { xtls/est }"); /* the MRFP connects: client */
 	unsigned ctx = rig_number_after(a, "Context = ");
 	*a_port = rig_local_port(a);
 	rig_line_after(a, "a=path:", a_server, 128);

@@ -32,7 +32,7 @@ static int up(void)
 	return algrig_start(&rig,
 			    &(struct algrig_opts){ .alg = (const char *const[]){ "--profile", "mp", NULL },
 						   /* ims-alg's MRFC sends no xtls/est yet: the MRFP starts TLS on its own */
-						   .agw = (const char *const[]){ "--profile", "mp", "--tls-autostart", NULL },
+						   .agw = (const char *const[]){ "--profile", "mp", NULL },
 						   .access_ports = "29800-29849",
 						   .core_ports = "29850-29899" })
 		   ? 0
@@ -56,7 +56,8 @@ struct ue {
 	uint16_t port; /* offered */
 };
 
-/* The MRFC's Add for u's MSRP line into context ctx, as the trace prints it, with RequestID rid. */
+/* The MRFC's Add for u's MSRP line into context ctx, as the trace prints it, with RequestID rid: the
+ * MRFP connects (a=setup:active) and is told it is the TLS client. */
 static char *add_text(const char *ctx, unsigned rid, const struct ue *u)
 {
 	return g_strdup_printf(
@@ -66,7 +67,7 @@ static char *add_text(const char *ctx, unsigned rid, const struct ue *u)
 	    "a=setup:active\na=fingerprint:$\na=path:$\n},\n          Remote {\nv=0\n"
 	    "c=IN IP4 127.0.0.1\nm=message %u TCP/TLS/MSRP *\na=setup:actpass\na=fingerprint:%s\n"
 	    "a=path:%s\n}\n        }\n      },\n      Events = %u {\n        xtcp/fail,\n        "
-	    "xtls/fail\n      }\n    }\n  }\n}\n",
+	    "xtls/fail\n      },\n      Signals {\n        xtls/est\n      }\n    }\n  }\n}\n",
 	    rig.h248, ctx, u->port, ue_id.fingerprint, u->path, rid);
 }
 

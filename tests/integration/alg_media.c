@@ -81,7 +81,7 @@ static const char syn_h248[] =
 	SEED_TXN("%7$s", SEED_ORIG_MODIFY_CORE(SEED_FILTER_CONTROL) SEED_TLS_EST("%9$s"))
 	    SEED_SUBTRACT("%7$s");
 static const char combined_h248[] = SEED_ORIG_ADD_CORE("")
-    SEED_TXN("%7$s", SEED_ORIG_ADD_ACCESS ",\n" SEED_ORIG_MODIFY_CORE("")) SEED_SUBTRACT("%7$s");
+    SEED_TXN("%7$s", SEED_ORIG_ADD_ACCESSX(SEED_SIGNAL_EST) ",\n" SEED_ORIG_MODIFY_CORE("")) SEED_SUBTRACT("%7$s");
 
 /* Which H.248 an originating call causes: seed 004's, or that of a policy variant. */
 enum h248_of { SEED, SYN_FILTER, COMBINED };
@@ -361,8 +361,6 @@ static void test_force_term(void)
 	e2ae_terminating(&forced, &plain_ue, "a", &core, &payload_msrp, "f2", "2", "ac/3");
 }
 
-static const char *const autostart[] = { "--tls-autostart", NULL };
-
 /* An originating call through an ALG started with flags (one more gateway realm pair each). */
 static void variant(const char *const *flags, const char *access_ports, const char *core_ports,
 		    const char *call, enum h248_of h248)
@@ -370,8 +368,6 @@ static void variant(const char *const *flags, const char *access_ports, const ch
 	struct algrig v;
 	CU_ASSERT_TRUE_FATAL(algrig_start(&v, &(struct algrig_opts){ .next_hop = core.port,
 								     .alg = flags,
-								     /* NOTE 2's Add carries no xtls/est yet */
-								     .agw = h248 == COMBINED ? autostart : NULL,
 								     .access_ports = access_ports,
 								     .core_ports = core_ports }));
 	CU_ASSERT_TRUE(algrig_register(&v, &ue, "a", true));

@@ -57,6 +57,11 @@ mutate "no mediasec, e2ae expected anyway" neg-no-mediasec '0,/"e2ae": "absent"/
 	"step 8-9: a=3ge2ae toward UE B was missing \(expected applied\)"
 mutate "TCP connect failure, a FIN expected instead of the RST" neg-tcp-connect-failure \
 	's/"event": "rst"/"event": "fin"/' "step 11: no TCP FIN from UE A to ims-agw was seen"
+mutate "media failure before the answer, a 200 expected at UE A" neg-tcp-connect-failure-before-answer \
+	's/"status": 488/"status": 200/' "step release: no SIP 200 from ims-alg to UE A was seen"
+mutate "fingerprint mismatch before the answer, a BYE expected at the core" \
+	neg-fingerprint-mismatch-before-answer 's/"method": "CANCEL"/"method": "BYE"/' \
+	"step release: no SIP BYE from ims-alg to core B was seen"
 mutate "DTLS fingerprint mismatch, xtls/up expected" neg-dtls-fingerprint-mismatch \
 	's/"event": "xtls\/fail"/"event": "xtls\/up"/' "step 16: the Notify did not report xtls/up"
 mutate "lost flight, no loss induced: no retransmission to see" t38-lost-flight 's/"lose": 1/"lose": 0/' \
