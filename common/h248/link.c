@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,8 +22,13 @@ struct conn {
 	struct ev_io *io;
 	union sa peer;
 	bool connecting;
+	bool accepted; /* counted against the limits, closed when idle */
+	uint64_t last; /* ev_now of the last whole message received or sent */
+	struct ev_timer *idle;
 	GByteArray *in, *out; /* received bytes not yet framed; framed bytes not yet written */
 };
+
+enum { BACKOFF_FIRST_MS = 100, BACKOFF_MAX_MS = 1000 };
 
 struct h248_link {
 	struct ev_loop *loop;
@@ -30,6 +36,11 @@ struct h248_link {
 	void *arg;
 	size_t max_udp, max_tcp;
 	struct h248_refusals oversized;
+	unsigned max_conns, per_source, idle_ms, accepted;
+	struct h248_refusals over_limit, over_source;
+	struct log_counter out_of_fds, idled;
+	unsigned backoff_ms;     /* the next pause of the listener */
+	struct ev_timer *resume; /* the listener is paused until it fires */
 	struct trace *trace;
 	union sa local;
 	int udp, tcp;
@@ -82,6 +93,9 @@ static void conn_drop(struct conn *c, const char *why)
 static void conn_free(gpointer p)
 {
 	struct conn *c = p;
+	if (c->accepted)
+		c->link->accepted--;
+	ev_timer_cancel(c->link->loop, c->idle);
 	ev_io_del(c->link->loop, c->io);
 	close(c->fd);
 	g_byte_array_unref(c->in);
@@ -136,6 +150,7 @@ static bool conn_deframe(struct conn *c)
 			continue;
 		}
 		struct h248_from from = { .addr = c->peer, .conn = id };
+		c->last = ev_now(l->loop);
 		trace_message(l, true, (const char *)c->in->data + off + TPKT_HEADER, payload, &from, NULL);
 		l->ops.recv(l->arg, (const char *)c->in->data + off + TPKT_HEADER, payload, &from);
 		off += TPKT_HEADER + payload;
@@ -181,6 +196,8 @@ static void on_conn(struct ev_loop *loop, struct ev_io *io, uint32_t events, voi
 	}
 }
 
+static void on_idle(struct ev_loop *loop, void *arg);
+
 static struct conn *conn_add(struct h248_link *l, int fd, const union sa *peer, bool connecting)
 {
 	struct conn *c = g_new0(struct conn, 1);
@@ -189,6 +206,7 @@ static struct conn *conn_add(struct h248_link *l, int fd, const union sa *peer, 
 			    .fd = fd,
 			    .peer = *peer,
 			    .connecting = connecting,
+			    .last = ev_now(l->loop),
 			    .in = g_byte_array_new(),
 			    .out = g_byte_array_new() };
 	if (!l->next_id)
@@ -198,23 +216,122 @@ static struct conn *conn_add(struct h248_link *l, int fd, const union sa *peer, 
 	return c;
 }
 
+/* An accepted connection idle for idle_ms is closed; one with a message since is looked at again when
+ * idle_ms have passed since that message. */
+static void on_idle(struct ev_loop *loop, void *arg)
+{
+	struct conn *c = arg;
+	struct h248_link *l = c->link;
+	c->idle = NULL;
+	uint64_t now = ev_now(loop), idle = now - c->last;
+	if (idle < l->idle_ms) {
+		c->idle = ev_timer_add(loop, l->idle_ms - idle, on_idle, c);
+		return;
+	}
+	char peer[SA_TEXT_MAX];
+	log_counted(&l->idled, NULL, "TCP connection %u from %s carried no message for %u ms: closed", c->id,
+		    sa_text(&c->peer, peer), l->idle_ms);
+	char why[64];
+	g_snprintf(why, sizeof why, "no message for %u ms", l->idle_ms);
+	conn_drop(c, why);
+}
+
+static bool same_host(const union sa *a, const union sa *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	if (a->sa.sa_family == AF_INET)
+		return a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
+	return !memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr, sizeof a->in6.sin6_addr);
+}
+
+/* Accepted connections open now from peer's address (a scan: there are at most max_conns). */
+static unsigned from_source(struct h248_link *l, const union sa *peer)
+{
+	unsigned n = 0;
+	GHashTableIter it;
+	gpointer v;
+	g_hash_table_iter_init(&it, l->conns);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		const struct conn *c = v;
+		n += c->accepted && same_host(&c->peer, peer);
+	}
+	return n;
+}
+
+/* Takes an accepted descriptor into the link, or closes it at once when a limit is reached. */
+static void take(struct h248_link *l, int fd, const union sa *peer)
+{
+	if (l->accepted >= l->max_conns) {
+		close(fd);
+		h248_refused(&l->over_limit, peer, "a TCP connection beyond the %u open at once: closed",
+			     l->max_conns);
+		return;
+	}
+	if (from_source(l, peer) >= l->per_source) {
+		close(fd);
+		h248_refused(&l->over_source, peer,
+			     "a TCP connection beyond the %u open at once from one address: closed",
+			     l->per_source);
+		return;
+	}
+	char text[SA_TEXT_MAX];
+	struct conn *c = conn_add(l, fd, peer, false);
+	c->accepted = true;
+	l->accepted++;
+	c->idle = ev_timer_add(l->loop, l->idle_ms, on_idle, c);
+	log_info("h248", NULL, "TCP connection %u from %s", c->id, sa_text(peer, text));
+}
+
+static void on_accept(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg);
+
+/* The pause after a failed accept is over: listen again, and take what waits. */
+static void on_resume(struct ev_loop *loop, void *arg)
+{
+	struct h248_link *l = arg;
+	l->resume = NULL;
+	ev_io_mod(loop, l->tcp_io, EPOLLIN);
+	on_accept(loop, l->tcp_io, EPOLLIN, l);
+}
+
 static void on_accept(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg)
 {
 	struct h248_link *l = arg;
-	for (;;) {
+	/* bounded: a burst of connections does not keep the loop from the rest (UDP, timers) */
+	for (int i = 0; i < 64; i++) {
 		union sa peer;
 		socklen_t len = sizeof peer;
 		int fd = accept4(l->tcp, &peer.sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0) {
-			if (errno != EAGAIN && errno != EINTR)
-				log_warn("h248", NULL, "accepting an H.248 TCP connection: %s",
-					 g_strerror(errno));
-			return;
+		if (fd >= 0) {
+			l->backoff_ms = BACKOFF_FIRST_MS;
+			take(l, fd, &peer);
+			continue;
 		}
-		char text[SA_TEXT_MAX];
-		struct conn *c = conn_add(l, fd, &peer, false);
-		log_info("h248", NULL, "TCP connection %u from %s", c->id, sa_text(&peer, text));
+		if (errno == ECONNABORTED || errno == EPROTO || errno == EPERM)
+			continue; /* that one is gone (or a firewall refused it): the next */
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		/* EMFILE, ENFILE, ENOBUFS, ENOMEM: the connection stays in the backlog and the listener
+		 * stays readable, so retrying now would spin; pause it (nginx's way) */
+		int e = errno;
+		log_counted(&l->out_of_fds, NULL,
+			    "accepting an H.248 TCP connection: %s; not accepting for %u ms", g_strerror(e),
+			    l->backoff_ms);
+		ev_io_mod(loop, l->tcp_io, 0);
+		l->resume = ev_timer_add(loop, l->backoff_ms, on_resume, l);
+		l->backoff_ms = MIN(2 * l->backoff_ms, BACKOFF_MAX_MS);
+		return;
 	}
+}
+
+/* max_conns, and at most a quarter of the descriptors the process may have */
+static unsigned conns_limit(unsigned asked)
+{
+	struct rlimit rl;
+	unsigned n = asked ? asked : 64;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 4 < n)
+		n = (unsigned)MAX(rl.rlim_cur / 4, 1);
+	return n;
 }
 
 static void on_udp(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg)
@@ -247,6 +364,14 @@ struct h248_link *h248_link_new(struct ev_loop *loop, const union sa *local,
 	l->max_udp = opts && opts->max_udp ? opts->max_udp : 8192;
 	l->max_tcp = opts && opts->max_tcp ? opts->max_tcp : 16384;
 	l->oversized.what = "H.248 from";
+	l->max_conns = conns_limit(opts ? opts->max_conns : 0);
+	l->per_source = opts && opts->max_conns_per_source ? opts->max_conns_per_source : 4;
+	l->idle_ms = opts && opts->idle_ms ? opts->idle_ms : 60000;
+	l->over_limit.what = l->over_source.what = "H.248 TCP from";
+	l->out_of_fds =
+	    (struct log_counter){ .component = "h248", .what = "descriptors or memory exhausted" };
+	l->idled = (struct log_counter){ .component = "h248", .what = "idle H.248 connection" };
+	l->backoff_ms = BACKOFF_FIRST_MS;
 	l->trace = opts ? opts->trace : NULL;
 	l->rxbuf = g_malloc(l->max_udp + 1);
 	l->conns = g_hash_table_new_full(NULL, NULL, NULL, conn_free);
@@ -289,6 +414,7 @@ void h248_link_free(struct h248_link *l)
 	if (!l)
 		return;
 	g_hash_table_destroy(l->conns);
+	ev_timer_cancel(l->loop, l->resume);
 	ev_io_del(l->loop, l->udp_io);
 	ev_io_del(l->loop, l->tcp_io);
 	if (l->udp >= 0)
@@ -320,6 +446,7 @@ static int link_send(struct h248_link *l, const struct h248_from *to, const char
 		return -EMSGSIZE;
 	g_byte_array_append(c->out, hdr, sizeof hdr);
 	g_byte_array_append(c->out, (const guint8 *)text, (guint)len);
+	c->last = ev_now(l->loop);
 	if (!c->connecting && !conn_flush(c))
 		return -ECONNRESET;
 	return 0;
@@ -358,4 +485,14 @@ void h248_link_close(struct h248_link *l, uint32_t conn)
 uint64_t h248_link_oversized(const struct h248_link *l)
 {
 	return l->oversized.count;
+}
+
+void h248_link_stats(const struct h248_link *l, struct h248_link_stats *s)
+{
+	*s = (struct h248_link_stats){ .conns = l->accepted,
+				       .max_conns = l->max_conns,
+				       .over_limit = l->over_limit.count,
+				       .over_source = l->over_source.count,
+				       .idle = l->idled.count,
+				       .out_of_fds = l->out_of_fds.count };
 }

@@ -27,11 +27,22 @@ struct h248_link_ops {
 };
 
 struct trace;
+/* Connections the link accepts are bounded so that strangers cannot take the descriptors the entity
+ * needs for its calls: at most max_conns at once (and never over a quarter of RLIMIT_NOFILE), at most
+ * max_conns_per_source from one address; one beyond is accepted and closed at once (counted, logged at a
+ * bounded rate). An accepted connection that carries no whole message either way for idle_ms is closed.
+ * When accept fails for want of descriptors (EMFILE, ENFILE) or memory, the listener is paused for
+ * 100 ms, doubling up to 1 s while it keeps failing, instead of being retried in a busy loop.
+ * Connections the link opens itself (h248_link_connect) are not counted and never idle out. */
 struct h248_link_opts {
-	size_t max_udp;      /* largest datagram sent or accepted (default 8192) */
-	size_t max_tcp;      /* largest message accepted over TCP (default 16384; TPKT allows 65531) */
-	struct trace *trace; /* every message received ("h248.rx") and sent ("h248.tx"), summarised by the
-				line after its header ("Transaction = 5"); NULL: none */
+	size_t max_udp;     /* largest datagram sent or accepted (default 8192) */
+	size_t max_tcp;     /* largest message accepted over TCP (default 16384; TPKT allows 65531) */
+	unsigned max_conns; /* accepted TCP connections at once (default 64) */
+	unsigned max_conns_per_source; /* accepted TCP connections at once from one address (default 4) */
+	unsigned idle_ms;              /* accepted connection closed after this long without a message
+					  (default 60000) */
+	struct trace *trace;           /* every message received ("h248.rx") and sent ("h248.tx"), summarised
+					  by the line after its header ("Transaction = 5"); NULL: none */
 };
 
 /* NULL and *err (g_free it) when the sockets cannot be bound. */
@@ -49,5 +60,17 @@ int h248_link_connect(struct h248_link *l, const union sa *peer, uint32_t *conn)
 void h248_link_close(struct h248_link *l, uint32_t conn);
 /* Messages dropped unread for being over max_udp or max_tcp (counted, logged at a bounded rate). */
 uint64_t h248_link_oversized(const struct h248_link *l);
+
+/* What the limits on accepted TCP connections did (see h248_link_opts). */
+struct h248_link_stats {
+	unsigned conns;       /* accepted connections open now */
+	unsigned max_conns;   /* the limit in force (max_conns, or a quarter of RLIMIT_NOFILE) */
+	uint64_t over_limit;  /* connections closed at once: max_conns reached */
+	uint64_t over_source; /* connections closed at once: max_conns_per_source reached */
+	uint64_t idle;        /* connections closed after idle_ms without a message */
+	uint64_t out_of_fds;  /* accepts that failed for want of descriptors or memory (each one
+				 pauses the listener) */
+};
+void h248_link_stats(const struct h248_link *l, struct h248_link_stats *s);
 
 #endif
