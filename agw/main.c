@@ -288,6 +288,7 @@ int main(int argc, char **argv)
 	if (exit_now >= 0)
 		return exit_now;
 	log_init(agw_program.name, (enum log_level)g.cfg.common.log_level);
+	ev_fd_limit_raise();
 	int status = 1;
 	if (start(&g) == 0) {
 		int rc = ev_loop_run(g.loop);

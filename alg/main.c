@@ -93,6 +93,7 @@ int main(int argc, char **argv)
 	if (exit_now >= 0)
 		return exit_now;
 	log_init(alg_program.name, (enum log_level)a.cfg.common.log_level);
+	ev_fd_limit_raise();
 	signal(SIGPIPE, SIG_IGN);
 
 	int status = 1;

@@ -5,8 +5,11 @@
 #include <errno.h>
 #include <glib.h>
 #include <stdbool.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "log.h"
 
 struct ev_io {
 	int fd;
@@ -72,6 +75,25 @@ void ev_loop_free(struct ev_loop *l)
 	reap(l);
 	close(l->epfd);
 	g_free(l);
+}
+
+unsigned long ev_fd_limit_raise(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 0;
+	rlim_t was = rl.rlim_cur;
+	if (rl.rlim_cur != rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+			log_warn("main", NULL, "raising the descriptor limit from %lu to %lu: %s",
+				 (unsigned long)was, (unsigned long)rl.rlim_max, g_strerror(errno));
+			rl.rlim_cur = was;
+		}
+	}
+	log_info("main", NULL, "descriptors: at most %lu (soft limit was %lu)", (unsigned long)rl.rlim_cur,
+		 (unsigned long)was);
+	return (unsigned long)rl.rlim_cur;
 }
 
 uint64_t ev_now(struct ev_loop *l)

@@ -26,6 +26,10 @@ void ev_loop_stop(struct ev_loop *loop);
 typedef struct _GSource GSource;
 GSource *ev_loop_gsource(struct ev_loop *loop);
 
+/* Raises the soft limit on descriptors (RLIMIT_NOFILE) to the hard limit, so that the loop may serve
+ * as many as the system lets the process have; logs (info) the limit in force and returns it. */
+unsigned long ev_fd_limit_raise(void);
+
 /* Milliseconds on the monotonic clock, as of the current loop iteration. */
 uint64_t ev_now(struct ev_loop *loop);
 
