@@ -28,8 +28,6 @@ struct agw_store *agw_store_new(struct agw_realm *realms, unsigned nrealms,
 	s->ctxs = g_hash_table_new(NULL, NULL);
 	s->terms = g_hash_table_new(g_str_hash, g_str_equal);
 	s->ports = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	for (unsigned i = 0; i < nrealms; i++)
-		realms[i].next = realms[i].low;
 	return s;
 }
 
@@ -179,13 +177,15 @@ int agw_realm_socket(const struct agw_realm *r, unsigned port, bool dgram)
 	return fd;
 }
 
+/* The port is drawn at random among the realm's, then the next free one from there: a stranger cannot
+ * tell the port of the next termination from the last one's (issue 26). */
 int agw_term_bind_port(struct agw_store *s, struct agw_term *t, bool dgram)
 {
 	struct agw_realm *r = t->realm;
 	unsigned span = (unsigned)r->high - r->low + 1;
+	unsigned start = (unsigned)g_random_int_range(0, (gint32)span);
 	for (unsigned tries = 0; tries < span; tries++) {
-		unsigned port = r->next;
-		r->next = r->next == r->high ? r->low : r->next + 1;
+		unsigned port = r->low + (start + tries) % span;
 		char *key = port_key(r, port);
 		if (g_hash_table_contains(s->ports, key)) {
 			g_free(key);

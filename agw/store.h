@@ -20,8 +20,7 @@ struct agw_realm {
 	const char *prefix; /* "ac", "co": the start of its termination ids */
 	const char *host;   /* its local address as SDP writes it ("127.0.0.1", "::1") */
 	union sa addr;      /* the same, as a socket address */
-	uint16_t low, high; /* its port range */
-	uint16_t next;      /* next-fit cursor */
+	uint16_t low, high; /* its port range: each termination's drawn at random among the free ones */
 };
 
 struct agw_ctx;

@@ -62,14 +62,16 @@ static void test_proxy(void)
 {
 	uint16_t ue_port = 0;
 	int ue_l = tcp_listen(&ue_port);
-	char *core = add("$", "core", "actpass", "", 0, "xtcp/up, xtcp/rel");
+	/* the core peer's Remote is known (its address; port 9, RFC 4145 §4, as it connects): the gateway
+	 * filters SYNs on it by default */
+	char *core = add("$", "core", "actpass", "", 9, "xtcp/up, xtcp/rel");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(core);
 	char *ctx = ctx_of(core);
 	unsigned core_port = rig_local_port(core);
-	CU_ASSERT_EQUAL(core_port, 24000);
+	CU_ASSERT(core_port >= 24000 && core_port <= 24099); /* drawn at random in the realm's range */
 	char *access = add(ctx, "access", "active", "", ue_port, "xtcp/up, xtcp/rel, xtcp/fail");
 	CU_ASSERT_TRUE_FATAL(access && strstr(access, "Add = ac/"));
-	CU_ASSERT_EQUAL(rig_local_port(access), 23000);
+	CU_ASSERT(rig_local_port(access) >= 23000 && rig_local_port(access) <= 23099);
 
 	/* the UE side is not connected before the core peer's SYN (the proxy trigger) */
 	CU_ASSERT_EQUAL(tcp_accept(ue_l, 300), -1);
@@ -161,7 +163,7 @@ static void test_connect_refused(void)
 {
 	uint16_t nobody = 0;
 	close(tcp_listen(&nobody)); /* a port with no listener */
-	char *core = add("$", "core", "passive", "", 0, "xtcp/up");
+	char *core = add("$", "core", "passive", "", 9, "xtcp/up");
 	char *ctx = ctx_of(core);
 	char *access = add(ctx, "access", "active", "", nobody, "xtcp/up, xtcp/fail");
 	bool connected;
@@ -188,7 +190,7 @@ static void test_reset(void)
 {
 	uint16_t ue_port = 0;
 	int ue_l = tcp_listen(&ue_port);
-	char *core = add("$", "core", "actpass", "", 0, "xtcp/rel");
+	char *core = add("$", "core", "actpass", "", 9, "xtcp/rel");
 	char *ctx = ctx_of(core);
 	char *access = add(ctx, "access", "active", "", ue_port, "xtcp/rel");
 	int peer, ue;
