@@ -65,6 +65,8 @@ static const struct cfg_option agw_options[] = {
 	  0, 0, NULL, "GnuTLS priority string: TLS 1.2 and 1.3, DTLS 1.2, AEAD suites only, AES-GCM first" },
 	{ "tls.hold_timeout", 0, CFG_INT, offsetof(struct agw_config, tls_hold_ms), "10000", 100, 600000,
 	  NULL, "how long a finished handshake waits for the Remote fingerprint (ms) before xtls/fail" },
+	{ "tls.handshake_timeout", 0, CFG_INT, offsetof(struct agw_config, tls_handshake_ms), "5000", 100,
+	  600000, NULL, "how long a TLS or DTLS handshake may take (ms) before xtls/fail" },
 	{ "tls.allow_sha1", 0, CFG_BOOL, offsetof(struct agw_config, tls_allow_sha1), "false", 0, 0, NULL,
 	  "accept sha-1 fingerprints (legacy peers)" },
 	{ "tls.autostart", 0, CFG_BOOL, offsetof(struct agw_config, tls_autostart), "false", 0, 0, NULL,
@@ -74,6 +76,10 @@ static const struct cfg_option agw_options[] = {
 	  600000, NULL, "how long the gateway's own TCP connect may take (ms) before xtcp/fail" },
 	{ "leg.buffer", 0, CFG_INT, offsetof(struct agw_config, buffer_kib), "256", 4, 65536, NULL,
 	  "relay buffer per direction and connection (KiB); reading stops while it is full" },
+	{ "leg.source_filter", 0, CFG_BOOL, offsetof(struct agw_config, leg_source_filter), "true", 0, 0,
+	  NULL,
+	  "admit SYNs and datagrams only from the Remote's address once it is known, and hold a connection "
+	  "accepted before it (as gm/saf asks, without being asked)" },
 	WIRE_IES(AGW_WIRE_ROW){ 0 },
 };
 

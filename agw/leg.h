@@ -27,6 +27,7 @@ struct leg {
 	int lfd, fd;
 	struct ev_io *lio, *io;
 	struct ev_timer *timer; /* TCP: connect; (D)TLS: retransmission, then the fingerprint hold */
+	struct ev_timer *hs_timer; /* (D)TLS: the handshake's time limit (tls.handshake_timeout) */
 	union sa peer;          /* TCP: the connection's; UDP: where datagrams go (has_peer) */
 	bool has_peer;
 	/* TCP relay: read here, not yet written to the partner: buf[off .. len) */
@@ -35,6 +36,7 @@ struct leg {
 	bool eof;    /* the peer of this leg finished sending */
 	bool shut;   /* we finished sending to the peer of this leg */
 	bool active; /* we connected (TCP client) */
+	bool held;   /* accepted before the Remote was known: nothing read or sent until it is checked */
 	/* (D)TLS */
 	gnutls_session_t tls;
 	gnutls_psk_client_credentials_t psk_client; /* Mp's pre-shared key (t->psk_key), else NULL */

@@ -22,6 +22,8 @@ struct legs *legs_new(struct ev_loop *loop, const struct legs_opts *opts, char *
 		ls->o.buffer = 256 * 1024;
 	if (!ls->o.tls_hold_ms)
 		ls->o.tls_hold_ms = 10000;
+	if (!ls->o.tls_handshake_ms)
+		ls->o.tls_handshake_ms = 5000;
 	if (!ls->o.tls_priority)
 		ls->o.tls_priority = "NORMAL";
 	const char *where = NULL;

@@ -8,6 +8,15 @@
  * listening socket drops every SYN but the Remote's, and all while no Remote is set: the peer
  * retransmits, and its SYN after the Modify succeeds (the seeds' delayed establishment).
  *
+ * The gateway's own source filter (opts.source_filter, on by default) applies gm/saf's address filter
+ * whenever the Remote is known, on TCP and UDP legs alike. A plain TCP leg that accepts a connection
+ * before its Remote is known (seed 004 step 10: the core connects before its answer) holds it: at most
+ * one, nothing read, relayed or connected onward (the partner's connect, step 11, waits, as the seed's
+ * NOTE has it under SYN filtering) until a Remote comes. Then the connection gets the leg if its source
+ * address (and port, with gm/spf) is the Remote's; if not it is reset, xtcp/fail says why, and the leg
+ * accepts the next connection from the Remote. A TLS leg's peer proves itself by its certificate: its
+ * handshake runs before the Remote (seed 004 step 12), within opts.tls_handshake_ms, else xtls/fail.
+ *
  * Bytes flow only when both legs are up. Each direction has one buffer, allocated when data comes and
  * freed when drained; a leg is not read while the other side's buffer is full (back-pressure), so no
  * byte is lost and memory stays bounded. FIN is relayed as a half-close, a reset as a reset.
@@ -48,6 +57,8 @@ struct legs_opts {
 	const struct tls_identity *identity; /* the gateway's certificate */
 	const char *tls_priority;            /* GnuTLS priority string */
 	unsigned tls_hold_ms; /* how long a finished handshake waits for the Remote fingerprint */
+	unsigned tls_handshake_ms; /* how long a handshake may take; default 5000 */
+	bool source_filter; /* gm/saf's address filter whenever the Remote is known, and held accepts */
 	bool allow_sha1;      /* accept sha-1 fingerprints */
 	bool tls_autostart;   /* a leg that connected starts TLS as client at once, without xtls/est */
 	bool focus;           /* the conference server: MSRP and BFCP legs end here (conf.c), no relay */

@@ -207,6 +207,8 @@ static int start(struct agw *g)
 				  .identity = &g->identity,
 				  .tls_priority = c->tls_priority,
 				  .tls_hold_ms = (unsigned)c->tls_hold_ms,
+				  .tls_handshake_ms = (unsigned)c->tls_handshake_ms,
+				  .source_filter = c->leg_source_filter,
 				  .allow_sha1 = c->tls_allow_sha1,
 				  .tls_autostart = c->tls_autostart,
 				  .focus = profile_at(c->profile)->focus,

@@ -168,6 +168,8 @@ static int psk_credentials(struct leg *l, bool client)
 	return rc;
 }
 
+static void on_handshake_timeout(struct ev_loop *loop, void *arg);
+
 bool sess_start(struct leg *l, bool client)
 {
 	/* no session tickets: these sessions are never resumed, and tickets cost a handshake step and
@@ -204,9 +206,23 @@ bool sess_start(struct leg *l, bool client)
 		gnutls_transport_set_vec_push_function(l->tls, stream_push);
 	}
 	l->tls_state = TLS_HANDSHAKE;
+	l->hs_timer = ev_timer_add(l->ls->loop, l->ls->o.tls_handshake_ms, on_handshake_timeout, l);
 	if (client)
 		leg_trace(l, "tls.client_hello", true, l->dgram ? "DTLS ClientHello" : "ClientHello");
 	return true;
+}
+
+/* A handshake that does not finish in time (a silent or stalled peer) ends the leg: it must not hold
+ * the termination's port forever (issue 26). */
+static void on_handshake_timeout(struct ev_loop *loop, void *arg)
+{
+	struct leg *l = arg;
+	(void)loop;
+	l->hs_timer = NULL;
+	struct log_ids ids;
+	log_notice("leg", leg_ids(l, &ids), "%s handshake not finished within %u ms: giving up", kind(l),
+		   l->ls->o.tls_handshake_ms);
+	leg_finish(l, false, WIRE_TLS_FAIL, "handshake timeout");
 }
 
 static void on_retransmit(struct ev_loop *loop, void *arg)
@@ -232,6 +248,8 @@ enum sess_step sess_handshake(struct leg *l)
 	}
 	ev_timer_cancel(l->ls->loop, l->timer);
 	l->timer = NULL;
+	ev_timer_cancel(l->ls->loop, l->hs_timer);
+	l->hs_timer = NULL;
 	if (rc < 0) {
 		char reason[160];
 		snprintf(reason, sizeof reason, "%s handshake: %s", kind(l), gnutls_strerror(rc));
@@ -307,6 +325,8 @@ bool sess_buffered(const struct leg *l)
 
 void sess_free(struct leg *l)
 {
+	ev_timer_cancel(l->ls->loop, l->hs_timer);
+	l->hs_timer = NULL;
 	if (l->tls) {
 		gnutls_deinit(l->tls);
 		l->tls = NULL;

@@ -220,6 +220,55 @@ static void connected(struct leg *l)
 	up(l);
 }
 
+static bool same_host(const union sa *a, const union sa *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	return a->sa.sa_family == AF_INET6 ? !memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr, 16)
+					   : a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
+}
+
+/* The gateway's own source filter (leg.source_filter): gm/saf's, applied whenever the Remote is known. */
+static bool saf_on(const struct leg *l, bool known)
+{
+	return l->t->saf || (known && l->ls->o.source_filter);
+}
+
+/* Whether a connection from peer may have the leg: the Remote's address (gm/saf, or the gateway's own
+ * filter), and its port with gm/spf. *why says why not. */
+static bool source_ok(const struct leg *l, const union sa *peer, char *why, size_t n)
+{
+	union sa r;
+	bool known = leg_remote(l->t, &r), saf = saf_on(l, known);
+	if (!saf && !l->t->spf)
+		return true;
+	char from[SA_TEXT_MAX], want[SA_TEXT_MAX];
+	bool ok = known && (!saf || same_host(peer, &r)) && (!l->t->spf || sa_port(peer) == sa_port(&r));
+	if (!ok)
+		snprintf(why, n, "connection from %s refused: not the Remote %s", sa_text(peer, from),
+			 known ? sa_text(&r, want) : "(none yet)");
+	return ok;
+}
+
+/* A connection that does not get the leg: reset, and the leg listens on. */
+static void refuse(struct leg *l, int fd, const union sa *peer, const char *why)
+{
+	struct log_ids ids;
+	log_notice("leg", leg_ids(l, &ids), "%s", why);
+	leg_trace_with(l, peer, "tcp.rst", true, "RST (not the Remote)");
+	struct linger lg = { 1, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	close(fd);
+}
+
+/* Whether a connection accepted now waits for the Remote: the gateway filters, the Remote is not known,
+ * and the leg is plain TCP (a TLS leg's peer proves itself with its certificate, seed 004 step 12). */
+static bool must_hold(const struct leg *l)
+{
+	union sa r;
+	return l->ls->o.source_filter && !l->bearer->secure && !leg_remote(l->t, &r);
+}
+
 static void on_accept(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg)
 {
 	struct leg *l = arg;
@@ -228,33 +277,86 @@ static void on_accept(struct ev_loop *loop, struct ev_io *io, uint32_t events, v
 	int fd = accept4(l->lfd, &peer.sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
-	stop_listening(l); /* one connection per leg */
+	char why[160];
+	if (!source_ok(l, &peer, why, sizeof why)) { /* queued before the SYN filter was set */
+		refuse(l, fd, &peer, why);
+		return;
+	}
 	l->fd = fd;
 	l->peer = peer;
 	l->io = ev_io_add(loop, fd, 0, on_io, l);
 	leg_trace(l, "tcp.synack", true, "SYN-ACK"); /* the handshake the peer opened (it traces its SYN) */
 	leg_trace(l, "tcp.ack", false, "ACK");
+	if (must_hold(l)) { /* at most one, and nothing read, relayed or connected onward until checked */
+		struct log_ids ids;
+		char where[SA_TEXT_MAX];
+		l->held = true;
+		ev_io_mod(loop, l->lio, 0);
+		log_info("leg", leg_ids(l, &ids), "connection from %s held until the Remote is known",
+			 sa_text(&peer, where));
+		return;
+	}
+	stop_listening(l); /* one connection per leg */
 	up(l);
 }
 
-/* Accept SYNs only from the Remote address (and port), or none while no Remote is known. */
+/* The held connection's peer went before the Remote came: the leg listens again. */
+static void held_gone(struct leg *l)
+{
+	struct log_ids ids;
+	char where[SA_TEXT_MAX];
+	log_info("leg", leg_ids(l, &ids), "held connection from %s closed by its peer", sa_text(&l->peer, where));
+	l->held = false;
+	close_fd(l, false);
+	if (l->lio)
+		ev_io_mod(l->ls->loop, l->lio, EPOLLIN);
+}
+
+/* The Remote is known: the held connection gets the leg if it comes from it, else it is reset, xtcp/fail
+ * says why, and the leg listens on for the Remote. True when the connection got the leg. */
+static bool held_check(struct leg *l)
+{
+	union sa r;
+	if (!leg_remote(l->t, &r))
+		return false;
+	char why[160];
+	l->held = false;
+	if (source_ok(l, &l->peer, why, sizeof why)) {
+		struct log_ids ids;
+		log_info("leg", leg_ids(l, &ids), "held connection admitted: it comes from the Remote");
+		stop_listening(l);
+		up(l);
+		return true;
+	}
+	ev_io_del(l->ls->loop, l->io);
+	l->io = NULL;
+	refuse(l, l->fd, &l->peer, why);
+	l->fd = -1;
+	if (l->lio)
+		ev_io_mod(l->ls->loop, l->lio, EPOLLIN);
+	leg_event(l, WIRE_TCP_FAIL, why);
+	return false;
+}
+
+/* Accept SYNs only from the Remote address (gm/saf, or leg.source_filter once it is known) and port
+ * (gm/spf); none while no Remote is known with gm/saf or gm/spf. */
 static void syn_filter(struct leg *l)
 {
 	struct agw_term *t = l->t;
-	if (!t->saf && !t->spf) {
+	union sa r;
+	bool known = leg_remote(t, &r), saf = saf_on(l, known);
+	if (!saf && !t->spf) {
 		setsockopt(l->lfd, SOL_SOCKET, SO_DETACH_FILTER, NULL, 0);
 		return;
 	}
 	struct sock_filter code[16];
 	unsigned n = 0;
-	union sa r;
-	bool known = leg_remote(t, &r);
-	if (known && t->saf && r.sa.sa_family == AF_INET) {
+	if (known && saf && r.sa.sa_family == AF_INET) {
 		code[n++] =
 		    (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)SKF_NET_OFF + 12);
 		code[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
 							 ntohl(r.in.sin_addr.s_addr), 0, 0);
-	} else if (known && t->saf) {
+	} else if (known && saf) {
 		for (unsigned w = 0; w < 4; w++) {
 			uint32_t word;
 			memcpy(&word, (const char *)&r.in6.sin6_addr + 4 * w, 4);
@@ -533,6 +635,10 @@ void tcp_resume(struct leg *l)
 static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg)
 {
 	struct leg *l = arg;
+	if (l->held) { /* nothing is read from it: only its end (HUP, ERR) wakes it */
+		held_gone(l);
+		return;
+	}
 	if (l->state == LEG_CONNECTING) {
 		connected(l);
 		return;
@@ -577,6 +683,8 @@ void tcp_configure(struct leg *l)
 		tls_run(l, true);
 		return;
 	}
+	if (l->held && (held_check(l) || l->held))
+		return; /* admitted (now up), or the Remote is still unknown */
 	if (l->state == LEG_CONNECTING || l->state == LEG_UP || l->state == LEG_DONE)
 		return; /* a re-offer keeping the transport does not touch the connection (open point 1) */
 	switch (t->local.setup) {

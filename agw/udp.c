@@ -3,7 +3,8 @@
  * A leg sends to its Remote (c=, m= port) or, with ipnapt/latch, to the source of the first datagram it
  * admits (H.248.37: the address a NAT gave the UE). With gm/saf (gm/spf) only datagrams from that
  * address (port) are admitted: the latched one once latched, else the Remote's, and none while neither
- * is known (TS 23.334 §6.2.4). A DTLS leg is the client when the MGC signalled xtls/est (its Remote is
+ * is known (TS 23.334 §6.2.4). With leg.source_filter (the default) the gateway applies gm/saf's address
+ * filter itself as soon as the latched source or the Remote is known. A DTLS leg is the client when the MGC signalled xtls/est (its Remote is
  * where the handshake goes), else the server for the first ClientHello it admits; the peer certificate
  * is checked as for TLS (sess.c). Datagrams cross only when both legs can pass them on: those that
  * cannot are dropped and counted, never queued (UDPTL carries its own redundancy, T.38 §9.1). A DTLS
@@ -63,11 +64,13 @@ static bool admit(struct leg *l, const union sa *src, const void *data, size_t n
 		leg_trace(l, "udp.latch", false, summary);
 		return true;
 	}
-	if (!t->saf && !t->spf)
-		return true;
 	union sa ref;
 	bool known = l->latched ? (ref = l->peer, true) : leg_remote(t, &ref);
-	bool ok = known && (!t->saf || same(src, &ref, false)) && (!t->spf || sa_port(src) == sa_port(&ref));
+	/* the gateway's own policy: once the Remote is known, only its address (as gm/saf) */
+	bool saf = t->saf || (known && l->ls->o.source_filter);
+	if (!saf && !t->spf)
+		return true;
+	bool ok = known && (!saf || same(src, &ref, false)) && (!t->spf || sa_port(src) == sa_port(&ref));
 	if (!ok && ++l->filtered <= 8) { /* the first few are news; the count is logged when the leg goes */
 		struct log_ids ids;
 		log_notice("leg", leg_ids(l, &ids), "dropped a datagram from %s: not the admitted source",
@@ -195,7 +198,7 @@ void udp_configure(struct leg *l)
 		l->io = ev_io_add(l->ls->loop, l->fd, EPOLLIN, on_io, l);
 		l->state = LEG_UP;
 		log_info("leg", leg_ids(l, &ids), "UDP on port %u%s%s", t->port, t->latch ? ", latching" : "",
-			 t->saf ? ", source filtered" : "");
+			 t->saf || l->ls->o.source_filter ? ", source filtered" : "");
 	}
 	if (!l->latched && !(l->tls && l->has_peer)) /* the Remote, until latching or a session says */
 		l->has_peer = leg_remote(t, &l->peer);

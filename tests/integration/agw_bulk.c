@@ -93,7 +93,8 @@ static unsigned relay_pair(uint16_t ue_port, bool tls, unsigned *core_port)
 {
 	char *core = rig_requestf(
 	    rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core }, Local {\n"
-		 "v=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n} } } } }");
+		 "v=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n},\n"
+		 "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message 9 TCP/MSRP *\n} } } } }");
 	unsigned ctx = rig_number_after(core, "Context = ");
 	*core_port = rig_local_port(core);
 	const char *proto = tls ? "TCP/TLS/MSRP" : "TCP/MSRP";

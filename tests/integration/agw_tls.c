@@ -68,12 +68,14 @@ static const char msrp[] =
     "From-Path: msrps://127.0.0.1:2855/iau39soe2843z;tcp\r\nMessage-ID: 12339sdqwer\r\n"
     "Byte-Range: 1-16/16\r\nContent-Type: text/plain\r\n\r\nHi, I'm Alice!\r\n-------d93kswow$\r\n";
 
-/* Core (plain TCP, actpass) and access (TCP/TLS/MSRP) terminations of a new context. */
+/* Core (plain TCP, actpass, its peer's address known) and access (TCP/TLS/MSRP) terminations of a new
+ * context. */
 static char *originating(uint16_t ue_port, const char *ue_fp, char **access_reply, unsigned *core_port)
 {
 	char *core = rig_requestf(
 	    rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core }, Local {\n"
-		 "v=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n} } } } }");
+		 "v=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n},\n"
+		 "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message 9 TCP/MSRP *\na=setup:active\n} } } } }");
 	unsigned ctx = rig_number_after(core, "Context = ");
 	*core_port = (unsigned)rig_local_port(core);
 	char *remote = remote_sdp(ue_port, ue_fp);

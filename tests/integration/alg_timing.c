@@ -253,7 +253,12 @@ static int up(void)
 	if (!tls_identity_init(&ue_id, NULL, NULL, "UE", &err) || !sippeer_open(&ue, false) ||
 	    !sippeer_open(&core, false))
 		return 1;
+	/* the gateway's source filter off: the core's connection before the answer triggers step 11 at once,
+	 * as in the seed's figure, so that the media can fail before the answer (issue 26: on, as by
+	 * default, the connection is held until the answer's Modify) */
 	bool ok = algrig_start(&rig, &(struct algrig_opts){ .next_hop = core.port,
+							    .agw = (const char *const[]){ "--leg-source-filter=false",
+											  NULL },
 							    .access_ports = "30300-30349",
 							    .core_ports = "30350-30399" }) &&
 		  algrig_start(&silent, &(struct algrig_opts){

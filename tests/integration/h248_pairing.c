@@ -34,7 +34,8 @@ static char *add_core(struct rig *r, const char *ctx, const char *extra_sdp)
 	    r,
 	    "Context = %s { Add = $ {\n  Media { Stream = 1 {\n"
 	    "    LocalControl { Mode = SendReceive, ipdc/realm = core },\n"
-	    "    Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n%s} } },\n"
+	    "    Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n%s},\n"
+	    "    Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message 9 TCP/MSRP *\n} } },\n"
 	    "  Events = 9 { xtcp/up, xtcp/rel } } }",
 	    ctx, extra_sdp ? extra_sdp : "");
 }

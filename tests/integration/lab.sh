@@ -23,12 +23,17 @@ for f in "$S"/*.json; do
 	else not_ok "ladders drawn: $b"; fi
 done
 
-# the originating MSRP ladder: the steps of Figure 5.2.1.2.2.1 in its order, with the run's real ports;
-# the gateway's ClientHello (16-18) between the Modify carrying xtls/est and its reply, not at TCP up (11)
+# the originating MSRP ladder: the steps of Figure 5.2.1.2.2.1 in its order, with the run's real ports,
+# but for step 11: the gateway filters sources by default (leg.source_filter), so the core's connection is
+# held until the Modify of 13-15 names its address, and the SYN toward the UE follows it (the seed's NOTE:
+# with SYN filtering, step 11 is deferred until after step 13); the gateway's ClientHello (16-18) once
+# the Modify carrying xtls/est came and TCP is up, not at TCP up alone (11)
 steps=$(awk 'NR > 2 && substr($0, 1, 12) !~ /^ *$/ { print substr($0, 1, 12) }' \
 	"$WORK/all/004-msrp-originating/ladder.txt" | sed 's/ *$//' | uniq | tr '\n' '|')
-expect_eq "seed 004 5.2.1.2.2 ladder: the figure's steps in order" "$steps" \
-	"0|1|2-4|5-7|8-9|10|11|12|13-15, 16-18|16-18|13-15, 16-18|19-20|21|media|end|"
+# (the TCP handshake toward the UE, the Modify's reply, the ClientHello and the answer toward UE A then
+# interleave as the connect completes: their order among themselves is not the figure's business)
+expect_match "seed 004 5.2.1.2.2 ladder: the figure's steps in order, 11 after 13 (NOTE)" "$steps" \
+	"^0\\|1\\|2-4\\|5-7\\|8-9\\|10\\|12\\|13-15, 16-18\\|11\\|((11|13-15, 16-18|16-18|19-20)\\|)+21\\|media\\|end\\|\$"
 expect_match "ladder: the gateway's fingerprint toward UE A" \
 	"$(grep -A1 '^19-20' "$WORK/all/004-msrp-originating/ladder.txt")" \
 	"TCP/TLS/MSRP a=setup:active a=fingerprint:sha-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}"
