@@ -1,0 +1,245 @@
+/* ims-agw's legs go to the right peer (issue 26), probed from 127.0.0.9, an address the gateway was not
+ * configured for and no SDP names, with the default configuration (leg.source_filter on):
+ *   - the core-leg hijack: a stranger connects to the core leg before the answer (seed 004 step 10). Its
+ *     connection is held: the gateway does not connect to the UE, nothing is read or relayed. The Modify
+ *     giving the core's Remote (steps 13-15) resets it and notifies xtcp/fail with the reason; the real
+ *     core, which connected meanwhile, then gets the leg, the gateway connects to the UE (step 11, after
+ *     step 13 as the seed's NOTE allows) and the UE's bytes reach the real core, not one the stranger.
+ *   - a silent connection on a passive TLS leg (the terminating case, no Remote yet): xtls/fail with
+ *     "handshake timeout" within tls.handshake_timeout, where it once held the leg forever.
+ *   - a UDP datagram from a stranger on a leg whose Remote is known is dropped; the Remote's crosses.
+ *   - ports are drawn at random in the realm: two Adds in a row in a range of 100 do not get
+ *     consecutive ports every time (with next-fit they always did). */
+#include <CUnit/Basic.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <glib.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "rig.h"
+
+static struct rig *rig;
+
+static int up(void)
+{
+	rig = rig_start((const char *const[]){ "--realm-access-ports", "23400-23499", "--realm-core-ports",
+					       "24400-24499", "--tls-handshake-timeout", "1000", NULL });
+	return rig ? 0 : 1;
+}
+
+static int down(void)
+{
+	return rig_stop(rig) == 0 ? 0 : 1;
+}
+
+/* A TCP connect to the gateway's port from addr (port chosen by the kernel); the socket, or -1. */
+static int connect_from(const char *addr, uint16_t to, unsigned ms, bool *connected)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET }, b = { .sin_family = AF_INET, .sin_port = htons(to) };
+	inet_pton(AF_INET, addr, &a.sin_addr);
+	inet_pton(AF_INET, "127.0.0.1", &b.sin_addr);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	connect(fd, (struct sockaddr *)&b, sizeof b);
+	*connected = tcp_wait_connected(fd, ms);
+	return fd;
+}
+
+static void subtract(unsigned ctx)
+{
+	char *r = rig_requestf(rig, "Context = %u { Subtract = * }", ctx);
+	CU_ASSERT_TRUE(r && !strstr(r, "Error"));
+	g_free(r);
+	char *n;
+	while ((n = rig_notify(rig, 200)))
+		g_free(n);
+}
+
+static void test_core_hijack(void)
+{
+	uint16_t ue_port = 0;
+	int ue_l = tcp_listen(&ue_port);
+	/* seed 004 steps 2-7: the core leg (actpass, no Remote before the answer), the UE's leg (active) */
+	char *core = rig_requestf(
+	    rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core },\n"
+		 "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n} } },\n"
+		 "Events = 3 { xtcp/up, xtcp/fail } } }");
+	unsigned ctx = rig_number_after(core, "Context = "), co = rig_number_after(core, "Add = co/");
+	uint16_t core_port = (uint16_t)rig_local_port(core);
+	char *access = rig_requestf(
+	    rig,
+	    "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
+	    "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:active\n},\n"
+	    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n} } } } }",
+	    ctx, ue_port);
+	CU_ASSERT_TRUE_FATAL(ctx && co && core_port && access && strstr(access, "Add = ac/"));
+
+	/* step 10, by a stranger first, then by the real core */
+	bool connected = false;
+	int stranger = connect_from("127.0.0.9", core_port, 2000, &connected);
+	CU_ASSERT_TRUE_FATAL(stranger >= 0 && connected);
+	int real = connect_from("127.0.0.1", core_port, 2000, &connected);
+	CU_ASSERT_TRUE(real >= 0);
+	CU_ASSERT_EQUAL(send(stranger, "hello", 5, MSG_NOSIGNAL), 5);
+	/* held: the gateway does not connect to the UE on the stranger's word, and notifies nothing */
+	const char secret[] = "MSRP a1 SEND\r\nTo-Path: msrp://b\r\n\r\nthe UE's media\r\n-------a1$\r\n";
+	int ue = tcp_accept(ue_l, 500);
+	CU_ASSERT_EQUAL(ue, -1);
+	if (ue >= 0) /* it did (the first connection won the leg): the UE's media would go to the stranger */
+		CU_ASSERT_EQUAL(send(ue, secret, sizeof secret - 1, MSG_NOSIGNAL), (ssize_t)sizeof secret - 1);
+	char *early = rig_notify(rig, 100);
+	CU_ASSERT_PTR_NULL(early);
+
+	/* steps 13-15: the answer names the core's address */
+	char *mod = rig_requestf(rig,
+				 "Context = %u { Modify = co/%u { Media { Stream = 1 { Remote {\n"
+				 "v=0\nc=IN IP4 127.0.0.1\nm=message 9 TCP/MSRP *\na=setup:active\n} } } } }",
+				 ctx, co);
+	CU_ASSERT_TRUE(mod && !strstr(mod, "Error"));
+	char *fail = rig_notify(rig, 2000);
+	CU_ASSERT_TRUE(fail && strstr(fail, "T : xtcp/fail {\n          reason = \"connection from "
+					    "127.0.0.9:") &&
+		       strstr(fail, "refused: not the Remote 127.0.0.1:9\""));
+	if (fail && !strstr(fail, "127.0.0.9"))
+		fprintf(stderr, "\n%s\n", fail);
+	char got[128];
+	ssize_t r = tcp_read_all(stranger, got, sizeof got, 1000);
+	CU_ASSERT_TRUE(r == -ECONNRESET || r == 0); /* reset, not one byte */
+	if (r > 0)
+		fprintf(stderr, "\n    the stranger received %zd bytes of the UE's\n", r);
+
+	/* the real core gets the leg: the gateway connects to the UE, and bytes cross both ways */
+	CU_ASSERT_TRUE(connected || tcp_wait_connected(real, 3000));
+	if (ue < 0)
+		ue = tcp_accept(ue_l, 3000);
+	CU_ASSERT_TRUE_FATAL(ue >= 0);
+	CU_ASSERT_EQUAL(send(ue, secret, sizeof secret - 1, MSG_NOSIGNAL), (ssize_t)sizeof secret - 1);
+	CU_ASSERT_EQUAL(tcp_read_all(real, got, sizeof secret - 1, 2000), (ssize_t)sizeof secret - 1);
+	CU_ASSERT_EQUAL(memcmp(got, secret, sizeof secret - 1), 0);
+	CU_ASSERT_EQUAL(send(real, "pong", 4, MSG_NOSIGNAL), 4);
+	CU_ASSERT_EQUAL(tcp_read_all(ue, got, 4, 2000), 4);
+	/* nothing of the stranger's crossed (its "hello" was never read) */
+	CU_ASSERT_EQUAL(memcmp(got, "pong", 4), 0);
+	subtract(ctx);
+	close(stranger), close(real), close(ue), close(ue_l);
+	g_free(core), g_free(access), g_free(early), g_free(mod), g_free(fail);
+}
+
+static void test_silent_tls(void)
+{
+	/* the terminating case: a passive TLS leg, its Remote (and fingerprint) not known yet */
+	char *access = rig_requestf(
+	    rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access }, Local {\n"
+		 "v=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP *\na=setup:passive\na=fingerprint:$\n} } },\n"
+		 "Events = 6 { xtls/up, xtls/fail } } }");
+	unsigned ctx = rig_number_after(access, "Context = ");
+	uint16_t port = (uint16_t)rig_local_port(access);
+	CU_ASSERT_TRUE_FATAL(ctx && port);
+	bool connected = false;
+	int silent = connect_from("127.0.0.9", port, 2000, &connected);
+	CU_ASSERT_TRUE_FATAL(silent >= 0 && connected);
+	gint64 t0 = g_get_monotonic_time();
+	char *n = rig_notify(rig, 3000); /* tls.handshake_timeout is 1 s in this rig */
+	gint64 ms = (g_get_monotonic_time() - t0) / 1000;
+	CU_ASSERT_TRUE(n && strstr(n, "T : xtls/fail {\n          reason = \"handshake timeout\""));
+	CU_ASSERT(ms >= 800 && ms <= 2500);
+	fprintf(stderr, "\n    xtls/fail after %" G_GINT64_FORMAT " ms of silence\n", ms);
+	char got[8];
+	CU_ASSERT(tcp_read_all(silent, got, sizeof got, 1000) <= 0); /* and the connection ended */
+	subtract(ctx);
+	close(silent);
+	g_free(access), g_free(n);
+}
+
+static bool relayed(int from, uint16_t to, int core, const char *what)
+{
+	struct sockaddr_in b = { .sin_family = AF_INET, .sin_port = htons(to) };
+	inet_pton(AF_INET, "127.0.0.1", &b.sin_addr);
+	size_t n = strlen(what);
+	char in[64];
+	sendto(from, what, n, 0, (struct sockaddr *)&b, sizeof b);
+	return udp_recv(core, in, sizeof in, 300) == (ssize_t)n && !memcmp(in, what, n);
+}
+
+static void test_udp_stranger(void)
+{
+	uint16_t core_peer = 0, ue_port = 0, stranger_port = 0;
+	int core = udp_socket("127.0.0.1", &core_peer);
+	int ue = udp_socket("127.0.0.1", &ue_port);
+	int stranger = udp_socket("127.0.0.9", &stranger_port);
+	char *c = rig_requestf(
+	    rig,
+	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core },\n"
+	    "Local {\nv=0\nc=IN IP4 $\nm=image $ UDP t38\n},\nRemote {\nv=0\nc=IN IP4 127.0.0.1\n"
+	    "m=image %u UDP t38\n} } } } }",
+	    core_peer);
+	unsigned ctx = rig_number_after(c, "Context = ");
+	char *a = rig_requestf(
+	    rig,
+	    "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
+	    "Local {\nv=0\nc=IN IP4 $\nm=image $ UDP t38\n},\nRemote {\nv=0\nc=IN IP4 127.0.0.1\n"
+	    "m=image %u UDP t38\n} } } } }",
+	    ctx, ue_port);
+	uint16_t access_port = (uint16_t)rig_local_port(a);
+	CU_ASSERT_TRUE_FATAL(ctx && access_port);
+	/* no gm/saf asked for: the gateway's own filter, on by default */
+	CU_ASSERT_FALSE(relayed(stranger, access_port, core, "from a stranger"));
+	CU_ASSERT_TRUE(relayed(ue, access_port, core, "from the UE"));
+	CU_ASSERT_FALSE(relayed(stranger, access_port, core, "from a stranger"));
+	subtract(ctx);
+	close(core), close(ue), close(stranger);
+	g_free(c), g_free(a);
+}
+
+static unsigned core_add(unsigned ctx, unsigned *port)
+{
+	char *r = ctx ? rig_requestf(rig,
+				     "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = "
+				     "core },\nLocal {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\n} } } } }",
+				     ctx)
+		      : rig_requestf(rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { "
+					  "ipdc/realm = core },\nLocal {\nv=0\nc=IN IP4 $\nm=message $ "
+					  "TCP/MSRP *\n} } } } }");
+	*port = rig_local_port(r);
+	unsigned c = rig_number_after(r, "Context = ");
+	g_free(r);
+	return c;
+}
+
+static void test_ports_unpredictable(void)
+{
+	enum { TRIES = 20 };
+	unsigned consecutive = 0, in_range = 0;
+	for (unsigned i = 0; i < TRIES; i++) {
+		unsigned p1, p2, ctx = core_add(0, &p1);
+		CU_ASSERT_FATAL(ctx != 0);
+		core_add(ctx, &p2);
+		in_range += p1 >= 24400 && p1 <= 24499 && p2 >= 24400 && p2 <= 24499 && p1 != p2;
+		consecutive += p2 == p1 + 1 || (p1 == 24499 && p2 == 24400);
+		subtract(ctx);
+	}
+	fprintf(stderr, "\n    consecutive ports in %u of %u pairs of Adds\n", consecutive, TRIES);
+	CU_ASSERT_EQUAL(in_range, TRIES);
+	/* drawn at random among ~99 free ports, a pair is consecutive with p ~ 1/99: 10 or more of 20 has a
+	 * probability below 1e-13; next-fit gives 20 of 20 */
+	CU_ASSERT(consecutive < TRIES / 2);
+}
+
+int main(void)
+{
+	static const struct rig_test tests[] = {
+		{ "core-leg hijack before the answer: held, reset at the Modify, xtcp/fail", test_core_hijack },
+		{ "a silent connection on a passive TLS leg: xtls/fail, handshake timeout", test_silent_tls },
+		{ "a UDP datagram from a stranger on a leg with a Remote: dropped", test_udp_stranger },
+		{ "ports drawn at random in the realm", test_ports_unpredictable },
+		{ NULL, NULL },
+	};
+	return rig_cunit_main("agw legs go to the right peer", up, down, tests);
+}
