@@ -26,9 +26,9 @@ struct leg {
 	bool dgram;                     /* a UDP leg (udp.c), else TCP (tcp.c): fixed at creation */
 	int lfd, fd;
 	struct ev_io *lio, *io;
-	struct ev_timer *timer; /* TCP: connect; (D)TLS: retransmission, then the fingerprint hold */
+	struct ev_timer *timer;    /* TCP: connect; (D)TLS: retransmission, then the fingerprint hold */
 	struct ev_timer *hs_timer; /* (D)TLS: the handshake's time limit (tls.handshake_timeout) */
-	union sa peer;          /* TCP: the connection's; UDP: where datagrams go (has_peer) */
+	union sa peer;             /* TCP: the connection's; UDP: where datagrams go (has_peer) */
 	bool has_peer;
 	/* TCP relay: read here, not yet written to the partner: buf[off .. len) */
 	char *buf;
@@ -133,6 +133,14 @@ void tcp_update(struct leg *l);
 void tcp_resume(struct leg *l);
 void udp_configure(struct leg *l);
 void udp_teardown(struct leg *l);
+
+/* ---- whom a TCP leg admits (filter.c) ---- */
+
+/* Whether a connection from peer may have the leg: the Remote's address (gm/saf, or the gateway's own
+ * filter once the Remote is known), and its port with gm/spf. *why says why not. */
+bool filter_source_ok(const struct leg *l, const union sa *peer, char *why, size_t n);
+/* The listening socket's SYN filter, for the leg's Remote and controls as they are now. */
+void filter_syn(struct leg *l);
 
 /* ---- the last moments of a TCP leg the gateway ended (linger.c) ---- */
 

@@ -56,13 +56,13 @@ struct legs_opts {
 	size_t buffer;                       /* per direction, default 256 KiB */
 	const struct tls_identity *identity; /* the gateway's certificate */
 	const char *tls_priority;            /* GnuTLS priority string */
-	unsigned tls_hold_ms; /* how long a finished handshake waits for the Remote fingerprint */
+	unsigned tls_hold_ms;      /* how long a finished handshake waits for the Remote fingerprint */
 	unsigned tls_handshake_ms; /* how long a handshake may take; default 5000 */
-	bool source_filter; /* gm/saf's address filter whenever the Remote is known, and held accepts */
-	bool allow_sha1;      /* accept sha-1 fingerprints */
-	bool tls_autostart;   /* a leg that connected starts TLS as client at once, without xtls/est */
-	bool focus;           /* the conference server: MSRP and BFCP legs end here (conf.c), no relay */
-	struct trace *trace;  /* TCP and TLS events for the lab's ladder (NULL: none) */
+	bool source_filter;  /* gm/saf's address filter whenever the Remote is known, and held accepts */
+	bool allow_sha1;     /* accept sha-1 fingerprints */
+	bool tls_autostart;  /* a leg that connected starts TLS as client at once, without xtls/est */
+	bool focus;          /* the conference server: MSRP and BFCP legs end here (conf.c), no relay */
+	struct trace *trace; /* TCP and TLS events for the lab's ladder (NULL: none) */
 };
 
 /* NULL with *err when the priority string is not GnuTLS's. */

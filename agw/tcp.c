@@ -1,10 +1,9 @@
-/* tcp: TCP legs, the SYN filter and the relay (see legs.h). */
+/* tcp: TCP legs, held connections and the relay (see legs.h; the filters are filter.c's). */
 #include "config.h"
 #include "leg.h"
 
 #include <errno.h>
 #include <glib.h>
-#include <linux/filter.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
@@ -220,36 +219,6 @@ static void connected(struct leg *l)
 	up(l);
 }
 
-static bool same_host(const union sa *a, const union sa *b)
-{
-	if (a->sa.sa_family != b->sa.sa_family)
-		return false;
-	return a->sa.sa_family == AF_INET6 ? !memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr, 16)
-					   : a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
-}
-
-/* The gateway's own source filter (leg.source_filter): gm/saf's, applied whenever the Remote is known. */
-static bool saf_on(const struct leg *l, bool known)
-{
-	return l->t->saf || (known && l->ls->o.source_filter);
-}
-
-/* Whether a connection from peer may have the leg: the Remote's address (gm/saf, or the gateway's own
- * filter), and its port with gm/spf. *why says why not. */
-static bool source_ok(const struct leg *l, const union sa *peer, char *why, size_t n)
-{
-	union sa r;
-	bool known = leg_remote(l->t, &r), saf = saf_on(l, known);
-	if (!saf && !l->t->spf)
-		return true;
-	char from[SA_TEXT_MAX], want[SA_TEXT_MAX];
-	bool ok = known && (!saf || same_host(peer, &r)) && (!l->t->spf || sa_port(peer) == sa_port(&r));
-	if (!ok)
-		snprintf(why, n, "connection from %s refused: not the Remote %s", sa_text(peer, from),
-			 known ? sa_text(&r, want) : "(none yet)");
-	return ok;
-}
-
 /* A connection that does not get the leg: reset, and the leg listens on. */
 static void refuse(struct leg *l, int fd, const union sa *peer, const char *why)
 {
@@ -278,7 +247,7 @@ static void on_accept(struct ev_loop *loop, struct ev_io *io, uint32_t events, v
 	if (fd < 0)
 		return;
 	char why[160];
-	if (!source_ok(l, &peer, why, sizeof why)) { /* queued before the SYN filter was set */
+	if (!filter_source_ok(l, &peer, why, sizeof why)) { /* queued before the SYN filter was set */
 		refuse(l, fd, &peer, why);
 		return;
 	}
@@ -305,7 +274,8 @@ static void held_gone(struct leg *l)
 {
 	struct log_ids ids;
 	char where[SA_TEXT_MAX];
-	log_info("leg", leg_ids(l, &ids), "held connection from %s closed by its peer", sa_text(&l->peer, where));
+	log_info("leg", leg_ids(l, &ids), "held connection from %s closed by its peer",
+		 sa_text(&l->peer, where));
 	l->held = false;
 	close_fd(l, false);
 	if (l->lio)
@@ -321,7 +291,7 @@ static bool held_check(struct leg *l)
 		return false;
 	char why[160];
 	l->held = false;
-	if (source_ok(l, &l->peer, why, sizeof why)) {
+	if (filter_source_ok(l, &l->peer, why, sizeof why)) {
 		struct log_ids ids;
 		log_info("leg", leg_ids(l, &ids), "held connection admitted: it comes from the Remote");
 		stop_listening(l);
@@ -338,52 +308,6 @@ static bool held_check(struct leg *l)
 	return false;
 }
 
-/* Accept SYNs only from the Remote address (gm/saf, or leg.source_filter once it is known) and port
- * (gm/spf); none while no Remote is known with gm/saf or gm/spf. */
-static void syn_filter(struct leg *l)
-{
-	struct agw_term *t = l->t;
-	union sa r;
-	bool known = leg_remote(t, &r), saf = saf_on(l, known);
-	if (!saf && !t->spf) {
-		setsockopt(l->lfd, SOL_SOCKET, SO_DETACH_FILTER, NULL, 0);
-		return;
-	}
-	struct sock_filter code[16];
-	unsigned n = 0;
-	if (known && saf && r.sa.sa_family == AF_INET) {
-		code[n++] =
-		    (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)SKF_NET_OFF + 12);
-		code[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-							 ntohl(r.in.sin_addr.s_addr), 0, 0);
-	} else if (known && saf) {
-		for (unsigned w = 0; w < 4; w++) {
-			uint32_t word;
-			memcpy(&word, (const char *)&r.in6.sin6_addr + 4 * w, 4);
-			code[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-								 (uint32_t)SKF_NET_OFF + 8 + 4 * w);
-			code[n++] =
-			    (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ntohl(word), 0, 0);
-		}
-	}
-	if (known && t->spf) {
-		code[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 0); /* TCP source port */
-		code[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, sa_port(&r), 0, 0);
-	}
-	unsigned accept_at = n, drop_at = n + 1;
-	code[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0xffffffff);
-	code[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
-	for (unsigned i = 0; i < accept_at; i++) /* each failed comparison drops */
-		if (BPF_CLASS(code[i].code) == BPF_JMP)
-			code[i].jf = (uint8_t)(drop_at - i - 1);
-	if (!known)
-		code[0] = code[drop_at], n = 1; /* nothing known: every SYN dropped */
-	struct sock_fprog prog = { (unsigned short)n, code };
-	struct log_ids ids;
-	if (setsockopt(l->lfd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0)
-		log_warn("leg", leg_ids(l, &ids), "cannot filter SYNs: %s", g_strerror(errno));
-}
-
 static void start_listening(struct leg *l)
 {
 	struct log_ids ids;
@@ -397,7 +321,7 @@ static void start_listening(struct leg *l)
 		log_info("leg", leg_ids(l, &ids), "listening on port %u", l->t->port);
 	}
 	l->state = LEG_LISTENING;
-	syn_filter(l);
+	filter_syn(l);
 }
 
 static bool waits_for_partner(const struct leg *l)

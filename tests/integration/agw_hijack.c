@@ -39,7 +39,8 @@ static int down(void)
 static int connect_from(const char *addr, uint16_t to, unsigned ms, bool *connected)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET }, b = { .sin_family = AF_INET, .sin_port = htons(to) };
+	struct sockaddr_in a = { .sin_family = AF_INET },
+			   b = { .sin_family = AF_INET, .sin_port = htons(to) };
 	inet_pton(AF_INET, addr, &a.sin_addr);
 	inet_pton(AF_INET, "127.0.0.1", &b.sin_addr);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0) {
@@ -93,7 +94,8 @@ static void test_core_hijack(void)
 	int ue = tcp_accept(ue_l, 500);
 	CU_ASSERT_EQUAL(ue, -1);
 	if (ue >= 0) /* it did (the first connection won the leg): the UE's media would go to the stranger */
-		CU_ASSERT_EQUAL(send(ue, secret, sizeof secret - 1, MSG_NOSIGNAL), (ssize_t)sizeof secret - 1);
+		CU_ASSERT_EQUAL(send(ue, secret, sizeof secret - 1, MSG_NOSIGNAL),
+				(ssize_t)sizeof secret - 1);
 	char *early = rig_notify(rig, 100);
 	CU_ASSERT_PTR_NULL(early);
 
@@ -104,8 +106,9 @@ static void test_core_hijack(void)
 				 ctx, co);
 	CU_ASSERT_TRUE(mod && !strstr(mod, "Error"));
 	char *fail = rig_notify(rig, 2000);
-	CU_ASSERT_TRUE(fail && strstr(fail, "T : xtcp/fail {\n          reason = \"connection from "
-					    "127.0.0.9:") &&
+	CU_ASSERT_TRUE(fail &&
+		       strstr(fail, "T : xtcp/fail {\n          reason = \"connection from "
+				    "127.0.0.9:") &&
 		       strstr(fail, "refused: not the Remote 127.0.0.1:9\""));
 	if (fail && !strstr(fail, "127.0.0.9"))
 		fprintf(stderr, "\n%s\n", fail);
@@ -136,9 +139,10 @@ static void test_silent_tls(void)
 {
 	/* the terminating case: a passive TLS leg, its Remote (and fingerprint) not known yet */
 	char *access = rig_requestf(
-	    rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access }, Local {\n"
-		 "v=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP *\na=setup:passive\na=fingerprint:$\n} } },\n"
-		 "Events = 6 { xtls/up, xtls/fail } } }");
+	    rig,
+	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access }, Local {\n"
+	    "v=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP *\na=setup:passive\na=fingerprint:$\n} } },\n"
+	    "Events = 6 { xtls/up, xtls/fail } } }");
 	unsigned ctx = rig_number_after(access, "Context = ");
 	uint16_t port = (uint16_t)rig_local_port(access);
 	CU_ASSERT_TRUE_FATAL(ctx && port);
@@ -200,13 +204,14 @@ static void test_udp_stranger(void)
 
 static unsigned core_add(unsigned ctx, unsigned *port)
 {
-	char *r = ctx ? rig_requestf(rig,
-				     "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = "
-				     "core },\nLocal {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\n} } } } }",
-				     ctx)
-		      : rig_requestf(rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { "
-					  "ipdc/realm = core },\nLocal {\nv=0\nc=IN IP4 $\nm=message $ "
-					  "TCP/MSRP *\n} } } } }");
+	char *r =
+	    ctx ? rig_requestf(rig,
+			       "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = "
+			       "core },\nLocal {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\n} } } } }",
+			       ctx)
+		: rig_requestf(rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { "
+				    "ipdc/realm = core },\nLocal {\nv=0\nc=IN IP4 $\nm=message $ "
+				    "TCP/MSRP *\n} } } } }");
 	*port = rig_local_port(r);
 	unsigned c = rig_number_after(r, "Context = ");
 	g_free(r);
@@ -235,7 +240,8 @@ static void test_ports_unpredictable(void)
 int main(void)
 {
 	static const struct rig_test tests[] = {
-		{ "core-leg hijack before the answer: held, reset at the Modify, xtcp/fail", test_core_hijack },
+		{ "core-leg hijack before the answer: held, reset at the Modify, xtcp/fail",
+		  test_core_hijack },
 		{ "a silent connection on a passive TLS leg: xtls/fail, handshake timeout", test_silent_tls },
 		{ "a UDP datagram from a stranger on a leg with a Remote: dropped", test_udp_stranger },
 		{ "ports drawn at random in the realm", test_ports_unpredictable },
