@@ -297,6 +297,8 @@ static void on_resume(struct ev_loop *loop, void *arg)
 static void on_accept(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg)
 {
 	struct h248_link *l = arg;
+	if (l->resume)
+		return; /* paused (an error or hang-up event still comes through) */
 	/* bounded: a burst of connections does not keep the loop from the rest (UDP, timers) */
 	for (int i = 0; i < 64; i++) {
 		union sa peer;
