@@ -68,11 +68,11 @@ def main():
                     closed.add(s)
             except OSError:
                 closed.add(s)
-        conns = [s for s in conns if s not in closed] + []
+        conns = [s for s in conns if s not in closed]
         if not conns:
             time.sleep(0.2)
     print(f"closed={len(closed)}", flush=True)
-    for s in conns:
+    for s in conns + list(closed):
         s.close()
 
 
