@@ -124,6 +124,8 @@ run() { # ENCODING VERSION
 		lower_quoted <"$WORK/got" >"$WORK/got.l" && mv "$WORK/got.l" "$WORK/got"
 		lower_quoted <"$WORK/want" >"$WORK/want.l" && mv "$WORK/want.l" "$WORK/want"
 	fi
+	# the gateway's ports are drawn at random in its ranges (issue 26): the same placeholder on both sides
+	sed -Ei 's/^(m=[a-z]+ )(2100[0-9]|2200[0-9]) /\1<port> /' "$WORK/want" "$WORK/got"
 	if diff -u "$WORK/want" "$WORK/got" >"$WORK/diff"; then
 		ok "$label: replies as megaco decoded them"
 	else
@@ -144,7 +146,7 @@ run() { # ENCODING VERSION
 	expect_eq "$label: every reply at version $v" \
 		"$(printf '%s\n' "$tx" | grep '"summary":"Reply' | grep -vc "\"raw\":\"MEGACO/$v ")" 0
 	expect_match "$label: the core Local filled, megaco's CRLF kept" "$tx" \
-		'Local \{\\nv=0\\r\\nc=IN IP4 127.0.0.1\\r\\nm=message 22000 TCP/MSRP \*\\r\\na=setup:actpass\\r\\n\}'
+		'Local \{\\nv=0\\r\\nc=IN IP4 127.0.0.1\\r\\nm=message 2200[0-9] TCP/MSRP \*\\r\\na=setup:actpass\\r\\n\}'
 	expect_match "$label: the access Remote audited as megaco sent it" "$tx" \
 		"Remote \\{\\\\nv=0\\\\r\\\\nc=IN IP4 127.0.0.1\\\\r\\\\nm=message 2855 TCP/TLS/MSRP \\*\\\\r\\\\na=setup:active\\\\r\\\\na=fingerprint:sha-256 $FP_UE\\\\r\\\\n\\}"
 	if printf '%s\n' "$tx" | grep -q 'white space'; then not_ok "$label: no SDP refused for its layout" "$(printf '%s\n' "$tx" | grep 'white space' | head -2)"; else ok "$label: no SDP refused for its layout"; fi

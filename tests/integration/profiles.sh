@@ -20,7 +20,10 @@ play() { # PROFILE REQUEST-FILES…
 	mgc=$3 mg=$2; shift 3
 	"$PEER" "$mgc" "$mg" "$@" >"$WORK/$profile.txt"
 	expect_eq "$profile: every request answered" "$?" 0
-	if diff -u "$D/$profile-expected.txt" "$WORK/$profile.txt" >"$WORK/diff"; then
+	# the gateway's ports are drawn at random in its ranges (issue 26): the same placeholder on both sides
+	sed -E 's/^(m=[a-z]+ )(2300[0-9]|2400[0-9]) /\1<port> /' "$D/$profile-expected.txt" >"$WORK/$profile-expected.txt"
+	sed -Ei 's/^(m=[a-z]+ )(2300[0-9]|2400[0-9]) /\1<port> /' "$WORK/$profile.txt"
+	if diff -u "$WORK/$profile-expected.txt" "$WORK/$profile.txt" >"$WORK/diff"; then
 		ok "$profile: replies byte-exact"
 	else
 		not_ok "$profile: replies byte-exact" "$(cat "$WORK/diff")"
