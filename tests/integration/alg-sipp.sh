@@ -4,7 +4,9 @@
 #     rang and connected to the gateway, whose connect to the UE is refused (xtcp/fail). The UE gets
 #     488 and nothing else, the core a CANCEL; its 487 is ACKed, or its 200 that crossed the CANCEL is
 #     ACKed and released with BYE; the context is subtracted and ims-alg lives on (under ASan in the
-#     sanitizer build: a use after free here once took the P-CSCF down);
+#     sanitizer build: a use after free here once took the P-CSCF down). The gateway's source filter is
+#     off (--no-leg-source-filter): on, as by default, it holds the core's connection until the answer's
+#     Modify (issue 26), so that the media cannot fail before the answer;
 #   - the offer the core gets names the gateway at the session level too (o= and c=), while the audio
 #     line the gateway leaves alone keeps the UE's address as its own c=: byte for byte;
 #   - a P-CSCF serves its registered UEs: an INVITE from an address no UE registered from gets 403,
@@ -22,7 +24,7 @@ start alg "$WORK/alg.log" "$ALG" --sip-access-port "$access" --sip-core-port "$c
 	--log-level info --sip-max-calls 1
 alg=$last_pid
 start agw "$WORK/agw.log" "$AGW" --h248-port "$agw_h248" --mgc-port "$h248" \
-	--realm-access-ports 30500-30509 --realm-core-ports 30510-30519 --log-level info \
+	--realm-access-ports 30500-30509 --realm-core-ports 30510-30519 --log-level info --no-leg-source-filter \
 	--tls-certificate "$top_srcdir/tests/data/agw-cert.pem" --tls-key "$top_srcdir/tests/data/agw-key.pem"
 agw=$last_pid
 wait_log "$WORK/alg.log" "gateway .* registered" >/dev/null || exit 1
