@@ -10,7 +10,11 @@
  *
  * Every SDP offer and answer of an INVITE dialog goes through its call (call.h) before it is
  * forwarded: the call decides per line, drives the gateway and gives back the body for the other side,
- * or a status that fails the request. */
+ * or a status that fails the request.
+ *
+ * The files: proxy.c the sides and what the proxy answers itself, forward.c a forwarded request,
+ * dialog.c the dialogs and the proxy's own requests in them (the three share proxy_int.h), and
+ * registrar.c (registrar.h) registration in SIP terms. */
 #ifndef MEDIASEC_ALG_PROXY_H
 #define MEDIASEC_ALG_PROXY_H
 

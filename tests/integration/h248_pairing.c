@@ -11,7 +11,9 @@
  *     the real gateway; nothing is answered to the stranger;
  *   - ims-alg: a stranger's Notify xtls/fail with the real mId and context releases no call;
  *   - ims-alg: a forged Reply from elsewhere than the request went is ignored; the real one is used;
- *   - ims-alg: a gateway not in h248.gateways cannot register (answered nothing). */
+ *   - ims-alg: a gateway not in h248.gateways cannot register (answered nothing);
+ *   - ims-alg: a gateway that moves registers again from its new port once the old association is out of
+ *     service, and not before. */
 #include <CUnit/Basic.h>
 #include <glib.h>
 #include <poll.h>
@@ -339,6 +341,42 @@ static void test_alg_reply_from_elsewhere(void)
 	g_free(busy), g_free(inv);
 }
 
+/* A message from fd (already connected to the ALG) and the answer within ms, or NULL. */
+static char *exchange(int fd, const char *text, unsigned ms)
+{
+	send(fd, text, strlen(text), 0);
+	char buf[4096];
+	ssize_t n = udp_recv(fd, buf, sizeof buf, ms);
+	return n >= 0 ? g_strndup(buf, (size_t)n) : NULL;
+}
+
+/* A gateway that moves registers again once its old association is out of service; while that one is
+ * up, the same mId from its new port is answered nothing. */
+static void test_alg_gateway_moves(void)
+{
+	uint16_t pa = 0, pb = 0;
+	int a = udp_socket("127.0.0.1", &pa), b = udp_socket("127.0.0.1", &pb);
+	CU_ASSERT_TRUE_FATAL(a >= 0 && b >= 0);
+	udp_connect(a, fake.h248), udp_connect(b, fake.h248);
+	char *restart_a = g_strdup_printf(restart, 7u, 11u), *restart_b = g_strdup_printf(restart, 7u, 12u);
+	char *r1 = exchange(a, restart_a, 2000), *r2 = exchange(b, restart_b, 500);
+	CU_ASSERT_TRUE(r1 && strstr(r1, "ServiceChange = ROOT") && !strstr(r1, "Error"));
+	CU_ASSERT_PTR_NULL(r2); /* registered from a's port: not a takeover */
+	const char graceful[] =
+	    "MEGACO/3 [127.0.0.1]:7\nTransaction = %u { Context = - { ServiceChange = ROOT { "
+	    "Services { Method = Graceful, Reason = \"905 Termination taken out of service\" } } } }";
+	char *ga = g_strdup_printf(graceful, 13u), *gb = g_strdup_printf(graceful, 14u);
+	char *r3 = exchange(a, ga, 2000);
+	CU_ASSERT_TRUE(r3 && strstr(r3, "ServiceChange = ROOT"));
+	char *r4 = exchange(b, restart_b, 2000); /* now the move is a registration the configuration allows */
+	CU_ASSERT_TRUE(r4 && strstr(r4, "ServiceChange = ROOT") && !strstr(r4, "Error"));
+	char *r5 = exchange(b, gb, 2000); /* out of service again: no call picks it */
+	CU_ASSERT_TRUE(r5 && strstr(r5, "ServiceChange = ROOT"));
+	close(a), close(b);
+	g_free(r1), g_free(r2), g_free(r3), g_free(r4), g_free(r5), g_free(ga), g_free(gb), g_free(restart_a),
+	    g_free(restart_b);
+}
+
 /* A gateway from an address h248.gateways does not name cannot register. */
 static void test_alg_unlisted_gateway(void)
 {
@@ -360,7 +398,8 @@ static int up(void)
 	for (int i = 0; i < 2; i++)
 		gw[i] = udp_socket("127.0.0.1", &gw_port[i]);
 	char *entry =
-	    g_strdup_printf("--h248-gateways=[127.0.0.1]:%u@127.0.0.1:%u,[127.0.0.1]:%u@127.0.0.1:%u",
+	    g_strdup_printf("--h248-gateways=[127.0.0.1]:%u@127.0.0.1:%u,[127.0.0.1]:%u@127.0.0.1:%u,"
+			    "[127.0.0.1]:7@127.0.0.1",
 			    gw_port[0], gw_port[0], gw_port[1], gw_port[1]);
 	bool ok = algrig_start(
 	    &fake, &(struct algrig_opts){ .next_hop = core.port,
@@ -405,6 +444,8 @@ int main(void)
 		  test_alg_reply_from_elsewhere },
 		{ "ims-alg: a gateway h248.gateways does not name cannot register",
 		  test_alg_unlisted_gateway },
+		{ "ims-alg: a gateway moves once its old association is out of service",
+		  test_alg_gateway_moves },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("the H.248 association is a pairing", up, down, tests);
