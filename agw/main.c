@@ -190,6 +190,7 @@ static int start(struct agw *g)
 	char *err = NULL;
 	if (*c->common.trace_file && !(g->trace = trace_open(c->common.trace_file, "ims-agw", &err)))
 		goto failed;
+	trace_secret(g->trace, c->wire.text[WIRE_TLS_PSK]); /* the keys the MGC hands over stay out of it */
 	if (!tls_identity_init(&g->identity, c->tls_certificate, c->tls_key, "ims-agw", &err))
 		goto failed;
 	log_info("main", NULL, "TLS identity: %s", g->identity.fingerprint);

@@ -2,6 +2,12 @@
 #include "config.h"
 #include "alg_cfg.h"
 
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "cert.h"
+#include "log.h"
+
 const char *const alg_transport_names[] = { "both", "udp", "tcp", NULL };
 
 #define SIDE_ROWS(side, defport, what)                                                                       \
@@ -96,7 +102,10 @@ static const struct cfg_option alg_options[] = {
 	{ "mrfc.conferences", 0, CFG_STRLIST, offsetof(struct alg_config, conferences), "conference", 0, 0,
 	  NULL, "mp: the user parts of the conference URIs the MRFC answers (sip:<name>@<access side>)" },
 	{ "mrfc.psk", 0, CFG_STRING, offsetof(struct alg_config, conference_psk), "", 0, 0, NULL,
-	  "mp: TLS with this pre-shared key (\"identity:hexkey\", the KMS case) instead of fingerprints" },
+	  "mp: TLS with this pre-shared key (\"identity:hexkey\", the KMS case) instead of fingerprints; "
+	  "better mrfc.psk_file, which keeps it off the command line" },
+	{ "mrfc.psk_file", 0, CFG_STRING, offsetof(struct alg_config, conference_psk_file), "", 0, 0, NULL,
+	  "mp: read mrfc.psk from this file (its owner's alone), instead of the configuration or command line" },
 	WIRE_IES(ALG_WIRE_ROW){ 0 },
 };
 
@@ -105,3 +114,34 @@ const struct cfg_program alg_program = {
 	.summary = "IMS application level gateway (P-CSCF media security, H.248 MGC) on sofia-sip.",
 	.options = alg_options,
 };
+
+bool alg_config_secrets(struct alg_config *c, char **err)
+{
+	if (*c->conference_psk_file) {
+		char *text = NULL;
+		GError *e = NULL;
+		GStatBuf st;
+		if (*c->conference_psk) {
+			*err = g_strdup("mrfc.psk and mrfc.psk_file: give one of them, not both");
+			return false;
+		}
+		if (!g_file_get_contents(c->conference_psk_file, &text, NULL, &e)) {
+			*err = g_strdup_printf("mrfc.psk_file: %s", e->message);
+			g_error_free(e);
+			return false;
+		}
+		if (g_stat(c->conference_psk_file, &st) == 0 && (st.st_mode & 077))
+			log_warn("main", NULL, "mrfc.psk_file %s can be read by others than its owner (mode %03o)",
+				 c->conference_psk_file, (unsigned)(st.st_mode & 0777));
+		g_free(c->conference_psk);
+		c->conference_psk = g_strdup(g_strstrip(text));
+		g_free(text);
+	}
+	if (*c->conference_psk && !tls_psk_split(c->conference_psk, NULL, NULL)) {
+		*err = g_strdup_printf("%s: expected \"identity:hexkey\" or the key alone, the key 16 to 64 "
+				       "octets in hex (the value is not shown)",
+				       *c->conference_psk_file ? c->conference_psk_file : "mrfc.psk");
+		return false;
+	}
+	return true;
+}

@@ -46,9 +46,15 @@ struct alg_config {
 	bool release_on_fail; /* xtls/fail or xtcp/fail: BYE both sides */
 	char **conferences;   /* mp: the conference URIs' user parts the MRFC answers */
 	char *conference_psk; /* mp: "identity:hexkey" for TLS-PSK at the MRFP, "" for fingerprints */
+	char *conference_psk_file; /* mp: a file holding it, so it stays off the command line */
 	struct wire_names wire;
 };
 
 extern const struct cfg_program alg_program;
+
+/* The secrets of c made ready after the options are read: mrfc.psk_file read into mrfc.psk (the file
+ * should be its owner's alone: a warning otherwise), and the key checked. False with *err naming the key
+ * or file and what is wrong; the key itself is never written out. */
+bool alg_config_secrets(struct alg_config *c, char **err);
 
 #endif

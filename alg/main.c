@@ -94,6 +94,13 @@ int main(int argc, char **argv)
 		return exit_now;
 	log_init(alg_program.name, (enum log_level)a.cfg.common.log_level);
 	ev_fd_limit_raise();
+	char *bad = NULL;
+	if (!alg_config_secrets(&a.cfg, &bad)) {
+		fprintf(stderr, "ims-alg: %s\n", bad);
+		g_free(bad);
+		cfg_free(alg_program.options, &a.cfg);
+		return 2;
+	}
 	signal(SIGPIPE, SIG_IGN);
 
 	int status = 1;
@@ -107,6 +114,7 @@ int main(int argc, char **argv)
 	} else if (!a.root) {
 		log_err("main", NULL, "cannot create the SIP stack's event root");
 	} else {
+		trace_secret(a.trace, a.cfg.wire.text[WIRE_TLS_PSK]); /* the MRFC's key stays out of it */
 		GSource *src = su_glib_root_gsource(a.root);
 		g_source_attach(src, NULL);
 		guint sigterm = g_unix_signal_add(SIGTERM, on_signal, &a);

@@ -14,6 +14,7 @@
 struct trace {
 	FILE *f;
 	char *component;
+	GPtrArray *secrets; /* names whose values are not written (trace_secret) */
 };
 
 struct trace *trace_open(const char *path, const char *component, char **err)
@@ -30,6 +31,7 @@ struct trace *trace_open(const char *path, const char *component, char **err)
 	struct trace *t = g_new0(struct trace, 1);
 	t->f = f;
 	t->component = g_strdup(component);
+	t->secrets = g_ptr_array_new_with_free_func(g_free);
 	return t;
 }
 
@@ -37,6 +39,62 @@ static void add_str(json_object *o, const char *key, const char *value)
 {
 	if (value)
 		json_object_object_add(o, key, json_object_new_string(value));
+}
+
+void trace_secret(struct trace *t, const char *name)
+{
+	if (t && name && *name)
+		g_ptr_array_add(t->secrets, g_strdup(name));
+}
+
+/* The end of the value that starts at v: a quoted string with its escapes, else up to white space, a
+ * comma or a brace. */
+static const char *value_end(const char *v, const char *end)
+{
+	if (v < end && *v == '"') {
+		for (v++; v < end && *v != '"'; v++)
+			if (*v == '\\' && v + 1 < end)
+				v++;
+		return v < end ? v + 1 : end;
+	}
+	while (v < end && !strchr(" \t\r\n,{}", *v))
+		v++;
+	return v;
+}
+
+/* raw with every `name = value` of a secret name written `name = "<psk>"` (g_free it); NULL when it
+ * holds none. Names are H.248's, matched without regard to case. */
+static char *redacted(const struct trace *t, const char *raw, size_t len, size_t *out_len)
+{
+	GString *out = NULL;
+	const char *done = raw, *end = raw + len;
+	for (const char *p = raw; p < end; p++) {
+		for (guint i = 0; i < t->secrets->len; i++) {
+			const char *name = t->secrets->pdata[i];
+			size_t n = strlen(name);
+			if ((size_t)(end - p) <= n || g_ascii_strncasecmp(p, name, n))
+				continue;
+			const char *v = p + n;
+			while (v < end && (*v == ' ' || *v == '\t'))
+				v++;
+			if (v == end || *v != '=')
+				continue;
+			for (v++; v < end && (*v == ' ' || *v == '\t');)
+				v++;
+			if (!out)
+				out = g_string_sized_new(len);
+			g_string_append_len(out, done, v - done);
+			g_string_append(out, "\"<psk>\"");
+			done = value_end(v, end);
+			p = done - 1;
+			break;
+		}
+	}
+	if (!out)
+		return NULL;
+	g_string_append_len(out, done, end - done);
+	*out_len = out->len;
+	return g_string_free(out, FALSE);
 }
 
 void trace_emit(struct trace *t, const struct trace_event *ev)
@@ -69,13 +127,17 @@ void trace_emit(struct trace *t, const struct trace_event *ev)
 	add_str(o, "from", ev->from);
 	add_str(o, "to", ev->to);
 	add_str(o, "summary", ev->summary);
-	if (ev->raw && g_utf8_validate_len(ev->raw, ev->raw_len, NULL)) {
-		json_object_object_add(o, "raw", json_object_new_string_len(ev->raw, (int)ev->raw_len));
-	} else if (ev->raw) {
-		gchar *b64 = g_base64_encode((const guchar *)ev->raw, ev->raw_len);
+	size_t len = ev->raw_len;
+	char *hidden = ev->raw && t->secrets->len ? redacted(t, ev->raw, ev->raw_len, &len) : NULL;
+	const char *raw = hidden ? hidden : ev->raw;
+	if (raw && g_utf8_validate_len(raw, len, NULL)) {
+		json_object_object_add(o, "raw", json_object_new_string_len(raw, (int)len));
+	} else if (raw) {
+		gchar *b64 = g_base64_encode((const guchar *)raw, len);
 		add_str(o, "raw_b64", b64);
 		g_free(b64);
 	}
+	g_free(hidden);
 	const char *line =
 	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	fputs(line, t->f);
@@ -90,5 +152,6 @@ void trace_close(struct trace *t)
 		return;
 	fclose(t->f);
 	g_free(t->component);
+	g_ptr_array_unref(t->secrets);
 	g_free(t);
 }

@@ -87,15 +87,30 @@ static int reap(pid_t pid)
 	return -1;
 }
 
+/* Settings that are secrets: the daemon reads them from a file of the key's name plus "_file", made
+ * owner-only in the run's directory, never from the command line (where ps shows them). */
+static const char *const secret_keys[] = { "mrfc.psk", NULL };
+
 /* The scenario's "alg" or "agw" settings as flags: "policy.syn_filter": true → --policy-syn-filter=true */
-static void add_flags(GPtrArray *argv, json_object *flags)
+static void add_flags(GPtrArray *argv, json_object *flags, const char *dir)
 {
 	if (!flags)
 		return;
 	json_object_object_foreach (flags, key, value) {
+		const char *text = json_object_get_string(value);
+		char *file = NULL;
+		if (g_strv_contains(secret_keys, key)) {
+			file = g_strdup_printf("%s/%s", dir, key);
+			int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+			if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+				g_printerr("ims-lab: cannot write %s\n", file);
+			if (fd >= 0)
+				close(fd);
+		}
 		char *name = g_strdelimit(g_strdup(key), "._", '-');
-		g_ptr_array_add(argv, g_strdup_printf("--%s=%s", name, json_object_get_string(value)));
-		g_free(name);
+		g_ptr_array_add(argv, file ? g_strdup_printf("--%s-file=%s", name, file)
+					   : g_strdup_printf("--%s=%s", name, text));
+		g_free(name), g_free(file);
 	}
 }
 
@@ -120,7 +135,7 @@ static pid_t start_daemon(struct run *r, const char *dir, const char *name, GPtr
 	g_ptr_array_insert(argv, 0, binary(r->o, dir, name));
 	g_ptr_array_add(argv, g_strdup_printf("--trace-file=%s/%s.jsonl", r->dir, dir));
 	g_ptr_array_add(argv, g_strdup_printf("--log-level=%s", r->o->log_level));
-	add_flags(argv, jget(r->s->root, dir));
+	add_flags(argv, jget(r->s->root, dir), r->dir);
 	char *log = g_strdup_printf("%s/%s.log", r->dir, dir);
 	pid_t pid = spawn(argv, log);
 	g_ptr_array_free(argv, TRUE), g_free(log);

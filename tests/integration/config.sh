@@ -47,6 +47,18 @@ err=$("$ALG" --sip-core-transport sctp 2>&1 >/dev/null); status=$?
 expect_eq "alg bad enum: status" "$status" 2
 expect_eq "alg bad enum: message" "$err" \
 	'ims-alg: command line: --sip-core-transport: expected one of both, udp, tcp, found "sctp"'
+# the MRFC's pre-shared key: checked at start, from a file, and never written back
+printf 'kms:not-hex-secret-0123456789\n' >"$WORK/psk"
+chmod 644 "$WORK/psk"
+expect_match "alg key file others may read: warned" "$("$ALG" --profile mp --mrfc-psk-file "$WORK/psk" 2>&1)" \
+	"WARN main mrfc.psk_file $WORK/psk can be read by others than its owner \\(mode 644\\)"
+chmod 600 "$WORK/psk"
+err=$("$ALG" --profile mp --mrfc-psk-file "$WORK/psk" 2>&1 >/dev/null); status=$?
+expect_eq "alg malformed key file: status" "$status" 2
+expect_eq "alg malformed key file: message, without the key" "$err" \
+	"ims-alg: $WORK/psk: expected \"identity:hexkey\" or the key alone, the key 16 to 64 octets in hex (the value is not shown)"
+err=$("$ALG" --mrfc-psk kms:00112233445566778899aabbccddeeff --mrfc-psk-file "$WORK/psk" 2>&1 >/dev/null)
+expect_eq "alg key given twice" "$err" "ims-alg: mrfc.psk and mrfc.psk_file: give one of them, not both"
 
 # every key a binary knows is documented in the configuration reference and its man page
 for bin in "$AGW" "$ALG"; do
@@ -57,6 +69,6 @@ for bin in "$AGW" "$ALG"; do
 		documented=$((${documented:-0} + 1))
 	done
 done
-expect_eq "keys documented (45 of ims-agw, 52 of ims-alg)" "$documented" 97
+expect_eq "keys documented (45 of ims-agw, 53 of ims-alg)" "$documented" 98
 
 finish

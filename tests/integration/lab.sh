@@ -44,6 +44,12 @@ expect_match "ladder: TCP handshake toward the UE with the gateway's real port" 
 # TLS-PSK toward the conference: the key used with ECDHE (forward secrecy), both ends of both UEs
 expect_eq "Mp PSK ladder: ECDHE-PSK at each end" \
 	"$(grep -c 'TLS up .*ECDHE-PSK' "$WORK/all/mp-bfcp-psk/ladder.txt")" 4
+# the key: handed to ims-alg in an owner-only file, written in no trace and no log; traces owner-only
+psk=$WORK/all/mp-bfcp-psk
+expect_eq "Mp PSK: the key in no trace or log" "$(cat "$psk"/*.jsonl "$psk"/*.log | grep -c 0001020304050607)" 0
+expect_match "Mp PSK: xtls/psk traced as <psk>" "$(cat "$psk/agw.jsonl")" 'xtls/psk = \\"<psk>\\"'
+expect_eq "Mp PSK: the key file and every trace owner-only" \
+	"$(stat -c %a "$psk/mrfc.psk" "$psk"/*.jsonl | sort -u)" 600
 
 # the runner fails a scenario whose expected outcome is altered, naming the step and what was seen
 mutate() { # NAME SCENARIO SED-EXPRESSION EXPECTED-MESSAGE

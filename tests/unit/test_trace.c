@@ -94,6 +94,26 @@ static void test_mode(void)
 	g_free(path), g_free(dir);
 }
 
+/* A pre-shared key in H.248 text never reaches the file: quoted or not, once or twice, any case. */
+static void test_secret(void)
+{
+	char *dir = g_dir_make_tmp("mediasec-trace-XXXXXX", NULL), *err = NULL, *text = NULL;
+	char *path = g_build_filename(dir, "t.jsonl", NULL);
+	struct trace *t = trace_open(path, "ims-agw", &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	trace_secret(t, "xtls/psk");
+	const char raw[] = "LocalControl { xtls/psk = \"kms:00112233445566778899aabbccddeeff\", ipdc/realm = "
+			   "access }\nLocalControl{XTLS/PSK=00112233445566778899aabbccddeeff}";
+	trace_emit(t, &(struct trace_event){ .kind = "h248.rx", .raw = raw, .raw_len = strlen(raw) });
+	trace_close(t);
+	CU_ASSERT_TRUE(g_file_get_contents(path, &text, NULL, NULL));
+	CU_ASSERT_PTR_NULL(strstr(text, "00112233"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "xtls/psk = \\\"<psk>\\\", ipdc/realm = access }"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "XTLS/PSK=\\\"<psk>\\\"}"));
+	g_unlink(path), g_rmdir(dir);
+	g_free(text), g_free(path), g_free(dir);
+}
+
 static void test_open_failure(void)
 {
 	char *err = NULL;
@@ -108,6 +128,7 @@ void register_trace(void)
 	static const struct unit_test tests[] = {
 		{ "lines and fields", test_lines },
 		{ "created 0600", test_mode },
+		{ "secrets written as <psk>", test_secret },
 		{ "open failure", test_open_failure },
 		{ NULL, NULL },
 	};
