@@ -7,11 +7,15 @@
  *     step 13 as the seed's NOTE allows) and the UE's bytes reach the real core, not one the stranger.
  *   - a silent connection on a passive TLS leg (the terminating case, no Remote yet): xtls/fail with
  *     "handshake timeout" within tls.handshake_timeout, where it once held the leg forever.
+ *   - a DTLS handshake that stalls after the stranger's ClientHello (GnuTLS as the client, never called
+ *     again): xtls/fail with "handshake timeout" likewise.
  *   - a UDP datagram from a stranger on a leg whose Remote is known is dropped; the Remote's crosses.
  *   - ports are drawn at random in the realm: two Adds in a row in a range of 100 do not get
  *     consecutive ports every time (with next-fit they always did). */
 #include <CUnit/Basic.h>
 #include <arpa/inet.h>
+#include <gnutls/dtls.h>
+#include <gnutls/gnutls.h>
 #include <errno.h>
 #include <glib.h>
 #include <netinet/in.h>
@@ -162,6 +166,58 @@ static void test_silent_tls(void)
 	g_free(access), g_free(n);
 }
 
+static ssize_t deaf_pull(gnutls_transport_ptr_t p, void *data, size_t n)
+{
+	(void)p, (void)data, (void)n;
+	errno = EAGAIN;
+	return -1;
+}
+
+static int deaf_wait(gnutls_transport_ptr_t p, unsigned ms)
+{
+	(void)p, (void)ms;
+	return 0;
+}
+
+static void test_stalled_dtls(void)
+{
+	char *access = rig_requestf(
+	    rig,
+	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access }, Local {\n"
+	    "v=0\nc=IN IP4 $\nm=image $ UDP/DTLS t38\na=setup:passive\na=fingerprint:$\n} } },\n"
+	    "Events = 6 { xtls/up, xtls/fail } } }");
+	unsigned ctx = rig_number_after(access, "Context = ");
+	uint16_t port = (uint16_t)rig_local_port(access), mine = 0;
+	CU_ASSERT_TRUE_FATAL(ctx && port);
+	int fd = udp_socket("127.0.0.9", &mine);
+	udp_connect(fd, port);
+	/* one ClientHello from a real DTLS client, and then silence */
+	gnutls_session_t s;
+	gnutls_certificate_credentials_t cred;
+	gnutls_certificate_allocate_credentials(&cred);
+	gnutls_init(&s, GNUTLS_CLIENT | GNUTLS_DATAGRAM | GNUTLS_NONBLOCK);
+	gnutls_set_default_priority(s);
+	gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred);
+	gnutls_transport_set_int(s, fd);
+	gnutls_transport_set_pull_function(s, deaf_pull); /* it sends, and never reads an answer */
+	gnutls_transport_set_pull_timeout_function(s, deaf_wait);
+	int hs = gnutls_handshake(s);
+	CU_ASSERT_EQUAL(hs, GNUTLS_E_AGAIN);
+	if (hs != GNUTLS_E_AGAIN)
+		fprintf(stderr, "\n    the client: %s\n", gnutls_strerror(hs));
+	gint64 t0 = g_get_monotonic_time();
+	char *n = rig_notify(rig, 3000);
+	gint64 ms = (g_get_monotonic_time() - t0) / 1000;
+	CU_ASSERT_TRUE(n && strstr(n, "T : xtls/fail {\n          reason = \"handshake timeout\""));
+	CU_ASSERT(ms >= 800 && ms <= 2500);
+	fprintf(stderr, "\n    xtls/fail %" G_GINT64_FORMAT " ms after the ClientHello\n", ms);
+	gnutls_deinit(s);
+	gnutls_certificate_free_credentials(cred);
+	subtract(ctx);
+	close(fd);
+	g_free(access), g_free(n);
+}
+
 static bool relayed(int from, uint16_t to, int core, const char *what)
 {
 	struct sockaddr_in b = { .sin_family = AF_INET, .sin_port = htons(to) };
@@ -243,6 +299,8 @@ int main(void)
 		{ "core-leg hijack before the answer: held, reset at the Modify, xtcp/fail",
 		  test_core_hijack },
 		{ "a silent connection on a passive TLS leg: xtls/fail, handshake timeout", test_silent_tls },
+		{ "a DTLS handshake stalled after the ClientHello: xtls/fail, handshake timeout",
+		  test_stalled_dtls },
 		{ "a UDP datagram from a stranger on a leg with a Remote: dropped", test_udp_stranger },
 		{ "ports drawn at random in the realm", test_ports_unpredictable },
 		{ NULL, NULL },
