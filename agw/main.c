@@ -41,7 +41,7 @@ struct agw {
 	struct agw_mg *mg;
 	union sa mgc;
 	char *mid;
-	struct h248_refusals strangers, over_limit;
+	struct log_counter strangers, over_limit;
 };
 
 static void on_signal(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg)
@@ -285,8 +285,8 @@ static void stop(struct agw *g)
 int main(int argc, char **argv)
 {
 	struct agw g = { .sigfd = -1,
-			 .strangers = { .what = "H.248 from" },
-			 .over_limit = { .what = "H.248 from the MGC at" } };
+			 .strangers = H248_REFUSALS("H.248 from"),
+			 .over_limit = H248_REFUSALS("H.248 from the MGC at") };
 	int exit_now = cfg_main(&agw_program, argc, argv, &g.cfg);
 	if (exit_now >= 0)
 		return exit_now;

@@ -37,7 +37,7 @@ struct mgc {
 	struct ev_timer *audit;
 	struct h248_allow *allow; /* who may register */
 	unsigned nallow, max_pending;
-	struct h248_refusals strangers, takeovers;
+	struct log_counter strangers, takeovers;
 	uint64_t over_pending;
 };
 
@@ -350,7 +350,7 @@ struct mgc *mgc_new(struct ev_loop *loop, const struct mgc_opts *o, const struct
 	m->pending = g_hash_table_new_full(NULL, NULL, NULL, g_free);
 	m->mid = o->mid_text;
 	m->max_pending = o->max_pending ? o->max_pending : 256;
-	m->strangers.what = "H.248 from", m->takeovers.what = "H.248 from";
+	m->strangers = m->takeovers = H248_REFUSALS("H.248 from");
 	unsigned n = 0;
 	while (o->gateways && o->gateways[n])
 		n++;

@@ -31,9 +31,9 @@ struct registrar *registrar_new(const struct alg_config *cfg)
 	r->reg = reg_new();
 	r->ue_calls = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	r->unregistered =
-	    (struct log_counter){ .component = "sip", .what = "refused: no UE registered from there" };
+	    (struct log_counter){ .component = "sip", .what = "refused, no UE registered from there:" };
 	r->too_many =
-	    (struct log_counter){ .component = "sip", .what = "refused: too many calls from one address" };
+	    (struct log_counter){ .component = "sip", .what = "refused, too many calls from one address:" };
 	for (char **m = cfg->mediasec; m && *m; m++)
 		r->mechs |= reg_mech_bit(*m);
 	return r;

@@ -135,12 +135,14 @@ void log_counted(struct log_counter *c, const struct log_ids *ids, const char *f
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	char *why = g_strdup_vprintf(fmt, ap);
+	char *msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
+	const char *sep = c->note ? "; " : "";
 	if (n == 1)
-		log_warn(c->component, ids, "%s: %s (further ones logged once per %u)", c->what, why, LOG_EVERY);
+		log_warn(c->component, ids, "%s %s (%s%sfurther ones logged once per %u)", c->what, msg,
+			 c->note ? c->note : "", sep, LOG_EVERY);
 	else
-		log_warn(c->component, ids, "%s: %s (%" G_GUINT64_FORMAT " in all, %u not logged)", c->what,
-			 why, n, LOG_EVERY - 1);
-	g_free(why);
+		log_warn(c->component, ids, "%s %s (%s%s%" G_GUINT64_FORMAT " in all, %u not logged)", c->what,
+			 msg, c->note ? c->note : "", sep, n, LOG_EVERY - 1);
+	g_free(msg);
 }

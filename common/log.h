@@ -28,10 +28,12 @@ void log_msg(enum log_level level, const char *component, const struct log_ids *
     G_GNUC_PRINTF(4, 5);
 
 /* What a stranger can make us log many times over: counted, and logged for the first and then once per
- * LOG_EVERY with the count, so a flood neither fills the disk nor hides what it was. */
+ * LOG_EVERY with the count, so a flood neither fills the disk nor hides what it was. A line reads
+ * "<what> <message> (<note>; further ones logged once per 100)". */
 enum { LOG_EVERY = 100 };
 struct log_counter {
-	const char *component, *what; /* "sip", "request from an unregistered source" */
+	const char *component, *what; /* "sip", "refused, not registered:" */
+	const char *note;             /* what was done about it ("answered nothing"), or NULL */
 	uint64_t count;
 };
 void log_counted(struct log_counter *c, const struct log_ids *ids, const char *fmt, ...) G_GNUC_PRINTF(3, 4);

@@ -35,9 +35,9 @@ struct h248_link {
 	struct h248_link_ops ops;
 	void *arg;
 	size_t max_udp, max_tcp;
-	struct h248_refusals oversized;
+	struct log_counter oversized;
 	unsigned max_conns, per_source, idle_ms, accepted;
-	struct h248_refusals over_limit, over_source;
+	struct log_counter over_limit, over_source;
 	struct log_counter out_of_fds, idled;
 	unsigned backoff_ms;     /* the next pause of the listener */
 	struct ev_timer *resume; /* the listener is paused until it fires */
@@ -365,14 +365,13 @@ struct h248_link *h248_link_new(struct ev_loop *loop, const union sa *local,
 	l->loop = loop, l->ops = *ops, l->arg = arg;
 	l->max_udp = opts && opts->max_udp ? opts->max_udp : 8192;
 	l->max_tcp = opts && opts->max_tcp ? opts->max_tcp : 16384;
-	l->oversized.what = "H.248 from";
+	l->oversized = H248_REFUSALS("H.248 from");
 	l->max_conns = conns_limit(opts ? opts->max_conns : 0);
 	l->per_source = opts && opts->max_conns_per_source ? opts->max_conns_per_source : 4;
 	l->idle_ms = opts && opts->idle_ms ? opts->idle_ms : 60000;
-	l->over_limit.what = l->over_source.what = "H.248 TCP from";
-	l->out_of_fds =
-	    (struct log_counter){ .component = "h248", .what = "descriptors or memory exhausted" };
-	l->idled = (struct log_counter){ .component = "h248", .what = "idle H.248 connection" };
+	l->over_limit = l->over_source = H248_REFUSALS("H.248 TCP from");
+	l->out_of_fds = (struct log_counter){ .component = "h248", .what = "descriptors or memory exhausted:" };
+	l->idled = (struct log_counter){ .component = "h248", .what = "idle H.248 connection:" };
 	l->backoff_ms = BACKOFF_FIRST_MS;
 	l->trace = opts ? opts->trace : NULL;
 	l->rxbuf = g_malloc(l->max_udp + 1);

@@ -160,22 +160,17 @@ bool h248_from_equal(const struct h248_from *a, const struct h248_from *b)
 	return sa_equal(&a->addr, &b->addr);
 }
 
-void h248_refused(struct h248_refusals *r, const union sa *from, const char *fmt, ...)
+void h248_refused(struct log_counter *c, const union sa *from, const char *fmt, ...)
 {
-	uint64_t n = ++r->count;
-	if (n != 1 && n % H248_REFUSAL_EVERY)
+	if (c->count && (c->count + 1) % LOG_EVERY) { /* log_counted would not log it: spare the text */
+		c->count++;
 		return;
-	char where[SA_TEXT_MAX], *why;
+	}
+	char where[SA_TEXT_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	why = g_strdup_vprintf(fmt, ap);
+	char *why = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	if (n == 1)
-		log_warn("h248", NULL, "%s %s: %s (answered nothing; further ones logged once per %u)",
-			 r->what, sa_text(from, where), why, H248_REFUSAL_EVERY);
-	else
-		log_warn("h248", NULL,
-			 "%s %s: %s (answered nothing; %" G_GUINT64_FORMAT " in all, %u not logged)", r->what,
-			 sa_text(from, where), why, n, H248_REFUSAL_EVERY - 1);
+	log_counted(c, NULL, "%s: %s", sa_text(from, where), why);
 	g_free(why);
 }

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "link.h"
+#include "log.h"
 #include "msg.h"
 
 struct h248_allow {
@@ -43,14 +44,11 @@ char *h248_mid_key(const struct h248_mid *m);
 /* The same peer: the same TCP connection, or UDP from the same address and port. */
 bool h248_from_equal(const struct h248_from *a, const struct h248_from *b);
 
-enum { H248_REFUSAL_EVERY = 100 };
-
-/* A counter of refused messages of one kind, and its rate-limited log. */
-struct h248_refusals {
-	const char *what; /* "H.248 from a stranger": the start of each line */
-	uint64_t count;
-};
-/* Counts one; logs (warning) the first and every H248_REFUSAL_EVERY-th, with how many were not logged. */
-void h248_refused(struct h248_refusals *r, const union sa *from, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+/* A counter of refused H.248 of one kind (log_counted's): what starts each line, then the source. */
+#define H248_REFUSALS(what_) \
+	((struct log_counter){ .component = "h248", .what = (what_), .note = "answered nothing" })
+/* Counts one; logs (warning) the first and every LOG_EVERY-th, with how many were not logged:
+ * "<what> <source>: <why> (answered nothing; …)". */
+void h248_refused(struct log_counter *c, const union sa *from, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 
 #endif

@@ -50,7 +50,7 @@ struct h248_tl {
 	GHashTable *txns;     /* "mid/tid" -> struct h248_txn */
 	size_t cached;        /* bytes of stored answers */
 	struct h248_tl_stats stats;
-	struct h248_refusals strays;
+	struct log_counter strays;
 };
 
 static unsigned or_default(unsigned v, unsigned d)
@@ -98,7 +98,7 @@ struct h248_tl *h248_tl_new(struct ev_loop *loop, struct h248_link *link, const 
 	tl->o.pending_wait_ms = or_default(opts->pending_wait_ms, 4000);
 	tl->o.max_pendings = or_default(opts->max_pendings, 10);
 	tl->o.max_cache = opts->max_cache ? opts->max_cache : 4u << 20;
-	tl->strays.what = "a Reply or Pending from";
+	tl->strays = H248_REFUSALS("a Reply or Pending from");
 	tl->next_tid = (uint32_t)g_random_int_range(1, 1 << 20); /* a restart does not reuse recent ids */
 	tl->requests = g_hash_table_new_full(NULL, NULL, NULL, request_free);
 	tl->txns = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, txn_free);
