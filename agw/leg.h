@@ -28,6 +28,8 @@ struct leg {
 	struct ev_io *lio, *io;
 	struct ev_timer *timer;    /* TCP: connect; (D)TLS: retransmission, then the fingerprint hold */
 	struct ev_timer *hs_timer; /* (D)TLS: the handshake's time limit (tls.handshake_timeout) */
+	struct ev_timer *resume;   /* TCP: the listener is paused after a failed accept until it fires */
+	unsigned backoff_ms;       /* the next such pause */
 	union sa peer;             /* TCP: the connection's; UDP: where datagrams go (has_peer) */
 	bool has_peer;
 	/* TCP relay: read here, not yet written to the partner: buf[off .. len) */
@@ -68,6 +70,7 @@ struct legs {
 	GHashTable *confs;              /* the conference server's: context id -> its conference (conf.c) */
 	GHashTable *lingering;          /* connections ended by the gateway, kept until the peer's end */
 	uint64_t close_notify_sent, close_notify_received; /* over all (D)TLS sessions */
+	struct log_counter out_of_fds;  /* accepts refused for want of descriptors or memory */
 };
 
 const struct log_ids *leg_ids(const struct leg *l, struct log_ids *ids);

@@ -43,6 +43,7 @@ struct legs *legs_new(struct ev_loop *loop, const struct legs_opts *opts, char *
 	}
 	ls->confs = g_hash_table_new(g_direct_hash, g_direct_equal);
 	ls->lingering = g_hash_table_new(g_direct_hash, g_direct_equal);
+	ls->out_of_fds = (struct log_counter){ .component = "leg", .what = "descriptors or memory exhausted:" };
 	return ls;
 }
 

@@ -126,6 +126,8 @@ static void stop_listening(struct leg *l)
 {
 	if (l->lfd < 0)
 		return;
+	ev_timer_cancel(l->ls->loop, l->resume);
+	l->resume = NULL;
 	ev_io_del(l->ls->loop, l->lio);
 	l->lio = NULL;
 	close(l->lfd);
@@ -238,14 +240,53 @@ static bool must_hold(const struct leg *l)
 	return l->ls->o.source_filter && !l->bearer->secure && !leg_remote(l->t, &r);
 }
 
+enum { BACKOFF_FIRST_MS = 100, BACKOFF_MAX_MS = 1000 };
+
+static void on_accept(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg);
+
+/* The pause after a failed accept is over: listen again, and take what waits. */
+static void on_resume(struct ev_loop *loop, void *arg)
+{
+	struct leg *l = arg;
+	l->resume = NULL;
+	if (!l->held && l->lio)
+		ev_io_mod(loop, l->lio, EPOLLIN);
+	on_accept(loop, l->lio, EPOLLIN, l);
+}
+
+/* accept failed with the connection left in the backlog (EMFILE, ENFILE, ENOBUFS, ENOMEM): the listener
+ * stays readable, so retrying at once would spin; pause it (nginx's way). */
+static void accept_pause(struct leg *l, int e)
+{
+	struct log_ids ids;
+	if (!l->backoff_ms)
+		l->backoff_ms = BACKOFF_FIRST_MS;
+	log_counted(&l->ls->out_of_fds, leg_ids(l, &ids),
+		    "accepting a connection on port %u: %s; not accepting for %u ms", l->t->port, g_strerror(e),
+		    l->backoff_ms);
+	ev_io_mod(l->ls->loop, l->lio, 0);
+	l->resume = ev_timer_add(l->ls->loop, l->backoff_ms, on_resume, l);
+	l->backoff_ms = MIN(2 * l->backoff_ms, BACKOFF_MAX_MS);
+}
+
 static void on_accept(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg)
 {
 	struct leg *l = arg;
+	if (l->lfd < 0)
+		return;
+	if (l->resume || l->held) { /* paused, or one connection already waits for the Remote */
+		ev_io_mod(loop, l->lio, 0);
+		return;
+	}
 	union sa peer;
 	socklen_t len = sizeof peer;
 	int fd = accept4(l->lfd, &peer.sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0)
-		return;
+	if (fd < 0) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+			accept_pause(l, errno);
+		return; /* EAGAIN, or that one is gone (ECONNABORTED): the next comes as its own event */
+	}
+	l->backoff_ms = 0;
 	char why[160];
 	if (!filter_source_ok(l, &peer, why, sizeof why)) { /* queued before the SYN filter was set */
 		refuse(l, fd, &peer, why);

@@ -6,6 +6,7 @@
 # the real peer must still be served meanwhile:
 #   1. ims-agw's H.248 port: the MGC (tests/util/h248peer) reserves a core TCP leg (seed 004 steps 2-4),
 #      which needs a descriptor of its own; the Reply is the byte-exact one of agw-h248.sh.
+#   1b. an ims-agw media leg's listening port, with the descriptors exhausted (prlimit --pid).
 #   2. ims-alg's H.248 port: the registered gateway (a real ims-agw) keeps answering ims-alg's audits,
 #      and SIP OPTIONS over UDP is answered 200.
 #   3. ims-alg's SIP TCP port: OPTIONS over UDP answered while the TCP connections sit there (the CPU
@@ -70,6 +71,28 @@ expect_eq "ims-agw: the other 268 closed at once" "$(field agw closed)" 268
 expect_match "ims-agw: the refusals logged at a bounded rate" \
 	"$(grep 'beyond the 32 open at once' "$WORK/agw.log" | tail -n1)" '\(answered nothing; 200 in all, 99 not logged\)$'
 expect_eq "ims-agw: no spin" "$(grep -c 'Too many open files' "$WORK/agw.log")" 0
+
+# ---- 1b. an ims-agw media leg: the core leg reserved above listens on $CORE; the gateway's soft limit
+# is lowered to its lowest free descriptor, so the accept fails with EMFILE while the connection stays
+# in the backlog. The listener pauses with back-off (before: a silent busy loop, 3 s of CPU in 3 s).
+lowest=0
+while [ -e "/proc/$agw/fd/$lowest" ] && [ "$lowest" -lt 128 ]; do lowest=$((lowest + 1)); done
+prlimit --pid "$agw" --nofile="$lowest:128"
+python3 "$FLOOD" "$CORE" "$agw" "$WORK/agw.log" 2 1 5 </dev/null >"$WORK/leg.out"
+expect_eq "ims-agw media leg: both connections made (in the backlog)" "$(field leg opened)" 2
+cpu=$(field leg cpu)
+if awk "BEGIN { exit !(${cpu:-9} < 0.3) }"; then ok "ims-agw media leg: ${cpu} s of CPU in 3 s"; else
+	not_ok "ims-agw media leg: CPU under 0.3 s in 3 s" "measured: ${cpu} s"; fi
+lines=$(field leg log_lines)
+if [ "${lines:-9999}" -le 5 ]; then ok "ims-agw media leg: $lines log lines in 3 s"; else
+	not_ok "ims-agw media leg: at most 5 log lines in 3 s" "measured: $lines lines"; fi
+expect_match "ims-agw media leg: the pause logged" \
+	"$(grep 'accepting a connection on port' "$WORK/agw.log" | head -n1)" \
+	"leg .*descriptors or memory exhausted: accepting a connection on port $CORE: Too many open files; not accepting for 100 ms \(further ones logged once per 100\)$"
+prlimit --pid "$agw" --nofile=128:128
+wait_log "$WORK/agw.log" "held until the Remote is known" 5 >/dev/null
+expect_match "ims-agw media leg: accepted once descriptors are back, held for the Remote" \
+	"$(grep -c 'held until the Remote is known' "$WORK/agw.log")" '^1$'
 stop "$agw" TERM
 expect_eq "ims-agw exits 0" "$stopped" 0
 
