@@ -33,7 +33,7 @@ bool filter_source_ok(const struct leg *l, const union sa *peer, char *why, size
 	char from[SA_TEXT_MAX], want[SA_TEXT_MAX];
 	bool ok = known && (!saf || same_host(peer, &r)) && (!l->t->spf || sa_port(peer) == sa_port(&r));
 	if (!ok)
-		snprintf(why, n, "connection from %s refused: not the Remote %s", sa_text(peer, from),
+		snprintf(why, n, "connection from %s " WIRE_REASON_NOT_REMOTE " %s", sa_text(peer, from),
 			 known ? sa_text(&r, want) : "(none yet)");
 	return ok;
 }

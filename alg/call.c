@@ -680,6 +680,10 @@ void calls_gateway_event(struct calls *cs, struct mgc_agw *agw, const char *ctx,
 	const struct wire_names *w = &cs->cfg->wire;
 	if (strcmp(event, w->text[WIRE_TLS_FAIL]) && strcmp(event, w->text[WIRE_TCP_FAIL]))
 		return;
+	if (!strcmp(event, w->text[WIRE_TCP_FAIL]) && reason && strstr(reason, WIRE_REASON_NOT_REMOTE)) {
+		log_notice("call", &ids, "the gateway refused a stranger's connection; the leg waits on");
+		return; /* a stranger cannot end the call by connecting first */
+	}
 	char *why = g_strdup_printf("%s on %s%s%s", event, term, reason ? ": " : "", reason ? reason : "");
 	if (cs->cfg->release_on_fail && cs->ops.failed)
 		cs->ops.failed(cs->arg, c, why);

@@ -46,4 +46,8 @@ struct wire_names {
 
 extern const char *const wire_status[WIRE_COUNT];
 
+/* The TCP failure's reason when the gateway reset a connection it had held until the Remote was known
+ * and that did not come from the Remote: the leg listens on for the Remote, so the call goes on. */
+#define WIRE_REASON_NOT_REMOTE "refused: not the Remote"
+
 #endif

@@ -399,20 +399,25 @@ int tcp_accept(int lfd, unsigned ms)
 	return poll(&p, 1, (int)ms) == 1 ? accept(lfd, NULL, NULL) : -1;
 }
 
-int tcp_connect_from(uint16_t from, uint16_t to, unsigned ms, bool *connected)
+int tcp_connect_at(const char *addr, uint16_t from, uint16_t to, unsigned ms, bool *connected)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
 	union sa a, b;
-	sa_from_text(&a, "127.0.0.1", from);
+	sa_from_text(&a, addr, from);
 	sa_from_text(&b, "127.0.0.1", to);
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (from && bind(fd, &a.sa, sa_len(&a)) < 0) {
+	if ((from || strcmp(addr, "127.0.0.1")) && bind(fd, &a.sa, sa_len(&a)) < 0) {
 		close(fd);
 		return -1;
 	}
 	connect(fd, &b.sa, sa_len(&b));
 	*connected = tcp_wait_connected(fd, ms);
 	return fd;
+}
+
+int tcp_connect_from(uint16_t from, uint16_t to, unsigned ms, bool *connected)
+{
+	return tcp_connect_at("127.0.0.1", from, to, ms, connected);
 }
 
 bool tcp_wait_connected(int fd, unsigned ms)

@@ -85,6 +85,8 @@ ssize_t udp_recv(int fd, void *buf, size_t n, unsigned ms);
 int tcp_listen(uint16_t *port);       /* on 127.0.0.1, port 0: chosen */
 int tcp_accept(int lfd, unsigned ms); /* -1 on timeout */
 int tcp_connect_from(uint16_t from, uint16_t to, unsigned ms, bool *connected); /* nonblocking */
+/* The same from addr (a loopback address); from 0: the kernel's port. */
+int tcp_connect_at(const char *addr, uint16_t from, uint16_t to, unsigned ms, bool *connected);
 bool tcp_wait_connected(int fd, unsigned ms);
 /* A TCP proxy triggered: connects to port (a gateway leg listening) and accepts on listener the
  * connection the gateway makes on its other leg. True with both descriptors, else false (closed). */

@@ -39,24 +39,6 @@ static int down(void)
 	return rig_stop(rig) == 0 ? 0 : 1;
 }
 
-/* A TCP connect to the gateway's port from addr (port chosen by the kernel); the socket, or -1. */
-static int connect_from(const char *addr, uint16_t to, unsigned ms, bool *connected)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET },
-			   b = { .sin_family = AF_INET, .sin_port = htons(to) };
-	inet_pton(AF_INET, addr, &a.sin_addr);
-	inet_pton(AF_INET, "127.0.0.1", &b.sin_addr);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	connect(fd, (struct sockaddr *)&b, sizeof b);
-	*connected = tcp_wait_connected(fd, ms);
-	return fd;
-}
-
 static void subtract(unsigned ctx)
 {
 	char *r = rig_requestf(rig, "Context = %u { Subtract = * }", ctx);
@@ -88,9 +70,9 @@ static void test_core_hijack(void)
 
 	/* step 10, by a stranger first, then by the real core */
 	bool connected = false;
-	int stranger = connect_from("127.0.0.9", core_port, 2000, &connected);
+	int stranger = tcp_connect_at("127.0.0.9", 0, core_port, 2000, &connected);
 	CU_ASSERT_TRUE_FATAL(stranger >= 0 && connected);
-	int real = connect_from("127.0.0.1", core_port, 2000, &connected);
+	int real = tcp_connect_at("127.0.0.1", 0, core_port, 2000, &connected);
 	CU_ASSERT_TRUE(real >= 0);
 	CU_ASSERT_EQUAL(send(stranger, "hello", 5, MSG_NOSIGNAL), 5);
 	/* held: the gateway does not connect to the UE on the stranger's word, and notifies nothing */
@@ -151,7 +133,7 @@ static void test_silent_tls(void)
 	uint16_t port = (uint16_t)rig_local_port(access);
 	CU_ASSERT_TRUE_FATAL(ctx && port);
 	bool connected = false;
-	int silent = connect_from("127.0.0.9", port, 2000, &connected);
+	int silent = tcp_connect_at("127.0.0.9", 0, port, 2000, &connected);
 	CU_ASSERT_TRUE_FATAL(silent >= 0 && connected);
 	gint64 t0 = g_get_monotonic_time();
 	char *n = rig_notify(rig, 3000); /* tls.handshake_timeout is 1 s in this rig */

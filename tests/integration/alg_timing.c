@@ -5,6 +5,8 @@
  *   - the same with the core's 200 crossing our CANCEL: the core gets ACK and BYE, the UE only the 488;
  *   - the media fails while the UE's re-INVITE is with the core: BYE to both parties, the re-INVITE
  *     answered 488 and cancelled toward the core;
+ *   - a stranger connects to the core leg first (default source filter): reset at the Modify, the call
+ *     goes on and the real core's connection gets the leg;
  *   - the gateway falls silent while it is told the answer: 500 to the UE, ACK and BYE to the core.
  * The failures before the first Add reply and between the Adds are alg_fail's. Run under ASan by
  * `make check` in the sanitizer build, where a use after free fails the test. */
@@ -12,6 +14,7 @@
 #include <glib.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -247,6 +250,49 @@ static void test_weak_fingerprint(void)
 	g_free(tx), g_free(none), g_free(got), g_free(sdp);
 }
 
+/* A stranger (127.0.0.9) connects to the core leg before the answer, with the gateway's default source
+ * filter: held, then reset at the answer's Modify and notified xtcp/fail; the call goes on (issue 26:
+ * it was released, so connecting first ended anyone's call), and the leg takes the real core's
+ * connection: its connect to the UE (refused here) is what ends the call, with BYE to both. */
+static void test_stranger_connects_first(void)
+{
+	long mark = algrig_mark(&silent);
+	uint16_t port = dead_port();
+	char *inv = offer(&silent, "t6", port);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(inv);
+	bool up;
+	uint16_t core_leg = (uint16_t)sdp_port(sip_body(inv), "message");
+	int stranger = tcp_connect_at("127.0.0.9", 0, core_leg, 2000, &up);
+	CU_ASSERT_TRUE(up);
+	usleep(100000);
+	char *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
+	sippeer_answer(&core, inv, "b", "200 OK", answer);
+	char *ok = next_final(&ue, 5000);
+	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
+	struct sipdlg d;
+	sipdlg_caller(&d, &ue, ok, 1);
+	sipdlg_send(&d, "ACK", NULL);
+	char *ack = sippeer_recv(&core, 3000), *none = sippeer_recv(&core, 500), buf[8];
+	CU_ASSERT_TRUE(ack && g_str_has_prefix(ack, "ACK "));
+	CU_ASSERT_PTR_NULL(none); /* no BYE: the stranger ended nothing */
+	CU_ASSERT_TRUE(recv(stranger, buf, sizeof buf, 0) <= 0); /* reset, nothing relayed */
+	char *rx = algrig_h248(&silent, mark, true);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rx, "xtcp/fail {\n          reason = \"connection from 127.0.0.9:"));
+	int real = tcp_connect_at("127.0.0.1", 0, core_leg, 2000, &up);
+	CU_ASSERT_TRUE(up);
+	char *bye_ue = sippeer_recv(&ue, 5000), *bye_core = sippeer_recv(&core, 5000);
+	CU_ASSERT_TRUE(bye_ue && g_str_has_prefix(bye_ue, "BYE sip:a@"));
+	CU_ASSERT_TRUE(bye_core && g_str_has_prefix(bye_core, "BYE sip:b@"));
+	if (bye_ue)
+		sippeer_answer(&ue, bye_ue, "a", "200 OK", NULL);
+	if (bye_core)
+		sippeer_answer(&core, bye_core, "b", "200 OK", NULL);
+	close(real), close(stranger);
+	sipdlg_clear(&d);
+	g_free(bye_core), g_free(bye_ue), g_free(rx), g_free(none), g_free(ack), g_free(ok), g_free(answer),
+	    g_free(inv);
+}
+
 static void test_gateway_silent_during_answer(void)
 {
 	uint16_t port = 0;
@@ -311,6 +357,8 @@ int main(void)
 		{ "media fails during a re-INVITE: BYE to both, the re-INVITE refused and cancelled",
 		  test_fails_during_reinvite },
 		{ "a sha-1 fingerprint: 488 at the offer, no H.248", test_weak_fingerprint },
+		{ "a stranger connects to the core leg first: refused, the call goes on",
+		  test_stranger_connects_first },
 		{ "the gateway falls silent during the answer: 500 to the UE, ACK and BYE to the core",
 		  test_gateway_silent_during_answer },
 		{ NULL, NULL },
