@@ -57,6 +57,8 @@ static const struct cfg_option alg_options[] = {
 	  "iq: refuse (403) a new request from an access address no UE registered from, before any H.248" },
 	{ "sip.max_calls", 0, CFG_INT, offsetof(struct alg_config, max_calls), "32", 1, 100000, NULL,
 	  "calls at once from one access address; beyond, a new INVITE gets 403" },
+	{ "sip.tcp_idle", 0, CFG_INT, offsetof(struct alg_config, tcp_idle_ms), "600000", 1000, 86400000, NULL,
+	  "ms a SIP TCP connection may stay idle (no message either way, no transaction) before it is closed" },
 	{ "sip.min_expires", 0, CFG_INT, offsetof(struct alg_config, min_expires), "0", 0, 86400, NULL,
 	  "registrar: the shortest registration accepted (s); one asking less gets 423 with Min-Expires "
 	  "(0: any)" },

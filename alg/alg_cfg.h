@@ -26,6 +26,7 @@ struct alg_config {
 	long min_expires;     /* registrar: the shortest accepted, else 423 (s; 0: any) */
 	bool registered_only; /* iq: initial requests only from addresses with a registration (403) */
 	long max_calls;       /* calls at once from one access address (403 beyond) */
+	long tcp_idle_ms;     /* a SIP TCP connection no transaction uses is closed after this */
 	char **mediasec;      /* media security mechanisms offered in Security-Server */
 	char *h248_address;   /* the MGC's H.248 socket */
 	long h248_port;

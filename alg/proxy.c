@@ -9,11 +9,13 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sofia-sip/tport_tag.h>
 
 #include "focus.h"
 #include "log.h"
 #include "profile.h"
 #include "registrar.h"
+#include "siptcp.h"
 #include "sockaddr.h"
 #include "trace.h"
 
@@ -316,6 +318,9 @@ static char *side_uri(const struct alg_sip_side *s)
 	return uri;
 }
 
+/* An incomplete message on a SIP TCP connection: dropped with its connection after 64*T1 (RFC 3261 Timer B). */
+enum { SIP_TCP_PARTIAL_MS = 32000 };
+
 static bool side_start(struct proxy *p, su_root_t *root, int which, const struct alg_sip_side *c, char **err)
 {
 	struct side *s = &p->sides[which];
@@ -329,7 +334,8 @@ static bool side_start(struct proxy *p, su_root_t *root, int which, const struct
 	char *bind = g_strdup_printf("%s%s", s->uri, tp);
 	s->agent =
 	    nta_agent_create(root, URL_STRING_MAKE(bind), NULL, NULL, NTATAG_UA(0), NTATAG_CANCEL_487(0),
-			     NTATAG_SERVER_RPORT(1), NTATAG_CLIENT_RPORT(1), TAG_END());
+			     NTATAG_SERVER_RPORT(1), NTATAG_CLIENT_RPORT(1),
+			     TPTAG_IDLE((unsigned)p->cfg->tcp_idle_ms), TPTAG_TIMEOUT(SIP_TCP_PARTIAL_MS), TAG_END());
 	g_free(bind);
 	if (!s->agent) {
 		*err = g_strdup_printf("cannot bind the %s side %s: %s", proxy_side_names[which], s->uri,
@@ -362,6 +368,7 @@ struct proxy *proxy_new(su_root_t *root, const struct alg_config *cfg, struct mg
 		proxy_free(p);
 		return NULL;
 	}
+	p->siptcp = siptcp_new(root, (nta_agent_t *const[]){ p->sides[ACCESS].agent, p->sides[CORE].agent }, 2);
 	return p;
 }
 
@@ -392,6 +399,7 @@ void proxy_free(struct proxy *p)
 	for (unsigned i = 0; i < all->len; i++)
 		dlg_end(all->pdata[i], "shutting down");
 	g_ptr_array_free(all, TRUE);
+	siptcp_free(p->siptcp);
 	for (int i = 0; i < 2; i++) {
 		struct side *s = &p->sides[i];
 		if (s->leg)

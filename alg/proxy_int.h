@@ -66,6 +66,7 @@ struct proxy {
 	struct trace *trace;
 	GHashTable *dialogs; /* Call-ID -> GSList of struct dlg */
 	url_t *next_hop;
+	struct siptcp *siptcp; /* the TCP listeners' watch over descriptors */
 	su_home_t home[1];
 };
 
