@@ -43,10 +43,13 @@ static ssize_t leg_read(struct leg *l, void *buf, size_t n)
 		sess_bye_received(l);
 	if (r >= 0)
 		return r; /* 0: close_notify */
-	if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
-		return -EAGAIN;
 	if (r == GNUTLS_E_PREMATURE_TERMINATION)
 		return 0; /* TCP ended without close_notify: the end all the same */
+	/* AGAIN also follows a record that was not data (TLS 1.3 NewSessionTicket or KeyUpdate): the caller
+	 * reads on while sess_buffered(). A TLS 1.2 HelloRequest (REHANDSHAKE) or a warning alert is not
+	 * fatal either: the renegotiation is declined by ignoring it (RFC 5246 §7.4.1.1). */
+	if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED || !gnutls_error_is_fatal((int)r))
+		return -EAGAIN;
 	snprintf(l->why, sizeof l->why, "TLS: %s", gnutls_strerror((int)r));
 	return -ECONNRESET;
 }
@@ -522,6 +525,8 @@ static void pump(struct leg *src)
 			flush(src, dst);
 			break;
 		}
+		if (n == -EAGAIN && sess_buffered(src))
+			continue; /* after a ticket or KeyUpdate: the rest is read, no EPOLLIN comes */
 		if (n == -EAGAIN) {
 			flush(src, dst);
 			break;
@@ -577,6 +582,8 @@ static void member_read(struct leg *l)
 			conf_input(l, buf, (size_t)n);
 			continue;
 		}
+		if (n == -EAGAIN && sess_buffered(l))
+			continue; /* a ticket or KeyUpdate: what follows it was read already */
 		if (n == 0)
 			l->eof = true;
 		if (n == 0 || n == -EAGAIN)
