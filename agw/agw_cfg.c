@@ -41,6 +41,13 @@ static const struct cfg_option agw_options[] = {
 	  "largest H.248 datagram sent or accepted (bytes)" },
 	{ "h248.max_tcp", 0, CFG_INT, offsetof(struct agw_config, h248_max_tcp), "16384", 1024, 65531, NULL,
 	  "largest H.248 message accepted over TCP (bytes); a longer one is dropped unread" },
+	{ "h248.max_connections", 0, CFG_INT, offsetof(struct agw_config, h248_max_conns), "64", 1, 100000,
+	  NULL, "H.248 TCP connections accepted at once (never over a quarter of the descriptor limit); one "
+	  "beyond is closed at once" },
+	{ "h248.max_connections_per_address", 0, CFG_INT, offsetof(struct agw_config, h248_max_conns_source),
+	  "4", 1, 100000, NULL, "H.248 TCP connections accepted at once from one address" },
+	{ "h248.idle_timeout", 0, CFG_INT, offsetof(struct agw_config, h248_idle_ms), "60000", 1000, 86400000,
+	  NULL, "ms an accepted H.248 TCP connection may go without a whole message before it is closed" },
 	{ "h248.max_contexts", 0, CFG_INT, offsetof(struct agw_config, max_contexts), "1000", 1, 1000000,
 	  NULL, "contexts the MGC may hold at once; beyond, the transaction is refused with 510" },
 	{ "h248.max_terminations", 0, CFG_INT, offsetof(struct agw_config, max_terms), "2000", 1, 1000000,

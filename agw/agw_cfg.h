@@ -23,6 +23,7 @@ struct agw_config {
 	int h248_style;     /* enum agw_style */
 	long h248_max_udp;
 	long h248_max_tcp;            /* largest message accepted over TCP */
+	long h248_max_conns, h248_max_conns_source, h248_idle_ms; /* accepted TCP connections */
 	long max_contexts, max_terms; /* the association's limits */
 	char *mgc_address;
 	long mgc_port;

@@ -223,6 +223,9 @@ static int start(struct agw *g)
 	static const struct h248_link_ops lops = { .recv = on_h248, .closed = on_h248_closed };
 	struct h248_link_opts lo = { .max_udp = (size_t)c->h248_max_udp,
 				     .max_tcp = (size_t)c->h248_max_tcp,
+				     .max_conns = (unsigned)c->h248_max_conns,
+				     .max_conns_per_source = (unsigned)c->h248_max_conns_source,
+				     .idle_ms = (unsigned)c->h248_idle_ms,
 				     .trace = g->trace };
 	if (!(g->link = h248_link_new(g->loop, &local, &lo, &lops, g, &err)))
 		goto failed;
@@ -263,6 +266,15 @@ static void stop(struct agw *g)
 			   " oversized, %" G_GUINT64_FORMAT " stray replies",
 			   g->strangers.count, g->over_limit.count, h248_link_oversized(g->link),
 			   h248_tl_stats(g->tl)->stray_replies);
+	if (g->link) {
+		struct h248_link_stats s;
+		h248_link_stats(g->link, &s);
+		log_notice("main", NULL,
+			   "H.248 TCP connections closed: %" G_GUINT64_FORMAT " over the limit of %u, %" G_GUINT64_FORMAT
+			   " over the limit per address, %" G_GUINT64_FORMAT " idle; %" G_GUINT64_FORMAT
+			   " accepts failed for want of descriptors",
+			   s.over_limit, s.max_conns, s.over_source, s.idle, s.out_of_fds);
+	}
 	if (g->assoc && h248_mg_is_registered(g->assoc))
 		h248_mg_service_change(g->assoc, H248_TOK_FORCED, "905 Termination taken out of service");
 	agw_store_free(g->store); /* releases terminations through g->legs and g->mg: before them */

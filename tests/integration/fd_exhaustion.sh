@@ -46,7 +46,7 @@ bounded() {
 set -- $("$FREEPORT" 3)
 AGWP=$1 MGCP=$2 CORE=$3
 start agw "$WORK/agw.log" prlimit --nofile=128:128 "$AGW" --h248-port "$AGWP" --mgc-port "$MGCP" \
-	--h248-mid "[127.0.0.1]:2944" --realm-access-ports 21000-21009 --realm-core-ports "$CORE-$CORE" \
+	--h248-mid "[127.0.0.1]:2944" --h248-max-connections 20 --realm-access-ports 21000-21009 --realm-core-ports "$CORE-$CORE" \
 	--log-level info --tls-certificate "$top_srcdir/tests/data/agw-cert.pem" \
 	--tls-key "$top_srcdir/tests/data/agw-key.pem"
 agw=$last_pid
@@ -65,11 +65,11 @@ awk '{ print } /^---$/ && ++n == 2 { exit }' "$top_srcdir/tests/agw/expected.txt
 if diff -u "$WORK/peer-expected.txt" "$WORK/peer.txt" >"$WORK/diff"; then ok "ims-agw: the Reply byte-exact"; else
 	not_ok "ims-agw: the Reply byte-exact" "$(cat "$WORK/diff")"; fi
 unflood
-# a quarter of the 128 descriptors for H.248 connections: 32 taken, the other 268 closed at once
-expect_eq "ims-agw: 32 connections taken" "$(grep -c 'INFO h248 TCP connection [0-9]* from' "$WORK/agw.log")" 32
-expect_eq "ims-agw: the other 268 closed at once" "$(field agw closed)" 268
+# h248.max_connections 20 (under a quarter of the 128 descriptors): 20 taken, the other 280 closed
+expect_eq "ims-agw: 20 connections taken" "$(grep -c 'INFO h248 TCP connection [0-9]* from' "$WORK/agw.log")" 20
+expect_eq "ims-agw: the other 280 closed at once" "$(field agw closed)" 280
 expect_match "ims-agw: the refusals logged at a bounded rate" \
-	"$(grep 'beyond the 32 open at once' "$WORK/agw.log" | tail -n1)" '\(answered nothing; 200 in all, 99 not logged\)$'
+	"$(grep 'beyond the 20 open at once' "$WORK/agw.log" | tail -n1)" '\(answered nothing; 200 in all, 99 not logged\)$'
 expect_eq "ims-agw: no spin" "$(grep -c 'Too many open files' "$WORK/agw.log")" 0
 
 # ---- 1b. an ims-agw media leg: the core leg reserved above listens on $CORE; the gateway's soft limit
@@ -95,6 +95,8 @@ expect_match "ims-agw media leg: accepted once descriptors are back, held for th
 	"$(grep -c 'held until the Remote is known' "$WORK/agw.log")" '^1$'
 stop "$agw" TERM
 expect_eq "ims-agw exits 0" "$stopped" 0
+expect_match "ims-agw: the link's counts at stop" "$(grep -m1 'H.248 TCP connections closed' "$WORK/agw.log")" \
+	'NOTICE main H.248 TCP connections closed: 280 over the limit of 20, 0 over the limit per address, 0 idle; 0 accepts failed for want of descriptors$' 
 
 # ---- 2. and 3. ims-alg's H.248 and SIP TCP ports ------------------------------------------------
 set -- $("$FREEPORT" 4)
