@@ -50,9 +50,12 @@ void *call_owner(const struct call *c);
  * callee takes it, g_free), or a SIP status and reason phrase for the request. */
 typedef void call_next(void *arg, int status, const char *phrase, char *body);
 
-/* The offer (the INVITE's or a re-INVITE's SDP) and the answer. next is called exactly once, at once or
- * when the gateway has answered, unless the call ends first. */
-void call_offer(struct call *c, const char *sdp, size_t len, call_next *next, void *arg);
+/* The offer (the INVITE's or a re-INVITE's SDP; from_ue: it came from the access side) and the answer.
+ * next is called exactly once, at once or when the gateway has answered, unless the call ends first.
+ * A re-offer that adds, removes or replaces m= lines changes the gateway's terminations: the new lines'
+ * legs reserved with the offer (Subtract first of what a changed transport replaces), configured with
+ * the answer, and the dropped lines' subtracted then; a re-offer that gets no answer is undone. */
+void call_offer(struct call *c, bool from_ue, const char *sdp, size_t len, call_next *next, void *arg);
 void call_answer(struct call *c, const char *sdp, size_t len, call_next *next, void *arg);
 /* Ends the call: Subtract when the gateway holds anything, then frees it (a pending next is dropped). */
 void call_end(struct call *c, const char *why);

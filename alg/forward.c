@@ -372,8 +372,8 @@ void fwd_start(struct side *s, nta_incoming_t *irq, const sip_t *sip, msg_t *got
 	if (offers(method) && !f->dlg)
 		fwd_bind(f, dlg_find(p, sip, s->which));
 	if (f->dlg && has_sdp(out)) { /* an offer (in a re-INVITE, RFC 3311 UPDATE or RFC 3262 PRACK too) */
-		call_offer(f->dlg->call, out->sip_payload->pl_data, out->sip_payload->pl_len, on_offer_done,
-			   f);
+		call_offer(f->dlg->call, f->in->which == ACCESS, out->sip_payload->pl_data,
+			   out->sip_payload->pl_len, on_offer_done, f);
 		return;
 	}
 	if (method == sip_method_bye) {

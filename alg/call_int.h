@@ -1,0 +1,134 @@
+/* call_int: what call.c, call_h248.c (the H.248 text of each step) and call_reoffer.c (mid-call media
+ * changes) share about one call. Not an API: the proxy sees call.h only. */
+#ifndef MEDIASEC_ALG_CALL_INT_H
+#define MEDIASEC_ALG_CALL_INT_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "call.h"
+#include "wire.h"
+
+enum step { IDLE, RESERVE_CORE, RESERVE_ACCESS, OFFERED, CONFIGURE, ACTIVE };
+extern const char *const call_step_names[];
+
+/* One m= line the gateway carries: its two terminations and what each side was told. */
+struct leg {
+	char term[32];
+	char addr[64];
+	unsigned port;
+	char fingerprint[224]; /* the gateway's, access leg of e2ae only */
+	enum msdp_setup setup; /* the gateway's a=setup on this leg */
+};
+
+struct line {
+	enum media_mode mode;
+	struct media_line offer, answer;
+	struct leg access, core;
+	bool fresh; /* taken with the offer at hand: its terminations are reserved and configured now */
+	bool drop;  /* carried before the re-offer at hand, not after: subtracted with its answer */
+};
+
+struct call {
+	struct calls *cs;
+	char *id;
+	bool orig;      /* the UE called */
+	bool ue_offers; /* the offer at hand is the UE's (the INVITE's when orig; a re-offer's, either) */
+	struct media_policy policy;
+	enum step step;
+	struct mgc_agw *agw;
+	char ctx[16];
+	unsigned n; /* m= lines */
+	struct line lines[MEDIA_MAX_LINES];
+	bool reoffer;        /* the offer at hand changes a running call */
+	bool prev_ue_offers; /* the call before it, restored when it fails */
+	unsigned prev_n;
+	struct line prev[MEDIA_MAX_LINES];
+	unsigned skip; /* replies to the Subtracts ahead of a transaction's Adds */
+	char *sdp;     /* the body being worked on */
+	size_t len;
+	call_next *next;
+	void *next_arg;
+	uint32_t tid;
+	unsigned rid; /* Events request ids */
+	void *owner;
+};
+
+struct calls {
+	struct mgc *mgc;
+	const struct alg_config *cfg;
+	struct call_ops ops;
+	void *arg;
+	GHashTable *live; /* struct call * set */
+};
+
+#define CALL_IDS(c) { .call = (c)->id, .ctx = *(c)->ctx ? (c)->ctx : NULL }
+
+static inline bool call_carried(const struct line *l)
+{
+	return l->mode != MEDIA_PASS;
+}
+
+static inline bool call_e2ae(const struct line *l)
+{
+	return l->mode == MEDIA_E2AE;
+}
+
+/* Whether the line runs over UDP (T.38): no TCP setup toward the core, no TCP events. */
+static inline bool call_dgram(const struct line *l)
+{
+	return media_dgram(&l->offer);
+}
+
+/* The leg facing the side that answers (the UE offers: the core) and the one facing the offerer. */
+static inline struct leg *call_answerer_leg(const struct call *c, struct line *l)
+{
+	return c->ue_offers ? &l->core : &l->access;
+}
+
+static inline struct leg *call_offerer_leg(const struct call *c, struct line *l)
+{
+	return c->ue_offers ? &l->access : &l->core;
+}
+
+/* ---- call.c ---- */
+void call_step_to(struct call *c, enum step s);
+/* next hears of the outcome (status 0: body goes on) and is forgotten. */
+void call_finish(struct call *c, int status, const char *phrase, char *body);
+/* Sends actions (freed) to the call's gateway; false (the request failed 500) when it cannot. */
+bool call_send(struct call *c, GString *actions, mgc_done *done);
+/* The first Add's reply of an offer: the fresh lines' answerer legs, after c->skip Subtracts. */
+void call_on_reserved(void *arg, const struct mgc_result *r);
+/* The gateway's a=setup on each leg of a line just taken from an offer, and its mode. */
+void call_take_line(struct call *c, struct line *l, const struct media_line *offer);
+/* The offer goes on (OFFERED). */
+void call_offered(struct call *c);
+/* The offer toward the answerer, rewritten. */
+char *call_offer_out(struct call *c);
+
+/* ---- call_h248.c: the text of the commands, appended to s ---- */
+void call_h248_context(struct call *c, GString *s);
+/* The access leg's Add (Remote: the UE's offer when originating), the core leg's Add. */
+void call_h248_add_access(struct call *c, GString *s, struct line *l, const struct media_line *remote,
+			  bool establish);
+void call_h248_add_core(struct call *c, GString *s, struct line *l, const struct media_line *remote);
+/* The answer: the UE offered (orig) or answered (term). */
+void call_h248_configure_orig(struct call *c, GString *s, struct line *l);
+void call_h248_configure_term(struct call *c, GString *s, struct line *l);
+/* "Subtract = term" for each leg of l that holds one, ",\n"-separated after *first; the number written. */
+unsigned call_h248_subtract(GString *s, const struct line *l, bool *first);
+
+/* ---- call_reoffer.c ---- */
+/* An offer while the call runs (ACTIVE), or while a re-offer still waits for its answer (OFFERED: that
+ * one failed, RFC 3261 §14.1, and its reservations go). Marks the lines it takes fresh and those it
+ * drops; appends to s the Subtracts of lines whose transport changes (c->skip counts them) and clears
+ * *first when it does. False when the request is answered already: nothing changes at the gateway (open
+ * point 1), or it is refused. */
+bool call_reoffer(struct call *c, const struct media_sdp *m, bool from_ue, GString *s, bool *first);
+/* The re-offer's transaction failed: the call is as it was before it. */
+void call_reoffer_undo(struct call *c);
+/* The answer's transaction done: the dropped lines' terminations are gone, and the context when empty. */
+void call_reoffer_settle(struct call *c);
+
+#endif

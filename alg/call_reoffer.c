@@ -1,0 +1,146 @@
+/* call_reoffer: mid-call media changes (RFC 3264 §8; TS 24.229 §5.2.7 as a P-CSCF with an IMS-AGW, TS
+ * 23.334 §6.2.10.4): a re-offer's line is kept when its transport, fingerprints, address and port are
+ * unchanged (open point 1: the gateway is not asked); one the gateway now carries (audio switched to
+ * T.38, RFC 3362 / ITU-T T.38 Annex D) gets its terminations, in the call's context or a new one, as a
+ * first offer's lines do; one it no longer carries (back to audio, port 0) loses them with the answer,
+ * so that the session stays as it was when the re-offer fails (RFC 3261 §14.1); one whose transport
+ * changes (udptl to UDP/TLS/UDPTL) is Subtracted and Added again with the offer, as a gateway context
+ * relays two terminations. */
+#include "config.h"
+#include "call_int.h"
+
+#include <string.h>
+
+#include "log.h"
+
+/* Whether a re-offered line is the one the call carries already. */
+static bool same_line(const struct media_line *a, const struct media_line *b)
+{
+	return !strcmp(a->media, b->media) && !strcmp(a->proto, b->proto) &&
+	       !strcmp(a->fingerprints, b->fingerprints) && a->port == b->port && !strcmp(a->addr, b->addr);
+}
+
+static bool holds_terms(const struct call *c)
+{
+	for (unsigned i = 0; i < c->n; i++)
+		if (*c->lines[i].access.term || *c->lines[i].core.term)
+			return true;
+	return false;
+}
+
+/* The context is gone at the gateway once its last termination is: the next Add makes another. */
+static void forget_empty_context(struct call *c)
+{
+	if (!holds_terms(c))
+		*c->ctx = '\0';
+}
+
+/* The re-offer before got no answer (its re-INVITE failed, or its UPDATE): what it reserved goes. */
+static void forget_unanswered(struct call *c)
+{
+	const struct log_ids ids = CALL_IDS(c);
+	GString *s = g_string_new(NULL);
+	bool first = true;
+	call_h248_context(c, s);
+	for (unsigned i = 0; i < c->n; i++)
+		if (c->lines[i].fresh)
+			call_h248_subtract(s, &c->lines[i], &first);
+	g_string_append(s, "\n}");
+	log_notice("call", &ids, "[offered] the re-offer before was not answered: the call goes on as before it");
+	if (!first && *c->ctx && c->agw && mgc_agw_up(c->agw))
+		mgc_send(c->cs->mgc, c->agw, s->str, NULL, NULL, NULL);
+	g_string_free(s, TRUE);
+	call_reoffer_undo(c);
+}
+
+void call_reoffer_undo(struct call *c)
+{
+	memcpy(c->lines, c->prev, sizeof c->lines);
+	c->n = c->prev_n, c->ue_offers = c->prev_ue_offers;
+	c->reoffer = false;
+	forget_empty_context(c);
+	call_step_to(c, ACTIVE);
+}
+
+void call_reoffer_settle(struct call *c)
+{
+	for (unsigned i = 0; i < c->n; i++) {
+		struct line *l = &c->lines[i];
+		if (l->drop)
+			memset(&l->access, 0, sizeof l->access), memset(&l->core, 0, sizeof l->core);
+		l->fresh = l->drop = false;
+	}
+	c->reoffer = false;
+	forget_empty_context(c);
+}
+
+/* The offer comes from the side that answered before: each line's offer and answer trade places. */
+static void turn(struct call *c, bool from_ue)
+{
+	if (from_ue == c->ue_offers)
+		return;
+	for (unsigned i = 0; i < c->n; i++) {
+		struct media_line t = c->lines[i].offer;
+		c->lines[i].offer = c->lines[i].answer, c->lines[i].answer = t;
+	}
+	c->ue_offers = from_ue;
+}
+
+/* Line i of the re-offer: true when it changes what the gateway carries. */
+static bool take(struct call *c, unsigned i, const struct media_line *nl, GString *s, bool *first)
+{
+	const struct log_ids ids = CALL_IDS(c);
+	struct line *l = &c->lines[i];
+	bool was = i < c->n && call_carried(l);
+	enum media_mode mode = media_decide(nl, c->ue_offers, &c->policy);
+	if (was && mode == l->mode && same_line(nl, &l->offer))
+		return false;
+	if (!was && mode == MEDIA_PASS) { /* not the gateway's, before or now */
+		*l = (struct line){ .offer = *nl };
+		return false;
+	}
+	if (was && mode == MEDIA_PASS) {
+		log_info("call", &ids, "[active] m=%s %s replaces m=%s %s: its terminations go with the answer",
+			 nl->media, nl->proto, l->offer.media, l->offer.proto);
+		l->offer = *nl, l->mode = MEDIA_PASS, l->drop = true;
+		return true;
+	}
+	if (was) {
+		log_info("call", &ids, "[active] m=%s %s replaces m=%s %s: Subtract, then Add", nl->media,
+			 nl->proto, l->offer.media, l->offer.proto);
+		c->skip += call_h248_subtract(s, l, first);
+		/* gone whatever the re-offer's fate */
+		c->prev[i].mode = MEDIA_PASS;
+		memset(&c->prev[i].access, 0, sizeof c->prev[i].access);
+		memset(&c->prev[i].core, 0, sizeof c->prev[i].core);
+	}
+	call_take_line(c, l, nl);
+	return true;
+}
+
+bool call_reoffer(struct call *c, const struct media_sdp *m, bool from_ue, GString *s, bool *first)
+{
+	const struct log_ids ids = CALL_IDS(c);
+	if (c->step == OFFERED)
+		forget_unanswered(c);
+	if (m->n < c->n) { /* RFC 3264 §8: a line is disabled with port 0, never removed */
+		log_notice("call", &ids, "[active] re-offer of %u m= lines to a call of %u: refused", m->n, c->n);
+		call_finish(c, 488, "Not Acceptable Here (m= lines removed)", NULL);
+		return false;
+	}
+	memcpy(c->prev, c->lines, sizeof c->prev);
+	c->prev_n = c->n, c->prev_ue_offers = c->ue_offers;
+	turn(c, from_ue);
+	bool change = false;
+	for (unsigned i = 0; i < m->n; i++)
+		change |= take(c, i, &m->lines[i], s, first);
+	c->n = m->n;
+	if (!change) {
+		log_info("call", &ids, "[active] re-offer keeps transport and fingerprints: gateway untouched");
+		call_finish(c, 0, NULL, call_offer_out(c));
+		return false;
+	}
+	log_info("call", &ids, "[active] re-offer from the %s changes the media", from_ue ? "UE" : "core");
+	c->reoffer = true;
+	return true;
+}
