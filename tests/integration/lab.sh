@@ -34,6 +34,16 @@ steps=$(awk 'NR > 2 && substr($0, 1, 12) !~ /^ *$/ { print substr($0, 1, 12) }' 
 # interleave as the connect completes: their order among themselves is not the figure's business)
 expect_match "seed 004 5.2.1.2.2 ladder: the figure's steps in order, 11 after 13 (NOTE)" "$steps" \
 	"^0\\|1\\|2-4\\|5-7\\|8-9\\|10\\|12\\|13-15, 16-18\\|11\\|((11|13-15, 16-18|16-18|19-20)\\|)+21\\|media\\|end\\|\$"
+# and each of those rows is there: the ClientHello (16-18) and the answer (19-20) after the SYN (11),
+# the SYN after the Modify (13-15)
+after11=${steps#*|13-15, 16-18|11|}
+expect_match "ladder: 16-18 and 19-20 after step 11" "$after11" '(^|\|)16-18\|.*(^|\|)19-20\||(^|\|)19-20\|.*(^|\|)16-18\|'
+row() { grep -n -m1 "$1" "$WORK/all/004-msrp-originating/ladder.txt" | cut -d: -f1; }
+modify=$(row '^13-15, 16-18 .*Modify') syn=$(row '^11 .*-SYN-') hello=$(row '^16-18 .*ClientHello')
+if [ -n "$modify" ] && [ -n "$syn" ] && [ -n "$hello" ] && [ "$modify" -lt "$syn" ] && [ "$syn" -lt "$hello" ]; then
+	ok "ladder: Modify (13-15), then SYN toward UE A (11), then ClientHello (16-18)"
+else not_ok "ladder: Modify (13-15), then SYN toward UE A (11), then ClientHello (16-18)" \
+	"rows: Modify $modify, SYN $syn, ClientHello $hello"; fi
 expect_match "ladder: the gateway's fingerprint toward UE A" \
 	"$(grep -A1 '^19-20' "$WORK/all/004-msrp-originating/ladder.txt")" \
 	"TCP/TLS/MSRP a=setup:active a=fingerprint:sha-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}"
