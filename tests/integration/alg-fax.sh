@@ -57,7 +57,12 @@ PY
 }
 
 # the fax: once the ATA has its 200 to the re-INVITE, UDPTL both ways through the gateway
-wait_log "$WORK/ue.msg" "^CSeq: 2 ACK" 15 >/dev/null || exit 1
+if ! wait_log "$WORK/ue.msg" "^CSeq: 2 ACK" 15 >/dev/null; then
+	not_ok "the re-INVITE to T.38 answered 200" "the ATA got: $(msg "$WORK/ue.msg" start SIP "2 INVITE" 1)"
+	kill "$ue_pid" "$core_pid" 2>/dev/null
+	finish
+	exit 1
+fi
 ok_t38=$(msg "$WORK/ue.msg" body "SIP/2.0 200" "2 INVITE" 1)
 gw_access=$(printf '%s' "$ok_t38" | sed -n 's/^m=image \([0-9]*\) udptl t38.*/\1/p')
 gw_core=$(msg "$WORK/core.msg" body "INVITE " "2 INVITE" 1 | sed -n 's/^m=image \([0-9]*\) udptl t38$/\1/p')
