@@ -122,8 +122,11 @@ static bool drain(struct lingering *g)
 				note(g, "tls.close_notify_rx", false, "close_notify received");
 				continue;
 			}
-			if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
+			if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED) {
+				if (g->raw && g->raw->len)
+					continue; /* a ticket or KeyUpdate: what followed it is still buffered */
 				return false;
+			}
 			if (r < 0 && r != GNUTLS_E_PREMATURE_TERMINATION && !gnutls_error_is_fatal((int)r))
 				continue; /* a record GnuTLS skips */
 			if (r < 0)
