@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <glib.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -34,7 +35,8 @@ struct h248_link {
 	struct ev_loop *loop;
 	struct h248_link_ops ops;
 	void *arg;
-	size_t max_udp, max_tcp;
+	size_t max_udp, max_tcp, max_queued;
+	uint64_t unread; /* connections dropped for not reading what was sent */
 	struct log_counter oversized;
 	unsigned max_conns, per_source, idle_ms, accepted;
 	struct log_counter over_limit, over_source;
@@ -365,6 +367,7 @@ struct h248_link *h248_link_new(struct ev_loop *loop, const union sa *local,
 	l->loop = loop, l->ops = *ops, l->arg = arg;
 	l->max_udp = opts && opts->max_udp ? opts->max_udp : 8192;
 	l->max_tcp = opts && opts->max_tcp ? opts->max_tcp : 16384;
+	l->max_queued = opts && opts->max_queued ? opts->max_queued : 1u << 20;
 	l->oversized = H248_REFUSALS("H.248 from");
 	l->max_conns = conns_limit(opts ? opts->max_conns : 0);
 	l->per_source = opts && opts->max_conns_per_source ? opts->max_conns_per_source : 4;
@@ -445,6 +448,13 @@ static int link_send(struct h248_link *l, const struct h248_from *to, const char
 	uint8_t hdr[TPKT_HEADER];
 	if (!tpkt_header(hdr, len))
 		return -EMSGSIZE;
+	if (c->out->len + sizeof hdr + len > l->max_queued) { /* the peer reads nothing: do not hoard */
+		char why[80];
+		snprintf(why, sizeof why, "the peer does not read (%u bytes queued)", c->out->len);
+		l->unread++;
+		conn_drop(c, why);
+		return -ENOBUFS;
+	}
 	g_byte_array_append(c->out, hdr, sizeof hdr);
 	g_byte_array_append(c->out, (const guint8 *)text, (guint)len);
 	c->last = ev_now(l->loop);
@@ -495,5 +505,6 @@ void h248_link_stats(const struct h248_link *l, struct h248_link_stats *s)
 				       .over_limit = l->over_limit.count,
 				       .over_source = l->over_source.count,
 				       .idle = l->idled.count,
-				       .out_of_fds = l->out_of_fds.count };
+				       .out_of_fds = l->out_of_fds.count,
+				       .unread = l->unread };
 }

@@ -37,6 +37,8 @@ struct trace;
 struct h248_link_opts {
 	size_t max_udp;     /* largest datagram sent or accepted (default 8192) */
 	size_t max_tcp;     /* largest message accepted over TCP (default 16384; TPKT allows 65531) */
+	size_t max_queued;  /* bytes a TCP connection may have waiting to be written (default 1 MiB); a
+			       message beyond drops the connection (its peer reads nothing) */
 	unsigned max_conns; /* accepted TCP connections at once (default 64) */
 	unsigned max_conns_per_source; /* accepted TCP connections at once from one address (default 4) */
 	unsigned idle_ms;              /* accepted connection closed after this long without a message
@@ -70,6 +72,7 @@ struct h248_link_stats {
 	uint64_t idle;        /* connections closed after idle_ms without a message */
 	uint64_t out_of_fds;  /* accepts that failed for want of descriptors or memory (each one
 				 pauses the listener) */
+	uint64_t unread;      /* connections dropped: over max_queued bytes waiting to be written */
 };
 void h248_link_stats(const struct h248_link *l, struct h248_link_stats *s);
 

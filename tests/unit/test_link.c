@@ -330,6 +330,44 @@ static void test_tcp_idle(void)
 	ev_loop_free(loop);
 }
 
+/* A peer that sends requests and never reads the answers: once max_queued bytes wait to be written,
+ * the next answer drops the connection instead of growing the queue (issue 25: +35 MB before). */
+static void test_tcp_unread(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct side b = { 0 };
+	struct h248_link_opts o = { .max_queued = 64 * 1024 };
+	open_limited(loop, &b, &o);
+	char *answer = g_strnfill(4000, 'a');
+	b.echo = NULL;
+	int hoarder = raw_client(h248_link_local(b.link));
+	int small = 4096;
+	setsockopt(hoarder, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+	send_frame(hoarder, "request");
+	run_for(loop, 100);
+	CU_ASSERT_EQUAL_FATAL(b.got->len, 1);
+	int sent = 0, refused = 0;
+	for (int i = 0; i < 4000 && !refused; i++) { /* up to 16 MB: beyond socket buffers and queue */
+		int r = h248_link_send(b.link, &b.last, answer, strlen(answer));
+		if (r == 0)
+			sent++;
+		else
+			refused = r;
+	}
+	CU_ASSERT_EQUAL(refused, -ENOBUFS);
+	CU_ASSERT_TRUE(sent > 16 && sent < 4000);
+	CU_ASSERT_PTR_NOT_NULL(strstr(b.closed->str, "the peer does not read ("));
+	CU_ASSERT_EQUAL(h248_link_send(b.link, &b.last, "x", 1), -ENOTCONN);
+	struct h248_link_stats st;
+	h248_link_stats(b.link, &st);
+	CU_ASSERT_EQUAL(st.unread, 1);
+	CU_ASSERT_EQUAL(st.conns, 0);
+	close(hoarder);
+	g_free(answer);
+	close_side(&b);
+	ev_loop_free(loop);
+}
+
 /* With no descriptor left, a waiting connection makes accept fail at every try: the listener is paused
  * 100 ms, then 200, 400, 800, 1000 — a handful of tries a second, not a busy loop — and the connection
  * is taken once a descriptor is free again. */
@@ -382,6 +420,7 @@ void register_link(void)
 		{ "TCP: connections per address and in all", test_tcp_conn_limits },
 		{ "TCP: an accepted connection idle for idle_ms is closed", test_tcp_idle },
 		{ "TCP: out of descriptors, the listener paused with back-off", test_accept_out_of_fds },
+		{ "TCP: a peer that reads nothing is dropped at max_queued", test_tcp_unread },
 		{ NULL, NULL },
 	};
 	unit_add_suite("link", tests);
