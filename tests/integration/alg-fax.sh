@@ -26,12 +26,12 @@ start agw "$WORK/agw.log" "$AGW" --h248-port "$agw_h248" --mgc-port "$h248" \
 agw=$last_pid
 wait_log "$WORK/alg.log" "gateway .* registered" >/dev/null || exit 1
 
-sipp -sf "$S/fax-core.xml" -i 127.0.0.1 -p "$peer" -m 1 -nd -timeout 30 -timeout_error -trace_msg \
+sipp -sf "$S/fax-core.xml" -i 127.0.0.1 -p "$peer" -m 1 -nd -timeout 40 -timeout_error -trace_msg \
 	-key audio "$peer_audio" -key fax "$peer_fax" -message_file "$WORK/core.msg" \
 	-trace_err -error_file "$WORK/core.err" >/dev/null 2>&1 &
 core_pid=$!
 sleep 0.3
-sipp -sf "$S/fax-ue.xml" "127.0.0.1:$access" -i 127.0.0.1 -p "$ue" -m 1 -nd -timeout 30 -timeout_error \
+sipp -sf "$S/fax-ue.xml" "127.0.0.1:$access" -i 127.0.0.1 -p "$ue" -m 1 -nd -timeout 40 -timeout_error \
 	-key audio "$ue_audio" -key fax "$ue_fax" -trace_msg -message_file "$WORK/ue.msg" \
 	-trace_err -error_file "$WORK/ue.err" >/dev/null 2>&1 &
 ue_pid=$!
