@@ -13,6 +13,7 @@
 #include "agw_cfg.h"
 #include "assoc.h"
 #include "cert.h"
+#include "daemon.h"
 #include "evloop.h"
 #include "legs.h"
 #include "link.h"
@@ -46,10 +47,19 @@ struct agw {
 
 static void on_signal(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg)
 {
+	struct agw *g = arg;
 	struct signalfd_siginfo si;
-	if (read(ev_io_fd(io), &si, sizeof si) == (ssize_t)sizeof si)
-		log_notice("main", NULL, "received %s, shutting down", strsignal((int)si.ssi_signo));
-	ev_loop_stop(loop);
+	if (read(ev_io_fd(io), &si, sizeof si) != (ssize_t)sizeof si)
+		return;
+	int signo = (int)si.ssi_signo;
+	if (signo == SIGHUP) {
+		daemon_hup(g->trace);
+	} else if (signo == SIGTERM || signo == SIGINT) {
+		log_notice("main", NULL, "received %s, shutting down", strsignal(signo));
+		ev_loop_stop(loop);
+	} else {
+		daemon_ignored(signo);
+	}
 }
 
 static int watch_signals(struct agw *g)
@@ -58,11 +68,14 @@ static int watch_signals(struct agw *g)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	g->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (g->sigfd < 0 || !(g->sig_io = ev_io_add(g->loop, g->sigfd, EPOLLIN, on_signal, g))) {
-		log_err("main", NULL, "cannot watch SIGTERM/SIGINT: %s", strerror(errno));
+		log_err("main", NULL, "cannot watch SIGTERM, SIGINT, SIGHUP, SIGUSR1 and SIGUSR2: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -303,6 +316,13 @@ int main(int argc, char **argv)
 	if (exit_now >= 0)
 		return exit_now;
 	log_init(agw_program.name, (enum log_level)g.cfg.common.log_level);
+	char *err = NULL;
+	if (!daemon_init(&agw_program, argc, argv, &g.cfg, sizeof g.cfg, &g.cfg.common, &err)) {
+		log_err("main", NULL, "%s", err);
+		g_free(err);
+		cfg_free(agw_program.options, &g.cfg);
+		return 1;
+	}
 	ev_fd_limit_raise();
 	int status = 1;
 	if (start(&g) == 0) {
@@ -314,5 +334,6 @@ int main(int argc, char **argv)
 	stop(&g);
 	if (status == 0)
 		log_notice("main", NULL, "stopped");
+	daemon_done();
 	return status;
 }

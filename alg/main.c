@@ -14,6 +14,7 @@ struct alg;
 
 #include "alg_cfg.h"
 #include "call.h"
+#include "daemon.h"
 #include "evloop.h"
 #include "log.h"
 #include "mgc.h"
@@ -38,6 +39,25 @@ static gboolean on_signal(gpointer data)
 	struct alg *a = data;
 	log_notice("main", NULL, "received a termination signal, shutting down");
 	g_main_loop_quit(a->main);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_hup(gpointer data)
+{
+	struct alg *a = data;
+	daemon_hup(a->trace);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_usr1(gpointer data)
+{
+	daemon_ignored(SIGUSR1);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_usr2(gpointer data)
+{
+	daemon_ignored(SIGUSR2);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -95,6 +115,12 @@ int main(int argc, char **argv)
 	log_init(alg_program.name, (enum log_level)a.cfg.common.log_level);
 	ev_fd_limit_raise();
 	char *bad = NULL;
+	if (!daemon_init(&alg_program, argc, argv, &a.cfg, sizeof a.cfg, &a.cfg.common, &bad)) {
+		log_err("main", NULL, "%s", bad);
+		g_free(bad);
+		cfg_free(alg_program.options, &a.cfg);
+		return 1;
+	}
 	if (!alg_config_secrets(&a.cfg, &bad)) {
 		fprintf(stderr, "ims-alg: %s\n", bad);
 		g_free(bad);
@@ -119,12 +145,18 @@ int main(int argc, char **argv)
 		g_source_attach(src, NULL);
 		guint sigterm = g_unix_signal_add(SIGTERM, on_signal, &a);
 		guint sigint = g_unix_signal_add(SIGINT, on_signal, &a);
+		guint sighup = g_unix_signal_add(SIGHUP, on_hup, &a);
+		guint sigusr1 = g_unix_signal_add(SIGUSR1, on_usr1, &a);
+		guint sigusr2 = g_unix_signal_add(SIGUSR2, on_usr2, &a);
 		if (start(&a) == 0) {
 			g_main_loop_run(a.main);
 			status = 0;
 		}
 		g_source_remove(sigterm);
 		g_source_remove(sigint);
+		g_source_remove(sighup);
+		g_source_remove(sigusr1);
+		g_source_remove(sigusr2);
 	}
 	proxy_free(a.proxy);
 	if (a.mgc) {
@@ -150,5 +182,6 @@ int main(int argc, char **argv)
 	cfg_free(alg_program.options, &a.cfg);
 	if (status == 0)
 		log_notice("main", NULL, "stopped");
+	daemon_done();
 	return status;
 }

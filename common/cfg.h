@@ -41,6 +41,7 @@ struct cfg_option {
 /* What every binary has; embed it as the member `common` of the binary's config struct. */
 struct cfg_common {
 	int log_level;    /* index into log_level_names */
+	char *log_file;   /* "" for stderr */
 	char *trace_file; /* JSON-lines trace, "" for none */
 };
 
@@ -54,6 +55,8 @@ struct cfg_common {
 	  0,                                                                                        \
 	  log_level_names,                                                                          \
 	  "lowest level logged: error, warning, notice, info or debug" },                           \
+	{ "log.file", 0, CFG_STRING, offsetof(type, common.log_file), "", 0, 0, NULL,               \
+	  "append the log to this file, reopened on SIGHUP (\"\" for standard error)" },            \
 	{                                                                                           \
 		"trace.file", 't', CFG_STRING, offsetof(type, common.trace_file), "", 0, 0, NULL,   \
 		    "write a JSON-lines trace of every protocol event to this file (\"\" for none)" \

@@ -1,13 +1,16 @@
-/* log: formats GLib structured log records into one readable line each on stderr.
+/* log: formats GLib structured log records into one readable line each on stderr or in the log file.
  * Our own lines go through g_log_structured with MEDIASEC_* fields; lines from GLib itself or from
  * libraries using g_log are formatted the same way with component "glib". */
 #include "config.h"
 #include "log.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 const char *const log_level_names[] = { "error", "warning", "notice", "info", "debug", NULL };
 
@@ -16,7 +19,9 @@ static const char *const level_tags[] = { "ERROR", "WARN", "NOTICE", "INFO", "DE
 static struct {
 	const char *program;
 	enum log_level level;
-} state = { "mediasec", LOG_NOTICE };
+	FILE *out;  /* the log file; NULL: stderr */
+	char *path; /* its name, for log_reopen */
+} state = { "mediasec", LOG_NOTICE, NULL, NULL };
 
 static enum log_level level_of_glib(GLogLevelFlags flags)
 {
@@ -82,7 +87,9 @@ static GLogWriterOutput writer(GLogLevelFlags flags, const GLogField *fields, gs
 	append_field(line, "term", term);
 	g_string_append(line, message ? message : "(no message)");
 	g_string_append_c(line, '\n');
-	fputs(line->str, stderr);
+	FILE *out = state.out ? state.out : stderr;
+	fputs(line->str, out);
+	fflush(out);
 	g_string_free(line, TRUE);
 	return G_LOG_WRITER_HANDLED;
 }
@@ -97,6 +104,56 @@ void log_init(const char *program, enum log_level level)
 void log_set_level(enum log_level level)
 {
 	state.level = level;
+}
+
+static FILE *open_log(const char *path, char **err)
+{
+	/* owner and group: a log names callers and addresses */
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
+	if (!f) {
+		*err = g_strdup_printf("%s: cannot open the log file: %s", path, g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	return f;
+}
+
+bool log_open_file(const char *path, char **err)
+{
+	FILE *f = open_log(path, err);
+	if (!f)
+		return false;
+	log_close_file();
+	state.out = f;
+	state.path = g_strdup(path);
+	return true;
+}
+
+bool log_reopen(char **err)
+{
+	if (!state.path)
+		return true;
+	FILE *f = open_log(state.path, err);
+	if (!f)
+		return false; /* the old file stays in use: a full disk or a removed directory loses nothing */
+	fclose(state.out);
+	state.out = f;
+	return true;
+}
+
+const char *log_file(void)
+{
+	return state.path;
+}
+
+void log_close_file(void)
+{
+	if (state.out)
+		fclose(state.out);
+	state.out = NULL;
+	g_free(state.path);
+	state.path = NULL;
 }
 
 enum log_level log_get_level(void)

@@ -4,6 +4,7 @@
 #define MEDIASEC_LOG_H
 
 #include <glib.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* What a log line is about; any field may be NULL/0 when it does not apply. */
@@ -22,6 +23,16 @@ extern const char *const log_level_names[];
 void log_init(const char *program, enum log_level level);
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
+
+/* Lines go to path (appended to, created 0640) instead of stderr from now on. False and *err set
+ * when it cannot be opened (lines stay where they were). */
+bool log_open_file(const char *path, char **err);
+/* Opens the log file again by its name (after a rotation renamed it) and closes the old one; the old
+ * one stays in use when the name cannot be opened. True without a log file. */
+bool log_reopen(char **err);
+/* The log file's name, NULL for stderr. */
+const char *log_file(void);
+void log_close_file(void);
 
 /* One line: "<time> <program> <LEVEL> <component> [call=… ctx=… term=…] <message>". */
 void log_msg(enum log_level level, const char *component, const struct log_ids *ids, const char *fmt, ...)

@@ -13,11 +13,12 @@
 
 struct trace {
 	FILE *f;
+	char *path; /* for trace_reopen */
 	char *component;
 	GPtrArray *secrets; /* names whose values are not written (trace_secret) */
 };
 
-struct trace *trace_open(const char *path, const char *component, char **err)
+static FILE *open_trace(const char *path, char **err)
 {
 	/* owner only: a trace holds every SIP and H.248 message, and with them who called whom */
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
@@ -26,10 +27,18 @@ struct trace *trace_open(const char *path, const char *component, char **err)
 		if (fd >= 0)
 			close(fd);
 		*err = g_strdup_printf("%s: cannot open the trace file: %s", path, g_strerror(errno));
-		return NULL;
 	}
+	return f;
+}
+
+struct trace *trace_open(const char *path, const char *component, char **err)
+{
+	FILE *f = open_trace(path, err);
+	if (!f)
+		return NULL;
 	struct trace *t = g_new0(struct trace, 1);
 	t->f = f;
+	t->path = g_strdup(path);
 	t->component = g_strdup(component);
 	t->secrets = g_ptr_array_new_with_free_func(g_free);
 	return t;
@@ -146,11 +155,29 @@ void trace_emit(struct trace *t, const struct trace_event *ev)
 	json_object_put(o);
 }
 
+bool trace_reopen(struct trace *t, char **err)
+{
+	if (!t)
+		return true;
+	FILE *f = open_trace(t->path, err);
+	if (!f)
+		return false;
+	fclose(t->f);
+	t->f = f;
+	return true;
+}
+
+const char *trace_path(const struct trace *t)
+{
+	return t ? t->path : NULL;
+}
+
 void trace_close(struct trace *t)
 {
 	if (!t)
 		return;
 	fclose(t->f);
+	g_free(t->path);
 	g_free(t->component);
 	g_ptr_array_unref(t->secrets);
 	g_free(t);

@@ -7,6 +7,7 @@
 #ifndef MEDIASEC_TRACE_H
 #define MEDIASEC_TRACE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -33,6 +34,12 @@ void trace_secret(struct trace *t, const char *name);
 
 /* Writes one line and flushes it. A NULL trace is a disabled trace: nothing happens. */
 void trace_emit(struct trace *t, const struct trace_event *ev);
+
+/* Opens the file again by its name (after a rotation renamed it) and closes the old one, which stays in
+ * use when the name cannot be opened (false, *err set). A NULL trace: true, nothing done. */
+bool trace_reopen(struct trace *t, char **err);
+/* The file's name; NULL for a NULL trace. */
+const char *trace_path(const struct trace *t);
 
 void trace_close(struct trace *t);
 

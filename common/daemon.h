@@ -1,0 +1,34 @@
+/* daemon: what an operator and systemd do to a running daemon, shared by ims-agw and ims-alg.
+ * - SIGHUP (daemon_hup): the log and trace files are opened again by their names (after logrotate
+ *   renamed them) and the configuration is read again from the same file and flags; of it only what can
+ *   change safely at run time is applied (log.level), a change to anything else is logged as waiting for
+ *   the next start.
+ * - SIGUSR1, SIGUSR2 (daemon_ignored): logged and ignored; SIGPIPE is ignored without a word. */
+#ifndef MEDIASEC_DAEMON_H
+#define MEDIASEC_DAEMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cfg.h"
+#include "trace.h"
+
+/* What daemon_hup reads again: the program, its command line and its running configuration (a struct of
+ * cfg_size bytes with a `struct cfg_common common` in it). Opens common->log_file when set: false and
+ * *err set when it cannot. */
+bool daemon_init(const struct cfg_program *prog, int argc, char **argv, void *cfg, size_t cfg_size,
+		 struct cfg_common *common, char **err);
+
+/* The SIGHUP work, logging each step; trace is the daemon's (NULL for none). */
+void daemon_hup(struct trace *trace);
+
+/* "received SIGUSR1: ignored" */
+void daemon_ignored(int signo);
+
+/* "SIGUSR1" for SIGUSR1 (a static string). */
+const char *daemon_signal_name(int signo);
+
+/* The files and state daemon_init took. */
+void daemon_done(void);
+
+#endif
