@@ -213,19 +213,16 @@ static void on_request_timer(struct ev_loop *loop, void *arg)
 	r->timer = ev_timer_add(loop, MIN((uint64_t)next, r->deadline - now), on_request_timer, r);
 }
 
-uint32_t h248_tl_send(struct h248_tl *tl, const struct h248_from *to, struct h248_msg *m,
-		      h248_tl_result *done, void *arg)
+static uint32_t send_as(struct h248_tl *tl, const struct h248_from *to, struct h248_msg *m, uint32_t tid,
+			h248_tl_result *done, void *arg)
 {
 	struct h248_node *trans = m->first;
 	while (trans && trans->tok != H248_TOK_TRANSACTION)
 		trans = trans->next;
-	if (!trans) {
+	if (!trans || g_hash_table_contains(tl->requests, GUINT_TO_POINTER(tid))) {
 		h248_msg_free(m);
 		return 0;
 	}
-	uint32_t tid = tl->next_tid++;
-	if (!tl->next_tid)
-		tl->next_tid = 1;
 	char id[12];
 	snprintf(id, sizeof id, "%u", tid);
 	trans->value.form = H248_VAL_WORD;
@@ -250,6 +247,21 @@ uint32_t h248_tl_send(struct h248_tl *tl, const struct h248_from *to, struct h24
 	g_hash_table_insert(tl->requests, GUINT_TO_POINTER(tid), r);
 	tl->stats.sent++;
 	return tid;
+}
+
+uint32_t h248_tl_send(struct h248_tl *tl, const struct h248_from *to, struct h248_msg *m,
+		      h248_tl_result *done, void *arg)
+{
+	uint32_t tid = tl->next_tid++;
+	if (!tl->next_tid)
+		tl->next_tid = 1;
+	return send_as(tl, to, m, tid, done, arg);
+}
+
+uint32_t h248_tl_send_again(struct h248_tl *tl, const struct h248_from *to, struct h248_msg *m, uint32_t tid,
+			    h248_tl_result *done, void *arg)
+{
+	return tid ? send_as(tl, to, m, tid, done, arg) : (h248_msg_free(m), 0);
 }
 
 void h248_tl_cancel(struct h248_tl *tl, uint32_t tid)

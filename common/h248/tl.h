@@ -70,6 +70,12 @@ struct h248_msg *h248_tl_new_request(struct h248_tl *tl, struct h248_node **tran
  * when it could not be sent at all (done is not called then). */
 uint32_t h248_tl_send(struct h248_tl *tl, const struct h248_from *to, struct h248_msg *m,
 		      h248_tl_result *done, void *arg);
+/* Sends m again under tid, the id of a request of ours whose done reported no Reply: the peer executes
+ * an id at most once and keeps its answer for LONG-TIMER, so this fetches the Reply the first sending
+ * earned (or has it executed now, when no sending arrived). Otherwise as h248_tl_send; 0 also when tid
+ * is still awaiting its Reply. */
+uint32_t h248_tl_send_again(struct h248_tl *tl, const struct h248_from *to, struct h248_msg *m, uint32_t tid,
+			    h248_tl_result *done, void *arg);
 /* Forgets a request of ours: done will not be called. */
 void h248_tl_cancel(struct h248_tl *tl, uint32_t tid);
 
