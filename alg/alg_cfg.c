@@ -32,6 +32,12 @@ const char *const alg_transport_names[] = { "both", "udp", "tcp", NULL };
 	{                                                                                                    \
 		"sip." #side ".transport", 0, CFG_ENUM, offsetof(struct alg_config, side.transport), "both", \
 		    0, 0, alg_transport_names, "SIP transports on the " what " side: udp, tcp or both"       \
+	},                                                                                                   \
+	{                                                                                                    \
+		"sip." #side ".advertise", 0, CFG_STRING, offsetof(struct alg_config, side.advertise), "",   \
+		    0, 0, NULL,                                                                              \
+		    "address or host name written into Via, Record-Route and Path on the " what              \
+		    " side (empty: the address; required when the address is 0.0.0.0 or ::)"                \
 	}
 
 #define ALG_WIRE_ROW(id, key, text, where, status) WIRE_ROW(struct alg_config, id, key, text, where, status)
@@ -72,10 +78,13 @@ static const struct cfg_option alg_options[] = {
 	{ "h248.mid", 0, CFG_STRING, offsetof(struct alg_config, h248_mid), "", 0, 0, NULL,
 	  "the MGC's H.248 mId (empty: [address]:port)" },
 	{ "h248.timeout", 0, CFG_INT, offsetof(struct alg_config, h248_timeout_ms), "4000", 100, 60000, NULL,
-	  "how long a request to a gateway may go unanswered (ms) before the call fails and the gateway is "
-	  "lost" },
-	{ "h248.audit", 0, CFG_INT, offsetof(struct alg_config, h248_audit_ms), "10000", 0, 3600000, NULL,
-	  "interval of the audit of each gateway's ROOT that finds a silent one (ms; 0: none)" },
+	  "how long a request to a gateway may go unanswered (ms) before that request, and its call, fail" },
+	{ "h248.audit", 0, CFG_INT, offsetof(struct alg_config, h248_audit_ms), "1000", 0, 3600000, NULL,
+	  "a gateway that sent nothing for this long, or one lost, has its ROOT audited (ms; 0: never)" },
+	{ "h248.lost_after", 0, CFG_INT, offsetof(struct alg_config, h248_lost_after_ms), "3000", 100, 600000,
+	  NULL,
+	  "a gateway that sends nothing for this long while a request awaits its Reply is lost and its calls "
+	  "released (ms)" },
 	{ "h248.gateways", 0, CFG_STRLIST, offsetof(struct alg_config, h248_gateways), "127.0.0.1", 0, 0,
 	  NULL,
 	  "the gateways that may register, each [MID@]ADDRESS[/PREFIX][:PORT]; anyone else is answered "

@@ -13,6 +13,7 @@ extern const char *const alg_transport_names[];
 
 struct alg_sip_side {
 	char *address;
+	char *advertise; /* what Via, Record-Route and Path carry ("": the address) */
 	long port;
 	int transport; /* enum alg_transport */
 };
@@ -32,7 +33,8 @@ struct alg_config {
 	long h248_port;
 	char *h248_mid;
 	long h248_timeout_ms;  /* T-MAX of a request to a gateway */
-	long h248_audit_ms;    /* audit of each gateway's ROOT, to find one that went silent */
+	long h248_audit_ms;    /* audit of the ROOT of a gateway silent this long, or lost */
+	long h248_lost_after_ms; /* silence while a request awaits its Reply that loses a gateway */
 	char **h248_gateways;  /* who may register: [MID@]ADDRESS[/PREFIX][:PORT] (peers.h) */
 	long h248_max_pending; /* requests to one gateway awaiting their Reply */
 	int profile;           /* index into profile_names (iq, ix, mp) */

@@ -8,6 +8,7 @@
 
 #include "assoc.h"
 #include "log.h"
+#include "mgc_reply.h"
 #include "parse.h"
 #include "peers.h"
 #include "tl.h"
@@ -18,8 +19,14 @@ struct mgc_agw {
 	struct h248_from to;
 	unsigned version;
 	unsigned pending; /* requests awaiting their Reply */
+	unsigned epoch;   /* registrations so far: what a request under an older one learns is not acted on */
 	bool up;
-	bool auditing;
+	bool probing;    /* lost for its silence: audited until it answers, then taken back */
+	uint64_t heard;  /* when a message from it last arrived */
+	uint64_t quiet;  /* since when a request to it awaits its Reply with nothing heard since (0: none) */
+	uint64_t probed; /* when it was last audited */
+	struct ev_timer *watch;
+	GHashTable *ctxs; /* context id -> GHashTable of its termination ids: what it holds for us */
 };
 
 struct mgc {
@@ -33,13 +40,37 @@ struct mgc {
 	GPtrArray *agws;     /* struct mgc_agw *, in order of first registration */
 	GHashTable *pending; /* tid -> struct pending: requests of ours not answered yet */
 	unsigned next;       /* round robin */
-	unsigned audit_ms;
-	struct ev_timer *audit;
+	unsigned audit_ms, lost_after, probe_ms;
 	struct h248_allow *allow; /* who may register */
 	unsigned nallow, max_pending;
 	struct log_counter strangers, takeovers;
 	uint64_t over_pending;
 };
+
+enum { MAX_ACTIONS = 8, MAX_TRIES = 8 };
+
+struct pending {
+	uint32_t tid;
+	struct mgc_agw *agw;
+	unsigned epoch;
+	mgc_done *done; /* NULL once told (a failure), cancelled, or for nobody */
+	void *arg;
+	char *text;     /* the message, kept to ask again when it creates a context or subtracts */
+	unsigned tries; /* sendings under this id */
+	bool parked;    /* to be asked again once its gateway is back */
+	unsigned nact;
+	struct {
+		char ctx[16];
+		bool creates, subtracts_all;
+	} act[MAX_ACTIONS];
+};
+
+static void pending_free(gpointer v)
+{
+	struct pending *p = v;
+	g_free(p->text);
+	g_free(p);
+}
 
 static struct mgc_agw *find(struct mgc *m, const char *mid)
 {
@@ -51,14 +82,92 @@ static struct mgc_agw *find(struct mgc *m, const char *mid)
 	return NULL;
 }
 
-static void lose(struct mgc_agw *a, const char *why)
+/* The requests of a, as ids (the table may change while they are acted on). */
+static GArray *tids_of(struct mgc_agw *a)
+{
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	GHashTableIter it;
+	gpointer v;
+	g_hash_table_iter_init(&it, a->mgc->pending);
+	while (g_hash_table_iter_next(&it, NULL, &v))
+		if (((struct pending *)v)->agw == a)
+			g_array_append_val(ids, ((struct pending *)v)->tid);
+	return ids;
+}
+
+static struct pending *pending_of(struct mgc *m, uint32_t tid)
+{
+	return g_hash_table_lookup(m->pending, GUINT_TO_POINTER(tid));
+}
+
+static void tell(struct pending *p, const struct mgc_result *r)
+{
+	mgc_done *done = p->done;
+	p->done = NULL;
+	done(p->arg, r);
+}
+
+/* Out of the pool: what its requests still await fails now, then the owner releases its calls. */
+static void lose(struct mgc_agw *a, const char *why, bool probe)
 {
 	if (!a->up)
 		return;
 	a->up = false;
-	log_warn("mgc", NULL, "gateway %s lost: %s", a->mid, why);
+	a->probing = probe;
+	log_warn("mgc", NULL, "gateway %s lost: %s%s", a->mid, why,
+		 probe ? "; audited until it answers again" : "");
+	struct mgc_result *r = g_new0(struct mgc_result, 1);
+	r->timeout = true;
+	snprintf(r->reason, sizeof r->reason, "gateway %s lost", a->mid);
+	GArray *ids = tids_of(a);
+	for (unsigned i = 0; i < ids->len; i++) {
+		struct pending *p = pending_of(a->mgc, g_array_index(ids, uint32_t, i));
+		if (p && p->done && p->epoch == a->epoch)
+			tell(p, r);
+	}
+	g_array_free(ids, TRUE);
+	g_free(r);
 	if (a->mgc->ops.lost)
 		a->mgc->ops.lost(a->mgc->arg, a, why);
+}
+
+static void watch_in(struct mgc_agw *a, uint64_t ms);
+static void ask_again(struct pending *p);
+static bool request(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *done, void *arg,
+		    uint32_t *tid);
+
+static void subtract(struct mgc_agw *a, const char *ctx, const char *why)
+{
+	const struct log_ids ids = { .ctx = ctx };
+	log_notice("mgc", &ids, "subtracting context %s on gateway %s: %s", ctx, a->mid, why);
+	char *s = g_strdup_printf("Context = %s { Subtract = * }", ctx);
+	request(a->mgc, a, s, NULL, NULL, NULL);
+	g_free(s);
+}
+
+/* A gateway lost for its silence answers again: back in the pool. Every call it had was released while
+ * it was lost, so every context it holds for us is subtracted, and what was in doubt is asked again. */
+static void take_back(struct mgc_agw *a)
+{
+	a->up = true, a->probing = false, a->quiet = 0, a->heard = ev_now(a->mgc->loop);
+	log_notice("mgc", NULL,
+		   "gateway %s answers again: back in service, %u contexts of released calls to subtract",
+		   a->mid, g_hash_table_size(a->ctxs));
+	GList *ctxs = g_hash_table_get_keys(a->ctxs);
+	for (GList *l = ctxs; l; l = l->next) {
+		char *ctx = g_strdup(l->data); /* the reply may remove it */
+		subtract(a, ctx, "its call was released while the gateway was lost");
+		g_free(ctx);
+	}
+	g_list_free(ctxs);
+	GArray *ids = tids_of(a);
+	for (unsigned i = 0; i < ids->len; i++) {
+		struct pending *p = pending_of(a->mgc, g_array_index(ids, uint32_t, i));
+		if (p && p->parked)
+			ask_again(p);
+	}
+	g_array_free(ids, TRUE);
+	watch_in(a, 0);
 }
 
 static void on_up(void *arg, const char *mid, const struct h248_from *from, unsigned version)
@@ -68,11 +177,24 @@ static void on_up(void *arg, const char *mid, const struct h248_from *from, unsi
 	if (!a) {
 		a = g_new0(struct mgc_agw, 1);
 		a->mgc = m, a->mid = g_strdup(mid);
+		a->ctxs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+						(GDestroyNotify)g_hash_table_destroy);
 		g_ptr_array_add(m->agws, a);
 	} else {
-		lose(a, "it registered again: its contexts are gone");
+		lose(a, "it registered again: its contexts are gone", false);
+		g_hash_table_remove_all(a->ctxs);
+		GArray *ids = tids_of(a); /* what was in doubt is no more: a restart may reuse its ids */
+		for (unsigned i = 0; i < ids->len; i++) {
+			struct pending *p = pending_of(m, g_array_index(ids, uint32_t, i));
+			if (p->parked)
+				g_hash_table_remove(m->pending, GUINT_TO_POINTER(p->tid));
+		}
+		g_array_free(ids, TRUE);
 	}
-	a->to = *from, a->version = version, a->up = true;
+	a->epoch++;
+	a->to = *from, a->version = version, a->up = true, a->probing = false;
+	a->quiet = 0, a->heard = a->probed = ev_now(m->loop);
+	watch_in(a, 0);
 	char where[SA_TEXT_MAX];
 	log_notice("mgc", NULL, "gateway %s registered from %s (H.248 version %u)", mid,
 		   sa_text(&from->addr, where), version);
@@ -84,92 +206,111 @@ static void on_down(void *arg, const char *mid, const char *method)
 	if (a) {
 		char why[64];
 		snprintf(why, sizeof why, "ServiceChange %s", method);
-		lose(a, why);
+		lose(a, why, false);
 	}
 }
 
-/* ---- replies read into mgc_result ---- */
+/* ---- what each gateway holds for us: its contexts and their terminations, from the Replies ---- */
 
-static void copy_str(char *dst, size_t size, struct h248_str s)
+static bool ctx_named(const char *ctx)
 {
-	size_t n = MIN(s.n, size - 1);
-	memcpy(dst, s.p, n);
-	dst[n] = 0;
+	return *ctx && strcmp(ctx, "-") && strcmp(ctx, "$") && strcmp(ctx, "*");
 }
 
-/* The first node with tok below n, depth first. */
-static const struct h248_node *find_tok(const struct h248_node *n, enum h248_tok tok)
+static bool error_is(const struct h248_node *n, unsigned code)
 {
-	for (const struct h248_node *c = n->first; c; c = c->next) {
-		if (c->kind == H248_NODE_TOKEN && c->tok == tok)
-			return c;
-		const struct h248_node *d = find_tok(c, tok);
-		if (d)
-			return d;
-	}
-	return NULL;
+	const struct h248_node *e = h248_child(n, H248_TOK_ERROR, NULL);
+	uint32_t v = 0;
+	return e && h248_str_u32(e->value.text, &v) && v == code;
 }
 
-static void read_error(const struct h248_node *e, struct mgc_result *r)
+/* One action's Reply: Add puts its termination in, Subtract takes it out; a context emptied, subtracted
+ * whole, or unknown to the gateway (411) is gone. */
+static void track_action(struct mgc_agw *a, const char *ctx, bool subtracts_all, const struct h248_node *c)
 {
-	uint32_t code = 0;
-	h248_str_u32(e->value.text, &code);
-	r->error = code ? code : 500;
-	for (const struct h248_node *q = e->first; q; q = q->next)
-		if (q->kind == H248_NODE_QUOTED)
-			copy_str(r->reason, sizeof r->reason, q->name);
-}
-
-static void read_reply(const struct h248_node *reply, struct mgc_result *r)
-{
-	const struct h248_node *e = find_tok(reply, H248_TOK_ERROR);
-	if (e)
-		read_error(e, r);
-	const struct h248_node *ctx = h248_child(reply, H248_TOK_CONTEXT, NULL);
-	if (!ctx)
+	if (subtracts_all || error_is(c, 411)) {
+		g_hash_table_remove(a->ctxs, ctx);
 		return;
-	copy_str(r->ctx, sizeof r->ctx, ctx->value.text);
-	for (const struct h248_node *c = ctx->first; c && r->n < MGC_MAX_CMDS; c = c->next) {
-		if (c->kind != H248_NODE_TOKEN || c->tok == H248_TOK_ERROR || c->tok == H248_TOK_TOPOLOGY ||
-		    c->tok == H248_TOK_CONTEXTATTR)
+	}
+	for (const struct h248_node *cmd = c->first; cmd; cmd = cmd->next) {
+		if (cmd->kind != H248_NODE_TOKEN || h248_child(cmd, H248_TOK_ERROR, NULL))
 			continue;
-		copy_str(r->cmd[r->n].term, sizeof r->cmd[r->n].term, c->value.text);
-		const struct h248_node *local = find_tok(c, H248_TOK_LOCAL);
-		if (local)
-			copy_str(r->cmd[r->n].local, sizeof r->cmd[r->n].local, h248_sdp(local));
-		r->n++;
+		char term[64];
+		mgc_copy_str(term, sizeof term, cmd->value.text);
+		GHashTable *terms = g_hash_table_lookup(a->ctxs, ctx);
+		if (cmd->tok == H248_TOK_ADD && !terms) {
+			terms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+			g_hash_table_insert(a->ctxs, g_strdup(ctx), terms);
+		}
+		if (cmd->tok == H248_TOK_ADD)
+			g_hash_table_add(terms, g_strdup(term));
+		else if (cmd->tok == H248_TOK_SUBTRACT && terms)
+			g_hash_table_remove(terms, term);
+	}
+	GHashTable *terms = g_hash_table_lookup(a->ctxs, ctx);
+	if (terms && !g_hash_table_size(terms))
+		g_hash_table_remove(a->ctxs, ctx);
+}
+
+/* The Reply to p; with drop, the contexts p's "$" actions made are subtracted (nobody took them). */
+static void track(struct mgc_agw *a, const struct pending *p, const struct h248_node *reply, bool drop)
+{
+	unsigned i = 0;
+	for (const struct h248_node *c = reply->first; c; c = c->next) {
+		if (c->kind != H248_NODE_TOKEN || c->tok != H248_TOK_CONTEXT)
+			continue;
+		char ctx[16];
+		mgc_copy_str(ctx, sizeof ctx, c->value.text);
+		bool all = i < p->nact && p->act[i].subtracts_all, made = i < p->nact && p->act[i].creates;
+		i++;
+		if (!ctx_named(ctx))
+			continue;
+		track_action(a, ctx, all, c);
+		if (drop && made && a->up && g_hash_table_contains(a->ctxs, ctx))
+			subtract(a, ctx, "the request that made it failed or was cancelled");
 	}
 }
 
-struct pending {
-	uint32_t tid;
-	struct mgc_agw *agw;
-	mgc_done *done;
-	void *arg;
-};
-
-static void on_result(void *arg, const struct h248_msg *msg, const struct h248_node *reply)
+/* Which contexts p's actions name, which create one ($), which subtract: those are asked again under
+ * the same id when no Reply came, so that nothing they made is left behind. */
+static bool read_actions(struct pending *p, const struct h248_msg *msg)
 {
-	struct pending *p = arg;
-	struct mgc_result *r = g_new0(struct mgc_result, 1);
-	if (!reply) {
-		r->timeout = true;
-		snprintf(r->reason, sizeof r->reason, "no reply from gateway %s", p->agw->mid);
-		lose(p->agw, "a request got no reply");
-	} else {
-		read_reply(reply, r);
+	const struct h248_node *trans = msg->first;
+	while (trans && trans->tok != H248_TOK_TRANSACTION)
+		trans = trans->next;
+	bool doubt = false;
+	for (const struct h248_node *act = trans ? trans->first : NULL; act; act = act->next) {
+		if (act->kind != H248_NODE_TOKEN || act->tok != H248_TOK_CONTEXT || p->nact == MAX_ACTIONS)
+			continue;
+		mgc_copy_str(p->act[p->nact].ctx, sizeof p->act[p->nact].ctx, act->value.text);
+		p->act[p->nact].creates = !strcmp(p->act[p->nact].ctx, "$");
+		doubt = doubt || p->act[p->nact].creates;
+		for (const struct h248_node *c = act->first; c; c = c->next)
+			if (c->kind == H248_NODE_TOKEN && c->tok == H248_TOK_SUBTRACT) {
+				doubt = true;
+				p->act[p->nact].subtracts_all |= h248_str_eq(c->value.text, "*");
+			}
+		p->nact++;
 	}
-	p->agw->pending--;
-	if (p->done)
-		p->done(p->arg, r);
-	g_free(r);
-	g_hash_table_remove(p->agw->mgc->pending, GUINT_TO_POINTER(p->tid)); /* frees p */
+	return doubt;
 }
 
-bool mgc_send(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *done, void *arg, uint32_t *tid)
+/* ---- our requests ---- */
+
+static void on_result(void *arg, const struct h248_msg *msg, const struct h248_node *reply);
+
+static void sent(struct mgc_agw *a)
 {
-	if (!a || !a->up)
-		return false;
+	a->pending++;
+	if (a->up && !a->quiet) {
+		a->quiet = ev_now(a->mgc->loop);
+		watch_in(a, 0);
+	}
+}
+
+static bool request(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *done, void *arg,
+		    uint32_t *tid)
+{
 	if (a->pending >= m->max_pending) {
 		m->over_pending++;
 		log_warn("mgc", NULL,
@@ -185,26 +326,91 @@ bool mgc_send(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *d
 		g_free(text);
 		return false;
 	}
-	struct pending *p = g_new(struct pending, 1);
-	*p = (struct pending){ .agw = a, .done = done, .arg = arg };
+	struct pending *p = g_new0(struct pending, 1);
+	*p = (struct pending){ .agw = a, .epoch = a->epoch, .done = done, .arg = arg, .tries = 1 };
+	if (read_actions(p, msg))
+		p->text = g_strdup(text);
 	uint32_t id = h248_tl_send(m->tl, &a->to, msg, on_result, p);
 	g_free(text); /* printed by now */
 	if (!id) {
-		g_free(p);
+		pending_free(p);
 		return false;
 	}
 	p->tid = id;
-	a->pending++;
 	g_hash_table_insert(m->pending, GUINT_TO_POINTER(id), p);
+	sent(a);
 	if (tid)
 		*tid = id;
 	return true;
 }
 
-/* The transaction still runs to its Reply (the gateway acts on it either way); nobody hears of it. */
+/* The same transaction again, for its Reply: the gateway executed it at most once and keeps the answer. */
+static void ask_again(struct pending *p)
+{
+	struct mgc_agw *a = p->agw;
+	struct h248_error perr;
+	struct h248_msg *msg = h248_parse(p->text, strlen(p->text), NULL, &perr);
+	p->parked = false;
+	if (!msg || !h248_tl_send_again(a->mgc->tl, &a->to, msg, p->tid, on_result, p)) {
+		g_hash_table_remove(a->mgc->pending, GUINT_TO_POINTER(p->tid));
+		return;
+	}
+	p->tries++;
+	sent(a);
+}
+
+/* A Reply, or none within T-MAX: the caller hears of it once. A timeout fails the caller's request
+ * alone; the gateway's standing is the watch's business (on_watch). */
+static void on_result(void *arg, const struct h248_msg *msg, const struct h248_node *reply)
+{
+	struct pending *p = arg;
+	struct mgc_agw *a = p->agw;
+	bool current = p->epoch == a->epoch, taken = false;
+	a->pending--;
+	if (reply && current && !a->up && a->probing)
+		take_back(a);
+	if (p->done) {
+		struct mgc_result *r = g_new0(struct mgc_result, 1);
+		if (!reply) {
+			r->timeout = true;
+			snprintf(r->reason, sizeof r->reason, "no reply from gateway %s", a->mid);
+		} else {
+			mgc_read_reply(reply, r);
+		}
+		taken = !r->timeout && !r->error;
+		tell(p, r);
+		g_free(r);
+	}
+	if (reply) {
+		if (current)
+			track(a, p, reply, !taken);
+	} else if (current && p->text && p->tries < MAX_TRIES) {
+		log_info("mgc", NULL, "transaction %u to %s: no reply; asked again %s", p->tid, a->mid,
+			 a->up ? "now" : "once the gateway is back");
+		if (a->up)
+			ask_again(p);
+		else
+			p->parked = true;
+		return;
+	} else if (current && p->text) {
+		log_warn("mgc", NULL,
+			 "transaction %u to %s: no reply after %u sendings; what it made may "
+			 "stay at the gateway",
+			 p->tid, a->mid, p->tries);
+	}
+	g_hash_table_remove(a->mgc->pending, GUINT_TO_POINTER(p->tid)); /* frees p */
+}
+
+bool mgc_send(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *done, void *arg, uint32_t *tid)
+{
+	return a && a->up && request(m, a, actions, done, arg, tid);
+}
+
+/* The transaction still runs to its Reply (the gateway acts on it either way); nobody hears of it, and
+ * a context it makes is subtracted. */
 void mgc_cancel(struct mgc *m, uint32_t tid)
 {
-	struct pending *p = tid ? g_hash_table_lookup(m->pending, GUINT_TO_POINTER(tid)) : NULL;
+	struct pending *p = tid ? pending_of(m, tid) : NULL;
 	if (p)
 		p->done = NULL;
 }
@@ -243,6 +449,8 @@ static bool admit(void *arg, const struct h248_msg *msg, const struct h248_from 
 			h248_refused(&m->strangers, &from->addr, "no h248.gateways entry allows mId %s here",
 				     mid);
 	}
+	if (ok && a && h248_from_equal(&a->to, from)) /* heard from: not silent */
+		a->heard = ev_now(m->loop), a->quiet = 0;
 	g_free(mid);
 	return ok;
 }
@@ -260,17 +468,17 @@ static void on_notify(struct mgc *m, struct mgc_agw *a, struct h248_txn *txn, co
 	h248_txn_reply(txn,
 		       out); /* answered before anyone acts on it; the request lives on until we return */
 	char cid[16], term[32], event[64], reason[160];
-	copy_str(cid, sizeof cid, ctx->value.text);
-	copy_str(term, sizeof term, n->value.text);
+	mgc_copy_str(cid, sizeof cid, ctx->value.text);
+	mgc_copy_str(term, sizeof term, n->value.text);
 	const struct log_ids ids = { .ctx = cid, .term = term };
 	const struct h248_node *oe = h248_child(n, H248_TOK_OBSERVEDEVENTS, NULL);
 	for (const struct h248_node *e = oe ? oe->first : NULL; e; e = e->next) {
 		if (e->kind != H248_NODE_PROP)
 			continue;
 		const struct h248_node *why = h248_prop(e, "reason");
-		copy_str(event, sizeof event, e->name);
+		mgc_copy_str(event, sizeof event, e->name);
 		if (why)
-			copy_str(reason, sizeof reason, why->value.text);
+			mgc_copy_str(reason, sizeof reason, why->value.text);
 		log_info("mgc", &ids, "gateway %s observed %s", a->mid, event);
 		if (m->ops.event)
 			m->ops.event(m->arg, a, cid, term, event, why ? reason : NULL);
@@ -301,25 +509,53 @@ static void on_request(void *arg, struct h248_txn *txn, const struct h248_msg *m
 	g_free(mid);
 }
 
-/* ---- the periodic audit that finds a silent gateway ---- */
+/* ---- the watch: audits, the silence that loses a gateway, the probes that take it back ---- */
 
-static void on_audited(void *arg, const struct mgc_result *r)
+static void on_watch(struct ev_loop *loop, void *arg);
+
+static void watch_in(struct mgc_agw *a, uint64_t ms)
 {
-	struct mgc_agw *a = arg;
-	a->auditing = false;
-	(void)r; /* a timeout has already marked it lost */
+	ev_timer_cancel(a->mgc->loop, a->watch);
+	a->watch = ev_timer_add(a->mgc->loop, ms, on_watch, a);
 }
 
-static void on_audit(struct ev_loop *loop, void *arg)
+static void audit(struct mgc_agw *a)
 {
-	struct mgc *m = arg;
-	for (unsigned i = 0; i < m->agws->len; i++) {
-		struct mgc_agw *a = g_ptr_array_index(m->agws, i);
-		if (a->up && !a->auditing)
-			a->auditing = mgc_send(m, a, "Context = - { AuditValue = ROOT { Audit { } } }",
-					       on_audited, a, NULL);
+	a->probed = ev_now(a->mgc->loop);
+	request(a->mgc, a, "Context = - { AuditValue = ROOT { Audit { } } }", NULL, NULL, NULL);
+}
+
+/* Up and heard from lately: nothing. Up and silent for audit_ms: audited. A request unanswered with
+ * nothing heard: audited every probe_ms, and lost after lost_after. Lost for its silence: audited every
+ * audit_ms until a Reply takes it back (on_result). */
+static void on_watch(struct ev_loop *loop, void *arg)
+{
+	struct mgc_agw *a = arg;
+	struct mgc *m = a->mgc;
+	a->watch = NULL;
+	uint64_t now = ev_now(loop), next = UINT64_MAX;
+	if (a->up && a->quiet && now >= a->quiet + m->lost_after) {
+		char why[96];
+		snprintf(why, sizeof why, "nothing heard from it for %u ms while a request awaited its Reply",
+			 m->lost_after);
+		lose(a, why, true);
 	}
-	m->audit = ev_timer_add(loop, m->audit_ms, on_audit, m);
+	if (m->audit_ms && (a->up || a->probing)) {
+		uint64_t due = !a->up     ? a->probed + m->audit_ms
+			       : a->quiet ? MAX(a->probed, a->quiet) + m->probe_ms
+					  : a->heard + m->audit_ms;
+		if (now >= due) {
+			audit(a);
+			due = now + (a->up ? m->probe_ms : m->audit_ms);
+		}
+		next = due;
+	}
+	if (a->up && a->quiet)
+		next = MIN(next, a->quiet + m->lost_after);
+	if (next != UINT64_MAX)
+		watch_in(a, next - now);
+	else
+		ev_timer_cancel(loop, a->watch), a->watch = NULL;
 }
 
 /* ---- the link ---- */
@@ -336,8 +572,10 @@ static void on_closed(void *arg, uint32_t conn, const char *why)
 	struct mgc *m = arg;
 	for (unsigned i = 0; i < m->agws->len; i++) {
 		struct mgc_agw *a = g_ptr_array_index(m->agws, i);
-		if (a->to.conn == conn)
-			lose(a, why);
+		if (a->to.conn == conn) {
+			lose(a, why, false);
+			a->probing = false; /* the connection is gone: it registers again on a new one */
+		}
 	}
 }
 
@@ -346,8 +584,10 @@ struct mgc *mgc_new(struct ev_loop *loop, const struct mgc_opts *o, const struct
 {
 	struct mgc *m = g_new0(struct mgc, 1);
 	m->loop = loop, m->ops = *ops, m->arg = arg, m->audit_ms = o->audit_ms;
+	m->lost_after = o->lost_after_ms ? o->lost_after_ms : 3000;
+	m->probe_ms = MAX(m->lost_after / 8, 50);
 	m->agws = g_ptr_array_new();
-	m->pending = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+	m->pending = g_hash_table_new_full(NULL, NULL, NULL, pending_free);
 	m->mid = o->mid_text;
 	m->max_pending = o->max_pending ? o->max_pending : 256;
 	m->strangers = m->takeovers = H248_REFUSALS("H.248 from");
@@ -374,8 +614,6 @@ struct mgc *mgc_new(struct ev_loop *loop, const struct mgc_opts *o, const struct
 	m->tl = h248_tl_new(loop, m->link, &to, &tops, m);
 	static const struct h248_mgc_ops aops = { .up = on_up, .down = on_down };
 	m->assoc = h248_mgc_new(3, &aops, m);
-	if (m->audit_ms)
-		m->audit = ev_timer_add(loop, m->audit_ms, on_audit, m);
 	return m;
 }
 
@@ -383,8 +621,6 @@ void mgc_free(struct mgc *m)
 {
 	if (!m)
 		return;
-	if (m->audit)
-		ev_timer_cancel(m->loop, m->audit);
 	if (m->tl)
 		h248_tl_free(m->tl);
 	g_hash_table_destroy(m->pending);
@@ -394,6 +630,8 @@ void mgc_free(struct mgc *m)
 		h248_mgc_free(m->assoc);
 	for (unsigned i = 0; i < m->agws->len; i++) {
 		struct mgc_agw *a = g_ptr_array_index(m->agws, i);
+		ev_timer_cancel(m->loop, a->watch);
+		g_hash_table_destroy(a->ctxs);
 		g_free(a->mid);
 		g_free(a);
 	}

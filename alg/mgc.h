@@ -3,9 +3,21 @@
  * Gateways register with ServiceChange on ROOT; each is kept by its mId for the life of the process,
  * up or down. A call picks one that is up (round robin), sends it transactions written as H.248 text and
  * gets each Reply back read: the context, per command its termination and Local descriptor, or the
- * error. A gateway is lost when a request to it (a call's, or the periodic audit of ROOT) gets no Reply
- * within the timeout, when it goes out of service (Graceful, Forced), or when it registers again with a
- * restart (its contexts are gone): the owner hears of it once, and releases that gateway's calls.
+ * error. A request with no Reply within T-MAX fails that request alone. Whether a gateway is there is
+ * decided by watching it: one that has sent nothing for audit_ms is audited (ROOT); while a request
+ * awaits its Reply with nothing heard from the gateway it is audited every lost_after/8; and when
+ * nothing at all has been heard for lost_after since such a request went out, it is lost. A gateway is
+ * also lost when it goes out of service (Graceful, Forced), its TCP connection closes, or it registers
+ * again (its contexts are gone). The owner hears of a loss once and releases that gateway's calls;
+ * requests still awaiting a Reply fail then. A gateway lost for its silence is audited every audit_ms
+ * and taken back into the pool by the first Reply it sends (or by registering again).
+ *
+ * Nothing is left behind at a gateway: the MGC keeps, from the Replies, the contexts each gateway holds
+ * for us and their terminations. A request that creates a context ($) or subtracts, and got no Reply, is
+ * sent again under its transaction id (the gateway executes an id at most once and answers it from its
+ * store), now or once the gateway is back, up to 8 times; a context made by a request whose caller
+ * heard a failure, or cancelled, is subtracted; a gateway taken back has every context it holds for us
+ * subtracted (its calls were released while it was lost).
  *
  * The association is a pairing, not an address. Only sources some configured entry allows (address or
  * network, port, mId: peers.h) get as far as the parser; a gateway is bound to the address and port (or
@@ -53,11 +65,12 @@ struct mgc_ops {
 };
 
 struct mgc_opts {
-	union sa local;              /* where gateways register */
-	const char *mid_text;        /* our mId as written (h248_mid_config), alive as long as the mgc */
-	struct h248_mid mid;         /* the same, read */
-	unsigned timeout_ms;         /* T-MAX of our requests */
-	unsigned audit_ms;           /* audit of ROOT on each gateway that is up (0: never) */
+	union sa local;       /* where gateways register */
+	const char *mid_text; /* our mId as written (h248_mid_config), alive as long as the mgc */
+	struct h248_mid mid;  /* the same, read */
+	unsigned timeout_ms;  /* T-MAX of our requests */
+	unsigned audit_ms;    /* audit of ROOT on a gateway silent this long, and on a lost one (0: never) */
+	unsigned lost_after_ms;      /* silence, with a request unanswered, that loses a gateway (0: 3000) */
 	struct trace *trace;         /* h248.rx / h248.tx lines (NULL: none) */
 	const char *const *gateways; /* who may register (peers.h entries), NULL-terminated */
 	unsigned max_pending;        /* per gateway (0: 256) */

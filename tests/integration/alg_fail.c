@@ -117,7 +117,9 @@ static void test_tls_fail_releases(void)
 	g_free(ok), g_free(inv), g_free(answer);
 }
 
-/* The gateway dies without a word: the Add times out (500), the gateway is lost, the next call has none. */
+/* The gateway dies without a word: nothing heard for h248.lost_after (500 ms, before the Add's T-MAX)
+ * loses it and fails the Add (500); the next call has none, and a lost gateway is asked nothing but the
+ * audits that would take it back. */
 static void test_gateway_unreachable(void)
 {
 	kill(rig.agw, SIGKILL);
@@ -153,14 +155,16 @@ static int up(void)
 	    !tls_identity_init(&other_id, NULL, NULL, "not UE", &err) || !sippeer_open(&ue, false) ||
 	    !sippeer_open(&core, false) || taken < 0)
 		return 1;
-	bool ok = algrig_start(
-		      &rig, &(struct algrig_opts){ .next_hop = core.port,
-						   .alg = (const char *const[]){ "--h248-timeout=600", NULL },
-						   .access_ports = "29600-29649",
-						   .core_ports = "29650-29699" }) &&
-		  algrig_start(&full, &(struct algrig_opts){ .next_hop = core.port,
-							     .access_ports = range,
-							     .core_ports = "29700-29749" });
+	bool ok =
+	    algrig_start(&rig,
+			 &(struct algrig_opts){ .next_hop = core.port,
+						.alg = (const char *const[]){ "--h248-timeout=600",
+									      "--h248-lost-after=500", NULL },
+						.access_ports = "29600-29649",
+						.core_ports = "29650-29699" }) &&
+	    algrig_start(&full, &(struct algrig_opts){ .next_hop = core.port,
+						       .access_ports = range,
+						       .core_ports = "29700-29749" });
 	return ok && algrig_register(&rig, &ue, "a", true) && algrig_register(&full, &ue, "a", true) ? 0 : 1;
 }
 
