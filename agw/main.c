@@ -316,6 +316,7 @@ int main(int argc, char **argv)
 	if (exit_now >= 0)
 		return exit_now;
 	log_init(agw_program.name, (enum log_level)g.cfg.common.log_level);
+	log_route_gnutls();
 	char *err = NULL;
 	if (!daemon_init(&agw_program, argc, argv, &g.cfg, sizeof g.cfg, &g.cfg.common, &err)) {
 		log_err("main", NULL, "%s", err);

@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sofia-sip/tport_tag.h>
 
 #include "focus.h"
@@ -301,6 +302,34 @@ static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const
 	return 0;
 }
 
+/* ---- the cause of a failed bind ---- */
+
+/* Why nta_agent_create could not bind a side: sofia-sip leaves errno to its clean-up (EFAULT, "Bad
+ * address"), so the binds are tried again here, UDP then TCP as configured, for the real cause. */
+static void bind_cause(const struct alg_sip_side *c, char *buf, size_t size)
+{
+	static const struct {
+		int type, only; /* only: the one transport setting that leaves it out */
+		const char *name;
+	} kinds[] = { { SOCK_DGRAM, ALG_TRANSPORT_TCP, "udp" }, { SOCK_STREAM, ALG_TRANSPORT_UDP, "tcp" } };
+	union sa a;
+	if (!sa_from_text(&a, c->address, (uint16_t)c->port)) {
+		snprintf(buf, size, "%s is not an IP address", c->address);
+		return;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++) {
+		if (c->transport == kinds[i].only)
+			continue;
+		int fd = sa_bind(kinds[i].type, &a);
+		if (fd < 0) {
+			snprintf(buf, size, "%s (%s)", g_strerror(-fd), kinds[i].name);
+			return;
+		}
+		close(fd);
+	}
+	snprintf(buf, size, "sofia-sip refused it (its log says why at log.level info)");
+}
+
 /* ---- release by the proxy: BYE to both parties ---- */
 
 static void on_call_failed(void *arg, struct call *c, const char *why)
@@ -338,8 +367,9 @@ static bool side_start(struct proxy *p, su_root_t *root, int which, const struct
 			     TPTAG_IDLE((unsigned)p->cfg->tcp_idle_ms), TPTAG_TIMEOUT(SIP_TCP_PARTIAL_MS), TAG_END());
 	g_free(bind);
 	if (!s->agent) {
-		*err = g_strdup_printf("cannot bind the %s side %s: %s", proxy_side_names[which], s->uri,
-				       g_strerror(errno));
+		char why[160];
+		bind_cause(c, why, sizeof why);
+		*err = g_strdup_printf("cannot bind the %s side %s: %s", proxy_side_names[which], s->uri, why);
 		return false;
 	}
 	s->leg = nta_leg_tcreate(s->agent, on_request, s, NTATAG_NO_DIALOG(1), TAG_END());

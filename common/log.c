@@ -1,11 +1,12 @@
 /* log: formats GLib structured log records into one readable line each on stderr or in the log file.
  * Our own lines go through g_log_structured with MEDIASEC_* fields; lines from GLib itself or from
- * libraries using g_log are formatted the same way with component "glib". */
+ * libraries using g_log are formatted the same way with component "glib", GnuTLS's with "gnutls". */
 #include "config.h"
 #include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <gnutls/gnutls.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -101,9 +102,44 @@ void log_init(const char *program, enum log_level level)
 	g_log_set_writer_func(writer, NULL, NULL);
 }
 
+/* GnuTLS's own messages: its level 1 are the few worth a notice, the rest (2 and up: handshake steps,
+ * record layer, assertions) are debugging; it is asked for more than level 1 only at our debug level. */
+static void gnutls_line(int level, const char *msg)
+{
+	size_t n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		n--;
+	log_msg(level <= 1 ? LOG_NOTICE : LOG_DEBUG, "gnutls", NULL, "%.*s", (int)n, msg);
+}
+
+static void gnutls_audit(gnutls_session_t session, const char *msg)
+{
+	size_t n = strlen(msg);
+	while (n && msg[n - 1] == '\n')
+		n--;
+	log_msg(LOG_WARNING, "gnutls", NULL, "%.*s", (int)n, msg);
+}
+
+static void gnutls_level(enum log_level level)
+{
+	gnutls_global_set_log_level(level >= LOG_DEBUG ? 4 : 1);
+}
+
+static bool gnutls_routed;
+
+void log_route_gnutls(void)
+{
+	gnutls_routed = true;
+	gnutls_global_set_log_function(gnutls_line);
+	gnutls_global_set_audit_log_function(gnutls_audit);
+	gnutls_level(state.level);
+}
+
 void log_set_level(enum log_level level)
 {
 	state.level = level;
+	if (gnutls_routed)
+		gnutls_level(level);
 }
 
 static FILE *open_log(const char *path, char **err)

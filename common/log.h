@@ -34,6 +34,10 @@ bool log_reopen(char **err);
 const char *log_file(void);
 void log_close_file(void);
 
+/* GnuTLS's own messages through our format (component "gnutls"), asked for at a level that follows
+ * ours (log_set_level): its debugging only at our debug. */
+void log_route_gnutls(void);
+
 /* One line: "<time> <program> <LEVEL> <component> [call=… ctx=… term=…] <message>". */
 void log_msg(enum log_level level, const char *component, const struct log_ids *ids, const char *fmt, ...)
     G_GNUC_PRINTF(4, 5);
