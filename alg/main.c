@@ -20,6 +20,7 @@ struct alg;
 #include "mgc.h"
 #include "parse.h"
 #include "proxy.h"
+#include "sofialog.h"
 #include "trace.h"
 
 struct alg {
@@ -46,6 +47,7 @@ static gboolean on_hup(gpointer data)
 {
 	struct alg *a = data;
 	daemon_hup(a->trace);
+	sofialog_route(); /* the new level */
 	return G_SOURCE_CONTINUE;
 }
 
@@ -114,6 +116,8 @@ int main(int argc, char **argv)
 	if (exit_now >= 0)
 		return exit_now;
 	log_init(alg_program.name, (enum log_level)a.cfg.common.log_level);
+	log_route_gnutls();
+	sofialog_route();
 	ev_fd_limit_raise();
 	char *bad = NULL;
 	if (!daemon_init(&alg_program, argc, argv, &a.cfg, sizeof a.cfg, &a.cfg.common, &bad)) {
@@ -179,6 +183,7 @@ int main(int argc, char **argv)
 		su_root_destroy(a.root);
 	g_main_loop_unref(a.main);
 	su_deinit();
+	sofialog_done();
 	trace_close(a.trace);
 	cfg_free(alg_program.options, &a.cfg);
 	if (status == 0)
