@@ -13,7 +13,6 @@ extern const char *const alg_transport_names[];
 
 struct alg_sip_side {
 	char *address;
-	char *advertise; /* what Via, Record-Route and Path carry ("": the address) */
 	long port;
 	int transport; /* enum alg_transport */
 };
