@@ -21,6 +21,12 @@ static const char *const transports[] = { "udp", "tcp", NULL };
 	{                                                                                              \
 		"realm." #realm ".ports", 0, CFG_PORT_RANGE, offsetof(struct agw_config, realm.ports), \
 		    range, 0, 0, NULL, "ports the gateway chooses from in the " what " realm"          \
+	},                                                                                             \
+	{                                                                                              \
+		"realm." #realm ".advertise", 0, CFG_STRING, offsetof(struct agw_config, realm.advertise), \
+		    "", 0, 0, NULL,                                                                    \
+		    "address the " what " realm's SDP carries, for a NAT or container in front (empty: " \
+		    "the address; required when the address is 0.0.0.0 or ::)"                         \
 	}
 
 static const struct cfg_option agw_options[] = {

@@ -10,6 +10,7 @@ enum agw_transport { AGW_TRANSPORT_UDP, AGW_TRANSPORT_TCP };
 
 struct agw_realm_cfg {
 	char *address;
+	char *advertise; /* the address SDP carries ("": the address) */
 	struct cfg_port_range ports;
 };
 

@@ -188,13 +188,24 @@ static void on_configured(void *arg, struct agw_term *t)
 	legs_configure(g->legs, t);
 }
 
+/* False with *err when the realm's SDP would carry no address a peer can reach. */
 static bool realm_init(struct agw_realm *r, const char *name, const char *prefix,
-		       const struct agw_realm_cfg *c)
+		       const struct agw_realm_cfg *c, char **err)
 {
-	*r = (struct agw_realm){
-		.name = name, .prefix = prefix, .host = c->address, .low = c->ports.low, .high = c->ports.high
-	};
-	return sa_from_text(&r->addr, c->address, 0);
+	*r = (struct agw_realm){ .name = name,
+				 .prefix = prefix,
+				 .host = *c->advertise ? c->advertise : c->address,
+				 .low = c->ports.low,
+				 .high = c->ports.high };
+	union sa seen;
+	if (!sa_from_text(&r->addr, c->address, 0) || !sa_from_text(&seen, r->host, 0) || sa_is_any(&seen) ||
+	    seen.sa.sa_family != r->addr.sa.sa_family) {
+		*err = g_strdup_printf("realm.%s: %s is no address SDP can carry: set realm.%s.advertise to an "
+				       "IP address of realm.%s.address's family",
+				       name, r->host, name, name);
+		return false;
+	}
+	return true;
 }
 
 static int start(struct agw *g)
@@ -213,8 +224,9 @@ static int start(struct agw *g)
 	}
 	if (watch_signals(g) < 0)
 		return -1;
-	realm_init(&g->realms[0], "access", "ac", &c->access);
-	realm_init(&g->realms[1], "core", "co", &c->core);
+	if (!realm_init(&g->realms[0], "access", "ac", &c->access, &err) ||
+	    !realm_init(&g->realms[1], "core", "co", &c->core, &err))
+		goto failed;
 	g->store = agw_store_new(g->realms, 2, on_release, g);
 	struct legs_opts legs = { .connect_timeout_ms = (unsigned)c->connect_timeout_ms,
 				  .buffer = (size_t)c->buffer_kib * 1024,

@@ -32,6 +32,12 @@ const char *const alg_transport_names[] = { "both", "udp", "tcp", NULL };
 	{                                                                                                    \
 		"sip." #side ".transport", 0, CFG_ENUM, offsetof(struct alg_config, side.transport), "both", \
 		    0, 0, alg_transport_names, "SIP transports on the " what " side: udp, tcp or both"       \
+	},                                                                                                   \
+	{                                                                                                    \
+		"sip." #side ".advertise", 0, CFG_STRING, offsetof(struct alg_config, side.advertise), "",   \
+		    0, 0, NULL,                                                                              \
+		    "address or host name written into Via, Record-Route and Path on the " what              \
+		    " side (empty: the address; required when the address is 0.0.0.0 or ::)"                \
 	}
 
 #define ALG_WIRE_ROW(id, key, text, where, status) WIRE_ROW(struct alg_config, id, key, text, where, status)

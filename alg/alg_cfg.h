@@ -13,6 +13,7 @@ extern const char *const alg_transport_names[];
 
 struct alg_sip_side {
 	char *address;
+	char *advertise; /* what Via, Record-Route and Path carry ("": the address) */
 	long port;
 	int transport; /* enum alg_transport */
 };

@@ -339,12 +339,21 @@ static void on_call_failed(void *arg, struct call *c, const char *why)
 
 /* ---- life ---- */
 
+/* "sip:host:port" with host in brackets when it is an IPv6 address. */
+static char *host_uri(const char *h, long port)
+{
+	return strchr(h, ':') ? g_strdup_printf("sip:[%s]:%ld", h, port) : g_strdup_printf("sip:%s:%ld", h, port);
+}
+
+/* Our URI on a side: the advertised name, else the bound address; NULL when that is unspecified. */
 static char *side_uri(const struct alg_sip_side *s)
 {
-	char *host = strchr(s->address, ':') ? g_strdup_printf("[%s]", s->address) : g_strdup(s->address);
-	char *uri = g_strdup_printf("sip:%s:%ld", host, s->port);
-	g_free(host);
-	return uri;
+	if (*s->advertise)
+		return host_uri(s->advertise, s->port);
+	union sa a;
+	if (sa_from_text(&a, s->address, 0) && sa_is_any(&a))
+		return NULL;
+	return host_uri(s->address, s->port);
 }
 
 /* An incomplete message on a SIP TCP connection: dropped with its connection after 64*T1 (RFC 3261 Timer B). */
@@ -355,12 +364,18 @@ static bool side_start(struct proxy *p, su_root_t *root, int which, const struct
 	struct side *s = &p->sides[which];
 	s->p = p, s->which = which;
 	su_home_init(s->home);
-	s->uri = side_uri(c);
+	if (!(s->uri = side_uri(c))) {
+		*err = g_strdup_printf("sip.%s.address %s is no address a peer can reach: set sip.%s.advertise",
+				       proxy_side_names[which], c->address, proxy_side_names[which]);
+		return false;
+	}
 	s->url = url_make(s->home, s->uri);
 	const char *tp = c->transport == ALG_TRANSPORT_UDP   ? ";transport=udp"
 			 : c->transport == ALG_TRANSPORT_TCP ? ";transport=tcp"
 							     : "";
-	char *bind = g_strdup_printf("%s%s", s->uri, tp);
+	/* the URI names us as peers see us; maddr, when it differs, is where we bind (sofia's tport) */
+	char *bind = *c->advertise ? g_strdup_printf("%s;maddr=%s%s", s->uri, c->address, tp)
+				   : g_strdup_printf("%s%s", s->uri, tp);
 	s->agent =
 	    nta_agent_create(root, URL_STRING_MAKE(bind), NULL, NULL, NTATAG_UA(0), NTATAG_CANCEL_487(0),
 			     NTATAG_SERVER_RPORT(1), NTATAG_CLIENT_RPORT(1),

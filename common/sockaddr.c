@@ -44,6 +44,13 @@ bool sa_equal(const union sa *a, const union sa *b)
 	       !memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr, sizeof a->in6.sin6_addr);
 }
 
+bool sa_is_any(const union sa *a)
+{
+	if (a->sa.sa_family == AF_INET)
+		return a->in.sin_addr.s_addr == htonl(INADDR_ANY);
+	return a->sa.sa_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&a->in6.sin6_addr);
+}
+
 char *sa_text(const union sa *a, char buf[SA_TEXT_MAX])
 {
 	char host[INET6_ADDRSTRLEN] = "?";

@@ -21,6 +21,8 @@ bool sa_from_text(union sa *out, const char *addr, uint16_t port);
 socklen_t sa_len(const union sa *a);
 uint16_t sa_port(const union sa *a);
 bool sa_equal(const union sa *a, const union sa *b);
+/* The unspecified address (0.0.0.0 or ::): a place to bind, never one to write into SDP or Via. */
+bool sa_is_any(const union sa *a);
 /* "127.0.0.1:2944" or "[::1]:2944"; returns buf. */
 char *sa_text(const union sa *a, char buf[SA_TEXT_MAX]);
 
