@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,6 +22,8 @@
 #include "msdp.h"
 #include "sockaddr.h"
 #include "trace.h"
+
+enum { CLOSE_WAIT_MS = 100 }; /* how long a closing party waits for the other end's answer */
 
 /* ---- the trace ---- */
 
@@ -354,13 +357,29 @@ bool party_accept(struct party *p, unsigned ms)
 	return true;
 }
 
+/* Reads what came: through TLS when up; a datagram on a socket not aimed at one peer (the side that
+ * answered T.38 waits for the first datagram) makes its source the peer, so that the trace says who sent
+ * it. */
+static ssize_t receive(struct party *p, void *buf, size_t n)
+{
+	if (p->tls)
+		return gnutls_record_recv(p->tls, buf, n);
+	union sa from;
+	socklen_t len = sizeof from;
+	ssize_t r = recvfrom(p->fd, buf, n, 0, &from.sa, &len);
+	char where[SA_TEXT_MAX];
+	if (r >= 0 && p->dgram && !p->aimed && len > 0 && len <= sizeof from)
+		g_strlcpy(p->peer, sa_text(&from, where), sizeof p->peer);
+	return r;
+}
+
 /* UDP: drops the first n datagrams that arrive within ms, as a lossy network would. */
 static void lose_first(struct party *p, unsigned n, unsigned ms)
 {
 	char buf[2048];
 	for (unsigned i = 0; i < n; i++) {
 		struct pollfd pf = { p->fd, POLLIN, 0 };
-		if (poll(&pf, 1, (int)ms) <= 0 || recv(p->fd, buf, sizeof buf, 0) < 0)
+		if (poll(&pf, 1, (int)ms) <= 0 || receive(p, buf, sizeof buf) < 0)
 			return;
 		party_note(p, "udp.lost", false, "a datagram lost (induced)", NULL, 0);
 	}
@@ -464,8 +483,7 @@ static size_t recv_n(struct party *p, void *buf, size_t n, unsigned ms)
 		bool pending = p->tls && gnutls_record_check_pending(p->tls);
 		if (left <= 0 || (!pending && poll(&pf, 1, (int)left) <= 0))
 			break;
-		ssize_t r = p->tls ? gnutls_record_recv(p->tls, (char *)buf + got, n - got)
-				   : recv(p->fd, (char *)buf + got, n - got, 0);
+		ssize_t r = receive(p, (char *)buf + got, n - got);
 		if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
 			continue;
 		if (r <= 0)
@@ -483,7 +501,7 @@ ssize_t party_read(struct party *p, void *buf, size_t n)
 	for (;;) {
 		if (!(p->tls && gnutls_record_check_pending(p->tls)) && poll(&pf, 1, 0) <= 0)
 			return 0;
-		ssize_t r = p->tls ? gnutls_record_recv(p->tls, buf, n) : recv(p->fd, buf, n, 0);
+		ssize_t r = receive(p, buf, n);
 		if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
 			continue;
 		return r > 0 ? r : -1;
@@ -512,6 +530,30 @@ bool party_expect(struct party *p, const void *want, size_t n, unsigned ms, cons
 	return same;
 }
 
+/* After its FIN: the other end's answer to it (its close_notify, its FIN) is awaited a while, so that the
+ * connection ends as on the wire it then does. Bytes unread when the socket is closed, the other end not
+ * done, make the kernel reset the connection (RFC 2525 2.17): that RST is traced. (Once the other end's
+ * FIN is in, the connection is over and closing it sends nothing; an answer later than the wait meets a
+ * closed socket and a RST no one traces.) */
+static void close_reset(struct party *p)
+{
+	struct tcp_info ti = { 0 };
+	socklen_t len = sizeof ti;
+	gint64 end = g_get_monotonic_time() + CLOSE_WAIT_MS * 1000;
+	for (gint64 now; (now = g_get_monotonic_time()) < end;) {
+		struct pollfd pf = { p->fd, POLLRDHUP, 0 };
+		if (poll(&pf, 1, (int)MAX(1, (end - now) / 1000)) != 0)
+			break;
+	}
+	int unread = 0;
+	if (getsockopt(p->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0 || ti.tcpi_state == TCP_CLOSE ||
+	    ioctl(p->fd, FIONREAD, &unread) < 0 || unread <= 0)
+		return;
+	char *what = g_strdup_printf("RST (closed with %d bytes unread)", unread);
+	party_note(p, "tcp.rst", true, what, NULL, 0);
+	g_free(what);
+}
+
 void party_close(struct party *p)
 {
 	if (p->fd < 0)
@@ -525,6 +567,7 @@ void party_close(struct party *p)
 	if (!p->dgram) {
 		shutdown(p->fd, SHUT_WR);
 		party_note(p, "tcp.fin", true, "FIN", NULL, 0);
+		close_reset(p);
 	}
 	close(p->fd);
 	p->fd = -1;
