@@ -1,6 +1,8 @@
-/* ladder: see ladder.h. */
+/* ladder: see ladder.h; the rows both drawings share (ladder_draw.h). The text is drawn by
+ * ladder_text.c, the HTML by ladder_html.c. */
 #include "config.h"
 #include "ladder.h"
+#include "ladder_draw.h"
 
 #include <string.h>
 
@@ -185,163 +187,97 @@ static int column_of(const struct ladder_column *cols, unsigned n, const char *k
 	return -1;
 }
 
-/* ---- text ---- */
+/* ---- rows ---- */
 
-enum { LEFT = 24, COL = 26 };
-
-static void put_lifelines(GString *line, unsigned ncols)
+GArray *ladder_rows(const struct ladder_column *cols, unsigned ncols, GPtrArray *events)
 {
-	g_string_append_printf(line, "%*s", LEFT, "");
-	for (unsigned i = 0; i < ncols; i++)
-		g_string_append_printf(line, "%-*s", COL, "|");
-}
-
-void ladder_text(FILE *out, const char *title, const struct ladder_column *cols, unsigned ncols,
-		 GPtrArray *events, gboolean colour)
-{
-	fprintf(out, "%s\n%-*s", title, LEFT, "step               ms");
-	for (unsigned i = 0; i < ncols; i++)
-		fprintf(out, "%-*s", COL, cols[i].title);
-	fputc('\n', out);
+	GArray *rows = g_array_sized_new(FALSE, TRUE, sizeof(struct ladder_row), events->len);
 	double t0 = events->len ? ((struct lab_event *)events->pdata[0])->t : 0;
 	for (guint i = 0; i < events->len; i++) {
 		struct lab_event *e = events->pdata[i];
+		struct ladder_row r = { .e = e, .head = g_string_new(NULL), .detail = g_string_new(NULL) };
 		int a = is_note(e) ? -1 : column_of(cols, ncols, e->src), b = column_of(cols, ncols, e->dst);
-		GString *head = g_string_new(NULL), *detail = g_string_new(NULL), *line = g_string_new(NULL);
-		describe(e, head, detail);
-		put_lifelines(line, ncols);
-		char stamp[LEFT + 1];
-		snprintf(stamp, sizeof stamp, "%-12.12s %8.1f ", e->label ? e->label : "",
-			 (e->t - t0) * 1000);
-		memcpy(line->str, stamp, strlen(stamp));
-		if (a >= 0 && b >= 0 && a != b) {
-			int from = LEFT + COL * MIN(a, b), to = LEFT + COL * MAX(a, b), span = to - from - 1;
-			for (int k = from + 1; k < to; k++)
-				line->str[k] = '-';
-			line->str[a < b ? to - 1 : from + 1] = a < b ? '>' : '<';
-			int room = span - 4, n = MIN((int)head->len, room);
-			if (n > 0)
-				memcpy(line->str + from + 2 + (room - n) / 2 + 1, head->str, (size_t)n);
-		} else { /* a note at its one known column */
-			int at = a >= 0 ? a : MAX(b, 0);
-			char *text = g_strdup_printf("[%s]", head->str);
-			size_t pos = (size_t)(LEFT + COL * at + 2);
-			g_string_truncate(line, MIN(line->len, pos));
-			g_string_append(line, text);
-			g_free(text);
+		r.arrow = a >= 0 && b >= 0 && a != b;
+		r.a = r.arrow ? a : a >= 0 ? a : MAX(b, 0);
+		r.b = r.arrow ? b : r.a;
+		describe(e, r.head, r.detail);
+		if (!r.arrow) {
+			g_string_prepend_c(r.head, '[');
+			g_string_append_c(r.head, ']');
 		}
-		const char *on = colour ? protos[proto_of(e)].ansi : "", *off = colour ? "\033[0m" : "";
-		fprintf(out, "%s%s%s\n", on, g_strchomp(line->str), off);
-		if (detail->len) {
-			GString *more = g_string_new(NULL);
-			put_lifelines(more, ncols);
-			g_string_truncate(more, LEFT + 2);
-			fprintf(out, "%s%s%s%s\n", on, more->str, detail->str, off);
-			g_string_free(more, TRUE);
-		}
-		g_string_free(head, TRUE), g_string_free(detail, TRUE), g_string_free(line, TRUE);
+		r.label = e->label ? e->label : "";
+		r.ms = (e->t - t0) * 1000;
+		r.ansi = protos[proto_of(e)].ansi, r.svg = protos[proto_of(e)].svg;
+		g_array_append_val(rows, r);
 	}
+	return rows;
 }
 
-/* ---- HTML and SVG ---- */
-
-static void escape(FILE *out, const char *s, size_t n)
+void ladder_rows_free(GArray *rows)
 {
-	for (size_t i = 0; i < n; i++)
-		switch (s[i]) {
-		case '<':
-			fputs("&lt;", out);
-			break;
-		case '>':
-			fputs("&gt;", out);
-			break;
-		case '&':
-			fputs("&amp;", out);
-			break;
-		case '"':
-			fputs("&quot;", out);
-			break;
-		case '\r':
-			break;
-		default:
-			if ((unsigned char)s[i] < 0x20 && s[i] != '\n')
-				fprintf(out, "\\x%02x", (unsigned char)s[i]);
-			else
-				fputc(s[i], out);
-		}
+	for (guint i = 0; i < rows->len; i++) {
+		struct ladder_row *r = &g_array_index(rows, struct ladder_row, i);
+		g_string_free(r->head, TRUE), g_string_free(r->detail, TRUE);
+	}
+	g_array_free(rows, TRUE);
 }
 
-static void escape_str(FILE *out, const char *s)
+/* ---- wrapping ---- */
+
+unsigned ladder_chars(const char *s)
 {
-	escape(out, s, strlen(s));
+	return g_utf8_validate(s, -1, NULL) ? (unsigned)g_utf8_strlen(s, -1) : (unsigned)strlen(s);
 }
 
-void ladder_html(FILE *out, const char *title, const struct ladder_column *cols, unsigned ncols,
-		 GPtrArray *events)
+/* Bytes of s's first n characters. */
+static size_t bytes_of(const char *s, unsigned n)
 {
-	const int left = 150, col = 260, top = 60, row = 38;
-	int width = left + col * (int)ncols, height = top + row * (int)events->len + 40;
-	fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", out);
-	escape_str(out, title);
-	fputs("</title>\n<style>body{font-family:sans-serif;margin:16px}svg text{font-family:monospace;"
-	      "font-size:11px}.head{font-size:13px;font-weight:bold}.detail{fill:#555;font-size:10px}"
-	      "</style></head><body>\n<h1>",
-	      out);
-	escape_str(out, title);
-	fputs(
-	    "</h1>\n<p>Time runs down. Each arrow is one message or TCP/TLS event, from the side that sent "
-	    "it; "
-	    "the left margin gives the seed step an expectation matched it to and the milliseconds since the "
-	    "first event. Hover an arrow for the message as it was on the wire.</p>\n",
-	    out);
-	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\">\n", width,
-		height);
-	fputs("<defs><marker id=\"a\" markerWidth=\"8\" markerHeight=\"8\" refX=\"8\" refY=\"4\" "
-	      "orient=\"auto\">"
-	      "<path d=\"M0,0 L8,4 L0,8 z\"/></marker></defs>\n",
-	      out);
-	for (unsigned i = 0; i < ncols; i++) {
-		int x = left + col * (int)i + col / 2;
-		fprintf(out, "<text class=\"head\" x=\"%d\" y=\"30\" text-anchor=\"middle\">", x);
-		escape_str(out, cols[i].title);
-		fprintf(out, "</text><line x1=\"%d\" y1=\"40\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>\n", x, x,
-			height - 10);
+	if (!g_utf8_validate(s, -1, NULL))
+		return MIN(n, strlen(s));
+	return (size_t)(g_utf8_offset_to_pointer(s, MIN((glong)n, g_utf8_strlen(s, -1))) - s);
+}
+
+char *ladder_fit(const char *text, unsigned width, const char **rest)
+{
+	size_t end = 0; /* bytes of the words taken */
+	for (const char *p = text; *p;) {
+		const char *space = strchr(p, ' ');
+		size_t next = space ? (size_t)(space - text) : strlen(text);
+		char *cand = g_strndup(text, next);
+		bool fits = ladder_chars(cand) <= width;
+		g_free(cand);
+		if (!fits)
+			break;
+		end = next;
+		if (!space)
+			break;
+		p = space + 1;
 	}
-	double t0 = events->len ? ((struct lab_event *)events->pdata[0])->t : 0;
-	for (guint i = 0; i < events->len; i++) {
-		struct lab_event *e = events->pdata[i];
-		int a = is_note(e) ? -1 : column_of(cols, ncols, e->src), b = column_of(cols, ncols, e->dst),
-		    y = top + row * (int)i;
-		const char *colour = protos[proto_of(e)].svg;
-		GString *head = g_string_new(NULL), *detail = g_string_new(NULL);
-		describe(e, head, detail);
-		fprintf(out, "<g><title>%s %s → %s\n", e->kind, e->from ? e->from : "", e->to ? e->to : "");
-		if (e->raw)
-			escape(out, e->raw, e->raw_len);
-		fputs("</title>\n", out);
-		fprintf(
-		    out,
-		    "<text x=\"4\" y=\"%d\">%s</text><text class=\"detail\" x=\"90\" y=\"%d\">%.1f</text>\n",
-		    y, e->label ? e->label : "", y, (e->t - t0) * 1000);
-		int xa = left + col * MAX(a, 0) + col / 2, xb = left + col * MAX(b, 0) + col / 2;
-		if (a >= 0 && b >= 0 && a != b) {
-			fprintf(out,
-				"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
-				"stroke-width=\"1.5\" "
-				"marker-end=\"url(#a)\"/>\n",
-				xa, y, xb, y, colour);
-			xa = (xa + xb) / 2;
-		} else {
-			xa = a >= 0 ? xa : xb;
+	const char *r = text + end;
+	while (*r == ' ')
+		r++;
+	*rest = r;
+	return g_strndup(text, end);
+}
+
+char **ladder_wrap(const char *text, unsigned width)
+{
+	GPtrArray *lines = g_ptr_array_new();
+	width = MAX(width, 1);
+	for (const char *rest = text; *rest;) {
+		const char *after;
+		char *line = ladder_fit(rest, width, &after);
+		if (!*line) { /* one word wider than a line: cut */
+			g_free(line);
+			size_t n = bytes_of(rest, width);
+			line = g_strndup(rest, n);
+			after = rest + n;
+			while (*after == ' ')
+				after++;
 		}
-		fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"%s\">", xa, y - 4,
-			colour);
-		escape_str(out, head->str);
-		fprintf(out, "</text><text class=\"detail\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">", xa,
-			y + 12);
-		escape_str(out, detail->str);
-		fputs("</text></g>\n", out);
-		g_string_free(head, TRUE), g_string_free(detail, TRUE);
+		g_ptr_array_add(lines, line);
+		rest = after;
 	}
-	fputs("</svg>\n</body></html>\n", out);
+	g_ptr_array_add(lines, NULL);
+	return (char **)g_ptr_array_free(lines, FALSE);
 }

@@ -16,11 +16,27 @@ struct ladder_column {
 
 /* The events worth drawing out of all of them (struct lab_event *; owned by the evlog). */
 GPtrArray *ladder_events(GPtrArray *events);
-/* Text, width about 24 characters a column; colour (ANSI) when asked. */
+/* The width of the text ladder: $COLUMNS, else the terminal's (standard output), else 80. */
+unsigned ladder_width(void);
+/* Text within width characters a line (but for a width too small for the columns, 8 characters each
+ * after a 22-character margin), the details and heads wrapped at spaces; colour (ANSI) when asked. */
 void ladder_text(FILE *out, const char *title, const struct ladder_column *cols, unsigned ncols,
-		 GPtrArray *events, gboolean colour);
-/* A self-contained HTML page with an SVG ladder; each arrow's tooltip is the message as on the wire. */
+		 GPtrArray *events, gboolean colour, unsigned width);
+
+/* How the run ended, shown above the HTML ladder: verdict "PASS", "FAIL" or "ERROR"; for a failure the
+ * step that failed (its id and title) and why, for an error why; NULL members when none. */
+struct ladder_verdict {
+	const char *verdict, *step, *step_title, *why;
+};
+
+/* The metric the HTML page's layout assumes: a character of the monospace font is this many em wide
+ * (0.6 for the usual monospace faces: DejaVu Sans Mono, Liberation Mono, Courier; a little more to spare).
+ * The page states it in its <svg>'s data-char-em attribute. */
+#define LADDER_CHAR_EM 0.62
+
+/* A self-contained HTML page with an SVG ladder, every text within the drawing; each arrow's tooltip is
+ * the message as its sender traced it. verdict: NULL for none (a ladder of traces alone). */
 void ladder_html(FILE *out, const char *title, const struct ladder_column *cols, unsigned ncols,
-		 GPtrArray *events);
+		 GPtrArray *events, const struct ladder_verdict *verdict);
 
 #endif

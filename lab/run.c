@@ -526,11 +526,21 @@ static void draw(struct run *r, struct run_result *res)
 	res->html = g_build_filename(r->dir, "ladder.html", NULL);
 	FILE *f = fopen(res->text, "w");
 	if (f) {
-		ladder_text(f, full, cols, n, events, FALSE);
+		ladder_text(f, full, cols, n, events, FALSE, ladder_width());
 		fclose(f);
 	}
 	if ((f = fopen(res->html, "w"))) {
-		ladder_html(f, full, cols, n, events);
+		struct ladder_verdict v = { .verdict = res->error ? "ERROR" : "PASS", .why = res->error };
+		char *why = NULL;
+		for (guint i = 0; i < res->steps->len; i++) {
+			const struct step_result *st = &g_array_index(res->steps, struct step_result, i);
+			if (st->verdict == VERDICT_FAIL && !why) {
+				why = scenario_failure(r->s, st->step, st->why);
+				v = (struct ladder_verdict){ "FAIL", st->step, st->title, why };
+			}
+		}
+		ladder_html(f, full, cols, n, events, &v);
+		g_free(why);
 		fclose(f);
 	}
 	g_ptr_array_free(events, TRUE);
