@@ -32,6 +32,7 @@ struct agw {
 	struct trace *trace;
 	int sigfd;
 	struct ev_io *sig_io;
+	struct ev_timer *watchdog; /* systemd's, when it asked for one */
 	struct tls_identity identity;
 	struct agw_realm realms[2];
 	struct agw_store *store;
@@ -56,6 +57,7 @@ static void on_signal(struct ev_loop *loop, struct ev_io *io, uint32_t events, v
 		daemon_hup(g->trace);
 	} else if (signo == SIGTERM || signo == SIGINT) {
 		log_notice("main", NULL, "received %s, shutting down", strsignal(signo));
+		daemon_stopping();
 		ev_loop_stop(loop);
 	} else {
 		daemon_ignored(signo);
@@ -79,6 +81,14 @@ static int watch_signals(struct agw *g)
 		return -1;
 	}
 	return 0;
+}
+
+/* systemd's watchdog, kept by the event loop itself: a loop that stops turning is restarted. */
+static void on_watchdog(struct ev_loop *loop, void *arg)
+{
+	struct agw *g = arg;
+	daemon_watchdog();
+	g->watchdog = ev_timer_add(loop, daemon_watchdog_ms(), on_watchdog, g);
 }
 
 /* Only the MGC's address and port (or our TCP connection to it) get as far as the parser; nothing else
@@ -275,6 +285,11 @@ static int start(struct agw *g)
 	log_notice("main", NULL, "ready: H.248 control on udp/tcp %s, registering with %s over %s", text,
 		   sa_text(&g->mgc, mgc), c->mgc_transport == AGW_TRANSPORT_TCP ? "tcp" : "udp");
 	h248_mg_start(g->assoc);
+	char status[SA_TEXT_MAX + 32];
+	snprintf(status, sizeof status, "H.248 control on %s", text);
+	daemon_ready(status);
+	if (daemon_watchdog_ms())
+		g->watchdog = ev_timer_add(g->loop, daemon_watchdog_ms(), on_watchdog, g);
 	return 0;
 failed:
 	log_err("main", NULL, "%s", err);
@@ -308,8 +323,10 @@ static void stop(struct agw *g)
 	h248_mg_free(g->assoc);
 	h248_tl_free(g->tl);
 	h248_link_free(g->link);
-	if (g->loop)
+	if (g->loop) {
 		ev_io_del(g->loop, g->sig_io);
+		ev_timer_cancel(g->loop, g->watchdog);
+	}
 	if (g->sigfd >= 0)
 		close(g->sigfd);
 	ev_loop_free(g->loop);

@@ -39,7 +39,15 @@ static gboolean on_signal(gpointer data)
 {
 	struct alg *a = data;
 	log_notice("main", NULL, "received a termination signal, shutting down");
+	daemon_stopping();
 	g_main_loop_quit(a->main);
+	return G_SOURCE_CONTINUE;
+}
+
+/* systemd's watchdog, kept by the main loop itself: a loop that stops turning is restarted. */
+static gboolean on_watchdog(gpointer data)
+{
+	daemon_watchdog();
 	return G_SOURCE_CONTINUE;
 }
 
@@ -154,7 +162,11 @@ int main(int argc, char **argv)
 		guint sigusr1 = g_unix_signal_add(SIGUSR1, on_usr1, &a);
 		guint sigusr2 = g_unix_signal_add(SIGUSR2, on_usr2, &a);
 		if (start(&a) == 0) {
+			daemon_ready("SIP and H.248 ready");
+			guint watchdog = daemon_watchdog_ms() ? g_timeout_add(daemon_watchdog_ms(), on_watchdog, &a) : 0;
 			g_main_loop_run(a.main);
+			if (watchdog)
+				g_source_remove(watchdog);
 			status = 0;
 		}
 		g_source_remove(sigterm);

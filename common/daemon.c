@@ -5,6 +5,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#if HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
 #include "log.h"
 
@@ -84,8 +87,11 @@ static void reload(void)
 	log_set_level((enum log_level)now);
 }
 
+static void notify(const char *what);
+
 void daemon_hup(struct trace *trace)
 {
+	notify("RELOADING=1");
 	char *err = NULL;
 	const char *log = log_file();
 	if (log && !log_reopen(&err))
@@ -99,6 +105,7 @@ void daemon_hup(struct trace *trace)
 		log_notice("main", NULL, "SIGHUP: trace file %s reopened", trace_path(trace));
 	g_free(err);
 	reload();
+	notify("READY=1");
 }
 
 const char *daemon_signal_name(int signo)
@@ -115,4 +122,44 @@ const char *daemon_signal_name(int signo)
 void daemon_ignored(int signo)
 {
 	log_notice("main", NULL, "received %s: ignored", daemon_signal_name(signo));
+}
+
+#if HAVE_SYSTEMD
+static void notify(const char *what)
+{
+	int rc = sd_notify(0, what);
+	if (rc < 0)
+		log_warn("main", NULL, "cannot tell systemd %s: %s", what, g_strerror(-rc));
+}
+#else
+static void notify(const char *what)
+{
+}
+#endif
+
+void daemon_ready(const char *status)
+{
+	char *what = g_strdup_printf("READY=1\nSTATUS=%s", status);
+	notify(what);
+	g_free(what);
+}
+
+void daemon_stopping(void)
+{
+	notify("STOPPING=1");
+}
+
+unsigned daemon_watchdog_ms(void)
+{
+#if HAVE_SYSTEMD
+	uint64_t usec = 0;
+	if (sd_watchdog_enabled(0, &usec) > 0 && usec)
+		return (unsigned)(usec / 2000 ? usec / 2000 : 1);
+#endif
+	return 0;
+}
+
+void daemon_watchdog(void)
+{
+	notify("WATCHDOG=1");
 }

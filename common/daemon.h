@@ -3,7 +3,10 @@
  *   renamed them) and the configuration is read again from the same file and flags; of it only what can
  *   change safely at run time is applied (log.level), a change to anything else is logged as waiting for
  *   the next start.
- * - SIGUSR1, SIGUSR2 (daemon_ignored): logged and ignored; SIGPIPE is ignored without a word. */
+ * - SIGUSR1, SIGUSR2 (daemon_ignored): logged and ignored; SIGPIPE is ignored without a word.
+ * - systemd (sd_notify, when built with libsystemd): READY=1 once serving, STOPPING=1 when stopping,
+ *   WATCHDOG=1 every half WATCHDOG_USEC from the event loop (so a stuck loop is restarted). Without
+ *   libsystemd, or when not started by systemd (no NOTIFY_SOCKET), these do nothing. */
 #ifndef MEDIASEC_DAEMON_H
 #define MEDIASEC_DAEMON_H
 
@@ -27,6 +30,14 @@ void daemon_ignored(int signo);
 
 /* "SIGUSR1" for SIGUSR1 (a static string). */
 const char *daemon_signal_name(int signo);
+
+/* systemd notifications (no-ops without libsystemd or NOTIFY_SOCKET). status: a line for `systemctl
+ * status`. */
+void daemon_ready(const char *status);
+void daemon_stopping(void);
+/* Half the watchdog interval systemd asked for, in ms; 0 when it asked for none. */
+unsigned daemon_watchdog_ms(void);
+void daemon_watchdog(void);
 
 /* The files and state daemon_init took. */
 void daemon_done(void);
