@@ -309,11 +309,7 @@ static void stop(struct agw *g)
 	if (g->link) {
 		struct h248_link_stats s;
 		h248_link_stats(g->link, &s);
-		log_notice("main", NULL,
-			   "H.248 TCP connections closed: %" G_GUINT64_FORMAT " over the limit of %u, %" G_GUINT64_FORMAT
-			   " over the limit per address, %" G_GUINT64_FORMAT " idle; %" G_GUINT64_FORMAT
-			   " accepts failed for want of descriptors",
-			   s.over_limit, s.max_conns, s.over_source, s.idle, s.out_of_fds);
+		h248_link_stats_log(&s);
 	}
 	if (g->assoc && h248_mg_is_registered(g->assoc))
 		h248_mg_service_change(g->assoc, H248_TOK_FORCED, "905 Termination taken out of service");

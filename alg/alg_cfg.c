@@ -89,6 +89,13 @@ static const struct cfg_option alg_options[] = {
 	  NULL,
 	  "the gateways that may register, each [MID@]ADDRESS[/PREFIX][:PORT]; anyone else is answered "
 	  "nothing" },
+	{ "h248.max_connections", 0, CFG_INT, offsetof(struct alg_config, h248_max_conns), "64", 1, 100000,
+	  NULL, "H.248 TCP connections accepted at once (never over a quarter of the descriptor limit); one "
+	  "beyond is closed at once" },
+	{ "h248.max_connections_per_address", 0, CFG_INT, offsetof(struct alg_config, h248_max_conns_source),
+	  "4", 1, 100000, NULL, "H.248 TCP connections accepted at once from one address" },
+	{ "h248.idle_timeout", 0, CFG_INT, offsetof(struct alg_config, h248_idle_ms), "60000", 1000, 86400000,
+	  NULL, "ms an accepted H.248 TCP connection may go without a whole message before it is closed" },
 	{ "h248.max_pending", 0, CFG_INT, offsetof(struct alg_config, h248_max_pending), "256", 1, 100000,
 	  NULL, "requests to one gateway that may await their Reply at once; beyond, the call fails" },
 	{ "policy.force_e2ae_orig", 0, CFG_BOOL, offsetof(struct alg_config, force_orig), "false", 0, 0, NULL,

@@ -37,6 +37,7 @@ struct alg_config {
 	long h248_lost_after_ms; /* silence while a request awaits its Reply that loses a gateway */
 	char **h248_gateways;  /* who may register: [MID@]ADDRESS[/PREFIX][:PORT] (peers.h) */
 	long h248_max_pending; /* requests to one gateway awaiting their Reply */
+	long h248_max_conns, h248_max_conns_source, h248_idle_ms; /* accepted H.248 TCP connections */
 	int profile;           /* index into profile_names (iq, ix, mp) */
 	bool force_orig; /* NOTE 1: terminate TLS for TCP/TLS/MSRP with a fingerprint, indication or not */
 	bool force_term; /* terminating NOTE: e2ae toward the UE even when it did not register support */

@@ -99,7 +99,10 @@ static int start(struct alg *a)
 			       .lost_after_ms = (unsigned)c->h248_lost_after_ms,
 			       .trace = a->trace,
 			       .gateways = (const char *const *)c->h248_gateways,
-			       .max_pending = (unsigned)c->h248_max_pending };
+			       .max_pending = (unsigned)c->h248_max_pending,
+			       .link = { .max_conns = (unsigned)c->h248_max_conns,
+					 .max_conns_per_source = (unsigned)c->h248_max_conns_source,
+					 .idle_ms = (unsigned)c->h248_idle_ms } };
 	sa_from_text(&mo.local, c->h248_address, (uint16_t)c->h248_port);
 	static const struct mgc_ops ops = { .event = on_event, .lost = on_lost };
 	if (!(mo.mid_text = a->mid =
@@ -184,6 +187,7 @@ int main(int argc, char **argv)
 			   " claiming a registered gateway from elsewhere; %" G_GUINT64_FORMAT
 			   " requests not sent over h248.max_pending",
 			   st.strangers, st.takeovers, st.over_pending);
+		h248_link_stats_log(&st.link);
 	}
 	mgc_free(a.mgc);
 	g_free(a.mid);

@@ -605,7 +605,8 @@ struct mgc *mgc_new(struct ev_loop *loop, const struct mgc_opts *o, const struct
 		}
 	struct h248_tl_opts to = { .tmax_ms = o->timeout_ms, .version = 3, .mid = o->mid };
 	static const struct h248_link_ops lops = { .recv = on_recv, .closed = on_closed };
-	struct h248_link_opts lo = { .trace = o->trace };
+	struct h248_link_opts lo = o->link;
+	lo.trace = o->trace;
 	if (!(m->link = h248_link_new(loop, &o->local, &lo, &lops, m, err))) {
 		mgc_free(m);
 		return NULL;
@@ -647,6 +648,7 @@ void mgc_stats(const struct mgc *m, struct mgc_stats *out)
 	*out = (struct mgc_stats){ .strangers = m->strangers.count,
 				   .takeovers = m->takeovers.count,
 				   .over_pending = m->over_pending };
+	h248_link_stats(m->link, &out->link);
 }
 
 const union sa *mgc_local(const struct mgc *m)

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "evloop.h"
+#include "link.h"
 #include "msg.h"
 #include "sockaddr.h"
 
@@ -74,6 +75,7 @@ struct mgc_opts {
 	struct trace *trace;         /* h248.rx / h248.tx lines (NULL: none) */
 	const char *const *gateways; /* who may register (peers.h entries), NULL-terminated */
 	unsigned max_pending;        /* per gateway (0: 256) */
+	struct h248_link_opts link;  /* the TCP limits (its trace is the one above) */
 };
 
 /* NULL and *err (g_free it) when the socket cannot be bound or a gateways entry is wrong. */
@@ -99,6 +101,7 @@ struct mgc_stats {
 	uint64_t strangers;    /* messages from sources or mIds the configuration does not allow */
 	uint64_t takeovers;    /* messages under a registered gateway's mId from elsewhere than it is bound */
 	uint64_t over_pending; /* requests not sent: the gateway had max_pending awaiting their Reply */
+	struct h248_link_stats link;
 };
 void mgc_stats(const struct mgc *m, struct mgc_stats *out);
 

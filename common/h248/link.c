@@ -498,6 +498,15 @@ uint64_t h248_link_oversized(const struct h248_link *l)
 	return l->oversized.count;
 }
 
+void h248_link_stats_log(const struct h248_link_stats *s)
+{
+	log_notice("main", NULL,
+		   "H.248 TCP connections closed: %" G_GUINT64_FORMAT " over the limit of %u, %" G_GUINT64_FORMAT
+		   " over the limit per address, %" G_GUINT64_FORMAT " idle, %" G_GUINT64_FORMAT
+		   " not reading; %" G_GUINT64_FORMAT " accepts failed for want of descriptors",
+		   s->over_limit, s->max_conns, s->over_source, s->idle, s->unread, s->out_of_fds);
+}
+
 void h248_link_stats(const struct h248_link *l, struct h248_link_stats *s)
 {
 	*s = (struct h248_link_stats){ .conns = l->accepted,

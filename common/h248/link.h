@@ -75,5 +75,7 @@ struct h248_link_stats {
 	uint64_t unread;      /* connections dropped: over max_queued bytes waiting to be written */
 };
 void h248_link_stats(const struct h248_link *l, struct h248_link_stats *s);
+/* One notice line with what the limits did, for a daemon's stop. */
+void h248_link_stats_log(const struct h248_link_stats *s);
 
 #endif

@@ -96,7 +96,7 @@ expect_match "ims-agw media leg: accepted once descriptors are back, held for th
 stop "$agw" TERM
 expect_eq "ims-agw exits 0" "$stopped" 0
 expect_match "ims-agw: the link's counts at stop" "$(grep -m1 'H.248 TCP connections closed' "$WORK/agw.log")" \
-	'NOTICE main H.248 TCP connections closed: 280 over the limit of 20, 0 over the limit per address, 0 idle; 0 accepts failed for want of descriptors$' 
+	'NOTICE main H.248 TCP connections closed: 280 over the limit of 20, 0 over the limit per address, 0 idle, 0 not reading; 0 accepts failed for want of descriptors$' 
 
 # ---- 2. and 3. ims-alg's H.248 and SIP TCP ports ------------------------------------------------
 set -- $("$FREEPORT" 4)
@@ -147,4 +147,6 @@ expect_eq "ims-alg SIP TCP after the flood: OPTIONS over TCP answered" "$(cat "$
 stop "$agw2" TERM
 stop "$alg" TERM
 expect_eq "ims-alg exits 0" "$stopped" 0
+expect_match "ims-alg: the link's counts at stop" "$(grep -m1 'H.248 TCP connections closed' "$WORK/alg.log")" \
+	'NOTICE main H.248 TCP connections closed: 268 over the limit of 32, 0 over the limit per address, 0 idle, 0 not reading; 0 accepts failed for want of descriptors$' 
 finish
