@@ -156,7 +156,9 @@ void evlog_read(struct evlog *l)
 		while ((n = getline(&line, &cap, in)) > 0 && line[n - 1] == '\n') { /* whole lines only */
 			f->off += n;
 			json_object *o = json_tokener_parse(line);
-			if (o && json_object_is_type(o, json_type_object)) {
+			json_object *kind = NULL, *component = NULL; /* an event says what it is and who traced it */
+			if (o && json_object_is_type(o, json_type_object) && json_object_object_get_ex(o, "kind", &kind) &&
+			    kind && json_object_object_get_ex(o, "component", &component) && component) {
 				g_ptr_array_add(l->events, event_of(l, o));
 				more = true;
 			}
