@@ -10,12 +10,15 @@
 
 #include <sofia-sip/su.h>
 
+#include "evlog.h"
+#include "ladder.h"
 #include "run.h"
 #include "scenario.h"
+#include "traces.h"
 
 struct args {
 	struct lab_opts lab;
-	char *junit, *colour;
+	char *junit, *colour, *html;
 	gboolean check, ladder, quiet;
 	char **files;
 };
@@ -133,6 +136,46 @@ static void report(const struct args *a, const struct scenario *s, const struct 
 	}
 }
 
+/* ims-lab ladder TRACE...: the ladder of the traces alone, the text on standard output, the HTML where
+ * --html says. 0, or 2 when a trace cannot be read. */
+static int draw_traces(const struct args *a, char **files, bool colour)
+{
+	char *err = NULL;
+	if (!files || !*files) {
+		fprintf(stderr, "ims-lab: ladder: no trace files given (alg.jsonl, agw.jsonl, …)\n");
+		return 2;
+	}
+	su_init();
+	struct traces *t = traces_open(files, &err);
+	if (!t) {
+		fprintf(stderr, "ims-lab: ladder: %s\n", err);
+		g_free(err);
+		su_deinit();
+		return 2;
+	}
+	unsigned n;
+	const struct ladder_column *cols = traces_columns(t, &n);
+	GPtrArray *events = ladder_events(evlog_events(traces_log(t)));
+	GString *title = g_string_new("traces");
+	for (char **f = files; *f; f++)
+		g_string_append_printf(title, " %s", *f);
+	ladder_text(stdout, title->str, cols, n, events, colour, ladder_width());
+	int status = 0;
+	FILE *f = a->html ? fopen(a->html, "w") : NULL;
+	if (f) {
+		ladder_html(f, title->str, cols, n, events, NULL);
+		fclose(f);
+	} else if (a->html) {
+		fprintf(stderr, "ims-lab: ladder: cannot write %s\n", a->html);
+		status = 2;
+	}
+	g_ptr_array_free(events, TRUE);
+	g_string_free(title, TRUE);
+	traces_free(t);
+	su_deinit();
+	return status;
+}
+
 /* Runs every scenario and reports: 0 all passed, 1 one failed. */
 static int play(const struct args *a, GPtrArray *scenarios, bool colour)
 {
@@ -191,6 +234,8 @@ int main(int argc, char **argv)
 		  "print every ladder, not only a failed one's", NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &a.quiet, "only verdicts and failures", NULL },
 		{ "check", 'c', 0, G_OPTION_ARG_NONE, &a.check, "only validate the scenario files", NULL },
+		{ "html", 0, 0, G_OPTION_ARG_FILENAME, &a.html,
+		  "ladder: also write the HTML ladder to FILE", "FILE" },
 		{ "log-level", 0, 0, G_OPTION_ARG_STRING, &level, "the daemons' log level (info)", "LEVEL" },
 		{ "nat", 0, 0, G_OPTION_ARG_STRING, &nat,
 		  "play the UEs marked behind_nat in network namespace NETNS at UE-ADDRESS, reaching the "
@@ -201,7 +246,8 @@ int main(int argc, char **argv)
 		{ 0 }
 	};
 	GOptionContext *ctx =
-	    g_option_context_new("SCENARIO|DIR… — play call flows through ims-alg and ims-agw");
+	    g_option_context_new("SCENARIO|DIR… | ladder TRACE… — play call flows through ims-alg and "
+				 "ims-agw, or draw the ladder of traces");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	GError *gerr = NULL;
 	char *err = NULL;
@@ -225,6 +271,12 @@ int main(int argc, char **argv)
 		a.lab.nat_netns = nat_parts[0], a.lab.nat_ue = nat_parts[1], a.lab.nat_access = nat_parts[2];
 	bool colour = a.colour ? !strcmp(a.colour, "always") : isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 
+	if (a.files && !strcmp(a.files[0], "ladder")) {
+		int status = draw_traces(&a, a.files + 1, colour);
+		g_strfreev(a.files), g_strfreev(nat_parts);
+		g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour), g_free(nat), g_free(a.html);
+		return status;
+	}
 	char *installed[] = { SCENARIODIR, NULL };
 	if (!a.files && !g_file_test(SCENARIODIR, G_FILE_TEST_IS_DIR))
 		fprintf(stderr, "ims-lab: no scenario given and none installed in %s\n", SCENARIODIR);
@@ -248,7 +300,7 @@ int main(int argc, char **argv)
 	g_ptr_array_free(scenarios, TRUE);
 	g_ptr_array_free(files, TRUE);
 	g_strfreev(a.files);
-	g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour), g_free(nat);
+	g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour), g_free(nat), g_free(a.html);
 	g_strfreev(nat_parts);
 	return status;
 }

@@ -4,7 +4,8 @@
 # T.38 scenario; every RST on the wire between a run's ports is in its ladder (a capture by dumpcap is
 # the judge); a failed scenario's HTML gives the verdict, the failing step and why; the text ladder fits
 # $COLUMNS with its details wrapped and no head cut mid-word; each H.248 request is traced by ims-alg as
-# sent before ims-agw traced it as received (effects after their causes).
+# sent before ims-agw traced it as received (effects after their causes); `ims-lab ladder TRACE...`
+# draws a run's ladder from its traces alone.
 . "$top_srcdir/tests/integration/lib.sh"
 command -v python3 >/dev/null || { echo "lab-ladder: python3 is not installed: skipped"; exit 77; }
 LAB="$top_builddir/lab/ims-lab"
@@ -59,11 +60,32 @@ if [ -n "$capture" ]; then
 	kill -INT "$dumpcap_pid" 2>/dev/null; wait "$dumpcap_pid" 2>/dev/null
 	tshark -r "$WORK/rst.pcapng" -T fields -e tcp.srcport -e tcp.dstport 2>/dev/null >"$WORK/rst.txt"
 	# shellcheck disable=SC2086
-	check "every RST on the wire is drawn (neg-tcp-connect-failure's at least)" rst "$WORK/rst.txt" $dirs
+	check "every RST on the wire between the runs' ports is drawn" rst "$WORK/rst.txt" $dirs
 	expect_match "a RST was on the wire" "$(cat "$WORK/rst.txt")" '^9	'
 else
 	echo "ok   - # SKIP every RST on the wire is drawn: cannot capture on lo ($(head -1 "$WORK/dumpcap.err" 2>/dev/null))"
 fi
+
+# ims-lab ladder TRACE...: the ladder of traces alone (no scenario). With the lab's trace too, the run's
+# own ladder but for the step column; with the daemons' traces alone (as of a testbed with outside UEs),
+# every SIP, H.248, TCP and TLS event of them drawn between two columns
+from_step() { sed -n '/^step  /,$p' "$1" | cut -c13-; }
+for n in 004-msrp-originating mp-bfcp-floor t38-terminating-server; do
+	d=$WORK/out/$n
+	COLUMNS=80 "$LAB" ladder --color=never "$d/alg.jsonl" "$d/agw.jsonl" "$d/lab.jsonl" >"$WORK/$n.txt"
+	expect_eq "ladder TRACE...: $n's ladder from its three traces" \
+		"$(from_step "$WORK/$n.txt" | cksum)" "$(from_step "$d/ladder.txt" | cksum)"
+done
+for n in $names; do
+	d=$WORK/out/$n
+	"$LAB" ladder --color=never --html "$WORK/$n.html" "$d/alg.jsonl" "$d/agw.jsonl" >/dev/null
+	check "ladder TRACE...: $n from the daemons' traces alone, every event drawn" drawn "$WORK/$n.html" \
+		"$d/alg.jsonl" "$d/agw.jsonl"
+done
+check "ladder TRACE...: its HTML within the drawing" canvas "$WORK/004-msrp-originating.html"
+err=$("$LAB" ladder "$WORK/nothing.jsonl" 2>&1); status=$?
+expect_eq "ladder TRACE...: a missing trace, status 2" "$status" 2
+expect_match "ladder TRACE...: names it" "$err" 'nothing\.jsonl: no such trace file'
 
 # a failed scenario: its HTML gives the verdict, the step and why; its text at another width
 sed '/"8-9"/,/"10"/s/"setup": "absent"/"setup": "actpass"/' "$S/t38-originating-client.json" >"$WORK/wrong.json"
