@@ -104,6 +104,17 @@ static unsigned fit_chars(double px, int size)
 	return (unsigned)MAX(1, px / char_px(size));
 }
 
+/* The characters of text's longest word. */
+static unsigned longest_word(const char *text)
+{
+	unsigned most = 0;
+	char **words = g_strsplit(text, " ", -1);
+	for (char **w = words; *w; w++)
+		most = MAX(most, ladder_chars(*w));
+	g_strfreev(words);
+	return most;
+}
+
 static double lifeline(const struct layout *l, int col)
 {
 	return l->left + COL * col + COL / 2;
@@ -130,7 +141,9 @@ static struct layout lay_out(GArray *rows, unsigned ncols)
 static double put_row(FILE *out, const struct layout *l, const struct ladder_row *r, double top)
 {
 	double xa = lifeline(l, r->a), xb = lifeline(l, r->b), centre = (xa + xb) / 2, all = l->width - l->left - 2 * PAD;
-	double span = MAX(xb > xa ? xb - xa : xa - xb, COL * 1.2);
+	/* the head over its arrow, or wider for a long word (a TLS session's description): cut only where
+	 * a word is wider than the drawing */
+	double span = MAX(MAX(xb > xa ? xb - xa : xa - xb, COL * 1.2), longest_word(r->head->str) * char_px(HEAD));
 	char **head = ladder_wrap(r->head->str, fit_chars(MIN(span, all), HEAD));
 	char **detail = ladder_wrap(r->detail->str, fit_chars(all, DETAIL));
 	unsigned nh = g_strv_length(head), nd = g_strv_length(detail);
