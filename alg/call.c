@@ -62,16 +62,18 @@ static bool failed(struct call *c, const struct mgc_result *r, const char *what)
 	if (!r->timeout && !r->error)
 		return false;
 	const struct log_ids ids = { .call = c->id, .ctx = *c->ctx ? c->ctx : NULL };
-	if (r->timeout) {
+	if (r->timeout)
 		log_warn("call", &ids, "[%s] %s: %s", call_step_names[c->step], what, r->reason);
-		call_finish(c, 500, "Media Gateway Not Reachable", NULL);
-	} else {
+	else
 		log_warn("call", &ids, "[%s] %s: error %u %s", call_step_names[c->step], what, r->error,
 			 r->reason);
-		call_finish(c, 488, "Not Acceptable Here (media gateway refused)", NULL);
-	}
 	if (c->reoffer) /* RFC 3261 §14.1: a failed re-INVITE leaves the session as it was */
 		call_reoffer_undo(c);
+	/* last: the answer may end the call (an initial INVITE's failure frees c) */
+	if (r->timeout)
+		call_finish(c, 500, "Media Gateway Not Reachable", NULL);
+	else
+		call_finish(c, 488, "Not Acceptable Here (media gateway refused)", NULL);
 	return true;
 }
 
