@@ -254,7 +254,7 @@ static void test_print_and_help(void)
 	char *argv[] = { "every", "--print-config", "--a-count", "7", "--a-b-mode", "two" };
 	CU_ASSERT_EQUAL(run_args(&every_program, &e, &out, &err, 6, argv), CFG_DONE);
 	ASSERT_STR(out, "{\n"
-			"  \"log\": {\n    \"level\": \"notice\"\n  },\n"
+			"  \"log\": {\n    \"level\": \"notice\",\n    \"file\": \"\"\n  },\n"
 			"  \"trace\": {\n    \"file\": \"\"\n  },\n"
 			"  \"a\": {\n    \"name\": \"x\",\n    \"addr\": \"::1\",\n    \"count\": 7,\n"
 			"    \"flag\": false,\n    \"b\": {\n      \"mode\": \"two\"\n    },\n"
