@@ -13,12 +13,12 @@ struct lab_event;
 
 struct ladder_row {
 	struct lab_event *e;
-	int a, b;          /* the columns of an arrow from a to b; a note: a == b, at that column */
-	bool arrow;        /* an arrow (a != b, both known), else a note at a */
-	GString *head;     /* "INVITE", "C=1 Add co/1", "[TLS up …]" for a note */
-	GString *detail;   /* the SDP, H.248 descriptors, addresses; "" when none */
-	const char *label; /* the seed step an expectation matched it to, or "" */
-	double ms;         /* since the first event */
+	int a, b;               /* the columns of an arrow from a to b; a note: a == b, at that column */
+	bool arrow;             /* an arrow (a != b, both known), else a note at a */
+	GString *head;          /* "INVITE", "C=1 Add co/1", "[TLS up …]" for a note */
+	GString *detail;        /* the SDP, H.248 descriptors, addresses; "" when none */
+	const char *label;      /* the seed step an expectation matched it to, or "" */
+	double ms;              /* since the first event */
 	const char *ansi, *svg; /* its protocol's colours */
 };
 

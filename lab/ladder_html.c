@@ -12,13 +12,14 @@
 #include "ladder.h"
 #include "ladder_draw.h"
 
+/* font sizes and line heights (px) */
+enum { HEAD = 11, DETAIL = 10, TITLE = 13, HEAD_LINE = 13, DETAIL_LINE = 12 };
+
 enum {
-	HEAD = 11, DETAIL = 10, TITLE = 13, /* font sizes, px */
-	COL = 260,			    /* a column's width */
-	TOP = 60,			    /* the first row's arrow */
-	HEAD_LINE = 13, DETAIL_LINE = 12,   /* line heights */
-	GAP = 26,			    /* from a row's last line to the next row's arrow */
-	PAD = 4,			    /* texts keep this far from the drawing's edges and the margin */
+	COL = 260, /* a column's width */
+	TOP = 60,  /* the first row's arrow */
+	GAP = 26,  /* from a row's last line to the next row's arrow */
+	PAD = 4,   /* texts keep this far from the drawing's edges and the margin */
 };
 
 struct layout {
@@ -68,7 +69,8 @@ static void escape(FILE *out, const char *s, size_t n)
 		default: {
 			/* the page is UTF-8: other bytes (a binary message) shown as \xNN */
 			gunichar c = g_utf8_get_char_validated(s + i, (gssize)(n - i));
-			if (((unsigned char)s[i] < 0x20 && s[i] != '\n') || c == (gunichar)-1 || c == (gunichar)-2) {
+			if (((unsigned char)s[i] < 0x20 && s[i] != '\n') || c == (gunichar)-1 ||
+			    c == (gunichar)-2) {
 				fprintf(out, "\\x%02x", (unsigned char)s[i]);
 			} else {
 				size_t k = (size_t)(g_utf8_next_char(s + i) - (s + i));
@@ -140,10 +142,12 @@ static struct layout lay_out(GArray *rows, unsigned ncols)
 /* One row: its head above the arrow (or the note), the detail under it. Returns the next row's y. */
 static double put_row(FILE *out, const struct layout *l, const struct ladder_row *r, double top)
 {
-	double xa = lifeline(l, r->a), xb = lifeline(l, r->b), centre = (xa + xb) / 2, all = l->width - l->left - 2 * PAD;
+	double xa = lifeline(l, r->a), xb = lifeline(l, r->b), centre = (xa + xb) / 2,
+	       all = l->width - l->left - 2 * PAD;
 	/* the head over its arrow, or wider for a long word (a TLS session's description): cut only where
 	 * a word is wider than the drawing */
-	double span = MAX(MAX(xb > xa ? xb - xa : xa - xb, COL * 1.2), longest_word(r->head->str) * char_px(HEAD));
+	double span =
+	    MAX(MAX(xb > xa ? xb - xa : xa - xb, COL * 1.2), longest_word(r->head->str) * char_px(HEAD));
 	char **head = ladder_wrap(r->head->str, fit_chars(MIN(span, all), HEAD));
 	char **detail = ladder_wrap(r->detail->str, fit_chars(all, DETAIL));
 	unsigned nh = g_strv_length(head), nd = g_strv_length(detail);
@@ -160,13 +164,14 @@ static double put_row(FILE *out, const struct layout *l, const struct ladder_row
 	put_text(out, l->ms_x, y, DETAIL, " class=\"ms detail\"", ms);
 	if (r->arrow)
 		fprintf(out,
-			"\n<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"%s\" stroke-width=\"1.5\" "
+			"\n<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"%s\" "
+			"stroke-width=\"1.5\" "
 			"marker-end=\"url(#a)\"/>",
 			xa, y, xb, y, r->svg);
 	for (unsigned j = 0; j < nh; j++) {
 		fputc('\n', out);
-		put_text(out, place(l, centre, text_px(head[j], HEAD)), y - 4 - HEAD_LINE * (nh - 1 - j), HEAD,
-			 colour, head[j]);
+		put_text(out, place(l, centre, text_px(head[j], HEAD)), y - 4 - HEAD_LINE * (nh - 1 - j),
+			 HEAD, colour, head[j]);
 	}
 	for (unsigned j = 0; j < nd; j++) {
 		fputc('\n', out);
@@ -214,10 +219,11 @@ static void put_head(FILE *out, const char *title, const struct ladder_verdict *
 	escape_str(out, title);
 	fputs("</h1>\n", out);
 	put_verdict(out, v);
-	fputs("<p>Time runs down. Each arrow is one message or TCP/TLS event, from the side that sent it; the "
-	      "left margin gives the seed step an expectation matched it to and the milliseconds since the "
-	      "first event. Hover an arrow for the message as its sender traced it.</p>\n",
-	      out);
+	fputs(
+	    "<p>Time runs down. Each arrow is one message or TCP/TLS event, from the side that sent it; the "
+	    "left margin gives the seed step an expectation matched it to and the milliseconds since the "
+	    "first event. Hover an arrow for the message as its sender traced it.</p>\n",
+	    out);
 }
 
 void ladder_html(FILE *out, const char *title, const struct ladder_column *cols, unsigned ncols,
@@ -235,10 +241,13 @@ void ladder_html(FILE *out, const char *title, const struct ladder_column *cols,
 		y = put_row(mem, &l, &g_array_index(rows, struct ladder_row, i), y);
 	fclose(mem);
 	double height = y + 10;
-	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" data-char-em=\"%g\" "
-		"data-left=\"%.0f\">\n",
-		l.width, height, LADDER_CHAR_EM, l.left);
-	fputs("<defs><marker id=\"a\" markerWidth=\"8\" markerHeight=\"8\" refX=\"8\" refY=\"4\" orient=\"auto\">"
+	fprintf(
+	    out,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" data-char-em=\"%g\" "
+	    "data-left=\"%.0f\">\n",
+	    l.width, height, LADDER_CHAR_EM, l.left);
+	fputs("<defs><marker id=\"a\" markerWidth=\"8\" markerHeight=\"8\" refX=\"8\" refY=\"4\" "
+	      "orient=\"auto\">"
 	      "<path d=\"M0,0 L8,4 L0,8 z\"/></marker></defs>\n",
 	      out);
 	for (unsigned i = 0; i < ncols; i++) {

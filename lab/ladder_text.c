@@ -13,8 +13,8 @@
 #include "ladder_draw.h"
 
 enum {
-	LEFT = 22,   /* "%-12.12s %8.1f ": the step and the milliseconds */
-	MIN_COL = 8, /* narrower than this, the lines grow past the width asked */
+	LEFT = 22,    /* "%-12.12s %8.1f ": the step and the milliseconds */
+	MIN_COL = 8,  /* narrower than this, the lines grow past the width asked */
 	MAX_COL = 48, /* wider, the arrows between neighbours grow needlessly long */
 };
 
@@ -58,7 +58,8 @@ static void overwrite(GString *line, size_t pos, const char *text)
 /* The arrow from column a to b, with the head's whole words that fit between its ends; *rest: the others. */
 static void draw_arrow(const struct layout *l, GString *line, const struct ladder_row *r, const char **rest)
 {
-	size_t from = LEFT + l->col * (unsigned)MIN(r->a, r->b), to = LEFT + l->col * (unsigned)MAX(r->a, r->b);
+	size_t from = LEFT + l->col * (unsigned)MIN(r->a, r->b),
+	       to = LEFT + l->col * (unsigned)MAX(r->a, r->b);
 	for (size_t k = from + 1; k < to; k++)
 		line->str[k] = '-';
 	line->str[r->a < r->b ? to - 1 : from + 1] = r->a < r->b ? '>' : '<';

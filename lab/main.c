@@ -234,8 +234,8 @@ int main(int argc, char **argv)
 		  "print every ladder, not only a failed one's", NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &a.quiet, "only verdicts and failures", NULL },
 		{ "check", 'c', 0, G_OPTION_ARG_NONE, &a.check, "only validate the scenario files", NULL },
-		{ "html", 0, 0, G_OPTION_ARG_FILENAME, &a.html,
-		  "ladder: also write the HTML ladder to FILE", "FILE" },
+		{ "html", 0, 0, G_OPTION_ARG_FILENAME, &a.html, "ladder: also write the HTML ladder to FILE",
+		  "FILE" },
 		{ "log-level", 0, 0, G_OPTION_ARG_STRING, &level, "the daemons' log level (info)", "LEVEL" },
 		{ "nat", 0, 0, G_OPTION_ARG_STRING, &nat,
 		  "play the UEs marked behind_nat in network namespace NETNS at UE-ADDRESS, reaching the "
@@ -274,7 +274,8 @@ int main(int argc, char **argv)
 	if (a.files && !strcmp(a.files[0], "ladder")) {
 		int status = draw_traces(&a, a.files + 1, colour);
 		g_strfreev(a.files), g_strfreev(nat_parts);
-		g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour), g_free(nat), g_free(a.html);
+		g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour), g_free(nat),
+		    g_free(a.html);
 		return status;
 	}
 	char *installed[] = { SCENARIODIR, NULL };
@@ -300,7 +301,8 @@ int main(int argc, char **argv)
 	g_ptr_array_free(scenarios, TRUE);
 	g_ptr_array_free(files, TRUE);
 	g_strfreev(a.files);
-	g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour), g_free(nat), g_free(a.html);
+	g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour), g_free(nat),
+	    g_free(a.html);
 	g_strfreev(nat_parts);
 	return status;
 }

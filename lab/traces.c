@@ -51,7 +51,8 @@ static void own_locals(struct traces *t, const struct h248_node *n)
 		struct msdp s;
 		char *err = NULL;
 		struct h248_str sdp = h248_sdp(k);
-		if (k->tok == H248_TOK_LOCAL && msdp_parse(sdp.p, sdp.n, &s, &err) && !s.port_choose && s.port) {
+		if (k->tok == H248_TOK_LOCAL && msdp_parse(sdp.p, sdp.n, &s, &err) && !s.port_choose &&
+		    s.port) {
 			char *addr = g_strdup_printf("%s:%u", s.addr, s.port);
 			own(t, addr, "agw");
 			g_free(addr);
@@ -90,7 +91,8 @@ static void own_peers(struct traces *t, GPtrArray *ev)
 		for (guint i = 0; i < ev->len && !access; i++) {
 			struct lab_event *e = ev->pdata[i];
 			const sip_t *sip = !strcmp(e->kind, "sip.rx") && !strcmp(e->component, "ims-alg")
-					       ? evlog_sip(e) : NULL;
+					       ? evlog_sip(e)
+					       : NULL;
 			if (sip && sip->sip_request &&
 			    !strcmp(sip->sip_request->rq_method_name, pass ? "INVITE" : "REGISTER"))
 				access = e->to;
@@ -104,7 +106,8 @@ static void own_peers(struct traces *t, GPtrArray *ev)
 		const struct msdp *sdp = rx ? evlog_sdp(e) : NULL;
 		char *media = sdp && sdp->port ? g_strdup_printf("%s:%u", sdp->addr, sdp->port) : NULL;
 		const char *col = evlog_column(t->log, peer);
-		if (!col && media && evlog_column(t->log, media) && strcmp(evlog_column(t->log, media), "agw"))
+		if (!col && media && evlog_column(t->log, media) &&
+		    strcmp(evlog_column(t->log, media), "agw"))
 			col = evlog_column(t->log, media); /* a lab party: its media port named it */
 		if (!col && i < ev->len) {
 			g_free(media);
@@ -146,7 +149,9 @@ static void own_by_term(struct traces *t, GPtrArray *ev)
 				continue;
 			char *key = g_strdup_printf("%s %s", e->ctx ? e->ctx : "", e->term);
 			const char *from = evlog_column(t->log, e->from), *to = evlog_column(t->log, e->to);
-			const char *peer = from && strcmp(from, "agw") ? from : to && strcmp(to, "agw") ? to : NULL;
+			const char *peer = from && strcmp(from, "agw") ? from
+					   : to && strcmp(to, "agw")   ? to
+								       : NULL;
 			if (pass == 0 && peer && !g_hash_table_contains(t->by_term, key))
 				g_hash_table_insert(t->by_term, g_strdup(key), (gpointer)peer);
 			const char *col = g_hash_table_lookup(t->by_term, key);
@@ -178,7 +183,8 @@ static void own_by_context(struct traces *t, GPtrArray *ev)
 {
 	for (guint i = 0; i < ev->len; i++) {
 		struct lab_event *e = ev->pdata[i];
-		if (strcmp(e->component, "ims-agw") || !e->term || !e->ctx || g_str_has_prefix(e->kind, "h248.") ||
+		if (strcmp(e->component, "ims-agw") || !e->term || !e->ctx ||
+		    g_str_has_prefix(e->kind, "h248.") ||
 		    (evlog_column(t->log, e->from) && evlog_column(t->log, e->to)))
 			continue;
 		GHashTableIter it;
