@@ -290,9 +290,9 @@ static void reserve(struct call *c, GString *s, bool first)
 	if (!*c->ctx && !(c->agw = mgc_pick(c->cs->mgc))) {
 		log_warn("call", &ids, "[%s] no media gateway is registered", call_step_names[c->step]);
 		g_string_free(s, TRUE);
-		call_finish(c, 500, "No Media Gateway Available", NULL);
 		if (c->reoffer)
 			call_reoffer_undo(c);
+		call_finish(c, 500, "No Media Gateway Available", NULL); /* last: it may free c */
 		return;
 	}
 	GString *t = g_string_new(NULL);
@@ -337,9 +337,11 @@ void call_offer(struct call *c, bool from_ue, const char *sdp, size_t len, call_
 		for (unsigned i = 0; i < m.n; i++)
 			call_take_line(c, &c->lines[i], &m.lines[i]);
 	}
+	/* refused_weak's answer may free c: an initial offer's, never a re-offer's */
+	bool reoffer = c->reoffer;
 	if (c->ue_offers && refused_weak(c, false)) {
 		g_string_free(s, TRUE);
-		if (c->reoffer)
+		if (reoffer)
 			call_reoffer_undo(c);
 		return;
 	}
