@@ -10,12 +10,25 @@
 
 #include "alg_cfg.h"
 #include "fuzz.h"
+#include "log.h"
 
 enum { MAX_ARGS = 16 };
 
+static char *dir; /* the scratch directory, removed at exit with the two files in it */
+
+static void remove_scratch(void)
+{
+	const char *names[] = { "alg.json", "psk" };
+	for (unsigned i = 0; i < G_N_ELEMENTS(names); i++) {
+		char *path = g_build_filename(dir, names[i], NULL);
+		g_unlink(path);
+		g_free(path);
+	}
+	g_rmdir(dir);
+}
+
 static char *scratch(const char *name)
 {
-	static char *dir;
 	if (!dir) {
 		const char *base = g_file_test("/dev/shm", G_FILE_TEST_IS_DIR) ? "/dev/shm" : g_get_tmp_dir();
 		dir = g_build_filename(base, "fuzz_alg_cfg.XXXXXX", NULL);
@@ -23,6 +36,7 @@ static char *scratch(const char *name)
 			perror("fuzz_alg_cfg: a scratch directory");
 			abort();
 		}
+		atexit(remove_scratch);
 	}
 	return g_build_filename(dir, name, NULL);
 }
@@ -42,6 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static char *json_path, *psk_path;
 	if (!devnull) {
 		devnull = fopen("/dev/null", "w");
+		log_set_level(LOG_ERROR); /* the warnings a configuration earns are not what is looked at */
 		json_path = scratch("alg.json"), psk_path = scratch("psk");
 	}
 	if (size > 16384)

@@ -3,12 +3,23 @@
  * (as ims-lab reads traces while they grow); each event's message is parsed (H.248, SIP and its SDP);
  * the ladder is drawn as text and as HTML into /dev/null. */
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "evlog.h"
 #include "fuzz.h"
 #include "ladder.h"
+
+static char *path; /* the trace, alone in a scratch directory removed at exit */
+
+static void remove_scratch(void)
+{
+	char *dir = g_path_get_dirname(path);
+	g_unlink(path);
+	g_rmdir(dir);
+	g_free(dir);
+}
 
 static char *trace_path(void)
 {
@@ -18,14 +29,14 @@ static char *trace_path(void)
 		perror("fuzz_trace: a scratch directory");
 		abort();
 	}
-	char *path = g_build_filename(dir, "trace.jsonl", NULL);
+	char *trace = g_build_filename(dir, "trace.jsonl", NULL);
 	g_free(dir);
-	return path;
+	atexit(remove_scratch);
+	return trace;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char *path;
 	static FILE *devnull;
 	if (!path)
 		path = trace_path(), devnull = fopen("/dev/null", "w");
