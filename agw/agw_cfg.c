@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agw_cfg: the ims-agw option table (documented in doc/configuration.md and ims-agw.8). */
 #include "config.h"
 #include "agw_cfg.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* agw_cfg: ims-agw's configuration — the struct and the one table that drives file keys and flags. */
 #ifndef MEDIASEC_AGW_CFG_H
 #define MEDIASEC_AGW_CFG_H

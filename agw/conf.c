@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* conf: the conference server behind the MRFP's TLS (TS 23.333 §6.2.19: "the MRFP terminates TLS for
  * MSRP and BFCP as the conference server"). Each participant's leg ends its protocol here:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* filter: whom a TCP leg admits — the SYN filter on its listening socket and the check of a connection's
  * source against the Remote (see legs.h). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* leg: what the gateway's TCP legs (tcp.c), UDP legs (udp.c) and their (D)TLS sessions (sess.c) share.
  * Internal to the legs module: its API is legs.h. */
 #ifndef MEDIASEC_AGW_LEG_H

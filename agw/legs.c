@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* legs: what TCP and UDP legs share, and the module's API (see legs.h, leg.h). */
 #include "config.h"
 #include "leg.h"

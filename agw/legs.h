@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* legs: the connections behind terminations, and the relay between the two legs of a context.
  *
  * A leg's role comes from a=setup in its Local: active connects, passive listens, actpass listens (and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* linger: the last moments of a TCP leg the gateway ended (see leg.h).
  *
  * close() on a socket whose peer still sends makes the kernel answer with RST: for bytes left unread,

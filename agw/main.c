@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-agw: the IMS access gateway (H.248 MG). Start-up, the event loop, the control association with
  * the MGC, and clean shutdown. */
 #include "config.h"

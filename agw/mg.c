@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mg: executing the MGC's transactions (see mg.h).
  *
  * Commands of a transaction run in order; the first that fails ends the transaction (H.248.1 §8)

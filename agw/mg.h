@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mg: the gateway's side of H.248 — executes the MGC's transactions on the store (Add, Modify,
  * Subtract, Move, AuditValue, AuditCapabilities, ServiceChange), answers each with the reply or the
  * error code H.248.1/H.248.8 and the Iq profile prescribe, and reports events by Notify. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sess: the (D)TLS session of a leg (see leg.h). TLS over a TCP leg and DTLS over a UDP leg differ only
  * in how GnuTLS reads and writes: a stream through one large read per wakeup, or the datagram in hand.
  * Set-up, the handshake, the fingerprint check and its hold, and the alerts are one path. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* store: contexts, terminations and realm ports (see store.h). */
 #include "config.h"
 #include "store.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* store: the gateway's contexts and terminations (H.248.1 §6), and the realms' port ranges.
  * Context ids are chosen by the MG on "$" (1, 2, …, never reused while in use); terminations are
  * ephemeral, named <realm prefix>/<n> ("ac/1", "co/2"), created on "Add = $" and gone on Subtract.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tcp: TCP legs, held connections and the relay (see legs.h; the filters are filter.c's). */
 #include "config.h"
 #include "leg.h"

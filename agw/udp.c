@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* udp: UDP legs — datagrams relayed one for one, DTLS terminated on the secured side (see legs.h).
  *
  * A leg sends to its Remote (c=, m= port) or, with ipnapt/latch, to the source of the first datagram it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* alg_cfg: the ims-alg option table (documented in doc/configuration.md and ims-alg.8). */
 #include "config.h"
 #include "alg_cfg.h"

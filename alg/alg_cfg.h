@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* alg_cfg: ims-alg's configuration — the struct and the one table that drives file keys and flags. */
 #ifndef MEDIASEC_ALG_CFG_H
 #define MEDIASEC_ALG_CFG_H

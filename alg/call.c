@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* call: see call.h. The H.248 text of each step is written in call_h248.c, the changes a re-offer makes in
  * call_reoffer.c; mgc sends them and reads the Reply. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* call: one call's media as the IMS-ALG sees it — the per-line decision, the gateway's context and the
  * H.248 sequences of seed 004 (TS 23.334 §6.2.10.3), kept as one state machine per call and per side:
  *

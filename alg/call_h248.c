@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* call_h248: the H.248 text of a call's steps (seed 004; TS 23.334 §6.2.10.3, §6.2.10.4), appended to the
  * transaction call.c and call_reoffer.c send. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* call_int: what call.c, call_h248.c (the H.248 text of each step) and call_reoffer.c (mid-call media
  * changes) share about one call. Not an API: the proxy sees call.h only. */
 #ifndef MEDIASEC_ALG_CALL_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* call_reoffer: mid-call media changes (RFC 3264 §8; TS 24.229 §5.2.7 as a P-CSCF with an IMS-AGW, TS
  * 23.334 §6.2.10.4): a re-offer's line is kept when its transport, fingerprints, address and port are
  * unchanged (open point 1: the gateway is not asked); one the gateway now carries (audio switched to

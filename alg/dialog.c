@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dialog: the INVITE dialogs the proxy follows (by Call-ID and the caller's tag, one per half of a
  * hairpin), their end — the requests still under way in one answered or cancelled, its call and its
  * conference participant ended — and the requests the proxy sends of its own in them (RFC 3261

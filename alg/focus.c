@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* focus: the MRFC's conference focus (see focus.h). */
 #include "config.h"
 #include "focus.h"

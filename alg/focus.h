@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* focus: ims-alg as the MRFC of a conference focus (the Mp profile; TS 23.333 §6.2.19, §6.2.20).
  *
  * A UE dials in with an INVITE to a conference URI (mrfc.conferences). For each MSRP or BFCP line of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* forward: one request the proxy forwards (RFC 3261 §16), from the server transaction it came in on to
  * a client transaction out of the other side, and its responses back in order. The copy loses a
  * Max-Forwards and our own Route entries; an initial INVITE is record-routed twice and opens its dialog

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-alg: the IMS application level gateway (P-CSCF media security, H.248 MGC).
  * Start-up: sofia-sip's SIP stack runs inside the GLib main loop (su_glib_root_gsource). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* media: see media.h. */
 #include "config.h"
 #include "media.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* media: the controller's view of a SIP offer or answer — which media lines the gateway carries, how
  * (TS 23.334 §6.2.10.3: e2ae, TLS terminated in the AGW; §6.2.10.3 e2e: transparent TCP), and the SDP
  * rewritten for the other side. SDP is read with sofia-sip's parser; rewriting edits only the lines it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mgc: the gateway pool and the MGC's side of each transaction (see mgc.h). */
 #include "config.h"
 #include "mgc.h"

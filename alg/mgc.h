@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mgc: ims-alg as the H.248 MGC of one or more gateways (TS 29.334 Iq; H.248.1 §11).
  *
  * Gateways register with ServiceChange on ROOT; each is kept by its mId for the life of the process,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mgc_reply: a gateway's Reply read into mgc_result (see mgc_reply.h). */
 #include "config.h"
 #include "mgc_reply.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mgc_reply: what the MGC reads from a gateway's Reply into an mgc_result: the context, per command its
  * termination and Local descriptor's SDP, the first error and its text. */
 #ifndef MEDIASEC_ALG_MGC_REPLY_H

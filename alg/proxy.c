@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* proxy: see proxy.h. This file holds the two sides (their nta agents, the proxy's life), the trace of
  * every message, and what arrives on a side before anything is forwarded: the requests the proxy
  * answers itself (OPTIONS to us, REGISTER at the registrar, the MRFC's dial-in) and the access check.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* proxy: the P-CSCF's SIP side on sofia-sip's nta — a stateful, record-routing proxy with an access side
  * (toward the UEs) and a core side (toward the S-CSCF or the peer network), one nta agent each.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* proxy_int: the internal header of the proxy's own files — proxy.c (the sides, the trace, requests the
  * proxy answers itself), forward.c (a request forwarded and its responses) and dialog.c (INVITE dialogs
  * and the requests the proxy sends of its own). Not an API: nothing outside these three includes it;

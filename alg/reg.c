@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* reg: see reg.h. */
 #include "config.h"
 #include "reg.h"

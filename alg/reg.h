@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* reg: what registration told the IMS-ALG — per address of record ("user@host") its bindings, each a
  * contact ("host:port" as the key) with the media security mechanisms the UE announced in
  * Security-Client with the "mediasec" parameter (TS 24.229 §5.1.1.2.1, digest §4.1); bindings expire.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* registrar: the registration side of the P-CSCF in SIP terms — see registrar.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* registrar: the P-CSCF's registration side in SIP terms, on top of the store (reg.h). What a REGISTER
  * binds (contact and AOR keys, the mediasec mechanisms of its Security-Client, the expiry granted);
  * the answer ims-alg gives as the registrar (sip.registrar) and what it adds to the core registrar's

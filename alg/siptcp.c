@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* siptcp: ims-alg's SIP TCP ports under descriptor exhaustion (issue 26 item 4).
  *
  * sofia-sip's tport accepts until accept fails and then retries at once (the listener stays readable),

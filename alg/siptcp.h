@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* siptcp: keeps ims-alg's SIP TCP listeners from spinning when descriptors run out (siptcp.c). */
 #ifndef MEDIASEC_ALG_SIPTCP_H
 #define MEDIASEC_ALG_SIPTCP_H

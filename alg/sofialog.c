@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sofialog: sofia-sip's logs through ours (see sofialog.h).
  * sofia-sip hands its logger a format and arguments but not the message's level, and its levels do not
  * say much (su_source_port_create()'s pointer is a level 1 "critical" message): so the level of a line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sofialog: sofia-sip's own log messages (its logs "su", "nta", "tport", "sresolv", ...) through our log
  * format, one line each with the log's name as component, instead of raw lines on stderr. */
 #ifndef MEDIASEC_SOFIALOG_H

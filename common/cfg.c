@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cfg: the option-table engine behind both binaries' configuration (see cfg.h). */
 #include "config.h"
 #include "cfg.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cfg: one option table per binary drives the JSON configuration file, the command-line flags
  * (key "h248.port" <-> flag "--h248-port"), the embedded defaults, --help and --print-config.
  * Precedence: embedded defaults < file given with -c/--config < command-line flags.

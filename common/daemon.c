@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* daemon: signals and systemd notifications for both daemons (see daemon.h). */
 #include "config.h"
 #include "daemon.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* daemon: what an operator and systemd do to a running daemon, shared by ims-agw and ims-alg.
  * - SIGHUP (daemon_hup): the log and trace files are opened again by their names (after logrotate
  *   renamed them) and the configuration is read again from the same file and flags; of it only what can

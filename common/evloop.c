@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* evloop: epoll + timer heap (see evloop.h). */
 #include "config.h"
 #include "evloop.h"

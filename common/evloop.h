@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* evloop: the gateway's event loop — epoll for file descriptors, a binary heap for timers.
  * Per-event cost stays flat with the number of registered descriptors (tens of thousands of legs).
  * Rules: a callback may add or delete any registration, including its own; a deleted registration

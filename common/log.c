@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* log: formats GLib structured log records into one readable line each on stderr or in the log file.
  * Our own lines go through g_log_structured with MEDIASEC_* fields; lines from GLib itself or from
  * libraries using g_log are formatted the same way with component "glib", GnuTLS's with "gnutls". */

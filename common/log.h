@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* log: GLib structured logging with the component and the ids (call, context, termination) that every
  * line of mediasec carries, so a reader can follow one call or one context through the logs. */
 #ifndef MEDIASEC_LOG_H

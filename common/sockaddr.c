@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sockaddr: see sockaddr.h. */
 #include "config.h"
 #include "sockaddr.h"

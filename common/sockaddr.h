@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sockaddr: IPv4/IPv6 socket addresses as one type, their "addr:port" text form, and listening sockets. */
 #ifndef MEDIASEC_SOCKADDR_H
 #define MEDIASEC_SOCKADDR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* trace: JSON-lines event writer; json-c does the escaping, GLib the base64. */
 #include "config.h"
 #include "trace.h"

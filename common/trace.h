@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* trace: a JSON-lines record of every protocol event (SIP, H.248, TCP, TLS), one object per line:
  *   {"ts":"2026-11-21T11:42:00.123456Z","component":"ims-agw","kind":"h248.rx",
  *    "ids":{"ctx":"1","term":"ac/1"},"from":"127.0.0.1:2945","to":"127.0.0.1:2944",

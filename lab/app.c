@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* app: see app.h. */
 #include "config.h"
 #include "app.h"

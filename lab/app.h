@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* app: a UE's side of a conference (the Mp profile) over its media connection to the MRFP: MSRP SENDs
  * to the focus and the answers to what the focus sends (RFC 4975), and a BFCP floor control client
  * (RFC 8855), each addressed with what the SDP answer gave (a=path; a=confid, a=userid, a=floorid).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* evlog: see evlog.h. */
 #include "config.h"
 #include "evlog.h"

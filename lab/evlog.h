@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* evlog: the JSON-lines traces of every party of a run (ims-alg's SIP and H.248, ims-agw's TCP and TLS,
  * the lab's own UEs), read as they grow and merged on one time axis. Each event's two ends are resolved
  * to columns of the ladder (a party's name, "alg" or "agw") from the ports each column owns. */

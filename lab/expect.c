@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* expect: see expect.h. */
 #include "config.h"
 #include "expect.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* expect: what a step must show, checked against the merged traces. An expectation (one object of the
  * scenario's "expect" lists) is met by the first event not yet taken that fits it: a SIP message over
  * one hop with the SDP fields asked for, an H.248 command ims-alg sent (or a Notify it received) with its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ladder: see ladder.h; the rows both drawings share (ladder_draw.h). The text is drawn by
  * ladder_text.c, the HTML by ladder_html.c. */
 #include "config.h"

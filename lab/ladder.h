@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ladder: the ladder diagram of a run, drawn from the merged traces — SIP and H.248 as ims-alg saw them,
  * TCP (SYN, SYN-ACK, ACK, FIN, RST) and TLS from the side that sent each, the bytes the parties sent and
  * received — on one time axis, one column per party, as text for the terminal and as a self-contained

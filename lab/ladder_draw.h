@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ladder_draw: what the text and HTML ladders share (ladder.c) — each event as a row: its two columns,
  * the head line an arrow carries, the detail under it — and the word wrapping both use. Not an API of the
  * lab: ladder.h is. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ladder_html: the HTML ladder (ladder.h). Every text of the drawing is placed from the width its
  * characters take in the monospace font (LADDER_CHAR_EM): centred on its arrow or column where there is
  * room, shifted to stay within the drawing where not, and wrapped at spaces when wider than the drawing;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ladder_text: the text ladder (ladder.h), drawn within the width asked: the columns share what the
  * margin leaves; an arrow carries the whole words of its head that fit between its ends, and what does
  * not fit, the head's rest and the detail, is wrapped at spaces on the lines under it. */

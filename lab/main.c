@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-lab: plays the scenarios of scenarios/ through a real ims-alg and ims-agw (see doc/scenarios.md and
  * ims-lab(1)). Exit status: 0 every scenario passed, 1 one failed, 2 the command line or a scenario file
  * is wrong. */

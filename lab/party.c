@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* party: see party.h. */
 #include "config.h"
 #include "party.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* party: one party the lab plays — a UE on the access side or the peer on the core side — as a real SIP
  * user agent (sofia-sip nua, SDP given and read as text with its media engine off) with a real media
  * endpoint: a TCP socket that listens or connects as its SDP says, TLS over it with GnuTLS and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* payload: see payload.h. */
 #include "config.h"
 #include "payload.h"

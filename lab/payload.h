@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* payload: what a call's media line carries in the lab and the tests — its m= media, its transports
  * without and with TLS, its SDP attributes — and one real message of its protocol to send across the
  * gateway (an MSRP SEND, RFC 4975; a BFCP Hello, RFC 8855 §5.3.11; a T.38 UDPTL packet, T.38 §9.1). */

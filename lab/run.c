@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* run: see run.h. */
 #include "config.h"
 #include "run.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* run: plays one scenario. It starts ims-alg and ims-agw on free loopback ports (the gateway registered
  * with the controller before the first step), creates the parties, does each step and checks what it
  * must show, then stops everything and draws the ladder into the scenario's output directory. A step

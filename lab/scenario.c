@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* scenario: loading and the schema (see scenario.h; the schema's prose is doc/scenarios.md). */
 #include "config.h"
 #include "scenario.h"

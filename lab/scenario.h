@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* scenario: one call flow of scenarios/ as JSON, checked against the schema of doc/scenarios.md before
  * anything runs. A scenario names its parties (the UEs and the core peer the lab plays), the gateway and
  * controller settings it needs, and its steps: each step is numbered as in the seed's figure, does at

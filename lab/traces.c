@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* traces: see traces.h. */
 #include "config.h"
 #include "traces.h"

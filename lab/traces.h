@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* traces: the ladder of any run from the daemons' JSON-lines traces alone (`ims-lab ladder TRACE...`): a
  * testbed's with real UEs, or a scenario's. No scenario says which port is whose, so the traces do:
  * ims-alg's SIP and H.248 ends are its own, the gateway's H.248 end and every port a Local descriptor

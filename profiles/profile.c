@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* profile: the rows (see profile.h, and doc/conformance.md for the clause behind each). */
 #include "config.h"
 #include "profile.h"

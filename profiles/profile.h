@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* profile: the Iq, Ix and Mp profiles (TS 29.334, TS 29.238, TS 29.333), as tables both binaries load.
  * Each says which transports its gateway carries, which of the wire profile's information elements
  * (wire.h) it uses, whether its gateway terminates (D)TLS, what the controller decides for a media line,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* transport: the rows (see transport.h). */
 #include "config.h"
 #include "transport.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* transport: the media transports the project carries, as SIP's SDP writes them and as the gateway's
  * terminations get them (TS 23.334 §6.2.10.3, §6.2.10.4; digest §2.6). One row per media application;
  * the gateway's tokens follow from the rows. Protocol facts only: who decides what lives in alg/ and

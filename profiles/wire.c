@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* wire: the status of each row of the wire-profile table (see wire.h). */
 #include "config.h"
 #include "wire.h"

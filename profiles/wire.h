@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* wire: the one table that maps each stage-2 information element to its H.248 text form, for the code
  * points the specifications we could read leave unknown (design §4, doc/placeholders.md). Both
  * binaries read the names from here; each can be replaced from configuration ("wire.<key>") so real

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bfcp: RFC 8855 messages (see bfcp.h). */
 #include "config.h"
 #include "bfcp.h"

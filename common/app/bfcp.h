@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bfcp: the Binary Floor Control Protocol's messages (RFC 8855 §5): a 12-byte common header (version,
  * R and F bits, primitive, payload length in 4-octet units, conference id, transaction id, user id)
  * followed by TLV attributes (7-bit type, M bit, 8-bit length counting the 2-byte header, contents

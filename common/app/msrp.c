@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* msrp: RFC 4975 framing (see msrp.h). */
 #include "config.h"
 #include "msrp.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* msrp: RFC 4975's framing of MSRP requests and responses on a stream (§7, §9): a start line
  * "MSRP <transaction-id> <method>" or "MSRP <transaction-id> <code> [<comment>]", header fields, an
  * optional body after an empty line, and the end line "-------<transaction-id>" with its continuation

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* arena: a chain of blocks; allocation bumps a pointer in the newest one. */
 #include "config.h"
 #include "arena.h"

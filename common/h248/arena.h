@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* arena: bump allocation for one H.248 message. Everything a message holds lives in its arena, so a
  * message is freed at once, and the decoder's memory is bounded by the arena's limit. */
 #ifndef MEDIASEC_H248_ARENA_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* assoc: ServiceChange registration, MG and MGC sides (see assoc.h). */
 #include "config.h"
 #include "assoc.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* assoc: the H.248 control association (H.248.1 §7.2.8, §11): registration by ServiceChange.
  *
  * MG side: registers with ServiceChange ROOT {Method=Restart, Reason="901 Cold Boot", Version,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* grammar: the context table (see grammar.h). */
 #include "config.h"
 #include "grammar.h"

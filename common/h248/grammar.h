@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* grammar: where each construct of the H.248.1 text encoding may appear (RFC 3525 Annex B.2 with the
  * v2/v3 additions), as a table of contexts: for each, the tokens it may contain, whether package items
  * and bare items may appear, what must appear and what at most once, and the error code a mistake there

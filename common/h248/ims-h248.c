@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-h248: check and re-encode H.248.1 text messages, one message per file ("-" is standard input).
  *   ims-h248 check FILE...     "FILE: ok" or "FILE: error CODE at LINE:COL: reason"; exit 1 on any error
  *   ims-h248 pretty FILE       the message in the pretty form

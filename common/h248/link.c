@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* link: UDP and TCP/TPKT transport of H.248 messages on the event loop (see link.h). */
 #include "config.h"
 #include "link.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* link: the H.248 transport of one entity (H.248.1 Annex D): a UDP socket (one message per datagram,
  * at most max_udp bytes) and a TCP listener on the same address and port, plus TCP connections it
  * accepts or opens, each framed with TPKT. Incoming messages are handed up with where they came from;

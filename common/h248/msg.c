@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* msg: building, reading and comparing the message model (see msg.h). */
 #include "config.h"
 #include "msg.h"

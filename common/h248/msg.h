@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* msg: the H.248.1 text message model.
  *
  * A message is its header (version, optional authentication, mId) and a body: a list of nodes, one per

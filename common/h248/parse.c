@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* parse: a recursive-descent parser over one generic item syntax,
  *     item = ["O-"]["W-"] WORD [ ("=" / "#" / ">" / "<") value ] [ "{" item *("," item) "}" ]
  * steered by the token table (what value and body each token takes) and the grammar table (what may

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* parse: H.248.1 text (pretty or compact, MEGACO/1 to /3) into the message model.
  * Never crashes on any input; memory is bounded by limits.arena (bytes) and nesting by limits.depth.
  * On error it reports the code H.248.1 §8.2.2 and H.248.8 prescribe, where (line:column) and why,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* peers: allow entries, the canonical mId, and rate-limited refusals (see peers.h). */
 #include "config.h"
 #include "peers.h"

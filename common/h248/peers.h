@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* peers: who may speak H.248 to this entity. The control association is a pairing, not an address:
  * an MG answers only its MGC's address, port and mId; an MGC accepts only the gateways its
  * configuration names (an address or a network, optionally a port and an mId) and binds each one to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* print: see print.h. One growable buffer, one recursive walk. */
 #include "config.h"
 #include "print.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* print: the message model as H.248.1 text, in the pretty form (full tokens, one item per line,
  * indented) or the compact form (short tokens, no optional white space). Local, Remote and DigitMap
  * octets are written back byte for byte, so h248_parse(h248_print(m)) equals m in either form. */

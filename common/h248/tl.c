@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tl: Annex D transactions over a link (see tl.h). Requests of ours are keyed by transaction id;
  * requests of others by "sender mId / transaction id", as D.1.1 asks. */
 #include "config.h"

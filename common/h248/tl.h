@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tl: the H.248.1 transaction layer of one entity (Annex D), on top of a link.
  *
  * Requests: a Transaction gets the next transaction id, is printed once, and over UDP is repeated with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* token: the token table and a case-insensitive lookup (open addressing over both spellings). */
 #include "config.h"
 #include "token.h"

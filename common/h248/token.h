@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* token: the H.248.1 text tokens (RFC 3525 Annex B.2, with the v2 and v3 additions), each with its
  * pretty and compact spelling and the syntax of what follows it:
  *   value: '-' none, 'U' unsigned integer, 'u' optional unsigned integer, 'C' context id, 'T' termination id,

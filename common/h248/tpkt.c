@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tpkt: see tpkt.h. */
 #include "config.h"
 #include "tpkt.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tpkt: RFC 1006 framing of H.248 messages over TCP (H.248.1 Annex D.2): each message is preceded by a
  * 4-byte header — version 3, a reserved 0, and the 16-bit big-endian length of header plus message. */
 #ifndef MEDIASEC_H248_TPKT_H

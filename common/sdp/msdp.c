@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* msdp: see msdp.h. sofia-sip parses; we only swap CHOOSE for parseable stand-ins and back. */
 #include "config.h"
 #include "msdp.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* msdp: the SDP of an H.248 Local or Remote descriptor, read with sofia-sip's parser. H.248 allows CHOOSE
  * ("$") for the connection address and the m= port (H.248.1 §7.1.8), and the wire profile uses it for the
  * fingerprint ("a=fingerprint:$"); those are noted and replaced before parsing. An answer is made by

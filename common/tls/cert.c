@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cert: see cert.h. GnuTLS does the keys, the certificate and the hashing. */
 #include "config.h"
 #include "cert.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cert: the gateway's TLS/DTLS identity and certificate fingerprints (RFC 4572/8122). The identity is a
  * certificate and key from files, or a self-signed ECDSA P-256 one generated at start (design §6: about
  * five times the handshakes per core of RSA-2048). The fingerprint the SDP carries is "sha-256 AB:CD:…";

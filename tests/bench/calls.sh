@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/bench/calls.sh BUILD-DIR: call setups per second through a SIP proxy, in one run: ims-alg with
 # ims-agw doing the e2ae MSRP work of seed 004 (four H.248 transactions per call: Add, Add, Modify,
 # Subtract), and Kamailio (Debian package) as a plain stateful record-routing proxy. The same SIPp

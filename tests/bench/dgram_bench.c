@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dgram_bench: UDPTL packets per second through a datagram relay, with the same sender and sink.
  *   dgram_bench agw UE-CERT UE-KEY PACKETS     ims-agw: DTLS->UDP (the T.38 e2ae leg pair), then UDP->UDP
  *   dgram_bench ext NAME PORT SINK-PORT PACKETS  an already running plain UDP relay from PORT to SINK-PORT

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/bench/h248.sh BUILD-DIR: H.248 text codec decode+encode throughput, mediasec next to Erlang/OTP
 # megaco on the same messages (tests/bench/h248/*.txt, each in the pretty and the compact form), in the
 # same run, one core each (taskset), printed with the ratio. Each measurement is bounded to

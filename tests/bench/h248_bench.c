@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* h248_bench FILE...: decode+encode throughput of the mediasec H.248 codec, one core. For each file,
  * parses the message and prints it again in the file's own form (pretty or compact) in a loop bounded
  * by time (1 s) and count, and prints "FILE <bytes> <messages per second>". */

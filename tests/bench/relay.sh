@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/bench/relay.sh BUILD-DIR: TLS->TCP relays side by side on this machine, in one run: ims-agw
 # (provisioned over H.248), HAProxy and stunnel (Debian packages), each relay pinned to CPU 0 and the
 # client and sink to CPU 1, each asking for and checking the client's certificate, with the same

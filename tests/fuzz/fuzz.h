@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The libFuzzer entry point every fuzz target defines. */
 #ifndef MEDIASEC_FUZZ_H
 #define MEDIASEC_FUZZ_H

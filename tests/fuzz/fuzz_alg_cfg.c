@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: ims-alg's configuration as the daemon reads it (alg/alg_cfg.c's table through the cfg
  * module): a JSON file given with -c, then command-line flags, then the secrets (mrfc.psk, or the file
  * mrfc.psk_file names). The input is the file's text, a line "--", one argument a line (at most 16),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: BFCP messages from a stream. Every complete message is checked, described, and its
  * attributes walked; a valid one rewritten attribute by attribute must give the same bytes back. */
 #include <stdlib.h>

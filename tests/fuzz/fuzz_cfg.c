@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: the configuration loader (json-c tokenizer plus our key/type/range validation). */
 #include <glib.h>
 

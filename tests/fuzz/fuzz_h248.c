@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: the H.248 text parser, with the printer as an oracle — whatever parses must print in
  * both forms, and the printed text must parse back to an equal message (abort otherwise). */
 #include <stdlib.h>

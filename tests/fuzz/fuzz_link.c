@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: the real TPKT deframing of common/h248/link.c — the bytes are written into a TCP
  * connection to an h248_link listening on 127.0.0.1, in chunks whose size the first input byte picks,
  * with one turn of the event loop after each, so the link reads them cut at those points. The second

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: ims-agw's MG execution (agw/mg.c on agw/store.c) behind its transaction layer and
  * association, fed a sequence of the MGC's messages: the reply to the MG's ServiceChange (request @0),
  * then Add, Modify, Move, Subtract, AuditValue, AuditCapabilities, ServiceChange, … as records of

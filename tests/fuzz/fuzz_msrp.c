@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: the MSRP framer on a stream cut at arbitrary points, as TCP delivers it. The first input
  * byte picks the read size; the frames must come out the same whatever the cuts, and every complete
  * frame's headers and responses are read and written. */

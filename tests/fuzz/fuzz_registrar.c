@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: ims-alg's own reading of SIP headers at registration and at the access check
  * (alg/registrar.c on alg/reg.c): Contact, Expires, To, Via with received/rport, Security-Client with
  * "mediasec". The SIP messages are parsed by sofia-sip as its transaction engine would, and only what it

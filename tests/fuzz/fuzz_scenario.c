@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: the lab's scenario loader (json-c, then the schema walk that names the offending key). */
 #include <glib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: SDP bodies through the gateway's reader of H.248 Local/Remote (msdp) and the controller's
  * reader and rewriter of SIP bodies (media). Whatever the input, reading either succeeds or names why; a body
  * sofia-sip accepted, rewritten with the edits of seed 004 step 8 on every line, keeps its number of m= lines

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: the H.248 transaction layer (common/h248/tl.c) and the association on it (assoc.c), fed
  * a sequence of messages — requests, replies, pendings, acks, repetitions — as an MG or as an MGC.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: the TPKT deframer on a byte stream cut at arbitrary points, as TCP delivers it. The
  * first input byte picks the read size; frames must come out the same whatever the cuts. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: the lab's trace reader (lab/evlog.c) and what draws ladders from it (lab/ladder*.c).
  * The input is a JSON-lines trace; its first half is read, then the rest is appended and read again
  * (as ims-lab reads traces while they grow); each event's message is parsed (H.248, SIP and its SDP);

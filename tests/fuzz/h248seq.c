@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* h248seq: a sequence of H.248 records played into one entity (see h248seq.h). */
 #include "h248seq.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* h248seq: drives one H.248 entity (a real link on loopback, its transaction layer, and whatever the
  * target puts on top) with a sequence of records taken from a fuzz input, for fuzz_tl and fuzz_mg.
  *

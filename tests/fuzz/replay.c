@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Corpus replayer: runs a fuzz target's entry point once on each file named (or each file of each
  * directory named), so the committed seeds run in `make check` without libFuzzer. */
 #include <glib.h>

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Replays every committed seed of every fuzz target (tests/fuzz/corpus/<name>/ for fuzz_<name>).
 # With libFuzzer builds the same binaries take the corpus as a directory and run each input once.
 set -u

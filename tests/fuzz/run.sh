@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/fuzz/run.sh BUILD-DIR SECONDS [--merge] [NAME...]: runs the libFuzzer targets of BUILD-DIR (a
 # build configured with CC=clang --enable-fuzzing: ASan and UBSan on) for SECONDS each, one after the
 # other, starting from their committed seeds (tests/fuzz/corpus/<name>/); NAMEs pick targets (fuzz_NAME),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* algrig: a real ims-alg and, when asked, a real ims-agw registered to it, on free loopback ports, for
  * the controller's integration tests; and readers of the H.248 the ALG's trace file recorded. */
 #ifndef MEDIASEC_TEST_ALGRIG_H

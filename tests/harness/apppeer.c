@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* apppeer: see apppeer.h. */
 #include "config.h"
 #include "apppeer.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* apppeer: a UE's MSRP and BFCP endpoint for tests, over TLS (a GnuTLS session) or plain TCP: reads
  * whole MSRP frames and BFCP messages as they arrive, with timeouts. */
 #ifndef MEDIASEC_TEST_APPPEER_H

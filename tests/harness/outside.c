@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* outside: see outside.h. */
 #include "config.h"
 #include "outside.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* outside: programs this project did not write, as peers in tests: openssl s_client and s_server as UEs
  * (TLS and DTLS), certtool for their certificates, and tshark capturing on loopback to count the RSTs one
  * side sent. Started with pipes; what they print is searched; each wait bounded in time. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rig: drives a real ims-agw from a C test. It starts the binary on free loopback ports, plays its MGC
  * (answers the registration, answers and records Notifies), sends H.248 requests as text and returns
  * the reply as text, and offers blocking TCP helpers with timeouts for the UE and core peers. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* seed004: the H.248 text ims-alg sends for the call flows of seed 004 (5.2.1.2 MSRP, 5.2.1.3 BFCP), as
  * printf templates with positional arguments, built from the pieces each transaction is made of. The
  * ALG's trace writes transaction ids as "N" (algrig_h248). The arguments of the originating and the

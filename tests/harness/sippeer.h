@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* sippeer: a SIP party for tests (a UE, the core), written as text on a real UDP or TCP socket on
  * 127.0.0.1, with bounded waits, and the few readers of message text the assertions need. */
 #ifndef MEDIASEC_TEST_SIPPEER_H

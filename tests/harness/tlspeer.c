@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tlspeer: see tlspeer.h. */
 #include "tlspeer.h"
 

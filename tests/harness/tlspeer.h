@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tlspeer: a GnuTLS endpoint for tests (a UE), blocking with timeouts, on an already connected socket:
  * TLS over TCP, DTLS over UDP. */
 #ifndef MEDIASEC_TEST_TLSPEER_H

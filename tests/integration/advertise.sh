@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Advertised addresses (issue 19, testbed mode): a daemon bound to the unspecified address (a container,
 # a host with several interfaces) writes the address it is told to advertise, never 0.0.0.0:
 #   1. ims-agw with realm.core.address 0.0.0.0 and realm.core.advertise 127.0.0.5: the MGC's Add of a

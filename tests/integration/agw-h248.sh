@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ims-agw's MG role against a scripted MGC (tests/util/h248peer) over real UDP on loopback: registration,
 # seed 004's originating MSRP terminations (steps 2, 5, 13, 16), audits, every refusal with its error
 # code, Subtract with statistics, a heartbeat Notify — the replies compared byte for byte with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-agw under load, end to end: 256 MiB each way at the same time through a TLS leg (toward a GnuTLS
  * UE) and a TCP leg (toward the core peer), with a slow reader on the UE side; each direction's SHA-256
  * is compared between sender and receiver, and the gateway's resident memory is sampled throughout

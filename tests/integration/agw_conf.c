@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-agw as the MRFP's conference server (--profile mp): UEs over TLS with certificate fingerprints,
  * each a termination of one context, each Local asking a=path:$.
  *   - three UEs in an MSRP conference: each SEND is answered 200 OK and switched to the two others,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-agw's UDP legs and DTLS (TS 23.334 §6.2.10.4: T.38 over UDPTL, DTLS toward the UE), against GnuTLS
  * UEs with their own certificates and plain UDP core peers, all on loopback:
  *   - originating, the gateway the DTLS client (the UE answered passive; xtls/est): the exact Add reply,

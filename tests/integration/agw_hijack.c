@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-agw's legs go to the right peer (issue 26), probed from 127.0.0.9, an address the gateway was not
  * configured for and no SDP names, with the default configuration (leg.source_filter on):
  *   - the core-leg hijack: a stranger connects to the core leg before the answer (seed 004 step 10). Its

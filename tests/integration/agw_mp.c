@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-agw as MRFP (--profile mp, TS 23.333 §6.2.19, §6.2.20) against GnuTLS UEs using a pre-shared key,
  * the KMS case of TS 33.328 Annex H (the key given as xtls/psk, doc/placeholders.md):
  *   - the UE connects and is the TLS-PSK client: xtls/up, and MSRP SENDs cross the conference both

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-agw's TCP legs, end to end: the real gateway, H.248 from this test as its MGC, real TCP peers.
  *   - seed 003 (TCP proxy, no TLS): the core peer's SYN triggers the gateway's connect to the UE; bytes
  *     relayed exactly both ways at once; FIN relayed as a half-close in each direction; statistics.

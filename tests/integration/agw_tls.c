@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-agw's TLS legs, end to end, against GnuTLS UEs with their own certificates (seed 004):
  *   - originating: the gateway connects to the UE (triggered by the core peer's SYN) and, told xtls/est
  *     (steps 16-18), is the TLS client; the UE checks the gateway's certificate against the fingerprint the

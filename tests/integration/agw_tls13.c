@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-agw's TLS legs and TLS 1.3's post-handshake messages (issue 25 item 4), with openssl s_server as
  * the UE, the TLS server toward the gateway (seed 004 originating: access leg setup:active, the UE's
  * fingerprint in the Remote, xtls/est making the gateway the client):

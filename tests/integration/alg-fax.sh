@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The fax switch through ims-alg and ims-agw, with SIPp as the fax ATA on the access side and as the far
 # end behind the core (software we did not write), and a python3 UDP peer at each end for the UDPTL:
 # an audio call (RTP, not the gateway's), then the ATA's re-INVITE to m=image udptl t38 with the T.38

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ims-alg and ims-agw between two SIPp parties (software we did not write), for what a real UE broke:
 #   - the UE's media fails before the answer (it offers a=setup:actpass and is not listening): the core
 #     rang and connected to the gateway, whose connect to the UE is refused (xtcp/fail). The UE gets

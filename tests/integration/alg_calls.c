@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-alg with the real ims-agw, the signalling around the calls (alg_media has the calls' media): the
  * test plays UE A on the access side and the core on the core side and asserts what each side sees:
  *   - registration: Security-Client mediasec mechanisms recorded, Security-Server answered, by the ALG

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-alg with the real ims-agw when the gateway fails the call, each failure answered in SIP's terms
  * and nothing left allocated:
  *   - the gateway refuses the Add (no free port in the access realm): 488 to the UE, nothing to the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-alg as MRFC and ims-agw as MRFP (both --profile mp, TS 23.333 §6.2.19, §6.2.20): UEs dial in to
  * sip:conference@… with MSRP over TLS (a=setup:actpass, their fingerprint and a=path):
  *   - the MRFC's H.248 for the three dial-ins, exactly: Add to a new context with the UE's Remote, the

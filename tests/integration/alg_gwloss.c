@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-alg with the real ims-agw when H.248 datagrams are lost and when the gateway freezes (issue 25,
  * items 1 and 3). The program runs itself in a network namespace of its own (unshare -rn: its own
  * loopback, where an nftables rule may drop what it likes), and skips when that cannot be had:

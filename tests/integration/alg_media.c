@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-alg with the real ims-agw, the media decisions of seed 004 call by call. The test plays the UE on
  * the access side and the core (S-CSCF and remote party) on the core side and asserts the exact SDP each
  * side sees and the exact H.248 the ALG sends (from its trace), then carries real application bytes

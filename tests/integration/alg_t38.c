@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-alg with the real ims-agw, T.38 fax e2ae over DTLS (TS 23.334 §6.2.10.4, RFC 7345): the exact SDP
  * each side sees and the exact H.248 the ALG sends, then a UDPTL packet through the gateway's DTLS leg:
  *   - originating, the UE offers actpass: the gateway is the DTLS client (xtls/est with the answer), the

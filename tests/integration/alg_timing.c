@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-alg with the real ims-agw when a call's media fails at each point of the call, each ended cleanly
  * (issue: a UE whose media failed before the answer made the P-CSCF read freed memory):
  *   - the gateway's connect to the UE is refused (xtcp/fail) after the core rang, before its answer:

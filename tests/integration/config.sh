@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Configuration through the real binaries: embedded defaults, a file, flags over the file, and the
 # exact message and exit status 2 for each kind of bad input.
 . "$top_srcdir/tests/integration/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ./configure with one library missing stops and names the Debian package to install: for each library,
 # configure runs against a pkg-config directory holding every .pc file but that library's.
 . "$top_srcdir/tests/integration/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Both daemons start on loopback with embedded defaults (ports moved to free ones), show they are up
 # on their real sockets, and stop cleanly on SIGTERM and SIGINT.
 . "$top_srcdir/tests/integration/lib.sh"

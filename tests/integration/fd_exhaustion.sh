@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Issue 26 item 4, descriptor exhaustion: each daemon runs under a 128-descriptor limit (prlimit) and
 # 300 idle TCP connections from 20 loopback addresses that were configured nowhere sit on one of its
 # ports. The daemon must not spin (under 0.3 s of CPU in 3 s; before the fix a busy accept loop took

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """fdflood: opens idle TCP connections to a daemon's port and measures what they cost it.
 
   fdflood.py PORT PID LOG COUNT SOURCES [HOLD]

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The malformed H.248 suite (tests/h248/malformed, one message per Annex B rule that can be broken, the
 # expected H.248.8 code and Erlang/OTP megaco's verdict in its EXPECTED table): megaco's pretty and
 # compact text decoders give the verdict the table records, `ims-h248 check` refuses every message with

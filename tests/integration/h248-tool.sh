@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ims-h248: check prints "FILE: ok" or "FILE: error CODE at LINE:COL: reason" and fails on any error;
 # pretty and compact print the re-encoded message; "-" reads standard input.
 . "$top_srcdir/tests/integration/lib.sh"

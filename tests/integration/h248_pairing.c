@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The H.248 control association is a pairing, not an address (issue 26, items 1 and 2). Each test
  * reproduces a finding with real daemons on loopback, from an address they were not configured for
  * (127.0.0.9) or from the right address with the wrong port or mId:

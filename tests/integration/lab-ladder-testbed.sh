@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # `ims-lab ladder` on a testbed with outside parties (issue 23's acceptance): ims-alg and ims-agw with
 # their traces, a SIPp UE offering e2ae MSRP whose TLS end is openssl s_server, a SIPp core answering
 # plain MSRP and socat connecting for it; the ladder drawn from the two daemons' traces alone has every

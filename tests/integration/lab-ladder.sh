@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ims-lab's ladders (issue 23): no text of the HTML/SVG drawing leaves it, nor a note the margin, for the
 # font metric the page states; the T.38 delivery from the gateway to the core party is an arrow in each
 # T.38 scenario; every RST on the wire between a run's ports is in its ladder (a capture by dumpcap is

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ims-lab: every scenario of scenarios/ passes through the real daemons (JUnit report, ladders); the
 # ladder of seed 004's originating MSRP flow shows the seed's steps in the figure's order; each negative
 # scenario, and the T.38, Ix and Mp ones, fails when its expected outcome is altered (the runner can fail); a bad

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Checks of ims-lab's ladders (tests/integration/lab-ladder.sh), each printing one line per finding and
 exiting 1 when there is one:
   canvas HTML...          every SVG text lies within the drawing (x from its characters' width in the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Shared helpers for the integration tests: real binaries on loopback ports picked by tests/util/freeport.
 # Each test script sources this, calls check/expect_* and ends with `finish`, which prints
 # "N passed, N failed" and exits non-zero on any failure. Every daemon started is stopped on exit.

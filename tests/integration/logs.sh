@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Every line the daemons write is in our format, sofia-sip's and GnuTLS's own messages included (with
 # their library's log as component), and a SIP port in use is reported as in use, naming the port.
 . "$top_srcdir/tests/integration/lib.sh"

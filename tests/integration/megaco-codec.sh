@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The H.248 text layouts Erlang/OTP megaco writes and reads, against our codec (issue 18 item 2, the codec
 # side): every message of tests/h248/megaco (megaco's pretty and compact encoders, versions 1 to 3, and
 # two hand-written layouts with comments, CRLF, tabs, line ends before '}', long and short tokens mixed,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ims-alg as the MGC of Erlang/OTP megaco as its media gateway (tests/integration/megaco_mg.escript: megaco's
 # own stack registers over UDP with ServiceChange and answers every request), in megaco's pretty and compact
 # text at versions 1, 2 and 3, with a SIPp call through ims-alg (tests/bench/sipp: a UE offering

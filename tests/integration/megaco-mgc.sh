@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ims-agw driven by Erlang/OTP megaco as its MGC over UDP on loopback (tests/integration/megaco_mgc.escript:
 # megaco's own stack, user API and text codecs), in megaco's pretty text (Erlang scanner) and compact text
 # (flex scanner when built), with the version agreed at registration 1, 2 and 3. megaco's pretty text

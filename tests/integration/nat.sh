@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The lab's NAT scenarios through a real NAT, in network namespaces this test creates and removes:
 #   lab  (10.77.0.1)  ims-lab, ims-alg and ims-agw; the gateway's access realm on 10.77.0.1
 #   nat  (10.77.0.2 | 10.77.1.1)  an nftables masquerade toward the lab side, forwarding on

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """notify.py SOCKET SECONDS: systemd's side of sd_notify, for the tests: binds an AF_UNIX datagram
 socket at SOCKET and prints each notification (one datagram, one or more KEY=VALUE lines) on one line,
 its lines joined by '|', until STOPPING=1 has come or SECONDS have passed."""

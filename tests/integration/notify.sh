@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # systemd's notification protocol without systemd: a listener on NOTIFY_SOCKET (notify.py) takes the
 # place of systemd. Each daemon says READY=1 once it serves, WATCHDOG=1 at half WATCHDOG_USEC while
 # its loop turns, RELOADING=1 and READY=1 around a SIGHUP, and STOPPING=1 when told to stop.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ims-agw under each profile (profiles/profile.c) against a scripted MGC over real UDP on loopback: what
 # the profile leaves out is refused with the H.248.8 code for it (a transport with 449 and the value in
 # the text, TS 29.334 §5.17.1; a property with 445; an event with 512; a signal with 513) and what it

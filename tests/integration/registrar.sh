@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ims-alg's registrar and option-tag edge cases (RFC 3261 §10.3, §8.2.2.3, §16.3, §16.5) proved with SIPp
 # as the UEs, an outside SIP stack, and the real ims-agw registered as the ALG's gateway. ims-alg runs as a
 # lab's registrar without a core (no next hop: the access side's new requests go to its own core side),

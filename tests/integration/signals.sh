@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Signals an operator sends to both daemons: SIGHUP after a rotation (logrotate renames the log and trace
 # files) opens new files by the old names, closes the renamed ones and applies a changed log.level;
 # SIGUSR1, SIGUSR2 and SIGPIPE leave them running, the first two with a line in the log.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # What `ims-h248 pretty` and `ims-h248 compact` print is accepted by Wireshark's megaco dissector:
 # every test vector, in both forms, is sent over UDP on loopback while tshark captures, and no frame may
 # be malformed, truncated or carry an error-level expert item. Skipped (exit 77) without tshark or

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/package/deb.sh: the Debian packages build with `dpkg-buildpackage -b -uc -us` from a copy of the
 # work tree, hold what they should (dpkg-deb -c), and what they install runs: extracted into a scratch
 # root (dpkg -x), ims-agw and ims-alg start from their packaged configuration and the manual pages and

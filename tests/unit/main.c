@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The CUnit runner: every suite of suites.h, verbose per-test output, exit 1 on any failure.
  * `unit SUITE...` runs only the named suites. */
 #include <CUnit/Basic.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The unit-test suites: one X row per tests/unit/test_<name>.c, each defining register_<name>(). */
 #ifndef MEDIASEC_TEST_SUITES_H
 #define MEDIASEC_TEST_SUITES_H

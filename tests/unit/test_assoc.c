@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* assoc: ServiceChange registration between a real MG and MGC on loopback — version negotiation,
  * MgcIdToTry, re-registration with Disconnected after loss of contact, an MGC that appears late,
  * TCP with its connection dropped, Graceful, and a ServiceChange without its required Reason. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bfcp: RFC 8855 messages written and read back byte for byte, framing on a stream, malformed input. */
 #include <string.h>
 

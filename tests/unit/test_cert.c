@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cert: a generated identity, its SHA-256 fingerprint in SDP form, matching under each hash, refusals. */
 #include <glib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cfg: defaults, file, flags over file, and every kind of bad input with its exact message. */
 #include <glib.h>
 #include <glib/gstdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* evloop: timers in deadline order, cancellation, I/O readiness, deletion inside a batch. */
 #include <glib.h>
 #include <string.h>

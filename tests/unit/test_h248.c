@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* h248 codec: RFC 3525 Appendix I messages, every construct in both forms, round trips, golden
  * encodings, the model the parser builds, and malformed input with its exact error code and place. */
 #include <errno.h>

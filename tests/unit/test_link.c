@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* link: H.248 over real loopback sockets — UDP with replies to the source and the size limit, TCP with
  * TPKT framing (queued before connect, coalesced, split, large), invalid framing and refused connects;
  * the limits on accepted connections (per address, in all, idle time) and the pause of the listener

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* media: reading a SIP offer, the per-line decision of seed 004 and its NOTEs, and rewriting byte-exact
  * (the lines not asked for stay as they came); every transport token we emit survives sofia-sip's
  * parse-print round trip. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* msdp: H.248 SDP bodies with CHOOSE, every transport token of the wire profile, fingerprints, setup,
  * filling the CHOOSE fields byte-exact, and refusals. */
 #include <glib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* h248_sdp: the SDP of a Local or Remote body without the layout H.248.1 Annex B allows around it
  * (LBRKT = LWSP "{" LWSP, RBRKT = LWSP "}" LWSP, LWSP = *(WSP / COMMENT / EOL)), the SDP's own bytes kept.
  * The messages are Erlang/OTP megaco 4.4's own encodings of an Add (pretty: "Local { " EOL, the SDP with

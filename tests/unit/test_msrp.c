@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* msrp: RFC 4975's example chunks framed whole and cut anywhere, headers read, responses written. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tl: Annex D over real loopback sockets. Through a relay that drops, duplicates and reorders
  * datagrams both ways, every request executes exactly once and completes exactly once; repetitions get
  * the stored reply, slow answers a Pending first. Also TCP, the back-off schedule up to T-MAX, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tpkt: header bytes, complete and partial frames, and the two ways a stream is invalid. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* trace: one JSON object per line with the fields the ladder needs; non-UTF-8 raw bytes base64. */
 #include <glib.h>
 #include <glib/gstdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* freeport [N]: prints N (default 1) distinct loopback ports that are free for both TCP and UDP right
  * now, one per line, so parallel test runs do not clash over fixed port numbers. */
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* h248peer: plays the MGC for integration tests. Listens on 127.0.0.1:PORT (UDP), answers the
  * gateway's registration (ServiceChange Restart/Disconnected) with Version = 3, then sends each FILE
  * as one message to the gateway exactly as written and prints, byte for byte, every message that comes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* udpx HOST PORT [WAIT_MS]: sends standard input as one UDP datagram to HOST:PORT and prints the
  * first datagram that comes back within WAIT_MS (default 2000). Exit 0 on a reply, 1 on none. */
 #include <arpa/inet.h>
