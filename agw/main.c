@@ -344,7 +344,7 @@ int main(int argc, char **argv)
 	log_init(agw_program.name, (enum log_level)g.cfg.common.log_level);
 	log_route_gnutls();
 	char *err = NULL;
-	if (!daemon_init(&agw_program, argc, argv, &g.cfg, sizeof g.cfg, &g.cfg.common, &err)) {
+	if (!daemon_init(&agw_program, argc, argv, &g.cfg, sizeof g.cfg, &g.cfg.common, NULL, &err)) {
 		log_err("main", NULL, "%s", err);
 		g_free(err);
 		cfg_free(agw_program.options, &g.cfg);

@@ -52,6 +52,12 @@ static gboolean on_watchdog(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* The key files, read again on SIGHUP as at start (daemon.h). */
+static bool secrets(void *cfg, char **err)
+{
+	return alg_config_secrets(cfg, err);
+}
+
 static gboolean on_hup(gpointer data)
 {
 	struct alg *a = data;
@@ -132,7 +138,7 @@ int main(int argc, char **argv)
 	sofialog_route();
 	ev_fd_limit_raise();
 	char *bad = NULL;
-	if (!daemon_init(&alg_program, argc, argv, &a.cfg, sizeof a.cfg, &a.cfg.common, &bad)) {
+	if (!daemon_init(&alg_program, argc, argv, &a.cfg, sizeof a.cfg, &a.cfg.common, secrets, &bad)) {
 		log_err("main", NULL, "%s", bad);
 		g_free(bad);
 		cfg_free(alg_program.options, &a.cfg);

@@ -19,13 +19,14 @@ static struct {
 	void *cfg; /* the running configuration */
 	size_t size;
 	struct cfg_common *common;
+	bool (*complete)(void *cfg, char **err);
 } self;
 
 bool daemon_init(const struct cfg_program *prog, int argc, char **argv, void *cfg, size_t cfg_size,
-		 struct cfg_common *common, char **err)
+		 struct cfg_common *common, bool (*complete)(void *cfg, char **err), char **err)
 {
 	self.prog = prog, self.argc = argc, self.argv = argv, self.cfg = cfg, self.size = cfg_size;
-	self.common = common;
+	self.common = common, self.complete = complete;
 	return !*common->log_file || log_open_file(common->log_file, err);
 }
 
@@ -44,9 +45,16 @@ static void *reread(void)
 	FILE *msg = open_memstream(&text, &len);
 	enum cfg_outcome got = cfg_from_args(self.prog, self.argc, self.argv, fresh, msg, msg);
 	fclose(msg);
-	if (got != CFG_RUN) {
+	char *why = NULL;
+	if (got == CFG_RUN && self.complete && !self.complete(fresh, &why)) {
+		log_err("main", NULL, "SIGHUP: configuration not reloaded, the running one is kept: %s", why);
+		g_free(why);
+		got = CFG_FAIL;
+	} else if (got != CFG_RUN) {
 		g_strchomp(text);
 		log_err("main", NULL, "SIGHUP: configuration not reloaded, the running one is kept: %s", text);
+	}
+	if (got != CFG_RUN) {
 		cfg_free(self.prog->options, fresh);
 		g_free(fresh);
 		fresh = NULL;

@@ -18,10 +18,11 @@
 #include "trace.h"
 
 /* What daemon_hup reads again: the program, its command line and its running configuration (a struct of
- * cfg_size bytes with a `struct cfg_common common` in it). Opens common->log_file when set: false and
- * *err set when it cannot. */
+ * cfg_size bytes with a `struct cfg_common common` in it); complete, when not NULL, does to a configuration
+ * read again what main did to the running one after cfg_main (reading key files), so the two compare.
+ * Opens common->log_file when set: false and *err set when it cannot. */
 bool daemon_init(const struct cfg_program *prog, int argc, char **argv, void *cfg, size_t cfg_size,
-		 struct cfg_common *common, char **err);
+		 struct cfg_common *common, bool (*complete)(void *cfg, char **err), char **err);
 
 /* The SIGHUP work, logging each step; trace is the daemon's (NULL for none). */
 void daemon_hup(struct trace *trace);

@@ -13,9 +13,13 @@ conf() { # conf FILE LEVEL
 }
 conf "$WORK/agw.json" notice
 conf "$WORK/alg.json" notice
+# a key file read at start and again at each SIGHUP (it must not count as a changed setting)
+printf '00112233445566778899aabbccddeeff\n' >"$WORK/psk"
+chmod 600 "$WORK/psk"
 # the gateway registers with the controller, which audits it twice a second: both traces keep growing
 start alg "$WORK/alg.err" "$ALG" -c "$WORK/alg.json" --trace-file "$WORK/alg.jsonl" --sip-access-port "$SIPA" \
-	--sip-core-port "$SIPC" --h248-port "$MGC" --h248-gateways "127.0.0.1:$MG" --h248-audit 500
+	--sip-core-port "$SIPC" --h248-port "$MGC" --h248-gateways "127.0.0.1:$MG" --h248-audit 500 \
+	--mrfc-psk-file "$WORK/psk"
 alg=$last_pid
 start agw "$WORK/agw.err" "$AGW" -c "$WORK/agw.json" --trace-file "$WORK/agw.jsonl" --h248-port "$MG" --mgc-port "$MGC"
 agw=$last_pid
@@ -89,6 +93,18 @@ for d in agw:$agw alg:$alg; do
 		"^[0-9T:.-]+Z ims-$n NOTICE main received SIGUSR1: ignored$"
 	expect_eq "$n: running after SIGUSR1 and SIGUSR2" "$(running "$pid")" running
 done
+
+for d in agw alg; do
+	expect_eq "$d: log.level alone changed: no other setting reported" "$(grep -c 'other settings changed' "$WORK/$d.log")" 0
+done
+# a change that waits for the next start is said to
+printf '{ "log": { "level": "info", "file": "%s" }, "h248": { "max_udp": 4096 } }\n' "$WORK/agw.log" >"$WORK/agw.json"
+kill -HUP "$agw"
+if wait_log "$WORK/agw.log" "WARN main SIGHUP: other settings changed in the configuration: they take effect at the next start \(only log.level is reloaded\)$"; then
+	ok "agw: another changed setting is said to wait for the next start"
+else
+	not_ok "agw: another changed setting is said to wait for the next start"
+fi
 
 # a configuration that no longer reads: the running one is kept, and the daemon says why
 printf '{ "log": { "level": "loud" } }\n' >"$WORK/agw.json"
