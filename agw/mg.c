@@ -208,7 +208,7 @@ struct change {
 	struct agw_realm *realm;
 	struct msdp lsdp, rsdp;
 	bool set_saf, saf, set_spf, spf, set_latch, latch, set_tls_est, tls_est;
-	struct h248_str psk; /* xtls/psk's value (p == NULL: not given), checked */
+	struct h248_str psk; /* tlsbsc/psk's value (p == NULL: not given), checked */
 	int mode;
 	unsigned heartbeat_s;
 	bool set_heartbeat;
@@ -232,7 +232,7 @@ static bool on_off(const struct h248_node *p, bool *out, struct fault *f)
 	return true;
 }
 
-/* xtls/psk's value as text (g_free it), and whether it is a key of the form tls_psk_split reads. */
+/* tlsbsc/psk's value as text (g_free it), and whether it is a key of the form tls_psk_split reads. */
 static bool psk_of(struct h248_str value, char **identity, char **key)
 {
 	char *v = text_of(value);
@@ -607,23 +607,16 @@ static void add_media(struct h248_msg *m, struct h248_node *parent, const struct
 	}
 }
 
+/* The Packages descriptor: what the gateway's profile row uses, truthfully (profiles/profile.c). */
 static void add_packages(struct agw_mg *mg, struct h248_msg *m, struct h248_node *parent)
 {
 	struct h248_node *pg = h248_add_token(m, parent, H248_TOK_PACKAGES, NULL);
-	static const char *const fixed[] = { "root-2", "nt-1", "gm-2", "ipdc-1", "hangterm-1" };
-	for (size_t i = 0; i < G_N_ELEMENTS(fixed); i++) {
+	char **pkgs = profile_packages(mg->profile, mg->wire);
+	for (char **p = pkgs; *p; p++) {
 		h248_append(pg, h248_node_new(m, H248_NODE_ITEM, H248_TOK_NONE));
-		pg->last->name = h248_cstr(m, fixed[i]);
+		pg->last->name = h248_cstr(m, *p);
 	}
-	const enum wire_ie own[] = { WIRE_TCP_UP,
-				     WIRE_TLS_UP }; /* the placeholder packages, by their names */
-	for (size_t i = 0; i < G_N_ELEMENTS(own); i++) {
-		const char *name = wire(mg, own[i]), *slash = strchr(name, '/');
-		char *pkg = g_strdup_printf("%.*s-1", slash ? (int)(slash - name) : (int)strlen(name), name);
-		h248_append(pg, h248_node_new(m, H248_NODE_ITEM, H248_TOK_NONE));
-		pg->last->name = h248_cstr(m, pkg);
-		g_free(pkg);
-	}
+	g_strfreev(pkgs);
 }
 
 /* What an Audit descriptor asks for (an absent descriptor: fallback). */

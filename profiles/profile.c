@@ -122,3 +122,24 @@ bool profile_allows_ie(const struct profile *p, enum wire_ie ie)
 			return true;
 	return false;
 }
+
+char **profile_packages(const struct profile *p, const struct wire_names *w)
+{
+	GPtrArray *out = g_ptr_array_new();
+	g_ptr_array_add(out, g_strdup_printf("root-%u", wire_package_version("root")));
+	for (const enum wire_ie *ie = p->ies; *ie != WIRE_COUNT; ie++) {
+		const char *name = w->text[*ie], *slash = strchr(name, '/');
+		char *pkg = g_strndup(name, slash ? (size_t)(slash - name) : strlen(name));
+		char *entry = g_strdup_printf("%s-%u", pkg, wire_package_version(pkg));
+		bool seen = false;
+		for (unsigned i = 0; i < out->len && !seen; i++)
+			seen = !strcmp(out->pdata[i], entry);
+		if (seen)
+			g_free(entry);
+		else
+			g_ptr_array_add(out, entry);
+		g_free(pkg);
+	}
+	g_ptr_array_add(out, NULL);
+	return (char **)g_ptr_array_free(out, FALSE);
+}

@@ -39,5 +39,9 @@ extern const char *const profile_names[];
 const struct profile *profile_at(int index);
 bool profile_allows_bearer(const struct profile *p, const struct tp_bearer *b);
 bool profile_allows_ie(const struct profile *p, enum wire_ie ie);
+/* The Packages descriptor of a gateway under p: "root-2", then the package of each information element
+ * the profile uses, by its name in w ("tcpbcc/up" -> "tcpbcc-1"), each once, in the table's order.
+ * A NULL-terminated array; g_strfreev it. */
+char **profile_packages(const struct profile *p, const struct wire_names *w);
 
 #endif

@@ -8,15 +8,17 @@
 
 #include "cfg.h"
 
-/* X(id, config key, default text, where it goes, status) — status: V verified, U unverified, P placeholder */
+/* X(id, config key, default text, where it goes, status) — status: V verified, U unverified, R the package
+ * is registered (IANA's Megaco/H.248 registry: tcpbcc 0x0115, tlsbsc 0x0117, tcptv) but the item name within
+ * it could not be read, P placeholder */
 #define WIRE_IES(X)                                                                                       \
-	X(TCP_UP, "tcp_up", "xtcp/up", "Events / ObservedEvents", 'P')                                    \
-	X(TCP_FAIL, "tcp_fail", "xtcp/fail", "Events / ObservedEvents (parameter reason)", 'P')           \
-	X(TCP_REL, "tcp_rel", "xtcp/rel", "Events / ObservedEvents", 'P')                                 \
-	X(TLS_EST, "tls_est", "xtls/est", "Signals: the MG starts (D)TLS as client", 'P')                 \
-	X(TLS_UP, "tls_up", "xtls/up", "Events / ObservedEvents", 'P')                                    \
-	X(TLS_FAIL, "tls_fail", "xtls/fail", "Events / ObservedEvents (parameter reason)", 'P')           \
-	X(TLS_PSK, "tls_psk", "xtls/psk", "LocalControl: pre-shared key (Mp, KMS)", 'P')                  \
+	X(TCP_UP, "tcp_up", "tcpbcc/up", "Events / ObservedEvents", 'R')                                    \
+	X(TCP_FAIL, "tcp_fail", "tcpbcc/fail", "Events / ObservedEvents (parameter reason)", 'R')           \
+	X(TCP_REL, "tcp_rel", "tcpbcc/rel", "Events / ObservedEvents", 'R')                                 \
+	X(TLS_EST, "tls_est", "tlsbsc/est", "Signals: the MG starts (D)TLS as client", 'R')                 \
+	X(TLS_UP, "tls_up", "tlsbsc/up", "Events / ObservedEvents", 'R')                                    \
+	X(TLS_FAIL, "tls_fail", "tlsbsc/fail", "Events / ObservedEvents (parameter reason)", 'R')           \
+	X(TLS_PSK, "tls_psk", "tlsbsc/psk", "LocalControl: pre-shared key (Mp, KMS)", 'R')                  \
 	X(REALM, "realm", "ipdc/realm", "LocalControl: IP realm of the termination", 'U')                 \
 	X(SAF, "saf", "gm/saf", "LocalControl: remote source address filtering", 'V')                     \
 	X(SPF, "spf", "gm/spf", "LocalControl: remote source port filtering", 'V')                        \
@@ -26,8 +28,8 @@
 	X(OCTETS_SENT, "octets_sent", "nt/os", "Statistics", 'V')                                         \
 	X(OCTETS_RECEIVED, "octets_received", "nt/or", "Statistics", 'V')                                 \
 	X(DURATION, "duration", "nt/dur", "Statistics (seconds)", 'V')                                    \
-	X(PACKETS_SENT, "packets_sent", "xtcp/ps", "Statistics", 'P')                                     \
-	X(PACKETS_RECEIVED, "packets_received", "xtcp/pr", "Statistics", 'P')
+	X(PACKETS_SENT, "packets_sent", "tcptv/ps", "Statistics", 'R')                                     \
+	X(PACKETS_RECEIVED, "packets_received", "tcptv/pr", "Statistics", 'R')
 
 enum wire_ie {
 #define WIRE_ENUM(id, key, text, where, status) WIRE_##id,
@@ -46,6 +48,9 @@ struct wire_names {
 	{ "wire." key, 0, CFG_STRING, offsetof(type, wire.text[WIRE_##id]), deftext, 0, 0, NULL, where },
 
 extern const char *const wire_status[WIRE_COUNT];
+
+/* The version of a package as the Packages descriptor announces it ("root": 2); 1 for one not listed. */
+unsigned wire_package_version(const char *package);
 
 /* The TCP failure's reason when the gateway reset a connection it had held until the Remote was known
  * and that did not come from the Remote: the leg listens on for the Remote, so the call goes on. */

@@ -50,7 +50,7 @@ $h
 P=1{C=1{MF=ac/2}}
 --- auditvalue ROOT packages
 $h
-P=1{C=-{AV=root{PG{root-2,nt-1,gm-2,ipdc-1,hangterm-1,xtcp-1,xtls-1}}}}
+P=1{C=-{AV=root{PG{root-2,tcpbcc-1,tlsbsc-1,ipdc-1,gm-2,ipnapt-1,hangterm-1,nt-1,tcptv-1}}}}
 --- auditvalue context 1
 $h
 P=1{C=1{AV=co/1{M{ST=1{O{MO=SR},L{
@@ -63,7 +63,7 @@ v=0
 c=IN IP4 127.0.0.1
 m=message 2856 TCP/MSRP *
 a=setup:active
-}}},E=1{hangterm/thb,xtcp/fail}},AV=ac/2{M{ST=1{O{MO=RC},L{
+}}},E=1{hangterm/thb,tcpbcc/fail}},AV=ac/2{M{ST=1{O{MO=RC},L{
 v=0
 c=IN IP4 127.0.0.1
 m=message 21000 TCP/TLS/MSRP *
@@ -75,7 +75,7 @@ c=IN IP4 127.0.0.1
 m=message 2855 TCP/TLS/MSRP *
 a=setup:active
 a=fingerprint:sha-256 $FP_UE
-}}},E=2{xtls/fail,xtcp/fail}}}}
+}}},E=2{tlsbsc/fail,tcpbcc/fail}}}}
 --- refusals
 $h
 P=1{C=1{MF=co/77{ER=430{"unknown termination co/77"}},A=\${ER=449{"unsupported transport SCTP/MSRP"}},MF=co/1{ER=474{"Local: SDP: m= invalid port number"}}}}
@@ -87,7 +87,7 @@ $h
 P=1{C=1{MF=ac/2}}
 --- subtract (Statistics)
 $h
-P=1{C=1{S=co/1{SA{nt/os=0,nt/or=0,xtcp/ps=0,xtcp/pr=0,nt/dur=0}},S=ac/2{SA{nt/os=0,nt/or=0,xtcp/ps=0,xtcp/pr=0,nt/dur=0}}}}
+P=1{C=1{S=co/1{SA{nt/os=0,nt/or=0,tcptv/ps=0,tcptv/pr=0,nt/dur=0}},S=ac/2{SA{nt/os=0,nt/or=0,tcptv/ps=0,tcptv/pr=0,nt/dur=0}}}}
 --- after subtract
 $h
 P=1{C=1{ER=411{"unknown context 1"}}}
