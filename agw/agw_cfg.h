@@ -33,7 +33,7 @@ struct agw_config {
 	struct agw_realm_cfg access, core;
 	char *tls_certificate, *tls_key, *tls_priority;
 	long tls_hold_ms;
-	long tls_handshake_ms; /* a (D)TLS handshake not finished in this time ends with xtls/fail */
+	long tls_handshake_ms; /* a (D)TLS handshake not finished in this time ends with tlsbsc/fail */
 	bool tls_allow_sha1;
 	bool tls_autostart; /* open point 2's autonomous start: a leg that connected is TLS client at once */
 	long connect_timeout_ms, buffer_kib;

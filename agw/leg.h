@@ -95,7 +95,7 @@ enum sess_step { SESS_AGAIN, SESS_DONE, SESS_FAILED };
  * retransmission timer is armed on SESS_AGAIN. */
 enum sess_step sess_handshake(struct leg *l);
 enum sess_verdict { SESS_VERIFIED, SESS_HELD, SESS_REJECTED };
-/* The finished handshake's peer certificate against the Remote's fingerprints: verified (xtls/up sent),
+/* The finished handshake's peer certificate against the Remote's fingerprints: verified (tlsbsc/up sent),
  * held until a Remote brings them, or rejected (alert sent, leg ended). */
 enum sess_verdict sess_verify(struct leg *l);
 /* A fatal alert, in the trace by its RFC name. */

@@ -14,23 +14,23 @@
  * before its Remote is known (seed 004 step 10: the core connects before its answer) holds it: at most
  * one, nothing read, relayed or connected onward (the partner's connect, step 11, waits, as the seed's
  * NOTE has it under SYN filtering) until a Remote comes. Then the connection gets the leg if its source
- * address (and port, with gm/spf) is the Remote's; if not it is reset, xtcp/fail says why, and the leg
+ * address (and port, with gm/spf) is the Remote's; if not it is reset, tcpbcc/fail says why, and the leg
  * accepts the next connection from the Remote. A TLS leg's peer proves itself by its certificate: its
- * handshake runs before the Remote (seed 004 step 12), within opts.tls_handshake_ms, else xtls/fail.
+ * handshake runs before the Remote (seed 004 step 12), within opts.tls_handshake_ms, else tlsbsc/fail.
  *
  * Bytes flow only when both legs are up. Each direction has one buffer, allocated when data comes and
  * freed when drained; a leg is not read while the other side's buffer is full (back-pressure), so no
  * byte is lost and memory stays bounded. FIN is relayed as a half-close, a reset as a reset.
  *
  * A leg whose transport has TLS (TCP/TLS…) runs TLS with GnuTLS once TCP is up: as the client when the
- * MGC signalled xtls/est (seed 004: steps 16-18 configure the TLS direction, step 21 sets TLS up), as the
+ * MGC signalled tlsbsc/est (seed 004: steps 16-18 configure the TLS direction, step 21 sets TLS up), as the
  * server when the peer connected (asking for the peer's certificate). A leg that connected without
- * xtls/est waits for it, or for the peer's ClientHello (then it is the server); with tls_autostart it
+ * tlsbsc/est waits for it, or for the peer's ClientHello (then it is the server); with tls_autostart it
  * starts as client at once (open point 2's autonomous start). The peer certificate is checked against the
  * Remote's a=fingerprint, and no byte crosses before it matches. When the fingerprint is not known yet (the
  * terminating case, seed 004 step 12) the finished handshake is held until a Modify brings it, for at most
- * tls_hold_ms. A mismatch or a failed handshake sends a TLS alert, closes TCP and notifies xtls/fail with the
- * reason; a match notifies xtls/up. close_notify is relayed as a half-close toward the TCP side, and a FIN
+ * tls_hold_ms. A mismatch or a failed handshake sends a TLS alert, closes TCP and notifies tlsbsc/fail with the
+ * reason; a match notifies tlsbsc/up. close_notify is relayed as a half-close toward the TCP side, and a FIN
  * from there as close_notify. A connection the gateway ends (Subtract, or both sides done) sends
  * close_notify, then FIN, and lingers, reading, until the peer's FIN (two seconds at most): its close is
  * never a RST. A DTLS leg sends close_notify when it goes and answers the peer's with its own.
@@ -61,7 +61,7 @@ struct legs_opts {
 	unsigned tls_handshake_ms; /* how long a handshake may take; default 5000 */
 	bool source_filter;  /* gm/saf's address filter whenever the Remote is known, and held accepts */
 	bool allow_sha1;     /* accept sha-1 fingerprints */
-	bool tls_autostart;  /* a leg that connected starts TLS as client at once, without xtls/est */
+	bool tls_autostart;  /* a leg that connected starts TLS as client at once, without tlsbsc/est */
 	bool focus;          /* the conference server: MSRP and BFCP legs end here (conf.c), no relay */
 	struct trace *trace; /* TCP and TLS events for the lab's ladder (NULL: none) */
 };

@@ -272,7 +272,7 @@ static void on_hold_timeout(struct ev_loop *loop, void *arg)
 	leg_finish(l, false, WIRE_TLS_FAIL, "no remote fingerprint arrived in time");
 }
 
-/* Verified: xtls/up, the trace, the log. */
+/* Verified: tlsbsc/up, the trace, the log. */
 static enum sess_verdict verified(struct leg *l, const char *how)
 {
 	struct log_ids ids;

@@ -45,8 +45,8 @@ struct agw_term {
 	char **events; /* NULL-terminated */
 	unsigned heartbeat_s;
 	struct ev_timer *heartbeat;
-	bool tls_est; /* the MG is (D)TLS client: signal xtls/est */
-	/* Mp's pre-shared key (xtls/psk, TS 23.333 §6.2.19): TLS-PSK instead of certificates; NULL: none */
+	bool tls_est; /* the MG is (D)TLS client: signal tlsbsc/est */
+	/* Mp's pre-shared key (tlsbsc/psk, TS 23.333 §6.2.19): TLS-PSK instead of certificates; NULL: none */
 	char *psk_identity, *psk_key; /* the key in hex */
 	char *msrp_path;              /* the conference server's MSRP URI, when the Local asked a=path:$ */
 	/* Statistics */

@@ -17,7 +17,7 @@ static bool ready(const struct leg *l)
 	return l->state == LEG_UP && (!l->bearer->secure || l->tls_state == TLS_VERIFIED);
 }
 
-/* Up with TLS to run, and no session yet: the gateway waits for xtls/est (or the peer's ClientHello). */
+/* Up with TLS to run, and no session yet: the gateway waits for tlsbsc/est (or the peer's ClientHello). */
 static bool tls_waiting(const struct leg *l)
 {
 	return l->state == LEG_UP && l->bearer->secure && !l->tls;
@@ -327,7 +327,7 @@ static void held_gone(struct leg *l)
 		ev_io_mod(l->ls->loop, l->lio, EPOLLIN);
 }
 
-/* The Remote is known: the held connection gets the leg if it comes from it, else it is reset, xtcp/fail
+/* The Remote is known: the held connection gets the leg if it comes from it, else it is reset, tcpbcc/fail
  * says why, and the leg listens on for the Remote. True when the connection got the leg. */
 static bool held_check(struct leg *l)
 {
@@ -407,9 +407,9 @@ static void tls_run(struct leg *l, bool client)
 		tls_step(l);
 }
 
-/* TCP is up on a TLS leg. The gateway is the TLS client when the MGC signalled xtls/est (seed 004 steps
+/* TCP is up on a TLS leg. The gateway is the TLS client when the MGC signalled tlsbsc/est (seed 004 steps
  * 16-18, then 21), or with tls.autostart when it connected (open point 2's autonomous start); the
- * server when the peer connected. A leg that connected without either waits: for xtls/est, or for the
+ * server when the peer connected. A leg that connected without either waits: for tlsbsc/est, or for the
  * peer's ClientHello, which makes it the server. */
 static void tls_begin(struct leg *l)
 {

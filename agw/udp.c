@@ -6,7 +6,7 @@
  * address (port) are admitted: the latched one once latched, else the Remote's, and none while neither
  * is known (TS 23.334 §6.2.4). With leg.source_filter (the default) the gateway applies gm/saf's
  * address filter itself as soon as the latched source or the Remote is known. A DTLS leg is the client
- * when the MGC signalled xtls/est (its Remote is where the handshake goes), else the server for the
+ * when the MGC signalled tlsbsc/est (its Remote is where the handshake goes), else the server for the
  * first ClientHello it admits; the peer certificate is checked as for TLS (sess.c). Datagrams cross
  * only when both legs can pass them on: those that cannot are dropped and counted, never queued (UDPTL
  * carries its own redundancy, T.38 §9.1). A DTLS leg that goes sends close_notify, and answers the

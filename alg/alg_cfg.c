@@ -117,7 +117,7 @@ static const struct cfg_option alg_options[] = {
 	{ "policy.aware", 0, CFG_BOOL, offsetof(struct alg_config, aware), "true", 0, 0, NULL,
 	  "application-aware transports to the gateway (TCP/MSRP, TCP/TLS/MSRP); false: TCP, TCP/TLS" },
 	{ "policy.release_on_fail", 0, CFG_BOOL, offsetof(struct alg_config, release_on_fail), "true", 0, 0,
-	  NULL, "release the call with BYE on both sides when the gateway notifies xtls/fail or xtcp/fail" },
+	  NULL, "release the call with BYE on both sides when the gateway notifies tlsbsc/fail or tcpbcc/fail" },
 	{ "mrfc.conferences", 0, CFG_STRLIST, offsetof(struct alg_config, conferences), "conference", 0, 0,
 	  NULL, "mp: the user parts of the conference URIs the MRFC answers (sip:<name>@<access side>)" },
 	{ "mrfc.psk", 0, CFG_STRING, offsetof(struct alg_config, conference_psk), "", 0, 0, NULL,

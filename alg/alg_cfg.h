@@ -48,7 +48,7 @@ struct alg_config {
 	bool merge_nat;  /* TCP merge mode (TS 23.334 §6.2.18.4) toward UEs that registered behind a NAT */
 	bool merge_all;  /* TCP merge mode toward every UE */
 	bool aware;      /* application-aware transports (TCP/MSRP) to the AGW, else agnostic (TCP) */
-	bool release_on_fail; /* xtls/fail or xtcp/fail: BYE both sides */
+	bool release_on_fail; /* tlsbsc/fail or tcpbcc/fail: BYE both sides */
 	char **conferences;   /* mp: the conference URIs' user parts the MRFC answers */
 	char *conference_psk; /* mp: "identity:hexkey" for TLS-PSK at the MRFP, "" for fingerprints */
 	char *conference_psk_file; /* mp: a file holding it, so it stays off the command line */

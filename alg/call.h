@@ -28,7 +28,7 @@ struct call;
 struct calls;
 
 struct call_ops {
-	/* The gateway reported a failure (xtls/fail, xtcp/fail) or was lost: the proxy releases the call
+	/* The gateway reported a failure (tlsbsc/fail, tcpbcc/fail) or was lost: the proxy releases the call
 	 * (policy.release_on_fail) and then ends it. */
 	void (*failed)(void *arg, struct call *c, const char *why);
 };

@@ -7,7 +7,7 @@
  * fingerprint (or take the pre-shared key, mrfc.psk) and MSRP URI, with a=setup:active when the UE
  * offered actpass or passive, so the MRFP starts TCP per the answer (§6.2.20 step 4), and the BFCP
  * server's a=floorctrl, a=confid, a=userid and a=floorid. The answer is the MRFP's Local of each line
- * under one c=; other lines are refused with port 0. xtcp/fail and xtls/fail end the participant (the
+ * under one c=; other lines are refused with port 0. tcpbcc/fail and tlsbsc/fail end the participant (the
  * proxy sends BYE); BYE from the UE subtracts its terminations. The first participant creates the
  * context, the others join it; it goes with the last. */
 #ifndef MEDIASEC_ALG_FOCUS_H

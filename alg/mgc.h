@@ -59,7 +59,7 @@ struct mgc_result {
 typedef void mgc_done(void *arg, const struct mgc_result *r);
 
 struct mgc_ops {
-	/* An observed event from a gateway's Notify (already answered): "xtls/up", reason or NULL. */
+	/* An observed event from a gateway's Notify (already answered): "tlsbsc/up", reason or NULL. */
 	void (*event)(void *arg, struct mgc_agw *agw, const char *ctx, const char *term, const char *event,
 		      const char *reason);
 	/* The gateway's contexts are gone or unreachable. */

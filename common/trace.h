@@ -30,7 +30,7 @@ struct trace_event {
 struct trace *trace_open(const char *path, const char *component, char **err);
 
 /* The value of every `name = value` in the raw text of what is traced from now on is written as
- * "<psk>": a secret that must not reach a file (xtls/psk, the pre-shared key an MRFC hands its MRFP). */
+ * "<psk>": a secret that must not reach a file (tlsbsc/psk, the pre-shared key an MRFC hands its MRFP). */
 void trace_secret(struct trace *t, const char *name);
 
 /* Writes one line and flushes it. A NULL trace is a disabled trace: nothing happens. */

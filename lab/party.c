@@ -583,7 +583,7 @@ static int psk_lookup(gnutls_session_t s, const char *identity, gnutls_datum_t *
 	return p ? tls_psk_key(identity, p->psk_identity, p->psk_key, key) : -1;
 }
 
-/* Its pre-shared key, as xtls/psk gives it, for both TLS roles. */
+/* Its pre-shared key, as tlsbsc/psk gives it, for both TLS roles. */
 static bool psk_init(struct party *p, const char *value, char **err)
 {
 	if (!tls_psk_split(value, &p->psk_identity, &p->psk_key)) {

@@ -31,7 +31,7 @@ bool tls_fingerprint(const gnutls_datum_t *der, const char *hash, char *out, siz
 bool tls_fingerprint_match(const gnutls_datum_t *der, const struct msdp_fingerprint *fps, unsigned n,
 			   bool allow_sha1);
 
-/* A pre-shared key as xtls/psk and mrfc.psk write it (TS 33.328 Annex H's KMS case): "identity:hexkey",
+/* A pre-shared key as tlsbsc/psk and mrfc.psk write it (TS 33.328 Annex H's KMS case): "identity:hexkey",
  * or the key alone with the identity "mediasec"; the key 16 to 64 octets in hex. False when value is not
  * of that form; else, when identity is not NULL, both g_malloc'd. */
 bool tls_psk_split(const char *value, char **identity, char **key);

@@ -4,7 +4,7 @@
  * then Add, Modify, Move, Subtract, AuditValue, AuditCapabilities, ServiceChange, … as records of
  * h248seq.h. Everything but the legs runs as in the daemon: terminations bind real ports on
  * 127.0.0.1 (41000-41063), events are notified to the MGC. Records of the target's own:
- *   n N TERM  an event on termination TERM ("ac/1"): N 0 xtcp/fail, 1 xtls/fail, 2 xtls/est,
+ *   n N TERM  an event on termination TERM ("ac/1"): N 0 tcpbcc/fail, 1 tlsbsc/fail, 2 tlsbsc/est,
  *             3 the heartbeat
  *   l         contact with the MGC lost: register again */
 #include <glib.h>

@@ -5,7 +5,7 @@
  * terminating calls:
  *   %1$u the MGC's H.248 port   %2$s the m= media            %3$s the plain and %4$s the TLS transport
  *   %5$u the remote's port       %6$s the UE's fingerprint     %7$s the context
- *   %8$s and %9$s the terminations the Modify and the xtls/est signal name
+ *   %8$s and %9$s the terminations the Modify and the tlsbsc/est signal name
  * Every piece ends without a line break; TXN adds the transaction around actions. */
 #ifndef MEDIASEC_TEST_SEED004_H
 #define MEDIASEC_TEST_SEED004_H
@@ -23,14 +23,14 @@
 	"\n        }\n      },\n      Events = " events "\n      }" after "\n    }"
 #define SEED_ADD(realm, f, descriptors, events) SEED_ADDX(realm, f, descriptors, events, "")
 /* Steps 16-18's TLS direction carried by an Add (NOTE 2): the gateway is the TLS client */
-#define SEED_SIGNAL_EST ",\n      Signals {\n        xtls/est\n      }"
-#define SEED_EVENTS_TCP(id) id " {\n        xtcp/fail"
-#define SEED_EVENTS_TLS(id) id " {\n        xtls/up,\n        xtls/fail,\n        xtcp/fail"
+#define SEED_SIGNAL_EST ",\n      Signals {\n        tlsbsc/est\n      }"
+#define SEED_EVENTS_TCP(id) id " {\n        tcpbcc/fail"
+#define SEED_EVENTS_TLS(id) id " {\n        tlsbsc/up,\n        tlsbsc/fail,\n        tcpbcc/fail"
 /* A Modify of term's media (f: a LocalControl first) */
 #define SEED_MODIFY(term, f, descriptors)                                              \
 	"    Modify = " term " {\n      Media {\n        Stream = 1 {\n" f descriptors \
 	"\n        }\n      }\n    }"
-#define SEED_TLS_EST(term) ",\n    Modify = " term " {\n      Signals {\n        xtls/est\n      }\n    }"
+#define SEED_TLS_EST(term) ",\n    Modify = " term " {\n      Signals {\n        tlsbsc/est\n      }\n    }"
 #define SEED_SUBTRACT(ctx) SEED_TXN(ctx, "    Subtract = *")
 /* policy.syn_filter: the filters in a LocalControl of their own, and as more properties of the Add's */
 #define SEED_FILTERS        "gm/saf = on,\n            gm/spf = on"

@@ -107,7 +107,7 @@ static unsigned relay_pair(uint16_t ue_port, bool tls, unsigned *core_port)
 	    "Local {\nv=0\nc=IN IP4 $\nm=message $ %s *\na=setup:active\n%s},\n"
 	    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u %s *\n%s} } }%s } }",
 	    ctx, proto, fp_local, ue_port, proto, fp_remote,
-	    tls ? ", Signals { xtls/est }" : ""); /* the gateway is the TLS client: seed 004 step 16 */
+	    tls ? ", Signals { tlsbsc/est }" : ""); /* the gateway is the TLS client: seed 004 step 16 */
 	CU_ASSERT_TRUE(access && !strstr(access, "Error"));
 	g_free(core), g_free(access), g_free(fp_remote);
 	return ctx;

@@ -60,7 +60,7 @@ static unsigned join(const char *ctx, struct ue *u, const char *media, const cha
 	    "Context = %s { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
 	    "Local {\nv=0\nc=IN IP4 $\nm=%s $ TCP/TLS/%s *\na=setup:passive\na=fingerprint:$\n%s},\n"
 	    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=%s 9 TCP/TLS/%s *\na=setup:active\na=fingerprint:%s\n"
-	    "a=path:%s\n} } },\nEvents = 4 { xtls/up, xtls/fail, xtcp/fail, xtcp/rel } } }",
+	    "a=path:%s\n} } },\nEvents = 4 { tlsbsc/up, tlsbsc/fail, tcpbcc/fail, tcpbcc/rel } } }",
 	    ctx, media, app, extra, media, app, id.fingerprint, u->path);
 	unsigned c = rig_number_after(r, "Context = ");
 	rig_line_after(r, "a=path:", u->server_path, sizeof u->server_path);
@@ -76,7 +76,7 @@ static unsigned join(const char *ctx, struct ue *u, const char *media, const cha
 	apppeer_init(&u->p, u->fd, u->s);
 	g_free(fp), g_free(r);
 	char *note = rig_notify(rig, 2000);
-	CU_ASSERT_TRUE(note && strstr(note, "xtls/up"));
+	CU_ASSERT_TRUE(note && strstr(note, "tlsbsc/up"));
 	g_free(note);
 	return c;
 }
@@ -163,7 +163,7 @@ static void test_msrp(void)
 	/* C leaves: A's next message reaches B only */
 	leave(&c);
 	char *note = rig_notify(rig, 2000);
-	CU_ASSERT_TRUE(note && strstr(note, "xtcp/rel"));
+	CU_ASSERT_TRUE(note && strstr(note, "tcpbcc/rel"));
 	g_free(note);
 	say(&a, "a1b2c3d5", "m-3", "still here?");
 	expect_switched(&b, "m-3", "still here?");

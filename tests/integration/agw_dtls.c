@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-agw's UDP legs and DTLS (TS 23.334 §6.2.10.4: T.38 over UDPTL, DTLS toward the UE), against GnuTLS
  * UEs with their own certificates and plain UDP core peers, all on loopback:
- *   - originating, the gateway the DTLS client (the UE answered passive; xtls/est): the exact Add reply,
- *     the UE checks the gateway's certificate, xtls/up, UDPTL packets cross byte-exact both ways.
+ *   - originating, the gateway the DTLS client (the UE answered passive; tlsbsc/est): the exact Add reply,
+ *     the UE checks the gateway's certificate, tlsbsc/up, UDPTL packets cross byte-exact both ways.
  *   - terminating, the gateway the DTLS server: the finished handshake is held until the Modify brings
  *     the UE's fingerprint; nothing crosses before.
- *   - fingerprint mismatch: an alert, xtls/fail with the reason, and not one datagram relayed.
+ *   - fingerprint mismatch: an alert, tlsbsc/fail with the reason, and not one datagram relayed.
  *   - a lost flight: the UE drops the gateway's first ClientHello; the gateway's retransmission timer
  *     sends it again and the handshake completes.
  *   - a reordered flight: the UE's certificate flight in small fragments, each pair sent swapped.
  *   - 100,000 UDPTL packets through the DTLS leg arrive complete and in order.
  *   - plain UDP: latching onto the source a NAT would give, and a spoofed source filtered (gm/saf).
- *   - refusals: TCP events on a UDP termination (512), xtls/est without DTLS (473).
+ *   - refusals: TCP events on a UDP termination (512), tlsbsc/est without DTLS (473).
  *   - openssl s_client -dtls1_2 as the UE, the gateway the DTLS server: on Subtract the UE receives the
  *     gateway's close_notify. */
 #include <CUnit/Basic.h>
@@ -85,7 +85,7 @@ static bool call_add(struct call *c, uint16_t core_peer, const char *setup, uint
 	    rig,
 	    "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
 	    "Local {\nv=0\nc=IN IP4 $\nm=image $ UDP/DTLS t38\na=setup:%s\na=fingerprint:$\n}%s } },\n"
-	    "Events = 7 { xtls/up, xtls/fail } } }",
+	    "Events = 7 { tlsbsc/up, tlsbsc/fail } } }",
 	    c->ctx, setup, remote);
 	c->ac = rig_number_after(c->access, "Add = ac/");
 	c->access_port = (uint16_t)rig_local_port(c->access);
@@ -129,7 +129,7 @@ static bool cross(gnutls_session_t s, int core, uint16_t seq)
 	       !memcmp(in, out, n);
 }
 
-/* Originating, the UE passive: the gateway is told xtls/est and starts DTLS toward the UE's Remote. */
+/* Originating, the UE passive: the gateway is told tlsbsc/est and starts DTLS toward the UE's Remote. */
 static void originating(struct call *c, int *core, int *fd)
 {
 	uint16_t core_port = 0, ue_port = 0;
@@ -138,7 +138,7 @@ static void originating(struct call *c, int *core, int *fd)
 	CU_ASSERT_TRUE_FATAL(call_add(c, core_port, "active", ue_port, ue.fingerprint));
 	udp_connect(*core, c->core_port), udp_connect(*fd, c->access_port);
 	char *r =
-	    rig_requestf(rig, "Context = %u { Modify = ac/%u { Signals { xtls/est } } }", c->ctx, c->ac);
+	    rig_requestf(rig, "Context = %u { Modify = ac/%u { Signals { tlsbsc/est } } }", c->ctx, c->ac);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r, "Modify = ac/"));
 	g_free(r);
 }
@@ -164,7 +164,7 @@ static void test_originating_client(void)
 	if (!s)
 		fprintf(stderr, "\n    UE handshake: %s\n", why);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	CU_ASSERT_TRUE(notified("T : xtls/up"));
+	CU_ASSERT_TRUE(notified("T : tlsbsc/up"));
 	CU_ASSERT_TRUE(cross(s, core, 1));
 	hang(&c, s, fd, core);
 }
@@ -212,7 +212,7 @@ static void test_terminating_server_held(void)
 	CU_ASSERT_TRUE(tlspeer_write(s, out, n));
 	CU_ASSERT_EQUAL(udp_recv(core, in, sizeof in, 300), -1); /* held: nothing crosses */
 	g_free(configure(&c, ue.fingerprint));
-	CU_ASSERT_TRUE(notified("T : xtls/up"));
+	CU_ASSERT_TRUE(notified("T : tlsbsc/up"));
 	CU_ASSERT_TRUE(cross(s, core, 8));
 	hang(&c, s, fd, core);
 }
@@ -227,7 +227,7 @@ static void test_mismatch(void)
 	gnutls_session_t s = terminating(&c, &core, &fd);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	g_free(configure(&c, other.fingerprint));
-	CU_ASSERT_TRUE(notified("xtls/fail {\n          reason = \"the peer certificate does not match the "
+	CU_ASSERT_TRUE(notified("tlsbsc/fail {\n          reason = \"the peer certificate does not match the "
 				"fingerprint\""));
 	uint8_t out[UDPTL_MAX], in[16];
 	size_t n = payload_udptl(9, T38_CED, out);
@@ -319,7 +319,7 @@ static void test_reordered(void)
 	CU_ASSERT(w.swapped >= 2); /* at least two pairs went out swapped */
 	w.armed = false;           /* the packets after it go in order */
 	g_free(configure(&c, ue.fingerprint));
-	CU_ASSERT_TRUE(notified("T : xtls/up"));
+	CU_ASSERT_TRUE(notified("T : tlsbsc/up"));
 	CU_ASSERT_TRUE(cross(s, core, 11));
 	gnutls_deinit(s);
 	hang(&c, NULL, fd, core);
@@ -340,7 +340,7 @@ static void test_lost_flight(void)
 	gint64 took = (g_get_monotonic_time() - t0) / 1000;
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	CU_ASSERT(took >= 800); /* it waited for the retransmission */
-	CU_ASSERT_TRUE(notified("T : xtls/up"));
+	CU_ASSERT_TRUE(notified("T : tlsbsc/up"));
 	CU_ASSERT_TRUE(cross(s, core, 2));
 	hang(&c, s, fd, core);
 }
@@ -368,7 +368,7 @@ static void test_dtls_latch(void)
 		fprintf(stderr, "\n    UE handshake: %s\n", why);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	g_free(configure(&c, ue.fingerprint));
-	CU_ASSERT_TRUE(notified("T : xtls/up"));
+	CU_ASSERT_TRUE(notified("T : tlsbsc/up"));
 	CU_ASSERT_TRUE(cross(s, core, 12));
 	uint8_t in[16];
 	send(stray, junk, payload_udptl(1, T38_CNG, junk), 0);
@@ -386,7 +386,7 @@ static void test_hundred_thousand(void)
 	gnutls_session_t s = terminating(&c, &core, &fd);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	g_free(configure(&c, ue.fingerprint));
-	CU_ASSERT_TRUE(notified("T : xtls/up"));
+	CU_ASSERT_TRUE(notified("T : tlsbsc/up"));
 	enum { N = 100000, WINDOW = 64 };
 	unsigned sent = 0, got = 0, bad = 0;
 	gint64 t0 = g_get_monotonic_time(), deadline = t0 + 60 * G_USEC_PER_SEC;
@@ -487,15 +487,15 @@ static void test_refusals(void)
 	char *r =
 	    rig_requestf(rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = "
 			      "core }, Local {\nv=0\nc=IN IP4 $\nm=image $ UDP t38\n} } },\n"
-			      "Events = 1 { xtcp/fail } } }");
+			      "Events = 1 { tcpbcc/fail } } }");
 	CU_ASSERT_PTR_NOT_NULL(strstr(
-	    r, "Add = $ {\n      Error = 512 {\n        \"the gateway cannot detect xtcp/fail\"\n      }"));
+	    r, "Add = $ {\n      Error = 512 {\n        \"the gateway cannot detect tcpbcc/fail\"\n      }"));
 	g_free(r);
 	r = rig_requestf(rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = "
 			      "access }, Local {\nv=0\nc=IN IP4 $\nm=image $ UDP t38\n} } },\n"
-			      "Signals { xtls/est } } }");
+			      "Signals { tlsbsc/est } } }");
 	CU_ASSERT_PTR_NOT_NULL(strstr(
-	    r, "Add = $ {\n      Error = 473 {\n        \"xtls/est on a termination without TLS\"\n      }"));
+	    r, "Add = $ {\n      Error = 473 {\n        \"tlsbsc/est on a termination without TLS\"\n      }"));
 	g_free(r);
 }
 
@@ -521,7 +521,7 @@ static void test_close_notify_openssl(void)
 	    (const char *const[]){ "openssl", "s_client", "-dtls1_2", "-connect", to, "-bind", from, "-cert",
 				   cert, "-key", key, "-msg", "-nocommands", NULL },
 	    false));
-	CU_ASSERT_TRUE(notified("xtls/up"));
+	CU_ASSERT_TRUE(notified("tlsbsc/up"));
 	call_end(&c);
 	/* OpenSSL 3.0 prints a DTLS record it received as "Not TLS data" with its bytes: an alert (content
 	 * type 21) of two bytes, warning (1) close_notify (0); later versions name it */
@@ -543,17 +543,17 @@ int main(void)
 	return rig_cunit_main(
 	    "ims-agw UDP and DTLS legs", up, down,
 	    (const struct rig_test[]){
-		{ "originating: the gateway is DTLS client on xtls/est", test_originating_client },
+		{ "originating: the gateway is DTLS client on tlsbsc/est", test_originating_client },
 		{ "terminating: the gateway is DTLS server, held for the fingerprint",
 		  test_terminating_server_held },
-		{ "fingerprint mismatch: alert, xtls/fail, nothing relayed", test_mismatch },
+		{ "fingerprint mismatch: alert, tlsbsc/fail, nothing relayed", test_mismatch },
 		{ "a lost flight is sent again", test_lost_flight },
 		{ "a reordered flight is put back in order", test_reordered },
 		{ "a latching DTLS leg latches onto the ClientHello's source", test_dtls_latch },
 		{ "100,000 UDPTL packets complete and in order", test_hundred_thousand },
 		{ "latching onto the NAT's address, spoofed source dropped", test_latch },
 		{ "source address and port filtering", test_source_filter },
-		{ "refusals: TCP events on UDP, xtls/est without DTLS", test_refusals },
+		{ "refusals: TCP events on UDP, tlsbsc/est without DTLS", test_refusals },
 		{ "openssl s_client -dtls1_2 UE: close_notify on Subtract", test_close_notify_openssl },
 		{ NULL, NULL } });
 }

@@ -3,13 +3,13 @@
  * configured for and no SDP names, with the default configuration (leg.source_filter on):
  *   - the core-leg hijack: a stranger connects to the core leg before the answer (seed 004 step 10). Its
  *     connection is held: the gateway does not connect to the UE, nothing is read or relayed. The Modify
- *     giving the core's Remote (steps 13-15) resets it and notifies xtcp/fail with the reason; the real
+ *     giving the core's Remote (steps 13-15) resets it and notifies tcpbcc/fail with the reason; the real
  *     core, which connected meanwhile, then gets the leg, the gateway connects to the UE (step 11, after
  *     step 13 as the seed's NOTE allows) and the UE's bytes reach the real core, not one the stranger.
- *   - a silent connection on a passive TLS leg (the terminating case, no Remote yet): xtls/fail with
+ *   - a silent connection on a passive TLS leg (the terminating case, no Remote yet): tlsbsc/fail with
  *     "handshake timeout" within tls.handshake_timeout, where it once held the leg forever.
  *   - a DTLS handshake that stalls after the stranger's ClientHello (GnuTLS as the client, never called
- *     again): xtls/fail with "handshake timeout" likewise.
+ *     again): tlsbsc/fail with "handshake timeout" likewise.
  *   - a UDP datagram from a stranger on a leg whose Remote is known is dropped; the Remote's crosses.
  *   - ports are drawn at random in the realm: two Adds in a row in a range of 100 do not get
  *     consecutive ports every time (with next-fit they always did). */
@@ -58,7 +58,7 @@ static void test_core_hijack(void)
 	char *core = rig_requestf(
 	    rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core },\n"
 		 "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n} } },\n"
-		 "Events = 3 { xtcp/up, xtcp/fail } } }");
+		 "Events = 3 { tcpbcc/up, tcpbcc/fail } } }");
 	unsigned ctx = rig_number_after(core, "Context = "), co = rig_number_after(core, "Add = co/");
 	uint16_t core_port = (uint16_t)rig_local_port(core);
 	char *access = rig_requestf(
@@ -94,7 +94,7 @@ static void test_core_hijack(void)
 	CU_ASSERT_TRUE(mod && !strstr(mod, "Error"));
 	char *fail = rig_notify(rig, 2000);
 	CU_ASSERT_TRUE(fail &&
-		       strstr(fail, "T : xtcp/fail {\n          reason = \"connection from "
+		       strstr(fail, "T : tcpbcc/fail {\n          reason = \"connection from "
 				    "127.0.0.9:") &&
 		       strstr(fail, "refused: not the Remote 127.0.0.1:9\""));
 	if (fail && !strstr(fail, "127.0.0.9"))
@@ -129,7 +129,7 @@ static void test_silent_tls(void)
 	    rig,
 	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access }, Local {\n"
 	    "v=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP *\na=setup:passive\na=fingerprint:$\n} } },\n"
-	    "Events = 6 { xtls/up, xtls/fail } } }");
+	    "Events = 6 { tlsbsc/up, tlsbsc/fail } } }");
 	unsigned ctx = rig_number_after(access, "Context = ");
 	uint16_t port = (uint16_t)rig_local_port(access);
 	CU_ASSERT_TRUE_FATAL(ctx && port);
@@ -139,9 +139,9 @@ static void test_silent_tls(void)
 	gint64 t0 = g_get_monotonic_time();
 	char *n = rig_notify(rig, 3000); /* tls.handshake_timeout is 1 s in this rig */
 	gint64 ms = (g_get_monotonic_time() - t0) / 1000;
-	CU_ASSERT_TRUE(n && strstr(n, "T : xtls/fail {\n          reason = \"handshake timeout\""));
+	CU_ASSERT_TRUE(n && strstr(n, "T : tlsbsc/fail {\n          reason = \"handshake timeout\""));
 	CU_ASSERT(ms >= 800 && ms <= 2500);
-	fprintf(stderr, "\n    xtls/fail after %" G_GINT64_FORMAT " ms of silence\n", ms);
+	fprintf(stderr, "\n    tlsbsc/fail after %" G_GINT64_FORMAT " ms of silence\n", ms);
 	char got[8];
 	CU_ASSERT(tcp_read_all(silent, got, sizeof got, 1000) <= 0); /* and the connection ended */
 	subtract(ctx);
@@ -168,7 +168,7 @@ static void test_stalled_dtls(void)
 	    rig,
 	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access }, Local {\n"
 	    "v=0\nc=IN IP4 $\nm=image $ UDP/DTLS t38\na=setup:passive\na=fingerprint:$\n} } },\n"
-	    "Events = 6 { xtls/up, xtls/fail } } }");
+	    "Events = 6 { tlsbsc/up, tlsbsc/fail } } }");
 	unsigned ctx = rig_number_after(access, "Context = ");
 	uint16_t port = (uint16_t)rig_local_port(access), mine = 0;
 	CU_ASSERT_TRUE_FATAL(ctx && port);
@@ -191,9 +191,9 @@ static void test_stalled_dtls(void)
 	gint64 t0 = g_get_monotonic_time();
 	char *n = rig_notify(rig, 3000);
 	gint64 ms = (g_get_monotonic_time() - t0) / 1000;
-	CU_ASSERT_TRUE(n && strstr(n, "T : xtls/fail {\n          reason = \"handshake timeout\""));
+	CU_ASSERT_TRUE(n && strstr(n, "T : tlsbsc/fail {\n          reason = \"handshake timeout\""));
 	CU_ASSERT(ms >= 800 && ms <= 2500);
-	fprintf(stderr, "\n    xtls/fail %" G_GINT64_FORMAT " ms after the ClientHello\n", ms);
+	fprintf(stderr, "\n    tlsbsc/fail %" G_GINT64_FORMAT " ms after the ClientHello\n", ms);
 	gnutls_deinit(s);
 	gnutls_certificate_free_credentials(cred);
 	subtract(ctx);
@@ -279,10 +279,10 @@ static void test_ports_unpredictable(void)
 int main(void)
 {
 	static const struct rig_test tests[] = {
-		{ "core-leg hijack before the answer: held, reset at the Modify, xtcp/fail",
+		{ "core-leg hijack before the answer: held, reset at the Modify, tcpbcc/fail",
 		  test_core_hijack },
-		{ "a silent connection on a passive TLS leg: xtls/fail, handshake timeout", test_silent_tls },
-		{ "a DTLS handshake stalled after the ClientHello: xtls/fail, handshake timeout",
+		{ "a silent connection on a passive TLS leg: tlsbsc/fail, handshake timeout", test_silent_tls },
+		{ "a DTLS handshake stalled after the ClientHello: tlsbsc/fail, handshake timeout",
 		  test_stalled_dtls },
 		{ "a UDP datagram from a stranger on a leg with a Remote: dropped", test_udp_stranger },
 		{ "ports drawn at random in the realm", test_ports_unpredictable },

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-agw as MRFP (--profile mp, TS 23.333 §6.2.19, §6.2.20) against GnuTLS UEs using a pre-shared key,
- * the KMS case of TS 33.328 Annex H (the key given as xtls/psk, doc/placeholders.md):
- *   - the UE connects and is the TLS-PSK client: xtls/up, and MSRP SENDs cross the conference both
+ * the KMS case of TS 33.328 Annex H (the key given as tlsbsc/psk, doc/placeholders.md):
+ *   - the UE connects and is the TLS-PSK client: tlsbsc/up, and MSRP SENDs cross the conference both
  *     ways to a participant on plain TCP the MRFP connected to (and bound with an empty SEND);
  *   - the MRFP connects (the answer's a=setup:active) and is the TLS-PSK client: BFCP Hello answered;
- *   - a UE with another key: the handshake fails, xtls/fail, and nothing reaches the other participant;
- *   - the MRFP's connect refused: xtcp/fail with the reason;
+ *   - a UE with another key: the handshake fails, tlsbsc/fail, and nothing reaches the other participant;
+ *   - the MRFP's connect refused: tcpbcc/fail with the reason;
  *   - a malformed key is refused with 449, a key on plain TCP with 473. */
 #include <CUnit/Basic.h>
 #include <glib.h>
@@ -85,10 +85,10 @@ static unsigned mp_context(const char *app, const char *setup, uint16_t ue_port,
 	char *a =
 	    rig_requestf(rig,
 			 "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access, "
-			 "xtls/psk = \"kms-tek-1:%s\" },\nLocal {\nv=0\nc=IN IP4 $\nm=%s $ TCP/TLS/%s *\n"
-			 "a=setup:%s\n%s}%s } },\nEvents = 4 { xtls/up, xtls/fail, xtcp/fail }%s } }",
+			 "tlsbsc/psk = \"kms-tek-1:%s\" },\nLocal {\nv=0\nc=IN IP4 $\nm=%s $ TCP/TLS/%s *\n"
+			 "a=setup:%s\n%s}%s } },\nEvents = 4 { tlsbsc/up, tlsbsc/fail, tcpbcc/fail }%s } }",
 			 key, media, app, setup, msrp ? "a=path:$\n" : "", remote,
-			 strcmp(setup, "active") ? "" : ",\nSignals { xtls/est }"); /* the MRFP connects: client */
+			 strcmp(setup, "active") ? "" : ",\nSignals { tlsbsc/est }"); /* the MRFP connects: client */
 	unsigned ctx = rig_number_after(a, "Context = ");
 	*a_port = rig_local_port(a);
 	rig_line_after(a, "a=path:", a_server, 128);
@@ -179,7 +179,7 @@ static void test_ue_client(void)
 	struct ue_call u;
 	ue_connects(&u, key);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(u.s);
-	CU_ASSERT_TRUE(notified("T : xtls/up"));
+	CU_ASSERT_TRUE(notified("T : tlsbsc/up"));
 	crosses(&u.pa, "msrps://127.0.0.1:9/ueA;tcp", u.a_server, &u.pb, u.b_path, u.b_server,
 		"over TLS-PSK");
 	crosses(&u.pb, u.b_path, u.b_server, &u.pa, "msrps://127.0.0.1:9/ueA;tcp", u.a_server, "and back");
@@ -191,7 +191,7 @@ static void test_wrong_key(void)
 	struct ue_call u;
 	ue_connects(&u, "ffeeddccbbaa99887766554433221100");
 	CU_ASSERT_PTR_NULL(u.s);
-	CU_ASSERT_TRUE(notified("xtls/fail {\n          reason = \"TLS handshake: "));
+	CU_ASSERT_TRUE(notified("tlsbsc/fail {\n          reason = \"TLS handshake: "));
 	struct msrp_frame f;
 	CU_ASSERT_PTR_NULL(apppeer_msrp(&u.pb, 500, &f)); /* nothing after the bind reached B */
 	ue_ends(&u);
@@ -231,7 +231,7 @@ static void test_mrfp_client(void)
 	while (rc < 0 && !gnutls_error_is_fatal(rc));
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
 	CU_ASSERT_STRING_EQUAL(gnutls_psk_server_get_username(s), "kms-tek-1");
-	CU_ASSERT_TRUE(notified("T : xtls/up"));
+	CU_ASSERT_TRUE(notified("T : tlsbsc/up"));
 	struct apppeer p;
 	apppeer_init(&p, fd, s);
 	static const uint8_t hello[] = { 0x20, BFCP_HELLO, 0, 0, 0, 0, 0, 1, 0, 1, 0, 2 };
@@ -248,7 +248,7 @@ static void test_mrfp_client(void)
 	close(ue_l);
 }
 
-/* TS 23.333 §6.2.20: the MRFC asked for xtcp/fail; the UE's port refuses. */
+/* TS 23.333 §6.2.20: the MRFC asked for tcpbcc/fail; the UE's port refuses. */
 static void test_connect_refused(void)
 {
 	uint16_t closed_port = 0;
@@ -256,7 +256,7 @@ static void test_connect_refused(void)
 	char unused[128];
 	unsigned access_port,
 	    ctx = mp_context("BFCP", "active", closed_port, 0, &access_port, unused, unused);
-	CU_ASSERT_TRUE(notified("xtcp/fail {\n          reason = \"Connection refused\""));
+	CU_ASSERT_TRUE(notified("tcpbcc/fail {\n          reason = \"Connection refused\""));
 	g_free(rig_requestf(rig, "Context = %u { Subtract = * }", ctx));
 }
 
@@ -264,19 +264,19 @@ static void test_refusals(void)
 {
 	char *r =
 	    rig_requestf(rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = "
-			      "access, xtls/psk = \"kms:00zz\" }, Local {\nv=0\nc=IN IP4 $\nm=message $ "
+			      "access, tlsbsc/psk = \"kms:00zz\" }, Local {\nv=0\nc=IN IP4 $\nm=message $ "
 			      "TCP/TLS/MSRP *\n} } } } }");
 	CU_ASSERT_PTR_NOT_NULL(
-	    strstr(r, "Error = 449 {\n        \"xtls/psk: expected 'identity:key' with the key in "
+	    strstr(r, "Error = 449 {\n        \"tlsbsc/psk: expected 'identity:key' with the key in "
 		      "hex, 16 to 64 octets\""));
 	g_free(r);
 	r = rig_requestf(
 	    rig,
 	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core, "
-	    "xtls/psk = \"kms:%s\" }, Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\n} } } } }",
+	    "tlsbsc/psk = \"kms:%s\" }, Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\n} } } } }",
 	    key);
 	CU_ASSERT_PTR_NOT_NULL(
-	    strstr(r, "Error = 473 {\n        \"xtls/psk on a termination without TLS over TCP\""));
+	    strstr(r, "Error = 473 {\n        \"tlsbsc/psk on a termination without TLS over TCP\""));
 	g_free(r);
 }
 
@@ -286,9 +286,9 @@ int main(void)
 	return rig_cunit_main("ims-agw as MRFP (Mp): TLS with a pre-shared key", up, down,
 			      (const struct rig_test[]){
 				  { "the UE connects, TLS-PSK, MSRP switched both ways", test_ue_client },
-				  { "another key: xtls/fail, nothing crosses", test_wrong_key },
+				  { "another key: tlsbsc/fail, nothing crosses", test_wrong_key },
 				  { "the MRFP connects, TLS-PSK client, BFCP Hello", test_mrfp_client },
-				  { "the MRFP's connect refused: xtcp/fail", test_connect_refused },
+				  { "the MRFP's connect refused: tcpbcc/fail", test_connect_refused },
 				  { "refusals: a malformed key 449, a key on plain TCP 473", test_refusals },
 				  { NULL, NULL } });
 }

@@ -4,7 +4,7 @@
  *     relayed exactly both ways at once; FIN relayed as a half-close in each direction; statistics.
  *   - seed 004 delayed establishment: with gm/saf the SYN is dropped until the Modify gives the Remote,
  *     then the retransmitted SYN succeeds; with gm/spf a SYN from another port never does.
- *   - the gateway's connect refused: xtcp/fail notified with the reason.
+ *   - the gateway's connect refused: tcpbcc/fail notified with the reason.
  *   - a reset on one side is passed on as a reset. */
 #include <CUnit/Basic.h>
 #include <errno.h>
@@ -65,12 +65,12 @@ static void test_proxy(void)
 	int ue_l = tcp_listen(&ue_port);
 	/* the core peer's Remote is known (its address; port 9, RFC 4145 §4, as it connects): the gateway
 	 * filters SYNs on it by default */
-	char *core = add("$", "core", "actpass", "", 9, "xtcp/up, xtcp/rel");
+	char *core = add("$", "core", "actpass", "", 9, "tcpbcc/up, tcpbcc/rel");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(core);
 	char *ctx = ctx_of(core);
 	unsigned core_port = rig_local_port(core);
 	CU_ASSERT(core_port >= 24000 && core_port <= 24099); /* drawn at random in the realm's range */
-	char *access = add(ctx, "access", "active", "", ue_port, "xtcp/up, xtcp/rel, xtcp/fail");
+	char *access = add(ctx, "access", "active", "", ue_port, "tcpbcc/up, tcpbcc/rel, tcpbcc/fail");
 	CU_ASSERT_TRUE_FATAL(access && strstr(access, "Add = ac/"));
 	CU_ASSERT(rig_local_port(access) >= 23000 && rig_local_port(access) <= 23099);
 
@@ -79,8 +79,8 @@ static void test_proxy(void)
 	int peer, ue;
 	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)core_port, ue_l, &peer, &ue));
 	char *n1 = rig_notify(rig, 2000), *n2 = rig_notify(rig, 2000);
-	CU_ASSERT_TRUE(n1 && strstr(n1, "Notify = co/") && strstr(n1, "T : xtcp/up"));
-	CU_ASSERT_TRUE(n2 && strstr(n2, "Notify = ac/") && strstr(n2, "T : xtcp/up"));
+	CU_ASSERT_TRUE(n1 && strstr(n1, "Notify = co/") && strstr(n1, "T : tcpbcc/up"));
+	CU_ASSERT_TRUE(n2 && strstr(n2, "Notify = ac/") && strstr(n2, "T : tcpbcc/up"));
 
 	/* an MSRP SEND each way first, then 4 MiB and 3 MiB at the same time */
 	const char msrp[] =
@@ -100,8 +100,8 @@ static void test_proxy(void)
 	/* both half-close when done: each FIN is relayed, the other direction keeps flowing */
 	CU_ASSERT_TRUE(tcp_exchange(peer, a, big_a, ue, b, big_b, 20000));
 	char *r1 = rig_notify(rig, 2000), *r2 = rig_notify(rig, 2000);
-	CU_ASSERT_TRUE(r1 && strstr(r1, "xtcp/rel"));
-	CU_ASSERT_TRUE(r2 && strstr(r2, "xtcp/rel"));
+	CU_ASSERT_TRUE(r1 && strstr(r1, "tcpbcc/rel"));
+	CU_ASSERT_TRUE(r2 && strstr(r2, "tcpbcc/rel"));
 
 	char *stats = rig_requestf(rig, "Context = %s { Subtract = * }", ctx);
 	char *want = g_strdup_printf("Subtract = co/");
@@ -123,10 +123,10 @@ static void test_delayed_syn(void)
 {
 	uint16_t ue_port = 0;
 	int ue_l = tcp_listen(&ue_port);
-	char *core = add("$", "core", "actpass", ", gm/saf = on, gm/spf = on", 0, "xtcp/up");
+	char *core = add("$", "core", "actpass", ", gm/saf = on, gm/spf = on", 0, "tcpbcc/up");
 	char *ctx = ctx_of(core);
 	unsigned core_port = rig_local_port(core);
-	char *access = add(ctx, "access", "active", "", ue_port, "xtcp/up");
+	char *access = add(ctx, "access", "active", "", ue_port, "tcpbcc/up");
 	uint16_t mine = 0, other = 0;
 	int tmp = tcp_listen(&mine), tmp2 = tcp_listen(&other); /* two free ports to connect from */
 	close(tmp), close(tmp2);
@@ -164,19 +164,19 @@ static void test_connect_refused(void)
 {
 	uint16_t nobody = 0;
 	close(tcp_listen(&nobody)); /* a port with no listener */
-	char *core = add("$", "core", "passive", "", 9, "xtcp/up");
+	char *core = add("$", "core", "passive", "", 9, "tcpbcc/up");
 	char *ctx = ctx_of(core);
-	char *access = add(ctx, "access", "active", "", nobody, "xtcp/up, xtcp/fail");
+	char *access = add(ctx, "access", "active", "", nobody, "tcpbcc/up, tcpbcc/fail");
 	bool connected;
 	int peer = tcp_connect_from(0, (uint16_t)rig_local_port(core), 2000, &connected);
 	CU_ASSERT_TRUE(connected);
 	char *up = rig_notify(rig, 2000), *fail = rig_notify(rig, 2000);
-	CU_ASSERT_TRUE(up && strstr(up, "xtcp/up"));
+	CU_ASSERT_TRUE(up && strstr(up, "tcpbcc/up"));
 	unsigned ac = rig_number_after(access, "Add = ac/");
 	CU_ASSERT_FATAL(ac != 0);
 	char *want = g_strdup_printf(
 	    "MEGACO/3 [127.0.0.1]:2944\nTransaction = N {\n  Context = %s {\n    Notify = ac/%u {\n"
-	    "      ObservedEvents = 9 {\n        T : xtcp/fail {\n          reason = \"Connection "
+	    "      ObservedEvents = 9 {\n        T : tcpbcc/fail {\n          reason = \"Connection "
 	    "refused\"\n        }\n      }\n    }\n  }\n}\n",
 	    ctx, ac);
 	CU_ASSERT_STRING_EQUAL(fail ? fail : "", want);
@@ -191,9 +191,9 @@ static void test_reset(void)
 {
 	uint16_t ue_port = 0;
 	int ue_l = tcp_listen(&ue_port);
-	char *core = add("$", "core", "actpass", "", 9, "xtcp/rel");
+	char *core = add("$", "core", "actpass", "", 9, "tcpbcc/rel");
 	char *ctx = ctx_of(core);
-	char *access = add(ctx, "access", "active", "", ue_port, "xtcp/rel");
+	char *access = add(ctx, "access", "active", "", ue_port, "tcpbcc/rel");
 	int peer, ue;
 	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)rig_local_port(core), ue_l, &peer, &ue));
 	char one;
@@ -206,8 +206,8 @@ static void test_reset(void)
 	ssize_t r = tcp_read_all(peer, buf, sizeof buf, 2000);
 	CU_ASSERT_EQUAL(r, -ECONNRESET);
 	char *n1 = rig_notify(rig, 2000), *n2 = rig_notify(rig, 2000);
-	CU_ASSERT_TRUE(n1 && strstr(n1, "xtcp/rel") && strstr(n1, "Connection reset by peer"));
-	CU_ASSERT_TRUE(n2 && strstr(n2, "xtcp/rel") && strstr(n2, "reset by the other side"));
+	CU_ASSERT_TRUE(n1 && strstr(n1, "tcpbcc/rel") && strstr(n1, "Connection reset by peer"));
+	CU_ASSERT_TRUE(n2 && strstr(n2, "tcpbcc/rel") && strstr(n2, "reset by the other side"));
 	g_free(rig_requestf(rig, "Context = %s { Subtract = * { Audit { } } }", ctx));
 	close(peer), close(ue_l);
 	g_free(core), g_free(ctx), g_free(access), g_free(n1), g_free(n2);
@@ -218,7 +218,7 @@ int main(void)
 	static const struct rig_test tests[] = {
 		{ "seed 003 TCP proxy: trigger, relay, half-close, statistics", test_proxy },
 		{ "seed 004 delayed SYN with gm/saf and gm/spf", test_delayed_syn },
-		{ "connect refused: xtcp/fail with the reason", test_connect_refused },
+		{ "connect refused: tcpbcc/fail with the reason", test_connect_refused },
 		{ "a reset passed on as a reset", test_reset },
 		{ NULL, NULL },
 	};

@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-agw's TLS legs, end to end, against GnuTLS UEs with their own certificates (seed 004):
- *   - originating: the gateway connects to the UE (triggered by the core peer's SYN) and, told xtls/est
+ *   - originating: the gateway connects to the UE (triggered by the core peer's SYN) and, told tlsbsc/est
  *     (steps 16-18), is the TLS client; the UE checks the gateway's certificate against the fingerprint the
  * gateway gave in its Add reply, the gateway checks the UE's against the Remote; MSRP SEND both ways;
  * close_notify relayed as a half-close and a FIN as close_notify.
- *   - fingerprint mismatch: an alert, xtls/fail with the reason, and not one application byte crosses.
+ *   - fingerprint mismatch: an alert, tlsbsc/fail with the reason, and not one application byte crosses.
  *   - terminating: the UE connects and starts TLS before the gateway knows its fingerprint; the
  *     finished handshake is held, the UE's bytes wait, and cross once the Modify brings it.
- *   - no fingerprint in time: xtls/fail.
+ *   - no fingerprint in time: tlsbsc/fail.
  *   - BFCP (TCP/TLS/BFCP), terminating, with openssl s_client as the UE where it is installed: a Hello
  *     and a HelloAck cross byte-exact, and s_client's close_notify arrives as a FIN.
  * With outside peers (openssl s_server and s_client as the UE, tshark on the loopback):
- *   - the ClientHello waits for the Modify carrying xtls/est (seed 004 steps 16-18, then 21), in the
+ *   - the ClientHello waits for the Modify carrying tlsbsc/est (seed 004 steps 16-18, then 21), in the
  *     UE's view and in the gateway's trace; on Subtract the UE gets close_notify before the end, and the
  *     gateway sends no RST when the UE answers it;
  *   - with tls.autostart (open point 2's autonomous start) the ClientHello leaves as TCP is up;
@@ -85,7 +85,7 @@ static char *originating(uint16_t ue_port, const char *ue_fp, char **access_repl
 	    "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
 	    "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP "
 	    "*\na=setup:active\na=fingerprint:$\n},\n%s } },\n"
-	    "Events = 5 { xtls/up, xtls/fail } } }",
+	    "Events = 5 { tlsbsc/up, tlsbsc/fail } } }",
 	    ctx, remote);
 	g_free(remote), g_free(core);
 	return g_strdup_printf("%u", ctx);
@@ -94,7 +94,7 @@ static char *originating(uint16_t ue_port, const char *ue_fp, char **access_repl
 /* Seed 004 steps 16-18: the access termination is told the TLS direction, the gateway the client. */
 static void establish(const char *ctx, const char *access)
 {
-	char *r = rig_requestf(rig, "Context = %s { Modify = ac/%u { Signals { xtls/est } } }", ctx,
+	char *r = rig_requestf(rig, "Context = %s { Modify = ac/%u { Signals { tlsbsc/est } } }", ctx,
 			       rig_number_after(access, "Add = ac/"));
 	CU_ASSERT_TRUE(r && !strstr(r, "Error"));
 	g_free(r);
@@ -120,7 +120,7 @@ static void test_originating(void)
 		fprintf(stderr, "\n    UE handshake: %s\n", why);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	char *n = rig_notify(rig, 2000);
-	CU_ASSERT_TRUE(n && strstr(n, "T : xtls/up"));
+	CU_ASSERT_TRUE(n && strstr(n, "T : tlsbsc/up"));
 	char got[8];
 	CU_ASSERT_TRUE(tlspeer_cross(s, peer, msrp, sizeof msrp - 1, 2000));
 	/* close_notify from the UE: a FIN toward the core; the core's FIN: close_notify toward the UE */
@@ -159,7 +159,7 @@ static void test_mismatch(void)
 	    n &&
 	    strstr(
 		n,
-		"xtls/fail {\n          reason = \"the peer certificate does not match the fingerprint\""));
+		"tlsbsc/fail {\n          reason = \"the peer certificate does not match the fingerprint\""));
 	CU_ASSERT(tcp_read_all(peer, got, sizeof got, 500) <= 0); /* not one byte crossed */
 	g_free(rig_requestf(rig, "Context = %s { Subtract = * { Audit { } } }", ctx));
 	tlspeer_close(s, fd);
@@ -185,7 +185,7 @@ static bool terminating(struct held *h)
 	    rig,
 	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access }, Local {\n"
 	    "v=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP *\na=setup:passive\na=fingerprint:$\n} } },\n"
-	    "Events = 6 { xtls/up, xtls/fail } } }");
+	    "Events = 6 { tlsbsc/up, tlsbsc/fail } } }");
 	h->ctx = rig_number_after(access, "Context = ");
 	h->ac = rig_number_after(access, "Add = ac/");
 	unsigned access_port = (unsigned)rig_local_port(access);
@@ -229,7 +229,7 @@ static void test_terminating_held(void)
 				 h.ctx, h.ac, remote);
 	CU_ASSERT_TRUE(mod && !strstr(mod, "Error"));
 	char *n = rig_notify(rig, 2000);
-	CU_ASSERT_TRUE(n && strstr(n, "xtls/up"));
+	CU_ASSERT_TRUE(n && strstr(n, "tlsbsc/up"));
 	CU_ASSERT_EQUAL(tcp_read_all(h.peer, got, 5, 2000), 5);
 	CU_ASSERT_EQUAL(memcmp(got, "hello", 5), 0);
 	held_close(&h);
@@ -275,7 +275,7 @@ static void test_bfcp_openssl(void)
 	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
 	    "Local {\nv=0\nc=IN IP4 $\nm=application $ TCP/TLS/BFCP *\na=setup:passive\na=fingerprint:$\n},\n"
 	    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=application 9 TCP/TLS/BFCP *\na=fingerprint:%s\n} } },\n"
-	    "Events = 7 { xtls/up, xtls/fail } } }",
+	    "Events = 7 { tlsbsc/up, tlsbsc/fail } } }",
 	    id.fingerprint);
 	unsigned ctx = rig_number_after(access, "Context = "), access_port = (unsigned)rig_local_port(access);
 	CU_ASSERT_TRUE(access && strstr(access, "m=application 25") && strstr(access, " TCP/TLS/BFCP *"));
@@ -299,7 +299,7 @@ static void test_bfcp_openssl(void)
 	int peer = tcp_accept(peer_l, 3000); /* the UE's SYN triggered the gateway's connect */
 	CU_ASSERT_TRUE_FATAL(peer >= 0);
 	char *n = rig_notify(rig, 3000);
-	CU_ASSERT_TRUE(n && strstr(n, "T : xtls/up"));
+	CU_ASSERT_TRUE(n && strstr(n, "T : tlsbsc/up"));
 	unsigned char got[sizeof bfcp_hello_ack];
 	CU_ASSERT_EQUAL(write(in, bfcp_hello, sizeof bfcp_hello), (ssize_t)sizeof bfcp_hello);
 	CU_ASSERT_EQUAL(tcp_read_all(peer, got, sizeof bfcp_hello, 3000), (ssize_t)sizeof bfcp_hello);
@@ -409,9 +409,9 @@ static void test_client_hello_waits(void)
 	CU_ASSERT_EQUAL(traced(term, "\"kind\":\"tls.client_hello\"", 0, NULL), -1);
 	establish(ctx, access); /* steps 16-18 */
 	char *n = rig_notify(rig, 3000);
-	CU_ASSERT_TRUE(n && strstr(n, "T : xtls/up")); /* step 21: the UE's certificate matched */
+	CU_ASSERT_TRUE(n && strstr(n, "T : tlsbsc/up")); /* step 21: the UE's certificate matched */
 	CU_ASSERT_TRUE(received(&srv, "ClientHello"));
-	snprintf(est, sizeof est, "Modify = ac/%u { Signals { xtls/est } }", ac);
+	snprintf(est, sizeof est, "Modify = ac/%u { Signals { tlsbsc/est } }", ac);
 	int at_est = traced("\"kind\":\"h248.rx\"", est, 0, ts_est);
 	int at_hello = traced(term, "\"kind\":\"tls.client_hello\"", 0, ts_hello);
 	CU_ASSERT(at_est >= 0 && at_hello > at_est);
@@ -459,8 +459,8 @@ static void test_autostart(void)
 		bool up = false;
 		int core = tcp_connect_from(0, (uint16_t)core_port, 2000, &up);
 		CU_ASSERT_TRUE(up);
-		char *n = rig_notify(rig, 3000); /* no xtls/est: the gateway started on its own */
-		CU_ASSERT_TRUE(n && strstr(n, "T : xtls/up"));
+		char *n = rig_notify(rig, 3000); /* no tlsbsc/est: the gateway started on its own */
+		CU_ASSERT_TRUE(n && strstr(n, "T : tlsbsc/up"));
 		CU_ASSERT_TRUE(received(&srv, "ClientHello"));
 		g_free(rig_requestf(rig, "Context = %s { Subtract = * }", ctx));
 		CU_ASSERT_TRUE(outside_exited(&srv, 3000));
@@ -491,7 +491,7 @@ static void test_ue_closes_first(void)
 	    rig,
 	    "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access }, Local {\n"
 	    "v=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP *\na=setup:passive\na=fingerprint:$\n} } },\n"
-	    "Events = 6 { xtls/up, xtls/fail } } }");
+	    "Events = 6 { tlsbsc/up, tlsbsc/fail } } }");
 	unsigned ctx = rig_number_after(access, "Context = "), access_port = (unsigned)rig_local_port(access);
 	snprintf(term, sizeof term, "\"term\":\"ac/%u\"", rig_number_after(access, "Add = ac/"));
 	char *core =
@@ -577,14 +577,14 @@ int main(void)
 {
 	static const struct rig_test tests[] = {
 		{ "originating: gateway as TLS client, both fingerprints, close_notify", test_originating },
-		{ "fingerprint mismatch: alert, xtls/fail, no byte crosses", test_mismatch },
+		{ "fingerprint mismatch: alert, tlsbsc/fail, no byte crosses", test_mismatch },
 		{ "terminating: handshake held until the Modify brings the fingerprint",
 		  test_terminating_held },
-		{ "no fingerprint in time: xtls/fail", test_hold_timeout },
+		{ "no fingerprint in time: tlsbsc/fail", test_hold_timeout },
 		{ "BFCP with openssl s_client as the UE: Hello, HelloAck, close_notify", test_bfcp_openssl },
-		{ "openssl s_server UE: no ClientHello before xtls/est; close_notify and no RST on Subtract",
+		{ "openssl s_server UE: no ClientHello before tlsbsc/est; close_notify and no RST on Subtract",
 		  test_client_hello_waits },
-		{ "tls.autostart: the ClientHello as TCP is up, without xtls/est", test_autostart },
+		{ "tls.autostart: the ClientHello as TCP is up, without tlsbsc/est", test_autostart },
 		{ "openssl s_client UE closes first while held: no RST on Subtract", test_ue_closes_first },
 		{ "a $ the gateway cannot fill: 449 naming the line", test_choose_unfilled },
 		{ NULL, NULL },

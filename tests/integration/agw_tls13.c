@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-agw's TLS legs and TLS 1.3's post-handshake messages (issue 25 item 4), with openssl s_server as
  * the UE, the TLS server toward the gateway (seed 004 originating: access leg setup:active, the UE's
- * fingerprint in the Remote, xtls/est making the gateway the client):
+ * fingerprint in the Remote, tlsbsc/est making the gateway the client):
  *   - session tickets: s_server sends two NewSessionTickets after the handshake (its default) and the UE
  *     its MSRP SEND at once; the SEND reaches the core byte-exact within 1 s, in each of 3 calls. The
  *     same when the fingerprint comes after the handshake (tickets and SEND wait in the socket, read in
@@ -117,14 +117,14 @@ static bool call_open(struct call *c, const char *version, bool fp, const char *
 	    "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
 	    "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP *\na=setup:active\na=fingerprint:$\n},\n"
 	    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/TLS/MSRP *\n%s%s%s} } },\n"
-	    "Events = 5 { xtls/up, xtls/fail } } }",
+	    "Events = 5 { tlsbsc/up, tlsbsc/fail } } }",
 	    c->ctx, port, fp ? "a=fingerprint:" : "", fp ? ue.fingerprint : "", fp ? "\n" : "");
 	c->ac = rig_number_after(access, "Add = ac/");
 	bool connected = false;
 	c->core = tcp_connect_from(0, (uint16_t)rig_local_port(core), 2000, &connected);
 	CU_ASSERT_TRUE(ok && c->ac && connected);
 	char *r =
-	    rig_requestf(rig, "Context = %u { Modify = ac/%u { Signals { xtls/est } } }", c->ctx, c->ac);
+	    rig_requestf(rig, "Context = %u { Modify = ac/%u { Signals { tlsbsc/est } } }", c->ctx, c->ac);
 	CU_ASSERT_TRUE(r && !strstr(r, "Error")); /* seed 004 steps 16-18: the gateway the TLS client */
 	g_free(r), g_free(core), g_free(access);
 	return ok && c->ac && connected;
@@ -133,7 +133,7 @@ static bool call_open(struct call *c, const char *version, bool fp, const char *
 static void expect_up(void)
 {
 	char *n = rig_notify(rig, 3000);
-	CU_ASSERT_TRUE(n && strstr(n, "T : xtls/up"));
+	CU_ASSERT_TRUE(n && strstr(n, "T : tlsbsc/up"));
 	g_free(n);
 }
 

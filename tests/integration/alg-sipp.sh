@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # ims-alg and ims-agw between two SIPp parties (software we did not write), for what a real UE broke:
 #   - the UE's media fails before the answer (it offers a=setup:actpass and is not listening): the core
-#     rang and connected to the gateway, whose connect to the UE is refused (xtcp/fail). The UE gets
+#     rang and connected to the gateway, whose connect to the UE is refused (tcpbcc/fail). The UE gets
 #     488 and nothing else, the core a CANCEL; its 487 is ACKed, or its 200 that crossed the CANCEL is
 #     ACKed and released with BYE; the context is subtracted and ims-alg lives on (under ASan in the
 #     sanitizer build: a use after free here once took the P-CSCF down). The gateway's source filter is

@@ -3,7 +3,7 @@
  * and nothing left allocated:
  *   - the gateway refuses the Add (no free port in the access realm): 488 to the UE, nothing to the
  *     core, the context the first Add made subtracted;
- *   - the gateway reports xtls/fail (the UE's certificate does not match its SDP fingerprint): the
+ *   - the gateway reports tlsbsc/fail (the UE's certificate does not match its SDP fingerprint): the
  *     call is released with BYE to both parties and the context subtracted;
  *   - the gateway dies: the Add goes unanswered, 500 to the UE; the next call finds no gateway, 500. */
 #include <CUnit/Basic.h>
@@ -108,7 +108,7 @@ static void test_tls_fail_releases(void)
 	char *rx = algrig_h248(&rig, mark, true), *tx = algrig_h248(&rig, mark, false),
 	     *want =
 		 g_strdup_printf(SEED_ORIG, SEED_ARGS(&rig, port), "1", "co/1", "ac/2"); /* the whole call */
-	CU_ASSERT_PTR_NOT_NULL(strstr(rx, "xtls/fail"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(rx, "tlsbsc/fail"));
 	ASSERT_TEXT("H.248 sent", tx, want); /* one sanitizer run under load differed here: it shows how */
 	tlspeer_close(s, fd);
 	close(peer), close(l);
@@ -182,7 +182,7 @@ int main(void)
 {
 	static const struct rig_test tests[] = {
 		{ "the gateway refuses the Add: 488, context subtracted", test_add_refused },
-		{ "xtls/fail: BYE to both parties", test_tls_fail_releases },
+		{ "tlsbsc/fail: BYE to both parties", test_tls_fail_releases },
 		{ "the gateway dies: 500, then no gateway: 500", test_gateway_unreachable },
 		{ NULL, NULL },
 	};

@@ -2,13 +2,13 @@
 /* ims-alg as MRFC and ims-agw as MRFP (both --profile mp, TS 23.333 §6.2.19, §6.2.20): UEs dial in to
  * sip:conference@… with MSRP over TLS (a=setup:actpass, their fingerprint and a=path):
  *   - the MRFC's H.248 for the three dial-ins, exactly: Add to a new context with the UE's Remote, the
- *     Local asking the MRFP's port, fingerprint and MSRP URI with a=setup:active, xtcp/fail and
- *     xtls/fail; the second and third dial-ins add theirs to the same context;
+ *     Local asking the MRFP's port, fingerprint and MSRP URI with a=setup:active, tcpbcc/fail and
+ *     tlsbsc/fail; the second and third dial-ins add theirs to the same context;
  *   - each UE's 200 OK answer, exactly: the MRFP's c=, port, a=setup:active, fingerprint and a=path;
  *   - the MRFP connects to each UE and is the TLS client, binds the MSRP session with an empty SEND,
  *     and a SEND from one UE reaches the other two;
  *   - BYE from a UE: 200 OK and its termination subtracted;
- *   - a UE whose port refuses: xtcp/fail, and the MRFC sends it BYE; a request in that ended dialog
+ *   - a UE whose port refuses: tcpbcc/fail, and the MRFC sends it BYE; a request in that ended dialog
  *     gets 481. */
 #include <CUnit/Basic.h>
 #include <glib.h>
@@ -32,7 +32,7 @@ static int up(void)
 		return 1;
 	return algrig_start(&rig,
 			    &(struct algrig_opts){ .alg = (const char *const[]){ "--profile", "mp", NULL },
-						   /* ims-alg's MRFC sends no xtls/est yet: the MRFP starts TLS on its own */
+						   /* ims-alg's MRFC sends no tlsbsc/est yet: the MRFP starts TLS on its own */
 						   .agw = (const char *const[]){ "--profile", "mp", NULL },
 						   .access_ports = "29800-29849",
 						   .core_ports = "29850-29899" })
@@ -67,8 +67,8 @@ static char *add_text(const char *ctx, unsigned rid, const struct ue *u)
 	    "access\n          },\n          Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP *\n"
 	    "a=setup:active\na=fingerprint:$\na=path:$\n},\n          Remote {\nv=0\n"
 	    "c=IN IP4 127.0.0.1\nm=message %u TCP/TLS/MSRP *\na=setup:actpass\na=fingerprint:%s\n"
-	    "a=path:%s\n}\n        }\n      },\n      Events = %u {\n        xtcp/fail,\n        "
-	    "xtls/fail\n      },\n      Signals {\n        xtls/est\n      }\n    }\n  }\n}\n",
+	    "a=path:%s\n}\n        }\n      },\n      Events = %u {\n        tcpbcc/fail,\n        "
+	    "tlsbsc/fail\n      },\n      Signals {\n        tlsbsc/est\n      }\n    }\n  }\n}\n",
 	    rig.h248, ctx, u->port, ue_id.fingerprint, u->path, rid);
 }
 
@@ -215,7 +215,7 @@ static void test_three(void)
 	}
 }
 
-/* TS 23.333 §6.2.20: the MRFP cannot reach the UE: xtcp/fail, and the MRFC releases the UE with BYE. */
+/* TS 23.333 §6.2.20: the MRFP cannot reach the UE: tcpbcc/fail, and the MRFC releases the UE with BYE. */
 static void test_connect_fails(void)
 {
 	struct ue u = { 0 };
@@ -258,6 +258,6 @@ int main(void)
 	return rig_cunit_main("ims-alg as MRFC with ims-agw as MRFP (Mp): dial-in conferences", up, down,
 			      (const struct rig_test[]){
 				  { "three UEs dial in, MSRP over TLS switched, one hangs up", test_three },
-				  { "the MRFP cannot connect: xtcp/fail, BYE to the UE", test_connect_fails },
+				  { "the MRFP cannot connect: tcpbcc/fail, BYE to the UE", test_connect_fails },
 				  { NULL, NULL } });
 }

@@ -506,7 +506,7 @@ static void test_merge_behind_nat_orig(void)
 	CU_ASSERT_PTR_NOT_NULL(
 	    strstr(h248, "ipdc/realm = access\n          },\n          Local {\nv=0\nc=IN IP4 $\n"
 			 "m=message $ TCP/TLS/MSRP *\na=setup:passive\na=fingerprint:$\n}"));
-	CU_ASSERT_PTR_NULL(strstr(h248, "xtls/est")); /* the gateway is the TLS server */
+	CU_ASSERT_PTR_NULL(strstr(h248, "tlsbsc/est")); /* the gateway is the TLS server */
 	bool up;
 	int peer = tcp_connect_from(2856, (uint16_t)agw_core, 2000, &up); /* the core, active */
 	CU_ASSERT_TRUE_FATAL(peer >= 0 && (up || tcp_wait_connected(peer, 2000)));

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-alg with the real ims-agw, T.38 fax e2ae over DTLS (TS 23.334 §6.2.10.4, RFC 7345): the exact SDP
  * each side sees and the exact H.248 the ALG sends, then a UDPTL packet through the gateway's DTLS leg:
- *   - originating, the UE offers actpass: the gateway is the DTLS client (xtls/est with the answer), the
+ *   - originating, the UE offers actpass: the gateway is the DTLS client (tlsbsc/est with the answer), the
  *     UE hears a=setup:active; the UE offers active: the gateway is the server, the UE hears passive;
  *   - terminating, the ALG offers actpass to the UE: it answers active (the gateway is the server) or
- *     passive (the gateway is the client, Local a=setup:active and xtls/est in the Modify).
+ *     passive (the gateway is the client, Local a=setup:active and tlsbsc/est in the Modify).
  * Toward the core the line is plain udptl without a=setup, a=fingerprint or a=3ge2ae. */
 #include <CUnit/Basic.h>
 #include <arpa/inet.h>
@@ -104,12 +104,12 @@ static char *carry(const struct leg_pair *c, bool ue_client)
 	"    Add = $ {\n      Media {\n        Stream = 1 {\n          LocalControl {\n"             \
 	"            Mode = SendReceive,\n            ipdc/realm = core\n          },\n" SEED_LOCAL( \
 	    "m=image $ UDP t38\n") remote "\n        }\n      }\n    }"
-#define T38_EVENTS(id)        id " {\n        xtls/up,\n        xtls/fail"
+#define T38_EVENTS(id)        id " {\n        tlsbsc/up,\n        tlsbsc/fail"
 #define T38_ACCESS(setup, fp) "m=image $ UDP/DTLS t38\na=setup:" setup "\na=fingerprint:" fp "\n"
 #define T38_UE(setup)         "m=image %2$u UDP/DTLS t38\na=setup:" setup "\na=fingerprint:%3$s\n"
 #define T38_CORE_REMOTE       ",\n" SEED_REMOTE("m=image %7$u UDP t38\n")
 
-/* Originating: core leg, access leg with the UE's offer, then the core's answer (and xtls/est). */
+/* Originating: core leg, access leg with the UE's offer, then the core's answer (and tlsbsc/est). */
 #define T38_ORIG(gw, ue, est)                                                                          \
 	SEED_TXN("$", T38_ADD_CORE(""))                                                                \
 	SEED_TXN("%4$s",                                                                               \
@@ -117,18 +117,18 @@ static char *carry(const struct leg_pair *c, bool ue_client)
 			  T38_EVENTS("1")))                                                            \
 	SEED_TXN("%4$s", SEED_MODIFY("%6$s", "", SEED_REMOTE("m=image %7$u UDP t38\n")) est)           \
 	SEED_SUBTRACT("%4$s")
-/* NOTE 2 (policy.combined): the access leg added with the answer, xtls/est in its Add */
+/* NOTE 2 (policy.combined): the access leg added with the answer, tlsbsc/est in its Add */
 static const char orig_combined_h248[] = SEED_TXN("$", T38_ADD_CORE("")) SEED_TXN(
     "%4$s",
     SEED_ADD(
 	"access", "", SEED_LOCAL(T38_ACCESS("active", "$")) ",\n" SEED_REMOTE(T38_UE("actpass")),
-	T38_EVENTS("1") "\n      },\n      Signals {\n        xtls/est") ",\n" SEED_MODIFY("%6$s", "",
+	T38_EVENTS("1") "\n      },\n      Signals {\n        tlsbsc/est") ",\n" SEED_MODIFY("%6$s", "",
 											   SEED_REMOTE(
 											       "m=image %7$u "
 											       "UDP t38\n")))
     SEED_SUBTRACT("%4$s") "%5$.0s";
 static const char orig_client_h248[] = T38_ORIG("active", "actpass", SEED_TLS_EST("%5$s"));
-static const char orig_server_h248[] = T38_ORIG("passive", "active", "%5$.0s"); /* no xtls/est */
+static const char orig_server_h248[] = T38_ORIG("passive", "active", "%5$.0s"); /* no tlsbsc/est */
 
 /* Terminating: access leg with the gateway's fingerprint, core leg toward the offerer, then the UE's
  * answer; when the UE is passive the gateway turns active and starts DTLS. */
@@ -137,13 +137,13 @@ static const char orig_server_h248[] = T38_ORIG("passive", "active", "%5$.0s"); 
 	SEED_TXN("%4$s", T38_ADD_CORE(T38_CORE_REMOTE))                                                \
 	SEED_TXN("%4$s", modify) SEED_SUBTRACT("%4$s") "%6$.0s"
 static const char term_server_h248[] = T38_TERM(
-    SEED_MODIFY("%5$s", "", SEED_REMOTE(T38_UE("active")))) "%8$.0s%9$.0s"; /* no Local, no xtls/est */
+    SEED_MODIFY("%5$s", "", SEED_REMOTE(T38_UE("active")))) "%8$.0s%9$.0s"; /* no Local, no tlsbsc/est */
 static const char term_client_h248[] = T38_TERM(
     "    Modify = %5$s {\n      Media {\n        Stream = 1 "
     "{\n" SEED_LOCAL_AT("m=image %9$s UDP/DTLS "
 			"t38\na=setup:active\na=fingerprint:%8$"
 			"s\n") ",\n" SEED_REMOTE(T38_UE("passive")) "\n        }\n      },\n      Signals "
-								    "{\n        xtls/est\n      }\n    }");
+								    "{\n        tlsbsc/est\n      }\n    }");
 
 struct names {
 	const char *ctx, *ac, *co;
@@ -287,8 +287,8 @@ int main(void)
 		{ "T.38 originating, the gateway DTLS client", test_orig_client },
 		{ "T.38 originating, the gateway DTLS server", test_orig_server },
 		{ "T.38 terminating, the gateway DTLS server", test_term_server },
-		{ "T.38 terminating, the gateway DTLS client (xtls/est)", test_term_client },
-		{ "T.38 originating under NOTE 2: xtls/est in the access leg's Add", test_orig_combined },
+		{ "T.38 terminating, the gateway DTLS client (tlsbsc/est)", test_term_client },
+		{ "T.38 originating under NOTE 2: tlsbsc/est in the access leg's Add", test_orig_combined },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("ims-alg T.38 over DTLS with ims-agw", up, down, tests);

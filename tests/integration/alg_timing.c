@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ims-alg with the real ims-agw when a call's media fails at each point of the call, each ended cleanly
  * (issue: a UE whose media failed before the answer made the P-CSCF read freed memory):
- *   - the gateway's connect to the UE is refused (xtcp/fail) after the core rang, before its answer:
+ *   - the gateway's connect to the UE is refused (tcpbcc/fail) after the core rang, before its answer:
  *     488 to the UE, CANCEL to the core, the context subtracted;
  *   - the same with the core's 200 crossing our CANCEL: the core gets ACK and BYE, the UE only the 488;
  *   - the media fails while the UE's re-INVITE is with the core: BYE to both parties, the re-INVITE
@@ -61,7 +61,7 @@ static char *next_final(struct sippeer *p, unsigned ms)
 }
 
 /* The core connects to the gateway's core leg (seed 004 step 10): the gateway connects to the UE (step
- * 11), which refuses, and notifies xtcp/fail. Returns the core's socket. */
+ * 11), which refuses, and notifies tcpbcc/fail. Returns the core's socket. */
 static int core_connects(const char *inv)
 {
 	bool up;
@@ -101,7 +101,7 @@ static void assert_h248(struct algrig *r, long mark, uint16_t port, bool modifie
 							SEED_SUBTRACT("%7$s"),
 						r->h248, "message", "TCP/MSRP", "TCP/TLS/MSRP", port,
 						ue_id.fingerprint, ctx);
-	CU_ASSERT_PTR_NOT_NULL(strstr(rx, "xtcp/fail"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(rx, "tcpbcc/fail"));
 	ASSERT_TEXT("H.248 sent", tx, want);
 	g_free(want), g_free(tx), g_free(rx);
 }
@@ -252,7 +252,7 @@ static void test_weak_fingerprint(void)
 }
 
 /* A stranger (127.0.0.9) connects to the core leg before the answer, with the gateway's default source
- * filter: held, then reset at the answer's Modify and notified xtcp/fail; the call goes on (issue 26:
+ * filter: held, then reset at the answer's Modify and notified tcpbcc/fail; the call goes on (issue 26:
  * it was released, so connecting first ended anyone's call), and the leg takes the real core's
  * connection: its connect to the UE (refused here) is what ends the call, with BYE to both. */
 static void test_stranger_connects_first(void)
@@ -278,7 +278,7 @@ static void test_stranger_connects_first(void)
 	CU_ASSERT_PTR_NULL(none); /* no BYE: the stranger ended nothing */
 	CU_ASSERT_TRUE(recv(stranger, buf, sizeof buf, 0) <= 0); /* reset, nothing relayed */
 	char *rx = algrig_h248(&silent, mark, true);
-	CU_ASSERT_PTR_NOT_NULL(strstr(rx, "xtcp/fail {\n          reason = \"connection from 127.0.0.9:"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(rx, "tcpbcc/fail {\n          reason = \"connection from 127.0.0.9:"));
 	int real = tcp_connect_at("127.0.0.1", 0, core_leg, 2000, &up);
 	CU_ASSERT_TRUE(up);
 	char *bye_ue = sippeer_recv(&ue, 5000), *bye_core = sippeer_recv(&core, 5000);
@@ -352,7 +352,7 @@ static int down(void)
 int main(void)
 {
 	static const struct rig_test tests[] = {
-		{ "xtcp/fail after the core rang: 488 to the UE, CANCEL to the core",
+		{ "tcpbcc/fail after the core rang: 488 to the UE, CANCEL to the core",
 		  test_connect_refused_before_answer },
 		{ "the core's 200 crosses the CANCEL: ACK and BYE to the core", test_answer_crosses_cancel },
 		{ "media fails during a re-INVITE: BYE to both, the re-INVITE refused and cancelled",

@@ -10,7 +10,7 @@
  *   - ims-alg: a ServiceChange Restart carrying the real gateway's mId from a stranger (127.0.0.9, then
  *     127.0.0.1 on another port) releases no call and moves nothing: the next call's Adds still go to
  *     the real gateway; nothing is answered to the stranger;
- *   - ims-alg: a stranger's Notify xtls/fail with the real mId and context releases no call;
+ *   - ims-alg: a stranger's Notify tlsbsc/fail with the real mId and context releases no call;
  *   - ims-alg: a forged Reply from elsewhere than the request went is ignored; the real one is used;
  *   - ims-alg: a gateway not in h248.gateways cannot register (answered nothing);
  *   - ims-alg: a gateway that moves registers again from its new port once the old association is out of
@@ -37,7 +37,7 @@ static char *add_core(struct rig *r, const char *ctx, const char *extra_sdp)
 	    "    LocalControl { Mode = SendReceive, ipdc/realm = core },\n"
 	    "    Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:actpass\n%s},\n"
 	    "    Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message 9 TCP/MSRP *\n} } },\n"
-	    "  Events = 9 { xtcp/up, xtcp/rel } } }",
+	    "  Events = 9 { tcpbcc/up, tcpbcc/rel } } }",
 	    ctx, extra_sdp ? extra_sdp : "");
 }
 
@@ -266,7 +266,7 @@ static void test_alg_stranger_notify(void)
 	CU_ASSERT_TRUE_FATAL(*ctx && *term);
 	char *notify =
 	    g_strdup_printf("MEGACO/3 [127.0.0.1]:%u\nTransaction = 77 { Context = %s { Notify = %s "
-			    "{ ObservedEvents = 2 { 20260101T00000000 : xtls/fail { reason = "
+			    "{ ObservedEvents = 2 { 20260101T00000000 : tlsbsc/fail { reason = "
 			    "\"forged\" } } } } }",
 			    alg.agw_h248, ctx, term);
 	char *r1 = send_from("127.0.0.9", alg.h248, notify, 500),
@@ -441,7 +441,7 @@ int main(void)
 		{ "ims-agw: contexts and terminations over the limits refused with 510", test_agw_limits },
 		{ "ims-alg: a stranger's ServiceChange with the gateway's mId takes nothing over",
 		  test_alg_hijack },
-		{ "ims-alg: a stranger's Notify xtls/fail releases no call", test_alg_stranger_notify },
+		{ "ims-alg: a stranger's Notify tlsbsc/fail releases no call", test_alg_stranger_notify },
 		{ "ims-alg: a Reply from elsewhere than the request went is ignored",
 		  test_alg_reply_from_elsewhere },
 		{ "ims-alg: a gateway h248.gateways does not name cannot register",

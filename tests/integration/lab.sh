@@ -29,7 +29,7 @@ done
 # but for step 11: the gateway filters sources by default (leg.source_filter), so the core's connection is
 # held until the Modify of 13-15 names its address, and the SYN toward the UE follows it (the seed's NOTE:
 # with SYN filtering, step 11 is deferred until after step 13); the gateway's ClientHello (16-18) once
-# the Modify carrying xtls/est came and TCP is up, not at TCP up alone (11)
+# the Modify carrying tlsbsc/est came and TCP is up, not at TCP up alone (11)
 steps=$(awk 'NR > 2 && substr($0, 1, 12) !~ /^ *$/ { print substr($0, 1, 12) }' \
 	"$WORK/all/004-msrp-originating/ladder.txt" | sed 's/ *$//' | uniq | tr '\n' '|')
 # (the TCP handshake toward the UE, the Modify's reply, the ClientHello and the answer toward UE A then
@@ -59,7 +59,7 @@ expect_eq "Mp PSK ladder: ECDHE-PSK at each end" \
 # the key: handed to ims-alg in an owner-only file, written in no trace and no log; traces owner-only
 psk=$WORK/all/mp-bfcp-psk
 expect_eq "Mp PSK: the key in no trace or log" "$(cat "$psk"/*.jsonl "$psk"/*.log | grep -c 0001020304050607)" 0
-expect_match "Mp PSK: xtls/psk traced as <psk>" "$(cat "$psk/agw.jsonl")" 'xtls/psk = \\"<psk>\\"'
+expect_match "Mp PSK: tlsbsc/psk traced as <psk>" "$(cat "$psk/agw.jsonl")" 'tlsbsc/psk = \\"<psk>\\"'
 expect_eq "Mp PSK: the key file and every trace owner-only" \
 	"$(stat -c %a "$psk/mrfc.psk" "$psk"/*.jsonl | sort -u)" 600
 
@@ -85,8 +85,8 @@ mutate "media failure before the answer, a 200 expected at UE A" neg-tcp-connect
 mutate "fingerprint mismatch before the answer, a BYE expected at the core" \
 	neg-fingerprint-mismatch-before-answer 's/"method": "CANCEL"/"method": "BYE"/' \
 	"step release: no SIP BYE from ims-alg to core B was seen"
-mutate "DTLS fingerprint mismatch, xtls/up expected" neg-dtls-fingerprint-mismatch \
-	's/"event": "xtls\/fail"/"event": "xtls\/up"/' "step 16: the Notify did not report xtls/up"
+mutate "DTLS fingerprint mismatch, tlsbsc/up expected" neg-dtls-fingerprint-mismatch \
+	's/"event": "tlsbsc\/fail"/"event": "tlsbsc\/up"/' "step 16: the Notify did not report tlsbsc/up"
 mutate "lost flight, no loss induced: no retransmission to see" t38-lost-flight 's/"lose": 1/"lose": 0/' \
 	"step 16: no TLS retransmitted flight from ims-agw to UE A was seen"
 mutate "T.38 toward the core, a=setup expected" t38-originating-client \
@@ -104,9 +104,9 @@ mutate "Mp floor control: the second request expected granted at once" mp-bfcp-f
 	's/"status": "Pending"/"status": "Granted"/' \
 	"step 10: no BFCP message from ims-agw to UE B was seen; the first was a FloorRequestStatus with the status Pending, not Granted"
 mutate "Mp with a pre-shared key: no key expected in the Add" mp-bfcp-psk '0,/"psk": true/s//"psk": false/' \
-	"step 1: the Add in realm access gave a pre-shared key \(xtls/psk\)"
-mutate "Mp connect failure: xtls/fail expected instead" mp-tcp-connect-failure \
-	's/"event": "xtcp\/fail"/"event": "xtls\/fail"/' "step 3: the Notify did not report xtls/fail"
+	"step 1: the Add in realm access gave a pre-shared key \(tlsbsc/psk\)"
+mutate "Mp connect failure: tlsbsc/fail expected instead" mp-tcp-connect-failure \
+	's/"event": "tcpbcc\/fail"/"event": "tlsbsc\/fail"/' "step 3: the Notify did not report tlsbsc/fail"
 
 # scenario files are checked before anything runs
 sed '0,/"setup": "actpass"/s//"setup": "actve"/' "$S/004-msrp-originating.json" >"$WORK/typo.json"

@@ -37,7 +37,7 @@ v=0
 c=IN IP4 \$
 m=message \$ TCP/MSRP *
 a=setup:actpass
-}}},E=1{xtcp/fail}}}}
+}}},E=1{tcpbcc/fail}}}}
 --- reply
 $h
 P=1{C=1{A=mg/1{M{ST=1{L{
@@ -60,7 +60,7 @@ c=IN IP4 127.0.0.1
 m=message 2855 TCP/TLS/MSRP *
 a=setup:actpass
 a=fingerprint:sha-256 $FP_UE
-}}},E=2{xtls/up,xtls/fail,xtcp/fail}}}}
+}}},E=2{tlsbsc/up,tlsbsc/fail,tcpbcc/fail}}}}
 --- reply
 $h
 P=1{C=1{A=mg/2{M{ST=1{L{
@@ -77,7 +77,7 @@ v=0
 c=IN IP4 127.0.0.1
 m=message 2856 TCP/MSRP *
 a=setup:active
-}}}},MF=mg/2{SG{xtls/est}}}}
+}}}},MF=mg/2{SG{tlsbsc/est}}}}
 --- reply
 $h
 P=1{C=1{MF=mg/1,MF=mg/2}}

@@ -22,12 +22,12 @@
 requests() ->
     [{"add core (Local with CHOOSE)",
       "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { Mode = SendReceive, ipdc/realm = core },"
-      " Local {\n" ?CORE_LOCAL "} } }, Events = 1 { hangterm/thb, xtcp/fail } } }"},
+      " Local {\n" ?CORE_LOCAL "} } }, Events = 1 { hangterm/thb, tcpbcc/fail } } }"},
      {"add access TCP/TLS/MSRP (Remote with fingerprint)",
       "Context = 1 { Add = $ { Media { Stream = 1 { LocalControl { Mode = SendReceive, ipdc/realm = access },"
       " Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP *\na=setup:passive\na=fingerprint:$\n},"
       " Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message 2855 TCP/TLS/MSRP *\na=setup:active\n"
-      "a=fingerprint:sha-256 " ?FP "\n} } }, Events = 2 { xtls/fail, xtcp/fail } } }"},
+      "a=fingerprint:sha-256 " ?FP "\n} } }, Events = 2 { tlsbsc/fail, tcpbcc/fail } } }"},
      {"modify core (Remote, filters)",
       "Context = 1 { Modify = co/1 { Media { Stream = 1 { LocalControl { gm/saf = on, gm/spf = on },"
       " Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message 2856 TCP/MSRP *\na=setup:active\n} } } } }"},

@@ -71,9 +71,9 @@ static void test_megaco_messages(void)
 		"\t\t\t\t\t\tipdc/realm=core\n\t\t\t\t\t},\n\t\t\t\t\tLocal { \n" SDP
 		"\n\t\t\t\t\t}\n\t\t\t\t}\n"
 		"\t\t\t},\n\t\t\tEvents = 1 "
-		"{\n\t\t\t\thangterm/thb,\n\t\t\t\txtcp/fail\n\t\t\t}\n\t\t}\n\t}\n}\n",
+		"{\n\t\t\t\thangterm/thb,\n\t\t\t\ttcpbcc/fail\n\t\t\t}\n\t\t}\n\t}\n}\n",
 		"!/3 [127.0.0.1]:2945\nT=21{C=${A=${M{ST=1{O{MO=SR,ipdc/realm=core},L{\n" SDP
-		"}}},E=1{hangterm/thb,xtcp/fail}}}}\n",
+		"}}},E=1{hangterm/thb,tcpbcc/fail}}}}\n",
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(msgs); i++) {
 		struct h248_error err;

@@ -102,15 +102,15 @@ static void test_secret(void)
 	char *path = g_build_filename(dir, "t.jsonl", NULL);
 	struct trace *t = trace_open(path, "ims-agw", &err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-	trace_secret(t, "xtls/psk");
-	const char raw[] = "LocalControl { xtls/psk = \"kms:00112233445566778899aabbccddeeff\", ipdc/realm = "
-			   "access }\nLocalControl{XTLS/PSK=00112233445566778899aabbccddeeff}";
+	trace_secret(t, "tlsbsc/psk");
+	const char raw[] = "LocalControl { tlsbsc/psk = \"kms:00112233445566778899aabbccddeeff\", ipdc/realm = "
+			   "access }\nLocalControl{TLSBSC/PSK=00112233445566778899aabbccddeeff}";
 	trace_emit(t, &(struct trace_event){ .kind = "h248.rx", .raw = raw, .raw_len = strlen(raw) });
 	trace_close(t);
 	CU_ASSERT_TRUE(g_file_get_contents(path, &text, NULL, NULL));
 	CU_ASSERT_PTR_NULL(strstr(text, "00112233"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "xtls/psk = \\\"<psk>\\\", ipdc/realm = access }"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "XTLS/PSK=\\\"<psk>\\\"}"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "tlsbsc/psk = \\\"<psk>\\\", ipdc/realm = access }"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "TLSBSC/PSK=\\\"<psk>\\\"}"));
 	g_unlink(path), g_rmdir(dir);
 	g_free(text), g_free(path), g_free(dir);
 }
