@@ -9,7 +9,7 @@
 #include "cert.h"
 #include "log.h"
 
-const char *const alg_transport_names[] = { "both", "udp", "tcp", NULL };
+const char *const alg_transport_names[] = { "both", "udp", "tcp", "tls", NULL };
 
 #define SIDE_ROWS(side, defport, what)                                                                       \
 	{ "sip." #side ".address",                                                                           \
@@ -32,7 +32,8 @@ const char *const alg_transport_names[] = { "both", "udp", "tcp", NULL };
 	      "local SIP port on the " what " side" },                                                       \
 	{                                                                                                    \
 		"sip." #side ".transport", 0, CFG_ENUM, offsetof(struct alg_config, side.transport), "both", \
-		    0, 0, alg_transport_names, "SIP transports on the " what " side: udp, tcp or both"       \
+		    0, 0, alg_transport_names,                                                               \
+		    "SIP transports on the " what " side: udp, tcp, both (udp and tcp) or tls"               \
 	},                                                                                                   \
 	{                                                                                                    \
 		"sip." #side ".advertise", 0, CFG_STRING, offsetof(struct alg_config, side.advertise), "",   \
@@ -66,6 +67,10 @@ static const struct cfg_option alg_options[] = {
 	  "calls at once from one access address; beyond, a new INVITE gets 403" },
 	{ "sip.tcp_idle", 0, CFG_INT, offsetof(struct alg_config, tcp_idle_ms), "600000", 1000, 86400000, NULL,
 	  "ms a SIP TCP connection may stay idle (no message either way, no transaction) before it is closed" },
+	{ "sip.tls.certificate", 0, CFG_STRING, offsetof(struct alg_config, tls_certificate), "", 0, 0, NULL,
+	  "PEM certificate of a side whose transport is tls (empty: a self-signed one generated at start)" },
+	{ "sip.tls.key", 0, CFG_STRING, offsetof(struct alg_config, tls_key), "", 0, 0, NULL,
+	  "PEM private key of sip.tls.certificate (empty: in the certificate's file)" },
 	{ "sip.min_expires", 0, CFG_INT, offsetof(struct alg_config, min_expires), "0", 0, 86400, NULL,
 	  "registrar: the shortest registration accepted (s); one asking less gets 423 with Min-Expires "
 	  "(0: any)" },

@@ -8,8 +8,8 @@
 #include "cfg.h"
 #include "wire.h"
 
-/* SIP transports a side listens on. */
-enum alg_transport { ALG_TRANSPORT_BOTH, ALG_TRANSPORT_UDP, ALG_TRANSPORT_TCP };
+/* SIP transports a side listens on (both: UDP and TCP; tls: TLS alone, RFC 3261 §26.2). */
+enum alg_transport { ALG_TRANSPORT_BOTH, ALG_TRANSPORT_UDP, ALG_TRANSPORT_TCP, ALG_TRANSPORT_TLS };
 extern const char *const alg_transport_names[];
 
 struct alg_sip_side {
@@ -29,6 +29,7 @@ struct alg_config {
 	bool registered_only; /* iq: initial requests only from addresses with a registration (403) */
 	long max_calls;       /* calls at once from one access address (403 beyond) */
 	long tcp_idle_ms;     /* a SIP TCP connection no transaction uses is closed after this */
+	char *tls_certificate, *tls_key; /* SIP over TLS: PEM files ("": generated at start) */
 	char **mediasec;      /* media security mechanisms offered in Security-Server */
 	char *h248_address;   /* the MGC's H.248 socket */
 	long h248_port;

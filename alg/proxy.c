@@ -18,6 +18,7 @@
 #include "profile.h"
 #include "registrar.h"
 #include "siptcp.h"
+#include "siptls.h"
 #include "sockaddr.h"
 #include "trace.h"
 
@@ -306,20 +307,22 @@ static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const
 /* ---- the cause of a failed bind ---- */
 
 /* Why nta_agent_create could not bind a side: sofia-sip leaves errno to its clean-up (EFAULT, "Bad
- * address"), so the binds are tried again here, UDP then TCP as configured, for the real cause. */
+ * address"), so the binds are tried again here, UDP then TCP (TLS's too) as configured, for the real
+ * cause. */
 static void bind_cause(const struct alg_sip_side *c, char *buf, size_t size)
 {
 	static const struct {
-		int type, only; /* only: the one transport setting that leaves it out */
+		int type, skip1, skip2; /* the transport settings that leave it out */
 		const char *name;
-	} kinds[] = { { SOCK_DGRAM, ALG_TRANSPORT_TCP, "udp" }, { SOCK_STREAM, ALG_TRANSPORT_UDP, "tcp" } };
+	} kinds[] = { { SOCK_DGRAM, ALG_TRANSPORT_TCP, ALG_TRANSPORT_TLS, "udp" },
+		      { SOCK_STREAM, ALG_TRANSPORT_UDP, ALG_TRANSPORT_UDP, "tcp" } };
 	union sa a;
 	if (!sa_from_text(&a, c->address, (uint16_t)c->port)) {
 		snprintf(buf, size, "%s is not an IP address", c->address);
 		return;
 	}
 	for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++) {
-		if (c->transport == kinds[i].only)
+		if (c->transport == kinds[i].skip1 || c->transport == kinds[i].skip2)
 			continue;
 		int fd = sa_bind(kinds[i].type, &a);
 		if (fd < 0) {
@@ -370,17 +373,27 @@ static bool side_start(struct proxy *p, su_root_t *root, int which, const struct
 				       proxy_side_names[which], c->address, proxy_side_names[which]);
 		return false;
 	}
+	bool tls = c->transport == ALG_TRANSPORT_TLS;
+	if (tls) { /* TLS alone: said in the URI, hence in Record-Route and Path (RFC 3261 §19.1.1) */
+		char *plain = s->uri;
+		s->uri = g_strdup_printf("%s;transport=tls", plain);
+		g_free(plain);
+	}
 	s->url = url_make(s->home, s->uri);
 	const char *tp = c->transport == ALG_TRANSPORT_UDP   ? ";transport=udp"
 			 : c->transport == ALG_TRANSPORT_TCP ? ";transport=tcp"
 							     : "";
-	/* the URI names us as peers see us; maddr, when it differs, is where we bind (sofia's tport) */
-	char *bind = *c->advertise ? g_strdup_printf("%s;maddr=%s%s", s->uri, c->address, tp)
-				   : g_strdup_printf("%s%s", s->uri, tp);
+	/* the URI names us as peers see us; maddr, when it differs, is where we bind (sofia's tport). nta
+	 * binds TLS only for a sips: URI (its sip: transports are udp, tcp, sctp) */
+	char *bind = *c->advertise ? g_strdup_printf("%s%s;maddr=%s%s", tls ? "sips:" : "", s->uri + tls * 4,
+						     c->address, tp)
+				   : g_strdup_printf("%s%s%s", tls ? "sips:" : "", s->uri + tls * 4, tp);
 	s->agent =
 	    nta_agent_create(root, URL_STRING_MAKE(bind), NULL, NULL, NTATAG_UA(0), NTATAG_CANCEL_487(0),
 			     NTATAG_SERVER_RPORT(1), NTATAG_CLIENT_RPORT(1),
-			     TPTAG_IDLE((unsigned)p->cfg->tcp_idle_ms), TPTAG_TIMEOUT(SIP_TCP_PARTIAL_MS), TAG_END());
+			     TPTAG_IDLE((unsigned)p->cfg->tcp_idle_ms), TPTAG_TIMEOUT(SIP_TCP_PARTIAL_MS),
+			     TAG_IF(tls, TPTAG_CERTIFICATE(siptls_dir(p->tls))),
+			     TAG_IF(tls, TPTAG_TLS_VERIFY_POLICY(TPTLS_VERIFY_NONE)), TAG_END());
 	g_free(bind);
 	if (!s->agent) {
 		char why[160];
@@ -409,6 +422,16 @@ struct proxy *proxy_new(su_root_t *root, const struct alg_config *cfg, struct mg
 		*err = g_strdup_printf("sip.core.next_hop: \"%s\" is not a SIP URI", cfg->next_hop);
 		proxy_free(p);
 		return NULL;
+	}
+	if (cfg->access.transport == ALG_TRANSPORT_TLS || cfg->core.transport == ALG_TRANSPORT_TLS) {
+		char *why = NULL;
+		if (!(p->tls = siptls_new(cfg->tls_certificate, cfg->tls_key, &why))) {
+			*err = g_strdup_printf("SIP over TLS: %s", why);
+			g_free(why);
+			proxy_free(p);
+			return NULL;
+		}
+		log_info("sip", NULL, "SIP TLS identity: %s", siptls_fingerprint(p->tls));
 	}
 	if (!side_start(p, root, ACCESS, &cfg->access, err) || !side_start(p, root, CORE, &cfg->core, err)) {
 		proxy_free(p);
@@ -456,6 +479,7 @@ void proxy_free(struct proxy *p)
 			su_home_deinit(s->home);
 		g_free(s->uri);
 	}
+	siptls_free(p->tls);
 	calls_free(p->calls);
 	focus_free(p->focus);
 	registrar_free(p->registrar);

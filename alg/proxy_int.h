@@ -68,6 +68,7 @@ struct proxy {
 	GHashTable *dialogs; /* Call-ID -> GSList of struct dlg */
 	url_t *next_hop;
 	struct siptcp *siptcp; /* the TCP listeners' watch over descriptors */
+	struct siptls *tls;    /* SIP over TLS's certificate files; NULL when no side speaks TLS */
 	su_home_t home[1];
 };
 
