@@ -392,7 +392,7 @@ static bool side_start(struct proxy *p, su_root_t *root, int which, const struct
 	    nta_agent_create(root, URL_STRING_MAKE(bind), NULL, NULL, NTATAG_UA(0), NTATAG_CANCEL_487(0),
 			     NTATAG_SERVER_RPORT(1), NTATAG_CLIENT_RPORT(1),
 			     TPTAG_IDLE((unsigned)p->cfg->tcp_idle_ms), TPTAG_TIMEOUT(SIP_TCP_PARTIAL_MS),
-			     TAG_IF(tls, TPTAG_CERTIFICATE(siptls_dir(p->tls))),
+			     TAG_IF(tls, TPTAG_CERTIFICATE(tls ? siptls_dir(p->tls) : NULL)), /* TAG_IF evaluates it */
 			     TAG_IF(tls, TPTAG_TLS_VERIFY_POLICY(TPTLS_VERIFY_NONE)), TAG_END());
 	g_free(bind);
 	if (!s->agent) {
