@@ -120,6 +120,14 @@ run() { # ENCODING VERSION
 	scanner=$(head -1 "$WORK/mgc.out")
 	echo "$scanner"
 	sed '1,/^listening$/d' "$WORK/mgc.out" >"$WORK/got"
+	# a slow run (sanitizers on a loaded machine) can have ims-agw repeat its ServiceChange before
+	# megaco's reply arrives: the repetition is the same v3 request, which megaco, having negotiated a
+	# lower version already, reports as a 406 syntax error and drops. That is megaco's reading of a
+	# retransmission, not an answer of ours: its two lines leave the comparison, and are counted
+	if grep -q "^megaco: syntax error {'ErrorDescriptor',406," "$WORK/got"; then
+		echo "# $label: megaco dropped a repeated ServiceChange ($(grep -c '^megaco: syntax error' "$WORK/got") times)"
+		sed -i "/^megaco: syntax error {'ErrorDescriptor',406,/{N;/not negotiated version/d}" "$WORK/got"
+	fi
 	expected "$v" >"$WORK/want"
 	if [ "${scanner%flex scanner*}" != "$scanner" ]; then
 		lower_quoted <"$WORK/got" >"$WORK/got.l" && mv "$WORK/got.l" "$WORK/got"
