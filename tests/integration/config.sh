@@ -15,7 +15,7 @@ expect_eq "agw default log.level" "$(printf '%s\n' "$out" | json_get level)" not
 
 out=$("$ALG" --print-config)
 expect_match "alg defaults: both sides" "$(printf '%s' "$out" | tr -d ' \n')" \
-	'"access":\{"address":"127.0.0.1","port":5060,"transport":"both","advertise":""\},"core":\{"address":"127.0.0.1","port":5070,"transport":"both","advertise":"","next_hop":""\},"registrar":true,"expires":3600,"registered_only":true,"max_calls":32,"tcp_idle":600000,"min_expires":0,"mediasec":\["msrp-tls","bfcp-tls","udptl-dtls"\]\},"h248":\{"address":"127.0.0.1","port":2945'
+	'"access":\{"address":"127.0.0.1","port":5060,"transport":"both","advertise":""\},"core":\{"address":"127.0.0.1","port":5070,"transport":"both","advertise":"","next_hop":""\},"registrar":true,"expires":3600,"registered_only":true,"max_calls":32,"tcp_idle":600000,"tls":\{"certificate":"","key":""\},"min_expires":0,"mediasec":\["msrp-tls","bfcp-tls","udptl-dtls"\]\},"h248":\{"address":"127.0.0.1","port":2945'
 
 cat >"$WORK/agw.json" <<'JSON'
 { "h248": { "port": 3944, "address": "::1" }, "log": { "level": "debug" } }
@@ -47,7 +47,7 @@ bad "flag out of range" "ims-agw: command line: --h248-port: expected an integer
 err=$("$ALG" --sip-core-transport sctp 2>&1 >/dev/null); status=$?
 expect_eq "alg bad enum: status" "$status" 2
 expect_eq "alg bad enum: message" "$err" \
-	'ims-alg: command line: --sip-core-transport: expected one of both, udp, tcp, found "sctp"'
+	'ims-alg: command line: --sip-core-transport: expected one of both, udp, tcp, tls, found "sctp"'
 # the MRFC's pre-shared key: checked at start, from a file, and never written back
 printf 'kms:not-hex-secret-0123456789\n' >"$WORK/psk"
 chmod 644 "$WORK/psk"
