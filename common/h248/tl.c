@@ -50,9 +50,19 @@ struct h248_tl {
 	GHashTable *requests; /* tid -> struct request */
 	GHashTable *txns;     /* "mid/tid" -> struct h248_txn */
 	size_t cached;        /* bytes of stored answers */
+	GPtrArray *acks;      /* struct acks: Replies received, to acknowledge, per peer */
+	struct ev_timer *ack_timer;
 	struct h248_tl_stats stats;
-	struct log_counter strays;
+	struct log_counter strays, over_cache;
 };
+
+/* The Replies from one peer not acknowledged yet. */
+struct acks {
+	struct h248_from to;
+	GArray *tids; /* uint32_t */
+};
+
+enum { ACK_BATCH = 64 }; /* ids in one TransactionResponseAck at most: a few hundred bytes */
 
 static unsigned or_default(unsigned v, unsigned d)
 {
@@ -69,8 +79,10 @@ static void request_free(gpointer p)
 
 static void txn_forget_reply(struct h248_txn *t)
 {
-	if (t->reply)
+	if (t->reply) {
 		t->tl->cached -= t->reply_len;
+		t->tl->stats.stored--;
+	}
 	free(t->reply);
 	t->reply = NULL;
 }
@@ -81,7 +93,15 @@ static void txn_free(gpointer p)
 	ev_timer_cancel(t->tl->loop, t->timer);
 	g_free(t->key);
 	txn_forget_reply(t);
+	t->tl->stats.remembered--;
 	g_free(t);
+}
+
+static void acks_free(gpointer p)
+{
+	struct acks *a = p;
+	g_array_free(a->tids, TRUE);
+	g_free(a);
 }
 
 struct h248_tl *h248_tl_new(struct ev_loop *loop, struct h248_link *link, const struct h248_tl_opts *opts,
@@ -99,7 +119,13 @@ struct h248_tl *h248_tl_new(struct ev_loop *loop, struct h248_link *link, const 
 	tl->o.pending_wait_ms = or_default(opts->pending_wait_ms, 4000);
 	tl->o.max_pendings = or_default(opts->max_pendings, 10);
 	tl->o.max_cache = opts->max_cache ? opts->max_cache : 4u << 20;
+	tl->o.ack_delay_ms = or_default(opts->ack_delay_ms, 20);
 	tl->strays = H248_REFUSALS("a Reply or Pending from");
+	tl->over_cache = (struct log_counter){ .component = "h248",
+					       .what = "storing an answer:",
+					       .note = "sent, not kept; a repetition of its request goes "
+						       "unanswered" };
+	tl->acks = g_ptr_array_new_with_free_func(acks_free);
 	tl->next_tid = (uint32_t)g_random_int_range(1, 1 << 20); /* a restart does not reuse recent ids */
 	tl->requests = g_hash_table_new_full(NULL, NULL, NULL, request_free);
 	tl->txns = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, txn_free);
@@ -110,6 +136,17 @@ void h248_tl_free(struct h248_tl *tl)
 {
 	if (!tl)
 		return;
+	const struct h248_tl_stats *s = &tl->stats;
+	log_notice("h248", NULL,
+		   "H.248 transactions at stop: %" G_GUINT64_FORMAT
+		   " answers stored (%zu bytes), %" G_GUINT64_FORMAT " ids remembered; %" G_GUINT64_FORMAT
+		   " answers not stored (over %zu bytes); %" G_GUINT64_FORMAT
+		   " Replies acknowledged in %" G_GUINT64_FORMAT " messages, %" G_GUINT64_FORMAT
+		   " acknowledgements received",
+		   s->stored, tl->cached, s->remembered, s->not_cached, tl->o.max_cache, s->acks_sent,
+		   s->ack_messages, s->acks_received);
+	ev_timer_cancel(tl->loop, tl->ack_timer);
+	g_ptr_array_free(tl->acks, TRUE); /* not sent: the peer frees those answers after LONG-TIMER */
 	g_hash_table_destroy(tl->requests);
 	g_hash_table_destroy(tl->txns);
 	g_free(tl);
@@ -149,25 +186,89 @@ static char *emit(struct h248_tl *tl, const struct h248_from *to, struct h248_ms
 		free(text);
 		return NULL;
 	}
+	char *fit = realloc(text, n + 1); /* the printer's buffer is 4 KiB at least: keep what it holds */
 	*len = n;
-	return text;
+	return fit ? fit : text;
 }
 
-static void send_simple(struct h248_tl *tl, const struct h248_from *to, enum h248_tok tok, uint32_t tid)
+static void send_pending(struct h248_tl *tl, const struct h248_from *to, uint32_t tid)
 {
 	struct h248_msg *m = new_message(tl);
 	char id[12];
 	snprintf(id, sizeof id, "%u", tid);
-	struct h248_node *n = h248_add_token(m, NULL, tok, tok == H248_TOK_RESPONSEACK ? NULL : id);
-	if (tok == H248_TOK_RESPONSEACK) {
-		struct h248_node *item = h248_node_new(m, H248_NODE_ITEM, H248_TOK_NONE);
-		item->name = h248_cstr(m, id);
-		h248_append(n, item);
-	} else
-		n->flags |= H248_F_BODY; /* Pending = 7 { } */
+	struct h248_node *n = h248_add_token(m, NULL, H248_TOK_PENDING, id);
+	n->flags |= H248_F_BODY; /* Pending = 7 { } */
 	h248_msg_append(m, n);
 	int rc;
 	emit(tl, to, m, false, NULL, &rc);
+}
+
+/* ---- acknowledging the Replies we receive (D.1.1: the peer may then free its copy at once) ---- */
+
+static gint tid_cmp(gconstpointer a, gconstpointer b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* One message to a->to: TransactionResponseAck { 3, 5-9 }, the ids sorted and runs merged. */
+static void acks_send(struct h248_tl *tl, struct acks *a)
+{
+	g_array_sort(a->tids, tid_cmp);
+	struct h248_msg *m = new_message(tl);
+	struct h248_node *k = h248_add_token(m, NULL, H248_TOK_RESPONSEACK, NULL);
+	const uint32_t *id = (const uint32_t *)(void *)a->tids->data;
+	for (guint i = 0, j; i < a->tids->len; i = j) {
+		for (j = i + 1; j < a->tids->len && id[j] <= id[j - 1] + 1 && id[j] >= id[j - 1]; j++)
+			;
+		char range[24];
+		if (id[j - 1] == id[i])
+			snprintf(range, sizeof range, "%u", id[i]);
+		else
+			snprintf(range, sizeof range, "%u-%u", id[i], id[j - 1]);
+		struct h248_node *item = h248_node_new(m, H248_NODE_ITEM, H248_TOK_NONE);
+		item->name = h248_cstr(m, range);
+		h248_append(k, item);
+	}
+	h248_msg_append(m, k);
+	tl->stats.ack_messages++;
+	int rc;
+	emit(tl, &a->to, m, false, NULL, &rc);
+}
+
+static void on_ack_timer(struct ev_loop *loop, void *arg)
+{
+	struct h248_tl *tl = arg;
+	tl->ack_timer = NULL;
+	for (guint i = 0; i < tl->acks->len; i++)
+		acks_send(tl, g_ptr_array_index(tl->acks, i));
+	g_ptr_array_set_size(tl->acks, 0);
+}
+
+/* Acknowledges tid to `to`: with the others due to the same peer after ack_delay_ms, or at once (with
+ * them) when now (ImmAckRequired) or when a batch is full. */
+static void ack_reply(struct h248_tl *tl, const struct h248_from *to, uint32_t tid, bool now)
+{
+	struct acks *a = NULL;
+	guint i;
+	for (i = 0; i < tl->acks->len && !a; i++)
+		if (h248_from_equal(&((struct acks *)g_ptr_array_index(tl->acks, i))->to, to))
+			a = g_ptr_array_index(tl->acks, i);
+	if (!a) {
+		a = g_new0(struct acks, 1);
+		a->to = *to;
+		a->tids = g_array_sized_new(FALSE, FALSE, sizeof(uint32_t), 8);
+		g_ptr_array_add(tl->acks, a);
+		i = tl->acks->len;
+	}
+	g_array_append_val(a->tids, tid);
+	tl->stats.acks_sent++;
+	if (now || a->tids->len >= ACK_BATCH) {
+		acks_send(tl, a);
+		g_ptr_array_remove_index_fast(tl->acks, i - 1);
+	} else if (!tl->ack_timer) {
+		tl->ack_timer = ev_timer_add(tl->loop, tl->o.ack_delay_ms, on_ack_timer, tl);
+	}
 }
 
 /* ---- requests of ours ---- */
@@ -292,12 +393,13 @@ static void incoming_reply(struct h248_tl *tl, const struct h248_msg *m, const s
 		h248_refused(&tl->strays, &from->addr, "transaction %u went elsewhere: ignored", tid);
 		return;
 	}
-	if (h248_child(n, H248_TOK_IMMACKREQUIRED, NULL)) {
-		send_simple(tl, from, H248_TOK_RESPONSEACK, tid);
-		tl->stats.acks_sent++;
+	bool imm = h248_child(n, H248_TOK_IMMACKREQUIRED, NULL) != NULL;
+	if (!r) { /* a repeated or late Reply: acknowledged again only when it asks to be */
+		if (imm)
+			ack_reply(tl, from, tid, true);
+		return;
 	}
-	if (!r)
-		return; /* a repeated or late Reply */
+	ack_reply(tl, from, tid, imm); /* every Reply: the gateway frees its copy at once */
 	tl->stats.replies++;
 	request_done(r, m, n);
 }
@@ -349,7 +451,7 @@ static void on_pending_threshold(struct ev_loop *loop, void *arg)
 	t->timer = NULL;
 	t->pending_sent = true;
 	t->tl->stats.pendings_sent++;
-	send_simple(t->tl, &t->from, H248_TOK_PENDING, t->tid);
+	send_pending(t->tl, &t->from, t->tid);
 }
 
 static void incoming_request(struct h248_tl *tl, const struct h248_msg *m, const struct h248_node *n,
@@ -366,7 +468,7 @@ static void incoming_request(struct h248_tl *tl, const struct h248_msg *m, const
 		if (t->state == EXECUTING) {
 			t->pending_sent = true;
 			tl->stats.pendings_sent++;
-			send_simple(tl, from, H248_TOK_PENDING, tid);
+			send_pending(tl, from, tid);
 		} else if (t->reply) {
 			tl->stats.answered_from_cache++;
 			h248_link_send(tl->link, from, t->reply, t->reply_len);
@@ -377,6 +479,7 @@ static void incoming_request(struct h248_tl *tl, const struct h248_msg *m, const
 	*t = (struct h248_txn){ .tl = tl, .key = key, .tid = tid, .from = *from, .state = EXECUTING };
 	t->timer = ev_timer_add(tl->loop, tl->o.pending_ms, on_pending_threshold, t);
 	g_hash_table_insert(tl->txns, key, t);
+	tl->stats.remembered++;
 	tl->stats.executed++;
 	tl->ops.request(tl->arg, t, m, n);
 }
@@ -407,10 +510,13 @@ void h248_txn_reply(struct h248_txn *t, struct h248_msg *m)
 	t->reply = emit(tl, &t->from, m, true, &t->reply_len, &rc);
 	if (t->reply && tl->cached + t->reply_len > tl->o.max_cache) {
 		tl->stats.not_cached++; /* sent; a repetition of the request will go unanswered */
+		log_counted(&tl->over_cache, NULL, "transaction %u: %zu bytes stored already (max %zu)",
+			    t->tid, tl->cached, tl->o.max_cache);
 		free(t->reply);
 		t->reply = NULL;
 	} else if (t->reply) {
 		tl->cached += t->reply_len;
+		tl->stats.stored++;
 	}
 	t->state = ANSWERED;
 	ev_timer_cancel(tl->loop, t->timer);

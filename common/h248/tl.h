@@ -4,20 +4,28 @@
  * Requests: a Transaction gets the next transaction id, is printed once, and over UDP is repeated with
  * exponential back-off (initial interval doubled, bounded by max_rto) until its Reply arrives or T-MAX
  * has passed since the first send; over TCP it is sent once under the same T-MAX timer. A Pending
- * restarts the wait on the longer pending interval. A Reply with ImmAckRequired is acknowledged at once.
+ * restarts the wait on the longer pending interval. Every Reply to a request of ours is acknowledged
+ * (TransactionResponseAck, D.1.1), so that the peer frees its stored copy at once: the ids due to one
+ * peer go together in one message ack_delay_ms after the first (K { 3, 5-9 }, at most 64 ids; at once
+ * when that many are due), or at once when the Reply carries ImmAckRequired (D.1.4). A repeated Reply
+ * of a request already completed is acknowledged again only when it asks to be. Acknowledgements ride
+ * in messages of their own, not in the next request (whose text is repeated and traced as it is).
  *
  * Requests received: each (sender mId, transaction id) executes at most once. A repetition of one that
  * is executing gets a Pending; of one that was answered, the stored Reply again, for LONG-TIMER after
- * the answer (or until a TransactionResponseAck frees the copy; the id is remembered for LONG-TIMER
- * anyway). An answer that takes longer than the pending threshold is preceded by a Pending and, over
- * UDP, carries ImmAckRequired. A message that does not parse is answered with the error the parser
- * reported: in the failing transaction's Reply when its id was read, else as a message-level error.
+ * the answer or until a TransactionResponseAck frees the copy. The id is remembered for LONG-TIMER
+ * anyway (D.1.1): a repetition after the acknowledgement is neither executed again nor answered (the
+ * acknowledgement proves the peer had the Reply; it is a stale copy). An answer that takes longer than the
+ * pending threshold is preceded by a Pending and, over UDP, carries ImmAckRequired. A message that does not
+ * parse is answered with the error the parser reported: in the failing transaction's Reply when its id was
+ * read, else as a message-level error.
  *
  * Who may speak: the owner's admit hook sees every message that parses, with its source, before
  * anything in it is acted on; a message it refuses is dropped unanswered. A Reply or Pending is taken
  * only from where its request went (the same address and port, or the same TCP connection); from
  * anywhere else it is dropped and counted. Stored answers take at most max_cache bytes together; beyond
- * that an answer is sent but not kept (a repetition of its request then goes unanswered). */
+ * that an answer is sent but not kept (a repetition of its request then goes unanswered), counted in
+ * not_cached and logged (first, then once per 100). h248_tl_free logs what is stored and remembered. */
 #ifndef MEDIASEC_H248_TL_H
 #define MEDIASEC_H248_TL_H
 
@@ -44,6 +52,7 @@ struct h248_tl_opts {
 				     (default 4000) */
 	unsigned max_pendings;    /* Pendings accepted for one request before giving up (default 10) */
 	size_t max_cache;         /* bytes of stored answers (default 4 MiB) */
+	unsigned ack_delay_ms;    /* a Reply received is acknowledged within this (default 20) */
 };
 
 struct h248_tl_ops {
@@ -94,6 +103,9 @@ struct h248_tl_stats {
 	uint64_t refused;       /* messages the admit hook dropped */
 	uint64_t stray_replies; /* Replies and Pendings from elsewhere than their request went */
 	uint64_t not_cached;    /* answers sent but not kept: over max_cache */
+	uint64_t ack_messages;  /* TransactionResponseAcks sent (acks_sent: the ids they carried) */
+	uint64_t stored;        /* answers stored now (until acknowledged or LONG-TIMER) */
+	uint64_t remembered;    /* ids of received requests remembered now (executing or answered) */
 };
 const struct h248_tl_stats *h248_tl_stats(const struct h248_tl *tl);
 

@@ -277,7 +277,13 @@ static void test_tcp(void)
 	CU_ASSERT_EQUAL(g_hash_table_size(b.executed), 100);
 	CU_ASSERT_EQUAL(h248_tl_stats(a.tl)->repeated, 0); /* no repetition over TCP */
 	CU_ASSERT(h248_tl_stats(b.tl)->pendings_sent >= 10);
-	CU_ASSERT_EQUAL(h248_tl_stats(a.tl)->acks_sent, 0); /* and no ImmAckRequired over TCP (D.2) */
+	/* every Reply acknowledged, in batches, and so nothing stays stored at the responder */
+	CU_ASSERT_EQUAL(h248_tl_stats(a.tl)->acks_sent, 100);
+	CU_ASSERT(h248_tl_stats(a.tl)->ack_messages < 100);
+	ev_timer_add(loop, 60, stop, NULL);
+	ev_loop_run(loop);
+	CU_ASSERT_EQUAL(h248_tl_stats(b.tl)->stored, 0);
+	CU_ASSERT_EQUAL(h248_tl_stats(b.tl)->remembered, 100);
 	entity_close(&a), entity_close(&b);
 	ev_loop_free(loop);
 }
@@ -459,6 +465,82 @@ static void test_cache_bound(void)
 	ev_loop_free(loop);
 }
 
+/* Replies received are acknowledged together: one TransactionResponseAck per peer, ids as ranges. */
+static void test_acks_sent(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct h248_tl_opts o = { .style = H248_COMPACT, .initial_rto_ms = 1000 };
+	struct entity a = { 0 };
+	entity_open(loop, &a, "MGC", &o);
+	struct raw gw;
+	struct h248_link *peer = raw_peer(loop, &gw);
+	struct h248_from to_gw = { .addr = *h248_link_local(peer) },
+			 to_a = { .addr = *h248_link_local(a.link) };
+	uint32_t t[4];
+	for (int i = 0; i < 4; i++)
+		t[i] = send_audit(&a, &to_gw, i);
+	/* the first three answered in one message, the fourth alone and asking for an immediate ack */
+	char *three = g_strdup_printf("!/1 MG1\nP=%u{C=-{AV=ROOT}}P=%u{C=-{AV=ROOT}}P=%u{C=-{AV=ROOT}}", t[2],
+				      t[0], t[1]);
+	char *fourth = g_strdup_printf("!/1 MG1\nP=%u{IA,C=-{AV=ROOT}}", t[3]);
+	h248_link_send(peer, &to_a, three, strlen(three));
+	ev_timer_add(loop, 60, stop, NULL);
+	ev_loop_run(loop);
+	const char *k = strstr(gw.got->str, "K{");
+	char *want = g_strdup_printf("K{%u-%u}", t[0], t[2]);
+	ASSERT_STR(k, want);
+	g_string_truncate(gw.got, 0);
+	h248_link_send(peer, &to_a, fourth, strlen(fourth));
+	ev_timer_add(loop, 5, stop, NULL); /* ImmAckRequired: at once, not after ack_delay_ms */
+	ev_loop_run(loop);
+	char *want4 = g_strdup_printf("!/3 MGC\nK{%u}", t[3]);
+	ASSERT_STR(gw.got->str, want4);
+	CU_ASSERT_EQUAL(a.answered, 4);
+	CU_ASSERT_EQUAL(h248_tl_stats(a.tl)->acks_sent, 4);
+	CU_ASSERT_EQUAL(h248_tl_stats(a.tl)->ack_messages, 2);
+	g_free(three), g_free(fourth), g_free(want), g_free(want4);
+	h248_link_free(peer);
+	g_string_free(gw.got, TRUE);
+	entity_close(&a);
+	ev_loop_free(loop);
+}
+
+/* An acknowledgement frees the stored answer at once; the id is still remembered (D.1.1), so a late
+ * repetition of that request is neither executed again nor answered, while an unacknowledged one still
+ * gets its stored answer. */
+static void test_ack_frees_answer(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct h248_tl_opts o = { .style = H248_COMPACT };
+	struct entity b = { 0 };
+	entity_open(loop, &b, "MG1", &o);
+	struct raw raw;
+	struct h248_link *peer = raw_peer(loop, &raw);
+	struct h248_from to = { .addr = *h248_link_local(b.link) };
+	const char *reqs[] = { "!/1 MGC\nT=1{C=-{AV=ROOT{AT{x/seq=1}}}}",
+			       "!/1 MGC\nT=2{C=-{AV=ROOT{AT{x/seq=2}}}}",
+			       "!/1 MGC\nT=3{C=-{AV=ROOT{AT{x/seq=3}}}}", "!/1 MGC\nK{1-2}" };
+	for (int i = 0; i < 4; i++)
+		h248_link_send(peer, &to, reqs[i], strlen(reqs[i]));
+	ev_timer_add(loop, 30, stop, NULL);
+	ev_loop_run(loop);
+	CU_ASSERT_EQUAL(h248_tl_stats(b.tl)->stored, 1);
+	CU_ASSERT_EQUAL(h248_tl_stats(b.tl)->remembered, 3);
+	g_string_truncate(raw.got, 0);
+	for (int i = 0; i < 3; i++) /* all three again */
+		h248_link_send(peer, &to, reqs[i], strlen(reqs[i]));
+	ev_timer_add(loop, 30, stop, NULL);
+	ev_loop_run(loop);
+	ASSERT_STR(raw.got->str, "!/3 MG1\nP=3{C=-{AV=ROOT{SA{x/seq=3}}}}");
+	CU_ASSERT_EQUAL(g_hash_table_size(b.executed), 3);
+	CU_ASSERT_EQUAL(GPOINTER_TO_UINT(g_hash_table_lookup(b.executed, "1")), 1);
+	CU_ASSERT_EQUAL(h248_tl_stats(b.tl)->duplicates, 3);
+	h248_link_free(peer);
+	g_string_free(raw.got, TRUE);
+	entity_close(&b);
+	ev_loop_free(loop);
+}
+
 void register_tl(void)
 {
 	static const struct unit_test tests[] = {
@@ -470,6 +552,8 @@ void register_tl(void)
 		{ "a Reply only from where the request went; refused mIds dropped",
 		  test_reply_from_elsewhere },
 		{ "stored answers bounded in bytes", test_cache_bound },
+		{ "Replies acknowledged in batches, ranges, ImmAckRequired at once", test_acks_sent },
+		{ "an acknowledgement frees the answer; the id stays remembered", test_ack_frees_answer },
 		{ NULL, NULL },
 	};
 	unit_add_suite("tl", tests);
