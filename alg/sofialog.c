@@ -52,6 +52,7 @@ static void emit(struct sofia_log *l, const char *text, size_t len)
 }
 
 /* sofia-sip writes a line in one or more calls: whole lines are logged, the rest kept for the next. */
+static void logger(void *stream, char const *fmt, va_list ap) G_GNUC_PRINTF(2, 0);
 static void logger(void *stream, char const *fmt, va_list ap)
 {
 	struct sofia_log *l = stream;
