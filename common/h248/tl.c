@@ -59,6 +59,7 @@ struct h248_tl {
 /* The Replies from one peer not acknowledged yet. */
 struct acks {
 	struct h248_from to;
+	unsigned version; /* the peer's, as its Reply came: an ack in another version it may refuse (406) */
 	GArray *tids; /* uint32_t */
 };
 
@@ -216,6 +217,7 @@ static void acks_send(struct h248_tl *tl, struct acks *a)
 {
 	g_array_sort(a->tids, tid_cmp);
 	struct h248_msg *m = new_message(tl);
+	m->version = a->version;
 	struct h248_node *k = h248_add_token(m, NULL, H248_TOK_RESPONSEACK, NULL);
 	const uint32_t *id = (const uint32_t *)(void *)a->tids->data;
 	for (guint i = 0, j; i < a->tids->len; i = j) {
@@ -247,7 +249,8 @@ static void on_ack_timer(struct ev_loop *loop, void *arg)
 
 /* Acknowledges tid to `to`: with the others due to the same peer after ack_delay_ms, or at once (with
  * them) when now (ImmAckRequired) or when a batch is full. */
-static void ack_reply(struct h248_tl *tl, const struct h248_from *to, uint32_t tid, bool now)
+static void ack_reply(struct h248_tl *tl, const struct h248_from *to, unsigned version, uint32_t tid,
+		      bool now)
 {
 	struct acks *a = NULL;
 	guint i;
@@ -257,12 +260,14 @@ static void ack_reply(struct h248_tl *tl, const struct h248_from *to, uint32_t t
 	if (!a) {
 		a = g_new0(struct acks, 1);
 		a->to = *to;
+		a->version = version;
 		a->tids = g_array_sized_new(FALSE, FALSE, sizeof(uint32_t), 8);
 		g_ptr_array_add(tl->acks, a);
 		i = tl->acks->len;
 	}
 	g_array_append_val(a->tids, tid);
 	tl->stats.acks_sent++;
+	a->version = version; /* the latest the peer spoke */
 	if (now || a->tids->len >= ACK_BATCH) {
 		acks_send(tl, a);
 		g_ptr_array_remove_index_fast(tl->acks, i - 1);
@@ -396,10 +401,10 @@ static void incoming_reply(struct h248_tl *tl, const struct h248_msg *m, const s
 	bool imm = h248_child(n, H248_TOK_IMMACKREQUIRED, NULL) != NULL;
 	if (!r) { /* a repeated or late Reply: acknowledged again only when it asks to be */
 		if (imm)
-			ack_reply(tl, from, tid, true);
+			ack_reply(tl, from, m->version, tid, true);
 		return;
 	}
-	ack_reply(tl, from, tid, imm); /* every Reply: the gateway frees its copy at once */
+	ack_reply(tl, from, m->version, tid, imm); /* every Reply: the gateway frees its copy at once */
 	tl->stats.replies++;
 	request_done(r, m, n);
 }

@@ -493,7 +493,8 @@ static void test_acks_sent(void)
 	h248_link_send(peer, &to_a, fourth, strlen(fourth));
 	ev_timer_add(loop, 5, stop, NULL); /* ImmAckRequired: at once, not after ack_delay_ms */
 	ev_loop_run(loop);
-	char *want4 = g_strdup_printf("!/3 MGC\nK{%u}", t[3]);
+	/* in the version the gateway speaks (its Reply's), not ours: megaco refuses another with 406 */
+	char *want4 = g_strdup_printf("!/1 MGC\nK{%u}", t[3]);
 	ASSERT_STR(gw.got->str, want4);
 	CU_ASSERT_EQUAL(a.answered, 4);
 	CU_ASSERT_EQUAL(h248_tl_stats(a.tl)->acks_sent, 4);
