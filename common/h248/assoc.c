@@ -25,6 +25,9 @@ struct h248_mg {
 	unsigned retry, version;
 	uint32_t tid;
 	struct ev_timer *timer;
+	uint64_t heard;            /* when a message from the MGC last arrived */
+	struct ev_timer *silence;  /* the probe of a silent MGC */
+	uint32_t probe;            /* its Notify, awaiting the Reply */
 };
 
 /* An mId or a port (ServiceChangeAddress, MgcIdToTry) as an address: "[1.2.3.4]:2944", "[::1]:2944", or a
@@ -48,6 +51,7 @@ static bool address_of(struct h248_str v, const union sa *current, union sa *out
 }
 
 static void mg_register(struct h248_mg *mg);
+static void watch_silence(struct h248_mg *mg);
 
 static void on_retry(struct ev_loop *loop, void *arg)
 {
@@ -122,6 +126,8 @@ static void on_registration(void *arg, const struct h248_msg *msg, const struct 
 	mg->mgc_mid = h248_mid_key(&msg->mid);
 	mg->registered = mg->ever_registered = true;
 	mg->retry = mg->o.retry_ms;
+	mg->heard = ev_now(mg->loop);
+	watch_silence(mg);
 	log_notice("h248", NULL, "registered with %s, version %u", sa_text(&mg->mgc.addr, where), v);
 	if (mg->ops.registered)
 		mg->ops.registered(mg->arg, v);
@@ -199,7 +205,10 @@ void h248_mg_free(struct h248_mg *mg)
 		return;
 	if (mg->tid)
 		h248_tl_cancel(mg->tl, mg->tid);
+	if (mg->probe)
+		h248_tl_cancel(mg->tl, mg->probe);
 	ev_timer_cancel(mg->loop, mg->timer);
+	ev_timer_cancel(mg->loop, mg->silence);
 	g_free(mg->mgc_mid);
 	g_free(mg);
 }
@@ -236,6 +245,86 @@ void h248_mg_conn_closed(struct h248_mg *mg, uint32_t conn)
 		return;
 	}
 	h248_mg_lost(mg, "the TCP connection to the MGC closed");
+}
+
+/* Is there an Error with code anywhere in n (a Reply: at its top, in a Context, in a command)? */
+static bool has_error(const struct h248_node *n, unsigned code)
+{
+	for (const struct h248_node *c = n->first; c; c = c->next) {
+		uint32_t v = 0;
+		if ((c->kind == H248_NODE_TOKEN && c->tok == H248_TOK_ERROR && h248_str_u32(c->value.text, &v) &&
+		     v == code) ||
+		    has_error(c, code))
+			return true;
+	}
+	return false;
+}
+
+bool h248_mg_check_reply(struct h248_mg *mg, const struct h248_node *reply)
+{
+	if (!reply || !mg->registered || !has_error(reply, 505))
+		return false;
+	h248_mg_lost(mg, "the MGC answered 505: it does not know us (it restarted)");
+	return true;
+}
+
+void h248_mg_heard(struct h248_mg *mg)
+{
+	mg->heard = ev_now(mg->loop);
+}
+
+static void on_probe_reply(void *arg, const struct h248_msg *msg, const struct h248_node *reply)
+{
+	struct h248_mg *mg = arg;
+	mg->probe = 0;
+	if (!reply)
+		h248_mg_lost(mg, "the MGC was silent and did not answer our Notify ROOT {it/ito}");
+	else if (!h248_mg_check_reply(mg, reply))
+		mg->heard = ev_now(mg->loop), watch_silence(mg); /* answered: the MGC is there */
+}
+
+/* Notify = ROOT { ObservedEvents = 0 { it/ito { mit = … } } }: H.248.14's inactivity event, the MIT in
+ * units of 10 ms. The MGC that knows us answers it; a restarted one answers 505. */
+static void probe(struct h248_mg *mg)
+{
+	struct h248_node *trans;
+	struct h248_msg *m = h248_tl_new_request(mg->tl, &trans);
+	struct h248_node *n =
+	    h248_add_token(m, h248_add_token(m, trans, H248_TOK_CONTEXT, "-"), H248_TOK_NOTIFY, "ROOT");
+	struct h248_node *ev = h248_add_prop(m, h248_add_token(m, n, H248_TOK_OBSERVEDEVENTS, "0"), "it/ito", NULL);
+	char mit[12], stamp[20];
+	snprintf(mit, sizeof mit, "%u", mg->o.silence_ms / 10);
+	h248_timestamp(stamp);
+	ev->stamp = h248_cstr(m, stamp);
+	h248_add_prop(m, ev, "mit", mit);
+	log_info("h248", NULL, "nothing heard from the MGC for %u ms: probing it with Notify ROOT {it/ito}",
+		 mg->o.silence_ms);
+	mg->probe = h248_tl_send(mg->tl, &mg->mgc, m, on_probe_reply, mg);
+	if (!mg->probe)
+		watch_silence(mg);
+}
+
+static void on_silence(struct ev_loop *loop, void *arg)
+{
+	struct h248_mg *mg = arg;
+	mg->silence = NULL;
+	if (!mg->registered || mg->probe)
+		return;
+	if (ev_now(loop) < mg->heard + mg->o.silence_ms)
+		watch_silence(mg);
+	else
+		probe(mg);
+}
+
+/* While registered: a timer due when silence_ms will have passed since the MGC was last heard. */
+static void watch_silence(struct h248_mg *mg)
+{
+	ev_timer_cancel(mg->loop, mg->silence);
+	mg->silence = NULL;
+	if (!mg->o.silence_ms || !mg->registered)
+		return;
+	uint64_t now = ev_now(mg->loop), due = MAX(mg->heard + mg->o.silence_ms, now + 1);
+	mg->silence = ev_timer_add(mg->loop, due - now, on_silence, mg);
 }
 
 bool h248_mg_is_registered(const struct h248_mg *mg)
@@ -358,6 +447,12 @@ bool h248_mgc_handle(struct h248_mgc *mgc, struct h248_txn *txn, const struct h2
 		   h248_tokens[how ? how : H248_TOK_RESTART].pretty, agreed);
 	if (mgc->ops.up)
 		mgc->ops.up(mgc->arg, mid, h248_txn_from(txn), agreed);
+	struct h248_str r = reason->value.text;
+	if (r.n && r.p[0] == '"')
+		r.p++, r.n--;
+	bool cold = (!how || how == H248_TOK_RESTART) && r.n >= 3 && !memcmp(r.p, "901", 3);
+	if (!cold && mgc->ops.may_hold)
+		mgc->ops.may_hold(mgc->arg, mid, h248_tokens[how ? how : H248_TOK_RESTART].pretty);
 	g_free(mid);
 	return true;
 }

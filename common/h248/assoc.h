@@ -6,6 +6,11 @@
  * one (both ends switch to it), MgcIdToTry sends the MG to another MGC first, ServiceChangeAddress moves
  * the MGC's address. When contact is lost (a request times out, the TCP connection drops), the MG
  * registers again with Method=Disconnected (D.1.5). Graceful and Forced take it out of service.
+ * An MGC that does not know us any more (it restarted: its reply to any request of ours is 505,
+ * "Transaction Request Received before a ServiceChange Reply") is contact lost too: Disconnected, the
+ * contexts kept until the MGC subtracts them (H.248.1 §11.5: it decides what survives). An MGC that has
+ * sent nothing for silence_ms (it audits a quiet gateway; a restarted one does not know us) is probed
+ * with Notify ROOT {it/ito} (H.248.14's inactivity event); no answer or 505 is contact lost.
  *
  * MGC side: answers ServiceChange requests on ROOT: Restart, Disconnected, Failover and HandOff
  * register the MG at version min(its, ours); Graceful and Forced take it out of service. Who may
@@ -27,6 +32,7 @@ struct h248_mg_opts {
 	unsigned max_version;  /* highest version offered (default 3) */
 	unsigned retry_ms;     /* first wait before registering again (default 1000), doubled up to */
 	unsigned retry_max_ms; /* (default 30000) */
+	unsigned silence_ms;   /* nothing heard from the MGC this long: probed (0: never) */
 };
 
 struct h248_mg_ops {
@@ -40,6 +46,11 @@ void h248_mg_free(struct h248_mg *mg);
 void h248_mg_start(struct h248_mg *mg);
 /* Contact with the MGC was lost (a request of ours timed out): register again with Disconnected. */
 void h248_mg_lost(struct h248_mg *mg, const char *why);
+/* A message from the MGC arrived (the owner's admit hook accepted it): it is not silent. */
+void h248_mg_heard(struct h248_mg *mg);
+/* A reply to a request of ours: when it is 505 the MGC does not know us (it restarted): contact is
+ * lost, registration begins again (true). */
+bool h248_mg_check_reply(struct h248_mg *mg, const struct h248_node *reply);
 /* The link reports a closed TCP connection: when it is ours, contact is lost. */
 void h248_mg_conn_closed(struct h248_mg *mg, uint32_t conn);
 bool h248_mg_is_registered(const struct h248_mg *mg);
@@ -59,6 +70,9 @@ struct h248_mgc;
 struct h248_mgc_ops {
 	void (*up)(void *arg, const char *mid, const struct h248_from *from, unsigned version);
 	void (*down)(void *arg, const char *mid, const char *method);
+	/* After up, when the MG registered with anything but Restart "901 Cold Boot" (Disconnected,
+	 * Failover, HandOff, a warm Restart): it may still hold contexts an earlier association made. */
+	void (*may_hold)(void *arg, const char *mid, const char *method);
 };
 
 struct h248_mgc *h248_mgc_new(unsigned max_version, const struct h248_mgc_ops *ops, void *arg);

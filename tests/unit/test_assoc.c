@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* assoc: ServiceChange registration between a real MG and MGC on loopback — version negotiation,
  * MgcIdToTry, re-registration with Disconnected after loss of contact, an MGC that appears late,
- * TCP with its connection dropped, Graceful, and a ServiceChange without its required Reason. */
+ * TCP with its connection dropped, Graceful, a ServiceChange without its required Reason, and an MGC
+ * that restarts (the silent MGC probed, its 505 taken as loss of contact, Disconnected reported as
+ * "may hold"). */
 #include <glib.h>
 #include <string.h>
 
@@ -19,6 +21,8 @@ struct node {
 	GString *seen;        /* raw messages received */
 	GString *events;      /* callbacks, in order */
 	const char *redirect; /* MGC role: answer every registration with MgcIdToTry = this */
+	unsigned other;       /* MGC role, a request not a ServiceChange: 0 none expected, 505, or 200 */
+	unsigned silence_ms;  /* MG role: mgc.silence_timeout */
 };
 
 static void n_recv(void *arg, const char *text, size_t len, const struct h248_from *from)
@@ -52,7 +56,17 @@ static void n_request(void *arg, struct h248_txn *txn, const struct h248_msg *ms
 		h248_txn_reply(txn, m);
 		return;
 	}
-	CU_ASSERT_TRUE(n->mgc && h248_mgc_handle(n->mgc, txn, msg, trans));
+	if (n->mgc && h248_mgc_handle(n->mgc, txn, msg, trans))
+		return;
+	CU_ASSERT_NOT_EQUAL(n->other, 0);
+	if (n->other == 505 && !strstr(n->events->str, "up ")) { /* a restarted MGC: the MG not registered */
+		h248_txn_error(txn, 505, "Transaction Request Received before a Service Change Reply");
+		return;
+	}
+	struct h248_node *reply;
+	struct h248_msg *m = h248_txn_new_reply(txn, &reply);
+	h248_add_token(m, h248_add_token(m, reply, H248_TOK_CONTEXT, "-"), H248_TOK_NOTIFY, "ROOT");
+	h248_txn_reply(txn, m);
 }
 
 static void on_registered(void *arg, unsigned version)
@@ -75,11 +89,16 @@ static void on_down(void *arg, const char *mid, const char *method)
 	g_string_append_printf(((struct node *)arg)->events, "down %s %s;", mid, method);
 }
 
+static void on_may_hold(void *arg, const char *mid, const char *method)
+{
+	g_string_append_printf(((struct node *)arg)->events, "may hold %s %s;", mid, method);
+}
+
 static void node_open(struct ev_loop *loop, struct node *n, const char *mid, uint16_t port, unsigned version)
 {
 	static const struct h248_link_ops lops = { .recv = n_recv, .closed = n_closed };
 	static const struct h248_tl_ops tops = { .request = n_request };
-	static const struct h248_mgc_ops mops = { on_up, on_down };
+	static const struct h248_mgc_ops mops = { on_up, on_down, on_may_hold };
 	union sa local;
 	char *err = NULL;
 	sa_from_text(&local, "127.0.0.1", port);
@@ -105,7 +124,8 @@ static void mg_role(struct node *n, const struct node *mgc, bool tcp)
 				  .tcp = tcp,
 				  .profile = "IMS-AGW/1",
 				  .retry_ms = 30,
-				  .retry_max_ms = 60 };
+				  .retry_max_ms = 60,
+				  .silence_ms = n->silence_ms };
 	n->mg = h248_mg_new(n->loop, n->link, n->tl, &o, &ops, n);
 }
 
@@ -165,7 +185,7 @@ static void test_register_and_negotiate(void)
 	/* out of service */
 	h248_mg_service_change(mg.mg, H248_TOK_GRACEFUL, "905 Termination taken out of service");
 	run_for(loop, 50);
-	ASSERT_STR(mgc.events->str, "up AGW v2;up AGW v2;down AGW Graceful;");
+	ASSERT_STR(mgc.events->str, "up AGW v2;up AGW v2;may hold AGW Disconnected;down AGW Graceful;");
 	CU_ASSERT_FALSE(h248_mg_is_registered(mg.mg));
 	node_close(&mg), node_close(&mgc);
 	ev_loop_free(loop);
@@ -233,6 +253,40 @@ static void test_tcp_and_connection_loss(void)
 	ASSERT_STR(mg.events->str, "registered v3;lost;registered v3;");
 	CU_ASSERT_PTR_NOT_NULL(strstr(mgc.seen->str, "Method = Disconnected"));
 	node_close(&mg), node_close(&mgc);
+	ev_loop_free(loop);
+}
+
+/* The MGC silent for silence_ms: probed with Notify ROOT {it/ito}, answered, nothing else. The MGC
+ * restarted (a fresh one on the same port, knowing nothing): the probe is answered 505, the MG registers
+ * again with Disconnected and the MGC hears that it may hold contexts. The MGC gone: the probe goes
+ * unanswered, contact is lost. */
+static void test_mgc_restart(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct node mgc = { .other = 200 }, mg = { .silence_ms = 100 };
+	node_open(loop, &mgc, "ALG", 0, 3);
+	uint16_t port = sa_port(h248_link_local(mgc.link));
+	node_open(loop, &mg, "AGW", 0, 3);
+	mg_role(&mg, &mgc, false);
+	h248_mg_start(mg.mg);
+	run_for(loop, 350);
+	ASSERT_STR(mg.events->str, "registered v3;");
+	CU_ASSERT_TRUE(g_regex_match_simple("Notify = ROOT \\{\n      ObservedEvents = 0 \\{\n        "
+					    "[0-9]{8}T[0-9]{8} : it/ito \\{\n          mit = 10\n",
+					    mgc.seen->str, 0, 0));
+	node_close(&mgc);
+	mgc.other = 505;
+	node_open(loop, &mgc, "ALG", port, 3);
+	run_for(loop, 300);
+	ASSERT_STR(mg.events->str, "registered v3;lost;registered v3;");
+	ASSERT_STR(mgc.events->str, "up AGW v3;may hold AGW Disconnected;");
+	CU_ASSERT_PTR_NOT_NULL(strstr(mgc.seen->str, "it/ito"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(mgc.seen->str, "Method = Disconnected"));
+	node_close(&mgc); /* nobody answers the next probe (T-MAX 150 ms) */
+	run_for(loop, 350);
+	CU_ASSERT_TRUE(g_str_has_prefix(mg.events->str, "registered v3;lost;registered v3;lost;"));
+	CU_ASSERT_FALSE(h248_mg_is_registered(mg.mg));
+	node_close(&mg);
 	ev_loop_free(loop);
 }
 
@@ -372,6 +426,7 @@ void register_assoc(void)
 		{ "an MGC that appears late", test_late_mgc },
 		{ "TCP: connection lost and registration again", test_tcp_and_connection_loss },
 		{ "ServiceChange without Reason refused", test_reason_required },
+		{ "an MGC that restarts: probed, 505, Disconnected, may hold", test_mgc_restart },
 		{ "MG: only the MGC's address, port and registered mId", test_mg_pairing },
 		{ "allow entries and the canonical mId", test_allow_entries },
 		{ NULL, NULL },
