@@ -66,6 +66,9 @@ static const struct cfg_option agw_options[] = {
 	  "the MGC's H.248 port" },
 	{ "mgc.transport", 0, CFG_ENUM, offsetof(struct agw_config, mgc_transport), "udp", 0, 0, transports,
 	  "H.248 transport toward the MGC: udp or tcp (TPKT)" },
+	{ "mgc.silence_timeout", 0, CFG_INT, offsetof(struct agw_config, mgc_silence_ms), "10000", 0, 86400000,
+	  NULL, "ms without a message from the MGC before it is probed (Notify ROOT it/ito); no answer or 505: "
+	  "registered again (0: never)" },
 	REALM_ROWS(access, "20000-29999", "access (UE side)"),
 	REALM_ROWS(core, "30000-39999", "core"),
 	{ "tls.certificate", 0, CFG_STRING, offsetof(struct agw_config, tls_certificate), "", 0, 0, NULL,

@@ -110,8 +110,10 @@ static void on_h248(void *arg, const char *text, size_t len, const struct h248_f
 static bool admit(void *arg, const struct h248_msg *msg, const struct h248_from *from)
 {
 	struct agw *g = arg;
-	if (h248_mg_from_mgc(g->assoc, msg, from))
+	if (h248_mg_from_mgc(g->assoc, msg, from)) {
+		h248_mg_heard(g->assoc); /* not silent: no probe due (assoc.h) */
 		return true;
+	}
 	char *mid = h248_mid_key(&msg->mid);
 	h248_refused(&g->strangers, &from->addr, "mId %s is not the MGC's (%s)", mid,
 		     h248_mg_mgc_mid(g->assoc));
@@ -275,6 +277,7 @@ static int start(struct agw *g)
 	static const struct h248_mg_ops aops = { .registered = on_registered };
 	struct h248_mg_opts ao = { .mgc = g->mgc,
 				   .tcp = c->mgc_transport == AGW_TRANSPORT_TCP,
+				   .silence_ms = (unsigned)c->mgc_silence_ms,
 				   .profile =
 				       *c->h248_profile ? c->h248_profile : profile_at(c->profile)->h248 };
 	g->assoc = h248_mg_new(g->loop, g->link, g->tl, &ao, &aops, g);

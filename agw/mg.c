@@ -78,6 +78,8 @@ static void notified(void *arg, const struct h248_msg *msg, const struct h248_no
 	struct agw_mg *mg = arg;
 	if (!reply && mg->assoc)
 		h248_mg_lost(mg->assoc, "a Notify was not answered");
+	else if (mg->assoc)
+		h248_mg_check_reply(mg->assoc, reply); /* 505: a restarted MGC, registered with again */
 }
 
 static bool requested(const struct agw_term *t, const char *name)
@@ -491,6 +493,39 @@ static bool is_command(enum h248_tok t)
 	       t == H248_TOK_SERVICECHANGE;
 }
 
+/* Context = * { Subtract = * }: every context goes, with its terminations, ports and legs (a restarted
+ * MGC clearing what an earlier association left, H.248.1 §11.5). Each context's reply as its own
+ * Subtract would give; none held: "Context = * { Subtract = * }". False when act is anything else. */
+static bool subtract_all(struct agw_mg *mg, struct h248_msg *rm, struct h248_node *reply,
+			 const struct h248_node *act)
+{
+	const struct h248_node *cmd = NULL;
+	for (const struct h248_node *c = act->first; c; c = c->next)
+		if (is_command(c->tok) && (cmd || c->tok != H248_TOK_SUBTRACT || !h248_str_eq(c->value.text, "*")))
+			return false;
+		else if (is_command(c->tok))
+			cmd = c;
+	if (!cmd)
+		return false;
+	unsigned n;
+	struct agw_ctx **all = agw_ctx_all(mg->store, &n);
+	log_notice("mg", NULL, "the MGC subtracts every context: %u held", n);
+	for (unsigned i = 0; i < n; i++) {
+		char text[12];
+		snprintf(text, sizeof text, "%u", all[i]->id);
+		struct action a = { .mg = mg, .rm = rm, .ctx = all[i] };
+		a.rctx = h248_add_token(rm, reply, H248_TOK_CONTEXT, text);
+		struct fault f = { 0 };
+		run_command(&a, cmd, &f);
+		if (!all[i]->nterms)
+			agw_ctx_free(mg->store, all[i]);
+	}
+	g_free(all);
+	if (!n)
+		h248_add_token(rm, h248_add_token(rm, reply, H248_TOK_CONTEXT, "*"), H248_TOK_SUBTRACT, "*");
+	return true;
+}
+
 /* Runs one action; false when a command failed and the transaction ends. */
 static bool run_action(struct agw_mg *mg, struct h248_msg *rm, struct h248_node *reply,
 		       const struct h248_node *act)
@@ -503,8 +538,10 @@ static bool run_action(struct agw_mg *mg, struct h248_msg *rm, struct h248_node 
 	a.choose = h248_str_eq(id, "$");
 	if (a.choose || h248_str_eq(id, "-")) {
 		/* a context made by the first Add, or the null context: a.ctx stays NULL for now */
+	} else if (h248_str_eq(id, "*") && subtract_all(mg, rm, reply, act)) {
+		return true;
 	} else if (h248_str_eq(id, "*")) {
-		mg_fail(&f, 501, "Context = * is not supported by this gateway");
+		mg_fail(&f, 501, "Context = * is supported with Subtract = * alone");
 		add_error(rm, a.rctx, &f);
 		return false;
 	} else if (!h248_str_u32(id, &num) || !(a.ctx = agw_ctx_find(mg->store, num))) {
