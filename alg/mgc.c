@@ -201,6 +201,17 @@ static void on_up(void *arg, const char *mid, const struct h248_from *from, unsi
 		   sa_text(&from->addr, where), version);
 }
 
+/* A gateway that registered saying it may hold contexts of an earlier association (Disconnected: it lost
+ * us, or we restarted): every call of ours on it is released by now, so everything it holds goes
+ * (H.248.1 §11.5: the MGC decides what survives a lost association; nothing does here). */
+static void on_may_hold(void *arg, const char *mid, const char *method)
+{
+	struct mgc_agw *a = find(arg, mid);
+	if (a && a->up)
+		subtract(a, "*", "it registered with Method=Disconnected or the like: contexts of an earlier "
+				 "association may remain");
+}
+
 static void on_down(void *arg, const char *mid, const char *method)
 {
 	struct mgc_agw *a = find(arg, mid);
@@ -614,7 +625,7 @@ struct mgc *mgc_new(struct ev_loop *loop, const struct mgc_opts *o, const struct
 	}
 	static const struct h248_tl_ops tops = { .request = on_request, .admit = admit };
 	m->tl = h248_tl_new(loop, m->link, &to, &tops, m);
-	static const struct h248_mgc_ops aops = { .up = on_up, .down = on_down };
+	static const struct h248_mgc_ops aops = { .up = on_up, .down = on_down, .may_hold = on_may_hold };
 	m->assoc = h248_mgc_new(3, &aops, m);
 	return m;
 }

@@ -18,7 +18,9 @@
  * sent again under its transaction id (the gateway executes an id at most once and answers it from its
  * store), now or once the gateway is back, up to 8 times; a context made by a request whose caller
  * heard a failure, or cancelled, is subtracted; a gateway taken back has every context it holds for us
- * subtracted (its calls were released while it was lost).
+ * subtracted (its calls were released while it was lost). A gateway that registers with anything but a
+ * cold Restart (Disconnected: it lost us, or we restarted and it heard 505) may hold contexts of an
+ * earlier association: Context = * { Subtract = * } clears them.
  *
  * The association is a pairing, not an address. Only sources some configured entry allows (address or
  * network, port, mId: peers.h) get as far as the parser; a gateway is bound to the address and port (or
