@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ims-alg killed and started again while the real ims-agw holds a call's context (issue 25, item 2).
+ * The gateway hears nothing from the new controller (it does not know the gateway, so it audits
+ * nothing); after mgc.silence_timeout (2 s here) it probes with Notify ROOT {it/ito}, the new ims-alg
+ * answers 505, and the gateway registers again with Method=Disconnected (H.248.1 §11.5). The new
+ * ims-alg, which made none of the gateway's contexts, sends Context = * { Subtract = * }: within 8 s of
+ * the restart the gateway is registered, its realms' ports are all free again (no old context left),
+ * and a new call completes. On the code before this, the gateway stays registered with nobody and keeps
+ * the context: none of the three holds. */
+#include <CUnit/Basic.h>
+#include <glib.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "algrig.h"
+#include "rig.h"
+#include "sippeer.h"
+#include "tlspeer.h"
+
+#define ACCESS "31400-31409"
+#define CORE   "31410-31419"
+enum { WITHIN_MS = 8000 };
+
+static struct algrig r;
+static struct sippeer ue, core;
+static struct tls_identity ue_id;
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The next message at p that is not a provisional response, within ms (g_free it). */
+static char *next_final(struct sippeer *p, unsigned ms)
+{
+	char *m;
+	while ((m = sippeer_recv(p, ms)) && g_str_has_prefix(m, "SIP/2.0 1"))
+		g_free(m);
+	return m;
+}
+
+/* The next message at p starting with prefix within ms, others dropped (g_free it). */
+static char *next_of(struct sippeer *p, const char *prefix, unsigned ms)
+{
+	for (uint64_t end = now_ms() + ms; now_ms() < end;) {
+		char *m = sippeer_recv(p, (unsigned)(end - now_ms()) + 1);
+		if (!m || g_str_has_prefix(m, prefix))
+			return m;
+		g_free(m);
+	}
+	return NULL;
+}
+
+/* Whether every TCP port of the range "lo-hi" is free on 127.0.0.1 (the gateway listens on none). */
+static bool ports_free(const char *range)
+{
+	unsigned lo, hi;
+	if (sscanf(range, "%u-%u", &lo, &hi) != 2)
+		return false;
+	for (unsigned port = lo; port <= hi; port++) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		struct sockaddr_in sin = { .sin_family = AF_INET,
+					   .sin_port = htons((uint16_t)port),
+					   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		bool ok = bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0;
+		close(fd);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* A trace line from byte `from` on of kind ("h248.rx", "h248.tx") holding both texts. */
+static bool traced(long from, const char *kind, const char *a, const char *b)
+{
+	char *text = NULL;
+	gsize n = 0;
+	bool found = false;
+	if (!g_file_get_contents(r.trace, &text, &n, NULL))
+		return false;
+	char **lines = g_strsplit(from < (long)n ? text + from : "", "\n", -1);
+	for (char **l = lines; *l && !found; l++)
+		found = strstr(*l, kind) && strstr(*l, a) && strstr(*l, b);
+	g_strfreev(lines);
+	g_free(text);
+	return found;
+}
+
+/* A call from the UE through r to the core, answered and ACKed; the UE's dialog in *d. */
+static bool call_up(const char *id, struct sipdlg *d)
+{
+	char *sdp = algrig_sdp("ue", &payload_msrp, 9, true, "active", ue_id.fingerprint, "requested");
+	sippeer_invite(&ue, r.access, "a", "b", id, sdp);
+	char *inv = next_of(&core, "INVITE ", 5000), *ok = NULL;
+	if (inv) {
+		char *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
+		sippeer_answer(&core, inv, "b", "200 OK", answer);
+		g_free(answer);
+		ok = next_final(&ue, 5000);
+	}
+	bool up = ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n");
+	if (up) {
+		sipdlg_caller(d, &ue, ok, 1);
+		sipdlg_send(d, "ACK", NULL);
+		g_free(next_of(&core, "ACK ", 3000));
+	}
+	g_free(ok), g_free(inv), g_free(sdp);
+	return up;
+}
+
+/* ims-alg's command line, read from /proc before it is killed (g_strfreev it). */
+static char **argv_of(pid_t pid)
+{
+	char *path = g_strdup_printf("/proc/%d/cmdline", (int)pid), *text = NULL;
+	gsize n = 0;
+	GPtrArray *argv = g_ptr_array_new();
+	if (g_file_get_contents(path, &text, &n, NULL))
+		for (gsize i = 0; i < n; i += strlen(text + i) + 1)
+			g_ptr_array_add(argv, g_strdup(text + i));
+	g_ptr_array_add(argv, NULL);
+	g_free(path), g_free(text);
+	return (char **)g_ptr_array_free(argv, FALSE);
+}
+
+static void test_restart(void)
+{
+	struct sipdlg d;
+	CU_ASSERT_TRUE_FATAL(call_up("before", &d));
+	CU_ASSERT_FALSE(ports_free(ACCESS) && ports_free(CORE)); /* the call's legs listen */
+	char **argv = argv_of(r.alg);
+	CU_ASSERT_TRUE_FATAL(argv[0] != NULL);
+	kill(r.alg, SIGKILL);
+	waitpid(r.alg, NULL, 0);
+	long mark = algrig_mark(&r);
+	uint64_t start = now_ms();
+	r.alg = rig_spawn(argv);
+	g_strfreev(argv);
+	CU_ASSERT_TRUE_FATAL(r.alg > 0);
+	uint64_t registered = 0, cleared = 0, freed = 0;
+	while (now_ms() < start + WITHIN_MS && !(registered && cleared && freed)) {
+		if (!registered && traced(mark, "\"h248.rx\"", "ServiceChange = ROOT", "Method = Disconnected"))
+			registered = now_ms();
+		if (!cleared && traced(mark, "\"h248.tx\"", "Context = * {", "Subtract = *"))
+			cleared = now_ms();
+		if (!freed && ports_free(ACCESS) && ports_free(CORE))
+			freed = now_ms();
+		usleep(100000);
+	}
+	printf("\n  after the restart: registered again after %.1f s, Subtract of every context after %.1f s, "
+	       "ports free after %.1f s\n",
+	       registered ? (registered - start) / 1000.0 : -1.0, cleared ? (cleared - start) / 1000.0 : -1.0,
+	       freed ? (freed - start) / 1000.0 : -1.0);
+	CU_ASSERT_TRUE(registered != 0);
+	CU_ASSERT_TRUE(cleared != 0);
+	CU_ASSERT_TRUE(freed != 0); /* no old context: nothing of the call listens any more */
+	/* the new ims-alg knows no UE: registered again, a new call completes and is released */
+	CU_ASSERT_TRUE_FATAL(algrig_register(&r, &ue, "a", true));
+	struct sipdlg d2;
+	CU_ASSERT_TRUE_FATAL(call_up("after", &d2));
+	sipdlg_send(&d2, "BYE", NULL);
+	char *bye = next_of(&core, "BYE ", 5000), *ok = NULL;
+	if (bye) {
+		sippeer_answer(&core, bye, "b", "200 OK", NULL);
+		ok = next_final(&ue, 5000);
+	}
+	CU_ASSERT_TRUE(ok && g_str_has_prefix(ok, "SIP/2.0 200 "));
+	for (uint64_t end = now_ms() + 5000; now_ms() < end && !(ports_free(ACCESS) && ports_free(CORE));)
+		usleep(100000);
+	CU_ASSERT_TRUE(ports_free(ACCESS) && ports_free(CORE));
+	sipdlg_clear(&d2), sipdlg_clear(&d);
+	g_free(ok), g_free(bye);
+}
+
+static int up(void)
+{
+	char *err = NULL;
+	if (!tls_identity_init(&ue_id, NULL, NULL, "UE", &err) || !sippeer_open(&ue, false) ||
+	    !sippeer_open(&core, false))
+		return 1;
+	bool ok = algrig_start(&r, &(struct algrig_opts){ .next_hop = core.port,
+							  .agw = (const char *const[]){ "--mgc-silence-timeout=2000",
+											NULL },
+							  .access_ports = ACCESS,
+							  .core_ports = CORE });
+	return ok && algrig_register(&r, &ue, "a", true) ? 0 : 1;
+}
+
+static int down(void)
+{
+	bool ok = algrig_stop(&r);
+	tls_identity_clear(&ue_id);
+	sippeer_close(&ue), sippeer_close(&core);
+	return ok ? 0 : 1;
+}
+
+int main(void)
+{
+	static const struct rig_test tests[] = {
+		{ "ims-alg killed and restarted: the gateway registers again and holds no old context",
+		  test_restart },
+		{ NULL, NULL },
+	};
+	return rig_cunit_main("alg_mgcrestart", up, down, tests);
+}
