@@ -217,7 +217,9 @@ static void acks_send(struct h248_tl *tl, struct acks *a)
 {
 	g_array_sort(a->tids, tid_cmp);
 	struct h248_msg *m = new_message(tl);
-	m->version = a->version;
+	/* the peer's version: a Reply's own (a gateway at 1 answers in 1), but never above the one this
+	 * side negotiated since (the Reply to a v3 ServiceChange that settles on 1 comes in 3) */
+	m->version = MIN(a->version, tl->o.version);
 	struct h248_node *k = h248_add_token(m, NULL, H248_TOK_RESPONSEACK, NULL);
 	const uint32_t *id = (const uint32_t *)(void *)a->tids->data;
 	for (guint i = 0, j; i < a->tids->len; i = j) {
