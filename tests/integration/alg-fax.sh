@@ -147,7 +147,7 @@ h248=$(python3 - "$WORK/alg.jsonl" <<'EOF2'
 import json, re, sys
 for line in open(sys.argv[1]):
     o = json.loads(line)
-    if o.get("kind") == "h248.tx" and "Transaction" in o.get("summary", "") and \
+    if o.get("kind") == "h248.tx" and o.get("summary", "").startswith("Transaction =") and \
        "Context = - {" not in o["raw"]:  # not the periodic audit of ROOT
         raw = o["raw"]
         raw = re.sub(r"^MEGACO/[0-9] \[[^]]*\]:[0-9]+\n", "", raw)

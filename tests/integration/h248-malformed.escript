@@ -71,9 +71,16 @@ register(S, Agw, Deadline) ->
 exchange(S, Agw, File) ->
     {ok, Bin} = file:read_file(File),
     ok = gen_udp:send(S, {127, 0, 0, 1}, Agw, Bin),
+    answer(S, Agw, File).
+
+%% The gateway's answer to File; its acknowledgements of our Replies (a TransactionResponseAck alone,
+%% sent some milliseconds after the Reply) are no answer and are skipped.
+answer(S, Agw, File) ->
     case gen_udp:recv(S, 0, 1000) of
         {ok, {_, Agw, Answer}} ->
-            case decode(Answer) of
+            Decoded = decode(Answer),
+            case only_acks(Decoded) orelse Decoded of
+                true -> answer(S, Agw, File);
                 {ok, Msg} ->
                     io:format("~s decodes: error ~s~n", [filename:basename(File), error_code(Msg)]),
                     answer_notify(S, Agw, Msg);
@@ -81,6 +88,10 @@ exchange(S, Agw, File) ->
             end;
         _ -> io:format("~s no answer~n", [filename:basename(File)])
     end.
+
+only_acks({ok, {'MegacoMessage', _, {'Message', _, _, {transactions, [_ | _] = Ts}}}}) ->
+    lists:all(fun({transactionResponseAck, _}) -> true; (_) -> false end, Ts);
+only_acks(_) -> false.
 
 %% The code of the first Error descriptor in a decoded message, "none" without one.
 error_code(Msg) ->

@@ -29,8 +29,10 @@ done <"$WORK/table"
 
 set -- $("$FREEPORT" 2)
 AGWP=$1 MGCP=$2
+# the MGC here only sends malformed messages and reads each answer: the gateway's probe of a silent MGC
+# (mgc.silence_timeout, an it/ito Notify) would be read as the answer to whichever message was last
 start agw "$WORK/agw.log" "$AGW" --h248-port "$AGWP" --mgc-port "$MGCP" --h248-mid "[127.0.0.1]:2944" \
-	--realm-access-ports 21000-21009 --realm-core-ports 22000-22009 --log-level info
+	--realm-access-ports 21000-21009 --realm-core-ports 22000-22009 --log-level info --mgc-silence-timeout 0
 agw=$last_pid
 (cd "$M" && escript "$ESCRIPT" mgc "$MGCP" "$AGWP" $(cut -d' ' -f1 "$WORK/table" | sed 's/$/.txt/')) \
 	>"$WORK/mgc" 2>&1
