@@ -32,7 +32,7 @@ struct rig {
 	bool registered;
 };
 
-static uint64_t now_ms(void)
+uint64_t rig_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -213,7 +213,7 @@ struct rig *rig_start(const char *const *extra)
 		fprintf(stderr, "rig: cannot start ims-agw: %s\n", strerror(errno));
 		return NULL;
 	}
-	for (uint64_t end = now_ms() + 5000; !r->registered && now_ms() < end;)
+	for (uint64_t end = rig_now_ms() + 5000; !r->registered && rig_now_ms() < end;)
 		pump(r, 100);
 	if (!r->registered) {
 		fprintf(stderr, "rig: ims-agw did not register\n");
@@ -267,7 +267,7 @@ char *rig_request_mid(struct rig *r, const char *mid, const char *body, unsigned
 	char *text = g_strdup_printf("MEGACO/3 %s\n%s", mid, body);
 	answer(r, text);
 	g_free(text);
-	for (uint64_t end = now_ms() + ms; now_ms() < end;) {
+	for (uint64_t end = rig_now_ms() + ms; rig_now_ms() < end;) {
 		if (!g_queue_is_empty(r->replies))
 			return g_queue_pop_head(r->replies);
 		pump(r, 50);
@@ -289,10 +289,10 @@ char *rig_requestf(struct rig *r, const char *fmt, ...)
 
 char *rig_notify(struct rig *r, unsigned ms)
 {
-	for (uint64_t end = now_ms() + ms;;) {
+	for (uint64_t end = rig_now_ms() + ms;;) {
 		if (!g_queue_is_empty(r->notifies))
 			return g_queue_pop_head(r->notifies);
-		if (now_ms() >= end)
+		if (rig_now_ms() >= end)
 			return NULL;
 		pump(r, 20);
 	}
@@ -447,7 +447,7 @@ bool tcp_through(uint16_t port, int listener, int *connected, int *accepted)
 ssize_t tcp_read_all(int fd, void *buf, size_t n, unsigned ms)
 {
 	size_t got = 0;
-	for (uint64_t end = now_ms() + ms; got < n && now_ms() < end;) {
+	for (uint64_t end = rig_now_ms() + ms; got < n && rig_now_ms() < end;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		if (poll(&p, 1, 50) != 1)
 			continue;
@@ -471,7 +471,7 @@ bool tcp_exchange(int a, const void *a_out, size_t a_len, int b, const void *b_o
 	char *in[2] = { g_malloc(b_len + 1), g_malloc(a_len + 1) }; /* a receives b's bytes and b a's */
 	int fd[2] = { a, b };
 	bool eof[2] = { false, false }, shut[2] = { false, false }, ok = false;
-	for (uint64_t end = now_ms() + ms; now_ms() < end;) {
+	for (uint64_t end = rig_now_ms() + ms; rig_now_ms() < end;) {
 		struct pollfd p[2];
 		for (int i = 0; i < 2; i++)
 			p[i] = (struct pollfd){ .fd = fd[i],

@@ -85,6 +85,8 @@ ssize_t udp_recv(int fd, void *buf, size_t n, unsigned ms);
 /* TCP helpers: every wait is bounded. */
 int tcp_listen(uint16_t *port);       /* on 127.0.0.1, port 0: chosen */
 int tcp_accept(int lfd, unsigned ms); /* -1 on timeout */
+/* CLOCK_MONOTONIC in ms. */
+uint64_t rig_now_ms(void);
 int tcp_connect_from(uint16_t from, uint16_t to, unsigned ms, bool *connected); /* nonblocking */
 /* The same from addr (a loopback address); from 0: the kernel's port. */
 int tcp_connect_at(const char *addr, uint16_t from, uint16_t to, unsigned ms, bool *connected);

@@ -311,3 +311,22 @@ void sipdlg_clear(struct sipdlg *d)
 	g_free(d->call_id), g_free(d->local), g_free(d->remote), g_free(d->target), g_free(d->route);
 	*d = (struct sipdlg){ 0 };
 }
+
+char *sippeer_final(struct sippeer *p, unsigned ms)
+{
+	char *m;
+	while ((m = sippeer_recv(p, ms)) && g_str_has_prefix(m, "SIP/2.0 1"))
+		g_free(m);
+	return m;
+}
+
+char *sippeer_next_of(struct sippeer *p, const char *prefix, unsigned ms)
+{
+	for (uint64_t end = rig_now_ms() + ms; rig_now_ms() < end;) {
+		char *m = sippeer_recv(p, (unsigned)(end - rig_now_ms()) + 1);
+		if (!m || g_str_has_prefix(m, prefix))
+			return m;
+		g_free(m);
+	}
+	return NULL;
+}

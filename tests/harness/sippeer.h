@@ -23,6 +23,10 @@ void sippeer_close(struct sippeer *p);
 void sippeer_send(struct sippeer *p, uint16_t to, const char *head, const char *body);
 /* The next message within ms, 100 Trying skipped (g_free it); NULL on timeout. */
 char *sippeer_recv(struct sippeer *p, unsigned ms);
+/* The next message that is not a provisional response, within ms each (g_free it). */
+char *sippeer_final(struct sippeer *p, unsigned ms);
+/* The next message starting with prefix within ms in all, others dropped (g_free it). */
+char *sippeer_next_of(struct sippeer *p, const char *prefix, unsigned ms);
 /* Answers a request it received: its Via, Record-Route, From, To (tag added when absent), Call-ID,
  * CSeq, a Contact at this peer as user (the To tag when it adds one), and the body as application/sdp when
  * given. */

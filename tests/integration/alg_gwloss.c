@@ -39,40 +39,12 @@ static struct algrig lossy, frozen;
 static struct sippeer ue, core;
 static struct tls_identity ue_id;
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* The next message at p that is not a provisional response, within ms (g_free it). */
-static char *next_final(struct sippeer *p, unsigned ms)
-{
-	char *m;
-	while ((m = sippeer_recv(p, ms)) && g_str_has_prefix(m, "SIP/2.0 1"))
-		g_free(m);
-	return m;
-}
-
-/* The next message at p starting with prefix within ms, others dropped (g_free it). */
-static char *next_of(struct sippeer *p, const char *prefix, unsigned ms)
-{
-	for (uint64_t end = now_ms() + ms; now_ms() < end;) {
-		char *m = sippeer_recv(p, (unsigned)(end - now_ms()) + 1);
-		if (!m || g_str_has_prefix(m, prefix))
-			return m;
-		g_free(m);
-	}
-	return NULL;
-}
-
 enum outcome { COMPLETED, FAILED, BROKEN };
 
 /* The core's side after a failure at the answer: ACK, then BYE, answered. */
 static void core_released(void)
 {
-	char *bye = next_of(&core, "BYE ", 8000);
+	char *bye = sippeer_next_of(&core, "BYE ", 8000);
 	if (bye)
 		sippeer_answer(&core, bye, "b", "200 OK", NULL);
 	g_free(bye);
@@ -86,7 +58,7 @@ static enum outcome one_call(struct algrig *r, const char *call, char status[80]
 	sippeer_invite(&ue, r->access, "a", "b", call, sdp);
 	g_free(sdp);
 	char *inv = NULL, *fin = NULL;
-	for (uint64_t end = now_ms() + 20000; !inv && !fin && now_ms() < end;) {
+	for (uint64_t end = rig_now_ms() + 20000; !inv && !fin && rig_now_ms() < end;) {
 		char *m = sippeer_recv(&core, 20);
 		if (m && g_str_has_prefix(m, "INVITE "))
 			inv = m, m = NULL;
@@ -100,7 +72,7 @@ static enum outcome one_call(struct algrig *r, const char *call, char status[80]
 		char *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
 		sippeer_answer(&core, inv, "b", "200 OK", answer);
 		g_free(answer);
-		fin = next_final(&ue, 20000);
+		fin = sippeer_final(&ue, 20000);
 	}
 	enum outcome o = BROKEN;
 	*status = 0;
@@ -111,10 +83,10 @@ static enum outcome one_call(struct algrig *r, const char *call, char status[80]
 		sipdlg_caller(&d, &ue, fin, 1);
 		sipdlg_send(&d, "ACK", NULL);
 		sipdlg_send(&d, "BYE", NULL);
-		char *bye = next_of(&core, "BYE ", 8000), *ok = NULL;
+		char *bye = sippeer_next_of(&core, "BYE ", 8000), *ok = NULL;
 		if (bye) {
 			sippeer_answer(&core, bye, "b", "200 OK", NULL);
-			ok = next_final(&ue, 8000);
+			ok = sippeer_final(&ue, 8000);
 		}
 		o = ok && g_str_has_prefix(ok, "SIP/2.0 200 ") ? COMPLETED : BROKEN;
 		sipdlg_clear(&d);
@@ -152,7 +124,7 @@ static bool ports_free(const char *range)
 /* Waits up to ms for both realms of a gateway to be free: no context left. */
 static bool realms_free(const char *access, const char *core_ports, unsigned ms)
 {
-	for (uint64_t end = now_ms() + ms; now_ms() < end; usleep(100000))
+	for (uint64_t end = rig_now_ms() + ms; rig_now_ms() < end; usleep(100000))
 		if (ports_free(access) && ports_free(core_ports))
 			return true;
 	return false;
@@ -181,7 +153,7 @@ static void test_loss(void)
 		lossy.agw_h248),
 	    0);
 	unsigned completed = 0, failed = 0, broken = 0, no_gateway = 0;
-	uint64_t start = now_ms();
+	uint64_t start = rig_now_ms();
 	for (unsigned i = 0; i < CALLS; i++) {
 		char call[16], status[80];
 		snprintf(call, sizeof call, "loss%u", i);
@@ -191,7 +163,7 @@ static void test_loss(void)
 			no_gateway++, fprintf(stderr, "call %u: %s\n", i, status);
 	}
 	printf("\n  %u calls under 30 %% H.248 loss in %.1f s: %u completed, %u failed alone, %u broken\n",
-	       CALLS, (now_ms() - start) / 1000.0, completed, failed, broken);
+	       CALLS, (rig_now_ms() - start) / 1000.0, completed, failed, broken);
 	CU_ASSERT_EQUAL(nft("delete table inet loss"), 0);
 	CU_ASSERT_EQUAL(broken, 0);     /* each call ends one way or the other */
 	CU_ASSERT_EQUAL(no_gateway, 0); /* never "No Media Gateway Available": the gateway stays */
@@ -207,24 +179,24 @@ static void test_frozen(void)
 	char status[80];
 	char *sdp = algrig_sdp("ue", &payload_msrp, 9, true, "active", ue_id.fingerprint, "requested");
 	sippeer_invite(&ue, frozen.access, "a", "b", "frozen", sdp);
-	char *inv = next_of(&core, "INVITE ", 5000);
+	char *inv = sippeer_next_of(&core, "INVITE ", 5000);
 	CU_ASSERT_TRUE_FATAL(inv != NULL);
 	char *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
 	sippeer_answer(&core, inv, "b", "200 OK", answer);
-	char *ok = next_final(&ue, 5000);
+	char *ok = sippeer_final(&ue, 5000);
 	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
 	struct sipdlg d;
 	sipdlg_caller(&d, &ue, ok, 1);
 	sipdlg_send(&d, "ACK", NULL);
-	char *ack = next_of(&core, "ACK ", 3000);
+	char *ack = sippeer_next_of(&core, "ACK ", 3000);
 	CU_ASSERT_PTR_NOT_NULL(ack);
 	sleep(2); /* the call is up, the gateway quiet: only the audits go on */
 	kill(frozen.agw, SIGSTOP);
-	uint64_t stopped = now_ms();
-	char *bye_ue = next_of(&ue, "BYE ", 8000);
-	uint64_t t_ue = now_ms() - stopped;
-	char *bye_core = next_of(&core, "BYE ", 8000);
-	uint64_t t_core = now_ms() - stopped;
+	uint64_t stopped = rig_now_ms();
+	char *bye_ue = sippeer_next_of(&ue, "BYE ", 8000);
+	uint64_t t_ue = rig_now_ms() - stopped;
+	char *bye_core = sippeer_next_of(&core, "BYE ", 8000);
+	uint64_t t_core = rig_now_ms() - stopped;
 	printf("\n  frozen gateway: BYE to the UE after %.1f s, to the core after %.1f s\n", t_ue / 1000.0,
 	       t_core / 1000.0);
 	CU_ASSERT_TRUE(bye_ue && t_ue <= 5000);

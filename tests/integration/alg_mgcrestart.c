@@ -32,34 +32,6 @@ static struct algrig r;
 static struct sippeer ue, core;
 static struct tls_identity ue_id;
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* The next message at p that is not a provisional response, within ms (g_free it). */
-static char *next_final(struct sippeer *p, unsigned ms)
-{
-	char *m;
-	while ((m = sippeer_recv(p, ms)) && g_str_has_prefix(m, "SIP/2.0 1"))
-		g_free(m);
-	return m;
-}
-
-/* The next message at p starting with prefix within ms, others dropped (g_free it). */
-static char *next_of(struct sippeer *p, const char *prefix, unsigned ms)
-{
-	for (uint64_t end = now_ms() + ms; now_ms() < end;) {
-		char *m = sippeer_recv(p, (unsigned)(end - now_ms()) + 1);
-		if (!m || g_str_has_prefix(m, prefix))
-			return m;
-		g_free(m);
-	}
-	return NULL;
-}
-
 /* Whether every TCP port of the range "lo-hi" is free on 127.0.0.1 (the gateway listens on none). */
 static bool ports_free(const char *range)
 {
@@ -101,18 +73,18 @@ static bool call_up(const char *id, struct sipdlg *d)
 {
 	char *sdp = algrig_sdp("ue", &payload_msrp, 9, true, "active", ue_id.fingerprint, "requested");
 	sippeer_invite(&ue, r.access, "a", "b", id, sdp);
-	char *inv = next_of(&core, "INVITE ", 5000), *ok = NULL;
+	char *inv = sippeer_next_of(&core, "INVITE ", 5000), *ok = NULL;
 	if (inv) {
 		char *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
 		sippeer_answer(&core, inv, "b", "200 OK", answer);
 		g_free(answer);
-		ok = next_final(&ue, 5000);
+		ok = sippeer_final(&ue, 5000);
 	}
 	bool up = ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n");
 	if (up) {
 		sipdlg_caller(d, &ue, ok, 1);
 		sipdlg_send(d, "ACK", NULL);
-		g_free(next_of(&core, "ACK ", 3000));
+		g_free(sippeer_next_of(&core, "ACK ", 3000));
 	}
 	g_free(ok), g_free(inv), g_free(sdp);
 	return up;
@@ -142,18 +114,18 @@ static void test_restart(void)
 	kill(r.alg, SIGKILL);
 	waitpid(r.alg, NULL, 0);
 	long mark = algrig_mark(&r);
-	uint64_t start = now_ms();
+	uint64_t start = rig_now_ms();
 	r.alg = rig_spawn(argv);
 	g_strfreev(argv);
 	CU_ASSERT_TRUE_FATAL(r.alg > 0);
 	uint64_t registered = 0, cleared = 0, freed = 0;
-	while (now_ms() < start + WITHIN_MS && !(registered && cleared && freed)) {
+	while (rig_now_ms() < start + WITHIN_MS && !(registered && cleared && freed)) {
 		if (!registered && traced(mark, "\"h248.rx\"", "ServiceChange = ROOT", "Method = Disconnected"))
-			registered = now_ms();
+			registered = rig_now_ms();
 		if (!cleared && traced(mark, "\"h248.tx\"", "Context = * {", "Subtract = *"))
-			cleared = now_ms();
+			cleared = rig_now_ms();
 		if (!freed && ports_free(ACCESS) && ports_free(CORE))
-			freed = now_ms();
+			freed = rig_now_ms();
 		usleep(100000);
 	}
 	printf("\n  after the restart: registered again after %.1f s, Subtract of every context after %.1f s, "
@@ -168,13 +140,13 @@ static void test_restart(void)
 	struct sipdlg d2;
 	CU_ASSERT_TRUE_FATAL(call_up("after", &d2));
 	sipdlg_send(&d2, "BYE", NULL);
-	char *bye = next_of(&core, "BYE ", 5000), *ok = NULL;
+	char *bye = sippeer_next_of(&core, "BYE ", 5000), *ok = NULL;
 	if (bye) {
 		sippeer_answer(&core, bye, "b", "200 OK", NULL);
-		ok = next_final(&ue, 5000);
+		ok = sippeer_final(&ue, 5000);
 	}
 	CU_ASSERT_TRUE(ok && g_str_has_prefix(ok, "SIP/2.0 200 "));
-	for (uint64_t end = now_ms() + 5000; now_ms() < end && !(ports_free(ACCESS) && ports_free(CORE));)
+	for (uint64_t end = rig_now_ms() + 5000; rig_now_ms() < end && !(ports_free(ACCESS) && ports_free(CORE));)
 		usleep(100000);
 	CU_ASSERT_TRUE(ports_free(ACCESS) && ports_free(CORE));
 	sipdlg_clear(&d2), sipdlg_clear(&d);

@@ -51,15 +51,6 @@ static char *offer(struct algrig *r, const char *call, uint16_t port)
 	return inv;
 }
 
-/* The next message at p that is not a provisional response, within ms (g_free it). */
-static char *next_final(struct sippeer *p, unsigned ms)
-{
-	char *m;
-	while ((m = sippeer_recv(p, ms)) && g_str_has_prefix(m, "SIP/2.0 1"))
-		g_free(m);
-	return m;
-}
-
 /* The core connects to the gateway's core leg (seed 004 step 10): the gateway connects to the UE (step
  * 11), which refuses, and notifies tcpbcc/fail. Returns the core's socket. */
 static int core_connects(const char *inv)
@@ -109,7 +100,7 @@ static void assert_h248(struct algrig *r, long mark, uint16_t port, bool modifie
 /* The ALG's failure toward the UE, acknowledged; nothing else reaches the UE. */
 static void assert_ue_refused(struct algrig *r)
 {
-	char *got = next_final(&ue, 5000);
+	char *got = sippeer_final(&ue, 5000);
 	CU_ASSERT_TRUE(got && g_str_has_prefix(got, MEDIA_FAILED));
 	if (got && g_str_has_prefix(got, "SIP/2.0 4"))
 		sippeer_ack(&ue, r->access, "sip:b@example.net", got);
@@ -195,7 +186,7 @@ static void test_fails_during_reinvite(void)
 	char *inv = offer(&rig, "t3", port);
 	char *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
 	sippeer_answer(&core, inv, "b", "200 OK", answer);
-	char *ok = next_final(&ue, 5000);
+	char *ok = sippeer_final(&ue, 5000);
 	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
 	struct sipdlg d;
 	sipdlg_caller(&d, &ue, ok, 1);
@@ -240,7 +231,7 @@ static void test_weak_fingerprint(void)
 	char *sdp = algrig_sdp("ue", &payload_msrp, dead_port(), true, "actpass",
 			       "sha-1 4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:19:E5:7C:AB", "requested");
 	sippeer_invite(&ue, rig.access, "a", "b", "t5", sdp);
-	char *got = next_final(&ue, 5000);
+	char *got = sippeer_final(&ue, 5000);
 	CU_ASSERT_TRUE(got &&
 		       g_str_has_prefix(got, "SIP/2.0 488 Not Acceptable Here (fingerprint hash too weak)\r\n"));
 	if (got)
@@ -268,7 +259,7 @@ static void test_stranger_connects_first(void)
 	usleep(100000);
 	char *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
 	sippeer_answer(&core, inv, "b", "200 OK", answer);
-	char *ok = next_final(&ue, 5000);
+	char *ok = sippeer_final(&ue, 5000);
 	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
 	struct sipdlg d;
 	sipdlg_caller(&d, &ue, ok, 1);
@@ -302,7 +293,7 @@ static void test_gateway_silent_during_answer(void)
 	kill(silent.agw, SIGSTOP);
 	char *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
 	sippeer_answer(&core, inv, "b", "200 OK", answer);
-	char *got = next_final(&ue, 5000);
+	char *got = sippeer_final(&ue, 5000);
 	CU_ASSERT_TRUE(got && g_str_has_prefix(got, "SIP/2.0 500 Media Gateway Not Reachable\r\n"));
 	if (got && g_str_has_prefix(got, "SIP/2.0 5"))
 		sippeer_ack(&ue, silent.access, "sip:b@example.net", got);
