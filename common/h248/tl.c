@@ -28,9 +28,16 @@ struct request {
 
 enum txn_state { EXECUTING, ANSWERED };
 
+/* One sender mId: how many of its ids are remembered (kept while any is). */
+struct peer {
+	char *key; /* "kind/mid:port", the prefix of its transactions' keys */
+	unsigned ids;
+};
+
 struct h248_txn {
 	struct h248_tl *tl;
 	char *key;
+	struct peer *peer;
 	uint32_t tid;
 	struct h248_from from;
 	enum txn_state state;
@@ -49,11 +56,13 @@ struct h248_tl {
 	uint32_t next_tid;
 	GHashTable *requests; /* tid -> struct request */
 	GHashTable *txns;     /* "mid/tid" -> struct h248_txn */
+	GHashTable *peers;    /* "mid" -> struct peer, while it has ids remembered */
 	size_t cached;        /* bytes of stored answers */
 	GPtrArray *acks;      /* struct acks: Replies received, to acknowledge, per peer */
 	struct ev_timer *ack_timer;
 	struct h248_tl_stats stats;
-	struct log_counter strays, over_cache;
+	struct log_counter strays, over_cache, over_ids, ids_full;
+	struct log_counter unparsable, peer_errors;
 };
 
 /* The Replies from one peer not acknowledged yet. */
@@ -88,6 +97,13 @@ static void txn_forget_reply(struct h248_txn *t)
 	t->reply = NULL;
 }
 
+static void peer_free(gpointer p)
+{
+	struct peer *peer = p;
+	g_free(peer->key);
+	g_free(peer);
+}
+
 static void txn_free(gpointer p)
 {
 	struct h248_txn *t = p;
@@ -95,6 +111,8 @@ static void txn_free(gpointer p)
 	g_free(t->key);
 	txn_forget_reply(t);
 	t->tl->stats.remembered--;
+	if (!--t->peer->ids)
+		g_hash_table_remove(t->tl->peers, t->peer->key);
 	g_free(t);
 }
 
@@ -121,15 +139,26 @@ struct h248_tl *h248_tl_new(struct ev_loop *loop, struct h248_link *link, const 
 	tl->o.max_pendings = or_default(opts->max_pendings, 10);
 	tl->o.max_cache = opts->max_cache ? opts->max_cache : 4u << 20;
 	tl->o.ack_delay_ms = or_default(opts->ack_delay_ms, 20);
+	tl->o.max_ids = or_default(opts->max_ids, 65536);
 	tl->strays = H248_REFUSALS("a Reply or Pending from");
+	tl->unparsable = (struct log_counter){ .component = "h248", .what = "a message that does not parse from",
+					       .note = "answered with an error" };
+	tl->peer_errors = (struct log_counter){ .component = "h248", .what = "a message-level error from" };
 	tl->over_cache = (struct log_counter){ .component = "h248",
 					       .what = "storing an answer:",
 					       .note = "sent, not kept; a repetition of its request goes "
 						       "unanswered" };
+	tl->over_ids = (struct log_counter){ .component = "h248",
+					     .what = "too many transaction ids remembered:",
+					     .note = "refused with 510, not executed" };
+	tl->ids_full = (struct log_counter){ .component = "h248",
+					     .what = "too many transaction ids remembered:",
+					     .note = "dropped unanswered, not executed" };
 	tl->acks = g_ptr_array_new_with_free_func(acks_free);
 	tl->next_tid = (uint32_t)g_random_int_range(1, 1 << 20); /* a restart does not reuse recent ids */
 	tl->requests = g_hash_table_new_full(NULL, NULL, NULL, request_free);
 	tl->txns = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, txn_free);
+	tl->peers = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, peer_free);
 	return tl;
 }
 
@@ -143,13 +172,15 @@ void h248_tl_free(struct h248_tl *tl)
 		   " answers stored (%zu bytes), %" G_GUINT64_FORMAT " ids remembered; %" G_GUINT64_FORMAT
 		   " answers not stored (over %zu bytes); %" G_GUINT64_FORMAT
 		   " Replies acknowledged in %" G_GUINT64_FORMAT " messages, %" G_GUINT64_FORMAT
-		   " acknowledgements received",
+		   " acknowledgements received; %" G_GUINT64_FORMAT " requests refused (510) and %" G_GUINT64_FORMAT
+		   " dropped: their peer had too many ids remembered (max %u)",
 		   s->stored, tl->cached, s->remembered, s->not_cached, tl->o.max_cache, s->acks_sent,
-		   s->ack_messages, s->acks_received);
+		   s->ack_messages, s->acks_received, s->ids_refused, s->ids_dropped, tl->o.max_ids);
 	ev_timer_cancel(tl->loop, tl->ack_timer);
 	g_ptr_array_free(tl->acks, TRUE); /* not sent: the peer frees those answers after LONG-TIMER */
 	g_hash_table_destroy(tl->requests);
-	g_hash_table_destroy(tl->txns);
+	g_hash_table_destroy(tl->txns); /* before the peers: each takes itself off its peer */
+	g_hash_table_destroy(tl->peers);
 	g_free(tl);
 }
 
@@ -437,12 +468,26 @@ static void incoming_pending(struct h248_tl *tl, const struct h248_node *n, cons
 
 /* ---- requests of others ---- */
 
-static char *txn_key(const struct h248_msg *m, uint32_t tid)
+static char *peer_key(const struct h248_msg *m)
 {
 	char *mid = g_ascii_strdown(m->mid.text.p, (gssize)m->mid.text.n);
-	char *key = g_strdup_printf("%d/%s:%d/%u", m->mid.kind, mid, m->mid.port, tid);
+	char *key = g_strdup_printf("%d/%s:%d", m->mid.kind, mid, m->mid.port);
 	g_free(mid);
 	return key;
+}
+
+static char *txn_key(const char *peer, uint32_t tid)
+{
+	return g_strdup_printf("%s/%u", peer, tid);
+}
+
+/* A sender with no id remembered yet (key is taken; it goes again with its last id). */
+static struct peer *peer_new(struct h248_tl *tl, char *key)
+{
+	struct peer *p = g_new0(struct peer, 1);
+	p->key = key;
+	g_hash_table_insert(tl->peers, key, p);
+	return p;
 }
 
 static void on_long_timer(struct ev_loop *loop, void *arg)
@@ -467,8 +512,11 @@ static void incoming_request(struct h248_tl *tl, const struct h248_msg *m, const
 	uint32_t tid;
 	if (!h248_str_u32(n->value.text, &tid))
 		return;
-	char *key = txn_key(m, tid);
+	char *pkey = peer_key(m), *key = txn_key(pkey, tid);
 	struct h248_txn *t = g_hash_table_lookup(tl->txns, key);
+	struct peer *p = t ? NULL : g_hash_table_lookup(tl->peers, pkey);
+	if (t || (p && p->ids >= tl->o.max_ids))
+		g_free(pkey);
 	if (t) {
 		g_free(key);
 		tl->stats.duplicates++;
@@ -482,11 +530,31 @@ static void incoming_request(struct h248_tl *tl, const struct h248_msg *m, const
 		}
 		return;
 	}
+	char where[SA_TEXT_MAX];
+	if (p && p->ids >= tl->o.max_ids) { /* not even a refusal can be remembered: nothing is */
+		g_free(key);
+		tl->stats.ids_dropped++;
+		log_counted(&tl->ids_full, NULL, "transaction %u from %s: %u ids of its sender remembered (max %u)",
+			    tid, sa_text(&from->addr, where), p->ids, tl->o.max_ids);
+		return;
+	}
+	p = p ? (g_free(pkey), p) : peer_new(tl, pkey);
 	t = g_new0(struct h248_txn, 1);
-	*t = (struct h248_txn){ .tl = tl, .key = key, .tid = tid, .from = *from, .state = EXECUTING };
+	*t = (struct h248_txn){ .tl = tl, .key = key, .peer = p, .tid = tid, .from = *from, .state = EXECUTING };
 	t->timer = ev_timer_add(tl->loop, tl->o.pending_ms, on_pending_threshold, t);
 	g_hash_table_insert(tl->txns, key, t);
 	tl->stats.remembered++;
+	if (++p->ids > tl->o.max_ids - tl->o.max_ids / 16) { /* the last sixteenth: refusals only */
+		char text[112];
+		tl->stats.ids_refused++;
+		log_counted(&tl->over_ids, NULL, "transaction %u from %s: %u ids of its sender remembered (max %u)",
+			    tid, sa_text(&from->addr, where), p->ids - 1, tl->o.max_ids);
+		snprintf(text, sizeof text,
+			 "Insufficient Resources: %u transaction ids remembered (at most %u); not executed",
+			 p->ids - 1, tl->o.max_ids);
+		h248_txn_error(t, 510, text);
+		return;
+	}
 	tl->stats.executed++;
 	tl->ops.request(tl->arg, t, m, n);
 }
@@ -548,9 +616,9 @@ uint32_t h248_txn_id(const struct h248_txn *txn)
 	return txn->tid;
 }
 
-static void ack_one(struct h248_tl *tl, const struct h248_msg *m, uint32_t tid)
+static void ack_one(struct h248_tl *tl, const char *peer, uint32_t tid)
 {
-	char *key = txn_key(m, tid);
+	char *key = txn_key(peer, tid);
 	struct h248_txn *t = g_hash_table_lookup(tl->txns, key);
 	g_free(key);
 	if (t && t->state == ANSWERED && t->reply)
@@ -559,6 +627,7 @@ static void ack_one(struct h248_tl *tl, const struct h248_msg *m, uint32_t tid)
 
 static void incoming_ack(struct h248_tl *tl, const struct h248_msg *m, const struct h248_node *n)
 {
+	char *peer = peer_key(m);
 	for (const struct h248_node *item = n->first; item; item = item->next) {
 		struct h248_str s = item->name;
 		const char *dash = memchr(s.p, '-', s.n);
@@ -570,7 +639,7 @@ static void incoming_ack(struct h248_tl *tl, const struct h248_msg *m, const str
 		tl->stats.acks_received++;
 		if ((uint64_t)hi - lo < 1024) {
 			for (uint64_t tid = lo; tid <= hi; tid++)
-				ack_one(tl, m, (uint32_t)tid);
+				ack_one(tl, peer, (uint32_t)tid);
 			continue;
 		}
 		GHashTableIter it; /* a wide range: look at what we hold instead */
@@ -579,18 +648,18 @@ static void incoming_ack(struct h248_tl *tl, const struct h248_msg *m, const str
 		while (g_hash_table_iter_next(&it, NULL, &v)) {
 			struct h248_txn *t = v;
 			if (t->tid >= lo && t->tid <= hi)
-				ack_one(tl, m, t->tid);
+				ack_one(tl, peer, t->tid);
 		}
 	}
+	g_free(peer);
 }
 
 /* ---- messages that do not parse ---- */
 
 static void answer_error(struct h248_tl *tl, const struct h248_error *err, const struct h248_from *from)
 {
-	char where[SA_TEXT_MAX];
-	log_warn("h248", NULL, "message from %s refused: error %d at %u:%u: %s", sa_text(&from->addr, where),
-		 err->code, err->line, err->col, err->reason);
+	h248_refused(&tl->unparsable, &from->addr, "error %d at %u:%u: %s", err->code, err->line, err->col,
+		     err->reason);
 	if (err->have_tid && err->in_reply)
 		return; /* a Reply of theirs is broken: nothing to answer */
 	struct h248_msg *m = new_message(tl);
@@ -638,8 +707,8 @@ void h248_tl_input(struct h248_tl *tl, const char *text, size_t len, const struc
 			incoming_ack(tl, m, n);
 			break;
 		case H248_TOK_ERROR:
-			log_warn("h248", NULL, "message-level error from the peer: %.*s",
-				 n->first ? (int)n->first->name.n : 0, n->first ? n->first->name.p : "");
+			h248_refused(&tl->peer_errors, &from->addr, "%.*s", n->first ? (int)n->first->name.n : 0,
+				     n->first ? n->first->name.p : "");
 			break;
 		default:
 			break; /* Segment replies: segmentation is not used by this entity */

@@ -25,7 +25,21 @@
  * only from where its request went (the same address and port, or the same TCP connection); from
  * anywhere else it is dropped and counted. Stored answers take at most max_cache bytes together; beyond
  * that an answer is sent but not kept (a repetition of its request then goes unanswered), counted in
- * not_cached and logged (first, then once per 100). h248_tl_free logs what is stored and remembered. */
+ * not_cached and logged (first, then once per 100). h248_tl_free logs what is stored and remembered.
+ *
+ * Remembered ids are bounded per peer (the sender's mId: one association), at most max_ids together,
+ * executing or answered, each about 290 bytes (measured: 65536 ids took 18.9 MB). Beyond the bound an
+ * id is never forgotten before LONG-TIMER: forgetting one would let a late repetition of its request
+ * execute a second time, and evicting only the acknowledged ones still would (a stale datagram may
+ * arrive after the acknowledgement: that is what the id is remembered for). Instead new requests are
+ * turned away, in two steps. Once max_ids - max_ids/16 are remembered, a new request is not executed
+ * but refused with H.248.8 510 "Insufficient Resources", and that refusal is remembered like any answer
+ * (a repetition gets the same 510: the peer was told it did not run, and it never will). The last
+ * sixteenth is kept for those refusals; when it is full too, a new request is dropped unanswered and
+ * nothing of it is kept: the peer sees no Reply, so the outcome is unknown to it, and a repetition
+ * after ids have aged out is executed then, for the first time. Either way the peer's requests are
+ * taken again as its remembered ids reach LONG-TIMER. Counted in ids_refused and ids_dropped, logged
+ * (first, then once per 100), reported by h248_tl_free. */
 #ifndef MEDIASEC_H248_TL_H
 #define MEDIASEC_H248_TL_H
 
@@ -53,6 +67,8 @@ struct h248_tl_opts {
 	unsigned max_pendings;    /* Pendings accepted for one request before giving up (default 10) */
 	size_t max_cache;         /* bytes of stored answers (default 4 MiB) */
 	unsigned ack_delay_ms;    /* a Reply received is acknowledged within this (default 20) */
+	unsigned max_ids;         /* ids of received requests remembered per peer (default 65536, about
+				     18 MiB: 2184 transactions/s from one peer over a LONG-TIMER of 30 s) */
 };
 
 struct h248_tl_ops {
@@ -106,6 +122,8 @@ struct h248_tl_stats {
 	uint64_t ack_messages;  /* TransactionResponseAcks sent (acks_sent: the ids they carried) */
 	uint64_t stored;        /* answers stored now (until acknowledged or LONG-TIMER) */
 	uint64_t remembered;    /* ids of received requests remembered now (executing or answered) */
+	uint64_t ids_refused;   /* requests refused with 510: their peer had max_ids - max_ids/16 ids */
+	uint64_t ids_dropped;   /* requests dropped unanswered: their peer had max_ids ids */
 };
 const struct h248_tl_stats *h248_tl_stats(const struct h248_tl *tl);
 

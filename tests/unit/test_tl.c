@@ -542,6 +542,74 @@ static void test_ack_frees_answer(void)
 	ev_loop_free(loop);
 }
 
+/* Sends "T=tid{…x/seq=tid}" from mId `mid` and runs the loop briefly. */
+static void raw_request(struct ev_loop *loop, struct h248_link *peer, const struct h248_from *to, const char *mid,
+			unsigned tid)
+{
+	char *req = g_strdup_printf("!/1 %s\nT=%u{C=-{AV=ROOT{AT{x/seq=%u}}}}", mid, tid, tid);
+	h248_link_send(peer, to, req, strlen(req));
+	g_free(req);
+	ev_timer_add(loop, 5, stop, NULL);
+	ev_loop_run(loop);
+}
+
+/* Remembered ids are bounded per peer (max_ids 32): the first 30 requests execute, the next 2 are
+ * refused with 510 (and the refusal is what a repetition gets), beyond that nothing is answered or kept.
+ * A repetition of a remembered id is never executed again, at the bound or not; another peer is not
+ * held back; once the ids reach LONG-TIMER, a new request executes again. */
+static void test_ids_bound(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct h248_tl_opts o = { .style = H248_COMPACT, .max_ids = 32, .long_timer_ms = 1000 };
+	struct entity b = { 0 };
+	entity_open(loop, &b, "MG1", &o);
+	struct raw raw;
+	struct h248_link *peer = raw_peer(loop, &raw);
+	struct h248_from to = { .addr = *h248_link_local(b.link) };
+	for (unsigned tid = 1; tid <= 30; tid++)
+		raw_request(loop, peer, &to, "MGC", tid);
+	CU_ASSERT_EQUAL(g_hash_table_size(b.executed), 30);
+	g_string_truncate(raw.got, 0);
+	raw_request(loop, peer, &to, "MGC", 31);
+	ASSERT_STR(raw.got->str, "!/3 MG1\nP=31{ER=510{\"Insufficient Resources: 30 transaction ids remembered "
+				 "(at most 32); not executed\"}}");
+	raw_request(loop, peer, &to, "MGC", 32);
+	g_string_truncate(raw.got, 0);
+	raw_request(loop, peer, &to, "MGC", 33); /* the bound: dropped unanswered */
+	raw_request(loop, peer, &to, "MGC", 34);
+	ASSERT_STR(raw.got->str, "");
+	/* repetitions: the stored answer, the stored refusal, and still nothing; none executed */
+	raw_request(loop, peer, &to, "MGC", 5);
+	raw_request(loop, peer, &to, "MGC", 31);
+	raw_request(loop, peer, &to, "MGC", 33);
+	ASSERT_STR(raw.got->str, "!/3 MG1\nP=5{C=-{AV=ROOT{SA{x/seq=5}}}}"
+				 "!/3 MG1\nP=31{ER=510{\"Insufficient Resources: 30 transaction ids remembered "
+				 "(at most 32); not executed\"}}");
+	CU_ASSERT_EQUAL(g_hash_table_size(b.executed), 30);
+	CU_ASSERT_EQUAL(GPOINTER_TO_UINT(g_hash_table_lookup(b.executed, "5")), 1);
+	const struct h248_tl_stats *s = h248_tl_stats(b.tl);
+	CU_ASSERT_EQUAL(s->remembered, 32);
+	CU_ASSERT_EQUAL(s->ids_refused, 2);
+	CU_ASSERT_EQUAL(s->ids_dropped, 3);
+	CU_ASSERT_EQUAL(s->executed, 30);
+	/* another peer has ids of its own */
+	g_string_truncate(raw.got, 0);
+	raw_request(loop, peer, &to, "MGC2", 99);
+	ASSERT_STR(raw.got->str, "!/3 MG1\nP=99{C=-{AV=ROOT{SA{x/seq=99}}}}");
+	/* LONG-TIMER: the ids age out, and the dropped request is taken now, executed the first time */
+	ev_timer_add(loop, 1200, stop, NULL);
+	ev_loop_run(loop);
+	CU_ASSERT_EQUAL(s->remembered, 0);
+	g_string_truncate(raw.got, 0);
+	raw_request(loop, peer, &to, "MGC", 33);
+	ASSERT_STR(raw.got->str, "!/3 MG1\nP=33{C=-{AV=ROOT{SA{x/seq=33}}}}");
+	CU_ASSERT_EQUAL(g_hash_table_size(b.executed), 32);
+	h248_link_free(peer);
+	g_string_free(raw.got, TRUE);
+	entity_close(&b);
+	ev_loop_free(loop);
+}
+
 void register_tl(void)
 {
 	static const struct unit_test tests[] = {
@@ -555,6 +623,7 @@ void register_tl(void)
 		{ "stored answers bounded in bytes", test_cache_bound },
 		{ "Replies acknowledged in batches, ranges, ImmAckRequired at once", test_acks_sent },
 		{ "an acknowledgement frees the answer; the id stays remembered", test_ack_frees_answer },
+		{ "remembered ids bounded per peer: 510, then dropped; never executed twice", test_ids_bound },
 		{ NULL, NULL },
 	};
 	unit_add_suite("tl", tests);
