@@ -97,6 +97,11 @@ static const struct cfg_option agw_options[] = {
 	  NULL,
 	  "admit SYNs and datagrams only from the Remote's address once it is known, and hold a connection "
 	  "accepted before it (as gm/saf asks, without being asked)" },
+	{ "metrics.address", 0, CFG_STRING, offsetof(struct agw_config, metrics_address), "", 0, 0, NULL,
+	  "IPv4 or IPv6 address of the Prometheus metrics endpoint, http://ADDRESS:PORT/metrics (\"\": "
+	  "none)" },
+	{ "metrics.port", 0, CFG_INT, offsetof(struct agw_config, metrics_port), "9945", 1, 65535, NULL,
+	  "TCP port of the metrics endpoint" },
 	WIRE_IES(AGW_WIRE_ROW){ 0 },
 };
 

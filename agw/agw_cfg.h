@@ -39,6 +39,8 @@ struct agw_config {
 	bool tls_autostart; /* open point 2's autonomous start: a leg that connected is TLS client at once */
 	long connect_timeout_ms, buffer_kib;
 	bool leg_source_filter; /* SYNs and datagrams only from the Remote's address, by default (issue 26) */
+	char *metrics_address; /* the Prometheus endpoint's ("": none) */
+	long metrics_port;
 	struct wire_names wire;
 };
 

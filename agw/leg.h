@@ -72,7 +72,15 @@ struct legs {
 	GHashTable *lingering;          /* connections ended by the gateway, kept until the peer's end */
 	uint64_t close_notify_sent, close_notify_received; /* over all (D)TLS sessions */
 	struct log_counter out_of_fds;  /* accepts refused for want of descriptors or memory */
+	struct legs_stats stats;        /* legs.h */
 };
+
+/* A datagram of l's not relayed, counted on the leg and for the metrics. */
+static inline void leg_dropped(struct leg *l)
+{
+	l->dropped++;
+	l->ls->stats.datagrams_dropped++;
+}
 
 const struct log_ids *leg_ids(const struct leg *l, struct log_ids *ids);
 /* One TCP, UDP or (D)TLS event between the leg's local address and its peer; out: sent by the gateway. */

@@ -4,6 +4,7 @@
 #include "leg.h"
 
 #include <glib.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "trace.h"
@@ -99,8 +100,76 @@ void leg_trace_with(struct leg *l, const union sa *peer, const char *kind, bool 
 							  .summary = summary });
 }
 
+const char *const legs_tcp_fail_names[LEGS_TCP_FAIL_COUNT] = {
+	[LEGS_TCP_TIMEOUT] = "timeout",         [LEGS_TCP_REFUSED] = "refused",
+	[LEGS_TCP_UNREACHABLE] = "unreachable", [LEGS_TCP_NOT_REMOTE] = "not_remote",
+	[LEGS_TCP_LOCAL_PORT] = "local_port",   [LEGS_TCP_OTHER] = "other",
+};
+const char *const legs_tls_fail_names[LEGS_TLS_FAIL_COUNT] = {
+	[LEGS_TLS_HANDSHAKE_TIMEOUT] = "handshake_timeout",
+	[LEGS_TLS_FINGERPRINT_TIMEOUT] = "fingerprint_timeout",
+	[LEGS_TLS_NO_CERTIFICATE] = "no_certificate",
+	[LEGS_TLS_FINGERPRINT_MISMATCH] = "fingerprint_mismatch",
+	[LEGS_TLS_HANDSHAKE_ERROR] = "handshake_error",
+	[LEGS_TLS_SETUP_ERROR] = "setup_error",
+	[LEGS_TLS_RECORD_ERROR] = "record_error",
+	[LEGS_TLS_OTHER] = "other",
+};
+
+/* The kind of a failure's reason, by the words tcp.c, sess.c and udp.c write into it. */
+static const struct {
+	enum wire_ie ev;
+	const char *words;
+	int kind;
+} fail_kinds[] = {
+	{ WIRE_TCP_FAIL, "connect timed out", LEGS_TCP_TIMEOUT },
+	{ WIRE_TCP_FAIL, "refused", LEGS_TCP_REFUSED }, /* strerror(ECONNREFUSED) */
+	{ WIRE_TCP_FAIL, "unreachable", LEGS_TCP_UNREACHABLE },
+	{ WIRE_TCP_FAIL, "No route to host", LEGS_TCP_UNREACHABLE },
+	{ WIRE_TCP_FAIL, "binding port", LEGS_TCP_LOCAL_PORT },
+	{ WIRE_TCP_FAIL, "cannot listen", LEGS_TCP_LOCAL_PORT },
+	{ WIRE_TLS_FAIL, "handshake timeout", LEGS_TLS_HANDSHAKE_TIMEOUT },
+	{ WIRE_TLS_FAIL, "no remote fingerprint arrived", LEGS_TLS_FINGERPRINT_TIMEOUT },
+	{ WIRE_TLS_FAIL, "sent no certificate", LEGS_TLS_NO_CERTIFICATE },
+	{ WIRE_TLS_FAIL, "does not match the fingerprint", LEGS_TLS_FINGERPRINT_MISMATCH },
+	{ WIRE_TLS_FAIL, "handshake:", LEGS_TLS_HANDSHAKE_ERROR },
+	{ WIRE_TLS_FAIL, "set-up:", LEGS_TLS_SETUP_ERROR },
+	{ WIRE_TLS_FAIL, "DTLS:", LEGS_TLS_RECORD_ERROR },
+};
+
+static int fail_kind(enum wire_ie ev, const char *reason)
+{
+	if (ev == WIRE_TCP_FAIL && reason && strstr(reason, WIRE_REASON_NOT_REMOTE))
+		return LEGS_TCP_NOT_REMOTE; /* "connection from … refused: not the Remote …" (filter.c) */
+	for (size_t i = 0; reason && i < G_N_ELEMENTS(fail_kinds); i++)
+		if (fail_kinds[i].ev == ev && strstr(reason, fail_kinds[i].words))
+			return fail_kinds[i].kind;
+	return ev == WIRE_TCP_FAIL ? LEGS_TCP_OTHER : LEGS_TLS_OTHER;
+}
+
+static void count(struct leg *l, enum wire_ie ev, const char *reason)
+{
+	struct legs_stats *s = &l->ls->stats;
+	if (ev == WIRE_TCP_UP)
+		s->tcp_connects[!l->active]++;
+	else if (ev == WIRE_TCP_FAIL)
+		s->tcp_failures[fail_kind(ev, reason)]++;
+	else if (ev == WIRE_TLS_UP)
+		s->tls_up[l->dgram]++;
+	else if (ev == WIRE_TLS_FAIL)
+		s->tls_failures[l->dgram][fail_kind(ev, reason)]++;
+}
+
+void legs_stats(const struct legs *ls, struct legs_stats *out)
+{
+	*out = ls->stats;
+	out->close_notify_sent = ls->close_notify_sent;
+	out->close_notify_received = ls->close_notify_received;
+}
+
 void leg_event(struct leg *l, enum wire_ie ev, const char *reason)
 {
+	count(l, ev, reason);
 	if (l->ls->mg)
 		agw_mg_event(l->ls->mg, l->t, ev, reason);
 }

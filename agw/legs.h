@@ -66,6 +66,26 @@ struct legs_opts {
 	struct trace *trace; /* TCP and TLS events for the lab's ladder (NULL: none) */
 };
 
+/* What the legs did, for the metrics: counted as the notifications go (tcpbcc/up, tcpbcc/fail, tlsbsc/up,
+ * tlsbsc/fail), the failures by the kind of their reason. */
+enum legs_tcp_fail { LEGS_TCP_TIMEOUT, LEGS_TCP_REFUSED, LEGS_TCP_UNREACHABLE, LEGS_TCP_NOT_REMOTE,
+		     LEGS_TCP_LOCAL_PORT, LEGS_TCP_OTHER, LEGS_TCP_FAIL_COUNT };
+enum legs_tls_fail { LEGS_TLS_HANDSHAKE_TIMEOUT, LEGS_TLS_FINGERPRINT_TIMEOUT, LEGS_TLS_NO_CERTIFICATE,
+		     LEGS_TLS_FINGERPRINT_MISMATCH, LEGS_TLS_HANDSHAKE_ERROR, LEGS_TLS_SETUP_ERROR,
+		     LEGS_TLS_RECORD_ERROR, LEGS_TLS_OTHER, LEGS_TLS_FAIL_COUNT };
+extern const char *const legs_tcp_fail_names[LEGS_TCP_FAIL_COUNT]; /* "timeout", … (metric labels) */
+extern const char *const legs_tls_fail_names[LEGS_TLS_FAIL_COUNT];
+struct legs_stats {
+	uint64_t tcp_connects[2];                     /* [0]: the gateway connected, [1]: it accepted */
+	uint64_t tcp_failures[LEGS_TCP_FAIL_COUNT];
+	uint64_t tls_up[2];                           /* [0]: TLS over TCP, [1]: DTLS */
+	uint64_t tls_failures[2][LEGS_TLS_FAIL_COUNT];
+	uint64_t datagrams_filtered; /* from a source the filter (gm/saf, gm/spf, latching) did not admit */
+	uint64_t datagrams_dropped;  /* admitted but not relayed: no way on yet, held, or a full socket */
+	uint64_t close_notify_sent, close_notify_received;
+};
+void legs_stats(const struct legs *ls, struct legs_stats *out);
+
 /* NULL with *err when the priority string is not GnuTLS's. */
 struct legs *legs_new(struct ev_loop *loop, const struct legs_opts *opts, char **err);
 void legs_free(struct legs *ls);
@@ -75,5 +95,9 @@ void legs_set_mg(struct legs *ls, struct agw_mg *mg);
 void legs_configure(struct legs *ls, struct agw_term *t);
 /* The termination is going: its connection closes. */
 void legs_release(struct legs *ls, struct agw_term *t);
+/* The termination and its connection for the control socket (legs_ctl.c): id, realm, transport, local,
+ * remote and peer addresses, the TCP (or UDP) and TLS state, the peer certificate's fingerprint, bytes
+ * and packets each way. */
+struct json_object *legs_describe(const struct agw_term *t);
 
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "agw_cfg.h"
+#include "agw_metrics.h"
 #include "assoc.h"
 #include "cert.h"
 #include "daemon.h"
@@ -19,6 +20,7 @@
 #include "legs.h"
 #include "link.h"
 #include "log.h"
+#include "metrics.h"
 #include "mg.h"
 #include "parse.h"
 #include "peers.h"
@@ -45,6 +47,9 @@ struct agw {
 	union sa mgc;
 	char *mid;
 	struct log_counter strangers, over_limit;
+	struct agw_metrics_src counted; /* what the metrics read beyond the modules' own counters */
+	struct metrics *metrics;         /* NULL: no endpoint (metrics.address "") */
+	struct metrics_http *http;
 };
 
 static void on_signal(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg)
@@ -174,6 +179,7 @@ static void on_request(void *arg, struct h248_txn *txn, const struct h248_msg *m
 		       const struct h248_node *trans)
 {
 	struct agw *g = arg;
+	agw_metrics_request(&g->counted, trans);
 	if (!h248_mg_is_registered(g->assoc)) { /* H.248.8: 505 before the ServiceChange reply */
 		h248_txn_error(
 		    txn, 505, "Transaction Request Received before a Service Change Reply has been received");
@@ -191,6 +197,7 @@ static void on_registered(void *arg, unsigned version)
 static void on_release(void *arg, struct agw_term *t)
 {
 	struct agw *g = arg;
+	agw_metrics_released(&g->counted, t);
 	legs_release(g->legs, t);
 	agw_mg_release(g->mg, t);
 }
@@ -219,6 +226,25 @@ static bool realm_init(struct agw_realm *r, const char *name, const char *prefix
 		return false;
 	}
 	return true;
+}
+
+/* The Prometheus endpoint, when metrics.address is set; served from g->loop (metrics.h). */
+static int start_metrics(struct agw *g, char **err)
+{
+	g->counted = (struct agw_metrics_src){ .store = g->store,
+					       .legs = g->legs,
+					       .link = g->link,
+					       .tl = g->tl,
+					       .assoc = g->assoc,
+					       .realms = g->realms,
+					       .strangers = &g->strangers.count,
+					       .over_limit = &g->over_limit.count };
+	if (!*g->cfg.metrics_address)
+		return 0;
+	g->metrics = metrics_new();
+	agw_metrics_register(g->metrics, &g->counted);
+	g->http = metrics_http_start(g->loop, g->metrics, g->cfg.metrics_address, g->cfg.metrics_port, err);
+	return g->http ? 0 : -1;
 }
 
 static int start(struct agw *g)
@@ -288,6 +314,8 @@ static int start(struct agw *g)
 	char mgc[SA_TEXT_MAX];
 	log_notice("main", NULL, "ready: H.248 control on udp/tcp %s, registering with %s over %s", text,
 		   sa_text(&g->mgc, mgc), c->mgc_transport == AGW_TRANSPORT_TCP ? "tcp" : "udp");
+	if (start_metrics(g, &err) < 0)
+		goto failed;
 	h248_mg_start(g->assoc);
 	char status[SA_TEXT_MAX + 32];
 	snprintf(status, sizeof status, "H.248 control on %s", text);
@@ -315,6 +343,8 @@ static void stop(struct agw *g)
 		h248_link_stats(g->link, &s);
 		h248_link_stats_log(&s);
 	}
+	metrics_http_stop(g->http);
+	metrics_free(g->metrics);
 	if (g->assoc && h248_mg_is_registered(g->assoc))
 		h248_mg_service_change(g->assoc, H248_TOK_FORCED, "905 Termination taken out of service");
 	agw_store_free(g->store); /* releases terminations through g->legs and g->mg: before them */

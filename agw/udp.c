@@ -73,6 +73,7 @@ static bool admit(struct leg *l, const union sa *src, const void *data, size_t n
 	if (!saf && !t->spf)
 		return true;
 	bool ok = known && (!saf || same(src, &ref, false)) && (!t->spf || sa_port(src) == sa_port(&ref));
+	l->ls->stats.datagrams_filtered += !ok;
 	if (!ok && ++l->filtered <= 8) { /* the first few are news; the count is logged when the leg goes */
 		struct log_ids ids;
 		log_notice("leg", leg_ids(l, &ids), "dropped a datagram from %s: not the admitted source",
@@ -88,7 +89,7 @@ static void forward(struct leg *src, const void *data, size_t n)
 {
 	struct leg *dst = leg_partner(src);
 	if (!dst || !ready(src) || !ready(dst)) {
-		src->dropped++;
+		leg_dropped(src);
 		return;
 	}
 	ssize_t r;
@@ -97,7 +98,7 @@ static void forward(struct leg *src, const void *data, size_t n)
 	else
 		r = sendto(dst->fd, data, n, 0, &dst->peer.sa, sa_len(&dst->peer));
 	if (r < 0) { /* a full socket buffer or an ICMP error: UDP's loss, counted */
-		dst->dropped++;
+		leg_dropped(dst);
 		return;
 	}
 	dst->t->octets_sent += n;
@@ -111,7 +112,7 @@ static void dtls_input(struct leg *l, const void *data, size_t n, const union sa
 		/* the client speaks first, and only a handshake opens a session: stray datagrams must not
 		 * choose the session's peer */
 		if (l->t->tls_est || !handshake_record(data, n)) {
-			l->dropped++;
+			leg_dropped(l);
 			return;
 		}
 		if (!l->has_peer) /* the server answers whoever the filter let open the session */
@@ -133,7 +134,7 @@ static void dtls_input(struct leg *l, const void *data, size_t n, const union sa
 			if (l->tls_state == TLS_VERIFIED)
 				forward(l, plain, (size_t)r);
 			else
-				l->dropped++; /* held: nothing crosses before the fingerprint matched */
+				leg_dropped(l); /* held: nothing crosses before the fingerprint matched */
 			continue;
 		}
 		if (r < 0 && !gnutls_error_is_fatal((int)r))

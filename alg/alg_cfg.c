@@ -130,6 +130,11 @@ static const struct cfg_option alg_options[] = {
 	  "better mrfc.psk_file, which keeps it off the command line" },
 	{ "mrfc.psk_file", 0, CFG_STRING, offsetof(struct alg_config, conference_psk_file), "", 0, 0, NULL,
 	  "mp: read mrfc.psk from this file (its owner's alone), instead of the configuration or command line" },
+	{ "metrics.address", 0, CFG_STRING, offsetof(struct alg_config, metrics_address), "", 0, 0, NULL,
+	  "IPv4 or IPv6 address of the Prometheus metrics endpoint, http://ADDRESS:PORT/metrics (\"\": "
+	  "none)" },
+	{ "metrics.port", 0, CFG_INT, offsetof(struct alg_config, metrics_port), "9946", 1, 65535, NULL,
+	  "TCP port of the metrics endpoint" },
 	WIRE_IES(ALG_WIRE_ROW){ 0 },
 };
 

@@ -53,6 +53,8 @@ struct alg_config {
 	char **conferences;   /* mp: the conference URIs' user parts the MRFC answers */
 	char *conference_psk; /* mp: "identity:hexkey" for TLS-PSK at the MRFP, "" for fingerprints */
 	char *conference_psk_file; /* mp: a file holding it, so it stays off the command line */
+	char *metrics_address; /* the Prometheus endpoint's ("": none) */
+	long metrics_port;
 	struct wire_names wire;
 };
 

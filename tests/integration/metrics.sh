@@ -1,0 +1,154 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The Prometheus endpoints of both daemons (doc/configuration.md, Metrics) after one real call through
+# them: SIPp as a fax ATA and as the far end (the flow of alg-fax.sh: REGISTER, an audio call, a
+# re-INVITE to T.38 whose UDPTL the gateway relays, back to audio, BYE), two UDPTL datagrams each way.
+# Scraped with curl, the samples of what the call did compared line for line with what the SIPp
+# scenarios and the datagrams sent (not with what the daemons happen to count), and promtool (Prometheus'
+# own checker) must accept both outputs. Without metrics.address nothing listens; a path other than
+# /metrics is 404, a method other than GET 405.
+. "$top_srcdir/tests/integration/lib.sh"
+S="$top_srcdir/tests/integration/sipp"
+for tool in sipp curl python3; do
+	command -v "$tool" >/dev/null || { echo "metrics: $tool is not installed: skipped"; exit 77; }
+done
+
+set -- $("$FREEPORT" 10)
+access=$1 core=$2 h248=$3 agw_h248=$4 ue=$5 peer=$6 ue_fax=$7 peer_fax=$8 agw_m=$9 alg_m=${10}
+# (the periodic audit of a quiet gateway and the gateway's probe of a quiet MGC off: their H.248 would
+# make the counts depend on timing)
+start alg "$WORK/alg.log" "$ALG" --sip-access-port "$access" --sip-core-port "$core" \
+	--sip-core-next-hop "sip:127.0.0.1:$peer" --h248-port "$h248" --h248-audit 0 --log-level info \
+	--metrics-address 127.0.0.1 --metrics-port "$alg_m"
+alg=$last_pid
+start agw "$WORK/agw.log" "$AGW" --h248-port "$agw_h248" --mgc-port "$h248" --mgc-silence-timeout 0 \
+	--realm-access-ports 30620-30629 --realm-core-ports 30630-30639 --log-level info \
+	--metrics-address 127.0.0.1 --metrics-port "$agw_m"
+agw=$last_pid
+wait_log "$WORK/alg.log" "gateway .* registered" >/dev/null || exit 1
+expect_match "ims-agw names its endpoint" "$(cat "$WORK/agw.log")" \
+	"NOTICE metrics metrics endpoint: http://127\.0\.0\.1:$agw_m/metrics"
+
+sipp -sf "$S/fax-core.xml" -i 127.0.0.1 -p "$peer" -m 1 -nd -timeout 40 -timeout_error -trace_msg \
+	-key audio 49172 -key fax "$peer_fax" -message_file "$WORK/core.msg" \
+	-trace_err -error_file "$WORK/core.err" >/dev/null 2>&1 &
+core_pid=$!
+sleep 0.3
+sipp -sf "$S/fax-ue.xml" "127.0.0.1:$access" -i 127.0.0.1 -p "$ue" -m 1 -nd -timeout 40 -timeout_error \
+	-key audio 49170 -key fax "$ue_fax" -trace_msg -message_file "$WORK/ue.msg" \
+	-trace_err -error_file "$WORK/ue.err" >/dev/null 2>&1 &
+ue_pid=$!
+
+# the fax: once the ATA has its 200 to the re-INVITE, two UDPTL datagrams (6 and 11 bytes) each way
+if ! wait_log "$WORK/ue.msg" "^CSeq: 2 ACK" 15 >/dev/null; then
+	not_ok "the re-INVITE to T.38 answered 200"
+	kill "$ue_pid" "$core_pid" 2>/dev/null
+	finish
+	exit 1
+fi
+# the gateway's ports: in the 200 the ATA received (after its own re-INVITE's line), in the re-INVITE
+# the far end received (before its own 200's)
+image() { sed -n 's/^m=image \([0-9]*\) udptl t38.*/\1/p' "$1" | sed -n "$2p"; }
+gw_access=$(image "$WORK/ue.msg" 2) gw_core=$(image "$WORK/core.msg" 1)
+out=$(python3 - "$ue_fax" "$peer_fax" "$gw_access" "$gw_core" <<'PY'
+import socket, sys
+ue, peer, gw_a, gw_c = map(int, sys.argv[1:5])
+def sock(port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", port)); s.settimeout(2)
+    return s
+a, c = sock(ue), sock(peer)
+pkts = [bytes.fromhex("000001020000"), bytes.fromhex("000106c0010d7fff000000")]
+for src, dst, to in ((a, c, gw_a), (c, a, gw_c)):
+    for p in pkts:
+        src.sendto(p, ("127.0.0.1", to))
+        if dst.recvfrom(2048)[0] != p:
+            print("not relayed unchanged:", p.hex()); sys.exit(1)
+PY
+)
+expect_eq "UDPTL crosses the gateway, each way" "$?:$out" "0:"
+wait "$ue_pid"
+ue_status=$?
+wait "$core_pid"
+core_status=$?
+expect_eq "both SIPp scenarios end" "$ue_status$core_status" 00
+[ "$ue_status$core_status" = 00 ] || cat "$WORK/ue.err" "$WORK/core.err"
+
+# scrape PORT NAME: the body into $WORK/NAME.prom, the headers into $WORK/NAME.head
+scrape() {
+	curl -sS -D "$WORK/$2.head" -o "$WORK/$2.prom" "http://127.0.0.1:$1/metrics"
+}
+# samples NAME PREFIX: the sample lines (no comments) whose name starts with PREFIX
+samples() {
+	grep -v '^#' "$WORK/$1.prom" | grep -E "^$2" || true
+}
+scrape "$agw_m" agw
+expect_eq "ims-agw: scraped" "$?" 0
+expect_match "ims-agw: content type of format 0.0.4" "$(tr -d '\r' <"$WORK/agw.head")" \
+	"^Content-Type: text/plain; version=0\.0\.4; charset=utf-8$"
+
+# The H.248 the ALG sent for the call (alg-fax.h248): Add; Add and Modify; two Subtracts; three transactions.
+expect_eq "ims-agw: the commands of the MGC's requests" "$(samples agw ims_agw_h248_commands_total)" \
+'ims_agw_h248_commands_total{command="Add"} 2
+ims_agw_h248_commands_total{command="Modify"} 1
+ims_agw_h248_commands_total{command="Subtract"} 2
+ims_agw_h248_commands_total{command="Move"} 0
+ims_agw_h248_commands_total{command="AuditValue"} 0
+ims_agw_h248_commands_total{command="AuditCapabilities"} 0
+ims_agw_h248_commands_total{command="Notify"} 0
+ims_agw_h248_commands_total{command="ServiceChange"} 0'
+expect_eq "ims-agw: transactions executed, none twice" \
+	"$(samples agw 'ims_agw_h248_(requests_executed|duplicates|requests_sent|timeouts)_total')" \
+'ims_agw_h248_requests_sent_total 1
+ims_agw_h248_timeouts_total 0
+ims_agw_h248_requests_executed_total 3
+ims_agw_h248_duplicates_total 0'
+expect_eq "ims-agw: registered, nothing held after the call" \
+	"$(samples agw 'ims_agw_(mgc_registered|contexts|terminations)')" \
+'ims_agw_mgc_registered 1
+ims_agw_contexts 0'
+# 6 + 11 bytes in two datagrams each way: received on one realm, sent on the other
+expect_eq "ims-agw: bytes relayed per realm and direction" "$(samples agw ims_agw_relay_bytes_total)" \
+'ims_agw_relay_bytes_total{realm="access",direction="received"} 17
+ims_agw_relay_bytes_total{realm="access",direction="sent"} 17
+ims_agw_relay_bytes_total{realm="core",direction="received"} 17
+ims_agw_relay_bytes_total{realm="core",direction="sent"} 17'
+expect_eq "ims-agw: datagrams relayed per realm and direction" "$(samples agw ims_agw_relay_packets_total)" \
+'ims_agw_relay_packets_total{realm="access",direction="received"} 2
+ims_agw_relay_packets_total{realm="access",direction="sent"} 2
+ims_agw_relay_packets_total{realm="core",direction="received"} 2
+ims_agw_relay_packets_total{realm="core",direction="sent"} 2'
+expect_eq "ims-agw: no datagram dropped" "$(samples agw ims_agw_dropped_datagrams_total)" \
+'ims_agw_dropped_datagrams_total{reason="source_filter"} 0
+ims_agw_dropped_datagrams_total{reason="not_relayable"} 0'
+
+# promtool, Prometheus' own checker: format and naming conventions
+if command -v promtool >/dev/null; then
+	for d in agw; do
+		out=$(promtool check metrics <"$WORK/$d.prom" 2>&1)
+		expect_eq "promtool check metrics: ims-$d's output is clean" "$?:$out" "0:"
+	done
+else
+	echo "metrics: promtool (Debian's prometheus) is not installed: its check skipped"
+fi
+
+# anything but GET /metrics
+code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+expect_eq "another path: 404" "$(code "http://127.0.0.1:$agw_m/")" 404
+expect_eq "another method: 405" "$(code -X POST -d x "http://127.0.0.1:$agw_m/metrics")" 405
+
+stop "$agw" TERM
+expect_eq "ims-agw exits 0" "$stopped" 0
+stop "$alg" TERM
+expect_eq "ims-alg exits 0" "$stopped" 0
+
+# off by default: a daemon started without metrics.address listens on its H.248 port alone
+set -- $("$FREEPORT" 2)
+start agw "$WORK/agw2.log" "$AGW" --h248-port "$1" --mgc-port "$2"
+agw=$last_pid
+wait_log "$WORK/agw2.log" "ready:" >/dev/null
+expect_eq "off by default: ims-agw listens on TCP at its H.248 port alone" \
+	"$(ss -Htlnp | grep "pid=$agw," | awk '{ print $4 }')" "127.0.0.1:$1"
+expect_eq "off by default: no endpoint in the log" "$(grep -c 'metrics endpoint' "$WORK/agw2.log")" 0
+stop "$agw" TERM
+finish
