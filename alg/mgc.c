@@ -497,6 +497,25 @@ static void on_notify(struct mgc *m, struct mgc_agw *a, struct h248_txn *txn, co
 	}
 }
 
+/* Does a Notify about ctx name a context that a holds for us? One not in a->ctxs may still be: made by a
+ * request of ours whose Reply is not in yet ($), or about to go with a Subtract of every context (the
+ * one after a registration with Disconnected). Only a context neither known nor in doubt is unknown. */
+static bool ctx_unknown(struct mgc *m, struct mgc_agw *a, const char *ctx)
+{
+	if (!ctx_named(ctx) || g_hash_table_contains(a->ctxs, ctx))
+		return false;
+	GHashTableIter it;
+	gpointer v;
+	g_hash_table_iter_init(&it, m->pending);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		const struct pending *p = v;
+		for (unsigned i = 0; p->agw == a && p->epoch == a->epoch && i < p->nact; i++)
+			if (p->act[i].creates || !strcmp(p->act[i].ctx, "*") || !strcmp(p->act[i].ctx, ctx))
+				return false;
+	}
+	return true;
+}
+
 static void on_request(void *arg, struct h248_txn *txn, const struct h248_msg *msg,
 		       const struct h248_node *trans)
 {
@@ -516,7 +535,16 @@ static void on_request(void *arg, struct h248_txn *txn, const struct h248_msg *m
 			 mid);
 		h248_txn_error(txn, 501, "Not Implemented: the MGC takes ServiceChange and Notify");
 	} else {
-		on_notify(m, a, txn, ctx, n);
+		char cid[16];
+		mgc_copy_str(cid, sizeof cid, ctx->value.text);
+		if (ctx_unknown(m, a, cid)) {
+			const struct log_ids ids = { .ctx = cid };
+			log_warn("mgc", &ids, "Notify from gateway %s about context %s, which it holds for "
+					      "nobody here: 411", mid, cid);
+			mgc_reply_unknown_ctx(txn, ctx);
+		} else {
+			on_notify(m, a, txn, ctx, n);
+		}
 	}
 	g_free(mid);
 }

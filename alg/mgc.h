@@ -20,7 +20,9 @@
  * heard a failure, or cancelled, is subtracted; a gateway taken back has every context it holds for us
  * subtracted (its calls were released while it was lost). A gateway that registers with anything but a
  * cold Restart (Disconnected: it lost us, or we restarted and it heard 505) may hold contexts of an
- * earlier association: Context = * { Subtract = * } clears them.
+ * earlier association: Context = * { Subtract = * } clears them. A Notify about a context the MGC does
+ * not know the gateway holds for it (none of its requests in doubt made it or subtracts everything) is
+ * answered H.248.8 411: a gateway that does hold it learns that its MGC restarted, and registers again.
  *
  * The association is a pairing, not an address. Only sources some configured entry allows (address or
  * network, port, mId: peers.h) get as far as the parser; a gateway is bound to the address and port (or

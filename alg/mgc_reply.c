@@ -4,9 +4,11 @@
 #include "mgc_reply.h"
 
 #include <glib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "parse.h"
+#include "tl.h"
 
 void mgc_copy_str(char *dst, size_t size, struct h248_str s)
 {
@@ -57,4 +59,17 @@ void mgc_read_reply(const struct h248_node *reply, struct mgc_result *r)
 			mgc_copy_str(r->cmd[r->n].local, sizeof r->cmd[r->n].local, h248_sdp(local));
 		r->n++;
 	}
+}
+
+void mgc_reply_unknown_ctx(struct h248_txn *txn, const struct h248_node *ctx)
+{
+	char cid[16], text[64];
+	mgc_copy_str(cid, sizeof cid, ctx->value.text);
+	snprintf(text, sizeof text, "unknown context %s", cid);
+	struct h248_node *reply;
+	struct h248_msg *out = h248_txn_new_reply(txn, &reply);
+	struct h248_node *c = h248_add_token(out, reply, H248_TOK_CONTEXT, NULL);
+	c->value = ctx->value;
+	h248_add_error(out, c, 411, text);
+	h248_txn_reply(txn, out);
 }

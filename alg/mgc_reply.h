@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mgc_reply: what the MGC reads from a gateway's Reply into an mgc_result: the context, per command its
- * termination and Local descriptor's SDP, the first error and its text. */
+ * termination and Local descriptor's SDP, the first error and its text; and the 411 it answers. */
 #ifndef MEDIASEC_ALG_MGC_REPLY_H
 #define MEDIASEC_ALG_MGC_REPLY_H
 
@@ -11,5 +11,11 @@
 /* s into dst, cut to size - 1 bytes and terminated. */
 void mgc_copy_str(char *dst, size_t size, struct h248_str s);
 void mgc_read_reply(const struct h248_node *reply, struct mgc_result *r);
+
+struct h248_txn;
+/* Answers txn, a request about the Context ctx the MGC does not know, with H.248.8 411 in that Context:
+ * Reply = N { Context = 5 { Error = 411 { "unknown context 5" } } }. A gateway that holds the context
+ * learns that we do not know it (we restarted) and registers again. */
+void mgc_reply_unknown_ctx(struct h248_txn *txn, const struct h248_node *ctx);
 
 #endif

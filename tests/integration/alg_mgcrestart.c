@@ -6,11 +6,19 @@
  * ims-alg, which made none of the gateway's contexts, sends Context = * { Subtract = * }: within 8 s of
  * the restart the gateway is registered, its realms' ports are all free again (no old context left),
  * and a new call completes. On the code before this, the gateway stays registered with nobody and keeps
- * the context: none of the three holds. */
+ * the context: none of the three holds.
+ *
+ * Then a gateway played here registers with the restarted ims-alg with Method=Disconnected: it may hold
+ * contexts of the old one. While the Subtract of every context that this earns is unanswered, a Notify
+ * about such a context is answered as usual (it is about to go); once it is answered, a Notify about
+ * one is answered H.248.8 411 in that Context (byte for byte), which tells a gateway that still holds it
+ * that the MGC does not know it (ims-agw's side: tests/integration/megaco-411.sh). Before, ims-alg took
+ * any Notify from a registered gateway. */
 #include <CUnit/Basic.h>
 #include <glib.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +112,96 @@ static char **argv_of(pid_t pid)
 	return (char **)g_ptr_array_free(argv, FALSE);
 }
 
+/* ---- a gateway played here, on one UDP socket connected to ims-alg's H.248 port ---- */
+
+static int gw = -1;
+static uint16_t gw_port;
+
+/* The next message from ims-alg that is neither an acknowledgement nor its audit of ROOT (answered here)
+ * within ms, or NULL. */
+static char *gw_next(unsigned ms)
+{
+	char buf[8192];
+	for (uint64_t end = rig_now_ms() + ms; rig_now_ms() < end;) {
+		ssize_t n = udp_recv(gw, buf, sizeof buf - 1, (unsigned)(end - rig_now_ms()));
+		if (n < 0)
+			return NULL;
+		char *text = g_strndup(buf, (size_t)n);
+		if (strstr(text, "AuditValue = ROOT")) {
+			char *reply = g_strdup_printf("MEGACO/3 [127.0.0.1]:%u\nReply = %u { Context = - { "
+						      "AuditValue = ROOT } }",
+						      gw_port, rig_number_after(text, "Transaction = "));
+			send(gw, reply, strlen(reply), 0);
+			g_free(reply);
+		} else if (!strstr(text, "TransactionResponseAck")) {
+			return text;
+		}
+		g_free(text);
+	}
+	return NULL;
+}
+
+/* Sends the text printed from fmt and returns ims-alg's next message. */
+static char *gw_send(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+static char *gw_send(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	send(gw, text, strlen(text), 0);
+	g_free(text);
+	return gw_next(3000);
+}
+
+#define NOTIFY                                                                                              \
+	"MEGACO/3 [127.0.0.1]:%u\nTransaction = %u { Context = 5 { Notify = tl/1 { ObservedEvents = 1 { "   \
+	"tcpbcc/fail { reason = \"refused\" } } } } }"
+
+static void test_unknown_context(void)
+{
+	gw = udp_socket("127.0.0.1", &gw_port);
+	CU_ASSERT_TRUE_FATAL(gw >= 0);
+	udp_connect(gw, r.h248);
+	char *mid = g_strdup_printf("[127.0.0.1]:%u", gw_port);
+	char *sc = gw_send("MEGACO/3 [127.0.0.1]:%u\nTransaction = %u { Context = - { ServiceChange = ROOT { "
+			   "Services { Method = Disconnected, Reason = \"900 Service Restored\", Version = 3 } } } }",
+			   gw_port, 1u);
+	char *want = g_strdup_printf("MEGACO/3 [127.0.0.1]:%u\nReply = 1 {\n  Context = - {\n    ServiceChange = "
+				     "ROOT {\n      Services {\n        Version = 3\n      }\n    }\n  }\n}\n",
+				     r.h248);
+	ASSERT_TEXT("the registration's Reply", sc, want);
+	g_free(want);
+	char *subtract = gw_next(3000); /* what a Disconnected gateway may hold goes */
+	unsigned tid = subtract ? rig_number_after(subtract, "Transaction = ") : 0;
+	want = g_strdup_printf("MEGACO/3 [127.0.0.1]:%u\nTransaction = %u {\n  Context = * {\n    Subtract = *\n  "
+			       "}\n}\n",
+			       r.h248, tid);
+	ASSERT_TEXT("the Subtract of every context", subtract, want);
+	g_free(want);
+	char *before = gw_send(NOTIFY, gw_port, 2u); /* context 5 is in doubt until the Subtract is answered */
+	want = g_strdup_printf("MEGACO/3 [127.0.0.1]:%u\nReply = 2 {\n  Context = 5 {\n    Notify = tl/1\n  }\n}\n",
+			       r.h248);
+	ASSERT_TEXT("a Notify while the Subtract is unanswered", before, want);
+	g_free(want);
+	char *answer = g_strdup_printf("MEGACO/3 [127.0.0.1]:%u\nReply = %u { Context = * { Subtract = * } }",
+				       gw_port, tid);
+	send(gw, answer, strlen(answer), 0);
+	usleep(100000);
+	char *after = gw_send(NOTIFY, gw_port, 3u); /* gone now: ims-alg knows no context 5 of this gateway */
+	want = g_strdup_printf("MEGACO/3 [127.0.0.1]:%u\nReply = 3 {\n  Context = 5 {\n    Error = 411 {\n      "
+			       "\"unknown context 5\"\n    }\n  }\n}\n",
+			       r.h248);
+	ASSERT_TEXT("a Notify about an unknown context", after, want);
+	g_free(want);
+	char *root = gw_send("MEGACO/3 [127.0.0.1]:%u\nTransaction = %u { Context = - { Notify = ROOT { "
+			     "ObservedEvents = 0 { it/ito { mit = 200 } } } } }",
+			     gw_port, 4u);
+	CU_ASSERT_TRUE(root && strstr(root, "Notify = ROOT") && !strstr(root, "Error")); /* ROOT: no context */
+	close(gw);
+	g_free(sc), g_free(subtract), g_free(before), g_free(after), g_free(answer), g_free(root), g_free(mid);
+}
+
 static void test_restart(void)
 {
 	struct sipdlg d;
@@ -180,6 +278,8 @@ int main(void)
 	static const struct rig_test tests[] = {
 		{ "ims-alg killed and restarted: the gateway registers again and holds no old context",
 		  test_restart },
+		{ "a Notify about a context ims-alg does not know is answered 411, one in doubt is not",
+		  test_unknown_context },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("alg_mgcrestart", up, down, tests);
