@@ -8,7 +8,9 @@
  * stream with tpkt_frame finds (those over max_tcp left out), up to the first invalid header; when that
  * header was whole (4 bytes or more left) the link closed the connection with the reason tpkt_frame gave.
  * Anything else aborts. */
+#include <errno.h>
 #include <glib.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,10 +78,20 @@ static void turn(struct ev_loop *loop)
 	ev_loop_run(loop);
 }
 
+/* A connect interrupted by a signal (libFuzzer's timeout alarm) goes on in the background: wait for it. */
 static int connect_to(const union sa *where)
 {
 	int fd = socket(where->sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, &where->sa, sa_len(where)) < 0) {
+	int rc = fd < 0 ? -1 : connect(fd, &where->sa, sa_len(where)), err = 0;
+	if (rc < 0 && errno == EINTR) {
+		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		while (poll(&p, 1, 5000) < 0 && errno == EINTR)
+			;
+		socklen_t len = sizeof err;
+		rc = getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err ? -1 : 0;
+		errno = err ? err : errno;
+	}
+	if (rc < 0) {
 		perror("fuzz_link: connecting to the link");
 		abort();
 	}
