@@ -256,7 +256,10 @@ static int start(struct agw *g)
 	trace_secret(g->trace, c->wire.text[WIRE_TLS_PSK]); /* the keys the MGC hands over stay out of it */
 	if (!tls_identity_init(&g->identity, c->tls_certificate, c->tls_key, "ims-agw", &err))
 		goto failed;
-	log_info("main", NULL, "TLS identity: %s", g->identity.fingerprint);
+	if (*c->tls_certificate) /* a generated one is news the operator needs: the UEs will see it */
+		log_info("main", NULL, "TLS identity: %s", g->identity.fingerprint);
+	else
+		log_notice("main", NULL, "self-signed certificate generated; TLS identity: %s", g->identity.fingerprint);
 	if (!(g->loop = ev_loop_new())) {
 		err = g_strdup_printf("cannot create the event loop: %s", strerror(errno));
 		goto failed;

@@ -431,7 +431,11 @@ struct proxy *proxy_new(su_root_t *root, const struct alg_config *cfg, struct mg
 			proxy_free(p);
 			return NULL;
 		}
-		log_info("sip", NULL, "SIP TLS identity: %s", siptls_fingerprint(p->tls));
+		if (*cfg->tls_certificate)
+			log_info("sip", NULL, "SIP TLS identity: %s", siptls_fingerprint(p->tls));
+		else
+			log_notice("sip", NULL, "self-signed certificate generated; SIP TLS identity: %s",
+				   siptls_fingerprint(p->tls));
 	}
 	if (!side_start(p, root, ACCESS, &cfg->access, err) || !side_start(p, root, CORE, &cfg->core, err)) {
 		proxy_free(p);

@@ -15,15 +15,27 @@ unsigned reg_mech_bit(const char *name)
 	return tp_media_of_mechanism(name, &row) ? 1u << row : 0;
 }
 
-char *reg_mech_header(unsigned mechs)
+/* The names of mechs' mechanisms, each followed by suffix, separated by ", "; NULL for none. */
+static char *mech_list(unsigned mechs, const char *suffix)
 {
 	GString *s = g_string_new(NULL);
 	unsigned n;
 	const struct tp_media *rows = tp_media_all(&n);
 	for (unsigned i = 0; i < n; i++)
 		if (rows[i].mechanism && (mechs & (1u << i)))
-			g_string_append_printf(s, "%s%s;mediasec", s->len ? ", " : "", rows[i].mechanism);
+			g_string_append_printf(s, "%s%s%s", s->len ? ", " : "", rows[i].mechanism, suffix);
 	return g_string_free(s, s->len == 0);
+}
+
+char *reg_mech_header(unsigned mechs)
+{
+	return mech_list(mechs, ";mediasec");
+}
+
+char *reg_mech_names(unsigned mechs)
+{
+	char *names = mech_list(mechs, "");
+	return names ? names : g_strdup("none");
 }
 
 struct aor;

@@ -18,6 +18,8 @@ enum reg_mech { REG_MSRP_TLS = 1, REG_BFCP_TLS = 2, REG_UDPTL_DTLS = 4, REG_BEHI
 unsigned reg_mech_bit(const char *name);
 /* "msrp-tls;mediasec, bfcp-tls;mediasec" for the bits set (g_free it); NULL when none. */
 char *reg_mech_header(unsigned mechs);
+/* "msrp-tls, bfcp-tls" (for people: logs, ims-ctl), "none" for none; g_free it. */
+char *reg_mech_names(unsigned mechs);
 
 /* What the registration store knows of an AOR. */
 enum reg_state { REG_UNKNOWN, REG_UNBOUND, REG_BOUND };

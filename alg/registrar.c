@@ -155,8 +155,10 @@ static void record(struct registrar *r, const sip_t *req, const sip_t *ok)
 		su_free(NULL, to);
 		reg_set(r->reg, aor, contact, uri, key, source, mechs, expires, now_s());
 		const struct log_ids ids = { .call = call_of(req) };
-		log_info("reg", &ids, "%s at %s for %us, media security 0x%x%s", aor, key, expires,
-			 mechs & ~REG_BEHIND_NAT, mechs & REG_BEHIND_NAT ? ", behind a NAT" : "");
+		char *names = reg_mech_names(mechs & ~REG_BEHIND_NAT);
+		log_info("reg", &ids, "%s at %s for %us, media security %s%s", aor, key, expires, names,
+			 mechs & REG_BEHIND_NAT ? ", behind a NAT" : "");
+		g_free(names);
 		su_free(NULL, uri), su_free(NULL, contact);
 	}
 }

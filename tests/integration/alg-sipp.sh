@@ -136,6 +136,9 @@ EOF
 expect_eq "the refusals say why" "$refusals" "127.0.0.1 403 Forbidden (too many calls)
 127.0.0.3 403 Forbidden (not registered)"
 
+# issue 22: the mechanisms a UE registered with are named in the log, not shown as a bit mask
+expect_match "the registration's mechanisms named" "$(grep -m1 ' INFO reg .* media security ' "$WORK/alg.log")" \
+	' for [0-9]+s, media security msrp-tls, bfcp-tls$'
 stop "$agw" TERM
 expect_eq "ims-agw exits 0" "$stopped" 0
 stop "$alg" TERM

@@ -22,6 +22,10 @@ wait_log "$WORK/alg.log" "NOTICE main ready: " >/dev/null && wait_log "$WORK/agw
 printf 'OPTIONS sip:127.0.0.1:%s SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;rport;branch=z9hG4bK-logs\r\nMax-Forwards: 70\r\nFrom: <sip:test@127.0.0.1>;tag=1\r\nTo: <sip:127.0.0.1>\r\nCall-ID: logs-1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n' \
 	"$SIPA" | "$UDPX" 127.0.0.1 "$SIPA" 3000 >"$WORK/reply"
 expect_eq "alg answers OPTIONS" "$(head -n1 "$WORK/reply" | tr -d '\r')" "SIP/2.0 200 OK"
+# issue 22: the certificate the gateway generated, with its fingerprint, at notice
+expect_match "the generated certificate logged at notice with its fingerprint" \
+	"$(grep -m1 'self-signed' "$WORK/agw.log")" \
+	' ims-agw NOTICE main self-signed certificate generated; TLS identity: sha-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}$'
 
 # a second ims-alg on the same SIP ports, while the first holds them
 "$ALG" --sip-access-port "$SIPA" --sip-core-port "$SIPC" --h248-port "$MGC2" 2>"$WORK/busy.log"; status=$?

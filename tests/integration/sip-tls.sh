@@ -31,8 +31,8 @@ TMPDIR="$WORK/tmp" start alg "$WORK/alg.log" "$ALG" --sip-access-transport tls -
 	--trace-file "$WORK/alg.jsonl" --log-level info
 alg=$last_pid
 wait_log "$WORK/alg.log" "ready:" >/dev/null || exit 1
-logged=$(sed -n 's/^.* INFO sip SIP TLS identity: //p' "$WORK/alg.log")
-expect_match "the generated certificate's fingerprint is logged" "$logged" '^sha-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}$'
+logged=$(sed -n 's/^.* NOTICE sip self-signed certificate generated; SIP TLS identity: //p' "$WORK/alg.log")
+expect_match "the generated certificate's fingerprint is logged at notice" "$logged" '^sha-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}$'
 expect_eq "s_client is served that certificate" "$(served "$ACC")" "$logged"
 dir=$(ls -d "$WORK"/tmp/ims-alg-tls-* 2>/dev/null)
 expect_eq "sofia-sip's files: a private directory" "$(stat -c %a "$dir" 2>&1)" 700
