@@ -24,6 +24,12 @@ struct beat {
 	struct ev_timer *timer;
 };
 
+/* A Notify awaiting its Reply, and the context it is about. */
+struct note {
+	struct agw_mg *mg;
+	uint32_t ctx;
+};
+
 bool mg_fail(struct fault *f, int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -52,6 +58,7 @@ struct agw_mg *agw_mg_new(struct ev_loop *loop, struct h248_tl *tl, struct h248_
 			       .identity = identity,
 			       .hooks = hooks ? *hooks : (struct agw_mg_hooks){ 0 } };
 	mg->heartbeats = g_hash_table_new(NULL, NULL);
+	mg->notes = g_hash_table_new_full(NULL, NULL, g_free, NULL);
 	return mg;
 }
 
@@ -68,18 +75,24 @@ void agw_mg_free(struct agw_mg *mg)
 		g_free(b);
 	}
 	g_hash_table_destroy(mg->heartbeats);
+	g_hash_table_destroy(mg->notes); /* their Replies will not be heard of */
 	g_free(mg);
 }
 
 /* ---- Notify ---- */
 
+/* 505, or 411 about a context we still hold: an MGC that restarted; we register with it again. A 411
+ * about a context gone by now (the Notify crossed its Subtract) is no news. */
 static void notified(void *arg, const struct h248_msg *msg, const struct h248_node *reply)
 {
-	struct agw_mg *mg = arg;
+	struct note *n = arg;
+	struct agw_mg *mg = n->mg;
+	bool held = agw_ctx_find(mg->store, n->ctx) != NULL;
+	g_hash_table_remove(mg->notes, n); /* frees n */
 	if (!reply && mg->assoc)
 		h248_mg_lost(mg->assoc, "a Notify was not answered");
 	else if (mg->assoc)
-		h248_mg_check_reply(mg->assoc, reply); /* 505: a restarted MGC, registered with again */
+		h248_mg_check_reply(mg->assoc, reply, held);
 }
 
 static bool requested(const struct agw_term *t, const char *name)
@@ -119,7 +132,12 @@ void agw_mg_event(struct agw_mg *mg, struct agw_term *t, enum wire_ie event, con
 		g_free(clean);
 	}
 	log_info("mg", &ids, "notifying %s%s%s", wire(mg, event), reason ? ": " : "", reason ? reason : "");
-	h248_tl_send(mg->tl, h248_mg_mgc(mg->assoc), m, notified, mg);
+	struct note *note = g_new(struct note, 1);
+	*note = (struct note){ mg, t->ctx->id };
+	if (h248_tl_send(mg->tl, h248_mg_mgc(mg->assoc), m, notified, note))
+		g_hash_table_add(mg->notes, note);
+	else
+		g_free(note);
 }
 
 static void on_heartbeat(struct ev_loop *loop, void *arg)

@@ -20,6 +20,7 @@ struct agw_mg {
 	const struct tls_identity *identity;
 	struct agw_mg_hooks hooks;
 	GHashTable *heartbeats; /* term -> struct beat */
+	GHashTable *notes;      /* the Notifies awaiting their Reply (struct note, mg.c) */
 };
 
 struct fault {

@@ -260,11 +260,17 @@ static bool has_error(const struct h248_node *n, unsigned code)
 	return false;
 }
 
-bool h248_mg_check_reply(struct h248_mg *mg, const struct h248_node *reply)
+bool h248_mg_check_reply(struct h248_mg *mg, const struct h248_node *reply, bool held)
 {
-	if (!reply || !mg->registered || !has_error(reply, 505))
+	if (!reply || !mg->registered)
 		return false;
-	h248_mg_lost(mg, "the MGC answered 505: it does not know us (it restarted)");
+	if (has_error(reply, 505))
+		h248_mg_lost(mg, "the MGC answered 505: it does not know us (it restarted)");
+	else if (held && has_error(reply, 411))
+		h248_mg_lost(mg, "the MGC answered 411 about a context we hold: it does not know our contexts "
+				 "(it restarted)");
+	else
+		return false;
 	return true;
 }
 
@@ -279,7 +285,7 @@ static void on_probe_reply(void *arg, const struct h248_msg *msg, const struct h
 	mg->probe = 0;
 	if (!reply)
 		h248_mg_lost(mg, "the MGC was silent and did not answer our Notify ROOT {it/ito}");
-	else if (!h248_mg_check_reply(mg, reply))
+	else if (!h248_mg_check_reply(mg, reply, false))
 		mg->heard = ev_now(mg->loop), watch_silence(mg); /* answered: the MGC is there */
 }
 

@@ -7,8 +7,9 @@
  * the MGC's address. When contact is lost (a request times out, the TCP connection drops), the MG
  * registers again with Method=Disconnected (D.1.5). Graceful and Forced take it out of service.
  * An MGC that does not know us any more (it restarted: its reply to any request of ours is 505,
- * "Transaction Request Received before a ServiceChange Reply") is contact lost too: Disconnected, the
- * contexts kept until the MGC subtracts them (H.248.1 §11.5: it decides what survives). An MGC that has
+ * "Transaction Request Received before a ServiceChange Reply", or 411 "unknown context" to a Notify
+ * about a context we hold) is contact lost too: Disconnected, the contexts kept until the MGC subtracts
+ * them (H.248.1 §11.5: it decides what survives). An MGC that has
  * sent nothing for silence_ms (it audits a quiet gateway; a restarted one does not know us) is probed
  * with Notify ROOT {it/ito} (H.248.14's inactivity event); no answer or 505 is contact lost.
  *
@@ -48,9 +49,12 @@ void h248_mg_start(struct h248_mg *mg);
 void h248_mg_lost(struct h248_mg *mg, const char *why);
 /* A message from the MGC arrived (the owner's admit hook accepted it): it is not silent. */
 void h248_mg_heard(struct h248_mg *mg);
-/* A reply to a request of ours: when it is 505 the MGC does not know us (it restarted): contact is
- * lost, registration begins again (true). */
-bool h248_mg_check_reply(struct h248_mg *mg, const struct h248_node *reply);
+/* A reply to a request of ours: when it is 505 the MGC does not know us (it restarted), and when it is
+ * 411 about a context the request named and we still hold (held), the MGC does not know our context (a
+ * restarted MGC that takes us without a registration): either way contact is lost, registration begins
+ * again with Disconnected (true). A 411 about a context we no longer hold is the expected answer to a
+ * Notify that crossed its Subtract: nothing. */
+bool h248_mg_check_reply(struct h248_mg *mg, const struct h248_node *reply, bool held);
 /* The link reports a closed TCP connection: when it is ours, contact is lost. */
 void h248_mg_conn_closed(struct h248_mg *mg, uint32_t conn);
 bool h248_mg_is_registered(const struct h248_mg *mg);

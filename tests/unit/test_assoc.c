@@ -3,7 +3,7 @@
  * MgcIdToTry, re-registration with Disconnected after loss of contact, an MGC that appears late,
  * TCP with its connection dropped, Graceful, a ServiceChange without its required Reason, and an MGC
  * that restarts (the silent MGC probed, its 505 taken as loss of contact, Disconnected reported as
- * "may hold"). */
+ * "may hold"), and its 411 about a context the MG holds taken likewise. */
 #include <glib.h>
 #include <string.h>
 
@@ -290,6 +290,41 @@ static void test_mgc_restart(void)
 	ev_loop_free(loop);
 }
 
+/* A Reply whose Error is 411: the MG holds the context the request named (held), so an MGC that does not
+ * know it restarted: contact lost, registered again. The context gone by then (a Notify that crossed its
+ * Subtract): nothing. Whether the 411 is the transaction's or the Context's. */
+static void test_unknown_context(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct node mgc = { .other = 200 }, mg = { 0 };
+	node_open(loop, &mgc, "ALG", 0, 3);
+	node_open(loop, &mg, "AGW", 0, 3);
+	mg_role(&mg, &mgc, false);
+	h248_mg_start(mg.mg);
+	run_for(loop, 100);
+	ASSERT_STR(mg.events->str, "registered v3;");
+	const char *texts[] = { "MEGACO/3 ALG\nReply = 5 { Context = 7 { Error = 411 { \"unknown context 7\" } } }",
+				"MEGACO/3 ALG\nReply = 6 { Error = 411 { \"unknown context 7\" } }" };
+	const char *after[][2] = { { "registered v3;", "registered v3;lost;registered v3;" },
+				   { "registered v3;lost;registered v3;",
+				     "registered v3;lost;registered v3;lost;registered v3;" } };
+	for (int i = 0; i < 2; i++) {
+		struct h248_error err;
+		struct h248_msg *m = h248_parse(texts[i], strlen(texts[i]), NULL, &err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+		CU_ASSERT_FALSE(h248_mg_check_reply(mg.mg, m->first, false)); /* not held: no news */
+		run_for(loop, 100);
+		ASSERT_STR(mg.events->str, after[i][0]);
+		CU_ASSERT_TRUE(h248_mg_check_reply(mg.mg, m->first, true));
+		run_for(loop, 100);
+		ASSERT_STR(mg.events->str, after[i][1]);
+		h248_msg_free(m);
+	}
+	CU_ASSERT_PTR_NOT_NULL(strstr(mgc.seen->str, "Method = Disconnected"));
+	node_close(&mg), node_close(&mgc);
+	ev_loop_free(loop);
+}
+
 static void test_reason_required(void)
 {
 	struct ev_loop *loop = ev_loop_new();
@@ -427,6 +462,7 @@ void register_assoc(void)
 		{ "TCP: connection lost and registration again", test_tcp_and_connection_loss },
 		{ "ServiceChange without Reason refused", test_reason_required },
 		{ "an MGC that restarts: probed, 505, Disconnected, may hold", test_mgc_restart },
+		{ "411 about a context held: registered again; about one gone: nothing", test_unknown_context },
 		{ "MG: only the MGC's address, port and registered mId", test_mg_pairing },
 		{ "allow entries and the canonical mId", test_allow_entries },
 		{ NULL, NULL },
