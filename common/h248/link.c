@@ -25,6 +25,8 @@ struct conn {
 	union sa peer;
 	bool connecting;
 	bool accepted; /* counted against the limits, closed when idle */
+	bool carried;  /* a whole message came on it */
+	bool quiet;    /* its end is logged already */
 	uint64_t last; /* ev_now of the last whole message received or sent */
 	struct ev_timer *idle;
 	GByteArray *in, *out; /* received bytes not yet framed; framed bytes not yet written */
@@ -42,6 +44,7 @@ struct h248_link {
 	unsigned max_conns, per_source, idle_ms, accepted;
 	struct log_counter over_limit, over_source;
 	struct log_counter out_of_fds, idled;
+	struct log_counter fruitless; /* accepted connections closed before a whole message */
 	unsigned backoff_ms;     /* the next pause of the listener */
 	struct ev_timer *resume; /* the listener is paused until it fires */
 	struct trace *trace;
@@ -86,7 +89,13 @@ static void conn_drop(struct conn *c, const char *why)
 {
 	struct h248_link *l = c->link;
 	char peer[SA_TEXT_MAX];
-	log_info("h248", NULL, "TCP connection %u with %s closed: %s", c->id, sa_text(&c->peer, peer), why);
+	if (c->accepted && !c->carried) { /* what anyone can repeat (a bad TPKT header, a scan): counted */
+		if (!c->quiet)
+			h248_refused(&l->fruitless, &c->peer, "TCP connection %u closed: %s", c->id, why);
+	} else {
+		log_info("h248", NULL, "TCP connection %u with %s closed: %s", c->id, sa_text(&c->peer, peer),
+			 why);
+	}
 	uint32_t id = c->id;
 	g_hash_table_remove(l->conns, GUINT_TO_POINTER(id)); /* frees c */
 	if (l->ops.closed)
@@ -154,6 +163,12 @@ static bool conn_deframe(struct conn *c)
 		}
 		struct h248_from from = { .addr = c->peer, .conn = id };
 		c->last = ev_now(l->loop);
+		if (c->accepted && !c->carried) {
+			char text[SA_TEXT_MAX];
+			log_info("h248", NULL, "TCP connection %u from %s: its first message", id,
+				 sa_text(&c->peer, text));
+		}
+		c->carried = true;
 		trace_message(l, true, (const char *)c->in->data + off + TPKT_HEADER, payload, &from, NULL);
 		l->ops.recv(l->arg, (const char *)c->in->data + off + TPKT_HEADER, payload, &from);
 		off += TPKT_HEADER + payload;
@@ -236,6 +251,7 @@ static void on_idle(struct ev_loop *loop, void *arg)
 		    sa_text(&c->peer, peer), l->idle_ms);
 	char why[64];
 	g_snprintf(why, sizeof why, "no message for %u ms", l->idle_ms);
+	c->quiet = true;
 	conn_drop(c, why);
 }
 
@@ -283,7 +299,8 @@ static void take(struct h248_link *l, int fd, const union sa *peer)
 	c->accepted = true;
 	l->accepted++;
 	c->idle = ev_timer_add(l->loop, l->idle_ms, on_idle, c);
-	log_info("h248", NULL, "TCP connection %u from %s", c->id, sa_text(peer, text));
+	/* at info once it carries a message: anyone can open connections and close them at once */
+	log_debug("h248", NULL, "TCP connection %u from %s", c->id, sa_text(peer, text));
 }
 
 static void on_accept(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg);
@@ -376,6 +393,8 @@ struct h248_link *h248_link_new(struct ev_loop *loop, const union sa *local,
 	l->over_limit = l->over_source = H248_REFUSALS("H.248 TCP from");
 	l->out_of_fds = (struct log_counter){ .component = "h248", .what = "descriptors or memory exhausted:" };
 	l->idled = (struct log_counter){ .component = "h248", .what = "idle H.248 connection:" };
+	l->fruitless =
+	    (struct log_counter){ .component = "h248", .what = "H.248 TCP without a message from" };
 	l->backoff_ms = BACKOFF_FIRST_MS;
 	l->trace = opts ? opts->trace : NULL;
 	l->rxbuf = g_malloc(l->max_udp + 1);

@@ -141,7 +141,8 @@ struct h248_tl *h248_tl_new(struct ev_loop *loop, struct h248_link *link, const 
 	tl->o.ack_delay_ms = or_default(opts->ack_delay_ms, 20);
 	tl->o.max_ids = or_default(opts->max_ids, 65536);
 	tl->strays = H248_REFUSALS("a Reply or Pending from");
-	tl->unparsable = (struct log_counter){ .component = "h248", .what = "a message that does not parse from",
+	tl->unparsable = (struct log_counter){ .component = "h248",
+					       .what = "a message that does not parse from",
 					       .note = "answered with an error" };
 	tl->peer_errors = (struct log_counter){ .component = "h248", .what = "a message-level error from" };
 	tl->over_cache = (struct log_counter){ .component = "h248",
@@ -707,8 +708,8 @@ void h248_tl_input(struct h248_tl *tl, const char *text, size_t len, const struc
 			incoming_ack(tl, m, n);
 			break;
 		case H248_TOK_ERROR:
-			h248_refused(&tl->peer_errors, &from->addr, "%.*s", n->first ? (int)n->first->name.n : 0,
-				     n->first ? n->first->name.p : "");
+			h248_refused(&tl->peer_errors, &from->addr, "%.*s",
+				     n->first ? (int)n->first->name.n : 0, n->first ? n->first->name.p : "");
 			break;
 		default:
 			break; /* Segment replies: segmentation is not used by this entity */
