@@ -23,6 +23,7 @@ void call_step_to(struct call *c, enum step s)
 	const struct log_ids ids = CALL_IDS(c);
 	log_debug("call", &ids, "[%s] -> [%s]", call_step_names[c->step], call_step_names[s]);
 	c->step = s;
+	c->answered |= s == ACTIVE;
 }
 
 /* ---- results ---- */
@@ -480,6 +481,7 @@ void call_end(struct call *c, const char *why)
 		mgc_send(c->cs->mgc, c->agw, s, NULL, NULL, NULL);
 		g_free(s);
 	}
+	c->cs->ended[c->media_failed ? CALL_MEDIA_FAILED : c->answered ? CALL_ANSWERED : CALL_UNANSWERED]++;
 	g_hash_table_remove(c->cs->live, c);
 	call_free(c);
 }
@@ -515,6 +517,7 @@ void calls_gateway_event(struct calls *cs, struct mgc_agw *agw, const char *ctx,
 		log_notice("call", &ids, "the gateway refused a stranger's connection; the leg waits on");
 		return; /* a stranger cannot end the call by connecting first */
 	}
+	c->media_failed = true;
 	char *why = g_strdup_printf("%s on %s%s%s", event, term, reason ? ": " : "", reason ? reason : "");
 	if (cs->cfg->release_on_fail && cs->ops.failed)
 		cs->ops.failed(cs->arg, c, why);
@@ -532,6 +535,7 @@ void calls_gateway_lost(struct calls *cs, struct mgc_agw *agw, const char *why)
 			g_ptr_array_add(gone, key);
 	for (unsigned i = 0; i < gone->len; i++) {
 		char *text = g_strdup_printf("media gateway %s lost: %s", mgc_agw_mid(agw), why);
+		((struct call *)gone->pdata[i])->media_failed = true;
 		if (cs->ops.failed)
 			cs->ops.failed(cs->arg, gone->pdata[i], text);
 		g_free(text);
@@ -559,4 +563,24 @@ void calls_free(struct calls *cs)
 	}
 	g_hash_table_destroy(cs->live);
 	g_free(cs);
+}
+
+const char *const call_outcome_names[CALL_OUTCOMES] = { "answered", "unanswered", "media_failed" };
+
+const char *call_step_name(unsigned step)
+{
+	return step < CALL_STEPS ? call_step_names[step] : "?";
+}
+
+G_STATIC_ASSERT(ACTIVE + 1 == CALL_STEPS);
+
+void calls_stats(const struct calls *cs, unsigned steps[CALL_STEPS], uint64_t ended[CALL_OUTCOMES])
+{
+	memset(steps, 0, CALL_STEPS * sizeof *steps);
+	memcpy(ended, cs->ended, sizeof cs->ended);
+	GHashTableIter it;
+	gpointer key;
+	g_hash_table_iter_init(&it, cs->live);
+	while (g_hash_table_iter_next(&it, &key, NULL))
+		steps[((const struct call *)key)->step]++;
 }

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "alg_cfg.h"
 #include "media.h"
@@ -60,5 +61,14 @@ void call_offer(struct call *c, bool from_ue, const char *sdp, size_t len, call_
 void call_answer(struct call *c, const char *sdp, size_t len, call_next *next, void *arg);
 /* Ends the call: Subtract when the gateway holds anything, then frees it (a pending next is dropped). */
 void call_end(struct call *c, const char *why);
+
+/* For the metrics: the calls now by the step of their H.248 sequence, and those ended by outcome
+ * (answered: their media was configured; unanswered: ended before; media_failed: the gateway reported a
+ * failure or was lost). */
+enum { CALL_STEPS = 6 };
+enum call_outcome { CALL_ANSWERED, CALL_UNANSWERED, CALL_MEDIA_FAILED, CALL_OUTCOMES };
+extern const char *const call_outcome_names[CALL_OUTCOMES];
+const char *call_step_name(unsigned step);
+void calls_stats(const struct calls *cs, unsigned steps[CALL_STEPS], uint64_t ended[CALL_OUTCOMES]);
 
 #endif

@@ -53,6 +53,7 @@ struct call {
 	void *next_arg;
 	uint32_t tid;
 	unsigned rid; /* Events request ids */
+	bool answered, media_failed; /* reached ACTIVE; the gateway reported a failure (the metrics) */
 	void *owner;
 };
 
@@ -62,6 +63,7 @@ struct calls {
 	struct call_ops ops;
 	void *arg;
 	GHashTable *live; /* struct call * set */
+	uint64_t ended[CALL_OUTCOMES];
 };
 
 #define CALL_IDS(c) { .call = (c)->id, .ctx = *(c)->ctx ? (c)->ctx : NULL }

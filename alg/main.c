@@ -14,10 +14,12 @@ struct alg;
 #include <sofia-sip/su_glib.h>
 
 #include "alg_cfg.h"
+#include "alg_metrics.h"
 #include "call.h"
 #include "daemon.h"
 #include "evloop.h"
 #include "log.h"
+#include "metrics.h"
 #include "mgc.h"
 #include "parse.h"
 #include "proxy.h"
@@ -34,6 +36,8 @@ struct alg {
 	struct mgc *mgc;
 	struct proxy *proxy;
 	struct trace *trace;
+	struct metrics *metrics; /* NULL: no endpoint (metrics.address "") */
+	struct metrics_http *http;
 };
 
 static gboolean on_signal(gpointer data)
@@ -120,6 +124,15 @@ static int start(struct alg *a)
 		g_free(err);
 		return -1;
 	}
+	if (*c->metrics_address) { /* served by a->loop, which GLib's main loop serves (metrics.h) */
+		a->metrics = metrics_new();
+		alg_metrics_register(a->metrics, a->proxy, a->mgc);
+		if (!(a->http = metrics_http_start(a->loop, a->metrics, c->metrics_address, c->metrics_port, &err))) {
+			log_err("main", NULL, "%s", err);
+			g_free(err);
+			return -1;
+		}
+	}
 	char where[SA_TEXT_MAX];
 	log_notice("main", NULL, "ready: SIP access side %s:%ld, core side %s:%ld; H.248 MGC %s on %s",
 		   c->access.address, c->access.port, c->core.address, c->core.port, a->mid,
@@ -185,6 +198,8 @@ int main(int argc, char **argv)
 		g_source_remove(sigusr1);
 		g_source_remove(sigusr2);
 	}
+	metrics_http_stop(a.http);
+	metrics_free(a.metrics);
 	proxy_free(a.proxy);
 	if (a.mgc) {
 		struct mgc_stats st;

@@ -45,8 +45,8 @@ struct mgc {
 	struct h248_allow *allow; /* who may register */
 	unsigned nallow, max_pending;
 	struct log_counter strangers, takeovers;
-	struct log_counter refused; /* requests an allowed source may repeat */
 	uint64_t over_pending;
+	struct alg_h248_counts h248; /* the metrics' */
 };
 
 enum { MAX_ACTIONS = 8, MAX_TRIES = 8 };
@@ -60,6 +60,7 @@ struct pending {
 	char *text;     /* the message, kept to ask again when it creates a context or subtracts */
 	unsigned tries; /* sendings under this id */
 	bool parked;    /* to be asked again once its gateway is back */
+	uint8_t ncmd[ALG_CMD_COUNT]; /* its commands, for the metrics */
 	unsigned nact;
 	struct {
 		char ctx[16];
@@ -343,6 +344,7 @@ static bool request(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_d
 	*p = (struct pending){ .agw = a, .epoch = a->epoch, .done = done, .arg = arg, .tries = 1 };
 	if (read_actions(p, msg))
 		p->text = g_strdup(text);
+	alg_h248_commands_of(msg, p->ncmd); /* the metrics' */
 	uint32_t id = h248_tl_send(m->tl, &a->to, msg, on_result, p);
 	g_free(text); /* printed by now */
 	if (!id) {
@@ -380,6 +382,7 @@ static void on_result(void *arg, const struct h248_msg *msg, const struct h248_n
 	struct mgc_agw *a = p->agw;
 	bool current = p->epoch == a->epoch, taken = false;
 	a->pending--;
+	alg_h248_result(&a->mgc->h248, p->ncmd, reply); /* the metrics' */
 	if (reply && current && !a->up && a->probing)
 		take_back(a);
 	if (p->done) {
@@ -528,13 +531,12 @@ static void on_request(void *arg, struct h248_txn *txn, const struct h248_msg *m
 	const struct h248_node *ctx = h248_child(trans, H248_TOK_CONTEXT, NULL);
 	const struct h248_node *n = ctx ? h248_child(ctx, H248_TOK_NOTIFY, NULL) : NULL;
 	if (!a || !a->up) { /* H.248.8 */
-		h248_refused(&m->refused, &h248_txn_from(txn)->addr, "mId %s, which is not registered: 505",
-			     mid);
+		log_warn("mgc", NULL, "request from %s, which is not registered: refused", mid);
 		h248_txn_error(
 		    txn, 505, "Transaction Request Received before a Service Change Reply has been received");
 	} else if (!n) {
-		h248_refused(&m->refused, &h248_txn_from(txn)->addr,
-			     "mId %s, neither a ServiceChange nor a Notify: 501", mid);
+		log_warn("mgc", NULL, "request from %s is neither a ServiceChange nor a Notify: refused",
+			 mid);
 		h248_txn_error(txn, 501, "Not Implemented: the MGC takes ServiceChange and Notify");
 	} else {
 		char cid[16];
@@ -633,9 +635,6 @@ struct mgc *mgc_new(struct ev_loop *loop, const struct mgc_opts *o, const struct
 	m->mid = o->mid_text;
 	m->max_pending = o->max_pending ? o->max_pending : 256;
 	m->strangers = m->takeovers = H248_REFUSALS("H.248 from");
-	m->refused = (struct log_counter){ .component = "mgc",
-					   .what = "a request refused from",
-					   .note = "answered with an error" };
 	unsigned n = 0;
 	while (o->gateways && o->gateways[n])
 		n++;
@@ -694,6 +693,11 @@ void mgc_stats(const struct mgc *m, struct mgc_stats *out)
 				   .takeovers = m->takeovers.count,
 				   .over_pending = m->over_pending };
 	h248_link_stats(m->link, &out->link);
+	out->oversized = h248_link_oversized(m->link); /* the metrics' */
+	out->tl = h248_tl_stats(m->tl);
+	out->h248 = m->h248;
+	for (unsigned i = 0; i < m->agws->len; i++)
+		*(mgc_agw_up(g_ptr_array_index(m->agws, i)) ? &out->gateways_up : &out->gateways_lost) += 1;
 }
 
 const union sa *mgc_local(const struct mgc *m)

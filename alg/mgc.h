@@ -37,6 +37,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "alg_metrics.h"
 #include "evloop.h"
 #include "link.h"
 #include "msg.h"
@@ -107,6 +108,11 @@ struct mgc_stats {
 	uint64_t takeovers;    /* messages under a registered gateway's mId from elsewhere than it is bound */
 	uint64_t over_pending; /* requests not sent: the gateway had max_pending awaiting their Reply */
 	struct h248_link_stats link;
+	/* for the metrics */
+	uint64_t oversized;               /* H.248 messages dropped unread: over the link's limits */
+	const struct h248_tl_stats *tl;   /* the transaction layer's (alive as long as the mgc) */
+	unsigned gateways_up, gateways_lost;
+	struct alg_h248_counts h248;      /* the commands of our requests by result */
 };
 void mgc_stats(const struct mgc *m, struct mgc_stats *out);
 

@@ -50,9 +50,12 @@ static void peer_of(msg_t *msg, bool rx, const url_t *target, char out[80])
 
 void proxy_trace(struct proxy *p, bool rx, struct side *s, msg_t *msg, const url_t *target)
 {
+	sip_t *sip = sip_object(msg);
+	if (sip && (sip->sip_request || sip->sip_status)) /* counted for the metrics, traced or not */
+		alg_sip_count(&p->sip, s->which, rx, sip->sip_request ? (int)sip->sip_request->rq_method : 0,
+			      sip->sip_request ? 0 : sip->sip_status->st_status);
 	if (!p->trace)
 		return;
-	sip_t *sip = sip_object(msg);
 	char summary[96] = "";
 	if (sip && sip->sip_request)
 		snprintf(summary, sizeof summary, "%s %s", sip->sip_request->rq_method_name,
@@ -490,4 +493,19 @@ void proxy_free(struct proxy *p)
 	g_hash_table_destroy(p->dialogs);
 	su_home_deinit(p->home);
 	g_free(p);
+}
+
+const struct alg_sip_counts *proxy_sip_counts(const struct proxy *p)
+{
+	return &p->sip;
+}
+
+unsigned proxy_registrations(const struct proxy *p)
+{
+	return registrar_bound(p->registrar);
+}
+
+struct calls *proxy_calls(const struct proxy *p)
+{
+	return p->calls;
 }

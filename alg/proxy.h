@@ -37,4 +37,11 @@ void proxy_gateway_event(struct proxy *p, struct mgc_agw *agw, const char *ctx, 
 			 const char *event, const char *reason);
 void proxy_gateway_lost(struct proxy *p, struct mgc_agw *agw, const char *why);
 
+/* For the metrics (alg_metrics.c): the SIP messages counted, the registrations now, the calls. */
+struct alg_sip_counts;
+struct calls;
+const struct alg_sip_counts *proxy_sip_counts(const struct proxy *p);
+unsigned proxy_registrations(const struct proxy *p);
+struct calls *proxy_calls(const struct proxy *p);
+
 #endif

@@ -27,6 +27,7 @@ struct fwd;
 #include <sofia-sip/sip_util.h>
 #include <sofia-sip/su_tagarg.h>
 
+#include "alg_metrics.h"
 #include "proxy.h"
 
 struct registrar;
@@ -69,6 +70,7 @@ struct proxy {
 	url_t *next_hop;
 	struct siptcp *siptcp; /* the TCP listeners' watch over descriptors */
 	struct siptls *tls;    /* SIP over TLS's certificate files; NULL when no side speaks TLS */
+	struct alg_sip_counts sip; /* every message proxy_trace sees, for the metrics */
 	su_home_t home[1];
 };
 

@@ -205,3 +205,14 @@ bool reg_from(struct reg *r, const char *source, uint64_t now)
 			return true;
 	return false;
 }
+
+unsigned reg_bound(struct reg *r, uint64_t now)
+{
+	unsigned n = 0;
+	GHashTableIter it;
+	gpointer v;
+	g_hash_table_iter_init(&it, r->contacts);
+	while (g_hash_table_iter_next(&it, NULL, &v))
+		n += ((struct binding *)v)->until > now;
+	return n;
+}

@@ -47,4 +47,7 @@ enum reg_state reg_state_of(struct reg *r, const char *aor, uint64_t now);
 void reg_each(struct reg *r, const char *aor, uint64_t now,
 	      void (*fn)(const char *contact, unsigned expires, void *arg), void *arg);
 
+/* Current bindings, over every AOR (the metrics' registrations). */
+unsigned reg_bound(struct reg *r, uint64_t now);
+
 #endif

@@ -339,3 +339,8 @@ struct media_policy registrar_policy(struct registrar *r, const sip_t *sip, bool
 				      .force_term = r->cfg->force_term,
 				      .weak_hashes = r->cfg->allow_sha1 };
 }
+
+unsigned registrar_bound(struct registrar *r)
+{
+	return reg_bound(r->reg, now_s());
+}

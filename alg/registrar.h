@@ -65,4 +65,7 @@ int registrar_to_aor(struct registrar *r, const sip_t *sip, bool from_access, bo
  * mechanisms it has. */
 struct media_policy registrar_policy(struct registrar *r, const sip_t *sip, bool orig);
 
+/* Current bindings (the metrics' registrations). */
+unsigned registrar_bound(struct registrar *r);
+
 #endif

@@ -97,6 +97,7 @@ ims_agw_h248_commands_total{command="AuditValue"} 0
 ims_agw_h248_commands_total{command="AuditCapabilities"} 0
 ims_agw_h248_commands_total{command="Notify"} 0
 ims_agw_h248_commands_total{command="ServiceChange"} 0'
+# (its one request, the ServiceChange, may have gone out again: ims-alg may not have been listening yet)
 expect_eq "ims-agw: transactions executed, none twice" \
 	"$(samples agw 'ims_agw_h248_(requests_executed|duplicates|requests_sent|timeouts)_total')" \
 'ims_agw_h248_requests_sent_total 1
@@ -122,9 +123,47 @@ expect_eq "ims-agw: no datagram dropped" "$(samples agw ims_agw_dropped_datagram
 'ims_agw_dropped_datagrams_total{reason="source_filter"} 0
 ims_agw_dropped_datagrams_total{reason="not_relayable"} 0'
 
+scrape "$alg_m" alg
+expect_eq "ims-alg: scraped" "$?" 0
+# what the ATA's and the far end's scenarios sent and answered (fax-ue.xml, fax-core.xml): REGISTER, then
+# INVITE, ACK three times (the call, T.38, back to audio), BYE; each answered 200 (sofia-sip's own 100
+# Trying is not the proxy's); the registrar answers REGISTER itself, the rest goes on to the core
+expect_eq "ims-alg: SIP requests by side, direction and method" \
+	"$(samples alg ims_alg_sip_requests_total | grep -v ' 0$')" \
+'ims_alg_sip_requests_total{side="access",direction="received",method="INVITE"} 3
+ims_alg_sip_requests_total{side="access",direction="received",method="ACK"} 3
+ims_alg_sip_requests_total{side="access",direction="received",method="BYE"} 1
+ims_alg_sip_requests_total{side="access",direction="received",method="REGISTER"} 1
+ims_alg_sip_requests_total{side="core",direction="sent",method="INVITE"} 3
+ims_alg_sip_requests_total{side="core",direction="sent",method="ACK"} 3
+ims_alg_sip_requests_total{side="core",direction="sent",method="BYE"} 1'
+expect_eq "ims-alg: SIP responses by side, direction and code" "$(samples alg ims_alg_sip_responses_total)" \
+'ims_alg_sip_responses_total{side="access",direction="sent",code="200"} 5
+ims_alg_sip_responses_total{side="core",direction="received",code="200"} 4'
+expect_eq "ims-alg: one registration, one call answered and ended, none left" \
+	"$(samples alg 'ims_alg_(registrations|calls)' | grep -v '^ims_alg_calls{.*} 0$')" \
+'ims_alg_registrations 1
+ims_alg_calls_ended_total{outcome="answered"} 1
+ims_alg_calls_ended_total{outcome="unanswered"} 0
+ims_alg_calls_ended_total{outcome="media_failed"} 0'
+expect_eq "ims-alg: the gateway in the pool" "$(samples alg ims_alg_gateways)" \
+'ims_alg_gateways{state="up"} 1
+ims_alg_gateways{state="lost"} 0'
+expect_eq "ims-alg: the commands it sent, by result (alg-fax.h248)" \
+	"$(samples alg ims_alg_h248_commands_total | grep -v ' 0$')" \
+'ims_alg_h248_commands_total{command="Add",result="ok"} 2
+ims_alg_h248_commands_total{command="Modify",result="ok"} 1
+ims_alg_h248_commands_total{command="Subtract",result="ok"} 2'
+expect_eq "ims-alg: three requests, three replies, none repeated or timed out" \
+	"$(samples alg 'ims_alg_h248_(requests_sent|retransmissions|replies_received|timeouts)_total')" \
+'ims_alg_h248_requests_sent_total 3
+ims_alg_h248_retransmissions_total 0
+ims_alg_h248_replies_received_total 3
+ims_alg_h248_timeouts_total 0'
+
 # promtool, Prometheus' own checker: format and naming conventions
 if command -v promtool >/dev/null; then
-	for d in agw; do
+	for d in agw alg; do
 		out=$(promtool check metrics <"$WORK/$d.prom" 2>&1)
 		expect_eq "promtool check metrics: ims-$d's output is clean" "$?:$out" "0:"
 	done
@@ -151,4 +190,12 @@ expect_eq "off by default: ims-agw listens on TCP at its H.248 port alone" \
 	"$(ss -Htlnp | grep "pid=$agw," | awk '{ print $4 }')" "127.0.0.1:$1"
 expect_eq "off by default: no endpoint in the log" "$(grep -c 'metrics endpoint' "$WORK/agw2.log")" 0
 stop "$agw" TERM
+set -- $("$FREEPORT" 3)
+start alg "$WORK/alg2.log" "$ALG" --sip-access-port "$1" --sip-core-port "$2" --h248-port "$3" \
+	--sip-access-transport udp --sip-core-transport udp
+alg=$last_pid
+wait_log "$WORK/alg2.log" "ready:" >/dev/null
+expect_eq "off by default: ims-alg listens on TCP at its H.248 port alone" \
+	"$(ss -Htlnp | grep "pid=$alg," | awk '{ print $4 }')" "127.0.0.1:$3"
+stop "$alg" TERM
 finish
