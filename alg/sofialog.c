@@ -5,7 +5,10 @@
  * is the band sofia was asked for, from ours. At notice and above sofia-sip says only what is fatal (as
  * an error); what it meets on the way (a port in use, a peer gone) our own lines report with the cause.
  * At info it says its errors and their detail (sofia levels up to 3), at debug its protocol and
- * transport steps (up to 7). */
+ * transport steps (up to 7).
+ * Some of its lines come once per packet a stranger sends ("nta_agent: received garbage from
+ * udp/192.0.2.7:5060"): at info, lines that differ only in their numbers (addresses, ports, ids) are
+ * one kind: its first line as sofia-sip said it, then one per 100 with the count (log_counted). */
 #include "config.h"
 #include "sofialog.h"
 
@@ -28,6 +31,12 @@ struct sofia_log {
 	GString *line; /* what came short of a newline */
 };
 
+/* The kinds of line met so far: the text with each run of digits (and hex digits around them) as '#'
+ * -> struct log_counter. At most MAX_KINDS; lines of any further kind share one counter. */
+enum { MAX_KINDS = 256 };
+static GHashTable *kinds;
+static struct log_counter *other_kind;
+
 static struct sofia_log logs[] = {
 	{ "su", su_log_default, NULL },  { "nta", nta_log, NULL },   { "tport", tport_log, NULL },
 	{ "sresolv", sresolv_log, NULL }, { "stun", stun_log, NULL }, { "nua", nua_log, NULL },
@@ -43,12 +52,68 @@ static const struct {
 	[LOG_INFO] = { 3, LOG_INFO },   [LOG_DEBUG] = { 7, LOG_DEBUG },
 };
 
+/* "received garbage from udp/127.0.0.1:5060" -> "received garbage from udp/#.#.#.#:#", with the
+ * component in front: lines that differ only in their numbers are one kind. */
+static char *kind_of(const struct sofia_log *l, const char *text, size_t len)
+{
+	GString *k = g_string_new(l->name);
+	g_string_append_c(k, ' ');
+	for (size_t i = 0; i < len;) {
+		size_t j = i, digits = 0;
+		while (j < len && g_ascii_isxdigit(text[j]))
+			digits += g_ascii_isdigit(text[j++]) != 0;
+		if (digits) {
+			g_string_append_c(k, '#');
+			i = j;
+		} else {
+			g_string_append_len(k, text + i, (gssize)MAX(j - i, 1));
+			i = MAX(j, i + 1);
+		}
+	}
+	return g_string_free(k, FALSE);
+}
+
+static struct log_counter *counter_of(const struct sofia_log *l, const char *text, size_t len)
+{
+	if (!kinds)
+		kinds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	char *kind = kind_of(l, text, len);
+	struct log_counter *c = g_hash_table_lookup(kinds, kind);
+	if (c) {
+		g_free(kind);
+		return c;
+	}
+	if (g_hash_table_size(kinds) >= MAX_KINDS) {
+		g_free(kind);
+		if (!other_kind) {
+			other_kind = g_new0(struct log_counter, 1);
+			*other_kind = (struct log_counter){
+				.component = "sofia", .what = "sofia-sip:", .note = "lines of many kinds"
+			};
+		}
+		return other_kind;
+	}
+	c = g_new0(struct log_counter, 1);
+	*c = (struct log_counter){ .component = l->name, .what = "sofia-sip:" };
+	g_hash_table_insert(kinds, kind, c);
+	return c;
+}
+
 static void emit(struct sofia_log *l, const char *text, size_t len)
 {
 	while (len && (text[len - 1] == '\r' || text[len - 1] == ' '))
 		len--;
-	if (len)
-		log_msg(bands[log_get_level()].as, l->name, NULL, "%.*s", (int)len, text);
+	if (!len)
+		return;
+	enum log_level level = log_get_level();
+	/* at debug every line is asked for; above info only what is fatal comes */
+	struct log_counter *c = level == LOG_INFO ? counter_of(l, text, len) : NULL;
+	if (c && c->count) /* a kind met before: one per 100 with the count */
+		log_counted(c, NULL, "%.*s", (int)len, text);
+	else
+		log_msg(bands[level].as, l->name, NULL, "%.*s", (int)len, text);
+	if (c && !c->count)
+		c->count = 1;
 }
 
 /* sofia-sip writes a line in one or more calls: whole lines are logged, the rest kept for the next. */
@@ -86,4 +151,9 @@ void sofialog_done(void)
 		g_string_free(logs[i].line, TRUE);
 		logs[i].line = NULL;
 	}
+	if (kinds)
+		g_hash_table_destroy(kinds);
+	kinds = NULL;
+	g_free(other_kind);
+	other_kind = NULL;
 }
