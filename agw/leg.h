@@ -72,6 +72,7 @@ struct legs {
 	GHashTable *lingering;          /* connections ended by the gateway, kept until the peer's end */
 	uint64_t close_notify_sent, close_notify_received; /* over all (D)TLS sessions */
 	struct log_counter out_of_fds;  /* accepts refused for want of descriptors or memory */
+	struct log_counter filtered;    /* datagrams dropped by a source filter, over all legs */
 	struct legs_stats stats;        /* legs.h */
 };
 

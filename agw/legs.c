@@ -46,6 +46,7 @@ struct legs *legs_new(struct ev_loop *loop, const struct legs_opts *opts, char *
 	ls->confs = g_hash_table_new(g_direct_hash, g_direct_equal);
 	ls->lingering = g_hash_table_new(g_direct_hash, g_direct_equal);
 	ls->out_of_fds = (struct log_counter){ .component = "leg", .what = "descriptors or memory exhausted:" };
+	ls->filtered = (struct log_counter){ .component = "leg", .what = "dropped a datagram" };
 	return ls;
 }
 

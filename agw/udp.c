@@ -74,10 +74,12 @@ static bool admit(struct leg *l, const union sa *src, const void *data, size_t n
 		return true;
 	bool ok = known && (!saf || same(src, &ref, false)) && (!t->spf || sa_port(src) == sa_port(&ref));
 	l->ls->stats.datagrams_filtered += !ok;
-	if (!ok && ++l->filtered <= 8) { /* the first few are news; the count is logged when the leg goes */
+	if (!ok) { /* anyone can send them: counted over all legs; the leg's own count at its end */
 		struct log_ids ids;
-		log_notice("leg", leg_ids(l, &ids), "dropped a datagram from %s: not the admitted source",
-			   sa_text(src, where));
+		log_counted(&l->ls->filtered, leg_ids(l, &ids), "from %s: not the admitted source",
+			    sa_text(src, where));
+	}
+	if (!ok && ++l->filtered <= 8) { /* the first few traced */
 		snprintf(summary, sizeof summary, "dropped from %s", where);
 		leg_trace_with(l, src, "udp.drop", false, summary);
 	}
