@@ -45,6 +45,7 @@ struct mgc {
 	struct h248_allow *allow; /* who may register */
 	unsigned nallow, max_pending;
 	struct log_counter strangers, takeovers;
+	struct log_counter refused; /* requests an allowed source may repeat */
 	uint64_t over_pending;
 	struct alg_h248_counts h248; /* the metrics' */
 };
@@ -531,12 +532,13 @@ static void on_request(void *arg, struct h248_txn *txn, const struct h248_msg *m
 	const struct h248_node *ctx = h248_child(trans, H248_TOK_CONTEXT, NULL);
 	const struct h248_node *n = ctx ? h248_child(ctx, H248_TOK_NOTIFY, NULL) : NULL;
 	if (!a || !a->up) { /* H.248.8 */
-		log_warn("mgc", NULL, "request from %s, which is not registered: refused", mid);
+		h248_refused(&m->refused, &h248_txn_from(txn)->addr, "mId %s, which is not registered: 505",
+			     mid);
 		h248_txn_error(
 		    txn, 505, "Transaction Request Received before a Service Change Reply has been received");
 	} else if (!n) {
-		log_warn("mgc", NULL, "request from %s is neither a ServiceChange nor a Notify: refused",
-			 mid);
+		h248_refused(&m->refused, &h248_txn_from(txn)->addr,
+			     "mId %s, neither a ServiceChange nor a Notify: 501", mid);
 		h248_txn_error(txn, 501, "Not Implemented: the MGC takes ServiceChange and Notify");
 	} else {
 		char cid[16];
@@ -635,6 +637,9 @@ struct mgc *mgc_new(struct ev_loop *loop, const struct mgc_opts *o, const struct
 	m->mid = o->mid_text;
 	m->max_pending = o->max_pending ? o->max_pending : 256;
 	m->strangers = m->takeovers = H248_REFUSALS("H.248 from");
+	m->refused = (struct log_counter){ .component = "mgc",
+					   .what = "a request refused from",
+					   .note = "answered with an error" };
 	unsigned n = 0;
 	while (o->gateways && o->gateways[n])
 		n++;
