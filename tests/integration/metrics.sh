@@ -176,6 +176,24 @@ code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 expect_eq "another path: 404" "$(code "http://127.0.0.1:$agw_m/")" 404
 expect_eq "another method: 405" "$(code -X POST -d x "http://127.0.0.1:$agw_m/metrics")" 405
 
+# a stranger's connections: 4 from one address are held (idle), the 5th closed at once; then served again
+out=$(python3 - "$agw_m" <<'PY'
+import socket, sys, time
+port = int(sys.argv[1])
+held = [socket.create_connection(("127.0.0.1", port)) for _ in range(4)]
+time.sleep(0.3)
+extra = socket.create_connection(("127.0.0.1", port)); extra.settimeout(2)
+try:
+    print("5th:", "closed" if extra.recv(1) == b"" else "answered")
+except socket.timeout:
+    print("5th: held")
+except ConnectionResetError:
+    print("5th: closed")
+PY
+)
+expect_eq "a 5th connection from one address is closed at once" "$out" "5th: closed"
+expect_eq "served again once they are gone" "$(code "http://127.0.0.1:$agw_m/metrics")" 200
+
 stop "$agw" TERM
 expect_eq "ims-agw exits 0" "$stopped" 0
 stop "$alg" TERM
