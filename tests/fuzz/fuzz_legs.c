@@ -71,8 +71,8 @@ struct conn {
 	GByteArray *sent, *got;
 	bool forbidden; /* from the stranger to a leg that must refuse it, no transaction since */
 	bool attached;  /* seen as a leg's connection */
-	bool tainted;   /* its leg's partner changed: the relay check no longer applies */
-	char pair[2][24]; /* its leg's termination and the partner's, as last seen */
+	bool tainted;   /* its leg's partner or transport changed: the relay check no longer applies */
+	char pair[2][32]; /* its leg and the partner (leg_name), as last seen */
 };
 
 struct fuzz_legs {
@@ -178,13 +178,20 @@ static struct conn *conn_of_leg(struct fuzz_legs *f, const struct leg *l)
 	return NULL;
 }
 
-/* The last connection made for termination t. */
-static struct conn *conn_for(struct fuzz_legs *f, const struct agw_term *t)
+/* The last connection made for termination t; without one, the digit-th open connection (modulo their
+ * number), such as one whose termination went while it lingers. */
+static struct conn *conn_for(struct fuzz_legs *f, const struct agw_term *t, char digit)
 {
-	struct conn *found = NULL;
-	for (int i = 0; i < MAX_CONNS; i++)
+	struct conn *found = NULL, *open[MAX_CONNS];
+	unsigned n = 0, want = (unsigned)(unsigned char)digit;
+	for (int i = 0; i < MAX_CONNS; i++) {
+		if (f->conns[i].fd >= 0)
+			open[n++] = &f->conns[i];
 		if (t && f->conns[i].fd >= 0 && !strcmp(f->conns[i].term, t->id))
 			found = &f->conns[i];
+	}
+	if (!found && n)
+		found = open[(want >= '0' && want <= '9' ? want - '0' : want) % n];
 	return found;
 }
 
@@ -229,6 +236,17 @@ static bool refused(struct fuzz_legs *f, const struct agw_term *t, const union s
 
 /* ---- the oracles ---- */
 
+static bool plain_relay(const struct leg *l)
+{
+	return l && !l->dgram && !l->bearer->secure && !conf_member(l);
+}
+
+/* "co/1" for a plain relay leg, "co/1*" for another ("" for none): what observe compares. */
+static void leg_name(const struct leg *l, char out[32])
+{
+	snprintf(out, 32, "%s%s", l ? l->t->id : "", l && !plain_relay(l) ? "*" : "");
+}
+
 /* Each connection's leg and that leg's partner, as they are now: a change taints the relay check. */
 static void observe(struct fuzz_legs *f)
 {
@@ -241,19 +259,13 @@ static void observe(struct fuzz_legs *f)
 			fprintf(stderr, "fuzz_legs: leg %s took a connection from a refused source\n", l->t->id);
 			abort();
 		}
-		struct leg *p = leg_partner(l);
-		const char *partner = p ? p->t->id : "";
-		if (c->attached && (strcmp(c->pair[0], l->t->id) || strcmp(c->pair[1], partner)))
-			c->tainted = true;
+		char pair[2][32];
+		leg_name(l, pair[0]), leg_name(leg_partner(l), pair[1]);
+		if (c->attached && (strcmp(c->pair[0], pair[0]) || strcmp(c->pair[1], pair[1])))
+			c->tainted = true; /* another partner, or a transport that is not a plain relay's */
 		c->attached = true;
-		g_strlcpy(c->pair[0], l->t->id, sizeof c->pair[0]);
-		g_strlcpy(c->pair[1], partner, sizeof c->pair[1]);
+		memcpy(c->pair, pair, sizeof pair);
 	}
-}
-
-static bool plain_relay(const struct leg *l)
-{
-	return l && !l->dgram && !l->bearer->secure && !conf_member(l);
 }
 
 /* What a plain TCP leg's connection got is a prefix of what its plain partner's connection sent. */
@@ -354,8 +366,9 @@ static void on_turn(struct ev_loop *loop, void *arg)
 static void run(struct fuzz_legs *f, unsigned min_ms)
 {
 	int64_t start = g_get_monotonic_time(), limit = MIN(RECORD_MS * 1000, INPUT_MS * 1000 - f->ran_us);
-	bool idle = false;
-	while (!idle && g_get_monotonic_time() - start < limit) {
+	bool idle = false, first = true; /* one turn at least: what the target just sent is read */
+	while (!idle && (first || g_get_monotonic_time() - start < limit)) {
+		first = false;
 		bool waiting = g_get_monotonic_time() - start < (int64_t)min_ms * 1000;
 		ev_timer_add(f->s.loop, waiting ? 1 : 0, on_turn, NULL);
 		ev_loop_run(f->s.loop);
@@ -363,8 +376,8 @@ static void run(struct fuzz_legs *f, unsigned min_ms)
 		seq_drain(&f->s);
 		bool progress = read_all(f) || f->s.received != before;
 		check_relay(f);
-		if (!progress && !waiting) { /* one more turn with a short sleep before calling it idle */
-			ev_timer_add(f->s.loop, 1, on_turn, NULL);
+		if (!progress && !waiting) { /* one more turn before calling it idle */
+			ev_timer_add(f->s.loop, 0, on_turn, NULL);
 			ev_loop_run(f->s.loop);
 			before = f->s.received;
 			seq_drain(&f->s);
@@ -373,6 +386,9 @@ static void run(struct fuzz_legs *f, unsigned min_ms)
 		}
 	}
 	f->ran_us += g_get_monotonic_time() - start;
+	if (show)
+		fprintf(stderr, "fuzz_legs: the loop ran %.1f ms (%s)\n", (double)(g_get_monotonic_time() - start) / 1000,
+			idle ? "idle" : "time is up");
 }
 
 /* ---- the records ---- */
@@ -464,16 +480,18 @@ static void op(struct seq *s, char kind, const char *text, size_t len, void *arg
 		return;
 	}
 	struct agw_term *t = len ? term_at(f, text[0]) : NULL;
-	if (!t || ((kind == 'x' || kind == 'k') && f->ran_us >= INPUT_MS * 1000))
+	struct conn *c = len ? conn_for(f, t, text[0]) : NULL;
+	if ((kind == 'x' || kind == 'k') && f->ran_us >= INPUT_MS * 1000)
 		return; /* the stranger's only while the loop can still read it at once */
 	const char *bytes = text + 1;
 	size_t n = len - 1;
 	if (n && (*bytes == ' ' || *bytes == '\n'))
 		bytes++, n--;
-	struct conn *c = conn_for(f, t);
 	if (show)
-		fprintf(stderr, "fuzz_legs: %c on %s (port %u, leg %s)\n", kind, t->id, t->port,
-			t->leg ? leg_state_names[t->leg->state] : "none");
+		fprintf(stderr, "fuzz_legs: %c on %s (port %u, leg %s), connection of %s\n", kind, t ? t->id : "-",
+			t ? t->port : 0, t && t->leg ? leg_state_names[t->leg->state] : "none", c ? c->term : "-");
+	if (!t && kind != 'b' && kind != 'f' && kind != 'r')
+		return;
 	switch (kind) {
 	case 'u':
 	case 'x':
