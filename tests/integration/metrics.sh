@@ -5,8 +5,9 @@
 # re-INVITE to T.38 whose UDPTL the gateway relays, back to audio, BYE), two UDPTL datagrams each way.
 # Scraped with curl, the samples of what the call did compared line for line with what the SIPp
 # scenarios and the datagrams sent (not with what the daemons happen to count), and promtool (Prometheus'
-# own checker) must accept both outputs. Without metrics.address nothing listens; a path other than
-# /metrics is 404, a method other than GET 405.
+# own checker) must accept both outputs. Then a lab run of seed 004's MSRP call (TLS toward the UE):
+# the handshake, the connections and the bytes against the lab's own trace. Without metrics.address
+# nothing listens; a path other than /metrics is 404, a method other than GET 405.
 . "$top_srcdir/tests/integration/lib.sh"
 S="$top_srcdir/tests/integration/sipp"
 for tool in sipp curl python3; do
@@ -198,6 +199,70 @@ stop "$agw" TERM
 expect_eq "ims-agw exits 0" "$stopped" 0
 stop "$alg" TERM
 expect_eq "ims-alg exits 0" "$stopped" 0
+
+# A lab run (ims-lab, seed 004's originating MSRP call: TCP both ways, TLS toward UE A, one MSRP SEND
+# each way), the daemons' metrics on, held open by a last step that pauses: the handshake, the
+# connections and the bytes against what the UEs' own trace says they sent.
+set -- $("$FREEPORT" 2)
+python3 - "$top_srcdir/scenarios/004-msrp-originating.json" "$WORK/msrp.json" "$1" "$2" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+s["agw"] = {"metrics.address": "127.0.0.1", "metrics.port": int(sys.argv[3]), "mgc.silence_timeout": 0}
+s["alg"] = {"metrics.address": "127.0.0.1", "metrics.port": int(sys.argv[4]), "h248.audit": 0}
+s["steps"].append({"step": "metrics", "title": "scraped meanwhile", "do": {"pause": {"ms": 5000}}})
+json.dump(s, open(sys.argv[2], "w"))
+PY
+agw_m=$1 alg_m=$2
+"$top_builddir/lab/ims-lab" --quiet --color=never -o "$WORK/lab" "$WORK/msrp.json" >"$WORK/lab.out" 2>&1 &
+lab=$!
+pids="$pids $lab"
+ended=no
+for _ in $(seq 150); do # the call ended at the ALG and at the gateway (its close_notify came back)
+	if scrape "$alg_m" alg 2>/dev/null && scrape "$agw_m" agw 2>/dev/null &&
+		grep -q '^ims_alg_calls_ended_total{outcome="answered"} 1$' "$WORK/alg.prom" &&
+		grep -q '^ims_agw_tls_close_notify_total{direction="received"} 1$' "$WORK/agw.prom" &&
+		grep -q '^ims_agw_contexts 0$' "$WORK/agw.prom"; then
+		ended=yes
+		break
+	fi
+	sleep 0.1
+done
+expect_eq "lab: the call ended, scraped before the daemons stop" "$ended" yes
+sent() { # bytes of the MSRP the lab's party sent
+	python3 -c 'import json, sys
+print(sum(len(o["raw"].encode()) for o in map(json.loads, open(sys.argv[1]))
+          if o["kind"] == "data.tx" and o["component"] == sys.argv[2]))' "$WORK/lab/msrp/lab.jsonl" "$1"
+}
+a=$(sent "UE A") b=$(sent "core B")
+expect_eq "lab: TCP up both ways, TLS toward UE A verified, no failure, close_notify each way" \
+	"$(samples agw 'ims_agw_(tcp|tls)_' | grep -v ' 0$')" \
+'ims_agw_tcp_established_total{direction="outgoing"} 1
+ims_agw_tcp_established_total{direction="incoming"} 1
+ims_agw_tls_handshakes_total{protocol="tls"} 1
+ims_agw_tls_close_notify_total{direction="sent"} 1
+ims_agw_tls_close_notify_total{direction="received"} 1'
+# (over TLS the plaintext: the MSRP as the UE wrote it)
+expect_eq "lab: bytes relayed, as many as UE A ($a) and the core ($b) sent" \
+	"$(samples agw ims_agw_relay_bytes_total)" \
+"ims_agw_relay_bytes_total{realm=\"access\",direction=\"received\"} $a
+ims_agw_relay_bytes_total{realm=\"access\",direction=\"sent\"} $b
+ims_agw_relay_bytes_total{realm=\"core\",direction=\"received\"} $b
+ims_agw_relay_bytes_total{realm=\"core\",direction=\"sent\"} $a"
+expect_eq "lab: the H.248 of seed 004 steps 2-18 and the end" "$(samples agw ims_agw_h248_commands_total | grep -v ' 0$')" \
+'ims_agw_h248_commands_total{command="Add"} 2
+ims_agw_h248_commands_total{command="Modify"} 2
+ims_agw_h248_commands_total{command="Subtract"} 1'
+expect_eq "lab: one call answered" "$(samples alg ims_alg_calls_ended_total | grep -v ' 0$')" \
+	'ims_alg_calls_ended_total{outcome="answered"} 1'
+if command -v promtool >/dev/null; then
+	for d in agw alg; do
+		out=$(promtool check metrics <"$WORK/$d.prom" 2>&1)
+		expect_eq "lab: promtool check metrics: ims-$d's output is clean" "$?:$out" "0:"
+	done
+fi
+wait "$lab"
+expect_eq "lab: the scenario passes" "$?" 0
+[ "$ended" = yes ] || cat "$WORK/lab.out"
 
 # off by default: a daemon started without metrics.address listens on its H.248 port alone
 set -- $("$FREEPORT" 2)
