@@ -34,6 +34,8 @@
 
 #define ACCESS "31400-31409"
 #define CORE   "31410-31419"
+#define ACCESS2 "31420-31429"
+#define CORE2   "31430-31439"
 enum { WITHIN_MS = 8000 };
 
 static struct algrig r;
@@ -61,12 +63,12 @@ static bool ports_free(const char *range)
 }
 
 /* A trace line from byte `from` on of kind ("h248.rx", "h248.tx") holding both texts. */
-static bool traced(long from, const char *kind, const char *a, const char *b)
+static bool traced_in(const struct algrig *rig, long from, const char *kind, const char *a, const char *b)
 {
 	char *text = NULL;
 	gsize n = 0;
 	bool found = false;
-	if (!g_file_get_contents(r.trace, &text, &n, NULL))
+	if (!g_file_get_contents(rig->trace, &text, &n, NULL))
 		return false;
 	char **lines = g_strsplit(from < (long)n ? text + from : "", "\n", -1);
 	for (char **l = lines; *l && !found; l++)
@@ -76,11 +78,17 @@ static bool traced(long from, const char *kind, const char *a, const char *b)
 	return found;
 }
 
-/* A call from the UE through r to the core, answered and ACKed; the UE's dialog in *d. */
-static bool call_up(const char *id, struct sipdlg *d)
+static bool traced(long from, const char *kind, const char *a, const char *b)
+{
+	return traced_in(&r, from, kind, a, b);
+}
+
+/* A call from the UE through rig to the core, answered and ACKed; the UE's dialog in *d, the port of the
+ * gateway's access leg in *port when asked. */
+static bool call_through(const struct algrig *rig, const char *id, struct sipdlg *d, unsigned *port)
 {
 	char *sdp = algrig_sdp("ue", &payload_msrp, 9, true, "active", ue_id.fingerprint, "requested");
-	sippeer_invite(&ue, r.access, "a", "b", id, sdp);
+	sippeer_invite(&ue, rig->access, "a", "b", id, sdp);
 	char *inv = sippeer_next_of(&core, "INVITE ", 5000), *ok = NULL;
 	if (inv) {
 		char *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
@@ -89,6 +97,8 @@ static bool call_up(const char *id, struct sipdlg *d)
 		ok = sippeer_final(&ue, 5000);
 	}
 	bool up = ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n");
+	if (up && port)
+		*port = sdp_port(sip_body(ok), "message");
 	if (up) {
 		sipdlg_caller(d, &ue, ok, 1);
 		sipdlg_send(d, "ACK", NULL);
@@ -96,6 +106,11 @@ static bool call_up(const char *id, struct sipdlg *d)
 	}
 	g_free(ok), g_free(inv), g_free(sdp);
 	return up;
+}
+
+static bool call_up(const char *id, struct sipdlg *d)
+{
+	return call_through(&r, id, d, NULL);
 }
 
 /* ims-alg's command line, read from /proc before it is killed (g_strfreev it). */
@@ -251,6 +266,59 @@ static void test_restart(void)
 	g_free(ok), g_free(bye);
 }
 
+/* The same with the gateway's probe of a silent MGC off: what tells the gateway is the Notify it sends
+ * when something happens on the old call's leg (a stranger's bytes on its TLS port: tlsbsc/fail, or
+ * tcpbcc/fail when the source filter refuses them). Nothing happens for 1 s after the restart; then the
+ * new ims-alg answers the Notify 505, the gateway registers again with Disconnected and is cleared. */
+static void test_restart_notify(void)
+{
+	struct algrig r2;
+	CU_ASSERT_TRUE_FATAL(algrig_start(&r2, &(struct algrig_opts){
+						       .next_hop = core.port,
+						       .agw = (const char *const[]){ "--mgc-silence-timeout=0", NULL },
+						       .access_ports = ACCESS2,
+						       .core_ports = CORE2 }));
+	struct sipdlg d = { 0 };
+	unsigned port = 0;
+	bool up = algrig_register(&r2, &ue, "a", true) && call_through(&r2, "notify", &d, &port);
+	CU_ASSERT_TRUE(up && port);
+	char **argv = argv_of(r2.alg);
+	if (up && port && argv[0]) {
+		kill(r2.alg, SIGKILL);
+		waitpid(r2.alg, NULL, 0);
+		long mark = algrig_mark(&r2);
+		r2.alg = rig_spawn(argv);
+		usleep(1000000);
+		CU_ASSERT_FALSE(traced_in(&r2, mark, "\"h248.rx\"", "ServiceChange = ROOT", "Disconnected"));
+		CU_ASSERT_FALSE(ports_free(ACCESS2) && ports_free(CORE2)); /* the old call's legs listen */
+		bool connected = false;
+		int fd = tcp_connect_at("127.0.0.1", 0, (uint16_t)port, 1000, &connected);
+		if (fd >= 0 && (connected || tcp_wait_connected(fd, 1000)))
+			CU_ASSERT_EQUAL(write(fd, "not TLS\r\n\r\n", 12), 12);
+		uint64_t start = rig_now_ms(), answered = 0, registered = 0, freed = 0;
+		while (rig_now_ms() < start + WITHIN_MS && !(answered && registered && freed)) {
+			if (!answered && traced_in(&r2, mark, "\"h248.tx\"", "Reply = ", "Error = 505"))
+				answered = rig_now_ms();
+			if (!registered && traced_in(&r2, mark, "\"h248.rx\"", "ServiceChange = ROOT", "Disconnected"))
+				registered = rig_now_ms();
+			if (!freed && ports_free(ACCESS2) && ports_free(CORE2))
+				freed = rig_now_ms();
+			usleep(100000);
+		}
+		printf("\n  after the stranger's bytes: 505 after %.1f s, registered again after %.1f s, ports free "
+		       "after %.1f s\n",
+		       answered ? (answered - start) / 1000.0 : -1.0, registered ? (registered - start) / 1000.0 : -1.0,
+		       freed ? (freed - start) / 1000.0 : -1.0);
+		CU_ASSERT_TRUE(traced_in(&r2, mark, "\"h248.rx\"", "Notify = ", "/fail"));
+		CU_ASSERT_TRUE(answered && registered && freed);
+		if (fd >= 0)
+			close(fd);
+	}
+	g_strfreev(argv);
+	sipdlg_clear(&d);
+	CU_ASSERT_TRUE(algrig_stop(&r2));
+}
+
 static int up(void)
 {
 	char *err = NULL;
@@ -278,6 +346,8 @@ int main(void)
 	static const struct rig_test tests[] = {
 		{ "ims-alg killed and restarted: the gateway registers again and holds no old context",
 		  test_restart },
+		{ "ims-alg restarted, the gateway's probe off: its next Notify is answered 505, it registers again",
+		  test_restart_notify },
 		{ "a Notify about a context ims-alg does not know is answered 411, one in doubt is not",
 		  test_unknown_context },
 		{ NULL, NULL },
