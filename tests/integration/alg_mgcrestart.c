@@ -6,7 +6,8 @@
  * ims-alg, which made none of the gateway's contexts, sends Context = * { Subtract = * }: within 8 s of
  * the restart the gateway is registered, its realms' ports are all free again (no old context left),
  * and a new call completes. On the code before this, the gateway stays registered with nobody and keeps
- * the context: none of the three holds.
+ * the context: none of the three holds. The same again with the gateway's probe off: the Notify it sends
+ * when a stranger's bytes reach the old call's leg is answered 505, which tells it just as well.
  *
  * Then a gateway played here registers with the restarted ims-alg with Method=Disconnected: it may hold
  * contexts of the old one. While the Subtract of every context that this earns is unanswered, a Notify
