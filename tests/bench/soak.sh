@@ -43,7 +43,7 @@ for v in "$duration" "$interval" "$rate" "$hold"; do case $v in '' | *[!0-9]*) u
 top_srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 # the integration tests' helpers: daemon paths, start, wait_log, ok/not_ok/finish, cleanup on exit
 . "$top_srcdir/tests/integration/lib.sh"
-for tool in sipp socat openssl curl; do
+for tool in sipp socat openssl; do
 	command -v "$tool" >/dev/null || { echo "soak: $tool is not installed (scripts/setup installs it): skipped"; exit 77; }
 done
 bytes=${SOAK_BYTES:-65536} settle=${SOAK_SETTLE:-35} warmup=${SOAK_WARMUP:-60}
@@ -61,10 +61,10 @@ set -- $("$FREEPORT" 10)
 access=$1 core=$2 h248=$3 agw_h248=$4 ue_sip=$5 core_sip=$6 uport=$7 cport=$8 alg_m=$9 agw_m=${10}
 start alg "$WORK/alg.log" "$ALG" --sip-access-port "$access" --sip-core-port "$core" \
 	--sip-core-next-hop "sip:127.0.0.1:$core_sip" --h248-port "$h248" --policy-force-e2ae-orig \
-	--no-sip-registered-only --sip-max-calls 100000 --log-level notice \
+	--no-sip-registered-only --sip-max-calls 100000 --log-level "${SOAK_LOG_LEVEL:-notice}" \
 	--metrics-address 127.0.0.1 --metrics-port "$alg_m"
 alg_pid=$last_pid
-start agw "$WORK/agw.log" "$AGW" --h248-port "$agw_h248" --mgc-port "$h248" --log-level notice \
+start agw "$WORK/agw.log" "$AGW" --h248-port "$agw_h248" --mgc-port "$h248" --log-level "${SOAK_LOG_LEVEL:-notice}" \
 	--realm-access-ports "${SOAK_ACCESS_PORTS:-16000-16999}" --realm-core-ports "${SOAK_CORE_PORTS:-17000-17999}" \
 	--tls-certificate "$CERT" --tls-key "$KEY" --metrics-address 127.0.0.1 --metrics-port "$agw_m"
 agw_pid=$last_pid
@@ -93,6 +93,11 @@ pids="$pids $ends"
 fp=$(openssl x509 -in "$CERT" -noout -fingerprint -sha256 | sed 's/.*=//')
 
 # ---- sampling ----
+# scrape PORT: the metrics endpoint's answer (HTTP/1.0: the daemon closes when done), in 5 s at most
+scrape() {
+	timeout 5 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3' \
+		"$1" 2>/dev/null
+}
 # metric FILE NAME [LABEL]: the sum of a family's samples (those with LABEL only) in a scrape
 metric() {
 	awk -v n="$2" -v l="${3:-}" '($1 == n || index($1, n "{") == 1) && index($1, l) { s += $2 } END { print s + 0 }' "$1"
@@ -100,14 +105,14 @@ metric() {
 # proc PID METRICS-PORT PREFIX HELD: "rss_kib hwm_kib fds kernel-timers cpu_s switches ids held" for one
 # daemon, its metrics named PREFIX_*; HELD is the family of what it holds (contexts, calls)
 proc() {
-	local rss hwm sw fds tfd ptm cpu m=$WORK/scrape
+	local rss hwm sw fds tfd ptm cpu m=$WORK/scrape-$3
 	read -r rss hwm sw < <(awk '/^VmRSS:/ { r = $2 } /^VmHWM:/ { h = $2 }
 		/^voluntary_ctxt_switches:/ { s = $2 } END { print r + 0, h + 0, s + 0 }' "/proc/$1/status" 2>/dev/null)
 	fds=$(ls "/proc/$1/fd" 2>/dev/null | wc -l)
 	tfd=$(find "/proc/$1/fd" -lname 'anon_inode:\[timerfd\]' 2>/dev/null | wc -l)
 	ptm=$(grep -c '^ID:' "/proc/$1/timers" 2>/dev/null)
 	cpu=$(awk -v hz="$hz" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat" 2>/dev/null)
-	curl -s -m 5 -o "$m" "http://127.0.0.1:$2/metrics" || : >"$m"
+	scrape "$2" >"$m"
 	echo "${rss:-0} ${hwm:-0} $fds $((tfd + ${ptm:-0})) ${cpu:-0} ${sw:-0}" \
 		"$(metric "$m" "$3_h248_ids_remembered") $(metric "$m" "$3_$4")"
 }
@@ -143,13 +148,13 @@ sample() {
 	ok=$(sipp_stat "$WORK/uac.csv" "SuccessfulCall(C)") fail=$(sipp_stat "$WORK/uac.csv" "FailedCall(C)")
 	uas_fail=$(sipp_stat "$WORK/uas.csv" "FailedCall(C)")
 	agw=$(proc "$agw_pid" "$agw_m" ims_agw contexts)
-	echo "access $(metric "$WORK/scrape" ims_agw_relay_bytes_total 'realm="access",direction="sent"')" \
-		"core $(metric "$WORK/scrape" ims_agw_relay_bytes_total 'realm="core",direction="sent"')" >"$WORK/relayed"
+	echo "access $(metric "$WORK/scrape-ims_agw" ims_agw_relay_bytes_total 'realm="access",direction="sent"')" \
+		"core $(metric "$WORK/scrape-ims_agw" ims_agw_relay_bytes_total 'realm="core",direction="sent"')" >"$WORK/relayed"
 	alg=$(proc "$alg_pid" "$alg_m" ims_alg calls)
 	now=${EPOCHREALTIME/./}
 	echo "$(((now - t0) / 1000000)) $1 $ok $((fail + uas_fail)) $(rx "$WORK/ue.rx") $(rx "$WORK/core.rx") $agw $alg" \
 		"$now $(awk '{ print $2, $4 }' "$WORK/relayed")" \
-		"$(metric "$WORK/scrape" ims_alg_calls_ended_total media_failed) $(metric "$WORK/scrape" ims_alg_h248_timeouts_total)" \
+		"$(metric "$WORK/scrape-ims_alg" ims_alg_calls_ended_total media_failed) $(metric "$WORK/scrape-ims_alg" ims_alg_h248_timeouts_total)" \
 		>>"$WORK/samples"
 	tail -n 2 "$WORK/samples" | awk -v fmt="$fmt" "$DELTA"'
 		{ row = sprintf(fmt, $1, $2, $3, $4, $6 + $9, sprintf("%.1f", ($7 + $10) / 1048576),
@@ -264,7 +269,7 @@ check() {
 }
 check ims-agw 11 "contexts"
 check ims-alg 19 "calls"
-echo "  logs: ims-agw $(wc -c <"$WORK/agw.log") bytes, ims-alg $(wc -c <"$WORK/alg.log") bytes at notice;" \
+echo "  logs: ims-agw $(wc -c <"$WORK/agw.log") bytes, ims-alg $(wc -c <"$WORK/alg.log") bytes at ${SOAK_LOG_LEVEL:-notice};" \
 	"socat: $(cat "$WORK/ue-socat.log" "$WORK/core-socat.log" | grep -c ' E ') errors"
 stop "$agw_pid" TERM; expect_eq "ims-agw stops cleanly on SIGTERM" "$stopped" 0
 stop "$alg_pid" TERM; expect_eq "ims-alg stops cleanly on SIGTERM" "$stopped" 0
