@@ -71,16 +71,16 @@ static bool convention_ok(const struct metrics *m, const char *name, enum metric
 {
 	const char *why = NULL;
 	if (!name_ok(name))
-		why = "is not snake_case";
+		why = "not snake_case";
 	else if (type == METRIC_COUNTER && !g_str_has_suffix(name, "_total"))
-		why = "is a counter whose name does not end in _total";
+		why = "a counter, but the name does not end in _total";
 	else if (type != METRIC_COUNTER && g_str_has_suffix(name, "_total"))
-		why = "ends in _total but is no counter";
+		why = "the name ends in _total, but it is no counter";
 	for (guint i = 0; !why && i < m->families->len; i++)
 		if (!strcmp(((struct family *)m->families->pdata[i])->name, name))
-			why = "is registered twice";
+			why = "already registered";
 	if (why)
-		log_err("metrics", NULL, "registering metric %s: the name %s; left out", name, why);
+		log_err("metrics", NULL, "registering metric %s: %s; left out", name, why);
 	return !why;
 }
 

@@ -19,7 +19,8 @@
 	X(cert)        \
 	X(msrp)        \
 	X(bfcp)        \
-	X(msg_sdp)
+	X(msg_sdp)     \
+	X(metrics)
 
 #define DECLARE(name) void register_##name(void);
 UNIT_SUITES(DECLARE)
