@@ -32,6 +32,8 @@ static const char *const transports[] = { "udp", "tcp", NULL };
 
 static const struct cfg_option agw_options[] = {
 	CFG_COMMON_ROWS(struct agw_config),
+	{ "ctl.socket", 0, CFG_STRING, offsetof(struct agw_config, ctl_socket), "", 0, 0, NULL,
+	  "Unix socket for ims-ctl, made mode 0660 (\"\": none)" },
 	{ "h248.address", 0, CFG_ADDR, offsetof(struct agw_config, h248_address), "127.0.0.1", 0, 0, NULL,
 	  "local address of the H.248 control association (UDP and TCP)" },
 	{ "h248.port", 'p', CFG_INT, offsetof(struct agw_config, h248_port), "2944", 1, 65535, NULL,

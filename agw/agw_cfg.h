@@ -17,6 +17,7 @@ struct agw_realm_cfg {
 
 struct agw_config {
 	struct cfg_common common;
+	char *ctl_socket;   /* the control socket's path ("": none) */
 	char *h248_address; /* where the MG listens for its MGC (UDP and TCP) */
 	long h248_port;
 	char *h248_mid;     /* "" : "[address]:port" */

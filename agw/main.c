@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "agw_cfg.h"
+#include "agw_ctl.h"
 #include "agw_metrics.h"
 #include "assoc.h"
 #include "cert.h"
@@ -36,6 +37,8 @@ struct agw {
 	int sigfd;
 	struct ev_io *sig_io;
 	struct ev_timer *watchdog; /* systemd's, when it asked for one */
+	struct agw_ctl_src ctl_src; /* what the control socket reads */
+	struct ctl *ctl;            /* NULL: none (ctl.socket "") */
 	struct tls_identity identity;
 	struct agw_realm realms[2];
 	struct agw_store *store;
@@ -320,6 +323,13 @@ static int start(struct agw *g)
 	if (start_metrics(g, &err) < 0)
 		goto failed;
 	h248_mg_start(g->assoc);
+	g->ctl_src = (struct agw_ctl_src){ .loop = g->loop,
+					   .store = g->store,
+					   .assoc = g->assoc,
+					   .mid = g->mid,
+					   .mgc_tcp = c->mgc_transport == AGW_TRANSPORT_TCP };
+	if (!(g->ctl = agw_ctl_start(c->ctl_socket, &g->ctl_src, &err)) && err)
+		goto failed;
 	char status[SA_TEXT_MAX + 32];
 	snprintf(status, sizeof status, "H.248 control on %s", text);
 	daemon_ready(status);
@@ -334,6 +344,7 @@ failed:
 
 static void stop(struct agw *g)
 {
+	ctl_free(g->ctl);
 	if (g->tl)
 		log_notice("main", NULL,
 			   "H.248 refused: %" G_GUINT64_FORMAT " from strangers, %" G_GUINT64_FORMAT

@@ -49,6 +49,8 @@ static const char *const alg_profiles[] = { "iq", "ix", "mp", NULL };
 
 static const struct cfg_option alg_options[] = {
 	CFG_COMMON_ROWS(struct alg_config),
+	{ "ctl.socket", 0, CFG_STRING, offsetof(struct alg_config, ctl_socket), "", 0, 0, NULL,
+	  "Unix socket for ims-ctl, made mode 0660 (\"\": none)" },
 	{ "profile", 0, CFG_ENUM, offsetof(struct alg_config, profile), "iq", 0, 0, alg_profiles,
 	  "the interface profile: iq (IMS-ALG in the P-CSCF), ix (IBCF, all media end to end) or mp (MRFC of "
 	  "a conference focus)" },

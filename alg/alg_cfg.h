@@ -21,6 +21,7 @@ struct alg_sip_side {
 
 struct alg_config {
 	struct cfg_common common;
+	char *ctl_socket; /* the control socket's path ("": none) */
 	struct alg_sip_side access, core;
 	char *next_hop;       /* core next hop for originating requests ("" : the Request-URI) */
 	bool registrar;       /* answer REGISTER here instead of forwarding it to the core */

@@ -62,6 +62,12 @@ void call_answer(struct call *c, const char *sdp, size_t len, call_next *next, v
 /* Ends the call: Subtract when the gateway holds anything, then frees it (a pending next is dropped). */
 void call_end(struct call *c, const char *why);
 
+/* For ims-ctl (call_ctl.c): the calls (id NULL) or those with Call-ID id (a hairpin has two), in
+ * Call-ID order, as a JSON array of objects: Call-ID, direction, step, gateway mId, context, and the m=
+ * lines (media, transport, mode, the gateway's access and core terminations). */
+struct json_object *calls_describe(struct calls *cs, const char *id);
+unsigned calls_count(struct calls *cs);
+
 /* For the metrics: the calls now by the step of their H.248 sequence, and those ended by outcome
  * (answered: their media was configured; unanswered: ended before; media_failed: the gateway reported a
  * failure or was lost). */

@@ -14,6 +14,7 @@ struct alg;
 #include <sofia-sip/su_glib.h>
 
 #include "alg_cfg.h"
+#include "alg_ctl.h"
 #include "alg_metrics.h"
 #include "call.h"
 #include "daemon.h"
@@ -36,6 +37,8 @@ struct alg {
 	struct mgc *mgc;
 	struct proxy *proxy;
 	struct trace *trace;
+	struct alg_ctl_src ctl_src; /* what the control socket reads */
+	struct ctl *ctl;            /* NULL: none (ctl.socket "") */
 	struct metrics *metrics; /* NULL: no endpoint (metrics.address "") */
 	struct metrics_http *http;
 };
@@ -133,6 +136,13 @@ static int start(struct alg *a)
 			return -1;
 		}
 	}
+	a->ctl_src = (struct alg_ctl_src){ .loop = a->loop, .main = a->main, .proxy = a->proxy, .mgc = a->mgc,
+					   .mid = a->mid };
+	if (!(a->ctl = alg_ctl_start(c->ctl_socket, &a->ctl_src, &err)) && err) {
+		log_err("main", NULL, "%s", err);
+		g_free(err);
+		return -1;
+	}
 	char where[SA_TEXT_MAX];
 	log_notice("main", NULL, "ready: SIP access side %s:%ld, core side %s:%ld; H.248 MGC %s on %s",
 		   c->access.address, c->access.port, c->core.address, c->core.port, a->mid,
@@ -200,6 +210,7 @@ int main(int argc, char **argv)
 	}
 	metrics_http_stop(a.http);
 	metrics_free(a.metrics);
+	ctl_free(a.ctl);
 	proxy_free(a.proxy);
 	if (a.mgc) {
 		struct mgc_stats st;

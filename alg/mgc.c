@@ -731,3 +731,19 @@ bool mgc_agw_up(const struct mgc_agw *a)
 {
 	return a->up;
 }
+
+void mgc_each(const struct mgc *m, void (*fn)(const struct mgc_view *v, void *arg), void *arg)
+{
+	for (unsigned i = 0; i < m->agws->len; i++) {
+		const struct mgc_agw *a = g_ptr_array_index(m->agws, i);
+		fn(&(struct mgc_view){ .mid = a->mid,
+				       .from = &a->to,
+				       .up = a->up,
+				       .probing = a->probing,
+				       .version = a->version,
+				       .pending = a->pending,
+				       .contexts = g_hash_table_size(a->ctxs),
+				       .silent_ms = ev_now(m->loop) - a->heard },
+		   arg);
+	}
+}

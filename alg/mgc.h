@@ -96,6 +96,18 @@ struct mgc_agw *mgc_pick(struct mgc *m);
 const char *mgc_agw_mid(const struct mgc_agw *a);
 bool mgc_agw_up(const struct mgc_agw *a);
 
+/* A gateway of the pool as mgc_each shows it (for ims-ctl). */
+struct mgc_view {
+	const char *mid;
+	const struct h248_from *from; /* where it registered from (conn: its TCP connection, 0 for UDP) */
+	bool up, probing;             /* probing: lost for its silence, audited until it answers */
+	unsigned version, pending;    /* H.248 version; requests awaiting their Reply */
+	unsigned contexts;            /* that it holds for us */
+	uint64_t silent_ms;           /* since a message from it last arrived */
+};
+/* Calls fn for each gateway, in order of first registration. */
+void mgc_each(const struct mgc *m, void (*fn)(const struct mgc_view *v, void *arg), void *arg);
+
 /* Sends "Transaction = … { actions }" to a; done is called once with the result. Returns false when it
  * could not be sent (a down, actions not H.248: logged; done is not called then). *tid, when given, can
  * cancel it. */

@@ -291,11 +291,46 @@ static int answered_here(struct proxy *p, struct side *s, nta_incoming_t *irq, c
 	return -1;
 }
 
+/* Draining (proxy_drain): an initial INVITE gets 503 with Retry-After (RFC 3261 §21.5.4), before anything
+ * else is done for it. True when it was one. */
+static bool refused_draining(struct proxy *p, struct side *s, nta_incoming_t *irq, const sip_t *sip)
+{
+	if (!p->retry_after || sip->sip_request->rq_method != sip_method_invite || sip->sip_to->a_tag)
+		return false;
+	char retry[16];
+	snprintf(retry, sizeof retry, "%u", p->retry_after);
+	log_counted(&p->drained, &(struct log_ids){ .call = proxy_call_of(sip) }, "%s side: 503, Retry-After %s",
+		    proxy_side_names[s->which], retry);
+	proxy_reply(p, s, irq, SIP_503_SERVICE_UNAVAILABLE, SIPTAG_RETRY_AFTER_STR(retry), TAG_END());
+	nta_incoming_destroy(irq);
+	return true;
+}
+
+void proxy_drain(struct proxy *p, unsigned retry_after)
+{
+	p->retry_after = retry_after;
+	p->drained = (struct log_counter){ .component = "sip", .what = "initial INVITE refused while draining," };
+	log_notice("sip", NULL, "draining: initial INVITEs get 503 with Retry-After %u; %u calls under way go on",
+		   retry_after, calls_count(p->calls));
+}
+
+void proxy_view(struct proxy *p, struct proxy_view *out)
+{
+	*out = (struct proxy_view){ .retry_after = p->retry_after,
+				    .dialogs = g_hash_table_size(p->dialogs),
+				    .calls = p->calls,
+				    .registrar = p->registrar };
+}
+
 static int on_request(struct side *s, nta_leg_t *leg, nta_incoming_t *irq, const sip_t *sip)
 {
 	struct proxy *p = s->p;
 	msg_t *got = nta_incoming_getrequest(irq);
 	proxy_trace(p, true, s, got, NULL);
+	if (refused_draining(p, s, irq, sip)) {
+		msg_destroy(got);
+		return 0;
+	}
 	int answered = answered_here(p, s, irq, sip, got);
 	if (answered >= 0)
 		return answered;

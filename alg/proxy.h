@@ -37,6 +37,18 @@ void proxy_gateway_event(struct proxy *p, struct mgc_agw *agw, const char *ctx, 
 			 const char *event, const char *reason);
 void proxy_gateway_lost(struct proxy *p, struct mgc_agw *agw, const char *why);
 
+/* ims-ctl drain: no new calls from now on — each initial INVITE, on either side, is answered 503 Service
+ * Unavailable with Retry-After: retry_after (seconds, > 0); the calls under way go on to their end. */
+void proxy_drain(struct proxy *p, unsigned retry_after);
+/* What ims-ctl shows: the drain's Retry-After (0: not draining), the dialogs open, the calls and the
+ * registrations. */
+struct proxy_view {
+	unsigned retry_after, dialogs;
+	struct calls *calls;
+	struct registrar *registrar;
+};
+void proxy_view(struct proxy *p, struct proxy_view *out);
+
 /* For the metrics (alg_metrics.c): the SIP messages counted, the registrations now, the calls. */
 struct alg_sip_counts;
 struct calls;

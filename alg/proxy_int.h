@@ -70,6 +70,8 @@ struct proxy {
 	url_t *next_hop;
 	struct siptcp *siptcp; /* the TCP listeners' watch over descriptors */
 	struct siptls *tls;    /* SIP over TLS's certificate files; NULL when no side speaks TLS */
+	unsigned retry_after;  /* draining (ims-ctl drain): initial INVITEs get 503 with it; 0: not */
+	struct log_counter drained;
 	struct alg_sip_counts sip; /* every message proxy_trace sees, for the metrics */
 	su_home_t home[1];
 };

@@ -198,6 +198,22 @@ void reg_each(struct reg *r, const char *aor, uint64_t now,
 	}
 }
 
+void reg_all(struct reg *r, uint64_t now, void (*fn)(const struct reg_view *v, void *arg), void *arg)
+{
+	GList *names = g_list_sort(g_hash_table_get_keys(r->aors), (GCompareFunc)strcmp);
+	for (GList *n = names; n; n = n->next) {
+		struct aor *a = g_hash_table_lookup(r->aors, n->data);
+		for (GList *l = a->bindings.head; l; l = l->next) {
+			struct binding *b = l->data;
+			if (b->until > now)
+				fn(&(struct reg_view){ .aor = a->name, .contact = b->contact, .source = b->source,
+						       .mechs = b->mechs, .expires = (unsigned)(b->until - now) },
+				   arg);
+		}
+	}
+	g_list_free(names);
+}
+
 bool reg_from(struct reg *r, const char *source, uint64_t now)
 {
 	for (GSList *l = g_hash_table_lookup(r->sources, source); l; l = l->next)

@@ -32,6 +32,14 @@ void reg_free(struct reg *r);
  * from. A contact bound to another AOR moves here. now: seconds on a monotonic clock. */
 void reg_set(struct reg *r, const char *aor, const char *contact, const char *uri, const char *key,
 	     const char *source, unsigned mechs, unsigned expires, uint64_t now);
+/* One current binding as reg_all shows it (for ims-ctl). */
+struct reg_view {
+	const char *aor, *contact, *source; /* source: the address the REGISTER came from */
+	unsigned mechs;                     /* enum reg_mech bits */
+	unsigned expires;                   /* seconds left */
+};
+/* Calls fn for every current binding: AORs in name order, each AOR's oldest first. */
+void reg_all(struct reg *r, uint64_t now, void (*fn)(const struct reg_view *v, void *arg), void *arg);
 /* Whether a current binding was registered from source (an address, no port: a UE's TCP connections
  * come from ports of their own). */
 bool reg_from(struct reg *r, const char *source, uint64_t now);

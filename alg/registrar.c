@@ -314,6 +314,11 @@ int registrar_to_aor(struct registrar *r, const sip_t *sip, bool from_access, bo
 	return st == REG_UNBOUND ? 480 : 404;
 }
 
+void registrar_each(struct registrar *r, void (*fn)(const struct reg_view *v, void *arg), void *arg)
+{
+	reg_all(r->reg, now_s(), fn, arg);
+}
+
 /* By contact, then by AOR. */
 struct media_policy registrar_policy(struct registrar *r, const sip_t *sip, bool orig)
 {

@@ -15,6 +15,7 @@
 
 #include "alg_cfg.h"
 #include "media.h"
+#include "reg.h"
 
 struct registrar;
 
@@ -60,6 +61,9 @@ void registrar_call_end(struct registrar *r, const char *ue);
  * answers it (404, 480). from_access: the side it came in on; to_us: its Request-URI names us. */
 int registrar_to_aor(struct registrar *r, const sip_t *sip, bool from_access, bool initial, bool to_us,
 		     const char **uri);
+
+/* Every current binding (reg_all), for ims-ctl. */
+void registrar_each(struct registrar *r, void (*fn)(const struct reg_view *v, void *arg), void *arg);
 
 /* The media policy of a call: the originating UE's registration (orig) or the callee's says which
  * mechanisms it has. */
