@@ -24,6 +24,7 @@
  * Oracles beyond no crash, no leak, no sanitizer report, and every H.248 message the MG sends parsing:
  *   - the relay: whatever arrives on the connection of a plain TCP leg whose partner is a plain TCP leg
  *     too is a prefix of what was written on the partner's connection, byte for byte;
+ *   - the UDP relay: a datagram from a plain UDP leg is one the target sent, not one refused;
  *   - the source filter: a datagram from the stranger to a leg that knows its admitted source (the
  *     Remote, or where it latched) while filtering (gm/saf, or leg.source_filter) never reaches any
  *     socket of the target; a connection from the stranger to such a leg is never the leg's. */
@@ -83,7 +84,8 @@ struct fuzz_legs {
 	struct legs *legs;
 	bool source_filter;
 	struct conn conns[MAX_CONNS];
-	GHashTable *admitted, *forbidden; /* datagram payloads (GBytes) sent from the peers, the stranger */
+	GHashTable *admitted, *forbidden; /* datagram payloads (GBytes) the target sent: admissible, not */
+	GHashTable *dtls_ports;           /* ports whose leg ran DTLS: what came from them is not checked */
 	uint64_t forbidden_count;
 	int64_t ran_us; /* event loop time of the input so far */
 };
@@ -93,7 +95,7 @@ static struct tls_identity identity;
 static struct agw_realm realms[2];
 /* The target's own sockets, made once: the UDP peers, the UDP stranger (last), the TCP listener. */
 static int udp_fd[NPEERS + 1] = { -1 }, listen_fd = -1;
-static union sa stranger_host, peer_host;
+static union sa stranger_host, peer_host, gw_host;
 static int show = -1;
 static uint8_t tag_secret[8]; /* marks the stranger's forbidden datagrams: no leg can make it up */
 
@@ -128,6 +130,7 @@ static void setup(void)
 	listen_fd = open_socket(SOCK_STREAM, PEER_HOST, LISTEN_PORT);
 	sa_from_text(&stranger_host, STRANGER_HOST, 0);
 	sa_from_text(&peer_host, PEER_HOST, 0);
+	sa_from_text(&gw_host, GW_HOST, 0);
 	gnutls_rnd(GNUTLS_RND_NONCE, tag_secret, sizeof tag_secret);
 	show = getenv("FUZZ_SHOW") != NULL;
 }
@@ -297,6 +300,29 @@ static void check_datagram(struct fuzz_legs *f, const void *data, size_t n)
 	g_bytes_unref(b);
 }
 
+/* A datagram from a plain UDP leg is one the target sent to its partner (not one the filter refused). */
+static void check_relayed(struct fuzz_legs *f, const union sa *src, const void *data, size_t n)
+{
+	unsigned port = sa_port(src), count;
+	if (!same_host(src, &gw_host) || g_hash_table_contains(f->dtls_ports, GUINT_TO_POINTER(port)))
+		return;
+	const struct leg *l = NULL;
+	struct agw_ctx **all = agw_ctx_all(f->store, &count);
+	for (unsigned i = 0; i < count; i++)
+		for (unsigned k = 0; k < all[i]->nterms; k++)
+			if (all[i]->terms[k]->port == port && all[i]->terms[k]->leg)
+				l = all[i]->terms[k]->leg;
+	g_free(all);
+	if (!l || !l->dgram || l->bearer->secure || l->tls)
+		return;
+	GBytes *b = g_bytes_new_static(data, n);
+	if (!g_hash_table_contains(f->admitted, b)) {
+		fprintf(stderr, "fuzz_legs: %s sent a datagram (%zu bytes) that the target never sent its partner\n", l->t->id, n);
+		abort();
+	}
+	g_bytes_unref(b);
+}
+
 /* ---- reading what reaches the target ---- */
 
 /* Accepts what the active legs connected, each for the termination that bound the connecting port
@@ -334,9 +360,12 @@ static bool read_all(struct fuzz_legs *f)
 	bool progress = accept_all(f);
 	for (int i = 0; i <= NPEERS; i++) {
 		ssize_t n;
-		while ((n = recv(udp_fd[i], buf, sizeof buf, MSG_DONTWAIT)) >= 0) {
+		union sa src;
+		socklen_t len = sizeof src;
+		while ((n = recvfrom(udp_fd[i], buf, sizeof buf, MSG_DONTWAIT, &src.sa, &len)) >= 0) {
 			if (f->store)
-				check_datagram(f, buf, (size_t)n);
+				check_datagram(f, buf, (size_t)n), check_relayed(f, &src, buf, (size_t)n);
+			len = sizeof src;
 			progress = true;
 			if (show)
 				fprintf(stderr, "fuzz_legs: UDP port %d got %zd bytes\n",
@@ -529,10 +558,12 @@ static void on_request(void *arg, struct h248_txn *txn, const struct h248_msg *m
 		h248_txn_error(txn, 505, "Transaction Request Received before a Service Change Reply has been received");
 		return;
 	}
-	observe(f); /* the relays as they were while the loop ran */
+	read_all(f); /* what the legs sent as they were (the loop of a "w" record does not read) */
+	observe(f);
 	agw_mg_execute(f->mg, txn, msg, trans);
 	for (int i = 0; i < MAX_CONNS; i++) /* a Remote or a filter may have changed: verdicts are stale */
 		f->conns[i].forbidden = false;
+	read_all(f);
 	observe(f);
 }
 
@@ -544,6 +575,8 @@ static bool admit(void *arg, const struct h248_msg *msg, const struct h248_from 
 static void on_release(void *arg, struct agw_term *t)
 {
 	struct fuzz_legs *f = arg;
+	if (t->leg && t->leg->dgram && (t->leg->tls || t->leg->bearer->secure)) /* its close_notify */
+		g_hash_table_add(f->dtls_ports, GUINT_TO_POINTER(t->port));
 	legs_release(f->legs, t);
 	if (f->mg)
 		agw_mg_release(f->mg, t);
@@ -583,6 +616,7 @@ static void start(struct fuzz_legs *f, unsigned char mode)
 	legs_set_mg(f->legs, f->mg);
 	f->admitted = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
 	f->forbidden = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
+	f->dtls_ports = g_hash_table_new(g_direct_hash, g_direct_equal);
 	for (int i = 0; i < MAX_CONNS; i++)
 		f->conns[i].fd = -1;
 }
@@ -606,6 +640,7 @@ static void stop(struct fuzz_legs *f)
 	read_all(f); /* what the legs said last, and connections left in the backlog */
 	g_hash_table_destroy(f->admitted);
 	g_hash_table_destroy(f->forbidden);
+	g_hash_table_destroy(f->dtls_ports);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
