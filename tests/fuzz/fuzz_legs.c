@@ -48,16 +48,16 @@
 #include "mg.h"
 
 /* Addresses of their own: 127.0.0.1's ports in this range may be anyone's ephemeral ones. */
-#define GW_HOST "127.0.0.5"       /* the realms' */
-#define PEER_HOST "127.0.0.6"     /* the target's admitted peers (the seeds' Remotes) */
+#define GW_HOST       "127.0.0.5" /* the realms' */
+#define PEER_HOST     "127.0.0.6" /* the target's admitted peers (the seeds' Remotes) */
 #define STRANGER_HOST "127.0.0.7" /* never in a Remote: the filters refuse it */
 
 enum {
 	PEER_PORT = 42064, /* the admitted UDP peers: 42064-42067 */
 	NPEERS = 4,
 	STRANGER_PORT = 42068,
-	LISTEN_PORT = 42070,   /* where active legs connect */
-	BIND_LOW = 42064,      /* a connection comes from its Remote's port when in [BIND_LOW, BIND_HIGH] */
+	LISTEN_PORT = 42070, /* where active legs connect */
+	BIND_LOW = 42064,    /* a connection comes from its Remote's port when in [BIND_LOW, BIND_HIGH] */
 	BIND_HIGH = 42079,
 	MAX_CONNS = 8,
 	RECORD_MS = 20,
@@ -70,9 +70,9 @@ struct conn {
 	char term[24];          /* the termination it was made for, or accepted from */
 	union sa local, remote; /* ours, and the leg's end */
 	GByteArray *sent, *got;
-	bool forbidden; /* from the stranger to a leg that must refuse it, no transaction since */
-	bool attached;  /* seen as a leg's connection */
-	bool tainted;   /* its leg's partner or transport changed: the relay check no longer applies */
+	bool forbidden;   /* from the stranger to a leg that must refuse it, no transaction since */
+	bool attached;    /* seen as a leg's connection */
+	bool tainted;     /* its leg's partner or transport changed: the relay check no longer applies */
 	char pair[2][32]; /* its leg and the partner (leg_name), as last seen */
 };
 
@@ -120,8 +120,12 @@ static void setup(void)
 		fprintf(stderr, "fuzz_legs: no TLS identity: %s\n", err);
 		abort();
 	}
-	realms[0] = (struct agw_realm){ .name = "access", .prefix = "ac", .host = GW_HOST, .low = 42000, .high = 42031 };
-	realms[1] = (struct agw_realm){ .name = "core", .prefix = "co", .host = GW_HOST, .low = 42032, .high = 42063 };
+	realms[0] = (struct agw_realm){
+		.name = "access", .prefix = "ac", .host = GW_HOST, .low = 42000, .high = 42031
+	};
+	realms[1] = (struct agw_realm){
+		.name = "core", .prefix = "co", .host = GW_HOST, .low = 42032, .high = 42063
+	};
 	sa_from_text(&realms[0].addr, GW_HOST, 0);
 	sa_from_text(&realms[1].addr, GW_HOST, 0);
 	for (int i = 0; i < NPEERS; i++)
@@ -259,7 +263,8 @@ static void observe(struct fuzz_legs *f)
 		if (!l)
 			continue;
 		if (c->forbidden) {
-			fprintf(stderr, "fuzz_legs: leg %s took a connection from a refused source\n", l->t->id);
+			fprintf(stderr, "fuzz_legs: leg %s took a connection from a refused source\n",
+				l->t->id);
 			abort();
 		}
 		char pair[2][32];
@@ -282,8 +287,10 @@ static void check_relay(struct fuzz_legs *f)
 		struct conn *y = plain_relay(p) ? conn_of_leg(f, p) : NULL;
 		if (!y || x->tainted || y->tainted)
 			continue;
-		if (x->got->len > y->sent->len || (x->got->len && memcmp(x->got->data, y->sent->data, x->got->len))) {
-			fprintf(stderr, "fuzz_legs: %s's connection got %u bytes that %s's did not send (%u sent)\n",
+		if (x->got->len > y->sent->len ||
+		    (x->got->len && memcmp(x->got->data, y->sent->data, x->got->len))) {
+			fprintf(stderr,
+				"fuzz_legs: %s's connection got %u bytes that %s's did not send (%u sent)\n",
 				l->t->id, x->got->len, p->t->id, y->sent->len);
 			abort();
 		}
@@ -317,7 +324,9 @@ static void check_relayed(struct fuzz_legs *f, const union sa *src, const void *
 		return;
 	GBytes *b = g_bytes_new_static(data, n);
 	if (!g_hash_table_contains(f->admitted, b)) {
-		fprintf(stderr, "fuzz_legs: %s sent a datagram (%zu bytes) that the target never sent its partner\n", l->t->id, n);
+		fprintf(stderr,
+			"fuzz_legs: %s sent a datagram (%zu bytes) that the target never sent its partner\n",
+			l->t->id, n);
 		abort();
 	}
 	g_bytes_unref(b);
@@ -379,8 +388,8 @@ static bool read_all(struct fuzz_legs *f)
 			g_byte_array_append(c->got, (const guint8 *)buf, (guint)n);
 			progress = true;
 			if (show)
-				fprintf(stderr, "fuzz_legs: the connection of %s got %zd bytes:\n%.*s\n", c->term, n,
-					(int)n, buf);
+				fprintf(stderr, "fuzz_legs: the connection of %s got %zd bytes:\n%.*s\n",
+					c->term, n, (int)n, buf);
 		}
 	}
 	return progress;
@@ -416,8 +425,8 @@ static void run(struct fuzz_legs *f, unsigned min_ms)
 	}
 	f->ran_us += g_get_monotonic_time() - start;
 	if (show)
-		fprintf(stderr, "fuzz_legs: the loop ran %.1f ms (%s)\n", (double)(g_get_monotonic_time() - start) / 1000,
-			idle ? "idle" : "time is up");
+		fprintf(stderr, "fuzz_legs: the loop ran %.1f ms (%s)\n",
+			(double)(g_get_monotonic_time() - start) / 1000, idle ? "idle" : "time is up");
 }
 
 /* ---- the records ---- */
@@ -430,8 +439,8 @@ static void send_datagram(struct fuzz_legs *f, struct agw_term *t, bool stranger
 		return;
 	if (stranger) {
 		fd = udp_fd[NPEERS];
-	} else if (leg_remote(t, &remote) && same_host(&remote, &peer_host) && sa_port(&remote) >= PEER_PORT &&
-		   sa_port(&remote) < PEER_PORT + NPEERS) {
+	} else if (leg_remote(t, &remote) && same_host(&remote, &peer_host) &&
+		   sa_port(&remote) >= PEER_PORT && sa_port(&remote) < PEER_PORT + NPEERS) {
 		fd = udp_fd[sa_port(&remote) - PEER_PORT];
 	}
 	GByteArray *d = g_byte_array_new();
@@ -457,8 +466,8 @@ static void connect_to(struct fuzz_legs *f, struct agw_term *t, bool stranger)
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int));
 	sa_from_text(&from, stranger ? STRANGER_HOST : PEER_HOST, 0);
-	if (!stranger && leg_remote(t, &remote) && same_host(&remote, &peer_host) && sa_port(&remote) >= BIND_LOW &&
-	    sa_port(&remote) <= BIND_HIGH && sa_port(&remote) != LISTEN_PORT)
+	if (!stranger && leg_remote(t, &remote) && same_host(&remote, &peer_host) &&
+	    sa_port(&remote) >= BIND_LOW && sa_port(&remote) <= BIND_HIGH && sa_port(&remote) != LISTEN_PORT)
 		from = remote;
 	if (bind(fd, &from.sa, sa_len(&from)) < 0) { /* that port is taken: an ephemeral one */
 		sa_from_text(&from, stranger ? STRANGER_HOST : PEER_HOST, 0);
@@ -517,8 +526,9 @@ static void op(struct seq *s, char kind, const char *text, size_t len, void *arg
 	if (n && (*bytes == ' ' || *bytes == '\n'))
 		bytes++, n--;
 	if (show)
-		fprintf(stderr, "fuzz_legs: %c on %s (port %u, leg %s), connection of %s\n", kind, t ? t->id : "-",
-			t ? t->port : 0, t && t->leg ? leg_state_names[t->leg->state] : "none", c ? c->term : "-");
+		fprintf(stderr, "fuzz_legs: %c on %s (port %u, leg %s), connection of %s\n", kind,
+			t ? t->id : "-", t ? t->port : 0,
+			t && t->leg ? leg_state_names[t->leg->state] : "none", c ? c->term : "-");
 	if (!t && kind != 'b' && kind != 'f' && kind != 'r')
 		return;
 	switch (kind) {
@@ -551,11 +561,13 @@ static void op(struct seq *s, char kind, const char *text, size_t len, void *arg
 
 /* ---- the gateway, wired as agw/main.c wires it ---- */
 
-static void on_request(void *arg, struct h248_txn *txn, const struct h248_msg *msg, const struct h248_node *trans)
+static void on_request(void *arg, struct h248_txn *txn, const struct h248_msg *msg,
+		       const struct h248_node *trans)
 {
 	struct fuzz_legs *f = arg;
 	if (!h248_mg_is_registered(f->assoc)) {
-		h248_txn_error(txn, 505, "Transaction Request Received before a Service Change Reply has been received");
+		h248_txn_error(
+		    txn, 505, "Transaction Request Received before a Service Change Reply has been received");
 		return;
 	}
 	read_all(f); /* what the legs sent as they were (the loop of a "w" record does not read) */
@@ -593,7 +605,9 @@ static void start(struct fuzz_legs *f, unsigned char mode)
 	seq_open(&f->s, "[127.0.0.1]:2944");
 	static const struct h248_tl_ops tops = { .request = on_request, .admit = admit };
 	f->s.tl = h248_tl_new(f->s.loop, f->s.link, &f->s.tl_opts, &tops, f);
-	struct h248_mg_opts ao = { .mgc = f->s.peer.addr, .profile = profile->h248, .retry_ms = 1, .retry_max_ms = 2 };
+	struct h248_mg_opts ao = {
+		.mgc = f->s.peer.addr, .profile = profile->h248, .retry_ms = 1, .retry_max_ms = 2
+	};
 	f->assoc = h248_mg_new(f->s.loop, f->s.link, f->s.tl, &ao, &(struct h248_mg_ops){ 0 }, f);
 	f->store = agw_store_new(realms, 2, on_release, f);
 	f->source_filter = !((mode / 6) & 1);
@@ -615,7 +629,8 @@ static void start(struct fuzz_legs *f, unsigned char mode)
 	f->mg = agw_mg_new(f->s.loop, f->s.tl, f->assoc, f->store, &cfg.wire, profile, &identity, &hooks);
 	legs_set_mg(f->legs, f->mg);
 	f->admitted = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
-	f->forbidden = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
+	f->forbidden =
+	    g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
 	f->dtls_ports = g_hash_table_new(g_direct_hash, g_direct_equal);
 	for (int i = 0; i < MAX_CONNS; i++)
 		f->conns[i].fd = -1;
