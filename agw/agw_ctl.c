@@ -34,11 +34,13 @@ static json_object *cmd_status(void *arg, struct ctl_req *req, char **args, unsi
 	const char *mgc_mid = h248_mg_mgc_mid(s->assoc);
 	json_object *o = json_object_new_object(), *m = json_object_new_object();
 	json_object_object_add(o, "mid", json_object_new_string(s->mid));
-	json_object_object_add(m, "address", json_object_new_string(sa_text(&h248_mg_mgc(s->assoc)->addr, mgc)));
+	json_object_object_add(m, "address",
+			       json_object_new_string(sa_text(&h248_mg_mgc(s->assoc)->addr, mgc)));
 	json_object_object_add(m, "transport", json_object_new_string(s->mgc_tcp ? "tcp" : "udp"));
 	json_object_object_add(m, "mid", mgc_mid && *mgc_mid ? json_object_new_string(mgc_mid) : NULL);
-	json_object_object_add(m, "association",
-			       json_object_new_string(h248_mg_is_registered(s->assoc) ? "registered" : "registering"));
+	json_object_object_add(
+	    m, "association",
+	    json_object_new_string(h248_mg_is_registered(s->assoc) ? "registered" : "registering"));
 	json_object_object_add(o, "mgc", m);
 	json_object_object_add(o, "contexts", json_object_new_int64(nctx));
 	json_object_object_add(o, "terminations", json_object_new_int64(nterms));
@@ -64,7 +66,8 @@ static json_object *cmd_context(void *arg, struct ctl_req *req, char **args, uns
 	char *end;
 	errno = 0;
 	unsigned long id = strtoul(args[0], &end, 10);
-	struct agw_ctx *c = *args[0] && !*end && !errno && id <= UINT32_MAX ? agw_ctx_find(s->store, (uint32_t)id) : NULL;
+	struct agw_ctx *c =
+	    *args[0] && !*end && !errno && id <= UINT32_MAX ? agw_ctx_find(s->store, (uint32_t)id) : NULL;
 	if (!c) {
 		*err = g_strdup_printf("no context %s", args[0]);
 		return NULL;
@@ -96,9 +99,11 @@ static json_object *cmd_stop(void *arg, struct ctl_req *req, char **args, unsign
 static const struct ctl_cmd commands[] = {
 	{ "status", 0, 0, "", cmd_status, "the MGC association, contexts and terminations held" },
 	{ "contexts", 0, 0, "", cmd_contexts,
-	  "each context with its terminations: transport, addresses, TCP and TLS state, peer fingerprint, bytes" },
+	  "each context with its terminations: transport, addresses, TCP and TLS state, peer fingerprint, "
+	  "bytes" },
 	{ "context", 1, 1, "ID", cmd_context, "one context with its terminations" },
-	{ "log-level", 0, 1, "[LEVEL]", cmd_log_level, "the log level; sets it: error, warning, notice, info, debug" },
+	{ "log-level", 0, 1, "[LEVEL]", cmd_log_level,
+	  "the log level; sets it: error, warning, notice, info, debug" },
 	{ "stop", 0, 0, "", cmd_stop, "stop as on SIGTERM (ServiceChange Forced to the MGC)" },
 	{ 0 },
 };

@@ -19,8 +19,8 @@ struct agw_ctl_src {
 	struct ev_loop *loop;
 	struct agw_store *store;
 	struct h248_mg *assoc;
-	const char *mid;    /* ours */
-	bool mgc_tcp;       /* the association runs over TCP */
+	const char *mid; /* ours */
+	bool mgc_tcp;    /* the association runs over TCP */
 };
 
 /* The socket on path ("": none, NULL returned without *err); src is kept. */

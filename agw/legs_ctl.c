@@ -17,8 +17,8 @@ static const char *tcp_text(const struct leg *l)
 	if (l->dgram || l->state != LEG_UP || (!l->eof && !l->shut))
 		return leg_state_names[l->state];
 	return l->eof && l->shut ? "up, both finished sending"
-	       : l->eof	  ? "up, the peer finished sending"
-			  : "up, the gateway finished sending";
+	       : l->eof          ? "up, the peer finished sending"
+				 : "up, the gateway finished sending";
 }
 
 /* The (D)TLS session: "none" for a plain transport, else where it stands. */
@@ -70,18 +70,21 @@ json_object *legs_describe(const struct agw_term *t)
 	bool has_peer = l && (l->dgram ? l->has_peer : l->fd >= 0); /* TCP: the connection's */
 	json_object_object_add(o, "peer", has_peer ? json_object_new_string(sa_text(&l->peer, peer)) : NULL);
 	if (t->has_local && !l) /* no leg made yet (nothing to connect) */
-		json_object_object_add(o, t->local.proto[0] == 'U' ? "udp" : "tcp", json_object_new_string("idle"));
+		json_object_object_add(o, t->local.proto[0] == 'U' ? "udp" : "tcp",
+				       json_object_new_string("idle"));
 	else if (l)
 		json_object_object_add(o, l->dgram ? "udp" : "tcp", json_object_new_string(tcp_text(l)));
 	json_object_object_add(o, "tls", json_object_new_string(l ? tls_text(l) : "none"));
 	if (l && l->tls)
-		json_object_object_add(o, "tls_role", json_object_new_string(l->client ? "client" : "server"));
+		json_object_object_add(o, "tls_role",
+				       json_object_new_string(l->client ? "client" : "server"));
 	json_object_object_add(o, "peer_fingerprint", l ? peer_fingerprint(l) : NULL);
 	json_object_object_add(o, "bytes_received", json_object_new_uint64(t->octets_received));
 	json_object_object_add(o, "bytes_sent", json_object_new_uint64(t->octets_sent));
 	json_object_object_add(o, "packets_received", json_object_new_uint64(t->packets_received));
 	json_object_object_add(o, "packets_sent", json_object_new_uint64(t->packets_sent));
 	if (l && l->dgram)
-		json_object_object_add(o, "datagrams_dropped", json_object_new_uint64(l->dropped + l->filtered));
+		json_object_object_add(o, "datagrams_dropped",
+				       json_object_new_uint64(l->dropped + l->filtered));
 	return o;
 }

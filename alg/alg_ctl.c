@@ -24,7 +24,9 @@ static void gateway(const struct mgc_view *v, void *arg)
 	json_object_object_add(o, "address", json_object_new_string(sa_text(&v->from->addr, where)));
 	json_object_object_add(o, "transport", json_object_new_string(v->from->conn ? "tcp" : "udp"));
 	json_object_object_add(o, "association",
-			       json_object_new_string(v->up ? "up" : v->probing ? "lost, audited" : "lost"));
+			       json_object_new_string(v->up        ? "up"
+						      : v->probing ? "lost, audited"
+								   : "lost"));
 	json_object_object_add(o, "version", json_object_new_int64(v->version));
 	json_object_object_add(o, "pending", json_object_new_int64(v->pending));
 	json_object_object_add(o, "contexts", json_object_new_int64(v->contexts));
@@ -92,7 +94,8 @@ static json_object *cmd_status(void *arg, struct ctl_req *req, char **args, unsi
 		json_object_object_add(o, "retry_after", json_object_new_int64(pv.retry_after));
 	json_object_object_add(o, "calls", json_object_new_int64(calls_count(pv.calls)));
 	json_object_object_add(o, "dialogs", json_object_new_int64(pv.dialogs));
-	json_object_object_add(o, "registrations", json_object_new_int64((int64_t)json_object_array_length(regs)));
+	json_object_object_add(o, "registrations",
+			       json_object_new_int64((int64_t)json_object_array_length(regs)));
 	json_object_object_add(o, "gateways", json_object_new_int64((int64_t)json_object_array_length(gws)));
 	json_object_object_add(o, "gateways_up", json_object_new_int64(up));
 	json_object_put(gws);
@@ -141,8 +144,8 @@ static json_object *cmd_drain(void *arg, struct ctl_req *req, char **args, unsig
 		errno = 0;
 		retry = strtoul(args[0], &end, 10);
 		if (!*args[0] || *end || errno || retry < 1 || retry > 86400) {
-			*err = g_strdup_printf("drain: expected the Retry-After seconds, 1 to 86400, found \"%s\"",
-					       args[0]);
+			*err = g_strdup_printf(
+			    "drain: expected the Retry-After seconds, 1 to 86400, found \"%s\"", args[0]);
 			return NULL;
 		}
 	}
@@ -172,14 +175,17 @@ static json_object *cmd_stop(void *arg, struct ctl_req *req, char **args, unsign
 }
 
 static const struct ctl_cmd commands[] = {
-	{ "status", 0, 0, "", cmd_status, "calls, dialogs, registrations, gateways up, and whether it drains" },
+	{ "status", 0, 0, "", cmd_status,
+	  "calls, dialogs, registrations, gateways up, and whether it drains" },
 	{ "registrations", 0, 0, "", cmd_registrations, "every current binding and its media security" },
 	{ "calls", 0, 0, "", cmd_calls, "the calls: step, gateway, context and media lines" },
 	{ "call", 1, 1, "CALL-ID", cmd_call, "the call (both halves of a hairpin) with that Call-ID" },
-	{ "gateways", 0, 0, "", cmd_gateways, "the gateway pool: address, association state, requests pending" },
+	{ "gateways", 0, 0, "", cmd_gateways,
+	  "the gateway pool: address, association state, requests pending" },
 	{ "drain", 0, 1, "[SECONDS]", cmd_drain,
 	  "no new calls: initial INVITEs get 503 with Retry-After (60 s); running calls go on" },
-	{ "log-level", 0, 1, "[LEVEL]", cmd_log_level, "the log level; sets it: error, warning, notice, info, debug" },
+	{ "log-level", 0, 1, "[LEVEL]", cmd_log_level,
+	  "the log level; sets it: error, warning, notice, info, debug" },
 	{ "stop", 0, 0, "", cmd_stop, "stop as on SIGTERM" },
 	{ 0 },
 };

@@ -30,7 +30,8 @@ static json_object *call_json(const struct call *c)
 {
 	json_object *o = json_object_new_object(), *lines = json_object_new_array();
 	json_object_object_add(o, "call_id", json_object_new_string(c->id));
-	json_object_object_add(o, "direction", json_object_new_string(c->orig ? "originating" : "terminating"));
+	json_object_object_add(o, "direction",
+			       json_object_new_string(c->orig ? "originating" : "terminating"));
 	json_object_object_add(o, "step", json_object_new_string(call_step_names[c->step]));
 	json_object_object_add(o, "gateway", c->agw ? json_object_new_string(mgc_agw_mid(c->agw)) : NULL);
 	json_object_object_add(o, "context", text_or_null(c->ctx));

@@ -66,7 +66,8 @@ static void on_timeout(struct ev_loop *loop, void *arg)
 	struct ctl_req *r = arg;
 	r->timer = NULL;
 	log_info("ctl", NULL, "control connection (%s): %s within %u ms, closed", r->who,
-		 r->out ? "the answer was not read" : "no whole request line", r->out ? CTL_ANSWER_MS : CTL_REQUEST_MS);
+		 r->out ? "the answer was not read" : "no whole request line",
+		 r->out ? CTL_ANSWER_MS : CTL_REQUEST_MS);
 	req_end(r);
 }
 
@@ -84,8 +85,8 @@ static void flush(struct ctl_req *r)
 			return;
 		}
 		if (n < 0) {
-			log_info("ctl", NULL, "control connection (%s): the answer could not be written: %s", r->who,
-				 g_strerror(errno));
+			log_info("ctl", NULL, "control connection (%s): the answer could not be written: %s",
+				 r->who, g_strerror(errno));
 			break;
 		}
 		r->out_off += (size_t)n;
@@ -100,7 +101,8 @@ static void answer(struct ctl_req *r, json_object *ans, const char *err)
 		ans = json_object_new_object();
 		json_object_object_add(ans, "error", json_object_new_string(err));
 	}
-	const char *text = json_object_to_json_string_ext(ans, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *text =
+	    json_object_to_json_string_ext(ans, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	r->out = g_strdup_printf("%s\n", text);
 	r->out_len = strlen(r->out);
 	json_object_put(ans);
@@ -141,7 +143,8 @@ static void handle(struct ctl_req *r, char *line)
 		line[--len] = 0;
 	if (!printable(line)) {
 		log_info("ctl", NULL, "control request (%s) that is not printable ASCII: refused", r->who);
-		answer(r, NULL, "a request is one line of printable ASCII: COMMAND [ARGUMENT...] (help lists them)");
+		answer(r, NULL,
+		       "a request is one line of printable ASCII: COMMAND [ARGUMENT...] (help lists them)");
 		return;
 	}
 	char **words = g_strsplit_set(line, " \t", -1), **args = words;
@@ -194,7 +197,9 @@ static void on_read(struct ctl_req *r)
 			*nl = 0;
 		if (memchr(r->in, 0, nl ? (size_t)(nl - r->in) : r->in_len)) {
 			log_info("ctl", NULL, "control request (%s) with a NUL byte: refused", r->who);
-			answer(r, NULL, "a request is one line of printable ASCII: COMMAND [ARGUMENT...] (help lists them)");
+			answer(r, NULL,
+			       "a request is one line of printable ASCII: COMMAND [ARGUMENT...] (help lists "
+			       "them)");
 		} else {
 			handle(r, r->in);
 		}
@@ -202,7 +207,8 @@ static void on_read(struct ctl_req *r)
 		log_info("ctl", NULL, "control request (%s) longer than %u bytes: refused", r->who,
 			 (unsigned)CTL_MAX_REQUEST);
 		char err[64];
-		snprintf(err, sizeof err, "a request is at most %u bytes, newline included", (unsigned)CTL_MAX_REQUEST);
+		snprintf(err, sizeof err, "a request is at most %u bytes, newline included",
+			 (unsigned)CTL_MAX_REQUEST);
 		answer(r, NULL, err);
 	}
 }
@@ -224,7 +230,8 @@ static void on_accept(struct ev_loop *loop, struct ev_io *io, uint32_t events, v
 	for (;;) {
 		int fd = accept4(c->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+			    errno != ECONNABORTED)
 				log_warn("ctl", NULL, "accepting a control connection on %s: %s", c->path,
 					 g_strerror(errno));
 			return;
@@ -233,11 +240,14 @@ static void on_accept(struct ev_loop *loop, struct ev_io *io, uint32_t events, v
 		socklen_t len = sizeof cred;
 		getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
 		if (c->nreqs >= CTL_MAX_CLIENTS) {
-			static const char busy[] = "{\"error\":\"busy: at most 8 control connections at once\"}\n";
+			static const char busy[] =
+			    "{\"error\":\"busy: at most 8 control connections at once\"}\n";
 			G_STATIC_ASSERT(CTL_MAX_CLIENTS == 8);
-			log_info("ctl", NULL, "control connection (pid %d uid %u) beyond the %u open at once: refused",
+			log_info("ctl", NULL,
+				 "control connection (pid %d uid %u) beyond the %u open at once: refused",
 				 (int)cred.pid, (unsigned)cred.uid, (unsigned)CTL_MAX_CLIENTS);
-			send(fd, busy, sizeof busy - 1, MSG_NOSIGNAL); /* a fresh socket's buffer takes it all */
+			send(fd, busy, sizeof busy - 1,
+			     MSG_NOSIGNAL); /* a fresh socket's buffer takes it all */
 			close(fd);
 			continue;
 		}
@@ -245,7 +255,8 @@ static void on_accept(struct ev_loop *loop, struct ev_io *io, uint32_t events, v
 		r->c = c, r->fd = fd;
 		snprintf(r->who, sizeof r->who, "pid %d uid %u", (int)cred.pid, (unsigned)cred.uid);
 		if (!(r->io = ev_io_add(loop, fd, EPOLLIN, on_io, r))) {
-			log_warn("ctl", NULL, "control connection (%s): cannot watch it: %s", r->who, g_strerror(errno));
+			log_warn("ctl", NULL, "control connection (%s): cannot watch it: %s", r->who,
+				 g_strerror(errno));
 			close(fd);
 			g_free(r);
 			continue;
@@ -273,11 +284,13 @@ static bool clear_stale(const char *path, const struct sockaddr_un *sun, char **
 	if (fd >= 0)
 		close(fd);
 	if (live) {
-		*err = g_strdup_printf("ctl.socket %s: another process listens on it (a daemon running already?)", path);
+		*err = g_strdup_printf(
+		    "ctl.socket %s: another process listens on it (a daemon running already?)", path);
 		return false;
 	}
 	if (unlink(path) < 0 && errno != ENOENT) {
-		*err = g_strdup_printf("ctl.socket %s: cannot remove the stale socket: %s", path, g_strerror(errno));
+		*err = g_strdup_printf("ctl.socket %s: cannot remove the stale socket: %s", path,
+				       g_strerror(errno));
 		return false;
 	}
 	log_info("ctl", NULL, "ctl.socket %s: a stale socket file (nobody listened) replaced", path);
@@ -288,8 +301,9 @@ struct ctl *ctl_new(struct ev_loop *loop, const char *path, const struct ctl_cmd
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	if (strlen(path) >= sizeof sun.sun_path) {
-		*err = g_strdup_printf("ctl.socket %s: longer than the %zu bytes a Unix socket's path may have", path,
-				       sizeof sun.sun_path - 1);
+		*err =
+		    g_strdup_printf("ctl.socket %s: longer than the %zu bytes a Unix socket's path may have",
+				    path, sizeof sun.sun_path - 1);
 		return NULL;
 	}
 	memcpy(sun.sun_path, path, strlen(path) + 1);
@@ -297,7 +311,8 @@ struct ctl *ctl_new(struct ev_loop *loop, const char *path, const struct ctl_cmd
 		return NULL;
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		*err = g_strdup_printf("ctl.socket %s: cannot make a Unix socket: %s", path, g_strerror(errno));
+		*err =
+		    g_strdup_printf("ctl.socket %s: cannot make a Unix socket: %s", path, g_strerror(errno));
 		return NULL;
 	}
 	mode_t old = umask(0117); /* the file is made 0660: the owner and the group may connect */
@@ -306,15 +321,21 @@ struct ctl *ctl_new(struct ev_loop *loop, const char *path, const struct ctl_cmd
 	umask(old);
 	struct stat st;
 	if (rc < 0 || listen(fd, CTL_MAX_CLIENTS * 2) < 0 || stat(path, &st) < 0) {
-		*err = g_strdup_printf("ctl.socket %s: cannot listen: %s", path, g_strerror(rc < 0 ? bind_errno : errno));
+		*err = g_strdup_printf("ctl.socket %s: cannot listen: %s", path,
+				       g_strerror(rc < 0 ? bind_errno : errno));
 		close(fd);
 		if (rc == 0)
 			unlink(path);
 		return NULL;
 	}
 	struct ctl *c = g_new0(struct ctl, 1);
-	*c = (struct ctl){ .loop = loop, .path = g_strdup(path), .fd = fd, .dev = st.st_dev, .ino = st.st_ino,
-			   .cmds = cmds, .arg = arg };
+	*c = (struct ctl){ .loop = loop,
+			   .path = g_strdup(path),
+			   .fd = fd,
+			   .dev = st.st_dev,
+			   .ino = st.st_ino,
+			   .cmds = cmds,
+			   .arg = arg };
 	if (!(c->io = ev_io_add(loop, fd, EPOLLIN, on_accept, c))) {
 		*err = g_strdup_printf("ctl.socket %s: cannot watch it: %s", path, g_strerror(errno));
 		ctl_free(c);
@@ -356,8 +377,9 @@ json_object *ctl_log_level(char **args, unsigned n, char **err)
 			if (!strcmp(log_level_names[i], args[0]))
 				level = i;
 		if (level < 0) {
-			*err = g_strdup_printf("log-level: expected one of error, warning, notice, info, debug, found \"%s\"",
-					       args[0]);
+			*err = g_strdup_printf(
+			    "log-level: expected one of error, warning, notice, info, debug, found \"%s\"",
+			    args[0]);
 			return NULL;
 		}
 		enum log_level was = log_get_level();

@@ -19,10 +19,10 @@
 #include "evloop.h"
 
 enum {
-	CTL_MAX_REQUEST = 1024,  /* bytes of a request line */
-	CTL_REQUEST_MS = 2000,   /* to send it */
-	CTL_ANSWER_MS = 5000,    /* to read the answer */
-	CTL_MAX_CLIENTS = 8,     /* connections at once */
+	CTL_MAX_REQUEST = 1024, /* bytes of a request line */
+	CTL_REQUEST_MS = 2000,  /* to send it */
+	CTL_ANSWER_MS = 5000,   /* to read the answer */
+	CTL_MAX_CLIENTS = 8,    /* connections at once */
 };
 
 struct ctl;
@@ -33,16 +33,17 @@ struct ctl_req;
 typedef json_object *ctl_run(void *arg, struct ctl_req *req, char **args, unsigned n, char **err);
 
 struct ctl_cmd {
-	const char *name; /* "contexts", "log-level" */
+	const char *name;  /* "contexts", "log-level" */
 	unsigned min, max; /* how many arguments it takes */
-	const char *args; /* their names for help ("ID", "[LEVEL]"), "" for none */
+	const char *args;  /* their names for help ("ID", "[LEVEL]"), "" for none */
 	ctl_run *run;
 	const char *help; /* one line */
 };
 
 /* Listens on path for cmds (terminated by a row with name NULL), handlers called with arg. NULL with
  * *err when the socket cannot be made (another daemon listens there, the directory is missing, …). */
-struct ctl *ctl_new(struct ev_loop *loop, const char *path, const struct ctl_cmd *cmds, void *arg, char **err);
+struct ctl *ctl_new(struct ev_loop *loop, const char *path, const struct ctl_cmd *cmds, void *arg,
+		    char **err);
 /* Closes every connection and the socket, and removes its file. NULL is ignored. */
 void ctl_free(struct ctl *c);
 

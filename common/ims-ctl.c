@@ -24,12 +24,13 @@ enum { ANSWER_MS = 10000, MAX_ANSWER = 64 << 20 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: ims-ctl [-s SOCKET | --agw | --alg] [--json] COMMAND [ARGUMENT...]\n"
-		   "  -s, --socket SOCKET  the daemon's control socket (its ctl.socket)\n"
-		   "      --agw            ims-agw's: %s\n"
-		   "      --alg            ims-alg's: %s (the default)\n"
-		   "  -j, --json           the daemon's JSON answer as it is\n"
-		   "  -h, --help           this text; `ims-ctl help` lists the daemon's commands\n",
+	fprintf(f,
+		"usage: ims-ctl [-s SOCKET | --agw | --alg] [--json] COMMAND [ARGUMENT...]\n"
+		"  -s, --socket SOCKET  the daemon's control socket (its ctl.socket)\n"
+		"      --agw            ims-agw's: %s\n"
+		"      --alg            ims-alg's: %s (the default)\n"
+		"  -j, --json           the daemon's JSON answer as it is\n"
+		"  -h, --help           this text; `ims-ctl help` lists the daemon's commands\n",
 		agw_socket, alg_socket);
 }
 
@@ -47,9 +48,10 @@ static char *ask(const char *path, const char *request, char **err)
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof sun) < 0) {
 		*err = g_strdup_printf("cannot connect to %s: %s%s", path, g_strerror(errno),
-				       errno == ENOENT || errno == ECONNREFUSED ? " (is the daemon running, with ctl.socket set?)"
-				       : errno == EACCES			 ? " (its owner and group may connect)"
-										 : "");
+				       errno == ENOENT || errno == ECONNREFUSED
+					   ? " (is the daemon running, with ctl.socket set?)"
+				       : errno == EACCES ? " (its owner and group may connect)"
+							 : "");
 		if (fd >= 0)
 			close(fd);
 		return NULL;
@@ -77,8 +79,10 @@ static char *ask(const char *path, const char *request, char **err)
 		if (n == 0)
 			break;
 		if (n < 0 || in->len + (size_t)n > MAX_ANSWER) {
-			*err = ready == 0 ? g_strdup_printf("%s: no answer within %d s", path, ANSWER_MS / 1000)
-					  : g_strdup_printf("%s: %s", path, n < 0 ? g_strerror(errno) : "answer too long");
+			*err = ready == 0
+				   ? g_strdup_printf("%s: no answer within %d s", path, ANSWER_MS / 1000)
+				   : g_strdup_printf("%s: %s", path,
+						     n < 0 ? g_strerror(errno) : "answer too long");
 			g_string_free(in, TRUE);
 			close(fd);
 			return NULL;
@@ -216,12 +220,11 @@ static void show_object(json_object *o, int indent)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = { { "socket", required_argument, NULL, 's' },
-					      { "agw", no_argument, NULL, 'a' },
-					      { "alg", no_argument, NULL, 'g' },
-					      { "json", no_argument, NULL, 'j' },
-					      { "help", no_argument, NULL, 'h' },
-					      { 0 } };
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, 's' }, { "agw", no_argument, NULL, 'a' },
+		{ "alg", no_argument, NULL, 'g' },          { "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },         { 0 }
+	};
 	const char *path = NULL;
 	bool json = false;
 	int c;
