@@ -75,9 +75,8 @@ json_object *legs_describe(const struct agw_term *t)
 	else if (l)
 		json_object_object_add(o, l->dgram ? "udp" : "tcp", json_object_new_string(tcp_text(l)));
 	json_object_object_add(o, "tls", json_object_new_string(l ? tls_text(l) : "none"));
-	if (l && l->tls)
-		json_object_object_add(o, "tls_role",
-				       json_object_new_string(l->client ? "client" : "server"));
+	json_object_object_add(o, "tls_role", /* null without a session: a column of its own in ims-ctl */
+			       l && l->tls ? json_object_new_string(l->client ? "client" : "server") : NULL);
 	json_object_object_add(o, "peer_fingerprint", l ? peer_fingerprint(l) : NULL);
 	json_object_object_add(o, "bytes_received", json_object_new_uint64(t->octets_received));
 	json_object_object_add(o, "bytes_sent", json_object_new_uint64(t->octets_sent));

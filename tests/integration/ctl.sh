@@ -144,7 +144,7 @@ check("after UE A's BYE: no context at the gateway", doc("after-contexts"), {"co
 EOF
 )
 expect_match "text: the access termination's row" "$(cat "$WORK/context.txt")" \
-	"^  $access +access +TCP/TLS/MSRP +127\\.0\\.0\\.1:[0-9]+ .* up +up +$ue_fp +[1-9][0-9]* +[1-9][0-9]* +[1-9][0-9]* +[1-9][0-9]* +client\$"
+	"^  $access +access +TCP/TLS/MSRP +127\\.0\\.0\\.1:[0-9]+ .* up +up +client +$ue_fp +[1-9][0-9]* +[1-9][0-9]* +[1-9][0-9]* +[1-9][0-9]*\$"
 mid_re=$(printf '%s' "$agw_mid" | sed 's/[].[]/\\&/g')
 expect_match "text: the call's row" "$(cat "$WORK/call.txt")" "^  $call_id +originating +active +$mid_re +$cid\$"
 expect_eq "ims-ctl call unknown: exit status 1, the daemon's message" "$unknown" "1:ims-ctl: no call with Call-ID no-such-call"
