@@ -199,7 +199,9 @@ static void on_conn(struct ev_loop *loop, struct ev_io *io, uint32_t events, voi
 	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		return;
 	uint8_t buf[16384];
-	for (;;) {
+	/* bounded: a peer that sends faster than we parse does not keep the loop from the rest (the MGC's
+	 * UDP, timers); what is left is read at the next turn (level-triggered) */
+	for (int i = 0; i < 4; i++) {
 		ssize_t n = recv(c->fd, buf, sizeof buf, 0);
 		if (n > 0) {
 			g_byte_array_append(c->in, buf, (guint)n);
@@ -359,7 +361,7 @@ static unsigned conns_limit(unsigned asked)
 static void on_udp(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg)
 {
 	struct h248_link *l = arg;
-	for (;;) {
+	for (int i = 0; i < 64; i++) { /* bounded likewise */
 		struct h248_from from = { 0 };
 		socklen_t len = sizeof from.addr;
 		ssize_t n = recvfrom(l->udp, l->rxbuf, l->max_udp + 1, MSG_TRUNC, &from.addr.sa, &len);
