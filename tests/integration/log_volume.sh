@@ -3,7 +3,7 @@
 # Issue 25 item 7, log volume and memory under 10^5 malformed messages: a real ims-alg with a real ims-agw
 # registered with it, and a second ims-agw whose configured MGC is the flood (tests/integration/
 # logflood.py), all at --log-level info (the default, notice, logs a subset). Each flood is bounded in
-# count and in time (20 s):
+# count and in time (20 s; 30 s in a sanitizer build):
 #   a1. 10^5 malformed H.248 datagrams to ims-agw from the MGC's address (another port) and a stranger
 #   a2. 10^5 to the second ims-agw from its configured MGC's own address and port
 #   a3. 10^5 over H.248 TCP (TPKT-framed) to ims-agw, on 4 connections
@@ -33,20 +33,30 @@ N=100000 CONNS=3000 SIPCONNS=1000
 
 rss() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 size() { stat -c %s "$1"; }
+# settle LOG: waits (up to 15 s) until LOG has not grown for 0.5 s: the daemon is through its input
+settle() {
+	i=0 last=-1
+	while [ $i -lt 30 ] && [ "$(size "$1")" != "$last" ]; do
+		last=$(size "$1"); sleep 0.5; i=$((i + 1))
+	done
+}
+# AddressSanitizer's quarantine keeps freed memory: RSS is reported there, not bounded
+asan=false T=20
+grep -q __asan_init "$AGW" && asan=true T=30
 
 # flood LABEL PID LOG COUNT LOGFLOOD-ARGS...: runs the flood and checks the log bytes written meanwhile,
 # the suppressed count among them and the RSS growth of PID
 flood() {
 	label=$1 fpid=$2 flog=$3 count=$4; shift 4
 	case $label in ${LOG_VOLUME_ONLY:-*}) ;; *) return ;; esac # LOG_VOLUME_ONLY='a*': some floods only
-	sleep 0.3 # what the last flood left in flight is written
+	settle "$flog" # what the last flood left in flight is written
 	rss0=$(rss "$fpid") log0=$(size "$flog")
-	out=$(timeout 40 python3 "$FLOOD" "$@")
-	sleep 0.5
+	out=$(timeout 60 python3 "$FLOOD" "$@")
+	settle "$flog"
 	rss1=$(rss "$fpid") log1=$(size "$flog")
 	sent=$(printf '%s' "$out" | sed -n 's/.*sent=\([0-9]*\).*/\1/p')
 	echo "# $label: $out; log +$((log1 - log0)) bytes; VmRSS ${rss0} -> ${rss1} kB"
-	expect_eq "$label: all $count sent within 20 s" "${sent:-0}" "$count"
+	expect_eq "$label: all $count sent within $T s" "${sent:-0}" "$count"
 	bytes=$((log1 - log0)) bound=$((count / 100 * 256 + 4096))
 	lines=$(tail -c +$((log0 + 1)) "$flog" | wc -l) most=$((count / 100 + 32))
 	if [ "$bytes" -le "$bound" ] && [ "$lines" -le "$most" ]; then
@@ -55,7 +65,8 @@ flood() {
 			"$(tail -c +$((log0 + 1)) "$flog" | cut -d' ' -f3- | sed 's/[0-9]\+/N/g' | sort | uniq -c | sort -rn | head -n 5)"; fi
 	expect_match "$label: the suppressed count logged" "$(tail -c +$((log0 + 1)) "$flog" | grep -c ' in all, 99 not logged)$')" '^[1-9]'
 	grow=$((rss1 - rss0))
-	if [ "$grow" -le 2048 ]; then ok "$label: VmRSS +$grow kB"; else
+	if $asan; then echo "# $label: VmRSS +$grow kB not bounded under AddressSanitizer"
+	elif [ "$grow" -le 2048 ]; then ok "$label: VmRSS +$grow kB"; else
 		not_ok "$label: VmRSS grows under 2 MiB" "VmRSS ${rss0} -> ${rss1} kB"; fi
 }
 
@@ -76,14 +87,14 @@ wait_log "$WORK/agw2.log" "ready:" >/dev/null
 audits() { grep -c '"kind":"h248.rx".*AuditValue' "$WORK/agw.jsonl"; }
 audits0=$(audits)
 
-flood "a1 ims-agw H.248/UDP" "$agw" "$WORK/agw.log" $N udp h248 "$AGWP" $N 20 127.0.0.1 127.0.0.2
-flood "a2 ims-agw H.248/UDP from its MGC" "$agw2" "$WORK/agw2.log" $N udp h248 "$AGW2P" $N 20 "127.0.0.1:$MGC2P"
-flood "a3 ims-agw H.248/TCP" "$agw" "$WORK/agw.log" $N tcp h248 "$AGWP" $N 20 4
-flood "a4 ims-agw bad TPKT" "$agw" "$WORK/agw.log" $CONNS conns tpkt "$AGWP" $CONNS 20
-flood "a4 ims-alg bad TPKT" "$alg" "$WORK/alg.log" $CONNS conns tpkt "$ALGH" $CONNS 20
-flood "b ims-alg H.248/UDP" "$alg" "$WORK/alg.log" $N udp h248 "$ALGH" $N 20 127.0.0.1 "127.0.0.2:$STRANGERP"
-flood "c ims-alg SIP/UDP garbage" "$alg" "$WORK/alg.log" $N udp sip "$SIPA" $N 20 127.0.0.1 127.0.0.2
-flood "d ims-alg SIP/TCP garbage" "$alg" "$WORK/alg.log" $SIPCONNS conns sip "$SIPA" $SIPCONNS 20
+flood "a1 ims-agw H.248/UDP" "$agw" "$WORK/agw.log" $N udp h248 "$AGWP" $N $T 127.0.0.1 127.0.0.2
+flood "a2 ims-agw H.248/UDP from its MGC" "$agw2" "$WORK/agw2.log" $N udp h248 "$AGW2P" $N $T "127.0.0.1:$MGC2P"
+flood "a3 ims-agw H.248/TCP" "$agw" "$WORK/agw.log" $N tcp h248 "$AGWP" $N $T 4
+flood "a4 ims-agw bad TPKT" "$agw" "$WORK/agw.log" $CONNS conns tpkt "$AGWP" $CONNS $T
+flood "a4 ims-alg bad TPKT" "$alg" "$WORK/alg.log" $CONNS conns tpkt "$ALGH" $CONNS $T
+flood "b ims-alg H.248/UDP" "$alg" "$WORK/alg.log" $N udp h248 "$ALGH" $N $T 127.0.0.1 "127.0.0.2:$STRANGERP"
+flood "c ims-alg SIP/UDP garbage" "$alg" "$WORK/alg.log" $N udp sip "$SIPA" $N $T 127.0.0.1 127.0.0.2
+flood "d ims-alg SIP/TCP garbage" "$alg" "$WORK/alg.log" $SIPCONNS conns sip "$SIPA" $SIPCONNS $T
 
 sed 's/^\t//' >"$WORK/add-udp.txt" <<'EOF'
 	MEGACO/3 [127.0.0.1]:2945
@@ -110,7 +121,7 @@ EOF
 peer=$! pids="$pids $!"
 if wait_log "$WORK/peer.txt" "m=image $CORE UDP t38" 20 >/dev/null; then
 	ok "e: the second ims-agw reserved a UDP leg on port $CORE"
-	flood "e ims-agw media leg" "$agw2" "$WORK/agw2.log" $N udp raw "$CORE" $N 20 127.0.0.2
+	flood "e ims-agw media leg" "$agw2" "$WORK/agw2.log" $N udp raw "$CORE" $N $T 127.0.0.2
 else
 	not_ok "e: the second ims-agw reserved a UDP leg on port $CORE" "$(cat "$WORK/peer.txt")"
 fi
