@@ -386,6 +386,10 @@ int main(int argc, char **argv)
 			 .strangers = H248_REFUSALS("H.248 from"),
 			 .over_limit = H248_REFUSALS("H.248 from the MGC at") };
 	int exit_now = cfg_main(&agw_program, argc, argv, &g.cfg);
+	if (exit_now < 0 && !metrics_address_ok(agw_program.name, g.cfg.metrics_address)) {
+		cfg_free(agw_program.options, &g.cfg);
+		exit_now = 2;
+	}
 	if (exit_now >= 0)
 		return exit_now;
 	log_init(agw_program.name, (enum log_level)g.cfg.common.log_level);

@@ -154,6 +154,10 @@ int main(int argc, char **argv)
 {
 	struct alg a = { 0 };
 	int exit_now = cfg_main(&alg_program, argc, argv, &a.cfg);
+	if (exit_now < 0 && !metrics_address_ok(alg_program.name, a.cfg.metrics_address)) {
+		cfg_free(alg_program.options, &a.cfg);
+		exit_now = 2;
+	}
 	if (exit_now >= 0)
 		return exit_now;
 	log_init(alg_program.name, (enum log_level)a.cfg.common.log_level);

@@ -52,6 +52,9 @@ char *metrics_text(struct metrics *m, size_t *len);
  * thread reads the daemon's state). Few connections at once, few per address, and a short timeout: it
  * is reachable by whoever reaches address (doc/limits.md). NULL with *err when it cannot listen. */
 struct metrics_http;
+/* metrics.address checked as the configuration is read: "" or an IPv4 or IPv6 literal; else false, and
+ * the error written to standard error in the configuration's style ("<program>: metrics.address: …"). */
+bool metrics_address_ok(const char *program, const char *address);
 struct metrics_http *metrics_http_start(struct ev_loop *loop, struct metrics *m, const char *address,
 					long port, char **err);
 void metrics_http_stop(struct metrics_http *h);

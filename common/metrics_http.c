@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <microhttpd.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "log.h"
@@ -95,6 +96,16 @@ static void run(struct metrics_http *h)
 	MHD_UNSIGNED_LONG_LONG ms;
 	if (MHD_get_timeout(h->d, &ms) == MHD_YES)
 		h->timer = ev_timer_add(h->loop, ms, on_timer, h);
+}
+
+bool metrics_address_ok(const char *program, const char *address)
+{
+	union sa sa;
+	if (!*address || sa_from_text(&sa, address, 0))
+		return true;
+	fprintf(stderr, "%s: metrics.address: expected an IPv4 or IPv6 address (\"\": none), found \"%s\"\n",
+		program, address);
+	return false;
 }
 
 struct metrics_http *metrics_http_start(struct ev_loop *loop, struct metrics *m, const char *address,

@@ -168,6 +168,14 @@ for d in agw alg; do
 	expect_eq "promtool check metrics: ims-$d's output is clean" "$?:$out" "0:"
 done
 
+# a metrics.address that is no address: a configuration error (exit status 2), as the others
+err=$("$AGW" --metrics-address localhost 2>&1 >/dev/null)
+expect_eq "ims-agw: metrics.address not an address: exit status 2" "$?:$err" \
+	'2:ims-agw: metrics.address: expected an IPv4 or IPv6 address ("": none), found "localhost"'
+err=$("$ALG" --metrics-address localhost 2>&1 >/dev/null)
+expect_eq "ims-alg: likewise" "$?:$err" \
+	'2:ims-alg: metrics.address: expected an IPv4 or IPv6 address ("": none), found "localhost"'
+
 # anything but GET /metrics
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 expect_eq "another path: 404" "$(code "http://127.0.0.1:$agw_m/")" 404
