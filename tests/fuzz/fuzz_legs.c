@@ -1,25 +1,21 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: ims-agw's legs (agw/legs.c, tcp.c, udp.c, sess.c, filter.c, linger.c, conf.c) under its MG
  * execution, wired as agw/main.c wires them: the MGC's Add and Modify records (h248seq.h) create
- * terminations whose legs bind real sockets on 127.0.0.5 (ports 42000-42063), and records of the target's
- * own drive those legs from outside with real sockets of the target's:
- *   u N BYTES  a datagram to termination N's port from an admitted peer: 127.0.0.6, the port of N's
- *              Remote when it is one of 42064-42067 (the seeds' Remotes name them), else 42064
- *   x N BYTES  the same from the stranger, 127.0.0.7:42068; the loop then runs until idle
- *   c N        a TCP connection to termination N's port, from 127.0.0.6 and its Remote's port when that
- *              is one of 42064-42079 (gm/spf), else an ephemeral one
- *   k N        the same from 127.0.0.7 (a source the filters refuse once the Remote is known); the loop
- *              then runs until idle
- *   b N BYTES  BYTES written on the last connection made for termination N (to it, or accepted from
- *              it: an active leg connects to 127.0.0.6:42070); "%D" in BYTES is termination D's MSRP
- *              path (a=path:$), so that a conference participant's SEND reaches its session
- *   f N, r N   FIN, RST on that connection
- *   y D        the event loop runs D*2 ms (a digit), then until idle: at most 20 ms a record, 40 ms an
- *              input
- * N is a digit: the N-th termination (contexts in id order, terminations in their order), modulo their
- * number. The first byte of an input chooses the profile (its value modulo 3: "0" Iq, "1" Ix, "2" Mp, the
- * conference server) and, in its next bits, tls.autostart and leg.source_filter off; one newline may
- * follow it. Leg timers are short (10 ms) so that time-outs happen within an input.
+ * terminations whose legs bind real sockets on 127.0.0.5 (ports 42000-42063; see GW_HOST), and records of the
+ * target's own drive those legs from outside with real sockets of the target's: u N BYTES  a datagram to
+ * termination N's port from an admitted peer: 127.0.0.6, the port of N's Remote when it is one of 42064-42067
+ * (the seeds' Remotes name them), else 42064 x N BYTES  the same from the stranger, 127.0.0.7:42068; the loop
+ * then runs until idle c N        a TCP connection to termination N's port, from 127.0.0.6 and its Remote's
+ * port when that is one of 42064-42079 (gm/spf), else an ephemeral one k N        the same from 127.0.0.7 (a
+ * source the filters refuse once the Remote is known); the loop then runs until idle b N BYTES  BYTES written
+ * on the last connection made for termination N (to it, or accepted from it: an active leg connects to
+ * 127.0.0.6:42070); "%D" in BYTES is termination D's MSRP path (a=path:$), so that a conference participant's
+ * SEND reaches its session f N, r N   FIN, RST on that connection y D        the event loop runs D*2 ms (a
+ * digit), then until idle: at most 20 ms a record, 40 ms an input N is a digit: the N-th termination
+ * (contexts in id order, terminations in their order), modulo their number. The first byte of an input
+ * chooses the profile (its value modulo 3: "0" Iq, "1" Ix, "2" Mp, the conference server) and, in its next
+ * bits, tls.autostart and leg.source_filter off; one newline may follow it. Leg timers are short (10 ms) so
+ * that time-outs happen within an input.
  *
  * Oracles beyond no crash, no leak, no sanitizer report, and every H.248 message the MG sends parsing:
  *   - the relay: whatever arrives on the connection of a plain TCP leg whose partner is a plain TCP leg
@@ -47,10 +43,14 @@
 #include "log.h"
 #include "mg.h"
 
-/* Addresses of their own: 127.0.0.1's ports in this range may be anyone's ephemeral ones. */
-#define GW_HOST       "127.0.0.5" /* the realms' */
-#define PEER_HOST     "127.0.0.6" /* the target's admitted peers (the seeds' Remotes) */
-#define STRANGER_HOST "127.0.0.7" /* never in a Remote: the filters refuse it */
+/* Addresses of their own, 127.A.B.5 (the realms'), .6 (the target's admitted peers) and .7 (the stranger),
+ * A.B chosen per process so that two processes (make check in two builds, libFuzzer's jobs) never share
+ * a port (127.0.0.1's ports in this range may also be anyone's ephemeral ones). Inputs write them
+ * 127.0.0.5, 127.0.0.6, 127.0.0.7: each input is rewritten with the process's before it is played. */
+static char gw_text[16], peer_text[16], stranger_text[16];
+#define GW_HOST       gw_text
+#define PEER_HOST     peer_text
+#define STRANGER_HOST stranger_text
 
 enum {
 	PEER_PORT = 42064, /* the admitted UDP peers: 42064-42067 */
@@ -106,10 +106,37 @@ static int open_socket(int type, const char *host, uint16_t port)
 	int fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int));
 	if (fd < 0 || bind(fd, &a.sa, sa_len(&a)) < 0 || (type == SOCK_STREAM && listen(fd, 16) < 0)) {
-		fprintf(stderr, "fuzz_legs: a socket on %s:%u: %s\n", host, port, g_strerror(errno));
-		abort();
+		if (fd >= 0)
+			close(fd);
+		return -1;
 	}
 	return fd;
+}
+
+/* The target's sockets on 127.A.B.6 and .7 for the first A.B where all are free. */
+static void open_sockets(void)
+{
+	for (unsigned try = 0; try < 64; try++) {
+		unsigned h = (unsigned)getpid() + try * 7919u;
+		snprintf(gw_text, sizeof gw_text, "127.%u.%u.5", 1 + h % 250, h / 250 % 250);
+		snprintf(peer_text, sizeof peer_text, "127.%u.%u.6", 1 + h % 250, h / 250 % 250);
+		snprintf(stranger_text, sizeof stranger_text, "127.%u.%u.7", 1 + h % 250, h / 250 % 250);
+		bool ok = true;
+		for (int i = 0; i < NPEERS; i++)
+			ok &=
+			    (udp_fd[i] = open_socket(SOCK_DGRAM, PEER_HOST, (uint16_t)(PEER_PORT + i))) >= 0;
+		ok &= (udp_fd[NPEERS] = open_socket(SOCK_DGRAM, STRANGER_HOST, STRANGER_PORT)) >= 0;
+		ok &= (listen_fd = open_socket(SOCK_STREAM, PEER_HOST, LISTEN_PORT)) >= 0;
+		if (ok)
+			return;
+		for (int i = 0; i <= NPEERS; i++)
+			if (udp_fd[i] >= 0)
+				close(udp_fd[i]);
+		if (listen_fd >= 0)
+			close(listen_fd);
+	}
+	fprintf(stderr, "fuzz_legs: no free sockets on 127.0.0.0/8: %s\n", g_strerror(errno));
+	abort();
 }
 
 static void setup(void)
@@ -120,6 +147,7 @@ static void setup(void)
 		fprintf(stderr, "fuzz_legs: no TLS identity: %s\n", err);
 		abort();
 	}
+	open_sockets();
 	realms[0] = (struct agw_realm){
 		.name = "access", .prefix = "ac", .host = GW_HOST, .low = 42000, .high = 42031
 	};
@@ -128,10 +156,6 @@ static void setup(void)
 	};
 	sa_from_text(&realms[0].addr, GW_HOST, 0);
 	sa_from_text(&realms[1].addr, GW_HOST, 0);
-	for (int i = 0; i < NPEERS; i++)
-		udp_fd[i] = open_socket(SOCK_DGRAM, PEER_HOST, (uint16_t)(PEER_PORT + i));
-	udp_fd[NPEERS] = open_socket(SOCK_DGRAM, STRANGER_HOST, STRANGER_PORT);
-	listen_fd = open_socket(SOCK_STREAM, PEER_HOST, LISTEN_PORT);
 	sa_from_text(&stranger_host, STRANGER_HOST, 0);
 	sa_from_text(&peer_host, PEER_HOST, 0);
 	sa_from_text(&gw_host, GW_HOST, 0);
@@ -658,6 +682,22 @@ static void stop(struct fuzz_legs *f)
 	g_hash_table_destroy(f->dtls_ports);
 }
 
+/* The input with 127.0.0.5, .6 and .7 written as this process's addresses. */
+static GString *localize(const char *p, size_t n)
+{
+	const char *const hosts[] = { gw_text, peer_text, stranger_text };
+	GString *out = g_string_sized_new(n + 64);
+	for (size_t i = 0; i < n; i++) {
+		if (n - i >= 9 && !memcmp(p + i, "127.0.0.", 8) && p[i + 8] >= '5' && p[i + 8] <= '7') {
+			g_string_append(out, hosts[p[i + 8] - '5']);
+			i += 8;
+		} else {
+			g_string_append_c(out, p[i]);
+		}
+	}
+	return out;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1 || size > 16384)
@@ -666,10 +706,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		setup();
 	struct fuzz_legs f = { 0 };
 	size_t skip = size > 1 && data[1] == '\n' ? 2 : 1;
+	GString *in = localize((const char *)data + skip, size - skip);
 	start(&f, data[0]);
 	h248_mg_start(f.assoc);
 	seq_drain(&f.s);
-	seq_play(&f.s, data + skip, size - skip, op, &f);
+	seq_play(&f.s, (const uint8_t *)in->str, in->len, op, &f);
 	stop(&f);
+	g_string_free(in, TRUE);
 	return 0;
 }
