@@ -56,15 +56,16 @@ hz=$(getconf CLK_TCK)
 # ---- the daemons: ims-alg as in tests/bench/calls.sh (SIPp's one address stands for many UEs that do
 # not register: seed 004 NOTE 1 and no access control), ims-agw relaying for it with the test
 # certificate, both with their metrics endpoint; the realm ports below the kernel's ephemeral range,
-# wide enough for the legs in TIME_WAIT at this rate ----
+# wide enough for the legs in TIME_WAIT at this rate. SOAK_WRAP_ALG and SOAK_WRAP_AGW put a command
+# before either (valgrind, to look into what grows) ----
 set -- $("$FREEPORT" 10)
 access=$1 core=$2 h248=$3 agw_h248=$4 ue_sip=$5 core_sip=$6 uport=$7 cport=$8 alg_m=$9 agw_m=${10}
-start alg "$WORK/alg.log" "$ALG" --sip-access-port "$access" --sip-core-port "$core" \
+start alg "$WORK/alg.log" ${SOAK_WRAP_ALG:-} "$ALG" --sip-access-port "$access" --sip-core-port "$core" \
 	--sip-core-next-hop "sip:127.0.0.1:$core_sip" --h248-port "$h248" --policy-force-e2ae-orig \
 	--no-sip-registered-only --sip-max-calls 100000 --log-level "${SOAK_LOG_LEVEL:-notice}" \
 	--metrics-address 127.0.0.1 --metrics-port "$alg_m"
 alg_pid=$last_pid
-start agw "$WORK/agw.log" "$AGW" --h248-port "$agw_h248" --mgc-port "$h248" --log-level "${SOAK_LOG_LEVEL:-notice}" \
+start agw "$WORK/agw.log" ${SOAK_WRAP_AGW:-} "$AGW" --h248-port "$agw_h248" --mgc-port "$h248" --log-level "${SOAK_LOG_LEVEL:-notice}" \
 	--realm-access-ports "${SOAK_ACCESS_PORTS:-16000-16999}" --realm-core-ports "${SOAK_CORE_PORTS:-17000-17999}" \
 	--tls-certificate "$CERT" --tls-key "$KEY" --metrics-address 127.0.0.1 --metrics-port "$agw_m"
 agw_pid=$last_pid
@@ -228,8 +229,8 @@ read -r media_failed timeouts < <(tail -n 1 "$WORK/samples" | awk '{ print $30, 
 expect_eq "no call failed at the UE, at the core (status ${uas_status:-running}) or in ims-alg (media_failed, H.248 timeouts)" \
 	"$(sipp_stat "$WORK/uac.csv" "FailedCall(C)")/$(sipp_stat "$WORK/uas.csv" "FailedCall(C)")/$uas_status/$media_failed/$timeouts" \
 	"0/0/0/0/0"
-for f in uac uas; do # SIPp's last few events, one a line
-	[ -s "$WORK/$f.err" ] && sed -E 's/(20[0-9]{2}-[0-9]{2}-[0-9]{2}\t)/\n\1/g' "$WORK/$f.err" | grep . | tail -n 4 |
+for f in uac uas; do # SIPp's last few events, one a line, when a call failed
+	[ "$uac_status$uas_status" != 00 ] && [ -s "$WORK/$f.err" ] && sed -E 's/(20[0-9]{2}-[0-9]{2}-[0-9]{2}\t)/\n\1/g' "$WORK/$f.err" | grep . | tail -n 4 |
 		sed "s/^/       $f: /"
 done
 read -r ue_n ue_bad ue_b < <(rx "$WORK/ue.rx")
