@@ -1,21 +1,26 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzz target: ims-agw's legs (agw/legs.c, tcp.c, udp.c, sess.c, filter.c, linger.c, conf.c) under its MG
  * execution, wired as agw/main.c wires them: the MGC's Add and Modify records (h248seq.h) create
- * terminations whose legs bind real sockets on 127.0.0.5 (ports 42000-42063; see GW_HOST), and records of the
- * target's own drive those legs from outside with real sockets of the target's: u N BYTES  a datagram to
- * termination N's port from an admitted peer: 127.0.0.6, the port of N's Remote when it is one of 42064-42067
- * (the seeds' Remotes name them), else 42064 x N BYTES  the same from the stranger, 127.0.0.7:42068; the loop
- * then runs until idle c N        a TCP connection to termination N's port, from 127.0.0.6 and its Remote's
- * port when that is one of 42064-42079 (gm/spf), else an ephemeral one k N        the same from 127.0.0.7 (a
- * source the filters refuse once the Remote is known); the loop then runs until idle b N BYTES  BYTES written
- * on the last connection made for termination N (to it, or accepted from it: an active leg connects to
- * 127.0.0.6:42070); "%D" in BYTES is termination D's MSRP path (a=path:$), so that a conference participant's
- * SEND reaches its session f N, r N   FIN, RST on that connection y D        the event loop runs D*2 ms (a
- * digit), then until idle: at most 20 ms a record, 40 ms an input N is a digit: the N-th termination
- * (contexts in id order, terminations in their order), modulo their number. The first byte of an input
- * chooses the profile (its value modulo 3: "0" Iq, "1" Ix, "2" Mp, the conference server) and, in its next
- * bits, tls.autostart and leg.source_filter off; one newline may follow it. Leg timers are short (10 ms) so
- * that time-outs happen within an input.
+ * terminations whose legs bind real sockets on 127.0.0.5 (ports 42000-42063; see GW_HOST), and records of
+ * the target's own drive those legs from outside with real sockets of the target's:
+ *   u N BYTES  a datagram to termination N's port from an admitted peer: 127.0.0.6, the port of N's
+ *              Remote when it is one of 42064-42067 (the seeds' Remotes name them), else 42064
+ *   x N BYTES  the same from the stranger, 127.0.0.7:42068; the loop then runs until idle
+ *   c N        a TCP connection to termination N's port, from 127.0.0.6 and its Remote's port when that
+ *              is one of 42064-42079 (gm/spf), else an ephemeral one
+ *   k N        the same from 127.0.0.7 (a source the filters refuse once the Remote is known); the loop
+ *              then runs until idle
+ *   b N BYTES  BYTES written on the last connection made for termination N (to it, or accepted from
+ *              it: an active leg connects to 127.0.0.6:42070), else on the N-th open connection (one
+ *              that lingers after its termination went); "%D" in BYTES is termination D's MSRP path
+ *              (a=path:$), so that a conference participant's SEND reaches its session
+ *   f N, r N   FIN, RST on that connection
+ *   y D        the event loop runs D*2 ms (a digit), then until idle: at most 20 ms a record, 40 ms an
+ *              input
+ * N is a digit: the N-th termination (contexts in id order, terminations in their order), modulo their
+ * number. The first byte of an input chooses the profile (its value modulo 3: "0" Iq, "1" Ix, "2" Mp, the
+ * conference server) and, in its next bits, tls.autostart and leg.source_filter off; one newline may
+ * follow it. Leg timers are short (10 ms) so that time-outs happen within an input.
  *
  * Oracles beyond no crash, no leak, no sanitizer report, and every H.248 message the MG sends parsing:
  *   - the relay: whatever arrives on the connection of a plain TCP leg whose partner is a plain TCP leg
