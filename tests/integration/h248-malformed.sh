@@ -45,6 +45,37 @@ while read -r name code verdict; do
 			"$name.txt decodes: error $code"
 	fi
 done <"$WORK/table"
+# the same messages from anyone but the MGC's address and port get no answer at all: what does not parse
+# names no sender we could check, and an answer to a spoofed source would make the gateway a reflector
+answered=0
+while read -r name code verdict; do
+	grep -q "^Reply = " "$M/$name.txt" && continue
+	"$UDPX" 127.0.0.1 "$AGWP" 300 <"$M/$name.txt" >/dev/null && answered=$((answered + 1))
+done <"$WORK/table"
+expect_eq "a stranger's malformed messages: none answered" "$answered" 0
+expect_match "a stranger's malformed messages: counted in the log" \
+	"$(grep -c "not the MGC's address and port" "$WORK/agw.log")" '^[1-9]'
 stop "$agw" TERM
 expect_eq "agw exits 0" "$stopped" 0
+
+# ims-alg takes H.248 from where h248.gateways allows: a message that does not parse is answered with
+# its H.248.8 error there, and not at all from anywhere else: the link drops a stranger's datagram
+# unread, so an answer to a spoofed source never makes ims-alg a reflector
+set -- $("$FREEPORT" 7)
+only=$7
+for allow in any one; do
+	if [ $allow = any ]; then gateways=127.0.0.1; else gateways="127.0.0.1:$only"; fi
+	start alg "$WORK/alg-$allow.log" "$ALG" --h248-port "$1" --sip-access-port "$2" --sip-core-port "$3" \
+		--h248-gateways "$gateways" --log-level info
+	alg=$last_pid
+	wait_log "$WORK/alg-$allow.log" "ready:" >/dev/null
+	"$UDPX" 127.0.0.1 "$1" 1000 <"$M/add-empty-body.txt" >"$WORK/alg-$allow.answer"
+	stop "$alg" TERM
+	shift 3
+done
+expect_match "ims-alg: a gateway's malformed message answered with its H.248.8 error" \
+	"$(tr -d '\r\n' <"$WORK/alg-any.answer")" 'Error ?= ?[0-9]+'
+expect_eq "ims-alg: a stranger's malformed message not answered" "$(wc -c <"$WORK/alg-one.answer")" 0
+expect_match "ims-alg: the stranger's message counted in the log" \
+	"$(grep -c 'no h248.gateways entry allows this source' "$WORK/alg-one.log")" '^[1-9]'
 finish
