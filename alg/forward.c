@@ -165,7 +165,9 @@ static void send_on(struct fwd *f)
 		return;
 	}
 	f->msg = NULL; /* nta's now */
-	if (ack) {     /* nta is done with an ACK once it is sent */
+	if (ack) { /* ours to destroy like any other: left alone, nta kept each ACK's until it stopped */
+		if (f->orq != (nta_outgoing_t *)-1) /* (-1: sent statelessly and gone already) */
+			nta_outgoing_destroy(f->orq);
 		f->orq = NULL;
 		fwd_free(f);
 	}
