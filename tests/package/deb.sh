@@ -61,7 +61,9 @@ for d in agw alg; do
 	unit=$(cat "$root/lib/systemd/system/ims-$d.service")
 	expect_match "ims-$d.service: Type=notify" "$unit" '^Type=notify$'
 	expect_match "ims-$d.service: a watchdog" "$unit" '^WatchdogSec=[0-9]+s$'
-	expect_match "ims-$d.service: the configuration under /etc" "$unit" "^ExecStart=/usr/bin/ims-$d -c /etc/mediasec/ims-$d.json$"
+	expect_match "ims-$d.service: the configuration under /etc" "$unit" \
+		"^ExecStart=/usr/bin/ims-$d -c /etc/mediasec/ims-$d.json --ctl-socket=%t/ims-$d/ctl.sock$"
+	expect_match "ims-$d.service: its own runtime directory for the control socket" "$unit" "^RuntimeDirectory=ims-$d$"
 done
 expect_match "ims-lab runs" "$("$root/usr/bin/ims-lab" --help 2>&1 | head -n 3)" "ims-lab"
 set -- $("$FREEPORT" 4)
