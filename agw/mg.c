@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cert.h"
+#include "grammar.h"
 #include "log.h"
 #include "msdp.h"
 #include "msrp.h"
@@ -504,13 +505,6 @@ static bool run_command(struct action *a, const struct h248_node *cmd, struct fa
 	return ok;
 }
 
-static bool is_command(enum h248_tok t)
-{
-	return t == H248_TOK_ADD || t == H248_TOK_MODIFY || t == H248_TOK_SUBTRACT || t == H248_TOK_MOVE ||
-	       t == H248_TOK_AUDITVALUE || t == H248_TOK_AUDITCAP || t == H248_TOK_NOTIFY ||
-	       t == H248_TOK_SERVICECHANGE;
-}
-
 /* Context = * { Subtract = * }: every context goes, with its terminations, ports and legs (a restarted
  * MGC clearing what an earlier association left, H.248.1 §11.5). Each context's reply as its own
  * Subtract would give; none held: "Context = * { Subtract = * }". False when act is anything else. */
@@ -519,9 +513,9 @@ static bool subtract_all(struct agw_mg *mg, struct h248_msg *rm, struct h248_nod
 {
 	const struct h248_node *cmd = NULL;
 	for (const struct h248_node *c = act->first; c; c = c->next)
-		if (is_command(c->tok) && (cmd || c->tok != H248_TOK_SUBTRACT || !h248_str_eq(c->value.text, "*")))
+		if (grammar_is_command(c->tok) && (cmd || c->tok != H248_TOK_SUBTRACT || !h248_str_eq(c->value.text, "*")))
 			return false;
-		else if (is_command(c->tok))
+		else if (grammar_is_command(c->tok))
 			cmd = c;
 	if (!cmd)
 		return false;
@@ -570,7 +564,7 @@ static bool run_action(struct agw_mg *mg, struct h248_msg *rm, struct h248_node 
 	}
 	bool ok = true;
 	for (const struct h248_node *c = act->first; c && ok; c = c->next) {
-		if (!is_command(c->tok))
+		if (!grammar_is_command(c->tok))
 			continue; /* context properties (Priority, Emergency, Topology …): nothing to do for a
 				     relay */
 		ok = run_command(&a, c, &f) || (c->flags & H248_F_OPTIONAL);

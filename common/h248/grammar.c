@@ -333,6 +333,14 @@ const enum h248_tok *grammar_enum(enum h248_tok t, bool *extension)
 	return NULL;
 }
 
+bool grammar_is_command(enum h248_tok t)
+{
+	if (!grammar_allows(CTX_ACTION_REQ, t))
+		return false;
+	const struct grammar_ctx *g = grammar_ctx(grammar_body(t, false));
+	return g && (g->items & G_COMMAND);
+}
+
 bool grammar_is_descriptor(enum h248_tok t)
 {
 	switch (t) {

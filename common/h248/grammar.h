@@ -111,6 +111,8 @@ static inline bool grammar_allows(enum h248_ctx c, enum h248_tok t)
 enum h248_ctx grammar_body(enum h248_tok t, bool in_reply);
 /* Descriptors that may appear at most once in a command (448). */
 bool grammar_is_descriptor(enum h248_tok t);
+/* A command (Add, Modify, … ServiceChange): a token an action request holds whose {…} is a command's. */
+bool grammar_is_command(enum h248_tok t);
 /* The largest value token t's unsigned integer may have (UINT16, Version's two digits; UINT32 else). */
 uint32_t grammar_max(enum h248_tok t);
 /* The first version of H.248.1 whose text grammar has token t (1 for most; 3 for the v3 additions). */

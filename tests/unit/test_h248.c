@@ -3,9 +3,11 @@
  * encodings, the model the parser builds, and malformed input with its exact error code and place. */
 #include <errno.h>
 #include <glib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "grammar.h"
 #include "parse.h"
 #include "print.h"
 #include "suites.h"
@@ -486,6 +488,26 @@ static void test_print_empty_bodies(void)
 	h248_msg_free(m);
 }
 
+/* H.248.1 §7.2: the eight commands, and nothing else an action holds (Context attributes, Topology). */
+static void test_commands(void)
+{
+	static const enum h248_tok commands[] = { H248_TOK_ADD, H248_TOK_MODIFY, H248_TOK_SUBTRACT,
+						  H248_TOK_MOVE, H248_TOK_AUDITVALUE, H248_TOK_AUDITCAP,
+						  H248_TOK_NOTIFY, H248_TOK_SERVICECHANGE };
+	grammar_init();
+	unsigned n = 0;
+	for (unsigned t = 1; t < H248_TOK_COUNT; t++) {
+		bool want = false;
+		for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+			want |= commands[i] == t;
+		if (grammar_is_command(t) != want)
+			fprintf(stderr, "grammar_is_command(%s) is %d\n", h248_tokens[t].pretty, !want);
+		CU_ASSERT_EQUAL(grammar_is_command(t), want);
+		n += want;
+	}
+	CU_ASSERT_EQUAL(n, G_N_ELEMENTS(commands));
+}
+
 void register_h248(void)
 {
 	static const struct unit_test tests[] = {
@@ -498,6 +520,7 @@ void register_h248(void)
 		{ "case-insensitive tokens, compact input", test_case_and_compact_input },
 		{ "megaco's pretty and compact output, v1-v3, SDP byte-exact", test_megaco_vectors },
 		{ "no empty body the grammar forbids is printed", test_print_empty_bodies },
+		{ "the commands, from the grammar table", test_commands },
 		{ NULL, NULL },
 	};
 	unit_add_suite("h248", tests);
