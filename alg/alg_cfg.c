@@ -8,6 +8,7 @@
 
 #include "cert.h"
 #include "log.h"
+#include "profile.h"
 
 const char *const alg_transport_names[] = { "both", "udp", "tcp", "tls", NULL };
 
@@ -44,14 +45,11 @@ const char *const alg_transport_names[] = { "both", "udp", "tcp", "tls", NULL };
 
 #define ALG_WIRE_ROW(id, key, text, where, status) WIRE_ROW(struct alg_config, id, key, text, where, status)
 
-/* The profiles the controller plays, in profile_names' order. */
-static const char *const alg_profiles[] = { "iq", "ix", "mp", NULL };
-
 static const struct cfg_option alg_options[] = {
 	CFG_COMMON_ROWS(struct alg_config),
 	{ "ctl.socket", 0, CFG_STRING, offsetof(struct alg_config, ctl_socket), "", 0, 0, NULL,
 	  "Unix socket for ims-ctl, made mode 0660 (\"\": none)" },
-	{ "profile", 0, CFG_ENUM, offsetof(struct alg_config, profile), "iq", 0, 0, alg_profiles,
+	{ "profile", 0, CFG_ENUM, offsetof(struct alg_config, profile), "iq", 0, 0, profile_names,
 	  "the interface profile: iq (IMS-ALG in the P-CSCF), ix (IBCF, all media end to end) or mp (MRFC of "
 	  "a conference focus)" },
 	SIDE_ROWS(access, "5060", "access (UE)"),
