@@ -11,6 +11,8 @@
 #include <sofia-sip/sdp.h>
 #include <sofia-sip/su_alloc.h>
 
+#include "reg.h"
+
 static const struct tp_media *row_of(const struct media_line *l)
 {
 	const struct tp_media *r = tp_media_of(l->proto, NULL);
@@ -153,10 +155,8 @@ enum media_mode media_decide(const struct media_line *l, bool originating, const
 		return MEDIA_PASS;
 	if (!p->e2ae) /* Ix: the TrGW relays, TLS runs end to end (TS 29.162; digest §3.9) */
 		return MEDIA_E2E;
-	bool ue_supports = l->app == TP_APP_MSRP   ? p->ue_msrp
-			   : l->app == TP_APP_BFCP ? p->ue_bfcp
-			   : l->app == TP_APP_T38  ? p->ue_t38
-						   : false;
+	const struct tp_media *row = tp_media_of(l->proto, NULL);
+	bool ue_supports = row->mechanism && (p->ue_mechs & reg_mech_bit(row->mechanism));
 	if (originating) { /* TS 23.334 §6.2.10.3.1.1.1 step 1; seed 004 NOTE 1 */
 		if (l->tls && l->requested && ue_supports)
 			return MEDIA_E2AE;

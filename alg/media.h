@@ -44,7 +44,7 @@ bool media_read(const char *sdp, size_t len, struct media_sdp *out, char **err);
 
 /* What the registration holds and what the operator chose. */
 struct media_policy {
-	bool ue_msrp, ue_bfcp, ue_t38; /* the UE registered msrp-tls / bfcp-tls / udptl-dtls, and we did */
+	unsigned ue_mechs; /* what the UE registered and we did: reg_mech_bit of each mechanism (reg.h) */
 	bool force_orig, force_term;
 	bool merge; /* TCP merge mode: the UE is the TCP client of the gateway's passive access leg */
 	bool e2ae;  /* the profile lets the gateway terminate (D)TLS (profiles/profile.c); else all is e2e */

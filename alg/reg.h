@@ -10,9 +10,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* The bits follow the rows of profiles/transport.c; REG_BEHIND_NAT is what the REGISTER showed: it came
- * from another address than its Contact names. */
-enum reg_mech { REG_MSRP_TLS = 1, REG_BFCP_TLS = 2, REG_UDPTL_DTLS = 4, REG_BEHIND_NAT = 1u << 16 };
+/* A registration's mechanisms are bits, one per row of profiles/transport.c (reg_mech_bit), below
+ * REG_BEHIND_NAT: what the REGISTER showed, it came from another address than its Contact names. */
+enum reg_mech { REG_BEHIND_NAT = 1u << 16 };
 
 /* The bit of a mechanism name ("msrp-tls"), 0 for one we do not know. */
 unsigned reg_mech_bit(const char *name);

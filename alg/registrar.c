@@ -337,9 +337,7 @@ struct media_policy registrar_policy(struct registrar *r, const sip_t *sip, bool
 	mechs &= r->mechs;
 	return (struct media_policy){ .e2ae = profile_at(r->cfg->profile)->e2ae,
 				      .merge = r->cfg->merge_all || (nat && r->cfg->merge_nat),
-				      .ue_msrp = mechs & REG_MSRP_TLS,
-				      .ue_bfcp = mechs & REG_BFCP_TLS,
-				      .ue_t38 = mechs & REG_UDPTL_DTLS,
+				      .ue_mechs = mechs & ~REG_BEHIND_NAT,
 				      .force_orig = r->cfg->force_orig,
 				      .force_term = r->cfg->force_term,
 				      .weak_hashes = r->cfg->allow_sha1 };

@@ -9,6 +9,7 @@
 #include <sofia-sip/su_alloc.h>
 
 #include "media.h"
+#include "reg.h"
 #include "suites.h"
 
 /* Seed 004 step 1: UE A's offer, an audio line beside the MSRP one. */
@@ -52,10 +53,10 @@ static void test_decide(void)
 	struct media_sdp s;
 	char *err = NULL;
 	CU_ASSERT_TRUE_FATAL(media_read(offer, strlen(offer), &s, &err));
-	struct media_policy none = { .e2ae = true }, msrp = { .e2ae = true, .ue_msrp = true },
+	struct media_policy none = { .e2ae = true }, msrp = { .e2ae = true, .ue_mechs = reg_mech_bit("msrp-tls") },
 			    force = { .e2ae = true, .force_orig = true, .force_term = true };
 	CU_ASSERT_EQUAL(media_decide(&s.lines[0], true, &msrp), MEDIA_PASS); /* RTP passes */
-	struct media_policy ix = { .ue_msrp = true }; /* Ix: the gateway never terminates TLS */
+	struct media_policy ix = { .ue_mechs = reg_mech_bit("msrp-tls") }; /* Ix: the gateway never terminates TLS */
 	CU_ASSERT_EQUAL(media_decide(&s.lines[1], true, &ix), MEDIA_E2E);
 	CU_ASSERT_EQUAL(media_decide(&s.lines[0], true, &ix), MEDIA_PASS);
 	CU_ASSERT_EQUAL(media_decide(&s.lines[1], true, &msrp), MEDIA_E2AE);
@@ -71,7 +72,7 @@ static void test_decide(void)
 	CU_ASSERT_EQUAL(media_decide(&s.lines[1], false, &msrp), MEDIA_E2AE);
 	CU_ASSERT_EQUAL(media_decide(&s.lines[1], false, &none), MEDIA_E2E);
 	CU_ASSERT_EQUAL(media_decide(&s.lines[1], false, &force), MEDIA_E2AE);
-	struct media_policy bfcp = { .e2ae = true, .ue_bfcp = true };
+	struct media_policy bfcp = { .e2ae = true, .ue_mechs = reg_mech_bit("bfcp-tls") };
 	CU_ASSERT_EQUAL(media_decide(&s.lines[1], false, &bfcp), MEDIA_E2E); /* BFCP support is not MSRP's */
 	s.lines[1].port = 0;
 	CU_ASSERT_EQUAL(media_decide(&s.lines[1], false, &msrp), MEDIA_PASS); /* a disabled line */
@@ -93,7 +94,8 @@ static void test_t38(void)
 	ASSERT_STR(media_agw_proto(l, true, true), "UDP/DTLS"); /* never told the application */
 	ASSERT_STR(media_agw_proto(l, false, false), "UDP");
 	ASSERT_STR(media_agw_fmt(l), "t38");
-	struct media_policy t = { .e2ae = true, .ue_t38 = true }, msrp = { .e2ae = true, .ue_msrp = true };
+	struct media_policy t = { .e2ae = true, .ue_mechs = reg_mech_bit("udptl-dtls") },
+			    msrp = { .e2ae = true, .ue_mechs = reg_mech_bit("msrp-tls") };
 	CU_ASSERT_EQUAL(media_decide(l, true, &t), MEDIA_E2AE);
 	CU_ASSERT_EQUAL(media_decide(l, true, &msrp), MEDIA_E2E);
 	/* toward the core: udptl, and none of TLS's attributes, a=setup or a=3ge2ae */
