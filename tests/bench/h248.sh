@@ -2,11 +2,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tests/bench/h248.sh BUILD-DIR: H.248 text codec decode+encode throughput, mediasec next to Erlang/OTP
 # megaco on the same messages (tests/bench/h248/*.txt, each in the pretty and the compact form), in the
-# same run, one core each (taskset), printed with the ratio. Each measurement is bounded to
-# BENCH_SECONDS (default 1) per message and form.
+# same run, one core each (taskset). megaco runs as its users run it for speed: compiled, with its flex
+# scanner (see megaco_bench.escript). BENCH_RUNS rounds (default 3), each round measuring both codecs
+# on every file, BENCH_SECONDS (default 1) per message, form and codec; printed: each codec's median
+# and spread (min-max) over the rounds, and the ratio of the medians with the lowest and highest ratio
+# of any one round.
 set -eu
 build=$1
 src=$(cd "$(dirname "$0")/../.." && pwd)
+runs=${BENCH_RUNS:-3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for f in "$src"/tests/bench/h248/*.txt; do
@@ -16,18 +20,38 @@ for f in "$src"/tests/bench/h248/*.txt; do
 done
 files=$(ls "$work"/*.txt)
 pin="taskset -c 0"; command -v taskset >/dev/null || pin=""
-$pin "$build/tests/bench/h248_bench" $files >"$work/ours"
-if command -v escript >/dev/null && erl -noshell -eval 'code:which(megaco_pretty_text_encoder) =/= non_existing orelse halt(1), halt(0).' 2>/dev/null; then
-	$pin escript "$src/tests/bench/megaco_bench.escript" $files >"$work/megaco"
-else
+megaco=1
+if ! command -v escript >/dev/null ||
+	! erl -noshell -eval 'code:which(megaco_pretty_text_encoder) =/= non_existing orelse halt(1), halt(0).' 2>/dev/null; then
 	echo "(Erlang/OTP megaco not installed: erlang-megaco; only mediasec's figures)"
-	: >"$work/megaco"
+	megaco=0
 fi
-echo "H.248 text codec: decode + encode per second, one core; ratio = mediasec / megaco"
-printf '%-16s %-8s %6s %12s %12s %7s\n' message form bytes mediasec megaco ratio
-while read -r path bytes ours; do
+: >"$work/all"
+for r in $(seq "$runs"); do
+	$pin "$build/tests/bench/h248_bench" $files | sed "s/^/ours $r /" >>"$work/all"
+	[ $megaco = 0 ] || $pin escript "$src/tests/bench/megaco_bench.escript" $files 2>"$work/scanner" |
+		sed "s/^/megaco $r /" >>"$work/all"
+done
+echo "H.248 text codec: decode + encode per second, one core, $runs rounds of ${BENCH_SECONDS:-1} s;" \
+	"megaco: $(cat "$work/scanner" 2>/dev/null | sed 's/^megaco: //')"
+echo "median (min-max) per codec; ratio = mediasec / megaco of the medians (lowest-highest of one round)"
+printf '%-8s %-8s %5s  %-26s %-24s %s\n' message form bytes mediasec megaco ratio
+for path in $files; do
 	base=$(basename "$path" .txt)
-	theirs=$(awk -v p="$path" '$1 == p { print $3 }' "$work/megaco")
-	ratio=$([ -n "$theirs" ] && awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.1f", a / b }' || echo -)
-	printf '%-16s %-8s %6s %12s %12s %7s\n' "${base%-*}" "${base##*-}" "$bytes" "$ours" "${theirs:--}" "$ratio"
-done <"$work/ours"
+	awk -v p="$path" -v msg="${base%-*}" -v form="${base##*-}" '
+	function median(a, n,   i, j, t) {
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	$3 == p { v[$1, $2] = $5; bytes = $4; if ($1 == "ours") no++; else nm++ }
+	END {
+		for (r = 1; r <= no; r++) { o[r] = v["ours", r]; omin = r == 1 || o[r] < omin ? o[r] : omin; omax = o[r] > omax ? o[r] : omax }
+		for (r = 1; r <= nm; r++) { m[r] = v["megaco", r]; mmin = r == 1 || m[r] < mmin ? m[r] : mmin; mmax = m[r] > mmax ? m[r] : mmax
+			q = v["ours", r] / m[r]; qmin = r == 1 || q < qmin ? q : qmin; qmax = q > qmax ? q : qmax }
+		om = median(o, no)
+		ours = sprintf("%d (%d-%d)", om, omin, omax)
+		if (nm) { mm = median(m, nm); theirs = sprintf("%d (%d-%d)", mm, mmin, mmax)
+			ratio = sprintf("%.1f (%.1f-%.1f)", om / mm, qmin, qmax) } else { theirs = "-"; ratio = "-" }
+		printf "%-8s %-8s %5d  %-26s %-24s %s\n", msg, form, bytes, ours, theirs, ratio
+	}' "$work/all"
+done
