@@ -145,23 +145,64 @@ static pid_t start_daemon(struct run *r, const char *dir, const char *name, GPtr
 
 static char *start_daemons(struct run *r, int attempt);
 
-/* A daemon that already exited lost its port to another program between our check and its bind (the
- * ports are the kernel's ephemeral ones, and other tests take them too): both go, and new ports are
- * tried, up to three times in all. */
-static char *start_again(struct run *r, int attempt)
+enum { LOG_TAIL = 10 }; /* the lines of a daemon's log shown when it exits at start */
+
+/* A daemon gone at start (reaped, *pid zeroed): why, with the last lines of its log; *clash when the log
+ * says a port was in use. NULL while it runs. */
+static char *exited(struct run *r, pid_t *pid, const char *dir, const char *name, bool *clash)
 {
 	int st;
-	if (attempt == 3)
+	if (*pid <= 0 || waitpid(*pid, &st, WNOHANG) != *pid)
 		return NULL;
-	bool alg_gone = waitpid(r->alg, &st, WNOHANG) == r->alg,
-	     agw_gone = waitpid(r->agw, &st, WNOHANG) == r->agw;
-	if (!alg_gone && !agw_gone)
-		return NULL;
-	reap(alg_gone ? 0 : r->alg), reap(agw_gone ? 0 : r->agw);
-	r->alg = r->agw = 0;
-	if (r->held >= 0)
-		close(r->held), r->held = -1;
-	return start_daemons(r, attempt + 1);
+	*pid = 0;
+	char *log = g_strdup_printf("%s/%s.log", r->dir, dir), *text = NULL;
+	if (!g_file_get_contents(log, &text, NULL, NULL))
+		text = g_strdup("");
+	*clash |= strstr(text, g_strerror(EADDRINUSE)) != NULL;
+	char **lines = g_strsplit(g_strchomp(text), "\n", -1);
+	guint n = *text ? g_strv_length(lines) : 0;
+	GString *why = g_string_new(NULL);
+	if (WIFEXITED(st))
+		g_string_append_printf(why, "%s exited with status %d at start", name, WEXITSTATUS(st));
+	else
+		g_string_append_printf(why, "%s was killed by signal %d at start", name, WTERMSIG(st));
+	g_string_append_printf(why, n ? "; its last log lines:" : "; its log %s is empty", log);
+	for (guint i = n > LOG_TAIL ? n - LOG_TAIL : 0; i < n; i++)
+		g_string_append_printf(why, "\n    %s", lines[i]);
+	if (n)
+		g_string_append_printf(why, "\n  (all of it in %s)", log);
+	g_strfreev(lines), g_free(text), g_free(log);
+	return g_string_free(why, FALSE);
+}
+
+/* Waits up to 5 s for the gateway to register. A daemon that exits meanwhile is said at once with its
+ * last log lines, unless it lost a port to another program between our check and its bind (the ports
+ * are the kernel's ephemeral ones, and other tests take them too): then both go, and new ports are
+ * tried, up to three times in all. */
+static char *await_registration(struct run *r, int attempt)
+{
+	for (int i = 0; i < 100; i++, g_usleep(50000)) {
+		if (registered(r))
+			return NULL;
+		bool clash = false;
+		char *why = exited(r, &r->alg, "alg", "ims-alg", &clash);
+		if (!why)
+			why = exited(r, &r->agw, "agw", "ims-agw", &clash);
+		if (!why)
+			continue;
+		if (!clash || attempt == 3)
+			return why;
+		g_free(why);
+		reap(r->alg), reap(r->agw);
+		r->alg = r->agw = 0;
+		if (r->held >= 0)
+			close(r->held), r->held = -1;
+		return start_daemons(r, attempt + 1);
+	}
+	return registered(r) ? NULL
+			     : g_strdup_printf("ims-agw did not register with ims-alg within 5 s (see "
+					       "%s/agw.log and alg.log)",
+					       r->dir);
 }
 
 static char *start_daemons(struct run *r, int attempt)
@@ -209,14 +250,7 @@ static char *start_daemons(struct run *r, int attempt)
 		g_ptr_array_add(argv, g_strdup_printf("--realm-access-address=%s", r->o->nat_access));
 	r->agw = start_daemon(r, "agw", "ims-agw", argv);
 
-	for (int i = 0; i < 100 && !registered(r); i++)
-		g_usleep(50000);
-	char *again = registered(r) ? NULL : start_again(r, attempt);
-	if (again || registered(r))
-		return again;
-	return g_strdup_printf("ims-agw did not register with ims-alg within 5 s (see %s/agw.log "
-			       "and alg.log)",
-			       r->dir);
+	return await_registration(r, attempt);
 }
 
 /* ---- the steps' actions ---- */
