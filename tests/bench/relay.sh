@@ -1,17 +1,23 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# tests/bench/relay.sh BUILD-DIR: TLS->TCP relays side by side on this machine, in one run: ims-agw
-# (provisioned over H.248), HAProxy and stunnel (Debian packages), each relay pinned to CPU 0 and the
-# client and sink to CPU 1, each asking for and checking the client's certificate, with the same
-# gateway certificate (tests/data). Prints bulk throughput, handshakes per second, resident memory per
-# idle session at BENCH_SESSIONS sessions (default 10,000, fewer when the open-file limit cannot hold
-# two sockets per session at the relay), and ims-agw's H.248 Add/Add/Modify/Subtract cycles per
-# second; then the ratios to the better peer. Then the datagram legs: UDPTL packets per second through
-# ims-agw's DTLS->UDP leg pair (T.38 e2ae) and its UDP->UDP pair, next to socat relaying UDP.
+# tests/bench/relay.sh BUILD-DIR: TLS->TCP relays side by side on this machine: ims-agw (provisioned over
+# H.248), HAProxy, stunnel and nginx stream (Debian packages), each relay pinned to CPU 0 and the client
+# and sink to CPU 1, each asking for and checking the client's certificate, with the same gateway
+# certificate (tests/data, ECDSA P-256), the same suite (TLS 1.3 TLS_AES_128_GCM_SHA256 with X25519: the
+# only one the client offers) and the same relay buffer (stunnel's fixed 18 KiB: ims-agw leg.buffer 18,
+# HAProxy tune.bufsize 18432, nginx proxy_buffer_size 18k). BENCH_RUNS rounds (default 3) of every relay;
+# printed per figure: median and spread (min-max), and ims-agw's ratio to each peer, computed per round
+# from that round's figures (median, min-max). Figures: bulk throughput, handshakes per relay
+# CPU-second with BENCH_CLIENTS (default 8) clients at once, resident memory per idle session at
+# BENCH_SESSIONS sessions (default 10,000, fewer when the open-file limit cannot hold two sockets per
+# session at the relay), and ims-agw's H.248 Add/Add/Modify/Subtract cycles per second. Methods:
+# tests/bench/README.md. Then the datagram legs: UDPTL packets per second through ims-agw's DTLS->UDP
+# leg pair (T.38 e2ae) and its UDP->UDP pair, next to socat relaying UDP.
 set -u
 build=$1
 src=$(cd "$(dirname "$0")/../.." && pwd)
 n=${BENCH_SESSIONS:-10000}
+runs=${BENCH_RUNS:-3}
 files=$(ulimit -Hn)
 if [ "$files" != unlimited ] && [ $((2 * n + 200)) -gt "$files" ]; then
 	n=$(((files - 200) / 2 / 1000 * 1000))
@@ -22,6 +28,8 @@ pids=""
 trap 'kill $pids 2>/dev/null; rm -rf "$work"' EXIT
 bench="$build/tests/bench/relay_bench"
 free() { "$build/tests/util/freeport" 1; }
+suite=TLS_AES_128_GCM_SHA256
+buffer=18432 # stunnel's BUFFSIZE, fixed at build time; the others are set to it
 
 certtool --generate-privkey --key-type ecdsa --curve secp256r1 --outfile "$work/ue-key.pem" 2>/dev/null
 printf 'cn = "bench UE"\nserial = 2\nexpiration_days = 3650\nsigning_key\nencryption_key\ntls_www_client\n' >"$work/ue.tmpl"
@@ -30,37 +38,44 @@ certtool --generate-self-signed --load-privkey "$work/ue-key.pem" --template "$w
 cat "$src/tests/data/agw-cert.pem" "$src/tests/data/agw-key.pem" >"$work/gw.pem"
 
 run_client() { taskset -c 1 "$bench" "$@"; }
+# a peer started pinned to CPU 0; $1 name, $2 pid to measure, then the command's ports
+run_peer() {
+	local name=$1 pid=$2 tls=$3 sink=$4
+	run_client ext "$name" "$pid" "$tls" "$sink" "$work/ue-cert.pem" "$work/ue-key.pem" "$n" ||
+		echo "$name: failed" >&2
+}
+stop() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 
-# ims-agw: the rig inside relay_bench starts it; pin it like the others
-export RIG_TASKSET=0
-top_builddir="$build" run_client agw "$work/ue-cert.pem" "$work/ue-key.pem" "$n" >"$work/agw" || echo "ims-agw: failed"
-
-if command -v haproxy >/dev/null; then
+haproxy_round() {
+	local tls sink hp
 	tls=$(free) sink=$(free)
 	cat >"$work/haproxy.cfg" <<CFG
 global
   maxconn $((n + 50))
   nbthread 1
+  tune.bufsize $buffer
+  ssl-default-bind-ciphersuites $suite
+  ssl-default-bind-options ssl-min-ver TLSv1.3
 defaults
   mode tcp
   timeout connect 10s
   timeout client 120s
   timeout server 120s
 frontend tls
-  bind 127.0.0.1:$tls ssl crt $work/gw.pem ca-file $work/ue-cert.pem verify required ssl-min-ver TLSv1.2
+  bind 127.0.0.1:$tls ssl crt $work/gw.pem ca-file $work/ue-cert.pem verify required
   default_backend sink
 backend sink
   server s 127.0.0.1:$sink
 CFG
-	taskset -c 0 haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 & hp=$!; pids="$pids $hp"
+	taskset -c 0 haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 & hp=$!
+	pids="$pids $hp"
 	sleep 0.5
-	run_client ext HAProxy "$hp" "$tls" "$sink" "$work/ue-cert.pem" "$work/ue-key.pem" "$n" >"$work/haproxy" || echo "HAProxy: failed"
-	kill $hp 2>/dev/null; wait $hp 2>/dev/null
-else
-	echo "(haproxy not installed)"
-fi
+	run_peer HAProxy "$hp" "$tls" "$sink"
+	stop $hp
+}
 
-if command -v stunnel >/dev/null; then
+stunnel_round() {
+	local tls sink sp
 	tls=$(free) sink=$(free)
 	cat >"$work/stunnel.conf" <<CFG
 foreground = yes
@@ -72,23 +87,114 @@ cert = $src/tests/data/agw-cert.pem
 key = $src/tests/data/agw-key.pem
 CAfile = $work/ue-cert.pem
 verifyPeer = yes
+sslVersionMin = TLSv1.3
+ciphersuites = $suite
 CFG
-	taskset -c 0 stunnel "$work/stunnel.conf" >"$work/stunnel.log" 2>&1 & sp=$!; pids="$pids $sp"
+	taskset -c 0 stunnel "$work/stunnel.conf" >"$work/stunnel.log" 2>&1 & sp=$!
+	pids="$pids $sp"
 	sleep 0.5
-	run_client ext stunnel "$sp" "$tls" "$sink" "$work/ue-cert.pem" "$work/ue-key.pem" "$n" >"$work/stunnel" || echo "stunnel: failed"
-	kill $sp 2>/dev/null; wait $sp 2>/dev/null
-else
-	echo "(stunnel not installed)"
-fi
+	run_peer stunnel "$sp" "$tls" "$sink"
+	stop $sp
+}
 
-echo "TLS->TCP relays, one core each; client and sink on the other core; $n idle sessions for memory"
-printf '%-10s %12s %14s %16s %16s\n' relay "Gbit/s" "handshakes/s" "KiB/idle session" "H.248 cycles/s"
-cat "$work/agw" "$work/haproxy" "$work/stunnel" 2>/dev/null |
-	awk '{ printf "%-10s %12s %14s %16s %16s\n", $1, $2, $3, $4, ($5 == "" ? "-" : $5) }'
-cat "$work/agw" "$work/haproxy" "$work/stunnel" 2>/dev/null | awk '
-	$1 == "ims-agw" { g = $2; h = $3; m = $4; next }
-	{ if ($2 > bg) bg = $2; if ($3 > bh) bh = $3; if (bm == "" || $4 < bm) bm = $4 }
-	END { if (bg) printf "ratios to the better peer: throughput %.2f, handshakes %.2f, memory per session %.2f (goals: >= 1, >= 1, <= 0.5)\n", g / bg, h / bh, m / bm }'
+nginx_module=/usr/lib/nginx/modules/ngx_stream_module.so
+nginx_round() {
+	local tls sink np worker
+	tls=$(free) sink=$(free)
+	mkdir -p "$work/nginx"
+	cat >"$work/nginx.conf" <<CFG
+load_module $nginx_module;
+daemon off;
+worker_processes 1;
+worker_cpu_affinity 1;
+worker_rlimit_nofile $((2 * n + 200));
+pid $work/nginx.pid;
+error_log $work/nginx/error.log error;
+events { worker_connections $((2 * n + 100)); }
+stream {
+  server {
+    listen 127.0.0.1:$tls ssl;
+    ssl_certificate $src/tests/data/agw-cert.pem;
+    ssl_certificate_key $src/tests/data/agw-key.pem;
+    ssl_client_certificate $work/ue-cert.pem;
+    ssl_verify_client on;
+    ssl_protocols TLSv1.3;
+    ssl_conf_command Ciphersuites $suite;
+    proxy_buffer_size $buffer;
+    proxy_timeout 120s;
+    proxy_pass 127.0.0.1:$sink;
+  }
+}
+CFG
+	taskset -c 0 nginx -p "$work/nginx" -e "$work/nginx/error.log" -c "$work/nginx.conf" \
+		>"$work/nginx.log" 2>&1 & np=$!
+	pids="$pids $np"
+	sleep 0.5
+	worker=$(pgrep -P $np | head -1)
+	if [ -n "$worker" ]; then
+		run_peer nginx "$worker" "$tls" "$sink"
+	else
+		echo "nginx: no worker ($(cat "$work/nginx.log" "$work/nginx/error.log" 2>/dev/null | head -3))" >&2
+	fi
+	stop $np
+}
+
+peers="HAProxy stunnel nginx"
+have_haproxy=1 have_stunnel=1 have_nginx=1
+command -v haproxy >/dev/null || { echo "(haproxy not installed)"; have_haproxy=0; }
+command -v stunnel >/dev/null || { echo "(stunnel not installed)"; have_stunnel=0; }
+if ! command -v nginx >/dev/null || [ ! -f $nginx_module ]; then
+	echo "(nginx stream not installed: nginx, libnginx-mod-stream)"
+	have_nginx=0
+fi
+: >"$work/all"
+for r in $(seq "$runs"); do
+	# ims-agw: the rig inside relay_bench starts it; pin it like the others
+	RIG_TASKSET=0 BENCH_BUFFER_KIB=$((buffer / 1024)) top_builddir="$build" \
+		run_client agw "$work/ue-cert.pem" "$work/ue-key.pem" "$n" | sed "s/^/$r /" >>"$work/all" ||
+		echo "ims-agw: failed"
+	[ $have_haproxy = 0 ] || haproxy_round | sed "s/^/$r /" >>"$work/all"
+	[ $have_stunnel = 0 ] || stunnel_round | sed "s/^/$r /" >>"$work/all"
+	[ $have_nginx = 0 ] || nginx_round | sed "s/^/$r /" >>"$work/all"
+done
+
+echo "TLS->TCP relays, one core each (CPU 0), client and sink on CPU 1; $suite only, X25519, ECDSA P-256"
+echo "certificates both ways; relay buffer $buffer bytes per direction; $n idle sessions opened by" \
+	"${BENCH_CLIENTS:-8} clients at once; $runs rounds, median (min-max)"
+awk '{ print "  negotiated with " $2 ": " $9 }' "$work/all" | sort -u
+awk -v peers="$peers" '
+function median(a, n,   i, j, t) {
+	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function spread(name, col, fmt,   r, k, a, lo, hi, m) {
+	k = 0
+	for (r = 1; r <= rounds; r++) if ((r, name) in v && v[r, name, col] != "-") {
+		a[++k] = v[r, name, col]; lo = k == 1 || a[k] < lo ? a[k] : lo; hi = a[k] > hi ? a[k] : hi }
+	if (!k) return "-"
+	m = median(a, k)
+	return sprintf(fmt " (" fmt "-" fmt ")", m, lo, hi)
+}
+function ratio(peer, col,   r, k, a, lo, hi) {
+	k = 0
+	for (r = 1; r <= rounds; r++) if ((r, "ims-agw") in v && (r, peer) in v && v[r, peer, col] > 0) {
+		a[++k] = v[r, "ims-agw", col] / v[r, peer, col]; lo = k == 1 || a[k] < lo ? a[k] : lo; hi = a[k] > hi ? a[k] : hi }
+	return k ? sprintf("%.2f (%.2f-%.2f)", median(a, k), lo, hi) : "-"
+}
+{ v[$1, $2] = 1; for (c = 3; c <= 8; c++) v[$1, $2, c] = $c; if ($1 > rounds) rounds = $1; seen[$2] = 1 }
+END {
+	split("ims-agw " peers, names, " ")
+	printf "%-9s %-20s %-24s %-20s %-16s %-20s %s\n", "relay", "Gbit/s", "handshakes/relay CPU-s",
+		"handshakes/s", "relay CPU busy", "KiB/idle session", "H.248 cycles/s"
+	for (i = 1; i in names; i++) if (names[i] in seen)
+		printf "%-9s %-20s %-24s %-20s %-16s %-20s %s\n", names[i], spread(names[i], 3, "%.2f"),
+			spread(names[i], 4, "%.0f"), spread(names[i], 5, "%.0f"), spread(names[i], 6, "%.2f"),
+			spread(names[i], 7, "%.1f"), spread(names[i], 8, "%.0f")
+	print "ims-agw / peer, per round (median (min-max)); goals: throughput >= 1, handshakes >= 1, memory <= 0.5"
+	printf "%-9s %-20s %-24s %-20s\n", "peer", "throughput", "handshakes/CPU-s", "memory/session"
+	for (i = 2; i in names; i++) if (names[i] in seen)
+		printf "%-9s %-20s %-24s %-20s\n", names[i], ratio(names[i], 3), ratio(names[i], 4), ratio(names[i], 7)
+}' "$work/all"
 
 # Datagrams: T.38's UDPTL through the DTLS leg pair, the plain UDP pair, and socat's UDP relay
 p=${BENCH_PACKETS:-200000}

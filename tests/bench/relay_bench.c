@@ -2,12 +2,17 @@
 /* relay_bench: TLS->TCP relays compared on one machine, in one run, with the same client and sink.
  *   relay_bench agw UE-CERT UE-KEY SESSIONS         ims-agw, provisioned over H.248 by this program
  *   relay_bench ext NAME PID TLS-PORT SINK-PORT UE-CERT UE-KEY SESSIONS   an already running relay
- * Prints one line: NAME throughput_gbps handshakes_per_s kib_per_idle_session [h248_cycles_per_s].
- * Throughput: one TLS connection carries BENCH_MIB (default 1024) MiB to the sink. Handshakes and memory:
- * SESSIONS TLS connections are opened one after another (each handshake complete, the relay asking for
- * and checking the client certificate) and held idle; the relay's RSS growth is divided by their number.
- * Every loop is bounded in count and in time. */
+ * Prints one line: NAME gbit_per_s handshakes_per_relay_cpu_s handshakes_per_s relay_cpu_busy
+ * kib_per_idle_session h248_cycles_per_s|- suite. Every client offers one suite only (BENCH_PRIORITY).
+ * Sessions first, on a fresh relay: its RSS is read before the first connection (for ims-agw before the
+ * first H.248 Add, so contexts and terminations are counted), then SESSIONS TLS connections are opened
+ * by BENCH_CLIENTS (default 8) threads at once (each handshake complete, the relay asking for and checking
+ * the client certificate) and held idle; the relay's utime+stime over that phase gives the handshakes
+ * per relay CPU-second, its RSS growth over their number the memory per idle session. Then throughput:
+ * one TLS connection carries BENCH_MIB (default 1024) MiB to the sink. Every loop is bounded in count
+ * and in time. */
 #include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -40,6 +45,22 @@ static long rss_kib(int pid)
 		kib = strtol(strstr(text, "VmRSS:") + 6, NULL, 10);
 	g_free(text);
 	return kib;
+}
+
+/* utime + stime of the process (all its threads), seconds: field 14 and 15 of /proc/PID/stat */
+static double cpu_s(int pid)
+{
+	char path[64], *text = NULL;
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	double secs = -1;
+	if (g_file_get_contents(path, &text, NULL, NULL) && strrchr(text, ')')) {
+		unsigned long ut = 0, st = 0;
+		if (sscanf(strrchr(text, ')') + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
+			   &st) == 2)
+			secs = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+	}
+	g_free(text);
+	return secs;
 }
 
 /* ---- the sink: accepts everything on its port and counts the bytes ---- */
@@ -79,6 +100,13 @@ static void *sink(void *arg)
 /* ---- TLS client ---- */
 static struct tls_identity ue;
 
+/* The one suite every relay is offered: TLS 1.3, AES-128-GCM (TLS_AES_128_GCM_SHA256), X25519. */
+static const char *priority(void)
+{
+	const char *p = getenv("BENCH_PRIORITY");
+	return p ? p : "NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM:-GROUP-ALL:+GROUP-X25519";
+}
+
 static gnutls_session_t dial(uint16_t port, int *fd)
 {
 	bool connected;
@@ -87,20 +115,39 @@ static gnutls_session_t dial(uint16_t port, int *fd)
 		close(*fd);
 		return NULL;
 	}
-	char why[160];
-	gnutls_session_t s = tlspeer_handshake(*fd, true, &ue, NULL, 5000, why);
-	if (!s)
-		fprintf(stderr, "relay_bench: handshake on %u: %s\n", port, why);
+	fcntl(*fd, F_SETFL, fcntl(*fd, F_GETFL) & ~O_NONBLOCK);
+	gnutls_session_t s;
+	gnutls_init(&s, GNUTLS_CLIENT);
+	const char *where = NULL;
+	int rc = gnutls_priority_set_direct(s, priority(), &where);
+	if (rc == 0)
+		rc = gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, ue.cred);
+	gnutls_transport_set_int(s, *fd);
+	gnutls_handshake_set_timeout(s, 5000);
+	while (rc == 0 && (rc = gnutls_handshake(s)) < 0 && !gnutls_error_is_fatal(rc))
+		rc = 0;
+	if (rc < 0) {
+		fprintf(stderr, "relay_bench: handshake on %u: %s%s%s\n", port, gnutls_strerror(rc),
+			where ? " at " : "", where ? where : "");
+		gnutls_deinit(s);
+		close(*fd);
+		return NULL;
+	}
 	return s;
 }
+
+static char suite[160] = "-";
 
 static double throughput(uint16_t port)
 {
 	size_t total = (size_t)(getenv("BENCH_MIB") ? atoi(getenv("BENCH_MIB")) : 1024) << 20;
 	int fd;
-	gnutls_session_t s = dial(port, &fd);
+	gnutls_session_t s = port ? dial(port, &fd) : NULL;
 	if (!s)
 		return 0;
+	char *desc = gnutls_session_get_desc(s);
+	g_strlcpy(suite, desc, sizeof suite);
+	gnutls_free(desc);
 	static char chunk[16384];
 	memset(chunk, 'x', sizeof chunk);
 	size_t base = sink_bytes;
@@ -119,23 +166,60 @@ static double throughput(uint16_t port)
 	return sink_bytes - base >= total ? (double)total * 8 / secs / 1e9 : 0;
 }
 
-/* Opens n sessions on ports[i] (or one port), holds them, and measures the rate and the relay's memory. */
-static void sessions(int pid, const uint16_t *ports, uint16_t port, unsigned n, double *rate, double *kib)
+/* SESSIONS connections opened by BENCH_CLIENTS threads at once, each taking the next index */
+struct opening {
+	const uint16_t *ports; /* one per session (ims-agw's legs), or NULL: port */
+	uint16_t port;
+	unsigned n;
+	unsigned next, open, failed; /* atomics */
+	double t0;
+	gnutls_session_t *s;
+	int *fds;
+};
+
+static void *opener(void *arg)
 {
-	gnutls_session_t *s = g_new0(gnutls_session_t, n);
-	int *fds = g_new0(int, n);
-	long before = rss_kib(pid);
-	double t0 = now();
-	unsigned open = 0;
-	for (unsigned i = 0; i < n && now() - t0 < 120; i++, open++)
-		if (!(s[i] = dial(ports ? ports[i] : port, &fds[i])))
-			break;
-	*rate = open / (now() - t0);
+	struct opening *o = arg;
+	for (;;) {
+		unsigned i = __atomic_fetch_add(&o->next, 1, __ATOMIC_RELAXED);
+		if (i >= o->n || now() - o->t0 > 120 || __atomic_load_n(&o->failed, __ATOMIC_RELAXED) > 10)
+			return NULL;
+		o->s[i] = dial(o->ports ? o->ports[i] : o->port, &o->fds[i]);
+		__atomic_add_fetch(o->s[i] ? &o->open : &o->failed, 1, __ATOMIC_RELAXED);
+	}
+}
+
+struct figures {
+	double rate, per_cpu, busy, kib;
+};
+
+/* Opens n sessions, holds them, and measures the relay's CPU time and memory; before: its RSS before
+ * anything was set up for them. */
+static void sessions(int pid, const uint16_t *ports, uint16_t port, unsigned n, long before, struct figures *f)
+{
+	struct opening o = { .ports = ports, .port = port, .n = n, .s = g_new0(gnutls_session_t, n),
+			     .fds = g_new0(int, n) };
+	unsigned k = getenv("BENCH_CLIENTS") ? (unsigned)atoi(getenv("BENCH_CLIENTS")) : 8;
+	k = k < 1 ? 1 : k > 64 ? 64 : k;
+	pthread_t th[64];
+	double cpu0 = cpu_s(pid);
+	o.t0 = now();
+	for (unsigned i = 0; i < k; i++)
+		pthread_create(&th[i], NULL, opener, &o);
+	for (unsigned i = 0; i < k; i++)
+		pthread_join(th[i], NULL);
+	double wall = now() - o.t0, cpu = cpu_s(pid) - cpu0;
+	f->rate = o.open / wall;
+	f->per_cpu = cpu > 0 ? o.open / cpu : 0;
+	f->busy = cpu / wall;
+	if (o.failed)
+		fprintf(stderr, "relay_bench: %u of %u handshakes failed\n", o.failed, n);
 	usleep(300000); /* let the relay settle */
-	*kib = open ? (double)(rss_kib(pid) - before) / open : 0;
-	for (unsigned i = 0; i < open; i++)
-		tlspeer_close(s[i], fds[i]);
-	g_free(s), g_free(fds);
+	f->kib = o.open ? (double)(rss_kib(pid) - before) / o.open : 0;
+	for (unsigned i = 0; i < n; i++)
+		if (o.s[i])
+			tlspeer_close(o.s[i], o.fds[i]);
+	g_free(o.s), g_free(o.fds);
 }
 
 /* ---- ims-agw provisioning over H.248 ---- */
@@ -180,6 +264,43 @@ static double h248_cycles(void)
 	return n / (now() - t0);
 }
 
+static void print(const char *name, double gbps, const struct figures *f, double cycles)
+{
+	char c[32] = "-";
+	if (cycles > 0)
+		snprintf(c, sizeof c, "%.0f", cycles);
+	for (char *p = suite; *p; p++)
+		if (*p == ' ')
+			*p = '_';
+	printf("%s %.2f %.0f %.0f %.2f %.1f %s %s\n", name, gbps, f->per_cpu, f->rate, f->busy, f->kib, c, suite);
+}
+
+static int bench_agw(uint16_t sink_port, unsigned n)
+{
+	char contexts[16], terms[16], buffer[16];
+	snprintf(contexts, sizeof contexts, "%u", n + 3000);
+	snprintf(terms, sizeof terms, "%u", 2 * n + 6000);
+	snprintf(buffer, sizeof buffer, "%s", getenv("BENCH_BUFFER_KIB") ? getenv("BENCH_BUFFER_KIB") : "18");
+	rig = rig_start((const char *const[]){ "--realm-access-ports", "10000-19999", "--realm-core-ports",
+					       "20000-29999", "--leg-connect-timeout", "10000",
+					       "--h248-max-contexts", contexts, "--h248-max-terminations", terms,
+					       "--tls-priority", priority(), "--leg-buffer", buffer, NULL });
+	if (!rig)
+		return 1;
+	long before = rss_kib(rig_pid(rig)); /* before the first Add: contexts count */
+	uint16_t *ports = g_new0(uint16_t, n);
+	unsigned ctx;
+	for (unsigned i = 0; i < n; i++)
+		ports[i] = provision(sink_port, &ctx);
+	struct figures f;
+	sessions(rig_pid(rig), ports, 0, n, before, &f);
+	g_free(ports);
+	double gbps = throughput(provision(sink_port, &ctx));
+	print("ims-agw", gbps, &f, h248_cycles());
+	rig_stop(rig);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	bool agw = argc == 5 && !strcmp(argv[1], "agw"), ext = argc == 9 && !strcmp(argv[1], "ext");
@@ -204,32 +325,17 @@ int main(int argc, char **argv)
 	sink_l = tcp_listen(&sink_port);
 	pthread_t th;
 	pthread_create(&th, NULL, sink, NULL);
-	double gbps, rate, kib, cycles = 0;
+	int rc = 0;
 	if (ext) {
 		int pid = atoi(argv[3]);
 		uint16_t port = (uint16_t)atoi(argv[4]);
-		gbps = throughput(port);
-		sessions(pid, NULL, port, n, &rate, &kib);
-		printf("%s %.2f %.0f %.1f\n", argv[2], gbps, rate, kib);
-	} else {
-		rig = rig_start((const char *const[]){ "--realm-access-ports", "10000-19999",
-						       "--realm-core-ports", "20000-29999",
-						       "--leg-connect-timeout", "10000", NULL });
-		if (!rig)
-			return 1;
-		cycles = h248_cycles();
-		unsigned ctx;
-		gbps = throughput(provision(sink_port, &ctx));
-		uint16_t *ports = g_new0(uint16_t, n);
-		for (unsigned i = 0; i < n; i++)
-			ports[i] = provision(sink_port, &ctx);
-		sessions(rig_pid(rig), ports, 0, n, &rate, &kib);
-		printf("ims-agw %.2f %.0f %.1f %.0f\n", gbps, rate, kib, cycles);
-		g_free(ports);
-		rig_stop(rig);
-	}
+		struct figures f;
+		sessions(pid, NULL, port, n, rss_kib(pid), &f);
+		print(argv[2], throughput(port), &f, 0);
+	} else
+		rc = bench_agw(sink_port, n);
 	sink_stop = 1;
 	pthread_join(th, NULL);
 	tls_identity_clear(&ue);
-	return 0;
+	return rc;
 }
