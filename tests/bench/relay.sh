@@ -151,11 +151,14 @@ fi
 for r in $(seq "$runs"); do
 	# ims-agw: the rig inside relay_bench starts it; pin it like the others
 	RIG_TASKSET=0 BENCH_BUFFER_KIB=$((buffer / 1024)) top_builddir="$build" \
-		run_client agw "$work/ue-cert.pem" "$work/ue-key.pem" "$n" | sed "s/^/$r /" >>"$work/all" ||
-		echo "ims-agw: failed"
-	[ $have_haproxy = 0 ] || haproxy_round | sed "s/^/$r /" >>"$work/all"
-	[ $have_stunnel = 0 ] || stunnel_round | sed "s/^/$r /" >>"$work/all"
-	[ $have_nginx = 0 ] || nginx_round | sed "s/^/$r /" >>"$work/all"
+		run_client agw "$work/ue-cert.pem" "$work/ue-key.pem" "$n" >"$work/round" || echo "ims-agw: failed"
+	sed "s/^/$r /" "$work/round" >>"$work/all"
+	# not in a pipeline: the trap must see the peers' pids
+	for peer in haproxy stunnel nginx; do
+		eval "[ \$have_$peer = 1 ]" || continue
+		${peer}_round >"$work/round"
+		sed "s/^/$r /" "$work/round" >>"$work/all"
+	done
 done
 
 echo "TLS->TCP relays, one core each (CPU 0), client and sink on CPU 1; $suite only, X25519, ECDSA P-256"
