@@ -39,6 +39,7 @@ struct h248_txn {
 	char *key;
 	struct peer *peer;
 	uint32_t tid;
+	unsigned version; /* the request's: its Reply and Pendings go in it (a gateway at 1 reads 1) */
 	struct h248_from from;
 	enum txn_state state;
 	bool pending_sent;
@@ -224,9 +225,10 @@ static char *emit(struct h248_tl *tl, const struct h248_from *to, struct h248_ms
 	return fit ? fit : text;
 }
 
-static void send_pending(struct h248_tl *tl, const struct h248_from *to, uint32_t tid)
+static void send_pending(struct h248_tl *tl, const struct h248_from *to, uint32_t tid, unsigned version)
 {
 	struct h248_msg *m = new_message(tl);
+	m->version = MIN(version, m->version);
 	char id[12];
 	snprintf(id, sizeof id, "%u", tid);
 	struct h248_node *n = h248_add_token(m, NULL, H248_TOK_PENDING, id);
@@ -504,7 +506,7 @@ static void on_pending_threshold(struct ev_loop *loop, void *arg)
 	t->timer = NULL;
 	t->pending_sent = true;
 	t->tl->stats.pendings_sent++;
-	send_pending(t->tl, &t->from, t->tid);
+	send_pending(t->tl, &t->from, t->tid, t->version);
 }
 
 static void incoming_request(struct h248_tl *tl, const struct h248_msg *m, const struct h248_node *n,
@@ -524,7 +526,7 @@ static void incoming_request(struct h248_tl *tl, const struct h248_msg *m, const
 		if (t->state == EXECUTING) {
 			t->pending_sent = true;
 			tl->stats.pendings_sent++;
-			send_pending(tl, from, tid);
+			send_pending(tl, from, tid, t->version);
 		} else if (t->reply) {
 			tl->stats.answered_from_cache++;
 			h248_link_send(tl->link, from, t->reply, t->reply_len);
@@ -541,7 +543,9 @@ static void incoming_request(struct h248_tl *tl, const struct h248_msg *m, const
 	}
 	p = p ? (g_free(pkey), p) : peer_new(tl, pkey);
 	t = g_new0(struct h248_txn, 1);
-	*t = (struct h248_txn){ .tl = tl, .key = key, .peer = p, .tid = tid, .from = *from, .state = EXECUTING };
+	*t = (struct h248_txn){
+		.tl = tl, .key = key, .peer = p, .tid = tid, .version = m->version, .from = *from, .state = EXECUTING
+	};
 	t->timer = ev_timer_add(tl->loop, tl->o.pending_ms, on_pending_threshold, t);
 	g_hash_table_insert(tl->txns, key, t);
 	tl->stats.remembered++;
@@ -563,6 +567,7 @@ static void incoming_request(struct h248_tl *tl, const struct h248_msg *m, const
 struct h248_msg *h248_txn_new_reply(struct h248_txn *txn, struct h248_node **reply)
 {
 	struct h248_msg *m = new_message(txn->tl);
+	m->version = MIN(txn->version, m->version);
 	char id[12];
 	snprintf(id, sizeof id, "%u", txn->tid);
 	*reply = h248_add_token(m, NULL, H248_TOK_REPLY, id);

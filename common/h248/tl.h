@@ -105,7 +105,8 @@ uint32_t h248_tl_send_again(struct h248_tl *tl, const struct h248_from *to, stru
 /* Forgets a request of ours: done will not be called. */
 void h248_tl_cancel(struct h248_tl *tl, uint32_t tid);
 
-/* The answer to a received request: a message holding its Reply (tid set); fill *reply. */
+/* The answer to a received request: a message holding its Reply (tid set), in the request's version
+ * when that is below ours (a gateway registering at 1 is answered in 1); fill *reply. */
 struct h248_msg *h248_txn_new_reply(struct h248_txn *txn, struct h248_node **reply);
 void h248_txn_reply(struct h248_txn *txn, struct h248_msg *m); /* consumes m; txn is gone after */
 /* The answer that refuses the whole transaction: Reply = id { Error = code { "text" } }. */

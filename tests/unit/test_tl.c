@@ -388,7 +388,7 @@ static void test_tcp_duplicate(void)
 	ev_loop_run(loop);
 	CU_ASSERT_EQUAL(GPOINTER_TO_UINT(g_hash_table_lookup(b.executed, "7")), 1);
 	ASSERT_STR(raw.got->str,
-		   "!/3 MG1\nP=42{C=-{AV=ROOT{SA{x/seq=7}}}}!/3 MG1\nP=42{C=-{AV=ROOT{SA{x/seq=7}}}}");
+		   "!/1 MG1\nP=42{C=-{AV=ROOT{SA{x/seq=7}}}}!/1 MG1\nP=42{C=-{AV=ROOT{SA{x/seq=7}}}}");
 	CU_ASSERT_EQUAL(h248_tl_stats(b.tl)->answered_from_cache, 1);
 	h248_link_free(peer);
 	g_string_free(raw.got, TRUE);
@@ -455,8 +455,8 @@ static void test_cache_bound(void)
 		}
 	/* the first answer (36 bytes) is kept and sent again; the second would pass 60: sent once */
 	ASSERT_STR(raw.got->str,
-		   "!/3 MG1\nP=1{C=-{AV=ROOT{SA{x/seq=1}}}}!/3 MG1\nP=2{C=-{AV=ROOT{SA{x/seq=2}}}}"
-		   "!/3 MG1\nP=1{C=-{AV=ROOT{SA{x/seq=1}}}}");
+		   "!/1 MG1\nP=1{C=-{AV=ROOT{SA{x/seq=1}}}}!/1 MG1\nP=2{C=-{AV=ROOT{SA{x/seq=2}}}}"
+		   "!/1 MG1\nP=1{C=-{AV=ROOT{SA{x/seq=1}}}}");
 	CU_ASSERT_EQUAL(h248_tl_stats(b.tl)->not_cached, 1);
 	CU_ASSERT_EQUAL(g_hash_table_size(b.executed), 2);
 	h248_link_free(peer);
@@ -532,7 +532,7 @@ static void test_ack_frees_answer(void)
 		h248_link_send(peer, &to, reqs[i], strlen(reqs[i]));
 	ev_timer_add(loop, 30, stop, NULL);
 	ev_loop_run(loop);
-	ASSERT_STR(raw.got->str, "!/3 MG1\nP=3{C=-{AV=ROOT{SA{x/seq=3}}}}");
+	ASSERT_STR(raw.got->str, "!/1 MG1\nP=3{C=-{AV=ROOT{SA{x/seq=3}}}}");
 	CU_ASSERT_EQUAL(g_hash_table_size(b.executed), 3);
 	CU_ASSERT_EQUAL(GPOINTER_TO_UINT(g_hash_table_lookup(b.executed, "1")), 1);
 	CU_ASSERT_EQUAL(h248_tl_stats(b.tl)->duplicates, 3);
@@ -571,7 +571,7 @@ static void test_ids_bound(void)
 	CU_ASSERT_EQUAL(g_hash_table_size(b.executed), 30);
 	g_string_truncate(raw.got, 0);
 	raw_request(loop, peer, &to, "MGC", 31);
-	ASSERT_STR(raw.got->str, "!/3 MG1\nP=31{ER=510{\"Insufficient Resources: 30 transaction ids remembered "
+	ASSERT_STR(raw.got->str, "!/1 MG1\nP=31{ER=510{\"Insufficient Resources: 30 transaction ids remembered "
 				 "(at most 32); not executed\"}}");
 	raw_request(loop, peer, &to, "MGC", 32);
 	g_string_truncate(raw.got, 0);
@@ -582,8 +582,8 @@ static void test_ids_bound(void)
 	raw_request(loop, peer, &to, "MGC", 5);
 	raw_request(loop, peer, &to, "MGC", 31);
 	raw_request(loop, peer, &to, "MGC", 33);
-	ASSERT_STR(raw.got->str, "!/3 MG1\nP=5{C=-{AV=ROOT{SA{x/seq=5}}}}"
-				 "!/3 MG1\nP=31{ER=510{\"Insufficient Resources: 30 transaction ids remembered "
+	ASSERT_STR(raw.got->str, "!/1 MG1\nP=5{C=-{AV=ROOT{SA{x/seq=5}}}}"
+				 "!/1 MG1\nP=31{ER=510{\"Insufficient Resources: 30 transaction ids remembered "
 				 "(at most 32); not executed\"}}");
 	CU_ASSERT_EQUAL(g_hash_table_size(b.executed), 30);
 	CU_ASSERT_EQUAL(GPOINTER_TO_UINT(g_hash_table_lookup(b.executed, "5")), 1);
@@ -595,14 +595,14 @@ static void test_ids_bound(void)
 	/* another peer has ids of its own */
 	g_string_truncate(raw.got, 0);
 	raw_request(loop, peer, &to, "MGC2", 99);
-	ASSERT_STR(raw.got->str, "!/3 MG1\nP=99{C=-{AV=ROOT{SA{x/seq=99}}}}");
+	ASSERT_STR(raw.got->str, "!/1 MG1\nP=99{C=-{AV=ROOT{SA{x/seq=99}}}}");
 	/* LONG-TIMER: the ids age out, and the dropped request is taken now, executed the first time */
 	ev_timer_add(loop, 1200, stop, NULL);
 	ev_loop_run(loop);
 	CU_ASSERT_EQUAL(s->remembered, 0);
 	g_string_truncate(raw.got, 0);
 	raw_request(loop, peer, &to, "MGC", 33);
-	ASSERT_STR(raw.got->str, "!/3 MG1\nP=33{C=-{AV=ROOT{SA{x/seq=33}}}}");
+	ASSERT_STR(raw.got->str, "!/1 MG1\nP=33{C=-{AV=ROOT{SA{x/seq=33}}}}");
 	CU_ASSERT_EQUAL(g_hash_table_size(b.executed), 32);
 	h248_link_free(peer);
 	g_string_free(raw.got, TRUE);
