@@ -69,8 +69,10 @@ static const struct cfg_option agw_options[] = {
 	{ "mgc.transport", 0, CFG_ENUM, offsetof(struct agw_config, mgc_transport), "udp", 0, 0, transports,
 	  "H.248 transport toward the MGC: udp or tcp (TPKT)" },
 	{ "mgc.silence_timeout", 0, CFG_INT, offsetof(struct agw_config, mgc_silence_ms), "10000", 0, 86400000,
-	  NULL, "ms without a message from the MGC before it is probed (Notify ROOT it/ito); no answer or 505: "
-	  "registered again (0: never)" },
+	  NULL, "ms without a message from the MGC before it is notified it/ito (H.248.14, as provisioned until "
+	  "the MGC sets ROOT's Events); no answer or 505: registered again (0: never)" },
+	{ "mgc.timeout", 0, CFG_INT, offsetof(struct agw_config, mgc_timeout_ms), "30000", 100, 600000, NULL,
+	  "ms the gateway waits for the Reply to a request of its own (T-MAX) before the MGC counts as lost" },
 	REALM_ROWS(access, "20000-29999", "access (UE side)"),
 	REALM_ROWS(core, "30000-39999", "core"),
 	{ "tls.certificate", 0, CFG_STRING, offsetof(struct agw_config, tls_certificate), "", 0, 0, NULL,

@@ -32,6 +32,7 @@ struct agw_config {
 	long mgc_port;
 	int mgc_transport; /* enum agw_transport */
 	long mgc_silence_ms; /* nothing heard from the MGC this long: probed with Notify ROOT {it/ito} */
+	long mgc_timeout_ms; /* T-MAX of the gateway's requests */
 	struct agw_realm_cfg access, core;
 	char *tls_certificate, *tls_key, *tls_priority;
 	long tls_hold_ms;

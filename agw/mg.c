@@ -341,11 +341,50 @@ static bool targets_of(struct action *a, const struct h248_node *cmd, struct agw
 	return true;
 }
 
+/* Modify = ROOT { Events = RID { it/ito { mit = N } } }: H.248.14's inactivity timer, the one thing of
+ * ROOT the MGC may set here; Events without it/ito turn the Notify off. mit in 10 ms units, 1 s to a
+ * day (a shorter one would have us notify more often than any MGC answers). */
+static bool modify_root(struct action *a, const struct h248_node *cmd, struct h248_node *r, struct fault *f)
+{
+	struct agw_mg *mg = a->mg;
+	const struct h248_node *events = NULL;
+	for (const struct h248_node *d = cmd->first; d; d = d->next)
+		if (d->tok == H248_TOK_EVENTS)
+			events = d;
+		else if (d->tok != H248_TOK_AUDIT)
+			return mg_fail(f, 445, "ROOT has no property the MGC can modify here");
+	if (a->ctx || a->choose)
+		return mg_fail(f, 435, "ROOT is in the null context, not this one");
+	r->value.text = H248_STR("ROOT");
+	if (!events)
+		return true;
+	const struct h248_node *ito = NULL;
+	for (const struct h248_node *e = events->first; e; e = e->next)
+		if (e->kind != H248_NODE_PROP || !h248_str_caseeq(e->name, H248_ITO) || !mg->profile->inactivity)
+			return mg_fail(f, 512, "the gateway cannot detect %.*s on ROOT",
+				       e->kind == H248_NODE_PROP ? (int)e->name.n : 5,
+				       e->kind == H248_NODE_PROP ? e->name.p : "this");
+		else
+			ito = e;
+	const struct h248_node *mit = ito ? h248_prop(ito, H248_ITO_MIT) : NULL;
+	uint32_t units = 0;
+	if (mit && (!h248_str_u32(mit->value.text, &units) || units < 100 || units > 8640000))
+		return mg_fail(f, 449, H248_ITO_MIT " = %.*s: expected 10 ms units from 100 to 8640000",
+			       (int)mit->value.text.n, mit->value.text.p);
+	for (const struct h248_node *p = ito ? ito->first : NULL; p; p = p->next)
+		if (p != mit)
+			return mg_fail(f, 446, "%s takes no parameter but " H248_ITO_MIT, H248_ITO);
+	char *rid = ito ? text_of(events->value.text) : NULL;
+	h248_mg_set_inactivity(mg->assoc, rid, units * 10);
+	g_free(rid);
+	return true;
+}
+
 static bool cmd_modify(struct action *a, const struct h248_node *cmd, struct h248_node *r, struct fault *f)
 {
 	struct agw_mg *mg = a->mg;
 	if (h248_str_caseeq(cmd->value.text, "ROOT"))
-		return mg_fail(f, 445, "ROOT has no property the MGC can modify here");
+		return modify_root(a, cmd, r, f);
 	if (!a->ctx)
 		return mg_fail(f, 421, "Modify of a termination needs its context");
 	struct agw_term *targets[AGW_MAX_TERMS];
@@ -416,6 +455,19 @@ static bool cmd_move(struct action *a, const struct h248_node *cmd, struct h248_
 	return mg_apply_change(mg, t, &ch, f);
 }
 
+/* ROOT's Events as the MGC set them: "Events = RID { it/ito { mit = N } }"; nothing when it set none. */
+static void add_root_events(struct agw_mg *mg, struct h248_msg *rm, struct h248_node *r)
+{
+	unsigned ms;
+	const char *rid = h248_mg_inactivity(mg->assoc, &ms);
+	if (!rid)
+		return;
+	char mit[12];
+	snprintf(mit, sizeof mit, "%u", ms / 10);
+	struct h248_node *ito = h248_add_prop(rm, h248_add_token(rm, r, H248_TOK_EVENTS, rid), H248_ITO, NULL);
+	h248_add_prop(rm, ito, H248_ITO_MIT, mit);
+}
+
 static void audit_term(struct agw_mg *mg, struct h248_msg *rm, struct h248_node *r,
 		       const struct h248_node *cmd, const struct agw_term *t)
 {
@@ -439,6 +491,8 @@ static bool cmd_audit(struct action *a, const struct h248_node *cmd, struct h248
 		r->value.text = H248_STR("ROOT");
 		if (audit_asks(cmd, H248_TOK_PACKAGES, cmd->tok == H248_TOK_AUDITCAP))
 			add_packages(mg, a->rm, r);
+		if (cmd->tok == H248_TOK_AUDITVALUE && audit_asks(cmd, H248_TOK_EVENTS, false))
+			add_root_events(mg, a->rm, r);
 		return true;
 	}
 	if (h248_str_eq(cmd->value.text, "*")) {

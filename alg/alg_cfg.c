@@ -91,6 +91,11 @@ static const struct cfg_option alg_options[] = {
 	  NULL,
 	  "a gateway that sends nothing for this long while a request awaits its Reply is lost and its calls "
 	  "released (ms)" },
+	{ "h248.inactivity", 0, CFG_INT, offsetof(struct alg_config, h248_inactivity_ms), "5000", 0, 86400000,
+	  NULL,
+	  "H.248.14 maximum inactivity time set on each gateway that offers it/ito: it notifies us after this "
+	  "long without a message from us, and takes us for lost when that goes unanswered (ms, 1000 or more; "
+	  "0: not set)" },
 	{ "h248.gateways", 0, CFG_STRLIST, offsetof(struct alg_config, h248_gateways), "127.0.0.1", 0, 0,
 	  NULL,
 	  "the gateways that may register, each [MID@]ADDRESS[/PREFIX][:PORT]; anyone else is answered "

@@ -38,6 +38,7 @@ struct alg_config {
 	long h248_timeout_ms;  /* T-MAX of a request to a gateway */
 	long h248_audit_ms;    /* audit of the ROOT of a gateway silent this long, or lost */
 	long h248_lost_after_ms; /* silence while a request awaits its Reply that loses a gateway */
+	long h248_inactivity_ms; /* H.248.14 maximum inactivity time set on gateways offering it/ito */
 	char **h248_gateways;  /* who may register: [MID@]ADDRESS[/PREFIX][:PORT] (peers.h) */
 	long h248_max_pending; /* requests to one gateway awaiting their Reply */
 	long h248_max_conns, h248_max_conns_source, h248_idle_ms; /* accepted H.248 TCP connections */

@@ -111,6 +111,7 @@ static int start(struct alg *a)
 	struct mgc_opts mo = { .timeout_ms = (unsigned)c->h248_timeout_ms,
 			       .audit_ms = (unsigned)c->h248_audit_ms,
 			       .lost_after_ms = (unsigned)c->h248_lost_after_ms,
+			       .inactivity_ms = (unsigned)c->h248_inactivity_ms,
 			       .trace = a->trace,
 			       .gateways = (const char *const *)c->h248_gateways,
 			       .max_pending = (unsigned)c->h248_max_pending,

@@ -41,7 +41,7 @@ struct mgc {
 	GPtrArray *agws;     /* struct mgc_agw *, in order of first registration */
 	GHashTable *pending; /* tid -> struct pending: requests of ours not answered yet */
 	unsigned next;       /* round robin */
-	unsigned audit_ms, lost_after, probe_ms;
+	unsigned audit_ms, lost_after, probe_ms, inactivity_ms;
 	struct h248_allow *allow; /* who may register */
 	unsigned nallow, max_pending;
 	struct log_counter strangers, takeovers;
@@ -59,6 +59,7 @@ struct pending {
 	mgc_done *done; /* NULL once told (a failure), cancelled, or for nobody */
 	void *arg;
 	char *text;     /* the message, kept to ask again when it creates a context or subtracts */
+	void (*seen)(struct mgc_agw *a, const struct h248_node *reply); /* ours: its Reply, read here */
 	unsigned tries; /* sendings under this id */
 	bool parked;    /* to be asked again once its gateway is back */
 	uint8_t ncmd[ALG_CMD_COUNT]; /* its commands, for the metrics */
@@ -137,6 +138,7 @@ static void lose(struct mgc_agw *a, const char *why, bool probe)
 
 static void watch_in(struct mgc_agw *a, uint64_t ms);
 static void ask_again(struct pending *p);
+static void ask_packages(struct mgc_agw *a);
 static bool request(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *done, void *arg,
 		    uint32_t *tid);
 
@@ -199,9 +201,54 @@ static void on_up(void *arg, const char *mid, const struct h248_from *from, unsi
 	a->to = *from, a->version = version, a->up = true, a->probing = false;
 	a->quiet = 0, a->heard = a->probed = ev_now(m->loop);
 	watch_in(a, 0);
+	ask_packages(a);
 	char where[SA_TEXT_MAX];
 	log_notice("mgc", NULL, "gateway %s registered from %s (H.248 version %u)", mid,
 		   sa_text(&from->addr, where), version);
+}
+
+/* ---- H.248.14: a gateway that offers it/ito watches us too ---- */
+
+static void on_ito_set(struct mgc_agw *a, const struct h248_node *reply)
+{
+	struct mgc_result r = { 0 };
+	mgc_read_reply(reply, &r);
+	if (r.error)
+		log_warn("mgc", NULL, "gateway %s refused " H248_ITO " on ROOT: %u %s; our audits alone watch "
+				      "the association", a->mid, r.error, r.reason);
+}
+
+/* Its Packages: with H.248.14's it-N, ROOT's Events get it/ito with our maximum inactivity time, under
+ * this registration's number as RequestID. The gateway then notifies us when we have been silent that
+ * long, and takes us for lost when that Notify goes unanswered. */
+static void on_packages(struct mgc_agw *a, const struct h248_node *reply)
+{
+	const struct h248_node *ctx = h248_child(reply, H248_TOK_CONTEXT, NULL);
+	const struct h248_node *av = ctx ? h248_child(ctx, H248_TOK_AUDITVALUE, NULL) : NULL;
+	const struct h248_node *pk = av ? h248_child(av, H248_TOK_PACKAGES, NULL) : NULL;
+	bool it = false;
+	for (const struct h248_node *n = pk ? pk->first : NULL; n && !it; n = n->next)
+		it = n->name.n > 3 && !g_ascii_strncasecmp(n->name.p, "it-", 3);
+	if (!it) {
+		log_info("mgc", NULL, "gateway %s does not offer " H248_ITO " (H.248.14): our audits alone watch "
+				      "the association", a->mid);
+		return;
+	}
+	char actions[128];
+	snprintf(actions, sizeof actions,
+		 "Context = - { Modify = ROOT { Events = %u { " H248_ITO " { " H248_ITO_MIT " = %u } } } }",
+		 a->epoch, a->mgc->inactivity_ms / 10);
+	uint32_t tid;
+	if (request(a->mgc, a, actions, NULL, NULL, &tid))
+		pending_of(a->mgc, tid)->seen = on_ito_set;
+}
+
+static void ask_packages(struct mgc_agw *a)
+{
+	uint32_t tid;
+	if (a->mgc->inactivity_ms &&
+	    request(a->mgc, a, "Context = - { AuditValue = ROOT { Audit { Packages } } }", NULL, NULL, &tid))
+		pending_of(a->mgc, tid)->seen = on_packages;
 }
 
 /* A gateway that registered saying it may hold contexts of an earlier association (Disconnected: it lost
@@ -386,6 +433,8 @@ static void on_result(void *arg, const struct h248_msg *msg, const struct h248_n
 	alg_h248_result(&a->mgc->h248, p->ncmd, reply); /* the metrics' */
 	if (reply && current && !a->up && a->probing)
 		take_back(a);
+	if (reply && current && p->seen)
+		p->seen(a, reply);
 	if (p->done) {
 		struct mgc_result *r = g_new0(struct mgc_result, 1);
 		if (!reply) {
@@ -631,6 +680,7 @@ struct mgc *mgc_new(struct ev_loop *loop, const struct mgc_opts *o, const struct
 	struct mgc *m = g_new0(struct mgc, 1);
 	m->loop = loop, m->ops = *ops, m->arg = arg, m->audit_ms = o->audit_ms;
 	m->lost_after = o->lost_after_ms ? o->lost_after_ms : 3000;
+	m->inactivity_ms = o->inactivity_ms;
 	m->probe_ms = MAX(m->lost_after / 8, 50);
 	m->agws = g_ptr_array_new();
 	m->pending = g_hash_table_new_full(NULL, NULL, NULL, pending_free);

@@ -78,6 +78,7 @@ struct mgc_opts {
 	unsigned timeout_ms;  /* T-MAX of our requests */
 	unsigned audit_ms;    /* audit of ROOT on a gateway silent this long, and on a lost one (0: never) */
 	unsigned lost_after_ms;      /* silence, with a request unanswered, that loses a gateway (0: 3000) */
+	unsigned inactivity_ms;      /* H.248.14 mit set on gateways that offer it/ito (0: not set) */
 	struct trace *trace;         /* h248.rx / h248.tx lines (NULL: none) */
 	const char *const *gateways; /* who may register (peers.h entries), NULL-terminated */
 	unsigned max_pending;        /* per gateway (0: 256) */

@@ -76,6 +76,7 @@ static const struct profile profiles[] = {
 	  .h248 = "mediasec-Iq/1",
 	  .bearers = iq_bearers,
 	  .ies = iq_ies,
+	  .inactivity = true,
 	  .e2ae = true,
 	  .registered_ues = true,
 	  .terms_per_context = 2 },
@@ -140,6 +141,8 @@ char **profile_packages(const struct profile *p, const struct wire_names *w)
 			g_ptr_array_add(out, entry);
 		g_free(pkg);
 	}
+	if (p->inactivity)
+		g_ptr_array_add(out, g_strdup_printf("it-%u", wire_package_version("it")));
 	g_ptr_array_add(out, NULL);
 	return (char **)g_ptr_array_free(out, FALSE);
 }

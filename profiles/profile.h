@@ -30,6 +30,9 @@ struct profile {
 	 * and a context holds up to terms_per_context of them. Otherwise a context is a relay of two. */
 	bool focus;
 	unsigned terms_per_context;
+	/* The gateway offers H.248.14's inactivity timer on ROOT (package it, 0x0045: an optional package of
+	 * the profile, TS 29.334 §5.14) for the MGC to set; it is announced in the Packages descriptor. */
+	bool inactivity;
 };
 
 /* "iq", "ix", "mp", NULL-terminated: the values of the profile option, in table order. */
@@ -40,8 +43,8 @@ const struct profile *profile_at(int index);
 bool profile_allows_bearer(const struct profile *p, const struct tp_bearer *b);
 bool profile_allows_ie(const struct profile *p, enum wire_ie ie);
 /* The Packages descriptor of a gateway under p: "root-2", then the package of each information element
- * the profile uses, by its name in w ("tcpbcc/up" -> "tcpbcc-1"), each once, in the table's order.
- * A NULL-terminated array; g_strfreev it. */
+ * the profile uses, by its name in w ("tcpbcc/up" -> "tcpbcc-1"), each once, in the table's order, and
+ * "it-1" when the profile offers the inactivity timer. A NULL-terminated array; g_strfreev it. */
 char **profile_packages(const struct profile *p, const struct wire_names *w);
 
 #endif

@@ -28,7 +28,17 @@ struct h248_mg {
 	uint64_t heard;            /* when a message from the MGC last arrived */
 	struct ev_timer *silence;  /* the probe of a silent MGC */
 	uint32_t probe;            /* its Notify, awaiting the Reply */
+	/* ROOT's it/ito as the MGC set it: set false is the provisioned event (RequestID 0, silence_ms) */
+	bool ito_set;
+	char *ito_rid;   /* NULL with ito_set: the MGC's Events hold no it/ito */
+	unsigned mit_ms; /* with ito_rid: the MGC's maximum inactivity time */
 };
+
+/* The maximum inactivity time in force; 0: no inactivity Notify. */
+static unsigned inactivity_ms(const struct h248_mg *mg)
+{
+	return !mg->ito_set ? mg->o.silence_ms : mg->ito_rid ? mg->mit_ms : 0;
+}
 
 /* An mId or a port (ServiceChangeAddress, MgcIdToTry) as an address: "[1.2.3.4]:2944", "[::1]:2944", or a
  * port on the current host. The mId is read by the codec's own rules. */
@@ -126,6 +136,7 @@ static void on_registration(void *arg, const struct h248_msg *msg, const struct 
 	mg->mgc_mid = h248_mid_key(&msg->mid);
 	mg->registered = mg->ever_registered = true;
 	mg->retry = mg->o.retry_ms;
+	mg->ito_set = false, g_free(mg->ito_rid), mg->ito_rid = NULL; /* a new association: as provisioned */
 	mg->heard = ev_now(mg->loop);
 	watch_silence(mg);
 	log_notice("h248", NULL, "registered with %s, version %u", sa_text(&mg->mgc.addr, where), v);
@@ -210,6 +221,7 @@ void h248_mg_free(struct h248_mg *mg)
 	ev_timer_cancel(mg->loop, mg->timer);
 	ev_timer_cancel(mg->loop, mg->silence);
 	g_free(mg->mgc_mid);
+	g_free(mg->ito_rid);
 	g_free(mg);
 }
 
@@ -284,27 +296,29 @@ static void on_probe_reply(void *arg, const struct h248_msg *msg, const struct h
 	struct h248_mg *mg = arg;
 	mg->probe = 0;
 	if (!reply)
-		h248_mg_lost(mg, "the MGC was silent and did not answer our Notify ROOT {it/ito}");
+		h248_mg_lost(mg, "the MGC was silent and did not answer our Notify ROOT {" H248_ITO "}");
 	else if (!h248_mg_check_reply(mg, reply, false))
 		mg->heard = ev_now(mg->loop), watch_silence(mg); /* answered: the MGC is there */
 }
 
-/* Notify = ROOT { ObservedEvents = 0 { it/ito { mit = … } } }: H.248.14's inactivity event, the MIT in
- * units of 10 ms. The MGC that knows us answers it; a restarted one answers 505. */
+/* Notify = ROOT { ObservedEvents = RID { it/ito { mit = … } } }: H.248.14's inactivity event under the
+ * MGC's RequestID (0 as provisioned), the MIT in units of 10 ms. The MGC that knows us answers it; a
+ * restarted one answers 505. */
 static void probe(struct h248_mg *mg)
 {
 	struct h248_node *trans;
 	struct h248_msg *m = h248_tl_new_request(mg->tl, &trans);
 	struct h248_node *n =
 	    h248_add_token(m, h248_add_token(m, trans, H248_TOK_CONTEXT, "-"), H248_TOK_NOTIFY, "ROOT");
-	struct h248_node *ev = h248_add_prop(m, h248_add_token(m, n, H248_TOK_OBSERVEDEVENTS, "0"), "it/ito", NULL);
+	struct h248_node *ev = h248_add_prop(
+	    m, h248_add_token(m, n, H248_TOK_OBSERVEDEVENTS, mg->ito_rid ? mg->ito_rid : "0"), H248_ITO, NULL);
 	char mit[12], stamp[20];
-	snprintf(mit, sizeof mit, "%u", mg->o.silence_ms / 10);
+	snprintf(mit, sizeof mit, "%u", inactivity_ms(mg) / 10);
 	h248_timestamp(stamp);
 	ev->stamp = h248_cstr(m, stamp);
-	h248_add_prop(m, ev, "mit", mit);
-	log_info("h248", NULL, "nothing heard from the MGC for %u ms: probing it with Notify ROOT {it/ito}",
-		 mg->o.silence_ms);
+	h248_add_prop(m, ev, H248_ITO_MIT, mit);
+	log_info("h248", NULL, "nothing heard from the MGC for %u ms: notifying it " H248_ITO " (RequestID %s)",
+		 inactivity_ms(mg), mg->ito_rid ? mg->ito_rid : "0, provisioned");
 	mg->probe = h248_tl_send(mg->tl, &mg->mgc, m, on_probe_reply, mg);
 	if (!mg->probe)
 		watch_silence(mg);
@@ -316,7 +330,7 @@ static void on_silence(struct ev_loop *loop, void *arg)
 	mg->silence = NULL;
 	if (!mg->registered || mg->probe)
 		return;
-	if (ev_now(loop) < mg->heard + mg->o.silence_ms)
+	if (ev_now(loop) < mg->heard + inactivity_ms(mg))
 		watch_silence(mg);
 	else
 		probe(mg);
@@ -327,10 +341,30 @@ static void watch_silence(struct h248_mg *mg)
 {
 	ev_timer_cancel(mg->loop, mg->silence);
 	mg->silence = NULL;
-	if (!mg->o.silence_ms || !mg->registered)
+	if (!inactivity_ms(mg) || !mg->registered)
 		return;
-	uint64_t now = ev_now(mg->loop), due = MAX(mg->heard + mg->o.silence_ms, now + 1);
+	uint64_t now = ev_now(mg->loop), due = MAX(mg->heard + inactivity_ms(mg), now + 1);
 	mg->silence = ev_timer_add(mg->loop, due - now, on_silence, mg);
+}
+
+void h248_mg_set_inactivity(struct h248_mg *mg, const char *rid, unsigned mit_ms)
+{
+	g_free(mg->ito_rid);
+	mg->ito_set = true, mg->ito_rid = g_strdup(rid), mg->mit_ms = mit_ms			    ? mit_ms
+									  : mg->o.silence_ms ? mg->o.silence_ms
+											     : 10000;
+	if (rid)
+		log_notice("h248", NULL, "the MGC asks for " H248_ITO " (RequestID %s) after %u ms without a message "
+					 "from it", rid, mg->mit_ms);
+	else
+		log_notice("h248", NULL, "the MGC's Events on ROOT leave out " H248_ITO ": no inactivity Notify");
+	watch_silence(mg);
+}
+
+const char *h248_mg_inactivity(const struct h248_mg *mg, unsigned *mit_ms)
+{
+	*mit_ms = inactivity_ms(mg);
+	return mg->ito_set ? mg->ito_rid : NULL;
 }
 
 bool h248_mg_is_registered(const struct h248_mg *mg)

@@ -10,8 +10,11 @@
  * "Transaction Request Received before a ServiceChange Reply", or 411 "unknown context" to a Notify
  * about a context we hold) is contact lost too: Disconnected, the contexts kept until the MGC subtracts
  * them (H.248.1 §11.5: it decides what survives). An MGC that has
- * sent nothing for silence_ms (it audits a quiet gateway; a restarted one does not know us) is probed
- * with Notify ROOT {it/ito} (H.248.14's inactivity event); no answer or 505 is contact lost.
+ * sent nothing for the maximum inactivity time (it audits a quiet gateway; a restarted one does not
+ * know us) is notified H.248.14's inactivity event, Notify ROOT {it/ito}; no answer or 505 is contact
+ * lost. The event is provisioned (silence_ms, RequestID 0) until the MGC sets ROOT's Events: with it/ito
+ * its RequestID and mit rule, without it there is no such Notify. Each registration starts from the
+ * provisioned state.
  *
  * MGC side: answers ServiceChange requests on ROOT: Restart, Disconnected, Failover and HandOff
  * register the MG at version min(its, ours); Graceful and Forced take it out of service. Who may
@@ -33,7 +36,7 @@ struct h248_mg_opts {
 	unsigned max_version;  /* highest version offered (default 3) */
 	unsigned retry_ms;     /* first wait before registering again (default 1000), doubled up to */
 	unsigned retry_max_ms; /* (default 30000) */
-	unsigned silence_ms;   /* nothing heard from the MGC this long: probed (0: never) */
+	unsigned silence_ms;   /* provisioned maximum inactivity time: Notify it/ito (0: never) */
 };
 
 struct h248_mg_ops {
@@ -66,6 +69,16 @@ const char *h248_mg_mgc_mid(const struct h248_mg *mg);
 /* Does this message come from our MGC: its address and port (or our TCP connection to it), and once
  * registered its mId? msg NULL checks the source only. */
 bool h248_mg_from_mgc(const struct h248_mg *mg, const struct h248_msg *msg, const struct h248_from *from);
+/* H.248.14 (package it, 0x0045): the inactivity event on ROOT and its one parameter, the maximum
+ * inactivity time in units of 10 ms. */
+#define H248_ITO "it/ito"
+#define H248_ITO_MIT "mit"
+/* The MGC's Events descriptor on ROOT: rid its RequestID with it/ito asked for, and mit_ms its maximum
+ * inactivity time (0: not given, the provisioned silence_ms); rid NULL: it/ito not asked for, no Notify. */
+void h248_mg_set_inactivity(struct h248_mg *mg, const char *rid, unsigned mit_ms);
+/* What the MGC set (for an audit of ROOT's Events): its RequestID, or NULL when ROOT's Events are as
+ * provisioned or empty; *mit_ms the time in force. */
+const char *h248_mg_inactivity(const struct h248_mg *mg, unsigned *mit_ms);
 /* Sends ServiceChange ROOT with Graceful or Forced (out of service) and the given reason. */
 void h248_mg_service_change(struct h248_mg *mg, enum h248_tok method, const char *reason);
 

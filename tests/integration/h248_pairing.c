@@ -405,7 +405,7 @@ static int up(void)
 			    gw_port[0], gw_port[0], gw_port[1], gw_port[1]);
 	bool ok = algrig_start(
 	    &fake, &(struct algrig_opts){ .next_hop = core.port,
-					  .alg = (const char *const[]){ entry, "--h248-audit=0", NULL } });
+					  .alg = (const char *const[]){ entry, "--h248-audit=0", "--h248-inactivity=0", NULL } });
 	g_free(entry);
 	if (!ok || gw[0] < 0 || gw[1] < 0)
 		return 1;

@@ -32,6 +32,12 @@ P=1{C=-{SC=root{SV{V=$1}}}}
 registered
 --- request
 $h
+T=1{C=-{AV=root{AT{PG}}}}
+--- reply
+$h
+P=1{C=-{AV=root}}
+--- request
+$h
 T=1{C=\${A=\${M{ST=1{O{MO=SR,ipdc/realm=core},L{
 v=0
 c=IN IP4 \$

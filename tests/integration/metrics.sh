@@ -16,10 +16,10 @@ done
 
 set -- $("$FREEPORT" 10)
 access=$1 core=$2 h248=$3 agw_h248=$4 ue=$5 peer=$6 ue_fax=$7 peer_fax=$8 agw_m=$9 alg_m=${10}
-# (the periodic audit of a quiet gateway and the gateway's probe of a quiet MGC off: their H.248 would
-# make the counts depend on timing)
+# (the periodic audit of a quiet gateway, the gateway's inactivity Notify to a quiet MGC and the Packages
+# audit that sets it off: their H.248 would make the counts depend on timing)
 start alg "$WORK/alg.log" "$ALG" --sip-access-port "$access" --sip-core-port "$core" \
-	--sip-core-next-hop "sip:127.0.0.1:$peer" --h248-port "$h248" --h248-audit 0 --log-level info \
+	--sip-core-next-hop "sip:127.0.0.1:$peer" --h248-port "$h248" --h248-audit 0 --h248-inactivity 0 --log-level info \
 	--metrics-address 127.0.0.1 --metrics-port "$alg_m"
 alg=$last_pid
 start agw "$WORK/agw.log" "$AGW" --h248-port "$agw_h248" --mgc-port "$h248" --mgc-silence-timeout 0 \
@@ -252,10 +252,13 @@ expect_eq "lab: bytes relayed, as many as UE A ($a) and the core ($b) sent" \
 ims_agw_relay_bytes_total{realm=\"access\",direction=\"sent\"} $b
 ims_agw_relay_bytes_total{realm=\"core\",direction=\"received\"} $b
 ims_agw_relay_bytes_total{realm=\"core\",direction=\"sent\"} $a"
-expect_eq "lab: the H.248 of seed 004 steps 2-18 and the end" "$(samples agw ims_agw_h248_commands_total | grep -v ' 0$')" \
+# (and at registration: ROOT's Packages audited, then ROOT's it/ito set, one AuditValue and one Modify)
+expect_eq "lab: the H.248 of seed 004 steps 2-18 and the end, and the registration's" \
+	"$(samples agw ims_agw_h248_commands_total | grep -v ' 0$')" \
 'ims_agw_h248_commands_total{command="Add"} 2
-ims_agw_h248_commands_total{command="Modify"} 2
-ims_agw_h248_commands_total{command="Subtract"} 1'
+ims_agw_h248_commands_total{command="Modify"} 3
+ims_agw_h248_commands_total{command="Subtract"} 1
+ims_agw_h248_commands_total{command="AuditValue"} 1'
 expect_eq "lab: one call answered" "$(samples alg ims_alg_calls_ended_total | grep -v ' 0$')" \
 	'ims_alg_calls_ended_total{outcome="answered"} 1'
 for d in agw alg; do
