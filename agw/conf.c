@@ -125,7 +125,7 @@ static void msrp_trace(struct leg *l, bool out, const struct msrp_frame *f)
 		return;
 	char summary[96];
 	msrp_summary(f, summary, sizeof summary);
-	leg_trace(l, out ? "msrp.tx" : "msrp.rx", out, summary);
+	leg_trace(l, out ? TRACE_MSRP_TX : TRACE_MSRP_RX, out, summary);
 }
 
 static void msrp_send_to(struct leg *to, const struct msrp_frame *f, const char *message_id,
@@ -235,7 +235,7 @@ static void bfcp_trace(struct leg *l, bool out, const struct bfcp_msg *m)
 	if (!tracing(l))
 		return;
 	char *d = bfcp_describe(m);
-	leg_trace(l, out ? "bfcp.tx" : "bfcp.rx", out, d);
+	leg_trace(l, out ? TRACE_BFCP_TX : TRACE_BFCP_RX, out, d);
 	g_free(d);
 }
 

@@ -11,6 +11,7 @@
 
 #include "legs.h"
 #include "log.h"
+#include "trace_kinds.h"
 #include "transport.h"
 #include "wire.h"
 
@@ -85,9 +86,9 @@ static inline void leg_dropped(struct leg *l)
 
 const struct log_ids *leg_ids(const struct leg *l, struct log_ids *ids);
 /* One TCP, UDP or (D)TLS event between the leg's local address and its peer; out: sent by the gateway. */
-void leg_trace(struct leg *l, const char *kind, bool out, const char *summary);
+void leg_trace(struct leg *l, enum trace_kind kind, bool out, const char *summary);
 /* The same with another peer than the leg's (a datagram's source the filter dropped). */
-void leg_trace_with(struct leg *l, const union sa *peer, const char *kind, bool out, const char *summary);
+void leg_trace_with(struct leg *l, const union sa *peer, enum trace_kind kind, bool out, const char *summary);
 void leg_event(struct leg *l, enum wire_ie ev, const char *reason);
 struct leg *leg_partner(const struct leg *l);
 /* The Remote's address, when it has one with a port. */

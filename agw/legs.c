@@ -76,12 +76,12 @@ const struct log_ids *leg_ids(const struct leg *l, struct log_ids *ids)
 	return ids;
 }
 
-void leg_trace(struct leg *l, const char *kind, bool out, const char *summary)
+void leg_trace(struct leg *l, enum trace_kind kind, bool out, const char *summary)
 {
 	leg_trace_with(l, !l->dgram || l->has_peer ? &l->peer : NULL, kind, out, summary);
 }
 
-void leg_trace_with(struct leg *l, const union sa *peer, const char *kind, bool out, const char *summary)
+void leg_trace_with(struct leg *l, const union sa *peer, enum trace_kind kind, bool out, const char *summary)
 {
 	if (!l->ls->o.trace)
 		return;

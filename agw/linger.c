@@ -33,7 +33,7 @@ struct lingering {
 	char ctx[16], term[24], here[SA_TEXT_MAX], there[SA_TEXT_MAX];
 };
 
-static void note(struct lingering *g, const char *kind, bool out, const char *summary)
+static void note(struct lingering *g, enum trace_kind kind, bool out, const char *summary)
 {
 	if (g->ls->o.trace)
 		trace_emit(g->ls->o.trace, &(struct trace_event){ .kind = kind,
@@ -98,12 +98,12 @@ static bool finish_sending(struct lingering *g)
 		g->bye_pending = false;
 		if (rc >= 0) {
 			g->ls->close_notify_sent++;
-			note(g, "tls.close_notify", true, "close_notify");
+			note(g, TRACE_TLS_CLOSE_NOTIFY, true, "close_notify");
 		}
 	}
 	if (!g->fin_sent) {
 		shutdown(g->fd, SHUT_WR);
-		note(g, "tcp.fin", true, "FIN");
+		note(g, TRACE_TCP_FIN, true, "FIN");
 		g->fin_sent = true;
 	}
 	return true;
@@ -120,7 +120,7 @@ static bool drain(struct lingering *g)
 			if (r == 0) { /* the peer's close_notify: the TCP end follows */
 				g->bye_rcvd = true;
 				g->ls->close_notify_received++;
-				note(g, "tls.close_notify_rx", false, "close_notify received");
+				note(g, TRACE_TLS_CLOSE_NOTIFY_RX, false, "close_notify received");
 				continue;
 			}
 			if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED) {

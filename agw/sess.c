@@ -104,7 +104,7 @@ void sess_alert(struct leg *l, gnutls_alert_description_t desc)
 	gnutls_alert_send(l->tls, GNUTLS_AL_FATAL, desc);
 	char name[48], what[64];
 	snprintf(what, sizeof what, "alert %s", tls_alert_name(desc, name, sizeof name));
-	leg_trace(l, "tls.alert", true, what);
+	leg_trace(l, TRACE_TLS_ALERT, true, what);
 }
 
 bool sess_bye(struct leg *l)
@@ -123,7 +123,7 @@ bool sess_bye(struct leg *l)
 		return true;
 	}
 	l->ls->close_notify_sent++;
-	leg_trace(l, "tls.close_notify", true, "close_notify");
+	leg_trace(l, TRACE_TLS_CLOSE_NOTIFY, true, "close_notify");
 	log_debug("leg", leg_ids(l, &ids), "%s close_notify sent", kind(l));
 	return true;
 }
@@ -134,7 +134,7 @@ void sess_bye_received(struct leg *l)
 		return;
 	l->bye_rcvd = true;
 	l->ls->close_notify_received++;
-	leg_trace(l, "tls.close_notify_rx", false, "close_notify received");
+	leg_trace(l, TRACE_TLS_CLOSE_NOTIFY_RX, false, "close_notify received");
 	struct log_ids ids;
 	log_debug("leg", leg_ids(l, &ids), "%s close_notify received", kind(l));
 }
@@ -209,7 +209,7 @@ bool sess_start(struct leg *l, bool client)
 	l->tls_state = TLS_HANDSHAKE;
 	l->hs_timer = ev_timer_add(l->ls->loop, l->ls->o.tls_handshake_ms, on_handshake_timeout, l);
 	if (client)
-		leg_trace(l, "tls.client_hello", true, l->dgram ? "DTLS ClientHello" : "ClientHello");
+		leg_trace(l, TRACE_TLS_CLIENT_HELLO, true, l->dgram ? "DTLS ClientHello" : "ClientHello");
 	return true;
 }
 
@@ -231,7 +231,7 @@ static void on_retransmit(struct ev_loop *loop, void *arg)
 	struct leg *l = arg;
 	(void)loop;
 	l->timer = NULL;
-	leg_trace(l, "tls.retransmit", true, "DTLS flight sent again");
+	leg_trace(l, TRACE_TLS_RETRANSMIT, true, "DTLS flight sent again");
 	if (sess_handshake(l) == SESS_DONE)
 		sess_verify(l); /* only datagram legs retransmit: nothing waits on the verdict */
 }
@@ -280,7 +280,7 @@ static enum sess_verdict verified(struct leg *l, const char *how)
 	char *desc = tls_session_text(l->tls);
 	log_info("leg", leg_ids(l, &ids), "%s up as %s, %s: %s", kind(l), l->client ? "client" : "server",
 		 how, desc);
-	leg_trace(l, "tls.up", false, desc);
+	leg_trace(l, TRACE_TLS_UP, false, desc);
 	g_free(desc);
 	leg_event(l, WIRE_TLS_UP, NULL);
 	return SESS_VERIFIED;

@@ -78,7 +78,7 @@ static void leg_shutdown(struct leg *l)
 	sess_bye(l); /* a full socket here is not worth a wait: the FIN still ends the stream */
 	shutdown(l->fd, SHUT_WR);
 	l->shut = true;
-	leg_trace(l, "tcp.fin", true, "FIN");
+	leg_trace(l, TRACE_TCP_FIN, true, "FIN");
 }
 
 /* What the connection waits for: input when relaying and there is room, output when the partner
@@ -116,9 +116,9 @@ static void close_fd(struct leg *l, bool reset)
 	if (reset) {
 		struct linger lg = { 1, 0 }; /* close with RST */
 		setsockopt(l->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-		leg_trace(l, "tcp.rst", true, "RST");
+		leg_trace(l, TRACE_TCP_RST, true, "RST");
 	} else if (!l->shut && l->state != LEG_CONNECTING) { /* close() sends the FIN shutdown() did not */
-		leg_trace(l, "tcp.fin", true, "FIN");
+		leg_trace(l, TRACE_TCP_FIN, true, "FIN");
 	}
 	ev_io_del(l->ls->loop, l->io);
 	l->io = NULL;
@@ -195,12 +195,12 @@ static void start_connect(struct leg *l)
 	char where[SA_TEXT_MAX];
 	log_info("leg", leg_ids(l, &ids), "connecting to %s", sa_text(&to, where));
 	l->io = ev_io_add(l->ls->loop, fd, EPOLLOUT, on_io, l);
-	leg_trace(l, "tcp.syn", true, "SYN");
+	leg_trace(l, TRACE_TCP_SYN, true, "SYN");
 	l->state = LEG_CONNECTING;
 	if (connect(fd, &to.sa, sa_len(&to)) < 0 && errno != EINPROGRESS) {
 		int e = errno;
 		if (e == ECONNREFUSED)
-			leg_trace(l, "tcp.rst", false, "RST (connection refused)");
+			leg_trace(l, TRACE_TCP_RST, false, "RST (connection refused)");
 		leg_finish(l, false, WIRE_TCP_FAIL, g_strerror(e));
 		return;
 	}
@@ -213,15 +213,15 @@ static void connected(struct leg *l)
 	socklen_t len = sizeof err;
 	getsockopt(l->fd, SOL_SOCKET, SO_ERROR, &err, &len);
 	if (err == ECONNREFUSED)
-		leg_trace(l, "tcp.rst", false, "RST (connection refused)");
+		leg_trace(l, TRACE_TCP_RST, false, "RST (connection refused)");
 	if (err) {
 		leg_finish(l, false, WIRE_TCP_FAIL, g_strerror(err));
 		return;
 	}
 	ev_timer_cancel(l->ls->loop, l->timer);
 	l->timer = NULL;
-	leg_trace(l, "tcp.synack", false, "SYN-ACK");
-	leg_trace(l, "tcp.ack", true, "ACK");
+	leg_trace(l, TRACE_TCP_SYNACK, false, "SYN-ACK");
+	leg_trace(l, TRACE_TCP_ACK, true, "ACK");
 	up(l);
 }
 
@@ -230,7 +230,7 @@ static void refuse(struct leg *l, int fd, const union sa *peer, const char *why)
 {
 	struct log_ids ids;
 	log_notice("leg", leg_ids(l, &ids), "%s", why);
-	leg_trace_with(l, peer, "tcp.rst", true, "RST (not the Remote)");
+	leg_trace_with(l, peer, TRACE_TCP_RST, true, "RST (not the Remote)");
 	struct linger lg = { 1, 0 };
 	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 	close(fd);
@@ -299,8 +299,8 @@ static void on_accept(struct ev_loop *loop, struct ev_io *io, uint32_t events, v
 	l->fd = fd;
 	l->peer = peer;
 	l->io = ev_io_add(loop, fd, 0, on_io, l);
-	leg_trace(l, "tcp.synack", true, "SYN-ACK"); /* the handshake the peer opened (it traces its SYN) */
-	leg_trace(l, "tcp.ack", false, "ACK");
+	leg_trace(l, TRACE_TCP_SYNACK, true, "SYN-ACK"); /* the handshake the peer opened (it traces its SYN) */
+	leg_trace(l, TRACE_TCP_ACK, false, "ACK");
 	if (must_hold(l)) { /* at most one, and nothing read, relayed or connected onward until checked */
 		struct log_ids ids;
 		char where[SA_TEXT_MAX];

@@ -63,7 +63,7 @@ static bool admit(struct leg *l, const union sa *src, const void *data, size_t n
 		struct log_ids ids;
 		log_info("leg", leg_ids(l, &ids), "latched to %s", sa_text(src, where));
 		snprintf(summary, sizeof summary, "latched to %s", where);
-		leg_trace(l, "udp.latch", false, summary);
+		leg_trace(l, TRACE_UDP_LATCH, false, summary);
 		return true;
 	}
 	union sa ref;
@@ -81,7 +81,7 @@ static bool admit(struct leg *l, const union sa *src, const void *data, size_t n
 	}
 	if (!ok && ++l->filtered <= 8) { /* the first few traced */
 		snprintf(summary, sizeof summary, "dropped from %s", where);
-		leg_trace_with(l, src, "udp.drop", false, summary);
+		leg_trace_with(l, src, TRACE_UDP_DROP, false, summary);
 	}
 	return ok;
 }

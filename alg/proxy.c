@@ -67,7 +67,7 @@ void proxy_trace(struct proxy *p, bool rx, struct side *s, msg_t *msg, const url
 	su_home_t home[1] = { SU_HOME_INIT(home) };
 	char *text = msg_as_string(home, msg, NULL, 0, &len), peer[80];
 	peer_of(msg, rx, target, peer);
-	trace_emit(p->trace, &(struct trace_event){ .kind = rx ? "sip.rx" : "sip.tx",
+	trace_emit(p->trace, &(struct trace_event){ .kind = rx ? TRACE_SIP_RX : TRACE_SIP_TX,
 						    .call = proxy_call_of(sip),
 						    .from = rx ? peer : s->uri,
 						    .to = rx ? s->uri : peer,

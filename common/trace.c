@@ -127,7 +127,7 @@ void trace_emit(struct trace *t, const struct trace_event *ev)
 	json_object *o = json_object_new_object();
 	add_str(o, "ts", stamp);
 	add_str(o, "component", t->component);
-	add_str(o, "kind", ev->kind);
+	add_str(o, "kind", trace_kind_name(ev->kind));
 	json_object *ids = json_object_new_object();
 	add_str(ids, "call", ev->call);
 	add_str(ids, "ctx", ev->ctx);

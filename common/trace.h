@@ -12,10 +12,12 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "trace_kinds.h"
+
 struct trace;
 
 struct trace_event {
-	const char *kind;                    /* "<protocol>.<what>": sip.rx, h248.tx, tcp.syn, tls.up ... */
+	enum trace_kind kind;                /* written as its name in trace_kinds.h's table */
 	const char *call, *ctx, *term, *tid; /* ids; NULL when not applicable */
 	const char *from, *to;               /* "addr:port" endpoints; NULL when not applicable */
 	const char *summary;                 /* one human line */

@@ -56,7 +56,7 @@ bool app_msrp_send(struct party *p, const char *text, char why[160])
 	const char *bad;
 	msrp_frame(b->str, b->len, &f, &bad);
 	msrp_summary(&f, summary, sizeof summary);
-	bool ok = party_send(p, "msrp.tx", b->str, b->len, summary);
+	bool ok = party_send(p, TRACE_MSRP_TX, b->str, b->len, summary);
 	g_string_free(b, TRUE);
 	if (!ok)
 		snprintf(why, 160, "%s could not send its MSRP SEND", p->title);
@@ -67,7 +67,7 @@ static void msrp_in(struct party *p, const struct msrp_frame *f, const char *raw
 {
 	char summary[96];
 	msrp_summary(f, summary, sizeof summary);
-	party_note(p, "msrp.rx", false, summary, raw, f->size);
+	party_note(p, TRACE_MSRP_RX, false, summary, raw, f->size);
 	if (f->status || strcmp(f->method, "SEND") || !msrp_wants_response(f, 200))
 		return;
 	GString *b = g_string_new(NULL);
@@ -75,7 +75,7 @@ static void msrp_in(struct party *p, const struct msrp_frame *f, const char *raw
 	struct msrp_frame r = { .status = 200 };
 	g_strlcpy(r.tid, f->tid, sizeof r.tid);
 	msrp_summary(&r, summary, sizeof summary);
-	party_send(p, "msrp.tx", b->str, b->len, summary);
+	party_send(p, TRACE_MSRP_TX, b->str, b->len, summary);
 	g_string_free(b, TRUE);
 }
 
@@ -119,7 +119,7 @@ bool app_bfcp_send(struct party *p, const char *primitive, uint16_t floor, char 
 	const char *bad;
 	bfcp_frame(b->data, b->len, &m, &e, &bad);
 	char *summary = bfcp_describe(&m);
-	bool ok = party_send(p, "bfcp.tx", b->data, b->len, summary);
+	bool ok = party_send(p, TRACE_BFCP_TX, b->data, b->len, summary);
 	g_free(summary);
 	g_byte_array_free(b, TRUE);
 	if (!ok)
@@ -130,7 +130,7 @@ bool app_bfcp_send(struct party *p, const char *primitive, uint16_t floor, char 
 static void bfcp_in(struct party *p, const struct bfcp_msg *m, const uint8_t *raw)
 {
 	char *summary = bfcp_describe(m);
-	party_note(p, "bfcp.rx", false, summary, raw, m->size);
+	party_note(p, TRACE_BFCP_RX, false, summary, raw, m->size);
 	g_free(summary);
 	uint16_t id;
 	unsigned status, position;
@@ -174,7 +174,7 @@ void app_pump(struct party *p)
 			used += (size_t)k;
 		if (k < 0) { /* traced whole, then dropped: nothing after it can be framed */
 			char *summary = g_strdup_printf("unreadable: %s", why);
-			party_note(p, p->media == &payload_msrp ? "msrp.rx" : "bfcp.rx", false, summary,
+			party_note(p, p->media == &payload_msrp ? TRACE_MSRP_RX : TRACE_BFCP_RX, false, summary,
 				   p->in->data + used, p->in->len - used);
 			g_free(summary);
 			used = p->in->len;

@@ -116,6 +116,7 @@ static struct lab_event *event_of(const struct evlog *l, json_object *o)
 	char *ts = member(o, "ts"), *b64 = member(o, "raw_b64");
 	e->t = stamp(ts);
 	e->component = member(o, "component"), e->kind = member(o, "kind");
+	e->k = trace_kind_of(e->kind);
 	e->from = member(o, "from"), e->to = member(o, "to"), e->summary = member(o, "summary");
 	json_object *ids;
 	if (json_object_object_get_ex(o, "ids", &ids))
@@ -184,12 +185,12 @@ static void parse_once(struct lab_event *e)
 	if (e->parsed || !e->raw)
 		return;
 	e->parsed = true;
-	if (g_str_has_prefix(e->kind, "h248.")) {
+	if (e->k < TRACE_KIND_COUNT && trace_kinds[e->k].proto == TRACE_PROTO_H248) {
 		struct h248_error err;
 		e->h248 = h248_parse(e->raw, e->raw_len, NULL, &err);
 		return;
 	}
-	if (!g_str_has_prefix(e->kind, "sip."))
+	if (e->k >= TRACE_KIND_COUNT || trace_kinds[e->k].proto != TRACE_PROTO_SIP)
 		return;
 	e->sip = msg_make(sip_default_mclass(), 0, e->raw, (ssize_t)e->raw_len);
 	const sip_t *sip = sip_object(e->sip);

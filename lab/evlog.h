@@ -11,12 +11,15 @@
 
 #include <sofia-sip/sip.h>
 
+#include "trace_kinds.h"
+
 struct h248_msg;
 struct msdp;
 
 struct lab_event {
 	double t; /* seconds since the epoch */
 	char *component, *kind, *from, *to, *summary, *ctx, *term;
+	enum trace_kind k; /* kind in trace_kinds.h's table; TRACE_KIND_UNKNOWN when not there */
 	char *raw; /* the message as on the wire (base64 decoded), NUL-terminated; NULL when none */
 	size_t raw_len;
 	const char *src, *dst; /* columns; NULL when the address belongs to none */

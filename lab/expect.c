@@ -128,7 +128,7 @@ static bool agw_fingerprint(const struct expect_ctx *c, const char *value)
 	for (guint i = 0; i < events->len && !found; i++) {
 		struct lab_event *e = events->pdata[i];
 		const struct h248_msg *m =
-		    same(e->kind, "h248.rx") && same(e->component, "ims-alg") ? evlog_h248(e) : NULL;
+		    e->k == TRACE_H248_RX && same(e->component, "ims-alg") ? evlog_h248(e) : NULL;
 		GPtrArray *locals = g_ptr_array_new();
 		for (const struct h248_node *t = m ? m->first : NULL; t; t = t->next)
 			if (t->tok == H248_TOK_REPLY)
@@ -246,7 +246,7 @@ static char *try_sip(struct expect_ctx *c, json_object *o, const char *step)
 	bool met = false;
 	for (guint i = 0; i < events->len && !met; i++) {
 		struct lab_event *e = events->pdata[i];
-		if (!g_str_has_prefix(e->kind, "sip.") || !same(e->component, "ims-alg") ||
+		if ((e->k != TRACE_SIP_RX && e->k != TRACE_SIP_TX) || !same(e->component, "ims-alg") ||
 		    !same(e->src, from) || !same(e->dst, to) || taken(e, 0))
 			continue;
 		const sip_t *sip = evlog_sip(e);
@@ -362,7 +362,7 @@ static char *reply_mismatch(struct expect_ctx *c, struct h248_str tid, json_obje
 	for (guint i = 0; i < events->len; i++) {
 		struct lab_event *e = events->pdata[i];
 		const struct h248_msg *m =
-		    same(e->kind, "h248.rx") && same(e->component, "ims-alg") ? evlog_h248(e) : NULL;
+		    e->k == TRACE_H248_RX && same(e->component, "ims-alg") ? evlog_h248(e) : NULL;
 		const struct h248_node *t = m ? m->first : NULL;
 		while (t && !(t->tok == H248_TOK_REPLY && t->value.text.n == tid.n &&
 			      !memcmp(t->value.text.p, tid.p, tid.n)))
@@ -401,7 +401,7 @@ static char *try_h248(struct expect_ctx *c, json_object *o, const char *step)
 	for (guint i = 0; i < events->len && !met; i++) {
 		struct lab_event *e = events->pdata[i];
 		const struct h248_msg *m =
-		    same(e->kind, notify ? "h248.rx" : "h248.tx") && same(e->component, "ims-alg")
+		    e->k == (notify ? TRACE_H248_RX : TRACE_H248_TX) && same(e->component, "ims-alg")
 			? evlog_h248(e)
 			: NULL;
 		GArray *cmds = commands_of(m);
@@ -474,11 +474,11 @@ static char *try_data(struct expect_ctx *c, json_object *o, const char *step)
 	GPtrArray *events = evlog_events(c->log);
 	for (guint i = 0; i < events->len; i++) {
 		struct lab_event *tx = events->pdata[i];
-		if (!same(tx->kind, "data.tx") || !same(tx->src, from) || taken(tx, 0))
+		if (tx->k != TRACE_DATA_TX || !same(tx->src, from) || taken(tx, 0))
 			continue;
 		for (guint k = i + 1; k < events->len; k++) {
 			struct lab_event *rx = events->pdata[k];
-			if (same(rx->kind, "data.rx") && same(rx->dst, to) && !taken(rx, 0) &&
+			if (rx->k == TRACE_DATA_RX && same(rx->dst, to) && !taken(rx, 0) &&
 			    rx->raw_len == tx->raw_len && !memcmp(rx->raw, tx->raw, rx->raw_len)) {
 				take(tx, 0, step);
 				take(rx, 0, step);
@@ -509,7 +509,7 @@ static bool sent_id(const struct expect_ctx *c, const char *party, const char *i
 	char other[64];
 	for (guint i = 0; *id && i < events->len; i++) {
 		const struct lab_event *e = events->pdata[i];
-		if (same(e->kind, "msrp.tx") && same(e->src, party) && e->raw &&
+		if (e->k == TRACE_MSRP_TX && same(e->src, party) && e->raw &&
 		    msrp_frame(e->raw, e->raw_len, &f, &bad) == MSRP_COMPLETE &&
 		    (message_id(&f, other), !strcmp(other, id)))
 			return true;

@@ -15,7 +15,14 @@ struct ladder_column {
 	const char *title; /* "UE A", "ims-alg" … */
 };
 
-/* The events worth drawing out of all of them (struct lab_event *; owned by the evlog). */
+struct lab_event;
+
+/* How an event is drawn, from its kind's row in trace_kinds.h's table (and for ims-alg's view of SIP and
+ * H.248, its component). A kind the table does not know is drawn as a note, never dropped. */
+enum ladder_shape { LADDER_ARROW, LADDER_NOTE, LADDER_NONE, LADDER_UNKNOWN };
+enum ladder_shape ladder_shape_of(const struct lab_event *e);
+/* The events worth drawing out of all of them (struct lab_event *; owned by the evlog); those of kinds
+ * the table does not know are counted and named on standard error. */
 GPtrArray *ladder_events(GPtrArray *events);
 /* The width of the text ladder: $COLUMNS, else the terminal's (standard output), else 80. */
 unsigned ladder_width(void);

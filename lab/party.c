@@ -38,8 +38,8 @@ static void addr_of(int fd, bool peer, char out[SA_TEXT_MAX])
 }
 
 /* An event on p's connection between p (here) and the other end; out: sent by p. */
-static void note_ago(struct party *p, const char *kind, bool out, const char *summary, const char *raw,
-		     size_t n, unsigned ago_ms)
+static void note_ago(struct party *p, enum trace_kind kind, bool out, const char *summary, const char *raw,
+		     size_t n, unsigned ago_ms, const struct timespec *at)
 {
 	char here[SA_TEXT_MAX], there[SA_TEXT_MAX];
 	addr_of(p->fd, false, here);
@@ -50,12 +50,13 @@ static void note_ago(struct party *p, const char *kind, bool out, const char *su
 						    .summary = summary,
 						    .raw = raw,
 						    .raw_len = n,
-						    .ago_ms = ago_ms });
+						    .ago_ms = ago_ms,
+						    .at = at });
 }
 
-void party_note(struct party *p, const char *kind, bool out, const char *summary, const void *raw, size_t n)
+void party_note(struct party *p, enum trace_kind kind, bool out, const char *summary, const void *raw, size_t n)
 {
-	note_ago(p, kind, out, summary, (const char *)raw, n, 0);
+	note_ago(p, kind, out, summary, (const char *)raw, n, 0, NULL);
 }
 
 /* ---- SIP ---- */
@@ -312,7 +313,7 @@ bool party_connect(struct party *p)
 	evlog_own(p->log, sa_port(&me), sa_port(&me), p->name);
 	char where[SA_TEXT_MAX];
 	g_strlcpy(p->peer, sa_text(&to, where), sizeof p->peer);
-	party_note(p, "tcp.syn", true, "SYN", NULL, 0); /* before: on loopback the answer is immediate */
+	party_note(p, TRACE_TCP_SYN, true, "SYN", NULL, 0); /* before: on loopback the answer is immediate */
 	if (connect(p->fd, &to.sa, sa_len(&to)) < 0 && errno != EINPROGRESS)
 		return false;
 	p->connecting = p->active = true;
@@ -331,7 +332,7 @@ int party_established(struct party *p, unsigned ms)
 	socklen_t len = sizeof err;
 	getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len);
 	if (err) {
-		party_note(p, "tcp.rst", false, "RST (connection refused)", NULL, 0);
+		party_note(p, TRACE_TCP_RST, false, "RST (connection refused)", NULL, 0);
 		close(p->fd);
 		p->fd = -1;
 		return 0;
@@ -342,7 +343,7 @@ int party_established(struct party *p, unsigned ms)
 	len = sizeof ti;
 	getsockopt(p->fd, IPPROTO_TCP, TCP_INFO, &ti, &len);
 	for (unsigned i = 0; i < ti.tcpi_total_retrans; i++)
-		note_ago(p, "tcp.syn", true, "SYN (retransmitted)", NULL, 0, ti.tcpi_last_ack_recv + 1);
+		note_ago(p, TRACE_TCP_SYN, true, "SYN (retransmitted)", NULL, 0, ti.tcpi_last_ack_recv + 1, NULL);
 	fcntl(p->fd, F_SETFL, fcntl(p->fd, F_GETFL) & ~O_NONBLOCK);
 	return 1;
 }
@@ -354,7 +355,7 @@ bool party_accept(struct party *p, unsigned ms)
 	    (p->fd = accept4(p->lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
 		return false;
 	addr_of(p->fd, true, p->peer);
-	party_note(p, "tcp.accept", false, "accepted", NULL, 0);
+	party_note(p, TRACE_TCP_ACCEPT, false, "accepted", NULL, 0);
 	return true;
 }
 
@@ -382,7 +383,7 @@ static void lose_first(struct party *p, unsigned n, unsigned ms)
 		struct pollfd pf = { p->fd, POLLIN, 0 };
 		if (poll(&pf, 1, (int)ms) <= 0 || receive(p, buf, sizeof buf) < 0)
 			return;
-		party_note(p, "udp.lost", false, "a datagram lost (induced)", NULL, 0);
+		party_note(p, TRACE_UDP_LOST, false, "a datagram lost (induced)", NULL, 0);
 	}
 }
 
@@ -418,7 +419,7 @@ bool party_tls(struct party *p, unsigned ms, unsigned lose, char why[160])
 	gnutls_transport_set_int(s, p->fd);
 	gnutls_handshake_set_timeout(s, ms);
 	if (client)
-		party_note(p, "tls.client_hello", true, p->dgram ? "DTLS ClientHello" : "ClientHello", NULL,
+		party_note(p, TRACE_TLS_CLIENT_HELLO, true, p->dgram ? "DTLS ClientHello" : "ClientHello", NULL,
 			   0);
 	int rc;
 	do
@@ -434,7 +435,7 @@ bool party_tls(struct party *p, unsigned ms, unsigned lose, char why[160])
 		const gnutls_datum_t *certs = gnutls_certificate_get_peers(s, &n);
 		if (!n || !tls_fingerprint_match(&certs[0], sdp.fingerprints, sdp.nfingerprints, false)) {
 			gnutls_alert_send(s, GNUTLS_AL_FATAL, GNUTLS_A_BAD_CERTIFICATE);
-			party_note(p, "tls.alert", true, "alert bad_certificate", NULL, 0);
+			party_note(p, TRACE_TLS_ALERT, true, "alert bad_certificate", NULL, 0);
 			snprintf(why, 160, "the peer's certificate does not match the a=fingerprint %s",
 				 sdp.nfingerprints ? "its SDP gave" : "(its SDP gave none)");
 			rc = -1;
@@ -445,7 +446,7 @@ bool party_tls(struct party *p, unsigned ms, unsigned lose, char why[160])
 		return false;
 	}
 	char *desc = tls_session_text(s);
-	party_note(p, "tls.up", false, desc, NULL, 0);
+	party_note(p, TRACE_TLS_UP, false, desc, NULL, 0);
 	g_free(desc);
 	p->tls = s;
 	return true;
@@ -465,12 +466,15 @@ bool party_tls_alert(struct party *p, unsigned ms, char why[160])
 	return false;
 }
 
-bool party_send(struct party *p, const char *kind, const void *data, size_t n, const char *what)
+bool party_send(struct party *p, enum trace_kind kind, const void *data, size_t n, const char *what)
 {
 	if (p->fd < 0 || (p->dgram && !aim(p)))
 		return false;
-	party_note(p, kind, true, what, data, n); /* before: on loopback the answer may be traced first */
+	struct timespec at; /* stamped before: on loopback the answer may be traced first */
+	clock_gettime(CLOCK_REALTIME, &at);
 	ssize_t w = p->tls ? gnutls_record_send(p->tls, data, n) : send(p->fd, data, n, MSG_NOSIGNAL);
+	if (w > 0) /* what went: the bytes written */
+		note_ago(p, kind, true, what, data, (size_t)w, 0, &at);
 	return w == (ssize_t)n;
 }
 
@@ -516,7 +520,7 @@ bool party_expect(struct party *p, const void *want, size_t n, unsigned ms, cons
 	bool same = k == n && !memcmp(got, want, n);
 	if (same) {
 		char *summary = g_strdup_printf("%s (%zu bytes, byte-exact)", what, n);
-		party_note(p, "data.rx", false, summary, got, n);
+		party_note(p, TRACE_DATA_RX, false, summary, got, n);
 		g_free(summary);
 	} else if (k < n) {
 		snprintf(why, 160, "%s: %zu of its %zu bytes arrived", what, k, n);
@@ -551,7 +555,7 @@ static void close_reset(struct party *p)
 	    ioctl(p->fd, FIONREAD, &unread) < 0 || unread <= 0)
 		return;
 	char *what = g_strdup_printf("RST (closed with %d bytes unread)", unread);
-	party_note(p, "tcp.rst", true, what, NULL, 0);
+	party_note(p, TRACE_TCP_RST, true, what, NULL, 0);
 	g_free(what);
 }
 
@@ -561,13 +565,13 @@ void party_close(struct party *p)
 		return;
 	if (p->tls) {
 		gnutls_bye(p->tls, GNUTLS_SHUT_WR);
-		party_note(p, "tls.close_notify", true, "close_notify", NULL, 0);
+		party_note(p, TRACE_TLS_CLOSE_NOTIFY, true, "close_notify", NULL, 0);
 		gnutls_deinit(p->tls);
 		p->tls = NULL;
 	}
 	if (!p->dgram) {
 		shutdown(p->fd, SHUT_WR);
-		party_note(p, "tcp.fin", true, "FIN", NULL, 0);
+		party_note(p, TRACE_TCP_FIN, true, "FIN", NULL, 0);
 		close_reset(p);
 	}
 	close(p->fd);

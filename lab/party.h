@@ -19,6 +19,7 @@
 
 #include "cert.h"
 #include "sockaddr.h"
+#include "trace_kinds.h"
 
 struct evlog;
 struct payload;
@@ -126,8 +127,8 @@ bool party_tls(struct party *p, unsigned ms, unsigned lose, char why[160]);
  * alert within ms (a gateway that checks the fingerprint once the handshake is done). */
 bool party_tls_alert(struct party *p, unsigned ms, char why[160]);
 /* Sends one message of the call's protocol (what: "MSRP SEND" …), in the trace as kind (data.tx for
- * bytes to be compared whole, msrp.tx …). */
-bool party_send(struct party *p, const char *kind, const void *data, size_t n, const char *what);
+ * bytes to be compared whole, msrp.tx …): the bytes written, at the time the sending began. */
+bool party_send(struct party *p, enum trace_kind kind, const void *data, size_t n, const char *what);
 /* Reads n bytes within ms: true when they are exactly want (in the trace as data.rx); else why says
  * what came instead. */
 bool party_expect(struct party *p, const void *want, size_t n, unsigned ms, const char *what, char why[160]);
@@ -135,7 +136,7 @@ bool party_expect(struct party *p, const void *want, size_t n, unsigned ms, cons
  * there, -1 when the connection is closed or failed. */
 ssize_t party_read(struct party *p, void *buf, size_t n);
 /* An event on its media connection for the trace: out, sent by p; raw, the message (NULL: none). */
-void party_note(struct party *p, const char *kind, bool out, const char *summary, const void *raw, size_t n);
+void party_note(struct party *p, enum trace_kind kind, bool out, const char *summary, const void *raw, size_t n);
 /* Closes the media connection (FIN, close_notify first when TLS). */
 void party_close(struct party *p);
 

@@ -122,7 +122,7 @@ static bool registered(struct run *r)
 	GPtrArray *events = evlog_events(r->log);
 	for (guint i = 0; i < events->len; i++) {
 		const struct lab_event *e = events->pdata[i];
-		if (!strcmp(e->kind, "h248.tx") && e->component && !strcmp(e->component, "ims-alg") &&
+		if (e->k == TRACE_H248_TX && e->component && !strcmp(e->component, "ims-alg") &&
 		    e->raw &&
 		    strstr(e->raw, "ServiceChange = ROOT")) /* the ALG's reply, not the gateway's request */
 			return true;
@@ -437,7 +437,7 @@ static char *act_send(struct run *r, json_object *o)
 	struct party *from = party(r, o, "from"), *to = party(r, o, "to");
 	const struct payload *m = from->media;
 	char why[160];
-	if (!m || !party_send(from, "data.tx", m->bytes, m->n, m->what))
+	if (!m || !party_send(from, TRACE_DATA_TX, m->bytes, m->n, m->what))
 		return g_strdup_printf("%s could not send", from->title);
 	return party_expect(to, m->bytes, m->n, r->o->timeout, m->what, why)
 		   ? NULL

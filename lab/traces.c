@@ -69,8 +69,9 @@ static void own_daemons(struct traces *t, GPtrArray *ev)
 	for (guint i = 0; i < ev->len; i++) {
 		struct lab_event *e = ev->pdata[i];
 		bool alg = !strcmp(e->component, "ims-alg"), agw = !strcmp(e->component, "ims-agw");
-		bool tx = g_str_has_suffix(e->kind, ".tx"), h248 = g_str_has_prefix(e->kind, "h248.");
-		if ((alg || agw) && (h248 || (alg && g_str_has_prefix(e->kind, "sip.")))) {
+		bool tx = e->k == TRACE_H248_TX || e->k == TRACE_SIP_TX;
+		bool h248 = e->k == TRACE_H248_TX || e->k == TRACE_H248_RX;
+		if ((alg || agw) && (h248 || (alg && (e->k == TRACE_SIP_TX || e->k == TRACE_SIP_RX)))) {
 			own(t, tx ? e->from : e->to, alg ? "alg" : "agw");
 			if (h248)
 				own(t, tx ? e->to : e->from, alg ? "agw" : "alg");
@@ -91,7 +92,7 @@ static void own_peers(struct traces *t, GPtrArray *ev)
 	for (int pass = 0; pass < 2 && !access; pass++)
 		for (guint i = 0; i < ev->len && !access; i++) {
 			struct lab_event *e = ev->pdata[i];
-			const sip_t *sip = !strcmp(e->kind, "sip.rx") && !strcmp(e->component, "ims-alg")
+			const sip_t *sip = e->k == TRACE_SIP_RX && !strcmp(e->component, "ims-alg")
 					       ? evlog_sip(e)
 					       : NULL;
 			if (sip && sip->sip_request &&
@@ -100,9 +101,9 @@ static void own_peers(struct traces *t, GPtrArray *ev)
 		}
 	for (guint i = 0; i < 2 * ev->len; i++) { /* first the lab parties, named by their SDP */
 		struct lab_event *e = ev->pdata[i % ev->len];
-		if (strcmp(e->component, "ims-alg") || !g_str_has_prefix(e->kind, "sip."))
+		if (strcmp(e->component, "ims-alg") || (e->k != TRACE_SIP_RX && e->k != TRACE_SIP_TX))
 			continue;
-		bool rx = !strcmp(e->kind, "sip.rx");
+		bool rx = e->k == TRACE_SIP_RX;
 		const char *peer = rx ? e->from : e->to, *mine = rx ? e->to : e->from;
 		const struct msdp *sdp = rx ? evlog_sdp(e) : NULL;
 		char *media = sdp && sdp->port ? g_strdup_printf("%s:%u", sdp->addr, sdp->port) : NULL;

@@ -76,7 +76,7 @@ static void trace_message(const struct h248_link *l, bool rx, const char *text, 
 			n--;
 		summary[n] = 0;
 	}
-	trace_emit(l->trace, &(struct trace_event){ .kind = rx ? "h248.rx" : "h248.tx",
+	trace_emit(l->trace, &(struct trace_event){ .kind = rx ? TRACE_H248_RX : TRACE_H248_TX,
 						    .from = rx ? peer_text : local_text,
 						    .to = rx ? local_text : peer_text,
 						    .summary = summary,

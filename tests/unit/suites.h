@@ -8,6 +8,7 @@
 #define UNIT_SUITES(X) \
 	X(cfg)         \
 	X(trace)       \
+	X(trace_kinds) \
 	X(evloop)      \
 	X(h248)        \
 	X(tpkt)        \

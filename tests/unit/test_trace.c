@@ -32,7 +32,7 @@ static void test_lines(void)
 	struct trace *t = trace_open(path, "ims-agw", &err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	const char sdp[] = "MEGACO/3 [127.0.0.1]:2944\nReply = 1 {\"quoted\"}\n";
-	trace_emit(t, &(struct trace_event){ .kind = "h248.tx",
+	trace_emit(t, &(struct trace_event){ .kind = TRACE_H248_TX,
 					     .ctx = "1",
 					     .term = "ac/1",
 					     .tid = "1",
@@ -43,8 +43,8 @@ static void test_lines(void)
 					     .raw_len = strlen(sdp) });
 	const char bin[] = { 0x16, 0x03, 0x01, (char)0xff, 0x00 };
 	trace_emit(t, &(struct trace_event){
-			  .kind = "tls.rx", .summary = "ClientHello", .raw = bin, .raw_len = sizeof bin });
-	trace_emit(NULL, &(struct trace_event){ .kind = "ignored" });
+			  .kind = TRACE_TLS_CLIENT_HELLO, .summary = "ClientHello", .raw = bin, .raw_len = sizeof bin });
+	trace_emit(NULL, &(struct trace_event){ .kind = TRACE_TCP_SYN });
 	trace_close(t);
 
 	char *text;
@@ -105,7 +105,7 @@ static void test_secret(void)
 	trace_secret(t, "tlsbsc/psk");
 	const char raw[] = "LocalControl { tlsbsc/psk = \"kms:00112233445566778899aabbccddeeff\", ipdc/realm = "
 			   "access }\nLocalControl{TLSBSC/PSK=00112233445566778899aabbccddeeff}";
-	trace_emit(t, &(struct trace_event){ .kind = "h248.rx", .raw = raw, .raw_len = strlen(raw) });
+	trace_emit(t, &(struct trace_event){ .kind = TRACE_H248_RX, .raw = raw, .raw_len = strlen(raw) });
 	trace_close(t);
 	CU_ASSERT_TRUE(g_file_get_contents(path, &text, NULL, NULL));
 	CU_ASSERT_PTR_NULL(strstr(text, "00112233"));
