@@ -266,6 +266,7 @@ static const struct shape top = { .keys = {
 struct check {
 	GString *err;
 	json_object *parties;
+	const char *step; /* the "step" of the step being checked, or NULL */
 };
 
 static const char *type_name(json_object *v)
@@ -367,7 +368,15 @@ static void check_value(struct check *c, const char *path, json_object *v, const
 			json_object *e = json_object_array_get_idx(v, i);
 			if (k->type == J_WORDS)
 				check_word(c, at, e, k->words);
-			else if (k->type == J_LIST)
+			else if (k->type == J_LIST && k->shape == &step) { /* its number, for the messages */
+				json_object *n =
+				    json_object_is_type(e, json_type_object) ? jget(e, "step") : NULL;
+				c->step = n && json_object_is_type(n, json_type_string)
+					      ? json_object_get_string(n)
+					      : NULL;
+				check_shape(c, at, e, k->shape);
+				c->step = NULL;
+			} else if (k->type == J_LIST)
 				check_shape(c, at, e, k->shape);
 			else if (!json_object_is_type(e, json_type_string))
 				fail(c, at, "expected a string; found %s", type_name(e));
@@ -403,6 +412,22 @@ static char *known(const struct shape *sh)
 	return g_string_free(all, FALSE);
 }
 
+/* A required key absent from the object at path: "step \"19-20\": missing required key \"to\" at
+ * steps[1].do.offer" (the step named when the object is in one). key: what is missing, freed here. */
+static void missing(struct check *c, const char *path, char *key)
+{
+	if (c->err->len) {
+		g_free(key);
+		return;
+	}
+	if (c->step)
+		g_string_append_printf(c->err, "step \"%s\": ", c->step);
+	g_string_append_printf(c->err, "missing required key %s", key);
+	if (*path)
+		g_string_append_printf(c->err, " at %s", path);
+	g_free(key);
+}
+
 static void check_shape(struct check *c, const char *path, json_object *o, const struct shape *sh)
 {
 	if (!json_object_is_type(o, json_type_object)) {
@@ -425,35 +450,64 @@ static void check_shape(struct check *c, const char *path, json_object *o, const
 	}
 	for (const struct key *k = sh->keys; k->name; k++)
 		if (k->required && !json_object_object_get_ex(o, k->name, NULL))
-			fail(c, path, "the key \"%s\" is required here", k->name);
+			missing(c, path, g_strdup_printf("\"%s\"", k->name));
 	if (sh->one && json_object_object_length(o) != 1) {
-		GString *known = g_string_new(NULL);
-		for (const struct key *k = sh->keys; k->name; k++)
-			g_string_append_printf(known, "%s%s", known->len ? ", " : "", k->name);
-		fail(c, path, "expected exactly one of %s; found %d keys", known->str,
-		     json_object_object_length(o));
-		g_string_free(known, TRUE);
+		char *all = known(sh);
+		if (json_object_object_length(o))
+			fail(c, path, "expected exactly one of %s; found %d keys", all,
+			     json_object_object_length(o));
+		else
+			missing(c, path, g_strdup_printf("(one of %s)", all));
+		g_free(all);
 	}
+}
+
+/* "FILE:LINE:COLUMN: not JSON: what" for the byte at offset (lines and columns from 1, columns in
+ * characters as an editor counts them). */
+static char *not_json(const char *file, const char *text, size_t offset, const char *what)
+{
+	unsigned line = 1;
+	const char *start = text;
+	for (const char *p = text; p < text + offset; p++)
+		if (*p == '\n')
+			line++, start = p + 1;
+	size_t len = (size_t)(text + offset - start);
+	size_t column =
+	    1 + (g_utf8_validate(start, (gssize)len, NULL) ? (size_t)g_utf8_strlen(start, (gssize)len) : len);
+	return g_strdup_printf("%s:%u:%zu: not JSON: %s", file, line, column, what);
+}
+
+/* The JSON of text (NULL for null), false with *err saying where it is not JSON. */
+static bool parse_json(const char *file, const char *text, json_object **root, char **err)
+{
+	json_tokener *tok = json_tokener_new();
+	size_t n = strlen(text);
+	*root = json_tokener_parse_ex(tok, text, (int)n);
+	enum json_tokener_error jerr = json_tokener_get_error(tok);
+	size_t end = json_tokener_get_parse_end(tok); /* where the tokener stopped: the offending byte */
+	json_tokener_free(tok);
+	if (jerr != json_tokener_success) { /* "null" is JSON, if not a scenario */
+		*err = not_json(file, text, end,
+				json_tokener_error_desc(
+				    jerr == json_tokener_continue ? json_tokener_error_parse_eof : jerr));
+		return false;
+	}
+	while (end < n && g_ascii_isspace(text[end]))
+		end++;
+	if (end < n) {
+		*err = not_json(file, text, end, "more text after the JSON value");
+		json_object_put(*root);
+		return false;
+	}
+	return true;
 }
 
 struct scenario *scenario_parse(const char *file, const char *text, char **err)
 {
-	enum json_tokener_error jerr;
-	json_tokener *tok = json_tokener_new();
-	json_object *root = json_tokener_parse_ex(tok, text, (int)strlen(text));
-	jerr = json_tokener_get_error(tok);
-	if (!root || jerr != json_tokener_success ||
-	    (size_t)json_tokener_get_parse_end(tok) != strlen(text)) {
-		*err =
-		    g_strdup_printf("%s: not JSON at byte %zu: %s", file, json_tokener_get_parse_end(tok),
-				    json_tokener_error_desc(
-					jerr == json_tokener_success ? json_tokener_error_parse_eof : jerr));
-		json_tokener_free(tok);
-		json_object_put(root);
+	json_object *root = NULL;
+	if (!parse_json(file, text, &root, err))
 		return NULL;
-	}
-	json_tokener_free(tok);
-	struct check c = { g_string_new(NULL), NULL };
+	struct check c = { g_string_new(NULL), NULL, NULL };
 	if (json_object_is_type(root, json_type_object))
 		c.parties = jget(root, "parties");
 	check_shape(&c, "", root, &top);

@@ -16,8 +16,9 @@ struct scenario {
 	json_object *root, *parties, *steps;
 };
 
-/* Loads and validates path. NULL with *err ("path: steps[3].do.offer.setup: expected one of …; found
- * \"actve\"") naming the offending key; g_free it. */
+/* Loads and validates path. NULL with *err naming the offending key ("path: steps[3].do.offer.setup:
+ * expected one of …; found \"actve\"", "path: step \"19-20\": missing required key \"to\" at
+ * steps[3].do.offer"), or where the text is not JSON ("path:5:59: not JSON: …"); g_free it. */
 struct scenario *scenario_load(const char *path, char **err);
 /* The same for text already read (fuzzing, tests); file names it in errors. */
 struct scenario *scenario_parse(const char *file, const char *text, char **err);
