@@ -96,12 +96,15 @@ static void send_own(struct proxy *p, int out, const sip_t *inv, const sip_t *ok
 		   SIPTAG_TO(&to), SIPTAG_CSEQ_STR(cseq), SIPTAG_MAX_FORWARDS_STR("70"),
 		   TAG_IF(method == sip_method_bye, SIPTAG_REASON_STR("SIP;cause=503;text=\"media failed\"")),
 		   SIPTAG_CONTENT_LENGTH_STR("0"), TAG_END());
-	proxy_trace(p, false, &p->sides[out], msg, target->m_url);
+	struct timespec at;
+	msg_t *sent = msg_ref_create(msg); /* traced as nta sent it: with its Via */
+	clock_gettime(CLOCK_REALTIME, &at);
 	nta_outgoing_t *o = nta_outgoing_mcreate(p->sides[out].agent, NULL, NULL, NULL, msg, TAG_END());
 	if (o)
-		nta_outgoing_destroy(o);
+		proxy_trace_sent(p, &p->sides[out], sent, target->m_url, &at), nta_outgoing_destroy(o);
 	else
 		msg_destroy(msg);
+	msg_destroy(sent);
 }
 
 void dlg_bye(struct proxy *p, struct dlg *d, bool to_caller)
@@ -148,10 +151,12 @@ void dlg_release(struct proxy *p, struct dlg *d, int status, const char *phrase,
 
 void fwd_cancel(struct fwd *f)
 {
+	struct timespec at;
+	clock_gettime(CLOCK_REALTIME, &at);
 	nta_outgoing_t *c = nta_outgoing_tcancel(f->orq, NULL, NULL, TAG_END());
-	msg_t *m = c ? nta_outgoing_getrequest(c) : NULL;
+	msg_t *m = c ? nta_outgoing_getrequest(c) : NULL; /* as sent: with its Via */
 	if (m)
-		proxy_trace(f->p, false, f->out, m, f->target), msg_destroy(m);
+		proxy_trace_sent(f->p, f->out, m, f->target, &at), msg_destroy(m);
 	if (c)
 		nta_outgoing_destroy(c);
 }

@@ -155,11 +155,16 @@ static void send_on(struct fwd *f)
 	struct proxy *p = f->p;
 	sip_t *sip = sip_object(f->msg);
 	const url_t *target = target_of(p, f, sip);
-	proxy_trace(p, false, f->out, f->msg, target);
 	f->target = url_hdup(NULL, target);
 	bool ack = f->method == sip_method_ack;
+	struct timespec at;
+	msg_t *sent = msg_ref_create(f->msg); /* traced as nta sent it: with its Via */
+	clock_gettime(CLOCK_REALTIME, &at);
 	f->orq = nta_outgoing_mcreate(f->out->agent, ack ? NULL : on_response, ack ? NULL : f,
 				      (const url_string_t *)target, f->msg, TAG_END());
+	if (f->orq)
+		proxy_trace_sent(p, f->out, sent, f->target, &at);
+	msg_destroy(sent);
 	if (!f->orq && !ack) { /* f->msg is still ours */
 		fwd_fail(f, SIP_503_SERVICE_UNAVAILABLE);
 		return;
@@ -239,8 +244,12 @@ static void relay_now(struct fwd *f, msg_t *msg)
 		f->dlg->ok = msg_ref_create(msg);
 	if (status >= 200 && status < 300 && f->method == sip_method_register)
 		registered(f, msg, sip);
-	proxy_trace(f->p, false, f->in, msg, NULL);
-	nta_incoming_mreply(f->irq, msg);
+	struct timespec at;
+	msg_t *sent = msg_ref_create(msg); /* traced as nta sent it */
+	clock_gettime(CLOCK_REALTIME, &at);
+	if (nta_incoming_mreply(f->irq, msg) == 0)
+		proxy_trace_sent(f->p, f->in, sent, NULL, &at);
+	msg_destroy(sent);
 	if (status >= 200) {
 		if (status >= 300 && f->initial && f->dlg)
 			dlg_end(fwd_unbind(f), sip->sip_status->st_phrase);

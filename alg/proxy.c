@@ -48,7 +48,25 @@ static void peer_of(msg_t *msg, bool rx, const url_t *target, char out[80])
 	}
 }
 
-void proxy_trace(struct proxy *p, bool rx, struct side *s, msg_t *msg, const url_t *target)
+/* The text of a message: as nta sent it (its buffer, as the transport wrote it, once it is prepared for
+ * sending: its Via, Record-Route and Content-Length in), else as it encodes now. */
+static char *text_of(su_home_t *home, msg_t *msg, size_t *len)
+{
+	isize_t n = msg_is_prepared(msg) ? msg_iovec(msg, NULL, 0) : 0;
+	msg_iovec_t *vec = n > 0 ? su_alloc(home, sizeof *vec * (size_t)n) : NULL;
+	if (!vec || msg_iovec(msg, vec, n) != n)
+		return msg_as_string(home, msg, NULL, 0, len);
+	GString *b = g_string_new(NULL);
+	for (isize_t i = 0; i < n; i++)
+		g_string_append_len(b, vec[i].siv_base, (gssize)vec[i].siv_len);
+	*len = b->len;
+	char *text = su_strndup(home, b->str, (isize_t)b->len);
+	g_string_free(b, TRUE);
+	return text;
+}
+
+static void trace_msg(struct proxy *p, bool rx, struct side *s, msg_t *msg, const url_t *target,
+		      const struct timespec *at)
 {
 	sip_t *sip = sip_object(msg);
 	if (sip && (sip->sip_request || sip->sip_status)) /* counted for the metrics, traced or not */
@@ -65,16 +83,28 @@ void proxy_trace(struct proxy *p, bool rx, struct side *s, msg_t *msg, const url
 			 sip->sip_status->st_phrase);
 	size_t len = 0;
 	su_home_t home[1] = { SU_HOME_INIT(home) };
-	char *text = msg_as_string(home, msg, NULL, 0, &len), peer[80];
+	char *text = text_of(home, msg, &len), peer[80];
 	peer_of(msg, rx, target, peer);
 	trace_emit(p->trace, &(struct trace_event){ .kind = rx ? TRACE_SIP_RX : TRACE_SIP_TX,
 						    .call = proxy_call_of(sip),
 						    .from = rx ? peer : s->uri,
 						    .to = rx ? s->uri : peer,
 						    .summary = summary,
+						    .at = at,
 						    .raw = text,
 						    .raw_len = text ? len : 0 });
 	su_home_deinit(home);
+}
+
+void proxy_trace(struct proxy *p, bool rx, struct side *s, msg_t *msg, const url_t *target)
+{
+	trace_msg(p, rx, s, msg, target, NULL);
+}
+
+void proxy_trace_sent(struct proxy *p, struct side *s, msg_t *msg, const url_t *target,
+		      const struct timespec *at)
+{
+	trace_msg(p, false, s, msg, target, at);
 }
 
 msg_t *proxy_respond(struct proxy *p, struct side *s, nta_incoming_t *irq, bool keep, int status,
@@ -87,10 +117,13 @@ msg_t *proxy_respond(struct proxy *p, struct side *s, nta_incoming_t *irq, bool 
 	if (keep && sip && sip->sip_to && !sip->sip_to->a_tag)
 		sip_to_tag(msg_home(msg), sip->sip_to, nta_incoming_tag(irq, NULL));
 	if (sip && sip_add_tl(msg, sip, ta_tags(ta)) >= 0 && sip_complete_message(msg) >= 0) {
-		proxy_trace(p, false, s, msg,
-			    NULL); /* complete: Content-Length and the body's separator, as sent */
 		kept = keep ? msg_ref_create(msg) : NULL;
-		nta_incoming_mreply(irq, msg);
+		struct timespec at;
+		msg_t *sent = msg_ref_create(msg); /* traced as nta sent it */
+		clock_gettime(CLOCK_REALTIME, &at);
+		if (nta_incoming_mreply(irq, msg) == 0)
+			proxy_trace_sent(p, s, sent, NULL, &at);
+		msg_destroy(sent);
 	} else {
 		msg_destroy(msg);
 		nta_incoming_treply(irq, status, phrase, ta_tags(ta));

@@ -11,6 +11,7 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include <time.h>
 
 struct side;
 struct fwd;
@@ -101,6 +102,10 @@ bool proxy_is_us(const struct side *s, const url_t *url);
 /* A message received (rx) or sent on side s, in the trace; target: where a request goes (NULL: from
  * the message). */
 void proxy_trace(struct proxy *p, bool rx, struct side *s, msg_t *msg, const url_t *target);
+/* A message nta sent on side s (after nta_outgoing_mcreate, nta_incoming_mreply: with the Via and all
+ * nta added, the bytes the transport wrote), in the trace at the time at, taken before it was sent. */
+void proxy_trace_sent(struct proxy *p, struct side *s, msg_t *msg, const url_t *target,
+		      const struct timespec *at);
 /* The proxy's own answer to a request received on side s, in the trace like every message it sends. With
  * keep (a dialog's 2xx, the MRFC's), it carries our To tag and a reference is returned for the dialog;
  * NULL otherwise or when it could not be built (it is then sent without the trace). */
