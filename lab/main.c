@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include <sofia-sip/su.h>
 
 #include "evlog.h"
+#include "junit.h"
 #include "ladder.h"
 #include "run.h"
 #include "scenario.h"
@@ -20,7 +22,7 @@
 struct args {
 	struct lab_opts lab;
 	char *junit, *colour, *html;
-	gboolean check, ladder, quiet;
+	gboolean check, ladder, quiet, version, help;
 	char **files;
 };
 
@@ -58,45 +60,6 @@ static GPtrArray *expand(char **names, char **err)
 	if (!out->len)
 		*err = g_strdup("no scenario files given");
 	return out;
-}
-
-static void xml(GString *s, const char *text)
-{
-	char *e = g_markup_escape_text(text ? text : "", -1);
-	g_string_append(s, e);
-	g_free(e);
-}
-
-/* JUnit XML: one testsuite, one testcase per scenario, a failure with the step that failed. */
-static void junit_case(GString *x, const struct scenario *s, const struct run_result *r)
-{
-	g_string_append(x, "  <testcase classname=\"scenarios\" name=\"");
-	xml(x, s->name);
-	g_string_append_printf(x, "\" file=\"%s\" time=\"%.3f\">\n", s->file, r->secs);
-	for (guint i = 0; i < r->steps->len && !r->ok; i++) {
-		const struct step_result *st = &g_array_index(r->steps, struct step_result, i);
-		if (st->verdict != VERDICT_FAIL)
-			continue;
-		g_string_append(x, "    <failure message=\"");
-		char *m = scenario_failure(s, st->step, st->why);
-		xml(x, m);
-		g_string_append(x, "\"/>\n");
-		g_free(m);
-	}
-	if (r->error) {
-		g_string_append(x, "    <error message=\"");
-		xml(x, r->error);
-		g_string_append(x, "\"/>\n");
-	}
-	if (r->skipped) {
-		g_string_append(x, "    <skipped message=\"");
-		xml(x, r->skipped);
-		g_string_append(x, "\"/>\n  </testcase>\n");
-		return;
-	}
-	g_string_append(x, "    <system-out>ladder: ");
-	xml(x, r->html);
-	g_string_append(x, "</system-out>\n  </testcase>\n");
 }
 
 static void report(const struct args *a, const struct scenario *s, const struct run_result *r, bool colour)
@@ -177,43 +140,92 @@ static int draw_traces(const struct args *a, char **files, bool colour)
 	return status;
 }
 
-/* Runs every scenario and reports: 0 all passed, 1 one failed. */
-static int play(const struct args *a, GPtrArray *scenarios, bool colour)
+/* Runs every scenario and reports, the JUnit report (junit, or NULL) rewritten after each: 0 all passed,
+ * 1 one failed. */
+static int play(const struct args *a, GPtrArray *scenarios, struct junit *junit, bool colour)
 {
 	su_init();
 	unsigned failed = 0, skipped = 0;
-	GString *junit = g_string_new(NULL);
-	double total = 0;
+	char *err = NULL;
 	for (guint i = 0; i < scenarios->len; i++) {
 		const struct scenario *s = scenarios->pdata[i];
+		if (junit)
+			junit_begin(junit);
 		struct run_result *r = run_scenario(&a->lab, s);
 		report(a, s, r, colour);
-		junit_case(junit, s, r);
+		if (junit && !err && !junit_add(junit, s, r, &err))
+			fprintf(stderr, "ims-lab: %s\n", err);
 		failed += !r->ok;
 		skipped += r->skipped != NULL;
-		total += r->secs;
 		run_result_free(r);
 	}
+	g_free(err);
 	char also[32] = "";
 	if (skipped)
 		snprintf(also, sizeof also, ", %u skipped", skipped);
 	printf("%s%u of %u scenarios passed%s%s; traces, logs and ladders in %s/\n",
 	       paint(colour, failed ? "\033[31m" : "\033[32m"), scenarios->len - failed - skipped,
 	       scenarios->len, also, paint(colour, "\033[0m"), a->lab.out);
-	FILE *f = a->junit ? fopen(a->junit, "w") : NULL;
-	if (f) {
-		fprintf(f,
-			"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"mediasec lab\" "
-			"tests=\"%u\" "
-			"failures=\"%u\" skipped=\"%u\" time=\"%.3f\">\n%s</testsuite>\n",
-			scenarios->len, failed, skipped, total, junit->str);
-		fclose(f);
-	} else if (a->junit) {
-		fprintf(stderr, "ims-lab: cannot write %s\n", a->junit);
-	}
-	g_string_free(junit, TRUE);
 	su_deinit();
 	return failed ? 1 : 0;
+}
+
+/* Loads the scenarios named (or installed) and plays them, or only checks them (--check). A file that
+ * is wrong stops everything (2), an error in the JUnit report too. */
+static int play_files(const struct args *a, bool colour)
+{
+	char *installed[] = { SCENARIODIR, NULL }, *err = NULL, *bad = NULL;
+	if (!a->files && !g_file_test(SCENARIODIR, G_FILE_TEST_IS_DIR))
+		fprintf(stderr, "ims-lab: no scenario given and none installed in %s\n", SCENARIODIR);
+	GPtrArray *files = expand(a->files ? a->files : installed, &err);
+	GPtrArray *scenarios = g_ptr_array_new_with_free_func((GDestroyNotify)scenario_free);
+	for (guint i = 0; !err && i < files->len; i++) {
+		struct scenario *s = scenario_load(files->pdata[i], &err);
+		if (s)
+			g_ptr_array_add(scenarios, s);
+		else
+			bad = files->pdata[i];
+	}
+	char *jerr = NULL; /* the report cannot be written: said before anything runs */
+	struct junit *junit = a->junit && !a->check ? junit_open(a->junit, &jerr) : NULL;
+	if (junit && err && bad) /* a wrong file: an error in the report too */
+		junit_add_invalid(junit, bad, err, &jerr);
+	if (jerr && !err)
+		err = jerr, jerr = NULL;
+	else if (jerr)
+		fprintf(stderr, "ims-lab: %s\n", jerr);
+	g_free(jerr);
+	int status = 0;
+	if (err) {
+		fprintf(stderr, "ims-lab: %s\n", err);
+		status = 2;
+	} else if (a->check) {
+		printf("%u scenario files valid\n", scenarios->len);
+	} else {
+		status = play(a, scenarios, junit, colour);
+	}
+	junit_free(junit);
+	g_free(err);
+	g_ptr_array_free(scenarios, TRUE);
+	g_ptr_array_free(files, TRUE);
+	return status;
+}
+
+/* One usage line; the actions and exit status in the description below the options. */
+static GOptionContext *options(const GOptionEntry *entries)
+{
+	GOptionContext *ctx = g_option_context_new("[SCENARIO.json|DIR]… | ladder TRACE.jsonl…");
+	g_option_context_set_summary(
+	    ctx, "Plays call flows (scenarios/*.json, doc/scenarios.md) through a real ims-alg and ims-agw on "
+		 "loopback,\nchecks what each step must show on the wire and draws each run's ladder.\n"
+		 "With no scenario, the installed ones (" SCENARIODIR ").\n"
+		 "ims-lab ladder TRACE.jsonl… draws the ladder of any run from the daemons' traces.");
+	g_option_context_set_description(
+	    ctx, "Exit status: 0 every scenario passed, 1 one failed, 2 the command line or a scenario file "
+		 "is wrong.\nSee ims-lab(1).\n");
+	g_option_context_set_help_enabled(ctx, FALSE); /* --help below: printed as UTF-8 */
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	return ctx;
 }
 
 int main(int argc, char **argv)
@@ -224,7 +236,8 @@ int main(int argc, char **argv)
 	GOptionEntry entries[] = {
 		{ "out", 'o', 0, G_OPTION_ARG_FILENAME, &out,
 		  "directory for traces, logs and ladders (lab-out)", "DIR" },
-		{ "junit", 'j', 0, G_OPTION_ARG_FILENAME, &a.junit, "write a JUnit XML report here", "FILE" },
+		{ "junit", 'j', 0, G_OPTION_ARG_FILENAME, &a.junit,
+		  "write a JUnit XML report to FILE, a testcase per step, rewritten after each scenario", "FILE" },
 		{ "bindir", 'b', 0, G_OPTION_ARG_FILENAME, &bindir,
 		  "where ims-alg and ims-agw are (default: beside ims-lab, or the build tree)", "DIR" },
 		{ "timeout", 't', 0, G_OPTION_ARG_INT, &timeout, "ms an expectation may take to show (3000)",
@@ -243,20 +256,26 @@ int main(int argc, char **argv)
 		  "gateway's "
 		  "access realm at ACCESS-ADDRESS through a NAT",
 		  "NETNS,UE-ADDRESS,ACCESS-ADDRESS" },
-		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a.files, NULL, "SCENARIO…" },
+		{ "version", 'V', 0, G_OPTION_ARG_NONE, &a.version, "print the version and exit", NULL },
+		{ "help", 'h', 0, G_OPTION_ARG_NONE, &a.help, "print this help and exit", NULL },
+		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a.files, NULL, NULL },
 		{ 0 }
 	};
-	GOptionContext *ctx =
-	    g_option_context_new("SCENARIO|DIR… | ladder TRACE… — play call flows through ims-alg and "
-				 "ims-agw, or draw the ladder of traces");
-	g_option_context_add_main_entries(ctx, entries, NULL);
+	GOptionContext *ctx = options(entries);
 	GError *gerr = NULL;
-	char *err = NULL;
 	if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
-		fprintf(stderr, "ims-lab: %s\n", gerr->message);
+		fprintf(stderr, "ims-lab: %s (ims-lab --help says more)\n", gerr->message);
 		g_error_free(gerr);
 		g_option_context_free(ctx);
 		return 2;
+	}
+	if (a.help || a.version) { /* the help as written, UTF-8 whatever the locale */
+		char *help = a.help ? g_option_context_get_help(ctx, TRUE, NULL) : NULL;
+		fputs(help ? help : "ims-lab (" PACKAGE_NAME ") " PACKAGE_VERSION "\n", stdout);
+		g_free(help), g_option_context_free(ctx), g_strfreev(a.files);
+		g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour), g_free(nat),
+		    g_free(a.html);
+		return 0;
 	}
 	g_option_context_free(ctx);
 	a.lab.out = out ? out : a.lab.out, a.lab.bindir = bindir, a.lab.timeout = (unsigned)MAX(timeout, 100);
@@ -279,28 +298,7 @@ int main(int argc, char **argv)
 		    g_free(a.html);
 		return status;
 	}
-	char *installed[] = { SCENARIODIR, NULL };
-	if (!a.files && !g_file_test(SCENARIODIR, G_FILE_TEST_IS_DIR))
-		fprintf(stderr, "ims-lab: no scenario given and none installed in %s\n", SCENARIODIR);
-	GPtrArray *files = expand(a.files ? a.files : installed, &err);
-	GPtrArray *scenarios = g_ptr_array_new_with_free_func((GDestroyNotify)scenario_free);
-	for (guint i = 0; !err && i < files->len; i++) {
-		struct scenario *s = scenario_load(files->pdata[i], &err);
-		if (s)
-			g_ptr_array_add(scenarios, s);
-	}
-	int status = 0;
-	if (err) {
-		fprintf(stderr, "ims-lab: %s\n", err);
-		status = 2;
-	} else if (a.check) {
-		printf("%u scenario files valid\n", scenarios->len);
-	} else {
-		status = play(&a, scenarios, colour);
-	}
-	g_free(err);
-	g_ptr_array_free(scenarios, TRUE);
-	g_ptr_array_free(files, TRUE);
+	int status = play_files(&a, colour);
 	g_strfreev(a.files);
 	g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour), g_free(nat),
 	    g_free(a.html);

@@ -534,9 +534,14 @@ static void play_step(struct run *r, json_object *step, struct step_result *sr)
 	gint64 t0 = g_get_monotonic_time();
 	json_object *action = jget(step, "do"), *expect = jget(step, "expect");
 	char *why = action ? do_action(r, action) : NULL;
-	for (size_t i = 0; !why && expect && i < json_object_array_length(expect); i++)
-		why = expect_check(&r->ex, json_object_array_get_idx(expect, i), sr->step, r->o->timeout);
+	json_object *failed = action;
+	for (size_t i = 0; !why && expect && i < json_object_array_length(expect); i++) {
+		failed = json_object_array_get_idx(expect, i);
+		why = expect_check(&r->ex, failed, sr->step, r->o->timeout);
+	}
 	sr->why = why;
+	int plain = JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE;
+	sr->expected = why && failed ? g_strdup(json_object_to_json_string_ext(failed, plain)) : NULL;
 	sr->verdict = why ? VERDICT_FAIL : VERDICT_PASS;
 	sr->secs = (double)(g_get_monotonic_time() - t0) / 1e6;
 }
@@ -677,7 +682,7 @@ void run_result_free(struct run_result *r)
 		return;
 	for (guint i = 0; i < r->steps->len; i++) {
 		struct step_result *s = &g_array_index(r->steps, struct step_result, i);
-		g_free(s->step), g_free(s->title), g_free(s->why);
+		g_free(s->step), g_free(s->title), g_free(s->why), g_free(s->expected);
 	}
 	g_array_free(r->steps, TRUE);
 	g_free(r->error), g_free(r->skipped), g_free(r->dir), g_free(r->text), g_free(r->html);

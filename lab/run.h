@@ -26,6 +26,7 @@ enum verdict { VERDICT_PASS, VERDICT_FAIL, VERDICT_SKIP };
 
 struct step_result {
 	char *step, *title, *why; /* why: the failure, NULL on success */
+	char *expected;           /* on failure, the expectation (or action) that did not hold, as JSON */
 	enum verdict verdict;
 	double secs;
 };
