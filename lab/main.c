@@ -251,6 +251,8 @@ int main(int argc, char **argv)
 		{ "html", 0, 0, G_OPTION_ARG_FILENAME, &a.html, "ladder: also write the HTML ladder to FILE",
 		  "FILE" },
 		{ "log-level", 0, 0, G_OPTION_ARG_STRING, &level, "the daemons' log level (info)", "LEVEL" },
+		{ "pcap", 0, 0, G_OPTION_ARG_NONE, &a.lab.pcap,
+		  "capture each scenario, with its TLS key log and Wireshark settings", NULL },
 		{ "nat", 0, 0, G_OPTION_ARG_STRING, &nat,
 		  "play the UEs marked behind_nat in network namespace NETNS at UE-ADDRESS, reaching the "
 		  "gateway's "

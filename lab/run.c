@@ -21,6 +21,7 @@
 #include "ladder.h"
 #include "party.h"
 #include "payload.h"
+#include "pcap.h"
 #include "sockaddr.h"
 
 enum { MAX_PARTIES = 8, REALM_PORTS = 8 };
@@ -33,6 +34,7 @@ struct run {
 	struct party *parties[MAX_PARTIES + 1];
 	struct expect_ctx ex;
 	pid_t alg, agw;
+	struct lab_pcap *pcap; /* --pcap, or NULL */
 	uint16_t access, core, h248, agw_h248;
 	int held; /* the access port the lab keeps taken (gateway.access_port_taken), or -1 */
 	char *dir;
@@ -54,7 +56,8 @@ static char *binary(const struct lab_opts *o, const char *dir, const char *name)
 	return path;
 }
 
-static pid_t spawn(GPtrArray *argv, const char *log)
+/* keylog: where its GnuTLS writes the TLS secrets (SSLKEYLOGFILE), or NULL */
+static pid_t spawn(GPtrArray *argv, const char *log, const char *keylog)
 {
 	g_ptr_array_add(argv, NULL);
 	pid_t parent = getpid(), pid = fork();
@@ -65,6 +68,8 @@ static pid_t spawn(GPtrArray *argv, const char *log)
 		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (fd >= 0)
 			dup2(fd, STDERR_FILENO);
+		if (keylog)
+			setenv("SSLKEYLOGFILE", keylog, 1);
 		execv(argv->pdata[0], (char **)argv->pdata);
 		dprintf(STDERR_FILENO, "ims-lab: cannot run %s: %s\n", (char *)argv->pdata[0],
 			g_strerror(errno));
@@ -138,7 +143,7 @@ static pid_t start_daemon(struct run *r, const char *dir, const char *name, GPtr
 	g_ptr_array_add(argv, g_strdup_printf("--log-level=%s", r->o->log_level));
 	add_flags(argv, jget(r->s->root, dir), r->dir);
 	char *log = g_strdup_printf("%s/%s.log", r->dir, dir);
-	pid_t pid = spawn(argv, log);
+	pid_t pid = spawn(argv, log, r->pcap ? pcap_keylog_file(r->pcap) : NULL);
 	g_ptr_array_free(argv, TRUE), g_free(log);
 	return pid;
 }
@@ -639,11 +644,17 @@ struct run_result *run_scenario(const struct lab_opts *o, const struct scenario 
 			break;
 	}
 	g_free(lab_trace);
+	r.pcap = o->pcap ? pcap_new(r.dir) : NULL;
 	if (!err)
 		err = start_daemons(&r, 1);
 	for (struct party **p = r.parties; !err && *p; p++) /* each party's SIP goes to its side of the ALG */
 		party_route(*p, (*p)->ue ? r.access : r.core);
 	lab_spin(r.root, 50);
+	if (r.pcap && !err) { /* the daemons' ports are known, the first step is to come */
+		struct pcap_ports ports = { { r.access, r.core }, { r.h248, r.agw_h248 }, { { 0 } } };
+		memcpy(ports.realm, r.ex.realm, sizeof ports.realm);
+		pcap_start(r.pcap, &ports, r.parties);
+	}
 	res->error = err;
 	bool failed = err != NULL;
 	for (size_t i = 0; i < json_object_array_length(s->steps); i++) {
@@ -666,6 +677,7 @@ struct run_result *run_scenario(const struct lab_opts *o, const struct scenario 
 				    agw ? agw : alg, r.dir, agw ? "agw" : "alg");
 	if (r.held >= 0)
 		close(r.held);
+	pcap_end(r.pcap, r.log, r.parties);
 	draw(&r, res);
 	for (struct party **p = r.parties; *p; p++)
 		party_free(*p);

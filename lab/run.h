@@ -20,6 +20,8 @@ struct lab_opts {
 	 * the network namespace their media lives in, their address there, and the gateway's access
 	 * address they reach through the NAT. NULL: scenarios that need it are skipped. */
 	const char *nat_netns, *nat_ue, *nat_access;
+	/* each scenario's capture, with the TLS key log and the Decode As settings (pcap.h) */
+	gboolean pcap;
 };
 
 enum verdict { VERDICT_PASS, VERDICT_FAIL, VERDICT_SKIP };
