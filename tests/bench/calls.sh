@@ -2,18 +2,21 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tests/bench/calls.sh BUILD-DIR: call setups per second through a SIP proxy, in one run: ims-alg with
 # ims-agw doing the e2ae MSRP work of seed 004 (four H.248 transactions per call: Add, Add, Modify,
-# Subtract), and Kamailio (Debian package) as a plain stateful record-routing proxy. The same SIPp
-# scenarios drive both: INVITE with an e2ae MSRP offer, 200, ACK, BYE, 200 (tests/bench/sipp). The
-# proxy under test (with its gateway) runs on CPU 0, SIPp on CPU 1. BENCH_CALLS calls (default 20,000),
-# at most BENCH_LIMIT (default 20) at once, SIPp told to go as fast as it can. Any failed call is
-# reported. Prints each rate and the ratio. Kamailio runs 4 children on its one CPU; with 200 calls at
-# once it drops datagrams there (the kernel's RcvbufErrors count) and its rate falls to a few hundred
-# per second with failed calls, so the default holds both proxies where neither loses a call.
+# Subtract), and Kamailio (Debian package) as a plain stateful record-routing proxy, run as its users run
+# it for speed: TLSF as its shared-memory manager (-x tlsf), 4 children. The same SIPp scenarios drive
+# both: INVITE with an e2ae MSRP offer, 200, ACK, BYE, 200 (tests/bench/sipp). The proxy under test (with
+# its gateway) runs on CPU 0, SIPp on CPU 1. BENCH_CALLS calls (default 20,000), at most BENCH_LIMIT
+# (default 20) at once, SIPp told to go as fast as it can; BENCH_RUNS rounds (default 3), each starting
+# both proxies afresh; each figure printed as the median with the lowest and highest round, the ratios
+# from each round's own pair. Any failed call is reported. With 200 calls at once Kamailio drops
+# datagrams on its one CPU (the kernel's RcvbufErrors count) and its rate falls to a few hundred per
+# second with failed calls, so the default holds both proxies where neither loses a call.
 set -u
 build=$1
 src=$(cd "$(dirname "$0")/../.." && pwd)
 n=${BENCH_CALLS:-20000}
 limit=${BENCH_LIMIT:-20}
+runs=${BENCH_RUNS:-3}
 work=$(mktemp -d)
 pids=""
 trap 'kill $pids 2>/dev/null; wait 2>/dev/null; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
@@ -93,15 +96,21 @@ request_route {
 	t_relay();
 }
 CFG
-taskset -c 0 kamailio -f "$work/kamailio.cfg" -DD -E -m 256 -M 16 -P "$work/kam.pid" >"$work/kam.log" 2>&1 &
-pids="$pids $!"
-sleep 1
-kill -0 $! 2>/dev/null || { echo "calls: kamailio did not start:"; tail -5 "$work/kam.log"; exit 1; }
-n_all=$n n=50 # a warm-up: Kamailio's first calls after its start are not what it does later
-run warmup "$kam" >/dev/null
-n=$n_all
-read -r kam_rate kam_ok kam_failed kam_cpu < <(measure kamailio "$kam" "$(cat "$work/kam.pid")")
-kill "$(cat "$work/kam.pid" 2>/dev/null)" 2>/dev/null
+kamailio_round() { # one round of Kamailio: started, warmed up, measured, stopped; prints measure's line
+	taskset -c 0 kamailio -f "$work/kamailio.cfg" -DD -E -x tlsf -m 256 -M 16 -P "$work/kam.pid" \
+		>"$work/kam.log" 2>&1 &
+	local pid=$!
+	pids="$pids $pid"
+	sleep 1
+	kill -0 $pid 2>/dev/null || { echo "calls: kamailio did not start:" >&2; tail -5 "$work/kam.log" >&2; exit 1; }
+	local all=$n
+	n=50 # a warm-up: Kamailio's first calls after its start are not what it does later
+	run warmup "$kam" >/dev/null
+	n=$all
+	measure kamailio "$kam" "$(cat "$work/kam.pid")"
+	kill "$(cat "$work/kam.pid" 2>/dev/null)" 2>/dev/null
+	wait $pid 2>/dev/null
+}
 
 # ---- ims-alg with ims-agw: e2ae for the UE's TCP/TLS/MSRP offer (seed 004 NOTE 1: the bench UE does
 # not register), the gateway provisioned per call; SIPp's one address stands for many UEs, so the
@@ -110,37 +119,57 @@ h248=$(free) access=$(free) core=$(free)
 alg() {
 	taskset -c 0 "$build/alg/ims-alg" --sip-access-port "$access" --sip-core-port "$core" \
 		--sip-core-next-hop "sip:127.0.0.1:$uas" --h248-port "$h248" --policy-force-e2ae-orig \
-		--no-sip-registered-only --sip-max-calls 100000 --log-level error "$@" 2>>"$work/alg.log" &
+		--no-sip-registered-only --sip-max-calls 100000 --log-level error "$@" >/dev/null 2>>"$work/alg.log" &
 	pids="$pids $!"
 	alg_pid=$!
 	taskset -c 0 "$build/agw/ims-agw" --h248-port "$(free)" --mgc-port "$h248" \
-		--realm-access-ports 10000-19999 --realm-core-ports 20000-29999 --log-level error 2>>"$work/agw.log" &
+		--realm-access-ports 10000-19999 --realm-core-ports 20000-29999 --log-level error >/dev/null 2>>"$work/agw.log" &
 	pids="$pids $!"
 	agw_pid=$!
 	sleep 1.5
 }
 # first a few calls with the ALG's trace on, to count what it sends the gateway per call
 alg --trace-file "$work/trace.jsonl"
-n=10
+n_all=$n n=10
 read -r _ _ probe_failed < <(run probe "$access")
 n=$n_all
 kill $alg_pid $agw_pid 2>/dev/null
 wait $alg_pid $agw_pid 2>/dev/null
-txns=$(grep '"h248.tx"' "$work/trace.jsonl" | grep '\\nTransaction = ' | grep -cv 'AuditValue = ROOT\|ServiceChange')
-alg
-read -r alg_rate alg_ok alg_failed alg_cpu < <(measure alg "$access" "$alg_pid" "$agw_pid")
-
-echo "call setups per second (INVITE/200/ACK/BYE/200 with an e2ae MSRP offer, $n calls, at most $limit at once):"
-# report NAME RATE COMPLETED FAILED CPU: one proxy's line; calls per CPU second say what each proxy
-# costs even when SIPp (one CPU for both of its sides) sets the pace
-report() {
-	printf '  %-34s %6s calls/s  %s completed, %s failed; %s s CPU, %s calls per CPU second\n' "$1" "$2" "$3" \
-		"$4" "$5" "$(awk -v n="$3" -v c="$5" 'BEGIN { if (c > 0) printf "%.0f", n / c; else printf "-" }')"
+# (the registration's ROOT requests and the audits are not the calls')
+txns=$(grep '"h248.tx"' "$work/trace.jsonl" | grep '\\nTransaction = ' | grep -cv 'ROOT\|ServiceChange')
+alg_round() { # one round of ims-alg and ims-agw: started, measured, stopped
+	alg
+	measure alg "$access" "$alg_pid" "$agw_pid"
+	kill $alg_pid $agw_pid 2>/dev/null
+	wait $alg_pid $agw_pid 2>/dev/null
 }
-report "Kamailio $(kamailio -v | awk 'NR==1{print $3}') (stateful proxy)" "$kam_rate" "$kam_ok" "$kam_failed" "$kam_cpu"
-report "ims-alg + ims-agw (e2ae, H.248)" "$alg_rate" "$alg_ok" "$alg_failed" "$alg_cpu"
-echo "  (ims-alg sent $txns H.248 requests to the gateway in 10 probe calls, $probe_failed failed)"
-awk -v a="$alg_rate" -v k="$kam_rate" -v ac="$alg_cpu" -v kc="$kam_cpu" -v ao="$alg_ok" -v ko="$kam_ok" 'BEGIN {
-	if (k > 0) printf "  ratio ims-alg / Kamailio: %.2f in calls per second (goal: at least 0.50)", a / k
-	if (ac > 0 && kc > 0 && ko > 0) printf ", %.2f in calls per CPU second", (ao / ac) / (ko / kc)
-	print "" }'
+: >"$work/rounds"
+for r in $(seq "$runs"); do
+	echo "kam $(kamailio_round)" >>"$work/rounds"
+	echo "alg $(alg_round)" >>"$work/rounds"
+done
+
+echo "call setups per second (INVITE/200/ACK/BYE/200 with an e2ae MSRP offer, $n calls, at most $limit at once," \
+	"$runs rounds: median (lowest-highest)):"
+kv="Kamailio $(kamailio -v | awk 'NR==1{print $3}') (stateful proxy, -x tlsf)"
+awk -v kv="$kv" -v txns="$txns" -v pf="$probe_failed" '
+function med(a, n,   i, j, t) {
+	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function fig(a, n, fmt,   i, lo, hi, b) {
+	for (i = 1; i <= n; i++) { b[i] = a[i]; lo = i == 1 || a[i] < lo ? a[i] : lo; hi = i == 1 || a[i] > hi ? a[i] : hi }
+	return sprintf(fmt " (" fmt "-" fmt ")", med(b, n), lo, hi)
+}
+# lines: NAME calls/s successful failed cpu
+$1 == "kam" { nk++; kr[nk] = $2; kok[nk] = $3; kf += $4; kc[nk] = $5; kpc[nk] = $5 > 0 ? $3 / $5 : 0 }
+$1 == "alg" { na++; ar[na] = $2; aok[na] = $3; af += $4; ac[na] = $5; apc[na] = $5 > 0 ? $3 / $5 : 0 }
+END {
+	printf "  %-44s %s calls/s, %s calls per CPU second; %d failed\n", kv, fig(kr, nk, "%.0f"), fig(kpc, nk, "%.0f"), kf
+	printf "  %-44s %s calls/s, %s calls per CPU second; %d failed\n", "ims-alg + ims-agw (e2ae, H.248)", fig(ar, na, "%.0f"),
+		fig(apc, na, "%.0f"), af
+	printf "  (ims-alg sent %d H.248 requests to the gateway in 10 probe calls, %d failed)\n", txns, pf
+	for (i = 1; i <= na && i <= nk; i++) { q[i] = kr[i] > 0 ? ar[i] / kr[i] : 0; qc[i] = kpc[i] > 0 ? apc[i] / kpc[i] : 0 }
+	printf "  ratio ims-alg / Kamailio: %s in calls per second (goal: at least 0.67), %s in calls per CPU second\n",
+		fig(q, na, "%.2f"), fig(qc, na, "%.2f")
+}' "$work/rounds"
