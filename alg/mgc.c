@@ -14,61 +14,7 @@
 #include "peers.h"
 #include "tl.h"
 
-struct mgc_agw {
-	struct mgc *mgc;
-	char *mid;
-	struct h248_from to;
-	unsigned version;
-	unsigned pending; /* requests awaiting their Reply */
-	unsigned epoch;   /* registrations so far: what a request under an older one learns is not acted on */
-	bool up;
-	bool probing;    /* lost for its silence: audited until it answers, then taken back */
-	uint64_t heard;  /* when a message from it last arrived */
-	uint64_t quiet;  /* since when a request to it awaits its Reply with nothing heard since (0: none) */
-	uint64_t probed; /* when it was last audited */
-	struct ev_timer *watch;
-	GHashTable *ctxs; /* context id -> GHashTable of its termination ids: what it holds for us */
-};
-
-struct mgc {
-	struct ev_loop *loop;
-	struct h248_link *link;
-	struct h248_tl *tl;
-	struct h248_mgc *assoc;
-	struct mgc_ops ops;
-	void *arg;
-	const char *mid;     /* the caller's text, as in the header of every message */
-	GPtrArray *agws;     /* struct mgc_agw *, in order of first registration */
-	GHashTable *pending; /* tid -> struct pending: requests of ours not answered yet */
-	unsigned next;       /* round robin */
-	unsigned audit_ms, lost_after, probe_ms, inactivity_ms;
-	struct h248_allow *allow; /* who may register */
-	unsigned nallow, max_pending;
-	struct log_counter strangers, takeovers;
-	struct log_counter refused; /* requests an allowed source may repeat */
-	uint64_t over_pending;
-	struct alg_h248_counts h248; /* the metrics' */
-};
-
-enum { MAX_ACTIONS = 8, MAX_TRIES = 8 };
-
-struct pending {
-	uint32_t tid;
-	struct mgc_agw *agw;
-	unsigned epoch;
-	mgc_done *done; /* NULL once told (a failure), cancelled, or for nobody */
-	void *arg;
-	char *text;     /* the message, kept to ask again when it creates a context or subtracts */
-	void (*seen)(struct mgc_agw *a, const struct h248_node *reply); /* ours: its Reply, read here */
-	unsigned tries; /* sendings under this id */
-	bool parked;    /* to be asked again once its gateway is back */
-	uint8_t ncmd[ALG_CMD_COUNT]; /* its commands, for the metrics */
-	unsigned nact;
-	struct {
-		char ctx[16];
-		bool creates, subtracts_all;
-	} act[MAX_ACTIONS];
-};
+#include "mgc_int.h"
 
 static void pending_free(gpointer v)
 {
@@ -100,7 +46,7 @@ static GArray *tids_of(struct mgc_agw *a)
 	return ids;
 }
 
-static struct pending *pending_of(struct mgc *m, uint32_t tid)
+struct pending *mgc_pending_of(struct mgc *m, uint32_t tid)
 {
 	return g_hash_table_lookup(m->pending, GUINT_TO_POINTER(tid));
 }
@@ -113,7 +59,7 @@ static void tell(struct pending *p, const struct mgc_result *r)
 }
 
 /* Out of the pool: what its requests still await fails now, then the owner releases its calls. */
-static void lose(struct mgc_agw *a, const char *why, bool probe)
+void mgc_lose(struct mgc_agw *a, const char *why, bool probe)
 {
 	if (!a->up)
 		return;
@@ -126,7 +72,7 @@ static void lose(struct mgc_agw *a, const char *why, bool probe)
 	snprintf(r->reason, sizeof r->reason, "gateway %s lost", a->mid);
 	GArray *ids = tids_of(a);
 	for (unsigned i = 0; i < ids->len; i++) {
-		struct pending *p = pending_of(a->mgc, g_array_index(ids, uint32_t, i));
+		struct pending *p = mgc_pending_of(a->mgc, g_array_index(ids, uint32_t, i));
 		if (p && p->done && p->epoch == a->epoch)
 			tell(p, r);
 	}
@@ -136,18 +82,14 @@ static void lose(struct mgc_agw *a, const char *why, bool probe)
 		a->mgc->ops.lost(a->mgc->arg, a, why);
 }
 
-static void watch_in(struct mgc_agw *a, uint64_t ms);
 static void ask_again(struct pending *p);
-static void ask_packages(struct mgc_agw *a);
-static bool request(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *done, void *arg,
-		    uint32_t *tid);
 
 static void subtract(struct mgc_agw *a, const char *ctx, const char *why)
 {
 	const struct log_ids ids = { .ctx = ctx };
 	log_notice("mgc", &ids, "subtracting context %s on gateway %s: %s", ctx, a->mid, why);
 	char *s = g_strdup_printf("Context = %s { Subtract = * }", ctx);
-	request(a->mgc, a, s, NULL, NULL, NULL);
+	mgc_request(a->mgc, a, s, NULL, NULL, NULL);
 	g_free(s);
 }
 
@@ -168,12 +110,12 @@ static void take_back(struct mgc_agw *a)
 	g_list_free(ctxs);
 	GArray *ids = tids_of(a);
 	for (unsigned i = 0; i < ids->len; i++) {
-		struct pending *p = pending_of(a->mgc, g_array_index(ids, uint32_t, i));
+		struct pending *p = mgc_pending_of(a->mgc, g_array_index(ids, uint32_t, i));
 		if (p && p->parked)
 			ask_again(p);
 	}
 	g_array_free(ids, TRUE);
-	watch_in(a, 0);
+	mgc_watch_in(a, 0);
 }
 
 static void on_up(void *arg, const char *mid, const struct h248_from *from, unsigned version)
@@ -187,11 +129,11 @@ static void on_up(void *arg, const char *mid, const struct h248_from *from, unsi
 						(GDestroyNotify)g_hash_table_destroy);
 		g_ptr_array_add(m->agws, a);
 	} else {
-		lose(a, "it registered again: its contexts are gone", false);
+		mgc_lose(a, "it registered again: its contexts are gone", false);
 		g_hash_table_remove_all(a->ctxs);
 		GArray *ids = tids_of(a); /* what was in doubt is no more: a restart may reuse its ids */
 		for (unsigned i = 0; i < ids->len; i++) {
-			struct pending *p = pending_of(m, g_array_index(ids, uint32_t, i));
+			struct pending *p = mgc_pending_of(m, g_array_index(ids, uint32_t, i));
 			if (p->parked)
 				g_hash_table_remove(m->pending, GUINT_TO_POINTER(p->tid));
 		}
@@ -200,55 +142,11 @@ static void on_up(void *arg, const char *mid, const struct h248_from *from, unsi
 	a->epoch++;
 	a->to = *from, a->version = version, a->up = true, a->probing = false;
 	a->quiet = 0, a->heard = a->probed = ev_now(m->loop);
-	watch_in(a, 0);
-	ask_packages(a);
+	mgc_watch_in(a, 0);
+	mgc_ask_packages(a);
 	char where[SA_TEXT_MAX];
 	log_notice("mgc", NULL, "gateway %s registered from %s (H.248 version %u)", mid,
 		   sa_text(&from->addr, where), version);
-}
-
-/* ---- H.248.14: a gateway that offers it/ito watches us too ---- */
-
-static void on_ito_set(struct mgc_agw *a, const struct h248_node *reply)
-{
-	struct mgc_result r = { 0 };
-	mgc_read_reply(reply, &r);
-	if (r.error)
-		log_warn("mgc", NULL, "gateway %s refused " H248_ITO " on ROOT: %u %s; our audits alone watch "
-				      "the association", a->mid, r.error, r.reason);
-}
-
-/* Its Packages: with H.248.14's it-N, ROOT's Events get it/ito with our maximum inactivity time, under
- * this registration's number as RequestID. The gateway then notifies us when we have been silent that
- * long, and takes us for lost when that Notify goes unanswered. */
-static void on_packages(struct mgc_agw *a, const struct h248_node *reply)
-{
-	const struct h248_node *ctx = h248_child(reply, H248_TOK_CONTEXT, NULL);
-	const struct h248_node *av = ctx ? h248_child(ctx, H248_TOK_AUDITVALUE, NULL) : NULL;
-	const struct h248_node *pk = av ? h248_child(av, H248_TOK_PACKAGES, NULL) : NULL;
-	bool it = false;
-	for (const struct h248_node *n = pk ? pk->first : NULL; n && !it; n = n->next)
-		it = n->name.n > 3 && !g_ascii_strncasecmp(n->name.p, "it-", 3);
-	if (!it) {
-		log_info("mgc", NULL, "gateway %s does not offer " H248_ITO " (H.248.14): our audits alone watch "
-				      "the association", a->mid);
-		return;
-	}
-	char actions[128];
-	snprintf(actions, sizeof actions,
-		 "Context = - { Modify = ROOT { Events = %u { " H248_ITO " { " H248_ITO_MIT " = %u } } } }",
-		 a->epoch, a->mgc->inactivity_ms / 10);
-	uint32_t tid;
-	if (request(a->mgc, a, actions, NULL, NULL, &tid))
-		pending_of(a->mgc, tid)->seen = on_ito_set;
-}
-
-static void ask_packages(struct mgc_agw *a)
-{
-	uint32_t tid;
-	if (a->mgc->inactivity_ms &&
-	    request(a->mgc, a, "Context = - { AuditValue = ROOT { Audit { Packages } } }", NULL, NULL, &tid))
-		pending_of(a->mgc, tid)->seen = on_packages;
 }
 
 /* A gateway that registered saying it may hold contexts of an earlier association (Disconnected: it lost
@@ -268,7 +166,7 @@ static void on_down(void *arg, const char *mid, const char *method)
 	if (a) {
 		char why[64];
 		snprintf(why, sizeof why, "ServiceChange %s", method);
-		lose(a, why, false);
+		mgc_lose(a, why, false);
 	}
 }
 
@@ -366,11 +264,11 @@ static void sent(struct mgc_agw *a)
 	a->pending++;
 	if (a->up && !a->quiet) {
 		a->quiet = ev_now(a->mgc->loop);
-		watch_in(a, 0);
+		mgc_watch_in(a, 0);
 	}
 }
 
-static bool request(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *done, void *arg,
+bool mgc_request(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *done, void *arg,
 		    uint32_t *tid)
 {
 	if (a->pending >= m->max_pending) {
@@ -469,14 +367,14 @@ static void on_result(void *arg, const struct h248_msg *msg, const struct h248_n
 
 bool mgc_send(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *done, void *arg, uint32_t *tid)
 {
-	return a && a->up && request(m, a, actions, done, arg, tid);
+	return a && a->up && mgc_request(m, a, actions, done, arg, tid);
 }
 
 /* The transaction still runs to its Reply (the gateway acts on it either way); nobody hears of it, and
  * a context it makes is subtracted. */
 void mgc_cancel(struct mgc *m, uint32_t tid)
 {
-	struct pending *p = tid ? pending_of(m, tid) : NULL;
+	struct pending *p = tid ? mgc_pending_of(m, tid) : NULL;
 	if (p)
 		p->done = NULL;
 }
@@ -604,55 +502,6 @@ static void on_request(void *arg, struct h248_txn *txn, const struct h248_msg *m
 	g_free(mid);
 }
 
-/* ---- the watch: audits, the silence that loses a gateway, the probes that take it back ---- */
-
-static void on_watch(struct ev_loop *loop, void *arg);
-
-static void watch_in(struct mgc_agw *a, uint64_t ms)
-{
-	ev_timer_cancel(a->mgc->loop, a->watch);
-	a->watch = ev_timer_add(a->mgc->loop, ms, on_watch, a);
-}
-
-static void audit(struct mgc_agw *a)
-{
-	a->probed = ev_now(a->mgc->loop);
-	request(a->mgc, a, "Context = - { AuditValue = ROOT { Audit { } } }", NULL, NULL, NULL);
-}
-
-/* Up and heard from lately: nothing. Up and silent for audit_ms: audited. A request unanswered with
- * nothing heard: audited every probe_ms, and lost after lost_after. Lost for its silence: audited every
- * audit_ms until a Reply takes it back (on_result). */
-static void on_watch(struct ev_loop *loop, void *arg)
-{
-	struct mgc_agw *a = arg;
-	struct mgc *m = a->mgc;
-	a->watch = NULL;
-	uint64_t now = ev_now(loop), next = UINT64_MAX;
-	if (a->up && a->quiet && now >= a->quiet + m->lost_after) {
-		char why[96];
-		snprintf(why, sizeof why, "nothing heard from it for %u ms while a request awaited its Reply",
-			 m->lost_after);
-		lose(a, why, true);
-	}
-	if (m->audit_ms && (a->up || a->probing)) {
-		uint64_t due = !a->up     ? a->probed + m->audit_ms
-			       : a->quiet ? MAX(a->probed, a->quiet) + m->probe_ms
-					  : a->heard + m->audit_ms;
-		if (now >= due) {
-			audit(a);
-			due = now + (a->up ? m->probe_ms : m->audit_ms);
-		}
-		next = due;
-	}
-	if (a->up && a->quiet)
-		next = MIN(next, a->quiet + m->lost_after);
-	if (next != UINT64_MAX)
-		watch_in(a, next - now);
-	else
-		ev_timer_cancel(loop, a->watch), a->watch = NULL;
-}
-
 /* ---- the link ---- */
 
 static void on_recv(void *arg, const char *text, size_t len, const struct h248_from *from)
@@ -668,7 +517,7 @@ static void on_closed(void *arg, uint32_t conn, const char *why)
 	for (unsigned i = 0; i < m->agws->len; i++) {
 		struct mgc_agw *a = g_ptr_array_index(m->agws, i);
 		if (a->to.conn == conn) {
-			lose(a, why, false);
+			mgc_lose(a, why, false);
 			a->probing = false; /* the connection is gone: it registers again on a new one */
 		}
 	}

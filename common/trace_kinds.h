@@ -13,8 +13,17 @@
 #define TRACE_BY_AGW 2u /* ims-agw */
 #define TRACE_BY_LAB 4u /* the lab's parties (ims-lab) */
 
-enum trace_proto { TRACE_PROTO_SIP, TRACE_PROTO_H248, TRACE_PROTO_TCP, TRACE_PROTO_TLS, TRACE_PROTO_DATA,
-		   TRACE_PROTO_UDP, TRACE_PROTO_MSRP, TRACE_PROTO_BFCP, TRACE_PROTO_OTHER };
+enum trace_proto {
+	TRACE_PROTO_SIP,
+	TRACE_PROTO_H248,
+	TRACE_PROTO_TCP,
+	TRACE_PROTO_TLS,
+	TRACE_PROTO_DATA,
+	TRACE_PROTO_UDP,
+	TRACE_PROTO_MSRP,
+	TRACE_PROTO_BFCP,
+	TRACE_PROTO_OTHER
+};
 
 /* How the ladder draws an event of a kind. */
 enum trace_draw {
@@ -27,39 +36,39 @@ enum trace_draw {
 };
 
 /* X(ENUM, name, protocol, producers, drawing) */
-#define TRACE_KINDS(X)                                                                               \
-	X(SIP_RX, "sip.rx", SIP, TRACE_BY_ALG, ALG_ARROW)                                              \
-	X(SIP_TX, "sip.tx", SIP, TRACE_BY_ALG, ALG_ARROW)                                              \
-	X(H248_RX, "h248.rx", H248, TRACE_BY_ALG | TRACE_BY_AGW, ALG_ARROW)                            \
-	X(H248_TX, "h248.tx", H248, TRACE_BY_ALG | TRACE_BY_AGW, ALG_ARROW)                            \
-	X(TCP_SYN, "tcp.syn", TCP, TRACE_BY_AGW | TRACE_BY_LAB, ARROW)                                 \
-	X(TCP_SYNACK, "tcp.synack", TCP, TRACE_BY_AGW, ARROW)                                          \
-	X(TCP_ACK, "tcp.ack", TCP, TRACE_BY_AGW, ARROW)                                                \
-	X(TCP_ACCEPT, "tcp.accept", TCP, TRACE_BY_LAB, NOTE)                                           \
-	X(TCP_FIN, "tcp.fin", TCP, TRACE_BY_AGW | TRACE_BY_LAB, ARROW)                                 \
-	X(TCP_RST, "tcp.rst", TCP, TRACE_BY_AGW | TRACE_BY_LAB, ARROW)                                 \
-	X(TLS_CLIENT_HELLO, "tls.client_hello", TLS, TRACE_BY_AGW | TRACE_BY_LAB, ARROW)               \
-	X(TLS_RETRANSMIT, "tls.retransmit", TLS, TRACE_BY_AGW, ARROW)                                  \
-	X(TLS_UP, "tls.up", TLS, TRACE_BY_AGW | TRACE_BY_LAB, NOTE)                                    \
-	X(TLS_ALERT, "tls.alert", TLS, TRACE_BY_AGW | TRACE_BY_LAB, ARROW)                             \
-	X(TLS_CLOSE_NOTIFY, "tls.close_notify", TLS, TRACE_BY_AGW | TRACE_BY_LAB, ARROW)               \
-	/* received: its sender (a lab party) draws the arrow, an outside peer none */                 \
-	X(TLS_CLOSE_NOTIFY_RX, "tls.close_notify_rx", TLS, TRACE_BY_AGW, NOTE)                         \
-	X(UDP_LATCH, "udp.latch", UDP, TRACE_BY_AGW, NOTE)                                             \
-	X(UDP_DROP, "udp.drop", UDP, TRACE_BY_AGW, NOTE)                                               \
-	X(UDP_LOST, "udp.lost", UDP, TRACE_BY_LAB, NOTE)                                               \
-	X(DATA_TX, "data.tx", DATA, TRACE_BY_LAB, ARROW)                                               \
-	X(DATA_RX, "data.rx", DATA, TRACE_BY_LAB, ARROW)                                               \
-	X(MSRP_TX, "msrp.tx", MSRP, TRACE_BY_AGW | TRACE_BY_LAB, ARROW)                                \
-	X(MSRP_RX, "msrp.rx", MSRP, TRACE_BY_AGW | TRACE_BY_LAB, IGNORED)                              \
-	X(BFCP_TX, "bfcp.tx", BFCP, TRACE_BY_AGW | TRACE_BY_LAB, ARROW)                                \
+#define TRACE_KINDS(X)                                                                   \
+	X(SIP_RX, "sip.rx", SIP, TRACE_BY_ALG, ALG_ARROW)                                \
+	X(SIP_TX, "sip.tx", SIP, TRACE_BY_ALG, ALG_ARROW)                                \
+	X(H248_RX, "h248.rx", H248, TRACE_BY_ALG | TRACE_BY_AGW, ALG_ARROW)              \
+	X(H248_TX, "h248.tx", H248, TRACE_BY_ALG | TRACE_BY_AGW, ALG_ARROW)              \
+	X(TCP_SYN, "tcp.syn", TCP, TRACE_BY_AGW | TRACE_BY_LAB, ARROW)                   \
+	X(TCP_SYNACK, "tcp.synack", TCP, TRACE_BY_AGW, ARROW)                            \
+	X(TCP_ACK, "tcp.ack", TCP, TRACE_BY_AGW, ARROW)                                  \
+	X(TCP_ACCEPT, "tcp.accept", TCP, TRACE_BY_LAB, NOTE)                             \
+	X(TCP_FIN, "tcp.fin", TCP, TRACE_BY_AGW | TRACE_BY_LAB, ARROW)                   \
+	X(TCP_RST, "tcp.rst", TCP, TRACE_BY_AGW | TRACE_BY_LAB, ARROW)                   \
+	X(TLS_CLIENT_HELLO, "tls.client_hello", TLS, TRACE_BY_AGW | TRACE_BY_LAB, ARROW) \
+	X(TLS_RETRANSMIT, "tls.retransmit", TLS, TRACE_BY_AGW, ARROW)                    \
+	X(TLS_UP, "tls.up", TLS, TRACE_BY_AGW | TRACE_BY_LAB, NOTE)                      \
+	X(TLS_ALERT, "tls.alert", TLS, TRACE_BY_AGW | TRACE_BY_LAB, ARROW)               \
+	X(TLS_CLOSE_NOTIFY, "tls.close_notify", TLS, TRACE_BY_AGW | TRACE_BY_LAB, ARROW) \
+	/* received: its sender (a lab party) draws the arrow, an outside peer none */   \
+	X(TLS_CLOSE_NOTIFY_RX, "tls.close_notify_rx", TLS, TRACE_BY_AGW, NOTE)           \
+	X(UDP_LATCH, "udp.latch", UDP, TRACE_BY_AGW, NOTE)                               \
+	X(UDP_DROP, "udp.drop", UDP, TRACE_BY_AGW, NOTE)                                 \
+	X(UDP_LOST, "udp.lost", UDP, TRACE_BY_LAB, NOTE)                                 \
+	X(DATA_TX, "data.tx", DATA, TRACE_BY_LAB, ARROW)                                 \
+	X(DATA_RX, "data.rx", DATA, TRACE_BY_LAB, ARROW)                                 \
+	X(MSRP_TX, "msrp.tx", MSRP, TRACE_BY_AGW | TRACE_BY_LAB, ARROW)                  \
+	X(MSRP_RX, "msrp.rx", MSRP, TRACE_BY_AGW | TRACE_BY_LAB, IGNORED)                \
+	X(BFCP_TX, "bfcp.tx", BFCP, TRACE_BY_AGW | TRACE_BY_LAB, ARROW)                  \
 	X(BFCP_RX, "bfcp.rx", BFCP, TRACE_BY_AGW | TRACE_BY_LAB, IGNORED)
 
 enum trace_kind {
 #define TRACE_KIND_ENUM(e, name, proto, by, draw) TRACE_##e,
 	TRACE_KINDS(TRACE_KIND_ENUM)
 #undef TRACE_KIND_ENUM
-	TRACE_KIND_UNKNOWN, /* read from a trace: a name the table does not have */
+	    TRACE_KIND_UNKNOWN, /* read from a trace: a name the table does not have */
 	TRACE_KIND_COUNT = TRACE_KIND_UNKNOWN
 };
 

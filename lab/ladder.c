@@ -21,10 +21,10 @@
 static const struct {
 	const char *ansi, *svg;
 } protos[] = {
-	[TRACE_PROTO_SIP] = { "\033[34m", "#1f5fbf" },  [TRACE_PROTO_H248] = { "\033[32m", "#2e7d32" },
-	[TRACE_PROTO_TCP] = { "\033[90m", "#616161" },  [TRACE_PROTO_TLS] = { "\033[33m", "#c25e00" },
-	[TRACE_PROTO_DATA] = { "\033[35m", "#7b1fa2" }, [TRACE_PROTO_UDP] = { "\033[90m", "#616161" },
-	[TRACE_PROTO_MSRP] = { "\033[35m", "#7b1fa2" }, [TRACE_PROTO_BFCP] = { "\033[36m", "#00838f" },
+	[TRACE_PROTO_SIP] = { "\033[34m", "#1f5fbf" },   [TRACE_PROTO_H248] = { "\033[32m", "#2e7d32" },
+	[TRACE_PROTO_TCP] = { "\033[90m", "#616161" },   [TRACE_PROTO_TLS] = { "\033[33m", "#c25e00" },
+	[TRACE_PROTO_DATA] = { "\033[35m", "#7b1fa2" },  [TRACE_PROTO_UDP] = { "\033[90m", "#616161" },
+	[TRACE_PROTO_MSRP] = { "\033[35m", "#7b1fa2" },  [TRACE_PROTO_BFCP] = { "\033[36m", "#00838f" },
 	[TRACE_PROTO_OTHER] = { "\033[90m", "#616161" },
 };
 
@@ -68,9 +68,10 @@ GPtrArray *ladder_events(GPtrArray *events)
 			g_ptr_array_add(out, e);
 	}
 	if (n_unknown) /* drawn, never dropped: a kind the table misses is a bug to see */
-		g_printerr("ims-lab: ladder: %u event%s of a kind not in the table of trace kinds (%s%s), drawn "
-			   "as notes\n",
-			   n_unknown, n_unknown == 1 ? "" : "s", unknown->str, n_unknown > 8 ? ", …" : "");
+		g_printerr(
+		    "ims-lab: ladder: %u event%s of a kind not in the table of trace kinds (%s%s), drawn "
+		    "as notes\n",
+		    n_unknown, n_unknown == 1 ? "" : "s", unknown->str, n_unknown > 8 ? ", …" : "");
 	g_string_free(unknown, TRUE);
 	return out;
 }

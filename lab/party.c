@@ -55,7 +55,8 @@ static void note_ago(struct party *p, enum trace_kind kind, bool out, const char
 						    .at = at });
 }
 
-void party_note(struct party *p, enum trace_kind kind, bool out, const char *summary, const void *raw, size_t n)
+void party_note(struct party *p, enum trace_kind kind, bool out, const char *summary, const void *raw,
+		size_t n)
 {
 	note_ago(p, kind, out, summary, (const char *)raw, n, 0, NULL);
 }
@@ -344,7 +345,8 @@ int party_established(struct party *p, unsigned ms)
 	len = sizeof ti;
 	getsockopt(p->fd, IPPROTO_TCP, TCP_INFO, &ti, &len);
 	for (unsigned i = 0; i < ti.tcpi_total_retrans; i++)
-		note_ago(p, TRACE_TCP_SYN, true, "SYN (retransmitted)", NULL, 0, ti.tcpi_last_ack_recv + 1, NULL);
+		note_ago(p, TRACE_TCP_SYN, true, "SYN (retransmitted)", NULL, 0, ti.tcpi_last_ack_recv + 1,
+			 NULL);
 	fcntl(p->fd, F_SETFL, fcntl(p->fd, F_GETFL) & ~O_NONBLOCK);
 	return 1;
 }
@@ -421,8 +423,8 @@ bool party_tls(struct party *p, unsigned ms, unsigned lose, char why[160])
 	gnutls_transport_set_int(s, p->fd);
 	gnutls_handshake_set_timeout(s, ms);
 	if (client)
-		party_note(p, TRACE_TLS_CLIENT_HELLO, true, p->dgram ? "DTLS ClientHello" : "ClientHello", NULL,
-			   0);
+		party_note(p, TRACE_TLS_CLIENT_HELLO, true, p->dgram ? "DTLS ClientHello" : "ClientHello",
+			   NULL, 0);
 	int rc;
 	do
 		rc = gnutls_handshake(s);

@@ -31,7 +31,8 @@ static void test_table(void)
 		CU_ASSERT_EQUAL(trace_kind_of(i->name), (enum trace_kind)k);
 		ASSERT_STR(trace_kind_name((enum trace_kind)k), i->name);
 		CU_ASSERT_TRUE(i->proto < TRACE_PROTO_OTHER);
-		char *prefix = g_strdup_printf("%s.", i->proto < TRACE_PROTO_OTHER ? proto_names[i->proto] : "?");
+		char *prefix =
+		    g_strdup_printf("%s.", i->proto < TRACE_PROTO_OTHER ? proto_names[i->proto] : "?");
 		CU_ASSERT_TRUE(g_str_has_prefix(i->name, prefix));
 		CU_ASSERT_TRUE(g_regex_match_simple("^[a-z0-9]+\\.[a-z_]+$", i->name, 0, 0));
 		g_free(prefix);
