@@ -135,6 +135,11 @@ if len(want) != 2 or want != streams:
 EOF
 )
 expect_eq "mp-bfcp-floor: every BFCP byte each UE sent and received, decrypted" "$check" ""
+[ -z "$check" ] || { # what tshark saw of each TLS session, to tell a missed handshake from a missed key
+	ws mp-bfcp-floor -Y 'tls.handshake.type == 1 || tls.app_data' -T fields -e frame.number -e tcp.stream \
+		-e tcp.srcport -e tcp.dstport -e frame.protocols | head -40
+	cut -c1-40 "$WORK/out/mp-bfcp-floor/keylog.txt"; cat "$WORK/out/mp-bfcp-floor/decode.lua"
+}
 # T.38 inside DTLS: the UDPTL CED, sequence 0 (T.38 t30-indicator ced = 2)
 expect_eq "t38-originating-client: the T.38 CED decoded inside DTLS" \
 	"$(ws t38-originating-client -Y 'dtls && t38' -T fields -e t38.seq_number -e t38.t30_indicator)" "0	2"
