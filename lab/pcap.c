@@ -33,7 +33,8 @@ static const struct wireshark_proto {
 };
 static const struct wireshark_proto sip = { NULL, "sip", "sip", "SIP" },
 				    megaco = { NULL, "megaco", "megaco", "MEGACO" },
-				    tls = { NULL, "tls", "tls", "TLS" }, dtls = { NULL, "dtls", "dtls", "DTLS" };
+				    tls = { NULL, "tls", "tls", "TLS" },
+				    dtls = { NULL, "dtls", "dtls", "DTLS" };
 
 struct decode {
 	const char *table; /* "tcp.port", "udp.port", "tls.port", "dtls.port" */
@@ -90,7 +91,8 @@ struct lab_pcap *pcap_new(const char *dir)
 	/* owner-only: the secrets decrypt everything captured */
 	keylog_fd = open(c->keylog, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
 	if (keylog_fd < 0)
-		g_printerr("ims-lab: --pcap: cannot create the key log %s: %s\n", c->keylog, g_strerror(errno));
+		g_printerr("ims-lab: --pcap: cannot create the key log %s: %s\n", c->keylog,
+			   g_strerror(errno));
 	return c;
 }
 
@@ -162,8 +164,9 @@ void pcap_start(struct lab_pcap *c, const struct pcap_ports *ports, struct party
 	char *argv[] = { dumpcap, "-i", "lo", "-f", c->filter = filter(ports, parties), "-w", file, NULL };
 	GError *e = NULL;
 	c->said = g_string_new(NULL);
-	if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
-				      die_with_lab, NULL, &c->pid, NULL, NULL, &c->err, &e)) {
+	if (!g_spawn_async_with_pipes(NULL, argv, NULL,
+				      G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, die_with_lab,
+				      NULL, &c->pid, NULL, NULL, &c->err, &e)) {
 		g_printerr("ims-lab: --pcap: cannot run %s: %s: the scenarios play without captures\n",
 			   dumpcap, e->message);
 		g_error_free(e);
@@ -172,7 +175,8 @@ void pcap_start(struct lab_pcap *c, const struct pcap_ports *ports, struct party
 		char **lines = g_strsplit(g_strstrip(c->said->str), "\n", 0);
 		g_printerr("ims-lab: --pcap: dumpcap cannot capture on lo (%s): the scenarios play without "
 			   "captures\n",
-			   lines[0] && *lines[0] ? lines[g_strv_length(lines) - 1] : "it said nothing in 10 s");
+			   lines[0] && *lines[0] ? lines[g_strv_length(lines) - 1]
+						 : "it said nothing in 10 s");
 		g_strfreev(lines);
 		kill(c->pid, SIGKILL);
 		waitpid(c->pid, NULL, 0);
@@ -235,7 +239,8 @@ static void write_file(const struct lab_pcap *c, const char *name, const char *t
 	char *path = g_build_filename(c->dir, name, NULL);
 	GError *e = NULL;
 	if (!g_file_set_contents(path, text, -1, &e) || g_chmod(path, mode) < 0) {
-		g_printerr("ims-lab: --pcap: cannot write %s: %s\n", path, e ? e->message : g_strerror(errno));
+		g_printerr("ims-lab: --pcap: cannot write %s: %s\n", path,
+			   e ? e->message : g_strerror(errno));
 		g_clear_error(&e);
 	}
 	g_free(path);
@@ -262,11 +267,12 @@ static void write_decode(const struct lab_pcap *c)
 	for (guint i = 0; i < c->decode->len; i++) {
 		const struct decode *d = &g_array_index(c->decode, struct decode, i);
 		if (inner(d))
-			g_string_append_printf(lua, "DissectorTable.get(\"%s\"):add(%u, Dissector.get(\"%s\"))\n",
+			g_string_append_printf(lua,
+					       "DissectorTable.get(\"%s\"):add(%u, Dissector.get(\"%s\"))\n",
 					       d->table, d->port, d->proto->dissector);
 		else
-			g_string_append_printf(entries, "decode_as_entry: %s,%u,(none),%s\n", d->table, d->port,
-					       d->proto->name);
+			g_string_append_printf(entries, "decode_as_entry: %s,%u,(none),%s\n", d->table,
+					       d->port, d->proto->name);
 		if (!inner(d))
 			g_string_append_printf(sh, " \\\n\t-d %s==%u,%s", d->table, d->port, d->proto->proto);
 	}
