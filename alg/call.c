@@ -335,7 +335,8 @@ void call_offer(struct call *c, bool from_ue, const char *sdp, size_t len, call_
 		call_finish(c, 491, "Request Pending", NULL);
 		return;
 	} else {
-		c->n = m.n;
+		g_free(c->lines);
+		c->n = m.n, c->lines = g_new0(struct line, m.n);
 		for (unsigned i = 0; i < m.n; i++)
 			call_take_line(c, &c->lines[i], &m.lines[i]);
 	}
@@ -466,7 +467,7 @@ void *call_owner(const struct call *c)
 
 static void call_free(struct call *c)
 {
-	g_free(c->sdp), g_free(c->id);
+	g_free(c->sdp), g_free(c->id), g_free(c->lines), g_free(c->prev);
 	g_free(c);
 }
 

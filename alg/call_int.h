@@ -40,12 +40,12 @@ struct call {
 	enum step step;
 	struct mgc_agw *agw;
 	char ctx[16];
-	unsigned n; /* m= lines */
-	struct line lines[MEDIA_MAX_LINES];
+	unsigned n;         /* m= lines */
+	struct line *lines; /* n of them (a call is sized to its SDP: about 2.5 KiB a line) */
 	bool reoffer;        /* the offer at hand changes a running call */
 	bool prev_ue_offers; /* the call before it, restored when it fails */
 	unsigned prev_n;
-	struct line prev[MEDIA_MAX_LINES];
+	struct line *prev; /* prev_n of them while a re-offer runs, else NULL */
 	unsigned skip; /* replies to the Subtracts ahead of a transaction's Adds */
 	char *sdp;     /* the body being worked on */
 	size_t len;

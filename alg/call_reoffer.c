@@ -56,7 +56,8 @@ static void forget_unanswered(struct call *c)
 
 void call_reoffer_undo(struct call *c)
 {
-	memcpy(c->lines, c->prev, sizeof c->lines);
+	g_free(c->lines);
+	c->lines = c->prev, c->prev = NULL;
 	c->n = c->prev_n, c->ue_offers = c->prev_ue_offers;
 	c->reoffer = false;
 	forget_empty_context(c);
@@ -71,6 +72,7 @@ void call_reoffer_settle(struct call *c)
 			memset(&l->access, 0, sizeof l->access), memset(&l->core, 0, sizeof l->core);
 		l->fresh = l->drop = false;
 	}
+	g_free(c->prev), c->prev = NULL;
 	c->reoffer = false;
 	forget_empty_context(c);
 }
@@ -111,7 +113,7 @@ static bool take(struct call *c, unsigned i, const struct media_line *nl, GStrin
 			 nl->proto, l->offer.media, l->offer.proto);
 		c->skip += call_h248_subtract(s, l, first);
 		/* gone whatever the re-offer's fate */
-		c->prev[i].mode = MEDIA_PASS;
+		c->prev[i].mode = MEDIA_PASS; /* i < prev_n: it was carried */
 		memset(&c->prev[i].access, 0, sizeof c->prev[i].access);
 		memset(&c->prev[i].core, 0, sizeof c->prev[i].core);
 	}
@@ -129,8 +131,11 @@ bool call_reoffer(struct call *c, const struct media_sdp *m, bool from_ue, GStri
 		call_finish(c, 488, "Not Acceptable Here (m= lines removed)", NULL);
 		return false;
 	}
-	memcpy(c->prev, c->lines, sizeof c->prev);
+	g_free(c->prev);
+	c->prev = g_memdup2(c->lines, c->n * sizeof *c->lines);
 	c->prev_n = c->n, c->prev_ue_offers = c->ue_offers;
+	c->lines = g_renew(struct line, c->lines, m->n); /* m->n >= c->n: the new lines start empty */
+	memset(c->lines + c->n, 0, (m->n - c->n) * sizeof *c->lines);
 	turn(c, from_ue);
 	bool change = false;
 	for (unsigned i = 0; i < m->n; i++)
@@ -138,6 +143,7 @@ bool call_reoffer(struct call *c, const struct media_sdp *m, bool from_ue, GStri
 	c->n = m->n;
 	if (!change) {
 		log_info("call", &ids, "[active] re-offer keeps transport and fingerprints: gateway untouched");
+		g_free(c->prev), c->prev = NULL;
 		call_finish(c, 0, NULL, call_offer_out(c));
 		return false;
 	}
