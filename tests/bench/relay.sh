@@ -144,7 +144,7 @@ have_haproxy=1 have_stunnel=1 have_nginx=1
 command -v haproxy >/dev/null || { echo "(haproxy not installed)"; have_haproxy=0; }
 command -v stunnel >/dev/null || { echo "(stunnel not installed)"; have_stunnel=0; }
 if ! command -v nginx >/dev/null || [ ! -f $nginx_module ]; then
-	echo "(nginx stream not installed: nginx, libnginx-mod-stream)"
+	echo "(nginx stream not installed: scripts/setup --bench installs nginx and libnginx-mod-stream)"
 	have_nginx=0
 fi
 : >"$work/all"
