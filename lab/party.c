@@ -407,7 +407,7 @@ bool party_tls(struct party *p, unsigned ms, unsigned lose, char why[160])
 	gnutls_session_t s;
 	gnutls_init(&s, (client ? GNUTLS_CLIENT : GNUTLS_SERVER) | (p->dgram ? GNUTLS_DATAGRAM : 0));
 	gnutls_session_set_ptr(s, p);
-	gnutls_session_set_keylog_function(s, pcap_keylog); /* ims-lab --pcap */
+	pcap_keylog_session(s); /* ims-lab --pcap */
 	if (p->psk_key) { /* the key authenticates both ends: no certificate, no fingerprint */
 		gnutls_priority_set_direct(s, "NORMAL:+ECDHE-PSK:+PSK", NULL);
 		if (client)

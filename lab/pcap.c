@@ -55,7 +55,8 @@ static int keylog_fd = -1;
 /* dumpcap missing or refused: said once, no more tries */
 static bool cannot;
 
-int pcap_keylog(gnutls_session_t s, const char *label, const gnutls_datum_t *secret)
+/* A gnutls_keylog_func: the secret's NSS key log line. */
+static int keylog(gnutls_session_t s, const char *label, const gnutls_datum_t *secret)
 {
 	gnutls_datum_t client, server;
 	char random[2 * 32 + 1], hex[2 * 64 + 1]; /* a hello's random, a secret of up to 512 bits */
@@ -72,6 +73,12 @@ int pcap_keylog(gnutls_session_t s, const char *label, const gnutls_datum_t *sec
 		g_printerr("ims-lab: --pcap: writing the key log: %s\n", g_strerror(errno));
 	g_free(line);
 	return 0;
+}
+
+void pcap_keylog_session(gnutls_session_t s)
+{
+	if (keylog_fd >= 0)
+		gnutls_session_set_keylog_function(s, keylog);
 }
 
 struct lab_pcap *pcap_new(const char *dir)

@@ -3,12 +3,13 @@
  * dumpcap captures on lo exactly its ports (ims-alg's SIP and H.248 ports, ims-agw's H.248 port and
  * realm port ranges, the parties' SIP ports: every media connection has one end in a realm range) into
  * capture.pcapng; every TLS and DTLS session's secrets go to keylog.txt in the NSS key log format (the
- * daemons' GnuTLS writes there through SSLKEYLOGFILE, the lab's own sessions through pcap_keylog); at
- * the end the ports each medium used are read from the run's traces and written as Wireshark's Decode
- * As settings: decode_as_entries (a profile's file: the outer layer, TLS, DTLS or the medium itself),
- * decode.lua (what runs inside TLS and DTLS: Wireshark's Decode As offers no MSRP, BFCP or T.38 there)
- * and wireshark.sh, which opens the capture with both and the key log (doc/captures.md). A machine
- * where dumpcap is missing or may not capture on lo gets no capture: said once, the run goes on. */
+ * daemons' GnuTLS writes there through SSLKEYLOGFILE, the lab's own sessions through
+ * pcap_keylog_session: GnuTLS reads SSLKEYLOGFILE once per process); at the end the ports each medium
+ * used are read from the run's traces and written as Wireshark's Decode As settings: decode_as_entries
+ * (a profile's file: the outer layer, TLS, DTLS or the medium itself), decode.lua (what runs inside TLS
+ * and DTLS: Wireshark's Decode As offers no MSRP, BFCP or T.38 there) and wireshark.sh, which opens the
+ * capture with both and the key log (doc/captures.md). A machine where dumpcap is missing or may not
+ * capture on lo gets no capture: said once, the run goes on. */
 #ifndef MEDIASEC_LAB_PCAP_H
 #define MEDIASEC_LAB_PCAP_H
 
@@ -35,8 +36,8 @@ const char *pcap_keylog_file(const struct lab_pcap *c);
 void pcap_start(struct lab_pcap *c, const struct pcap_ports *ports, struct party *const *parties);
 /* Stops the capture, writes the decode settings from the run's traces, and frees c (NULL: nothing). */
 void pcap_end(struct lab_pcap *c, struct evlog *log, struct party *const *parties);
-/* A gnutls_keylog_func for the lab's sessions: the secret's NSS key log line, to the current
- * scenario's key log (none: nothing). */
-int pcap_keylog(gnutls_session_t s, const char *label, const gnutls_datum_t *secret);
+/* A session of the lab's own: its secrets to the current scenario's key log, if there is one (else
+ * GnuTLS's own SSLKEYLOGFILE, if set, as without --pcap). */
+void pcap_keylog_session(gnutls_session_t s);
 
 #endif
