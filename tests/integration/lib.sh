@@ -30,6 +30,22 @@ expect_match() {
 	if printf '%s\n' "$2" | grep -Eq -- "$3"; then ok "$1"; else not_ok "$1" "pattern: $3" "text: $2"; fi
 }
 
+# need_megaco: skips the test (exit 77) when Erlang/OTP's escript or its megaco application is missing.
+need_megaco() {
+	command -v escript >/dev/null || { echo "erl (escript) not installed: skipped"; exit 77; }
+	erl -noshell -eval 'case code:lib_dir(megaco) of {error, _} -> halt(1); _ -> halt(0) end.' 2>/dev/null ||
+		{ echo "Erlang/OTP megaco not installed: skipped"; exit 77; }
+}
+
+# megaco_mgc ESCRIPT PORT: an Erlang/OTP megaco MGC of tests/integration on PORT, its output in
+# $WORK/mgc.out and .err; sets $mgc; false when it did not say "listening" within 15 s.
+megaco_mgc() {
+	escript "$top_srcdir/tests/integration/$1" "$2" >"$WORK/mgc.out" 2>"$WORK/mgc.err" &
+	mgc=$!
+	pids="$pids $mgc"
+	wait_log "$WORK/mgc.out" "^listening" 15 >/dev/null
+}
+
 # start NAME LOG CMD...: runs CMD in the background with stderr to LOG; sets $last_pid.
 start() {
 	name=$1 log=$2; shift 2

@@ -11,16 +11,11 @@
 # stayed registered: no second registration came and megaco exits 2. Skipped (exit 77) without erl or
 # megaco.
 . "$top_srcdir/tests/integration/lib.sh"
-command -v escript >/dev/null || { echo "erl (escript) not installed: skipped"; exit 77; }
-erl -noshell -eval 'case code:lib_dir(megaco) of {error, _} -> halt(1); _ -> halt(0) end.' 2>/dev/null ||
-	{ echo "Erlang/OTP megaco not installed: skipped"; exit 77; }
+need_megaco
 
 set -- $("$FREEPORT" 2)
 agwp=$1 mgcp=$2
-escript "$top_srcdir/tests/integration/megaco_restart.escript" "$mgcp" >"$WORK/mgc.out" 2>"$WORK/mgc.err" &
-mgc=$!
-pids="$pids $mgc"
-wait_log "$WORK/mgc.out" "^listening" 15 >/dev/null || { not_ok "megaco started" "$(cat "$WORK/mgc.err")"; finish; exit; }
+megaco_mgc megaco_restart.escript "$mgcp" || { not_ok "megaco started" "$(cat "$WORK/mgc.err")"; finish; exit; }
 start agw "$WORK/agw.log" "$AGW" --h248-port "$agwp" --mgc-port "$mgcp" --h248-mid "[127.0.0.1]:2944" \
 	--realm-access-ports 21000-21009 --realm-core-ports 22000-22009 --log-level info \
 	--mgc-silence-timeout 0 --trace-file "$WORK/agw.jsonl"

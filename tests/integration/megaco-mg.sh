@@ -11,9 +11,7 @@
 # megaco decoded it (seed 004 steps 2, 5, 13-18, and Subtract on BYE), at the agreed version; the replies
 # reached ims-alg in megaco's layout. Skipped (exit 77) without erl, megaco or sipp.
 . "$top_srcdir/tests/integration/lib.sh"
-command -v escript >/dev/null || { echo "erl (escript) not installed: skipped"; exit 77; }
-erl -noshell -eval 'case code:lib_dir(megaco) of {error, _} -> halt(1); _ -> halt(0) end.' 2>/dev/null ||
-	{ echo "Erlang/OTP megaco not installed: skipped"; exit 77; }
+need_megaco
 command -v sipp >/dev/null || { echo "sipp not installed: skipped"; exit 77; }
 MG="$top_srcdir/tests/integration/megaco_mg.escript"
 SIPP="$top_srcdir/tests/bench/sipp"

@@ -11,9 +11,7 @@
 # and, from ims-agw's trace, the SDP bytes megaco sent kept byte for byte (CRLF) in the gateway's replies
 # and the agreed version in each reply's header. Skipped (exit 77) without erl or megaco.
 . "$top_srcdir/tests/integration/lib.sh"
-command -v escript >/dev/null || { echo "erl (escript) not installed: skipped"; exit 77; }
-erl -noshell -eval 'case code:lib_dir(megaco) of {error, _} -> halt(1); _ -> halt(0) end.' 2>/dev/null ||
-	{ echo "Erlang/OTP megaco not installed: skipped"; exit 77; }
+need_megaco
 MGC="$top_srcdir/tests/integration/megaco_mgc.escript"
 FP_AGW=1F:84:2C:06:EE:0F:0F:3C:45:69:D1:E6:5F:F3:E4:AD:51:3C:B4:A3:59:1F:46:AA:D8:3C:34:0B:5F:DA:B7:6A
 FP_UE=4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:19:E5:7C:AB:4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF
