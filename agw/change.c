@@ -100,6 +100,12 @@ static bool read_local_control(struct agw_mg *mg, const struct h248_node *lc, st
 		case WIRE_TLS_PSK: /* Mp's KMS case (TS 23.333 §6.2.19): "[identity:]hex key" */
 			ok = read_psk(p, ch, mg, f);
 			break;
+		case WIRE_DSCP: /* H.248.52 §7: the 6 bits of the DS field (RFC 2474) */
+			if (!h248_str_u32(p->value.text, &secs) || secs > 63)
+				return mg_fail(f, 449, "%s = %.*s: expected a DSCP from 0 to 63", wire(mg, WIRE_DSCP),
+					       (int)p->value.text.n, p->value.text.p);
+			ch->dscp = (int)secs;
+			break;
 		case WIRE_HEARTBEAT_TIMER:
 			if (!h248_str_u32(p->value.text, &secs) || secs > 86400)
 				return mg_fail(f, 449, "%s = %.*s: expected seconds from 0 to 86400",
@@ -165,6 +171,7 @@ bool mg_read_change(struct agw_mg *mg, const struct h248_node *cmd, struct agw_t
 		    struct fault *f)
 {
 	memset(ch, 0, sizeof *ch);
+	ch->dscp = -1;
 	ch->mode = -1;
 	for (const struct h248_node *d = cmd->first; d; d = d->next) {
 		switch (d->tok) {
@@ -353,6 +360,8 @@ bool mg_apply_change(struct agw_mg *mg, struct agw_term *t, struct change *ch, s
 	}
 	if (ch->set_heartbeat)
 		t->heartbeat_s = ch->heartbeat_s;
+	if (ch->dscp >= 0)
+		t->dscp = ch->dscp;
 	mg_heartbeat_update(mg, t);
 	if (mg->hooks.configured)
 		mg->hooks.configured(mg->hooks.arg, t);

@@ -90,6 +90,9 @@ void leg_trace(struct leg *l, enum trace_kind kind, bool out, const char *summar
 /* The same with another peer than the leg's (a datagram's source the filter dropped). */
 void leg_trace_with(struct leg *l, const union sa *peer, enum trace_kind kind, bool out, const char *summary);
 void leg_event(struct leg *l, enum wire_ie ev, const char *reason);
+/* The termination's ds/dscp (H.248.52) on fd, when it has one: what fd sends carries it in the DS field
+ * (IPv4 TOS, IPv6 traffic class; the two ECN bits 0). */
+void leg_mark(struct leg *l, int fd);
 struct leg *leg_partner(const struct leg *l);
 /* The Remote's address, when it has one with a port. */
 bool leg_remote(const struct agw_term *t, union sa *out);

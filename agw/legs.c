@@ -3,7 +3,9 @@
 #include "config.h"
 #include "leg.h"
 
+#include <errno.h>
 #include <glib.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -214,6 +216,28 @@ void leg_finish(struct leg *l, bool reset, enum wire_ie ev, const char *reason)
 	leg_event(l, ev, reason);
 }
 
+void leg_mark(struct leg *l, int fd)
+{
+	int family = 0;
+	socklen_t n = sizeof family;
+	if (fd < 0 || l->t->dscp < 0 || getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &family, &n) < 0)
+		return;
+	int ds = l->t->dscp << 2;
+	/* an IPv6 socket sends IPv4-mapped packets too: both fields */
+	if ((family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &ds, sizeof ds) < 0) ||
+	    (setsockopt(fd, IPPROTO_IP, IP_TOS, &ds, sizeof ds) < 0 && family == AF_INET)) {
+		struct log_ids ids;
+		log_warn("leg", leg_ids(l, &ids), "marking what the leg sends with DSCP %d: %s", l->t->dscp,
+			 g_strerror(errno));
+	}
+}
+
+/* Both sockets of l marked, the listener's for the connections it accepts. */
+static void mark(struct leg *l)
+{
+	leg_mark(l, l->lfd), leg_mark(l, l->fd);
+}
+
 void legs_configure(struct legs *ls, struct agw_term *t)
 {
 	if (!t->has_local) {
@@ -231,12 +255,15 @@ void legs_configure(struct legs *ls, struct agw_term *t)
 	if (l->tls && l->tls_state == TLS_HELD && t->has_remote && t->remote.nfingerprints) {
 		if (sess_verify(l) == SESS_VERIFIED && !l->dgram)
 			tcp_verified(l); /* the fingerprint the held handshake waited for */
+		mark(l);
 		return;
 	}
 	if (l->dgram)
 		udp_configure(l);
 	else
 		tcp_configure(l);
+	if (t->leg == l) /* a configure may end the leg */
+		mark(l);
 }
 
 void legs_release(struct legs *ls, struct agw_term *t)

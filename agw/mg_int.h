@@ -71,6 +71,7 @@ struct change {
 	int mode;
 	unsigned heartbeat_s;
 	bool set_heartbeat;
+	int dscp; /* ds/dscp given: 0-63; -1 not given */
 };
 
 /* Reads and checks what cmd asks of t (NULL: the termination an Add makes) into ch; nothing applied. */

@@ -39,6 +39,7 @@ struct agw_term {
 	int port_fd;   /* a TCP or UDP socket bound to it (the leg's), -1 when none */
 	int mode;      /* LocalControl Mode as a token, 0 when unset */
 	bool saf, spf, latch;
+	int dscp; /* H.248.52 ds/dscp: the DS field of what its leg sends; -1 when not set */
 	/* Events requested: the RequestID and the names; heartbeat interval */
 	bool events_set;
 	char *events_rid;

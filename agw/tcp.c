@@ -192,6 +192,7 @@ static void start_connect(struct leg *l)
 	l->fd = fd;
 	l->peer = to;
 	l->active = true;
+	leg_mark(l, fd); /* from the SYN on */
 	char where[SA_TEXT_MAX];
 	log_info("leg", leg_ids(l, &ids), "connecting to %s", sa_text(&to, where));
 	l->io = ev_io_add(l->ls->loop, fd, EPOLLOUT, on_io, l);
@@ -298,6 +299,7 @@ static void on_accept(struct ev_loop *loop, struct ev_io *io, uint32_t events, v
 	}
 	l->fd = fd;
 	l->peer = peer;
+	leg_mark(l, fd);
 	l->io = ev_io_add(loop, fd, 0, on_io, l);
 	leg_trace(l, TRACE_TCP_SYNACK, true, "SYN-ACK"); /* the handshake the peer opened (it traces its SYN) */
 	leg_trace(l, TRACE_TCP_ACK, false, "ACK");

@@ -30,6 +30,7 @@ static const enum wire_ie iq_ies[] = {
 	WIRE_DURATION,
 	WIRE_PACKETS_SENT,
 	WIRE_PACKETS_RECEIVED,
+	WIRE_DSCP, /* ds, a mandatory package of the Iq profile (TS 29.334 §5.14) */
 	WIRE_COUNT,
 };
 

@@ -23,6 +23,7 @@
 	X(SAF, "saf", "gm/saf", "LocalControl: remote source address filtering", 'V')                     \
 	X(SPF, "spf", "gm/spf", "LocalControl: remote source port filtering", 'V')                        \
 	X(LATCH, "latch", "ipnapt/latch", "LocalControl: latching", 'U')                                  \
+	X(DSCP, "dscp", "ds/dscp", "LocalControl: DSCP of what the termination sends (0-63)", 'R')        \
 	X(HEARTBEAT, "heartbeat", "hangterm/thb", "Events: termination heartbeat", 'U')                   \
 	X(HEARTBEAT_TIMER, "heartbeat_timer", "hangterm/timerx", "property: heartbeat interval (s)", 'U') \
 	X(OCTETS_SENT, "octets_sent", "nt/os", "Statistics", 'V')                                         \
