@@ -22,6 +22,7 @@
 #include "evlog.h"
 #include "msdp.h"
 #include "pcap.h"
+#include "ports.h"
 #include "sockaddr.h"
 #include "trace.h"
 
@@ -175,33 +176,6 @@ void party_bye(struct party *p)
 }
 
 /* ---- media ---- */
-
-uint16_t lab_free_ports(unsigned n)
-{
-	enum { LOW = 31000, HIGH = 32767 };
-	static unsigned next;
-	if (!next)
-		next = LOW + (unsigned)g_random_int_range(0, (HIGH - LOW) / 2);
-	for (unsigned tries = 0; tries < HIGH - LOW; tries++) {
-		unsigned base = next;
-		next = base + n > HIGH - n ? LOW : base + n;
-		unsigned k = 0;
-		for (; k < n; k++) {
-			union sa a;
-			sa_from_text(&a, "127.0.0.1", (uint16_t)(base + k));
-			int t = sa_bind(SOCK_STREAM, &a), u = sa_bind(SOCK_DGRAM, &a);
-			if (t >= 0)
-				close(t);
-			if (u >= 0)
-				close(u);
-			if (t < 0 || u < 0)
-				break;
-		}
-		if (k == n)
-			return (uint16_t)base;
-	}
-	return 0;
-}
 
 bool party_behind_nat(struct party *p, const char *netns_path, const char *addr, char **err)
 {

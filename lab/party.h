@@ -97,11 +97,6 @@ struct sip_seen *party_wait(struct party *p, const char *method, unsigned ms);
 void sip_seen_free(struct sip_seen *s);
 /* Runs the SIP stack for ms. */
 void lab_spin(su_root_t *root, unsigned ms);
-/* The first of n consecutive ports free for both TCP and UDP on 127.0.0.1 now, from the lab's own band
- * (31000-32767): below the kernel's ephemeral ports and the bands the tests use, so no other program of
- * the test run takes one meanwhile. Every port a party or daemon holds is owned by one column of the
- * ladder, so a range must not include a UDP port a party already holds. 0 when none is free. */
-uint16_t lab_free_ports(unsigned n);
 
 /* ---- media ---- */
 bool party_listen(struct party *p);

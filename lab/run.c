@@ -20,6 +20,7 @@
 #include "expect.h"
 #include "ladder.h"
 #include "party.h"
+#include "ports.h"
 #include "payload.h"
 #include "pcap.h"
 #include "sockaddr.h"
@@ -681,6 +682,7 @@ struct run_result *run_scenario(const struct lab_opts *o, const struct scenario 
 	draw(&r, res);
 	for (struct party **p = r.parties; *p; p++)
 		party_free(*p);
+	lab_ports_release();
 	res->ok = !failed && !res->error;
 	res->secs = (double)(g_get_monotonic_time() - t0) / 1e6;
 	evlog_free(r.log);

@@ -7,7 +7,9 @@
 # (RFC 4975, RFC 8855 encodings written out here), the BFCP primitives of the Mp floor control scenario
 # inside TLS in the order its JSON sends them, the T.38 CED inside DTLS, the MSRP of a TLS session
 # end to end between the lab's parties, and SIP and H.248 (megaco). Without dumpcap, or with a dumpcap
-# that cannot capture, the lab says so once and plays on. tshark is the outside decoder. Skipped (77) where dumpcap cannot capture on lo.
+# that cannot capture, the lab says so once and plays on. Beside another ims-lab run holding the rest of
+# the lab's port band, a run takes its ports (and so its capture filter) in what is left. tshark is the
+# outside decoder. Skipped (77) where dumpcap cannot capture on lo.
 . "$top_srcdir/tests/integration/lib.sh"
 LAB="$top_builddir/lab/ims-lab"
 S="$top_srcdir/scenarios"
@@ -160,6 +162,42 @@ expect_eq "decode_as_entries in a profile: MSRP inside TLS" \
 expect_eq "without the key log, no MSRP inside TLS" \
 	"$(tshark -r "$d/capture.pcapng" -X "lua_script:$d/decode.lua" -d "$(grep -o 'tcp.port==[0-9]*,tls' "$d/wireshark.sh" | head -1)" \
 		-Y 'tls && msrp' 2>/dev/null | wc -l)" 0
+
+# another ims-lab running beside (make check runs several) holds every port of the lab's band but
+# 31700-31763: this run takes its ports there only, so neither captures the other's legs
+python3 -c '
+import socket, sys, time
+held = []
+for port in list(range(31000, 31700)) + list(range(31764, 32768)):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    try:
+        s.bind(b"\0mediasec-lab-port-%d" % port)
+        held.append(s)
+    except OSError:
+        s.close()
+print("held", flush=True)
+time.sleep(60)' >"$WORK/claims.out" &
+claimer=$!
+pids="$pids $claimer"
+wait_log "$WORK/claims.out" '^held' 10 >/dev/null
+"$LAB" --pcap --color=never --quiet -o "$WORK/beside" "$S/004-msrp-originating.json" >/dev/null 2>&1
+expect_eq "beside another run: the scenario passes" "$?" 0
+stop "$claimer" TERM
+expect_eq "beside another run: every port of the lab's band it used is one the other left" \
+	"$(python3 -c '
+import json, sys
+for f in sys.argv[1:]:
+    for line in open(f):
+        e = json.loads(line)
+        for k in ("from", "to"):
+            if ":" in e.get(k, ""):
+                port = int(e[k].rsplit(":", 1)[1])
+                if 31000 <= port < 32768 and not 31700 <= port < 31764:
+                    print(e[k])' "$WORK"/beside/*/alg.jsonl "$WORK"/beside/*/agw.jsonl "$WORK"/beside/*/lab.jsonl | sort -u)" ""
+filter=$(head -1 "$WORK"/beside/*/dumpcap.log)
+expect_eq "beside another run: its capture filter's ports, all in the range left" \
+	"$(printf '%s\n' "$filter" | grep -oE '[0-9]{4,5}' | awk '$1 < 31700 || $1 > 31763')" ""
+expect_match "beside another run: a capture filter" "$filter" '^dumpcap -i lo -f port 317[0-9]{2} or '
 
 # no dumpcap, or one that cannot capture: said once, the scenarios play on without a capture
 mkdir -p "$WORK/fake"
