@@ -15,6 +15,7 @@
 #include "evlog.h"
 #include "junit.h"
 #include "ladder.h"
+#include "ports.h"
 #include "run.h"
 #include "scenario.h"
 #include "traces.h"
@@ -232,7 +233,7 @@ int main(int argc, char **argv)
 {
 	struct args a = { .lab = { .out = "lab-out", .timeout = 3000, .log_level = "info" }, .colour = NULL };
 	int timeout = 3000;
-	char *out = NULL, *bindir = NULL, *level = NULL, *nat = NULL;
+	char *out = NULL, *bindir = NULL, *level = NULL, *nat = NULL, *ports = NULL;
 	GOptionEntry entries[] = {
 		{ "out", 'o', 0, G_OPTION_ARG_FILENAME, &out,
 		  "directory for traces, logs and ladders (lab-out)", "DIR" },
@@ -258,6 +259,8 @@ int main(int argc, char **argv)
 		  "gateway's "
 		  "access realm at ACCESS-ADDRESS through a NAT",
 		  "NETNS,UE-ADDRESS,ACCESS-ADDRESS" },
+		{ "ports", 0, 0, G_OPTION_ARG_STRING, &ports,
+		  "the loopback ports the lab gives its daemons and parties (31000-32767)", "LOW-HIGH" },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &a.version, "print the version and exit", NULL },
 		{ "help", 'h', 0, G_OPTION_ARG_NONE, &a.help, "print this help and exit", NULL },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a.files, NULL, NULL },
@@ -276,10 +279,19 @@ int main(int argc, char **argv)
 		fputs(help ? help : "ims-lab (" PACKAGE_NAME ") " PACKAGE_VERSION "\n", stdout);
 		g_free(help), g_option_context_free(ctx), g_strfreev(a.files);
 		g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour), g_free(nat),
-		    g_free(a.html);
+		    g_free(a.html), g_free(ports);
 		return 0;
 	}
 	g_option_context_free(ctx);
+	char *why = NULL;
+	if (ports && !lab_ports_band(ports, &why)) {
+		fprintf(stderr, "ims-lab: --ports: %s\n", why);
+		g_free(why), g_strfreev(a.files);
+		g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour), g_free(nat),
+		    g_free(a.html), g_free(ports);
+		return 2;
+	}
+	g_free(ports);
 	a.lab.out = out ? out : a.lab.out, a.lab.bindir = bindir, a.lab.timeout = (unsigned)MAX(timeout, 100);
 	a.lab.log_level = level ? level : a.lab.log_level;
 	gchar **nat_parts = nat ? g_strsplit(nat, ",", 3) : NULL;

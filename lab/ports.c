@@ -14,7 +14,9 @@
 
 #include "sockaddr.h"
 
-enum { LOW = 31000, HIGH = 32767 };
+enum { BAND_MIN = 64 }; /* a scenario's four daemon ports, two realms of 8, its parties': with room */
+
+static unsigned low = 31000, high = 32767;
 
 static GArray *claims; /* the claims' descriptors */
 
@@ -60,16 +62,32 @@ static bool take(unsigned base, unsigned n)
 	return false;
 }
 
+bool lab_ports_band(const char *text, char **why)
+{
+	guint64 lo = 0, hi = 0;
+	gchar **ends = g_strsplit(text, "-", 3);
+	bool ok = g_strv_length(ends) == 2 && g_ascii_string_to_unsigned(ends[0], 10, 1024, 65535, &lo, NULL) &&
+		  g_ascii_string_to_unsigned(ends[1], 10, 1024, 65535, &hi, NULL) && hi >= lo + BAND_MIN - 1;
+	g_strfreev(ends);
+	if (!ok) {
+		*why = g_strdup_printf("expected LOW-HIGH, at least %d ports from 1024 to 65535, found \"%s\"",
+				       BAND_MIN, text);
+		return false;
+	}
+	low = (unsigned)lo, high = (unsigned)hi;
+	return true;
+}
+
 uint16_t lab_free_ports(unsigned n)
 {
 	static unsigned next;
 	if (!claims)
 		claims = g_array_new(FALSE, FALSE, sizeof(int));
-	if (!next)
-		next = LOW + (unsigned)g_random_int_range(0, (HIGH - LOW) / 2);
-	for (unsigned tries = 0; n && tries < HIGH - LOW; tries++) {
+	if (!next || next < low || next > high)
+		next = low + (unsigned)g_random_int_range(0, (int)(high - low) / 2);
+	for (unsigned tries = 0; n && tries < high - low; tries++) {
 		unsigned base = next;
-		next = base + n > HIGH - n ? LOW : base + n;
+		next = base + n > high - n ? low : base + n;
 		if (take(base, n))
 			return (uint16_t)base;
 	}

@@ -3,10 +3,14 @@
 #ifndef MEDIASEC_LAB_PORTS_H
 #define MEDIASEC_LAB_PORTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
-/* The first of n consecutive ports free for both TCP and UDP on 127.0.0.1 now, from the lab's own band
- * (31000-32767): below the kernel's ephemeral ports and the bands the tests use, so no other program of
+/* The band lab_free_ports draws from, "LOW-HIGH" (31000-32767 unless set): at least 64 ports from 1024
+ * up. false with why (the caller frees it) when the text is not such a band. */
+bool lab_ports_band(const char *text, char **why);
+/* The first of n consecutive ports free for both TCP and UDP on 127.0.0.1 now, from the lab's band
+ * (by default 31000-32767): below the kernel's ephemeral ports and the bands the tests use, so no other program of
  * the test run takes one meanwhile. Each port is also claimed for this process until lab_ports_release,
  * so that another ims-lab running beside (make check runs several) never picks a port ours has still to
  * bind: the gateway binds its realm's ports only when a leg opens, and two runs sharing a range would

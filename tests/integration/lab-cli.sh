@@ -127,6 +127,11 @@ expect_eq "not JSON: a file cut short, at its end" "$err" \
 printf '{"name": "x", "parties": {}, "steps": []}\n}\n' >"$WORK/more.json"
 err=$(run --check "$WORK/more.json" 2>&1)
 expect_eq "not JSON: text after the value" "$err" "ims-lab: $WORK/more.json:2:1: not JSON: more text after the JSON value"
+for band in 31000-31010 5-70 31000-x 31000; do
+	err=$(run --ports "$band" --check "$WORK/more.json" 2>&1); status=$?
+	expect_eq "--ports $band: refused, status 2" "$status: $err" \
+		"2: ims-lab: --ports: expected LOW-HIGH, at least 64 ports from 1024 to 65535, found \"$band\""
+done
 cat >"$WORK/to.json" <<'EOF'
 {
   "name": "an offer to nobody",
