@@ -7,8 +7,8 @@
 # (RFC 4975, RFC 8855 encodings written out here), the BFCP primitives of the Mp floor control scenario
 # inside TLS in the order its JSON sends them, the T.38 CED inside DTLS, the MSRP of a TLS session
 # end to end between the lab's parties, and SIP and H.248 (megaco). Without dumpcap, or with a dumpcap
-# that cannot capture, the lab says so once and plays on. Beside another ims-lab run holding the rest of
-# the lab's port band, a run takes its ports (and so its capture filter) in what is left. tshark is the
+# that cannot capture, the lab says so once and plays on. Beside another ims-lab run holding half of its
+# port band (--ports), a run takes its ports (and so its capture filter) in what is left. tshark is the
 # outside decoder. Skipped (77) where dumpcap cannot capture on lo.
 . "$top_srcdir/tests/integration/lib.sh"
 LAB="$top_builddir/lab/ims-lab"
@@ -163,29 +163,26 @@ expect_eq "without the key log, no MSRP inside TLS" \
 	"$(tshark -r "$d/capture.pcapng" -X "lua_script:$d/decode.lua" -d "$(grep -o 'tcp.port==[0-9]*,tls' "$d/wireshark.sh" | head -1)" \
 		-Y 'tls && msrp' 2>/dev/null | wc -l)" 0
 
-# another ims-lab running beside (make check runs several) holds the lower half of this run's band
-# (--ports 31500-31999): the run takes its ports in the upper half only, so neither captures the other's
-# legs. The labs of other tests running meanwhile use the whole default band and avoid both.
+# another ims-lab running beside holds the lower half of this run's band (--ports 30700-30999, which
+# neither the other tests nor the labs of make check on the default band use): the run takes its ports
+# in the upper half only, so neither captures the other's legs
 python3 -c '
-import socket, time
+import socket, sys, time
 held = []
-for port in range(31500, 31750):
+for port in range(30700, 30850):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    try:
-        s.bind(b"\0mediasec-lab-port-%d" % port)
-        held.append(s)
-    except OSError:
-        s.close()
+    s.bind(b"\0mediasec-lab-port-%d" % port)
+    held.append(s)
 print("held", flush=True)
-time.sleep(60)' >"$WORK/claims.out" &
+time.sleep(60)' >"$WORK/claims.out" 2>&1 &
 claimer=$!
 pids="$pids $claimer"
-wait_log "$WORK/claims.out" '^held' 10 >/dev/null
-"$LAB" --pcap --ports 31500-31999 --color=never --quiet -o "$WORK/beside" "$S/004-msrp-originating.json" \
+wait_log "$WORK/claims.out" '^held' 10 >/dev/null || not_ok "beside another run: its ports held" "$(cat "$WORK/claims.out")"
+"$LAB" --pcap --ports 30700-30999 --color=never --quiet -o "$WORK/beside" "$S/004-msrp-originating.json" \
 	>"$WORK/beside.out" 2>&1
 expect_eq "beside another run: the scenario passes" "$?" 0
 stop "$claimer" TERM
-expect_eq "beside another run: every port of its band it used is one the other left" \
+expect_eq "beside another run: every port it took (not the kernel's) is in the half of its band left" \
 	"$(python3 -c '
 import json, sys
 for f in sys.argv[1:]:
@@ -194,13 +191,13 @@ for f in sys.argv[1:]:
         for k in ("from", "to"):
             if ":" in e.get(k, ""):
                 port = int(e[k].rsplit(":", 1)[1])
-                if 31000 <= port < 32768 and not 31750 <= port <= 31999:
+                if port < 32768 and not 30850 <= port <= 30999:
                     print(e[k])' "$WORK"/beside/*/alg.jsonl "$WORK"/beside/*/agw.jsonl "$WORK"/beside/*/lab.jsonl 2>&1 |
 		sort -u)" ""
 filter=$(head -1 "$WORK"/beside/*/dumpcap.log)
-expect_match "beside another run: a capture filter" "$filter" '^dumpcap -i lo -f port 31[7-9][0-9]{2} or '
+expect_match "beside another run: a capture filter" "$filter" '^dumpcap -i lo -f port 30[89][0-9]{2} or '
 expect_eq "beside another run: its capture filter's ports, all in the half left" \
-	"$(printf '%s\n' "$filter" | grep -oE '[0-9]{4,5}' | awk '$1 < 31750 || $1 > 31999')" ""
+	"$(printf '%s\n' "$filter" | grep -oE '[0-9]{4,5}' | awk '$1 < 30850 || $1 > 30999')" ""
 # no dumpcap, or one that cannot capture: said once, the scenarios play on without a capture
 mkdir -p "$WORK/fake"
 printf '#!/bin/sh\necho "dumpcap: You do not have permission to capture on that device" >&2\nexit 2\n' >"$WORK/fake/dumpcap"
