@@ -32,8 +32,8 @@ static char *sdp_of(struct run *r, struct party *p, const struct payload *m, boo
 	if (p->media_port == 9 && strcmp(setup, "active")) /* a port it may be called at, if in vain */
 		evlog_own(r->log, 9, 9, p->name);
 	GString *s = g_string_new(NULL);
-	g_string_append_printf(s, "v=0\r\no=%s 1 1 IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\n", p->user,
-			       p->addr, p->addr);
+	g_string_append_printf(s, "v=0\r\no=%s 1 %u IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\n", p->user,
+			       ++p->sdp_version, p->addr, p->addr);
 	g_string_append_printf(s, "m=%s %u %s %s\r\n%s", m->media, p->media_port, tls ? m->tls : m->plain,
 			       m->fmt, m->attrs);
 	p->media = m, p->secure = tls;
@@ -90,14 +90,49 @@ static char *act_register(struct run *r, json_object *o)
 	return final(r, p, jint(o, "status", 200), "REGISTER");
 }
 
+/* The medium an offer names, or NULL with why (TLS asked for a medium the lab has no TLS for). */
+static const struct payload *medium(json_object *o, char **why)
+{
+	const struct payload *m = payload_find(jstr(o, "media", ""));
+	if (jbool(o, "tls", false) && !m->tls)
+		*why = g_strdup_printf("the lab has no TLS transport for %s", m->name), m = NULL;
+	return m;
+}
+
 static char *act_offer(struct run *r, json_object *o)
 {
 	struct party *from = party(r, o, "from"), *to = party(r, o, "to");
+	char *why = NULL;
+	const struct payload *m = medium(o, &why);
+	if (!m)
+		return why;
 	r->offerer = from, r->answerer = to;
-	char *sdp = sdp_of(r, from, payload_find(jstr(o, "media", "")), jbool(o, "tls", false), o, true);
+	char *sdp = sdp_of(r, from, m, jbool(o, "tls", false), o, true);
 	party_invite(from, to->user, sdp);
 	g_free(sdp);
 	int status = jint(o, "status", 0); /* a failure the network answers before the callee sees it */
+	return status ? final(r, from, status, "INVITE") : got(r, to, "INVITE");
+}
+
+/* A re-INVITE with a new offer in the call from is in (RFC 3264 §8); another medium than its last is
+ * opened afresh. */
+static char *act_reoffer(struct run *r, json_object *o)
+{
+	struct party *from = party(r, o, "from");
+	struct party *to = from == r->offerer ? r->answerer : from == r->answerer ? r->offerer : NULL;
+	char *why = NULL;
+	const struct payload *m = medium(o, &why);
+	if (!m)
+		return why;
+	if (!to || !from->call)
+		return g_strdup_printf("%s is in no call to re-offer in", from->title);
+	if (from->media != m)
+		party_media_reset(from);
+	r->offerer = from, r->answerer = to;
+	char *sdp = sdp_of(r, from, m, jbool(o, "tls", false), o, true);
+	party_reinvite(from, sdp);
+	g_free(sdp);
+	int status = jint(o, "status", 0); /* refused: the call goes on as it was (RFC 3261 §14.1) */
 	return status ? final(r, from, status, "INVITE") : got(r, to, "INVITE");
 }
 
@@ -107,6 +142,8 @@ static char *act_answer(struct run *r, json_object *o)
 	if (by != r->answerer || !r->offerer->media)
 		return g_strdup_printf("%s has no offer to answer", by->title);
 	int status = jint(o, "status", 200);
+	if (status < 300 && by->media && by->media != r->offerer->media) /* a re-offer changed the medium */
+		party_media_reset(by);
 	char *sdp = status < 300 ? sdp_of(r, by, r->offerer->media, jbool(o, "tls", false), o, false) : NULL,
 	     *why;
 	party_respond(by, status, sip_status_phrase(status), sdp);
@@ -266,11 +303,21 @@ static const struct {
 	const char *name;
 	char *(*run)(struct run *r, json_object *o);
 } actions[] = {
-	{ "register", act_register }, { "offer", act_offer },   { "answer", act_answer },
-	{ "connect", act_connect },   { "accept", act_accept }, { "established", act_established },
-	{ "tls", act_tls },           { "send", act_send },     { "bye", act_bye },
-	{ "pause", act_pause },       { "spoof", act_spoof },   { "dial_in", act_dial_in },
-	{ "msrp", act_msrp },         { "bfcp", act_bfcp },
+	{ "register", act_register },
+	{ "offer", act_offer },
+	{ "reoffer", act_reoffer },
+	{ "answer", act_answer },
+	{ "connect", act_connect },
+	{ "accept", act_accept },
+	{ "established", act_established },
+	{ "tls", act_tls },
+	{ "send", act_send },
+	{ "bye", act_bye },
+	{ "pause", act_pause },
+	{ "spoof", act_spoof },
+	{ "dial_in", act_dial_in },
+	{ "msrp", act_msrp },
+	{ "bfcp", act_bfcp },
 };
 
 char *act_do(struct run *r, json_object *action)

@@ -162,6 +162,12 @@ void party_invite(struct party *p, const char *to_user, const char *sdp)
 	g_free(from), g_free(to);
 }
 
+void party_reinvite(struct party *p, const char *sdp)
+{
+	nua_invite(p->call, NUTAG_M_USERNAME(p->user), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+		   SIPTAG_PAYLOAD_STR(sdp), TAG_END());
+}
+
 void party_respond(struct party *p, int status, const char *phrase, const char *sdp)
 {
 	nua_respond(p->call, status, phrase, NUTAG_M_USERNAME(p->user),
@@ -554,6 +560,16 @@ void party_close(struct party *p)
 	}
 	close(p->fd);
 	p->fd = -1;
+}
+
+void party_media_reset(struct party *p)
+{
+	party_close(p);
+	if (p->lfd >= 0)
+		close(p->lfd);
+	p->lfd = -1, p->media_port = 9, p->peer[0] = '\0';
+	p->connecting = p->active = p->dgram = p->aimed = false;
+	p->media = NULL, p->secure = false;
 }
 
 /* ---- life ---- */

@@ -56,6 +56,7 @@ struct party {
 	bool dgram;              /* UDP media (T.38): fd is its bound UDP socket */
 	bool aimed;              /* UDP: the socket is connected to the other end's address */
 	char setup[12];          /* the a=setup its own last SDP gave ("" for none) */
+	unsigned sdp_version;    /* its o= line's version: one more for each SDP it writes (RFC 3264 §8) */
 	gnutls_session_t tls;
 	char *psk_identity, *psk_key; /* TLS-PSK instead of certificates (the spec's "psk"), or NULL */
 	bool unchecked; /* its next handshake leaves the peer's certificate unchecked (no answer yet) */
@@ -88,6 +89,8 @@ void party_free(struct party *p);
 /* ---- SIP ---- */
 void party_register(struct party *p, const char *registrar);
 void party_invite(struct party *p, const char *to_user, const char *sdp);
+/* A re-INVITE in its call with a new SDP offer (RFC 3264 §8). */
+void party_reinvite(struct party *p, const char *sdp);
 /* Answers the INVITE received (sdp NULL: none). */
 void party_respond(struct party *p, int status, const char *phrase, const char *sdp);
 void party_bye(struct party *p);
@@ -134,5 +137,8 @@ ssize_t party_read(struct party *p, void *buf, size_t n);
 void party_note(struct party *p, enum trace_kind kind, bool out, const char *summary, const void *raw, size_t n);
 /* Closes the media connection (FIN, close_notify first when TLS). */
 void party_close(struct party *p);
+/* Closes its media as party_close does and forgets it: the next SDP it writes opens new sockets, as a
+ * re-offer that changes the medium does (an ATA's T.38 on a port of its own, RFC 3362). */
+void party_media_reset(struct party *p);
 
 #endif

@@ -68,10 +68,23 @@ const struct payload payload_t38 = {
 	sizeof udptl_ced
 };
 
+/* RTP (RFC 3550 §5.1): version 2, payload type 0 (PCMU, RFC 3551), sequence 1, timestamp 8, SSRC
+ * 0x11223344; then 1 ms of PCMU silence */
+static const char rtp_pcmu[] = { (char)0x80, 0x00,       0x00,       0x01,       0x00,
+				 0x00,       0x00,       0x08,       0x11,       0x22,
+				 0x33,       0x44,       (char)0xff, (char)0xff, (char)0xff,
+				 (char)0xff, (char)0xff, (char)0xff, (char)0xff, (char)0xff };
+
+const struct payload payload_audio = {
+	"audio", "audio",    "0",      true,           "RTP/AVP", NULL, "a=rtpmap:0 PCMU/8000\r\n",
+	false,   "RTP PCMU", rtp_pcmu, sizeof rtp_pcmu
+};
+
 const struct payload *payload_find(const char *name)
 {
-	return !strcmp(name, "msrp")   ? &payload_msrp
-	       : !strcmp(name, "bfcp") ? &payload_bfcp
-	       : !strcmp(name, "t38")  ? &payload_t38
-				       : NULL;
+	return !strcmp(name, "msrp")    ? &payload_msrp
+	       : !strcmp(name, "bfcp")  ? &payload_bfcp
+	       : !strcmp(name, "t38")   ? &payload_t38
+	       : !strcmp(name, "audio") ? &payload_audio
+					: NULL;
 }

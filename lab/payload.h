@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* payload: what a call's media line carries in the lab and the tests — its m= media, its transports
  * without and with TLS, its SDP attributes — and one real message of its protocol to send across the
- * gateway (an MSRP SEND, RFC 4975; a BFCP Hello, RFC 8855 §5.3.11; a T.38 UDPTL packet, T.38 §9.1). */
+ * gateway (an MSRP SEND, RFC 4975; a BFCP Hello, RFC 8855 §5.3.11; a T.38 UDPTL packet, T.38 §9.1);
+ * and the audio a fax call starts with (RTP, RFC 3550), which the gateway does not carry here. */
 #ifndef MEDIASEC_LAB_PAYLOAD_H
 #define MEDIASEC_LAB_PAYLOAD_H
 
@@ -14,7 +15,7 @@ struct payload {
 	const char *media;       /* m= media */
 	const char *fmt;         /* m= format: "*", "t38" */
 	bool dgram;              /* over UDP: one message per datagram */
-	const char *plain, *tls; /* transports */
+	const char *plain, *tls; /* transports; tls NULL: the lab has none for it */
 	const char *attrs;       /* SDP attribute lines, CRLF-ended */
 	bool path;         /* MSRP: an a=path with the endpoint's own URI follows them (RFC 4975 §8.1) */
 	const char *what;  /* "MSRP SEND" */
@@ -22,7 +23,7 @@ struct payload {
 	size_t n;
 };
 
-extern const struct payload payload_msrp, payload_bfcp, payload_t38;
+extern const struct payload payload_msrp, payload_bfcp, payload_t38, payload_audio;
 
 /* T.38 IFP t30-indicator values (T.38 §7.3): no-signal, CNG, CED, V.21 preamble. */
 enum { T38_NO_SIGNAL = 0, T38_CNG = 1, T38_CED = 2, T38_V21_PREAMBLE = 3 };

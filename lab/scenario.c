@@ -61,7 +61,7 @@ static const struct shape act_offer = { .keys = {
 					    { .name = "media",
 					      .type = J_WORD,
 					      .required = true,
-					      .words = WORDS("msrp", "bfcp", "t38") },
+					      .words = WORDS("msrp", "bfcp", "t38", "audio") },
 					    { .name = "tls", .type = J_BOOL },
 					    { .name = "setup", .type = J_WORD, .words = setups },
 					    { .name = "fingerprint", .type = J_BOOL },
@@ -71,6 +71,21 @@ static const struct shape act_offer = { .keys = {
 					    { .name = "listen", .type = J_BOOL },
 					    { .name = "status", .type = J_INT },
 					} };
+static const struct shape act_reoffer = { .keys = {
+					      { .name = "from", .type = J_PARTY, .required = true },
+					      { .name = "media",
+						.type = J_WORD,
+						.required = true,
+						.words = WORDS("msrp", "bfcp", "t38", "audio") },
+					      { .name = "tls", .type = J_BOOL },
+					      { .name = "setup", .type = J_WORD, .words = setups },
+					      { .name = "fingerprint", .type = J_BOOL },
+					      { .name = "e2ae",
+						.type = J_WORD,
+						.words = WORDS("requested", "applied") },
+					      { .name = "listen", .type = J_BOOL },
+					      { .name = "status", .type = J_INT },
+					  } };
 static const struct shape act_answer = { .keys = {
 					     { .name = "by", .type = J_PARTY, .required = true },
 					     { .name = "status", .type = J_INT },
@@ -126,6 +141,7 @@ static const struct shape action = { .one = true,
 				     .keys = {
 					 { .name = "register", .type = J_OBJ, .shape = &act_register },
 					 { .name = "offer", .type = J_OBJ, .shape = &act_offer },
+					 { .name = "reoffer", .type = J_OBJ, .shape = &act_reoffer },
 					 { .name = "answer", .type = J_OBJ, .shape = &act_answer },
 					 { .name = "connect", .type = J_OBJ, .shape = &act_from },
 					 { .name = "accept", .type = J_OBJ, .shape = &act_party },

@@ -95,6 +95,9 @@ mutate "lost flight, no loss induced: no retransmission to see" t38-lost-flight 
 mutate "T.38 toward the core, a=setup expected" t38-originating-client \
 	'/"8-9"/,/"10"/s/"setup": "absent"/"setup": "actpass"/' \
 	"step 8-9: a=setup toward core B was missing \(expected actpass\)"
+mutate "fax switch back to audio: the T.38 terminations expected kept and modified" t38-fax-switch \
+	'/"back"/,/"end"/s/"command": "Subtract"/"command": "Modify"/' \
+	"step back: ims-alg sent no H.248 Modify"
 mutate "Ix played as Iq: the UE's request for e2ae taken" ix-msrp-e2e 's/"profile": "ix"/"profile": "iq"/g' \
 	"step 3: the m= transport toward core B was TCP/MSRP, expected TCP/TLS/MSRP"
 mutate "originating MSRP, no fingerprint expected toward UE A" 004-msrp-originating \
@@ -123,7 +126,7 @@ expect_match "unknown party named" "$err" 'party\.json: steps\[1\]\.do\.offer\.t
 printf '{"name": "x", "parties": {}, "steps": [{"step": "1", "do": {"dance": {}}}]}' >"$WORK/act.json"
 err=$(run --check "$WORK/act.json" 2>&1)
 expect_match "unknown action: the known ones listed" "$err" \
-	'act\.json: steps\[0\]\.do\.dance: unknown key \(known here: register, offer, answer, connect'
+	'act\.json: steps\[0\]\.do\.dance: unknown key \(known here: register, offer, reoffer, answer, connect'
 printf '{"name": "x",' >"$WORK/cut.json"
 err=$(run --check "$WORK/cut.json" 2>&1)
 expect_match "not JSON: where" "$err" 'cut\.json:1:14: not JSON: unexpected end of data'
