@@ -158,7 +158,7 @@ expect_eq "missing key outside the steps: where" "$err" \
 printf '{"name": "x", "parties": {}, "steps": [{"step": "end", "do": {}}]}' >"$WORK/do.json"
 err=$(run --check "$WORK/do.json" 2>&1)
 expect_match "missing action: the step, the keys it may be" "$err" \
-	"do\.json: step \"end\": missing required key \(one of register, offer, answer, .*\) at steps\[0\]\.do\$"
+	"do\.json: step \"end\": missing required key \(one of register, offer, reoffer, answer, .*\) at steps\[0\]\.do\$"
 
 # ---- a daemon that exits at start
 B=$WORK/bin
