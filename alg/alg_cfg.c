@@ -9,6 +9,8 @@
 #include "cert.h"
 #include "log.h"
 #include "profile.h"
+#include "reg.h"
+#include "transport.h"
 
 const char *const alg_transport_names[] = { "both", "udp", "tcp", "tls", NULL };
 
@@ -110,11 +112,16 @@ static const struct cfg_option alg_options[] = {
 	{ "h248.max_pending", 0, CFG_INT, offsetof(struct alg_config, h248_max_pending), "256", 1, 100000,
 	  NULL, "requests to one gateway that may await their Reply at once; beyond, the call fails" },
 	{ "policy.force_e2ae_orig", 0, CFG_BOOL, offsetof(struct alg_config, force_orig), "false", 0, 0, NULL,
-	  "seed 004 NOTE 1: terminate TLS for every TCP/TLS/MSRP line with a fingerprint from the UE" },
+	  "seed 004 NOTE 1: terminate TLS (DTLS) for every line of policy.force_e2ae_media over TLS with a "
+	  "fingerprint from the UE, whether it asked for e2ae or registered support or not" },
 	{ "policy.allow_sha1", 0, CFG_BOOL, offsetof(struct alg_config, allow_sha1), "false", 0, 0, NULL,
 	  "take a UE's certificate fingerprint with sha-1 (RFC 8122 §5 deprecates it); md5 and md2 never" },
 	{ "policy.force_e2ae_term", 0, CFG_BOOL, offsetof(struct alg_config, force_term), "false", 0, 0, NULL,
-	  "seed 004 terminating NOTE: e2ae toward the UE even when it did not register support" },
+	  "seed 004 terminating NOTE: e2ae toward the UE for every line of policy.force_e2ae_media, even "
+	  "when it did not register support" },
+	{ "policy.force_e2ae_media", 0, CFG_STRLIST, offsetof(struct alg_config, force_media),
+	  "msrp-tls,bfcp-tls,udptl-dtls", 0, 0, NULL,
+	  "the media the two force_e2ae switches apply to, by mechanism (msrp-tls, bfcp-tls, udptl-dtls)" },
 	{ "policy.syn_filter", 0, CFG_BOOL, offsetof(struct alg_config, syn_filter), "false", 0, 0, NULL,
 	  "ask the gateway to drop SYNs from anyone but the remote (gm/saf, gm/spf): delayed establishment" },
 	{ "policy.merge_behind_nat", 0, CFG_BOOL, offsetof(struct alg_config, merge_nat), "true", 0, 0, NULL,
@@ -149,8 +156,24 @@ const struct cfg_program alg_program = {
 	.options = alg_options,
 };
 
+/* Every name of a list key a mechanism of the transport table. */
+static bool mechanisms(char **names, const char *key, char **err)
+{
+	for (char **m = names; m && *m; m++)
+		if (!tp_media_of_mechanism(*m, NULL)) {
+			char *known = reg_mech_names(~0u & ~REG_BEHIND_NAT);
+			*err = g_strdup_printf("%s: unknown mechanism \"%s\" (known: %s)", key, *m, known);
+			g_free(known);
+			return false;
+		}
+	return true;
+}
+
 bool alg_config_secrets(struct alg_config *c, char **err)
 {
+	if (!mechanisms(c->mediasec, "sip.mediasec", err) ||
+	    !mechanisms(c->force_media, "policy.force_e2ae_media", err))
+		return false;
 	if (*c->conference_psk_file) {
 		char *text = NULL;
 		GError *e = NULL;

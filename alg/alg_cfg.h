@@ -43,8 +43,9 @@ struct alg_config {
 	long h248_max_pending; /* requests to one gateway awaiting their Reply */
 	long h248_max_conns, h248_max_conns_source, h248_idle_ms; /* accepted H.248 TCP connections */
 	int profile;           /* index into profile_names (iq, ix, mp) */
-	bool force_orig; /* NOTE 1: terminate TLS for TCP/TLS/MSRP with a fingerprint, indication or not */
+	bool force_orig; /* NOTE 1: terminate TLS for a TLS line with a fingerprint, indication or not */
 	bool force_term; /* terminating NOTE: e2ae toward the UE even when it did not register support */
+	char **force_media; /* the mechanisms (their media) force_orig and force_term apply to */
 	bool allow_sha1; /* a UE's fingerprint may use sha-1 (RFC 8122 §5 deprecates it) */
 	bool syn_filter; /* gm/saf and gm/spf on the AGW's listening legs */
 	bool combined;   /* NOTE 2: add the access termination with the answer, in one transaction */
@@ -62,9 +63,11 @@ struct alg_config {
 
 extern const struct cfg_program alg_program;
 
-/* The secrets of c made ready after the options are read: mrfc.psk_file read into mrfc.psk (the file
- * should be its owner's alone: a warning otherwise), and the key checked. False with *err naming the key
- * or file and what is wrong; the key itself is never written out. */
+/* What the option table's types cannot check, after the options are read: the names of mechanisms
+ * (sip.mediasec, policy.force_e2ae_media) rows of profiles/transport.c; and the secrets made ready,
+ * mrfc.psk_file read into mrfc.psk (the file should be its owner's alone: a warning otherwise), the key
+ * checked. False with *err naming the key or file and what is wrong; the key itself is never written
+ * out. */
 bool alg_config_secrets(struct alg_config *c, char **err);
 
 #endif

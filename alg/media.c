@@ -156,16 +156,17 @@ enum media_mode media_decide(const struct media_line *l, bool originating, const
 	if (!p->e2ae) /* Ix: the TrGW relays, TLS runs end to end (TS 29.162; digest §3.9) */
 		return MEDIA_E2E;
 	const struct tp_media *row = tp_media_of(l->proto, NULL);
-	bool ue_supports = row->mechanism && (p->ue_mechs & reg_mech_bit(row->mechanism));
+	unsigned mech = row->mechanism ? reg_mech_bit(row->mechanism) : 0;
+	bool ue_supports = p->ue_mechs & mech;
 	if (originating) { /* TS 23.334 §6.2.10.3.1.1.1 step 1; seed 004 NOTE 1 */
 		if (l->tls && l->requested && ue_supports)
 			return MEDIA_E2AE;
-		if (l->tls && l->app == TP_APP_MSRP && p->force_orig && l->fingerprints[0])
+		if (l->tls && (p->force_orig & mech) && l->fingerprints[0])
 			return MEDIA_E2AE;
 		return MEDIA_E2E;
 	}
 	/* terminating: §6.2.10.3.1.2.1 step 1; seed 004's terminating NOTE */
-	if (!l->tls && l->app != TP_APP_OTHER && (ue_supports || (p->force_term && l->app == TP_APP_MSRP)))
+	if (!l->tls && l->app != TP_APP_OTHER && (ue_supports || (p->force_term & mech)))
 		return MEDIA_E2AE;
 	return MEDIA_E2E;
 }

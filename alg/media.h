@@ -45,7 +45,8 @@ bool media_read(const char *sdp, size_t len, struct media_sdp *out, char **err);
 /* What the registration holds and what the operator chose. */
 struct media_policy {
 	unsigned ue_mechs; /* what the UE registered and we did: reg_mech_bit of each mechanism (reg.h) */
-	bool force_orig, force_term;
+	/* seed 004's NOTEs: e2ae whatever the UE said, for these mechanisms' media (reg_mech_bit) */
+	unsigned force_orig, force_term;
 	bool merge; /* TCP merge mode: the UE is the TCP client of the gateway's passive access leg */
 	bool e2ae;  /* the profile lets the gateway terminate (D)TLS (profiles/profile.c); else all is e2e */
 	bool weak_hashes; /* a fingerprint may use sha-1 (RFC 8122 §5 deprecates it); md5 and md2 never */

@@ -22,7 +22,8 @@ struct registrar {
 	struct reg *reg;
 	GHashTable *ue_calls; /* access address -> calls it originated now (GUINT_TO_POINTER) */
 	struct log_counter unregistered, too_many;
-	unsigned mechs; /* what we announce */
+	unsigned mechs;  /* what we announce */
+	unsigned forced; /* policy.force_e2ae_media: reg_mech_bit of each */
 };
 
 struct registrar *registrar_new(const struct alg_config *cfg)
@@ -37,6 +38,8 @@ struct registrar *registrar_new(const struct alg_config *cfg)
 	    (struct log_counter){ .component = "sip", .what = "refused, too many calls from one address:" };
 	for (char **m = cfg->mediasec; m && *m; m++)
 		r->mechs |= reg_mech_bit(*m);
+	for (char **m = cfg->force_media; m && *m; m++)
+		r->forced |= reg_mech_bit(*m);
 	return r;
 }
 
@@ -338,8 +341,8 @@ struct media_policy registrar_policy(struct registrar *r, const sip_t *sip, bool
 	return (struct media_policy){ .e2ae = profile_at(r->cfg->profile)->e2ae,
 				      .merge = r->cfg->merge_all || (nat && r->cfg->merge_nat),
 				      .ue_mechs = mechs & ~REG_BEHIND_NAT,
-				      .force_orig = r->cfg->force_orig,
-				      .force_term = r->cfg->force_term,
+				      .force_orig = r->cfg->force_orig ? r->forced : 0,
+				      .force_term = r->cfg->force_term ? r->forced : 0,
 				      .weak_hashes = r->cfg->allow_sha1 };
 }
 

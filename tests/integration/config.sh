@@ -60,6 +60,11 @@ expect_eq "alg malformed key file: message, without the key" "$err" \
 	"ims-alg: $WORK/psk: expected \"identity:hexkey\" or the key alone, the key 16 to 64 octets in hex (the value is not shown)"
 err=$("$ALG" --mrfc-psk kms:00112233445566778899aabbccddeeff --mrfc-psk-file "$WORK/psk" 2>&1 >/dev/null)
 expect_eq "alg key given twice" "$err" "ims-alg: mrfc.psk and mrfc.psk_file: give one of them, not both"
+for key in sip.mediasec policy.force_e2ae_media; do
+	err=$("$ALG" "--$(echo "$key" | tr '._' '--')=msrp-tls,msrp-dtls" 2>&1 >/dev/null); status=$?
+	expect_eq "alg $key: an unknown mechanism refused, status 2" "$status: $err" \
+		"2: ims-alg: $key: unknown mechanism \"msrp-dtls\" (known: msrp-tls, bfcp-tls, udptl-dtls)"
+done
 
 # every key a binary knows is documented in the configuration reference and its man page
 for bin in "$AGW" "$ALG"; do
@@ -70,6 +75,6 @@ for bin in "$AGW" "$ALG"; do
 		documented=$((${documented:-0} + 1))
 	done
 done
-expect_eq "keys documented (57 of ims-agw, 68 of ims-alg)" "$documented" 125
+expect_eq "keys documented (57 of ims-agw, 69 of ims-alg)" "$documented" 126
 
 finish

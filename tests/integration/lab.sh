@@ -98,6 +98,12 @@ mutate "T.38 toward the core, a=setup expected" t38-originating-client \
 mutate "fax switch back to audio: the T.38 terminations expected kept and modified" t38-fax-switch \
 	'/"back"/,/"end"/s/"command": "Subtract"/"command": "Modify"/' \
 	"step back: ims-alg sent no H.248 Modify"
+mutate "T.38 forced, but policy.force_e2ae_media naming MSRP alone" force-t38-originating \
+	's/"policy.force_e2ae_orig": true/"policy.force_e2ae_orig": true, "policy.force_e2ae_media": "msrp-tls"/' \
+	"step 5-7: ims-alg sent no H.248 Add in realm access"
+mutate "BFCP toward a UE without mediasec, the switch off" force-bfcp-terminating \
+	's/"policy.force_e2ae_term": true/"policy.force_e2ae_term": false/' \
+	"step 2-4: the m= transport in the Add in realm access's Local was TCP/BFCP, expected TCP/TLS/BFCP"
 mutate "Ix played as Iq: the UE's request for e2ae taken" ix-msrp-e2e 's/"profile": "ix"/"profile": "iq"/g' \
 	"step 3: the m= transport toward core B was TCP/MSRP, expected TCP/TLS/MSRP"
 mutate "originating MSRP, no fingerprint expected toward UE A" 004-msrp-originating \

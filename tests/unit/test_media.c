@@ -53,10 +53,14 @@ static void test_decide(void)
 	struct media_sdp s;
 	char *err = NULL;
 	CU_ASSERT_TRUE_FATAL(media_read(offer, strlen(offer), &s, &err));
-	struct media_policy none = { .e2ae = true }, msrp = { .e2ae = true, .ue_mechs = reg_mech_bit("msrp-tls") },
-			    force = { .e2ae = true, .force_orig = true, .force_term = true };
+	struct media_policy none = { .e2ae = true },
+			    msrp = { .e2ae = true, .ue_mechs = reg_mech_bit("msrp-tls") },
+			    force = { .e2ae = true,
+				      .force_orig = reg_mech_bit("msrp-tls"),
+				      .force_term = reg_mech_bit("msrp-tls") };
 	CU_ASSERT_EQUAL(media_decide(&s.lines[0], true, &msrp), MEDIA_PASS); /* RTP passes */
-	struct media_policy ix = { .ue_mechs = reg_mech_bit("msrp-tls") }; /* Ix: the gateway never terminates TLS */
+	struct media_policy ix = { .ue_mechs =
+				       reg_mech_bit("msrp-tls") }; /* Ix: the gateway never terminates TLS */
 	CU_ASSERT_EQUAL(media_decide(&s.lines[1], true, &ix), MEDIA_E2E);
 	CU_ASSERT_EQUAL(media_decide(&s.lines[0], true, &ix), MEDIA_PASS);
 	CU_ASSERT_EQUAL(media_decide(&s.lines[1], true, &msrp), MEDIA_E2AE);
@@ -74,6 +78,10 @@ static void test_decide(void)
 	CU_ASSERT_EQUAL(media_decide(&s.lines[1], false, &force), MEDIA_E2AE);
 	struct media_policy bfcp = { .e2ae = true, .ue_mechs = reg_mech_bit("bfcp-tls") };
 	CU_ASSERT_EQUAL(media_decide(&s.lines[1], false, &bfcp), MEDIA_E2E); /* BFCP support is not MSRP's */
+	struct media_policy force_bfcp = { .e2ae = true,
+					   .force_orig = reg_mech_bit("bfcp-tls"),
+					   .force_term = reg_mech_bit("bfcp-tls") };
+	CU_ASSERT_EQUAL(media_decide(&s.lines[1], false, &force_bfcp), MEDIA_E2E); /* forced for BFCP only */
 	s.lines[1].port = 0;
 	CU_ASSERT_EQUAL(media_decide(&s.lines[1], false, &msrp), MEDIA_PASS); /* a disabled line */
 }
@@ -98,6 +106,14 @@ static void test_t38(void)
 			    msrp = { .e2ae = true, .ue_mechs = reg_mech_bit("msrp-tls") };
 	CU_ASSERT_EQUAL(media_decide(l, true, &t), MEDIA_E2AE);
 	CU_ASSERT_EQUAL(media_decide(l, true, &msrp), MEDIA_E2E);
+	/* seed 004 NOTE 1 for T.38 alike: forced when policy.force_e2ae_media names udptl-dtls, not otherwise
+	 */
+	struct media_policy forced = { .e2ae = true, .force_orig = reg_mech_bit("udptl-dtls") },
+			    other = { .e2ae = true, .force_orig = reg_mech_bit("msrp-tls") };
+	s.lines[0].requested = false;
+	CU_ASSERT_EQUAL(media_decide(l, true, &forced), MEDIA_E2AE);
+	CU_ASSERT_EQUAL(media_decide(l, true, &other), MEDIA_E2E);
+	CU_ASSERT_EQUAL(media_decide(l, true, &t), MEDIA_E2E); /* supported, not asked for */
 	/* toward the core: udptl, and none of TLS's attributes, a=setup or a=3ge2ae */
 	struct media_edit e = { .edit = true,
 				.proto = "udptl",
