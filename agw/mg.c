@@ -193,8 +193,11 @@ static void add_statistics(struct agw_mg *mg, struct h248_msg *m, struct h248_no
 	struct h248_node *sa = h248_add_token(m, parent, H248_TOK_STATISTICS, NULL);
 	add_number(m, sa, wire(mg, WIRE_OCTETS_SENT), t->octets_sent);
 	add_number(m, sa, wire(mg, WIRE_OCTETS_RECEIVED), t->octets_received);
-	add_number(m, sa, wire(mg, WIRE_PACKETS_SENT), t->packets_sent);
-	add_number(m, sa, wire(mg, WIRE_PACKETS_RECEIVED), t->packets_received);
+	const struct tp_bearer *b = t->has_local ? tp_bearer_of(t->local.proto) : NULL;
+	if (!b || !b->dgram) { /* TCP traffic volume (tcptv, H.248.84): a UDP termination has none */
+		add_number(m, sa, wire(mg, WIRE_PACKETS_SENT), t->packets_sent);
+		add_number(m, sa, wire(mg, WIRE_PACKETS_RECEIVED), t->packets_received);
+	}
 	add_number(m, sa, wire(mg, WIRE_DURATION), (ev_now(mg->loop) - t->created_ms) / 1000);
 }
 

@@ -119,6 +119,20 @@ EOF
 )
 expect_eq "the H.248 of each step: none for audio, T.38's reserve, configure and establish, the subtraction" \
 	"$sent" "$want"
+# the Subtract's reply: each UDP termination's statistics are the network package's (nt, H.248.1
+# E.11: octets and duration); tcptv (H.248.84, TCP traffic volume) is not a UDP termination's
+stats=$(python3 - "$d/alg.jsonl" <<'EOF'
+import json, re, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["kind"] == "h248.rx" and "Subtract = " in e["raw"] and "Statistics" in e["raw"]:
+        for term, body in re.findall(r"Subtract = (\S+) \{\s*Statistics \{([^}]*)\}", e["raw"]):
+            print(term, " ".join(re.findall(r"([a-z]+/[a-z]+) =", body)))
+EOF
+)
+expect_eq "the Subtract's statistics of the UDP terminations: nt's, no tcptv" "$stats" \
+	"ac/2 nt/os nt/or nt/dur
+co/1 nt/os nt/or nt/dur"
 # the re-offers in the SIP: A's second and third INVITE in the dialog of its first (same Call-ID, CSeq
 # rising), each SDP a new version of A's session (RFC 3264 §8)
 sdp=$(python3 - "$d/alg.jsonl" <<'EOF'
