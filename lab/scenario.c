@@ -55,37 +55,18 @@ static const struct shape
 /* what a step does */
 static const struct shape act_register = { .keys = { { .name = "party", .type = J_PARTY, .required = true },
 						     { .name = "status", .type = J_INT } } };
-static const struct shape act_offer = { .keys = {
-					    { .name = "from", .type = J_PARTY, .required = true },
-					    { .name = "to", .type = J_PARTY, .required = true },
-					    { .name = "media",
-					      .type = J_WORD,
-					      .required = true,
-					      .words = WORDS("msrp", "bfcp", "t38", "audio") },
-					    { .name = "tls", .type = J_BOOL },
-					    { .name = "setup", .type = J_WORD, .words = setups },
-					    { .name = "fingerprint", .type = J_BOOL },
-					    { .name = "e2ae",
-					      .type = J_WORD,
-					      .words = WORDS("requested", "applied") },
-					    { .name = "listen", .type = J_BOOL },
-					    { .name = "status", .type = J_INT },
-					} };
-static const struct shape act_reoffer = { .keys = {
-					      { .name = "from", .type = J_PARTY, .required = true },
-					      { .name = "media",
-						.type = J_WORD,
-						.required = true,
-						.words = WORDS("msrp", "bfcp", "t38", "audio") },
-					      { .name = "tls", .type = J_BOOL },
-					      { .name = "setup", .type = J_WORD, .words = setups },
-					      { .name = "fingerprint", .type = J_BOOL },
-					      { .name = "e2ae",
-						.type = J_WORD,
-						.words = WORDS("requested", "applied") },
-					      { .name = "listen", .type = J_BOOL },
-					      { .name = "status", .type = J_INT },
-					  } };
+/* what an offer's SDP says, in an INVITE or a re-INVITE */
+#define OFFER_KEYS                                                                                          \
+	{ .name = "media", .type = J_WORD, .required = true, .words = WORDS("msrp", "bfcp", "t38", "audio") }, \
+	    { .name = "tls", .type = J_BOOL }, { .name = "setup", .type = J_WORD, .words = setups },           \
+	    { .name = "fingerprint", .type = J_BOOL },                                                        \
+	    { .name = "e2ae", .type = J_WORD, .words = WORDS("requested", "applied") },                       \
+	    { .name = "listen", .type = J_BOOL }, { .name = "status", .type = J_INT }
+static const struct shape act_offer = { .keys = { { .name = "from", .type = J_PARTY, .required = true },
+						  { .name = "to", .type = J_PARTY, .required = true },
+						  OFFER_KEYS } };
+static const struct shape act_reoffer = { .keys = { { .name = "from", .type = J_PARTY, .required = true },
+						    OFFER_KEYS } };
 static const struct shape act_answer = { .keys = {
 					     { .name = "by", .type = J_PARTY, .required = true },
 					     { .name = "status", .type = J_INT },
