@@ -11,18 +11,23 @@
 # CPU-second with BENCH_CLIENTS (default 8) clients at once, resident memory per idle session at
 # BENCH_SESSIONS sessions (default 10,000, fewer when the open-file limit cannot hold two sockets per
 # session at the relay), and ims-agw's H.248 Add/Add/Modify/Subtract cycles per second. Methods:
-# tests/bench/README.md. Then the datagram legs: UDPTL packets per second through ims-agw's DTLS->UDP
+# tests/bench/README.md. Then the MSRP phase, on a fresh process of every relay: BENCH_MSRP_SESSIONS
+# (default 1,000) TLS sessions at once, each carrying BENCH_MSRP_MESSAGES (default 100) MSRP SEND
+# requests of 200-1024 body bytes one after the other, each answered by the sink's 200 OK through the
+# relay: round trips per relay CPU-second, per second, and latency p50/p99. Then the datagram legs: UDPTL packets per second through ims-agw's DTLS->UDP
 # leg pair (T.38 e2ae) and its UDP->UDP pair, next to socat relaying UDP.
 set -u
 build=$1
 src=$(cd "$(dirname "$0")/../.." && pwd)
 n=${BENCH_SESSIONS:-10000}
+m=${BENCH_MSRP_SESSIONS:-1000}
 runs=${BENCH_RUNS:-3}
 files=$(ulimit -Hn)
 if [ "$files" != unlimited ] && [ $((2 * n + 200)) -gt "$files" ]; then
 	n=$(((files - 200) / 2 / 1000 * 1000))
 	echo "(open files are capped at $files here: $n sessions, not ${BENCH_SESSIONS:-10000})"
 fi
+cap=$((n > m ? n : m)) # the relays' connection limits hold either phase
 work=$(mktemp -d)
 pids=""
 trap 'kill $pids 2>/dev/null; rm -rf "$work"' EXIT
@@ -38,10 +43,13 @@ certtool --generate-self-signed --load-privkey "$work/ue-key.pem" --template "$w
 cat "$src/tests/data/agw-cert.pem" "$src/tests/data/agw-key.pem" >"$work/gw.pem"
 
 run_client() { taskset -c 1 "$bench" "$@"; }
-# a peer started pinned to CPU 0; $1 name, $2 pid to measure, then the command's ports
+# a peer started pinned to CPU 0; $1 name, $2 pid to measure, then the command's ports; the phase is
+# $phase: "" (sessions, throughput) or "msrp-" (the MSRP round trips, $m sessions)
+phase=
 run_peer() {
-	local name=$1 pid=$2 tls=$3 sink=$4
-	run_client ext "$name" "$pid" "$tls" "$sink" "$work/ue-cert.pem" "$work/ue-key.pem" "$n" ||
+	local name=$1 pid=$2 tls=$3 sink=$4 count=$n
+	[ -n "$phase" ] && count=$m
+	run_client "${phase}ext" "$name" "$pid" "$tls" "$sink" "$work/ue-cert.pem" "$work/ue-key.pem" "$count" ||
 		echo "$name: failed" >&2
 }
 stop() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
@@ -51,7 +59,7 @@ haproxy_round() {
 	tls=$(free) sink=$(free)
 	cat >"$work/haproxy.cfg" <<CFG
 global
-  maxconn $((n + 50))
+  maxconn $((cap + 50))
   nbthread 1
   tune.bufsize $buffer
   ssl-default-bind-ciphersuites $suite
@@ -107,10 +115,10 @@ load_module $nginx_module;
 daemon off;
 worker_processes 1;
 worker_cpu_affinity 1;
-worker_rlimit_nofile $((2 * n + 200));
+worker_rlimit_nofile $((2 * cap + 200));
 pid $work/nginx.pid;
 error_log $work/nginx/error.log error;
-events { worker_connections $((2 * n + 100)); }
+events { worker_connections $((2 * cap + 100)); }
 stream {
   server {
     listen 127.0.0.1:$tls ssl;
@@ -148,6 +156,7 @@ if ! command -v nginx >/dev/null || [ ! -f $nginx_module ]; then
 	have_nginx=0
 fi
 : >"$work/all"
+: >"$work/msrp"
 for r in $(seq "$runs"); do
 	# ims-agw: the rig inside relay_bench starts it; pin it like the others
 	RIG_TASKSET=0 BENCH_BUFFER_KIB=$((buffer / 1024)) top_builddir="$build" \
@@ -159,13 +168,24 @@ for r in $(seq "$runs"); do
 		${peer}_round >"$work/round"
 		sed "s/^/$r /" "$work/round" >>"$work/all"
 	done
+	# MSRP: every relay started afresh again (see README: after the other phases, not on their process)
+	phase=msrp-
+	RIG_TASKSET=0 BENCH_BUFFER_KIB=$((buffer / 1024)) top_builddir="$build" \
+		run_client msrp-agw "$work/ue-cert.pem" "$work/ue-key.pem" "$m" >"$work/round" || echo "ims-agw MSRP: failed"
+	sed "s/^/$r /" "$work/round" >>"$work/msrp"
+	for peer in haproxy stunnel nginx; do
+		eval "[ \$have_$peer = 1 ]" || continue
+		${peer}_round >"$work/round"
+		sed "s/^/$r /" "$work/round" >>"$work/msrp"
+	done
+	phase=
 done
 
 echo "TLS->TCP relays, one core each (CPU 0), client and sink on CPU 1; $suite only, X25519, ECDSA P-256"
 echo "certificates both ways; relay buffer $buffer bytes per direction; $n idle sessions opened by" \
 	"${BENCH_CLIENTS:-8} clients at once; $runs rounds, median (min-max)"
 awk '{ print "  negotiated with " $2 ": " $9 }' "$work/all" | sort -u
-awk -v peers="$peers" '
+stats='
 function median(a, n,   i, j, t) {
 	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
@@ -183,7 +203,8 @@ function ratio(peer, col,   r, k, a, lo, hi) {
 	for (r = 1; r <= rounds; r++) if ((r, "ims-agw") in v && (r, peer) in v && v[r, peer, col] > 0) {
 		a[++k] = v[r, "ims-agw", col] / v[r, peer, col]; lo = k == 1 || a[k] < lo ? a[k] : lo; hi = a[k] > hi ? a[k] : hi }
 	return k ? sprintf("%.2f (%.2f-%.2f)", median(a, k), lo, hi) : "-"
-}
+}'
+awk -v peers="$peers" "$stats"'
 { v[$1, $2] = 1; for (c = 3; c <= 8; c++) v[$1, $2, c] = $c; if ($1 > rounds) rounds = $1; seen[$2] = 1 }
 END {
 	split("ims-agw " peers, names, " ")
@@ -198,6 +219,36 @@ END {
 	for (i = 2; i in names; i++) if (names[i] in seen)
 		printf "%-9s %-20s %-24s %-20s\n", names[i], ratio(names[i], 3), ratio(names[i], 4), ratio(names[i], 7)
 }' "$work/all"
+
+echo
+echo "MSRP-size messages through each relay (a fresh process): $m TLS sessions at once, each sending"
+echo "${BENCH_MSRP_MESSAGES:-100} MSRP SEND requests (text/plain, 200-1024 body bytes) one after the other, each" \
+	"answered by the"
+echo "sink's 200 OK back through the relay; a round trip = SEND + 200 OK; $runs rounds, median (min-max)"
+awk -v peers="$peers" "$stats"'
+# a time, where lower is better: the peer'"'"'s over ims-agw'"'"'s, per round
+function slower(peer, col,   r, k, a, lo, hi) {
+	k = 0
+	for (r = 1; r <= rounds; r++) if ((r, "ims-agw") in v && (r, peer) in v && v[r, "ims-agw", col] > 0 && v[r, peer, col] > 0) {
+		a[++k] = v[r, peer, col] / v[r, "ims-agw", col]; lo = k == 1 || a[k] < lo ? a[k] : lo; hi = a[k] > hi ? a[k] : hi }
+	return k ? sprintf("%.2f (%.2f-%.2f)", median(a, k), lo, hi) : "-"
+}
+{ v[$1, $2] = 1; for (c = 3; c <= 8; c++) v[$1, $2, c] = $c; if ($1 > rounds) rounds = $1; seen[$2] = 1
+  split($9, d, "/"); if (d[1] != d[2]) lost[$2] += d[2] - d[1] }
+END {
+	split("ims-agw " peers, names, " ")
+	printf "%-9s %-22s %-20s %-16s %-20s %-20s %s\n", "relay", "round trips/relay CPU-s", "round trips/s",
+		"relay CPU busy", "latency p50 ms", "latency p99 ms", "SEND bytes"
+	for (i = 1; i in names; i++) if (names[i] in seen)
+		printf "%-9s %-22s %-20s %-16s %-20s %-20s %s%s\n", names[i], spread(names[i], 3, "%.0f"),
+			spread(names[i], 4, "%.0f"), spread(names[i], 5, "%.2f"), spread(names[i], 6, "%.2f"),
+			spread(names[i], 7, "%.2f"), spread(names[i], 8, "%.0f"),
+			lost[names[i]] ? sprintf("  (%d round trips not answered)", lost[names[i]]) : ""
+	print "ims-agw / peer, per round (median (min-max)); goal: round trips per relay CPU-second >= 1.5 x nginx"
+	printf "%-9s %-22s %-20s %s\n", "peer", "round trips/CPU-s", "round trips/s", "latency p99 (peer / ims-agw)"
+	for (i = 2; i in names; i++) if (names[i] in seen)
+		printf "%-9s %-22s %-20s %s\n", names[i], ratio(names[i], 3), ratio(names[i], 4), slower(names[i], 7)
+}' "$work/msrp"
 
 # Datagrams: T.38's UDPTL through the DTLS leg pair, the plain UDP pair, and socat's UDP relay
 p=${BENCH_PACKETS:-200000}

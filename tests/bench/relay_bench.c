@@ -2,6 +2,9 @@
 /* relay_bench: TLS->TCP relays compared on one machine, in one run, with the same client and sink.
  *   relay_bench agw UE-CERT UE-KEY SESSIONS         ims-agw, provisioned over H.248 by this program
  *   relay_bench ext NAME PID TLS-PORT SINK-PORT UE-CERT UE-KEY SESSIONS   an already running relay
+ *   relay_bench msrp-agw … / msrp-ext …   (same arguments) the MSRP phase instead (relay_msrp.h), on a
+ *     fresh relay: SESSIONS sessions opened, then chat-sized MSRP round trips through them; prints
+ *     the line of msrp_print
  * Prints one line: NAME gbit_per_s handshakes_per_relay_cpu_s handshakes_per_s relay_cpu_busy
  * kib_per_idle_session h248_cycles_per_s|- suite. Every client offers one suite only (BENCH_PRIORITY).
  * Sessions first, on a fresh relay: its RSS is read before the first connection (for ims-agw before the
@@ -15,6 +18,7 @@
 #include <fcntl.h>
 #include <glib.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "relay_msrp.h"
 #include "rig.h"
 #include "tlspeer.h"
 
@@ -63,10 +68,19 @@ static double cpu_s(int pid)
 	return secs;
 }
 
-/* ---- the sink: accepts everything on its port and counts the bytes ---- */
+/* ---- the sink: accepts everything on its port and counts the bytes; in the MSRP phase it also
+ * answers every SEND (relay_msrp.c) ---- */
 static int sink_l;
 static volatile size_t sink_bytes;
 static volatile int sink_stop;
+static bool sink_msrp;
+
+static void sink_close(int fd)
+{
+	if (sink_msrp)
+		msrp_sink_forget(fd);
+	close(fd);
+}
 
 static void *sink(void *arg)
 {
@@ -81,16 +95,21 @@ static void *sink(void *arg)
 			if (evs[i].data.fd == sink_l) {
 				int fd = accept4(sink_l, NULL, NULL, SOCK_NONBLOCK);
 				if (fd >= 0) {
+					int one = 1;
+					if (sink_msrp)
+						setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 					struct epoll_event e = { .events = EPOLLIN, .data.fd = fd };
 					epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e);
 				}
 				continue;
 			}
 			ssize_t k = recv(evs[i].data.fd, buf, sizeof buf, 0);
-			if (k > 0)
+			if (k > 0) {
 				__atomic_add_fetch(&sink_bytes, (size_t)k, __ATOMIC_RELAXED);
-			else if (k == 0 || (errno != EAGAIN && errno != EINTR))
-				close(evs[i].data.fd);
+				if (sink_msrp && !msrp_sink_feed(evs[i].data.fd, buf, (size_t)k))
+					sink_close(evs[i].data.fd);
+			} else if (k == 0 || (errno != EAGAIN && errno != EINTR))
+				sink_close(evs[i].data.fd);
 		}
 	}
 	close(ep);
@@ -193,32 +212,59 @@ struct figures {
 	double rate, per_cpu, busy, kib;
 };
 
+/* Opens o->n sessions with BENCH_CLIENTS threads at once; the wall-clock seconds it took. */
+static double open_all(struct opening *o)
+{
+	unsigned k = getenv("BENCH_CLIENTS") ? (unsigned)atoi(getenv("BENCH_CLIENTS")) : 8;
+	k = k < 1 ? 1 : k > 64 ? 64 : k;
+	pthread_t th[64];
+	o->t0 = now();
+	for (unsigned i = 0; i < k; i++)
+		pthread_create(&th[i], NULL, opener, o);
+	for (unsigned i = 0; i < k; i++)
+		pthread_join(th[i], NULL);
+	if (o->failed)
+		fprintf(stderr, "relay_bench: %u of %u handshakes failed\n", o->failed, o->n);
+	return now() - o->t0;
+}
+
 /* Opens n sessions, holds them, and measures the relay's CPU time and memory; before: its RSS before
  * anything was set up for them. */
 static void sessions(int pid, const uint16_t *ports, uint16_t port, unsigned n, long before, struct figures *f)
 {
 	struct opening o = { .ports = ports, .port = port, .n = n, .s = g_new0(gnutls_session_t, n),
 			     .fds = g_new0(int, n) };
-	unsigned k = getenv("BENCH_CLIENTS") ? (unsigned)atoi(getenv("BENCH_CLIENTS")) : 8;
-	k = k < 1 ? 1 : k > 64 ? 64 : k;
-	pthread_t th[64];
-	double cpu0 = cpu_s(pid);
-	o.t0 = now();
-	for (unsigned i = 0; i < k; i++)
-		pthread_create(&th[i], NULL, opener, &o);
-	for (unsigned i = 0; i < k; i++)
-		pthread_join(th[i], NULL);
-	double wall = now() - o.t0, cpu = cpu_s(pid) - cpu0;
+	double cpu0 = cpu_s(pid), wall = open_all(&o), cpu = cpu_s(pid) - cpu0;
 	f->rate = o.open / wall;
 	f->per_cpu = cpu > 0 ? o.open / cpu : 0;
 	f->busy = cpu / wall;
-	if (o.failed)
-		fprintf(stderr, "relay_bench: %u of %u handshakes failed\n", o.failed, n);
 	usleep(300000); /* let the relay settle */
 	f->kib = o.open ? (double)(rss_kib(pid) - before) / o.open : 0;
 	for (unsigned i = 0; i < n; i++)
 		if (o.s[i])
 			tlspeer_close(o.s[i], o.fds[i]);
+	g_free(o.s), g_free(o.fds);
+}
+
+/* The MSRP phase: n sessions opened as above (outside the window: handshakes have their own figure), a
+ * settle, then the round trips of relay_msrp.c through the sessions that opened. */
+static void msrp_phase(const char *name, int pid, const uint16_t *ports, uint16_t port, unsigned n)
+{
+	struct opening o = { .ports = ports, .port = port, .n = n, .s = g_new0(gnutls_session_t, n),
+			     .fds = g_new0(int, n) };
+	open_all(&o);
+	usleep(300000); /* let the relay finish connecting to the sink */
+	unsigned open = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (o.s[i])
+			o.s[open] = o.s[i], o.fds[open++] = o.fds[i];
+	struct msrp_figures f;
+	msrp_exchange(pid, cpu_s, o.s, o.fds, open, &f);
+	if (open)
+		f.wanted = f.wanted / open * n; /* a session that did not open counts its round trips as lost */
+	msrp_print(name, &f);
+	for (unsigned i = 0; i < open; i++)
+		tlspeer_close(o.s[i], o.fds[i]);
 	g_free(o.s), g_free(o.fds);
 }
 
@@ -275,7 +321,7 @@ static void print(const char *name, double gbps, const struct figures *f, double
 	printf("%s %.2f %.0f %.0f %.2f %.1f %s %s\n", name, gbps, f->per_cpu, f->rate, f->busy, f->kib, c, suite);
 }
 
-static int bench_agw(uint16_t sink_port, unsigned n)
+static int bench_agw(uint16_t sink_port, unsigned n, bool msrp)
 {
 	char contexts[16], terms[16], buffer[16];
 	snprintf(contexts, sizeof contexts, "%u", n + 3000);
@@ -292,6 +338,12 @@ static int bench_agw(uint16_t sink_port, unsigned n)
 	unsigned ctx;
 	for (unsigned i = 0; i < n; i++)
 		ports[i] = provision(sink_port, &ctx);
+	if (msrp) {
+		msrp_phase("ims-agw", rig_pid(rig), ports, 0, n);
+		g_free(ports);
+		rig_stop(rig);
+		return 0;
+	}
 	struct figures f;
 	sessions(rig_pid(rig), ports, 0, n, before, &f);
 	g_free(ports);
@@ -303,11 +355,13 @@ static int bench_agw(uint16_t sink_port, unsigned n)
 
 int main(int argc, char **argv)
 {
-	bool agw = argc == 5 && !strcmp(argv[1], "agw"), ext = argc == 9 && !strcmp(argv[1], "ext");
+	sink_msrp = argc > 1 && !strncmp(argv[1], "msrp-", 5);
+	const char *mode = argc > 1 ? argv[1] + (sink_msrp ? 5 : 0) : "";
+	bool agw = argc == 5 && !strcmp(mode, "agw"), ext = argc == 9 && !strcmp(mode, "ext");
 	if (!agw && !ext) {
 		fprintf(stderr,
-			"usage: relay_bench agw UE-CERT UE-KEY SESSIONS\n"
-			"       relay_bench ext NAME PID TLS-PORT SINK-PORT UE-CERT UE-KEY SESSIONS\n");
+			"usage: relay_bench [msrp-]agw UE-CERT UE-KEY SESSIONS\n"
+			"       relay_bench [msrp-]ext NAME PID TLS-PORT SINK-PORT UE-CERT UE-KEY SESSIONS\n");
 		return 2;
 	}
 	struct rlimit rl;
@@ -323,6 +377,9 @@ int main(int argc, char **argv)
 	}
 	uint16_t sink_port = ext ? (uint16_t)atoi(argv[5]) : 0;
 	sink_l = tcp_listen(&sink_port);
+	/* the rig's backlog of 4 drops SYNs when a relay connects many sessions at once (each retried 1 s,
+	 * 3 s … later): the sink takes all of them */
+	listen(sink_l, 4096);
 	pthread_t th;
 	pthread_create(&th, NULL, sink, NULL);
 	int rc = 0;
@@ -330,10 +387,14 @@ int main(int argc, char **argv)
 		int pid = atoi(argv[3]);
 		uint16_t port = (uint16_t)atoi(argv[4]);
 		struct figures f;
-		sessions(pid, NULL, port, n, rss_kib(pid), &f);
-		print(argv[2], throughput(port), &f, 0);
+		if (sink_msrp)
+			msrp_phase(argv[2], pid, NULL, port, n);
+		else {
+			sessions(pid, NULL, port, n, rss_kib(pid), &f);
+			print(argv[2], throughput(port), &f, 0);
+		}
 	} else
-		rc = bench_agw(sink_port, n);
+		rc = bench_agw(sink_port, n, sink_msrp);
 	sink_stop = 1;
 	pthread_join(th, NULL);
 	tls_identity_clear(&ue);
