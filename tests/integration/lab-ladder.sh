@@ -12,7 +12,7 @@ command -v python3 >/dev/null || { echo "lab-ladder: python3 is not installed: s
 LAB="$top_builddir/lab/ims-lab"
 S="$top_srcdir/scenarios"
 CHECK="python3 $top_srcdir/tests/integration/ladder_check.py"
-t38="t38-lost-flight t38-originating-client t38-originating-server t38-terminating-client t38-terminating-server t38-fax-switch"
+t38="t38-lost-flight t38-originating-client t38-originating-server t38-terminating-client t38-terminating-server t38-fax-switch t38-fax-switch-core"
 names="004-msrp-originating mp-bfcp-floor mp-bfcp-psk neg-tcp-connect-failure $t38"
 
 # the RSTs on the wire while the scenarios play (skipped where capturing is not allowed)

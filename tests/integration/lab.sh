@@ -98,6 +98,9 @@ mutate "T.38 toward the core, a=setup expected" t38-originating-client \
 mutate "fax switch back to audio: the T.38 terminations expected kept and modified" t38-fax-switch \
 	'/"back"/,/"end"/s/"command": "Subtract"/"command": "Modify"/' \
 	"step back: ims-alg sent no H.248 Modify"
+mutate "fax switch from the core: the UE expected to be asked for e2ae (requested)" t38-fax-switch-core \
+	'/"step": "8"/,/"step": "9"/s/"e2ae": "applied"/"e2ae": "requested"/' \
+	"step 8: a=3ge2ae toward UE A was applied, expected requested"
 mutate "T.38 forced, but policy.force_e2ae_media naming MSRP alone" force-t38-originating \
 	's/"policy.force_e2ae_orig": true/"policy.force_e2ae_orig": true, "policy.force_e2ae_media": "msrp-tls"/' \
 	"step 5-7: ims-alg sent no H.248 Add in realm access"
