@@ -139,8 +139,9 @@ static void dead(struct run *r, struct chat *c, const char *what)
 {
 	if (c->dead)
 		return;
-	fprintf(stderr, "relay_msrp: session %u after %u of %u round trips: %s\n", (unsigned)(c - r->c),
-		c->answered, r->per, what);
+	if (r->alive + 5 > r->n) /* the first five; the count of the rest at the end */
+		fprintf(stderr, "relay_msrp: session %u after %u of %u round trips: %s\n",
+			(unsigned)(c - r->c), c->answered, r->per, what);
 	c->dead = true;
 	r->alive--;
 }
