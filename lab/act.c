@@ -99,19 +99,25 @@ static const struct payload *medium(json_object *o, char **why)
 	return m;
 }
 
-static char *act_offer(struct run *r, json_object *o)
+/* from's offer of m to to: an INVITE, or a re-INVITE in their call. Waits until to receives it, or with
+ * "status" for from's final response: a failure the network answers before the callee sees it (a
+ * refused re-offer leaves the call as it was, RFC 3261 §14.1). */
+static char *offer(struct run *r, json_object *o, struct party *from, struct party *to,
+		   const struct payload *m, bool again)
 {
-	struct party *from = party(r, o, "from"), *to = party(r, o, "to");
-	char *why = NULL;
-	const struct payload *m = medium(o, &why);
-	if (!m)
-		return why;
 	r->offerer = from, r->answerer = to;
 	char *sdp = sdp_of(r, from, m, jbool(o, "tls", false), o, true);
-	party_invite(from, to->user, sdp);
+	party_invite(from, again ? NULL : to->user, sdp);
 	g_free(sdp);
-	int status = jint(o, "status", 0); /* a failure the network answers before the callee sees it */
+	int status = jint(o, "status", 0);
 	return status ? final(r, from, status, "INVITE") : got(r, to, "INVITE");
+}
+
+static char *act_offer(struct run *r, json_object *o)
+{
+	char *why = NULL;
+	const struct payload *m = medium(o, &why);
+	return m ? offer(r, o, party(r, o, "from"), party(r, o, "to"), m, false) : why;
 }
 
 /* A re-INVITE with a new offer in the call from is in (RFC 3264 §8); another medium than its last is
@@ -128,12 +134,7 @@ static char *act_reoffer(struct run *r, json_object *o)
 		return g_strdup_printf("%s is in no call to re-offer in", from->title);
 	if (from->media != m)
 		party_media_reset(from);
-	r->offerer = from, r->answerer = to;
-	char *sdp = sdp_of(r, from, m, jbool(o, "tls", false), o, true);
-	party_reinvite(from, sdp);
-	g_free(sdp);
-	int status = jint(o, "status", 0); /* refused: the call goes on as it was (RFC 3261 §14.1) */
-	return status ? final(r, from, status, "INVITE") : got(r, to, "INVITE");
+	return offer(r, o, from, to, m, true);
 }
 
 static char *act_answer(struct run *r, json_object *o)

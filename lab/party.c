@@ -155,15 +155,11 @@ void party_register(struct party *p, const char *registrar)
 
 void party_invite(struct party *p, const char *to_user, const char *sdp)
 {
-	char *from = uri(p->user), *to = uri(to_user);
-	p->call = nua_handle(p->nua, NULL, SIPTAG_TO_STR(to), SIPTAG_FROM_STR(from), TAG_END());
-	nua_invite(p->call, NUTAG_M_USERNAME(p->user), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
-		   SIPTAG_PAYLOAD_STR(sdp), TAG_END());
-	g_free(from), g_free(to);
-}
-
-void party_reinvite(struct party *p, const char *sdp)
-{
+	if (to_user) { /* a new call; else a re-INVITE in the one it has */
+		char *from = uri(p->user), *to = uri(to_user);
+		p->call = nua_handle(p->nua, NULL, SIPTAG_TO_STR(to), SIPTAG_FROM_STR(from), TAG_END());
+		g_free(from), g_free(to);
+	}
 	nua_invite(p->call, NUTAG_M_USERNAME(p->user), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
 		   SIPTAG_PAYLOAD_STR(sdp), TAG_END());
 }

@@ -88,9 +88,8 @@ void party_free(struct party *p);
 
 /* ---- SIP ---- */
 void party_register(struct party *p, const char *registrar);
+/* An INVITE to to_user's AOR with this SDP offer; to_user NULL: a re-INVITE in its call (RFC 3264 §8). */
 void party_invite(struct party *p, const char *to_user, const char *sdp);
-/* A re-INVITE in its call with a new SDP offer (RFC 3264 §8). */
-void party_reinvite(struct party *p, const char *sdp);
 /* Answers the INVITE received (sdp NULL: none). */
 void party_respond(struct party *p, int status, const char *phrase, const char *sdp);
 void party_bye(struct party *p);
