@@ -340,6 +340,8 @@ static int fwd_rewrite(struct fwd *f, const sip_t *sip, sip_t *out)
 	f->initial = !sip->sip_to->a_tag;
 	if (f->method == sip_method_register) /* forwarded: the core learns nothing of mediasec */
 		registrar_forward(f->msg, out, p->sides[CORE].uri);
+	else if (f->in->which == ACCESS && f->initial)
+		registrar_assert(p->registrar, f->msg, out);
 	return to_aor(p, f, out);
 }
 

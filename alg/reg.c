@@ -44,6 +44,7 @@ struct binding {
 	struct aor *aor;
 	char *contact, *uri, *key;
 	char *source; /* the address the REGISTER came from */
+	char *route, *identities;
 	unsigned mechs;
 	uint64_t until;
 };
@@ -59,13 +60,19 @@ struct reg {
 	GHashTable *sources;  /* source address -> GSList of struct binding */
 };
 
+static void binding_free(struct binding *b)
+{
+	g_free(b->contact), g_free(b->uri), g_free(b->key), g_free(b->source);
+	g_free(b->route), g_free(b->identities);
+	g_free(b);
+}
+
 static void aor_free(gpointer p)
 {
 	struct aor *a = p;
 	struct binding *b;
 	while ((b = g_queue_pop_head(&a->bindings))) {
-		g_free(b->contact), g_free(b->uri), g_free(b->key), g_free(b->source);
-		g_free(b);
+		binding_free(b);
 	}
 	g_free(a->name);
 	g_free(a);
@@ -102,8 +109,7 @@ static void unbind(struct reg *r, struct binding *b)
 		g_hash_table_insert(r->sources, g_strdup(b->source), from);
 	else
 		g_hash_table_remove(r->sources, b->source);
-	g_free(b->contact), g_free(b->uri), g_free(b->key), g_free(b->source);
-	g_free(b);
+	binding_free(b);
 }
 
 /* The bindings of a that have expired go. */
@@ -117,30 +123,31 @@ static void expire(struct reg *r, struct aor *a, uint64_t now)
 	}
 }
 
-void reg_set(struct reg *r, const char *aor, const char *contact, const char *uri, const char *key,
-	     const char *source, unsigned mechs, unsigned expires, uint64_t now)
+void reg_set(struct reg *r, const struct reg_entry *e, uint64_t now)
 {
-	struct binding *old = g_hash_table_lookup(r->contacts, key);
+	struct binding *old = g_hash_table_lookup(r->contacts, e->key);
 	if (old) /* the contact is bound anew (or moves to this AOR, or goes) */
 		unbind(r, old);
-	struct aor *a = g_hash_table_lookup(r->aors, aor);
+	struct aor *a = g_hash_table_lookup(r->aors, e->aor);
 	if (!a) {
 		a = g_new0(struct aor, 1);
-		a->name = g_strdup(aor);
+		a->name = g_strdup(e->aor);
 		g_queue_init(&a->bindings);
 		g_hash_table_insert(r->aors, a->name, a);
 	}
 	expire(r, a, now);
-	if (!expires)
+	if (!e->expires)
 		return;
 	struct binding *b = g_new0(struct binding, 1);
 	*b = (struct binding){ .aor = a,
-			       .contact = g_strdup(contact),
-			       .uri = g_strdup(uri),
-			       .key = g_strdup(key),
-			       .source = g_strdup(source ? source : ""),
-			       .mechs = mechs,
-			       .until = now + expires };
+			       .contact = g_strdup(e->contact),
+			       .uri = g_strdup(e->uri),
+			       .key = g_strdup(e->key),
+			       .source = g_strdup(e->source ? e->source : ""),
+			       .route = g_strdup(e->route),
+			       .identities = g_strdup(e->identities),
+			       .mechs = e->mechs,
+			       .until = now + e->expires };
 	g_queue_push_tail(&a->bindings, b);
 	g_hash_table_insert(r->contacts, b->key, b);
 	g_hash_table_insert(r->sources, g_strdup(b->source),
@@ -166,11 +173,16 @@ static struct binding *newest(struct reg *r, const char *aor, uint64_t now)
 	return NULL;
 }
 
-bool reg_find(struct reg *r, const char *key, uint64_t now, const char **uri, unsigned *mechs)
+/* By contact key, else the AOR's newest current binding; NULL when none. */
+static struct binding *current(struct reg *r, const char *key, uint64_t now)
 {
 	struct binding *b = g_hash_table_lookup(r->contacts, key);
-	if (!b || b->until <= now)
-		b = newest(r, key, now);
+	return b && b->until > now ? b : newest(r, key, now);
+}
+
+bool reg_find(struct reg *r, const char *key, uint64_t now, const char **uri, unsigned *mechs)
+{
+	struct binding *b = current(r, key, now);
 	if (!b)
 		return false;
 	if (uri)
@@ -178,6 +190,14 @@ bool reg_find(struct reg *r, const char *key, uint64_t now, const char **uri, un
 	if (mechs)
 		*mechs = b->mechs;
 	return true;
+}
+
+bool reg_served(struct reg *r, const char *key, uint64_t now, const char **route, const char **identities)
+{
+	struct binding *b = current(r, key, now);
+	*route = b ? b->route : NULL;
+	*identities = b ? b->identities : NULL;
+	return b;
 }
 
 enum reg_state reg_state_of(struct reg *r, const char *aor, uint64_t now)

@@ -27,11 +27,18 @@ enum reg_state { REG_UNKNOWN, REG_UNBOUND, REG_BOUND };
 struct reg;
 struct reg *reg_new(void);
 void reg_free(struct reg *r);
-/* Binds aor to a contact for expires seconds (0 removes the binding): contact as registered (the
- * Contact's URI), uri where requests for it go, key "host:port", source the address the REGISTER came
- * from. A contact bound to another AOR moves here. now: seconds on a monotonic clock. */
-void reg_set(struct reg *r, const char *aor, const char *contact, const char *uri, const char *key,
-	     const char *source, unsigned mechs, unsigned expires, uint64_t now);
+/* A binding as reg_set takes it: aor bound to contact (the Contact's URI) for expires seconds (0
+ * removes the binding); uri where requests for it go; key "host:port"; source the address the REGISTER
+ * came from. What the core's 200 told of the UE (TS 24.229 §5.2.2.3): route, the Service-Route its
+ * requests take (RFC 3608, header text), and identities, its public identities as P-Asserted-Identity
+ * text, the default first (RFC 7315 P-Associated-URI, else the REGISTER's To); NULL for none. */
+struct reg_entry {
+	const char *aor, *contact, *uri, *key, *source;
+	unsigned mechs, expires;
+	const char *route, *identities;
+};
+/* Binds as e says; a contact bound to another AOR moves here. now: seconds on a monotonic clock. */
+void reg_set(struct reg *r, const struct reg_entry *e, uint64_t now);
 /* One current binding as reg_all shows it (for ims-ctl). */
 struct reg_view {
 	const char *aor, *contact, *source; /* source: the address the REGISTER came from */
@@ -48,6 +55,8 @@ void reg_clear(struct reg *r, const char *aor);
 /* By contact key, else by AOR (its newest binding): the URI requests go to (owned by reg) and the
  * mechanisms; false when not registered. */
 bool reg_find(struct reg *r, const char *key, uint64_t now, const char **uri, unsigned *mechs);
+/* As reg_find: the route and identities of the binding (owned by reg; NULL for none). */
+bool reg_served(struct reg *r, const char *key, uint64_t now, const char **route, const char **identities);
 /* Whether aor has a current binding, or had one. */
 enum reg_state reg_state_of(struct reg *r, const char *aor, uint64_t now);
 /* Calls fn for each current binding of aor, oldest first: the contact as registered and the seconds

@@ -8,9 +8,11 @@
 #include <string.h>
 
 #include <sofia-sip/msg_header.h>
+#include <sofia-sip/sip_extra.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/sip_tag.h>
+#include <sofia-sip/sip_util.h>
 
 #include "log.h"
 #include "profile.h"
@@ -124,6 +126,35 @@ static unsigned granted_by(const sip_t *req, const sip_t *ok, const sip_contact_
 				 : expires_of(req, m);
 }
 
+/* The route set the core's 200 ok gives the UE's requests (RFC 3608 Service-Route), as header text;
+ * NULL for none. */
+static char *service_route(const sip_t *ok)
+{
+	GString *text = g_string_new(NULL);
+	for (const sip_route_t *rt = ok->sip_service_route; rt; rt = rt->r_next) {
+		char *one = sip_header_as_string(NULL, (const sip_header_t *)rt);
+		g_string_append_printf(text, "%s%s", text->len ? ", " : "", one);
+		su_free(NULL, one);
+	}
+	return g_string_free(text, !text->len);
+}
+
+/* The UE's public identities, the default first (TS 24.229 §5.2.2.3): what the core's 200 ok lists in
+ * P-Associated-URI (RFC 7315), else the REGISTER's To. As P-Asserted-Identity text; g_free it. */
+static char *identities(const sip_t *req, const sip_t *ok)
+{
+	GString *text = g_string_new(NULL);
+	for (const sip_unknown_t *u = ok ? ok->sip_unknown : NULL; u; u = u->un_next)
+		if (u->un_name && !g_ascii_strcasecmp(u->un_name, "P-Associated-URI") && u->un_value)
+			g_string_append_printf(text, "%s%s", text->len ? ", " : "", u->un_value);
+	if (!text->len) {
+		char *to = url_as_string(NULL, req->sip_to->a_url);
+		g_string_printf(text, "<%s>", to);
+		su_free(NULL, to);
+	}
+	return g_string_free(text, FALSE);
+}
+
 /* Records the contacts of req with the UE's mechanisms, for as long as ok (the core registrar's 200)
  * grants, or when we are the registrar, as long as asked up to sip.expires. A contact the core's 200
  * does not list is not bound (RFC 3261 §10.3 step 8); Contact: * removes every binding (step 6). */
@@ -142,6 +173,7 @@ static void record(struct registrar *r, const sip_t *req, const sip_t *ok)
 	const char *source_port = NULL,
 		   *source = req->sip_via ? registrar_via_source(req->sip_via, &source_port) : NULL;
 	unsigned offered = mechs_of(req);
+	char *route = ok ? service_route(ok) : NULL, *public_ids = identities(req, ok);
 	for (const sip_contact_t *m = req->sip_contact; m; m = m->m_next) {
 		unsigned mechs = offered;
 		url_t *to = url_hdup(NULL, m->m_url); /* where requests for this contact go */
@@ -156,7 +188,11 @@ static void record(struct registrar *r, const sip_t *req, const sip_t *ok)
 		unsigned expires = ok ? granted_by(req, ok, m, key) : granted(r, req, m);
 		char *uri = url_as_string(NULL, to), *contact = url_as_string(NULL, m->m_url);
 		su_free(NULL, to);
-		reg_set(r->reg, aor, contact, uri, key, source, mechs, expires, now_s());
+		reg_set(r->reg,
+			&(struct reg_entry){ .aor = aor, .contact = contact, .uri = uri, .key = key,
+					     .source = source, .mechs = mechs, .expires = expires,
+					     .route = route, .identities = public_ids },
+			now_s());
 		const struct log_ids ids = { .call = call_of(req) };
 		char *names = reg_mech_names(mechs & ~REG_BEHIND_NAT);
 		log_info("reg", &ids, "%s at %s for %us, media security %s%s", aor, key, expires, names,
@@ -164,6 +200,7 @@ static void record(struct registrar *r, const sip_t *req, const sip_t *ok)
 		g_free(names);
 		su_free(NULL, uri), su_free(NULL, contact);
 	}
+	g_free(route), g_free(public_ids);
 }
 
 /* What Security-Server tells the UE: the mechanisms it offered that we have (g_free it; NULL: none). */
@@ -233,6 +270,51 @@ void registrar_forward(msg_t *msg, sip_t *sip, const char *path_uri)
 	char *path = g_strdup_printf("<%s;lr>", path_uri); /* RFC 3327: loose routing */
 	sip_add_tl(msg, sip, SIPTAG_PATH_STR(path), TAG_END());
 	g_free(path);
+}
+
+/* The identity to assert among ids (P-Asserted-Identity text): the preferred one when it is one of
+ * them (RFC 3325 §9.1), else the first, the default. Allocated on home. */
+static char *asserted(su_home_t *home, const char *ids, const sip_p_preferred_identity_t *preferred)
+{
+	sip_p_asserted_identity_t *list = sip_p_asserted_identity_make(home, ids), *pick = list;
+	for (const sip_p_preferred_identity_t *p = preferred; list && p; p = p->ppid_next)
+		for (sip_p_asserted_identity_t *a = list; a; a = a->paid_next)
+			if (!url_cmp_all(a->paid_url, p->ppid_url)) {
+				pick = a;
+				goto found;
+			}
+found:
+	return pick ? su_sprintf(home, "<%s>", url_as_string(home, pick->paid_url)) : NULL;
+}
+
+/* Every header of class c off sip. */
+static void remove_all(msg_t *msg, sip_t *sip, msg_hclass_t *c)
+{
+	sip_header_t *h;
+	while ((h = (sip_header_t *)msg_header_access((msg_pub_t *)sip, c)) && h->sh_common->h_class == c)
+		sip_header_remove(msg, sip, h);
+}
+
+void registrar_assert(struct registrar *r, msg_t *msg, sip_t *sip)
+{
+	const char *route = NULL, *ids = NULL;
+	char key[256];
+	if (sip->sip_contact)
+		contact_key(sip->sip_contact->m_url, key, sizeof key);
+	if (!sip->sip_contact || !reg_served(r->reg, key, now_s(), &route, &ids)) {
+		aor_key(sip->sip_from->a_url, key, sizeof key);
+		reg_served(r->reg, key, now_s(), &route, &ids);
+	}
+	char *identity = ids ? asserted(msg_home(msg), ids, sip_p_preferred_identity(sip)) : NULL;
+	remove_all(msg, sip, sip_p_asserted_identity_class); /* a UE asserts nothing (RFC 3325 §9.1) */
+	remove_all(msg, sip, sip_p_preferred_identity_class);
+	if (identity)
+		sip_add_tl(msg, sip, SIPTAG_P_ASSERTED_IDENTITY_STR(identity), TAG_END());
+	if (route) { /* what the UE preloaded, replaced (TS 24.229 §5.2.6.3.3) */
+		while (sip->sip_route)
+			sip_route_remove(msg, sip);
+		sip_add_tl(msg, sip, SIPTAG_ROUTE_STR(route), TAG_END());
+	}
 }
 
 char *registrar_registered(struct registrar *r, const sip_t *req, const sip_t *ok)

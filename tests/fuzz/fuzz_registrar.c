@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <sofia-sip/msg.h>
+#include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_parser.h>
 #include <sofia-sip/sip_util.h>
 
@@ -27,13 +28,15 @@
 #include "registrar.h"
 
 /* The access side's request (not a REGISTER). */
-static void access_request(struct registrar *r, sip_t *sip)
+static void access_request(struct registrar *r, msg_t *msg, sip_t *sip)
 {
 	const char *phrase, *uri;
 	if (registrar_admit(r, sip, &phrase))
 		return;
 	registrar_to_aor(r, sip, true, !sip->sip_to->a_tag, false, &uri);
 	registrar_policy(r, sip, true);
+	if (!sip->sip_to->a_tag)
+		registrar_assert(r, msg, sip);
 	char *ue = registrar_call_begin(r, sip);
 	registrar_call_end(r, ue);
 	g_free(ue);
@@ -66,7 +69,7 @@ static void message(struct registrar *r, const struct alg_config *cfg, char side
 		return;
 	}
 	if (side == 'a' && sip->sip_request)
-		access_request(r, sip);
+		access_request(r, msg, sip);
 	else if (side == 'c' && sip->sip_request)
 		registrar_to_aor(r, sip, false, !sip->sip_to->a_tag, true, &uri), registrar_policy(r, sip, false);
 	else if (side == 'c' && sip->sip_status && sip->sip_status->st_status / 100 == 2 && *last_register)
@@ -81,6 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!ready) {
 		cfg_defaults(alg_program.options, &cfg);
 		log_set_level(LOG_ERROR);
+		sip_update_default_mclass(sip_extend_mclass(NULL)); /* as ims-alg parses */
 		ready = true;
 	}
 	if (size < 1 || size > 16384)
