@@ -7,14 +7,18 @@
 # exactly the fingerprint the SDP from ims-alg names (node's X509Certificate, hash and value); a second
 # node instance is the core with plain TCP/MSRP. Each call asserts the MSRP bytes relayed, both ways, at
 # the far end and the fingerprint verdict; the capture, its TLS read with the UE's key log, is checked by
-# tshark. Variants: originating, lower-case fingerprint, no a=setup, terminating with TLS at once after
-# the 200, terminating that answers before it listens, an offer whose fingerprint is not the presented
-# certificate's (refused), IPv6 when the daemons' access side can take ::1.
+# tshark. Variants: originating (the gateway connects: a=setup:active in the answer), lower-case
+# fingerprint, no a=setup; terminating with TLS at once after the 200, terminating passive (listens, then
+# answers); failures: a UE that answers passive before it listens (the call released cleanly), an offer
+# whose fingerprint is not the presented certificate's (refused, nothing relayed); IPv6 media (the
+# gateway's access realm on ::1) where the host has ::1. Needs node, openssl and
+# tests/interop/node/node_modules (npm ci; absent in distcheck: skipped).
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/interop/lib.sh"
 need node openssl
 [ -f "$INTEROP/node/node_modules/sip/sip.js" ] || {
-	echo "node-ue.sh: $INTEROP/node/node_modules/sip is missing (scripts/setup runs npm ci --prefix tests/interop/node): skipped"
+	echo "node-ue.sh: $INTEROP/node/node_modules/sip is missing" \
+		"(scripts/setup runs npm ci --prefix tests/interop/node): skipped"
 	exit 77
 }
 UE="$INTEROP/node/ue.js"
