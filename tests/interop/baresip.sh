@@ -241,6 +241,7 @@ for ue in alice bob carol dave; do stop "${PID[$ue]}" TERM; done
 stop "$alg" TERM
 expect_eq "ims-alg exits 0" "$stopped" 0
 stop "$agw" TERM
+expect_eq "ims-agw exits 0" "$stopped" 0
 capture_stop
 
 # ---- SIP and RTP as tshark reads them off the wire: one pass, a line a frame
