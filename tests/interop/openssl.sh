@@ -68,6 +68,8 @@ start alg "$WORK/alg.log" "$ALG" --sip-access-port "$access" --sip-core-port "$c
 	--sip-core-next-hop "sip:127.0.0.1:$peer" --h248-port "$h248" --trace-file "$WORK/alg.jsonl" \
 	--log-level info --policy-force-e2ae-term
 alg=$last_pid
+# the gateway's source filter off, as in tests/integration/alg-sipp.sh: on, it would hold the core's
+# connection until the answer (issue 26), and the media could not fail before it
 start agw "$WORK/agw.log" "$AGW" --h248-port "$agw_h248" --mgc-port "$h248" --trace-file "$WORK/agw.jsonl" \
 	--realm-access-ports "$BAND-$((BAND + 9))" --realm-core-ports "$((BAND + 10))-$((BAND + 19))" \
 	--log-level info --no-leg-source-filter --tls-certificate "$CERT" --tls-key "$KEY"
@@ -140,7 +142,7 @@ ssl() { # openssl s_server / s_client with the UE's certificate CERT-NAME, check
 		-verify_return_error -keylogfile "$KEYLOG" "$@"
 }
 
-# --- what ims-alg did: from its trace, since the case began (line $mark) ---
+# --- what the parties got (their SIPp logs), and what ims-alg did (its trace since line $mark) ---
 
 # body LOG START-RE CSEQ: the SDP of the first message in a SIPp message log whose start line matches
 # START-RE and whose CSeq is CSEQ, line ends LF
@@ -219,8 +221,7 @@ bfcp_orig() {
 	media "$1-core" socat - "TCP:127.0.0.1:$gwc"
 }
 
-# the SDP ims-alg sent: a message's body from a party's log, and that of the other party's, as expected
-# (with the gateway's port $2 and the rest as each party wrote it)
+# sdp PARTY START-RE CSEQ: the SDP of that message in the case's PARTY's log
 sdp() { body "$WORK/$case-$1.msg" "$2" "$3"; }
 
 bfcp_orig bfcp-orig "${m[0]}" core-answer.xml ue
