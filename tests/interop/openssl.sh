@@ -16,6 +16,7 @@
 #               connects while ringing, the gateway's connect is refused: 488 to the UE, CANCEL to the core
 #   after       neg-fingerprint-mismatch, for BFCP: s_server shows a certificate other than the UE's
 #               a=fingerprint after the 200: bad_certificate, BYE to both (Reason 503 "media failed")
+#   after-dtls  neg-dtls-fingerprint-mismatch: the same for T.38, s_server -dtls
 # Each: the bytes openssl and socat were given arrive at the other end byte for byte, each context added
 # is subtracted (the H.248 in ims-alg's trace), and one capture of it all decodes in tshark (the key log
 # opens the TLS and DTLS) with no malformed frame: SIP, SDP, H.248, TLS, DTLS, BFCP and T.38.
@@ -25,7 +26,7 @@ need sipp socat openssl python3
 S="$INTEROP/sipp" IS="$top_srcdir/tests/integration/sipp"
 CERT="$top_srcdir/tests/data/agw-cert.pem" KEY="$top_srcdir/tests/data/agw-key.pem"
 KEYLOG="$WORK/keylog.txt"
-BAND=31800 # the gateway's access ports BAND..+9, core ports +10..+19
+BAND=30460 # the gateway's access ports BAND..+9, core ports +10..+19 (below the lab's 31000-32767)
 
 # the UE's certificate (the one its SDP names) and another one
 for n in ue other; do
@@ -36,7 +37,7 @@ done
 fp_of() { openssl x509 -in "$1" -noout -fingerprint -sha256 | sed 's/.*=//'; }
 gw_fp=$(fp_of "$CERT") ue_fp=$(fp_of "$WORK/ue-cert.pem")
 
-set -- $("$FREEPORT" 17)
+set -- $("$FREEPORT" 19)
 access=$1 core=$2 h248=$3 agw_h248=$4 alice=$5 bob=$6 peer=$7
 shift 7
 m=("$@") # the media ends' ports
@@ -316,16 +317,22 @@ a=userid:1234"
 subtracted
 
 # --- T.38 over DTLS ---
-begin t38-orig
-media t38-orig-ue ssl s_server ue -dtls -naccept 1 -Verify 1 -accept "127.0.0.1:${m[4]}"
-sipp_party t38-orig-core "$S/core-answer.xml" "$peer" -key m "image ${m[5]} udptl t38" -key a1 T38FaxVersion:0 \
-	-key a2 T38MaxBitRate:14400 -key a3 T38FaxRateManagement:transferredTCF -key a4 T38FaxUdpEC:t38UDPRedundancy
-core_pid=$sipp_pid
-sleep 0.3
-sipp_party t38-orig-alice "$S/ue-offer.xml" "$alice" "127.0.0.1:$access" -key fp "$ue_fp" \
-	-key m "image ${m[4]} UDP/TLS/UDPTL t38" -key a1 setup:actpass "${T38[@]}"
-ue_pid=$sipp_pid
-wait_log "$WORK/$case-alice.msg" "^CSeq: 1 ACK" >/dev/null
+# t38_orig CASE UE-PORT CORE-PORT SERVER-CERT: alice offers T.38 over DTLS, its media end s_server -dtls
+# showing SERVER-CERT; the core answers udptl
+t38_orig() {
+	begin "$1"
+	media "$1-ue" ssl s_server "$4" -dtls -naccept 1 -Verify 1 -accept "127.0.0.1:$2"
+	sipp_party "$1-core" "$S/core-answer.xml" "$peer" -key m "image $3 udptl t38" -key a1 T38FaxVersion:0 \
+		-key a2 T38MaxBitRate:14400 -key a3 T38FaxRateManagement:transferredTCF \
+		-key a4 T38FaxUdpEC:t38UDPRedundancy
+	core_pid=$sipp_pid
+	sleep 0.3
+	sipp_party "$1-alice" "$S/ue-offer.xml" "$alice" "127.0.0.1:$access" -key fp "$ue_fp" \
+		-key m "image $2 UDP/TLS/UDPTL t38" -key a1 setup:actpass "${T38[@]}"
+	ue_pid=$sipp_pid
+	wait_log "$WORK/$1-alice.msg" "^CSeq: 1 ACK" >/dev/null
+}
+t38_orig t38-orig "${m[4]}" "${m[5]}" ue
 gwc=$(port_of "$WORK/$case-core.msg" "^INVITE " "1 INVITE" image)
 media t38-orig-core socat - "UDP:127.0.0.1:$gwc,bind=127.0.0.1:${m[5]}"
 tls_up
@@ -481,23 +488,30 @@ expect_eq "$case: ims-alg to the core: the INVITE, then CANCEL (the 487's ACK, h
 CANCEL"
 subtracted
 
-bfcp_orig after "${m[2]}" core-answer.xml other
-sipp_wait after-alice "$ue_pid" "the UE's call: 200, ACK, the P-CSCF's BYE"
-sipp_wait after-core "$core_pid" "the core's call: 200, ACK, the P-CSCF's BYE"
-expect_eq "$case: ims-alg to the UE: the 200, then BYE" "$(sent "$alice")" "SIP/2.0 200 OK
+# released: the call was answered, then the gateway refused the certificate of the UE's media end
+# (openssl heard the alert) and ims-alg released the call with BYE to both, saying why
+released() {
+	sipp_wait "$case-alice" "$ue_pid" "the UE's call: 200, ACK, the P-CSCF's BYE"
+	sipp_wait "$case-core" "$core_pid" "the core's call: 200, ACK, the P-CSCF's BYE"
+	expect_eq "$case: ims-alg to the UE: the 200, then BYE" "$(sent "$alice")" "SIP/2.0 200 OK
 SIP/2.0 180 Ringing
 SIP/2.0 200 OK
 BYE"
-expect_eq "$case: ims-alg to the core: BYE after the ACK" "$(sent "$peer")" "INVITE
+	expect_eq "$case: ims-alg to the core: BYE after the ACK" "$(sent "$peer")" "INVITE
 ACK
 BYE"
-for who in alice core; do
-	expect_eq "$case: the BYE to the $who says why" "$(tr -d '\r' <"$WORK/after-$who.msg" | grep '^Reason:')" \
-		'Reason: SIP;cause=503;text="media failed"'
-done
-expect_match "$case: openssl s_server heard the gateway's bad_certificate alert" "$(cat "$WORK/after-ue.err")" \
-	"alert bad certificate"
-subtracted
+	for who in alice core; do
+		expect_eq "$case: the BYE to the $who says why" \
+			"$(tr -d '\r' <"$WORK/$case-$who.msg" | grep '^Reason:')" 'Reason: SIP;cause=503;text="media failed"'
+	done
+	expect_match "$case: openssl s_server heard the gateway's bad_certificate alert" \
+		"$(cat "$WORK/$case-ue.err")" "alert bad certificate"
+	subtracted
+}
+bfcp_orig after "${m[2]}" core-answer.xml other
+released
+t38_orig after-dtls "${m[10]}" "${m[11]}" other
+released
 
 stop "$agw" TERM
 expect_eq "ims-agw exits 0" "$stopped" 0
@@ -514,4 +528,6 @@ expect_eq "T.38 inside DTLS: sequence 0 (CED) and 1 of t38-orig, t38-term and fa
  3 1"
 expect_eq "after: the gateway's alert to s_server is bad_certificate (42)" \
 	"$(ts -Y "tcp.dstport == ${m[2]} && tls.alert_message" -T fields -e tls.alert_message.desc)" 42
+expect_eq "after-dtls: the gateway's alert to s_server -dtls is bad_certificate (42)" \
+	"$(ts -Y "udp.dstport == ${m[10]} && dtls.alert_message" -T fields -e dtls.alert_message.desc)" 42
 finish
