@@ -254,10 +254,11 @@ void call_take_line(struct call *c, struct line *l, const struct media_line *off
 	l->mode = media_decide(&l->offer, c->ue_offers, &c->policy);
 	l->fresh = call_carried(l);
 	/* the gateway's a=setup on each leg, as far as the offer tells it: it offers actpass onward and
-	 * takes the other role toward the offerer */
+	 * takes the other role toward the offerer, who is active when its TCP line does not say (RFC 4145
+	 * §4.1; RFC 4975's offerer connects) */
+	enum msdp_setup offered = l->offer.setup || call_dgram(l) ? l->offer.setup : MSDP_SETUP_ACTIVE;
 	call_answerer_leg(c, l)->setup = MSDP_SETUP_ACTPASS;
-	call_offerer_leg(c, l)->setup =
-	    l->offer.setup == MSDP_SETUP_ACTIVE ? MSDP_SETUP_PASSIVE : MSDP_SETUP_ACTIVE;
+	call_offerer_leg(c, l)->setup = offered == MSDP_SETUP_ACTIVE ? MSDP_SETUP_PASSIVE : MSDP_SETUP_ACTIVE;
 	/* TS 23.334 §6.2.18.4: the UE's own SYN (or ClientHello) opens its NAT */
 	if (c->policy.merge)
 		l->access.setup = MSDP_SETUP_PASSIVE;

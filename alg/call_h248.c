@@ -81,13 +81,20 @@ void call_h248_add_core(struct call *c, GString *s, struct line *l, const struct
 	g_string_append(s, " }");
 }
 
+/* The answerer's a=setup; when its answer does not say, passive on a TCP line (RFC 4145 §4.1) and
+ * active on a datagram line (the DTLS client). */
+static enum msdp_setup call_answered_setup(const struct line *l)
+{
+	return l->answer.setup ? l->answer.setup : call_dgram(l) ? MSDP_SETUP_ACTIVE : MSDP_SETUP_PASSIVE;
+}
+
 /* Originating: the core leg learns the answerer's address; the access leg, added now for e2e (and for
  * e2ae under NOTE 2), gets the TLS direction. */
 void call_h248_configure_orig(struct call *c, GString *s, struct line *l)
 {
 	bool tls = call_e2ae(l);
 	const char *plain = media_agw_proto(&l->offer, false, c->cs->cfg->aware);
-	enum msdp_setup v = l->answer.setup ? l->answer.setup : MSDP_SETUP_ACTIVE;
+	enum msdp_setup v = call_answered_setup(l);
 	if (!tls && !call_dgram(l) && !c->policy.merge)
 		l->access.setup = v; /* the UE sees the answerer's direction: TLS runs end to end */
 	if (!tls || c->cs->cfg->combined) {
@@ -115,7 +122,7 @@ void call_h248_configure_term(struct call *c, GString *s, struct line *l)
 {
 	bool tls = call_e2ae(l);
 	const char *proto = media_agw_proto(&l->offer, tls, c->cs->cfg->aware);
-	enum msdp_setup u = l->answer.setup ? l->answer.setup : MSDP_SETUP_ACTIVE;
+	enum msdp_setup u = call_answered_setup(l);
 	if (!tls && !call_dgram(l))
 		l->core.setup = u;
 	/* the UE passive: the gateway connects and starts (D)TLS; in merge mode it stays passive (TS 23.334

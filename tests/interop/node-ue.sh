@@ -8,7 +8,8 @@
 # node instance is the core with plain TCP/MSRP. Each call asserts the MSRP bytes relayed, both ways, at
 # the far end and the fingerprint verdict; the capture, its TLS read with the UE's key log, is checked by
 # tshark. Variants: originating (the gateway connects: a=setup:active in the answer), lower-case
-# fingerprint, no a=setup; terminating with TLS at once after the 200, terminating passive (listens, then
+# fingerprint, no a=setup (the UE then connects); terminating with TLS at once after the 200, terminating
+# without a=setup (it listens, RFC 4145's default), terminating passive (listens, then
 # answers); failures: a UE that answers passive before it listens (the call released cleanly), an offer
 # whose fingerprint is not the presented certificate's (refused, nothing relayed); IPv6 media (the
 # gateway's access realm on ::1) where the host has ::1. Needs node, openssl and
@@ -115,8 +116,11 @@ call() {
 call orig orig
 call lower orig --fp-case lower
 call nosetup orig --setup none
+expect_eq "nosetup: the answer to an offer without a=setup is passive (RFC 4145 §4.1: the offerer connects)" \
+	"$(grep -c '^orig: answer: a=setup:passive' "$WORK/nosetup-ue.out")" 1
 call term-at-once term --setup active
 call term-passive term --setup passive
+call term-nosetup term --setup none
 
 # a UE that answers a=setup:passive before it listens: ims-agw connects as soon as ims-alg has the answer,
 # is refused (no listener yet: RST) and does not try again; the call must then end cleanly, both sides
@@ -184,7 +188,7 @@ for port in $(seq "$BASE" $((BASE + 9))); do
 	done
 done
 capture_check node-ue sip sdp megaco tls msrp
-calls=$((5 + 2 * ipv6))
+calls=$((6 + 2 * ipv6)) # the calls that complete
 expect_eq "tshark reads the SEND inside TLS with the UE's key log, in each call and wrong-fp's" \
 	"$(ts -Y 'tls && msrp.method == "SEND"' | wc -l)" $((calls + 1))
 expect_eq "and each 200 OK answering one (wrong-fp's never came)" \

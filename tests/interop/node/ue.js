@@ -309,8 +309,9 @@ const roles = {
 	orig() {
 		const setup = opt.setup || 'actpass';
 		let ans = null;
-		// actpass or no a=setup: the gateway may connect as soon as it has the offer
-		if (setup !== 'active')
+		// actpass: the gateway may connect as soon as it has the offer; without a=setup we are the
+		// active end (RFC 4145 §4.1, RFC 4975's offerer connects) and listen for nobody
+		if (setup !== 'active' && setup !== 'none')
 			tls_listen(() => ans && ans.fp, (s) => { const c = msrp_conn(s); msrp_send(c, ans.path); });
 		register(() => {
 			const sdp = make_sdp(opt.user, 'TCP/TLS/MSRP', `msrps://@/${opt.user};tcp`,
@@ -320,9 +321,9 @@ const roles = {
 				ans = a;
 				if (a.proto !== 'TCP/TLS/MSRP') fail(`the answer's m= line is ${a.proto}, not TCP/TLS/MSRP`);
 				say(`answer: a=setup:${a.setup || '(none)'}`);
-				if (a.setup === 'passive')
+				if (a.setup === 'passive' || setup === 'none')
 					tls_connect(a, a.fp, (s) => { const c = msrp_conn(s); msrp_send(c, a.path); });
-				// active (or none, RFC 4145's default): the gateway connects to our TLS server
+				// active: the gateway connects to our TLS server
 			});
 		});
 		after_msrp = bye;
@@ -339,7 +340,8 @@ const roles = {
 					     setup === 'none' ? '' : setup, [`a=fingerprint:sha-256 ${own.fp}`]);
 			const serve = (s) => msrp_answer(msrp_conn(s));
 			const late = opt['late-listen'];
-			if (setup === 'passive' && late === '') {
+			// an answer without a=setup is passive (RFC 4145 §4.1): we listen, the gateway connects
+			if ((setup === 'passive' || setup === 'none') && late === '') {
 				tls_listen(() => o.fp, serve).on('listening', () => { say('listening'); answer(rq, sdp); });
 			} else if (setup === 'passive') {
 				answer(rq, sdp);
