@@ -13,13 +13,12 @@
 . "$top_srcdir/tests/interop/lib.sh"
 need sipp openssl socat python3
 CERT="$top_srcdir/tests/data/agw-cert.pem" KEY="$top_srcdir/tests/data/agw-key.pem"
-BAND=31860 # the gateway's access ports BAND..+9, its core's +10..+19
-set -- $("$FREEPORT" 6)
-access=$1 core=$2 h248=$3 agw_h248=$4 ue=$5 peer=$6
-uport=$(("$BAND" + 30))
+BAND=30640 # the gateway's access ports BAND..+9, its core's +10..+19 (below the lab's 31000-32767)
+set -- $("$FREEPORT" 7)
+access=$1 core=$2 h248=$3 agw_h248=$4 ue=$5 peer=$6 uport=$7
 TSHARK_OPTS=(-o "tls.keylog_file:$WORK/keys.txt" -d "udp.port==$access,sip" -d "udp.port==$core,sip"
 	-d "udp.port==$peer,sip" -d "udp.port==$h248,megaco" -d "tcp.port==$uport,tls")
-capture_start "udp port $access or udp port $core or udp port $peer or port $h248 or portrange $BAND-$((BAND + 30))"
+capture_start "udp port $access or udp port $core or udp port $peer or port $h248 or portrange $BAND-$((BAND + 19)) or port $uport"
 start alg "$WORK/alg.log" "$ALG" --sip-access-port "$access" --sip-core-port "$core" \
 	--sip-core-next-hop "sip:127.0.0.1:$peer" --h248-port "$h248" --trace-file "$WORK/alg.jsonl" --log-level info
 alg=$last_pid

@@ -24,7 +24,7 @@ need node openssl
 }
 UE="$INTEROP/node/ue.js"
 CERT="$top_srcdir/tests/data/agw-cert.pem" KEY="$top_srcdir/tests/data/agw-key.pem"
-BASE=30700 # the gateway's access ports BASE..+9, its core's +10..+19
+BASE=30680 # the gateway's access ports BASE..+9, its core's +10..+19 (below the lab's 31000-32767)
 for who in ue other; do
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=node-$who" -days 2 \
 		-keyout "$WORK/$who-key.pem" -out "$WORK/$who-cert.pem" 2>/dev/null ||

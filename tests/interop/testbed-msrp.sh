@@ -14,7 +14,7 @@ access=$1 core=$2 h248=$3 gw=$4 far=$5 ue=$6
 uport=$(("$("$FREEPORT" 1)"))
 IMS_ALG="$ALG" IMS_AGW="$AGW" "$top_srcdir/scripts/testbed" --access 127.0.0.1 --core 127.0.0.2 \
 	--next-hop "sip:127.0.0.2:$far" --access-port "$access" --core-port "$core" --h248-port "$h248" \
-	--gateway-port "$gw" --media-ports 31920-31939 --dir "$WORK/tb" >"$WORK/tb.out" 2>&1 &
+	--gateway-port "$gw" --media-ports 30660-30679 --dir "$WORK/tb" >"$WORK/tb.out" 2>&1 &
 pids="$pids $!"
 tb=$!
 wait_log "$WORK/tb.out" "^Ctrl-C stops the testbed" 30 >/dev/null || exit 1

@@ -13,7 +13,7 @@
 need sipp openssl python3
 S="$INTEROP/sipp" IS="$top_srcdir/tests/integration/sipp"
 KEYLOG="$WORK/keylog.txt"
-B1=31940 B2=31960 # each gateway's access ports B..+9, its core's +10..+19
+B1=25000 B2=25020 # each gateway's access ports B..+9, its core's +10..+19 (below the lab's 31000-32767)
 for n in alice bob; do
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$n.example.net" \
 		-days 2 -keyout "$WORK/$n-key.pem" -out "$WORK/$n-cert.pem" 2>/dev/null || exit 1
@@ -108,7 +108,7 @@ for line in open(sys.argv[1]):
     if o.get("kind") == "h248.tx" and o.get("summary", "").startswith("Transaction =") and \
        "Context = - {" not in o["raw"]:  # not the periodic audit of ROOT
         raw = re.sub(r"^MEGACO/[0-9] \[[^]]*\]:[0-9]+\n", "", o["raw"])
-        raw = re.sub(r"m=message 319[4-7][0-9] ", "m=message @GATEWAY@ ", raw)  # the other pair's ports
+        raw = re.sub(r"m=message 250[0-3][0-9] ", "m=message @GATEWAY@ ", raw)  # the other pair's ports
         print(re.sub(r"Transaction = [0-9]+", "Transaction = T", raw))
 PY
 }
