@@ -15,15 +15,16 @@
 #               with that answer)
 #   before      neg-tcp-connect-failure-before-answer, for BFCP: nothing listens at the UE's port; the core
 #               connects while ringing, the gateway's connect is refused: 488 to the UE, CANCEL to the core
-#   after       neg-fingerprint-mismatch, for BFCP: s_server shows a certificate other than the UE's
-#               a=fingerprint after the 200: bad_certificate, BYE to both (Reason 503 "media failed")
-#   after-dtls  neg-dtls-fingerprint-mismatch: the same for T.38, s_server -dtls
+#   after       neg-fingerprint-mismatch, for BFCP: alice offers active, and once it has the 200 its
+#               s_client shows a certificate other than its a=fingerprint: bad_certificate, BYE to both
+#               (Reason 503 "media failed")
+#   after-dtls  neg-dtls-fingerprint-mismatch: the same for T.38, s_client -dtls
 # Each: the bytes openssl and socat were given arrive at the other end byte for byte, each context added
 # is subtracted (the H.248 in ims-alg's trace), and one capture of it all decodes in tshark (the key log
 # opens the TLS and DTLS) with no malformed frame: SIP, SDP, H.248, TLS, DTLS, BFCP and T.38.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/interop/lib.sh"
-need sipp socat openssl python3
+need sipp socat openssl python3 ss
 S="$INTEROP/sipp" IS="$top_srcdir/tests/integration/sipp"
 CERT="$top_srcdir/tests/data/agw-cert.pem" KEY="$top_srcdir/tests/data/agw-key.pem"
 KEYLOG="$WORK/keylog.txt"
@@ -108,6 +109,14 @@ media() {
 	"$@" <"$WORK/$name.in" >"$WORK/$name.out" 2>"$WORK/$name.err" &
 	pids="$pids $!"
 	disown $! # killed at the end if still there, without a word
+}
+# bound PORT: waits (5 s at most) until a socket is bound at PORT (a media end started is ready)
+bound() {
+	local i=0
+	while [ $i -lt 50 ] && [ -z "$(ss -Hatun "sport = :$1")" ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 }
 # send NAME HEX: these bytes to NAME's standard input, in one write
 send() { printf "$(printf '%s' "$2" | sed 's/../\\x&/g')" >&"${fd[$1]}"; }
@@ -206,16 +215,17 @@ BFCP_UE=(-key a2 floorctrl:c-only -key a3 confid:4321 -key a4 userid:1234)
 T38=(-key a2 T38FaxVersion:0 -key a3 T38MaxBitRate:14400 -key a4 T38FaxUdpEC:t38UDPRedundancy)
 
 # --- originating BFCP: ok, the UE's media end never there, or showing the wrong certificate ---
-# bfcp_orig CASE UE-PORT CORE-SCENARIO [SERVER-CERT]
+# bfcp_orig CASE SETUP UE-PORT CORE-SCENARIO [SERVER-CERT]: alice offers BFCP over TLS with a=setup:SETUP,
+# at UE-PORT, where s_server shows SERVER-CERT if given; the core answers active, and connects (socat)
 bfcp_orig() {
 	begin "$1"
-	[ -z "${4:-}" ] || media "$1-ue" ssl s_server "$4" -naccept 1 -Verify 1 -accept "127.0.0.1:$2"
-	sipp_party "$1-core" "$S/$3" "$peer" -key m "application 9 TCP/BFCP *" -key a1 setup:active \
+	[ -z "${5:-}" ] || media "$1-ue" ssl s_server "$5" -naccept 1 -Verify 1 -accept "127.0.0.1:$3"
+	sipp_party "$1-core" "$S/$4" "$peer" -key m "application 9 TCP/BFCP *" -key a1 setup:active \
 		-key a2 floorctrl:s-only -key a3 confid:4321 -key a4 userid:1234
 	core_pid=$sipp_pid
 	sleep 0.3
 	sipp_party "$1-alice" "$S/ue-offer.xml" "$alice" "127.0.0.1:$access" -key fp "$ue_fp" \
-		-key m "application $2 TCP/TLS/BFCP *" -key a1 setup:actpass "${BFCP_UE[@]}"
+		-key m "application $3 TCP/TLS/BFCP *" -key a1 "setup:$2" "${BFCP_UE[@]}"
 	ue_pid=$sipp_pid
 	# the core connects to the gateway's core leg once it has the offer (seed 004 step 10)
 	wait_log "$WORK/$1-core.msg" "^m=application [0-9]+ TCP/BFCP" >/dev/null
@@ -226,7 +236,7 @@ bfcp_orig() {
 # sdp PARTY START-RE CSEQ: the SDP of that message in the case's PARTY's log
 sdp() { body "$WORK/$case-$1.msg" "$2" "$3"; }
 
-bfcp_orig bfcp-orig "${m[0]}" core-answer.xml ue
+bfcp_orig bfcp-orig actpass "${m[0]}" core-answer.xml ue
 expect_eq "$case: the offer toward the core: TCP/BFCP at the gateway, no fingerprint, no a=3ge2ae" \
 	"$(sdp core "^INVITE " "1 INVITE")" "v=0
 o=alice 1 1 IN IP4 127.0.0.1
@@ -318,24 +328,25 @@ a=userid:1234"
 subtracted
 
 # --- T.38 over DTLS ---
-# t38_orig CASE UE-PORT CORE-PORT SERVER-CERT: alice offers T.38 over DTLS, its media end s_server -dtls
-# showing SERVER-CERT; the core answers udptl
+# t38_orig CASE SETUP UE-PORT CORE-PORT [SERVER-CERT]: alice offers T.38 over DTLS with a=setup:SETUP at
+# UE-PORT, where s_server -dtls shows SERVER-CERT if given; the core answers udptl at CORE-PORT
 t38_orig() {
 	begin "$1"
-	media "$1-ue" ssl s_server "$4" -dtls -naccept 1 -Verify 1 -accept "127.0.0.1:$2"
-	sipp_party "$1-core" "$S/core-answer.xml" "$peer" -key m "image $3 udptl t38" -key a1 T38FaxVersion:0 \
+	[ -z "${5:-}" ] || media "$1-ue" ssl s_server "$5" -dtls -naccept 1 -Verify 1 -accept "127.0.0.1:$3"
+	sipp_party "$1-core" "$S/core-answer.xml" "$peer" -key m "image $4 udptl t38" -key a1 T38FaxVersion:0 \
 		-key a2 T38MaxBitRate:14400 -key a3 T38FaxRateManagement:transferredTCF \
 		-key a4 T38FaxUdpEC:t38UDPRedundancy
 	core_pid=$sipp_pid
 	sleep 0.3
 	sipp_party "$1-alice" "$S/ue-offer.xml" "$alice" "127.0.0.1:$access" -key fp "$ue_fp" \
-		-key m "image $2 UDP/TLS/UDPTL t38" -key a1 setup:actpass "${T38[@]}"
+		-key m "image $3 UDP/TLS/UDPTL t38" -key a1 "setup:$2" "${T38[@]}"
 	ue_pid=$sipp_pid
 	wait_log "$WORK/$1-alice.msg" "^CSeq: 1 ACK" >/dev/null
 }
-t38_orig t38-orig "${m[4]}" "${m[5]}" ue
+t38_orig t38-orig actpass "${m[4]}" "${m[5]}" ue
 gwc=$(port_of "$WORK/$case-core.msg" "^INVITE " "1 INVITE" image)
 media t38-orig-core socat - "UDP:127.0.0.1:$gwc,bind=127.0.0.1:${m[5]}"
+bound "${m[5]}"
 tls_up
 cross t38-orig-ue "$CED" t38-orig-core "$V21"
 sipp_wait t38-orig-alice "$ue_pid" "the UE's call: 200, ACK, its BYE answered"
@@ -376,6 +387,7 @@ media t38-term-ue ssl s_client ue -dtls -verify 1 -bind "127.0.0.1:${m[6]}" -con
 wait_log "$WORK/$case-core.msg" "^CSeq: 1 ACK" >/dev/null
 gwc=$(port_of "$WORK/$case-core.msg" "^SIP/2.0 200 OK" "1 INVITE" image)
 media t38-term-core socat - "UDP:127.0.0.1:$gwc,bind=127.0.0.1:${m[7]}"
+bound "${m[7]}"
 tls_up
 cross t38-term-ue "$CED" t38-term-core "$V21"
 sipp_wait t38-term-bob "$ue_pid" "the UE's call: answered, the core's BYE"
@@ -420,6 +432,7 @@ ue_pid=$sipp_pid
 wait_log "$WORK/fax-ata.msg" "^CSeq: 2 ACK" 15 >/dev/null
 gwc=$(port_of "$WORK/fax-core.msg" "^INVITE " "2 INVITE" image)
 media fax-core socat - "UDP:127.0.0.1:$gwc,bind=127.0.0.1:${m[9]}"
+bound "${m[9]}"
 tls_up
 cross fax-ue "$CED" fax-core "$V21"
 sipp_wait fax-ata "$ue_pid" "the ATA's call: 200 to the INVITE, to both re-INVITEs and to its BYE"
@@ -478,7 +491,7 @@ PY
 )" "the 200 to the audio re-INVITE, Subtract, BYE"
 
 # --- failures: before the answer, nothing listens at the UE's port; after it, the wrong certificate ---
-bfcp_orig before "${m[1]}" core-cancel.xml
+bfcp_orig before actpass "${m[1]}" core-cancel.xml
 sipp_wait before-alice "$ue_pid" "the UE's call: 488, ACK"
 sipp_wait before-core "$core_pid" "the core's call: CANCEL, 487, ACK"
 expect_eq "$case: ims-alg to the UE: 488 after the 180, no 200" "$(sent "$alice")" "SIP/2.0 200 OK
@@ -505,13 +518,20 @@ BYE"
 		expect_eq "$case: the BYE to the $who says why" \
 			"$(tr -d '\r' <"$WORK/$case-$who.msg" | grep '^Reason:')" 'Reason: SIP;cause=503;text="media failed"'
 	done
-	expect_match "$case: openssl s_server heard the gateway's bad_certificate alert" \
+	expect_match "$case: openssl s_client heard the gateway's bad_certificate alert" \
 		"$(cat "$WORK/$case-ue.err")" "alert bad certificate"
 	subtracted
 }
-bfcp_orig after "${m[2]}" core-answer.xml other
+# alice offers active: its media end connects once the answer gave it the gateway's address and
+# fingerprint (the gateway is its server), showing a certificate its a=fingerprint does not name
+bfcp_orig after active 9 core-answer.xml
+wait_log "$WORK/after-alice.msg" "^CSeq: 1 ACK" >/dev/null
+gwa=$(port_of "$WORK/after-alice.msg" "^SIP/2.0 200 OK" "1 INVITE" application)
+media after-ue ssl s_client other -verify 1 -bind "127.0.0.1:${m[2]}" -connect "127.0.0.1:$gwa"
 released
-t38_orig after-dtls "${m[10]}" "${m[11]}" other
+t38_orig after-dtls active "${m[10]}" "${m[11]}"
+gwa=$(port_of "$WORK/after-dtls-alice.msg" "^SIP/2.0 200 OK" "1 INVITE" image)
+media after-dtls-ue ssl s_client other -dtls -verify 1 -bind "127.0.0.1:${m[10]}" -connect "127.0.0.1:$gwa"
 released
 
 stop "$agw" TERM
@@ -527,8 +547,8 @@ expect_eq "BFCP inside TLS: the Hello (11) and the HelloAck (12) of bfcp-orig an
 expect_eq "T.38 inside DTLS: sequence 0 (CED) and 1 of t38-orig, t38-term and fax" \
 	"$(ts -Y 'dtls && t38' -T fields -e t38.seq_number | sort | uniq -c | tr -s ' ')" " 3 0
  3 1"
-expect_eq "after: the gateway's alert to s_server is bad_certificate (42)" \
+expect_eq "after: the gateway's alert to s_client is bad_certificate (42)" \
 	"$(ts -Y "tcp.dstport == ${m[2]} && tls.alert_message" -T fields -e tls.alert_message.desc)" 42
-expect_eq "after-dtls: the gateway's alert to s_server -dtls is bad_certificate (42)" \
+expect_eq "after-dtls: the gateway's alert to s_client -dtls is bad_certificate (42)" \
 	"$(ts -Y "udp.dstport == ${m[10]} && dtls.alert_message" -T fields -e dtls.alert_message.desc)" 42
 finish
