@@ -12,6 +12,7 @@
 #   sipp_party, sipp_wait        a SIPp party in the background; its end checked
 #   media, send, got, cross      a media end (openssl, socat) fed through a FIFO; bytes across, as hex
 #   body, port_of                the SDP of a message in a SIPp message log; a port of its m= line
+#   h248_sent                    the H.248 ims-alg sent, as its trace holds it, normalised
 INTEROP="$top_srcdir/tests/interop"
 TSHARK_OPTS=()
 
@@ -122,4 +123,19 @@ body() {
 	m == 1 && $0 == "" { m = 2; next }
 	m == 2 { sdp = sdp $0 "\n" }
 	END { done() }' "$1"
+}
+
+# h248_sent TRACE [PORTS-RE]: every transaction ims-alg sent (its trace), but the periodic audits of
+# ROOT, each without its header and with its id as T; the ports PORTS-RE matches on m= lines as @GATEWAY@
+h248_sent() {
+	python3 - "$1" "${2:-^$}" <<'PY'
+import json, re, sys
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    if o.get("kind") == "h248.tx" and o.get("summary", "").startswith("Transaction =") and \
+       "Context = - {" not in o["raw"]:
+        raw = re.sub(r"^MEGACO/[0-9] \[[^]]*\]:[0-9]+\n", "", o["raw"])
+        raw = re.sub(r"(?m)^(m=[a-z]+ )(" + sys.argv[2] + r") ", r"\1@GATEWAY@ ", raw)
+        print(re.sub(r"Transaction = [0-9]+", "Transaction = T", raw))
+PY
 }

@@ -58,23 +58,10 @@ expect_eq "the far end: both INVITEs answered, BYE taken" "$core_status" 0
 expect_eq "the far end's MSRP SEND reached the UE's TLS end byte for byte" "$(cat "$WORK/ue.media")" "$to_ue"
 expect_eq "the UE's MSRP SEND reached the far end byte for byte" "$(cat "$WORK/core.media")" "$to_core"
 
-# The n-th body of a SIPp message log whose start line and CSeq match
-body() { # LOG START-RE CSEQ
-	python3 - "$@" <<'PY'
-import re, sys
-log, start, cseq = sys.argv[1:4]
-for chunk in re.split(r"\n-{10,}[^\n]*\n", open(log, newline="").read()):
-    m = re.search(r"^(INVITE|ACK|BYE|REGISTER|SIP/2\.0) .*", chunk, re.M)
-    if m:
-        head, _, b = chunk[m.start():].replace("\r\n", "\n").partition("\n\n")
-        if re.match(start, head) and re.search(r"^CSeq: " + cseq + "$", head, re.M):
-            print(b.rstrip("\n")); break
-PY
-}
 # the lines the gateway does not take keep the session c= they relied on as their own (RFC 4566 §5.7:
 # the session c= and o= are now the gateway's); a=path goes unchanged (TS 23.334 §5.19, CEMA)
 expect_eq "the re-INVITE toward the core: audio as sent, MSRP plain at the gateway's core leg (seed 004 steps 8-9)" \
-	"$(body "$WORK/core.msg" "INVITE " "2 INVITE")" "v=0
+	"$(body "$WORK/core.msg" "^INVITE " "2 INVITE")" "v=0
 o=alice 1 2 IN IP4 127.0.0.1
 s=-
 c=IN IP4 127.0.0.1
@@ -87,7 +74,7 @@ c=IN IP4 127.0.0.1
 a=accept-types:text/plain
 a=path:msrps://127.0.0.1:$uport/a;tcp
 a=setup:actpass"
-answer=$(body "$WORK/ue.msg" "SIP/2.0 200" "2 INVITE")
+answer=$(body "$WORK/ue.msg" "^SIP/2.0 200" "2 INVITE")
 gw_access=$(printf '%s\n' "$answer" | sed -n 's/^m=message \([0-9]*\) TCP\/TLS\/MSRP.*/\1/p')
 # a=3ge2ae:applied marks the P-CSCF's offers to a terminating UE only (seed 004 step 8), not its answers
 expect_eq "the 200 toward the UE: audio as answered, MSRP over TLS at the gateway, its fingerprint (steps 19-20)" \
@@ -106,20 +93,11 @@ a=path:msrp://127.0.0.1:9/b;tcp
 a=setup:active
 a=fingerprint:sha-256 $fp"
 
-# ims-alg's H.248 for the call, transaction ids and the ports the gateway chose normalised
-h248=$(python3 - "$WORK/alg.jsonl" <<'PY'
-import json, re, sys
-for line in open(sys.argv[1]):
-    o = json.loads(line)
-    if o.get("kind") == "h248.tx" and o.get("summary", "").startswith("Transaction =") and \
-       "Context = - {" not in o["raw"]:  # not the periodic audit of ROOT
-        raw = re.sub(r"^MEGACO/[0-9] \[[^]]*\]:[0-9]+\n", "", o["raw"])
-        print(re.sub(r"Transaction = [0-9]+", "Transaction = T", raw))
-PY
-)
-printf "%s\n" "$h248" >"$WORK/h248"
+# ims-alg's H.248 for the call, transaction ids normalised
+sent=$(h248_sent "$WORK/alg.jsonl")
+printf "%s\n" "$sent" >"$WORK/h248"
 expect_eq "the H.248: the MSRP line's Adds with the re-offer and its answer, Subtract with the BYE" \
-	"$h248" "$(sed -e "s/@UPORT@/$uport/g; s/@FP@/$fp/g" "$INTEROP/msrp-midcall.h248")"
+	"$sent" "$(sed -e "s/@UPORT@/$uport/g; s/@FP@/$fp/g" "$INTEROP/msrp-midcall.h248")"
 capture_check msrp-midcall sip sdp megaco tls msrp
 stop "$agw" TERM
 expect_eq "ims-agw exits 0" "$stopped" 0
