@@ -79,37 +79,8 @@ start agw "$WORK/agw.log" "$AGW" --h248-port "$agw_h248" --mgc-port "$h248" --tr
 agw=$last_pid
 wait_log "$WORK/alg.log" "gateway .* registered" >/dev/null || exit 1
 
-# --- the parties ---
+# --- the parties (sipp_party, media, send, got, cross, body, port_of: tests/interop/lib.sh) ---
 
-# sipp NAME SCENARIO PORT [ARG...]: a SIPp party on PORT, its messages in $WORK/NAME.msg; sets $sipp_pid
-sipp_party() {
-	local name=$1 sf=$2 port=$3
-	shift 3
-	sipp -sf "$sf" -i 127.0.0.1 -p "$port" -m 1 -nd -timeout 30 -timeout_error -trace_msg \
-		-message_file "$WORK/$name.msg" -trace_err -error_file "$WORK/$name.err" "$@" >/dev/null 2>&1 &
-	sipp_pid=$!
-	pids="$pids $sipp_pid"
-}
-# sipp_wait NAME PID WHAT: SIPp's exit status, 0 when it played its scenario to the end
-sipp_wait() {
-	wait "$2"
-	local st=$?
-	expect_eq "$case: $3" "$st" 0
-	[ "$st" = 0 ] || head -c 1500 "$WORK/$1.err"
-}
-# media NAME CMD...: CMD (openssl or socat) in the background, its standard input a FIFO this shell
-# holds open (send writes into it), its standard output in $WORK/NAME.out
-declare -A fd
-media() {
-	local name=$1 f
-	shift
-	mkfifo "$WORK/$name.in"
-	exec {f}<>"$WORK/$name.in"
-	fd[$name]=$f
-	"$@" <"$WORK/$name.in" >"$WORK/$name.out" 2>"$WORK/$name.err" &
-	pids="$pids $!"
-	disown $! # killed at the end if still there, without a word
-}
 # bound PORT: waits (5 s at most) until a socket is bound at PORT (a media end started is ready)
 bound() {
 	local i=0
@@ -117,24 +88,6 @@ bound() {
 		sleep 0.1
 		i=$((i + 1))
 	done
-}
-# send NAME HEX: these bytes to NAME's standard input, in one write
-send() { printf "$(printf '%s' "$2" | sed 's/../\\x&/g')" >&"${fd[$1]}"; }
-# got NAME HEX: waits (5 s at most) until NAME has output as many bytes, and prints its output as hex
-got() {
-	local i=0
-	while [ $i -lt 50 ] && [ "$(stat -c %s "$WORK/$1.out")" -lt $((${#2} / 2)) ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	od -An -tx1 -v "$WORK/$1.out" | tr -d ' \n'
-}
-# cross A HEX-A B HEX-B: A's bytes reach B and B's reach A, byte for byte
-cross() {
-	send "$1" "$2"
-	expect_eq "$case: $1's bytes reach $3 byte for byte" "$(got "$3" "$2")" "$2"
-	send "$3" "$4"
-	expect_eq "$case: $3's bytes reach $1 byte for byte" "$(got "$1" "$4")" "$4"
 }
 # tls_up: waits (10 s at most) until the gateway has had a TLS or DTLS session up since the case began
 tls_up() {
@@ -144,8 +97,6 @@ tls_up() {
 		i=$((i + 1))
 	done
 }
-# port_of LOG START-RE CSEQ MEDIA: the port of the first MEDIA line in that message's SDP
-port_of() { body "$1" "$2" "$3" | sed -n "s/^m=$4 \([0-9]*\) .*/\1/p" | head -n 1; }
 ssl() { # openssl s_server / s_client with the UE's certificate CERT-NAME, checking the gateway's
 	local cmd=$1 cert=$2
 	shift 2
@@ -155,19 +106,6 @@ ssl() { # openssl s_server / s_client with the UE's certificate CERT-NAME, check
 
 # --- what the parties got (their SIPp logs), and what ims-alg did (its trace since line $mark) ---
 
-# body LOG START-RE CSEQ: the SDP of the first message in a SIPp message log whose start line matches
-# START-RE and whose CSeq is CSEQ, line ends LF
-body() {
-	awk -v re="$2" -v cseq="CSeq: $3" '
-	function done() { if (ok && sdp != "" && !out) { out = 1; printf "%s", sdp; exit } }
-	/^----------/ { done(); m = 0; ok = 0; sdp = ""; next }
-	{ sub(/\r$/, "") }
-	m == 0 && $0 ~ re { m = 1; next }
-	m == 1 && $0 == cseq { ok = 1 }
-	m == 1 && $0 == "" { m = 2; next }
-	m == 2 { sdp = sdp $0 "\n" }
-	END { done() }' "$1"
-}
 # sent PORT: what ims-alg sent to the party at PORT: the method, or the status line
 sent() {
 	python3 - "$WORK/alg.jsonl" "$mark" "$1" <<'EOF'
