@@ -3,6 +3,7 @@
 #include "config.h"
 #include "media.h"
 
+#include <arpa/inet.h>
 #include <glib.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -87,6 +88,16 @@ void media_put_desc(GString *s, const char *name, const struct media_line *l, co
 	g_string_append_printf(s, "%s}", extra ? extra : "");
 }
 
+/* Whether a c= address is of its addrtype (RFC 4566 §5.7): an IPv6 literal is not IP4, an IPv4 literal
+ * not IP6; a name may be either. */
+static bool address_fits(const sdp_connection_t *c)
+{
+	struct in_addr v4;
+	if (c->c_addrtype == sdp_addr_ip4)
+		return !strchr(c->c_address, ':');
+	return c->c_addrtype != sdp_addr_ip6 || inet_pton(AF_INET, c->c_address, &v4) != 1;
+}
+
 static bool read_line(const sdp_session_t *s, const sdp_media_t *m, struct media_line *l, char **err)
 {
 	memset(l, 0, sizeof *l);
@@ -97,6 +108,11 @@ static bool read_line(const sdp_session_t *s, const sdp_media_t *m, struct media
 		return false;
 	}
 	const sdp_connection_t *c = m->m_connections ? m->m_connections : s->sdp_connection;
+	if (c && c->c_address && !address_fits(c)) {
+		*err = g_strdup_printf("SDP: c= IN %s with the address %s",
+				       c->c_addrtype == sdp_addr_ip6 ? "IP6" : "IP4", c->c_address);
+		return false;
+	}
 	g_strlcpy(l->media, m->m_type_name ? m->m_type_name : "", sizeof l->media);
 	g_strlcpy(l->proto, m->m_proto_name ? m->m_proto_name : "", sizeof l->proto);
 	l->port = (unsigned)m->m_port;

@@ -234,6 +234,19 @@ static void test_refused(void)
 	CU_ASSERT_FALSE(media_read(bad, strlen(bad), &s, &err));
 	CU_ASSERT_TRUE(err && strstr(err, "SDP: "));
 	g_free(err);
+	/* an address not of its c= type (a UE writing IP4 for ::1), either way */
+	const char v6as4[] = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 ::1\r\nt=0 0\r\n"
+			     "m=message 7000 TCP/TLS/MSRP *\r\n";
+	err = NULL;
+	CU_ASSERT_FALSE(media_read(v6as4, strlen(v6as4), &s, &err));
+	ASSERT_STR(err, "SDP: c= IN IP4 with the address ::1");
+	g_free(err);
+	const char v4as6[] = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+			     "m=message 7000 TCP/TLS/MSRP *\r\nc=IN IP6 127.0.0.1\r\n";
+	err = NULL;
+	CU_ASSERT_FALSE(media_read(v4as6, strlen(v4as6), &s, &err));
+	ASSERT_STR(err, "SDP: c= IN IP6 with the address 127.0.0.1");
+	g_free(err);
 	/* sofia-sip's parser never returns on this one (found by fuzz_sdp): refused before it */
 	const char loops[] = "v=0\r\nm=audio 1 RTP/A\xb4\xaf\r\n";
 	err = NULL;
