@@ -23,18 +23,21 @@
 enum { DUMPCAP_WAIT_MS = 10000, SETTLE_MS = 500 };
 
 /* Each medium's protocol as Wireshark names it: the protocol (tshark -d), its dissector (Lua's
- * Dissector.get) and its Decode As name (decode_as_entries). */
+ * Dissector.get) and its Decode As name (decode_as_entries); claims_ports: the dissector takes the
+ * packet's UDP ports as its own conversation (Wireshark 4.0's t38_udp), which would take the DTLS
+ * records that follow, so inside DTLS it is called with the ports hidden. */
 static const struct wireshark_proto {
 	const char *payload, *proto, *dissector, *name;
+	bool claims_ports;
 } protos[] = {
-	{ "msrp", "msrp", "msrp", "MSRP" },
-	{ "bfcp", "bfcp", "bfcp", "BFCP" },
-	{ "t38", "t38", "t38_udp", "T.38" },
+	{ "msrp", "msrp", "msrp", "MSRP", false },
+	{ "bfcp", "bfcp", "bfcp", "BFCP", false },
+	{ "t38", "t38", "t38_udp", "T.38", true },
 };
-static const struct wireshark_proto sip = { NULL, "sip", "sip", "SIP" },
-				    megaco = { NULL, "megaco", "megaco", "MEGACO" },
-				    tls = { NULL, "tls", "tls", "TLS" },
-				    dtls = { NULL, "dtls", "dtls", "DTLS" };
+static const struct wireshark_proto sip = { NULL, "sip", "sip", "SIP", false },
+				    megaco = { NULL, "megaco", "megaco", "MEGACO", false },
+				    tls = { NULL, "tls", "tls", "TLS", false },
+				    dtls = { NULL, "dtls", "dtls", "DTLS", false };
 
 struct decode {
 	const char *table; /* "tcp.port", "udp.port", "tls.port", "dtls.port" */
@@ -253,6 +256,34 @@ static void write_file(const struct lab_pcap *c, const char *name, const char *t
 	g_free(path);
 }
 
+/* Whether some port of the capture carries p inside TLS or DTLS. */
+static bool decodes_inside(const struct lab_pcap *c, const struct wireshark_proto *p)
+{
+	for (guint i = 0; i < c->decode->len; i++) {
+		const struct decode *d = &g_array_index(c->decode, struct decode, i);
+		if (inner(d) && d->proto == p)
+			return true;
+	}
+	return false;
+}
+
+/* A Lua dissector NAME_inside: NAME called with the packet's ports hidden (protos' claims_ports). */
+static void put_port_hider(GString *lua, const char *name)
+{
+	g_string_append_printf(lua,
+			       "-- %s takes the packet's ports as its conversation, and with them the DTLS "
+			       "records that follow:\n-- inside DTLS it sees port 0.\n"
+			       "local %s = Dissector.get(\"%s\")\n"
+			       "%s_inside = Proto(\"%s_inside\", \"%s inside DTLS\")\n"
+			       "function %s_inside.dissector(tvb, pinfo, tree)\n"
+			       "\tlocal src, dst = pinfo.src_port, pinfo.dst_port\n"
+			       "\tpinfo.src_port, pinfo.dst_port = 0, 0\n"
+			       "\tlocal n = %s:call(tvb, pinfo, tree)\n"
+			       "\tpinfo.src_port, pinfo.dst_port = src, dst\n"
+			       "\treturn n\nend\n",
+			       name, name, name, name, name, name, name, name);
+}
+
 /* decode_as_entries (Wireshark's profile file), decode.lua and wireshark.sh. */
 static void write_decode(const struct lab_pcap *c)
 {
@@ -271,9 +302,15 @@ static void write_decode(const struct lab_pcap *c)
 			       "\"${WIRESHARK:-wireshark}\" -r \"$here/capture.pcapng\" -o "
 			       "\"tls.keylog_file:$here/keylog.txt\" -X \"lua_script:$here/decode.lua\"",
 			       base, c->dir);
+	for (size_t k = 0; k < G_N_ELEMENTS(protos); k++)
+		if (protos[k].claims_ports && decodes_inside(c, &protos[k]))
+			put_port_hider(lua, protos[k].dissector);
 	for (guint i = 0; i < c->decode->len; i++) {
 		const struct decode *d = &g_array_index(c->decode, struct decode, i);
-		if (inner(d))
+		if (inner(d) && d->proto->claims_ports)
+			g_string_append_printf(lua, "DissectorTable.get(\"%s\"):add(%u, %s_inside)\n", d->table,
+					       d->port, d->proto->dissector);
+		else if (inner(d))
 			g_string_append_printf(lua,
 					       "DissectorTable.get(\"%s\"):add(%u, Dissector.get(\"%s\"))\n",
 					       d->table, d->port, d->proto->dissector);
