@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 /* Up, and for TLS verified: bytes may cross. */
-static bool ready(const struct leg *l)
+static bool may_relay(const struct leg *l)
 {
 	return l->state == LEG_UP && (!l->bearer->secure || l->tls_state == TLS_VERIFIED);
 }
@@ -26,7 +26,7 @@ static bool tls_waiting(const struct leg *l)
 static bool relaying(const struct leg *l)
 {
 	const struct leg *p = leg_partner(l);
-	return ready(l) && p && ready(p);
+	return may_relay(l) && p && may_relay(p);
 }
 
 /* ---- a leg's I/O: plain TCP or GnuTLS; >0 bytes, 0 end of stream, -EAGAIN, or -errno (why set) ---- */
@@ -96,7 +96,7 @@ void tcp_update(struct leg *l)
 	else if (l->state == LEG_UP && l->tls_state == TLS_HANDSHAKE)
 		ev = gnutls_record_get_direction(l->tls) ? EPOLLOUT : EPOLLIN;
 	else if (l->state == LEG_UP && conf_member(l)) {
-		if (ready(l) && !l->eof && !conf_paused(l) && !conf_closing(l))
+		if (may_relay(l) && !l->eof && !conf_paused(l) && !conf_closing(l))
 			ev |= EPOLLIN;
 		if (conf_output(l))
 			ev |= EPOLLOUT;
@@ -267,8 +267,8 @@ static void accept_pause(struct leg *l, int e)
 	if (!l->backoff_ms)
 		l->backoff_ms = BACKOFF_FIRST_MS;
 	log_counted(&l->ls->out_of_fds, leg_ids(l, &ids),
-		    "accepting a connection on port %u: %s; not accepting for %u ms", l->t->port, g_strerror(e),
-		    l->backoff_ms);
+		    "accepting a connection on port %u: %s; not accepting for %u ms", l->t->port,
+		    g_strerror(e), l->backoff_ms);
 	ev_io_mod(l->ls->loop, l->lio, 0);
 	l->resume = ev_timer_add(l->ls->loop, l->backoff_ms, on_resume, l);
 	l->backoff_ms = MIN(2 * l->backoff_ms, BACKOFF_MAX_MS);
@@ -301,7 +301,8 @@ static void on_accept(struct ev_loop *loop, struct ev_io *io, uint32_t events, v
 	l->peer = peer;
 	leg_mark(l, fd);
 	l->io = ev_io_add(loop, fd, 0, on_io, l);
-	leg_trace(l, TRACE_TCP_SYNACK, true, "SYN-ACK"); /* the handshake the peer opened (it traces its SYN) */
+	leg_trace(l, TRACE_TCP_SYNACK, true,
+		  "SYN-ACK"); /* the handshake the peer opened (it traces its SYN) */
 	leg_trace(l, TRACE_TCP_ACK, false, "ACK");
 	if (must_hold(l)) { /* at most one, and nothing read, relayed or connected onward until checked */
 		struct log_ids ids;
@@ -451,7 +452,7 @@ static void pump(struct leg *src);
 static void relay_check(struct leg *l)
 {
 	if (conf_member(l)) {
-		if (ready(l))
+		if (may_relay(l))
 			conf_join(l);
 		tcp_resume(l);
 		return;
@@ -577,7 +578,7 @@ static void member_write(struct leg *l)
 static void member_read(struct leg *l)
 {
 	char buf[16384];
-	while (ready(l) && !l->eof && !conf_paused(l) && !conf_closing(l)) {
+	while (may_relay(l) && !l->eof && !conf_paused(l) && !conf_closing(l)) {
 		ssize_t n = leg_read(l, buf, sizeof buf);
 		if (n > 0) {
 			l->t->octets_received += (uint64_t)n;
@@ -603,7 +604,7 @@ static void member_read(struct leg *l)
 void tcp_resume(struct leg *l)
 {
 	tcp_update(l);
-	if (ready(l) && sess_buffered(l) && !conf_paused(l))
+	if (may_relay(l) && sess_buffered(l) && !conf_paused(l))
 		member_read(l); /* what TLS already holds raises no EPOLLIN */
 }
 
@@ -629,7 +630,7 @@ static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void 
 	if (conf_member(l)) {
 		if (events & EPOLLOUT)
 			member_write(l);
-		if (l->state == LEG_UP && ready(l) && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		if (l->state == LEG_UP && may_relay(l) && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 			member_read(l);
 		else if (l->state == LEG_UP && (events & (EPOLLHUP | EPOLLERR)))
 			leg_finish(l, true, WIRE_TCP_REL, "closed before its TLS peer was verified");

@@ -28,7 +28,7 @@ static bool secure(const struct leg *l)
 }
 
 /* Datagrams may leave this leg: it knows where to, and DTLS (if any) is verified. */
-static bool ready(const struct leg *l)
+static bool may_send(const struct leg *l)
 {
 	return l->state == LEG_UP && l->has_peer && (!secure(l) || l->tls_state == TLS_VERIFIED);
 }
@@ -90,7 +90,7 @@ static bool admit(struct leg *l, const union sa *src, const void *data, size_t n
 static void forward(struct leg *src, const void *data, size_t n)
 {
 	struct leg *dst = leg_partner(src);
-	if (!dst || !ready(src) || !ready(dst)) {
+	if (!dst || !may_send(src) || !may_send(dst)) {
 		leg_dropped(src);
 		return;
 	}

@@ -29,7 +29,7 @@ void call_step_to(struct call *c, enum step s)
 /* ---- results ---- */
 
 /* Reads the Local of an Add's reply into leg. */
-static bool read_local(struct leg *leg, const struct mgc_result *r, unsigned i)
+static bool read_local(struct call_leg *leg, const struct mgc_result *r, unsigned i)
 {
 	struct msdp d;
 	char *err = NULL;
@@ -101,7 +101,7 @@ char *call_offer_out(struct call *c)
 		struct line *l = &c->lines[i];
 		if (!call_carried(l))
 			continue;
-		struct leg *to = call_answerer_leg(c, l);
+		struct call_leg *to = call_answerer_leg(c, l);
 		e[i] = (struct media_edit){ .edit = true, .addr = to->addr, .port = to->port };
 		if (call_e2ae(l) && c->ue_offers)
 			e[i].proto = media_proto(&l->offer, false), e[i].drop_fingerprints = true,
@@ -123,7 +123,7 @@ static char *answer_out(struct call *c)
 		struct line *l = &c->lines[i];
 		if (!call_carried(l))
 			continue;
-		struct leg *to = call_offerer_leg(c, l);
+		struct call_leg *to = call_offerer_leg(c, l);
 		e[i] = (struct media_edit){
 			.edit = true, .addr = to->addr, .port = to->port, .setup = to->setup
 		};

@@ -41,7 +41,7 @@ static void put_events(struct call *c, GString *s, const struct line *l, bool tl
 
 /* The access leg's Add. Originating: Remote is the UE's offer; terminating: none yet. */
 void call_h248_add_access(struct call *c, GString *s, struct line *l, const struct media_line *remote,
-		       bool establish)
+			  bool establish)
 {
 	bool tls = call_e2ae(l), aware = c->cs->cfg->aware;
 	const char *proto = media_agw_proto(&l->offer, tls, aware);
@@ -101,7 +101,8 @@ void call_h248_configure_orig(struct call *c, GString *s, struct line *l)
 		call_h248_add_access(c, s, l, &l->offer, true);
 		g_string_append(s, ",\n");
 	}
-	enum msdp_setup core = v == MSDP_SETUP_PASSIVE && !call_dgram(l) ? MSDP_SETUP_ACTIVE : MSDP_SETUP_NONE;
+	enum msdp_setup core =
+	    v == MSDP_SETUP_PASSIVE && !call_dgram(l) ? MSDP_SETUP_ACTIVE : MSDP_SETUP_NONE;
 	g_string_append_printf(s, "Modify = %s { Media { Stream = 1 { ", l->core.term);
 	if (c->cs->cfg->syn_filter)
 		g_string_append_printf(s, "LocalControl { %s = on, %s = on },\n", W(c, SAF), W(c, SPF));
@@ -150,7 +151,7 @@ void call_h248_configure_term(struct call *c, GString *s, struct line *l)
 unsigned call_h248_subtract(GString *s, const struct line *l, bool *first)
 {
 	unsigned n = 0;
-	for (const struct leg *g = &l->access; g; g = g == &l->access ? &l->core : NULL)
+	for (const struct call_leg *g = &l->access; g; g = g == &l->access ? &l->core : NULL)
 		if (*g->term) {
 			g_string_append_printf(s, "%sSubtract = %s", *first ? "" : ",\n", g->term);
 			*first = false, n++;

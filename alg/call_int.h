@@ -15,7 +15,7 @@ enum step { IDLE, RESERVE_CORE, RESERVE_ACCESS, OFFERED, CONFIGURE, ACTIVE };
 extern const char *const call_step_names[];
 
 /* One m= line the gateway carries: its two terminations and what each side was told. */
-struct leg {
+struct call_leg {
 	char term[32];
 	char addr[64];
 	unsigned port;
@@ -26,7 +26,7 @@ struct leg {
 struct line {
 	enum media_mode mode;
 	struct media_line offer, answer;
-	struct leg access, core;
+	struct call_leg access, core;
 	bool fresh; /* taken with the offer at hand: its terminations are reserved and configured now */
 	bool drop;  /* carried before the re-offer at hand, not after: subtracted with its answer */
 };
@@ -40,19 +40,19 @@ struct call {
 	enum step step;
 	struct mgc_agw *agw;
 	char ctx[16];
-	unsigned n;         /* m= lines */
-	struct line *lines; /* n of them (a call is sized to its SDP: about 2.5 KiB a line) */
+	unsigned n;          /* m= lines */
+	struct line *lines;  /* n of them (a call is sized to its SDP: about 2.5 KiB a line) */
 	bool reoffer;        /* the offer at hand changes a running call */
 	bool prev_ue_offers; /* the call before it, restored when it fails */
 	unsigned prev_n;
 	struct line *prev; /* prev_n of them while a re-offer runs, else NULL */
-	unsigned skip; /* replies to the Subtracts ahead of a transaction's Adds */
-	char *sdp;     /* the body being worked on */
+	unsigned skip;     /* replies to the Subtracts ahead of a transaction's Adds */
+	char *sdp;         /* the body being worked on */
 	size_t len;
 	call_next *next;
 	void *next_arg;
 	uint32_t tid;
-	unsigned rid; /* Events request ids */
+	unsigned rid;                /* Events request ids */
 	bool answered, media_failed; /* reached ACTIVE; the gateway reported a failure (the metrics) */
 	void *owner;
 };
@@ -66,7 +66,10 @@ struct calls {
 	uint64_t ended[CALL_OUTCOMES];
 };
 
-#define CALL_IDS(c) { .call = (c)->id, .ctx = *(c)->ctx ? (c)->ctx : NULL }
+#define CALL_IDS(c)                                                 \
+	{                                                           \
+		.call = (c)->id, .ctx = *(c)->ctx ? (c)->ctx : NULL \
+	}
 
 static inline bool call_carried(const struct line *l)
 {
@@ -85,12 +88,12 @@ static inline bool call_dgram(const struct line *l)
 }
 
 /* The leg facing the side that answers (the UE offers: the core) and the one facing the offerer. */
-static inline struct leg *call_answerer_leg(const struct call *c, struct line *l)
+static inline struct call_leg *call_answerer_leg(const struct call *c, struct line *l)
 {
 	return c->ue_offers ? &l->core : &l->access;
 }
 
-static inline struct leg *call_offerer_leg(const struct call *c, struct line *l)
+static inline struct call_leg *call_offerer_leg(const struct call *c, struct line *l)
 {
 	return c->ue_offers ? &l->access : &l->core;
 }

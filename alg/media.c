@@ -36,7 +36,8 @@ const char *media_weak_fingerprint(const struct media_line *l, const struct medi
 		const char *end = strchr(f, '\n');
 		size_t n = strcspn(f, " \n");
 		for (size_t i = 0; i < G_N_ELEMENTS(weak_hashes); i++)
-			if (n == strlen(weak_hashes[i].name) && !g_ascii_strncasecmp(f, weak_hashes[i].name, n) &&
+			if (n == strlen(weak_hashes[i].name) &&
+			    !g_ascii_strncasecmp(f, weak_hashes[i].name, n) &&
 			    !(weak_hashes[i].allowable && p->weak_hashes))
 				return weak_hashes[i].name;
 		f = end ? end + 1 : f + strlen(f);
@@ -189,13 +190,13 @@ enum media_mode media_decide(const struct media_line *l, bool originating, const
 
 /* ---- rewriting ---- */
 
-struct line {
+struct text_line {
 	const char *p;
 	size_t n;   /* without the end of line */
 	size_t eol; /* 0, 1 (LF) or 2 (CRLF) */
 };
 
-static bool is(const struct line *l, const char *prefix)
+static bool is(const struct text_line *l, const char *prefix)
 {
 	size_t k = strlen(prefix);
 	return l->n >= k && !g_ascii_strncasecmp(l->p, prefix, k);
@@ -217,7 +218,7 @@ static void put_c(GString *out, const char *addr, const char *eol)
 }
 
 /* o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address> with the address replaced. */
-static void put_o(GString *out, const struct line *l, const char *addr, const char *eol)
+static void put_o(GString *out, const struct text_line *l, const char *addr, const char *eol)
 {
 	char *text = g_strndup(l->p, l->n);
 	gchar **f = g_strsplit(text, " ", 6);
@@ -230,7 +231,7 @@ static void put_o(GString *out, const struct line *l, const char *addr, const ch
 	g_free(text);
 }
 
-static void put_m(GString *out, const struct line *l, const struct media_edit *e, const char *eol)
+static void put_m(GString *out, const struct text_line *l, const struct media_edit *e, const char *eol)
 {
 	/* m=<media> <port> <proto> <fmt …> */
 	char *text = g_strndup(l->p, l->n);
@@ -248,12 +249,12 @@ static void put_m(GString *out, const struct line *l, const struct media_edit *e
 	g_free(text);
 }
 
-static void put_section(GString *out, const struct line *ls, size_t from, size_t to,
+static void put_section(GString *out, const struct text_line *ls, size_t from, size_t to,
 			const struct media_edit *e, const char *eol)
 {
 	bool c_done = false, setup_done = false;
 	for (size_t i = from; i < to; i++) {
-		const struct line *l = &ls[i];
+		const struct text_line *l = &ls[i];
 		const char *end = l->eol == 2 ? "\r\n" : "\n"; /* every line has one (media_rewrite) */
 		if (i == from) {
 			put_m(out, l, e, end);
@@ -298,7 +299,8 @@ static void put_section(GString *out, const struct line *ls, size_t from, size_t
 
 /* A section the gateway does not take, as written; with keep_c (the session c= it relied on, now the
  * gateway's) as its own c= when it has none. */
-static void put_kept(GString *out, const struct line *ls, size_t from, size_t to, const struct line *keep_c)
+static void put_kept(GString *out, const struct text_line *ls, size_t from, size_t to,
+		     const struct text_line *keep_c)
 {
 	size_t j = from + 1;
 	while (j < to && is(&ls[j], "i="))
@@ -326,12 +328,12 @@ char *media_rewrite(const char *sdp, size_t len, const struct media_edit *edits,
 	const char *gw = NULL;
 	for (unsigned m = 0; m < n && !gw; m++)
 		gw = edits[m].edit ? edits[m].addr : NULL;
-	GArray *ls = g_array_new(FALSE, FALSE, sizeof(struct line));
+	GArray *ls = g_array_new(FALSE, FALSE, sizeof(struct text_line));
 	const char *p = sdp, *end = sdp + len;
 	bool crlf = false;
 	while (p < end) { /* the text ends in LF: every line has one */
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		struct line l = { .p = p, .n = (size_t)(nl - p), .eol = 1 };
+		struct text_line l = { .p = p, .n = (size_t)(nl - p), .eol = 1 };
 		if (l.n && p[l.n - 1] == '\r')
 			l.n--, l.eol++, crlf = true;
 		g_array_append_val(ls, l);
@@ -339,14 +341,14 @@ char *media_rewrite(const char *sdp, size_t len, const struct media_edit *edits,
 	}
 	const char *eol = crlf ? "\r\n" : "\n";
 	GString *out = g_string_sized_new(len + 256);
-	const struct line *L = (const struct line *)ls->data;
+	const struct text_line *L = (const struct text_line *)ls->data;
 	size_t i = 0, count = ls->len;
 	/* the session part: where the gateway takes media, the origin's and the connection's address are
 	 * the gateway's (a reader of the first c= must not find the party behind it, RFC 4566 §5.7), and
 	 * the lines it leaves alone keep the old session c= as their own */
-	const struct line *session_c = NULL;
+	const struct text_line *session_c = NULL;
 	for (; i < count && !is(&L[i], "m="); i++) {
-		const struct line *l = &L[i];
+		const struct text_line *l = &L[i];
 		if (gw && is(l, "o="))
 			put_o(out, l, gw, l->eol == 2 ? "\r\n" : "\n");
 		else if (gw && is(l, "c="))
