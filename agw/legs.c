@@ -74,7 +74,7 @@ void legs_set_mg(struct legs *ls, struct agw_mg *mg)
 
 const struct log_ids *leg_ids(const struct leg *l, struct log_ids *ids)
 {
-	*ids = (struct log_ids){ .term = l->t->id };
+	*ids = (struct log_ids){ .ctx = l->t->ctx ? l->t->ctx->name : NULL, .term = l->t->id };
 	return ids;
 }
 

@@ -54,6 +54,7 @@ struct agw_ctx *agw_ctx_new(struct agw_store *s)
 	while (g_hash_table_contains(s->ctxs, GUINT_TO_POINTER(s->next_ctx)));
 	struct agw_ctx *c = g_new0(struct agw_ctx, 1);
 	c->id = s->next_ctx;
+	snprintf(c->name, sizeof c->name, "%u", c->id);
 	g_hash_table_insert(s->ctxs, GUINT_TO_POINTER(c->id), c);
 	return c;
 }

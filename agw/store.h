@@ -57,6 +57,7 @@ struct agw_term {
 
 struct agw_ctx {
 	uint32_t id;
+	char name[12]; /* the id as text, for log lines */
 	struct agw_term *terms[AGW_MAX_TERMS];
 	unsigned nterms;
 };

@@ -42,7 +42,9 @@ wait "$far_pid"
 expect_eq "the far end's call" "$?" 0
 expect_eq "the far end's MSRP SEND reached the UE's TLS end byte for byte" "$(cat "$WORK/ue.media")" "$send"
 expect_match "the gateway checked the UE's certificate against its a=fingerprint" \
-	"$(cat "$WORK/tb/ims-agw.log")" "TLS up as client, peer certificate matches"
+	"$(cat "$WORK/tb/ims-agw.log")" "leg ctx=[0-9]+ term=ac/[0-9]+ TLS up as client, peer certificate matches"
+expect_eq "every line of ims-agw's log that names a termination names its context" \
+	"$(grep ' term=' "$WORK/tb/ims-agw.log" | grep -Ev ' ctx=[0-9]+ term=')" ""
 kill -TERM "$tb"
 wait "$tb"
 expect_eq "the testbed stops cleanly" "$?" 0
