@@ -89,6 +89,7 @@ const struct log_ids *leg_ids(const struct leg *l, struct log_ids *ids);
 void leg_trace(struct leg *l, enum trace_kind kind, bool out, const char *summary);
 /* The same with another peer than the leg's (a datagram's source the filter dropped). */
 void leg_trace_with(struct leg *l, const union sa *peer, enum trace_kind kind, bool out, const char *summary);
+/* ev happened on the leg: counted, and notified when the MGC asked for it; WIRE_COUNT: no event. */
 void leg_event(struct leg *l, enum wire_ie ev, const char *reason);
 /* The termination's ds/dscp (H.248.52) on fd, when it has one: what fd sends carries it in the DS field
  * (IPv4 TOS, IPv6 traffic class; the two ECN bits 0). */
@@ -96,7 +97,8 @@ void leg_mark(struct leg *l, int fd);
 struct leg *leg_partner(const struct leg *l);
 /* The Remote's address, when it has one with a port. */
 bool leg_remote(const struct agw_term *t, union sa *out);
-/* The leg ends: sockets, timers, buffers and session go, and ev is notified with the reason. */
+/* The leg ends: sockets, timers, buffers and session go, and ev is notified with the reason (WIRE_COUNT:
+ * none). */
 void leg_finish(struct leg *l, bool reset, enum wire_ie ev, const char *reason);
 
 /* ---- the (D)TLS session of a leg (sess.c) ---- */

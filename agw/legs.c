@@ -172,6 +172,8 @@ void legs_stats(const struct legs *ls, struct legs_stats *out)
 
 void leg_event(struct leg *l, enum wire_ie ev, const char *reason)
 {
+	if (ev == WIRE_COUNT) /* nothing the profile notifies */
+		return;
 	count(l, ev, reason);
 	if (l->ls->mg)
 		agw_mg_event(l->ls->mg, l->t, ev, reason);

@@ -149,7 +149,9 @@ static void dtls_input(struct leg *l, const void *data, size_t n, const union sa
 		char reason[160];
 		snprintf(reason, sizeof reason, "DTLS: %s",
 			 r == 0 ? "close_notify" : gnutls_strerror((int)r));
-		leg_finish(l, false, r == 0 ? WIRE_TCP_REL : WIRE_TLS_FAIL, reason);
+		/* a clean close has no event of its own on a UDP leg (tcpbcc is TCP's, and H.248.90's tlsm
+		 * items are unread): the MGC learns of the end from the re-offer or BYE that follows */
+		leg_finish(l, false, r == 0 ? WIRE_COUNT : WIRE_TLS_FAIL, reason);
 		return;
 	}
 	l->dg = NULL;
