@@ -170,7 +170,7 @@ static void send_on(struct fwd *f)
 		return;
 	}
 	f->msg = NULL; /* nta's now */
-	if (ack) { /* ours to destroy like any other: left alone, nta kept each ACK's until it stopped */
+	if (ack) {     /* ours to destroy like any other: left alone, nta kept each ACK's until it stopped */
 		if (f->orq != (nta_outgoing_t *)-1) /* (-1: sent statelessly and gone already) */
 			nta_outgoing_destroy(f->orq);
 		f->orq = NULL;
@@ -225,6 +225,8 @@ static void relay(struct fwd *f, msg_t *msg)
 {
 	sip_t *sip = sip_object(msg);
 	int status = sip->sip_status->st_status;
+	if (f->out->which == ACCESS) /* a UE's response asserts nothing either */
+		registrar_untrusted(msg, sip);
 	if (f->dlg && f->dlg->call && status < 300 && has_sdp(sip) && !f->answering && offers(f->method)) {
 		f->answering = true;
 		g_queue_push_head(&f->responses, msg);
@@ -340,8 +342,10 @@ static int fwd_rewrite(struct fwd *f, const sip_t *sip, sip_t *out)
 	f->initial = !sip->sip_to->a_tag;
 	if (f->method == sip_method_register) /* forwarded: the core learns nothing of mediasec */
 		registrar_forward(f->msg, out, p->sides[CORE].uri);
-	else if (f->in->which == ACCESS && f->initial)
+	if (f->in->which == ACCESS && f->initial && f->method != sip_method_register)
 		registrar_assert(p->registrar, f->msg, out);
+	else if (f->in->which == ACCESS)
+		registrar_untrusted(f->msg, out);
 	return to_aor(p, f, out);
 }
 

@@ -11,7 +11,6 @@
 struct alg;
 #define SU_ROOT_MAGIC_T struct alg
 
-#include <sofia-sip/sip_header.h>
 #include <sofia-sip/su_glib.h>
 
 #include "alg_cfg.h"
@@ -184,8 +183,6 @@ int main(int argc, char **argv)
 	int status = 1;
 	char *err = NULL;
 	su_init();
-	/* P-Asserted-Identity and the other extension headers parsed as such (sip_extra.h) */
-	sip_update_default_mclass(sip_extend_mclass(NULL));
 	a.main = g_main_loop_new(NULL, FALSE);
 	a.root = su_glib_root_create(&a);
 	if (*a.cfg.common.trace_file && !(a.trace = trace_open(a.cfg.common.trace_file, "ims-alg", &err))) {

@@ -43,7 +43,7 @@ struct aor;
 struct binding {
 	struct aor *aor;
 	char *contact, *uri, *key;
-	char *source; /* the address the REGISTER came from */
+	char *source, *source_port; /* the address and port the REGISTER came from */
 	char *route, *identities;
 	unsigned mechs;
 	uint64_t until;
@@ -62,7 +62,7 @@ struct reg {
 
 static void binding_free(struct binding *b)
 {
-	g_free(b->contact), g_free(b->uri), g_free(b->key), g_free(b->source);
+	g_free(b->contact), g_free(b->uri), g_free(b->key), g_free(b->source), g_free(b->source_port);
 	g_free(b->route), g_free(b->identities);
 	g_free(b);
 }
@@ -144,6 +144,7 @@ void reg_set(struct reg *r, const struct reg_entry *e, uint64_t now)
 			       .uri = g_strdup(e->uri),
 			       .key = g_strdup(e->key),
 			       .source = g_strdup(e->source ? e->source : ""),
+			       .source_port = g_strdup(e->source_port ? e->source_port : ""),
 			       .route = g_strdup(e->route),
 			       .identities = g_strdup(e->identities),
 			       .mechs = e->mechs,
@@ -192,12 +193,18 @@ bool reg_find(struct reg *r, const char *key, uint64_t now, const char **uri, un
 	return true;
 }
 
-bool reg_served(struct reg *r, const char *key, uint64_t now, const char **route, const char **identities)
+bool reg_served(struct reg *r, const char *source, const char *port, uint64_t now, const char **route,
+		const char **identities)
 {
-	struct binding *b = current(r, key, now);
-	*route = b ? b->route : NULL;
-	*identities = b ? b->identities : NULL;
-	return b;
+	*route = *identities = NULL;
+	for (GSList *l = g_hash_table_lookup(r->sources, source); l; l = l->next) {
+		const struct binding *b = l->data;
+		if (b->until > now && !strcmp(b->source_port, port ? port : "")) {
+			*route = b->route, *identities = b->identities;
+			return true;
+		}
+	}
+	return false;
 }
 
 enum reg_state reg_state_of(struct reg *r, const char *aor, uint64_t now)
@@ -226,8 +233,11 @@ void reg_all(struct reg *r, uint64_t now, void (*fn)(const struct reg_view *v, v
 		for (GList *l = a->bindings.head; l; l = l->next) {
 			struct binding *b = l->data;
 			if (b->until > now)
-				fn(&(struct reg_view){ .aor = a->name, .contact = b->contact, .source = b->source,
-						       .mechs = b->mechs, .expires = (unsigned)(b->until - now) },
+				fn(&(struct reg_view){ .aor = a->name,
+						       .contact = b->contact,
+						       .source = b->source,
+						       .mechs = b->mechs,
+						       .expires = (unsigned)(b->until - now) },
 				   arg);
 		}
 	}

@@ -28,12 +28,12 @@ struct reg;
 struct reg *reg_new(void);
 void reg_free(struct reg *r);
 /* A binding as reg_set takes it: aor bound to contact (the Contact's URI) for expires seconds (0
- * removes the binding); uri where requests for it go; key "host:port"; source the address the REGISTER
- * came from. What the core's 200 told of the UE (TS 24.229 §5.2.2.3): route, the Service-Route its
+ * removes the binding); uri where requests for it go; key "host:port"; source and source_port the
+ * address and port the REGISTER came from (its Via's received= and rport=). What the core's 200 told of the UE (TS 24.229 §5.2.2.3): route, the Service-Route its
  * requests take (RFC 3608, header text), and identities, its public identities as P-Asserted-Identity
  * text, the default first (RFC 7315 P-Associated-URI, else the REGISTER's To); NULL for none. */
 struct reg_entry {
-	const char *aor, *contact, *uri, *key, *source;
+	const char *aor, *contact, *uri, *key, *source, *source_port;
 	unsigned mechs, expires;
 	const char *route, *identities;
 };
@@ -55,8 +55,11 @@ void reg_clear(struct reg *r, const char *aor);
 /* By contact key, else by AOR (its newest binding): the URI requests go to (owned by reg) and the
  * mechanisms; false when not registered. */
 bool reg_find(struct reg *r, const char *key, uint64_t now, const char **uri, unsigned *mechs);
-/* As reg_find: the route and identities of the binding (owned by reg; NULL for none). */
-bool reg_served(struct reg *r, const char *key, uint64_t now, const char **route, const char **identities);
+/* The current binding whose REGISTER came from source and port (the UE's flow, TS 24.229 §5.2.6.3.3:
+ * what the UE writes into its request does not choose it): its route and identities (owned by reg;
+ * NULL for none); false when there is none. */
+bool reg_served(struct reg *r, const char *source, const char *port, uint64_t now, const char **route,
+		const char **identities);
 /* Whether aor has a current binding, or had one. */
 enum reg_state reg_state_of(struct reg *r, const char *aor, uint64_t now);
 /* Calls fn for each current binding of aor, oldest first: the contact as registered and the seconds

@@ -189,9 +189,16 @@ static void record(struct registrar *r, const sip_t *req, const sip_t *ok)
 		char *uri = url_as_string(NULL, to), *contact = url_as_string(NULL, m->m_url);
 		su_free(NULL, to);
 		reg_set(r->reg,
-			&(struct reg_entry){ .aor = aor, .contact = contact, .uri = uri, .key = key,
-					     .source = source, .mechs = mechs, .expires = expires,
-					     .route = route, .identities = public_ids },
+			&(struct reg_entry){ .aor = aor,
+					     .contact = contact,
+					     .uri = uri,
+					     .key = key,
+					     .source = source,
+					     .source_port = source_port,
+					     .mechs = mechs,
+					     .expires = expires,
+					     .route = route,
+					     .identities = public_ids },
 			now_s());
 		const struct log_ids ids = { .call = call_of(req) };
 		char *names = reg_mech_names(mechs & ~REG_BEHIND_NAT);
@@ -272,44 +279,75 @@ void registrar_forward(msg_t *msg, sip_t *sip, const char *path_uri)
 	g_free(path);
 }
 
-/* The identity to assert among ids (P-Asserted-Identity text): the preferred one when it is one of
- * them (RFC 3325 §9.1), else the first, the default. Allocated on home. */
-static char *asserted(su_home_t *home, const char *ids, const sip_p_preferred_identity_t *preferred)
+/* The identity to assert among ids (P-Associated-URI text, each entry a name-addr with parameters,
+ * RFC 7315): the preferred one (a P-Preferred-Identity value) when it is one of them (RFC 3325 §9.1),
+ * else the first, the default; as P-Asserted-Identity text on home, NULL when ids has none. */
+static char *asserted(su_home_t *home, const char *ids, const char *preferred)
 {
-	sip_p_asserted_identity_t *list = sip_p_asserted_identity_make(home, ids), *pick = list;
-	for (const sip_p_preferred_identity_t *p = preferred; list && p; p = p->ppid_next)
-		for (sip_p_asserted_identity_t *a = list; a; a = a->paid_next)
-			if (!url_cmp_all(a->paid_url, p->ppid_url)) {
+	sip_route_t *list = sip_route_make(home, ids), *pick = list; /* name-addr *(;param), as a Route */
+	sip_p_preferred_identity_t *want = preferred ? sip_p_preferred_identity_make(home, preferred) : NULL;
+	for (const sip_p_preferred_identity_t *p = want; list && p; p = p->ppid_next)
+		for (sip_route_t *a = list; a; a = a->r_next)
+			if (!url_cmp_all(a->r_url, p->ppid_url)) {
 				pick = a;
 				goto found;
 			}
 found:
-	return pick ? su_sprintf(home, "<%s>", url_as_string(home, pick->paid_url)) : NULL;
+	return pick ? su_sprintf(home, "P-Asserted-Identity: <%s>", url_as_string(home, pick->r_url)) : NULL;
 }
 
-/* Every header of class c off sip. */
-static void remove_all(msg_t *msg, sip_t *sip, msg_hclass_t *c)
+/* The value of sip's first header named name among those sofia-sip does not parse, or NULL. */
+static const char *unknown_value(const sip_t *sip, const char *name)
 {
-	sip_header_t *h;
-	while ((h = (sip_header_t *)msg_header_access((msg_pub_t *)sip, c)) && h->sh_common->h_class == c)
-		sip_header_remove(msg, sip, h);
+	for (const sip_unknown_t *u = sip->sip_unknown; u; u = u->un_next)
+		if (u->un_name && !g_ascii_strcasecmp(u->un_name, name))
+			return u->un_value;
+	return NULL;
+}
+
+void registrar_untrusted(msg_t *msg, sip_t *sip)
+{
+	static const char *const asserting[] = { "P-Asserted-Identity", "P-Preferred-Identity" };
+	for (sip_unknown_t *u = sip->sip_unknown, *next; u; u = next) {
+		next = u->un_next;
+		for (size_t i = 0; i < G_N_ELEMENTS(asserting); i++)
+			if (u->un_name && !g_ascii_strcasecmp(u->un_name, asserting[i])) {
+				sip_header_remove(msg, sip, (sip_header_t *)u);
+				break;
+			}
+	}
+}
+
+/* Adds a header sofia-sip does not parse (text "Name: value") among the headers: in the copy of a
+ * received message the chain ends in its separator and body, after which it would go. */
+static void add_header(msg_t *msg, sip_t *sip, const char *text)
+{
+	msg_header_t *sep = (msg_header_t *)sip->sip_separator, *body = (msg_header_t *)sip->sip_payload;
+	if (body)
+		sip_header_remove(msg, sip, (sip_header_t *)body);
+	if (sep)
+		sip_header_remove(msg, sip, (sip_header_t *)sep);
+	sip_add_tl(msg, sip, SIPTAG_HEADER_STR(text), TAG_END());
+	if (sep)
+		msg_header_insert(msg, (msg_pub_t *)sip, sep);
+	if (body)
+		msg_header_insert(msg, (msg_pub_t *)sip, body);
 }
 
 void registrar_assert(struct registrar *r, msg_t *msg, sip_t *sip)
 {
-	const char *route = NULL, *ids = NULL;
-	char key[256];
-	if (sip->sip_contact)
-		contact_key(sip->sip_contact->m_url, key, sizeof key);
-	if (!sip->sip_contact || !reg_served(r->reg, key, now_s(), &route, &ids)) {
-		aor_key(sip->sip_from->a_url, key, sizeof key);
-		reg_served(r->reg, key, now_s(), &route, &ids);
-	}
-	char *identity = ids ? asserted(msg_home(msg), ids, sip_p_preferred_identity(sip)) : NULL;
-	remove_all(msg, sip, sip_p_asserted_identity_class); /* a UE asserts nothing (RFC 3325 §9.1) */
-	remove_all(msg, sip, sip_p_preferred_identity_class);
+	const char *route, *ids, *port = NULL,
+				 *source = sip->sip_via ? registrar_via_source(sip->sip_via, &port) : "";
+	reg_served(r->reg, source, port, now_s(), &route, &ids);
+	char *identity =
+	    ids ? asserted(msg_home(msg), ids, unknown_value(sip, "P-Preferred-Identity")) : NULL;
+	if (ids && !identity)
+		log_warn("reg", &(struct log_ids){ .call = call_of(sip) },
+			 "asserting no identity: the registration's P-Associated-URI does not parse: %s",
+			 ids);
+	registrar_untrusted(msg, sip); /* a UE asserts nothing (RFC 3325 §9.1) */
 	if (identity)
-		sip_add_tl(msg, sip, SIPTAG_P_ASSERTED_IDENTITY_STR(identity), TAG_END());
+		add_header(msg, sip, identity);
 	if (route) { /* what the UE preloaded, replaced (TS 24.229 §5.2.6.3.3) */
 		while (sip->sip_route)
 			sip_route_remove(msg, sip);

@@ -49,11 +49,15 @@ void registrar_forward(msg_t *msg, sip_t *sip, const char *path_uri);
 char *registrar_registered(struct registrar *r, const sip_t *req, const sip_t *ok);
 
 /* An initial request from the access side, on its way to the core (TS 24.229 §5.2.6.3.3, RFC 3325
- * §9.1): the UE's registration (by its Contact, else its From) gives its P-Asserted-Identity (its
- * P-Preferred-Identity when registered, else its default identity) and, when the core's 200 gave one,
- * its Route set (the Service-Route, in place of what the UE preloaded). Whatever P-Asserted-Identity
- * or P-Preferred-Identity the UE sent goes. */
+ * §9.1): the registration made from the address and port it comes from (its top Via's received= and
+ * rport=), whatever its From or Contact say, gives its P-Asserted-Identity (its P-Preferred-Identity
+ * when that is one of the registration's, else the default identity) and, when the core's 200 gave
+ * one, its Route set (the Service-Route, in place of what the UE preloaded). Whatever
+ * P-Asserted-Identity or P-Preferred-Identity the UE sent goes. */
 void registrar_assert(struct registrar *r, msg_t *msg, sip_t *sip);
+/* Any other message from the access side: its P-Asserted-Identity and P-Preferred-Identity go (a UE is
+ * not trusted to assert, RFC 3325 §9.1). */
+void registrar_untrusted(msg_t *msg, sip_t *sip);
 
 /* A P-CSCF serves the UEs registered with it (TS 24.229 §5.2.6.3): 0 when a request from the access
  * side may go on, else the status (403) and *phrase that refuse it. */

@@ -18,7 +18,6 @@
 #include <string.h>
 
 #include <sofia-sip/msg.h>
-#include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_parser.h>
 #include <sofia-sip/sip_util.h>
 
@@ -84,7 +83,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!ready) {
 		cfg_defaults(alg_program.options, &cfg);
 		log_set_level(LOG_ERROR);
-		sip_update_default_mclass(sip_extend_mclass(NULL)); /* as ims-alg parses */
 		ready = true;
 	}
 	if (size < 1 || size > 16384)
