@@ -74,7 +74,7 @@ void legs_set_mg(struct legs *ls, struct agw_mg *mg)
 
 const struct log_ids *leg_ids(const struct leg *l, struct log_ids *ids)
 {
-	*ids = (struct log_ids){ .ctx = l->t->ctx ? l->t->ctx->name : NULL, .term = l->t->id };
+	*ids = (struct log_ids){ .ctx = agw_term_ctx(l->t), .term = l->t->id };
 	return ids;
 }
 
@@ -89,14 +89,13 @@ void leg_trace_with(struct leg *l, const union sa *peer, enum trace_kind kind, b
 		return;
 	union sa me;
 	socklen_t len = sizeof me;
-	char here[SA_TEXT_MAX] = "", there[SA_TEXT_MAX] = "", ctx[16];
+	char here[SA_TEXT_MAX] = "", there[SA_TEXT_MAX] = "";
 	if (getsockname(l->fd >= 0 ? l->fd : l->lfd, &me.sa, &len) == 0)
 		sa_text(&me, here);
 	if (peer)
 		sa_text(peer, there);
-	snprintf(ctx, sizeof ctx, "%u", l->t->ctx->id);
 	trace_emit(l->ls->o.trace, &(struct trace_event){ .kind = kind,
-							  .ctx = ctx,
+							  .ctx = agw_term_ctx(l->t),
 							  .term = l->t->id,
 							  .from = out ? here : there,
 							  .to = out ? there : here,

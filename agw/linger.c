@@ -178,7 +178,7 @@ void linger_start(struct leg *l)
 	l->bye_sent = true;
 	g->fin_sent = l->shut;
 	g->bye_rcvd = l->bye_rcvd;
-	snprintf(g->ctx, sizeof g->ctx, "%u", l->t->ctx->id);
+	g_strlcpy(g->ctx, agw_term_ctx(l->t) ? agw_term_ctx(l->t) : "", sizeof g->ctx);
 	g_strlcpy(g->term, l->t->id, sizeof g->term);
 	union sa me;
 	socklen_t len = sizeof me;

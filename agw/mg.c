@@ -106,7 +106,7 @@ static bool requested(const struct agw_term *t, const char *name)
 
 void agw_mg_event(struct agw_mg *mg, struct agw_term *t, enum wire_ie event, const char *reason)
 {
-	const struct log_ids ids = { .ctx = t->ctx ? t->ctx->name : NULL, .term = t->id };
+	const struct log_ids ids = { .ctx = agw_term_ctx(t), .term = t->id };
 	if (!t->events_set || !requested(t, wire(mg, event))) {
 		log_debug("mg", &ids, "%s happened, not requested", wire(mg, event));
 		return;
@@ -322,7 +322,7 @@ static bool cmd_add(struct action *a, const struct h248_node *cmd, struct h248_n
 	r->value.text = h248_cstr(a->rm, t->id);
 	if (t->has_local)
 		add_local(a->rm, r, t->local_text);
-	const struct log_ids ids = { .ctx = t->ctx ? t->ctx->name : NULL, .term = t->id };
+	const struct log_ids ids = { .ctx = agw_term_ctx(t), .term = t->id };
 	log_info("mg", &ids, "added: %s %s, port %u in realm %s", t->local.media, t->local.proto, t->port,
 		 t->realm->name);
 	return true;
@@ -419,8 +419,7 @@ static bool cmd_subtract(struct action *a, const struct h248_node *cmd, struct h
 		struct h248_node *ri = reply_for(a, r, i, targets[i]);
 		if (stats)
 			add_statistics(mg, a->rm, ri, targets[i]);
-		const struct log_ids ids = { .ctx = targets[i]->ctx ? targets[i]->ctx->name : NULL,
-					     .term = targets[i]->id };
+		const struct log_ids ids = { .ctx = agw_term_ctx(targets[i]), .term = targets[i]->id };
 		log_info("mg", &ids,
 			 "subtracted: %" G_GUINT64_FORMAT " octets sent, %" G_GUINT64_FORMAT " received",
 			 targets[i]->octets_sent, targets[i]->octets_received);

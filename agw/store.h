@@ -62,6 +62,12 @@ struct agw_ctx {
 	unsigned nterms;
 };
 
+/* The context a termination is in, as text for log lines and traces (NULL: none). */
+static inline const char *agw_term_ctx(const struct agw_term *t)
+{
+	return t->ctx ? t->ctx->name : NULL;
+}
+
 struct agw_store;
 
 /* release: called for each termination as it goes (its leg and timers are the caller's). */

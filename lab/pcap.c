@@ -278,10 +278,11 @@ static void put_port_hider(GString *lua, const char *name)
 			       "function %s_inside.dissector(tvb, pinfo, tree)\n"
 			       "\tlocal src, dst = pinfo.src_port, pinfo.dst_port\n"
 			       "\tpinfo.src_port, pinfo.dst_port = 0, 0\n"
-			       "\tlocal n = %s:call(tvb, pinfo, tree)\n"
+			       "\tlocal ok, n = pcall(%s.call, %s, tvb, pinfo, tree)\n"
 			       "\tpinfo.src_port, pinfo.dst_port = src, dst\n"
+			       "\tif not ok then error(n) end\n"
 			       "\treturn n\nend\n",
-			       name, name, name, name, name, name, name, name);
+			       name, name, name, name, name, name, name, name, name);
 }
 
 /* decode_as_entries (Wireshark's profile file), decode.lua and wireshark.sh. */
