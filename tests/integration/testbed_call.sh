@@ -26,7 +26,7 @@ testbed_call() {
 	wait_log "$WORK/alg.log" "gateway .* registered" >/dev/null || exit 1
 	local fp port ue_pid core_pid
 	fp=$(openssl x509 -in "$CERT" -noout -fingerprint -sha256 | sed 's/.*=//')
-	sleep 5 | openssl s_server -quiet -accept "127.0.0.1:$uport" -cert "$CERT" -key "$KEY" >"$WORK/s_server.out" 2>&1 &
+	sleep 8 | openssl s_server -quiet -accept "127.0.0.1:$uport" -cert "$CERT" -key "$KEY" >"$WORK/s_server.out" 2>&1 &
 	pids="$pids $!"
 	sipp -sf "$S/ladder-core.xml" -i 127.0.0.1 -p "$peer" -m 1 -nd -timeout 20 -timeout_error -trace_msg \
 		-message_file "$WORK/core.msg" -trace_err -error_file "$WORK/core.err" >/dev/null 2>&1 &
@@ -38,7 +38,7 @@ testbed_call() {
 	ue_pid=$!
 	wait_log "$WORK/core.msg" "^m=message [0-9]+ TCP/MSRP" >/dev/null
 	port=$(sed -n 's/^m=message \([0-9]*\) TCP\/MSRP.*/\1/p' "$WORK/core.msg" | head -n 1)
-	sleep 3 | socat -u - "TCP:127.0.0.1:$port" >/dev/null 2>&1 &
+	sleep 5 | socat -u - "TCP:127.0.0.1:$port" >/dev/null 2>&1 &
 	wait "$ue_pid"; ue_status=$?
 	wait "$core_pid"; core_status=$?
 	expect_eq "the UE's call (REGISTER, INVITE, 200, ACK, BYE)" "$ue_status" 0

@@ -48,7 +48,7 @@ sipp_ue() {
 uas() {
 	sipp_ue "$@" "$bob" >"$WORK/$1.result" &
 	uas_pid=$!
-	sleep 0.3 # SIPp has bound its port
+	bound "$bob"
 }
 uas_wait() { wait "$uas_pid"; cat "$WORK/$1.result"; grep -q '^ok' "$WORK/$1.result" && passed=$((passed + 1)) || failed=$((failed + 1)); }
 

@@ -10,6 +10,7 @@
 #                                such as the TLS key log or decode-as rules
 # SIPp parties and media ends ($case names the case in the checks' names):
 #   sipp_party, sipp_wait        a SIPp party in the background; its end checked
+#   bound PORT                   waits until something listens on PORT
 #   media, send, got, cross      a media end (openssl, socat) fed through a FIFO; bytes across, as hex
 #   body, port_of                the SDP of a message in a SIPp message log; a port of its m= line
 #   h248_sent                    the H.248 ims-alg sent, as its trace holds it, normalised
@@ -138,4 +139,12 @@ for line in open(sys.argv[1]):
         raw = re.sub(r"(?m)^(m=[a-z]+ )(" + sys.argv[2] + r") ", r"\1@GATEWAY@ ", raw)
         print(re.sub(r"Transaction = [0-9]+", "Transaction = T", raw))
 PY
+}
+# bound PORT: waits (5 s at most) until a socket is bound at PORT (a media end started is ready)
+bound() {
+	local i=0
+	while [ $i -lt 50 ] && [ -z "$(ss -Hatun "sport = :$1")" ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 }

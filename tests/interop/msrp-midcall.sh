@@ -40,7 +40,7 @@ pids="$pids $!"
 sipp -sf "$INTEROP/sipp/midcall-core.xml" -i 127.0.0.1 -p "$peer" -m 1 -nd -timeout 30 -timeout_error \
 	-trace_msg -message_file "$WORK/core.msg" -trace_err -error_file "$WORK/core.err" >/dev/null 2>&1 &
 core_pid=$!
-sleep 0.3
+bound "$peer"
 sipp -sf "$INTEROP/sipp/midcall-ue.xml" "127.0.0.1:$access" -i 127.0.0.1 -p "$ue" -m 1 -nd -timeout 30 \
 	-timeout_error -key uport "$uport" -key fp "$fp" -trace_msg -message_file "$WORK/ue.msg" \
 	-trace_err -error_file "$WORK/ue.err" >/dev/null 2>&1 &

@@ -81,14 +81,6 @@ wait_log "$WORK/alg.log" "gateway .* registered" >/dev/null || exit 1
 
 # --- the parties (sipp_party, media, send, got, cross, body, port_of: tests/interop/lib.sh) ---
 
-# bound PORT: waits (5 s at most) until a socket is bound at PORT (a media end started is ready)
-bound() {
-	local i=0
-	while [ $i -lt 50 ] && [ -z "$(ss -Hatun "sport = :$1")" ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
 # tls_up: waits (10 s at most) until the gateway has had a TLS or DTLS session up since the case began
 tls_up() {
 	local i=0

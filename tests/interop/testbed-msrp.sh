@@ -23,17 +23,17 @@ sipp -sf "$S/ladder-core.xml" -i 127.0.0.2 -p "$far" -m 1 -trace_msg -message_fi
 far_pid=$!
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=ue -days 30 \
 	-keyout "$WORK/ue-key.pem" -out "$WORK/ue-cert.pem" 2>/dev/null
-sleep 6 | openssl s_server -quiet -accept "127.0.0.1:$uport" -cert "$WORK/ue-cert.pem" -key "$WORK/ue-key.pem" \
+sleep 9 | openssl s_server -quiet -accept "127.0.0.1:$uport" -cert "$WORK/ue-cert.pem" -key "$WORK/ue-key.pem" \
 	>"$WORK/ue.media" 2>"$WORK/s_server.err" &
 pids="$pids $!"
-sleep 0.3
+bound "$uport"
 sipp -sf "$S/ladder-ue.xml" "127.0.0.1:$access" -i 127.0.0.1 -p "$ue" -m 1 -key uport "$uport" \
 	-key fp "$(openssl x509 -in "$WORK/ue-cert.pem" -noout -fingerprint -sha256 | sed 's/.*=//')" \
 	-nostdin -timeout 20s -timeout_error -trace_err -error_file "$WORK/ue.err" >/dev/null 2>&1 &
 ue_pid=$!
 wait_log "$WORK/core.msg" "^m=message [0-9]+ TCP/MSRP" 15 >/dev/null
 send=$(printf 'MSRP b1 SEND\r\nTo-Path: msrps://127.0.0.1:%s/a;tcp\r\nFrom-Path: msrp://127.0.0.1:9/b;tcp\r\nMessage-ID: m1\r\nByte-Range: 1-5/5\r\nContent-Type: text/plain\r\n\r\nhello\r\n-------b1$\r\n' "$uport")
-{ printf '%s' "$send"; sleep 2; } |
+{ printf "%s" "$send"; sleep 5; } |
 	socat - TCP:127.0.0.2:"$(sed -n 's/^m=message \([0-9]*\) TCP\/MSRP.*/\1/p' "$WORK/core.msg" | head -n 1)" \
 		>/dev/null 2>"$WORK/socat.err" &
 wait "$ue_pid"

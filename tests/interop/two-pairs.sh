@@ -67,7 +67,7 @@ B=$(hex $'MSRP b1 200 OK\r\nTo-Path: msrps://127.0.0.1:1/a;tcp\r\nFrom-Path: msr
 cross alice "$A" bob "$B"
 sipp_wait alice "$alice_pid" "alice: REGISTER, INVITE, ACK, BYE"
 sipp_wait bob "$bob_pid" "bob: the INVITE answered, the BYE taken"
-sleep 0.5 # the Subtracts follow the BYE's 200
+for i in 1 2; do wait_log "$WORK/alg$i.jsonl" '"h248.tx".*Subtract' 10 >/dev/null; done # after the BYE's 200
 capture_stop
 
 expect_eq "the offer pair 2 made bob: TCP/TLS/MSRP at its gateway, a=3ge2ae:applied, its fingerprint" \
