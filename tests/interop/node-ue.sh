@@ -149,9 +149,8 @@ party "$name-ue" orig "127.0.0.2:$("$FREEPORT" 1)" "127.0.0.2:$("$FREEPORT" 1)" 
 	--fp-cert "$WORK/other-cert.pem" --keylog "$WORK/keys.log" --timeout 8000
 wait "$party_pid"; ue_status=$?
 stop "$core_pid" TERM
-expect_eq "$name: the UE's call fails" "$ue_status" 1
-expect_match "$name: the gateway ends the UE's TLS with bad_certificate" "$(cat "$WORK/$name-ue.out")" \
-	"media connection: .*alert bad certificate"
+# the UE sees the gateway's alert (1), or, when the BYE comes first, no certificate from it (2)
+expect_match "$name: the UE's call fails" "$ue_status" '^[12]$'
 expect_match "$name: ims-alg is told why" "$(cat "$WORK/alg.log")" \
 	"tlsbsc/fail: the peer certificate does not match the fingerprint"
 expect_eq "$name: the core received no byte of MSRP" "$(cat "$WORK/$name-core.recv" 2>/dev/null | wc -c)" 0
@@ -189,8 +188,11 @@ for port in $(seq "$BASE" $((BASE + 9))); do
 done
 capture_check node-ue sip sdp megaco tls msrp
 calls=$((6 + 2 * ipv6)) # the calls that complete
-expect_eq "tshark reads the SEND inside TLS with the UE's key log, in each call and wrong-fp's" \
-	"$(ts -Y 'tls && msrp.method == "SEND"' | wc -l)" $((calls + 1))
+expect_eq "wrong-fp: the gateway ended the UE's TLS with bad_certificate (42), once" \
+	"$(ts -Y 'tls.alert_message.desc == 42' | wc -l)" 1
+# wrong-fp's UE sends its SEND when its own side of the handshake is done before the gateway's alert
+expect_match "tshark reads the SEND inside TLS with the UE's key log, in each call (and wrong-fp's)" \
+	"$(ts -Y 'tls && msrp.method == "SEND"' | wc -l)" "^($calls|$((calls + 1)))$"
 expect_eq "and each 200 OK answering one (wrong-fp's never came)" \
 	"$(ts -Y 'tls && msrp.status.code == 200' | wc -l)" "$calls"
 expect_eq "tshark reads each SEND on the core side, plain" "$(ts -Y '!tls && msrp.method == "SEND"' | wc -l)" "$calls"
