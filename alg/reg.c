@@ -174,16 +174,11 @@ static struct binding *newest(struct reg *r, const char *aor, uint64_t now)
 	return NULL;
 }
 
-/* By contact key, else the AOR's newest current binding; NULL when none. */
-static struct binding *current(struct reg *r, const char *key, uint64_t now)
-{
-	struct binding *b = g_hash_table_lookup(r->contacts, key);
-	return b && b->until > now ? b : newest(r, key, now);
-}
-
 bool reg_find(struct reg *r, const char *key, uint64_t now, const char **uri, unsigned *mechs)
 {
-	struct binding *b = current(r, key, now);
+	struct binding *b = g_hash_table_lookup(r->contacts, key);
+	if (!b || b->until <= now)
+		b = newest(r, key, now);
 	if (!b)
 		return false;
 	if (uri)

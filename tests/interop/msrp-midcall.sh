@@ -47,7 +47,7 @@ sipp -sf "$INTEROP/sipp/midcall-ue.xml" "127.0.0.1:$access" -i 127.0.0.1 -p "$ue
 ue_pid=$!
 # the far end connects to the gateway's core leg once the re-INVITE names it
 wait_log "$WORK/core.msg" "^m=message [0-9]+ TCP/MSRP" 15 >/dev/null
-gw_core=$(sed -n 's/^m=message \([0-9]*\) TCP\/MSRP.*/\1/p' "$WORK/core.msg" | head -n 1)
+gw_core=$(port_of "$WORK/core.msg" "^INVITE " "2 INVITE" message)
 { printf '%s' "$to_ue"; sleep 3; } | socat - "TCP:127.0.0.1:${gw_core:-9}" >"$WORK/core.media" 2>"$WORK/socat.err" &
 wait "$ue_pid"; ue_status=$?
 wait "$core_pid"; core_status=$?
@@ -75,7 +75,7 @@ a=accept-types:text/plain
 a=path:msrps://127.0.0.1:$uport/a;tcp
 a=setup:actpass"
 answer=$(body "$WORK/ue.msg" "^SIP/2.0 200" "2 INVITE")
-gw_access=$(printf '%s\n' "$answer" | sed -n 's/^m=message \([0-9]*\) TCP\/TLS\/MSRP.*/\1/p')
+gw_access=$(port_of "$WORK/ue.msg" "^SIP/2.0 200" "2 INVITE" message)
 # a=3ge2ae:applied marks the P-CSCF's offers to a terminating UE only (seed 004 step 8), not its answers
 expect_eq "the 200 toward the UE: audio as answered, MSRP over TLS at the gateway, its fingerprint (steps 19-20)" \
 	"$answer" "v=0
