@@ -66,6 +66,48 @@ static bool read_realm(struct agw_mg *mg, const struct h248_node *p, struct chan
 	return ok;
 }
 
+/* A tman value in octets (per second): 1 to 2^32-1, else 449. */
+static bool read_octets(const struct h248_node *p, uint32_t *out, bool zero, struct fault *f)
+{
+	if (h248_str_u32(p->value.text, out) && (zero || *out))
+		return true;
+	return mg_fail(f, 449, "%.*s = %.*s: expected an integer from %d to 4294967295", (int)p->name.n,
+		       p->name.p, (int)p->value.text.n, p->value.text.p, zero ? 0 : 1);
+}
+
+/* H.248.53's tman properties, onto the termination's (a property not given keeps its value, §7.1.8). */
+static bool read_tman(enum wire_ie ie, const struct h248_node *p, struct change *ch, struct fault *f)
+{
+	struct agw_tman *m = &ch->tman;
+	ch->set_tman = true;
+	switch (ie) {
+	case WIRE_TMAN_POL:
+		m->set_pol = true;
+		return on_off(p, &m->pol, f);
+	case WIRE_TMAN_SDR:
+		return read_octets(p, &m->sdr, false, f);
+	case WIRE_TMAN_MBS:
+		return read_octets(p, &m->mbs, false, f);
+	case WIRE_TMAN_PDR:
+		return read_octets(p, &m->pdr, false, f);
+	default:
+		m->set_dvt = true;
+		return read_octets(p, &m->dvt, true, f);
+	}
+}
+
+/* The tman of the termination once the command is applied: policing needs a rate, and a peak no lower. */
+static bool tman_valid(const struct agw_mg *mg, const struct agw_tman *m, struct fault *f)
+{
+	if (m->pol && !m->sdr)
+		return mg_fail(f, 449, "%s = on without %s: the gateway derives no rate from the SDP",
+			       wire(mg, WIRE_TMAN_POL), wire(mg, WIRE_TMAN_SDR));
+	if (m->pdr && m->sdr > m->pdr)
+		return mg_fail(f, 449, "%s = %u is below %s = %u", wire(mg, WIRE_TMAN_PDR), m->pdr,
+			       wire(mg, WIRE_TMAN_SDR), m->sdr);
+	return true;
+}
+
 /* Each property: the information element it names, refused with 445 when the profile does not use it
  * (TS 29.334 §5.17.1, H.248.8) or the gateway knows no such one. */
 static bool read_local_control(struct agw_mg *mg, const struct h248_node *lc, struct change *ch, bool adding,
@@ -102,10 +144,23 @@ static bool read_local_control(struct agw_mg *mg, const struct h248_node *lc, st
 			break;
 		case WIRE_DSCP: /* H.248.52 §7: the 6 bits of the DS field (RFC 2474) */
 			if (!h248_str_u32(p->value.text, &secs) || secs > 63)
-				return mg_fail(f, 449, "%s = %.*s: expected a DSCP from 0 to 63", wire(mg, WIRE_DSCP),
-					       (int)p->value.text.n, p->value.text.p);
+				return mg_fail(f, 449, "%s = %.*s: expected a DSCP from 0 to 63",
+					       wire(mg, WIRE_DSCP), (int)p->value.text.n, p->value.text.p);
 			ch->dscp = (int)secs;
 			break;
+		case WIRE_TMAN_POL:
+		case WIRE_TMAN_SDR:
+		case WIRE_TMAN_MBS:
+		case WIRE_TMAN_PDR:
+		case WIRE_TMAN_DVT:
+			ok = read_tman(ie, p, ch, f);
+			break;
+		case WIRE_RTCP_ALLOC: { /* H.248.57: nothing here carries RTCP (TCP legs have none, and UDP
+					   legs carry UDPTL, not RTP): accepted and audited, no effect */
+			bool on = false;
+			ok = on_off(p, &on, f), ch->rtcp_alloc = on;
+			break;
+		}
 		case WIRE_HEARTBEAT_TIMER:
 			if (!h248_str_u32(p->value.text, &secs) || secs > 86400)
 				return mg_fail(f, 449, "%s = %.*s: expected seconds from 0 to 86400",
@@ -173,6 +228,9 @@ bool mg_read_change(struct agw_mg *mg, const struct h248_node *cmd, struct agw_t
 	memset(ch, 0, sizeof *ch);
 	ch->dscp = -1;
 	ch->mode = -1;
+	ch->rtcp_alloc = -1;
+	if (t)
+		ch->tman = t->tman;
 	for (const struct h248_node *d = cmd->first; d; d = d->next) {
 		switch (d->tok) {
 		case H248_TOK_MEDIA: {
@@ -204,6 +262,8 @@ bool mg_read_change(struct agw_mg *mg, const struct h248_node *cmd, struct agw_t
 		}
 	}
 	if (ch->lc && !read_local_control(mg, ch->lc, ch, t == NULL, f))
+		return false;
+	if (ch->set_tman && !tman_valid(mg, &ch->tman, f))
 		return false;
 	bool have_local = ch->local && !empty_body(ch->local);
 	bool have_remote = ch->remote && !empty_body(ch->remote);
@@ -362,6 +422,10 @@ bool mg_apply_change(struct agw_mg *mg, struct agw_term *t, struct change *ch, s
 		t->heartbeat_s = ch->heartbeat_s;
 	if (ch->dscp >= 0)
 		t->dscp = ch->dscp;
+	if (ch->set_tman)
+		t->tman = ch->tman; /* the leg's bucket follows at its next read (police.c) */
+	if (ch->rtcp_alloc >= 0)
+		t->rtcp_alloc = ch->rtcp_alloc;
 	mg_heartbeat_update(mg, t);
 	if (mg->hooks.configured)
 		mg->hooks.configured(mg->hooks.arg, t);

@@ -61,6 +61,12 @@ struct leg {
 	char why[120];     /* the last I/O error, for the notification */
 	/* A conference participant (conf.c): its protocol state; NULL for a relay leg */
 	struct member *member;
+	/* tman policing of what the leg receives (police.c) */
+	double bucket;           /* octets the token bucket holds */
+	int64_t bucket_at;       /* when it was last refilled (monotonic µs); 0: not used yet */
+	struct ev_timer *police; /* TCP: reading paused until the bucket refills */
+	int64_t paused_at;
+	bool police_ended; /* TCP: reset or hung up: what is left is read at once */
 };
 
 struct legs {
@@ -72,9 +78,9 @@ struct legs {
 	GHashTable *confs;              /* the conference server's: context id -> its conference (conf.c) */
 	GHashTable *lingering;          /* connections ended by the gateway, kept until the peer's end */
 	uint64_t close_notify_sent, close_notify_received; /* over all (D)TLS sessions */
-	struct log_counter out_of_fds;  /* accepts refused for want of descriptors or memory */
-	struct log_counter filtered;    /* datagrams dropped by a source filter, over all legs */
-	struct legs_stats stats;        /* legs.h */
+	struct log_counter out_of_fds; /* accepts refused for want of descriptors or memory */
+	struct log_counter filtered;   /* datagrams dropped by a source filter, over all legs */
+	struct legs_stats stats;       /* legs.h */
 };
 
 /* A datagram of l's not relayed, counted on the leg and for the metrics. */
@@ -152,6 +158,29 @@ void tcp_update(struct leg *l);
 void tcp_resume(struct leg *l);
 void udp_configure(struct leg *l);
 void udp_teardown(struct leg *l);
+
+/* Reading from the policed TCP leg may go on (police.c's pause is over). */
+void tcp_unpaused(struct leg *l);
+
+/* ---- the tman policer of what a leg receives (police.c) ---- */
+
+/* Whether the termination has policing on (tman/pol = on, with tman/sdr). */
+bool police_active(const struct leg *l);
+/* UDP: whether a datagram of n octets fits in the bucket (its octets taken); if not it is to be dropped,
+ * and is counted in the termination's tmanr/dp. */
+bool police_admit(struct leg *l, size_t n);
+/* TCP: how many octets, at most want, may be read now; 0: pause (police_pause). */
+size_t police_room(struct leg *l, size_t want);
+/* TCP: n octets were read. */
+void police_take(struct leg *l, size_t n);
+/* TCP: reading stops until the bucket holds a chunk, then tcp_unpaused; counted on the termination. */
+void police_pause(struct leg *l);
+bool police_paused(const struct leg *l);
+/* The leg goes: a pause ends. */
+void police_stop(struct leg *l);
+/* TCP: the connection was reset or hung up (epoll reports it whatever the leg waits for): no more
+ * pauses, so that its end is read now and not polled for until the bucket refills. */
+void police_end(struct leg *l);
 
 /* ---- whom a TCP leg admits (filter.c) ---- */
 

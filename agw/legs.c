@@ -47,7 +47,8 @@ struct legs *legs_new(struct ev_loop *loop, const struct legs_opts *opts, char *
 	}
 	ls->confs = g_hash_table_new(g_direct_hash, g_direct_equal);
 	ls->lingering = g_hash_table_new(g_direct_hash, g_direct_equal);
-	ls->out_of_fds = (struct log_counter){ .component = "leg", .what = "descriptors or memory exhausted:" };
+	ls->out_of_fds =
+	    (struct log_counter){ .component = "leg", .what = "descriptors or memory exhausted:" };
 	ls->filtered = (struct log_counter){ .component = "leg", .what = "dropped a datagram" };
 	return ls;
 }
@@ -200,6 +201,7 @@ static void teardown(struct leg *l, bool reset)
 {
 	ev_timer_cancel(l->ls->loop, l->timer);
 	l->timer = NULL;
+	police_stop(l);
 	if (l->dgram)
 		udp_teardown(l);
 	else

@@ -199,6 +199,8 @@ static void add_statistics(struct agw_mg *mg, struct h248_msg *m, struct h248_no
 		add_number(m, sa, wire(mg, WIRE_PACKETS_RECEIVED), t->packets_received);
 	}
 	add_number(m, sa, wire(mg, WIRE_DURATION), (ev_now(mg->loop) - t->created_ms) / 1000);
+	if (t->tman.set_pol) /* H.248.53's policer statistic, on a termination the MGC set policing on */
+		add_number(m, sa, wire(mg, WIRE_TMAN_DROPPED), t->policed);
 }
 
 /* Media { Stream = 1 { Local { body } } }: the Local the gateway chose, in its reply. */
@@ -211,13 +213,43 @@ static void add_local(struct h248_msg *m, struct h248_node *parent, const char *
 	d->flags |= H248_F_BODY;
 }
 
-static void add_media(struct h248_msg *m, struct h248_node *parent, const struct agw_term *t)
+/* LocalControl's properties as the MGC set them: ds, tman, rtcph (the others are not returned yet). */
+static void add_controls(const struct agw_mg *mg, struct h248_msg *m, struct h248_node *lc,
+			 const struct agw_term *t)
+{
+	const struct agw_tman *tm = &t->tman;
+	if (t->dscp >= 0)
+		add_number(m, lc, wire(mg, WIRE_DSCP), (uint64_t)t->dscp);
+	if (tm->set_pol)
+		h248_add_prop(m, lc, wire(mg, WIRE_TMAN_POL), tm->pol ? "on" : "off");
+	const struct {
+		enum wire_ie ie;
+		uint32_t v;
+		bool given;
+	} octets[] = { { WIRE_TMAN_SDR, tm->sdr, tm->sdr },
+		       { WIRE_TMAN_MBS, tm->mbs, tm->mbs },
+		       { WIRE_TMAN_PDR, tm->pdr, tm->pdr },
+		       { WIRE_TMAN_DVT, tm->dvt, tm->set_dvt } };
+	for (size_t i = 0; i < G_N_ELEMENTS(octets); i++)
+		if (octets[i].given)
+			add_number(m, lc, wire(mg, octets[i].ie), octets[i].v);
+	if (t->rtcp_alloc >= 0)
+		h248_add_prop(m, lc, wire(mg, WIRE_RTCP_ALLOC), t->rtcp_alloc ? "on" : "off");
+}
+
+static void add_media(const struct agw_mg *mg, struct h248_msg *m, struct h248_node *parent,
+		      const struct agw_term *t)
 {
 	struct h248_node *media = h248_add_token(m, parent, H248_TOK_MEDIA, NULL);
 	struct h248_node *stream = h248_add_token(m, media, H248_TOK_STREAM, "1");
-	if (t->mode) {
+	bool controls = t->dscp >= 0 || t->tman.set_pol || t->tman.sdr || t->tman.mbs || t->tman.pdr ||
+			t->tman.set_dvt || t->rtcp_alloc >= 0;
+	if (t->mode || controls) {
 		struct h248_node *lc = h248_add_token(m, stream, H248_TOK_LOCALCONTROL, NULL);
-		h248_add_token(m, lc, H248_TOK_MODE, h248_tokens[t->mode].pretty)->value.tok = t->mode;
+		if (t->mode)
+			h248_add_token(m, lc, H248_TOK_MODE, h248_tokens[t->mode].pretty)->value.tok =
+			    t->mode;
+		add_controls(mg, m, lc, t);
 	}
 	if (t->has_local) {
 		struct h248_node *l = h248_add_token(m, stream, H248_TOK_LOCAL, NULL);
@@ -363,7 +395,8 @@ static bool modify_root(struct action *a, const struct h248_node *cmd, struct h2
 		return true;
 	const struct h248_node *ito = NULL;
 	for (const struct h248_node *e = events->first; e; e = e->next)
-		if (e->kind != H248_NODE_PROP || !h248_str_caseeq(e->name, H248_ITO) || !mg->profile->inactivity)
+		if (e->kind != H248_NODE_PROP || !h248_str_caseeq(e->name, H248_ITO) ||
+		    !mg->profile->inactivity)
 			return mg_fail(f, 512, "the gateway cannot detect %.*s on ROOT",
 				       e->kind == H248_NODE_PROP ? (int)e->name.n : 5,
 				       e->kind == H248_NODE_PROP ? e->name.p : "this");
@@ -423,6 +456,12 @@ static bool cmd_subtract(struct action *a, const struct h248_node *cmd, struct h
 		log_info("mg", &ids,
 			 "subtracted: %" G_GUINT64_FORMAT " octets sent, %" G_GUINT64_FORMAT " received",
 			 targets[i]->octets_sent, targets[i]->octets_received);
+		if (targets[i]->tman.set_pol) /* TCP legs pause instead of dropping (agw/police.c) */
+			log_info("mg", &ids,
+				 "policed: %" G_GUINT64_FORMAT
+				 " datagrams dropped, reading paused %" G_GUINT64_FORMAT
+				 " times for %" G_GUINT64_FORMAT " ms",
+				 targets[i]->policed, targets[i]->pauses, targets[i]->paused_us / 1000);
 		agw_term_free(mg->store, targets[i]);
 	}
 	return true;
@@ -467,7 +506,8 @@ static void add_root_events(struct agw_mg *mg, struct h248_msg *rm, struct h248_
 		return;
 	char mit[12];
 	snprintf(mit, sizeof mit, "%u", ms / 10);
-	struct h248_node *ito = h248_add_prop(rm, h248_add_token(rm, r, H248_TOK_EVENTS, rid), H248_ITO, NULL);
+	struct h248_node *ito =
+	    h248_add_prop(rm, h248_add_token(rm, r, H248_TOK_EVENTS, rid), H248_ITO, NULL);
 	h248_add_prop(rm, ito, H248_ITO_MIT, mit);
 }
 
@@ -475,7 +515,7 @@ static void audit_term(struct agw_mg *mg, struct h248_msg *rm, struct h248_node 
 		       const struct h248_node *cmd, const struct agw_term *t)
 {
 	if (audit_asks(cmd, H248_TOK_MEDIA, false))
-		add_media(rm, r, t);
+		add_media(mg, rm, r, t);
 	if (audit_asks(cmd, H248_TOK_EVENTS, false) && t->events_set) {
 		struct h248_node *e = h248_add_token(rm, r, H248_TOK_EVENTS, t->events_rid);
 		for (char **name = t->events; *name; name++)
@@ -570,7 +610,8 @@ static bool subtract_all(struct agw_mg *mg, struct h248_msg *rm, struct h248_nod
 {
 	const struct h248_node *cmd = NULL;
 	for (const struct h248_node *c = act->first; c; c = c->next)
-		if (grammar_is_command(c->tok) && (cmd || c->tok != H248_TOK_SUBTRACT || !h248_str_eq(c->value.text, "*")))
+		if (grammar_is_command(c->tok) &&
+		    (cmd || c->tok != H248_TOK_SUBTRACT || !h248_str_eq(c->value.text, "*")))
 			return false;
 		else if (grammar_is_command(c->tok))
 			cmd = c;

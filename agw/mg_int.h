@@ -71,7 +71,10 @@ struct change {
 	int mode;
 	unsigned heartbeat_s;
 	bool set_heartbeat;
-	int dscp; /* ds/dscp given: 0-63; -1 not given */
+	int dscp;             /* ds/dscp given: 0-63; -1 not given */
+	struct agw_tman tman; /* the termination's tman with what the command gives (set_tman) */
+	bool set_tman;
+	int rtcp_alloc; /* rtcph given: 1 on, 0 off; -1 not given */
 };
 
 /* Reads and checks what cmd asks of t (NULL: the termination an Add makes) into ch; nothing applied. */

@@ -115,7 +115,7 @@ struct agw_term *agw_term_new(struct agw_store *s, struct agw_ctx *c, struct agw
 	do
 		snprintf(t->id, sizeof t->id, "%s/%u", realm->prefix, ++s->next_term);
 	while (g_hash_table_contains(s->terms, t->id));
-	t->ctx = c, t->realm = realm, t->port_fd = -1, t->dscp = -1;
+	t->ctx = c, t->realm = realm, t->port_fd = -1, t->dscp = -1, t->rtcp_alloc = -1;
 	c->terms[c->nterms++] = t;
 	g_hash_table_insert(s->terms, t->id, t);
 	return t;

@@ -27,6 +27,16 @@ struct agw_realm {
 struct agw_ctx;
 struct leg;
 
+/* H.248.53 tman on a termination: the policing of what its leg receives (agw/police.c), as the MGC set
+ * it; a value not given is 0. */
+struct agw_tman {
+	bool pol;          /* tman/pol = on */
+	uint32_t sdr, mbs; /* sustainable data rate (octets/s) and maximum burst size (octets) */
+	uint32_t pdr;      /* peak data rate (octets/s): audited, not enforced */
+	uint32_t dvt;      /* delay variation tolerance: audited, not enforced */
+	bool set_pol, set_dvt;
+};
+
 struct agw_term {
 	char id[24];
 	struct agw_ctx *ctx;
@@ -40,6 +50,8 @@ struct agw_term {
 	int mode;      /* LocalControl Mode as a token, 0 when unset */
 	bool saf, spf, latch;
 	int dscp; /* H.248.52 ds/dscp: the DS field of what its leg sends; -1 when not set */
+	struct agw_tman tman;
+	int rtcp_alloc; /* H.248.57 rtcph: 1 on, 0 off, -1 not set; no effect (no RTCP is carried) */
 	/* Events requested: the RequestID and the names; heartbeat interval */
 	bool events_set;
 	char *events_rid;
@@ -52,6 +64,8 @@ struct agw_term {
 	char *msrp_path;              /* the conference server's MSRP URI, when the Local asked a=path:$ */
 	/* Statistics */
 	uint64_t octets_sent, octets_received, packets_sent, packets_received, created_ms;
+	uint64_t policed;           /* datagrams the tman policer dropped (tmanr/dp) */
+	uint64_t pauses, paused_us; /* TCP: times reading paused for the policer, and for how long */
 	struct leg *leg;
 };
 

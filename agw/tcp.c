@@ -101,8 +101,8 @@ void tcp_update(struct leg *l)
 		if (conf_output(l))
 			ev |= EPOLLOUT;
 	} else if (l->state == LEG_UP) {
-		if (relaying(l) && !l->eof && l->len < l->ls->o.buffer)
-			ev |= EPOLLIN;
+		if (relaying(l) && !l->eof && l->len < l->ls->o.buffer && !police_paused(l))
+			ev |= EPOLLIN; /* paused by tman: TCP's window closes on the peer (police.c) */
 		if (p && p->len > p->off)
 			ev |= EPOLLOUT;
 	}
@@ -512,10 +512,17 @@ static void pump(struct leg *src)
 	struct leg *dst = leg_partner(src);
 	size_t cap = src->ls->o.buffer;
 	while (dst && src->state == LEG_UP && dst->state == LEG_UP && !src->eof && src->len < cap) {
+		size_t room = police_room(src, cap - src->len);
+		if (!room) { /* tman's bucket is empty: what was read goes on, reading waits */
+			police_pause(src);
+			flush(src, dst);
+			break;
+		}
 		if (!src->buf)
 			src->buf = g_malloc(cap);
-		ssize_t n = leg_read(src, src->buf + src->len, cap - src->len);
+		ssize_t n = leg_read(src, src->buf + src->len, room);
 		if (n > 0) { /* keep reading while there is room: one large write beats many small ones */
+			police_take(src, (size_t)n);
 			src->len += (size_t)n;
 			src->t->octets_received += (uint64_t)n;
 			src->t->packets_received++;
@@ -543,6 +550,13 @@ static void pump(struct leg *src)
 	}
 	if (src->state == LEG_UP)
 		tcp_update(src);
+}
+
+void tcp_unpaused(struct leg *l)
+{
+	tcp_update(l);
+	if (relaying(l))
+		pump(l);
 }
 
 /* ---- a conference participant (conf.c ends its protocol) ---- */
@@ -642,6 +656,8 @@ static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void 
 		if (p->state == LEG_UP && relaying(p) && sess_buffered(p))
 			pump(p); /* room again for what was already read */
 	}
+	if (events & (EPOLLHUP | EPOLLERR))
+		police_end(l);
 	if (l->state == LEG_UP && (events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
 		if (relaying(l))
 			pump(l);

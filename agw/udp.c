@@ -10,7 +10,8 @@
  * first ClientHello it admits; the peer certificate is checked as for TLS (sess.c). Datagrams cross
  * only when both legs can pass them on: those that cannot are dropped and counted, never queued (UDPTL
  * carries its own redundancy, T.38 §9.1). A DTLS leg that goes sends close_notify, and answers the
- * peer's close_notify with its own. */
+ * peer's close_notify with its own. With tman policing (police.c) a datagram admitted but over the
+ * termination's token bucket is dropped as it arrives, before DTLS sees it. */
 #include "config.h"
 #include "leg.h"
 
@@ -181,6 +182,8 @@ static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void 
 				continue;
 			l->t->octets_received += m[i].msg_len;
 			l->t->packets_received++;
+			if (!police_admit(l, m[i].msg_len))
+				continue; /* over tman's bucket: dropped, counted in tmanr/dp */
 			if (secure(l))
 				dtls_input(l, bufs[i], m[i].msg_len, &from[i]);
 			else

@@ -31,6 +31,15 @@ static const enum wire_ie iq_ies[] = {
 	WIRE_PACKETS_SENT,
 	WIRE_PACKETS_RECEIVED,
 	WIRE_DSCP, /* ds, a mandatory package of the Iq profile (TS 29.334 §5.14) */
+	/* tman (H.248.53), mandatory too: policing of what a termination receives, with the policer's
+	 * statistic (tmanr, the same Recommendation's statistics package) */
+	WIRE_TMAN_POL,
+	WIRE_TMAN_SDR,
+	WIRE_TMAN_MBS,
+	WIRE_TMAN_PDR,
+	WIRE_TMAN_DVT,
+	WIRE_TMAN_DROPPED,
+	WIRE_RTCP_ALLOC, /* rtcph (H.248.57), mandatory: accepted and audited, no RTCP is carried */
 	WIRE_COUNT,
 };
 

@@ -69,7 +69,7 @@ expect_match "the gateway's ports in their realms" "$access $core" '^2110[0-9] 2
 expect_match "ds/dscp = 64 refused with 449" "$(sed -n '/^Reply = 4 /,/^---/p' "$WORK/out.txt" | tr -d '\n')" \
 	'Error = 449 \{ *"ds/dscp = 64: expected a DSCP from 0 to 63"'
 expect_match "ROOT's Packages list ds-1" "$(sed -n '/^Reply = 5 /,/^---/p' "$WORK/out.txt" | tr -d '\n ')" \
-	'tcptv-1,ds-1,it-1\}'
+	'tcptv-1,ds-1,tman-1,tmanr-1,rtcph-1,it-1\}'
 
 dumpcap -q -i lo -f "tcp port $uep or tcp port $corep" -w "$WORK/ds.pcapng" >"$WORK/dumpcap.err" 2>&1 &
 cap=$!

@@ -44,7 +44,7 @@ cat >"$WORK/want" <<'EOF2'
 ServiceChange = root Method = restart, Version = 3, Profile = mediasec-iq/1, Reason = "901 Cold Boot"
 --- audit ROOT's packages
 !/3 [127.0.0.1]:2944
-P=1{C=-{AV=root{PG{root-2,tcpbcc-1,tlsbsc-1,ipdc-1,gm-2,ipnapt-1,hangterm-1,nt-1,tcptv-1,ds-1,it-1}}}}
+P=1{C=-{AV=root{PG{root-2,tcpbcc-1,tlsbsc-1,ipdc-1,gm-2,ipnapt-1,hangterm-1,nt-1,tcptv-1,ds-1,tman-1,tmanr-1,rtcph-1,it-1}}}}
 --- set it/ito, mit = 1 s
 !/3 [127.0.0.1]:2944
 P=1{C=-{MF=root}}

@@ -48,7 +48,7 @@ $h
 P=1{C=1{MF=ac/2}}
 --- auditvalue ROOT packages
 $h
-P=1{C=-{AV=root{PG{root-2,tcpbcc-1,tlsbsc-1,ipdc-1,gm-2,ipnapt-1,hangterm-1,nt-1,tcptv-1,ds-1,it-1}}}}
+P=1{C=-{AV=root{PG{root-2,tcpbcc-1,tlsbsc-1,ipdc-1,gm-2,ipnapt-1,hangterm-1,nt-1,tcptv-1,ds-1,tman-1,tmanr-1,rtcph-1,it-1}}}}
 --- auditvalue context 1
 $h
 P=1{C=1{AV=co/1{M{ST=1{O{MO=SR},L{
