@@ -10,6 +10,7 @@
 #define MEDIASEC_LAB_EXPECT_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sofia-sip/su_wait.h>
 
@@ -20,9 +21,15 @@ struct expect_ctx {
 	struct evlog *log;
 	su_root_t *root;        /* kept running while waiting: the parties' SIP goes on */
 	struct party **parties; /* NULL-terminated */
-	uint16_t realm[2][2];   /* the gateway's access and core port ranges */
+	uint16_t realm[2][2];   /* the gateway's access and core port ranges; 0: unknown (a gateway under
+				 * test), its ports then learnt from the Local descriptors of its replies */
+	unsigned traced;        /* whose traces the lab has: TRACE_BY_* bits (trace_kinds.h) */
+	bool mg_view;           /* H.248 is read from ims-agw's trace (a controller under test) */
 };
 
+/* NULL when exp can be observed with the traces the lab has (c->traced), else why not (static text):
+ * the verdict "not observable", never a pass. */
+const char *expect_unobservable(const struct expect_ctx *c, json_object *exp);
 /* NULL when exp was met within ms (the event labelled with step), else what was wrong (g_free it). */
 char *expect_check(struct expect_ctx *c, json_object *exp, const char *step, unsigned ms);
 /* The party named name, or NULL. */

@@ -212,6 +212,10 @@ static void step_case(GString *x, const char *cls, const char *file, const struc
 		g_string_append(x, "/>\n");
 	} else if (st->verdict == VERDICT_SKIP) {
 		outcome(x, "skipped", NULL, not_played, NULL);
+	} else if (st->verdict == VERDICT_NOBS) { /* never a pass: skipped with the reason */
+		char *m = g_strdup_printf("not observable: %s", st->unobserved);
+		outcome(x, "skipped", NULL, g_strchomp(m), NULL);
+		g_free(m);
 	} else {
 		char *m = scenario_failure(s, st->step, st->why);
 		char *body = g_strdup_printf("%s\nexpected: %s\nfound: %s\n", m,
@@ -252,7 +256,8 @@ bool junit_add(struct junit *j, const struct scenario *s, const struct run_resul
 	const char *failed = NULL;
 	for (guint i = 0; i < r->steps->len; i++) {
 		const struct step_result *st = &g_array_index(r->steps, struct step_result, i);
-		c.failures += st->verdict == VERDICT_FAIL, c.skipped += st->verdict == VERDICT_SKIP;
+		c.failures += st->verdict == VERDICT_FAIL,
+		    c.skipped += st->verdict == VERDICT_SKIP || st->verdict == VERDICT_NOBS;
 		failed = failed ? failed : st->verdict == VERDICT_FAIL ? st->step : NULL;
 	}
 	c.tests = r->steps->len + c.errors;

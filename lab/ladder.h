@@ -32,9 +32,10 @@ void ladder_text(FILE *out, const char *title, const struct ladder_column *cols,
 		 GPtrArray *events, gboolean colour, unsigned width);
 
 /* How the run ended, shown above the HTML ladder: verdict "PASS", "FAIL" or "ERROR"; for a failure the
- * step that failed (its id and title) and why, for an error why; NULL members when none. */
+ * step that failed (its id and title) and why, for an error why; unobserved: the expectations a system
+ * under test kept from view, by step (lines); NULL members when none. */
 struct ladder_verdict {
-	const char *verdict, *step, *step_title, *why;
+	const char *verdict, *step, *step_title, *why, *unobserved;
 };
 
 /* The metric the HTML page's layout assumes: a character of the monospace font is this many em wide

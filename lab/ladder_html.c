@@ -207,6 +207,11 @@ static void put_verdict(FILE *out, const struct ladder_verdict *v)
 		fputs("</span>", out);
 	}
 	fputs("</p>\n", out);
+	if (v->unobserved) {
+		fputs("<pre class=\"nobs\">not observable (never counted as passed):\n", out);
+		escape_str(out, v->unobserved);
+		fputs("</pre>\n", out);
+	}
 }
 
 static void put_head(FILE *out, const char *title, const struct ladder_verdict *v)

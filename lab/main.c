@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "junit.h"
 #include "ladder.h"
 #include "ports.h"
+#include "report.h"
 #include "run.h"
 #include "scenario.h"
 #include "traces.h"
@@ -75,10 +77,16 @@ static void report(const struct args *a, const struct scenario *s, const struct 
 		const struct step_result *st = &g_array_index(r->steps, struct step_result, i);
 		const char *mark = st->verdict == VERDICT_PASS   ? "pass"
 				   : st->verdict == VERDICT_FAIL ? "FAIL"
+				   : st->verdict == VERDICT_NOBS ? "n/o "
 								 : "skip";
 		const char *c = st->verdict == VERDICT_PASS ? green : st->verdict == VERDICT_FAIL ? red : dim;
 		if (!a->quiet || st->verdict == VERDICT_FAIL)
 			printf("  %s%s%s  step %-8s %s\n", c, mark, off, st->step, st->title);
+		char **lines = st->unobserved && !a->quiet ? g_strsplit(st->unobserved, "\n", -1) : NULL;
+		for (char **k = lines; k && *k; k++)
+			if (**k)
+				printf("        %snot observable: %s%s\n", dim, *k, off);
+		g_strfreev(lines);
 		if (st->why) {
 			char *m = scenario_failure(s, st->step, st->why);
 			printf("        %s%s%s\n", red, m, off);
@@ -141,13 +149,39 @@ static int draw_traces(const struct args *a, char **files, bool colour)
 	return status;
 }
 
-/* Runs every scenario and reports, the JUnit report (junit, or NULL) rewritten after each: 0 all passed,
- * 1 one failed. */
+/* What the user of --sut is to set up, said before the first scenario. */
+static void tell_sut(const struct lab_opts *o)
+{
+	if (o->sut == LAB_SUT_AGW)
+		printf(
+		    "ims-lab: the gateway under test: point it at the MGC %s:%u (H.248 over UDP); the lab's "
+		    "ims-alg listens there for each scenario in turn, and the gateway must register with "
+		    "each "
+		    "(within %u ms)\n",
+		    o->sut_addr, o->sut_h248, o->sut_wait);
+	else if (o->sut == LAB_SUT_ALG)
+		printf("ims-lab: the controller under test: H.248 at %s:%u, SIP at 127.0.0.1:%u (access) and "
+		       "127.0.0.1:%u (core), its core next hop sip:127.0.0.1:%u (the lab's core peer); the "
+		       "lab's "
+		       "ims-agw registers with it from 127.0.0.1:%u, once for each scenario\n",
+		       o->sut_addr, o->sut_h248, o->sut_sip[0], o->sut_sip[1], o->core_sip, o->agw_h248);
+}
+
+/* Runs every scenario and reports, the JUnit report (junit, or NULL) and with a system under test the
+ * conformance report rewritten after each: 0 all passed, 1 one failed. */
 static int play(const struct args *a, GPtrArray *scenarios, struct junit *junit, bool colour)
 {
 	su_init();
 	unsigned failed = 0, skipped = 0;
-	char *err = NULL;
+	char *err = NULL, *rerr = NULL;
+	struct report *conf =
+	    !a->lab.sut ? NULL
+			: report_new(a->lab.out, a->lab.sut == LAB_SUT_AGW ? "ims-lab --sut agw (a gateway "
+									     "under test, ims-alg its MGC)"
+									   : "ims-lab --sut alg (a "
+									     "controller under test, "
+									     "driving ims-agw)");
+	tell_sut(&a->lab);
 	for (guint i = 0; i < scenarios->len; i++) {
 		const struct scenario *s = scenarios->pdata[i];
 		if (junit)
@@ -156,11 +190,16 @@ static int play(const struct args *a, GPtrArray *scenarios, struct junit *junit,
 		report(a, s, r, colour);
 		if (junit && !err && !junit_add(junit, s, r, &err))
 			fprintf(stderr, "ims-lab: %s\n", err);
+		if (conf && !rerr && !report_add(conf, s, r, &rerr))
+			fprintf(stderr, "ims-lab: %s\n", rerr);
 		failed += !r->ok;
 		skipped += r->skipped != NULL;
 		run_result_free(r);
 	}
-	g_free(err);
+	g_free(err), g_free(rerr);
+	if (conf)
+		printf("conformance report: %s/report.html and %s/report.xml\n", a->lab.out, a->lab.out);
+	report_free(conf);
 	char also[32] = "";
 	if (skipped)
 		snprintf(also, sizeof also, ", %u skipped", skipped);
@@ -212,15 +251,62 @@ static int play_files(const struct args *a, bool colour)
 	return status;
 }
 
+/* The --sut options (strings as given, NULL when not), read into o. */
+struct sut_args {
+	char *sut, *h248, *sip, *peers;
+	int wait;
+};
+
+/* "A,B" of two ports, each 1-65535. */
+static bool two_ports(const char *text, uint16_t out[2])
+{
+	unsigned a, b;
+	char end;
+	if (sscanf(text, "%u,%u%c", &a, &b, &end) != 2 || !a || !b || a > 65535 || b > 65535)
+		return false;
+	out[0] = (uint16_t)a, out[1] = (uint16_t)b;
+	return true;
+}
+
+/* NULL when the --sut options make sense (o set from them), else why not (g_free it). */
+static char *sut_read(const struct sut_args *sa, struct lab_opts *o)
+{
+	if (!sa->sut)
+		return sa->h248 || sa->sip || sa->peers
+			   ? g_strdup("--sut-h248, --sut-sip and --sut-peers go with --sut")
+			   : NULL;
+	if (strcmp(sa->sut, "agw") && strcmp(sa->sut, "alg"))
+		return g_strdup_printf("--sut: expected agw or alg, found \"%s\"", sa->sut);
+	o->sut = !strcmp(sa->sut, "agw") ? LAB_SUT_AGW : LAB_SUT_ALG;
+	o->sut_wait = (unsigned)MAX(sa->wait, 100);
+	const char *h248 = sa->h248 ? sa->h248 : "127.0.0.1:2945", *colon = strrchr(h248, ':');
+	unsigned port = colon ? (unsigned)atoi(colon + 1) : 0;
+	if (!colon || colon == h248 || (size_t)(colon - h248) >= sizeof o->sut_addr || !port || port > 65535)
+		return g_strdup_printf("--sut-h248: expected ADDRESS:PORT, found \"%s\"", h248);
+	snprintf(o->sut_addr, sizeof o->sut_addr, "%.*s", (int)(colon - h248), h248);
+	o->sut_h248 = (uint16_t)port;
+	uint16_t peers[2];
+	if (o->sut == LAB_SUT_AGW)
+		return sa->sip || sa->peers ? g_strdup("--sut-sip and --sut-peers go with --sut alg") : NULL;
+	if (!two_ports(sa->sip ? sa->sip : "5060,5070", o->sut_sip))
+		return g_strdup_printf("--sut-sip: expected ACCESS-PORT,CORE-PORT, found \"%s\"", sa->sip);
+	if (!two_ports(sa->peers ? sa->peers : "5080,2944", peers))
+		return g_strdup_printf("--sut-peers: expected CORE-SIP-PORT,GATEWAY-H248-PORT, found \"%s\"",
+				       sa->peers);
+	o->core_sip = peers[0], o->agw_h248 = peers[1];
+	return NULL;
+}
+
 /* One usage line; the actions and exit status in the description below the options. */
 static GOptionContext *options(const GOptionEntry *entries)
 {
 	GOptionContext *ctx = g_option_context_new("[SCENARIO.json|DIR]… | ladder TRACE.jsonl…");
 	g_option_context_set_summary(
-	    ctx, "Plays call flows (scenarios/*.json, doc/scenarios.md) through a real ims-alg and ims-agw on "
-		 "loopback,\nchecks what each step must show on the wire and draws each run's ladder.\n"
-		 "With no scenario, the installed ones (" SCENARIODIR ").\n"
-		 "ims-lab ladder TRACE.jsonl… draws the ladder of any run from the daemons' traces.");
+	    ctx,
+	    "Plays call flows (scenarios/*.json, doc/scenarios.md) through a real ims-alg and ims-agw on "
+	    "loopback,\nchecks what each step must show on the wire and draws each run's ladder.\n"
+	    "With no scenario, the installed ones (" SCENARIODIR ").\n"
+	    "ims-lab ladder TRACE.jsonl… draws the ladder of any run from the daemons' traces.");
 	g_option_context_set_description(
 	    ctx, "Exit status: 0 every scenario passed, 1 one failed, 2 the command line or a scenario file "
 		 "is wrong.\nSee ims-lab(1).\n");
@@ -234,11 +320,13 @@ int main(int argc, char **argv)
 	struct args a = { .lab = { .out = "lab-out", .timeout = 3000, .log_level = "info" }, .colour = NULL };
 	int timeout = 3000;
 	char *out = NULL, *bindir = NULL, *level = NULL, *nat = NULL, *ports = NULL;
+	struct sut_args sa = { .wait = 30000 };
 	GOptionEntry entries[] = {
 		{ "out", 'o', 0, G_OPTION_ARG_FILENAME, &out,
 		  "directory for traces, logs and ladders (lab-out)", "DIR" },
 		{ "junit", 'j', 0, G_OPTION_ARG_FILENAME, &a.junit,
-		  "write a JUnit XML report to FILE, a testcase per step, rewritten after each scenario", "FILE" },
+		  "write a JUnit XML report to FILE, a testcase per step, rewritten after each scenario",
+		  "FILE" },
 		{ "bindir", 'b', 0, G_OPTION_ARG_FILENAME, &bindir,
 		  "where ims-alg and ims-agw are (default: beside ims-lab, or the build tree)", "DIR" },
 		{ "timeout", 't', 0, G_OPTION_ARG_INT, &timeout, "ms an expectation may take to show (3000)",
@@ -261,6 +349,23 @@ int main(int argc, char **argv)
 		  "NETNS,UE-ADDRESS,ACCESS-ADDRESS" },
 		{ "ports", 0, 0, G_OPTION_ARG_STRING, &ports,
 		  "the loopback ports the lab gives its daemons and parties (31000-32767)", "LOW-HIGH" },
+		{ "sut", 0, 0, G_OPTION_ARG_STRING, &sa.sut,
+		  "a system under test the lab does not start: a gateway (agw) the lab's ims-alg controls, "
+		  "or a "
+		  "controller (alg) that controls the lab's ims-agw; writes report.html and report.xml",
+		  "agw|alg" },
+		{ "sut-h248", 0, 0, G_OPTION_ARG_STRING, &sa.h248,
+		  "agw: where the lab's ims-alg listens for the gateway; alg: the controller's H.248 "
+		  "(127.0.0.1:2945)",
+		  "ADDRESS:PORT" },
+		{ "sut-sip", 0, 0, G_OPTION_ARG_STRING, &sa.sip,
+		  "alg: the controller's SIP ports on 127.0.0.1 (5060,5070)", "ACCESS,CORE" },
+		{ "sut-peers", 0, 0, G_OPTION_ARG_STRING, &sa.peers,
+		  "alg: the lab's core peer's SIP port (the controller's next hop) and its ims-agw's H.248 "
+		  "port (5080,2944)",
+		  "CORE-SIP,GATEWAY-H248" },
+		{ "sut-wait", 0, 0, G_OPTION_ARG_INT, &sa.wait,
+		  "ms the system under test may take to register, each scenario (30000)", "MS" },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &a.version, "print the version and exit", NULL },
 		{ "help", 'h', 0, G_OPTION_ARG_NONE, &a.help, "print this help and exit", NULL },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a.files, NULL, NULL },
@@ -280,10 +385,19 @@ int main(int argc, char **argv)
 		g_free(help), g_option_context_free(ctx), g_strfreev(a.files);
 		g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour), g_free(nat),
 		    g_free(a.html), g_free(ports);
+		g_free(sa.sut), g_free(sa.h248), g_free(sa.sip), g_free(sa.peers);
 		return 0;
 	}
 	g_option_context_free(ctx);
-	char *why = NULL;
+	char *why = sut_read(&sa, &a.lab);
+	g_free(sa.sut), g_free(sa.h248), g_free(sa.sip), g_free(sa.peers);
+	if (why) {
+		fprintf(stderr, "ims-lab: %s\n", why);
+		g_free(why), g_strfreev(a.files);
+		g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour), g_free(nat),
+		    g_free(a.html), g_free(ports);
+		return 2;
+	}
 	if (ports && !lab_ports_band(ports, &why)) {
 		fprintf(stderr, "ims-lab: --ports: %s\n", why);
 		g_free(why), g_strfreev(a.files);

@@ -384,7 +384,7 @@ bool party_tls(struct party *p, unsigned ms, unsigned lose, char why[160])
 	gnutls_init(&s, (client ? GNUTLS_CLIENT : GNUTLS_SERVER) | (p->dgram ? GNUTLS_DATAGRAM : 0));
 	gnutls_session_set_ptr(s, p);
 	pcap_keylog_session(s); /* ims-lab --pcap */
-	if (p->psk_key) { /* the key authenticates both ends: no certificate, no fingerprint */
+	if (p->psk_key) {       /* the key authenticates both ends: no certificate, no fingerprint */
 		gnutls_priority_set_direct(s, "NORMAL:+ECDHE-PSK:+PSK", NULL);
 		if (client)
 			gnutls_credentials_set(s, GNUTLS_CRD_PSK, p->psk_client);
@@ -599,7 +599,7 @@ static bool psk_init(struct party *p, const char *value, char **err)
 }
 
 struct party *party_new(su_root_t *root, const char *name, json_object *spec, struct evlog *log,
-			const char *trace_file, char **err)
+			uint16_t sip_port, const char *trace_file, char **err)
 {
 	struct party *p = g_new0(struct party, 1);
 	p->name = g_strdup(name);
@@ -627,7 +627,9 @@ struct party *party_new(su_root_t *root, const char *name, json_object *spec, st
 		party_free(p);
 		return NULL;
 	}
-	p->sip_port = lab_free_ports(1); /* a SIP port of its own, so that the ladder knows its messages */
+	p->sip_port =
+	    sip_port ? sip_port
+		     : lab_free_ports(1); /* a SIP port of its own, so that the ladder knows its messages */
 	char *url = g_strdup_printf("sip:127.0.0.1:%u;transport=udp", p->sip_port);
 	p->nua = nua_create(root, on_nua, (nua_magic_t *)p, NUTAG_URL(url), NUTAG_MEDIA_ENABLE(0),
 			    NUTAG_AUTOANSWER(0), NUTAG_SESSION_TIMER(0),

@@ -74,9 +74,9 @@ struct party {
 	su_root_t *root;
 };
 
-/* spec: the scenario's party object. NULL with *err. */
+/* spec: the scenario's party object; sip_port its SIP port (0: a free one). NULL with *err. */
 struct party *party_new(su_root_t *root, const char *name, json_object *spec, struct evlog *log,
-			const char *trace_file, char **err);
+			uint16_t sip_port, const char *trace_file, char **err);
 /* Its media sockets from now on in the network namespace at netns_path (/run/netns/NAME), on addr: a
  * UE behind the NAT that namespace's routes lead through. False with *err. */
 bool party_behind_nat(struct party *p, const char *netns_path, const char *addr, char **err);
@@ -133,7 +133,8 @@ bool party_expect(struct party *p, const void *want, size_t n, unsigned ms, cons
  * there, -1 when the connection is closed or failed. */
 ssize_t party_read(struct party *p, void *buf, size_t n);
 /* An event on its media connection for the trace: out, sent by p; raw, the message (NULL: none). */
-void party_note(struct party *p, enum trace_kind kind, bool out, const char *summary, const void *raw, size_t n);
+void party_note(struct party *p, enum trace_kind kind, bool out, const char *summary, const void *raw,
+		size_t n);
 /* Closes the media connection (FIN, close_notify first when TLS). */
 void party_close(struct party *p);
 /* Closes its media as party_close does and forgets it: the next SDP it writes opens new sockets, as a

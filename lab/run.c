@@ -100,15 +100,17 @@ static void add_flags(GPtrArray *argv, json_object *flags, const char *dir)
 	}
 }
 
-/* The ALG answered the gateway's ServiceChange: it is registered. */
+/* The ALG answered the gateway's ServiceChange: it is registered (seen in ims-agw's trace when the
+ * controller is under test). */
 static bool registered(struct run *r)
 {
 	evlog_read(r->log);
 	GPtrArray *events = evlog_events(r->log);
+	bool agw = r->o->sut == LAB_SUT_ALG;
 	for (guint i = 0; i < events->len; i++) {
 		const struct lab_event *e = events->pdata[i];
-		if (e->k == TRACE_H248_TX && e->component && !strcmp(e->component, "ims-alg") &&
-		    e->raw &&
+		if (e->k == (agw ? TRACE_H248_RX : TRACE_H248_TX) && e->component &&
+		    !strcmp(e->component, agw ? "ims-agw" : "ims-alg") && e->raw &&
 		    strstr(e->raw, "ServiceChange = ROOT")) /* the ALG's reply, not the gateway's request */
 			return true;
 	}
@@ -129,6 +131,8 @@ static pid_t start_daemon(struct run *r, const char *dir, const char *name, GPtr
 }
 
 static char *start_daemons(struct run *r, int attempt);
+static void start_alg(struct run *r, const struct party *core);
+static void start_agw(struct run *r, uint16_t ac, unsigned ac_n, uint16_t co);
 
 enum { LOG_TAIL = 10 }; /* the lines of a daemon's log shown when it exits at start */
 
@@ -160,13 +164,14 @@ static char *exited(struct run *r, pid_t *pid, const char *dir, const char *name
 	return g_string_free(why, FALSE);
 }
 
-/* Waits up to 5 s for the gateway to register. A daemon that exits meanwhile is said at once with its
- * last log lines, unless it lost a port to another program between our check and its bind (the ports
- * are the kernel's ephemeral ones, and other tests take them too): then both go, and new ports are
- * tried, up to three times in all. */
+/* Waits up to 5 s for the gateway to register (a system under test: --sut-wait). A daemon that exits
+ * meanwhile is said at once with its last log lines, unless it lost a port to another program between our
+ * check and its bind (the ports are the kernel's ephemeral ones, and other tests take them too): then both
+ * go, and new ports are tried, up to three times in all. */
 static char *await_registration(struct run *r, int attempt)
 {
-	for (int i = 0; i < 100; i++, g_usleep(50000)) {
+	unsigned ms = r->o->sut ? r->o->sut_wait : 5000;
+	for (unsigned i = 0; i < ms / 50; i++, g_usleep(50000)) {
 		if (registered(r))
 			return NULL;
 		bool clash = false;
@@ -184,10 +189,18 @@ static char *await_registration(struct run *r, int attempt)
 			close(r->held), r->held = -1;
 		return start_daemons(r, attempt + 1);
 	}
-	return registered(r) ? NULL
-			     : g_strdup_printf("ims-agw did not register with ims-alg within 5 s (see "
-					       "%s/agw.log and alg.log)",
-					       r->dir);
+	if (registered(r))
+		return NULL;
+	if (r->o->sut == LAB_SUT_AGW)
+		return g_strdup_printf("the gateway under test did not register with ims-alg at %s:%u within "
+				       "%u ms (see %s/alg.log)",
+				       r->o->sut_addr, r->o->sut_h248, ms, r->dir);
+	if (r->o->sut == LAB_SUT_ALG)
+		return g_strdup_printf("ims-agw could not register with the controller under test at %s:%u "
+				       "within %u ms (see %s/agw.log)",
+				       r->o->sut_addr, r->o->sut_h248, ms, r->dir);
+	return g_strdup_printf(
+	    "ims-agw did not register with ims-alg within 5 s (see %s/agw.log and alg.log)", r->dir);
 }
 
 static char *start_daemons(struct run *r, int attempt)
@@ -196,8 +209,11 @@ static char *start_daemons(struct run *r, int attempt)
 	for (struct party **p = r->parties; *p; p++)
 		if (!(*p)->ue && !core)
 			core = *p;
-	r->access = lab_free_ports(1), r->core = lab_free_ports(1), r->h248 = lab_free_ports(1),
-	r->agw_h248 = lab_free_ports(1);
+	const struct lab_opts *o = r->o;
+	r->access = o->sut == LAB_SUT_ALG ? o->sut_sip[0] : lab_free_ports(1),
+	r->core = o->sut == LAB_SUT_ALG ? o->sut_sip[1] : lab_free_ports(1),
+	r->h248 = o->sut ? o->sut_h248 : lab_free_ports(1),
+	r->agw_h248 = o->sut == LAB_SUT_ALG ? o->agw_h248 : lab_free_ports(1);
 	uint16_t ac = lab_free_ports(REALM_PORTS), co = lab_free_ports(REALM_PORTS);
 	if (!r->access || !r->core || !r->h248 || !r->agw_h248 || !ac || !co)
 		return g_strdup("no free loopback ports");
@@ -208,14 +224,25 @@ static char *start_daemons(struct run *r, int attempt)
 		r->held = sa_bind(SOCK_STREAM, &a);
 		ac_n = 1;
 	}
-	r->ex.realm[0][0] = ac, r->ex.realm[0][1] = (uint16_t)(ac + ac_n - 1);
-	r->ex.realm[1][0] = co, r->ex.realm[1][1] = (uint16_t)(co + REALM_PORTS - 1);
 	evlog_own(r->log, r->access, r->access, "alg");
 	evlog_own(r->log, r->core, r->core, "alg");
 	evlog_own(r->log, r->h248, r->h248, "alg");
-	evlog_own(r->log, r->agw_h248, r->agw_h248, "agw");
-	evlog_own(r->log, ac, (uint16_t)(ac + ac_n - 1), "agw");
-	evlog_own(r->log, co, (uint16_t)(co + REALM_PORTS - 1), "agw");
+	if (o->sut != LAB_SUT_AGW) { /* a gateway under test's ports are learnt from its replies */
+		r->ex.realm[0][0] = ac, r->ex.realm[0][1] = (uint16_t)(ac + ac_n - 1);
+		r->ex.realm[1][0] = co, r->ex.realm[1][1] = (uint16_t)(co + REALM_PORTS - 1);
+		evlog_own(r->log, r->agw_h248, r->agw_h248, "agw");
+		evlog_own(r->log, ac, (uint16_t)(ac + ac_n - 1), "agw");
+		evlog_own(r->log, co, (uint16_t)(co + REALM_PORTS - 1), "agw");
+	}
+	if (o->sut != LAB_SUT_ALG)
+		start_alg(r, core);
+	if (o->sut != LAB_SUT_AGW)
+		start_agw(r, ac, ac_n, co);
+	return await_registration(r, attempt);
+}
+
+static void start_alg(struct run *r, const struct party *core)
+{
 
 	GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_add(argv, g_strdup_printf("--sip-access-port=%u", r->access));
@@ -224,36 +251,82 @@ static char *start_daemons(struct run *r, int attempt)
 		g_ptr_array_add(argv,
 				g_strdup_printf("--sip-core-next-hop=sip:127.0.0.1:%u", core->sip_port));
 	g_ptr_array_add(argv, g_strdup_printf("--h248-port=%u", r->h248));
+	if (r->o->sut == LAB_SUT_AGW) /* where the user points the gateway under test */
+		g_ptr_array_add(argv, g_strdup_printf("--h248-address=%s", r->o->sut_addr));
 	r->alg = start_daemon(r, "alg", "ims-alg", argv);
+}
 
-	argv = g_ptr_array_new_with_free_func(g_free);
+static void start_agw(struct run *r, uint16_t ac, unsigned ac_n, uint16_t co)
+{
+	GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_add(argv, g_strdup_printf("--h248-port=%u", r->agw_h248));
 	g_ptr_array_add(argv, g_strdup_printf("--mgc-port=%u", r->h248));
+	if (r->o->sut == LAB_SUT_ALG) /* the controller under test */
+		g_ptr_array_add(argv, g_strdup_printf("--mgc-address=%s", r->o->sut_addr));
 	g_ptr_array_add(argv, g_strdup_printf("--realm-access-ports=%u-%u", ac, ac + ac_n - 1));
 	g_ptr_array_add(argv, g_strdup_printf("--realm-core-ports=%u-%u", co, co + REALM_PORTS - 1));
 	if (r->o->nat_access) /* where the UEs behind the NAT reach it */
 		g_ptr_array_add(argv, g_strdup_printf("--realm-access-address=%s", r->o->nat_access));
 	r->agw = start_daemon(r, "agw", "ims-agw", argv);
-
-	return await_registration(r, attempt);
 }
 
 /* ---- one step, the whole run ---- */
 
+enum { PLAIN = JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE };
+
+/* Whether the events label (a step, or steps joined with ", ") names step. */
+static bool labelled(const char *label, const char *step)
+{
+	char **parts = label ? g_strsplit(label, ", ", -1) : NULL;
+	bool in = parts && g_strv_contains((const char *const *)parts, step);
+	g_strfreev(parts);
+	return in;
+}
+
+/* The messages the step's expectations matched, a line each: time, who traced it, kind, ends, summary. */
+static char *evidence(struct run *r, const char *step)
+{
+	GString *out = g_string_new(NULL);
+	GPtrArray *events = evlog_events(r->log);
+	for (guint i = 0; i < events->len; i++) {
+		const struct lab_event *e = events->pdata[i];
+		if (labelled(e->label, step))
+			g_string_append_printf(out, "%.6f %s %s %s -> %s: %s\n", e->t, e->component, e->kind,
+					       e->from ? e->from : "?", e->to ? e->to : "?",
+					       e->summary ? e->summary : "");
+	}
+	return out->len ? g_string_free(out, FALSE) : (g_string_free(out, TRUE), NULL);
+}
+
+/* Its action, then each expectation the traces the lab has can show (the others noted in unobserved);
+ * a step none of whose expectations can be observed is "not observable", never a pass. */
 static void play_step(struct run *r, json_object *step, struct step_result *sr)
 {
 	gint64 t0 = g_get_monotonic_time();
 	json_object *action = jget(step, "do"), *expect = jget(step, "expect");
 	char *why = action ? act_do(r, action) : NULL;
 	json_object *failed = action;
-	for (size_t i = 0; !why && expect && i < json_object_array_length(expect); i++) {
-		failed = json_object_array_get_idx(expect, i);
+	GString *unobserved = g_string_new(NULL);
+	size_t n = expect ? json_object_array_length(expect) : 0, observed = 0;
+	for (size_t i = 0; !why && i < n; i++) {
+		json_object *exp = json_object_array_get_idx(expect, i);
+		const char *cannot = expect_unobservable(&r->ex, exp);
+		if (cannot) {
+			g_string_append_printf(unobserved, "%s: %s\n",
+					       json_object_to_json_string_ext(exp, PLAIN), cannot);
+			continue;
+		}
+		observed++;
+		failed = exp;
 		why = expect_check(&r->ex, failed, sr->step, r->o->timeout);
 	}
 	sr->why = why;
-	int plain = JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE;
-	sr->expected = why && failed ? g_strdup(json_object_to_json_string_ext(failed, plain)) : NULL;
-	sr->verdict = why ? VERDICT_FAIL : VERDICT_PASS;
+	sr->expected = why && failed ? g_strdup(json_object_to_json_string_ext(failed, PLAIN)) : NULL;
+	sr->verdict = why ? VERDICT_FAIL : n && !observed ? VERDICT_NOBS : VERDICT_PASS;
+	sr->unobserved =
+	    unobserved->len ? g_string_free(unobserved, FALSE) : (g_string_free(unobserved, TRUE), NULL);
+	evlog_read(r->log);
+	sr->evidence = evidence(r, sr->step);
 	sr->secs = (double)(g_get_monotonic_time() - t0) / 1e6;
 }
 
@@ -275,9 +348,19 @@ static void draw(struct run *r, struct run_result *res)
 	char *full = scenario_title(r->s);
 	res->text = g_build_filename(r->dir, "ladder.txt", NULL);
 	res->html = g_build_filename(r->dir, "ladder.html", NULL);
+	GString *nobs = g_string_new(NULL); /* the steps not (wholly) observable, and why */
+	for (guint i = 0; i < res->steps->len; i++) {
+		const struct step_result *st = &g_array_index(res->steps, struct step_result, i);
+		if (st->unobserved)
+			g_string_append_printf(nobs, "step %s%s:\n%s", st->step,
+					       st->verdict == VERDICT_NOBS ? " not observable"
+									   : " partly observed",
+					       st->unobserved);
+	}
 	FILE *f = fopen(res->text, "w");
 	if (f) {
 		ladder_text(f, full, cols, n, events, FALSE, ladder_width());
+		fputs(nobs->str, f);
 		fclose(f);
 	}
 	if ((f = fopen(res->html, "w"))) {
@@ -287,15 +370,33 @@ static void draw(struct run *r, struct run_result *res)
 			const struct step_result *st = &g_array_index(res->steps, struct step_result, i);
 			if (st->verdict == VERDICT_FAIL && !why) {
 				why = scenario_failure(r->s, st->step, st->why);
-				v = (struct ladder_verdict){ "FAIL", st->step, st->title, why };
+				v = (struct ladder_verdict){ "FAIL", st->step, st->title, why, NULL };
 			}
 		}
+		v.unobserved = nobs->len ? nobs->str : NULL;
 		ladder_html(f, full, cols, n, events, &v);
 		g_free(why);
 		fclose(f);
 	}
+	g_string_free(nobs, TRUE);
 	g_ptr_array_free(events, TRUE);
 	g_free(full);
+}
+
+/* Settings the scenario gives the system under test, which the lab cannot apply: why it is not run, or
+ * NULL. */
+static char *sut_settings(const struct lab_opts *o, const struct scenario *s)
+{
+	const char *key = o->sut == LAB_SUT_AGW ? "agw" : o->sut == LAB_SUT_ALG ? "alg" : NULL;
+	json_object *set = key ? jget(s->root, key) : NULL;
+	if (o->sut == LAB_SUT_AGW && !set && (set = jget(s->root, "gateway")))
+		key = "gateway";
+	if (!set)
+		return NULL;
+	return g_strdup_printf("the scenario sets the %s under test (\"%s\": %s), which the lab does not "
+			       "start; run it set so, and this scenario alone",
+			       o->sut == LAB_SUT_AGW ? "gateway" : "controller", key,
+			       json_object_to_json_string_ext(set, PLAIN));
 }
 
 struct run_result *run_scenario(const struct lab_opts *o, const struct scenario *s)
@@ -312,6 +413,10 @@ struct run_result *run_scenario(const struct lab_opts *o, const struct scenario 
 		res->skipped =
 		    g_strdup("a UE is behind a NAT, and none was given (--nat; tests/integration/nat.sh "
 			     "builds one in network namespaces)");
+		return res;
+	}
+	if ((res->skipped = sut_settings(o, s))) {
+		res->ok = true;
 		return res;
 	}
 	gint64 t0 = g_get_monotonic_time();
@@ -331,15 +436,23 @@ struct run_result *run_scenario(const struct lab_opts *o, const struct scenario 
 		g_free(path);
 	}
 	r.root = su_root_create(NULL);
-	r.ex = (struct expect_ctx){ .log = r.log, .root = r.root, .parties = r.parties };
+	r.ex = (struct expect_ctx){ .log = r.log,
+				    .root = r.root,
+				    .parties = r.parties,
+				    .traced = TRACE_BY_LAB | (o->sut != LAB_SUT_AGW ? TRACE_BY_AGW : 0) |
+					      (o->sut != LAB_SUT_ALG ? TRACE_BY_ALG : 0),
+				    .mg_view = o->sut == LAB_SUT_ALG };
 	char *lab_trace = g_build_filename(r.dir, "lab.jsonl", NULL), *err = NULL;
-	unsigned n = 0;
+	unsigned n = 0, core_given = 0;
 	json_object_object_foreach (s->parties, name, spec) {
 		if (n == MAX_PARTIES) {
 			err = g_strdup_printf("more than %d parties", MAX_PARTIES);
 			break;
 		}
-		r.parties[n] = party_new(r.root, name, spec, r.log, lab_trace, &err);
+		bool core =
+		    strcmp(jstr(spec, "role", ""), "ue") != 0; /* the first: the controller's next hop */
+		uint16_t port = o->sut == LAB_SUT_ALG && core && !core_given++ ? o->core_sip : 0;
+		r.parties[n] = party_new(r.root, name, spec, r.log, port, lab_trace, &err);
 		if (!r.parties[n++])
 			break;
 		char *ns =
@@ -402,6 +515,7 @@ void run_result_free(struct run_result *r)
 	for (guint i = 0; i < r->steps->len; i++) {
 		struct step_result *s = &g_array_index(r->steps, struct step_result, i);
 		g_free(s->step), g_free(s->title), g_free(s->why), g_free(s->expected);
+		g_free(s->unobserved), g_free(s->evidence);
 	}
 	g_array_free(r->steps, TRUE);
 	g_free(r->error), g_free(r->skipped), g_free(r->dir), g_free(r->text), g_free(r->html);

@@ -22,13 +22,25 @@ struct lab_opts {
 	const char *nat_netns, *nat_ue, *nat_access;
 	/* each scenario's capture, with the TLS key log and the Decode As settings (pcap.h) */
 	gboolean pcap;
+	/* A system under test the lab does not start (ims-lab(1), --sut): a gateway registering with the
+	 * lab's ims-alg at sut_h248 (AGW), or a controller at sut_h248 with its SIP at 127.0.0.1:sut_sip
+	 * (access, core), which the lab's ims-agw (H.248 port agw_h248) registers with and whose core next
+	 * hop is the lab's core peer at 127.0.0.1:core_sip (ALG). Its trace is not the lab's: what only it
+	 * would show is "not observable". */
+	enum lab_sut { LAB_SUT_NONE, LAB_SUT_AGW, LAB_SUT_ALG } sut;
+	char sut_addr[64];
+	uint16_t sut_h248, sut_sip[2], core_sip, agw_h248;
+	unsigned sut_wait; /* ms the system under test may take to register (30000) */
 };
 
-enum verdict { VERDICT_PASS, VERDICT_FAIL, VERDICT_SKIP };
+/* NOBS: no expectation of the step could be observed (with a system under test); never a pass. */
+enum verdict { VERDICT_PASS, VERDICT_FAIL, VERDICT_SKIP, VERDICT_NOBS };
 
 struct step_result {
 	char *step, *title, *why; /* why: the failure, NULL on success */
 	char *expected;           /* on failure, the expectation (or action) that did not hold, as JSON */
+	char *unobserved;         /* the expectations not observable and why, a line each; NULL when none */
+	char *evidence; /* the messages the step's expectations matched, a line each; NULL when none */
 	enum verdict verdict;
 	double secs;
 };
