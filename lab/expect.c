@@ -308,6 +308,13 @@ static char *hop(const struct expect_ctx *c, const char *from, const char *to)
 				   : g_strdup_printf("from %s", expect_title(c, from));
 }
 
+/* Whose trace SIP toward column to is read from: ims-alg's, or with a controller under test the
+ * receiving party's own. */
+static const char *sip_observer(const struct expect_ctx *c, const char *to)
+{
+	return c->traced & TRACE_BY_ALG ? "ims-alg" : expect_party(c, to) ? expect_title(c, to) : NULL;
+}
+
 static char *try_sip(struct expect_ctx *c, json_object *o, const char *step)
 {
 	const char *from = jstr(o, "from", ""), *to = jstr(o, "to", ""), *method = jstr(o, "method", NULL);
@@ -319,8 +326,9 @@ static char *try_sip(struct expect_ctx *c, json_object *o, const char *step)
 	bool met = false;
 	for (guint i = 0; i < events->len && !met; i++) {
 		struct lab_event *e = events->pdata[i];
-		if ((e->k != TRACE_SIP_RX && e->k != TRACE_SIP_TX) || !same(e->component, "ims-alg") ||
-		    !same(e->src, from) || !same(e->dst, to) || taken(e, 0))
+		if ((e->k != TRACE_SIP_RX && e->k != TRACE_SIP_TX) ||
+		    !same(e->component, sip_observer(c, to)) || !same(e->src, from) || !same(e->dst, to) ||
+		    taken(e, 0))
 			continue;
 		const sip_t *sip = evlog_sip(e);
 		const struct msdp *sdp = evlog_sdp(e);
@@ -694,7 +702,7 @@ static const struct {
 	bool from, to;
 } lab_ends[] = {
 	{ TRACE_TCP_SYN, true, false },          { TRACE_TCP_ACCEPT, false, true },
-	{ TRACE_TCP_FIN, true, false },          { TRACE_TCP_RST, true, true },
+	{ TRACE_TCP_FIN, true, false },          { TRACE_TCP_RST, false, true }, /* a refused connect: a RST it sends is its kernel's */
 	{ TRACE_TLS_CLIENT_HELLO, true, false }, { TRACE_TLS_UP, false, true },
 	{ TRACE_TLS_ALERT, true, false },        { TRACE_TLS_CLOSE_NOTIFY, true, false },
 	{ TRACE_UDP_LOST, false, true },         { TRACE_MSRP_RX, false, true },
@@ -715,10 +723,12 @@ const char *expect_unobservable(const struct expect_ctx *c, json_object *exp)
 {
 	static const char *const nothing = "no trace the lab has records it";
 	json_object *o;
-	if (jget(exp, "sip"))
-		return c->traced & TRACE_BY_ALG ? NULL
-						: "SIP between the hops is read from ims-alg's trace; the "
-						  "controller under test gives none";
+	if ((o = jget(exp,
+		      "sip"))) /* the parties trace what they receive (trace_kinds.h says ims-alg alone) */
+		return sip_observer(c, jstr(o, "to", ""))
+			   ? NULL
+			   : "SIP toward the controller is read from ims-alg's "
+			     "trace; the controller under test gives none";
 	if (jget(exp, "h248") || jget(exp, "data"))
 		return NULL; /* ims-alg's or ims-agw's trace; the parties' own bytes */
 	const char *proto = (o = jget(exp, "tcp"))    ? "tcp"

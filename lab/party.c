@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <sofia-sip/msg_addr.h>
 #include <sofia-sip/nua.h>
 #include <sofia-sip/sip_protos.h>
 #include <sofia-sip/sip_tag.h>
@@ -72,6 +73,34 @@ void sip_seen_free(struct sip_seen *s)
 	g_free(s);
 }
 
+/* The SIP message of the event being handled, as received (sip.rx), from where it came to p's SIP port. */
+static void trace_received(struct party *p, nua_t *nua, const char *summary)
+{
+	nua_saved_event_t saved[1];
+	if (!nua_save_event(nua, saved))
+		return;
+	const nua_event_data_t *d = nua_event_data(saved);
+	su_addrinfo_t *ai = d && d->e_msg ? msg_addrinfo(d->e_msg) : NULL;
+	size_t n = 0;
+	char *text = d && d->e_msg ? msg_as_string(NULL, d->e_msg, NULL, 0, &n) : NULL;
+	char from[SA_TEXT_MAX] = "", to[32];
+	union sa a = { 0 };
+	if (ai && ai->ai_addr && ai->ai_addrlen <= sizeof a) {
+		memcpy(&a, ai->ai_addr, ai->ai_addrlen);
+		sa_text(&a, from);
+	}
+	snprintf(to, sizeof to, "127.0.0.1:%u", p->sip_port);
+	if (text && *from)
+		trace_emit(p->trace, &(struct trace_event){ .kind = TRACE_SIP_RX,
+							    .from = from,
+							    .to = to,
+							    .summary = summary,
+							    .raw = text,
+							    .raw_len = n });
+	su_free(NULL, text);
+	nua_destroy_event(saved);
+}
+
 static void on_nua(nua_event_t event, int status, char const *phrase, nua_t *nua, nua_magic_t *magic,
 		   nua_handle_t *nh, nua_hmagic_t *hmagic, sip_t const *sip, tagi_t tags[])
 {
@@ -103,6 +132,11 @@ static void on_nua(nua_event_t event, int status, char const *phrase, nua_t *nua
 		return;
 	default:
 		return;
+	}
+	if (p->trace_sip) {
+		char code[16];
+		snprintf(code, sizeof code, "%d", status);
+		trace_received(p, nua, method ? method : code);
 	}
 	struct sip_seen *s = g_new0(struct sip_seen, 1);
 	g_strlcpy(s->method, method ? method : "", sizeof s->method);

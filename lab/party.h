@@ -46,6 +46,7 @@ struct party {
 	GQueue seen;      /* struct sip_seen *: not yet taken */
 	char *sdp;        /* the last SDP it received (kept by the runner) */
 	bool down;        /* nua shut down */
+	bool trace_sip;   /* traces the SIP it receives (sip.rx): a controller under test traces none */
 	/* media */
 	char addr[64]; /* its media address: 127.0.0.1, or its own behind a NAT */
 	int netns;     /* behind a NAT: the network namespace its media sockets live in, else -1 */

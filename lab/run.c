@@ -455,6 +455,7 @@ struct run_result *run_scenario(const struct lab_opts *o, const struct scenario 
 		r.parties[n] = party_new(r.root, name, spec, r.log, port, lab_trace, &err);
 		if (!r.parties[n++])
 			break;
+		r.parties[n - 1]->trace_sip = o->sut == LAB_SUT_ALG;
 		char *ns =
 		    jbool(spec, "behind_nat", false) ? g_strdup_printf("/run/netns/%s", o->nat_netns) : NULL;
 		bool behind = !ns || party_behind_nat(r.parties[n - 1], ns, o->nat_ue, &err);
