@@ -75,6 +75,6 @@ for bin in "$AGW" "$ALG"; do
 		documented=$((${documented:-0} + 1))
 	done
 done
-expect_eq "keys documented (57 of ims-agw, 69 of ims-alg)" "$documented" 126
+expect_eq "keys documented (64 of ims-agw, 76 of ims-alg)" "$documented" 140
 
 finish
