@@ -15,7 +15,8 @@
  * termination goes; tmanr/dp stays 0 there, because nothing is discarded.
  *
  * tman/pdr and tman/dvt are kept and audited but not enforced (a second, peak-rate bucket would need
- * dvt's unit, which could not be read). */
+ * dvt's unit, which could not be read). tman is offered under Iq only (profiles/profile.c), so a
+ * conference participant's leg (Mp's MRFP, conf.c) is never policed. */
 #include "config.h"
 #include "leg.h"
 
