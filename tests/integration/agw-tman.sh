@@ -10,22 +10,31 @@
 #   fast as TCP lets it. They all arrive, in order, and the core party receives them over no less than
 #   (1,265,536 - 65,536) / 400,000 = 3.0 s (a token bucket lets no more through: checked at 0.95 of it)
 #   and no more than 4.5 s; tmanr/dp = 0 (a stream is throttled, never cut) and the log counts the pauses.
+#   The same through a TCP/TLS/MSRP access leg the UE (python3's ssl, an openssl-made certificate) opens:
+#   the rate is held on the plaintext octets, and all arrive.
 # - the Audit of Media returns every tman property and rtcph/rtcpa as set; sdr = 0, pdr below sdr,
 #   pol = maybe, pol = on without a rate and rtcpa = 1 are refused with 449; ROOT's Packages list tman-1,
 #   tmanr-1 and rtcph-1 under Iq, none of them under Ix, where both packages are refused with 445.
 # On the code before, tman/pol and rtcph/rtcpa were refused with 445 under Iq too. Skipped (77) without
-# python3.
+# python3 or openssl.
 . "$top_srcdir/tests/integration/lib.sh"
-command -v python3 >/dev/null || { echo "python3 not installed: skipped"; exit 77; }
+for tool in python3 openssl; do
+	command -v $tool >/dev/null || { echo "$tool not installed: skipped"; exit 77; }
+done
 
-set -- $("$FREEPORT" 8)
-agwp=$1 mgcp=$2 ue_udp=$3 core_udp=$4 ue_tcp=$5 core_tcp=$6 agwp2=$7 mgcp2=$8
+set -- $("$FREEPORT" 10)
+agwp=$1 mgcp=$2 ue_udp=$3 core_udp=$4 ue_tcp=$5 core_tcp=$6 agwp2=$7 mgcp2=$8 ue_tls=$9 core_tls=${10}
+# the UE's certificate for the TLS leg, and its fingerprint as an SDP a=fingerprint writes it
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$WORK/ue-key.pem" \
+	-out "$WORK/ue-cert.pem" -days 1 -subj /CN=ue >/dev/null 2>&1
+fp="sha-256 $(openssl x509 -in "$WORK/ue-cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)"
 start agw "$WORK/agw.log" "$AGW" --h248-port "$agwp" --mgc-port "$mgcp" --h248-mid "[127.0.0.1]:2944" \
 	--realm-access-ports 31100-31109 --realm-core-ports 31110-31119 --log-level info --mgc-silence-timeout 0
 agw=$last_pid
 wait_log "$WORK/agw.log" "ready:" >/dev/null
 timeout 90 python3 "$top_srcdir/tests/integration/agw_tman.py" "$mgcp" "$agwp" "$WORK" \
-	"$ue_udp" "$core_udp" "$ue_tcp" "$core_tcp" >"$WORK/measured.txt" 2>"$WORK/py.err"
+	"$ue_udp" "$core_udp" "$ue_tcp" "$core_tcp" "$ue_tls" "$core_tls" "$WORK/ue-cert.pem" "$WORK/ue-key.pem" "$fp" \
+	>"$WORK/measured.txt" 2>"$WORK/py.err"
 expect_eq "every request answered" "$?: $(cat "$WORK/py.err")" "0: "
 measured() { awk -v k="$1" '$1 == k { $1 = ""; print substr($0, 2) }' "$WORK/measured.txt"; }
 reply() { sed 's/nt\/dur = [0-9]*/nt\/dur = N/' "$WORK/reply-$1.txt" 2>/dev/null; }
@@ -109,6 +118,12 @@ expect_match "TCP: the Subtract's Statistics: all received, nothing dropped" \
 	'Subtract=ac/4\{Statistics\{nt/os=0,nt/or=1265536,tcptv/ps=0,tcptv/pr=[0-9]+,nt/dur=N,tmanr/dp=0\}'
 expect_match "TCP: the pauses logged" "$(grep 'term=ac/4 policed:' "$WORK/agw.log")" \
 	'policed: 0 datagrams dropped, reading paused [1-9][0-9]* times for [1-9][0-9]* ms$'
+secs=$(measured tls_seconds)
+expect_eq "TLS: every octet through, in order" "$(measured tls_whole)" yes
+expect_match "TLS: the same rate held (2.85 s to 4.5 s)" \
+	"$(awk -v s="${secs:-0}" 'BEGIN { print (s >= 2.85 && s <= 4.5) ? "held: " s : "not held: " s }')" '^held'
+expect_match "TLS: the Subtract's Statistics: all received (plaintext octets), nothing dropped" \
+	"$(reply 19 | tr -d '\n ')" 'Subtract=ac/6\{Statistics\{nt/os=0,nt/or=1265536,tcptv/ps=0,tcptv/pr=[0-9]+,nt/dur=N,tmanr/dp=0\}'
 expect_eq "Iq: ROOT's Packages list tman-1, tmanr-1 and rtcph-1" "$(tr -d '\n ' <"$WORK/reply-16.txt")" \
 	"MEGACO/3[127.0.0.1]:2944Reply=16{Context=-{AuditValue=ROOT{Packages{root-2,tcpbcc-1,tlsbsc-1,ipdc-1,gm-2,ipnapt-1,hangterm-1,nt-1,tcptv-1,ds-1,tman-1,tmanr-1,rtcph-1,it-1}}}}"
 stop "$agw" TERM

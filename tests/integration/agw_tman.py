@@ -3,20 +3,25 @@
 # the traffic come in the order the test needs: answers ims-agw's registration, then runs each step of
 # the scenario on stdin's order. Every Reply is written byte for byte to WORK/reply-TID.txt; what the
 # traffic measured is printed as "name value" lines. Loopback only; every wait is bounded.
-#   agw_tman.py MGC-PORT AGW-PORT WORK UE-UDP CORE-UDP UE-TCP CORE-TCP
+#   agw_tman.py MGC-PORT AGW-PORT WORK UE-UDP CORE-UDP UE-TCP CORE-TCP UE-TLS CORE-TLS CERT KEY FINGERPRINT
+#   (the UE's certificate and key, PEM files, and the certificate's "sha-256 XX:…" fingerprint)
 #   agw_tman.py MGC-PORT AGW-PORT WORK --other: a gateway under a profile without tman: one Add with
 #   tman/pol and rtcph/rtcpa, then ROOT's Packages (reply-1.txt to reply-3.txt)
 import hashlib
 import os
 import re
 import socket
+import ssl
 import sys
+import threading
 import time
 
 mgcp, agwp = int(sys.argv[1]), int(sys.argv[2])
 work = sys.argv[3]
 other = sys.argv[4] == "--other"
-ue_udp, core_udp, ue_tcp, core_tcp = (0, 0, 0, 0) if other else map(int, sys.argv[4:8])
+if not other:
+    ue_udp, core_udp, ue_tcp, core_tcp, ue_tls, core_tls = map(int, sys.argv[4:10])
+    cert, key, fingerprint = sys.argv[10:13]
 mgc = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 mgc.bind(("127.0.0.1", mgcp))
 mgc.settimeout(10)
@@ -83,37 +88,37 @@ def udp_burst(src, dst, to_port, count, size):
     return got
 
 
-def tcp_through(access, core, total):
-    """TOTAL octets from the UE through the policed leg; the seconds between the first and the last
-    octet the core party received, and whether they arrived whole and in order."""
-    ue = bound(socket.SOCK_STREAM, ue_tcp)
+def tcp_through(access, core, total, ue_port, core_port, tls=None):
+    """TOTAL octets from the UE (through TLS with tls = (cert, key)) through the policed leg; the seconds
+    between the first and the last octet the core party received, whether they arrived whole and in
+    order, and how many arrived."""
+    ue = bound(socket.SOCK_STREAM, ue_port)
     ue.connect(("127.0.0.1", access))
-    co = bound(socket.SOCK_STREAM, core_tcp)
+    if tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE  # the gateway's is self-signed
+        ctx.load_cert_chain(*tls)
+        ue = ctx.wrap_socket(ue)
+    co = bound(socket.SOCK_STREAM, core_port)
     co.connect(("127.0.0.1", core))
-    co.settimeout(15)
+    co.settimeout(10)
     data = os.urandom(total)
-    ue.setblocking(False)
-    sent, got, first, last = 0, hashlib.sha256(), None, None
-    n = 0
+    sender = threading.Thread(target=ue.sendall, args=(data,), daemon=True)
+    sender.start()
+    got, first, last, n = hashlib.sha256(), None, None, 0
     deadline = time.monotonic() + 30
     while n < total and time.monotonic() < deadline:
-        if sent < total:
-            try:
-                sent += ue.send(data[sent:sent + 65536])
-            except BlockingIOError:
-                pass
-        co.settimeout(0.01 if sent < total else 5)
         try:
             chunk = co.recv(65536)
         except socket.timeout:
-            continue
+            break
         if not chunk:
             break
-        now = time.monotonic()
-        first = first or now
-        last = now
+        last = time.monotonic()
+        first = first or last
         got.update(chunk)
         n += len(chunk)
+    sender.join(5)
     ue.close(), co.close()
     whole = n == total and got.digest() == hashlib.sha256(data).digest()
     return (last - first if first else 0), whole, n
@@ -152,10 +157,23 @@ r11 = request(11, "  Context = $ { Add = $ { %s } }" % media(
 r12 = request(12, "  Context = 2 { Add = $ { %s } }" % media(
     "Mode = SendReceive, ipdc/realm = access, tman/pol = on, tman/sdr = 400000, tman/mbs = 65536, "
     "rtcph/rtcpa = on", sdp("$", "TCP/MSRP", "a=setup:passive"), sdp(ue_tcp, "TCP/MSRP", "a=setup:active")))
-secs, whole, n = tcp_through(port_of(r12), port_of(r11), 1265536)
+secs, whole, n = tcp_through(port_of(r12), port_of(r11), 1265536, ue_tcp, core_tcp)
 print("tcp_seconds %.2f" % secs)
 print("tcp_whole", "yes" if whole else "no (%d octets)" % n)
 request(13, "  Context = 2 { AuditValue = ac/4 { Audit { Media } } }")
 request(14, "  Context = 2 { Subtract = ac/4 { Audit { Statistics } } }")
 request(15, "  Context = 2 { Subtract = co/3 { Audit { } } }")
 request(16, "  Context = - { AuditValue = ROOT { Audit { Packages } } }")
+# context 3: TLS (MSRP over TLS) on the access side, the UE's certificate the one its Remote names
+r17 = request(17, "  Context = $ { Add = $ { %s } }" % media(
+    "Mode = SendReceive, ipdc/realm = core", sdp("$", "TCP/MSRP", "a=setup:passive"),
+    sdp(core_tls, "TCP/MSRP", "a=setup:active")))
+r18 = request(18, "  Context = 3 { Add = $ { %s } }" % media(
+    "Mode = SendReceive, ipdc/realm = access, tman/pol = on, tman/sdr = 400000, tman/mbs = 65536",
+    sdp("$", "TCP/TLS/MSRP", "a=setup:passive\na=fingerprint:$"),
+    sdp(ue_tls, "TCP/TLS/MSRP", "a=setup:active\na=fingerprint:" + fingerprint)))
+secs, whole, n = tcp_through(port_of(r18), port_of(r17), 1265536, ue_tls, core_tls, (cert, key))
+print("tls_seconds %.2f" % secs)
+print("tls_whole", "yes" if whole else "no (%d octets)" % n)
+request(19, "  Context = 3 { Subtract = ac/6 { Audit { Statistics } } }")
+request(20, "  Context = 3 { Subtract = co/5 { Audit { } } }")
