@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ber_int: what the files of the binary codec share (private to ber_*.c). */
+#ifndef MEDIASEC_H248_BER_INT_H
+#define MEDIASEC_H248_BER_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ber_io.h"
+#include "msg.h"
+#include "parse.h"
+
+/* AuditDescriptor's auditToken bits, bit i is ber_audit_tokens[i] */
+#define BER_AUDIT_TOKENS 10
+extern const enum h248_tok ber_audit_tokens[BER_AUDIT_TOKENS];
+/* The enumerations of Annex A, value i is the token at index i (H248_TOK_NONE: no such value) */
+extern const enum h248_tok ber_modes[5], ber_methods[6], ber_sigtypes[3], ber_directions[4],
+    ber_completions[5], ber_buffer[2], ber_states[3];
+
+/* ---- encoder (ber_enc.c, ber_enc_msg.c) ---- */
+struct enc {
+	struct bw w;
+	struct h248_error *err;
+	bool failed;
+};
+
+bool ber_fail(struct enc *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+bool ber_u32(struct enc *e, unsigned tag, struct h248_str s, uint32_t max, const char *what);
+bool ber_unsupported(struct enc *e, const struct h248_node *n);
+int ber_tok_index(enum h248_tok t, const enum h248_tok *list, size_t n);
+/* TerminationIDList [tag] holding the command's one termination id; one TerminationID under tag */
+bool ber_enc_termids(struct enc *e, unsigned tag, const struct h248_node *cmd);
+bool ber_enc_termid(struct enc *e, unsigned tag, const struct h248_node *cmd);
+bool ber_enc_error(struct enc *e, unsigned tag, const struct h248_node *n);
+bool ber_enc_audit(struct enc *e, unsigned tag, const struct h248_node *n);
+/* n as an alternative of AmmDescriptor (request) or AuditReturnParameter (reply) */
+bool ber_enc_descriptor(struct enc *e, const struct h248_node *n, bool reply);
+bool ber_enc_observed(struct enc *e, unsigned tag, const struct h248_node *n);
+
+/* ---- decoder (ber_dec.c, ber_dec_msg.c) ---- */
+struct dec {
+	struct h248_msg *m;
+	struct h248_error *err;
+	unsigned max_depth;
+	bool failed;
+};
+
+bool ber_dfail(struct dec *d, int code, const struct br *at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The next TLV of r into t, refusing malformed octets and nesting beyond the limit */
+bool ber_next(struct dec *d, struct br *r, struct tlv *t);
+/* The components of SEQUENCE seq into f[0..n) by their context tag number (f[k].tag 0: absent); false on
+ * a component of another class, a number >= n, or one repeated */
+bool ber_fields(struct dec *d, const struct tlv *seq, struct tlv *f, unsigned n);
+bool ber_dec_u32(struct dec *d, const struct tlv *t, uint32_t max, uint32_t *v);
+/* A word or quoted value of the decoded octets; a node's numeric word value */
+struct h248_str ber_dup(struct dec *d, const struct tlv *t);
+bool ber_set_number(struct dec *d, struct h248_node *n, const struct tlv *t, uint32_t max);
+struct h248_node *ber_token(struct dec *d, struct h248_node *parent, enum h248_tok tok);
+bool ber_dec_termid(struct dec *d, const struct tlv *t, struct h248_str *out);
+bool ber_dec_termids(struct dec *d, const struct tlv *t, struct h248_node *cmd);
+bool ber_dec_error(struct dec *d, struct h248_node *parent, const struct tlv *t);
+bool ber_dec_audit(struct dec *d, struct h248_node *parent, const struct tlv *t);
+/* t, an alternative of AmmDescriptor or AuditReturnParameter, as parent's child */
+bool ber_dec_descriptor(struct dec *d, struct h248_node *parent, const struct tlv *t, bool reply);
+
+#endif

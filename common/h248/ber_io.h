@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ber_io: the BER octets underneath ber_enc.c and ber_dec.c (private to them): a growable writer that
+ * nests constructed values by patching their lengths, and a bounded reader of tag-length-value triples.
+ * Tags are one identifier octet: class, constructed bit and numbers below 31, all Annex A needs. */
+#ifndef MEDIASEC_H248_BER_IO_H
+#define MEDIASEC_H248_BER_IO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CTX(n)   (0x80u | (n)) /* [n] IMPLICIT, primitive */
+#define CTXC(n)  (0xa0u | (n)) /* [n], constructed */
+#define T_SEQ    0x30u         /* universal SEQUENCE */
+#define T_OCTETS 0x04u         /* universal OCTET STRING */
+
+struct bw {
+	uint8_t *p;
+	size_t n, cap;
+	bool failed;
+};
+
+void bw_put(struct bw *w, const void *p, size_t n);
+/* Opens a constructed value: returns the mark bw_close takes. */
+size_t bw_open(struct bw *w, unsigned tag);
+void bw_close(struct bw *w, size_t mark);
+void bw_octets(struct bw *w, unsigned tag, const void *p, size_t n);
+void bw_uint(struct bw *w, unsigned tag, uint32_t v); /* INTEGER or ENUMERATED */
+void bw_null(struct bw *w, unsigned tag);
+void bw_bool(struct bw *w, unsigned tag, bool v);
+/* BIT STRING of named bits (bit 0 first), trailing zero bits left out. */
+void bw_bits(struct bw *w, unsigned tag, uint32_t bits);
+
+struct br {
+	const uint8_t *p, *end, *base; /* base: the whole input, for error offsets */
+	unsigned depth;                /* constructed values entered above this one */
+};
+
+struct tlv {
+	unsigned tag;
+	struct br in; /* the contents */
+};
+
+/* Reads the next TLV of r into t; false (with *at the offending offset) on a malformed or indefinite length,
+ * a multi-octet tag, or a value running past r's end. */
+bool br_next(struct br *r, struct tlv *t, size_t *at);
+bool br_more(const struct br *r);
+/* Contents as an unsigned integer of at most 32 bits (a leading zero octet allowed); false when not. */
+bool br_uint(const struct tlv *t, uint32_t *v);
+/* BIT STRING contents as bits 0..31; false when malformed. */
+bool br_bits(const struct tlv *t, uint32_t *bits);
+size_t br_len(const struct tlv *t);
+
+#endif

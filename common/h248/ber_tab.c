@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ber_tab: see ber_tab.h. The tables hold the packages the project speaks. Status column:
+ *   V  verified: H.248.1 Annex E and Annex C as Erlang/OTP megaco's name resolver has them, or IANA's
+ *      Megaco/H.248 package registry for the package id;
+ *   U  unverified: an id chosen here because the Recommendation could not be read (doc/placeholders.md).
+ * The text names of eMEDIASEC items are themselves placeholders (profiles/wire.h). */
+#include "config.h"
+#include "ber_tab.h"
+#include "ber_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct pkg {
+	const char *name;
+	uint16_t id;
+	char status;
+};
+
+/* name, id, status */
+static const struct pkg pkgs[] = {
+	{ "g", 0x0001, 'V' },       { "root", 0x0002, 'V' },   { "tonegen", 0x0003, 'V' },
+	{ "tonedet", 0x0004, 'V' }, { "dg", 0x0005, 'V' },     { "dd", 0x0006, 'V' },
+	{ "cg", 0x0007, 'V' },      { "cd", 0x0008, 'V' },     { "al", 0x0009, 'V' },
+	{ "ct", 0x000a, 'V' },      { "nt", 0x000b, 'V' },     { "rtp", 0x000c, 'V' },
+	{ "tdmc", 0x000d, 'V' },    { "it", 0x0045, 'U' },     { "ds", 0x008b, 'V' },
+	{ "gm", 0x008c, 'U' },      { "ipnapt", 0x0097, 'U' }, { "hangterm", 0x0098, 'U' },
+	{ "ipdc", 0x00e1, 'U' },    { "tcpbcc", 0x0115, 'V' }, { "tlsbsc", 0x0117, 'V' },
+	{ "tlscn", 0x0118, 'V' },   { "tlsm", 0x0119, 'V' },   { "tlstv", 0x011a, 'V' },
+	{ "seplink", 0x011b, 'V' }, { "dtlscn", 0x011e, 'V' }, { "tcptv", 0x0116, 'U' },
+	{ "tcprm", 0x011c, 'U' },
+};
+
+struct item {
+	const char *pkg, *name;
+	char kind;
+	uint16_t id;
+	char status;
+};
+
+/* package, item, kind (p property, e event, s signal, t statistic), id, status */
+static const struct item items[] = {
+	{ "g", "cause", 'e', 0x0001, 'V' },         { "g", "sc", 'e', 0x0002, 'V' },
+	{ "nt", "jit", 'p', 0x0007, 'V' },          { "nt", "netfail", 'e', 0x0005, 'V' },
+	{ "nt", "qualert", 'e', 0x0006, 'V' },      { "nt", "dur", 't', 0x0001, 'V' },
+	{ "nt", "os", 't', 0x0002, 'V' },           { "nt", "or", 't', 0x0003, 'V' },
+	{ "rtp", "ps", 't', 0x0004, 'V' },          { "rtp", "pr", 't', 0x0005, 'V' },
+	{ "al", "on", 'e', 0x0004, 'V' },           { "al", "of", 'e', 0x0005, 'V' },
+	{ "al", "fl", 'e', 0x0006, 'V' },           { "al", "ri", 's', 0x0002, 'V' },
+	{ "cg", "rt", 's', 0x0031, 'V' },           { "tdmc", "gain", 'p', 0x000a, 'V' },
+	{ "tdmc", "ec", 'p', 0x0008, 'V' },         { "it", "ito", 'e', 0x0001, 'U' },
+	{ "ds", "dscp", 'p', 0x0001, 'U' },         { "gm", "saf", 'p', 0x0001, 'U' },
+	{ "gm", "sam", 'p', 0x0002, 'U' },          { "gm", "spf", 'p', 0x0003, 'U' },
+	{ "gm", "spr", 'p', 0x0004, 'U' },          { "ipnapt", "latch", 'p', 0x0001, 'U' },
+	{ "hangterm", "timerx", 'p', 0x0001, 'U' }, { "hangterm", "thb", 'e', 0x0001, 'U' },
+	{ "ipdc", "realm", 'p', 0x0001, 'U' },      { "tcpbcc", "up", 'e', 0x0001, 'U' },
+	{ "tcpbcc", "fail", 'e', 0x0002, 'U' },     { "tcpbcc", "rel", 'e', 0x0003, 'U' },
+	{ "tlsbsc", "est", 's', 0x0001, 'U' },      { "tlsbsc", "up", 'e', 0x0001, 'U' },
+	{ "tlsbsc", "fail", 'e', 0x0002, 'U' },     { "tlsbsc", "psk", 'p', 0x0001, 'U' },
+	{ "tcptv", "ps", 't', 0x0001, 'U' },        { "tcptv", "pr", 't', 0x0002, 'U' },
+};
+
+struct param {
+	const char *item; /* "pkg/item" */
+	char kind;
+	const char *name;
+	uint16_t id;
+	char status;
+};
+
+/* item, its kind, parameter, id, status */
+static const struct param params[] = {
+	{ "g/cause", 'e', "Generalcause", 0x0001, 'V' },
+	{ "g/cause", 'e', "Failurecause", 0x0002, 'V' },
+	{ "g/sc", 'e', "SigID", 0x0001, 'V' },
+	{ "g/sc", 'e', "Meth", 0x0002, 'V' },
+	{ "g/sc", 'e', "SLID", 0x0003, 'V' },
+	{ "g/sc", 'e', "RID", 0x0004, 'V' },
+	{ "al/of", 'e', "strict", 0x0001, 'V' },
+	{ "al/of", 'e', "init", 0x0002, 'V' },
+	{ "it/ito", 'e', "mit", 0x0001, 'U' },
+	{ "hangterm/thb", 'e', "timerx", 0x0001, 'U' },
+	{ "tcpbcc/fail", 'e', "reason", 0x0001, 'U' },
+	{ "tlsbsc/fail", 'e', "reason", 0x0001, 'U' },
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool eq(const char *s, size_t n, const char *c)
+{
+	return strlen(c) == n && !memcmp(s, c, n);
+}
+
+bool ber_pkg_id(const char *s, size_t n, uint16_t *id)
+{
+	for (size_t i = 0; i < COUNT(pkgs); i++)
+		if (eq(s, n, pkgs[i].name)) {
+			*id = pkgs[i].id;
+			return true;
+		}
+	return false;
+}
+
+const char *ber_pkg_name(uint16_t id)
+{
+	for (size_t i = 0; i < COUNT(pkgs); i++)
+		if (pkgs[i].id == id)
+			return pkgs[i].name;
+	return NULL;
+}
+
+bool ber_pkgd_id(enum ber_kind kind, const char *s, size_t n, uint8_t out[4])
+{
+	const char *slash = memchr(s, '/', n);
+	if (!slash)
+		return false;
+	size_t pn = (size_t)(slash - s), in = n - pn - 1;
+	const char *it = slash + 1;
+	uint16_t pkg = 0xffff, item = 0xffff;
+	if (!eq(s, pn, "*") && !ber_pkg_id(s, pn, &pkg))
+		return false;
+	if (pkg == 0xffff && !eq(it, in, "*"))
+		return false; /* a wildcarded package needs a wildcarded item (Annex A) */
+	if (!eq(it, in, "*")) {
+		const char *pname = ber_pkg_name(pkg);
+		size_t i = 0;
+		for (; i < COUNT(items); i++)
+			if (items[i].kind == (char)kind && !strcmp(items[i].pkg, pname) &&
+			    eq(it, in, items[i].name))
+				break;
+		if (i == COUNT(items))
+			return false;
+		item = items[i].id;
+	}
+	out[0] = (uint8_t)(pkg >> 8), out[1] = (uint8_t)pkg, out[2] = (uint8_t)(item >> 8),
+	out[3] = (uint8_t)item;
+	return true;
+}
+
+static const struct item *find_item(enum ber_kind kind, const uint8_t id[4], const char **pname)
+{
+	uint16_t pkg = (uint16_t)(id[0] << 8 | id[1]), item = (uint16_t)(id[2] << 8 | id[3]);
+	*pname = ber_pkg_name(pkg);
+	if (!*pname)
+		return NULL;
+	for (size_t i = 0; i < COUNT(items); i++)
+		if (items[i].kind == (char)kind && items[i].id == item && !strcmp(items[i].pkg, *pname))
+			return &items[i];
+	return NULL;
+}
+
+bool ber_pkgd_name(enum ber_kind kind, const uint8_t id[4], char *out, size_t cap)
+{
+	uint16_t pkg = (uint16_t)(id[0] << 8 | id[1]), item = (uint16_t)(id[2] << 8 | id[3]);
+	const char *pname = "*", *iname = "*";
+	if (pkg == 0xffff && item != 0xffff)
+		return false;
+	if (pkg != 0xffff) {
+		if (item == 0xffff) {
+			pname = ber_pkg_name(pkg);
+		} else {
+			const struct item *it = find_item(kind, id, &pname);
+			if (!it)
+				return false;
+			iname = it->name;
+		}
+		if (!pname)
+			return false;
+	}
+	int n = snprintf(out, cap, "%s/%s", pname, iname);
+	return n > 0 && (size_t)n < cap;
+}
+
+static const struct param *find_param(enum ber_kind kind, const uint8_t item[4], const char *s, size_t n,
+				      int id)
+{
+	char name[64];
+	if (!ber_pkgd_name(kind, item, name, sizeof name))
+		return NULL;
+	for (size_t i = 0; i < COUNT(params); i++)
+		if (params[i].kind == (char)kind && !strcmp(params[i].item, name) &&
+		    (s ? eq(s, n, params[i].name) : params[i].id == id))
+			return &params[i];
+	return NULL;
+}
+
+bool ber_param_id(enum ber_kind kind, const uint8_t item[4], const char *s, size_t n, uint16_t *id)
+{
+	const struct param *p = find_param(kind, item, s, n, -1);
+	if (p)
+		*id = p->id;
+	return p != NULL;
+}
+
+const char *ber_param_name(enum ber_kind kind, const uint8_t item[4], uint16_t id)
+{
+	const struct param *p = find_param(kind, item, NULL, 0, id);
+	return p ? p->name : NULL;
+}
+
+/* Annex C, SDP equivalents: v o s i u e p c b z k a t r m, 0xB001 to 0xB00F (V) */
+static const char sdp_types[] = "vosiuepcbzkatrm";
+
+uint16_t ber_sdp_id(char c)
+{
+	const char *p = c ? strchr(sdp_types, c) : NULL;
+	return p ? (uint16_t)(0xb001 + (p - sdp_types)) : 0;
+}
+
+char ber_sdp_type(uint16_t id)
+{
+	return id >= 0xb001 && id < 0xb001 + sizeof sdp_types - 1 ? sdp_types[id - 0xb001] : 0;
+}
+
+/* The ENUMERATED and BIT STRING types of Annex A, by the text token of each value (ber_int.h) */
+const enum h248_tok ber_audit_tokens[BER_AUDIT_TOKENS] = {
+	H248_TOK_MUX,      H248_TOK_MODEM,       H248_TOK_MEDIA,      H248_TOK_EVENTS,
+	H248_TOK_SIGNALS,  H248_TOK_DIGITMAP,    H248_TOK_STATISTICS, H248_TOK_OBSERVEDEVENTS,
+	H248_TOK_PACKAGES, H248_TOK_EVENTBUFFER,
+};
+const enum h248_tok ber_modes[5] = { H248_TOK_SENDONLY, H248_TOK_RECVONLY, H248_TOK_SENDRECV,
+				     H248_TOK_INACTIVE, H248_TOK_LOOPBACK };
+const enum h248_tok ber_methods[6] = { H248_TOK_FAILOVER, H248_TOK_FORCED,       H248_TOK_GRACEFUL,
+				       H248_TOK_RESTART,  H248_TOK_DISCONNECTED, H248_TOK_HANDOFF };
+const enum h248_tok ber_sigtypes[3] = { H248_TOK_BRIEF, H248_TOK_ONOFF, H248_TOK_TIMEOUT };
+const enum h248_tok ber_directions[4] = { H248_TOK_INTERNAL, H248_TOK_EXTERNAL, H248_TOK_NONE,
+					  H248_TOK_BOTH };
+const enum h248_tok ber_completions[5] = { H248_TOK_TIMEOUT, H248_TOK_INTBYEVENT, H248_TOK_INTBYSIGDESCR,
+					   H248_TOK_OTHERREASON, H248_TOK_ITERATION };
+const enum h248_tok ber_buffer[2] = { H248_TOK_OFF, H248_TOK_LOCKSTEP };
+const enum h248_tok ber_states[3] = { H248_TOK_TEST, H248_TOK_OUTOFSERVICE, H248_TOK_INSERVICE };

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ber_tab: the numeric names H.248.1 Annex A gives what the text form spells. A PkgdName is a 2-octet
+ * package id and a 2-octet item id (a property, event, signal or statistic: each kind numbers its items
+ * on its own); an event or signal parameter is a 2-octet id within its item; SDP lines are Annex C's
+ * properties of package 0x0000. One table each, in ber_tab.c; a row marked unverified holds an id that
+ * could not be read from the package's Recommendation (doc/placeholders.md). */
+#ifndef MEDIASEC_H248_BER_TAB_H
+#define MEDIASEC_H248_BER_TAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum ber_kind { BER_PROP = 'p', BER_EVENT = 'e', BER_SIGNAL = 's', BER_STAT = 't' };
+
+/* Package id of the name s[0..n); false when the table has none. */
+bool ber_pkg_id(const char *s, size_t n, uint16_t *id);
+/* The package's name, NULL when the table has none. */
+const char *ber_pkg_name(uint16_t id);
+
+/* "pkg/item" (either side may be "*": 0xFFFF) to a PkgdName; false when not in the tables. */
+bool ber_pkgd_id(enum ber_kind kind, const char *s, size_t n, uint8_t out[4]);
+/* A PkgdName back to "pkg/item" in out (NUL-terminated); false when not in the tables. */
+bool ber_pkgd_name(enum ber_kind kind, const uint8_t id[4], char *out, size_t cap);
+
+/* A parameter of item `item` (a PkgdName) of kind `kind`; false when unknown. */
+bool ber_param_id(enum ber_kind kind, const uint8_t item[4], const char *s, size_t n, uint16_t *id);
+const char *ber_param_name(enum ber_kind kind, const uint8_t item[4], uint16_t id);
+
+/* SDP line type c ('v', 'o', …) to Annex C's item id (0xB001…), 0 when none; and back. */
+uint16_t ber_sdp_id(char c);
+char ber_sdp_type(uint16_t id);
+
+#endif
