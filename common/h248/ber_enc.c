@@ -59,15 +59,29 @@ static bool pkgd(struct enc *e, unsigned tag, enum ber_kind kind, struct h248_st
 	return true;
 }
 
+/* A word is case-insensitive (Annex B): binary carries it in lower case, as Erlang/OTP megaco's text
+ * decoder reads it; a quoted string as written. */
+void ber_enc_word(struct enc *e, unsigned tag, const struct h248_value *v)
+{
+	char b[256];
+	if (v->form != H248_VAL_WORD || v->text.n > sizeof b) {
+		bw_octets(&e->w, tag, v->text.p, v->text.n);
+		return;
+	}
+	for (size_t i = 0; i < v->text.n; i++)
+		b[i] = (char)(v->text.p[i] >= 'A' && v->text.p[i] <= 'Z' ? v->text.p[i] + 32 : v->text.p[i]);
+	bw_octets(&e->w, tag, b, v->text.n);
+}
+
 /* Value ::= SEQUENCE OF OCTET STRING, then the extraInfo CHOICE its form or relation implies. */
-static void value(struct enc *e, unsigned tag, unsigned extra_tag, const struct h248_node *n)
+void ber_enc_value(struct enc *e, unsigned tag, unsigned extra_tag, const struct h248_node *n)
 {
 	const struct h248_value *v = &n->value;
 	size_t m = bw_open(&e->w, CTXC(tag));
 	if (v->form == H248_VAL_WORD || v->form == H248_VAL_QUOTED)
-		bw_octets(&e->w, T_OCTETS, v->text.p, v->text.n);
+		ber_enc_word(e, T_OCTETS, v);
 	for (size_t i = 0; i < v->nitems; i++)
-		bw_octets(&e->w, T_OCTETS, v->items[i].text.p, v->items[i].text.n);
+		ber_enc_word(e, T_OCTETS, &v->items[i]);
 	bw_close(&e->w, m);
 	int rel = n->rel == '>' ? 0 : n->rel == '<' ? 1 : n->rel == '#' ? 2 : -1;
 	if (rel < 0 && v->form != H248_VAL_SUBLIST && v->form != H248_VAL_ALTLIST &&
@@ -92,7 +106,7 @@ static bool property(struct enc *e, enum ber_kind kind, const struct h248_node *
 	size_t m = bw_open(&e->w, T_SEQ);
 	if (!pkgd(e, CTX(0), kind, n->name, id))
 		return false;
-	value(e, 1, 2, n);
+	ber_enc_value(e, 1, 2, n);
 	bw_close(&e->w, m);
 	return true;
 }
@@ -108,7 +122,7 @@ static bool parameter(struct enc *e, enum ber_kind kind, const uint8_t item[4], 
 	size_t m = bw_open(&e->w, T_SEQ);
 	uint8_t b[2] = { (uint8_t)(id >> 8), (uint8_t)id };
 	bw_octets(&e->w, CTX(0), b, 2);
-	value(e, 1, 2, n);
+	ber_enc_value(e, 1, 2, n);
 	bw_close(&e->w, m);
 	return true;
 }
@@ -270,7 +284,7 @@ static bool statistics(struct enc *e, unsigned tag, const struct h248_node *n)
 		if (!pkgd(e, CTX(0), BER_STAT, c->name, id))
 			return false;
 		if (c->rel)
-			value(e, 1, 2, c);
+			ber_enc_value(e, 1, 2, c);
 		bw_close(&e->w, sm);
 	}
 	bw_close(&e->w, m);

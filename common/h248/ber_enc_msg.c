@@ -143,7 +143,7 @@ static bool services(struct enc *e, unsigned tag, const struct h248_node *sv, bo
 		return false;
 	if (c[3]) {
 		size_t pm = bw_open(&e->w, CTXC(3));
-		bw_octets(&e->w, CTX(0), c[3]->value.text.p, c[3]->value.text.n);
+		ber_enc_word(e, CTX(0), &c[3]->value);
 		bw_close(&e->w, pm);
 	}
 	if (!reply) {

@@ -36,6 +36,10 @@ bool ber_enc_audit(struct enc *e, unsigned tag, const struct h248_node *n);
 /* n as an alternative of AmmDescriptor (request) or AuditReturnParameter (reply) */
 bool ber_enc_descriptor(struct enc *e, const struct h248_node *n, bool reply);
 bool ber_enc_observed(struct enc *e, unsigned tag, const struct h248_node *n);
+/* n's value as Value [tag] (words in lower case) and, for a list, range or relation, extraInfo [extra_tag] */
+void ber_enc_value(struct enc *e, unsigned tag, unsigned extra_tag, const struct h248_node *n);
+/* a word value's octets in lower case under tag (a quoted one as written) */
+void ber_enc_word(struct enc *e, unsigned tag, const struct h248_value *v);
 
 /* ---- decoder (ber_dec.c, ber_dec_msg.c) ---- */
 struct dec {

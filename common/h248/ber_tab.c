@@ -28,7 +28,8 @@ static const struct pkg pkgs[] = {
 	{ "ipdc", 0x00e1, 'U' },    { "tcpbcc", 0x0115, 'V' }, { "tlsbsc", 0x0117, 'V' },
 	{ "tlscn", 0x0118, 'V' },   { "tlsm", 0x0119, 'V' },   { "tlstv", 0x011a, 'V' },
 	{ "seplink", 0x011b, 'V' }, { "dtlscn", 0x011e, 'V' }, { "tcptv", 0x0116, 'U' },
-	{ "tcprm", 0x011c, 'U' },
+	{ "tcprm", 0x011c, 'U' },   { "tman", 0x008d, 'U' },   { "tmanr", 0x00bc, 'U' },
+	{ "rtcph", 0x00a9, 'U' },
 };
 
 struct item {
@@ -58,6 +59,10 @@ static const struct item items[] = {
 	{ "tlsbsc", "est", 's', 0x0001, 'U' },      { "tlsbsc", "up", 'e', 0x0001, 'U' },
 	{ "tlsbsc", "fail", 'e', 0x0002, 'U' },     { "tlsbsc", "psk", 'p', 0x0001, 'U' },
 	{ "tcptv", "ps", 't', 0x0001, 'U' },        { "tcptv", "pr", 't', 0x0002, 'U' },
+	{ "tman", "pol", 'p', 0x0001, 'U' },        { "tman", "sdr", 'p', 0x0002, 'U' },
+	{ "tman", "mbs", 'p', 0x0003, 'U' },        { "tman", "pdr", 'p', 0x0004, 'U' },
+	{ "tman", "dvt", 'p', 0x0005, 'U' },        { "tmanr", "dp", 't', 0x0001, 'U' },
+	{ "rtcph", "rtcpa", 'p', 0x0001, 'U' },
 };
 
 struct param {

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ims-h248: check and re-encode H.248.1 text messages, one message per file ("-" is standard input).
- *   ims-h248 check FILE...     "FILE: ok" or "FILE: error CODE at LINE:COL: reason"; exit 1 on any error
- *   ims-h248 pretty FILE       the message in the pretty form
- *   ims-h248 compact FILE      the message in the compact form */
+/* ims-h248: check and re-encode H.248.1 messages, text (Annex B) or binary (Annex A, BER), one message per
+ * file ("-" is standard input). A file whose first octet is 0x30 (an ASN.1 SEQUENCE, which no text message
+ * starts with) is read as binary.
+ *   ims-h248 check FILE...     "FILE: ok" or "FILE: error CODE at LINE:COL: reason" (binary: "at octet N");
+ *                              exit 1 on any error
+ *   ims-h248 pretty FILE       the message in the pretty text form
+ *   ims-h248 compact FILE      the message in the compact text form
+ *   ims-h248 binary FILE       the message in the binary encoding */
 #include "config.h"
 
 #include <errno.h>
@@ -11,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ber.h"
 #include "parse.h"
 #include "print.h"
 
@@ -38,14 +43,16 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-static struct h248_msg *load(const char *path, struct h248_error *err, bool *unreadable)
+static struct h248_msg *load(const char *path, struct h248_error *err, bool *unreadable, bool *binary)
 {
 	size_t len;
 	char *text = slurp(path, &len);
 	*unreadable = !text;
 	if (!text)
 		return NULL;
-	struct h248_msg *m = h248_parse(text, len, NULL, err);
+	*binary = len > 0 && (unsigned char)text[0] == 0x30;
+	struct h248_msg *m = *binary ? h248_ber_decode((const uint8_t *)text, len, NULL, err)
+				     : h248_parse(text, len, NULL, err);
 	free(text);
 	return m;
 }
@@ -55,7 +62,8 @@ static int usage(void)
 	fprintf(stderr, "usage: ims-h248 check FILE...\n"
 			"       ims-h248 pretty FILE\n"
 			"       ims-h248 compact FILE\n"
-			"One H.248.1 text message per file; - reads standard input.\n");
+			"       ims-h248 binary FILE\n"
+			"One H.248.1 message per file, text or binary; - reads standard input.\n");
 	return 2;
 }
 
@@ -67,8 +75,9 @@ int main(int argc, char **argv)
 	}
 	if (argc < 3)
 		return usage();
-	bool check = !strcmp(argv[1], "check"), pretty = !strcmp(argv[1], "pretty");
-	if (!check && !pretty && strcmp(argv[1], "compact"))
+	bool check = !strcmp(argv[1], "check"), pretty = !strcmp(argv[1], "pretty"),
+	     binary = !strcmp(argv[1], "binary");
+	if (!check && !pretty && !binary && strcmp(argv[1], "compact"))
 		return usage();
 	if (!check && argc != 3)
 		return usage();
@@ -76,22 +85,35 @@ int main(int argc, char **argv)
 	int status = 0;
 	for (int i = 2; i < argc; i++) {
 		struct h248_error err;
-		bool unreadable;
-		struct h248_msg *m = load(argv[i], &err, &unreadable);
+		bool unreadable, was_binary = false;
+		struct h248_msg *m = load(argv[i], &err, &unreadable, &was_binary);
 		if (unreadable) {
 			fprintf(stderr, "%s: cannot read: %s\n", argv[i], strerror(errno));
 			status = 1;
 			continue;
 		}
 		if (!m) {
-			printf("%s: error %d at %u:%u: %s\n", argv[i], err.code, err.line, err.col,
-			       err.reason);
+			if (was_binary)
+				printf("%s: error %d at octet %u: %s\n", argv[i], err.code, err.col,
+				       err.reason);
+			else
+				printf("%s: error %d at %u:%u: %s\n", argv[i], err.code, err.line, err.col,
+				       err.reason);
 			status = 1;
 			continue;
 		}
 		if (check)
 			printf("%s: ok\n", argv[i]);
-		else {
+		else if (binary) {
+			size_t len;
+			uint8_t *bytes = h248_ber_encode(m, &len, &err);
+			if (!bytes)
+				fprintf(stderr, "%s: cannot encode in binary: error %d: %s\n", argv[i],
+					err.code, err.reason);
+			if (!bytes || fwrite(bytes, 1, len, stdout) != len)
+				status = 1;
+			free(bytes);
+		} else {
 			size_t len;
 			char *text = h248_print(m, pretty ? H248_PRETTY : H248_COMPACT, &len);
 			if (!text || fwrite(text, 1, len, stdout) != len)
