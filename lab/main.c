@@ -364,6 +364,10 @@ int main(int argc, char **argv)
 		  "alg: the lab's core peer's SIP port (the controller's next hop) and its ims-agw's H.248 "
 		  "port (5080,2944)",
 		  "CORE-SIP,GATEWAY-H248" },
+		{ "sut-configured", 0, 0, G_OPTION_ARG_NONE, &a.lab.sut_configured,
+		  "the system under test is set as the scenarios' agw (gateway) or alg settings say: play "
+		  "them",
+		  NULL },
 		{ "sut-wait", 0, 0, G_OPTION_ARG_INT, &sa.wait,
 		  "ms the system under test may take to register, each scenario (30000)", "MS" },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &a.version, "print the version and exit", NULL },

@@ -251,8 +251,11 @@ static void start_alg(struct run *r, const struct party *core)
 		g_ptr_array_add(argv,
 				g_strdup_printf("--sip-core-next-hop=sip:127.0.0.1:%u", core->sip_port));
 	g_ptr_array_add(argv, g_strdup_printf("--h248-port=%u", r->h248));
-	if (r->o->sut == LAB_SUT_AGW) /* where the user points the gateway under test */
+	if (r->o->sut == LAB_SUT_AGW) { /* where the user points the gateway under test, which hears of */
 		g_ptr_array_add(argv, g_strdup_printf("--h248-address=%s", r->o->sut_addr));
+		/* the restart of each scenario's MGC soon when it offers H.248.14 (it/ito): the least mit */
+		g_ptr_array_add(argv, g_strdup("--h248-inactivity=1000"));
+	}
 	r->alg = start_daemon(r, "alg", "ims-alg", argv);
 }
 
@@ -391,10 +394,10 @@ static char *sut_settings(const struct lab_opts *o, const struct scenario *s)
 	json_object *set = key ? jget(s->root, key) : NULL;
 	if (o->sut == LAB_SUT_AGW && !set && (set = jget(s->root, "gateway")))
 		key = "gateway";
-	if (!set)
+	if (!set || o->sut_configured)
 		return NULL;
 	return g_strdup_printf("the scenario sets the %s under test (\"%s\": %s), which the lab does not "
-			       "start; run it set so, and this scenario alone",
+			       "start; set it so, and play this scenario alone with --sut-configured",
 			       o->sut == LAB_SUT_AGW ? "gateway" : "controller", key,
 			       json_object_to_json_string_ext(set, PLAIN));
 }

@@ -30,7 +30,8 @@ struct lab_opts {
 	enum lab_sut { LAB_SUT_NONE, LAB_SUT_AGW, LAB_SUT_ALG } sut;
 	char sut_addr[64];
 	uint16_t sut_h248, sut_sip[2], core_sip, agw_h248;
-	unsigned sut_wait; /* ms the system under test may take to register (30000) */
+	unsigned sut_wait;       /* ms the system under test may take to register (30000) */
+	gboolean sut_configured; /* the user set it as the scenarios say: they are played, not skipped */
 };
 
 /* NOBS: no expectation of the step could be observed (with a system under test); never a pass. */
