@@ -465,9 +465,10 @@ struct h248_msg *h248_ber_decode(const uint8_t *buf, size_t len, const struct h2
 	struct br in = { buf, buf + len, buf, 0 };
 	struct tlv top;
 	*err = (struct h248_error){ 0 };
-	if (!ber_next(&d, &in, &top) ||
-	    (br_more(&in) && ber_dfail(&d, 400, &in, "octets after the message")) ||
-	    !message(&d, &top, limits)) {
+	bool ok = ber_next(&d, &in, &top) && message(&d, &top, limits);
+	if (ok && br_more(&in))
+		ok = ber_dfail(&d, 400, &in, "octets after the message");
+	if (!ok) {
 		h248_msg_free(d.m);
 		return NULL;
 	}

@@ -21,7 +21,8 @@
 	X(msrp)        \
 	X(bfcp)        \
 	X(msg_sdp)     \
-	X(metrics)
+	X(metrics)     \
+	X(ber)
 
 #define DECLARE(name) void register_##name(void);
 UNIT_SUITES(DECLARE)
