@@ -14,6 +14,7 @@
 #include "msrp.h"
 #include "party.h"
 #include "scenario.h"
+#include "view.h"
 #include "wire.h"
 
 static const char *const wire_text[WIRE_COUNT] = {
@@ -79,16 +80,6 @@ static bool judge(char **why, char *bad)
 
 /* ---- H.248 ---- */
 
-/* Every node with token tok under n, depth first. */
-static void collect(const struct h248_node *n, enum h248_tok tok, GPtrArray *out)
-{
-	for (const struct h248_node *k = n->first; k; k = k->next) {
-		if (k->kind == H248_NODE_TOKEN && k->tok == tok)
-			g_ptr_array_add(out, (void *)k);
-		collect(k, tok, out);
-	}
-}
-
 static const struct h248_node *find(const struct h248_node *n, enum h248_tok tok)
 {
 	for (const struct h248_node *k = n->first; k; k = k->next) {
@@ -120,74 +111,6 @@ static void fingerprint_text(const struct msdp *s, char out[256])
 		snprintf(out, 256, "%s %s", s->fingerprints[0].hash, s->fingerprints[0].value);
 }
 
-/* e's H.248 message when e is one the controller sent (by_mgc) or the gateway sent (!by_mgc), as the
- * trace the lab reads it from saw it: ims-alg's, or ims-agw's when the controller is under test. */
-static const struct h248_msg *h248_of(const struct expect_ctx *c, struct lab_event *e, bool by_mgc)
-{
-	enum trace_kind k = by_mgc != c->mg_view ? TRACE_H248_TX : TRACE_H248_RX;
-	return e->k == k && same(e->component, c->mg_view ? "ims-agw" : "ims-alg") ? evlog_h248(e) : NULL;
-}
-
-/* The SDPs of the Local descriptors of every Reply the gateway sent, in order (msdp, g_free each). */
-static GPtrArray *gateway_locals(const struct expect_ctx *c)
-{
-	GPtrArray *events = evlog_events(c->log), *out = g_ptr_array_new_with_free_func(g_free);
-	for (guint i = 0; i < events->len; i++) {
-		const struct h248_msg *m = h248_of(c, events->pdata[i], false);
-		GPtrArray *locals = g_ptr_array_new();
-		for (const struct h248_node *t = m ? m->first : NULL; t; t = t->next)
-			if (t->tok == H248_TOK_REPLY)
-				collect(t, H248_TOK_LOCAL, locals);
-		for (guint k = 0; k < locals->len; k++) {
-			struct msdp *s = g_new(struct msdp, 1);
-			char *err = NULL;
-			struct h248_str sdp = h248_sdp(locals->pdata[k]);
-			if (msdp_parse(sdp.p, sdp.n, s, &err))
-				g_ptr_array_add(out, s);
-			else
-				g_free(s);
-			g_free(err);
-		}
-		g_ptr_array_free(locals, TRUE);
-	}
-	return out;
-}
-
-/* port is one the gateway gave in the Local of one of its replies: "agw" for a gateway under test, whose
- * realms the lab does not know. */
-static bool agw_port(const struct expect_ctx *c, unsigned port)
-{
-	GPtrArray *locals = gateway_locals(c);
-	bool found = false;
-	for (guint i = 0; i < locals->len && !found; i++) {
-		const struct msdp *s = locals->pdata[i];
-		found = !s->port_choose && s->port == port;
-	}
-	g_ptr_array_free(locals, TRUE);
-	return found;
-}
-
-/* The gateway under test's ports (its H.248 end, every port its replies' Locals give) made its column's. */
-static void learn_gateway(struct expect_ctx *c)
-{
-	GPtrArray *events = evlog_events(c->log), *locals = gateway_locals(c);
-	for (guint i = 0; i < locals->len; i++) {
-		const struct msdp *s = locals->pdata[i];
-		char at[32];
-		snprintf(at, sizeof at, "127.0.0.1:%u", s->port);
-		if (!s->port_choose && s->port && s->port <= UINT16_MAX &&
-		    !same(evlog_column(c->log, at), "agw"))
-			evlog_own(c->log, (uint16_t)s->port, (uint16_t)s->port, "agw");
-	}
-	g_ptr_array_free(locals, TRUE);
-	for (guint i = 0; i < events->len; i++) {
-		struct lab_event *e = events->pdata[i];
-		const char *colon = e->from ? strrchr(e->from, ':') : NULL;
-		if (e->k == TRACE_H248_RX && same(e->component, "ims-alg") && !e->src && colon)
-			evlog_own(c->log, (uint16_t)atoi(colon + 1), (uint16_t)atoi(colon + 1), "agw");
-	}
-}
-
 /* value is a fingerprint the gateway gave in the Local of one of its replies: what "agw" means. */
 static bool agw_fingerprint(const struct expect_ctx *c, const char *value)
 {
@@ -195,11 +118,11 @@ static bool agw_fingerprint(const struct expect_ctx *c, const char *value)
 	bool found = false;
 	for (guint i = 0; i < events->len && !found; i++) {
 		struct lab_event *e = events->pdata[i];
-		const struct h248_msg *m = h248_of(c, e, false);
+		const struct h248_msg *m = view_h248(c, e, false);
 		GPtrArray *locals = g_ptr_array_new();
 		for (const struct h248_node *t = m ? m->first : NULL; t; t = t->next)
 			if (t->tok == H248_TOK_REPLY)
-				collect(t, H248_TOK_LOCAL, locals);
+				view_collect(t, H248_TOK_LOCAL, locals);
 		for (guint k = 0; k < locals->len && !found; k++) {
 			const struct h248_node *l = locals->pdata[k];
 			struct msdp s;
@@ -252,10 +175,11 @@ static char *port_mismatch(const struct expect_ctx *c, const char *want, unsigne
 			   const char *where)
 {
 	struct party *p = expect_party(c, want);
-	bool ok = !strcmp(want, "$")     ? choose
-		  : !strcmp(want, "agw") ? !choose && (c->realm[0][0] ? in_realm(c, port) : agw_port(c, port))
-		  : p                    ? port == p->media_port
-					 : port == (unsigned)atoi(want);
+	bool ok = !strcmp(want, "$") ? choose
+		  : !strcmp(want, "agw")
+		      ? !choose && (c->realm[0][0] ? in_realm(c, port) : view_agw_port(c, port))
+		  : p ? port == p->media_port
+		      : port == (unsigned)atoi(want);
 	return ok ? NULL
 		  : g_strdup_printf("the m= port %s was %s%u, expected %s%s", where,
 				    choose ? "CHOOSE, not " : "", port, p ? "the port of " : "",
@@ -308,13 +232,6 @@ static char *hop(const struct expect_ctx *c, const char *from, const char *to)
 				   : g_strdup_printf("from %s", expect_title(c, from));
 }
 
-/* Whose trace SIP toward column to is read from: ims-alg's, or with a controller under test the
- * receiving party's own. */
-static const char *sip_observer(const struct expect_ctx *c, const char *to)
-{
-	return c->traced & TRACE_BY_ALG ? "ims-alg" : expect_party(c, to) ? expect_title(c, to) : NULL;
-}
-
 static char *try_sip(struct expect_ctx *c, json_object *o, const char *step)
 {
 	const char *from = jstr(o, "from", ""), *to = jstr(o, "to", ""), *method = jstr(o, "method", NULL);
@@ -327,8 +244,8 @@ static char *try_sip(struct expect_ctx *c, json_object *o, const char *step)
 	for (guint i = 0; i < events->len && !met; i++) {
 		struct lab_event *e = events->pdata[i];
 		if ((e->k != TRACE_SIP_RX && e->k != TRACE_SIP_TX) ||
-		    !same(e->component, sip_observer(c, to)) || !same(e->src, from) || !same(e->dst, to) ||
-		    taken(e, 0))
+		    !same(e->component, view_sip_observer(c, to)) || !same(e->src, from) ||
+		    !same(e->dst, to) || taken(e, 0))
 			continue;
 		const sip_t *sip = evlog_sip(e);
 		const struct msdp *sdp = evlog_sdp(e);
@@ -442,7 +359,7 @@ static char *reply_mismatch(struct expect_ctx *c, struct h248_str tid, json_obje
 	int want = jint(chk, "error", 0);
 	for (guint i = 0; i < events->len; i++) {
 		struct lab_event *e = events->pdata[i];
-		const struct h248_msg *m = h248_of(c, e, false);
+		const struct h248_msg *m = view_h248(c, e, false);
 		const struct h248_node *t = m ? m->first : NULL;
 		while (t && !(t->tok == H248_TOK_REPLY && t->value.text.n == tid.n &&
 			      !memcmp(t->value.text.p, tid.p, tid.n)))
@@ -480,7 +397,7 @@ static char *try_h248(struct expect_ctx *c, json_object *o, const char *step)
 	GPtrArray *events = evlog_events(c->log);
 	for (guint i = 0; i < events->len && !met; i++) {
 		struct lab_event *e = events->pdata[i];
-		GArray *cmds = commands_of(h248_of(c, e, !notify));
+		GArray *cmds = commands_of(view_h248(c, e, !notify));
 		for (guint k = 0; k < cmds->len && !met; k++) {
 			const struct command *x = &g_array_index(cmds, struct command, k);
 			if (x->cmd->tok != tok || h248_str_eq(x->cmd->value.text, "ROOT") || taken(e, 1 + k))
@@ -694,64 +611,6 @@ static char *try_app(struct expect_ctx *c, json_object *o, const char *proto, co
 	return failure;
 }
 
-/* ---- what the traces the lab has can show ---- */
-
-/* The events the lab's parties trace, and at which end: the sender (from) or the receiver (to). */
-static const struct {
-	enum trace_kind k;
-	bool from, to;
-} lab_ends[] = {
-	{ TRACE_TCP_SYN, true, false },          { TRACE_TCP_ACCEPT, false, true },
-	{ TRACE_TCP_FIN, true, false },          { TRACE_TCP_RST, false, true }, /* a refused connect: a RST it sends is its kernel's */
-	{ TRACE_TLS_CLIENT_HELLO, true, false }, { TRACE_TLS_UP, false, true },
-	{ TRACE_TLS_ALERT, true, false },        { TRACE_TLS_CLOSE_NOTIFY, true, false },
-	{ TRACE_UDP_LOST, false, true },         { TRACE_MSRP_RX, false, true },
-	{ TRACE_BFCP_RX, false, true },
-};
-
-/* Whether a lab party at the right end traces kind k between from and to. */
-static bool lab_sees(const struct expect_ctx *c, enum trace_kind k, const char *from, const char *to)
-{
-	for (size_t i = 0; i < G_N_ELEMENTS(lab_ends); i++)
-		if (lab_ends[i].k == k)
-			return (lab_ends[i].from && expect_party(c, from)) ||
-			       (lab_ends[i].to && expect_party(c, to));
-	return false;
-}
-
-const char *expect_unobservable(const struct expect_ctx *c, json_object *exp)
-{
-	static const char *const nothing = "no trace the lab has records it";
-	json_object *o;
-	if ((o = jget(exp,
-		      "sip"))) /* the parties trace what they receive (trace_kinds.h says ims-alg alone) */
-		return sip_observer(c, jstr(o, "to", ""))
-			   ? NULL
-			   : "SIP toward the controller is read from ims-alg's "
-			     "trace; the controller under test gives none";
-	if (jget(exp, "h248") || jget(exp, "data"))
-		return NULL; /* ims-alg's or ims-agw's trace; the parties' own bytes */
-	const char *proto = (o = jget(exp, "tcp"))    ? "tcp"
-			    : (o = jget(exp, "tls"))  ? "tls"
-			    : (o = jget(exp, "udp"))  ? "udp"
-			    : (o = jget(exp, "msrp")) ? "msrp"
-						      : (o = jget(exp, "bfcp"), "bfcp");
-	char *name = jget(o, "event") ? g_strdup_printf("%s.%s", proto, jstr(o, "event", ""))
-				      : g_strdup_printf("%s.rx", proto);
-	enum trace_kind k = trace_kind_of(name);
-	g_free(name);
-	if (k == TRACE_KIND_UNKNOWN)
-		return nothing;
-	unsigned by = trace_kinds[k].by & c->traced;
-	if (by & (TRACE_BY_ALG | TRACE_BY_AGW))
-		return NULL;
-	if ((by & TRACE_BY_LAB) && lab_sees(c, k, jstr(o, "from", ""), jstr(o, "to", "")))
-		return NULL;
-	return trace_kinds[k].by & TRACE_BY_AGW
-		   ? "only ims-agw traces it; the gateway under test gives no trace"
-		   : nothing;
-}
-
 static char *attempt(struct expect_ctx *c, json_object *exp, const char *step)
 {
 	json_object *o;
@@ -780,7 +639,7 @@ char *expect_check(struct expect_ctx *c, json_object *exp, const char *step, uns
 			app_pump(*p);
 		evlog_read(c->log);
 		if (!c->realm[0][0])
-			learn_gateway(c), evlog_read(c->log); /* the columns of ports just learnt */
+			view_learn_gateway(c), evlog_read(c->log); /* the columns of ports just learnt */
 		char *why = attempt(c, exp, step);
 		if (!why || g_get_monotonic_time() >= end)
 			return why;

@@ -27,9 +27,6 @@ struct expect_ctx {
 	bool mg_view;           /* H.248 is read from ims-agw's trace (a controller under test) */
 };
 
-/* NULL when exp can be observed with the traces the lab has (c->traced), else why not (static text):
- * the verdict "not observable", never a pass. */
-const char *expect_unobservable(const struct expect_ctx *c, json_object *exp);
 /* NULL when exp was met within ms (the event labelled with step), else what was wrong (g_free it). */
 char *expect_check(struct expect_ctx *c, json_object *exp, const char *step, unsigned ms);
 /* The party named name, or NULL. */

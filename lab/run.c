@@ -21,6 +21,7 @@
 #include "ports.h"
 #include "pcap.h"
 #include "sockaddr.h"
+#include "view.h"
 
 /* ---- ports and daemons ---- */
 
@@ -313,7 +314,7 @@ static void play_step(struct run *r, json_object *step, struct step_result *sr)
 	size_t n = expect ? json_object_array_length(expect) : 0, observed = 0;
 	for (size_t i = 0; !why && i < n; i++) {
 		json_object *exp = json_object_array_get_idx(expect, i);
-		const char *cannot = expect_unobservable(&r->ex, exp);
+		const char *cannot = view_unobservable(&r->ex, exp);
 		if (cannot) {
 			g_string_append_printf(unobserved, "%s: %s\n",
 					       json_object_to_json_string_ext(exp, PLAIN), cannot);
@@ -402,6 +403,36 @@ static char *sut_settings(const struct lab_opts *o, const struct scenario *s)
 			       json_object_to_json_string_ext(set, PLAIN));
 }
 
+/* The scenario's parties (the first core peer on the port a controller under test is given as its next
+ * hop); NULL, or why one could not be made. */
+static char *make_parties(struct run *r)
+{
+	const struct lab_opts *o = r->o;
+	char *lab_trace = g_build_filename(r->dir, "lab.jsonl", NULL), *err = NULL;
+	unsigned n = 0, core_given = 0;
+	json_object_object_foreach (r->s->parties, name, spec) {
+		if (n == MAX_PARTIES) {
+			err = g_strdup_printf("more than %d parties", MAX_PARTIES);
+			break;
+		}
+		bool core =
+		    strcmp(jstr(spec, "role", ""), "ue") != 0; /* the first: the controller's next hop */
+		uint16_t port = o->sut == LAB_SUT_ALG && core && !core_given++ ? o->core_sip : 0;
+		r->parties[n] = party_new(r->root, name, spec, r->log, port, lab_trace, &err);
+		if (!r->parties[n++])
+			break;
+		r->parties[n - 1]->trace_sip = o->sut == LAB_SUT_ALG;
+		char *ns =
+		    jbool(spec, "behind_nat", false) ? g_strdup_printf("/run/netns/%s", o->nat_netns) : NULL;
+		bool behind = !ns || party_behind_nat(r->parties[n - 1], ns, o->nat_ue, &err);
+		g_free(ns);
+		if (!behind)
+			break;
+	}
+	g_free(lab_trace);
+	return err;
+}
+
 struct run_result *run_scenario(const struct lab_opts *o, const struct scenario *s)
 {
 	struct run_result *res = g_new0(struct run_result, 1);
@@ -445,28 +476,7 @@ struct run_result *run_scenario(const struct lab_opts *o, const struct scenario 
 				    .traced = TRACE_BY_LAB | (o->sut != LAB_SUT_AGW ? TRACE_BY_AGW : 0) |
 					      (o->sut != LAB_SUT_ALG ? TRACE_BY_ALG : 0),
 				    .mg_view = o->sut == LAB_SUT_ALG };
-	char *lab_trace = g_build_filename(r.dir, "lab.jsonl", NULL), *err = NULL;
-	unsigned n = 0, core_given = 0;
-	json_object_object_foreach (s->parties, name, spec) {
-		if (n == MAX_PARTIES) {
-			err = g_strdup_printf("more than %d parties", MAX_PARTIES);
-			break;
-		}
-		bool core =
-		    strcmp(jstr(spec, "role", ""), "ue") != 0; /* the first: the controller's next hop */
-		uint16_t port = o->sut == LAB_SUT_ALG && core && !core_given++ ? o->core_sip : 0;
-		r.parties[n] = party_new(r.root, name, spec, r.log, port, lab_trace, &err);
-		if (!r.parties[n++])
-			break;
-		r.parties[n - 1]->trace_sip = o->sut == LAB_SUT_ALG;
-		char *ns =
-		    jbool(spec, "behind_nat", false) ? g_strdup_printf("/run/netns/%s", o->nat_netns) : NULL;
-		bool behind = !ns || party_behind_nat(r.parties[n - 1], ns, o->nat_ue, &err);
-		g_free(ns);
-		if (!behind)
-			break;
-	}
-	g_free(lab_trace);
+	char *err = make_parties(&r);
 	r.pcap = o->pcap ? pcap_new(r.dir) : NULL;
 	if (!err)
 		err = start_daemons(&r, 1);
