@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* call: see call.h. The H.248 text of each step is written in call_h248.c, the changes a re-offer makes in
+/* call: see call.h. The H.248 commands of each step are built in call_h248.c, the changes a re-offer makes in
  * call_reoffer.c; mgc sends them and reads the Reply. */
 #include "config.h"
 #include "call_int.h"
@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "build.h"
 #include "log.h"
 #include "transport.h"
 #include "wire.h"
@@ -79,10 +80,9 @@ static bool failed(struct call *c, const struct mgc_result *r, const char *what)
 	return true;
 }
 
-bool call_send(struct call *c, GString *actions, mgc_done *done)
+bool call_send(struct call *c, struct h248_msg *actions, mgc_done *done)
 {
-	bool ok = mgc_send(c->cs->mgc, c->agw, actions->str, done, c, &c->tid);
-	g_string_free(actions, TRUE);
+	bool ok = mgc_send(c->cs->mgc, c->agw, actions, done, c, &c->tid);
 	if (!ok) {
 		call_finish(c, 500, "Media Gateway Not Reachable", NULL);
 		if (c->reoffer)
@@ -168,22 +168,20 @@ static void second_add(struct call *c)
 		return;
 	}
 	bool any = false;
-	GString *s = g_string_new(NULL);
-	call_h248_context(c, s);
+	struct h248_msg *s = mgc_actions_new();
+	struct h248_node *ctx = call_h248_context(c, s);
 	for (unsigned i = 0; i < c->n; i++) {
 		struct line *l = &c->lines[i];
 		if (!call_e2ae(l) || !l->fresh)
 			continue;
-		g_string_append(s, any ? ",\n" : "");
 		if (c->ue_offers)
-			call_h248_add_access(c, s, l, &l->offer, false);
+			call_h248_add_access(c, s, ctx, l, &l->offer, false);
 		else
-			call_h248_add_core(c, s, l, &l->offer);
+			call_h248_add_core(c, s, ctx, l, &l->offer);
 		any = true;
 	}
-	g_string_append(s, "\n}");
 	if (!any) {
-		g_string_free(s, TRUE);
+		h248_msg_free(s);
 		call_offered(c);
 		return;
 	}
@@ -272,16 +270,16 @@ void call_take_line(struct call *c, struct line *l, const struct media_line *off
 		 modes[l->mode]);
 }
 
-/* The offer's first transaction: s (a re-offer's Subtracts, first when there are none), then the leg
- * facing the answerer of each line taken now. */
-static void reserve(struct call *c, GString *s, bool first)
+/* The offer's first transaction: ctx, a Context of s not yet in it, holds a re-offer's Subtracts (first
+ * when there are none); then the leg facing the answerer of each line taken now. */
+static void reserve(struct call *c, struct h248_msg *s, struct h248_node *ctx, bool first)
 {
 	const struct log_ids ids = CALL_IDS(c);
 	bool any = false;
 	for (unsigned i = 0; i < c->n; i++)
 		any |= c->lines[i].fresh;
 	if (!any && first) {
-		g_string_free(s, TRUE);
+		h248_msg_free(s);
 		if (c->reoffer) /* lines dropped only: their terminations go with the answer */
 			call_offered(c);
 		else {
@@ -292,30 +290,24 @@ static void reserve(struct call *c, GString *s, bool first)
 	}
 	if (!*c->ctx && !(c->agw = mgc_pick(c->cs->mgc))) {
 		log_warn("call", &ids, "[%s] no media gateway is registered", call_step_names[c->step]);
-		g_string_free(s, TRUE);
+		h248_msg_free(s);
 		if (c->reoffer)
 			call_reoffer_undo(c);
 		call_finish(c, 500, "No Media Gateway Available", NULL); /* last: it may free c */
 		return;
 	}
-	GString *t = g_string_new(NULL);
-	call_h248_context(c, t);
-	g_string_append(t, s->str);
-	g_string_free(s, TRUE);
+	call_h248_name_context(c, s, ctx);
 	for (unsigned i = 0; i < c->n; i++) {
 		struct line *l = &c->lines[i];
 		if (!l->fresh)
 			continue;
-		g_string_append(t, first ? "" : ",\n");
 		if (c->ue_offers)
-			call_h248_add_core(c, t, l, NULL);
+			call_h248_add_core(c, s, ctx, l, NULL);
 		else
-			call_h248_add_access(c, t, l, NULL, false);
-		first = false;
+			call_h248_add_access(c, s, ctx, l, NULL, false);
 	}
-	g_string_append(t, "\n}");
 	call_step_to(c, c->ue_offers ? RESERVE_CORE : RESERVE_ACCESS);
-	call_send(c, t, call_on_reserved);
+	call_send(c, s, call_on_reserved);
 }
 
 void call_offer(struct call *c, bool from_ue, const char *sdp, size_t len, call_next *next, void *arg)
@@ -323,16 +315,17 @@ void call_offer(struct call *c, bool from_ue, const char *sdp, size_t len, call_
 	struct media_sdp m;
 	if (!take_sdp(c, "offer", sdp, len, next, arg, &m))
 		return;
-	GString *s = g_string_new(NULL);
+	struct h248_msg *s = mgc_actions_new();
+	struct h248_node *ctx = h248_node_new(s, H248_NODE_TOKEN, H248_TOK_CONTEXT); /* named in reserve */
 	bool first = true;
 	c->skip = 0;
 	if (c->step == ACTIVE || (c->step == OFFERED && c->reoffer)) {
-		if (!call_reoffer(c, &m, from_ue, s, &first)) {
-			g_string_free(s, TRUE);
+		if (!call_reoffer(c, &m, from_ue, s, ctx, &first)) {
+			h248_msg_free(s);
 			return;
 		}
 	} else if (c->step != IDLE) {
-		g_string_free(s, TRUE);
+		h248_msg_free(s);
 		call_finish(c, 491, "Request Pending", NULL);
 		return;
 	} else {
@@ -344,12 +337,12 @@ void call_offer(struct call *c, bool from_ue, const char *sdp, size_t len, call_
 	/* refused_weak's answer may free c: an initial offer's, never a re-offer's */
 	bool reoffer = c->reoffer;
 	if (c->ue_offers && refused_weak(c, false)) {
-		g_string_free(s, TRUE);
+		h248_msg_free(s);
 		if (reoffer)
 			call_reoffer_undo(c);
 		return;
 	}
-	reserve(c, s, first);
+	reserve(c, s, ctx, first);
 }
 
 /* ---- the answer ---- */
@@ -406,8 +399,8 @@ void call_answer(struct call *c, const char *sdp, size_t len, call_next *next, v
 			c->lines[i].answer = m.lines[i];
 	if (!c->ue_offers && refused_weak(c, true))
 		return;
-	GString *s = g_string_new(NULL);
-	call_h248_context(c, s);
+	struct h248_msg *s = mgc_actions_new();
+	struct h248_node *ctx = call_h248_context(c, s);
 	bool first = true;
 	for (unsigned i = 0; i < c->n; i++) {
 		struct line *l = &c->lines[i];
@@ -419,19 +412,17 @@ void call_answer(struct call *c, const char *sdp, size_t len, call_next *next, v
 			l->drop = c->reoffer;
 			continue;
 		}
-		g_string_append(s, first ? "" : ",\n");
 		if (c->ue_offers)
-			call_h248_configure_orig(c, s, l);
+			call_h248_configure_orig(c, s, ctx, l);
 		else
-			call_h248_configure_term(c, s, l);
+			call_h248_configure_term(c, s, ctx, l);
 		first = false;
 	}
 	for (unsigned i = 0; i < c->n; i++) /* what a re-offer dropped, after the rest (make before break) */
 		if (c->lines[i].drop)
-			call_h248_subtract(s, &c->lines[i], &first);
-	g_string_append(s, "\n}");
+			call_h248_subtract(s, ctx, &c->lines[i], &first);
 	if (first) {
-		g_string_free(s, TRUE);
+		h248_msg_free(s);
 		call_reoffer_settle(c);
 		call_step_to(c, ACTIVE);
 		call_finish(c, 0, NULL, answer_out(c));
@@ -479,9 +470,9 @@ void call_end(struct call *c, const char *why)
 	if (c->tid)
 		mgc_cancel(c->cs->mgc, c->tid);
 	if (*c->ctx && c->agw && mgc_agw_up(c->agw)) {
-		char *s = g_strdup_printf("Context = %s { Subtract = * }", c->ctx);
+		struct h248_msg *s = mgc_actions_new();
+		h248_add_token(s, h248_add_action(s, c->ctx), H248_TOK_SUBTRACT, "*");
 		mgc_send(c->cs->mgc, c->agw, s, NULL, NULL, NULL);
-		g_free(s);
 	}
 	c->cs->ended[c->media_failed ? CALL_MEDIA_FAILED : c->answered ? CALL_ANSWERED : CALL_UNANSWERED]++;
 	g_hash_table_remove(c->cs->live, c);

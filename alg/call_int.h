@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* call_int: what call.c, call_h248.c (the H.248 text of each step) and call_reoffer.c (mid-call media
+/* call_int: what call.c, call_h248.c (the H.248 commands of each step) and call_reoffer.c (mid-call media
  * changes) share about one call. Not an API: the proxy sees call.h only. */
 #ifndef MEDIASEC_ALG_CALL_INT_H
 #define MEDIASEC_ALG_CALL_INT_H
@@ -102,8 +102,9 @@ static inline struct call_leg *call_offerer_leg(const struct call *c, struct lin
 void call_step_to(struct call *c, enum step s);
 /* next hears of the outcome (status 0: body goes on) and is forgotten. */
 void call_finish(struct call *c, int status, const char *phrase, char *body);
-/* Sends actions (freed) to the call's gateway; false (the request failed 500) when it cannot. */
-bool call_send(struct call *c, GString *actions, mgc_done *done);
+/* Sends actions (consumed: mgc_actions_new) to the call's gateway; false (the request failed 500) when
+ * it cannot. */
+bool call_send(struct call *c, struct h248_msg *actions, mgc_done *done);
 /* The first Add's reply of an offer: the fresh lines' answerer legs, after c->skip Subtracts. */
 void call_on_reserved(void *arg, const struct mgc_result *r);
 /* The gateway's a=setup on each leg of a line just taken from an offer, and its mode. */
@@ -113,25 +114,30 @@ void call_offered(struct call *c);
 /* The offer toward the answerer, rewritten. */
 char *call_offer_out(struct call *c);
 
-/* ---- call_h248.c: the text of the commands, appended to s ---- */
-void call_h248_context(struct call *c, GString *s);
+/* ---- call_h248.c: the commands, added to the action ctx of the message m ---- */
+/* A new action of m for the call's context ("$" when it has none yet). */
+struct h248_node *call_h248_context(struct call *c, struct h248_msg *m);
+/* The same for ctx, a Context node made with m and not in it yet (the Subtracts of a re-offer). */
+void call_h248_name_context(struct call *c, struct h248_msg *m, struct h248_node *ctx);
 /* The access leg's Add (Remote: the UE's offer when originating), the core leg's Add. */
-void call_h248_add_access(struct call *c, GString *s, struct line *l, const struct media_line *remote,
-			  bool establish);
-void call_h248_add_core(struct call *c, GString *s, struct line *l, const struct media_line *remote);
+void call_h248_add_access(struct call *c, struct h248_msg *m, struct h248_node *ctx, struct line *l,
+			  const struct media_line *remote, bool establish);
+void call_h248_add_core(struct call *c, struct h248_msg *m, struct h248_node *ctx, struct line *l,
+			const struct media_line *remote);
 /* The answer: the UE offered (orig) or answered (term). */
-void call_h248_configure_orig(struct call *c, GString *s, struct line *l);
-void call_h248_configure_term(struct call *c, GString *s, struct line *l);
-/* "Subtract = term" for each leg of l that holds one, ",\n"-separated after *first; the number written. */
-unsigned call_h248_subtract(GString *s, const struct line *l, bool *first);
+void call_h248_configure_orig(struct call *c, struct h248_msg *m, struct h248_node *ctx, struct line *l);
+void call_h248_configure_term(struct call *c, struct h248_msg *m, struct h248_node *ctx, struct line *l);
+/* "Subtract = term" for each leg of l that holds one; clears *first when it adds one; the number added. */
+unsigned call_h248_subtract(struct h248_msg *m, struct h248_node *ctx, const struct line *l, bool *first);
 
 /* ---- call_reoffer.c ---- */
 /* An offer while the call runs (ACTIVE), or while a re-offer still waits for its answer (OFFERED: that
  * one failed, RFC 3261 §14.1, and its reservations go). Marks the lines it takes fresh and those it
- * drops; appends to s the Subtracts of lines whose transport changes (c->skip counts them) and clears
- * *first when it does. False when the request is answered already: nothing changes at the gateway (open
- * point 1), or it is refused. */
-bool call_reoffer(struct call *c, const struct media_sdp *m, bool from_ue, GString *s, bool *first);
+ * drops; adds to ctx (a Context node of the message m, named later) the Subtracts of lines whose
+ * transport changes (c->skip counts them) and clears *first when it does. False when the request is
+ * answered already: nothing changes at the gateway (open point 1), or it is refused. */
+bool call_reoffer(struct call *c, const struct media_sdp *m, bool from_ue, struct h248_msg *msg,
+		  struct h248_node *ctx, bool *first);
 /* The re-offer's transaction failed: the call is as it was before it. */
 void call_reoffer_undo(struct call *c);
 /* The answer's transaction done: the dropped lines' terminations are gone, and the context when empty. */

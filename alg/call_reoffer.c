@@ -40,17 +40,17 @@ static void forget_empty_context(struct call *c)
 static void forget_unanswered(struct call *c)
 {
 	const struct log_ids ids = CALL_IDS(c);
-	GString *s = g_string_new(NULL);
+	struct h248_msg *s = mgc_actions_new();
 	bool first = true;
-	call_h248_context(c, s);
+	struct h248_node *ctx = call_h248_context(c, s);
 	for (unsigned i = 0; i < c->n; i++)
 		if (c->lines[i].fresh)
-			call_h248_subtract(s, &c->lines[i], &first);
-	g_string_append(s, "\n}");
+			call_h248_subtract(s, ctx, &c->lines[i], &first);
 	log_notice("call", &ids, "[offered] the re-offer before was not answered: the call goes on as before it");
 	if (!first && *c->ctx && c->agw && mgc_agw_up(c->agw))
-		mgc_send(c->cs->mgc, c->agw, s->str, NULL, NULL, NULL);
-	g_string_free(s, TRUE);
+		mgc_send(c->cs->mgc, c->agw, s, NULL, NULL, NULL);
+	else
+		h248_msg_free(s);
 	call_reoffer_undo(c);
 }
 
@@ -90,7 +90,8 @@ static void turn(struct call *c, bool from_ue)
 }
 
 /* Line i of the re-offer: true when it changes what the gateway carries. */
-static bool take(struct call *c, unsigned i, const struct media_line *nl, GString *s, bool *first)
+static bool take(struct call *c, unsigned i, const struct media_line *nl, struct h248_msg *msg,
+		 struct h248_node *ctx, bool *first)
 {
 	const struct log_ids ids = CALL_IDS(c);
 	struct line *l = &c->lines[i];
@@ -111,7 +112,7 @@ static bool take(struct call *c, unsigned i, const struct media_line *nl, GStrin
 	if (was) {
 		log_info("call", &ids, "[active] m=%s %s replaces m=%s %s: Subtract, then Add", nl->media,
 			 nl->proto, l->offer.media, l->offer.proto);
-		c->skip += call_h248_subtract(s, l, first);
+		c->skip += call_h248_subtract(msg, ctx, l, first);
 		/* gone whatever the re-offer's fate */
 		c->prev[i].mode = MEDIA_PASS; /* i < prev_n: it was carried */
 		memset(&c->prev[i].access, 0, sizeof c->prev[i].access);
@@ -121,7 +122,8 @@ static bool take(struct call *c, unsigned i, const struct media_line *nl, GStrin
 	return true;
 }
 
-bool call_reoffer(struct call *c, const struct media_sdp *m, bool from_ue, GString *s, bool *first)
+bool call_reoffer(struct call *c, const struct media_sdp *m, bool from_ue, struct h248_msg *msg,
+		  struct h248_node *ctx, bool *first)
 {
 	const struct log_ids ids = CALL_IDS(c);
 	if (c->step == OFFERED)
@@ -139,7 +141,7 @@ bool call_reoffer(struct call *c, const struct media_sdp *m, bool from_ue, GStri
 	turn(c, from_ue);
 	bool change = false;
 	for (unsigned i = 0; i < m->n; i++)
-		change |= take(c, i, &m->lines[i], s, first);
+		change |= take(c, i, &m->lines[i], msg, ctx, first);
 	c->n = m->n;
 	if (!change) {
 		log_info("call", &ids, "[active] re-offer keeps transport and fingerprints: gateway untouched");

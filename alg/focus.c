@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "build.h"
 #include "log.h"
 #include "media.h"
 
@@ -121,31 +122,47 @@ static enum msdp_setup mrfp_setup(const struct media_line *l)
 	return l->setup == MSDP_SETUP_ACTIVE ? MSDP_SETUP_PASSIVE : MSDP_SETUP_ACTIVE;
 }
 
-static void put_add(struct participant *p, GString *s, const struct media_line *l)
+/* d, a descriptor as media_put_desc writes it (" {\nv=0\n…}"), as tok holding its body byte for byte;
+ * d is freed. */
+static void add_sdp(struct h248_msg *m, struct h248_node *stream, enum h248_tok tok, GString *d)
+{
+	const char *open = strchr(d->str, '{'), *close = strrchr(d->str, '}');
+	h248_add_octets(m, stream, tok, open + 1, (size_t)(close - open - 1));
+	g_string_free(d, TRUE);
+}
+
+static void put_add(struct participant *p, struct h248_msg *m, struct h248_node *ctx,
+		    const struct media_line *l)
 {
 	struct focus *fc = p->fc;
 	bool psk = *fc->cfg->conference_psk && l->tls;
-	g_string_append_printf(s, "Add = $ { Media { Stream = 1 { LocalControl { %s = access", W(fc, REALM));
+	struct h248_node *add = h248_add_body(m, ctx, H248_TOK_ADD, "$");
+	struct h248_node *st =
+	    h248_add_body(m, h248_add_body(m, add, H248_TOK_MEDIA, NULL), H248_TOK_STREAM, "1");
+	struct h248_node *lc = h248_add_body(m, st, H248_TOK_LOCALCONTROL, NULL);
+	h248_add_prop(m, lc, W(fc, REALM), "access");
 	if (psk)
-		g_string_append_printf(s, ", %s = \"%s\"", W(fc, TLS_PSK), fc->cfg->conference_psk);
-	g_string_append(s, " },\n");
+		h248_add_quoted(m, lc, W(fc, TLS_PSK), fc->cfg->conference_psk);
 	char *server = l->app == TP_APP_MSRP
 			   ? g_strdup("a=path:$\n")
 			   : g_strdup_printf("a=floorctrl:s-only\na=confid:%u\na=userid:%u\na=floorid:1\n",
 					     p->conf->confid, p->user);
 	char *path = *l->path ? g_strdup_printf("a=path:%s\n", l->path) : NULL;
-	media_put_desc(s, "Local", l, NULL, 0, l->proto, mrfp_setup(l), l->tls && !psk ? "$" : NULL, server);
-	g_string_append(s, ",\n");
-	media_put_desc(s, "Remote", l, l->addr, l->port, l->proto, l->setup,
+	GString *d = g_string_new(NULL);
+	media_put_desc(d, "", l, NULL, 0, l->proto, mrfp_setup(l), l->tls && !psk ? "$" : NULL, server);
+	add_sdp(m, st, H248_TOK_LOCAL, d);
+	media_put_desc(d = g_string_new(NULL), "", l, l->addr, l->port, l->proto, l->setup,
 		       l->tls && !psk ? l->fingerprints : NULL, path);
-	g_string_append_printf(s, " } },\nEvents = %u { %s", ++fc->rid, W(fc, TCP_FAIL));
+	add_sdp(m, st, H248_TOK_REMOTE, d);
+	char rid[12];
+	snprintf(rid, sizeof rid, "%u", ++fc->rid);
+	struct h248_node *ev = h248_add_body(m, add, H248_TOK_EVENTS, rid);
+	h248_add_item(m, ev, W(fc, TCP_FAIL));
 	if (l->tls)
-		g_string_append_printf(s, ", %s", W(fc, TLS_FAIL));
-	g_string_append(s, " }");
+		h248_add_item(m, ev, W(fc, TLS_FAIL));
 	/* the MRFP connects, and is told it is the TLS client (it starts TLS on the signal only) */
 	if (l->tls && mrfp_setup(l) == MSDP_SETUP_ACTIVE)
-		g_string_append_printf(s, ",\nSignals { %s }", W(fc, TLS_EST));
-	g_string_append(s, " }");
+		h248_add_item(m, h248_add_body(m, add, H248_TOK_SIGNALS, NULL), W(fc, TLS_EST));
 	g_free(server), g_free(path);
 }
 
@@ -256,23 +273,16 @@ static void send_adds(struct participant *p)
 	}
 	c->creating = !*c->ctx;
 	p->user = ++c->next_user ? c->next_user : ++c->next_user;
-	GString *s = g_string_new(NULL);
-	g_string_append_printf(s, "Context = %s {\n", *c->ctx ? c->ctx : "$");
-	bool any = false;
-	for (unsigned i = 0; i < p->offer.n; i++) {
-		if (!p->carried[i])
-			continue;
-		g_string_append(s, any ? ",\n" : "");
-		put_add(p, s, &p->offer.lines[i]);
-		any = true;
-	}
-	g_string_append(s, " }");
-	if (!mgc_send(p->fc->mgc, c->agw, s->str, on_added, p, &p->tid)) {
+	struct h248_msg *s = mgc_actions_new();
+	struct h248_node *ctx = h248_add_action(s, *c->ctx ? c->ctx : "$");
+	for (unsigned i = 0; i < p->offer.n; i++)
+		if (p->carried[i])
+			put_add(p, s, ctx, &p->offer.lines[i]);
+	if (!mgc_send(p->fc->mgc, c->agw, s, on_added, p, &p->tid)) {
 		c->creating = false;
 		release_waiting(c);
 		finish(p, 500, "Media Gateway Not Reachable", NULL);
 	}
-	g_string_free(s, TRUE);
 }
 
 struct participant *focus_join(struct focus *fc, const char *conference, const char *call_id, void *owner)
@@ -327,15 +337,13 @@ void focus_leave(struct participant *p, const char *why)
 	if (c)
 		g_queue_remove(&c->waiting, p);
 	if (p->nterms && c->agw) {
-		GString *s = g_string_new(NULL);
-		g_string_append_printf(s, "Context = %s { ", c->ctx);
+		struct h248_msg *s = mgc_actions_new();
+		struct h248_node *ctx = h248_add_action(s, c->ctx);
 		for (unsigned i = 0; i < p->nterms; i++) {
-			g_string_append_printf(s, "%sSubtract = %s", i ? ", " : "", p->terms[i]);
+			h248_add_token(s, ctx, H248_TOK_SUBTRACT, p->terms[i]);
 			g_hash_table_remove(p->fc->terms, p->terms[i]);
 		}
-		g_string_append(s, " }");
-		mgc_send(p->fc->mgc, c->agw, s->str, on_subtracted, NULL, NULL);
-		g_string_free(s, TRUE);
+		mgc_send(p->fc->mgc, c->agw, s, on_subtracted, NULL, NULL);
 		if (!--c->members) /* the gateway drops the emptied context */
 			*c->ctx = '\0', c->agw = NULL;
 		log_info("focus", &ids, "user %u left %s (%s): %u participants", p->user, c->name, why,

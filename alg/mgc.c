@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "assoc.h"
+#include "build.h"
 #include "log.h"
 #include "mgc_reply.h"
 #include "parse.h"
@@ -19,7 +20,7 @@
 static void pending_free(gpointer v)
 {
 	struct pending *p = v;
-	g_free(p->text);
+	h248_msg_free(p->again);
 	g_free(p);
 }
 
@@ -88,9 +89,9 @@ static void subtract(struct mgc_agw *a, const char *ctx, const char *why)
 {
 	const struct log_ids ids = { .ctx = ctx };
 	log_notice("mgc", &ids, "subtracting context %s on gateway %s: %s", ctx, a->mid, why);
-	char *s = g_strdup_printf("Context = %s { Subtract = * }", ctx);
+	struct h248_msg *s = mgc_actions_new();
+	h248_add_token(s, h248_add_action(s, ctx), H248_TOK_SUBTRACT, "*");
 	mgc_request(a->mgc, a, s, NULL, NULL, NULL);
-	g_free(s);
 }
 
 /* A gateway lost for its silence answers again: back in the pool. Every call it had was released while
@@ -268,31 +269,39 @@ static void sent(struct mgc_agw *a)
 	}
 }
 
-bool mgc_request(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *done, void *arg,
-		    uint32_t *tid)
+struct h248_msg *mgc_actions_new(void)
+{
+	return h248_msg_new(3, 0);
+}
+
+/* The actions of msg's body into "MEGACO/version mId Transaction = 0 { … }" (the id is the layer's). */
+static void wrap(struct mgc *m, struct mgc_agw *a, struct h248_msg *msg)
+{
+	struct h248_node *trans = h248_add_body(msg, NULL, H248_TOK_TRANSACTION, "0");
+	trans->first = msg->first, trans->last = msg->last;
+	msg->first = msg->last = trans;
+	msg->version = a->version, msg->mid = m->mid;
+}
+
+bool mgc_request(struct mgc *m, struct mgc_agw *a, struct h248_msg *actions, mgc_done *done, void *arg,
+		 uint32_t *tid)
 {
 	if (a->pending >= m->max_pending) {
 		m->over_pending++;
 		log_warn("mgc", NULL,
 			 "not sent to %s: %u requests already await their Reply (h248.max_pending)", a->mid,
 			 a->pending);
+		h248_msg_free(actions);
 		return false;
 	}
-	char *text = g_strdup_printf("MEGACO/%u %s\nTransaction = 0 {\n%s\n}\n", a->version, m->mid, actions);
-	struct h248_error perr;
-	struct h248_msg *msg = h248_parse(text, strlen(text), NULL, &perr);
-	if (!msg) { /* our own text: a defect, not the peer's fault */
-		log_err("mgc", NULL, "not sent to %s: %s at %u:%u", a->mid, perr.reason, perr.line, perr.col);
-		g_free(text);
-		return false;
-	}
+	struct h248_msg *msg = actions;
+	wrap(m, a, msg);
 	struct pending *p = g_new0(struct pending, 1);
 	*p = (struct pending){ .agw = a, .epoch = a->epoch, .done = done, .arg = arg, .tries = 1 };
 	if (read_actions(p, msg))
-		p->text = g_strdup(text);
+		p->again = h248_msg_copy(msg, 0);
 	alg_h248_commands_of(msg, p->ncmd); /* the metrics' */
 	uint32_t id = h248_tl_send(m->tl, &a->to, msg, on_result, p);
-	g_free(text); /* printed by now */
 	if (!id) {
 		pending_free(p);
 		return false;
@@ -309,8 +318,7 @@ bool mgc_request(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done
 static void ask_again(struct pending *p)
 {
 	struct mgc_agw *a = p->agw;
-	struct h248_error perr;
-	struct h248_msg *msg = h248_parse(p->text, strlen(p->text), NULL, &perr);
+	struct h248_msg *msg = h248_msg_copy(p->again, 0);
 	p->parked = false;
 	if (!msg || !h248_tl_send_again(a->mgc->tl, &a->to, msg, p->tid, on_result, p)) {
 		g_hash_table_remove(a->mgc->pending, GUINT_TO_POINTER(p->tid));
@@ -348,7 +356,7 @@ static void on_result(void *arg, const struct h248_msg *msg, const struct h248_n
 	if (reply) {
 		if (current)
 			track(a, p, reply, !taken);
-	} else if (current && p->text && p->tries < MAX_TRIES) {
+	} else if (current && p->again && p->tries < MAX_TRIES) {
 		log_info("mgc", NULL, "transaction %u to %s: no reply; asked again %s", p->tid, a->mid,
 			 a->up ? "now" : "once the gateway is back");
 		if (a->up)
@@ -356,7 +364,7 @@ static void on_result(void *arg, const struct h248_msg *msg, const struct h248_n
 		else
 			p->parked = true;
 		return;
-	} else if (current && p->text) {
+	} else if (current && p->again) {
 		log_warn("mgc", NULL,
 			 "transaction %u to %s: no reply after %u sendings; what it made may "
 			 "stay at the gateway",
@@ -365,9 +373,13 @@ static void on_result(void *arg, const struct h248_msg *msg, const struct h248_n
 	g_hash_table_remove(a->mgc->pending, GUINT_TO_POINTER(p->tid)); /* frees p */
 }
 
-bool mgc_send(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *done, void *arg, uint32_t *tid)
+bool mgc_send(struct mgc *m, struct mgc_agw *a, struct h248_msg *actions, mgc_done *done, void *arg,
+	      uint32_t *tid)
 {
-	return a && a->up && mgc_request(m, a, actions, done, arg, tid);
+	if (a && a->up)
+		return mgc_request(m, a, actions, done, arg, tid);
+	h248_msg_free(actions);
+	return false;
 }
 
 /* The transaction still runs to its Reply (the gateway acts on it either way); nobody hears of it, and
@@ -533,7 +545,7 @@ struct mgc *mgc_new(struct ev_loop *loop, const struct mgc_opts *o, const struct
 	m->probe_ms = MAX(m->lost_after / 8, 50);
 	m->agws = g_ptr_array_new();
 	m->pending = g_hash_table_new_full(NULL, NULL, NULL, pending_free);
-	m->mid = o->mid_text;
+	m->mid = o->mid;
 	m->max_pending = o->max_pending ? o->max_pending : 256;
 	m->strangers = m->takeovers = H248_REFUSALS("H.248 from");
 	m->refused = (struct log_counter){ .component = "mgc",

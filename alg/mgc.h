@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mgc: ims-alg as the H.248 MGC of one or more gateways (TS 29.334 Iq; H.248.1 §11).
  *
- * Gateways register with ServiceChange on ROOT; each is kept by its mId for the life of the process,
- * up or down. A call picks one that is up (round robin), sends it transactions written as H.248 text and
- * gets each Reply back read: the context, per command its termination and Local descriptor, or the
- * error. A request with no Reply within T-MAX fails that request alone. Whether a gateway is there is
- * decided by watching it: one that has sent nothing for audit_ms is audited (ROOT); while a request
- * awaits its Reply with nothing heard from the gateway it is audited every lost_after/8; and when
- * nothing at all has been heard for lost_after since such a request went out, it is lost. A gateway is
- * also lost when it goes out of service (Graceful, Forced), its TCP connection closes, or it registers
- * again (its contexts are gone). The owner hears of a loss once and releases that gateway's calls;
- * requests still awaiting a Reply fail then. A gateway lost for its silence is audited every audit_ms
- * and taken back into the pool by the first Reply it sends (or by registering again).
+ * Gateways register with ServiceChange on ROOT; each is kept by its mId for the life of the process, up or
+ * down. A call picks one that is up (round robin), sends it transactions built with the message model (msg.h,
+ * build.h) and gets each Reply back read: the context, per command its termination and Local descriptor, or
+ * the error. A request with no Reply within T-MAX fails that request alone. Whether a gateway is there is
+ * decided by watching it: one that has sent nothing for audit_ms is audited (ROOT); while a request awaits
+ * its Reply with nothing heard from the gateway it is audited every lost_after/8; and when nothing at all has
+ * been heard for lost_after since such a request went out, it is lost. A gateway is also lost when it goes
+ * out of service (Graceful, Forced), its TCP connection closes, or it registers again (its contexts are
+ * gone). The owner hears of a loss once and releases that gateway's calls; requests still awaiting a Reply
+ * fail then. A gateway lost for its silence is audited every audit_ms and taken back into the pool by the
+ * first Reply it sends (or by registering again).
  *
  * Nothing is left behind at a gateway: the MGC keeps, from the Replies, the contexts each gateway holds
  * for us and their terminations. A request that creates a context ($) or subtracts, and got no Reply, is
@@ -109,10 +109,12 @@ struct mgc_view {
 /* Calls fn for each gateway, in order of first registration. */
 void mgc_each(const struct mgc *m, void (*fn)(const struct mgc_view *v, void *arg), void *arg);
 
-/* Sends "Transaction = … { actions }" to a; done is called once with the result. Returns false when it
- * could not be sent (a down, actions not H.248: logged; done is not called then). *tid, when given, can
- * cancel it. */
-bool mgc_send(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *done, void *arg,
+/* A list of actions for mgc_send: its body takes "Context = … { … }" nodes (h248_add_action, build.h). */
+struct h248_msg *mgc_actions_new(void);
+/* Sends "Transaction = … { actions }" to a, consuming actions; done is called once with the result.
+ * Returns false when it could not be sent (a down or NULL, too many pending: logged; done is not called
+ * then). *tid, when given, can cancel it. */
+bool mgc_send(struct mgc *m, struct mgc_agw *a, struct h248_msg *actions, mgc_done *done, void *arg,
 	      uint32_t *tid);
 void mgc_cancel(struct mgc *m, uint32_t tid);
 

@@ -34,7 +34,7 @@ struct mgc {
 	struct h248_mgc *assoc;
 	struct mgc_ops ops;
 	void *arg;
-	const char *mid;     /* the caller's text, as in the header of every message */
+	struct h248_mid mid; /* in the header of every message (its text the caller's) */
 	GPtrArray *agws;     /* struct mgc_agw *, in order of first registration */
 	GHashTable *pending; /* tid -> struct pending: requests of ours not answered yet */
 	unsigned next;       /* round robin */
@@ -55,7 +55,8 @@ struct pending {
 	unsigned epoch;
 	mgc_done *done; /* NULL once told (a failure), cancelled, or for nobody */
 	void *arg;
-	char *text;     /* the message, kept to ask again when it creates a context or subtracts */
+	/* a copy of the message, to ask again when it creates a context or subtracts */
+	struct h248_msg *again;
 	void (*seen)(struct mgc_agw *a, const struct h248_node *reply); /* ours: its Reply, read here */
 	unsigned tries; /* sendings under this id */
 	bool parked;    /* to be asked again once its gateway is back */
@@ -68,8 +69,9 @@ struct pending {
 };
 
 struct pending *mgc_pending_of(struct mgc *m, uint32_t tid);
-/* Sends actions ("Context = … { … }") to a in a Transaction; done hears of its Reply (NULL: nobody). */
-bool mgc_request(struct mgc *m, struct mgc_agw *a, const char *actions, mgc_done *done, void *arg, uint32_t *tid);
+/* Sends actions (mgc_actions_new, consumed) to a in a Transaction; done hears of its Reply (NULL: nobody). */
+bool mgc_request(struct mgc *m, struct mgc_agw *a, struct h248_msg *actions, mgc_done *done, void *arg,
+		 uint32_t *tid);
 /* Out of the pool: what its requests still await fails now, then the owner releases its calls; probe:
  * audited until it answers again. */
 void mgc_lose(struct mgc_agw *a, const char *why, bool probe);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "assoc.h"
+#include "build.h"
 #include "log.h"
 #include "mgc_reply.h"
 
@@ -41,20 +42,37 @@ static void on_packages(struct mgc_agw *a, const struct h248_node *reply)
 				      "the association", a->mid);
 		return;
 	}
-	char actions[128];
-	snprintf(actions, sizeof actions,
-		 "Context = - { Modify = ROOT { Events = %u { " H248_ITO " { " H248_ITO_MIT " = %u } } } }",
-		 a->epoch, a->mgc->inactivity_ms / 10);
+	char rid[12], mit[12];
+	snprintf(rid, sizeof rid, "%u", a->epoch);
+	snprintf(mit, sizeof mit, "%u", a->mgc->inactivity_ms / 10);
+	struct h248_msg *actions = mgc_actions_new();
+	struct h248_node *act = h248_add_action(actions, "-");
+	struct h248_node *mod = h248_add_body(actions, act, H248_TOK_MODIFY, "ROOT");
+	struct h248_node *ev = h248_add_body(actions, mod, H248_TOK_EVENTS, rid);
+	h248_add_prop(actions, h248_add_item(actions, ev, H248_ITO), H248_ITO_MIT, mit);
 	uint32_t tid;
 	if (mgc_request(a->mgc, a, actions, NULL, NULL, &tid))
 		mgc_pending_of(a->mgc, tid)->seen = on_ito_set;
 }
 
+/* Context = - { AuditValue = ROOT { Audit { what } } }, or an empty Audit with H248_TOK_NONE. */
+static struct h248_msg *audit_root(enum h248_tok what)
+{
+	struct h248_msg *actions = mgc_actions_new();
+	struct h248_node *ctx = h248_add_action(actions, "-");
+	struct h248_node *av = h248_add_body(actions, ctx, H248_TOK_AUDITVALUE, "ROOT");
+	struct h248_node *audit = h248_add_body(actions, av, H248_TOK_AUDIT, NULL);
+	if (what != H248_TOK_NONE)
+		h248_add_token(actions, audit, what, NULL);
+	return actions;
+}
+
 void mgc_ask_packages(struct mgc_agw *a)
 {
+	if (!a->mgc->inactivity_ms)
+		return;
 	uint32_t tid;
-	if (a->mgc->inactivity_ms &&
-	    mgc_request(a->mgc, a, "Context = - { AuditValue = ROOT { Audit { Packages } } }", NULL, NULL, &tid))
+	if (mgc_request(a->mgc, a, audit_root(H248_TOK_PACKAGES), NULL, NULL, &tid))
 		mgc_pending_of(a->mgc, tid)->seen = on_packages;
 }
 
@@ -69,7 +87,7 @@ void mgc_watch_in(struct mgc_agw *a, uint64_t ms)
 static void audit(struct mgc_agw *a)
 {
 	a->probed = ev_now(a->mgc->loop);
-	mgc_request(a->mgc, a, "Context = - { AuditValue = ROOT { Audit { } } }", NULL, NULL, NULL);
+	mgc_request(a->mgc, a, audit_root(H248_TOK_NONE), NULL, NULL, NULL);
 }
 
 /* Up and heard from lately: nothing. Up and silent for audit_ms: audited. A request unanswered with
