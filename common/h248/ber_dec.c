@@ -20,7 +20,7 @@ bool ber_dfail(struct dec *d, int code, const struct br *at, const char *fmt, ..
 		d->failed = true;
 		d->err->code = code;
 		d->err->line = 0;
-		d->err->col = at ? (unsigned)(at->p - at->base) + 1 : 0;
+		d->err->col = at && at->base ? (unsigned)(at->p - at->base) + 1 : 0;
 		va_list ap;
 		va_start(ap, fmt);
 		vsnprintf(d->err->reason, sizeof d->err->reason, fmt, ap);
@@ -32,6 +32,8 @@ bool ber_dfail(struct dec *d, int code, const struct br *at, const char *fmt, ..
 bool ber_next(struct dec *d, struct br *r, struct tlv *t)
 {
 	size_t at;
+	if (!r->base) /* an absent component's contents */
+		return ber_dfail(d, 400, NULL, "a component missing");
 	if (!br_next(r, t, &at)) {
 		struct br here = { r->base + at, r->end, r->base, 0 };
 		return ber_dfail(d, 400, &here, "malformed BER (tag, length or a value past its end)");
@@ -378,8 +380,8 @@ static bool sdp(struct dec *d, struct h248_node *parent, enum h248_tok tok, cons
 				char c = br_len(&pf[0]) == 4 && !pf[0].in.p[0] && !pf[0].in.p[1]
 					     ? ber_sdp_type((uint16_t)(pf[0].in.p[2] << 8 | pf[0].in.p[3]))
 					     : 0;
-				if (!c || pf[2].tag || !ber_next(d, &v, &val) || val.tag != T_OCTETS ||
-				    br_more(&v))
+				if (!c || pf[2].tag || !pf[1].tag || !ber_next(d, &v, &val) ||
+				    val.tag != T_OCTETS || br_more(&v))
 					return d->failed ? false
 							 : ber_dfail(d, 501, &p.in,
 								     "a property other than an SDP line");

@@ -31,6 +31,15 @@ static bool hex(struct dec *d, const struct tlv *t, size_t lo, size_t hi, struct
 	return out->p || ber_dfail(d, 400, NULL, "message larger than its memory limit");
 }
 
+/* a name the text form can write: one or more SafeChar (RFC 3525 B.2) */
+static bool printable(struct h248_str s)
+{
+	for (size_t i = 0; i < s.n; i++)
+		if (!h248_safechar[(unsigned char)s.p[i]])
+			return false;
+	return s.n > 0 && s.p;
+}
+
 /* an MId alternative (base 0) or a ServiceChangeAddress one (base 1: portNumber [0] first) into id */
 static bool mid(struct dec *d, const struct tlv *t, unsigned base, struct h248_mid *id)
 {
@@ -50,7 +59,8 @@ static bool mid(struct dec *d, const struct tlv *t, unsigned base, struct h248_m
 			return true;
 		}
 		id->text = ber_dup(d, t);
-		return id->text.p || ber_dfail(d, 400, &t->in, "an empty device name");
+		return printable(id->text) ||
+		       ber_dfail(d, 400, &t->in, "a device name of other than SafeChar");
 	}
 	uint32_t port;
 	if (!ber_fields(d, t, f, 2) || !f[0].tag || (f[1].tag && !ber_dec_u32(d, &f[1], 65535, &port)))
@@ -59,7 +69,8 @@ static bool mid(struct dec *d, const struct tlv *t, unsigned base, struct h248_m
 	id->kind = alt == 0 ? H248_MID_IP4 : alt == 1 ? H248_MID_IP6 : H248_MID_DOMAIN;
 	if (alt == 2) {
 		id->text = ber_dup(d, &f[0]);
-		return id->text.p || ber_dfail(d, 400, &t->in, "an empty domain name");
+		return printable(id->text) ||
+		       ber_dfail(d, 400, &t->in, "a domain name of other than SafeChar");
 	}
 	if (br_len(&f[0]) != (alt ? 16u : 4u) ||
 	    !inet_ntop(alt ? AF_INET6 : AF_INET, f[0].in.p, text, sizeof text))
