@@ -36,7 +36,11 @@ const char *expect_title(const struct expect_ctx *c, const char *column)
 	struct party *p = expect_party(c, column);
 	if (p)
 		return p->title;
-	return !column ? "an unknown address" : !strcmp(column, "alg") ? "ims-alg" : "ims-agw";
+	if (!column)
+		return "an unknown address";
+	if (!strcmp(column, "alg"))
+		return c->traced & TRACE_BY_ALG ? "ims-alg" : "the controller under test";
+	return c->traced & TRACE_BY_AGW ? "ims-agw" : "the gateway under test";
 }
 
 static bool same(const char *a, const char *b)

@@ -31,7 +31,7 @@ struct expect_ctx {
 char *expect_check(struct expect_ctx *c, json_object *exp, const char *step, unsigned ms);
 /* The party named name, or NULL. */
 struct party *expect_party(const struct expect_ctx *c, const char *name);
-/* "UE A", "core B", "ims-alg", "ims-agw" for a column. */
+/* "UE A", "core B", "ims-alg", "ims-agw" for a column ("the gateway under test" …). */
 const char *expect_title(const struct expect_ctx *c, const char *column);
 
 #endif

@@ -208,7 +208,12 @@ static void step_case(GString *x, const char *cls, const char *file, const struc
 	char *name = case_name(st->step, st->title);
 	case_open(x, cls, name, file, st->secs);
 	g_free(name);
-	if (st->verdict == VERDICT_PASS) {
+	if (st->verdict == VERDICT_PASS && st->unobserved) { /* passed on what could be observed */
+		char *e = esc(st->unobserved);
+		g_string_append_printf(
+		    x, ">\n      <system-out>not observable: %s</system-out>\n    </testcase>\n", e);
+		g_free(e);
+	} else if (st->verdict == VERDICT_PASS) {
 		g_string_append(x, "/>\n");
 	} else if (st->verdict == VERDICT_SKIP) {
 		outcome(x, "skipped", NULL, not_played, NULL);

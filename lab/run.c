@@ -343,8 +343,8 @@ static void draw(struct run *r, struct run_result *res)
 			if ((*p)->ue == (pass == 0))
 				cols[n++] = (struct ladder_column){ (*p)->name, (*p)->title };
 		if (pass == 1) {
-			cols[n++] = (struct ladder_column){ "alg", "ims-alg" };
-			cols[n++] = (struct ladder_column){ "agw", "ims-agw" };
+			cols[n++] = (struct ladder_column){ "alg", expect_title(&r->ex, "alg") };
+			cols[n++] = (struct ladder_column){ "agw", expect_title(&r->ex, "agw") };
 		}
 	}
 	evlog_read(r->log);

@@ -56,7 +56,7 @@ play() {
 	else
 		set -- --sut alg --sut-h248 "127.0.0.1:$MGC" --sut-sip "$SIPA,$SIPC" --sut-peers "$CORE,$GWH" "$@"
 	fi
-	timeout 600 "$LAB" -q --color=never --sut-wait 10000 -o "$out" "$@" >"$out.out" 2>&1
+	timeout 600 "$LAB" -q --color=never --sut-wait 10000 -o "$out" --junit "$out.junit.xml" "$@" >"$out.out" 2>&1
 }
 
 cat >"$WORK/check.py" <<'EOF'
@@ -76,8 +76,8 @@ def cmd_clean(report, *_):  # no failure, no error, something passed; the counts
             c.find("skipped").get("message").startswith("not observable")]
     print("%d %d %d" % (len(got), len(passed), len(nobs)))
 
-def cmd_case(report, name, verdict, needle=""):  # the testcase named name has verdict, text with needle
-    found = [c for _, c in cases(report) if c.get("name") == name]
+def cmd_case(report, name, verdict, needle="", suite=None):  # the testcase named name (in suite) has
+    found = [c for s, c in cases(report) if c.get("name") == name and suite in (None, s)]  # verdict, needle
     if len(found) != 1:
         sys.exit("%d testcases named %r" % (len(found), name))
     c = found[0]
@@ -123,6 +123,10 @@ r=$(check case "$WORK/agw/report.xml" "$name" skipped "not observable: { \"tcp\"
 name="e2ae MSRP, originating: SDP answer toward UE A: TCP/TLS/MSRP, a=setup:active, the gateway's fingerprint"
 r=$(check case "$WORK/agw/report.xml" "$name" passed "ims-alg sip.tx" 2>&1) &&
 	ok "--sut agw: the SDP answer toward UE A passed, the SIP message its evidence" || not_ok "--sut agw: passed step" "$r"
+r=$(check case "$WORK/agw.junit.xml" "step 10: SYN-ACK, ACK: the core's connection is up" skipped "not observable: { \"tcp\"" "e2ae MSRP, originating" 2>&1) &&
+	ok "--sut agw: --junit: that step skipped, not observable" || not_ok "--sut agw: --junit" "$r"
+expect_eq "--sut agw: ladder.txt lists the steps not observable" \
+	"$(grep -c -e '^step 10 not observable:$' -e '^step 11 not observable:$' "$WORK/agw/004-msrp-originating/ladder.txt")" 2
 grep -q '<td class="nobs">not observable</td>' "$WORK/agw/report.html" &&
 	ok "--sut agw: report.html has not-observable rows" || not_ok "--sut agw: report.html"
 for f in "${set[@]}"; do
