@@ -101,7 +101,7 @@ void ber_enc_value(struct enc *e, unsigned tag, unsigned extra_tag, const struct
 static bool property(struct enc *e, enum ber_kind kind, const struct h248_node *n)
 {
 	uint8_t id[4];
-	if (n->kind != H248_NODE_PROP || n->first)
+	if (n->kind != H248_NODE_PROP || n->first || !n->rel) /* a property without a value: an audit */
 		return ber_unsupported(e, n);
 	size_t m = bw_open(&e->w, T_SEQ);
 	if (!pkgd(e, CTX(0), kind, n->name, id))

@@ -237,6 +237,7 @@ static void test_refused_text(void)
 	CU_ASSERT_EQUAL(encode_code("!/3 [127.0.0.1]:2944\nT=5{C=1{MF=ac/1{M{L{\nx=1\n}}}}}"), 501);
 	CU_ASSERT_EQUAL(encode_code("!/3 [127.0.0.1]:2944\nT=5{C=1{MF=ac/1{E=1{it/ito{mx=1}}}}}"), 445);
 	CU_ASSERT_EQUAL(encode_code("!/3 [127.0.0.1]:2944\nT=5{C=1{MF=ac/1{DM=dm1{(0|1)}}}}"), 501);
+	CU_ASSERT_EQUAL(encode_code("!/3 [127.0.0.1]:2944\nT=5{C=1{AV=ac/1{AT{O{nt/jit}}}}}"), 501);
 }
 
 void register_ber(void)
