@@ -29,16 +29,20 @@ void call_step_to(struct call *c, enum step s)
 
 /* ---- results ---- */
 
-/* Reads the Local of an Add's reply into leg. */
+/* Reads the Local of an Add's reply into leg: its SDP parsed once, where the Reply holds it. A
+ * termination id the leg cannot hold whole is unreadable (never cut). */
 static bool read_local(struct call_leg *leg, const struct mgc_result *r, unsigned i)
 {
 	struct msdp d;
 	char *err = NULL;
-	if (i >= r->n || !msdp_parse(r->cmd[i].local, strlen(r->cmd[i].local), &d, &err) || !d.port) {
+	const struct mgc_cmd *cmd = i < r->n ? &r->cmd[i] : NULL;
+	struct h248_str sdp = cmd && cmd->local ? h248_sdp(cmd->local) : H248_STR("");
+	if (!cmd || cmd->term.n >= sizeof leg->term || !msdp_parse(sdp.p, sdp.n, &d, &err) || !d.port) {
 		g_free(err);
 		return false;
 	}
-	g_strlcpy(leg->term, r->cmd[i].term, sizeof leg->term);
+	memcpy(leg->term, cmd->term.p, cmd->term.n);
+	leg->term[cmd->term.n] = '\0';
 	g_strlcpy(leg->addr, d.addr, sizeof leg->addr);
 	leg->port = d.port;
 	if (d.nfingerprints)
@@ -194,7 +198,12 @@ void call_on_reserved(void *arg, const struct mgc_result *r)
 	struct call *c = arg;
 	if (failed(c, r, c->ue_offers ? "reserving the core leg" : "reserving the access leg"))
 		return;
-	g_strlcpy(c->ctx, r->ctx, sizeof c->ctx);
+	if (r->ctx.n >= sizeof c->ctx) { /* a context id is a UINT32: this one cannot be ours */
+		call_finish(c, 500, "Media Gateway Answer Unreadable", NULL);
+		return;
+	}
+	memcpy(c->ctx, r->ctx.p, r->ctx.n);
+	c->ctx[r->ctx.n] = '\0';
 	unsigned k = c->skip; /* the replies to a re-offer's Subtracts come first */
 	for (unsigned i = 0; i < c->n; i++) {
 		struct line *l = &c->lines[i];
@@ -348,10 +357,10 @@ void call_offer(struct call *c, bool from_ue, const char *sdp, size_t len, call_
 /* ---- the answer ---- */
 
 /* Whether term names one of the call's terminations already. */
-static bool known(const struct call *c, const char *term)
+static bool known(const struct call *c, struct h248_str term)
 {
 	for (unsigned i = 0; i < c->n; i++)
-		if (!strcmp(c->lines[i].access.term, term) || !strcmp(c->lines[i].core.term, term))
+		if (h248_str_eq(term, c->lines[i].access.term) || h248_str_eq(term, c->lines[i].core.term))
 			return true;
 	return false;
 }

@@ -16,7 +16,7 @@ struct conference {
 	char *name;
 	uint32_t confid;     /* a=confid: the conference's place in mrfc.conferences, from 1 */
 	struct mgc_agw *agw; /* the MRFP holding its context, while it has one */
-	char ctx[16];        /* "" before the first participant's Add answered */
+	char *ctx;           /* NULL before the first participant's Add answered */
 	bool creating;       /* the first Add is on its way: the next participants wait for its context */
 	GQueue waiting;      /* struct participant */
 	uint16_t next_user;  /* a=userid of the next participant */
@@ -34,7 +34,7 @@ struct participant {
 	char *sdp; /* the offer */
 	struct media_sdp offer;
 	bool carried[MEDIA_MAX_LINES];
-	char terms[MEDIA_MAX_LINES][32];
+	char *terms[MEDIA_MAX_LINES]; /* its terminations' ids, from the Add's Reply */
 	unsigned nterms;
 	uint16_t user;
 };
@@ -72,7 +72,7 @@ void focus_free(struct focus *fc)
 	for (guint i = 0; i < fc->confs->len; i++) {
 		struct conference *c = fc->confs->pdata[i];
 		g_queue_clear(&c->waiting);
-		g_free(c->name), g_free(c);
+		g_free(c->ctx), g_free(c->name), g_free(c);
 	}
 	g_ptr_array_free(fc->confs, TRUE);
 	g_hash_table_destroy(fc->terms);
@@ -184,10 +184,13 @@ static void put_refused(GString *out, const char *sdp, unsigned i)
 	g_free(line);
 }
 
-/* The MRFP's Local from its m= line on, in CRLF lines; its c= address into addr. */
-static void put_local(GString *out, const char *local, char addr[64])
+/* The MRFP's Local (NULL: none) from its m= line on, in CRLF lines; its c= address into addr. */
+static void put_local(GString *out, const struct h248_node *local, char addr[64])
 {
-	gchar **lines = g_strsplit(local, "\n", -1);
+	struct h248_str sdp = local ? h248_sdp(local) : (struct h248_str){ "", 0 };
+	char *text = g_strndup(sdp.p, sdp.n);
+	gchar **lines = g_strsplit(text, "\n", -1);
+	g_free(text);
 	bool media = false;
 	for (gchar **l = lines; *l; l++) {
 		g_strchomp(*l);
@@ -232,7 +235,7 @@ static void on_added(void *arg, const struct mgc_result *r)
 {
 	struct participant *p = arg;
 	struct conference *c = p->conf;
-	const struct log_ids ids = { .call = p->call_id, .ctx = *c->ctx ? c->ctx : NULL };
+	const struct log_ids ids = { .call = p->call_id, .ctx = c->ctx };
 	p->tid = 0;
 	bool first = c->creating;
 	c->creating = false;
@@ -248,11 +251,12 @@ static void on_added(void *arg, const struct mgc_result *r)
 		       NULL);
 		return;
 	}
-	g_strlcpy(c->ctx, r->ctx, sizeof c->ctx);
+	if (!c->ctx) /* the first Add made it; the others went to it */
+		c->ctx = g_strndup(r->ctx.p, r->ctx.n);
 	c->members++;
-	for (unsigned i = 0; i < r->n; i++) {
-		g_strlcpy(p->terms[p->nterms], r->cmd[i].term, sizeof p->terms[0]);
-		g_hash_table_insert(p->fc->terms, g_strdup(r->cmd[i].term), p);
+	for (unsigned i = 0; i < r->n && p->nterms < MEDIA_MAX_LINES; i++) {
+		p->terms[p->nterms] = g_strndup(r->cmd[i].term.p, r->cmd[i].term.n);
+		g_hash_table_insert(p->fc->terms, g_strdup(p->terms[p->nterms]), p);
 		p->nterms++;
 	}
 	log_info("focus", &ids, "joined %s as user %u: %u participants", c->name, p->user, c->members);
@@ -263,18 +267,18 @@ static void on_added(void *arg, const struct mgc_result *r)
 static void send_adds(struct participant *p)
 {
 	struct conference *c = p->conf;
-	if (!*c->ctx && c->creating) {
+	if (!c->ctx && c->creating) {
 		g_queue_push_tail(&c->waiting, p);
 		return;
 	}
-	if (!*c->ctx && !(c->agw = mgc_pick(p->fc->mgc))) {
+	if (!c->ctx && !(c->agw = mgc_pick(p->fc->mgc))) {
 		finish(p, 500, "Media Gateway Not Reachable", NULL);
 		return;
 	}
-	c->creating = !*c->ctx;
+	c->creating = !c->ctx;
 	p->user = ++c->next_user ? c->next_user : ++c->next_user;
 	struct h248_msg *s = mgc_actions_new();
-	struct h248_node *ctx = h248_add_action(s, *c->ctx ? c->ctx : "$");
+	struct h248_node *ctx = h248_add_action(s, c->ctx ? c->ctx : "$");
 	for (unsigned i = 0; i < p->offer.n; i++)
 		if (p->carried[i])
 			put_add(p, s, ctx, &p->offer.lines[i]);
@@ -331,11 +335,12 @@ void focus_leave(struct participant *p, const char *why)
 	if (!p)
 		return;
 	struct conference *c = p->conf;
-	const struct log_ids ids = { .call = p->call_id, .ctx = c && *c->ctx ? c->ctx : NULL };
+	const struct log_ids ids = { .call = p->call_id, .ctx = c ? c->ctx : NULL };
 	if (p->tid)
 		mgc_cancel(p->fc->mgc, p->tid);
 	if (c)
 		g_queue_remove(&c->waiting, p);
+	char *gone = NULL; /* the emptied context's id, named in the log line */
 	if (p->nterms && c->agw) {
 		struct h248_msg *s = mgc_actions_new();
 		struct h248_node *ctx = h248_add_action(s, c->ctx);
@@ -345,10 +350,13 @@ void focus_leave(struct participant *p, const char *why)
 		}
 		mgc_send(p->fc->mgc, c->agw, s, on_subtracted, NULL, NULL);
 		if (!--c->members) /* the gateway drops the emptied context */
-			*c->ctx = '\0', c->agw = NULL;
+			gone = c->ctx, c->ctx = NULL, c->agw = NULL;
 		log_info("focus", &ids, "user %u left %s (%s): %u participants", p->user, c->name, why,
 			 c->members);
 	}
+	g_free(gone);
+	for (unsigned i = 0; i < p->nterms; i++)
+		g_free(p->terms[i]);
 	g_free(p->call_id), g_free(p->sdp);
 	g_free(p);
 }

@@ -68,17 +68,16 @@ void mgc_lose(struct mgc_agw *a, const char *why, bool probe)
 	a->probing = probe;
 	log_warn("mgc", NULL, "gateway %s lost: %s%s", a->mid, why,
 		 probe ? "; audited until it answers again" : "");
-	struct mgc_result *r = g_new0(struct mgc_result, 1);
-	r->timeout = true;
-	snprintf(r->reason, sizeof r->reason, "gateway %s lost", a->mid);
+	struct mgc_result r;
+	mgc_result_timeout(&r, g_strdup_printf("gateway %s lost", a->mid));
 	GArray *ids = tids_of(a);
 	for (unsigned i = 0; i < ids->len; i++) {
 		struct pending *p = mgc_pending_of(a->mgc, g_array_index(ids, uint32_t, i));
 		if (p && p->done && p->epoch == a->epoch)
-			tell(p, r);
+			tell(p, &r);
 	}
 	g_array_free(ids, TRUE);
-	g_free(r);
+	mgc_result_clear(&r);
 	if (a->mgc->ops.lost)
 		a->mgc->ops.lost(a->mgc->arg, a, why);
 }
@@ -342,16 +341,14 @@ static void on_result(void *arg, const struct h248_msg *msg, const struct h248_n
 	if (reply && current && p->seen)
 		p->seen(a, reply);
 	if (p->done) {
-		struct mgc_result *r = g_new0(struct mgc_result, 1);
-		if (!reply) {
-			r->timeout = true;
-			snprintf(r->reason, sizeof r->reason, "no reply from gateway %s", a->mid);
-		} else {
-			mgc_read_reply(reply, r);
-		}
-		taken = !r->timeout && !r->error;
-		tell(p, r);
-		g_free(r);
+		struct mgc_result r;
+		if (!reply)
+			mgc_result_timeout(&r, g_strdup_printf("no reply from gateway %s", a->mid));
+		else
+			mgc_read_reply(reply, &r);
+		taken = !r.timeout && !r.error;
+		tell(p, &r);
+		mgc_result_clear(&r);
 	}
 	if (reply) {
 		if (current)

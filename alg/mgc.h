@@ -47,19 +47,22 @@ struct mgc;
 struct mgc_agw;
 struct trace;
 
-enum { MGC_MAX_CMDS = 16 }; /* two per m= line of a call (MEDIA_MAX_LINES) */
+/* One command of a Reply: its termination id, and its Local descriptor (NULL when none; h248_sdp reads
+ * its SDP). */
+struct mgc_cmd {
+	struct h248_str term;
+	const struct h248_node *local;
+};
 
-/* What a Reply said. error is 0 on success, else the H.248 error code (or 0 with timeout set). */
+/* What a Reply said, read into views of the Reply: valid during the done callback only (keep a copy of
+ * what is needed after). error is 0 on success, else the H.248 error code (or 0 with timeout set). */
 struct mgc_result {
 	bool timeout;
 	unsigned error;
-	char reason[160];
-	char ctx[16];
-	unsigned n; /* commands answered */
-	struct {
-		char term[32];
-		char local[1024]; /* the Local descriptor's SDP, "" when none */
-	} cmd[MGC_MAX_CMDS];
+	const char *reason;        /* the error's text, or why nothing came; "" when none */
+	struct h248_str ctx;       /* the context id, empty when the Reply names none */
+	unsigned n;                /* commands answered */
+	const struct mgc_cmd *cmd; /* n of them, in the Reply's order */
 };
 typedef void mgc_done(void *arg, const struct mgc_result *r);
 

@@ -30,35 +30,59 @@ static const struct h248_node *find_tok(const struct h248_node *n, enum h248_tok
 	return NULL;
 }
 
+/* The error's code (500 when unreadable) and the last quoted text in it, copied to size. */
 static void read_error(const struct h248_node *e, struct mgc_result *r)
 {
 	uint32_t code = 0;
 	h248_str_u32(e->value.text, &code);
 	r->error = code ? code : 500;
+	const struct h248_node *text = NULL;
 	for (const struct h248_node *q = e->first; q; q = q->next)
 		if (q->kind == H248_NODE_QUOTED)
-			mgc_copy_str(r->reason, sizeof r->reason, q->name);
+			text = q;
+	if (text && text->name.n)
+		r->reason = g_strndup(text->name.p, text->name.n);
+}
+
+/* A command of an action's Reply (not its Error, Topology or context attributes). */
+static bool is_command(const struct h248_node *c)
+{
+	return c->kind == H248_NODE_TOKEN && c->tok != H248_TOK_ERROR && c->tok != H248_TOK_TOPOLOGY &&
+	       c->tok != H248_TOK_CONTEXTATTR;
 }
 
 void mgc_read_reply(const struct h248_node *reply, struct mgc_result *r)
 {
+	*r = (struct mgc_result){ .reason = "" };
 	const struct h248_node *e = find_tok(reply, H248_TOK_ERROR);
 	if (e)
 		read_error(e, r);
 	const struct h248_node *ctx = h248_child(reply, H248_TOK_CONTEXT, NULL);
 	if (!ctx)
 		return;
-	mgc_copy_str(r->ctx, sizeof r->ctx, ctx->value.text);
-	for (const struct h248_node *c = ctx->first; c && r->n < MGC_MAX_CMDS; c = c->next) {
-		if (c->kind != H248_NODE_TOKEN || c->tok == H248_TOK_ERROR || c->tok == H248_TOK_TOPOLOGY ||
-		    c->tok == H248_TOK_CONTEXTATTR)
-			continue;
-		mgc_copy_str(r->cmd[r->n].term, sizeof r->cmd[r->n].term, c->value.text);
-		const struct h248_node *local = find_tok(c, H248_TOK_LOCAL);
-		if (local)
-			mgc_copy_str(r->cmd[r->n].local, sizeof r->cmd[r->n].local, h248_sdp(local));
-		r->n++;
-	}
+	r->ctx = ctx->value.text;
+	unsigned n = 0;
+	for (const struct h248_node *c = ctx->first; c; c = c->next)
+		n += is_command(c);
+	struct mgc_cmd *cmd = n ? g_new0(struct mgc_cmd, n) : NULL;
+	for (const struct h248_node *c = ctx->first; c; c = c->next)
+		if (is_command(c))
+			cmd[r->n++] =
+			    (struct mgc_cmd){ .term = c->value.text, .local = find_tok(c, H248_TOK_LOCAL) };
+	r->cmd = cmd;
+}
+
+void mgc_result_timeout(struct mgc_result *r, char *why)
+{
+	*r = (struct mgc_result){ .timeout = true, .reason = why };
+}
+
+void mgc_result_clear(struct mgc_result *r)
+{
+	if (*r->reason)
+		g_free((char *)r->reason);
+	g_free((struct mgc_cmd *)r->cmd);
+	*r = (struct mgc_result){ .reason = "" };
 }
 
 void mgc_reply_unknown_ctx(struct h248_txn *txn, const struct h248_node *ctx)

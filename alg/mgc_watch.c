@@ -19,11 +19,12 @@ static void on_watch(struct ev_loop *loop, void *arg);
 
 static void on_ito_set(struct mgc_agw *a, const struct h248_node *reply)
 {
-	struct mgc_result r = { 0 };
+	struct mgc_result r;
 	mgc_read_reply(reply, &r);
 	if (r.error)
 		log_warn("mgc", NULL, "gateway %s refused " H248_ITO " on ROOT: %u %s; our audits alone watch "
 				      "the association", a->mid, r.error, r.reason);
+	mgc_result_clear(&r);
 }
 
 /* Its Packages: with H.248.14's it-N, ROOT's Events get it/ito with our maximum inactivity time, under
