@@ -36,7 +36,7 @@ sets() { python3 -c 'import json,sys; sys.exit(0 if sys.argv[2] in json.load(ope
 # gateway [FLAGS...]: our ims-agw as the gateway under test, registering with the lab's ims-alg
 gateway() {
 	start agw "$WORK/agw.log" "$AGW" --h248-port="$GWH" --mgc-port="$MGC" --mgc-silence-timeout=300 \
-		--mgc-timeout=1000 --realm-access-ports="$BAND-$((BAND + 9))" --realm-core-ports="$((BAND + 10))-$((BAND + 19))" "$@"
+		--mgc-timeout=1000 --realm-access-ports="${ACCESS:-$BAND-$((BAND + 9))}" --realm-core-ports="$((BAND + 10))-$((BAND + 19))" "$@"
 	gw=$last_pid
 }
 
@@ -139,6 +139,24 @@ for f in "${set[@]}"; do
 	r=$(check clean "$WORK/agw-$b/report.xml" 2>&1)
 	expect_eq "--sut agw --sut-configured: $b (gateway ${fl[*]}), exit status and report" "$status:$?" "0:0"
 done
+
+# neg-agw-refusal: the gateway's only access port taken. The lab cannot take a port of a gateway it does
+# not know; here the gateway gets one access port, which a socket of ours holds.
+f=$S/neg-agw-refusal.json
+python3 -c 'import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past TIME_WAIT of earlier runs
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); print("held", flush=True); time.sleep(600)' \
+	"$((BAND + 5))" >"$WORK/held.out" 2>&1 &
+held=$! pids="$pids $!"
+wait_log "$WORK/held.out" "^held" 5 || not_ok "--sut agw: the access port could not be held" "$(cat "$WORK/held.out")"
+ACCESS="$((BAND + 5))-$((BAND + 5))" gateway
+play agw "$WORK/agw-refusal" --sut-configured "$f"
+status=$?
+stop "$gw" TERM
+stop "$held" TERM
+r=$(check clean "$WORK/agw-refusal/report.xml" 2>&1)
+[ "$status:$?" = 0:0 ] && ok "--sut agw --sut-configured: neg-agw-refusal (one access port, taken), exit status and report" ||
+	not_ok "--sut agw --sut-configured: neg-agw-refusal" "$status $r" "$(grep -A3 FAIL "$WORK/agw-refusal.out")"
 
 # ---- --sut alg: our ims-alg, run separately ----
 plain=() set=()
