@@ -98,6 +98,18 @@ check() { python3 "$WORK/check.py" "$@"; }
 # step_title FILE STEP: the title of the scenario's step numbered STEP (the first such)
 step_title() { python3 -c 'import json,sys; print([s["title"] for s in json.load(open(sys.argv[1]))["steps"] if s["step"] == sys.argv[2]][0])' "$1" "$2"; }
 
+# ---- the options: a wrong one said at once, exit status 2, nothing played ----
+for c in "--sut xyz|ims-lab: --sut: expected agw or alg, found \"xyz\"" \
+	"--sut-sip 1,2|ims-lab: --sut-h248, --sut-sip and --sut-peers go with --sut" \
+	"--sut alg --sut-h248 nope|ims-lab: --sut-h248: expected ADDRESS:PORT, found \"nope\"" \
+	"--sut agw --sut-peers 1,2|ims-lab: --sut-sip and --sut-peers go with --sut alg" \
+	"--sut alg --sut-sip 1|ims-lab: --sut-sip: expected ACCESS-PORT,CORE-PORT, found \"1\""; do
+	# shellcheck disable=SC2086 # the options are words
+	got=$("$LAB" -o "$WORK/none" ${c%%|*} "$S/003-tcp-proxy.json" 2>&1; echo "status $?")
+	expect_eq "ims-lab ${c%%|*}: said, exit status 2" "$got" "${c#*|}
+status 2"
+done
+
 # ---- --sut agw: our ims-agw, run separately ----
 plain=() set=()
 for f in "${iq[@]}"; do if sets "$f" agw; then set+=("$f"); else plain+=("$f"); fi; done
