@@ -12,8 +12,10 @@
  *    octets travels as its octets (a project convention, Annex A.1 leaves the id's structure to the
  *    profile), a trailing "*" or "$" as a wildcard of "this level and all below" at the octet where it
  *    stands (the id's octets up to it, zeros after, 8 in all);
- *  - values as they read: a decoded value made only of SafeChar is a word, any other a quoted string
- *    (Reason's and an Error's text always quoted).
+ *  - a word value (of a property, parameter or statistic, and the Profile's name) in lower case, as
+ *    Erlang/OTP megaco's text decoder reads it (the text form is case-insensitive), a quoted one as
+ *    written; a decoded value made only of SafeChar is a word, any other a quoted string (Reason's and an
+ *    Error's text always quoted).
  * Constructs the encoder does not carry (Topology, context audits, Modem, Mux, DigitMap, EventBuffer,
  * embedded events and signals, individual audits, extensions "X-…") make encoding fail with 501; the
  * decoder refuses anything outside what the encoder writes. Definite lengths only. */

@@ -75,6 +75,8 @@ static bool oom(struct dec *d, const struct br *at)
 
 struct h248_str ber_dup(struct dec *d, const struct tlv *t)
 {
+	if (!br_len(t))
+		return (struct h248_str){ "", 0 }; /* never a null pointer, even empty */
 	struct h248_str s = h248_str_dup(d->m, (const char *)t->in.p, br_len(t));
 	if (!s.p)
 		oom(d, &t->in);
@@ -403,7 +405,7 @@ static bool sdp(struct dec *d, struct h248_node *parent, enum h248_tok tok, cons
 		if (!buf)
 			break;
 	}
-	n->octets = (struct h248_str){ buf, len };
+	n->octets = buf ? (struct h248_str){ buf, len } : (struct h248_str){ "", 0 };
 	return true;
 }
 
