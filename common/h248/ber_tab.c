@@ -23,13 +23,13 @@ static const struct pkg pkgs[] = {
 	{ "tonedet", 0x0004, 'V' }, { "dg", 0x0005, 'V' },     { "dd", 0x0006, 'V' },
 	{ "cg", 0x0007, 'V' },      { "cd", 0x0008, 'V' },     { "al", 0x0009, 'V' },
 	{ "ct", 0x000a, 'V' },      { "nt", 0x000b, 'V' },     { "rtp", 0x000c, 'V' },
-	{ "tdmc", 0x000d, 'V' },    { "it", 0x0045, 'U' },     { "ds", 0x008b, 'V' },
-	{ "gm", 0x008c, 'U' },      { "ipnapt", 0x0097, 'U' }, { "hangterm", 0x0098, 'U' },
-	{ "ipdc", 0x00e1, 'U' },    { "tcpbcc", 0x0115, 'V' }, { "tlsbsc", 0x0117, 'V' },
+	{ "tdmc", 0x000d, 'V' },    { "it", 0x0045, 'V' },     { "ds", 0x008b, 'V' },
+	{ "gm", 0x008c, 'V' },      { "ipnapt", 0x0099, 'V' }, { "hangterm", 0x0098, 'V' },
+	{ "ipdc", 0x009d, 'V' },    { "tcpbcc", 0x0115, 'V' }, { "tlsbsc", 0x0117, 'V' },
 	{ "tlscn", 0x0118, 'V' },   { "tlsm", 0x0119, 'V' },   { "tlstv", 0x011a, 'V' },
 	{ "seplink", 0x011b, 'V' }, { "dtlscn", 0x011e, 'V' }, { "tcptv", 0x0116, 'U' },
-	{ "tcprm", 0x011c, 'U' },   { "tman", 0x008d, 'U' },   { "tmanr", 0x00bc, 'U' },
-	{ "rtcph", 0x00a9, 'U' },
+	{ "tcprm", 0x011c, 'U' },   { "tman", 0x008d, 'V' },   { "tmanr", 0x00bc, 'U' },
+	{ "rtcph", 0x00b5, 'V' },
 };
 
 struct item {

@@ -7,11 +7,11 @@
 -module(megaco_ber_resolver).
 -export([encode_name/3, decode_name/3]).
 
--define(PKGS, [{"it", 16#0045}, {"ds", 16#008b}, {"gm", 16#008c}, {"ipnapt", 16#0097},
-               {"hangterm", 16#0098}, {"ipdc", 16#00e1}, {"tcpbcc", 16#0115}, {"tcptv", 16#0116},
+-define(PKGS, [{"it", 16#0045}, {"ds", 16#008b}, {"gm", 16#008c}, {"ipnapt", 16#0099},
+               {"hangterm", 16#0098}, {"ipdc", 16#009d}, {"tcpbcc", 16#0115}, {"tcptv", 16#0116},
                {"tlsbsc", 16#0117}, {"tlscn", 16#0118}, {"tlsm", 16#0119}, {"tlstv", 16#011a},
                {"seplink", 16#011b}, {"tcprm", 16#011c}, {"dtlscn", 16#011e}, {"tman", 16#008d},
-               {"tmanr", 16#00bc}, {"rtcph", 16#00a9}]).
+               {"tmanr", 16#00bc}, {"rtcph", 16#00b5}]).
 -define(ITEMS, [{property, "ds/dscp", 1}, {property, "gm/saf", 1}, {property, "gm/sam", 2},
                 {property, "gm/spf", 3}, {property, "gm/spr", 4}, {property, "ipnapt/latch", 1},
                 {property, "hangterm/timerx", 1}, {property, "ipdc/realm", 1}, {property, "tlsbsc/psk", 1},
