@@ -7,6 +7,7 @@
 
 static const char *const styles[] = { "pretty", "compact", NULL };
 static const char *const transports[] = { "udp", "tcp", NULL };
+static const char *const encodings[] = { "text", "binary", NULL };
 
 #define AGW_WIRE_ROW(id, key, text, where, status) WIRE_ROW(struct agw_config, id, key, text, where, status)
 #define REALM_ROWS(realm, range, what)                                                                 \
@@ -68,6 +69,9 @@ static const struct cfg_option agw_options[] = {
 	  "the MGC's H.248 port" },
 	{ "mgc.transport", 0, CFG_ENUM, offsetof(struct agw_config, mgc_transport), "udp", 0, 0, transports,
 	  "H.248 transport toward the MGC: udp or tcp (TPKT)" },
+	{ "mgc.encoding", 0, CFG_ENUM, offsetof(struct agw_config, mgc_encoding), "text", 0, 0, encodings,
+	  "H.248 encoding of the ServiceChange and of everything sent until the MGC speaks, then the one it "
+	  "uses: text (Annex B) or binary (Annex A, ASN.1 BER)" },
 	{ "mgc.silence_timeout", 0, CFG_INT, offsetof(struct agw_config, mgc_silence_ms), "10000", 0, 86400000,
 	  NULL, "ms without a message from the MGC before it is notified it/ito (H.248.14, as provisioned until "
 	  "the MGC sets ROOT's Events); no answer or 505: registered again (0: never)" },

@@ -8,6 +8,7 @@
 
 enum agw_style { AGW_STYLE_PRETTY, AGW_STYLE_COMPACT };
 enum agw_transport { AGW_TRANSPORT_UDP, AGW_TRANSPORT_TCP };
+enum agw_encoding { AGW_ENCODING_TEXT, AGW_ENCODING_BINARY }; /* as enum h248_encoding */
 
 struct agw_realm_cfg {
 	char *address;
@@ -31,6 +32,7 @@ struct agw_config {
 	char *mgc_address;
 	long mgc_port;
 	int mgc_transport; /* enum agw_transport */
+	int mgc_encoding;  /* enum agw_encoding: until the MGC speaks (then the one it uses) */
 	long mgc_silence_ms; /* nothing heard from the MGC this long: probed with Notify ROOT {it/ito} */
 	long mgc_timeout_ms; /* T-MAX of the gateway's requests */
 	struct agw_realm_cfg access, core;

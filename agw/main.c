@@ -302,7 +302,9 @@ static int start(struct agw *g)
 	char text[SA_TEXT_MAX];
 	sa_text(h248_link_local(g->link), text);
 	struct h248_tl_opts to = { .style = c->h248_style == AGW_STYLE_COMPACT ? H248_COMPACT : H248_PRETTY,
-				   .tmax_ms = (unsigned)c->mgc_timeout_ms };
+				   .tmax_ms = (unsigned)c->mgc_timeout_ms,
+				   .encoding = c->mgc_encoding == AGW_ENCODING_BINARY ? H248_ENC_BINARY
+										      : H248_ENC_TEXT };
 	if (!(g->mid = h248_mid_config(c->h248_mid, c->h248_address, c->h248_port, &to.mid, &err)))
 		goto failed;
 	static const struct h248_tl_ops tops = { .request = on_request, .admit = admit };

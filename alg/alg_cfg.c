@@ -13,6 +13,7 @@
 #include "transport.h"
 
 const char *const alg_transport_names[] = { "both", "udp", "tcp", "tls", NULL };
+static const char *const encodings[] = { "text", "binary", "auto", NULL };
 
 #define SIDE_ROWS(side, defport, what)                                                                       \
 	{ "sip." #side ".address",                                                                           \
@@ -85,6 +86,9 @@ static const struct cfg_option alg_options[] = {
 	  "the MGC's H.248 port; gateways register here" },
 	{ "h248.mid", 0, CFG_STRING, offsetof(struct alg_config, h248_mid), "", 0, 0, NULL,
 	  "the MGC's H.248 mId (empty: [address]:port)" },
+	{ "h248.encoding", 0, CFG_ENUM, offsetof(struct alg_config, h248_encoding), "auto", 0, 0, encodings,
+	  "H.248 encoding of what goes to gateways: text (Annex B), binary (Annex A, ASN.1 BER) or auto (each "
+	  "gateway in the one it last used, text before it has spoken); both are read whatever this says" },
 	{ "h248.timeout", 0, CFG_INT, offsetof(struct alg_config, h248_timeout_ms), "4000", 100, 60000, NULL,
 	  "how long a request to a gateway may go unanswered (ms) before that request, and its call, fail" },
 	{ "h248.audit", 0, CFG_INT, offsetof(struct alg_config, h248_audit_ms), "1000", 0, 3600000, NULL,

@@ -10,6 +10,8 @@
 
 /* SIP transports a side listens on (both: UDP and TCP; tls: TLS alone, RFC 3261 §26.2). */
 enum alg_transport { ALG_TRANSPORT_BOTH, ALG_TRANSPORT_UDP, ALG_TRANSPORT_TCP, ALG_TRANSPORT_TLS };
+/* H.248 encoding toward gateways: text or binary always, or auto: the one each gateway last used. */
+enum alg_encoding { ALG_ENCODING_TEXT, ALG_ENCODING_BINARY, ALG_ENCODING_AUTO };
 extern const char *const alg_transport_names[];
 
 struct alg_sip_side {
@@ -41,6 +43,7 @@ struct alg_config {
 	long h248_inactivity_ms; /* H.248.14 maximum inactivity time set on gateways offering it/ito */
 	char **h248_gateways;  /* who may register: [MID@]ADDRESS[/PREFIX][:PORT] (peers.h) */
 	long h248_max_pending; /* requests to one gateway awaiting their Reply */
+	int h248_encoding;     /* enum alg_encoding */
 	long h248_max_conns, h248_max_conns_source, h248_idle_ms; /* accepted H.248 TCP connections */
 	int profile;           /* index into profile_names (iq, ix, mp) */
 	bool force_orig; /* NOTE 1: terminate TLS for a TLS line with a fingerprint, indication or not */

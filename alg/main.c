@@ -115,6 +115,9 @@ static int start(struct alg *a)
 			       .trace = a->trace,
 			       .gateways = (const char *const *)c->h248_gateways,
 			       .max_pending = (unsigned)c->h248_max_pending,
+			       .encoding =
+				   c->h248_encoding == ALG_ENCODING_BINARY ? H248_ENC_BINARY : H248_ENC_TEXT,
+			       .fixed_encoding = c->h248_encoding != ALG_ENCODING_AUTO,
 			       .link = { .max_conns = (unsigned)c->h248_max_conns,
 					 .max_conns_per_source = (unsigned)c->h248_max_conns_source,
 					 .idle_ms = (unsigned)c->h248_idle_ms } };

@@ -560,7 +560,11 @@ struct mgc *mgc_new(struct ev_loop *loop, const struct mgc_opts *o, const struct
 			mgc_free(m);
 			return NULL;
 		}
-	struct h248_tl_opts to = { .tmax_ms = o->timeout_ms, .version = 3, .mid = o->mid };
+	struct h248_tl_opts to = { .tmax_ms = o->timeout_ms,
+				   .version = 3,
+				   .mid = o->mid,
+				   .encoding = o->encoding,
+				   .fixed_encoding = o->fixed_encoding };
 	static const struct h248_link_ops lops = { .recv = on_recv, .closed = on_closed };
 	struct h248_link_opts lo = o->link;
 	lo.trace = o->trace;

@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "alg_metrics.h"
+#include "codec.h"
 #include "evloop.h"
 #include "link.h"
 #include "msg.h"
@@ -86,6 +87,9 @@ struct mgc_opts {
 	const char *const *gateways; /* who may register (peers.h entries), NULL-terminated */
 	unsigned max_pending;        /* per gateway (0: 256) */
 	struct h248_link_opts link;  /* the TCP limits (its trace is the one above) */
+	/* the encoding toward gateways not heard yet, or toward all with fixed_encoding (tl.h) */
+	enum h248_encoding encoding;
+	bool fixed_encoding;
 };
 
 /* NULL and *err (g_free it) when the socket cannot be bound or a gateways entry is wrong. */

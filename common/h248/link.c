@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "codec.h"
 #include "log.h"
 #include "peers.h"
 #include "tpkt.h"
@@ -62,9 +63,13 @@ static void trace_message(const struct h248_link *l, bool rx, const char *text, 
 {
 	if (!l->trace)
 		return;
-	char peer_text[SA_TEXT_MAX], local_text[SA_TEXT_MAX], summary[80] = "";
+	char peer_text[SA_TEXT_MAX], local_text[SA_TEXT_MAX], summary[96] = "";
 	sa_text(&peer->addr, peer_text);
 	sa_text(h248_link_local(l), local_text);
+	size_t octets = len, text_len = 0; /* binary: traced as its text, the summary saying it went binary */
+	char *decoded = h248_trace_text(text, len, &text_len);
+	if (decoded)
+		text = decoded, len = text_len;
 	const char *nl = memchr(text, '\n', len); /* the line after the header: "Transaction = 5 {" */
 	if (nl) {
 		const char *end = text + len, *s = nl + 1;
@@ -75,6 +80,8 @@ static void trace_message(const struct h248_link *l, bool rx, const char *text, 
 		while (n && summary[n - 1] == ' ')
 			n--;
 		summary[n] = 0;
+		if (decoded)
+			snprintf(summary + n, sizeof summary - n, " (binary, %zu octets)", octets);
 	}
 	trace_emit(l->trace, &(struct trace_event){ .kind = rx ? TRACE_H248_RX : TRACE_H248_TX,
 						    .from = rx ? peer_text : local_text,
@@ -83,6 +90,7 @@ static void trace_message(const struct h248_link *l, bool rx, const char *text, 
 						    .at = at,
 						    .raw = text,
 						    .raw_len = len });
+	g_free(decoded);
 }
 
 static void conn_drop(struct conn *c, const char *why)

@@ -64,6 +64,7 @@ struct h248_tl {
 	struct h248_tl_stats stats;
 	struct log_counter strays, over_cache, over_ids, ids_full;
 	struct log_counter unparsable, peer_errors;
+	struct h248_encodings *encodings; /* the one each peer last used */
 };
 
 /* The Replies from one peer not acknowledged yet. */
@@ -161,6 +162,7 @@ struct h248_tl *h248_tl_new(struct ev_loop *loop, struct h248_link *link, const 
 	tl->requests = g_hash_table_new_full(NULL, NULL, NULL, request_free);
 	tl->txns = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, txn_free);
 	tl->peers = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, peer_free);
+	tl->encodings = h248_encodings_new(opts->encoding, opts->fixed_encoding);
 	return tl;
 }
 
@@ -183,6 +185,7 @@ void h248_tl_free(struct h248_tl *tl)
 	g_hash_table_destroy(tl->requests);
 	g_hash_table_destroy(tl->txns); /* before the peers: each takes itself off its peer */
 	g_hash_table_destroy(tl->peers);
+	h248_encodings_free(tl->encodings);
 	g_free(tl);
 }
 
@@ -204,15 +207,16 @@ static struct h248_msg *new_message(struct h248_tl *tl)
 	return m;
 }
 
-/* Prints and sends m (consumed); the printed text is returned when keep, else freed. */
-static char *emit(struct h248_tl *tl, const struct h248_from *to, struct h248_msg *m, bool keep, size_t *len,
-		  int *rc)
+/* Encodes m in enc and sends it (m is consumed); the octets are returned when keep, else freed. *rc:
+ * 0, -EBADMSG when enc cannot carry m (logged with the transaction, *err says why), or the link's. */
+static char *emit_as(struct h248_tl *tl, const struct h248_from *to, struct h248_msg *m,
+		     enum h248_encoding enc, bool keep, size_t *len, int *rc, struct h248_error *err)
 {
 	size_t n = 0;
-	char *text = h248_print(m, tl->o.style, &n);
+	char *text = h248_encode_to(m, enc, tl->o.style, to, &n, err);
 	h248_msg_free(m);
-	*rc = text ? h248_link_send(tl->link, to, text, n) : -ENOMEM;
-	if (*rc < 0) {
+	*rc = text ? h248_link_send(tl->link, to, text, n) : -EBADMSG;
+	if (*rc < 0 && text) {
 		char where[SA_TEXT_MAX];
 		log_warn("h248", NULL, "sending to %s: %s", sa_text(&to->addr, where), g_strerror(-*rc));
 	}
@@ -223,6 +227,13 @@ static char *emit(struct h248_tl *tl, const struct h248_from *to, struct h248_ms
 	char *fit = realloc(text, n + 1); /* the printer's buffer is 4 KiB at least: keep what it holds */
 	*len = n;
 	return fit ? fit : text;
+}
+
+/* emit_as in the encoding of `to`. */
+static char *emit(struct h248_tl *tl, const struct h248_from *to, struct h248_msg *m, bool keep, size_t *len,
+		  int *rc)
+{
+	return emit_as(tl, to, m, h248_encodings_for(tl->encodings, to), keep, len, rc, NULL);
 }
 
 static void send_pending(struct h248_tl *tl, const struct h248_from *to, uint32_t tid, unsigned version)
@@ -588,7 +599,17 @@ void h248_txn_reply(struct h248_txn *t, struct h248_msg *m)
 			reply->last = ia;
 	}
 	int rc;
-	t->reply = emit(tl, &t->from, m, true, &t->reply_len, &rc);
+	struct h248_error err;
+	enum h248_encoding enc = h248_encodings_for(tl->encodings, &t->from);
+	t->reply = emit_as(tl, &t->from, m, enc, true, &t->reply_len, &rc, &err);
+	if (rc == -EBADMSG) { /* what binary refuses is answered with its error (logged), never as text */
+		char *text = g_strdup_printf("the Reply cannot be sent in binary: %s", err.reason);
+		struct h248_node *reply;
+		struct h248_msg *e = h248_txn_new_reply(t, &reply);
+		h248_add_error(e, reply, (unsigned)err.code, text);
+		g_free(text);
+		t->reply = emit_as(tl, &t->from, e, enc, true, &t->reply_len, &rc, NULL);
+	}
 	if (t->reply && tl->cached + t->reply_len > tl->o.max_cache) {
 		tl->stats.not_cached++; /* sent; a repetition of the request will go unanswered */
 		log_counted(&tl->over_cache, NULL, "transaction %u: %zu bytes stored already (max %zu)",
@@ -662,10 +683,18 @@ static void incoming_ack(struct h248_tl *tl, const struct h248_msg *m, const str
 
 /* ---- messages that do not parse ---- */
 
-static void answer_error(struct h248_tl *tl, const struct h248_error *err, const struct h248_from *from)
+static void answer_error(struct h248_tl *tl, const struct h248_error *err, const struct h248_from *from,
+			 enum h248_encoding enc)
 {
-	h248_refused(&tl->unparsable, &from->addr, "error %d at %u:%u: %s", err->code, err->line, err->col,
-		     err->reason);
+	char at[40], pos[24];
+	if (enc == H248_ENC_BINARY) {
+		snprintf(at, sizeof at, "octet %u", err->col);
+		snprintf(pos, sizeof pos, "octet %u", err->col);
+	} else {
+		snprintf(at, sizeof at, "line %u column %u", err->line, err->col);
+		snprintf(pos, sizeof pos, "%u:%u", err->line, err->col);
+	}
+	h248_refused(&tl->unparsable, &from->addr, "error %d at %s: %s", err->code, pos, err->reason);
 	if (err->have_tid && err->in_reply)
 		return; /* a Reply of theirs is broken: nothing to answer */
 	struct h248_msg *m = new_message(tl);
@@ -675,22 +704,23 @@ static void answer_error(struct h248_tl *tl, const struct h248_error *err, const
 		snprintf(id, sizeof id, "%u", err->have_tid ? err->tid : 0);
 		top = parent = h248_add_token(m, NULL, H248_TOK_REPLY, id);
 	}
-	char *text = g_strdup_printf("line %u column %u: %s", err->line, err->col, err->reason);
+	char *text = g_strdup_printf("%s: %s", at, err->reason);
 	h248_add_error(m, parent, (unsigned)err->code, text);
 	if (top)
 		h248_msg_append(m, top);
 	g_free(text);
 	tl->stats.errors_sent++;
-	int rc;
-	emit(tl, from, m, false, NULL, &rc);
+	int rc; /* in the encoding the peer used: it may read no other (unremembered: it was not admitted) */
+	emit_as(tl, from, m, tl->o.fixed_encoding ? tl->o.encoding : enc, false, NULL, &rc, NULL);
 }
 
 void h248_tl_input(struct h248_tl *tl, const char *text, size_t len, const struct h248_from *from)
 {
 	struct h248_error err;
-	struct h248_msg *m = h248_parse(text, len, NULL, &err);
+	enum h248_encoding enc;
+	struct h248_msg *m = h248_decode(text, len, NULL, &err, &enc);
 	if (!m) {
-		answer_error(tl, &err, from);
+		answer_error(tl, &err, from, enc);
 		return;
 	}
 	if (tl->ops.admit && !tl->ops.admit(tl->arg, m, from)) {
@@ -698,6 +728,7 @@ void h248_tl_input(struct h248_tl *tl, const char *text, size_t len, const struc
 		h248_msg_free(m);
 		return;
 	}
+	h248_encodings_seen(tl->encodings, from, enc);
 	for (const struct h248_node *n = m->first; n; n = n->next) {
 		switch (n->tok) {
 		case H248_TOK_TRANSACTION:

@@ -39,13 +39,24 @@
  * nothing of it is kept: the peer sees no Reply, so the outcome is unknown to it, and a repetition
  * after ids have aged out is executed then, for the first time. Either way the peer's requests are
  * taken again as its remembered ids reach LONG-TIMER. Counted in ids_refused and ids_dropped, logged
- * (first, then once per 100), reported by h248_tl_free. */
+ * (first, then once per 100), reported by h248_tl_free.
+ *
+ * Encodings (codec.h): a message received is read as binary when its first octet is 0x30, else as text,
+ * and a binary one that does not decode is answered as a text one that does not parse. Everything sent
+ * to a peer (a request, Reply, Pending, TransactionResponseAck, error) goes in the encoding that peer
+ * (its address and TCP connection) last used in a message the admit hook took, or opts.encoding before
+ * it has spoken; with opts.fixed_encoding, always in opts.encoding. A message binary cannot carry is
+ * never sent as text instead: it is logged with its transaction and what was refused, a request then
+ * fails as when it cannot be sent (h248_tl_send returns 0), a Reply is replaced by an Error reply with
+ * the code the binary encoder gave (501, 444, 445, 400). The peers remembered are bounded (4096; beyond,
+ * a new one gets opts.encoding). */
 #ifndef MEDIASEC_H248_TL_H
 #define MEDIASEC_H248_TL_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "codec.h"
 #include "link.h"
 #include "msg.h"
 #include "print.h"
@@ -56,7 +67,7 @@ struct h248_txn; /* a received request being executed */
 struct h248_tl_opts {
 	struct h248_mid mid;     /* this entity's mId in every message it sends */
 	unsigned version;        /* MEGACO/N of messages sent (changes with h248_tl_set_version) */
-	enum h248_style style;   /* pretty or compact */
+	enum h248_style style;   /* pretty or compact, for text */
 	unsigned initial_rto_ms; /* first repetition interval over UDP (default 200) */
 	unsigned max_rto_ms;     /* bound of the back-off (default 4000) */
 	unsigned tmax_ms;        /* T-MAX: give up a request this long after its first send (default 30000) */
@@ -69,6 +80,10 @@ struct h248_tl_opts {
 	unsigned ack_delay_ms;    /* a Reply received is acknowledged within this (default 20) */
 	unsigned max_ids;         /* ids of received requests remembered per peer (default 65536, about
 				     18 MiB: 2184 transactions/s from one peer over a LONG-TIMER of 30 s) */
+
+	/* of what goes to a peer that has not spoken yet (to every peer, with fixed_encoding) */
+	enum h248_encoding encoding;
+	bool fixed_encoding; /* false: a peer is sent to in the encoding it last used */
 };
 
 struct h248_tl_ops {
