@@ -29,6 +29,14 @@ void call_step_to(struct call *c, enum step s)
 
 /* ---- results ---- */
 
+/* s, an id of a Reply shorter than dst (the caller checked), into dst, terminated. */
+static void copy_id(char *dst, struct h248_str s)
+{
+	if (s.n)
+		memcpy(dst, s.p, s.n);
+	dst[s.n] = '\0';
+}
+
 /* Reads the Local of an Add's reply into leg: its SDP parsed once, where the Reply holds it. A
  * termination id the leg cannot hold whole is unreadable (never cut). */
 static bool read_local(struct call_leg *leg, const struct mgc_result *r, unsigned i)
@@ -41,8 +49,7 @@ static bool read_local(struct call_leg *leg, const struct mgc_result *r, unsigne
 		g_free(err);
 		return false;
 	}
-	memcpy(leg->term, cmd->term.p, cmd->term.n);
-	leg->term[cmd->term.n] = '\0';
+	copy_id(leg->term, cmd->term);
 	g_strlcpy(leg->addr, d.addr, sizeof leg->addr);
 	leg->port = d.port;
 	if (d.nfingerprints)
@@ -202,8 +209,7 @@ void call_on_reserved(void *arg, const struct mgc_result *r)
 		call_finish(c, 500, "Media Gateway Answer Unreadable", NULL);
 		return;
 	}
-	memcpy(c->ctx, r->ctx.p, r->ctx.n);
-	c->ctx[r->ctx.n] = '\0';
+	copy_id(c->ctx, r->ctx);
 	unsigned k = c->skip; /* the replies to a re-offer's Subtracts come first */
 	for (unsigned i = 0; i < c->n; i++) {
 		struct line *l = &c->lines[i];
@@ -359,6 +365,8 @@ void call_offer(struct call *c, bool from_ue, const char *sdp, size_t len, call_
 /* Whether term names one of the call's terminations already. */
 static bool known(const struct call *c, struct h248_str term)
 {
+	if (!term.n)
+		term = H248_STR(""); /* no id: as a leg without one */
 	for (unsigned i = 0; i < c->n; i++)
 		if (h248_str_eq(term, c->lines[i].access.term) || h248_str_eq(term, c->lines[i].core.term))
 			return true;

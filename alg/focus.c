@@ -231,6 +231,12 @@ static void release_waiting(struct conference *c)
 		send_adds(w);
 }
 
+/* A copy of s, allocated to size ("" for an empty one). */
+static char *dup_str(struct h248_str s)
+{
+	return g_strndup(s.n ? s.p : "", s.n);
+}
+
 static void on_added(void *arg, const struct mgc_result *r)
 {
 	struct participant *p = arg;
@@ -252,10 +258,10 @@ static void on_added(void *arg, const struct mgc_result *r)
 		return;
 	}
 	if (!c->ctx) /* the first Add made it; the others went to it */
-		c->ctx = g_strndup(r->ctx.p, r->ctx.n);
+		c->ctx = dup_str(r->ctx);
 	c->members++;
 	for (unsigned i = 0; i < r->n && p->nterms < MEDIA_MAX_LINES; i++) {
-		p->terms[p->nterms] = g_strndup(r->cmd[i].term.p, r->cmd[i].term.n);
+		p->terms[p->nterms] = dup_str(r->cmd[i].term);
 		g_hash_table_insert(p->fc->terms, g_strdup(p->terms[p->nterms]), p);
 		p->nterms++;
 	}
