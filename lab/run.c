@@ -287,17 +287,30 @@ static bool labelled(const char *label, const char *step)
 	return in;
 }
 
-/* The messages the step's expectations matched, a line each: time, who traced it, kind, ends, summary. */
+enum { EVIDENCE_TEXT = 4096 }; /* the most of a SIP or H.248 message's text the evidence shows */
+
+/* The messages the step's expectations matched, a line each: time, who traced it, kind, ends, summary;
+ * a SIP or H.248 message's text under its line, indented. */
 static char *evidence(struct run *r, const char *step)
 {
 	GString *out = g_string_new(NULL);
 	GPtrArray *events = evlog_events(r->log);
 	for (guint i = 0; i < events->len; i++) {
 		const struct lab_event *e = events->pdata[i];
-		if (labelled(e->label, step))
-			g_string_append_printf(out, "%.6f %s %s %s -> %s: %s\n", e->t, e->component, e->kind,
-					       e->from ? e->from : "?", e->to ? e->to : "?",
-					       e->summary ? e->summary : "");
+		if (!labelled(e->label, step))
+			continue;
+		g_string_append_printf(out, "%.6f %s %s %s -> %s: %s\n", e->t, e->component, e->kind,
+				       e->from ? e->from : "?", e->to ? e->to : "?",
+				       e->summary ? e->summary : "");
+		enum trace_proto proto =
+		    e->k < TRACE_KIND_COUNT ? trace_kinds[e->k].proto : TRACE_PROTO_OTHER;
+		if (!e->raw || (proto != TRACE_PROTO_SIP && proto != TRACE_PROTO_H248))
+			continue;
+		char *text = g_strndup(e->raw, MIN(e->raw_len, EVIDENCE_TEXT));
+		char **lines = g_strsplit(g_strchomp(g_strdelimit(text, "\r", ' ')), "\n", -1);
+		for (char **l = lines; *l; l++)
+			g_string_append_printf(out, "    %s\n", g_strchomp(*l));
+		g_strfreev(lines), g_free(text);
 	}
 	return out->len ? g_string_free(out, FALSE) : (g_string_free(out, TRUE), NULL);
 }

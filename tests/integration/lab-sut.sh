@@ -134,6 +134,7 @@ r=$(check case "$WORK/agw/report.xml" "$name" skipped "not observable: { \"tcp\"
 	ok "--sut agw: the gateway's own SYN-ACK is named not observable" || not_ok "--sut agw: not observable step" "$r"
 name="e2ae MSRP, originating: SDP answer toward UE A: TCP/TLS/MSRP, a=setup:active, the gateway's fingerprint"
 r=$(check case "$WORK/agw/report.xml" "$name" passed "ims-alg sip.tx" 2>&1) &&
+	r=$(check case "$WORK/agw/report.xml" "$name" passed "    SIP/2.0 200 OK" 2>&1) &&
 	ok "--sut agw: the SDP answer toward UE A passed, the SIP message its evidence" || not_ok "--sut agw: passed step" "$r"
 r=$(check case "$WORK/agw.junit.xml" "step 10: SYN-ACK, ACK: the core's connection is up" skipped "not observable: { \"tcp\"" "e2ae MSRP, originating" 2>&1) &&
 	ok "--sut agw: --junit: that step skipped, not observable" || not_ok "--sut agw: --junit" "$r"
