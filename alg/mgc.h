@@ -78,7 +78,7 @@ struct mgc_ops {
 struct mgc_opts {
 	union sa local;       /* where gateways register */
 	const char *mid_text; /* our mId as written (h248_mid_config), alive as long as the mgc */
-	struct h248_mid mid;  /* the same, read */
+	struct h248_mid mid;  /* the same, read (its text points into mid_text): every request's header */
 	unsigned timeout_ms;  /* T-MAX of our requests */
 	unsigned audit_ms;    /* audit of ROOT on a gateway silent this long, and on a lost one (0: never) */
 	unsigned lost_after_ms;      /* silence, with a request unanswered, that loses a gateway (0: 3000) */
