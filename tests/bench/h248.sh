@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# tests/bench/h248.sh BUILD-DIR: H.248 text codec decode+encode throughput, mediasec next to Erlang/OTP
-# megaco on the same messages (tests/bench/h248/*.txt, each in the pretty and the compact form), in the
+# tests/bench/h248.sh BUILD-DIR: H.248 codec decode+encode throughput, mediasec next to Erlang/OTP
+# megaco on the same messages (tests/bench/h248/*.txt, each in the pretty, the compact and the binary
+# (ASN.1 BER, written by ims-h248 binary) form; megaco's BER codec with the name resolver of
+# tests/integration/megaco_ber_resolver.erl for the packages it does not know), in the
 # same run, one core each (taskset). megaco runs as its users run it for speed: compiled, with its flex
 # scanner (see megaco_bench.escript). BENCH_RUNS rounds (default 3), each round measuring both codecs
 # on every file, BENCH_SECONDS (default 1) per message, form and codec; printed: each codec's median
@@ -17,8 +19,10 @@ for f in "$src"/tests/bench/h248/*.txt; do
 	name=$(basename "$f" .txt)
 	cp "$f" "$work/$name-pretty.txt"
 	"$build/common/h248/ims-h248" compact "$f" >"$work/$name-compact.txt"
+	"$build/common/h248/ims-h248" binary "$f" >"$work/$name-binary.ber"
 done
-files=$(ls "$work"/*.txt)
+files=$(ls "$work"/*.txt "$work"/*.ber)
+export BENCH_MEGACO_RESOLVER="$src/tests/integration/megaco_ber_resolver.erl"
 pin="taskset -c 0"; command -v taskset >/dev/null || pin=""
 megaco=1
 if ! command -v escript >/dev/null ||
@@ -32,12 +36,12 @@ for r in $(seq "$runs"); do
 	[ $megaco = 0 ] || $pin escript "$src/tests/bench/megaco_bench.escript" $files 2>"$work/scanner" |
 		sed "s/^/megaco $r /" >>"$work/all"
 done
-echo "H.248 text codec: decode + encode per second, one core, $runs rounds of ${BENCH_SECONDS:-1} s;" \
+echo "H.248 codecs: decode + encode per second, one core, $runs rounds of ${BENCH_SECONDS:-1} s;" \
 	"megaco: $(cat "$work/scanner" 2>/dev/null | sed 's/^megaco: //')"
 echo "median (min-max) per codec; ratio = mediasec / megaco of the medians (lowest-highest of one round)"
 printf '%-8s %-8s %5s  %-26s %-24s %s\n' message form bytes mediasec megaco ratio
 for path in $files; do
-	base=$(basename "$path" .txt)
+	base=$(basename "$path"); base=${base%.*}
 	awk -v p="$path" -v msg="${base%-*}" -v form="${base##*-}" '
 	function median(a, n,   i, j, t) {
 		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
