@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* parse_lex: the lexer of parse.c (internal): the parser's cursor over the arena copy of the input, white
+ * space and comments, words, quoted strings, single characters, and the error that stops the parse with
+ * its code, line and column. static inline, so that the parser's hot loops keep them inlined. */
+#ifndef MEDIASEC_H248_PARSE_LEX_H
+#define MEDIASEC_H248_PARSE_LEX_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "msg.h"
+#include "parse.h"
+#include "token.h"
+
+struct parser {
+	const char *buf, *p, *end;
+	struct h248_msg *m;
+	struct h248_error *err;
+	unsigned depth, max_depth;
+	bool in_reply, failed;
+};
+
+static inline bool fail(struct parser *ps, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static inline bool fail(struct parser *ps, int code, const char *fmt, ...)
+{
+	if (ps->failed)
+		return false;
+	ps->failed = true;
+	struct h248_error *e = ps->err;
+	e->code = code;
+	e->line = 1, e->col = 1;
+	for (const char *c = ps->buf; c < ps->p && c < ps->end; c++) {
+		if (*c == '\n')
+			e->line++, e->col = 1;
+		else
+			e->col++;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->reason, sizeof e->reason, fmt, ap);
+	va_end(ap);
+	/* the reason goes into an Error descriptor's quotedString: SafeChar, RestChar and WSP only */
+	for (char *c = e->reason; *c; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e || *c == '"')
+			*c = '?';
+	return false;
+}
+
+static inline bool oom(struct parser *ps)
+{
+	return fail(ps, 400, "message exceeds the decoder's memory bound");
+}
+
+static const unsigned char space[256] = { [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1 };
+
+static inline void skip_ws_slow(struct parser *ps)
+{
+	while (ps->p < ps->end) {
+		char c = *ps->p;
+		if (space[(unsigned char)c])
+			ps->p++;
+		else if (c == ';')
+			while (ps->p < ps->end && *ps->p != '\n' && *ps->p != '\r')
+				ps->p++;
+		else
+			break;
+	}
+}
+
+static inline void skip_ws(struct parser *ps)
+{
+	if (ps->p < ps->end && (unsigned char)*ps->p > ' ' && *ps->p != ';')
+		return;
+	skip_ws_slow(ps);
+}
+
+/* Words that can spell a token: letters and digits, or "&" and "!" (compact END and MEGACO). */
+static inline enum h248_tok lookup(struct h248_str w)
+{
+	unsigned char c = (unsigned char)w.p[0];
+	if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && c != '&' && c != '!')
+		return H248_TOK_NONE;
+	return h248_token_lookup(w.p, w.n);
+}
+
+/* The next significant character, or 0 at the end. */
+static inline char peek(struct parser *ps)
+{
+	skip_ws(ps);
+	return ps->p < ps->end ? *ps->p : 0;
+}
+
+static inline bool accept(struct parser *ps, char c)
+{
+	if (peek(ps) != c)
+		return false;
+	ps->p++;
+	return true;
+}
+
+/* A printable description of what stands at the cursor, for messages. */
+static inline const char *here(struct parser *ps, char out[24])
+{
+	skip_ws(ps);
+	if (ps->p >= ps->end)
+		return "the end of the message";
+	size_t n = 0;
+	out[n++] = '\'';
+	for (const char *c = ps->p; c < ps->end && n < 18 && (h248_safechar[(unsigned char)*c] || c == ps->p);
+	     c++)
+		out[n++] = (*c >= 0x20 && *c < 0x7f) ? *c : '?';
+	out[n++] = '\'';
+	out[n] = 0;
+	return out;
+}
+
+static inline bool expect(struct parser *ps, char c, int code, const char *after)
+{
+	if (accept(ps, c))
+		return true;
+	char h[24];
+	return fail(ps, code, "expected '%c' %s, found %s", c, after, here(ps, h));
+}
+
+static inline bool word(struct parser *ps, struct h248_str *w)
+{
+	skip_ws(ps);
+	const char *s = ps->p;
+	while (ps->p < ps->end && h248_safechar[(unsigned char)*ps->p])
+		ps->p++;
+	*w = (struct h248_str){ s, (size_t)(ps->p - s) };
+	return w->n > 0;
+}
+
+static inline bool quoted(struct parser *ps, struct h248_str *q, int code)
+{
+	const char *s = ++ps->p; /* past the opening quote */
+	while (ps->p < ps->end && *ps->p != '"')
+		ps->p++;
+	if (ps->p >= ps->end) {
+		ps->p = s - 1;
+		return fail(ps, code, "quoted string is not closed");
+	}
+	*q = (struct h248_str){ s, (size_t)(ps->p - s) };
+	ps->p++;
+	return true;
+}
+
+static inline bool is_uint(struct h248_str w)
+{
+	uint32_t v;
+	return h248_str_u32(w, &v);
+}
+
+#endif
