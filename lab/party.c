@@ -31,7 +31,9 @@ void sip_seen_free(struct sip_seen *s)
 	g_free(s);
 }
 
-/* The SIP message of the event being handled, as received (sip.rx), from where it came to p's SIP port. */
+/* The SIP message of the event being handled, as received (sip.rx), from where it came to p's SIP port.
+ * It takes the event from nua (nua_save_event) and destroys it, the event's sip and phrase with it: the
+ * last thing the event handler does. */
 static void trace_received(struct party *p, nua_t *nua, const char *summary)
 {
 	nua_saved_event_t saved[1];
@@ -91,11 +93,6 @@ static void on_nua(nua_event_t event, int status, char const *phrase, nua_t *nua
 	default:
 		return;
 	}
-	if (p->trace_sip) {
-		char code[16];
-		snprintf(code, sizeof code, "%d", status);
-		trace_received(p, nua, method ? method : code);
-	}
 	struct sip_seen *s = g_new0(struct sip_seen, 1);
 	g_strlcpy(s->method, method ? method : "", sizeof s->method);
 	s->status = method ? 0 : status;
@@ -103,6 +100,11 @@ static void on_nua(nua_event_t event, int status, char const *phrase, nua_t *nua
 	if (sip && sip->sip_payload && sip->sip_payload->pl_len)
 		s->sdp = g_strndup(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
 	g_queue_push_tail(&p->seen, s);
+	if (p->trace_sip) { /* last: it takes the event, and phrase and sip with it */
+		char code[16];
+		snprintf(code, sizeof code, "%d", status);
+		trace_received(p, nua, method ? method : code);
+	}
 }
 
 void lab_spin(su_root_t *root, unsigned ms)
