@@ -22,7 +22,8 @@
  * conference server) and, in its next bits, tls.autostart and leg.source_filter off; one newline may
  * follow it. Leg timers are short (10 ms) so that time-outs happen within an input.
  *
- * Oracles beyond no crash, no leak, no sanitizer report, and every H.248 message the MG sends parsing:
+ * Oracles (fuzz_legs_oracle.c) beyond no crash, no leak, no sanitizer report, and every H.248 message the
+ * MG sends parsing:
  *   - the relay: whatever arrives on the connection of a plain TCP leg whose partner is a plain TCP leg
  *     too is a prefix of what was written on the partner's connection, byte for byte;
  *   - the UDP relay: a datagram from a plain UDP leg is one the target sent, not one refused;
@@ -45,6 +46,7 @@
 #include "h248seq.h"
 #include "leg.h"
 #include "legs.h"
+#include "legs_int.h"
 #include "log.h"
 #include "mg.h"
 
@@ -57,50 +59,13 @@ static char gw_text[16], peer_text[16], stranger_text[16];
 #define PEER_HOST     peer_text
 #define STRANGER_HOST stranger_text
 
-enum {
-	PEER_PORT = 42064, /* the admitted UDP peers: 42064-42067 */
-	NPEERS = 4,
-	STRANGER_PORT = 42068,
-	LISTEN_PORT = 42070, /* where active legs connect */
-	BIND_LOW = 42064,    /* a connection comes from its Remote's port when in [BIND_LOW, BIND_HIGH] */
-	BIND_HIGH = 42079,
-	MAX_CONNS = 8,
-	RECORD_MS = 20,
-	INPUT_MS = 40,
-	LEG_TIMER_MS = 10,
-};
-
-struct conn {
-	int fd;
-	char term[24];          /* the termination it was made for, or accepted from */
-	union sa local, remote; /* ours, and the leg's end */
-	GByteArray *sent, *got;
-	bool forbidden;   /* from the stranger to a leg that must refuse it, no transaction since */
-	bool attached;    /* seen as a leg's connection */
-	bool tainted;     /* its leg's partner or transport changed: the relay check no longer applies */
-	char pair[2][32]; /* its leg and the partner (leg_name), as last seen */
-};
-
-struct fuzz_legs {
-	struct seq s;
-	struct h248_mg *assoc;
-	struct agw_store *store;
-	struct agw_mg *mg;
-	struct legs *legs;
-	bool source_filter;
-	struct conn conns[MAX_CONNS];
-	GHashTable *admitted, *forbidden; /* datagram payloads (GBytes) the target sent: admissible, not */
-	GHashTable *dtls_ports;           /* ports whose leg ran DTLS: what came from them is not checked */
-	uint64_t forbidden_count;
-	int64_t ran_us; /* event loop time of the input so far */
-};
-
 static struct agw_config cfg;
 static struct tls_identity identity;
 static struct agw_realm realms[2];
 /* The target's own sockets, made once: the UDP peers, the UDP stranger (last), the TCP listener. */
 static int udp_fd[NPEERS + 1] = { -1 }, listen_fd = -1;
-static union sa stranger_host, peer_host, gw_host;
+static union sa stranger_host, peer_host;
+union sa gw_host;
 static int show = -1;
 static uint8_t tag_secret[8]; /* marks the stranger's forbidden datagrams: no leg can make it up */
 
@@ -188,30 +153,10 @@ static struct agw_term *term_at(struct fuzz_legs *f, char digit)
 	return t;
 }
 
-static bool same_host(const union sa *a, const union sa *b)
+bool same_host(const union sa *a, const union sa *b)
 {
 	return a->sa.sa_family == AF_INET && b->sa.sa_family == AF_INET &&
 	       a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
-}
-
-/* The TCP leg whose connection is c's other end. */
-static struct leg *leg_of(struct fuzz_legs *f, const struct conn *c)
-{
-	struct agw_term *t = agw_term_find(f->store, c->term);
-	if (c->fd < 0)
-		return NULL;
-	if (t && t->leg && !t->leg->dgram && t->leg->fd >= 0 && t->port == sa_port(&c->remote) &&
-	    sa_equal(&t->leg->peer, &c->local))
-		return t->leg;
-	return NULL;
-}
-
-static struct conn *conn_of_leg(struct fuzz_legs *f, const struct leg *l)
-{
-	for (int i = 0; i < MAX_CONNS; i++)
-		if (l && leg_of(f, &f->conns[i]) == l)
-			return &f->conns[i];
-	return NULL;
 }
 
 /* The last connection made for termination t; without one, the digit-th open connection (modulo their
@@ -268,97 +213,6 @@ static bool refused(struct fuzz_legs *f, const struct agw_term *t, const union s
 		return false;
 	bool known = l->dgram && l->latched ? (ref = l->peer, true) : leg_remote(t, &ref);
 	return known && (t->saf || f->source_filter) && !same_host(&ref, host);
-}
-
-/* ---- the oracles ---- */
-
-static bool plain_relay(const struct leg *l)
-{
-	return l && !l->dgram && !l->bearer->secure && !conf_member(l);
-}
-
-/* "co/1" for a plain relay leg, "co/1*" for another ("" for none): what observe compares. */
-static void leg_name(const struct leg *l, char out[32])
-{
-	snprintf(out, 32, "%s%s", l ? l->t->id : "", l && !plain_relay(l) ? "*" : "");
-}
-
-/* Each connection's leg and that leg's partner, as they are now: a change taints the relay check. */
-static void observe(struct fuzz_legs *f)
-{
-	for (int i = 0; i < MAX_CONNS; i++) {
-		struct conn *c = &f->conns[i];
-		struct leg *l = leg_of(f, c);
-		if (!l)
-			continue;
-		if (c->forbidden) {
-			fprintf(stderr, "fuzz_legs: leg %s took a connection from a refused source\n",
-				l->t->id);
-			abort();
-		}
-		char pair[2][32];
-		leg_name(l, pair[0]), leg_name(leg_partner(l), pair[1]);
-		if (c->attached && (strcmp(c->pair[0], pair[0]) || strcmp(c->pair[1], pair[1])))
-			c->tainted = true; /* another partner, or a transport that is not a plain relay's */
-		c->attached = true;
-		memcpy(c->pair, pair, sizeof pair);
-	}
-}
-
-/* What a plain TCP leg's connection got is a prefix of what its plain partner's connection sent. */
-static void check_relay(struct fuzz_legs *f)
-{
-	observe(f);
-	for (int i = 0; i < MAX_CONNS; i++) {
-		struct conn *x = &f->conns[i];
-		struct leg *l = leg_of(f, x);
-		struct leg *p = plain_relay(l) ? leg_partner(l) : NULL;
-		struct conn *y = plain_relay(p) ? conn_of_leg(f, p) : NULL;
-		if (!y || x->tainted || y->tainted)
-			continue;
-		if (x->got->len > y->sent->len ||
-		    (x->got->len && memcmp(x->got->data, y->sent->data, x->got->len))) {
-			fprintf(stderr,
-				"fuzz_legs: %s's connection got %u bytes that %s's did not send (%u sent)\n",
-				l->t->id, x->got->len, p->t->id, y->sent->len);
-			abort();
-		}
-	}
-}
-
-static void check_datagram(struct fuzz_legs *f, const void *data, size_t n)
-{
-	GBytes *b = g_bytes_new_static(data, n);
-	if (g_hash_table_contains(f->forbidden, b) && !g_hash_table_contains(f->admitted, b)) {
-		fprintf(stderr, "fuzz_legs: a datagram from a refused source crossed (%zu bytes)\n", n);
-		abort();
-	}
-	g_bytes_unref(b);
-}
-
-/* A datagram from a plain UDP leg is one the target sent to its partner (not one the filter refused). */
-static void check_relayed(struct fuzz_legs *f, const union sa *src, const void *data, size_t n)
-{
-	unsigned port = sa_port(src), count;
-	if (!same_host(src, &gw_host) || g_hash_table_contains(f->dtls_ports, GUINT_TO_POINTER(port)))
-		return;
-	const struct leg *l = NULL;
-	struct agw_ctx **all = agw_ctx_all(f->store, &count);
-	for (unsigned i = 0; i < count; i++)
-		for (unsigned k = 0; k < all[i]->nterms; k++)
-			if (all[i]->terms[k]->port == port && all[i]->terms[k]->leg)
-				l = all[i]->terms[k]->leg;
-	g_free(all);
-	if (!l || !l->dgram || l->bearer->secure || l->tls)
-		return;
-	GBytes *b = g_bytes_new_static(data, n);
-	if (!g_hash_table_contains(f->admitted, b)) {
-		fprintf(stderr,
-			"fuzz_legs: %s sent a datagram (%zu bytes) that the target never sent its partner\n",
-			l->t->id, n);
-		abort();
-	}
-	g_bytes_unref(b);
 }
 
 /* ---- reading what reaches the target ---- */
