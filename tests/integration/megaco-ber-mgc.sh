@@ -9,7 +9,8 @@
 # of ROOT's Packages, a refusal, Subtract with Statistics. Asserted: the registration and each reply
 # exactly as megaco decoded them from the gateway's binary (re-encoded by megaco's compact text
 # encoder); from ims-agw's trace, that every message either way went in binary and is traced as its
-# text (raw "MEGACO/3 ...", summary "(binary, N octets)"); and, when tshark can capture on lo, that
+# text (raw "MEGACO/3 ...", summary "(binary, N octets)"); that a binary message that does not decode is
+# answered with 400 in binary; and, when tshark can capture on lo, that
 # Wireshark's H.248 binary dissector ("h248"; "megaco" is the text one) reads every datagram as H.248
 # version 3 with the transaction ids of the trace. Skipped (exit 77) without erl or megaco.
 . "$top_srcdir/tests/integration/lib.sh"
@@ -102,12 +103,34 @@ else
 	not_ok "registration and replies as megaco decoded them from binary" "$(cat "$WORK/diff")" \
 		"$(cat "$WORK/mgc.err")" "$(tail -5 "$WORK/agw.log")"
 fi
+sleep 0.5 # megaco's last acknowledgement
+before=$(wc -l <"$WORK/agw.jsonl") # the trace and capture checks below take what came before the probe
+if [ $capture = yes ]; then
+	kill -INT $tpid
+	wait $tpid 2>/dev/null
+fi
+# a binary message that does not decode is answered as a text one that does not parse, in binary; it
+# comes from megaco's address and port (ims-agw answers nothing else), megaco having stopped
+if command -v socat >/dev/null; then
+	H248="$top_builddir/common/h248/ims-h248"
+	printf '\x30\x03\x02\x01\x03' |
+		timeout 5 socat -t 2 - "UDP:127.0.0.1:$AGWP,sourceport=$MGCP,reuseaddr" >"$WORK/error.ber"
+	expect_eq "a malformed binary message answered in binary" \
+		"$(head -c 1 "$WORK/error.ber" | od -An -tx1 | tr -d ' ')" 30
+	expect_eq "... a message-level Error 400 naming the octet (the BER decoder's reason)" \
+		"$("$H248" pretty "$WORK/error.ber" 2>&1)" 'MEGACO/3 [127.0.0.1]:2944
+Error = 400 {
+  "octet 3: unexpected component (tag 0x02)"
+}'
+else
+	echo "# socat not installed: the malformed binary probe skipped"
+fi
 stop "$agw" TERM
 expect_eq "agw exits 0" "$stopped" 0
 expect_match "registered at version 3" "$(cat "$WORK/agw.log")" "registered with the MGC \(H.248 version 3\)"
 
 # the trace: every H.248 message either way, its summary saying binary, its raw the decoded text
-grep '"kind":"h248.[rt]x"' "$WORK/agw.jsonl" >"$WORK/h248.jsonl"
+head -n "$before" "$WORK/agw.jsonl" | grep '"kind":"h248.[rt]x"' >"$WORK/h248.jsonl"
 n=$(wc -l <"$WORK/h248.jsonl")
 expect_eq "trace: the ServiceChange, its Reply and ack, 8 requests and 8 Replies at least" \
 	"$([ "$n" -ge 19 ] && echo yes || echo "$n messages")" yes
@@ -122,9 +145,6 @@ expect_eq "trace: megaco's Reply to the ServiceChange acknowledged in binary" \
 	"$(grep -c '"kind":"h248.tx".*"summary":"TransactionResponseAck (binary' "$WORK/h248.jsonl")" 1
 
 if [ $capture = yes ]; then
-	sleep 0.5
-	kill -INT $tpid
-	wait $tpid 2>/dev/null
 	# Wireshark's "h248" is the binary dissector ("megaco" the text one). Wireshark 4.0 flags the SDP
 	# value of an Annex C property as malformed in megaco's own octets as in ours (the same octets:
 	# tests/integration/megaco-ber.sh), so malformation is not judged here.
