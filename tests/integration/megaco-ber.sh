@@ -46,26 +46,35 @@ check() {
 	expect_eq "$name: megaco's octets are ours" "$octets" "$n"
 }
 
-# the messages the daemons send (h248.tx in their traces), each once, whatever the scenarios' verdicts
-COLUMNS=200 "$LAB" --color=never --quiet -o "$WORK/lab" "$top_srcdir/scenarios" >"$WORK/lab.out" 2>&1
-mkdir -p "$WORK/sent"
-python3 - "$WORK/lab" "$WORK/sent" <<'PY'
-import glob, json, os, sys
-seen = set()
-for trace in sorted(glob.glob(os.path.join(sys.argv[1], "*", "a*.jsonl"))):
-    for line in open(trace):
-        e = json.loads(line)
-        if e.get("kind") == "h248.tx" and e.get("raw") and e["raw"] not in seen:
-            seen.add(e["raw"])
-            name = "%s-%s-%04d.txt" % (os.path.basename(os.path.dirname(trace)), os.path.basename(trace)[:3], len(seen))
-            open(os.path.join(sys.argv[2], name), "w").write(e["raw"])
-PY
-scenarios=$(ls "$top_srcdir"/scenarios/*.json | grep -vc /nat-)
-expect_eq "messages from every scenario the lab plays here (the NAT ones need a namespace)" \
-	"$(ls "$WORK/sent" | sed 's/-a[lg][gw]-[0-9]*\.txt$//' | sort -u | wc -l)" "$scenarios"
-expect_eq "both daemons' messages: ims-alg's and ims-agw's" \
-	"$(ls "$WORK/sent" | grep -o -- '-a[lg][gw]-' | sort -u | tr -d '\n')" "-agw--alg-"
-check "the lab's messages" "$WORK/sent"
+# the messages the daemons send (h248.tx in their traces), each once, whatever the scenarios' verdicts;
+# in a build without sanitizers only: the codec's octets do not depend on the build, ASan and UBSan see
+# it through test_ber and fuzz_ber, and some 600 messages, three ims-h248 runs each, take minutes there
+lab_messages() {
+	COLUMNS=200 "$LAB" --color=never --quiet -o "$WORK/lab" "$top_srcdir/scenarios" >"$WORK/lab.out" 2>&1
+	mkdir -p "$WORK/sent"
+	python3 - "$WORK/lab" "$WORK/sent" <<-'PY'
+	import glob, json, os, sys
+	seen = set()
+	for trace in sorted(glob.glob(os.path.join(sys.argv[1], "*", "a*.jsonl"))):
+	    for line in open(trace):
+	        e = json.loads(line)
+	        if e.get("kind") == "h248.tx" and e.get("raw") and e["raw"] not in seen:
+	            seen.add(e["raw"])
+	            name = "%s-%s-%04d.txt" % (os.path.basename(os.path.dirname(trace)), os.path.basename(trace)[:3], len(seen))
+	            open(os.path.join(sys.argv[2], name), "w").write(e["raw"])
+	PY
+	scenarios=$(ls "$top_srcdir"/scenarios/*.json | grep -vc /nat-)
+	expect_eq "messages from every scenario the lab plays here (the NAT ones need a namespace)" \
+		"$(ls "$WORK/sent" | sed 's/-a[lg][gw]-[0-9]*\.txt$//' | sort -u | wc -l)" "$scenarios"
+	expect_eq "both daemons' messages: ims-alg's and ims-agw's" \
+		"$(ls "$WORK/sent" | grep -o -- '-a[lg][gw]-' | sort -u | tr -d '\n')" "-agw--alg-"
+	check "the lab's messages" "$WORK/sent"
+}
+if grep -q '^SAN_CFLAGS = .*-fsanitize' "$top_builddir/Makefile"; then
+	echo "# the lab's messages: checked in the build without sanitizers"
+else
+	lab_messages
+fi
 
 mkdir -p "$WORK/forms" "$WORK/megaco"
 cp "$T"/h248/binary/*.txt "$WORK/forms/"
