@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ber_dec: the descriptors of h248_ber_decode (ber.h) and the helpers ber_dec_msg.c shares. A SEQUENCE is
- * read into slots by its components' tag numbers (ber_fields), so each type below names its components by
- * number, as ber_enc.c writes them; anything else (an unknown, repeated or misplaced component) is refused.
- */
+/* ber_dec: the descriptors of h248_ber_decode (ber.h) and the helpers ber_dec_msg.c shares (the
+ * primitives both read with are ber_dec_base.c's). A SEQUENCE is read into slots by its components' tag
+ * numbers (ber_fields), so each type below names its components by number, as ber_enc.c writes them;
+ * anything else (an unknown, repeated or misplaced component) is refused. */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,92 +13,11 @@
 #include "ber_int.h"
 #include "ber_tab.h"
 
-bool ber_dfail(struct dec *d, int code, const struct br *at, const char *fmt, ...)
-{
-	if (!d->failed) {
-		d->failed = true;
-		d->err->code = code;
-		d->err->line = 0;
-		d->err->col = at && at->base ? (unsigned)(at->p - at->base) + 1 : 0;
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(d->err->reason, sizeof d->err->reason, fmt, ap);
-		va_end(ap);
-	}
-	return false;
-}
-
-bool ber_next(struct dec *d, struct br *r, struct tlv *t)
-{
-	size_t at;
-	if (!r->base) /* an absent component's contents */
-		return ber_dfail(d, 400, NULL, "a component missing");
-	if (!br_next(r, t, &at)) {
-		struct br here = { r->base + at, r->end, r->base, 0 };
-		return ber_dfail(d, 400, &here, "malformed BER (tag, length or a value past its end)");
-	}
-	if (t->in.depth > d->max_depth)
-		return ber_dfail(d, 400, r, "nested deeper than %u", d->max_depth);
-	return true;
-}
-
-bool ber_fields(struct dec *d, const struct tlv *seq, struct tlv *f, unsigned n)
-{
-	struct br in = seq->in;
-	memset(f, 0, n * sizeof *f);
-	while (br_more(&in)) {
-		const uint8_t *at = in.p;
-		struct tlv t;
-		if (!ber_next(d, &in, &t))
-			return false;
-		unsigned k = t.tag & 0x1f;
-		struct br here = { at, in.end, in.base, 0 };
-		if ((t.tag & 0xc0) != 0x80 || k >= n || f[k].tag)
-			return ber_dfail(d, 400, &here, "unexpected component (tag 0x%02x)", t.tag);
-		f[k] = t;
-	}
-	return true;
-}
-
-bool ber_dec_u32(struct dec *d, const struct tlv *t, uint32_t max, uint32_t *v)
-{
-	if (!br_uint(t, v) || *v > max)
-		return ber_dfail(d, 400, &t->in, "not an integer up to %u", max);
-	return true;
-}
-
-static bool oom(struct dec *d, const struct br *at)
-{
-	return ber_dfail(d, 400, at, "message larger than its memory limit");
-}
-
-struct h248_str ber_dup(struct dec *d, const struct tlv *t)
-{
-	if (!br_len(t))
-		return (struct h248_str){ "", 0 }; /* never a null pointer, even empty */
-	struct h248_str s = h248_str_dup(d->m, (const char *)t->in.p, br_len(t));
-	if (!s.p)
-		oom(d, &t->in);
-	return s;
-}
-
-struct h248_node *ber_token(struct dec *d, struct h248_node *parent, enum h248_tok tok)
-{
-	struct h248_node *n = h248_node_new(d->m, H248_NODE_TOKEN, tok);
-	if (!n)
-		return oom(d, NULL), NULL;
-	if (parent)
-		h248_append(parent, n);
-	else
-		h248_msg_append(d->m, n);
-	return n;
-}
-
 static bool set_word(struct dec *d, struct h248_node *n, const char *s)
 {
 	n->value.form = H248_VAL_WORD;
 	n->value.text = h248_cstr(d->m, s);
-	return n->value.text.p || oom(d, NULL);
+	return n->value.text.p || ber_oom(d, NULL);
 }
 
 bool ber_set_number(struct dec *d, struct h248_node *n, const struct tlv *t, uint32_t max)
@@ -190,7 +108,7 @@ static bool value(struct dec *d, struct h248_node *n, const struct tlv *val, con
 	n->value.form = form;
 	n->value.items = arena_alloc(d->m->arena, count * sizeof *n->value.items);
 	if (!n->value.items)
-		return oom(d, &val->in);
+		return ber_oom(d, &val->in);
 	memset(n->value.items, 0, count * sizeof *n->value.items);
 	n->value.nitems = count;
 	for (size_t i = 0; i < count; i++)
@@ -202,7 +120,7 @@ static struct h248_node *prop_node(struct dec *d, struct h248_node *parent, cons
 {
 	struct h248_node *n = h248_node_new(d->m, H248_NODE_PROP, H248_TOK_NONE);
 	if (!n || !(n->name = h248_cstr(d->m, name)).p)
-		return oom(d, NULL), NULL;
+		return ber_oom(d, NULL), NULL;
 	h248_append(parent, n);
 	return n;
 }
@@ -291,7 +209,7 @@ bool ber_dec_termid(struct dec *d, const struct tlv *t, struct h248_str *out)
 	static const uint8_t root[8] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	if (!wn && n == 8 && !memcmp(id, root, 8)) {
 		*out = h248_cstr(d->m, "ROOT");
-		return out->p || oom(d, NULL);
+		return out->p || ber_oom(d, NULL);
 	}
 	if (n < 1 || n > 8)
 		return ber_dfail(d, 400, &f[1].in, "a TerminationID is 1 to 8 octets");
@@ -307,7 +225,7 @@ bool ber_dec_termid(struct dec *d, const struct tlv *t, struct h248_str *out)
 	if (wn)
 		text[len++] = (w & 0x80) ? '$' : '*';
 	*out = h248_str_dup(d->m, text, len);
-	return out->p || oom(d, NULL);
+	return out->p || ber_oom(d, NULL);
 }
 
 bool ber_dec_error(struct dec *d, struct h248_node *parent, const struct tlv *t)
@@ -322,7 +240,7 @@ bool ber_dec_error(struct dec *d, struct h248_node *parent, const struct tlv *t)
 		return true;
 	struct h248_node *q = h248_node_new(d->m, H248_NODE_QUOTED, H248_TOK_NONE);
 	if (!q || !(q->name = ber_dup(d, &f[1])).p)
-		return br_len(&f[1]) ? oom(d, NULL) : true;
+		return br_len(&f[1]) ? ber_oom(d, NULL) : true;
 	for (size_t i = 0; i < q->name.n;
 	     i++) { /* what a quoted string cannot hold, as h248_add_error does */
 		char *c = (char *)q->name.p + i;
@@ -401,7 +319,7 @@ static bool sdp(struct dec *d, struct h248_node *parent, enum h248_tok tok, cons
 			}
 		}
 		if (!pass && len && !(buf = arena_alloc(d->m->arena, len)))
-			return oom(d, &t->in);
+			return ber_oom(d, &t->in);
 		if (!buf)
 			break;
 	}
@@ -546,7 +464,7 @@ static bool event(struct dec *d, struct h248_node *parent, const struct tlv *t, 
 			if (i != 8 && (stamp[i] < '0' || stamp[i] > '9'))
 				return ber_dfail(d, 400, &f[3].in, "TimeNotation digits");
 		if (!(n->stamp = h248_str_dup(d->m, stamp, 17)).p)
-			return oom(d, NULL);
+			return ber_oom(d, NULL);
 	}
 	return true;
 }
@@ -603,7 +521,7 @@ static bool signal(struct dec *d, struct h248_node *parent, const struct tlv *t)
 		else {
 			nc->value.form = H248_VAL_ALTLIST;
 			if (!(nc->value.items = arena_alloc(d->m->arena, count * sizeof items[0])))
-				return oom(d, NULL);
+				return ber_oom(d, NULL);
 			memcpy(nc->value.items, items, count * sizeof items[0]);
 			nc->value.nitems = count;
 		}
@@ -672,7 +590,7 @@ static bool packages(struct dec *d, struct h248_node *parent, const struct tlv *
 		snprintf(text, sizeof text, "%s-%u", name, v);
 		struct h248_node *i = h248_node_new(d->m, H248_NODE_ITEM, H248_TOK_NONE);
 		if (!i || !(i->name = h248_cstr(d->m, text)).p)
-			return oom(d, NULL);
+			return ber_oom(d, NULL);
 		h248_append(n, i);
 	}
 	return true;

@@ -57,6 +57,8 @@ bool ber_next(struct dec *d, struct br *r, struct tlv *t);
  * a component of another class, a number >= n, or one repeated */
 bool ber_fields(struct dec *d, const struct tlv *seq, struct tlv *f, unsigned n);
 bool ber_dec_u32(struct dec *d, const struct tlv *t, uint32_t max, uint32_t *v);
+/* Fails the decode as out of memory (the message's arena bound); false */
+bool ber_oom(struct dec *d, const struct br *at);
 /* A word or quoted value of the decoded octets; a node's numeric word value */
 struct h248_str ber_dup(struct dec *d, const struct tlv *t);
 bool ber_set_number(struct dec *d, struct h248_node *n, const struct tlv *t, uint32_t max);

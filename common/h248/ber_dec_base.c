@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ber_dec_base: the binary decoder's primitives (ber_int.h), what ber_dec.c and ber_dec_msg.c read with:
+ * the failure that stops the decode, the next TLV within the nesting limit, a SEQUENCE's components by tag
+ * number, a bounded integer, octets copied into the message, a token node appended. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ber_int.h"
+
+bool ber_dfail(struct dec *d, int code, const struct br *at, const char *fmt, ...)
+{
+	if (!d->failed) {
+		d->failed = true;
+		d->err->code = code;
+		d->err->line = 0;
+		d->err->col = at && at->base ? (unsigned)(at->p - at->base) + 1 : 0;
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(d->err->reason, sizeof d->err->reason, fmt, ap);
+		va_end(ap);
+	}
+	return false;
+}
+
+bool ber_next(struct dec *d, struct br *r, struct tlv *t)
+{
+	size_t at;
+	if (!r->base) /* an absent component's contents */
+		return ber_dfail(d, 400, NULL, "a component missing");
+	if (!br_next(r, t, &at)) {
+		struct br here = { r->base + at, r->end, r->base, 0 };
+		return ber_dfail(d, 400, &here, "malformed BER (tag, length or a value past its end)");
+	}
+	if (t->in.depth > d->max_depth)
+		return ber_dfail(d, 400, r, "nested deeper than %u", d->max_depth);
+	return true;
+}
+
+bool ber_fields(struct dec *d, const struct tlv *seq, struct tlv *f, unsigned n)
+{
+	struct br in = seq->in;
+	memset(f, 0, n * sizeof *f);
+	while (br_more(&in)) {
+		const uint8_t *at = in.p;
+		struct tlv t;
+		if (!ber_next(d, &in, &t))
+			return false;
+		unsigned k = t.tag & 0x1f;
+		struct br here = { at, in.end, in.base, 0 };
+		if ((t.tag & 0xc0) != 0x80 || k >= n || f[k].tag)
+			return ber_dfail(d, 400, &here, "unexpected component (tag 0x%02x)", t.tag);
+		f[k] = t;
+	}
+	return true;
+}
+
+bool ber_dec_u32(struct dec *d, const struct tlv *t, uint32_t max, uint32_t *v)
+{
+	if (!br_uint(t, v) || *v > max)
+		return ber_dfail(d, 400, &t->in, "not an integer up to %u", max);
+	return true;
+}
+
+bool ber_oom(struct dec *d, const struct br *at)
+{
+	return ber_dfail(d, 400, at, "message larger than its memory limit");
+}
+
+struct h248_str ber_dup(struct dec *d, const struct tlv *t)
+{
+	if (!br_len(t))
+		return (struct h248_str){ "", 0 }; /* never a null pointer, even empty */
+	struct h248_str s = h248_str_dup(d->m, (const char *)t->in.p, br_len(t));
+	if (!s.p)
+		ber_oom(d, &t->in);
+	return s;
+}
+
+struct h248_node *ber_token(struct dec *d, struct h248_node *parent, enum h248_tok tok)
+{
+	struct h248_node *n = h248_node_new(d->m, H248_NODE_TOKEN, tok);
+	if (!n)
+		return ber_oom(d, NULL), NULL;
+	if (parent)
+		h248_append(parent, n);
+	else
+		h248_msg_append(d->m, n);
+	return n;
+}
