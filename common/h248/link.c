@@ -82,6 +82,8 @@ static void trace_message(const struct h248_link *l, bool rx, const char *text, 
 		summary[n] = 0;
 		if (decoded)
 			snprintf(summary + n, sizeof summary - n, " (binary, %zu octets)", octets);
+	} else if (h248_encoding_of(text, len) == H248_ENC_BINARY) { /* the octets, base64 in the trace */
+		snprintf(summary, sizeof summary, "(binary, %zu octets, not readable as text)", octets);
 	}
 	trace_emit(l->trace, &(struct trace_event){ .kind = rx ? TRACE_H248_RX : TRACE_H248_TX,
 						    .from = rx ? peer_text : local_text,
