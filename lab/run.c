@@ -446,42 +446,53 @@ static char *make_parties(struct run *r)
 	return err;
 }
 
-struct run_result *run_scenario(const struct lab_opts *o, const struct scenario *s)
+/* Why s is not played with o, or NULL: a UE behind a NAT and none given, or what the system under test
+ * cannot do (sut_settings). */
+static char *skip_reason(const struct lab_opts *o, const struct scenario *s)
 {
-	struct run_result *res = g_new0(struct run_result, 1);
-	res->steps = g_array_new(FALSE, TRUE, sizeof(struct step_result));
 	bool nat = false;
 	json_object_object_foreach (s->parties, who, what) {
 		(void)who;
 		nat |= jbool(what, "behind_nat", false);
 	}
-	if (nat && !o->nat_netns) {
-		res->ok = true;
-		res->skipped =
-		    g_strdup("a UE is behind a NAT, and none was given (--nat; tests/integration/nat.sh "
-			     "builds one in network namespaces)");
-		return res;
+	if (nat && !o->nat_netns)
+		return g_strdup("a UE is behind a NAT, and none was given (--nat; tests/integration/nat.sh "
+				"builds one in network namespaces)");
+	return sut_settings(o, s);
+}
+
+/* The scenario's directory under o->out (made), and its event log: the daemons' and the lab's files there,
+ * emptied. */
+static void open_out(struct run *r)
+{
+	char *base = g_path_get_basename(r->s->file);
+	if (g_str_has_suffix(base, ".json"))
+		base[strlen(base) - 5] = 0;
+	r->dir = g_build_filename(r->o->out, base, NULL);
+	g_free(base);
+	g_mkdir_with_parents(r->dir, 0755);
+	static const char *const files[] = { "alg.jsonl", "agw.jsonl", "lab.jsonl" };
+	r->log = evlog_new();
+	for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+		char *path = g_build_filename(r->dir, files[i], NULL);
+		unlink(path);
+		evlog_add_file(r->log, path);
+		g_free(path);
 	}
-	if ((res->skipped = sut_settings(o, s))) {
+}
+
+struct run_result *run_scenario(const struct lab_opts *o, const struct scenario *s)
+{
+	struct run_result *res = g_new0(struct run_result, 1);
+	res->steps = g_array_new(FALSE, TRUE, sizeof(struct step_result));
+	if ((res->skipped = skip_reason(o, s))) {
 		res->ok = true;
 		return res;
 	}
 	gint64 t0 = g_get_monotonic_time();
 	struct run r = { .o = o, .s = s, .held = -1 };
-	char *base = g_path_get_basename(s->file);
-	if (g_str_has_suffix(base, ".json"))
-		base[strlen(base) - 5] = 0;
-	r.dir = res->dir = g_build_filename(o->out, base, NULL);
-	g_free(base);
-	g_mkdir_with_parents(r.dir, 0755);
-	static const char *const files[] = { "alg.jsonl", "agw.jsonl", "lab.jsonl" };
-	r.log = evlog_new();
-	for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
-		char *path = g_build_filename(r.dir, files[i], NULL);
-		unlink(path);
-		evlog_add_file(r.log, path);
-		g_free(path);
-	}
+	open_out(&r);
+	res->dir = r.dir;
 	r.root = su_root_create(NULL);
 	r.ex = (struct expect_ctx){ .log = r.log,
 				    .root = r.root,
