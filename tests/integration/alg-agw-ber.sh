@@ -8,6 +8,7 @@
 # and Wireshark's H.248 binary dissector ("h248"; "megaco" reads text) reads every datagram on the
 # control association as H.248 version 3, the call's Adds, Modify and Subtract among them. Skipped (77)
 # without python3, sipp, socat or openssl; the tshark part without tshark or the right to capture on lo.
+# Then ims-alg with h248.encoding = binary and a text gateway: the gateway follows into binary.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/testbed_call.sh"
 capture=no
@@ -68,4 +69,30 @@ if [ $capture = yes ]; then
 else
 	echo "# no capture on lo: the tshark part skipped"
 fi
+
+# ims-alg with h248.encoding = binary and ims-agw left at mgc.encoding = text: the gateway registers in
+# text, ims-alg answers in binary whatever it was sent, and from then on the gateway speaks binary too
+# (the encoding its MGC last used): its ServiceChange is its one text message
+set -- $("$FREEPORT" 4)
+start alg2 "$WORK/alg2.log" "$ALG" --sip-access-port "$1" --sip-core-port "$2" --h248-port "$3" \
+	--h248-encoding binary --h248-audit 300 --log-level info
+alg2=$last_pid
+wait_log "$WORK/alg2.log" "ready:" >/dev/null
+start agw2 "$WORK/agw2.log" "$AGW" --h248-port "$4" --mgc-port "$3" --trace-file "$WORK/agw2.jsonl" \
+	--log-level info
+agw2=$last_pid
+wait_log "$WORK/alg2.log" "gateway .* registered" >/dev/null
+sleep 1 # ims-alg's audits of the quiet gateway (every 300 ms) and their answers
+stop "$agw2" KILL
+stop "$alg2" TERM
+grep '"kind":"h248.[rt]x"' "$WORK/agw2.jsonl" >"$WORK/agw2.h248"
+expect_match "h248.encoding=binary: the gateway's ServiceChange went as text" "$(head -n 1 "$WORK/agw2.h248")" \
+	'"kind":"h248.tx".*"summary":"Transaction = [0-9]+","raw":"MEGACO/3 [^"]*\\nTransaction = [0-9]+ \{\\n  Context = - \{\\n    ServiceChange = ROOT'
+expect_match "... answered in binary" "$(sed -n 2p "$WORK/agw2.h248")" \
+	'"kind":"h248.rx".*"summary":"Reply = [0-9]+ \(binary, [0-9]+ octets\)"'
+expect_eq "... then ims-alg's audits and the gateway's answers all in binary (5 at least)" \
+	"$(tail -n +2 "$WORK/agw2.h248" | grep -cE '"summary":"[^"]* \(binary, [0-9]+ octets\)"')" \
+	"$(n=$(tail -n +2 "$WORK/agw2.h248" | wc -l); [ "$n" -ge 5 ] && echo "$n" || echo "only $n")"
+expect_match "... the gateway's Replies among them" "$(tail -n +2 "$WORK/agw2.h248")" \
+	'"kind":"h248.tx".*"summary":"Reply = [0-9]+ \(binary, [0-9]+ octets\)"'
 finish
