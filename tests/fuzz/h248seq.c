@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "codec.h"
 #include "log.h"
 #include "parse.h"
 
@@ -107,8 +108,9 @@ void seq_drain(struct seq *s)
 		ssize_t n;
 		while ((n = recv(peer_fd[i], buf, sizeof buf, MSG_DONTWAIT)) > 0) {
 			struct h248_error err;
-			struct h248_msg *m = h248_parse(buf, (size_t)n, NULL, &err);
-			if (!m) { /* the entity printed something its own parser refuses */
+			/* text, or binary to a peer that spoke binary (codec.h) */
+			struct h248_msg *m = h248_decode(buf, (size_t)n, NULL, &err, NULL);
+			if (!m) { /* the entity encoded something its own decoder refuses */
 				fprintf(stderr, "h248seq: the entity sent a message that does not parse (%d, line %u: %s):\n%.*s\n",
 					err.code, err.line, err.reason, (int)n, buf);
 				abort();
