@@ -257,6 +257,10 @@ static bool command(struct dec *d, struct h248_node *parent, const struct tlv *t
 		struct tlv r;
 		if (!ber_next(d, &in, &r))
 			return false;
+		if (r.tag != CTXC(0) && !br_len(&r)) { /* no parameters: "ServiceChange = ROOT", no body */
+			cmd->flags &= (uint8_t)~H248_F_BODY;
+			return true;
+		}
 		return r.tag == CTXC(0) ? ber_dec_error(d, cmd, &r) : services(d, cmd, &r, true);
 	}
 	if (alt == 6) {
