@@ -18,7 +18,7 @@ if command -v tshark >/dev/null; then
 	pids="$pids $tpid"
 	wait_log "$WORK/tshark.log" "Capturing on" 10 >/dev/null && capture=yes && sleep 0.5
 fi
-testbed_call alg-agw-ber 30660 --mgc-encoding binary --trace-file "$WORK/agw.jsonl"
+testbed_call alg-agw-ber 30560 --mgc-encoding binary --trace-file "$WORK/agw.jsonl"
 agw=$last_pid alg=$(printf '%s\n' $pids | grep -B1 -x "$last_pid" | head -n 1) # testbed_call's two starts
 expect_match "ims-alg: the gateway registered" "$(cat "$WORK/alg.log")" "gateway .* registered"
 # both stopped before the traces and capture are compared (ims-alg keeps auditing a quiet gateway); the

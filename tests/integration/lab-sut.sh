@@ -13,7 +13,7 @@ command -v python3 >/dev/null || { echo "lab-sut: python3 is not installed: skip
 LAB="$top_builddir/lab/ims-lab"
 S="$top_srcdir/scenarios"
 read -r MGC GWH SIPA SIPC CORE <<<"$(echo $("$FREEPORT" 5))"
-BAND=30440 # the gateway under test's access ports BAND..+9, core ports +10..+19 (below the lab's 31000-32767)
+BAND=30580 # the gateway under test's access ports BAND..+9, core ports +10..+19 (a band no other test uses)
 
 # the Iq scenarios: no profile setting (ix, mp) in them
 iq=()
