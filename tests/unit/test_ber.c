@@ -13,14 +13,8 @@
 
 static char *read_file(const char *dir, const char *name, size_t *len)
 {
-	const char *top = getenv("top_srcdir") ? getenv("top_srcdir") : ".";
-	char *path = g_build_filename(top, "tests", "h248", dir, name, NULL);
-	char *text = NULL;
-	gsize n = 0;
-	if (!g_file_get_contents(path, &text, &n, NULL))
-		fprintf(stderr, "\n    cannot read %s\n", path);
-	g_free(path);
-	*len = n;
+	char *rel = g_build_filename(dir, name, NULL), *text = read_vector(rel, len);
+	g_free(rel);
 	return text;
 }
 

@@ -12,7 +12,7 @@
 #include "print.h"
 #include "suites.h"
 
-static char *read_vector(const char *rel, size_t *len)
+char *read_vector(const char *rel, size_t *len)
 {
 	const char *top = getenv("top_srcdir") ? getenv("top_srcdir") : ".";
 	char *path = g_build_filename(top, "tests", "h248", rel, NULL);
