@@ -71,16 +71,40 @@ char *h248_encode_to(const struct h248_msg *m, enum h248_encoding enc, enum h248
 
 enum { MAX_PEERS = 4096 };
 
+/* A peer's encoding: the table's key and value at once, looked up by the h248_from it starts with. */
+struct peer_enc {
+	struct h248_from from;
+	enum h248_encoding enc;
+};
+
 struct h248_encodings {
-	GHashTable *peers; /* "addr/conn" -> encoding + 1 */
+	GHashTable *peers; /* of struct peer_enc, by address and connection */
 	enum h248_encoding dflt;
 	bool fixed;
 };
 
+static guint from_hash(gconstpointer p)
+{
+	const struct h248_from *f = p;
+	const union sa *a = &f->addr;
+	guint h = f->conn * 2654435761u ^ a->sa.sa_family;
+	if (a->sa.sa_family == AF_INET)
+		return h ^ a->in.sin_addr.s_addr ^ (guint)a->in.sin_port << 16;
+	uint32_t w[4];
+	memcpy(w, &a->in6.sin6_addr, sizeof w);
+	return h ^ w[0] ^ w[1] ^ w[2] ^ w[3] ^ (guint)a->in6.sin6_port << 16;
+}
+
+static gboolean from_equal(gconstpointer a, gconstpointer b)
+{
+	const struct h248_from *x = a, *y = b;
+	return x->conn == y->conn && sa_equal(&x->addr, &y->addr);
+}
+
 struct h248_encodings *h248_encodings_new(enum h248_encoding dflt, bool fixed)
 {
 	struct h248_encodings *e = g_new0(struct h248_encodings, 1);
-	e->peers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	e->peers = g_hash_table_new_full(from_hash, from_equal, g_free, NULL);
 	e->dflt = dflt, e->fixed = fixed;
 	return e;
 }
@@ -92,31 +116,26 @@ void h248_encodings_free(struct h248_encodings *e)
 	g_free(e);
 }
 
-static char *peer_key(const struct h248_from *f)
-{
-	char where[SA_TEXT_MAX];
-	return g_strdup_printf("%s/%u", sa_text(&f->addr, where), f->conn);
-}
-
 enum h248_encoding h248_encodings_for(const struct h248_encodings *e, const struct h248_from *to)
 {
 	if (e->fixed)
 		return e->dflt;
-	char *key = peer_key(to);
-	gpointer v = g_hash_table_lookup(e->peers, key);
-	g_free(key);
-	return v ? (enum h248_encoding)(GPOINTER_TO_INT(v) - 1) : e->dflt;
+	const struct peer_enc *p = g_hash_table_lookup(e->peers, to);
+	return p ? p->enc : e->dflt;
 }
 
 void h248_encodings_seen(struct h248_encodings *e, const struct h248_from *from, enum h248_encoding enc)
 {
 	if (e->fixed)
 		return;
-	char *key = peer_key(from);
-	if (g_hash_table_contains(e->peers, key) || g_hash_table_size(e->peers) < MAX_PEERS)
-		g_hash_table_replace(e->peers, key, GINT_TO_POINTER((int)enc + 1));
-	else
-		g_free(key);
+	struct peer_enc *p = g_hash_table_lookup(e->peers, from);
+	if (!p && g_hash_table_size(e->peers) < MAX_PEERS) {
+		p = g_new(struct peer_enc, 1);
+		p->from = *from;
+		g_hash_table_add(e->peers, p);
+	}
+	if (p)
+		p->enc = enc;
 }
 
 char *h248_trace_text(const char *buf, size_t len, size_t *text_len)
