@@ -12,6 +12,7 @@
 #include "log.h"
 #include "parse.h"
 #include "peers.h"
+#include "tl_int.h"
 
 struct request {
 	struct h248_tl *tl;
@@ -47,34 +48,6 @@ struct h248_txn {
 	size_t reply_len;
 	struct ev_timer *timer; /* while executing: the pending threshold; after: LONG-TIMER */
 };
-
-struct h248_tl {
-	struct ev_loop *loop;
-	struct h248_link *link;
-	struct h248_tl_opts o;
-	struct h248_tl_ops ops;
-	void *arg;
-	uint32_t next_tid;
-	GHashTable *requests; /* tid -> struct request */
-	GHashTable *txns;     /* "mid/tid" -> struct h248_txn */
-	GHashTable *peers;    /* "mid" -> struct peer, while it has ids remembered */
-	size_t cached;        /* bytes of stored answers */
-	GPtrArray *acks;      /* struct acks: Replies received, to acknowledge, per peer */
-	struct ev_timer *ack_timer;
-	struct h248_tl_stats stats;
-	struct log_counter strays, over_cache, over_ids, ids_full;
-	struct log_counter unparsable, peer_errors;
-	struct h248_encodings *encodings; /* the one each peer last used */
-};
-
-/* The Replies from one peer not acknowledged yet. */
-struct acks {
-	struct h248_from to;
-	unsigned version; /* the peer's, as its Reply came: an ack in another version it may refuse (406) */
-	GArray *tids; /* uint32_t */
-};
-
-enum { ACK_BATCH = 64 }; /* ids in one TransactionResponseAck at most: a few hundred bytes */
 
 static unsigned or_default(unsigned v, unsigned d)
 {
@@ -118,13 +91,6 @@ static void txn_free(gpointer p)
 	g_free(t);
 }
 
-static void acks_free(gpointer p)
-{
-	struct acks *a = p;
-	g_array_free(a->tids, TRUE);
-	g_free(a);
-}
-
 struct h248_tl *h248_tl_new(struct ev_loop *loop, struct h248_link *link, const struct h248_tl_opts *opts,
 			    const struct h248_tl_ops *ops, void *arg)
 {
@@ -157,7 +123,7 @@ struct h248_tl *h248_tl_new(struct ev_loop *loop, struct h248_link *link, const 
 	tl->ids_full = (struct log_counter){ .component = "h248",
 					     .what = "too many transaction ids remembered:",
 					     .note = "dropped unanswered, not executed" };
-	tl->acks = g_ptr_array_new_with_free_func(acks_free);
+	tl_acks_init(tl);
 	tl->next_tid = (uint32_t)g_random_int_range(1, 1 << 20); /* a restart does not reuse recent ids */
 	tl->requests = g_hash_table_new_full(NULL, NULL, NULL, request_free);
 	tl->txns = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, txn_free);
@@ -171,17 +137,16 @@ void h248_tl_free(struct h248_tl *tl)
 	if (!tl)
 		return;
 	const struct h248_tl_stats *s = &tl->stats;
-	log_notice("h248", NULL,
-		   "H.248 transactions at stop: %" G_GUINT64_FORMAT
-		   " answers stored (%zu bytes), %" G_GUINT64_FORMAT " ids remembered; %" G_GUINT64_FORMAT
-		   " answers not stored (over %zu bytes); %" G_GUINT64_FORMAT
-		   " Replies acknowledged in %" G_GUINT64_FORMAT " messages, %" G_GUINT64_FORMAT
-		   " acknowledgements received; %" G_GUINT64_FORMAT " requests refused (510) and %" G_GUINT64_FORMAT
-		   " dropped: their peer had too many ids remembered (max %u)",
-		   s->stored, tl->cached, s->remembered, s->not_cached, tl->o.max_cache, s->acks_sent,
-		   s->ack_messages, s->acks_received, s->ids_refused, s->ids_dropped, tl->o.max_ids);
-	ev_timer_cancel(tl->loop, tl->ack_timer);
-	g_ptr_array_free(tl->acks, TRUE); /* not sent: the peer frees those answers after LONG-TIMER */
+	log_notice(
+	    "h248", NULL,
+	    "H.248 transactions at stop: %" G_GUINT64_FORMAT " answers stored (%zu bytes), %" G_GUINT64_FORMAT
+	    " ids remembered; %" G_GUINT64_FORMAT " answers not stored (over %zu bytes); %" G_GUINT64_FORMAT
+	    " Replies acknowledged in %" G_GUINT64_FORMAT " messages, %" G_GUINT64_FORMAT
+	    " acknowledgements received; %" G_GUINT64_FORMAT " requests refused (510) and %" G_GUINT64_FORMAT
+	    " dropped: their peer had too many ids remembered (max %u)",
+	    s->stored, tl->cached, s->remembered, s->not_cached, tl->o.max_cache, s->acks_sent,
+	    s->ack_messages, s->acks_received, s->ids_refused, s->ids_dropped, tl->o.max_ids);
+	tl_acks_free(tl);
 	g_hash_table_destroy(tl->requests);
 	g_hash_table_destroy(tl->txns); /* before the peers: each takes itself off its peer */
 	g_hash_table_destroy(tl->peers);
@@ -199,7 +164,7 @@ const struct h248_tl_stats *h248_tl_stats(const struct h248_tl *tl)
 	return &tl->stats;
 }
 
-static struct h248_msg *new_message(struct h248_tl *tl)
+struct h248_msg *tl_new_message(struct h248_tl *tl)
 {
 	struct h248_msg *m = h248_msg_new(tl->o.version, 0);
 	m->mid = tl->o.mid;
@@ -236,9 +201,15 @@ static char *emit(struct h248_tl *tl, const struct h248_from *to, struct h248_ms
 	return emit_as(tl, to, m, h248_encodings_for(tl->encodings, to), keep, len, rc, NULL);
 }
 
+void tl_send(struct h248_tl *tl, const struct h248_from *to, struct h248_msg *m)
+{
+	int rc;
+	emit(tl, to, m, false, NULL, &rc);
+}
+
 static void send_pending(struct h248_tl *tl, const struct h248_from *to, uint32_t tid, unsigned version)
 {
-	struct h248_msg *m = new_message(tl);
+	struct h248_msg *m = tl_new_message(tl);
 	m->version = MIN(version, m->version);
 	char id[12];
 	snprintf(id, sizeof id, "%u", tid);
@@ -249,85 +220,11 @@ static void send_pending(struct h248_tl *tl, const struct h248_from *to, uint32_
 	emit(tl, to, m, false, NULL, &rc);
 }
 
-/* ---- acknowledging the Replies we receive (D.1.1: the peer may then free its copy at once) ---- */
-
-static gint tid_cmp(gconstpointer a, gconstpointer b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* One message to a->to: TransactionResponseAck { 3, 5-9 }, the ids sorted and runs merged. */
-static void acks_send(struct h248_tl *tl, struct acks *a)
-{
-	g_array_sort(a->tids, tid_cmp);
-	struct h248_msg *m = new_message(tl);
-	/* the peer's version: a Reply's own (a gateway at 1 answers in 1), but never above the one this
-	 * side negotiated since (the Reply to a v3 ServiceChange that settles on 1 comes in 3) */
-	m->version = MIN(a->version, tl->o.version);
-	struct h248_node *k = h248_add_token(m, NULL, H248_TOK_RESPONSEACK, NULL);
-	const uint32_t *id = (const uint32_t *)(void *)a->tids->data;
-	for (guint i = 0, j; i < a->tids->len; i = j) {
-		for (j = i + 1; j < a->tids->len && id[j] <= id[j - 1] + 1 && id[j] >= id[j - 1]; j++)
-			;
-		char range[24];
-		if (id[j - 1] == id[i])
-			snprintf(range, sizeof range, "%u", id[i]);
-		else
-			snprintf(range, sizeof range, "%u-%u", id[i], id[j - 1]);
-		struct h248_node *item = h248_node_new(m, H248_NODE_ITEM, H248_TOK_NONE);
-		item->name = h248_cstr(m, range);
-		h248_append(k, item);
-	}
-	h248_msg_append(m, k);
-	tl->stats.ack_messages++;
-	int rc;
-	emit(tl, &a->to, m, false, NULL, &rc);
-}
-
-static void on_ack_timer(struct ev_loop *loop, void *arg)
-{
-	struct h248_tl *tl = arg;
-	tl->ack_timer = NULL;
-	for (guint i = 0; i < tl->acks->len; i++)
-		acks_send(tl, g_ptr_array_index(tl->acks, i));
-	g_ptr_array_set_size(tl->acks, 0);
-}
-
-/* Acknowledges tid to `to`: with the others due to the same peer after ack_delay_ms, or at once (with
- * them) when now (ImmAckRequired) or when a batch is full. */
-static void ack_reply(struct h248_tl *tl, const struct h248_from *to, unsigned version, uint32_t tid,
-		      bool now)
-{
-	struct acks *a = NULL;
-	guint i;
-	for (i = 0; i < tl->acks->len && !a; i++)
-		if (h248_from_equal(&((struct acks *)g_ptr_array_index(tl->acks, i))->to, to))
-			a = g_ptr_array_index(tl->acks, i);
-	if (!a) {
-		a = g_new0(struct acks, 1);
-		a->to = *to;
-		a->version = version;
-		a->tids = g_array_sized_new(FALSE, FALSE, sizeof(uint32_t), 8);
-		g_ptr_array_add(tl->acks, a);
-		i = tl->acks->len;
-	}
-	g_array_append_val(a->tids, tid);
-	tl->stats.acks_sent++;
-	a->version = version; /* the latest the peer spoke */
-	if (now || a->tids->len >= ACK_BATCH) {
-		acks_send(tl, a);
-		g_ptr_array_remove_index_fast(tl->acks, i - 1);
-	} else if (!tl->ack_timer) {
-		tl->ack_timer = ev_timer_add(tl->loop, tl->o.ack_delay_ms, on_ack_timer, tl);
-	}
-}
-
 /* ---- requests of ours ---- */
 
 struct h248_msg *h248_tl_new_request(struct h248_tl *tl, struct h248_node **trans)
 {
-	struct h248_msg *m = new_message(tl);
+	struct h248_msg *m = tl_new_message(tl);
 	*trans = h248_add_token(m, NULL, H248_TOK_TRANSACTION, "0");
 	(*trans)->flags |= H248_F_BODY;
 	h248_msg_append(m, *trans);
@@ -448,10 +345,10 @@ static void incoming_reply(struct h248_tl *tl, const struct h248_msg *m, const s
 	bool imm = h248_child(n, H248_TOK_IMMACKREQUIRED, NULL) != NULL;
 	if (!r) { /* a repeated or late Reply: acknowledged again only when it asks to be */
 		if (imm)
-			ack_reply(tl, from, m->version, tid, true);
+			tl_ack_reply(tl, from, m->version, tid, true);
 		return;
 	}
-	ack_reply(tl, from, m->version, tid, imm); /* every Reply: the gateway frees its copy at once */
+	tl_ack_reply(tl, from, m->version, tid, imm); /* every Reply: the gateway frees its copy at once */
 	tl->stats.replies++;
 	request_done(r, m, n);
 }
@@ -548,23 +445,29 @@ static void incoming_request(struct h248_tl *tl, const struct h248_msg *m, const
 	if (p && p->ids >= tl->o.max_ids) { /* not even a refusal can be remembered: nothing is */
 		g_free(key);
 		tl->stats.ids_dropped++;
-		log_counted(&tl->ids_full, NULL, "transaction %u from %s: %u ids of its sender remembered (max %u)",
-			    tid, sa_text(&from->addr, where), p->ids, tl->o.max_ids);
+		log_counted(&tl->ids_full, NULL,
+			    "transaction %u from %s: %u ids of its sender remembered (max %u)", tid,
+			    sa_text(&from->addr, where), p->ids, tl->o.max_ids);
 		return;
 	}
 	p = p ? (g_free(pkey), p) : peer_new(tl, pkey);
 	t = g_new0(struct h248_txn, 1);
-	*t = (struct h248_txn){
-		.tl = tl, .key = key, .peer = p, .tid = tid, .version = m->version, .from = *from, .state = EXECUTING
-	};
+	*t = (struct h248_txn){ .tl = tl,
+				.key = key,
+				.peer = p,
+				.tid = tid,
+				.version = m->version,
+				.from = *from,
+				.state = EXECUTING };
 	t->timer = ev_timer_add(tl->loop, tl->o.pending_ms, on_pending_threshold, t);
 	g_hash_table_insert(tl->txns, key, t);
 	tl->stats.remembered++;
 	if (++p->ids > tl->o.max_ids - tl->o.max_ids / 16) { /* the last sixteenth: refusals only */
 		char text[112];
 		tl->stats.ids_refused++;
-		log_counted(&tl->over_ids, NULL, "transaction %u from %s: %u ids of its sender remembered (max %u)",
-			    tid, sa_text(&from->addr, where), p->ids - 1, tl->o.max_ids);
+		log_counted(&tl->over_ids, NULL,
+			    "transaction %u from %s: %u ids of its sender remembered (max %u)", tid,
+			    sa_text(&from->addr, where), p->ids - 1, tl->o.max_ids);
 		snprintf(text, sizeof text,
 			 "Insufficient Resources: %u transaction ids remembered (at most %u); not executed",
 			 p->ids - 1, tl->o.max_ids);
@@ -577,7 +480,7 @@ static void incoming_request(struct h248_tl *tl, const struct h248_msg *m, const
 
 struct h248_msg *h248_txn_new_reply(struct h248_txn *txn, struct h248_node **reply)
 {
-	struct h248_msg *m = new_message(txn->tl);
+	struct h248_msg *m = tl_new_message(txn->tl);
 	m->version = MIN(txn->version, m->version);
 	char id[12];
 	snprintf(id, sizeof id, "%u", txn->tid);
@@ -686,18 +589,15 @@ static void incoming_ack(struct h248_tl *tl, const struct h248_msg *m, const str
 static void answer_error(struct h248_tl *tl, const struct h248_error *err, const struct h248_from *from,
 			 enum h248_encoding enc)
 {
-	char at[40], pos[24];
-	if (enc == H248_ENC_BINARY) {
+	char at[40]; /* where, as the Error descriptor and the log line say it */
+	if (enc == H248_ENC_BINARY)
 		snprintf(at, sizeof at, "octet %u", err->col);
-		snprintf(pos, sizeof pos, "octet %u", err->col);
-	} else {
+	else
 		snprintf(at, sizeof at, "line %u column %u", err->line, err->col);
-		snprintf(pos, sizeof pos, "%u:%u", err->line, err->col);
-	}
-	h248_refused(&tl->unparsable, &from->addr, "error %d at %s: %s", err->code, pos, err->reason);
+	h248_refused(&tl->unparsable, &from->addr, "error %d at %s: %s", err->code, at, err->reason);
 	if (err->have_tid && err->in_reply)
 		return; /* a Reply of theirs is broken: nothing to answer */
-	struct h248_msg *m = new_message(tl);
+	struct h248_msg *m = tl_new_message(tl);
 	struct h248_node *top = NULL, *parent = NULL;
 	if (err->code != 400 && err->code != 406) {
 		char id[12];
