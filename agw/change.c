@@ -221,16 +221,10 @@ static bool choose_filled(const struct agw_mg *mg, const struct change *ch, stru
 	return dollar == NULL;
 }
 
-/* Collects and checks what cmd asks of t (NULL t: an Add being made). */
-bool mg_read_change(struct agw_mg *mg, const struct h248_node *cmd, struct agw_term *t, struct change *ch,
-		    struct fault *f)
+/* The descriptors cmd carries, kept in ch as nodes for the checks that follow: one stream at most (its
+ * LocalControl, Local and Remote), Events and Signals; Audit needs nothing here. */
+static bool read_descriptors(const struct h248_node *cmd, struct change *ch, struct fault *f)
 {
-	memset(ch, 0, sizeof *ch);
-	ch->dscp = -1;
-	ch->mode = -1;
-	ch->rtcp_alloc = -1;
-	if (t)
-		ch->tman = t->tman;
 	for (const struct h248_node *d = cmd->first; d; d = d->next) {
 		switch (d->tok) {
 		case H248_TOK_MEDIA: {
@@ -261,18 +255,14 @@ bool mg_read_change(struct agw_mg *mg, const struct h248_node *cmd, struct agw_t
 				       h248_tokens[d->tok].pretty);
 		}
 	}
-	if (ch->lc && !read_local_control(mg, ch->lc, ch, t == NULL, f))
-		return false;
-	if (ch->set_tman && !tman_valid(mg, &ch->tman, f))
-		return false;
-	bool have_local = ch->local && !empty_body(ch->local);
-	bool have_remote = ch->remote && !empty_body(ch->remote);
-	if (have_local && !read_sdp(ch->local, &ch->lsdp, "Local", f))
-		return false;
-	if (have_remote && !read_sdp(ch->remote, &ch->rsdp, "Remote", f))
-		return false;
-	const struct msdp *l = have_local ? &ch->lsdp : t && t->has_local ? &t->local : NULL;
-	const struct msdp *r = have_remote ? &ch->rsdp : NULL;
+	return true;
+}
+
+/* The transports of the Local l and Remote r (either may be NULL): each one known and carried under
+ * the profile, and both of one kind (TLS or not, datagram or stream, same media). */
+static bool bearers_valid(const struct agw_mg *mg, const struct msdp *l, const struct msdp *r,
+			  struct fault *f)
+{
 	for (const struct msdp *s = l; s; s = s == l ? r : NULL) {
 		if (!bearer(s))
 			return mg_fail(f, 449, "unsupported transport %s", s->proto);
@@ -285,24 +275,97 @@ bool mg_read_change(struct agw_mg *mg, const struct h248_node *cmd, struct agw_t
 	     strcmp(l->media, r->media)))
 		return mg_fail(f, 473, "Local is %s %s but Remote is %s %s", l->media, l->proto, r->media,
 			       r->proto);
-	if (have_local) {
-		if (!ch->lsdp.port_choose && (!t || ch->lsdp.port != t->port))
-			return mg_fail(f, 449, "m= port %u: the gateway chooses its ports, use $",
-				       ch->lsdp.port);
-		if (ch->lsdp.fingerprint_choose && !bearer(&ch->lsdp)->secure)
-			return mg_fail(f, 473, "a=fingerprint:$ asked on %s, which has no TLS",
-				       ch->lsdp.proto);
-		if (ch->lsdp.path_choose && (!mg->profile->focus || bearer(&ch->lsdp)->app != TP_APP_MSRP))
-			return mg_fail(f, 473,
-				       "a=path:$ asked on %s: the %s ends MSRP only as %s conference server",
-				       ch->lsdp.proto, focus_profile()->gateway, focus_profile()->interface);
-		if (!choose_filled(mg, ch, f))
-			return false;
-		if (t && t->has_local && bearer(&t->local)->dgram != bearer(&ch->lsdp)->dgram)
-			return mg_fail(f, 473, "%s cannot become %s: the port is bound for %s",
-				       t->local.proto, ch->lsdp.proto,
-				       bearer(&t->local)->dgram ? "UDP" : "TCP");
+	return true;
+}
+
+/* The Local given (ch->lsdp) against what the gateway does: it chooses the port, a fingerprint only
+ * on TLS, a=path only as conference server, every $ one it fills, and t's port stays UDP or TCP. */
+static bool local_valid(const struct agw_mg *mg, const struct agw_term *t, const struct change *ch,
+			struct fault *f)
+{
+	if (!ch->lsdp.port_choose && (!t || ch->lsdp.port != t->port))
+		return mg_fail(f, 449, "m= port %u: the gateway chooses its ports, use $", ch->lsdp.port);
+	if (ch->lsdp.fingerprint_choose && !bearer(&ch->lsdp)->secure)
+		return mg_fail(f, 473, "a=fingerprint:$ asked on %s, which has no TLS", ch->lsdp.proto);
+	if (ch->lsdp.path_choose && (!mg->profile->focus || bearer(&ch->lsdp)->app != TP_APP_MSRP))
+		return mg_fail(f, 473, "a=path:$ asked on %s: the %s ends MSRP only as %s conference server",
+			       ch->lsdp.proto, focus_profile()->gateway, focus_profile()->interface);
+	if (!choose_filled(mg, ch, f))
+		return false;
+	if (t && t->has_local && bearer(&t->local)->dgram != bearer(&ch->lsdp)->dgram)
+		return mg_fail(f, 473, "%s cannot become %s: the port is bound for %s", t->local.proto,
+			       ch->lsdp.proto, bearer(&t->local)->dgram ? "UDP" : "TCP");
+	return true;
+}
+
+/* The Events asked: only the gateway's TCP (not on UDP legs), TLS and heartbeat events the profile
+ * has; a heartbeat's timerx sets the heartbeat period. */
+static bool read_events(const struct agw_mg *mg, const struct msdp *l, struct change *ch, struct fault *f)
+{
+	for (const struct h248_node *e = ch->events->first; e; e = e->next) {
+		enum wire_ie ie = e->kind == H248_NODE_PROP ? ie_of(e, mg) : WIRE_COUNT;
+		bool tcp = ie == WIRE_TCP_UP || ie == WIRE_TCP_FAIL || ie == WIRE_TCP_REL;
+		bool ok = (tcp || ie == WIRE_TLS_UP || ie == WIRE_TLS_FAIL || ie == WIRE_HEARTBEAT) &&
+			  !(tcp && l && bearer(l)->dgram) && /* UDP legs have no TCP to report */
+			  profile_allows_ie(mg->profile, ie);
+		if (!ok)
+			return mg_fail(f, 512, "the gateway cannot detect %.*s", (int)e->name.n, e->name.p);
+		const struct h248_node *timer = ie == WIRE_HEARTBEAT ? h248_prop(e, "timerx") : NULL;
+		uint32_t sec;
+		if (timer && (!h248_str_u32(timer->value.text, &sec) || sec > 86400))
+			return mg_fail(f, 449, "timerx = %.*s: expected seconds from 0 to 86400",
+				       (int)timer->value.text.n, timer->value.text.p);
+		if (timer)
+			ch->heartbeat_s = sec, ch->set_heartbeat = true;
 	}
+	return true;
+}
+
+/* The Signals given (an empty list stops the signal): only the TLS establishment signal, on a
+ * termination with TLS. */
+static bool read_signals(const struct agw_mg *mg, const struct msdp *l, struct change *ch, struct fault *f)
+{
+	ch->set_tls_est = true;
+	for (const struct h248_node *sg = ch->signals->first; sg; sg = sg->next) {
+		if (!named(sg, mg, WIRE_TLS_EST) || !profile_allows_ie(mg->profile, WIRE_TLS_EST))
+			return mg_fail(f, 513, "the gateway cannot generate %.*s",
+				       sg->kind == H248_NODE_PROP ? (int)sg->name.n : 10,
+				       sg->kind == H248_NODE_PROP ? sg->name.p : "SignalList");
+		if (!l || !bearer(l)->secure)
+			return mg_fail(f, 473, "%s on a termination without TLS", wire(mg, WIRE_TLS_EST));
+		ch->tls_est = true;
+	}
+	return true;
+}
+
+/* Collects and checks what cmd asks of t (NULL t: an Add being made). */
+bool mg_read_change(struct agw_mg *mg, const struct h248_node *cmd, struct agw_term *t, struct change *ch,
+		    struct fault *f)
+{
+	memset(ch, 0, sizeof *ch);
+	ch->dscp = -1;
+	ch->mode = -1;
+	ch->rtcp_alloc = -1;
+	if (t)
+		ch->tman = t->tman;
+	if (!read_descriptors(cmd, ch, f))
+		return false;
+	if (ch->lc && !read_local_control(mg, ch->lc, ch, t == NULL, f))
+		return false;
+	if (ch->set_tman && !tman_valid(mg, &ch->tman, f))
+		return false;
+	bool have_local = ch->local && !empty_body(ch->local);
+	bool have_remote = ch->remote && !empty_body(ch->remote);
+	if (have_local && !read_sdp(ch->local, &ch->lsdp, "Local", f))
+		return false;
+	if (have_remote && !read_sdp(ch->remote, &ch->rsdp, "Remote", f))
+		return false;
+	const struct msdp *l = have_local ? &ch->lsdp : t && t->has_local ? &t->local : NULL;
+	const struct msdp *r = have_remote ? &ch->rsdp : NULL;
+	if (!bearers_valid(mg, l, r, f))
+		return false;
+	if (have_local && !local_valid(mg, t, ch, f))
+		return false;
 	if (!t && !have_local)
 		return mg_fail(f, 441, "Add needs a Local descriptor: the transport selects the leg");
 	if (ch->psk.p && (!l || !bearer(l)->secure || bearer(l)->dgram))
@@ -314,38 +377,10 @@ bool mg_read_change(struct agw_mg *mg, const struct h248_node *cmd, struct agw_t
 			return mg_fail(f, 449, "c= %s is not an address of realm %s, use $", ch->lsdp.addr,
 				       ch->realm->name);
 	}
-	if (ch->events) {
-		for (const struct h248_node *e = ch->events->first; e; e = e->next) {
-			enum wire_ie ie = e->kind == H248_NODE_PROP ? ie_of(e, mg) : WIRE_COUNT;
-			bool tcp = ie == WIRE_TCP_UP || ie == WIRE_TCP_FAIL || ie == WIRE_TCP_REL;
-			bool ok = (tcp || ie == WIRE_TLS_UP || ie == WIRE_TLS_FAIL || ie == WIRE_HEARTBEAT) &&
-				  !(tcp && l && bearer(l)->dgram) && /* UDP legs have no TCP to report */
-				  profile_allows_ie(mg->profile, ie);
-			if (!ok)
-				return mg_fail(f, 512, "the gateway cannot detect %.*s", (int)e->name.n,
-					       e->name.p);
-			const struct h248_node *timer = ie == WIRE_HEARTBEAT ? h248_prop(e, "timerx") : NULL;
-			uint32_t sec;
-			if (timer && (!h248_str_u32(timer->value.text, &sec) || sec > 86400))
-				return mg_fail(f, 449, "timerx = %.*s: expected seconds from 0 to 86400",
-					       (int)timer->value.text.n, timer->value.text.p);
-			if (timer)
-				ch->heartbeat_s = sec, ch->set_heartbeat = true;
-		}
-	}
-	if (ch->signals) {
-		ch->set_tls_est = true;
-		for (const struct h248_node *sg = ch->signals->first; sg; sg = sg->next) {
-			if (!named(sg, mg, WIRE_TLS_EST) || !profile_allows_ie(mg->profile, WIRE_TLS_EST))
-				return mg_fail(f, 513, "the gateway cannot generate %.*s",
-					       sg->kind == H248_NODE_PROP ? (int)sg->name.n : 10,
-					       sg->kind == H248_NODE_PROP ? sg->name.p : "SignalList");
-			if (!l || !bearer(l)->secure)
-				return mg_fail(f, 473, "%s on a termination without TLS",
-					       wire(mg, WIRE_TLS_EST));
-			ch->tls_est = true;
-		}
-	}
+	if (ch->events && !read_events(mg, l, ch, f))
+		return false;
+	if (ch->signals && !read_signals(mg, l, ch, f))
+		return false;
 	return true;
 }
 
