@@ -36,7 +36,7 @@ struct agw {
 	struct trace *trace;
 	int sigfd;
 	struct ev_io *sig_io;
-	struct ev_timer *watchdog; /* systemd's, when it asked for one */
+	struct ev_timer *watchdog;  /* systemd's, when it asked for one */
 	struct agw_ctl_src ctl_src; /* what the control socket reads */
 	struct ctl *ctl;            /* NULL: none (ctl.socket "") */
 	struct tls_identity identity;
@@ -51,7 +51,7 @@ struct agw {
 	char *mid;
 	struct log_counter strangers, over_limit;
 	struct agw_metrics_src counted; /* what the metrics read beyond the modules' own counters */
-	struct metrics *metrics;         /* NULL: no endpoint (metrics.address "") */
+	struct metrics *metrics;        /* NULL: no endpoint (metrics.address "") */
 	struct metrics_http *http;
 };
 
@@ -86,7 +86,8 @@ static int watch_signals(struct agw *g)
 	signal(SIGPIPE, SIG_IGN);
 	g->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (g->sigfd < 0 || !(g->sig_io = ev_io_add(g->loop, g->sigfd, EPOLLIN, on_signal, g))) {
-		log_err("main", NULL, "cannot watch SIGTERM, SIGINT, SIGHUP, SIGUSR1 and SIGUSR2: %s", strerror(errno));
+		log_err("main", NULL, "cannot watch SIGTERM, SIGINT, SIGHUP, SIGUSR1 and SIGUSR2: %s",
+			strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -223,9 +224,10 @@ static bool realm_init(struct agw_realm *r, const char *name, const char *prefix
 	union sa seen;
 	if (!sa_from_text(&r->addr, c->address, 0) || !sa_from_text(&seen, r->host, 0) || sa_is_any(&seen) ||
 	    seen.sa.sa_family != r->addr.sa.sa_family) {
-		*err = g_strdup_printf("realm.%s: %s is no address SDP can carry: set realm.%s.advertise to an "
-				       "IP address of realm.%s.address's family",
-				       name, r->host, name, name);
+		*err =
+		    g_strdup_printf("realm.%s: %s is no address SDP can carry: set realm.%s.advertise to an "
+				    "IP address of realm.%s.address's family",
+				    name, r->host, name, name);
 		return false;
 	}
 	return true;
@@ -250,28 +252,30 @@ static int start_metrics(struct agw *g, char **err)
 	return g->http ? 0 : -1;
 }
 
-static int start(struct agw *g)
+/* The trace file and the TLS identity, whose fingerprint is logged. */
+static bool start_identity(struct agw *g, char **err)
 {
 	struct agw_config *c = &g->cfg;
-	char *err = NULL;
-	if (*c->common.trace_file && !(g->trace = trace_open(c->common.trace_file, "ims-agw", &err)))
-		goto failed;
+	if (*c->common.trace_file && !(g->trace = trace_open(c->common.trace_file, "ims-agw", err)))
+		return false;
 	trace_secret(g->trace, c->wire.text[WIRE_TLS_PSK]); /* the keys the MGC hands over stay out of it */
-	if (!tls_identity_init(&g->identity, c->tls_certificate, c->tls_key, "ims-agw", &err))
-		goto failed;
+	if (!tls_identity_init(&g->identity, c->tls_certificate, c->tls_key, "ims-agw", err))
+		return false;
 	if (*c->tls_certificate) /* a generated one is news the operator needs: the UEs will see it */
 		log_info("main", NULL, "TLS identity: %s", g->identity.fingerprint);
 	else
-		log_notice("main", NULL, "self-signed certificate generated; TLS identity: %s", g->identity.fingerprint);
-	if (!(g->loop = ev_loop_new())) {
-		err = g_strdup_printf("cannot create the event loop: %s", strerror(errno));
-		goto failed;
-	}
-	if (watch_signals(g) < 0)
-		return -1;
-	if (!realm_init(&g->realms[0], "access", "ac", &c->access, &err) ||
-	    !realm_init(&g->realms[1], "core", "co", &c->core, &err))
-		goto failed;
+		log_notice("main", NULL, "self-signed certificate generated; TLS identity: %s",
+			   g->identity.fingerprint);
+	return true;
+}
+
+/* The two realms, the termination store over them, and the media legs. */
+static bool start_legs(struct agw *g, char **err)
+{
+	struct agw_config *c = &g->cfg;
+	if (!realm_init(&g->realms[0], "access", "ac", &c->access, err) ||
+	    !realm_init(&g->realms[1], "core", "co", &c->core, err))
+		return false;
 	g->store = agw_store_new(g->realms, 2, on_release, g);
 	struct legs_opts legs = { .connect_timeout_ms = (unsigned)c->connect_timeout_ms,
 				  .buffer = (size_t)c->buffer_kib * 1024,
@@ -284,9 +288,14 @@ static int start(struct agw *g)
 				  .tls_autostart = c->tls_autostart,
 				  .focus = profile_at(c->profile)->focus,
 				  .trace = g->trace };
-	if (!(g->legs = legs_new(g->loop, &legs, &err)))
-		goto failed;
+	return (g->legs = legs_new(g->loop, &legs, err)) != NULL;
+}
 
+/* The H.248 stack from the socket up: link, transaction layer (with the MID), the association with
+ * the MGC, and the MG that executes its commands on the store. text: the link's local address. */
+static bool start_h248(struct agw *g, char text[SA_TEXT_MAX], char **err)
+{
+	struct agw_config *c = &g->cfg;
 	union sa local;
 	sa_from_text(&local, c->h248_address, (uint16_t)c->h248_port);
 	sa_from_text(&g->mgc, c->mgc_address, (uint16_t)c->mgc_port);
@@ -297,16 +306,15 @@ static int start(struct agw *g)
 				     .max_conns_per_source = (unsigned)c->h248_max_conns_source,
 				     .idle_ms = (unsigned)c->h248_idle_ms,
 				     .trace = g->trace };
-	if (!(g->link = h248_link_new(g->loop, &local, &lo, &lops, g, &err)))
-		goto failed;
-	char text[SA_TEXT_MAX];
+	if (!(g->link = h248_link_new(g->loop, &local, &lo, &lops, g, err)))
+		return false;
 	sa_text(h248_link_local(g->link), text);
 	struct h248_tl_opts to = { .style = c->h248_style == AGW_STYLE_COMPACT ? H248_COMPACT : H248_PRETTY,
 				   .tmax_ms = (unsigned)c->mgc_timeout_ms,
 				   .encoding = c->mgc_encoding == AGW_ENCODING_BINARY ? H248_ENC_BINARY
 										      : H248_ENC_TEXT };
-	if (!(g->mid = h248_mid_config(c->h248_mid, c->h248_address, c->h248_port, &to.mid, &err)))
-		goto failed;
+	if (!(g->mid = h248_mid_config(c->h248_mid, c->h248_address, c->h248_port, &to.mid, err)))
+		return false;
 	static const struct h248_tl_ops tops = { .request = on_request, .admit = admit };
 	g->tl = h248_tl_new(g->loop, g->link, &to, &tops, g);
 	static const struct h248_mg_ops aops = { .registered = on_registered };
@@ -320,6 +328,24 @@ static int start(struct agw *g)
 	g->mg = agw_mg_new(g->loop, g->tl, g->assoc, g->store, &c->wire, profile_at(c->profile), &g->identity,
 			   &hooks);
 	legs_set_mg(g->legs, g->mg);
+	return true;
+}
+
+static int start(struct agw *g)
+{
+	struct agw_config *c = &g->cfg;
+	char *err = NULL;
+	if (!start_identity(g, &err))
+		goto failed;
+	if (!(g->loop = ev_loop_new())) {
+		err = g_strdup_printf("cannot create the event loop: %s", strerror(errno));
+		goto failed;
+	}
+	if (watch_signals(g) < 0)
+		return -1;
+	char text[SA_TEXT_MAX];
+	if (!start_legs(g, &err) || !start_h248(g, text, &err))
+		goto failed;
 	char mgc[SA_TEXT_MAX];
 	log_notice("main", NULL, "ready: H.248 control on udp/tcp %s, registering with %s over %s", text,
 		   sa_text(&g->mgc, mgc), c->mgc_transport == AGW_TRANSPORT_TCP ? "tcp" : "udp");
