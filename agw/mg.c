@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "build.h"
 #include "cert.h"
 #include "grammar.h"
 #include "log.h"
@@ -208,9 +209,7 @@ static void add_local(struct h248_msg *m, struct h248_node *parent, const char *
 {
 	struct h248_node *media = h248_add_token(m, parent, H248_TOK_MEDIA, NULL);
 	struct h248_node *stream = h248_add_token(m, media, H248_TOK_STREAM, "1");
-	struct h248_node *d = h248_add_token(m, stream, H248_TOK_LOCAL, NULL);
-	d->octets = h248_cstr(m, body);
-	d->flags |= H248_F_BODY;
+	h248_add_octets(m, stream, H248_TOK_LOCAL, body, strlen(body));
 }
 
 /* LocalControl's properties as the MGC set them: ds, tman, rtcph (the others are not returned yet). */
@@ -247,18 +246,13 @@ static void add_media(const struct agw_mg *mg, struct h248_msg *m, struct h248_n
 	if (t->mode || controls) {
 		struct h248_node *lc = h248_add_token(m, stream, H248_TOK_LOCALCONTROL, NULL);
 		if (t->mode)
-			h248_add_token(m, lc, H248_TOK_MODE, h248_tokens[t->mode].pretty)->value.tok =
-			    t->mode;
+			h248_add_token_tok(m, lc, H248_TOK_MODE, (enum h248_tok)t->mode);
 		add_controls(mg, m, lc, t);
 	}
-	if (t->has_local) {
-		struct h248_node *l = h248_add_token(m, stream, H248_TOK_LOCAL, NULL);
-		l->octets = h248_cstr(m, t->local_text), l->flags |= H248_F_BODY;
-	}
-	if (t->has_remote) {
-		struct h248_node *r = h248_add_token(m, stream, H248_TOK_REMOTE, NULL);
-		r->octets = h248_cstr(m, t->remote_text), r->flags |= H248_F_BODY;
-	}
+	if (t->has_local)
+		h248_add_octets(m, stream, H248_TOK_LOCAL, t->local_text, strlen(t->local_text));
+	if (t->has_remote)
+		h248_add_octets(m, stream, H248_TOK_REMOTE, t->remote_text, strlen(t->remote_text));
 }
 
 /* The Packages descriptor: what the gateway's profile row uses, truthfully (profiles/profile.c). */
