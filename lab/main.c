@@ -16,7 +16,7 @@
 #include "evlog.h"
 #include "junit.h"
 #include "ladder.h"
-#include "ports.h"
+#include "bed.h"
 #include "report.h"
 #include "run.h"
 #include "scenario.h"
@@ -402,7 +402,7 @@ int main(int argc, char **argv)
 		    g_free(a.html), g_free(ports);
 		return 2;
 	}
-	if (ports && !lab_ports_band(ports, &why)) {
+	if (ports && !bed_ports_band(ports, &why)) {
 		fprintf(stderr, "ims-lab: --ports: %s\n", why);
 		g_free(why), g_strfreev(a.files);
 		g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour), g_free(nat),

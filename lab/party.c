@@ -16,8 +16,8 @@
 #include <sofia-sip/sip_protos.h>
 #include <sofia-sip/sip_tag.h>
 
+#include "bed.h"
 #include "evlog.h"
-#include "ports.h"
 #include "sockaddr.h"
 #include "trace.h"
 
@@ -232,7 +232,7 @@ struct party *party_new(su_root_t *root, const char *name, json_object *spec, st
 	}
 	p->sip_port =
 	    sip_port ? sip_port
-		     : lab_free_ports(1); /* a SIP port of its own, so that the ladder knows its messages */
+		     : bed_free_ports(1); /* a SIP port of its own, so that the ladder knows its messages */
 	char *url = g_strdup_printf("sip:127.0.0.1:%u;transport=udp", p->sip_port);
 	p->nua = nua_create(root, on_nua, (nua_magic_t *)p, NUTAG_URL(url), NUTAG_MEDIA_ENABLE(0),
 			    NUTAG_AUTOANSWER(0), NUTAG_SESSION_TIMER(0),

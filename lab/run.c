@@ -6,19 +6,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bed.h"
 #include "evlog.h"
 #include "expect.h"
 #include "ladder.h"
 #include "party.h"
-#include "ports.h"
 #include "pcap.h"
 #include "sockaddr.h"
 #include "view.h"
@@ -35,43 +33,6 @@ static char *binary(const struct lab_opts *o, const char *dir, const char *name)
 	char *path = g_file_test(in_tree, G_FILE_TEST_IS_EXECUTABLE) ? g_strdup(in_tree) : g_strdup(beside);
 	g_free(self), g_free(here), g_free(in_tree), g_free(beside);
 	return path;
-}
-
-/* keylog: where its GnuTLS writes the TLS secrets (SSLKEYLOGFILE), or NULL */
-static pid_t spawn(GPtrArray *argv, const char *log, const char *keylog)
-{
-	g_ptr_array_add(argv, NULL);
-	pid_t parent = getpid(), pid = fork();
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL); /* the daemons die with the lab */
-		if (getppid() != parent)
-			_exit(1);
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd >= 0)
-			dup2(fd, STDERR_FILENO);
-		if (keylog)
-			setenv("SSLKEYLOGFILE", keylog, 1);
-		execv(argv->pdata[0], (char **)argv->pdata);
-		dprintf(STDERR_FILENO, "ims-lab: cannot run %s: %s\n", (char *)argv->pdata[0],
-			g_strerror(errno));
-		_exit(127);
-	}
-	return pid;
-}
-
-/* SIGTERM, then the exit status (-1: it had to be killed or was gone). */
-static int reap(pid_t pid)
-{
-	int status = -1;
-	if (pid <= 0)
-		return 0;
-	kill(pid, SIGTERM);
-	for (int i = 0; i < 50; i++, g_usleep(100000))
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-	return -1;
 }
 
 /* Settings that are secrets: the daemon reads them from a file of the key's name plus "_file", made
@@ -126,7 +87,11 @@ static pid_t start_daemon(struct run *r, const char *dir, const char *name, GPtr
 	g_ptr_array_add(argv, g_strdup_printf("--log-level=%s", r->o->log_level));
 	add_flags(argv, jget(r->s->root, dir), r->dir);
 	char *log = g_strdup_printf("%s/%s.log", r->dir, dir);
-	pid_t pid = spawn(argv, log, r->pcap ? pcap_keylog_file(r->pcap) : NULL);
+	g_ptr_array_add(argv, NULL);
+	pid_t pid =
+	    bed_spawn((char *const *)argv->pdata,
+		      &(struct bed_child){
+			  .log = log, .keylog = r->pcap ? pcap_keylog_file(r->pcap) : NULL, .cpu = -1 });
 	g_ptr_array_free(argv, TRUE), g_free(log);
 	return pid;
 }
@@ -184,7 +149,7 @@ static char *await_registration(struct run *r, int attempt)
 		if (!clash || attempt == 3)
 			return why;
 		g_free(why);
-		reap(r->alg), reap(r->agw);
+		bed_reap(r->alg), bed_reap(r->agw);
 		r->alg = r->agw = 0;
 		if (r->held >= 0)
 			close(r->held), r->held = -1;
@@ -211,11 +176,11 @@ static char *start_daemons(struct run *r, int attempt)
 		if (!(*p)->ue && !core)
 			core = *p;
 	const struct lab_opts *o = r->o;
-	r->access = o->sut == LAB_SUT_ALG ? o->sut_sip[0] : lab_free_ports(1),
-	r->core = o->sut == LAB_SUT_ALG ? o->sut_sip[1] : lab_free_ports(1),
-	r->h248 = o->sut ? o->sut_h248 : lab_free_ports(1),
-	r->agw_h248 = o->sut == LAB_SUT_ALG ? o->agw_h248 : lab_free_ports(1);
-	uint16_t ac = lab_free_ports(REALM_PORTS), co = lab_free_ports(REALM_PORTS);
+	r->access = o->sut == LAB_SUT_ALG ? o->sut_sip[0] : bed_free_ports(1),
+	r->core = o->sut == LAB_SUT_ALG ? o->sut_sip[1] : bed_free_ports(1),
+	r->h248 = o->sut ? o->sut_h248 : bed_free_ports(1),
+	r->agw_h248 = o->sut == LAB_SUT_ALG ? o->agw_h248 : bed_free_ports(1);
+	uint16_t ac = bed_free_ports(REALM_PORTS), co = bed_free_ports(REALM_PORTS);
 	if (!r->access || !r->core || !r->h248 || !r->agw_h248 || !ac || !co)
 		return g_strdup("no free loopback ports");
 	unsigned ac_n = REALM_PORTS;
@@ -527,7 +492,7 @@ struct run_result *run_scenario(const struct lab_opts *o, const struct scenario 
 	}
 	for (struct party **p = r.parties; *p; p++)
 		party_stop(*p);
-	int alg = reap(r.alg), agw = reap(r.agw);
+	int alg = bed_reap(r.alg), agw = bed_reap(r.agw);
 	if (!res->error && (alg || agw))
 		res->error =
 		    g_strdup_printf("%s exited with status %d (see %s/%s.log)", agw ? "ims-agw" : "ims-alg",
@@ -538,7 +503,7 @@ struct run_result *run_scenario(const struct lab_opts *o, const struct scenario 
 	draw(&r, res);
 	for (struct party **p = r.parties; *p; p++)
 		party_free(*p);
-	lab_ports_release();
+	bed_ports_release();
 	res->ok = !failed && !res->error;
 	res->secs = (double)(g_get_monotonic_time() - t0) / 1e6;
 	evlog_free(r.log);

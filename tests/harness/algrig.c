@@ -37,7 +37,7 @@ static bool registered(const struct algrig *r)
 
 bool algrig_start(struct algrig *r, const struct algrig_opts *o)
 {
-	*r = (struct algrig){ .access = rig_free_port(), .core = rig_free_port(), .h248 = rig_free_port() };
+	*r = (struct algrig){ .access = bed_free_ports(1), .core = bed_free_ports(1), .h248 = bed_free_ports(1) };
 	static unsigned serial;
 	r->trace = g_strdup_printf("%s/algrig-%d-%u.jsonl", g_get_tmp_dir(), (int)getpid(), ++serial);
 	unlink(r->trace);
@@ -57,7 +57,7 @@ bool algrig_start(struct algrig *r, const struct algrig_opts *o)
 	usleep(200000); /* bound before the gateway's first ServiceChange (which it would repeat anyway) */
 	argv = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_add(argv, rig_binary("agw", "ims-agw"));
-	r->agw_h248 = rig_free_port();
+	r->agw_h248 = bed_free_ports(1);
 	g_ptr_array_add(argv, g_strdup_printf("--h248-port=%u", r->agw_h248));
 	g_ptr_array_add(argv, g_strdup_printf("--mgc-port=%u", r->h248));
 	g_ptr_array_add(argv, g_strdup_printf("--realm-access-ports=%s", o->access_ports));
@@ -76,7 +76,7 @@ bool algrig_start(struct algrig *r, const struct algrig_opts *o)
 
 bool algrig_stop(struct algrig *r)
 {
-	int a = r->agw > 0 ? rig_reap(r->agw) : 0, b = r->alg > 0 ? rig_reap(r->alg) : 0;
+	int a = r->agw > 0 ? bed_reap(r->agw) : 0, b = r->alg > 0 ? bed_reap(r->alg) : 0;
 	if (r->trace && !getenv("RIG_KEEP"))
 		unlink(r->trace);
 	g_free(r->trace);

@@ -9,14 +9,10 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdarg.h>
-#include <signal.h>
-#include <sched.h>
-#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,22 +33,6 @@ uint64_t rig_now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-uint16_t rig_free_port(void)
-{
-	for (int tries = 0; tries < 64; tries++) {
-		int t = socket(AF_INET, SOCK_STREAM, 0), u = socket(AF_INET, SOCK_DGRAM, 0);
-		union sa a;
-		sa_from_text(&a, "127.0.0.1", 0);
-		socklen_t len = sizeof a;
-		bool ok = bind(t, &a.sa, sa_len(&a)) == 0 && getsockname(t, &a.sa, &len) == 0 &&
-			  bind(u, &a.sa, sa_len(&a)) == 0;
-		close(t), close(u);
-		if (ok)
-			return sa_port(&a);
-	}
-	return 0;
 }
 
 static void answer(struct rig *r, const char *text)
@@ -117,6 +97,19 @@ static void pump(struct rig *r, unsigned ms)
 	}
 }
 
+const char *rig_band(unsigned n)
+{
+	static char bands[4][16];
+	static unsigned next;
+	char *b = bands[next++ % G_N_ELEMENTS(bands)];
+	uint16_t lo = bed_free_ports(n);
+	if (lo)
+		snprintf(b, sizeof bands[0], "%u-%u", lo, lo + n - 1);
+	else
+		*b = 0;
+	return b;
+}
+
 char *rig_binary(const char *dir, const char *name)
 {
 	const char *top = getenv("top_builddir") ? getenv("top_builddir") : ".";
@@ -130,55 +123,12 @@ const char *rig_log_level(void)
 
 pid_t rig_spawn(char **argv)
 {
-	pid_t parent = getpid();
-	pid_t pid = fork();
-	if (pid == 0) { /* the daemon dies with the test, even when the test crashes */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(1);
-		/* under ASan, freed relay buffers wait in a quarantine (256 MB by default) that would hide
-		 * what the gateway itself holds: keep it small so memory bounds stay measurable */
-		const char *asan = getenv("ASAN_OPTIONS");
-		char *opts =
-		    g_strdup_printf("%s%squarantine_size_mb=8", asan ? asan : "", asan && *asan ? ":" : "");
-		setenv("ASAN_OPTIONS", opts, 1);
-		if (getenv("RIG_TASKSET")) { /* benchmarks pin the gateway to one CPU, like its peers */
-			cpu_set_t set;
-			CPU_ZERO(&set);
-			CPU_SET(atoi(getenv("RIG_TASKSET")), &set);
-			sched_setaffinity(0, sizeof set, &set);
-		}
-		/* the daemon under memcheck: a definite leak or a memory error fails its exit */
-		if (getenv("RIG_VALGRIND")) {
-			GPtrArray *vg = g_ptr_array_new();
-			const char *pre[] = { "valgrind", "-q", "--leak-check=full",
-					      "--errors-for-leak-kinds=definite", "--error-exitcode=99" };
-			for (size_t i = 0; i < G_N_ELEMENTS(pre); i++)
-				g_ptr_array_add(vg, (char *)pre[i]);
-			for (char **a = argv; *a; a++)
-				g_ptr_array_add(vg, *a);
-			g_ptr_array_add(vg, NULL);
-			execvp("valgrind", (char **)vg->pdata);
-		}
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-int rig_reap(pid_t pid)
-{
-	int status = -1;
-	kill(pid, SIGTERM);
-	for (int i = 0; i < 50; i++, usleep(100000))
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			break;
-	if (status == -1 || !WIFEXITED(status)) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		return -1;
-	}
-	return WEXITSTATUS(status);
+	const char *cpu = getenv("RIG_TASKSET"); /* benchmarks pin the gateway to one CPU, like its peers */
+	/* under ASan, freed relay buffers wait in a quarantine that would hide what the gateway itself
+	 * holds: kept small so that memory bounds stay measurable */
+	return bed_spawn(argv, &(struct bed_child){ .quarantine_mb = 8,
+						    .cpu = cpu ? atoi(cpu) : -1,
+						    .valgrind = getenv("RIG_VALGRIND") != NULL });
 }
 
 struct rig *rig_start(const char *const *extra)
@@ -186,7 +136,7 @@ struct rig *rig_start(const char *const *extra)
 	struct rig *r = g_new0(struct rig, 1);
 	r->notifies = g_queue_new(), r->replies = g_queue_new();
 	r->next_tid = 100;
-	uint16_t mgc = rig_free_port(), agw = rig_free_port();
+	uint16_t mgc = bed_free_ports(1), agw = bed_free_ports(1);
 	union sa me;
 	sa_from_text(&me, "127.0.0.1", mgc);
 	sa_from_text(&r->agw, "127.0.0.1", agw);
@@ -244,7 +194,7 @@ long rig_rss_kib(const struct rig *r)
 
 int rig_stop(struct rig *r)
 {
-	int status = rig_reap(r->pid);
+	int status = bed_reap(r->pid);
 	close(r->fd);
 	g_queue_free_full(r->notifies, g_free);
 	g_queue_free_full(r->replies, g_free);

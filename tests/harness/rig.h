@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "bed.h" /* bed_free_ports, bed_reap: the test bed ims-lab uses too */
+
 /* text (NULL: "") equals want; when not, both are printed whole under what, so a failed run shows how
  * they differ. A macro, so that CUnit names the caller's line. */
 #define ASSERT_TEXT(what, text, want)                                                                       \
@@ -29,17 +31,17 @@ struct rig;
 /* Starts ims-agw (top_builddir from the environment) with extra flags (NULL-terminated) and waits for
  * its registration. NULL on failure (the reason on stderr). */
 struct rig *rig_start(const char *const *extra);
-/* A loopback port free for both TCP and UDP right now (the daemons bind both). */
-uint16_t rig_free_port(void);
+/* n consecutive ports claimed from the test bed's band as "lo-hi" (a realm's range for --realm-*-ports),
+ * or "" when none are free; static storage, overwritten by the 5th call after. */
+const char *rig_band(unsigned n);
 /* A program of this build: top_builddir (from the environment, else ".")/dir/name (g_free it). */
 char *rig_binary(const char *dir, const char *name);
 /* The daemons' --log-level: "debug" when RIG_LOG is set, else "error". */
 const char *rig_log_level(void);
-/* Starts argv[0] (a path) with argv; it is killed when the test dies. With RIG_VALGRIND set it runs
- * under valgrind memcheck, and a definite leak or a memory error makes its exit status 99. */
+/* Starts argv[0] (a path) with argv (bed_spawn, ended with bed_reap); it is killed when the test dies.
+ * With RIG_VALGRIND set it runs under valgrind memcheck, and a definite leak or a memory error makes its
+ * exit status 99; with RIG_TASKSET=N it is pinned to CPU N. */
 pid_t rig_spawn(char **argv);
-/* SIGTERM, then SIGKILL after 5 s: its exit status, or -1 when it had to be killed or crashed. */
-int rig_reap(pid_t pid);
 
 /* The gateway's process id. */
 int rig_pid(const struct rig *r);

@@ -29,7 +29,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyou
 	-out "$WORK/ue-cert.pem" -days 1 -subj /CN=ue >/dev/null 2>&1
 fp="sha-256 $(openssl x509 -in "$WORK/ue-cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)"
 start agw "$WORK/agw.log" "$AGW" --h248-port "$agwp" --mgc-port "$mgcp" --h248-mid "[127.0.0.1]:2944" \
-	--realm-access-ports 31100-31109 --realm-core-ports 31110-31119 --log-level info --mgc-silence-timeout 0
+	--realm-access-ports 30480-30489 --realm-core-ports 30490-30499 --log-level info --mgc-silence-timeout 0
 agw=$last_pid
 wait_log "$WORK/agw.log" "ready:" >/dev/null
 timeout 90 python3 "$top_srcdir/tests/integration/agw_tman.py" "$mgcp" "$agwp" "$WORK" \
@@ -132,7 +132,7 @@ expect_eq "agw exits 0" "$stopped" 0
 # Ix: neither package is the profile's
 rm -f "$WORK"/reply-*.txt
 start agw "$WORK/agw-ix.log" "$AGW" --profile ix --h248-port "$agwp2" --mgc-port "$mgcp2" \
-	--h248-mid "[127.0.0.1]:2944" --realm-access-ports 31100-31109 --realm-core-ports 31110-31119 \
+	--h248-mid "[127.0.0.1]:2944" --realm-access-ports 30480-30489 --realm-core-ports 30490-30499 \
 	--log-level info --mgc-silence-timeout 0
 agw=$last_pid
 wait_log "$WORK/agw-ix.log" "ready:" >/dev/null

@@ -507,7 +507,7 @@ static void test_close_notify_openssl(void)
 	char *d = g_dir_make_tmp("agw-dtls-XXXXXX", NULL);
 	struct tls_identity id;
 	CU_ASSERT_TRUE_FATAL(outside_identity(d, "UE A", &id));
-	uint16_t core_peer = 0, ue_port = rig_free_port();
+	uint16_t core_peer = 0, ue_port = bed_free_ports(1);
 	int core = udp_socket("127.0.0.1", &core_peer);
 	struct call c = { 0 };
 	CU_ASSERT_TRUE_FATAL(call_add(&c, core_peer, "passive", ue_port, id.fingerprint));

@@ -377,7 +377,7 @@ static bool ue_server(struct outside *o, const char *d, uint16_t port)
 static char *outside_originating(struct outside *ue_srv, const char *d, struct tls_identity *id,
 				 char **access, int *core)
 {
-	uint16_t ue_port = rig_free_port();
+	uint16_t ue_port = bed_free_ports(1);
 	if (!outside_identity(d, "UE A", id) || !ue_server(ue_srv, d, ue_port))
 		return NULL;
 	unsigned core_port;
@@ -446,7 +446,7 @@ static void test_autostart(void)
 	char *d = g_dir_make_tmp("agw-tls-XXXXXX", NULL), *access = NULL;
 	struct tls_identity id;
 	struct outside srv;
-	uint16_t ue_port = rig_free_port();
+	uint16_t ue_port = bed_free_ports(1);
 	CU_ASSERT_TRUE_FATAL(outside_identity(d, "UE A", &id) && ue_server(&srv, d, ue_port));
 	struct rig *main_rig = rig, *autostart = rig_start((const char *const[]){
 					"--realm-access-ports", "25100-25199", "--realm-core-ports",

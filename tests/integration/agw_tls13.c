@@ -94,7 +94,7 @@ static void core_gets(struct call *c, const char *text)
  * in the access Remote from the start. */
 static bool call_open(struct call *c, const char *version, bool fp, const char *first)
 {
-	uint16_t port = c->port = rig_free_port();
+	uint16_t port = c->port = bed_free_ports(1);
 	char accept[32], *cert = g_build_filename(dir, "cert.pem", NULL),
 			 *key = g_build_filename(dir, "key.pem", NULL);
 	snprintf(accept, sizeof accept, "127.0.0.1:%u", port);

@@ -155,7 +155,7 @@ static void test_gateway_unreachable(void)
 static int up(void)
 {
 	char *err = NULL;
-	uint16_t port = rig_free_port();
+	uint16_t port = bed_free_ports(1);
 	char range[16];
 	snprintf(range, sizeof range, "%u-%u", port, port);
 	taken = tcp_listen(&port);

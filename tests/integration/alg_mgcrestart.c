@@ -33,10 +33,8 @@
 #include "sippeer.h"
 #include "tlspeer.h"
 
-#define ACCESS "31400-31409"
-#define CORE   "31410-31419"
-#define ACCESS2 "31420-31429"
-#define CORE2   "31430-31439"
+/* the two gateways' realms: claimed from the test bed's band in up() */
+static char access1[16], core1[16], access2[16], core2[16];
 enum { WITHIN_MS = 8000 };
 
 static struct algrig r;
@@ -170,8 +168,8 @@ static char *gw_send(const char *fmt, ...)
 	return gw_next(3000);
 }
 
-#define NOTIFY                                                                                              \
-	"MEGACO/3 [127.0.0.1]:%u\nTransaction = %u { Context = 5 { Notify = tl/1 { ObservedEvents = 1 { "   \
+#define NOTIFY                                                                                            \
+	"MEGACO/3 [127.0.0.1]:%u\nTransaction = %u { Context = 5 { Notify = tl/1 { ObservedEvents = 1 { " \
 	"tcpbcc/fail { reason = \"refused\" } } } } }"
 
 static void test_unknown_context(void)
@@ -180,24 +178,28 @@ static void test_unknown_context(void)
 	CU_ASSERT_TRUE_FATAL(gw >= 0);
 	udp_connect(gw, r.h248);
 	char *mid = g_strdup_printf("[127.0.0.1]:%u", gw_port);
-	char *sc = gw_send("MEGACO/3 [127.0.0.1]:%u\nTransaction = %u { Context = - { ServiceChange = ROOT { "
-			   "Services { Method = Disconnected, Reason = \"900 Service Restored\", Version = 3 } } } }",
-			   gw_port, 1u);
-	char *want = g_strdup_printf("MEGACO/3 [127.0.0.1]:%u\nReply = 1 {\n  Context = - {\n    ServiceChange = "
-				     "ROOT {\n      Services {\n        Version = 3\n      }\n    }\n  }\n}\n",
-				     r.h248);
+	char *sc = gw_send(
+	    "MEGACO/3 [127.0.0.1]:%u\nTransaction = %u { Context = - { ServiceChange = ROOT { "
+	    "Services { Method = Disconnected, Reason = \"900 Service Restored\", Version = 3 } } } }",
+	    gw_port, 1u);
+	char *want =
+	    g_strdup_printf("MEGACO/3 [127.0.0.1]:%u\nReply = 1 {\n  Context = - {\n    ServiceChange = "
+			    "ROOT {\n      Services {\n        Version = 3\n      }\n    }\n  }\n}\n",
+			    r.h248);
 	ASSERT_TEXT("the registration's Reply", sc, want);
 	g_free(want);
 	char *subtract = gw_next(3000); /* what a Disconnected gateway may hold goes */
 	unsigned tid = subtract ? rig_number_after(subtract, "Transaction = ") : 0;
-	want = g_strdup_printf("MEGACO/3 [127.0.0.1]:%u\nTransaction = %u {\n  Context = * {\n    Subtract = *\n  "
-			       "}\n}\n",
-			       r.h248, tid);
+	want = g_strdup_printf(
+	    "MEGACO/3 [127.0.0.1]:%u\nTransaction = %u {\n  Context = * {\n    Subtract = *\n  "
+	    "}\n}\n",
+	    r.h248, tid);
 	ASSERT_TEXT("the Subtract of every context", subtract, want);
 	g_free(want);
-	char *before = gw_send(NOTIFY, gw_port, 2u); /* context 5 is in doubt until the Subtract is answered */
-	want = g_strdup_printf("MEGACO/3 [127.0.0.1]:%u\nReply = 2 {\n  Context = 5 {\n    Notify = tl/1\n  }\n}\n",
-			       r.h248);
+	char *before =
+	    gw_send(NOTIFY, gw_port, 2u); /* context 5 is in doubt until the Subtract is answered */
+	want = g_strdup_printf(
+	    "MEGACO/3 [127.0.0.1]:%u\nReply = 2 {\n  Context = 5 {\n    Notify = tl/1\n  }\n}\n", r.h248);
 	ASSERT_TEXT("a Notify while the Subtract is unanswered", before, want);
 	g_free(want);
 	char *answer = g_strdup_printf("MEGACO/3 [127.0.0.1]:%u\nReply = %u { Context = * { Subtract = * } }",
@@ -205,24 +207,27 @@ static void test_unknown_context(void)
 	send(gw, answer, strlen(answer), 0);
 	usleep(100000);
 	char *after = gw_send(NOTIFY, gw_port, 3u); /* gone now: ims-alg knows no context 5 of this gateway */
-	want = g_strdup_printf("MEGACO/3 [127.0.0.1]:%u\nReply = 3 {\n  Context = 5 {\n    Error = 411 {\n      "
-			       "\"unknown context 5\"\n    }\n  }\n}\n",
-			       r.h248);
+	want =
+	    g_strdup_printf("MEGACO/3 [127.0.0.1]:%u\nReply = 3 {\n  Context = 5 {\n    Error = 411 {\n      "
+			    "\"unknown context 5\"\n    }\n  }\n}\n",
+			    r.h248);
 	ASSERT_TEXT("a Notify about an unknown context", after, want);
 	g_free(want);
 	char *root = gw_send("MEGACO/3 [127.0.0.1]:%u\nTransaction = %u { Context = - { Notify = ROOT { "
 			     "ObservedEvents = 0 { it/ito { mit = 200 } } } } }",
 			     gw_port, 4u);
-	CU_ASSERT_TRUE(root && strstr(root, "Notify = ROOT") && !strstr(root, "Error")); /* ROOT: no context */
+	CU_ASSERT_TRUE(root && strstr(root, "Notify = ROOT") &&
+		       !strstr(root, "Error")); /* ROOT: no context */
 	close(gw);
-	g_free(sc), g_free(subtract), g_free(before), g_free(after), g_free(answer), g_free(root), g_free(mid);
+	g_free(sc), g_free(subtract), g_free(before), g_free(after), g_free(answer), g_free(root),
+	    g_free(mid);
 }
 
 static void test_restart(void)
 {
 	struct sipdlg d;
 	CU_ASSERT_TRUE_FATAL(call_up("before", &d));
-	CU_ASSERT_FALSE(ports_free(ACCESS) && ports_free(CORE)); /* the call's legs listen */
+	CU_ASSERT_FALSE(ports_free(access1) && ports_free(core1)); /* the call's legs listen */
 	char **argv = argv_of(r.alg);
 	CU_ASSERT_TRUE_FATAL(argv[0] != NULL);
 	kill(r.alg, SIGKILL);
@@ -234,18 +239,20 @@ static void test_restart(void)
 	CU_ASSERT_TRUE_FATAL(r.alg > 0);
 	uint64_t registered = 0, cleared = 0, freed = 0;
 	while (rig_now_ms() < start + WITHIN_MS && !(registered && cleared && freed)) {
-		if (!registered && traced(mark, "\"h248.rx\"", "ServiceChange = ROOT", "Method = Disconnected"))
+		if (!registered &&
+		    traced(mark, "\"h248.rx\"", "ServiceChange = ROOT", "Method = Disconnected"))
 			registered = rig_now_ms();
 		if (!cleared && traced(mark, "\"h248.tx\"", "Context = * {", "Subtract = *"))
 			cleared = rig_now_ms();
-		if (!freed && ports_free(ACCESS) && ports_free(CORE))
+		if (!freed && ports_free(access1) && ports_free(core1))
 			freed = rig_now_ms();
 		usleep(100000);
 	}
-	printf("\n  after the restart: registered again after %.1f s, Subtract of every context after %.1f s, "
-	       "ports free after %.1f s\n",
-	       registered ? (registered - start) / 1000.0 : -1.0, cleared ? (cleared - start) / 1000.0 : -1.0,
-	       freed ? (freed - start) / 1000.0 : -1.0);
+	printf(
+	    "\n  after the restart: registered again after %.1f s, Subtract of every context after %.1f s, "
+	    "ports free after %.1f s\n",
+	    registered ? (registered - start) / 1000.0 : -1.0, cleared ? (cleared - start) / 1000.0 : -1.0,
+	    freed ? (freed - start) / 1000.0 : -1.0);
 	CU_ASSERT_TRUE(registered != 0);
 	CU_ASSERT_TRUE(cleared != 0);
 	CU_ASSERT_TRUE(freed != 0); /* no old context: nothing of the call listens any more */
@@ -260,9 +267,10 @@ static void test_restart(void)
 		ok = sippeer_final(&ue, 5000);
 	}
 	CU_ASSERT_TRUE(ok && g_str_has_prefix(ok, "SIP/2.0 200 "));
-	for (uint64_t end = rig_now_ms() + 5000; rig_now_ms() < end && !(ports_free(ACCESS) && ports_free(CORE));)
+	for (uint64_t end = rig_now_ms() + 5000;
+	     rig_now_ms() < end && !(ports_free(access1) && ports_free(core1));)
 		usleep(100000);
-	CU_ASSERT_TRUE(ports_free(ACCESS) && ports_free(CORE));
+	CU_ASSERT_TRUE(ports_free(access1) && ports_free(core1));
 	sipdlg_clear(&d2), sipdlg_clear(&d);
 	g_free(ok), g_free(bye);
 }
@@ -274,11 +282,11 @@ static void test_restart(void)
 static void test_restart_notify(void)
 {
 	struct algrig r2;
-	CU_ASSERT_TRUE_FATAL(algrig_start(&r2, &(struct algrig_opts){
-						       .next_hop = core.port,
-						       .agw = (const char *const[]){ "--mgc-silence-timeout=0", NULL },
-						       .access_ports = ACCESS2,
-						       .core_ports = CORE2 }));
+	CU_ASSERT_TRUE_FATAL(algrig_start(
+	    &r2, &(struct algrig_opts){ .next_hop = core.port,
+					.agw = (const char *const[]){ "--mgc-silence-timeout=0", NULL },
+					.access_ports = access2,
+					.core_ports = core2 }));
 	struct sipdlg d = { 0 };
 	unsigned port = 0;
 	bool up = algrig_register(&r2, &ue, "a", true) && call_through(&r2, "notify", &d, &port);
@@ -291,7 +299,7 @@ static void test_restart_notify(void)
 		r2.alg = rig_spawn(argv);
 		usleep(1000000);
 		CU_ASSERT_FALSE(traced_in(&r2, mark, "\"h248.rx\"", "ServiceChange = ROOT", "Disconnected"));
-		CU_ASSERT_FALSE(ports_free(ACCESS2) && ports_free(CORE2)); /* the old call's legs listen */
+		CU_ASSERT_FALSE(ports_free(access2) && ports_free(core2)); /* the old call's legs listen */
 		bool connected = false;
 		int fd = tcp_connect_at("127.0.0.1", 0, (uint16_t)port, 1000, &connected);
 		if (fd >= 0 && (connected || tcp_wait_connected(fd, 1000)))
@@ -300,15 +308,18 @@ static void test_restart_notify(void)
 		while (rig_now_ms() < start + WITHIN_MS && !(answered && registered && freed)) {
 			if (!answered && traced_in(&r2, mark, "\"h248.tx\"", "Reply = ", "Error = 505"))
 				answered = rig_now_ms();
-			if (!registered && traced_in(&r2, mark, "\"h248.rx\"", "ServiceChange = ROOT", "Disconnected"))
+			if (!registered &&
+			    traced_in(&r2, mark, "\"h248.rx\"", "ServiceChange = ROOT", "Disconnected"))
 				registered = rig_now_ms();
-			if (!freed && ports_free(ACCESS2) && ports_free(CORE2))
+			if (!freed && ports_free(access2) && ports_free(core2))
 				freed = rig_now_ms();
 			usleep(100000);
 		}
-		printf("\n  after the stranger's bytes: 505 after %.1f s, registered again after %.1f s, ports free "
+		printf("\n  after the stranger's bytes: 505 after %.1f s, registered again after %.1f s, "
+		       "ports free "
 		       "after %.1f s\n",
-		       answered ? (answered - start) / 1000.0 : -1.0, registered ? (registered - start) / 1000.0 : -1.0,
+		       answered ? (answered - start) / 1000.0 : -1.0,
+		       registered ? (registered - start) / 1000.0 : -1.0,
 		       freed ? (freed - start) / 1000.0 : -1.0);
 		CU_ASSERT_TRUE(traced_in(&r2, mark, "\"h248.rx\"", "Notify = ", "/fail"));
 		CU_ASSERT_TRUE(answered && registered && freed);
@@ -326,11 +337,15 @@ static int up(void)
 	if (!tls_identity_init(&ue_id, NULL, NULL, "UE", &err) || !sippeer_open(&ue, false) ||
 	    !sippeer_open(&core, false))
 		return 1;
-	bool ok = algrig_start(&r, &(struct algrig_opts){ .next_hop = core.port,
-							  .agw = (const char *const[]){ "--mgc-silence-timeout=2000",
-											NULL },
-							  .access_ports = ACCESS,
-							  .core_ports = CORE });
+	char *bands[] = { access1, core1, access2, core2 };
+	for (size_t i = 0; i < G_N_ELEMENTS(bands); i++)
+		g_strlcpy(bands[i], rig_band(10), sizeof access1);
+	bool ok =
+	    *core2 && algrig_start(&r, &(struct algrig_opts){
+					   .next_hop = core.port,
+					   .agw = (const char *const[]){ "--mgc-silence-timeout=2000", NULL },
+					   .access_ports = access1,
+					   .core_ports = core1 });
 	return ok && algrig_register(&r, &ue, "a", true) ? 0 : 1;
 }
 
@@ -347,7 +362,8 @@ int main(void)
 	static const struct rig_test tests[] = {
 		{ "ims-alg killed and restarted: the gateway registers again and holds no old context",
 		  test_restart },
-		{ "ims-alg restarted, the gateway's probe off: its next Notify is answered 505, it registers again",
+		{ "ims-alg restarted, the gateway's probe off: its next Notify is answered 505, it registers "
+		  "again",
 		  test_restart_notify },
 		{ "a Notify about a context ims-alg does not know is answered 411, one in doubt is not",
 		  test_unknown_context },

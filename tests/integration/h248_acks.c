@@ -171,7 +171,7 @@ static void test_acks_free_replies(void)
 	struct mgc c = { .loop = ev_loop_new() };
 	static const struct h248_link_ops lops = { .recv = mgc_recv };
 	static const struct h248_tl_ops tops = { .request = mgc_request };
-	uint16_t mgc_port = rig_free_port(), agw_port = rig_free_port();
+	uint16_t mgc_port = bed_free_ports(1), agw_port = bed_free_ports(1);
 	union sa me;
 	sa_from_text(&me, "127.0.0.1", mgc_port);
 	char *err = NULL;
@@ -227,7 +227,7 @@ static void test_acks_free_replies(void)
 	CU_ASSERT_EQUAL(s->acks_sent, s->replies);      /* every Reply acknowledged, each once */
 	CU_ASSERT_TRUE(s->ack_messages < s->acks_sent); /* and batched */
 
-	CU_ASSERT_EQUAL(rig_reap(pid), 0);
+	CU_ASSERT_EQUAL(bed_reap(pid), 0);
 	char *log = NULL;
 	g_file_get_contents(logpath, &log, NULL, NULL);
 	long stored = stored_at_stop(log ? log : "");

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ports: see ports.h. A claim is an abstract unix socket named after the port: the kernel lets one
+/* bed/ports: see bed.h. A claim is an abstract unix socket named after the port: the kernel lets one
  * process at a time hold the name and drops it when the process ends, however it ends. */
 #include "config.h"
-#include "ports.h"
+#include "bed.h"
 
 #include <glib.h>
 #include <stddef.h>
@@ -62,23 +62,24 @@ static bool take(unsigned base, unsigned n)
 	return false;
 }
 
-bool lab_ports_band(const char *text, char **why)
+bool bed_ports_band(const char *text, char **why)
 {
 	guint64 lo = 0, hi = 0;
 	gchar **ends = g_strsplit(text, "-", 3);
-	bool ok = g_strv_length(ends) == 2 && g_ascii_string_to_unsigned(ends[0], 10, 1024, 65535, &lo, NULL) &&
+	bool ok = g_strv_length(ends) == 2 &&
+		  g_ascii_string_to_unsigned(ends[0], 10, 1024, 65535, &lo, NULL) &&
 		  g_ascii_string_to_unsigned(ends[1], 10, 1024, 65535, &hi, NULL) && hi >= lo + BAND_MIN - 1;
 	g_strfreev(ends);
 	if (!ok) {
-		*why = g_strdup_printf("expected LOW-HIGH, at least %d ports from 1024 to 65535, found \"%s\"",
-				       BAND_MIN, text);
+		*why = g_strdup_printf(
+		    "expected LOW-HIGH, at least %d ports from 1024 to 65535, found \"%s\"", BAND_MIN, text);
 		return false;
 	}
 	low = (unsigned)lo, high = (unsigned)hi;
 	return true;
 }
 
-uint16_t lab_free_ports(unsigned n)
+uint16_t bed_free_ports(unsigned n)
 {
 	static unsigned next;
 	if (!claims)
@@ -94,7 +95,7 @@ uint16_t lab_free_ports(unsigned n)
 	return 0;
 }
 
-void lab_ports_release(void)
+void bed_ports_release(void)
 {
 	if (!claims)
 		return;
