@@ -200,6 +200,44 @@ static void second_add(struct call *c)
 	call_send(c, s, on_second_add);
 }
 
+/* ---- the calls by gateway and context: what a Notify names ---- */
+
+struct ctx_key {
+	const struct mgc_agw *agw;
+	const char *ctx; /* the call's own c->ctx */
+};
+
+static guint ctx_key_hash(gconstpointer p)
+{
+	const struct ctx_key *k = p;
+	return g_str_hash(k->ctx) ^ g_direct_hash(k->agw);
+}
+
+static gboolean ctx_key_equal(gconstpointer a, gconstpointer b)
+{
+	const struct ctx_key *x = a, *y = b;
+	return x->agw == y->agw && !strcmp(x->ctx, y->ctx);
+}
+
+/* c's context, just learnt, is where the gateway's events about it find it (a gateway that gave the
+ * same id to another call of ours: the later call has it). */
+static void index_context(struct call *c)
+{
+	struct ctx_key *k = g_new(struct ctx_key, 1);
+	*k = (struct ctx_key){ c->agw, c->ctx };
+	g_hash_table_replace(c->cs->by_ctx, k, c);
+}
+
+void call_forget_context(struct call *c)
+{
+	if (!*c->ctx)
+		return;
+	const struct ctx_key k = { c->agw, c->ctx };
+	if (g_hash_table_lookup(c->cs->by_ctx, &k) == c)
+		g_hash_table_remove(c->cs->by_ctx, &k);
+	*c->ctx = '\0';
+}
+
 void call_on_reserved(void *arg, const struct mgc_result *r)
 {
 	struct call *c = arg;
@@ -209,7 +247,9 @@ void call_on_reserved(void *arg, const struct mgc_result *r)
 		call_finish(c, 500, "Media Gateway Answer Unreadable", NULL);
 		return;
 	}
+	call_forget_context(c);
 	copy_id(c->ctx, r->ctx);
+	index_context(c);
 	unsigned k = c->skip; /* the replies to a re-offer's Subtracts come first */
 	for (unsigned i = 0; i < c->n; i++) {
 		struct line *l = &c->lines[i];
@@ -492,29 +532,17 @@ void call_end(struct call *c, const char *why)
 		mgc_send(c->cs->mgc, c->agw, s, NULL, NULL, NULL);
 	}
 	c->cs->ended[c->media_failed ? CALL_MEDIA_FAILED : c->answered ? CALL_ANSWERED : CALL_UNANSWERED]++;
+	call_forget_context(c);
 	g_hash_table_remove(c->cs->live, c);
 	call_free(c);
 }
 
 /* ---- the gateway's own news ---- */
 
-static struct call *by_context(struct calls *cs, struct mgc_agw *agw, const char *ctx)
-{
-	GHashTableIter it;
-	gpointer key;
-	g_hash_table_iter_init(&it, cs->live);
-	while (g_hash_table_iter_next(&it, &key, NULL)) {
-		struct call *c = key;
-		if (c->agw == agw && !strcmp(c->ctx, ctx))
-			return c;
-	}
-	return NULL;
-}
-
 void calls_gateway_event(struct calls *cs, struct mgc_agw *agw, const char *ctx, const char *term,
 			 const char *event, const char *reason)
 {
-	struct call *c = by_context(cs, agw, ctx);
+	struct call *c = g_hash_table_lookup(cs->by_ctx, &(struct ctx_key){ agw, ctx });
 	if (!c)
 		return;
 	const struct log_ids ids = { .call = c->id, .ctx = ctx, .term = term };
@@ -558,11 +586,13 @@ struct calls *calls_new(struct mgc *mgc, const struct alg_config *cfg, const str
 	struct calls *cs = g_new0(struct calls, 1);
 	cs->mgc = mgc, cs->cfg = cfg, cs->ops = *ops, cs->arg = arg;
 	cs->live = g_hash_table_new(NULL, NULL);
+	cs->by_ctx = g_hash_table_new_full(ctx_key_hash, ctx_key_equal, g_free, NULL);
 	return cs;
 }
 
 void calls_free(struct calls *cs)
 {
+	g_hash_table_destroy(cs->by_ctx); /* first: its keys point into the calls */
 	GHashTableIter it;
 	gpointer key;
 	g_hash_table_iter_init(&it, cs->live);

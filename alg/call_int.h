@@ -62,7 +62,8 @@ struct calls {
 	const struct alg_config *cfg;
 	struct call_ops ops;
 	void *arg;
-	GHashTable *live; /* struct call * set */
+	GHashTable *live;   /* struct call * set */
+	GHashTable *by_ctx; /* (gateway, context id) -> the struct call holding it */
 	uint64_t ended[CALL_OUTCOMES];
 };
 
@@ -105,6 +106,9 @@ void call_finish(struct call *c, int status, const char *phrase, char *body);
 /* Sends actions (consumed: mgc_actions_new) to the call's gateway; false (the request failed 500) when
  * it cannot. */
 bool call_send(struct call *c, struct h248_msg *actions, mgc_done *done);
+/* The call holds no context any more (the gateway's next Add makes one): events about the old id no longer
+ * find it. */
+void call_forget_context(struct call *c);
 /* The first Add's reply of an offer: the fresh lines' answerer legs, after c->skip Subtracts. */
 void call_on_reserved(void *arg, const struct mgc_result *r);
 /* The gateway's a=setup on each leg of a line just taken from an offer, and its mode. */

@@ -33,7 +33,7 @@ static bool holds_terms(const struct call *c)
 static void forget_empty_context(struct call *c)
 {
 	if (!holds_terms(c))
-		*c->ctx = '\0';
+		call_forget_context(c);
 }
 
 /* The re-offer before got no answer (its re-INVITE failed, or its UPDATE): what it reserved goes. */
@@ -46,7 +46,8 @@ static void forget_unanswered(struct call *c)
 	for (unsigned i = 0; i < c->n; i++)
 		if (c->lines[i].fresh)
 			call_h248_subtract(s, ctx, &c->lines[i], &first);
-	log_notice("call", &ids, "[offered] the re-offer before was not answered: the call goes on as before it");
+	log_notice("call", &ids,
+		   "[offered] the re-offer before was not answered: the call goes on as before it");
 	if (!first && *c->ctx && c->agw && mgc_agw_up(c->agw))
 		mgc_send(c->cs->mgc, c->agw, s, NULL, NULL, NULL);
 	else
@@ -104,8 +105,9 @@ static bool take(struct call *c, unsigned i, const struct media_line *nl, struct
 		return false;
 	}
 	if (was && mode == MEDIA_PASS) {
-		log_info("call", &ids, "[active] m=%s %s replaces m=%s %s: its terminations go with the answer",
-			 nl->media, nl->proto, l->offer.media, l->offer.proto);
+		log_info("call", &ids,
+			 "[active] m=%s %s replaces m=%s %s: its terminations go with the answer", nl->media,
+			 nl->proto, l->offer.media, l->offer.proto);
 		l->offer = *nl, l->mode = MEDIA_PASS, l->drop = true;
 		return true;
 	}
@@ -129,7 +131,8 @@ bool call_reoffer(struct call *c, const struct media_sdp *m, bool from_ue, struc
 	if (c->step == OFFERED)
 		forget_unanswered(c);
 	if (m->n < c->n) { /* RFC 3264 §8: a line is disabled with port 0, never removed */
-		log_notice("call", &ids, "[active] re-offer of %u m= lines to a call of %u: refused", m->n, c->n);
+		log_notice("call", &ids, "[active] re-offer of %u m= lines to a call of %u: refused", m->n,
+			   c->n);
 		call_finish(c, 488, "Not Acceptable Here (m= lines removed)", NULL);
 		return false;
 	}
@@ -144,7 +147,8 @@ bool call_reoffer(struct call *c, const struct media_sdp *m, bool from_ue, struc
 		change |= take(c, i, &m->lines[i], msg, ctx, first);
 	c->n = m->n;
 	if (!change) {
-		log_info("call", &ids, "[active] re-offer keeps transport and fingerprints: gateway untouched");
+		log_info("call", &ids,
+			 "[active] re-offer keeps transport and fingerprints: gateway untouched");
 		g_free(c->prev), c->prev = NULL;
 		call_finish(c, 0, NULL, call_offer_out(c));
 		return false;
