@@ -39,7 +39,7 @@ struct alg {
 	struct trace *trace;
 	struct alg_ctl_src ctl_src; /* what the control socket reads */
 	struct ctl *ctl;            /* NULL: none (ctl.socket "") */
-	struct metrics *metrics; /* NULL: no endpoint (metrics.address "") */
+	struct metrics *metrics;    /* NULL: no endpoint (metrics.address "") */
 	struct metrics_http *http;
 };
 
@@ -134,14 +134,16 @@ static int start(struct alg *a)
 	if (*c->metrics_address) { /* served by a->loop, which GLib's main loop serves (metrics.h) */
 		a->metrics = metrics_new();
 		alg_metrics_register(a->metrics, a->proxy, a->mgc);
-		if (!(a->http = metrics_http_start(a->loop, a->metrics, c->metrics_address, c->metrics_port, &err))) {
+		if (!(a->http = metrics_http_start(a->loop, a->metrics, c->metrics_address, c->metrics_port,
+						   &err))) {
 			log_err("main", NULL, "%s", err);
 			g_free(err);
 			return -1;
 		}
 	}
-	a->ctl_src = (struct alg_ctl_src){ .loop = a->loop, .main = a->main, .proxy = a->proxy, .mgc = a->mgc,
-					   .mid = a->mid };
+	a->ctl_src = (struct alg_ctl_src){
+		.loop = a->loop, .main = a->main, .proxy = a->proxy, .mgc = a->mgc, .mid = a->mid
+	};
 	if (!(a->ctl = alg_ctl_start(c->ctl_socket, &a->ctl_src, &err)) && err) {
 		log_err("main", NULL, "%s", err);
 		g_free(err);
@@ -154,75 +156,88 @@ static int start(struct alg *a)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* The command line and the configuration read, logging routed, the daemon set up (daemon.h) and the
+ * key files read: -1 to go on, else the exit status. */
+static int configure(struct alg *a, int argc, char **argv)
 {
-	struct alg a = { 0 };
-	int exit_now = cfg_main(&alg_program, argc, argv, &a.cfg);
-	if (exit_now < 0 && !metrics_address_ok(alg_program.name, a.cfg.metrics_address)) {
-		cfg_free(alg_program.options, &a.cfg);
+	int exit_now = cfg_main(&alg_program, argc, argv, &a->cfg);
+	if (exit_now < 0 && !metrics_address_ok(alg_program.name, a->cfg.metrics_address)) {
+		cfg_free(alg_program.options, &a->cfg);
 		exit_now = 2;
 	}
 	if (exit_now >= 0)
 		return exit_now;
-	log_init(alg_program.name, (enum log_level)a.cfg.common.log_level);
+	log_init(alg_program.name, (enum log_level)a->cfg.common.log_level);
 	log_route_gnutls();
 	sofialog_route();
 	ev_fd_limit_raise();
 	char *bad = NULL;
-	if (!daemon_init(&alg_program, argc, argv, &a.cfg, sizeof a.cfg, &a.cfg.common, secrets, &bad)) {
+	if (!daemon_init(&alg_program, argc, argv, &a->cfg, sizeof a->cfg, &a->cfg.common, secrets, &bad)) {
 		log_err("main", NULL, "%s", bad);
 		g_free(bad);
-		cfg_free(alg_program.options, &a.cfg);
+		cfg_free(alg_program.options, &a->cfg);
 		return 1;
 	}
-	if (!alg_config_secrets(&a.cfg, &bad)) {
+	if (!alg_config_secrets(&a->cfg, &bad)) {
 		fprintf(stderr, "ims-alg: %s\n", bad);
 		g_free(bad);
-		cfg_free(alg_program.options, &a.cfg);
+		cfg_free(alg_program.options, &a->cfg);
 		return 2;
 	}
-	signal(SIGPIPE, SIG_IGN);
+	return -1;
+}
 
+/* With the SIP stack's root in GLib's main loop and the signals watched, starts and runs until a
+ * termination signal: 0, or 1 when it could not start. */
+static int run(struct alg *a)
+{
 	int status = 1;
 	char *err = NULL;
-	su_init();
-	a.main = g_main_loop_new(NULL, FALSE);
-	a.root = su_glib_root_create(&a);
-	if (*a.cfg.common.trace_file && !(a.trace = trace_open(a.cfg.common.trace_file, "ims-alg", &err))) {
+	if (*a->cfg.common.trace_file &&
+	    !(a->trace = trace_open(a->cfg.common.trace_file, "ims-alg", &err))) {
 		log_err("main", NULL, "%s", err);
 		g_free(err);
-	} else if (!a.root) {
-		log_err("main", NULL, "cannot create the SIP stack's event root");
-	} else {
-		trace_secret(a.trace, a.cfg.wire.text[WIRE_TLS_PSK]); /* the MRFC's key stays out of it */
-		GSource *src = su_glib_root_gsource(a.root);
-		g_source_attach(src, NULL);
-		guint sigterm = g_unix_signal_add(SIGTERM, on_signal, &a);
-		guint sigint = g_unix_signal_add(SIGINT, on_signal, &a);
-		guint sighup = g_unix_signal_add(SIGHUP, on_hup, &a);
-		guint sigusr1 = g_unix_signal_add(SIGUSR1, on_usr1, &a);
-		guint sigusr2 = g_unix_signal_add(SIGUSR2, on_usr2, &a);
-		if (start(&a) == 0) {
-			daemon_ready("SIP and H.248 ready");
-			guint watchdog = daemon_watchdog_ms() ? g_timeout_add(daemon_watchdog_ms(), on_watchdog, &a) : 0;
-			g_main_loop_run(a.main);
-			if (watchdog)
-				g_source_remove(watchdog);
-			status = 0;
-		}
-		g_source_remove(sigterm);
-		g_source_remove(sigint);
-		g_source_remove(sighup);
-		g_source_remove(sigusr1);
-		g_source_remove(sigusr2);
+		return status;
 	}
-	metrics_http_stop(a.http);
-	metrics_free(a.metrics);
-	ctl_free(a.ctl);
-	proxy_free(a.proxy);
-	if (a.mgc) {
+	if (!a->root) {
+		log_err("main", NULL, "cannot create the SIP stack's event root");
+		return status;
+	}
+	trace_secret(a->trace, a->cfg.wire.text[WIRE_TLS_PSK]); /* the MRFC's key stays out of it */
+	GSource *src = su_glib_root_gsource(a->root);
+	g_source_attach(src, NULL);
+	guint sigterm = g_unix_signal_add(SIGTERM, on_signal, a);
+	guint sigint = g_unix_signal_add(SIGINT, on_signal, a);
+	guint sighup = g_unix_signal_add(SIGHUP, on_hup, a);
+	guint sigusr1 = g_unix_signal_add(SIGUSR1, on_usr1, a);
+	guint sigusr2 = g_unix_signal_add(SIGUSR2, on_usr2, a);
+	if (start(a) == 0) {
+		daemon_ready("SIP and H.248 ready");
+		guint watchdog =
+		    daemon_watchdog_ms() ? g_timeout_add(daemon_watchdog_ms(), on_watchdog, a) : 0;
+		g_main_loop_run(a->main);
+		if (watchdog)
+			g_source_remove(watchdog);
+		status = 0;
+	}
+	g_source_remove(sigterm);
+	g_source_remove(sigint);
+	g_source_remove(sighup);
+	g_source_remove(sigusr1);
+	g_source_remove(sigusr2);
+	return status;
+}
+
+/* Everything start made freed, the H.248 refusals counted first; then the loops and the SIP stack. */
+static void stop(struct alg *a)
+{
+	metrics_http_stop(a->http);
+	metrics_free(a->metrics);
+	ctl_free(a->ctl);
+	proxy_free(a->proxy);
+	if (a->mgc) {
 		struct mgc_stats st;
-		mgc_stats(a.mgc, &st);
+		mgc_stats(a->mgc, &st);
 		log_notice("main", NULL,
 			   "H.248 refused: %" G_GUINT64_FORMAT " from strangers, %" G_GUINT64_FORMAT
 			   " claiming a registered gateway from elsewhere; %" G_GUINT64_FORMAT
@@ -230,19 +245,33 @@ int main(int argc, char **argv)
 			   st.strangers, st.takeovers, st.over_pending);
 		h248_link_stats_log(&st.link);
 	}
-	mgc_free(a.mgc);
-	g_free(a.mid);
-	if (a.ev)
-		g_source_destroy(a.ev), g_source_unref(a.ev);
-	if (a.loop)
-		ev_loop_free(a.loop);
-	if (a.root)
-		su_root_destroy(a.root);
-	g_main_loop_unref(a.main);
+	mgc_free(a->mgc);
+	g_free(a->mid);
+	if (a->ev)
+		g_source_destroy(a->ev), g_source_unref(a->ev);
+	if (a->loop)
+		ev_loop_free(a->loop);
+	if (a->root)
+		su_root_destroy(a->root);
+	g_main_loop_unref(a->main);
 	su_deinit();
 	sofialog_done();
-	trace_close(a.trace);
-	cfg_free(alg_program.options, &a.cfg);
+	trace_close(a->trace);
+	cfg_free(alg_program.options, &a->cfg);
+}
+
+int main(int argc, char **argv)
+{
+	struct alg a = { 0 };
+	int exit_now = configure(&a, argc, argv);
+	if (exit_now >= 0)
+		return exit_now;
+	signal(SIGPIPE, SIG_IGN);
+	su_init();
+	a.main = g_main_loop_new(NULL, FALSE);
+	a.root = su_glib_root_create(&a);
+	int status = run(&a);
+	stop(&a);
 	if (status == 0)
 		log_notice("main", NULL, "stopped");
 	daemon_done();
