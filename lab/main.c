@@ -315,22 +315,86 @@ static GOptionContext *options(const GOptionEntry *entries)
 	return ctx;
 }
 
+/* What the command line gives as text, read into struct args by settle. */
+struct raw {
+	int timeout;
+	char *out, *bindir, *level, *nat, *ports;
+	gchar **nat_parts; /* --nat split: a.lab's nat_* point into it */
+	struct sut_args sa;
+};
+
+static void args_free(struct args *a, struct raw *r)
+{
+	g_strfreev(a->files), g_free(a->junit), g_free(a->colour), g_free(a->html);
+	g_free(r->out), g_free(r->bindir), g_free(r->level), g_free(r->nat), g_free(r->ports);
+	g_strfreev(r->nat_parts);
+	g_free(r->sa.sut), g_free(r->sa.h248), g_free(r->sa.sip), g_free(r->sa.peers);
+}
+
+/* Parses the command line with ctx (freed), and prints --help or --version: -1 to go on, else the
+ * exit status. */
+static int parse(GOptionContext *ctx, int *argc, char ***argv, const struct args *a)
+{
+	GError *gerr = NULL;
+	if (!g_option_context_parse(ctx, argc, argv, &gerr)) {
+		fprintf(stderr, "ims-lab: %s (ims-lab --help says more)\n", gerr->message);
+		g_error_free(gerr);
+		g_option_context_free(ctx);
+		return 2;
+	}
+	if (a->help || a->version) { /* the help as written, UTF-8 whatever the locale */
+		char *help = a->help ? g_option_context_get_help(ctx, TRUE, NULL) : NULL;
+		fputs(help ? help : "ims-lab (" PACKAGE_NAME ") " PACKAGE_VERSION "\n", stdout);
+		g_free(help), g_option_context_free(ctx);
+		return 0;
+	}
+	g_option_context_free(ctx);
+	return -1;
+}
+
+/* The options given as text checked and set in a->lab (--sut…, --ports, --nat and the rest): -1 to
+ * go on, else 2 with the error said. */
+static int settle(struct args *a, struct raw *r)
+{
+	char *why = sut_read(&r->sa, &a->lab);
+	if (why) {
+		fprintf(stderr, "ims-lab: %s\n", why);
+		g_free(why);
+		return 2;
+	}
+	if (r->ports && !bed_ports_band(r->ports, &why)) {
+		fprintf(stderr, "ims-lab: --ports: %s\n", why);
+		return 2;
+	}
+	a->lab.out = r->out ? r->out : a->lab.out, a->lab.bindir = r->bindir;
+	a->lab.timeout = (unsigned)MAX(r->timeout, 100);
+	a->lab.log_level = r->level ? r->level : a->lab.log_level;
+	r->nat_parts = r->nat ? g_strsplit(r->nat, ",", 3) : NULL;
+	if (r->nat && g_strv_length(r->nat_parts) != 3) {
+		fprintf(stderr, "ims-lab: --nat: expected NETNS,UE-ADDRESS,ACCESS-ADDRESS, found \"%s\"\n",
+			r->nat);
+		return 2;
+	}
+	if (r->nat_parts)
+		a->lab.nat_netns = r->nat_parts[0], a->lab.nat_ue = r->nat_parts[1],
+		a->lab.nat_access = r->nat_parts[2];
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct args a = { .lab = { .out = "lab-out", .timeout = 3000, .log_level = "info" }, .colour = NULL };
-	int timeout = 3000;
-	char *out = NULL, *bindir = NULL, *level = NULL, *nat = NULL, *ports = NULL;
-	struct sut_args sa = { .wait = 30000 };
+	struct raw r = { .timeout = 3000, .sa = { .wait = 30000 } };
 	GOptionEntry entries[] = {
-		{ "out", 'o', 0, G_OPTION_ARG_FILENAME, &out,
+		{ "out", 'o', 0, G_OPTION_ARG_FILENAME, &r.out,
 		  "directory for traces, logs and ladders (lab-out)", "DIR" },
 		{ "junit", 'j', 0, G_OPTION_ARG_FILENAME, &a.junit,
 		  "write a JUnit XML report to FILE, a testcase per step, rewritten after each scenario",
 		  "FILE" },
-		{ "bindir", 'b', 0, G_OPTION_ARG_FILENAME, &bindir,
+		{ "bindir", 'b', 0, G_OPTION_ARG_FILENAME, &r.bindir,
 		  "where ims-alg and ims-agw are (default: beside ims-lab, or the build tree)", "DIR" },
-		{ "timeout", 't', 0, G_OPTION_ARG_INT, &timeout, "ms an expectation may take to show (3000)",
-		  "MS" },
+		{ "timeout", 't', 0, G_OPTION_ARG_INT, &r.timeout,
+		  "ms an expectation may take to show (3000)", "MS" },
 		{ "color", 0, 0, G_OPTION_ARG_STRING, &a.colour, "auto (on a terminal), always or never",
 		  "WHEN" },
 		{ "ladder", 'l', 0, G_OPTION_ARG_NONE, &a.ladder,
@@ -339,28 +403,29 @@ int main(int argc, char **argv)
 		{ "check", 'c', 0, G_OPTION_ARG_NONE, &a.check, "only validate the scenario files", NULL },
 		{ "html", 0, 0, G_OPTION_ARG_FILENAME, &a.html, "ladder: also write the HTML ladder to FILE",
 		  "FILE" },
-		{ "log-level", 0, 0, G_OPTION_ARG_STRING, &level, "the daemons' log level (info)", "LEVEL" },
+		{ "log-level", 0, 0, G_OPTION_ARG_STRING, &r.level, "the daemons' log level (info)",
+		  "LEVEL" },
 		{ "pcap", 0, 0, G_OPTION_ARG_NONE, &a.lab.pcap,
 		  "capture each scenario, with its TLS key log and Wireshark settings", NULL },
-		{ "nat", 0, 0, G_OPTION_ARG_STRING, &nat,
+		{ "nat", 0, 0, G_OPTION_ARG_STRING, &r.nat,
 		  "play the UEs marked behind_nat in network namespace NETNS at UE-ADDRESS, reaching the "
 		  "gateway's "
 		  "access realm at ACCESS-ADDRESS through a NAT",
 		  "NETNS,UE-ADDRESS,ACCESS-ADDRESS" },
-		{ "ports", 0, 0, G_OPTION_ARG_STRING, &ports,
+		{ "ports", 0, 0, G_OPTION_ARG_STRING, &r.ports,
 		  "the loopback ports the lab gives its daemons and parties (31000-32767)", "LOW-HIGH" },
-		{ "sut", 0, 0, G_OPTION_ARG_STRING, &sa.sut,
+		{ "sut", 0, 0, G_OPTION_ARG_STRING, &r.sa.sut,
 		  "a system under test the lab does not start: a gateway (agw) the lab's ims-alg controls, "
 		  "or a "
 		  "controller (alg) that controls the lab's ims-agw; writes report.html and report.xml",
 		  "agw|alg" },
-		{ "sut-h248", 0, 0, G_OPTION_ARG_STRING, &sa.h248,
+		{ "sut-h248", 0, 0, G_OPTION_ARG_STRING, &r.sa.h248,
 		  "agw: where the lab's ims-alg listens for the gateway; alg: the controller's H.248 "
 		  "(127.0.0.1:2945)",
 		  "ADDRESS:PORT" },
-		{ "sut-sip", 0, 0, G_OPTION_ARG_STRING, &sa.sip,
+		{ "sut-sip", 0, 0, G_OPTION_ARG_STRING, &r.sa.sip,
 		  "alg: the controller's SIP ports on 127.0.0.1 (5060,5070)", "ACCESS,CORE" },
-		{ "sut-peers", 0, 0, G_OPTION_ARG_STRING, &sa.peers,
+		{ "sut-peers", 0, 0, G_OPTION_ARG_STRING, &r.sa.peers,
 		  "alg: the lab's core peer's SIP port (the controller's next hop) and its ims-agw's H.248 "
 		  "port (5080,2944)",
 		  "CORE-SIP,GATEWAY-H248" },
@@ -368,72 +433,24 @@ int main(int argc, char **argv)
 		  "the system under test is set as the scenarios' agw (gateway) or alg settings say: play "
 		  "them",
 		  NULL },
-		{ "sut-wait", 0, 0, G_OPTION_ARG_INT, &sa.wait,
+		{ "sut-wait", 0, 0, G_OPTION_ARG_INT, &r.sa.wait,
 		  "ms the system under test may take to register, each scenario (30000)", "MS" },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &a.version, "print the version and exit", NULL },
 		{ "help", 'h', 0, G_OPTION_ARG_NONE, &a.help, "print this help and exit", NULL },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a.files, NULL, NULL },
 		{ 0 }
 	};
-	GOptionContext *ctx = options(entries);
-	GError *gerr = NULL;
-	if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
-		fprintf(stderr, "ims-lab: %s (ims-lab --help says more)\n", gerr->message);
-		g_error_free(gerr);
-		g_option_context_free(ctx);
-		return 2;
+	int status = parse(options(entries), &argc, &argv, &a);
+	if (status < 0)
+		status = settle(&a, &r);
+	if (status < 0) {
+		bool colour =
+		    a.colour ? !strcmp(a.colour, "always") : isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+		if (a.files && !strcmp(a.files[0], "ladder"))
+			status = draw_traces(&a, a.files + 1, colour);
+		else
+			status = play_files(&a, colour);
 	}
-	if (a.help || a.version) { /* the help as written, UTF-8 whatever the locale */
-		char *help = a.help ? g_option_context_get_help(ctx, TRUE, NULL) : NULL;
-		fputs(help ? help : "ims-lab (" PACKAGE_NAME ") " PACKAGE_VERSION "\n", stdout);
-		g_free(help), g_option_context_free(ctx), g_strfreev(a.files);
-		g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour), g_free(nat),
-		    g_free(a.html), g_free(ports);
-		g_free(sa.sut), g_free(sa.h248), g_free(sa.sip), g_free(sa.peers);
-		return 0;
-	}
-	g_option_context_free(ctx);
-	char *why = sut_read(&sa, &a.lab);
-	g_free(sa.sut), g_free(sa.h248), g_free(sa.sip), g_free(sa.peers);
-	if (why) {
-		fprintf(stderr, "ims-lab: %s\n", why);
-		g_free(why), g_strfreev(a.files);
-		g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour), g_free(nat),
-		    g_free(a.html), g_free(ports);
-		return 2;
-	}
-	if (ports && !bed_ports_band(ports, &why)) {
-		fprintf(stderr, "ims-lab: --ports: %s\n", why);
-		g_free(why), g_strfreev(a.files);
-		g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour), g_free(nat),
-		    g_free(a.html), g_free(ports);
-		return 2;
-	}
-	g_free(ports);
-	a.lab.out = out ? out : a.lab.out, a.lab.bindir = bindir, a.lab.timeout = (unsigned)MAX(timeout, 100);
-	a.lab.log_level = level ? level : a.lab.log_level;
-	gchar **nat_parts = nat ? g_strsplit(nat, ",", 3) : NULL;
-	if (nat && g_strv_length(nat_parts) != 3) {
-		fprintf(stderr, "ims-lab: --nat: expected NETNS,UE-ADDRESS,ACCESS-ADDRESS, found \"%s\"\n",
-			nat);
-		g_strfreev(nat_parts), g_free(nat);
-		return 2;
-	}
-	if (nat_parts)
-		a.lab.nat_netns = nat_parts[0], a.lab.nat_ue = nat_parts[1], a.lab.nat_access = nat_parts[2];
-	bool colour = a.colour ? !strcmp(a.colour, "always") : isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-
-	if (a.files && !strcmp(a.files[0], "ladder")) {
-		int status = draw_traces(&a, a.files + 1, colour);
-		g_strfreev(a.files), g_strfreev(nat_parts);
-		g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour), g_free(nat),
-		    g_free(a.html);
-		return status;
-	}
-	int status = play_files(&a, colour);
-	g_strfreev(a.files);
-	g_free(out), g_free(bindir), g_free(level), g_free(a.junit), g_free(a.colour), g_free(nat),
-	    g_free(a.html);
-	g_strfreev(nat_parts);
+	args_free(&a, &r);
 	return status;
 }
