@@ -12,7 +12,7 @@
 
 #include "algrig.h"
 #include "rig.h"
-#include "seed004.h"
+#include "seed.h"
 #include "sippeer.h"
 #include "cert.h"
 
@@ -122,10 +122,14 @@ static void test_cancel(void)
 	CU_ASSERT_TRUE(ack && g_str_has_prefix(ack, "ACK sip:b@example.net SIP/2.0\r\n"));
 	usleep(200000);
 	/* the seed's two Adds, then the context goes */
+	char mgc[8], port[8];
+	snprintf(mgc, sizeof mgc, "%u", rig.h248), snprintf(port, sizeof port, "%u", ue_msrp);
 	char *h248 = algrig_h248(&rig, mark, false),
-	     *want = g_strdup_printf(
-		 SEED_ORIG_ADD_CORE("") SEED_TXN("%7$s", SEED_ORIG_ADD_ACCESS) SEED_SUBTRACT("%7$s"),
-		 rig.h248, "message", "TCP/MSRP", "TCP/TLS/MSRP", ue_msrp, ue_id.fingerprint, "1");
+	     *want =
+		 seed_h248("seed004/orig_unanswered",
+			   (const char *const[]){ "mgc_port", mgc, "media", "message", "plain", "TCP/MSRP",
+						  "tls", "TCP/TLS/MSRP", "ue_port", port, "ue_fingerprint",
+						  ue_id.fingerprint, "ctx", "1", NULL });
 	CU_ASSERT_STRING_EQUAL(h248, want);
 	close(ue_l);
 	g_free(want), g_free(ack), g_free(h248), g_free(terminated), g_free(cancel), g_free(cancel_ok),

@@ -15,7 +15,7 @@
 
 #include "algrig.h"
 #include "rig.h"
-#include "seed004.h"
+#include "seed.h"
 #include "sippeer.h"
 #include "tlspeer.h"
 
@@ -44,8 +44,17 @@ static char *refusal(struct algrig *r)
 	return got;
 }
 
-/* The first arguments of seed004.h's templates for the UE's offer on port through r. */
-#define SEED_ARGS(r, port) (r)->h248, "message", "TCP/MSRP", "TCP/TLS/MSRP", port, ue_id.fingerprint
+/* The H.248 of seed 004's originating call through r as the template tests/h248/NAME.txt has it: the
+ * UE's offer on port, the first context and terminations of r's gateway (g_free it). */
+static char *seed_orig(const char *name, const struct algrig *r, uint16_t port)
+{
+	char mgc[8], ue_s[8];
+	snprintf(mgc, sizeof mgc, "%u", r->h248), snprintf(ue_s, sizeof ue_s, "%u", port);
+	return seed_h248(name, (const char *const[]){ "mgc_port", mgc, "media", "message", "plain",
+						      "TCP/MSRP", "tls", "TCP/TLS/MSRP", "ue_port", ue_s,
+						      "ue_fingerprint", ue_id.fingerprint, "ctx", "1",
+						      "core_term", "co/1", "access_term", "ac/2", NULL });
+}
 
 static void test_add_refused(void)
 {
@@ -60,9 +69,7 @@ static void test_add_refused(void)
 	char *rx = algrig_h248(&full, mark, true), *tx = algrig_h248(&full, mark, false);
 	CU_ASSERT_PTR_NOT_NULL(strstr(rx, "Error = 510 {\n        \"no free port in realm access"));
 	/* Add core, Add access (refused), then the core leg goes */
-	char *want = g_strdup_printf(SEED_ORIG_ADD_CORE("") SEED_TXN("%7$s", SEED_ORIG_ADD_ACCESS)
-					 SEED_SUBTRACT("%7$s"),
-				     SEED_ARGS(&full, port), "1");
+	char *want = seed_orig("seed004/orig_unanswered", &full, port);
 	CU_ASSERT_STRING_EQUAL(tx, want);
 	close(l);
 	g_free(want), g_free(tx), g_free(rx), g_free(r);
@@ -113,8 +120,7 @@ static void test_tls_fail_releases(void)
 		tx = algrig_h248(&rig, mark, false);
 	}
 	char *rx = algrig_h248(&rig, mark, true),
-	     *want =
-		 g_strdup_printf(SEED_ORIG, SEED_ARGS(&rig, port), "1", "co/1", "ac/2"); /* the whole call */
+	     *want = seed_orig("seed004/orig", &rig, port); /* the whole call */
 	CU_ASSERT_PTR_NOT_NULL(strstr(rx, "tlsbsc/fail"));
 	ASSERT_TEXT("H.248 sent", tx, want); /* one sanitizer run under load differed here: it shows how */
 	tlspeer_close(s, fd);
@@ -136,8 +142,7 @@ static void test_gateway_unreachable(void)
 	uint16_t p1, p2;
 	long mark = algrig_mark(&rig);
 	int l1 = ue_offers(&rig, "u1", &p1);
-	char *r = refusal(&rig),
-	     *add = g_strdup_printf(SEED_ORIG_ADD_CORE(""), rig.h248, "message", "TCP/MSRP"),
+	char *r = refusal(&rig), *add = seed_orig("seed004/orig_add_core", &rig, p1),
 	     *tx = algrig_h248(&rig, mark, false);
 	CU_ASSERT_TRUE(r && g_str_has_prefix(r, "SIP/2.0 500 Media Gateway Not Reachable\r\n"));
 	CU_ASSERT_TRUE(g_str_has_prefix(tx, add)); /* sent, and repeated, to no one */

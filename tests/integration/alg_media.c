@@ -19,7 +19,7 @@
 
 #include "algrig.h"
 #include "rig.h"
-#include "seed004.h"
+#include "seed.h"
 #include "sippeer.h"
 #include "tlspeer.h"
 
@@ -74,18 +74,16 @@ static void hang_up(struct sipdlg *by, struct sippeer *other, int leg)
 	g_free(ok), g_free(bye);
 }
 
-/* The whole originating call's H.248 (seed004.h): the seed's, with SYN filtering (the filters with the
- * core leg's Add and with its Modify), and under NOTE 2 (the access leg added with the answer's Modify). */
-static const char orig_h248[] = SEED_ORIG;
-static const char syn_h248[] =
-    SEED_ORIG_ADD_CORE(",\n            " SEED_FILTERS) SEED_TXN("%7$s", SEED_ORIG_ADD_ACCESS)
-	SEED_TXN("%7$s", SEED_ORIG_MODIFY_CORE(SEED_FILTER_CONTROL) SEED_TLS_EST("%9$s"))
-	    SEED_SUBTRACT("%7$s");
-static const char combined_h248[] = SEED_ORIG_ADD_CORE("")
-    SEED_TXN("%7$s", SEED_ORIG_ADD_ACCESSX(SEED_SIGNAL_EST) ",\n" SEED_ORIG_MODIFY_CORE("")) SEED_SUBTRACT("%7$s");
-
 /* Which H.248 an originating call causes: seed 004's, or that of a policy variant. */
 enum h248_of { SEED, SYN_FILTER, COMBINED };
+/* The whole originating call's H.248, its template under tests/h248: the seed's, with SYN filtering (the
+ * filters with the core leg's Add and with its Modify), and under NOTE 2 (the access leg added with the
+ * answer's Modify). */
+static const char *const orig_h248[] = {
+	[SEED] = "seed004/orig",
+	[SYN_FILTER] = "seed004/orig_syn_filter",
+	[COMBINED] = "seed004/orig_combined",
+};
 
 /* One originating call: what it offers and the H.248 it must cause. */
 struct orig {
@@ -179,19 +177,19 @@ static void e2ae_originating(struct algrig *r, struct sippeer *a, struct sippeer
 	}
 	hang_up(&da, b, peer);
 	char *h248 = algrig_h248(r, mark, false);
-	want = g_strdup_printf(o->h248 == SYN_FILTER ? syn_h248
-			       : o->h248 == COMBINED ? combined_h248
-						     : orig_h248,
-			       r->h248, o->k->media, o->k->plain, o->k->tls, ue_port, ue_id.fingerprint,
-			       o->ctx, o->co, o->ac);
+	char mgc[8], port[8];
+	snprintf(mgc, sizeof mgc, "%u", r->h248), snprintf(port, sizeof port, "%u", ue_port);
+	want = seed_h248(orig_h248[o->h248],
+			 (const char *const[]){ "mgc_port", mgc, "media", o->k->media, "plain", o->k->plain,
+						"tls", o->k->tls, "ue_port", port, "ue_fingerprint",
+						ue_id.fingerprint, "ctx", o->ctx, "core_term", o->co,
+						"access_term", o->ac, NULL });
 	ASSERT_TEXT("H.248", h248, want);
 	tlspeer_close(s, fd);
 	close(peer), close(ue_l);
 	sipdlg_clear(&da), sipdlg_clear(&db);
 	g_free(h248), g_free(want), g_free(agw_fp), g_free(ok), g_free(answer), g_free(inv), g_free(offer);
 }
-
-static const char term_h248[] = SEED_TERM;
 
 /* The e2ae terminating call through r: the core (user c) calls `user`, registered at ue, with kind k. */
 static void e2ae_terminating(struct algrig *r, struct sippeer *u, const char *user, struct sippeer *c,
@@ -237,8 +235,12 @@ static void e2ae_terminating(struct algrig *r, struct sippeer *u, const char *us
 	CU_ASSERT_TRUE(tlspeer_cross(s, peer, k->bytes, k->n, 2000));
 	hang_up(&dc, u, peer);
 	char *h248 = algrig_h248(r, mark, false);
-	want = g_strdup_printf(term_h248, r->h248, k->media, k->plain, k->tls, core_port, ue_id.fingerprint,
-			       ctx, ac);
+	char mgc[8], port[8];
+	snprintf(mgc, sizeof mgc, "%u", r->h248), snprintf(port, sizeof port, "%u", core_port);
+	want = seed_h248("seed004/term",
+			 (const char *const[]){ "mgc_port", mgc, "media", k->media, "plain", k->plain, "tls",
+						k->tls, "core_port", port, "ue_fingerprint",
+						ue_id.fingerprint, "ctx", ctx, "access_term", ac, NULL });
 	ASSERT_TEXT("H.248", h248, want);
 	tlspeer_close(s, fd);
 	close(peer), close(core_l);
@@ -248,23 +250,9 @@ static void e2ae_terminating(struct algrig *r, struct sippeer *u, const char *us
 
 /* A call the gateway relays as plain TCP (e2e): only c= and m= change. Originating, the UE offers TLS
  * without a=3ge2ae:requested and the core answers TLS; terminating, the core offers plain TCP/MSRP to a
- * UE that registered no mediasec. The bytes cross unchanged. %1$u the MGC's port, %2$u the offerer's
- * media port, %3$s the context, %4$s the first termination. The leg toward the answerer is reserved
- * with the offer; the one toward the offerer comes with the answer, when the TCP direction is known. */
-#define E2E_H248(first_realm, second_realm)                                                                \
-	SEED_TXN("$", SEED_ADD(first_realm, "", SEED_LOCAL("m=message $ TCP/MSRP *\na=setup:actpass\n"),   \
-			       SEED_EVENTS_TCP("1")))                                                      \
-	SEED_TXN("%3$s",                                                                                   \
-		 SEED_ADD(second_realm, "",                                                                \
-			  SEED_LOCAL("m=message $ TCP/MSRP *\na=setup:active\n") ",\n" SEED_REMOTE(        \
-			      "m=message %2$u TCP/MSRP *\na=setup:actpass\n"),                             \
-			  SEED_EVENTS_TCP(                                                                 \
-			      "2")) ",\n" SEED_MODIFY("%4$s", "",                                          \
-						      SEED_REMOTE(                                         \
-							  "m=message 2856 TCP/MSRP *\na=setup:active\n"))) \
-	SEED_SUBTRACT("%3$s")
-static const char e2e_orig_h248[] = E2E_H248("core", "access"), e2e_term_h248[] = E2E_H248("access", "core");
-
+ * UE that registered no mediasec. The bytes cross unchanged. The leg toward the answerer is reserved
+ * with the offer; the one toward the offerer comes with the answer, when the TCP direction is known
+ * (tests/h248/seed004/e2e_orig.txt and e2e_term.txt). */
 static void e2e_call(struct algrig *r, bool orig, const char *call, const char *ctx, const char *first,
 		     const char *e2ae)
 {
@@ -301,7 +289,12 @@ static void e2e_call(struct algrig *r, bool orig, const char *call, const char *
 	    tcp_exchange(a, payload_msrp.bytes, payload_msrp.n, b, payload_bfcp.bytes, payload_bfcp.n, 2000));
 	hang_up(&d, answerer, b);
 	char *h248 = algrig_h248(r, mark, false);
-	want = g_strdup_printf(orig ? e2e_orig_h248 : e2e_term_h248, r->h248, port, ctx, first);
+	char mgc[8], offerer_port[8];
+	snprintf(mgc, sizeof mgc, "%u", r->h248), snprintf(offerer_port, sizeof offerer_port, "%u", port);
+	want =
+	    seed_h248(orig ? "seed004/e2e_orig" : "seed004/e2e_term",
+		      (const char *const[]){ "mgc_port", mgc, orig ? "ue_port" : "core_port", offerer_port,
+					     "ctx", ctx, orig ? "core_term" : "access_term", first, NULL });
 	ASSERT_TEXT("H.248", h248, want);
 	close(a), close(b), close(l);
 	sipdlg_clear(&d);

@@ -16,7 +16,7 @@
 
 #include "algrig.h"
 #include "rig.h"
-#include "seed004.h"
+#include "seed.h"
 #include "sippeer.h"
 #include "tlspeer.h"
 
@@ -95,55 +95,23 @@ static char *carry(const struct leg_pair *c, bool ue_client)
 	return algrig_h248(rig, c->mark, false);
 }
 
-/* The H.248 of the T.38 calls, from seed004.h's pieces: %1$u the MGC's port, %2$u the UE's port, %3$s the
- * UE's fingerprint, %4$s the context, %5$s the access and %6$s the core termination, %7$u the core
- * peer's port. The core leg is plain UDP: no a=setup, and no events to report. */
-/* A Local with the gateway's address and port filled in (%9$s), as a Modify repeats it */
-#define SEED_LOCAL_AT(sdp) "          Local {\nv=0\nc=IN IP4 127.0.0.1\n" sdp "}"
-#define T38_ADD_CORE(remote)                                                                         \
-	"    Add = $ {\n      Media {\n        Stream = 1 {\n          LocalControl {\n"             \
-	"            Mode = SendReceive,\n            ipdc/realm = core\n          },\n" SEED_LOCAL( \
-	    "m=image $ UDP t38\n") remote "\n        }\n      }\n    }"
-#define T38_EVENTS(id)        id " {\n        tlsbsc/up,\n        tlsbsc/fail"
-#define T38_ACCESS(setup, fp) "m=image $ UDP/DTLS t38\na=setup:" setup "\na=fingerprint:" fp "\n"
-#define T38_UE(setup)         "m=image %2$u UDP/DTLS t38\na=setup:" setup "\na=fingerprint:%3$s\n"
-#define T38_CORE_REMOTE       ",\n" SEED_REMOTE("m=image %7$u UDP t38\n")
-
-/* Originating: core leg, access leg with the UE's offer, then the core's answer (and tlsbsc/est). */
-#define T38_ORIG(gw, ue, est)                                                                          \
-	SEED_TXN("$", T38_ADD_CORE(""))                                                                \
-	SEED_TXN("%4$s",                                                                               \
-		 SEED_ADD("access", "", SEED_LOCAL(T38_ACCESS(gw, "$")) ",\n" SEED_REMOTE(T38_UE(ue)), \
-			  T38_EVENTS("1")))                                                            \
-	SEED_TXN("%4$s", SEED_MODIFY("%6$s", "", SEED_REMOTE("m=image %7$u UDP t38\n")) est)           \
-	SEED_SUBTRACT("%4$s")
-/* NOTE 2 (policy.combined): the access leg added with the answer, tlsbsc/est in its Add */
-static const char orig_combined_h248[] = SEED_TXN("$", T38_ADD_CORE("")) SEED_TXN(
-    "%4$s",
-    SEED_ADD(
-	"access", "", SEED_LOCAL(T38_ACCESS("active", "$")) ",\n" SEED_REMOTE(T38_UE("actpass")),
-	T38_EVENTS("1") "\n      },\n      Signals {\n        tlsbsc/est") ",\n" SEED_MODIFY("%6$s", "",
-											   SEED_REMOTE(
-											       "m=image %7$u "
-											       "UDP t38\n")))
-    SEED_SUBTRACT("%4$s") "%5$.0s";
-static const char orig_client_h248[] = T38_ORIG("active", "actpass", SEED_TLS_EST("%5$s"));
-static const char orig_server_h248[] = T38_ORIG("passive", "active", "%5$.0s"); /* no tlsbsc/est */
-
-/* Terminating: access leg with the gateway's fingerprint, core leg toward the offerer, then the UE's
- * answer; when the UE is passive the gateway turns active and starts DTLS. */
-#define T38_TERM(modify)                                                                               \
-	SEED_TXN("$", SEED_ADD("access", "", SEED_LOCAL(T38_ACCESS("actpass", "$")), T38_EVENTS("1"))) \
-	SEED_TXN("%4$s", T38_ADD_CORE(T38_CORE_REMOTE))                                                \
-	SEED_TXN("%4$s", modify) SEED_SUBTRACT("%4$s") "%6$.0s"
-static const char term_server_h248[] = T38_TERM(
-    SEED_MODIFY("%5$s", "", SEED_REMOTE(T38_UE("active")))) "%8$.0s%9$.0s"; /* no Local, no tlsbsc/est */
-static const char term_client_h248[] = T38_TERM(
-    "    Modify = %5$s {\n      Media {\n        Stream = 1 "
-    "{\n" SEED_LOCAL_AT("m=image %9$s UDP/DTLS "
-			"t38\na=setup:active\na=fingerprint:%8$"
-			"s\n") ",\n" SEED_REMOTE(T38_UE("passive")) "\n        }\n      },\n      Signals "
-								    "{\n        tlsbsc/est\n      }\n    }");
+/* The H.248 of the T.38 calls, tests/h248/seed004/t38_*.txt: originating, the core leg, the access leg
+ * with the UE's offer, then the core's answer (and tlsbsc/est when the gateway is the DTLS client; in the
+ * access leg's Add under NOTE 2); terminating, the access leg with the gateway's fingerprint, the core
+ * leg toward the offerer, then the UE's answer (when the UE is passive the gateway turns active and
+ * starts DTLS). The core leg is plain UDP: no a=setup, and no events to report. */
+static char *t38_h248(const char *name, uint16_t mgc_port, uint16_t ue_port, uint16_t core_port,
+		      const char *const *more)
+{
+	char mgc[8], ue_s[8], core_s[8];
+	snprintf(mgc, sizeof mgc, "%u", mgc_port), snprintf(ue_s, sizeof ue_s, "%u", ue_port);
+	snprintf(core_s, sizeof core_s, "%u", core_port);
+	const char *pairs[32] = { "mgc_port",  mgc,    "ue_port",        ue_s,
+				  "core_port", core_s, "ue_fingerprint", ue_id.fingerprint };
+	for (size_t n = 8; *more && n + 2 < G_N_ELEMENTS(pairs); n += 2, more += 2)
+		pairs[n] = more[0], pairs[n + 1] = more[1];
+	return seed_h248(name, pairs);
+}
 
 struct names {
 	const char *ctx, *ac, *co;
@@ -175,10 +143,11 @@ static void originating(const char *ue_setup, const char *gw_setup, struct names
 	    &(struct leg_pair){ &ue, &core, "b", inv, ok, fd, core_fd, agw_access, agw_core, agw_fp, mark },
 	    !strcmp(gw_setup, "passive"));
 	bool client = !strcmp(gw_setup, "active");
-	want = g_strdup_printf(rig == &combined ? orig_combined_h248
-			       : client         ? orig_client_h248
-						: orig_server_h248,
-			       rig->h248, ue_port, ue_id.fingerprint, n.ctx, n.ac, n.co, core_port);
+	want = t38_h248(rig == &combined ? "seed004/t38_orig_combined"
+			: client         ? "seed004/t38_orig_client"
+					 : "seed004/t38_orig_server",
+			rig->h248, ue_port, core_port,
+			(const char *const[]){ "ctx", n.ctx, "access_term", n.ac, "core_term", n.co, NULL });
 	ASSERT_TEXT("H.248", h248, want);
 	g_free(h248), g_free(want);
 	g_free(agw_fp), g_free(ok), g_free(answer), g_free(inv), g_free(offer);
@@ -231,8 +200,10 @@ static void terminating(const char *ue_setup, struct names n)
 	char port[8];
 	snprintf(port, sizeof port, "%u", agw_access);
 	bool server = !strcmp(ue_setup, "active");
-	want = g_strdup_printf(server ? term_server_h248 : term_client_h248, rig->h248, ue_port,
-			       ue_id.fingerprint, n.ctx, n.ac, n.co, core_port, agw_fp, port);
+	want = t38_h248(server ? "seed004/t38_term_server" : "seed004/t38_term_client", rig->h248, ue_port,
+			core_port,
+			(const char *const[]){ "ctx", n.ctx, "access_term", n.ac, "core_term", n.co,
+					       "gw_fingerprint", agw_fp, "gw_port", port, NULL });
 	ASSERT_TEXT("H.248", h248, want);
 	g_free(h248), g_free(want);
 	g_free(agw_fp), g_free(ok), g_free(answer), g_free(inv), g_free(offer);

@@ -21,7 +21,7 @@
 
 #include "algrig.h"
 #include "rig.h"
-#include "seed004.h"
+#include "seed.h"
 #include "sippeer.h"
 #include "tlspeer.h"
 
@@ -86,12 +86,13 @@ static void assert_h248(struct algrig *r, long mark, uint16_t port, bool modifie
 	snprintf(ctx, sizeof ctx, "%u", rig_number_after(rx, "Context = "));
 	snprintf(co, sizeof co, "co/%u", rig_number_after(rx, "Add = co/"));
 	snprintf(ac, sizeof ac, "ac/%u", rig_number_after(rx, "Add = ac/"));
-	char *want = modified ? g_strdup_printf(SEED_ORIG, r->h248, "message", "TCP/MSRP", "TCP/TLS/MSRP",
-						port, ue_id.fingerprint, ctx, co, ac)
-			      : g_strdup_printf(SEED_ORIG_ADD_CORE("") SEED_TXN("%7$s", SEED_ORIG_ADD_ACCESS)
-							SEED_SUBTRACT("%7$s"),
-						r->h248, "message", "TCP/MSRP", "TCP/TLS/MSRP", port,
-						ue_id.fingerprint, ctx);
+	char mgc[8], ue_s[8];
+	snprintf(mgc, sizeof mgc, "%u", r->h248), snprintf(ue_s, sizeof ue_s, "%u", port);
+	char *want = seed_h248(modified ? "seed004/orig" : "seed004/orig_unanswered",
+			       (const char *const[]){ "mgc_port", mgc, "media", "message", "plain",
+						      "TCP/MSRP", "tls", "TCP/TLS/MSRP", "ue_port", ue_s,
+						      "ue_fingerprint", ue_id.fingerprint, "ctx", ctx,
+						      "core_term", co, "access_term", ac, NULL });
 	CU_ASSERT_PTR_NOT_NULL(strstr(rx, "tcpbcc/fail"));
 	ASSERT_TEXT("H.248 sent", tx, want);
 	g_free(want), g_free(tx), g_free(rx);
@@ -228,12 +229,13 @@ static void test_fails_during_reinvite(void)
 static void test_weak_fingerprint(void)
 {
 	long mark = algrig_mark(&rig);
-	char *sdp = algrig_sdp("ue", &payload_msrp, dead_port(), true, "actpass",
-			       "sha-1 4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:19:E5:7C:AB", "requested");
+	char *sdp =
+	    algrig_sdp("ue", &payload_msrp, dead_port(), true, "actpass",
+		       "sha-1 4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:19:E5:7C:AB", "requested");
 	sippeer_invite(&ue, rig.access, "a", "b", "t5", sdp);
 	char *got = sippeer_final(&ue, 5000);
-	CU_ASSERT_TRUE(got &&
-		       g_str_has_prefix(got, "SIP/2.0 488 Not Acceptable Here (fingerprint hash too weak)\r\n"));
+	CU_ASSERT_TRUE(
+	    got && g_str_has_prefix(got, "SIP/2.0 488 Not Acceptable Here (fingerprint hash too weak)\r\n"));
 	if (got)
 		sippeer_ack(&ue, rig.access, "sip:b@example.net", got);
 	char *none = sippeer_recv(&core, 300), *tx = algrig_h248(&rig, mark, false);
@@ -266,7 +268,7 @@ static void test_stranger_connects_first(void)
 	sipdlg_send(&d, "ACK", NULL);
 	char *ack = sippeer_recv(&core, 3000), *none = sippeer_recv(&core, 500), buf[8];
 	CU_ASSERT_TRUE(ack && g_str_has_prefix(ack, "ACK "));
-	CU_ASSERT_PTR_NULL(none); /* no BYE: the stranger ended nothing */
+	CU_ASSERT_PTR_NULL(none);                                /* no BYE: the stranger ended nothing */
 	CU_ASSERT_TRUE(recv(stranger, buf, sizeof buf, 0) <= 0); /* reset, nothing relayed */
 	char *rx = algrig_h248(&silent, mark, true);
 	CU_ASSERT_PTR_NOT_NULL(strstr(rx, "tcpbcc/fail {\n          reason = \"connection from 127.0.0.9:"));
@@ -318,18 +320,20 @@ static int up(void)
 	/* the gateway's source filter off: the core's connection before the answer triggers step 11 at once,
 	 * as in the seed's figure, so that the media can fail before the answer (issue 26: on, as by
 	 * default, the connection is held until the answer's Modify) */
-	bool ok = algrig_start(&rig, &(struct algrig_opts){ .next_hop = core.port,
-							    .agw = (const char *const[]){ "--leg-source-filter=false",
-											  NULL },
-							    .access_ports = "30300-30349",
-							    .core_ports = "30350-30399" }) &&
-		  algrig_start(&silent, &(struct algrig_opts){
-					    .next_hop = core.port,
-					    .alg = (const char *const[]){ "--h248-timeout=600", NULL },
-					    .access_ports = "30400-30424",
-					    .core_ports = "30425-30449" });
+	bool ok =
+	    algrig_start(
+		&rig,
+		&(struct algrig_opts){ .next_hop = core.port,
+				       .agw = (const char *const[]){ "--leg-source-filter=false", NULL },
+				       .access_ports = "30300-30349",
+				       .core_ports = "30350-30399" }) &&
+	    algrig_start(&silent,
+			 &(struct algrig_opts){ .next_hop = core.port,
+						.alg = (const char *const[]){ "--h248-timeout=600", NULL },
+						.access_ports = "30400-30424",
+						.core_ports = "30425-30449" });
 	return ok && algrig_register(&rig, &ue, "a", true) && algrig_register(&silent, &ue, "a", true) ? 0
-													  : 1;
+												       : 1;
 }
 
 static int down(void)
