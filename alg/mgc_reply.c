@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "grammar.h"
 #include "parse.h"
 #include "tl.h"
 
@@ -44,11 +45,10 @@ static void read_error(const struct h248_node *e, struct mgc_result *r)
 		r->reason = g_strndup(text->name.p, text->name.n);
 }
 
-/* A command of an action's Reply (not its Error, Topology or context attributes). */
+/* A command of an action's Reply (not its Error, Topology or context properties): the grammar's. */
 static bool is_command(const struct h248_node *c)
 {
-	return c->kind == H248_NODE_TOKEN && c->tok != H248_TOK_ERROR && c->tok != H248_TOK_TOPOLOGY &&
-	       c->tok != H248_TOK_CONTEXTATTR;
+	return c->kind == H248_NODE_TOKEN && grammar_is_command(c->tok);
 }
 
 void mgc_read_reply(const struct h248_node *reply, struct mgc_result *r)
