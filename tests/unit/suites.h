@@ -22,7 +22,8 @@
 	X(bfcp)        \
 	X(msg_sdp)     \
 	X(metrics)     \
-	X(ber)
+	X(ber)         \
+	X(mgc_reply)
 
 #define DECLARE(name) void register_##name(void);
 UNIT_SUITES(DECLARE)
