@@ -59,6 +59,8 @@ struct leg {
 	uint64_t dropped;  /* datagrams not relayed: no way on yet, or a full socket */
 	uint64_t filtered; /* datagrams from a source not admitted */
 	char why[120];     /* the last I/O error, for the notification */
+	/* The relay this leg is half of (legs.c): its partner in the context, held, not searched for */
+	struct relay *relay;
 	/* A conference participant (conf.c): its protocol state; NULL for a relay leg */
 	struct member *member;
 	/* tman policing of what the leg receives (police.c) */
@@ -100,7 +102,9 @@ void leg_event(struct leg *l, enum wire_ie ev, const char *reason);
 /* The termination's ds/dscp (H.248.52) on fd, when it has one: what fd sends carries it in the DS field
  * (IPv4 TOS, IPv6 traffic class; the two ECN bits 0). */
 void leg_mark(struct leg *l, int fd);
-struct leg *leg_partner(const struct leg *l);
+/* The other half of l's relay: the other leg of its kind in its context (none for a conference
+ * participant). Found once and held by both legs until one goes or leaves the context. */
+struct leg *leg_partner(struct leg *l);
 /* The Remote's address, when it has one with a port. */
 bool leg_remote(const struct agw_term *t, union sa *out);
 /* The leg ends: sockets, timers, buffers and session go, and ev is notified with the reason (WIRE_COUNT:

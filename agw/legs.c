@@ -179,15 +179,47 @@ void leg_event(struct leg *l, enum wire_ie ev, const char *reason)
 		agw_mg_event(l->ls->mg, l->t, ev, reason);
 }
 
-struct leg *leg_partner(const struct leg *l)
+/* ---- the relay: two legs of one context, each holding the other ---- */
+
+struct relay {
+	struct leg *side[2];
+};
+
+static void relay_break(struct relay *r)
 {
-	struct agw_ctx *c = l->t->ctx;
+	r->side[0]->relay = r->side[1]->relay = NULL;
+	g_free(r);
+}
+
+/* l's partner while both are still in one context (a Move takes a termination elsewhere). */
+static struct leg *held_partner(struct leg *l)
+{
+	struct relay *r = l->relay;
+	if (!r)
+		return NULL;
+	struct leg *p = r->side[r->side[0] == l];
+	if (p->t->ctx == l->t->ctx)
+		return p;
+	relay_break(r);
+	return NULL;
+}
+
+struct leg *leg_partner(struct leg *l)
+{
 	if (conf_member(l)) /* a participant of a conference relays to no one */
 		return NULL;
+	struct leg *p = held_partner(l);
+	if (p)
+		return p;
+	struct agw_ctx *c = l->t->ctx;
 	for (unsigned i = 0; i < c->nterms; i++) {
-		const struct leg *o = c->terms[i]->leg;
-		if (c->terms[i] != l->t && o && o->dgram == l->dgram && !conf_member(o))
-			return c->terms[i]->leg;
+		struct leg *o = c->terms[i]->leg;
+		if (c->terms[i] == l->t || !o || o->dgram != l->dgram || conf_member(o) || held_partner(o))
+			continue;
+		struct relay *r = g_new(struct relay, 1);
+		*r = (struct relay){ { l, o } };
+		l->relay = o->relay = r;
+		return o;
 	}
 	return NULL;
 }
@@ -276,8 +308,10 @@ void legs_release(struct legs *ls, struct agw_term *t)
 	if (!l)
 		return;
 	teardown(l, false);
+	struct leg *p = held_partner(l); /* it stops relaying, and may pair again later */
+	if (l->relay)
+		relay_break(l->relay);
 	t->leg = NULL;
-	struct leg *p = leg_partner(l); /* computed after t->leg is gone: the partner stops relaying */
 	if (l->dropped || l->filtered) {
 		struct log_ids ids;
 		log_info("leg", leg_ids(l, &ids),

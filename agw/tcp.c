@@ -25,7 +25,7 @@ static bool tls_waiting(const struct leg *l)
 	return l->state == LEG_UP && l->bearer->secure && !l->tls;
 }
 
-static bool relaying(const struct leg *l)
+static bool relaying(struct leg *l)
 {
 	const struct leg *p = leg_partner(l);
 	return may_relay(l) && p && may_relay(p);
@@ -322,7 +322,7 @@ static void start_listening(struct leg *l)
 	filter_syn(l);
 }
 
-static bool waits_for_partner(const struct leg *l)
+static bool waits_for_partner(struct leg *l)
 {
 	const struct leg *p = leg_partner(l);
 	return p && (p->state == LEG_LISTENING ||
@@ -419,13 +419,23 @@ static void relay_check(struct leg *l)
 
 /* ---- relay ---- */
 
+/* The relay's one end: both legs finish, reset or closed, each with its reason (first: the leg whose
+ * event ended it). */
+static void relay_end(struct leg *first, const char *why, struct leg *other, const char *other_why,
+		      bool reset)
+{
+	char reason[sizeof first->why];
+	g_strlcpy(reason, why, sizeof reason); /* why may be the leg's own, gone with it */
+	leg_finish(first, reset, WIRE_TCP_REL, reason);
+	leg_finish(other, reset, WIRE_TCP_REL, other_why);
+}
+
 static void check_closed(struct leg *l)
 {
 	struct leg *p = leg_partner(l);
 	if (!p || !l->eof || !p->eof || l->len > l->off || p->len > p->off || !l->shut || !p->shut)
 		return;
-	leg_finish(l, false, WIRE_TCP_REL, "closed by both sides");
-	leg_finish(p, false, WIRE_TCP_REL, "closed by both sides");
+	relay_end(l, "closed by both sides", p, "closed by both sides", false);
 }
 
 /* Writes src's buffer to dst; half-closes dst once src ended and all is written. */
@@ -434,12 +444,8 @@ static void flush(struct leg *src, struct leg *dst)
 	while (src->len > src->off) {
 		ssize_t n = leg_write(dst, src->buf + src->off, src->len - src->off);
 		if (n < 0) {
-			if (n != -EAGAIN) {
-				char why[sizeof dst->why];
-				g_strlcpy(why, dst->why, sizeof why);
-				leg_finish(dst, true, WIRE_TCP_REL, why);
-				leg_finish(src, true, WIRE_TCP_REL, "the other side failed");
-			}
+			if (n != -EAGAIN)
+				relay_end(dst, dst->why, src, "the other side failed", true);
 			break;
 		}
 		src->off += (size_t)n;
@@ -492,10 +498,7 @@ static void pump(struct leg *src)
 			flush(src, dst);
 			break;
 		}
-		char why[sizeof src->why]; /* a reset: passed on as a reset */
-		g_strlcpy(why, src->why, sizeof why);
-		leg_finish(src, true, WIRE_TCP_REL, why);
-		leg_finish(dst, true, WIRE_TCP_REL, "reset by the other side");
+		relay_end(src, src->why, dst, "reset by the other side", true); /* passed on as a reset */
 		return;
 	}
 	if (src->state == LEG_UP)
