@@ -61,7 +61,7 @@ struct leg {
 	char why[120];     /* the last I/O error, for the notification */
 	/* The relay this leg is half of (legs.c): its partner in the context, held, not searched for */
 	struct relay *relay;
-	/* A conference participant (conf.c): its protocol state; NULL for a relay leg */
+	/* A conference participant (conference.c): its protocol state; NULL for a relay leg */
 	struct member *member;
 	/* tman policing of what the leg receives (police.c) */
 	double bucket;           /* octets the token bucket holds */
@@ -77,13 +77,19 @@ struct legs {
 	struct legs_opts o;
 	gnutls_priority_t priority;     /* parsed once: every session shares it */
 	gnutls_priority_t psk_priority; /* the same with the PSK key exchanges, for Mp's KMS case */
-	GHashTable *confs;              /* the conference server's: context id -> its conference (conf.c) */
-	GHashTable *lingering;          /* connections ended by the gateway, kept until the peer's end */
+	GHashTable *confs;     /* the conference server's: context id -> its conference (conference.c) */
+	GHashTable *lingering; /* connections ended by the gateway, kept until the peer's end */
 	uint64_t close_notify_sent, close_notify_received; /* over all (D)TLS sessions */
 	struct log_counter out_of_fds; /* accepts refused for want of descriptors or memory */
 	struct log_counter filtered;   /* datagrams dropped by a source filter, over all legs */
 	struct legs_stats stats;       /* legs.h */
 };
+
+/* Up, and for (D)TLS verified against the Remote's fingerprints: bytes may cross. */
+static inline bool leg_ready(const struct leg *l)
+{
+	return l->state == LEG_UP && (!l->bearer->secure || l->tls_state == TLS_VERIFIED);
+}
 
 /* A datagram of l's not relayed, counted on the leg and for the metrics. */
 static inline void leg_dropped(struct leg *l)
@@ -134,23 +140,25 @@ void sess_bye_received(struct leg *l);
 bool sess_buffered(const struct leg *l);
 void sess_free(struct leg *l);
 
-/* ---- the conference server (conf.c): a participant's MSRP or BFCP ends at the gateway ---- */
+/* ---- the conference server (conference.c, floor.c): a participant's MSRP or BFCP ends at the gateway ----
+ */
 
 /* Whether the leg is a participant (the gateway is the focus and the transport names MSRP or BFCP). */
-bool conf_member(const struct leg *l);
-/* The participant's leg is up and verified: it joins its context's conference. */
-void conf_join(struct leg *l);
-/* Bytes the participant sent; answers and switched messages are queued on the legs (conf_output). */
-void conf_input(struct leg *l, const void *data, size_t n);
-/* What waits to be written to the participant (NULL: nothing), and that n bytes of it were written. */
-GByteArray *conf_output(struct leg *l);
-void conf_written(struct leg *l, size_t n);
-/* Whether reading from the participant waits for another one's backlog to drain. */
-bool conf_paused(const struct leg *l);
-/* Whether the server ended the participant's session and closes once its output is written. */
-bool conf_closing(const struct leg *l);
+bool conference_member(const struct leg *l);
+/* The participant's leg is up (and for TLS verified, else it waits): it joins its context's conference,
+ * and what its session holds is read. */
+void conference_ready(struct leg *l);
 /* The participant goes: its floor requests end (the next one granted) and its state is freed. */
-void conf_leave(struct leg *l);
+void conference_leave(struct leg *l);
+/* What the participant's socket waits for now (EPOLLIN, EPOLLOUT). */
+uint32_t conference_events(const struct leg *l);
+/* The participant's socket is ready for events: its output written, its input read and served. */
+void conference_io(struct leg *l, uint32_t events);
+/* Reading from the participant may go on (another's backlog drained): what its TLS session holds is
+ * read now. */
+void conference_resume(struct leg *l);
+/* The participant's leg joins (conference_ready calls it). */
+void conference_join(struct leg *l);
 
 /* ---- the two kinds ---- */
 
@@ -158,8 +166,6 @@ void tcp_configure(struct leg *l);
 void tcp_teardown(struct leg *l, bool reset);
 void tcp_verified(struct leg *l);
 void tcp_update(struct leg *l);
-/* A conference participant may be read again: what its TLS session holds is read now. */
-void tcp_resume(struct leg *l);
 void udp_configure(struct leg *l);
 void udp_teardown(struct leg *l);
 

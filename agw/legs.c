@@ -206,7 +206,7 @@ static struct leg *held_partner(struct leg *l)
 
 struct leg *leg_partner(struct leg *l)
 {
-	if (conf_member(l)) /* a participant of a conference relays to no one */
+	if (conference_member(l)) /* a participant of a conference relays to no one */
 		return NULL;
 	struct leg *p = held_partner(l);
 	if (p)
@@ -214,7 +214,8 @@ struct leg *leg_partner(struct leg *l)
 	struct agw_ctx *c = l->t->ctx;
 	for (unsigned i = 0; i < c->nterms; i++) {
 		struct leg *o = c->terms[i]->leg;
-		if (c->terms[i] == l->t || !o || o->dgram != l->dgram || conf_member(o) || held_partner(o))
+		if (c->terms[i] == l->t || !o || o->dgram != l->dgram || conference_member(o) ||
+		    held_partner(o))
 			continue;
 		struct relay *r = g_new(struct relay, 1);
 		*r = (struct relay){ { l, o } };

@@ -42,7 +42,7 @@
  *
  * As the conference server (the Mp profile's MRFP, opts.focus), a leg whose transport names MSRP or BFCP
  * is a participant, not half of a relay: the gateway ends the protocol itself, switching each MSRP SEND
- * to the context's other participants and serving BFCP floor control (see conf.c). */
+ * to the context's other participants and serving BFCP floor control (see conference.c, floor.c). */
 #ifndef MEDIASEC_AGW_LEGS_H
 #define MEDIASEC_AGW_LEGS_H
 
@@ -62,7 +62,7 @@ struct legs_opts {
 	bool source_filter;  /* gm/saf's address filter whenever the Remote is known, and held accepts */
 	bool allow_sha1;     /* accept sha-1 fingerprints */
 	bool tls_autostart;  /* a leg that connected starts TLS as client at once, without tlsbsc/est */
-	bool focus;          /* the conference server: MSRP and BFCP legs end here (conf.c), no relay */
+	bool focus;          /* the conference server: MSRP and BFCP legs end here (conference.c), no relay */
 	struct trace *trace; /* TCP and TLS events for the lab's ladder (NULL: none) */
 };
 

@@ -16,7 +16,7 @@
  *
  * tman/pdr and tman/dvt are kept and audited but not enforced (a second, peak-rate bucket would need
  * dvt's unit, which could not be read). tman is offered under Iq only (profiles/profile.c), so a
- * conference participant's leg (Mp's MRFP, conf.c) is never policed. */
+ * conference participant's leg (Mp's MRFP, conference.c) is never policed. */
 #include "config.h"
 #include "leg.h"
 

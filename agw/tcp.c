@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tcp: TCP legs, held connections and the relay (see legs.h; the filters are filter.c's, a leg's reads
- * and writes tcp_io.c's). */
+ * and writes tcp_io.c's, a conference participant's I/O conference.c's). */
 #include "config.h"
 #include "leg.h"
 #include "tcp_int.h"
@@ -13,12 +13,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* Up, and for TLS verified: bytes may cross. */
-static bool may_relay(const struct leg *l)
-{
-	return l->state == LEG_UP && (!l->bearer->secure || l->tls_state == TLS_VERIFIED);
-}
-
 /* Up with TLS to run, and no session yet: the gateway waits for tlsbsc/est (or the peer's ClientHello). */
 static bool tls_waiting(const struct leg *l)
 {
@@ -28,7 +22,7 @@ static bool tls_waiting(const struct leg *l)
 static bool relaying(struct leg *l)
 {
 	const struct leg *p = leg_partner(l);
-	return may_relay(l) && p && may_relay(p);
+	return leg_ready(l) && p && leg_ready(p);
 }
 
 /* What the connection waits for: input when relaying and there is room, output when the partner
@@ -45,12 +39,9 @@ void tcp_update(struct leg *l)
 		ev = EPOLLIN; /* the peer speaking first makes the gateway the server */
 	else if (l->state == LEG_UP && l->tls_state == TLS_HANDSHAKE)
 		ev = gnutls_record_get_direction(l->tls) ? EPOLLOUT : EPOLLIN;
-	else if (l->state == LEG_UP && conf_member(l)) {
-		if (may_relay(l) && !l->eof && !conf_paused(l) && !conf_closing(l))
-			ev |= EPOLLIN;
-		if (conf_output(l))
-			ev |= EPOLLOUT;
-	} else if (l->state == LEG_UP) {
+	else if (l->state == LEG_UP && conference_member(l))
+		ev = conference_events(l);
+	else if (l->state == LEG_UP) {
 		if (relaying(l) && !l->eof && l->len < l->ls->o.buffer && !police_paused(l))
 			ev |= EPOLLIN; /* paused by tman: TCP's window closes on the peer (police.c) */
 		if (p && p->len > p->off)
@@ -100,7 +91,7 @@ static void drop_buffer(struct leg *l)
  * and not reset lingers until its peer's end (linger.c): close_notify, FIN, and no RST. */
 void tcp_teardown(struct leg *l, bool reset)
 {
-	conf_leave(l);
+	conference_leave(l);
 	stop_listening(l);
 	if (!reset && l->fd >= 0 && l->state == LEG_UP)
 		linger_start(l);
@@ -401,10 +392,8 @@ static void pump(struct leg *src);
 
 static void relay_check(struct leg *l)
 {
-	if (conf_member(l)) {
-		if (may_relay(l))
-			conf_join(l);
-		tcp_resume(l);
+	if (conference_member(l)) {
+		conference_ready(l);
 		return;
 	}
 	struct leg *p = leg_partner(l);
@@ -512,69 +501,6 @@ void tcp_unpaused(struct leg *l)
 		pump(l);
 }
 
-/* ---- a conference participant (conf.c ends its protocol) ---- */
-
-/* Writes what the conference queued for the participant; closes once all is written after its end or
- * the server's. */
-static void member_write(struct leg *l)
-{
-	GByteArray *out;
-	while ((out = conf_output(l))) {
-		ssize_t n = leg_write(l, out->data, out->len);
-		if (n == -EAGAIN)
-			break;
-		if (n < 0) {
-			char why[sizeof l->why];
-			g_strlcpy(why, l->why, sizeof why);
-			leg_finish(l, true, WIRE_TCP_REL, why);
-			return;
-		}
-		l->t->octets_sent += (uint64_t)n;
-		l->t->packets_sent++;
-		conf_written(l, (size_t)n);
-	}
-	if (!conf_output(l) && (l->eof || conf_closing(l))) {
-		leg_shutdown(l);
-		leg_finish(l, false, WIRE_TCP_REL,
-			   l->eof ? "closed by the participant" : "ended by the conference server");
-		return;
-	}
-	tcp_update(l);
-}
-
-static void member_read(struct leg *l)
-{
-	char buf[16384];
-	while (may_relay(l) && !l->eof && !conf_paused(l) && !conf_closing(l)) {
-		ssize_t n = leg_read(l, buf, sizeof buf);
-		if (n > 0) {
-			l->t->octets_received += (uint64_t)n;
-			l->t->packets_received++;
-			conf_input(l, buf, (size_t)n);
-			continue;
-		}
-		if (n == -EAGAIN && sess_buffered(l))
-			continue; /* a ticket or KeyUpdate: what follows it was read already */
-		if (n == 0)
-			l->eof = true;
-		if (n == 0 || n == -EAGAIN)
-			break;
-		char why[sizeof l->why];
-		g_strlcpy(why, l->why, sizeof why);
-		leg_finish(l, true, WIRE_TCP_REL, why);
-		return;
-	}
-	if (l->state == LEG_UP)
-		member_write(l);
-}
-
-void tcp_resume(struct leg *l)
-{
-	tcp_update(l);
-	if (may_relay(l) && sess_buffered(l) && !conf_paused(l))
-		member_read(l); /* what TLS already holds raises no EPOLLIN */
-}
-
 static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg)
 {
 	struct leg *l = arg;
@@ -594,13 +520,8 @@ static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void 
 		tls_step(l);
 		return;
 	}
-	if (conf_member(l)) {
-		if (events & EPOLLOUT)
-			member_write(l);
-		if (l->state == LEG_UP && may_relay(l) && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
-			member_read(l);
-		else if (l->state == LEG_UP && (events & (EPOLLHUP | EPOLLERR)))
-			leg_finish(l, true, WIRE_TCP_REL, "closed before its TLS peer was verified");
+	if (conference_member(l)) {
+		conference_io(l, events);
 		return;
 	}
 	struct leg *p = leg_partner(l);

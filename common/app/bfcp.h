@@ -2,7 +2,7 @@
 /* bfcp: the Binary Floor Control Protocol's messages (RFC 8855 §5): a 12-byte common header (version,
  * R and F bits, primitive, payload length in 4-octet units, conference id, transaction id, user id)
  * followed by TLV attributes (7-bit type, M bit, 8-bit length counting the 2-byte header, contents
- * padded to 4 octets; grouped attributes nest more). The conference server (agw/conf.c) and the lab's
+ * padded to 4 octets; grouped attributes nest more). The conference server (agw/conference.c) and the lab's
  * UEs read and write them with this module; names for traces come from its tables. */
 #ifndef MEDIASEC_BFCP_H
 #define MEDIASEC_BFCP_H

@@ -2,7 +2,7 @@
 /* msrp: RFC 4975's framing of MSRP requests and responses on a stream (§7, §9): a start line
  * "MSRP <transaction-id> <method>" or "MSRP <transaction-id> <code> [<comment>]", header fields, an
  * optional body after an empty line, and the end line "-------<transaction-id>" with its continuation
- * flag ('$' complete, '+' more chunks follow, '#' aborted). The conference server (agw/conf.c) reads
+ * flag ('$' complete, '+' more chunks follow, '#' aborted). The conference server (agw/conference.c) reads
  * and writes chunks with it; the lab's UEs too. */
 #ifndef MEDIASEC_MSRP_H
 #define MEDIASEC_MSRP_H
