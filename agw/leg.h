@@ -26,6 +26,7 @@ struct leg {
 	enum leg_state state;
 	const struct tp_bearer *bearer; /* the Local's transport, as of the last configuration */
 	bool dgram;                     /* a UDP leg (udp.c), else TCP (tcp.c): fixed at creation */
+	const struct leg_kind *kind;    /* leg_udp or leg_tcp, as dgram says */
 	int lfd, fd;
 	struct ev_io *lio, *io;
 	struct ev_timer *timer;    /* TCP: connect; (D)TLS: retransmission, then the fingerprint hold */
@@ -160,17 +161,25 @@ void conference_resume(struct leg *l);
 /* The participant's leg joins (conference_ready calls it). */
 void conference_join(struct leg *l);
 
-/* ---- the two kinds ---- */
+/* ---- the two kinds (tcp.c, udp.c): what legs.c and police.c call through the leg's table ---- */
 
-void tcp_configure(struct leg *l);
-void tcp_teardown(struct leg *l, bool reset);
-void tcp_verified(struct leg *l);
+struct leg_kind {
+	const char *name; /* "tcp", "udp" */
+	/* The termination's Local, Remote or signals changed: listen, connect, bind or start (D)TLS. */
+	void (*configure)(struct leg *l);
+	/* A held handshake's peer matched the fingerprints a Remote brought: the relay may start. */
+	void (*verified)(struct leg *l);
+	/* What the socket waits for, again (the partner came or went). */
+	void (*update)(struct leg *l);
+	/* Reading may go on: tman's pause is over (police.c). */
+	void (*unpaused)(struct leg *l);
+	/* Sockets, listener and buffers go (timers and session are legs.c's); reset: with RST. */
+	void (*teardown)(struct leg *l, bool reset);
+};
+extern const struct leg_kind leg_tcp, leg_udp;
+
+/* What the stream relay and a conference participant's socket wait for, recomputed (tcp.c). */
 void tcp_update(struct leg *l);
-void udp_configure(struct leg *l);
-void udp_teardown(struct leg *l);
-
-/* Reading from the policed TCP leg may go on (police.c's pause is over). */
-void tcp_unpaused(struct leg *l);
 
 /* ---- the tman policer of what a leg receives (police.c) ---- */
 

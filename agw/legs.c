@@ -235,10 +235,7 @@ static void teardown(struct leg *l, bool reset)
 	ev_timer_cancel(l->ls->loop, l->timer);
 	l->timer = NULL;
 	police_stop(l);
-	if (l->dgram)
-		udp_teardown(l);
-	else
-		tcp_teardown(l, reset);
+	l->kind->teardown(l, reset);
 	sess_free(l);
 }
 
@@ -284,20 +281,22 @@ void legs_configure(struct legs *ls, struct agw_term *t)
 	const struct tp_bearer *b = tp_bearer_of(t->local.proto); /* mg checked it: never NULL */
 	if (!l) {
 		l = g_new0(struct leg, 1);
-		*l = (struct leg){ .ls = ls, .t = t, .lfd = -1, .fd = -1, .dgram = b->dgram };
+		*l = (struct leg){ .ls = ls,
+				   .t = t,
+				   .lfd = -1,
+				   .fd = -1,
+				   .dgram = b->dgram,
+				   .kind = b->dgram ? &leg_udp : &leg_tcp };
 		t->leg = l;
 	}
 	l->bearer = b; /* looked up here, once, not per datagram */
 	if (l->tls && l->tls_state == TLS_HELD && t->has_remote && t->remote.nfingerprints) {
-		if (sess_verify(l) == SESS_VERIFIED && !l->dgram)
-			tcp_verified(l); /* the fingerprint the held handshake waited for */
+		if (sess_verify(l) == SESS_VERIFIED)
+			l->kind->verified(l); /* the fingerprint the held handshake waited for */
 		mark(l);
 		return;
 	}
-	if (l->dgram)
-		udp_configure(l);
-	else
-		tcp_configure(l);
+	l->kind->configure(l);
 	if (t->leg == l) /* a configure may end the leg */
 		mark(l);
 }
@@ -320,6 +319,6 @@ void legs_release(struct legs *ls, struct agw_term *t)
 			 l->dropped, l->filtered);
 	}
 	g_free(l);
-	if (p && !p->dgram)
-		tcp_update(p);
+	if (p)
+		p->kind->update(p);
 }

@@ -73,7 +73,7 @@ json_object *legs_describe(const struct agw_term *t)
 		json_object_object_add(o, t->local.proto[0] == 'U' ? "udp" : "tcp",
 				       json_object_new_string("idle"));
 	else if (l)
-		json_object_object_add(o, l->dgram ? "udp" : "tcp", json_object_new_string(tcp_text(l)));
+		json_object_object_add(o, l->kind->name, json_object_new_string(tcp_text(l)));
 	json_object_object_add(o, "tls", json_object_new_string(l ? tls_text(l) : "none"));
 	json_object_object_add(o, "tls_role", /* null without a session: a column of its own in ims-ctl */
 			       l && l->tls ? json_object_new_string(l->client ? "client" : "server") : NULL);

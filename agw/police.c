@@ -81,7 +81,7 @@ static void on_refilled(struct ev_loop *loop, void *arg)
 	(void)loop;
 	l->police = NULL;
 	l->t->paused_us += (uint64_t)(g_get_monotonic_time() - l->paused_at);
-	tcp_unpaused(l);
+	l->kind->unpaused(l);
 }
 
 void police_pause(struct leg *l)

@@ -89,7 +89,7 @@ static void drop_buffer(struct leg *l)
 
 /* What a TCP leg holds: sockets and buffer (legs.c drops timer and session). A connection that is up
  * and not reset lingers until its peer's end (linger.c): close_notify, FIN, and no RST. */
-void tcp_teardown(struct leg *l, bool reset)
+static void tcp_teardown(struct leg *l, bool reset)
 {
 	conference_leave(l);
 	stop_listening(l);
@@ -340,7 +340,7 @@ static void tls_step(struct leg *l)
 		tcp_update(l);
 }
 
-void tcp_verified(struct leg *l)
+static void tcp_verified(struct leg *l)
 {
 	relay_check(l);
 }
@@ -494,7 +494,7 @@ static void pump(struct leg *src)
 		tcp_update(src);
 }
 
-void tcp_unpaused(struct leg *l)
+static void tcp_unpaused(struct leg *l)
 {
 	tcp_update(l);
 	if (relaying(l))
@@ -542,7 +542,7 @@ static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void 
 
 /* ---- configuration ---- */
 
-void tcp_configure(struct leg *l)
+static void tcp_configure(struct leg *l)
 {
 	struct agw_term *t = l->t;
 	if (tls_waiting(l) && t->tls_est) { /* the establish signal the connected leg waited for */
@@ -580,3 +580,10 @@ void tcp_configure(struct leg *l)
 	    !waits_for_partner(p))
 		start_connect(p);
 }
+
+const struct leg_kind leg_tcp = { .name = "tcp",
+				  .configure = tcp_configure,
+				  .verified = tcp_verified,
+				  .update = tcp_update,
+				  .unpaused = tcp_unpaused,
+				  .teardown = tcp_teardown };

@@ -194,7 +194,7 @@ static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void 
 	}
 }
 
-void udp_configure(struct leg *l)
+static void udp_configure(struct leg *l)
 {
 	struct agw_term *t = l->t;
 	struct log_ids ids;
@@ -217,7 +217,7 @@ void udp_configure(struct leg *l)
 		sess_verify(l);
 }
 
-void udp_teardown(struct leg *l)
+static void udp_teardown(struct leg *l)
 {
 	if (l->fd < 0)
 		return;
@@ -227,3 +227,23 @@ void udp_teardown(struct leg *l)
 	close(l->fd);
 	l->fd = -1;
 }
+
+/* What the kinds share and a datagram leg has nothing to do for: its sends and reads never wait on the
+ * partner, a verified DTLS peer is relayed at once, and tman drops instead of pausing. */
+static void nothing(struct leg *l)
+{
+	(void)l;
+}
+
+static void udp_end(struct leg *l, bool reset)
+{
+	(void)reset; /* no RST in UDP */
+	udp_teardown(l);
+}
+
+const struct leg_kind leg_udp = { .name = "udp",
+				  .configure = udp_configure,
+				  .verified = nothing,
+				  .update = nothing,
+				  .unpaused = nothing,
+				  .teardown = udp_end };
