@@ -22,11 +22,6 @@
 #include "msrp.h"
 #include "tcp_int.h"
 
-bool conference_member(const struct leg *l)
-{
-	return l->ls->o.focus && l->bearer && l->bearer->app != TP_APP_OTHER && !l->dgram;
-}
-
 static struct conf *conf_of(struct legs *ls, uint32_t ctx)
 {
 	struct conf *c = g_hash_table_lookup(ls->confs, GUINT_TO_POINTER(ctx));
@@ -38,14 +33,6 @@ static struct conf *conf_of(struct legs *ls, uint32_t ctx)
 		g_hash_table_insert(ls->confs, GUINT_TO_POINTER(ctx), c);
 	}
 	return c;
-}
-
-void conference_send(struct leg *to, const void *data, size_t n)
-{
-	if (!to->member || to->state != LEG_UP)
-		return;
-	g_byte_array_append(to->member->out, data, (guint)n);
-	tcp_update(to);
 }
 
 static GByteArray *output(struct leg *l)
@@ -86,11 +73,6 @@ static void written(struct leg *l, size_t n)
 }
 
 /* ---- MSRP ---- */
-
-bool conference_tracing(const struct leg *l)
-{
-	return l->ls->o.trace != NULL;
-}
 
 static void msrp_trace(struct leg *l, bool out, const struct msrp_frame *f)
 {
@@ -287,7 +269,7 @@ static void member_write(struct leg *l)
 			   l->eof ? "closed by the participant" : "ended by the conference server");
 		return;
 	}
-	tcp_update(l);
+	l->kind->update(l);
 }
 
 static void member_read(struct leg *l)
@@ -318,7 +300,7 @@ static void member_read(struct leg *l)
 
 void conference_resume(struct leg *l)
 {
-	tcp_update(l);
+	l->kind->update(l);
 	if (leg_ready(l) && sess_buffered(l) && !paused(l))
 		member_read(l); /* what TLS already holds raises no EPOLLIN */
 }

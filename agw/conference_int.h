@@ -32,12 +32,22 @@ struct member {
 	char *peer_path; /* MSRP: the participant's URI (the Remote's a=path, or its first From-Path) */
 };
 
-/* ---- conference.c ---- */
+/* ---- what floor.c and conference.c both write with ---- */
 
 /* Whether traces are written (the lab): their text is work the switching does not need. */
-bool conference_tracing(const struct leg *l);
+static inline bool conference_tracing(const struct leg *l)
+{
+	return l->ls->o.trace != NULL;
+}
+
 /* n bytes queued for the participant on `to` (nothing when it is not up). */
-void conference_send(struct leg *to, const void *data, size_t n);
+static inline void conference_send(struct leg *to, const void *data, size_t n)
+{
+	if (!to->member || to->state != LEG_UP)
+		return;
+	g_byte_array_append(to->member->out, data, (guint)n);
+	to->kind->update(to);
+}
 
 /* ---- floor.c ---- */
 

@@ -117,6 +117,12 @@ bool leg_remote(const struct agw_term *t, union sa *out);
 /* The leg ends: sockets, timers, buffers and session go, and ev is notified with the reason (WIRE_COUNT:
  * none). */
 void leg_finish(struct leg *l, bool reset, enum wire_ie ev, const char *reason);
+/* The leg goes with its termination (legs_release): ended without RST, out of its relay, freed; its
+ * former partner, whose socket waits for something else now, or NULL. */
+struct leg *leg_drop(struct leg *l);
+/* Whether the leg is a conference participant (the gateway is the focus and the transport names MSRP or
+ * BFCP): it relays to no one, conference.c serves it. */
+bool leg_in_conference(const struct leg *l);
 
 /* ---- the (D)TLS session of a leg (sess.c) ---- */
 
@@ -130,6 +136,10 @@ enum sess_verdict { SESS_VERIFIED, SESS_HELD, SESS_REJECTED };
 /* The finished handshake's peer certificate against the Remote's fingerprints: verified (tlsbsc/up sent),
  * held until a Remote brings them, or rejected (alert sent, leg ended). */
 enum sess_verdict sess_verify(struct leg *l);
+/* A held handshake (sess_verify said SESS_HELD) whose Remote now brings fingerprints: the peer checked
+ * now, *v its verdict. False when the leg holds no such handshake (its configure is about something
+ * else). */
+bool sess_held_check(struct leg *l, enum sess_verdict *v);
 /* A fatal alert, in the trace by its RFC name. */
 void sess_alert(struct leg *l, gnutls_alert_description_t desc);
 /* Our close_notify (RFC 8446 §6.1), once, without waiting: not after a fatal alert, nor before the
@@ -144,8 +154,6 @@ void sess_free(struct leg *l);
 /* ---- the conference server (conference.c, floor.c): a participant's MSRP or BFCP ends at the gateway ----
  */
 
-/* Whether the leg is a participant (the gateway is the focus and the transport names MSRP or BFCP). */
-bool conference_member(const struct leg *l);
 /* The participant's leg is up (and for TLS verified, else it waits): it joins its context's conference,
  * and what its session holds is read. */
 void conference_ready(struct leg *l);
@@ -167,19 +175,15 @@ struct leg_kind {
 	const char *name; /* "tcp", "udp" */
 	/* The termination's Local, Remote or signals changed: listen, connect, bind or start (D)TLS. */
 	void (*configure)(struct leg *l);
-	/* A held handshake's peer matched the fingerprints a Remote brought: the relay may start. */
-	void (*verified)(struct leg *l);
 	/* What the socket waits for, again (the partner came or went). */
 	void (*update)(struct leg *l);
 	/* Reading may go on: tman's pause is over (police.c). */
 	void (*unpaused)(struct leg *l);
-	/* Sockets, listener and buffers go (timers and session are legs.c's); reset: with RST. */
+	/* Sockets, listener, buffers, policing and session go (the leg's timer is leg.c's); reset: with RST.
+	 */
 	void (*teardown)(struct leg *l, bool reset);
 };
 extern const struct leg_kind leg_tcp, leg_udp;
-
-/* What the stream relay and a conference participant's socket wait for, recomputed (tcp.c). */
-void tcp_update(struct leg *l);
 
 /* ---- the tman policer of what a leg receives (police.c) ---- */
 

@@ -339,3 +339,12 @@ void sess_free(struct leg *l)
 	l->psk_client = NULL, l->psk_server = NULL;
 	g_clear_pointer(&l->raw, g_free);
 }
+
+bool sess_held_check(struct leg *l, enum sess_verdict *v)
+{
+	const struct agw_term *t = l->t;
+	if (!l->tls || l->tls_state != TLS_HELD || !t->has_remote || !t->remote.nfingerprints)
+		return false;
+	*v = sess_verify(l);
+	return true;
+}

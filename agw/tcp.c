@@ -27,7 +27,7 @@ static bool relaying(struct leg *l)
 
 /* What the connection waits for: input when relaying and there is room, output when the partner
  * has bytes for it (or while connecting). */
-void tcp_update(struct leg *l)
+static void tcp_update(struct leg *l)
 {
 	if (!l->io)
 		return;
@@ -39,7 +39,7 @@ void tcp_update(struct leg *l)
 		ev = EPOLLIN; /* the peer speaking first makes the gateway the server */
 	else if (l->state == LEG_UP && l->tls_state == TLS_HANDSHAKE)
 		ev = gnutls_record_get_direction(l->tls) ? EPOLLOUT : EPOLLIN;
-	else if (l->state == LEG_UP && conference_member(l))
+	else if (l->state == LEG_UP && leg_in_conference(l))
 		ev = conference_events(l);
 	else if (l->state == LEG_UP) {
 		if (relaying(l) && !l->eof && l->len < l->ls->o.buffer && !police_paused(l))
@@ -91,12 +91,14 @@ static void drop_buffer(struct leg *l)
  * and not reset lingers until its peer's end (linger.c): close_notify, FIN, and no RST. */
 static void tcp_teardown(struct leg *l, bool reset)
 {
+	police_stop(l);
 	conference_leave(l);
 	stop_listening(l);
 	if (!reset && l->fd >= 0 && l->state == LEG_UP)
 		linger_start(l);
 	close_fd(l, reset);
 	drop_buffer(l);
+	sess_free(l);
 }
 
 static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void *arg);
@@ -392,7 +394,7 @@ static void pump(struct leg *src);
 
 static void relay_check(struct leg *l)
 {
-	if (conference_member(l)) {
+	if (leg_in_conference(l)) {
 		conference_ready(l);
 		return;
 	}
@@ -520,7 +522,7 @@ static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void 
 		tls_step(l);
 		return;
 	}
-	if (conference_member(l)) {
+	if (leg_in_conference(l)) {
 		conference_io(l, events);
 		return;
 	}
@@ -545,6 +547,12 @@ static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void 
 static void tcp_configure(struct leg *l)
 {
 	struct agw_term *t = l->t;
+	enum sess_verdict v;
+	if (sess_held_check(l, &v)) { /* the fingerprint the held handshake waited for */
+		if (v == SESS_VERIFIED)
+			tcp_verified(l);
+		return;
+	}
 	if (tls_waiting(l) && t->tls_est) { /* the establish signal the connected leg waited for */
 		tls_run(l, true);
 		return;
@@ -583,7 +591,6 @@ static void tcp_configure(struct leg *l)
 
 const struct leg_kind leg_tcp = { .name = "tcp",
 				  .configure = tcp_configure,
-				  .verified = tcp_verified,
 				  .update = tcp_update,
 				  .unpaused = tcp_unpaused,
 				  .teardown = tcp_teardown };

@@ -198,7 +198,8 @@ static void udp_configure(struct leg *l)
 {
 	struct agw_term *t = l->t;
 	struct log_ids ids;
-	if (l->state == LEG_DONE)
+	enum sess_verdict v;
+	if (l->state == LEG_DONE || sess_held_check(l, &v)) /* a verified peer is relayed at once */
 		return;
 	if (l->state == LEG_IDLE) { /* the termination's port becomes the leg's */
 		l->fd = t->port_fd;
@@ -229,7 +230,7 @@ static void udp_teardown(struct leg *l)
 }
 
 /* What the kinds share and a datagram leg has nothing to do for: its sends and reads never wait on the
- * partner, a verified DTLS peer is relayed at once, and tman drops instead of pausing. */
+ * partner, and tman drops instead of pausing. */
 static void nothing(struct leg *l)
 {
 	(void)l;
@@ -238,12 +239,11 @@ static void nothing(struct leg *l)
 static void udp_end(struct leg *l, bool reset)
 {
 	(void)reset; /* no RST in UDP */
+	police_stop(l);
 	udp_teardown(l);
+	sess_free(l);
 }
 
-const struct leg_kind leg_udp = { .name = "udp",
-				  .configure = udp_configure,
-				  .verified = nothing,
-				  .update = nothing,
-				  .unpaused = nothing,
-				  .teardown = udp_end };
+const struct leg_kind leg_udp = {
+	.name = "udp", .configure = udp_configure, .update = nothing, .unpaused = nothing, .teardown = udp_end
+};

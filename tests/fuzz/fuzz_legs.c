@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Fuzz target: ims-agw's legs (agw/legs.c, tcp.c, udp.c, sess.c, filter.c, linger.c, conference.c, floor.c) under its MG
- * execution, wired as agw/main.c wires them: the MGC's Add and Modify records (h248seq.h) create
+/* Fuzz target: ims-agw's legs (agw/legs.c, leg.c, tcp.c, udp.c, sess.c, filter.c, linger.c,
+ * conference.c, floor.c) under its MG execution, wired as agw/main.c wires them: the MGC's Add and
+ * Modify records (h248seq.h) create
  * terminations whose legs bind real sockets on 127.0.0.5 (ports 42000-42063; see GW_HOST), and records of
  * the target's own drive those legs from outside with real sockets of the target's:
  *   u N BYTES  a datagram to termination N's port from an admitted peer: 127.0.0.6, the port of N's

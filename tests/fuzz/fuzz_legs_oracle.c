@@ -35,7 +35,7 @@ static struct conn *conn_of_leg(struct fuzz_legs *f, const struct leg *l)
 
 static bool plain_relay(const struct leg *l)
 {
-	return l && !l->dgram && !l->bearer->secure && !conference_member(l);
+	return l && !l->dgram && !l->bearer->secure && !leg_in_conference(l);
 }
 
 /* "co/1" for a plain relay leg, "co/1*" for another ("" for none): what observe compares. */
