@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "msrp.h"
-#include "tcp_int.h"
+#include "leg_io.h"
 
 static struct conf *conf_of(struct legs *ls, uint32_t ctx)
 {

@@ -9,6 +9,7 @@
 
 #include "cert.h"
 #include "leg.h"
+#include "leg_io.h"
 #include "legs.h"
 
 /* What the connection does: the leg's state; for TCP once up, which side finished sending. */
@@ -41,7 +42,7 @@ static const char *tls_text(const struct leg *l)
 static json_object *peer_fingerprint(const struct leg *l)
 {
 	unsigned n = 0;
-	const gnutls_datum_t *certs = l->tls ? gnutls_certificate_get_peers(l->tls, &n) : NULL;
+	const gnutls_datum_t *certs = leg_io(l)->peer_certs(l, &n);
 	char hex[100], text[120];
 	if (!certs || !n || !tls_fingerprint(&certs[0], "sha-256", hex, sizeof hex))
 		return NULL;

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tcp: TCP legs, held connections and the relay (see legs.h; the filters are filter.c's, a leg's reads
- * and writes tcp_io.c's, a conference participant's I/O conference.c's). */
+ * and writes leg_io.c's, a conference participant's I/O conference.c's). */
 #include "config.h"
 #include "leg.h"
-#include "tcp_int.h"
+#include "leg_io.h"
 
 #include <errno.h>
 #include <glib.h>

@@ -14,6 +14,7 @@
  * termination's token bucket is dropped as it arrives, before DTLS sees it. */
 #include "config.h"
 #include "leg.h"
+#include "leg_io.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -95,11 +96,7 @@ static void forward(struct leg *src, const void *data, size_t n)
 		leg_dropped(src);
 		return;
 	}
-	ssize_t r;
-	if (dst->tls)
-		r = gnutls_record_send(dst->tls, data, n);
-	else
-		r = sendto(dst->fd, data, n, 0, &dst->peer.sa, sa_len(&dst->peer));
+	ssize_t r = leg_write(dst, data, n); /* UDP, or a DTLS record */
 	if (r < 0) { /* a full socket buffer or an ICMP error: UDP's loss, counted */
 		leg_dropped(dst);
 		return;
@@ -132,7 +129,7 @@ static void dtls_input(struct leg *l, const void *data, size_t n, const union sa
 	}
 	char plain[DGRAM];
 	for (;;) {
-		ssize_t r = gnutls_record_recv(l->tls, plain, sizeof plain);
+		ssize_t r = leg_read(l, plain, sizeof plain);
 		if (r > 0) {
 			if (l->tls_state == TLS_VERIFIED)
 				forward(l, plain, (size_t)r);
@@ -140,16 +137,15 @@ static void dtls_input(struct leg *l, const void *data, size_t n, const union sa
 				leg_dropped(l); /* held: nothing crosses before the fingerprint matched */
 			continue;
 		}
-		if (r < 0 && !gnutls_error_is_fatal((int)r))
-			break; /* all read (AGAIN), or a record DTLS drops (RFC 6347 §4.1.2.7) */
+		if (r == -EAGAIN)
+			break; /* all read, or a record DTLS drops (RFC 6347 §4.1.2.7) */
 		if (r ==
 		    0) { /* the peer's close_notify, answered with ours (RFC 6347 §4.1 via RFC 5246 §7.2.1) */
 			sess_bye_received(l);
 			sess_bye(l);
 		}
-		char reason[160];
-		snprintf(reason, sizeof reason, "DTLS: %s",
-			 r == 0 ? "close_notify" : gnutls_strerror((int)r));
+		char reason[sizeof l->why];
+		g_strlcpy(reason, r == 0 ? "DTLS: close_notify" : l->why, sizeof reason);
 		/* a clean close has no event of its own on a UDP leg (tcpbcc is TCP's, and H.248.90's tlsm
 		 * items are unread): the MGC learns of the end from the re-offer or BYE that follows */
 		leg_finish(l, false, r == 0 ? WIRE_COUNT : WIRE_TLS_FAIL, reason);
