@@ -96,8 +96,8 @@ static void forward(struct leg *src, const void *data, size_t n)
 		leg_dropped(src);
 		return;
 	}
-	ssize_t r = leg_write(dst, data, n); /* UDP, or a DTLS record */
-	if (r < 0) { /* a full socket buffer or an ICMP error: UDP's loss, counted */
+	/* one datagram, or one DTLS record; lost to a full socket buffer or an ICMP error: UDP's loss */
+	if (leg_write(dst, data, n) < 0) {
 		leg_dropped(dst);
 		return;
 	}
