@@ -364,6 +364,7 @@ static int settle(struct args *a, struct raw *r)
 	}
 	if (r->ports && !bed_ports_band(r->ports, &why)) {
 		fprintf(stderr, "ims-lab: --ports: %s\n", why);
+		g_free(why);
 		return 2;
 	}
 	a->lab.out = r->out ? r->out : a->lab.out, a->lab.bindir = r->bindir;
