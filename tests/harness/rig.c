@@ -97,17 +97,14 @@ static void pump(struct rig *r, unsigned ms)
 	}
 }
 
-const char *rig_band(unsigned n)
+bool rig_band(unsigned n, char out[RIG_BAND_LEN])
 {
-	static char bands[4][16];
-	static unsigned next;
-	char *b = bands[next++ % G_N_ELEMENTS(bands)];
 	uint16_t lo = bed_free_ports(n);
 	if (lo)
-		snprintf(b, sizeof bands[0], "%u-%u", lo, lo + n - 1);
+		snprintf(out, RIG_BAND_LEN, "%u-%u", lo, lo + n - 1);
 	else
-		*b = 0;
-	return b;
+		*out = 0;
+	return lo != 0;
 }
 
 char *rig_binary(const char *dir, const char *name)
@@ -314,6 +311,20 @@ static int bound(const char *addr, int type, uint16_t *port)
 	getsockname(fd, &a.sa, &len);
 	*port = sa_port(&a);
 	return fd;
+}
+
+bool rig_band_free(const char *band)
+{
+	unsigned lo, hi;
+	if (sscanf(band, "%u-%u", &lo, &hi) != 2)
+		return false;
+	for (unsigned port = lo; port <= hi; port++) {
+		int fd = bound("127.0.0.1", SOCK_STREAM, &(uint16_t){ (uint16_t)port });
+		if (fd < 0)
+			return false;
+		close(fd);
+	}
+	return true;
 }
 
 int udp_socket(const char *addr, uint16_t *port)

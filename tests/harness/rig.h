@@ -31,9 +31,12 @@ struct rig;
 /* Starts ims-agw (top_builddir from the environment) with extra flags (NULL-terminated) and waits for
  * its registration. NULL on failure (the reason on stderr). */
 struct rig *rig_start(const char *const *extra);
-/* n consecutive ports claimed from the test bed's band as "lo-hi" (a realm's range for --realm-*-ports),
- * or "" when none are free; static storage, overwritten by the 5th call after. */
-const char *rig_band(unsigned n);
+/* n consecutive ports claimed from the test bed's band, written "lo-hi" into out (a realm's range for
+ * --realm-*-ports); false ("") when none are free. */
+enum { RIG_BAND_LEN = 16 };
+bool rig_band(unsigned n, char out[RIG_BAND_LEN]);
+/* Whether every TCP port of band ("lo-hi") is free on 127.0.0.1: nothing listens or is bound there. */
+bool rig_band_free(const char *band);
 /* A program of this build: top_builddir (from the environment, else ".")/dir/name (g_free it). */
 char *rig_binary(const char *dir, const char *name);
 /* The daemons' --log-level: "debug" when RIG_LOG is set, else "error". */

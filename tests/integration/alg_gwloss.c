@@ -29,11 +29,11 @@
 #include "sippeer.h"
 #include "tlspeer.h"
 
-#define LOSS_ACCESS "31000-31059"
-#define LOSS_CORE   "31060-31119"
-#define STOP_ACCESS "31200-31209"
-#define STOP_CORE   "31210-31219"
 enum { CALLS = 30 };
+/* the gateways' realms, claimed from the test bed's band in up(): the daemons' own ports come from the
+ * same band, and a realm port one of them holds would never be free */
+static char loss_access[RIG_BAND_LEN], loss_core[RIG_BAND_LEN], stop_access[RIG_BAND_LEN],
+    stop_core[RIG_BAND_LEN];
 
 static struct algrig lossy, frozen;
 static struct sippeer ue, core;
@@ -101,31 +101,11 @@ static enum outcome one_call(struct algrig *r, const char *call, char status[80]
 	return o;
 }
 
-/* Whether every TCP port of the range "lo-hi" is free on 127.0.0.1 (the gateway listens on none). */
-static bool ports_free(const char *range)
-{
-	unsigned lo, hi;
-	if (sscanf(range, "%u-%u", &lo, &hi) != 2)
-		return false;
-	for (unsigned port = lo; port <= hi; port++) {
-		int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-		struct sockaddr_in sin = { .sin_family = AF_INET,
-					   .sin_port = htons((uint16_t)port),
-					   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-		bool ok = bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0;
-		close(fd);
-		if (!ok)
-			return false;
-	}
-	return true;
-}
-
 /* Waits up to ms for both realms of a gateway to be free: no context left. */
 static bool realms_free(const char *access, const char *core_ports, unsigned ms)
 {
 	for (uint64_t end = rig_now_ms() + ms; rig_now_ms() < end; usleep(100000))
-		if (ports_free(access) && ports_free(core_ports))
+		if (rig_band_free(access) && rig_band_free(core_ports))
 			return true;
 	return false;
 }
@@ -171,7 +151,7 @@ static void test_loss(void)
 	char status[80];
 	CU_ASSERT_EQUAL(one_call(&lossy, "after-loss", status), COMPLETED);
 	/* what was in doubt is asked again and subtracted: no context, no port left */
-	CU_ASSERT_TRUE(realms_free(LOSS_ACCESS, LOSS_CORE, 20000));
+	CU_ASSERT_TRUE(realms_free(loss_access, loss_core, 20000));
 }
 
 static void test_frozen(void)
@@ -210,7 +190,7 @@ static void test_frozen(void)
 	CU_ASSERT_EQUAL(one_call(&frozen, "resumed", status), COMPLETED);
 	if (*status)
 		printf("  the call after SIGCONT: %s\n", status);
-	CU_ASSERT_TRUE(realms_free(STOP_ACCESS, STOP_CORE, 10000)); /* the released call's context too */
+	CU_ASSERT_TRUE(realms_free(stop_access, stop_core, 10000)); /* the released call's context too */
 	sipdlg_clear(&d);
 	g_free(bye_core), g_free(bye_ue), g_free(ack), g_free(ok), g_free(answer), g_free(inv), g_free(sdp);
 }
@@ -223,14 +203,16 @@ static int up(void)
 		return 1;
 	/* T-MAX shortened to fit CI (more transactions fail, each sooner); the watch keeps its defaults */
 	bool ok =
+	    rig_band(60, loss_access) && rig_band(60, loss_core) && rig_band(10, stop_access) &&
+	    rig_band(10, stop_core) &&
 	    algrig_start(&lossy,
 			 &(struct algrig_opts){ .next_hop = core.port,
 						.alg = (const char *const[]){ "--h248-timeout=1500", NULL },
-						.access_ports = LOSS_ACCESS,
-						.core_ports = LOSS_CORE }) &&
+						.access_ports = loss_access,
+						.core_ports = loss_core }) &&
 	    algrig_start(&frozen, &(struct algrig_opts){ .next_hop = core.port,
-							 .access_ports = STOP_ACCESS,
-							 .core_ports = STOP_CORE });
+							 .access_ports = stop_access,
+							 .core_ports = stop_core });
 	return ok && algrig_register(&lossy, &ue, "a", true) && algrig_register(&frozen, &ue, "a", true) ? 0
 													 : 1;
 }

@@ -34,32 +34,12 @@
 #include "tlspeer.h"
 
 /* the two gateways' realms: claimed from the test bed's band in up() */
-static char access1[16], core1[16], access2[16], core2[16];
+static char access1[RIG_BAND_LEN], core1[RIG_BAND_LEN], access2[RIG_BAND_LEN], core2[RIG_BAND_LEN];
 enum { WITHIN_MS = 8000 };
 
 static struct algrig r;
 static struct sippeer ue, core;
 static struct tls_identity ue_id;
-
-/* Whether every TCP port of the range "lo-hi" is free on 127.0.0.1 (the gateway listens on none). */
-static bool ports_free(const char *range)
-{
-	unsigned lo, hi;
-	if (sscanf(range, "%u-%u", &lo, &hi) != 2)
-		return false;
-	for (unsigned port = lo; port <= hi; port++) {
-		int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-		struct sockaddr_in sin = { .sin_family = AF_INET,
-					   .sin_port = htons((uint16_t)port),
-					   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-		bool ok = bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0;
-		close(fd);
-		if (!ok)
-			return false;
-	}
-	return true;
-}
 
 /* A trace line from byte `from` on of kind ("h248.rx", "h248.tx") holding both texts. */
 static bool traced_in(const struct algrig *rig, long from, const char *kind, const char *a, const char *b)
@@ -227,7 +207,7 @@ static void test_restart(void)
 {
 	struct sipdlg d;
 	CU_ASSERT_TRUE_FATAL(call_up("before", &d));
-	CU_ASSERT_FALSE(ports_free(access1) && ports_free(core1)); /* the call's legs listen */
+	CU_ASSERT_FALSE(rig_band_free(access1) && rig_band_free(core1)); /* the call's legs listen */
 	char **argv = argv_of(r.alg);
 	CU_ASSERT_TRUE_FATAL(argv[0] != NULL);
 	kill(r.alg, SIGKILL);
@@ -244,7 +224,7 @@ static void test_restart(void)
 			registered = rig_now_ms();
 		if (!cleared && traced(mark, "\"h248.tx\"", "Context = * {", "Subtract = *"))
 			cleared = rig_now_ms();
-		if (!freed && ports_free(access1) && ports_free(core1))
+		if (!freed && rig_band_free(access1) && rig_band_free(core1))
 			freed = rig_now_ms();
 		usleep(100000);
 	}
@@ -268,9 +248,9 @@ static void test_restart(void)
 	}
 	CU_ASSERT_TRUE(ok && g_str_has_prefix(ok, "SIP/2.0 200 "));
 	for (uint64_t end = rig_now_ms() + 5000;
-	     rig_now_ms() < end && !(ports_free(access1) && ports_free(core1));)
+	     rig_now_ms() < end && !(rig_band_free(access1) && rig_band_free(core1));)
 		usleep(100000);
-	CU_ASSERT_TRUE(ports_free(access1) && ports_free(core1));
+	CU_ASSERT_TRUE(rig_band_free(access1) && rig_band_free(core1));
 	sipdlg_clear(&d2), sipdlg_clear(&d);
 	g_free(ok), g_free(bye);
 }
@@ -299,7 +279,8 @@ static void test_restart_notify(void)
 		r2.alg = rig_spawn(argv);
 		usleep(1000000);
 		CU_ASSERT_FALSE(traced_in(&r2, mark, "\"h248.rx\"", "ServiceChange = ROOT", "Disconnected"));
-		CU_ASSERT_FALSE(ports_free(access2) && ports_free(core2)); /* the old call's legs listen */
+		CU_ASSERT_FALSE(rig_band_free(access2) &&
+				rig_band_free(core2)); /* the old call's legs listen */
 		bool connected = false;
 		int fd = tcp_connect_at("127.0.0.1", 0, (uint16_t)port, 1000, &connected);
 		if (fd >= 0 && (connected || tcp_wait_connected(fd, 1000)))
@@ -311,7 +292,7 @@ static void test_restart_notify(void)
 			if (!registered &&
 			    traced_in(&r2, mark, "\"h248.rx\"", "ServiceChange = ROOT", "Disconnected"))
 				registered = rig_now_ms();
-			if (!freed && ports_free(access2) && ports_free(core2))
+			if (!freed && rig_band_free(access2) && rig_band_free(core2))
 				freed = rig_now_ms();
 			usleep(100000);
 		}
@@ -337,12 +318,10 @@ static int up(void)
 	if (!tls_identity_init(&ue_id, NULL, NULL, "UE", &err) || !sippeer_open(&ue, false) ||
 	    !sippeer_open(&core, false))
 		return 1;
-	char *bands[] = { access1, core1, access2, core2 };
-	for (size_t i = 0; i < G_N_ELEMENTS(bands); i++)
-		g_strlcpy(bands[i], rig_band(10), sizeof access1);
 	bool ok =
-	    *core2 && algrig_start(&r, &(struct algrig_opts){
-					   .next_hop = core.port,
+	    rig_band(10, access1) && rig_band(10, core1) && rig_band(10, access2) && rig_band(10, core2) &&
+	    algrig_start(
+		&r, &(struct algrig_opts){ .next_hop = core.port,
 					   .agw = (const char *const[]){ "--mgc-silence-timeout=2000", NULL },
 					   .access_ports = access1,
 					   .core_ports = core1 });
