@@ -35,7 +35,7 @@ static struct conf *conf_of(struct legs *ls, uint32_t ctx)
 	return c;
 }
 
-static GByteArray *output(struct leg *l)
+static GByteArray *output(const struct leg *l)
 {
 	return l->member && l->member->out->len ? l->member->out : NULL;
 }
@@ -185,7 +185,8 @@ static void msrp_bind(struct leg *l)
 
 /* ---- participants ---- */
 
-void conference_join(struct leg *l)
+/* The participant's leg joins its context's conference. */
+static void conference_join(struct leg *l)
 {
 	if (l->member)
 		return;
@@ -317,7 +318,7 @@ uint32_t conference_events(const struct leg *l)
 	uint32_t ev = 0;
 	if (leg_ready(l) && !l->eof && !paused(l) && !closing(l))
 		ev |= EPOLLIN;
-	if (output((struct leg *)l))
+	if (output(l))
 		ev |= EPOLLOUT;
 	return ev;
 }
@@ -326,7 +327,7 @@ void conference_io(struct leg *l, uint32_t events)
 {
 	if (events & EPOLLOUT)
 		member_write(l);
-	if (l->state == LEG_UP && leg_ready(l) && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+	if (leg_ready(l) && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		member_read(l);
 	else if (l->state == LEG_UP && (events & (EPOLLHUP | EPOLLERR)))
 		leg_finish(l, true, WIRE_TCP_REL, "closed before its TLS peer was verified");

@@ -166,8 +166,6 @@ void conference_io(struct leg *l, uint32_t events);
 /* Reading from the participant may go on (another's backlog drained): what its TLS session holds is
  * read now. */
 void conference_resume(struct leg *l);
-/* The participant's leg joins (conference_ready calls it). */
-void conference_join(struct leg *l);
 
 /* ---- the two kinds (tcp.c, udp.c): what legs.c and police.c call through the leg's table ---- */
 

@@ -342,11 +342,6 @@ static void tls_step(struct leg *l)
 		tcp_update(l);
 }
 
-static void tcp_verified(struct leg *l)
-{
-	relay_check(l);
-}
-
 static void tls_run(struct leg *l, bool client)
 {
 	if (sess_start(l, client))
@@ -550,7 +545,7 @@ static void tcp_configure(struct leg *l)
 	enum sess_verdict v;
 	if (sess_held_check(l, &v)) { /* the fingerprint the held handshake waited for */
 		if (v == SESS_VERIFIED)
-			tcp_verified(l);
+			relay_check(l);
 		return;
 	}
 	if (tls_waiting(l) && t->tls_est) { /* the establish signal the connected leg waited for */

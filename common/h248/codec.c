@@ -95,6 +95,8 @@ static guint from_hash(gconstpointer p)
 	return h ^ w[0] ^ w[1] ^ w[2] ^ w[3] ^ (guint)a->in6.sin6_port << 16;
 }
 
+/* Not h248_from_equal, which compares by connection alone when there is one: a hash table's equality
+ * must agree with its hash, and the hash takes address and connection both. */
 static gboolean from_equal(gconstpointer a, gconstpointer b)
 {
 	const struct h248_from *x = a, *y = b;
