@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* seed: expected H.248 text from readable templates with ${name} placeholders (seed.h). */
 #include <glib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,14 +57,31 @@ static char *source_tree(void)
 	return g_strdup(".");
 }
 
+static char *h248_path(const char *rel)
+{
+	char *top = source_tree(), *path = g_build_filename(top, "tests", "h248", rel, NULL);
+	g_free(top);
+	return path;
+}
+
 char *seed_h248(const char *name, const char *const *pairs)
 {
-	char *top = source_tree(), *file = g_strconcat(name, ".txt", NULL),
-	     *path = g_build_filename(top, "tests", "h248", file, NULL), *tmpl = NULL;
+	char *file = g_strconcat(name, ".txt", NULL), *path = h248_path(file), *tmpl = NULL;
 	GError *err = NULL;
 	if (!g_file_get_contents(path, &tmpl, NULL, &err))
 		g_error("seed: no template %s: %s", path, err->message);
 	char *out = expand(path, tmpl, pairs);
-	g_free(tmpl), g_free(path), g_free(file), g_free(top);
+	g_free(tmpl), g_free(path), g_free(file);
 	return out;
+}
+
+char *seed_file(const char *rel, size_t *len)
+{
+	char *path = h248_path(rel), *text = NULL;
+	gsize n = 0;
+	if (!g_file_get_contents(path, &text, &n, NULL))
+		fprintf(stderr, "\n    cannot read %s\n", path);
+	g_free(path);
+	*len = n;
+	return text;
 }

@@ -5,6 +5,8 @@
 
 #include <CUnit/CUnit.h>
 
+#include "seed.h" /* seed_file: the vectors of tests/h248 */
+
 #define UNIT_SUITES(X) \
 	X(cfg)         \
 	X(trace)       \
@@ -35,9 +37,6 @@ struct unit_test {
 	void (*fn)(void);
 };
 void unit_add_suite(const char *name, const struct unit_test *tests);
-/* tests/h248/REL below $top_srcdir, read whole (g_free it; NULL, said on stderr, when it cannot be read);
- * test_h248.c */
-char *read_vector(const char *rel, size_t *len);
 
 /* Asserts two strings are equal and prints both when they are not. */
 #define ASSERT_STR(actual, expected)                                                                       \

@@ -13,7 +13,7 @@
 
 static char *read_file(const char *dir, const char *name, size_t *len)
 {
-	char *rel = g_build_filename(dir, name, NULL), *text = read_vector(rel, len);
+	char *rel = g_build_filename(dir, name, NULL), *text = seed_file(rel, len);
 	g_free(rel);
 	return text;
 }

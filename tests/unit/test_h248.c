@@ -12,19 +12,6 @@
 #include "print.h"
 #include "suites.h"
 
-char *read_vector(const char *rel, size_t *len)
-{
-	const char *top = getenv("top_srcdir") ? getenv("top_srcdir") : ".";
-	char *path = g_build_filename(top, "tests", "h248", rel, NULL);
-	char *text = NULL;
-	gsize n = 0;
-	if (!g_file_get_contents(path, &text, &n, NULL))
-		fprintf(stderr, "\n    cannot read %s\n", path);
-	g_free(path);
-	*len = n;
-	return text;
-}
-
 static struct h248_msg *parse_ok(const char *text, size_t len)
 {
 	struct h248_error err;
@@ -62,7 +49,7 @@ static void test_appendix(void)
 	for (const char *name; (name = g_dir_read_name(d));) {
 		char *rel = g_build_filename("appendix", name, NULL);
 		size_t len;
-		char *text = read_vector(rel, &len);
+		char *text = seed_file(rel, &len);
 		struct h248_msg *m = text ? parse_ok(text, len) : NULL;
 		if (!m)
 			fprintf(stderr, "    in %s\n", name);
@@ -80,7 +67,7 @@ static void test_appendix(void)
 static void test_appendix_model(void)
 {
 	size_t len;
-	char *text = read_vector("appendix/13-add-reply.txt", &len);
+	char *text = seed_file("appendix/13-add-reply.txt", &len);
 	struct h248_msg *m = parse_ok(text, len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
 	CU_ASSERT_EQUAL(m->version, 1);
@@ -111,9 +98,9 @@ static void test_appendix_model(void)
 static void test_every_construct(void)
 {
 	size_t len, clen, plen;
-	char *text = read_vector("cover/all-v3.txt", &len);
-	char *compact = read_vector("cover/all-v3.compact", &clen);
-	char *pretty = read_vector("cover/all-v3.pretty", &plen);
+	char *text = seed_file("cover/all-v3.txt", &len);
+	char *compact = seed_file("cover/all-v3.compact", &clen);
+	char *pretty = seed_file("cover/all-v3.pretty", &plen);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(compact);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(pretty);
 	struct h248_msg *m = parse_ok(text, len);
@@ -427,7 +414,7 @@ static void test_megaco_vectors(void)
 			continue;
 		char *rel = g_build_filename("megaco", name, NULL);
 		size_t len;
-		char *text = read_vector(rel, &len);
+		char *text = seed_file(rel, &len);
 		struct h248_msg *m = text ? parse_ok(text, len) : NULL;
 		if (!m)
 			fprintf(stderr, "    in %s\n", name);
