@@ -339,10 +339,9 @@ static bool read_signals(const struct agw_mg *mg, const struct msdp *l, struct c
 }
 
 /* Collects and checks what cmd asks of t (NULL t: an Add being made). */
-bool mg_read_change(struct agw_mg *mg, const struct h248_node *cmd, struct agw_term *t, struct change *ch,
-		    struct fault *f)
+static bool read_change(struct agw_mg *mg, const struct h248_node *cmd, struct agw_term *t, struct change *ch,
+			struct fault *f)
 {
-	memset(ch, 0, sizeof *ch);
 	ch->dscp = -1;
 	ch->mode = -1;
 	ch->rtcp_alloc = -1;
@@ -384,6 +383,22 @@ bool mg_read_change(struct agw_mg *mg, const struct h248_node *cmd, struct agw_t
 	return true;
 }
 
+bool mg_read_change(struct agw_mg *mg, const struct h248_node *cmd, struct agw_term *t, struct change *ch,
+		    struct fault *f)
+{
+	memset(ch, 0, sizeof *ch);
+	if (read_change(mg, cmd, t, ch, f))
+		return true;
+	mg_change_clear(ch);
+	return false;
+}
+
+void mg_change_clear(struct change *ch)
+{
+	msdp_clear(&ch->lsdp);
+	msdp_clear(&ch->rsdp);
+}
+
 /* The conference server's MSRP URI on t (RFC 4975 §6): its address and port, a fresh session id. */
 static char *msrp_uri(const struct agw_term *t, bool secure)
 {
@@ -400,12 +415,15 @@ bool mg_apply_change(struct agw_mg *mg, struct agw_term *t, struct change *ch, s
 	if (ch->local && empty_body(ch->local)) {
 		t->has_local = false; /* an empty Local releases what it reserved (§7.1.8) */
 		g_clear_pointer(&t->local_text, g_free);
+		msdp_clear(&t->local);
 	} else if (ch->local) {
 		if (!t->port) {
 			int rc = agw_term_bind_port(mg->store, t, bearer(&ch->lsdp)->dgram);
-			if (rc < 0)
+			if (rc < 0) {
+				mg_change_clear(ch);
 				return mg_fail(f, 510, "no free port in realm %s: %s", t->realm->name,
 					       g_strerror(-rc));
+			}
 		}
 		if (ch->lsdp.path_choose && !t->msrp_path)
 			t->msrp_path = msrp_uri(t, bearer(&ch->lsdp)->secure);
@@ -415,17 +433,22 @@ bool mg_apply_change(struct agw_mg *mg, struct agw_term *t, struct change *ch, s
 		    msdp_fill(sdp.p, sdp.n, t->realm->host, t->port,
 			      ch->lsdp.fingerprint_choose && mg->identity ? mg->identity->fingerprint : NULL,
 			      t->msrp_path);
-		t->local = ch->lsdp;
+		msdp_clear(&t->local);
+		t->local = ch->lsdp; /* handed on: what it holds is the termination's now */
+		memset(&ch->lsdp, 0, sizeof ch->lsdp);
 		t->has_local = true;
 	}
 	if (ch->remote && empty_body(ch->remote)) {
 		t->has_remote = false;
 		g_clear_pointer(&t->remote_text, g_free);
+		msdp_clear(&t->remote);
 	} else if (ch->remote) {
 		g_free(t->remote_text);
 		struct h248_str sdp = h248_sdp(ch->remote);
 		t->remote_text = g_strndup(sdp.p, sdp.n);
+		msdp_clear(&t->remote);
 		t->remote = ch->rsdp;
+		memset(&ch->rsdp, 0, sizeof ch->rsdp);
 		t->has_remote = true;
 	}
 	if (ch->mode >= 0)

@@ -194,7 +194,7 @@ static void conference_join(struct leg *l)
 	m->conf = conf_of(l->ls, l->t->ctx->id);
 	m->in = g_byte_array_new();
 	m->out = g_byte_array_new();
-	if (*l->t->remote.path && l->t->has_remote)
+	if (l->t->remote.path && l->t->has_remote)
 		m->peer_path = g_strdup(l->t->remote.path);
 	l->member = m;
 	g_ptr_array_add(m->conf->members, l);

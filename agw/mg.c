@@ -319,6 +319,14 @@ static bool need_ctx(struct action *a, struct fault *f)
 	return true;
 }
 
+/* Whether a's context may take one more termination (434 when not). */
+static bool room_for_term(struct action *a, struct fault *f)
+{
+	unsigned most = a->mg->profile->terms_per_context;
+	return a->ctx->nterms < most ||
+	       mg_fail(f, 434, "context %u already holds %u terminations", a->ctx->id, most);
+}
+
 static bool cmd_add(struct action *a, const struct h248_node *cmd, struct h248_node *r, struct fault *f)
 {
 	struct agw_mg *mg = a->mg;
@@ -334,11 +342,12 @@ static bool cmd_add(struct action *a, const struct h248_node *cmd, struct h248_n
 		return ok;
 	}
 	struct change ch;
-	if (!mg_read_change(mg, cmd, NULL, &ch, f) || !need_ctx(a, f))
+	if (!mg_read_change(mg, cmd, NULL, &ch, f))
 		return false;
-	if (a->ctx->nterms >= mg->profile->terms_per_context)
-		return mg_fail(f, 434, "context %u already holds %u terminations", a->ctx->id,
-			       mg->profile->terms_per_context);
+	if (!need_ctx(a, f) || !room_for_term(a, f)) {
+		mg_change_clear(&ch);
+		return false;
+	}
 	struct agw_term *t = agw_term_new(mg->store, a->ctx, ch.realm);
 	t->created_ms = ev_now(mg->loop);
 	if (!mg_apply_change(mg, t, &ch, f)) {
@@ -474,9 +483,8 @@ static bool cmd_move(struct action *a, const struct h248_node *cmd, struct h248_
 		return false;
 	if (t->ctx == a->ctx)
 		return true;
-	if (a->ctx->nterms >= mg->profile->terms_per_context)
-		return mg_fail(f, 434, "context %u already holds %u terminations", a->ctx->id,
-			       mg->profile->terms_per_context);
+	if (!room_for_term(a, f))
+		return false;
 	struct change ch;
 	if (!mg_read_change(mg, cmd, t, &ch, f))
 		return false;

@@ -77,11 +77,15 @@ struct change {
 	int rtcp_alloc; /* rtcph given: 1 on, 0 off; -1 not given */
 };
 
-/* Reads and checks what cmd asks of t (NULL: the termination an Add makes) into ch; nothing applied. */
+/* Reads and checks what cmd asks of t (NULL: the termination an Add makes) into ch; nothing applied.
+ * On false ch holds nothing; on true mg_apply_change or mg_change_clear must follow. */
 bool mg_read_change(struct agw_mg *mg, const struct h248_node *cmd, struct agw_term *t, struct change *ch,
 		    struct fault *f);
-/* Applies a checked change to t: SDP, filters, TLS, events, signals, heartbeat, then the legs. */
+/* Applies a checked change to t: SDP, filters, TLS, events, signals, heartbeat, then the legs. What ch
+ * holds is t's afterwards, or freed when it fails. */
 bool mg_apply_change(struct agw_mg *mg, struct agw_term *t, struct change *ch, struct fault *f);
+/* Frees what a change read and not applied holds (its session descriptions). */
+void mg_change_clear(struct change *ch);
 /* The heartbeat timer of t, as its events now ask (mg.c). */
 void mg_heartbeat_update(struct agw_mg *mg, struct agw_term *t);
 

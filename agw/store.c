@@ -152,6 +152,7 @@ void agw_term_free(struct agw_store *s, struct agw_term *t)
 	g_hash_table_remove(s->terms, t->id);
 	g_free(t->local_text);
 	g_free(t->remote_text);
+	msdp_clear(&t->local), msdp_clear(&t->remote);
 	g_free(t->events_rid);
 	g_strfreev(t->events);
 	g_free(t->psk_identity), g_free(t->psk_key), g_free(t->msrp_path);

@@ -41,21 +41,22 @@ static void copy_id(char *dst, struct h248_str s)
  * termination id the leg cannot hold whole is unreadable (never cut). */
 static bool read_local(struct call_leg *leg, const struct mgc_result *r, unsigned i)
 {
-	struct msdp d;
+	struct msdp d = { 0 };
 	char *err = NULL;
 	const struct mgc_cmd *cmd = i < r->n ? &r->cmd[i] : NULL;
 	struct h248_str sdp = cmd && cmd->local ? h248_sdp(cmd->local) : H248_STR("");
-	if (!cmd || cmd->term.n >= sizeof leg->term || !msdp_parse(sdp.p, sdp.n, &d, &err) || !d.port) {
-		g_free(err);
-		return false;
+	bool ok = cmd && cmd->term.n < sizeof leg->term && msdp_parse(sdp.p, sdp.n, &d, &err) && d.port;
+	if (ok) {
+		copy_id(leg->term, cmd->term);
+		g_strlcpy(leg->addr, d.addr, sizeof leg->addr);
+		leg->port = d.port;
+		if (d.nfingerprints)
+			snprintf(leg->fingerprint, sizeof leg->fingerprint, "%s %s", d.fingerprints[0].hash,
+				 d.fingerprints[0].value);
 	}
-	copy_id(leg->term, cmd->term);
-	g_strlcpy(leg->addr, d.addr, sizeof leg->addr);
-	leg->port = d.port;
-	if (d.nfingerprints)
-		snprintf(leg->fingerprint, sizeof leg->fingerprint, "%s %s", d.fingerprints[0].hash,
-			 d.fingerprints[0].value);
-	return true;
+	g_free(err);
+	msdp_clear(&d);
+	return ok;
 }
 
 void call_finish(struct call *c, int status, const char *phrase, char *body)

@@ -19,7 +19,8 @@ void app_join(struct party *p)
 	p->bfcp_tid = 0, p->floor_request = 0;
 }
 
-/* The SDP answer the party received for its m line, parsed; false with why. */
+/* The SDP answer the party received for its m line, parsed into s (msdp_clear it after); false, s
+ * holding nothing, with why. */
 static bool answer_of(const struct party *p, const struct payload *m, struct msdp *s, char why[160])
 {
 	char *err = NULL;
@@ -28,9 +29,11 @@ static bool answer_of(const struct party *p, const struct payload *m, struct msd
 		return false;
 	}
 	bool ok = p->sdp && msdp_parse(p->sdp, strlen(p->sdp), s, &err);
-	if (!ok)
+	if (!ok) {
+		msdp_clear(s);
 		snprintf(why, 160, "%s has no SDP answer to address the focus with%s%s", p->title,
 			 err ? ": " : "", err ? err : "");
+	}
 	g_free(err);
 	return ok;
 }
@@ -39,10 +42,11 @@ static bool answer_of(const struct party *p, const struct payload *m, struct msd
 
 bool app_msrp_send(struct party *p, const char *text, char why[160])
 {
-	struct msdp s;
+	struct msdp s = { 0 };
 	if (!answer_of(p, &payload_msrp, &s, why))
 		return false;
-	if (!*s.path) {
+	if (!s.path) {
+		msdp_clear(&s);
 		snprintf(why, 160, "the answer %s received has no a=path", p->title);
 		return false;
 	}
@@ -52,6 +56,7 @@ bool app_msrp_send(struct party *p, const char *text, char why[160])
 	snprintf(range, sizeof range, "1-%zu/%zu", n, n);
 	GString *b = g_string_new(NULL);
 	msrp_append_send(b, tid, s.path, p->path, mid, range, "text/plain", text, n, '$');
+	msdp_clear(&s);
 	struct msrp_frame f;
 	const char *bad;
 	msrp_frame(b->str, b->len, &f, &bad);
@@ -91,23 +96,26 @@ static unsigned primitive_of(const char *name)
 
 bool app_bfcp_send(struct party *p, const char *primitive, uint16_t floor, char why[160])
 {
-	struct msdp s;
+	struct msdp s = { 0 };
 	unsigned prim = primitive_of(primitive);
 	if (!answer_of(p, &payload_bfcp, &s, why))
 		return false;
-	if (!s.confid || !s.userid) {
+	const uint32_t confid = s.confid; /* its numbers: nothing else of it is read */
+	const uint16_t userid = s.userid, first_floor = s.nfloorids ? s.floorids[0] : 0;
+	msdp_clear(&s);
+	if (!confid || !userid) {
 		snprintf(why, 160, "the answer %s received has no a=confid and a=userid", p->title);
 		return false;
 	}
-	if (!floor && s.nfloorids)
-		floor = (uint16_t)s.floorids[0];
+	if (!floor)
+		floor = first_floor;
 	if (++p->bfcp_tid == 0) /* 0 is the server's, for what no request asked (RFC 8855 §8.1) */
 		p->bfcp_tid = 1;
 	GByteArray *b = g_byte_array_new();
 	struct bfcp_msg h = { .primitive = (uint8_t)prim,
-			      .conference_id = s.confid,
+			      .conference_id = confid,
 			      .transaction_id = p->bfcp_tid,
-			      .user_id = (uint16_t)s.userid };
+			      .user_id = userid };
 	size_t start = bfcp_begin(b, &h);
 	if ((prim == BFCP_FLOOR_REQUEST || prim == BFCP_FLOOR_QUERY) && floor)
 		bfcp_put_u16(b, BFCP_A_FLOOR_ID, floor);

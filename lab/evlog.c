@@ -36,7 +36,7 @@ static void event_free(gpointer p)
 	h248_msg_free(e->h248);
 	if (e->sip)
 		msg_destroy(e->sip);
-	g_free(e->sdp);
+	msdp_free(e->sdp);
 	g_free(e);
 }
 
@@ -194,11 +194,13 @@ static void parse_once(struct lab_event *e)
 		return;
 	e->sip = msg_make(sip_default_mclass(), 0, e->raw, (ssize_t)e->raw_len);
 	const sip_t *sip = sip_object(e->sip);
-	struct msdp s;
+	struct msdp s = { 0 };
 	char *err = NULL;
 	if (sip && sip->sip_payload && sip->sip_payload->pl_len &&
 	    msdp_parse(sip->sip_payload->pl_data, sip->sip_payload->pl_len, &s, &err))
-		*(e->sdp = g_new(struct msdp, 1)) = s;
+		*(e->sdp = g_new(struct msdp, 1)) = s; /* what s holds is the event's now */
+	else
+		msdp_clear(&s);
 	g_free(err);
 }
 

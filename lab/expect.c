@@ -136,6 +136,7 @@ static bool agw_fingerprint(const struct expect_ctx *c, const char *value)
 				fingerprint_text(&s, fp);
 				found = !g_ascii_strcasecmp(fp, value);
 			}
+			msdp_clear(&s);
 			g_free(err);
 		}
 		g_ptr_array_free(locals, TRUE);
@@ -293,6 +294,7 @@ static char *descriptor_mismatch(const struct expect_ctx *c, const struct h248_n
 	struct h248_str sdp = h248_sdp(d);
 	why = msdp_parse(sdp.p, sdp.n, &s, &err) ? media_mismatch(c, chk, &s, where)
 						 : g_strdup_printf("%s: %s", where, err);
+	msdp_clear(&s);
 	g_free(err), g_free(where);
 	return why;
 }

@@ -125,7 +125,7 @@ static void str_append(GString *s, struct h248_str v)
 static void h248_detail(GString *detail, const struct h248_node *n)
 {
 	for (const struct h248_node *k = n->first; k; k = k->next) {
-		struct msdp s;
+		struct msdp s = { 0 };
 		char *err = NULL;
 		struct h248_str sdp = h248_sdp(k);
 		if ((k->tok == H248_TOK_LOCAL || k->tok == H248_TOK_REMOTE) &&
@@ -141,6 +141,7 @@ static void h248_detail(GString *detail, const struct h248_node *n)
 				str_append(detail, k->value.text);
 			}
 		}
+		msdp_clear(&s);
 		g_free(err);
 		h248_detail(detail, k);
 	}

@@ -129,10 +129,11 @@ bool party_bind_udp(struct party *p)
 /* UDP: the socket aimed at the other end's SDP address (there is no connection to wait for). */
 bool party_media_peer(const struct party *p, union sa *out)
 {
-	struct msdp s;
+	struct msdp s = { 0 };
 	char *err = NULL;
 	bool ok = p->sdp && msdp_parse(p->sdp, strlen(p->sdp), &s, &err) &&
 		  sa_from_text(out, s.addr, (uint16_t)s.port);
+	msdp_clear(&s);
 	g_free(err);
 	return ok;
 }
@@ -253,10 +254,11 @@ bool party_tls(struct party *p, unsigned ms, unsigned lose, char why[160])
 	struct msdp sdp = { 0 };
 	char *err = NULL;
 	if (p->sdp && !msdp_parse(p->sdp, strlen(p->sdp), &sdp, &err))
-		sdp.nfingerprints = 0;
+		msdp_clear(&sdp); /* no fingerprint: the check below fails */
 	g_free(err);
 	bool client = p->dgram ? !strcmp(p->setup, "active") || sdp.setup == MSDP_SETUP_PASSIVE : p->active;
 	if (p->dgram && !aim(p)) {
+		msdp_clear(&sdp);
 		snprintf(why, 160, "no address to run DTLS with");
 		return false;
 	}
@@ -303,6 +305,7 @@ bool party_tls(struct party *p, unsigned ms, unsigned lose, char why[160])
 			rc = -1;
 		}
 	}
+	msdp_clear(&sdp);
 	if (rc < 0) {
 		gnutls_deinit(s);
 		return false;

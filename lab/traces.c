@@ -49,7 +49,7 @@ static void own(struct traces *t, const char *addr, const char *column)
 static void own_locals(struct traces *t, const struct h248_node *n)
 {
 	for (const struct h248_node *k = n ? n->first : NULL; k; k = k->next) {
-		struct msdp s;
+		struct msdp s = { 0 };
 		char *err = NULL;
 		struct h248_str sdp = h248_sdp(k);
 		if (k->tok == H248_TOK_LOCAL && msdp_parse(sdp.p, sdp.n, &s, &err) && !s.port_choose &&
@@ -58,6 +58,7 @@ static void own_locals(struct traces *t, const struct h248_node *n)
 			own(t, addr, "agw");
 			g_free(addr);
 		}
+		msdp_clear(&s);
 		g_free(err);
 		own_locals(t, k);
 	}

@@ -35,10 +35,9 @@ const struct h248_msg *view_h248(const struct expect_ctx *c, struct lab_event *e
 	return e->k == k && same(e->component, c->mg_view ? "ims-agw" : "ims-alg") ? evlog_h248(e) : NULL;
 }
 
-/* The SDPs of the Local descriptors of every Reply the gateway sent, in order (msdp, g_free each). */
 GPtrArray *view_gateway_locals(const struct expect_ctx *c)
 {
-	GPtrArray *events = evlog_events(c->log), *out = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *events = evlog_events(c->log), *out = g_ptr_array_new_with_free_func((GDestroyNotify)msdp_free);
 	for (guint i = 0; i < events->len; i++) {
 		const struct h248_msg *m = view_h248(c, events->pdata[i], false);
 		GPtrArray *locals = g_ptr_array_new();
@@ -52,7 +51,7 @@ GPtrArray *view_gateway_locals(const struct expect_ctx *c)
 			if (msdp_parse(sdp.p, sdp.n, s, &err))
 				g_ptr_array_add(out, s);
 			else
-				g_free(s);
+				msdp_free(s);
 			g_free(err);
 		}
 		g_ptr_array_free(locals, TRUE);

@@ -19,7 +19,8 @@ void view_collect(const struct h248_node *n, enum h248_tok tok, GPtrArray *out);
 /* e's H.248 message when e is one the controller sent (by_mgc) or the gateway sent (!by_mgc), as the
  * trace the lab reads H.248 from saw it; NULL otherwise. */
 const struct h248_msg *view_h248(const struct expect_ctx *c, struct lab_event *e, bool by_mgc);
-/* The SDPs (struct msdp, g_free each) of the Local descriptors of every Reply the gateway sent, in order. */
+/* The SDPs (struct msdp, freed with the array) of the Local descriptors of every Reply the gateway sent,
+ * in order. */
 GPtrArray *view_gateway_locals(const struct expect_ctx *c);
 /* port is one the gateway gave in the Local of one of its replies: "agw" when its realms are unknown. */
 bool view_agw_port(const struct expect_ctx *c, unsigned port);

@@ -190,8 +190,8 @@ static void application_attrs(const sdp_attribute_t *a, struct msdp *out)
 	for (; a; a = a->a_next) {
 		const char *name = a->a_name, *value = a->a_value;
 		if (!g_ascii_strcasecmp(name, "path") && value && strcmp(value, "$")) {
-			size_t n = strcspn(value, " ");
-			g_strlcpy(out->path, value, MIN(n + 1, sizeof out->path));
+			g_free(out->path); /* the last a=path, as before */
+			out->path = g_strndup(value, MIN(strcspn(value, " "), MSDP_MAX_PATH));
 		} else if (!g_ascii_strcasecmp(name, "confid") && number(value, UINT32_MAX, &v))
 			out->confid = (uint32_t)v;
 		else if (!g_ascii_strcasecmp(name, "userid") && number(value, UINT16_MAX, &v))
@@ -200,6 +200,20 @@ static void application_attrs(const sdp_attribute_t *a, struct msdp *out)
 			 out->nfloorids < G_N_ELEMENTS(out->floorids))
 			out->floorids[out->nfloorids++] = (uint16_t)v;
 	}
+}
+
+void msdp_clear(struct msdp *s)
+{
+	g_free(s->fingerprints);
+	g_free(s->path);
+	memset(s, 0, sizeof *s);
+}
+
+void msdp_free(struct msdp *s)
+{
+	if (s)
+		msdp_clear(s);
+	g_free(s);
 }
 
 bool msdp_parse(const char *text, size_t len, struct msdp *out, char **err)
@@ -247,8 +261,9 @@ bool msdp_parse(const char *text, size_t len, struct msdp *out, char **err)
 			    !strcmp(a->a_value, "$"))
 				continue;
 			const char *sp = strchr(a->a_value, ' ');
-			if (!sp || out->nfingerprints == G_N_ELEMENTS(out->fingerprints))
+			if (!sp || out->nfingerprints == MSDP_MAX_FINGERPRINTS)
 				continue;
+			out->fingerprints = g_renew(struct msdp_fingerprint, out->fingerprints, out->nfingerprints + 1);
 			struct msdp_fingerprint *fp = &out->fingerprints[out->nfingerprints++];
 			char *hash = g_ascii_strdown(a->a_value, sp - a->a_value);
 			g_strlcpy(fp->hash, hash, sizeof fp->hash);

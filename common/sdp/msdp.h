@@ -24,7 +24,11 @@ struct msdp_fingerprint {
 	char value[200]; /* as written: "4A:AD:…" */
 };
 
-/* The one media description of an H.248 session description. */
+enum { MSDP_MAX_FINGERPRINTS = 4, MSDP_MAX_PATH = 255 };
+
+/* The one media description of an H.248 session description. What only some descriptions have (the
+ * fingerprints, the MSRP path) is allocated to size: a gateway holds two for each termination it keeps.
+ * msdp_clear frees them; a struct msdp copied by value hands them on. */
 struct msdp {
 	char media[16]; /* "message", "application", "image" */
 	char proto[32]; /* the transport token as written: "TCP/TLS/MSRP" */
@@ -35,12 +39,12 @@ struct msdp {
 	bool addr_choose;
 	enum msdp_setup setup;
 	bool fingerprint_choose;
-	struct msdp_fingerprint fingerprints[4];
+	struct msdp_fingerprint *fingerprints; /* nfingerprints of them (at most MSDP_MAX_FINGERPRINTS) */
 	unsigned nfingerprints;
 	char e2ae[16]; /* a=3ge2ae: "requested", "applied"; "" without */
 	/* An MSRP endpoint's URI (a=path, RFC 4975 §8.1): the first of the path; "a=path:$" asks the gateway
-	 * to end MSRP and write its own (the wire profile's CHOOSE, as for the fingerprint) */
-	char path[256];
+	 * to end MSRP and write its own (the wire profile's CHOOSE, as for the fingerprint); NULL without */
+	char *path;
 	bool path_choose;
 	/* BFCP (RFC 8856): a=confid, a=userid, the floors of a=floorid; 0 when absent */
 	uint32_t confid;
@@ -57,8 +61,13 @@ enum msdp_setup msdp_setup_of(const char *value);
  * parser loops without end on some that do not). False with *err (g_free it). */
 bool msdp_safe(const char *text, size_t len, char **err);
 
-/* Reads text[0..len). False with *err (g_free it) when sofia-sip refuses it or it has no m= line. */
+/* Reads text[0..len) into out (msdp_clear it after, whatever the outcome). False with *err (g_free it)
+ * when sofia-sip refuses it or it has no m= line. */
 bool msdp_parse(const char *text, size_t len, struct msdp *out, char **err);
+/* Frees what s holds and zeroes it; a zeroed struct msdp may be cleared again. */
+void msdp_clear(struct msdp *s);
+/* Clears and frees a g_new'd one; NULL: nothing. */
+void msdp_free(struct msdp *s);
 
 /* text with the CHOOSE fields filled: c= address, m= port, a=fingerprint and a=path values (NULL: left
  * as is). A g_malloc'd, NUL-terminated string. */

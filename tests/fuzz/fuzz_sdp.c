@@ -21,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		g_clear_pointer(&err, g_free);
 	}
+	msdp_clear(&one);
 	struct media_sdp s;
 	if (!media_read(text, size, &s, &err)) {
 		if (!err || strncmp(err, "SDP: ", 5))

@@ -23,6 +23,7 @@ static void test_choose(void)
 	CU_ASSERT_TRUE(s.fingerprint_choose);
 	CU_ASSERT_EQUAL(s.setup, MSDP_SETUP_PASSIVE);
 	CU_ASSERT_EQUAL(s.nfingerprints, 0);
+	CU_ASSERT_PTR_NULL(s.fingerprints); /* sized to what it has: nothing */
 	ASSERT_STR(s.path, "msrps://x;tcp");
 	CU_ASSERT_FALSE(s.path_choose);
 	char *filled = msdp_fill(body, strlen(body), "192.0.2.10", 40002, "sha-256 AB:CD", "unused");
@@ -30,6 +31,9 @@ static void test_choose(void)
 		   "\nv=0\r\nc=IN IP4 192.0.2.10\r\nm=message 40002 TCP/TLS/MSRP *\r\na=setup:passive\r\n"
 		   "a=fingerprint:sha-256 AB:CD\r\na=path:msrps://x;tcp\r\n");
 	g_free(filled);
+	msdp_clear(&s);
+	CU_ASSERT_PTR_NULL(s.path);
+	msdp_clear(&s); /* cleared again: nothing */
 }
 
 static void test_remote(void)
@@ -49,6 +53,8 @@ static void test_remote(void)
 	ASSERT_STR(s.fingerprints[0].value, "4A:AD:B9");
 	ASSERT_STR(s.fingerprints[1].hash, "sha-1");
 	ASSERT_STR(s.e2ae, "applied");
+	CU_ASSERT_PTR_NULL(s.path);
+	msdp_clear(&s);
 	/* nothing to fill: the text comes back as it was */
 	char *same = msdp_fill(body, strlen(body), "x", 1, "y", "z");
 	ASSERT_STR(same, body);
@@ -63,7 +69,8 @@ static void test_application(void)
 	char *err = NULL;
 	CU_ASSERT_TRUE_FATAL(msdp_parse(msrp, strlen(msrp), &s, &err));
 	CU_ASSERT_TRUE(s.path_choose);
-	ASSERT_STR(s.path, "");
+	CU_ASSERT_PTR_NULL(s.path); /* the gateway's to write */
+	msdp_clear(&s);
 	char *filled = msdp_fill(msrp, strlen(msrp), "::1", 7, NULL, "msrps://[::1]:7/s1;tcp");
 	ASSERT_STR(filled,
 		   "v=0\r\nc=IN IP4 ::1\r\nm=message 7 TCP/TLS/MSRP *\r\na=path:msrps://[::1]:7/s1;tcp\r\n");
@@ -76,6 +83,7 @@ static void test_application(void)
 	CU_ASSERT_EQUAL_FATAL(s.nfloorids, 2);
 	CU_ASSERT_EQUAL(s.floorids[0], 1);
 	CU_ASSERT_EQUAL(s.floorids[1], 2);
+	msdp_clear(&s);
 }
 
 static void test_tokens(void)
@@ -88,6 +96,7 @@ static void test_tokens(void)
 		char *err = NULL;
 		CU_ASSERT_TRUE(msdp_parse(body, strlen(body), &s, &err));
 		ASSERT_STR(s.proto, tokens[i]); /* as written, never canonicalised */
+		msdp_clear(&s);
 		g_free(body);
 	}
 }
