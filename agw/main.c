@@ -147,14 +147,12 @@ static void wanted(const struct h248_node *trans, unsigned *ctxs, unsigned *term
  * with H.248.8 510 before anything is made. */
 static bool within_limits(struct agw *g, struct h248_txn *txn, const struct h248_node *trans)
 {
-	unsigned ctxs, terms, n, held = 0;
+	unsigned ctxs, terms;
 	wanted(trans, &ctxs, &terms);
 	if (!ctxs && !terms)
 		return true;
-	struct agw_ctx **all = agw_ctx_all(g->store, &n);
-	for (unsigned i = 0; i < n; i++)
-		held += all[i]->nterms;
-	g_free(all);
+	/* counted, not listed: this runs for every transaction that adds, at any number held */
+	unsigned n = agw_ctx_count(g->store), held = agw_term_count(g->store);
 	const char *what = NULL;
 	if (n + ctxs > (unsigned long)g->cfg.max_contexts)
 		what = "contexts";

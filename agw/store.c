@@ -96,6 +96,11 @@ unsigned agw_ctx_count(struct agw_store *s)
 	return g_hash_table_size(s->ctxs);
 }
 
+unsigned agw_term_count(struct agw_store *s)
+{
+	return g_hash_table_size(s->terms);
+}
+
 struct agw_realm *agw_realm_find(struct agw_store *s, const char *name)
 {
 	for (unsigned i = 0; i < s->nrealms; i++)

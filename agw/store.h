@@ -95,6 +95,7 @@ void agw_ctx_free(struct agw_store *s, struct agw_ctx *c); /* frees its terminat
 /* Every context, in id order; *n set. Free the array with g_free. */
 struct agw_ctx **agw_ctx_all(struct agw_store *s, unsigned *n);
 unsigned agw_ctx_count(struct agw_store *s);
+unsigned agw_term_count(struct agw_store *s); /* in every context */
 
 struct agw_realm *agw_realm_find(struct agw_store *s, const char *name);
 struct agw_realm *agw_realm_default(struct agw_store *s, bool access);
