@@ -40,6 +40,7 @@ need_megaco() {
 # megaco_mgc ESCRIPT PORT: an Erlang/OTP megaco MGC of tests/integration on PORT, its output in
 # $WORK/mgc.out and .err; sets $mgc; false when it did not say "listening" within 15 s.
 megaco_mgc() {
+	: >"$WORK/mgc.out" # as in start: a second MGC's wait must not read the first one's line
 	escript "$top_srcdir/tests/integration/$1" "$2" >"$WORK/mgc.out" 2>"$WORK/mgc.err" &
 	mgc=$!
 	pids="$pids $mgc"
@@ -49,6 +50,7 @@ megaco_mgc() {
 # start NAME LOG CMD...: runs CMD in the background with stderr to LOG; sets $last_pid.
 start() {
 	name=$1 log=$2; shift 2
+	: >"$log" # emptied now: the background child's own redirection may come after a wait_log on it
 	"$@" 2>"$log" >/dev/null &
 	last_pid=$!
 	pids="$pids $last_pid"

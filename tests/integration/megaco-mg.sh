@@ -116,6 +116,9 @@ run() { # ENCODING VERSION
 		--no-sip-registered-only --log-level info --trace-file "$WORK/alg.jsonl"
 	local alg=$last_pid
 	wait_log "$WORK/alg.log" "ready:" >/dev/null || { not_ok "$label: ims-alg started"; return; }
+	# emptied first: the last round's "registered" must not pass the wait before this escript's
+	# redirection (done in the background child) truncates the file
+	: >"$WORK/mg.out"
 	escript "$MG" "$enc" "$v" "$mg" "$h248" "$MGADDR" "$FP_MG" 20 >"$WORK/mg.out" 2>"$WORK/mg.err" &
 	local mgpid=$!
 	pids="$pids $mgpid"
