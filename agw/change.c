@@ -433,9 +433,7 @@ bool mg_apply_change(struct agw_mg *mg, struct agw_term *t, struct change *ch, s
 		    msdp_fill(sdp.p, sdp.n, t->realm->host, t->port,
 			      ch->lsdp.fingerprint_choose && mg->identity ? mg->identity->fingerprint : NULL,
 			      t->msrp_path);
-		msdp_clear(&t->local);
-		t->local = ch->lsdp; /* handed on: what it holds is the termination's now */
-		memset(&ch->lsdp, 0, sizeof ch->lsdp);
+		msdp_move(&t->local, &ch->lsdp);
 		t->has_local = true;
 	}
 	if (ch->remote && empty_body(ch->remote)) {
@@ -446,9 +444,7 @@ bool mg_apply_change(struct agw_mg *mg, struct agw_term *t, struct change *ch, s
 		g_free(t->remote_text);
 		struct h248_str sdp = h248_sdp(ch->remote);
 		t->remote_text = g_strndup(sdp.p, sdp.n);
-		msdp_clear(&t->remote);
-		t->remote = ch->rsdp;
-		memset(&ch->rsdp, 0, sizeof ch->rsdp);
+		msdp_move(&t->remote, &ch->rsdp);
 		t->has_remote = true;
 	}
 	if (ch->mode >= 0)

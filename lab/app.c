@@ -19,8 +19,8 @@ void app_join(struct party *p)
 	p->bfcp_tid = 0, p->floor_request = 0;
 }
 
-/* The SDP answer the party received for its m line, parsed into s (msdp_clear it after); false, s
- * holding nothing, with why. */
+/* The SDP answer the party received for its m line, parsed into s (msdp_clear it after); false with
+ * why, s holding nothing. */
 static bool answer_of(const struct party *p, const struct payload *m, struct msdp *s, char why[160])
 {
 	char *err = NULL;
@@ -29,11 +29,9 @@ static bool answer_of(const struct party *p, const struct payload *m, struct msd
 		return false;
 	}
 	bool ok = p->sdp && msdp_parse(p->sdp, strlen(p->sdp), s, &err);
-	if (!ok) {
-		msdp_clear(s);
+	if (!ok)
 		snprintf(why, 160, "%s has no SDP answer to address the focus with%s%s", p->title,
 			 err ? ": " : "", err ? err : "");
-	}
 	g_free(err);
 	return ok;
 }

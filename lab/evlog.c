@@ -199,8 +199,6 @@ static void parse_once(struct lab_event *e)
 	if (sip && sip->sip_payload && sip->sip_payload->pl_len &&
 	    msdp_parse(sip->sip_payload->pl_data, sip->sip_payload->pl_len, &s, &err))
 		*(e->sdp = g_new(struct msdp, 1)) = s; /* what s holds is the event's now */
-	else
-		msdp_clear(&s);
 	g_free(err);
 }
 

@@ -253,8 +253,8 @@ bool party_tls(struct party *p, unsigned ms, unsigned lose, char why[160])
 {
 	struct msdp sdp = { 0 };
 	char *err = NULL;
-	if (p->sdp && !msdp_parse(p->sdp, strlen(p->sdp), &sdp, &err))
-		msdp_clear(&sdp); /* no fingerprint: the check below fails */
+	if (p->sdp) /* unreadable: no fingerprint, and the check below fails */
+		msdp_parse(p->sdp, strlen(p->sdp), &sdp, &err);
 	g_free(err);
 	bool client = p->dgram ? !strcmp(p->setup, "active") || sdp.setup == MSDP_SETUP_PASSIVE : p->active;
 	if (p->dgram && !aim(p)) {

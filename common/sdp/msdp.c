@@ -216,6 +216,13 @@ void msdp_free(struct msdp *s)
 	g_free(s);
 }
 
+void msdp_move(struct msdp *to, struct msdp *from)
+{
+	msdp_clear(to);
+	*to = *from;
+	memset(from, 0, sizeof *from);
+}
+
 bool msdp_parse(const char *text, size_t len, struct msdp *out, char **err)
 {
 	memset(out, 0, sizeof *out);
@@ -263,7 +270,8 @@ bool msdp_parse(const char *text, size_t len, struct msdp *out, char **err)
 			const char *sp = strchr(a->a_value, ' ');
 			if (!sp || out->nfingerprints == MSDP_MAX_FINGERPRINTS)
 				continue;
-			out->fingerprints = g_renew(struct msdp_fingerprint, out->fingerprints, out->nfingerprints + 1);
+			out->fingerprints =
+			    g_renew(struct msdp_fingerprint, out->fingerprints, out->nfingerprints + 1);
 			struct msdp_fingerprint *fp = &out->fingerprints[out->nfingerprints++];
 			char *hash = g_ascii_strdown(a->a_value, sp - a->a_value);
 			g_strlcpy(fp->hash, hash, sizeof fp->hash);

@@ -28,7 +28,7 @@ enum { MSDP_MAX_FINGERPRINTS = 4, MSDP_MAX_PATH = 255 };
 
 /* The one media description of an H.248 session description. What only some descriptions have (the
  * fingerprints, the MSRP path) is allocated to size: a gateway holds two for each termination it keeps.
- * msdp_clear frees them; a struct msdp copied by value hands them on. */
+ * msdp_clear frees them, msdp_move hands them on. */
 struct msdp {
 	char media[16]; /* "message", "application", "image" */
 	char proto[32]; /* the transport token as written: "TCP/TLS/MSRP" */
@@ -61,13 +61,15 @@ enum msdp_setup msdp_setup_of(const char *value);
  * parser loops without end on some that do not). False with *err (g_free it). */
 bool msdp_safe(const char *text, size_t len, char **err);
 
-/* Reads text[0..len) into out (msdp_clear it after, whatever the outcome). False with *err (g_free it)
- * when sofia-sip refuses it or it has no m= line. */
+/* Reads text[0..len) into out (msdp_clear it after). False with *err (g_free it) when sofia-sip refuses
+ * it or it has no m= line; out then holds nothing to free. */
 bool msdp_parse(const char *text, size_t len, struct msdp *out, char **err);
 /* Frees what s holds and zeroes it; a zeroed struct msdp may be cleared again. */
 void msdp_clear(struct msdp *s);
 /* Clears and frees a g_new'd one; NULL: nothing. */
 void msdp_free(struct msdp *s);
+/* to cleared, then given what from holds; from zeroed. */
+void msdp_move(struct msdp *to, struct msdp *from);
 
 /* text with the CHOOSE fields filled: c= address, m= port, a=fingerprint and a=path values (NULL: left
  * as is). A g_malloc'd, NUL-terminated string. */

@@ -86,6 +86,32 @@ static void test_application(void)
 	msdp_clear(&s);
 }
 
+/* What is allocated to size keeps its bounds: four fingerprints, a path of 255 bytes; and moves whole. */
+static void test_bounds(void)
+{
+	GString *body = g_string_new("v=0\nc=IN IP4 $\nm=message $ TCP/TLS/MSRP *\n");
+	for (int i = 0; i < 6; i++)
+		g_string_append_printf(body, "a=fingerprint:sha-256 0%d:AB\n", i);
+	g_string_append(body, "a=path:msrps://h:1/");
+	for (int i = 0; i < 300; i++)
+		g_string_append_c(body, 'x');
+	g_string_append(body, ";tcp other\n");
+	struct msdp s, t = { 0 };
+	char *err = NULL;
+	CU_ASSERT_TRUE_FATAL(msdp_parse(body->str, body->len, &s, &err));
+	CU_ASSERT_EQUAL(s.nfingerprints, MSDP_MAX_FINGERPRINTS);
+	ASSERT_STR(s.fingerprints[3].value, "03:AB"); /* the first four, in order */
+	CU_ASSERT_EQUAL(strlen(s.path), MSDP_MAX_PATH);
+	CU_ASSERT_TRUE(g_str_has_prefix(s.path, "msrps://h:1/xxx"));
+	msdp_move(&t, &s);
+	CU_ASSERT_EQUAL(t.nfingerprints, MSDP_MAX_FINGERPRINTS);
+	CU_ASSERT_PTR_NOT_NULL(t.path);
+	CU_ASSERT_PTR_NULL(s.fingerprints);
+	CU_ASSERT_PTR_NULL(s.path);
+	msdp_clear(&t);
+	g_string_free(body, TRUE);
+}
+
 static void test_tokens(void)
 {
 	const char *tokens[] = { "TCP",      "TCP/TLS",      "TCP/MSRP", "TCP/TLS/MSRP",
@@ -132,6 +158,7 @@ void register_msdp(void)
 		{ "transport tokens kept as written", test_tokens },
 		{ "MSRP path and BFCP ids", test_application },
 		{ "refused bodies", test_refused },
+		{ "fingerprints and path: bounded, moved whole", test_bounds },
 		{ NULL, NULL },
 	};
 	unit_add_suite("msdp", tests);
