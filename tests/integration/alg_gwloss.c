@@ -14,12 +14,10 @@
 #include <CUnit/Basic.h>
 #include <errno.h>
 #include <glib.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>

@@ -17,7 +17,6 @@
  * any Notify from a registered gateway. */
 #include <CUnit/Basic.h>
 #include <glib.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
