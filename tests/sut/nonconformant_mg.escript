@@ -7,7 +7,7 @@
 %% Local's CHOOSE ($) with 127.0.0.1 and a port of its own from 47000 up; but where the MGC asks for its
 %% certificate fingerprint (a=fingerprint:$, TS 29.334 5.14.2.x, TLS/DTLS termination) the reply's Local
 %% leaves the line out: that is its one wrong step. It carries no media. Prints "registered", then a line
-%% per request answered; runs until killed; exit 2 when the MGC does not answer the registration.
+%% per request answered; runs until killed; exit 2 when no MGC answers the registration within a minute.
 -module(nonconformant_mg).
 -mode(compile).
 -export([main/1, handle_connect/3, handle_disconnect/4, handle_syntax_error/4, handle_message_error/4,
@@ -31,11 +31,20 @@ main([MgPortS, MgcPortS]) ->
     {ok, CH} = megaco:connect(RH, preliminary_mid, Send, Ctl),
     Restart = "Context = - { ServiceChange = ROOT { Services { Method = Restart, "
 	      "Reason = \"901 Cold Boot\", Version = 3 } } }",
-    case megaco:call(CH, actions(Restart), []) of
-	{_, {ok, _}} -> io:format("registered~n");
-	Other -> io:format("registration: ~p~n", [Other]), halt(2)
-    end,
+    register(CH, actions(Restart), erlang:monotonic_time(millisecond) + 60000),
     receive never -> ok end.
+
+%% As an MG does (H.248.1 11.5), the ServiceChange is sent again until an MGC answers it: the MGC may
+%% come up after the MG. megaco retransmits each attempt for 7.5 s; a minute in all, then exit 2.
+register(CH, Actions, Deadline) ->
+    case megaco:call(CH, Actions, []) of
+	{_, {ok, _}} -> io:format("registered~n");
+	Other ->
+	    case erlang:monotonic_time(millisecond) < Deadline of
+		true -> io:format("registration: ~p, again~n", [Other]), register(CH, Actions, Deadline);
+		false -> io:format("registration: ~p~n", [Other]), halt(2)
+	    end
+    end.
 
 %% megaco's records for the actions of "Transaction = 1 { Body }", decoded by megaco.
 actions(Body) ->
