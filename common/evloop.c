@@ -301,6 +301,10 @@ GSource *ev_loop_gsource(struct ev_loop *loop)
 	struct ev_gsource *s = (struct ev_gsource *)g_source_new(&funcs, sizeof *s);
 	s->loop = loop;
 	loop->running = true; /* GLib runs it from now on */
+	/* GLib blocks a source while dispatching it unless it may recurse: takes its descriptors out of the
+	 * poll set and puts them back, signalling its wakeup eventfd each time. No callback of ours runs a
+	 * main loop of its own, so it is never dispatched within itself; allowing it saves those writes. */
+	g_source_set_can_recurse(&s->src, TRUE);
 	g_source_add_unix_fd(&s->src, loop->epfd, G_IO_IN);
 	return &s->src;
 }

@@ -113,6 +113,8 @@ static void test_in_glib(void)
 	GMainContext *ctx = g_main_context_new();
 	struct in_glib g = { .main = g_main_loop_new(ctx, FALSE) };
 	GSource *src = ev_loop_gsource(loop);
+	/* dispatched without GLib's block and unblock, each an eventfd write per descriptor */
+	CU_ASSERT_TRUE(g_source_get_can_recurse(src));
 	g_source_attach(src, ctx);
 	GSource *guard = g_timeout_source_new(2000);
 	g_source_set_callback(guard, glib_give_up, g.main, NULL);
