@@ -38,10 +38,11 @@ struct leg {
 	/* TCP relay: read here, not yet written to the partner: buf[off .. len) */
 	char *buf;
 	size_t off, len;
-	bool eof;    /* the peer of this leg finished sending */
-	bool shut;   /* we finished sending to the peer of this leg */
-	bool active; /* we connected (TCP client) */
-	bool held;   /* accepted before the Remote was known: nothing read or sent until it is checked */
+	bool eof;     /* the peer of this leg finished sending */
+	bool drained; /* the socket's last read returned less than asked: empty until the next event */
+	bool shut;    /* we finished sending to the peer of this leg */
+	bool active;  /* we connected (TCP client) */
+	bool held;    /* accepted before the Remote was known: nothing read or sent until it is checked */
 	/* (D)TLS */
 	gnutls_session_t tls;
 	gnutls_psk_client_credentials_t psk_client; /* Mp's pre-shared key (t->psk_key), else NULL */

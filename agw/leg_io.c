@@ -13,6 +13,7 @@
 static ssize_t tcp_read(struct leg *l, void *buf, size_t n)
 {
 	ssize_t r = recv(l->fd, buf, n, 0);
+	l->drained = r < (ssize_t)n;
 	if (r < 0 && errno != EAGAIN && errno != EINTR)
 		g_strlcpy(l->why, g_strerror(errno), sizeof l->why);
 	return r >= 0 ? r : (errno == EINTR ? -EAGAIN : -errno);

@@ -26,6 +26,7 @@ static ssize_t stream_pull(gnutls_transport_ptr_t ptr, void *data, size_t n)
 		if (!l->raw)
 			l->raw = g_malloc(RAW);
 		ssize_t r = recv(l->fd, l->raw, RAW, 0);
+		l->drained = r < RAW;
 		if (r <= 0) {
 			int e = r < 0 ? errno : 0;
 			g_clear_pointer(&l->raw, g_free);

@@ -468,10 +468,15 @@ static void pump(struct leg *src)
 			src->len += (size_t)n;
 			src->t->octets_received += (uint64_t)n;
 			src->t->packets_received++;
-			if (src->len < cap && (!src->tls || sess_buffered(src)))
+			/* a short read emptied the socket: reading again would only return EAGAIN (the
+			 * loop is level-triggered, what comes next wakes the leg again) */
+			bool more = sess_buffered(src) || !src->drained;
+			if (src->len < cap && more)
 				continue;
 			flush(src, dst);
-			continue;
+			if (more)
+				continue;
+			break;
 		}
 		if (n == 0) {
 			src->eof = true;
