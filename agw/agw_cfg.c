@@ -62,6 +62,11 @@ static const struct cfg_option agw_options[] = {
 	  NULL, "contexts the MGC may hold at once; beyond, the transaction is refused with 510" },
 	{ "h248.max_terminations", 0, CFG_INT, offsetof(struct agw_config, max_terms), "2000", 1, 1000000,
 	  NULL, "terminations the MGC may hold at once; beyond, the transaction is refused with 510" },
+	{ "h248.max_remembered_ids", 0, CFG_INT, offsetof(struct agw_config, max_ids), "262144", 1024,
+	  16777216, NULL,
+	  "ids of the MGC's requests remembered for LONG-TIMER (30 s) so that none executes twice, about 290 "
+	  "bytes each: the MGC's sustained transactions a second times 30 must stay below it; past 15/16 of "
+	  "it a new request is refused with 510" },
 	{ "mgc.address", 0, CFG_ADDR, offsetof(struct agw_config, mgc_address), "127.0.0.1", 0, 0, NULL,
 	  "the MGC to register with; only its address and port (and, once registered, its mId) are "
 	  "answered" },

@@ -29,6 +29,7 @@ struct agw_config {
 	long h248_max_tcp;            /* largest message accepted over TCP */
 	long h248_max_conns, h248_max_conns_source, h248_idle_ms; /* accepted TCP connections */
 	long max_contexts, max_terms; /* the association's limits */
+	long max_ids;                 /* the MGC's request ids remembered (h248_tl_opts.max_ids) */
 	char *mgc_address;
 	long mgc_port;
 	int mgc_transport; /* enum agw_transport */

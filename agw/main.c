@@ -309,6 +309,7 @@ static bool start_h248(struct agw *g, char text[SA_TEXT_MAX], char **err)
 	sa_text(h248_link_local(g->link), text);
 	struct h248_tl_opts to = { .style = c->h248_style == AGW_STYLE_COMPACT ? H248_COMPACT : H248_PRETTY,
 				   .tmax_ms = (unsigned)c->mgc_timeout_ms,
+				   .max_ids = (unsigned)c->max_ids,
 				   .encoding = c->mgc_encoding == AGW_ENCODING_BINARY ? H248_ENC_BINARY
 										      : H248_ENC_TEXT };
 	if (!(g->mid = h248_mid_config(c->h248_mid, c->h248_address, c->h248_port, &to.mid, err)))

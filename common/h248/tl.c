@@ -107,7 +107,7 @@ struct h248_tl *h248_tl_new(struct ev_loop *loop, struct h248_link *link, const 
 	tl->o.max_pendings = or_default(opts->max_pendings, 10);
 	tl->o.max_cache = opts->max_cache ? opts->max_cache : 4u << 20;
 	tl->o.ack_delay_ms = or_default(opts->ack_delay_ms, 20);
-	tl->o.max_ids = or_default(opts->max_ids, 65536);
+	tl->o.max_ids = or_default(opts->max_ids, 262144);
 	tl->strays = H248_REFUSALS("a Reply or Pending from");
 	tl->unparsable = (struct log_counter){ .component = "h248",
 					       .what = "a message that does not parse from",
