@@ -474,9 +474,9 @@ static void pump(struct leg *src)
 			if (src->len < cap && more)
 				continue;
 			flush(src, dst);
-			if (more)
-				continue;
-			break;
+			if (!more)
+				break;
+			continue;
 		}
 		if (n == 0) {
 			src->eof = true;

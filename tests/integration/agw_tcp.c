@@ -151,6 +151,13 @@ static void test_delayed_syn(void)
 	char got[8] = "";
 	CU_ASSERT_EQUAL(tcp_read_all(ue, got, 5, 2000), 5);
 	CU_ASSERT_EQUAL(memcmp(got, "hello", 5), 0);
+	/* a last message and the FIN at once: the short read that takes the message stops the relay's
+	 * reading, and the FIN still comes through after it */
+	CU_ASSERT_EQUAL(send(peer, "bye", 3, 0), 3);
+	shutdown(peer, SHUT_WR);
+	CU_ASSERT_EQUAL(tcp_read_all(ue, got, 3, 2000), 3);
+	CU_ASSERT_EQUAL(memcmp(got, "bye", 3), 0);
+	CU_ASSERT_EQUAL(tcp_read_all(ue, got, 1, 2000), 0);
 	char *gone = rig_requestf(rig, "Context = %s { Subtract = * { Audit { } } }", ctx);
 	CU_ASSERT_TRUE(gone && !strstr(gone, "Error"));
 	char *n;

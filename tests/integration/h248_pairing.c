@@ -6,7 +6,8 @@
  *     MGC's own socket under another mId is not executed (no answer); media keeps flowing and the
  *     real MGC's Subtract still finds the context;
  *   - ims-agw: Adds beyond h248.max_contexts / h248.max_terminations are refused with 510 before
- *     anything is made, and its memory stays bounded;
+ *     anything is made, and its memory stays bounded; past 15/16 of h248.max_remembered_ids, a request
+ *     is refused with 510 and not executed;
  *   - ims-alg: a ServiceChange Restart carrying the real gateway's mId from a stranger (127.0.0.9, then
  *     127.0.0.1 on another port) releases no call and moves nothing: the next call's Adds still go to
  *     the real gateway; nothing is answered to the stranger;
@@ -112,7 +113,8 @@ static void test_agw_limits(void)
 {
 	struct rig *r = rig_start(
 	    (const char *const[]){ "--realm-access-ports", "23300-23399", "--realm-core-ports", "24300-24399",
-				   "--h248-max-contexts", "20", "--h248-max-terminations", "30", NULL });
+				   "--h248-max-contexts", "20", "--h248-max-terminations", "30",
+				   "--h248-max-remembered-ids", "1024", NULL });
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	/* ~7 KB of SDP attributes in each Add: within the 8 KB datagram */
 	GString *pad = g_string_new(NULL);
@@ -156,8 +158,22 @@ static void test_agw_limits(void)
 	char *sub = rig_requestf(r, "Context = %u { Subtract = * }", made ? ctxs[0] : 1);
 	char *again = add_core(r, "$", NULL);
 	CU_ASSERT_TRUE(again && strstr(again, "Add = co/"));
+	/* h248.max_remembered_ids reaches the transaction layer: with 1024, the request that would make
+	 * the 961st id remembered (past 15/16) is refused, not executed (bounded: 1,100 audits) */
+	char *first_510 = NULL;
+	unsigned audits = 0;
+	for (; audits < 1100 && !first_510; audits++) {
+		char *reply = rig_requestf(r, "Context = - { AuditValue = ROOT { Audit { } } }");
+		if (reply && strstr(reply, "Error = 510"))
+			first_510 = reply;
+		else
+			g_free(reply);
+	}
+	CU_ASSERT_TRUE(first_510 && strstr(first_510, "\"Insufficient Resources: 960 transaction ids "
+						      "remembered (at most 1024); not executed\""));
+	CU_ASSERT_TRUE(audits > 600 && audits <= 960); /* the Adds above were remembered too */
 	CU_ASSERT_EQUAL(rig_stop(r), 0);
-	g_free(again), g_free(sub);
+	g_free(again), g_free(sub), g_free(first_510);
 	g_string_free(pad, TRUE);
 }
 
