@@ -5,12 +5,19 @@
  * the kernel picked for us would be free again the moment we closed it, and the next connect() of a
  * test running beside (SIPp, a client socket) could take it before our daemon binds it (seen in CI:
  * "cannot bind H.248 UDP socket: Address already in use"). The band also keeps clear of the fixed
- * ranges the tests and the lab configure (10000-32767). */
+ * ranges the tests and the lab configure (10000-32767). Two tests calling it at the same moment could
+ * still be handed the same free port, and the slower to bind loses it (seen in CI: megaco's escript,
+ * a second to start, "could_not_open_udp_port,eaddrinuse"): so each port handed out is also reserved
+ * for RESERVE_S seconds, as an empty file named after it in a directory of the user's under TMPDIR,
+ * and no other call hands it out meanwhile. */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,7 +34,25 @@ static int bound(int type, unsigned short port)
 	return fd;
 }
 
-enum { BAND_LOW = 61000, BAND_HIGH = 64999 };
+enum { BAND_LOW = 61000, BAND_HIGH = 64999, RESERVE_S = 120 };
+
+/* Reserves port for RESERVE_S seconds in dir: false when another call reserved it more recently. A
+ * directory that cannot be used reserves nothing (every port is taken as before). */
+static int reserve(const char *dir, unsigned short port)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/%u", dir, port);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd >= 0)
+		return close(fd), 1;
+	struct stat st;
+	if (errno != EEXIST || stat(path, &st) < 0)
+		return 1;
+	if (time(NULL) - st.st_mtime < RESERVE_S)
+		return 0;
+	utimensat(AT_FDCWD, path, NULL, 0); /* an old reservation: ours now */
+	return 1;
+}
 
 int main(int argc, char **argv)
 {
@@ -39,6 +64,10 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	srand((unsigned)getpid() ^ (unsigned)ts.tv_nsec);
 	unsigned span = BAND_HIGH - BAND_LOW + 1, start = (unsigned)rand() % span;
+	char dir[4096];
+	const char *tmp = getenv("TMPDIR");
+	snprintf(dir, sizeof dir, "%s/mediasec-freeport-%u", tmp && *tmp ? tmp : "/tmp", (unsigned)getuid());
+	mkdir(dir, 0700);
 	for (unsigned i = 0; found < want && i < span; i++) {
 		unsigned short port = (unsigned short)(BAND_LOW + (start + i) % span);
 		int t = bound(SOCK_STREAM, port);
@@ -47,6 +76,10 @@ int main(int argc, char **argv)
 		int u = bound(SOCK_DGRAM, port);
 		if (u < 0) {
 			close(t);
+			continue;
+		}
+		if (!reserve(dir, port)) {
+			close(t), close(u);
 			continue;
 		}
 		held[2 * found] = t, held[2 * found + 1] = u;
