@@ -2,10 +2,11 @@
 /* relay_bench: TLS->TCP relays compared on one machine, in one run, with the same client and sink.
  *   relay_bench agw UE-CERT UE-KEY SESSIONS         ims-agw, provisioned over H.248 by this program
  *   relay_bench ext NAME PID TLS-PORT SINK-PORT UE-CERT UE-KEY SESSIONS   an already running relay
+ *     (SINK-PORT "-": a TLS server that relays nothing, tls_sink: no throughput, printed "-")
  *   relay_bench msrp-agw … / msrp-ext …   (same arguments) the MSRP phase instead (relay_msrp.h), on a
  *     fresh relay: SESSIONS sessions opened, then chat-sized MSRP round trips through them; prints
  *     the line of msrp_print
- * Prints one line: NAME gbit_per_s handshakes_per_relay_cpu_s handshakes_per_s relay_cpu_busy
+ * Prints one line: NAME gbit_per_s|- handshakes_per_relay_cpu_s handshakes_per_s relay_cpu_busy
  * kib_per_idle_session h248_cycles_per_s|- suite. Every client offers one suite only (BENCH_PRIORITY).
  * Sessions first, on a fresh relay: its RSS is read before the first connection (for ims-agw before the
  * first H.248 Add, so contexts and terminations are counted), then SESSIONS TLS connections are opened
@@ -27,7 +28,9 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "relay_msrp.h"
@@ -228,13 +231,36 @@ static double open_all(struct opening *o)
 	return now() - o->t0;
 }
 
+/* BENCH_PROFILE (a command, "perf record -g -o FILE" say): run with "-p PID" appended over the handshake
+ * window only, and stopped with SIGINT at its end; where the relay's time goes in that phase. 0: none. */
+static GPid profile_start(int pid)
+{
+	const char *cmd = getenv("BENCH_PROFILE");
+	char *line = cmd ? g_strdup_printf("%s -p %d", cmd, pid) : NULL, **argv = NULL;
+	GPid child = 0;
+	if (line && g_shell_parse_argv(line, NULL, &argv, NULL) &&
+	    g_spawn_async(NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+			  &child, NULL))
+		usleep(500000); /* perf attaches */
+	g_strfreev(argv), g_free(line);
+	return child;
+}
+
+static void profile_stop(GPid child)
+{
+	if (child > 0)
+		kill(child, SIGINT), waitpid(child, NULL, 0);
+}
+
 /* Opens n sessions, holds them, and measures the relay's CPU time and memory; before: its RSS before
  * anything was set up for them. */
 static void sessions(int pid, const uint16_t *ports, uint16_t port, unsigned n, long before, struct figures *f)
 {
 	struct opening o = { .ports = ports, .port = port, .n = n, .s = g_new0(gnutls_session_t, n),
 			     .fds = g_new0(int, n) };
+	GPid prof = profile_start(pid);
 	double cpu0 = cpu_s(pid), wall = open_all(&o), cpu = cpu_s(pid) - cpu0;
+	profile_stop(prof);
 	f->rate = o.open / wall;
 	f->per_cpu = cpu > 0 ? o.open / cpu : 0;
 	f->busy = cpu / wall;
@@ -312,13 +338,15 @@ static double h248_cycles(void)
 
 static void print(const char *name, double gbps, const struct figures *f, double cycles)
 {
-	char c[32] = "-";
+	char c[32] = "-", g[32] = "-";
 	if (cycles > 0)
 		snprintf(c, sizeof c, "%.0f", cycles);
+	if (gbps >= 0)
+		snprintf(g, sizeof g, "%.2f", gbps);
 	for (char *p = suite; *p; p++)
 		if (*p == ' ')
 			*p = '_';
-	printf("%s %.2f %.0f %.0f %.2f %.1f %s %s\n", name, gbps, f->per_cpu, f->rate, f->busy, f->kib, c, suite);
+	printf("%s %s %.0f %.0f %.2f %.1f %s %s\n", name, g, f->per_cpu, f->rate, f->busy, f->kib, c, suite);
 }
 
 static int bench_agw(uint16_t sink_port, unsigned n, bool msrp)
@@ -391,7 +419,8 @@ int main(int argc, char **argv)
 			msrp_phase(argv[2], pid, NULL, port, n);
 		else {
 			sessions(pid, NULL, port, n, rss_kib(pid), &f);
-			print(argv[2], throughput(port), &f, 0);
+			/* SINK-PORT "-": a server that relays nothing (tls_sink), sessions only */
+			print(argv[2], strcmp(argv[5], "-") ? throughput(port) : -1, &f, 0);
 		}
 	} else
 		rc = bench_agw(sink_port, n, sink_msrp);
