@@ -482,11 +482,12 @@ bool h248_mgc_handle(struct h248_mgc *mgc, struct h248_txn *txn, const struct h2
 	char vtext[12];
 	snprintf(vtext, sizeof vtext, "%u", agreed);
 	h248_add_token(m, h248_add_token(m, rsc, H248_TOK_SERVICES, NULL), H248_TOK_VERSION, vtext);
+	struct h248_from from = *h248_txn_from(txn); /* the transaction is gone once answered */
 	h248_txn_reply(txn, m);
 	log_notice("h248", NULL, "MG %s registered (%s), version %u", mid,
 		   h248_tokens[how ? how : H248_TOK_RESTART].pretty, agreed);
 	if (mgc->ops.up)
-		mgc->ops.up(mgc->arg, mid, h248_txn_from(txn), agreed);
+		mgc->ops.up(mgc->arg, mid, &from, agreed);
 	struct h248_str r = reason->value.text;
 	if (r.n && r.p[0] == '"')
 		r.p++, r.n--;

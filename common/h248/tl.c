@@ -37,17 +37,37 @@ struct peer {
 
 struct h248_txn {
 	struct h248_tl *tl;
-	char *key;
-	struct peer *peer;
+	struct peer *peer; /* with tid, its key in tl->txns */
 	uint32_t tid;
 	unsigned version; /* the request's: its Reply and Pendings go in it (a gateway at 1 reads 1) */
-	struct h248_from from;
+	struct h248_from *from; /* while executing: where the Reply goes (a sockaddr_storage: not kept) */
 	enum txn_state state;
 	bool pending_sent;
 	char *reply; /* the stored answer, NULL once acknowledged */
 	size_t reply_len;
-	struct ev_timer *timer; /* while executing: the pending threshold; after: LONG-TIMER */
+	struct ev_timer *timer;         /* while executing: the pending threshold */
+	uint64_t forget_at;             /* answered: when LONG-TIMER has run out (the loop's clock, ms) */
+	struct h248_txn *newer, *older; /* answered: its neighbours in tl's oldest-first list */
 };
+
+static guint txn_hash(gconstpointer p)
+{
+	const struct h248_txn *t = p;
+	return g_direct_hash(t->peer) ^ (t->tid * 2654435761u);
+}
+
+static gboolean txn_equal(gconstpointer a, gconstpointer b)
+{
+	const struct h248_txn *x = a, *y = b;
+	return x->peer == y->peer && x->tid == y->tid;
+}
+
+/* The transaction id tid of the sender p, if remembered. */
+static struct h248_txn *txn_find(struct h248_tl *tl, struct peer *p, uint32_t tid)
+{
+	struct h248_txn probe = { .peer = p, .tid = tid };
+	return p ? g_hash_table_lookup(tl->txns, &probe) : NULL;
+}
 
 static unsigned or_default(unsigned v, unsigned d)
 {
@@ -79,11 +99,21 @@ static void peer_free(gpointer p)
 	g_free(peer);
 }
 
+static void txn_unlink(struct h248_txn *t)
+{
+	struct h248_tl *tl = t->tl;
+	*(t->older ? &t->older->newer : &tl->oldest) = t->newer;
+	*(t->newer ? &t->newer->older : &tl->newest) = t->older;
+	t->newer = t->older = NULL;
+}
+
 static void txn_free(gpointer p)
 {
 	struct h248_txn *t = p;
 	ev_timer_cancel(t->tl->loop, t->timer);
-	g_free(t->key);
+	if (t->state == ANSWERED)
+		txn_unlink(t);
+	g_free(t->from);
 	txn_forget_reply(t);
 	t->tl->stats.remembered--;
 	if (!--t->peer->ids)
@@ -126,7 +156,7 @@ struct h248_tl *h248_tl_new(struct ev_loop *loop, struct h248_link *link, const 
 	tl_acks_init(tl);
 	tl->next_tid = (uint32_t)g_random_int_range(1, 1 << 20); /* a restart does not reuse recent ids */
 	tl->requests = g_hash_table_new_full(NULL, NULL, NULL, request_free);
-	tl->txns = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, txn_free);
+	tl->txns = g_hash_table_new_full(txn_hash, txn_equal, NULL, txn_free);
 	tl->peers = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, peer_free);
 	tl->encodings = h248_encodings_new(opts->encoding, opts->fixed_encoding);
 	return tl;
@@ -148,6 +178,7 @@ void h248_tl_free(struct h248_tl *tl)
 	    s->ack_messages, s->acks_received, s->ids_refused, s->ids_dropped, tl->o.max_ids);
 	tl_acks_free(tl);
 	g_hash_table_destroy(tl->requests);
+	ev_timer_cancel(tl->loop, tl->forget);
 	g_hash_table_destroy(tl->txns); /* before the peers: each takes itself off its peer */
 	g_hash_table_destroy(tl->peers);
 	h248_encodings_free(tl->encodings);
@@ -387,11 +418,6 @@ static char *peer_key(const struct h248_msg *m)
 	return key;
 }
 
-static char *txn_key(const char *peer, uint32_t tid)
-{
-	return g_strdup_printf("%s/%u", peer, tid);
-}
-
 /* A sender with no id remembered yet (key is taken; it goes again with its last id). */
 static struct peer *peer_new(struct h248_tl *tl, char *key)
 {
@@ -401,11 +427,27 @@ static struct peer *peer_new(struct h248_tl *tl, char *key)
 	return p;
 }
 
+/* LONG-TIMER has run out for the oldest answered transactions: their ids are forgotten. */
 static void on_long_timer(struct ev_loop *loop, void *arg)
 {
-	struct h248_txn *t = arg;
-	t->timer = NULL;
-	g_hash_table_remove(t->tl->txns, t->key);
+	struct h248_tl *tl = arg;
+	tl->forget = NULL;
+	uint64_t now = ev_now(loop);
+	while (tl->oldest && tl->oldest->forget_at <= now)
+		g_hash_table_remove(tl->txns, tl->oldest);
+	if (tl->oldest)
+		tl->forget = ev_timer_add(loop, tl->oldest->forget_at - now, on_long_timer, tl);
+}
+
+/* Answered: its id is kept LONG-TIMER from now, to drop late repetitions of the request. */
+static void txn_keep(struct h248_tl *tl, struct h248_txn *t)
+{
+	t->forget_at = ev_now(tl->loop) + tl->o.long_timer_ms;
+	t->older = tl->newest, t->newer = NULL;
+	*(tl->newest ? &tl->newest->newer : &tl->oldest) = t;
+	tl->newest = t;
+	if (!tl->forget)
+		tl->forget = ev_timer_add(tl->loop, tl->o.long_timer_ms, on_long_timer, tl);
 }
 
 static void on_pending_threshold(struct ev_loop *loop, void *arg)
@@ -414,7 +456,7 @@ static void on_pending_threshold(struct ev_loop *loop, void *arg)
 	t->timer = NULL;
 	t->pending_sent = true;
 	t->tl->stats.pendings_sent++;
-	send_pending(t->tl, &t->from, t->tid, t->version);
+	send_pending(t->tl, t->from, t->tid, t->version);
 }
 
 static void incoming_request(struct h248_tl *tl, const struct h248_msg *m, const struct h248_node *n,
@@ -423,13 +465,12 @@ static void incoming_request(struct h248_tl *tl, const struct h248_msg *m, const
 	uint32_t tid;
 	if (!h248_str_u32(n->value.text, &tid))
 		return;
-	char *pkey = peer_key(m), *key = txn_key(pkey, tid);
-	struct h248_txn *t = g_hash_table_lookup(tl->txns, key);
-	struct peer *p = t ? NULL : g_hash_table_lookup(tl->peers, pkey);
-	if (t || (p && p->ids >= tl->o.max_ids))
+	char *pkey = peer_key(m);
+	struct peer *p = g_hash_table_lookup(tl->peers, pkey);
+	struct h248_txn *t = txn_find(tl, p, tid);
+	if (p)
 		g_free(pkey);
 	if (t) {
-		g_free(key);
 		tl->stats.duplicates++;
 		if (t->state == EXECUTING) {
 			t->pending_sent = true;
@@ -443,24 +484,22 @@ static void incoming_request(struct h248_tl *tl, const struct h248_msg *m, const
 	}
 	char where[SA_TEXT_MAX];
 	if (p && p->ids >= tl->o.max_ids) { /* not even a refusal can be remembered: nothing is */
-		g_free(key);
 		tl->stats.ids_dropped++;
 		log_counted(&tl->ids_full, NULL,
 			    "transaction %u from %s: %u ids of its sender remembered (max %u)", tid,
 			    sa_text(&from->addr, where), p->ids, tl->o.max_ids);
 		return;
 	}
-	p = p ? (g_free(pkey), p) : peer_new(tl, pkey);
+	p = p ? p : peer_new(tl, pkey);
 	t = g_new0(struct h248_txn, 1);
 	*t = (struct h248_txn){ .tl = tl,
-				.key = key,
 				.peer = p,
 				.tid = tid,
 				.version = m->version,
-				.from = *from,
+				.from = g_memdup2(from, sizeof *from),
 				.state = EXECUTING };
 	t->timer = ev_timer_add(tl->loop, tl->o.pending_ms, on_pending_threshold, t);
-	g_hash_table_insert(tl->txns, key, t);
+	g_hash_table_add(tl->txns, t);
 	tl->stats.remembered++;
 	if (++p->ids > tl->o.max_ids - tl->o.max_ids / 16) { /* the last sixteenth: refusals only */
 		char text[112];
@@ -493,7 +532,7 @@ struct h248_msg *h248_txn_new_reply(struct h248_txn *txn, struct h248_node **rep
 void h248_txn_reply(struct h248_txn *t, struct h248_msg *m)
 {
 	struct h248_tl *tl = t->tl;
-	if (t->pending_sent && !t->from.conn) { /* D.1.4: the answer after a Pending asks for an ack */
+	if (t->pending_sent && !t->from->conn) { /* D.1.4: the answer after a Pending asks for an ack */
 		struct h248_node *reply = m->first;
 		struct h248_node *ia = h248_node_new(m, H248_NODE_TOKEN, H248_TOK_IMMACKREQUIRED);
 		ia->next = reply->first;
@@ -503,15 +542,15 @@ void h248_txn_reply(struct h248_txn *t, struct h248_msg *m)
 	}
 	int rc;
 	struct h248_error err;
-	enum h248_encoding enc = h248_encodings_for(tl->encodings, &t->from);
-	t->reply = emit_as(tl, &t->from, m, enc, true, &t->reply_len, &rc, &err);
+	enum h248_encoding enc = h248_encodings_for(tl->encodings, t->from);
+	t->reply = emit_as(tl, t->from, m, enc, true, &t->reply_len, &rc, &err);
 	if (rc == -EBADMSG) { /* what binary refuses is answered with its error (logged), never as text */
 		char *text = g_strdup_printf("the Reply cannot be sent in binary: %s", err.reason);
 		struct h248_node *reply;
 		struct h248_msg *e = h248_txn_new_reply(t, &reply);
 		h248_add_error(e, reply, (unsigned)err.code, text);
 		g_free(text);
-		t->reply = emit_as(tl, &t->from, e, enc, true, &t->reply_len, &rc, NULL);
+		t->reply = emit_as(tl, t->from, e, enc, true, &t->reply_len, &rc, NULL);
 	}
 	if (t->reply && tl->cached + t->reply_len > tl->o.max_cache) {
 		tl->stats.not_cached++; /* sent; a repetition of the request will go unanswered */
@@ -523,9 +562,12 @@ void h248_txn_reply(struct h248_txn *t, struct h248_msg *m)
 		tl->cached += t->reply_len;
 		tl->stats.stored++;
 	}
-	t->state = ANSWERED;
 	ev_timer_cancel(tl->loop, t->timer);
-	t->timer = ev_timer_add(tl->loop, tl->o.long_timer_ms, on_long_timer, t);
+	t->timer = NULL;
+	g_free(t->from); /* a repetition is answered where it came from */
+	t->from = NULL;
+	t->state = ANSWERED;
+	txn_keep(tl, t);
 }
 
 void h248_txn_error(struct h248_txn *txn, unsigned code, const char *text)
@@ -538,7 +580,7 @@ void h248_txn_error(struct h248_txn *txn, unsigned code, const char *text)
 
 const struct h248_from *h248_txn_from(const struct h248_txn *txn)
 {
-	return &txn->from;
+	return txn->from;
 }
 
 uint32_t h248_txn_id(const struct h248_txn *txn)
@@ -546,18 +588,18 @@ uint32_t h248_txn_id(const struct h248_txn *txn)
 	return txn->tid;
 }
 
-static void ack_one(struct h248_tl *tl, const char *peer, uint32_t tid)
+static void ack_one(struct h248_tl *tl, struct peer *peer, uint32_t tid)
 {
-	char *key = txn_key(peer, tid);
-	struct h248_txn *t = g_hash_table_lookup(tl->txns, key);
-	g_free(key);
+	struct h248_txn *t = txn_find(tl, peer, tid);
 	if (t && t->state == ANSWERED && t->reply)
 		txn_forget_reply(t); /* the id stays until LONG-TIMER, to drop late repetitions */
 }
 
 static void incoming_ack(struct h248_tl *tl, const struct h248_msg *m, const struct h248_node *n)
 {
-	char *peer = peer_key(m);
+	char *key = peer_key(m);
+	struct peer *peer = g_hash_table_lookup(tl->peers, key);
+	g_free(key);
 	for (const struct h248_node *item = n->first; item; item = item->next) {
 		struct h248_str s = item->name;
 		const char *dash = memchr(s.p, '-', s.n);
@@ -572,16 +614,17 @@ static void incoming_ack(struct h248_tl *tl, const struct h248_msg *m, const str
 				ack_one(tl, peer, (uint32_t)tid);
 			continue;
 		}
+		if (!peer)
+			continue;  /* none of its ids is remembered */
 		GHashTableIter it; /* a wide range: look at what we hold instead */
 		gpointer v;
 		g_hash_table_iter_init(&it, tl->txns);
 		while (g_hash_table_iter_next(&it, NULL, &v)) {
 			struct h248_txn *t = v;
-			if (t->tid >= lo && t->tid <= hi)
-				ack_one(tl, peer, t->tid);
+			if (t->peer == peer && t->tid >= lo && t->tid <= hi && t->state == ANSWERED)
+				txn_forget_reply(t);
 		}
 	}
-	g_free(peer);
 }
 
 /* ---- messages that do not parse ---- */

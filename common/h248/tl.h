@@ -127,6 +127,7 @@ struct h248_msg *h248_txn_new_reply(struct h248_txn *txn, struct h248_node **rep
 void h248_txn_reply(struct h248_txn *txn, struct h248_msg *m); /* consumes m; txn is gone after */
 /* The answer that refuses the whole transaction: Reply = id { Error = code { "text" } }. */
 void h248_txn_error(struct h248_txn *txn, unsigned code, const char *text);
+/* Where the request came from; until the transaction is answered. */
 const struct h248_from *h248_txn_from(const struct h248_txn *txn);
 uint32_t h248_txn_id(const struct h248_txn *txn);
 

@@ -17,8 +17,12 @@ struct h248_tl {
 	void *arg;
 	uint32_t next_tid;
 	GHashTable *requests; /* tid -> struct request */
-	GHashTable *txns;     /* "mid/tid" -> struct h248_txn */
+	GHashTable *txns;     /* struct h248_txn, keyed by its sender (struct peer) and id */
 	GHashTable *peers;    /* "mid" -> struct peer, while it has ids remembered */
+	/* The answered transactions, oldest first: all are kept LONG-TIMER, so they go in the order they
+	 * came, each in turn when the one timer runs out (no timer of their own) */
+	struct h248_txn *oldest, *newest;
+	struct ev_timer *forget;
 	size_t cached;        /* bytes of stored answers */
 	GPtrArray *acks;      /* struct acks: Replies received, to acknowledge, per peer */
 	struct ev_timer *ack_timer;

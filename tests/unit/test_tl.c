@@ -610,6 +610,48 @@ static void test_ids_bound(void)
 	ev_loop_free(loop);
 }
 
+static void spin(struct ev_loop *loop, unsigned ms)
+{
+	ev_timer_add(loop, ms, stop, NULL);
+	ev_loop_run(loop);
+}
+
+/* LONG-TIMER counts from each answer: the ids go oldest first, each its own time after it was answered
+ * (one timer serves them all); a forgotten id is a new transaction, a remembered one is not executed
+ * again. LONG-TIMER 600 ms: id 1 answered at 0, id 2 at 300, checked at 700, 1100 and 1500 ms. */
+static void test_long_timer_order(void)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct h248_tl_opts o = { .style = H248_COMPACT, .long_timer_ms = 600 };
+	struct entity b = { 0 };
+	entity_open(loop, &b, "MG1", &o);
+	struct raw raw;
+	struct h248_link *peer = raw_peer(loop, &raw);
+	struct h248_from to = { .addr = *h248_link_local(b.link) };
+	const struct h248_tl_stats *s = h248_tl_stats(b.tl);
+	raw_request(loop, peer, &to, "MGC", 1);
+	spin(loop, 300);
+	raw_request(loop, peer, &to, "MGC", 2);
+	CU_ASSERT_EQUAL(s->remembered, 2);
+	spin(loop, 400); /* 700 ms: 1 is forgotten, 2 is not */
+	CU_ASSERT_EQUAL(s->remembered, 1);
+	g_string_truncate(raw.got, 0);
+	raw_request(loop, peer, &to, "MGC", 2);
+	ASSERT_STR(raw.got->str, "!/1 MG1\nP=2{C=-{AV=ROOT{SA{x/seq=2}}}}");
+	raw_request(loop, peer, &to, "MGC", 1);
+	CU_ASSERT_EQUAL(GPOINTER_TO_UINT(g_hash_table_lookup(b.executed, "2")), 1);
+	CU_ASSERT_EQUAL(GPOINTER_TO_UINT(g_hash_table_lookup(b.executed, "1")), 2);
+	CU_ASSERT_EQUAL(s->remembered, 2);
+	spin(loop, 400); /* 1100 ms: 2 is forgotten (at 900), the new 1 is not (until 1300) */
+	CU_ASSERT_EQUAL(s->remembered, 1);
+	spin(loop, 400);
+	CU_ASSERT_EQUAL(s->remembered, 0);
+	h248_link_free(peer);
+	g_string_free(raw.got, TRUE);
+	entity_close(&b);
+	ev_loop_free(loop);
+}
+
 void register_tl(void)
 {
 	static const struct unit_test tests[] = {
@@ -623,7 +665,9 @@ void register_tl(void)
 		{ "stored answers bounded in bytes", test_cache_bound },
 		{ "Replies acknowledged in batches, ranges, ImmAckRequired at once", test_acks_sent },
 		{ "an acknowledgement frees the answer; the id stays remembered", test_ack_frees_answer },
-		{ "remembered ids bounded per peer: 510, then dropped; never executed twice", test_ids_bound },
+		{ "remembered ids bounded per peer: 510, then dropped; never executed twice",
+		  test_ids_bound },
+		{ "LONG-TIMER from each answer, oldest first, one timer for all", test_long_timer_order },
 		{ NULL, NULL },
 	};
 	unit_add_suite("tl", tests);
