@@ -137,9 +137,16 @@ kill $alg_pid $agw_pid 2>/dev/null
 wait $alg_pid $agw_pid 2>/dev/null
 # (the registration's ROOT requests and the audits are not the calls')
 txns=$(grep '"h248.tx"' "$work/trace.jsonl" | grep '\\nTransaction = ' | grep -cv 'ROOT\|ServiceChange')
-alg_round() { # one round of ims-alg and ims-agw: started, measured, stopped
+# rss PID: its resident KiB now
+rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+alg_round() { # one round of ims-alg and ims-agw: started, measured, stopped; measure's line, then the KiB
+	# each daemon's resident memory grew by over the calls (read at once after the last one: ims-agw
+	# still remembers their H.248 transaction ids for LONG-TIMER, ims-alg's sofia-sip their SIP
+	# transactions for 64*T1)
+	local m0 g0
 	alg
-	measure alg "$access" "$alg_pid" "$agw_pid"
+	m0=$(rss $agw_pid) g0=$(rss $alg_pid)
+	echo "$(measure alg "$access" "$alg_pid" "$agw_pid") $(($(rss $agw_pid) - m0)) $(($(rss $alg_pid) - g0))"
 	kill $alg_pid $agw_pid 2>/dev/null
 	wait $alg_pid $agw_pid 2>/dev/null
 }
@@ -163,12 +170,16 @@ function fig(a, n, fmt,   i, lo, hi, b) {
 }
 # lines: NAME calls/s successful failed cpu
 $1 == "kam" { nk++; kr[nk] = $2; kok[nk] = $3; kf += $4; kc[nk] = $5; kpc[nk] = $5 > 0 ? $3 / $5 : 0 }
-$1 == "alg" { na++; ar[na] = $2; aok[na] = $3; af += $4; ac[na] = $5; apc[na] = $5 > 0 ? $3 / $5 : 0 }
+$1 == "alg" { na++; ar[na] = $2; aok[na] = $3; af += $4; ac[na] = $5; apc[na] = $5 > 0 ? $3 / $5 : 0
+	ams[na] = $3 > 0 ? $5 * 1000 / $3 : 0; mg[na] = $3 > 0 ? $6 * 1024 / $3 : 0; ag[na] = $3 > 0 ? $7 * 1024 / $3 : 0 }
 END {
 	printf "  %-44s %s calls/s, %s calls per CPU second; %d failed\n", kv, fig(kr, nk, "%.0f"), fig(kpc, nk, "%.0f"), kf
 	printf "  %-44s %s calls/s, %s calls per CPU second; %d failed\n", "ims-alg + ims-agw (e2ae, H.248)", fig(ar, na, "%.0f"),
 		fig(apc, na, "%.0f"), af
 	printf "  (ims-alg sent %d H.248 requests to the gateway in 10 probe calls, %d failed)\n", txns, pf
+	printf "  ims-alg + ims-agw CPU per call: %s ms (goal: at most 0.5)\n", fig(ams, na, "%.3f")
+	printf "  resident memory grown per call, read right after the last call: ims-agw %s bytes (H.248 ids kept\n", fig(mg, na, "%.0f")
+	printf "    for LONG-TIMER, 30 s), ims-alg %s bytes (SIP transactions kept 64*T1, 32 s, by sofia-sip)\n", fig(ag, na, "%.0f")
 	for (i = 1; i <= na && i <= nk; i++) { q[i] = kr[i] > 0 ? ar[i] / kr[i] : 0; qc[i] = kpc[i] > 0 ? apc[i] / kpc[i] : 0 }
 	printf "  ratio ims-alg / Kamailio: %s in calls per second (goal: at least 0.67), %s in calls per CPU second\n",
 		fig(q, na, "%.2f"), fig(qc, na, "%.2f")
