@@ -129,10 +129,14 @@ static const char *priority(void)
 	return p ? p : "NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM:-GROUP-ALL:+GROUP-X25519";
 }
 
+/* Where the relay's TLS ports are: 127.0.0.1, or for ims-agw BENCH_AGW_ADDRESS (scale.sh gives each
+ * gateway of its pool a loopback address of its own, so that their port ranges do not meet). */
+static const char *relay_address = "127.0.0.1";
+
 static gnutls_session_t dial(uint16_t port, int *fd)
 {
 	bool connected;
-	*fd = tcp_connect_from(0, port, 3000, &connected);
+	*fd = tcp_connect_to(relay_address, port, 3000, &connected);
 	if (!connected) {
 		close(*fd);
 		return NULL;
@@ -286,22 +290,60 @@ static void sessions(int pid, const uint16_t *ports, uint16_t port, unsigned n, 
 	settle(pid);
 }
 
-/* The MSRP phase: n sessions opened as above (outside the window: handshakes have their own figure), a
- * settle, then the round trips of relay_msrp.c through the sessions that opened. */
-static void msrp_phase(const char *name, int pid, const uint16_t *ports, uint16_t port, unsigned n)
+/* BENCH_BARRIER=DIR with BENCH_BARRIER_COUNT=K (scale.sh: K processes, each with a gateway of the pool):
+ * this process is ready at step what; waits, at most 300 s, until all K are, so that all their sessions
+ * are open at once and their exchanges run together. */
+static void barrier(const char *what)
+{
+	const char *dir = getenv("BENCH_BARRIER"), *count = getenv("BENCH_BARRIER_COUNT");
+	if (!dir || !count)
+		return;
+	char *mine = g_strdup_printf("%s/%s.%d", dir, what, (int)getpid());
+	g_file_set_contents(mine, "", 0, NULL);
+	g_free(mine);
+	char *prefix = g_strdup_printf("%s.", what);
+	for (int waited = 0; waited < 30000; waited++, usleep(10000)) {
+		GDir *d = g_dir_open(dir, 0, NULL);
+		unsigned ready = 0;
+		for (const char *f; d && (f = g_dir_read_name(d));)
+			ready += g_str_has_prefix(f, prefix);
+		if (d)
+			g_dir_close(d);
+		if (ready >= (unsigned)atoi(count))
+			break;
+	}
+	g_free(prefix);
+}
+
+/* The MSRP phase: n sessions opened as above (their handshakes per relay CPU-second and the relay's memory
+ * per session read, apart from the window), a settle, then the round trips of relay_msrp.c through the
+ * sessions that opened. before: the relay's RSS before anything was set up for them. */
+static void msrp_phase(const char *name, int pid, const uint16_t *ports, uint16_t port, unsigned n,
+		       long before)
 {
 	struct opening o = { .ports = ports, .port = port, .n = n, .s = g_new0(gnutls_session_t, n),
 			     .fds = g_new0(int, n) };
+	double cpu0 = cpu_s(pid);
 	open_all(&o);
+	double hs_cpu = cpu_s(pid) - cpu0;
 	usleep(300000); /* let the relay finish connecting to the sink */
+	barrier("open");
 	unsigned open = 0;
 	for (unsigned i = 0; i < n; i++)
 		if (o.s[i])
 			o.s[open] = o.s[i], o.fds[open++] = o.fds[i];
 	struct msrp_figures f;
-	msrp_exchange(pid, cpu_s, o.s, o.fds, open, &f);
-	if (open)
-		f.wanted = f.wanted / open * n; /* a session that did not open counts its round trips as lost */
+	long rss = rss_kib(pid);
+	/* BENCH_MSRP_ACTIVE: only that many sessions chat, the others stay open and idle (scale.sh) */
+	unsigned want = getenv("BENCH_MSRP_ACTIVE") ? (unsigned)atoi(getenv("BENCH_MSRP_ACTIVE")) : n;
+	unsigned active = MIN(open, want);
+	msrp_exchange(pid, cpu_s, o.s, o.fds, active, &f);
+	f.hs_per_cpu = hs_cpu > 0 ? open / hs_cpu : 0;
+	f.kib = open && before > 0 ? (double)(rss - before) / open : 0;
+	f.open = open;
+	if (active)
+		f.wanted =
+		    f.wanted / active * MIN(n, want); /* a session that did not open: its round trips lost */
 	msrp_print(name, &f);
 	for (unsigned i = 0; i < open; i++)
 		tlspeer_close(o.s[i], o.fds[i]);
@@ -369,10 +411,13 @@ static int bench_agw(uint16_t sink_port, unsigned n, bool msrp)
 	snprintf(contexts, sizeof contexts, "%u", n + 3000);
 	snprintf(terms, sizeof terms, "%u", 2 * n + 6000);
 	snprintf(buffer, sizeof buffer, "%s", getenv("BENCH_BUFFER_KIB") ? getenv("BENCH_BUFFER_KIB") : "18");
-	rig = rig_start((const char *const[]){ "--realm-access-ports", "10000-19999", "--realm-core-ports",
-					       "20000-29999", "--leg-connect-timeout", "10000",
-					       "--h248-max-contexts", contexts, "--h248-max-terminations", terms,
-					       "--tls-priority", priority(), "--leg-buffer", buffer, NULL });
+	if (getenv("BENCH_AGW_ADDRESS"))
+		relay_address = getenv("BENCH_AGW_ADDRESS");
+	rig = rig_start((const char *const[]){
+	    "--realm-access-ports", "10000-19999", "--realm-core-ports", "20000-29999",
+	    "--realm-access-address", relay_address, "--realm-core-address", relay_address,
+	    "--leg-connect-timeout", "10000", "--h248-max-contexts", contexts, "--h248-max-terminations",
+	    terms, "--tls-priority", priority(), "--leg-buffer", buffer, NULL });
 	if (!rig)
 		return 1;
 	long before = rss_kib(rig_pid(rig)); /* before the first Add: contexts count */
@@ -381,7 +426,7 @@ static int bench_agw(uint16_t sink_port, unsigned n, bool msrp)
 	for (unsigned i = 0; i < n; i++)
 		ports[i] = provision(sink_port, &ctx);
 	if (msrp) {
-		msrp_phase("ims-agw", rig_pid(rig), ports, 0, n);
+		msrp_phase("ims-agw", rig_pid(rig), ports, 0, n, before);
 		g_free(ports);
 		rig_stop(rig);
 		return 0;
@@ -389,7 +434,9 @@ static int bench_agw(uint16_t sink_port, unsigned n, bool msrp)
 	struct figures f;
 	sessions(rig_pid(rig), ports, 0, n, before, &f);
 	g_free(ports);
-	double gbps = throughput(provision(sink_port, &ctx));
+	uint16_t bulk = provision(sink_port, &ctx);
+	barrier("bulk");
+	double gbps = throughput(bulk);
 	print("ims-agw", gbps, &f, h248_cycles());
 	rig_stop(rig);
 	return 0;
@@ -430,7 +477,7 @@ int main(int argc, char **argv)
 		uint16_t port = (uint16_t)atoi(argv[4]);
 		struct figures f;
 		if (sink_msrp)
-			msrp_phase(argv[2], pid, NULL, port, n);
+			msrp_phase(argv[2], pid, NULL, port, n, rss_kib(pid));
 		else {
 			sessions(pid, NULL, port, n, rss_kib(pid), &f);
 			/* SINK-PORT "-": a server that relays nothing (tls_sink), sessions only */

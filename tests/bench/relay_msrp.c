@@ -273,6 +273,6 @@ void msrp_exchange(int pid, double (*relay_cpu)(int pid), gnutls_session_t *s, c
 
 void msrp_print(const char *name, const struct msrp_figures *f)
 {
-	printf("%s %.0f %.0f %.2f %.2f %.2f %.0f %u/%u\n", name, f->per_cpu, f->rate, f->busy, f->p50_ms,
-	       f->p99_ms, f->request_bytes, f->done, f->wanted);
+	printf("%s %.0f %.0f %.2f %.2f %.2f %.0f %u/%u %.0f %.1f %u\n", name, f->per_cpu, f->rate, f->busy,
+	       f->p50_ms, f->p99_ms, f->request_bytes, f->done, f->wanted, f->hs_per_cpu, f->kib, f->open);
 }

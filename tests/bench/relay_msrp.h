@@ -20,6 +20,9 @@ struct msrp_figures {
 	double p50_ms, p99_ms;      /* round-trip latency, SEND written to its 200 OK read */
 	double request_bytes;       /* mean size of a SEND on the wire (TLS payload) */
 	unsigned done, wanted;      /* round trips answered, asked for */
+	double hs_per_cpu;          /* the sessions' handshakes per relay CPU-second (relay_bench's part) */
+	double kib;                 /* the relay's resident KiB per open session, 0: not read */
+	unsigned open;              /* sessions open (relay_bench's part) */
 };
 
 /* The sink's side, called by its one thread: the bytes read on a connection; answers every complete
@@ -33,7 +36,7 @@ void msrp_sink_forget(int fd);
 void msrp_exchange(int pid, double (*relay_cpu)(int pid), gnutls_session_t *s, const int *fds, unsigned n,
 		   struct msrp_figures *f);
 /* One line: NAME round_trips_per_relay_cpu_s round_trips_per_s relay_cpu_busy p50_ms p99_ms
- * mean_send_bytes answered/asked. */
+ * mean_send_bytes answered/asked handshakes_per_relay_cpu_s kib_per_session sessions_open. */
 void msrp_print(const char *name, const struct msrp_figures *f);
 
 #endif

@@ -377,6 +377,16 @@ int tcp_connect_at(const char *addr, uint16_t from, uint16_t to, unsigned ms, bo
 	return fd;
 }
 
+int tcp_connect_to(const char *addr, uint16_t to, unsigned ms, bool *connected)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	union sa b;
+	sa_from_text(&b, addr, to);
+	connect(fd, &b.sa, sa_len(&b));
+	*connected = tcp_wait_connected(fd, ms);
+	return fd;
+}
+
 int tcp_connect_from(uint16_t from, uint16_t to, unsigned ms, bool *connected)
 {
 	return tcp_connect_at("127.0.0.1", from, to, ms, connected);

@@ -95,6 +95,8 @@ uint64_t rig_now_ms(void);
 int tcp_connect_from(uint16_t from, uint16_t to, unsigned ms, bool *connected); /* nonblocking */
 /* The same from addr (a loopback address); from 0: the kernel's port. */
 int tcp_connect_at(const char *addr, uint16_t from, uint16_t to, unsigned ms, bool *connected);
+/* To addr:to (a loopback address) from the kernel's choice of address and port. */
+int tcp_connect_to(const char *addr, uint16_t to, unsigned ms, bool *connected);
 bool tcp_wait_connected(int fd, unsigned ms);
 /* A TCP proxy triggered: connects to port (a gateway leg listening) and accepts on listener the
  * connection the gateway makes on its other leg. True with both descriptors, else false (closed). */
