@@ -29,7 +29,10 @@ struct conn {
 	int fd;
 	gnutls_session_t tls;
 	bool up;
+	GList link; /* in conns */
 };
+
+static GQueue conns = G_QUEUE_INIT; /* every open session, freed at the end */
 
 static volatile sig_atomic_t stopping;
 static struct tls_identity gw, ue;
@@ -59,6 +62,7 @@ static int listen_on(uint16_t port)
 static void drop(int ep, struct conn *c)
 {
 	epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+	g_queue_unlink(&conns, &c->link);
 	gnutls_deinit(c->tls);
 	close(c->fd);
 	g_free(c);
@@ -69,6 +73,8 @@ static void accept_all(int ep, int l)
 	for (int fd; (fd = accept4(l, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0;) {
 		struct conn *c = g_new0(struct conn, 1);
 		c->fd = fd;
+		c->link.data = c;
+		g_queue_push_tail_link(&conns, &c->link);
 		gnutls_init(&c->tls, GNUTLS_SERVER | GNUTLS_NONBLOCK | GNUTLS_NO_TICKETS);
 		gnutls_priority_set(c->tls, priority);
 		gnutls_credentials_set(c->tls, GNUTLS_CRD_CERTIFICATE, gw.cred);
@@ -160,6 +166,8 @@ int main(int argc, char **argv)
 				accept_all(ep, l);
 	}
 	fprintf(stderr, "tls_sink: %u handshakes verified, %u rejected\n", handshakes, rejected);
+	while (conns.head)
+		drop(ep, conns.head->data);
 	close(l), close(ep);
 	gnutls_priority_deinit(priority);
 	tls_identity_clear(&gw), tls_identity_clear(&ue);
