@@ -52,7 +52,8 @@ static const struct cfg_option agw_options[] = {
 	{ "h248.max_tcp", 0, CFG_INT, offsetof(struct agw_config, h248_max_tcp), "16384", 1024, 65531, NULL,
 	  "largest H.248 message accepted over TCP (bytes); a longer one is dropped unread" },
 	{ "h248.max_connections", 0, CFG_INT, offsetof(struct agw_config, h248_max_conns), "64", 1, 100000,
-	  NULL, "H.248 TCP connections accepted at once (never over a quarter of the descriptor limit); one "
+	  NULL,
+	  "H.248 TCP connections accepted at once (never over a quarter of the descriptor limit); one "
 	  "beyond is closed at once" },
 	{ "h248.max_connections_per_address", 0, CFG_INT, offsetof(struct agw_config, h248_max_conns_source),
 	  "4", 1, 100000, NULL, "H.248 TCP connections accepted at once from one address" },
@@ -64,8 +65,9 @@ static const struct cfg_option agw_options[] = {
 	  NULL, "terminations the MGC may hold at once; beyond, the transaction is refused with 510" },
 	{ "h248.max_remembered_ids", 0, CFG_INT, offsetof(struct agw_config, max_ids), "262144", 1024,
 	  16777216, NULL,
-	  "ids of the MGC's requests remembered for LONG-TIMER (30 s) so that none executes twice, about 290 "
-	  "bytes each: the MGC's sustained transactions a second times 30 must stay below it; past 15/16 of "
+	  "ids of the MGC's requests remembered for LONG-TIMER (30 s) so that none executes twice, about 120 "
+	  "bytes each once answered and acknowledged: the MGC's sustained transactions a second times 30 "
+	  "must stay below it; past 15/16 of "
 	  "it a new request is refused with 510" },
 	{ "mgc.address", 0, CFG_ADDR, offsetof(struct agw_config, mgc_address), "127.0.0.1", 0, 0, NULL,
 	  "the MGC to register with; only its address and port (and, once registered, its mId) are "
@@ -77,11 +79,13 @@ static const struct cfg_option agw_options[] = {
 	{ "mgc.encoding", 0, CFG_ENUM, offsetof(struct agw_config, mgc_encoding), "text", 0, 0, encodings,
 	  "H.248 encoding of the ServiceChange and of everything sent until the MGC speaks, then the one it "
 	  "uses: text (Annex B) or binary (Annex A, ASN.1 BER)" },
-	{ "mgc.silence_timeout", 0, CFG_INT, offsetof(struct agw_config, mgc_silence_ms), "10000", 0, 86400000,
-	  NULL, "ms without a message from the MGC before it is notified it/ito (H.248.14, as provisioned until "
+	{ "mgc.silence_timeout", 0, CFG_INT, offsetof(struct agw_config, mgc_silence_ms), "10000", 0,
+	  86400000, NULL,
+	  "ms without a message from the MGC before it is notified it/ito (H.248.14, as provisioned until "
 	  "the MGC sets ROOT's Events); no answer or 505: registered again (0: never)" },
 	{ "mgc.timeout", 0, CFG_INT, offsetof(struct agw_config, mgc_timeout_ms), "30000", 100, 600000, NULL,
-	  "ms the gateway waits for the Reply to a request of its own (T-MAX) before the MGC counts as lost" },
+	  "ms the gateway waits for the Reply to a request of its own (T-MAX) before the MGC counts as "
+	  "lost" },
 	REALM_ROWS(access, "20000-29999", "access (UE side)"),
 	REALM_ROWS(core, "30000-39999", "core"),
 	{ "tls.certificate", 0, CFG_STRING, offsetof(struct agw_config, tls_certificate), "", 0, 0, NULL,

@@ -31,7 +31,7 @@ enum txn_state { EXECUTING, ANSWERED };
 
 /* One sender mId: how many of its ids are remembered (kept while any is). */
 struct peer {
-	char *key; /* "kind/mid:port", the prefix of its transactions' keys */
+	char *key; /* "kind/mid:port": its key in tl->peers */
 	unsigned ids;
 };
 
@@ -532,6 +532,11 @@ struct h248_msg *h248_txn_new_reply(struct h248_txn *txn, struct h248_node **rep
 void h248_txn_reply(struct h248_txn *t, struct h248_msg *m)
 {
 	struct h248_tl *tl = t->tl;
+	if (t->state != EXECUTING) { /* answered already: a caller's bug, kept from corrupting the list */
+		log_warn("h248", NULL, "transaction %u answered twice: the second answer dropped", t->tid);
+		h248_msg_free(m);
+		return;
+	}
 	if (t->pending_sent && !t->from->conn) { /* D.1.4: the answer after a Pending asks for an ack */
 		struct h248_node *reply = m->first;
 		struct h248_node *ia = h248_node_new(m, H248_NODE_TOKEN, H248_TOK_IMMACKREQUIRED);
