@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # tests/bench/relay.sh BUILD-DIR: TLS->TCP relays side by side on this machine: ims-agw (provisioned over
-# H.248), HAProxy, stunnel and nginx stream (Debian packages), each relay pinned to CPU 0 and the client
+# H.248), HAProxy, stunnel and nginx stream (Debian packages), and as the floor under them a bare GnuTLS
+# server that relays nothing (tests/bench/tls_sink.c: handshakes and memory only), each pinned to CPU 0 and the client
 # and sink to CPU 1, each asking for and checking the client's certificate, with the same gateway
 # certificate (tests/data, ECDSA P-256), the same suite (TLS 1.3 TLS_AES_128_GCM_SHA256 with X25519: the
 # only one the client offers) and the same relay buffer (stunnel's fixed 18 KiB: ims-agw leg.buffer 18,
@@ -197,7 +198,7 @@ done
 echo "TLS->TCP relays, one core each (CPU 0), client and sink on CPU 1; $suite only, X25519, ECDSA P-256"
 echo "certificates both ways; relay buffer $buffer bytes per direction; $n idle sessions opened by" \
 	"${BENCH_CLIENTS:-8} clients at once; $runs rounds, median (min-max)"
-awk '{ print "  negotiated with " $2 ": " $9 }' "$work/all" | sort -u
+awk '$9 != "-" { print "  negotiated with " $2 ": " $9 }' "$work/all" | sort -u
 stats='
 function median(a, n,   i, j, t) {
 	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }

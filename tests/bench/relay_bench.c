@@ -7,7 +7,7 @@
  *     fresh relay: SESSIONS sessions opened, then chat-sized MSRP round trips through them; prints
  *     the line of msrp_print
  * Prints one line: NAME gbit_per_s|- handshakes_per_relay_cpu_s handshakes_per_s relay_cpu_busy
- * kib_per_idle_session h248_cycles_per_s|- suite. Every client offers one suite only (BENCH_PRIORITY).
+ * kib_per_idle_session h248_cycles_per_s|- suite bulk_start bulk_end (CLOCK_MONOTONIC seconds). Every client offers one suite only (BENCH_PRIORITY).
  * Sessions first, on a fresh relay: its RSS is read before the first connection (for ims-agw before the
  * first H.248 Add, so contexts and terminations are counted), then SESSIONS TLS connections are opened
  * by BENCH_CLIENTS (default 8) threads at once (each handshake complete, the relay asking for and checking
@@ -55,9 +55,15 @@ static long rss_kib(int pid)
 	return kib;
 }
 
-/* utime + stime of the process (all its threads), seconds: field 14 and 15 of /proc/PID/stat */
+/* The CPU time of the process (all its threads, those that ended included), seconds: its CPU-time clock
+ * (clock_getcpuclockid: nanoseconds), else utime + stime, fields 14 and 15 of /proc/PID/stat (ticks of
+ * 10 ms, too coarse for a phase of a tenth of a second) */
 static double cpu_s(int pid)
 {
+	clockid_t clock;
+	struct timespec ts;
+	if (clock_getcpuclockid(pid, &clock) == 0 && clock_gettime(clock, &ts) == 0)
+		return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	char path[64], *text = NULL;
 	snprintf(path, sizeof path, "/proc/%d/stat", pid);
 	double secs = -1;
@@ -163,6 +169,7 @@ static gnutls_session_t dial(uint16_t port, int *fd)
 }
 
 static char suite[160] = "-";
+static double bulk_from, bulk_to; /* the bulk stream's first record and last byte (CLOCK_MONOTONIC) */
 
 static double throughput(uint16_t port)
 {
@@ -188,6 +195,7 @@ static double throughput(uint16_t port)
 	while (sink_bytes - base < total && now() - t0 < 120)
 		usleep(1000);
 	double secs = now() - t0;
+	bulk_from = t0, bulk_to = t0 + secs;
 	tlspeer_close(s, fd);
 	return sink_bytes - base >= total ? (double)total * 8 / secs / 1e9 : 0;
 }
@@ -249,7 +257,8 @@ static void settle(int pid)
 }
 
 /* BENCH_PROFILE (a command, "perf record -g -o FILE" say): run with "-p PID" appended over the handshake
- * window only, and stopped with SIGINT at its end; where the relay's time goes in that phase. 0: none. */
+ * window only, and stopped with SIGINT at its end; where the relay's time goes in that phase. For one
+ * relay_bench run at a time (relay.sh would have every relay write the same FILE). 0: none. */
 static GPid profile_start(int pid)
 {
 	const char *cmd = getenv("BENCH_PROFILE");
@@ -265,8 +274,13 @@ static GPid profile_start(int pid)
 
 static void profile_stop(GPid child)
 {
-	if (child > 0)
-		kill(child, SIGINT), waitpid(child, NULL, 0);
+	if (child <= 0)
+		return;
+	kill(child, SIGINT);
+	for (int i = 0; i < 100 && waitpid(child, NULL, WNOHANG) == 0; i++) /* 10 s, then killed */
+		usleep(100000);
+	if (kill(child, SIGKILL) == 0)
+		waitpid(child, NULL, 0);
 }
 
 /* Opens n sessions, holds them, and measures the relay's CPU time and memory; before: its RSS before
@@ -402,7 +416,8 @@ static void print(const char *name, double gbps, const struct figures *f, double
 	for (char *p = suite; *p; p++)
 		if (*p == ' ')
 			*p = '_';
-	printf("%s %s %.0f %.0f %.2f %.1f %s %s\n", name, g, f->per_cpu, f->rate, f->busy, f->kib, c, suite);
+	printf("%s %s %.0f %.0f %.2f %.1f %s %s %.6f %.6f\n", name, g, f->per_cpu, f->rate, f->busy, f->kib, c,
+	       suite, bulk_from, bulk_to);
 }
 
 static int bench_agw(uint16_t sink_port, unsigned n, bool msrp)
@@ -437,7 +452,8 @@ static int bench_agw(uint16_t sink_port, unsigned n, bool msrp)
 	uint16_t bulk = provision(sink_port, &ctx);
 	barrier("bulk");
 	double gbps = throughput(bulk);
-	print("ims-agw", gbps, &f, h248_cycles());
+	/* in a pool (scale.sh) no H.248 load while another gateway's stream may still run */
+	print("ims-agw", gbps, &f, getenv("BENCH_BARRIER") ? 0 : h248_cycles());
 	rig_stop(rig);
 	return 0;
 }

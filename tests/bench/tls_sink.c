@@ -28,6 +28,7 @@
 struct conn {
 	int fd;
 	gnutls_session_t tls;
+	uint32_t events; /* what epoll waits for on it */
 	bool up;
 	GList link; /* in conns */
 };
@@ -80,9 +81,20 @@ static void accept_all(int ep, int l)
 		gnutls_credentials_set(c->tls, GNUTLS_CRD_CERTIFICATE, gw.cred);
 		gnutls_certificate_server_set_request(c->tls, GNUTLS_CERT_REQUIRE);
 		gnutls_transport_set_int(c->tls, fd);
+		c->events = EPOLLIN;
 		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
 		epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 	}
+}
+
+/* Waits for events on c from now on, telling epoll only of a change (as ims-agw's loop does). */
+static void wait_for(int ep, struct conn *c, uint32_t events)
+{
+	if (c->events == events)
+		return;
+	c->events = events;
+	struct epoll_event ev = { .events = events, .data.ptr = c };
+	epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
 }
 
 /* The peer's certificate against the UE's fingerprint, as ims-agw checks it against its Remote's. */
@@ -101,10 +113,7 @@ static void serve(int ep, struct conn *c)
 	if (!c->up) {
 		int rc = gnutls_handshake(c->tls);
 		if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED) {
-			struct epoll_event ev = { .events = gnutls_record_get_direction(c->tls) ? EPOLLOUT
-												: EPOLLIN,
-						  .data.ptr = c };
-			epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+			wait_for(ep, c, gnutls_record_get_direction(c->tls) ? EPOLLOUT : EPOLLIN);
 			return;
 		}
 		if (rc < 0 || !verified(c)) {
@@ -115,8 +124,7 @@ static void serve(int ep, struct conn *c)
 			return;
 		}
 		c->up = true, handshakes++;
-		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
-		epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+		wait_for(ep, c, EPOLLIN);
 	}
 	static char buf[16384];
 	for (;;) {
