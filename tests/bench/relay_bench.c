@@ -11,7 +11,7 @@
  * Sessions first, on a fresh relay: its RSS is read before the first connection (for ims-agw before the
  * first H.248 Add, so contexts and terminations are counted), then SESSIONS TLS connections are opened
  * by BENCH_CLIENTS (default 8) threads at once (each handshake complete, the relay asking for and checking
- * the client certificate) and held idle; the relay's utime+stime over that phase gives the handshakes
+ * the client certificate) and held idle; the relay's CPU time over that phase gives the handshakes
  * per relay CPU-second, its RSS growth over their number the memory per idle session. Then throughput:
  * one TLS connection carries BENCH_MIB (default 1024) MiB to the sink. Every loop is bounded in count
  * and in time. */

@@ -4,7 +4,7 @@
  * deterministically) one at a time, each after the 200 OK of the one before; the sink, behind the
  * relay, answers each SEND with its transaction response "MSRP <tid> 200 OK" (To-Path: the request's
  * From-Path, From-Path: the first URI of its To-Path, RFC 4975 §7.2), which crosses the relay back.
- * Figures: round trips per relay CPU-second (utime+stime from just before the first SEND to just after
+ * Figures: round trips per relay CPU-second (its CPU time from just before the first SEND to just after
  * the last 200 OK), per wall second, and the round-trip latency p50/p99. Bounded by
  * BENCH_MSRP_MESSAGES per session (default 100) and BENCH_MSRP_SECONDS (default 60). */
 #ifndef MEDIASEC_BENCH_RELAY_MSRP_H
