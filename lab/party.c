@@ -81,7 +81,16 @@ static void on_nua(nua_event_t event, int status, char const *phrase, nua_t *nua
 	case nua_i_cancel:
 		method = "CANCEL";
 		break;
+	case nua_r_unregister:
+		if (status >= 200)
+			p->registered = false;
+		return;
 	case nua_r_register:
+		if (status >= 200)
+			p->registered = status < 300;
+		if (status < 200)
+			return;
+		break;
 	case nua_r_invite:
 	case nua_r_bye:
 		if (status < 200)
@@ -141,6 +150,7 @@ void party_register(struct party *p, const char *registrar)
 {
 	char *aor = uri(p->user);
 	nua_handle_t *h = nua_handle(p->nua, NULL, SIPTAG_TO_STR(aor), SIPTAG_FROM_STR(aor), TAG_END());
+	p->reg = h; /* the last: an earlier one is the stack's to end */
 	nua_register(h, NUTAG_REGISTRAR(registrar), NUTAG_M_USERNAME(p->user),
 		     TAG_IF(p->security_client, SIPTAG_SECURITY_CLIENT_STR(p->security_client)),
 		     SIPTAG_EXPIRES_STR("600"), TAG_END());
@@ -154,7 +164,8 @@ void party_invite(struct party *p, const char *to_user, const char *sdp)
 		p->call = nua_handle(p->nua, NULL, SIPTAG_TO_STR(to), SIPTAG_FROM_STR(from), TAG_END());
 		g_free(from), g_free(to);
 	}
-	nua_invite(p->call, NUTAG_M_USERNAME(p->user), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+	nua_invite(p->call, NUTAG_M_USERNAME(p->user), TAG_IF(to_user && p->route, SIPTAG_ROUTE_STR(p->route)),
+		   SIPTAG_CONTENT_TYPE_STR("application/sdp"),
 		   SIPTAG_PAYLOAD_STR(sdp), TAG_END());
 }
 
@@ -226,7 +237,7 @@ struct party *party_new(su_root_t *root, const char *name, json_object *spec, st
 	if ((psk && !psk_init(p, json_object_get_string(psk), err)) ||
 	    !tls_identity_init(&p->id, NULL, NULL, p->title, err) ||
 	    !tls_identity_init(&p->other, NULL, NULL, p->title, err) ||
-	    !(p->trace = trace_open(trace_file, p->title, err))) {
+	    (trace_file && !(p->trace = trace_open(trace_file, p->title, err)))) {
 		party_free(p);
 		return NULL;
 	}
@@ -260,6 +271,11 @@ void party_stop(struct party *p)
 {
 	if (!p->nua)
 		return;
+	if (p->registered) { /* first, so that the shutdown finds nothing to wait for (else: its 1 s timer) */
+		nua_unregister(p->reg, TAG_END());
+		for (int i = 0; i < 100 && p->registered; i++)
+			su_root_step(p->root, 20);
+	}
 	nua_shutdown(p->nua);
 	for (int i = 0; i < 100 && !p->down; i++)
 		su_root_step(p->root, 20);
@@ -291,6 +307,6 @@ void party_free(struct party *p)
 		g_byte_array_free(p->in, TRUE);
 	g_free(p->psk_identity), g_free(p->psk_key);
 	trace_close(p->trace);
-	g_free(p->security_client), g_free(p->title), g_free(p->name), g_free(p->sdp);
+	g_free(p->security_client), g_free(p->title), g_free(p->name), g_free(p->sdp), g_free(p->route);
 	g_free(p);
 }

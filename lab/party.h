@@ -43,10 +43,13 @@ struct party {
 	uint16_t sip_port;
 	/* SIP */
 	void *nua, *call; /* nua_t, nua_handle_t */
+	void *reg;        /* its registration's handle, or NULL */
+	bool registered;  /* its last REGISTER got a 2xx: party_stop un-registers first */
 	GQueue seen;      /* struct sip_seen *: not yet taken */
 	char *sdp;        /* the last SDP it received (kept by the runner) */
 	bool down;        /* nua shut down */
 	bool trace_sip;   /* traces the SIP it receives (sip.rx): a controller under test traces none */
+	char *route;      /* the Route its new calls' INVITEs carry (pre-loaded, RFC 3261 §8.1.2), or NULL */
 	/* media */
 	char addr[64]; /* its media address: 127.0.0.1, or its own behind a NAT */
 	int netns;     /* behind a NAT: the network namespace its media sockets live in, else -1 */
@@ -75,7 +78,8 @@ struct party {
 	su_root_t *root;
 };
 
-/* spec: the scenario's party object; sip_port its SIP port (0: a free one). NULL with *err. */
+/* spec: the scenario's party object; sip_port its SIP port (0: a free one); trace_file NULL: no trace.
+ * NULL with *err. */
 struct party *party_new(su_root_t *root, const char *name, json_object *spec, struct evlog *log,
 			uint16_t sip_port, const char *trace_file, char **err);
 /* Its media sockets from now on in the network namespace at netns_path (/run/netns/NAME), on addr: a
