@@ -20,7 +20,8 @@ struct conference {
 	bool creating;       /* the first Add is on its way: the next participants wait for its context */
 	GQueue waiting;      /* struct participant */
 	uint16_t next_user;  /* a=userid of the next participant */
-	unsigned members;
+	unsigned members;    /* participants whose Add was answered, and who have not left */
+	unsigned joining;    /* Adds on their way: the context is not given up while one may land in it */
 };
 
 struct participant {
@@ -223,6 +224,14 @@ static char *answer_of(struct participant *p, const struct mgc_result *r)
 
 static void send_adds(struct participant *p);
 
+/* The conference has no context any more: the gateway drops one emptied by a Subtract (or never made
+ * the one whose Add was given up); the next participant's Add makes a new one. */
+static void give_up(struct conference *c)
+{
+	g_free(c->ctx);
+	c->ctx = NULL, c->agw = NULL;
+}
+
 /* The next participants waiting for the context go on. */
 static void release_waiting(struct conference *c)
 {
@@ -245,11 +254,14 @@ static void on_added(void *arg, const struct mgc_result *r)
 	p->tid = 0;
 	bool first = c->creating;
 	c->creating = false;
+	c->joining--;
 	if (r->timeout || r->error) {
 		log_warn("focus", &ids, "joining %s: %s%u %s", c->name, r->timeout ? "" : "error ", r->error,
 			 r->reason);
 		if (first)
 			c->agw = NULL;
+		else if (!c->members && !c->joining) /* the last left while this Add was on its way */
+			give_up(c);
 		release_waiting(c);
 		finish(p, r->timeout ? 500 : 488,
 		       r->timeout ? "Media Gateway Not Reachable"
@@ -292,7 +304,9 @@ static void send_adds(struct participant *p)
 		c->creating = false;
 		release_waiting(c);
 		finish(p, 500, "Media Gateway Not Reachable", NULL);
+		return;
 	}
+	c->joining++;
 }
 
 struct participant *focus_join(struct focus *fc, const char *conference, const char *call_id, void *owner)
@@ -342,8 +356,15 @@ void focus_leave(struct participant *p, const char *why)
 		return;
 	struct conference *c = p->conf;
 	const struct log_ids ids = { .call = p->call_id, .ctx = c ? c->ctx : NULL };
-	if (p->tid)
+	if (p->tid && c) { /* its Add goes unanswered here: the others must not wait for it */
 		mgc_cancel(p->fc->mgc, p->tid);
+		c->joining--;
+		if (!c->ctx)
+			c->creating = false, c->agw = NULL;
+		else if (!c->members && !c->joining)
+			give_up(c);
+		release_waiting(c);
+	}
 	if (c)
 		g_queue_remove(&c->waiting, p);
 	char *gone = NULL; /* the emptied context's id, named in the log line */
@@ -355,7 +376,7 @@ void focus_leave(struct participant *p, const char *why)
 			g_hash_table_remove(p->fc->terms, p->terms[i]);
 		}
 		mgc_send(p->fc->mgc, c->agw, s, on_subtracted, NULL, NULL);
-		if (!--c->members) /* the gateway drops the emptied context */
+		if (!--c->members && !c->joining) /* the gateway drops the emptied context */
 			gone = c->ctx, c->ctx = NULL, c->agw = NULL;
 		log_info("focus", &ids, "user %u left %s (%s): %u participants", p->user, c->name, why,
 			 c->members);
