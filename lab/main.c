@@ -16,6 +16,7 @@
 #include "evlog.h"
 #include "junit.h"
 #include "ladder.h"
+#include "load.h"
 #include "bed.h"
 #include "report.h"
 #include "run.h"
@@ -24,6 +25,7 @@
 
 struct args {
 	struct lab_opts lab;
+	struct load_opts load; /* --calls: calls 0 when not */
 	char *junit, *colour, *html;
 	gboolean check, ladder, quiet, version, help;
 	char **files;
@@ -241,6 +243,11 @@ static int play_files(const struct args *a, bool colour)
 		status = 2;
 	} else if (a->check) {
 		printf("%u scenario files valid\n", scenarios->len);
+	} else if (a->load.calls && scenarios->len != 1) {
+		fprintf(stderr, "ims-lab: --calls plays one scenario, %u given\n", scenarios->len);
+		status = 2;
+	} else if (a->load.calls) {
+		status = load_run(&a->lab, scenarios->pdata[0], &a->load);
 	} else {
 		status = play(a, scenarios, junit, colour);
 	}
@@ -317,7 +324,8 @@ static GOptionContext *options(const GOptionEntry *entries)
 
 /* What the command line gives as text, read into struct args by settle. */
 struct raw {
-	int timeout;
+	int timeout, calls, concurrent;
+	double rate;
 	char *out, *bindir, *level, *nat, *ports;
 	gchar **nat_parts; /* --nat split: a.lab's nat_* point into it */
 	struct sut_args sa;
@@ -352,12 +360,37 @@ static int parse(GOptionContext *ctx, int *argc, char ***argv, const struct args
 	return -1;
 }
 
+/* NULL when --calls, --concurrent and --rate make sense (a->load set from them), else why not. */
+static char *load_read(const struct raw *r, struct args *a)
+{
+	if (!r->calls)
+		return r->concurrent || r->rate != 0 ? g_strdup("--concurrent and --rate go with --calls")
+						     : NULL;
+	if (r->calls < 0 || r->concurrent < 0 || r->concurrent > LOAD_MAX_CONCURRENT || r->rate < 0)
+		return g_strdup_printf(
+		    "--calls N (1 or more), --concurrent C (1 to %d), --rate R (0 or more) "
+		    "expected",
+		    LOAD_MAX_CONCURRENT);
+	if (a->junit || a->lab.pcap || a->ladder)
+		return g_strdup("--calls reports calls, not steps: not with --junit, --pcap or --ladder");
+	a->load = (struct load_opts){ .calls = (unsigned)r->calls,
+				      .concurrent = r->concurrent ? (unsigned)r->concurrent : 10,
+				      .rate = r->rate };
+	a->load.concurrent = MIN(a->load.concurrent, a->load.calls);
+	return NULL;
+}
+
 /* The options given as text checked and set in a->lab (--sut…, --ports, --nat and the rest): -1 to
  * go on, else 2 with the error said. */
 static int settle(struct args *a, struct raw *r)
 {
 	char *why = sut_read(&r->sa, &a->lab);
 	if (why) {
+		fprintf(stderr, "ims-lab: %s\n", why);
+		g_free(why);
+		return 2;
+	}
+	if ((why = load_read(r, a))) {
 		fprintf(stderr, "ims-lab: %s\n", why);
 		g_free(why);
 		return 2;
@@ -436,6 +469,14 @@ int main(int argc, char **argv)
 		  NULL },
 		{ "sut-wait", 0, 0, G_OPTION_ARG_INT, &r.sa.wait,
 		  "ms the system under test may take to register, each scenario (30000)", "MS" },
+		{ "calls", 0, 0, G_OPTION_ARG_INT, &r.calls,
+		  "load: play the one scenario given N times, each call by parties of its own, and report "
+		  "calls/s, setup latency and failures by step",
+		  "N" },
+		{ "concurrent", 0, 0, G_OPTION_ARG_INT, &r.concurrent, "load: at most C calls at once (10)",
+		  "C" },
+		{ "rate", 0, 0, G_OPTION_ARG_DOUBLE, &r.rate,
+		  "load: R new calls a second (0: each as soon as one ends)", "R" },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &a.version, "print the version and exit", NULL },
 		{ "help", 'h', 0, G_OPTION_ARG_NONE, &a.help, "print this help and exit", NULL },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a.files, NULL, NULL },

@@ -23,7 +23,7 @@
 
 /* ---- ports and daemons ---- */
 
-static char *binary(const struct lab_opts *o, const char *dir, const char *name)
+char *run_binary(const struct lab_opts *o, const char *dir, const char *name)
 {
 	if (o->bindir)
 		return g_build_filename(o->bindir, name, NULL);
@@ -40,7 +40,7 @@ static char *binary(const struct lab_opts *o, const char *dir, const char *name)
 static const char *const secret_keys[] = { "mrfc.psk", NULL };
 
 /* The scenario's "alg" or "agw" settings as flags: "policy.syn_filter": true → --policy-syn-filter=true */
-static void add_flags(GPtrArray *argv, json_object *flags, const char *dir)
+void run_add_flags(GPtrArray *argv, json_object *flags, const char *dir)
 {
 	if (!flags)
 		return;
@@ -82,10 +82,10 @@ static bool registered(struct run *r)
 /* One daemon: its own flags, then its trace, log level and the scenario's settings; stderr to its log. */
 static pid_t start_daemon(struct run *r, const char *dir, const char *name, GPtrArray *argv)
 {
-	g_ptr_array_insert(argv, 0, binary(r->o, dir, name));
+	g_ptr_array_insert(argv, 0, run_binary(r->o, dir, name));
 	g_ptr_array_add(argv, g_strdup_printf("--trace-file=%s/%s.jsonl", r->dir, dir));
 	g_ptr_array_add(argv, g_strdup_printf("--log-level=%s", r->o->log_level));
-	add_flags(argv, jget(r->s->root, dir), r->dir);
+	run_add_flags(argv, jget(r->s->root, dir), r->dir);
 	char *log = g_strdup_printf("%s/%s.log", r->dir, dir);
 	g_ptr_array_add(argv, NULL);
 	pid_t pid =

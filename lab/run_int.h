@@ -33,6 +33,12 @@ struct run {
 	struct party *offerer, *answerer;
 };
 
+/* The path of a daemon: in o->bindir, else the build tree's dir (agw, alg), else beside ims-lab. */
+char *run_binary(const struct lab_opts *o, const char *dir, const char *name);
+/* The scenario's "alg" or "agw" settings as the daemon's flags, appended to argv; a secret goes to a file
+ * in dir that only its owner reads, the flag naming that file. */
+void run_add_flags(GPtrArray *argv, json_object *flags, const char *dir);
+
 /* Plays a step's action ({"offer": {…}}): NULL when it went as the scenario says, else why not. */
 char *act_do(struct run *r, json_object *action);
 

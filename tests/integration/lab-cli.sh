@@ -57,6 +57,11 @@ FAKE_STATUS=1 lab "a failure: its status" "--junit$nl$T/lab-out/junit.xml$nl--ou
 expect_eq "scripts/lab: ims-lab's status 1 passed on" "$status" 1
 FAKE_STATUS=2 lab "a wrong command line" "--junit$nl$T/lab-out/junit.xml$nl--out$nl$T/lab-out$nl$T/scenarios"
 expect_eq "scripts/lab: ims-lab's status 2 passed on, no ladders claimed" "$status:$said" "2:"
+lab "--calls N: a load run, --out added, no JUnit report" \
+	"--out$nl$T/lab-out$nl--calls${nl}100$nl--concurrent${nl}4${nl}x.json" --calls 100 --concurrent 4 x.json
+expect_eq "scripts/lab --calls: the logs' directory named" "$said" "lab: the daemons' logs in $T/lab-out/<scenario>-load/"
+lab "--calls=N, no scenario: every scenario given, as ims-lab refuses" \
+	"--out$nl$T/lab-out$nl--calls=5$nl$T/scenarios" --calls=5
 lab "--pcap: dumpcap set up too" "--junit$nl$T/lab-out/junit.xml$nl--out$nl$T/lab-out$nl--pcap$nl$T/scenarios" --pcap
 expect_eq "scripts/lab --pcap sets up dumpcap too" "$(cat "$WORK/setup.args")" "--lab --pcap"
 # every option of ims-lab's table (lab/main.c) that takes a value, long and short, keeps it
@@ -64,7 +69,7 @@ opts=$(grep -oE '\{ "[a-z-]+", ('"'"'.'"'"'|0), 0, G_OPTION_ARG_[A-Z_]+' "$top_s
 	grep -v G_OPTION_ARG_NONE | sed -E 's/\{ "([a-z-]+)", ('"'"'(.)'"'"'|0).*/--\1 -\3/')
 [ -n "$opts" ] || not_ok "ims-lab's option table read from lab/main.c"
 while read -r long short; do
-	case $long in --out | --junit) continue ;; esac # (above)
+	case $long in --out | --junit | --calls) continue ;; esac # (above, below)
 	for o in "$long" "$short"; do
 		[ "$o" = - ] || lab "$o V" "--junit$nl$T/lab-out/junit.xml$nl--out$nl$T/lab-out$nl$o${nl}V$nl$T/scenarios" "$o" V
 	done
