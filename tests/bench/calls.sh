@@ -151,15 +151,28 @@ alg_round() { # one round of ims-alg and ims-agw: started, measured, stopped; me
 	wait $alg_pid $agw_pid 2>/dev/null
 }
 : >"$work/rounds"
+# ---- the same e2ae call played whole by ims-lab's load mode: a UE registers, offers TCP/TLS/MSRP, the core
+# answers, the gateway connects to the UE and is its TLS client (fingerprint checked), one MSRP SEND
+# crosses each way, BYE, un-REGISTER; 20 calls at once, each by parties of its own ----
+lab_n=${BENCH_LAB_CALLS:-2000}
+lab_round() { # prints "calls/s passed failed alg-ms agw-ms setup-p50 setup-p99"
+	"$build/lab/ims-lab" --out "$work/lab" --log-level error --calls "$lab_n" --concurrent 20 \
+		"$src/scenarios/004-msrp-originating.json" >"$work/lab.out" 2>&1
+	awk '$1 == "calls" { r = $NF == "calls/s" ? $(NF - 1) : 0; ok = $4; f = $6 }
+		$1 == "setup" { p50 = $3; p99 = $7 }
+		$1 == "CPU/call" { a = $3; g = $6 }
+		END { printf "%s %d %d %s %s %s %s\n", r, ok, f, a, g, p50, p99 }' "$work/lab.out"
+}
 for r in $(seq "$runs"); do
 	echo "kam $(kamailio_round)" >>"$work/rounds"
 	echo "alg $(alg_round)" >>"$work/rounds"
+	echo "lab $(lab_round)" >>"$work/rounds"
 done
 
 echo "call setups per second (INVITE/200/ACK/BYE/200 with an e2ae MSRP offer, $n calls, at most $limit at once," \
 	"$runs rounds: median (lowest-highest)):"
 kv="Kamailio $(kamailio -v | awk 'NR==1{print $3}') (stateful proxy, -x tlsf)"
-awk -v kv="$kv" -v txns="$txns" -v pf="$probe_failed" '
+awk -v kv="$kv" -v txns="$txns" -v pf="$probe_failed" -v ln="$lab_n" '
 function med(a, n,   i, j, t) {
 	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
@@ -170,6 +183,7 @@ function fig(a, n, fmt,   i, lo, hi, b) {
 }
 # lines: NAME calls/s successful failed cpu
 $1 == "kam" { nk++; kr[nk] = $2; kok[nk] = $3; kf += $4; kc[nk] = $5; kpc[nk] = $5 > 0 ? $3 / $5 : 0 }
+$1 == "lab" { nl++; lr[nl] = $2; lf += $4; lms[nl] = $5 + $6; la[nl] = $5; lg[nl] = $6; lp50[nl] = $7; lp99[nl] = $8 }
 $1 == "alg" { na++; ar[na] = $2; aok[na] = $3; af += $4; ac[na] = $5; apc[na] = $5 > 0 ? $3 / $5 : 0
 	ams[na] = $3 > 0 ? $5 * 1000 / $3 : 0; mg[na] = $3 > 0 ? $6 * 1024 / $3 : 0; ag[na] = $3 > 0 ? $7 * 1024 / $3 : 0 }
 END {
@@ -183,4 +197,10 @@ END {
 	for (i = 1; i <= na && i <= nk; i++) { q[i] = kr[i] > 0 ? ar[i] / kr[i] : 0; qc[i] = kpc[i] > 0 ? apc[i] / kpc[i] : 0 }
 	printf "  ratio ims-alg / Kamailio: %s in calls per second (goal: at least 0.67), %s in calls per CPU second\n",
 		fig(q, na, "%.2f"), fig(qc, na, "%.2f")
+	for (i = 1; i <= nl && i <= na; i++) lq[i] = ams[i] > 0 ? lms[i] / ams[i] : 0
+	printf "  the whole e2ae call played by ims-lab --calls (REGISTER, INVITE, the TLS handshake of gateway and UE,\n"
+	printf "    an MSRP SEND each way, BYE, un-REGISTER; %d calls, 20 at once): %s calls/s (the lab, not the\n", ln, fig(lr, nl, "%.0f")
+	printf "    daemons, is the limit); %d failed; setup p50 %s ms, p99 %s ms\n", lf, fig(lp50, nl, "%.1f"), fig(lp99, nl, "%.1f")
+	printf "    CPU per call: ims-alg %s ms + ims-agw %s ms = %s ms, %s x the SIPp call\n", fig(la, nl, "%.3f"),
+		fig(lg, nl, "%.3f"), fig(lms, nl, "%.3f"), fig(lq, nl, "%.2f")
 }' "$work/rounds"
