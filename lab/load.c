@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -22,11 +23,12 @@
 
 /* ---- one call, in a worker ---- */
 
-enum { STEP_PARTIES = -2 }; /* a call that failed before its first step: its parties could not be made */
+/* A call that failed outside its steps: its parties could not be made, or its worker died or overran */
+enum { STEP_PARTIES = -2, STEP_WORKER = -3 };
 
 /* What a worker says of one call: a fixed record, written whole (under PIPE_BUF) */
 struct outcome {
-	int32_t failed;  /* the index of the step whose action failed; -1 none, STEP_PARTIES */
+	int32_t failed;  /* the index of the step whose action failed; -1 none, STEP_PARTIES, STEP_WORKER */
 	double setup_ms; /* the offer's start to the offerer's final response; < 0: no offer was answered */
 	double call_ms;  /* the whole call, parties made and gone */
 	char why[256];   /* the failure, as the single-call mode says it */
@@ -138,6 +140,7 @@ struct bed_run {
 	uint16_t access, core, h248, agw_h248;
 	clockid_t clock[2]; /* ims-alg's and ims-agw's CPU-time clocks */
 	int status[2];      /* their exit statuses once gone (reaped), else -1 */
+	int stop_status[2]; /* their exit statuses at the end of the run (bed_reap's), 0 when gone before */
 	int held;           /* the gateway's access port the lab holds (gateway.access_port_taken), or -1 */
 };
 
@@ -186,7 +189,7 @@ static bool registered(const struct bed_run *b)
 static char *start_bed(const struct lab_opts *o, const struct scenario *s, unsigned concurrent,
 		       struct bed_run *b)
 {
-	unsigned realm = 4 * concurrent + 16, ac_n = realm;
+	unsigned realm = 2 * concurrent + 16, ac_n = realm; /* a port a leg, two legs a call at most */
 	uint16_t ac = bed_free_ports(realm), co = bed_free_ports(realm);
 	if (ac && jbool(jget(s->root, "gateway"), "access_port_taken", false)) { /* its only port, taken */
 		union sa a;
@@ -202,6 +205,8 @@ static char *start_bed(const struct lab_opts *o, const struct scenario *s, unsig
 	g_ptr_array_add(alg, g_strdup_printf("--sip-access-port=%u", b->access));
 	g_ptr_array_add(alg, g_strdup_printf("--sip-core-port=%u", b->core));
 	g_ptr_array_add(alg, g_strdup_printf("--h248-port=%u", b->h248));
+	/* every UE is on 127.0.0.1: the P-CSCF's limit of calls from one address (32) held for them all */
+	g_ptr_array_add(alg, g_strdup_printf("--sip-max-calls=%u", MAX(32, 2 * concurrent)));
 	b->alg = spawn(o, s, "alg", "ims-alg", alg, b->dir);
 	GPtrArray *agw = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_add(agw, g_strdup_printf("--h248-port=%u", b->agw_h248));
@@ -221,12 +226,12 @@ static char *start_bed(const struct lab_opts *o, const struct scenario *s, unsig
 			       b->dir);
 }
 
+/* Each daemon's CPU seconds so far; -1 for one already gone */
 static void cpu_read(const struct bed_run *b, double cpu[2])
 {
 	for (int i = 0; i < 2; i++) {
-		struct timespec ts = { 0 };
-		clock_gettime(b->clock[i], &ts);
-		cpu[i] = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+		struct timespec ts;
+		cpu[i] = clock_gettime(b->clock[i], &ts) ? -1 : (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	}
 }
 
@@ -241,7 +246,7 @@ struct slot {
 struct tally {
 	unsigned made, passed;
 	GArray *setup, *call; /* double ms */
-	unsigned *failed;     /* per step, [0] the parties, [i + 1] step i */
+	unsigned *failed;     /* [0] the parties, [1] the worker, [i + 2] step i */
 	char **first_why;     /* the first failure of each */
 };
 
@@ -255,7 +260,7 @@ static void tally_add(struct tally *t, const struct outcome *out)
 		t->passed++;
 		return;
 	}
-	size_t k = (size_t)(out->failed + 1 + (out->failed == STEP_PARTIES));
+	size_t k = out->failed >= 0 ? (size_t)out->failed + 2 : out->failed == STEP_PARTIES ? 0 : 1;
 	if (!t->failed[k]++)
 		t->first_why[k] = g_strndup(out->why, sizeof out->why);
 }
@@ -263,14 +268,20 @@ static void tally_add(struct tally *t, const struct outcome *out)
 static bool start_workers(const struct lab_opts *o, const struct scenario *s, const struct bed_run *b,
 			  struct slot *w, unsigned n)
 {
+	pid_t parent = getpid();
 	for (unsigned i = 0; i < n; i++) {
-		int tk[2], rs[2];
-		if (pipe2(tk, O_CLOEXEC) < 0 || pipe2(rs, O_CLOEXEC) < 0)
+		int tk[2] = { -1, -1 }, rs[2] = { -1, -1 };
+		pid_t pid = pipe2(tk, O_CLOEXEC) || pipe2(rs, O_CLOEXEC) ? -1 : fork();
+		if (pid < 0) {
+			int e = errno;
+			close(tk[0]), close(tk[1]), close(rs[0]), close(rs[1]);
+			errno = e;
 			return false;
-		pid_t pid = fork();
-		if (pid < 0)
-			return false;
+		}
 		if (!pid) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL); /* ims-lab gone: its calls with it */
+			if (getppid() != parent)
+				_exit(0);
 			for (unsigned j = 0; j < i; j++) /* the other workers' ends */
 				close(w[j].tokens), close(w[j].results);
 			close(tk[1]), close(rs[0]);
@@ -296,7 +307,7 @@ enum { CALL_LIMIT_S = 120 }; /* a call still going after this is ended, and fail
 static void drive(const struct load_opts *l, struct bed_run *b, struct slot *w, struct tally *t)
 {
 	gint64 start = g_get_monotonic_time();
-	unsigned issued = 0, n = l->concurrent, busy = 0;
+	unsigned issued = 0, n = l->concurrent, busy = 0, live = n;
 	struct pollfd *pf = g_new(struct pollfd, n);
 	while (t->made < l->calls) {
 		gint64 now = g_get_monotonic_time(),
@@ -304,15 +315,17 @@ static void drive(const struct load_opts *l, struct bed_run *b, struct slot *w, 
 		for (unsigned i = 0; i < n && issued < l->calls && due <= now; i++) {
 			if (w[i].since || w[i].tokens < 0)
 				continue;
-			if (write(w[i].tokens, "c", 1) !=
-			    1) { /* gone while idle (EPIPE): no call goes to it */
-				slot_end(&w[i]);
+			if (write(w[i].tokens, "c", 1) != 1) { /* gone while idle (EPIPE) */
+				slot_end(&w[i]), live--;
 				continue;
 			}
 			w[i].since = now, issued++, busy++;
 			due = l->rate > 0 ? start + (gint64)((double)issued * 1e6 / l->rate) : now;
 		}
-		int wait = issued < l->calls && busy < n ? (int)MAX(0, (due - now) / 1000 + 1) : 1000;
+		/* a call due later, or a free worker to come: at most a second, so that a daemon gone is seen
+		 */
+		gint64 till = issued < l->calls && busy < live ? (due - now) / 1000 + 1 : 1000;
+		int wait = (int)CLAMP(till, 1, 1000);
 		for (unsigned i = 0; i < n; i++)
 			pf[i] = (struct pollfd){ .fd = w[i].since ? w[i].results : -1, .events = POLLIN };
 		if (poll(pf, n, wait) < 0 && errno != EINTR)
@@ -326,24 +339,21 @@ static void drive(const struct load_opts *l, struct bed_run *b, struct slot *w, 
 			if (!late && !(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
 			if (late || read(w[i].results, &out, sizeof out) != (ssize_t)sizeof out) {
-				out = (struct outcome){ .failed = STEP_PARTIES,
+				out = (struct outcome){ .failed = STEP_WORKER,
 							.setup_ms = -1,
 							.call_ms = (double)(now - w[i].since) / 1000.0 };
 				g_strlcpy(out.why,
 					  late ? "the call was still going after 120 s: its worker was ended"
 					       : "its worker died",
 					  sizeof out.why);
-				slot_end(&w[i]);
+				slot_end(&w[i]), live--;
 			}
 			w[i].since = 0, busy--;
 			tally_add(t, &out);
 		}
 		if (daemon_gone(b))
 			break; /* said by the caller */
-		bool any = false;
-		for (unsigned i = 0; i < n; i++)
-			any |= w[i].tokens >= 0;
-		if (!any)
+		if (!live)
 			break;
 	}
 	g_free(pf);
@@ -374,8 +384,17 @@ static void percentiles(GArray *v, const char *what, const char *means)
 	printf(" max %.1f ms  (%s)\n", g_array_index(v, double, v->len - 1), means);
 }
 
+/* "ims-agw 0.873 ms" of CPU per call, or what is known */
+static void cpu_per_call(const char *name, double cpu, unsigned made, const char *after)
+{
+	if (cpu < 0)
+		printf("%s not known (it exited)%s", name, after);
+	else
+		printf("%s %.3f ms%s", name, cpu * 1000 / made, after);
+}
+
 static void report(const struct scenario *s, const struct load_opts *l, const struct tally *t, double secs,
-		   const double cpu[2], const struct bed_run *b)
+		   const double cpu[2], const struct bed_run *b, bool ok)
 {
 	char *title = scenario_title(s);
 	printf("%s  (%s): %u calls, at most %u at once, ", title, s->file, l->calls, l->concurrent);
@@ -386,27 +405,56 @@ static void report(const struct scenario *s, const struct load_opts *l, const st
 		printf("each as soon as one ends\n");
 	printf("  calls      %u made, %u passed, %u failed in %.2f s: %.1f calls/s\n", t->made, t->passed,
 	       t->made - t->passed, secs, secs > 0 ? t->made / secs : 0.0);
-	percentiles(t->setup, "setup", "the offer's INVITE to the offerer's final response");
+	percentiles(t->setup, "setup", "the offer's start to the end of its answer");
 	percentiles(t->call, "call", "parties made, registered, the call played, parties gone");
-	if (t->made)
-		printf("  CPU/call   ims-alg %.3f ms, ims-agw %.3f ms\n", cpu[0] * 1000 / t->made,
-		       cpu[1] * 1000 / t->made);
+	if (t->made) {
+		printf("  CPU/call   ");
+		cpu_per_call(daemon_name[0], cpu[0], t->made, ", ");
+		cpu_per_call(daemon_name[1], cpu[1], t->made, "\n");
+	}
 	size_t n = json_object_array_length(s->steps);
-	for (size_t k = 0; k < n + 1; k++) {
+	for (size_t k = 0; k < n + 2; k++) {
 		if (!t->failed[k])
 			continue;
-		json_object *step = k ? json_object_array_get_idx(s->steps, k - 1) : NULL;
+		json_object *step = k > 1 ? json_object_array_get_idx(s->steps, k - 2) : NULL;
 		if (step)
 			printf("  failed     %u at step %s: %s\n", t->failed[k], jstr(step, "step", "?"),
 			       t->first_why[k]);
 		else
 			printf("  failed     %u outside the steps: %s\n", t->failed[k], t->first_why[k]);
 	}
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
+		const char *log = i ? "agw" : "alg";
 		if (b->status[i] >= 0)
 			printf("  ERROR      %s exited with status %d during the run (see %s/%s.log)\n",
-			       daemon_name[i], b->status[i], b->dir, i ? "agw" : "alg");
-	printf("%s %s  (logs in %s)\n", t->passed == l->calls ? "PASS" : "FAIL", s->name, b->dir);
+			       daemon_name[i], b->status[i], b->dir, log);
+		else if (b->stop_status[i])
+			printf("  ERROR      %s exited with status %d when stopped (see %s/%s.log)\n",
+			       daemon_name[i], b->stop_status[i], b->dir, log);
+	}
+	printf("%s %s  (logs in %s)\n", ok ? "PASS" : "FAIL", s->name, b->dir);
+}
+
+/* The workers ended: a call still going is killed (the run stopped early), the others end at their
+ * token pipe's end; all reaped. */
+static void stop_workers(struct slot *w, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (w[i].tokens < 0)
+			continue;
+		if (w[i].since)
+			kill(w[i].pid, SIGKILL);
+		close(w[i].tokens), close(w[i].results);
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (w[i].pid > 0)
+			waitpid(w[i].pid, NULL, 0);
+}
+
+static void stop_daemons(struct bed_run *b)
+{
+	daemon_gone(b); /* an exit during the run is said as such */
+	b->stop_status[0] = bed_reap(b->alg), b->stop_status[1] = bed_reap(b->agw);
 }
 
 /* Why s cannot be played under load, or NULL */
@@ -436,10 +484,13 @@ int load_run(const struct lab_opts *o, const struct scenario *s, const struct lo
 	g_free(base), g_free(name);
 	g_mkdir_with_parents(b.dir, 0755);
 	struct slot *w = g_new0(struct slot, l->concurrent);
+	for (unsigned i = 0; i < l->concurrent; i++)
+		w[i].tokens = w[i].results = -1;
+	size_t n = json_object_array_length(s->steps) + 2; /* the parties, the worker, each step */
 	struct tally t = { .setup = g_array_new(FALSE, FALSE, sizeof(double)),
 			   .call = g_array_new(FALSE, FALSE, sizeof(double)),
-			   .failed = g_new0(unsigned, json_object_array_length(s->steps) + 1),
-			   .first_why = g_new0(char *, json_object_array_length(s->steps) + 2) };
+			   .failed = g_new0(unsigned, n),
+			   .first_why = g_new0(char *, n) };
 	fflush(NULL);             /* nothing buffered is written twice by the workers */
 	signal(SIGPIPE, SIG_IGN); /* a worker gone: its token pipe says EPIPE */
 	if (!(why = start_bed(o, s, l->concurrent, &b)) && !start_workers(o, s, &b, w, l->concurrent))
@@ -448,36 +499,29 @@ int load_run(const struct lab_opts *o, const struct scenario *s, const struct lo
 		why = g_strdup("cannot read the daemons' CPU time");
 	int status = 2;
 	if (!why) {
-		double cpu0[2], cpu1[2];
+		double cpu0[2], cpu1[2], cpu[2];
 		cpu_read(&b, cpu0);
 		gint64 t0 = g_get_monotonic_time();
 		drive(l, &b, w, &t);
 		double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
 		cpu_read(&b, cpu1);
-		double cpu[2] = { cpu1[0] - cpu0[0], cpu1[1] - cpu0[1] };
-		daemon_gone(&b);
-		report(s, l, &t, secs, cpu, &b);
-		status = t.passed == l->calls && b.alg && b.agw ? 0 : 1;
-	} else
+		for (int i = 0; i < 2; i++)
+			cpu[i] = cpu0[i] < 0 || cpu1[i] < 0 ? -1 : cpu1[i] - cpu0[i];
+		stop_workers(w, l->concurrent);
+		stop_daemons(&b);
+		bool ok = t.passed == l->calls && b.status[0] < 0 && b.status[1] < 0 && !b.stop_status[0] &&
+			  !b.stop_status[1];
+		report(s, l, &t, secs, cpu, &b, ok);
+		status = ok ? 0 : 1;
+	} else {
 		fprintf(stderr, "ims-lab: %s: %s\n", s->file, why);
-	for (unsigned i = 0; i < l->concurrent; i++) /* their token pipes' end ends them */
-		if (w[i].tokens >= 0)
-			close(w[i].tokens), close(w[i].results);
-	for (unsigned i = 0; i < l->concurrent; i++)
-		if (w[i].pid > 0)
-			waitpid(w[i].pid, NULL, 0);
-	for (int i = 0; i < 2; i++) {
-		int st = bed_reap(i ? b.agw : b.alg);
-		if (st && status == 0) {
-			printf("ims-lab: %s exited with status %d (see %s/%s.log)\n", daemon_name[i], st,
-			       b.dir, i ? "agw" : "alg");
-			status = 1;
-		}
+		stop_workers(w, l->concurrent);
+		stop_daemons(&b);
 	}
 	if (b.held >= 0)
 		close(b.held);
 	bed_ports_release();
-	for (size_t k = 0; k <= json_object_array_length(s->steps); k++)
+	for (size_t k = 0; k < n; k++)
 		g_free(t.first_why[k]);
 	g_free(t.first_why), g_free(t.failed), g_free(w), g_free(b.dir), g_free(why);
 	g_array_free(t.setup, TRUE), g_array_free(t.call, TRUE);

@@ -2,8 +2,9 @@
 /* load: ims-lab's load mode (--calls, ims-lab(1)). One scenario played many times at once through one
  * ims-alg and one ims-agw: a call is the scenario's actions done by parties of its own (UE "alice-3",
  * core peer "bob-3": each slot of the concurrency has its own users, SIP ports and certificates), with
- * real SIP, TLS handshakes checked against the SDP fingerprint, and the MSRP or BFCP bytes the scenario
- * sends, each checked where it arrives. The expectations on the daemons' traces are the single-call
+ * real SIP, TLS handshakes checked against the SDP fingerprint, and the bytes of each "send" action
+ * checked where they arrive (a conference's "msrp" and "bfcp" actions only send: what arrives is an
+ * expectation). The expectations on the daemons' traces are the single-call
  * mode's: traces are off under load, so that what is measured is the daemons' work.
  *
  * The calls are played by worker processes, one per concurrent call, each with its own SIP stack; ims-lab

@@ -366,10 +366,11 @@ static char *load_read(const struct raw *r, struct args *a)
 	if (!r->calls)
 		return r->concurrent || r->rate != 0 ? g_strdup("--concurrent and --rate go with --calls")
 						     : NULL;
-	if (r->calls < 0 || r->concurrent < 0 || r->concurrent > LOAD_MAX_CONCURRENT || r->rate < 0)
+	if (r->calls < 0 || r->concurrent < 0 || r->concurrent > LOAD_MAX_CONCURRENT || r->rate < 0 ||
+	    (r->rate > 0 && r->rate < 0.001))
 		return g_strdup_printf(
-		    "--calls N (1 or more), --concurrent C (1 to %d), --rate R (0 or more) "
-		    "expected",
+		    "--calls N (1 or more), --concurrent C (1 to %d), --rate R (0, or 0.001 "
+		    "or more) expected",
 		    LOAD_MAX_CONCURRENT);
 	if (a->junit || a->lab.pcap || a->ladder)
 		return g_strdup("--calls reports calls, not steps: not with --junit, --pcap or --ladder");
