@@ -201,7 +201,24 @@ static void on_focus_answer(void *arg, int status, const char *phrase, char *bod
 				      SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(body),
 				      TAG_END());
 	}
+	nta_incoming_destroy(irq); /* answered: nta keeps it for its retransmissions, then frees it */
 	g_free(body);
+}
+
+/* A CANCEL of a dial-in the focus has not answered: 487, and the participant goes (its Add, if on its
+ * way, is the gateway's to run and ours to undo: mgc.c). Answered already: the CANCEL changes nothing.
+ * (nta_incoming_magic_t is the proxy's struct fwd: a dial-in binds its struct dlg instead.) */
+static int on_dial_in_cancel(nta_incoming_magic_t *arg, nta_incoming_t *irq, const sip_t *sip)
+{
+	struct dlg *d = (struct dlg *)arg;
+	if (!sip || sip->sip_request->rq_method != sip_method_cancel || d->dial_in != irq)
+		return 0;
+	log_info("sip", &(struct log_ids){ .call = proxy_call_of(sip) }, "dial-in cancelled: answering 487");
+	proxy_reply(d->p, &d->p->sides[ACCESS], irq, SIP_487_REQUEST_TERMINATED, TAG_END());
+	nta_incoming_destroy(irq); /* no callback after: its ACK is nta's to absorb */
+	d->dial_in = NULL;
+	dlg_end(d, "CANCEL");
+	return 0;
 }
 
 /* An initial INVITE to a conference URI: the MRFC answers it itself (TS 23.333 §6.2.20). */
@@ -210,6 +227,7 @@ static void dial_in(struct proxy *p, nta_incoming_t *irq, const sip_t *sip, msg_
 	struct dlg *d = dlg_new(p, sip, true);
 	d->invite = got;
 	d->dial_in = irq;
+	nta_incoming_bind(irq, on_dial_in_cancel, (nta_incoming_magic_t *)d);
 	d->part = focus_join(p->focus, sip->sip_request->rq_url->url_user, sip->sip_call_id->i_id, d);
 	focus_offer(d->part, sip->sip_payload ? sip->sip_payload->pl_data : NULL,
 		    sip->sip_payload ? sip->sip_payload->pl_len : 0, on_focus_answer, d);
