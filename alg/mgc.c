@@ -212,7 +212,48 @@ static void track_action(struct mgc_agw *a, const char *ctx, bool subtracts_all,
 		g_hash_table_remove(a->ctxs, ctx);
 }
 
-/* The Reply to p; with drop, the contexts p's "$" actions made are subtracted (nobody took them). */
+/* Whether a request on its way to a subtracts context ctx whole (a call ended while its Add ran). */
+static bool subtracting(struct mgc_agw *a, const char *ctx)
+{
+	GHashTableIter it;
+	gpointer v;
+	g_hash_table_iter_init(&it, a->mgc->pending);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		const struct pending *p = v;
+		for (unsigned i = 0; p->agw == a && i < p->nact; i++)
+			if (p->act[i].subtracts_all && !strcmp(p->act[i].ctx, ctx))
+				return true;
+	}
+	return false;
+}
+
+/* The terminations a cancelled request's action c added to context ctx, which it did not make,
+ * subtracted: nobody holds them (a conference participant gone while its Add ran). */
+static void subtract_added(struct mgc_agw *a, const char *ctx, const struct h248_node *c)
+{
+	struct h248_msg *s = NULL;
+	struct h248_node *act = NULL;
+	for (const struct h248_node *cmd = c->first; cmd; cmd = cmd->next) {
+		if (cmd->kind != H248_NODE_TOKEN || cmd->tok != H248_TOK_ADD ||
+		    h248_child(cmd, H248_TOK_ERROR, NULL))
+			continue;
+		char term[64];
+		mgc_copy_str(term, sizeof term, cmd->value.text);
+		if (!s)
+			s = mgc_actions_new(), act = h248_add_action(s, ctx);
+		h248_add_token(s, act, H248_TOK_SUBTRACT, term);
+		const struct log_ids ids = { .ctx = ctx, .term = term };
+		log_notice("mgc", &ids,
+			   "subtracting %s from context %s on gateway %s: the request that added "
+			   "it was cancelled",
+			   term, ctx, a->mid);
+	}
+	if (s)
+		mgc_request(a->mgc, a, s, NULL, NULL, NULL);
+}
+
+/* The Reply to p; with drop, the contexts p's "$" actions made are subtracted (nobody took them), and
+ * what a cancelled p added to another context is taken out of it. */
 static void track(struct mgc_agw *a, const struct pending *p, const struct h248_node *reply, bool drop)
 {
 	unsigned i = 0;
@@ -228,6 +269,8 @@ static void track(struct mgc_agw *a, const struct pending *p, const struct h248_
 		track_action(a, ctx, all, c);
 		if (drop && made && a->up && g_hash_table_contains(a->ctxs, ctx))
 			subtract(a, ctx, "the request that made it failed or was cancelled");
+		else if (p->cancelled && !made && !all && a->up && !subtracting(a, ctx))
+			subtract_added(a, ctx, c);
 	}
 }
 
@@ -385,7 +428,7 @@ void mgc_cancel(struct mgc *m, uint32_t tid)
 {
 	struct pending *p = tid ? mgc_pending_of(m, tid) : NULL;
 	if (p)
-		p->done = NULL;
+		p->done = NULL, p->cancelled = true;
 }
 
 /* ---- who may speak: the configured gateways, each bound to where it registered from ---- */

@@ -9,10 +9,13 @@
  *     and a SEND from one UE reaches the other two;
  *   - BYE from a UE: 200 OK and its termination subtracted;
  *   - a UE whose port refuses: tcpbcc/fail, and the MRFC sends it BYE; a request in that ended dialog
- *     gets 481. */
+ *     gets 481;
+ *   - a dial-in cancelled while the MRFP has not answered its Add (the MRFP stopped): the termination
+ *     the Add made subtracted once the Reply comes, and the next dial-in joins the same context. */
 #include <CUnit/Basic.h>
 #include <glib.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,11 +34,12 @@ static int up(void)
 	if (!tls_identity_init(&ue_id, NULL, NULL, "UE", &err))
 		return 1;
 	return algrig_start(&rig,
-			    &(struct algrig_opts){ .alg = (const char *const[]){ "--profile", "mp", NULL },
-						   /* ims-alg's MRFC sends no tlsbsc/est yet: the MRFP starts TLS on its own */
-						   .agw = (const char *const[]){ "--profile", "mp", NULL },
-						   .access_ports = "29800-29849",
-						   .core_ports = "29850-29899" })
+			    &(struct algrig_opts){
+				.alg = (const char *const[]){ "--profile", "mp", NULL },
+				/* ims-alg's MRFC sends no tlsbsc/est yet: the MRFP starts TLS on its own */
+				.agw = (const char *const[]){ "--profile", "mp", NULL },
+				.access_ports = "29800-29849",
+				.core_ports = "29850-29899" })
 		   ? 0
 		   : 1;
 }
@@ -252,12 +256,75 @@ static void test_connect_fails(void)
 	sippeer_close(&u.sip);
 }
 
+/* The text after key in s up to the next white space or brace, or "" (g_free it). */
+static char *word_after(const char *s, const char *key)
+{
+	const char *at = s ? strstr(s, key) : NULL;
+	return at ? g_strndup(at + strlen(key), strcspn(at + strlen(key), " \n{}")) : g_strdup("");
+}
+
+/* A UE gives its dial-in up (CANCEL) while the MRFP has not yet answered its Add into the conference's
+ * context: when the Reply comes, the MRFC subtracts the termination it added (nobody holds it), and
+ * the conference goes on for the others. */
+static void test_cancel_while_adding(void)
+{
+	struct ue a = { 0 }, b = { 0 }, c = { 0 };
+	a.answer = dial_in(&a, "erin", "c-e");
+	CU_ASSERT_TRUE_FATAL(a.answer && g_str_has_prefix(a.answer, "SIP/2.0 200 "));
+	media_up(&a);
+	long mark = algrig_mark(&rig);
+	g_strlcpy(b.name, "frank", sizeof b.name);
+	CU_ASSERT_TRUE_FATAL(sippeer_open(&b.sip, false));
+	uint16_t port = 0;
+	b.l = tcp_listen(&port);
+	char *sdp = offer(&b, port);
+	kill(rig.agw, SIGSTOP); /* well under h248.lost_after (3 s) */
+	sippeer_invite(&b.sip, rig.access, "frank", "conference", "c-f", sdp);
+	g_free(sdp);
+	usleep(150000);
+	char *cancel = sippeer_request(&b.sip, "CANCEL", "frank", "conference", "c-f", 1, NULL, false);
+	sippeer_send(&b.sip, rig.access, cancel, NULL);
+	g_free(cancel);
+	char *terminated = sippeer_next_of(&b.sip, "SIP/2.0 487 ", 2000);
+	kill(rig.agw, SIGCONT);
+	CU_ASSERT_PTR_NOT_NULL(terminated);
+	if (terminated)
+		sippeer_ack(&b.sip, rig.access, "sip:conference@example.net", terminated);
+	usleep(500000);
+	char *tx = algrig_h248(&rig, mark, false), *rx = algrig_h248(&rig, mark, true);
+	char *ctx = word_after(tx, "Context = "), *term = word_after(rx, "Add = ");
+	char *subtract = g_strdup_printf(
+	    "MEGACO/3 [127.0.0.1]:%u\nTransaction = N {\n  Context = %s {\n    Subtract = %s\n  }\n}\n",
+	    rig.h248, ctx, term);
+	char *rid = word_after(tx, "Events = ");
+	char *add = add_text(ctx, (unsigned)atoi(rid), &b), *want = g_strconcat(add, subtract, NULL);
+	g_free(rid);
+	CU_ASSERT_TRUE(*term && strcmp(ctx, "$"));
+	ASSERT_TEXT("the cancelled Add, then its termination subtracted", tx, want);
+	g_free(add), g_free(want), g_free(subtract), g_free(ctx), g_free(term), g_free(tx), g_free(rx);
+	g_free(terminated);
+	close(b.l);
+	sippeer_close(&b.sip);
+	/* the conference goes on: the next dial-in joins erin's context */
+	c.answer = dial_in(&c, "gina", "c-g");
+	CU_ASSERT_TRUE_FATAL(c.answer && g_str_has_prefix(c.answer, "SIP/2.0 200 "));
+	media_up(&c);
+	for (struct ue *u = &a; u; u = u == &a ? &c : NULL) {
+		sipdlg_send(&u->dlg, "BYE", NULL);
+		g_free(sippeer_recv(&u->sip, 3000));
+		leave(u);
+	}
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
-	return rig_cunit_main("ims-alg as MRFC with ims-agw as MRFP (Mp): dial-in conferences", up, down,
-			      (const struct rig_test[]){
-				  { "three UEs dial in, MSRP over TLS switched, one hangs up", test_three },
-				  { "the MRFP cannot connect: tcpbcc/fail, BYE to the UE", test_connect_fails },
-				  { NULL, NULL } });
+	return rig_cunit_main(
+	    "ims-alg as MRFC with ims-agw as MRFP (Mp): dial-in conferences", up, down,
+	    (const struct rig_test[]){
+		{ "three UEs dial in, MSRP over TLS switched, one hangs up", test_three },
+		{ "the MRFP cannot connect: tcpbcc/fail, BYE to the UE", test_connect_fails },
+		{ "a dial-in cancelled while its Add runs: its termination subtracted",
+		  test_cancel_while_adding },
+		{ NULL, NULL } });
 }
