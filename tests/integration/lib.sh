@@ -12,7 +12,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/mediasec-test.XXXXXX")
 passed=0 failed=0 pids=""
 
 cleanup() {
-	for p in $pids; do kill -9 "$p" 2>/dev/null; done
+	# each started process and its children: Kamailio's workers outlive a main process killed with -9
+	for p in $pids; do pkill -9 -P "$p" 2>/dev/null; kill -9 "$p" 2>/dev/null; done
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
