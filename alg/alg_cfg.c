@@ -68,6 +68,10 @@ static const struct cfg_option alg_options[] = {
 	  "iq: refuse (403) a new request from an access address no UE registered from, before any H.248" },
 	{ "sip.max_calls", 0, CFG_INT, offsetof(struct alg_config, max_calls), "32", 1, 100000, NULL,
 	  "calls at once from one access address; beyond, a new INVITE gets 403" },
+	{ "sip.udp_receive_buffer", 0, CFG_INT, offsetof(struct alg_config, udp_rcvbuf), "4194304", 0,
+	  268435456, NULL,
+	  "bytes of receive buffer for each SIP UDP socket, so that a burst from many UEs waits rather than "
+	  "being dropped (0: the kernel's default; the kernel gives at most net.core.rmem_max)" },
 	{ "sip.tcp_idle", 0, CFG_INT, offsetof(struct alg_config, tcp_idle_ms), "600000", 1000, 86400000, NULL,
 	  "ms a SIP TCP connection may stay idle (no message either way, no transaction) before it is closed" },
 	{ "sip.tls.certificate", 0, CFG_STRING, offsetof(struct alg_config, tls_certificate), "", 0, 0, NULL,

@@ -32,6 +32,7 @@ struct alg_config {
 	bool registered_only; /* iq: initial requests only from addresses with a registration (403) */
 	long max_calls;       /* calls at once from one access address (403 beyond) */
 	long tcp_idle_ms;     /* a SIP TCP connection no transaction uses is closed after this */
+	long udp_rcvbuf;      /* bytes of receive buffer asked for each SIP UDP socket (0: the kernel's) */
 	char *tls_certificate, *tls_key; /* SIP over TLS: PEM files ("": generated at start) */
 	char **mediasec;      /* media security mechanisms offered in Security-Server */
 	char *h248_address;   /* the MGC's H.248 socket */

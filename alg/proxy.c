@@ -8,8 +8,12 @@
 
 #include "proxy_int.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <sofia-sip/tport_tag.h>
 
@@ -494,6 +498,38 @@ static bool side_start(struct proxy *p, su_root_t *root, int which, const struct
 	return s->leg != NULL;
 }
 
+/* Each SIP UDP socket's receive buffer as sip.udp_receive_buffer asks: a burst of datagrams from many
+ * UEs at once waits there rather than being dropped (the kernel's default is about 208 KiB). sofia-sip
+ * neither sets it nor shows its sockets: ours are the datagram sockets bound to a side's port. What the
+ * kernel gives (at most net.core.rmem_max) is logged when it is less. */
+static void udp_buffers(const struct proxy *p, int bytes)
+{
+	DIR *dir = bytes > 0 ? opendir("/proc/self/fd") : NULL;
+	uint16_t ports[2] = { (uint16_t)atoi(url_port(p->sides[ACCESS].url)),
+			      (uint16_t)atoi(url_port(p->sides[CORE].url)) };
+	for (struct dirent *e; dir && (e = readdir(dir));) {
+		int fd = atoi(e->d_name), type = 0, got = 0;
+		union sa a;
+		socklen_t n = sizeof type, an = sizeof a;
+		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &n) || type != SOCK_DGRAM ||
+		    getsockname(fd, &a.sa, &an) || (a.sa.sa_family != AF_INET && a.sa.sa_family != AF_INET6) ||
+		    (sa_port(&a) != ports[0] && sa_port(&a) != ports[1]))
+			continue;
+		n = sizeof got;
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes) ||
+		    getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &n))
+			log_warn("sip", NULL, "SIP UDP port %u: cannot set its receive buffer: %s", sa_port(&a),
+				 g_strerror(errno));
+		else if (got / 2 < bytes) /* Linux reports twice what it keeps for data */
+			log_notice("sip", NULL,
+				   "SIP UDP port %u: receive buffer %d bytes, not the %d sip.udp_receive_buffer "
+				   "asks (net.core.rmem_max bounds it)",
+				   sa_port(&a), got / 2, bytes);
+	}
+	if (dir)
+		closedir(dir);
+}
+
 struct proxy *proxy_new(su_root_t *root, const struct alg_config *cfg, struct mgc *mgc, struct trace *trace,
 			char **err)
 {
@@ -530,6 +566,7 @@ struct proxy *proxy_new(su_root_t *root, const struct alg_config *cfg, struct mg
 		proxy_free(p);
 		return NULL;
 	}
+	udp_buffers(p, (int)cfg->udp_rcvbuf);
 	p->siptcp = siptcp_new(root, (nta_agent_t *const[]){ p->sides[ACCESS].agent, p->sides[CORE].agent }, 2);
 	return p;
 }

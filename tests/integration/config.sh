@@ -15,7 +15,7 @@ expect_eq "agw default log.level" "$(printf '%s\n' "$out" | json_get level)" not
 
 out=$("$ALG" --print-config)
 expect_match "alg defaults: both sides" "$(printf '%s' "$out" | tr -d ' \n')" \
-	'"access":\{"address":"127.0.0.1","port":5060,"transport":"both","advertise":""\},"core":\{"address":"127.0.0.1","port":5070,"transport":"both","advertise":"","next_hop":""\},"registrar":true,"expires":3600,"registered_only":true,"max_calls":32,"tcp_idle":600000,"tls":\{"certificate":"","key":""\},"min_expires":0,"mediasec":\["msrp-tls","bfcp-tls","udptl-dtls"\]\},"h248":\{"address":"127.0.0.1","port":2945'
+	'"access":\{"address":"127.0.0.1","port":5060,"transport":"both","advertise":""\},"core":\{"address":"127.0.0.1","port":5070,"transport":"both","advertise":"","next_hop":""\},"registrar":true,"expires":3600,"registered_only":true,"max_calls":32,"udp_receive_buffer":4194304,"tcp_idle":600000,"tls":\{"certificate":"","key":""\},"min_expires":0,"mediasec":\["msrp-tls","bfcp-tls","udptl-dtls"\]\},"h248":\{"address":"127.0.0.1","port":2945'
 
 cat >"$WORK/agw.json" <<'JSON'
 { "h248": { "port": 3944, "address": "::1" }, "log": { "level": "debug" } }
@@ -75,6 +75,6 @@ for bin in "$AGW" "$ALG"; do
 		documented=$((${documented:-0} + 1))
 	done
 done
-expect_eq "keys documented (66 of ims-agw, 77 of ims-alg)" "$documented" 143
+expect_eq "keys documented (66 of ims-agw, 78 of ims-alg)" "$documented" 144
 
 finish

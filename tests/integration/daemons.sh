@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Both daemons start on loopback with embedded defaults (ports moved to free ones), show they are up
-# on their real sockets, and stop cleanly on SIGTERM and SIGINT.
+# on their real sockets, and stop cleanly on SIGTERM and SIGINT; ims-alg's SIP UDP sockets have the
+# receive buffer sip.udp_receive_buffer asks.
 . "$top_srcdir/tests/integration/lib.sh"
 
 set -- $("$FREEPORT" 3)
@@ -54,6 +55,17 @@ expect_eq "alg access side answers OPTIONS" "$(printf '%s\n' "$reply" | head -n1
 expect_match "alg echoes Call-ID" "$reply" "^Call-ID: up-$SIPA$"
 reply=$(options "$SIPC" OPTIONS | tr -d '\r')
 expect_eq "alg core side answers OPTIONS" "$(printf '%s\n' "$reply" | head -n1)" "SIP/2.0 200 OK"
+# each SIP UDP socket's receive buffer: sip.udp_receive_buffer (4 MiB) as far as net.core.rmem_max lets it,
+# what ss shows being twice that (Linux's bookkeeping); the kernel's default was about 208 KiB
+rb() { ss -ulmn "sport = :$1" | grep -o 'rb[0-9]*' | head -1; }
+max=$(cat /proc/sys/net/core/rmem_max)
+want=$((4194304 < max ? 4194304 : max))
+expect_eq "alg's SIP UDP receive buffers: sip.udp_receive_buffer, at most rmem_max" "$(rb "$SIPA") $(rb "$SIPC")" \
+	"rb$((2 * want)) rb$((2 * want))"
+if [ "$want" -lt 4194304 ]; then
+	expect_match "alg says when rmem_max bounds it" "$(cat "$WORK/alg.log")" \
+		"NOTICE sip SIP UDP port $SIPA: receive buffer $want bytes, not the 4194304 sip.udp_receive_buffer asks"
+fi
 stop "$alg" INT
 expect_eq "alg exits 0 on SIGINT" "$stopped" 0
 expect_match "alg logs its stop" "$(tail -n1 "$WORK/alg.log")" 'NOTICE main stopped$'
