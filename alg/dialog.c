@@ -54,6 +54,11 @@ void dlg_end_as(struct dlg *d, int status, const char *phrase, const char *why)
 		g_hash_table_remove(p->dialogs, d->call_id);
 	while (d->fwds) /* each unbinds itself */
 		fwd_abort(d->fwds->data, d->call_id, status, phrase, why, !d->released);
+	if (d->dial_in) { /* a dial-in not answered yet: answered now, and no callback comes to d after */
+		proxy_reply(p, &p->sides[ACCESS], d->dial_in, status, phrase, TAG_END());
+		nta_incoming_destroy(d->dial_in);
+		d->dial_in = NULL;
+	}
 	if (d->call)
 		call_end(d->call, why);
 	if (d->part)

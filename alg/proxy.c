@@ -218,10 +218,7 @@ static int on_dial_in_cancel(nta_incoming_magic_t *arg, nta_incoming_t *irq, con
 	if (!sip || sip->sip_request->rq_method != sip_method_cancel || d->dial_in != irq)
 		return 0;
 	log_info("sip", &(struct log_ids){ .call = proxy_call_of(sip) }, "dial-in cancelled: answering 487");
-	proxy_reply(d->p, &d->p->sides[ACCESS], irq, SIP_487_REQUEST_TERMINATED, TAG_END());
-	nta_incoming_destroy(irq); /* no callback after: its ACK is nta's to absorb */
-	d->dial_in = NULL;
-	dlg_end(d, "CANCEL");
+	dlg_end(d, "CANCEL"); /* 487, the transaction destroyed: its ACK is nta's to absorb */
 	return 0;
 }
 
@@ -255,7 +252,9 @@ static bool in_dial_in(struct proxy *p, struct side *s, nta_incoming_t *irq, con
 	if (!d || !d->part)
 		return false;
 	sip_method_t method = sip->sip_request->rq_method;
-	if (method == sip_method_bye) {
+	if (d->dial_in && method != sip_method_ack) { /* not answered: no dialog yet (RFC 3261 §12.2.2) */
+		proxy_reply(p, s, irq, SIP_481_NO_TRANSACTION, TAG_END());
+	} else if (method == sip_method_bye) {
 		proxy_reply(p, s, irq, SIP_200_OK, TAG_END());
 		dlg_end(d, "BYE");
 	} else if (method != sip_method_ack) {
