@@ -10,8 +10,9 @@
  *   - BYE from a UE: 200 OK and its termination subtracted;
  *   - a UE whose port refuses: tcpbcc/fail, and the MRFC sends it BYE; a request in that ended dialog
  *     gets 481;
- *   - a dial-in cancelled while the MRFP has not answered its Add (the MRFP stopped): the termination
- *     the Add made subtracted once the Reply comes, and the next dial-in joins the same context. */
+ *   - a dial-in cancelled while the MRFP has not answered its Add (the MRFP stopped): a BYE before the
+ *     answer gets 481, the CANCEL 487, the termination the Add made is subtracted once the Reply comes,
+ *     and the next dial-in joins the same context. */
 #include <CUnit/Basic.h>
 #include <glib.h>
 #include <signal.h>
@@ -263,9 +264,36 @@ static char *word_after(const char *s, const char *key)
 	return at ? g_strndup(at + strlen(key), strcspn(at + strlen(key), " \n{}")) : g_strdup("");
 }
 
+/* The ALG's H.248 requests from mark on, each resending of one written once (the same text: the
+ * transaction layer sends a request again after 200 ms without a Reply) (g_free it). */
+static char *h248_once(long mark)
+{
+	char *all = algrig_h248(&rig, mark, false);
+	char **recs = g_strsplit(all, "MEGACO/3 ", -1);
+	GString *out = g_string_new(NULL);
+	for (int i = 0; recs[i]; i++) /* recs[0]: what precedes the first record, "" */
+		if (*recs[i] && (i < 2 || strcmp(recs[i], recs[i - 1])))
+			g_string_append_printf(out, "MEGACO/3 %s", recs[i]);
+	g_strfreev(recs), g_free(all);
+	return g_string_free(out, FALSE);
+}
+
+/* Whether the ALG's H.248 from mark on shows needle within ms. */
+static bool h248_shows(long mark, const char *needle, unsigned ms)
+{
+	for (unsigned waited = 0;; waited += 20, usleep(20000)) {
+		char *tx = h248_once(mark);
+		bool shown = strstr(tx, needle) != NULL;
+		g_free(tx);
+		if (shown || waited >= ms)
+			return shown;
+	}
+}
+
 /* A UE gives its dial-in up (CANCEL) while the MRFP has not yet answered its Add into the conference's
- * context: when the Reply comes, the MRFC subtracts the termination it added (nobody holds it), and
- * the conference goes on for the others. */
+ * context: a BYE before the answer gets 481 (there is no dialog yet) and changes nothing; the CANCEL
+ * gets 487; when the Reply comes, the MRFC subtracts the termination the Add made (nobody holds it),
+ * and the conference goes on for the others. */
 static void test_cancel_while_adding(void)
 {
 	struct ue a = { 0 }, b = { 0 }, c = { 0 };
@@ -278,20 +306,28 @@ static void test_cancel_while_adding(void)
 	uint16_t port = 0;
 	b.l = tcp_listen(&port);
 	char *sdp = offer(&b, port);
-	kill(rig.agw, SIGSTOP); /* well under h248.lost_after (3 s) */
+	kill(rig.agw, SIGSTOP); /* for well under h248.lost_after (3 s) */
 	sippeer_invite(&b.sip, rig.access, "frank", "conference", "c-f", sdp);
 	g_free(sdp);
-	usleep(150000);
+	CU_ASSERT_TRUE(h248_shows(mark, "Add = $", 1000));
+	/* a BYE with a To tag of its own making, before any answer: 481, the dial-in untouched */
+	char *bye = sippeer_request(&b.sip, "BYE", "frank", "conference", "c-f", 2, NULL, false);
+	char *to = strstr(bye, "\r\nTo: "), *eol = to ? strstr(to + 2, "\r\n") : NULL;
+	char *tagged = g_strdup_printf("%.*s;tag=made-up%s", eol ? (int)(eol - bye) : 0, bye, eol ? eol : "");
+	sippeer_send(&b.sip, rig.access, tagged, NULL);
+	char *no_dialog = sippeer_next_of(&b.sip, "SIP/2.0 481 ", 1000);
+	CU_ASSERT_PTR_NOT_NULL(no_dialog);
+	g_free(bye), g_free(tagged), g_free(no_dialog);
 	char *cancel = sippeer_request(&b.sip, "CANCEL", "frank", "conference", "c-f", 1, NULL, false);
 	sippeer_send(&b.sip, rig.access, cancel, NULL);
 	g_free(cancel);
-	char *terminated = sippeer_next_of(&b.sip, "SIP/2.0 487 ", 2000);
+	char *terminated = sippeer_next_of(&b.sip, "SIP/2.0 487 ", 1000);
 	kill(rig.agw, SIGCONT);
 	CU_ASSERT_PTR_NOT_NULL(terminated);
 	if (terminated)
 		sippeer_ack(&b.sip, rig.access, "sip:conference@example.net", terminated);
-	usleep(500000);
-	char *tx = algrig_h248(&rig, mark, false), *rx = algrig_h248(&rig, mark, true);
+	CU_ASSERT_TRUE(h248_shows(mark, "Subtract = ", 3000));
+	char *tx = h248_once(mark), *rx = algrig_h248(&rig, mark, true);
 	char *ctx = word_after(tx, "Context = "), *term = word_after(rx, "Add = ");
 	char *subtract = g_strdup_printf(
 	    "MEGACO/3 [127.0.0.1]:%u\nTransaction = N {\n  Context = %s {\n    Subtract = %s\n  }\n}\n",

@@ -57,7 +57,7 @@ reply=$(options "$SIPC" OPTIONS | tr -d '\r')
 expect_eq "alg core side answers OPTIONS" "$(printf '%s\n' "$reply" | head -n1)" "SIP/2.0 200 OK"
 # each SIP UDP socket's receive buffer: sip.udp_receive_buffer (4 MiB) as far as net.core.rmem_max lets it,
 # what ss shows being twice that (Linux's bookkeeping); the kernel's default was about 208 KiB
-rb() { ss -ulmn "sport = :$1" | grep -o 'rb[0-9]*' | head -1; }
+rb() { ss -ulmn "src 127.0.0.1:$1" | grep -o 'rb[0-9]*' | head -1; }
 max=$(cat /proc/sys/net/core/rmem_max)
 want=$((4194304 < max ? 4194304 : max))
 expect_eq "alg's SIP UDP receive buffers: sip.udp_receive_buffer, at most rmem_max" "$(rb "$SIPA") $(rb "$SIPC")" \
