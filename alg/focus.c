@@ -224,12 +224,16 @@ static char *answer_of(struct participant *p, const struct mgc_result *r)
 
 static void send_adds(struct participant *p);
 
-/* The conference has no context any more: the gateway drops one emptied by a Subtract (or never made
- * the one whose Add was given up); the next participant's Add makes a new one. */
-static void give_up(struct conference *c)
+/* The conference's context, when no member is left and no Add is on its way to it: the gateway drops
+ * one emptied by a Subtract; the next participant's Add makes a new one. The caller frees what this
+ * returns (a log line may still name it), or NULL when the context stays. */
+static char *give_up(struct conference *c)
 {
-	g_free(c->ctx);
+	if (c->members || c->joining)
+		return NULL;
+	char *gone = c->ctx;
 	c->ctx = NULL, c->agw = NULL;
+	return gone;
 }
 
 /* The next participants waiting for the context go on. */
@@ -260,8 +264,8 @@ static void on_added(void *arg, const struct mgc_result *r)
 			 r->reason);
 		if (first)
 			c->agw = NULL;
-		else if (!c->members && !c->joining) /* the last left while this Add was on its way */
-			give_up(c);
+		else /* the last may have left while this Add was on its way */
+			g_free(give_up(c));
 		release_waiting(c);
 		finish(p, r->timeout ? 500 : 488,
 		       r->timeout ? "Media Gateway Not Reachable"
@@ -361,8 +365,8 @@ void focus_leave(struct participant *p, const char *why)
 		c->joining--;
 		if (!c->ctx)
 			c->creating = false, c->agw = NULL;
-		else if (!c->members && !c->joining)
-			give_up(c);
+		else
+			g_free(give_up(c));
 		release_waiting(c);
 	}
 	if (c)
@@ -376,8 +380,8 @@ void focus_leave(struct participant *p, const char *why)
 			g_hash_table_remove(p->fc->terms, p->terms[i]);
 		}
 		mgc_send(p->fc->mgc, c->agw, s, on_subtracted, NULL, NULL);
-		if (!--c->members && !c->joining) /* the gateway drops the emptied context */
-			gone = c->ctx, c->ctx = NULL, c->agw = NULL;
+		c->members--;
+		gone = give_up(c);
 		log_info("focus", &ids, "user %u left %s (%s): %u participants", p->user, c->name, why,
 			 c->members);
 	}

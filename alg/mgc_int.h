@@ -58,7 +58,7 @@ struct pending {
 	/* a copy of the message, to ask again when it creates a context or subtracts */
 	struct h248_msg *again;
 	void (*seen)(struct mgc_agw *a, const struct h248_node *reply); /* ours: its Reply, read here */
-	unsigned tries;                                                 /* sendings under this id */
+	unsigned tries; /* sendings under this id */
 	bool parked;    /* to be asked again once its gateway is back */
 	bool cancelled; /* its caller gave it up: what it adds to a context it did not make is taken out */
 	uint8_t ncmd[ALG_CMD_COUNT]; /* its commands, for the metrics */

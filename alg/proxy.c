@@ -195,17 +195,16 @@ static void on_focus_answer(void *arg, int status, const char *phrase, char *bod
 {
 	struct dlg *d = arg;
 	struct side *s = &d->p->sides[ACCESS];
-	nta_incoming_t *irq = d->dial_in;
-	d->dial_in = NULL;
 	if (status) {
-		proxy_reply(d->p, s, irq, status, phrase, TAG_END());
-		dlg_end(d, phrase); /* the participant goes with it */
+		dlg_end_as(d, status, phrase, phrase); /* answered there; the participant goes with it */
 	} else {
+		nta_incoming_t *irq = d->dial_in;
+		d->dial_in = NULL;
 		d->ok = proxy_respond(d->p, s, irq, true, SIP_200_OK, SIPTAG_CONTACT_STR(s->uri),
 				      SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(body),
 				      TAG_END());
+		nta_incoming_destroy(irq); /* answered: nta keeps it for its retransmissions, then frees it */
 	}
-	nta_incoming_destroy(irq); /* answered: nta keeps it for its retransmissions, then frees it */
 	g_free(body);
 }
 

@@ -161,18 +161,10 @@ static bool daemon_gone(struct bed_run *b)
 static pid_t spawn(const struct lab_opts *o, const struct scenario *s, const char *dir, const char *name,
 		   GPtrArray *argv, const char *out)
 {
-	g_ptr_array_insert(argv, 0, run_binary(o, dir, name));
 	const char *level = o->log_level; /* ims-agw says at notice that it registered: at least that */
 	if (!strcmp(dir, "agw") && (!strcmp(level, "warning") || !strcmp(level, "error")))
 		level = "notice";
-	g_ptr_array_add(argv, g_strdup_printf("--log-level=%s", level));
-	run_add_flags(argv, jget(s->root, dir), out);
-	g_ptr_array_add(argv, NULL);
-	char *log = g_strdup_printf("%s/%s.log", out, dir);
-	unlink(log); /* an earlier run's is not this one's (the child opens it anew) */
-	pid_t pid = bed_spawn((char *const *)argv->pdata, &(struct bed_child){ .log = log, .cpu = -1 });
-	g_ptr_array_free(argv, TRUE), g_free(log);
-	return pid;
+	return run_spawn(o, s, dir, name, argv, out, level, NULL); /* untraced */
 }
 
 /* Whether the gateway's log says it registered */

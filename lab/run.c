@@ -79,21 +79,27 @@ static bool registered(struct run *r)
 	return false;
 }
 
-/* One daemon: its own flags, then its trace, log level and the scenario's settings; stderr to its log. */
-static pid_t start_daemon(struct run *r, const char *dir, const char *name, GPtrArray *argv)
+pid_t run_spawn(const struct lab_opts *o, const struct scenario *s, const char *dir, const char *name,
+		GPtrArray *argv, const char *out, const char *level, const char *keylog)
 {
-	g_ptr_array_insert(argv, 0, run_binary(r->o, dir, name));
-	g_ptr_array_add(argv, g_strdup_printf("--trace-file=%s/%s.jsonl", r->dir, dir));
-	g_ptr_array_add(argv, g_strdup_printf("--log-level=%s", r->o->log_level));
-	run_add_flags(argv, jget(r->s->root, dir), r->dir);
-	char *log = g_strdup_printf("%s/%s.log", r->dir, dir);
+	g_ptr_array_insert(argv, 0, run_binary(o, dir, name));
+	g_ptr_array_add(argv, g_strdup_printf("--log-level=%s", level));
+	run_add_flags(argv, jget(s->root, dir), out);
 	g_ptr_array_add(argv, NULL);
-	pid_t pid =
-	    bed_spawn((char *const *)argv->pdata,
-		      &(struct bed_child){
-			  .log = log, .keylog = r->pcap ? pcap_keylog_file(r->pcap) : NULL, .cpu = -1 });
+	char *log = g_strdup_printf("%s/%s.log", out, dir);
+	unlink(log); /* an earlier run's is not this one's (the child opens it anew) */
+	pid_t pid = bed_spawn((char *const *)argv->pdata,
+			      &(struct bed_child){ .log = log, .keylog = keylog, .cpu = -1 });
 	g_ptr_array_free(argv, TRUE), g_free(log);
 	return pid;
+}
+
+/* One daemon, traced into the run's directory. */
+static pid_t start_daemon(struct run *r, const char *dir, const char *name, GPtrArray *argv)
+{
+	g_ptr_array_add(argv, g_strdup_printf("--trace-file=%s/%s.jsonl", r->dir, dir));
+	return run_spawn(r->o, r->s, dir, name, argv, r->dir, r->o->log_level,
+			 r->pcap ? pcap_keylog_file(r->pcap) : NULL);
 }
 
 static char *start_daemons(struct run *r, int attempt);

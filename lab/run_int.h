@@ -39,6 +39,12 @@ char *run_binary(const struct lab_opts *o, const char *dir, const char *name);
  * in dir that only its owner reads, the flag naming that file. */
 void run_add_flags(GPtrArray *argv, json_object *flags, const char *dir);
 
+/* One daemon (dir "alg" or "agw", name its binary's): argv (its own flags, freed here), then
+ * --log-level=level and the scenario's settings for it; its standard error to out/dir.log, made anew;
+ * GnuTLS's secrets to keylog (NULL: none). Its pid. */
+pid_t run_spawn(const struct lab_opts *o, const struct scenario *s, const char *dir, const char *name,
+		GPtrArray *argv, const char *out, const char *level, const char *keylog);
+
 /* Plays a step's action ({"offer": {…}}): NULL when it went as the scenario says, else why not. */
 char *act_do(struct run *r, json_object *action);
 
