@@ -227,8 +227,8 @@ static bool subtracting(struct mgc_agw *a, const char *ctx)
 	return false;
 }
 
-/* The terminations a cancelled request's action c added to context ctx, which it did not make,
- * subtracted: nobody holds them (a conference participant gone while its Add ran). */
+/* The terminations a given-up request's action c added to context ctx, which it did not make,
+ * subtracted: nobody holds them (a conference participant gone while its Add ran, or refused). */
 static void subtract_added(struct mgc_agw *a, const char *ctx, const struct h248_node *c)
 {
 	struct h248_msg *s = NULL;
@@ -245,7 +245,7 @@ static void subtract_added(struct mgc_agw *a, const char *ctx, const struct h248
 		const struct log_ids ids = { .ctx = ctx, .term = term };
 		log_notice("mgc", &ids,
 			   "subtracting %s from context %s on gateway %s: the request that added "
-			   "it was cancelled",
+			   "it was given up",
 			   term, ctx, a->mid);
 	}
 	if (s)
@@ -253,7 +253,9 @@ static void subtract_added(struct mgc_agw *a, const char *ctx, const struct h248
 }
 
 /* The Reply to p; with drop, the contexts p's "$" actions made are subtracted (nobody took them), and
- * what a cancelled p added to another context is taken out of it. */
+ * what p, given up, added to another context is taken out of it: a cancelled Add, one whose caller
+ * heard "no reply", or one whose Reply mixes terminations added with an error (H.248.1 §8.2.2: the
+ * commands before the failed one stay executed). */
 static void track(struct mgc_agw *a, const struct pending *p, const struct h248_node *reply, bool drop)
 {
 	unsigned i = 0;
@@ -269,13 +271,14 @@ static void track(struct mgc_agw *a, const struct pending *p, const struct h248_
 		track_action(a, ctx, all, c);
 		if (drop && made && a->up && g_hash_table_contains(a->ctxs, ctx))
 			subtract(a, ctx, "the request that made it failed or was cancelled");
-		else if (p->cancelled && !made && !all && a->up && !subtracting(a, ctx))
+		else if (p->given_up && !made && !all && a->up && !subtracting(a, ctx))
 			subtract_added(a, ctx, c);
 	}
 }
 
-/* Which contexts p's actions name, which create one ($), which subtract: those are asked again under
- * the same id when no Reply came, so that nothing they made is left behind. */
+/* Which contexts p's actions name, which create one ($), which add or subtract: those are asked again
+ * under the same id when no Reply came, so that nothing they made is left behind (an Add whose caller
+ * heard "no reply" is given up, and what it added is taken out when the Reply comes). */
 static bool read_actions(struct pending *p, const struct h248_msg *msg)
 {
 	const struct h248_node *trans = msg->first;
@@ -292,6 +295,8 @@ static bool read_actions(struct pending *p, const struct h248_msg *msg)
 			if (c->kind == H248_NODE_TOKEN && c->tok == H248_TOK_SUBTRACT) {
 				doubt = true;
 				p->act[p->nact].subtracts_all |= h248_str_eq(c->value.text, "*");
+			} else if (c->kind == H248_NODE_TOKEN && c->tok == H248_TOK_ADD) {
+				doubt = true;
 			}
 		p->nact++;
 	}
@@ -390,6 +395,7 @@ static void on_result(void *arg, const struct h248_msg *msg, const struct h248_n
 		else
 			mgc_read_reply(reply, &r);
 		taken = !r.timeout && !r.error;
+		p->given_up = !taken; /* the caller takes it as failed: nobody holds what it added */
 		tell(p, &r);
 		mgc_result_clear(&r);
 	}
@@ -428,7 +434,7 @@ void mgc_cancel(struct mgc *m, uint32_t tid)
 {
 	struct pending *p = tid ? mgc_pending_of(m, tid) : NULL;
 	if (p)
-		p->done = NULL, p->cancelled = true;
+		p->done = NULL, p->given_up = true;
 }
 
 /* ---- who may speak: the configured gateways, each bound to where it registered from ---- */

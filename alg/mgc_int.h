@@ -55,12 +55,13 @@ struct pending {
 	unsigned epoch;
 	mgc_done *done; /* NULL once told (a failure), cancelled, or for nobody */
 	void *arg;
-	/* a copy of the message, to ask again when it creates a context or subtracts */
+	/* a copy of the message, to ask again when it adds or subtracts */
 	struct h248_msg *again;
 	void (*seen)(struct mgc_agw *a, const struct h248_node *reply); /* ours: its Reply, read here */
 	unsigned tries; /* sendings under this id */
 	bool parked;    /* to be asked again once its gateway is back */
-	bool cancelled; /* its caller gave it up: what it adds to a context it did not make is taken out */
+	bool given_up;  /* cancelled, or its caller told it failed: what it adds to a context it did not
+			 * make is taken out */
 	uint8_t ncmd[ALG_CMD_COUNT]; /* its commands, for the metrics */
 	unsigned nact;
 	struct {

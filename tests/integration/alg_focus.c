@@ -12,7 +12,11 @@
  *     gets 481;
  *   - a dial-in cancelled while the MRFP has not answered its Add (the MRFP stopped): a BYE before the
  *     answer gets 481, the CANCEL 487, the termination the Add made is subtracted once the Reply comes,
- *     and the next dial-in joins the same context. */
+ *     and the next dial-in joins the same context;
+ *   - a dial-in whose Add the MRFP answers only after T-MAX: 500 to the UE, the Add asked again under
+ *     its id, and the termination it made subtracted when the Reply comes;
+ *   - a dial-in whose Add the MRFP refuses half way (its second line over the 16 terminations of a
+ *     context, 434): 488, and the termination its first line got subtracted. */
 #include <CUnit/Basic.h>
 #include <glib.h>
 #include <signal.h>
@@ -36,7 +40,10 @@ static int up(void)
 		return 1;
 	return algrig_start(&rig,
 			    &(struct algrig_opts){
-				.alg = (const char *const[]){ "--profile", "mp", NULL },
+				/* T-MAX (h248.timeout) well under h248.lost_after: a request may go
+				 * unanswered while the MRFP stays in service */
+				.alg = (const char *const[]){ "--profile", "mp", "--h248-timeout=1500",
+							      "--h248-lost-after=8000", NULL },
 				/* ims-alg's MRFC sends no tlsbsc/est yet: the MRFP starts TLS on its own */
 				.agw = (const char *const[]){ "--profile", "mp", NULL },
 				.access_ports = "29800-29849",
@@ -143,6 +150,14 @@ static void leave(struct ue *u)
 	sipdlg_clear(&u->dlg);
 	sippeer_close(&u->sip);
 	g_free(u->answer);
+}
+
+/* ue's part in the conference ends: BYE and its answer. */
+static void hang_up(struct ue *u)
+{
+	sipdlg_send(&u->dlg, "BYE", NULL);
+	g_free(sippeer_recv(&u->sip, 3000));
+	leave(u);
 }
 
 static void test_three(void)
@@ -290,6 +305,32 @@ static bool h248_shows(long mark, const char *needle, unsigned ms)
 	}
 }
 
+/* The Subtract the MRFC owes for a given-up Add (its request in tx, the MRFP's Reply in rx): of the
+ * first termination the Reply names, from the conference's context the Add went to (g_free it). */
+static char *subtract_owed(const char *tx, const char *rx)
+{
+	char *ctx = word_after(tx, "Context = "), *term = word_after(rx, "Add = ");
+	CU_ASSERT_TRUE(*term && strcmp(ctx, "$"));
+	char *s = g_strdup_printf(
+	    "MEGACO/3 [127.0.0.1]:%u\nTransaction = N {\n  Context = %s {\n    Subtract = %s\n  }\n}\n",
+	    rig.h248, ctx, term);
+	g_free(ctx), g_free(term);
+	return s;
+}
+
+/* The ALG's H.248 from mark on is exactly u's Add (one line) into the conference's context, then the
+ * Subtract of the termination the MRFP's Reply named: what a given-up Add leaves is taken out. */
+static void assert_add_then_subtract(long mark, const struct ue *u, const char *what)
+{
+	CU_ASSERT_TRUE(h248_shows(mark, "Subtract = ", 4000));
+	char *tx = h248_once(mark), *rx = algrig_h248(&rig, mark, true);
+	char *ctx = word_after(tx, "Context = "), *rid = word_after(tx, "Events = ");
+	char *add = add_text(ctx, (unsigned)atoi(rid), u), *subtract = subtract_owed(tx, rx);
+	char *want = g_strconcat(add, subtract, NULL);
+	ASSERT_TEXT(what, tx, want);
+	g_free(ctx), g_free(rid), g_free(add), g_free(subtract), g_free(want), g_free(tx), g_free(rx);
+}
+
 /* A UE gives its dial-in up (CANCEL) while the MRFP has not yet answered its Add into the conference's
  * context: a BYE before the answer gets 481 (there is no dialog yet) and changes nothing; the CANCEL
  * gets 487; when the Reply comes, the MRFC subtracts the termination the Add made (nobody holds it),
@@ -326,18 +367,7 @@ static void test_cancel_while_adding(void)
 	CU_ASSERT_PTR_NOT_NULL(terminated);
 	if (terminated)
 		sippeer_ack(&b.sip, rig.access, "sip:conference@example.net", terminated);
-	CU_ASSERT_TRUE(h248_shows(mark, "Subtract = ", 3000));
-	char *tx = h248_once(mark), *rx = algrig_h248(&rig, mark, true);
-	char *ctx = word_after(tx, "Context = "), *term = word_after(rx, "Add = ");
-	char *subtract = g_strdup_printf(
-	    "MEGACO/3 [127.0.0.1]:%u\nTransaction = N {\n  Context = %s {\n    Subtract = %s\n  }\n}\n",
-	    rig.h248, ctx, term);
-	char *rid = word_after(tx, "Events = ");
-	char *add = add_text(ctx, (unsigned)atoi(rid), &b), *want = g_strconcat(add, subtract, NULL);
-	g_free(rid);
-	CU_ASSERT_TRUE(*term && strcmp(ctx, "$"));
-	ASSERT_TEXT("the cancelled Add, then its termination subtracted", tx, want);
-	g_free(add), g_free(want), g_free(subtract), g_free(ctx), g_free(term), g_free(tx), g_free(rx);
+	assert_add_then_subtract(mark, &b, "the cancelled Add, then its termination subtracted");
 	g_free(terminated);
 	close(b.l);
 	sippeer_close(&b.sip);
@@ -345,11 +375,106 @@ static void test_cancel_while_adding(void)
 	c.answer = dial_in(&c, "gina", "c-g");
 	CU_ASSERT_TRUE_FATAL(c.answer && g_str_has_prefix(c.answer, "SIP/2.0 200 "));
 	media_up(&c);
-	for (struct ue *u = &a; u; u = u == &a ? &c : NULL) {
+	hang_up(&a);
+	hang_up(&c);
+}
+
+/* The MRFP, stopped, answers a dial-in's Add only after T-MAX (h248.timeout, 1.5 s here; it is not lost
+ * before h248.lost_after, 8 s): the UE gets 500 at T-MAX, the MRFC asks the same transaction again, and
+ * when the Reply comes the termination it made is subtracted: the UE was told no, so nobody holds it. */
+static void test_reply_after_tmax(void)
+{
+	struct ue a = { 0 }, b = { 0 };
+	a.answer = dial_in(&a, "hank", "c-h");
+	CU_ASSERT_TRUE_FATAL(a.answer && g_str_has_prefix(a.answer, "SIP/2.0 200 "));
+	media_up(&a);
+	long mark = algrig_mark(&rig);
+	kill(rig.agw, SIGSTOP);
+	char *refused = dial_in(&b, "iris", "c-i");       /* 100 Trying, then the final answer at T-MAX */
+	CU_ASSERT_TRUE(h248_shows(mark, "Add = $", 100)); /* sent before the answer */
+	usleep(300000); /* the MRFC has asked again (at T-MAX) before the MRFP runs */
+	kill(rig.agw, SIGCONT);
+	CU_ASSERT_TRUE(refused && g_str_has_prefix(refused, "SIP/2.0 500 Media Gateway Not Reachable\r\n"));
+	if (refused && !g_str_has_prefix(refused, "SIP/2.0 200 "))
+		sippeer_ack(&b.sip, rig.access, "sip:conference@example.net", refused);
+	g_free(refused);
+	assert_add_then_subtract(mark, &b,
+				 "the Add unanswered within T-MAX, then its termination subtracted");
+	close(b.l);
+	sippeer_close(&b.sip);
+	hang_up(&a);
+}
+
+/* An offer of n MSRP lines over TLS, each with a=setup:active (the MRFP listens and waits). */
+static char *offer_active(struct ue *u, unsigned n)
+{
+	GString *s = g_string_new(NULL);
+	g_string_printf(s, "v=0\r\no=%s 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n",
+			u->name);
+	for (unsigned i = 0; i < n; i++)
+		g_string_append_printf(s,
+				       "m=message %u TCP/TLS/MSRP *\r\na=accept-types:text/plain\r\n"
+				       "a=path:msrps://127.0.0.1:%u/%s%u;tcp\r\na=setup:active\r\n"
+				       "a=fingerprint:%s\r\n",
+				       9 + i, 9 + i, u->name, i, ue_id.fingerprint);
+	return g_string_free(s, FALSE);
+}
+
+/* u dials in with n lines; its final answer (g_free it), ACKed. */
+static char *dial_in_lines(struct ue *u, const char *name, const char *call, unsigned n)
+{
+	g_strlcpy(u->name, name, sizeof u->name);
+	u->l = -1;
+	CU_ASSERT_TRUE_FATAL(sippeer_open(&u->sip, false));
+	char *sdp = offer_active(u, n);
+	sippeer_invite(&u->sip, rig.access, name, "conference", call, sdp);
+	g_free(sdp);
+	char *final = NULL;
+	for (int i = 0; i < 3 && !final; i++) {
+		char *m = sippeer_recv(&u->sip, 3000);
+		if (m && !g_str_has_prefix(m, "SIP/2.0 1"))
+			final = m;
+		else
+			g_free(m);
+	}
+	if (final && g_str_has_prefix(final, "SIP/2.0 200 ")) {
+		sipdlg_caller(&u->dlg, &u->sip, final, 1);
+		sipdlg_send(&u->dlg, "ACK", NULL);
+	} else if (final) {
+		sippeer_ack(&u->sip, rig.access, "sip:conference@example.net", final);
+	}
+	return final;
+}
+
+/* H.248.1 §8.2.2: the commands of an action before the one that fails stay executed. A dial-in of two
+ * lines into a context holding 15 terminations: the MRFP adds the first (the 16th, its limit) and
+ * refuses the second (434). The UE gets 488, and the MRFC subtracts the first line's termination:
+ * nobody holds it. */
+static void test_join_refused_half_way(void)
+{
+	struct ue a = { 0 }, b = { 0 }, c = { 0 };
+	char *ok_a = dial_in_lines(&a, "jack", "c-j", 8), *ok_b = dial_in_lines(&b, "kate", "c-k", 7);
+	CU_ASSERT_TRUE_FATAL(ok_a && g_str_has_prefix(ok_a, "SIP/2.0 200 "));
+	CU_ASSERT_TRUE_FATAL(ok_b && g_str_has_prefix(ok_b, "SIP/2.0 200 "));
+	long mark = algrig_mark(&rig);
+	char *refused = dial_in_lines(&c, "liam", "c-l", 2);
+	CU_ASSERT_TRUE(
+	    refused &&
+	    g_str_has_prefix(refused, "SIP/2.0 488 Not Acceptable Here (media gateway refused)\r\n"));
+	CU_ASSERT_TRUE(h248_shows(mark, "Subtract = ", 3000));
+	char *tx = h248_once(mark), *rx = algrig_h248(&rig, mark, true), *subtract = subtract_owed(tx, rx);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rx, "Error = 434"));
+	const char *second = strstr(tx + 1, "MEGACO/3 "); /* the record after liam's Add */
+	ASSERT_TEXT("after the half-refused Add", second, subtract);
+	g_free(tx), g_free(rx), g_free(subtract), g_free(refused);
+	sippeer_close(&c.sip);
+	for (struct ue *u = &a; u; u = u == &a ? &b : NULL) {
 		sipdlg_send(&u->dlg, "BYE", NULL);
 		g_free(sippeer_recv(&u->sip, 3000));
-		leave(u);
+		sipdlg_clear(&u->dlg);
+		sippeer_close(&u->sip);
 	}
+	g_free(ok_a), g_free(ok_b);
 }
 
 int main(void)
@@ -362,5 +487,9 @@ int main(void)
 		{ "the MRFP cannot connect: tcpbcc/fail, BYE to the UE", test_connect_fails },
 		{ "a dial-in cancelled while its Add runs: its termination subtracted",
 		  test_cancel_while_adding },
+		{ "a dial-in's Add answered after T-MAX: 500, its termination subtracted",
+		  test_reply_after_tmax },
+		{ "a dial-in refused half way (434): 488, its added termination subtracted",
+		  test_join_refused_half_way },
 		{ NULL, NULL } });
 }
