@@ -77,6 +77,19 @@ bool mgc_request(struct mgc *m, struct mgc_agw *a, struct h248_msg *actions, mgc
 /* Out of the pool: what its requests still await fails now, then the owner releases its calls; probe:
  * audited until it answers again. */
 void mgc_lose(struct mgc_agw *a, const char *why, bool probe);
+/* ---- mgc_track.c: what each gateway holds for us, from the Replies ---- */
+
+/* Whether ctx names a context ("$", "-", "*" and "" do not). */
+bool mgc_ctx_named(const char *ctx);
+/* Context ctx at a subtracted whole, by a request for nobody; why is logged. */
+void mgc_subtract_ctx(struct mgc_agw *a, const char *ctx, const char *why);
+/* Reads which contexts p's actions (msg) name, create or subtract whole into p->act; true when msg adds
+ * or subtracts, so that it is asked again under its id when no Reply comes. */
+bool mgc_read_actions(struct pending *p, const struct h248_msg *msg);
+/* The Reply to p recorded in a->ctxs; with drop, the contexts p made are subtracted, and what p, given
+ * up, added to another context is subtracted from it. */
+void mgc_track(struct mgc_agw *a, const struct pending *p, const struct h248_node *reply, bool drop);
+
 /* The watch of a is due in ms. */
 void mgc_watch_in(struct mgc_agw *a, uint64_t ms);
 /* After a registration: ROOT's Packages audited, and H.248.14 set when the gateway offers it. */
