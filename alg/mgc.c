@@ -52,10 +52,12 @@ struct pending *mgc_pending_of(struct mgc *m, uint32_t tid)
 	return g_hash_table_lookup(m->pending, GUINT_TO_POINTER(tid));
 }
 
+/* The caller hears of p once; told it failed, it holds nothing p adds: p is given up. */
 static void tell(struct pending *p, const struct mgc_result *r)
 {
 	mgc_done *done = p->done;
 	p->done = NULL;
+	p->given_up = r->timeout || r->error;
 	done(p->arg, r);
 }
 
@@ -254,7 +256,6 @@ static void on_result(void *arg, const struct h248_msg *msg, const struct h248_n
 		else
 			mgc_read_reply(reply, &r);
 		taken = !r.timeout && !r.error;
-		p->given_up = !taken; /* the caller takes it as failed: nobody holds what it added */
 		tell(p, &r);
 		mgc_result_clear(&r);
 	}
@@ -287,8 +288,8 @@ bool mgc_send(struct mgc *m, struct mgc_agw *a, struct h248_msg *actions, mgc_do
 	return false;
 }
 
-/* The transaction still runs to its Reply (the gateway acts on it either way); nobody hears of it, and
- * a context it makes is subtracted. */
+/* The transaction still runs to its Reply (the gateway acts on it either way); nobody hears of it, a
+ * context it makes is subtracted, and so is what it adds to another context. */
 void mgc_cancel(struct mgc *m, uint32_t tid)
 {
 	struct pending *p = tid ? mgc_pending_of(m, tid) : NULL;

@@ -60,8 +60,8 @@ struct pending {
 	void (*seen)(struct mgc_agw *a, const struct h248_node *reply); /* ours: its Reply, read here */
 	unsigned tries; /* sendings under this id */
 	bool parked;    /* to be asked again once its gateway is back */
-	bool given_up;  /* cancelled, or its caller told it failed: what it adds to a context it did not
-			 * make is taken out */
+	/* cancelled, or its caller told it failed: what it adds to a context it did not make is taken out */
+	bool given_up;
 	uint8_t ncmd[ALG_CMD_COUNT]; /* its commands, for the metrics */
 	unsigned nact;
 	struct {

@@ -143,11 +143,11 @@ bool mgc_read_actions(struct pending *p, const struct h248_msg *msg)
 		p->act[p->nact].creates = !strcmp(p->act[p->nact].ctx, "$");
 		doubt = doubt || p->act[p->nact].creates;
 		for (const struct h248_node *c = act->first; c; c = c->next)
-			if (c->kind == H248_NODE_TOKEN && c->tok == H248_TOK_SUBTRACT) {
+			if (c->kind == H248_NODE_TOKEN &&
+			    (c->tok == H248_TOK_SUBTRACT || c->tok == H248_TOK_ADD)) {
 				doubt = true;
-				p->act[p->nact].subtracts_all |= h248_str_eq(c->value.text, "*");
-			} else if (c->kind == H248_NODE_TOKEN && c->tok == H248_TOK_ADD) {
-				doubt = true;
+				p->act[p->nact].subtracts_all |=
+				    c->tok == H248_TOK_SUBTRACT && h248_str_eq(c->value.text, "*");
 			}
 		p->nact++;
 	}

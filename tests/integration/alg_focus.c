@@ -356,7 +356,7 @@ static void test_cancel_while_adding(void)
 	uint16_t port = 0;
 	b.l = tcp_listen(&port);
 	char *sdp = offer(&b, port);
-	kill(rig.agw, SIGSTOP); /* for well under h248.lost_after (3 s) */
+	kill(rig.agw, SIGSTOP); /* for well under h248.lost_after (8 s here) */
 	sippeer_invite(&b.sip, rig.access, "frank", "conference", "c-f", sdp);
 	g_free(sdp);
 	CU_ASSERT_TRUE(h248_shows(mark, "Add = $", 1000));
