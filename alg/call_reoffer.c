@@ -40,23 +40,30 @@ static void forget_empty_context(struct call *c)
 static void forget_unanswered(struct call *c)
 {
 	const struct log_ids ids = CALL_IDS(c);
+	log_notice("call", &ids,
+		   "[offered] the re-offer before was not answered: the call goes on as before it");
+	call_reoffer_undo(c);
+}
+
+/* The terminations the re-offer's fresh lines got from its transactions so far, subtracted. (What a
+ * failed transaction itself added was never recorded here: mgc takes that out, mgc_track.c.) */
+static void subtract_fresh(struct call *c)
+{
 	struct h248_msg *s = mgc_actions_new();
 	bool first = true;
 	struct h248_node *ctx = call_h248_context(c, s);
 	for (unsigned i = 0; i < c->n; i++)
 		if (c->lines[i].fresh)
 			call_h248_subtract(s, ctx, &c->lines[i], &first);
-	log_notice("call", &ids,
-		   "[offered] the re-offer before was not answered: the call goes on as before it");
 	if (!first && *c->ctx && c->agw && mgc_agw_up(c->agw))
 		mgc_send(c->cs->mgc, c->agw, s, NULL, NULL, NULL);
 	else
 		h248_msg_free(s);
-	call_reoffer_undo(c);
 }
 
 void call_reoffer_undo(struct call *c)
 {
+	subtract_fresh(c);
 	g_free(c->lines);
 	c->lines = c->prev, c->prev = NULL;
 	c->n = c->prev_n, c->ue_offers = c->prev_ue_offers;

@@ -5,6 +5,9 @@
  *     core, the context the first Add made subtracted;
  *   - the gateway reports tlsbsc/fail (the UE's certificate does not match its SDP fingerprint): the
  *     call is released with BYE to both parties and the context subtracted;
+ *   - a re-INVITE adding an e2ae line to a call the gateway did not carry: the gateway takes the core
+ *     leg's Add and refuses the access leg's (no free port): 488 to the UE, the call goes on as it was
+ *     (RFC 3261 §14.1), and the core leg and its context are subtracted;
  *   - the gateway dies: the Add goes unanswered, 500 to the UE; the next call finds no gateway, 500. */
 #include <CUnit/Basic.h>
 #include <glib.h>
@@ -131,6 +134,68 @@ static void test_tls_fail_releases(void)
 	g_free(ok), g_free(inv), g_free(answer);
 }
 
+/* The text after key in s up to the next white space or brace, or "" (g_free it). */
+static char *word_after(const char *s, const char *key)
+{
+	const char *at = s ? strstr(s, key) : NULL;
+	return at ? g_strndup(at + strlen(key), strcspn(at + strlen(key), " \n{}")) : g_strdup("");
+}
+
+/* An audio call (nothing for the gateway) gets a re-INVITE that adds an e2ae MSRP line. The gateway
+ * makes a context for the line's core leg, then refuses its access leg (its one access port is taken).
+ * The re-INVITE gets 488 and the call stays as it was; nothing the re-offer reserved stays at the
+ * gateway: the core leg is subtracted, and with it the context. */
+static void test_reoffer_refused(void)
+{
+	char *audio = algrig_sdp("ue", &payload_audio, 4000, false, NULL, NULL, NULL);
+	sippeer_invite(&ue, full.access, "a", "b", "ro1", audio);
+	char *inv = sippeer_recv(&core, 5000);
+	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE "));
+	char *answer = algrig_sdp("b", &payload_audio, 4002, false, NULL, NULL, NULL);
+	sippeer_answer(&core, inv, "b", "200 OK", answer);
+	char *ok = sippeer_recv(&ue, 5000);
+	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
+	struct sipdlg d;
+	sipdlg_caller(&d, &ue, ok, 1);
+	sipdlg_send(&d, "ACK", NULL);
+	g_free(sippeer_recv(&core, 3000)); /* the ACK */
+	long mark = algrig_mark(&full);
+	char *msrp = algrig_sdp("ue", &payload_msrp, 2855, true, "actpass", ue_id.fingerprint, "requested");
+	char *reoffer = g_strconcat(audio, strstr(msrp, "m="), NULL);
+	sipdlg_send(&d, "INVITE", reoffer);
+	char *no = sippeer_final(&ue, 5000);
+	CU_ASSERT_TRUE(no &&
+		       g_str_has_prefix(no, "SIP/2.0 488 Not Acceptable Here (media gateway refused)\r\n"));
+	if (no)
+		sippeer_ack(&ue, full.access, d.target, no);
+	CU_ASSERT_PTR_NULL(sippeer_recv(&core, 300)); /* the core heard nothing of it */
+	char *tx = algrig_h248(&full, mark, false);
+	for (int i = 0; i < 30 && !strstr(tx, "Subtract = "); i++) { /* it follows the 488: bounded wait */
+		usleep(100000);
+		g_free(tx);
+		tx = algrig_h248(&full, mark, false);
+	}
+	char *rx = algrig_h248(&full, mark, true);
+	char *ctx = word_after(rx, "Context = "), *term = word_after(rx, "Add = ");
+	char *subtract = g_strdup_printf(
+	    "MEGACO/3 [127.0.0.1]:%u\nTransaction = N {\n  Context = %s {\n    Subtract = %s\n  }\n}\n",
+	    full.h248, ctx, term);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rx, "Error = 510"));
+	CU_ASSERT_TRUE(g_str_has_prefix(term, "co/"));
+	const char *last = g_strrstr(tx, "MEGACO/3 ");
+	ASSERT_TEXT("after the refused re-offer", last, subtract);
+	/* the call goes on: BYE, answered by the core */
+	sipdlg_send(&d, "BYE", NULL);
+	char *bye = sippeer_recv(&core, 3000);
+	CU_ASSERT_TRUE_FATAL(bye && g_str_has_prefix(bye, "BYE "));
+	sippeer_answer(&core, bye, "b", "200 OK", NULL);
+	char *bye_ok = sippeer_recv(&ue, 3000);
+	CU_ASSERT_TRUE(bye_ok && g_str_has_prefix(bye_ok, "SIP/2.0 200 OK\r\n"));
+	sipdlg_clear(&d);
+	g_free(audio), g_free(inv), g_free(answer), g_free(ok), g_free(msrp), g_free(reoffer), g_free(no);
+	g_free(tx), g_free(rx), g_free(ctx), g_free(term), g_free(subtract), g_free(bye), g_free(bye_ok);
+}
+
 /* The gateway dies without a word: nothing heard for h248.lost_after (500 ms, before the Add's T-MAX)
  * loses it and fails the Add (500); the next call has none, and a lost gateway is asked nothing but the
  * audits that would take it back. */
@@ -195,6 +260,8 @@ int main(void)
 	static const struct rig_test tests[] = {
 		{ "the gateway refuses the Add: 488, context subtracted", test_add_refused },
 		{ "tlsbsc/fail: BYE to both parties", test_tls_fail_releases },
+		{ "a re-offer the gateway refuses half way: 488, its core leg subtracted",
+		  test_reoffer_refused },
 		{ "the gateway dies: 500, then no gateway: 500", test_gateway_unreachable },
 		{ NULL, NULL },
 	};
