@@ -80,6 +80,26 @@ void dlg_end(struct dlg *d, const char *why)
 
 /* ---- requests of our own in a dialog (RFC 3261 §12.2.1.1) ---- */
 
+msg_t *dlg_keep(msg_t *m)
+{
+	const sip_t *sip = m ? sip_object(m) : NULL;
+	msg_t *k = sip ? msg_create(sip_default_mclass(), 0) : NULL;
+	if (!k)
+		return NULL;
+	sip_t *ks = sip_object(k);
+	const sip_header_t *const kept[] = { (const sip_header_t *)sip->sip_from,
+					     (const sip_header_t *)sip->sip_to,
+					     (const sip_header_t *)sip->sip_call_id,
+					     (const sip_header_t *)sip->sip_cseq,
+					     (const sip_header_t *)sip->sip_contact };
+	for (size_t i = 0; i < G_N_ELEMENTS(kept); i++)
+		if (kept[i] && sip_add_dup(k, ks, kept[i]) < 0) {
+			msg_destroy(k);
+			return NULL;
+		}
+	return k;
+}
+
 /* Sends method on side out toward one party of the dialog that the INVITE inv and its 2xx ok set up:
  * the caller (at inv's Contact, ok's To as From) or the callee (at ok's Contact); CSeq seq. */
 static void send_own(struct proxy *p, int out, const sip_t *inv, const sip_t *ok, bool to_caller,

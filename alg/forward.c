@@ -243,7 +243,7 @@ static void relay_now(struct fwd *f, msg_t *msg)
 	sip_t *sip = sip_object(msg);
 	int status = sip->sip_status->st_status;
 	if (status >= 200 && status < 300 && f->dlg && f->initial && !f->dlg->ok)
-		f->dlg->ok = msg_ref_create(msg);
+		f->dlg->ok = dlg_keep(msg);
 	if (status >= 200 && status < 300 && f->method == sip_method_register)
 		registered(f, msg, sip);
 	struct timespec at;
@@ -360,7 +360,7 @@ static void fwd_invite(struct fwd *f, const sip_t *sip, sip_t *out)
 	fwd_bind(f, dlg_new(p, sip, f->in->which == ACCESS));
 	if (f->in->which == ACCESS)
 		f->dlg->ue = registrar_call_begin(p->registrar, sip);
-	f->dlg->invite = msg_ref_create(f->msg);
+	f->dlg->invite = dlg_keep(f->msg);
 	struct media_policy pol = registrar_policy(p->registrar, sip, f->dlg->orig);
 	f->dlg->call = call_new(p->calls, sip->sip_call_id->i_id, f->dlg->orig, &pol);
 	call_set_owner(f->dlg->call, f->dlg);

@@ -121,7 +121,7 @@ msg_t *proxy_respond(struct proxy *p, struct side *s, nta_incoming_t *irq, bool 
 	if (keep && sip && sip->sip_to && !sip->sip_to->a_tag)
 		sip_to_tag(msg_home(msg), sip->sip_to, nta_incoming_tag(irq, NULL));
 	if (sip && sip_add_tl(msg, sip, ta_tags(ta)) >= 0 && sip_complete_message(msg) >= 0) {
-		kept = keep ? msg_ref_create(msg) : NULL;
+		kept = keep ? dlg_keep(msg) : NULL;
 		struct timespec at;
 		msg_t *sent = msg_ref_create(msg); /* traced as nta sent it */
 		clock_gettime(CLOCK_REALTIME, &at);
@@ -225,12 +225,13 @@ static int on_dial_in_cancel(nta_incoming_magic_t *arg, nta_incoming_t *irq, con
 static void dial_in(struct proxy *p, nta_incoming_t *irq, const sip_t *sip, msg_t *got)
 {
 	struct dlg *d = dlg_new(p, sip, true);
-	d->invite = got;
+	d->invite = dlg_keep(got);
 	d->dial_in = irq;
 	nta_incoming_bind(irq, on_dial_in_cancel, (nta_incoming_magic_t *)d);
 	d->part = focus_join(p->focus, sip->sip_request->rq_url->url_user, sip->sip_call_id->i_id, d);
 	focus_offer(d->part, sip->sip_payload ? sip->sip_payload->pl_data : NULL,
 		    sip->sip_payload ? sip->sip_payload->pl_len : 0, on_focus_answer, d);
+	msg_destroy(got); /* last: sip is in it; d may be gone (answered at once) */
 }
 
 static void on_focus_failed(void *arg, struct participant *part, const char *why)

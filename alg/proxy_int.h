@@ -54,7 +54,7 @@ struct dlg {
 	struct participant *part; /* a dial-in to the conference focus (mp): the MRFC is the UAS */
 	nta_incoming_t *dial_in;  /* its INVITE, while the focus works on the answer */
 	struct proxy *p;
-	/* what a BYE of ours needs: each party's URI, tag, contact and the last CSeq it used */
+	/* what a BYE of ours needs: each party's URI, tag, contact and the last CSeq it used (dlg_keep) */
 	msg_t *invite, *ok;
 	GSList *fwds;  /* its requests under way (struct fwd *): the INVITE, a re-offer */
 	bool released; /* we sent BYE to both parties */
@@ -135,6 +135,10 @@ struct dlg *dlg_find(struct proxy *p, const sip_t *sip, int side);
 void dlg_end_as(struct dlg *d, int status, const char *phrase, const char *why);
 /* dlg_end_as with 487 Request Terminated. */
 void dlg_end(struct dlg *d, const char *why);
+/* What a request of ours in the dialog needs from its INVITE or its 2xx (From, To, Call-ID, CSeq,
+ * Contact), copied into a message of its own: the whole message, its body and every other header, is
+ * not kept for as long as the call lasts. NULL when m is NULL or the copy fails. */
+msg_t *dlg_keep(msg_t *m);
 /* BYE to one party of an answered dialog. */
 void dlg_bye(struct proxy *p, struct dlg *d, bool to_caller);
 /* The proxy ends a dialog whose media failed: an answered one with BYE to both parties, one still
