@@ -369,8 +369,10 @@ static bool item(struct parser *ps, struct h248_node *parent, enum h248_ctx ctx)
 	}
 	uint8_t flags = 0;
 	struct h248_str name = (ctx == CTX_ACTION_REQ || ctx == CTX_ACTION_REPLY) ? prefixes(w, &flags) : w;
-	bool pkgd = memchr(w.p, '/', w.n) != NULL; /* "pkg/name": never a token */
-	enum h248_tok t = pkgd ? H248_TOK_NONE : lookup(name);
+	/* no token is spelled with a '/': a "pkg/name" is never one, and is looked for only when the word
+	 * is no token */
+	enum h248_tok t = lookup(name);
+	bool pkgd = !t && memchr(w.p, '/', w.n) != NULL;
 
 	if (t && grammar_allows(ctx, t))
 		return token_item(ps, parent, ctx, t, flags, at);
@@ -444,10 +446,10 @@ static bool mid(struct parser *ps)
 	char c = ps->p < ps->end ? *ps->p : 0;
 	if (c == '[' || c == '<') {
 		char close = c == '[' ? ']' : '>';
-		s = ++ps->p;
-		while (ps->p < ps->end && *ps->p != close &&
-		       (h248_safechar[(unsigned char)*ps->p] || *ps->p == ':' || *ps->p == '.'))
-			ps->p++;
+		const char *p = s = ps->p + 1;
+		while (p < ps->end && *p != close && (h248_safechar[(unsigned char)*p] || *p == ':' || *p == '.'))
+			p++;
+		ps->p = p;
 		if (ps->p >= ps->end || *ps->p != close || ps->p == s)
 			return fail(ps, 400, "mId: expected an address closed with '%c'", close);
 		m->text = (struct h248_str){ s, (size_t)(ps->p - s) };
@@ -541,7 +543,10 @@ bool h248_mid_parse(const char *text, size_t len, struct h248_mid *out)
 struct h248_msg *h248_parse(const char *buf, size_t len, const struct h248_limits *limits,
 			    struct h248_error *err)
 {
-	memset(err, 0, sizeof *err);
+	/* field by field: zeroing the whole struct (its reason buffer) costs more than a small message's
+	 * parse of a few items does */
+	err->code = 0, err->line = err->col = 0, err->reason[0] = 0;
+	err->have_tid = err->in_reply = false, err->tid = 0;
 	grammar_init();
 	struct h248_limits lim = limits ? *limits : (struct h248_limits){ 0 };
 	size_t bound = lim.arena ? lim.arena : 64 * len + 65536;
@@ -561,7 +566,7 @@ struct h248_msg *h248_parse(const char *buf, size_t len, const struct h248_limit
 	}
 	bool ok = header(&ps, lim.max_version ? lim.max_version : 3);
 	if (ok) {
-		struct h248_node root = { 0 };
+		struct h248_node root = { .kind = H248_NODE_TOKEN }; /* holds the transactions while parsing */
 		while (ok && peek(&ps)) {
 			const char *before = ps.p; /* peek skipped the white space: this is the item */
 			ok = item(&ps, &root, CTX_BODY);

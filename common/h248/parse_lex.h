@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "msg.h"
 #include "parse.h"
@@ -56,23 +57,28 @@ static inline bool oom(struct parser *ps)
 
 static const unsigned char space[256] = { [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1 };
 
+/* The scanning loops below run on a local cursor and store it in ps once: a char read may alias
+ * ps->p, so a loop over ps->p itself would reload and store it on every byte. */
 static inline void skip_ws_slow(struct parser *ps)
 {
-	while (ps->p < ps->end) {
-		char c = *ps->p;
+	const char *p = ps->p, *end = ps->end;
+	while (p < end) {
+		char c = *p;
 		if (space[(unsigned char)c])
-			ps->p++;
+			p++;
 		else if (c == ';')
-			while (ps->p < ps->end && *ps->p != '\n' && *ps->p != '\r')
-				ps->p++;
+			while (p < end && *p != '\n' && *p != '\r')
+				p++;
 		else
 			break;
 	}
+	ps->p = p;
 }
 
 static inline void skip_ws(struct parser *ps)
 {
-	if (ps->p < ps->end && (unsigned char)*ps->p > ' ' && *ps->p != ';')
+	const char *p = ps->p;
+	if (p < ps->end && (unsigned char)*p > ' ' && *p != ';')
 		return;
 	skip_ws_slow(ps);
 }
@@ -128,24 +134,22 @@ static inline bool expect(struct parser *ps, char c, int code, const char *after
 static inline bool word(struct parser *ps, struct h248_str *w)
 {
 	skip_ws(ps);
-	const char *s = ps->p;
-	while (ps->p < ps->end && h248_safechar[(unsigned char)*ps->p])
-		ps->p++;
-	*w = (struct h248_str){ s, (size_t)(ps->p - s) };
+	const char *s = ps->p, *p = s, *end = ps->end;
+	while (p < end && h248_safechar[(unsigned char)*p])
+		p++;
+	ps->p = p;
+	*w = (struct h248_str){ s, (size_t)(p - s) };
 	return w->n > 0;
 }
 
 static inline bool quoted(struct parser *ps, struct h248_str *q, int code)
 {
-	const char *s = ++ps->p; /* past the opening quote */
-	while (ps->p < ps->end && *ps->p != '"')
-		ps->p++;
-	if (ps->p >= ps->end) {
-		ps->p = s - 1;
+	const char *s = ps->p + 1; /* past the opening quote */
+	const char *close = memchr(s, '"', (size_t)(ps->end - s));
+	if (!close)
 		return fail(ps, code, "quoted string is not closed");
-	}
-	*q = (struct h248_str){ s, (size_t)(ps->p - s) };
-	ps->p++;
+	*q = (struct h248_str){ s, (size_t)(close - s) };
+	ps->p = close + 1;
 	return true;
 }
 
