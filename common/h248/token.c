@@ -36,9 +36,12 @@ static struct cand {
 } cands[MAXLEN + 1][FIRSTS][CANDS];
 static int built;
 
+/* ASCII lower case of every byte, filled by build(): the lookup's compare loop folds with one load. */
+static unsigned char lower[256];
+
 static inline unsigned char fold(unsigned char c)
 {
-	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20) : c;
+	return lower[c];
 }
 
 static inline int first_index(unsigned char c)
@@ -64,6 +67,8 @@ static void insert(const char *spelling, uint16_t tok)
 
 static void build(void)
 {
+	for (unsigned c = 0; c < 256; c++)
+		lower[c] = (unsigned char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
 	for (uint16_t t = 1; t < H248_TOK_COUNT; t++) {
 		insert(h248_tokens[t].pretty, t);
 		insert(h248_tokens[t].compact, t);
