@@ -56,13 +56,14 @@ static void str(struct out *o, struct h248_str s)
 	put(o, s.p, s.n);
 }
 
-static void indent(struct out *o, unsigned depth)
+/* sep (",\n" or "\n") and the indentation of depth, in one put: pretty text writes one per item. */
+static void newline(struct out *o, bool comma, unsigned depth)
 {
-	static const char spaces[] = "                                                                ";
+	static const char lines[] = ",\n                                                                ";
 	size_t n = 2 * (size_t)depth;
-	if (n > sizeof spaces - 1)
-		n = sizeof spaces - 1; /* deeper than 32 levels: the parser refuses those anyway */
-	put(o, spaces, n);
+	if (n > sizeof lines - 3)
+		n = sizeof lines - 3; /* deeper than 32 levels: the parser refuses those anyway */
+	put(o, lines + !comma, n + 2 - !comma);
 }
 
 static void token(struct out *o, enum h248_tok t)
@@ -108,14 +109,22 @@ static void value(struct out *o, const struct h248_value *v)
 
 static void relation(struct out *o, char rel)
 {
+	const char spaced[3] = { ' ', rel, ' ' };
 	if (o->pretty)
-		put(o, " ", 1);
-	put(o, &rel, 1);
-	if (o->pretty)
-		put(o, " ", 1);
+		put(o, spaced, 3);
+	else
+		put(o, &rel, 1);
 }
 
 static void node(struct out *o, const struct h248_node *n, unsigned depth, enum h248_ctx where);
+
+/* Whether a raw body starting with c starts with the layout h248_sdp strips (SP, HTAB, CR, LF or a
+ * comment): h248_sdp(n).p == n->octets.p exactly when it does not, and the first byte tells without
+ * h248_sdp's walk over the whole body. */
+static bool sdp_layout(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ';';
+}
 
 /* An empty body where Annex B wants at least one item: left out where the token may stand alone
  * ("Add = A1 { }" is printed "Add = A1"), refused where it may not ("Reply = 1 { }", "Services { }"). */
@@ -156,29 +165,24 @@ static void body(struct out *o, const struct h248_node *n, unsigned depth, enum 
 	else
 		PUT(o, "{");
 	if (raw) { /* a bare SDP (no layout before it: see h248_sdp) starts on a line of its own */
-		if (h248_tokens[n->tok].body == 'x' && n->octets.n && h248_sdp(n).p == n->octets.p)
+		if (h248_tokens[n->tok].body == 'x' && n->octets.n && !sdp_layout(*n->octets.p))
 			PUT(o, "\n");
 		str(o, n->octets);
 		put(o, "}", 1);
 		return;
 	}
 	for (const struct h248_node *c = n->first; c; c = c->next) {
-		if (o->pretty) {
-			if (c == n->first)
-				PUT(o, "\n");
-			else
-				PUT(o, ",\n");
-			indent(o, depth + 1);
-		} else if (c != n->first)
+		if (o->pretty)
+			newline(o, c != n->first, depth + 1);
+		else if (c != n->first)
 			PUT(o, ",");
 		node(o, c, depth + 1, ctx);
 	}
 	o->in_reply = was_reply;
 	if (o->pretty) {
-		if (n->first) {
-			put(o, "\n", 1);
-			indent(o, depth);
-		} else
+		if (n->first)
+			newline(o, false, depth);
+		else
 			put(o, " ", 1);
 	}
 	put(o, "}", 1);
