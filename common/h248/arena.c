@@ -15,7 +15,7 @@ struct block {
 
 struct arena {
 	_Alignas(16) struct block *top;
-	size_t limit, handed;
+	size_t limit, left; /* left: what the limit still allows (SIZE_MAX without one) */
 	struct block *first; /* lives in the same allocation, right after the arena */
 };
 
@@ -26,7 +26,7 @@ struct arena *arena_new(size_t limit)
 	struct arena *a = malloc(sizeof *a + sizeof(struct block) + FIRST);
 	if (!a)
 		return NULL;
-	a->limit = limit, a->handed = 0;
+	a->limit = limit, a->left = limit ? limit : SIZE_MAX;
 	a->first = (struct block *)(a + 1);
 	*a->first = (struct block){ .prev = NULL, .size = FIRST, .used = 0 };
 	a->top = a->first;
@@ -44,26 +44,34 @@ void arena_free(struct arena *a)
 	free(a);
 }
 
-/* Not zeroed. */
-static void *raw(struct arena *a, size_t size)
+/* A new newest block with room for size (rounded), or NULL. */
+static struct block *grow(struct arena *a, size_t size)
+{
+	struct block *b = a->top;
+	size_t want = size > BLOCK_MIN ? size : 2 * b->size;
+	if (want > 256 * 1024 && size <= 256 * 1024)
+		want = 256 * 1024;
+	b = malloc(sizeof *b + want);
+	if (!b)
+		return NULL;
+	b->prev = a->top, b->size = want, b->used = 0;
+	a->top = b;
+	return b;
+}
+
+/* Not zeroed. Kept small, with the new block out of line, so that the common case (room in the newest
+ * block) is inlined into arena_alloc: a message's parse allocates one node per item. */
+static inline void *raw(struct arena *a, size_t size)
 {
 	size = (size + 7) & ~(size_t)7;
-	if (a->limit && (size > a->limit || a->handed > a->limit - size))
+	if (size > a->left)
 		return NULL;
 	struct block *b = a->top;
-	if (!b || b->size - b->used < size) {
-		size_t want = size > BLOCK_MIN ? size : (b ? 2 * b->size : BLOCK_MIN);
-		if (want > 256 * 1024 && size <= 256 * 1024)
-			want = 256 * 1024;
-		b = malloc(sizeof *b + want);
-		if (!b)
-			return NULL;
-		b->prev = a->top, b->size = want, b->used = 0;
-		a->top = b;
-	}
+	if (b->size - b->used < size && !(b = grow(a, size)))
+		return NULL;
 	void *p = b->data + b->used;
 	b->used += size;
-	a->handed += size;
+	a->left -= size;
 	return p;
 }
 
@@ -87,5 +95,5 @@ char *arena_strndup(struct arena *a, const char *s, size_t n)
 
 size_t arena_used(const struct arena *a)
 {
-	return a->handed;
+	return (a->limit ? a->limit : SIZE_MAX) - a->left;
 }
