@@ -83,6 +83,11 @@ void *arena_alloc(struct arena *a, size_t size)
 	return p;
 }
 
+void *arena_take(struct arena *a, size_t size)
+{
+	return raw(a, size);
+}
+
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
 	char *p = raw(a, n + 1);

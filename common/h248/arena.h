@@ -13,6 +13,8 @@ struct arena *arena_new(size_t limit);
 void arena_free(struct arena *a);
 /* Zeroed, 8-byte aligned; NULL once the limit would be exceeded. */
 void *arena_alloc(struct arena *a, size_t size);
+/* The same, not zeroed: for a caller that fills it whole. */
+void *arena_take(struct arena *a, size_t size);
 /* A NUL-terminated copy of n bytes; NULL past the limit. */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 size_t arena_used(const struct arena *a);
