@@ -8,7 +8,6 @@
 #include "ber_tab.h"
 #include "ber_int.h"
 
-#include <stdio.h>
 #include <string.h>
 
 struct pkg {
@@ -91,15 +90,42 @@ static const struct param params[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* What the lookups compare, derived from the tables above on first use: the length of each package and
+ * item name, and each item's package id, so that a lookup compares lengths and numbers before bytes and
+ * never a package name. */
+static struct {
+	bool built;
+	uint8_t pkg_len[COUNT(pkgs)], item_len[COUNT(items)];
+	uint16_t item_pkg[COUNT(items)];
+} idx;
+
 static bool eq(const char *s, size_t n, const char *c)
 {
 	return strlen(c) == n && !memcmp(s, c, n);
 }
 
-bool ber_pkg_id(const char *s, size_t n, uint16_t *id)
+static void build(void)
 {
 	for (size_t i = 0; i < COUNT(pkgs); i++)
-		if (eq(s, n, pkgs[i].name)) {
+		idx.pkg_len[i] = (uint8_t)strlen(pkgs[i].name);
+	for (size_t i = 0; i < COUNT(items); i++) {
+		idx.item_len[i] = (uint8_t)strlen(items[i].name);
+		idx.item_pkg[i] = 0xffff; /* no package has that id: a row naming an unknown one matches none */
+		for (size_t k = 0; k < COUNT(pkgs); k++)
+			if (!strcmp(pkgs[k].name, items[i].pkg)) {
+				idx.item_pkg[i] = pkgs[k].id;
+				break;
+			}
+	}
+	idx.built = true;
+}
+
+bool ber_pkg_id(const char *s, size_t n, uint16_t *id)
+{
+	if (!idx.built)
+		build();
+	for (size_t i = 0; i < COUNT(pkgs); i++)
+		if (idx.pkg_len[i] == n && !memcmp(s, pkgs[i].name, n)) {
 			*id = pkgs[i].id;
 			return true;
 		}
@@ -127,11 +153,10 @@ bool ber_pkgd_id(enum ber_kind kind, const char *s, size_t n, uint8_t out[4])
 	if (pkg == 0xffff && !eq(it, in, "*"))
 		return false; /* a wildcarded package needs a wildcarded item (Annex A) */
 	if (!eq(it, in, "*")) {
-		const char *pname = ber_pkg_name(pkg);
 		size_t i = 0;
 		for (; i < COUNT(items); i++)
-			if (items[i].kind == (char)kind && !strcmp(items[i].pkg, pname) &&
-			    eq(it, in, items[i].name))
+			if (items[i].kind == (char)kind && idx.item_pkg[i] == pkg && idx.item_len[i] == in &&
+			    !memcmp(it, items[i].name, in))
 				break;
 		if (i == COUNT(items))
 			return false;
@@ -148,8 +173,10 @@ static const struct item *find_item(enum ber_kind kind, const uint8_t id[4], con
 	*pname = ber_pkg_name(pkg);
 	if (!*pname)
 		return NULL;
+	if (!idx.built)
+		build();
 	for (size_t i = 0; i < COUNT(items); i++)
-		if (items[i].kind == (char)kind && items[i].id == item && !strcmp(items[i].pkg, *pname))
+		if (items[i].kind == (char)kind && items[i].id == item && idx.item_pkg[i] == pkg)
 			return &items[i];
 	return NULL;
 }
@@ -172,8 +199,14 @@ bool ber_pkgd_name(enum ber_kind kind, const uint8_t id[4], char *out, size_t ca
 		if (!pname)
 			return false;
 	}
-	int n = snprintf(out, cap, "%s/%s", pname, iname);
-	return n > 0 && (size_t)n < cap;
+	/* "pname/iname", NUL-terminated: two copies, where snprintf's format walk cost more than the lookup */
+	size_t pn = strlen(pname), in = strlen(iname);
+	if (pn + 1 + in >= cap)
+		return false;
+	memcpy(out, pname, pn);
+	out[pn] = '/';
+	memcpy(out + pn + 1, iname, in + 1);
+	return true;
 }
 
 static const struct param *find_param(enum ber_kind kind, const uint8_t item[4], const char *s, size_t n,
