@@ -26,7 +26,7 @@ bool ber_set_number(struct dec *d, struct h248_node *n, const struct tlv *t, uin
 	char b[12];
 	if (!ber_dec_u32(d, t, max, &v))
 		return false;
-	snprintf(b, sizeof b, "%u", v);
+	ber_decimal(v, b);
 	return set_word(d, n, b);
 }
 
