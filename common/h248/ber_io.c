@@ -6,12 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool room(struct bw *w, size_t n)
+/* Room for n more octets, the buffer grown when it lacks it. */
+static bool grow(struct bw *w, size_t n)
 {
-	if (w->failed)
-		return false;
-	if (w->n + n <= w->cap)
-		return true;
 	size_t cap = w->cap ? w->cap : 1024;
 	while (cap < w->n + n)
 		cap *= 2;
@@ -22,6 +19,14 @@ static bool room(struct bw *w, size_t n)
 	}
 	w->p = p, w->cap = cap;
 	return true;
+}
+
+/* Inline, with the growing out of line: every octet the encoder writes passes here. */
+static inline bool room(struct bw *w, size_t n)
+{
+	if (w->failed)
+		return false;
+	return w->n + n <= w->cap || grow(w, n);
 }
 
 void bw_put(struct bw *w, const void *p, size_t n)
@@ -116,35 +121,6 @@ void bw_bits(struct bw *w, unsigned tag, uint32_t bits)
 	bw_octets(w, tag, b, 1 + octets);
 }
 
-bool br_more(const struct br *r)
-{
-	return r->p < r->end;
-}
-
-bool br_next(struct br *r, struct tlv *t, size_t *at)
-{
-	const uint8_t *p = r->p;
-	*at = (size_t)(p - r->base);
-	if (r->end - p < 2 || (p[0] & 0x1f) == 0x1f)
-		return false;
-	t->tag = p[0];
-	size_t len = p[1];
-	p += 2;
-	if (len & 0x80) {
-		unsigned k = len & 0x7f;
-		if (k == 0 || k > 4 || (size_t)(r->end - p) < k)
-			return false; /* indefinite, or longer than any message */
-		len = 0;
-		for (unsigned i = 0; i < k; i++)
-			len = len << 8 | *p++;
-	}
-	if ((size_t)(r->end - p) < len)
-		return false;
-	t->in = (struct br){ p, p + len, r->base, r->depth + 1 };
-	r->p = p + len;
-	return true;
-}
-
 bool br_uint(const struct tlv *t, uint32_t *v)
 {
 	size_t n = br_len(t);
@@ -171,9 +147,4 @@ bool br_bits(const struct tlv *t, uint32_t *bits)
 				x |= 1u << (8 * i + b);
 	*bits = x;
 	return true;
-}
-
-size_t br_len(const struct tlv *t)
-{
-	return (size_t)(t->in.end - t->in.p);
 }

@@ -42,13 +42,44 @@ struct tlv {
 };
 
 /* Reads the next TLV of r into t; false (with *at the offending offset) on a malformed or indefinite length,
- * a multi-octet tag, or a value running past r's end. */
-bool br_next(struct br *r, struct tlv *t, size_t *at);
-bool br_more(const struct br *r);
+ * a multi-octet tag, or a value running past r's end. Inline, as br_more and br_len: the decoder reads
+ * every TLV with them. */
+static inline bool br_next(struct br *r, struct tlv *t, size_t *at)
+{
+	const uint8_t *p = r->p;
+	*at = (size_t)(p - r->base);
+	if (r->end - p < 2 || (p[0] & 0x1f) == 0x1f)
+		return false;
+	t->tag = p[0];
+	size_t len = p[1];
+	p += 2;
+	if (len & 0x80) {
+		unsigned k = len & 0x7f;
+		if (k == 0 || k > 4 || (size_t)(r->end - p) < k)
+			return false; /* indefinite, or longer than any message */
+		len = 0;
+		for (unsigned i = 0; i < k; i++)
+			len = len << 8 | *p++;
+	}
+	if ((size_t)(r->end - p) < len)
+		return false;
+	t->in = (struct br){ p, p + len, r->base, r->depth + 1 };
+	r->p = p + len;
+	return true;
+}
+
+static inline bool br_more(const struct br *r)
+{
+	return r->p < r->end;
+}
+
 /* Contents as an unsigned integer of at most 32 bits (a leading zero octet allowed); false when not. */
 bool br_uint(const struct tlv *t, uint32_t *v);
 /* BIT STRING contents as bits 0..31; false when malformed. */
 bool br_bits(const struct tlv *t, uint32_t *bits);
-size_t br_len(const struct tlv *t);
+static inline size_t br_len(const struct tlv *t)
+{
+	return (size_t)(t->in.end - t->in.p);
+}
 
 #endif
