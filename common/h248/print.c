@@ -38,8 +38,9 @@ static bool grow(struct out *o, size_t n)
 	return true;
 }
 
-/* libc's memcpy, out of line: where the length is known to be small but not which (a token's, an
- * indentation's), GCC inlines the copy as "rep movsq", whose start-up costs more than the copy. */
+/* libc's memcpy, out of line: where the length is known to be bounded but not which (a token's, an
+ * indentation's), GCC inlines a copy of 8 bytes or more as "rep movsq", whose start-up costs more than
+ * the copy. Shorter ones, a compact token or a brace, it inlines as a few moves: put keeps those. */
 static __attribute__((noinline)) void copy(char *to, const char *from, size_t n)
 {
 	memcpy(to, from, n);
@@ -49,7 +50,7 @@ static inline void put(struct out *o, const char *s, size_t n)
 {
 	if (o->n + n + 1 > o->cap && !grow(o, n))
 		return;
-	if (__builtin_constant_p(n)) /* a literal: a few moves */
+	if (__builtin_constant_p(n) || n < 8) /* a literal or a short word: a few moves */
 		memcpy(o->p + o->n, s, n);
 	else
 		copy(o->p + o->n, s, n);
