@@ -193,7 +193,7 @@ static const struct {
 };
 
 /* Where each token's {…} leads: [token] = { request context, reply context }. */
-static const enum h248_ctx bodies[H248_TOK_COUNT][2] = {
+const enum h248_ctx grammar_bodies[H248_TOK_COUNT][2] = {
 	[T(TRANSACTION)] = { CTX_TRANS, CTX_TRANS },
 	[T(REPLY)] = { CTX_REPLY, CTX_REPLY },
 	[T(PENDING)] = { CTX_PENDING, CTX_PENDING },
@@ -244,13 +244,8 @@ void grammar_init(void)
 	built = true;
 }
 
-enum h248_ctx grammar_body(enum h248_tok t, bool in_reply)
-{
-	return bodies[t][in_reply];
-}
-
 /* Shapes (grammar.h): descriptors whose rule is Token LBRKT … RBRKT, and the Events pairing. */
-static const uint8_t shapes[H248_TOK_COUNT] = {
+const uint8_t grammar_shapes[H248_TOK_COUNT] = {
 	[T(MEDIA)] = S_BODY,
 	[T(STREAM)] = S_BODY,
 	[T(STATISTICS)] = S_BODY,
@@ -279,7 +274,7 @@ uint32_t grammar_max(enum h248_tok t)
  * v2 decoders refuse them too): segmentation, context attributes and IEPS, EmergencyOff, the notification
  * behaviours, ServiceChangeInc, the one-way topology variants, the audit selection logic and context
  * lists. */
-static const uint8_t since[H248_TOK_COUNT] = {
+const uint8_t grammar_versions[H248_TOK_COUNT] = {
 	[T(SEGMENT)] = 3,         [T(CONTEXTATTR)] = 3,           [T(IEPSCALL)] = 3,
 	[T(EMERGENCYOFF)] = 3,    [T(NEVERNOTIFY)] = 3,           [T(IMMEDIATENOTIFY)] = 3,
 	[T(REGULATEDNOTIFY)] = 3, [T(RESETEVENTSDESCRIPTOR)] = 3, [T(SERVICECHANGEINC)] = 3,
@@ -287,19 +282,9 @@ static const uint8_t since[H248_TOK_COUNT] = {
 	[T(ORLGC)] = 3,           [T(EMERGENCYVALUE)] = 3,        [T(CONTEXTLIST)] = 3,
 };
 
-unsigned grammar_since(enum h248_tok t)
-{
-	return since[t] ? since[t] : 1;
-}
-
 bool grammar_body_optional(enum h248_tok t, bool in_reply, unsigned version)
 {
 	return t == T(CONTEXT) && in_reply && version >= 3;
-}
-
-unsigned grammar_shape(enum h248_tok t)
-{
-	return shapes[t];
 }
 
 /* Enumerated values (Annex B: streamMode, serviceChangeMethod, serviceState, eventBufferControl,
@@ -450,12 +435,6 @@ int grammar_missing(enum h248_ctx ctx, const struct h248_node *parent, char *why
 		return g->error;
 	}
 	return 0;
-}
-
-int grammar_value_code(enum h248_tok t, int around, bool in_reply)
-{
-	enum h248_ctx body = grammar_body(t, in_reply);
-	return body ? grammar_ctx(body)->error : around;
 }
 
 bool grammar_context_id(struct h248_str w)

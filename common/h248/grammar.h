@@ -107,8 +107,17 @@ static inline bool grammar_allows(enum h248_ctx c, enum h248_tok t)
 {
 	return t && (grammar_table[c].allowed[t / 64] >> (t % 64)) & 1;
 }
+
+/* The tables behind the per-token lookups below, inline because the parser and the printer make them
+ * for every item (grammar.c): each token's body contexts, shape and first version (0: version 1). */
+extern const enum h248_ctx grammar_bodies[H248_TOK_COUNT][2];
+extern const uint8_t grammar_shapes[H248_TOK_COUNT], grammar_versions[H248_TOK_COUNT];
+
 /* The context of token t's {…} when it appears in a request or a reply. */
-enum h248_ctx grammar_body(enum h248_tok t, bool in_reply);
+static inline enum h248_ctx grammar_body(enum h248_tok t, bool in_reply)
+{
+	return grammar_bodies[t][in_reply];
+}
 /* Descriptors that may appear at most once in a command (448). */
 bool grammar_is_descriptor(enum h248_tok t);
 /* A command (Add, Modify, … ServiceChange): a token an action request holds whose {…} is a command's. */
@@ -116,13 +125,19 @@ bool grammar_is_command(enum h248_tok t);
 /* The largest value token t's unsigned integer may have (UINT16, Version's two digits; UINT32 else). */
 uint32_t grammar_max(enum h248_tok t);
 /* The first version of H.248.1 whose text grammar has token t (1 for most; 3 for the v3 additions). */
-unsigned grammar_since(enum h248_tok t);
+static inline unsigned grammar_since(enum h248_tok t)
+{
+	return grammar_versions[t] ? grammar_versions[t] : 1;
+}
 /* Whether token t, whose body the token table requires, may stand without it: H.248.1 v3 made an
  * actionReply's {...} optional ("Context = 5" alone in a Reply; megaco's v3 decoder agrees, its v1 and v2
  * ones refuse it). */
 bool grammar_body_optional(enum h248_tok t, bool in_reply, unsigned version);
 /* enum grammar_shape of token t. */
-unsigned grammar_shape(enum h248_tok t);
+static inline unsigned grammar_shape(enum h248_tok t)
+{
+	return grammar_shapes[t];
+}
 /* The tokens a value of token t must be one of (NULL: any), and whether an extension "X-…"/"X+…" is
  * allowed too; a value outside them gets 449 (H.248.8: unknown parameter or property value). */
 const enum h248_tok *grammar_enum(enum h248_tok t, bool *extension);
@@ -141,7 +156,11 @@ const char *grammar_describe(const struct h248_node *n, char out[64]);
 int grammar_missing(enum h248_ctx ctx, const struct h248_node *parent, char *why, size_t size);
 /* The code for a mistake in token t's own value: that of the construct it opens ("Add = {" is a syntax
  * error in a command, 442; "Context = x" one in an action, 422), else around's. */
-int grammar_value_code(enum h248_tok t, int around, bool in_reply);
+static inline int grammar_value_code(enum h248_tok t, int around, bool in_reply)
+{
+	enum h248_ctx body = grammar_body(t, in_reply);
+	return body ? grammar_ctx(body)->error : around;
+}
 /* ContextID = UINT32 / "*" / "-" / "$" */
 bool grammar_context_id(struct h248_str w);
 /* TransactionID, with the v3 segmentation suffix: "12", "12/3", "12/3/END". */
