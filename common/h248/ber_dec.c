@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -274,7 +275,51 @@ bool ber_dec_audit(struct dec *d, struct h248_node *parent, const struct tlv *t)
 	return true;
 }
 
-/* LocalRemoteDescriptor { propGrps [0] } as SDP lines, LF-terminated */
+/* One line of an SDP: its type letter and its value's octets (in the input). */
+struct sdp_line {
+	char type;
+	const uint8_t *value;
+	size_t n;
+};
+
+/* The SDP lines propGrps holds, checked, the first cap of them into lines; *count: how many there are
+ * (cap or more), *len: the length of their text. */
+static bool sdp_lines(struct dec *d, const struct tlv *grps_tlv, struct sdp_line *lines, size_t cap,
+		      size_t *count, size_t *len)
+{
+	struct br grps = grps_tlv->in;
+	*count = 0, *len = 0;
+	while (br_more(&grps)) {
+		struct tlv g, p, pf[3];
+		if (!ber_next(d, &grps, &g))
+			return false;
+		struct br in = g.in;
+		while (br_more(&in)) {
+			if (!ber_next(d, &in, &p) || p.tag != T_SEQ || !ber_fields(d, &p, pf, 3))
+				return d->failed ? false : ber_dfail(d, 400, &p.in, "PropertyGroup");
+			struct br v = pf[1].in;
+			struct tlv val;
+			char c = br_len(&pf[0]) == 4 && !pf[0].in.p[0] && !pf[0].in.p[1]
+				     ? ber_sdp_type((uint16_t)(pf[0].in.p[2] << 8 | pf[0].in.p[3]))
+				     : 0;
+			if (!c || pf[2].tag || !pf[1].tag || !ber_next(d, &v, &val) || val.tag != T_OCTETS ||
+			    br_more(&v))
+				return d->failed ? false
+						 : ber_dfail(d, 501, &p.in, "a property other than an SDP line");
+			if (memchr(val.in.p, '\n', br_len(&val)) || memchr(val.in.p, '}', br_len(&val)) ||
+			    memchr(val.in.p, '\r', br_len(&val)))
+				return ber_dfail(d, 400, &val.in, "an SDP line holding a line end or '}'");
+			if (*count < cap)
+				lines[*count] = (struct sdp_line){ c, val.in.p, br_len(&val) };
+			++*count;
+			*len += br_len(&val) + 3;
+		}
+	}
+	return true;
+}
+
+/* LocalRemoteDescriptor { propGrps [0] } as SDP lines, LF-terminated. The lines are read once, into an
+ * array on the stack; an SDP of more lines than it holds is read a second time, into one as long. */
 static bool sdp(struct dec *d, struct h248_node *parent, enum h248_tok tok, const struct tlv *t)
 {
 	struct tlv f[1];
@@ -282,47 +327,30 @@ static bool sdp(struct dec *d, struct h248_node *parent, enum h248_tok tok, cons
 	if (!n || !ber_fields(d, t, f, 1))
 		return false;
 	n->flags |= H248_F_BODY;
-	size_t len = 0;
-	char *buf = NULL;
-	for (int pass = 0; pass < 2; pass++) { /* measure, then write */
-		struct br grps = f[0].in;
-		len = 0;
-		while (br_more(&grps)) {
-			struct tlv g, p, pf[3];
-			if (!ber_next(d, &grps, &g))
-				return false;
-			struct br in = g.in;
-			while (br_more(&in)) {
-				if (!ber_next(d, &in, &p) || p.tag != T_SEQ || !ber_fields(d, &p, pf, 3))
-					return d->failed ? false : ber_dfail(d, 400, &p.in, "PropertyGroup");
-				struct br v = pf[1].in;
-				struct tlv val;
-				char c = br_len(&pf[0]) == 4 && !pf[0].in.p[0] && !pf[0].in.p[1]
-					     ? ber_sdp_type((uint16_t)(pf[0].in.p[2] << 8 | pf[0].in.p[3]))
-					     : 0;
-				if (!c || pf[2].tag || !pf[1].tag || !ber_next(d, &v, &val) ||
-				    val.tag != T_OCTETS || br_more(&v))
-					return d->failed ? false
-							 : ber_dfail(d, 501, &p.in,
-								     "a property other than an SDP line");
-				if (memchr(val.in.p, '\n', br_len(&val)) ||
-				    memchr(val.in.p, '}', br_len(&val)) ||
-				    memchr(val.in.p, '\r', br_len(&val)))
-					return ber_dfail(d, 400, &val.in,
-							 "an SDP line holding a line end or '}'");
-				if (buf) {
-					buf[len] = c, buf[len + 1] = '=';
-					memcpy(buf + len + 2, val.in.p, br_len(&val));
-					buf[len + 2 + br_len(&val)] = '\n';
-				}
-				len += br_len(&val) + 3;
-			}
-		}
-		if (!pass && len && !(buf = arena_alloc(d->m->arena, len)))
+	struct sdp_line some[32], *lines = some;
+	size_t count, len;
+	if (!sdp_lines(d, &f[0], some, sizeof some / sizeof some[0], &count, &len))
+		return false;
+	if (count > sizeof some / sizeof some[0]) {
+		if (!(lines = malloc(count * sizeof *lines)))
 			return ber_oom(d, &t->in);
-		if (!buf)
-			break;
+		sdp_lines(d, &f[0], lines, count, &count, &len); /* it passed the checks once */
 	}
+	char *buf = len ? arena_alloc(d->m->arena, len) : NULL;
+	if (len && !buf) {
+		if (lines != some)
+			free(lines);
+		return ber_oom(d, &t->in);
+	}
+	size_t at = 0;
+	for (size_t i = 0; i < count; i++) {
+		buf[at] = lines[i].type, buf[at + 1] = '=';
+		memcpy(buf + at + 2, lines[i].value, lines[i].n);
+		buf[at + 2 + lines[i].n] = '\n';
+		at += lines[i].n + 3;
+	}
+	if (lines != some)
+		free(lines);
 	n->octets = buf ? (struct h248_str){ buf, len } : (struct h248_str){ "", 0 };
 	return true;
 }
