@@ -208,6 +208,27 @@ static bool enumerated(struct enc *e, unsigned tag, const struct h248_node *n, c
 	return true;
 }
 
+/* An SDP line as PropertyParm ::= SEQUENCE { name [0] PkgdName, value [1] SEQUENCE OF OCTET STRING }. A
+ * value short enough for every length to take one octet, as nearly all are, is written in one piece: the
+ * same octets as the nested writes below, without their calls and length patches. */
+static void sdp_line(struct enc *e, uint16_t id, const char *value, size_t n)
+{
+	if (n + 10 <= 0x7f) { /* the SEQUENCE's contents: name's 6 octets, value's 4 and the line's n */
+		uint8_t h[12] = { T_SEQ, (uint8_t)(n + 10), CTX(0), 4, 0, 0, (uint8_t)(id >> 8), (uint8_t)id,
+				  CTXC(1), (uint8_t)(n + 2), T_OCTETS, (uint8_t)n };
+		bw_put(&e->w, h, sizeof h);
+		bw_put(&e->w, value, n);
+		return;
+	}
+	size_t pm = bw_open(&e->w, T_SEQ), vm;
+	uint8_t name[4] = { 0, 0, (uint8_t)(id >> 8), (uint8_t)id };
+	bw_octets(&e->w, CTX(0), name, 4);
+	vm = bw_open(&e->w, CTXC(1));
+	bw_octets(&e->w, T_OCTETS, value, n);
+	bw_close(&e->w, vm);
+	bw_close(&e->w, pm);
+}
+
 /* LocalRemoteDescriptor ::= SEQUENCE { propGrps [0] SEQUENCE OF PropertyGroup } */
 static bool sdp(struct enc *e, unsigned tag, const struct h248_node *n)
 {
@@ -229,13 +250,7 @@ static bool sdp(struct enc *e, unsigned tag, const struct h248_node *n)
 				bw_close(&e->w, grp);
 			grp = bw_open(&e->w, T_SEQ);
 		}
-		size_t pm = bw_open(&e->w, T_SEQ), vm;
-		uint8_t name[4] = { 0, 0, (uint8_t)(id >> 8), (uint8_t)id };
-		bw_octets(&e->w, CTX(0), name, 4);
-		vm = bw_open(&e->w, CTXC(1));
-		bw_octets(&e->w, T_OCTETS, p + 2, len - 2);
-		bw_close(&e->w, vm);
-		bw_close(&e->w, pm);
+		sdp_line(e, id, p + 2, len - 2);
 	}
 	if (grp)
 		bw_close(&e->w, grp);
