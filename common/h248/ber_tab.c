@@ -91,12 +91,14 @@ static const struct param params[] = {
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* What the lookups compare, derived from the tables above on first use: the length of each package and
- * item name, and each item's package id, so that a lookup compares lengths and numbers before bytes and
- * never a package name. */
+ * item name, each item's package id and each parameter's item as a PkgdName, so that a lookup compares
+ * lengths and numbers before bytes and never a package or item name. */
 static struct {
 	bool built;
 	uint8_t pkg_len[COUNT(pkgs)], item_len[COUNT(items)];
 	uint16_t item_pkg[COUNT(items)];
+	bool param_known[COUNT(params)]; /* its item is in the tables */
+	uint8_t param_item[COUNT(params)][4];
 } idx;
 
 static bool eq(const char *s, size_t n, const char *c)
@@ -117,7 +119,10 @@ static void build(void)
 				break;
 			}
 	}
-	idx.built = true;
+	idx.built = true; /* what ber_pkgd_id needs is there */
+	for (size_t i = 0; i < COUNT(params); i++)
+		idx.param_known[i] = ber_pkgd_id((enum ber_kind)params[i].kind, params[i].item,
+						 strlen(params[i].item), idx.param_item[i]);
 }
 
 bool ber_pkg_id(const char *s, size_t n, uint16_t *id)
@@ -212,11 +217,10 @@ bool ber_pkgd_name(enum ber_kind kind, const uint8_t id[4], char *out, size_t ca
 static const struct param *find_param(enum ber_kind kind, const uint8_t item[4], const char *s, size_t n,
 				      int id)
 {
-	char name[64];
-	if (!ber_pkgd_name(kind, item, name, sizeof name))
-		return NULL;
+	if (!idx.built)
+		build();
 	for (size_t i = 0; i < COUNT(params); i++)
-		if (params[i].kind == (char)kind && !strcmp(params[i].item, name) &&
+		if (params[i].kind == (char)kind && idx.param_known[i] && !memcmp(idx.param_item[i], item, 4) &&
 		    (s ? eq(s, n, params[i].name) : params[i].id == id))
 			return &params[i];
 	return NULL;
