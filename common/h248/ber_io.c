@@ -6,9 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Room for n more octets, the buffer grown when it lacks it. */
-static bool grow(struct bw *w, size_t n)
+bool bw_grow(struct bw *w, size_t n)
 {
+	if (w->failed)
+		return false;
 	size_t cap = w->cap ? w->cap : 1024;
 	while (cap < w->n + n)
 		cap *= 2;
@@ -19,22 +20,6 @@ static bool grow(struct bw *w, size_t n)
 	}
 	w->p = p, w->cap = cap;
 	return true;
-}
-
-/* Inline, with the growing out of line: every octet the encoder writes passes here. */
-static inline bool room(struct bw *w, size_t n)
-{
-	if (w->failed)
-		return false;
-	return w->n + n <= w->cap || grow(w, n);
-}
-
-void bw_put(struct bw *w, const void *p, size_t n)
-{
-	if (n && room(w, n)) {
-		memcpy(w->p + w->n, p, n);
-		w->n += n;
-	}
 }
 
 static void tag_len(struct bw *w, unsigned tag, size_t len)
@@ -52,13 +37,6 @@ static void tag_len(struct bw *w, unsigned tag, size_t len)
 	bw_put(w, h, n);
 }
 
-size_t bw_open(struct bw *w, unsigned tag)
-{
-	uint8_t h[2] = { (uint8_t)tag, 0 };
-	bw_put(w, h, 2);
-	return w->n;
-}
-
 void bw_close(struct bw *w, size_t mark)
 {
 	if (w->failed)
@@ -69,7 +47,7 @@ void bw_close(struct bw *w, size_t mark)
 		return;
 	}
 	unsigned k = len > 0xffffff ? 4 : len > 0xffff ? 3 : len > 0xff ? 2 : 1;
-	if (!room(w, k))
+	if (w->n + k > w->cap && !bw_grow(w, k))
 		return;
 	memmove(w->p + mark + k, w->p + mark, len);
 	w->p[mark - 1] = (uint8_t)(0x80 | k);

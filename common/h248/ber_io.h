@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define CTX(n)   (0x80u | (n)) /* [n] IMPLICIT, primitive */
 #define CTXC(n)  (0xa0u | (n)) /* [n], constructed */
@@ -20,9 +21,25 @@ struct bw {
 	bool failed;
 };
 
-void bw_put(struct bw *w, const void *p, size_t n);
+/* Room for n more octets when the buffer lacks it (bw_put's growing); false once out of memory. */
+bool bw_grow(struct bw *w, size_t n);
+
+/* Inline, as bw_open, with the growing out of line: the encoder writes every octet through them. */
+static inline void bw_put(struct bw *w, const void *p, size_t n)
+{
+	if (w->failed || !n || (w->n + n > w->cap && !bw_grow(w, n)))
+		return;
+	memcpy(w->p + w->n, p, n);
+	w->n += n;
+}
+
 /* Opens a constructed value: returns the mark bw_close takes. */
-size_t bw_open(struct bw *w, unsigned tag);
+static inline size_t bw_open(struct bw *w, unsigned tag)
+{
+	uint8_t h[2] = { (uint8_t)tag, 0 };
+	bw_put(w, h, 2);
+	return w->n;
+}
 void bw_close(struct bw *w, size_t mark);
 void bw_octets(struct bw *w, unsigned tag, const void *p, size_t n);
 void bw_uint(struct bw *w, unsigned tag, uint32_t v); /* INTEGER or ENUMERATED */
