@@ -424,16 +424,17 @@ static bool items(struct parser *ps, struct h248_node *parent, enum h248_ctx ctx
 		return fail(ps, g->error, "nesting deeper than %u", ps->max_depth);
 	if (peek(ps) != '}') {
 		do {
-			if (peek(ps) == '}' && parent->first)
-				break; /* a trailing comma, as in RFC 3525's own examples: accepted */
 			if (!item(ps, parent, ctx))
 				return false;
-		} while (accept(ps, ','));
+			/* a trailing comma, as in RFC 3525's own examples: accepted (the item before it is
+			 * parent's child) */
+		} while (accept(ps, ',') && peek(ps) != '}');
 	}
-	if (peek(ps) == '}' && !complete(ps, parent, ctx))
+	if (peek(ps) != '}')
+		return expect(ps, '}', g->error, g->name[0] == 'm' ? "here" : "to close the list");
+	if (!complete(ps, parent, ctx))
 		return false;
-	if (!expect(ps, '}', g->error, g->name[0] == 'm' ? "here" : "to close the list"))
-		return false;
+	ps->p++;
 	ps->depth--;
 	return true;
 }
