@@ -25,18 +25,15 @@ bool ber_dfail(struct dec *d, int code, const struct br *at, const char *fmt, ..
 	return false;
 }
 
-bool ber_next(struct dec *d, struct br *r, struct tlv *t)
+bool ber_next_failed(struct dec *d, const struct br *r, bool read, size_t at)
 {
-	size_t at;
 	if (!r->base) /* an absent component's contents */
 		return ber_dfail(d, 400, NULL, "a component missing");
-	if (!br_next(r, t, &at)) {
+	if (!read) {
 		struct br here = { r->base + at, r->end, r->base, 0 };
 		return ber_dfail(d, 400, &here, "malformed BER (tag, length or a value past its end)");
 	}
-	if (t->in.depth > d->max_depth)
-		return ber_dfail(d, 400, r, "nested deeper than %u", d->max_depth);
-	return true;
+	return ber_dfail(d, 400, r, "nested deeper than %u", d->max_depth);
 }
 
 bool ber_fields(struct dec *d, const struct tlv *seq, struct tlv *f, unsigned n)
@@ -49,9 +46,10 @@ bool ber_fields(struct dec *d, const struct tlv *seq, struct tlv *f, unsigned n)
 		if (!ber_next(d, &in, &t))
 			return false;
 		unsigned k = t.tag & 0x1f;
-		struct br here = { at, in.end, in.base, 0 };
-		if ((t.tag & 0xc0) != 0x80 || k >= n || f[k].tag)
+		if ((t.tag & 0xc0) != 0x80 || k >= n || f[k].tag) {
+			struct br here = { at, in.end, in.base, 0 };
 			return ber_dfail(d, 400, &here, "unexpected component (tag 0x%02x)", t.tag);
+		}
 		f[k] = t;
 	}
 	return true;

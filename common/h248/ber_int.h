@@ -51,8 +51,18 @@ struct dec {
 
 bool ber_dfail(struct dec *d, int code, const struct br *at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* The next TLV of r into t, refusing malformed octets and nesting beyond the limit */
-bool ber_next(struct dec *d, struct br *r, struct tlv *t);
+/* ber_next's failure: r absent (no base), not read (at: where), or read too deep */
+bool ber_next_failed(struct dec *d, const struct br *r, bool read, size_t at);
+/* The next TLV of r into t, refusing malformed octets and nesting beyond the limit. Inline, with the
+ * failure out of line: the decoder reads every TLV with it. */
+static inline bool ber_next(struct dec *d, struct br *r, struct tlv *t)
+{
+	size_t at = 0;
+	bool read = r->base && br_next(r, t, &at);
+	if (read && t->in.depth <= d->max_depth)
+		return true;
+	return ber_next_failed(d, r, read, at);
+}
 /* The components of SEQUENCE seq into f[0..n) by their context tag number (f[k].tag 0: absent); false on
  * a component of another class, a number >= n, or one repeated */
 bool ber_fields(struct dec *d, const struct tlv *seq, struct tlv *f, unsigned n);
