@@ -91,12 +91,13 @@ static const struct param params[] = {
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* What the lookups compare, derived from the tables above on first use: the length of each package and
- * item name, each item's package id and each parameter's item as a PkgdName, so that a lookup compares
- * lengths and numbers before bytes and never a package or item name. */
+ * item name, each package's items (in table order, as a chain: first, next; -1 ends it) and each
+ * parameter's item as a PkgdName, so that a lookup walks one package's few items and compares lengths
+ * and numbers before bytes, never a package or item name. */
 static struct {
 	bool built;
 	uint8_t pkg_len[COUNT(pkgs)], item_len[COUNT(items)];
-	uint16_t item_pkg[COUNT(items)];
+	int16_t pkg_items[COUNT(pkgs)], next_item[COUNT(items)];
 	bool param_known[COUNT(params)]; /* its item is in the tables */
 	uint8_t param_item[COUNT(params)][4];
 } idx;
@@ -108,16 +109,24 @@ static bool eq(const char *s, size_t n, const char *c)
 
 static void build(void)
 {
-	for (size_t i = 0; i < COUNT(pkgs); i++)
-		idx.pkg_len[i] = (uint8_t)strlen(pkgs[i].name);
+	int16_t last[COUNT(pkgs)];
+	for (size_t k = 0; k < COUNT(pkgs); k++) {
+		idx.pkg_len[k] = (uint8_t)strlen(pkgs[k].name);
+		idx.pkg_items[k] = last[k] = -1;
+	}
 	for (size_t i = 0; i < COUNT(items); i++) {
 		idx.item_len[i] = (uint8_t)strlen(items[i].name);
-		idx.item_pkg[i] = 0xffff; /* no package has that id: a row naming an unknown one matches none */
-		for (size_t k = 0; k < COUNT(pkgs); k++)
-			if (!strcmp(pkgs[k].name, items[i].pkg)) {
-				idx.item_pkg[i] = pkgs[k].id;
-				break;
-			}
+		idx.next_item[i] = -1;
+		size_t k = 0;
+		while (k < COUNT(pkgs) && strcmp(pkgs[k].name, items[i].pkg))
+			k++;
+		if (k == COUNT(pkgs))
+			continue; /* a row naming an unknown package: no lookup finds it */
+		if (last[k] < 0)
+			idx.pkg_items[k] = (int16_t)i;
+		else
+			idx.next_item[last[k]] = (int16_t)i;
+		last[k] = (int16_t)i;
 	}
 	idx.built = true; /* what ber_pkgd_id needs is there */
 	for (size_t i = 0; i < COUNT(params); i++)
@@ -125,24 +134,37 @@ static void build(void)
 						 strlen(params[i].item), idx.param_item[i]);
 }
 
-bool ber_pkg_id(const char *s, size_t n, uint16_t *id)
+/* The row of the package named s[0..n), or of id; -1 when none. */
+static int pkg_by_name(const char *s, size_t n)
 {
 	if (!idx.built)
 		build();
-	for (size_t i = 0; i < COUNT(pkgs); i++)
-		if (idx.pkg_len[i] == n && !memcmp(s, pkgs[i].name, n)) {
-			*id = pkgs[i].id;
-			return true;
-		}
-	return false;
+	for (size_t k = 0; k < COUNT(pkgs); k++)
+		if (idx.pkg_len[k] == n && pkgs[k].name[0] == s[0] && !memcmp(s, pkgs[k].name, n))
+			return (int)k;
+	return -1;
+}
+
+static int pkg_by_id(uint16_t id)
+{
+	for (size_t k = 0; k < COUNT(pkgs); k++)
+		if (pkgs[k].id == id)
+			return (int)k;
+	return -1;
+}
+
+bool ber_pkg_id(const char *s, size_t n, uint16_t *id)
+{
+	int k = pkg_by_name(s, n);
+	if (k >= 0)
+		*id = pkgs[k].id;
+	return k >= 0;
 }
 
 const char *ber_pkg_name(uint16_t id)
 {
-	for (size_t i = 0; i < COUNT(pkgs); i++)
-		if (pkgs[i].id == id)
-			return pkgs[i].name;
-	return NULL;
+	int k = pkg_by_id(id);
+	return k >= 0 ? pkgs[k].name : NULL;
 }
 
 bool ber_pkgd_id(enum ber_kind kind, const char *s, size_t n, uint8_t out[4])
@@ -153,17 +175,20 @@ bool ber_pkgd_id(enum ber_kind kind, const char *s, size_t n, uint8_t out[4])
 	size_t pn = (size_t)(slash - s), in = n - pn - 1;
 	const char *it = slash + 1;
 	uint16_t pkg = 0xffff, item = 0xffff;
-	if (!eq(s, pn, "*") && !ber_pkg_id(s, pn, &pkg))
-		return false;
+	int k = -1;
+	if (!eq(s, pn, "*")) {
+		if ((k = pkg_by_name(s, pn)) < 0)
+			return false;
+		pkg = pkgs[k].id;
+	}
 	if (pkg == 0xffff && !eq(it, in, "*"))
 		return false; /* a wildcarded package needs a wildcarded item (Annex A) */
 	if (!eq(it, in, "*")) {
-		size_t i = 0;
-		for (; i < COUNT(items); i++)
-			if (items[i].kind == (char)kind && idx.item_pkg[i] == pkg && idx.item_len[i] == in &&
-			    !memcmp(it, items[i].name, in))
-				break;
-		if (i == COUNT(items))
+		int i = idx.pkg_items[k];
+		while (i >= 0 && !(items[i].kind == (char)kind && idx.item_len[i] == in &&
+				   !memcmp(it, items[i].name, in)))
+			i = idx.next_item[i];
+		if (i < 0)
 			return false;
 		item = items[i].id;
 	}
@@ -175,13 +200,14 @@ bool ber_pkgd_id(enum ber_kind kind, const char *s, size_t n, uint8_t out[4])
 static const struct item *find_item(enum ber_kind kind, const uint8_t id[4], const char **pname)
 {
 	uint16_t pkg = (uint16_t)(id[0] << 8 | id[1]), item = (uint16_t)(id[2] << 8 | id[3]);
-	*pname = ber_pkg_name(pkg);
-	if (!*pname)
+	int k = pkg_by_id(pkg);
+	*pname = k >= 0 ? pkgs[k].name : NULL;
+	if (k < 0)
 		return NULL;
 	if (!idx.built)
 		build();
-	for (size_t i = 0; i < COUNT(items); i++)
-		if (items[i].kind == (char)kind && items[i].id == item && idx.item_pkg[i] == pkg)
+	for (int i = idx.pkg_items[k]; i >= 0; i = idx.next_item[i])
+		if (items[i].kind == (char)kind && items[i].id == item)
 			return &items[i];
 	return NULL;
 }
