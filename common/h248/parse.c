@@ -532,13 +532,23 @@ static bool header(struct parser *ps, unsigned max_version)
 
 bool h248_mid_parse(const char *text, size_t len, struct h248_mid *out)
 {
+	/* the lexer reads up to a NUL byte after its input (parse_lex.h): it reads a terminated copy, and
+	 * out->text points back into text */
+	char some[256], *copy = len < sizeof some ? some : g_malloc(len + 1);
+	memcpy(copy, text, len);
+	copy[len] = 0;
 	struct h248_msg m = { .mid.port = -1 };
 	struct h248_error err;
-	struct parser ps = { .buf = text, .p = text, .end = text + len, .m = &m, .err = &err };
+	struct parser ps = { .buf = copy, .p = copy, .end = copy + len, .m = &m, .err = &err };
 	bool ok = mid(&ps);
 	skip_ws(&ps);
+	ok = ok && ps.p == ps.end;
 	*out = m.mid;
-	return ok && ps.p == ps.end;
+	if (out->text.p)
+		out->text.p = text + (out->text.p - copy);
+	if (copy != some)
+		g_free(copy);
+	return ok;
 }
 
 struct h248_msg *h248_parse(const char *buf, size_t len, const struct h248_limits *limits,

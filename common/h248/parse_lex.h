@@ -15,7 +15,7 @@
 #include "token.h"
 
 struct parser {
-	const char *buf, *p, *end;
+	const char *buf, *p, *end; /* *end is a NUL byte (see skip_ws_slow) */
 	struct h248_msg *m;
 	struct h248_error *err;
 	unsigned depth, max_depth;
@@ -58,19 +58,21 @@ static inline bool oom(struct parser *ps)
 static const unsigned char space[256] = { [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1 };
 
 /* The scanning loops below run on a local cursor and store it in ps once: a char read may alias
- * ps->p, so a loop over ps->p itself would reload and store it on every byte. */
+ * ps->p, so a loop over ps->p itself would reload and store it on every byte. They rely on the NUL
+ * byte after the input (buf[end - buf] == 0): it is neither white space, nor ';', nor a SafeChar, so
+ * a loop over those stops at it without comparing the cursor with the end. */
 static inline void skip_ws_slow(struct parser *ps)
 {
 	const char *p = ps->p, *end = ps->end;
-	while (p < end) {
+	for (;;) {
 		char c = *p;
 		if (space[(unsigned char)c])
 			p++;
-		else if (c == ';')
+		else if (c == ';') /* a comment may hold a NUL byte: bounded */
 			while (p < end && *p != '\n' && *p != '\r')
 				p++;
 		else
-			break;
+			break; /* a significant byte, or the NUL at the end */
 	}
 	ps->p = p;
 }
@@ -78,7 +80,7 @@ static inline void skip_ws_slow(struct parser *ps)
 static inline void skip_ws(struct parser *ps)
 {
 	const char *p = ps->p;
-	if (p < ps->end && (unsigned char)*p > ' ' && *p != ';')
+	if ((unsigned char)*p > ' ' && *p != ';')
 		return;
 	skip_ws_slow(ps);
 }
@@ -92,11 +94,11 @@ static inline enum h248_tok lookup(struct h248_str w)
 	return h248_token_lookup(w.p, w.n);
 }
 
-/* The next significant character, or 0 at the end. */
+/* The next significant character, or 0 at the end (the NUL after the input). */
 static inline char peek(struct parser *ps)
 {
 	skip_ws(ps);
-	return ps->p < ps->end ? *ps->p : 0;
+	return *ps->p;
 }
 
 static inline bool accept(struct parser *ps, char c)
@@ -134,8 +136,8 @@ static inline bool expect(struct parser *ps, char c, int code, const char *after
 static inline bool word(struct parser *ps, struct h248_str *w)
 {
 	skip_ws(ps);
-	const char *s = ps->p, *p = s, *end = ps->end;
-	while (p < end && h248_safechar[(unsigned char)*p])
+	const char *s = ps->p, *p = s;
+	while (h248_safechar[(unsigned char)*p])
 		p++;
 	ps->p = p;
 	*w = (struct h248_str){ s, (size_t)(p - s) };
