@@ -78,6 +78,17 @@ static void test_add_refused(void)
 	g_free(want), g_free(tx), g_free(rx), g_free(r);
 }
 
+/* The core answers inv with answer; the UE's 200 OK (g_free it), its dialog d made and ACKed. */
+static char *answered(const char *inv, const char *answer, struct sipdlg *d)
+{
+	sippeer_answer(&core, inv, "b", "200 OK", answer);
+	char *ok = sippeer_recv(&ue, 5000);
+	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
+	sipdlg_caller(d, &ue, ok, 1);
+	sipdlg_send(d, "ACK", NULL);
+	return ok;
+}
+
 /* The answered call whose TLS handshake fails: the UE shows another certificate than its SDP said. */
 static void test_tls_fail_releases(void)
 {
@@ -88,12 +99,8 @@ static void test_tls_fail_releases(void)
 	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE "));
 	unsigned agw_core = sdp_port(sip_body(inv), "message");
 	char *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
-	sippeer_answer(&core, inv, "b", "200 OK", answer);
-	char *ok = sippeer_recv(&ue, 5000);
-	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
 	struct sipdlg d;
-	sipdlg_caller(&d, &ue, ok, 1);
-	sipdlg_send(&d, "ACK", NULL);
+	char *ok = answered(inv, answer, &d);
 	char *ack = sippeer_recv(&core, 3000), *agw_fp = sdp_fingerprint(sip_body(ok)), why[160] = "";
 	CU_ASSERT_TRUE(ack && g_str_has_prefix(ack, "ACK "));
 	int peer, fd;
@@ -152,12 +159,8 @@ static void test_reoffer_refused(void)
 	char *inv = sippeer_recv(&core, 5000);
 	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE "));
 	char *answer = algrig_sdp("b", &payload_audio, 4002, false, NULL, NULL, NULL);
-	sippeer_answer(&core, inv, "b", "200 OK", answer);
-	char *ok = sippeer_recv(&ue, 5000);
-	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
 	struct sipdlg d;
-	sipdlg_caller(&d, &ue, ok, 1);
-	sipdlg_send(&d, "ACK", NULL);
+	char *ok = answered(inv, answer, &d);
 	g_free(sippeer_recv(&core, 3000)); /* the ACK */
 	long mark = algrig_mark(&full);
 	char *msrp = algrig_sdp("ue", &payload_msrp, 2855, true, "actpass", ue_id.fingerprint, "requested");
