@@ -83,7 +83,7 @@ static bool failed(struct call *c, const struct mgc_result *r, const char *what)
 		log_warn("call", &ids, "[%s] %s: error %u %s", call_step_names[c->step], what, r->error,
 			 r->reason);
 	if (c->reoffer) /* RFC 3261 §14.1: a failed re-INVITE leaves the session as it was */
-		call_reoffer_undo(c);
+		call_reoffer_undo(c, true);
 	/* last: the answer may end the call (an initial INVITE's failure frees c) */
 	if (r->timeout)
 		call_finish(c, 500, "Media Gateway Not Reachable", NULL);
@@ -92,13 +92,21 @@ static bool failed(struct call *c, const struct mgc_result *r, const char *what)
 	return true;
 }
 
+/* The gateway's Reply cannot be read: the request fails as one refused would (a re-offer undone). */
+static void unreadable(struct call *c)
+{
+	if (c->reoffer)
+		call_reoffer_undo(c, true);
+	call_finish(c, 500, "Media Gateway Answer Unreadable", NULL); /* last: it may free c */
+}
+
 bool call_send(struct call *c, struct h248_msg *actions, mgc_done *done)
 {
 	bool ok = mgc_send(c->cs->mgc, c->agw, actions, done, c, &c->tid);
 	if (!ok) {
-		call_finish(c, 500, "Media Gateway Not Reachable", NULL);
 		if (c->reoffer)
-			call_reoffer_undo(c);
+			call_reoffer_undo(c, false);
+		call_finish(c, 500, "Media Gateway Not Reachable", NULL); /* last: it may free c */
 	}
 	return ok;
 }
@@ -165,7 +173,7 @@ static void on_second_add(void *arg, const struct mgc_result *r)
 	for (unsigned i = 0; i < c->n; i++) {
 		struct line *l = &c->lines[i];
 		if (call_e2ae(l) && l->fresh && !read_local(call_offerer_leg(c, l), r, k++)) {
-			call_finish(c, 500, "Media Gateway Answer Unreadable", NULL);
+			unreadable(c);
 			return;
 		}
 	}
@@ -245,7 +253,7 @@ void call_on_reserved(void *arg, const struct mgc_result *r)
 	if (failed(c, r, c->ue_offers ? "reserving the core leg" : "reserving the access leg"))
 		return;
 	if (r->ctx.n >= sizeof c->ctx) { /* a context id is a UINT32: this one cannot be ours */
-		call_finish(c, 500, "Media Gateway Answer Unreadable", NULL);
+		unreadable(c);
 		return;
 	}
 	call_forget_context(c);
@@ -255,7 +263,7 @@ void call_on_reserved(void *arg, const struct mgc_result *r)
 	for (unsigned i = 0; i < c->n; i++) {
 		struct line *l = &c->lines[i];
 		if (call_carried(l) && l->fresh && !read_local(call_answerer_leg(c, l), r, k++)) {
-			call_finish(c, 500, "Media Gateway Answer Unreadable", NULL);
+			unreadable(c);
 			return;
 		}
 	}
@@ -348,7 +356,7 @@ static void reserve(struct call *c, struct h248_msg *s, struct h248_node *ctx, b
 		log_warn("call", &ids, "[%s] no media gateway is registered", call_step_names[c->step]);
 		h248_msg_free(s);
 		if (c->reoffer)
-			call_reoffer_undo(c);
+			call_reoffer_undo(c, false);
 		call_finish(c, 500, "No Media Gateway Available", NULL); /* last: it may free c */
 		return;
 	}
@@ -395,7 +403,7 @@ void call_offer(struct call *c, bool from_ue, const char *sdp, size_t len, call_
 	if (c->ue_offers && refused_weak(c, false)) {
 		h248_msg_free(s);
 		if (reoffer)
-			call_reoffer_undo(c);
+			call_reoffer_undo(c, false);
 		return;
 	}
 	reserve(c, s, ctx, first);
@@ -427,7 +435,7 @@ static void on_configured(void *arg, const struct mgc_result *r)
 		while (k < r->n && known(c, r->cmd[k].term))
 			k++;
 		if (!read_local(call_offerer_leg(c, l), r, k++)) {
-			call_finish(c, 500, "Media Gateway Answer Unreadable", NULL);
+			unreadable(c);
 			return;
 		}
 	}

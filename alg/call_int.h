@@ -143,8 +143,9 @@ unsigned call_h248_subtract(struct h248_msg *m, struct h248_node *ctx, const str
 bool call_reoffer(struct call *c, const struct media_sdp *m, bool from_ue, struct h248_msg *msg,
 		  struct h248_node *ctx, bool *first);
 /* The re-offer failed or went unanswered: what its transactions reserved is subtracted, and the call is
- * as it was before it. */
-void call_reoffer_undo(struct call *c);
+ * as it was before it. sent: the transaction that failed went to the gateway (what it subtracts itself
+ * is left to it). */
+void call_reoffer_undo(struct call *c, bool sent);
 /* The answer's transaction done: the dropped lines' terminations are gone, and the context when empty. */
 void call_reoffer_settle(struct call *c);
 

@@ -42,18 +42,21 @@ static void forget_unanswered(struct call *c)
 	const struct log_ids ids = CALL_IDS(c);
 	log_notice("call", &ids,
 		   "[offered] the re-offer before was not answered: the call goes on as before it");
-	call_reoffer_undo(c);
+	call_reoffer_undo(c, false);
 }
 
 /* The terminations the re-offer's fresh lines got from its transactions so far, subtracted. (What a
- * failed transaction itself added was never recorded here: mgc takes that out, mgc_track.c.) */
-static void subtract_fresh(struct call *c)
+ * failed transaction itself added was never recorded here: mgc takes that out, mgc_track.c.) A line
+ * the answer refused (drop) is left out when sent, the failed transaction went to the gateway: the
+ * answer's own transaction subtracts it, asked again under its id until answered, and a second
+ * Subtract of it would fail and stop the ones after it (H.248.1 §8.2.2). */
+static void subtract_fresh(struct call *c, bool sent)
 {
 	struct h248_msg *s = mgc_actions_new();
 	bool first = true;
 	struct h248_node *ctx = call_h248_context(c, s);
 	for (unsigned i = 0; i < c->n; i++)
-		if (c->lines[i].fresh)
+		if (c->lines[i].fresh && !(sent && c->lines[i].drop))
 			call_h248_subtract(s, ctx, &c->lines[i], &first);
 	if (!first && *c->ctx && c->agw && mgc_agw_up(c->agw))
 		mgc_send(c->cs->mgc, c->agw, s, NULL, NULL, NULL);
@@ -61,9 +64,9 @@ static void subtract_fresh(struct call *c)
 		h248_msg_free(s);
 }
 
-void call_reoffer_undo(struct call *c)
+void call_reoffer_undo(struct call *c, bool sent)
 {
-	subtract_fresh(c);
+	subtract_fresh(c, sent);
 	g_free(c->lines);
 	c->lines = c->prev, c->prev = NULL;
 	c->n = c->prev_n, c->ue_offers = c->prev_ue_offers;

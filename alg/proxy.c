@@ -240,7 +240,7 @@ static void on_focus_failed(void *arg, struct participant *part, const char *why
 	struct dlg *d = focus_owner(part);
 	const struct log_ids ids = { .call = focus_call_id(part) };
 	log_notice("sip", &ids, "the conference's media failed, BYE to the participant: %s", why);
-	if (d->ok)
+	if (d->invite && d->ok) /* answered (dlg_keep may have failed to copy either) */
 		dlg_bye(p, d, true);
 	dlg_end(d, why);
 }

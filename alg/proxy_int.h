@@ -54,7 +54,7 @@ struct dlg {
 	struct participant *part; /* a dial-in to the conference focus (mp): the MRFC is the UAS */
 	nta_incoming_t *dial_in;  /* its INVITE, while the focus works on the answer */
 	struct proxy *p;
-	/* what a BYE of ours needs: each party's URI, tag, contact and the last CSeq it used (dlg_keep) */
+	/* what a BYE of ours needs: each party's URI, tag and contact, and the INVITE's CSeq (dlg_keep) */
 	msg_t *invite, *ok;
 	GSList *fwds;  /* its requests under way (struct fwd *): the INVITE, a re-offer */
 	bool released; /* we sent BYE to both parties */
