@@ -101,8 +101,9 @@ hold_ms=$(((total * 1000 / rate) + plateau * 1000))
 start=$(date +%s.%N)
 sipp "127.0.0.1:$access" -sf held-uac.xml -i 127.0.0.1 -p "$(free)" -m "$total" -r "$rate" -l "$total" \
 	-d "$hold_ms" -buff_size 4194304 -nostdin -timeout $((hold_ms / 1000 + total / rate + 120))s \
-	-timeout_error -trace_stat -stf "$work/uac.csv" -trace_rtt -rtt_freq 1000 -trace_err \
+	-timeout_error -trace_stat -stf "$work/uac.csv" -trace_rtt -rtt_freq 1 -trace_err \
 	-error_file "$work/uac.err" >"$work/uac.out" 2>&1
+sipp_rc=$?
 end=$(date +%s.%N)
 sleep 2 # the last BYEs' Subtracts answered
 touch "$work/stop"
@@ -111,7 +112,9 @@ left_calls=$(ctl "$work/alg.sock" status | field calls)
 left_dialogs=$(ctl "$work/alg.sock" status | field dialogs)
 left_ctx=0
 for i in $(seq "$k"); do
-	left_ctx=$((left_ctx + $(ctl "$work/agw$i.sock" status | field contexts)))
+	c=$(ctl "$work/agw$i.sock" status | field contexts)
+	[ -n "$c" ] || { echo "held: gateway $i does not answer on its control socket: $work/agw$i.log"; BENCH_KEEP=1; exit 1; }
+	left_ctx=$((left_ctx + c))
 done
 read -r ok failed < <(awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i }
 	END { print $col["SuccessfulCall(C)"], $col["FailedCall(C)"] }' "$work/uac.csv")
@@ -124,28 +127,29 @@ pct() { # FILE FROM TO: the mean and p99 (nearest rank) of lines FROM..TO
 }
 awk -F';' '$2 ~ /^[0-9.]+$/ { print $2 }' "$rtt" >"$work/rtd"
 n_rtd=$(wc -l <"$work/rtd")
-read -r f50 f99 <<<"$(pct "$work/rtd" 1 "$window")"
-read -r l50 l99 <<<"$(pct "$work/rtd" $((n_rtd - window + 1)) "$n_rtd")"
+read -r fmean f99 <<<"$(pct "$work/rtd" 1 "$window")"
+read -r lmean l99 <<<"$(pct "$work/rtd" $((n_rtd - window + 1)) "$n_rtd")"
 
 # CPU per call: the samples where ims-alg's calls first reach a count, differences over a window
-awk -v w="$window" -v n="$total" -v k="$k" -v ok="$ok" -v failed="$failed" -v f50="$f50" -v f99="$f99" \
-	-v l50="$l50" -v l99="$l99" -v rate="$rate" -v secs="$(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }')" \
+awk -v w="$window" -v n="$total" -v k="$k" -v ok="$ok" -v failed="$failed" -v fm="$fmean" -v f99="$f99" \
+	-v lm="$lmean" -v l99="$l99" -v rate="$rate" -v secs="$(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }')" \
 	-v lc="${left_calls:-?}" -v ld="${left_dialogs:-?}" -v lx="$left_ctx" '
 	NR == 1 { m0a = $5; m0g = $6 }
-	# the first sample at or past each mark: the ramp is monotonic until every call is up
-	{ for (i = 1; i <= 5; i++) if (!(i in hit) && $2 >= mark[i]) { hit[i] = 1; a[i] = $3; g[i] = $4; t[i] = $1; ma[i] = $5; mg[i] = $6 } }
+	# the first sample at or past each mark (the ramp is monotonic until every call is up), with the
+	# count it read: a window is the calls between two samples, not the marks
+	{ for (i = 1; i <= 5; i++) if (!(i in hit) && $2 >= mark[i]) { hit[i] = 1; c[i] = $2; a[i] = $3; g[i] = $4; t[i] = $1; ma[i] = $5; mg[i] = $6 } }
 	$2 > peak { peak = $2; pa = $5; pg = $6 }
 	BEGIN { mark[1] = 0; mark[2] = w; mark[3] = n - w; mark[4] = n; mark[5] = int(n / 2) }
 	END {
 		printf "held calls: %d calls through one ims-alg and %d gateways (%d each at most), placed at %d/s\n", n, k, int((n + k - 1) / k), rate
 		printf "  %d successful, %d failed (SIPp); at most %d held at once (ims-alg)\n", ok, failed, peak
 		printf "  setup latency, INVITE to 200 OK (ms): first %d calls mean %s p99 %s; last %d mean %s p99 %s; ratio last/first mean %.2f p99 %.2f\n",
-			w, f50, f99, w, l50, l99, (f50 > 0 ? l50 / f50 : 0), (f99 > 0 ? l99 / f99 : 0)
+			w, fm, f99, w, lm, l99, (fm > 0 ? lm / fm : 0), (f99 > 0 ? l99 / f99 : 0)
 		if ((2 in hit) && (4 in hit)) {
-			fa = (a[2] - a[1]) * 1000 / w; fg = (g[2] - g[1]) * 1000 / w
-			la = (a[4] - a[3]) * 1000 / w; lg = (g[4] - g[3]) * 1000 / w
-			printf "  CPU per call setup (ms): first %d calls ims-alg %.3f + pool %.3f; last %d ims-alg %.3f + pool %.3f; ratio last/first %.2f\n",
-				w, fa, fg, w, la, lg, (fa + fg > 0 ? (la + lg) / (fa + fg) : 0)
+			fa = (a[2] - a[1]) * 1000 / (c[2] - c[1]); fg = (g[2] - g[1]) * 1000 / (c[2] - c[1])
+			la = (a[4] - a[3]) * 1000 / (c[4] - c[3]); lg = (g[4] - g[3]) * 1000 / (c[4] - c[3])
+			printf "  CPU per call setup (ms): first %d calls ims-alg %.3f + pool %.3f; last %d ims-alg %.3f + pool %.3f; ratio last/first %.2f (ims-alg %.2f, pool %.2f)\n",
+				c[2] - c[1], fa, fg, c[4] - c[3], la, lg, (fa + fg > 0 ? (la + lg) / (fa + fg) : 0), (fa > 0 ? la / fa : 0), (fg > 0 ? lg / fg : 0)
 		} else
 			printf "  CPU per call setup: not known (ims-alg never held %d calls)\n", n
 		printf "  resident KiB per call: ims-alg %.1f, the pool %.1f (from before the first call to %d held; with\n",
@@ -153,10 +157,12 @@ awk -v w="$window" -v n="$total" -v k="$k" -v ok="$ok" -v failed="$failed" -v f5
 		printf "    the SIP transactions and H.248 ids of the last 32 s of calls, which sofia-sip and the gateways keep)\n"
 		if ((5 in hit) && (4 in hit) && t[5] >= 40)
 			printf "  resident KiB per held call: ims-alg %.1f, the pool %.1f (growth from %d to %d held, both past the\n    first 40 s, when as many transactions expire as begin)\n",
-				(ma[4] - ma[5]) / (n - mark[5]), (mg[4] - mg[5]) / (n - mark[5]), mark[5], n
+				(ma[4] - ma[5]) / (c[4] - c[5]), (mg[4] - mg[5]) / (c[4] - c[5]), c[5], c[4]
 		else
 			printf "  resident KiB per held call: not separable (half the calls were up within 40 s)\n"
 		printf "  left once every call ended: ims-alg %s calls, %s dialogs; the gateways %d contexts\n", lc, ld, lx
 	}' "$work/samples"
-[ "${failed:-1}" = 0 ] && [ "${left_calls:-1}" = 0 ] && [ "$left_ctx" = 0 ] || {
-	echo "held: calls failed or something was left: $work/uac.err, $work/alg.log"; BENCH_KEEP=1; exit 1; }
+[ "$sipp_rc" = 0 ] && [ "${failed:-1}" = 0 ] && [ "${ok:-0}" = "$total" ] && [ "${left_calls:-1}" = 0 ] &&
+	[ "${left_dialogs:-1}" = 0 ] && [ "$left_ctx" = 0 ] || {
+	echo "held: SIPp exit $sipp_rc, $ok of $total calls, or something was left: $work/uac.err, $work/alg.log"
+	BENCH_KEEP=1; exit 1; }
