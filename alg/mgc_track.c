@@ -140,8 +140,7 @@ bool mgc_read_actions(struct pending *p, const struct h248_msg *msg)
 		if (act->kind != H248_NODE_TOKEN || act->tok != H248_TOK_CONTEXT || p->nact == MAX_ACTIONS)
 			continue;
 		mgc_copy_str(p->act[p->nact].ctx, sizeof p->act[p->nact].ctx, act->value.text);
-		p->act[p->nact].creates = !strcmp(p->act[p->nact].ctx, "$");
-		doubt = doubt || p->act[p->nact].creates;
+		p->act[p->nact].creates = !strcmp(p->act[p->nact].ctx, "$"); /* by its Add, in doubt below */
 		for (const struct h248_node *c = act->first; c; c = c->next)
 			if (c->kind == H248_NODE_TOKEN &&
 			    (c->tok == H248_TOK_SUBTRACT || c->tok == H248_TOK_ADD)) {

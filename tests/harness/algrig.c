@@ -127,6 +127,24 @@ char *algrig_h248(const struct algrig *r, long from, bool rx)
 	return g_string_free(all, FALSE);
 }
 
+char *algrig_h248_once_shown(const struct algrig *r, long from, const char *needle, unsigned ms)
+{
+	char *tx = algrig_h248(r, from, false);
+	for (unsigned waited = 0; waited < ms && !strstr(tx, needle); waited += 100) {
+		usleep(100000);
+		g_free(tx);
+		tx = algrig_h248(r, from, false);
+	}
+	return tx;
+}
+
+char *algrig_subtract_text(const struct algrig *r, const char *ctx, const char *term)
+{
+	return g_strdup_printf(
+	    "MEGACO/3 [127.0.0.1]:%u\nTransaction = N {\n  Context = %s {\n    Subtract = %s\n  }\n}\n",
+	    r->h248, ctx, term);
+}
+
 void algrig_send_register(struct sippeer *p, uint16_t port, const char *user, const char *security_client)
 {
 	char *extra = g_strdup_printf("Expires: 600\r\n%s%s%s", security_client ? "Security-Client: " : "",

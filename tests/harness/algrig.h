@@ -37,6 +37,12 @@ long algrig_mark(const struct algrig *r);
 /* The H.248 requests the ALG sent (rx: the requests and replies it received) from byte `from` of its trace
  * on, transaction ids written "N", the periodic audit and the registration left out (g_free it). */
 char *algrig_h248(const struct algrig *r, long from, bool rx);
+/* algrig_h248's requests once they show needle, or after ms (bounded: what follows an answer may come
+ * a little after it) (g_free it). */
+char *algrig_h248_once_shown(const struct algrig *r, long from, const char *needle, unsigned ms);
+/* The record of a request of the ALG's subtracting term from context ctx, as algrig_h248 writes it
+ * (g_free it). */
+char *algrig_subtract_text(const struct algrig *r, const char *ctx, const char *term);
 
 struct sippeer;
 /* A UE at p sends REGISTER as user to port with this Security-Client (NULL: none). */

@@ -278,6 +278,12 @@ void rig_line_after(const char *text, const char *prefix, char *out, size_t n)
 		g_strlcpy(out, at + strlen(prefix), MIN(n, strcspn(at + strlen(prefix), "\r\n") + 1));
 }
 
+char *rig_word_after(const char *text, const char *prefix)
+{
+	const char *at = text ? strstr(text, prefix) : NULL;
+	return at ? g_strndup(at + strlen(prefix), strcspn(at + strlen(prefix), " \n{}")) : g_strdup("");
+}
+
 int rig_cunit_main(const char *suite, int (*init)(void), int (*clean)(void), const struct rig_test *tests)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)

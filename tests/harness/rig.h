@@ -73,6 +73,8 @@ unsigned rig_local_port(const char *reply);
 unsigned rig_number_after(const char *text, const char *prefix);
 /* The text after prefix in text up to the end of its line, into out ("" when absent). */
 void rig_line_after(const char *text, const char *prefix, char *out, size_t n);
+/* The word after the first prefix in text, up to white space or a brace, or "" (g_free it). */
+char *rig_word_after(const char *text, const char *prefix);
 
 /* The main() of a CUnit integration program: one suite, verbose, exit 1 on any failure. */
 struct rig_test {

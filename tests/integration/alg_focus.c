@@ -281,13 +281,6 @@ static void test_connect_fails(void)
 	sippeer_close(&u.sip);
 }
 
-/* The text after key in s up to the next white space or brace, or "" (g_free it). */
-static char *word_after(const char *s, const char *key)
-{
-	const char *at = s ? strstr(s, key) : NULL;
-	return at ? g_strndup(at + strlen(key), strcspn(at + strlen(key), " \n{}")) : g_strdup("");
-}
-
 /* The ALG's H.248 requests from mark on, each resending of one written once (the same text: the
  * transaction layer sends a request again after 200 ms without a Reply) (g_free it). */
 static char *h248_once(long mark)
@@ -318,11 +311,9 @@ static bool h248_shows(long mark, const char *needle, unsigned ms)
  * first termination the Reply names, from the conference's context the Add went to (g_free it). */
 static char *subtract_owed(const char *tx, const char *rx)
 {
-	char *ctx = word_after(tx, "Context = "), *term = word_after(rx, "Add = ");
+	char *ctx = rig_word_after(tx, "Context = "), *term = rig_word_after(rx, "Add = ");
 	CU_ASSERT_TRUE(*term && strcmp(ctx, "$"));
-	char *s = g_strdup_printf(
-	    "MEGACO/3 [127.0.0.1]:%u\nTransaction = N {\n  Context = %s {\n    Subtract = %s\n  }\n}\n",
-	    rig.h248, ctx, term);
+	char *s = algrig_subtract_text(&rig, ctx, term);
 	g_free(ctx), g_free(term);
 	return s;
 }
@@ -333,7 +324,7 @@ static void assert_add_then_subtract(long mark, const struct ue *u, const char *
 {
 	CU_ASSERT_TRUE(h248_shows(mark, "Subtract = ", 4000));
 	char *tx = h248_once(mark), *rx = algrig_h248(&rig, mark, true);
-	char *ctx = word_after(tx, "Context = "), *rid = word_after(tx, "Events = ");
+	char *ctx = rig_word_after(tx, "Context = "), *rid = rig_word_after(tx, "Events = ");
 	char *add = add_text(ctx, (unsigned)atoi(rid), u), *subtract = subtract_owed(tx, rx);
 	char *want = g_strconcat(add, subtract, NULL);
 	ASSERT_TEXT(what, tx, want);
