@@ -15,7 +15,7 @@ struct block {
 
 struct arena {
 	_Alignas(16) struct block *top;
-	size_t limit, left; /* left: what the limit still allows (SIZE_MAX without one) */
+	size_t left;         /* what the limit still allows (SIZE_MAX without one) */
 	struct block *first; /* lives in the same allocation, right after the arena */
 };
 
@@ -26,7 +26,7 @@ struct arena *arena_new(size_t limit)
 	struct arena *a = malloc(sizeof *a + sizeof(struct block) + FIRST);
 	if (!a)
 		return NULL;
-	a->limit = limit, a->left = limit ? limit : SIZE_MAX;
+	a->left = limit ? limit : SIZE_MAX;
 	a->first = (struct block *)(a + 1);
 	*a->first = (struct block){ .prev = NULL, .size = FIRST, .used = 0 };
 	a->top = a->first;
@@ -96,9 +96,4 @@ char *arena_strndup(struct arena *a, const char *s, size_t n)
 		p[n] = 0;
 	}
 	return p;
-}
-
-size_t arena_used(const struct arena *a)
-{
-	return (a->limit ? a->limit : SIZE_MAX) - a->left;
 }

@@ -17,6 +17,5 @@ void *arena_alloc(struct arena *a, size_t size);
 void *arena_take(struct arena *a, size_t size);
 /* A NUL-terminated copy of n bytes; NULL past the limit. */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
-size_t arena_used(const struct arena *a);
 
 #endif

@@ -27,7 +27,7 @@ bool ber_set_number(struct dec *d, struct h248_node *n, const struct tlv *t, uin
 	char b[12];
 	if (!ber_dec_u32(d, t, max, &v))
 		return false;
-	ber_decimal(v, b);
+	h248_decimal(v, b);
 	return set_word(d, n, b);
 }
 

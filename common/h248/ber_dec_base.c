@@ -62,21 +62,6 @@ bool ber_dec_u32(struct dec *d, const struct tlv *t, uint32_t max, uint32_t *v)
 	return true;
 }
 
-/* Digits written backwards into a scratch array: snprintf's format walk cost more than the rest of
- * decoding the number. */
-size_t ber_decimal(uint32_t v, char out[11])
-{
-	char digits[10];
-	size_t n = 0;
-	do
-		digits[n++] = (char)('0' + v % 10);
-	while (v /= 10);
-	for (size_t i = 0; i < n; i++)
-		out[i] = digits[n - 1 - i];
-	out[n] = 0;
-	return n;
-}
-
 bool ber_oom(struct dec *d, const struct br *at)
 {
 	return ber_dfail(d, 400, at, "message larger than its memory limit");

@@ -287,7 +287,7 @@ static bool context(struct dec *d, struct h248_node *ctx, const struct tlv *id, 
 	char b[12];
 	if (!ber_dec_u32(d, id, UINT32_MAX, &v))
 		return false;
-	ber_decimal(v, b);
+	h248_decimal(v, b);
 	if (!word(d, ctx, v == 0 ? "-" : v == 0xfffffffe ? "$" : v == 0xffffffff ? "*" : b))
 		return false;
 	ctx->flags |= H248_F_BODY;
@@ -369,10 +369,10 @@ static bool reply_id(struct dec *d, struct h248_node *n, const struct tlv *id, c
 		return false;
 	if (!seg->tag && end)
 		return ber_dfail(d, 400, &id->in, "segmentationComplete without segmentNumber");
-	size_t len = ber_decimal(v, b); /* "%u", "%u/%u" or "%u/%u/END" */
+	size_t len = h248_decimal(v, b); /* "%u", "%u/%u" or "%u/%u/END" */
 	if (seg->tag) {
 		b[len++] = '/';
-		len += ber_decimal(s, b + len);
+		len += h248_decimal(s, b + len);
 		if (end)
 			memcpy(b + len, "/END", sizeof "/END");
 	}

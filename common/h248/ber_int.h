@@ -72,8 +72,6 @@ bool ber_oom(struct dec *d, const struct br *at);
 /* A word or quoted value of the decoded octets; a node's numeric word value */
 struct h248_str ber_dup(struct dec *d, const struct tlv *t);
 bool ber_set_number(struct dec *d, struct h248_node *n, const struct tlv *t, uint32_t max);
-/* v in decimal into out, NUL-terminated; its length */
-size_t ber_decimal(uint32_t v, char out[11]);
 struct h248_node *ber_token(struct dec *d, struct h248_node *parent, enum h248_tok tok);
 bool ber_dec_termid(struct dec *d, const struct tlv *t, struct h248_str *out);
 bool ber_dec_termids(struct dec *d, const struct tlv *t, struct h248_node *cmd);

@@ -17,6 +17,21 @@
 
 #include "token.h"
 
+/* v in decimal into out, NUL-terminated; its length. Written by hand: snprintf's format walk cost more
+ * than the rest of decoding or printing a number. */
+static inline size_t h248_decimal(uint32_t v, char out[11])
+{
+	char digits[10];
+	size_t n = 0;
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while (v /= 10);
+	for (size_t i = 0; i < n; i++)
+		out[i] = digits[n - 1 - i];
+	out[n] = 0;
+	return n;
+}
+
 /* A byte string: not NUL-terminated in general (slices of the decoded input). */
 struct h248_str {
 	const char *p;

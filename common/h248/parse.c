@@ -589,6 +589,8 @@ struct h248_msg *h248_parse(const char *buf, size_t len, const struct h248_limit
 				ok = fail(&ps, 400, "an Error descriptor cannot follow transactions");
 			accept(&ps, ','); /* tolerated between transactions */
 		}
+		if (ok && ps.p != ps.end) /* the lexer stops at a NUL byte, which no message holds */
+			ok = fail(&ps, 400, "a NUL byte in the message");
 		if (ok && !root.first)
 			ok = fail(
 			    &ps, 400,

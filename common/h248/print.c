@@ -241,12 +241,8 @@ static void node(struct out *o, const struct h248_node *n, unsigned depth, enum 
 /* sep then the decimal digits of v */
 static void number(struct out *o, char sep, unsigned v)
 {
-	char buf[12], *p = buf + sizeof buf;
-	do
-		*--p = (char)('0' + v % 10);
-	while (v /= 10);
-	*--p = sep;
-	put(o, p, (size_t)(buf + sizeof buf - p));
+	char buf[12] = { sep };
+	put(o, buf, h248_decimal(v, buf + 1) + 1);
 }
 
 static void mid(struct out *o, const struct h248_mid *m)

@@ -331,6 +331,12 @@ static void test_bounds(void)
 	ASSERT_STR(err.reason, "nesting deeper than 32");
 	g_string_free(deep, TRUE);
 
+	/* a NUL byte within the length: refused, not the message cut short there */
+	static const char nul[] = HDR "T = 1 { C = 1 { S = T1 } }\0T = 2 { C = 1 { S = T2 } }";
+	CU_ASSERT_PTR_NULL(h248_parse(nul, sizeof nul - 1, NULL, &err));
+	CU_ASSERT_EQUAL(err.code, 400);
+	ASSERT_STR(err.reason, "a NUL byte in the message");
+
 	/* the arena bound: a message whose model would need more than the limit */
 	GString *wide = g_string_new(HDR "P = 1 { C = 1 { A = T1 { Statistics {");
 	for (int i = 0; i < 2000; i++)
