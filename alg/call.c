@@ -289,22 +289,25 @@ static bool take_sdp(struct call *c, const char *what, const char *sdp, size_t l
 	return true;
 }
 
-/* The UE's certificate named with a hash the policy does not take (its offer, or its answer when
- * terminating) on a line whose TLS the gateway terminates: refused now, 488, before the gateway is asked
- * anything, rather than answered and failed at the handshake. */
+bool call_refused_weak(struct call *c, const struct media_line *ml)
+{
+	const char *weak = media_weak_fingerprint(ml, &c->policy);
+	if (!weak)
+		return false;
+	const struct log_ids ids = { .call = c->id, .ctx = *c->ctx ? c->ctx : NULL };
+	log_notice("call", &ids, "[%s] m=%s: the UE's fingerprint uses %s: refused", call_step_names[c->step],
+		   ml->media, weak);
+	call_finish(c, 488, "Not Acceptable Here (fingerprint hash too weak)", NULL);
+	return true;
+}
+
+/* Any line's (its offer, or its answer when terminating): call_refused_weak. */
 static bool refused_weak(struct call *c, bool answer)
 {
 	for (unsigned i = 0; i < c->n; i++) {
 		const struct line *l = &c->lines[i];
-		const char *weak =
-		    call_e2ae(l) ? media_weak_fingerprint(answer ? &l->answer : &l->offer, &c->policy) : NULL;
-		if (weak) {
-			const struct log_ids ids = { .call = c->id, .ctx = *c->ctx ? c->ctx : NULL };
-			log_notice("call", &ids, "[%s] m=%s: the UE's fingerprint uses %s: refused",
-				   call_step_names[c->step], l->offer.media, weak);
-			call_finish(c, 488, "Not Acceptable Here (fingerprint hash too weak)", NULL);
+		if (call_e2ae(l) && call_refused_weak(c, answer ? &l->answer : &l->offer))
 			return true;
-		}
 	}
 	return false;
 }
@@ -398,12 +401,9 @@ void call_offer(struct call *c, bool from_ue, const char *sdp, size_t len, call_
 		for (unsigned i = 0; i < m.n; i++)
 			call_take_line(c, &c->lines[i], &m.lines[i]);
 	}
-	/* refused_weak's answer may free c: an initial offer's, never a re-offer's */
-	bool reoffer = c->reoffer;
-	if (c->ue_offers && refused_weak(c, false)) {
+	/* a re-offer's weak fingerprints were refused before it changed anything (call_reoffer) */
+	if (!c->reoffer && c->ue_offers && refused_weak(c, false)) {
 		h248_msg_free(s);
-		if (reoffer)
-			call_reoffer_undo(c, false);
 		return;
 	}
 	reserve(c, s, ctx, first);

@@ -111,6 +111,11 @@ bool call_send(struct call *c, struct h248_msg *actions, mgc_done *done);
 void call_forget_context(struct call *c);
 /* The first Add's reply of an offer: the fresh lines' answerer legs, after c->skip Subtracts. */
 void call_on_reserved(void *arg, const struct mgc_result *r);
+/* The UE's certificate on ml, a line whose TLS the gateway terminates (the UE's offer, or its answer when
+ * terminating), named with a hash the policy does not take: refused now, 488, before the gateway is asked
+ * anything, rather than answered and failed at the handshake. True when refused (the answer may free c
+ * when the call is not yet answered). */
+bool call_refused_weak(struct call *c, const struct media_line *ml);
 /* The gateway's a=setup on each leg of a line just taken from an offer, and its mode. */
 void call_take_line(struct call *c, struct line *l, const struct media_line *offer);
 /* The offer goes on (OFFERED). */

@@ -146,6 +146,11 @@ bool call_reoffer(struct call *c, const struct media_sdp *m, bool from_ue, struc
 		call_finish(c, 488, "Not Acceptable Here (m= lines removed)", NULL);
 		return false;
 	}
+	/* refused before take() changes anything: the old lines stay, their terminations at the gateway */
+	for (unsigned i = 0; from_ue && i < m->n; i++)
+		if (media_decide(&m->lines[i], true, &c->policy) == MEDIA_E2AE &&
+		    call_refused_weak(c, &m->lines[i]))
+			return false;
 	g_free(c->prev);
 	c->prev = g_memdup2(c->lines, c->n * sizeof *c->lines);
 	c->prev_n = c->n, c->prev_ue_offers = c->ue_offers;

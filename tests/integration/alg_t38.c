@@ -4,7 +4,8 @@
  *   - originating, the UE offers actpass: the gateway is the DTLS client (tlsbsc/est with the answer), the
  *     UE hears a=setup:active; the UE offers active: the gateway is the server, the UE hears passive;
  *   - terminating, the ALG offers actpass to the UE: it answers active (the gateway is the server) or
- *     passive (the gateway is the client, Local a=setup:active and tlsbsc/est in the Modify).
+ *     passive (the gateway is the client, Local a=setup:active and tlsbsc/est in the Modify);
+ *   - a re-offer whose fingerprint uses sha-1: 488, and the call goes on as it was, its context whole.
  * Toward the core the line is plain udptl without a=setup, a=fingerprint or a=3ge2ae. */
 #include <CUnit/Basic.h>
 #include <arpa/inet.h>
@@ -62,7 +63,10 @@ static void hang_up(struct sipdlg *by, struct sippeer *other)
 }
 
 /* A call once answered: the caller ACKs, the UE runs DTLS with the gateway (the client when ue_client)
- * and a UDPTL packet crosses each way, the caller hangs up. Returns the H.248 the call caused. */
+ * and a UDPTL packet crosses each way, then mid (when set) plays its part, and the caller hangs up.
+ * Returns the H.248 the call caused. */
+struct leg_pair;
+typedef void mid_call(const struct leg_pair *c, struct sipdlg *caller, gnutls_session_t s);
 struct leg_pair {
 	struct sippeer *caller, *callee;
 	const char *callee_user;
@@ -71,6 +75,7 @@ struct leg_pair {
 	unsigned agw_access, agw_core;
 	const char *agw_fp;
 	long mark;
+	mid_call *mid;
 };
 
 static char *carry(const struct leg_pair *c, bool ue_client)
@@ -88,6 +93,8 @@ static char *carry(const struct leg_pair *c, bool ue_client)
 	CU_ASSERT_PTR_NOT_NULL(s);
 	if (s)
 		cross(s, c->core_fd);
+	if (s && c->mid)
+		c->mid(c, &dr, s);
 	hang_up(&dr, c->callee);
 	tlspeer_close(s, c->fd);
 	close(c->core_fd);
@@ -117,13 +124,13 @@ struct names {
 	const char *ctx, *ac, *co;
 };
 
-static void originating(const char *ue_setup, const char *gw_setup, struct names n)
+static void originating(const char *ue_setup, const char *gw_setup, struct names n, mid_call *mid)
 {
 	long mark = algrig_mark(rig);
 	uint16_t ue_port = 0, core_port = 0;
 	int fd = udp_socket("127.0.0.1", &ue_port), core_fd = udp_socket("127.0.0.1", &core_port);
 	char *offer = algrig_sdp("ue", &payload_t38, ue_port, true, ue_setup, ue_id.fingerprint, "requested");
-	sippeer_invite(&ue, rig->access, "a", "b", ue_setup, offer);
+	sippeer_invite(&ue, rig->access, "a", "b", mid ? "reoffer" : ue_setup, offer); /* the Call-ID */
 	char *inv = sippeer_recv(&core, 5000);
 	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE sip:b@example.net SIP/2.0\r\n"));
 	unsigned agw_core = sdp_port(sip_body(inv), "image");
@@ -139,9 +146,9 @@ static void originating(const char *ue_setup, const char *gw_setup, struct names
 	want = via_gw("b", agw_access, true, gw_setup, agw_fp, NULL);
 	ASSERT_TEXT("answer toward the UE", sip_body(ok), want);
 	g_free(want);
-	char *h248 = carry(
-	    &(struct leg_pair){ &ue, &core, "b", inv, ok, fd, core_fd, agw_access, agw_core, agw_fp, mark },
-	    !strcmp(gw_setup, "passive"));
+	char *h248 = carry(&(struct leg_pair){ &ue, &core, "b", inv, ok, fd, core_fd, agw_access, agw_core,
+					       agw_fp, mark, mid },
+			   !strcmp(gw_setup, "passive"));
 	bool client = !strcmp(gw_setup, "active");
 	want = t38_h248(rig == &combined ? "seed004/t38_orig_combined"
 			: client         ? "seed004/t38_orig_client"
@@ -155,19 +162,51 @@ static void originating(const char *ue_setup, const char *gw_setup, struct names
 
 static void test_orig_client(void)
 {
-	originating("actpass", "active", (struct names){ "1", "ac/2", "co/1" });
+	originating("actpass", "active", (struct names){ "1", "ac/2", "co/1" }, NULL);
 }
 
 static void test_orig_combined(void)
 {
 	rig = &combined;
-	originating("actpass", "active", (struct names){ "1", "ac/2", "co/1" });
+	originating("actpass", "active", (struct names){ "1", "ac/2", "co/1" }, NULL);
 	rig = &plain;
 }
 
 static void test_orig_server(void)
 {
-	originating("active", "passive", (struct names){ "2", "ac/4", "co/3" });
+	originating("active", "passive", (struct names){ "2", "ac/4", "co/3" }, NULL);
+}
+
+/* The UE re-offers its T.38 line with a certificate named by a sha-1 fingerprint: 488 before the gateway is
+ * asked anything, nothing to the core, and the call goes on as it was (RFC 3261 §14.1): the DTLS
+ * association still carries UDPTL, and the hang-up subtracts the context whole (the H.248 of the call is
+ * the seed's, nothing more, nothing less: once, the old line's terminations were forgotten here, left at
+ * the gateway, and its Subtract never sent). */
+static void weak_reoffer(const struct leg_pair *c, struct sipdlg *caller, gnutls_session_t s)
+{
+	struct sockaddr_in a;
+	socklen_t n = sizeof a;
+	CU_ASSERT_EQUAL_FATAL(getsockname(c->fd, (struct sockaddr *)&a, &n), 0);
+	long mark = algrig_mark(rig);
+	char *offer =
+	    algrig_sdp("ue", &payload_t38, ntohs(a.sin_port), true, "actpass",
+		       "sha-1 4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:19:E5:7C:AB", "requested");
+	sipdlg_send(caller, "INVITE", offer);
+	char *no = sippeer_final(&ue, 5000);
+	CU_ASSERT_TRUE(
+	    no && g_str_has_prefix(no, "SIP/2.0 488 Not Acceptable Here (fingerprint hash too weak)\r\n"));
+	if (no)
+		sippeer_ack(&ue, rig->access, caller->target, no);
+	CU_ASSERT_PTR_NULL(sippeer_recv(&core, 300)); /* the core heard nothing of it */
+	char *tx = algrig_h248(rig, mark, false);
+	CU_ASSERT_STRING_EQUAL(tx, ""); /* nor the gateway */
+	cross(s, c->core_fd);
+	g_free(tx), g_free(no), g_free(offer);
+}
+
+static void test_reoffer_weak(void)
+{
+	originating("actpass", "active", (struct names){ "5", "ac/10", "co/9" }, weak_reoffer);
 }
 
 /* The core offers udptl to the UE, which answers with ue_setup. */
@@ -194,9 +233,9 @@ static void terminating(const char *ue_setup, struct names n)
 	want = via_gw("a", agw_core, false, NULL, NULL, NULL);
 	ASSERT_TEXT("answer toward the core", sip_body(ok), want);
 	g_free(want);
-	char *h248 = carry(
-	    &(struct leg_pair){ &core, &ue, "a", inv, ok, fd, core_fd, agw_access, agw_core, agw_fp, mark },
-	    !strcmp(ue_setup, "active"));
+	char *h248 = carry(&(struct leg_pair){ &core, &ue, "a", inv, ok, fd, core_fd, agw_access, agw_core,
+					       agw_fp, mark, NULL },
+			   !strcmp(ue_setup, "active"));
 	char port[8];
 	snprintf(port, sizeof port, "%u", agw_access);
 	bool server = !strcmp(ue_setup, "active");
@@ -260,6 +299,7 @@ int main(void)
 		{ "T.38 terminating, the gateway DTLS server", test_term_server },
 		{ "T.38 terminating, the gateway DTLS client (tlsbsc/est)", test_term_client },
 		{ "T.38 originating under NOTE 2: tlsbsc/est in the access leg's Add", test_orig_combined },
+		{ "T.38 re-offered with a sha-1 fingerprint: 488, the call as it was", test_reoffer_weak },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("ims-alg T.38 over DTLS with ims-agw", up, down, tests);
