@@ -374,7 +374,8 @@ static void reserve(struct call *c, struct h248_msg *s, struct h248_node *ctx, b
 			call_h248_add_access(c, s, ctx, l, NULL, false);
 	}
 	call_step_to(c, c->ue_offers ? RESERVE_CORE : RESERVE_ACCESS);
-	call_send(c, s, call_on_reserved);
+	if (call_send(c, s, call_on_reserved) && c->reoffer)
+		call_reoffer_sent(c);
 }
 
 void call_offer(struct call *c, bool from_ue, const char *sdp, size_t len, call_next *next, void *arg)

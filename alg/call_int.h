@@ -29,6 +29,8 @@ struct line {
 	struct call_leg access, core;
 	bool fresh; /* taken with the offer at hand: its terminations are reserved and configured now */
 	bool drop;  /* carried before the re-offer at hand, not after: subtracted with its answer */
+	bool replaced; /* its transport changed in the re-offer at hand: the line before it is Subtracted
+			* by the offer's first transaction */
 };
 
 struct call {
@@ -147,6 +149,9 @@ unsigned call_h248_subtract(struct h248_msg *m, struct h248_node *ctx, const str
  * answered already: nothing changes at the gateway (open point 1), or it is refused. */
 bool call_reoffer(struct call *c, const struct media_sdp *m, bool from_ue, struct h248_msg *msg,
 		  struct h248_node *ctx, bool *first);
+/* The re-offer's first transaction went to the gateway: the lines it replaced are gone, whatever the
+ * re-offer's fate (before, a failed re-offer finds them as they were). */
+void call_reoffer_sent(struct call *c);
 /* The re-offer failed or went unanswered: what its transactions reserved is subtracted, and the call is
  * as it was before it. sent: the transaction that failed went to the gateway (what it subtracts itself
  * is left to it). */

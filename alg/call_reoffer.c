@@ -75,13 +75,23 @@ void call_reoffer_undo(struct call *c, bool sent)
 	call_step_to(c, ACTIVE);
 }
 
+void call_reoffer_sent(struct call *c)
+{
+	for (unsigned i = 0; i < c->prev_n; i++)
+		if (c->lines[i].replaced) {
+			c->prev[i].mode = MEDIA_PASS;
+			memset(&c->prev[i].access, 0, sizeof c->prev[i].access);
+			memset(&c->prev[i].core, 0, sizeof c->prev[i].core);
+		}
+}
+
 void call_reoffer_settle(struct call *c)
 {
 	for (unsigned i = 0; i < c->n; i++) {
 		struct line *l = &c->lines[i];
 		if (l->drop)
 			memset(&l->access, 0, sizeof l->access), memset(&l->core, 0, sizeof l->core);
-		l->fresh = l->drop = false;
+		l->fresh = l->drop = l->replaced = false;
 	}
 	g_free(c->prev), c->prev = NULL;
 	c->reoffer = false;
@@ -125,12 +135,9 @@ static bool take(struct call *c, unsigned i, const struct media_line *nl, struct
 		log_info("call", &ids, "[active] m=%s %s replaces m=%s %s: Subtract, then Add", nl->media,
 			 nl->proto, l->offer.media, l->offer.proto);
 		c->skip += call_h248_subtract(msg, ctx, l, first);
-		/* gone whatever the re-offer's fate */
-		c->prev[i].mode = MEDIA_PASS; /* i < prev_n: it was carried */
-		memset(&c->prev[i].access, 0, sizeof c->prev[i].access);
-		memset(&c->prev[i].core, 0, sizeof c->prev[i].core);
 	}
 	call_take_line(c, l, nl);
+	l->replaced = was;
 	return true;
 }
 

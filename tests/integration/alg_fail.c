@@ -8,6 +8,8 @@
  *   - a re-INVITE adding an e2ae line to a call the gateway did not carry: the gateway takes the core
  *     leg's Add and refuses the access leg's (no free port): 488 to the UE, the call goes on as it was
  *     (RFC 3261 §14.1), and the core leg and its context are subtracted;
+ *   - a re-offer that replaces a line (a new fingerprint) while another call's request holds the
+ *     gateway's one request slot: not sent, 500 to the UE, and the call keeps its line and context;
  *   - the gateway dies: the Add goes unanswered, 500 to the UE; the next call finds no gateway, 500. */
 #include <CUnit/Basic.h>
 #include <glib.h>
@@ -23,6 +25,7 @@
 #include "tlspeer.h"
 
 static struct algrig rig, full; /* full: its gateway's only access port is taken */
+static struct algrig narrow;    /* one request at a time may await its Reply, and no audits */
 static struct sippeer ue, core;
 static struct tls_identity ue_id, other_id;
 static int taken = -1;
@@ -182,6 +185,64 @@ static void test_reoffer_refused(void)
 	g_free(tx), g_free(rx), g_free(ctx), g_free(term), g_free(subtract), g_free(bye), g_free(bye_ok);
 }
 
+/* An e2ae MSRP call is up when its gateway stops (SIGSTOP) and another call's Add takes the one request
+ * slot there is (h248.max_pending 1). The UE re-offers its line with another certificate: a new
+ * fingerprint, so the access leg would be Subtracted and Added again. The request cannot be sent: 500
+ * to the UE, nothing to the core or the gateway, and the call goes on with its line as it was (RFC
+ * 3261 §14.1): once the gateway runs again and the other call is refused by the core, the hang-up
+ * subtracts the first call's context. (Once, the old line was forgotten at the refusal, and its
+ * terminations stayed at the gateway for good.) */
+static void test_reoffer_unsent(void)
+{
+	long mark = algrig_mark(&narrow);
+	uint16_t port, port2;
+	int l = ue_offers(&narrow, "n1", &port);
+	char *inv = sippeer_recv(&core, 5000);
+	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE "));
+	char *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
+	struct sipdlg d;
+	char *ok = answered(inv, answer, &d);
+	g_free(sippeer_recv(&core, 3000)); /* the ACK */
+	char *rx = algrig_h248(&narrow, mark, true), *ctx = rig_word_after(rx, "Context = ");
+	long stopped = algrig_mark(&narrow);
+	CU_ASSERT_EQUAL_FATAL(kill(narrow.agw, SIGSTOP), 0);
+	int l2 = ue_offers(&narrow, "n2", &port2);
+	char *add = algrig_h248_once_shown(&narrow, stopped, "Add = ", 3000); /* the slot is taken */
+	char *reoffer =
+	    algrig_sdp("ue", &payload_msrp, port, true, "actpass", other_id.fingerprint, "requested");
+	sipdlg_send(&d, "INVITE", reoffer);
+	char *no = sippeer_final(&ue, 5000);
+	CU_ASSERT_TRUE(no && g_str_has_prefix(no, "SIP/2.0 500 Media Gateway Not Reachable\r\n"));
+	if (no)
+		sippeer_ack(&ue, narrow.access, d.target, no);
+	char *tx = algrig_h248(&narrow, stopped, false);
+	CU_ASSERT_STRING_EQUAL(tx, add); /* the other call's Add only */
+	CU_ASSERT_EQUAL(kill(narrow.agw, SIGCONT), 0);
+	/* the other call reaches the core, which refuses it: 486 to the UE */
+	char *inv2 = sippeer_next_of(&core, "INVITE ", 5000);
+	CU_ASSERT_TRUE_FATAL(inv2 && strstr(inv2, "Call-ID: n2\r\n"));
+	sippeer_answer(&core, inv2, "b", "486 Busy Here", NULL);
+	char *busy = refusal(&narrow);
+	CU_ASSERT_TRUE(busy && g_str_has_prefix(busy, "SIP/2.0 486 Busy Here\r\n"));
+	g_free(algrig_h248_once_shown(&narrow, stopped, "Subtract = *", 3000)); /* the other call's context */
+	/* the first call hangs up: its context goes whole */
+	long bye_mark = algrig_mark(&narrow);
+	sipdlg_send(&d, "BYE", NULL);
+	char *bye = sippeer_next_of(&core, "BYE ", 3000);
+	CU_ASSERT_TRUE_FATAL(bye != NULL);
+	sippeer_answer(&core, bye, "b", "200 OK", NULL);
+	char *bye_ok = sippeer_recv(&ue, 3000);
+	CU_ASSERT_TRUE(bye_ok && g_str_has_prefix(bye_ok, "SIP/2.0 200 OK\r\n"));
+	char *gone = algrig_h248_once_shown(&narrow, bye_mark, "Subtract = *", 3000),
+	     *want = algrig_subtract_text(&narrow, ctx, "*");
+	ASSERT_TEXT("after the hang-up", gone, want);
+	sipdlg_clear(&d);
+	close(l), close(l2);
+	g_free(inv), g_free(answer), g_free(ok), g_free(rx), g_free(ctx), g_free(add), g_free(reoffer);
+	g_free(no), g_free(tx), g_free(inv2), g_free(busy), g_free(bye), g_free(bye_ok), g_free(gone),
+	    g_free(want);
+}
+
 /* The gateway dies without a word: nothing heard for h248.lost_after (500 ms, before the Add's T-MAX)
  * loses it and fails the Add (500); the next call has none, and a lost gateway is asked nothing but the
  * audits that would take it back. */
@@ -228,13 +289,22 @@ static int up(void)
 						.core_ports = "29650-29699" }) &&
 	    algrig_start(&full, &(struct algrig_opts){ .next_hop = core.port,
 						       .access_ports = range,
-						       .core_ports = "29700-29749" });
-	return ok && algrig_register(&rig, &ue, "a", true) && algrig_register(&full, &ue, "a", true) ? 0 : 1;
+						       .core_ports = "29700-29749" }) &&
+	    algrig_start(&narrow,
+			 &(struct algrig_opts){
+			     .next_hop = core.port,
+			     .alg = (const char *const[]){ "--h248-max-pending=1", "--h248-audit=0", NULL },
+			     .access_ports = "29750-29799",
+			     .core_ports = "29800-29849" });
+	return ok && algrig_register(&rig, &ue, "a", true) && algrig_register(&full, &ue, "a", true) &&
+		       algrig_register(&narrow, &ue, "a", true)
+		   ? 0
+		   : 1;
 }
 
 static int down(void)
 {
-	bool a = algrig_stop(&rig), b = algrig_stop(&full), ok = a && b;
+	bool a = algrig_stop(&rig), b = algrig_stop(&full), c = algrig_stop(&narrow), ok = a && b && c;
 	tls_identity_clear(&ue_id), tls_identity_clear(&other_id);
 	sippeer_close(&ue), sippeer_close(&core);
 	close(taken);
@@ -248,6 +318,8 @@ int main(void)
 		{ "tlsbsc/fail: BYE to both parties", test_tls_fail_releases },
 		{ "a re-offer the gateway refuses half way: 488, its core leg subtracted",
 		  test_reoffer_refused },
+		{ "a re-offer no request slot is left for: 500, the call and its context as they were",
+		  test_reoffer_unsent },
 		{ "the gateway dies: 500, then no gateway: 500", test_gateway_unreachable },
 		{ NULL, NULL },
 	};
