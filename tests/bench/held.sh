@@ -47,11 +47,19 @@ ctl() { "$build/common/ims-ctl" -s "$1" --json "${@:2}" 2>/dev/null; }
 field() { grep -o "\"$1\": *[0-9]*" | head -1 | grep -o '[0-9]*$'; }
 
 uas=$(free) h248=$(free) access=$(free) core=$(free) agw_port=$(free)
-cp "$src/tests/bench/sipp/held-uac.xml" "$src/tests/bench/sipp/uas.xml" "$work/"
+cp "$src/tests/bench/sipp/held-uac.xml" "$src/tests/bench/sipp/held-uas.xml" "$work/"
 cd "$work" || exit 1
-sipp -sf uas.xml -i 127.0.0.1 -p "$uas" -buff_size 4194304 -l 1000000 -nostdin -bg \
-	-trace_err -error_file "$work/uas.err" >"$work/uas.out" 2>&1
-pids="$pids $(pgrep -f "sipp -sf uas.xml -i 127.0.0.1 -p $uas" | tr '\n' ' ')"
+# the UE's certificate, made per run (ECDSA P-256, as scale.sh's): its SHA-256 fingerprint goes into
+# every offer, colon-separated uppercase hex (RFC 8122)
+certtool --generate-privkey --key-type ecdsa --curve secp256r1 --outfile "$work/ue-key.pem" 2>/dev/null
+printf 'cn = "bench UE"\nserial = 2\nexpiration_days = 3650\nsigning_key\nencryption_key\ntls_www_client\n' >"$work/ue.tmpl"
+certtool --generate-self-signed --load-privkey "$work/ue-key.pem" --template "$work/ue.tmpl" \
+	--outfile "$work/ue-cert.pem" 2>/dev/null
+fp=$(certtool --fingerprint --hash sha256 --infile "$work/ue-cert.pem" | tr a-f A-F | sed 's/../&:/g; s/:$//')
+[ ${#fp} = 95 ] || { echo "held: no fingerprint of the UE certificate ($fp)"; exit 1; }
+sipp -sf held-uas.xml -i 127.0.0.1 -p "$uas" -buff_size 4194304 -l 1000000 -nostdin -bg \
+	-trace_err -error_file "$work/uas.err" -trace_logs -log_file "$work/core.legs" >"$work/uas.out" 2>&1
+pids="$pids $(pgrep -f "sipp -sf held-uas.xml -i 127.0.0.1 -p $uas" | tr '\n' ' ')"
 
 ${BENCH_HELD_ALG_WRAP:-} "$build/alg/ims-alg" --sip-access-port "$access" --sip-core-port "$core" \
 	--sip-core-next-hop "sip:127.0.0.1:$uas" --h248-port "$h248" --h248-gateways 127.0.1.0/24 \
@@ -102,7 +110,7 @@ start=$(date +%s.%N)
 sipp "127.0.0.1:$access" -sf held-uac.xml -i 127.0.0.1 -p "$(free)" -m "$total" -r "$rate" -l "$total" \
 	-d "$hold_ms" -buff_size 4194304 -nostdin -timeout $((hold_ms / 1000 + total / rate + 120))s \
 	-timeout_error -trace_stat -stf "$work/uac.csv" -trace_rtt -rtt_freq 1 -trace_err \
-	-error_file "$work/uac.err" >"$work/uac.out" 2>&1
+	-error_file "$work/uac.err" -key fp "$fp" -trace_logs -log_file "$work/access.legs" >"$work/uac.out" 2>&1
 sipp_rc=$?
 end=$(date +%s.%N)
 sleep 2 # the last BYEs' Subtracts answered
