@@ -17,11 +17,12 @@
  * Then every process waits for the gateways to close each session (the BYE's Subtract). Prints, base:
  * "base|scale OPEN HS_PER_POOL_CPU_S KIB_PER_SESSION" followed by msrp_print's fields, and "seconds" with
  * how long each step took (opening, probing and chatting on the first sessions, the others' opening, their
- * probing, the second chat); every process:
- * "sessions ROLE ASKED OPENED VERIFIED CLOSED_BY_GATEWAY". Environment: BENCH_POOL_PIDS (the gateways),
- * BENCH_BARRIER (a directory) and BENCH_BARRIER_COUNT (rest processes), BENCH_HELD_DEADLINE (epoch
- * seconds: every phase before the close ends by then: the first BYE), BENCH_HELD_END (the wait for the
- * close ends by then), BENCH_CLIENTS (threads opening at once, default 4), BENCH_PRIORITY. */
+ * probing, the second chat); every process: "sessions ROLE ASKED OPENED VERIFIED CLOSED EARLY" (CLOSED by
+ * the gateways; EARLY of them before the deadline, when no BYE had come). Environment: BENCH_POOL_PIDS
+ * (the gateways), BENCH_BARRIER (a directory) and BENCH_BARRIER_COUNT (rest processes),
+ * BENCH_HELD_DEADLINE (epoch seconds: every phase before the close ends by then, before the first BYE),
+ * BENCH_HELD_END (the wait for the close ends by then), BENCH_CLIENTS (threads opening at once, default
+ * 4), BENCH_PRIORITY. */
 #include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
@@ -268,6 +269,13 @@ static void run_all(struct sessions *ss, bool verify)
 		pthread_create(&th[i], NULL, worker, &t);
 	for (unsigned i = 0; i < k; i++)
 		pthread_join(th[i], NULL);
+	unsigned tried = verify ? ss->checked + ss->wrong : ss->opened + ss->failed;
+	unsigned want = verify ? ss->opened : ss->n;
+	if (tried < want)
+		fprintf(
+		    stderr,
+		    "held_tls: the deadline came with %u of %u sessions not %s (BENCH_HELD_TLS_SECONDS)\n",
+		    want - tried, want, verify ? "probed" : "opened");
 }
 
 /* ---- the core's side while chatting: every SEND answered (relay_msrp.c's sink) ---- */
@@ -448,8 +456,9 @@ static bool ended(int fd)
 }
 
 /* Waits, until end, for the gateways to close every session opened (the BYE's Subtract): both of its
- * connections read to their end. The count of sessions closed so. */
-static unsigned closed_by_gateway(struct sessions *ss, double end)
+ * connections read to their end. The count of sessions closed so; *early, those closed before the
+ * deadline (no BYE had come). */
+static unsigned closed_by_gateway(struct sessions *ss, double end, unsigned *early)
 {
 	int ep = epoll_create1(0);
 	unsigned open = 0, closed = 0;
@@ -478,7 +487,8 @@ static unsigned closed_by_gateway(struct sessions *ss, double end)
 			epoll_ctl(ep, EPOLL_CTL_DEL, *fd, NULL);
 			close(*fd);
 			*fd = -1;
-			closed += ++ends[i] == 2;
+			if (++ends[i] == 2)
+				closed++, *early += wall() < deadline;
 		}
 	}
 	for (unsigned i = 0; i < ss->n; i++) {
@@ -517,8 +527,8 @@ int main(int argc, char **argv)
 		base(&ss, getenv("BENCH_BARRIER_COUNT") ? (unsigned)atoi(getenv("BENCH_BARRIER_COUNT")) : 0);
 	else
 		rest(&ss);
-	unsigned closed = closed_by_gateway(&ss, end);
-	printf("sessions %s %u %u %u %u\n", argv[1], ss.n, ss.opened, ss.checked, closed);
+	unsigned early = 0, closed = closed_by_gateway(&ss, end, &early);
+	printf("sessions %s %u %u %u %u %u\n", argv[1], ss.n, ss.opened, ss.checked, closed, early);
 	tls_identity_clear(&ue);
 	g_free(ss.calls), g_free(ss.s), g_free(ss.tls), g_free(ss.plain), g_free(ss.verified);
 	return 0;
