@@ -530,17 +530,22 @@ static void call_free(struct call *c)
 	g_free(c);
 }
 
+void call_subtract_context(struct call *c)
+{
+	if (!*c->ctx || !c->agw || !mgc_agw_up(c->agw))
+		return;
+	struct h248_msg *s = mgc_actions_new();
+	h248_add_token(s, h248_add_action(s, c->ctx), H248_TOK_SUBTRACT, "*");
+	mgc_send(c->cs->mgc, c->agw, s, NULL, NULL, NULL);
+}
+
 void call_end(struct call *c, const char *why)
 {
 	const struct log_ids ids = { .call = c->id, .ctx = *c->ctx ? c->ctx : NULL };
 	log_info("call", &ids, "[%s] ends: %s", call_step_names[c->step], why);
 	if (c->tid)
 		mgc_cancel(c->cs->mgc, c->tid);
-	if (*c->ctx && c->agw && mgc_agw_up(c->agw)) {
-		struct h248_msg *s = mgc_actions_new();
-		h248_add_token(s, h248_add_action(s, c->ctx), H248_TOK_SUBTRACT, "*");
-		mgc_send(c->cs->mgc, c->agw, s, NULL, NULL, NULL);
-	}
+	call_subtract_context(c);
 	c->cs->ended[c->media_failed ? CALL_MEDIA_FAILED : c->answered ? CALL_ANSWERED : CALL_UNANSWERED]++;
 	call_forget_context(c);
 	g_hash_table_remove(c->cs->live, c);

@@ -108,6 +108,8 @@ void call_finish(struct call *c, int status, const char *phrase, char *body);
 /* Sends actions (consumed: mgc_actions_new) to the call's gateway; false (the request failed 500) when
  * it cannot. */
 bool call_send(struct call *c, struct h248_msg *actions, mgc_done *done);
+/* Subtract = * of the call's context, when it has one at a gateway that is up (nobody hears of the Reply). */
+void call_subtract_context(struct call *c);
 /* The call holds no context any more (the gateway's next Add makes one): events about the old id no longer
  * find it. */
 void call_forget_context(struct call *c);
@@ -152,9 +154,9 @@ bool call_reoffer(struct call *c, const struct media_sdp *m, bool from_ue, struc
 /* The re-offer's first transaction went to the gateway: the lines it replaced are gone, whatever the
  * re-offer's fate (before, a failed re-offer finds them as they were). */
 void call_reoffer_sent(struct call *c);
-/* The re-offer failed or went unanswered: what its transactions reserved is subtracted, and the call is
- * as it was before it. sent: the transaction that failed went to the gateway (what it subtracts itself
- * is left to it). */
+/* The re-offer failed or went unanswered: what its transactions reserved is subtracted (the whole
+ * context when the call goes back to holding nothing there), and the call is as it was before it. sent:
+ * the transaction that failed went to the gateway (what it subtracts itself is left to it). */
 void call_reoffer_undo(struct call *c, bool sent);
 /* The answer's transaction done: the dropped lines' terminations are gone, and the context when empty. */
 void call_reoffer_settle(struct call *c);

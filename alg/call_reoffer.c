@@ -21,10 +21,10 @@ static bool same_line(const struct media_line *a, const struct media_line *b)
 	       !strcmp(a->fingerprints, b->fingerprints) && a->port == b->port && !strcmp(a->addr, b->addr);
 }
 
-static bool holds_terms(const struct call *c)
+static bool holds_terms(const struct line *lines, unsigned n)
 {
-	for (unsigned i = 0; i < c->n; i++)
-		if (*c->lines[i].access.term || *c->lines[i].core.term)
+	for (unsigned i = 0; i < n; i++)
+		if (*lines[i].access.term || *lines[i].core.term)
 			return true;
 	return false;
 }
@@ -32,7 +32,7 @@ static bool holds_terms(const struct call *c)
 /* The context is gone at the gateway once its last termination is: the next Add makes another. */
 static void forget_empty_context(struct call *c)
 {
-	if (!holds_terms(c))
+	if (!holds_terms(c->lines, c->n))
 		call_forget_context(c);
 }
 
@@ -64,9 +64,15 @@ static void subtract_fresh(struct call *c, bool sent)
 		h248_msg_free(s);
 }
 
+/* The call goes back to holding nothing in its context: the context is subtracted whole, and what the
+ * re-offer's transactions left there goes with it, whether the call knows of it or not (a line whose
+ * Subtract failed, an Add whose Reply could not be read). */
 void call_reoffer_undo(struct call *c, bool sent)
 {
-	subtract_fresh(c, sent);
+	if (!holds_terms(c->prev, c->prev_n))
+		call_subtract_context(c);
+	else
+		subtract_fresh(c, sent);
 	g_free(c->lines);
 	c->lines = c->prev, c->prev = NULL;
 	c->n = c->prev_n, c->ue_offers = c->prev_ue_offers;
@@ -82,6 +88,7 @@ void call_reoffer_sent(struct call *c)
 			c->prev[i].mode = MEDIA_PASS;
 			memset(&c->prev[i].access, 0, sizeof c->prev[i].access);
 			memset(&c->prev[i].core, 0, sizeof c->prev[i].core);
+			c->lines[i].replaced = false;
 		}
 }
 
