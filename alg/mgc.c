@@ -191,10 +191,25 @@ static void wrap(struct mgc *m, struct mgc_agw *a, struct h248_msg *msg)
 	msg->version = a->version, msg->mid = m->mid;
 }
 
+/* Whether actions only subtract. Such a request releases what the gateway holds for us, and goes past
+ * h248.max_pending: refused, what it releases would stay there for nobody, and there is no more of it
+ * than the contexts and terminations our calls hold. */
+static bool releases_only(const struct h248_msg *actions)
+{
+	bool any = false;
+	for (const struct h248_node *act = actions->first; act; act = act->next)
+		for (const struct h248_node *c = act->first; c; c = c->next) {
+			if (c->kind != H248_NODE_TOKEN || c->tok != H248_TOK_SUBTRACT)
+				return false;
+			any = true;
+		}
+	return any;
+}
+
 bool mgc_request(struct mgc *m, struct mgc_agw *a, struct h248_msg *actions, mgc_done *done, void *arg,
 		 uint32_t *tid)
 {
-	if (a->pending >= m->max_pending) {
+	if (a->pending >= m->max_pending && !releases_only(actions)) {
 		m->over_pending++;
 		log_warn("mgc", NULL,
 			 "not sent to %s: %u requests already await their Reply (h248.max_pending)", a->mid,
