@@ -29,8 +29,6 @@ struct line {
 	struct call_leg access, core;
 	bool fresh; /* taken with the offer at hand: its terminations are reserved and configured now */
 	bool drop;  /* carried before the re-offer at hand, not after: subtracted with its answer */
-	bool replaced; /* its transport changed in the re-offer at hand: the line before it is Subtracted
-			* by the offer's first transaction */
 };
 
 struct call {

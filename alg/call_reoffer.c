@@ -81,14 +81,16 @@ void call_reoffer_undo(struct call *c, bool sent)
 	call_step_to(c, ACTIVE);
 }
 
+/* A line the re-offer replaced (its transport or fingerprints changed, take()): fresh where the line
+ * before it was carried. A line kept is not fresh, one dropped is not either, and a new one had nothing
+ * carried before it. */
 void call_reoffer_sent(struct call *c)
 {
 	for (unsigned i = 0; i < c->prev_n; i++)
-		if (c->lines[i].replaced) {
+		if (c->lines[i].fresh && call_carried(&c->prev[i])) {
 			c->prev[i].mode = MEDIA_PASS;
 			memset(&c->prev[i].access, 0, sizeof c->prev[i].access);
 			memset(&c->prev[i].core, 0, sizeof c->prev[i].core);
-			c->lines[i].replaced = false;
 		}
 }
 
@@ -98,7 +100,7 @@ void call_reoffer_settle(struct call *c)
 		struct line *l = &c->lines[i];
 		if (l->drop)
 			memset(&l->access, 0, sizeof l->access), memset(&l->core, 0, sizeof l->core);
-		l->fresh = l->drop = l->replaced = false;
+		l->fresh = l->drop = false;
 	}
 	g_free(c->prev), c->prev = NULL;
 	c->reoffer = false;
@@ -144,7 +146,6 @@ static bool take(struct call *c, unsigned i, const struct media_line *nl, struct
 		c->skip += call_h248_subtract(msg, ctx, l, first);
 	}
 	call_take_line(c, l, nl);
-	l->replaced = was;
 	return true;
 }
 
