@@ -31,12 +31,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "msdp.h"
+#include "evloop.h"
 #include "relay_msrp.h"
 #include "rig.h"
 #include "tlspeer.h"
@@ -72,35 +71,20 @@ static void pool_read(void)
 	}
 }
 
-/* A gateway's CPU-time clock (nanoseconds; /proc's 10 ms ticks are too coarse for 1,000 handshakes). */
-static double cpu_s(int pid)
-{
-	clockid_t clock;
-	struct timespec ts;
-	if (clock_getcpuclockid(pid, &clock) == 0 && clock_gettime(clock, &ts) == 0)
-		return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-	return 0;
-}
-
 static double pool_cpu(int unused)
 {
 	(void)unused;
 	double s = 0;
 	for (unsigned i = 0; i < pool_n; i++)
-		s += cpu_s(pool[i]);
+		s += rig_pid_cpu_s(pool[i]);
 	return s;
 }
 
 static long pool_rss(void)
 {
 	long kib = 0;
-	for (unsigned i = 0; i < pool_n; i++) {
-		char path[64], *text = NULL;
-		snprintf(path, sizeof path, "/proc/%d/status", pool[i]);
-		if (g_file_get_contents(path, &text, NULL, NULL) && strstr(text, "VmRSS:"))
-			kib += strtol(strstr(text, "VmRSS:") + 6, NULL, 10);
-		g_free(text);
-	}
+	for (unsigned i = 0; i < pool_n; i++)
+		kib += rig_pid_rss_kib(pool[i]);
 	return kib;
 }
 
@@ -155,17 +139,8 @@ static bool load(const char *path, struct sessions *ss)
 	return true;
 }
 
-/* The gateway's certificate against the answer's fingerprint. */
-static bool gateway_matches(gnutls_session_t s, const char *fp)
-{
-	unsigned n = 0;
-	const gnutls_datum_t *certs = gnutls_certificate_get_peers(s, &n);
-	struct msdp_fingerprint want = { "sha-256", "" };
-	g_strlcpy(want.value, fp + 8, sizeof want.value);
-	return n && tls_fingerprint_match(&certs[0], &want, 1, false);
-}
-
-/* The UE's TLS session to the access leg; NULL with why. */
+/* The UE's TLS session to the access leg, the gateway's certificate checked against the answer; NULL
+ * with why. */
 static gnutls_session_t dial(const struct call *c, int *fd, char why[160])
 {
 	bool up;
@@ -175,23 +150,10 @@ static gnutls_session_t dial(const struct call *c, int *fd, char why[160])
 			 *fd < 0 ? g_strerror(errno) : "not connected");
 		return NULL;
 	}
-	fcntl(*fd, F_SETFL, fcntl(*fd, F_GETFL) & ~O_NONBLOCK);
-	gnutls_session_t s;
-	gnutls_init(&s, GNUTLS_CLIENT);
-	int rc = gnutls_priority_set_direct(s, priority(), NULL);
-	if (rc == 0)
-		rc = gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, ue.cred);
-	gnutls_transport_set_int(s, *fd);
-	gnutls_handshake_set_timeout(s, HANDSHAKE_MS);
-	while (rc == 0 && (rc = gnutls_handshake(s)) < 0 && !gnutls_error_is_fatal(rc))
-		rc = 0;
-	if (rc < 0 || !gateway_matches(s, c->fp)) {
-		snprintf(why, 160, "TLS with %s:%u: %s", c->access, c->access_port,
-			 rc < 0 ? gnutls_strerror(rc)
-				: "the gateway's certificate does not match the answer");
-		gnutls_deinit(s);
-		return NULL;
-	}
+	char tls_why[160];
+	gnutls_session_t s = tlspeer_handshake_prio(*fd, true, &ue, priority(), c->fp, HANDSHAKE_MS, tls_why);
+	if (!s)
+		snprintf(why, 160, "TLS with %s:%u: %.90s", c->access, c->access_port, tls_why);
 	return s;
 }
 
@@ -520,10 +482,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: held_tls base|rest UE-CERT UE-KEY LIST\n");
 		return 2;
 	}
-	struct rlimit rl;
-	getrlimit(RLIMIT_NOFILE, &rl);
-	rl.rlim_cur = rl.rlim_max;
-	setrlimit(RLIMIT_NOFILE, &rl);
+	ev_fd_limit_raise();
 	pool_read();
 	deadline = env_time("BENCH_HELD_DEADLINE", wall() + 60);
 	double end = env_time("BENCH_HELD_END", deadline + 60);

@@ -16,7 +16,6 @@
  * one TLS connection carries BENCH_MIB (default 1024) MiB to the sink. Every loop is bounded in count
  * and in time. */
 #include <errno.h>
-#include <fcntl.h>
 #include <glib.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -27,12 +26,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "evloop.h"
 #include "relay_msrp.h"
 #include "rig.h"
 #include "tlspeer.h"
@@ -42,39 +41,6 @@ static double now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static long rss_kib(int pid)
-{
-	char path[64], *text = NULL;
-	snprintf(path, sizeof path, "/proc/%d/status", pid);
-	long kib = -1;
-	if (g_file_get_contents(path, &text, NULL, NULL) && strstr(text, "VmRSS:"))
-		kib = strtol(strstr(text, "VmRSS:") + 6, NULL, 10);
-	g_free(text);
-	return kib;
-}
-
-/* The CPU time of the process (all its threads, those that ended included), seconds: its CPU-time clock
- * (clock_getcpuclockid: nanoseconds), else utime + stime, fields 14 and 15 of /proc/PID/stat (ticks of
- * 10 ms, too coarse for a phase of a tenth of a second) */
-static double cpu_s(int pid)
-{
-	clockid_t clock;
-	struct timespec ts;
-	if (clock_getcpuclockid(pid, &clock) == 0 && clock_gettime(clock, &ts) == 0)
-		return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-	char path[64], *text = NULL;
-	snprintf(path, sizeof path, "/proc/%d/stat", pid);
-	double secs = -1;
-	if (g_file_get_contents(path, &text, NULL, NULL) && strrchr(text, ')')) {
-		unsigned long ut = 0, st = 0;
-		if (sscanf(strrchr(text, ')') + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
-			   &st) == 2)
-			secs = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-	}
-	g_free(text);
-	return secs;
 }
 
 /* ---- the sink: accepts everything on its port and counts the bytes; in the MSRP phase it also
@@ -143,28 +109,13 @@ static gnutls_session_t dial(uint16_t port, int *fd)
 {
 	bool connected;
 	*fd = tcp_connect_to(relay_address, port, 3000, &connected);
-	if (!connected) {
+	char why[160];
+	gnutls_session_t s =
+	    connected ? tlspeer_handshake_prio(*fd, true, &ue, priority(), NULL, 5000, why) : NULL;
+	if (connected && !s)
+		fprintf(stderr, "relay_bench: handshake on %u: %s\n", port, why);
+	if (!s)
 		close(*fd);
-		return NULL;
-	}
-	fcntl(*fd, F_SETFL, fcntl(*fd, F_GETFL) & ~O_NONBLOCK);
-	gnutls_session_t s;
-	gnutls_init(&s, GNUTLS_CLIENT);
-	const char *where = NULL;
-	int rc = gnutls_priority_set_direct(s, priority(), &where);
-	if (rc == 0)
-		rc = gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, ue.cred);
-	gnutls_transport_set_int(s, *fd);
-	gnutls_handshake_set_timeout(s, 5000);
-	while (rc == 0 && (rc = gnutls_handshake(s)) < 0 && !gnutls_error_is_fatal(rc))
-		rc = 0;
-	if (rc < 0) {
-		fprintf(stderr, "relay_bench: handshake on %u: %s%s%s\n", port, gnutls_strerror(rc),
-			where ? " at " : "", where ? where : "");
-		gnutls_deinit(s);
-		close(*fd);
-		return NULL;
-	}
 	return s;
 }
 
@@ -249,9 +200,9 @@ static double open_all(struct opening *o)
 static void settle(int pid)
 {
 	for (int i = 0; i < 150; i++) {
-		double c0 = cpu_s(pid);
+		double c0 = rig_pid_cpu_s(pid);
 		usleep(200000);
-		if (cpu_s(pid) - c0 < 0.01)
+		if (rig_pid_cpu_s(pid) - c0 < 0.01)
 			return;
 	}
 }
@@ -290,13 +241,13 @@ static void sessions(int pid, const uint16_t *ports, uint16_t port, unsigned n, 
 	struct opening o = { .ports = ports, .port = port, .n = n, .s = g_new0(gnutls_session_t, n),
 			     .fds = g_new0(int, n) };
 	GPid prof = profile_start(pid);
-	double cpu0 = cpu_s(pid), wall = open_all(&o), cpu = cpu_s(pid) - cpu0;
+	double cpu0 = rig_pid_cpu_s(pid), wall = open_all(&o), cpu = rig_pid_cpu_s(pid) - cpu0;
 	profile_stop(prof);
 	f->rate = o.open / wall;
 	f->per_cpu = cpu > 0 ? o.open / cpu : 0;
 	f->busy = cpu / wall;
 	usleep(300000); /* let the relay settle */
-	f->kib = o.open ? (double)(rss_kib(pid) - before) / o.open : 0;
+	f->kib = o.open ? (double)(rig_pid_rss_kib(pid) - before) / o.open : 0;
 	for (unsigned i = 0; i < n; i++)
 		if (o.s[i])
 			tlspeer_close(o.s[i], o.fds[i]);
@@ -337,9 +288,9 @@ static void msrp_phase(const char *name, int pid, const uint16_t *ports, uint16_
 {
 	struct opening o = { .ports = ports, .port = port, .n = n, .s = g_new0(gnutls_session_t, n),
 			     .fds = g_new0(int, n) };
-	double cpu0 = cpu_s(pid);
+	double cpu0 = rig_pid_cpu_s(pid);
 	open_all(&o);
-	double hs_cpu = cpu_s(pid) - cpu0;
+	double hs_cpu = rig_pid_cpu_s(pid) - cpu0;
 	usleep(300000); /* let the relay finish connecting to the sink */
 	barrier("open");
 	unsigned open = 0;
@@ -347,11 +298,11 @@ static void msrp_phase(const char *name, int pid, const uint16_t *ports, uint16_
 		if (o.s[i])
 			o.s[open] = o.s[i], o.fds[open++] = o.fds[i];
 	struct msrp_figures f;
-	long rss = rss_kib(pid);
+	long rss = rig_pid_rss_kib(pid);
 	/* BENCH_MSRP_ACTIVE: only that many sessions chat, the others stay open and idle (scale.sh) */
 	unsigned want = getenv("BENCH_MSRP_ACTIVE") ? (unsigned)atoi(getenv("BENCH_MSRP_ACTIVE")) : n;
 	unsigned active = MIN(open, want);
-	msrp_exchange(pid, cpu_s, o.s, o.fds, active, &f);
+	msrp_exchange(pid, rig_pid_cpu_s, o.s, o.fds, active, &f);
 	f.hs_per_cpu = hs_cpu > 0 ? open / hs_cpu : 0;
 	f.kib = open && before > 0 ? (double)(rss - before) / open : 0;
 	f.open = open;
@@ -435,7 +386,7 @@ static int bench_agw(uint16_t sink_port, unsigned n, bool msrp)
 	    terms, "--tls-priority", priority(), "--leg-buffer", buffer, NULL });
 	if (!rig)
 		return 1;
-	long before = rss_kib(rig_pid(rig)); /* before the first Add: contexts count */
+	long before = rig_pid_rss_kib(rig_pid(rig)); /* before the first Add: contexts count */
 	uint16_t *ports = g_new0(uint16_t, n);
 	unsigned ctx;
 	for (unsigned i = 0; i < n; i++)
@@ -469,10 +420,7 @@ int main(int argc, char **argv)
 			"       relay_bench [msrp-]ext NAME PID TLS-PORT SINK-PORT UE-CERT UE-KEY SESSIONS\n");
 		return 2;
 	}
-	struct rlimit rl;
-	getrlimit(RLIMIT_NOFILE, &rl);
-	rl.rlim_cur = rl.rlim_max;
-	setrlimit(RLIMIT_NOFILE, &rl);
+	ev_fd_limit_raise();
 	char *err = NULL;
 	const char *cert = argv[agw ? 2 : 6], *key = argv[agw ? 3 : 7];
 	unsigned n = (unsigned)atoi(argv[agw ? 4 : 8]);
@@ -493,9 +441,9 @@ int main(int argc, char **argv)
 		uint16_t port = (uint16_t)atoi(argv[4]);
 		struct figures f;
 		if (sink_msrp)
-			msrp_phase(argv[2], pid, NULL, port, n, rss_kib(pid));
+			msrp_phase(argv[2], pid, NULL, port, n, rig_pid_rss_kib(pid));
 		else {
-			sessions(pid, NULL, port, n, rss_kib(pid), &f);
+			sessions(pid, NULL, port, n, rig_pid_rss_kib(pid), &f);
 			/* SINK-PORT "-": a server that relays nothing (tls_sink), sessions only */
 			print(argv[2], strcmp(argv[5], "-") ? throughput(port) : -1, &f, 0);
 		}

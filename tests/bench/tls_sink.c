@@ -16,7 +16,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -24,6 +23,7 @@
 #include <gnutls/gnutls.h>
 
 #include "cert.h"
+#include "evloop.h"
 
 struct conn {
 	int fd;
@@ -144,10 +144,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: tls_sink PORT GW-CERT GW-KEY UE-CERT UE-KEY\n");
 		return 2;
 	}
-	struct rlimit rl;
-	getrlimit(RLIMIT_NOFILE, &rl);
-	rl.rlim_cur = rl.rlim_max;
-	setrlimit(RLIMIT_NOFILE, &rl);
+	ev_fd_limit_raise();
 	char *err = NULL;
 	const char *prio = getenv("BENCH_PRIORITY");
 	if (!tls_identity_init(&gw, argv[2], argv[3], "sink", &err) ||

@@ -177,8 +177,32 @@ int rig_pid(const struct rig *r)
 
 long rig_rss_kib(const struct rig *r)
 {
+	return rig_pid_rss_kib((int)r->pid);
+}
+
+double rig_pid_cpu_s(int pid)
+{
+	clockid_t clock;
+	struct timespec ts;
+	if (clock_getcpuclockid(pid, &clock) == 0 && clock_gettime(clock, &ts) == 0)
+		return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	char path[64], *text = NULL;
-	snprintf(path, sizeof path, "/proc/%d/status", (int)r->pid);
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	double secs = -1;
+	if (g_file_get_contents(path, &text, NULL, NULL) && strrchr(text, ')')) {
+		unsigned long ut = 0, st = 0;
+		if (sscanf(strrchr(text, ')') + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
+			   &st) == 2)
+			secs = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+	}
+	g_free(text);
+	return secs;
+}
+
+long rig_pid_rss_kib(int pid)
+{
+	char path[64], *text = NULL;
+	snprintf(path, sizeof path, "/proc/%d/status", pid);
 	long kib = -1;
 	if (g_file_get_contents(path, &text, NULL, NULL)) {
 		const char *at = strstr(text, "VmRSS:");

@@ -50,6 +50,11 @@ pid_t rig_spawn(char **argv);
 int rig_pid(const struct rig *r);
 /* The gateway's resident memory now, in KiB (VmRSS). */
 long rig_rss_kib(const struct rig *r);
+/* Any process's: its resident memory in KiB (VmRSS), -1 when unknown; its CPU time in seconds, all its
+ * threads (those that ended included): its CPU-time clock (clock_getcpuclockid: nanoseconds), else utime
+ * + stime of /proc/PID/stat (ticks of 10 ms, too coarse for a phase of a tenth of a second), -1. */
+long rig_pid_rss_kib(int pid);
+double rig_pid_cpu_s(int pid);
 /* Stops it with SIGTERM; returns its exit status (-1 when it had to be killed). */
 int rig_stop(struct rig *r);
 

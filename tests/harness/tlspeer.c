@@ -15,18 +15,31 @@
 gnutls_session_t tlspeer_handshake(int fd, bool client, const struct tls_identity *id, const char *expect_fp,
 				   unsigned ms, char why[160])
 {
+	return tlspeer_handshake_prio(fd, client, id, NULL, expect_fp, ms, why);
+}
+
+gnutls_session_t tlspeer_handshake_prio(int fd, bool client, const struct tls_identity *id,
+					const char *priority, const char *expect_fp, unsigned ms,
+					char why[160])
+{
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	int type = SOCK_STREAM;
 	getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &(socklen_t){ sizeof type });
 	gnutls_session_t s;
 	gnutls_init(&s, (client ? GNUTLS_CLIENT : GNUTLS_SERVER) | (type == SOCK_DGRAM ? GNUTLS_DATAGRAM : 0));
-	gnutls_set_default_priority(s);
+	const char *where = NULL;
+	int rc = priority ? gnutls_priority_set_direct(s, priority, &where) : gnutls_set_default_priority(s);
+	if (rc < 0) {
+		snprintf(why, 160, "priority %s: %s at %s", priority, gnutls_strerror(rc),
+			 where ? where : "?");
+		gnutls_deinit(s);
+		return NULL;
+	}
 	gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, id->cred);
 	if (!client)
 		gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
 	gnutls_transport_set_int(s, fd);
 	gnutls_handshake_set_timeout(s, ms);
-	int rc;
 	do
 		rc = gnutls_handshake(s);
 	while (rc < 0 && !gnutls_error_is_fatal(rc));

@@ -17,6 +17,10 @@
  * expect_fp ("sha-256 AB:…") is given, the peer certificate must match it. NULL with *why on failure. */
 gnutls_session_t tlspeer_handshake(int fd, bool client, const struct tls_identity *id, const char *expect_fp,
 				   unsigned ms, char why[160]);
+/* The same with a GnuTLS priority string (NULL: GnuTLS's default), as the benchmarks offer one suite. */
+gnutls_session_t tlspeer_handshake_prio(int fd, bool client, const struct tls_identity *id,
+					const char *priority, const char *expect_fp, unsigned ms,
+					char why[160]);
 /* Reads up to n bytes within ms: the count, 0 at close_notify, or a negative GnuTLS error. */
 ssize_t tlspeer_read(gnutls_session_t s, void *buf, size_t n, unsigned ms);
 bool tlspeer_write(gnutls_session_t s, const void *buf, size_t n);
