@@ -341,10 +341,33 @@ void sess_free(struct leg *l)
 	g_clear_pointer(&l->raw, g_free);
 }
 
+/* A verified session whose Remote changed: its peer's certificate checked again against the
+ * fingerprints the Remote names now; true (rejected) when they no longer match it. */
+static bool no_longer_matches(struct leg *l)
+{
+	const struct agw_term *t = l->t;
+	unsigned n = 0;
+	const gnutls_datum_t *certs = t->psk_key ? NULL : gnutls_certificate_get_peers(l->tls, &n);
+	if (!certs || !n ||
+	    tls_fingerprint_match(&certs[0], t->remote.fingerprints, t->remote.nfingerprints,
+				  l->ls->o.allow_sha1))
+		return false;
+	sess_alert(l, GNUTLS_A_BAD_CERTIFICATE);
+	leg_finish(l, false, WIRE_TLS_FAIL,
+		   "the peer certificate does not match the fingerprint the Remote now names");
+	return true;
+}
+
 bool sess_held_check(struct leg *l, enum sess_verdict *v)
 {
 	const struct agw_term *t = l->t;
-	if (!l->tls || l->tls_state != TLS_HELD || !t->has_remote || !t->remote.nfingerprints)
+	if (!l->tls || !t->has_remote || !t->remote.nfingerprints)
+		return false;
+	if (l->tls_state == TLS_VERIFIED && no_longer_matches(l)) {
+		*v = SESS_REJECTED;
+		return true;
+	}
+	if (l->tls_state != TLS_HELD)
 		return false;
 	*v = sess_verify(l);
 	return true;

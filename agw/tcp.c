@@ -548,9 +548,11 @@ static void tcp_configure(struct leg *l)
 {
 	struct agw_term *t = l->t;
 	enum sess_verdict v;
-	if (sess_held_check(l, &v)) { /* the fingerprint the held handshake waited for */
+	if (sess_held_check(l, &v)) { /* the fingerprint the held handshake waited for, or another one */
 		if (v == SESS_VERIFIED)
 			relay_check(l);
+		else if (leg_partner(l))
+			tcp_update(leg_partner(l)); /* it stops reading for a leg that ended */
 		return;
 	}
 	if (tls_waiting(l) && t->tls_est) { /* the establish signal the connected leg waited for */

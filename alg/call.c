@@ -445,58 +445,98 @@ static void on_configured(void *arg, const struct mgc_result *r)
 	call_finish(c, 0, NULL, answer_out(c));
 }
 
+/* Whether a, the answer to line l, which the offer at hand did not take again, changes what the gateway
+ * does with it: refused now (port 0); on UDP, another address or port to send to; on a line whose TLS the
+ * gateway terminates toward the UE, another certificate (a core re-offer the UE answers with a new one, a
+ * 200 whose SDP is not its 183's) that the gateway would otherwise never check. */
+static bool answer_moved(const struct call *c, const struct line *l, const struct media_line *a)
+{
+	if (!a->port)
+		return true;
+	if (call_dgram(l) && (a->port != l->answer.port || strcmp(a->addr, l->answer.addr)))
+		return true;
+	return call_e2ae(l) && !c->ue_offers && strcmp(a->fingerprints, l->answer.fingerprints);
+}
+
+/* The answer's lines into the call: those taken with the offer, and those it kept whose answerer moved
+ * (moved[i] set); a kept line that did not keeps the answer the gateway knows. */
+static void take_answer(struct call *c, const struct media_sdp *m, bool moved[])
+{
+	for (unsigned i = 0; i < c->n; i++) {
+		struct line *l = &c->lines[i];
+		moved[i] = call_carried(l) && !l->fresh && answer_moved(c, l, &m->lines[i]);
+		if (!call_carried(l) || l->fresh || moved[i])
+			l->answer = m->lines[i];
+	}
+}
+
+/* The answer's transaction: the fresh lines configured, the moved ones' answerer legs told (a=setup, the
+ * address, the UE's certificate), and what the answerer refused or a re-offer dropped subtracted last
+ * (make before break). False when there is nothing to tell the gateway. */
+static bool configure(struct call *c, const bool moved[])
+{
+	struct h248_msg *s = mgc_actions_new();
+	struct h248_node *ctx = call_h248_context(c, s);
+	bool first = true;
+	for (unsigned i = 0; i < c->n; i++) {
+		struct line *l = &c->lines[i];
+		if (!call_carried(l) || (!l->fresh && !moved[i]))
+			continue;
+		if (!l->answer.port) { /* refused by the answerer: a fresh line's reservation goes (a first
+					* offer's stays until the call ends), a kept line goes */
+			l->mode = MEDIA_PASS;
+			l->drop = c->reoffer || moved[i];
+			continue;
+		}
+		if (moved[i])
+			call_h248_remote(c, s, ctx, l);
+		else if (c->ue_offers)
+			call_h248_configure_orig(c, s, ctx, l);
+		else
+			call_h248_configure_term(c, s, ctx, l);
+		first = false;
+	}
+	for (unsigned i = 0; i < c->n; i++)
+		if (c->lines[i].drop)
+			call_h248_subtract(s, ctx, &c->lines[i], &first);
+	if (first) {
+		h248_msg_free(s);
+		return false;
+	}
+	call_step_to(c, CONFIGURE);
+	call_send(c, s, on_configured);
+	return true;
+}
+
 void call_answer(struct call *c, const char *sdp, size_t len, call_next *next, void *arg)
 {
 	const struct log_ids ids = { .call = c->id, .ctx = *c->ctx ? c->ctx : NULL };
 	struct media_sdp m;
 	if (!take_sdp(c, "answer", sdp, len, next, arg, &m))
 		return;
-	if (c->step == ACTIVE) { /* the same answer again (200 after 183), or the answer to a re-offer */
-		call_finish(c, 0, NULL, answer_out(c));
-		return;
-	}
-	if (c->step != OFFERED || m.n != c->n) {
+	/* OFFERED, or ACTIVE: the same answer again (200 after 183), or the answer to a re-offer that left
+	 * the gateway alone */
+	if ((c->step != OFFERED && c->step != ACTIVE) || m.n != c->n) {
 		log_notice("call", &ids, "[%s] answer with %u m= lines to an offer of %u: refused",
 			   call_step_names[c->step], m.n, c->n);
 		call_finish(c, 488, "Not Acceptable Here (answer does not match the offer)", NULL);
 		return;
 	}
-	for (unsigned i = 0; i < c->n; i++) /* a line the re-offer kept keeps its answer */
-		if (!call_carried(&c->lines[i]) || c->lines[i].fresh)
-			c->lines[i].answer = m.lines[i];
+	bool moved[MEDIA_MAX_LINES];
+	take_answer(c, &m, moved);
+	for (unsigned i = 0; i < c->n; i++)
+		if (moved[i])
+			log_info("call", &ids, "[%s] m=%s: %s", call_step_names[c->step], m.lines[i].media,
+				 m.lines[i].port
+				     ? "the answer names another certificate or address: its leg learns it"
+				     : "the answerer refuses the line now: its terminations go");
 	if (!c->ue_offers && refused_weak(c, true))
 		return;
-	struct h248_msg *s = mgc_actions_new();
-	struct h248_node *ctx = call_h248_context(c, s);
-	bool first = true;
-	for (unsigned i = 0; i < c->n; i++) {
-		struct line *l = &c->lines[i];
-		if (!call_carried(l) || !l->fresh)
-			continue;
-		if (!l->answer.port) { /* refused by the answerer: the line stays as it is (in a re-offer, its
-					* reservation goes) */
-			l->mode = MEDIA_PASS;
-			l->drop = c->reoffer;
-			continue;
-		}
-		if (c->ue_offers)
-			call_h248_configure_orig(c, s, ctx, l);
-		else
-			call_h248_configure_term(c, s, ctx, l);
-		first = false;
-	}
-	for (unsigned i = 0; i < c->n; i++) /* what a re-offer dropped, after the rest (make before break) */
-		if (c->lines[i].drop)
-			call_h248_subtract(s, ctx, &c->lines[i], &first);
-	if (first) {
-		h248_msg_free(s);
-		call_reoffer_settle(c);
-		call_step_to(c, ACTIVE);
-		call_finish(c, 0, NULL, answer_out(c));
+	if (configure(c, moved))
 		return;
-	}
-	call_step_to(c, CONFIGURE);
-	call_send(c, s, on_configured);
+	call_reoffer_settle(c);
+	call_step_to(c, ACTIVE);
+	call_finish(c, 0, NULL, answer_out(c));
 }
 
 /* ---- life ---- */

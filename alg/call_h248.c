@@ -206,3 +206,14 @@ unsigned call_h248_subtract(struct h248_msg *m, struct h248_node *ctx, const str
 		}
 	return n;
 }
+
+void call_h248_remote(struct call *c, struct h248_msg *m, struct h248_node *ctx, struct line *l)
+{
+	bool tls = call_e2ae(l) && !c->ue_offers; /* the UE answered: its certificate */
+	const char *proto = media_agw_proto(&l->offer, tls, c->cs->cfg->aware);
+	struct h248_node *cmd, *st = modify_stream(m, ctx, call_answerer_leg(c, l)->term, &cmd);
+	GString *d = g_string_new(NULL);
+	media_put_desc(d, "", &l->answer, l->answer.addr, l->answer.port, proto, call_answered_setup(l),
+		       tls ? l->answer.fingerprints : NULL, NULL);
+	add_sdp(m, st, H248_TOK_REMOTE, d);
+}

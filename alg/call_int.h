@@ -138,6 +138,9 @@ void call_h248_add_core(struct call *c, struct h248_msg *m, struct h248_node *ct
 /* The answer: the UE offered (orig) or answered (term). */
 void call_h248_configure_orig(struct call *c, struct h248_msg *m, struct h248_node *ctx, struct line *l);
 void call_h248_configure_term(struct call *c, struct h248_msg *m, struct h248_node *ctx, struct line *l);
+/* A line kept from the answer before whose answerer moved: "Modify" of the leg facing it, Remote the new
+ * answer (the UE's certificate on a line whose TLS the gateway terminates). */
+void call_h248_remote(struct call *c, struct h248_msg *m, struct h248_node *ctx, struct line *l);
 /* "Subtract = term" for each leg of l that holds one; clears *first when it adds one; the number added. */
 unsigned call_h248_subtract(struct h248_msg *m, struct h248_node *ctx, const struct line *l, bool *first);
 

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ims-alg with the real ims-agw when the terminating UE's answer changes a line the gateway already
+ * carries: the gateway checks the UE's certificate against the fingerprint its SDP names now, never an
+ * old one (RFC 8122 §5; TS 33.328 e2ae, seed 004 step 13):
+ *   - the core re-INVITEs with the same offer (open point 1: the gateway is not asked). The UE answers
+ *     with its certificate unchanged: no H.248. Then it answers another re-INVITE naming another
+ *     certificate: the access leg's Remote learns the new fingerprint, and the TLS session the UE runs
+ *     with the old certificate ends (bad_certificate alert, tlsbsc/fail), so the call is released;
+ *   - the UE answers in a 183 and then in a 200 whose SDP names another certificate: the gateway checks
+ *     the 200's, so a UE that connects with that certificate gets its TLS session and its bytes cross;
+ *   - the UE answers a re-INVITE with a certificate named by a sha-1 fingerprint: refused as an answer
+ *     that cannot be carried (the call is released), and the gateway never hears of it.
+ * Each asserts the exact H.248 the ALG sends. */
+#include <CUnit/Basic.h>
+#include <glib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "algrig.h"
+#include "rig.h"
+#include "seed.h"
+#include "sippeer.h"
+#include "tlspeer.h"
+
+static struct algrig rig;
+static struct sippeer ue, core;
+static struct tls_identity ue_id, new_id; /* the UE's certificate, and the one it changes to */
+static const char sha1_fp[] = "sha-1 4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:19:E5:7C:AB";
+
+/* One terminating call: the core's side and the UE's, the gateway's ports and fingerprint. */
+struct term {
+	const char *call;
+	uint16_t core_port;
+	int core_l; /* where the gateway connects to the core */
+	char *offer, *inv, *ok;
+	unsigned agw_access;
+	char *agw_fp;
+	struct sipdlg dc, du;
+};
+
+/* The core offers MSRP to UE a; the INVITE the UE got, with the gateway's TLS line in it. */
+static void term_offer(struct term *t, const char *call)
+{
+	*t = (struct term){ .call = call };
+	t->core_l = tcp_listen(&t->core_port);
+	t->offer = algrig_sdp("c", &payload_msrp, t->core_port, false, "actpass", NULL, NULL);
+	sippeer_invite(&core, rig.core, "c", "a", call, t->offer);
+	t->inv = sippeer_recv(&ue, 5000);
+	CU_ASSERT_TRUE_FATAL(t->inv && g_str_has_prefix(t->inv, "INVITE sip:a@127.0.0.1:"));
+	t->agw_access = sdp_port(sip_body(t->inv), "message");
+	t->agw_fp = sdp_fingerprint(sip_body(t->inv));
+}
+
+/* The UE's answer naming the certificate fp (g_free it). */
+static char *ue_answer(const char *fp)
+{
+	return algrig_sdp("a", &payload_msrp, 9, true, "active", fp, NULL);
+}
+
+/* What the core must see of any answer of the UE: the plain line at the gateway's core leg. */
+static char *core_view(const char *ok)
+{
+	char *s =
+	    algrig_sdp("a", &payload_msrp, sdp_port(sip_body(ok), "message"), false, "active", NULL, NULL);
+	char *m = strstr(s, "\r\nm=") + 2, *eol = strstr(m, "\r\n") + 2;
+	char *out = g_strdup_printf("%.*sc=IN IP4 127.0.0.1\r\n%s", (int)(eol - s), s, eol);
+	g_free(s);
+	return out;
+}
+
+/* The UE answers with status and sdp; the response the core got, its body as core_view says. */
+static char *answer_seen(const char *req, const char *status, const char *sdp)
+{
+	sippeer_answer(&ue, req, "a", status, sdp);
+	char *got = sippeer_recv(&core, 5000), *start = g_strdup_printf("SIP/2.0 %s\r\n", status);
+	CU_ASSERT_TRUE_FATAL(got && g_str_has_prefix(got, start));
+	char *want = core_view(got);
+	ASSERT_TEXT("answer toward the core", sip_body(got), want);
+	g_free(want), g_free(start);
+	return got;
+}
+
+/* The dialog both sides see once the core ACKed the 200 ok. */
+static void term_dialogs(struct term *t, char *ok)
+{
+	t->ok = ok;
+	sipdlg_caller(&t->dc, &core, ok, 1);
+	sipdlg_callee(&t->du, &ue, t->inv, "a");
+	sipdlg_send(&t->dc, "ACK", NULL);
+	char *ack = sippeer_recv(&ue, 3000);
+	CU_ASSERT_TRUE(ack && g_str_has_prefix(ack, "ACK "));
+	g_free(ack);
+}
+
+/* The UE connects and runs TLS as client with id; *peer: the gateway's connection to the core. */
+static gnutls_session_t ue_connects(struct term *t, const struct tls_identity *id, int *fd, int *peer)
+{
+	char why[160] = "";
+	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)t->agw_access, t->core_l, fd, peer));
+	gnutls_session_t s = tlspeer_handshake(*fd, true, id, t->agw_fp, 3000, why);
+	if (!s)
+		fprintf(stderr, "\n    UE handshake: %s\n", why);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	return s;
+}
+
+/* The core re-INVITEs with its offer again; the re-INVITE the UE got, the gateway's line unchanged. */
+static char *core_reoffers(struct term *t)
+{
+	sipdlg_send(&t->dc, "INVITE", t->offer);
+	char *re = sippeer_recv(&ue, 3000);
+	CU_ASSERT_TRUE_FATAL(re && g_str_has_prefix(re, "INVITE sip:a@127.0.0.1:"));
+	ASSERT_TEXT("re-offer toward the UE", sip_body(re), sip_body(t->inv));
+	return re;
+}
+
+/* The first messages p gets within ms starting with each of want[0..n) (in any order: the ALG sends
+ * them as its events come), retransmissions and others dropped; got[i] NULL when missing. */
+static void collect(struct sippeer *p, unsigned n, const char *const want[], char *got[], unsigned ms)
+{
+	unsigned found = 0;
+	memset(got, 0, n * sizeof *got);
+	gint64 end = g_get_monotonic_time() + ms * 1000LL;
+	while (found < n && g_get_monotonic_time() < end) {
+		char *m = sippeer_recv(p, (unsigned)((end - g_get_monotonic_time()) / 1000 + 1));
+		unsigned i = 0;
+		while (m && i < n && (got[i] || !g_str_has_prefix(m, want[i])))
+			i++;
+		if (m && i < n)
+			got[i] = m, found++;
+		else
+			g_free(m);
+	}
+}
+
+/* The ALG releases the call: the core gets final (a prefix, the failure of its re-INVITE) and BYE, the
+ * UE the ACK of its 2xx and BYE, each BYE with the media's failure as its Reason and answered 200, the
+ * failure ACKed. */
+static void released(struct term *t, const char *final)
+{
+	char *c[2], *u[2];
+	collect(&core, 2, (const char *const[]){ "BYE ", final }, c, 3000);
+	collect(&ue, 2, (const char *const[]){ "BYE ", "ACK " }, u, 3000);
+	CU_ASSERT_TRUE_FATAL(c[0] && c[1] && u[0] && u[1]);
+	char *reason_core = sip_header(c[0], "Reason"), *reason_ue = sip_header(u[0], "Reason");
+	CU_ASSERT_STRING_EQUAL(reason_core, "SIP;cause=503;text=\"media failed\"");
+	CU_ASSERT_STRING_EQUAL(reason_ue, "SIP;cause=503;text=\"media failed\"");
+	sippeer_ack(&core, rig.core, t->dc.target, c[1]);
+	sippeer_answer(&core, c[0], "c", "200 OK", NULL);
+	sippeer_answer(&ue, u[0], "a", "200 OK", NULL);
+	g_free(reason_core), g_free(reason_ue), g_free(c[0]), g_free(c[1]), g_free(u[0]), g_free(u[1]);
+}
+
+/* seed 004's terminating call, with a second Modify of the access leg naming fp2 when given. */
+static char *term_h248(const char *ctx, const char *ac, uint16_t core_port, const char *fp2)
+{
+	char mgc[8], port[8];
+	snprintf(mgc, sizeof mgc, "%u", rig.h248), snprintf(port, sizeof port, "%u", core_port);
+	return seed_h248(fp2 ? "seed004/term_reanswer" : "seed004/term",
+			 (const char *const[]){ "mgc_port", mgc, "media", "message", "plain", "TCP/MSRP",
+						"tls", "TCP/TLS/MSRP", "core_port", port, "ue_fingerprint",
+						ue_id.fingerprint, "ue_fingerprint2", fp2 ? fp2 : "", "ctx",
+						ctx, "access_term", ac, NULL });
+}
+
+static void term_clear(struct term *t)
+{
+	close(t->core_l);
+	sipdlg_clear(&t->dc), sipdlg_clear(&t->du);
+	g_free(t->offer), g_free(t->inv), g_free(t->ok), g_free(t->agw_fp);
+}
+
+static void test_reanswer_new_certificate(void)
+{
+	long mark = algrig_mark(&rig);
+	struct term t;
+	term_offer(&t, "n1");
+	char *a = ue_answer(ue_id.fingerprint), *b = ue_answer(new_id.fingerprint);
+	term_dialogs(&t, answer_seen(t.inv, "200 OK", a));
+	int fd, peer;
+	gnutls_session_t s = ue_connects(&t, &ue_id, &fd, &peer);
+	CU_ASSERT_TRUE(tlspeer_cross(s, peer, payload_msrp.bytes, payload_msrp.n, 2000));
+
+	/* the same answer again: the gateway is not asked, the session carries on */
+	long again = algrig_mark(&rig);
+	char *re = core_reoffers(&t), *re_ok = answer_seen(re, "200 OK", a);
+	ASSERT_TEXT("re-answer toward the core", sip_body(re_ok), sip_body(t.ok));
+	sipdlg_send(&t.dc, "ACK", NULL);
+	g_free(sippeer_next_of(&ue, "ACK ", 3000));
+	char *none = algrig_h248(&rig, again, false);
+	CU_ASSERT_STRING_EQUAL(none, "");
+	CU_ASSERT_TRUE(tlspeer_cross(s, peer, payload_msrp.bytes, payload_msrp.n, 2000));
+	g_free(none), g_free(re_ok), g_free(re);
+
+	/* another certificate: the gateway learns it and ends the session that shows the old one, and the
+	 * call, whose media failed, is released (its re-INVITE fails) */
+	re = core_reoffers(&t);
+	sippeer_answer(&ue, re, "a", "200 OK", b);
+	char got[1];
+	CU_ASSERT_EQUAL(tlspeer_read(s, got, 1, 3000), GNUTLS_E_FATAL_ALERT_RECEIVED);
+	CU_ASSERT_EQUAL(gnutls_alert_get(s), GNUTLS_A_BAD_CERTIFICATE);
+	released(&t, "SIP/2.0 488 Not Acceptable Here (media failed)\r\n");
+	CU_ASSERT_EQUAL(tcp_read_all(peer, got, 1, 3000), 0); /* the context is gone */
+	char *tx = algrig_h248_once_shown(&rig, mark, "Subtract = *", 3000),
+	     *rx = algrig_h248(&rig, mark, true);
+	char *want = term_h248("1", "ac/1", t.core_port, new_id.fingerprint);
+	ASSERT_TEXT("H.248 sent", tx, want);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rx, "the fingerprint the Remote now names"));
+	tlspeer_close(s, fd);
+	close(peer);
+	term_clear(&t);
+	g_free(want), g_free(rx), g_free(tx), g_free(re), g_free(a), g_free(b);
+}
+
+static void test_200_after_183(void)
+{
+	long mark = algrig_mark(&rig);
+	struct term t;
+	term_offer(&t, "n2");
+	char *a = ue_answer(ue_id.fingerprint), *b = ue_answer(new_id.fingerprint);
+	char *early = answer_seen(t.inv, "183 Session Progress", a);
+	term_dialogs(&t, answer_seen(t.inv, "200 OK", b));
+	ASSERT_TEXT("200 toward the core", sip_body(t.ok), sip_body(early));
+	/* the certificate of the 200 is the one the gateway takes */
+	int fd, peer;
+	gnutls_session_t s = ue_connects(&t, &new_id, &fd, &peer);
+	CU_ASSERT_TRUE(tlspeer_cross(s, peer, payload_msrp.bytes, payload_msrp.n, 2000));
+	sipdlg_send(&t.dc, "BYE", NULL);
+	char *bye = sippeer_recv(&ue, 3000), *bye_ok = NULL;
+	CU_ASSERT_TRUE_FATAL(bye && g_str_has_prefix(bye, "BYE "));
+	sippeer_answer(&ue, bye, "a", "200 OK", NULL);
+	bye_ok = sippeer_recv(&core, 3000);
+	CU_ASSERT_TRUE(bye_ok && g_str_has_prefix(bye_ok, "SIP/2.0 200 OK\r\n"));
+	char *tx = algrig_h248_once_shown(&rig, mark, "Subtract = *", 3000);
+	char *want = term_h248("2", "ac/3", t.core_port, new_id.fingerprint);
+	ASSERT_TEXT("H.248 sent", tx, want);
+	tlspeer_close(s, fd);
+	close(peer);
+	term_clear(&t);
+	g_free(want), g_free(tx), g_free(bye_ok), g_free(bye), g_free(early), g_free(a), g_free(b);
+}
+
+static void test_reanswer_weak(void)
+{
+	long mark = algrig_mark(&rig);
+	struct term t;
+	term_offer(&t, "n3");
+	char *a = ue_answer(ue_id.fingerprint), *weak = ue_answer(sha1_fp);
+	term_dialogs(&t, answer_seen(t.inv, "200 OK", a));
+	char *re = core_reoffers(&t);
+	sippeer_answer(&ue, re, "a", "200 OK", weak);
+	released(&t, "SIP/2.0 488 Not Acceptable Here (fingerprint hash too weak)\r\n");
+	char *tx = algrig_h248_once_shown(&rig, mark, "Subtract = *", 3000);
+	char *want = term_h248("3", "ac/5", t.core_port, NULL);
+	ASSERT_TEXT("H.248 sent", tx, want);
+	term_clear(&t);
+	g_free(want), g_free(tx), g_free(re), g_free(a), g_free(weak);
+}
+
+static int up(void)
+{
+	char *err = NULL;
+	if (!tls_identity_init(&ue_id, NULL, NULL, "UE", &err) ||
+	    !tls_identity_init(&new_id, NULL, NULL, "UE renewed", &err) || !sippeer_open(&ue, false) ||
+	    !sippeer_open(&core, false))
+		return 1;
+	return algrig_start(&rig, &(struct algrig_opts){ .next_hop = core.port,
+							 .access_ports = "29900-29949",
+							 .core_ports = "29950-29999" }) &&
+		       algrig_register(&rig, &ue, "a", true)
+		   ? 0
+		   : 1;
+}
+
+static int down(void)
+{
+	bool ok = algrig_stop(&rig);
+	tls_identity_clear(&ue_id), tls_identity_clear(&new_id);
+	sippeer_close(&ue), sippeer_close(&core);
+	return ok ? 0 : 1;
+}
+
+int main(void)
+{
+	static const struct rig_test tests[] = {
+		{ "re-INVITE answered with another certificate: the gateway checks it, the old session ends",
+		  test_reanswer_new_certificate },
+		{ "a 200 naming another certificate than its 183: the 200's is checked", test_200_after_183 },
+		{ "re-INVITE answered with a sha-1 fingerprint: refused, the gateway never told",
+		  test_reanswer_weak },
+		{ NULL, NULL },
+	};
+	return rig_cunit_main("ims-alg: the terminating UE's answer changes a carried line", up, down, tests);
+}
