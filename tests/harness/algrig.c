@@ -181,3 +181,13 @@ char *algrig_sdp(const char *user, const struct payload *m, unsigned port, bool 
 		g_string_append_printf(s, "a=3ge2ae:%s\r\n", e2ae);
 	return g_string_free(s, FALSE);
 }
+
+char *algrig_sdp_via_gw(const char *user, const struct payload *m, unsigned port, bool tls, const char *setup,
+			const char *fingerprint, const char *e2ae)
+{
+	char *s = algrig_sdp(user, m, port, tls, setup, fingerprint, e2ae);
+	char *ml = strstr(s, "\r\nm=") + 2, *eol = strstr(ml, "\r\n") + 2;
+	char *out = g_strdup_printf("%.*sc=IN IP4 127.0.0.1\r\n%s", (int)(eol - s), s, eol);
+	g_free(s);
+	return out;
+}

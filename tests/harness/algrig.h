@@ -55,5 +55,9 @@ bool algrig_register(const struct algrig *r, struct sippeer *p, const char *user
  * given (NULL: none) (g_free it). */
 char *algrig_sdp(const char *user, const struct payload *m, unsigned port, bool tls, const char *setup,
 		 const char *fingerprint, const char *e2ae);
+/* The same as the ALG passes it on where the gateway takes the line: the gateway's address (127.0.0.1)
+ * as a media-level c= after m= (g_free it). */
+char *algrig_sdp_via_gw(const char *user, const struct payload *m, unsigned port, bool tls, const char *setup,
+			const char *fingerprint, const char *e2ae);
 
 #endif

@@ -28,17 +28,6 @@ static struct algrig ix;          /* ims-alg as IBCF, ims-agw as TrGW (--profile
 static struct sippeer ue, plain_ue, core;
 static struct tls_identity ue_id;
 
-/* The same with the gateway's address written in as the ALG does: a media-level c= after m=. */
-static char *sdp_via_gw(const char *user, const struct payload *k, unsigned port, bool tls, const char *setup,
-			const char *fingerprint, const char *e2ae)
-{
-	char *s = algrig_sdp(user, k, port, tls, setup, fingerprint, e2ae);
-	char *m = strstr(s, "\r\nm=") + 2, *eol = strstr(m, "\r\n") + 2;
-	char *out = g_strdup_printf("%.*sc=IN IP4 127.0.0.1\r\n%s", (int)(eol - s), s, eol);
-	g_free(s);
-	return out;
-}
-
 /* Sends an INVITE with sdp from p (user from, to user to) to port; the request the other side got. */
 static char *invite(struct sippeer *p, uint16_t port, const char *from, const char *to, const char *call,
 		    const char *body, struct sippeer *other)
@@ -106,7 +95,7 @@ static void e2ae_originating(struct algrig *r, struct sippeer *a, struct sippeer
 	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE sip:b@example.net SIP/2.0\r\n"));
 	/* seed 004 step 8: the plain transport, no fingerprint, no a=3ge2ae, the gateway's core address */
 	unsigned agw_core = sdp_port(sip_body(inv), o->k->media);
-	char *want = sdp_via_gw("ue", o->k, agw_core, false, "actpass", NULL, NULL);
+	char *want = algrig_sdp_via_gw("ue", o->k, agw_core, false, "actpass", NULL, NULL);
 	ASSERT_TEXT("offer toward the core", sip_body(inv), want);
 	g_free(want);
 	const char *tp = a->tcp ? ";transport=tcp" : "";
@@ -126,7 +115,7 @@ static void e2ae_originating(struct algrig *r, struct sippeer *a, struct sippeer
 	/* steps 19-20: TLS, the gateway's access address and fingerprint, a=setup:active */
 	unsigned agw_access = sdp_port(sip_body(ok), o->k->media);
 	char *agw_fp = sdp_fingerprint(sip_body(ok));
-	want = sdp_via_gw("b", o->k, agw_access, true, "active", agw_fp, NULL);
+	want = algrig_sdp_via_gw("b", o->k, agw_access, true, "active", agw_fp, NULL);
 	ASSERT_TEXT("answer toward the UE", sip_body(ok), want);
 	CU_ASSERT_TRUE(g_str_has_prefix(agw_fp, "sha-256 "));
 	g_free(want);
@@ -206,7 +195,7 @@ static void e2ae_terminating(struct algrig *r, struct sippeer *u, const char *us
 	/* step 8: TLS, a=3ge2ae:applied, the gateway's fingerprint and access address */
 	unsigned agw_access = sdp_port(sip_body(inv), k->media);
 	char *agw_fp = sdp_fingerprint(sip_body(inv));
-	char *want = sdp_via_gw("c", k, agw_access, true, "actpass", agw_fp, "applied");
+	char *want = algrig_sdp_via_gw("c", k, agw_access, true, "actpass", agw_fp, "applied");
 	ASSERT_TEXT("offer toward the UE", sip_body(inv), want);
 	g_free(want);
 
@@ -217,7 +206,7 @@ static void e2ae_terminating(struct algrig *r, struct sippeer *u, const char *us
 	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
 	/* step 17: the plain transport, no fingerprint, the gateway's core address; it connects to us */
 	unsigned agw_core = sdp_port(sip_body(ok), k->media);
-	want = sdp_via_gw(user, k, agw_core, false, "active", NULL, NULL);
+	want = algrig_sdp_via_gw(user, k, agw_core, false, "active", NULL, NULL);
 	ASSERT_TEXT("answer toward the core", sip_body(ok), want);
 	g_free(want);
 	struct sipdlg dc, du;
@@ -266,7 +255,7 @@ static void e2e_call(struct algrig *r, bool orig, const char *call, const char *
 	char *inv = invite(offerer, orig ? r->access : r->core, from, to, call, offer, answerer);
 	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE "));
 	unsigned agw_near_answerer = sdp_port(sip_body(inv), "message");
-	char *want = sdp_via_gw(from, &payload_msrp, agw_near_answerer, orig, "actpass", fp, e2ae);
+	char *want = algrig_sdp_via_gw(from, &payload_msrp, agw_near_answerer, orig, "actpass", fp, e2ae);
 	ASSERT_TEXT("offer", sip_body(inv), want);
 	g_free(want);
 	char *answer = algrig_sdp(to, &payload_msrp, 2856, orig, "active", peer_fp, NULL);
@@ -274,7 +263,7 @@ static void e2e_call(struct algrig *r, bool orig, const char *call, const char *
 	char *ok = sippeer_recv(offerer, 5000);
 	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
 	unsigned agw_near_offerer = sdp_port(sip_body(ok), "message");
-	want = sdp_via_gw(to, &payload_msrp, agw_near_offerer, orig, "active", peer_fp, NULL);
+	want = algrig_sdp_via_gw(to, &payload_msrp, agw_near_offerer, orig, "active", peer_fp, NULL);
 	ASSERT_TEXT("answer", sip_body(ok), want);
 	g_free(want);
 	struct sipdlg d;
@@ -444,7 +433,7 @@ static void test_merge_behind_nat(void)
 	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE sip:n@"));
 	unsigned agw_access = sdp_port(sip_body(inv), "message");
 	char *agw_fp = sdp_fingerprint(sip_body(inv));
-	char *want = sdp_via_gw("c", &payload_msrp, agw_access, true, "passive", agw_fp, "applied");
+	char *want = algrig_sdp_via_gw("c", &payload_msrp, agw_access, true, "passive", agw_fp, "applied");
 	ASSERT_TEXT("offer toward the UE behind the NAT", sip_body(inv), want);
 	g_free(want);
 	char *h248 = algrig_h248(&rig, mark, false);
@@ -493,7 +482,7 @@ static void test_merge_behind_nat_orig(void)
 	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
 	unsigned agw_access = sdp_port(sip_body(ok), "message");
 	char *agw_fp = sdp_fingerprint(sip_body(ok));
-	char *want = sdp_via_gw("b", &payload_msrp, agw_access, true, "passive", agw_fp, NULL);
+	char *want = algrig_sdp_via_gw("b", &payload_msrp, agw_access, true, "passive", agw_fp, NULL);
 	ASSERT_TEXT("answer toward the UE behind the NAT", sip_body(ok), want);
 	char *h248 = algrig_h248(&rig, mark, false);
 	CU_ASSERT_PTR_NOT_NULL(

@@ -60,12 +60,8 @@ static char *ue_answer(const char *fp)
 /* What the core must see of any answer of the UE: the plain line at the gateway's core leg. */
 static char *core_view(const char *ok)
 {
-	char *s =
-	    algrig_sdp("a", &payload_msrp, sdp_port(sip_body(ok), "message"), false, "active", NULL, NULL);
-	char *m = strstr(s, "\r\nm=") + 2, *eol = strstr(m, "\r\n") + 2;
-	char *out = g_strdup_printf("%.*sc=IN IP4 127.0.0.1\r\n%s", (int)(eol - s), s, eol);
-	g_free(s);
-	return out;
+	return algrig_sdp_via_gw("a", &payload_msrp, sdp_port(sip_body(ok), "message"), false, "active", NULL,
+				 NULL);
 }
 
 /* The UE answers with status and sdp; the response the core got, its body as core_view says. */

@@ -30,11 +30,7 @@ static struct tls_identity ue_id;
 static char *via_gw(const char *user, unsigned port, bool tls, const char *setup, const char *fp,
 		    const char *e2ae)
 {
-	char *s = algrig_sdp(user, &payload_t38, port, tls, setup, fp, e2ae);
-	char *m = strstr(s, "\r\nm=") + 2, *eol = strstr(m, "\r\n") + 2;
-	char *out = g_strdup_printf("%.*sc=IN IP4 127.0.0.1\r\n%s", (int)(eol - s), s, eol);
-	g_free(s);
-	return out;
+	return algrig_sdp_via_gw(user, &payload_t38, port, tls, setup, fp, e2ae);
 }
 
 /* A UDPTL packet from the UE over DTLS reaches the core peer byte-exact, and one back. */
