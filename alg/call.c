@@ -378,10 +378,28 @@ static void reserve(struct call *c, struct h248_msg *s, struct h248_node *ctx, b
 		call_reoffer_sent(c);
 }
 
+/* An offer or answer while the gateway still works on the call's last one (a re-INVITE from each side at
+ * once, an UPDATE while the answer is being configured): refused without touching the one under way,
+ * whose transaction, next and body stay as they are. An offer gets 491 (RFC 3261 §14.2, RFC 3311 §5.2);
+ * an answer cannot be refused and ends the call (its next may free c). True when refused. */
+static bool busy(struct call *c, bool offer, call_next *next, void *arg)
+{
+	if (!c->next)
+		return false;
+	const struct log_ids ids = CALL_IDS(c);
+	log_notice("call", &ids, "[%s] %s while the gateway works on the last one: refused",
+		   call_step_names[c->step], offer ? "offer" : "answer");
+	if (offer)
+		next(arg, 491, "Request Pending", NULL);
+	else
+		next(arg, 488, "Not Acceptable Here (answer while another is under way)", NULL);
+	return true;
+}
+
 void call_offer(struct call *c, bool from_ue, const char *sdp, size_t len, call_next *next, void *arg)
 {
 	struct media_sdp m;
-	if (!take_sdp(c, "offer", sdp, len, next, arg, &m))
+	if (busy(c, true, next, arg) || !take_sdp(c, "offer", sdp, len, next, arg, &m))
 		return;
 	struct h248_msg *s = mgc_actions_new();
 	struct h248_node *ctx = h248_node_new(s, H248_NODE_TOKEN, H248_TOK_CONTEXT); /* named in reserve */
@@ -512,7 +530,7 @@ void call_answer(struct call *c, const char *sdp, size_t len, call_next *next, v
 {
 	const struct log_ids ids = { .call = c->id, .ctx = *c->ctx ? c->ctx : NULL };
 	struct media_sdp m;
-	if (!take_sdp(c, "answer", sdp, len, next, arg, &m))
+	if (busy(c, false, next, arg) || !take_sdp(c, "answer", sdp, len, next, arg, &m))
 		return;
 	/* OFFERED, or ACTIVE: the same answer again (200 after 183), or the answer to a re-offer that left
 	 * the gateway alone */

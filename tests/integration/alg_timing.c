@@ -8,7 +8,8 @@
  *     answered 488 and cancelled toward the core;
  *   - a stranger connects to the core leg first (default source filter): reset at the Modify, the call
  *     goes on and the real core's connection gets the leg;
- *   - the gateway falls silent while it is told the answer: 500 to the UE, ACK and BYE to the core.
+ *   - the gateway falls silent while it is told the answer: 500 to the UE, ACK and BYE to the core;
+ *   - the core offers again (UPDATE) while the gateway is told its answer: 491, the answer goes on.
  * The failures before the first Add reply and between the Adds are alg_fail's. Run under ASan by
  * `make check` in the sanitizer build, where a use after free fails the test. */
 #include <CUnit/Basic.h>
@@ -311,6 +312,60 @@ static void test_gateway_silent_during_answer(void)
 	g_free(more), g_free(bye), g_free(ack), g_free(got), g_free(answer), g_free(inv);
 }
 
+/* The core answers while the gateway is stopped, then offers again in an UPDATE (RFC 3311 §5.2) before
+ * the answer's Modify is done: 491 for the UPDATE, and once the gateway wakes the answer's transaction
+ * goes on untouched: the 200 reaches the UE, the call's H.248 is the seed's. Before, the UPDATE took the
+ * answer's place in the call: its 491 dropped the answer's body and callback, and the Modify's reply
+ * then rewrote a body that was gone (a crash; under ASan, a use after free). */
+static void test_offer_during_answer(void)
+{
+	long mark = algrig_mark(&rig);
+	uint16_t port = 0;
+	int l = tcp_listen(&port);
+	char *inv = offer(&rig, "t7", port);
+	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE "));
+	char *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
+	kill(rig.agw, SIGSTOP);
+	long stopped = algrig_mark(&rig);
+	sippeer_answer(&core, inv, "b", "200 OK", answer);
+	g_free(algrig_h248_once_shown(&rig, stopped, "Modify", 3000)); /* the answer is with the gateway */
+	struct sipdlg db, da;
+	sipdlg_callee(&db, &core, inv, "b");
+	sipdlg_send(&db, "UPDATE", answer);
+	char *pending = sippeer_next_of(&core, "SIP/2.0 ", 3000);
+	CU_ASSERT_TRUE(pending && g_str_has_prefix(pending, "SIP/2.0 491 Request Pending\r\n"));
+	kill(rig.agw, SIGCONT);
+	char *ok = sippeer_final(&ue, 5000);
+	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
+	sipdlg_caller(&da, &ue, ok, 1);
+	sipdlg_send(&da, "ACK", NULL);
+	char *ack = sippeer_next_of(&core, "ACK ", 3000), *bye = NULL, *bye_ok = NULL;
+	CU_ASSERT_PTR_NOT_NULL(ack);
+	sipdlg_send(&da, "BYE", NULL);
+	bye = sippeer_next_of(&core, "BYE ", 3000);
+	CU_ASSERT_TRUE_FATAL(bye != NULL);
+	sippeer_answer(&core, bye, "b", "200 OK", NULL);
+	bye_ok = sippeer_final(&ue, 3000);
+	CU_ASSERT_TRUE(bye_ok && g_str_has_prefix(bye_ok, "SIP/2.0 200 OK\r\n"));
+	char *tx = algrig_h248_once_shown(&rig, mark, "Subtract = *", 3000),
+	     *rx = algrig_h248(&rig, mark, true);
+	char mgc[8], ue_s[8], ctx[16], co[16], ac[16];
+	snprintf(mgc, sizeof mgc, "%u", rig.h248), snprintf(ue_s, sizeof ue_s, "%u", port);
+	snprintf(ctx, sizeof ctx, "%u", rig_number_after(rx, "Context = "));
+	snprintf(co, sizeof co, "co/%u", rig_number_after(rx, "Add = co/"));
+	snprintf(ac, sizeof ac, "ac/%u", rig_number_after(rx, "Add = ac/"));
+	char *want =
+	    seed_h248("seed004/orig", (const char *const[]){ "mgc_port", mgc, "media", "message", "plain",
+							     "TCP/MSRP", "tls", "TCP/TLS/MSRP", "ue_port",
+							     ue_s, "ue_fingerprint", ue_id.fingerprint, "ctx",
+							     ctx, "core_term", co, "access_term", ac, NULL });
+	ASSERT_TEXT("H.248 sent", tx, want);
+	close(l);
+	sipdlg_clear(&da), sipdlg_clear(&db);
+	g_free(want), g_free(rx), g_free(tx), g_free(bye_ok), g_free(bye), g_free(ack), g_free(ok),
+	    g_free(pending), g_free(answer), g_free(inv);
+}
+
 static int up(void)
 {
 	char *err = NULL;
@@ -357,6 +412,8 @@ int main(void)
 		  test_stranger_connects_first },
 		{ "the gateway falls silent during the answer: 500 to the UE, ACK and BYE to the core",
 		  test_gateway_silent_during_answer },
+		{ "an UPDATE offers while the answer is with the gateway: 491, the answer goes on",
+		  test_offer_during_answer },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("ims-alg when the media fails at each point of a call", up, down, tests);
