@@ -137,10 +137,11 @@ enum sess_verdict { SESS_VERIFIED, SESS_HELD, SESS_REJECTED };
 /* The finished handshake's peer certificate against the Remote's fingerprints: verified (tlsbsc/up sent),
  * held until a Remote brings them, or rejected (alert sent, leg ended). */
 enum sess_verdict sess_verify(struct leg *l);
-/* The Remote changed and brings fingerprints. A held handshake (sess_verify said SESS_HELD): the peer
- * checked now, *v its verdict. A verified session whose peer's certificate they no longer name (a UE
- * that answered a re-offer with another one): alert sent, leg ended, *v SESS_REJECTED. False otherwise
- * (the configure is about something else). */
+/* The termination was configured. A held handshake (sess_verify said SESS_HELD) whose Remote now brings
+ * fingerprints: the peer checked now, *v its verdict. A verified session whose peer's certificate the
+ * Remote no longer names (a UE that answered a re-offer with another one, or a Remote without
+ * fingerprints): alert sent, leg ended, *v SESS_REJECTED. False otherwise (the configure is about
+ * something else). */
 bool sess_held_check(struct leg *l, enum sess_verdict *v);
 /* A fatal alert, in the trace by its RFC name. */
 void sess_alert(struct leg *l, gnutls_alert_description_t desc);

@@ -342,15 +342,17 @@ void sess_free(struct leg *l)
 }
 
 /* A verified session whose Remote changed: its peer's certificate checked again against the
- * fingerprints the Remote names now; true (rejected) when they no longer match it. */
+ * fingerprints the Remote names now (none: it names no certificate at all); true (rejected) when they
+ * no longer name it. A pre-shared key's session has no certificate to check. */
 static bool no_longer_matches(struct leg *l)
 {
 	const struct agw_term *t = l->t;
 	unsigned n = 0;
 	const gnutls_datum_t *certs = t->psk_key ? NULL : gnutls_certificate_get_peers(l->tls, &n);
 	if (!certs || !n ||
-	    tls_fingerprint_match(&certs[0], t->remote.fingerprints, t->remote.nfingerprints,
-				  l->ls->o.allow_sha1))
+	    (t->has_remote && t->remote.nfingerprints &&
+	     tls_fingerprint_match(&certs[0], t->remote.fingerprints, t->remote.nfingerprints,
+				   l->ls->o.allow_sha1)))
 		return false;
 	sess_alert(l, GNUTLS_A_BAD_CERTIFICATE);
 	leg_finish(l, false, WIRE_TLS_FAIL,
@@ -361,13 +363,11 @@ static bool no_longer_matches(struct leg *l)
 bool sess_held_check(struct leg *l, enum sess_verdict *v)
 {
 	const struct agw_term *t = l->t;
-	if (!l->tls || !t->has_remote || !t->remote.nfingerprints)
-		return false;
-	if (l->tls_state == TLS_VERIFIED && no_longer_matches(l)) {
+	if (l->tls && l->tls_state == TLS_VERIFIED && no_longer_matches(l)) {
 		*v = SESS_REJECTED;
 		return true;
 	}
-	if (l->tls_state != TLS_HELD)
+	if (!l->tls || l->tls_state != TLS_HELD || !t->has_remote || !t->remote.nfingerprints)
 		return false;
 	*v = sess_verify(l);
 	return true;

@@ -548,11 +548,14 @@ static void tcp_configure(struct leg *l)
 {
 	struct agw_term *t = l->t;
 	enum sess_verdict v;
+	bool was_verified = l->tls && l->tls_state == TLS_VERIFIED;
 	if (sess_held_check(l, &v)) { /* the fingerprint the held handshake waited for, or another one */
+		struct leg *p = leg_partner(l);
 		if (v == SESS_VERIFIED)
 			relay_check(l);
-		else if (leg_partner(l))
-			tcp_update(leg_partner(l)); /* it stops reading for a leg that ended */
+		else if (was_verified && p && p->state != LEG_DONE) /* the relay it was in ends with it */
+			leg_finish(p, false, WIRE_TCP_REL,
+				   "the other leg's peer no longer matches its fingerprint");
 		return;
 	}
 	if (tls_waiting(l) && t->tls_est) { /* the establish signal the connected leg waited for */

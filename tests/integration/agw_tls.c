@@ -236,6 +236,43 @@ static void test_terminating_held(void)
 	g_free(remote), g_free(mod), g_free(n);
 }
 
+/* A verified session whose Remote changes: the gateway checks the peer's certificate again. The same
+ * fingerprint written otherwise names it still (the session carries on); a Remote without one names no
+ * certificate: bad_certificate to the UE, tlsbsc/fail, and the core connection of the relay closes. */
+static void test_remote_changes(void)
+{
+	struct held h;
+	char got[8];
+	if (!terminating(&h)) {
+		held_close(&h);
+		return;
+	}
+	char *lower = g_ascii_strdown(ue.fingerprint, -1);
+	const char *const fps[] = { ue.fingerprint, lower, NULL };
+	char *n = NULL;
+	for (int i = 0; i < 3; i++) {
+		char *remote = remote_sdp(0, fps[i]);
+		g_free(rig_requestf(rig, "Context = %u { Modify = ac/%u { Media { Stream = 1 { %s } } } }",
+				    h.ctx, h.ac, remote));
+		g_free(remote);
+		if (i == 0) {
+			n = rig_notify(rig, 2000);
+			CU_ASSERT_TRUE(n && strstr(n, "tlsbsc/up"));
+			g_free(n);
+		}
+		if (i < 2)
+			CU_ASSERT_TRUE(tlspeer_cross(h.s, h.peer, msrp, sizeof msrp - 1, 2000));
+	}
+	CU_ASSERT_EQUAL(tlspeer_read(h.s, got, 1, 2000), GNUTLS_E_FATAL_ALERT_RECEIVED);
+	CU_ASSERT_EQUAL(gnutls_alert_get(h.s), GNUTLS_A_BAD_CERTIFICATE);
+	n = rig_notify(rig, 2000);
+	CU_ASSERT_TRUE(n && strstr(n, "tlsbsc/fail {\n          reason = \"the peer certificate does not "
+				      "match the fingerprint the Remote now names\""));
+	CU_ASSERT_EQUAL(tcp_read_all(h.peer, got, 1, 2000), 0); /* the relay's other end closed */
+	held_close(&h);
+	g_free(n), g_free(lower);
+}
+
 static void test_hold_timeout(void)
 {
 	struct held h;
@@ -580,9 +617,13 @@ int main(void)
 		{ "fingerprint mismatch: alert, tlsbsc/fail, no byte crosses", test_mismatch },
 		{ "terminating: handshake held until the Modify brings the fingerprint",
 		  test_terminating_held },
+		{ "a verified session's Remote changes: checked again, ended when it no longer names the "
+		  "peer",
+		  test_remote_changes },
 		{ "no fingerprint in time: tlsbsc/fail", test_hold_timeout },
 		{ "BFCP with openssl s_client as the UE: Hello, HelloAck, close_notify", test_bfcp_openssl },
-		{ "openssl s_server UE: no ClientHello before tlsbsc/est; close_notify and no RST on Subtract",
+		{ "openssl s_server UE: no ClientHello before tlsbsc/est; close_notify and no RST on "
+		  "Subtract",
 		  test_client_hello_waits },
 		{ "tls.autostart: the ClientHello as TCP is up, without tlsbsc/est", test_autostart },
 		{ "openssl s_client UE closes first while held: no RST on Subtract", test_ue_closes_first },

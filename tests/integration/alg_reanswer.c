@@ -9,7 +9,9 @@
  *   - the UE answers in a 183 and then in a 200 whose SDP names another certificate: the gateway checks
  *     the 200's, so a UE that connects with that certificate gets its TLS session and its bytes cross;
  *   - the UE answers a re-INVITE with a certificate named by a sha-1 fingerprint: refused as an answer
- *     that cannot be carried (the call is released), and the gateway never hears of it.
+ *     that cannot be carried (the call is released), and the gateway never hears of it;
+ *   - the UE names the same certificate again, written otherwise: the gateway is told, and the session
+ *     carries on.
  * Each asserts the exact H.248 the ALG sends. */
 #include <CUnit/Basic.h>
 #include <glib.h>
@@ -129,19 +131,26 @@ static void collect(struct sippeer *p, unsigned n, const char *const want[], cha
 	}
 }
 
-/* The ALG releases the call: the core gets final (a prefix, the failure of its re-INVITE) and BYE, the
- * UE the ACK of its 2xx and BYE, each BYE with the media's failure as its Reason and answered 200, the
- * failure ACKed. */
-static void released(struct term *t, const char *final)
+/* The ALG releases the call: the core gets BYE and the final response to its re-INVITE, which is
+ * refused (a prefix) or, with new_cert (a gateway may reply to the Modify before it notifies the
+ * session's end), a 200 the release follows; the UE gets the ACK of its 2xx and BYE. Each BYE gives
+ * the media's failure as its Reason and is answered 200; the final response is ACKed. */
+static void released(struct term *t, const char *refused, bool new_cert)
 {
 	char *c[2], *u[2];
-	collect(&core, 2, (const char *const[]){ "BYE ", final }, c, 3000);
+	collect(&core, 2, (const char *const[]){ "BYE ", "SIP/2.0 " }, c, 3000);
+	CU_ASSERT_TRUE_FATAL(c[0] && c[1]);
+	if (new_cert && g_str_has_prefix(c[1], "SIP/2.0 200 OK\r\n"))
+		sipdlg_send(&t->dc, "ACK", NULL);
+	else {
+		CU_ASSERT_TRUE(g_str_has_prefix(c[1], refused));
+		sippeer_ack(&core, rig.core, t->dc.target, c[1]);
+	}
 	collect(&ue, 2, (const char *const[]){ "BYE ", "ACK " }, u, 3000);
-	CU_ASSERT_TRUE_FATAL(c[0] && c[1] && u[0] && u[1]);
+	CU_ASSERT_TRUE_FATAL(u[0] && u[1]);
 	char *reason_core = sip_header(c[0], "Reason"), *reason_ue = sip_header(u[0], "Reason");
 	CU_ASSERT_STRING_EQUAL(reason_core, "SIP;cause=503;text=\"media failed\"");
 	CU_ASSERT_STRING_EQUAL(reason_ue, "SIP;cause=503;text=\"media failed\"");
-	sippeer_ack(&core, rig.core, t->dc.target, c[1]);
 	sippeer_answer(&core, c[0], "c", "200 OK", NULL);
 	sippeer_answer(&ue, u[0], "a", "200 OK", NULL);
 	g_free(reason_core), g_free(reason_ue), g_free(c[0]), g_free(c[1]), g_free(u[0]), g_free(u[1]);
@@ -195,7 +204,7 @@ static void test_reanswer_new_certificate(void)
 	char got[1];
 	CU_ASSERT_EQUAL(tlspeer_read(s, got, 1, 3000), GNUTLS_E_FATAL_ALERT_RECEIVED);
 	CU_ASSERT_EQUAL(gnutls_alert_get(s), GNUTLS_A_BAD_CERTIFICATE);
-	released(&t, "SIP/2.0 488 Not Acceptable Here (media failed)\r\n");
+	released(&t, "SIP/2.0 488 Not Acceptable Here (media failed)\r\n", true);
 	CU_ASSERT_EQUAL(tcp_read_all(peer, got, 1, 3000), 0); /* the context is gone */
 	char *tx = algrig_h248_once_shown(&rig, mark, "Subtract = *", 3000),
 	     *rx = algrig_h248(&rig, mark, true);
@@ -206,6 +215,40 @@ static void test_reanswer_new_certificate(void)
 	close(peer);
 	term_clear(&t);
 	g_free(want), g_free(rx), g_free(tx), g_free(re), g_free(a), g_free(b);
+}
+
+/* The UE names its certificate again, the same one written otherwise (hex in lower case): the
+ * gateway is told, finds the running session's certificate named still, and the session carries on. */
+static void test_reanswer_same_certificate(void)
+{
+	long mark = algrig_mark(&rig);
+	struct term t;
+	term_offer(&t, "n4");
+	char *lower = g_ascii_strdown(ue_id.fingerprint, -1);
+	char *a = ue_answer(ue_id.fingerprint), *b = ue_answer(lower);
+	term_dialogs(&t, answer_seen(t.inv, "200 OK", a));
+	int fd, peer;
+	gnutls_session_t s = ue_connects(&t, &ue_id, &fd, &peer);
+	CU_ASSERT_TRUE(tlspeer_cross(s, peer, payload_msrp.bytes, payload_msrp.n, 2000));
+	char *re = core_reoffers(&t), *re_ok = answer_seen(re, "200 OK", b);
+	ASSERT_TEXT("re-answer toward the core", sip_body(re_ok), sip_body(t.ok));
+	sipdlg_send(&t.dc, "ACK", NULL);
+	g_free(sippeer_next_of(&ue, "ACK ", 3000));
+	CU_ASSERT_TRUE(tlspeer_cross(s, peer, payload_msrp.bytes, payload_msrp.n, 2000));
+	sipdlg_send(&t.dc, "BYE", NULL);
+	char *bye = sippeer_next_of(&ue, "BYE ", 3000), *bye_ok = NULL;
+	CU_ASSERT_TRUE_FATAL(bye != NULL);
+	sippeer_answer(&ue, bye, "a", "200 OK", NULL);
+	bye_ok = sippeer_next_of(&core, "SIP/2.0 ", 3000);
+	CU_ASSERT_TRUE(bye_ok && g_str_has_prefix(bye_ok, "SIP/2.0 200 OK\r\n"));
+	char *tx = algrig_h248_once_shown(&rig, mark, "Subtract = *", 3000);
+	char *want = term_h248("4", "ac/7", t.core_port, lower);
+	ASSERT_TEXT("H.248 sent", tx, want);
+	tlspeer_close(s, fd);
+	close(peer);
+	term_clear(&t);
+	g_free(want), g_free(tx), g_free(bye_ok), g_free(bye), g_free(re_ok), g_free(re), g_free(a),
+	    g_free(b), g_free(lower);
 }
 
 static void test_200_after_183(void)
@@ -245,7 +288,7 @@ static void test_reanswer_weak(void)
 	term_dialogs(&t, answer_seen(t.inv, "200 OK", a));
 	char *re = core_reoffers(&t);
 	sippeer_answer(&ue, re, "a", "200 OK", weak);
-	released(&t, "SIP/2.0 488 Not Acceptable Here (fingerprint hash too weak)\r\n");
+	released(&t, "SIP/2.0 488 Not Acceptable Here (fingerprint hash too weak)\r\n", false);
 	char *tx = algrig_h248_once_shown(&rig, mark, "Subtract = *", 3000);
 	char *want = term_h248("3", "ac/5", t.core_port, NULL);
 	ASSERT_TEXT("H.248 sent", tx, want);
@@ -284,6 +327,8 @@ int main(void)
 		{ "a 200 naming another certificate than its 183: the 200's is checked", test_200_after_183 },
 		{ "re-INVITE answered with a sha-1 fingerprint: refused, the gateway never told",
 		  test_reanswer_weak },
+		{ "re-INVITE answered naming the same certificate otherwise: the session carries on",
+		  test_reanswer_same_certificate },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("ims-alg: the terminating UE's answer changes a carried line", up, down, tests);
