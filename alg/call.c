@@ -414,7 +414,8 @@ void call_offer(struct call *c, bool from_ue, const char *sdp, size_t len, call_
 		h248_msg_free(s);
 		call_finish(c, 491, "Request Pending", NULL);
 		return;
-	} else {
+	} else { /* the first offer: the INVITE's, or its 2xx's when the INVITE had none (delayed offer) */
+		c->ue_offers = from_ue;
 		g_free(c->lines);
 		c->n = m.n, c->lines = g_new0(struct line, m.n);
 		for (unsigned i = 0; i < m.n; i++)

@@ -189,10 +189,12 @@ void fwd_cancel(struct fwd *f)
 void fwd_abort(struct fwd *f, const char *call, int status, const char *phrase, const char *why, bool bye)
 {
 	fwd_unbind(f);
-	if (f->irq) {
-		log_notice("sip", &(struct log_ids){ .call = call }, "a request under way answered %d: %s",
-			   status, why);
-		proxy_reply(f->p, f->in, f->irq, status, phrase, TAG_END());
+	if (f->irq) { /* an ACK held for its answer is answered by nobody: it is dropped */
+		if (f->method != sip_method_ack) {
+			log_notice("sip", &(struct log_ids){ .call = call },
+				   "a request under way answered %d: %s", status, why);
+			proxy_reply(f->p, f->in, f->irq, status, phrase, TAG_END());
+		}
 		nta_incoming_destroy(f->irq), f->irq = NULL;
 	}
 	if (f->msg) { /* it had not gone on yet: the call held its offer */

@@ -3,7 +3,8 @@
  * a client transaction out of the other side, and its responses back in order. The copy loses a
  * Max-Forwards and our own Route entries; an initial INVITE is record-routed twice and opens its dialog
  * and call; a REGISTER gets a Path; a request to an AOR goes to its registered contact. Every offer and
- * answer waits while its call works on the SDP. Internal to the proxy: see proxy_int.h. */
+ * answer waits while its call works on the SDP: in a request, or (a request without SDP) in the 2xx and
+ * then the ACK. Internal to the proxy: see proxy_int.h. */
 #include "config.h"
 
 #include "proxy_int.h"
@@ -25,6 +26,17 @@ static void set_body(msg_t *msg, sip_t *sip, const char *body)
 	char len[24];
 	snprintf(len, sizeof len, "%zu", strlen(body));
 	sip_add_tl(msg, sip, SIPTAG_CONTENT_LENGTH_STR(len), SIPTAG_PAYLOAD_STR(body), TAG_END());
+}
+
+/* The body of msg taken out, with what describes it. */
+static void drop_body(msg_t *msg, sip_t *sip)
+{
+	sip_header_t *const h[] = { (sip_header_t *)sip->sip_payload, (sip_header_t *)sip->sip_content_type,
+				    (sip_header_t *)sip->sip_content_length };
+	for (size_t i = 0; i < G_N_ELEMENTS(h); i++)
+		if (h[i])
+			sip_header_remove(msg, sip, h[i]);
+	sip_add_tl(msg, sip, SIPTAG_CONTENT_LENGTH_STR("0"), TAG_END());
 }
 
 /* The methods whose request carries an offer and whose 2xx the answer (RFC 3264 §4 with RFC 3311,
@@ -129,6 +141,7 @@ void fwd_free(struct fwd *f)
 	if (f->msg)
 		msg_destroy(f->msg);
 	su_free(NULL, f->target);
+	g_free(f->late_sdp);
 	msg_t *m;
 	while ((m = g_queue_pop_head(&f->responses)))
 		msg_destroy(m);
@@ -192,6 +205,21 @@ static void on_offer_done(void *arg, int status, const char *phrase, char *body)
 	send_on(f);
 }
 
+/* The ACK's answer went through the call: the ACK goes on with it. An answer that cannot be carried ends
+ * the call, both parties' dialogs with BYE; the ACK, bound to the dialog, goes with it unsent. */
+static void on_ack_done(void *arg, int status, const char *phrase, char *body)
+{
+	struct fwd *f = arg;
+	if (status) {
+		log_notice("sip", &(struct log_ids){ .call = f->dlg ? f->dlg->call_id : NULL },
+			   "the answer in the ACK refused: %d %s", status, phrase);
+		g_free(body);
+		dlg_release(f->p, f->dlg, status, phrase, phrase);
+		return;
+	}
+	on_offer_done(f, 0, NULL, body);
+}
+
 /* ---- responses ---- */
 
 static void relay(struct fwd *f, msg_t *msg);
@@ -220,7 +248,21 @@ static void on_answer_done(void *arg, int status, const char *phrase, char *body
 	relay_now(f, msg);
 }
 
-/* Sends one response back, in order; answers with SDP go through the call first. */
+/* The offer a 2xx carried went through the call: kept for the 2xx's retransmissions, then as an answer's. */
+static void on_late_offer_done(void *arg, int status, const char *phrase, char *body)
+{
+	struct fwd *f = arg;
+	if (!status) {
+		g_free(f->late_sdp);
+		f->late_sdp = g_strdup(body);
+	}
+	on_answer_done(f, status, phrase, body);
+}
+
+/* Sends one response back, in order; answers with SDP go through the call first. To a request without
+ * SDP (an INVITE's delayed offer, RFC 3261 §13.2.1) a 2xx's SDP is the responder's offer, which goes
+ * through the call as one, its answer in the ACK; a provisional response's is no offer the requester
+ * could answer (one in a reliable provisional, RFC 3262, is not taken) and is not passed on. */
 static void relay(struct fwd *f, msg_t *msg)
 {
 	sip_t *sip = sip_object(msg);
@@ -228,11 +270,30 @@ static void relay(struct fwd *f, msg_t *msg)
 	if (f->out->which == ACCESS) /* a UE's response asserts nothing either */
 		registrar_untrusted(msg, sip);
 	if (f->dlg && f->dlg->call && status < 300 && has_sdp(sip) && !f->answering && offers(f->method)) {
-		f->answering = true;
-		g_queue_push_head(&f->responses, msg);
-		call_answer(f->dlg->call, sip->sip_payload->pl_data, sip->sip_payload->pl_len, on_answer_done,
-			    f);
-		return;
+		const char *body = sip->sip_payload->pl_data;
+		size_t len = sip->sip_payload->pl_len;
+		if (f->offered) {
+			f->answering = true;
+			g_queue_push_head(&f->responses, msg);
+			call_answer(f->dlg->call, body, len, on_answer_done, f);
+			return;
+		}
+		if (status >= 200 && f->method == sip_method_invite && f->late_sdp) {
+			set_body(msg, sip, f->late_sdp); /* a retransmission: as the first went on */
+			relay_now(f, msg);
+			return;
+		}
+		if (status >= 200 && f->method == sip_method_invite) {
+			f->answering = true, f->dlg->late = true;
+			g_queue_push_head(&f->responses, msg);
+			call_offer(f->dlg->call, f->out->which == ACCESS, body, len, on_late_offer_done, f);
+			return;
+		}
+		log_notice(
+		    "sip", &(struct log_ids){ .call = proxy_call_of(sip) },
+		    "%d to %s without SDP: its SDP is no offer that can be answered here, not passed on",
+		    status, sip_method_name(f->method, "?"));
+		drop_body(msg, sip);
 	}
 	relay_now(f, msg);
 }
@@ -387,9 +448,18 @@ void fwd_start(struct side *s, nta_incoming_t *irq, const sip_t *sip, msg_t *got
 	}
 	if (method == sip_method_invite)
 		fwd_invite(f, sip, out);
-	if (offers(method) && !f->dlg)
+	bool sdp = has_sdp(out);
+	if ((offers(method) || (method == sip_method_ack && sdp)) && !f->dlg)
 		fwd_bind(f, dlg_find(p, sip, s->which));
-	if (f->dlg && has_sdp(out)) { /* an offer (in a re-INVITE, RFC 3311 UPDATE or RFC 3262 PRACK too) */
+	f->offered = sdp && method != sip_method_ack;
+	if (f->dlg && f->dlg->call && method == sip_method_ack && f->dlg->late && sdp) {
+		f->dlg->late = false; /* the answer to the offer a 2xx carried */
+		call_answer(f->dlg->call, out->sip_payload->pl_data, out->sip_payload->pl_len, on_ack_done,
+			    f);
+		return;
+	}
+	if (f->dlg && f->offered) {   /* an offer (in a re-INVITE, RFC 3311 UPDATE or RFC 3262 PRACK too) */
+		f->dlg->late = false; /* no answer in an ACK any more */
 		call_offer(f->dlg->call, f->in->which == ACCESS, out->sip_payload->pl_data,
 			   out->sip_payload->pl_len, on_offer_done, f);
 		return;

@@ -58,6 +58,7 @@ struct dlg {
 	msg_t *invite, *ok;
 	GSList *fwds;  /* its requests under way (struct fwd *): the INVITE, a re-offer */
 	bool released; /* we sent BYE to both parties */
+	bool late;     /* a 2xx carried the offer (its request had none): the ACK brings the answer */
 };
 
 struct proxy {
@@ -88,6 +89,8 @@ struct fwd {
 	struct dlg *dlg;
 	sip_method_t method;
 	bool initial, answering;
+	bool offered;   /* the request carried SDP, an offer: a response's SDP answers it (else it offers) */
+	char *late_sdp; /* the offer its 2xx carried as passed on, for the 2xx's retransmissions */
 	GQueue responses; /* msg_t * waiting while an earlier answer is with the call */
 };
 

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ims-alg with the real ims-agw when an INVITE carries no SDP (a delayed offer, RFC 3261 §13.2.1): the
+ * 2xx carries the offer and the ACK the answer, and both go through the gateway as an offer and an
+ * answer in requests do:
+ *   - a UE calls without SDP: the core's 200 offers plain MSRP, which reaches the UE as the terminating
+ *     flow of seed 004 offers it (TLS, the gateway's fingerprint, a=3ge2ae:applied); the UE's answer in
+ *     its ACK reaches the core as seed 004's answer; the H.248 is seed 004's terminating call, and
+ *     MSRP crosses over TLS and TCP;
+ *   - the core refreshes an answered call with a re-INVITE without SDP (as session timers do): the UE's
+ *     200 offers what it offered before, which reaches the core as it did then; the core's ACK answers
+ *     as before, which reaches the UE as its 200 did; no H.248, the TLS session carries on.
+ * Before, the 200's offer was taken for an answer: the core got the gateway's access address, the
+ * UE the core's own address in the ACK, and a call set up this way failed. */
+#include <CUnit/Basic.h>
+#include <glib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "algrig.h"
+#include "rig.h"
+#include "seed.h"
+#include "sippeer.h"
+#include "tlspeer.h"
+
+static struct algrig rig;
+static struct sippeer ue, core;
+static struct tls_identity ue_id;
+
+/* The UE's TLS session with the gateway on fd, the gateway's certificate checked against agw_fp. */
+static gnutls_session_t ue_tls(int fd, bool client, const char *agw_fp)
+{
+	char why[160] = "";
+	gnutls_session_t s = tlspeer_handshake(fd, client, &ue_id, agw_fp, 3000, why);
+	if (!s)
+		fprintf(stderr, "\n    UE handshake: %s\n", why);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	return s;
+}
+
+/* by hangs up, the other party answers 200. */
+static void hang_up(struct sipdlg *by, struct sippeer *other, const char *user)
+{
+	sipdlg_send(by, "BYE", NULL);
+	char *bye = sippeer_next_of(other, "BYE ", 3000), *ok = NULL;
+	CU_ASSERT_TRUE_FATAL(bye != NULL);
+	sippeer_answer(other, bye, user, "200 OK", NULL);
+	ok = sippeer_next_of(by->me, "SIP/2.0 ", 3000);
+	CU_ASSERT_TRUE(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
+	g_free(ok), g_free(bye);
+}
+
+static void test_invite_without_sdp(void)
+{
+	long mark = algrig_mark(&rig);
+	char *head = sippeer_request(&ue, "INVITE", "a", "b", "l1", 1, NULL, false);
+	sippeer_send(&ue, rig.access, head, NULL);
+	char *inv = sippeer_recv(&core, 5000);
+	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE sip:b@example.net SIP/2.0\r\n"));
+	CU_ASSERT_STRING_EQUAL(sip_body(inv), "");
+	/* the core offers in its 200, actpass: the gateway will connect to it */
+	uint16_t core_port = 0;
+	int core_l = tcp_listen(&core_port);
+	char *offer = algrig_sdp("b", &payload_msrp, core_port, false, "actpass", NULL, NULL);
+	sippeer_answer(&core, inv, "b", "200 OK", offer);
+	char *ok = sippeer_final(&ue, 5000);
+	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
+	/* seed 004 step 8, toward the UE: TLS, a=3ge2ae:applied, the gateway's fingerprint and address */
+	unsigned agw_access = sdp_port(sip_body(ok), "message");
+	char *agw_fp = sdp_fingerprint(sip_body(ok));
+	char *want = algrig_sdp_via_gw("b", &payload_msrp, agw_access, true, "actpass", agw_fp, "applied");
+	ASSERT_TEXT("offer toward the UE, in the 200", sip_body(ok), want);
+	g_free(want);
+	/* the UE answers in its ACK, active (step 13); the core gets seed 004's answer (step 17) */
+	struct sipdlg da, db;
+	sipdlg_caller(&da, &ue, ok, 1);
+	sipdlg_callee(&db, &core, inv, "b");
+	char *answer = algrig_sdp("a", &payload_msrp, 9, true, "active", ue_id.fingerprint, NULL);
+	sipdlg_send(&da, "ACK", answer);
+	char *ack = sippeer_next_of(&core, "ACK ", 5000);
+	CU_ASSERT_TRUE_FATAL(ack != NULL);
+	want = algrig_sdp_via_gw("a", &payload_msrp, sdp_port(sip_body(ack), "message"), false, "active",
+				 NULL, NULL);
+	ASSERT_TEXT("answer toward the core, in the ACK", sip_body(ack), want);
+	g_free(want);
+	/* steps 10-12: the UE connects and is the TLS client; the gateway connects to the core */
+	int fd, peer;
+	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)agw_access, core_l, &fd, &peer));
+	gnutls_session_t s = ue_tls(fd, true, agw_fp);
+	CU_ASSERT_TRUE(tlspeer_cross(s, peer, payload_msrp.bytes, payload_msrp.n, 2000));
+	hang_up(&da, &core, "b");
+	char *tx = algrig_h248_once_shown(&rig, mark, "Subtract = *", 3000), mgc[8], port[8];
+	snprintf(mgc, sizeof mgc, "%u", rig.h248), snprintf(port, sizeof port, "%u", core_port);
+	want = seed_h248("seed004/term",
+			 (const char *const[]){ "mgc_port", mgc, "media", "message", "plain", "TCP/MSRP",
+						"tls", "TCP/TLS/MSRP", "core_port", port, "ue_fingerprint",
+						ue_id.fingerprint, "ctx", "1", "access_term", "ac/1", NULL });
+	ASSERT_TEXT("H.248", tx, want);
+	tlspeer_close(s, fd);
+	close(peer), close(core_l);
+	sipdlg_clear(&da), sipdlg_clear(&db);
+	g_free(want), g_free(tx), g_free(ack), g_free(answer), g_free(agw_fp), g_free(ok), g_free(offer),
+	    g_free(inv), g_free(head);
+}
+
+static void test_refresh_without_sdp(void)
+{
+	/* an answered originating e2ae call, MSRP over TLS and TCP through the gateway */
+	uint16_t ue_port = 0;
+	int ue_l = tcp_listen(&ue_port);
+	char *offer =
+	    algrig_sdp("ue", &payload_msrp, ue_port, true, "actpass", ue_id.fingerprint, "requested");
+	sippeer_invite(&ue, rig.access, "a", "b", "l2", offer);
+	char *inv = sippeer_recv(&core, 5000);
+	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE "));
+	char *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
+	sippeer_answer(&core, inv, "b", "200 OK", answer);
+	char *ok = sippeer_final(&ue, 5000);
+	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
+	struct sipdlg da, db;
+	sipdlg_caller(&da, &ue, ok, 1);
+	sipdlg_callee(&db, &core, inv, "b");
+	sipdlg_send(&da, "ACK", NULL);
+	g_free(sippeer_next_of(&core, "ACK ", 3000));
+	char *agw_fp = sdp_fingerprint(sip_body(ok));
+	int peer, fd;
+	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)sdp_port(sip_body(inv), "message"), ue_l, &peer, &fd));
+	gnutls_session_t s = ue_tls(fd, false, agw_fp);
+	CU_ASSERT_TRUE(tlspeer_cross(s, peer, payload_msrp.bytes, payload_msrp.n, 2000));
+
+	/* the core refreshes without SDP: the UE offers again in its 200, the core answers in its ACK */
+	long mark = algrig_mark(&rig);
+	sipdlg_send(&db, "INVITE", NULL);
+	char *re = sippeer_next_of(&ue, "INVITE ", 3000);
+	CU_ASSERT_TRUE_FATAL(re != NULL);
+	CU_ASSERT_STRING_EQUAL(sip_body(re), "");
+	sippeer_answer(&ue, re, "a", "200 OK", offer);
+	char *re_ok = sippeer_next_of(&core, "SIP/2.0 ", 5000);
+	CU_ASSERT_TRUE_FATAL(re_ok && g_str_has_prefix(re_ok, "SIP/2.0 200 OK\r\n"));
+	ASSERT_TEXT("the UE's offer toward the core, in the 200", sip_body(re_ok), sip_body(inv));
+	sipdlg_send(&db, "ACK", answer);
+	char *ack = sippeer_next_of(&ue, "ACK ", 3000);
+	CU_ASSERT_TRUE_FATAL(ack != NULL);
+	ASSERT_TEXT("the core's answer toward the UE, in the ACK", sip_body(ack), sip_body(ok));
+	char *none = algrig_h248(&rig, mark, false);
+	CU_ASSERT_STRING_EQUAL(none, "");
+	CU_ASSERT_TRUE(
+	    tlspeer_cross(s, peer, payload_msrp.bytes, payload_msrp.n, 2000)); /* the same session */
+	hang_up(&da, &core, "b");
+	tlspeer_close(s, fd);
+	close(peer), close(ue_l);
+	sipdlg_clear(&da), sipdlg_clear(&db);
+	g_free(none), g_free(ack), g_free(re_ok), g_free(re), g_free(agw_fp), g_free(ok), g_free(answer),
+	    g_free(inv), g_free(offer);
+}
+
+static int up(void)
+{
+	char *err = NULL;
+	if (!tls_identity_init(&ue_id, NULL, NULL, "UE", &err) || !sippeer_open(&ue, false) ||
+	    !sippeer_open(&core, false))
+		return 1;
+	return algrig_start(&rig, &(struct algrig_opts){ .next_hop = core.port,
+							 .access_ports = "30200-30249",
+							 .core_ports = "30250-30299" }) &&
+		       algrig_register(&rig, &ue, "a", true)
+		   ? 0
+		   : 1;
+}
+
+static int down(void)
+{
+	bool ok = algrig_stop(&rig);
+	tls_identity_clear(&ue_id);
+	sippeer_close(&ue), sippeer_close(&core);
+	return ok ? 0 : 1;
+}
+
+int main(void)
+{
+	static const struct rig_test tests[] = {
+		{ "INVITE without SDP: the 200 offers, the ACK answers, seed 004's H.248",
+		  test_invite_without_sdp },
+		{ "re-INVITE without SDP: the UE offers again, nothing changes at the gateway",
+		  test_refresh_without_sdp },
+		{ NULL, NULL },
+	};
+	return rig_cunit_main("ims-alg: offers in 2xx, answers in ACK", up, down, tests);
+}
