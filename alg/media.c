@@ -99,6 +99,17 @@ static bool address_fits(const sdp_connection_t *c)
 	return c->c_addrtype != sdp_addr_ip6 || inet_pton(AF_INET, c->c_address, &v4) != 1;
 }
 
+/* Every a=fingerprint value of attrs, one per line, as far as they fit. */
+static void read_fingerprints(const sdp_attribute_t *attrs, struct media_line *l)
+{
+	for (const sdp_attribute_t *a = attrs; a; a = a->a_next)
+		if (!g_ascii_strcasecmp(a->a_name, "fingerprint") && a->a_value &&
+		    strlen(l->fingerprints) + strlen(a->a_value) + 2 < sizeof l->fingerprints) {
+			g_strlcat(l->fingerprints, a->a_value, sizeof l->fingerprints);
+			g_strlcat(l->fingerprints, "\n", sizeof l->fingerprints);
+		}
+}
+
 static bool read_line(const sdp_session_t *s, const sdp_media_t *m, struct media_line *l, char **err)
 {
 	memset(l, 0, sizeof *l);
@@ -129,12 +140,10 @@ static bool read_line(const sdp_session_t *s, const sdp_media_t *m, struct media
 			l->requested = true;
 		else if (!g_ascii_strcasecmp(a->a_name, "path") && a->a_value)
 			g_strlcpy(l->path, a->a_value, sizeof l->path);
-		else if (!g_ascii_strcasecmp(a->a_name, "fingerprint") && a->a_value &&
-			 strlen(l->fingerprints) + strlen(a->a_value) + 2 < sizeof l->fingerprints) {
-			g_strlcat(l->fingerprints, a->a_value, sizeof l->fingerprints);
-			g_strlcat(l->fingerprints, "\n", sizeof l->fingerprints);
-		}
 	}
+	read_fingerprints(m->m_attributes, l);
+	if (!*l->fingerprints) /* RFC 8122 §5: a session-level one serves a line without its own */
+		read_fingerprints(s->sdp_attributes, l);
 	return true;
 }
 

@@ -183,6 +183,25 @@ static bool number(const char *s, unsigned long max, unsigned long *v)
 	return *v <= max && (!*end || *end == ' ');
 }
 
+/* Every a=fingerprint of attrs (not a "$" asking the gateway for its own) into out, up to the limit. */
+static void read_fingerprints(const sdp_attribute_t *attrs, struct msdp *out)
+{
+	for (const sdp_attribute_t *a = attrs; a; a = a->a_next) {
+		if (g_ascii_strcasecmp(a->a_name, "fingerprint") || !a->a_value || !strcmp(a->a_value, "$"))
+			continue;
+		const char *sp = strchr(a->a_value, ' ');
+		if (!sp || out->nfingerprints == MSDP_MAX_FINGERPRINTS)
+			continue;
+		out->fingerprints =
+		    g_renew(struct msdp_fingerprint, out->fingerprints, out->nfingerprints + 1);
+		struct msdp_fingerprint *fp = &out->fingerprints[out->nfingerprints++];
+		char *hash = g_ascii_strdown(a->a_value, sp - a->a_value);
+		g_strlcpy(fp->hash, hash, sizeof fp->hash);
+		g_strlcpy(fp->value, sp + 1, sizeof fp->value);
+		g_free(hash);
+	}
+}
+
 /* a=path (its first URI), a=confid, a=userid and a=floorid */
 static void application_attrs(const sdp_attribute_t *a, struct msdp *out)
 {
@@ -263,21 +282,10 @@ bool msdp_parse(const char *text, size_t len, struct msdp *out, char **err)
 					       : NULL);
 		const sdp_attribute_t *e2ae = sdp_attribute_find(m->m_attributes, "3ge2ae");
 		g_strlcpy(out->e2ae, e2ae && e2ae->a_value ? e2ae->a_value : "", sizeof out->e2ae);
-		for (sdp_attribute_t *a = m->m_attributes; a; a = a->a_next) {
-			if (g_ascii_strcasecmp(a->a_name, "fingerprint") || !a->a_value ||
-			    !strcmp(a->a_value, "$"))
-				continue;
-			const char *sp = strchr(a->a_value, ' ');
-			if (!sp || out->nfingerprints == MSDP_MAX_FINGERPRINTS)
-				continue;
-			out->fingerprints =
-			    g_renew(struct msdp_fingerprint, out->fingerprints, out->nfingerprints + 1);
-			struct msdp_fingerprint *fp = &out->fingerprints[out->nfingerprints++];
-			char *hash = g_ascii_strdown(a->a_value, sp - a->a_value);
-			g_strlcpy(fp->hash, hash, sizeof fp->hash);
-			g_strlcpy(fp->value, sp + 1, sizeof fp->value);
-			g_free(hash);
-		}
+		read_fingerprints(m->m_attributes, out);
+		if (!sdp_attribute_find(m->m_attributes, "fingerprint")) /* RFC 8122 §5: a session-level
+									  * one serves a line without */
+			read_fingerprints(sess->sdp_attributes, out);
 		application_attrs(m->m_attributes, out);
 		ok = true;
 	}

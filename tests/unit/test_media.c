@@ -48,6 +48,23 @@ static void test_read(void)
 	ASSERT_STR(media_agw_proto(&s.lines[1], false, true), "TCP/MSRP");
 }
 
+/* RFC 8122 §5: the UE names its certificate at the session level: the TLS line takes it (and the weak
+ * check sees it); a line with its own keeps its own. */
+static void test_session_fingerprint(void)
+{
+	const char *sdp = "v=0\r\no=ue 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+			  "a=fingerprint:sha-1 4A:AD\r\n"
+			  "m=message 7394 TCP/TLS/MSRP *\r\na=setup:actpass\r\n"
+			  "m=application 7395 TCP/TLS/BFCP *\r\na=fingerprint:sha-256 01:02\r\n";
+	struct media_sdp s;
+	char *err = NULL;
+	CU_ASSERT_TRUE_FATAL(media_read(sdp, strlen(sdp), &s, &err));
+	ASSERT_STR(s.lines[0].fingerprints, "sha-1 4A:AD\n");
+	ASSERT_STR(s.lines[1].fingerprints, "sha-256 01:02\n");
+	struct media_policy p = { .e2ae = true };
+	ASSERT_STR(media_weak_fingerprint(&s.lines[0], &p), "sha-1");
+}
+
 static void test_decide(void)
 {
 	struct media_sdp s;
@@ -260,6 +277,7 @@ void register_media(void)
 {
 	static const struct unit_test tests[] = {
 		{ "an offer read: lines, transport, setup, fingerprints, 3ge2ae", test_read },
+		{ "a session-level fingerprint for the lines without their own", test_session_fingerprint },
 		{ "per-line decision: e2ae, e2e, pass, both NOTEs", test_decide },
 		{ "T.38: UDP/TLS/UDPTL <-> udptl, UDP/DTLS and UDP at the gateway", test_t38 },
 		{ "toward the core: seed 004 step 8, other lines byte-exact", test_rewrite_toward_core },

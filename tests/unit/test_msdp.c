@@ -61,6 +61,26 @@ static void test_remote(void)
 	g_free(same);
 }
 
+/* RFC 8122 §5: a session-level a=fingerprint serves a line without its own; a line's own win. */
+static void test_session_fingerprint(void)
+{
+	const char *shared = "v=0\nc=IN IP4 127.0.0.1\na=fingerprint:SHA-256 4A:AD\n"
+			     "m=message 2855 TCP/TLS/MSRP *\na=setup:active\n";
+	const char *own = "v=0\nc=IN IP4 127.0.0.1\na=fingerprint:sha-256 4A:AD\n"
+			  "m=message 2855 TCP/TLS/MSRP *\na=fingerprint:sha-512 01:02\n";
+	struct msdp s;
+	char *err = NULL;
+	CU_ASSERT_TRUE_FATAL(msdp_parse(shared, strlen(shared), &s, &err));
+	CU_ASSERT_EQUAL_FATAL(s.nfingerprints, 1);
+	ASSERT_STR(s.fingerprints[0].hash, "sha-256");
+	ASSERT_STR(s.fingerprints[0].value, "4A:AD");
+	msdp_clear(&s);
+	CU_ASSERT_TRUE_FATAL(msdp_parse(own, strlen(own), &s, &err));
+	CU_ASSERT_EQUAL_FATAL(s.nfingerprints, 1);
+	ASSERT_STR(s.fingerprints[0].hash, "sha-512");
+	msdp_clear(&s);
+}
+
 /* The conference server's Local (Mp): its MSRP URI chosen, the BFCP conference, user and floors */
 static void test_application(void)
 {
@@ -155,6 +175,7 @@ void register_msdp(void)
 	static const struct unit_test tests[] = {
 		{ "CHOOSE read and filled byte-exact", test_choose },
 		{ "Remote: address, setup, fingerprints, a=3ge2ae", test_remote },
+		{ "a session-level fingerprint for a line without its own", test_session_fingerprint },
 		{ "transport tokens kept as written", test_tokens },
 		{ "MSRP path and BFCP ids", test_application },
 		{ "refused bodies", test_refused },
