@@ -217,6 +217,8 @@ static void on_ack_done(void *arg, int status, const char *phrase, char *body)
 		dlg_release(f->p, f->dlg, status, phrase, phrase);
 		return;
 	}
+	g_free(f->dlg->ack_sdp);
+	f->dlg->ack_sdp = g_strdup(body); /* for the copies of this ACK a retransmitted 2xx brings */
 	on_offer_done(f, 0, NULL, body);
 }
 
@@ -285,6 +287,7 @@ static void relay(struct fwd *f, msg_t *msg)
 		}
 		if (status >= 200 && f->method == sip_method_invite) {
 			f->answering = true, f->dlg->late = true;
+			g_clear_pointer(&f->dlg->ack_sdp, g_free);
 			g_queue_push_head(&f->responses, msg);
 			call_offer(f->dlg->call, f->out->which == ACCESS, body, len, on_late_offer_done, f);
 			return;
@@ -427,6 +430,56 @@ static void fwd_invite(struct fwd *f, const sip_t *sip, sip_t *out)
 	call_set_owner(f->dlg->call, f->dlg);
 }
 
+/* An ACK's SDP: with a 2xx's offer pending, the answer, taken by the call (an ACK without one goes on,
+ * and the call ends: the offer stays unanswered); else a copy of the ACK that brought it (as that one went
+ * on) or no SDP of any offer, not passed on. True when the call took the ACK, or it is gone. */
+static bool ack_through_call(struct fwd *f, sip_t *out)
+{
+	struct dlg *d = f->dlg;
+	bool sdp = has_sdp(out);
+	if (!d->late) {
+		if (sdp && d->ack_sdp)
+			set_body(f->msg, out, d->ack_sdp);
+		else if (sdp)
+			drop_body(f->msg, out);
+		return false;
+	}
+	d->late = false;
+	if (!sdp) {
+		log_notice("sip", &(struct log_ids){ .call = d->call_id },
+			   "ACK without the answer to the 2xx's offer: the call ends");
+		struct proxy *p = f->p;
+		fwd_unbind(f);
+		send_on(f); /* the 2xx acknowledged all the same, then BYE */
+		dlg_release(p, d, 488, "Not Acceptable Here", "no answer in the ACK");
+		return true;
+	}
+	call_answer(d->call, out->sip_payload->pl_data, out->sip_payload->pl_len, on_ack_done, f);
+	return true;
+}
+
+/* The SDP a request brings to its dialog's call: an offer (in a re-INVITE, RFC 3311 UPDATE or RFC 3262
+ * PRACK too), or in an ACK (ack_through_call). An offer while a 2xx's waits for its answer in the ACK
+ * gets 491 (RFC 3261 §14.2) and leaves the call alone. True when the call took the request (it goes on,
+ * or is answered, once the call is done), or it is answered already. */
+static bool through_call(struct fwd *f, sip_t *out)
+{
+	struct dlg *d = f->dlg;
+	if (!d || !d->call)
+		return false;
+	if (f->method == sip_method_ack)
+		return ack_through_call(f, out);
+	if (!f->offered)
+		return false;
+	if (d->late) {
+		fwd_fail(f, SIP_491_REQUEST_PENDING);
+		return true;
+	}
+	call_offer(d->call, f->in->which == ACCESS, out->sip_payload->pl_data, out->sip_payload->pl_len,
+		   on_offer_done, f);
+	return true;
+}
+
 void fwd_start(struct side *s, nta_incoming_t *irq, const sip_t *sip, msg_t *got)
 {
 	struct proxy *p = s->p;
@@ -448,22 +501,11 @@ void fwd_start(struct side *s, nta_incoming_t *irq, const sip_t *sip, msg_t *got
 	}
 	if (method == sip_method_invite)
 		fwd_invite(f, sip, out);
-	bool sdp = has_sdp(out);
-	if ((offers(method) || (method == sip_method_ack && sdp)) && !f->dlg)
+	if ((offers(method) || method == sip_method_ack) && !f->dlg)
 		fwd_bind(f, dlg_find(p, sip, s->which));
-	f->offered = sdp && method != sip_method_ack;
-	if (f->dlg && f->dlg->call && method == sip_method_ack && f->dlg->late && sdp) {
-		f->dlg->late = false; /* the answer to the offer a 2xx carried */
-		call_answer(f->dlg->call, out->sip_payload->pl_data, out->sip_payload->pl_len, on_ack_done,
-			    f);
+	f->offered = has_sdp(out) && method != sip_method_ack;
+	if (through_call(f, out))
 		return;
-	}
-	if (f->dlg && f->offered) {   /* an offer (in a re-INVITE, RFC 3311 UPDATE or RFC 3262 PRACK too) */
-		f->dlg->late = false; /* no answer in an ACK any more */
-		call_offer(f->dlg->call, f->in->which == ACCESS, out->sip_payload->pl_data,
-			   out->sip_payload->pl_len, on_offer_done, f);
-		return;
-	}
 	if (method == sip_method_bye) {
 		struct dlg *d = dlg_find(p, sip, s->which);
 		if (d)

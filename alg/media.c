@@ -142,7 +142,8 @@ static bool read_line(const sdp_session_t *s, const sdp_media_t *m, struct media
 			g_strlcpy(l->path, a->a_value, sizeof l->path);
 	}
 	read_fingerprints(m->m_attributes, l);
-	if (!*l->fingerprints) /* RFC 8122 §5: a session-level one serves a line without its own */
+	if (!sdp_attribute_find(m->m_attributes, "fingerprint")) /* RFC 8122 §5: a session-level one
+								  * serves a line without its own */
 		read_fingerprints(s->sdp_attributes, l);
 	return true;
 }
@@ -324,6 +325,25 @@ static void put_kept(GString *out, const struct text_line *ls, size_t from, size
 		g_string_append_len(out, keep_c->p, (gssize)(keep_c->n + keep_c->eol));
 }
 
+/* The session's a=fingerprint and a=tls-id lines (RFC 8122 §5, RFC 8842), shared, where a section needs
+ * them: when a rewrite drops a line's fingerprints (TLS ends at the gateway) they name the party's own
+ * certificate and leave the session level; a TLS section that goes on without its own fingerprint (TLS
+ * end to end) then gets them as its own. */
+static void put_shared(GString *out, const struct text_line *ls, size_t from, size_t to,
+		       const struct media_edit *e, const GPtrArray *shared)
+{
+	if (!shared->len || (e && (e->drop_fingerprints || e->fingerprint)) ||
+	    !g_strstr_len(ls[from].p, (gssize)ls[from].n, "TLS"))
+		return;
+	for (size_t k = from + 1; k < to; k++)
+		if (is(&ls[k], "a=fingerprint:"))
+			return;
+	for (unsigned i = 0; i < shared->len; i++) {
+		const struct text_line *l = shared->pdata[i];
+		g_string_append_len(out, l->p, (gssize)(l->n + l->eol));
+	}
+}
+
 char *media_rewrite(const char *sdp, size_t len, const struct media_edit *edits, unsigned n)
 {
 	if (len && sdp[len - 1] != '\n') { /* a last line without its end: give it one, lines may follow */
@@ -335,8 +355,11 @@ char *media_rewrite(const char *sdp, size_t len, const struct media_edit *edits,
 	}
 	/* the gateway's address for the session level: the first line it takes */
 	const char *gw = NULL;
-	for (unsigned m = 0; m < n && !gw; m++)
-		gw = edits[m].edit ? edits[m].addr : NULL;
+	bool dropping = false;
+	for (unsigned m = 0; m < n; m++) {
+		gw = gw ? gw : edits[m].edit ? edits[m].addr : NULL;
+		dropping |= edits[m].edit && edits[m].drop_fingerprints;
+	}
 	GArray *ls = g_array_new(FALSE, FALSE, sizeof(struct text_line));
 	const char *p = sdp, *end = sdp + len;
 	bool crlf = false;
@@ -356,9 +379,12 @@ char *media_rewrite(const char *sdp, size_t len, const struct media_edit *edits,
 	 * the gateway's (a reader of the first c= must not find the party behind it, RFC 4566 §5.7), and
 	 * the lines it leaves alone keep the old session c= as their own */
 	const struct text_line *session_c = NULL;
+	GPtrArray *shared = g_ptr_array_new();
 	for (; i < count && !is(&L[i], "m="); i++) {
 		const struct text_line *l = &L[i];
-		if (gw && is(l, "o="))
+		if (dropping && (is(l, "a=fingerprint:") || is(l, "a=tls-id:")))
+			g_ptr_array_add(shared, (gpointer)l);
+		else if (gw && is(l, "o="))
 			put_o(out, l, gw, l->eol == 2 ? "\r\n" : "\n");
 		else if (gw && is(l, "c="))
 			put_c(out, gw, l->eol == 2 ? "\r\n" : "\n"), session_c = l;
@@ -369,12 +395,15 @@ char *media_rewrite(const char *sdp, size_t len, const struct media_edit *edits,
 		size_t j = i + 1;
 		while (j < count && !is(&L[j], "m="))
 			j++;
-		if (m < n && edits[m].edit)
-			put_section(out, L, i, j, &edits[m], eol);
+		const struct media_edit *e = m < n && edits[m].edit ? &edits[m] : NULL;
+		if (e)
+			put_section(out, L, i, j, e, eol);
 		else
 			put_kept(out, L, i, j, session_c);
+		put_shared(out, L, i, j, e, shared);
 		i = j;
 	}
+	g_ptr_array_free(shared, TRUE);
 	g_array_free(ls, TRUE);
 	return g_string_free(out, FALSE);
 }

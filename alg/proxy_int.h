@@ -59,6 +59,7 @@ struct dlg {
 	GSList *fwds;  /* its requests under way (struct fwd *): the INVITE, a re-offer */
 	bool released; /* we sent BYE to both parties */
 	bool late;     /* a 2xx carried the offer (its request had none): the ACK brings the answer */
+	char *ack_sdp; /* that answer as the ACK went on, for the ACK's copies */
 };
 
 struct proxy {

@@ -8,7 +8,10 @@
  *     MSRP crosses over TLS and TCP;
  *   - the core refreshes an answered call with a re-INVITE without SDP (as session timers do): the UE's
  *     200 offers what it offered before, which reaches the core as it did then; the core's ACK answers
- *     as before, which reaches the UE as its 200 did; no H.248, the TLS session carries on.
+ *     as before, which reaches the UE as its 200 did; no H.248, the TLS session carries on;
+ *   - an UPDATE offering between that 200 and its ACK gets 491, and the ACK's answer goes through;
+ *   - an ACK without the answer: it goes on, and the call is released (BYE to both), the gateway's
+ *     reservations subtracted.
  * Before, the 200's offer was taken for an answer: the core got the gateway's access address, the
  * UE the core's own address in the ACK, and a call set up this way failed. */
 #include <CUnit/Basic.h>
@@ -102,6 +105,99 @@ static void test_invite_without_sdp(void)
 	    g_free(inv), g_free(head);
 }
 
+/* The UE calls without SDP and the core's 200 offers; the UE gets that offer (g_free it) and *db the
+ * core's dialog; *core_l listens for the gateway's connection. */
+static char *late_call(const char *call, struct sipdlg *db, int *core_l, uint16_t *core_port)
+{
+	char *head = sippeer_request(&ue, "INVITE", "a", "b", call, 1, NULL, false);
+	sippeer_send(&ue, rig.access, head, NULL);
+	g_free(head);
+	char *inv = sippeer_recv(&core, 5000);
+	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE "));
+	*core_port = 0;
+	*core_l = tcp_listen(core_port);
+	char *offer = algrig_sdp("b", &payload_msrp, *core_port, false, "actpass", NULL, NULL);
+	sippeer_answer(&core, inv, "b", "200 OK", offer);
+	sipdlg_callee(db, &core, inv, "b");
+	char *ok = sippeer_final(&ue, 5000);
+	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
+	g_free(offer), g_free(inv);
+	return ok;
+}
+
+/* The H.248 since mark is seed 004's terminating call on core_port, the context and termination the
+ * gateway chose read from the ALG's later commands (what it received since mark may begin with the
+ * replies to the test before). */
+static void assert_term_h248(long mark, uint16_t core_port)
+{
+	char *tx = algrig_h248_once_shown(&rig, mark, "Subtract = *", 3000);
+	const char *named = strstr(tx, "Context = $");
+	named = named ? strstr(named + 1, "Context = ") : NULL;
+	char mgc[8], port[8], ctx[16], ac[16];
+	snprintf(mgc, sizeof mgc, "%u", rig.h248), snprintf(port, sizeof port, "%u", core_port);
+	snprintf(ctx, sizeof ctx, "%u", named ? rig_number_after(named, "Context = ") : 0);
+	snprintf(ac, sizeof ac, "ac/%u", rig_number_after(tx, "Modify = ac/"));
+	char *want = seed_h248(
+	    "seed004/term", (const char *const[]){ "mgc_port", mgc, "media", "message", "plain", "TCP/MSRP",
+						   "tls", "TCP/TLS/MSRP", "core_port", port, "ue_fingerprint",
+						   ue_id.fingerprint, "ctx", ctx, "access_term", ac, NULL });
+	ASSERT_TEXT("H.248", tx, want);
+	g_free(want), g_free(tx);
+}
+
+/* Between the 200 that offers and the ACK that answers, the UE offers in an UPDATE: 491 (RFC 3261
+ * §14.2), and the ACK's answer still goes through the gateway. */
+static void test_offer_before_ack(void)
+{
+	long mark = algrig_mark(&rig);
+	struct sipdlg da, db;
+	int core_l;
+	uint16_t core_port;
+	char *ok = late_call("l3", &db, &core_l, &core_port);
+	sipdlg_caller(&da, &ue, ok, 1);
+	char *update = algrig_sdp("a", &payload_msrp, 9, true, "active", ue_id.fingerprint, "requested");
+	sipdlg_send(&da, "UPDATE", update);
+	char *pending = sippeer_next_of(&ue, "SIP/2.0 ", 3000);
+	CU_ASSERT_TRUE(pending && g_str_has_prefix(pending, "SIP/2.0 491 Request Pending\r\n"));
+	char *answer = algrig_sdp("a", &payload_msrp, 9, true, "active", ue_id.fingerprint, NULL);
+	sipdlg_send(&da, "ACK", answer);
+	char *ack = sippeer_next_of(&core, "ACK ", 5000);
+	CU_ASSERT_TRUE_FATAL(ack != NULL);
+	char *want = algrig_sdp_via_gw("a", &payload_msrp, sdp_port(sip_body(ack), "message"), false,
+				       "active", NULL, NULL);
+	ASSERT_TEXT("answer toward the core, in the ACK", sip_body(ack), want);
+	hang_up(&da, &core, "b");
+	assert_term_h248(mark, core_port);
+	close(core_l);
+	sipdlg_clear(&da), sipdlg_clear(&db);
+	g_free(want), g_free(ack), g_free(answer), g_free(pending), g_free(update), g_free(ok);
+}
+
+/* The UE acknowledges the 200's offer without an answer: the ACK goes on, and the call, whose media can
+ * never be set up, is released with BYE to both; the gateway's reservations go. */
+static void test_ack_without_answer(void)
+{
+	long mark = algrig_mark(&rig);
+	struct sipdlg da, db;
+	int core_l;
+	uint16_t core_port;
+	char *ok = late_call("l4", &db, &core_l, &core_port);
+	sipdlg_caller(&da, &ue, ok, 1);
+	sipdlg_send(&da, "ACK", NULL);
+	char *ack = sippeer_next_of(&core, "ACK ", 3000), *bye_core = sippeer_next_of(&core, "BYE ", 3000),
+	     *bye_ue = sippeer_next_of(&ue, "BYE ", 3000);
+	CU_ASSERT_TRUE(ack && !*sip_body(ack));
+	CU_ASSERT_TRUE_FATAL(bye_core && bye_ue);
+	sippeer_answer(&core, bye_core, "b", "200 OK", NULL);
+	sippeer_answer(&ue, bye_ue, "a", "200 OK", NULL);
+	char *tx = algrig_h248_once_shown(&rig, mark, "Subtract = *", 3000);
+	CU_ASSERT_PTR_NOT_NULL(strstr(tx, "Subtract = *"));
+	CU_ASSERT_PTR_NULL(strstr(tx, "Modify")); /* no answer reached the gateway */
+	close(core_l);
+	sipdlg_clear(&da), sipdlg_clear(&db);
+	g_free(tx), g_free(bye_ue), g_free(bye_core), g_free(ack), g_free(ok);
+}
+
 static void test_refresh_without_sdp(void)
 {
 	/* an answered originating e2ae call, MSRP over TLS and TCP through the gateway */
@@ -182,6 +278,10 @@ int main(void)
 		  test_invite_without_sdp },
 		{ "re-INVITE without SDP: the UE offers again, nothing changes at the gateway",
 		  test_refresh_without_sdp },
+		{ "an UPDATE offers before the ACK answers: 491, the ACK's answer goes through",
+		  test_offer_before_ack },
+		{ "an ACK without the answer: the call released, the gateway's reservations gone",
+		  test_ack_without_answer },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("ims-alg: offers in 2xx, answers in ACK", up, down, tests);

@@ -63,6 +63,22 @@ static void test_session_fingerprint(void)
 	ASSERT_STR(s.lines[1].fingerprints, "sha-256 01:02\n");
 	struct media_policy p = { .e2ae = true };
 	ASSERT_STR(media_weak_fingerprint(&s.lines[0], &p), "sha-1");
+	/* toward the core, the MSRP line's TLS ending at the gateway: the UE's session-level fingerprint
+	 * leaves the session level and stays only with the TLS line that goes on without its own */
+	static const char shared[] = "v=0\r\ns=-\r\na=fingerprint:sha-256 4A:AD\r\na=tls-id:x\r\n"
+				     "m=message 7394 TCP/TLS/MSRP *\r\na=setup:actpass\r\n"
+				     "m=application 7395 TCP/TLS/BFCP *\r\n"
+				     "m=audio 4000 RTP/AVP 0\r\n";
+	struct media_edit e[3] = { { .edit = true, .proto = "TCP/MSRP", .drop_fingerprints = true } };
+	char *out = media_rewrite(shared, strlen(shared), e, 3);
+	ASSERT_STR(out, "v=0\r\ns=-\r\nm=message 7394 TCP/MSRP *\r\na=setup:actpass\r\n"
+			"m=application 7395 TCP/TLS/BFCP *\r\na=fingerprint:sha-256 4A:AD\r\na=tls-id:x\r\n"
+			"m=audio 4000 RTP/AVP 0\r\n");
+	g_free(out);
+	/* nothing dropped: the session level stays as it was */
+	out = media_rewrite(shared, strlen(shared), (struct media_edit[1]){ { 0 } }, 1);
+	ASSERT_STR(out, shared);
+	g_free(out);
 }
 
 static void test_decide(void)
