@@ -18,6 +18,16 @@ gnutls_session_t tlspeer_handshake(int fd, bool client, const struct tls_identit
 	return tlspeer_handshake_prio(fd, client, id, NULL, expect_fp, ms, why);
 }
 
+gnutls_session_t tlspeer_handshake_said(int fd, bool client, const struct tls_identity *id,
+					const char *expect_fp, unsigned ms)
+{
+	char why[160] = "";
+	gnutls_session_t s = tlspeer_handshake(fd, client, id, expect_fp, ms, why);
+	if (!s)
+		fprintf(stderr, "\n    UE handshake: %s\n", why);
+	return s;
+}
+
 gnutls_session_t tlspeer_handshake_prio(int fd, bool client, const struct tls_identity *id,
 					const char *priority, const char *expect_fp, unsigned ms,
 					char why[160])

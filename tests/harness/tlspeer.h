@@ -17,6 +17,9 @@
  * expect_fp ("sha-256 AB:…") is given, the peer certificate must match it. NULL with *why on failure. */
 gnutls_session_t tlspeer_handshake(int fd, bool client, const struct tls_identity *id, const char *expect_fp,
 				   unsigned ms, char why[160]);
+/* tlspeer_handshake, its failure's reason written to stderr (where a test's log shows it). */
+gnutls_session_t tlspeer_handshake_said(int fd, bool client, const struct tls_identity *id,
+					const char *expect_fp, unsigned ms);
 /* The same with a GnuTLS priority string (NULL: GnuTLS's default), as the benchmarks offer one suite. */
 gnutls_session_t tlspeer_handshake_prio(int fd, bool client, const struct tls_identity *id,
 					const char *priority, const char *expect_fp, unsigned ms,

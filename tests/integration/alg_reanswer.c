@@ -93,11 +93,8 @@ static void term_dialogs(struct term *t, char *ok)
 /* The UE connects and runs TLS as client with id; *peer: the gateway's connection to the core. */
 static gnutls_session_t ue_connects(struct term *t, const struct tls_identity *id, int *fd, int *peer)
 {
-	char why[160] = "";
 	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)t->agw_access, t->core_l, fd, peer));
-	gnutls_session_t s = tlspeer_handshake(*fd, true, id, t->agw_fp, 3000, why);
-	if (!s)
-		fprintf(stderr, "\n    UE handshake: %s\n", why);
+	gnutls_session_t s = tlspeer_handshake_said(*fd, true, id, t->agw_fp, 3000);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	return s;
 }
