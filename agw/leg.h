@@ -142,7 +142,7 @@ enum sess_verdict sess_verify(struct leg *l);
  * Remote no longer names (a UE that answered a re-offer with another one, or a Remote without
  * fingerprints): alert sent, leg ended, *v SESS_REJECTED. False otherwise (the configure is about
  * something else). */
-bool sess_held_check(struct leg *l, enum sess_verdict *v);
+bool sess_remote_check(struct leg *l, enum sess_verdict *v);
 /* A fatal alert, in the trace by its RFC name. */
 void sess_alert(struct leg *l, gnutls_alert_description_t desc);
 /* Our close_notify (RFC 8446 §6.1), once, without waiting: not after a fatal alert, nor before the

@@ -360,7 +360,7 @@ static bool no_longer_matches(struct leg *l)
 	return true;
 }
 
-bool sess_held_check(struct leg *l, enum sess_verdict *v)
+bool sess_remote_check(struct leg *l, enum sess_verdict *v)
 {
 	const struct agw_term *t = l->t;
 	if (l->tls && l->tls_state == TLS_VERIFIED && no_longer_matches(l)) {

@@ -549,7 +549,7 @@ static void tcp_configure(struct leg *l)
 	struct agw_term *t = l->t;
 	enum sess_verdict v;
 	bool was_verified = l->tls && l->tls_state == TLS_VERIFIED;
-	if (sess_held_check(l, &v)) { /* the fingerprint the held handshake waited for, or another one */
+	if (sess_remote_check(l, &v)) { /* the fingerprint the held handshake waited for, or another one */
 		struct leg *p = leg_partner(l);
 		if (v == SESS_VERIFIED)
 			relay_check(l);

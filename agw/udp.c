@@ -195,7 +195,7 @@ static void udp_configure(struct leg *l)
 	struct agw_term *t = l->t;
 	struct log_ids ids;
 	enum sess_verdict v;
-	if (l->state == LEG_DONE || sess_held_check(l, &v)) /* a verified peer is relayed at once */
+	if (l->state == LEG_DONE || sess_remote_check(l, &v)) /* a verified peer is relayed at once */
 		return;
 	if (l->state == LEG_IDLE) { /* the termination's port becomes the leg's */
 		l->fd = t->port_fd;
