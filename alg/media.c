@@ -141,10 +141,7 @@ static bool read_line(const sdp_session_t *s, const sdp_media_t *m, struct media
 		else if (!g_ascii_strcasecmp(a->a_name, "path") && a->a_value)
 			g_strlcpy(l->path, a->a_value, sizeof l->path);
 	}
-	read_fingerprints(m->m_attributes, l);
-	if (!sdp_attribute_find(m->m_attributes, "fingerprint")) /* RFC 8122 §5: a session-level one
-								  * serves a line without its own */
-		read_fingerprints(s->sdp_attributes, l);
+	read_fingerprints(msdp_fingerprint_attrs(s, m), l);
 	return true;
 }
 

@@ -183,6 +183,11 @@ static bool number(const char *s, unsigned long max, unsigned long *v)
 	return *v <= max && (!*end || *end == ' ');
 }
 
+const sdp_attribute_t *msdp_fingerprint_attrs(const sdp_session_t *s, const sdp_media_t *m)
+{
+	return sdp_attribute_find(m->m_attributes, "fingerprint") ? m->m_attributes : s->sdp_attributes;
+}
+
 /* Every a=fingerprint of attrs (not a "$" asking the gateway for its own) into out, up to the limit. */
 static void read_fingerprints(const sdp_attribute_t *attrs, struct msdp *out)
 {
@@ -282,10 +287,7 @@ bool msdp_parse(const char *text, size_t len, struct msdp *out, char **err)
 					       : NULL);
 		const sdp_attribute_t *e2ae = sdp_attribute_find(m->m_attributes, "3ge2ae");
 		g_strlcpy(out->e2ae, e2ae && e2ae->a_value ? e2ae->a_value : "", sizeof out->e2ae);
-		read_fingerprints(m->m_attributes, out);
-		if (!sdp_attribute_find(m->m_attributes, "fingerprint")) /* RFC 8122 §5: a session-level
-									  * one serves a line without */
-			read_fingerprints(sess->sdp_attributes, out);
+		read_fingerprints(msdp_fingerprint_attrs(sess, m), out);
 		application_attrs(m->m_attributes, out);
 		ok = true;
 	}

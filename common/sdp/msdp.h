@@ -26,6 +26,14 @@ struct msdp_fingerprint {
 
 enum { MSDP_MAX_FINGERPRINTS = 4, MSDP_MAX_PATH = 255 };
 
+struct sdp_session_s;
+struct sdp_media_s;
+struct sdp_attribute_s;
+/* Where the a=fingerprint lines that name the certificate of media line m of session s are (sofia-sip's
+ * parse; RFC 8122 §5): m's own attributes when it has an a=fingerprint, else the session's. */
+const struct sdp_attribute_s *msdp_fingerprint_attrs(const struct sdp_session_s *s,
+						     const struct sdp_media_s *m);
+
 /* The one media description of an H.248 session description. What only some descriptions have (the
  * fingerprints, the MSRP path) is allocated to size: a gateway holds two for each termination it keeps.
  * msdp_clear frees them, msdp_move hands them on. */
