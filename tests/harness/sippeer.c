@@ -330,3 +330,20 @@ char *sippeer_next_of(struct sippeer *p, const char *prefix, unsigned ms)
 	}
 	return NULL;
 }
+
+void sippeer_collect(struct sippeer *p, unsigned n, const char *const want[], char *got[], unsigned ms)
+{
+	unsigned found = 0;
+	memset(got, 0, n * sizeof *got);
+	gint64 end = g_get_monotonic_time() + ms * 1000LL;
+	while (found < n && g_get_monotonic_time() < end) {
+		char *m = sippeer_recv(p, (unsigned)((end - g_get_monotonic_time()) / 1000 + 1));
+		unsigned i = 0;
+		while (m && i < n && (got[i] || !g_str_has_prefix(m, want[i])))
+			i++;
+		if (m && i < n)
+			got[i] = m, found++;
+		else
+			g_free(m);
+	}
+}

@@ -27,6 +27,9 @@ char *sippeer_recv(struct sippeer *p, unsigned ms);
 char *sippeer_final(struct sippeer *p, unsigned ms);
 /* The next message starting with prefix within ms in all, others dropped (g_free it). */
 char *sippeer_next_of(struct sippeer *p, const char *prefix, unsigned ms);
+/* The first messages p gets within ms starting with each of want[0..n), in any order (a proxy sends them
+ * as its events come), retransmissions and others dropped; got[i] NULL when missing (g_free each). */
+void sippeer_collect(struct sippeer *p, unsigned n, const char *const want[], char *got[], unsigned ms);
 /* Answers a request it received: its Via, Record-Route, From, To (tag added when absent), Call-ID,
  * CSeq, a Contact at this peer as user (the To tag when it adds one), and the body as application/sdp when
  * given. */

@@ -109,25 +109,6 @@ static char *core_reoffers(struct term *t)
 	return re;
 }
 
-/* The first messages p gets within ms starting with each of want[0..n) (in any order: the ALG sends
- * them as its events come), retransmissions and others dropped; got[i] NULL when missing. */
-static void collect(struct sippeer *p, unsigned n, const char *const want[], char *got[], unsigned ms)
-{
-	unsigned found = 0;
-	memset(got, 0, n * sizeof *got);
-	gint64 end = g_get_monotonic_time() + ms * 1000LL;
-	while (found < n && g_get_monotonic_time() < end) {
-		char *m = sippeer_recv(p, (unsigned)((end - g_get_monotonic_time()) / 1000 + 1));
-		unsigned i = 0;
-		while (m && i < n && (got[i] || !g_str_has_prefix(m, want[i])))
-			i++;
-		if (m && i < n)
-			got[i] = m, found++;
-		else
-			g_free(m);
-	}
-}
-
 /* The ALG releases the call: the core gets BYE and the final response to its re-INVITE, which is
  * refused (a prefix) or, with new_cert (a gateway may reply to the Modify before it notifies the
  * session's end), a 200 the release follows; the UE gets the ACK of its 2xx and BYE. Each BYE gives
@@ -135,7 +116,7 @@ static void collect(struct sippeer *p, unsigned n, const char *const want[], cha
 static void released(struct term *t, const char *refused, bool new_cert)
 {
 	char *c[2], *u[2];
-	collect(&core, 2, (const char *const[]){ "BYE ", "SIP/2.0 " }, c, 3000);
+	sippeer_collect(&core, 2, (const char *const[]){ "BYE ", "SIP/2.0 " }, c, 3000);
 	CU_ASSERT_TRUE_FATAL(c[0] && c[1]);
 	if (new_cert && g_str_has_prefix(c[1], "SIP/2.0 200 OK\r\n"))
 		sipdlg_send(&t->dc, "ACK", NULL);
@@ -143,7 +124,7 @@ static void released(struct term *t, const char *refused, bool new_cert)
 		CU_ASSERT_TRUE(g_str_has_prefix(c[1], refused));
 		sippeer_ack(&core, rig.core, t->dc.target, c[1]);
 	}
-	collect(&ue, 2, (const char *const[]){ "BYE ", "ACK " }, u, 3000);
+	sippeer_collect(&ue, 2, (const char *const[]){ "BYE ", "ACK " }, u, 3000);
 	CU_ASSERT_TRUE_FATAL(u[0] && u[1]);
 	char *reason_core = sip_header(c[0], "Reason"), *reason_ue = sip_header(u[0], "Reason");
 	CU_ASSERT_STRING_EQUAL(reason_core, "SIP;cause=503;text=\"media failed\"");

@@ -62,19 +62,12 @@ static int core_connects(const char *inv)
 	return fd;
 }
 
-/* Two messages at p within ms, in any order: the one starting with a and the one with b (g_free). */
+/* Two messages at p, in any order: the one starting with a and the one with b (g_free). */
 static void two(struct sippeer *p, const char *a, char **got_a, const char *b, char **got_b)
 {
-	*got_a = *got_b = NULL;
-	for (int i = 0; i < 2; i++) {
-		char *m = sippeer_recv(p, 5000);
-		if (m && g_str_has_prefix(m, a) && !*got_a)
-			*got_a = m;
-		else if (m && g_str_has_prefix(m, b) && !*got_b)
-			*got_b = m;
-		else
-			g_free(m);
-	}
+	char *got[2];
+	sippeer_collect(p, 2, (const char *const[]){ a, b }, got, 5000);
+	*got_a = got[0], *got_b = got[1];
 	CU_ASSERT_PTR_NOT_NULL(*got_a);
 	CU_ASSERT_PTR_NOT_NULL(*got_b);
 }
