@@ -430,13 +430,31 @@ static void fwd_invite(struct fwd *f, const sip_t *sip, sip_t *out)
 	call_set_owner(f->dlg->call, f->dlg);
 }
 
+/* Another ACK of d than f still under way: one whose answer is with the gateway. */
+static bool ack_held(const struct dlg *d, const struct fwd *f)
+{
+	for (const GSList *l = d->fwds; l; l = l->next) {
+		const struct fwd *o = l->data;
+		if (o != f && o->method == sip_method_ack)
+			return true;
+	}
+	return false;
+}
+
 /* An ACK's SDP: with a 2xx's offer pending, the answer, taken by the call (an ACK without one goes on,
  * and the call ends: the offer stays unanswered); else a copy of the ACK that brought it (as that one went
- * on) or no SDP of any offer, not passed on. True when the call took the ACK, or it is gone. */
+ * on; dropped while that one's answer is with the gateway, so no copy overtakes it) or no SDP of any
+ * offer, not passed on. True when the call took the ACK, or it is gone. */
 static bool ack_through_call(struct fwd *f, sip_t *out)
 {
 	struct dlg *d = f->dlg;
 	bool sdp = has_sdp(out);
+	if (!d->late && ack_held(d, f)) {
+		log_debug("sip", &(struct log_ids){ .call = d->call_id },
+			  "ACK: a copy of the one whose answer is with the gateway, dropped");
+		fwd_free(f);
+		return true;
+	}
 	if (!d->late) {
 		if (sdp && d->ack_sdp)
 			set_body(f->msg, out, d->ack_sdp);

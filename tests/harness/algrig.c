@@ -110,11 +110,13 @@ char *algrig_h248(const struct algrig *r, long from, bool rx)
 	FILE *f = fopen(r->trace, "r");
 	char line[16384];
 	GRegex *tid = g_regex_new("^(Transaction|Reply) = [0-9]+", G_REGEX_MULTILINE, 0, NULL);
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	if (f && fseek(f, from, SEEK_SET) == 0)
 		while (fgets(line, sizeof line, f)) {
 			json_object *o = json_tokener_parse(line);
 			const char *raw;
-			if (wanted(o, rx ? "h248.rx" : "h248.tx", &raw)) {
+			if (wanted(o, rx ? "h248.rx" : "h248.tx", &raw) &&
+			    g_hash_table_add(seen, g_strdup(raw))) { /* a repetition of the same: not again */
 				char *t = g_regex_replace(tid, raw, -1, 0, "\\1 = N", 0, NULL);
 				g_string_append(all, t);
 				g_free(t);
@@ -123,6 +125,7 @@ char *algrig_h248(const struct algrig *r, long from, bool rx)
 		}
 	if (f)
 		fclose(f);
+	g_hash_table_destroy(seen);
 	g_regex_unref(tid);
 	return g_string_free(all, FALSE);
 }

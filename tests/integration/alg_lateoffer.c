@@ -11,11 +11,14 @@
  *     as before, which reaches the UE as its 200 did; no H.248, the TLS session carries on;
  *   - an UPDATE offering between that 200 and its ACK gets 491, and the ACK's answer goes through;
  *   - an ACK without the answer: it goes on, and the call is released (BYE to both), the gateway's
- *     reservations subtracted.
+ *     reservations subtracted;
+ *   - a copy of the ACK while its answer is with the gateway is dropped: the core gets one ACK, with
+ *     the answer.
  * Before, the 200's offer was taken for an answer: the core got the gateway's access address, the
  * UE the core's own address in the ACK, and a call set up this way failed. */
 #include <CUnit/Basic.h>
 #include <glib.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -89,17 +92,30 @@ static void assert_term_h248(long mark, const char *name, uint16_t core_port)
 	g_free(want), g_free(tx);
 }
 
-/* The UE answers in its ACK, active (seed 004 step 13); the core must get seed 004's answer (step 17). */
-static void ack_answers(struct sipdlg *da)
+/* The UE's answer in its ACK, active (seed 004 step 13). */
+static char *ue_answer(void)
 {
-	char *answer = algrig_sdp("a", &payload_msrp, 9, true, "active", ue_id.fingerprint, NULL);
-	sipdlg_send(da, "ACK", answer);
+	return algrig_sdp("a", &payload_msrp, 9, true, "active", ue_id.fingerprint, NULL);
+}
+
+/* The next ACK the core gets must carry seed 004's answer (step 17). */
+static void core_acked(void)
+{
 	char *ack = sippeer_next_of(&core, "ACK ", 5000);
 	CU_ASSERT_TRUE_FATAL(ack != NULL);
 	char *want = algrig_sdp_via_gw("a", &payload_msrp, sdp_port(sip_body(ack), "message"), false,
 				       "active", NULL, NULL);
 	ASSERT_TEXT("answer toward the core, in the ACK", sip_body(ack), want);
-	g_free(want), g_free(ack), g_free(answer);
+	g_free(want), g_free(ack);
+}
+
+/* The UE answers in its ACK; the core gets seed 004's answer. */
+static void ack_answers(struct sipdlg *da)
+{
+	char *answer = ue_answer();
+	sipdlg_send(da, "ACK", answer);
+	core_acked();
+	g_free(answer);
 }
 
 static void test_invite_without_sdp(void)
@@ -172,6 +188,36 @@ static void test_ack_without_answer(void)
 	close(core_l);
 	sipdlg_clear(&da), sipdlg_clear(&db);
 	g_free(bye_ue), g_free(bye_core), g_free(ack), g_free(ok);
+}
+
+/* The UE sends its ACK twice (as it does for a 200 retransmitted while the gateway reserved) while the
+ * first one's answer is with the stopped gateway: the copy is dropped, and once the gateway is done the
+ * core gets one ACK, with seed 004's answer. Before, the copy found the answer taken and none kept yet:
+ * it went on at once without SDP, ahead of the ACK it copies. */
+static void test_ack_copy_while_answering(void)
+{
+	long mark = algrig_mark(&rig);
+	struct sipdlg da, db;
+	int core_l;
+	uint16_t core_port;
+	char *ok = late_call("l5", &db, &core_l, &core_port), *answer = ue_answer();
+	sipdlg_caller(&da, &ue, ok, 1);
+	kill(rig.agw, SIGSTOP);
+	long stopped = algrig_mark(&rig);
+	sipdlg_send(&da, "ACK", answer);
+	g_free(algrig_h248_once_shown(&rig, stopped, "Modify", 3000)); /* the answer is with the gateway */
+	sipdlg_send(&da, "ACK", answer);
+	char *early = sippeer_next_of(&core, "ACK ", 500);
+	CU_ASSERT_PTR_NULL(early);
+	kill(rig.agw, SIGCONT);
+	core_acked();
+	char *again = sippeer_next_of(&core, "ACK ", 500);
+	CU_ASSERT_PTR_NULL(again);
+	hang_up(&da, &core, "b");
+	assert_term_h248(mark, "seed004/term", core_port);
+	close(core_l);
+	sipdlg_clear(&da), sipdlg_clear(&db);
+	g_free(again), g_free(early), g_free(answer), g_free(ok);
 }
 
 static void test_refresh_without_sdp(void)
@@ -258,6 +304,8 @@ int main(void)
 		  test_offer_before_ack },
 		{ "an ACK without the answer: the call released, the gateway's reservations gone",
 		  test_ack_without_answer },
+		{ "a copy of the ACK while its answer is with the gateway: dropped, one ACK with the answer",
+		  test_ack_copy_while_answering },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("ims-alg: offers in 2xx, answers in ACK", up, down, tests);
