@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* call_int: what call.c, call_h248.c (the H.248 commands of each step) and call_reoffer.c (mid-call media
- * changes) share about one call. Not an API: the proxy sees call.h only. */
+/* call_int: what call.c, calls.c (the set of calls), call_h248.c (the H.248 commands of each step) and
+ * call_reoffer.c (mid-call media changes) share about one call. Not an API: the proxy sees call.h only. */
 #ifndef MEDIASEC_ALG_CALL_INT_H
 #define MEDIASEC_ALG_CALL_INT_H
 
@@ -108,6 +108,9 @@ void call_finish(struct call *c, int status, const char *phrase, char *body);
 bool call_send(struct call *c, struct h248_msg *actions, mgc_done *done);
 /* Subtract = * of the call's context, when it has one at a gateway that is up (nobody hears of the Reply). */
 void call_subtract_context(struct call *c);
+/* c's context, just learnt, is where the gateway's events about it find it (a gateway that gave the
+ * same id to another call of ours: the later call has it). */
+void call_index_context(struct call *c);
 /* The call holds no context any more (the gateway's next Add makes one): events about the old id no longer
  * find it. */
 void call_forget_context(struct call *c);
