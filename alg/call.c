@@ -425,16 +425,42 @@ static void on_configured(void *arg, const struct mgc_result *r)
 }
 
 /* Whether a, the answer to line l, which the offer at hand did not take again, changes what the gateway
- * does with it: refused now (port 0); on UDP, another address or port to send to; on a line whose TLS the
- * gateway terminates toward the UE, another certificate (a core re-offer the UE answers with a new one, a
- * 200 whose SDP is not its 183's) that the gateway would otherwise never check. */
+ * does with it: refused now (port 0); another address or port (a 200 from another fork than its 183's)
+ * to send to on UDP, to connect to or take connections from only on TCP; on a line whose TLS the gateway
+ * terminates toward the UE, another certificate (a core re-offer the UE answers with a new one, a 200
+ * whose SDP is not its 183's) that the gateway would otherwise never check. */
 static bool answer_moved(const struct call *c, const struct line *l, const struct media_line *a)
 {
-	if (!a->port)
-		return true;
-	if (call_dgram(l) && (a->port != l->answer.port || strcmp(a->addr, l->answer.addr)))
+	if (!a->port || a->port != l->answer.port || strcmp(a->addr, l->answer.addr))
 		return true;
 	return call_e2ae(l) && !c->ue_offers && strcmp(a->fingerprints, l->answer.fingerprints);
+}
+
+/* The answerer's role on a TCP line: its a=setup, passive when it does not say (RFC 4145 §4.1). */
+static enum msdp_setup stream_role(const struct media_line *a)
+{
+	return a->setup ? a->setup : MSDP_SETUP_PASSIVE;
+}
+
+/* A kept TCP line whose answerer turns its role (a 200 from another fork than its 183's): the gateway's
+ * leg connects or listens as the first answer said and may have done so already, so the new role is
+ * refused (the call ends) rather than left to fail unseen. True when refused (next may free c). */
+static bool role_turned(struct call *c, const struct media_sdp *m)
+{
+	for (unsigned i = 0; i < c->n; i++) {
+		const struct line *l = &c->lines[i];
+		const struct media_line *a = &m->lines[i];
+		if (!call_carried(l) || l->fresh || call_dgram(l) || !a->port ||
+		    stream_role(a) == stream_role(&l->answer))
+			continue;
+		const struct log_ids ids = CALL_IDS(c);
+		log_notice("call", &ids, "[%s] m=%s: the answer turns a=setup:%s to %s: refused",
+			   call_step_names[c->step], a->media, msdp_setup_names[stream_role(&l->answer)],
+			   msdp_setup_names[stream_role(a)]);
+		call_finish(c, 488, "Not Acceptable Here (answer turns the TCP setup role)", NULL);
+		return true;
+	}
+	return false;
 }
 
 /* The answer's lines into the call: those taken with the offer, and those it kept whose answerer moved
@@ -501,6 +527,8 @@ void call_answer(struct call *c, const char *sdp, size_t len, call_next *next, v
 		call_finish(c, 488, "Not Acceptable Here (answer does not match the offer)", NULL);
 		return;
 	}
+	if (role_turned(c, &m))
+		return;
 	bool moved[MEDIA_MAX_LINES];
 	take_answer(c, &m, moved);
 	for (unsigned i = 0; i < c->n; i++)

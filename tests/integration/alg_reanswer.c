@@ -12,6 +12,12 @@
  *     that cannot be carried (the call is released), and the gateway never hears of it;
  *   - the UE names the same certificate again, written otherwise: the gateway is told, and the session
  *     carries on.
+ * And when the core answers a UE's call in a 183 and then in a 200 that is not the same (another fork's,
+ * RFC 3261 §13.2.2.4: the 2xx's answer is the session's):
+ *   - from another address: the gateway's core leg learns it, takes the core's connection from there, and
+ *     MSRP crosses;
+ *   - as the passive party where the 183 was the active one: refused (the core leg listens as the 183
+ *     said), the UE gets 488, the core ACK and BYE, the context goes.
  * Each asserts the exact H.248 the ALG sends. */
 #include <CUnit/Basic.h>
 #include <glib.h>
@@ -274,6 +280,130 @@ static void test_reanswer_weak(void)
 	g_free(want), g_free(tx), g_free(re), g_free(a), g_free(weak);
 }
 
+/* The UE calls with seed 004's MSRP offer; the INVITE the core got. */
+static char *orig_offer(const char *call, uint16_t ue_port)
+{
+	char *sdp = algrig_sdp("ue", &payload_msrp, ue_port, true, "actpass", ue_id.fingerprint, "requested");
+	sippeer_invite(&ue, rig.access, "a", "b", call, sdp);
+	g_free(sdp);
+	char *inv = sippeer_recv(&core, 5000);
+	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE "));
+	return inv;
+}
+
+/* The core answers inv in a 183 with early and then in the 200 with late: the UE's 183 (g_free it). */
+static char *answered_twice(const char *inv, const char *early, const char *late)
+{
+	sippeer_answer(&core, inv, "b", "183 Session Progress", early);
+	char *got = sippeer_next_of(&ue, "SIP/2.0 183 ", 5000);
+	CU_ASSERT_TRUE_FATAL(got != NULL);
+	sippeer_answer(&core, inv, "b", "200 OK", late);
+	return got;
+}
+
+/* seed004/orig (or a variant) with the context the gateway chose, as the ALG's second transaction in tx
+ * names it, and its terminations, read from what the ALG received since mark (which may begin with the
+ * replies to the test before). */
+static char *orig_h248(const char *name, const char *tx, long mark, uint16_t ue_port)
+{
+	char *rx = algrig_h248(&rig, mark, true);
+	const char *named = strstr(tx, "Context = $");
+	named = named ? strstr(named + 1, "Context = ") : NULL;
+	char mgc[8], port[8], ctx[16], co[16], ac[16];
+	snprintf(mgc, sizeof mgc, "%u", rig.h248), snprintf(port, sizeof port, "%u", ue_port);
+	snprintf(ctx, sizeof ctx, "%u", named ? rig_number_after(named, "Context = ") : 0);
+	snprintf(co, sizeof co, "co/%u", rig_number_after(rx, "Add = co/"));
+	snprintf(ac, sizeof ac, "ac/%u", rig_number_after(rx, "Add = ac/"));
+	g_free(rx);
+	return seed_h248(name, (const char *const[]){ "mgc_port",
+						      mgc,
+						      "media",
+						      "message",
+						      "plain",
+						      "TCP/MSRP",
+						      "tls",
+						      "TCP/TLS/MSRP",
+						      "ue_port",
+						      port,
+						      "ue_fingerprint",
+						      ue_id.fingerprint,
+						      "ctx",
+						      ctx,
+						      "core_term",
+						      co,
+						      "access_term",
+						      ac,
+						      "core_addr2",
+						      "127.0.0.2",
+						      NULL });
+}
+
+static void test_orig_200_elsewhere(void)
+{
+	long mark = algrig_mark(&rig);
+	uint16_t ue_port = 0;
+	int ue_l = tcp_listen(&ue_port);
+	char *inv = orig_offer("n5", ue_port);
+	char *a = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
+	char **parts = g_strsplit(a, "IN IP4 127.0.0.1", -1), *b = g_strjoinv("IN IP4 127.0.0.2", parts);
+	char *early = answered_twice(inv, a, b), *ok = sippeer_final(&ue, 5000);
+	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
+	ASSERT_TEXT("200 toward the UE", sip_body(ok), sip_body(early));
+	struct sipdlg da;
+	sipdlg_caller(&da, &ue, ok, 1);
+	sipdlg_send(&da, "ACK", NULL);
+	g_free(sippeer_next_of(&core, "ACK ", 3000));
+	/* the 200's core connects from its own address: taken, and the gateway connects to the UE */
+	bool up;
+	int peer = tcp_connect_at("127.0.0.2", 0, (uint16_t)sdp_port(sip_body(inv), "message"), 2000, &up);
+	CU_ASSERT_TRUE_FATAL(peer >= 0 && (up || tcp_wait_connected(peer, 2000)));
+	int fd = tcp_accept(ue_l, 3000);
+	CU_ASSERT_TRUE_FATAL(fd >= 0);
+	char *agw_fp = sdp_fingerprint(sip_body(ok));
+	gnutls_session_t s = tlspeer_handshake_said(fd, false, &ue_id, agw_fp, 3000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_TRUE(tlspeer_cross(s, peer, payload_msrp.bytes, payload_msrp.n, 2000));
+	sipdlg_send(&da, "BYE", NULL);
+	char *bye = sippeer_next_of(&core, "BYE ", 3000), *bye_ok = NULL;
+	CU_ASSERT_TRUE_FATAL(bye != NULL);
+	sippeer_answer(&core, bye, "b", "200 OK", NULL);
+	bye_ok = sippeer_final(&ue, 3000);
+	CU_ASSERT_TRUE(bye_ok && g_str_has_prefix(bye_ok, "SIP/2.0 200 OK\r\n"));
+	char *tx = algrig_h248_once_shown(&rig, mark, "Subtract = *", 3000);
+	char *want = orig_h248("seed004/orig_moved", tx, mark, ue_port);
+	ASSERT_TEXT("H.248 sent", tx, want);
+	tlspeer_close(s, fd);
+	close(peer), close(ue_l);
+	sipdlg_clear(&da);
+	g_strfreev(parts);
+	g_free(want), g_free(tx), g_free(bye_ok), g_free(bye), g_free(agw_fp), g_free(ok), g_free(early),
+	    g_free(b), g_free(a), g_free(inv);
+}
+
+static void test_orig_200_turns(void)
+{
+	long mark = algrig_mark(&rig);
+	uint16_t ue_port = 0;
+	int ue_l = tcp_listen(&ue_port);
+	char *inv = orig_offer("n6", ue_port);
+	char *a = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL),
+	     *b = algrig_sdp("b", &payload_msrp, 2856, false, "passive", NULL, NULL);
+	char *early = answered_twice(inv, a, b), *final = sippeer_final(&ue, 5000), *c[2];
+	CU_ASSERT_TRUE_FATAL(final != NULL);
+	CU_ASSERT_TRUE(
+	    g_str_has_prefix(final, "SIP/2.0 488 Not Acceptable Here (answer turns the TCP setup role)\r\n"));
+	sippeer_ack(&ue, rig.access, "sip:b@example.net", final);
+	sippeer_collect(&core, 2, (const char *const[]){ "ACK ", "BYE " }, c, 3000);
+	CU_ASSERT_TRUE_FATAL(c[0] && c[1]);
+	sippeer_answer(&core, c[1], "b", "200 OK", NULL);
+	char *tx = algrig_h248_once_shown(&rig, mark, "Subtract = *", 3000);
+	char *want = orig_h248("seed004/orig", tx, mark, ue_port);
+	ASSERT_TEXT("H.248 sent", tx, want);
+	close(ue_l);
+	g_free(want), g_free(tx), g_free(c[0]), g_free(c[1]), g_free(final), g_free(early), g_free(b),
+	    g_free(a), g_free(inv);
+}
+
 static int up(void)
 {
 	char *err = NULL;
@@ -307,7 +437,11 @@ int main(void)
 		  test_reanswer_weak },
 		{ "re-INVITE answered naming the same certificate otherwise: the session carries on",
 		  test_reanswer_same_certificate },
+		{ "the core's 200 from another address than its 183: the gateway takes the 200's",
+		  test_orig_200_elsewhere },
+		{ "the core's 200 passive where its 183 was active: 488 to the UE, ACK and BYE to the core",
+		  test_orig_200_turns },
 		{ NULL, NULL },
 	};
-	return rig_cunit_main("ims-alg: the terminating UE's answer changes a carried line", up, down, tests);
+	return rig_cunit_main("ims-alg: an answer changes a carried line", up, down, tests);
 }
