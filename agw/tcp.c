@@ -544,6 +544,29 @@ static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void 
 
 /* ---- configuration ---- */
 
+/* A connection whose peer the Remote no longer names (a later answer moved it: a 200 from another fork
+ * than its 183's): the leg goes only to its Remote, so the connection is reset, tcpbcc/fail says why,
+ * and the relay it was in ends with it. True when it ended. Checked: a connection the leg made (to the
+ * Remote), and one a plain leg took (admitted by the source filter, which judges it again); a TLS leg's
+ * peer is who its certificate says (sess_remote_check), wherever a NAT makes it come from. */
+static bool peer_moved(struct leg *l)
+{
+	union sa r;
+	char why[160], peer[SA_TEXT_MAX], want[SA_TEXT_MAX];
+	if ((l->state != LEG_CONNECTING && l->state != LEG_UP) || (!l->active && l->bearer->secure) ||
+	    !leg_remote(l->t, &r))
+		return false;
+	if (l->active ? sa_equal(&l->peer, &r) : filter_source_ok(l, &l->peer, why, sizeof why))
+		return false;
+	snprintf(why, sizeof why, "the Remote moved to %s from the %s peer %s", sa_text(&r, want),
+		 l->active ? "connected" : "accepted", sa_text(&l->peer, peer));
+	struct leg *p = leg_partner(l);
+	leg_finish(l, true, WIRE_TCP_FAIL, why);
+	if (p && p->state != LEG_DONE)
+		leg_finish(p, false, WIRE_TCP_REL, "the other leg's peer is no longer its Remote");
+	return true;
+}
+
 static void tcp_configure(struct leg *l)
 {
 	struct agw_term *t = l->t;
@@ -564,6 +587,8 @@ static void tcp_configure(struct leg *l)
 	}
 	if (l->held && (held_check(l) || l->held))
 		return; /* admitted (now up), or the Remote is still unknown */
+	if (peer_moved(l))
+		return;
 	if (l->state == LEG_CONNECTING || l->state == LEG_UP || l->state == LEG_DONE)
 		return; /* a re-offer keeping the transport does not touch the connection (open point 1) */
 	switch (t->local.setup) {

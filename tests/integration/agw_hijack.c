@@ -12,7 +12,11 @@
  *     again): tlsbsc/fail with "handshake timeout" likewise.
  *   - a UDP datagram from a stranger on a leg whose Remote is known is dropped; the Remote's crosses.
  *   - ports are drawn at random in the realm: two Adds in a row in a range of 100 do not get
- *     consecutive ports every time (with next-fit they always did). */
+ *     consecutive ports every time (with next-fit they always did).
+ *   - a Modify moves the Remote of a leg already connected to it (a 200 from another fork than the 183
+ *     the leg acted on): the connection is reset, tcpbcc/fail names both addresses, the relay ends,
+ *     and nothing more crosses; the new Remote gets no connection either (open point 1: the leg does
+ *     not connect again). Before, the relay went on with a peer no SDP named any more. */
 #include <CUnit/Basic.h>
 #include <arpa/inet.h>
 #include <gnutls/dtls.h>
@@ -20,6 +24,7 @@
 #include <errno.h>
 #include <glib.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -276,16 +281,78 @@ static void test_ports_unpredictable(void)
 	CU_ASSERT(consecutive < TRIES / 2);
 }
 
+/* Whether fd's peer ended the connection (EOF or reset) within a second, with nothing before. */
+static bool ended(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char c;
+	return poll(&p, 1, 1000) == 1 && recv(fd, &c, 1, MSG_DONTWAIT) <= 0;
+}
+
+static void test_remote_moves(void)
+{
+	uint16_t first_port = 0, second_port = 0;
+	int first_l = tcp_listen(&first_port), second_l = tcp_listen(&second_port);
+	/* the UE's leg, passive; the core leg connects to the first Remote once the UE is up */
+	char *access = rig_requestf(
+	    rig, "Context = $ { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = access },\n"
+		 "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:passive\n},\n"
+		 "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message 9 TCP/MSRP *\na=setup:active\n} } },\n"
+		 "Events = 4 { tcpbcc/fail } } }");
+	unsigned ctx = rig_number_after(access, "Context = ");
+	uint16_t access_port = (uint16_t)rig_local_port(access);
+	char *core = rig_requestf(
+	    rig,
+	    "Context = %u { Add = $ { Media { Stream = 1 { LocalControl { ipdc/realm = core },\n"
+	    "Local {\nv=0\nc=IN IP4 $\nm=message $ TCP/MSRP *\na=setup:active\n},\n"
+	    "Remote {\nv=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\na=setup:passive\n} } },\n"
+	    "Events = 5 { tcpbcc/fail } } }",
+	    ctx, first_port);
+	unsigned co = rig_number_after(core, "Add = co/");
+	CU_ASSERT_TRUE_FATAL(ctx && co && access_port);
+	int ue, first;
+	CU_ASSERT_TRUE_FATAL(tcp_through(access_port, first_l, &ue, &first));
+	const char hi[] = "MSRP a1 SEND\r\n", more[] = "MSRP a2 SEND\r\n";
+	char got[64];
+	CU_ASSERT_EQUAL(send(ue, hi, sizeof hi - 1, MSG_NOSIGNAL), (ssize_t)sizeof hi - 1);
+	CU_ASSERT_EQUAL(tcp_read_all(first, got, sizeof hi - 1, 2000), (ssize_t)sizeof hi - 1);
+
+	char *mod =
+	    rig_requestf(rig,
+			 "Context = %u { Modify = co/%u { Media { Stream = 1 { Remote {\n"
+			 "v=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\na=setup:passive\n} } } } }",
+			 ctx, co, second_port);
+	CU_ASSERT_TRUE(mod && !strstr(mod, "Error"));
+	char *fail = rig_notify(rig, 2000);
+	char *want = g_strdup_printf("Notify = co/%u {\n      ObservedEvents = 5 {\n", co),
+	     *reason = g_strdup_printf("tcpbcc/fail {\n          reason = \"the Remote moved to 127.0.0.1:%u "
+				       "from the connected peer 127.0.0.1:%u\"",
+				       second_port, first_port);
+	CU_ASSERT_TRUE(fail && strstr(fail, want) && strstr(fail, reason));
+	if (fail && !strstr(fail, reason))
+		fprintf(stderr, "\n%s\n", fail);
+	/* nothing more crosses; the old peer reset, the UE's connection closed with the relay */
+	send(ue, more, sizeof more - 1, MSG_NOSIGNAL);
+	CU_ASSERT_TRUE(ended(first));
+	CU_ASSERT_TRUE(ended(ue));
+	CU_ASSERT_EQUAL(tcp_accept(second_l, 300), -1);
+	subtract(ctx);
+	close(ue), close(first), close(first_l), close(second_l);
+	g_free(reason), g_free(want), g_free(fail), g_free(mod), g_free(core), g_free(access);
+}
+
 int main(void)
 {
 	static const struct rig_test tests[] = {
 		{ "core-leg hijack before the answer: held, reset at the Modify, tcpbcc/fail",
 		  test_core_hijack },
-		{ "a silent connection on a passive TLS leg: tlsbsc/fail, handshake timeout", test_silent_tls },
+		{ "a silent connection on a passive TLS leg: tlsbsc/fail, handshake timeout",
+		  test_silent_tls },
 		{ "a DTLS handshake stalled after the ClientHello: tlsbsc/fail, handshake timeout",
 		  test_stalled_dtls },
 		{ "a UDP datagram from a stranger on a leg with a Remote: dropped", test_udp_stranger },
 		{ "ports drawn at random in the realm", test_ports_unpredictable },
+		{ "a connected leg's Remote moves: reset, tcpbcc/fail, the relay ends", test_remote_moves },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("agw legs go to the right peer", up, down, tests);
