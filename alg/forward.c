@@ -222,6 +222,21 @@ static void on_ack_done(void *arg, int status, const char *phrase, char *body)
 	on_offer_done(f, 0, NULL, body);
 }
 
+/* The PRACK's answer went through the call: the PRACK goes on with it. One that cannot be carried ends
+ * the call: the PRACK, bound to the dialog, is answered with the INVITE. */
+static void on_prack_done(void *arg, int status, const char *phrase, char *body)
+{
+	struct fwd *f = arg;
+	if (status) {
+		log_notice("sip", &(struct log_ids){ .call = f->dlg ? f->dlg->call_id : NULL },
+			   "the answer in the PRACK refused: %d %s", status, phrase);
+		g_free(body);
+		dlg_release(f->p, f->dlg, status, phrase, phrase);
+		return;
+	}
+	on_offer_done(f, 0, NULL, body);
+}
+
 /* ---- responses ---- */
 
 static void relay(struct fwd *f, msg_t *msg);
@@ -262,9 +277,10 @@ static void on_late_offer_done(void *arg, int status, const char *phrase, char *
 }
 
 /* Sends one response back, in order; answers with SDP go through the call first. To a request without
- * SDP (an INVITE's delayed offer, RFC 3261 §13.2.1) a 2xx's SDP is the responder's offer, which goes
- * through the call as one, its answer in the ACK; a provisional response's is no offer the requester
- * could answer (one in a reliable provisional, RFC 3262, is not taken) and is not passed on. */
+ * SDP (an INVITE's delayed offer, RFC 3261 §13.2.1) a 2xx's or a reliable provisional's (RFC 3262 §5)
+ * SDP is the responder's offer, which goes through the call as one, its answer in the ACK or the PRACK;
+ * its retransmissions, and a 2xx repeating a reliable provisional's offer, carry it as it went on. An
+ * unreliable provisional's is no offer the requester could answer and is not passed on. */
 static void relay(struct fwd *f, msg_t *msg)
 {
 	sip_t *sip = sip_object(msg);
@@ -274,18 +290,19 @@ static void relay(struct fwd *f, msg_t *msg)
 	if (f->dlg && f->dlg->call && status < 300 && has_sdp(sip) && !f->answering && offers(f->method)) {
 		const char *body = sip->sip_payload->pl_data;
 		size_t len = sip->sip_payload->pl_len;
+		bool offering = f->method == sip_method_invite && (status >= 200 || sip->sip_rseq);
 		if (f->offered) {
 			f->answering = true;
 			g_queue_push_head(&f->responses, msg);
 			call_answer(f->dlg->call, body, len, on_answer_done, f);
 			return;
 		}
-		if (status >= 200 && f->method == sip_method_invite && f->late_sdp) {
-			set_body(msg, sip, f->late_sdp); /* a retransmission: as the first went on */
+		if (offering && f->late_sdp) {
+			set_body(msg, sip, f->late_sdp); /* as the first went on */
 			relay_now(f, msg);
 			return;
 		}
-		if (status >= 200 && f->method == sip_method_invite) {
+		if (offering) {
 			f->answering = true, f->dlg->late = true;
 			g_clear_pointer(&f->dlg->ack_sdp, g_free);
 			g_queue_push_head(&f->responses, msg);
@@ -441,10 +458,34 @@ static bool ack_held(const struct dlg *d, const struct fwd *f)
 	return false;
 }
 
-/* An ACK's SDP: with a 2xx's offer pending, the answer, taken by the call (an ACK without one goes on,
- * and the call ends: the offer stays unanswered); else a copy of the ACK that brought it (as that one went
- * on; dropped while that one's answer is with the gateway, so no copy overtakes it) or no SDP of any
- * offer, not passed on. True when the call took the ACK, or it is gone. */
+/* The answer to the offer a 2xx or a reliable provisional carried, in the ACK or the PRACK: taken by the
+ * call. Without one, the offer stays unanswered and the call ends: an ACK goes on first (the 2xx is
+ * acknowledged all the same, then BYE), a PRACK is answered 488 with the INVITE. */
+static bool late_answer(struct fwd *f, sip_t *out)
+{
+	struct dlg *d = f->dlg;
+	struct proxy *p = f->p;
+	bool ack = f->method == sip_method_ack;
+	d->late = false;
+	if (has_sdp(out)) {
+		call_answer(d->call, out->sip_payload->pl_data, out->sip_payload->pl_len,
+			    ack ? on_ack_done : on_prack_done, f);
+		return true;
+	}
+	log_notice("sip", &(struct log_ids){ .call = d->call_id },
+		   "%s without the answer to the offer: the call ends", ack ? "ACK" : "PRACK");
+	if (ack) {
+		fwd_unbind(f);
+		send_on(f);
+	}
+	dlg_release(p, d, 488, "Not Acceptable Here",
+		    ack ? "no answer in the ACK" : "no answer in the PRACK");
+	return true;
+}
+
+/* An ACK's SDP: with an offer pending, the answer (late_answer); else a copy of the ACK that brought it
+ * (as that one went on; dropped while that one's answer is with the gateway, so no copy overtakes it) or
+ * no SDP of any offer, not passed on. True when the call took the ACK, or it is gone. */
 static bool ack_through_call(struct fwd *f, sip_t *out)
 {
 	struct dlg *d = f->dlg;
@@ -455,25 +496,13 @@ static bool ack_through_call(struct fwd *f, sip_t *out)
 		fwd_free(f);
 		return true;
 	}
-	if (!d->late) {
-		if (sdp && d->ack_sdp)
-			set_body(f->msg, out, d->ack_sdp);
-		else if (sdp)
-			drop_body(f->msg, out);
-		return false;
-	}
-	d->late = false;
-	if (!sdp) {
-		log_notice("sip", &(struct log_ids){ .call = d->call_id },
-			   "ACK without the answer to the 2xx's offer: the call ends");
-		struct proxy *p = f->p;
-		fwd_unbind(f);
-		send_on(f); /* the 2xx acknowledged all the same, then BYE */
-		dlg_release(p, d, 488, "Not Acceptable Here", "no answer in the ACK");
-		return true;
-	}
-	call_answer(d->call, out->sip_payload->pl_data, out->sip_payload->pl_len, on_ack_done, f);
-	return true;
+	if (d->late)
+		return late_answer(f, out);
+	if (sdp && d->ack_sdp)
+		set_body(f->msg, out, d->ack_sdp);
+	else if (sdp)
+		drop_body(f->msg, out);
+	return false;
 }
 
 /* The SDP a request brings to its dialog's call: an offer (in a re-INVITE, RFC 3311 UPDATE or RFC 3262
@@ -487,6 +516,8 @@ static bool through_call(struct fwd *f, sip_t *out)
 		return false;
 	if (f->method == sip_method_ack)
 		return ack_through_call(f, out);
+	if (f->method == sip_method_prack && d->late)
+		return late_answer(f, out);
 	if (!f->offered)
 		return false;
 	if (d->late) {

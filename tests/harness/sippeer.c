@@ -134,14 +134,20 @@ char *sippeer_recv(struct sippeer *p, unsigned ms)
 
 void sippeer_answer(struct sippeer *p, const char *req, const char *user, const char *status, const char *sdp)
 {
+	sippeer_answer_with(p, req, user, status, NULL, sdp);
+}
+
+void sippeer_answer_with(struct sippeer *p, const char *req, const char *user, const char *status,
+			 const char *extra, const char *sdp)
+{
 	char *via = sip_headers(req, "Via"), *rr = sip_headers(req, "Record-Route"),
 	     *from = sip_header(req, "From"), *to = sip_header(req, "To"), *cid = sip_header(req, "Call-ID"),
 	     *cseq = sip_header(req, "CSeq");
 	char *head = g_strdup_printf("SIP/2.0 %s\r\n%s%sFrom: %s\r\nTo: %s%s%s\r\nCall-ID: %s\r\nCSeq: %s\r\n"
-				     "Contact: <sip:%s@127.0.0.1:%u%s>\r\n%s",
+				     "Contact: <sip:%s@127.0.0.1:%u%s>\r\n%s%s",
 				     status, via, rr, from, to,
 				     strstr(to, "tag=") ? "" : ";tag=", strstr(to, "tag=") ? "" : user, cid,
-				     cseq, user, p->port, p->tcp ? ";transport=tcp" : "",
+				     cseq, user, p->port, p->tcp ? ";transport=tcp" : "", extra ? extra : "",
 				     sdp ? "Content-Type: application/sdp\r\n" : "");
 	sippeer_send(p, sip_via_port(req), head, sdp);
 	g_free(head), g_free(via), g_free(rr), g_free(from), g_free(to), g_free(cid), g_free(cseq);
@@ -293,15 +299,21 @@ static uint16_t first_hop(const struct sipdlg *d)
 
 void sipdlg_send(struct sipdlg *d, const char *method, const char *sdp)
 {
+	sipdlg_send_with(d, method, NULL, sdp);
+}
+
+void sipdlg_send_with(struct sipdlg *d, const char *method, const char *extra, const char *sdp)
+{
 	bool ack = !strcmp(method, "ACK");
 	if (!ack)
 		d->cseq++;
 	static unsigned branch;
-	char *head = g_strdup_printf(
-	    "%s %s SIP/2.0\r\nVia: SIP/2.0/%s 127.0.0.1:%u;branch=z9hG4bKdlg%u;rport\r\n"
-	    "%sMax-Forwards: 70\r\nFrom: %s\r\nTo: %s\r\nCall-ID: %s\r\nCSeq: %u %s\r\n%s",
-	    method, d->target, d->me->tcp ? "TCP" : "UDP", d->me->port, ++branch, d->route, d->local,
-	    d->remote, d->call_id, d->cseq, method, sdp ? "Content-Type: application/sdp\r\n" : "");
+	char *head =
+	    g_strdup_printf("%s %s SIP/2.0\r\nVia: SIP/2.0/%s 127.0.0.1:%u;branch=z9hG4bKdlg%u;rport\r\n"
+			    "%sMax-Forwards: 70\r\nFrom: %s\r\nTo: %s\r\nCall-ID: %s\r\nCSeq: %u %s\r\n%s%s",
+			    method, d->target, d->me->tcp ? "TCP" : "UDP", d->me->port, ++branch, d->route,
+			    d->local, d->remote, d->call_id, d->cseq, method, extra ? extra : "",
+			    sdp ? "Content-Type: application/sdp\r\n" : "");
 	sippeer_send(d->me, first_hop(d), head, sdp);
 	g_free(head);
 }

@@ -35,6 +35,9 @@ void sippeer_collect(struct sippeer *p, unsigned n, const char *const want[], ch
  * given. */
 void sippeer_answer(struct sippeer *p, const char *req, const char *user, const char *status,
 		    const char *sdp);
+/* The same with extra header lines (each ending in CRLF, or NULL) after the Contact. */
+void sippeer_answer_with(struct sippeer *p, const char *req, const char *user, const char *status,
+			 const char *extra, const char *sdp);
 /* The ACK of a non-2xx final response to an INVITE to ruri (same Via branch, To with the tag). */
 void sippeer_ack(struct sippeer *p, uint16_t to, const char *ruri, const char *response);
 
@@ -73,4 +76,6 @@ void sipdlg_callee(struct sipdlg *d, struct sippeer *me, const char *invite, con
 /* Sends an in-dialog request to the first route hop: ACK reuses the INVITE's CSeq, others take the
  * next; INVITE with sdp is a re-INVITE. */
 void sipdlg_send(struct sipdlg *d, const char *method, const char *sdp);
+/* The same with extra header lines (each ending in CRLF, or NULL) after the CSeq. */
+void sipdlg_send_with(struct sipdlg *d, const char *method, const char *extra, const char *sdp);
 void sipdlg_clear(struct sipdlg *d);

@@ -13,7 +13,10 @@
  *   - an ACK without the answer: it goes on, and the call is released (BYE to both), the gateway's
  *     reservations subtracted;
  *   - a copy of the ACK while its answer is with the gateway is dropped: the core gets one ACK, with
- *     the answer.
+ *     the answer;
+ *   - the core offers in a reliable 183 instead (RFC 3262 §5) and the UE answers in its PRACK: the same
+ *     SDP and H.248 as with the 200 and the ACK; a PRACK without the answer ends the call (488 to the
+ *     PRACK and the INVITE, CANCEL to the core).
  * Before, the 200's offer was taken for an answer: the core got the gateway's access address, the
  * UE the core's own address in the ACK, and a call set up this way failed. */
 #include <CUnit/Basic.h>
@@ -220,6 +223,112 @@ static void test_ack_copy_while_answering(void)
 	g_free(again), g_free(early), g_free(answer), g_free(ok);
 }
 
+/* The UE calls without SDP and the core offers in a reliable 183 (RFC 3262 §3): the UE gets that 183
+ * (g_free it), *da and *db the early dialog; *core_l listens for the gateway's connection. */
+static char *reliable_offer(const char *call, struct sipdlg *da, struct sipdlg *db, int *core_l,
+			    uint16_t *core_port, char **inv)
+{
+	char *head = sippeer_request(&ue, "INVITE", "a", "b", call, 1, "Supported: 100rel\r\n", false);
+	sippeer_send(&ue, rig.access, head, NULL);
+	g_free(head);
+	*inv = sippeer_recv(&core, 5000);
+	CU_ASSERT_TRUE_FATAL(*inv && g_str_has_prefix(*inv, "INVITE "));
+	*core_port = 0;
+	*core_l = tcp_listen(core_port);
+	char *offer = algrig_sdp("b", &payload_msrp, *core_port, false, "actpass", NULL, NULL);
+	sippeer_answer_with(&core, *inv, "b", "183 Session Progress", "Require: 100rel\r\nRSeq: 1\r\n",
+			    offer);
+	char *early = sippeer_next_of(&ue, "SIP/2.0 183 ", 5000);
+	CU_ASSERT_TRUE_FATAL(early != NULL);
+	sipdlg_caller(da, &ue, early, 1);
+	sipdlg_callee(db, &core, *inv, "b");
+	g_free(offer);
+	return early;
+}
+
+/* The next response the UE gets must be status to method (g_free it). */
+static char *ue_got(const char *status, const char *method)
+{
+	char *r = sippeer_next_of(&ue, "SIP/2.0 ", 3000), *cseq = sip_header(r, "CSeq");
+	CU_ASSERT_TRUE_FATAL(r != NULL);
+	CU_ASSERT_TRUE(g_str_has_prefix(r + strlen("SIP/2.0 "), status));
+	CU_ASSERT_TRUE(g_str_has_suffix(cseq, method));
+	g_free(cseq);
+	return r;
+}
+
+static void test_reliable_183_offers(void)
+{
+	long mark = algrig_mark(&rig);
+	struct sipdlg da, db;
+	int core_l;
+	uint16_t core_port;
+	char *inv, *early = reliable_offer("l6", &da, &db, &core_l, &core_port, &inv);
+	/* seed 004 step 8 toward the UE, in the 183, which stays reliable */
+	unsigned agw_access = sdp_port(sip_body(early), "message");
+	char *agw_fp = sdp_fingerprint(sip_body(early)), *rseq = sip_header(early, "RSeq");
+	char *want = algrig_sdp_via_gw("b", &payload_msrp, agw_access, true, "actpass", agw_fp, "applied");
+	ASSERT_TEXT("offer toward the UE, in the 183", sip_body(early), want);
+	CU_ASSERT_STRING_EQUAL(rseq, "1");
+	/* the UE answers in its PRACK; the core gets seed 004's answer there */
+	char *answer = ue_answer();
+	sipdlg_send_with(&da, "PRACK", "RAck: 1 1 INVITE\r\n", answer);
+	char *prack = sippeer_next_of(&core, "PRACK ", 5000);
+	CU_ASSERT_TRUE_FATAL(prack != NULL);
+	char *seen = algrig_sdp_via_gw("a", &payload_msrp, sdp_port(sip_body(prack), "message"), false,
+				       "active", NULL, NULL);
+	ASSERT_TEXT("answer toward the core, in the PRACK", sip_body(prack), seen);
+	sippeer_answer(&core, prack, "b", "200 OK", NULL);
+	g_free(ue_got("200 OK", "PRACK"));
+	sippeer_answer(&core, inv, "b", "200 OK", NULL);
+	char *ok = ue_got("200 OK", "INVITE");
+	CU_ASSERT_STRING_EQUAL(sip_body(ok), "");
+	sipdlg_clear(&da);
+	sipdlg_caller(&da, &ue, ok, 1);
+	sipdlg_send(&da, "ACK", NULL);
+	g_free(sippeer_next_of(&core, "ACK ", 3000));
+	da.cseq = 2; /* the PRACK's: the BYE takes the next */
+	int fd, peer;
+	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)agw_access, core_l, &fd, &peer));
+	gnutls_session_t s = ue_tls(fd, true, agw_fp);
+	CU_ASSERT_TRUE(tlspeer_cross(s, peer, payload_msrp.bytes, payload_msrp.n, 2000));
+	hang_up(&da, &core, "b");
+	assert_term_h248(mark, "seed004/term", core_port);
+	tlspeer_close(s, fd);
+	close(peer), close(core_l);
+	sipdlg_clear(&da), sipdlg_clear(&db);
+	g_free(ok), g_free(seen), g_free(prack), g_free(answer), g_free(want), g_free(rseq), g_free(agw_fp),
+	    g_free(early), g_free(inv);
+}
+
+/* The UE's PRACK to the 183's offer carries no answer: the offer can never be answered, so the call ends
+ * before its answer: 488 to the PRACK and to the INVITE, CANCEL to the core, the reservations gone. */
+static void test_prack_without_answer(void)
+{
+	long mark = algrig_mark(&rig);
+	struct sipdlg da, db;
+	int core_l;
+	uint16_t core_port;
+	char *inv, *early = reliable_offer("l7", &da, &db, &core_l, &core_port, &inv);
+	sipdlg_send_with(&da, "PRACK", "RAck: 1 1 INVITE\r\n", NULL);
+	char *cancel = sippeer_next_of(&core, "CANCEL ", 3000);
+	CU_ASSERT_TRUE_FATAL(cancel != NULL);
+	sippeer_answer(&core, cancel, "b", "200 OK", NULL);
+	sippeer_answer(&core, inv, "b", "487 Request Terminated", NULL);
+	char *r[2] = { sippeer_next_of(&ue, "SIP/2.0 488 ", 3000),
+		       sippeer_next_of(&ue, "SIP/2.0 488 ", 3000) };
+	char *c0 = sip_header(r[0], "CSeq"), *c1 = sip_header(r[1], "CSeq");
+	CU_ASSERT_TRUE((!strcmp(c0, "2 PRACK") && !strcmp(c1, "1 INVITE")) ||
+		       (!strcmp(c0, "1 INVITE") && !strcmp(c1, "2 PRACK")));
+	const char *final = !strcmp(c0, "1 INVITE") ? r[0] : r[1];
+	if (final)
+		sippeer_ack(&ue, rig.access, "sip:b@example.net", final);
+	assert_term_h248(mark, "seed004/term_unanswered", core_port);
+	close(core_l);
+	sipdlg_clear(&da), sipdlg_clear(&db);
+	g_free(c0), g_free(c1), g_free(r[0]), g_free(r[1]), g_free(cancel), g_free(early), g_free(inv);
+}
+
 static void test_refresh_without_sdp(void)
 {
 	/* an answered originating e2ae call, MSRP over TLS and TCP through the gateway */
@@ -306,6 +415,10 @@ int main(void)
 		  test_ack_without_answer },
 		{ "a copy of the ACK while its answer is with the gateway: dropped, one ACK with the answer",
 		  test_ack_copy_while_answering },
+		{ "the core offers in a reliable 183, the UE answers in its PRACK: seed 004's SDP and H.248",
+		  test_reliable_183_offers },
+		{ "a PRACK without the answer: 488 to it and the INVITE, CANCEL to the core",
+		  test_prack_without_answer },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("ims-alg: offers in 2xx, answers in ACK", up, down, tests);
