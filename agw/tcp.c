@@ -545,25 +545,49 @@ static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void 
 /* ---- configuration ---- */
 
 /* A connection whose peer the Remote no longer names (a later answer moved it: a 200 from another fork
- * than its 183's): the leg goes only to its Remote, so the connection is reset, tcpbcc/fail says why,
- * and the relay it was in ends with it. True when it ended. Checked: a connection the leg made (to the
- * Remote), and one a plain leg took (admitted by the source filter, which judges it again); a TLS leg's
- * peer is who its certificate says (sess_remote_check), wherever a NAT makes it come from. */
+ * than its 183's): the leg goes only to its Remote. A plain leg follows it: the connection is reset and
+ * the leg connects to the new Remote, or listens for it (the SYN filter set for it), while its partner
+ * keeps its connection and what it holds; a TLS leg's session belongs to the old peer, so it ends with
+ * tcpbcc/fail and the relay with it. Checked: a connection the leg made (to the Remote), and one a plain
+ * leg took (admitted by the source filter, which judges it again); a TLS leg that took its connection
+ * knows its peer by the certificate (sess_remote_check), wherever a NAT makes it come from. True when
+ * the connection went. */
 static bool peer_moved(struct leg *l)
 {
+	struct agw_term *t = l->t;
 	union sa r;
 	char why[160], peer[SA_TEXT_MAX], want[SA_TEXT_MAX];
 	if ((l->state != LEG_CONNECTING && l->state != LEG_UP) || (!l->active && l->bearer->secure) ||
-	    !leg_remote(l->t, &r))
+	    !leg_remote(t, &r))
 		return false;
 	if (l->active ? sa_equal(&l->peer, &r) : filter_source_ok(l, &l->peer, why, sizeof why))
 		return false;
 	snprintf(why, sizeof why, "the Remote moved to %s from the %s peer %s", sa_text(&r, want),
 		 l->active ? "connected" : "accepted", sa_text(&l->peer, peer));
+	if (l->bearer->secure) {
+		struct leg *p = leg_partner(l);
+		leg_finish(l, true, WIRE_TCP_FAIL, why);
+		if (p && p->state != LEG_DONE)
+			leg_finish(p, false, WIRE_TCP_REL, "the other leg's peer is no longer its Remote");
+		return true;
+	}
+	struct log_ids ids;
+	log_info("leg", leg_ids(l, &ids), "%s: reset, the leg follows it", why);
+	close_fd(l, true);
+	ev_timer_cancel(l->ls->loop, l->timer);
+	l->timer = NULL;
+	l->eof = l->shut = l->drained = false;
+	if (l->active)
+		start_connect(l);
+	else if ((t->port_fd = agw_realm_socket(t->realm, t->port, false)) < 0) {
+		snprintf(why, sizeof why, "binding port %u again: %s", t->port, g_strerror(-t->port_fd));
+		t->port_fd = -1;
+		leg_finish(l, false, WIRE_TCP_FAIL, why);
+	} else
+		start_listening(l);
 	struct leg *p = leg_partner(l);
-	leg_finish(l, true, WIRE_TCP_FAIL, why);
-	if (p && p->state != LEG_DONE)
-		leg_finish(p, false, WIRE_TCP_REL, "the other leg's peer is no longer its Remote");
+	if (p && p->state == LEG_UP)
+		tcp_update(p); /* it waits, reading nothing more, until the leg is up again */
 	return true;
 }
 

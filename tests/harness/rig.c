@@ -465,6 +465,13 @@ ssize_t tcp_read_all(int fd, void *buf, size_t n, unsigned ms)
 	return (ssize_t)got;
 }
 
+bool tcp_ended(int fd, unsigned ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char c;
+	return poll(&p, 1, (int)ms) == 1 && recv(fd, &c, 1, MSG_DONTWAIT) <= 0;
+}
+
 bool tcp_exchange(int a, const void *a_out, size_t a_len, int b, const void *b_out, size_t b_len, unsigned ms)
 {
 	size_t sent[2] = { 0 }, got[2] = { 0 }, len[2] = { a_len, b_len };

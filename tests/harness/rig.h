@@ -113,5 +113,7 @@ bool tcp_through(uint16_t port, int listener, int *connected, int *accepted);
 bool tcp_exchange(int a, const void *a_out, size_t a_len, int b, const void *b_out, size_t b_len,
 		  unsigned ms);
 ssize_t tcp_read_all(int fd, void *buf, size_t n, unsigned ms); /* until n bytes, EOF or timeout; or a pipe */
+/* Whether fd's peer ended the connection (EOF or reset) within ms, with no byte before. */
+bool tcp_ended(int fd, unsigned ms);
 
 #endif
