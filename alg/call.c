@@ -361,6 +361,7 @@ void call_offer(struct call *c, bool from_ue, const char *sdp, size_t len, call_
 	struct media_sdp m;
 	if (busy(c, true, next, arg) || !take_sdp(c, "offer", sdp, len, next, arg, &m))
 		return;
+	c->reanswer = false;
 	struct h248_msg *s = mgc_actions_new();
 	struct h248_node *ctx = h248_node_new(s, H248_NODE_TOKEN, H248_TOK_CONTEXT); /* named in reserve */
 	bool first = true;
@@ -425,13 +426,17 @@ static void on_configured(void *arg, const struct mgc_result *r)
 }
 
 /* Whether a, the answer to line l, which the offer at hand did not take again, changes what the gateway
- * does with it: refused now (port 0); another address or port (a 200 from another fork than its 183's)
- * to send to on UDP, to connect to or take connections from only on TCP; on a line whose TLS the gateway
- * terminates toward the UE, another certificate (a core re-offer the UE answers with a new one, a 200
- * whose SDP is not its 183's) that the gateway would otherwise never check. */
+ * does with it: refused now (port 0); another address or port to send to on UDP; on TCP, another address
+ * or port in a second answer to the same offer (a 200 from another fork than its 183's) to connect to or
+ * take connections from only (the answer to a re-offer keeps the connection: open point 1, and an active
+ * party's port says nothing); on a line whose TLS the gateway terminates toward the UE, another
+ * certificate (a core re-offer the UE answers with a new one, a 200 whose SDP is not its 183's) that the
+ * gateway would otherwise never check. */
 static bool answer_moved(const struct call *c, const struct line *l, const struct media_line *a)
 {
-	if (!a->port || a->port != l->answer.port || strcmp(a->addr, l->answer.addr))
+	if (!a->port)
+		return true;
+	if ((call_dgram(l) || c->reanswer) && (a->port != l->answer.port || strcmp(a->addr, l->answer.addr)))
 		return true;
 	return call_e2ae(l) && !c->ue_offers && strcmp(a->fingerprints, l->answer.fingerprints);
 }
@@ -442,12 +447,14 @@ static enum msdp_setup stream_role(const struct media_line *a)
 	return a->setup ? a->setup : MSDP_SETUP_PASSIVE;
 }
 
-/* A kept TCP line whose answerer turns its role (a 200 from another fork than its 183's): the gateway's
- * leg connects or listens as the first answer said and may have done so already, so the new role is
- * refused (the call ends) rather than left to fail unseen. True when refused (next may free c). */
+/* A second answer to the offer at hand (a 200 from another fork than its 183's) that turns a kept TCP
+ * line's role: the gateway's leg connects or listens as the first answer said and may have done so
+ * already, so the new role is refused (the call ends) rather than left to fail unseen. (The answer to a
+ * re-offer is compared with nothing: what l->answer holds then is an earlier exchange's.) True when
+ * refused (next may free c). */
 static bool role_turned(struct call *c, const struct media_sdp *m)
 {
-	for (unsigned i = 0; i < c->n; i++) {
+	for (unsigned i = 0; c->reanswer && i < c->n; i++) {
 		const struct line *l = &c->lines[i];
 		const struct media_line *a = &m->lines[i];
 		if (!call_carried(l) || l->fresh || call_dgram(l) || !a->port ||
@@ -531,6 +538,7 @@ void call_answer(struct call *c, const char *sdp, size_t len, call_next *next, v
 		return;
 	bool moved[MEDIA_MAX_LINES];
 	take_answer(c, &m, moved);
+	c->reanswer = true;
 	for (unsigned i = 0; i < c->n; i++)
 		if (moved[i])
 			log_info("call", &ids, "[%s] m=%s: %s", call_step_names[c->step], m.lines[i].media,

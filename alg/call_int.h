@@ -43,6 +43,7 @@ struct call {
 	unsigned n;          /* m= lines */
 	struct line *lines;  /* n of them (a call is sized to its SDP: about 2.5 KiB a line) */
 	bool reoffer;        /* the offer at hand changes a running call */
+	bool reanswer;       /* the offer at hand was answered already: a second answer is the same party's */
 	bool prev_ue_offers; /* the call before it, restored when it fails */
 	unsigned prev_n;
 	struct line *prev; /* prev_n of them while a re-offer runs, else NULL */

@@ -447,12 +447,20 @@ static void fwd_invite(struct fwd *f, const sip_t *sip, sip_t *out)
 	call_set_owner(f->dlg->call, f->dlg);
 }
 
-/* Another ACK of d than f still under way: one whose answer is with the gateway. */
+/* The To tag of the request a fwd holds ("" without one). */
+static const char *to_tag(const struct fwd *f)
+{
+	const sip_t *sip = f->msg ? sip_object(f->msg) : NULL;
+	return sip && sip->sip_to && sip->sip_to->a_tag ? sip->sip_to->a_tag : "";
+}
+
+/* Another ACK of d than f still under way, to the same 2xx (its To tag: a fork's 2xx has its own), whose
+ * answer is with the gateway. */
 static bool ack_held(const struct dlg *d, const struct fwd *f)
 {
 	for (const GSList *l = d->fwds; l; l = l->next) {
 		const struct fwd *o = l->data;
-		if (o != f && o->method == sip_method_ack)
+		if (o != f && o->method == sip_method_ack && !strcmp(to_tag(o), to_tag(f)))
 			return true;
 	}
 	return false;

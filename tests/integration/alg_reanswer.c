@@ -338,46 +338,123 @@ static char *orig_h248(const char *name, const char *tx, long mark, uint16_t ue_
 						      NULL });
 }
 
-static void test_orig_200_elsewhere(void)
+/* The core forks: its first branch answers in a 183 from 127.0.0.1 (active, the MSRP peer of the early
+ * session when connects is set: the gateway connects to the UE for it, and bytes cross), and another
+ * branch in the 200 from 127.0.0.2. The gateway's core leg learns the 200's address: the first branch's
+ * connection is reset, the core connecting from the 200's address is taken, and MSRP crosses with it over
+ * the UE's TLS session. Before, the gateway kept the 183's Remote and refused that connection as a
+ * stranger's; then, once it learnt the address, ended the relay with the first branch's connection. */
+static void fork_answers(const char *call, bool connects)
 {
 	long mark = algrig_mark(&rig);
 	uint16_t ue_port = 0;
-	int ue_l = tcp_listen(&ue_port);
-	char *inv = orig_offer("n5", ue_port);
+	int ue_l = tcp_listen(&ue_port), first = -1, fd = -1;
+	char *inv = orig_offer(call, ue_port);
 	char *a = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
 	char **parts = g_strsplit(a, "IN IP4 127.0.0.1", -1), *b = g_strjoinv("IN IP4 127.0.0.2", parts);
-	char *early = answered_twice(inv, a, b), *ok = sippeer_final(&ue, 5000);
+	sippeer_answer(&core, inv, "b", "183 Session Progress", a);
+	char *early = sippeer_next_of(&ue, "SIP/2.0 183 ", 5000), *agw_fp = sdp_fingerprint(sip_body(early));
+	uint16_t core_leg = (uint16_t)sdp_port(sip_body(inv), "message");
+	gnutls_session_t s = NULL;
+	bool up;
+	if (connects) {
+		first = tcp_connect_at("127.0.0.1", 0, core_leg, 2000, &up);
+		CU_ASSERT_TRUE_FATAL(first >= 0 && (up || tcp_wait_connected(first, 2000)));
+		CU_ASSERT_TRUE_FATAL((fd = tcp_accept(ue_l, 3000)) >= 0);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s = tlspeer_handshake_said(fd, false, &ue_id, agw_fp, 3000));
+		CU_ASSERT_TRUE(tlspeer_cross(s, first, payload_msrp.bytes, payload_msrp.n, 2000));
+	}
+	sippeer_answer(&core, inv, "c", "200 OK", b);
+	char *ok = sippeer_final(&ue, 5000);
 	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
 	ASSERT_TEXT("200 toward the UE", sip_body(ok), sip_body(early));
 	struct sipdlg da;
 	sipdlg_caller(&da, &ue, ok, 1);
 	sipdlg_send(&da, "ACK", NULL);
 	g_free(sippeer_next_of(&core, "ACK ", 3000));
-	/* the 200's core connects from its own address: taken, and the gateway connects to the UE */
-	bool up;
-	int peer = tcp_connect_at("127.0.0.2", 0, (uint16_t)sdp_port(sip_body(inv), "message"), 2000, &up);
+	if (connects)
+		CU_ASSERT_TRUE(tcp_ended(first, 2000));
+	int peer = tcp_connect_at("127.0.0.2", 0, core_leg, 2000, &up);
 	CU_ASSERT_TRUE_FATAL(peer >= 0 && (up || tcp_wait_connected(peer, 2000)));
-	int fd = tcp_accept(ue_l, 3000);
-	CU_ASSERT_TRUE_FATAL(fd >= 0);
-	char *agw_fp = sdp_fingerprint(sip_body(ok));
-	gnutls_session_t s = tlspeer_handshake_said(fd, false, &ue_id, agw_fp, 3000);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	if (!connects) { /* the gateway connects to the UE for the 200's branch */
+		CU_ASSERT_TRUE_FATAL((fd = tcp_accept(ue_l, 3000)) >= 0);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s = tlspeer_handshake_said(fd, false, &ue_id, agw_fp, 3000));
+	}
 	CU_ASSERT_TRUE(tlspeer_cross(s, peer, payload_msrp.bytes, payload_msrp.n, 2000));
 	sipdlg_send(&da, "BYE", NULL);
 	char *bye = sippeer_next_of(&core, "BYE ", 3000), *bye_ok = NULL;
 	CU_ASSERT_TRUE_FATAL(bye != NULL);
-	sippeer_answer(&core, bye, "b", "200 OK", NULL);
+	sippeer_answer(&core, bye, "c", "200 OK", NULL);
 	bye_ok = sippeer_final(&ue, 3000);
 	CU_ASSERT_TRUE(bye_ok && g_str_has_prefix(bye_ok, "SIP/2.0 200 OK\r\n"));
 	char *tx = algrig_h248_once_shown(&rig, mark, "Subtract = *", 3000);
 	char *want = orig_h248("seed004/orig_moved", tx, mark, ue_port);
 	ASSERT_TEXT("H.248 sent", tx, want);
 	tlspeer_close(s, fd);
+	if (first >= 0)
+		close(first);
 	close(peer), close(ue_l);
 	sipdlg_clear(&da);
 	g_strfreev(parts);
 	g_free(want), g_free(tx), g_free(bye_ok), g_free(bye), g_free(agw_fp), g_free(ok), g_free(early),
 	    g_free(b), g_free(a), g_free(inv);
+}
+
+static void test_orig_200_elsewhere(void)
+{
+	fork_answers("n5", false);
+}
+
+static void test_orig_fork_connected(void)
+{
+	fork_answers("n7", true);
+}
+
+/* The core re-INVITEs an answered originating call with its own SDP again and the UE answers as the
+ * passive party on its own port (the gateway connects to it): an answer to a new offer from the other
+ * side, compared with nothing the gateway knows: no H.248, the 200 goes on. Before, it was compared with
+ * the UE's earlier offer (a=setup:actpass), taken for a turned role, refused, and the call released. */
+static void test_core_reinvites_orig(void)
+{
+	uint16_t ue_port = 0;
+	int ue_l = tcp_listen(&ue_port);
+	char *inv = orig_offer("n8", ue_port);
+	char *a = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
+	sippeer_answer(&core, inv, "b", "200 OK", a);
+	char *ok = sippeer_final(&ue, 5000);
+	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
+	struct sipdlg da, db;
+	sipdlg_caller(&da, &ue, ok, 1);
+	sipdlg_callee(&db, &core, inv, "b");
+	sipdlg_send(&da, "ACK", NULL);
+	g_free(sippeer_next_of(&core, "ACK ", 3000));
+	long again = algrig_mark(&rig);
+	sipdlg_send(&db, "INVITE", a);
+	char *re = sippeer_next_of(&ue, "INVITE ", 3000);
+	CU_ASSERT_TRUE_FATAL(re != NULL);
+	/* the gateway's access line as the 200 gave it, offered as seed 004 offers toward a UE */
+	char *agw_fp = sdp_fingerprint(sip_body(ok));
+	char *want = algrig_sdp_via_gw("b", &payload_msrp, sdp_port(sip_body(ok), "message"), true, "actpass",
+				       agw_fp, "applied");
+	ASSERT_TEXT("re-offer toward the UE", sip_body(re), want);
+	char *ua = algrig_sdp("ue", &payload_msrp, ue_port, true, "passive", ue_id.fingerprint, NULL);
+	sippeer_answer(&ue, re, "a", "200 OK", ua);
+	char *re_ok = sippeer_final(&core, 5000), *none = sippeer_next_of(&core, "BYE ", 300);
+	CU_ASSERT_TRUE(re_ok && g_str_has_prefix(re_ok, "SIP/2.0 200 OK\r\n"));
+	CU_ASSERT_PTR_NULL(none);
+	char *h248 = algrig_h248(&rig, again, false);
+	CU_ASSERT_STRING_EQUAL(h248, "");
+	sipdlg_send(&db, "ACK", NULL);
+	g_free(sippeer_next_of(&ue, "ACK ", 3000));
+	sipdlg_send(&da, "BYE", NULL);
+	char *bye = sippeer_next_of(&core, "BYE ", 3000);
+	CU_ASSERT_TRUE_FATAL(bye != NULL);
+	sippeer_answer(&core, bye, "b", "200 OK", NULL);
+	g_free(sippeer_final(&ue, 3000));
+	close(ue_l);
+	sipdlg_clear(&da), sipdlg_clear(&db);
+	g_free(bye), g_free(h248), g_free(none), g_free(re_ok), g_free(ua), g_free(want), g_free(agw_fp),
+	    g_free(re), g_free(ok), g_free(a), g_free(inv);
 }
 
 static void test_orig_200_turns(void)
@@ -439,6 +516,10 @@ int main(void)
 		  test_reanswer_same_certificate },
 		{ "the core's 200 from another address than its 183: the gateway takes the 200's",
 		  test_orig_200_elsewhere },
+		{ "a forked 200 after the 183's branch connected: reset, the 200's branch gets the leg",
+		  test_orig_fork_connected },
+		{ "the core re-INVITEs, the UE answers passive: no H.248, the call goes on",
+		  test_core_reinvites_orig },
 		{ "the core's 200 passive where its 183 was active: 488 to the UE, ACK and BYE to the core",
 		  test_orig_200_turns },
 		{ NULL, NULL },
