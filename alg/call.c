@@ -366,13 +366,16 @@ void call_offer(struct call *c, bool from_ue, const char *sdp, size_t len, call_
 	struct h248_node *ctx = h248_node_new(s, H248_NODE_TOKEN, H248_TOK_CONTEXT); /* named in reserve */
 	bool first = true;
 	c->skip = 0;
-	if (c->step == ACTIVE || (c->step == OFFERED && c->reoffer)) {
+	if (c->step == ACTIVE) {
 		if (!call_reoffer(c, &m, from_ue, s, ctx, &first)) {
 			h248_msg_free(s);
 			return;
 		}
-	} else if (c->step != IDLE) {
+	} else if (c->step != IDLE) { /* an offer outstanding, its answer not in yet: both sides offered */
 		h248_msg_free(s);
+		const struct log_ids ids = CALL_IDS(c);
+		log_notice("call", &ids, "[%s] an offer while the last one waits for its answer: refused",
+			   call_step_names[c->step]);
 		call_finish(c, 491, "Request Pending", NULL);
 		return;
 	} else { /* the first offer: the INVITE's, or its 2xx's when the INVITE had none (delayed offer) */

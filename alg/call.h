@@ -56,11 +56,16 @@ typedef void call_next(void *arg, int status, const char *phrase, char *body);
  * next is called exactly once, at once or when the gateway has answered, unless the call ends first.
  * A re-offer that adds, removes or replaces m= lines changes the gateway's terminations: the new lines'
  * legs reserved with the offer (Subtract first of what a changed transport replaces), configured with
- * the answer, and the dropped lines' subtracted then; a re-offer that gets no answer is undone. An answer
- * that changes a line the gateway keeps (another UE certificate, another UDP address, port 0) is a Modify
- * of the answerer's leg (or its Subtract) before it goes on. */
+ * the answer, and the dropped lines' subtracted then; a re-offer that gets no answer is undone
+ * (call_offer_ended). An answer that changes a line the gateway keeps (another UE certificate, another
+ * address, port 0) is a Modify of the answerer's leg (or its Subtract) before it goes on. */
 void call_offer(struct call *c, bool from_ue, const char *sdp, size_t len, call_next *next, void *arg);
 void call_answer(struct call *c, const char *sdp, size_t len, call_next *next, void *arg);
+/* The request that carried the offer at hand got its final response, or failed on its way: a re-offer
+ * still unanswered then (3xx-6xx, a 2xx without SDP) failed, and the session stays as it was before it
+ * (RFC 3261 §14.1): what it reserved goes now. Until then another offer gets 491 (§14.2, RFC 3311 §5.2:
+ * the two sides offering at once). */
+void call_offer_ended(struct call *c);
 /* Ends the call: Subtract when the gateway holds anything, then frees it (a pending next is dropped). */
 void call_end(struct call *c, const char *why);
 

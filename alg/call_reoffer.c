@@ -36,15 +36,6 @@ static void forget_empty_context(struct call *c)
 		call_forget_context(c);
 }
 
-/* The re-offer before got no answer (its re-INVITE failed, or its UPDATE): what it reserved goes. */
-static void forget_unanswered(struct call *c)
-{
-	const struct log_ids ids = CALL_IDS(c);
-	log_notice("call", &ids,
-		   "[offered] the re-offer before was not answered: the call goes on as before it");
-	call_reoffer_undo(c, false);
-}
-
 /* The terminations the re-offer's fresh lines got from its transactions so far, subtracted. (What a
  * failed transaction itself added was never recorded here: mgc takes that out, mgc_track.c.) A line
  * the answer refused (drop) is left out when sent, the failed transaction went to the gateway: the
@@ -153,8 +144,6 @@ bool call_reoffer(struct call *c, const struct media_sdp *m, bool from_ue, struc
 		  struct h248_node *ctx, bool *first)
 {
 	const struct log_ids ids = CALL_IDS(c);
-	if (c->step == OFFERED)
-		forget_unanswered(c);
 	if (m->n < c->n) { /* RFC 3264 §8: a line is disabled with port 0, never removed */
 		log_notice("call", &ids, "[active] re-offer of %u m= lines to a call of %u: refused", m->n,
 			   c->n);
@@ -186,4 +175,14 @@ bool call_reoffer(struct call *c, const struct media_sdp *m, bool from_ue, struc
 	log_info("call", &ids, "[active] re-offer from the %s changes the media", from_ue ? "UE" : "core");
 	c->reoffer = true;
 	return true;
+}
+
+void call_offer_ended(struct call *c)
+{
+	if (c->step != OFFERED || !c->reoffer || c->next)
+		return; /* answered; a first offer's failure ends the call; or the gateway still works on it
+			 */
+	const struct log_ids ids = CALL_IDS(c);
+	log_notice("call", &ids, "[offered] the re-offer was not answered: the call goes on as before it");
+	call_reoffer_undo(c, false);
 }

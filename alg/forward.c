@@ -148,6 +148,14 @@ void fwd_free(struct fwd *f)
 	g_free(f);
 }
 
+/* The request whose offer the call took is done: an offer still unanswered failed. */
+static void offer_ended(struct fwd *f)
+{
+	if (f->taken && f->dlg && f->dlg->call)
+		call_offer_ended(f->dlg->call);
+	f->taken = false;
+}
+
 /* Fails the request with status (the proxy's own answer); the dialog ends when it was the INVITE. */
 static void fwd_fail(struct fwd *f, int status, const char *phrase)
 {
@@ -155,6 +163,7 @@ static void fwd_fail(struct fwd *f, int status, const char *phrase)
 	const struct log_ids ids = { .call = proxy_call_of(sip) };
 	log_notice("sip", &ids, "%s: answering %d %s", sip->sip_request->rq_method_name, status, phrase);
 	proxy_reply(f->p, f->in, f->irq, status, phrase, TAG_END());
+	offer_ended(f);
 	struct dlg *d = fwd_unbind(f);
 	if (f->initial)
 		dlg_end_as(d, status, phrase, phrase);
@@ -203,6 +212,14 @@ static void on_offer_done(void *arg, int status, const char *phrase, char *body)
 		set_body(f->msg, sip_object(f->msg), body);
 	g_free(body);
 	send_on(f);
+}
+
+/* The request's own offer went through the call: taken until its final response (call_offer_ended). */
+static void on_own_offer_done(void *arg, int status, const char *phrase, char *body)
+{
+	struct fwd *f = arg;
+	f->taken = !status;
+	on_offer_done(f, status, phrase, body);
 }
 
 /* The ACK's answer went through the call: the ACK goes on with it. An answer that cannot be carried ends
@@ -334,6 +351,7 @@ static void relay_now(struct fwd *f, msg_t *msg)
 		proxy_trace_sent(f->p, f->in, sent, NULL, &at);
 	msg_destroy(sent);
 	if (status >= 200) {
+		offer_ended(f);
 		if (status >= 300 && f->initial && f->dlg)
 			dlg_end(fwd_unbind(f), sip->sip_status->st_phrase);
 		if (!f->answering && g_queue_is_empty(&f->responses)) {
@@ -533,7 +551,7 @@ static bool through_call(struct fwd *f, sip_t *out)
 		return true;
 	}
 	call_offer(d->call, f->in->which == ACCESS, out->sip_payload->pl_data, out->sip_payload->pl_len,
-		   on_offer_done, f);
+		   on_own_offer_done, f);
 	return true;
 }
 

@@ -91,6 +91,7 @@ struct fwd {
 	sip_method_t method;
 	bool initial, answering;
 	bool offered;   /* the request carried SDP, an offer: a response's SDP answers it (else it offers) */
+	bool taken;     /* that offer went through the call: its final response ends it (call_offer_ended) */
 	char *late_sdp; /* the offer its 2xx carried as passed on, for the 2xx's retransmissions */
 	GQueue responses; /* msg_t * waiting while an earlier answer is with the call */
 };

@@ -9,7 +9,10 @@
  *   - a stranger connects to the core leg first (default source filter): reset at the Modify, the call
  *     goes on and the real core's connection gets the leg;
  *   - the gateway falls silent while it is told the answer: 500 to the UE, ACK and BYE to the core;
- *   - the core offers again (UPDATE) while the gateway is told its answer: 491, the answer goes on.
+ *   - the core offers again (UPDATE) while the gateway is told its answer: 491, the answer goes on;
+ *   - the core offers (UPDATE) while the UE's re-offer waits for its answer: 491, the re-offer's answer
+ *     configures its line;
+ *   - the core refuses the UE's re-offer: its reservations go at once.
  * The failures before the first Add reply and between the Adds are alg_fail's. Run under ASan by
  * `make check` in the sanitizer build, where a use after free fails the test. */
 #include <CUnit/Basic.h>
@@ -359,6 +362,151 @@ static void test_offer_during_answer(void)
 	    g_free(pending), g_free(answer), g_free(inv);
 }
 
+/* An answered originating call (the UE on port, the core active, ACKed); *da and *db its dialogs, *ok
+ * the UE's 200 (g_free it). */
+static void answered(const char *call, uint16_t port, struct sipdlg *da, struct sipdlg *db, char **ok)
+{
+	char *inv = offer(&rig, call, port);
+	CU_ASSERT_TRUE_FATAL(inv != NULL);
+	char *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
+	sippeer_answer(&core, inv, "b", "200 OK", answer);
+	*ok = sippeer_final(&ue, 5000);
+	CU_ASSERT_TRUE_FATAL(*ok && g_str_has_prefix(*ok, "SIP/2.0 200 OK\r\n"));
+	sipdlg_caller(da, &ue, *ok, 1);
+	sipdlg_callee(db, &core, inv, "b");
+	sipdlg_send(da, "ACK", NULL);
+	g_free(sippeer_next_of(&core, "ACK ", 3000));
+	g_free(answer), g_free(inv);
+}
+
+/* The UE re-offers its line on port (another port than the call's: the line is replaced, the gateway
+ * reserves a new access leg); the re-INVITE the core got (g_free it). */
+static char *ue_reoffers(struct sipdlg *da, uint16_t port)
+{
+	char *sdp = algrig_sdp("ue", &payload_msrp, port, true, "actpass", ue_id.fingerprint, "requested");
+	sipdlg_send(da, "INVITE", sdp);
+	char *re = sippeer_next_of(&core, "INVITE ", 3000);
+	CU_ASSERT_TRUE_FATAL(re != NULL);
+	g_free(sdp);
+	return re;
+}
+
+/* The H.248 since mark of a re-offered originating call (template name, seed004/orig_reoffer*): the call's
+ * context and terminations read from the replies since first (its first offer's), the re-offer's from
+ * those since mark, the UE's new port ue_port2. */
+static char *reoffer_h248(const char *name, long first, long mark, uint16_t ue_port2)
+{
+	char *rx1 = algrig_h248(&rig, first, true), *rx2 = algrig_h248(&rig, mark, true);
+	char mgc[8], port[8], ctx[16], co[16], ac[16], co2[16], ac2[16];
+	snprintf(mgc, sizeof mgc, "%u", rig.h248), snprintf(port, sizeof port, "%u", ue_port2);
+	snprintf(ctx, sizeof ctx, "%u", rig_number_after(strstr(rx1, "Add = ac/"), "Context = "));
+	snprintf(co, sizeof co, "co/%u", rig_number_after(rx1, "Add = co/"));
+	snprintf(ac, sizeof ac, "ac/%u", rig_number_after(rx1, "Add = ac/"));
+	snprintf(co2, sizeof co2, "co/%u", rig_number_after(rx2, "Add = co/"));
+	snprintf(ac2, sizeof ac2, "ac/%u", rig_number_after(rx2, "Add = ac/"));
+	g_free(rx1), g_free(rx2);
+	return seed_h248(name, (const char *const[]){ "mgc_port",
+						      mgc,
+						      "media",
+						      "message",
+						      "plain",
+						      "TCP/MSRP",
+						      "tls",
+						      "TCP/TLS/MSRP",
+						      "ue_port2",
+						      port,
+						      "ue_fingerprint",
+						      ue_id.fingerprint,
+						      "ctx",
+						      ctx,
+						      "core_term",
+						      co,
+						      "access_term",
+						      ac,
+						      "core_term2",
+						      co2,
+						      "access_term2",
+						      ac2,
+						      NULL });
+}
+
+/* The UE hangs up an answered call (da; db the core's side). */
+static void ue_hangs_up(struct sipdlg *da)
+{
+	sipdlg_send(da, "BYE", NULL);
+	char *bye = sippeer_next_of(&core, "BYE ", 3000), *bye_ok;
+	CU_ASSERT_TRUE_FATAL(bye != NULL);
+	sippeer_answer(&core, bye, "b", "200 OK", NULL);
+	bye_ok = sippeer_final(&ue, 3000);
+	CU_ASSERT_TRUE(bye_ok && g_str_has_prefix(bye_ok, "SIP/2.0 200 OK\r\n"));
+	g_free(bye_ok), g_free(bye);
+}
+
+/* The UE re-offers on another port (the gateway reserves a new line) and, while its re-INVITE is with
+ * the core, the core offers too in an UPDATE (RFC 3311 §5.2): 491 for the UPDATE, which the UE never
+ * sees, and the re-INVITE's answer configures the re-offer's line. Before, the UPDATE took the re-offer's
+ * place (its reservations undone), and the re-INVITE's 200 was then taken for the UPDATE's answer. */
+static void test_both_offer(void)
+{
+	struct sipdlg da, db;
+	char *ok;
+	long first = algrig_mark(&rig);
+	answered("t8", dead_port(), &da, &db, &ok);
+	long mark = algrig_mark(&rig);
+	uint16_t port2 = dead_port();
+	char *re = ue_reoffers(&da, port2);
+	char *update = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
+	sipdlg_send(&db, "UPDATE", update);
+	char *pending = sippeer_next_of(&core, "SIP/2.0 ", 3000),
+	     *none = sippeer_next_of(&ue, "UPDATE ", 300);
+	CU_ASSERT_TRUE(pending && g_str_has_prefix(pending, "SIP/2.0 491 Request Pending\r\n"));
+	CU_ASSERT_PTR_NULL(none);
+	sippeer_answer(&core, re, "b", "200 OK", update);
+	char *re_ok = sippeer_final(&ue, 5000);
+	CU_ASSERT_TRUE_FATAL(re_ok && g_str_has_prefix(re_ok, "SIP/2.0 200 OK\r\n"));
+	/* seed 004's answer toward the UE on the re-offer's new access leg */
+	char *agw_fp = sdp_fingerprint(sip_body(re_ok));
+	char *want = algrig_sdp_via_gw("b", &payload_msrp, sdp_port(sip_body(re_ok), "message"), true,
+				       "active", agw_fp, NULL);
+	ASSERT_TEXT("the re-INVITE's answer toward the UE", sip_body(re_ok), want);
+	CU_ASSERT_NOT_EQUAL(sdp_port(sip_body(re_ok), "message"), sdp_port(sip_body(ok), "message"));
+	sipdlg_send(&da, "ACK", NULL);
+	g_free(sippeer_next_of(&core, "ACK ", 3000));
+	ue_hangs_up(&da);
+	char *tx = algrig_h248_once_shown(&rig, mark, "Subtract = *", 3000),
+	     *h248 = reoffer_h248("seed004/orig_reoffer", first, mark, port2);
+	ASSERT_TEXT("H.248 of the re-offer", tx, h248);
+	sipdlg_clear(&da), sipdlg_clear(&db);
+	g_free(h248), g_free(tx), g_free(want), g_free(agw_fp), g_free(re_ok), g_free(none), g_free(pending),
+	    g_free(update), g_free(re), g_free(ok);
+}
+
+/* The core refuses the UE's re-offer (488): the session stays as it was (RFC 3261 §14.1), and what the
+ * re-offer reserved goes at once, before anything else happens in the call. Before, it stayed reserved
+ * until the next offer or the call's end. */
+static void test_reoffer_refused(void)
+{
+	struct sipdlg da, db;
+	char *ok;
+	long first = algrig_mark(&rig);
+	answered("t9", dead_port(), &da, &db, &ok);
+	long mark = algrig_mark(&rig);
+	uint16_t port2 = dead_port();
+	char *re = ue_reoffers(&da, port2);
+	sippeer_answer(&core, re, "b", "488 Not Acceptable Here", NULL);
+	char *refused = sippeer_final(&ue, 5000);
+	CU_ASSERT_TRUE_FATAL(refused && g_str_has_prefix(refused, "SIP/2.0 488 Not Acceptable Here\r\n"));
+	sippeer_ack(&ue, rig.access, da.target, refused);
+	char *tx = algrig_h248_once_shown(&rig, mark, "Subtract = *", 3000),
+	     *h248 = reoffer_h248("seed004/orig_reoffer_refused", first, mark, port2);
+	ASSERT_TEXT("H.248 of the refused re-offer, before the call ends", tx, h248);
+	ue_hangs_up(&da);
+	char *after = algrig_h248(&rig, mark, false);
+	ASSERT_TEXT("H.248 after the call ended: no more", after, tx);
+	sipdlg_clear(&da), sipdlg_clear(&db);
+	g_free(after), g_free(h248), g_free(tx), g_free(refused), g_free(re), g_free(ok);
+}
+
 static int up(void)
 {
 	char *err = NULL;
@@ -407,6 +555,10 @@ int main(void)
 		  test_gateway_silent_during_answer },
 		{ "an UPDATE offers while the answer is with the gateway: 491, the answer goes on",
 		  test_offer_during_answer },
+		{ "both sides offer at once: 491 for the second, the first's answer goes on",
+		  test_both_offer },
+		{ "a re-offer refused: what it reserved goes at once, the call goes on",
+		  test_reoffer_refused },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("ims-alg when the media fails at each point of a call", up, down, tests);
