@@ -285,8 +285,8 @@ static bool crosses(int from, int to, const char *what)
 {
 	size_t n = strlen(what);
 	char got[64];
-	return send(from, what, n, MSG_NOSIGNAL) == (ssize_t)n && tcp_read_all(to, got, n, 2000) == (ssize_t)n &&
-	       !memcmp(got, what, n);
+	return send(from, what, n, MSG_NOSIGNAL) == (ssize_t)n &&
+	       tcp_read_all(to, got, n, 2000) == (ssize_t)n && !memcmp(got, what, n);
 }
 
 /* A context relaying the UE's passive leg (Remote: active, port 9) and a core leg whose Local says
@@ -332,8 +332,9 @@ static void relay_up(struct moved *m, const char *core_setup, const char *remote
 /* The Modify that moves the core leg's Remote. */
 static void move_remote(const struct moved *m, const char *remote)
 {
-	char *mod = rig_requestf(rig, "Context = %u { Modify = co/%u { Media { Stream = 1 { Remote {\nv=0\n%s\n} } } } }",
-				 m->ctx, m->co, remote);
+	char *mod = rig_requestf(
+	    rig, "Context = %u { Modify = co/%u { Media { Stream = 1 { Remote {\nv=0\n%s\n} } } } }", m->ctx,
+	    m->co, remote);
 	CU_ASSERT_TRUE(mod && !strstr(mod, "Error"));
 	g_free(mod);
 }
@@ -345,8 +346,10 @@ static void test_remote_moves_connected(void)
 {
 	uint16_t first_port = 0, second_port = 0;
 	int first_l = tcp_listen(&first_port), second_l = tcp_listen(&second_port);
-	char *remote = g_strdup_printf("c=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\na=setup:passive", first_port),
-	     *moved = g_strdup_printf("c=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\na=setup:passive", second_port);
+	char *remote =
+		 g_strdup_printf("c=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\na=setup:passive", first_port),
+	     *moved =
+		 g_strdup_printf("c=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\na=setup:passive", second_port);
 	struct moved m;
 	relay_up(&m, "active", remote, first_l);
 	move_remote(&m, moved);
