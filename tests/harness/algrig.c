@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "rig.h"
+#include "seed.h"
 #include "sippeer.h"
 
 static void add_all(GPtrArray *argv, const char *const *more)
@@ -139,6 +140,24 @@ char *algrig_h248_once_shown(const struct algrig *r, long from, const char *need
 		tx = algrig_h248(r, from, false);
 	}
 	return tx;
+}
+
+char *algrig_msrp_h248(const struct algrig *r, const char *name, const char *ue_fingerprint,
+		       const char *const *pairs)
+{
+	char mgc[8];
+	snprintf(mgc, sizeof mgc, "%u", r->h248);
+	GPtrArray *all = g_ptr_array_new();
+	const char *const common[] = { "mgc_port", mgc,   "media",        "message",        "plain",
+				       "TCP/MSRP", "tls", "TCP/TLS/MSRP", "ue_fingerprint", ue_fingerprint };
+	for (size_t i = 0; i < G_N_ELEMENTS(common); i++)
+		g_ptr_array_add(all, (gpointer)common[i]);
+	for (const char *const *p = pairs; *p; p++)
+		g_ptr_array_add(all, (gpointer)*p);
+	g_ptr_array_add(all, NULL);
+	char *text = seed_h248(name, (const char *const *)all->pdata);
+	g_ptr_array_free(all, TRUE);
+	return text;
 }
 
 char *algrig_subtract_text(const struct algrig *r, const char *ctx, const char *term)

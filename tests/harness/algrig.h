@@ -41,6 +41,11 @@ char *algrig_h248(const struct algrig *r, long from, bool rx);
 /* algrig_h248's requests once they show needle, or after ms (bounded: what follows an answer may come
  * a little after it) (g_free it). */
 char *algrig_h248_once_shown(const struct algrig *r, long from, const char *needle, unsigned ms);
+/* seed_h248 of a seed 004 template (tests/h248/seed004/) for an MSRP line through r: the ALG's mId port,
+ * the media and its plain and TLS transports and the UE's certificate fingerprint given, then pairs, the
+ * call's own (ports, context, terminations), NULL-terminated (g_free it). */
+char *algrig_msrp_h248(const struct algrig *r, const char *name, const char *ue_fingerprint,
+		       const char *const *pairs);
 /* The record of a request of the ALG's subtracting term from context ctx, as algrig_h248 writes it
  * (g_free it). */
 char *algrig_subtract_text(const struct algrig *r, const char *ctx, const char *term);

@@ -55,12 +55,11 @@ static char *refusal(struct algrig *r)
  * UE's offer on port, the first context and terminations of r's gateway (g_free it). */
 static char *seed_orig(const char *name, const struct algrig *r, uint16_t port)
 {
-	char mgc[8], ue_s[8];
-	snprintf(mgc, sizeof mgc, "%u", r->h248), snprintf(ue_s, sizeof ue_s, "%u", port);
-	return seed_h248(name, (const char *const[]){ "mgc_port", mgc, "media", "message", "plain",
-						      "TCP/MSRP", "tls", "TCP/TLS/MSRP", "ue_port", ue_s,
-						      "ue_fingerprint", ue_id.fingerprint, "ctx", "1",
-						      "core_term", "co/1", "access_term", "ac/2", NULL });
+	char ue_s[8];
+	snprintf(ue_s, sizeof ue_s, "%u", port);
+	return algrig_msrp_h248(r, name, ue_id.fingerprint,
+				(const char *const[]){ "ue_port", ue_s, "ctx", "1", "core_term", "co/1",
+						       "access_term", "ac/2", NULL });
 }
 
 static void test_add_refused(void)

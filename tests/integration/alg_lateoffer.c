@@ -83,14 +83,13 @@ static void assert_term_h248(long mark, const char *name, uint16_t core_port)
 	char *tx = algrig_h248_once_shown(&rig, mark, "Subtract = *", 3000);
 	const char *named = strstr(tx, "Context = $");
 	named = named ? strstr(named + 1, "Context = ") : NULL;
-	char mgc[8], port[8], ctx[16], ac[16];
-	snprintf(mgc, sizeof mgc, "%u", rig.h248), snprintf(port, sizeof port, "%u", core_port);
+	char port[8], ctx[16], ac[16];
+	snprintf(port, sizeof port, "%u", core_port);
 	snprintf(ctx, sizeof ctx, "%u", named ? rig_number_after(named, "Context = ") : 0);
 	snprintf(ac, sizeof ac, "ac/%u", rig_number_after(tx, "Modify = ac/"));
 	char *want =
-	    seed_h248(name, (const char *const[]){ "mgc_port", mgc, "media", "message", "plain", "TCP/MSRP",
-						   "tls", "TCP/TLS/MSRP", "core_port", port, "ue_fingerprint",
-						   ue_id.fingerprint, "ctx", ctx, "access_term", ac, NULL });
+	    algrig_msrp_h248(&rig, name, ue_id.fingerprint,
+			     (const char *const[]){ "core_port", port, "ctx", ctx, "access_term", ac, NULL });
 	ASSERT_TEXT("H.248", tx, want);
 	g_free(want), g_free(tx);
 }

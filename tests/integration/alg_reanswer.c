@@ -143,13 +143,11 @@ static void released(struct term *t, const char *refused, bool new_cert)
 /* seed 004's terminating call, with a second Modify of the access leg naming fp2 when given. */
 static char *term_h248(const char *ctx, const char *ac, uint16_t core_port, const char *fp2)
 {
-	char mgc[8], port[8];
-	snprintf(mgc, sizeof mgc, "%u", rig.h248), snprintf(port, sizeof port, "%u", core_port);
-	return seed_h248(fp2 ? "seed004/term_reanswer" : "seed004/term",
-			 (const char *const[]){ "mgc_port", mgc, "media", "message", "plain", "TCP/MSRP",
-						"tls", "TCP/TLS/MSRP", "core_port", port, "ue_fingerprint",
-						ue_id.fingerprint, "ue_fingerprint2", fp2 ? fp2 : "", "ctx",
-						ctx, "access_term", ac, NULL });
+	char port[8];
+	snprintf(port, sizeof port, "%u", core_port);
+	return algrig_msrp_h248(&rig, fp2 ? "seed004/term_reanswer" : "seed004/term", ue_id.fingerprint,
+				(const char *const[]){ "core_port", port, "ue_fingerprint2", fp2 ? fp2 : "",
+						       "ctx", ctx, "access_term", ac, NULL });
 }
 
 static void term_clear(struct term *t)
@@ -309,33 +307,15 @@ static char *orig_h248(const char *name, const char *tx, long mark, uint16_t ue_
 	char *rx = algrig_h248(&rig, mark, true);
 	const char *named = strstr(tx, "Context = $");
 	named = named ? strstr(named + 1, "Context = ") : NULL;
-	char mgc[8], port[8], ctx[16], co[16], ac[16];
-	snprintf(mgc, sizeof mgc, "%u", rig.h248), snprintf(port, sizeof port, "%u", ue_port);
+	char port[8], ctx[16], co[16], ac[16];
+	snprintf(port, sizeof port, "%u", ue_port);
 	snprintf(ctx, sizeof ctx, "%u", named ? rig_number_after(named, "Context = ") : 0);
 	snprintf(co, sizeof co, "co/%u", rig_number_after(rx, "Add = co/"));
 	snprintf(ac, sizeof ac, "ac/%u", rig_number_after(rx, "Add = ac/"));
 	g_free(rx);
-	return seed_h248(name, (const char *const[]){ "mgc_port",
-						      mgc,
-						      "media",
-						      "message",
-						      "plain",
-						      "TCP/MSRP",
-						      "tls",
-						      "TCP/TLS/MSRP",
-						      "ue_port",
-						      port,
-						      "ue_fingerprint",
-						      ue_id.fingerprint,
-						      "ctx",
-						      ctx,
-						      "core_term",
-						      co,
-						      "access_term",
-						      ac,
-						      "core_addr2",
-						      "127.0.0.2",
-						      NULL });
+	return algrig_msrp_h248(&rig, name, ue_id.fingerprint,
+				(const char *const[]){ "ue_port", port, "ctx", ctx, "core_term", co,
+						       "access_term", ac, "core_addr2", "127.0.0.2", NULL });
 }
 
 /* The core forks: its first branch answers in a 183 from 127.0.0.1 (active, the MSRP peer of the early

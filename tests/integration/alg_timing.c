@@ -83,13 +83,11 @@ static void assert_h248(struct algrig *r, long mark, uint16_t port, bool modifie
 	snprintf(ctx, sizeof ctx, "%u", rig_number_after(rx, "Context = "));
 	snprintf(co, sizeof co, "co/%u", rig_number_after(rx, "Add = co/"));
 	snprintf(ac, sizeof ac, "ac/%u", rig_number_after(rx, "Add = ac/"));
-	char mgc[8], ue_s[8];
-	snprintf(mgc, sizeof mgc, "%u", r->h248), snprintf(ue_s, sizeof ue_s, "%u", port);
-	char *want = seed_h248(modified ? "seed004/orig" : "seed004/orig_unanswered",
-			       (const char *const[]){ "mgc_port", mgc, "media", "message", "plain",
-						      "TCP/MSRP", "tls", "TCP/TLS/MSRP", "ue_port", ue_s,
-						      "ue_fingerprint", ue_id.fingerprint, "ctx", ctx,
-						      "core_term", co, "access_term", ac, NULL });
+	char ue_s[8];
+	snprintf(ue_s, sizeof ue_s, "%u", port);
+	char *want = algrig_msrp_h248(
+	    r, modified ? "seed004/orig" : "seed004/orig_unanswered", ue_id.fingerprint,
+	    (const char *const[]){ "ue_port", ue_s, "ctx", ctx, "core_term", co, "access_term", ac, NULL });
 	CU_ASSERT_PTR_NOT_NULL(strstr(rx, "tcpbcc/fail"));
 	ASSERT_TEXT("H.248 sent", tx, want);
 	g_free(want), g_free(tx), g_free(rx);
@@ -345,16 +343,14 @@ static void test_offer_during_answer(void)
 	CU_ASSERT_TRUE(bye_ok && g_str_has_prefix(bye_ok, "SIP/2.0 200 OK\r\n"));
 	char *tx = algrig_h248_once_shown(&rig, mark, "Subtract = *", 3000),
 	     *rx = algrig_h248(&rig, mark, true);
-	char mgc[8], ue_s[8], ctx[16], co[16], ac[16];
-	snprintf(mgc, sizeof mgc, "%u", rig.h248), snprintf(ue_s, sizeof ue_s, "%u", port);
+	char ue_s[8], ctx[16], co[16], ac[16];
+	snprintf(ue_s, sizeof ue_s, "%u", port);
 	snprintf(ctx, sizeof ctx, "%u", rig_number_after(rx, "Context = "));
 	snprintf(co, sizeof co, "co/%u", rig_number_after(rx, "Add = co/"));
 	snprintf(ac, sizeof ac, "ac/%u", rig_number_after(rx, "Add = ac/"));
-	char *want =
-	    seed_h248("seed004/orig", (const char *const[]){ "mgc_port", mgc, "media", "message", "plain",
-							     "TCP/MSRP", "tls", "TCP/TLS/MSRP", "ue_port",
-							     ue_s, "ue_fingerprint", ue_id.fingerprint, "ctx",
-							     ctx, "core_term", co, "access_term", ac, NULL });
+	char *want = algrig_msrp_h248(
+	    &rig, "seed004/orig", ue_id.fingerprint,
+	    (const char *const[]){ "ue_port", ue_s, "ctx", ctx, "core_term", co, "access_term", ac, NULL });
 	ASSERT_TEXT("H.248 sent", tx, want);
 	close(l);
 	sipdlg_clear(&da), sipdlg_clear(&db);
@@ -397,37 +393,18 @@ static char *ue_reoffers(struct sipdlg *da, uint16_t port)
 static char *reoffer_h248(const char *name, long first, long mark, uint16_t ue_port2)
 {
 	char *rx1 = algrig_h248(&rig, first, true), *rx2 = algrig_h248(&rig, mark, true);
-	char mgc[8], port[8], ctx[16], co[16], ac[16], co2[16], ac2[16];
-	snprintf(mgc, sizeof mgc, "%u", rig.h248), snprintf(port, sizeof port, "%u", ue_port2);
+	char port[8], ctx[16], co[16], ac[16], co2[16], ac2[16];
+	snprintf(port, sizeof port, "%u", ue_port2);
 	snprintf(ctx, sizeof ctx, "%u", rig_number_after(strstr(rx1, "Add = ac/"), "Context = "));
 	snprintf(co, sizeof co, "co/%u", rig_number_after(rx1, "Add = co/"));
 	snprintf(ac, sizeof ac, "ac/%u", rig_number_after(rx1, "Add = ac/"));
 	snprintf(co2, sizeof co2, "co/%u", rig_number_after(rx2, "Add = co/"));
 	snprintf(ac2, sizeof ac2, "ac/%u", rig_number_after(rx2, "Add = ac/"));
 	g_free(rx1), g_free(rx2);
-	return seed_h248(name, (const char *const[]){ "mgc_port",
-						      mgc,
-						      "media",
-						      "message",
-						      "plain",
-						      "TCP/MSRP",
-						      "tls",
-						      "TCP/TLS/MSRP",
-						      "ue_port2",
-						      port,
-						      "ue_fingerprint",
-						      ue_id.fingerprint,
-						      "ctx",
-						      ctx,
-						      "core_term",
-						      co,
-						      "access_term",
-						      ac,
-						      "core_term2",
-						      co2,
-						      "access_term2",
-						      ac2,
-						      NULL });
+	return algrig_msrp_h248(&rig, name, ue_id.fingerprint,
+				(const char *const[]){ "ue_port2", port, "ctx", ctx, "core_term", co,
+						       "access_term", ac, "core_term2", co2, "access_term2",
+						       ac2, NULL });
 }
 
 /* The UE hangs up an answered call (da; db the core's side). */
