@@ -94,6 +94,22 @@ static void assert_term_h248(long mark, const char *name, uint16_t core_port)
 	g_free(want), g_free(tx);
 }
 
+/* Seed 004 steps 10-12: the UE connects to the gateway's access port and is the TLS client (the gateway's
+ * certificate checked against agw_fp), the gateway connects to the core on core_l, and MSRP crosses; then
+ * the UE hangs up (da), and the H.248 since mark is seed 004's terminating call to core_port. */
+static void media_then_bye(struct sipdlg *da, unsigned agw_access, const char *agw_fp, int core_l, long mark,
+			   uint16_t core_port)
+{
+	int fd, peer;
+	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)agw_access, core_l, &fd, &peer));
+	gnutls_session_t s = ue_tls(fd, true, agw_fp);
+	CU_ASSERT_TRUE(tlspeer_cross(s, peer, payload_msrp.bytes, payload_msrp.n, 2000));
+	hang_up(da, &core, "b");
+	assert_term_h248(mark, "seed004/term", core_port);
+	tlspeer_close(s, fd);
+	close(peer), close(core_l);
+}
+
 /* The UE's answer in its ACK, active (seed 004 step 13). */
 static char *ue_answer(void)
 {
@@ -134,15 +150,7 @@ static void test_invite_without_sdp(void)
 	ASSERT_TEXT("offer toward the UE, in the 200", sip_body(ok), want);
 	sipdlg_caller(&da, &ue, ok, 1);
 	ack_answers(&da);
-	/* steps 10-12: the UE connects and is the TLS client; the gateway connects to the core */
-	int fd, peer;
-	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)agw_access, core_l, &fd, &peer));
-	gnutls_session_t s = ue_tls(fd, true, agw_fp);
-	CU_ASSERT_TRUE(tlspeer_cross(s, peer, payload_msrp.bytes, payload_msrp.n, 2000));
-	hang_up(&da, &core, "b");
-	assert_term_h248(mark, "seed004/term", core_port);
-	tlspeer_close(s, fd);
-	close(peer), close(core_l);
+	media_then_bye(&da, agw_access, agw_fp, core_l, mark, core_port);
 	sipdlg_clear(&da), sipdlg_clear(&db);
 	g_free(want), g_free(agw_fp), g_free(ok);
 }
@@ -287,14 +295,7 @@ static void test_reliable_183_offers(void)
 	sipdlg_send(&da, "ACK", NULL);
 	g_free(sippeer_next_of(&core, "ACK ", 3000));
 	da.cseq = 2; /* the PRACK's: the BYE takes the next */
-	int fd, peer;
-	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)agw_access, core_l, &fd, &peer));
-	gnutls_session_t s = ue_tls(fd, true, agw_fp);
-	CU_ASSERT_TRUE(tlspeer_cross(s, peer, payload_msrp.bytes, payload_msrp.n, 2000));
-	hang_up(&da, &core, "b");
-	assert_term_h248(mark, "seed004/term", core_port);
-	tlspeer_close(s, fd);
-	close(peer), close(core_l);
+	media_then_bye(&da, agw_access, agw_fp, core_l, mark, core_port);
 	sipdlg_clear(&da), sipdlg_clear(&db);
 	g_free(ok), g_free(seen), g_free(prack), g_free(answer), g_free(want), g_free(rseq), g_free(agw_fp),
 	    g_free(early), g_free(inv);
