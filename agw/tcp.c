@@ -544,50 +544,64 @@ static void on_io(struct ev_loop *loop, struct ev_io *io, uint32_t events, void 
 
 /* ---- configuration ---- */
 
-/* A connection whose peer the Remote no longer names (a later answer moved it: a 200 from another fork
- * than its 183's): the leg goes only to its Remote. A plain leg follows it: the connection is reset and
- * the leg connects to the new Remote, or listens for it (the SYN filter set for it), while its partner
- * keeps its connection and what it holds; a TLS leg's session belongs to the old peer, so it ends with
- * tcpbcc/fail and the relay with it. Checked: a connection the leg made (to the Remote), and one a plain
- * leg took (admitted by the source filter, which judges it again); a TLS leg that took its connection
- * knows its peer by the certificate (sess_remote_check), wherever a NAT makes it come from. True when
- * the connection went. */
-static bool peer_moved(struct leg *l)
+/* The plain leg l follows its moved Remote: its connection is reset and it connects to the new Remote, or
+ * listens for it (the SYN filter set for it). The partner keeps its connection; what it read for the old
+ * peer and had not written yet is dropped, so that the new peer's stream starts with the partner's next
+ * bytes, not in the middle of a message; it reads nothing more until the leg is up again. */
+static void follow_remote(struct leg *l, const char *why)
 {
 	struct agw_term *t = l->t;
+	struct leg *p = leg_partner(l);
+	struct log_ids ids;
+	log_info("leg", leg_ids(l, &ids),
+		 "%s: reset, the leg follows it (%zu octets for the old peer dropped)", why,
+		 p ? p->len - p->off : 0);
+	close_fd(l, true);
+	ev_timer_cancel(l->ls->loop, l->timer);
+	l->timer = NULL;
+	l->eof = l->shut = l->drained = false;
+	if (p)
+		drop_buffer(p);
+	if (l->active)
+		start_connect(l);
+	else if ((t->port_fd = agw_realm_socket(t->realm, t->port, false)) < 0) {
+		char reason[96];
+		snprintf(reason, sizeof reason, "binding port %u again: %s", t->port,
+			 g_strerror(-t->port_fd));
+		t->port_fd = -1;
+		leg_finish(l, false, WIRE_TCP_FAIL, reason);
+	} else
+		start_listening(l);
+	if (p && p->state == LEG_UP)
+		tcp_update(p);
+}
+
+/* A connection whose peer the Remote no longer names (a later answer moved it: a 200 from another fork
+ * than its 183's): the leg goes only to its Remote. A plain relay leg follows it (follow_remote). One
+ * that cannot ends with tcpbcc/fail, and the relay with it: a TLS leg (its session is the old peer's), a
+ * conference member, or one whose partner already passed the old peer's end on (FIN or close_notify
+ * sent). Checked: a connection the leg made (to the Remote), and one a plain leg took (admitted by the
+ * source filter, which judges it again); a TLS leg that took its connection knows its peer by the
+ * certificate (sess_remote_check), wherever a NAT makes it come from. True when the connection went. */
+static bool peer_moved(struct leg *l)
+{
 	union sa r;
 	char why[160], peer[SA_TEXT_MAX], want[SA_TEXT_MAX];
 	if ((l->state != LEG_CONNECTING && l->state != LEG_UP) || (!l->active && l->bearer->secure) ||
-	    !leg_remote(t, &r))
+	    !leg_remote(l->t, &r))
 		return false;
 	if (l->active ? sa_equal(&l->peer, &r) : filter_source_ok(l, &l->peer, why, sizeof why))
 		return false;
 	snprintf(why, sizeof why, "the Remote moved to %s from the %s peer %s", sa_text(&r, want),
 		 l->active ? "connected" : "accepted", sa_text(&l->peer, peer));
-	if (l->bearer->secure) {
-		struct leg *p = leg_partner(l);
-		leg_finish(l, true, WIRE_TCP_FAIL, why);
-		if (p && p->state != LEG_DONE)
-			leg_finish(p, false, WIRE_TCP_REL, "the other leg's peer is no longer its Remote");
+	struct leg *p = leg_partner(l);
+	if (!l->bearer->secure && !leg_in_conference(l) && !(p && p->shut)) {
+		follow_remote(l, why);
 		return true;
 	}
-	struct log_ids ids;
-	log_info("leg", leg_ids(l, &ids), "%s: reset, the leg follows it", why);
-	close_fd(l, true);
-	ev_timer_cancel(l->ls->loop, l->timer);
-	l->timer = NULL;
-	l->eof = l->shut = l->drained = false;
-	if (l->active)
-		start_connect(l);
-	else if ((t->port_fd = agw_realm_socket(t->realm, t->port, false)) < 0) {
-		snprintf(why, sizeof why, "binding port %u again: %s", t->port, g_strerror(-t->port_fd));
-		t->port_fd = -1;
-		leg_finish(l, false, WIRE_TCP_FAIL, why);
-	} else
-		start_listening(l);
-	struct leg *p = leg_partner(l);
-	if (p && p->state == LEG_UP)
-		tcp_update(p); /* it waits, reading nothing more, until the leg is up again */
+	leg_finish(l, true, WIRE_TCP_FAIL, why);
+	if (p && p->state != LEG_DONE)
+		leg_finish(p, false, WIRE_TCP_REL, "the other leg's peer is no longer its Remote");
 	return true;
 }
 

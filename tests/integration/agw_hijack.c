@@ -385,6 +385,35 @@ static void test_remote_moves_accepted(void)
 	close(m.ue), close(m.core), close(old), close(second);
 }
 
+/* The first peer closed before the Modify moved the Remote (a losing fork's end comes first), and the
+ * gateway passed its end on to the UE: the relay cannot follow any more, so the leg ends with tcpbcc/fail
+ * naming both addresses, and the UE's connection closes. */
+static void test_remote_moves_after_close(void)
+{
+	uint16_t first_port = 0, second_port = 0;
+	int first_l = tcp_listen(&first_port), second_l = tcp_listen(&second_port);
+	char *remote =
+		 g_strdup_printf("c=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\na=setup:passive", first_port),
+	     *moved =
+		 g_strdup_printf("c=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\na=setup:passive", second_port);
+	struct moved m;
+	relay_up(&m, "active", remote, first_l);
+	shutdown(m.core, SHUT_WR);
+	char got[8];
+	CU_ASSERT_EQUAL(tcp_read_all(m.ue, got, sizeof got, 2000), 0); /* the FIN passed on */
+	move_remote(&m, moved);
+	char *fail = rig_notify(rig, 2000),
+	     *reason = g_strdup_printf("tcpbcc/fail {\n          reason = \"the Remote moved to 127.0.0.1:%u "
+				       "from the connected peer 127.0.0.1:%u\"",
+				       second_port, first_port);
+	CU_ASSERT_TRUE(fail && strstr(fail, reason));
+	CU_ASSERT_TRUE(tcp_ended(m.core, 1000));
+	CU_ASSERT_EQUAL(tcp_accept(second_l, 300), -1);
+	subtract(m.ctx);
+	close(m.ue), close(m.core), close(first_l), close(second_l);
+	g_free(reason), g_free(fail), g_free(moved), g_free(remote);
+}
+
 int main(void)
 {
 	static const struct rig_test tests[] = {
@@ -400,6 +429,8 @@ int main(void)
 		  test_remote_moves_connected },
 		{ "an accepted leg's Remote moves: the leg listens for the new address, the UE's stays",
 		  test_remote_moves_accepted },
+		{ "a leg's Remote moves after the old peer's end passed on: tcpbcc/fail, the relay ends",
+		  test_remote_moves_after_close },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("agw legs go to the right peer", up, down, tests);
