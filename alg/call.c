@@ -61,6 +61,9 @@ void call_finish(struct call *c, int status, const char *phrase, char *body)
 {
 	call_next *next = c->next;
 	void *arg = c->next_arg;
+	if (c->offering && !status) /* the offer goes on: its answer is awaited, a first one */
+		c->outstanding = true, c->reanswer = false, c->offer_seq++;
+	c->offering = false;
 	c->next = NULL, c->tid = 0;
 	g_free(c->sdp), c->sdp = NULL;
 	if (next)
@@ -356,12 +359,27 @@ static bool busy(struct call *c, bool offer, call_next *next, void *arg)
 	return true;
 }
 
+/* An offer while the last one that went on waits for its answer (both sides offering at once, even when
+ * the first left the gateway alone): 491 (RFC 3261 §14.2, RFC 3311 §5.2), the call untouched. True when
+ * refused. */
+static bool both_offer(struct call *c, call_next *next, void *arg)
+{
+	if (!c->outstanding)
+		return false;
+	const struct log_ids ids = CALL_IDS(c);
+	log_notice("call", &ids, "[%s] an offer while the last one waits for its answer: refused",
+		   call_step_names[c->step]);
+	next(arg, 491, "Request Pending", NULL);
+	return true;
+}
+
 void call_offer(struct call *c, bool from_ue, const char *sdp, size_t len, call_next *next, void *arg)
 {
 	struct media_sdp m;
-	if (busy(c, true, next, arg) || !take_sdp(c, "offer", sdp, len, next, arg, &m))
+	if (busy(c, true, next, arg) || both_offer(c, next, arg) ||
+	    !take_sdp(c, "offer", sdp, len, next, arg, &m))
 		return;
-	c->reanswer = false;
+	c->offering = true;
 	struct h248_msg *s = mgc_actions_new();
 	struct h248_node *ctx = h248_node_new(s, H248_NODE_TOKEN, H248_TOK_CONTEXT); /* named in reserve */
 	bool first = true;
@@ -371,11 +389,8 @@ void call_offer(struct call *c, bool from_ue, const char *sdp, size_t len, call_
 			h248_msg_free(s);
 			return;
 		}
-	} else if (c->step != IDLE) { /* an offer outstanding, its answer not in yet: both sides offered */
+	} else if (c->step != IDLE) { /* the first offer not answered, its request ended: the call ends */
 		h248_msg_free(s);
-		const struct log_ids ids = CALL_IDS(c);
-		log_notice("call", &ids, "[%s] an offer while the last one waits for its answer: refused",
-			   call_step_names[c->step]);
 		call_finish(c, 491, "Request Pending", NULL);
 		return;
 	} else { /* the first offer: the INVITE's, or its 2xx's when the INVITE had none (delayed offer) */
@@ -541,7 +556,7 @@ void call_answer(struct call *c, const char *sdp, size_t len, call_next *next, v
 		return;
 	bool moved[MEDIA_MAX_LINES];
 	take_answer(c, &m, moved);
-	c->reanswer = true;
+	c->reanswer = true, c->outstanding = false;
 	for (unsigned i = 0; i < c->n; i++)
 		if (moved[i])
 			log_info("call", &ids, "[%s] m=%s: %s", call_step_names[c->step], m.lines[i].media,

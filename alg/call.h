@@ -61,11 +61,13 @@ typedef void call_next(void *arg, int status, const char *phrase, char *body);
  * address, port 0) is a Modify of the answerer's leg (or its Subtract) before it goes on. */
 void call_offer(struct call *c, bool from_ue, const char *sdp, size_t len, call_next *next, void *arg);
 void call_answer(struct call *c, const char *sdp, size_t len, call_next *next, void *arg);
-/* The request that carried the offer at hand got its final response, or failed on its way: a re-offer
- * still unanswered then (3xx-6xx, a 2xx without SDP) failed, and the session stays as it was before it
- * (RFC 3261 §14.1): what it reserved goes now. Until then another offer gets 491 (§14.2, RFC 3311 §5.2:
- * the two sides offering at once). */
-void call_offer_ended(struct call *c);
+/* Which offer went on last (call_offer_ended's seq): read when the offer's next says 0. */
+unsigned call_offer_seq(const struct call *c);
+/* The request that carried offer seq got its final response, or failed on its way: if that offer is
+ * still the last and unanswered (3xx-6xx, a 2xx without SDP), it failed, and the session stays as it was
+ * before it (RFC 3261 §14.1): what a re-offer reserved goes now. Until an offer is answered or its request
+ * ends, another offer gets 491 (§14.2, RFC 3311 §5.2: the two sides offering at once). */
+void call_offer_ended(struct call *c, unsigned seq);
 /* Ends the call: Subtract when the gateway holds anything, then frees it (a pending next is dropped). */
 void call_end(struct call *c, const char *why);
 

@@ -44,6 +44,9 @@ struct call {
 	struct line *lines;  /* n of them (a call is sized to its SDP: about 2.5 KiB a line) */
 	bool reoffer;        /* the offer at hand changes a running call */
 	bool reanswer;       /* the offer at hand was answered already: a second answer is the same party's */
+	bool offering;       /* next is an offer's: it goes on when next says 0 */
+	bool outstanding;    /* an offer went on and waits for its answer: another one gets 491 */
+	unsigned offer_seq;  /* the offers that went on: which one a request's end is about */
 	bool prev_ue_offers; /* the call before it, restored when it fails */
 	unsigned prev_n;
 	struct line *prev; /* prev_n of them while a re-offer runs, else NULL */
@@ -149,11 +152,11 @@ void call_h248_remote(struct call *c, struct h248_msg *m, struct h248_node *ctx,
 unsigned call_h248_subtract(struct h248_msg *m, struct h248_node *ctx, const struct line *l, bool *first);
 
 /* ---- call_reoffer.c ---- */
-/* An offer while the call runs (ACTIVE), or while a re-offer still waits for its answer (OFFERED: that
- * one failed, RFC 3261 §14.1, and its reservations go). Marks the lines it takes fresh and those it
- * drops; adds to ctx (a Context node of the message m, named later) the Subtracts of lines whose
- * transport changes (c->skip counts them) and clears *first when it does. False when the request is
- * answered already: nothing changes at the gateway (open point 1), or it is refused. */
+/* An offer while the call runs (ACTIVE; one while an offer waits for its answer got 491 before it: see
+ * call_offer_ended). Marks the lines it takes fresh and those it drops; adds to ctx (a Context node of
+ * the message m, named later) the Subtracts of lines whose transport changes (c->skip counts them) and
+ * clears *first when it does. False when the request is answered already: nothing changes at the gateway
+ * (open point 1), or it is refused. */
 bool call_reoffer(struct call *c, const struct media_sdp *m, bool from_ue, struct h248_msg *msg,
 		  struct h248_node *ctx, bool *first);
 /* The re-offer's first transaction went to the gateway: the lines it replaced are gone, whatever the

@@ -177,11 +177,19 @@ bool call_reoffer(struct call *c, const struct media_sdp *m, bool from_ue, struc
 	return true;
 }
 
-void call_offer_ended(struct call *c)
+unsigned call_offer_seq(const struct call *c)
 {
+	return c->offer_seq;
+}
+
+void call_offer_ended(struct call *c, unsigned seq)
+{
+	if (seq != c->offer_seq || !c->outstanding)
+		return; /* answered, or another offer's request */
+	c->outstanding = false;
 	if (c->step != OFFERED || !c->reoffer || c->next)
-		return; /* answered; a first offer's failure ends the call; or the gateway still works on it
-			 */
+		return; /* it left the gateway alone; a first offer's failure ends the call; or an answer of
+			 * it is being configured */
 	const struct log_ids ids = CALL_IDS(c);
 	log_notice("call", &ids, "[offered] the re-offer was not answered: the call goes on as before it");
 	call_reoffer_undo(c, false);

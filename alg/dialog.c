@@ -69,7 +69,7 @@ void dlg_end_as(struct dlg *d, int status, const char *phrase, const char *why)
 		msg_destroy(d->ok);
 	if (d->ue)
 		registrar_call_end(p->registrar, d->ue);
-	g_free(d->call_id), g_free(d->caller_tag), g_free(d->ue), g_free(d->ack_sdp);
+	g_free(d->call_id), g_free(d->caller_tag), g_free(d->ue), g_free(d->ack_sdp), g_free(d->late_tag);
 	g_free(d);
 }
 

@@ -152,8 +152,8 @@ void fwd_free(struct fwd *f)
 static void offer_ended(struct fwd *f)
 {
 	if (f->taken && f->dlg && f->dlg->call)
-		call_offer_ended(f->dlg->call);
-	f->taken = false;
+		call_offer_ended(f->dlg->call, f->taken);
+	f->taken = 0;
 }
 
 /* Fails the request with status (the proxy's own answer); the dialog ends when it was the INVITE. */
@@ -218,7 +218,8 @@ static void on_offer_done(void *arg, int status, const char *phrase, char *body)
 static void on_own_offer_done(void *arg, int status, const char *phrase, char *body)
 {
 	struct fwd *f = arg;
-	f->taken = !status;
+	if (!status && f->dlg && f->dlg->call)
+		f->taken = call_offer_seq(f->dlg->call);
 	on_offer_done(f, status, phrase, body);
 }
 
@@ -321,6 +322,9 @@ static void relay(struct fwd *f, msg_t *msg)
 		}
 		if (offering) {
 			f->answering = true, f->dlg->late = true;
+			f->dlg->late_rseq = status < 200 ? sip->sip_rseq->rs_response : 0;
+			g_free(f->dlg->late_tag);
+			f->dlg->late_tag = g_strdup(sip->sip_to ? sip->sip_to->a_tag : NULL);
 			g_clear_pointer(&f->dlg->ack_sdp, g_free);
 			g_queue_push_head(&f->responses, msg);
 			call_offer(f->dlg->call, f->out->which == ACCESS, body, len, on_late_offer_done, f);
@@ -531,6 +535,15 @@ static bool ack_through_call(struct fwd *f, sip_t *out)
 	return false;
 }
 
+/* Whether a PRACK acknowledges the reliable provisional response whose offer waits for its answer: its
+ * RAck names that response's RSeq, its To tag that response's (RFC 3262 §7.2; another PRACK, to an 18x
+ * without SDP or from another fork, goes on as any). */
+static bool acks_offer(const struct dlg *d, const sip_t *sip)
+{
+	return d->late && d->late_rseq && sip->sip_rack && sip->sip_rack->ra_response == d->late_rseq &&
+	       sip->sip_to && !g_strcmp0(sip->sip_to->a_tag, d->late_tag);
+}
+
 /* The SDP a request brings to its dialog's call: an offer (in a re-INVITE, RFC 3311 UPDATE or RFC 3262
  * PRACK too), or in an ACK (ack_through_call). An offer while a 2xx's waits for its answer in the ACK
  * gets 491 (RFC 3261 §14.2) and leaves the call alone. True when the call took the request (it goes on,
@@ -542,7 +555,7 @@ static bool through_call(struct fwd *f, sip_t *out)
 		return false;
 	if (f->method == sip_method_ack)
 		return ack_through_call(f, out);
-	if (f->method == sip_method_prack && d->late)
+	if (f->method == sip_method_prack && acks_offer(d, out))
 		return late_answer(f, out);
 	if (!f->offered)
 		return false;

@@ -58,8 +58,11 @@ struct dlg {
 	msg_t *invite, *ok;
 	GSList *fwds;  /* its requests under way (struct fwd *): the INVITE, a re-offer */
 	bool released; /* we sent BYE to both parties */
-	bool late;     /* a 2xx carried the offer (its request had none): the ACK brings the answer */
-	char *ack_sdp; /* that answer as the ACK went on, for the ACK's copies */
+	bool late; /* a 2xx or a reliable 18x carried the offer (its INVITE had none): the ACK or PRACK brings
+		    * the answer */
+	uint32_t late_rseq; /* the RSeq of that 18x (the PRACK with its RAck answers), 0 for a 2xx */
+	char *late_tag;     /* the To tag of the response that offered */
+	char *ack_sdp;      /* the ACK's answer as it went on, for the ACK's copies */
 };
 
 struct proxy {
@@ -91,7 +94,8 @@ struct fwd {
 	sip_method_t method;
 	bool initial, answering;
 	bool offered;   /* the request carried SDP, an offer: a response's SDP answers it (else it offers) */
-	bool taken;     /* that offer went through the call: its final response ends it (call_offer_ended) */
+	unsigned taken; /* that offer went through the call (its call_offer_seq, from 1): its final response
+			 * ends it (call_offer_ended); 0: none */
 	char *late_sdp; /* the offer its 2xx carried as passed on, for the 2xx's retransmissions */
 	GQueue responses; /* msg_t * waiting while an earlier answer is with the call */
 };

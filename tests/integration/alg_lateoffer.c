@@ -315,6 +315,9 @@ static void test_prack_without_answer(void)
 	CU_ASSERT_TRUE_FATAL(cancel != NULL);
 	sippeer_answer(&core, cancel, "b", "200 OK", NULL);
 	sippeer_answer(&core, inv, "b", "487 Request Terminated", NULL);
+	char *ack487 = sippeer_next_of(&core, "ACK ", 3000);
+	CU_ASSERT_PTR_NOT_NULL(ack487);
+	g_free(ack487);
 	char *r[2] = { sippeer_next_of(&ue, "SIP/2.0 488 ", 3000),
 		       sippeer_next_of(&ue, "SIP/2.0 488 ", 3000) };
 	char *c0 = sip_header(r[0], "CSeq"), *c1 = sip_header(r[1], "CSeq");
@@ -327,6 +330,47 @@ static void test_prack_without_answer(void)
 	close(core_l);
 	sipdlg_clear(&da), sipdlg_clear(&db);
 	g_free(c0), g_free(c1), g_free(r[0]), g_free(r[1]), g_free(cancel), g_free(early), g_free(inv);
+}
+
+/* The core sends a reliable 180 without SDP, then its 200 offering; the UE's PRACK to the 180 comes after
+ * the 200: it is no answer (its RAck names the 180), so it goes on to the core, and the ACK's answer goes
+ * through the gateway. Before, any PRACK while the 200's offer waited was taken for the answer, and one
+ * without SDP ended the call. */
+static void test_prack_to_180_after_offer(void)
+{
+	long mark = algrig_mark(&rig);
+	char *head = sippeer_request(&ue, "INVITE", "a", "b", "l8", 1, "Supported: 100rel\r\n", false);
+	sippeer_send(&ue, rig.access, head, NULL);
+	char *inv = sippeer_recv(&core, 5000);
+	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE "));
+	sippeer_answer_with(&core, inv, "b", "180 Ringing", "Require: 100rel\r\nRSeq: 1\r\n", NULL);
+	char *ringing = sippeer_next_of(&ue, "SIP/2.0 180 ", 5000);
+	CU_ASSERT_TRUE_FATAL(ringing != NULL);
+	uint16_t core_port = 0;
+	int core_l = tcp_listen(&core_port);
+	char *offer = algrig_sdp("b", &payload_msrp, core_port, false, "actpass", NULL, NULL);
+	sippeer_answer(&core, inv, "b", "200 OK", offer);
+	char *ok = sippeer_final(&ue, 5000);
+	CU_ASSERT_TRUE_FATAL(ok && g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
+	struct sipdlg da, db;
+	sipdlg_caller(&da, &ue, ringing, 1);
+	sipdlg_callee(&db, &core, inv, "b");
+	sipdlg_send_with(&da, "PRACK", "RAck: 1 1 INVITE\r\n", NULL);
+	char *prack = sippeer_next_of(&core, "PRACK ", 3000), *bye = NULL;
+	CU_ASSERT_TRUE_FATAL(prack != NULL);
+	sippeer_answer(&core, prack, "b", "200 OK", NULL);
+	g_free(ue_got("200 OK", "PRACK"));
+	bye = sippeer_next_of(&ue, "BYE ", 300);
+	CU_ASSERT_PTR_NULL(bye);
+	sipdlg_clear(&da);
+	sipdlg_caller(&da, &ue, ok, 1);
+	ack_answers(&da);
+	da.cseq = 2; /* the PRACK's: the BYE takes the next */
+	char *agw_fp = sdp_fingerprint(sip_body(ok));
+	media_then_bye(&da, sdp_port(sip_body(ok), "message"), agw_fp, core_l, mark, core_port);
+	sipdlg_clear(&da), sipdlg_clear(&db);
+	g_free(agw_fp), g_free(bye), g_free(prack), g_free(ok), g_free(offer), g_free(ringing), g_free(inv),
+	    g_free(head);
 }
 
 static void test_refresh_without_sdp(void)
@@ -419,6 +463,8 @@ int main(void)
 		  test_reliable_183_offers },
 		{ "a PRACK without the answer: 488 to it and the INVITE, CANCEL to the core",
 		  test_prack_without_answer },
+		{ "a PRACK to a reliable 180 after the 200 offered: it goes on, the ACK answers",
+		  test_prack_to_180_after_offer },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("ims-alg: offers in 2xx, answers in ACK", up, down, tests);

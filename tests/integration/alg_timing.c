@@ -458,6 +458,92 @@ static void test_both_offer(void)
 	    g_free(update), g_free(re), g_free(ok);
 }
 
+/* The same with a re-offer that leaves the gateway alone (the UE's SDP again): the core's UPDATE with
+ * another port still gets 491 and never reaches the UE, nothing changes at the gateway, and the
+ * re-INVITE's 200 reaches the UE as the call's first 200 did. Before, the UPDATE went on: the call's
+ * running terminations were subtracted for it, and the re-INVITE's 200 configured the access leg with the
+ * core's address. */
+static void test_both_offer_kept(void)
+{
+	struct sipdlg da, db;
+	char *ok;
+	uint16_t port = dead_port();
+	answered("t10", port, &da, &db, &ok);
+	long mark = algrig_mark(&rig);
+	char *re = ue_reoffers(&da, port);
+	char *update = algrig_sdp("b", &payload_msrp, 2857, false, "active", NULL, NULL),
+	     *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
+	sipdlg_send(&db, "UPDATE", update);
+	char *pending = sippeer_next_of(&core, "SIP/2.0 ", 3000),
+	     *none = sippeer_next_of(&ue, "UPDATE ", 300);
+	CU_ASSERT_TRUE(pending && g_str_has_prefix(pending, "SIP/2.0 491 Request Pending\r\n"));
+	CU_ASSERT_PTR_NULL(none);
+	sippeer_answer(&core, re, "b", "200 OK", answer);
+	char *re_ok = sippeer_final(&ue, 5000);
+	CU_ASSERT_TRUE_FATAL(re_ok && g_str_has_prefix(re_ok, "SIP/2.0 200 OK\r\n"));
+	ASSERT_TEXT("the re-INVITE's answer toward the UE", sip_body(re_ok), sip_body(ok));
+	sipdlg_send(&da, "ACK", NULL);
+	g_free(sippeer_next_of(&core, "ACK ", 3000));
+	char *h248 = algrig_h248(&rig, mark, false);
+	CU_ASSERT_STRING_EQUAL(h248, "");
+	ue_hangs_up(&da);
+	sipdlg_clear(&da), sipdlg_clear(&db);
+	g_free(h248), g_free(re_ok), g_free(none), g_free(pending), g_free(answer), g_free(update),
+	    g_free(re), g_free(ok);
+}
+
+/* The core answers the UE's INVITE in a reliable 183; the UE then re-offers another port in an UPDATE
+ * (the gateway reserves a new line), and the core's 200 to the INVITE (no SDP) passes before its 200 to
+ * the UPDATE: the INVITE's end is not the UPDATE's, so the UPDATE's line stays and its answer configures
+ * it. Before, the INVITE's 200 undid the UPDATE's re-offer. */
+static void test_invite_ends_during_update(void)
+{
+	long first = algrig_mark(&rig);
+	char *inv = offer(&rig, "t11", dead_port());
+	CU_ASSERT_TRUE_FATAL(inv != NULL);
+	char *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
+	sippeer_answer_with(&core, inv, "b", "183 Session Progress", "Require: 100rel\r\nRSeq: 1\r\n",
+			    answer);
+	char *early = sippeer_next_of(&ue, "SIP/2.0 183 ", 5000);
+	CU_ASSERT_TRUE_FATAL(early != NULL);
+	struct sipdlg da, db;
+	sipdlg_caller(&da, &ue, early, 1);
+	sipdlg_callee(&db, &core, inv, "b");
+	sipdlg_send_with(&da, "PRACK", "RAck: 1 1 INVITE\r\n", NULL);
+	char *prack = sippeer_next_of(&core, "PRACK ", 3000);
+	CU_ASSERT_TRUE_FATAL(prack != NULL);
+	sippeer_answer(&core, prack, "b", "200 OK", NULL);
+	g_free(sippeer_next_of(&ue, "SIP/2.0 200 ", 3000));
+	long mark = algrig_mark(&rig);
+	uint16_t port2 = dead_port();
+	char *sdp = algrig_sdp("ue", &payload_msrp, port2, true, "actpass", ue_id.fingerprint, "requested");
+	sipdlg_send(&da, "UPDATE", sdp);
+	char *update = sippeer_next_of(&core, "UPDATE ", 3000);
+	CU_ASSERT_TRUE_FATAL(update != NULL);
+	sippeer_answer(&core, inv, "b", "200 OK", NULL);
+	char *ok = sippeer_next_of(&ue, "SIP/2.0 200 OK", 3000);
+	CU_ASSERT_TRUE_FATAL(ok != NULL);
+	sippeer_answer(&core, update, "b", "200 OK", answer);
+	char *up_ok = sippeer_next_of(&ue, "SIP/2.0 200 OK", 5000);
+	CU_ASSERT_TRUE_FATAL(up_ok != NULL);
+	char *agw_fp = sdp_fingerprint(sip_body(up_ok));
+	char *want = algrig_sdp_via_gw("b", &payload_msrp, sdp_port(sip_body(up_ok), "message"), true,
+				       "active", agw_fp, NULL);
+	ASSERT_TEXT("the UPDATE's answer toward the UE", sip_body(up_ok), want);
+	sipdlg_clear(&da);
+	sipdlg_caller(&da, &ue, ok, 1);
+	sipdlg_send(&da, "ACK", NULL);
+	g_free(sippeer_next_of(&core, "ACK ", 3000));
+	da.cseq = 3; /* the UPDATE's: the BYE takes the next */
+	ue_hangs_up(&da);
+	char *tx = algrig_h248_once_shown(&rig, mark, "Subtract = *", 3000),
+	     *h248 = reoffer_h248("seed004/orig_reoffer", first, mark, port2);
+	ASSERT_TEXT("H.248 of the UPDATE's re-offer", tx, h248);
+	sipdlg_clear(&da), sipdlg_clear(&db);
+	g_free(h248), g_free(tx), g_free(want), g_free(agw_fp), g_free(up_ok), g_free(ok), g_free(update),
+	    g_free(sdp), g_free(prack), g_free(early), g_free(answer), g_free(inv);
+}
+
 /* The core refuses the UE's re-offer (488): the session stays as it was (RFC 3261 §14.1), and what the
  * re-offer reserved goes at once, before anything else happens in the call. Before, it stayed reserved
  * until the next offer or the call's end. */
@@ -536,6 +622,10 @@ int main(void)
 		  test_both_offer },
 		{ "a re-offer refused: what it reserved goes at once, the call goes on",
 		  test_reoffer_refused },
+		{ "both sides offer at once, the first leaving the gateway alone: 491 for the second",
+		  test_both_offer_kept },
+		{ "the INVITE's 200 passes during an UPDATE's re-offer: the UPDATE's line stays",
+		  test_invite_ends_during_update },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("ims-alg when the media fails at each point of a call", up, down, tests);
