@@ -2,6 +2,7 @@
 /* ber: the binary encoding (H.248.1 Annex A). Every message form the project emits (tests/h248/binary)
  * goes text -> BER -> text unchanged; megaco's vectors go through and stay stable; the octets of a small
  * message are checked byte for byte; bad BER and what binary cannot carry are refused with their codes. */
+#include <arpa/inet.h>
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,28 @@ static void test_octets(void)
 	h248_msg_free(m);
 }
 
+/* an IPv4 mId decodes to the text inet_ntop gives, for every value of each octet */
+static void test_ip4_mid(void)
+{
+	for (unsigned v = 0; v < 256; v++) {
+		uint8_t a[4] = { (uint8_t)v, (uint8_t)(255 - v), (uint8_t)(v / 10), (uint8_t)(v * 7) };
+		char want[INET_ADDRSTRLEN], text[80];
+		inet_ntop(AF_INET, a, want, sizeof want);
+		snprintf(text, sizeof text, "MEGACO/3 [%s]:2944\nPending = 12 { }\n", want);
+		struct h248_error err;
+		struct h248_msg *m = h248_parse(text, strlen(text), NULL, &err);
+		size_t len = 0;
+		uint8_t *ber = m ? h248_ber_encode(m, &len, &err) : NULL;
+		h248_msg_free(m);
+		m = ber ? h248_ber_decode(ber, len, NULL, &err) : NULL;
+		CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+		CU_ASSERT_EQUAL(m->mid.kind, H248_MID_IP4);
+		CU_ASSERT_TRUE(m->mid.text.n == strlen(want) && !memcmp(m->mid.text.p, want, m->mid.text.n));
+		free(ber);
+		h248_msg_free(m);
+	}
+}
+
 static char reason[160]; /* the last decode_code's */
 
 static int decode_code(const uint8_t *b, size_t n, unsigned *col)
@@ -240,6 +263,7 @@ void register_ber(void)
 		{ "every message form the project emits, text -> BER -> text", test_project_messages },
 		{ "megaco's vectors through binary, stable", test_megaco_vectors },
 		{ "the octets of Pending", test_octets },
+		{ "an IPv4 mId as inet_ntop writes it", test_ip4_mid },
 		{ "bad BER refused: truncation, trailing octet, version, lengths, tags, depth",
 		  test_refused_octets },
 		{ "unknown package and item ids refused with 444 and 445", test_unknown_names },
