@@ -36,22 +36,32 @@ bool ber_next_failed(struct dec *d, const struct br *r, bool read, size_t at)
 	return ber_dfail(d, 400, r, "nested deeper than %u", d->max_depth);
 }
 
+/* The decoder's most frequent call (every SEQUENCE), so written for speed: seq's bounds read one by one
+ * (a struct copy of a TLV its caller has just written loaded it in wider pieces than it was stored in,
+ * and stalled on the store forwarding), each component written straight into its slot, and only the
+ * slots left absent zeroed afterwards, with no memset call. */
 bool ber_fields(struct dec *d, const struct tlv *seq, struct tlv *f, unsigned n)
 {
-	struct br in = seq->in;
-	memset(f, 0, n * sizeof *f);
+	struct br in = { seq->in.p, seq->in.end, seq->in.base, seq->in.depth };
+	uint32_t seen = 0; /* n is at most 11 */
 	while (br_more(&in)) {
 		const uint8_t *at = in.p;
 		struct tlv t;
 		if (!ber_next(d, &in, &t))
 			return false;
 		unsigned k = t.tag & 0x1f;
-		if ((t.tag & 0xc0) != 0x80 || k >= n || f[k].tag) {
+		if ((t.tag & 0xc0) != 0x80 || k >= n || (seen >> k & 1)) {
 			struct br here = { at, in.end, in.base, 0 };
 			return ber_dfail(d, 400, &here, "unexpected component (tag 0x%02x)", t.tag);
 		}
-		f[k] = t;
+		seen |= 1u << k;
+		f[k].tag = t.tag;
+		f[k].in.p = t.in.p, f[k].in.end = t.in.end, f[k].in.base = t.in.base;
+		f[k].in.depth = t.in.depth;
 	}
+	for (unsigned k = 0; k < n; k++)
+		if (!(seen >> k & 1))
+			f[k] = (struct tlv){ 0 };
 	return true;
 }
 

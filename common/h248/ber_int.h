@@ -61,7 +61,8 @@ static inline bool ber_next(struct dec *d, struct br *r, struct tlv *t)
 	bool read = r->base && br_next(r, t, &at);
 	if (read && t->in.depth <= d->max_depth)
 		return true;
-	return ber_next_failed(d, r, read, at);
+	ber_next_failed(d, r, read, at); /* false: said here, so that the compiler sees t unused after it */
+	return false;
 }
 /* The components of SEQUENCE seq into f[0..n) by their context tag number (f[k].tag 0: absent); false on
  * a component of another class, a number >= n, or one repeated */
