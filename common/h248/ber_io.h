@@ -58,30 +58,43 @@ struct tlv {
 	struct br in; /* the contents */
 };
 
-/* Reads the next TLV of r into t; false (with *at the offending offset) on a malformed or indefinite length,
- * a multi-octet tag, or a value running past r's end. Inline, as br_more and br_len: the decoder reads
- * every TLV with them. */
-static inline bool br_next(struct br *r, struct tlv *t, size_t *at)
+/* The TLV at *p, before end: its tag into *tag and its contents into [*v, *vend), *p moved past it; false
+ * (*p unchanged) on a malformed or indefinite length, a multi-octet tag, or a value running past end.
+ * The form of br_next on a cursor in registers, for a caller that keeps its own (ber_fields). */
+static inline bool br_tlv(const uint8_t **pp, const uint8_t *end, unsigned *tag, const uint8_t **v,
+			  const uint8_t **vend)
 {
-	const uint8_t *p = r->p;
-	*at = (size_t)(p - r->base);
-	if (r->end - p < 2 || (p[0] & 0x1f) == 0x1f)
+	const uint8_t *p = *pp;
+	if (end - p < 2 || (p[0] & 0x1f) == 0x1f)
 		return false;
-	t->tag = p[0];
+	*tag = p[0];
 	size_t len = p[1];
 	p += 2;
 	if (len & 0x80) {
 		unsigned k = len & 0x7f;
-		if (k == 0 || k > 4 || (size_t)(r->end - p) < k)
+		if (k == 0 || k > 4 || (size_t)(end - p) < k)
 			return false; /* indefinite, or longer than any message */
 		len = 0;
 		for (unsigned i = 0; i < k; i++)
 			len = len << 8 | *p++;
 	}
-	if ((size_t)(r->end - p) < len)
+	if ((size_t)(end - p) < len)
 		return false;
-	t->in = (struct br){ p, p + len, r->base, r->depth + 1 };
-	r->p = p + len;
+	*v = p, *vend = p + len;
+	*pp = p + len;
+	return true;
+}
+
+/* Reads the next TLV of r into t; false (with *at the offending offset) as br_tlv. Inline, as br_more and
+ * br_len: the decoder reads every TLV with them. */
+static inline bool br_next(struct br *r, struct tlv *t, size_t *at)
+{
+	const uint8_t *p = r->p, *v, *vend;
+	*at = (size_t)(p - r->base);
+	if (!br_tlv(&p, r->end, &t->tag, &v, &vend))
+		return false;
+	t->in = (struct br){ v, vend, r->base, r->depth + 1 };
+	r->p = p;
 	return true;
 }
 
