@@ -214,10 +214,13 @@ static bool enumerated(struct enc *e, unsigned tag, const struct h248_node *n, c
 static void sdp_line(struct enc *e, uint16_t id, const char *value, size_t n)
 {
 	if (n + 10 <= 0x7f) { /* the SEQUENCE's contents: name's 6 octets, value's 4 and the line's n */
-		uint8_t h[12] = { T_SEQ, (uint8_t)(n + 10), CTX(0), 4, 0, 0, (uint8_t)(id >> 8), (uint8_t)id,
-				  CTXC(1), (uint8_t)(n + 2), T_OCTETS, (uint8_t)n };
-		bw_put(&e->w, h, sizeof h);
-		bw_put(&e->w, value, n);
+		uint8_t *q = bw_take(&e->w, 12 + n);
+		if (!q)
+			return;
+		q[0] = T_SEQ, q[1] = (uint8_t)(n + 10), q[2] = CTX(0), q[3] = 4, q[4] = 0, q[5] = 0;
+		q[6] = (uint8_t)(id >> 8), q[7] = (uint8_t)id, q[8] = CTXC(1), q[9] = (uint8_t)(n + 2);
+		q[10] = T_OCTETS, q[11] = (uint8_t)n;
+		memcpy(q + 12, value, n);
 		return;
 	}
 	size_t pm = bw_open(&e->w, T_SEQ), vm;

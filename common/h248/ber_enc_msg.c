@@ -430,17 +430,21 @@ static bool message(struct enc *e, const struct h248_msg *m)
 
 uint8_t *h248_ber_encode(const struct h248_msg *m, size_t *len, struct h248_error *err)
 {
-	struct enc e = { .err = err };
+	struct enc e;
+	e.err = err, e.failed = false;
+	bw_init(&e.w);
 	*err = (struct h248_error){ 0 };
 	bool ok = message(&e, m) && !e.failed;
-	if (ok && e.w.failed)
+	size_t n;
+	uint8_t *out = bw_finish(&e.w, &n);
+	if (ok && !out)
 		ok = ber_fail(&e, 500, "out of memory");
 	if (!ok) {
 		if (!err->code)
 			err->code = 400;
-		free(e.w.p);
+		free(out);
 		return NULL;
 	}
-	*len = e.w.n;
-	return e.w.p;
+	*len = n;
+	return out;
 }

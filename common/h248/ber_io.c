@@ -22,67 +22,136 @@ bool bw_grow(struct bw *w, size_t n)
 	return true;
 }
 
-static void tag_len(struct bw *w, unsigned tag, size_t len)
+/* Octets a long length takes after its first */
+static unsigned long_octets(size_t len)
 {
-	uint8_t h[6] = { (uint8_t)tag };
-	size_t n = 1;
-	if (len < 0x80)
-		h[n++] = (uint8_t)len;
-	else {
-		unsigned k = len > 0xffffff ? 4 : len > 0xffff ? 3 : len > 0xff ? 2 : 1;
-		h[n++] = (uint8_t)(0x80 | k);
-		for (unsigned i = k; i-- > 0;)
-			h[n++] = (uint8_t)(len >> (8 * i));
-	}
-	bw_put(w, h, n);
+	return len > 0xffffff ? 4 : len > 0xffff ? 3 : len > 0xff ? 2 : 1;
 }
 
-void bw_close(struct bw *w, size_t mark)
+/* Another long in w->longs, from the stack array to the heap when it is full; NULL once out of memory */
+static struct bw_long *add_long(struct bw *w)
+{
+	if (!w->longs)
+		w->longs = w->some, w->caplongs = sizeof w->some / sizeof w->some[0];
+	if (w->nlongs == w->caplongs) {
+		size_t cap = 2 * (size_t)w->caplongs;
+		struct bw_long *l =
+		    w->longs == w->some ? malloc(cap * sizeof *l) : realloc(w->longs, cap * sizeof *l);
+		if (!l) {
+			w->failed = true;
+			return NULL;
+		}
+		if (w->longs == w->some)
+			memcpy(l, w->some, sizeof w->some);
+		w->longs = l, w->caplongs = (uint32_t)cap;
+	}
+	return &w->longs[w->nlongs++];
+}
+
+void bw_close_long(struct bw *w, size_t mark)
 {
 	if (w->failed)
 		return;
-	size_t len = w->n - mark;
-	if (len < 0x80) {
-		w->p[mark - 1] = (uint8_t)len;
-		return;
+	/* The longs inside: the last ones closed whose contents start after mark, each with its own insides
+	 * before it, skipped over by its first. */
+	size_t grow = 0;
+	uint32_t first = w->nlongs;
+	while (first > 0 && w->longs[first - 1].mark > mark) {
+		grow += w->longs[first - 1].grow;
+		first = w->longs[first - 1].first;
 	}
-	unsigned k = len > 0xffffff ? 4 : len > 0xffff ? 3 : len > 0xff ? 2 : 1;
-	if (w->n + k > w->cap && !bw_grow(w, k))
+	size_t len = w->n - mark + grow;
+	struct bw_long *l = add_long(w);
+	if (!l)
 		return;
-	memmove(w->p + mark + k, w->p + mark, len);
+	unsigned k = long_octets(len);
+	*l = (struct bw_long){ .mark = mark, .len = len, .grow = grow + k, .first = first, .k = (uint8_t)k };
 	w->p[mark - 1] = (uint8_t)(0x80 | k);
-	for (unsigned i = 0; i < k; i++)
-		w->p[mark + i] = (uint8_t)(len >> (8 * (k - 1 - i)));
-	w->n += k;
+}
+
+/* Moves the longs [lo, hi] (post-order: each after its insides, [first, it)) and what follows each up to
+ * its place, the last in the buffer first, so that every octet moves once, in place: from *src on, the
+ * octets are in place already, at *dst. The insides of a long start after its own contents do, and the
+ * subtree before it ends before they start. The nesting, and so the recursion, is the encoder's: 26 at
+ * most. */
+static void expand(struct bw *w, long lo, long hi, size_t *src, size_t *dst)
+{
+	for (long j = hi; j >= lo; j = (long)w->longs[j].first - 1) {
+		const struct bw_long *l = &w->longs[j];
+		if ((long)l->first < j)
+			expand(w, (long)l->first, j - 1, src, dst);
+		size_t seg = *src - l->mark;
+		*dst -= seg;
+		if (seg <= 16) /* most: the headers between two nested opens; the copy overlaps upward */
+			for (size_t i = seg; i-- > 0;)
+				w->p[*dst + i] = w->p[l->mark + i];
+		else
+			memmove(w->p + *dst, w->p + l->mark, seg);
+		*src = l->mark;
+		for (unsigned i = 0; i < l->k; i++) /* the length, its last octet first */
+			w->p[--*dst] = (uint8_t)(l->len >> (8 * i));
+	}
+}
+
+uint8_t *bw_finish(struct bw *w, size_t *len)
+{
+	size_t grow = 0;
+	for (uint32_t j = w->nlongs; j > 0; j = w->longs[j - 1].first) /* the outermost longs */
+		grow += w->longs[j - 1].grow;
+	if (grow && !w->failed && bw_grow(w, grow)) {
+		size_t src = w->n, dst = w->n + grow;
+		expand(w, 0, (long)w->nlongs - 1, &src, &dst);
+		w->n += grow;
+	}
+	if (w->longs != w->some)
+		free(w->longs);
+	w->longs = NULL, w->nlongs = 0;
+	if (w->failed) {
+		free(w->p);
+		return NULL;
+	}
+	*len = w->n;
+	return w->p;
 }
 
 void bw_octets(struct bw *w, unsigned tag, const void *p, size_t n)
 {
-	tag_len(w, tag, n);
-	bw_put(w, p, n);
+	unsigned k = n < 0x80 ? 0 : long_octets(n);
+	uint8_t *q = bw_take(w, 2 + k + n);
+	if (!q)
+		return;
+	q[0] = (uint8_t)tag;
+	q[1] = (uint8_t)(k ? 0x80 | k : n);
+	for (unsigned i = 0; i < k; i++)
+		q[2 + i] = (uint8_t)(n >> (8 * (k - 1 - i)));
+	memcpy(q + 2 + k, p, n);
 }
 
 void bw_uint(struct bw *w, unsigned tag, uint32_t v)
 {
-	uint8_t b[5];
-	size_t n = 0;
-	int i = 4;
-	while (i > 0 && !(v >> (8 * i - 1))) /* drop octets that only repeat the sign */
-		i--;
-	for (; i >= 0; i--)
-		b[n++] = i == 4 ? 0 : (uint8_t)(v >> (8 * i));
-	bw_octets(w, tag, b, n);
+	/* the fewest octets holding v as a non-negative two's complement number: a leading zero octet when
+	 * the top bit of the first would be set */
+	unsigned n = v < 0x80 ? 1 : v < 0x8000 ? 2 : v < 0x800000 ? 3 : v < 0x80000000 ? 4 : 5;
+	uint8_t *q = bw_take(w, 2 + n);
+	if (!q)
+		return;
+	q[0] = (uint8_t)tag, q[1] = (uint8_t)n;
+	for (unsigned i = 0; i < n; i++)
+		q[2 + i] = (uint8_t)((uint64_t)v >> (8 * (n - 1 - i)));
 }
 
 void bw_null(struct bw *w, unsigned tag)
 {
-	tag_len(w, tag, 0);
+	uint8_t *q = bw_take(w, 2);
+	if (q)
+		q[0] = (uint8_t)tag, q[1] = 0;
 }
 
 void bw_bool(struct bw *w, unsigned tag, bool v)
 {
-	uint8_t b = v ? 0xff : 0;
-	bw_octets(w, tag, &b, 1);
+	uint8_t *q = bw_take(w, 3);
+	if (q)
+		q[0] = (uint8_t)tag, q[1] = 1, q[2] = v ? 0xff : 0;
 }
 
 void bw_bits(struct bw *w, unsigned tag, uint32_t bits)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ber_io: the BER octets underneath ber_enc.c and ber_dec.c (private to them): a growable writer that
- * nests constructed values by patching their lengths, and a bounded reader of tag-length-value triples.
+ * nests constructed values by patching their lengths (the long ones at the end, see struct bw_long), and a
+ * bounded reader of tag-length-value triples.
  * Tags are one identifier octet: class, constructed bit and numbers below 31, all Annex A needs. */
 #ifndef MEDIASEC_H248_BER_IO_H
 #define MEDIASEC_H248_BER_IO_H
@@ -15,32 +16,78 @@
 #define T_SEQ    0x30u         /* universal SEQUENCE */
 #define T_OCTETS 0x04u         /* universal OCTET STRING */
 
+/* A constructed value whose contents came to 128 octets or more: its length needs k more octets than the
+ * one bw_open left for it. They are not made room for at bw_close, which would move the contents each
+ * time, and at every level of nesting again, but at bw_finish, where every octet moves once. */
+struct bw_long {
+	size_t mark;    /* the contents' offset in the buffer as written (before any long length's room) */
+	size_t len;     /* the contents' length with the room of the long lengths inside them */
+	size_t grow;    /* k and the room of those inside: what this value grows by at bw_finish */
+	uint32_t first; /* the first long inside this one (they are listed as closed: [first, this one)) */
+	uint8_t k;
+};
+
 struct bw {
 	uint8_t *p;
 	size_t n, cap;
 	bool failed;
+	uint32_t nlongs, caplongs;
+	struct bw_long *longs; /* some, or the heap once there are more */
+	struct bw_long some[32];
 };
+
+/* An empty writer, its array of longs left as it is (a zeroed struct bw cost a kilobyte's memset) */
+static inline void bw_init(struct bw *w)
+{
+	w->p = NULL, w->n = w->cap = 0, w->failed = false;
+	w->nlongs = w->caplongs = 0, w->longs = NULL;
+}
 
 /* Room for n more octets when the buffer lacks it (bw_put's growing); false once out of memory. */
 bool bw_grow(struct bw *w, size_t n);
 
-/* Inline, as bw_open, with the growing out of line: the encoder writes every octet through them. */
+/* The next n octets of the buffer, for the caller to fill; NULL once out of memory. The writers below
+ * write their octets in place through it: built in a local array first and copied, they were loaded
+ * back in wider pieces than they were stored in, which stalls the store forwarding. */
+static inline uint8_t *bw_take(struct bw *w, size_t n)
+{
+	if (w->failed || (w->n + n > w->cap && !bw_grow(w, n)))
+		return NULL;
+	uint8_t *q = w->p + w->n;
+	w->n += n;
+	return q;
+}
+
+/* Inline, as bw_open and bw_close, with the growing out of line: the encoder writes every octet through
+ * them. */
 static inline void bw_put(struct bw *w, const void *p, size_t n)
 {
-	if (w->failed || !n || (w->n + n > w->cap && !bw_grow(w, n)))
-		return;
-	memcpy(w->p + w->n, p, n);
-	w->n += n;
+	uint8_t *q = n ? bw_take(w, n) : NULL;
+	if (q)
+		memcpy(q, p, n);
 }
 
 /* Opens a constructed value: returns the mark bw_close takes. */
 static inline size_t bw_open(struct bw *w, unsigned tag)
 {
-	uint8_t h[2] = { (uint8_t)tag, 0 };
-	bw_put(w, h, 2);
+	uint8_t *q = bw_take(w, 2);
+	if (q)
+		q[0] = (uint8_t)tag, q[1] = 0;
 	return w->n;
 }
-void bw_close(struct bw *w, size_t mark);
+/* Closes the value opened at mark: its length, the contents written since. */
+void bw_close_long(struct bw *w, size_t mark);
+static inline void bw_close(struct bw *w, size_t mark)
+{
+	size_t len = w->n - mark; /* under 128: no long length inside, whose contents alone are longer */
+	if (!w->failed && len < 0x80)
+		w->p[mark - 1] = (uint8_t)len;
+	else
+		bw_close_long(w, mark);
+}
+/* The message's octets (the buffer, to free()) with their count in *len, the long lengths written in;
+ * NULL once out of memory. The writer is done with either way. */
+uint8_t *bw_finish(struct bw *w, size_t *len);
 void bw_octets(struct bw *w, unsigned tag, const void *p, size_t n);
 void bw_uint(struct bw *w, unsigned tag, uint32_t v); /* INTEGER or ENUMERATED */
 void bw_null(struct bw *w, unsigned tag);
