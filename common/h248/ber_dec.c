@@ -117,11 +117,13 @@ static bool value(struct dec *d, struct h248_node *n, const struct tlv *val, con
 	return true;
 }
 
-static struct h248_node *prop_node(struct dec *d, struct h248_node *parent, const char *name)
+/* name: the tables' (static, NUL-terminated), which the node points to rather than copies */
+static struct h248_node *prop_node(struct dec *d, struct h248_node *parent, const char *name, size_t len)
 {
 	struct h248_node *n = h248_node_new(d->m, H248_NODE_PROP, H248_TOK_NONE);
-	if (!n || !(n->name = h248_cstr(d->m, name)).p)
+	if (!n)
 		return ber_oom(d, NULL), NULL;
+	n->name = (struct h248_str){ name, len };
 	h248_append(parent, n);
 	return n;
 }
@@ -130,15 +132,16 @@ static struct h248_node *prop_node(struct dec *d, struct h248_node *parent, cons
 static struct h248_node *pkgd(struct dec *d, struct h248_node *parent, enum ber_kind kind,
 			      const struct tlv *t, uint8_t id[4])
 {
-	char name[80];
+	size_t len;
+	const char *name;
 	if (br_len(t) != 4)
 		return ber_dfail(d, 400, &t->in, "a PkgdName is 4 octets"), NULL;
 	memcpy(id, t->in.p, 4);
-	if (!ber_pkgd_name(kind, id, name, sizeof name))
+	if (!(name = ber_pkgd_text(kind, id, &len)))
 		return ber_dfail(d, ber_pkg_name((uint16_t)(id[0] << 8 | id[1])) ? 445 : 444, &t->in,
 				 "unknown package or item 0x%02x%02x/0x%02x%02x", id[0], id[1], id[2], id[3]),
 		       NULL;
-	return prop_node(d, parent, name);
+	return prop_node(d, parent, name, len);
 }
 
 /* PropertyParm { name [0], value [1], extraInfo [2] } under parent */
@@ -177,10 +180,12 @@ static bool params(struct dec *d, struct h248_node *n, enum ber_kind kind, const
 		if (t.tag != T_SEQ || !ber_fields(d, &t, f, 3) || !f[0].tag || !f[1].tag ||
 		    br_len(&f[0]) != 2)
 			return d->failed ? false : ber_dfail(d, 400, &t.in, "parameter");
-		const char *name = ber_param_name(kind, item, (uint16_t)(f[0].in.p[0] << 8 | f[0].in.p[1]));
+		size_t len;
+		const char *name =
+		    ber_param_name(kind, item, (uint16_t)(f[0].in.p[0] << 8 | f[0].in.p[1]), &len);
 		if (!name)
 			return ber_dfail(d, 445, &f[0].in, "unknown parameter");
-		struct h248_node *p = prop_node(d, n, name);
+		struct h248_node *p = prop_node(d, n, name, len);
 		if (!p || !value(d, p, &f[1], &f[2]))
 			return false;
 	}

@@ -93,18 +93,37 @@ static const struct param params[] = {
 /* What the lookups compare, derived from the tables above on first use: the length of each package and
  * item name, each package's items (in table order, as a chain: first, next; -1 ends it) and each
  * parameter's item as a PkgdName, so that a lookup walks one package's few items and compares lengths
- * and numbers before bytes, never a package or item name. */
+ * and numbers before bytes, never a package or item name. For the decoder, the text of each PkgdName
+ * (as "pkg/item", or "pkg/" and a star) and each package's row by its id, so that a decoded name is found at
+ * once and points here rather than being put together and copied per message. */
+#define NAME_MAX_LEN 39  /* "pkg/item" (each table's longest name is 8 octets) */
+#define BY_ID        512 /* packages by id below it; those above (none yet) by a walk of the table */
 static struct {
 	bool built;
 	uint8_t pkg_len[COUNT(pkgs)], item_len[COUNT(items)];
 	int16_t pkg_items[COUNT(pkgs)], next_item[COUNT(items)];
 	bool param_known[COUNT(params)]; /* its item is in the tables */
 	uint8_t param_item[COUNT(params)][4];
+	uint8_t param_len[COUNT(params)];
+	char item_text[COUNT(items)][NAME_MAX_LEN + 1], pkg_text[COUNT(pkgs)][NAME_MAX_LEN + 1];
+	uint8_t item_text_len[COUNT(items)], pkg_text_len[COUNT(pkgs)];
+	uint8_t by_id[BY_ID]; /* row + 1, 0: none */
 } idx;
 
 static bool eq(const char *s, size_t n, const char *c)
 {
 	return strlen(c) == n && !memcmp(s, c, n);
+}
+
+/* "a/b" into out (NAME_MAX_LEN + 1 octets, NUL-terminated); its length, 0 when too long (no lookup finds
+ * it then) */
+static uint8_t join(char *out, const char *a, const char *b)
+{
+	size_t an = strlen(a), bn = strlen(b);
+	if (an + 1 + bn > NAME_MAX_LEN)
+		return 0;
+	memcpy(out, a, an), out[an] = '/', memcpy(out + an + 1, b, bn + 1);
+	return (uint8_t)(an + 1 + bn);
 }
 
 static void build(void)
@@ -113,10 +132,14 @@ static void build(void)
 	for (size_t k = 0; k < COUNT(pkgs); k++) {
 		idx.pkg_len[k] = (uint8_t)strlen(pkgs[k].name);
 		idx.pkg_items[k] = last[k] = -1;
+		idx.pkg_text_len[k] = join(idx.pkg_text[k], pkgs[k].name, "*");
+		if (pkgs[k].id < BY_ID && !idx.by_id[pkgs[k].id])
+			idx.by_id[pkgs[k].id] = (uint8_t)(k + 1);
 	}
 	for (size_t i = 0; i < COUNT(items); i++) {
 		idx.item_len[i] = (uint8_t)strlen(items[i].name);
 		idx.next_item[i] = -1;
+		idx.item_text_len[i] = join(idx.item_text[i], items[i].pkg, items[i].name);
 		size_t k = 0;
 		while (k < COUNT(pkgs) && strcmp(pkgs[k].name, items[i].pkg))
 			k++;
@@ -129,9 +152,11 @@ static void build(void)
 		last[k] = (int16_t)i;
 	}
 	idx.built = true; /* what ber_pkgd_id needs is there */
-	for (size_t i = 0; i < COUNT(params); i++)
+	for (size_t i = 0; i < COUNT(params); i++) {
 		idx.param_known[i] = ber_pkgd_id((enum ber_kind)params[i].kind, params[i].item,
 						 strlen(params[i].item), idx.param_item[i]);
+		idx.param_len[i] = (uint8_t)strlen(params[i].name);
+	}
 }
 
 /* The row of the package named s[0..n), or of id; -1 when none. */
@@ -147,6 +172,10 @@ static int pkg_by_name(const char *s, size_t n)
 
 static int pkg_by_id(uint16_t id)
 {
+	if (!idx.built)
+		build();
+	if (id < BY_ID)
+		return (int)idx.by_id[id] - 1;
 	for (size_t k = 0; k < COUNT(pkgs); k++)
 		if (pkgs[k].id == id)
 			return (int)k;
@@ -197,47 +226,27 @@ bool ber_pkgd_id(enum ber_kind kind, const char *s, size_t n, uint8_t out[4])
 	return true;
 }
 
-static const struct item *find_item(enum ber_kind kind, const uint8_t id[4], const char **pname)
+/* The row of item id (a PkgdName) of kind in package row k, or -1 */
+static int find_item(enum ber_kind kind, int k, uint16_t item)
 {
-	uint16_t pkg = (uint16_t)(id[0] << 8 | id[1]), item = (uint16_t)(id[2] << 8 | id[3]);
-	int k = pkg_by_id(pkg);
-	*pname = k >= 0 ? pkgs[k].name : NULL;
-	if (k < 0)
-		return NULL;
-	if (!idx.built)
-		build();
 	for (int i = idx.pkg_items[k]; i >= 0; i = idx.next_item[i])
 		if (items[i].kind == (char)kind && items[i].id == item)
-			return &items[i];
-	return NULL;
+			return i;
+	return -1;
 }
 
-bool ber_pkgd_name(enum ber_kind kind, const uint8_t id[4], char *out, size_t cap)
+const char *ber_pkgd_text(enum ber_kind kind, const uint8_t id[4], size_t *len)
 {
 	uint16_t pkg = (uint16_t)(id[0] << 8 | id[1]), item = (uint16_t)(id[2] << 8 | id[3]);
-	const char *pname = "*", *iname = "*";
-	if (pkg == 0xffff && item != 0xffff)
-		return false;
-	if (pkg != 0xffff) {
-		if (item == 0xffff) {
-			pname = ber_pkg_name(pkg);
-		} else {
-			const struct item *it = find_item(kind, id, &pname);
-			if (!it)
-				return false;
-			iname = it->name;
-		}
-		if (!pname)
-			return false;
+	if (pkg == 0xffff) { /* a wildcarded package needs a wildcarded item (Annex A) */
+		*len = 3;
+		return item == 0xffff ? "*/*" : NULL;
 	}
-	/* "pname/iname", NUL-terminated: two copies, where snprintf's format walk cost more than the lookup */
-	size_t pn = strlen(pname), in = strlen(iname);
-	if (pn + 1 + in >= cap)
-		return false;
-	memcpy(out, pname, pn);
-	out[pn] = '/';
-	memcpy(out + pn + 1, iname, in + 1);
-	return true;
+	int k = pkg_by_id(pkg), i = k < 0 || item == 0xffff ? -1 : find_item(kind, k, item);
+	if (k < 0 || (item != 0xffff && i < 0))
+		return NULL;
+	*len = i < 0 ? idx.pkg_text_len[k] : idx.item_text_len[i];
+	return *len ? (i < 0 ? idx.pkg_text[k] : idx.item_text[i]) : NULL;
 }
 
 static const struct param *find_param(enum ber_kind kind, const uint8_t item[4], const char *s, size_t n,
@@ -246,8 +255,9 @@ static const struct param *find_param(enum ber_kind kind, const uint8_t item[4],
 	if (!idx.built)
 		build();
 	for (size_t i = 0; i < COUNT(params); i++)
-		if (params[i].kind == (char)kind && idx.param_known[i] && !memcmp(idx.param_item[i], item, 4) &&
-		    (s ? eq(s, n, params[i].name) : params[i].id == id))
+		if (params[i].kind == (char)kind && idx.param_known[i] &&
+		    (s ? idx.param_len[i] == n && !memcmp(s, params[i].name, n) : params[i].id == id) &&
+		    !memcmp(idx.param_item[i], item, 4))
 			return &params[i];
 	return NULL;
 }
@@ -260,9 +270,11 @@ bool ber_param_id(enum ber_kind kind, const uint8_t item[4], const char *s, size
 	return p != NULL;
 }
 
-const char *ber_param_name(enum ber_kind kind, const uint8_t item[4], uint16_t id)
+const char *ber_param_name(enum ber_kind kind, const uint8_t item[4], uint16_t id, size_t *len)
 {
 	const struct param *p = find_param(kind, item, NULL, 0, id);
+	if (p)
+		*len = idx.param_len[p - params];
 	return p ? p->name : NULL;
 }
 

@@ -20,12 +20,14 @@ const char *ber_pkg_name(uint16_t id);
 
 /* "pkg/item" (either side may be "*": 0xFFFF) to a PkgdName; false when not in the tables. */
 bool ber_pkgd_id(enum ber_kind kind, const char *s, size_t n, uint8_t out[4]);
-/* A PkgdName back to "pkg/item" in out (NUL-terminated); false when not in the tables. */
-bool ber_pkgd_name(enum ber_kind kind, const uint8_t id[4], char *out, size_t cap);
+/* A PkgdName back to "pkg/item" (NUL-terminated, static), its length in *len; NULL when not in the
+ * tables. */
+const char *ber_pkgd_text(enum ber_kind kind, const uint8_t id[4], size_t *len);
 
 /* A parameter of item `item` (a PkgdName) of kind `kind`; false when unknown. */
 bool ber_param_id(enum ber_kind kind, const uint8_t item[4], const char *s, size_t n, uint16_t *id);
-const char *ber_param_name(enum ber_kind kind, const uint8_t item[4], uint16_t id);
+/* Its name (static), its length in *len; NULL when unknown. */
+const char *ber_param_name(enum ber_kind kind, const uint8_t item[4], uint16_t id, size_t *len);
 
 /* SDP line type c ('v', 'o', …) to Annex C's item id (0xB001…), 0 when none; and back. */
 uint16_t ber_sdp_id(char c);
