@@ -14,21 +14,13 @@
 #include "ber_int.h"
 #include "ber_tab.h"
 
-static bool set_word(struct dec *d, struct h248_node *n, const char *s)
-{
-	n->value.form = H248_VAL_WORD;
-	n->value.text = h248_cstr(d->m, s);
-	return n->value.text.p || ber_oom(d, NULL);
-}
-
 bool ber_set_number(struct dec *d, struct h248_node *n, const struct tlv *t, uint32_t max)
 {
 	uint32_t v;
 	char b[12];
 	if (!ber_dec_u32(d, t, max, &v))
 		return false;
-	h248_decimal(v, b);
-	return set_word(d, n, b);
+	return ber_word(d, n, b, h248_decimal(v, b));
 }
 
 /* a token child holding a number */
@@ -47,8 +39,9 @@ static bool enum_child(struct dec *d, struct h248_node *parent, enum h248_tok to
 	if (!ber_dec_u32(d, t, count - 1, &v) || !list[v])
 		return d->failed ? false : ber_dfail(d, 400, &t->in, "unknown %s", h248_tokens[tok].pretty);
 	struct h248_node *n = ber_token(d, parent, tok);
-	if (!n || !set_word(d, n, h248_tokens[list[v]].pretty))
+	if (!n)
 		return false;
+	ber_static_word(n, h248_tokens[list[v]].pretty);
 	n->value.tok = list[v];
 	return true;
 }
@@ -366,8 +359,7 @@ static bool on_off(struct dec *d, struct h248_node *parent, enum h248_tok tok, c
 	if (!n || br_len(t) != 1)
 		return d->failed ? false : ber_dfail(d, 400, &t->in, "BOOLEAN");
 	enum h248_tok v = t->in.p[0] ? H248_TOK_ON : H248_TOK_OFF;
-	if (!set_word(d, n, h248_tokens[v].pretty))
-		return false;
+	ber_static_word(n, h248_tokens[v].pretty);
 	n->value.tok = v;
 	return true;
 }
@@ -543,12 +535,12 @@ static bool signal(struct dec *d, struct h248_node *parent, const struct tlv *t)
 		if (!nc || !br_bits(&f[4], &bits) || bits >> 5 || !bits)
 			return d->failed ? false : ber_dfail(d, 400, &f[4].in, "notifyCompletion");
 		for (unsigned i = 0; i < 5; i++)
-			if (bits & (1u << i))
-				items[count++] = (struct h248_value){
-					.form = H248_VAL_WORD,
-					.tok = ber_completions[i],
-					.text = h248_cstr(d->m, h248_tokens[ber_completions[i]].pretty)
-				};
+			if (bits & (1u << i)) {
+				const char *name = h248_tokens[ber_completions[i]].pretty;
+				items[count++] = (struct h248_value){ .form = H248_VAL_WORD,
+								      .tok = ber_completions[i],
+								      .text = { name, strlen(name) } };
+			}
 		if (count == 1)
 			nc->value = items[0];
 		else {

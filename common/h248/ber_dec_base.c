@@ -80,6 +80,13 @@ bool ber_oom(struct dec *d, const struct br *at)
 	return ber_dfail(d, 400, at, "message larger than its memory limit");
 }
 
+bool ber_word(struct dec *d, struct h248_node *n, const char *s, size_t len)
+{
+	n->value.form = H248_VAL_WORD;
+	n->value.text = h248_str_dup(d->m, s, len);
+	return n->value.text.p || ber_oom(d, NULL);
+}
+
 struct h248_str ber_dup(struct dec *d, const struct tlv *t)
 {
 	if (!br_len(t))

@@ -11,13 +11,6 @@
 #include "ber.h"
 #include "ber_int.h"
 
-static bool word(struct dec *d, struct h248_node *n, const char *s)
-{
-	n->value.form = H248_VAL_WORD;
-	n->value.text = h248_cstr(d->m, s);
-	return n->value.text.p || ber_dfail(d, 400, NULL, "message larger than its memory limit");
-}
-
 static bool hex(struct dec *d, const struct tlv *t, size_t lo, size_t hi, struct h248_str *out)
 {
 	char b[2 + 2 * 32 + 1];
@@ -118,10 +111,11 @@ static bool mid_child(struct dec *d, struct h248_node *parent, enum h248_tok tok
 											    "}" };
 	if (id.port >= 0)
 		snprintf(port, sizeof port, ":%d", id.port);
-	if ((size_t)snprintf(text, sizeof text, "%s%.*s%s%s", open[id.kind], (int)id.text.n, id.text.p,
-			     close[id.kind], port) >= sizeof text)
+	size_t len = (size_t)snprintf(text, sizeof text, "%s%.*s%s%s", open[id.kind], (int)id.text.n,
+				      id.text.p, close[id.kind], port);
+	if (len >= sizeof text)
 		return ber_dfail(d, 400, &a.in, "mId too long");
-	return word(d, n, text);
+	return ber_word(d, n, text, len);
 }
 
 bool ber_dec_termids(struct dec *d, const struct tlv *t, struct h248_node *cmd)
@@ -166,9 +160,9 @@ static bool services(struct dec *d, struct h248_node *cmd, const struct tlv *t, 
 			return d->failed
 				   ? false
 				   : ber_dfail(d, 400, &t->in, "ServiceChangeParm without method or reason");
-		if (!(n = ber_token(d, sv, H248_TOK_METHOD)) ||
-		    !word(d, n, h248_tokens[ber_methods[method]].pretty))
+		if (!(n = ber_token(d, sv, H248_TOK_METHOD)))
 			return false;
+		ber_static_word(n, h248_tokens[ber_methods[method]].pretty);
 		n->value.tok = ber_methods[method];
 	}
 	if (f[1].tag && !mid_child(d, sv, H248_TOK_SERVICECHANGEADDRESS, &f[1], 1))
@@ -305,8 +299,9 @@ static bool context(struct dec *d, struct h248_node *ctx, const struct tlv *id, 
 	char b[12];
 	if (!ber_dec_u32(d, id, UINT32_MAX, &v))
 		return false;
-	h248_decimal(v, b);
-	if (!word(d, ctx, v == 0 ? "-" : v == 0xfffffffe ? "$" : v == 0xffffffff ? "*" : b))
+	if (v == 0 || v >= 0xfffffffe)
+		ber_static_word(ctx, v == 0 ? "-" : v == 0xfffffffe ? "$" : "*");
+	else if (!ber_word(d, ctx, b, h248_decimal(v, b)))
 		return false;
 	ctx->flags |= H248_F_BODY;
 	if (!props->tag)
@@ -325,8 +320,9 @@ static bool context(struct dec *d, struct h248_node *ctx, const struct tlv *id, 
 		return false;
 	if (f[3].tag) {
 		enum h248_tok on = br_len(&f[3]) == 1 && f[3].in.p[0] ? H248_TOK_ON : H248_TOK_OFF;
-		if (!(n = ber_token(d, ctx, H248_TOK_IEPSCALL)) || !word(d, n, h248_tokens[on].pretty))
+		if (!(n = ber_token(d, ctx, H248_TOK_IEPSCALL)))
 			return false;
+		ber_static_word(n, h248_tokens[on].pretty);
 		n->value.tok = on;
 	}
 	return true;
@@ -392,9 +388,9 @@ static bool reply_id(struct dec *d, struct h248_node *n, const struct tlv *id, c
 		b[len++] = '/';
 		len += h248_decimal(s, b + len);
 		if (end)
-			memcpy(b + len, "/END", sizeof "/END");
+			memcpy(b + len, "/END", sizeof "/END"), len += 4;
 	}
-	return word(d, n, b);
+	return ber_word(d, n, b, len);
 }
 
 static bool transaction(struct dec *d, const struct tlv *t)
@@ -503,7 +499,7 @@ struct h248_msg *h248_ber_decode(const uint8_t *buf, size_t len, const struct h2
 	struct dec d = { .err = err, .max_depth = limits && limits->depth ? limits->depth : 32 };
 	struct br in = { buf, buf + len, buf, 0 };
 	struct tlv top;
-	*err = (struct h248_error){ 0 };
+	ber_no_error(err);
 	bool ok = ber_next(&d, &in, &top) && message(&d, &top, limits);
 	if (ok && br_more(&in))
 		ok = ber_dfail(&d, 400, &in, "octets after the message");

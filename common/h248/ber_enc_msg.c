@@ -433,7 +433,7 @@ uint8_t *h248_ber_encode(const struct h248_msg *m, size_t *len, struct h248_erro
 	struct enc e;
 	e.err = err, e.failed = false;
 	bw_init(&e.w);
-	*err = (struct h248_error){ 0 };
+	ber_no_error(err);
 	bool ok = message(&e, m) && !e.failed;
 	size_t n;
 	uint8_t *out = bw_finish(&e.w, &n);

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ber_io.h"
 #include "msg.h"
@@ -16,6 +17,14 @@ extern const enum h248_tok ber_audit_tokens[BER_AUDIT_TOKENS];
 /* The enumerations of Annex A, value i is the token at index i (H248_TOK_NONE: no such value) */
 extern const enum h248_tok ber_modes[5], ber_methods[6], ber_sigtypes[3], ber_directions[4],
     ber_completions[5], ber_buffer[2], ber_states[3];
+
+/* *err as h248_ber_encode and h248_ber_decode start it: no error. Field by field: the struct assigned whole
+ * (184 octets) was a rep stos, which took a fiftieth of a small message's decode. */
+static inline void ber_no_error(struct h248_error *err)
+{
+	err->code = 0, err->line = err->col = 0, err->reason[0] = 0;
+	err->have_tid = false, err->tid = 0, err->in_reply = false;
+}
 
 /* ---- encoder (ber_enc.c, ber_enc_msg.c) ---- */
 struct enc {
@@ -70,6 +79,14 @@ bool ber_fields(struct dec *d, const struct tlv *seq, struct tlv *f, unsigned n)
 bool ber_dec_u32(struct dec *d, const struct tlv *t, uint32_t max, uint32_t *v);
 /* Fails the decode as out of memory (the message's arena bound); false */
 bool ber_oom(struct dec *d, const struct br *at);
+/* n's value the word s[0..len), copied into the message from the caller's buffer; false when out of memory */
+bool ber_word(struct dec *d, struct h248_node *n, const char *s, size_t len);
+/* n's value the word s, a string that outlives the message (a token's name), pointed at, not copied */
+static inline void ber_static_word(struct h248_node *n, const char *s)
+{
+	n->value.form = H248_VAL_WORD;
+	n->value.text = (struct h248_str){ s, strlen(s) };
+}
 /* A word or quoted value of the decoded octets; a node's numeric word value */
 struct h248_str ber_dup(struct dec *d, const struct tlv *t);
 bool ber_set_number(struct dec *d, struct h248_node *n, const struct tlv *t, uint32_t max);
