@@ -103,8 +103,9 @@ static struct {
 	uint8_t pkg_len[COUNT(pkgs)], item_len[COUNT(items)];
 	int16_t pkg_items[COUNT(pkgs)], next_item[COUNT(items)];
 	bool param_known[COUNT(params)]; /* its item is in the tables */
-	uint8_t param_item[COUNT(params)][4];
+	uint32_t param_item[COUNT(params)]; /* its PkgdName's octets, big-endian */
 	uint8_t param_len[COUNT(params)];
+	int16_t pkg_first[256], next_pkg[COUNT(pkgs)]; /* packages by the first letter of their name */
 	char item_text[COUNT(items)][NAME_MAX_LEN + 1], pkg_text[COUNT(pkgs)][NAME_MAX_LEN + 1];
 	uint8_t item_text_len[COUNT(items)], pkg_text_len[COUNT(pkgs)];
 	uint8_t by_id[BY_ID]; /* row + 1, 0: none */
@@ -129,6 +130,12 @@ static uint8_t join(char *out, const char *a, const char *b)
 static void build(void)
 {
 	int16_t last[COUNT(pkgs)];
+	for (size_t c = 0; c < 256; c++)
+		idx.pkg_first[c] = -1;
+	for (size_t k = COUNT(pkgs); k-- > 0;) { /* each letter's chain in table order */
+		idx.next_pkg[k] = idx.pkg_first[(unsigned char)pkgs[k].name[0]];
+		idx.pkg_first[(unsigned char)pkgs[k].name[0]] = (int16_t)k;
+	}
 	for (size_t k = 0; k < COUNT(pkgs); k++) {
 		idx.pkg_len[k] = (uint8_t)strlen(pkgs[k].name);
 		idx.pkg_items[k] = last[k] = -1;
@@ -153,8 +160,11 @@ static void build(void)
 	}
 	idx.built = true; /* what ber_pkgd_id needs is there */
 	for (size_t i = 0; i < COUNT(params); i++) {
-		idx.param_known[i] = ber_pkgd_id((enum ber_kind)params[i].kind, params[i].item,
-						 strlen(params[i].item), idx.param_item[i]);
+		uint8_t id[4];
+		idx.param_known[i] =
+		    ber_pkgd_id((enum ber_kind)params[i].kind, params[i].item, strlen(params[i].item), id);
+		idx.param_item[i] =
+		    (uint32_t)id[0] << 24 | (uint32_t)id[1] << 16 | (uint32_t)id[2] << 8 | id[3];
 		idx.param_len[i] = (uint8_t)strlen(params[i].name);
 	}
 }
@@ -164,9 +174,11 @@ static int pkg_by_name(const char *s, size_t n)
 {
 	if (!idx.built)
 		build();
-	for (size_t k = 0; k < COUNT(pkgs); k++)
-		if (idx.pkg_len[k] == n && pkgs[k].name[0] == s[0] && !memcmp(s, pkgs[k].name, n))
-			return (int)k;
+	if (!n)
+		return -1;
+	for (int k = idx.pkg_first[(unsigned char)s[0]]; k >= 0; k = idx.next_pkg[k])
+		if (idx.pkg_len[k] == n && !memcmp(s, pkgs[k].name, n))
+			return k;
 	return -1;
 }
 
@@ -254,10 +266,10 @@ static const struct param *find_param(enum ber_kind kind, const uint8_t item[4],
 {
 	if (!idx.built)
 		build();
+	uint32_t it = (uint32_t)item[0] << 24 | (uint32_t)item[1] << 16 | (uint32_t)item[2] << 8 | item[3];
 	for (size_t i = 0; i < COUNT(params); i++)
-		if (params[i].kind == (char)kind && idx.param_known[i] &&
-		    (s ? idx.param_len[i] == n && !memcmp(s, params[i].name, n) : params[i].id == id) &&
-		    !memcmp(idx.param_item[i], item, 4))
+		if (idx.param_item[i] == it && params[i].kind == (char)kind && idx.param_known[i] &&
+		    (s ? idx.param_len[i] == n && !memcmp(s, params[i].name, n) : params[i].id == id))
 			return &params[i];
 	return NULL;
 }
