@@ -280,6 +280,37 @@ struct sdp_line {
 	size_t n;
 };
 
+/* An SDP line's PropertyParm p read component by component: its line, and its value's TLV in *val */
+static bool sdp_line_read(struct dec *d, const struct tlv *p, struct sdp_line *line, struct tlv *val)
+{
+	struct tlv pf[3];
+	if (!ber_fields(d, p, pf, 3))
+		return d->failed ? false : ber_dfail(d, 400, &p->in, "PropertyGroup");
+	struct br v = pf[1].in;
+	char c = br_len(&pf[0]) == 4 && !pf[0].in.p[0] && !pf[0].in.p[1]
+		     ? ber_sdp_type((uint16_t)(pf[0].in.p[2] << 8 | pf[0].in.p[3]))
+		     : 0;
+	if (!c || pf[2].tag || !pf[1].tag || !ber_next(d, &v, val) || val->tag != T_OCTETS || br_more(&v))
+		return d->failed ? false : ber_dfail(d, 501, &p->in, "a property other than an SDP line");
+	*line = (struct sdp_line){ c, val->in.p, br_len(val) };
+	return true;
+}
+
+/* The contents of an SDP line's PropertyParm (its SEQUENCE p) in the shape ber_enc.c's sdp_line writes with
+ * short lengths, read at once into the line's type and value: name [0] 00 00 B0 0x, value [1] { OCTET
+ * STRING }. false for any other shape (long lengths, another tag or order, nesting at the limit), which the
+ * general path reads instead, to the same line or the same failure. */
+static bool sdp_line_at_once(const struct dec *d, const struct tlv *p, struct sdp_line *line)
+{
+	const uint8_t *q = p->in.p;
+	size_t len = br_len(p);
+	if (len < 10 || p->in.depth + 2 > d->max_depth || q[0] != CTX(0) || q[1] != 4 || q[2] || q[3] ||
+	    q[6] != CTXC(1) || q[8] != T_OCTETS || q[9] > 0x7d || q[7] != q[9] + 2 || len != 10u + q[9])
+		return false;
+	*line = (struct sdp_line){ ber_sdp_type((uint16_t)(q[4] << 8 | q[5])), q + 10, q[9] };
+	return line->type != 0;
+}
+
 /* The SDP lines propGrps holds, checked, the first cap of them into lines; *count: how many there are
  * (cap or more), *len: the length of their text. */
 static bool sdp_lines(struct dec *d, const struct tlv *grps_tlv, struct sdp_line *lines, size_t cap,
@@ -288,29 +319,27 @@ static bool sdp_lines(struct dec *d, const struct tlv *grps_tlv, struct sdp_line
 	struct br grps = grps_tlv->in;
 	*count = 0, *len = 0;
 	while (br_more(&grps)) {
-		struct tlv g, p, pf[3];
+		struct tlv g, p;
 		if (!ber_next(d, &grps, &g))
 			return false;
 		struct br in = g.in;
 		while (br_more(&in)) {
-			if (!ber_next(d, &in, &p) || p.tag != T_SEQ || !ber_fields(d, &p, pf, 3))
+			if (!ber_next(d, &in, &p) || p.tag != T_SEQ)
 				return d->failed ? false : ber_dfail(d, 400, &p.in, "PropertyGroup");
-			struct br v = pf[1].in;
-			struct tlv val;
-			char c = br_len(&pf[0]) == 4 && !pf[0].in.p[0] && !pf[0].in.p[1]
-				     ? ber_sdp_type((uint16_t)(pf[0].in.p[2] << 8 | pf[0].in.p[3]))
-				     : 0;
-			if (!c || pf[2].tag || !pf[1].tag || !ber_next(d, &v, &val) || val.tag != T_OCTETS ||
-			    br_more(&v))
-				return d->failed ? false
-						 : ber_dfail(d, 501, &p.in, "a property other than an SDP line");
+			struct sdp_line line;
+			struct tlv val = { 0 };
+			if (sdp_line_at_once(d, &p, &line))
+				val.in =
+				    (struct br){ line.value, line.value + line.n, p.in.base, p.in.depth + 2 };
+			else if (!sdp_line_read(d, &p, &line, &val))
+				return false;
 			if (memchr(val.in.p, '\n', br_len(&val)) || memchr(val.in.p, '}', br_len(&val)) ||
 			    memchr(val.in.p, '\r', br_len(&val)))
 				return ber_dfail(d, 400, &val.in, "an SDP line holding a line end or '}'");
 			if (*count < cap)
-				lines[*count] = (struct sdp_line){ c, val.in.p, br_len(&val) };
+				lines[*count] = line;
 			++*count;
-			*len += br_len(&val) + 3;
+			*len += line.n + 3;
 		}
 	}
 	return true;
