@@ -53,12 +53,13 @@ void bw_close_long(struct bw *w, size_t mark)
 	if (w->failed)
 		return;
 	/* The longs inside: the last ones closed whose contents start after mark, each with its own insides
-	 * before it, skipped over by its first. */
+	 * before it, skipped over by its first. The last reached, low, has the lowest mark of them. */
 	size_t grow = 0;
-	uint32_t first = w->nlongs;
+	uint32_t first = w->nlongs, low = BW_END;
 	while (first > 0 && w->longs[first - 1].mark > mark) {
-		grow += w->longs[first - 1].grow;
-		first = w->longs[first - 1].first;
+		low = first - 1;
+		grow += w->longs[low].grow;
+		first = w->longs[low].first;
 	}
 	size_t len = w->n - mark + grow;
 	struct bw_long *l = add_long(w);
@@ -67,30 +68,48 @@ void bw_close_long(struct bw *w, size_t mark)
 	unsigned k = long_octets(len);
 	*l = (struct bw_long){ .mark = mark, .len = len, .grow = grow + k, .first = first, .k = (uint8_t)k };
 	w->p[mark - 1] = (uint8_t)(0x80 | k);
+	/* In the order of marks, highest first, this long comes after its insides (whose marks are higher)
+	 * and before every other (whose values all end before this one starts): after low, or first of all
+	 * when it has no long inside. */
+	uint32_t *before = low == BW_END ? &w->highest : &w->longs[low].next;
+	l->next = *before;
+	*before = w->nlongs - 1;
 }
 
-/* Moves the longs [lo, hi] (post-order: each after its insides, [first, it)) and what follows each up to
- * its place, the last in the buffer first, so that every octet moves once, in place: from *src on, the
- * octets are in place already, at *dst. The insides of a long start after its own contents do, and the
- * subtree before it ends before they start. The nesting, and so the recursion, is the encoder's: 26 at
- * most. */
-static void expand(struct bw *w, long lo, long hi, size_t *src, size_t *dst)
+/* n octets from src up to dst (dst > src: they may overlap), inline for the few octets most moves are
+ * (the headers between two nested opens): loads first, then stores */
+static inline void move_up(uint8_t *dst, const uint8_t *src, size_t n)
 {
-	for (long j = hi; j >= lo; j = (long)w->longs[j].first - 1) {
+	uint64_t a, b;
+	uint32_t c, e;
+	if (n > 16)
+		memmove(dst, src, n);
+	else if (n >= 8) {
+		memcpy(&a, src, 8), memcpy(&b, src + n - 8, 8);
+		memcpy(dst, &a, 8), memcpy(dst + n - 8, &b, 8);
+	} else if (n >= 4) {
+		memcpy(&c, src, 4), memcpy(&e, src + n - 4, 4);
+		memcpy(dst, &c, 4), memcpy(dst + n - 4, &e, 4);
+	} else
+		for (size_t i = n; i-- > 0;)
+			dst[i] = src[i];
+}
+
+/* Moves the contents of each long up to its place, the highest mark first, so that every octet moves once,
+ * in place: from src on, the octets are in place already, at dst. */
+static void expand(struct bw *w, size_t grow)
+{
+	size_t src = w->n, dst = w->n + grow;
+	for (uint32_t j = w->highest; j != BW_END; j = w->longs[j].next) {
 		const struct bw_long *l = &w->longs[j];
-		if ((long)l->first < j)
-			expand(w, (long)l->first, j - 1, src, dst);
-		size_t seg = *src - l->mark;
-		*dst -= seg;
-		if (seg <= 16) /* most: the headers between two nested opens; the copy overlaps upward */
-			for (size_t i = seg; i-- > 0;)
-				w->p[*dst + i] = w->p[l->mark + i];
-		else
-			memmove(w->p + *dst, w->p + l->mark, seg);
-		*src = l->mark;
+		size_t seg = src - l->mark;
+		dst -= seg;
+		move_up(w->p + dst, w->p + l->mark, seg);
+		src = l->mark;
 		for (unsigned i = 0; i < l->k; i++) /* the length, its last octet first */
-			w->p[--*dst] = (uint8_t)(l->len >> (8 * i));
+			w->p[--dst] = (uint8_t)(l->len >> (8 * i));
 	}
+	w->n += grow;
 }
 
 uint8_t *bw_finish(struct bw *w, size_t *len)
@@ -98,11 +117,8 @@ uint8_t *bw_finish(struct bw *w, size_t *len)
 	size_t grow = 0;
 	for (uint32_t j = w->nlongs; j > 0; j = w->longs[j - 1].first) /* the outermost longs */
 		grow += w->longs[j - 1].grow;
-	if (grow && !w->failed && bw_grow(w, grow)) {
-		size_t src = w->n, dst = w->n + grow;
-		expand(w, 0, (long)w->nlongs - 1, &src, &dst);
-		w->n += grow;
-	}
+	if (grow && !w->failed && bw_grow(w, grow))
+		expand(w, grow);
 	if (w->longs != w->some)
 		free(w->longs);
 	w->longs = NULL, w->nlongs = 0;

@@ -24,15 +24,17 @@ struct bw_long {
 	size_t len;     /* the contents' length with the room of the long lengths inside them */
 	size_t grow;    /* k and the room of those inside: what this value grows by at bw_finish */
 	uint32_t first; /* the first long inside this one (they are listed as closed: [first, this one)) */
+	uint32_t next; /* the long of the next lower mark (BW_END: none), the order bw_finish moves them in */
 	uint8_t k;
 };
+#define BW_END UINT32_MAX
 
 struct bw {
 	uint8_t *p;
 	size_t n, cap;
 	bool failed;
-	uint32_t nlongs, caplongs;
-	struct bw_long *longs; /* some, or the heap once there are more */
+	uint32_t nlongs, caplongs, highest; /* highest: the long of the highest mark */
+	struct bw_long *longs;              /* some, or the heap once there are more */
 	struct bw_long some[32];
 };
 
@@ -40,7 +42,7 @@ struct bw {
 static inline void bw_init(struct bw *w)
 {
 	w->p = NULL, w->n = w->cap = 0, w->failed = false;
-	w->nlongs = w->caplongs = 0, w->longs = NULL;
+	w->nlongs = w->caplongs = 0, w->highest = BW_END, w->longs = NULL;
 }
 
 /* Room for n more octets when the buffer lacks it (bw_put's growing); false once out of memory. */
