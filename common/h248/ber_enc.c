@@ -313,15 +313,22 @@ static bool statistics(struct enc *e, unsigned tag, const struct h248_node *n)
  * statisticsDescriptor [3] } */
 static bool stream_parms(struct enc *e, unsigned tag, const struct h248_node *n)
 {
-	static const enum h248_tok order[] = { H248_TOK_LOCALCONTROL, H248_TOK_LOCAL, H248_TOK_REMOTE,
-					       H248_TOK_STATISTICS };
-	for (const struct h248_node *c = n->first; c; c = c->next)
-		if (c->tok != H248_TOK_STREAM && c->tok != H248_TOK_TERMINATIONSTATE &&
-		    ber_tok_index(c->tok, order, 4) < 0)
+	/* each component's node (the first of its token, as h248_child finds it), in one walk */
+	const struct h248_node *slot[4] = { 0 };
+	for (const struct h248_node *c = n->first; c; c = c->next) {
+		int k = c->tok == H248_TOK_LOCALCONTROL ? 0
+			: c->tok == H248_TOK_LOCAL      ? 1
+			: c->tok == H248_TOK_REMOTE     ? 2
+			: c->tok == H248_TOK_STATISTICS ? 3
+							: -1;
+		if (k < 0 && c->tok != H248_TOK_STREAM && c->tok != H248_TOK_TERMINATIONSTATE)
 			return ber_unsupported(e, c);
+		if (k >= 0 && c->kind == H248_NODE_TOKEN && !slot[k])
+			slot[k] = c;
+	}
 	size_t m = bw_open(&e->w, tag);
 	for (unsigned k = 0; k < 4; k++) {
-		const struct h248_node *c = h248_child(n, order[k], NULL);
+		const struct h248_node *c = slot[k];
 		bool ok = !c || (k == 0   ? local_control(e, c)
 				 : k == 3 ? statistics(e, CTXC(3), c)
 					  : sdp(e, k, c));

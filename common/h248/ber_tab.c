@@ -295,8 +295,13 @@ static const char sdp_types[] = "vosiuepcbzkatrm";
 
 uint16_t ber_sdp_id(char c)
 {
-	const char *p = c ? strchr(sdp_types, c) : NULL;
-	return p ? (uint16_t)(0xb001 + (p - sdp_types)) : 0;
+	/* by the letter, where a strchr per SDP line cost more than writing the line */
+	static uint8_t at[256]; /* the letter's place in sdp_types + 1, 0: none */
+	if (!at['v'])
+		for (size_t i = 0; sdp_types[i]; i++)
+			at[(unsigned char)sdp_types[i]] = (uint8_t)(i + 1);
+	unsigned k = at[(unsigned char)c];
+	return k ? (uint16_t)(0xb000 + k) : 0;
 }
 
 char ber_sdp_type(uint16_t id)
