@@ -262,11 +262,12 @@ static bool context_id(struct enc *e, const struct h248_node *ctx)
 {
 	struct h248_str s = ctx->value.text;
 	uint32_t v = 0;
-	if (h248_str_eq(s, "-"))
+	char c = s.n == 1 ? s.p[0] : 0; /* "-", "$" or "*" */
+	if (c == '-')
 		v = 0;
-	else if (h248_str_eq(s, "$"))
+	else if (c == '$')
 		v = 0xfffffffe;
-	else if (h248_str_eq(s, "*"))
+	else if (c == '*')
 		v = 0xffffffff;
 	else
 		return ber_u32(e, CTX(0), s, 0xfffffffd, "context id");
