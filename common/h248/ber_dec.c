@@ -329,8 +329,7 @@ static bool sdp_lines(struct dec *d, const struct tlv *grps_tlv, struct sdp_line
 			struct sdp_line line;
 			struct tlv val = { 0 };
 			if (sdp_line_at_once(d, &p, &line))
-				val.in =
-				    (struct br){ line.value, line.value + line.n, p.in.base, p.in.depth + 2 };
+				val.in = (struct br){ line.value, line.value + line.n, p.in.depth + 2 };
 			else if (!sdp_line_read(d, &p, &line, &val))
 				return false;
 			if (memchr(val.in.p, '\n', br_len(&val)) || memchr(val.in.p, '}', br_len(&val)) ||

@@ -16,7 +16,7 @@ bool ber_dfail(struct dec *d, int code, const struct br *at, const char *fmt, ..
 		d->failed = true;
 		d->err->code = code;
 		d->err->line = 0;
-		d->err->col = at && at->base ? (unsigned)(at->p - at->base) + 1 : 0;
+		d->err->col = at && at->p ? (unsigned)(at->p - d->base) + 1 : 0;
 		va_list ap;
 		va_start(ap, fmt);
 		vsnprintf(d->err->reason, sizeof d->err->reason, fmt, ap);
@@ -25,14 +25,12 @@ bool ber_dfail(struct dec *d, int code, const struct br *at, const char *fmt, ..
 	return false;
 }
 
-bool ber_next_failed(struct dec *d, const struct br *r, bool read, size_t at)
+bool ber_next_failed(struct dec *d, const struct br *r, bool read)
 {
-	if (!r->base) /* an absent component's contents */
+	if (!r->p) /* an absent component's contents */
 		return ber_dfail(d, 400, NULL, "a component missing");
-	if (!read) {
-		struct br here = { r->base + at, r->end, r->base, 0 };
-		return ber_dfail(d, 400, &here, "malformed BER (tag, length or a value past its end)");
-	}
+	if (!read)
+		return ber_dfail(d, 400, r, "malformed BER (tag, length or a value past its end)");
 	return ber_dfail(d, 400, r, "nested deeper than %u", d->max_depth);
 }
 
@@ -43,24 +41,24 @@ bool ber_next_failed(struct dec *d, const struct br *r, bool read, size_t at)
  * ber_next's, at the same offsets. */
 bool ber_fields(struct dec *d, const struct tlv *seq, struct tlv *f, unsigned n)
 {
-	const uint8_t *p = seq->in.p, *end = seq->in.end, *base = seq->in.base;
+	const uint8_t *p = seq->in.p, *end = seq->in.end;
 	unsigned depth = seq->in.depth + 1;
 	uint32_t seen = 0; /* n is at most 11 */
 	while (p < end) {
 		const uint8_t *at = p, *v, *vend;
 		unsigned tag, k;
 		if (!br_tlv(&p, end, &tag, &v, &vend) || depth > d->max_depth) {
-			struct br r = { p, end, base, depth - 1 };
-			return ber_next_failed(d, &r, p != at, (size_t)(at - base));
+			struct br r = { p, end, depth - 1 }; /* p: at, unless read */
+			return ber_next_failed(d, &r, p != at);
 		}
 		k = tag & 0x1f;
 		if ((tag & 0xc0) != 0x80 || k >= n || (seen >> k & 1)) {
-			struct br here = { at, end, base, 0 };
+			struct br here = { at, end, 0 };
 			return ber_dfail(d, 400, &here, "unexpected component (tag 0x%02x)", tag);
 		}
 		seen |= 1u << k;
 		f[k].tag = tag;
-		f[k].in = (struct br){ v, vend, base, depth };
+		f[k].in = (struct br){ v, vend, depth };
 	}
 	for (unsigned k = 0; k < n; k++)
 		if (!(seen >> k & 1))

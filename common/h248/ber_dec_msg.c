@@ -462,8 +462,7 @@ static bool message(struct dec *d, const struct tlv *top, const struct h248_limi
 	unsigned max = limits && limits->max_version ? limits->max_version : 3;
 	if (version > max || version < 1)
 		return ber_dfail(d, 406, &mf[0].in, "version %u not supported", version);
-	size_t arena =
-	    limits && limits->arena ? limits->arena : 64 * (size_t)(top->in.end - top->in.base) + 65536;
+	size_t arena = limits && limits->arena ? limits->arena : 64 * (size_t)(top->in.end - d->base) + 65536;
 	if (!(d->m = h248_msg_new(version, arena)))
 		return ber_dfail(d, 400, NULL, "out of memory");
 	if (f[0].tag) {
@@ -496,8 +495,8 @@ static bool message(struct dec *d, const struct tlv *top, const struct h248_limi
 struct h248_msg *h248_ber_decode(const uint8_t *buf, size_t len, const struct h248_limits *limits,
 				 struct h248_error *err)
 {
-	struct dec d = { .err = err, .max_depth = limits && limits->depth ? limits->depth : 32 };
-	struct br in = { buf, buf + len, buf, 0 };
+	struct dec d = { .err = err, .base = buf, .max_depth = limits && limits->depth ? limits->depth : 32 };
+	struct br in = { buf, buf + len, 0 };
 	struct tlv top;
 	ber_no_error(err);
 	bool ok = ber_next(&d, &in, &top) && message(&d, &top, limits);

@@ -54,23 +54,23 @@ void ber_enc_word(struct enc *e, unsigned tag, const struct h248_value *v);
 struct dec {
 	struct h248_msg *m;
 	struct h248_error *err;
+	const uint8_t *base; /* the whole input: error offsets are from it (a struct br does not carry it) */
 	unsigned max_depth;
 	bool failed;
 };
 
 bool ber_dfail(struct dec *d, int code, const struct br *at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* ber_next's failure: r absent (no base), not read (at: where), or read too deep */
-bool ber_next_failed(struct dec *d, const struct br *r, bool read, size_t at);
+/* ber_next's failure: r absent (p NULL), not read (at r->p), or read too deep (r->p past it) */
+bool ber_next_failed(struct dec *d, const struct br *r, bool read);
 /* The next TLV of r into t, refusing malformed octets and nesting beyond the limit. Inline, with the
  * failure out of line: the decoder reads every TLV with it. */
 static inline bool ber_next(struct dec *d, struct br *r, struct tlv *t)
 {
-	size_t at = 0;
-	bool read = r->base && br_next(r, t, &at);
+	bool read = r->p && br_next(r, t);
 	if (read && t->in.depth <= d->max_depth)
 		return true;
-	ber_next_failed(d, r, read, at); /* false: said here, so that the compiler sees t unused after it */
+	ber_next_failed(d, r, read); /* false: said here, so that the compiler sees t unused after it */
 	return false;
 }
 /* The components of SEQUENCE seq into f[0..n) by their context tag number (f[k].tag 0: absent); false on

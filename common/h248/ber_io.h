@@ -98,8 +98,8 @@ void bw_bool(struct bw *w, unsigned tag, bool v);
 void bw_bits(struct bw *w, unsigned tag, uint32_t bits);
 
 struct br {
-	const uint8_t *p, *end, *base; /* base: the whole input, for error offsets */
-	unsigned depth;                /* constructed values entered above this one */
+	const uint8_t *p, *end; /* what is left to read; p NULL: an absent component's contents */
+	unsigned depth;         /* constructed values entered above this one */
 };
 
 struct tlv {
@@ -134,15 +134,14 @@ static inline bool br_tlv(const uint8_t **pp, const uint8_t *end, unsigned *tag,
 	return true;
 }
 
-/* Reads the next TLV of r into t; false (with *at the offending offset) as br_tlv. Inline, as br_more and
- * br_len: the decoder reads every TLV with them. */
-static inline bool br_next(struct br *r, struct tlv *t, size_t *at)
+/* Reads the next TLV of r into t; false (r->p unchanged, at the offending octet) as br_tlv. Inline, as
+ * br_more and br_len: the decoder reads every TLV with them. */
+static inline bool br_next(struct br *r, struct tlv *t)
 {
 	const uint8_t *p = r->p, *v, *vend;
-	*at = (size_t)(p - r->base);
 	if (!br_tlv(&p, r->end, &t->tag, &v, &vend))
 		return false;
-	t->in = (struct br){ v, vend, r->base, r->depth + 1 };
+	t->in = (struct br){ v, vend, r->depth + 1 };
 	r->p = p;
 	return true;
 }
