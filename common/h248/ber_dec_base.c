@@ -66,11 +66,9 @@ bool ber_fields(struct dec *d, const struct tlv *seq, struct tlv *f, unsigned n)
 	return true;
 }
 
-bool ber_dec_u32(struct dec *d, const struct tlv *t, uint32_t max, uint32_t *v)
+bool ber_dec_u32_failed(struct dec *d, const struct tlv *t, uint32_t max)
 {
-	if (!br_uint(t, v) || *v > max)
-		return ber_dfail(d, 400, &t->in, "not an integer up to %u", max);
-	return true;
+	return ber_dfail(d, 400, &t->in, "not an integer up to %u", max);
 }
 
 bool ber_oom(struct dec *d, const struct br *at)

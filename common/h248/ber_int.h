@@ -76,7 +76,15 @@ static inline bool ber_next(struct dec *d, struct br *r, struct tlv *t)
 /* The components of SEQUENCE seq into f[0..n) by their context tag number (f[k].tag 0: absent); false on
  * a component of another class, a number >= n, or one repeated */
 bool ber_fields(struct dec *d, const struct tlv *seq, struct tlv *f, unsigned n);
-bool ber_dec_u32(struct dec *d, const struct tlv *t, uint32_t max, uint32_t *v);
+/* t's integer into *v, up to max; false (said) when it is not one. Inline, the failure out of line. */
+bool ber_dec_u32_failed(struct dec *d, const struct tlv *t, uint32_t max);
+static inline bool ber_dec_u32(struct dec *d, const struct tlv *t, uint32_t max, uint32_t *v)
+{
+	if (br_uint(t, v) && *v <= max)
+		return true;
+	ber_dec_u32_failed(d, t, max);
+	return false;
+}
 /* Fails the decode as out of memory (the message's arena bound); false */
 bool ber_oom(struct dec *d, const struct br *at);
 /* n's value the word s[0..len), copied into the message from the caller's buffer; false when out of memory */

@@ -184,19 +184,6 @@ void bw_bits(struct bw *w, unsigned tag, uint32_t bits)
 	bw_octets(w, tag, b, 1 + octets);
 }
 
-bool br_uint(const struct tlv *t, uint32_t *v)
-{
-	size_t n = br_len(t);
-	const uint8_t *p = t->in.p;
-	if (n == 0 || n > 5 || (p[0] & 0x80) || (n == 5 && p[0]))
-		return false; /* negative, or above 32 bits */
-	uint32_t x = 0;
-	for (size_t i = 0; i < n; i++)
-		x = x << 8 | p[i];
-	*v = x;
-	return true;
-}
-
 bool br_bits(const struct tlv *t, uint32_t *bits)
 {
 	size_t n = br_len(t);

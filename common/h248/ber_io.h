@@ -151,13 +151,25 @@ static inline bool br_more(const struct br *r)
 	return r->p < r->end;
 }
 
-/* Contents as an unsigned integer of at most 32 bits (a leading zero octet allowed); false when not. */
-bool br_uint(const struct tlv *t, uint32_t *v);
-/* BIT STRING contents as bits 0..31; false when malformed. */
-bool br_bits(const struct tlv *t, uint32_t *bits);
 static inline size_t br_len(const struct tlv *t)
 {
 	return (size_t)(t->in.end - t->in.p);
 }
+/* Contents as an unsigned integer of at most 32 bits (a leading zero octet allowed); false when not.
+ * Inline: every number of a message is read with it. */
+static inline bool br_uint(const struct tlv *t, uint32_t *v)
+{
+	size_t n = br_len(t);
+	const uint8_t *p = t->in.p;
+	if (n == 0 || n > 5 || (p[0] & 0x80) || (n == 5 && p[0]))
+		return false; /* negative, or above 32 bits */
+	uint32_t x = 0;
+	for (size_t i = 0; i < n; i++)
+		x = x << 8 | p[i];
+	*v = x;
+	return true;
+}
+/* BIT STRING contents as bits 0..31; false when malformed. */
+bool br_bits(const struct tlv *t, uint32_t *bits);
 
 #endif
