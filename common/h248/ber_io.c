@@ -28,29 +28,26 @@ static unsigned long_octets(size_t len)
 	return len > 0xffffff ? 4 : len > 0xffff ? 3 : len > 0xff ? 2 : 1;
 }
 
-/* Another long in w->longs, from the stack array to the heap when it is full; NULL once out of memory */
-static struct bw_long *add_long(struct bw *w)
+/* Room for more longs, from the writer's own array to the heap, twice as many each time; false once out
+ * of memory. Out of line, so that bw_close_long's common case stays small. */
+static __attribute__((noinline)) bool more_longs(struct bw *w)
 {
-	if (!w->longs)
-		w->longs = w->some, w->caplongs = sizeof w->some / sizeof w->some[0];
-	if (w->nlongs == w->caplongs) {
-		size_t cap = 2 * (size_t)w->caplongs;
-		struct bw_long *l =
-		    w->longs == w->some ? malloc(cap * sizeof *l) : realloc(w->longs, cap * sizeof *l);
-		if (!l) {
-			w->failed = true;
-			return NULL;
-		}
-		if (w->longs == w->some)
-			memcpy(l, w->some, sizeof w->some);
-		w->longs = l, w->caplongs = (uint32_t)cap;
+	size_t cap = 2 * (size_t)w->caplongs;
+	struct bw_long *l =
+	    w->longs == w->some ? malloc(cap * sizeof *l) : realloc(w->longs, cap * sizeof *l);
+	if (!l) {
+		w->failed = true;
+		return false;
 	}
-	return &w->longs[w->nlongs++];
+	if (w->longs == w->some)
+		memcpy(l, w->some, sizeof w->some);
+	w->longs = l, w->caplongs = (uint32_t)cap;
+	return true;
 }
 
 void bw_close_long(struct bw *w, size_t mark)
 {
-	if (w->failed)
+	if (w->failed || (w->nlongs == w->caplongs && !more_longs(w)))
 		return;
 	/* The longs inside: the last ones closed whose contents start after mark, each with its own insides
 	 * before it, skipped over by its first. The last reached, low, has the lowest mark of them. */
@@ -62,9 +59,7 @@ void bw_close_long(struct bw *w, size_t mark)
 		first = w->longs[low].first;
 	}
 	size_t len = w->n - mark + grow;
-	struct bw_long *l = add_long(w);
-	if (!l)
-		return;
+	struct bw_long *l = &w->longs[w->nlongs++];
 	unsigned k = long_octets(len);
 	*l = (struct bw_long){ .mark = mark, .len = len, .grow = grow + k, .first = first, .k = (uint8_t)k };
 	w->p[mark - 1] = (uint8_t)(0x80 | k);
@@ -121,7 +116,8 @@ uint8_t *bw_finish(struct bw *w, size_t *len)
 		expand(w, grow);
 	if (w->longs != w->some)
 		free(w->longs);
-	w->longs = NULL, w->nlongs = 0;
+	w->longs = w->some, w->caplongs = sizeof w->some / sizeof w->some[0];
+	w->nlongs = 0, w->highest = BW_END;
 	if (w->failed) {
 		free(w->p);
 		return NULL;

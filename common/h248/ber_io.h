@@ -42,7 +42,8 @@ struct bw {
 static inline void bw_init(struct bw *w)
 {
 	w->p = NULL, w->n = w->cap = 0, w->failed = false;
-	w->nlongs = w->caplongs = 0, w->highest = BW_END, w->longs = NULL;
+	w->nlongs = 0, w->highest = BW_END;
+	w->longs = w->some, w->caplongs = sizeof w->some / sizeof w->some[0];
 }
 
 /* Room for n more octets when the buffer lacks it (bw_put's growing); false once out of memory. */
