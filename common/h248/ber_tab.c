@@ -111,11 +111,6 @@ static struct {
 	uint8_t by_id[BY_ID]; /* row + 1, 0: none */
 } idx;
 
-static bool eq(const char *s, size_t n, const char *c)
-{
-	return strlen(c) == n && !memcmp(s, c, n);
-}
-
 /* "a/b" into out (NAME_MAX_LEN + 1 octets, NUL-terminated); its length, 0 when too long (no lookup finds
  * it then) */
 static uint8_t join(char *out, const char *a, const char *b)
@@ -217,14 +212,15 @@ bool ber_pkgd_id(enum ber_kind kind, const char *s, size_t n, uint8_t out[4])
 	const char *it = slash + 1;
 	uint16_t pkg = 0xffff, item = 0xffff;
 	int k = -1;
-	if (!eq(s, pn, "*")) {
+	bool pkg_star = pn == 1 && s[0] == '*', item_star = in == 1 && it[0] == '*';
+	if (!pkg_star) {
 		if ((k = pkg_by_name(s, pn)) < 0)
 			return false;
 		pkg = pkgs[k].id;
 	}
-	if (pkg == 0xffff && !eq(it, in, "*"))
+	if (pkg == 0xffff && !item_star)
 		return false; /* a wildcarded package needs a wildcarded item (Annex A) */
-	if (!eq(it, in, "*")) {
+	if (!item_star) {
 		int i = idx.pkg_items[k];
 		while (i >= 0 && !(items[i].kind == (char)kind && idx.item_len[i] == in &&
 				   !memcmp(it, items[i].name, in)))
