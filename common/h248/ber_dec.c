@@ -362,7 +362,7 @@ static bool sdp(struct dec *d, struct h248_node *parent, enum h248_tok tok, cons
 			return ber_oom(d, &t->in);
 		sdp_lines(d, &f[0], lines, count, &count, &len); /* it passed the checks once */
 	}
-	char *buf = len ? arena_alloc(d->m->arena, len) : NULL;
+	char *buf = len ? arena_take(d->m->arena, len) : NULL; /* filled whole below */
 	if (len && !buf) {
 		if (lines != some)
 			free(lines);
