@@ -60,9 +60,8 @@ bool ber_fields(struct dec *d, const struct tlv *seq, struct tlv *f, unsigned n)
 		f[k].tag = tag;
 		f[k].in = (struct br){ v, vend, depth };
 	}
-	for (unsigned k = 0; k < n; k++)
-		if (!(seen >> k & 1))
-			f[k] = (struct tlv){ 0 };
+	for (uint32_t absent = ~seen & ((1u << n) - 1); absent; absent &= absent - 1)
+		f[__builtin_ctz(absent)] = (struct tlv){ 0 };
 	return true;
 }
 
