@@ -512,10 +512,9 @@ static bool event(struct dec *d, struct h248_node *parent, const struct tlv *t, 
 		char stamp[17];
 		if (!ber_fields(d, &f[3], tf, 2) || br_len(&tf[0]) != 8 || br_len(&tf[1]) != 8)
 			return d->failed ? false : ber_dfail(d, 400, &f[3].in, "TimeNotation");
+		if (!ber_time_digits(tf[0].in.p, tf[1].in.p))
+			return ber_dfail(d, 400, &f[3].in, "TimeNotation digits");
 		memcpy(stamp, tf[0].in.p, 8), stamp[8] = 'T', memcpy(stamp + 9, tf[1].in.p, 8);
-		for (int i = 0; i < 17; i++)
-			if (i != 8 && (stamp[i] < '0' || stamp[i] > '9'))
-				return ber_dfail(d, 400, &f[3].in, "TimeNotation digits");
 		if (!(n->stamp = h248_str_dup(d->m, stamp, 17)).p)
 			return ber_oom(d, NULL);
 	}

@@ -135,10 +135,9 @@ static bool time_item(struct dec *d, struct h248_node *parent, const struct tlv 
 	char stamp[17];
 	if (!ber_fields(d, t, f, 2) || br_len(&f[0]) != 8 || br_len(&f[1]) != 8)
 		return d->failed ? false : ber_dfail(d, 400, &t->in, "TimeNotation");
+	if (!ber_time_digits(f[0].in.p, f[1].in.p))
+		return ber_dfail(d, 400, &t->in, "TimeNotation digits");
 	memcpy(stamp, f[0].in.p, 8), stamp[8] = 'T', memcpy(stamp + 9, f[1].in.p, 8);
-	for (int i = 0; i < 17; i++)
-		if (i != 8 && (stamp[i] < '0' || stamp[i] > '9'))
-			return ber_dfail(d, 400, &t->in, "TimeNotation digits");
 	struct h248_node *n = h248_node_new(d->m, H248_NODE_ITEM, H248_TOK_NONE);
 	if (!n || !(n->name = h248_str_dup(d->m, stamp, 17)).p)
 		return ber_dfail(d, 400, NULL, "message larger than its memory limit");

@@ -85,6 +85,15 @@ static inline bool ber_dec_u32(struct dec *d, const struct tlv *t, uint32_t max,
 	ber_dec_u32_failed(d, t, max);
 	return false;
 }
+/* Whether the 8 octets of a TimeNotation's date and the 8 of its time are all digits: one pass over both,
+ * no branch per octet */
+static inline bool ber_time_digits(const uint8_t *date, const uint8_t *time)
+{
+	unsigned bad = 0;
+	for (int i = 0; i < 8; i++)
+		bad |= ((unsigned)(date[i] - '0') > 9) | ((unsigned)(time[i] - '0') > 9);
+	return !bad;
+}
 /* Fails the decode as out of memory (the message's arena bound); false */
 bool ber_oom(struct dec *d, const struct br *at);
 /* n's value the word s[0..len), copied into the message from the caller's buffer; false when out of memory */
