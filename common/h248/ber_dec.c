@@ -14,13 +14,25 @@
 #include "ber_int.h"
 #include "ber_tab.h"
 
+/* The decimal digits written straight into the message's arena (NUL-terminated, as h248_str_dup's), not
+ * into a buffer to copy: a number is most values a message decodes to. */
 bool ber_set_number(struct dec *d, struct h248_node *n, const struct tlv *t, uint32_t max)
 {
 	uint32_t v;
-	char b[12];
 	if (!ber_dec_u32(d, t, max, &v))
 		return false;
-	return ber_word(d, n, b, h248_decimal(v, b));
+	size_t len = 1;
+	for (uint32_t x = v; x >= 10; x /= 10)
+		len++;
+	char *s = arena_take(d->m->arena, len + 1);
+	if (!s)
+		return ber_oom(d, NULL);
+	s[len] = 0;
+	for (size_t i = len; i-- > 0; v /= 10)
+		s[i] = (char)('0' + v % 10);
+	n->value.form = H248_VAL_WORD;
+	n->value.text = (struct h248_str){ s, len };
+	return true;
 }
 
 /* a token child holding a number */
