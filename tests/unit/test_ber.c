@@ -152,6 +152,36 @@ static void test_ip4_mid(void)
 	}
 }
 
+/* A message of 60 Adds, each with a Remote of 30 long SDP lines: more constructed values of long length
+ * than the writer keeps on its stack (32), lengths of two and three octets; text -> BER -> text unchanged,
+ * the outer length in three octets */
+static void test_long_lengths(void)
+{
+	GString *t = g_string_new("MEGACO/3 [127.0.0.1]:2944\nTransaction = 7 {\n  Context = 1 {\n");
+	for (int i = 0; i < 60; i++) {
+		g_string_append_printf(t, "%s    Add = ac/%d {\n      Media { Stream = 1 { Remote {\nv=0\n",
+				       i ? ",\n" : "", i);
+		for (int j = 0; j < 30; j++)
+			g_string_append_printf(t, "a=x%d:%0100d\n", j, i);
+		g_string_append(t, "} } }\n    }");
+	}
+	g_string_append(t, "\n  }\n}\n");
+	struct h248_error err;
+	struct h248_msg *m = h248_parse(t->str, t->len, NULL, &err);
+	size_t len = 0;
+	uint8_t *ber = m ? h248_ber_encode(m, &len, &err) : NULL;
+	h248_msg_free(m);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ber);
+	CU_ASSERT_TRUE(len > 0xffff && ber[1] == 0x83 && len == 5u + (ber[2] << 16 | ber[3] << 8 | ber[4]));
+	free(ber);
+	char *want = pretty(t->str, t->len), *got = through_binary(t->str, t->len, "60 Adds");
+	CU_ASSERT_PTR_NOT_NULL(got);
+	if (got && want)
+		ASSERT_STR(got, want);
+	free(want), free(got);
+	g_string_free(t, TRUE);
+}
+
 static char reason[160]; /* the last decode_code's */
 
 static int decode_code(const uint8_t *b, size_t n, unsigned *col)
@@ -264,6 +294,7 @@ void register_ber(void)
 		{ "megaco's vectors through binary, stable", test_megaco_vectors },
 		{ "the octets of Pending", test_octets },
 		{ "an IPv4 mId as inet_ntop writes it", test_ip4_mid },
+		{ "long lengths: more than the writer's stack holds, up to three octets", test_long_lengths },
 		{ "bad BER refused: truncation, trailing octet, version, lengths, tags, depth",
 		  test_refused_octets },
 		{ "unknown package and item ids refused with 444 and 445", test_unknown_names },
