@@ -318,6 +318,20 @@ void sipdlg_send_with(struct sipdlg *d, const char *method, const char *extra, c
 	g_free(head);
 }
 
+bool sipdlg_answered(struct sippeer *caller, struct sippeer *callee, const char *inv, const char *user,
+		     const char *sdp, struct sipdlg *dc, struct sipdlg *de, char **ok)
+{
+	sippeer_answer(callee, inv, user, "200 OK", sdp);
+	*ok = sippeer_final(caller, 5000);
+	if (!*ok || !g_str_has_prefix(*ok, "SIP/2.0 200 OK\r\n"))
+		return false;
+	sipdlg_caller(dc, caller, *ok, 1);
+	sipdlg_callee(de, callee, inv, user);
+	sipdlg_send(dc, "ACK", NULL);
+	g_free(sippeer_next_of(callee, "ACK ", 3000));
+	return true;
+}
+
 void sipdlg_clear(struct sipdlg *d)
 {
 	g_free(d->call_id), g_free(d->local), g_free(d->remote), g_free(d->target), g_free(d->route);

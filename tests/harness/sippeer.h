@@ -79,3 +79,8 @@ void sipdlg_send(struct sipdlg *d, const char *method, const char *sdp);
 /* The same with extra header lines (each ending in CRLF, or NULL) after the CSeq. */
 void sipdlg_send_with(struct sipdlg *d, const char *method, const char *extra, const char *sdp);
 void sipdlg_clear(struct sipdlg *d);
+/* The callee answers the INVITE inv as user, 200 with sdp; the caller gets the 200 (*ok, g_free it) and
+ * ACKs it, and the callee gets the ACK; *dc and *de the caller's and the callee's dialogs. False (no
+ * dialog made) when the 200 did not come. */
+bool sipdlg_answered(struct sippeer *caller, struct sippeer *callee, const char *inv, const char *user,
+		     const char *sdp, struct sipdlg *dc, struct sipdlg *de, char **ok);

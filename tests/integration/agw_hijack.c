@@ -329,6 +329,12 @@ static void relay_up(struct moved *m, const char *core_setup, const char *remote
 	g_free(core), g_free(access);
 }
 
+/* A Remote's SDP lines: a passive MSRP peer on 127.0.0.1:port (g_free it). */
+static char *passive_at(uint16_t port)
+{
+	return g_strdup_printf("c=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\na=setup:passive", port);
+}
+
 /* The Modify that moves the core leg's Remote. */
 static void move_remote(const struct moved *m, const char *remote)
 {
@@ -346,10 +352,7 @@ static void test_remote_moves_connected(void)
 {
 	uint16_t first_port = 0, second_port = 0;
 	int first_l = tcp_listen(&first_port), second_l = tcp_listen(&second_port);
-	char *remote =
-		 g_strdup_printf("c=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\na=setup:passive", first_port),
-	     *moved =
-		 g_strdup_printf("c=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\na=setup:passive", second_port);
+	char *remote = passive_at(first_port), *moved = passive_at(second_port);
 	struct moved m;
 	relay_up(&m, "active", remote, first_l);
 	move_remote(&m, moved);
@@ -392,10 +395,7 @@ static void test_remote_moves_after_close(void)
 {
 	uint16_t first_port = 0, second_port = 0;
 	int first_l = tcp_listen(&first_port), second_l = tcp_listen(&second_port);
-	char *remote =
-		 g_strdup_printf("c=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\na=setup:passive", first_port),
-	     *moved =
-		 g_strdup_printf("c=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\na=setup:passive", second_port);
+	char *remote = passive_at(first_port), *moved = passive_at(second_port);
 	struct moved m;
 	relay_up(&m, "active", remote, first_l);
 	shutdown(m.core, SHUT_WR);

@@ -365,13 +365,7 @@ static void answered(const char *call, uint16_t port, struct sipdlg *da, struct 
 	char *inv = offer(&rig, call, port);
 	CU_ASSERT_TRUE_FATAL(inv != NULL);
 	char *answer = algrig_sdp("b", &payload_msrp, 2856, false, "active", NULL, NULL);
-	sippeer_answer(&core, inv, "b", "200 OK", answer);
-	*ok = sippeer_final(&ue, 5000);
-	CU_ASSERT_TRUE_FATAL(*ok && g_str_has_prefix(*ok, "SIP/2.0 200 OK\r\n"));
-	sipdlg_caller(da, &ue, *ok, 1);
-	sipdlg_callee(db, &core, inv, "b");
-	sipdlg_send(da, "ACK", NULL);
-	g_free(sippeer_next_of(&core, "ACK ", 3000));
+	CU_ASSERT_TRUE_FATAL(sipdlg_answered(&ue, &core, inv, "b", answer, da, db, ok));
 	g_free(answer), g_free(inv);
 }
 
