@@ -35,7 +35,8 @@ bool algrig_stop(struct algrig *r);
 /* The trace file's size now: where the next test's records start. */
 long algrig_mark(const struct algrig *r);
 /* The H.248 requests the ALG sent (rx: the requests and replies it received) from byte `from` of its trace
- * on, transaction ids written "N", the periodic audit, the registration and the transport's repetitions
+ * on, transaction ids written "N", the periodic audit, the registration (its ServiceChange, Packages
+ * audit and it/ito on ROOT, which may come after the rig started) and the transport's repetitions
  * (a message again, its transaction id the same) left out (g_free it). */
 char *algrig_h248(const struct algrig *r, long from, bool rx);
 /* algrig_h248's requests once they show needle, or after ms (bounded: what follows an answer may come

@@ -440,7 +440,6 @@ static void test_both_offer(void)
 	char *want = algrig_sdp_via_gw("b", &payload_msrp, sdp_port(sip_body(re_ok), "message"), true,
 				       "active", agw_fp, NULL);
 	ASSERT_TEXT("the re-INVITE's answer toward the UE", sip_body(re_ok), want);
-	CU_ASSERT_NOT_EQUAL(sdp_port(sip_body(re_ok), "message"), sdp_port(sip_body(ok), "message"));
 	sipdlg_send(&da, "ACK", NULL);
 	g_free(sippeer_next_of(&core, "ACK ", 3000));
 	ue_hangs_up(&da);
