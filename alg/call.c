@@ -459,12 +459,6 @@ static bool answer_moved(const struct call *c, const struct line *l, const struc
 	return call_e2ae(l) && !c->ue_offers && strcmp(a->fingerprints, l->answer.fingerprints);
 }
 
-/* The answerer's role on a TCP line: its a=setup, passive when it does not say (RFC 4145 §4.1). */
-static enum msdp_setup stream_role(const struct media_line *a)
-{
-	return a->setup ? a->setup : MSDP_SETUP_PASSIVE;
-}
-
 /* A second answer to the offer at hand (a 200 from another fork than its 183's) that turns a kept TCP
  * line's role: the gateway's leg connects or listens as the first answer said and may have done so
  * already, so the new role is refused (the call ends) rather than left to fail unseen. (The answer to a
@@ -476,12 +470,12 @@ static bool role_turned(struct call *c, const struct media_sdp *m)
 		const struct line *l = &c->lines[i];
 		const struct media_line *a = &m->lines[i];
 		if (!call_carried(l) || l->fresh || call_dgram(l) || !a->port ||
-		    stream_role(a) == stream_role(&l->answer))
+		    call_setup_of(l, a) == call_setup_of(l, &l->answer))
 			continue;
 		const struct log_ids ids = CALL_IDS(c);
 		log_notice("call", &ids, "[%s] m=%s: the answer turns a=setup:%s to %s: refused",
-			   call_step_names[c->step], a->media, msdp_setup_names[stream_role(&l->answer)],
-			   msdp_setup_names[stream_role(a)]);
+			   call_step_names[c->step], a->media, msdp_setup_names[call_setup_of(l, &l->answer)],
+			   msdp_setup_names[call_setup_of(l, a)]);
 		call_finish(c, 488, "Not Acceptable Here (answer turns the TCP setup role)", NULL);
 		return true;
 	}

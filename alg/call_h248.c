@@ -120,11 +120,9 @@ void call_h248_add_core(struct call *c, struct h248_msg *m, struct h248_node *ct
 	put_events(c, m, cmd, l, false);
 }
 
-/* The answerer's a=setup; when its answer does not say, passive on a TCP line (RFC 4145 §4.1) and
- * active on a datagram line (the DTLS client). */
 static enum msdp_setup call_answered_setup(const struct line *l)
 {
-	return l->answer.setup ? l->answer.setup : call_dgram(l) ? MSDP_SETUP_ACTIVE : MSDP_SETUP_PASSIVE;
+	return call_setup_of(l, &l->answer);
 }
 
 /* Modify = term { Media { Stream = 1 { … } } }: the Stream; *cmd the Modify. */

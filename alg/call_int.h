@@ -92,6 +92,13 @@ static inline bool call_dgram(const struct line *l)
 	return media_dgram(&l->offer);
 }
 
+/* The a=setup an answer a on line l says; when it does not say, passive on a TCP line (RFC 4145 §4.1)
+ * and active on a datagram line (the DTLS client). */
+static inline enum msdp_setup call_setup_of(const struct line *l, const struct media_line *a)
+{
+	return a->setup ? a->setup : call_dgram(l) ? MSDP_SETUP_ACTIVE : MSDP_SETUP_PASSIVE;
+}
+
 /* The leg facing the side that answers (the UE offers: the core) and the one facing the offerer. */
 static inline struct call_leg *call_answerer_leg(const struct call *c, struct line *l)
 {

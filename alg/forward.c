@@ -223,34 +223,24 @@ static void on_own_offer_done(void *arg, int status, const char *phrase, char *b
 	on_offer_done(f, status, phrase, body);
 }
 
-/* The ACK's answer went through the call: the ACK goes on with it. An answer that cannot be carried ends
- * the call, both parties' dialogs with BYE; the ACK, bound to the dialog, goes with it unsent. */
-static void on_ack_done(void *arg, int status, const char *phrase, char *body)
+/* The answer in an ACK or a PRACK went through the call: the request goes on with it (an ACK's kept for
+ * the copies a retransmitted 2xx brings). One that cannot be carried ends the call, both parties' dialogs
+ * with BYE (or CANCEL and the INVITE's failure before the 2xx); the request, bound to the dialog, goes with
+ * it: an ACK unsent, a PRACK answered with the INVITE. */
+static void on_late_answer_done(void *arg, int status, const char *phrase, char *body)
 {
 	struct fwd *f = arg;
 	if (status) {
 		log_notice("sip", &(struct log_ids){ .call = f->dlg ? f->dlg->call_id : NULL },
-			   "the answer in the ACK refused: %d %s", status, phrase);
+			   "the answer in the %s refused: %d %s", sip_method_name(f->method, "?"), status,
+			   phrase);
 		g_free(body);
 		dlg_release(f->p, f->dlg, status, phrase, phrase);
 		return;
 	}
-	g_free(f->dlg->ack_sdp);
-	f->dlg->ack_sdp = g_strdup(body); /* for the copies of this ACK a retransmitted 2xx brings */
-	on_offer_done(f, 0, NULL, body);
-}
-
-/* The PRACK's answer went through the call: the PRACK goes on with it. One that cannot be carried ends
- * the call: the PRACK, bound to the dialog, is answered with the INVITE. */
-static void on_prack_done(void *arg, int status, const char *phrase, char *body)
-{
-	struct fwd *f = arg;
-	if (status) {
-		log_notice("sip", &(struct log_ids){ .call = f->dlg ? f->dlg->call_id : NULL },
-			   "the answer in the PRACK refused: %d %s", status, phrase);
-		g_free(body);
-		dlg_release(f->p, f->dlg, status, phrase, phrase);
-		return;
+	if (f->method == sip_method_ack) {
+		g_free(f->dlg->ack_sdp);
+		f->dlg->ack_sdp = g_strdup(body);
 	}
 	on_offer_done(f, 0, NULL, body);
 }
@@ -498,8 +488,8 @@ static bool late_answer(struct fwd *f, sip_t *out)
 	bool ack = f->method == sip_method_ack;
 	d->late = false;
 	if (has_sdp(out)) {
-		call_answer(d->call, out->sip_payload->pl_data, out->sip_payload->pl_len,
-			    ack ? on_ack_done : on_prack_done, f);
+		call_answer(d->call, out->sip_payload->pl_data, out->sip_payload->pl_len, on_late_answer_done,
+			    f);
 		return true;
 	}
 	log_notice("sip", &(struct log_ids){ .call = d->call_id },
