@@ -248,21 +248,35 @@ function slower(peer, col,   r, k, a, lo, hi) {
 		a[++k] = v[r, peer, col] / v[r, "ims-agw", col]; lo = k == 1 || a[k] < lo ? a[k] : lo; hi = a[k] > hi ? a[k] : hi }
 	return k ? sprintf("%.2f (%.2f-%.2f)", median(a, k), lo, hi) : "-"
 }
-{ v[$1, $2] = 1; for (c = 3; c <= 8; c++) v[$1, $2, c] = $c; if ($1 > rounds) rounds = $1; seen[$2] = 1
+# the round trips per relay CPU-second ims-agw would reach with no user-space time at all: the peer'"'"'s
+# CPU per round trip (kernel and user) over ims-agw'"'"'s in the kernel alone, per round
+function ceiling(peer,   r, k, a, lo, hi) {
+	k = 0
+	for (r = 1; r <= rounds; r++) if ((r, "ims-agw") in v && (r, peer) in v && v[r, "ims-agw", 13] > 0) {
+		a[++k] = (v[r, peer, 13] + v[r, peer, 14]) / v[r, "ims-agw", 13]
+		lo = k == 1 || a[k] < lo ? a[k] : lo; hi = a[k] > hi ? a[k] : hi }
+	return k ? sprintf("%.2f (%.2f-%.2f)", median(a, k), lo, hi) : "-"
+}
+{ v[$1, $2] = 1; for (c = 3; c <= 14; c++) v[$1, $2, c] = $c; if ($1 > rounds) rounds = $1; seen[$2] = 1
   split($9, d, "/"); if (d[1] != d[2]) lost[$2] += d[2] - d[1] }
 END {
 	split("ims-agw " peers, names, " ")
-	printf "%-9s %-22s %-20s %-16s %-20s %-20s %s\n", "relay", "round trips/relay CPU-s", "round trips/s",
-		"relay CPU busy", "latency p50 ms", "latency p99 ms", "SEND bytes"
+	printf "%-9s %-22s %-20s %-16s %-20s %-20s %-10s %-20s %s\n", "relay", "round trips/relay CPU-s",
+		"round trips/s", "relay CPU busy", "latency p50 ms", "latency p99 ms", "SEND bytes",
+		"kernel us/round trip", "user us/round trip"
 	for (i = 1; i in names; i++) if (names[i] in seen)
-		printf "%-9s %-22s %-20s %-16s %-20s %-20s %s%s\n", names[i], spread(names[i], 3, "%.0f"),
+		printf "%-9s %-22s %-20s %-16s %-20s %-20s %-10s %-20s %s%s\n", names[i], spread(names[i], 3, "%.0f"),
 			spread(names[i], 4, "%.0f"), spread(names[i], 5, "%.2f"), spread(names[i], 6, "%.2f"),
-			spread(names[i], 7, "%.2f"), spread(names[i], 8, "%.0f"),
+			spread(names[i], 7, "%.2f"), spread(names[i], 8, "%.0f"), spread(names[i], 13, "%.1f"),
+			spread(names[i], 14, "%.1f"),
 			lost[names[i]] ? sprintf("  (%d round trips not answered)", lost[names[i]]) : ""
 	print "ims-agw / peer, per round (median (min-max)); goal: round trips per relay CPU-second >= 1.5 x nginx"
-	printf "%-9s %-22s %-20s %s\n", "peer", "round trips/CPU-s", "round trips/s", "latency p99 (peer / ims-agw)"
+	print "  ceiling: the peer'"'"'s CPU per round trip over ims-agw'"'"'s kernel time alone (its ratio with no user time)"
+	printf "%-9s %-22s %-20s %-30s %s\n", "peer", "round trips/CPU-s", "round trips/s", "latency p99 (peer / ims-agw)",
+		"ceiling"
 	for (i = 2; i in names; i++) if (names[i] in seen)
-		printf "%-9s %-22s %-20s %s\n", names[i], ratio(names[i], 3), ratio(names[i], 4), slower(names[i], 7)
+		printf "%-9s %-22s %-20s %-30s %s\n", names[i], ratio(names[i], 3), ratio(names[i], 4),
+			slower(names[i], 7), ceiling(names[i])
 }' "$work/msrp"
 
 # Datagrams: T.38's UDPTL through the DTLS leg pair, the plain UDP pair, and socat's UDP relay

@@ -17,6 +17,7 @@
 
 #include "msrp.h"
 #include "relay_msrp.h"
+#include "rig.h"
 
 enum { BODY_MIN = 200, BODY_MAX = 1024, BODY_STRIDE = 389 /* prime to the 825 sizes: each once per 825 */ };
 
@@ -236,7 +237,7 @@ void msrp_exchange(int pid, double (*relay_cpu)(int pid), gnutls_session_t *s, c
 	r.lat = g_new0(double, (size_t)r.per *n + 1);
 	int ep = epoll_create1(0);
 	start(&r, s, fds, ep);
-	double cpu0 = relay_cpu(pid), t0 = now();
+	double cpu0 = relay_cpu(pid), sys0 = pid > 0 ? rig_pid_sys_s(pid) : -1, t0 = now();
 	for (unsigned i = 0; i < n; i++)
 		send_next(&r, &r.c[i]);
 	while (r.done < n * r.per && r.alive && now() - t0 < cap) {
@@ -247,6 +248,7 @@ void msrp_exchange(int pid, double (*relay_cpu)(int pid), gnutls_session_t *s, c
 				readable(&r, &r.c[evs[i].data.u32]);
 	}
 	double cpu = relay_cpu(pid) - cpu0, wall = now() - t0;
+	double sys = sys0 >= 0 ? rig_pid_sys_s(pid) - sys0 : -1;
 	if (r.done < n * r.per)
 		fprintf(stderr, "relay_msrp: %u of %u round trips in %.1f s (%u sessions left)\n", r.done,
 			n * r.per, wall, r.alive);
@@ -257,6 +259,10 @@ void msrp_exchange(int pid, double (*relay_cpu)(int pid), gnutls_session_t *s, c
 				    .done = r.done,
 				    .wanted = n * r.per,
 				    .request_bytes = r.sends ? r.bytes / r.sends : 0 };
+	if (r.done && sys >= 0 && cpu > 0) {
+		f->kernel_us = MIN(sys, cpu) / r.done * 1e6;
+		f->user_us = (cpu - MIN(sys, cpu)) / r.done * 1e6;
+	}
 	if (r.done) {
 		f->p50_ms = r.lat[(size_t)((r.done - 1) * 0.50)] * 1e3;
 		f->p99_ms = r.lat[(size_t)((r.done - 1) * 0.99)] * 1e3;
@@ -273,6 +279,7 @@ void msrp_exchange(int pid, double (*relay_cpu)(int pid), gnutls_session_t *s, c
 
 void msrp_print(const char *name, const struct msrp_figures *f)
 {
-	printf("%s %.0f %.0f %.2f %.2f %.2f %.0f %u/%u %.0f %.1f %u\n", name, f->per_cpu, f->rate, f->busy,
-	       f->p50_ms, f->p99_ms, f->request_bytes, f->done, f->wanted, f->hs_per_cpu, f->kib, f->open);
+	printf("%s %.0f %.0f %.2f %.2f %.2f %.0f %u/%u %.0f %.1f %u %.2f %.2f\n", name, f->per_cpu, f->rate,
+	       f->busy, f->p50_ms, f->p99_ms, f->request_bytes, f->done, f->wanted, f->hs_per_cpu, f->kib,
+	       f->open, f->kernel_us, f->user_us);
 }

@@ -23,6 +23,8 @@ struct msrp_figures {
 	double hs_per_cpu;          /* the sessions' handshakes per relay CPU-second (relay_bench's part) */
 	double kib;                 /* the relay's resident KiB per open session, 0: not read */
 	unsigned open;              /* sessions open (relay_bench's part) */
+	double kernel_us, user_us;  /* the relay's CPU per round trip in the kernel and in user space; 0:
+				     * not read (a pool) */
 };
 
 /* The sink's side, called by its one thread: the bytes read on a connection; answers every complete
@@ -32,11 +34,13 @@ bool msrp_sink_feed(int fd, const char *data, size_t len);
 void msrp_sink_forget(int fd);
 
 /* Runs the exchange on n open TLS sessions (blocking sockets; nonblocking during the exchange) through
- * the relay process pid, whose CPU seconds relay_cpu reads. */
+ * the relay process pid, whose CPU seconds relay_cpu reads; for a pid above 0, that CPU time is also
+ * split into kernel and user space (the share of each in /proc/PID/stat over the window). */
 void msrp_exchange(int pid, double (*relay_cpu)(int pid), gnutls_session_t *s, const int *fds, unsigned n,
 		   struct msrp_figures *f);
 /* One line: NAME round_trips_per_relay_cpu_s round_trips_per_s relay_cpu_busy p50_ms p99_ms
- * mean_send_bytes answered/asked handshakes_per_relay_cpu_s kib_per_session sessions_open. */
+ * mean_send_bytes answered/asked handshakes_per_relay_cpu_s kib_per_session sessions_open
+ * kernel_us_per_round_trip user_us_per_round_trip. */
 void msrp_print(const char *name, const struct msrp_figures *f);
 
 #endif

@@ -180,23 +180,34 @@ long rig_rss_kib(const struct rig *r)
 	return rig_pid_rss_kib((int)r->pid);
 }
 
+/* utime and stime of /proc/PID/stat, in seconds. */
+static bool stat_times(int pid, double *user, double *sys)
+{
+	char path[64], *text = NULL;
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	unsigned long ut = 0, st = 0;
+	bool ok = g_file_get_contents(path, &text, NULL, NULL) && strrchr(text, ')') &&
+		  sscanf(strrchr(text, ')') + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
+			 &st) == 2;
+	g_free(text);
+	*user = (double)ut / (double)sysconf(_SC_CLK_TCK), *sys = (double)st / (double)sysconf(_SC_CLK_TCK);
+	return ok;
+}
+
 double rig_pid_cpu_s(int pid)
 {
 	clockid_t clock;
 	struct timespec ts;
 	if (clock_getcpuclockid(pid, &clock) == 0 && clock_gettime(clock, &ts) == 0)
 		return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-	char path[64], *text = NULL;
-	snprintf(path, sizeof path, "/proc/%d/stat", pid);
-	double secs = -1;
-	if (g_file_get_contents(path, &text, NULL, NULL) && strrchr(text, ')')) {
-		unsigned long ut = 0, st = 0;
-		if (sscanf(strrchr(text, ')') + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
-			   &st) == 2)
-			secs = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-	}
-	g_free(text);
-	return secs;
+	double user, sys;
+	return stat_times(pid, &user, &sys) ? user + sys : -1;
+}
+
+double rig_pid_sys_s(int pid)
+{
+	double user, sys;
+	return stat_times(pid, &user, &sys) ? sys : -1;
 }
 
 long rig_pid_rss_kib(int pid)

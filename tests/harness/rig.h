@@ -55,6 +55,9 @@ long rig_rss_kib(const struct rig *r);
  * + stime of /proc/PID/stat (ticks of 10 ms, too coarse for a phase of a tenth of a second), -1. */
 long rig_pid_rss_kib(int pid);
 double rig_pid_cpu_s(int pid);
+/* Its CPU time spent in the kernel (stime of /proc/PID/stat, in ticks of 10 ms: for windows of seconds),
+ * in seconds; -1 when unknown. */
+double rig_pid_sys_s(int pid);
 /* Stops it with SIGTERM; returns its exit status (-1 when it had to be killed). */
 int rig_stop(struct rig *r);
 
