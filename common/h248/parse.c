@@ -446,24 +446,30 @@ static bool mid(struct parser *ps)
 	const char *s = ps->p;
 	char c = ps->p < ps->end ? *ps->p : 0;
 	if (c == '[' || c == '<') {
+		/* on a local cursor, stopped by the NUL after the input (parse_lex.h); neither bracket is a
+		 * SafeChar */
 		char close = c == '[' ? ']' : '>';
 		const char *p = s = ps->p + 1;
-		while (p < ps->end && *p != close && (h248_safechar[(unsigned char)*p] || *p == ':' || *p == '.'))
-			p++;
+		bool colon = false;
+		for (;; p++) {
+			if (*p == ':')
+				colon = true;
+			else if (!h248_safechar[(unsigned char)*p])
+				break;
+		}
 		ps->p = p;
-		if (ps->p >= ps->end || *ps->p != close || ps->p == s)
+		if (*p != close || p == s)
 			return fail(ps, 400, "mId: expected an address closed with '%c'", close);
-		m->text = (struct h248_str){ s, (size_t)(ps->p - s) };
-		m->kind = c == '<'                    ? H248_MID_DOMAIN
-			  : memchr(s, ':', m->text.n) ? H248_MID_IP6
-						      : H248_MID_IP4;
-		ps->p++;
-		if (ps->p < ps->end && *ps->p == ':') {
-			ps->p++;
-			unsigned port = 0, digits = 0;
-			while (ps->p < ps->end && *ps->p >= '0' && *ps->p <= '9' && digits < 6)
-				port = port * 10 + (unsigned)(*ps->p++ - '0'), digits++;
-			if (!digits || port > 65535)
+		m->text = (struct h248_str){ s, (size_t)(p - s) };
+		m->kind = c == '<' ? H248_MID_DOMAIN : colon ? H248_MID_IP6 : H248_MID_IP4;
+		ps->p = ++p;
+		if (*p == ':') {
+			const char *digits = ++p;
+			unsigned port = 0;
+			while (*p >= '0' && *p <= '9' && p - digits < 6)
+				port = port * 10 + (unsigned)(*p++ - '0');
+			ps->p = p;
+			if (p == digits || port > 65535)
 				return fail(ps, 400, "mId: expected a port number after ':'");
 			m->port = (int)port;
 		}
@@ -485,7 +491,7 @@ static bool mid(struct parser *ps)
 			m->text = w;
 		}
 	}
-	if (ps->p < ps->end && !strchr(" \t\r\n;", *ps->p))
+	if (ps->p < ps->end && !space[(unsigned char)*ps->p] && *ps->p != ';')
 		return fail(ps, 400, "expected white space after the mId");
 	return true;
 }
@@ -496,7 +502,8 @@ static bool header(struct parser *ps, unsigned max_version)
 	char h[24];
 	if (!word(ps, &w))
 		return fail(ps, 400, "expected MEGACO/<version> or !/<version>, found %s", here(ps, h));
-	if (h248_token_lookup(w.p, w.n) == H248_TOK_AUTHENTICATION) {
+	/* "MEGACO/…" or "!/…" mostly: only a word starting with A may spell Authentication ("AU") */
+	if ((*w.p | 0x20) == 'a' && h248_token_lookup(w.p, w.n) == H248_TOK_AUTHENTICATION) {
 		struct h248_auth *a = arena_alloc(ps->m->arena, sizeof *a);
 		if (!a)
 			return oom(ps);

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "token.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,8 +62,11 @@ static void insert(const char *spelling, uint16_t tok)
 		abort(); /* the table outgrew CANDS: a build-time fact, caught by every test run */
 	row[i].tok = tok;
 	row[i].len = (uint8_t)n;
-	for (size_t k = 0; k < n; k++)
-		row[i].lower[k] = (char)fold((unsigned char)spelling[k]);
+	for (size_t k = 0; k < n; k++) {
+		char c = row[i].lower[k] = (char)fold((unsigned char)spelling[k]);
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '&' || c == '!' || c == '-'))
+			abort(); /* same_folded's premise: a build-time fact, caught by every test run */
+	}
 }
 
 static void build(void)
@@ -76,6 +80,39 @@ static void build(void)
 	built = 1;
 }
 
+/* Whether the n >= 4 bytes at s spell the lower-case l in any case. Every byte of a token's spelling is
+ * a lower-case letter, a digit, '&', '!' or '-' (build checks it): ORing 0x20 into a byte of s gives l's
+ * byte exactly when the two are the same letter in either case or the same byte, or when the byte of s
+ * is a control character below 0x20, which no spelling holds and which is refused first. Loads of 8 (or
+ * 4) bytes, the last one overlapping the one before: within s, never past it. */
+static inline bool same8(uint64_t a, uint64_t l)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	return !((a - 0x20 * ones) & ~a & highs) && (a | 0x20 * ones) == l;
+}
+
+static inline bool same4(uint32_t a, uint32_t l)
+{
+	return !((a - 0x20202020u) & ~a & 0x80808080u) && (a | 0x20202020u) == l;
+}
+
+static inline bool same_folded(const char *s, const char *l, size_t n)
+{
+	if (n < 8) {
+		uint32_t a, b, c, d;
+		memcpy(&a, s, 4), memcpy(&b, l, 4), memcpy(&c, s + n - 4, 4), memcpy(&d, l + n - 4, 4);
+		return same4(a, b) && same4(c, d);
+	}
+	uint64_t a, b;
+	for (size_t k = 0; k + 8 < n; k += 8) {
+		memcpy(&a, s + k, 8), memcpy(&b, l + k, 8);
+		if (!same8(a, b))
+			return false;
+	}
+	memcpy(&a, s + n - 8, 8), memcpy(&b, l + n - 8, 8);
+	return same8(a, b);
+}
+
 enum h248_tok h248_token_lookup(const char *s, size_t n)
 {
 	if (!built)
@@ -84,6 +121,11 @@ enum h248_tok h248_token_lookup(const char *s, size_t n)
 	if (n == 0 || n > MAXLEN || (f = first_index((unsigned char)s[0])) < 0)
 		return H248_TOK_NONE;
 	for (const struct cand *c = cands[n][f]; c < cands[n][f] + CANDS && c->tok; c++) {
+		if (n >= 4) {
+			if (same_folded(s, c->lower, n))
+				return (enum h248_tok)c->tok;
+			continue;
+		}
 		size_t k = 1;
 		while (k < n && fold((unsigned char)s[k]) == (unsigned char)c->lower[k])
 			k++;

@@ -501,6 +501,52 @@ static void test_commands(void)
 	CU_ASSERT_EQUAL(n, G_N_ELEMENTS(commands));
 }
 
+/* The token lookup: every spelling in any case finds its token; a spelling with one byte changed, one
+ * byte more or less, or a control byte where its digit or '-' stands (the 0x20 bit is what the lookup
+ * folds: a control byte lacks it) finds no token, or another one that is spelled so. */
+static bool spelled(const char *w, size_t n, enum h248_tok t)
+{
+	return strlen(h248_tokens[t].pretty) == n ? !g_ascii_strncasecmp(w, h248_tokens[t].pretty, n)
+						  : strlen(h248_tokens[t].compact) == n &&
+							!g_ascii_strncasecmp(w, h248_tokens[t].compact, n);
+}
+
+static void lookup_near_misses(const char *spelling, enum h248_tok t)
+{
+	size_t n = strlen(spelling);
+	char w[32];
+	memcpy(w, spelling, n + 1);
+	CU_ASSERT_EQUAL(h248_token_lookup(w, n), t);
+	CU_ASSERT(h248_token_lookup(w, n - 1) == H248_TOK_NONE ||
+		  spelled(w, n - 1, h248_token_lookup(w, n - 1)));
+	for (size_t i = 0; i < n; i++) {
+		char c = w[i];
+		w[i] = g_ascii_isalpha(c) ? (char)(c ^ 0x20) : c; /* the other case: the same token */
+		CU_ASSERT_EQUAL(h248_token_lookup(w, n), t);
+		w[i] = (char)(c & ~0x20); /* a control byte for a digit, '&', '!' or '-'; the upper case of a
+					     letter */
+		CU_ASSERT_EQUAL(h248_token_lookup(w, n), g_ascii_isalpha(c) ? t : H248_TOK_NONE);
+		w[i] = c == 'z' || c == 'Z' ? 'y' : (char)(c + 1);
+		enum h248_tok other = h248_token_lookup(w, n);
+		CU_ASSERT(other != t && (other == H248_TOK_NONE || spelled(w, n, other)));
+		w[i] = c;
+	}
+}
+
+static void test_token_lookup(void)
+{
+	for (unsigned t = 1; t < H248_TOK_COUNT; t++) {
+		char *upper = g_ascii_strup(h248_tokens[t].pretty, -1), *lower = g_ascii_strdown(upper, -1);
+		lookup_near_misses(h248_tokens[t].pretty, t);
+		lookup_near_misses(h248_tokens[t].compact, t);
+		lookup_near_misses(upper, t);
+		lookup_near_misses(lower, t);
+		g_free(upper), g_free(lower);
+	}
+	CU_ASSERT_EQUAL(h248_token_lookup("", 0), H248_TOK_NONE);
+	CU_ASSERT_EQUAL(h248_token_lookup("ObservedEventsObservedEvents", 28), H248_TOK_NONE);
+}
+
 void register_h248(void)
 {
 	static const struct unit_test tests[] = {
@@ -514,6 +560,7 @@ void register_h248(void)
 		{ "megaco's pretty and compact output, v1-v3, SDP byte-exact", test_megaco_vectors },
 		{ "no empty body the grammar forbids is printed", test_print_empty_bodies },
 		{ "the commands, from the grammar table", test_commands },
+		{ "token lookup: every spelling in any case, near misses", test_token_lookup },
 		{ NULL, NULL },
 	};
 	unit_add_suite("h248", tests);
