@@ -8,19 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct block {
-	struct block *prev;
-	size_t size, used;
-	_Alignas(16) unsigned char data[];
-};
-
-struct arena {
-	_Alignas(16) struct block *top;
-	size_t left;         /* what the limit still allows (SIZE_MAX without one) */
-	struct block *first; /* lives in the same allocation, right after the arena */
-};
-
-enum { FIRST = 8192, BLOCK_MIN = 4096 - sizeof(struct block) };
+enum { FIRST = 8192, BLOCK_MIN = 4096 - sizeof(struct arena_block) };
 
 /* The last arena freed, its first block with it, kept for the next arena_new: a message is decoded, used
  * and freed, then the next one, and an 8 KiB allocation is past malloc's per-thread cache (its malloc and
@@ -31,11 +19,11 @@ static _Atomic(struct arena *) spare;
 struct arena *arena_new(size_t limit)
 {
 	struct arena *a = atomic_exchange_explicit(&spare, NULL, memory_order_acquire);
-	if (!a && !(a = malloc(sizeof *a + sizeof(struct block) + FIRST)))
+	if (!a && !(a = malloc(sizeof *a + sizeof(struct arena_block) + FIRST)))
 		return NULL;
 	a->left = limit ? limit : SIZE_MAX;
-	a->first = (struct block *)(a + 1);
-	*a->first = (struct block){ .prev = NULL, .size = FIRST, .used = 0 };
+	a->first = (struct arena_block *)(a + 1);
+	*a->first = (struct arena_block){ .prev = NULL, .size = FIRST, .used = 0 };
 	a->top = a->first;
 	return a;
 }
@@ -44,7 +32,7 @@ void arena_free(struct arena *a)
 {
 	if (!a)
 		return;
-	for (struct block *b = a->top, *prev; b != a->first; b = prev) {
+	for (struct arena_block *b = a->top, *prev; b != a->first; b = prev) {
 		prev = b->prev;
 		free(b);
 	}
@@ -54,56 +42,18 @@ void arena_free(struct arena *a)
 		free(a);
 }
 
-/* A new newest block with room for size (rounded), or NULL. */
-static struct block *grow(struct arena *a, size_t size)
+/* A new newest block with room for size (rounded by arena_raw), size taken from it; NULL past memory */
+void *arena_grow(struct arena *a, size_t size)
 {
-	struct block *b = a->top;
+	struct arena_block *b = a->top;
 	size_t want = size > BLOCK_MIN ? size : 2 * b->size;
 	if (want > 256 * 1024 && size <= 256 * 1024)
 		want = 256 * 1024;
 	b = malloc(sizeof *b + want);
 	if (!b)
 		return NULL;
-	b->prev = a->top, b->size = want, b->used = 0;
+	b->prev = a->top, b->size = want, b->used = size;
 	a->top = b;
-	return b;
-}
-
-/* Not zeroed. Kept small, with the new block out of line, so that the common case (room in the newest
- * block) is inlined into arena_alloc: a message's parse allocates one node per item. */
-static inline void *raw(struct arena *a, size_t size)
-{
-	size = (size + 7) & ~(size_t)7;
-	if (size > a->left)
-		return NULL;
-	struct block *b = a->top;
-	if (b->size - b->used < size && !(b = grow(a, size)))
-		return NULL;
-	void *p = b->data + b->used;
-	b->used += size;
 	a->left -= size;
-	return p;
-}
-
-void *arena_alloc(struct arena *a, size_t size)
-{
-	void *p = raw(a, size);
-	if (p)
-		memset(p, 0, size);
-	return p;
-}
-
-void *arena_take(struct arena *a, size_t size)
-{
-	return raw(a, size);
-}
-
-char *arena_strndup(struct arena *a, const char *s, size_t n)
-{
-	char *p = raw(a, n + 1);
-	if (p) {
-		memcpy(p, s, n);
-		p[n] = 0;
-	}
-	return p;
+	return b->data;
 }
