@@ -10,14 +10,16 @@ bool bw_grow(struct bw *w, size_t n)
 {
 	if (w->failed)
 		return false;
-	size_t cap = w->cap ? w->cap : 1024;
+	size_t cap = w->cap;
 	while (cap < w->n + n)
 		cap *= 2;
-	uint8_t *p = realloc(w->p, cap);
+	uint8_t *p = w->p == w->own ? malloc(cap) : realloc(w->p, cap);
 	if (!p) {
 		w->failed = true;
 		return false;
 	}
+	if (w->p == w->own)
+		memcpy(p, w->own, w->n);
 	w->p = p, w->cap = cap;
 	return true;
 }
@@ -71,14 +73,14 @@ void bw_close_long(struct bw *w, size_t mark)
 	*before = w->nlongs - 1;
 }
 
-/* n octets from src up to dst (dst > src: they may overlap), inline for the few octets most moves are
+/* n octets from src to dst (in another buffer), inline for the few octets most moves are
  * (the headers between two nested opens): loads first, then stores */
-static inline void move_up(uint8_t *dst, const uint8_t *src, size_t n)
+static inline void copy_short(uint8_t *dst, const uint8_t *src, size_t n)
 {
 	uint64_t a, b;
 	uint32_t c, e;
 	if (n > 16)
-		memmove(dst, src, n);
+		memcpy(dst, src, n);
 	else if (n >= 8) {
 		memcpy(&a, src, 8), memcpy(&b, src + n - 8, 8);
 		memcpy(dst, &a, 8), memcpy(dst + n - 8, &b, 8);
@@ -90,40 +92,41 @@ static inline void move_up(uint8_t *dst, const uint8_t *src, size_t n)
 			dst[i] = src[i];
 }
 
-/* Moves the contents of each long up to its place, the highest mark first, so that every octet moves once,
- * in place: from src on, the octets are in place already, at dst. */
-static void expand(struct bw *w, size_t grow)
+/* The octets into out, the contents of each long moved up to its place, the highest mark first, so that
+ * every octet moves once: above src, the octets are in place already, at dst. */
+static void expand(const struct bw *w, uint8_t *out, size_t grow)
 {
 	size_t src = w->n, dst = w->n + grow;
 	for (uint32_t j = w->highest; j != BW_END; j = w->longs[j].next) {
 		const struct bw_long *l = &w->longs[j];
 		size_t seg = src - l->mark;
 		dst -= seg;
-		move_up(w->p + dst, w->p + l->mark, seg);
+		copy_short(out + dst, w->p + l->mark, seg);
 		src = l->mark;
 		for (unsigned i = 0; i < l->k; i++) /* the length, its last octet first */
-			w->p[--dst] = (uint8_t)(l->len >> (8 * i));
+			out[--dst] = (uint8_t)(l->len >> (8 * i));
 	}
-	w->n += grow;
+	memcpy(out, w->p, src);
 }
 
 uint8_t *bw_finish(struct bw *w, size_t *len)
 {
 	size_t grow = 0;
+	uint8_t *out = NULL;
 	for (uint32_t j = w->nlongs; j > 0; j = w->longs[j - 1].first) /* the outermost longs */
 		grow += w->longs[j - 1].grow;
-	if (grow && !w->failed && bw_grow(w, grow))
-		expand(w, grow);
+	if (!w->failed && (out = malloc(w->n + grow ? w->n + grow : 1))) {
+		expand(w, out, grow);
+		*len = w->n + grow;
+	}
 	if (w->longs != w->some)
 		free(w->longs);
+	if (w->p != w->own)
+		free(w->p);
 	w->longs = w->some, w->caplongs = sizeof w->some / sizeof w->some[0];
 	w->nlongs = 0, w->highest = BW_END;
-	if (w->failed) {
-		free(w->p);
-		return NULL;
-	}
-	*len = w->n;
-	return w->p;
+	w->p = w->own, w->n = 0, w->cap = sizeof w->own;
+	return out;
 }
 
 void bw_octets(struct bw *w, unsigned tag, const void *p, size_t n)

@@ -30,18 +30,19 @@ struct bw_long {
 #define BW_END UINT32_MAX
 
 struct bw {
-	uint8_t *p;
+	uint8_t *p; /* own, or the heap once the octets outgrow it */
 	size_t n, cap;
 	bool failed;
 	uint32_t nlongs, caplongs, highest; /* highest: the long of the highest mark */
 	struct bw_long *longs;              /* some, or the heap once there are more */
 	struct bw_long some[32];
+	uint8_t own[2048]; /* bw_finish copies the octets out, into an allocation of their size */
 };
 
-/* An empty writer, its array of longs left as it is (a zeroed struct bw cost a kilobyte's memset) */
+/* An empty writer, its arrays left as they are (a zeroed struct bw cost a kilobyte's memset) */
 static inline void bw_init(struct bw *w)
 {
-	w->p = NULL, w->n = w->cap = 0, w->failed = false;
+	w->p = w->own, w->n = 0, w->cap = sizeof w->own, w->failed = false;
 	w->nlongs = 0, w->highest = BW_END;
 	w->longs = w->some, w->caplongs = sizeof w->some / sizeof w->some[0];
 }
@@ -88,8 +89,8 @@ static inline void bw_close(struct bw *w, size_t mark)
 	else
 		bw_close_long(w, mark);
 }
-/* The message's octets (the buffer, to free()) with their count in *len, the long lengths written in;
- * NULL once out of memory. The writer is done with either way. */
+/* The message's octets (malloc'd, to free()) with their count in *len, the long lengths written in; NULL
+ * once out of memory. The writer is done with either way. */
 uint8_t *bw_finish(struct bw *w, size_t *len);
 void bw_octets(struct bw *w, unsigned tag, const void *p, size_t n);
 void bw_uint(struct bw *w, unsigned tag, uint32_t v); /* INTEGER or ENUMERATED */
