@@ -37,6 +37,33 @@ static bool hex(struct enc *e, unsigned tag, struct h248_str s, size_t lo, size_
 	return true;
 }
 
+/* The IPv4 address of s[0..n) (up to a NUL, as in a C string) into a, as glibc's inet_pton reads it: four
+ * decimal octets up to 255, no leading zeros, nothing else; false when not. By hand: inet_pton was a
+ * fifteenth of a binary Notify's encode. */
+static bool ip4_parse(const char *s, size_t n, uint8_t a[4])
+{
+	unsigned octets = 0, v = 0;
+	bool digit = false;
+	for (size_t i = 0; i < n && s[i]; i++) {
+		unsigned c = (unsigned char)s[i] - '0';
+		if (c <= 9) {
+			if ((digit && v == 0) || (v = v * 10 + c) > 255)
+				return false; /* a leading zero, or past 255 */
+			if (!digit && ++octets > 4)
+				return false;
+			digit = true;
+		} else if (s[i] == '.' && digit && octets < 4) {
+			a[octets - 1] = (uint8_t)v;
+			v = 0, digit = false;
+		} else
+			return false;
+	}
+	if (octets < 4 || !digit)
+		return false;
+	a[3] = (uint8_t)v;
+	return true;
+}
+
 /* MId CHOICE { ip4Address [0] { address [0], portNumber [1] }, ip6Address [1], domainName [2] { name [0],
  * portNumber [1] }, deviceName [3], mtpAddress [4] }, as the alternative alone (base 0) or, in
  * ServiceChangeAddress, one number up (base 1) */
@@ -46,14 +73,17 @@ static bool mid(struct enc *e, const struct h248_mid *id, unsigned base)
 	uint8_t a[16];
 	if (id->text.n >= sizeof text)
 		return ber_fail(e, 400, "mId too long");
-	memcpy(text, id->text.p, id->text.n);
-	text[id->text.n] = 0;
 	switch (id->kind) {
 	case H248_MID_IP4:
 	case H248_MID_IP6: {
 		bool v6 = id->kind == H248_MID_IP6;
-		if (inet_pton(v6 ? AF_INET6 : AF_INET, text, a) != 1)
-			return ber_fail(e, 400, "mId address %s", text);
+		if (v6) {
+			memcpy(text, id->text.p, id->text.n);
+			text[id->text.n] = 0;
+		}
+		if (v6 ? inet_pton(AF_INET6, text, a) != 1 : !ip4_parse(id->text.p, id->text.n, a))
+			return ber_fail(e, 400, "mId address %.*s", (int)strnlen(id->text.p, id->text.n),
+					id->text.p);
 		size_t m = bw_open(&e->w, CTXC(base + v6));
 		bw_octets(&e->w, CTX(0), a, v6 ? 16 : 4);
 		if (id->port >= 0)
