@@ -103,6 +103,7 @@ static struct {
 	uint8_t pkg_len[COUNT(pkgs)], item_len[COUNT(items)];
 	int16_t pkg_items[COUNT(pkgs)], next_item[COUNT(items)];
 	bool param_known[COUNT(params)]; /* its item is in the tables */
+	int8_t param_first[16], next_param[COUNT(params)]; /* known parameters by their item's bucket */
 	uint32_t param_item[COUNT(params)]; /* its PkgdName's octets, big-endian */
 	uint8_t param_len[COUNT(params)];
 	int16_t pkg_first[256], next_pkg[COUNT(pkgs)]; /* packages by the first letter of their name */
@@ -110,6 +111,24 @@ static struct {
 	uint8_t item_text_len[COUNT(items)], pkg_text_len[COUNT(pkgs)];
 	uint8_t by_id[BY_ID]; /* row + 1, 0: none */
 } idx;
+
+_Static_assert(COUNT(params) < 128, "next_param holds a row in an int8_t");
+
+/* A parameter's chain in param_first: a hash of its item's PkgdName */
+static unsigned param_bucket(uint32_t item)
+{
+	return (item * 0x9e3779b1u) >> 28;
+}
+
+/* Whether a[0..n) and b[0..n) are the same octets: inline, for the few octets of a name, where memcmp
+ * was a call per table row compared */
+static inline bool same(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
 
 /* "a/b" into out (NAME_MAX_LEN + 1 octets, NUL-terminated); its length, 0 when too long (no lookup finds
  * it then) */
@@ -162,6 +181,13 @@ static void build(void)
 		    (uint32_t)id[0] << 24 | (uint32_t)id[1] << 16 | (uint32_t)id[2] << 8 | id[3];
 		idx.param_len[i] = (uint8_t)strlen(params[i].name);
 	}
+	memset(idx.param_first, -1, sizeof idx.param_first);
+	for (size_t i = COUNT(params); i-- > 0;) /* each chain in table order */
+		if (idx.param_known[i]) {
+			unsigned b = param_bucket(idx.param_item[i]);
+			idx.next_param[i] = idx.param_first[b];
+			idx.param_first[b] = (int8_t)i;
+		}
 }
 
 /* The row of the package named s[0..n), or of id; -1 when none. */
@@ -172,7 +198,7 @@ static int pkg_by_name(const char *s, size_t n)
 	if (!n)
 		return -1;
 	for (int k = idx.pkg_first[(unsigned char)s[0]]; k >= 0; k = idx.next_pkg[k])
-		if (idx.pkg_len[k] == n && !memcmp(s, pkgs[k].name, n))
+		if (idx.pkg_len[k] == n && same(s, pkgs[k].name, n))
 			return k;
 	return -1;
 }
@@ -222,8 +248,8 @@ bool ber_pkgd_id(enum ber_kind kind, const char *s, size_t n, uint8_t out[4])
 		return false; /* a wildcarded package needs a wildcarded item (Annex A) */
 	if (!item_star) {
 		int i = idx.pkg_items[k];
-		while (i >= 0 && !(items[i].kind == (char)kind && idx.item_len[i] == in &&
-				   !memcmp(it, items[i].name, in)))
+		while (i >= 0 &&
+		       !(items[i].kind == (char)kind && idx.item_len[i] == in && same(it, items[i].name, in)))
 			i = idx.next_item[i];
 		if (i < 0)
 			return false;
@@ -263,9 +289,9 @@ static const struct param *find_param(enum ber_kind kind, const uint8_t item[4],
 	if (!idx.built)
 		build();
 	uint32_t it = (uint32_t)item[0] << 24 | (uint32_t)item[1] << 16 | (uint32_t)item[2] << 8 | item[3];
-	for (size_t i = 0; i < COUNT(params); i++)
-		if (idx.param_item[i] == it && params[i].kind == (char)kind && idx.param_known[i] &&
-		    (s ? idx.param_len[i] == n && !memcmp(s, params[i].name, n) : params[i].id == id))
+	for (int i = idx.param_first[param_bucket(it)]; i >= 0; i = idx.next_param[i])
+		if (idx.param_item[i] == it && params[i].kind == (char)kind &&
+		    (s ? idx.param_len[i] == n && same(s, params[i].name, n) : params[i].id == id))
 			return &params[i];
 	return NULL;
 }
