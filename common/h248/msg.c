@@ -215,9 +215,9 @@ struct h248_str h248_sdp(const struct h248_node *n)
 	if (e > p && e[-1] != '\n')
 		e = end;
 	while (e > p && e[-1] == '\n') { /* blank or comment lines before the '}' */
-		const char *start = e - 1;
-		while (start > p && start[-1] != '\n')
-			start--;
+		/* the line's start by memrchr: a walk back octet by octet over an SDP's last line (a
+		 * fingerprint's is some 100) was most of a binary Reply's encoding of its SDP */
+		const char *nl = memrchr(p, '\n', (size_t)(e - 1 - p)), *start = nl ? nl + 1 : p;
 		if (!layout_line(start, e - 1))
 			break;
 		e = start;
