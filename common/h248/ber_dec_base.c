@@ -43,25 +43,27 @@ bool ber_fields(struct dec *d, const struct tlv *seq, struct tlv *f, unsigned n)
 {
 	const uint8_t *p = seq->in.p, *end = seq->in.end;
 	unsigned depth = seq->in.depth + 1;
-	uint32_t seen = 0; /* n is at most 11 */
+	bool deep = depth > d->max_depth; /* once, where the stores to f would have it read again each time */
+	uint32_t open = (1u << n) - 1;    /* the numbers not seen yet; n is at most 11 */
 	while (p < end) {
 		const uint8_t *at = p, *v, *vend;
-		unsigned tag, k;
-		if (!br_tlv(&p, end, &tag, &v, &vend) || depth > d->max_depth) {
+		unsigned tag;
+		if (!br_tlv(&p, end, &tag, &v, &vend) || deep) {
 			struct br r = { p, end, depth - 1 }; /* p: at, unless read */
 			return ber_next_failed(d, &r, p != at);
 		}
-		k = tag & 0x1f;
-		if ((tag & 0xc0) != 0x80 || k >= n || (seen >> k & 1)) {
+		uint32_t bit = 1u << (tag & 0x1f);
+		if ((tag & 0xc0) != 0x80 || !(open & bit)) { /* another class, a number >= n, or seen */
 			struct br here = { at, end, 0 };
 			return ber_dfail(d, 400, &here, "unexpected component (tag 0x%02x)", tag);
 		}
-		seen |= 1u << k;
-		f[k].tag = tag;
-		f[k].in = (struct br){ v, vend, depth };
+		open ^= bit;
+		struct tlv *t = &f[tag & 0x1f];
+		t->tag = tag;
+		t->in = (struct br){ v, vend, depth };
 	}
-	for (uint32_t absent = ~seen & ((1u << n) - 1); absent; absent &= absent - 1)
-		f[__builtin_ctz(absent)] = (struct tlv){ 0 };
+	for (; open; open &= open - 1)
+		f[__builtin_ctz(open)] = (struct tlv){ 0 };
 	return true;
 }
 
