@@ -47,27 +47,9 @@ void h248_msg_free(struct h248_msg *m)
 		arena_free(m->arena);
 }
 
-struct h248_str h248_str_dup(struct h248_msg *m, const char *s, size_t n)
-{
-	char *p = arena_strndup(m->arena, s, n);
-	return (struct h248_str){ p, p ? n : 0 };
-}
-
 struct h248_str h248_cstr(struct h248_msg *m, const char *s)
 {
 	return h248_str_dup(m, s, strlen(s));
-}
-
-struct h248_node *h248_node_new(struct h248_msg *m, enum h248_kind kind, enum h248_tok tok)
-{
-	/* filled from a static zero node: a few vector moves, where zeroing it (arena_alloc) calls memset */
-	static const struct h248_node empty;
-	struct h248_node *n = arena_take(m->arena, sizeof *n);
-	if (n) {
-		*n = empty;
-		n->kind = kind, n->tok = tok;
-	}
-	return n;
 }
 
 void h248_append(struct h248_node *parent, struct h248_node *child)

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "token.h"
 
 /* v in decimal into out, NUL-terminated; its length. Written by hand: snprintf's format walk cost more
@@ -106,11 +107,27 @@ struct h248_msg {
 /* limit: arena bound in bytes (0: none). */
 struct h248_msg *h248_msg_new(unsigned version, size_t limit);
 void h248_msg_free(struct h248_msg *m);
-/* Copies s into the message's arena. */
-struct h248_str h248_str_dup(struct h248_msg *m, const char *s, size_t n);
+/* Copies s into the message's arena (NUL-terminated there); { NULL, 0 } past its limit. Inline, as
+ * h248_node_new: the decoders make every node and most strings with them. */
+static inline struct h248_str h248_str_dup(struct h248_msg *m, const char *s, size_t n)
+{
+	char *p = arena_strndup(m->arena, s, n);
+	return (struct h248_str){ p, p ? n : 0 };
+}
 struct h248_str h248_cstr(struct h248_msg *m, const char *s);
 
-struct h248_node *h248_node_new(struct h248_msg *m, enum h248_kind kind, enum h248_tok tok);
+/* A node of the message, its other fields empty; NULL past the arena's limit */
+static inline struct h248_node *h248_node_new(struct h248_msg *m, enum h248_kind kind, enum h248_tok tok)
+{
+	/* filled from a zero node: a few vector moves, where zeroing it (arena_alloc) calls memset */
+	static const struct h248_node empty;
+	struct h248_node *n = arena_take(m->arena, sizeof *n);
+	if (n) {
+		*n = empty;
+		n->kind = kind, n->tok = tok;
+	}
+	return n;
+}
 void h248_append(struct h248_node *parent, struct h248_node *child);
 void h248_msg_append(struct h248_msg *m, struct h248_node *n);
 /* parent's new child: token with an optional word value (NULL: none). */
