@@ -15,7 +15,7 @@ bool bw_grow(struct bw *w, size_t n)
 		cap *= 2;
 	uint8_t *p = w->p == w->own ? malloc(cap) : realloc(w->p, cap);
 	if (!p) {
-		w->failed = true;
+		w->failed = true, w->cap = 0;
 		return false;
 	}
 	if (w->p == w->own)
@@ -27,7 +27,7 @@ bool bw_grow(struct bw *w, size_t n)
 /* Octets a long length takes after its first */
 static unsigned long_octets(size_t len)
 {
-	return len > 0xffffff ? 4 : len > 0xffff ? 3 : len > 0xff ? 2 : 1;
+	return (unsigned)(64 - __builtin_clzll(len | 1) + 7) / 8; /* by the bits it takes: no compare chain */
 }
 
 /* Room for more longs, from the writer's own array to the heap, twice as many each time; false once out
@@ -38,7 +38,7 @@ static __attribute__((noinline)) bool more_longs(struct bw *w)
 	struct bw_long *l =
 	    w->longs == w->some ? malloc(cap * sizeof *l) : realloc(w->longs, cap * sizeof *l);
 	if (!l) {
-		w->failed = true;
+		w->failed = true, w->cap = 0;
 		return false;
 	}
 	if (w->longs == w->some)
@@ -73,25 +73,6 @@ void bw_close_long(struct bw *w, size_t mark)
 	*before = w->nlongs - 1;
 }
 
-/* n octets from src to dst (in another buffer), inline for the few octets most moves are
- * (the headers between two nested opens): loads first, then stores */
-static inline void copy_short(uint8_t *dst, const uint8_t *src, size_t n)
-{
-	uint64_t a, b;
-	uint32_t c, e;
-	if (n > 16)
-		memcpy(dst, src, n);
-	else if (n >= 8) {
-		memcpy(&a, src, 8), memcpy(&b, src + n - 8, 8);
-		memcpy(dst, &a, 8), memcpy(dst + n - 8, &b, 8);
-	} else if (n >= 4) {
-		memcpy(&c, src, 4), memcpy(&e, src + n - 4, 4);
-		memcpy(dst, &c, 4), memcpy(dst + n - 4, &e, 4);
-	} else
-		for (size_t i = n; i-- > 0;)
-			dst[i] = src[i];
-}
-
 /* The octets into out, the contents of each long moved up to its place, the highest mark first, so that
  * every octet moves once: above src, the octets are in place already, at dst. */
 static void expand(const struct bw *w, uint8_t *out, size_t grow)
@@ -101,7 +82,7 @@ static void expand(const struct bw *w, uint8_t *out, size_t grow)
 		const struct bw_long *l = &w->longs[j];
 		size_t seg = src - l->mark;
 		dst -= seg;
-		copy_short(out + dst, w->p + l->mark, seg);
+		bw_copy(out + dst, w->p + l->mark, seg);
 		src = l->mark;
 		for (unsigned i = 0; i < l->k; i++) /* the length, its last octet first */
 			out[--dst] = (uint8_t)(l->len >> (8 * i));
@@ -129,30 +110,17 @@ uint8_t *bw_finish(struct bw *w, size_t *len)
 	return out;
 }
 
-void bw_octets(struct bw *w, unsigned tag, const void *p, size_t n)
+void bw_octets_long(struct bw *w, unsigned tag, const void *p, size_t n)
 {
-	unsigned k = n < 0x80 ? 0 : long_octets(n);
+	unsigned k = long_octets(n);
 	uint8_t *q = bw_take(w, 2 + k + n);
 	if (!q)
 		return;
 	q[0] = (uint8_t)tag;
-	q[1] = (uint8_t)(k ? 0x80 | k : n);
+	q[1] = (uint8_t)(0x80 | k);
 	for (unsigned i = 0; i < k; i++)
 		q[2 + i] = (uint8_t)(n >> (8 * (k - 1 - i)));
 	memcpy(q + 2 + k, p, n);
-}
-
-void bw_uint(struct bw *w, unsigned tag, uint32_t v)
-{
-	/* the fewest octets holding v as a non-negative two's complement number: a leading zero octet when
-	 * the top bit of the first would be set */
-	unsigned n = v < 0x80 ? 1 : v < 0x8000 ? 2 : v < 0x800000 ? 3 : v < 0x80000000 ? 4 : 5;
-	uint8_t *q = bw_take(w, 2 + n);
-	if (!q)
-		return;
-	q[0] = (uint8_t)tag, q[1] = (uint8_t)n;
-	for (unsigned i = 0; i < n; i++)
-		q[2 + i] = (uint8_t)((uint64_t)v >> (8 * (n - 1 - i)));
 }
 
 void bw_null(struct bw *w, unsigned tag)
@@ -180,7 +148,12 @@ void bw_bits(struct bw *w, unsigned tag, uint32_t bits)
 		}
 	size_t octets = (top + 7) / 8;
 	b[0] = (uint8_t)(octets * 8 - top);
-	bw_octets(w, tag, b, 1 + octets);
+	uint8_t *q = bw_take(w, 3 + octets);
+	if (!q)
+		return;
+	q[0] = (uint8_t)tag, q[1] = (uint8_t)(1 + octets);
+	for (size_t i = 0; i <= octets; i++)
+		q[2 + i] = b[i];
 }
 
 bool br_bits(const struct tlv *t, uint32_t *bits)

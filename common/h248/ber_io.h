@@ -32,7 +32,7 @@ struct bw_long {
 struct bw {
 	uint8_t *p; /* own, or the heap once the octets outgrow it */
 	size_t n, cap;
-	bool failed;
+	bool failed; /* out of memory: then cap is 0, so that bw_take fails without a test of its own */
 	uint32_t nlongs, caplongs, highest; /* highest: the long of the highest mark */
 	struct bw_long *longs;              /* some, or the heap once there are more */
 	struct bw_long some[32];
@@ -55,7 +55,7 @@ bool bw_grow(struct bw *w, size_t n);
  * back in wider pieces than they were stored in, which stalls the store forwarding. */
 static inline uint8_t *bw_take(struct bw *w, size_t n)
 {
-	if (w->failed || (w->n + n > w->cap && !bw_grow(w, n)))
+	if (w->n + n > w->cap && !bw_grow(w, n)) /* failed: cap is 0, so it comes here */
 		return NULL;
 	uint8_t *q = w->p + w->n;
 	w->n += n;
@@ -84,7 +84,7 @@ void bw_close_long(struct bw *w, size_t mark);
 static inline void bw_close(struct bw *w, size_t mark)
 {
 	size_t len = w->n - mark; /* under 128: no long length inside, whose contents alone are longer */
-	if (!w->failed && len < 0x80)
+	if (len < 0x80) /* failed or not: mark - 1 is an octet of the buffer's, written by bw_open */
 		w->p[mark - 1] = (uint8_t)len;
 	else
 		bw_close_long(w, mark);
@@ -92,8 +92,53 @@ static inline void bw_close(struct bw *w, size_t mark)
 /* The message's octets (malloc'd, to free()) with their count in *len, the long lengths written in; NULL
  * once out of memory. The writer is done with either way. */
 uint8_t *bw_finish(struct bw *w, size_t *len);
-void bw_octets(struct bw *w, unsigned tag, const void *p, size_t n);
-void bw_uint(struct bw *w, unsigned tag, uint32_t v); /* INTEGER or ENUMERATED */
+/* n octets from src to dst, inline for the few octets most values are (a call to memcpy for a
+ * length it does not know cost more than the copy): loads first, then stores */
+static inline void bw_copy(uint8_t *dst, const void *src_, size_t n)
+{
+	const uint8_t *src = src_;
+	uint64_t a, b;
+	uint32_t c, e;
+	if (n > 16)
+		memcpy(dst, src, n);
+	else if (n >= 8) {
+		memcpy(&a, src, 8), memcpy(&b, src + n - 8, 8);
+		memcpy(dst, &a, 8), memcpy(dst + n - 8, &b, 8);
+	} else if (n >= 4) {
+		memcpy(&c, src, 4), memcpy(&e, src + n - 4, 4);
+		memcpy(dst, &c, 4), memcpy(dst + n - 4, &e, 4);
+	} else
+		for (size_t i = n; i-- > 0;)
+			dst[i] = src[i];
+}
+
+/* An OCTET STRING (or any primitive value) of n octets; inline for a short length, as most are */
+void bw_octets_long(struct bw *w, unsigned tag, const void *p, size_t n);
+static inline void bw_octets(struct bw *w, unsigned tag, const void *p, size_t n)
+{
+	if (n >= 0x80) {
+		bw_octets_long(w, tag, p, n);
+		return;
+	}
+	uint8_t *q = bw_take(w, 2 + n);
+	if (q) {
+		q[0] = (uint8_t)tag, q[1] = (uint8_t)n;
+		bw_copy(q + 2, p, n);
+	}
+}
+
+/* INTEGER or ENUMERATED: the fewest octets holding v as a non-negative two's complement number (a leading
+ * zero octet when the top bit of the first would be set). Inline: every number of a message. */
+static inline void bw_uint(struct bw *w, unsigned tag, uint32_t v)
+{
+	unsigned n = v < 0x80 ? 1 : v < 0x8000 ? 2 : v < 0x800000 ? 3 : v < 0x80000000 ? 4 : 5;
+	uint8_t *q = bw_take(w, 2 + n);
+	if (!q)
+		return;
+	q[0] = (uint8_t)tag, q[1] = (uint8_t)n;
+	for (unsigned i = 0; i < n; i++)
+		q[2 + i] = (uint8_t)((uint64_t)v >> (8 * (n - 1 - i)));
+}
 void bw_null(struct bw *w, unsigned tag);
 void bw_bool(struct bw *w, unsigned tag, bool v);
 /* BIT STRING of named bits (bit 0 first), trailing zero bits left out. */
