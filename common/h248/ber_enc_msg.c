@@ -214,8 +214,12 @@ static bool command(struct enc *e, const struct h248_node *cmd, bool reply)
 	int alt = cmd->kind == H248_NODE_TOKEN ? ber_tok_index(cmd->tok, commands, 8) : -1;
 	if (alt < 0)
 		return ber_unsupported(e, cmd);
-	const struct h248_node *audit = h248_child(cmd, H248_TOK_AUDIT, NULL),
-			       *error = h248_child(cmd, H248_TOK_ERROR, NULL);
+	const struct h248_node *audit = NULL, *error = NULL; /* the first of each, in one walk */
+	for (const struct h248_node *c = cmd->first; c && (!audit || !error); c = c->next)
+		if (c->kind == H248_NODE_TOKEN && c->tok == H248_TOK_AUDIT && !audit)
+			audit = c;
+		else if (c->kind == H248_NODE_TOKEN && c->tok == H248_TOK_ERROR && !error)
+			error = c;
 	size_t m = bw_open(&e->w, CTXC((unsigned)alt)), r;
 	bool ok = true;
 	if (alt == 4 ||
@@ -271,10 +275,19 @@ static bool command(struct enc *e, const struct h248_node *cmd, bool reply)
 /* ContextRequest ::= SEQUENCE { priority [0], emergency [1], topologyReq [2], …, iepscallind [3] } */
 static bool context_props(struct enc *e, unsigned tag, const struct h248_node *ctx)
 {
-	const struct h248_node *pr = h248_child(ctx, H248_TOK_PRIORITY, NULL),
-			       *eg = h248_child(ctx, H248_TOK_EMERGENCY, NULL),
-			       *ego = h248_child(ctx, H248_TOK_EMERGENCYOFF, NULL),
-			       *ie = h248_child(ctx, H248_TOK_IEPSCALL, NULL);
+	/* the first of each token among the context's children, in one walk (its commands, mostly) */
+	const struct h248_node *pr = NULL, *eg = NULL, *ego = NULL, *ie = NULL, **slot;
+	for (const struct h248_node *c = ctx->first; c; c = c->next) {
+		if (c->kind != H248_NODE_TOKEN)
+			continue;
+		slot = c->tok == H248_TOK_PRIORITY       ? &pr
+		       : c->tok == H248_TOK_EMERGENCY    ? &eg
+		       : c->tok == H248_TOK_EMERGENCYOFF ? &ego
+		       : c->tok == H248_TOK_IEPSCALL     ? &ie
+							 : NULL;
+		if (slot && !*slot)
+			*slot = c;
+	}
 	if (!pr && !eg && !ego && !ie)
 		return true;
 	size_t m = bw_open(&e->w, tag);
