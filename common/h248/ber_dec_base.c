@@ -34,37 +34,16 @@ bool ber_next_failed(struct dec *d, const struct br *r, bool read)
 	return ber_dfail(d, 400, r, "nested deeper than %u", d->max_depth);
 }
 
-/* The decoder's most frequent call (every SEQUENCE), so written for speed: its cursor in registers, never
- * in a struct br on the stack (whose copy from seq the compiler made one 16-octet load of two 8-octet
- * stores of its caller's, stalling the store forwarding on every call), each component written straight
- * into its slot, and only the slots left absent zeroed afterwards, with no memset call. The failures are
- * ber_next's, at the same offsets. */
-bool ber_fields(struct dec *d, const struct tlv *seq, struct tlv *f, unsigned n)
+bool ber_fields_unread(struct dec *d, const uint8_t *p, const uint8_t *end, unsigned depth, bool read)
 {
-	const uint8_t *p = seq->in.p, *end = seq->in.end;
-	unsigned depth = seq->in.depth + 1;
-	bool deep = depth > d->max_depth; /* once, where the stores to f would have it read again each time */
-	uint32_t open = (1u << n) - 1;    /* the numbers not seen yet; n is at most 11 */
-	while (p < end) {
-		const uint8_t *at = p, *v, *vend;
-		unsigned tag;
-		if (!br_tlv(&p, end, &tag, &v, &vend) || deep) {
-			struct br r = { p, end, depth - 1 }; /* p: at, unless read */
-			return ber_next_failed(d, &r, p != at);
-		}
-		uint32_t bit = 1u << (tag & 0x1f);
-		if ((tag & 0xc0) != 0x80 || !(open & bit)) { /* another class, a number >= n, or seen */
-			struct br here = { at, end, 0 };
-			return ber_dfail(d, 400, &here, "unexpected component (tag 0x%02x)", tag);
-		}
-		open ^= bit;
-		struct tlv *t = &f[tag & 0x1f];
-		t->tag = tag;
-		t->in = (struct br){ v, vend, depth };
-	}
-	for (; open; open &= open - 1)
-		f[__builtin_ctz(open)] = (struct tlv){ 0 };
-	return true;
+	struct br r = { p, end, depth - 1 }; /* p: the TLV's start, unless read */
+	return ber_next_failed(d, &r, read);
+}
+
+bool ber_fields_unexpected(struct dec *d, const uint8_t *at, const uint8_t *end, unsigned tag)
+{
+	struct br here = { at, end, 0 };
+	return ber_dfail(d, 400, &here, "unexpected component (tag 0x%02x)", tag);
 }
 
 bool ber_dec_u32_failed(struct dec *d, const struct tlv *t, uint32_t max)

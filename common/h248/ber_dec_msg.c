@@ -494,7 +494,10 @@ static bool message(struct dec *d, const struct tlv *top, const struct h248_limi
 struct h248_msg *h248_ber_decode(const uint8_t *buf, size_t len, const struct h248_limits *limits,
 				 struct h248_error *err)
 {
-	struct dec d = { .err = err, .base = buf, .max_depth = limits && limits->depth ? limits->depth : 32 };
+	struct dec d = { .err = err,
+			 .base = buf,
+			 .limit = buf + len,
+			 .max_depth = limits && limits->depth ? limits->depth : 32 };
 	struct br in = { buf, buf + len, 0 };
 	struct tlv top;
 	ber_no_error(err);
