@@ -3,22 +3,42 @@
 #include "config.h"
 #include "arena.h"
 
-#include <stdatomic.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum { FIRST = 8192, BLOCK_MIN = 4096 - sizeof(struct arena_block) };
 
-/* The last arena freed, its first block with it, kept for the next arena_new: a message is decoded, used
- * and freed, then the next one, and an 8 KiB allocation is past malloc's per-thread cache (its malloc and
- * free were a ninth of a small message's decode). One at a time, taken and given back by atomic exchange,
- * so any thread may use it; a second arena freed while one is kept goes back to malloc. */
-static _Atomic(struct arena *) spare;
+/* The last arena this thread freed, its first block with it, kept for its next arena_new: a message is
+ * decoded, used and freed, then the next one, and an 8 KiB allocation is past malloc's per-thread cache
+ * (its malloc and free were a ninth of a small message's decode). One per thread, in thread-local
+ * storage (an atomic exchange with one for all threads cost more time than the malloc it saves, in
+ * profiles); a second arena freed while one is kept goes back to malloc, and a thread's goes at its exit,
+ * by the destructor of a key it registers the first time it keeps one. */
+static __thread struct arena *spare;
+static __thread bool spare_registered;
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+
+static void spare_gone(void *unused)
+{
+	(void)unused;
+	free(spare);
+	spare = NULL;
+	spare_registered = false; /* an arena freed after this, by another key's destructor: set it again */
+}
+
+static void spare_key_make(void)
+{
+	(void)pthread_key_create(&spare_key, spare_gone);
+}
 
 struct arena *arena_new(size_t limit)
 {
-	struct arena *a = atomic_exchange_explicit(&spare, NULL, memory_order_acquire);
+	struct arena *a = spare;
+	spare = NULL;
 	if (!a && !(a = malloc(sizeof *a + sizeof(struct arena_block) + FIRST)))
 		return NULL;
 	a->left = limit ? limit : SIZE_MAX;
@@ -26,6 +46,16 @@ struct arena *arena_new(size_t limit)
 	*a->first = (struct arena_block){ .prev = NULL, .size = FIRST, .used = 0 };
 	a->top = a->first;
 	return a;
+}
+
+/* Whether this thread may keep an arena: the key that frees it at the thread's exit is set */
+static bool spare_allowed(void)
+{
+	if (!spare_registered) {
+		spare_registered = pthread_once(&spare_once, spare_key_make) == 0 &&
+				   pthread_setspecific(spare_key, &spare_registered) == 0;
+	}
+	return spare_registered;
 }
 
 void arena_free(struct arena *a)
@@ -36,9 +66,9 @@ void arena_free(struct arena *a)
 		prev = b->prev;
 		free(b);
 	}
-	struct arena *none = NULL;
-	if (!atomic_compare_exchange_strong_explicit(&spare, &none, a, memory_order_release,
-						     memory_order_relaxed))
+	if (!spare && spare_allowed())
+		spare = a;
+	else
 		free(a);
 }
 
