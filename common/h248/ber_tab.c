@@ -312,25 +312,6 @@ const char *ber_param_name(enum ber_kind kind, const uint8_t item[4], uint16_t i
 	return p ? p->name : NULL;
 }
 
-/* Annex C, SDP equivalents: v o s i u e p c b z k a t r m, 0xB001 to 0xB00F (V) */
-static const char sdp_types[] = "vosiuepcbzkatrm";
-
-uint16_t ber_sdp_id(char c)
-{
-	/* by the letter, where a strchr per SDP line cost more than writing the line */
-	static uint8_t at[256]; /* the letter's place in sdp_types + 1, 0: none */
-	if (!at['v'])
-		for (size_t i = 0; sdp_types[i]; i++)
-			at[(unsigned char)sdp_types[i]] = (uint8_t)(i + 1);
-	unsigned k = at[(unsigned char)c];
-	return k ? (uint16_t)(0xb000 + k) : 0;
-}
-
-char ber_sdp_type(uint16_t id)
-{
-	return id >= 0xb001 && id < 0xb001 + sizeof sdp_types - 1 ? sdp_types[id - 0xb001] : 0;
-}
-
 /* The ENUMERATED and BIT STRING types of Annex A, by the text token of each value (ber_int.h) */
 const enum h248_tok ber_audit_tokens[BER_AUDIT_TOKENS] = {
 	H248_TOK_MUX,      H248_TOK_MODEM,       H248_TOK_MEDIA,      H248_TOK_EVENTS,

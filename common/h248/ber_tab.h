@@ -29,8 +29,23 @@ bool ber_param_id(enum ber_kind kind, const uint8_t item[4], const char *s, size
 /* Its name (static), its length in *len; NULL when unknown. */
 const char *ber_param_name(enum ber_kind kind, const uint8_t item[4], uint16_t id, size_t *len);
 
-/* SDP line type c ('v', 'o', …) to Annex C's item id (0xB001…), 0 when none; and back. */
-uint16_t ber_sdp_id(char c);
-char ber_sdp_type(uint16_t id);
+/* SDP line type c ('v', 'o', …) to Annex C's item id (0xB001…), 0 when none; and back. Annex C, SDP
+ * equivalents: v o s i u e p c b z k a t r m, 0xB001 to 0xB00F (V). Inline, by table: the codec calls
+ * them once per SDP line. */
+static inline uint16_t ber_sdp_id(char c)
+{
+	static const uint8_t at[256] = {
+		['v'] = 1, ['o'] = 2,  ['s'] = 3,  ['i'] = 4,  ['u'] = 5,  ['e'] = 6,  ['p'] = 7, ['c'] = 8,
+		['b'] = 9, ['z'] = 10, ['k'] = 11, ['a'] = 12, ['t'] = 13, ['r'] = 14, ['m'] = 15
+	};
+	unsigned k = at[(unsigned char)c];
+	return k ? (uint16_t)(0xb000 + k) : 0;
+}
+
+static inline char ber_sdp_type(uint16_t id)
+{
+	static const char types[] = "vosiuepcbzkatrm";
+	return id >= 0xb001 && id < 0xb001 + sizeof types - 1 ? types[id - 0xb001] : 0;
+}
 
 #endif
