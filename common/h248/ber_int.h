@@ -105,8 +105,12 @@ static inline __attribute__((always_inline)) bool ber_fields(struct dec *d, cons
 		t->tag = tag;
 		t->in = (struct br){ v, vend, depth };
 	}
-	for (; open; open &= open - 1)
-		f[__builtin_ctz(open)] = (struct tlv){ 0 };
+	for (; open; open &= open - 1) { /* field by field: the struct zeroed whole was a rep stos */
+		struct tlv *t = &f[__builtin_ctz(open)];
+		t->tag = 0;
+		t->in.p = t->in.end = NULL;
+		t->in.depth = 0;
+	}
 	return true;
 }
 /* t's integer into *v, up to max; false (said) when it is not one. Inline, the failure out of line. */
