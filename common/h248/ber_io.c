@@ -84,8 +84,15 @@ static void expand(const struct bw *w, uint8_t *out, size_t grow)
 		dst -= seg;
 		bw_copy(out + dst, w->p + l->mark, seg);
 		src = l->mark;
-		for (unsigned i = 0; i < l->k; i++) /* the length, its last octet first */
-			out[--dst] = (uint8_t)(l->len >> (8 * i));
+		/* the length: 4 octets big-endian ending at dst, in one store; those before its k octets are
+		 * below the new dst, which the moves still to come write over */
+		if (dst >= 4) {
+			uint32_t be = __builtin_bswap32((uint32_t)l->len);
+			memcpy(out + dst - 4, &be, 4);
+			dst -= l->k;
+		} else
+			for (unsigned i = 0; i < l->k; i++) /* the length, its last octet first */
+				out[--dst] = (uint8_t)(l->len >> (8 * i));
 	}
 	memcpy(out, w->p, src);
 }
