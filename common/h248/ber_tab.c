@@ -106,7 +106,7 @@ static struct {
 	int8_t param_first[16], next_param[COUNT(params)]; /* known parameters by their item's bucket */
 	uint32_t param_item[COUNT(params)]; /* its PkgdName's octets, big-endian */
 	uint8_t param_len[COUNT(params)];
-	int16_t pkg_first[256], next_pkg[COUNT(pkgs)]; /* packages by the first letter of their name */
+	int16_t pkg_first[64], next_pkg[COUNT(pkgs)]; /* packages by a hash of their name (pkg_bucket) */
 	char item_text[COUNT(items)][NAME_MAX_LEN + 1], pkg_text[COUNT(pkgs)][NAME_MAX_LEN + 1];
 	uint8_t item_text_len[COUNT(items)], pkg_text_len[COUNT(pkgs)];
 	uint8_t by_id[BY_ID]; /* row + 1, 0: none */
@@ -130,6 +130,13 @@ static inline bool same(const char *a, const char *b, size_t n)
 	return true;
 }
 
+/* A package name's chain in pkg_first, by its length and its first and last letters: a first letter alone
+ * put a dozen packages ("t…") in one chain */
+static unsigned pkg_bucket(const char *s, size_t n)
+{
+	return ((unsigned char)s[0] * 7u + (unsigned char)s[n - 1] * 3u + (unsigned)n) & 63;
+}
+
 /* "a/b" into out (NAME_MAX_LEN + 1 octets, NUL-terminated); its length, 0 when too long (no lookup finds
  * it then) */
 static uint8_t join(char *out, const char *a, const char *b)
@@ -144,11 +151,12 @@ static uint8_t join(char *out, const char *a, const char *b)
 static void build(void)
 {
 	int16_t last[COUNT(pkgs)];
-	for (size_t c = 0; c < 256; c++)
+	for (size_t c = 0; c < 64; c++)
 		idx.pkg_first[c] = -1;
-	for (size_t k = COUNT(pkgs); k-- > 0;) { /* each letter's chain in table order */
-		idx.next_pkg[k] = idx.pkg_first[(unsigned char)pkgs[k].name[0]];
-		idx.pkg_first[(unsigned char)pkgs[k].name[0]] = (int16_t)k;
+	for (size_t k = COUNT(pkgs); k-- > 0;) { /* each bucket's chain in table order */
+		unsigned b = pkg_bucket(pkgs[k].name, strlen(pkgs[k].name));
+		idx.next_pkg[k] = idx.pkg_first[b];
+		idx.pkg_first[b] = (int16_t)k;
 	}
 	for (size_t k = 0; k < COUNT(pkgs); k++) {
 		idx.pkg_len[k] = (uint8_t)strlen(pkgs[k].name);
@@ -197,7 +205,7 @@ static int pkg_by_name(const char *s, size_t n)
 		build();
 	if (!n)
 		return -1;
-	for (int k = idx.pkg_first[(unsigned char)s[0]]; k >= 0; k = idx.next_pkg[k])
+	for (int k = idx.pkg_first[pkg_bucket(s, n)]; k >= 0; k = idx.next_pkg[k])
 		if (idx.pkg_len[k] == n && same(s, pkgs[k].name, n))
 			return k;
 	return -1;
@@ -231,8 +239,10 @@ const char *ber_pkg_name(uint16_t id)
 
 bool ber_pkgd_id(enum ber_kind kind, const char *s, size_t n, uint8_t out[4])
 {
-	const char *slash = memchr(s, '/', n);
-	if (!slash)
+	const char *slash = s; /* inline: a name's few octets, where memchr was a call */
+	while (slash < s + n && *slash != '/')
+		slash++;
+	if (slash == s + n)
 		return false;
 	size_t pn = (size_t)(slash - s), in = n - pn - 1;
 	const char *it = slash + 1;
