@@ -42,26 +42,26 @@ static bool hex(struct enc *e, unsigned tag, struct h248_str s, size_t lo, size_
  * fifteenth of a binary Notify's encode. */
 static bool ip4_parse(const char *s, size_t n, uint8_t a[4])
 {
-	unsigned octets = 0, v = 0;
-	bool digit = false;
-	for (size_t i = 0; i < n && s[i]; i++) {
-		unsigned c = (unsigned char)s[i] - '0';
-		if (c <= 9) {
-			if ((digit && v == 0) || (v = v * 10 + c) > 255)
-				return false; /* a leading zero, or past 255 */
-			if (!digit && ++octets > 4)
-				return false;
-			digit = true;
-		} else if (s[i] == '.' && digit && octets < 4) {
-			a[octets - 1] = (uint8_t)v;
-			v = 0, digit = false;
-		} else
+	size_t i = 0;
+	for (int o = 0; o < 4; o++) { /* an octet: a digit, or two or three without a leading zero */
+		if (o && (i >= n || s[i++] != '.'))
 			return false;
+		unsigned c = i < n ? (unsigned char)s[i] - '0' : 10, v = c;
+		if (c > 9)
+			return false;
+		if (++i < n && (c = (unsigned char)s[i] - '0') <= 9) {
+			if (!v)
+				return false;
+			v = v * 10 + c;
+			if (++i < n && (c = (unsigned char)s[i] - '0') <= 9) {
+				if ((v = v * 10 + c) > 255)
+					return false;
+				i++;
+			}
+		}
+		a[o] = (uint8_t)v;
 	}
-	if (octets < 4 || !digit)
-		return false;
-	a[3] = (uint8_t)v;
-	return true;
+	return i == n || !s[i]; /* a fourth digit, or anything else after, is not an address */
 }
 
 /* MId CHOICE { ip4Address [0] { address [0], portNumber [1] }, ip6Address [1], domainName [2] { name [0],
