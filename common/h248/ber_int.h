@@ -122,14 +122,15 @@ static inline bool ber_dec_u32(struct dec *d, const struct tlv *t, uint32_t max,
 	ber_dec_u32_failed(d, t, max);
 	return false;
 }
-/* Whether the 8 octets of a TimeNotation's date and the 8 of its time are all digits: one pass over both,
- * no branch per octet */
+/* Whether the 8 octets of a TimeNotation's date and the 8 of its time are all digits: 8 octets at a time,
+ * each 0x30 to 0x39 when its high half is 3 and stays 3 with 6 added to it (no carry between octets then) */
 static inline bool ber_time_digits(const uint8_t *date, const uint8_t *time)
 {
-	unsigned bad = 0;
-	for (int i = 0; i < 8; i++)
-		bad |= ((unsigned)(date[i] - '0') > 9) | ((unsigned)(time[i] - '0') > 9);
-	return !bad;
+	const uint64_t high = 0xf0f0f0f0f0f0f0f0u, threes = 0x3030303030303030u, sixes = 0x0606060606060606u;
+	uint64_t a, b;
+	memcpy(&a, date, 8), memcpy(&b, time, 8);
+	return ((a & high) == threes) & (((a + sixes) & high) == threes) & ((b & high) == threes) &
+	       (((b + sixes) & high) == threes);
 }
 /* Fails the decode as out of memory (the message's arena bound); false */
 bool ber_oom(struct dec *d, const struct br *at);
