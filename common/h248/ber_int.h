@@ -150,6 +150,9 @@ bool ber_dec_termid(struct dec *d, const struct tlv *t, struct h248_str *out);
 bool ber_dec_termids(struct dec *d, const struct tlv *t, struct h248_node *cmd);
 bool ber_dec_error(struct dec *d, struct h248_node *parent, const struct tlv *t);
 bool ber_dec_audit(struct dec *d, struct h248_node *parent, const struct tlv *t);
+/* A LocalRemoteDescriptor (t) as the token tok (Local or Remote) under parent, its body the SDP's text:
+ * one LF-terminated line per SDP property (ber_dec_sdp.c). */
+bool ber_dec_sdp(struct dec *d, struct h248_node *parent, enum h248_tok tok, const struct tlv *t);
 /* t, an alternative of AmmDescriptor or AuditReturnParameter, as parent's child */
 bool ber_dec_descriptor(struct dec *d, struct h248_node *parent, const struct tlv *t, bool reply);
 
