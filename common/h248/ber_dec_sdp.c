@@ -135,7 +135,9 @@ bool ber_dec_sdp(struct dec *d, struct h248_node *parent, enum h248_tok tok, con
 		return ber_oom(d, &t->in);
 	}
 	size_t at = 0;
-	for (size_t i = 0; i < count; i++) {
+	/* buf is NULL only when there is no line (each counts 3 octets or more in len): the test says so
+	 * to GCC, which warns of writes through a NULL buf otherwise */
+	for (size_t i = 0; buf && i < count; i++) {
 		buf[at] = lines[i].type, buf[at + 1] = '=';
 		memcpy(buf + at + 2, lines[i].value, lines[i].n);
 		buf[at + 2 + lines[i].n] = '\n';
