@@ -32,6 +32,22 @@ enum {
 	    4096, /* measured +1.4 MiB; unacknowledged answers: +17 MiB (+2.3 with fitted copies) */
 };
 
+/* Under ASan the gateway's freed memory waits, resident, in its quarantine (8 MiB: rig_spawn). How much
+ * of it fills during the measured cycles depends on what the gateway frees before them, not on what it
+ * keeps: since the decoder keeps its arena for the next message, the warm-up frees too little to fill it
+ * and the cycles fill the rest (+5 MiB). The bound allows the quarantine there; the default build's run
+ * is the one that measures the gateway. */
+#if defined(__SANITIZE_ADDRESS__)
+#define QUARANTINE_KIB 8192
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define QUARANTINE_KIB 8192
+#endif
+#endif
+#ifndef QUARANTINE_KIB
+#define QUARANTINE_KIB 0
+#endif
+
 #define MGC_MID "[127.0.0.1]:2945"
 
 struct mgc {
@@ -237,7 +253,7 @@ static void test_acks_free_replies(void)
 	       WARMUP + CYCLES, (unsigned long)s->replies, (unsigned long)s->acks_sent,
 	       (unsigned long)s->ack_messages, before, after, after - before, stored);
 	CU_ASSERT_EQUAL(stored, 0);
-	CU_ASSERT_TRUE(after - before < ACK_RSS_BOUND_KIB);
+	CU_ASSERT_TRUE(after - before < ACK_RSS_BOUND_KIB + QUARANTINE_KIB);
 	if (stored != 0)
 		fprintf(stderr, "%s\n", log ? log : "(no log)");
 	g_free(log);
