@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "copy.h"
+
 #define CTX(n)   (0x80u | (n)) /* [n] IMPLICIT, primitive */
 #define CTXC(n)  (0xa0u | (n)) /* [n], constructed */
 #define T_SEQ    0x30u         /* universal SEQUENCE */
@@ -92,24 +94,13 @@ static inline void bw_close(struct bw *w, size_t mark)
 /* The message's octets (malloc'd, to free()) with their count in *len, the long lengths written in; NULL
  * once out of memory. The writer is done with either way. */
 uint8_t *bw_finish(struct bw *w, size_t *len);
-/* n octets from src to dst, inline for the few octets most values are (a call to memcpy for a
- * length it does not know cost more than the copy): loads first, then stores */
-static inline void bw_copy(uint8_t *dst, const void *src_, size_t n)
+/* n octets from src to dst: inline for the few octets most values are (copy.h) */
+static inline void bw_copy(uint8_t *dst, const void *src, size_t n)
 {
-	const uint8_t *src = src_;
-	uint64_t a, b;
-	uint32_t c, e;
 	if (n > 16)
 		memcpy(dst, src, n);
-	else if (n >= 8) {
-		memcpy(&a, src, 8), memcpy(&b, src + n - 8, 8);
-		memcpy(dst, &a, 8), memcpy(dst + n - 8, &b, 8);
-	} else if (n >= 4) {
-		memcpy(&c, src, 4), memcpy(&e, src + n - 4, 4);
-		memcpy(dst, &c, 4), memcpy(dst + n - 4, &e, 4);
-	} else
-		for (size_t i = n; i-- > 0;)
-			dst[i] = src[i];
+	else
+		h248_copy_short(dst, src, n);
 }
 
 /* An OCTET STRING (or any primitive value) of n octets; inline for a short length, as most are */

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "copy.h"
 #include "grammar.h"
 
 struct out {
@@ -45,27 +46,6 @@ static __attribute__((noinline)) void copy(char *to, const char *from, size_t n)
 	memcpy(to, from, n);
 }
 
-/* A copy of n <= 16 bytes as two moves of 8, 4, 2 or 1 that overlap in the middle: a token, a short word,
- * an indentation. GCC's inline copy of a length it only knows to be small is a loop over the bytes. */
-static inline void short_copy(char *to, const char *from, size_t n)
-{
-	if (n >= 8) {
-		uint64_t a, b;
-		memcpy(&a, from, 8), memcpy(&b, from + n - 8, 8);
-		memcpy(to, &a, 8), memcpy(to + n - 8, &b, 8);
-	} else if (n >= 4) {
-		uint32_t a, b;
-		memcpy(&a, from, 4), memcpy(&b, from + n - 4, 4);
-		memcpy(to, &a, 4), memcpy(to + n - 4, &b, 4);
-	} else if (n >= 2) {
-		uint16_t a, b;
-		memcpy(&a, from, 2), memcpy(&b, from + n - 2, 2);
-		memcpy(to, &a, 2), memcpy(to + n - 2, &b, 2);
-	} else if (n) {
-		*to = *from;
-	}
-}
-
 static inline void put(struct out *o, const char *s, size_t n)
 {
 	if (o->n + n + 1 > o->cap && !grow(o, n))
@@ -73,7 +53,7 @@ static inline void put(struct out *o, const char *s, size_t n)
 	if (__builtin_constant_p(n)) /* a literal: a few moves */
 		memcpy(o->p + o->n, s, n);
 	else if (n <= 16)
-		short_copy(o->p + o->n, s, n);
+		h248_copy_short(o->p + o->n, s, n);
 	else
 		copy(o->p + o->n, s, n);
 	o->n += n;
