@@ -29,17 +29,10 @@ bool ber_fail(struct enc *e, int code, const char *fmt, ...)
 
 bool ber_u32(struct enc *e, unsigned tag, struct h248_str s, uint32_t max, const char *what)
 {
-	/* h248_str_u32's rules (1 to 10 digits), here rather than a call: every number of a message */
-	uint64_t v = 0;
-	bool ok = s.n && s.n <= 10;
-	for (size_t i = 0; ok && i < s.n; i++) {
-		unsigned c = (unsigned char)s.p[i] - '0';
-		ok = c <= 9;
-		v = v * 10 + c;
-	}
-	if (!ok || v > max)
+	uint32_t v;
+	if (!h248_str_u32(s, &v) || v > max)
 		return ber_fail(e, 400, "%s %.*s is not a number up to %u", what, (int)s.n, s.p, max);
-	bw_uint(&e->w, tag, (uint32_t)v);
+	bw_uint(&e->w, tag, v);
 	return true;
 }
 

@@ -149,22 +149,6 @@ struct h248_node *h248_prop(const struct h248_node *parent, const char *name)
 	return NULL;
 }
 
-bool h248_str_u32(struct h248_str s, uint32_t *out)
-{
-	if (!s.n || s.n > 10)
-		return false;
-	uint64_t v = 0;
-	for (size_t i = 0; i < s.n; i++) {
-		if (s.p[i] < '0' || s.p[i] > '9')
-			return false;
-		v = v * 10 + (uint64_t)(s.p[i] - '0');
-	}
-	if (v > UINT32_MAX)
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
-
 static bool wsp(char c)
 {
 	return c == ' ' || c == '\t';

@@ -150,7 +150,23 @@ struct h248_node *h248_prop(const struct h248_node *parent, const char *name);
 bool h248_str_eq(struct h248_str s, const char *c);     /* exact */
 bool h248_str_caseeq(struct h248_str s, const char *c); /* ASCII case-insensitive */
 /* Parses s as a decimal UINT32; false when it is not one. */
-bool h248_str_u32(struct h248_str s, uint32_t *out);
+static inline bool h248_str_u32(struct h248_str s, uint32_t *out)
+{
+	/* inline: the codecs read every number of a message with it */
+	if (!s.n || s.n > 10)
+		return false;
+	uint64_t v = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		unsigned c = (unsigned char)s.p[i] - '0';
+		if (c > 9)
+			return false;
+		v = v * 10 + c;
+	}
+	if (v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
 
 /* The SDP that a Local or Remote descriptor's body carries, without the layout around it (a slice of
  * n->octets, which stay as they were received). H.248.1 Annex B writes localDescriptor = LocalToken

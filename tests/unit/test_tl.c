@@ -146,7 +146,7 @@ static void on_done(void *arg, const struct h248_msg *msg, const struct h248_nod
 		e->failures++;
 		return;
 	}
-	uint32_t tid;
+	uint32_t tid = 0; /* read below even when the assertion fails */
 	CU_ASSERT_TRUE(h248_str_u32(reply->value.text, &tid));
 	unsigned count = GPOINTER_TO_UINT(g_hash_table_lookup(e->completed, GUINT_TO_POINTER(tid)));
 	g_hash_table_insert(e->completed, GUINT_TO_POINTER(tid), GUINT_TO_POINTER(count + 1));
