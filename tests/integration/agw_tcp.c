@@ -5,7 +5,9 @@
  *   - seed 004 delayed establishment: with gm/saf the SYN is dropped until the Modify gives the Remote,
  *     then the retransmitted SYN succeeds; with gm/spf a SYN from another port never does.
  *   - the gateway's connect refused: tcpbcc/fail notified with the reason.
- *   - a reset on one side is passed on as a reset. */
+ *   - a reset on one side is passed on as a reset.
+ *   - a Move takes a relaying leg into another context: it relays with the leg there, no longer with
+ *     the one it left (H.248.1 §7.2.4). */
 #include <CUnit/Basic.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -220,6 +222,48 @@ static void test_reset(void)
 	g_free(core), g_free(ctx), g_free(access), g_free(n1), g_free(n2);
 }
 
+static void test_move(void)
+{
+	uint16_t ue_port = 0;
+	int ue_l = tcp_listen(&ue_port);
+	char *core = add("$", "core", "actpass", "", 9, "tcpbcc/fail");
+	char *ctx = ctx_of(core);
+	char *access = add(ctx, "access", "active", "", ue_port, "tcpbcc/fail");
+	unsigned ac = rig_number_after(access, "Add = ac/");
+	int peer, ue;
+	CU_ASSERT_TRUE_FATAL(ac && tcp_through((uint16_t)rig_local_port(core), ue_l, &peer, &ue));
+	char got[16];
+	CU_ASSERT_EQUAL(send(ue, "first", 5, 0), 5); /* relaying in the first context */
+	CU_ASSERT_EQUAL(tcp_read_all(peer, got, 5, 2000), 5);
+
+	char *core2 = add("$", "core", "actpass", "", 9, "tcpbcc/fail");
+	char *ctx2 = ctx_of(core2);
+	char *moved = rig_requestf(rig, "Context = %s { Move = ac/%u }", ctx2, ac);
+	char *want = g_strdup_printf("Context = %s {\n    Move = ac/%u", ctx2, ac);
+	CU_ASSERT_TRUE(moved && strstr(moved, want) && !strstr(moved, "Error"));
+	bool connected;
+	int peer2 = tcp_connect_from(0, (uint16_t)rig_local_port(core2), 2000, &connected);
+	CU_ASSERT_TRUE_FATAL(connected);
+	/* the UE's bytes go to the leg of the context it joined, each way, and none to the one it left */
+	CU_ASSERT_EQUAL(send(ue, "second", 6, 0), 6);
+	CU_ASSERT_EQUAL(tcp_read_all(peer2, got, 6, 2000), 6);
+	CU_ASSERT_EQUAL(memcmp(got, "second", 6), 0);
+	CU_ASSERT_EQUAL(send(peer2, "third", 5, 0), 5);
+	CU_ASSERT_EQUAL(tcp_read_all(ue, got, 5, 2000), 5);
+	CU_ASSERT_EQUAL(memcmp(got, "third", 5), 0);
+	CU_ASSERT_EQUAL(send(peer, "stale", 5, 0), 5);
+	CU_ASSERT_EQUAL(tcp_read_all(ue, got, 1, 300), 0); /* timeout: nothing from the first context */
+	CU_ASSERT_EQUAL(tcp_read_all(peer, got, 1, 300), 0);
+
+	g_free(rig_requestf(rig, "Context = %s { Subtract = * }", ctx));
+	g_free(rig_requestf(rig, "Context = %s { Subtract = * }", ctx2));
+	char *n;
+	while ((n = rig_notify(rig, 200)))
+		g_free(n);
+	close(peer), close(peer2), close(ue), close(ue_l);
+	g_free(core), g_free(ctx), g_free(access), g_free(core2), g_free(ctx2), g_free(moved), g_free(want);
+}
+
 int main(void)
 {
 	static const struct rig_test tests[] = {
@@ -227,6 +271,7 @@ int main(void)
 		{ "seed 004 delayed SYN with gm/saf and gm/spf", test_delayed_syn },
 		{ "connect refused: tcpbcc/fail with the reason", test_connect_refused },
 		{ "a reset passed on as a reset", test_reset },
+		{ "a Move: the leg relays in the context it joined", test_move },
 		{ NULL, NULL },
 	};
 	return rig_cunit_main("agw TCP legs", up, down, tests);
