@@ -196,45 +196,66 @@ static void test_connect_refused(void)
 	g_free(core), g_free(ctx), g_free(access), g_free(up), g_free(fail), g_free(want);
 }
 
-static void test_reset(void)
+/* A seed 003 proxy up: the core leg (actpass, its peer's address known) and the access leg toward a UE
+ * listening here, connected through by a core peer; both legs observe events. */
+struct proxy {
+	int ue_l, peer, ue;
+	char *core, *ctx, *access;
+};
+
+static bool proxy_up(struct proxy *p, const char *events)
 {
 	uint16_t ue_port = 0;
-	int ue_l = tcp_listen(&ue_port);
-	char *core = add("$", "core", "actpass", "", 9, "tcpbcc/rel");
-	char *ctx = ctx_of(core);
-	char *access = add(ctx, "access", "active", "", ue_port, "tcpbcc/rel");
-	int peer, ue;
-	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)rig_local_port(core), ue_l, &peer, &ue));
+	*p = (struct proxy){ .ue_l = tcp_listen(&ue_port), .peer = -1, .ue = -1 };
+	p->core = add("$", "core", "actpass", "", 9, events);
+	p->ctx = ctx_of(p->core);
+	p->access = add(p->ctx, "access", "active", "", ue_port, events);
+	return p->access && tcp_through((uint16_t)rig_local_port(p->core), p->ue_l, &p->peer, &p->ue);
+}
+
+/* The context subtracted, its notifications read, the sockets closed (the UE's unless already). */
+static void proxy_end(struct proxy *p)
+{
+	g_free(rig_requestf(rig, "Context = %s { Subtract = * { Audit { } } }", p->ctx));
+	char *n;
+	while ((n = rig_notify(rig, 200)))
+		g_free(n);
+	close(p->peer), close(p->ue_l);
+	if (p->ue >= 0)
+		close(p->ue);
+	g_free(p->core), g_free(p->ctx), g_free(p->access);
+}
+
+static void test_reset(void)
+{
+	struct proxy p;
+	CU_ASSERT_TRUE_FATAL(proxy_up(&p, "tcpbcc/rel"));
 	char one;
-	CU_ASSERT_EQUAL(send(ue, "x", 1, 0), 1); /* the session is up and relaying before the reset */
-	CU_ASSERT_EQUAL(tcp_read_all(peer, &one, 1, 2000), 1);
+	CU_ASSERT_EQUAL(send(p.ue, "x", 1, 0), 1); /* the session is up and relaying before the reset */
+	CU_ASSERT_EQUAL(tcp_read_all(p.peer, &one, 1, 2000), 1);
 	struct linger lg = { 1, 0 };
-	setsockopt(ue, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-	close(ue); /* RST */
+	setsockopt(p.ue, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	close(p.ue); /* RST */
+	p.ue = -1;
 	char buf[16];
-	ssize_t r = tcp_read_all(peer, buf, sizeof buf, 2000);
+	ssize_t r = tcp_read_all(p.peer, buf, sizeof buf, 2000);
 	CU_ASSERT_EQUAL(r, -ECONNRESET);
 	char *n1 = rig_notify(rig, 2000), *n2 = rig_notify(rig, 2000);
 	CU_ASSERT_TRUE(n1 && strstr(n1, "tcpbcc/rel") && strstr(n1, "Connection reset by peer"));
 	CU_ASSERT_TRUE(n2 && strstr(n2, "tcpbcc/rel") && strstr(n2, "reset by the other side"));
-	g_free(rig_requestf(rig, "Context = %s { Subtract = * { Audit { } } }", ctx));
-	close(peer), close(ue_l);
-	g_free(core), g_free(ctx), g_free(access), g_free(n1), g_free(n2);
+	proxy_end(&p);
+	g_free(n1), g_free(n2);
 }
 
 static void test_move(void)
 {
-	uint16_t ue_port = 0;
-	int ue_l = tcp_listen(&ue_port);
-	char *core = add("$", "core", "actpass", "", 9, "tcpbcc/fail");
-	char *ctx = ctx_of(core);
-	char *access = add(ctx, "access", "active", "", ue_port, "tcpbcc/fail");
-	unsigned ac = rig_number_after(access, "Add = ac/");
-	int peer, ue;
-	CU_ASSERT_TRUE_FATAL(ac && tcp_through((uint16_t)rig_local_port(core), ue_l, &peer, &ue));
+	struct proxy p;
+	CU_ASSERT_TRUE_FATAL(proxy_up(&p, "tcpbcc/fail"));
+	unsigned ac = rig_number_after(p.access, "Add = ac/");
+	CU_ASSERT_FATAL(ac != 0);
 	char got[16];
-	CU_ASSERT_EQUAL(send(ue, "first", 5, 0), 5); /* relaying in the first context */
-	CU_ASSERT_EQUAL(tcp_read_all(peer, got, 5, 2000), 5);
+	CU_ASSERT_EQUAL(send(p.ue, "first", 5, 0), 5); /* relaying in the first context */
+	CU_ASSERT_EQUAL(tcp_read_all(p.peer, got, 5, 2000), 5);
 
 	char *core2 = add("$", "core", "actpass", "", 9, "tcpbcc/fail");
 	char *ctx2 = ctx_of(core2);
@@ -245,23 +266,20 @@ static void test_move(void)
 	int peer2 = tcp_connect_from(0, (uint16_t)rig_local_port(core2), 2000, &connected);
 	CU_ASSERT_TRUE_FATAL(connected);
 	/* the UE's bytes go to the leg of the context it joined, each way, and none to the one it left */
-	CU_ASSERT_EQUAL(send(ue, "second", 6, 0), 6);
+	CU_ASSERT_EQUAL(send(p.ue, "second", 6, 0), 6);
 	CU_ASSERT_EQUAL(tcp_read_all(peer2, got, 6, 2000), 6);
 	CU_ASSERT_EQUAL(memcmp(got, "second", 6), 0);
 	CU_ASSERT_EQUAL(send(peer2, "third", 5, 0), 5);
-	CU_ASSERT_EQUAL(tcp_read_all(ue, got, 5, 2000), 5);
+	CU_ASSERT_EQUAL(tcp_read_all(p.ue, got, 5, 2000), 5);
 	CU_ASSERT_EQUAL(memcmp(got, "third", 5), 0);
-	CU_ASSERT_EQUAL(send(peer, "stale", 5, 0), 5);
-	CU_ASSERT_EQUAL(tcp_read_all(ue, got, 1, 300), 0); /* timeout: nothing from the first context */
-	CU_ASSERT_EQUAL(tcp_read_all(peer, got, 1, 300), 0);
+	CU_ASSERT_EQUAL(send(p.peer, "stale", 5, 0), 5);
+	CU_ASSERT_EQUAL(tcp_read_all(p.ue, got, 1, 300), 0); /* timeout: nothing from the first context */
+	CU_ASSERT_EQUAL(tcp_read_all(p.peer, got, 1, 300), 0);
 
-	g_free(rig_requestf(rig, "Context = %s { Subtract = * }", ctx));
 	g_free(rig_requestf(rig, "Context = %s { Subtract = * }", ctx2));
-	char *n;
-	while ((n = rig_notify(rig, 200)))
-		g_free(n);
-	close(peer), close(peer2), close(ue), close(ue_l);
-	g_free(core), g_free(ctx), g_free(access), g_free(core2), g_free(ctx2), g_free(moved), g_free(want);
+	proxy_end(&p);
+	close(peer2);
+	g_free(core2), g_free(ctx2), g_free(moved), g_free(want);
 }
 
 int main(void)
