@@ -98,7 +98,7 @@ printf '#!/bin/sh\nexit 0\n' >"$U/bin/make"
 chmod +x "$U/scripts/setup" "$U/configure" "$U/_build/default/agw/ims-agw" "$U/_build/default/alg/ims-alg" "$U"/bin/*
 setup() { rm -f "$WORK/apt.args"; PATH=$U/bin:$PATH "$U/scripts/setup" "$@" >/dev/null 2>&1; }
 setup --lab
-build="autoconf automake build-essential libcunit1-dev libglib2.0-dev libgnutls28-dev libjson-c-dev libmicrohttpd-dev
+build="autoconf automake build-essential libcunit1-dev libglib2.0-dev libgnutls28-dev libgoogle-perftools-dev libjson-c-dev libmicrohttpd-dev
 libsofia-sip-ua-dev libsofia-sip-ua-glib-dev libsystemd-dev libtool pkg-config"
 expect_eq "scripts/setup --lab: the build set (the libraries the lab runs with), no test or bench peer" \
 	"$(tr '\n' ' ' <"$WORK/apt.args" 2>/dev/null)" "$(echo $build) "
