@@ -41,12 +41,8 @@ static void prepare(const struct bed_child *o)
 static void run_valgrind(char *const *argv)
 {
 	GPtrArray *vg = g_ptr_array_new();
-	const char *pre[] = {
-		"valgrind", "-q", "--leak-check=full", "--errors-for-leak-kinds=definite",
-		"--error-exitcode=99",
-		/* ims-alg's malloc may be tcmalloc's (configure.ac): memcheck replaces it too */
-		"--soname-synonyms=somalloc=*tcmalloc*"
-	};
+	const char *pre[] = { "valgrind", "-q", "--leak-check=full", "--errors-for-leak-kinds=definite",
+			      "--error-exitcode=99" };
 	for (size_t i = 0; i < G_N_ELEMENTS(pre); i++)
 		g_ptr_array_add(vg, (char *)pre[i]);
 	for (char *const *a = argv; *a; a++)
