@@ -6,9 +6,9 @@
 # tests/integration/megaco_ber_resolver.erl for the packages it does not know), in the
 # same run, one core each (taskset). megaco runs as its users run it for speed: compiled, with its flex
 # scanner (see megaco_bench.escript). BENCH_RUNS rounds (default 3), each round measuring both codecs
-# on every file, BENCH_SECONDS (default 1) per message, form and codec; printed: each codec's median
-# and spread (min-max) over the rounds, and the ratio of the medians with the lowest and highest ratio
-# of any one round.
+# on every file, one right after the other, BENCH_SECONDS (default 1) per message, form and codec;
+# printed: each codec's median and spread (min-max) over the rounds, and the ratio of the medians with
+# the lowest and highest ratio of any one round.
 set -eu
 build=$1
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,10 +31,14 @@ if ! command -v escript >/dev/null ||
 	megaco=0
 fi
 : >"$work/all"
+# message by message, ours then megaco's right after: the machine's speed drifts by as much as 2x over
+# some seconds (a shared host), and a ratio is fair only between figures measured side by side
 for r in $(seq "$runs"); do
-	$pin "$build/tests/bench/h248_bench" $files | sed "s/^/ours $r /" >>"$work/all"
-	[ $megaco = 0 ] || $pin escript "$src/tests/bench/megaco_bench.escript" $files 2>"$work/scanner" |
-		sed "s/^/megaco $r /" >>"$work/all"
+	for f in $files; do
+		$pin "$build/tests/bench/h248_bench" "$f" | sed "s/^/ours $r /" >>"$work/all"
+		[ $megaco = 0 ] || $pin escript "$src/tests/bench/megaco_bench.escript" "$f" 2>"$work/scanner" |
+			sed "s/^/megaco $r /" >>"$work/all"
+	done
 done
 echo "H.248 codecs: decode + encode per second, one core, $runs rounds of ${BENCH_SECONDS:-1} s;" \
 	"megaco: $(cat "$work/scanner" 2>/dev/null | sed 's/^megaco: //')"
