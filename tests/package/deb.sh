@@ -51,7 +51,7 @@ done
 # ims-alg's malloc is tcmalloc (configure.ac, Build-Depends); ims-agw keeps glibc's
 expect_match "ims-alg depends on tcmalloc" "$(dpkg-deb -f "$WORK/ims-alg_${version}_$arch.deb" Depends)" \
 	"libtcmalloc-minimal4"
-expect_eq "ims-agw does not" "$(dpkg-deb -f "$WORK/ims-agw_${version}_$arch.deb" Depends | grep -c tcmalloc)" 0
+expect_eq "ims-agw does not depend on tcmalloc" "$(dpkg-deb -f "$WORK/ims-agw_${version}_$arch.deb" Depends | grep -c tcmalloc)" 0
 c=$(contents mediasec-tools)
 for f in /usr/bin/ims-lab /usr/bin/ims-h248 /usr/share/man/man1/ims-lab.1.gz /usr/share/man/man1/ims-h248.1.gz \
 	/usr/share/mediasec/scenarios/004-msrp-originating.json; do
