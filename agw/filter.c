@@ -47,7 +47,18 @@ void filter_syn(struct leg *l)
 	union sa r;
 	bool known = leg_remote(t, &r), saf = saf_on(l, known);
 	if (!saf && !t->spf) {
-		setsockopt(l->lfd, SOL_SOCKET, SO_DETACH_FILTER, NULL, 0);
+		/* only when one is on (the kernel answers ENOENT otherwise, a system call a call for
+		 * nothing); with an int, which the kernel asks of every SOL_SOCKET option, this one's unused
+		 * (EINVAL without: the filter stayed on and dropped every SYN after gm/saf was lifted) */
+		int unused = 0;
+		struct log_ids ids;
+		if (!l->syn_filter)
+			return;
+		if (setsockopt(l->lfd, SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof unused) == 0)
+			l->syn_filter = false;
+		else
+			log_warn("leg", leg_ids(l, &ids), "cannot lift the SYN filter: %s",
+				 g_strerror(errno));
 		return;
 	}
 	struct sock_filter code[16];
@@ -83,4 +94,6 @@ void filter_syn(struct leg *l)
 	struct log_ids ids;
 	if (setsockopt(l->lfd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0)
 		log_warn("leg", leg_ids(l, &ids), "cannot filter SYNs: %s", g_strerror(errno));
+	else
+		l->syn_filter = true;
 }

@@ -43,6 +43,7 @@ struct leg {
 	bool shut;    /* we finished sending to the peer of this leg */
 	bool active;  /* we connected (TCP client) */
 	bool held;    /* accepted before the Remote was known: nothing read or sent until it is checked */
+	bool syn_filter; /* a SYN filter is on lfd (filter.c) */
 	/* (D)TLS */
 	gnutls_session_t tls;
 	gnutls_psk_client_credentials_t psk_client; /* Mp's pre-shared key (t->psk_key), else NULL */

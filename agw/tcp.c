@@ -76,7 +76,7 @@ static void stop_listening(struct leg *l)
 	ev_io_del(l->ls->loop, l->lio);
 	l->lio = NULL;
 	close(l->lfd);
-	l->lfd = -1;
+	l->lfd = -1, l->syn_filter = false;
 	l->t->port_fd = -1; /* the listening socket was the termination's port */
 }
 

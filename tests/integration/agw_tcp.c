@@ -3,7 +3,8 @@
  *   - seed 003 (TCP proxy, no TLS): the core peer's SYN triggers the gateway's connect to the UE; bytes
  *     relayed exactly both ways at once; FIN relayed as a half-close in each direction; statistics.
  *   - seed 004 delayed establishment: with gm/saf the SYN is dropped until the Modify gives the Remote,
- *     then the retransmitted SYN succeeds; with gm/spf a SYN from another port never does.
+ *     then the retransmitted SYN succeeds; with gm/spf a SYN from another port never does; gm/saf
+ *     lifted before any Remote, SYNs from anywhere are answered.
  *   - the gateway's connect refused: tcpbcc/fail notified with the reason.
  *   - a reset on one side is passed on as a reset.
  *   - a Move takes a relaying leg into another context: it relays with the leg there, no longer with
@@ -169,6 +170,46 @@ static void test_delayed_syn(void)
 	g_free(core), g_free(access), g_free(ctx), g_free(reply), g_free(gone);
 }
 
+/* gm/saf lifted by a Modify while no Remote is known: the SYN filter that dropped every SYN is taken off
+ * the listening socket, and a SYN from anywhere is answered (the filter's detach path; until December
+ * 2026 the kernel refused the detach, EINVAL, and every SYN stayed dropped); the connection is held,
+ * unannounced, until a Remote names it. */
+static void test_filter_lifted(void)
+{
+	char *core = add("$", "core", "actpass", ", gm/saf = on", 0, "tcpbcc/up");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(core);
+	char *ctx = ctx_of(core);
+	unsigned core_port = rig_local_port(core), co = rig_number_after(core, "Add = co/");
+	bool connected;
+	int early = tcp_connect_from(0, (uint16_t)core_port, 300, &connected);
+	CU_ASSERT_FALSE(connected); /* no Remote yet: every SYN is dropped */
+	close(early);
+	char *reply = rig_requestf(rig,
+				   "Context = %s { Modify = co/%u { Media { Stream = 1 { LocalControl {"
+				   " gm/saf = off } } } } }",
+				   ctx, co);
+	char *want = g_strdup_printf("MEGACO/3 [127.0.0.1]:2944\nReply = %u {\n  Context = %s {\n"
+				     "    Modify = co/%u\n  }\n}\n",
+				     rig_number_after(reply, "Reply = "), ctx, co);
+	CU_ASSERT_STRING_EQUAL(reply ? reply : "", want);
+	uint16_t mine = 0;
+	close(tcp_listen(&mine)); /* a free port to connect from */
+	int peer = tcp_connect_from(mine, (uint16_t)core_port, 2000, &connected);
+	CU_ASSERT_TRUE(connected); /* the SYN answered at once */
+	/* held while no Remote is known (the gateway's own source filter): up once the Remote names it */
+	char *early_up = rig_notify(rig, 300);
+	CU_ASSERT_PTR_NULL(early_up);
+	g_free(rig_requestf(rig,
+			    "Context = %s { Modify = co/%u { Media { Stream = 1 { Remote {\n"
+			    "v=0\nc=IN IP4 127.0.0.1\nm=message %u TCP/MSRP *\n} } } } }",
+			    ctx, co, mine));
+	char *up = rig_notify(rig, 2000);
+	CU_ASSERT_TRUE(up && strstr(up, "tcpbcc/up"));
+	g_free(rig_requestf(rig, "Context = %s { Subtract = * { Audit { } } }", ctx));
+	close(peer);
+	g_free(core), g_free(ctx), g_free(reply), g_free(want), g_free(early_up), g_free(up);
+}
+
 static void test_connect_refused(void)
 {
 	uint16_t nobody = 0;
@@ -289,6 +330,7 @@ int main(void)
 	static const struct rig_test tests[] = {
 		{ "seed 003 TCP proxy: trigger, relay, half-close, statistics", test_proxy },
 		{ "seed 004 delayed SYN with gm/saf and gm/spf", test_delayed_syn },
+		{ "gm/saf lifted: the SYN filter comes off", test_filter_lifted },
 		{ "connect refused: tcpbcc/fail with the reason", test_connect_refused },
 		{ "a reset passed on as a reset", test_reset },
 		{ "a Move: the leg relays in the context it joined", test_move },
