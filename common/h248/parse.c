@@ -541,9 +541,9 @@ bool h248_mid_parse(const char *text, size_t len, struct h248_mid *out)
 {
 	/* the lexer reads up to a NUL byte after its input (parse_lex.h): it reads a terminated copy, and
 	 * out->text points back into text */
-	char some[256], *copy = len < sizeof some ? some : g_malloc(len + 1);
+	char some[256], *copy = len + PARSE_PAD <= sizeof some ? some : g_malloc(len + PARSE_PAD);
 	memcpy(copy, text, len);
-	copy[len] = 0;
+	memset(copy + len, 0, PARSE_PAD);
 	struct h248_msg m = { .mid.port = -1 };
 	struct h248_error err;
 	struct parser ps = { .buf = copy, .p = copy, .end = copy + len, .m = &m, .err = &err };
@@ -569,7 +569,11 @@ struct h248_msg *h248_parse(const char *buf, size_t len, const struct h248_limit
 	struct h248_limits lim = limits ? *limits : (struct h248_limits){ 0 };
 	size_t bound = lim.arena ? lim.arena : 64 * len + 65536;
 	struct h248_msg *m = h248_msg_new(0, bound);
-	char *copy = m ? arena_strndup(m->arena, buf, len) : NULL;
+	char *copy = m ? arena_take(m->arena, len + PARSE_PAD) : NULL;
+	if (copy) {
+		memcpy(copy, buf, len);
+		memset(copy + len, 0, PARSE_PAD);
+	}
 	struct parser ps = { .buf = copy,
 			     .p = copy,
 			     .end = copy + len,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "grammar.h"
+#include "parse_lex.h"
 #include "parse.h"
 #include "print.h"
 #include "suites.h"
@@ -547,6 +548,49 @@ static void test_token_lookup(void)
 	CU_ASSERT_EQUAL(h248_token_lookup("ObservedEventsObservedEvents", 28), H248_TOK_NONE);
 }
 
+/* The lexer's word and white-space scans (16 and 8 bytes at a time) end where a byte-by-byte scan
+ * over the tables does: after every byte, following words and runs of every length up to 40. */
+static size_t lex(void (*scan)(struct parser *), const char *text, size_t len)
+{
+	char buf[64 + PARSE_PAD];
+	memcpy(buf, text, len);
+	memset(buf + len, 0, PARSE_PAD);
+	struct parser ps = { .buf = buf, .p = buf, .end = buf + len };
+	scan(&ps);
+	return (size_t)(ps.p - buf);
+}
+
+static void scan_word(struct parser *ps)
+{
+	struct h248_str w;
+	word(ps, &w);
+}
+
+static void test_lexer_scans(void)
+{
+	char text[64];
+	for (size_t n = 0; n <= 40; n++) {
+		for (unsigned c = 0; c < 256; c++) {
+			/* a letter n times, then c, then a byte that ends a word and a run ('}'), or the end
+			 */
+			memset(text, 'a' + (int)(n % 26), n);
+			text[n] = (char)c, text[n + 1] = '}';
+			size_t len = n + 2, want = n + (c && h248_safechar[c]);
+			if (n && lex(scan_word, text, len) != want) /* (a word is what follows white space) */
+				CU_FAIL_FATAL("a word does not end where the SafeChar table ends it");
+			CU_ASSERT_EQUAL(lex(scan_word, text, n), n); /* on the NUL after the input */
+			memset(text, ' ', n);
+			want = c == ';' ? len /* a comment, up to the end */
+					: n + (c == ' ' || c == '\t' || c == '\r' || c == '\n');
+			if (lex(skip_ws, text, len) != want)
+				CU_FAIL_FATAL("white space does not end where the table ends it");
+			CU_ASSERT_EQUAL(lex(skip_ws, text, n), n);
+		}
+	}
+	/* a comment up to the line's end, then more indentation */
+	CU_ASSERT_EQUAL(lex(skip_ws, "   ; note {x}\n            Add", 29), 26);
+}
+
 void register_h248(void)
 {
 	static const struct unit_test tests[] = {
@@ -561,6 +605,7 @@ void register_h248(void)
 		{ "no empty body the grammar forbids is printed", test_print_empty_bodies },
 		{ "the commands, from the grammar table", test_commands },
 		{ "token lookup: every spelling in any case, near misses", test_token_lookup },
+		{ "lexer: words and white space end where the tables say", test_lexer_scans },
 		{ NULL, NULL },
 	};
 	unit_add_suite("h248", tests);
