@@ -83,12 +83,11 @@ static void newline(struct out *o, bool comma, unsigned depth)
 
 static void token(struct out *o, enum h248_tok t)
 {
-	static uint8_t len[H248_TOK_COUNT][2];
-	if (!len[t][0]) {
-		len[t][0] = (uint8_t)strlen(h248_tokens[t].pretty);
-		len[t][1] = (uint8_t)strlen(h248_tokens[t].compact);
-	}
-	put(o, o->pretty ? h248_tokens[t].pretty : h248_tokens[t].compact, len[t][!o->pretty]);
+	const struct h248_token_info *ti = &h248_tokens[t];
+	if (o->pretty)
+		put(o, ti->pretty, ti->pretty_len);
+	else
+		put(o, ti->compact, ti->compact_len);
 }
 
 static void value(struct out *o, const struct h248_value *v)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 const struct h248_token_info h248_tokens[H248_TOK_COUNT] = {
-#define H248_INFO(id, p, c, v, b) [H248_TOK_##id] = { p, c, v, b },
+#define H248_INFO(id, p, c, v, b) [H248_TOK_##id] = { p, c, v, b, sizeof p - 1, sizeof c - 1 },
 	H248_TOKENS(H248_INFO)
 #undef H248_INFO
 };

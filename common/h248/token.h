@@ -10,6 +10,8 @@
 #ifndef MEDIASEC_H248_TOKEN_H
 #define MEDIASEC_H248_TOKEN_H
 
+#include <stdint.h>
+
 #include <stddef.h>
 
 /* X(ID, pretty, compact, value, body) */
@@ -147,6 +149,7 @@ enum h248_tok {
 struct h248_token_info {
 	const char *pretty, *compact;
 	char value, body;
+	uint8_t pretty_len, compact_len; /* strlen of each spelling */
 };
 
 extern const struct h248_token_info h248_tokens[H248_TOK_COUNT];
