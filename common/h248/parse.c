@@ -542,8 +542,7 @@ bool h248_mid_parse(const char *text, size_t len, struct h248_mid *out)
 	/* the lexer reads up to a NUL byte after its input (parse_lex.h): it reads a terminated copy, and
 	 * out->text points back into text */
 	char some[256], *copy = len + PARSE_PAD <= sizeof some ? some : g_malloc(len + PARSE_PAD);
-	memcpy(copy, text, len);
-	memset(copy + len, 0, PARSE_PAD);
+	padded_copy(copy, text, len);
 	struct h248_msg m = { .mid.port = -1 };
 	struct h248_error err;
 	struct parser ps = { .buf = copy, .p = copy, .end = copy + len, .m = &m, .err = &err };
@@ -570,10 +569,8 @@ struct h248_msg *h248_parse(const char *buf, size_t len, const struct h248_limit
 	size_t bound = lim.arena ? lim.arena : 64 * len + 65536;
 	struct h248_msg *m = h248_msg_new(0, bound);
 	char *copy = m ? arena_take(m->arena, len + PARSE_PAD) : NULL;
-	if (copy) {
-		memcpy(copy, buf, len);
-		memset(copy + len, 0, PARSE_PAD);
-	}
+	if (copy)
+		padded_copy(copy, buf, len);
 	struct parser ps = { .buf = copy,
 			     .p = copy,
 			     .end = copy + len,

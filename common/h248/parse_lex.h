@@ -66,6 +66,14 @@ static const unsigned char space[256] = { [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\
  * and a word 16. */
 enum { PARSE_PAD = 16 };
 
+/* to[0..len) = text, then the PARSE_PAD zero bytes; to holds len + PARSE_PAD. */
+static inline char *padded_copy(char *to, const char *text, size_t len)
+{
+	memcpy(to, text, len);
+	memset(to + len, 0, PARSE_PAD);
+	return to;
+}
+
 /* How many of the 8 bytes loaded from p are spaces before the first that is not one. */
 static inline unsigned leading_spaces(const char *p)
 {

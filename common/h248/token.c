@@ -51,9 +51,8 @@ static inline int first_index(unsigned char c)
 	return c >= 'a' && c <= 'z' ? c - 'a' : c == '&' ? 26 : c == '!' ? 27 : -1;
 }
 
-static void insert(const char *spelling, uint16_t tok)
+static void insert(const char *spelling, size_t n, uint16_t tok)
 {
-	size_t n = strlen(spelling);
 	struct cand *row = cands[n][first_index((unsigned char)spelling[0])];
 	int i = 0;
 	while (i < CANDS && row[i].tok && row[i].tok != tok)
@@ -74,8 +73,8 @@ static void build(void)
 	for (unsigned c = 0; c < 256; c++)
 		lower[c] = (unsigned char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
 	for (uint16_t t = 1; t < H248_TOK_COUNT; t++) {
-		insert(h248_tokens[t].pretty, t);
-		insert(h248_tokens[t].compact, t);
+		insert(h248_tokens[t].pretty, h248_tokens[t].pretty_len, t);
+		insert(h248_tokens[t].compact, h248_tokens[t].compact_len, t);
 	}
 	built = 1;
 }

@@ -10,9 +10,8 @@
 #ifndef MEDIASEC_H248_TOKEN_H
 #define MEDIASEC_H248_TOKEN_H
 
-#include <stdint.h>
-
 #include <stddef.h>
+#include <stdint.h>
 
 /* X(ID, pretty, compact, value, body) */
 #define H248_TOKENS(X)                                                     \

@@ -19,15 +19,17 @@ seconds=${BENCH_SECONDS:-0.1}
 pin="taskset -c 0"
 command -v taskset >/dev/null || pin=""
 rate() { BENCH_SECONDS=$seconds $pin "$1" "$2" | awk '{ print $3 }'; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 printf '%-24s %12s %12s  %s\n' file old/s new/s "new/old: median of the pairs (lowest-highest), best/best"
 for f in "$@"; do
-	runs=$(for _ in $(seq "$pairs"); do echo "$(rate "$old" "$f") $(rate "$new" "$f")"; done)
-	o=$(awk '{ print $1 }' <<<"$runs" | median)
-	n=$(awk '{ print $2 }' <<<"$runs" | median)
-	r=$(awk '{ print $2 / $1 }' <<<"$runs" | median)
-	awk -v f="$(basename "$f")" -v o="$o" -v n="$n" -v r="$r" '
-		{ q = $2 / $1; if (NR == 1 || q < lo) lo = q; if (NR == 1 || q > hi) hi = q
+	for _ in $(seq "$pairs"); do echo "$(rate "$old" "$f") $(rate "$new" "$f")"; done |
+		awk -v f="$(basename "$f")" '
+		function median(a, n,   i, j, t) {
+			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+		}
+		{ o[NR] = $1; n[NR] = $2; q[NR] = $2 / $1
+		  if (NR == 1 || q[NR] < lo) lo = q[NR]; if (NR == 1 || q[NR] > hi) hi = q[NR]
 		  if ($1 > bo) bo = $1; if ($2 > bn) bn = $2 }
-		END { printf "%-24s %12.0f %12.0f  %.3f (%.3f-%.3f), %.3f\n", f, o, n, r, lo, hi, bn / bo }' <<<"$runs"
+		END { printf "%-24s %12.0f %12.0f  %.3f (%.3f-%.3f), %.3f\n", f, median(o, NR), median(n, NR),
+			median(q, NR), lo, hi, bn / bo }'
 done

@@ -51,12 +51,21 @@ static char *add(const char *ctx, const char *realm, const char *setup, const ch
 	return reply;
 }
 
-/* The whole Reply the gateway owes a one-command request on ctx: "Modify = co/5", for instance; the
- * transaction id is read from reply itself. */
-static char *reply_want(const char *reply, const char *ctx, const char *command)
+/* The whole Reply the gateway owes a one-command request on ctx, the command given as a format
+ * ("Modify = co/%u", ...); the transaction id is read from reply itself. */
+static char *reply_want(const char *reply, const char *ctx, const char *command, ...) G_GNUC_PRINTF(3, 4);
+
+static char *reply_want(const char *reply, const char *ctx, const char *command, ...)
 {
-	return g_strdup_printf("MEGACO/3 [127.0.0.1]:2944\nReply = %u {\n  Context = %s {\n    %s\n  }\n}\n",
-			       rig_number_after(reply, "Reply = "), ctx, command);
+	va_list ap;
+	va_start(ap, command);
+	char *line = g_strdup_vprintf(command, ap);
+	va_end(ap);
+	char *want =
+	    g_strdup_printf("MEGACO/3 [127.0.0.1]:2944\nReply = %u {\n  Context = %s {\n    %s\n  }\n}\n",
+			    rig_number_after(reply, "Reply = "), ctx, line);
+	g_free(line);
+	return want;
 }
 
 static char *ctx_of(const char *reply)
@@ -196,9 +205,8 @@ static void test_filter_lifted(void)
 				   "Context = %s { Modify = co/%u { Media { Stream = 1 { LocalControl {"
 				   " gm/saf = off } } } } }",
 				   ctx, co);
-	char *modified = g_strdup_printf("Modify = co/%u", co), *want = reply_want(reply, ctx, modified);
+	char *want = reply_want(reply, ctx, "Modify = co/%u", co);
 	CU_ASSERT_STRING_EQUAL(reply ? reply : "", want);
-	g_free(modified);
 	uint16_t mine = 0;
 	close(tcp_listen(&mine)); /* a free port to connect from */
 	int peer = tcp_connect_from(mine, (uint16_t)core_port, 2000, &connected);
@@ -308,8 +316,7 @@ static void test_move(void)
 	char *core2 = add("$", "core", "actpass", "", 9, "tcpbcc/fail");
 	char *ctx2 = ctx_of(core2);
 	char *moved = rig_requestf(rig, "Context = %s { Move = ac/%u }", ctx2, ac);
-	char *move = g_strdup_printf("Move = ac/%u", ac), *want = reply_want(moved, ctx2, move);
-	g_free(move);
+	char *want = reply_want(moved, ctx2, "Move = ac/%u", ac);
 	CU_ASSERT_STRING_EQUAL(moved ? moved : "", want);
 	bool connected;
 	int peer2 = tcp_connect_from(0, (uint16_t)rig_local_port(core2), 2000, &connected);

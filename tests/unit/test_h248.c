@@ -553,8 +553,7 @@ static void test_token_lookup(void)
 static size_t lex(void (*scan)(struct parser *), const char *text, size_t len)
 {
 	char buf[64 + PARSE_PAD];
-	memcpy(buf, text, len);
-	memset(buf + len, 0, PARSE_PAD);
+	padded_copy(buf, text, len);
 	struct parser ps = { .buf = buf, .p = buf, .end = buf + len };
 	scan(&ps);
 	return (size_t)(ps.p - buf);
