@@ -14,6 +14,7 @@
 set -u
 build=$1
 src=$(cd "$(dirname "$0")/../.." && pwd)
+stats=$(cat "$src/tests/bench/stats.awk") # median, lowhigh, spread
 n=${BENCH_CALLS:-20000}
 limit=${BENCH_LIMIT:-20}
 runs=${BENCH_RUNS:-3}
@@ -172,35 +173,27 @@ done
 echo "call setups per second (INVITE/200/ACK/BYE/200 with an e2ae MSRP offer, $n calls, at most $limit at once," \
 	"$runs rounds: median (lowest-highest)):"
 kv="Kamailio $(kamailio -v | awk 'NR==1{print $3}') (stateful proxy, -x tlsf)"
-awk -v kv="$kv" -v txns="$txns" -v pf="$probe_failed" -v ln="$lab_n" '
-function med(a, n,   i, j, t) {
-	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
-function fig(a, n, fmt,   i, lo, hi, b) {
-	for (i = 1; i <= n; i++) { b[i] = a[i]; lo = i == 1 || a[i] < lo ? a[i] : lo; hi = i == 1 || a[i] > hi ? a[i] : hi }
-	return sprintf(fmt " (" fmt "-" fmt ")", med(b, n), lo, hi)
-}
+awk -v kv="$kv" -v txns="$txns" -v pf="$probe_failed" -v ln="$lab_n" "$stats"'
 # lines: NAME calls/s successful failed cpu
 $1 == "kam" { nk++; kr[nk] = $2; kok[nk] = $3; kf += $4; kc[nk] = $5; kpc[nk] = $5 > 0 ? $3 / $5 : 0 }
 $1 == "lab" { nl++; lr[nl] = $2; lf += $4; lms[nl] = $5 + $6; la[nl] = $5; lg[nl] = $6; lp50[nl] = $7; lp99[nl] = $8 }
 $1 == "alg" { na++; ar[na] = $2; aok[na] = $3; af += $4; ac[na] = $5; apc[na] = $5 > 0 ? $3 / $5 : 0
 	ams[na] = $3 > 0 ? $5 * 1000 / $3 : 0; mg[na] = $3 > 0 ? $6 * 1024 / $3 : 0; ag[na] = $3 > 0 ? $7 * 1024 / $3 : 0 }
 END {
-	printf "  %-44s %s calls/s, %s calls per CPU second; %d failed\n", kv, fig(kr, nk, "%.0f"), fig(kpc, nk, "%.0f"), kf
-	printf "  %-44s %s calls/s, %s calls per CPU second; %d failed\n", "ims-alg + ims-agw (e2ae, H.248)", fig(ar, na, "%.0f"),
-		fig(apc, na, "%.0f"), af
+	printf "  %-44s %s calls/s, %s calls per CPU second; %d failed\n", kv, spread(kr, nk, "%.0f"), spread(kpc, nk, "%.0f"), kf
+	printf "  %-44s %s calls/s, %s calls per CPU second; %d failed\n", "ims-alg + ims-agw (e2ae, H.248)", spread(ar, na, "%.0f"),
+		spread(apc, na, "%.0f"), af
 	printf "  (ims-alg sent %d H.248 requests to the gateway in 10 probe calls, %d failed)\n", txns, pf
-	printf "  ims-alg + ims-agw CPU per call: %s ms (goal: at most 0.5)\n", fig(ams, na, "%.3f")
-	printf "  resident memory grown per call, read right after the last call: ims-agw %s bytes (H.248 ids kept\n", fig(mg, na, "%.0f")
-	printf "    for LONG-TIMER, 30 s), ims-alg %s bytes (SIP transactions kept 64*T1, 32 s, by sofia-sip)\n", fig(ag, na, "%.0f")
+	printf "  ims-alg + ims-agw CPU per call: %s ms (goal: at most 0.5)\n", spread(ams, na, "%.3f")
+	printf "  resident memory grown per call, read right after the last call: ims-agw %s bytes (H.248 ids kept\n", spread(mg, na, "%.0f")
+	printf "    for LONG-TIMER, 30 s), ims-alg %s bytes (SIP transactions kept 64*T1, 32 s, by sofia-sip)\n", spread(ag, na, "%.0f")
 	for (i = 1; i <= na && i <= nk; i++) { q[i] = kr[i] > 0 ? ar[i] / kr[i] : 0; qc[i] = kpc[i] > 0 ? apc[i] / kpc[i] : 0 }
 	printf "  ratio ims-alg / Kamailio: %s in calls per second (goal: at least 0.67), %s in calls per CPU second\n",
-		fig(q, na, "%.2f"), fig(qc, na, "%.2f")
+		spread(q, na, "%.2f"), spread(qc, na, "%.2f")
 	for (i = 1; i <= nl && i <= na; i++) lq[i] = ams[i] > 0 ? lms[i] / ams[i] : 0
 	printf "  the whole e2ae call played by ims-lab --calls (REGISTER, INVITE, the TLS handshake of gateway and UE,\n"
-	printf "    an MSRP SEND each way, BYE, un-REGISTER; %d calls, 20 at once): %s calls/s (the lab, not the\n", ln, fig(lr, nl, "%.0f")
-	printf "    daemons, is the limit); %d failed; setup p50 %s ms, p99 %s ms\n", lf, fig(lp50, nl, "%.1f"), fig(lp99, nl, "%.1f")
-	printf "    CPU per call: ims-alg %s ms + ims-agw %s ms = %s ms, %s x the SIPp call\n", fig(la, nl, "%.3f"),
-		fig(lg, nl, "%.3f"), fig(lms, nl, "%.3f"), fig(lq, nl, "%.2f")
+	printf "    an MSRP SEND each way, BYE, un-REGISTER; %d calls, 20 at once): %s calls/s (the lab, not the\n", ln, spread(lr, nl, "%.0f")
+	printf "    daemons, is the limit); %d failed; setup p50 %s ms, p99 %s ms\n", lf, spread(lp50, nl, "%.1f"), spread(lp99, nl, "%.1f")
+	printf "    CPU per call: ims-alg %s ms + ims-agw %s ms = %s ms, %s x the SIPp call\n", spread(la, nl, "%.3f"),
+		spread(lg, nl, "%.3f"), spread(lms, nl, "%.3f"), spread(lq, nl, "%.2f")
 }' "$work/rounds"

@@ -12,6 +12,7 @@
 set -eu
 build=$1
 src=$(cd "$(dirname "$0")/../.." && pwd)
+stats=$(cat "$src/tests/bench/stats.awk") # median, lowhigh, spread
 runs=${BENCH_RUNS:-3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -46,20 +47,14 @@ echo "median (min-max) per codec; ratio = mediasec / megaco of the medians (lowe
 printf '%-8s %-8s %5s  %-26s %-24s %s\n' message form bytes mediasec megaco ratio
 for path in $files; do
 	base=$(basename "$path"); base=${base%.*}
-	awk -v p="$path" -v msg="${base%-*}" -v form="${base##*-}" '
-	function median(a, n,   i, j, t) {
-		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-	}
+	awk -v p="$path" -v msg="${base%-*}" -v form="${base##*-}" "$stats"'
 	$3 == p { v[$1, $2] = $5; bytes = $4; if ($1 == "ours") no++; else nm++ }
 	END {
-		for (r = 1; r <= no; r++) { o[r] = v["ours", r]; omin = r == 1 || o[r] < omin ? o[r] : omin; omax = o[r] > omax ? o[r] : omax }
-		for (r = 1; r <= nm; r++) { m[r] = v["megaco", r]; mmin = r == 1 || m[r] < mmin ? m[r] : mmin; mmax = m[r] > mmax ? m[r] : mmax
-			q = v["ours", r] / m[r]; qmin = r == 1 || q < qmin ? q : qmin; qmax = q > qmax ? q : qmax }
-		om = median(o, no)
-		ours = sprintf("%d (%d-%d)", om, omin, omax)
-		if (nm) { mm = median(m, nm); theirs = sprintf("%d (%d-%d)", mm, mmin, mmax)
-			ratio = sprintf("%.1f (%.1f-%.1f)", om / mm, qmin, qmax) } else { theirs = "-"; ratio = "-" }
+		for (r = 1; r <= no; r++) o[r] = v["ours", r]
+		for (r = 1; r <= nm; r++) { m[r] = v["megaco", r]; q[r] = v["ours", r] / m[r] }
+		ours = spread(o, no, "%d"); om = median(o, no)
+		if (nm) { theirs = spread(m, nm, "%d"); mm = median(m, nm)
+			ratio = sprintf("%.1f (%s)", om / mm, lowhigh(q, nm, "%.1f")) } else { theirs = "-"; ratio = "-" }
 		printf "%-8s %-8s %5d  %-26s %-24s %s\n", msg, form, bytes, ours, theirs, ratio
 	}' "$work/all"
 done

@@ -15,6 +15,7 @@ set -eu
 old=$1 new=$2
 shift 2
 pairs=${BENCH_PAIRS:-40}
+stats=$(cat "$(dirname "$0")/stats.awk") # median, spread
 seconds=${BENCH_SECONDS:-0.1}
 pin="taskset -c 0"
 command -v taskset >/dev/null || pin=""
@@ -22,14 +23,8 @@ rate() { BENCH_SECONDS=$seconds $pin "$1" "$2" | awk '{ print $3 }'; }
 printf '%-24s %12s %12s  %s\n' file old/s new/s "new/old: median of the pairs (lowest-highest), best/best"
 for f in "$@"; do
 	for _ in $(seq "$pairs"); do echo "$(rate "$old" "$f") $(rate "$new" "$f")"; done |
-		awk -v f="$(basename "$f")" '
-		function median(a, n,   i, j, t) {
-			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-			return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-		}
-		{ o[NR] = $1; n[NR] = $2; q[NR] = $2 / $1
-		  if (NR == 1 || q[NR] < lo) lo = q[NR]; if (NR == 1 || q[NR] > hi) hi = q[NR]
-		  if ($1 > bo) bo = $1; if ($2 > bn) bn = $2 }
-		END { printf "%-24s %12.0f %12.0f  %.3f (%.3f-%.3f), %.3f\n", f, median(o, NR), median(n, NR),
-			median(q, NR), lo, hi, bn / bo }'
+		awk -v f="$(basename "$f")" "$stats"'
+		{ o[NR] = $1; n[NR] = $2; q[NR] = $2 / $1; if ($1 > bo) bo = $1; if ($2 > bn) bn = $2 }
+		END { printf "%-24s %12.0f %12.0f  %s, %.3f\n", f, median(o, NR), median(n, NR), spread(q, NR, "%.3f"),
+			bn / bo }'
 done

@@ -20,6 +20,7 @@
 set -u
 build=$1
 src=$(cd "$(dirname "$0")/../.." && pwd)
+stats=$(cat "$src/tests/bench/stats.awk") # median, lowhigh, spread
 n=${BENCH_SESSIONS:-10000}
 m=${BENCH_MSRP_SESSIONS:-1000}
 runs=${BENCH_RUNS:-3}
@@ -199,24 +200,19 @@ echo "TLS->TCP relays, one core each (CPU 0), client and sink on CPU 1; $suite o
 echo "certificates both ways; relay buffer $buffer bytes per direction; $n idle sessions opened by" \
 	"${BENCH_CLIENTS:-8} clients at once; $runs rounds, median (min-max)"
 awk '$9 != "-" { print "  negotiated with " $2 ": " $9 }' "$work/all" | sort -u
-stats='
-function median(a, n,   i, j, t) {
-	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
-function spread(name, col, fmt,   r, k, a, lo, hi, m) {
+stats+='
+# figure col of relay name over the rounds that have it: "median (min-max)" printed with fmt
+function figure(name, col, fmt,   r, k, a) {
 	k = 0
-	for (r = 1; r <= rounds; r++) if ((r, name) in v && v[r, name, col] != "-") {
-		a[++k] = v[r, name, col]; lo = k == 1 || a[k] < lo ? a[k] : lo; hi = a[k] > hi ? a[k] : hi }
-	if (!k) return "-"
-	m = median(a, k)
-	return sprintf(fmt " (" fmt "-" fmt ")", m, lo, hi)
+	for (r = 1; r <= rounds; r++) if ((r, name) in v && v[r, name, col] != "-") a[++k] = v[r, name, col]
+	return spread(a, k, fmt)
 }
-function ratio(peer, col,   r, k, a, lo, hi) {
+# ims-agw'"'"'s figure col over the peer'"'"'s, per round
+function ratio(peer, col,   r, k, a) {
 	k = 0
-	for (r = 1; r <= rounds; r++) if ((r, "ims-agw") in v && (r, peer) in v && v[r, peer, col] > 0) {
-		a[++k] = v[r, "ims-agw", col] / v[r, peer, col]; lo = k == 1 || a[k] < lo ? a[k] : lo; hi = a[k] > hi ? a[k] : hi }
-	return k ? sprintf("%.2f (%.2f-%.2f)", median(a, k), lo, hi) : "-"
+	for (r = 1; r <= rounds; r++) if ((r, "ims-agw") in v && (r, peer) in v && v[r, peer, col] > 0)
+		a[++k] = v[r, "ims-agw", col] / v[r, peer, col]
+	return spread(a, k, "%.2f")
 }'
 awk -v peers="$peers" "$stats"'
 { v[$1, $2] = 1; for (c = 3; c <= 8; c++) v[$1, $2, c] = $c; if ($1 > rounds) rounds = $1; seen[$2] = 1 }
@@ -225,9 +221,9 @@ END {
 	printf "%-9s %-20s %-24s %-20s %-16s %-20s %s\n", "relay", "Gbit/s", "handshakes/relay CPU-s",
 		"handshakes/s", "relay CPU busy", "KiB/idle session", "H.248 cycles/s"
 	for (i = 1; i in names; i++) if (names[i] in seen)
-		printf "%-9s %-20s %-24s %-20s %-16s %-20s %s\n", names[i], spread(names[i], 3, "%.2f"),
-			spread(names[i], 4, "%.0f"), spread(names[i], 5, "%.0f"), spread(names[i], 6, "%.2f"),
-			spread(names[i], 7, "%.1f"), spread(names[i], 8, "%.0f")
+		printf "%-9s %-20s %-24s %-20s %-16s %-20s %s\n", names[i], figure(names[i], 3, "%.2f"),
+			figure(names[i], 4, "%.0f"), figure(names[i], 5, "%.0f"), figure(names[i], 6, "%.2f"),
+			figure(names[i], 7, "%.1f"), figure(names[i], 8, "%.0f")
 	print "ims-agw / peer, per round (median (min-max)); goals: throughput >= 1, handshakes >= 1, memory <= 0.5;"
 	print "  GnuTLS is the bare GnuTLS server (the handshake and the certificate check alone): handshakes >= 0.90"
 	printf "%-9s %-20s %-24s %-20s\n", "peer", "throughput", "handshakes/CPU-s", "memory/session"
@@ -242,20 +238,19 @@ echo "${BENCH_MSRP_MESSAGES:-100} MSRP SEND requests (text/plain, 200-1024 body 
 echo "sink's 200 OK back through the relay; a round trip = SEND + 200 OK; $runs rounds, median (min-max)"
 awk -v peers="$peers" "$stats"'
 # a time, where lower is better: the peer'"'"'s over ims-agw'"'"'s, per round
-function slower(peer, col,   r, k, a, lo, hi) {
+function slower(peer, col,   r, k, a) {
 	k = 0
-	for (r = 1; r <= rounds; r++) if ((r, "ims-agw") in v && (r, peer) in v && v[r, "ims-agw", col] > 0 && v[r, peer, col] > 0) {
-		a[++k] = v[r, peer, col] / v[r, "ims-agw", col]; lo = k == 1 || a[k] < lo ? a[k] : lo; hi = a[k] > hi ? a[k] : hi }
-	return k ? sprintf("%.2f (%.2f-%.2f)", median(a, k), lo, hi) : "-"
+	for (r = 1; r <= rounds; r++) if ((r, "ims-agw") in v && (r, peer) in v && v[r, "ims-agw", col] > 0 && v[r, peer, col] > 0)
+		a[++k] = v[r, peer, col] / v[r, "ims-agw", col]
+	return spread(a, k, "%.2f")
 }
 # the round trips per relay CPU-second ims-agw would reach with no user-space time at all: the peer'"'"'s
 # CPU per round trip (kernel and user) over ims-agw'"'"'s in the kernel alone, per round
-function ceiling(peer,   r, k, a, lo, hi) {
+function ceiling(peer,   r, k, a) {
 	k = 0
-	for (r = 1; r <= rounds; r++) if ((r, "ims-agw") in v && (r, peer) in v && v[r, "ims-agw", 13] > 0) {
+	for (r = 1; r <= rounds; r++) if ((r, "ims-agw") in v && (r, peer) in v && v[r, "ims-agw", 13] > 0)
 		a[++k] = (v[r, peer, 13] + v[r, peer, 14]) / v[r, "ims-agw", 13]
-		lo = k == 1 || a[k] < lo ? a[k] : lo; hi = a[k] > hi ? a[k] : hi }
-	return k ? sprintf("%.2f (%.2f-%.2f)", median(a, k), lo, hi) : "-"
+	return spread(a, k, "%.2f")
 }
 { v[$1, $2] = 1; for (c = 3; c <= 14; c++) v[$1, $2, c] = $c; if ($1 > rounds) rounds = $1; seen[$2] = 1
   split($9, d, "/"); if (d[1] != d[2]) lost[$2] += d[2] - d[1] }
@@ -265,10 +260,10 @@ END {
 		"round trips/s", "relay CPU busy", "latency p50 ms", "latency p99 ms", "SEND bytes",
 		"kernel us/round trip", "user us/round trip"
 	for (i = 1; i in names; i++) if (names[i] in seen)
-		printf "%-9s %-22s %-20s %-16s %-20s %-20s %-10s %-20s %s%s\n", names[i], spread(names[i], 3, "%.0f"),
-			spread(names[i], 4, "%.0f"), spread(names[i], 5, "%.2f"), spread(names[i], 6, "%.2f"),
-			spread(names[i], 7, "%.2f"), spread(names[i], 8, "%.0f"), spread(names[i], 13, "%.1f"),
-			spread(names[i], 14, "%.1f"),
+		printf "%-9s %-22s %-20s %-16s %-20s %-20s %-10s %-20s %s%s\n", names[i], figure(names[i], 3, "%.0f"),
+			figure(names[i], 4, "%.0f"), figure(names[i], 5, "%.2f"), figure(names[i], 6, "%.2f"),
+			figure(names[i], 7, "%.2f"), figure(names[i], 8, "%.0f"), figure(names[i], 13, "%.1f"),
+			figure(names[i], 14, "%.1f"),
 			lost[names[i]] ? sprintf("  (%d round trips not answered)", lost[names[i]]) : ""
 	print "ims-agw / peer, per round (median (min-max)); goal: round trips per relay CPU-second >= 1.5 x nginx"
 	print "  ceiling: the peer'"'"'s CPU per round trip over ims-agw'"'"'s kernel time alone (its ratio with no user time)"

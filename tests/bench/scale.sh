@@ -19,6 +19,7 @@
 set -u
 build=$1
 src=$(cd "$(dirname "$0")/../.." && pwd)
+stats=$(cat "$src/tests/bench/stats.awk") # median, lowhigh, spread
 total=${BENCH_SCALE_SESSIONS:-50000}
 per=${BENCH_SCALE_PER_GATEWAY:-8400}
 base=${BENCH_SCALE_BASE:-1000}
@@ -56,11 +57,7 @@ runs=${BENCH_RUNS:-3}
 # relay_msrp lines: name rt/cpu rt/s busy p50 p99 bytes done/asked hs/cpu kib open. One pool's round, one
 # line: open chatting rt/gw-cpu (the gateways' median) rt/s (all) p50 (the gateways' median) p99 (the
 # worst gateway's) hs/gw-cpu (median) kib (median) unanswered
-round_line='
-function median(a, n,   i, j, t) {
-	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
+round_line="$stats"'
 { n++; split($8, d, "/"); done += d[1]; asked += d[2]; chat += d[2] / msgs; rate += $3; open += $11
   rt[n] = $2; p50[n] = $5; if ($6 > p99) p99 = $6; hs[n] = $9; kib[n] = $10 }
 END { if (n) printf "%d %d %.0f %.0f %.2f %.2f %.0f %.1f %d\n", open, chat, median(rt, n), rate, median(p50, n),
@@ -85,21 +82,16 @@ done
 echo "a pool of $k ims-agw gateways, each provisioned over H.248 by its own MGC and on its own loopback address;"
 echo "nothing pinned; the same $base sessions chat in both pools (${BENCH_MSRP_MESSAGES} MSRP SENDs each, one in flight)," \
 	"the others are open and idle; $runs rounds, median (min-max)"
-awk -v gateways="$k" '
-function median(a, n,   i, j, t) {
-	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
+awk -v gateways="$k" "$stats"'
 function count(key,   r, k, a) {
 	k = 0
 	for (r = 1; r <= rounds; r++) if ((r, key) in v) a[++k] = v[r, key]
 	return k ? sprintf("%.0f", median(a, k)) : "-"
 }
-function fig(key, fmt,   r, k, a, lo, hi) {
+function fig(key, fmt,   r, k, a) {
 	k = 0
-	for (r = 1; r <= rounds; r++) if ((r, key) in v) {
-		a[++k] = v[r, key]; lo = k == 1 || a[k] < lo ? a[k] : lo; hi = k == 1 || a[k] > hi ? a[k] : hi }
-	return k ? sprintf(fmt " (" fmt "-" fmt ")", median(a, k), lo, hi) : "-"
+	for (r = 1; r <= rounds; r++) if ((r, key) in v) a[++k] = v[r, key]
+	return spread(a, k, fmt)
 }
 $2 == "bulk" { v[$1, "one"] = $3; v[$1, "two"] = $4; if ($3 > 0) v[$1, "gain"] = $4 / $3 }
 $2 != "bulk" && NF >= 11 { for (c = 3; c <= 11; c++) v[$1, $2, c] = $c; lost += $11 }
