@@ -80,17 +80,11 @@ struct orig {
 	enum h248_of h248;         /* the whole call's H.248 */
 };
 
-/* The e2ae originating call of seed 004 through r: the UE at a (registered) offers, the core at b
- * answers. Everything asserted. */
-static void e2ae_originating(struct algrig *r, struct sippeer *a, struct sippeer *b, const struct orig *o)
+/* Seed 004 step 8, the INVITE ims-alg forwards to the core for a's offer: the plain transport, no
+ * fingerprint, no a=3ge2ae, the gateway's core address; both Record-Routes. Returns that address's port. */
+static unsigned offer_toward_core(const struct algrig *r, const struct sippeer *a, const char *inv,
+				  const struct orig *o)
 {
-	long mark = algrig_mark(r);
-	uint16_t ue_port = 0;
-	int ue_l = tcp_listen(&ue_port);
-	char *offer = algrig_sdp("ue", o->k, ue_port, true, "actpass", ue_id.fingerprint, o->e2ae);
-	char *inv = invite(a, r->access, "a", "b", o->call, offer, b);
-	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE sip:b@example.net SIP/2.0\r\n"));
-	/* seed 004 step 8: the plain transport, no fingerprint, no a=3ge2ae, the gateway's core address */
 	unsigned agw_core = sdp_port(sip_body(inv), o->k->media);
 	char *want = algrig_sdp_via_gw("ue", o->k, agw_core, false, "actpass", NULL, NULL);
 	ASSERT_TEXT("offer toward the core", sip_body(inv), want);
@@ -103,6 +97,20 @@ static void e2ae_originating(struct algrig *r, struct sippeer *a, struct sippeer
 	CU_ASSERT_STRING_EQUAL(rr, want);
 	CU_ASSERT_STRING_EQUAL(mf, "69");
 	g_free(rr), g_free(mf), g_free(want);
+	return agw_core;
+}
+
+/* The e2ae originating call of seed 004 through r: the UE at a (registered) offers, the core at b
+ * answers. Everything asserted. */
+static void e2ae_originating(struct algrig *r, struct sippeer *a, struct sippeer *b, const struct orig *o)
+{
+	long mark = algrig_mark(r);
+	uint16_t ue_port = 0;
+	int ue_l = tcp_listen(&ue_port);
+	char *offer = algrig_sdp("ue", o->k, ue_port, true, "actpass", ue_id.fingerprint, o->e2ae);
+	char *inv = invite(a, r->access, "a", "b", o->call, offer, b);
+	CU_ASSERT_TRUE_FATAL(inv && g_str_has_prefix(inv, "INVITE sip:b@example.net SIP/2.0\r\n"));
+	unsigned agw_core = offer_toward_core(r, a, inv, o);
 
 	/* the core answers active: it will connect to the gateway's core leg */
 	char *answer = algrig_sdp("b", o->k, 2856, false, "active", NULL, NULL);
@@ -112,7 +120,7 @@ static void e2ae_originating(struct algrig *r, struct sippeer *a, struct sippeer
 	/* steps 19-20: TLS, the gateway's access address and fingerprint, a=setup:active */
 	unsigned agw_access = sdp_port(sip_body(ok), o->k->media);
 	char *agw_fp = sdp_fingerprint(sip_body(ok));
-	want = algrig_sdp_via_gw("b", o->k, agw_access, true, "active", agw_fp, NULL);
+	char *want = algrig_sdp_via_gw("b", o->k, agw_access, true, "active", agw_fp, NULL);
 	ASSERT_TEXT("answer toward the UE", sip_body(ok), want);
 	CU_ASSERT_TRUE(g_str_has_prefix(agw_fp, "sha-256 "));
 	g_free(want);
