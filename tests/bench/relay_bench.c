@@ -386,6 +386,7 @@ static int bench_agw(uint16_t sink_port, unsigned n, bool msrp)
 	    terms, "--tls-priority", priority(), "--leg-buffer", buffer, NULL });
 	if (!rig)
 		return 1;
+	rig_ack_replies(rig, true); /* as ims-alg does: the gateway keeps no Reply once it is answered */
 	long before = rig_pid_rss_kib(rig_pid(rig)); /* before the first Add: contexts count */
 	uint16_t *ports = g_new0(uint16_t, n);
 	unsigned ctx;

@@ -26,6 +26,7 @@ struct rig {
 	uint32_t next_tid;
 	GQueue *notifies, *replies; /* texts */
 	bool registered;
+	GString *acks; /* NULL: Replies are not acknowledged; else the ids to acknowledge next ("5, 6") */
 };
 
 uint64_t rig_now_ms(void)
@@ -59,6 +60,9 @@ static void pump(struct rig *r, unsigned ms)
 		for (struct h248_node *t = m->first; t; t = t->next) {
 			if (t->tok == H248_TOK_REPLY) {
 				g_queue_push_tail(r->replies, g_strdup(buf));
+				if (r->acks)
+					g_string_append_printf(r->acks, "%s%.*s", r->acks->len ? ", " : "",
+							       (int)t->value.text.n, t->value.text.p);
 				continue;
 			}
 			if (t->tok != H248_TOK_TRANSACTION)
@@ -230,6 +234,7 @@ int rig_stop(struct rig *r)
 	close(r->fd);
 	g_queue_free_full(r->notifies, g_free);
 	g_queue_free_full(r->replies, g_free);
+	rig_ack_replies(r, false);
 	g_free(r);
 	return status;
 }
@@ -244,9 +249,22 @@ uint16_t rig_h248_port(const struct rig *r)
 	return sa_port(&r->agw);
 }
 
+void rig_ack_replies(struct rig *r, bool on)
+{
+	if (on && !r->acks)
+		r->acks = g_string_new("");
+	else if (!on && r->acks)
+		g_string_free(r->acks, TRUE), r->acks = NULL;
+}
+
 char *rig_request_mid(struct rig *r, const char *mid, const char *body, unsigned ms)
 {
-	char *text = g_strdup_printf("MEGACO/3 %s\n%s", mid, body);
+	char *text =
+	    r->acks && r->acks->len
+		? g_strdup_printf("MEGACO/3 %s\nTransactionResponseAck { %s }\n%s", mid, r->acks->str, body)
+		: g_strdup_printf("MEGACO/3 %s\n%s", mid, body);
+	if (r->acks)
+		g_string_truncate(r->acks, 0);
 	answer(r, text);
 	g_free(text);
 	for (uint64_t end = rig_now_ms() + ms; rig_now_ms() < end;) {

@@ -63,6 +63,11 @@ int rig_stop(struct rig *r);
 
 /* Sends "MEGACO/3 [127.0.0.1]:2945\n" + body and returns the Reply's text (g_free it), or NULL. */
 char *rig_request(struct rig *r, const char *body);
+/* From now on (on), or no longer, the Replies received are acknowledged (H.248.1 D.1.1), so that the
+ * gateway frees its copy instead of keeping it for LONG-TIMER, as it does behind ims-alg: their ids go in
+ * a TransactionResponseAck at the head of the next request's message. Off at the start, for the tests
+ * that repeat a transaction and want its Reply again. */
+void rig_ack_replies(struct rig *r, bool on);
 /* The same from the MGC's socket under another mId: the Reply within ms, or NULL. */
 char *rig_request_mid(struct rig *r, const char *mid, const char *body, unsigned ms);
 /* The gateway's H.248 port (UDP and TCP on 127.0.0.1). */
