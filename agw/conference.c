@@ -255,9 +255,8 @@ static void member_write(struct leg *l)
 		if (n == -EAGAIN)
 			break;
 		if (n < 0) {
-			char why[sizeof l->why];
-			g_strlcpy(why, l->why, sizeof why);
-			leg_finish(l, true, WIRE_TCP_REL, why);
+			char why[LEG_WHY];
+			leg_finish(l, true, WIRE_TCP_REL, leg_why(l, why));
 			return;
 		}
 		l->t->octets_sent += (uint64_t)n;
@@ -290,9 +289,8 @@ static void member_read(struct leg *l)
 			l->eof = true;
 		if (n == 0 || n == -EAGAIN)
 			break;
-		char why[sizeof l->why];
-		g_strlcpy(why, l->why, sizeof why);
-		leg_finish(l, true, WIRE_TCP_REL, why);
+		char why[LEG_WHY];
+		leg_finish(l, true, WIRE_TCP_REL, leg_why(l, why));
 		return;
 	}
 	if (l->state == LEG_UP)

@@ -61,7 +61,7 @@ struct leg {
 	bool latched;
 	uint64_t dropped;  /* datagrams not relayed: no way on yet, or a full socket */
 	uint64_t filtered; /* datagrams from a source not admitted */
-	char why[120];     /* the last I/O error, for the notification */
+	const char *why;   /* the last I/O error (g_strerror's or gnutls_strerror's text: static); leg_why */
 	/* The relay this leg is half of (legs.c): its partner in the context, held, not searched for */
 	struct relay *relay;
 	/* A conference participant (conference.c): its protocol state; NULL for a relay leg */

@@ -15,7 +15,7 @@ static ssize_t tcp_read(struct leg *l, void *buf, size_t n)
 	ssize_t r = recv(l->fd, buf, n, 0);
 	l->drained = r < (ssize_t)n;
 	if (r < 0 && errno != EAGAIN && errno != EINTR)
-		g_strlcpy(l->why, g_strerror(errno), sizeof l->why);
+		l->why = g_strerror(errno);
 	return r >= 0 ? r : (errno == EINTR ? -EAGAIN : -errno);
 }
 
@@ -23,7 +23,7 @@ static ssize_t tcp_write(struct leg *l, const void *buf, size_t n)
 {
 	ssize_t r = send(l->fd, buf, n, MSG_NOSIGNAL);
 	if (r < 0 && errno != EAGAIN && errno != EINTR)
-		g_strlcpy(l->why, g_strerror(errno), sizeof l->why);
+		l->why = g_strerror(errno);
 	return r >= 0 ? r : (errno == EINTR ? -EAGAIN : -errno);
 }
 
@@ -57,7 +57,7 @@ static ssize_t tls_read(struct leg *l, void *buf, size_t n)
 	 * fatal either: the renegotiation is declined by ignoring it (RFC 5246 §7.4.1.1). */
 	if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED || !gnutls_error_is_fatal((int)r))
 		return -EAGAIN;
-	snprintf(l->why, sizeof l->why, "TLS: %s", gnutls_strerror((int)r));
+	l->why = gnutls_strerror((int)r);
 	return -ECONNRESET;
 }
 
@@ -68,7 +68,7 @@ static ssize_t tls_write(struct leg *l, const void *buf, size_t n)
 		return r;
 	if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
 		return -EAGAIN;
-	snprintf(l->why, sizeof l->why, "TLS: %s", gnutls_strerror((int)r));
+	l->why = gnutls_strerror((int)r);
 	return -EPIPE;
 }
 
@@ -105,7 +105,7 @@ static ssize_t dtls_read(struct leg *l, void *buf, size_t n)
 		return r; /* 0: close_notify */
 	if (!gnutls_error_is_fatal((int)r))
 		return -EAGAIN; /* all read (AGAIN), or a record DTLS drops (RFC 6347 §4.1.2.7) */
-	snprintf(l->why, sizeof l->why, "DTLS: %s", gnutls_strerror((int)r));
+	l->why = gnutls_strerror((int)r);
 	return -EPROTO;
 }
 
@@ -129,4 +129,13 @@ static const struct leg_io kinds[2][2] = {
 const struct leg_io *leg_io(const struct leg *l)
 {
 	return &kinds[l->dgram][l->tls != NULL];
+}
+
+const char *leg_why(const struct leg *l, char out[LEG_WHY])
+{
+	if (l->tls)
+		snprintf(out, LEG_WHY, "%s: %s", leg_io(l)->name, l->why ? l->why : "");
+	else
+		g_strlcpy(out, l->why ? l->why : "", LEG_WHY);
+	return out;
 }

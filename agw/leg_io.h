@@ -13,9 +13,9 @@
 struct leg_io {
 	const char *name; /* "TCP", "TLS", "UDP", "DTLS" */
 	/* Stream kinds: >0 bytes, 0 end of stream (TLS: close_notify, or TCP's end without it), -EAGAIN, or
-	 * -errno with l->why set. DTLS: the records of the datagram in hand (l->dg), -EAGAIN once they are
-	 * taken; 0 the peer's close_notify. UDP: NULL, its datagrams are taken in batches (udp.c) and passed
-	 * on as they came. */
+	 * -errno with l->why set (leg_why). DTLS: the records of the datagram in hand (l->dg), -EAGAIN once
+	 * they are taken; 0 the peer's close_notify. UDP: NULL, its datagrams are taken in batches (udp.c)
+	 * and passed on as they came. */
 	ssize_t (*read)(struct leg *l, void *buf, size_t n);
 	/* Stream kinds: bytes taken (at most one TLS record's worth), -EAGAIN, or -errno with l->why set.
 	 * Datagram kinds: one datagram (DTLS: one record) to the leg's peer, or <0: lost, as UDP loses. */
@@ -28,6 +28,11 @@ struct leg_io {
 
 /* The transport l runs now: TLS or DTLS once its session exists, else TCP or UDP. */
 const struct leg_io *leg_io(const struct leg *l);
+
+/* l's last I/O error as its end is reported, into out: "TLS: <GnuTLS's text>", "DTLS: …", or the system's
+ * text for TCP; "" when none. */
+enum { LEG_WHY = 128 };
+const char *leg_why(const struct leg *l, char out[LEG_WHY]);
 
 static inline ssize_t leg_read(struct leg *l, void *buf, size_t n)
 {

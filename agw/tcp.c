@@ -410,9 +410,7 @@ static void relay_check(struct leg *l)
 static void relay_end(struct leg *first, const char *why, struct leg *other, const char *other_why,
 		      bool reset)
 {
-	char reason[sizeof first->why];
-	g_strlcpy(reason, why, sizeof reason); /* why may be the leg's own, gone with it */
-	leg_finish(first, reset, WIRE_TCP_REL, reason);
+	leg_finish(first, reset, WIRE_TCP_REL, why);
 	leg_finish(other, reset, WIRE_TCP_REL, other_why);
 }
 
@@ -430,8 +428,9 @@ static void flush(struct leg *src, struct leg *dst)
 	while (src->len > src->off) {
 		ssize_t n = leg_write(dst, src->buf + src->off, src->len - src->off);
 		if (n < 0) {
+			char why[LEG_WHY];
 			if (n != -EAGAIN)
-				relay_end(dst, dst->why, src, "the other side failed", true);
+				relay_end(dst, leg_why(dst, why), src, "the other side failed", true);
 			break;
 		}
 		src->off += (size_t)n;
@@ -489,7 +488,9 @@ static void pump(struct leg *src)
 			flush(src, dst);
 			break;
 		}
-		relay_end(src, src->why, dst, "reset by the other side", true); /* passed on as a reset */
+		char why[LEG_WHY];
+		relay_end(src, leg_why(src, why), dst, "reset by the other side",
+			  true); /* passed on as a reset */
 		return;
 	}
 	if (src->state == LEG_UP)

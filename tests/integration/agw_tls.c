@@ -134,6 +134,44 @@ static void test_originating(void)
 	g_free(n), g_free(access), g_free(ctx), g_free(agw_fp);
 }
 
+/* Bytes that are no TLS record, from the UE after the handshake: GnuTLS refuses them, the relay ends
+ * with a reset both ways, and the notification names GnuTLS's reason, prefixed "TLS: ". */
+static void test_not_a_record(void)
+{
+	uint16_t ue_port = 0;
+	int ue_l = tcp_listen(&ue_port);
+	char *access, *ctx;
+	unsigned core_port;
+	ctx = originating(ue_port, ue.fingerprint, &access, &core_port);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(access);
+	char *agw_fp = rig_fingerprint(access);
+	int peer, fd;
+	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)core_port, ue_l, &peer, &fd));
+	char *events = rig_requestf(rig, "Context = %s { Modify = ac/%u { Events = 6 { tcpbcc/rel } } }", ctx,
+				    rig_number_after(access, "Add = ac/"));
+	CU_ASSERT_TRUE(events && !strstr(events, "Error"));
+	establish(ctx, access);
+	char why[160] = "";
+	gnutls_session_t s = tlspeer_handshake(fd, false, &ue, agw_fp, 3000, why);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_TRUE(tlspeer_cross(s, peer, msrp, sizeof msrp - 1, 2000));
+	CU_ASSERT_EQUAL(send(fd, "MSRP in clear\r\n", 15, 0), 15); /* content type 'M': no TLS record */
+	char got[8];
+	CU_ASSERT_EQUAL(tcp_read_all(peer, got, sizeof got, 3000), -ECONNRESET); /* passed on as a reset */
+	char *n = rig_notify(rig, 2000);
+	char *want =
+	    g_strdup_printf("      ObservedEvents = 6 {\n        T : tcpbcc/rel {\n          reason = "
+			    "\"TLS: %s\"\n        }\n      }\n",
+			    gnutls_strerror(GNUTLS_E_UNEXPECTED_PACKET));
+	if (!n || !strstr(n, want))
+		fprintf(stderr, "\n--- got\n%s\n--- want within it\n%s\n", n ? n : "(nothing)", want);
+	CU_ASSERT_TRUE(n && strstr(n, want));
+	g_free(rig_requestf(rig, "Context = %s { Subtract = * { Audit { } } }", ctx));
+	tlspeer_close(s, fd);
+	close(peer), close(ue_l);
+	g_free(n), g_free(want), g_free(events), g_free(access), g_free(ctx), g_free(agw_fp);
+}
+
 static void test_mismatch(void)
 {
 	uint16_t ue_port = 0;
@@ -615,6 +653,8 @@ int main(void)
 	static const struct rig_test tests[] = {
 		{ "originating: gateway as TLS client, both fingerprints, close_notify", test_originating },
 		{ "fingerprint mismatch: alert, tlsbsc/fail, no byte crosses", test_mismatch },
+		{ "no TLS record after the handshake: reset both ways, tcpbcc/rel with GnuTLS's reason",
+		  test_not_a_record },
 		{ "terminating: handshake held until the Modify brings the fingerprint",
 		  test_terminating_held },
 		{ "a verified session's Remote changes: checked again, ended when it no longer names the "
