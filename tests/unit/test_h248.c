@@ -204,6 +204,12 @@ static const struct bad bad[] = {
 	{ "MEGACO/1 [1.2.3.4 Transaction = 1 {}", 400, 1, 18, "mId: expected an address closed with ']'",
 	  -1 },
 	{ "MEGACO/1 [1.2.3.4]:99999 T=1{}", 400, 1, 25, "mId: expected a port number after ':'", -1 },
+	{ "MEGACQ/1 [1.2.3.4] T=1{}", 400, 1, 1, "expected MEGACO/<version> or !/<version>, found 'MEGACQ/1'",
+	  -1 },
+	{ "MEGACO/1[1.2.3.4] T=1{}", 400, 1, 9, "expected white space after the version", -1 },
+	{ "MEGACO/1 [1.2.3.4]: T=1{}", 400, 1, 20, "mId: expected a port number after ':'", -1 },
+	{ "MEGACO/1 [1.2.3.4]:2944T=1{}", 400, 1, 24, "expected white space after the mId", -1 },
+	{ "MEGACO/1 [::1 T=1{}", 400, 1, 14, "mId: expected an address closed with ']'", -1 },
 	{ HDR, 400, 2, 1, "expected a transaction or an Error descriptor, found the end of the message", -1 },
 	{ HDR "Trnsaction = 1 {}", 400, 2, 1, "unexpected 'Trnsaction' in message", -1 },
 	{ HDR "Transaction = x1 {}", 403, 2, 15, "Transaction = x1: expected an unsigned 32-bit integer",
@@ -590,6 +596,22 @@ static void test_lexer_scans(void)
 	CU_ASSERT_EQUAL(lex(skip_ws, "   ; note {x}\n            Add", 29), 26);
 }
 
+/* h248_decimal writes what "%u" does: each digit count's ends, and the largest value */
+static void test_decimal(void)
+{
+	for (uint64_t ten = 1; ten <= 10000000000u; ten *= 10) {
+		for (uint64_t v = ten - 1; v <= ten && v <= UINT32_MAX; v++) {
+			char got[11], want[11];
+			snprintf(want, sizeof want, "%u", (unsigned)v);
+			CU_ASSERT_EQUAL(h248_decimal((uint32_t)v, got), strlen(want));
+			ASSERT_STR(got, want);
+		}
+	}
+	char got[11];
+	CU_ASSERT_EQUAL(h248_decimal(UINT32_MAX, got), 10);
+	ASSERT_STR(got, "4294967295");
+}
+
 void register_h248(void)
 {
 	static const struct unit_test tests[] = {
@@ -605,6 +627,7 @@ void register_h248(void)
 		{ "the commands, from the grammar table", test_commands },
 		{ "token lookup: every spelling in any case, near misses", test_token_lookup },
 		{ "lexer: words and white space end where the tables say", test_lexer_scans },
+		{ "decimal numbers as %u writes them", test_decimal },
 		{ NULL, NULL },
 	};
 	unit_add_suite("h248", tests);
