@@ -8,11 +8,12 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+/* IPv4 or IPv6, nothing else: 28 bytes, where a sockaddr_storage would take 128 in every leg, transaction
+ * and call that holds one. A socket of another family has its own type (ctl.c's sockaddr_un). */
 union sa {
 	struct sockaddr sa;
 	struct sockaddr_in in;
 	struct sockaddr_in6 in6;
-	struct sockaddr_storage ss;
 };
 
 #define SA_TEXT_MAX 64 /* "[ffff:...:ffff]:65535" */

@@ -40,7 +40,7 @@ struct h248_txn {
 	struct peer *peer; /* with tid, its key in tl->txns */
 	uint32_t tid;
 	unsigned version; /* the request's: its Reply and Pendings go in it (a gateway at 1 reads 1) */
-	struct h248_from *from; /* while executing: where the Reply goes (a sockaddr_storage: not kept) */
+	struct h248_from *from; /* while executing: where the Reply goes (its address: not kept) */
 	enum txn_state state;
 	bool pending_sent;
 	char *reply; /* the stored answer, NULL once acknowledged */
