@@ -100,64 +100,76 @@ static void establish(const char *ctx, const char *access)
 	g_free(r);
 }
 
-static void test_originating(void)
+/* An originating session's two connections: the UE's listener and the connection the gateway made to it
+ * (fd), the core's connection to the gateway (peer); the context, the access Add's reply and the
+ * gateway's fingerprint from it. */
+struct orig_conn {
+	int ue_l, fd, peer;
+	char *ctx, *access, *agw_fp;
+};
+
+static void orig_conn_open(struct orig_conn *c)
 {
 	uint16_t ue_port = 0;
-	int ue_l = tcp_listen(&ue_port);
-	char *access, *ctx;
 	unsigned core_port;
-	ctx = originating(ue_port, ue.fingerprint, &access, &core_port);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(access);
-	char *agw_fp = rig_fingerprint(access);
-	CU_ASSERT_TRUE(g_str_has_prefix(agw_fp, "sha-256 "));
-	int peer, fd;
-	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)core_port, ue_l, &peer, &fd));
-	establish(ctx, access);
+	c->ue_l = tcp_listen(&ue_port);
+	c->ctx = originating(ue_port, ue.fingerprint, &c->access, &core_port);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c->access);
+	c->agw_fp = rig_fingerprint(c->access);
+	CU_ASSERT_TRUE(g_str_has_prefix(c->agw_fp, "sha-256 "));
+	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)core_port, c->ue_l, &c->peer, &c->fd));
+}
+
+/* The context subtracted, the TLS session s (on c->fd) and every socket closed. */
+static void orig_conn_close(struct orig_conn *c, gnutls_session_t s)
+{
+	g_free(rig_requestf(rig, "Context = %s { Subtract = * { Audit { } } }", c->ctx));
+	tlspeer_close(s, c->fd);
+	close(c->peer), close(c->ue_l);
+	g_free(c->access), g_free(c->ctx), g_free(c->agw_fp);
+}
+
+static void test_originating(void)
+{
+	struct orig_conn c;
+	orig_conn_open(&c);
+	establish(c.ctx, c.access);
 	char why[160] = "";
 	gnutls_session_t s =
-	    tlspeer_handshake(fd, false, &ue, agw_fp, 3000, why); /* the UE is the TLS server */
+	    tlspeer_handshake(c.fd, false, &ue, c.agw_fp, 3000, why); /* the UE is the TLS server */
 	if (!s)
 		fprintf(stderr, "\n    UE handshake: %s\n", why);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	char *n = rig_notify(rig, 2000);
 	CU_ASSERT_TRUE(n && strstr(n, "T : tlsbsc/up"));
 	char got[8];
-	CU_ASSERT_TRUE(tlspeer_cross(s, peer, msrp, sizeof msrp - 1, 2000));
+	CU_ASSERT_TRUE(tlspeer_cross(s, c.peer, msrp, sizeof msrp - 1, 2000));
 	/* close_notify from the UE: a FIN toward the core; the core's FIN: close_notify toward the UE */
 	gnutls_bye(s, GNUTLS_SHUT_WR);
-	CU_ASSERT_EQUAL(tcp_read_all(peer, got, 1, 2000), 0);
-	shutdown(peer, SHUT_WR);
+	CU_ASSERT_EQUAL(tcp_read_all(c.peer, got, 1, 2000), 0);
+	shutdown(c.peer, SHUT_WR);
 	CU_ASSERT_EQUAL(tlspeer_read(s, got, 1, 2000), 0);
-	g_free(rig_requestf(rig, "Context = %s { Subtract = * { Audit { } } }", ctx));
-	tlspeer_close(s, fd);
-	close(peer), close(ue_l);
-	g_free(n), g_free(access), g_free(ctx), g_free(agw_fp);
+	orig_conn_close(&c, s);
+	g_free(n);
 }
 
 /* Bytes that are no TLS record, from the UE after the handshake: GnuTLS refuses them, the relay ends
  * with a reset both ways, and the notification names GnuTLS's reason, prefixed "TLS: ". */
 static void test_not_a_record(void)
 {
-	uint16_t ue_port = 0;
-	int ue_l = tcp_listen(&ue_port);
-	char *access, *ctx;
-	unsigned core_port;
-	ctx = originating(ue_port, ue.fingerprint, &access, &core_port);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(access);
-	char *agw_fp = rig_fingerprint(access);
-	int peer, fd;
-	CU_ASSERT_TRUE_FATAL(tcp_through((uint16_t)core_port, ue_l, &peer, &fd));
-	char *events = rig_requestf(rig, "Context = %s { Modify = ac/%u { Events = 6 { tcpbcc/rel } } }", ctx,
-				    rig_number_after(access, "Add = ac/"));
+	struct orig_conn c;
+	orig_conn_open(&c);
+	char *events = rig_requestf(rig, "Context = %s { Modify = ac/%u { Events = 6 { tcpbcc/rel } } }",
+				    c.ctx, rig_number_after(c.access, "Add = ac/"));
 	CU_ASSERT_TRUE(events && !strstr(events, "Error"));
-	establish(ctx, access);
+	establish(c.ctx, c.access);
 	char why[160] = "";
-	gnutls_session_t s = tlspeer_handshake(fd, false, &ue, agw_fp, 3000, why);
+	gnutls_session_t s = tlspeer_handshake(c.fd, false, &ue, c.agw_fp, 3000, why);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	CU_ASSERT_TRUE(tlspeer_cross(s, peer, msrp, sizeof msrp - 1, 2000));
-	CU_ASSERT_EQUAL(send(fd, "MSRP in clear\r\n", 15, 0), 15); /* content type 'M': no TLS record */
+	CU_ASSERT_TRUE(tlspeer_cross(s, c.peer, msrp, sizeof msrp - 1, 2000));
+	CU_ASSERT_EQUAL(send(c.fd, "MSRP in clear\r\n", 15, 0), 15); /* content type 'M': no TLS record */
 	char got[8];
-	CU_ASSERT_EQUAL(tcp_read_all(peer, got, sizeof got, 3000), -ECONNRESET); /* passed on as a reset */
+	CU_ASSERT_EQUAL(tcp_read_all(c.peer, got, sizeof got, 3000), -ECONNRESET); /* passed on as a reset */
 	char *n = rig_notify(rig, 2000);
 	char *want =
 	    g_strdup_printf("      ObservedEvents = 6 {\n        T : tcpbcc/rel {\n          reason = "
@@ -166,10 +178,8 @@ static void test_not_a_record(void)
 	if (!n || !strstr(n, want))
 		fprintf(stderr, "\n--- got\n%s\n--- want within it\n%s\n", n ? n : "(nothing)", want);
 	CU_ASSERT_TRUE(n && strstr(n, want));
-	g_free(rig_requestf(rig, "Context = %s { Subtract = * { Audit { } } }", ctx));
-	tlspeer_close(s, fd);
-	close(peer), close(ue_l);
-	g_free(n), g_free(want), g_free(events), g_free(access), g_free(ctx), g_free(agw_fp);
+	orig_conn_close(&c, s);
+	g_free(n), g_free(want), g_free(events);
 }
 
 static void test_mismatch(void)
