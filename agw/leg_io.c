@@ -133,9 +133,10 @@ const struct leg_io *leg_io(const struct leg *l)
 
 const char *leg_why(const struct leg *l, char out[LEG_WHY])
 {
+	const char *why = l->why ? l->why : "";
 	if (l->tls)
-		snprintf(out, LEG_WHY, "%s: %s", leg_io(l)->name, l->why ? l->why : "");
+		snprintf(out, LEG_WHY, "%s: %s", leg_io(l)->name, why);
 	else
-		g_strlcpy(out, l->why ? l->why : "", LEG_WHY);
+		g_strlcpy(out, why, LEG_WHY);
 	return out;
 }

@@ -427,10 +427,11 @@ static void flush(struct leg *src, struct leg *dst)
 {
 	while (src->len > src->off) {
 		ssize_t n = leg_write(dst, src->buf + src->off, src->len - src->off);
+		if (n == -EAGAIN)
+			break;
 		if (n < 0) {
 			char why[LEG_WHY];
-			if (n != -EAGAIN)
-				relay_end(dst, leg_why(dst, why), src, "the other side failed", true);
+			relay_end(dst, leg_why(dst, why), src, "the other side failed", true);
 			break;
 		}
 		src->off += (size_t)n;
@@ -488,9 +489,8 @@ static void pump(struct leg *src)
 			flush(src, dst);
 			break;
 		}
-		char why[LEG_WHY];
-		relay_end(src, leg_why(src, why), dst, "reset by the other side",
-			  true); /* passed on as a reset */
+		char why[LEG_WHY]; /* the failure is passed on as a reset */
+		relay_end(src, leg_why(src, why), dst, "reset by the other side", true);
 		return;
 	}
 	if (src->state == LEG_UP)

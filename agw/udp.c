@@ -144,11 +144,8 @@ static void dtls_input(struct leg *l, const void *data, size_t n, const union sa
 			sess_bye_received(l);
 			sess_bye(l);
 		}
-		char reason[LEG_WHY];
-		if (r == 0)
-			g_strlcpy(reason, "DTLS: close_notify", sizeof reason);
-		else
-			leg_why(l, reason);
+		char why[LEG_WHY];
+		const char *reason = r == 0 ? "DTLS: close_notify" : leg_why(l, why);
 		/* a clean close has no event of its own on a UDP leg (tcpbcc is TCP's, and H.248.90's tlsm
 		 * items are unread): the MGC learns of the end from the re-offer or BYE that follows */
 		leg_finish(l, false, r == 0 ? WIRE_COUNT : WIRE_TLS_FAIL, reason);

@@ -170,6 +170,7 @@ static void test_not_a_record(void)
 	CU_ASSERT_EQUAL(send(c.fd, "MSRP in clear\r\n", 15, 0), 15); /* content type 'M': no TLS record */
 	char got[8];
 	CU_ASSERT_EQUAL(tcp_read_all(c.peer, got, sizeof got, 3000), -ECONNRESET); /* passed on as a reset */
+	CU_ASSERT_EQUAL(tcp_read_all(c.fd, got, sizeof got, 3000), -ECONNRESET);   /* and toward the UE */
 	char *n = rig_notify(rig, 2000);
 	char *want =
 	    g_strdup_printf("      ObservedEvents = 6 {\n        T : tcpbcc/rel {\n          reason = "
