@@ -146,6 +146,10 @@ enum sess_verdict sess_verify(struct leg *l);
 bool sess_remote_check(struct leg *l, enum sess_verdict *v);
 /* A fatal alert, in the trace by its RFC name. */
 void sess_alert(struct leg *l, gnutls_alert_description_t desc);
+/* GnuTLS failed with rc: the peer is told why by the fatal alert GnuTLS gives for rc (an unexpected
+ * record: unexpected_message, RFC 8446 §6.2), unless the peer's own alert, a timeout or the transport
+ * ended the session. */
+void sess_error_alert(struct leg *l, int rc);
 /* Our close_notify (RFC 8446 §6.1), once, without waiting: not after a fatal alert, nor before the
  * handshake finished. False when the socket cannot take it now (call again when writable). */
 bool sess_bye(struct leg *l);

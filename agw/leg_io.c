@@ -58,6 +58,7 @@ static ssize_t tls_read(struct leg *l, void *buf, size_t n)
 	if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED || !gnutls_error_is_fatal((int)r))
 		return -EAGAIN;
 	l->why = gnutls_strerror((int)r);
+	sess_error_alert(l, (int)r); /* the leg then ends with a FIN, not a reset that would drop it */
 	return -ECONNRESET;
 }
 
@@ -106,6 +107,7 @@ static ssize_t dtls_read(struct leg *l, void *buf, size_t n)
 	if (!gnutls_error_is_fatal((int)r))
 		return -EAGAIN; /* all read (AGAIN), or a record DTLS drops (RFC 6347 §4.1.2.7) */
 	l->why = gnutls_strerror((int)r);
+	sess_error_alert(l, (int)r);
 	return -EPROTO;
 }
 

@@ -108,6 +108,14 @@ void sess_alert(struct leg *l, gnutls_alert_description_t desc)
 	leg_trace(l, TRACE_TLS_ALERT, true, what);
 }
 
+void sess_error_alert(struct leg *l, int rc)
+{
+	int level;
+	if (rc != GNUTLS_E_FATAL_ALERT_RECEIVED && rc != GNUTLS_E_TIMEDOUT && rc != GNUTLS_E_PULL_ERROR &&
+	    rc != GNUTLS_E_PUSH_ERROR)
+		sess_alert(l, (gnutls_alert_description_t)gnutls_error_to_alert(rc, &level));
+}
+
 bool sess_bye(struct leg *l)
 {
 	if (!l->tls || l->alerted || l->bye_sent ||
@@ -255,9 +263,7 @@ enum sess_step sess_handshake(struct leg *l)
 	if (rc < 0) {
 		char reason[160];
 		snprintf(reason, sizeof reason, "%s handshake: %s", kind(l), gnutls_strerror(rc));
-		int level;
-		if (rc != GNUTLS_E_FATAL_ALERT_RECEIVED && rc != GNUTLS_E_TIMEDOUT) /* tell the peer why */
-			sess_alert(l, (gnutls_alert_description_t)gnutls_error_to_alert(rc, &level));
+		sess_error_alert(l, rc);
 		leg_finish(l, false, WIRE_TLS_FAIL, reason);
 		return SESS_FAILED;
 	}

@@ -153,8 +153,9 @@ static void test_originating(void)
 	g_free(n);
 }
 
-/* Bytes that are no TLS record, from the UE after the handshake: GnuTLS refuses them, the relay ends
- * with a reset both ways, and the notification names GnuTLS's reason, prefixed "TLS: ". */
+/* Bytes that are no TLS record, from the UE after the handshake: GnuTLS refuses them, the UE is told so
+ * by a fatal unexpected_message alert and a FIN, the core by a reset, and the notification names
+ * GnuTLS's reason, prefixed "TLS: ". */
 static void test_not_a_record(void)
 {
 	struct orig_conn c;
@@ -170,7 +171,9 @@ static void test_not_a_record(void)
 	CU_ASSERT_EQUAL(send(c.fd, "MSRP in clear\r\n", 15, 0), 15); /* content type 'M': no TLS record */
 	char got[8];
 	CU_ASSERT_EQUAL(tcp_read_all(c.peer, got, sizeof got, 3000), -ECONNRESET); /* passed on as a reset */
-	CU_ASSERT_EQUAL(tcp_read_all(c.fd, got, sizeof got, 3000), -ECONNRESET);   /* and toward the UE */
+	CU_ASSERT_EQUAL(tlspeer_read(s, got, sizeof got, 3000), GNUTLS_E_FATAL_ALERT_RECEIVED); /* the UE */
+	CU_ASSERT_EQUAL(gnutls_alert_get(s), GNUTLS_A_UNEXPECTED_MESSAGE);
+	CU_ASSERT_EQUAL(tcp_read_all(c.fd, got, sizeof got, 3000), 0); /* then a FIN: no reset to drop it */
 	char *n = rig_notify(rig, 2000);
 	char *want =
 	    g_strdup_printf("      ObservedEvents = 6 {\n        T : tcpbcc/rel {\n          reason = "
@@ -664,7 +667,7 @@ int main(void)
 	static const struct rig_test tests[] = {
 		{ "originating: gateway as TLS client, both fingerprints, close_notify", test_originating },
 		{ "fingerprint mismatch: alert, tlsbsc/fail, no byte crosses", test_mismatch },
-		{ "no TLS record after the handshake: reset both ways, tcpbcc/rel with GnuTLS's reason",
+		{ "no TLS record after the handshake: alert and FIN to the UE, reset to the core, tcpbcc/rel",
 		  test_not_a_record },
 		{ "terminating: handshake held until the Modify brings the fingerprint",
 		  test_terminating_held },
