@@ -90,7 +90,8 @@ char *msdp_fill(const char *text, size_t len, const char *addr, unsigned port, c
 	GString *out = g_string_sized_new(len + 128);
 	struct fill f = { .addr = addr, .port = port, .fingerprint = fingerprint, .path = path };
 	each_line(text, len, out, fill_line, &f);
-	return g_string_free(out, FALSE);
+	size_t n = out->len + 1; /* sized to the text: a gateway keeps one for each termination */
+	return g_realloc(g_string_free(out, FALSE), n);
 }
 
 /* RFC 4566 §9: token-char = %x21 / %x23-27 / %x2A-2B / %x2D-2E / %x30-39 / %x41-5A / %x5E-7E */
