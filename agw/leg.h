@@ -117,7 +117,7 @@ struct leg *leg_partner(struct leg *l);
 /* The Remote's address, when it has one with a port. */
 bool leg_remote(const struct agw_term *t, union sa *out);
 /* The leg ends: sockets, timers, buffers and session go, and ev is notified with the reason (WIRE_COUNT:
- * none). */
+ * none). reset: with a TCP RST, unless the leg sent a fatal alert (the reset would discard it). */
 void leg_finish(struct leg *l, bool reset, enum wire_ie ev, const char *reason);
 /* The leg goes with its termination (legs_release): ended without RST, out of its relay, freed; its
  * former partner, whose socket waits for something else now, or NULL. */

@@ -58,7 +58,8 @@ static ssize_t tls_read(struct leg *l, void *buf, size_t n)
 	if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED || !gnutls_error_is_fatal((int)r))
 		return -EAGAIN;
 	l->why = gnutls_strerror((int)r);
-	sess_error_alert(l, (int)r); /* the leg then ends with a FIN, not a reset that would drop it */
+	sess_error_alert(l,
+			 (int)r); /* leg_finish then closes it with a FIN, not a reset that would drop it */
 	return -ECONNRESET;
 }
 

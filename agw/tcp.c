@@ -406,11 +406,11 @@ static void relay_check(struct leg *l)
 /* ---- relay ---- */
 
 /* The relay's one end: both legs finish, reset or closed, each with its reason (first: the leg whose
- * event ended it). A leg that sent a fatal alert closes instead: a reset would discard the alert. */
+ * event ended it). */
 static void relay_end(struct leg *first, const char *why, struct leg *other, const char *other_why,
 		      bool reset)
 {
-	leg_finish(first, reset && !first->alerted, WIRE_TCP_REL, why);
+	leg_finish(first, reset, WIRE_TCP_REL, why);
 	leg_finish(other, reset, WIRE_TCP_REL, other_why);
 }
 
