@@ -11,7 +11,8 @@
 # fingerprint, no a=setup (the UE then connects); terminating with TLS at once after the 200, terminating
 # without a=setup (it listens, RFC 4145's default), terminating passive (listens, then
 # answers); failures: a UE that answers passive before it listens (the call released cleanly), an offer
-# whose fingerprint is not the presented certificate's (refused, nothing relayed); IPv6 media (the
+# whose fingerprint is not the presented certificate's (refused, nothing relayed), a UE that writes bytes
+# outside any TLS record (the gateway's alert, then its FIN; the core reset); IPv6 media (the
 # gateway's access realm on ::1) where the host has ::1. Needs node, openssl and
 # tests/interop/node/node_modules (npm ci; absent in distcheck: skipped).
 . "$top_srcdir/tests/integration/lib.sh"
@@ -155,6 +156,34 @@ expect_match "$name: ims-alg is told why" "$(cat "$WORK/alg.log")" \
 	"tlsbsc/fail: the peer certificate does not match the fingerprint"
 expect_eq "$name: the core received no byte of MSRP" "$(cat "$WORK/$name-core.recv" 2>/dev/null | wc -c)" 0
 
+# bytes that are no TLS record, from the UE once its SEND crossed: the gateway answers them in TLS's own
+# terms, a fatal unexpected_message alert (RFC 8446 §6.2) that node's OpenSSL reads, then a FIN (a reset
+# would drop the alert); the core's connection is reset, and ims-agw logs GnuTLS's reason
+name=clear
+party "$name-core" core-answer "127.0.0.3:$peer" 127.0.0.3:9 --user "bob-$name" --media-loss report \
+	--out "$WORK/$name-core"
+core_pid=$party_pid
+wait_log "$WORK/$name-core.out" "SIP on" >/dev/null
+party "$name-ue" orig "127.0.0.2:$("$FREEPORT" 1)" "127.0.0.2:$("$FREEPORT" 1)" --proxy "127.0.0.1:$access" \
+	--user "alice-$name" --peer "bob-$name" --cert "$WORK/ue-cert.pem" --key "$WORK/ue-key.pem" \
+	--keylog "$WORK/keys.log" --setup active --clear "MSRP in clear" --out "$WORK/$name-ue"
+wait "$party_pid"; ue_status=$?
+wait "$core_pid"; core_status=$?
+expect_eq "$name: the UE hangs up after the gateway's answer (exit 0)" "$ue_status" 0
+expect_eq "$name: the core takes the BYE (exit 0)" "$core_status" 0
+[ "$ue_status$core_status" = 00 ] || sed 's/^/    /' "$WORK/$name-ue.out" "$WORK/$name-core.out"
+expect_eq "$name: node's TLS reads the gateway's unexpected_message alert" \
+	"$(grep -c '^orig: TLS alert: ERR_SSL_SSLV3_ALERT_UNEXPECTED_MESSAGE$' "$WORK/$name-ue.out")" 1
+expect_eq "$name: then the gateway's FIN, no reset" "$(grep '^orig: connection: ' "$WORK/$name-ue.out")" \
+	"orig: connection: FIN"
+expect_eq "$name: the core's connection is reset" \
+	"$(grep -c '^core-answer: media connection: read ECONNRESET$' "$WORK/$name-core.out")" 1
+if cmp -s "$WORK/$name-ue.sent" "$WORK/$name-core.recv"; then
+	ok "$name: the core received the SEND byte for byte, and not one byte of what followed"
+else not_ok "$name: the core received the SEND byte for byte, and not one byte of what followed"; fi
+expect_match "$name: ims-agw closed the UE's leg with GnuTLS's reason" "$(cat "$WORK/agw.log")" \
+	"closed: TLS: An unexpected TLS packet was received"
+
 # IPv6: ims-agw's access realm on ::1, the UE's TLS and MSRP over it (c=IN IP6 from ims-alg). Its SIP
 # stays on IPv4: the npm sip package (0.0.6) cannot parse a URI with an IPv6 reference (sip:[::1]:5060).
 stop "$agw_pid" TERM
@@ -187,9 +216,11 @@ for port in $(seq "$BASE" $((BASE + 9))); do
 	done
 done
 capture_check node-ue sip sdp megaco tls msrp
-calls=$((6 + 2 * ipv6)) # the calls that complete
+calls=$((7 + 2 * ipv6)) # the calls whose SEND crossed
 expect_eq "wrong-fp: the gateway ended the UE's TLS with bad_certificate (42), once" \
 	"$(ts -Y 'tls.alert_message.desc == 42' | wc -l)" 1
+expect_eq "clear: tshark reads the gateway's unexpected_message alert (10), once" \
+	"$(ts -Y 'tls.alert_message.desc == 10' | wc -l)" 1
 # wrong-fp's UE sends its SEND when its own side of the handshake is done before the gateway's alert
 expect_match "tshark reads the SEND inside TLS with the UE's key log, in each call (and wrong-fp's)" \
 	"$(ts -Y 'tls && msrp.method == "SEND"' | wc -l)" "^($calls|$((calls + 1)))$"

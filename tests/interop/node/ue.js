@@ -19,19 +19,26 @@
 // Options: --sip ADDR:PORT (own, UDP), --proxy ADDR:PORT (REGISTER and INVITE go there), --media ADDR:PORT,
 // --cert/--key PEM, --keylog FILE (NSS key log), --fp-case upper|lower, --fp-cert PEM (advertise that
 // certificate's fingerprint instead), --setup actpass|active|passive|none, --late-listen MS, --text TEXT,
-// --out PREFIX, --user NAME, --peer NAME, --timeout MS.
+// --out PREFIX, --user NAME, --peer NAME, --timeout MS, --clear TEXT (orig, connecting: once its SEND
+// was answered, it writes TEXT on the TCP connection outside any TLS record, then reports the gateway's
+// answer: the alert node's TLS read, "TLS alert: CODE", and how the connection ended,
+// "connection: FIN" or "connection: reset", and hangs up), --media-loss report (the media connection's
+// error or end before the MSRP exchange is reported, "media connection: ...", and the call goes on to
+// its BYE instead of failing).
 // Exit 0 when the call completed, 1 on any other failure, 3 on timeout, 4 when the far end hung up
 // before the MSRP exchange.
 'use strict';
 const sip = require('sip');
 const tls = require('tls');
 const net = require('net');
+const stream = require('stream');
 const fs = require('fs');
 const crypto = require('crypto');
 
 const opt = { role: '', sip: '127.0.0.1:5060', proxy: '', media: '', cert: '', key: '', keylog: '',
 	      'fp-case': 'upper', 'fp-cert': '', setup: '', 'late-listen': '', text: 'hello through the gateway',
-	      out: '', user: 'alice', peer: 'bob', timeout: '15000' };
+	      out: '', user: 'alice', peer: 'bob', timeout: '15000', clear: '',
+	      'media-loss': 'fail' };
 for (let i = 2; i < process.argv.length; i += 2) {
 	const k = process.argv[i].replace(/^--/, '');
 	if (!(k in opt) || i + 1 >= process.argv.length) {
@@ -148,8 +155,14 @@ function msrp_conn(sock) {
 			c.on_message(first[1], first[2], msg);
 		}
 	});
-	sock.on('error', (e) => fail(`media connection: ${e.message}`));
-	sock.on('close', () => { if (!done.msrp) fail('media connection closed before the MSRP exchange'); });
+	const lost = (why) => {
+		if (opt['media-loss'] !== 'report') fail(why);
+		say(why);
+		done.msrp = true;
+		check_done();
+	};
+	sock.on('error', (e) => lost(`media connection: ${e.message}`));
+	sock.on('close', () => { if (!done.msrp) lost('media connection closed before the MSRP exchange'); });
 	return c;
 }
 const local_path = () => `msrp${tlsUe ? 's' : ''}://${bracket(media.host)}:${media.port}/${opt.user};tcp`;
@@ -201,11 +214,45 @@ function tls_listen(fp_of, on_conn) {
 	return srv;
 }
 function tls_connect(peer, fp, on_conn) {
-	const s = tls.connect({ host: peer.addr, port: peer.port, localAddress: media.host, cert: own.cert,
-				key: own.key, rejectUnauthorized: false, checkServerIdentity: () => undefined });
+	const o = { host: peer.addr, port: peer.port, localAddress: media.host, cert: own.cert, key: own.key,
+		    rejectUnauthorized: false, checkServerIdentity: () => undefined };
+	const raw = opt.clear ? net.connect({ host: peer.addr, port: peer.port, localAddress: media.host }) : null;
+	if (raw) o.socket = over(raw);
+	const s = tls.connect(o);
+	s.raw = raw;
 	s.on('keylog', keylog);
 	s.on('secureConnect', () => { verify(s, fp); on_conn(s); });
 	s.on('error', (e) => fail(`TLS (client) to ${peer.addr}:${peer.port}: ${e.message}`));
+}
+// TLS over a stream of our own on the TCP connection (node's tls takes any Duplex), so that bytes can
+// also be written on the connection itself, outside TLS
+function over(raw) {
+	const d = new stream.Duplex({
+		write(chunk, enc, cb) { raw.write(chunk, cb); },
+		final(cb) { raw.end(); cb(); },
+		read() {},
+	});
+	raw.on('data', (b) => d.push(b));
+	raw.on('end', () => d.push(null));
+	return d;
+}
+// --clear, once the SEND was answered (TLS has nothing left to write): bytes that are no TLS record,
+// written on the connection itself; the gateway's alert and the connection's end are reported, then
+// the call is hung up
+function in_clear(s, then) {
+	const raw = s.raw;
+	let alert = '';
+	s.removeAllListeners('error');
+	s.removeAllListeners('close');
+	s.on('error', (e) => { alert = e.code || e.message; say(`TLS alert: ${alert}`); });
+	raw.on('end', () => say('connection: FIN'));
+	raw.on('error', (e) => say(`connection: ${e.code === 'ECONNRESET' ? 'reset' : e.message}`));
+	raw.on('close', () => {
+		if (!alert) fail('the connection ended without a TLS alert');
+		then();
+	});
+	raw.write(opt.clear);
+	say(`wrote ${opt.clear.length} bytes outside TLS`);
 }
 
 // ---- SIP ----
@@ -280,7 +327,9 @@ function on_request(rq) {
 		sip.send(sip.makeResponse(rq, 200, 'OK'));
 		say('BYE received, answered 200');
 		// released before the media flowed (as ims-alg does when the gateway's leg fails): give up
-		if (!done.msrp) setTimeout(() => fail('the call was released before the MSRP exchange', 4), 300);
+		if (!done.msrp)
+			setTimeout(() => { if (!done.msrp) fail('the call was released before the MSRP exchange', 4); },
+				   300);
 		done.sip = true;
 		check_done();
 		return;
@@ -322,7 +371,11 @@ const roles = {
 				if (a.proto !== 'TCP/TLS/MSRP') fail(`the answer's m= line is ${a.proto}, not TCP/TLS/MSRP`);
 				say(`answer: a=setup:${a.setup || '(none)'}`);
 				if (a.setup === 'passive' || setup === 'none')
-					tls_connect(a, a.fp, (s) => { const c = msrp_conn(s); msrp_send(c, a.path); });
+					tls_connect(a, a.fp, (s) => {
+						const c = msrp_conn(s);
+						msrp_send(c, a.path);
+						if (s.raw) after_msrp = () => in_clear(s, bye);
+					});
 				// active: the gateway connects to our TLS server
 			});
 		});
