@@ -58,8 +58,8 @@ static ssize_t tls_read(struct leg *l, void *buf, size_t n)
 	if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED || !gnutls_error_is_fatal((int)r))
 		return -EAGAIN;
 	l->why = gnutls_strerror((int)r);
-	sess_error_alert(l,
-			 (int)r); /* leg_finish then closes it with a FIN, not a reset that would drop it */
+	/* the peer is told why; leg_finish then closes with a FIN, not a reset that would drop the alert */
+	sess_error_alert(l, (int)r);
 	return -ECONNRESET;
 }
 
