@@ -68,9 +68,20 @@ party() {
 	pids="$pids $party_pid"
 }
 
+# both_end NAME UE-PID CORE-PID UE-CHECK CORE-CHECK: waits for a call's two parties, each to exit 0 (their
+# output shown when one does not)
+both_end() {
+	local name=$1 ue_status core_status
+	wait "$2"; ue_status=$?
+	wait "$3"; core_status=$?
+	expect_eq "$name: $4" "$ue_status" 0
+	expect_eq "$name: $5" "$core_status" 0
+	[ "$ue_status$core_status" = 00 ] || sed 's/^/    /' "$WORK/$name-ue.out" "$WORK/$name-core.out"
+}
+
 # call NAME orig|term [UE-ARG...]: one call between the node UE and a node core, checked
 call() {
-	local name=$1 role=$2 ue_pid core_pid ue_status core_status
+	local name=$1 role=$2 ue_pid core_pid
 	shift 2
 	set -- "$@" --cert "$WORK/ue-cert.pem" --key "$WORK/ue-key.pem" --keylog "$WORK/keys.log" \
 		--text "$name: hello through the gateway"
@@ -91,11 +102,8 @@ call() {
 			--proxy "127.0.0.1:$core" --user "alice-$name" --peer "bob-$name" --text "$name: hello from the core"
 		core_pid=$party_pid
 	fi
-	wait "$ue_pid"; ue_status=$?
-	wait "$core_pid"; core_status=$?
-	expect_eq "$name: the UE's call completes (REGISTER, INVITE, TLS, MSRP, BYE)" "$ue_status" 0
-	expect_eq "$name: the core's call completes" "$core_status" 0
-	[ "$ue_status$core_status" = 00 ] || sed 's/^/    /' "$WORK/$name-ue.out" "$WORK/$name-core.out"
+	both_end "$name" "$ue_pid" "$core_pid" "the UE's call completes (REGISTER, INVITE, TLS, MSRP, BYE)" \
+		"the core's call completes"
 	expect_eq "$name: the gateway's fingerprint in the SDP is its certificate's (openssl)" \
 		"$(sed -n 's/^ *a=fingerprint:sha-256 //p' "$WORK/$name-ue.out" | tr -d '\r' | tail -n 1)" "$agw_fp"
 	expect_eq "$name: the UE's verdict on the certificate the gateway presented" \
@@ -167,11 +175,8 @@ wait_log "$WORK/$name-core.out" "SIP on" >/dev/null
 party "$name-ue" orig "127.0.0.2:$("$FREEPORT" 1)" "127.0.0.2:$("$FREEPORT" 1)" --proxy "127.0.0.1:$access" \
 	--user "alice-$name" --peer "bob-$name" --cert "$WORK/ue-cert.pem" --key "$WORK/ue-key.pem" \
 	--keylog "$WORK/keys.log" --setup active --clear "MSRP in clear" --out "$WORK/$name-ue"
-wait "$party_pid"; ue_status=$?
-wait "$core_pid"; core_status=$?
-expect_eq "$name: the UE hangs up after the gateway's answer (exit 0)" "$ue_status" 0
-expect_eq "$name: the core takes the BYE (exit 0)" "$core_status" 0
-[ "$ue_status$core_status" = 00 ] || sed 's/^/    /' "$WORK/$name-ue.out" "$WORK/$name-core.out"
+both_end "$name" "$party_pid" "$core_pid" "the UE hangs up after the gateway's answer (exit 0)" \
+	"the core takes the BYE (exit 0)"
 expect_eq "$name: node's TLS reads the gateway's unexpected_message alert" \
 	"$(grep -c '^orig: TLS alert: ERR_SSL_SSLV3_ALERT_UNEXPECTED_MESSAGE$' "$WORK/$name-ue.out")" 1
 expect_eq "$name: then the gateway's FIN, no reset" "$(grep '^orig: connection: ' "$WORK/$name-ue.out")" \
