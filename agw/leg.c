@@ -180,7 +180,7 @@ static void teardown(struct leg *l, bool reset)
 
 void leg_finish(struct leg *l, bool reset, enum wire_ie ev, const char *reason)
 {
-	reset = reset && !l->alerted; /* after a fatal alert, a reset would discard it: closed instead */
+	reset = reset && !l->alert_out; /* a reset would discard the alert just sent: closed instead */
 	struct log_ids ids;
 	log_info("leg", leg_ids(l, &ids), "%s%s%s", reset ? "reset" : "closed", reason ? ": " : "",
 		 reason ? reason : "");

@@ -50,7 +50,8 @@ struct leg {
 	gnutls_psk_server_credentials_t psk_server;
 	enum tls_state tls_state;
 	bool client;
-	bool alerted;  /* a fatal alert went out: the session ends without close_notify */
+	bool alerted;   /* a fatal alert was sent: the session ends without close_notify */
+	bool alert_out; /* and the socket took all of it: the leg then closes, a reset would discard it */
 	bool bye_sent; /* our close_notify went out */
 	bool bye_rcvd; /* the peer's close_notify arrived */
 	char *raw;     /* TLS: bytes read from the socket not yet taken by GnuTLS: raw[raw_off .. raw_len) */
@@ -117,7 +118,7 @@ struct leg *leg_partner(struct leg *l);
 /* The Remote's address, when it has one with a port. */
 bool leg_remote(const struct agw_term *t, union sa *out);
 /* The leg ends: sockets, timers, buffers and session go, and ev is notified with the reason (WIRE_COUNT:
- * none). reset: with a TCP RST, unless the leg sent a fatal alert (the reset would discard it). */
+ * none). reset: with a TCP RST, unless the leg's fatal alert went out (the reset would discard it). */
 void leg_finish(struct leg *l, bool reset, enum wire_ie ev, const char *reason);
 /* The leg goes with its termination (legs_release): ended without RST, out of its relay, freed; its
  * former partner, whose socket waits for something else now, or NULL. */
@@ -148,7 +149,7 @@ bool sess_remote_check(struct leg *l, enum sess_verdict *v);
 void sess_alert(struct leg *l, gnutls_alert_description_t desc);
 /* GnuTLS failed with rc: the peer is told why by the fatal alert GnuTLS gives for rc (an unexpected
  * record: unexpected_message, RFC 8446 §6.2), unless the peer's own alert, a timeout or the transport
- * ended the session. */
+ * (an error, or the peer's FIN) ended the session. */
 void sess_error_alert(struct leg *l, int rc);
 /* Our close_notify (RFC 8446 §6.1), once, without waiting: not after a fatal alert, nor before the
  * handshake finished. False when the socket cannot take it now (call again when writable). */

@@ -29,6 +29,7 @@ struct lingering {
 	gnutls_psk_server_credentials_t psk_server;
 	GByteArray *raw;  /* what the leg read from the socket and GnuTLS had not taken yet */
 	bool bye_pending; /* our close_notify waits for room in the socket; the FIN after it */
+	bool broken; /* the session reads no more (our fatal alert ended it): bytes are drained as bytes */
 	bool fin_sent, bye_rcvd;
 	char ctx[16], term[24], here[SA_TEXT_MAX], there[SA_TEXT_MAX];
 };
@@ -115,7 +116,7 @@ static bool drain(struct lingering *g)
 	char buf[DRAIN];
 	for (unsigned i = 0; i < ROUNDS; i++) {
 		ssize_t r;
-		if (g->tls && !g->bye_rcvd) {
+		if (g->tls && !g->bye_rcvd && !g->broken) {
 			r = gnutls_record_recv(g->tls, buf, sizeof buf);
 			if (r == 0) { /* the peer's close_notify: the TCP end follows */
 				g->bye_rcvd = true;
@@ -128,11 +129,14 @@ static bool drain(struct lingering *g)
 					continue; /* a ticket or KeyUpdate: what followed it is still buffered */
 				return false;
 			}
-			if (r < 0 && r != GNUTLS_E_PREMATURE_TERMINATION && !gnutls_error_is_fatal((int)r))
-				continue; /* a record GnuTLS skips */
-			if (r < 0)
-				return true; /* the TCP end without close_notify, or a broken stream */
-			continue;            /* application data after the end: dropped */
+			if (r == GNUTLS_E_PREMATURE_TERMINATION)
+				return true; /* the TCP end without close_notify */
+			if (r < 0 && gnutls_error_is_fatal((int)r)) {
+				g->broken =
+				    true; /* a broken stream: no close_notify can follow, the FIN may */
+				g->bye_pending = false;
+			}
+			continue; /* application data after the end, or a record GnuTLS skips: dropped */
 		}
 		if (g->raw && g->raw->len) /* a plain leg's bytes the relay had not taken */
 			g_byte_array_set_size(g->raw, 0);
@@ -175,6 +179,7 @@ void linger_start(struct leg *l)
 	 */
 	g->bye_pending = l->tls && !l->alerted && !l->bye_sent &&
 			 (l->tls_state == TLS_HELD || l->tls_state == TLS_VERIFIED);
+	g->broken = l->alerted;
 	l->bye_sent = true;
 	g->fin_sent = l->shut;
 	g->bye_rcvd = l->bye_rcvd;

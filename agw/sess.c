@@ -102,7 +102,8 @@ static const char *kind(const struct leg *l)
 void sess_alert(struct leg *l, gnutls_alert_description_t desc)
 {
 	l->alerted = true;
-	gnutls_alert_send(l->tls, GNUTLS_AL_FATAL, desc);
+	l->alert_out =
+	    gnutls_alert_send(l->tls, GNUTLS_AL_FATAL, desc) == 0; /* a full socket: not all of it */
 	char name[48], what[64];
 	snprintf(what, sizeof what, "alert %s", tls_alert_name(desc, name, sizeof name));
 	leg_trace(l, TRACE_TLS_ALERT, true, what);
@@ -112,7 +113,7 @@ void sess_error_alert(struct leg *l, int rc)
 {
 	int level;
 	if (rc != GNUTLS_E_FATAL_ALERT_RECEIVED && rc != GNUTLS_E_TIMEDOUT && rc != GNUTLS_E_PULL_ERROR &&
-	    rc != GNUTLS_E_PUSH_ERROR)
+	    rc != GNUTLS_E_PUSH_ERROR && rc != GNUTLS_E_PREMATURE_TERMINATION)
 		sess_alert(l, (gnutls_alert_description_t)gnutls_error_to_alert(rc, &level));
 }
 

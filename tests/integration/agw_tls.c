@@ -20,6 +20,7 @@
  *   - a $ the gateway cannot fill is refused with 449 naming the line, never echoed. */
 #include <CUnit/Basic.h>
 #include <glib.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <string.h>
@@ -153,9 +154,10 @@ static void test_originating(void)
 	g_free(n);
 }
 
-/* Bytes that are no TLS record, from the UE after the handshake: GnuTLS refuses them, the UE is told so
- * by a fatal unexpected_message alert and a FIN, the core by a reset, and the notification names
- * GnuTLS's reason, prefixed "TLS: ". */
+/* Bytes that are no TLS record, from the UE after the handshake, and more of them than the gateway reads
+ * at once: GnuTLS refuses them, the UE is told so by a fatal unexpected_message alert and a FIN (the
+ * gateway drains the rest: no reset answers bytes left unread), the core by a reset, and the
+ * notification names GnuTLS's reason, prefixed "TLS: ". */
 static void test_not_a_record(void)
 {
 	struct orig_conn c;
@@ -168,13 +170,19 @@ static void test_not_a_record(void)
 	gnutls_session_t s = tlspeer_handshake(c.fd, false, &ue, c.agw_fp, 3000, why);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	CU_ASSERT_TRUE(tlspeer_cross(s, c.peer, msrp, sizeof msrp - 1, 2000));
-	CU_ASSERT_EQUAL(send(c.fd, "MSRP in clear\r\n", 15, 0), 15); /* content type 'M': no TLS record */
+	enum { CLEAR = 96 * 1024 }; /* more than one read of the gateway's (64 KiB) */
+	char *clear = g_malloc(CLEAR);
+	memset(clear, 'M', CLEAR); /* content type 'M': no TLS record */
+	CU_ASSERT_EQUAL(send(c.fd, clear, CLEAR, 0), CLEAR);
 	char got[8];
 	CU_ASSERT_EQUAL(tcp_read_all(c.peer, got, sizeof got, 3000), -ECONNRESET); /* passed on as a reset */
 	CU_ASSERT_EQUAL(tlspeer_read(s, got, sizeof got, 3000), GNUTLS_E_FATAL_ALERT_RECEIVED); /* the UE */
 	CU_ASSERT_EQUAL(gnutls_alert_get(s), GNUTLS_A_UNEXPECTED_MESSAGE);
-	CU_ASSERT_EQUAL(tcp_read_all(c.fd, got, sizeof got, 3000), 0); /* then a FIN: no reset to drop it */
-	char *n = rig_notify(rig, 2000);
+	struct pollfd fin = { c.fd, POLLIN,
+			      0 }; /* then a FIN, not a reset that drops the alert or follows it */
+	CU_ASSERT_EQUAL(poll(&fin, 1, 3000), 1);
+	CU_ASSERT_EQUAL(recv(c.fd, got, sizeof got, MSG_DONTWAIT), 0);
+	char *n = rig_notify(rig, 2000); /* answered now: a Notify left waiting would be sent again */
 	char *want =
 	    g_strdup_printf("      ObservedEvents = 6 {\n        T : tcpbcc/rel {\n          reason = "
 			    "\"TLS: %s\"\n        }\n      }\n",
@@ -182,6 +190,12 @@ static void test_not_a_record(void)
 	if (!n || !strstr(n, want))
 		fprintf(stderr, "\n--- got\n%s\n--- want within it\n%s\n", n ? n : "(nothing)", want);
 	CU_ASSERT_TRUE(n && strstr(n, want));
+	usleep(200 * 1000); /* a close with bytes left unread would have answered with a reset by now */
+	int err = -1;
+	socklen_t len = sizeof err;
+	CU_ASSERT_EQUAL(getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len), 0);
+	CU_ASSERT_EQUAL(err, 0); /* none came: the gateway reads on what it can no longer decrypt */
+	g_free(clear);
 	orig_conn_close(&c, s);
 	g_free(n), g_free(want), g_free(events);
 }
