@@ -19,12 +19,12 @@
 // Options: --sip ADDR:PORT (own, UDP), --proxy ADDR:PORT (REGISTER and INVITE go there), --media ADDR:PORT,
 // --cert/--key PEM, --keylog FILE (NSS key log), --fp-case upper|lower, --fp-cert PEM (advertise that
 // certificate's fingerprint instead), --setup actpass|active|passive|none, --late-listen MS, --text TEXT,
-// --out PREFIX, --user NAME, --peer NAME, --timeout MS, --clear TEXT (orig, connecting: once its SEND
-// was answered, it writes TEXT on the TCP connection outside any TLS record, then reports the gateway's
-// answer: the alert node's TLS read, "TLS alert: CODE", and how the connection ended,
-// "connection: FIN" or "connection: reset", and hangs up), --media-loss report (the media connection's
-// error or end before the MSRP exchange is reported, "media connection: ...", and the call goes on to
-// its BYE instead of failing).
+// --out PREFIX, --user NAME, --peer NAME, --timeout MS, --clear TEXT (orig with --setup active or none,
+// so that it connects: once its SEND was answered, it writes TEXT on the TCP connection outside any TLS
+// record, then reports the gateway's answer: the alert node's TLS read, "TLS alert: CODE", and how the
+// connection ended, "connection: FIN" or "connection: reset", and hangs up), --media-loss report (an
+// error on the media connection, or its end before the MSRP exchange, is reported, "media connection:
+// ...", and the call goes on to its BYE instead of failing).
 // Exit 0 when the call completed, 1 on any other failure, 3 on timeout, 4 when the far end hung up
 // before the MSRP exchange.
 'use strict';
@@ -49,6 +49,8 @@ for (let i = 2; i < process.argv.length; i += 2) {
 }
 const say = (s) => console.log(`${opt.role}: ${s}`);
 const fail = (s, code) => { say(s); process.exit(code || 1); };
+if (opt.clear && !(opt.role === 'orig' && (opt.setup === 'active' || opt.setup === 'none')))
+	fail('--clear needs --role orig and --setup active or none (a UE that connects)');
 setTimeout(() => fail(`timed out after ${opt.timeout} ms (${state()})`, 3), +opt.timeout).unref();
 
 // host:port, the host in brackets or not for IPv6
@@ -161,8 +163,11 @@ function msrp_conn(sock) {
 		done.msrp = true;
 		check_done();
 	};
-	sock.on('error', (e) => lost(`media connection: ${e.message}`));
-	sock.on('close', () => { if (!done.msrp) lost('media connection closed before the MSRP exchange'); });
+	const on_error = (e) => lost(`media connection: ${e.message}`);
+	const on_close = () => { if (!done.msrp) lost('media connection closed before the MSRP exchange'); };
+	sock.on('error', on_error);
+	sock.on('close', on_close);
+	c.unwatch = () => { sock.off('error', on_error); sock.off('close', on_close); };
 	return c;
 }
 const local_path = () => `msrp${tlsUe ? 's' : ''}://${bracket(media.host)}:${media.port}/${opt.user};tcp`;
@@ -222,7 +227,8 @@ function tls_connect(peer, fp, on_conn) {
 	s.raw = raw;
 	s.on('keylog', keylog);
 	s.on('secureConnect', () => { verify(s, fp); on_conn(s); });
-	s.on('error', (e) => fail(`TLS (client) to ${peer.addr}:${peer.port}: ${e.message}`));
+	s.on_error = (e) => fail(`TLS (client) to ${peer.addr}:${peer.port}: ${e.message}`);
+	s.on('error', s.on_error);
 }
 // TLS over a stream of our own on the TCP connection (node's tls takes any Duplex), so that bytes can
 // also be written on the connection itself, outside TLS
@@ -234,17 +240,21 @@ function over(raw) {
 	});
 	raw.on('data', (b) => d.push(b));
 	raw.on('end', () => d.push(null));
+	raw.on('error', (e) => d.destroy(e)); // TLS fails with it
 	return d;
 }
 // --clear, once the SEND was answered (TLS has nothing left to write): bytes that are no TLS record,
 // written on the connection itself; the gateway's alert and the connection's end are reported, then
 // the call is hung up
-function in_clear(s, then) {
-	const raw = s.raw;
+function in_clear(c, then) {
+	const s = c.sock, raw = s.raw;
 	let alert = '';
-	s.removeAllListeners('error');
-	s.removeAllListeners('close');
-	s.on('error', (e) => { alert = e.code || e.message; say(`TLS alert: ${alert}`); });
+	c.unwatch();
+	s.off('error', s.on_error);
+	s.on('error', (e) => {
+		say(`TLS ${/^ERR_SSL_/.test(e.code || '') ? 'alert' : 'error'}: ${e.code || e.message}`);
+		if (/^ERR_SSL_/.test(e.code || '')) alert = e.code;
+	});
 	raw.on('end', () => say('connection: FIN'));
 	raw.on('error', (e) => say(`connection: ${e.code === 'ECONNRESET' ? 'reset' : e.message}`));
 	raw.on('close', () => {
@@ -374,7 +384,7 @@ const roles = {
 					tls_connect(a, a.fp, (s) => {
 						const c = msrp_conn(s);
 						msrp_send(c, a.path);
-						if (s.raw) after_msrp = () => in_clear(s, bye);
+						if (s.raw) after_msrp = () => in_clear(c, bye);
 					});
 				// active: the gateway connects to our TLS server
 			});
