@@ -29,7 +29,7 @@ struct lingering {
 	gnutls_psk_server_credentials_t psk_server;
 	GByteArray *raw;  /* what the leg read from the socket and GnuTLS had not taken yet */
 	bool bye_pending; /* our close_notify waits for room in the socket; the FIN after it */
-	bool broken; /* the session reads no more (our fatal alert ended it): bytes are drained as bytes */
+	bool broken;      /* our fatal alert or a bad record ended the session: the rest drained as bytes */
 	bool fin_sent, bye_rcvd;
 	char ctx[16], term[24], here[SA_TEXT_MAX], there[SA_TEXT_MAX];
 };
@@ -132,13 +132,12 @@ static bool drain(struct lingering *g)
 			if (r == GNUTLS_E_PREMATURE_TERMINATION)
 				return true; /* the TCP end without close_notify */
 			if (r < 0 && gnutls_error_is_fatal((int)r)) {
-				g->broken =
-				    true; /* a broken stream: no close_notify can follow, the FIN may */
+				g->broken = true; /* no close_notify can follow it, the FIN may */
 				g->bye_pending = false;
 			}
 			continue; /* application data after the end, or a record GnuTLS skips: dropped */
 		}
-		if (g->raw && g->raw->len) /* a plain leg's bytes the relay had not taken */
+		if (g->raw && g->raw->len) /* bytes the relay or a broken session had not taken */
 			g_byte_array_set_size(g->raw, 0);
 		r = recv(g->fd, buf, sizeof buf, 0);
 		if (r > 0)

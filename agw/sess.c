@@ -102,8 +102,8 @@ static const char *kind(const struct leg *l)
 void sess_alert(struct leg *l, gnutls_alert_description_t desc)
 {
 	l->alerted = true;
-	l->alert_out =
-	    gnutls_alert_send(l->tls, GNUTLS_AL_FATAL, desc) == 0; /* a full socket: not all of it */
+	/* a full socket may take part of it, or none */
+	l->alert_out = gnutls_alert_send(l->tls, GNUTLS_AL_FATAL, desc) == 0;
 	char name[48], what[64];
 	snprintf(what, sizeof what, "alert %s", tls_alert_name(desc, name, sizeof name));
 	leg_trace(l, TRACE_TLS_ALERT, true, what);

@@ -178,8 +178,8 @@ static void test_not_a_record(void)
 	CU_ASSERT_EQUAL(tcp_read_all(c.peer, got, sizeof got, 3000), -ECONNRESET); /* passed on as a reset */
 	CU_ASSERT_EQUAL(tlspeer_read(s, got, sizeof got, 3000), GNUTLS_E_FATAL_ALERT_RECEIVED); /* the UE */
 	CU_ASSERT_EQUAL(gnutls_alert_get(s), GNUTLS_A_UNEXPECTED_MESSAGE);
-	struct pollfd fin = { c.fd, POLLIN,
-			      0 }; /* then a FIN, not a reset that drops the alert or follows it */
+	/* then a FIN, not a reset that drops the alert or follows it */
+	struct pollfd fin = { c.fd, POLLIN, 0 };
 	CU_ASSERT_EQUAL(poll(&fin, 1, 3000), 1);
 	CU_ASSERT_EQUAL(recv(c.fd, got, sizeof got, MSG_DONTWAIT), 0);
 	char *n = rig_notify(rig, 2000); /* answered now: a Notify left waiting would be sent again */
