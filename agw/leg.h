@@ -24,6 +24,7 @@ struct leg {
 	struct legs *ls;
 	struct agw_term *t;
 	enum leg_state state;
+	enum tls_state tls_state;       /* (D)TLS: how far its session is */
 	const struct tp_bearer *bearer; /* the Local's transport, as of the last configuration */
 	bool dgram;                     /* a UDP leg (udp.c), else TCP (tcp.c): fixed at creation */
 	const struct leg_kind *kind;    /* leg_udp or leg_tcp, as dgram says */
@@ -48,7 +49,6 @@ struct leg {
 	gnutls_session_t tls;
 	gnutls_psk_client_credentials_t psk_client; /* Mp's pre-shared key (t->psk_key), else NULL */
 	gnutls_psk_server_credentials_t psk_server;
-	enum tls_state tls_state;
 	bool client;
 	bool alerted;   /* a fatal alert was sent: the session ends without close_notify */
 	bool alert_out; /* and the socket took all of it: the leg then closes, a reset would discard it */
