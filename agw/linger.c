@@ -29,7 +29,6 @@ struct lingering {
 	gnutls_psk_server_credentials_t psk_server;
 	GByteArray *raw;  /* what the leg read from the socket and GnuTLS had not taken yet */
 	bool bye_pending; /* our close_notify waits for room in the socket; the FIN after it */
-	bool broken;      /* our fatal alert or a bad record ended the session: the rest drained as bytes */
 	bool fin_sent, bye_rcvd;
 	char ctx[16], term[24], here[SA_TEXT_MAX], there[SA_TEXT_MAX];
 };
@@ -116,7 +115,7 @@ static bool drain(struct lingering *g)
 	char buf[DRAIN];
 	for (unsigned i = 0; i < ROUNDS; i++) {
 		ssize_t r;
-		if (g->tls && !g->bye_rcvd && !g->broken) {
+		if (g->tls && !g->bye_rcvd) {
 			r = gnutls_record_recv(g->tls, buf, sizeof buf);
 			if (r == 0) { /* the peer's close_notify: the TCP end follows */
 				g->bye_rcvd = true;
@@ -131,9 +130,9 @@ static bool drain(struct lingering *g)
 			}
 			if (r == GNUTLS_E_PREMATURE_TERMINATION)
 				return true; /* the TCP end without close_notify */
-			if (r < 0 && gnutls_error_is_fatal((int)r)) {
-				g->broken = true; /* no close_notify can follow it, the FIN may */
-				g->bye_pending = false;
+			if (r < 0 && gnutls_error_is_fatal((int)r)) { /* a broken stream: the rest as bytes */
+				g_clear_pointer(&g->tls, gnutls_deinit);
+				g->bye_pending = false; /* no close_notify can follow, the FIN may */
 			}
 			continue; /* application data after the end, or a record GnuTLS skips: dropped */
 		}
@@ -178,7 +177,6 @@ void linger_start(struct leg *l)
 	 */
 	g->bye_pending = l->tls && !l->alerted && !l->bye_sent &&
 			 (l->tls_state == TLS_HELD || l->tls_state == TLS_VERIFIED);
-	g->broken = l->alerted;
 	l->bye_sent = true;
 	g->fin_sent = l->shut;
 	g->bye_rcvd = l->bye_rcvd;
@@ -189,7 +187,9 @@ void linger_start(struct leg *l)
 	if (getsockname(l->fd, &me.sa, &len) == 0)
 		sa_text(&me, g->here);
 	sa_text(&l->peer, g->there);
-	if (l->tls) { /* the session moves: GnuTLS now reads and writes through the lingering connection */
+	/* the session moves: GnuTLS now reads and writes through the lingering connection; one our fatal
+	 * alert ended reads no more (sess_free ends it), what follows is drained as bytes */
+	if (l->tls && !l->alerted) {
 		g->tls = l->tls, g->psk_client = l->psk_client, g->psk_server = l->psk_server;
 		l->tls = NULL, l->psk_client = NULL, l->psk_server = NULL;
 		gnutls_transport_set_ptr(g->tls, g);

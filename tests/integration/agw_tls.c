@@ -174,6 +174,7 @@ static void test_not_a_record(void)
 	char *clear = g_malloc(CLEAR);
 	memset(clear, 'M', CLEAR); /* content type 'M': no TLS record */
 	CU_ASSERT_EQUAL(send(c.fd, clear, CLEAR, 0), CLEAR);
+	g_free(clear);
 	char got[8];
 	CU_ASSERT_EQUAL(tcp_read_all(c.peer, got, sizeof got, 3000), -ECONNRESET); /* passed on as a reset */
 	CU_ASSERT_EQUAL(tlspeer_read(s, got, sizeof got, 3000), GNUTLS_E_FATAL_ALERT_RECEIVED); /* the UE */
@@ -195,7 +196,6 @@ static void test_not_a_record(void)
 	socklen_t len = sizeof err;
 	CU_ASSERT_EQUAL(getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len), 0);
 	CU_ASSERT_EQUAL(err, 0); /* none came: the gateway reads on what it can no longer decrypt */
-	g_free(clear);
 	orig_conn_close(&c, s);
 	g_free(n), g_free(want), g_free(events);
 }

@@ -246,20 +246,21 @@ function over(raw) {
 // --clear, once the SEND was answered (TLS has nothing left to write): bytes that are no TLS record,
 // written on the connection itself; the gateway's alert and the connection's end are reported, then
 // the call is hung up
-function in_clear(c, then) {
+function in_clear(c) {
 	const s = c.sock, raw = s.raw;
-	let alert = '';
+	let alert = false;
 	c.unwatch();
 	s.off('error', s.on_error);
 	s.on('error', (e) => {
-		say(`TLS ${/^ERR_SSL_/.test(e.code || '') ? 'alert' : 'error'}: ${e.code || e.message}`);
-		if (/^ERR_SSL_/.test(e.code || '')) alert = e.code;
+		const ssl = /^ERR_SSL_/.test(e.code || '');
+		alert = alert || ssl;
+		say(`TLS ${ssl ? 'alert' : 'error'}: ${e.code || e.message}`);
 	});
 	raw.on('end', () => say('connection: FIN'));
 	raw.on('error', (e) => say(`connection: ${e.code === 'ECONNRESET' ? 'reset' : e.message}`));
 	raw.on('close', () => {
 		if (!alert) fail('the connection ended without a TLS alert');
-		then();
+		bye();
 	});
 	raw.write(opt.clear);
 	say(`wrote ${opt.clear.length} bytes outside TLS`);
@@ -384,7 +385,7 @@ const roles = {
 					tls_connect(a, a.fp, (s) => {
 						const c = msrp_conn(s);
 						msrp_send(c, a.path);
-						if (s.raw) after_msrp = () => in_clear(c, bye);
+						if (s.raw) after_msrp = () => in_clear(c);
 					});
 				// active: the gateway connects to our TLS server
 			});
