@@ -50,6 +50,7 @@ struct agw_mg *agw_mg_new(struct ev_loop *loop, struct h248_tl *tl, struct h248_
 			  const struct profile *profile, const struct tls_identity *identity,
 			  const struct agw_mg_hooks *hooks)
 {
+	g_assert(profile->terms_per_context <= AGW_MAX_TERMS); /* a command's targets fit its array */
 	struct agw_mg *mg = g_new0(struct agw_mg, 1);
 	*mg = (struct agw_mg){ .loop = loop,
 			       .tl = tl,
@@ -374,7 +375,7 @@ static bool targets_of(struct action *a, const struct h248_node *cmd, struct agw
 	}
 	if (!a->ctx->nterms)
 		return mg_fail(f, 431, "no termination matches * in context %u", a->ctx->id);
-	memcpy(targets, a->ctx->terms, sizeof a->ctx->terms);
+	memcpy(targets, a->ctx->terms, a->ctx->nterms * sizeof *targets);
 	*n = a->ctx->nterms;
 	return true;
 }
@@ -489,11 +490,7 @@ static bool cmd_move(struct action *a, const struct h248_node *cmd, struct h248_
 	if (!mg_read_change(mg, cmd, t, &ch, f))
 		return false;
 	struct agw_ctx *from = t->ctx;
-	for (unsigned i = 0; i < from->nterms; i++)
-		if (from->terms[i] == t)
-			from->terms[i] = from->terms[--from->nterms], from->terms[from->nterms] = NULL;
-	a->ctx->terms[a->ctx->nterms++] = t;
-	t->ctx = a->ctx;
+	agw_term_move(t, a->ctx);
 	if (!from->nterms)
 		agw_ctx_free(mg->store, from);
 	return mg_apply_change(mg, t, &ch, f);

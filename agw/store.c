@@ -69,7 +69,34 @@ void agw_ctx_free(struct agw_store *s, struct agw_ctx *c)
 	while (c->nterms)
 		agw_term_free(s, c->terms[0]);
 	g_hash_table_remove(s->ctxs, GUINT_TO_POINTER(c->id));
+	g_free(c->terms);
 	g_free(c);
+}
+
+static void join(struct agw_ctx *c, struct agw_term *t)
+{
+	if (c->nterms == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 2;
+		c->terms = g_renew(struct agw_term *, c->terms, c->cap);
+	}
+	c->terms[c->nterms++] = t;
+	t->ctx = c;
+}
+
+static void leave(struct agw_ctx *c, struct agw_term *t)
+{
+	for (unsigned i = 0; i < c->nterms; i++)
+		if (c->terms[i] == t) {
+			c->terms[i] = c->terms[--c->nterms];
+			c->terms[c->nterms] = NULL;
+			return;
+		}
+}
+
+void agw_term_move(struct agw_term *t, struct agw_ctx *c)
+{
+	leave(t->ctx, t);
+	join(c, t);
 }
 
 static gint by_id(gconstpointer a, gconstpointer b)
@@ -120,8 +147,8 @@ struct agw_term *agw_term_new(struct agw_store *s, struct agw_ctx *c, struct agw
 	do
 		snprintf(t->id, sizeof t->id, "%s/%u", realm->prefix, ++s->next_term);
 	while (g_hash_table_contains(s->terms, t->id));
-	t->ctx = c, t->realm = realm, t->port_fd = -1, t->dscp = -1, t->rtcp_alloc = -1;
-	c->terms[c->nterms++] = t;
+	t->realm = realm, t->port_fd = -1, t->dscp = -1, t->rtcp_alloc = -1;
+	join(c, t);
 	g_hash_table_insert(s->terms, t->id, t);
 	return t;
 }
@@ -140,13 +167,7 @@ void agw_term_free(struct agw_store *s, struct agw_term *t)
 {
 	if (s->release)
 		s->release(s->arg, t);
-	struct agw_ctx *c = t->ctx;
-	for (unsigned i = 0; i < c->nterms; i++)
-		if (c->terms[i] == t) {
-			c->terms[i] = c->terms[--c->nterms];
-			c->terms[c->nterms] = NULL;
-			break;
-		}
+	leave(t->ctx, t);
 	if (t->port) {
 		char *key = port_key(t->realm, t->port);
 		g_hash_table_remove(s->ports, key);

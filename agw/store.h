@@ -72,8 +72,9 @@ struct agw_term {
 struct agw_ctx {
 	uint32_t id;
 	char name[12]; /* the id as text, for log lines */
-	struct agw_term *terms[AGW_MAX_TERMS];
-	unsigned nterms;
+	/* nterms of them, in room for cap: grown as terminations join (most contexts hold two) */
+	struct agw_term **terms;
+	unsigned nterms, cap;
 };
 
 /* The context a termination is in, as text for log lines and traces (NULL: none). */
@@ -104,6 +105,8 @@ struct agw_realm *agw_realm_default(struct agw_store *s, bool access);
 struct agw_term *agw_term_new(struct agw_store *s, struct agw_ctx *c, struct agw_realm *realm);
 struct agw_term *agw_term_find(struct agw_store *s, const char *id);
 void agw_term_free(struct agw_store *s, struct agw_term *t); /* also takes it out of its context */
+/* Takes t out of its context into c (which has room); the context it leaves is kept, even empty. */
+void agw_term_move(struct agw_term *t, struct agw_ctx *c);
 
 /* Binds a TCP (dgram: UDP) socket to a free port of the termination's realm; 0 or -errno
  * (-EADDRNOTAVAIL: full). */
