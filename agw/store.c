@@ -88,7 +88,6 @@ static void leave(struct agw_ctx *c, struct agw_term *t)
 	for (unsigned i = 0; i < c->nterms; i++)
 		if (c->terms[i] == t) {
 			c->terms[i] = c->terms[--c->nterms];
-			c->terms[c->nterms] = NULL;
 			return;
 		}
 }
